@@ -177,6 +177,24 @@ pub fn from_buffered<T: DeserializeOwned, E: de::Error>(value: serde_json::Value
     serde_json::from_value(value).map_err(E::custom)
 }
 
+/// The order in which to try the members of a union that `object` cannot
+/// decide, given each member's declared fields: first the members that
+/// declare every field present (in spec order), then the rest by how many
+/// of the present fields they declare.
+pub fn untagged_order(value: &serde_json::Value, members: &[&[&str]]) -> Vec<usize> {
+    let present: Vec<&str> = value.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+    let mut order: Vec<(usize, usize)> = members
+        .iter()
+        .enumerate()
+        .map(|(index, fields)| {
+            let unknown = present.iter().filter(|key| !fields.contains(key)).count();
+            (unknown, index)
+        })
+        .collect();
+    order.sort();
+    order.into_iter().map(|(_, index)| index).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +242,15 @@ mod tests {
         );
         let value = serde_json::json!({"id": "x"});
         assert_eq!(Discriminator::of(&value), Discriminator { object: None, deleted: false });
+    }
+
+    #[test]
+    fn untagged_members_are_tried_by_field_coverage() {
+        let value = serde_json::json!({"capture_method": "manual", "installments": null});
+        let members: &[&[&str]] = &[&["setup_future_usage"], &["capture_method", "installments"]];
+        assert_eq!(untagged_order(&value, members), [1, 0]);
+        let value = serde_json::json!({"setup_future_usage": "none"});
+        assert_eq!(untagged_order(&value, members), [0, 1]);
     }
 
     #[test]

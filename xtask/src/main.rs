@@ -1,1 +1,58 @@
-fn main(){}
+//! `cargo xtask`: the project's commands. The only place that touches files.
+//!
+//! - `cargo xtask codegen [--check] [--spec-dir DIR] [--manifest FILE]`
+//!   regenerates `generated/src` from the spec (or checks that it is fresh).
+
+mod codegen;
+mod inputs;
+mod writer;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&args[1..]),
+        Some("help") | Some("--help") | Some("-h") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen [--check] [--spec-dir DIR] [--manifest FILE]
+      Generate generated/src from the spec documents named by the manifest
+      (default spec/stripe.toml), looked up in DIR, $STRIPE_SPEC_DIR or
+      ../shared/stripe-openapi. --check writes nothing and fails when the
+      committed files are stale.";
+
+/// Takes `--name VALUE` out of `args`.
+pub fn take_value(args: &mut Vec<String>, name: &str) -> Result<Option<String>, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(None),
+        Some(i) if i + 1 < args.len() => {
+            let value = args.remove(i + 1);
+            args.remove(i);
+            Ok(Some(value))
+        }
+        Some(_) => Err(format!("{name} needs a value")),
+    }
+}
+
+/// Takes a `--flag` out of `args`.
+pub fn take_flag(args: &mut Vec<String>, name: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a != name);
+    args.len() != before
+}

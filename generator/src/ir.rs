@@ -1,0 +1,211 @@
+//! The model (IR): the types and operations of the API, with no Rust syntax.
+//!
+//! Lowering (`lower.rs`) builds it from the spec; naming (`naming.rs`) gives
+//! every node its Rust name; layout (`layout.rs`) places each type in a
+//! module; rendering reads it. Every name is kept in two forms: the wire name
+//! Stripe uses and the Rust name.
+
+use std::collections::BTreeMap;
+
+/// Index of a type in [`Model::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub api_version: String,
+    pub types: Vec<TypeDef>,
+    /// Component schema name -> its type.
+    pub components: BTreeMap<String, TypeId>,
+    pub operations: Vec<Operation>,
+}
+
+impl Model {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// Types with an `x-resourceId`, by that id.
+    pub fn resources(&self) -> impl Iterator<Item = (&str, TypeId)> {
+        self.types
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.resource_id.as_deref().map(|r| (r, TypeId(i))))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The component schema name, or for an inline schema a dotted path from
+    /// its component (`charge.outcome.rule`), unique in the model.
+    pub wire_name: String,
+    /// JSON pointer of the schema that defines it.
+    pub pointer: String,
+    pub rust_name: String,
+    /// Where the type lives; set by layout.
+    pub module: ModulePath,
+    pub doc: Option<String>,
+    /// `x-resourceId`: the name of a Stripe resource (`identity.verification_session`).
+    pub resource_id: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum, always open: unknown values are kept, not rejected.
+    Enum(Vec<EnumValue>),
+    /// One of several objects, told apart by their `object` (and `deleted`) fields.
+    Union(Vec<UnionVariant>),
+    /// Another name for a type: a component that is a map or any JSON.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// The wire value of the `object` field, when it has exactly one.
+    pub object_name: Option<String>,
+    /// The struct is the `deleted: true` form of an object.
+    pub deleted: bool,
+    /// Request parameters are serialized only; responses both ways.
+    pub usage: Usage,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Usage {
+    #[default]
+    Response,
+    Request,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub doc: Option<String>,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Set by the recursion analysis: the field must be boxed to break a cycle.
+    pub boxed: bool,
+}
+
+impl Field {
+    /// A Rust `Option`: the field can be absent or null.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    pub wire: String,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionVariant {
+    pub ty: TypeId,
+    pub rust_name: String,
+    /// The `object` value that selects this variant, when the variant has one.
+    pub object: Option<String>,
+    pub deleted: bool,
+}
+
+/// A reference to a type, as a field or parameter uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Timestamp,
+    /// Binary file content (multipart upload).
+    Binary,
+    /// Any JSON value: an object with no declared properties.
+    Json,
+    Named(TypeId),
+    List(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// An id, or the object when expanded.
+    Expandable(Box<TypeRef>),
+    /// A paginated list object (`object: list`).
+    ApiList(Box<TypeRef>),
+    /// A search result page (`object: search_result`).
+    SearchList(Box<TypeRef>),
+    /// A request value that may also be sent as `""` to unset the field.
+    Unsettable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Named types reached through this reference, with whether the reference
+    /// holds them by value (so a cycle through it needs a `Box`).
+    pub fn visit_named(&self, by_value: bool, out: &mut impl FnMut(TypeId, bool)) {
+        match self {
+            TypeRef::Named(id) => out(*id, by_value),
+            TypeRef::Unsettable(inner) => inner.visit_named(by_value, out),
+            TypeRef::List(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Expandable(inner)
+            | TypeRef::ApiList(inner)
+            | TypeRef::SearchList(inner) => inner.visit_named(false, out),
+            TypeRef::String
+            | TypeRef::Integer
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::Timestamp
+            | TypeRef::Binary
+            | TypeRef::Json => {}
+        }
+    }
+}
+
+/// A module path below the crate root, e.g. `["identity", "verification_session"]`.
+pub type ModulePath = Vec<String>;
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub operation_id: String,
+    /// `GET`, `POST` or `DELETE`, as the spec writes the path item key, upper-cased.
+    pub method: String,
+    /// The path exactly as the spec writes it: `/v1/identity/verification_sessions/{session}/redact`.
+    pub path: String,
+    pub pointer: String,
+    pub doc: Option<String>,
+    pub summary: Option<String>,
+    pub deprecated: bool,
+    /// The resource this operation is grouped under and its Rust method name.
+    pub group: TypeId,
+    pub rust_name: String,
+    pub path_params: Vec<Param>,
+    /// Query (GET, DELETE) or form body (POST) parameters, as a struct type.
+    pub params: Option<TypeId>,
+    pub params_required: bool,
+    pub body: BodyKind,
+    pub response: TypeRef,
+    pub pagination: Pagination,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    None,
+    Query,
+    Form,
+    Multipart,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pagination {
+    None,
+    List,
+    Search,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub doc: Option<String>,
+    pub ty: TypeRef,
+}

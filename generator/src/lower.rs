@@ -1,0 +1,520 @@
+//! Step 2: lower the merged spec into the model. Resolves `$ref`s, turns each
+//! schema construct into a [`TypeRef`] or a new [`TypeDef`], and fails with
+//! the JSON pointer of any construct it does not support.
+
+use std::collections::HashMap;
+
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::error::{escape_pointer_token, Error, Result};
+use crate::ir::{EnumValue, Field, Model, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage};
+use crate::naming;
+use crate::spec::Spec;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+pub(crate) struct Lowerer<'a> {
+    pub spec: &'a Spec,
+    pub model: Model,
+    /// Unions are shared by every field with the same variants.
+    unions: HashMap<Vec<TypeId>, TypeId>,
+}
+
+/// Where an inline type gets its name and wire path from.
+#[derive(Clone)]
+pub(crate) struct Owner {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub usage: Usage,
+}
+
+impl Owner {
+    fn member(&self, member: &str) -> Owner {
+        Owner {
+            rust_name: naming::nested_type_name(&self.rust_name, member),
+            wire_name: format!("{}.{member}", self.wire_name),
+            usage: self.usage,
+        }
+    }
+}
+
+/// A lowered schema: its type, and whether the schema itself allows null.
+pub(crate) struct Lowered {
+    pub ty: TypeRef,
+    pub nullable: bool,
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(spec: &'a Spec) -> Self {
+        Lowerer {
+            spec,
+            model: Model { api_version: spec.api_version.clone(), ..Default::default() },
+            unions: HashMap::new(),
+        }
+    }
+
+    /// Lowers every component schema. Ids are handed out first so that
+    /// references (and cycles) resolve regardless of order.
+    pub fn lower_components(&mut self) -> Result<()> {
+        let schemas = self.spec.schemas();
+        for (name, schema) in schemas {
+            let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
+            let ReferenceOr::Item(schema) = schema else {
+                return Err(Error::at(pointer, "a component schema that is only a $ref is not supported"));
+            };
+            let (_, local) = naming::split_namespace(name);
+            let id = self.push(TypeDef {
+                wire_name: name.clone(),
+                pointer,
+                rust_name: naming::type_name(&local),
+                module: Vec::new(),
+                doc: schema.schema_data.description.clone(),
+                resource_id: extension_str(schema, "x-resourceId").map(str::to_owned),
+                // Replaced below, once every component has an id. Unions need
+                // their members' discriminators before that.
+                kind: TypeKind::Struct(self.discriminator(schema)),
+            });
+            self.model.components.insert(name.clone(), id);
+        }
+        for (name, schema) in schemas {
+            let ReferenceOr::Item(schema) = schema else { unreachable!("rejected above") };
+            let id = self.model.components[name];
+            let pointer = self.model.get(id).pointer.clone();
+            let owner = Owner { rust_name: self.model.get(id).rust_name.clone(), wire_name: name.clone(), usage: Usage::Response };
+            let kind = self.lower_component(schema, &pointer, &owner)?;
+            self.model.types[id.0].kind = kind;
+        }
+        Ok(())
+    }
+
+    /// A struct with only `object_name` and `deleted` filled in.
+    fn discriminator(&self, schema: &Schema) -> Struct {
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return Struct::default() };
+        let property = |name: &str| match object.properties.get(name) {
+            Some(ReferenceOr::Item(schema)) => Some(&**schema),
+            _ => None,
+        };
+        Struct {
+            object_name: property("object").and_then(single_string_enum).map(str::to_owned),
+            deleted: object.required.iter().any(|r| r == "deleted") && property("deleted").is_some_and(is_true_literal),
+            ..Struct::default()
+        }
+    }
+
+    fn lower_component(&mut self, schema: &Schema, pointer: &str, owner: &Owner) -> Result<TypeKind> {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) if !is_map_or_json(schema) => {
+                self.lower_struct(schema, pointer, owner).map(TypeKind::Struct)
+            }
+            // An object with no declared properties is any JSON object.
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) => {
+                Ok(TypeKind::Alias(self.lower_object(schema, pointer, owner)?))
+            }
+            SchemaKind::AnyOf { any_of } => {
+                let variants = self.union_members(any_of, &format!("{pointer}/anyOf"))?;
+                Ok(TypeKind::Union(self.union_variants(&variants, pointer)?))
+            }
+            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+                Ok(TypeKind::Enum(enum_values(string.enumeration.iter().flatten())))
+            }
+            _ => Err(Error::at(pointer, "a component schema must be an object, a string enum or an anyOf of $refs")),
+        }
+    }
+
+    pub fn push(&mut self, def: TypeDef) -> TypeId {
+        self.model.types.push(def);
+        TypeId(self.model.types.len() - 1)
+    }
+
+    pub fn lower_struct(&mut self, schema: &Schema, pointer: &str, owner: &Owner) -> Result<Struct> {
+        let (properties, required) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => (Some(&object.properties), object.required.as_slice()),
+            SchemaKind::Any(any) => (Some(&any.properties), any.required.as_slice()),
+            _ => (None, &[][..]),
+        };
+        let mut fields = Vec::new();
+        let mut object_name = None;
+        let mut deleted = false;
+        for (wire_name, property) in properties.into_iter().flatten() {
+            let at = format!("{pointer}/properties/{}", escape_pointer_token(wire_name));
+            let property = boxed_ref(property);
+            let resolved = self.resolve(&property, &at)?;
+            if wire_name == "object" {
+                if let Some(value) = single_string_enum(resolved) {
+                    object_name = Some(value.to_owned());
+                }
+            }
+            let is_required = required.iter().any(|r| r == wire_name);
+            if wire_name == "deleted" && is_required && is_true_literal(resolved) {
+                deleted = true;
+            }
+            let lowered = if wire_name == "object" && object_name.is_some() {
+                // The `object` field names the type itself: a one-value enum adds nothing.
+                Lowered { ty: TypeRef::String, nullable: false }
+            } else {
+                self.lower_schema(&property, &at, &owner.member(wire_name))?
+            };
+            fields.push(Field {
+                wire_name: wire_name.clone(),
+                rust_name: naming::field_name(wire_name),
+                doc: resolved.schema_data.description.clone(),
+                ty: lowered.ty,
+                required: is_required,
+                nullable: lowered.nullable || resolved.schema_data.nullable,
+                boxed: false,
+            });
+        }
+        let mut names: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
+        naming::deduplicate(&mut names);
+        for (field, name) in fields.iter_mut().zip(names) {
+            field.rust_name = name;
+        }
+        Ok(Struct { fields, object_name, deleted, usage: owner.usage })
+    }
+
+    /// Resolves a `$ref` to the schema it names (one level: Stripe's
+    /// components are never bare references).
+    pub fn resolve<'s>(&self, schema: &'s ReferenceOr<Schema>, pointer: &str) -> Result<&'s Schema>
+    where
+        'a: 's,
+    {
+        let spec: &'a Spec = self.spec;
+        match schema {
+            ReferenceOr::Item(schema) => Ok(schema),
+            ReferenceOr::Reference { reference } => {
+                let name = self.component_name(reference, pointer)?;
+                match &spec.schemas()[name] {
+                    ReferenceOr::Item(schema) => Ok(schema),
+                    ReferenceOr::Reference { .. } => {
+                        Err(Error::at(pointer, format!("{reference} is itself a $ref, which is not supported")))
+                    }
+                }
+            }
+        }
+    }
+
+    fn component_name<'r>(&self, reference: &'r str, pointer: &str) -> Result<&'r str> {
+        let name = reference
+            .strip_prefix(SCHEMA_PREFIX)
+            .ok_or_else(|| Error::at(pointer, format!("$ref {reference} does not point into #/components/schemas")))?;
+        if self.spec.schemas().contains_key(name) {
+            Ok(name)
+        } else {
+            Err(Error::at(pointer, format!("dangling $ref: {reference} is not defined")))
+        }
+    }
+
+    fn component_id(&self, reference: &str, pointer: &str) -> Result<TypeId> {
+        let name = self.component_name(reference, pointer)?;
+        Ok(self.model.components[name])
+    }
+
+    /// Lowers a schema used as a field, parameter or response.
+    pub fn lower_schema(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, owner: &Owner) -> Result<Lowered> {
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => {
+                return Ok(Lowered { ty: TypeRef::Named(self.component_id(reference, pointer)?), nullable: false })
+            }
+            ReferenceOr::Item(schema) => schema,
+        };
+        let nullable = schema.schema_data.nullable;
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let values: Vec<&String> = string.enumeration.iter().flatten().collect();
+                match &string.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+                    _ if values.is_empty() => TypeRef::String,
+                    _ => self.inline_enum(enum_values(values.into_iter()), pointer, owner),
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "unix-time" => TypeRef::Timestamp,
+                _ => TypeRef::Integer,
+            },
+            SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Array(array)) => {
+                let Some(items) = &array.items else {
+                    return Err(Error::at(pointer, "an array without `items` is not supported"));
+                };
+                let items = boxed_ref(items);
+                let item = self.lower_schema(&items, &format!("{pointer}/items"), owner)?;
+                TypeRef::List(Box::new(item.ty))
+            }
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) => self.lower_object(schema, pointer, owner)?,
+            SchemaKind::AnyOf { any_of } => return self.lower_any_of(schema, any_of, pointer, owner),
+            SchemaKind::OneOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::Not { .. } => {
+                return Err(Error::at(pointer, "oneOf, allOf and not are not supported here"));
+            }
+        };
+        Ok(Lowered { ty, nullable })
+    }
+
+    fn lower_object(&mut self, schema: &Schema, pointer: &str, owner: &Owner) -> Result<TypeRef> {
+        if let Some(list) = self.list_object(schema, pointer, owner)? {
+            return Ok(list);
+        }
+        if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind {
+            if object.properties.is_empty() {
+                return Ok(match &object.additional_properties {
+                    Some(AdditionalProperties::Schema(values)) => {
+                        let values = self.lower_schema(values, &format!("{pointer}/additionalProperties"), owner)?;
+                        TypeRef::Map(Box::new(values.ty))
+                    }
+                    Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
+                    _ => TypeRef::Json,
+                });
+            }
+        } else if is_map_or_json(schema) {
+            return Ok(TypeRef::Json);
+        }
+        let body = self.lower_struct(schema, pointer, owner)?;
+        let id = self.push(TypeDef {
+            wire_name: owner.wire_name.clone(),
+            pointer: pointer.to_owned(),
+            rust_name: owner.rust_name.clone(),
+            module: Vec::new(),
+            doc: schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone()),
+            resource_id: None,
+            kind: TypeKind::Struct(body),
+        });
+        Ok(TypeRef::Named(id))
+    }
+
+    /// `{object: list, data: [...]}` and `{object: search_result, ...}` pages
+    /// become the runtime's generic list types.
+    fn list_object(&mut self, schema: &Schema, pointer: &str, owner: &Owner) -> Result<Option<TypeRef>> {
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return Ok(None) };
+        let Some(ReferenceOr::Item(object_field)) = object.properties.get("object") else { return Ok(None) };
+        let kind = match single_string_enum(object_field) {
+            Some("list") => TypeRef::ApiList as fn(Box<TypeRef>) -> TypeRef,
+            Some("search_result") => TypeRef::SearchList,
+            _ => return Ok(None),
+        };
+        let Some(data) = object.properties.get("data") else { return Ok(None) };
+        let data = boxed_ref(data);
+        let at = format!("{pointer}/properties/data");
+        let data = self.lower_schema(&data, &at, &owner.member("item"))?;
+        match data.ty {
+            TypeRef::List(item) => Ok(Some(kind(item))),
+            _ => Err(Error::at(at, "the `data` of a list object must be an array")),
+        }
+    }
+
+    fn lower_any_of(
+        &mut self,
+        schema: &Schema,
+        any_of: &[ReferenceOr<Schema>],
+        pointer: &str,
+        owner: &Owner,
+    ) -> Result<Lowered> {
+        let nullable = schema.schema_data.nullable;
+        let expandable = schema.schema_data.extensions.contains_key("x-expansionResources");
+        let branches: Vec<(usize, &ReferenceOr<Schema>)> = any_of.iter().enumerate().collect();
+        self.lower_branches(&branches, nullable, expandable, pointer, owner)
+    }
+
+    /// Lowers the branches of an `anyOf`, each with its index in the spec.
+    fn lower_branches(
+        &mut self,
+        any_of: &[(usize, &ReferenceOr<Schema>)],
+        nullable: bool,
+        expandable: bool,
+        pointer: &str,
+        owner: &Owner,
+    ) -> Result<Lowered> {
+        let at = |i: usize| format!("{pointer}/anyOf/{i}");
+
+        // `anyOf: [X, {type: string, enum: [""]}]`: X, or "" to unset it.
+        let is_unset_marker = |s: &ReferenceOr<Schema>| matches!(s, ReferenceOr::Item(s) if is_empty_string_enum(s));
+        if any_of.len() >= 2 && any_of.iter().any(|(_, s)| is_unset_marker(s)) {
+            let rest: Vec<(usize, &ReferenceOr<Schema>)> =
+                any_of.iter().copied().filter(|(_, s)| !is_unset_marker(s)).collect();
+            let inner = self.lower_branches(&rest, false, expandable, pointer, owner)?;
+            return Ok(Lowered { ty: TypeRef::Unsettable(Box::new(inner.ty)), nullable: nullable || inner.nullable });
+        }
+
+        // `anyOf: [$ref]`: how the spec makes a reference nullable.
+        if let [(i, only)] = any_of {
+            let inner = self.lower_schema(only, &at(*i), owner)?;
+            return Ok(Lowered { ty: inner.ty, nullable: nullable || inner.nullable });
+        }
+
+        let is_plain_string = |s: &ReferenceOr<Schema>| {
+            matches!(s, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(string)), .. }) if string.enumeration.is_empty())
+        };
+        let all_refs = |items: &[&ReferenceOr<Schema>]| items.iter().all(|s| matches!(s, ReferenceOr::Reference { .. }));
+
+        // Expandable: an id string, or one of the objects it expands to.
+        if expandable {
+            let objects: Vec<&ReferenceOr<Schema>> =
+                any_of.iter().map(|(_, s)| *s).filter(|s| !is_plain_string(s)).collect();
+            if objects.len() + 1 == any_of.len() && all_refs(&objects) && !objects.is_empty() {
+                let target = if let [only] = objects.as_slice() {
+                    self.lower_schema(only, pointer, owner)?.ty
+                } else {
+                    let members = self.union_members_from(objects.iter().copied(), pointer)?;
+                    TypeRef::Named(self.union(members, pointer, owner)?)
+                };
+                return Ok(Lowered { ty: TypeRef::Expandable(Box::new(target)), nullable });
+            }
+        }
+
+        // Polymorphic: one of several objects, told apart by `object`.
+        let refs: Vec<&ReferenceOr<Schema>> = any_of.iter().map(|(_, s)| *s).collect();
+        if all_refs(&refs) {
+            let members = self.union_members_from(refs.into_iter(), pointer)?;
+            return Ok(Lowered { ty: TypeRef::Named(self.union(members, pointer, owner)?), nullable });
+        }
+
+        // Request parameters mix shapes freely (`anyOf: [string, object]`,
+        // `anyOf: [integer, string]`); those are sent as given.
+        if owner.usage == Usage::Request {
+            return Ok(Lowered { ty: TypeRef::Json, nullable });
+        }
+        Err(Error::at(pointer, "anyOf is supported as [$ref], [string, $ref...] with x-expansionResources, [$ref, $ref...] or [..., enum [\"\"]]"))
+    }
+
+    fn union_members(&self, any_of: &[ReferenceOr<Schema>], pointer: &str) -> Result<Vec<TypeId>> {
+        self.union_members_from(any_of.iter(), pointer)
+    }
+
+    /// The component types of a union, with nested unions flattened.
+    fn union_members_from<'s>(
+        &self,
+        schemas: impl Iterator<Item = &'s ReferenceOr<Schema>>,
+        pointer: &str,
+    ) -> Result<Vec<TypeId>> {
+        let mut members = Vec::new();
+        for (i, schema) in schemas.enumerate() {
+            let at = format!("{pointer}/anyOf/{i}");
+            let ReferenceOr::Reference { reference } = schema else {
+                return Err(Error::at(at, "a union member must be a $ref"));
+            };
+            let id = self.component_id(reference, &at)?;
+            match &self.spec.schemas()[self.component_name(reference, &at)?] {
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::AnyOf { any_of }, .. }) => {
+                    let nested_at = self.model.get(id).pointer.clone();
+                    members.extend(self.union_members(any_of, &nested_at)?);
+                }
+                _ => members.push(id),
+            }
+        }
+        members.dedup();
+        Ok(members)
+    }
+
+    /// The union type over `members`, made once and shared.
+    fn union(&mut self, members: Vec<TypeId>, pointer: &str, owner: &Owner) -> Result<TypeId> {
+        if let Some(id) = self.unions.get(&members) {
+            return Ok(*id);
+        }
+        let variants = self.union_variants(&members, pointer)?;
+        // Small unions are named after their members (`BankAccountOrCard`),
+        // larger ones after the first field that uses them.
+        let names: Vec<&str> = members.iter().map(|m| self.model.get(*m).rust_name.as_str()).collect();
+        let joined = names.join("Or");
+        let (rust_name, wire_name) = if members.len() <= 3 && joined.len() <= 48 {
+            let wires: Vec<&str> = members.iter().map(|m| self.model.get(*m).wire_name.as_str()).collect();
+            (joined, wires.join("|"))
+        } else {
+            (owner.rust_name.clone(), owner.wire_name.clone())
+        };
+        let id = self.push(TypeDef {
+            wire_name,
+            pointer: pointer.to_owned(),
+            rust_name,
+            module: Vec::new(),
+            doc: None,
+            resource_id: None,
+            kind: TypeKind::Union(variants),
+        });
+        self.unions.insert(members, id);
+        Ok(id)
+    }
+
+    pub fn union_variants(&self, members: &[TypeId], pointer: &str) -> Result<Vec<UnionVariant>> {
+        // Members that `object` cannot tell apart are decoded by their fields (see render).
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        for &member in members {
+            let def = self.model.get(member);
+            let (object, deleted) = match &def.kind {
+                TypeKind::Struct(body) => (body.object_name.clone(), body.deleted),
+                _ => return Err(Error::at(pointer, format!("union member {} is not an object", def.wire_name))),
+            };
+            variants.push(UnionVariant { ty: member, rust_name: def.rust_name.clone(), object, deleted });
+        }
+        let mut names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
+        naming::deduplicate(&mut names);
+        for (variant, name) in variants.iter_mut().zip(names) {
+            variant.rust_name = name;
+        }
+        Ok(variants)
+    }
+
+    fn inline_enum(&mut self, values: Vec<EnumValue>, pointer: &str, owner: &Owner) -> TypeRef {
+        TypeRef::Named(self.push(TypeDef {
+            wire_name: owner.wire_name.clone(),
+            pointer: pointer.to_owned(),
+            rust_name: owner.rust_name.clone(),
+            module: Vec::new(),
+            doc: None,
+            resource_id: None,
+            kind: TypeKind::Enum(values),
+        }))
+    }
+}
+
+fn enum_values<'v>(values: impl Iterator<Item = &'v String>) -> Vec<EnumValue> {
+    let mut values: Vec<EnumValue> =
+        values.map(|wire| EnumValue { wire: wire.clone(), rust_name: naming::variant_name(wire) }).collect();
+    values.dedup_by(|a, b| a.wire == b.wire);
+    let mut names: Vec<String> = values.iter().map(|v| v.rust_name.clone()).collect();
+    naming::deduplicate(&mut names);
+    for (value, name) in values.iter_mut().zip(names) {
+        value.rust_name = name;
+    }
+    values
+}
+
+/// openapiv3 boxes property schemas; the rest of the lowering works on unboxed ones.
+pub(crate) fn boxed_ref(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+    }
+}
+
+fn extension_str<'s>(schema: &'s Schema, key: &str) -> Option<&'s str> {
+    schema.schema_data.extensions.get(key).and_then(serde_json::Value::as_str)
+}
+
+fn single_string_enum(schema: &Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+            [Some(value)] => Some(value),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_true_literal(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Type(Type::Boolean(boolean)) if boolean.enumeration == [Some(true)])
+}
+
+fn is_empty_string_enum(schema: &Schema) -> bool {
+    single_string_enum(schema) == Some("")
+}
+
+/// An object with no declared properties is a map (with additionalProperties)
+/// or arbitrary JSON, never a struct.
+fn is_map_or_json(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => object.properties.is_empty(),
+        SchemaKind::Any(any) => any.properties.is_empty(),
+        _ => false,
+    }
+}

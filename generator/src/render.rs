@@ -1,0 +1,366 @@
+//! Step 4: items as tokens. Each model type becomes a Rust item built with
+//! `quote!`; file skeletons come from the askama templates in `templates/`.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::docs::doc_text;
+use crate::ir::{Field, Model, ModulePath, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage};
+use crate::layout;
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = "..."]` attributes for a description, or nothing.
+pub fn doc_attrs(description: Option<&str>) -> TokenStream {
+    match description.map(doc_text).filter(|d| !d.is_empty()) {
+        Some(text) => {
+            // One attribute per line: prettyplease prints each as `/// line`.
+            let lines = text.lines().map(|line| format!(" {line}"));
+            quote! { #( #[doc = #lines] )* }
+        }
+        None => TokenStream::new(),
+    }
+}
+
+/// Renders types relative to the module they are used in.
+pub struct TypeRenderer<'m> {
+    pub model: &'m Model,
+    pub module: &'m ModulePath,
+}
+
+impl TypeRenderer<'_> {
+    /// The path to a named type: bare in its own module, else through the
+    /// namespace that re-exports it.
+    pub fn path(&self, id: TypeId) -> TokenStream {
+        let def = self.model.get(id);
+        let name = ident(&def.rust_name);
+        if &def.module == self.module {
+            return quote!(#name);
+        }
+        match layout::namespace(&def.module) {
+            Some(namespace) => {
+                let namespace = ident(namespace);
+                quote!(crate::#namespace::#name)
+            }
+            None => quote!(crate::#name),
+        }
+    }
+
+    pub fn type_ref(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::String => quote!(String),
+            TypeRef::Integer => quote!(i64),
+            TypeRef::Number => quote!(f64),
+            TypeRef::Boolean => quote!(bool),
+            TypeRef::Timestamp => quote!(stripe_runtime::Timestamp),
+            TypeRef::Binary => quote!(Vec<u8>),
+            TypeRef::Json => quote!(serde_json::Value),
+            TypeRef::Named(id) => self.path(*id),
+            TypeRef::List(item) => {
+                let item = self.type_ref(item);
+                quote!(Vec<#item>)
+            }
+            TypeRef::Map(value) => {
+                let value = self.type_ref(value);
+                quote!(std::collections::BTreeMap<String, #value>)
+            }
+            TypeRef::Expandable(target) => {
+                let target = self.type_ref(target);
+                quote!(stripe_runtime::Expandable<#target>)
+            }
+            TypeRef::ApiList(item) => {
+                let item = self.type_ref(item);
+                quote!(stripe_runtime::list::List<#item>)
+            }
+            TypeRef::SearchList(item) => {
+                let item = self.type_ref(item);
+                quote!(stripe_runtime::list::SearchList<#item>)
+            }
+            TypeRef::Unsettable(inner) => {
+                let inner = self.type_ref(inner);
+                quote!(stripe_runtime::encode::Unsettable<#inner>)
+            }
+        }
+    }
+
+    pub fn field_type(&self, field: &Field) -> TokenStream {
+        let mut ty = self.type_ref(&field.ty);
+        if field.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        if field.optional() {
+            ty = quote!(Option<#ty>);
+        }
+        ty
+    }
+
+    pub fn item(&self, id: TypeId) -> TokenStream {
+        let def = self.model.get(id);
+        match &def.kind {
+            TypeKind::Struct(body) => self.struct_item(def, body),
+            TypeKind::Enum(values) => enum_item(def, values),
+            TypeKind::Union(variants) => self.union_item(def, variants),
+            TypeKind::Alias(ty) => {
+                let name = ident(&def.rust_name);
+                let doc = doc_attrs(def.doc.as_deref());
+                let ty = self.type_ref(ty);
+                quote! { #doc pub type #name = #ty; }
+            }
+        }
+    }
+
+    fn struct_item(&self, def: &TypeDef, body: &Struct) -> TokenStream {
+        let name = ident(&def.rust_name);
+        let doc = doc_attrs(def.doc.as_deref());
+        let derives = match body.usage {
+            Usage::Response => quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]),
+            Usage::Request => quote!(#[derive(Clone, Debug, Default, serde::Serialize)]),
+        };
+        let fields = body.fields.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            let doc = doc_attrs(field.doc.as_deref());
+            let ty = self.field_type(field);
+            let rename = (field.rust_name != field.wire_name).then(|| {
+                let wire = &field.wire_name;
+                quote!(#[serde(rename = #wire)])
+            });
+            // Absent and null differ on the wire: a field that may be absent
+            // is left out when `None`; a required nullable one is sent as null.
+            let skip = (!field.required || body.usage == Usage::Request)
+                .then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]))
+                .filter(|_| field.optional());
+            quote! {
+                #doc
+                #rename
+                #skip
+                pub #field_name: #ty,
+            }
+        });
+        let object_impl = object_impl(def, body);
+        quote! {
+            #doc
+            #derives
+            pub struct #name {
+                #(#fields)*
+            }
+            #object_impl
+        }
+    }
+
+    fn union_item(&self, def: &TypeDef, variants: &[UnionVariant]) -> TokenStream {
+        let name = ident(&def.rust_name);
+        let doc = match &def.doc {
+            Some(_) => doc_attrs(def.doc.as_deref()),
+            None => {
+                let names: Vec<String> =
+                    variants.iter().map(|v| format!("`{}`", self.model.get(v.ty).wire_name)).collect();
+                let how = if is_discriminated(variants) { "the `object` field" } else { "the fields present" };
+                let text = format!(" One of {}, told apart by {how}.", names.join(", "));
+                quote!(#[doc = #text])
+            }
+        };
+        let variant_defs = variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let ty = self.path(v.ty);
+            quote!(#variant(Box<#ty>),)
+        });
+        let serialize_arms = variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            quote!(Self::#variant(object) => object.serialize(serializer),)
+        });
+        let decode = if is_discriminated(variants) {
+            self.decode_by_object(variants)
+        } else {
+            self.decode_by_fields(variants)
+        };
+        let all_have_ids = variants.iter().all(|v| has_id(self.model.get(v.ty)));
+        let object_impl = all_have_ids.then(|| {
+            let arms = variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                quote!(Self::#variant(object) => stripe_runtime::Object::id(object.as_ref()),)
+            });
+            quote! {
+                impl stripe_runtime::Object for #name {
+                    fn id(&self) -> Option<&str> {
+                        match self {
+                            #(#arms)*
+                            Self::Unknown(value) => value.get("id").and_then(serde_json::Value::as_str),
+                        }
+                    }
+                }
+            }
+        });
+        quote! {
+            #doc
+            #[derive(Clone, Debug)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variant_defs)*
+                /// An object this version of the spec does not describe, kept as JSON.
+                Unknown(serde_json::Value),
+            }
+
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#serialize_arms)*
+                        Self::Unknown(value) => value.serialize(serializer),
+                    }
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    // The value is buffered: `object` may come after the other
+                    // fields, and the fields may decide the variant.
+                    let value = serde_json::Value::deserialize(deserializer)?;
+                    #decode
+                }
+            }
+
+            #object_impl
+        }
+    }
+
+    fn decode_by_object(&self, variants: &[UnionVariant]) -> TokenStream {
+        let arms = variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let object = match &v.object {
+                Some(object) => quote!(Some(#object)),
+                None => quote!(None),
+            };
+            let deleted = v.deleted;
+            quote! {
+                stripe_runtime::types::Discriminator { object: #object, deleted: #deleted } =>
+                    stripe_runtime::types::from_buffered(value).map(Self::#variant),
+            }
+        });
+        quote! {
+            match stripe_runtime::types::Discriminator::of(&value) {
+                #(#arms)*
+                _ => Ok(Self::Unknown(value)),
+            }
+        }
+    }
+
+    /// For members without a telling `object`: the first member that declares
+    /// every field present wins, then the one that declares the most of them.
+    fn decode_by_fields(&self, variants: &[UnionVariant]) -> TokenStream {
+        let field_lists = variants.iter().map(|v| {
+            let names: Vec<&str> = match &self.model.get(v.ty).kind {
+                TypeKind::Struct(body) => body.fields.iter().map(|f| f.wire_name.as_str()).collect(),
+                _ => Vec::new(),
+            };
+            quote!(&[#(#names),*])
+        });
+        let arms = variants.iter().enumerate().map(|(index, v)| {
+            let variant = ident(&v.rust_name);
+            quote! {
+                #index => if let Ok(object) = serde_json::from_value(value.clone()) {
+                    return Ok(Self::#variant(object));
+                },
+            }
+        });
+        quote! {
+            for candidate in stripe_runtime::types::untagged_order(&value, &[#(#field_lists),*]) {
+                match candidate {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+            Ok(Self::Unknown(value))
+        }
+    }
+}
+
+fn is_discriminated(variants: &[UnionVariant]) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    variants.iter().all(|v| v.object.is_some() && seen.insert((&v.object, v.deleted)))
+}
+
+fn has_id(def: &TypeDef) -> bool {
+    matches!(&def.kind, TypeKind::Struct(body) if id_field(body).is_some())
+}
+
+fn id_field(body: &Struct) -> Option<&Field> {
+    body.fields.iter().find(|f| f.wire_name == "id" && f.ty == TypeRef::String)
+}
+
+fn object_impl(def: &TypeDef, body: &Struct) -> Option<TokenStream> {
+    if body.usage != Usage::Response {
+        return None;
+    }
+    let field = id_field(body)?;
+    let name = ident(&def.rust_name);
+    let field_name = ident(&field.rust_name);
+    let id = if field.optional() { quote!(self.#field_name.as_deref()) } else { quote!(Some(&self.#field_name)) };
+    Some(quote! {
+        impl stripe_runtime::Object for #name {
+            fn id(&self) -> Option<&str> {
+                #id
+            }
+        }
+    })
+}
+
+fn enum_item(def: &TypeDef, values: &[crate::ir::EnumValue]) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let doc = doc_attrs(def.doc.as_deref());
+    let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
+    let wires: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
+    let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value this version of the spec does not list, kept as sent.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as Stripe sends it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wires, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#variants, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                stripe_runtime::types::deserialize_str_with(deserializer, |value| Self::from(value))
+            }
+        }
+    }
+}
+
+/// An identifier for a module path segment.
+pub fn module_ident(name: &str) -> Ident {
+    format_ident!("{}", name)
+}

@@ -1,0 +1,277 @@
+//! Step 1 of the pipeline: parse the spec documents (YAML or JSON) and merge
+//! them into one OpenAPI document.
+//!
+//! The documents come in as text; reading them from disk is xtask's job.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, Paths, ReferenceOr, Schema};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::{pointer, Error, Result};
+
+/// One spec document as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceDocument {
+    /// The file name, used in error messages.
+    pub name: String,
+    pub text: String,
+}
+
+/// Several documents merged into one OpenAPI description.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub openapi: OpenAPI,
+    /// `info.version` of the first document that has one: Stripe's API version.
+    pub api_version: String,
+    /// The document names, in the order they were merged.
+    pub documents: Vec<String>,
+    /// Which document defined each path and component schema, keyed by the
+    /// JSON pointer of the node, so errors can name the file.
+    origins: BTreeMap<String, usize>,
+}
+
+/// A document may be a fragment: an excerpt has paths and components but no
+/// `openapi` or `info`.
+#[derive(Deserialize)]
+struct Fragment {
+    openapi: Option<String>,
+    info: Option<openapiv3::Info>,
+    #[serde(default)]
+    servers: Vec<openapiv3::Server>,
+    #[serde(default)]
+    paths: Paths,
+    components: Option<Components>,
+    #[serde(default)]
+    security: Option<Vec<openapiv3::SecurityRequirement>>,
+}
+
+impl Spec {
+    /// Parses and merges `documents`, in order. A path or schema defined in
+    /// two documents must be identical in both.
+    pub fn parse(documents: &[SourceDocument]) -> Result<Spec> {
+        let fragments = documents
+            .iter()
+            .map(|document| parse_document::<Fragment>(document).map_err(|e| e.in_file(&document.name)))
+            .collect::<Result<Vec<_>>>()?;
+        Self::merge(documents, fragments)
+    }
+
+    fn merge(documents: &[SourceDocument], fragments: Vec<Fragment>) -> Result<Spec> {
+        let mut openapi = OpenAPI { openapi: "3.0.0".into(), ..Default::default() };
+        let mut info = None;
+        let mut origins = BTreeMap::new();
+        let mut schemas: IndexMap<String, ReferenceOr<Schema>> = IndexMap::new();
+        let mut components = Components::default();
+
+        for (index, fragment) in fragments.into_iter().enumerate() {
+            if info.is_none() {
+                if let Some(fragment_info) = fragment.info {
+                    info = Some(fragment_info);
+                    openapi.openapi = fragment.openapi.unwrap_or_else(|| "3.0.0".into());
+                    openapi.servers = fragment.servers;
+                    openapi.security = fragment.security;
+                }
+            }
+            for (path, item) in fragment.paths.paths {
+                let at = pointer(["paths", &path]);
+                insert_once(&mut openapi.paths.paths, path, item, &at, index, &mut origins, documents)?;
+            }
+            if let Some(fragment_components) = fragment.components {
+                for (name, schema) in fragment_components.schemas {
+                    let at = pointer(["components", "schemas", &name]);
+                    insert_once(&mut schemas, name, schema, &at, index, &mut origins, documents)?;
+                }
+                // Stripe's documents keep everything else in components
+                // (security schemes) identical; the first one wins.
+                if components.security_schemes.is_empty() {
+                    components.security_schemes = fragment_components.security_schemes;
+                }
+            }
+        }
+
+        let Some(info) = info else {
+            let names: Vec<_> = documents.iter().map(|d| d.name.as_str()).collect();
+            return Err(Error::at("#/info", "no document has an `info` object with the API version")
+                .in_file(names.join(" + ")));
+        };
+        let api_version = info.version.clone();
+        openapi.info = info;
+        components.schemas = schemas;
+        openapi.components = Some(components);
+        Ok(Spec {
+            openapi,
+            api_version,
+            documents: documents.iter().map(|d| d.name.clone()).collect(),
+            origins,
+        })
+    }
+
+    /// The document that holds the node at `pointer`, for error messages.
+    pub fn document_of(&self, pointer: &str) -> Option<&str> {
+        // Origins are recorded per path and per schema; a pointer below one of
+        // them shares its prefix.
+        let (prefix, index) = self.origins.range(..=pointer.to_owned()).next_back()?;
+        let inside = pointer == prefix || pointer.starts_with(&format!("{prefix}/"));
+        inside.then(|| self.documents[*index].as_str())
+    }
+
+    /// Attaches the document name to an error that carries a pointer.
+    pub fn locate(&self, error: Error) -> Error {
+        let file = error
+            .pointer
+            .as_deref()
+            .and_then(|p| self.document_of(p))
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.documents.join(" + "));
+        error.in_file(file)
+    }
+
+    pub fn schemas(&self) -> &IndexMap<String, ReferenceOr<Schema>> {
+        &self.openapi.components.as_ref().expect("merge always sets components").schemas
+    }
+}
+
+fn insert_once<T: PartialEq>(
+    map: &mut IndexMap<String, T>,
+    key: String,
+    value: T,
+    at: &str,
+    document: usize,
+    origins: &mut BTreeMap<String, usize>,
+    documents: &[SourceDocument],
+) -> Result<()> {
+    if let Some(existing) = map.get(&key) {
+        if *existing != value {
+            let first = &documents[origins[at]].name;
+            let second = &documents[document].name;
+            return Err(Error::at(
+                at,
+                format!("defined differently in {first} and {second}; a name may be defined twice only with identical content"),
+            )
+            .in_file(second));
+        }
+        return Ok(());
+    }
+    origins.insert(at.to_owned(), document);
+    map.insert(key, value);
+    Ok(())
+}
+
+fn is_json(document: &SourceDocument) -> bool {
+    document.name.ends_with(".json") || document.text.trim_start().starts_with('{')
+}
+
+/// Parses one document. The fast path deserializes directly; only when that
+/// fails is the document parsed again, tracking the path, to say where.
+pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<T> {
+    let text = &document.text;
+    if is_json(document) {
+        match serde_json::from_str(text) {
+            Ok(value) => Ok(value),
+            Err(error) if error.is_syntax() || error.is_eof() => Err(Error::new(format!(
+                "invalid JSON at line {}, column {}: {error}",
+                error.line(),
+                error.column()
+            ))),
+            Err(_) => {
+                let mut deserializer = serde_json::Deserializer::from_str(text);
+                Err(path_error(serde_path_to_error::deserialize::<_, T>(&mut deserializer).err()))
+            }
+        }
+    } else {
+        match serde_yaml::from_str(text) {
+            Ok(value) => Ok(value),
+            Err(first) => {
+                let traced = serde_path_to_error::deserialize::<_, T>(serde_yaml::Deserializer::from_str(text));
+                match traced {
+                    Err(error) if !error.path().to_string().is_empty() && error.path().to_string() != "." => {
+                        Err(path_error(Some(error)))
+                    }
+                    _ => Err(Error::new(match first.location() {
+                        Some(at) => format!("invalid YAML at line {}, column {}: {first}", at.line(), at.column()),
+                        None => format!("invalid YAML: {first}"),
+                    })),
+                }
+            }
+        }
+    }
+}
+
+fn path_error<E: std::fmt::Display>(error: Option<serde_path_to_error::Error<E>>) -> Error {
+    let Some(error) = error else {
+        return Error::new("the document failed to parse, then parsed on a second reading");
+    };
+    let tokens: Vec<String> = error
+        .path()
+        .iter()
+        .map(|segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => index.to_string(),
+            serde_path_to_error::Segment::Map { key } => key.clone(),
+            serde_path_to_error::Segment::Enum { variant } => variant.clone(),
+            serde_path_to_error::Segment::Unknown => "?".to_owned(),
+        })
+        .collect();
+    Error::at(pointer(tokens.iter().map(String::as_str)), format!("not a valid OpenAPI node: {}", error.inner()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(name: &str, text: &str) -> SourceDocument {
+        SourceDocument { name: name.into(), text: text.into() }
+    }
+
+    const BASE: &str = "openapi: 3.0.0\ninfo: {title: t, version: '2023-08-16'}\npaths: {}\ncomponents:\n  schemas:\n    a: {type: string}\n";
+
+    #[test]
+    fn merges_documents_and_remembers_origins() {
+        let excerpt = doc("excerpt.json", r#"{"paths": {"/v1/x": {}}, "components": {"schemas": {"b": {"type": "integer"}}}}"#);
+        let spec = Spec::parse(&[doc("base.yaml", BASE), excerpt]).unwrap();
+        assert_eq!(spec.api_version, "2023-08-16");
+        assert_eq!(spec.schemas().keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(spec.document_of("#/components/schemas/b/properties/x"), Some("excerpt.json"));
+        assert_eq!(spec.document_of("#/components/schemas/a"), Some("base.yaml"));
+        assert_eq!(spec.document_of("#/paths/~1v1~1x/get"), Some("excerpt.json"));
+    }
+
+    #[test]
+    fn a_name_defined_twice_differently_names_both_files() {
+        let other = doc("other.yaml", "components:\n  schemas:\n    a: {type: integer}\n");
+        let error = Spec::parse(&[doc("base.yaml", BASE), other]).unwrap_err();
+        assert_eq!(error.file.as_deref(), Some("other.yaml"));
+        assert_eq!(error.pointer.as_deref(), Some("#/components/schemas/a"));
+        assert!(error.message.contains("base.yaml") && error.message.contains("other.yaml"), "{error}");
+    }
+
+    #[test]
+    fn identical_duplicates_are_accepted() {
+        let same = doc("same.yaml", "components:\n  schemas:\n    a: {type: string}\n");
+        assert!(Spec::parse(&[doc("base.yaml", BASE), same]).is_ok());
+    }
+
+    #[test]
+    fn broken_yaml_names_file_and_line() {
+        let error = Spec::parse(&[doc("bad.yaml", "openapi: 3.0.0\ninfo: [unclosed\n")]).unwrap_err();
+        assert_eq!(error.file.as_deref(), Some("bad.yaml"));
+        assert!(error.message.contains("line"), "{error}");
+    }
+
+    #[test]
+    fn broken_json_names_file_and_line() {
+        let error = Spec::parse(&[doc("bad.json", "{\"openapi\": ")]).unwrap_err();
+        assert_eq!(error.file.as_deref(), Some("bad.json"));
+        assert!(error.message.contains("line 1"), "{error}");
+    }
+
+    #[test]
+    fn a_node_of_the_wrong_shape_gets_its_pointer() {
+        let text = "openapi: 3.0.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  schemas:\n    a:\n      type: object\n      properties: 7\n";
+        let error = Spec::parse(&[doc("shape.yaml", text)]).unwrap_err();
+        assert_eq!(error.file.as_deref(), Some("shape.yaml"));
+        assert!(error.pointer.as_deref().unwrap().starts_with("#/components/schemas/a"), "{error}");
+    }
+}

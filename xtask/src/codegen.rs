@@ -1,0 +1,74 @@
+//! `cargo xtask codegen`: spec documents -> generator -> writer.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use stripe_codegen::{Config, Spec};
+
+use crate::inputs::{self, SpecDir};
+use crate::writer::{self, Mode};
+
+pub const GENERATED_CRATE: &str = "generated";
+
+pub struct Options {
+    pub mode: Mode,
+    pub spec_dir: SpecDir,
+    pub manifest: PathBuf,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        let mut args = args.to_vec();
+        let mode = if crate::take_flag(&mut args, "--check") { Mode::Check } else { Mode::Write };
+        let spec_dir = SpecDir::resolve(crate::take_value(&mut args, "--spec-dir")?.map(PathBuf::from));
+        let manifest = crate::take_value(&mut args, "--manifest")?
+            .map(PathBuf::from)
+            .unwrap_or_else(|| inputs::workspace_root().join("spec/stripe.toml"));
+        if let Some(extra) = args.first() {
+            return Err(format!("unexpected argument `{extra}`"));
+        }
+        Ok(Options { mode, spec_dir, manifest })
+    }
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let options = Options::parse(args)?;
+    let started = Instant::now();
+    let report = codegen(&options)?;
+    match options.mode {
+        Mode::Check if !report.stale.is_empty() => {
+            let list: Vec<String> = report.stale.iter().map(|p| format!("  {GENERATED_CRATE}/{}", p.display())).collect();
+            Err(format!(
+                "the generated crate is stale; {} file(s) differ from what the spec produces:\n{}\nRun `cargo xtask codegen` and commit the result.",
+                report.stale.len(),
+                list.join("\n")
+            ))
+        }
+        Mode::Check => {
+            eprintln!("generated crate is fresh ({:.2?})", started.elapsed());
+            Ok(())
+        }
+        Mode::Write => {
+            eprintln!(
+                "wrote {} file(s), removed {} in {}/ ({:.2?})",
+                report.written.len(),
+                report.removed.len(),
+                GENERATED_CRATE,
+                started.elapsed()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Generates everything in memory first: if any step fails, nothing is
+/// written and the committed tree stays as it was.
+pub fn codegen(options: &Options) -> Result<writer::Report, String> {
+    let manifest = inputs::read_manifest(&options.manifest)?;
+    let documents = inputs::read_documents(&manifest, &options.spec_dir)?;
+    let spec = Spec::parse(&documents).map_err(|e| e.to_string())?;
+    let config = Config { source_label: manifest.label() };
+    let generated = stripe_codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
+    let root = inputs::workspace_root().join(GENERATED_CRATE);
+    writer::sync(&root, &generated.files, options.mode).map_err(|e| format!("writing {}: {e}", root.display()))
+}

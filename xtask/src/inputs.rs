@@ -1,0 +1,86 @@
+//! Finding and reading the spec documents a manifest names.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use stripe_codegen::manifest::Manifest;
+use stripe_codegen::SourceDocument;
+
+/// The workspace root (this crate's parent folder).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// Where spec documents are looked for, and why there.
+#[derive(Debug, Clone)]
+pub struct SpecDir {
+    pub path: PathBuf,
+    pub chosen_by: &'static str,
+}
+
+impl SpecDir {
+    /// `--spec-dir`, else `$STRIPE_SPEC_DIR`, else `../shared/stripe-openapi`.
+    pub fn resolve(flag: Option<PathBuf>) -> SpecDir {
+        if let Some(path) = flag {
+            return SpecDir { path, chosen_by: "--spec-dir" };
+        }
+        if let Some(path) = std::env::var_os("STRIPE_SPEC_DIR").filter(|p| !p.is_empty()) {
+            return SpecDir { path: path.into(), chosen_by: "$STRIPE_SPEC_DIR" };
+        }
+        SpecDir { path: workspace_root().join("../shared/stripe-openapi"), chosen_by: "the default" }
+    }
+}
+
+pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the spec manifest: {e}", path.display()))?;
+    Manifest::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
+}
+
+/// Reads every document of the manifest and checks its sha256.
+pub fn read_documents(manifest: &Manifest, dir: &SpecDir) -> Result<Vec<SourceDocument>, String> {
+    manifest
+        .documents
+        .iter()
+        .map(|document| {
+            let path = dir.path.join(&document.file);
+            let bytes = std::fs::read(&path).map_err(|e| {
+                format!(
+                    "spec file {} not found: looked in {} ({}): {e}.\n  Get it from {} (sha256 {}),\n  then pass its folder with --spec-dir DIR or STRIPE_SPEC_DIR=DIR.",
+                    document.file,
+                    dir.path.display(),
+                    dir.chosen_by,
+                    document.source,
+                    document.sha256
+                )
+            })?;
+            let actual = hex(&Sha256::digest(&bytes));
+            if !actual.eq_ignore_ascii_case(&document.sha256) {
+                return Err(format!(
+                    "spec file {} has sha256 {actual}, but the manifest expects {}.\n  It is not the document the project was generated from: get {} or update the manifest.",
+                    path.display(),
+                    document.sha256,
+                    document.source
+                ));
+            }
+            let text = String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8: {e}", path.display()))?;
+            Ok(SourceDocument { name: document.file.clone(), text })
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads one side of a comparison: a manifest (`.toml`) or a single spec
+/// file, which is then read without a checksum.
+pub fn read_side(path: &Path, dir: &SpecDir) -> Result<Vec<SourceDocument>, String> {
+    if path.extension().is_some_and(|e| e == "toml") {
+        let manifest = read_manifest(path)?;
+        read_documents(&manifest, dir)
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        Ok(vec![SourceDocument { name, text }])
+    }
+}

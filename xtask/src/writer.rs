@@ -1,0 +1,128 @@
+//! The one writer of generated files, with a check mode.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    /// Change nothing; report what is stale.
+    Check,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub written: Vec<PathBuf>,
+    pub removed: Vec<PathBuf>,
+    /// In check mode: files that differ, are missing, or should not exist.
+    pub stale: Vec<PathBuf>,
+}
+
+/// Makes `root/src` hold exactly `files` (paths relative to `root`): writes
+/// the files whose text changed and removes `.rs` files under `src/` that are
+/// no longer produced. Every new file is written to a temporary file and
+/// renamed into place, so a crash leaves each file either old or new.
+pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::io::Result<Report> {
+    let mut report = Report::default();
+    for (relative, text) in files {
+        let path = root.join(relative);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        match mode {
+            Mode::Check => report.stale.push(relative.clone()),
+            Mode::Write => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                let temporary = path.with_extension("rs.tmp");
+                std::fs::write(&temporary, text)?;
+                std::fs::rename(&temporary, &path)?;
+                report.written.push(relative.clone());
+            }
+        }
+    }
+    let wanted: BTreeSet<&PathBuf> = files.keys().collect();
+    for existing in rust_files(&root.join("src"))? {
+        let relative = existing.strip_prefix(root).expect("listed under root").to_path_buf();
+        if wanted.contains(&relative) {
+            continue;
+        }
+        match mode {
+            Mode::Check => report.stale.push(relative),
+            Mode::Write => {
+                std::fs::remove_file(&existing)?;
+                report.removed.push(relative);
+            }
+        }
+    }
+    if mode == Mode::Write {
+        remove_empty_dirs(&root.join("src"))?;
+    }
+    Ok(report)
+}
+
+fn rust_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(out) };
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            out.extend(rust_files(&path)?);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            remove_empty_dirs(&path)?;
+            if std::fs::read_dir(&path)?.next().is_none() {
+                std::fs::remove_dir(&path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
+        entries.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect()
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-writer-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn writes_changes_removes_leftovers_and_checks() {
+        let root = temp_dir("sync");
+        std::fs::create_dir_all(root.join("src/old")).unwrap();
+        std::fs::write(root.join("src/old/gone.rs"), "// old").unwrap();
+        std::fs::write(root.join("src/keep.rs"), "same").unwrap();
+        let wanted = files(&[("src/keep.rs", "same"), ("src/new/a.rs", "new")]);
+
+        let check = sync(&root, &wanted, Mode::Check).unwrap();
+        assert_eq!(check.stale, [PathBuf::from("src/new/a.rs"), PathBuf::from("src/old/gone.rs")]);
+        assert!(root.join("src/old/gone.rs").exists(), "check mode changed nothing");
+
+        let write = sync(&root, &wanted, Mode::Write).unwrap();
+        assert_eq!(write.written, [PathBuf::from("src/new/a.rs")]);
+        assert_eq!(write.removed, [PathBuf::from("src/old/gone.rs")]);
+        assert!(!root.join("src/old").exists(), "empty folders are removed");
+        assert!(sync(&root, &wanted, Mode::Check).unwrap().stale.is_empty());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
