@@ -13,7 +13,7 @@
 //!     .execute(
 //!         Request::new(Method::Get, format!("/v1/customers/{}", path_segment("cus_123")))
 //!             .api_version("2023-08-16")
-//!             .query(&[("expand[]", "default_source")]),
+//!             .query(&serde_json::json!({"expand": ["default_source"]})),
 //!     )
 //!     .await?;
 //! # Ok(()) }
@@ -849,4 +849,96 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, EncodeError> {
             "contains characters not allowed in an HTTP header value",
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(initial_ms: u64, max_ms: u64) -> Client {
+        Client::builder("sk_test_x")
+            .retry_delays(
+                Duration::from_millis(initial_ms),
+                Duration::from_millis(max_ms),
+            )
+            .build()
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let client = client(500, 5_000);
+        for _ in 0..200 {
+            // [max(0.5 * d, initial), d) for d = 500, 1000, 2000, 4000, 5000 (capped).
+            for (attempt, full) in [
+                (1, 500),
+                (2, 1_000),
+                (3, 2_000),
+                (4, 4_000),
+                (5, 5_000),
+                (9, 5_000),
+            ] {
+                let delay = client.backoff(attempt, None).as_millis() as u64;
+                assert!(
+                    delay >= (full / 2).max(500) && delay <= full,
+                    "attempt {attempt}: {delay}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn backoff_honours_a_reasonable_retry_after() {
+        let client = client(1, 2);
+        assert_eq!(
+            client.backoff(1, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        // Beyond 60 s the server's hint is ignored.
+        assert!(client.backoff(1, Some(Duration::from_secs(600))) <= Duration::from_millis(2));
+    }
+
+    #[test]
+    fn retry_policy_follows_the_header_first() {
+        let mut headers = HeaderMap::new();
+        for status in [409, 500, 502, 503] {
+            assert!(should_retry(status, &headers), "{status}");
+        }
+        for status in [400, 401, 402, 404, 429] {
+            assert!(!should_retry(status, &headers), "{status}");
+        }
+        headers.insert("stripe-should-retry", HeaderValue::from_static("false"));
+        assert!(!should_retry(500, &headers));
+        assert!(!should_retry(409, &headers));
+        headers.insert("stripe-should-retry", HeaderValue::from_static("true"));
+        assert!(should_retry(429, &headers));
+        assert!(should_retry(400, &headers));
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers), None);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("2"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(2)));
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn replace_query_keeps_one_value() {
+        let request = Request::new(Method::Get, "/v1/x")
+            .query(&serde_json::json!({"limit": 3, "starting_after": "a"}))
+            .replace_query("starting_after", "b")
+            .replace_query("starting_after", "c");
+        assert_eq!(
+            request.query_pairs(),
+            [
+                ("limit".to_owned(), "3".to_owned()),
+                ("starting_after".to_owned(), "c".to_owned())
+            ]
+        );
+    }
 }
