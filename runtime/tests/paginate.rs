@@ -271,9 +271,15 @@ async fn pages_are_fetched_only_as_the_stream_is_read() {
 }
 
 #[test]
-fn pagination_streams_are_send() {
-    fn assert_send<S: Send>(_: &S) {}
+fn requests_and_pagination_streams_can_be_spawned() {
+    // `tokio::spawn` needs `Send + 'static`: the streams own a client handle
+    // and do not borrow the client they came from.
+    fn assert_spawnable<S: Send + 'static>(_: S) {}
+    fn assert_sync<S: Send + Sync>() {}
+    assert_sync::<stripe_runtime::Client>();
     let client = stripe_runtime::Client::new("sk_test_x");
-    assert_send(&client.paginate::<Item>(list_request()));
-    assert_send(&client.paginate_search::<Item>(list_request()));
+    assert_spawnable(client.paginate::<Item>(list_request()));
+    assert_spawnable(client.paginate_search::<Item>(list_request()));
+    let handle = client.clone();
+    assert_spawnable(async move { handle.execute::<Item>(list_request()).await });
 }
