@@ -9,6 +9,7 @@
 //! the files as a map, and `xtask` writes them.
 
 pub mod analysis;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod layout;
 pub mod lower;
 pub mod manifest;
 pub mod naming;
+pub mod overrides;
 pub mod render;
 pub mod spec;
 
@@ -33,6 +35,8 @@ pub struct Config {
     /// How the header of each file names the input, e.g.
     /// `spec3.2023-08-16.yaml + excerpt.climate-forwarding.2026.yaml`.
     pub source_label: String,
+    /// Policy from `spec/overrides.toml`.
+    pub overrides: overrides::Overrides,
 }
 
 /// The generated crate's files (paths relative to the crate root) and the
@@ -44,9 +48,10 @@ pub struct Generated {
 }
 
 /// Builds the model from a merged spec.
-pub fn build_model(spec: &Spec) -> Result<ir::Model> {
-    let mut lowerer = lower::Lowerer::new(spec);
+pub fn build_model(spec: &Spec, overrides: &overrides::Overrides) -> Result<ir::Model> {
+    let mut lowerer = lower::Lowerer::new(spec, overrides);
     lowerer.lower_components().map_err(|e| spec.locate(e))?;
+    lowerer.check_overrides_used()?;
     let mut model = lowerer.model;
     analysis::box_recursive_fields(&mut model);
     layout::place_types(&mut model);
@@ -55,7 +60,7 @@ pub fn build_model(spec: &Spec) -> Result<ir::Model> {
 
 /// The whole pipeline: spec in, formatted files out.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Generated> {
-    let model = build_model(spec)?;
+    let model = build_model(spec, &config.overrides)?;
     let header = emit::Header { source: &config.source_label, api_version: &model.api_version };
     let files = format::format_files(emit::emit(&model, &header)?)?;
     Ok(Generated { files, model })

@@ -2,7 +2,7 @@
 //! schema construct into a [`TypeRef`] or a new [`TypeDef`], and fails with
 //! the JSON pointer of any construct it does not support.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -11,12 +11,16 @@ use openapiv3::{
 use crate::error::{escape_pointer_token, Error, Result};
 use crate::ir::{EnumValue, Field, Model, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage};
 use crate::naming;
+use crate::overrides::Overrides;
 use crate::spec::Spec;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 pub(crate) struct Lowerer<'a> {
     pub spec: &'a Spec,
+    overrides: &'a Overrides,
+    /// Overrides applied so far, so that a stale entry is reported.
+    used_overrides: BTreeSet<String>,
     pub model: Model,
     /// Unions are shared by every field with the same variants.
     unions: HashMap<Vec<TypeId>, TypeId>,
@@ -47,9 +51,11 @@ pub(crate) struct Lowered {
 }
 
 impl<'a> Lowerer<'a> {
-    pub fn new(spec: &'a Spec) -> Self {
+    pub fn new(spec: &'a Spec, overrides: &'a Overrides) -> Self {
         Lowerer {
             spec,
+            overrides,
+            used_overrides: BTreeSet::new(),
             model: Model { api_version: spec.api_version.clone(), ..Default::default() },
             unions: HashMap::new(),
         }
@@ -123,6 +129,19 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// An override that names no field of the spec is a mistake (or the spec
+    /// moved on): say so instead of ignoring it.
+    pub fn check_overrides_used(&self) -> Result<()> {
+        let unused: Vec<&String> =
+            self.overrides.optional_fields.fields.iter().filter(|f| !self.used_overrides.contains(*f)).collect();
+        if unused.is_empty() {
+            return Ok(());
+        }
+        let list: Vec<&str> = unused.iter().map(|s| s.as_str()).collect();
+        Err(Error::new(format!("[optional_fields] names fields the spec does not have: {}", list.join(", ")))
+            .in_file("spec/overrides.toml"))
+    }
+
     pub fn push(&mut self, def: TypeDef) -> TypeId {
         self.model.types.push(def);
         TypeId(self.model.types.len() - 1)
@@ -146,7 +165,12 @@ impl<'a> Lowerer<'a> {
                     object_name = Some(value.to_owned());
                 }
             }
-            let is_required = required.iter().any(|r| r == wire_name);
+            let path = format!("{}.{wire_name}", owner.wire_name);
+            let forced_optional = self.overrides.optional_fields.fields.contains(&path);
+            if forced_optional {
+                self.used_overrides.insert(path);
+            }
+            let is_required = required.iter().any(|r| r == wire_name) && !forced_optional;
             if wire_name == "deleted" && is_required && is_true_literal(resolved) {
                 deleted = true;
             }

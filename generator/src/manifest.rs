@@ -9,6 +9,9 @@ use crate::error::{Error, Result};
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub api_version: String,
+    /// The overrides file (beside the manifest) that goes with these documents.
+    #[serde(default)]
+    pub overrides: Option<String>,
     #[serde(rename = "document")]
     pub documents: Vec<ManifestDocument>,
 }

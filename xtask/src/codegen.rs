@@ -67,7 +67,8 @@ pub fn codegen(options: &Options) -> Result<writer::Report, String> {
     let manifest = inputs::read_manifest(&options.manifest)?;
     let documents = inputs::read_documents(&manifest, &options.spec_dir)?;
     let spec = Spec::parse(&documents).map_err(|e| e.to_string())?;
-    let config = Config { source_label: manifest.label() };
+    let overrides = inputs::read_overrides(&options.manifest, &manifest)?;
+    let config = Config { source_label: manifest.label(), overrides };
     let generated = stripe_codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
     let root = inputs::workspace_root().join(GENERATED_CRATE);
     writer::sync(&root, &generated.files, options.mode).map_err(|e| format!("writing {}: {e}", root.display()))

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use stripe_codegen::manifest::Manifest;
+use stripe_codegen::overrides::Overrides;
 use stripe_codegen::SourceDocument;
 
 /// The workspace root (this crate's parent folder).
@@ -34,6 +35,14 @@ impl SpecDir {
 pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the spec manifest: {e}", path.display()))?;
     Manifest::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
+}
+
+/// Reads the overrides file the manifest names, beside it; none named means none.
+pub fn read_overrides(manifest_path: &Path, manifest: &Manifest) -> Result<Overrides, String> {
+    let Some(file) = &manifest.overrides else { return Ok(Overrides::default()) };
+    let path = manifest_path.with_file_name(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: cannot read the overrides: {e}", path.display()))?;
+    Overrides::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
 }
 
 /// Reads every document of the manifest and checks its sha256.
