@@ -62,7 +62,8 @@ pub struct PortalFeatures {
     pub invoice_history: PortalInvoiceList,
     pub payment_method_update: PortalPaymentMethodUpdate,
     pub subscription_cancel: PortalSubscriptionCancel,
-    pub subscription_pause: PortalSubscriptionPause,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_pause: Option<PortalSubscriptionPause>,
     pub subscription_update: PortalSubscriptionUpdate,
 }
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]

@@ -14,17 +14,20 @@ pub struct Settlement {
     /// Unique identifier for the object.
     pub id: String,
     /// The total interchange received as reimbursement for the transactions.
-    pub interchange_fees: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interchange_fees: Option<i64>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// The total net amount required to settle with the network.
-    pub net_total: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub net_total: Option<i64>,
     /// The card network for this settlement report. One of ["visa"]
     pub network: SettlementNetwork,
     /// The total amount of fees owed to the network.
-    pub network_fees: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_fees: Option<i64>,
     /// The Settlement Identification Number assigned by the network.
     pub network_settlement_identifier: String,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -34,7 +37,8 @@ pub struct Settlement {
     /// The total number of transactions reflected in this settlement.
     pub transaction_count: i64,
     /// The total transaction amount reflected in this settlement.
-    pub transaction_volume: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_volume: Option<i64>,
 }
 impl stripe_runtime::Object for Settlement {
     fn id(&self) -> Option<&str> {

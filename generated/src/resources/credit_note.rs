@@ -67,7 +67,8 @@ pub struct CreditNote {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtotal_excluding_tax: Option<i64>,
     /// The aggregate amounts calculated per tax rate for all line items.
-    pub tax_amounts: Vec<crate::CreditNoteTaxAmount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amounts: Option<Vec<crate::CreditNoteTaxAmount>>,
     /// The integer amount in cents (or local equivalent) representing the total amount of the credit note, including tax and all discount.
     pub total: i64,
     /// The integer amount in cents (or local equivalent) representing the total amount of the credit note, excluding tax, but including discounts.

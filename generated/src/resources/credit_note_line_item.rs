@@ -28,7 +28,8 @@ pub struct CreditNoteLineItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// The amount of tax calculated per tax rate for this line item
-    pub tax_amounts: Vec<crate::CreditNoteTaxAmount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_amounts: Option<Vec<crate::CreditNoteTaxAmount>>,
     /// The tax rates which apply to the line item.
     pub tax_rates: Vec<crate::TaxRate>,
     /// The type of the credit note line item, one of `invoice_line_item` or `custom_line_item`. When the type is `invoice_line_item` there is an additional `invoice_line_item` property on the resource the value of which is the id of the credited line item on the invoice.

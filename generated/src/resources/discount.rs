@@ -12,7 +12,8 @@ pub struct Discount {
     /// A coupon contains information about a percent-off or amount-off discount you
     /// might want to apply to a customer. Coupons may be applied to [subscriptions](https://stripe.com/docs/api#subscriptions), [invoices](https://stripe.com/docs/api#invoices),
     /// [checkout sessions](https://stripe.com/docs/api/checkout/sessions), [quotes](https://stripe.com/docs/api#quotes), and more. Coupons do not work with conventional one-off [charges](https://stripe.com/docs/api#create_charge) or [payment intents](https://stripe.com/docs/api/payment_intents).
-    pub coupon: crate::Coupon,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<crate::Coupon>,
     /// The ID of the customer associated with this discount.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<stripe_runtime::Expandable<crate::CustomerOrDeletedCustomer>>,

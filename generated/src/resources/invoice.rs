@@ -194,9 +194,11 @@ pub struct Invoice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_behalf_of: Option<stripe_runtime::Expandable<crate::Account>>,
     /// Whether payment was successfully collected for this invoice. An invoice can be paid (most commonly) with a charge or with credit from the customer's account balance.
-    pub paid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<bool>,
     /// Returns true if the invoice was manually marked paid, returns false if the invoice hasn't been paid yet or was paid on Stripe.
-    pub paid_out_of_band: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid_out_of_band: Option<bool>,
     /// The PaymentIntent associated with this invoice. The PaymentIntent is generated when the invoice is finalized, and can then be used to pay the invoice. Note that voiding an invoice will cancel the PaymentIntent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<stripe_runtime::Expandable<crate::PaymentIntent>>,
@@ -264,7 +266,8 @@ pub struct Invoice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_excluding_tax: Option<i64>,
     /// The aggregate amounts calculated per tax rate for all line items.
-    pub total_tax_amounts: Vec<crate::InvoiceTaxAmount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_tax_amounts: Option<Vec<crate::InvoiceTaxAmount>>,
     /// The account (if any) the payment will be attributed to for tax reporting, and where funds from the payment will be transferred to for the invoice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_data: Option<InvoiceTransferData>,

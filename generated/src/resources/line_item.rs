@@ -49,7 +49,8 @@ pub struct LineItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<crate::Price>,
     /// Whether this is a proration.
-    pub proration: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proration: Option<bool>,
     /// Additional details for proration line items
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_details: Option<InvoicesResourceLineItemsProrationDetails>,
@@ -70,7 +71,8 @@ pub struct LineItem {
     pub tax_rates: Option<Vec<crate::TaxRate>>,
     /// A string identifying the type of the source of this line item, either an `invoiceitem` or a `subscription`.
     #[serde(rename = "type")]
-    pub type_: LineItemType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<LineItemType>,
     /// The amount in cents (or local equivalent) representing the unit amount for this line item, excluding all tax and discounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_excluding_tax: Option<String>,

@@ -32,7 +32,8 @@ pub struct Product {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A list of up to 15 features for this product. These are displayed in [pricing tables](https://stripe.com/docs/payments/checkout/pricing-table).
-    pub features: Vec<ProductFeature>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<ProductFeature>>,
     /// Unique identifier for the object.
     pub id: String,
     /// A list of up to 8 URLs of images for this product, meant to be displayable to the customer.
@@ -74,5 +75,6 @@ impl stripe_runtime::Object for Product {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ProductFeature {
     /// The feature's name. Up to 80 characters long.
-    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }

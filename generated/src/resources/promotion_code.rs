@@ -11,7 +11,8 @@ pub struct PromotionCode {
     /// A coupon contains information about a percent-off or amount-off discount you
     /// might want to apply to a customer. Coupons may be applied to [subscriptions](https://stripe.com/docs/api#subscriptions), [invoices](https://stripe.com/docs/api#invoices),
     /// [checkout sessions](https://stripe.com/docs/api/checkout/sessions), [quotes](https://stripe.com/docs/api#quotes), and more. Coupons do not work with conventional one-off [charges](https://stripe.com/docs/api#create_charge) or [payment intents](https://stripe.com/docs/api/payment_intents).
-    pub coupon: crate::Coupon,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<crate::Coupon>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_runtime::Timestamp,
     /// The customer that this promotion code can be used by.

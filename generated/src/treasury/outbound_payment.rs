@@ -2,7 +2,8 @@
 //! The `treasury.outbound_payment` resource ([`OutboundPayment`]) and the types that only it uses.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct OutboundPaymentsPaymentMethodDetails {
-    pub billing_details: crate::treasury::TreasurySharedResourceBillingDetails,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_details: Option<crate::treasury::TreasurySharedResourceBillingDetails>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub financial_account: Option<OutboundPaymentsPaymentMethodDetailsFinancialAccount>,
     /// The type of the payment method used in the OutboundPayment.
