@@ -25,7 +25,9 @@ pub fn box_recursive_fields(model: &mut Model) {
         .collect();
     let component = strongly_connected_components(&edges);
     for (index, def) in model.types.iter_mut().enumerate() {
-        let TypeKind::Struct(body) = &mut def.kind else { continue };
+        let TypeKind::Struct(body) = &mut def.kind else {
+            continue;
+        };
         for field in &mut body.fields {
             let mut in_cycle = false;
             field.ty.visit_named(true, &mut |id, by_value| {
@@ -105,7 +107,12 @@ mod tests {
     #[test]
     fn components_group_cycles() {
         // 0 -> 1 -> 0, 2 -> 2, 3 -> 0
-        let edges = vec![vec![TypeId(1)], vec![TypeId(0)], vec![TypeId(2)], vec![TypeId(0)]];
+        let edges = vec![
+            vec![TypeId(1)],
+            vec![TypeId(0)],
+            vec![TypeId(2)],
+            vec![TypeId(0)],
+        ];
         let c = strongly_connected_components(&edges);
         assert_eq!(c[0], c[1]);
         assert_ne!(c[0], c[2]);

@@ -7,7 +7,11 @@ const STRIPE_SITE: &str = "https://stripe.com";
 
 /// The doc text for a description: Markdown, links absolute, trimmed.
 pub fn doc_text(description: &str) -> String {
-    let text = if description.contains('<') { html_to_markdown(description) } else { description.to_owned() };
+    let text = if description.contains('<') {
+        html_to_markdown(description)
+    } else {
+        description.to_owned()
+    };
     let text = text.replace("](/", &format!("]({STRIPE_SITE}/"));
     tidy_blank_lines(&text)
 }
@@ -26,7 +30,12 @@ fn html_to_markdown(html: &str) -> String {
         };
         let tag = &rest[start + 1..start + len];
         rest = &rest[start + len + 1..];
-        let name = tag.trim_start_matches('/').split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let closing = tag.starts_with('/');
         match (name.as_str(), closing) {
             ("p", false) | ("ul", _) | ("ol", _) => out.push_str("\n\n"),
@@ -62,7 +71,11 @@ fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
         return text.to_owned();
     }
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Trims each line's end and collapses runs of blank lines into one.
@@ -99,12 +112,21 @@ mod tests {
 
     #[test]
     fn markdown_descriptions_keep_their_text() {
-        assert_eq!(doc_text("Line one\n\n\n\nLine two  "), "Line one\n\nLine two");
-        assert_eq!(doc_text("See [the guide](/docs/x)."), "See [the guide](https://stripe.com/docs/x).");
+        assert_eq!(
+            doc_text("Line one\n\n\n\nLine two  "),
+            "Line one\n\nLine two"
+        );
+        assert_eq!(
+            doc_text("See [the guide](/docs/x)."),
+            "See [the guide](https://stripe.com/docs/x)."
+        );
     }
 
     #[test]
     fn lists_and_emphasis() {
-        assert_eq!(doc_text("<ul><li><strong>a</strong></li><li><em>b</em></li></ul>"), "- **a**\n- *b*");
+        assert_eq!(
+            doc_text("<ul><li><strong>a</strong></li><li><em>b</em></li></ul>"),
+            "- **a**\n- *b*"
+        );
     }
 }

@@ -58,14 +58,23 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
         let renderer = TypeRenderer { model, module };
         let items: TokenStream = types.iter().map(|&id| renderer.item(id)).collect();
         let doc = module_doc(model, module, types);
-        let text = render(ItemsFile { header, doc, items: items.to_string() })?;
+        let text = render(ItemsFile {
+            header,
+            doc,
+            items: items.to_string(),
+        })?;
         let path = match module.as_slice() {
             [shared] if shared == SHARED => PathBuf::from("src/shared.rs"),
             [namespace, file] => {
                 namespaces.entry(namespace).or_default().push(file.clone());
                 PathBuf::from(format!("src/{namespace}/{file}.rs"))
             }
-            _ => return Err(Error::new(format!("no file for module {}", module.join("::")))),
+            _ => {
+                return Err(Error::new(format!(
+                    "no file for module {}",
+                    module.join("::")
+                )))
+            }
         };
         files.insert(path, text);
     }
@@ -74,25 +83,39 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
     for (namespace, module_files) in &namespaces {
         let doc = if *namespace == ROOT_RESOURCES {
             root_modules.push(ROOT_RESOURCES);
-            "Resources of Stripe's root namespace, one file each; re-exported at the crate root.".to_owned()
+            "Resources of Stripe's root namespace, one file each; re-exported at the crate root."
+                .to_owned()
         } else {
             format!("The `{namespace}` namespace of the Stripe API.")
         };
-        let text = render(ModFile { header, doc, files: module_files.clone() })?;
+        let text = render(ModFile {
+            header,
+            doc,
+            files: module_files.clone(),
+        })?;
         files.insert(PathBuf::from(format!("src/{namespace}/mod.rs")), text);
     }
     root_modules.sort();
-    let public_namespaces = namespaces.keys().filter(|n| **n != ROOT_RESOURCES).map(|n| n.to_string()).collect();
+    let public_namespaces = namespaces
+        .keys()
+        .filter(|n| **n != ROOT_RESOURCES)
+        .map(|n| n.to_string())
+        .collect();
     files.insert(
         PathBuf::from("src/lib.rs"),
-        render(LibFile { header, root_modules, namespaces: public_namespaces })?,
+        render(LibFile {
+            header,
+            root_modules,
+            namespaces: public_namespaces,
+        })?,
     );
     let resource = resource_enum(model);
     files.insert(
         PathBuf::from("src/resource.rs"),
         render(ItemsFile {
             header,
-            doc: "Any resource, told apart by its `object` field: what a webhook event carries.".to_owned(),
+            doc: "Any resource, told apart by its `object` field: what a webhook event carries."
+                .to_owned(),
             items: resource.to_string(),
         })?,
     );
@@ -100,18 +123,25 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
 }
 
 fn render(template: impl Template) -> Result<String> {
-    template.render().map_err(|e| Error::new(format!("template failed to render: {e}")))
+    template
+        .render()
+        .map_err(|e| Error::new(format!("template failed to render: {e}")))
 }
 
 fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
-    let resource = types.iter().map(|&id| model.get(id)).find(|def| def.resource_id.is_some());
+    let resource = types
+        .iter()
+        .map(|&id| model.get(id))
+        .find(|def| def.resource_id.is_some());
     match (resource, layout::namespace(module)) {
         (Some(def), _) => format!(
             "The `{}` resource ([`{}`]) and the types that only it uses.",
             def.resource_id.as_deref().unwrap_or_default(),
             def.rust_name
         ),
-        (None, Some(namespace)) => format!("Types used by several resources of the `{namespace}` namespace."),
+        (None, Some(namespace)) => {
+            format!("Types used by several resources of the `{namespace}` namespace.")
+        }
         (None, None) => "Types used by several resources, or by none.".to_owned(),
     }
 }
@@ -120,12 +150,18 @@ fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
 /// `deleted`), with a fallback that keeps unknown objects as JSON.
 fn resource_enum(model: &Model) -> TokenStream {
     let module: ModulePath = vec!["resource".to_owned()];
-    let renderer = TypeRenderer { model, module: &module };
+    let renderer = TypeRenderer {
+        model,
+        module: &module,
+    };
     let resources: Vec<(&str, TypeId)> = model.resources().collect();
     // Names are unique per namespace; the enum spans all of them.
     let variant = |id: TypeId| {
         let def = model.get(id);
-        ident(&naming::qualified_type_name(layout::namespace(&def.module), &def.rust_name))
+        ident(&naming::qualified_type_name(
+            layout::namespace(&def.module),
+            &def.rust_name,
+        ))
     };
     let variants = resources.iter().map(|(resource_id, id)| {
         let name = variant(*id);
@@ -146,7 +182,9 @@ fn resource_enum(model: &Model) -> TokenStream {
         quote!(#resource_id => serde_json::from_value(value).map(Self::#name),)
     });
     let by_object = resources.iter().filter_map(|(_, id)| {
-        let TypeKind::Struct(body) = &model.get(*id).kind else { return None };
+        let TypeKind::Struct(body) = &model.get(*id).kind else {
+            return None;
+        };
         let object = body.object_name.as_deref()?;
         let deleted = body.deleted;
         let name = variant(*id);

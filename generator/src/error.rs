@@ -16,11 +16,19 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(message: impl Into<String>) -> Self {
-        Error { file: None, pointer: None, message: message.into() }
+        Error {
+            file: None,
+            pointer: None,
+            message: message.into(),
+        }
     }
 
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { file: None, pointer: Some(pointer.into()), message: message.into() }
+        Error {
+            file: None,
+            pointer: Some(pointer.into()),
+            message: message.into(),
+        }
     }
 
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
@@ -63,13 +71,19 @@ mod tests {
 
     #[test]
     fn pointers_escape_slashes_and_tildes() {
-        assert_eq!(pointer(["paths", "/v1/charges", "post"]), "#/paths/~1v1~1charges/post");
+        assert_eq!(
+            pointer(["paths", "/v1/charges", "post"]),
+            "#/paths/~1v1~1charges/post"
+        );
         assert_eq!(pointer(["a~b"]), "#/a~0b");
     }
 
     #[test]
     fn display_names_file_and_pointer() {
         let error = Error::at("#/components/schemas/x", "dangling $ref").in_file("spec3.yaml");
-        assert_eq!(error.to_string(), "spec3.yaml#/components/schemas/x: dangling $ref");
+        assert_eq!(
+            error.to_string(),
+            "spec3.yaml#/components/schemas/x: dangling $ref"
+        );
     }
 }

@@ -11,7 +11,9 @@ use crate::error::{Error, Result};
 pub fn format_file(path: &str, text: &str) -> Result<String> {
     let body_start = text
         .lines()
-        .take_while(|line| line.starts_with("//") && !line.starts_with("//!") && !line.starts_with("///"))
+        .take_while(|line| {
+            line.starts_with("//") && !line.starts_with("//!") && !line.starts_with("///")
+        })
         .map(|line| line.len() + 1)
         .sum::<usize>()
         .min(text.len());
@@ -23,7 +25,9 @@ pub fn format_file(path: &str, text: &str) -> Result<String> {
 
 /// Formats every file, spread over the available cores.
 pub fn format_files(files: BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf, String>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
     let entries: Vec<(PathBuf, String)> = files.into_iter().collect();
     let chunk = entries.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
@@ -33,14 +37,23 @@ pub fn format_files(files: BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf
                 scope.spawn(move || {
                     chunk
                         .iter()
-                        .map(|(path, text)| Ok((path.clone(), format_file(&path.display().to_string(), text)?)))
+                        .map(|(path, text)| {
+                            Ok((
+                                path.clone(),
+                                format_file(&path.display().to_string(), text)?,
+                            ))
+                        })
                         .collect::<Result<Vec<_>>>()
                 })
             })
             .collect();
         let mut out = BTreeMap::new();
         for worker in workers {
-            out.extend(worker.join().map_err(|_| Error::new("a formatting thread panicked"))??);
+            out.extend(
+                worker
+                    .join()
+                    .map_err(|_| Error::new("a formatting thread panicked"))??,
+            );
         }
         Ok(out)
     })

@@ -35,7 +35,8 @@ pub fn place_types(model: &mut Model) {
             None => {
                 let owner_homes: BTreeSet<&ModulePath> =
                     owners[index].iter().map(|owner| &homes[owner]).collect();
-                let namespaces: BTreeSet<Option<&str>> = owner_homes.iter().map(|m| namespace(m)).collect();
+                let namespaces: BTreeSet<Option<&str>> =
+                    owner_homes.iter().map(|m| namespace(m)).collect();
                 match (owner_homes.len(), namespaces.into_iter().next()) {
                     (1, _) => owner_homes.into_iter().next().unwrap().clone(),
                     (n, Some(Some(ns))) if n > 1 && owners_in_one_namespace(&owner_homes) => {
@@ -110,10 +111,16 @@ pub fn references(model: &Model, id: TypeId) -> Vec<TypeId> {
 fn deduplicate_names(model: &mut Model) {
     let mut scopes: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
     for (index, def) in model.types.iter().enumerate() {
-        scopes.entry(namespace(&def.module).map(str::to_owned)).or_default().push(index);
+        scopes
+            .entry(namespace(&def.module).map(str::to_owned))
+            .or_default()
+            .push(index);
     }
     for indices in scopes.values() {
-        let mut names: Vec<String> = indices.iter().map(|&i| model.types[i].rust_name.clone()).collect();
+        let mut names: Vec<String> = indices
+            .iter()
+            .map(|&i| model.types[i].rust_name.clone())
+            .collect();
         naming::deduplicate(&mut names);
         for (&i, name) in indices.iter().zip(names) {
             model.types[i].rust_name = name;

@@ -61,7 +61,10 @@ pub fn build_model(spec: &Spec, overrides: &overrides::Overrides) -> Result<ir::
 /// The whole pipeline: spec in, formatted files out.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Generated> {
     let model = build_model(spec, &config.overrides)?;
-    let header = emit::Header { source: &config.source_label, api_version: &model.api_version };
+    let header = emit::Header {
+        source: &config.source_label,
+        api_version: &model.api_version,
+    };
     let files = format::format_files(emit::emit(&model, &header)?)?;
     Ok(Generated { files, model })
 }

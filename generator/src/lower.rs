@@ -5,11 +5,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use crate::error::{escape_pointer_token, Error, Result};
-use crate::ir::{EnumValue, Field, Model, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage};
+use crate::ir::{
+    EnumValue, Field, Model, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage,
+};
 use crate::naming;
 use crate::overrides::Overrides;
 use crate::spec::Spec;
@@ -56,7 +59,10 @@ impl<'a> Lowerer<'a> {
             spec,
             overrides,
             used_overrides: BTreeSet::new(),
-            model: Model { api_version: spec.api_version.clone(), ..Default::default() },
+            model: Model {
+                api_version: spec.api_version.clone(),
+                ..Default::default()
+            },
             unions: HashMap::new(),
         }
     }
@@ -68,7 +74,10 @@ impl<'a> Lowerer<'a> {
         for (name, schema) in schemas {
             let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
             let ReferenceOr::Item(schema) = schema else {
-                return Err(Error::at(pointer, "a component schema that is only a $ref is not supported"));
+                return Err(Error::at(
+                    pointer,
+                    "a component schema that is only a $ref is not supported",
+                ));
             };
             let (_, local) = naming::split_namespace(name);
             let id = self.push(TypeDef {
@@ -85,10 +94,16 @@ impl<'a> Lowerer<'a> {
             self.model.components.insert(name.clone(), id);
         }
         for (name, schema) in schemas {
-            let ReferenceOr::Item(schema) = schema else { unreachable!("rejected above") };
+            let ReferenceOr::Item(schema) = schema else {
+                unreachable!("rejected above")
+            };
             let id = self.model.components[name];
             let pointer = self.model.get(id).pointer.clone();
-            let owner = Owner { rust_name: self.model.get(id).rust_name.clone(), wire_name: name.clone(), usage: Usage::Response };
+            let owner = Owner {
+                rust_name: self.model.get(id).rust_name.clone(),
+                wire_name: name.clone(),
+                usage: Usage::Response,
+            };
             let kind = self.lower_component(schema, &pointer, &owner)?;
             self.model.types[id.0].kind = kind;
         }
@@ -97,22 +112,33 @@ impl<'a> Lowerer<'a> {
 
     /// A struct with only `object_name` and `deleted` filled in.
     fn discriminator(&self, schema: &Schema) -> Struct {
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return Struct::default() };
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            return Struct::default();
+        };
         let property = |name: &str| match object.properties.get(name) {
             Some(ReferenceOr::Item(schema)) => Some(&**schema),
             _ => None,
         };
         Struct {
-            object_name: property("object").and_then(single_string_enum).map(str::to_owned),
-            deleted: object.required.iter().any(|r| r == "deleted") && property("deleted").is_some_and(is_true_literal),
+            object_name: property("object")
+                .and_then(single_string_enum)
+                .map(str::to_owned),
+            deleted: object.required.iter().any(|r| r == "deleted")
+                && property("deleted").is_some_and(is_true_literal),
             ..Struct::default()
         }
     }
 
-    fn lower_component(&mut self, schema: &Schema, pointer: &str, owner: &Owner) -> Result<TypeKind> {
+    fn lower_component(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        owner: &Owner,
+    ) -> Result<TypeKind> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) if !is_map_or_json(schema) => {
-                self.lower_struct(schema, pointer, owner).map(TypeKind::Struct)
+                self.lower_struct(schema, pointer, owner)
+                    .map(TypeKind::Struct)
             }
             // An object with no declared properties is any JSON object.
             SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) => {
@@ -122,24 +148,35 @@ impl<'a> Lowerer<'a> {
                 let variants = self.union_members(any_of, &format!("{pointer}/anyOf"))?;
                 Ok(TypeKind::Union(self.union_variants(&variants, pointer)?))
             }
-            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
-                Ok(TypeKind::Enum(enum_values(string.enumeration.iter().flatten())))
-            }
-            _ => Err(Error::at(pointer, "a component schema must be an object, a string enum or an anyOf of $refs")),
+            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => Ok(
+                TypeKind::Enum(enum_values(string.enumeration.iter().flatten())),
+            ),
+            _ => Err(Error::at(
+                pointer,
+                "a component schema must be an object, a string enum or an anyOf of $refs",
+            )),
         }
     }
 
     /// An override that names no field of the spec is a mistake (or the spec
     /// moved on): say so instead of ignoring it.
     pub fn check_overrides_used(&self) -> Result<()> {
-        let unused: Vec<&String> =
-            self.overrides.optional_fields.fields.iter().filter(|f| !self.used_overrides.contains(*f)).collect();
+        let unused: Vec<&String> = self
+            .overrides
+            .optional_fields
+            .fields
+            .iter()
+            .filter(|f| !self.used_overrides.contains(*f))
+            .collect();
         if unused.is_empty() {
             return Ok(());
         }
         let list: Vec<&str> = unused.iter().map(|s| s.as_str()).collect();
-        Err(Error::new(format!("[optional_fields] names fields the spec does not have: {}", list.join(", ")))
-            .in_file("spec/overrides.toml"))
+        Err(Error::new(format!(
+            "[optional_fields] names fields the spec does not have: {}",
+            list.join(", ")
+        ))
+        .in_file("spec/overrides.toml"))
     }
 
     pub fn push(&mut self, def: TypeDef) -> TypeId {
@@ -147,9 +184,16 @@ impl<'a> Lowerer<'a> {
         TypeId(self.model.types.len() - 1)
     }
 
-    pub fn lower_struct(&mut self, schema: &Schema, pointer: &str, owner: &Owner) -> Result<Struct> {
+    pub fn lower_struct(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        owner: &Owner,
+    ) -> Result<Struct> {
         let (properties, required) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => (Some(&object.properties), object.required.as_slice()),
+            SchemaKind::Type(Type::Object(object)) => {
+                (Some(&object.properties), object.required.as_slice())
+            }
             SchemaKind::Any(any) => (Some(&any.properties), any.required.as_slice()),
             _ => (None, &[][..]),
         };
@@ -176,7 +220,10 @@ impl<'a> Lowerer<'a> {
             }
             let lowered = if wire_name == "object" && object_name.is_some() {
                 // The `object` field names the type itself: a one-value enum adds nothing.
-                Lowered { ty: TypeRef::String, nullable: false }
+                Lowered {
+                    ty: TypeRef::String,
+                    nullable: false,
+                }
             } else {
                 self.lower_schema(&property, &at, &owner.member(wire_name))?
             };
@@ -195,7 +242,12 @@ impl<'a> Lowerer<'a> {
         for (field, name) in fields.iter_mut().zip(names) {
             field.rust_name = name;
         }
-        Ok(Struct { fields, object_name, deleted, usage: owner.usage })
+        Ok(Struct {
+            fields,
+            object_name,
+            deleted,
+            usage: owner.usage,
+        })
     }
 
     /// Resolves a `$ref` to the schema it names (one level: Stripe's
@@ -211,22 +263,29 @@ impl<'a> Lowerer<'a> {
                 let name = self.component_name(reference, pointer)?;
                 match &spec.schemas()[name] {
                     ReferenceOr::Item(schema) => Ok(schema),
-                    ReferenceOr::Reference { .. } => {
-                        Err(Error::at(pointer, format!("{reference} is itself a $ref, which is not supported")))
-                    }
+                    ReferenceOr::Reference { .. } => Err(Error::at(
+                        pointer,
+                        format!("{reference} is itself a $ref, which is not supported"),
+                    )),
                 }
             }
         }
     }
 
     fn component_name<'r>(&self, reference: &'r str, pointer: &str) -> Result<&'r str> {
-        let name = reference
-            .strip_prefix(SCHEMA_PREFIX)
-            .ok_or_else(|| Error::at(pointer, format!("$ref {reference} does not point into #/components/schemas")))?;
+        let name = reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
+            Error::at(
+                pointer,
+                format!("$ref {reference} does not point into #/components/schemas"),
+            )
+        })?;
         if self.spec.schemas().contains_key(name) {
             Ok(name)
         } else {
-            Err(Error::at(pointer, format!("dangling $ref: {reference} is not defined")))
+            Err(Error::at(
+                pointer,
+                format!("dangling $ref: {reference} is not defined"),
+            ))
         }
     }
 
@@ -236,10 +295,18 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers a schema used as a field, parameter or response.
-    pub fn lower_schema(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, owner: &Owner) -> Result<Lowered> {
+    pub fn lower_schema(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        owner: &Owner,
+    ) -> Result<Lowered> {
         let schema = match schema {
             ReferenceOr::Reference { reference } => {
-                return Ok(Lowered { ty: TypeRef::Named(self.component_id(reference, pointer)?), nullable: false })
+                return Ok(Lowered {
+                    ty: TypeRef::Named(self.component_id(reference, pointer)?),
+                    nullable: false,
+                })
             }
             ReferenceOr::Item(schema) => schema,
         };
@@ -254,23 +321,35 @@ impl<'a> Lowerer<'a> {
                 }
             }
             SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
-                VariantOrUnknownOrEmpty::Unknown(format) if format == "unix-time" => TypeRef::Timestamp,
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "unix-time" => {
+                    TypeRef::Timestamp
+                }
                 _ => TypeRef::Integer,
             },
             SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Array(array)) => {
                 let Some(items) = &array.items else {
-                    return Err(Error::at(pointer, "an array without `items` is not supported"));
+                    return Err(Error::at(
+                        pointer,
+                        "an array without `items` is not supported",
+                    ));
                 };
                 let items = boxed_ref(items);
                 let item = self.lower_schema(&items, &format!("{pointer}/items"), owner)?;
                 TypeRef::List(Box::new(item.ty))
             }
-            SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) => self.lower_object(schema, pointer, owner)?,
-            SchemaKind::AnyOf { any_of } => return self.lower_any_of(schema, any_of, pointer, owner),
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) => {
+                self.lower_object(schema, pointer, owner)?
+            }
+            SchemaKind::AnyOf { any_of } => {
+                return self.lower_any_of(schema, any_of, pointer, owner)
+            }
             SchemaKind::OneOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::Not { .. } => {
-                return Err(Error::at(pointer, "oneOf, allOf and not are not supported here"));
+                return Err(Error::at(
+                    pointer,
+                    "oneOf, allOf and not are not supported here",
+                ));
             }
         };
         Ok(Lowered { ty, nullable })
@@ -284,7 +363,11 @@ impl<'a> Lowerer<'a> {
             if object.properties.is_empty() {
                 return Ok(match &object.additional_properties {
                     Some(AdditionalProperties::Schema(values)) => {
-                        let values = self.lower_schema(values, &format!("{pointer}/additionalProperties"), owner)?;
+                        let values = self.lower_schema(
+                            values,
+                            &format!("{pointer}/additionalProperties"),
+                            owner,
+                        )?;
                         TypeRef::Map(Box::new(values.ty))
                     }
                     Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
@@ -300,7 +383,11 @@ impl<'a> Lowerer<'a> {
             pointer: pointer.to_owned(),
             rust_name: owner.rust_name.clone(),
             module: Vec::new(),
-            doc: schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone()),
+            doc: schema
+                .schema_data
+                .description
+                .clone()
+                .or_else(|| schema.schema_data.title.clone()),
             resource_id: None,
             kind: TypeKind::Struct(body),
         });
@@ -309,21 +396,35 @@ impl<'a> Lowerer<'a> {
 
     /// `{object: list, data: [...]}` and `{object: search_result, ...}` pages
     /// become the runtime's generic list types.
-    fn list_object(&mut self, schema: &Schema, pointer: &str, owner: &Owner) -> Result<Option<TypeRef>> {
-        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return Ok(None) };
-        let Some(ReferenceOr::Item(object_field)) = object.properties.get("object") else { return Ok(None) };
+    fn list_object(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        owner: &Owner,
+    ) -> Result<Option<TypeRef>> {
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+            return Ok(None);
+        };
+        let Some(ReferenceOr::Item(object_field)) = object.properties.get("object") else {
+            return Ok(None);
+        };
         let kind = match single_string_enum(object_field) {
             Some("list") => TypeRef::ApiList as fn(Box<TypeRef>) -> TypeRef,
             Some("search_result") => TypeRef::SearchList,
             _ => return Ok(None),
         };
-        let Some(data) = object.properties.get("data") else { return Ok(None) };
+        let Some(data) = object.properties.get("data") else {
+            return Ok(None);
+        };
         let data = boxed_ref(data);
         let at = format!("{pointer}/properties/data");
         let data = self.lower_schema(&data, &at, &owner.member("item"))?;
         match data.ty {
             TypeRef::List(item) => Ok(Some(kind(item))),
-            _ => Err(Error::at(at, "the `data` of a list object must be an array")),
+            _ => Err(Error::at(
+                at,
+                "the `data` of a list object must be an array",
+            )),
         }
     }
 
@@ -335,7 +436,10 @@ impl<'a> Lowerer<'a> {
         owner: &Owner,
     ) -> Result<Lowered> {
         let nullable = schema.schema_data.nullable;
-        let expandable = schema.schema_data.extensions.contains_key("x-expansionResources");
+        let expandable = schema
+            .schema_data
+            .extensions
+            .contains_key("x-expansionResources");
         let branches: Vec<(usize, &ReferenceOr<Schema>)> = any_of.iter().enumerate().collect();
         self.lower_branches(&branches, nullable, expandable, pointer, owner)
     }
@@ -352,29 +456,44 @@ impl<'a> Lowerer<'a> {
         let at = |i: usize| format!("{pointer}/anyOf/{i}");
 
         // `anyOf: [X, {type: string, enum: [""]}]`: X, or "" to unset it.
-        let is_unset_marker = |s: &ReferenceOr<Schema>| matches!(s, ReferenceOr::Item(s) if is_empty_string_enum(s));
+        let is_unset_marker =
+            |s: &ReferenceOr<Schema>| matches!(s, ReferenceOr::Item(s) if is_empty_string_enum(s));
         if any_of.len() >= 2 && any_of.iter().any(|(_, s)| is_unset_marker(s)) {
-            let rest: Vec<(usize, &ReferenceOr<Schema>)> =
-                any_of.iter().copied().filter(|(_, s)| !is_unset_marker(s)).collect();
+            let rest: Vec<(usize, &ReferenceOr<Schema>)> = any_of
+                .iter()
+                .copied()
+                .filter(|(_, s)| !is_unset_marker(s))
+                .collect();
             let inner = self.lower_branches(&rest, false, expandable, pointer, owner)?;
-            return Ok(Lowered { ty: TypeRef::Unsettable(Box::new(inner.ty)), nullable: nullable || inner.nullable });
+            return Ok(Lowered {
+                ty: TypeRef::Unsettable(Box::new(inner.ty)),
+                nullable: nullable || inner.nullable,
+            });
         }
 
         // `anyOf: [$ref]`: how the spec makes a reference nullable.
         if let [(i, only)] = any_of {
             let inner = self.lower_schema(only, &at(*i), owner)?;
-            return Ok(Lowered { ty: inner.ty, nullable: nullable || inner.nullable });
+            return Ok(Lowered {
+                ty: inner.ty,
+                nullable: nullable || inner.nullable,
+            });
         }
 
-        let is_plain_string = |s: &ReferenceOr<Schema>| {
-            matches!(s, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(string)), .. }) if string.enumeration.is_empty())
+        let is_plain_string = |s: &ReferenceOr<Schema>| matches!(s, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(string)), .. }) if string.enumeration.is_empty());
+        let all_refs = |items: &[&ReferenceOr<Schema>]| {
+            items
+                .iter()
+                .all(|s| matches!(s, ReferenceOr::Reference { .. }))
         };
-        let all_refs = |items: &[&ReferenceOr<Schema>]| items.iter().all(|s| matches!(s, ReferenceOr::Reference { .. }));
 
         // Expandable: an id string, or one of the objects it expands to.
         if expandable {
-            let objects: Vec<&ReferenceOr<Schema>> =
-                any_of.iter().map(|(_, s)| *s).filter(|s| !is_plain_string(s)).collect();
+            let objects: Vec<&ReferenceOr<Schema>> = any_of
+                .iter()
+                .map(|(_, s)| *s)
+                .filter(|s| !is_plain_string(s))
+                .collect();
             if objects.len() + 1 == any_of.len() && all_refs(&objects) && !objects.is_empty() {
                 let target = if let [only] = objects.as_slice() {
                     self.lower_schema(only, pointer, owner)?.ty
@@ -382,7 +501,10 @@ impl<'a> Lowerer<'a> {
                     let members = self.union_members_from(objects.iter().copied(), pointer)?;
                     TypeRef::Named(self.union(members, pointer, owner)?)
                 };
-                return Ok(Lowered { ty: TypeRef::Expandable(Box::new(target)), nullable });
+                return Ok(Lowered {
+                    ty: TypeRef::Expandable(Box::new(target)),
+                    nullable,
+                });
             }
         }
 
@@ -390,13 +512,19 @@ impl<'a> Lowerer<'a> {
         let refs: Vec<&ReferenceOr<Schema>> = any_of.iter().map(|(_, s)| *s).collect();
         if all_refs(&refs) {
             let members = self.union_members_from(refs.into_iter(), pointer)?;
-            return Ok(Lowered { ty: TypeRef::Named(self.union(members, pointer, owner)?), nullable });
+            return Ok(Lowered {
+                ty: TypeRef::Named(self.union(members, pointer, owner)?),
+                nullable,
+            });
         }
 
         // Request parameters mix shapes freely (`anyOf: [string, object]`,
         // `anyOf: [integer, string]`); those are sent as given.
         if owner.usage == Usage::Request {
-            return Ok(Lowered { ty: TypeRef::Json, nullable });
+            return Ok(Lowered {
+                ty: TypeRef::Json,
+                nullable,
+            });
         }
         Err(Error::at(pointer, "anyOf is supported as [$ref], [string, $ref...] with x-expansionResources, [$ref, $ref...] or [..., enum [\"\"]]"))
     }
@@ -419,7 +547,10 @@ impl<'a> Lowerer<'a> {
             };
             let id = self.component_id(reference, &at)?;
             match &self.spec.schemas()[self.component_name(reference, &at)?] {
-                ReferenceOr::Item(Schema { schema_kind: SchemaKind::AnyOf { any_of }, .. }) => {
+                ReferenceOr::Item(Schema {
+                    schema_kind: SchemaKind::AnyOf { any_of },
+                    ..
+                }) => {
                     let nested_at = self.model.get(id).pointer.clone();
                     members.extend(self.union_members(any_of, &nested_at)?);
                 }
@@ -438,10 +569,16 @@ impl<'a> Lowerer<'a> {
         let variants = self.union_variants(&members, pointer)?;
         // Small unions are named after their members (`BankAccountOrCard`),
         // larger ones after the first field that uses them.
-        let names: Vec<&str> = members.iter().map(|m| self.model.get(*m).rust_name.as_str()).collect();
+        let names: Vec<&str> = members
+            .iter()
+            .map(|m| self.model.get(*m).rust_name.as_str())
+            .collect();
         let joined = names.join("Or");
         let (rust_name, wire_name) = if members.len() <= 3 && joined.len() <= 48 {
-            let wires: Vec<&str> = members.iter().map(|m| self.model.get(*m).wire_name.as_str()).collect();
+            let wires: Vec<&str> = members
+                .iter()
+                .map(|m| self.model.get(*m).wire_name.as_str())
+                .collect();
             (joined, wires.join("|"))
         } else {
             (owner.rust_name.clone(), owner.wire_name.clone())
@@ -466,9 +603,19 @@ impl<'a> Lowerer<'a> {
             let def = self.model.get(member);
             let (object, deleted) = match &def.kind {
                 TypeKind::Struct(body) => (body.object_name.clone(), body.deleted),
-                _ => return Err(Error::at(pointer, format!("union member {} is not an object", def.wire_name))),
+                _ => {
+                    return Err(Error::at(
+                        pointer,
+                        format!("union member {} is not an object", def.wire_name),
+                    ))
+                }
             };
-            variants.push(UnionVariant { ty: member, rust_name: def.rust_name.clone(), object, deleted });
+            variants.push(UnionVariant {
+                ty: member,
+                rust_name: def.rust_name.clone(),
+                object,
+                deleted,
+            });
         }
         let mut names: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
         naming::deduplicate(&mut names);
@@ -492,8 +639,12 @@ impl<'a> Lowerer<'a> {
 }
 
 fn enum_values<'v>(values: impl Iterator<Item = &'v String>) -> Vec<EnumValue> {
-    let mut values: Vec<EnumValue> =
-        values.map(|wire| EnumValue { wire: wire.clone(), rust_name: naming::variant_name(wire) }).collect();
+    let mut values: Vec<EnumValue> = values
+        .map(|wire| EnumValue {
+            wire: wire.clone(),
+            rust_name: naming::variant_name(wire),
+        })
+        .collect();
     values.dedup_by(|a, b| a.wire == b.wire);
     let mut names: Vec<String> = values.iter().map(|v| v.rust_name.clone()).collect();
     naming::deduplicate(&mut names);
@@ -507,12 +658,18 @@ fn enum_values<'v>(values: impl Iterator<Item = &'v String>) -> Vec<EnumValue> {
 pub(crate) fn boxed_ref(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
     match schema {
         ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
     }
 }
 
 fn extension_str<'s>(schema: &'s Schema, key: &str) -> Option<&'s str> {
-    schema.schema_data.extensions.get(key).and_then(serde_json::Value::as_str)
+    schema
+        .schema_data
+        .extensions
+        .get(key)
+        .and_then(serde_json::Value::as_str)
 }
 
 fn single_string_enum(schema: &Schema) -> Option<&str> {

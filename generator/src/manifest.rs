@@ -29,8 +29,8 @@ pub struct ManifestDocument {
 
 impl Manifest {
     pub fn parse(name: &str, text: &str) -> Result<Manifest> {
-        let manifest: Manifest =
-            toml::from_str(text).map_err(|e| Error::new(format!("invalid spec manifest: {e}")).in_file(name))?;
+        let manifest: Manifest = toml::from_str(text)
+            .map_err(|e| Error::new(format!("invalid spec manifest: {e}")).in_file(name))?;
         if manifest.documents.is_empty() {
             return Err(Error::new("the manifest lists no [[document]]").in_file(name));
         }
@@ -39,7 +39,11 @@ impl Manifest {
 
     /// How file headers name the input: `a.yaml + b.yaml`.
     pub fn label(&self) -> String {
-        self.documents.iter().map(|d| d.file.as_str()).collect::<Vec<_>>().join(" + ")
+        self.documents
+            .iter()
+            .map(|d| d.file.as_str())
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 }
 
@@ -49,15 +53,27 @@ mod tests {
 
     #[test]
     fn parses_the_project_manifest() {
-        let manifest = Manifest::parse("stripe.toml", include_str!("../../spec/stripe.toml")).unwrap();
+        let manifest =
+            Manifest::parse("stripe.toml", include_str!("../../spec/stripe.toml")).unwrap();
         assert_eq!(manifest.api_version, "2023-08-16");
-        assert_eq!(manifest.label(), "spec3.2023-08-16.yaml + excerpt.climate-forwarding.2026.yaml");
+        assert_eq!(
+            manifest.label(),
+            "spec3.2023-08-16.yaml + excerpt.climate-forwarding.2026.yaml"
+        );
     }
 
     #[test]
     fn unknown_keys_are_errors() {
-        let error = Manifest::parse("m.toml", "api_version = 'x'\nfoo = 1\n[[document]]\nfile='a'\nsha256='b'\nsource='c'\n")
-            .unwrap_err();
-        assert!(error.to_string().starts_with("m.toml: invalid spec manifest"), "{error}");
+        let error = Manifest::parse(
+            "m.toml",
+            "api_version = 'x'\nfoo = 1\n[[document]]\nfile='a'\nsha256='b'\nsource='c'\n",
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("m.toml: invalid spec manifest"),
+            "{error}"
+        );
     }
 }

@@ -7,16 +7,30 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of Rust 2021 that cannot be identifiers.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Type names the generated code uses unqualified; a Stripe schema may not take them.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Result", "Box", "String", "Vec", "Value", "List", "SearchList", "Expandable", "Timestamp", "Unsettable",
-    "Client", "Error", "Request", "Self",
+    "Option",
+    "Result",
+    "Box",
+    "String",
+    "Vec",
+    "Value",
+    "List",
+    "SearchList",
+    "Expandable",
+    "Timestamp",
+    "Unsettable",
+    "Client",
+    "Error",
+    "Request",
+    "Self",
 ];
 
 /// The namespace a Stripe name belongs to and its name inside it:
@@ -61,7 +75,11 @@ pub fn qualified_type_name(namespace: Option<&str>, name: &str) -> String {
 /// `billing_details` -> `billing_details`; `type` -> `type_`; `3d_secure` -> `_3d_secure`.
 pub fn field_name(wire: &str) -> String {
     let name = wire.replace('.', "_").to_snake_case();
-    let name = if name.is_empty() { "field".to_owned() } else { name };
+    let name = if name.is_empty() {
+        "field".to_owned()
+    } else {
+        name
+    };
     let name = fix_leading_digit(name, "_");
     if KEYWORDS.contains(&name.as_str()) {
         format!("{name}_")
@@ -130,14 +148,30 @@ mod tests {
     #[test]
     fn namespaces_split_as_stripe_sdks_group_them() {
         let table = [
-            ("identity.verification_session", (Some("identity"), "verification_session")),
-            ("deleted_terminal.configuration", (Some("terminal"), "deleted_configuration")),
-            ("test_helpers.test_clock", (Some("test_helpers"), "test_clock")),
+            (
+                "identity.verification_session",
+                (Some("identity"), "verification_session"),
+            ),
+            (
+                "deleted_terminal.configuration",
+                (Some("terminal"), "deleted_configuration"),
+            ),
+            (
+                "test_helpers.test_clock",
+                (Some("test_helpers"), "test_clock"),
+            ),
             ("charge", (None, "charge")),
-            ("treasury.financial_account_features", (Some("treasury"), "financial_account_features")),
+            (
+                "treasury.financial_account_features",
+                (Some("treasury"), "financial_account_features"),
+            ),
         ];
         for (wire, (namespace, local)) in table {
-            assert_eq!(split_namespace(wire), (namespace, local.to_owned()), "{wire}");
+            assert_eq!(
+                split_namespace(wire),
+                (namespace, local.to_owned()),
+                "{wire}"
+            );
         }
     }
 
@@ -146,7 +180,10 @@ mod tests {
         let types = [
             ("verification_session", "VerificationSession"),
             ("3d_secure_details", "V3dSecureDetails"),
-            ("gelato_session_id_number_options", "GelatoSessionIdNumberOptions"),
+            (
+                "gelato_session_id_number_options",
+                "GelatoSessionIdNumberOptions",
+            ),
             ("option", "OptionObject"),
             ("list", "ListObject"),
             ("climate.order", "ClimateOrder"),
@@ -173,7 +210,10 @@ mod tests {
             ("*", "Other"),
             ("unknown", "UnknownValue"),
             ("es-419", "Es419"),
-            ("identity.verification_session.redacted", "IdentityVerificationSessionRedacted"),
+            (
+                "identity.verification_session.redacted",
+                "IdentityVerificationSessionRedacted",
+            ),
         ];
         for (wire, rust) in variants {
             assert_eq!(variant_name(wire), rust, "{wire}");
@@ -182,8 +222,10 @@ mod tests {
 
     #[test]
     fn collisions_after_case_conversion_are_numbered() {
-        let mut names: Vec<String> =
-            ["foo-bar", "foo_bar", "FooBar", "baz"].iter().map(|w| variant_name(w)).collect();
+        let mut names: Vec<String> = ["foo-bar", "foo_bar", "FooBar", "baz"]
+            .iter()
+            .map(|w| variant_name(w))
+            .collect();
         deduplicate(&mut names);
         assert_eq!(names, ["FooBar", "FooBar2", "FooBar3", "Baz"]);
     }

@@ -24,6 +24,7 @@ pub struct OptionalFields {
 
 impl Overrides {
     pub fn parse(name: &str, text: &str) -> Result<Overrides> {
-        toml::from_str(text).map_err(|e| Error::new(format!("invalid overrides: {e}")).in_file(name))
+        toml::from_str(text)
+            .map_err(|e| Error::new(format!("invalid overrides: {e}")).in_file(name))
     }
 }

@@ -5,7 +5,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::docs::doc_text;
-use crate::ir::{Field, Model, ModulePath, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage};
+use crate::ir::{
+    Field, Model, ModulePath, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage,
+};
 use crate::layout;
 
 pub fn ident(name: &str) -> Ident {
@@ -115,7 +117,9 @@ impl TypeRenderer<'_> {
         let name = ident(&def.rust_name);
         let doc = doc_attrs(def.doc.as_deref());
         let derives = match body.usage {
-            Usage::Response => quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]),
+            Usage::Response => {
+                quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)])
+            }
             Usage::Request => quote!(#[derive(Clone, Debug, Default, serde::Serialize)]),
         };
         let fields = body.fields.iter().map(|field| {
@@ -154,9 +158,15 @@ impl TypeRenderer<'_> {
         let doc = match &def.doc {
             Some(_) => doc_attrs(def.doc.as_deref()),
             None => {
-                let names: Vec<String> =
-                    variants.iter().map(|v| format!("`{}`", self.model.get(v.ty).wire_name)).collect();
-                let how = if is_discriminated(variants) { "the `object` field" } else { "the fields present" };
+                let names: Vec<String> = variants
+                    .iter()
+                    .map(|v| format!("`{}`", self.model.get(v.ty).wire_name))
+                    .collect();
+                let how = if is_discriminated(variants) {
+                    "the `object` field"
+                } else {
+                    "the fields present"
+                };
                 let text = format!(" One of {}, told apart by {how}.", names.join(", "));
                 quote!(#[doc = #text])
             }
@@ -250,7 +260,9 @@ impl TypeRenderer<'_> {
     fn decode_by_fields(&self, variants: &[UnionVariant]) -> TokenStream {
         let field_lists = variants.iter().map(|v| {
             let names: Vec<&str> = match &self.model.get(v.ty).kind {
-                TypeKind::Struct(body) => body.fields.iter().map(|f| f.wire_name.as_str()).collect(),
+                TypeKind::Struct(body) => {
+                    body.fields.iter().map(|f| f.wire_name.as_str()).collect()
+                }
                 _ => Vec::new(),
             };
             quote!(&[#(#names),*])
@@ -277,7 +289,9 @@ impl TypeRenderer<'_> {
 
 fn is_discriminated(variants: &[UnionVariant]) -> bool {
     let mut seen = std::collections::BTreeSet::new();
-    variants.iter().all(|v| v.object.is_some() && seen.insert((&v.object, v.deleted)))
+    variants
+        .iter()
+        .all(|v| v.object.is_some() && seen.insert((&v.object, v.deleted)))
 }
 
 fn has_id(def: &TypeDef) -> bool {
@@ -285,7 +299,9 @@ fn has_id(def: &TypeDef) -> bool {
 }
 
 fn id_field(body: &Struct) -> Option<&Field> {
-    body.fields.iter().find(|f| f.wire_name == "id" && f.ty == TypeRef::String)
+    body.fields
+        .iter()
+        .find(|f| f.wire_name == "id" && f.ty == TypeRef::String)
 }
 
 fn object_impl(def: &TypeDef, body: &Struct) -> Option<TokenStream> {
@@ -295,7 +311,11 @@ fn object_impl(def: &TypeDef, body: &Struct) -> Option<TokenStream> {
     let field = id_field(body)?;
     let name = ident(&def.rust_name);
     let field_name = ident(&field.rust_name);
-    let id = if field.optional() { quote!(self.#field_name.as_deref()) } else { quote!(Some(&self.#field_name)) };
+    let id = if field.optional() {
+        quote!(self.#field_name.as_deref())
+    } else {
+        quote!(Some(&self.#field_name))
+    };
     Some(quote! {
         impl stripe_runtime::Object for #name {
             fn id(&self) -> Option<&str> {

@@ -54,13 +54,18 @@ impl Spec {
     pub fn parse(documents: &[SourceDocument]) -> Result<Spec> {
         let fragments = documents
             .iter()
-            .map(|document| parse_document::<Fragment>(document).map_err(|e| e.in_file(&document.name)))
+            .map(|document| {
+                parse_document::<Fragment>(document).map_err(|e| e.in_file(&document.name))
+            })
             .collect::<Result<Vec<_>>>()?;
         Self::merge(documents, fragments)
     }
 
     fn merge(documents: &[SourceDocument], fragments: Vec<Fragment>) -> Result<Spec> {
-        let mut openapi = OpenAPI { openapi: "3.0.0".into(), ..Default::default() };
+        let mut openapi = OpenAPI {
+            openapi: "3.0.0".into(),
+            ..Default::default()
+        };
         let mut info = None;
         let mut origins = BTreeMap::new();
         let mut schemas: IndexMap<String, ReferenceOr<Schema>> = IndexMap::new();
@@ -77,12 +82,28 @@ impl Spec {
             }
             for (path, item) in fragment.paths.paths {
                 let at = pointer(["paths", &path]);
-                insert_once(&mut openapi.paths.paths, path, item, &at, index, &mut origins, documents)?;
+                insert_once(
+                    &mut openapi.paths.paths,
+                    path,
+                    item,
+                    &at,
+                    index,
+                    &mut origins,
+                    documents,
+                )?;
             }
             if let Some(fragment_components) = fragment.components {
                 for (name, schema) in fragment_components.schemas {
                     let at = pointer(["components", "schemas", &name]);
-                    insert_once(&mut schemas, name, schema, &at, index, &mut origins, documents)?;
+                    insert_once(
+                        &mut schemas,
+                        name,
+                        schema,
+                        &at,
+                        index,
+                        &mut origins,
+                        documents,
+                    )?;
                 }
                 // Stripe's documents keep everything else in components
                 // (security schemes) identical; the first one wins.
@@ -94,8 +115,11 @@ impl Spec {
 
         let Some(info) = info else {
             let names: Vec<_> = documents.iter().map(|d| d.name.as_str()).collect();
-            return Err(Error::at("#/info", "no document has an `info` object with the API version")
-                .in_file(names.join(" + ")));
+            return Err(Error::at(
+                "#/info",
+                "no document has an `info` object with the API version",
+            )
+            .in_file(names.join(" + ")));
         };
         let api_version = info.version.clone();
         openapi.info = info;
@@ -130,7 +154,12 @@ impl Spec {
     }
 
     pub fn schemas(&self) -> &IndexMap<String, ReferenceOr<Schema>> {
-        &self.openapi.components.as_ref().expect("merge always sets components").schemas
+        &self
+            .openapi
+            .components
+            .as_ref()
+            .expect("merge always sets components")
+            .schemas
     }
 }
 
@@ -178,20 +207,31 @@ pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<
             ))),
             Err(_) => {
                 let mut deserializer = serde_json::Deserializer::from_str(text);
-                Err(path_error(serde_path_to_error::deserialize::<_, T>(&mut deserializer).err()))
+                Err(path_error(
+                    serde_path_to_error::deserialize::<_, T>(&mut deserializer).err(),
+                ))
             }
         }
     } else {
         match serde_yaml::from_str(text) {
             Ok(value) => Ok(value),
             Err(first) => {
-                let traced = serde_path_to_error::deserialize::<_, T>(serde_yaml::Deserializer::from_str(text));
+                let traced = serde_path_to_error::deserialize::<_, T>(
+                    serde_yaml::Deserializer::from_str(text),
+                );
                 match traced {
-                    Err(error) if !error.path().to_string().is_empty() && error.path().to_string() != "." => {
+                    Err(error)
+                        if !error.path().to_string().is_empty()
+                            && error.path().to_string() != "." =>
+                    {
                         Err(path_error(Some(error)))
                     }
                     _ => Err(Error::new(match first.location() {
-                        Some(at) => format!("invalid YAML at line {}, column {}: {first}", at.line(), at.column()),
+                        Some(at) => format!(
+                            "invalid YAML at line {}, column {}: {first}",
+                            at.line(),
+                            at.column()
+                        ),
                         None => format!("invalid YAML: {first}"),
                     })),
                 }
@@ -214,7 +254,10 @@ fn path_error<E: std::fmt::Display>(error: Option<serde_path_to_error::Error<E>>
             serde_path_to_error::Segment::Unknown => "?".to_owned(),
         })
         .collect();
-    Error::at(pointer(tokens.iter().map(String::as_str)), format!("not a valid OpenAPI node: {}", error.inner()))
+    Error::at(
+        pointer(tokens.iter().map(String::as_str)),
+        format!("not a valid OpenAPI node: {}", error.inner()),
+    )
 }
 
 #[cfg(test)]
@@ -222,40 +265,65 @@ mod tests {
     use super::*;
 
     fn doc(name: &str, text: &str) -> SourceDocument {
-        SourceDocument { name: name.into(), text: text.into() }
+        SourceDocument {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     const BASE: &str = "openapi: 3.0.0\ninfo: {title: t, version: '2023-08-16'}\npaths: {}\ncomponents:\n  schemas:\n    a: {type: string}\n";
 
     #[test]
     fn merges_documents_and_remembers_origins() {
-        let excerpt = doc("excerpt.json", r#"{"paths": {"/v1/x": {}}, "components": {"schemas": {"b": {"type": "integer"}}}}"#);
+        let excerpt = doc(
+            "excerpt.json",
+            r#"{"paths": {"/v1/x": {}}, "components": {"schemas": {"b": {"type": "integer"}}}}"#,
+        );
         let spec = Spec::parse(&[doc("base.yaml", BASE), excerpt]).unwrap();
         assert_eq!(spec.api_version, "2023-08-16");
         assert_eq!(spec.schemas().keys().collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(spec.document_of("#/components/schemas/b/properties/x"), Some("excerpt.json"));
-        assert_eq!(spec.document_of("#/components/schemas/a"), Some("base.yaml"));
-        assert_eq!(spec.document_of("#/paths/~1v1~1x/get"), Some("excerpt.json"));
+        assert_eq!(
+            spec.document_of("#/components/schemas/b/properties/x"),
+            Some("excerpt.json")
+        );
+        assert_eq!(
+            spec.document_of("#/components/schemas/a"),
+            Some("base.yaml")
+        );
+        assert_eq!(
+            spec.document_of("#/paths/~1v1~1x/get"),
+            Some("excerpt.json")
+        );
     }
 
     #[test]
     fn a_name_defined_twice_differently_names_both_files() {
-        let other = doc("other.yaml", "components:\n  schemas:\n    a: {type: integer}\n");
+        let other = doc(
+            "other.yaml",
+            "components:\n  schemas:\n    a: {type: integer}\n",
+        );
         let error = Spec::parse(&[doc("base.yaml", BASE), other]).unwrap_err();
         assert_eq!(error.file.as_deref(), Some("other.yaml"));
         assert_eq!(error.pointer.as_deref(), Some("#/components/schemas/a"));
-        assert!(error.message.contains("base.yaml") && error.message.contains("other.yaml"), "{error}");
+        assert!(
+            error.message.contains("base.yaml") && error.message.contains("other.yaml"),
+            "{error}"
+        );
     }
 
     #[test]
     fn identical_duplicates_are_accepted() {
-        let same = doc("same.yaml", "components:\n  schemas:\n    a: {type: string}\n");
+        let same = doc(
+            "same.yaml",
+            "components:\n  schemas:\n    a: {type: string}\n",
+        );
         assert!(Spec::parse(&[doc("base.yaml", BASE), same]).is_ok());
     }
 
     #[test]
     fn broken_yaml_names_file_and_line() {
-        let error = Spec::parse(&[doc("bad.yaml", "openapi: 3.0.0\ninfo: [unclosed\n")]).unwrap_err();
+        let error =
+            Spec::parse(&[doc("bad.yaml", "openapi: 3.0.0\ninfo: [unclosed\n")]).unwrap_err();
         assert_eq!(error.file.as_deref(), Some("bad.yaml"));
         assert!(error.message.contains("line"), "{error}");
     }
@@ -272,6 +340,13 @@ mod tests {
         let text = "openapi: 3.0.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  schemas:\n    a:\n      type: object\n      properties: 7\n";
         let error = Spec::parse(&[doc("shape.yaml", text)]).unwrap_err();
         assert_eq!(error.file.as_deref(), Some("shape.yaml"));
-        assert!(error.pointer.as_deref().unwrap().starts_with("#/components/schemas/a"), "{error}");
+        assert!(
+            error
+                .pointer
+                .as_deref()
+                .unwrap()
+                .starts_with("#/components/schemas/a"),
+            "{error}"
+        );
     }
 }

@@ -14,20 +14,35 @@ pub struct Options {
     pub mode: Mode,
     pub spec_dir: SpecDir,
     pub manifest: PathBuf,
+    /// The crate folder to write into (default: the workspace's `generated/`).
+    pub out: PathBuf,
 }
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let mut args = args.to_vec();
-        let mode = if crate::take_flag(&mut args, "--check") { Mode::Check } else { Mode::Write };
-        let spec_dir = SpecDir::resolve(crate::take_value(&mut args, "--spec-dir")?.map(PathBuf::from));
+        let mode = if crate::take_flag(&mut args, "--check") {
+            Mode::Check
+        } else {
+            Mode::Write
+        };
+        let spec_dir =
+            SpecDir::resolve(crate::take_value(&mut args, "--spec-dir")?.map(PathBuf::from));
         let manifest = crate::take_value(&mut args, "--manifest")?
             .map(PathBuf::from)
             .unwrap_or_else(|| inputs::workspace_root().join("spec/stripe.toml"));
+        let out = crate::take_value(&mut args, "--out")?
+            .map(PathBuf::from)
+            .unwrap_or_else(|| inputs::workspace_root().join(GENERATED_CRATE));
         if let Some(extra) = args.first() {
             return Err(format!("unexpected argument `{extra}`"));
         }
-        Ok(Options { mode, spec_dir, manifest })
+        Ok(Options {
+            mode,
+            spec_dir,
+            manifest,
+            out,
+        })
     }
 }
 
@@ -37,7 +52,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let report = codegen(&options)?;
     match options.mode {
         Mode::Check if !report.stale.is_empty() => {
-            let list: Vec<String> = report.stale.iter().map(|p| format!("  {GENERATED_CRATE}/{}", p.display())).collect();
+            let list: Vec<String> = report
+                .stale
+                .iter()
+                .map(|p| format!("  {}", options.out.join(p).display()))
+                .collect();
             Err(format!(
                 "the generated crate is stale; {} file(s) differ from what the spec produces:\n{}\nRun `cargo xtask codegen` and commit the result.",
                 report.stale.len(),
@@ -50,10 +69,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         Mode::Write => {
             eprintln!(
-                "wrote {} file(s), removed {} in {}/ ({:.2?})",
+                "wrote {} file(s), removed {} in {} ({:.2?})",
                 report.written.len(),
                 report.removed.len(),
-                GENERATED_CRATE,
+                options.out.display(),
                 started.elapsed()
             );
             Ok(())
@@ -68,8 +87,11 @@ pub fn codegen(options: &Options) -> Result<writer::Report, String> {
     let documents = inputs::read_documents(&manifest, &options.spec_dir)?;
     let spec = Spec::parse(&documents).map_err(|e| e.to_string())?;
     let overrides = inputs::read_overrides(&options.manifest, &manifest)?;
-    let config = Config { source_label: manifest.label(), overrides };
+    let config = Config {
+        source_label: manifest.label(),
+        overrides,
+    };
     let generated = stripe_codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
-    let root = inputs::workspace_root().join(GENERATED_CRATE);
-    writer::sync(&root, &generated.files, options.mode).map_err(|e| format!("writing {}: {e}", root.display()))
+    writer::sync(&options.out, &generated.files, options.mode)
+        .map_err(|e| format!("writing {}: {e}", options.out.display()))
 }

@@ -9,7 +9,10 @@ use stripe_codegen::SourceDocument;
 
 /// The workspace root (this crate's parent folder).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// Where spec documents are looked for, and why there.
@@ -23,25 +26,38 @@ impl SpecDir {
     /// `--spec-dir`, else `$STRIPE_SPEC_DIR`, else `../shared/stripe-openapi`.
     pub fn resolve(flag: Option<PathBuf>) -> SpecDir {
         if let Some(path) = flag {
-            return SpecDir { path, chosen_by: "--spec-dir" };
+            return SpecDir {
+                path,
+                chosen_by: "--spec-dir",
+            };
         }
         if let Some(path) = std::env::var_os("STRIPE_SPEC_DIR").filter(|p| !p.is_empty()) {
-            return SpecDir { path: path.into(), chosen_by: "$STRIPE_SPEC_DIR" };
+            return SpecDir {
+                path: path.into(),
+                chosen_by: "$STRIPE_SPEC_DIR",
+            };
         }
-        SpecDir { path: workspace_root().join("../shared/stripe-openapi"), chosen_by: "the default" }
+        SpecDir {
+            path: workspace_root().join("../shared/stripe-openapi"),
+            chosen_by: "the default",
+        }
     }
 }
 
 pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the spec manifest: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the spec manifest: {e}", path.display()))?;
     Manifest::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
 }
 
 /// Reads the overrides file the manifest names, beside it; none named means none.
 pub fn read_overrides(manifest_path: &Path, manifest: &Manifest) -> Result<Overrides, String> {
-    let Some(file) = &manifest.overrides else { return Ok(Overrides::default()) };
+    let Some(file) = &manifest.overrides else {
+        return Ok(Overrides::default());
+    };
     let path = manifest_path.with_file_name(file);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: cannot read the overrides: {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: cannot read the overrides: {e}", path.display()))?;
     Overrides::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
 }
 
@@ -88,8 +104,12 @@ pub fn read_side(path: &Path, dir: &SpecDir) -> Result<Vec<SourceDocument>, Stri
         let manifest = read_manifest(path)?;
         read_documents(&manifest, dir)
     } else {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         Ok(vec![SourceDocument { name, text }])
     }
 }

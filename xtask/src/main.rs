@@ -1,9 +1,11 @@
 //! `cargo xtask`: the project's commands. The only place that touches files.
 //!
-//! - `cargo xtask codegen [--check] [--spec-dir DIR] [--manifest FILE]`
+//! - `cargo xtask codegen [--check] [--spec-dir DIR] [--manifest FILE] [--out DIR]`
 //!   regenerates `generated/src` from the spec (or checks that it is fresh).
+//! - `cargo xtask diff <old> <new>` reports what changed between two specs.
 
 mod codegen;
+mod diff;
 mod inputs;
 mod writer;
 
@@ -13,6 +15,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("diff") => diff::run(&args[1..]),
+        Some("bench-diff") => diff::bench(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             println!("{USAGE}");
             Ok(())
@@ -31,11 +35,21 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  codegen [--check] [--spec-dir DIR] [--manifest FILE]
-      Generate generated/src from the spec documents named by the manifest
+  codegen [--check] [--spec-dir DIR] [--manifest FILE] [--out DIR]
+      Generate generated/src (or DIR/src) from the spec documents named by the manifest
       (default spec/stripe.toml), looked up in DIR, $STRIPE_SPEC_DIR or
       ../shared/stripe-openapi. --check writes nothing and fails when the
-      committed files are stale.";
+      committed files are stale.
+  diff <old> <new> [--format text|markdown|json] [--fail-on breaking|warning]
+       [--spec-only] [--spec-dir DIR]
+      What changed between two specs and what it breaks, on the wire and in
+      the generated Rust API. A side is a spec file (YAML or JSON) or a spec
+      manifest (spec/*.toml). --fail-on exits non-zero when a change is at
+      least that severe. Rules: docs/diff.md.
+  bench-diff [--runs N] [<old> <new>]
+      Times the diff (default: spec/stripe-2022-11-15.toml to
+      spec/stripe.toml), with parsing measured apart. Run it in release:
+      cargo run --release -p xtask -- bench-diff";
 
 /// Takes `--name VALUE` out of `args`.
 pub fn take_value(args: &mut Vec<String>, name: &str) -> Result<Option<String>, String> {

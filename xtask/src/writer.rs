@@ -45,7 +45,10 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
     }
     let wanted: BTreeSet<&PathBuf> = files.keys().collect();
     for existing in rust_files(&root.join("src"))? {
-        let relative = existing.strip_prefix(root).expect("listed under root").to_path_buf();
+        let relative = existing
+            .strip_prefix(root)
+            .expect("listed under root")
+            .to_path_buf();
         if wanted.contains(&relative) {
             continue;
         }
@@ -65,7 +68,9 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
 
 fn rust_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(out) };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(out);
+    };
     for entry in entries {
         let path = entry?.path();
         if path.is_dir() {
@@ -96,7 +101,10 @@ mod tests {
     use super::*;
 
     fn files(entries: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
-        entries.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect()
+        entries
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect()
     }
 
     fn temp_dir(name: &str) -> PathBuf {
@@ -115,8 +123,17 @@ mod tests {
         let wanted = files(&[("src/keep.rs", "same"), ("src/new/a.rs", "new")]);
 
         let check = sync(&root, &wanted, Mode::Check).unwrap();
-        assert_eq!(check.stale, [PathBuf::from("src/new/a.rs"), PathBuf::from("src/old/gone.rs")]);
-        assert!(root.join("src/old/gone.rs").exists(), "check mode changed nothing");
+        assert_eq!(
+            check.stale,
+            [
+                PathBuf::from("src/new/a.rs"),
+                PathBuf::from("src/old/gone.rs")
+            ]
+        );
+        assert!(
+            root.join("src/old/gone.rs").exists(),
+            "check mode changed nothing"
+        );
 
         let write = sync(&root, &wanted, Mode::Write).unwrap();
         assert_eq!(write.written, [PathBuf::from("src/new/a.rs")]);

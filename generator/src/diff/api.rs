@@ -19,13 +19,21 @@ pub fn diff_models(old: &Model, new: &Model) -> Vec<Change> {
     let new_types = index(new);
     for (path, new_def) in &new_types {
         match old_types.get(path) {
-            None => changes.push(Change::new(Kind::RustTypeAdded, at(new_def, path), format!("type `{path}` added"))),
+            None => changes.push(Change::new(
+                Kind::RustTypeAdded,
+                at(new_def, path),
+                format!("type `{path}` added"),
+            )),
             Some(old_def) => compare_type(old, new, path, old_def, new_def, &mut changes),
         }
     }
     for (path, old_def) in &old_types {
         if !new_types.contains_key(path) {
-            changes.push(Change::new(Kind::RustTypeRemoved, at(old_def, path), format!("type `{path}` removed")));
+            changes.push(Change::new(
+                Kind::RustTypeRemoved,
+                at(old_def, path),
+                format!("type `{path}` removed"),
+            ));
         }
     }
     diff_operations(old, new, &mut changes);
@@ -34,15 +42,28 @@ pub fn diff_models(old: &Model, new: &Model) -> Vec<Change> {
 
 /// Types by their path in the crate: `issuing::card::Card`.
 fn index(model: &Model) -> BTreeMap<String, &TypeDef> {
-    model.types.iter().map(|def| (type_path(def), def)).collect()
+    model
+        .types
+        .iter()
+        .map(|def| (type_path(def), def))
+        .collect()
 }
 
 fn type_path(def: &TypeDef) -> String {
-    def.module.iter().map(String::as_str).chain([def.rust_name.as_str()]).collect::<Vec<_>>().join("::")
+    def.module
+        .iter()
+        .map(String::as_str)
+        .chain([def.rust_name.as_str()])
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 fn at(def: &TypeDef, rust: &str) -> Location {
-    Location { operation: None, pointer: def.pointer.clone(), rust: Some(rust.to_owned()) }
+    Location {
+        operation: None,
+        pointer: def.pointer.clone(),
+        rust: Some(rust.to_owned()),
+    }
 }
 
 fn kind_name(kind: &TypeKind) -> &'static str {
@@ -54,15 +75,28 @@ fn kind_name(kind: &TypeKind) -> &'static str {
     }
 }
 
-fn compare_type(old: &Model, new: &Model, path: &str, old_def: &TypeDef, new_def: &TypeDef, changes: &mut Vec<Change>) {
+fn compare_type(
+    old: &Model,
+    new: &Model,
+    path: &str,
+    old_def: &TypeDef,
+    new_def: &TypeDef,
+    changes: &mut Vec<Change>,
+) {
     let here = at(new_def, path);
     match (&old_def.kind, &new_def.kind) {
         (TypeKind::Struct(old_struct), TypeKind::Struct(new_struct)) => {
-            let old_fields: BTreeMap<&str, String> =
-                old_struct.fields.iter().map(|f| (f.rust_name.as_str(), field_type(old, f))).collect();
+            let old_fields: BTreeMap<&str, String> = old_struct
+                .fields
+                .iter()
+                .map(|f| (f.rust_name.as_str(), field_type(old, f)))
+                .collect();
             for field in &new_struct.fields {
                 let ty = field_type(new, field);
-                let location = Location { rust: Some(format!("{path}.{}", field.rust_name)), ..here.clone() };
+                let location = Location {
+                    rust: Some(format!("{path}.{}", field.rust_name)),
+                    ..here.clone()
+                };
                 match old_fields.get(field.rust_name.as_str()) {
                     None if field.optional() => changes.push(Change::new(
                         Kind::RustFieldAdded,
@@ -77,15 +111,25 @@ fn compare_type(old: &Model, new: &Model, path: &str, old_def: &TypeDef, new_def
                     Some(old_ty) if *old_ty != ty => changes.push(Change::new(
                         Kind::RustFieldTypeChanged,
                         location,
-                        format!("field `{path}.{}` changed type from `{old_ty}` to `{ty}`", field.rust_name),
+                        format!(
+                            "field `{path}.{}` changed type from `{old_ty}` to `{ty}`",
+                            field.rust_name
+                        ),
                     )),
                     Some(_) => {}
                 }
             }
-            let new_names: BTreeSet<&str> = new_struct.fields.iter().map(|f| f.rust_name.as_str()).collect();
+            let new_names: BTreeSet<&str> = new_struct
+                .fields
+                .iter()
+                .map(|f| f.rust_name.as_str())
+                .collect();
             for (name, ty) in &old_fields {
                 if !new_names.contains(name) {
-                    let location = Location { rust: Some(format!("{path}.{name}")), ..here.clone() };
+                    let location = Location {
+                        rust: Some(format!("{path}.{name}")),
+                        ..here.clone()
+                    };
                     changes.push(Change::new(
                         Kind::RustFieldRemoved,
                         location,
@@ -104,7 +148,13 @@ fn compare_type(old: &Model, new: &Model, path: &str, old_def: &TypeDef, new_def
             let names = |variants: &[crate::ir::UnionVariant]| -> BTreeSet<String> {
                 variants.iter().map(|v| v.rust_name.clone()).collect()
             };
-            variants(path, &here, &names(old_variants), &names(new_variants), changes);
+            variants(
+                path,
+                &here,
+                &names(old_variants),
+                &names(new_variants),
+                changes,
+            );
         }
         (TypeKind::Alias(old_ty), TypeKind::Alias(new_ty)) => {
             let (old_ty, new_ty) = (type_ref(old, old_ty), type_ref(new, new_ty));
@@ -119,19 +169,43 @@ fn compare_type(old: &Model, new: &Model, path: &str, old_def: &TypeDef, new_def
         (old_kind, new_kind) => changes.push(Change::new(
             Kind::RustTypeKindChanged,
             here,
-            format!("`{path}` changed from a {} to a {}", kind_name(old_kind), kind_name(new_kind)),
+            format!(
+                "`{path}` changed from a {} to a {}",
+                kind_name(old_kind),
+                kind_name(new_kind)
+            ),
         )),
     }
 }
 
-fn variants(path: &str, here: &Location, old: &BTreeSet<String>, new: &BTreeSet<String>, changes: &mut Vec<Change>) {
+fn variants(
+    path: &str,
+    here: &Location,
+    old: &BTreeSet<String>,
+    new: &BTreeSet<String>,
+    changes: &mut Vec<Change>,
+) {
     for name in new.difference(old) {
-        let location = Location { rust: Some(format!("{path}::{name}")), ..here.clone() };
-        changes.push(Change::new(Kind::RustVariantAdded, location, format!("variant `{path}::{name}` added")));
+        let location = Location {
+            rust: Some(format!("{path}::{name}")),
+            ..here.clone()
+        };
+        changes.push(Change::new(
+            Kind::RustVariantAdded,
+            location,
+            format!("variant `{path}::{name}` added"),
+        ));
     }
     for name in old.difference(new) {
-        let location = Location { rust: Some(format!("{path}::{name}")), ..here.clone() };
-        changes.push(Change::new(Kind::RustVariantRemoved, location, format!("variant `{path}::{name}` removed")));
+        let location = Location {
+            rust: Some(format!("{path}::{name}")),
+            ..here.clone()
+        };
+        changes.push(Change::new(
+            Kind::RustVariantRemoved,
+            location,
+            format!("variant `{path}::{name}` removed"),
+        ));
     }
 }
 
@@ -169,13 +243,25 @@ fn type_ref(model: &Model, ty: &TypeRef) -> String {
 
 /// A method's signature: `retrieve(id: String, params: Option<RetrieveChargeParams>) -> Charge`.
 fn signature(model: &Model, operation: &Operation) -> String {
-    let mut arguments: Vec<String> =
-        operation.path_params.iter().map(|p| format!("{}: {}", p.rust_name, type_ref(model, &p.ty))).collect();
+    let mut arguments: Vec<String> = operation
+        .path_params
+        .iter()
+        .map(|p| format!("{}: {}", p.rust_name, type_ref(model, &p.ty)))
+        .collect();
     if let Some(params) = operation.params {
         let params = type_path(model.get(params));
-        arguments.push(if operation.params_required { format!("params: {params}") } else { format!("params: Option<{params}>") });
+        arguments.push(if operation.params_required {
+            format!("params: {params}")
+        } else {
+            format!("params: Option<{params}>")
+        });
     }
-    format!("{}({}) -> {}", operation.rust_name, arguments.join(", "), type_ref(model, &operation.response))
+    format!(
+        "{}({}) -> {}",
+        operation.rust_name,
+        arguments.join(", "),
+        type_ref(model, &operation.response)
+    )
 }
 
 /// Methods, when the models have operations: by the type they are grouped
@@ -188,11 +274,18 @@ fn diff_operations(old: &Model, new: &Model, changes: &mut Vec<Change>) {
             .map(|operation| {
                 let group = type_path(model.get(operation.group));
                 let location = Location {
-                    operation: Some(format!("{} {}", operation.method.to_uppercase(), operation.path)),
+                    operation: Some(format!(
+                        "{} {}",
+                        operation.method.to_uppercase(),
+                        operation.path
+                    )),
                     pointer: operation.pointer.clone(),
                     rust: Some(format!("{group}::{}", operation.rust_name)),
                 };
-                ((group, operation.rust_name.clone()), (signature(model, operation), location))
+                (
+                    (group, operation.rust_name.clone()),
+                    (signature(model, operation), location),
+                )
             })
             .collect()
     };
@@ -200,13 +293,18 @@ fn diff_operations(old: &Model, new: &Model, changes: &mut Vec<Change>) {
     for (key, (signature, location)) in &new_operations {
         let group = &key.0;
         match old_operations.get(key) {
-            None => {
-                changes.push(Change::new(Kind::RustFunctionAdded, location.clone(), format!("method `{group}::{signature}` added")))
-            }
+            None => changes.push(Change::new(
+                Kind::RustFunctionAdded,
+                location.clone(),
+                format!("method `{group}::{signature}` added"),
+            )),
             Some((old_signature, _)) if old_signature != signature => changes.push(Change::new(
                 Kind::RustFunctionSignatureChanged,
                 location.clone(),
-                format!("method `{group}::{}` changed from `{old_signature}` to `{signature}`", key.1),
+                format!(
+                    "method `{group}::{}` changed from `{old_signature}` to `{signature}`",
+                    key.1
+                ),
             )),
             Some(_) => {}
         }

@@ -23,7 +23,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::error::Result;
 use crate::ir;
 use crate::Spec;
 
@@ -166,20 +165,29 @@ rules! {
 impl Kind {
     /// The rules as a markdown table: rule, layer, severity, why.
     pub fn rules_markdown() -> String {
-        let mut out = String::from("| rule | layer | severity | why |\n| --- | --- | --- | --- |\n");
+        let mut out =
+            String::from("| rule | layer | severity | why |\n| --- | --- | --- | --- |\n");
         for kind in Kind::ALL {
             let layer = match kind.layer() {
                 Layer::Spec => "spec",
                 Layer::Rust => "rust",
             };
-            out.push_str(&format!("| `{}` | {layer} | {} | {} |\n", kind.id(), kind.severity(), kind.rationale()));
+            out.push_str(&format!(
+                "| `{}` | {layer} | {} | {} |\n",
+                kind.id(),
+                kind.severity(),
+                kind.rationale()
+            ));
         }
         out
     }
 }
 
 impl Serialize for Kind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.id())
     }
 }
@@ -219,7 +227,13 @@ pub struct Change {
 
 impl Change {
     pub fn new(kind: Kind, location: Location, message: impl Into<String>) -> Change {
-        Change { kind, severity: kind.severity(), layer: kind.layer(), location, message: message.into() }
+        Change {
+            kind,
+            severity: kind.severity(),
+            layer: kind.layer(),
+            location,
+            message: message.into(),
+        }
     }
 }
 
@@ -232,7 +246,10 @@ pub struct Version {
 
 impl Version {
     fn of(spec: &Spec) -> Version {
-        Version { api_version: spec.api_version.clone(), documents: spec.documents.clone() }
+        Version {
+            api_version: spec.api_version.clone(),
+            documents: spec.documents.clone(),
+        }
     }
 
     /// `2023-08-16 (spec3.2023-08-16.yaml)`.
@@ -253,7 +270,11 @@ impl Report {
     /// How many changes have each severity: (breaking, warning, info).
     pub fn counts(&self) -> (usize, usize, usize) {
         let count = |s| self.changes.iter().filter(|c| c.severity == s).count();
-        (count(Severity::Breaking), count(Severity::Warning), count(Severity::Info))
+        (
+            count(Severity::Breaking),
+            count(Severity::Warning),
+            count(Severity::Info),
+        )
     }
 
     /// The most severe change, if any.
@@ -272,29 +293,40 @@ impl Report {
 
     fn sort(&mut self) {
         self.changes.sort_by(|a, b| {
-            (a.severity, a.layer, &a.location, a.kind, &a.message).cmp(&(b.severity, b.layer, &b.location, b.kind, &b.message))
+            (a.severity, a.layer, &a.location, a.kind, &a.message).cmp(&(
+                b.severity,
+                b.layer,
+                &b.location,
+                b.kind,
+                &b.message,
+            ))
         });
     }
 }
 
-/// Both layers: the spec diff, then the Rust API diff of the two models.
-pub fn diff(old: &Spec, new: &Spec) -> Result<Report> {
-    let old_model = crate::build_model(old).map_err(|e| e.in_file(old.documents.join(" + ")))?;
-    let new_model = crate::build_model(new).map_err(|e| e.in_file(new.documents.join(" + ")))?;
-    let mut report = diff_spec(old, new);
-    report.changes.extend(api::diff_models(&old_model, &new_model));
-    report.sort();
-    Ok(report)
-}
-
-/// The spec layer only: no model is built.
-pub fn diff_spec(old: &Spec, new: &Spec) -> Report {
-    let mut report = Report { old: Version::of(old), new: Version::of(new), changes: spec::diff(old, new) };
+/// Both layers: the spec diff, then the Rust API diff of the two models the
+/// caller built from the same specs (with `crate::build_model`, so that the
+/// caller chooses the overrides).
+pub fn diff(old: &Spec, new: &Spec, old_model: &ir::Model, new_model: &ir::Model) -> Report {
+    let mut report = Report {
+        old: Version::of(old),
+        new: Version::of(new),
+        changes: spec::diff(old, new),
+    };
+    report
+        .changes
+        .extend(api::diff_models(old_model, new_model));
     report.sort();
     report
 }
 
-/// The Rust layer only, from two models.
-pub fn diff_models(old: &ir::Model, new: &ir::Model) -> Vec<Change> {
-    api::diff_models(old, new)
+/// The spec layer only: no model is built.
+pub fn diff_spec(old: &Spec, new: &Spec) -> Report {
+    let mut report = Report {
+        old: Version::of(old),
+        new: Version::of(new),
+        changes: spec::diff(old, new),
+    };
+    report.sort();
+    report
 }

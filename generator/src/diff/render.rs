@@ -47,15 +47,36 @@ fn summary_line(report: &Report) -> String {
 /// Plain text: one line per change, grouped by severity.
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} -> {}: {}", report.old.label(), report.new.label(), summary_line(report));
+    let _ = writeln!(
+        out,
+        "{} -> {}: {}",
+        report.old.label(),
+        report.new.label(),
+        summary_line(report)
+    );
     for severity in SEVERITIES {
-        let changes: Vec<&Change> = report.changes.iter().filter(|c| c.severity == severity).collect();
+        let changes: Vec<&Change> = report
+            .changes
+            .iter()
+            .filter(|c| c.severity == severity)
+            .collect();
         if changes.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{} ({}):", severity.as_str().to_uppercase(), changes.len());
+        let _ = writeln!(
+            out,
+            "\n{} ({}):",
+            severity.as_str().to_uppercase(),
+            changes.len()
+        );
         for change in changes {
-            let _ = writeln!(out, "  {:<38} {}: {}", change.kind.id(), change.location, change.message);
+            let _ = writeln!(
+                out,
+                "  {:<38} {}: {}",
+                change.kind.id(),
+                change.location,
+                change.message
+            );
         }
     }
     out
@@ -65,17 +86,44 @@ pub fn text(report: &Report) -> String {
 /// Info is folded in a `<details>` block.
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## Stripe spec diff: `{}` → `{}`\n", report.old.api_version, report.new.api_version);
-    let _ = writeln!(out, "Old: {}  \nNew: {}\n", report.old.label(), report.new.label());
-    let _ = writeln!(out, "| severity | spec | generated Rust |\n| --- | ---: | ---: |");
+    let _ = writeln!(
+        out,
+        "## Stripe spec diff: `{}` → `{}`\n",
+        report.old.api_version, report.new.api_version
+    );
+    let _ = writeln!(
+        out,
+        "Old: {}  \nNew: {}\n",
+        report.old.label(),
+        report.new.label()
+    );
+    let _ = writeln!(
+        out,
+        "| severity | spec | generated Rust |\n| --- | ---: | ---: |"
+    );
     for severity in SEVERITIES {
-        let count = |layer| report.changes.iter().filter(|c| c.severity == severity && c.layer == layer).count();
-        let _ = writeln!(out, "| {} {severity} | {} | {} |", icon(severity), count(Layer::Spec), count(Layer::Rust));
+        let count = |layer| {
+            report
+                .changes
+                .iter()
+                .filter(|c| c.severity == severity && c.layer == layer)
+                .count()
+        };
+        let _ = writeln!(
+            out,
+            "| {} {severity} | {} | {} |",
+            icon(severity),
+            count(Layer::Spec),
+            count(Layer::Rust)
+        );
     }
     for severity in SEVERITIES {
         for layer in [Layer::Spec, Layer::Rust] {
-            let changes: Vec<&Change> =
-                report.changes.iter().filter(|c| c.severity == severity && c.layer == layer).collect();
+            let changes: Vec<&Change> = report
+                .changes
+                .iter()
+                .filter(|c| c.severity == severity && c.layer == layer)
+                .collect();
             if changes.is_empty() {
                 continue;
             }
@@ -123,7 +171,10 @@ fn icon(severity: Severity) -> &'static str {
 
 fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Escapes what would end a table cell.
@@ -152,7 +203,11 @@ pub fn json(report: &Report) -> String {
     let document = JsonReport {
         old: &report.old,
         new: &report.new,
-        summary: Summary { breaking, warning, info },
+        summary: Summary {
+            breaking,
+            warning,
+            info,
+        },
         changes: &report.changes,
     };
     let mut text = serde_json::to_string_pretty(&document).expect("the report serializes");

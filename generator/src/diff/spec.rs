@@ -12,7 +12,9 @@ use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
-use openapiv3::{Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{
+    Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
+};
 
 use super::{Change, Kind, Location};
 use crate::error::escape_pointer_token;
@@ -22,7 +24,9 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Compares two merged specs.
 pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
-    let mut differ = Differ { changes: Vec::new() };
+    let mut differ = Differ {
+        changes: Vec::new(),
+    };
     differ.operations(old, new);
     differ.components(old, new);
     differ.changes
@@ -58,7 +62,9 @@ enum Node<'a> {
 
 fn node<T: Borrow<Schema>>(schema: &ReferenceOr<T>) -> Node<'_> {
     match schema {
-        ReferenceOr::Reference { reference } => Node::Ref(reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference)),
+        ReferenceOr::Reference { reference } => {
+            Node::Ref(reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference))
+        }
         ReferenceOr::Item(schema) => Node::Inline(schema.borrow()),
     }
 }
@@ -71,18 +77,19 @@ impl<'a> Node<'a> {
     /// `anyOf: [X]` (how Stripe makes a `$ref` nullable) reads as `X`.
     fn unwrapped(self) -> Node<'a> {
         match self {
-            Node::Inline(Schema { schema_kind: SchemaKind::AnyOf { any_of } | SchemaKind::OneOf { one_of: any_of }, .. })
-                if any_of.len() == 1 =>
-            {
-                node(&any_of[0]).unwrapped()
-            }
+            Node::Inline(Schema {
+                schema_kind: SchemaKind::AnyOf { any_of } | SchemaKind::OneOf { one_of: any_of },
+                ..
+            }) if any_of.len() == 1 => node(&any_of[0]).unwrapped(),
             other => other,
         }
     }
 
     /// The targets of an expandable field (`x-expansionResources`).
     fn expansion(self) -> Option<BTreeSet<&'a str>> {
-        let Node::Inline(schema) = self else { return None };
+        let Node::Inline(schema) = self else {
+            return None;
+        };
         let resources = schema.schema_data.extensions.get("x-expansionResources")?;
         let targets = resources.get("oneOf")?.as_array()?;
         Some(
@@ -104,12 +111,19 @@ impl<'a> Node<'a> {
             SchemaKind::Type(Type::Integer(_)) => Shape::Integer,
             SchemaKind::Type(Type::Number(_)) => Shape::Number,
             SchemaKind::Type(Type::Boolean(_)) => Shape::Boolean,
-            SchemaKind::Type(Type::Object(object)) => Shape::Object(&object.properties, &object.required),
-            SchemaKind::Type(Type::Array(array)) => Shape::Array(array.items.as_ref()),
-            SchemaKind::AnyOf { any_of: alternatives } | SchemaKind::OneOf { one_of: alternatives } => {
-                Shape::Alternatives(alternatives)
+            SchemaKind::Type(Type::Object(object)) => {
+                Shape::Object(&object.properties, &object.required)
             }
-            SchemaKind::Any(any) if !any.properties.is_empty() || any.typ.as_deref() == Some("object") => {
+            SchemaKind::Type(Type::Array(array)) => Shape::Array(array.items.as_ref()),
+            SchemaKind::AnyOf {
+                any_of: alternatives,
+            }
+            | SchemaKind::OneOf {
+                one_of: alternatives,
+            } => Shape::Alternatives(alternatives),
+            SchemaKind::Any(any)
+                if !any.properties.is_empty() || any.typ.as_deref() == Some("object") =>
+            {
                 Shape::Object(&any.properties, &any.required)
             }
             _ => Shape::Other,
@@ -160,7 +174,9 @@ fn branch_key(node: Node) -> String {
     };
     match node.shape() {
         Shape::Ref(name) => format!("`{name}`"),
-        Shape::String(values) if values.len() == 1 && values[0].as_deref() == Some("") => "\"\"".into(),
+        Shape::String(values) if values.len() == 1 && values[0].as_deref() == Some("") => {
+            "\"\"".into()
+        }
         Shape::String(values) if !values.is_empty() => "string enum".into(),
         Shape::Object(..) => match title(node) {
             Some(title) => format!("object {title}"),
@@ -182,16 +198,32 @@ struct Cx<'c> {
 
 impl Cx<'_> {
     fn at(&self) -> Location {
-        Location { operation: self.operation.map(str::to_owned), pointer: self.pointer.clone(), rust: None }
+        Location {
+            operation: self.operation.map(str::to_owned),
+            pointer: self.pointer.clone(),
+            rust: None,
+        }
     }
 
     fn child(&self, pointer: &str, name: String) -> Self {
-        Cx { side: self.side, operation: self.operation, pointer: format!("{}/{pointer}", self.pointer), name }
+        Cx {
+            side: self.side,
+            operation: self.operation,
+            pointer: format!("{}/{pointer}", self.pointer),
+            name,
+        }
     }
 
     fn property(&self, property: &str) -> Self {
-        let name = if self.name.is_empty() { property.to_owned() } else { format!("{}.{property}", self.name) };
-        self.child(&format!("properties/{}", escape_pointer_token(property)), name)
+        let name = if self.name.is_empty() {
+            property.to_owned()
+        } else {
+            format!("{}.{property}", self.name)
+        };
+        self.child(
+            &format!("properties/{}", escape_pointer_token(property)),
+            name,
+        )
     }
 
     /// The subject of a message: ``request property `a.b` `` or, at the root, `request body`.
@@ -231,12 +263,24 @@ impl Differ {
         for (key, new_op) in &new_operations {
             let label = key.label();
             let Some(old_op) = old_operations.get(key) else {
-                self.push(Kind::OperationAdded, key.location(), format!("operation `{}` added", new_op.id()));
+                self.push(
+                    Kind::OperationAdded,
+                    key.location(),
+                    format!("operation `{}` added", new_op.id()),
+                );
                 continue;
             };
             match (old_op.operation.deprecated, new_op.operation.deprecated) {
-                (false, true) => self.push(Kind::OperationDeprecated, key.location(), "operation deprecated".into()),
-                (true, false) => self.push(Kind::OperationUndeprecated, key.location(), "operation no longer deprecated".into()),
+                (false, true) => self.push(
+                    Kind::OperationDeprecated,
+                    key.location(),
+                    "operation deprecated".into(),
+                ),
+                (true, false) => self.push(
+                    Kind::OperationUndeprecated,
+                    key.location(),
+                    "operation no longer deprecated".into(),
+                ),
                 _ => {}
             }
             self.parameters(&label, key, old_op, new_op);
@@ -245,7 +289,11 @@ impl Differ {
         }
         for (key, old_op) in &old_operations {
             if !new_operations.contains_key(key) {
-                self.push(Kind::OperationRemoved, key.location(), format!("operation `{}` removed", old_op.id()));
+                self.push(
+                    Kind::OperationRemoved,
+                    key.location(),
+                    format!("operation `{}` removed", old_op.id()),
+                );
             }
         }
     }
@@ -255,30 +303,64 @@ impl Differ {
         let new_parameters = new.parameters();
         for (id, (index, new_parameter)) in &new_parameters {
             let pointer = format!("{}/parameters/{index}", key.pointer());
-            let at = Location { operation: Some(label.to_owned()), pointer: pointer.clone(), rust: None };
+            let at = Location {
+                operation: Some(label.to_owned()),
+                pointer: pointer.clone(),
+                rust: None,
+            };
             let what = format!("{} parameter `{}`", id.0, id.1);
             let Some((_, old_parameter)) = old_parameters.get(id) else {
-                let kind = if new_parameter.required { Kind::RequiredParameterAdded } else { Kind::ParameterAdded };
-                let required = if new_parameter.required { "required " } else { "" };
+                let kind = if new_parameter.required {
+                    Kind::RequiredParameterAdded
+                } else {
+                    Kind::ParameterAdded
+                };
+                let required = if new_parameter.required {
+                    "required "
+                } else {
+                    ""
+                };
                 self.push(kind, at, format!("{required}{what} added"));
                 continue;
             };
             match (old_parameter.required, new_parameter.required) {
-                (false, true) => self.push(Kind::ParameterBecameRequired, at, format!("{what} became required")),
-                (true, false) => self.push(Kind::ParameterBecameOptional, at, format!("{what} became optional")),
+                (false, true) => self.push(
+                    Kind::ParameterBecameRequired,
+                    at,
+                    format!("{what} became required"),
+                ),
+                (true, false) => self.push(
+                    Kind::ParameterBecameOptional,
+                    at,
+                    format!("{what} became optional"),
+                ),
                 _ => {}
             }
-            if let (Some(old_schema), Some(new_schema)) = (old_parameter.schema, new_parameter.schema) {
-                let cx =
-                    Cx { side: Side::Request, operation: Some(label), pointer: format!("{pointer}/schema"), name: id.1.clone() };
+            if let (Some(old_schema), Some(new_schema)) =
+                (old_parameter.schema, new_parameter.schema)
+            {
+                let cx = Cx {
+                    side: Side::Request,
+                    operation: Some(label),
+                    pointer: format!("{pointer}/schema"),
+                    name: id.1.clone(),
+                };
                 self.schema(&cx, node(old_schema), node(new_schema));
             }
         }
         for (id, (index, _)) in &old_parameters {
             if !new_parameters.contains_key(id) {
                 let pointer = format!("{}/parameters/{index}", key.pointer());
-                let at = Location { operation: Some(label.to_owned()), pointer, rust: None };
-                self.push(Kind::ParameterRemoved, at, format!("{} parameter `{}` removed", id.0, id.1));
+                let at = Location {
+                    operation: Some(label.to_owned()),
+                    pointer,
+                    rust: None,
+                };
+                self.push(
+                    Kind::ParameterRemoved,
+                    at,
+                    format!("{} parameter `{}` removed", id.0, id.1),
+                );
             }
         }
     }
@@ -289,18 +371,41 @@ impl Differ {
         let empty = empty_object();
         let (old_type, old_schema) = old.body().unwrap_or(("", &empty));
         let (new_type, new_schema) = new.body().unwrap_or((old_type, &empty));
-        let content_type = if new_type.is_empty() { old_type } else { new_type };
-        let pointer = format!("{}/requestBody/content/{}/schema", key.pointer(), escape_pointer_token(content_type));
-        let cx = Cx { side: Side::Request, operation: Some(label), pointer, name: String::new() };
+        let content_type = if new_type.is_empty() {
+            old_type
+        } else {
+            new_type
+        };
+        let pointer = format!(
+            "{}/requestBody/content/{}/schema",
+            key.pointer(),
+            escape_pointer_token(content_type)
+        );
+        let cx = Cx {
+            side: Side::Request,
+            operation: Some(label),
+            pointer,
+            name: String::new(),
+        };
         self.schema(&cx, node(old_schema), node(new_schema));
     }
 
     fn responses(&mut self, label: &str, key: &OperationKey, old: &Op, new: &Op) {
         let old_responses = old.responses();
         for (status, new_schema) in new.responses() {
-            let Some(old_schema) = old_responses.get(&status) else { continue };
-            let pointer = format!("{}/responses/{status}/content/application~1json/schema", key.pointer());
-            let cx = Cx { side: Side::Response, operation: Some(label), pointer, name: String::new() };
+            let Some(old_schema) = old_responses.get(&status) else {
+                continue;
+            };
+            let pointer = format!(
+                "{}/responses/{status}/content/application~1json/schema",
+                key.pointer()
+            );
+            let cx = Cx {
+                side: Side::Response,
+                operation: Some(label),
+                pointer,
+                name: String::new(),
+            };
             self.schema(&cx, node(old_schema), node(new_schema));
         }
     }
@@ -311,19 +416,32 @@ impl Differ {
         let new_schemas = new.schemas();
         for (name, new_schema) in new_schemas {
             let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
-            let at = Location { operation: None, pointer: pointer.clone(), rust: None };
+            let at = Location {
+                operation: None,
+                pointer: pointer.clone(),
+                rust: None,
+            };
             let Some(old_schema) = old_schemas.get(name) else {
                 self.push(Kind::SchemaAdded, at, format!("schema `{name}` added"));
                 continue;
             };
             let side = sides.get(name.as_str()).copied().unwrap_or(Side::Response);
-            let cx = Cx { side, operation: None, pointer, name: String::new() };
+            let cx = Cx {
+                side,
+                operation: None,
+                pointer,
+                name: String::new(),
+            };
             self.schema(&cx, node(old_schema), node(new_schema));
         }
         for name in old_schemas.keys() {
             if !new_schemas.contains_key(name) {
                 let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
-                let at = Location { operation: None, pointer, rust: None };
+                let at = Location {
+                    operation: None,
+                    pointer,
+                    rust: None,
+                };
                 self.push(Kind::SchemaRemoved, at, format!("schema `{name}` removed"));
             }
         }
@@ -334,12 +452,18 @@ impl Differ {
         if !cx.name.is_empty() {
             match (old.nullable(), new.nullable()) {
                 (false, true) => self.push(
-                    cx.side.pick(Kind::RequestPropertyBecameNullable, Kind::ResponsePropertyBecameNullable),
+                    cx.side.pick(
+                        Kind::RequestPropertyBecameNullable,
+                        Kind::ResponsePropertyBecameNullable,
+                    ),
                     cx.at(),
                     format!("{} became nullable", cx.subject()),
                 ),
                 (true, false) => self.push(
-                    cx.side.pick(Kind::RequestPropertyBecameNotNullable, Kind::ResponsePropertyBecameNotNullable),
+                    cx.side.pick(
+                        Kind::RequestPropertyBecameNotNullable,
+                        Kind::ResponsePropertyBecameNotNullable,
+                    ),
                     cx.at(),
                     format!("{} is no longer nullable", cx.subject()),
                 ),
@@ -352,8 +476,15 @@ impl Differ {
         let (old, new) = (old.unwrapped(), new.unwrapped());
         match (old.shape(), new.shape()) {
             (Shape::Ref(a), Shape::Ref(b)) if a == b => {}
-            (Shape::Object(old_properties, old_required), Shape::Object(new_properties, new_required)) => {
-                self.properties(cx, (old_properties, old_required), (new_properties, new_required));
+            (
+                Shape::Object(old_properties, old_required),
+                Shape::Object(new_properties, new_required),
+            ) => {
+                self.properties(
+                    cx,
+                    (old_properties, old_required),
+                    (new_properties, new_required),
+                );
             }
             (Shape::Array(Some(a)), Shape::Array(Some(b))) => {
                 let cx = cx.child("items", format!("{}[]", cx.name));
@@ -361,15 +492,27 @@ impl Differ {
             }
             (Shape::Array(_), Shape::Array(_)) => {}
             (Shape::String(a), Shape::String(b)) => self.enums(cx, a, b),
-            (Shape::Integer, Shape::Integer) | (Shape::Number, Shape::Number) | (Shape::Boolean, Shape::Boolean) => {}
+            (Shape::Integer, Shape::Integer)
+            | (Shape::Number, Shape::Number)
+            | (Shape::Boolean, Shape::Boolean) => {}
             (Shape::Other, Shape::Other) => {}
-            (Shape::Integer, Shape::Number) => self.type_change(cx, TypeChange::Widened, old.describe(), new.describe()),
-            (Shape::Number, Shape::Integer) => self.type_change(cx, TypeChange::Narrowed, old.describe(), new.describe()),
-            (Shape::Alternatives(a), Shape::Alternatives(b)) => self.alternatives(cx, a, b, old, new),
+            (Shape::Integer, Shape::Number) => {
+                self.type_change(cx, TypeChange::Widened, old.describe(), new.describe())
+            }
+            (Shape::Number, Shape::Integer) => {
+                self.type_change(cx, TypeChange::Narrowed, old.describe(), new.describe())
+            }
+            (Shape::Alternatives(a), Shape::Alternatives(b)) => {
+                self.alternatives(cx, a, b, old, new)
+            }
             (_, Shape::Alternatives(b)) => match find_branch(b, branch_key(old)) {
                 Some(index) => {
                     self.type_change(cx, TypeChange::Widened, old.describe(), new.describe());
-                    self.schema(&cx.child(&format!("anyOf/{index}"), cx.name.clone()), old, node(&b[index]));
+                    self.schema(
+                        &cx.child(&format!("anyOf/{index}"), cx.name.clone()),
+                        old,
+                        node(&b[index]),
+                    );
                 }
                 None => self.type_change(cx, TypeChange::Changed, old.describe(), new.describe()),
             },
@@ -395,12 +538,20 @@ impl Differ {
                 self.push(
                     Kind::FieldBecameExpandable,
                     cx.at(),
-                    format!("{} became expandable (to {})", subject(), targets.join(", ")),
+                    format!(
+                        "{} became expandable (to {})",
+                        subject(),
+                        targets.join(", ")
+                    ),
                 );
                 true
             }
             (Some(_), None) => {
-                self.push(Kind::FieldNoLongerExpandable, cx.at(), format!("{} is no longer expandable", subject()));
+                self.push(
+                    Kind::FieldNoLongerExpandable,
+                    cx.at(),
+                    format!("{} is no longer expandable", subject()),
+                );
                 true
             }
             (Some(old_targets), Some(new_targets)) => {
@@ -423,7 +574,12 @@ impl Differ {
         }
     }
 
-    fn properties(&mut self, cx: &Cx, old: (&Properties, &[String]), new: (&Properties, &[String])) {
+    fn properties(
+        &mut self,
+        cx: &Cx,
+        old: (&Properties, &[String]),
+        new: (&Properties, &[String]),
+    ) {
         let required = |list: &[String], name: &str| list.iter().any(|r| r == name);
         for (name, new_schema) in new.0 {
             let child = cx.property(name);
@@ -435,17 +591,27 @@ impl Differ {
                     (_, false) => Kind::RequestPropertyAdded,
                 };
                 let required = if is_required { "required " } else { "" };
-                self.push(kind, child.at(), format!("{required}{} added", child.subject()));
+                self.push(
+                    kind,
+                    child.at(),
+                    format!("{required}{} added", child.subject()),
+                );
                 continue;
             };
             match (required(old.1, name), is_required) {
                 (false, true) => self.push(
-                    cx.side.pick(Kind::RequestPropertyBecameRequired, Kind::ResponsePropertyBecameRequired),
+                    cx.side.pick(
+                        Kind::RequestPropertyBecameRequired,
+                        Kind::ResponsePropertyBecameRequired,
+                    ),
                     child.at(),
                     format!("{} became required", child.subject()),
                 ),
                 (true, false) => self.push(
-                    cx.side.pick(Kind::RequestPropertyBecameOptional, Kind::ResponsePropertyBecameOptional),
+                    cx.side.pick(
+                        Kind::RequestPropertyBecameOptional,
+                        Kind::ResponsePropertyBecameOptional,
+                    ),
                     child.at(),
                     format!("{} became optional", child.subject()),
                 ),
@@ -456,7 +622,9 @@ impl Differ {
         for name in old.0.keys() {
             if !new.0.contains_key(name) {
                 let child = cx.property(name);
-                let kind = cx.side.pick(Kind::RequestPropertyRemoved, Kind::ResponsePropertyRemoved);
+                let kind = cx
+                    .side
+                    .pick(Kind::RequestPropertyRemoved, Kind::ResponsePropertyRemoved);
                 self.push(kind, child.at(), format!("{} removed", child.subject()));
             }
         }
@@ -466,36 +634,90 @@ impl Differ {
         match (old.is_empty(), new.is_empty()) {
             (true, true) => {}
             // A free string became an enum: fewer values are accepted.
-            (true, false) => self.type_change(cx, TypeChange::Narrowed, "string".into(), "string enum".into()),
-            (false, true) => self.type_change(cx, TypeChange::Widened, "string enum".into(), "string".into()),
+            (true, false) => self.type_change(
+                cx,
+                TypeChange::Narrowed,
+                "string".into(),
+                "string enum".into(),
+            ),
+            (false, true) => self.type_change(
+                cx,
+                TypeChange::Widened,
+                "string enum".into(),
+                "string".into(),
+            ),
             (false, false) => {
-                let values = |list: &[Option<String>]| -> BTreeSet<String> { list.iter().flatten().cloned().collect() };
+                let values = |list: &[Option<String>]| -> BTreeSet<String> {
+                    list.iter().flatten().cloned().collect()
+                };
                 let (old_values, new_values) = (values(old), values(new));
-                let what = if cx.name.is_empty() { "enum".to_owned() } else { format!("enum `{}`", cx.name) };
+                let what = if cx.name.is_empty() {
+                    "enum".to_owned()
+                } else {
+                    format!("enum `{}`", cx.name)
+                };
                 for value in new_values.difference(&old_values) {
-                    let kind = cx.side.pick(Kind::RequestEnumValueAdded, Kind::ResponseEnumValueAdded);
-                    self.push(kind, cx.at(), format!("{} value `{value}` added to {what}", side_word(cx.side)));
+                    let kind = cx
+                        .side
+                        .pick(Kind::RequestEnumValueAdded, Kind::ResponseEnumValueAdded);
+                    self.push(
+                        kind,
+                        cx.at(),
+                        format!("{} value `{value}` added to {what}", side_word(cx.side)),
+                    );
                 }
                 for value in old_values.difference(&new_values) {
-                    let kind = cx.side.pick(Kind::RequestEnumValueRemoved, Kind::ResponseEnumValueRemoved);
-                    self.push(kind, cx.at(), format!("{} value `{value}` removed from {what}", side_word(cx.side)));
+                    let kind = cx.side.pick(
+                        Kind::RequestEnumValueRemoved,
+                        Kind::ResponseEnumValueRemoved,
+                    );
+                    self.push(
+                        kind,
+                        cx.at(),
+                        format!("{} value `{value}` removed from {what}", side_word(cx.side)),
+                    );
                 }
             }
         }
     }
 
     /// anyOf to anyOf: branches are matched by `$ref` name, title or type.
-    fn alternatives(&mut self, cx: &Cx, old: &[ReferenceOr<Schema>], new: &[ReferenceOr<Schema>], old_node: Node, new_node: Node) {
+    fn alternatives(
+        &mut self,
+        cx: &Cx,
+        old: &[ReferenceOr<Schema>],
+        new: &[ReferenceOr<Schema>],
+        old_node: Node,
+        new_node: Node,
+    ) {
         let keys = |list: &[ReferenceOr<Schema>]| -> BTreeMap<String, usize> {
-            list.iter().enumerate().map(|(i, s)| (branch_key(node(s)), i)).collect()
+            list.iter()
+                .enumerate()
+                .map(|(i, s)| (branch_key(node(s)), i))
+                .collect()
         };
         let (old_keys, new_keys) = (keys(old), keys(new));
         let added = new_keys.keys().any(|k| !old_keys.contains_key(k));
         let removed = old_keys.keys().any(|k| !new_keys.contains_key(k));
         match (added, removed) {
-            (true, true) => self.type_change(cx, TypeChange::Changed, old_node.describe(), new_node.describe()),
-            (true, false) => self.type_change(cx, TypeChange::Widened, old_node.describe(), new_node.describe()),
-            (false, true) => self.type_change(cx, TypeChange::Narrowed, old_node.describe(), new_node.describe()),
+            (true, true) => self.type_change(
+                cx,
+                TypeChange::Changed,
+                old_node.describe(),
+                new_node.describe(),
+            ),
+            (true, false) => self.type_change(
+                cx,
+                TypeChange::Widened,
+                old_node.describe(),
+                new_node.describe(),
+            ),
+            (false, true) => self.type_change(
+                cx,
+                TypeChange::Narrowed,
+                old_node.describe(),
+                new_node.describe(),
+            ),
             (false, false) => {}
         }
         for (key, &new_index) in &new_keys {
@@ -508,16 +730,26 @@ impl Differ {
 
     fn type_change(&mut self, cx: &Cx, change: TypeChange, from: String, to: String) {
         let kind = match change {
-            TypeChange::Widened => cx.side.pick(Kind::RequestTypeWidened, Kind::ResponseTypeWidened),
-            TypeChange::Narrowed => cx.side.pick(Kind::RequestTypeNarrowed, Kind::ResponseTypeNarrowed),
-            TypeChange::Changed => cx.side.pick(Kind::RequestTypeChanged, Kind::ResponseTypeChanged),
+            TypeChange::Widened => cx
+                .side
+                .pick(Kind::RequestTypeWidened, Kind::ResponseTypeWidened),
+            TypeChange::Narrowed => cx
+                .side
+                .pick(Kind::RequestTypeNarrowed, Kind::ResponseTypeNarrowed),
+            TypeChange::Changed => cx
+                .side
+                .pick(Kind::RequestTypeChanged, Kind::ResponseTypeChanged),
         };
         let how = match change {
             TypeChange::Widened => "widened",
             TypeChange::Narrowed => "narrowed",
             TypeChange::Changed => "changed",
         };
-        self.push(kind, cx.at(), format!("type of {} {how} from {from} to {to}", cx.subject()));
+        self.push(
+            kind,
+            cx.at(),
+            format!("type of {} {how} from {from} to {to}", cx.subject()),
+        );
     }
 }
 
@@ -554,11 +786,19 @@ impl OperationKey {
     }
 
     fn pointer(&self) -> String {
-        format!("#/paths/{}/{}", escape_pointer_token(&self.path), self.method)
+        format!(
+            "#/paths/{}/{}",
+            escape_pointer_token(&self.path),
+            self.method
+        )
     }
 
     fn location(&self) -> Location {
-        Location { operation: Some(self.label()), pointer: self.pointer(), rust: None }
+        Location {
+            operation: Some(self.label()),
+            pointer: self.pointer(),
+            rust: None,
+        }
     }
 }
 
@@ -576,17 +816,25 @@ struct ParameterView<'a> {
 
 impl<'a> Op<'a> {
     fn id(&self) -> &str {
-        self.operation.operation_id.as_deref().unwrap_or("(no operationId)")
+        self.operation
+            .operation_id
+            .as_deref()
+            .unwrap_or("(no operationId)")
     }
 
     /// Parameters by `(in, name)`, with their index for the pointer.
     /// Operation-level parameters override path-level ones.
     fn parameters(&self) -> BTreeMap<(&'static str, String), (usize, ParameterView<'a>)> {
         let mut out = BTreeMap::new();
-        let all = self.path_parameters.iter().chain(&self.operation.parameters);
+        let all = self
+            .path_parameters
+            .iter()
+            .chain(&self.operation.parameters);
         let operation_start = self.path_parameters.len();
         for (i, parameter) in all.enumerate() {
-            let ReferenceOr::Item(parameter) = parameter else { continue };
+            let ReferenceOr::Item(parameter) = parameter else {
+                continue;
+            };
             let place = match parameter {
                 Parameter::Query { .. } => "query",
                 Parameter::Path { .. } => "path",
@@ -599,25 +847,49 @@ impl<'a> Op<'a> {
                 ParameterSchemaOrContent::Content(_) => None,
             };
             let index = i.checked_sub(operation_start).unwrap_or(i);
-            out.insert((place, data.name.clone()), (index, ParameterView { required: data.required, schema }));
+            out.insert(
+                (place, data.name.clone()),
+                (
+                    index,
+                    ParameterView {
+                        required: data.required,
+                        schema,
+                    },
+                ),
+            );
         }
         out
     }
 
     /// The request body's content type and schema (the first content type).
     fn body(&self) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
-        let ReferenceOr::Item(body) = self.operation.request_body.as_ref()? else { return None };
-        body.content.iter().find_map(|(content_type, media)| Some((content_type.as_str(), media.schema.as_ref()?)))
+        let ReferenceOr::Item(body) = self.operation.request_body.as_ref()? else {
+            return None;
+        };
+        body.content
+            .iter()
+            .find_map(|(content_type, media)| Some((content_type.as_str(), media.schema.as_ref()?)))
     }
 
     /// JSON response schemas by status code.
     fn responses(&self) -> BTreeMap<String, &'a ReferenceOr<Schema>> {
         let mut out = BTreeMap::new();
         let responses = &self.operation.responses;
-        let statuses = responses.responses.iter().map(|(status, r)| (status.to_string(), r));
-        for (status, response) in statuses.chain(responses.default.iter().map(|r| ("default".to_owned(), r))) {
-            let ReferenceOr::Item(response) = response else { continue };
-            if let Some(schema) = response.content.get("application/json").and_then(|m| m.schema.as_ref()) {
+        let statuses = responses
+            .responses
+            .iter()
+            .map(|(status, r)| (status.to_string(), r));
+        for (status, response) in
+            statuses.chain(responses.default.iter().map(|r| ("default".to_owned(), r)))
+        {
+            let ReferenceOr::Item(response) = response else {
+                continue;
+            };
+            if let Some(schema) = response
+                .content
+                .get("application/json")
+                .and_then(|m| m.schema.as_ref())
+            {
                 out.insert(status, schema);
             }
         }
@@ -628,7 +900,9 @@ impl<'a> Op<'a> {
 fn operations(spec: &Spec) -> BTreeMap<OperationKey, Op<'_>> {
     let mut out = BTreeMap::new();
     for (path, item) in &spec.openapi.paths.paths {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for (method, operation) in item.iter() {
             let method = match method {
                 "get" => "get",
@@ -641,8 +915,14 @@ fn operations(spec: &Spec) -> BTreeMap<OperationKey, Op<'_>> {
                 _ => "trace",
             };
             out.insert(
-                OperationKey { path: path.clone(), method },
-                Op { operation, path_parameters: &item.parameters },
+                OperationKey {
+                    path: path.clone(),
+                    method,
+                },
+                Op {
+                    operation,
+                    path_parameters: &item.parameters,
+                },
             );
         }
     }
@@ -671,7 +951,10 @@ fn component_sides(spec: &Spec) -> BTreeMap<&str, Side> {
     }
     let mut sides = BTreeMap::new();
     for name in schemas.keys() {
-        let side = match (request.contains(name.as_str()), response.contains(name.as_str())) {
+        let side = match (
+            request.contains(name.as_str()),
+            response.contains(name.as_str()),
+        ) {
             (true, true) => Side::Both,
             (true, false) => Side::Request,
             _ => Side::Response,
@@ -682,7 +965,11 @@ fn component_sides(spec: &Spec) -> BTreeMap<&str, Side> {
 }
 
 /// Adds every component reachable from `start` to `seen`.
-fn collect_refs<'a>(start: Node<'a>, schemas: &'a IndexMap<String, ReferenceOr<Schema>>, seen: &mut BTreeSet<&'a str>) {
+fn collect_refs<'a>(
+    start: Node<'a>,
+    schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
+    seen: &mut BTreeSet<&'a str>,
+) {
     let mut stack = vec![start];
     while let Some(current) = stack.pop() {
         match current {
@@ -696,18 +983,26 @@ fn collect_refs<'a>(start: Node<'a>, schemas: &'a IndexMap<String, ReferenceOr<S
             Node::Inline(schema) => match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
                     stack.extend(object.properties.values().map(node));
-                    if let Some(openapiv3::AdditionalProperties::Schema(extra)) = &object.additional_properties {
+                    if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
+                        &object.additional_properties
+                    {
                         stack.push(node(extra));
                     }
                 }
                 SchemaKind::Type(Type::Array(array)) => stack.extend(array.items.iter().map(node)),
-                SchemaKind::AnyOf { any_of: list } | SchemaKind::OneOf { one_of: list } | SchemaKind::AllOf { all_of: list } => {
-                    stack.extend(list.iter().map(node))
-                }
+                SchemaKind::AnyOf { any_of: list }
+                | SchemaKind::OneOf { one_of: list }
+                | SchemaKind::AllOf { all_of: list } => stack.extend(list.iter().map(node)),
                 SchemaKind::Any(any) => {
                     stack.extend(any.properties.values().map(node));
                     stack.extend(any.items.iter().map(node));
-                    stack.extend(any.any_of.iter().chain(&any.one_of).chain(&any.all_of).map(node));
+                    stack.extend(
+                        any.any_of
+                            .iter()
+                            .chain(&any.one_of)
+                            .chain(&any.all_of)
+                            .map(node),
+                    );
                 }
                 _ => {}
             },
