@@ -9,7 +9,9 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
-use stripe::identity::{VerificationReport, VerificationSession, VerificationSessionRedactionStatus};
+use stripe::identity::{
+    VerificationReport, VerificationSession, VerificationSessionRedactionStatus,
+};
 use stripe::Resource;
 
 fn spec_dir() -> PathBuf {
@@ -21,8 +23,12 @@ fn spec_dir() -> PathBuf {
 
 fn fixtures(file: &str) -> serde_json::Map<String, Value> {
     let path = spec_dir().join(file);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (set STRIPE_SPEC_DIR to the folder of Stripe's spec files)", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (set STRIPE_SPEC_DIR to the folder of Stripe's spec files)",
+            path.display()
+        )
+    });
     let mut all: Value = serde_json::from_str(&text).expect("fixtures are JSON");
     match all["resources"].take() {
         Value::Object(resources) => resources,
@@ -32,9 +38,12 @@ fn fixtures(file: &str) -> serde_json::Map<String, Value> {
 
 fn normalise(value: &Value) -> Value {
     match value {
-        Value::Object(map) => {
-            Value::Object(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), normalise(v))).collect())
-        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), normalise(v)))
+                .collect(),
+        ),
         Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
         Value::Number(n) => serde_json::json!(n.as_f64()),
         other => other.clone(),
@@ -46,16 +55,21 @@ fn first_difference(path: &str, expected: &Value, actual: &Value) -> Option<Stri
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for key in e.keys().chain(a.keys()) {
-                let (ev, av) = (e.get(key).unwrap_or(&Value::Null), a.get(key).unwrap_or(&Value::Null));
+                let (ev, av) = (
+                    e.get(key).unwrap_or(&Value::Null),
+                    a.get(key).unwrap_or(&Value::Null),
+                );
                 if let Some(diff) = first_difference(&format!("{path}.{key}"), ev, av) {
                     return Some(diff);
                 }
             }
             None
         }
-        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
-            e.iter().zip(a).enumerate().find_map(|(i, (ev, av))| first_difference(&format!("{path}[{i}]"), ev, av))
-        }
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => e
+            .iter()
+            .zip(a)
+            .enumerate()
+            .find_map(|(i, (ev, av))| first_difference(&format!("{path}[{i}]"), ev, av)),
         _ if expected == actual => None,
         _ => Some(format!("{path}: expected {expected}, got {actual}")),
     }
@@ -65,27 +79,46 @@ fn first_difference(path: &str, expected: &Value, actual: &Value) -> Option<Stri
 /// fixtures were made by a newer server). The generated types keep only what
 /// the spec declares, so these are taken out before comparing.
 const UNDECLARED_IN_SPEC: &[(&str, &[&str])] = &[
-    ("identity.verification_report", &["document", "address", "zip"]),
-    ("treasury.outbound_payment", &["destination_payment_method_details", "destination"]),
+    (
+        "identity.verification_report",
+        &["document", "address", "zip"],
+    ),
+    (
+        "treasury.outbound_payment",
+        &["destination_payment_method_details", "destination"],
+    ),
 ];
 
 fn without_undeclared(resource_id: &str, object: &Value) -> Value {
     let mut object = object.clone();
-    for (_, path) in UNDECLARED_IN_SPEC.iter().filter(|(id, _)| *id == resource_id) {
+    for (_, path) in UNDECLARED_IN_SPEC
+        .iter()
+        .filter(|(id, _)| *id == resource_id)
+    {
         let (last, parents) = path.split_last().unwrap();
-        let parent = parents.iter().fold(&mut object, |value, key| &mut value[*key]);
+        let parent = parents
+            .iter()
+            .fold(&mut object, |value, key| &mut value[*key]);
         let removed = parent.as_object_mut().and_then(|map| map.remove(*last));
-        assert!(removed.is_some(), "{resource_id} no longer has {path:?}: update UNDECLARED_IN_SPEC");
+        assert!(
+            removed.is_some(),
+            "{resource_id} no longer has {path:?}: update UNDECLARED_IN_SPEC"
+        );
     }
     object
 }
 
 /// Decodes each fixture as the type of its resource; returns the failures.
-fn decode_all(resources: &serde_json::Map<String, Value>, round_trip: bool) -> (usize, Vec<String>) {
+fn decode_all(
+    resources: &serde_json::Map<String, Value>,
+    round_trip: bool,
+) -> (usize, Vec<String>) {
     let mut failures = Vec::new();
     let mut decoded = 0;
     for (resource_id, object) in resources {
-        let Some(result) = Resource::from_value_as(resource_id, object.clone()) else { continue };
+        let Some(result) = Resource::from_value_as(resource_id, object.clone()) else {
+            continue;
+        };
         match result {
             Err(e) => failures.push(format!("{resource_id}: does not decode: {e}")),
             Ok(resource) => {
@@ -93,7 +126,11 @@ fn decode_all(resources: &serde_json::Map<String, Value>, round_trip: bool) -> (
                 assert_eq!(resource.resource_id(), Some(resource_id.as_str()));
                 if round_trip {
                     let back = serde_json::to_value(&resource).expect("serializes");
-                    if let Some(diff) = first_difference("$", &normalise(&without_undeclared(resource_id, object)), &normalise(&back)) {
+                    if let Some(diff) = first_difference(
+                        "$",
+                        &normalise(&without_undeclared(resource_id, object)),
+                        &normalise(&back),
+                    ) {
                         failures.push(format!("{resource_id}: round trip differs at {diff}"));
                     }
                 }
@@ -107,16 +144,33 @@ fn decode_all(resources: &serde_json::Map<String, Value>, round_trip: bool) -> (
 fn every_2023_fixture_decodes_into_its_resource_type_and_round_trips() {
     let resources = fixtures("fixtures3.2023-08-16.json");
     let (decoded, failures) = decode_all(&resources, true);
-    assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), resources.len(), failures.join("\n"));
-    assert_eq!(decoded, resources.len(), "every 2023 fixture has a generated resource type");
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures failed:\n{}",
+        failures.len(),
+        resources.len(),
+        failures.join("\n")
+    );
+    assert_eq!(
+        decoded,
+        resources.len(),
+        "every 2023 fixture has a generated resource type"
+    );
 }
 
 #[test]
 fn climate_and_forwarding_fixtures_of_2026_round_trip() {
     let all = fixtures("fixtures3.2026-07-29.json");
-    let wanted = ["climate.order", "climate.product", "climate.supplier", "forwarding.request"];
-    let resources: serde_json::Map<String, Value> =
-        all.into_iter().filter(|(id, _)| wanted.contains(&id.as_str())).collect();
+    let wanted = [
+        "climate.order",
+        "climate.product",
+        "climate.supplier",
+        "forwarding.request",
+    ];
+    let resources: serde_json::Map<String, Value> = all
+        .into_iter()
+        .filter(|(id, _)| wanted.contains(&id.as_str()))
+        .collect();
     assert_eq!(resources.len(), wanted.len());
     let (decoded, failures) = decode_all(&resources, true);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -129,8 +183,16 @@ fn newer_2026_fixtures_decode_into_the_2023_types() {
     // unknown fields are ignored and open enums keep the new values.
     let resources = fixtures("fixtures3.2026-07-29.json");
     let (decoded, failures) = decode_all(&resources, false);
-    assert!(failures.is_empty(), "{} failed:\n{}", failures.len(), failures.join("\n"));
-    assert!(decoded >= 130, "only {decoded} of the 2026 fixtures have a resource in the default input");
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        decoded >= 130,
+        "only {decoded} of the 2026 fixtures have a resource in the default input"
+    );
 }
 
 #[test]
@@ -141,12 +203,21 @@ fn decoding_by_object_picks_the_variant() {
         // other resources, so their fixtures decode as that one.
         if let Some(decoded_as) = resource.resource_id() {
             assert!(
-                decoded_as == resource_id || ["external_account", "payment_source", "deleted_external_account", "deleted_payment_source"].contains(&resource_id.as_str()),
+                decoded_as == resource_id
+                    || [
+                        "external_account",
+                        "payment_source",
+                        "deleted_external_account",
+                        "deleted_payment_source"
+                    ]
+                    .contains(&resource_id.as_str()),
                 "{resource_id} decoded as {decoded_as}"
             );
         }
     }
-    let unknown: Resource = serde_json::from_value(serde_json::json!({"object": "brand_new_thing", "id": "x"})).unwrap();
+    let unknown: Resource =
+        serde_json::from_value(serde_json::json!({"object": "brand_new_thing", "id": "x"}))
+            .unwrap();
     assert!(matches!(unknown, Resource::Unknown(_)));
 }
 
@@ -169,11 +240,15 @@ fn redact(value: &mut Value) {
 
 #[test]
 fn a_redacted_verification_session_decodes_with_a_typed_redaction_status() {
-    let mut session = fixtures("fixtures3.2026-07-29.json")["identity.verification_session"].clone();
+    let mut session =
+        fixtures("fixtures3.2026-07-29.json")["identity.verification_session"].clone();
     redact(&mut session);
     session["redaction"] = serde_json::json!({"status": "redacted"});
     let session: VerificationSession = serde_json::from_value(session).unwrap();
-    assert_eq!(session.redaction.unwrap().status, VerificationSessionRedactionStatus::Redacted);
+    assert_eq!(
+        session.redaction.unwrap().status,
+        VerificationSessionRedactionStatus::Redacted
+    );
     assert_eq!(session.id, "[redacted]");
 
     // The redact endpoint's documented response, while redaction is under way.
@@ -185,7 +260,10 @@ fn a_redacted_verification_session_decodes_with_a_typed_redaction_status() {
         "redaction": {"status": "processing"}, "status": "canceled", "type": "document", "url": null
     });
     let session: VerificationSession = serde_json::from_value(documented).unwrap();
-    assert_eq!(session.redaction.unwrap().status, VerificationSessionRedactionStatus::Processing);
+    assert_eq!(
+        session.redaction.unwrap().status,
+        VerificationSessionRedactionStatus::Processing
+    );
 }
 
 #[test]
@@ -193,8 +271,8 @@ fn a_redacted_verification_report_decodes() {
     for file in ["fixtures3.2023-08-16.json", "fixtures3.2026-07-29.json"] {
         let mut report = fixtures(file)["identity.verification_report"].clone();
         redact(&mut report);
-        let report: VerificationReport =
-            serde_json::from_value(report).unwrap_or_else(|e| panic!("{file}: redacted report: {e}"));
+        let report: VerificationReport = serde_json::from_value(report)
+            .unwrap_or_else(|e| panic!("{file}: redacted report: {e}"));
         let document = report.document.expect("the fixture has a document check");
         assert_eq!(document.first_name.as_deref(), Some("[redacted]"));
     }

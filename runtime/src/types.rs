@@ -182,7 +182,10 @@ pub fn from_buffered<T: DeserializeOwned, E: de::Error>(value: serde_json::Value
 /// declare every field present (in spec order), then the rest by how many
 /// of the present fields they declare.
 pub fn untagged_order(value: &serde_json::Value, members: &[&[&str]]) -> Vec<usize> {
-    let present: Vec<&str> = value.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+    let present: Vec<&str> = value
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     let mut order: Vec<(usize, usize)> = members
         .iter()
         .enumerate()
@@ -230,7 +233,9 @@ mod tests {
     #[test]
     fn expandable_rejects_other_shapes() {
         let error = serde_json::from_str::<Expandable<Customer>>("42").unwrap_err();
-        assert!(error.to_string().contains("an id string or an expanded object"));
+        assert!(error
+            .to_string()
+            .contains("an id string or an expanded object"));
     }
 
     #[test]
@@ -238,10 +243,19 @@ mod tests {
         let value = serde_json::json!({"object": "customer", "deleted": true});
         assert_eq!(
             Discriminator::of(&value),
-            Discriminator { object: Some("customer"), deleted: true }
+            Discriminator {
+                object: Some("customer"),
+                deleted: true
+            }
         );
         let value = serde_json::json!({"id": "x"});
-        assert_eq!(Discriminator::of(&value), Discriminator { object: None, deleted: false });
+        assert_eq!(
+            Discriminator::of(&value),
+            Discriminator {
+                object: None,
+                deleted: false
+            }
+        );
     }
 
     #[test]
@@ -256,7 +270,10 @@ mod tests {
     #[test]
     fn timestamps_convert_to_system_time() {
         let t = Timestamp::from_secs(1_695_680_120);
-        let since_epoch = t.to_system_time().duration_since(std::time::UNIX_EPOCH).unwrap();
+        let since_epoch = t
+            .to_system_time()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
         assert_eq!(since_epoch.as_secs(), 1_695_680_120);
         assert_eq!(serde_json::to_string(&t).unwrap(), "1695680120");
     }
