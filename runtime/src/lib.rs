@@ -14,8 +14,9 @@ pub mod list;
 pub mod types;
 pub mod webhook;
 
-pub use types::{Expandable, Object, Timestamp};
 pub use client::{Client, Host, Method, Multipart, Request};
 pub use encode::Unsettable;
 pub use error::Error;
 pub use list::{List, SearchList};
+pub use types::{Expandable, Object, Timestamp};
+pub use webhook::{Webhook, WebhookError};
