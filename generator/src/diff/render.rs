@@ -70,13 +70,18 @@ pub fn text(report: &Report) -> String {
             changes.len()
         );
         for change in changes {
-            let _ = writeln!(
-                out,
-                "  {:<38} {}: {}",
-                change.kind.id(),
-                change.location,
-                change.message
-            );
+            // Rust-layer messages already name their item.
+            let location = change.location.to_string();
+            if change.message.contains(&location) {
+                let _ = writeln!(out, "  {:<38} {}", change.kind.id(), change.message);
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {:<38} {location}: {}",
+                    change.kind.id(),
+                    change.message
+                );
+            }
         }
     }
     out
