@@ -79,7 +79,10 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
         files.insert(path, text);
     }
 
-    let mut root_modules = vec![SHARED];
+    let mut root_modules = Vec::new();
+    if modules.keys().any(|m| m.as_slice() == [SHARED]) {
+        root_modules.push(SHARED);
+    }
     for (namespace, module_files) in &namespaces {
         let doc = if *namespace == ROOT_RESOURCES {
             root_modules.push(ROOT_RESOURCES);

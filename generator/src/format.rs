@@ -20,7 +20,28 @@ pub fn format_file(path: &str, text: &str) -> Result<String> {
     let (header, body) = text.split_at(body_start);
     let file = syn::parse_file(body)
         .map_err(|e| Error::new(format!("generator bug: {path} is not valid Rust: {e}")))?;
-    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+    Ok(format!(
+        "{header}{}",
+        separate_items(&prettyplease::unparse(&file))
+    ))
+}
+
+/// prettyplease prints top-level items back to back; a blank line after each
+/// item that ends at column 0 makes the files readable.
+fn separate_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut previous_closed_item = false;
+    for line in text.lines() {
+        let at_top = !line.is_empty() && !line.starts_with(char::is_whitespace);
+        if previous_closed_item && at_top {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous_closed_item =
+            at_top && (line == "}" || line.ends_with(';') && !line.starts_with("//"));
+    }
+    out
 }
 
 /// Formats every file, spread over the available cores.
@@ -69,6 +90,14 @@ mod tests {
         assert_eq!(
             format_file("a.rs", text).unwrap(),
             "// @generated header\n//! Module doc.\npub struct A {\n    pub x: i64,\n}\n"
+        );
+        assert_eq!(
+            format_file(
+                "b.rs",
+                "pub struct A; pub struct B{pub x:i64} pub type C = A;"
+            )
+            .unwrap(),
+            "pub struct A;\n\npub struct B {\n    pub x: i64,\n}\n\npub type C = A;\n"
         );
     }
 

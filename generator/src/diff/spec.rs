@@ -85,6 +85,22 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The value schema of a map (`additionalProperties`).
+    fn map_values(self) -> Option<&'a ReferenceOr<Box<Schema>>> {
+        let Node::Inline(schema) = self else {
+            return None;
+        };
+        let extra = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => object.additional_properties.as_ref(),
+            SchemaKind::Any(any) => any.additional_properties.as_ref(),
+            _ => None,
+        };
+        match extra? {
+            openapiv3::AdditionalProperties::Schema(values) => Some(values),
+            openapiv3::AdditionalProperties::Any(_) => None,
+        }
+    }
+
     /// The targets of an expandable field (`x-expansionResources`).
     fn expansion(self) -> Option<BTreeSet<&'a str>> {
         let Node::Inline(schema) = self else {
@@ -485,6 +501,10 @@ impl Differ {
                     (old_properties, old_required),
                     (new_properties, new_required),
                 );
+                if let (Some(a), Some(b)) = (old.map_values(), new.map_values()) {
+                    let cx = cx.child("additionalProperties", format!("{}{{}}", cx.name));
+                    self.schema(&cx, node(a), node(b));
+                }
             }
             (Shape::Array(Some(a)), Shape::Array(Some(b))) => {
                 let cx = cx.child("items", format!("{}[]", cx.name));
