@@ -13,41 +13,62 @@
 #![allow(clippy::all)]
 /// The Stripe API version these types were generated from, sent as `Stripe-Version`.
 pub const API_VERSION: &str = "2023-08-16";
+
 pub use stripe_runtime::{Expandable, Object, Timestamp};
+
 #[rustfmt::skip]
 mod resource;
+
 pub use resource::Resource;
+
 #[rustfmt::skip]
 mod resources;
+
 pub use resources::*;
+
 #[rustfmt::skip]
 mod shared;
+
 pub use shared::*;
+
 #[rustfmt::skip]
 pub mod apps;
+
 #[rustfmt::skip]
 pub mod billing_portal;
+
 #[rustfmt::skip]
 pub mod checkout;
+
 #[rustfmt::skip]
 pub mod climate;
+
 #[rustfmt::skip]
 pub mod financial_connections;
+
 #[rustfmt::skip]
 pub mod forwarding;
+
 #[rustfmt::skip]
 pub mod identity;
+
 #[rustfmt::skip]
 pub mod issuing;
+
 #[rustfmt::skip]
 pub mod radar;
+
 #[rustfmt::skip]
 pub mod reporting;
+
 #[rustfmt::skip]
 pub mod tax;
+
 #[rustfmt::skip]
 pub mod terminal;
+
 #[rustfmt::skip]
 pub mod test_helpers;
+
 #[rustfmt::skip]
 pub mod treasury;

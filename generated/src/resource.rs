@@ -278,6 +278,7 @@ pub enum Resource {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl Resource {
     /// The `x-resourceId` of the variant, e.g. `identity.verification_session`.
     pub fn resource_id(&self) -> Option<&'static str> {
@@ -745,6 +746,7 @@ impl Resource {
         )
     }
 }
+
 impl serde::Serialize for Resource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -891,6 +893,7 @@ impl serde::Serialize for Resource {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Resource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

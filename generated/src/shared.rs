@@ -7,6 +7,7 @@ pub struct AccountRequirementsAlternative {
     /// Fields that are due and can be satisfied by providing all fields in `alternative_fields_due`.
     pub original_fields_due: Vec<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountRequirementsError {
     /// The code for the type of error.
@@ -16,6 +17,7 @@ pub struct AccountRequirementsError {
     /// The specific user onboarding requirement field (in the requirements hash) that needs to be resolved.
     pub requirement: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// City, district, suburb, town, or village.
@@ -37,6 +39,7 @@ pub struct Address {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ApiErrors {
     /// For card errors, the ID of the failed charge.
@@ -114,6 +117,7 @@ pub struct ApiErrors {
     #[serde(rename = "type")]
     pub type_: ApiErrorsType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Application {
     /// Unique identifier for the object.
@@ -124,11 +128,13 @@ pub struct Application {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for Application {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BillingDetails {
     /// Billing address.
@@ -144,6 +150,7 @@ pub struct BillingDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CreditNoteTaxAmount {
     /// The amount, in cents (or local equivalent), of the tax.
@@ -159,6 +166,7 @@ pub struct CreditNoteTaxAmount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DeletedApplication {
     /// Always true for a deleted object
@@ -171,11 +179,13 @@ pub struct DeletedApplication {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for DeletedApplication {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DeletedBankAccount {
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid out to the bank account.
@@ -188,11 +198,13 @@ pub struct DeletedBankAccount {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for DeletedBankAccount {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DeletedCard {
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid out to the bank account.
@@ -205,11 +217,13 @@ pub struct DeletedCard {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for DeletedCard {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DiscountsResourceDiscountAmount {
     /// The amount, in cents (or local equivalent), of the discount.
@@ -217,11 +231,13 @@ pub struct DiscountsResourceDiscountAmount {
     /// The discount that was applied to get this discount amount.
     pub discount: stripe_runtime::Expandable<DiscountOrDeletedDiscount>,
 }
+
 /// An error response from the Stripe API
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ErrorObject {
     pub error: ApiErrors,
 }
+
 /// FinancialAddresses contain identifying information that resolves to a FinancialAccount.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FundingInstructionsBankTransferFinancialAddress {
@@ -246,6 +262,7 @@ pub struct FundingInstructionsBankTransferFinancialAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zengin: Option<FundingInstructionsBankTransferZenginRecord>,
 }
+
 /// Iban Records contain E.U. bank account details per the SEPA format.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FundingInstructionsBankTransferIbanRecord {
@@ -258,6 +275,7 @@ pub struct FundingInstructionsBankTransferIbanRecord {
     /// The IBAN of the account.
     pub iban: String,
 }
+
 /// Sort Code Records contain U.K. bank account details per the sort code format.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FundingInstructionsBankTransferSortCodeRecord {
@@ -268,6 +286,7 @@ pub struct FundingInstructionsBankTransferSortCodeRecord {
     /// The six-digit sort code
     pub sort_code: String,
 }
+
 /// SPEI Records contain Mexico bank account details per the SPEI format.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FundingInstructionsBankTransferSpeiRecord {
@@ -278,6 +297,7 @@ pub struct FundingInstructionsBankTransferSpeiRecord {
     /// The CLABE number
     pub clabe: String,
 }
+
 /// Zengin Records contain Japan bank account details per the Zengin format.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FundingInstructionsBankTransferZenginRecord {
@@ -303,6 +323,7 @@ pub struct FundingInstructionsBankTransferZenginRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub branch_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceLineItemPeriod {
     /// The end of the period, which must be greater than or equal to the start. This value is inclusive.
@@ -310,6 +331,7 @@ pub struct InvoiceLineItemPeriod {
     /// The start of the period. This value is inclusive.
     pub start: stripe_runtime::Timestamp,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePaymentMethodOptionsAcssDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -320,6 +342,7 @@ pub struct InvoicePaymentMethodOptionsAcssDebit {
         InvoicePaymentMethodOptionsAcssDebitVerificationMethod,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePaymentMethodOptionsAcssDebitMandateOptions {
     /// Transaction type of the mandate.
@@ -328,11 +351,13 @@ pub struct InvoicePaymentMethodOptionsAcssDebitMandateOptions {
         InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePaymentMethodOptionsBancontact {
     /// Preferred language of the Bancontact authorization page that the customer is redirected to.
     pub preferred_language: InvoicePaymentMethodOptionsBancontactPreferredLanguage,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePaymentMethodOptionsCustomerBalance {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -341,6 +366,7 @@ pub struct InvoicePaymentMethodOptionsCustomerBalance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub funding_type: Option<InvoicePaymentMethodOptionsCustomerBalanceFundingType>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePaymentMethodOptionsCustomerBalanceBankTransfer {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -352,12 +378,15 @@ pub struct InvoicePaymentMethodOptionsCustomerBalanceBankTransfer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
     /// The desired country code of the bank account information. Permitted values include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`.
     pub country: InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry,
 }
+
 pub type InvoicePaymentMethodOptionsKonbini = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePaymentMethodOptionsUsBankAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -370,6 +399,7 @@ pub struct InvoicePaymentMethodOptionsUsBankAccount {
         InvoicePaymentMethodOptionsUsBankAccountVerificationMethod,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions {
     /// The list of permissions to request. The `payment_method` permission must be included.
@@ -383,6 +413,7 @@ pub struct InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions {
         Vec<InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch>,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceSettingCustomField {
     /// The name of the custom field.
@@ -390,12 +421,14 @@ pub struct InvoiceSettingCustomField {
     /// The value of the custom field.
     pub value: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceSettingRenderingOptions {
     /// How line-item prices and amounts will be displayed with respect to tax on invoice PDFs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_tax_display: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceTaxAmount {
     /// The amount, in cents (or local equivalent), of the tax.
@@ -411,6 +444,7 @@ pub struct InvoiceTaxAmount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicesShippingCost {
     /// Total shipping cost before any taxes are applied.
@@ -426,6 +460,7 @@ pub struct InvoicesShippingCost {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<LineItemsTaxAmount>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LegalEntityJapanAddress {
     /// City/Ward.
@@ -450,6 +485,7 @@ pub struct LegalEntityJapanAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub town: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LineItemsDiscountAmount {
     /// The amount discounted.
@@ -460,6 +496,7 @@ pub struct LineItemsDiscountAmount {
     /// Related guide: [Applying discounts to subscriptions](https://stripe.com/docs/billing/subscriptions/discounts)
     pub discount: crate::Discount,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LineItemsTaxAmount {
     /// Amount of tax applied for this rate.
@@ -475,6 +512,7 @@ pub struct LineItemsTaxAmount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LinkedAccountOptionsUsBankAccount {
     /// The list of permissions to request. The `payment_method` permission must be included.
@@ -487,6 +525,7 @@ pub struct LinkedAccountOptionsUsBankAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode {
     /// The URL to the hosted Cash App Pay instructions page, which allows customers to view the QR code, and supports QR code refreshing on expiration.
@@ -495,6 +534,7 @@ pub struct PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode {
     pub mobile_auth_url: String,
     pub qr_code: PaymentIntentNextActionCashappQrCode,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionCashappQrCode {
     /// The date (unix timestamp) when the QR code expires.
@@ -504,6 +544,7 @@ pub struct PaymentIntentNextActionCashappQrCode {
     /// The image_url_svg string used to render QR code
     pub image_url_svg: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCardChecks {
     /// If a address line1 was provided, results of the check, one of `pass`, `fail`, `unavailable`, or `unchecked`.
@@ -516,6 +557,7 @@ pub struct PaymentMethodDetailsCardChecks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cvc_check: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCardInstallmentsPlan {
     /// For `fixed_count` installment plans, this is the number of installment payments your customer will make to their credit card.
@@ -529,6 +571,7 @@ pub struct PaymentMethodDetailsCardInstallmentsPlan {
     #[serde(rename = "type")]
     pub type_: PaymentMethodDetailsCardInstallmentsPlanType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCardPresent {
     /// The authorized amount
@@ -581,6 +624,7 @@ pub struct PaymentMethodDetailsCardPresent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt: Option<PaymentMethodDetailsCardPresentReceipt>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCardPresentReceipt {
     /// The type of account being debited or credited
@@ -611,13 +655,17 @@ pub struct PaymentMethodDetailsCardPresentReceipt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_status_information: Option<String>,
 }
+
 pub type PaymentMethodDetailsCardWalletApplePay = serde_json::Value;
+
 pub type PaymentMethodDetailsCardWalletGooglePay = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsCustomerBalanceEuBankAccount {
     /// The desired country code of the bank account information. Permitted values include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`.
     pub country: PaymentMethodOptionsCustomerBalanceEuBankAccountCountry,
 }
+
 /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RadarRadarOptions {
@@ -625,6 +673,7 @@ pub struct RadarRadarOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Shipping {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -642,6 +691,7 @@ pub struct Shipping {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionBillingThresholds {
     /// Monetary threshold that triggers the subscription to create an invoice
@@ -651,12 +701,14 @@ pub struct SubscriptionBillingThresholds {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_billing_cycle_anchor: Option<bool>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionItemBillingThresholds {
     /// Usage threshold that triggers the subscription to create an invoice
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_gte: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionTransferData {
     /// A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice total that will be transferred to the destination account. By default, the entire amount is transferred to the destination.
@@ -665,6 +717,7 @@ pub struct SubscriptionTransferData {
     /// The account where funds from the payment will be transferred to upon payment success.
     pub destination: stripe_runtime::Expandable<crate::Account>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountRequirementsErrorCode {
@@ -777,6 +830,7 @@ pub enum AccountRequirementsErrorCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountRequirementsErrorCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -880,6 +934,7 @@ impl AccountRequirementsErrorCode {
         }
     }
 }
+
 impl From<&str> for AccountRequirementsErrorCode {
     fn from(value: &str) -> Self {
         match value {
@@ -982,16 +1037,19 @@ impl From<&str> for AccountRequirementsErrorCode {
         }
     }
 }
+
 impl std::fmt::Display for AccountRequirementsErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountRequirementsErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountRequirementsErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1002,6 +1060,7 @@ impl<'de> serde::Deserialize<'de> for AccountRequirementsErrorCode {
         )
     }
 }
+
 /// One of `bank_account`, `card`, `source`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1012,6 +1071,7 @@ pub enum BankAccountOrCardOrSource {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for BankAccountOrCardOrSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1022,6 +1082,7 @@ impl serde::Serialize for BankAccountOrCardOrSource {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BankAccountOrCardOrSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1044,6 +1105,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountOrCardOrSource {
         }
     }
 }
+
 impl stripe_runtime::Object for BankAccountOrCardOrSource {
     fn id(&self) -> Option<&str> {
         match self {
@@ -1054,6 +1116,7 @@ impl stripe_runtime::Object for BankAccountOrCardOrSource {
         }
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApiErrorsType {
@@ -1068,6 +1131,7 @@ pub enum ApiErrorsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ApiErrorsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1080,6 +1144,7 @@ impl ApiErrorsType {
         }
     }
 }
+
 impl From<&str> for ApiErrorsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1091,16 +1156,19 @@ impl From<&str> for ApiErrorsType {
         }
     }
 }
+
 impl std::fmt::Display for ApiErrorsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ApiErrorsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ApiErrorsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1111,6 +1179,7 @@ impl<'de> serde::Deserialize<'de> for ApiErrorsType {
         )
     }
 }
+
 /// One of `customer`, `deleted_customer`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1120,6 +1189,7 @@ pub enum CustomerOrDeletedCustomer {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for CustomerOrDeletedCustomer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1129,6 +1199,7 @@ impl serde::Serialize for CustomerOrDeletedCustomer {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CustomerOrDeletedCustomer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1147,6 +1218,7 @@ impl<'de> serde::Deserialize<'de> for CustomerOrDeletedCustomer {
         }
     }
 }
+
 impl stripe_runtime::Object for CustomerOrDeletedCustomer {
     fn id(&self) -> Option<&str> {
         match self {
@@ -1156,6 +1228,7 @@ impl stripe_runtime::Object for CustomerOrDeletedCustomer {
         }
     }
 }
+
 /// One of `application`, `deleted_application`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1165,6 +1238,7 @@ pub enum ApplicationOrDeletedApplication {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for ApplicationOrDeletedApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1174,6 +1248,7 @@ impl serde::Serialize for ApplicationOrDeletedApplication {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ApplicationOrDeletedApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1194,6 +1269,7 @@ impl<'de> serde::Deserialize<'de> for ApplicationOrDeletedApplication {
         }
     }
 }
+
 impl stripe_runtime::Object for ApplicationOrDeletedApplication {
     fn id(&self) -> Option<&str> {
         match self {
@@ -1205,6 +1281,7 @@ impl stripe_runtime::Object for ApplicationOrDeletedApplication {
         }
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreditNoteTaxAmountTaxabilityReason {
@@ -1241,6 +1318,7 @@ pub enum CreditNoteTaxAmountTaxabilityReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CreditNoteTaxAmountTaxabilityReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1264,6 +1342,7 @@ impl CreditNoteTaxAmountTaxabilityReason {
         }
     }
 }
+
 impl From<&str> for CreditNoteTaxAmountTaxabilityReason {
     fn from(value: &str) -> Self {
         match value {
@@ -1286,16 +1365,19 @@ impl From<&str> for CreditNoteTaxAmountTaxabilityReason {
         }
     }
 }
+
 impl std::fmt::Display for CreditNoteTaxAmountTaxabilityReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreditNoteTaxAmountTaxabilityReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreditNoteTaxAmountTaxabilityReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1306,6 +1388,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteTaxAmountTaxabilityReason {
         )
     }
 }
+
 /// One of `discount`, `deleted_discount`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1315,6 +1398,7 @@ pub enum DiscountOrDeletedDiscount {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for DiscountOrDeletedDiscount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1324,6 +1408,7 @@ impl serde::Serialize for DiscountOrDeletedDiscount {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DiscountOrDeletedDiscount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1342,6 +1427,7 @@ impl<'de> serde::Deserialize<'de> for DiscountOrDeletedDiscount {
         }
     }
 }
+
 impl stripe_runtime::Object for DiscountOrDeletedDiscount {
     fn id(&self) -> Option<&str> {
         match self {
@@ -1351,6 +1437,7 @@ impl stripe_runtime::Object for DiscountOrDeletedDiscount {
         }
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FundingInstructionsBankTransferFinancialAddressSupportedNetworks {
@@ -1367,6 +1454,7 @@ pub enum FundingInstructionsBankTransferFinancialAddressSupportedNetworks {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl FundingInstructionsBankTransferFinancialAddressSupportedNetworks {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1380,6 +1468,7 @@ impl FundingInstructionsBankTransferFinancialAddressSupportedNetworks {
         }
     }
 }
+
 impl From<&str> for FundingInstructionsBankTransferFinancialAddressSupportedNetworks {
     fn from(value: &str) -> Self {
         match value {
@@ -1392,18 +1481,21 @@ impl From<&str> for FundingInstructionsBankTransferFinancialAddressSupportedNetw
         }
     }
 }
+
 impl std::fmt::Display
 for FundingInstructionsBankTransferFinancialAddressSupportedNetworks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for FundingInstructionsBankTransferFinancialAddressSupportedNetworks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for FundingInstructionsBankTransferFinancialAddressSupportedNetworks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1415,6 +1507,7 @@ for FundingInstructionsBankTransferFinancialAddressSupportedNetworks {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FundingInstructionsBankTransferFinancialAddressType {
@@ -1429,6 +1522,7 @@ pub enum FundingInstructionsBankTransferFinancialAddressType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl FundingInstructionsBankTransferFinancialAddressType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1441,6 +1535,7 @@ impl FundingInstructionsBankTransferFinancialAddressType {
         }
     }
 }
+
 impl From<&str> for FundingInstructionsBankTransferFinancialAddressType {
     fn from(value: &str) -> Self {
         match value {
@@ -1452,16 +1547,19 @@ impl From<&str> for FundingInstructionsBankTransferFinancialAddressType {
         }
     }
 }
+
 impl std::fmt::Display for FundingInstructionsBankTransferFinancialAddressType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for FundingInstructionsBankTransferFinancialAddressType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for FundingInstructionsBankTransferFinancialAddressType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1473,6 +1571,7 @@ for FundingInstructionsBankTransferFinancialAddressType {
         )
     }
 }
+
 /// One of `tax_id`, `deleted_tax_id`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1482,6 +1581,7 @@ pub enum TaxIdOrDeletedTaxId {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for TaxIdOrDeletedTaxId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1491,6 +1591,7 @@ impl serde::Serialize for TaxIdOrDeletedTaxId {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxIdOrDeletedTaxId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1509,6 +1610,7 @@ impl<'de> serde::Deserialize<'de> for TaxIdOrDeletedTaxId {
         }
     }
 }
+
 impl stripe_runtime::Object for TaxIdOrDeletedTaxId {
     fn id(&self) -> Option<&str> {
         match self {
@@ -1518,6 +1620,7 @@ impl stripe_runtime::Object for TaxIdOrDeletedTaxId {
         }
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
@@ -1530,6 +1633,7 @@ pub enum InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1541,6 +1645,7 @@ impl InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
         }
     }
 }
+
 impl From<&str> for InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1551,16 +1656,19 @@ impl From<&str> for InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
         }
     }
 }
+
 impl std::fmt::Display for InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1572,6 +1680,7 @@ for InvoicePaymentMethodOptionsAcssDebitVerificationMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
@@ -1582,6 +1691,7 @@ pub enum InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1592,6 +1702,7 @@ impl InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
         }
     }
 }
+
 impl From<&str> for InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
     fn from(value: &str) -> Self {
         match value {
@@ -1601,18 +1712,21 @@ impl From<&str> for InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactio
         }
     }
 }
+
 impl std::fmt::Display
 for InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1624,6 +1738,7 @@ for InvoicePaymentMethodOptionsAcssDebitMandateOptionsTransactionType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicePaymentMethodOptionsBancontactPreferredLanguage {
@@ -1638,6 +1753,7 @@ pub enum InvoicePaymentMethodOptionsBancontactPreferredLanguage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicePaymentMethodOptionsBancontactPreferredLanguage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1650,6 +1766,7 @@ impl InvoicePaymentMethodOptionsBancontactPreferredLanguage {
         }
     }
 }
+
 impl From<&str> for InvoicePaymentMethodOptionsBancontactPreferredLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -1661,16 +1778,19 @@ impl From<&str> for InvoicePaymentMethodOptionsBancontactPreferredLanguage {
         }
     }
 }
+
 impl std::fmt::Display for InvoicePaymentMethodOptionsBancontactPreferredLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoicePaymentMethodOptionsBancontactPreferredLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InvoicePaymentMethodOptionsBancontactPreferredLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1682,6 +1802,7 @@ for InvoicePaymentMethodOptionsBancontactPreferredLanguage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicePaymentMethodOptionsCustomerBalanceFundingType {
@@ -1690,6 +1811,7 @@ pub enum InvoicePaymentMethodOptionsCustomerBalanceFundingType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicePaymentMethodOptionsCustomerBalanceFundingType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1699,6 +1821,7 @@ impl InvoicePaymentMethodOptionsCustomerBalanceFundingType {
         }
     }
 }
+
 impl From<&str> for InvoicePaymentMethodOptionsCustomerBalanceFundingType {
     fn from(value: &str) -> Self {
         match value {
@@ -1707,16 +1830,19 @@ impl From<&str> for InvoicePaymentMethodOptionsCustomerBalanceFundingType {
         }
     }
 }
+
 impl std::fmt::Display for InvoicePaymentMethodOptionsCustomerBalanceFundingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoicePaymentMethodOptionsCustomerBalanceFundingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InvoicePaymentMethodOptionsCustomerBalanceFundingType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1728,6 +1854,7 @@ for InvoicePaymentMethodOptionsCustomerBalanceFundingType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry {
@@ -1746,6 +1873,7 @@ pub enum InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCou
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1760,6 +1888,7 @@ impl InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry
         }
     }
 }
+
 impl From<&str>
 for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry {
     fn from(value: &str) -> Self {
@@ -1774,18 +1903,21 @@ for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry 
         }
     }
 }
+
 impl std::fmt::Display
 for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1797,6 +1929,7 @@ for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransferCountry 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
@@ -1809,6 +1942,7 @@ pub enum InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1820,6 +1954,7 @@ impl InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
         }
     }
 }
+
 impl From<&str> for InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1830,16 +1965,19 @@ impl From<&str> for InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
         }
     }
 }
+
 impl std::fmt::Display for InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1851,6 +1989,7 @@ for InvoicePaymentMethodOptionsUsBankAccountVerificationMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions {
@@ -1863,6 +2002,7 @@ pub enum InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1874,6 +2014,7 @@ impl InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions {
         }
     }
 }
+
 impl From<&str>
 for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions {
     fn from(value: &str) -> Self {
@@ -1885,18 +2026,21 @@ for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions {
         }
     }
 }
+
 impl std::fmt::Display
 for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1908,6 +2052,7 @@ for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPermissions {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
@@ -1916,6 +2061,7 @@ pub enum InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1925,6 +2071,7 @@ impl InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
         }
     }
 }
+
 impl From<&str>
 for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
     fn from(value: &str) -> Self {
@@ -1934,18 +2081,21 @@ for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
         }
     }
 }
+
 impl std::fmt::Display
 for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1957,6 +2107,7 @@ for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptionsPrefetch {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoiceTaxAmountTaxabilityReason {
@@ -1993,6 +2144,7 @@ pub enum InvoiceTaxAmountTaxabilityReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoiceTaxAmountTaxabilityReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2016,6 +2168,7 @@ impl InvoiceTaxAmountTaxabilityReason {
         }
     }
 }
+
 impl From<&str> for InvoiceTaxAmountTaxabilityReason {
     fn from(value: &str) -> Self {
         match value {
@@ -2038,16 +2191,19 @@ impl From<&str> for InvoiceTaxAmountTaxabilityReason {
         }
     }
 }
+
 impl std::fmt::Display for InvoiceTaxAmountTaxabilityReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoiceTaxAmountTaxabilityReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InvoiceTaxAmountTaxabilityReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2058,6 +2214,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceTaxAmountTaxabilityReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LineItemsTaxAmountTaxabilityReason {
@@ -2094,6 +2251,7 @@ pub enum LineItemsTaxAmountTaxabilityReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl LineItemsTaxAmountTaxabilityReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2117,6 +2275,7 @@ impl LineItemsTaxAmountTaxabilityReason {
         }
     }
 }
+
 impl From<&str> for LineItemsTaxAmountTaxabilityReason {
     fn from(value: &str) -> Self {
         match value {
@@ -2139,16 +2298,19 @@ impl From<&str> for LineItemsTaxAmountTaxabilityReason {
         }
     }
 }
+
 impl std::fmt::Display for LineItemsTaxAmountTaxabilityReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LineItemsTaxAmountTaxabilityReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LineItemsTaxAmountTaxabilityReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2159,6 +2321,7 @@ impl<'de> serde::Deserialize<'de> for LineItemsTaxAmountTaxabilityReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LinkedAccountOptionsUsBankAccountPermissions {
@@ -2173,6 +2336,7 @@ pub enum LinkedAccountOptionsUsBankAccountPermissions {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl LinkedAccountOptionsUsBankAccountPermissions {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2185,6 +2349,7 @@ impl LinkedAccountOptionsUsBankAccountPermissions {
         }
     }
 }
+
 impl From<&str> for LinkedAccountOptionsUsBankAccountPermissions {
     fn from(value: &str) -> Self {
         match value {
@@ -2196,16 +2361,19 @@ impl From<&str> for LinkedAccountOptionsUsBankAccountPermissions {
         }
     }
 }
+
 impl std::fmt::Display for LinkedAccountOptionsUsBankAccountPermissions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LinkedAccountOptionsUsBankAccountPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsUsBankAccountPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2216,6 +2384,7 @@ impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsUsBankAccountPermissio
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LinkedAccountOptionsUsBankAccountPrefetch {
@@ -2224,6 +2393,7 @@ pub enum LinkedAccountOptionsUsBankAccountPrefetch {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl LinkedAccountOptionsUsBankAccountPrefetch {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2233,6 +2403,7 @@ impl LinkedAccountOptionsUsBankAccountPrefetch {
         }
     }
 }
+
 impl From<&str> for LinkedAccountOptionsUsBankAccountPrefetch {
     fn from(value: &str) -> Self {
         match value {
@@ -2241,16 +2412,19 @@ impl From<&str> for LinkedAccountOptionsUsBankAccountPrefetch {
         }
     }
 }
+
 impl std::fmt::Display for LinkedAccountOptionsUsBankAccountPrefetch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LinkedAccountOptionsUsBankAccountPrefetch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsUsBankAccountPrefetch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2261,6 +2435,7 @@ impl<'de> serde::Deserialize<'de> for LinkedAccountOptionsUsBankAccountPrefetch 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsCardInstallmentsPlanInterval {
@@ -2269,6 +2444,7 @@ pub enum PaymentMethodDetailsCardInstallmentsPlanInterval {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsCardInstallmentsPlanInterval {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2278,6 +2454,7 @@ impl PaymentMethodDetailsCardInstallmentsPlanInterval {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsCardInstallmentsPlanInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -2286,16 +2463,19 @@ impl From<&str> for PaymentMethodDetailsCardInstallmentsPlanInterval {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsCardInstallmentsPlanInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsCardInstallmentsPlanInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardInstallmentsPlanInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2306,6 +2486,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardInstallmentsPlanIn
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsCardInstallmentsPlanType {
@@ -2314,6 +2495,7 @@ pub enum PaymentMethodDetailsCardInstallmentsPlanType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsCardInstallmentsPlanType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2323,6 +2505,7 @@ impl PaymentMethodDetailsCardInstallmentsPlanType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsCardInstallmentsPlanType {
     fn from(value: &str) -> Self {
         match value {
@@ -2331,16 +2514,19 @@ impl From<&str> for PaymentMethodDetailsCardInstallmentsPlanType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsCardInstallmentsPlanType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsCardInstallmentsPlanType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardInstallmentsPlanType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2351,6 +2537,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardInstallmentsPlanTy
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsCardPresentReadMethod {
@@ -2367,6 +2554,7 @@ pub enum PaymentMethodDetailsCardPresentReadMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsCardPresentReadMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2380,6 +2568,7 @@ impl PaymentMethodDetailsCardPresentReadMethod {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsCardPresentReadMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -2392,16 +2581,19 @@ impl From<&str> for PaymentMethodDetailsCardPresentReadMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsCardPresentReadMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsCardPresentReadMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardPresentReadMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2412,6 +2604,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardPresentReadMethod 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsCardPresentReceiptAccountType {
@@ -2426,6 +2619,7 @@ pub enum PaymentMethodDetailsCardPresentReceiptAccountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsCardPresentReceiptAccountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2438,6 +2632,7 @@ impl PaymentMethodDetailsCardPresentReceiptAccountType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsCardPresentReceiptAccountType {
     fn from(value: &str) -> Self {
         match value {
@@ -2449,16 +2644,19 @@ impl From<&str> for PaymentMethodDetailsCardPresentReceiptAccountType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsCardPresentReceiptAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsCardPresentReceiptAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardPresentReceiptAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2469,6 +2667,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardPresentReceiptAcco
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
@@ -2487,6 +2686,7 @@ pub enum PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2501,6 +2701,7 @@ impl PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn from(value: &str) -> Self {
         match value {
@@ -2514,16 +2715,19 @@ impl From<&str> for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2535,6 +2739,7 @@ for PaymentMethodOptionsCustomerBalanceEuBankAccountCountry {
         )
     }
 }
+
 /// One of `product`, `deleted_product`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2544,6 +2749,7 @@ pub enum ProductOrDeletedProduct {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for ProductOrDeletedProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2553,6 +2759,7 @@ impl serde::Serialize for ProductOrDeletedProduct {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ProductOrDeletedProduct {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2571,6 +2778,7 @@ impl<'de> serde::Deserialize<'de> for ProductOrDeletedProduct {
         }
     }
 }
+
 impl stripe_runtime::Object for ProductOrDeletedProduct {
     fn id(&self) -> Option<&str> {
         match self {

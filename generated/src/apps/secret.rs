@@ -32,11 +32,13 @@ pub struct Secret {
     pub payload: Option<String>,
     pub scope: SecretServiceResourceScope,
 }
+
 impl stripe_runtime::Object for Secret {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SecretServiceResourceScope {
     /// The secret scope type.
@@ -46,6 +48,7 @@ pub struct SecretServiceResourceScope {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SecretServiceResourceScopeType {
@@ -56,6 +59,7 @@ pub enum SecretServiceResourceScopeType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SecretServiceResourceScopeType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -66,6 +70,7 @@ impl SecretServiceResourceScopeType {
         }
     }
 }
+
 impl From<&str> for SecretServiceResourceScopeType {
     fn from(value: &str) -> Self {
         match value {
@@ -75,16 +80,19 @@ impl From<&str> for SecretServiceResourceScopeType {
         }
     }
 }
+
 impl std::fmt::Display for SecretServiceResourceScopeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SecretServiceResourceScopeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SecretServiceResourceScopeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

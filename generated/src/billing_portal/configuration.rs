@@ -32,11 +32,13 @@ pub struct Configuration {
     /// Time at which the object was last updated. Measured in seconds since the Unix epoch.
     pub updated: stripe_runtime::Timestamp,
 }
+
 impl stripe_runtime::Object for Configuration {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalBusinessProfile {
     /// The messaging shown to customers in the portal.
@@ -49,6 +51,7 @@ pub struct PortalBusinessProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_service_url: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalCustomerUpdate {
     /// The types of customer updates that are supported. When empty, customers are not updateable.
@@ -56,6 +59,7 @@ pub struct PortalCustomerUpdate {
     /// Whether the feature is enabled.
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFeatures {
     pub customer_update: PortalCustomerUpdate,
@@ -66,11 +70,13 @@ pub struct PortalFeatures {
     pub subscription_pause: Option<PortalSubscriptionPause>,
     pub subscription_update: PortalSubscriptionUpdate,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalInvoiceList {
     /// Whether the feature is enabled.
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalLoginPage {
     /// If `true`, a shareable `url` will be generated that will take your customers to a hosted login page for the customer portal.
@@ -81,11 +87,13 @@ pub struct PortalLoginPage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalPaymentMethodUpdate {
     /// Whether the feature is enabled.
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalSubscriptionCancel {
     pub cancellation_reason: PortalSubscriptionCancellationReason,
@@ -96,6 +104,7 @@ pub struct PortalSubscriptionCancel {
     /// Whether to create prorations when canceling subscriptions. Possible values are `none` and `create_prorations`.
     pub proration_behavior: PortalSubscriptionCancelProrationBehavior,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalSubscriptionCancellationReason {
     /// Whether the feature is enabled.
@@ -103,11 +112,13 @@ pub struct PortalSubscriptionCancellationReason {
     /// Which cancellation reasons will be given as options to the customer.
     pub options: Vec<PortalSubscriptionCancellationReasonOptions>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalSubscriptionPause {
     /// Whether the feature is enabled.
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalSubscriptionUpdate {
     /// The types of subscription updates that are supported for items listed in the `products` attribute. When empty, subscriptions are not updateable.
@@ -120,6 +131,7 @@ pub struct PortalSubscriptionUpdate {
     /// Determines how to handle prorations resulting from subscription updates. Valid values are `none`, `create_prorations`, and `always_invoice`.
     pub proration_behavior: PortalSubscriptionUpdateProrationBehavior,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalSubscriptionUpdateProduct {
     /// The list of price IDs which, when subscribed to, a subscription can be updated.
@@ -127,6 +139,7 @@ pub struct PortalSubscriptionUpdateProduct {
     /// The product ID.
     pub product: String,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortalCustomerUpdateAllowedUpdates {
@@ -145,6 +158,7 @@ pub enum PortalCustomerUpdateAllowedUpdates {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PortalCustomerUpdateAllowedUpdates {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -159,6 +173,7 @@ impl PortalCustomerUpdateAllowedUpdates {
         }
     }
 }
+
 impl From<&str> for PortalCustomerUpdateAllowedUpdates {
     fn from(value: &str) -> Self {
         match value {
@@ -172,16 +187,19 @@ impl From<&str> for PortalCustomerUpdateAllowedUpdates {
         }
     }
 }
+
 impl std::fmt::Display for PortalCustomerUpdateAllowedUpdates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortalCustomerUpdateAllowedUpdates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortalCustomerUpdateAllowedUpdates {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -192,6 +210,7 @@ impl<'de> serde::Deserialize<'de> for PortalCustomerUpdateAllowedUpdates {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortalSubscriptionCancelMode {
@@ -202,6 +221,7 @@ pub enum PortalSubscriptionCancelMode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PortalSubscriptionCancelMode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -212,6 +232,7 @@ impl PortalSubscriptionCancelMode {
         }
     }
 }
+
 impl From<&str> for PortalSubscriptionCancelMode {
     fn from(value: &str) -> Self {
         match value {
@@ -221,16 +242,19 @@ impl From<&str> for PortalSubscriptionCancelMode {
         }
     }
 }
+
 impl std::fmt::Display for PortalSubscriptionCancelMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortalSubscriptionCancelMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortalSubscriptionCancelMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -241,6 +265,7 @@ impl<'de> serde::Deserialize<'de> for PortalSubscriptionCancelMode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortalSubscriptionCancelProrationBehavior {
@@ -253,6 +278,7 @@ pub enum PortalSubscriptionCancelProrationBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PortalSubscriptionCancelProrationBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -264,6 +290,7 @@ impl PortalSubscriptionCancelProrationBehavior {
         }
     }
 }
+
 impl From<&str> for PortalSubscriptionCancelProrationBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -274,16 +301,19 @@ impl From<&str> for PortalSubscriptionCancelProrationBehavior {
         }
     }
 }
+
 impl std::fmt::Display for PortalSubscriptionCancelProrationBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortalSubscriptionCancelProrationBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortalSubscriptionCancelProrationBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -294,6 +324,7 @@ impl<'de> serde::Deserialize<'de> for PortalSubscriptionCancelProrationBehavior 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortalSubscriptionCancellationReasonOptions {
@@ -316,6 +347,7 @@ pub enum PortalSubscriptionCancellationReasonOptions {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PortalSubscriptionCancellationReasonOptions {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -332,6 +364,7 @@ impl PortalSubscriptionCancellationReasonOptions {
         }
     }
 }
+
 impl From<&str> for PortalSubscriptionCancellationReasonOptions {
     fn from(value: &str) -> Self {
         match value {
@@ -347,16 +380,19 @@ impl From<&str> for PortalSubscriptionCancellationReasonOptions {
         }
     }
 }
+
 impl std::fmt::Display for PortalSubscriptionCancellationReasonOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortalSubscriptionCancellationReasonOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortalSubscriptionCancellationReasonOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -367,6 +403,7 @@ impl<'de> serde::Deserialize<'de> for PortalSubscriptionCancellationReasonOption
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortalSubscriptionUpdateDefaultAllowedUpdates {
@@ -379,6 +416,7 @@ pub enum PortalSubscriptionUpdateDefaultAllowedUpdates {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PortalSubscriptionUpdateDefaultAllowedUpdates {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -390,6 +428,7 @@ impl PortalSubscriptionUpdateDefaultAllowedUpdates {
         }
     }
 }
+
 impl From<&str> for PortalSubscriptionUpdateDefaultAllowedUpdates {
     fn from(value: &str) -> Self {
         match value {
@@ -400,16 +439,19 @@ impl From<&str> for PortalSubscriptionUpdateDefaultAllowedUpdates {
         }
     }
 }
+
 impl std::fmt::Display for PortalSubscriptionUpdateDefaultAllowedUpdates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortalSubscriptionUpdateDefaultAllowedUpdates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortalSubscriptionUpdateDefaultAllowedUpdates {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -420,6 +462,7 @@ impl<'de> serde::Deserialize<'de> for PortalSubscriptionUpdateDefaultAllowedUpda
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortalSubscriptionUpdateProrationBehavior {
@@ -432,6 +475,7 @@ pub enum PortalSubscriptionUpdateProrationBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PortalSubscriptionUpdateProrationBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -443,6 +487,7 @@ impl PortalSubscriptionUpdateProrationBehavior {
         }
     }
 }
+
 impl From<&str> for PortalSubscriptionUpdateProrationBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -453,16 +498,19 @@ impl From<&str> for PortalSubscriptionUpdateProrationBehavior {
         }
     }
 }
+
 impl std::fmt::Display for PortalSubscriptionUpdateProrationBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortalSubscriptionUpdateProrationBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortalSubscriptionUpdateProrationBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

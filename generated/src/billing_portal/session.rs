@@ -43,27 +43,32 @@ pub struct Session {
     /// The short-lived URL of the session that gives customers access to the customer portal.
     pub url: String,
 }
+
 impl stripe_runtime::Object for Session {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsAfterCompletionHostedConfirmation {
     /// A custom message to display to the customer after the flow is completed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_message: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsAfterCompletionRedirect {
     /// The URL the customer will be redirected to after the flow is completed.
     pub return_url: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsCouponOffer {
     /// The ID of the coupon to be offered.
     pub coupon: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsFlow {
     pub after_completion: PortalFlowsFlowAfterCompletion,
@@ -80,6 +85,7 @@ pub struct PortalFlowsFlow {
     #[serde(rename = "type")]
     pub type_: PortalFlowsFlowType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsFlowAfterCompletion {
     /// Configuration when `after_completion.type=hosted_confirmation`.
@@ -92,6 +98,7 @@ pub struct PortalFlowsFlowAfterCompletion {
     #[serde(rename = "type")]
     pub type_: PortalFlowsFlowAfterCompletionType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsFlowSubscriptionCancel {
     /// Specify a retention strategy to be used in the cancellation flow.
@@ -100,11 +107,13 @@ pub struct PortalFlowsFlowSubscriptionCancel {
     /// The ID of the subscription to be canceled.
     pub subscription: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsFlowSubscriptionUpdate {
     /// The ID of the subscription to be updated.
     pub subscription: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsFlowSubscriptionUpdateConfirm {
     /// The coupon or promotion code to apply to this subscription update. Currently, only up to one may be specified.
@@ -115,6 +124,7 @@ pub struct PortalFlowsFlowSubscriptionUpdateConfirm {
     /// The ID of the subscription to be updated.
     pub subscription: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsRetention {
     /// Configuration when `retention.type=coupon_offer`.
@@ -124,6 +134,7 @@ pub struct PortalFlowsRetention {
     #[serde(rename = "type")]
     pub type_: PortalFlowsRetentionType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsSubscriptionUpdateConfirmDiscount {
     /// The ID of the coupon to apply to this subscription update.
@@ -133,6 +144,7 @@ pub struct PortalFlowsSubscriptionUpdateConfirmDiscount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_code: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PortalFlowsSubscriptionUpdateConfirmItem {
     /// The ID of the [subscription item](https://stripe.com/docs/api/subscriptions/object#subscription_object-items-data-id) to be updated.
@@ -145,11 +157,13 @@ pub struct PortalFlowsSubscriptionUpdateConfirmItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
+
 impl stripe_runtime::Object for PortalFlowsSubscriptionUpdateConfirmItem {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionLocale {
@@ -250,6 +264,7 @@ pub enum SessionLocale {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionLocale {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -305,6 +320,7 @@ impl SessionLocale {
         }
     }
 }
+
 impl From<&str> for SessionLocale {
     fn from(value: &str) -> Self {
         match value {
@@ -359,16 +375,19 @@ impl From<&str> for SessionLocale {
         }
     }
 }
+
 impl std::fmt::Display for SessionLocale {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionLocale {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -379,6 +398,7 @@ impl<'de> serde::Deserialize<'de> for SessionLocale {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortalFlowsFlowType {
@@ -393,6 +413,7 @@ pub enum PortalFlowsFlowType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PortalFlowsFlowType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -405,6 +426,7 @@ impl PortalFlowsFlowType {
         }
     }
 }
+
 impl From<&str> for PortalFlowsFlowType {
     fn from(value: &str) -> Self {
         match value {
@@ -416,16 +438,19 @@ impl From<&str> for PortalFlowsFlowType {
         }
     }
 }
+
 impl std::fmt::Display for PortalFlowsFlowType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortalFlowsFlowType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortalFlowsFlowType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -436,6 +461,7 @@ impl<'de> serde::Deserialize<'de> for PortalFlowsFlowType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortalFlowsFlowAfterCompletionType {
@@ -448,6 +474,7 @@ pub enum PortalFlowsFlowAfterCompletionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PortalFlowsFlowAfterCompletionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -459,6 +486,7 @@ impl PortalFlowsFlowAfterCompletionType {
         }
     }
 }
+
 impl From<&str> for PortalFlowsFlowAfterCompletionType {
     fn from(value: &str) -> Self {
         match value {
@@ -469,16 +497,19 @@ impl From<&str> for PortalFlowsFlowAfterCompletionType {
         }
     }
 }
+
 impl std::fmt::Display for PortalFlowsFlowAfterCompletionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortalFlowsFlowAfterCompletionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortalFlowsFlowAfterCompletionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -489,6 +520,7 @@ impl<'de> serde::Deserialize<'de> for PortalFlowsFlowAfterCompletionType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortalFlowsRetentionType {
@@ -497,6 +529,7 @@ pub enum PortalFlowsRetentionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PortalFlowsRetentionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -506,6 +539,7 @@ impl PortalFlowsRetentionType {
         }
     }
 }
+
 impl From<&str> for PortalFlowsRetentionType {
     fn from(value: &str) -> Self {
         match value {
@@ -514,16 +548,19 @@ impl From<&str> for PortalFlowsRetentionType {
         }
     }
 }
+
 impl std::fmt::Display for PortalFlowsRetentionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PortalFlowsRetentionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PortalFlowsRetentionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -169,11 +169,13 @@ pub struct Session {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 impl stripe_runtime::Object for Session {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAcssDebitMandateOptions {
     /// A URL for custom mandate text
@@ -192,6 +194,7 @@ pub struct CheckoutAcssDebitMandateOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<CheckoutAcssDebitMandateOptionsTransactionType>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAcssDebitPaymentMethodOptions {
     /// Currency supported by the bank account. Returned when the Session is in `setup` mode.
@@ -214,6 +217,7 @@ pub struct CheckoutAcssDebitPaymentMethodOptions {
         CheckoutAcssDebitPaymentMethodOptionsVerificationMethod,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAffirmPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -224,6 +228,7 @@ pub struct CheckoutAffirmPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutAffirmPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -236,6 +241,7 @@ pub struct CheckoutAfterpayClearpayPaymentMethodOptions {
         CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAlipayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -246,6 +252,7 @@ pub struct CheckoutAlipayPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutAlipayPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutAuBecsDebitPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -258,6 +265,7 @@ pub struct CheckoutAuBecsDebitPaymentMethodOptions {
         CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutBacsDebitPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -270,6 +278,7 @@ pub struct CheckoutBacsDebitPaymentMethodOptions {
         CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutBancontactPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -282,6 +291,7 @@ pub struct CheckoutBancontactPaymentMethodOptions {
         CheckoutBancontactPaymentMethodOptionsSetupFutureUsage,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutBoletoPaymentMethodOptions {
     /// The number of calendar days before a Boleto voucher expires. For example, if you create a Boleto voucher on Monday and you set expires_after_days to 2, the Boleto voucher will expire on Wednesday at 23:59 America/Sao_Paulo time.
@@ -294,12 +304,14 @@ pub struct CheckoutBoletoPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutBoletoPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCardInstallmentsOptions {
     /// Indicates if installments are enabled
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCardPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -318,6 +330,7 @@ pub struct CheckoutCardPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCashappPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -328,6 +341,7 @@ pub struct CheckoutCashappPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutCashappPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -346,6 +360,7 @@ pub struct CheckoutCustomerBalanceBankTransferPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutCustomerBalancePaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -363,6 +378,7 @@ pub struct CheckoutCustomerBalancePaymentMethodOptions {
         CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutEpsPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -373,6 +389,7 @@ pub struct CheckoutEpsPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutEpsPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutFpxPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -383,6 +400,7 @@ pub struct CheckoutFpxPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutFpxPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutGiropayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -393,6 +411,7 @@ pub struct CheckoutGiropayPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutGiropayPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutGrabPayPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -403,6 +422,7 @@ pub struct CheckoutGrabPayPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutIdealPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -413,6 +433,7 @@ pub struct CheckoutIdealPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutIdealPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutKlarnaPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -423,6 +444,7 @@ pub struct CheckoutKlarnaPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutKonbiniPaymentMethodOptions {
     /// The number of calendar days (between 1 and 60) after which Konbini payment instructions will expire. For example, if a PaymentIntent is confirmed with Konbini and `expires_after_days` set to 2 on Monday JST, the instructions will expire on Wednesday 23:59:59 JST.
@@ -436,6 +458,7 @@ pub struct CheckoutKonbiniPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutLinkPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -446,6 +469,7 @@ pub struct CheckoutLinkPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutLinkPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutOxxoPaymentMethodOptions {
     /// The number of calendar days before an OXXO invoice expires. For example, if you create an OXXO invoice on Monday and you set expires_after_days to 2, the OXXO invoice will expire on Wednesday at 23:59 America/Mexico_City time.
@@ -458,6 +482,7 @@ pub struct CheckoutOxxoPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutOxxoPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutP24PaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -468,6 +493,7 @@ pub struct CheckoutP24PaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutP24PaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutPaynowPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -478,12 +504,14 @@ pub struct CheckoutPaynowPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutPaynowPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutPixPaymentMethodOptions {
     /// The number of seconds after which Pix payment will expire.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_after_seconds: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSepaDebitPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -496,6 +524,7 @@ pub struct CheckoutSepaDebitPaymentMethodOptions {
         CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSessionPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -551,6 +580,7 @@ pub struct CheckoutSessionPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<CheckoutUsBankAccountPaymentMethodOptions>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutSofortPaymentMethodOptions {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -561,6 +591,7 @@ pub struct CheckoutSofortPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<CheckoutSofortPaymentMethodOptionsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckoutUsBankAccountPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -580,12 +611,14 @@ pub struct CheckoutUsBankAccountPaymentMethodOptions {
         CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionAfterExpiration {
     /// When set, configuration used to recover the Checkout Session on expiry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery: Option<PaymentPagesCheckoutSessionAfterExpirationRecovery>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     /// Enables user redeemable promotion codes on the recovered Checkout Sessions. Defaults to `false`
@@ -601,6 +634,7 @@ pub struct PaymentPagesCheckoutSessionAfterExpirationRecovery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionAutomaticTax {
     /// Indicates whether automatic tax is enabled for the session
@@ -609,6 +643,7 @@ pub struct PaymentPagesCheckoutSessionAutomaticTax {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentPagesCheckoutSessionAutomaticTaxStatus>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionConsent {
     /// If `opt_in`, the customer consents to receiving promotional communications
@@ -619,6 +654,7 @@ pub struct PaymentPagesCheckoutSessionConsent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_service: Option<PaymentPagesCheckoutSessionConsentTermsOfService>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionConsentCollection {
     /// If set to `auto`, enables the collection of customer consent for promotional communications. The Checkout
@@ -632,6 +668,7 @@ pub struct PaymentPagesCheckoutSessionConsentCollection {
         PaymentPagesCheckoutSessionConsentCollectionTermsOfService,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     /// Total of all items in source currency before discounts or taxes are applied.
@@ -643,6 +680,7 @@ pub struct PaymentPagesCheckoutSessionCurrencyConversion {
     /// Creation currency of the CheckoutSession before localization
     pub source_currency: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFields {
     /// Configuration for `type=dropdown` fields.
@@ -663,6 +701,7 @@ pub struct PaymentPagesCheckoutSessionCustomFields {
     #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionCustomFieldsType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     /// The options available for the customer to select. Up to 200 options allowed.
@@ -671,6 +710,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsDropdown {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     /// Custom text for the label, displayed to the customer. Up to 50 characters.
@@ -680,6 +720,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsLabel {
     #[serde(rename = "type")]
     pub type_: PaymentPagesCheckoutSessionCustomFieldsLabelType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     /// The maximum character length constraint for the customer's input.
@@ -692,6 +733,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsNumeric {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     /// The label for the option, displayed to the customer. Up to 100 characters.
@@ -699,6 +741,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsOption {
     /// The value for this option, not displayed to the customer, used by your integration to reconcile the option selected by the customer. Must be unique to this option, alphanumeric, and up to 100 characters.
     pub value: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     /// The maximum character length constraint for the customer's input.
@@ -711,6 +754,7 @@ pub struct PaymentPagesCheckoutSessionCustomFieldsText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomText {
     /// Custom text that should be displayed alongside shipping address collection.
@@ -720,11 +764,13 @@ pub struct PaymentPagesCheckoutSessionCustomText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submit: Option<PaymentPagesCheckoutSessionCustomTextPosition>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomTextPosition {
     /// Text may be up to 1000 characters in length.
     pub message: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionCustomerDetails {
     /// The customer's address after a completed Checkout Session. Note: This property is populated only for sessions on or after March 30, 2022.
@@ -747,12 +793,14 @@ pub struct PaymentPagesCheckoutSessionCustomerDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_ids: Option<Vec<PaymentPagesCheckoutSessionTaxId>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionInvoiceCreation {
     /// Indicates whether invoice creation is enabled for the Checkout Session.
     pub enabled: bool,
     pub invoice_data: PaymentPagesCheckoutSessionInvoiceSettings,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     /// The account tax IDs associated with the invoice.
@@ -776,11 +824,13 @@ pub struct PaymentPagesCheckoutSessionInvoiceSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendering_options: Option<crate::InvoiceSettingRenderingOptions>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionPhoneNumberCollection {
     /// Indicates whether phone number collection is enabled for the session
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
     /// An array of two-letter ISO country codes representing which countries Checkout should provide as options for
@@ -789,6 +839,7 @@ pub struct PaymentPagesCheckoutSessionShippingAddressCollection {
         PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionShippingCost {
     /// Total shipping cost before any discounts or taxes are applied.
@@ -804,6 +855,7 @@ pub struct PaymentPagesCheckoutSessionShippingCost {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::LineItemsTaxAmount>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionShippingOption {
     /// A non-negative integer in cents representing how much to charge.
@@ -811,6 +863,7 @@ pub struct PaymentPagesCheckoutSessionShippingOption {
     /// The shipping rate.
     pub shipping_rate: stripe_runtime::Expandable<crate::ShippingRate>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionTaxId {
     /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown`
@@ -820,11 +873,13 @@ pub struct PaymentPagesCheckoutSessionTaxId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionTaxIdCollection {
     /// Indicates whether tax ID collection is enabled for the session
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionTotalDetails {
     /// This is the sum of all the discounts.
@@ -837,6 +892,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     /// The aggregated discounts.
@@ -844,6 +900,7 @@ pub struct PaymentPagesCheckoutSessionTotalDetailsResourceBreakdown {
     /// The aggregated tax amounts by rate.
     pub taxes: Vec<crate::LineItemsTaxAmount>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionBillingAddressCollection {
@@ -854,6 +911,7 @@ pub enum SessionBillingAddressCollection {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionBillingAddressCollection {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -864,6 +922,7 @@ impl SessionBillingAddressCollection {
         }
     }
 }
+
 impl From<&str> for SessionBillingAddressCollection {
     fn from(value: &str) -> Self {
         match value {
@@ -873,16 +932,19 @@ impl From<&str> for SessionBillingAddressCollection {
         }
     }
 }
+
 impl std::fmt::Display for SessionBillingAddressCollection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionBillingAddressCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionBillingAddressCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -893,6 +955,7 @@ impl<'de> serde::Deserialize<'de> for SessionBillingAddressCollection {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionCustomerCreation {
@@ -903,6 +966,7 @@ pub enum SessionCustomerCreation {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionCustomerCreation {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -913,6 +977,7 @@ impl SessionCustomerCreation {
         }
     }
 }
+
 impl From<&str> for SessionCustomerCreation {
     fn from(value: &str) -> Self {
         match value {
@@ -922,16 +987,19 @@ impl From<&str> for SessionCustomerCreation {
         }
     }
 }
+
 impl std::fmt::Display for SessionCustomerCreation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionCustomerCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionCustomerCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -942,6 +1010,7 @@ impl<'de> serde::Deserialize<'de> for SessionCustomerCreation {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionLocale {
@@ -1030,6 +1099,7 @@ pub enum SessionLocale {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionLocale {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1079,6 +1149,7 @@ impl SessionLocale {
         }
     }
 }
+
 impl From<&str> for SessionLocale {
     fn from(value: &str) -> Self {
         match value {
@@ -1127,16 +1198,19 @@ impl From<&str> for SessionLocale {
         }
     }
 }
+
 impl std::fmt::Display for SessionLocale {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionLocale {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1147,6 +1221,7 @@ impl<'de> serde::Deserialize<'de> for SessionLocale {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionMode {
@@ -1159,6 +1234,7 @@ pub enum SessionMode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionMode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1170,6 +1246,7 @@ impl SessionMode {
         }
     }
 }
+
 impl From<&str> for SessionMode {
     fn from(value: &str) -> Self {
         match value {
@@ -1180,16 +1257,19 @@ impl From<&str> for SessionMode {
         }
     }
 }
+
 impl std::fmt::Display for SessionMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1200,6 +1280,7 @@ impl<'de> serde::Deserialize<'de> for SessionMode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionPaymentMethodCollection {
@@ -1210,6 +1291,7 @@ pub enum SessionPaymentMethodCollection {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionPaymentMethodCollection {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1220,6 +1302,7 @@ impl SessionPaymentMethodCollection {
         }
     }
 }
+
 impl From<&str> for SessionPaymentMethodCollection {
     fn from(value: &str) -> Self {
         match value {
@@ -1229,16 +1312,19 @@ impl From<&str> for SessionPaymentMethodCollection {
         }
     }
 }
+
 impl std::fmt::Display for SessionPaymentMethodCollection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionPaymentMethodCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionPaymentMethodCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1249,6 +1335,7 @@ impl<'de> serde::Deserialize<'de> for SessionPaymentMethodCollection {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionPaymentStatus {
@@ -1261,6 +1348,7 @@ pub enum SessionPaymentStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionPaymentStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1272,6 +1360,7 @@ impl SessionPaymentStatus {
         }
     }
 }
+
 impl From<&str> for SessionPaymentStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1282,16 +1371,19 @@ impl From<&str> for SessionPaymentStatus {
         }
     }
 }
+
 impl std::fmt::Display for SessionPaymentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionPaymentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1302,6 +1394,7 @@ impl<'de> serde::Deserialize<'de> for SessionPaymentStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionStatus {
@@ -1314,6 +1407,7 @@ pub enum SessionStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1325,6 +1419,7 @@ impl SessionStatus {
         }
     }
 }
+
 impl From<&str> for SessionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1335,16 +1430,19 @@ impl From<&str> for SessionStatus {
         }
     }
 }
+
 impl std::fmt::Display for SessionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1355,6 +1453,7 @@ impl<'de> serde::Deserialize<'de> for SessionStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionSubmitType {
@@ -1369,6 +1468,7 @@ pub enum SessionSubmitType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionSubmitType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1381,6 +1481,7 @@ impl SessionSubmitType {
         }
     }
 }
+
 impl From<&str> for SessionSubmitType {
     fn from(value: &str) -> Self {
         match value {
@@ -1392,16 +1493,19 @@ impl From<&str> for SessionSubmitType {
         }
     }
 }
+
 impl std::fmt::Display for SessionSubmitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionSubmitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionSubmitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1412,6 +1516,7 @@ impl<'de> serde::Deserialize<'de> for SessionSubmitType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitMandateOptionsDefaultFor {
@@ -1422,6 +1527,7 @@ pub enum CheckoutAcssDebitMandateOptionsDefaultFor {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAcssDebitMandateOptionsDefaultFor {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1432,6 +1538,7 @@ impl CheckoutAcssDebitMandateOptionsDefaultFor {
         }
     }
 }
+
 impl From<&str> for CheckoutAcssDebitMandateOptionsDefaultFor {
     fn from(value: &str) -> Self {
         match value {
@@ -1441,16 +1548,19 @@ impl From<&str> for CheckoutAcssDebitMandateOptionsDefaultFor {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAcssDebitMandateOptionsDefaultFor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAcssDebitMandateOptionsDefaultFor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsDefaultFor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1461,6 +1571,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsDefaultFor 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitMandateOptionsPaymentSchedule {
@@ -1473,6 +1584,7 @@ pub enum CheckoutAcssDebitMandateOptionsPaymentSchedule {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAcssDebitMandateOptionsPaymentSchedule {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1484,6 +1596,7 @@ impl CheckoutAcssDebitMandateOptionsPaymentSchedule {
         }
     }
 }
+
 impl From<&str> for CheckoutAcssDebitMandateOptionsPaymentSchedule {
     fn from(value: &str) -> Self {
         match value {
@@ -1494,16 +1607,19 @@ impl From<&str> for CheckoutAcssDebitMandateOptionsPaymentSchedule {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAcssDebitMandateOptionsPaymentSchedule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAcssDebitMandateOptionsPaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsPaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1514,6 +1630,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsPaymentSche
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitMandateOptionsTransactionType {
@@ -1524,6 +1641,7 @@ pub enum CheckoutAcssDebitMandateOptionsTransactionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAcssDebitMandateOptionsTransactionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1534,6 +1652,7 @@ impl CheckoutAcssDebitMandateOptionsTransactionType {
         }
     }
 }
+
 impl From<&str> for CheckoutAcssDebitMandateOptionsTransactionType {
     fn from(value: &str) -> Self {
         match value {
@@ -1543,16 +1662,19 @@ impl From<&str> for CheckoutAcssDebitMandateOptionsTransactionType {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAcssDebitMandateOptionsTransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAcssDebitMandateOptionsTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1563,6 +1685,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitMandateOptionsTransaction
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitPaymentMethodOptionsCurrency {
@@ -1573,6 +1696,7 @@ pub enum CheckoutAcssDebitPaymentMethodOptionsCurrency {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAcssDebitPaymentMethodOptionsCurrency {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1583,6 +1707,7 @@ impl CheckoutAcssDebitPaymentMethodOptionsCurrency {
         }
     }
 }
+
 impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsCurrency {
     fn from(value: &str) -> Self {
         match value {
@@ -1592,16 +1717,19 @@ impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsCurrency {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAcssDebitPaymentMethodOptionsCurrency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptionsCurrency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptionsCurrency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1612,6 +1740,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutAcssDebitPaymentMethodOptionsCurre
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
@@ -1624,6 +1753,7 @@ pub enum CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1635,6 +1765,7 @@ impl CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -1645,16 +1776,19 @@ impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1666,6 +1800,7 @@ for CheckoutAcssDebitPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
@@ -1678,6 +1813,7 @@ pub enum CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1689,6 +1825,7 @@ impl CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
         }
     }
 }
+
 impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1699,16 +1836,19 @@ impl From<&str> for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1720,6 +1860,7 @@ for CheckoutAcssDebitPaymentMethodOptionsVerificationMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
@@ -1728,6 +1869,7 @@ pub enum CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1737,6 +1879,7 @@ impl CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -1745,16 +1888,19 @@ impl From<&str> for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1766,6 +1912,7 @@ for CheckoutAffirmPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
@@ -1774,6 +1921,7 @@ pub enum CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1783,6 +1931,7 @@ impl CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -1791,16 +1940,19 @@ impl From<&str> for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1812,6 +1964,7 @@ for CheckoutAfterpayClearpayPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
@@ -1820,6 +1973,7 @@ pub enum CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1829,6 +1983,7 @@ impl CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -1837,16 +1992,19 @@ impl From<&str> for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1858,6 +2016,7 @@ for CheckoutAlipayPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
@@ -1866,6 +2025,7 @@ pub enum CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1875,6 +2035,7 @@ impl CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -1883,16 +2044,19 @@ impl From<&str> for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1904,6 +2068,7 @@ for CheckoutAuBecsDebitPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
@@ -1916,6 +2081,7 @@ pub enum CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1927,6 +2093,7 @@ impl CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -1937,16 +2104,19 @@ impl From<&str> for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1958,6 +2128,7 @@ for CheckoutBacsDebitPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
@@ -1966,6 +2137,7 @@ pub enum CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1975,6 +2147,7 @@ impl CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -1983,16 +2156,19 @@ impl From<&str> for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2004,6 +2180,7 @@ for CheckoutBancontactPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
@@ -2016,6 +2193,7 @@ pub enum CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2027,6 +2205,7 @@ impl CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2037,16 +2216,19 @@ impl From<&str> for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2058,6 +2240,7 @@ for CheckoutBoletoPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCardPaymentMethodOptionsSetupFutureUsage {
@@ -2070,6 +2253,7 @@ pub enum CheckoutCardPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutCardPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2081,6 +2265,7 @@ impl CheckoutCardPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutCardPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2091,16 +2276,19 @@ impl From<&str> for CheckoutCardPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutCardPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutCardPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2111,6 +2299,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutCardPaymentMethodOptionsSetupFutur
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
@@ -2119,6 +2308,7 @@ pub enum CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2128,6 +2318,7 @@ impl CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2136,16 +2327,19 @@ impl From<&str> for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2157,6 +2351,7 @@ for CheckoutCashappPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
@@ -2177,6 +2372,7 @@ pub enum CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddress
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2192,6 +2388,7 @@ impl CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressType
         }
     }
 }
+
 impl From<&str>
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
     fn from(value: &str) -> Self {
@@ -2207,18 +2404,21 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes
         }
     }
 }
+
 impl std::fmt::Display
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2230,6 +2430,7 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsRequestedAddressTypes
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
@@ -2246,6 +2447,7 @@ pub enum CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2259,6 +2461,7 @@ impl CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
         }
     }
 }
+
 impl From<&str> for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2271,16 +2474,19 @@ impl From<&str> for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType 
         }
     }
 }
+
 impl std::fmt::Display for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2292,6 +2498,7 @@ for CheckoutCustomerBalanceBankTransferPaymentMethodOptionsType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCustomerBalancePaymentMethodOptionsFundingType {
@@ -2300,6 +2507,7 @@ pub enum CheckoutCustomerBalancePaymentMethodOptionsFundingType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutCustomerBalancePaymentMethodOptionsFundingType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2309,6 +2517,7 @@ impl CheckoutCustomerBalancePaymentMethodOptionsFundingType {
         }
     }
 }
+
 impl From<&str> for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
     fn from(value: &str) -> Self {
         match value {
@@ -2317,16 +2526,19 @@ impl From<&str> for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2338,6 +2550,7 @@ for CheckoutCustomerBalancePaymentMethodOptionsFundingType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
@@ -2346,6 +2559,7 @@ pub enum CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2355,6 +2569,7 @@ impl CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2363,16 +2578,19 @@ impl From<&str> for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage 
         }
     }
 }
+
 impl std::fmt::Display for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2384,6 +2602,7 @@ for CheckoutCustomerBalancePaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
@@ -2392,6 +2611,7 @@ pub enum CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2401,6 +2621,7 @@ impl CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2409,16 +2630,19 @@ impl From<&str> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2429,6 +2653,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutEpsPaymentMethodOptionsSetupFuture
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
@@ -2437,6 +2662,7 @@ pub enum CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2446,6 +2672,7 @@ impl CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2454,16 +2681,19 @@ impl From<&str> for CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2474,6 +2704,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutFpxPaymentMethodOptionsSetupFuture
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
@@ -2482,6 +2713,7 @@ pub enum CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2491,6 +2723,7 @@ impl CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2499,16 +2732,19 @@ impl From<&str> for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2520,6 +2756,7 @@ for CheckoutGiropayPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
@@ -2528,6 +2765,7 @@ pub enum CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2537,6 +2775,7 @@ impl CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2545,16 +2784,19 @@ impl From<&str> for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2566,6 +2808,7 @@ for CheckoutGrabPayPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
@@ -2574,6 +2817,7 @@ pub enum CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2583,6 +2827,7 @@ impl CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2591,16 +2836,19 @@ impl From<&str> for CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2611,6 +2859,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutIdealPaymentMethodOptionsSetupFutu
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
@@ -2623,6 +2872,7 @@ pub enum CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2634,6 +2884,7 @@ impl CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2644,16 +2895,19 @@ impl From<&str> for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2665,6 +2919,7 @@ for CheckoutKlarnaPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
@@ -2673,6 +2928,7 @@ pub enum CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2682,6 +2938,7 @@ impl CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2690,16 +2947,19 @@ impl From<&str> for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2711,6 +2971,7 @@ for CheckoutKonbiniPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
@@ -2721,6 +2982,7 @@ pub enum CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2731,6 +2993,7 @@ impl CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2740,16 +3003,19 @@ impl From<&str> for CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2760,6 +3026,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutLinkPaymentMethodOptionsSetupFutur
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
@@ -2768,6 +3035,7 @@ pub enum CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2777,6 +3045,7 @@ impl CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2785,16 +3054,19 @@ impl From<&str> for CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2805,6 +3077,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutOxxoPaymentMethodOptionsSetupFutur
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutP24PaymentMethodOptionsSetupFutureUsage {
@@ -2813,6 +3086,7 @@ pub enum CheckoutP24PaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutP24PaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2822,6 +3096,7 @@ impl CheckoutP24PaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutP24PaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2830,16 +3105,19 @@ impl From<&str> for CheckoutP24PaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutP24PaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutP24PaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2850,6 +3128,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutP24PaymentMethodOptionsSetupFuture
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
@@ -2858,6 +3137,7 @@ pub enum CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2867,6 +3147,7 @@ impl CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2875,16 +3156,19 @@ impl From<&str> for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2896,6 +3180,7 @@ for CheckoutPaynowPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
@@ -2908,6 +3193,7 @@ pub enum CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2919,6 +3205,7 @@ impl CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2929,16 +3216,19 @@ impl From<&str> for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2950,6 +3240,7 @@ for CheckoutSepaDebitPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
@@ -2958,6 +3249,7 @@ pub enum CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2967,6 +3259,7 @@ impl CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -2975,16 +3268,19 @@ impl From<&str> for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2996,6 +3292,7 @@ for CheckoutSofortPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
@@ -3008,6 +3305,7 @@ pub enum CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3019,6 +3317,7 @@ impl CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -3029,16 +3328,19 @@ impl From<&str> for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3050,6 +3352,7 @@ for CheckoutUsBankAccountPaymentMethodOptionsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
@@ -3060,6 +3363,7 @@ pub enum CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3070,6 +3374,7 @@ impl CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
         }
     }
 }
+
 impl From<&str> for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -3079,16 +3384,19 @@ impl From<&str> for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod 
         }
     }
 }
+
 impl std::fmt::Display for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3100,6 +3408,7 @@ for CheckoutUsBankAccountPaymentMethodOptionsVerificationMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionAutomaticTaxStatus {
@@ -3112,6 +3421,7 @@ pub enum PaymentPagesCheckoutSessionAutomaticTaxStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionAutomaticTaxStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3123,6 +3433,7 @@ impl PaymentPagesCheckoutSessionAutomaticTaxStatus {
         }
     }
 }
+
 impl From<&str> for PaymentPagesCheckoutSessionAutomaticTaxStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3133,16 +3444,19 @@ impl From<&str> for PaymentPagesCheckoutSessionAutomaticTaxStatus {
         }
     }
 }
+
 impl std::fmt::Display for PaymentPagesCheckoutSessionAutomaticTaxStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentPagesCheckoutSessionAutomaticTaxStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTaxStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3153,6 +3467,7 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionAutomaticTaxSta
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionConsentPromotions {
@@ -3163,6 +3478,7 @@ pub enum PaymentPagesCheckoutSessionConsentPromotions {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionConsentPromotions {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3173,6 +3489,7 @@ impl PaymentPagesCheckoutSessionConsentPromotions {
         }
     }
 }
+
 impl From<&str> for PaymentPagesCheckoutSessionConsentPromotions {
     fn from(value: &str) -> Self {
         match value {
@@ -3182,16 +3499,19 @@ impl From<&str> for PaymentPagesCheckoutSessionConsentPromotions {
         }
     }
 }
+
 impl std::fmt::Display for PaymentPagesCheckoutSessionConsentPromotions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentPagesCheckoutSessionConsentPromotions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentPromotions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3202,6 +3522,7 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentPromotio
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionConsentTermsOfService {
@@ -3210,6 +3531,7 @@ pub enum PaymentPagesCheckoutSessionConsentTermsOfService {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionConsentTermsOfService {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3219,6 +3541,7 @@ impl PaymentPagesCheckoutSessionConsentTermsOfService {
         }
     }
 }
+
 impl From<&str> for PaymentPagesCheckoutSessionConsentTermsOfService {
     fn from(value: &str) -> Self {
         match value {
@@ -3227,16 +3550,19 @@ impl From<&str> for PaymentPagesCheckoutSessionConsentTermsOfService {
         }
     }
 }
+
 impl std::fmt::Display for PaymentPagesCheckoutSessionConsentTermsOfService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentPagesCheckoutSessionConsentTermsOfService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentTermsOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3247,6 +3573,7 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionConsentTermsOfS
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionConsentCollectionPromotions {
@@ -3257,6 +3584,7 @@ pub enum PaymentPagesCheckoutSessionConsentCollectionPromotions {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionConsentCollectionPromotions {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3267,6 +3595,7 @@ impl PaymentPagesCheckoutSessionConsentCollectionPromotions {
         }
     }
 }
+
 impl From<&str> for PaymentPagesCheckoutSessionConsentCollectionPromotions {
     fn from(value: &str) -> Self {
         match value {
@@ -3276,16 +3605,19 @@ impl From<&str> for PaymentPagesCheckoutSessionConsentCollectionPromotions {
         }
     }
 }
+
 impl std::fmt::Display for PaymentPagesCheckoutSessionConsentCollectionPromotions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentPagesCheckoutSessionConsentCollectionPromotions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionConsentCollectionPromotions {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3297,6 +3629,7 @@ for PaymentPagesCheckoutSessionConsentCollectionPromotions {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
@@ -3307,6 +3640,7 @@ pub enum PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3317,6 +3651,7 @@ impl PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
         }
     }
 }
+
 impl From<&str> for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
     fn from(value: &str) -> Self {
         match value {
@@ -3326,16 +3661,19 @@ impl From<&str> for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
         }
     }
 }
+
 impl std::fmt::Display for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3347,6 +3685,7 @@ for PaymentPagesCheckoutSessionConsentCollectionTermsOfService {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionCustomFieldsType {
@@ -3359,6 +3698,7 @@ pub enum PaymentPagesCheckoutSessionCustomFieldsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionCustomFieldsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3370,6 +3710,7 @@ impl PaymentPagesCheckoutSessionCustomFieldsType {
         }
     }
 }
+
 impl From<&str> for PaymentPagesCheckoutSessionCustomFieldsType {
     fn from(value: &str) -> Self {
         match value {
@@ -3380,16 +3721,19 @@ impl From<&str> for PaymentPagesCheckoutSessionCustomFieldsType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentPagesCheckoutSessionCustomFieldsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3400,6 +3744,7 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsTyp
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionCustomFieldsLabelType {
@@ -3408,6 +3753,7 @@ pub enum PaymentPagesCheckoutSessionCustomFieldsLabelType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionCustomFieldsLabelType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3417,6 +3763,7 @@ impl PaymentPagesCheckoutSessionCustomFieldsLabelType {
         }
     }
 }
+
 impl From<&str> for PaymentPagesCheckoutSessionCustomFieldsLabelType {
     fn from(value: &str) -> Self {
         match value {
@@ -3425,16 +3772,19 @@ impl From<&str> for PaymentPagesCheckoutSessionCustomFieldsLabelType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentPagesCheckoutSessionCustomFieldsLabelType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomFieldsLabelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLabelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3445,6 +3795,7 @@ impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionCustomFieldsLab
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
@@ -3457,6 +3808,7 @@ pub enum PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3468,6 +3820,7 @@ impl PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
         }
     }
 }
+
 impl From<&str> for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn from(value: &str) -> Self {
         match value {
@@ -3478,16 +3831,19 @@ impl From<&str> for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
         }
     }
 }
+
 impl std::fmt::Display for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3499,6 +3855,7 @@ for PaymentPagesCheckoutSessionCustomerDetailsTaxExempt {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
@@ -3979,6 +4336,7 @@ pub enum PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4224,6 +4582,7 @@ impl PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
         }
     }
 }
+
 impl From<&str>
 for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
     fn from(value: &str) -> Self {
@@ -4469,18 +4828,21 @@ for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4492,6 +4854,7 @@ for PaymentPagesCheckoutSessionShippingAddressCollectionAllowedCountries {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentPagesCheckoutSessionTaxIdType {
@@ -4632,6 +4995,7 @@ pub enum PaymentPagesCheckoutSessionTaxIdType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentPagesCheckoutSessionTaxIdType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4707,6 +5071,7 @@ impl PaymentPagesCheckoutSessionTaxIdType {
         }
     }
 }
+
 impl From<&str> for PaymentPagesCheckoutSessionTaxIdType {
     fn from(value: &str) -> Self {
         match value {
@@ -4781,16 +5146,19 @@ impl From<&str> for PaymentPagesCheckoutSessionTaxIdType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentPagesCheckoutSessionTaxIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentPagesCheckoutSessionTaxIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentPagesCheckoutSessionTaxIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -56,16 +56,19 @@ pub struct Order {
     /// The current status of this order.
     pub status: OrderStatus,
 }
+
 impl stripe_runtime::Object for Order {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ClimateRemovalsBeneficiary {
     /// Publicly displayable name for the end beneficiary of carbon removal.
     pub public_name: String,
 }
+
 /// The delivery of a specified quantity of carbon for an order.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ClimateRemovalsOrderDeliveries {
@@ -82,6 +85,7 @@ pub struct ClimateRemovalsOrderDeliveries {
     /// A supplier of carbon removal.
     pub supplier: crate::climate::Supplier,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderCancellationReason {
@@ -94,6 +98,7 @@ pub enum OrderCancellationReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OrderCancellationReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -105,6 +110,7 @@ impl OrderCancellationReason {
         }
     }
 }
+
 impl From<&str> for OrderCancellationReason {
     fn from(value: &str) -> Self {
         match value {
@@ -115,16 +121,19 @@ impl From<&str> for OrderCancellationReason {
         }
     }
 }
+
 impl std::fmt::Display for OrderCancellationReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OrderCancellationReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OrderCancellationReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -135,6 +144,7 @@ impl<'de> serde::Deserialize<'de> for OrderCancellationReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderStatus {
@@ -151,6 +161,7 @@ pub enum OrderStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OrderStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -164,6 +175,7 @@ impl OrderStatus {
         }
     }
 }
+
 impl From<&str> for OrderStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -176,16 +188,19 @@ impl From<&str> for OrderStatus {
         }
     }
 }
+
 impl std::fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OrderStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OrderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -29,11 +29,13 @@ pub struct Product {
     /// The carbon removal suppliers that fulfill orders for this Climate product.
     pub suppliers: Vec<crate::climate::Supplier>,
 }
+
 impl stripe_runtime::Object for Product {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ClimateRemovalsProductsPrice {
     /// Fees for one metric ton of carbon removal in the currency's smallest unit.

@@ -18,11 +18,13 @@ pub struct Supplier {
     /// The scientific pathway used for carbon removal.
     pub removal_pathway: SupplierRemovalPathway,
 }
+
 impl stripe_runtime::Object for Supplier {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupplierRemovalPathway {
@@ -37,6 +39,7 @@ pub enum SupplierRemovalPathway {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SupplierRemovalPathway {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -49,6 +52,7 @@ impl SupplierRemovalPathway {
         }
     }
 }
+
 impl From<&str> for SupplierRemovalPathway {
     fn from(value: &str) -> Self {
         match value {
@@ -60,16 +64,19 @@ impl From<&str> for SupplierRemovalPathway {
         }
     }
 }
+
 impl std::fmt::Display for SupplierRemovalPathway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SupplierRemovalPathway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SupplierRemovalPathway {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

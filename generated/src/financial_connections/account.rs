@@ -18,6 +18,7 @@ pub struct BankConnectionsResourceBalance {
     #[serde(rename = "type")]
     pub type_: BankConnectionsResourceBalanceType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BankConnectionsResourceBalanceApiResourceCashBalance {
     /// The funds available to the account holder. Typically this is the current balance less any holds.
@@ -28,6 +29,7 @@ pub struct BankConnectionsResourceBalanceApiResourceCashBalance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available: Option<std::collections::BTreeMap<String, i64>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BankConnectionsResourceBalanceApiResourceCreditBalance {
     /// The credit that has been used by the account holder.
@@ -38,6 +40,7 @@ pub struct BankConnectionsResourceBalanceApiResourceCreditBalance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub used: Option<std::collections::BTreeMap<String, i64>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BankConnectionsResourceBalanceRefresh {
     /// The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch.
@@ -45,6 +48,7 @@ pub struct BankConnectionsResourceBalanceRefresh {
     /// The status of the last refresh attempt.
     pub status: BankConnectionsResourceBalanceRefreshStatus,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BankConnectionsResourceOwnershipRefresh {
     /// The time at which the last refresh attempt was initiated. Measured in seconds since the Unix epoch.
@@ -52,6 +56,7 @@ pub struct BankConnectionsResourceOwnershipRefresh {
     /// The status of the last refresh attempt.
     pub status: BankConnectionsResourceOwnershipRefreshStatus,
 }
+
 /// A Financial Connections Account represents an account that exists outside of Stripe, to which you have been granted some degree of access.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Account {
@@ -113,11 +118,13 @@ pub struct Account {
     /// The [PaymentMethod type](https://stripe.com/docs/api/payment_methods/object#payment_method_object-type)(s) that can be created from this account.
     pub supported_payment_method_types: Vec<AccountSupportedPaymentMethodTypes>,
 }
+
 impl stripe_runtime::Object for Account {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 /// Describes a snapshot of the owners of an account at a particular point in time.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountOwnership {
@@ -130,11 +137,13 @@ pub struct AccountOwnership {
     /// A paginated list of owners for this account.
     pub owners: stripe_runtime::list::List<crate::financial_connections::AccountOwner>,
 }
+
 impl stripe_runtime::Object for AccountOwnership {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BankConnectionsResourceBalanceType {
@@ -145,6 +154,7 @@ pub enum BankConnectionsResourceBalanceType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl BankConnectionsResourceBalanceType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -155,6 +165,7 @@ impl BankConnectionsResourceBalanceType {
         }
     }
 }
+
 impl From<&str> for BankConnectionsResourceBalanceType {
     fn from(value: &str) -> Self {
         match value {
@@ -164,16 +175,19 @@ impl From<&str> for BankConnectionsResourceBalanceType {
         }
     }
 }
+
 impl std::fmt::Display for BankConnectionsResourceBalanceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for BankConnectionsResourceBalanceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -184,6 +198,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BankConnectionsResourceBalanceRefreshStatus {
@@ -196,6 +211,7 @@ pub enum BankConnectionsResourceBalanceRefreshStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl BankConnectionsResourceBalanceRefreshStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -207,6 +223,7 @@ impl BankConnectionsResourceBalanceRefreshStatus {
         }
     }
 }
+
 impl From<&str> for BankConnectionsResourceBalanceRefreshStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -217,16 +234,19 @@ impl From<&str> for BankConnectionsResourceBalanceRefreshStatus {
         }
     }
 }
+
 impl std::fmt::Display for BankConnectionsResourceBalanceRefreshStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for BankConnectionsResourceBalanceRefreshStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceRefreshStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -237,6 +257,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceBalanceRefreshStatu
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BankConnectionsResourceOwnershipRefreshStatus {
@@ -249,6 +270,7 @@ pub enum BankConnectionsResourceOwnershipRefreshStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl BankConnectionsResourceOwnershipRefreshStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -260,6 +282,7 @@ impl BankConnectionsResourceOwnershipRefreshStatus {
         }
     }
 }
+
 impl From<&str> for BankConnectionsResourceOwnershipRefreshStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -270,16 +293,19 @@ impl From<&str> for BankConnectionsResourceOwnershipRefreshStatus {
         }
     }
 }
+
 impl std::fmt::Display for BankConnectionsResourceOwnershipRefreshStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for BankConnectionsResourceOwnershipRefreshStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceOwnershipRefreshStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -290,6 +316,7 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceOwnershipRefreshSta
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCategory {
@@ -304,6 +331,7 @@ pub enum AccountCategory {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCategory {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -316,6 +344,7 @@ impl AccountCategory {
         }
     }
 }
+
 impl From<&str> for AccountCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -327,16 +356,19 @@ impl From<&str> for AccountCategory {
         }
     }
 }
+
 impl std::fmt::Display for AccountCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -347,6 +379,7 @@ impl<'de> serde::Deserialize<'de> for AccountCategory {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountPermissions {
@@ -361,6 +394,7 @@ pub enum AccountPermissions {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountPermissions {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -373,6 +407,7 @@ impl AccountPermissions {
         }
     }
 }
+
 impl From<&str> for AccountPermissions {
     fn from(value: &str) -> Self {
         match value {
@@ -384,16 +419,19 @@ impl From<&str> for AccountPermissions {
         }
     }
 }
+
 impl std::fmt::Display for AccountPermissions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -404,6 +442,7 @@ impl<'de> serde::Deserialize<'de> for AccountPermissions {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountStatus {
@@ -416,6 +455,7 @@ pub enum AccountStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -427,6 +467,7 @@ impl AccountStatus {
         }
     }
 }
+
 impl From<&str> for AccountStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -437,16 +478,19 @@ impl From<&str> for AccountStatus {
         }
     }
 }
+
 impl std::fmt::Display for AccountStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -457,6 +501,7 @@ impl<'de> serde::Deserialize<'de> for AccountStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountSubcategory {
@@ -475,6 +520,7 @@ pub enum AccountSubcategory {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountSubcategory {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -489,6 +535,7 @@ impl AccountSubcategory {
         }
     }
 }
+
 impl From<&str> for AccountSubcategory {
     fn from(value: &str) -> Self {
         match value {
@@ -502,16 +549,19 @@ impl From<&str> for AccountSubcategory {
         }
     }
 }
+
 impl std::fmt::Display for AccountSubcategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountSubcategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountSubcategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -522,6 +572,7 @@ impl<'de> serde::Deserialize<'de> for AccountSubcategory {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountSupportedPaymentMethodTypes {
@@ -532,6 +583,7 @@ pub enum AccountSupportedPaymentMethodTypes {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountSupportedPaymentMethodTypes {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -542,6 +594,7 @@ impl AccountSupportedPaymentMethodTypes {
         }
     }
 }
+
 impl From<&str> for AccountSupportedPaymentMethodTypes {
     fn from(value: &str) -> Self {
         match value {
@@ -551,16 +604,19 @@ impl From<&str> for AccountSupportedPaymentMethodTypes {
         }
     }
 }
+
 impl std::fmt::Display for AccountSupportedPaymentMethodTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountSupportedPaymentMethodTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountSupportedPaymentMethodTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -24,6 +24,7 @@ pub struct AccountOwner {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refreshed_at: Option<stripe_runtime::Timestamp>,
 }
+
 impl stripe_runtime::Object for AccountOwner {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -6,6 +6,7 @@ pub struct BankConnectionsResourceLinkAccountSessionFilters {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub countries: Option<Vec<String>>,
 }
+
 /// A Financial Connections Session is the secure way to programmatically launch the client-side Stripe.js modal that lets your users link their accounts.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Session {
@@ -35,11 +36,13 @@ pub struct Session {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
 }
+
 impl stripe_runtime::Object for Session {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionPermissions {
@@ -54,6 +57,7 @@ pub enum SessionPermissions {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionPermissions {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -66,6 +70,7 @@ impl SessionPermissions {
         }
     }
 }
+
 impl From<&str> for SessionPermissions {
     fn from(value: &str) -> Self {
         match value {
@@ -77,16 +82,19 @@ impl From<&str> for SessionPermissions {
         }
     }
 }
+
 impl std::fmt::Display for SessionPermissions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionPermissions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionPermissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -97,6 +105,7 @@ impl<'de> serde::Deserialize<'de> for SessionPermissions {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionPrefetch {
@@ -107,6 +116,7 @@ pub enum SessionPrefetch {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SessionPrefetch {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -117,6 +127,7 @@ impl SessionPrefetch {
         }
     }
 }
+
 impl From<&str> for SessionPrefetch {
     fn from(value: &str) -> Self {
         match value {
@@ -126,16 +137,19 @@ impl From<&str> for SessionPrefetch {
         }
     }
 }
+
 impl std::fmt::Display for SessionPrefetch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SessionPrefetch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SessionPrefetch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

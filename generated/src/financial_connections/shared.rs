@@ -12,6 +12,7 @@ pub struct BankConnectionsResourceAccountholder {
     #[serde(rename = "type")]
     pub type_: BankConnectionsResourceAccountholderType,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BankConnectionsResourceAccountholderType {
@@ -22,6 +23,7 @@ pub enum BankConnectionsResourceAccountholderType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl BankConnectionsResourceAccountholderType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -32,6 +34,7 @@ impl BankConnectionsResourceAccountholderType {
         }
     }
 }
+
 impl From<&str> for BankConnectionsResourceAccountholderType {
     fn from(value: &str) -> Self {
         match value {
@@ -41,16 +44,19 @@ impl From<&str> for BankConnectionsResourceAccountholderType {
         }
     }
 }
+
 impl std::fmt::Display for BankConnectionsResourceAccountholderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for BankConnectionsResourceAccountholderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountholderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

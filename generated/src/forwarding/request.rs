@@ -8,6 +8,7 @@ pub struct ForwardedRequestContext {
     /// The IP address of the destination.
     pub destination_ip_address: String,
 }
+
 /// Details about the request forwarded to the destination endpoint.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ForwardedRequestDetails {
@@ -18,6 +19,7 @@ pub struct ForwardedRequestDetails {
     /// The HTTP method used to call the destination endpoint.
     pub http_method: ForwardedRequestDetailsHttpMethod,
 }
+
 /// Header data.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ForwardedRequestHeader {
@@ -26,6 +28,7 @@ pub struct ForwardedRequestHeader {
     /// The header value.
     pub value: String,
 }
+
 /// Details about the response from the destination endpoint.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ForwardedResponseDetails {
@@ -36,6 +39,7 @@ pub struct ForwardedResponseDetails {
     /// The HTTP status code that the destination endpoint returned.
     pub status: i64,
 }
+
 /// Instructs Stripe to make a request on your behalf using the destination URL. The destination URL
 /// is activated by Stripe at the time of onboarding. Stripe verifies requests with your credentials
 /// provided during onboarding, and injects card details from the payment_method into the request.
@@ -82,11 +86,13 @@ pub struct RequestObject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 impl stripe_runtime::Object for RequestObject {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ForwardedRequestDetailsHttpMethod {
@@ -95,6 +101,7 @@ pub enum ForwardedRequestDetailsHttpMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ForwardedRequestDetailsHttpMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -104,6 +111,7 @@ impl ForwardedRequestDetailsHttpMethod {
         }
     }
 }
+
 impl From<&str> for ForwardedRequestDetailsHttpMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -112,16 +120,19 @@ impl From<&str> for ForwardedRequestDetailsHttpMethod {
         }
     }
 }
+
 impl std::fmt::Display for ForwardedRequestDetailsHttpMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ForwardedRequestDetailsHttpMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ForwardedRequestDetailsHttpMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -132,6 +143,7 @@ impl<'de> serde::Deserialize<'de> for ForwardedRequestDetailsHttpMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestObjectReplacements {
@@ -148,6 +160,7 @@ pub enum RequestObjectReplacements {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl RequestObjectReplacements {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -161,6 +174,7 @@ impl RequestObjectReplacements {
         }
     }
 }
+
 impl From<&str> for RequestObjectReplacements {
     fn from(value: &str) -> Self {
         match value {
@@ -173,16 +187,19 @@ impl From<&str> for RequestObjectReplacements {
         }
     }
 }
+
 impl std::fmt::Display for RequestObjectReplacements {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RequestObjectReplacements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RequestObjectReplacements {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -13,6 +13,7 @@ pub struct GelatoDataDocumentReportDateOfBirth {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+
 /// Point in Time
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoDataDocumentReportExpirationDate {
@@ -26,6 +27,7 @@ pub struct GelatoDataDocumentReportExpirationDate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+
 /// Point in Time
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoDataDocumentReportIssuedDate {
@@ -39,6 +41,7 @@ pub struct GelatoDataDocumentReportIssuedDate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+
 /// Point in Time
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoDataIdNumberReportDate {
@@ -52,6 +55,7 @@ pub struct GelatoDataIdNumberReportDate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+
 /// Result from a document check
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoDocumentReport {
@@ -92,6 +96,7 @@ pub struct GelatoDocumentReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<GelatoDocumentReportType>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoDocumentReportError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -101,6 +106,7 @@ pub struct GelatoDocumentReportError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
 /// Result from an id_number check
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoIdNumberReport {
@@ -125,6 +131,7 @@ pub struct GelatoIdNumberReport {
     /// Status of this `id_number` check.
     pub status: GelatoIdNumberReportStatus,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoIdNumberReportError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -134,6 +141,7 @@ pub struct GelatoIdNumberReportError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoReportDocumentOptions {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
@@ -149,7 +157,9 @@ pub struct GelatoReportDocumentOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
 }
+
 pub type GelatoReportIdNumberOptions = serde_json::Value;
+
 /// Result from a selfie check
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoSelfieReport {
@@ -165,6 +175,7 @@ pub struct GelatoSelfieReport {
     /// Status of this `selfie` check.
     pub status: GelatoSelfieReportStatus,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoSelfieReportError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -174,6 +185,7 @@ pub struct GelatoSelfieReportError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoVerificationReportOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -181,6 +193,7 @@ pub struct GelatoVerificationReportOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_number: Option<GelatoReportIdNumberOptions>,
 }
+
 /// A VerificationReport is the result of an attempt to collect and verify data from a user.
 /// The collection of verification checks performed is determined from the `type` and `options`
 /// parameters used. You can find the result of each verification check performed in the
@@ -221,11 +234,13 @@ pub struct VerificationReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_session: Option<String>,
 }
+
 impl stripe_runtime::Object for VerificationReport {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoDocumentReportStatus {
@@ -236,6 +251,7 @@ pub enum GelatoDocumentReportStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoDocumentReportStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -246,6 +262,7 @@ impl GelatoDocumentReportStatus {
         }
     }
 }
+
 impl From<&str> for GelatoDocumentReportStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -255,16 +272,19 @@ impl From<&str> for GelatoDocumentReportStatus {
         }
     }
 }
+
 impl std::fmt::Display for GelatoDocumentReportStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoDocumentReportStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoDocumentReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -275,6 +295,7 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoDocumentReportType {
@@ -287,6 +308,7 @@ pub enum GelatoDocumentReportType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoDocumentReportType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -298,6 +320,7 @@ impl GelatoDocumentReportType {
         }
     }
 }
+
 impl From<&str> for GelatoDocumentReportType {
     fn from(value: &str) -> Self {
         match value {
@@ -308,16 +331,19 @@ impl From<&str> for GelatoDocumentReportType {
         }
     }
 }
+
 impl std::fmt::Display for GelatoDocumentReportType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoDocumentReportType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoDocumentReportType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -328,6 +354,7 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoDocumentReportErrorCode {
@@ -340,6 +367,7 @@ pub enum GelatoDocumentReportErrorCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoDocumentReportErrorCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -351,6 +379,7 @@ impl GelatoDocumentReportErrorCode {
         }
     }
 }
+
 impl From<&str> for GelatoDocumentReportErrorCode {
     fn from(value: &str) -> Self {
         match value {
@@ -361,16 +390,19 @@ impl From<&str> for GelatoDocumentReportErrorCode {
         }
     }
 }
+
 impl std::fmt::Display for GelatoDocumentReportErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoDocumentReportErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoDocumentReportErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -381,6 +413,7 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportErrorCode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoIdNumberReportIdNumberType {
@@ -393,6 +426,7 @@ pub enum GelatoIdNumberReportIdNumberType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoIdNumberReportIdNumberType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -404,6 +438,7 @@ impl GelatoIdNumberReportIdNumberType {
         }
     }
 }
+
 impl From<&str> for GelatoIdNumberReportIdNumberType {
     fn from(value: &str) -> Self {
         match value {
@@ -414,16 +449,19 @@ impl From<&str> for GelatoIdNumberReportIdNumberType {
         }
     }
 }
+
 impl std::fmt::Display for GelatoIdNumberReportIdNumberType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoIdNumberReportIdNumberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportIdNumberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -434,6 +472,7 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportIdNumberType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoIdNumberReportStatus {
@@ -444,6 +483,7 @@ pub enum GelatoIdNumberReportStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoIdNumberReportStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -454,6 +494,7 @@ impl GelatoIdNumberReportStatus {
         }
     }
 }
+
 impl From<&str> for GelatoIdNumberReportStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -463,16 +504,19 @@ impl From<&str> for GelatoIdNumberReportStatus {
         }
     }
 }
+
 impl std::fmt::Display for GelatoIdNumberReportStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoIdNumberReportStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -483,6 +527,7 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoIdNumberReportErrorCode {
@@ -495,6 +540,7 @@ pub enum GelatoIdNumberReportErrorCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoIdNumberReportErrorCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -508,6 +554,7 @@ impl GelatoIdNumberReportErrorCode {
         }
     }
 }
+
 impl From<&str> for GelatoIdNumberReportErrorCode {
     fn from(value: &str) -> Self {
         match value {
@@ -520,16 +567,19 @@ impl From<&str> for GelatoIdNumberReportErrorCode {
         }
     }
 }
+
 impl std::fmt::Display for GelatoIdNumberReportErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoIdNumberReportErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -540,6 +590,7 @@ impl<'de> serde::Deserialize<'de> for GelatoIdNumberReportErrorCode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoReportDocumentOptionsAllowedTypes {
@@ -552,6 +603,7 @@ pub enum GelatoReportDocumentOptionsAllowedTypes {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoReportDocumentOptionsAllowedTypes {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -563,6 +615,7 @@ impl GelatoReportDocumentOptionsAllowedTypes {
         }
     }
 }
+
 impl From<&str> for GelatoReportDocumentOptionsAllowedTypes {
     fn from(value: &str) -> Self {
         match value {
@@ -573,16 +626,19 @@ impl From<&str> for GelatoReportDocumentOptionsAllowedTypes {
         }
     }
 }
+
 impl std::fmt::Display for GelatoReportDocumentOptionsAllowedTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoReportDocumentOptionsAllowedTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoReportDocumentOptionsAllowedTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -593,6 +649,7 @@ impl<'de> serde::Deserialize<'de> for GelatoReportDocumentOptionsAllowedTypes {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSelfieReportStatus {
@@ -603,6 +660,7 @@ pub enum GelatoSelfieReportStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoSelfieReportStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -613,6 +671,7 @@ impl GelatoSelfieReportStatus {
         }
     }
 }
+
 impl From<&str> for GelatoSelfieReportStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -622,16 +681,19 @@ impl From<&str> for GelatoSelfieReportStatus {
         }
     }
 }
+
 impl std::fmt::Display for GelatoSelfieReportStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoSelfieReportStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoSelfieReportStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -642,6 +704,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSelfieReportStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSelfieReportErrorCode {
@@ -656,6 +719,7 @@ pub enum GelatoSelfieReportErrorCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoSelfieReportErrorCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -668,6 +732,7 @@ impl GelatoSelfieReportErrorCode {
         }
     }
 }
+
 impl From<&str> for GelatoSelfieReportErrorCode {
     fn from(value: &str) -> Self {
         match value {
@@ -679,16 +744,19 @@ impl From<&str> for GelatoSelfieReportErrorCode {
         }
     }
 }
+
 impl std::fmt::Display for GelatoSelfieReportErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoSelfieReportErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoSelfieReportErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -699,6 +767,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSelfieReportErrorCode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationReportType {
@@ -709,6 +778,7 @@ pub enum VerificationReportType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl VerificationReportType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -719,6 +789,7 @@ impl VerificationReportType {
         }
     }
 }
+
 impl From<&str> for VerificationReportType {
     fn from(value: &str) -> Self {
         match value {
@@ -728,16 +799,19 @@ impl From<&str> for VerificationReportType {
         }
     }
 }
+
 impl std::fmt::Display for VerificationReportType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VerificationReportType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VerificationReportType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -13,6 +13,7 @@ pub struct GelatoDataVerifiedOutputsDate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoSessionDocumentOptions {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
@@ -28,7 +29,9 @@ pub struct GelatoSessionDocumentOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
 }
+
 pub type GelatoSessionIdNumberOptions = serde_json::Value;
+
 /// Shows last VerificationSession error
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoSessionLastError {
@@ -39,6 +42,7 @@ pub struct GelatoSessionLastError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoVerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,6 +50,7 @@ pub struct GelatoVerificationSessionOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_number: Option<GelatoSessionIdNumberOptions>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct GelatoVerifiedOutputs {
     /// The user's verified address.
@@ -67,6 +72,7 @@ pub struct GelatoVerifiedOutputs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
+
 /// A VerificationSession guides you through the process of collecting and verifying the identities
 /// of your users. It contains details about the type of verification, such as what [verification
 /// check](https://stripe.com/docs/identity/verification-checks) to perform. Only create one VerificationSession for
@@ -120,16 +126,19 @@ pub struct VerificationSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_outputs: Option<GelatoVerifiedOutputs>,
 }
+
 impl stripe_runtime::Object for VerificationSession {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct VerificationSessionRedaction {
     /// Indicates whether this object and its related objects have been redacted or not.
     pub status: VerificationSessionRedactionStatus,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSessionDocumentOptionsAllowedTypes {
@@ -142,6 +151,7 @@ pub enum GelatoSessionDocumentOptionsAllowedTypes {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoSessionDocumentOptionsAllowedTypes {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -153,6 +163,7 @@ impl GelatoSessionDocumentOptionsAllowedTypes {
         }
     }
 }
+
 impl From<&str> for GelatoSessionDocumentOptionsAllowedTypes {
     fn from(value: &str) -> Self {
         match value {
@@ -163,16 +174,19 @@ impl From<&str> for GelatoSessionDocumentOptionsAllowedTypes {
         }
     }
 }
+
 impl std::fmt::Display for GelatoSessionDocumentOptionsAllowedTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoSessionDocumentOptionsAllowedTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoSessionDocumentOptionsAllowedTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -183,6 +197,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSessionDocumentOptionsAllowedTypes {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoSessionLastErrorCode {
@@ -219,6 +234,7 @@ pub enum GelatoSessionLastErrorCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoSessionLastErrorCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -244,6 +260,7 @@ impl GelatoSessionLastErrorCode {
         }
     }
 }
+
 impl From<&str> for GelatoSessionLastErrorCode {
     fn from(value: &str) -> Self {
         match value {
@@ -268,16 +285,19 @@ impl From<&str> for GelatoSessionLastErrorCode {
         }
     }
 }
+
 impl std::fmt::Display for GelatoSessionLastErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoSessionLastErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoSessionLastErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -288,6 +308,7 @@ impl<'de> serde::Deserialize<'de> for GelatoSessionLastErrorCode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoVerifiedOutputsIdNumberType {
@@ -300,6 +321,7 @@ pub enum GelatoVerifiedOutputsIdNumberType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl GelatoVerifiedOutputsIdNumberType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -311,6 +333,7 @@ impl GelatoVerifiedOutputsIdNumberType {
         }
     }
 }
+
 impl From<&str> for GelatoVerifiedOutputsIdNumberType {
     fn from(value: &str) -> Self {
         match value {
@@ -321,16 +344,19 @@ impl From<&str> for GelatoVerifiedOutputsIdNumberType {
         }
     }
 }
+
 impl std::fmt::Display for GelatoVerifiedOutputsIdNumberType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for GelatoVerifiedOutputsIdNumberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GelatoVerifiedOutputsIdNumberType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -341,6 +367,7 @@ impl<'de> serde::Deserialize<'de> for GelatoVerifiedOutputsIdNumberType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationSessionStatus {
@@ -355,6 +382,7 @@ pub enum VerificationSessionStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl VerificationSessionStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -367,6 +395,7 @@ impl VerificationSessionStatus {
         }
     }
 }
+
 impl From<&str> for VerificationSessionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -378,16 +407,19 @@ impl From<&str> for VerificationSessionStatus {
         }
     }
 }
+
 impl std::fmt::Display for VerificationSessionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VerificationSessionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VerificationSessionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -398,6 +430,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationSessionType {
@@ -408,6 +441,7 @@ pub enum VerificationSessionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl VerificationSessionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -418,6 +452,7 @@ impl VerificationSessionType {
         }
     }
 }
+
 impl From<&str> for VerificationSessionType {
     fn from(value: &str) -> Self {
         match value {
@@ -427,16 +462,19 @@ impl From<&str> for VerificationSessionType {
         }
     }
 }
+
 impl std::fmt::Display for VerificationSessionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VerificationSessionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VerificationSessionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -447,6 +485,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationSessionRedactionStatus {
@@ -457,6 +496,7 @@ pub enum VerificationSessionRedactionStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl VerificationSessionRedactionStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -467,6 +507,7 @@ impl VerificationSessionRedactionStatus {
         }
     }
 }
+
 impl From<&str> for VerificationSessionRedactionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -476,16 +517,19 @@ impl From<&str> for VerificationSessionRedactionStatus {
         }
     }
 }
+
 impl std::fmt::Display for VerificationSessionRedactionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for VerificationSessionRedactionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VerificationSessionRedactionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -60,11 +60,13 @@ pub struct Authorization {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet: Option<String>,
 }
+
 impl stripe_runtime::Object for Authorization {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingAuthorizationAmountDetails {
     /// The fee charged by the ATM for the cash withdrawal.
@@ -74,12 +76,14 @@ pub struct IssuingAuthorizationAmountDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cashback_amount: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingAuthorizationNetworkData {
     /// Identifier assigned to the acquirer by the card network. Sometimes this value is not provided by the network; in this case, the value will be `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acquiring_institution_id: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingAuthorizationPendingRequest {
     /// The additional amount Stripe will hold if the authorization is approved, in the card's [currency](https://stripe.com/docs/api#issuing_authorization_object-pending-request-currency) and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
@@ -96,6 +100,7 @@ pub struct IssuingAuthorizationPendingRequest {
     /// The local currency the merchant is requesting to authorize.
     pub merchant_currency: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingAuthorizationRequest {
     /// The `pending_request.amount` at the time of the request, presented in your card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). Stripe held this amount from your account to fund the authorization if the request was approved.
@@ -119,6 +124,7 @@ pub struct IssuingAuthorizationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_message: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingAuthorizationTreasury {
     /// The array of [ReceivedCredits](https://stripe.com/docs/api/treasury/received_credits) associated with this authorization
@@ -129,6 +135,7 @@ pub struct IssuingAuthorizationTreasury {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingAuthorizationVerificationData {
     /// Whether the cardholder provided an address first line and if it matched the cardholder’s `billing.address.line1`.
@@ -140,6 +147,7 @@ pub struct IssuingAuthorizationVerificationData {
     /// Whether the cardholder provided an expiry date and if it matched Stripe’s record.
     pub expiry_check: IssuingAuthorizationVerificationDataExpiryCheck,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthorizationAuthorizationMethod {
@@ -156,6 +164,7 @@ pub enum AuthorizationAuthorizationMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AuthorizationAuthorizationMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -169,6 +178,7 @@ impl AuthorizationAuthorizationMethod {
         }
     }
 }
+
 impl From<&str> for AuthorizationAuthorizationMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -181,16 +191,19 @@ impl From<&str> for AuthorizationAuthorizationMethod {
         }
     }
 }
+
 impl std::fmt::Display for AuthorizationAuthorizationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AuthorizationAuthorizationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthorizationAuthorizationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -201,6 +214,7 @@ impl<'de> serde::Deserialize<'de> for AuthorizationAuthorizationMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthorizationStatus {
@@ -213,6 +227,7 @@ pub enum AuthorizationStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AuthorizationStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -224,6 +239,7 @@ impl AuthorizationStatus {
         }
     }
 }
+
 impl From<&str> for AuthorizationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -234,16 +250,19 @@ impl From<&str> for AuthorizationStatus {
         }
     }
 }
+
 impl std::fmt::Display for AuthorizationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AuthorizationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthorizationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -254,6 +273,7 @@ impl<'de> serde::Deserialize<'de> for AuthorizationStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingAuthorizationRequestReason {
@@ -288,6 +308,7 @@ pub enum IssuingAuthorizationRequestReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingAuthorizationRequestReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -310,6 +331,7 @@ impl IssuingAuthorizationRequestReason {
         }
     }
 }
+
 impl From<&str> for IssuingAuthorizationRequestReason {
     fn from(value: &str) -> Self {
         match value {
@@ -331,16 +353,19 @@ impl From<&str> for IssuingAuthorizationRequestReason {
         }
     }
 }
+
 impl std::fmt::Display for IssuingAuthorizationRequestReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingAuthorizationRequestReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingAuthorizationRequestReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -351,6 +376,7 @@ impl<'de> serde::Deserialize<'de> for IssuingAuthorizationRequestReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingAuthorizationVerificationDataAddressLine1Check {
@@ -363,6 +389,7 @@ pub enum IssuingAuthorizationVerificationDataAddressLine1Check {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingAuthorizationVerificationDataAddressLine1Check {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -374,6 +401,7 @@ impl IssuingAuthorizationVerificationDataAddressLine1Check {
         }
     }
 }
+
 impl From<&str> for IssuingAuthorizationVerificationDataAddressLine1Check {
     fn from(value: &str) -> Self {
         match value {
@@ -384,16 +412,19 @@ impl From<&str> for IssuingAuthorizationVerificationDataAddressLine1Check {
         }
     }
 }
+
 impl std::fmt::Display for IssuingAuthorizationVerificationDataAddressLine1Check {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingAuthorizationVerificationDataAddressLine1Check {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for IssuingAuthorizationVerificationDataAddressLine1Check {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -405,6 +436,7 @@ for IssuingAuthorizationVerificationDataAddressLine1Check {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
@@ -417,6 +449,7 @@ pub enum IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -428,6 +461,7 @@ impl IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
         }
     }
 }
+
 impl From<&str> for IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
     fn from(value: &str) -> Self {
         match value {
@@ -438,16 +472,19 @@ impl From<&str> for IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
         }
     }
 }
+
 impl std::fmt::Display for IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -459,6 +496,7 @@ for IssuingAuthorizationVerificationDataAddressPostalCodeCheck {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingAuthorizationVerificationDataCvcCheck {
@@ -471,6 +509,7 @@ pub enum IssuingAuthorizationVerificationDataCvcCheck {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingAuthorizationVerificationDataCvcCheck {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -482,6 +521,7 @@ impl IssuingAuthorizationVerificationDataCvcCheck {
         }
     }
 }
+
 impl From<&str> for IssuingAuthorizationVerificationDataCvcCheck {
     fn from(value: &str) -> Self {
         match value {
@@ -492,16 +532,19 @@ impl From<&str> for IssuingAuthorizationVerificationDataCvcCheck {
         }
     }
 }
+
 impl std::fmt::Display for IssuingAuthorizationVerificationDataCvcCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingAuthorizationVerificationDataCvcCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingAuthorizationVerificationDataCvcCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -512,6 +555,7 @@ impl<'de> serde::Deserialize<'de> for IssuingAuthorizationVerificationDataCvcChe
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingAuthorizationVerificationDataExpiryCheck {
@@ -524,6 +568,7 @@ pub enum IssuingAuthorizationVerificationDataExpiryCheck {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingAuthorizationVerificationDataExpiryCheck {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -535,6 +580,7 @@ impl IssuingAuthorizationVerificationDataExpiryCheck {
         }
     }
 }
+
 impl From<&str> for IssuingAuthorizationVerificationDataExpiryCheck {
     fn from(value: &str) -> Self {
         match value {
@@ -545,16 +591,19 @@ impl From<&str> for IssuingAuthorizationVerificationDataExpiryCheck {
         }
     }
 }
+
 impl std::fmt::Display for IssuingAuthorizationVerificationDataExpiryCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingAuthorizationVerificationDataExpiryCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingAuthorizationVerificationDataExpiryCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -61,11 +61,13 @@ pub struct Card {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallets: Option<IssuingCardWallets>,
 }
+
 impl stripe_runtime::Object for Card {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardApplePay {
     /// Apple Pay Eligibility
@@ -74,6 +76,7 @@ pub struct IssuingCardApplePay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ineligible_reason: Option<IssuingCardApplePayIneligibleReason>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardAuthorizationControls {
     /// Array of strings containing [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category) of authorizations to allow. All other categories will be blocked. Cannot be set with `blocked_categories`.
@@ -93,6 +96,7 @@ pub struct IssuingCardAuthorizationControls {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spending_limits_currency: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardGooglePay {
     /// Google Pay Eligibility
@@ -101,6 +105,7 @@ pub struct IssuingCardGooglePay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ineligible_reason: Option<IssuingCardGooglePayIneligibleReason>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardShipping {
     pub address: crate::Address,
@@ -136,12 +141,14 @@ pub struct IssuingCardShipping {
     #[serde(rename = "type")]
     pub type_: IssuingCardShippingType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardShippingCustoms {
     /// A registration number used for customs in Europe. See [https://www.gov.uk/eori](https://www.gov.uk/eori) for the UK and [https://ec.europa.eu/taxation_customs/business/customs-procedures-import-and-export/customs-procedures/economic-operators-registration-and-identification-number-eori_en](https://ec.europa.eu/taxation_customs/business/customs-procedures-import-and-export/customs-procedures/economic-operators-registration-and-identification-number-eori_en) for the EU.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eori_number: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardSpendingLimit {
     /// Maximum amount allowed to spend per interval. This amount is in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
@@ -152,6 +159,7 @@ pub struct IssuingCardSpendingLimit {
     /// Interval (or event) to which the amount applies.
     pub interval: IssuingCardSpendingLimitInterval,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardWallets {
     pub apple_pay: IssuingCardApplePay,
@@ -160,6 +168,7 @@ pub struct IssuingCardWallets {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_account_identifier: Option<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardCancellationReason {
@@ -172,6 +181,7 @@ pub enum CardCancellationReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CardCancellationReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -183,6 +193,7 @@ impl CardCancellationReason {
         }
     }
 }
+
 impl From<&str> for CardCancellationReason {
     fn from(value: &str) -> Self {
         match value {
@@ -193,16 +204,19 @@ impl From<&str> for CardCancellationReason {
         }
     }
 }
+
 impl std::fmt::Display for CardCancellationReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CardCancellationReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CardCancellationReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -213,6 +227,7 @@ impl<'de> serde::Deserialize<'de> for CardCancellationReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardReplacementReason {
@@ -227,6 +242,7 @@ pub enum CardReplacementReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CardReplacementReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -239,6 +255,7 @@ impl CardReplacementReason {
         }
     }
 }
+
 impl From<&str> for CardReplacementReason {
     fn from(value: &str) -> Self {
         match value {
@@ -250,16 +267,19 @@ impl From<&str> for CardReplacementReason {
         }
     }
 }
+
 impl std::fmt::Display for CardReplacementReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CardReplacementReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CardReplacementReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -270,6 +290,7 @@ impl<'de> serde::Deserialize<'de> for CardReplacementReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardStatus {
@@ -282,6 +303,7 @@ pub enum CardStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CardStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -293,6 +315,7 @@ impl CardStatus {
         }
     }
 }
+
 impl From<&str> for CardStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -303,16 +326,19 @@ impl From<&str> for CardStatus {
         }
     }
 }
+
 impl std::fmt::Display for CardStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CardStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CardStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -323,6 +349,7 @@ impl<'de> serde::Deserialize<'de> for CardStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardType {
@@ -333,6 +360,7 @@ pub enum CardType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CardType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -343,6 +371,7 @@ impl CardType {
         }
     }
 }
+
 impl From<&str> for CardType {
     fn from(value: &str) -> Self {
         match value {
@@ -352,16 +381,19 @@ impl From<&str> for CardType {
         }
     }
 }
+
 impl std::fmt::Display for CardType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CardType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CardType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -372,6 +404,7 @@ impl<'de> serde::Deserialize<'de> for CardType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardApplePayIneligibleReason {
@@ -384,6 +417,7 @@ pub enum IssuingCardApplePayIneligibleReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardApplePayIneligibleReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -395,6 +429,7 @@ impl IssuingCardApplePayIneligibleReason {
         }
     }
 }
+
 impl From<&str> for IssuingCardApplePayIneligibleReason {
     fn from(value: &str) -> Self {
         match value {
@@ -405,16 +440,19 @@ impl From<&str> for IssuingCardApplePayIneligibleReason {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardApplePayIneligibleReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardApplePayIneligibleReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardApplePayIneligibleReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -425,6 +463,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardApplePayIneligibleReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardAuthorizationControlsAllowedCategories {
@@ -1021,6 +1060,7 @@ pub enum IssuingCardAuthorizationControlsAllowedCategories {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardAuthorizationControlsAllowedCategories {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1420,6 +1460,7 @@ impl IssuingCardAuthorizationControlsAllowedCategories {
         }
     }
 }
+
 impl From<&str> for IssuingCardAuthorizationControlsAllowedCategories {
     fn from(value: &str) -> Self {
         match value {
@@ -1818,16 +1859,19 @@ impl From<&str> for IssuingCardAuthorizationControlsAllowedCategories {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardAuthorizationControlsAllowedCategories {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardAuthorizationControlsAllowedCategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardAuthorizationControlsAllowedCategories {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1838,6 +1882,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardAuthorizationControlsAllowedCat
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardAuthorizationControlsBlockedCategories {
@@ -2434,6 +2479,7 @@ pub enum IssuingCardAuthorizationControlsBlockedCategories {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardAuthorizationControlsBlockedCategories {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2833,6 +2879,7 @@ impl IssuingCardAuthorizationControlsBlockedCategories {
         }
     }
 }
+
 impl From<&str> for IssuingCardAuthorizationControlsBlockedCategories {
     fn from(value: &str) -> Self {
         match value {
@@ -3231,16 +3278,19 @@ impl From<&str> for IssuingCardAuthorizationControlsBlockedCategories {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardAuthorizationControlsBlockedCategories {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardAuthorizationControlsBlockedCategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardAuthorizationControlsBlockedCategories {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3251,6 +3301,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardAuthorizationControlsBlockedCat
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardGooglePayIneligibleReason {
@@ -3263,6 +3314,7 @@ pub enum IssuingCardGooglePayIneligibleReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardGooglePayIneligibleReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3274,6 +3326,7 @@ impl IssuingCardGooglePayIneligibleReason {
         }
     }
 }
+
 impl From<&str> for IssuingCardGooglePayIneligibleReason {
     fn from(value: &str) -> Self {
         match value {
@@ -3284,16 +3337,19 @@ impl From<&str> for IssuingCardGooglePayIneligibleReason {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardGooglePayIneligibleReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardGooglePayIneligibleReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardGooglePayIneligibleReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3304,6 +3360,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardGooglePayIneligibleReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardShippingCarrier {
@@ -3318,6 +3375,7 @@ pub enum IssuingCardShippingCarrier {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardShippingCarrier {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3330,6 +3388,7 @@ impl IssuingCardShippingCarrier {
         }
     }
 }
+
 impl From<&str> for IssuingCardShippingCarrier {
     fn from(value: &str) -> Self {
         match value {
@@ -3341,16 +3400,19 @@ impl From<&str> for IssuingCardShippingCarrier {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardShippingCarrier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardShippingCarrier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardShippingCarrier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3361,6 +3423,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardShippingCarrier {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardShippingService {
@@ -3373,6 +3436,7 @@ pub enum IssuingCardShippingService {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardShippingService {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3384,6 +3448,7 @@ impl IssuingCardShippingService {
         }
     }
 }
+
 impl From<&str> for IssuingCardShippingService {
     fn from(value: &str) -> Self {
         match value {
@@ -3394,16 +3459,19 @@ impl From<&str> for IssuingCardShippingService {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardShippingService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardShippingService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardShippingService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3414,6 +3482,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardShippingService {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardShippingStatus {
@@ -3432,6 +3501,7 @@ pub enum IssuingCardShippingStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardShippingStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3446,6 +3516,7 @@ impl IssuingCardShippingStatus {
         }
     }
 }
+
 impl From<&str> for IssuingCardShippingStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3459,16 +3530,19 @@ impl From<&str> for IssuingCardShippingStatus {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardShippingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardShippingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardShippingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3479,6 +3553,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardShippingStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardShippingType {
@@ -3489,6 +3564,7 @@ pub enum IssuingCardShippingType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardShippingType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3499,6 +3575,7 @@ impl IssuingCardShippingType {
         }
     }
 }
+
 impl From<&str> for IssuingCardShippingType {
     fn from(value: &str) -> Self {
         match value {
@@ -3508,16 +3585,19 @@ impl From<&str> for IssuingCardShippingType {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardShippingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardShippingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardShippingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3528,6 +3608,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardShippingType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardSpendingLimitCategories {
@@ -4124,6 +4205,7 @@ pub enum IssuingCardSpendingLimitCategories {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardSpendingLimitCategories {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4523,6 +4605,7 @@ impl IssuingCardSpendingLimitCategories {
         }
     }
 }
+
 impl From<&str> for IssuingCardSpendingLimitCategories {
     fn from(value: &str) -> Self {
         match value {
@@ -4921,16 +5004,19 @@ impl From<&str> for IssuingCardSpendingLimitCategories {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardSpendingLimitCategories {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardSpendingLimitCategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardSpendingLimitCategories {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4941,6 +5027,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardSpendingLimitCategories {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardSpendingLimitInterval {
@@ -4959,6 +5046,7 @@ pub enum IssuingCardSpendingLimitInterval {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardSpendingLimitInterval {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4973,6 +5061,7 @@ impl IssuingCardSpendingLimitInterval {
         }
     }
 }
+
 impl From<&str> for IssuingCardSpendingLimitInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -4986,16 +5075,19 @@ impl From<&str> for IssuingCardSpendingLimitInterval {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardSpendingLimitInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardSpendingLimitInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardSpendingLimitInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

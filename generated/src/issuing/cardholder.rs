@@ -44,15 +44,18 @@ pub struct Cardholder {
     #[serde(rename = "type")]
     pub type_: CardholderType,
 }
+
 impl stripe_runtime::Object for Cardholder {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderAddress {
     pub address: crate::Address,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderAuthorizationControls {
     /// Array of strings containing [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category) of authorizations to allow. All other categories will be blocked. Cannot be set with `blocked_categories`.
@@ -72,17 +75,20 @@ pub struct IssuingCardholderAuthorizationControls {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spending_limits_currency: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderCardIssuing {
     /// Information about cardholder acceptance of [Authorized User Terms](https://stripe.com/docs/issuing/cards).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_terms_acceptance: Option<IssuingCardholderUserTermsAcceptance>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderCompany {
     /// Whether the company's business ID number was provided.
     pub tax_id_provided: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderIdDocument {
     /// The back of a document returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `identity_document`.
@@ -92,6 +98,7 @@ pub struct IssuingCardholderIdDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub front: Option<stripe_runtime::Expandable<crate::File>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderIndividual {
     /// Information related to the card_issuing program for this cardholder.
@@ -110,6 +117,7 @@ pub struct IssuingCardholderIndividual {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<IssuingCardholderVerification>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderIndividualDob {
     /// The day of birth, between 1 and 31.
@@ -122,6 +130,7 @@ pub struct IssuingCardholderIndividualDob {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderRequirements {
     /// If `disabled_reason` is present, all cards will decline authorizations with `cardholder_verification_required` reason.
@@ -131,6 +140,7 @@ pub struct IssuingCardholderRequirements {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub past_due: Option<Vec<IssuingCardholderRequirementsPastDue>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderSpendingLimit {
     /// Maximum amount allowed to spend per interval. This amount is in the card's currency and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
@@ -141,6 +151,7 @@ pub struct IssuingCardholderSpendingLimit {
     /// Interval (or event) to which the amount applies.
     pub interval: IssuingCardholderSpendingLimitInterval,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderUserTermsAcceptance {
     /// The Unix timestamp marking when the cardholder accepted the Authorized User Terms. Required for Celtic Spend Card users.
@@ -153,12 +164,14 @@ pub struct IssuingCardholderUserTermsAcceptance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingCardholderVerification {
     /// An identifying document, either a passport or local ID card.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<IssuingCardholderIdDocument>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardholderPreferredLocales {
@@ -175,6 +188,7 @@ pub enum CardholderPreferredLocales {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CardholderPreferredLocales {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -188,6 +202,7 @@ impl CardholderPreferredLocales {
         }
     }
 }
+
 impl From<&str> for CardholderPreferredLocales {
     fn from(value: &str) -> Self {
         match value {
@@ -200,16 +215,19 @@ impl From<&str> for CardholderPreferredLocales {
         }
     }
 }
+
 impl std::fmt::Display for CardholderPreferredLocales {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CardholderPreferredLocales {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CardholderPreferredLocales {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -220,6 +238,7 @@ impl<'de> serde::Deserialize<'de> for CardholderPreferredLocales {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardholderStatus {
@@ -232,6 +251,7 @@ pub enum CardholderStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CardholderStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -243,6 +263,7 @@ impl CardholderStatus {
         }
     }
 }
+
 impl From<&str> for CardholderStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -253,16 +274,19 @@ impl From<&str> for CardholderStatus {
         }
     }
 }
+
 impl std::fmt::Display for CardholderStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CardholderStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CardholderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -273,6 +297,7 @@ impl<'de> serde::Deserialize<'de> for CardholderStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardholderType {
@@ -283,6 +308,7 @@ pub enum CardholderType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CardholderType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -293,6 +319,7 @@ impl CardholderType {
         }
     }
 }
+
 impl From<&str> for CardholderType {
     fn from(value: &str) -> Self {
         match value {
@@ -302,16 +329,19 @@ impl From<&str> for CardholderType {
         }
     }
 }
+
 impl std::fmt::Display for CardholderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CardholderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CardholderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -322,6 +352,7 @@ impl<'de> serde::Deserialize<'de> for CardholderType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardholderAuthorizationControlsAllowedCategories {
@@ -918,6 +949,7 @@ pub enum IssuingCardholderAuthorizationControlsAllowedCategories {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardholderAuthorizationControlsAllowedCategories {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1317,6 +1349,7 @@ impl IssuingCardholderAuthorizationControlsAllowedCategories {
         }
     }
 }
+
 impl From<&str> for IssuingCardholderAuthorizationControlsAllowedCategories {
     fn from(value: &str) -> Self {
         match value {
@@ -1715,16 +1748,19 @@ impl From<&str> for IssuingCardholderAuthorizationControlsAllowedCategories {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardholderAuthorizationControlsAllowedCategories {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardholderAuthorizationControlsAllowedCategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for IssuingCardholderAuthorizationControlsAllowedCategories {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1736,6 +1772,7 @@ for IssuingCardholderAuthorizationControlsAllowedCategories {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardholderAuthorizationControlsBlockedCategories {
@@ -2332,6 +2369,7 @@ pub enum IssuingCardholderAuthorizationControlsBlockedCategories {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardholderAuthorizationControlsBlockedCategories {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2731,6 +2769,7 @@ impl IssuingCardholderAuthorizationControlsBlockedCategories {
         }
     }
 }
+
 impl From<&str> for IssuingCardholderAuthorizationControlsBlockedCategories {
     fn from(value: &str) -> Self {
         match value {
@@ -3129,16 +3168,19 @@ impl From<&str> for IssuingCardholderAuthorizationControlsBlockedCategories {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardholderAuthorizationControlsBlockedCategories {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardholderAuthorizationControlsBlockedCategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for IssuingCardholderAuthorizationControlsBlockedCategories {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3150,6 +3192,7 @@ for IssuingCardholderAuthorizationControlsBlockedCategories {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardholderRequirementsDisabledReason {
@@ -3164,6 +3207,7 @@ pub enum IssuingCardholderRequirementsDisabledReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardholderRequirementsDisabledReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3176,6 +3220,7 @@ impl IssuingCardholderRequirementsDisabledReason {
         }
     }
 }
+
 impl From<&str> for IssuingCardholderRequirementsDisabledReason {
     fn from(value: &str) -> Self {
         match value {
@@ -3187,16 +3232,19 @@ impl From<&str> for IssuingCardholderRequirementsDisabledReason {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardholderRequirementsDisabledReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardholderRequirementsDisabledReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardholderRequirementsDisabledReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3207,6 +3255,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardholderRequirementsDisabledReaso
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardholderRequirementsPastDue {
@@ -3231,6 +3280,7 @@ pub enum IssuingCardholderRequirementsPastDue {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardholderRequirementsPastDue {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3252,6 +3302,7 @@ impl IssuingCardholderRequirementsPastDue {
         }
     }
 }
+
 impl From<&str> for IssuingCardholderRequirementsPastDue {
     fn from(value: &str) -> Self {
         match value {
@@ -3272,16 +3323,19 @@ impl From<&str> for IssuingCardholderRequirementsPastDue {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardholderRequirementsPastDue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardholderRequirementsPastDue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardholderRequirementsPastDue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3292,6 +3346,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardholderRequirementsPastDue {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardholderSpendingLimitCategories {
@@ -3888,6 +3943,7 @@ pub enum IssuingCardholderSpendingLimitCategories {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardholderSpendingLimitCategories {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4287,6 +4343,7 @@ impl IssuingCardholderSpendingLimitCategories {
         }
     }
 }
+
 impl From<&str> for IssuingCardholderSpendingLimitCategories {
     fn from(value: &str) -> Self {
         match value {
@@ -4685,16 +4742,19 @@ impl From<&str> for IssuingCardholderSpendingLimitCategories {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardholderSpendingLimitCategories {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardholderSpendingLimitCategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardholderSpendingLimitCategories {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4705,6 +4765,7 @@ impl<'de> serde::Deserialize<'de> for IssuingCardholderSpendingLimitCategories {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingCardholderSpendingLimitInterval {
@@ -4723,6 +4784,7 @@ pub enum IssuingCardholderSpendingLimitInterval {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingCardholderSpendingLimitInterval {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4737,6 +4799,7 @@ impl IssuingCardholderSpendingLimitInterval {
         }
     }
 }
+
 impl From<&str> for IssuingCardholderSpendingLimitInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -4750,16 +4813,19 @@ impl From<&str> for IssuingCardholderSpendingLimitInterval {
         }
     }
 }
+
 impl std::fmt::Display for IssuingCardholderSpendingLimitInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingCardholderSpendingLimitInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingCardholderSpendingLimitInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

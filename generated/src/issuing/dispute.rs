@@ -31,11 +31,13 @@ pub struct Dispute {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub treasury: Option<IssuingDisputeTreasury>,
 }
+
 impl stripe_runtime::Object for Dispute {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingDisputeCanceledEvidence {
     /// (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute.
@@ -69,6 +71,7 @@ pub struct IssuingDisputeCanceledEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingDisputeDuplicateEvidence {
     /// (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute.
@@ -90,6 +93,7 @@ pub struct IssuingDisputeDuplicateEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_transaction: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingDisputeEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,6 +115,7 @@ pub struct IssuingDisputeEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_not_as_described: Option<IssuingDisputeServiceNotAsDescribedEvidence>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingDisputeFraudulentEvidence {
     /// (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute.
@@ -120,6 +125,7 @@ pub struct IssuingDisputeFraudulentEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingDisputeMerchandiseNotAsDescribedEvidence {
     /// (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute.
@@ -143,6 +149,7 @@ pub struct IssuingDisputeMerchandiseNotAsDescribedEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingDisputeNotReceivedEvidence {
     /// (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute.
@@ -161,6 +168,7 @@ pub struct IssuingDisputeNotReceivedEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<IssuingDisputeNotReceivedEvidenceProductType>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingDisputeOtherEvidence {
     /// (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute.
@@ -176,6 +184,7 @@ pub struct IssuingDisputeOtherEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<IssuingDisputeOtherEvidenceProductType>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingDisputeServiceNotAsDescribedEvidence {
     /// (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) Additional documentation supporting the dispute.
@@ -194,6 +203,7 @@ pub struct IssuingDisputeServiceNotAsDescribedEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingDisputeTreasury {
     /// The Treasury [DebitReversal](https://stripe.com/docs/api/treasury/debit_reversals) representing this Issuing dispute
@@ -202,6 +212,7 @@ pub struct IssuingDisputeTreasury {
     /// The Treasury [ReceivedDebit](https://stripe.com/docs/api/treasury/received_debits) that is being disputed.
     pub received_debit: String,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisputeStatus {
@@ -218,6 +229,7 @@ pub enum DisputeStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl DisputeStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -231,6 +243,7 @@ impl DisputeStatus {
         }
     }
 }
+
 impl From<&str> for DisputeStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -243,16 +256,19 @@ impl From<&str> for DisputeStatus {
         }
     }
 }
+
 impl std::fmt::Display for DisputeStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DisputeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DisputeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -263,6 +279,7 @@ impl<'de> serde::Deserialize<'de> for DisputeStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingDisputeCanceledEvidenceProductType {
@@ -273,6 +290,7 @@ pub enum IssuingDisputeCanceledEvidenceProductType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingDisputeCanceledEvidenceProductType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -283,6 +301,7 @@ impl IssuingDisputeCanceledEvidenceProductType {
         }
     }
 }
+
 impl From<&str> for IssuingDisputeCanceledEvidenceProductType {
     fn from(value: &str) -> Self {
         match value {
@@ -292,16 +311,19 @@ impl From<&str> for IssuingDisputeCanceledEvidenceProductType {
         }
     }
 }
+
 impl std::fmt::Display for IssuingDisputeCanceledEvidenceProductType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingDisputeCanceledEvidenceProductType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingDisputeCanceledEvidenceProductType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -312,6 +334,7 @@ impl<'de> serde::Deserialize<'de> for IssuingDisputeCanceledEvidenceProductType 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingDisputeCanceledEvidenceReturnStatus {
@@ -322,6 +345,7 @@ pub enum IssuingDisputeCanceledEvidenceReturnStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingDisputeCanceledEvidenceReturnStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -332,6 +356,7 @@ impl IssuingDisputeCanceledEvidenceReturnStatus {
         }
     }
 }
+
 impl From<&str> for IssuingDisputeCanceledEvidenceReturnStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -341,16 +366,19 @@ impl From<&str> for IssuingDisputeCanceledEvidenceReturnStatus {
         }
     }
 }
+
 impl std::fmt::Display for IssuingDisputeCanceledEvidenceReturnStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingDisputeCanceledEvidenceReturnStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingDisputeCanceledEvidenceReturnStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -361,6 +389,7 @@ impl<'de> serde::Deserialize<'de> for IssuingDisputeCanceledEvidenceReturnStatus
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingDisputeEvidenceReason {
@@ -381,6 +410,7 @@ pub enum IssuingDisputeEvidenceReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingDisputeEvidenceReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -396,6 +426,7 @@ impl IssuingDisputeEvidenceReason {
         }
     }
 }
+
 impl From<&str> for IssuingDisputeEvidenceReason {
     fn from(value: &str) -> Self {
         match value {
@@ -410,16 +441,19 @@ impl From<&str> for IssuingDisputeEvidenceReason {
         }
     }
 }
+
 impl std::fmt::Display for IssuingDisputeEvidenceReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingDisputeEvidenceReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingDisputeEvidenceReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -430,6 +464,7 @@ impl<'de> serde::Deserialize<'de> for IssuingDisputeEvidenceReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus {
@@ -440,6 +475,7 @@ pub enum IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -450,6 +486,7 @@ impl IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus {
         }
     }
 }
+
 impl From<&str> for IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -459,16 +496,19 @@ impl From<&str> for IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus 
         }
     }
 }
+
 impl std::fmt::Display for IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -480,6 +520,7 @@ for IssuingDisputeMerchandiseNotAsDescribedEvidenceReturnStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingDisputeNotReceivedEvidenceProductType {
@@ -490,6 +531,7 @@ pub enum IssuingDisputeNotReceivedEvidenceProductType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingDisputeNotReceivedEvidenceProductType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -500,6 +542,7 @@ impl IssuingDisputeNotReceivedEvidenceProductType {
         }
     }
 }
+
 impl From<&str> for IssuingDisputeNotReceivedEvidenceProductType {
     fn from(value: &str) -> Self {
         match value {
@@ -509,16 +552,19 @@ impl From<&str> for IssuingDisputeNotReceivedEvidenceProductType {
         }
     }
 }
+
 impl std::fmt::Display for IssuingDisputeNotReceivedEvidenceProductType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingDisputeNotReceivedEvidenceProductType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingDisputeNotReceivedEvidenceProductType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -529,6 +575,7 @@ impl<'de> serde::Deserialize<'de> for IssuingDisputeNotReceivedEvidenceProductTy
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IssuingDisputeOtherEvidenceProductType {
@@ -539,6 +586,7 @@ pub enum IssuingDisputeOtherEvidenceProductType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl IssuingDisputeOtherEvidenceProductType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -549,6 +597,7 @@ impl IssuingDisputeOtherEvidenceProductType {
         }
     }
 }
+
 impl From<&str> for IssuingDisputeOtherEvidenceProductType {
     fn from(value: &str) -> Self {
         match value {
@@ -558,16 +607,19 @@ impl From<&str> for IssuingDisputeOtherEvidenceProductType {
         }
     }
 }
+
 impl std::fmt::Display for IssuingDisputeOtherEvidenceProductType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for IssuingDisputeOtherEvidenceProductType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for IssuingDisputeOtherEvidenceProductType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -40,11 +40,13 @@ pub struct Settlement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_volume: Option<i64>,
 }
+
 impl stripe_runtime::Object for Settlement {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SettlementNetwork {
@@ -53,6 +55,7 @@ pub enum SettlementNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SettlementNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -62,6 +65,7 @@ impl SettlementNetwork {
         }
     }
 }
+
 impl From<&str> for SettlementNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -70,16 +74,19 @@ impl From<&str> for SettlementNetwork {
         }
     }
 }
+
 impl std::fmt::Display for SettlementNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SettlementNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SettlementNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

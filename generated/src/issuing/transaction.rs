@@ -58,11 +58,13 @@ pub struct Transaction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet: Option<TransactionWallet>,
 }
+
 impl stripe_runtime::Object for Transaction {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingTransactionAmountDetails {
     /// The fee charged by the ATM for the cash withdrawal.
@@ -72,6 +74,7 @@ pub struct IssuingTransactionAmountDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cashback_amount: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingTransactionFlightData {
     /// The time that the flight departed.
@@ -90,6 +93,7 @@ pub struct IssuingTransactionFlightData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub travel_agency: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingTransactionFlightDataLeg {
     /// The three-letter IATA airport code of the flight's destination.
@@ -111,6 +115,7 @@ pub struct IssuingTransactionFlightDataLeg {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopover_allowed: Option<bool>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingTransactionFuelData {
     /// The type of fuel that was purchased. One of `diesel`, `unleaded_plus`, `unleaded_regular`, `unleaded_super`, or `other`.
@@ -124,6 +129,7 @@ pub struct IssuingTransactionFuelData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_decimal: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingTransactionLodgingData {
     /// The time of checking into the lodging.
@@ -133,6 +139,7 @@ pub struct IssuingTransactionLodgingData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nights: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingTransactionPurchaseDetails {
     /// Information about the flight that was purchased with this transaction.
@@ -151,6 +158,7 @@ pub struct IssuingTransactionPurchaseDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingTransactionReceiptData {
     /// The description of the item. The maximum length of this field is 26 characters.
@@ -166,6 +174,7 @@ pub struct IssuingTransactionReceiptData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct IssuingTransactionTreasury {
     /// The Treasury [ReceivedCredit](https://stripe.com/docs/api/treasury/received_credits) representing this Issuing transaction if it is a refund
@@ -175,6 +184,7 @@ pub struct IssuingTransactionTreasury {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_debit: Option<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionType {
@@ -185,6 +195,7 @@ pub enum TransactionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransactionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -195,6 +206,7 @@ impl TransactionType {
         }
     }
 }
+
 impl From<&str> for TransactionType {
     fn from(value: &str) -> Self {
         match value {
@@ -204,16 +216,19 @@ impl From<&str> for TransactionType {
         }
     }
 }
+
 impl std::fmt::Display for TransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -224,6 +239,7 @@ impl<'de> serde::Deserialize<'de> for TransactionType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionWallet {
@@ -236,6 +252,7 @@ pub enum TransactionWallet {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransactionWallet {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -247,6 +264,7 @@ impl TransactionWallet {
         }
     }
 }
+
 impl From<&str> for TransactionWallet {
     fn from(value: &str) -> Self {
         match value {
@@ -257,16 +275,19 @@ impl From<&str> for TransactionWallet {
         }
     }
 }
+
 impl std::fmt::Display for TransactionWallet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransactionWallet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransactionWallet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

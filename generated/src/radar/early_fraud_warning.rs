@@ -24,6 +24,7 @@ pub struct EarlyFraudWarning {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_intent: Option<stripe_runtime::Expandable<crate::PaymentIntent>>,
 }
+
 impl stripe_runtime::Object for EarlyFraudWarning {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -26,11 +26,13 @@ pub struct ValueList {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for ValueList {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ValueListItemType {
@@ -57,6 +59,7 @@ pub enum ValueListItemType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ValueListItemType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -75,6 +78,7 @@ impl ValueListItemType {
         }
     }
 }
+
 impl From<&str> for ValueListItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -92,16 +96,19 @@ impl From<&str> for ValueListItemType {
         }
     }
 }
+
 impl std::fmt::Display for ValueListItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ValueListItemType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ValueListItemType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

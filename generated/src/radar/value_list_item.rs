@@ -20,6 +20,7 @@ pub struct ValueListItem {
     /// The identifier of the value list this item belongs to.
     pub value_list: String,
 }
+
 impl stripe_runtime::Object for ValueListItem {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

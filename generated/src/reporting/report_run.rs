@@ -27,6 +27,7 @@ pub struct FinancialReportingFinanceReportRunRunParameters {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
+
 /// The Report Run object represents an instance of a report type generated with
 /// specific run parameters. Once the object is created, Stripe begins processing the report.
 /// When the report has finished running, it will give you a reference to a file
@@ -65,6 +66,7 @@ pub struct ReportRun {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub succeeded_at: Option<stripe_runtime::Timestamp>,
 }
+
 impl stripe_runtime::Object for ReportRun {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

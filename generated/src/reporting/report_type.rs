@@ -30,6 +30,7 @@ pub struct ReportType {
     /// Version of the Report Type. Different versions report with the same ID will have the same purpose, but may take different run parameters or have different result schemas.
     pub version: i64,
 }
+
 impl stripe_runtime::Object for ReportType {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -75,17 +75,20 @@ pub struct Account {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<AccountType>,
 }
+
 impl stripe_runtime::Object for Account {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountBacsDebitPaymentsSettings {
     /// The Bacs Direct Debit Display Name for this account. For payments made with Bacs Direct Debit, this will appear on the mandate, and as the statement descriptor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountBrandingSettings {
     /// (ID of a [file upload](https://stripe.com/docs/guides/file-upload)) An icon for the account. Must be square and at least 128px x 128px.
@@ -101,6 +104,7 @@ pub struct AccountBrandingSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_color: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountBusinessProfile {
     /// [The merchant category code for the account](https://stripe.com/docs/connect/setting-mcc). MCCs are used to classify businesses based on the goods or services they provide.
@@ -130,6 +134,7 @@ pub struct AccountBusinessProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountCapabilities {
     /// The status of the Canadian pre-authorized debits payments capability of the account, or whether the account can directly process Canadian pre-authorized debits charges.
@@ -245,11 +250,13 @@ pub struct AccountCapabilities {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zip_payments: Option<AccountCapabilitiesZipPayments>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountCardIssuingSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tos_acceptance: Option<CardIssuingAccountTermsOfService>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountCardPaymentsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -264,6 +271,7 @@ pub struct AccountCardPaymentsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_prefix_kanji: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountDashboardSettings {
     /// The display name for this account. This is used on the Stripe Dashboard to differentiate between accounts.
@@ -273,6 +281,7 @@ pub struct AccountDashboardSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountDeclineChargeOn {
     /// Whether Stripe automatically declines charges with an incorrect ZIP or postal code. This setting only applies when a ZIP or postal code is provided and they fail bank verification.
@@ -280,6 +289,7 @@ pub struct AccountDeclineChargeOn {
     /// Whether Stripe automatically declines charges with an incorrect CVC. This setting only applies when a CVC is provided and it fails bank verification.
     pub cvc_failure: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountFutureRequirements {
     /// Fields that are due and can be satisfied by providing the corresponding alternative fields instead.
@@ -307,6 +317,7 @@ pub struct AccountFutureRequirements {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_verification: Option<Vec<String>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountMonthlyEstimatedRevenue {
     /// A non-negative integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
@@ -314,6 +325,7 @@ pub struct AccountMonthlyEstimatedRevenue {
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountPaymentsSettings {
     /// The default text that appears on credit card statements when a charge is made. This field prefixes any dynamic `statement_descriptor` specified on the charge.
@@ -332,6 +344,7 @@ pub struct AccountPaymentsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_prefix_kanji: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountPayoutSettings {
     /// A Boolean indicating if Stripe should try to reclaim negative balances from an attached bank account. See our [Understanding Connect Account Balances](https://stripe.com/docs/connect/account-balances) documentation for details. Default value is `false` for Custom accounts, otherwise `true`.
@@ -341,6 +354,7 @@ pub struct AccountPayoutSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountRequirements {
     /// Fields that are due and can be satisfied by providing the corresponding alternative fields instead.
@@ -368,12 +382,14 @@ pub struct AccountRequirements {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_verification: Option<Vec<String>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountSepaDebitPaymentsSettings {
     /// SEPA creditor identifier that identifies the company making the payment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creditor_id: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -391,6 +407,7 @@ pub struct AccountSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub treasury: Option<AccountTreasurySettings>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountTermsOfService {
     /// The Unix timestamp marking when the account representative accepted the service agreement.
@@ -403,6 +420,7 @@ pub struct AccountTermsOfService {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountTosAcceptance {
     /// The Unix timestamp marking when the account representative accepted their service agreement
@@ -418,11 +436,13 @@ pub struct AccountTosAcceptance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountTreasurySettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tos_acceptance: Option<AccountTermsOfService>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountUnificationAccountController {
     /// `true` if the Connect application retrieving the resource controls the account and can therefore exercise [platform controls](https://stripe.com/docs/connect/platform-controls-for-standard-accounts). Otherwise, this field is null.
@@ -432,6 +452,7 @@ pub struct AccountUnificationAccountController {
     #[serde(rename = "type")]
     pub type_: AccountUnificationAccountControllerType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CardIssuingAccountTermsOfService {
     /// The Unix timestamp marking when the account representative accepted the service agreement.
@@ -444,6 +465,7 @@ pub struct CardIssuingAccountTermsOfService {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LegalEntityCompany {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -500,10 +522,12 @@ pub struct LegalEntityCompany {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<LegalEntityCompanyVerification>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LegalEntityCompanyVerification {
     pub document: LegalEntityCompanyVerificationDocument,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LegalEntityCompanyVerificationDocument {
     /// The back of a document returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `additional_verification`.
@@ -519,6 +543,7 @@ pub struct LegalEntityCompanyVerificationDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub front: Option<stripe_runtime::Expandable<crate::File>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LegalEntityUboDeclaration {
     /// The Unix timestamp marking when the beneficial owner attestation was made.
@@ -531,6 +556,7 @@ pub struct LegalEntityUboDeclaration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TransferSchedule {
     /// The number of days charges for the account will be held before being paid out.
@@ -544,6 +570,7 @@ pub struct TransferSchedule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weekly_anchor: Option<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountBusinessType {
@@ -558,6 +585,7 @@ pub enum AccountBusinessType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountBusinessType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -570,6 +598,7 @@ impl AccountBusinessType {
         }
     }
 }
+
 impl From<&str> for AccountBusinessType {
     fn from(value: &str) -> Self {
         match value {
@@ -581,16 +610,19 @@ impl From<&str> for AccountBusinessType {
         }
     }
 }
+
 impl std::fmt::Display for AccountBusinessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountBusinessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountBusinessType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -601,6 +633,7 @@ impl<'de> serde::Deserialize<'de> for AccountBusinessType {
         )
     }
 }
+
 /// One of `bank_account`, `card`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -610,6 +643,7 @@ pub enum BankAccountOrCard {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for BankAccountOrCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -619,6 +653,7 @@ impl serde::Serialize for BankAccountOrCard {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BankAccountOrCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -637,6 +672,7 @@ impl<'de> serde::Deserialize<'de> for BankAccountOrCard {
         }
     }
 }
+
 impl stripe_runtime::Object for BankAccountOrCard {
     fn id(&self) -> Option<&str> {
         match self {
@@ -646,6 +682,7 @@ impl stripe_runtime::Object for BankAccountOrCard {
         }
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountType {
@@ -658,6 +695,7 @@ pub enum AccountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -669,6 +707,7 @@ impl AccountType {
         }
     }
 }
+
 impl From<&str> for AccountType {
     fn from(value: &str) -> Self {
         match value {
@@ -679,16 +718,19 @@ impl From<&str> for AccountType {
         }
     }
 }
+
 impl std::fmt::Display for AccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -699,6 +741,7 @@ impl<'de> serde::Deserialize<'de> for AccountType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesAcssDebitPayments {
@@ -711,6 +754,7 @@ pub enum AccountCapabilitiesAcssDebitPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesAcssDebitPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -722,6 +766,7 @@ impl AccountCapabilitiesAcssDebitPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesAcssDebitPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -732,16 +777,19 @@ impl From<&str> for AccountCapabilitiesAcssDebitPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesAcssDebitPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesAcssDebitPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesAcssDebitPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -752,6 +800,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesAcssDebitPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesAffirmPayments {
@@ -764,6 +813,7 @@ pub enum AccountCapabilitiesAffirmPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesAffirmPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -775,6 +825,7 @@ impl AccountCapabilitiesAffirmPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesAffirmPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -785,16 +836,19 @@ impl From<&str> for AccountCapabilitiesAffirmPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesAffirmPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesAffirmPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesAffirmPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -805,6 +859,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesAffirmPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesAfterpayClearpayPayments {
@@ -817,6 +872,7 @@ pub enum AccountCapabilitiesAfterpayClearpayPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesAfterpayClearpayPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -828,6 +884,7 @@ impl AccountCapabilitiesAfterpayClearpayPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesAfterpayClearpayPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -838,16 +895,19 @@ impl From<&str> for AccountCapabilitiesAfterpayClearpayPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesAfterpayClearpayPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesAfterpayClearpayPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesAfterpayClearpayPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -858,6 +918,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesAfterpayClearpayPayment
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesAuBecsDebitPayments {
@@ -870,6 +931,7 @@ pub enum AccountCapabilitiesAuBecsDebitPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesAuBecsDebitPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -881,6 +943,7 @@ impl AccountCapabilitiesAuBecsDebitPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesAuBecsDebitPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -891,16 +954,19 @@ impl From<&str> for AccountCapabilitiesAuBecsDebitPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesAuBecsDebitPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesAuBecsDebitPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesAuBecsDebitPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -911,6 +977,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesAuBecsDebitPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesBacsDebitPayments {
@@ -923,6 +990,7 @@ pub enum AccountCapabilitiesBacsDebitPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesBacsDebitPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -934,6 +1002,7 @@ impl AccountCapabilitiesBacsDebitPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesBacsDebitPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -944,16 +1013,19 @@ impl From<&str> for AccountCapabilitiesBacsDebitPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesBacsDebitPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesBacsDebitPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBacsDebitPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -964,6 +1036,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBacsDebitPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesBancontactPayments {
@@ -976,6 +1049,7 @@ pub enum AccountCapabilitiesBancontactPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesBancontactPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -987,6 +1061,7 @@ impl AccountCapabilitiesBancontactPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesBancontactPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -997,16 +1072,19 @@ impl From<&str> for AccountCapabilitiesBancontactPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesBancontactPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesBancontactPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBancontactPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1017,6 +1095,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBancontactPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesBankTransferPayments {
@@ -1029,6 +1108,7 @@ pub enum AccountCapabilitiesBankTransferPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesBankTransferPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1040,6 +1120,7 @@ impl AccountCapabilitiesBankTransferPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesBankTransferPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1050,16 +1131,19 @@ impl From<&str> for AccountCapabilitiesBankTransferPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesBankTransferPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesBankTransferPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBankTransferPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1070,6 +1154,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBankTransferPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesBlikPayments {
@@ -1082,6 +1167,7 @@ pub enum AccountCapabilitiesBlikPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesBlikPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1093,6 +1179,7 @@ impl AccountCapabilitiesBlikPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesBlikPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1103,16 +1190,19 @@ impl From<&str> for AccountCapabilitiesBlikPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesBlikPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesBlikPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBlikPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1123,6 +1213,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBlikPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesBoletoPayments {
@@ -1135,6 +1226,7 @@ pub enum AccountCapabilitiesBoletoPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesBoletoPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1146,6 +1238,7 @@ impl AccountCapabilitiesBoletoPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesBoletoPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1156,16 +1249,19 @@ impl From<&str> for AccountCapabilitiesBoletoPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesBoletoPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesBoletoPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBoletoPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1176,6 +1272,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesBoletoPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesCardIssuing {
@@ -1188,6 +1285,7 @@ pub enum AccountCapabilitiesCardIssuing {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesCardIssuing {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1199,6 +1297,7 @@ impl AccountCapabilitiesCardIssuing {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesCardIssuing {
     fn from(value: &str) -> Self {
         match value {
@@ -1209,16 +1308,19 @@ impl From<&str> for AccountCapabilitiesCardIssuing {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesCardIssuing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesCardIssuing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesCardIssuing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1229,6 +1331,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesCardIssuing {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesCardPayments {
@@ -1241,6 +1344,7 @@ pub enum AccountCapabilitiesCardPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesCardPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1252,6 +1356,7 @@ impl AccountCapabilitiesCardPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesCardPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1262,16 +1367,19 @@ impl From<&str> for AccountCapabilitiesCardPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesCardPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesCardPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesCardPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1282,6 +1390,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesCardPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesCartesBancairesPayments {
@@ -1294,6 +1403,7 @@ pub enum AccountCapabilitiesCartesBancairesPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesCartesBancairesPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1305,6 +1415,7 @@ impl AccountCapabilitiesCartesBancairesPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesCartesBancairesPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1315,16 +1426,19 @@ impl From<&str> for AccountCapabilitiesCartesBancairesPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesCartesBancairesPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesCartesBancairesPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesCartesBancairesPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1335,6 +1449,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesCartesBancairesPayments
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesCashappPayments {
@@ -1347,6 +1462,7 @@ pub enum AccountCapabilitiesCashappPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesCashappPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1358,6 +1474,7 @@ impl AccountCapabilitiesCashappPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesCashappPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1368,16 +1485,19 @@ impl From<&str> for AccountCapabilitiesCashappPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesCashappPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesCashappPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesCashappPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1388,6 +1508,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesCashappPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesEpsPayments {
@@ -1400,6 +1521,7 @@ pub enum AccountCapabilitiesEpsPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesEpsPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1411,6 +1533,7 @@ impl AccountCapabilitiesEpsPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesEpsPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1421,16 +1544,19 @@ impl From<&str> for AccountCapabilitiesEpsPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesEpsPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesEpsPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesEpsPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1441,6 +1567,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesEpsPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesFpxPayments {
@@ -1453,6 +1580,7 @@ pub enum AccountCapabilitiesFpxPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesFpxPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1464,6 +1592,7 @@ impl AccountCapabilitiesFpxPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesFpxPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1474,16 +1603,19 @@ impl From<&str> for AccountCapabilitiesFpxPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesFpxPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesFpxPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesFpxPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1494,6 +1626,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesFpxPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesGiropayPayments {
@@ -1506,6 +1639,7 @@ pub enum AccountCapabilitiesGiropayPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesGiropayPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1517,6 +1651,7 @@ impl AccountCapabilitiesGiropayPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesGiropayPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1527,16 +1662,19 @@ impl From<&str> for AccountCapabilitiesGiropayPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesGiropayPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesGiropayPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesGiropayPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1547,6 +1685,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesGiropayPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesGrabpayPayments {
@@ -1559,6 +1698,7 @@ pub enum AccountCapabilitiesGrabpayPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesGrabpayPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1570,6 +1710,7 @@ impl AccountCapabilitiesGrabpayPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesGrabpayPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1580,16 +1721,19 @@ impl From<&str> for AccountCapabilitiesGrabpayPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesGrabpayPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesGrabpayPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesGrabpayPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1600,6 +1744,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesGrabpayPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesIdealPayments {
@@ -1612,6 +1757,7 @@ pub enum AccountCapabilitiesIdealPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesIdealPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1623,6 +1769,7 @@ impl AccountCapabilitiesIdealPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesIdealPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1633,16 +1780,19 @@ impl From<&str> for AccountCapabilitiesIdealPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesIdealPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesIdealPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesIdealPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1653,6 +1803,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesIdealPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesIndiaInternationalPayments {
@@ -1665,6 +1816,7 @@ pub enum AccountCapabilitiesIndiaInternationalPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesIndiaInternationalPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1676,6 +1828,7 @@ impl AccountCapabilitiesIndiaInternationalPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesIndiaInternationalPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1686,16 +1839,19 @@ impl From<&str> for AccountCapabilitiesIndiaInternationalPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesIndiaInternationalPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesIndiaInternationalPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesIndiaInternationalPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1706,6 +1862,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesIndiaInternationalPayme
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesJcbPayments {
@@ -1718,6 +1875,7 @@ pub enum AccountCapabilitiesJcbPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesJcbPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1729,6 +1887,7 @@ impl AccountCapabilitiesJcbPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesJcbPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1739,16 +1898,19 @@ impl From<&str> for AccountCapabilitiesJcbPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesJcbPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesJcbPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesJcbPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1759,6 +1921,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesJcbPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesKlarnaPayments {
@@ -1771,6 +1934,7 @@ pub enum AccountCapabilitiesKlarnaPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesKlarnaPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1782,6 +1946,7 @@ impl AccountCapabilitiesKlarnaPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesKlarnaPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1792,16 +1957,19 @@ impl From<&str> for AccountCapabilitiesKlarnaPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesKlarnaPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesKlarnaPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesKlarnaPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1812,6 +1980,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesKlarnaPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesKonbiniPayments {
@@ -1824,6 +1993,7 @@ pub enum AccountCapabilitiesKonbiniPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesKonbiniPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1835,6 +2005,7 @@ impl AccountCapabilitiesKonbiniPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesKonbiniPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1845,16 +2016,19 @@ impl From<&str> for AccountCapabilitiesKonbiniPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesKonbiniPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesKonbiniPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesKonbiniPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1865,6 +2039,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesKonbiniPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesLegacyPayments {
@@ -1877,6 +2052,7 @@ pub enum AccountCapabilitiesLegacyPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesLegacyPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1888,6 +2064,7 @@ impl AccountCapabilitiesLegacyPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesLegacyPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1898,16 +2075,19 @@ impl From<&str> for AccountCapabilitiesLegacyPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesLegacyPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesLegacyPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesLegacyPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1918,6 +2098,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesLegacyPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesLinkPayments {
@@ -1930,6 +2111,7 @@ pub enum AccountCapabilitiesLinkPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesLinkPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1941,6 +2123,7 @@ impl AccountCapabilitiesLinkPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesLinkPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -1951,16 +2134,19 @@ impl From<&str> for AccountCapabilitiesLinkPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesLinkPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesLinkPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesLinkPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1971,6 +2157,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesLinkPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesOxxoPayments {
@@ -1983,6 +2170,7 @@ pub enum AccountCapabilitiesOxxoPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesOxxoPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1994,6 +2182,7 @@ impl AccountCapabilitiesOxxoPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesOxxoPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -2004,16 +2193,19 @@ impl From<&str> for AccountCapabilitiesOxxoPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesOxxoPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesOxxoPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesOxxoPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2024,6 +2216,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesOxxoPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesP24Payments {
@@ -2036,6 +2229,7 @@ pub enum AccountCapabilitiesP24Payments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesP24Payments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2047,6 +2241,7 @@ impl AccountCapabilitiesP24Payments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesP24Payments {
     fn from(value: &str) -> Self {
         match value {
@@ -2057,16 +2252,19 @@ impl From<&str> for AccountCapabilitiesP24Payments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesP24Payments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesP24Payments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesP24Payments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2077,6 +2275,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesP24Payments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesPaynowPayments {
@@ -2089,6 +2288,7 @@ pub enum AccountCapabilitiesPaynowPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesPaynowPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2100,6 +2300,7 @@ impl AccountCapabilitiesPaynowPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesPaynowPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -2110,16 +2311,19 @@ impl From<&str> for AccountCapabilitiesPaynowPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesPaynowPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesPaynowPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesPaynowPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2130,6 +2334,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesPaynowPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesPromptpayPayments {
@@ -2142,6 +2347,7 @@ pub enum AccountCapabilitiesPromptpayPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesPromptpayPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2153,6 +2359,7 @@ impl AccountCapabilitiesPromptpayPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesPromptpayPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -2163,16 +2370,19 @@ impl From<&str> for AccountCapabilitiesPromptpayPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesPromptpayPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesPromptpayPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesPromptpayPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2183,6 +2393,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesPromptpayPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesSepaDebitPayments {
@@ -2195,6 +2406,7 @@ pub enum AccountCapabilitiesSepaDebitPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesSepaDebitPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2206,6 +2418,7 @@ impl AccountCapabilitiesSepaDebitPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesSepaDebitPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -2216,16 +2429,19 @@ impl From<&str> for AccountCapabilitiesSepaDebitPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesSepaDebitPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesSepaDebitPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesSepaDebitPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2236,6 +2452,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesSepaDebitPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesSofortPayments {
@@ -2248,6 +2465,7 @@ pub enum AccountCapabilitiesSofortPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesSofortPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2259,6 +2477,7 @@ impl AccountCapabilitiesSofortPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesSofortPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -2269,16 +2488,19 @@ impl From<&str> for AccountCapabilitiesSofortPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesSofortPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesSofortPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesSofortPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2289,6 +2511,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesSofortPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesTaxReportingUs1099K {
@@ -2301,6 +2524,7 @@ pub enum AccountCapabilitiesTaxReportingUs1099K {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesTaxReportingUs1099K {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2312,6 +2536,7 @@ impl AccountCapabilitiesTaxReportingUs1099K {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesTaxReportingUs1099K {
     fn from(value: &str) -> Self {
         match value {
@@ -2322,16 +2547,19 @@ impl From<&str> for AccountCapabilitiesTaxReportingUs1099K {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesTaxReportingUs1099K {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesTaxReportingUs1099K {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesTaxReportingUs1099K {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2342,6 +2570,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesTaxReportingUs1099K {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesTaxReportingUs1099Misc {
@@ -2354,6 +2583,7 @@ pub enum AccountCapabilitiesTaxReportingUs1099Misc {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesTaxReportingUs1099Misc {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2365,6 +2595,7 @@ impl AccountCapabilitiesTaxReportingUs1099Misc {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesTaxReportingUs1099Misc {
     fn from(value: &str) -> Self {
         match value {
@@ -2375,16 +2606,19 @@ impl From<&str> for AccountCapabilitiesTaxReportingUs1099Misc {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesTaxReportingUs1099Misc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesTaxReportingUs1099Misc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesTaxReportingUs1099Misc {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2395,6 +2629,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesTaxReportingUs1099Misc 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesTransfers {
@@ -2407,6 +2642,7 @@ pub enum AccountCapabilitiesTransfers {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesTransfers {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2418,6 +2654,7 @@ impl AccountCapabilitiesTransfers {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesTransfers {
     fn from(value: &str) -> Self {
         match value {
@@ -2428,16 +2665,19 @@ impl From<&str> for AccountCapabilitiesTransfers {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesTransfers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesTransfers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesTransfers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2448,6 +2688,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesTransfers {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesTreasury {
@@ -2460,6 +2701,7 @@ pub enum AccountCapabilitiesTreasury {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesTreasury {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2471,6 +2713,7 @@ impl AccountCapabilitiesTreasury {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesTreasury {
     fn from(value: &str) -> Self {
         match value {
@@ -2481,16 +2724,19 @@ impl From<&str> for AccountCapabilitiesTreasury {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesTreasury {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesTreasury {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesTreasury {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2501,6 +2747,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesTreasury {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesUsBankAccountAchPayments {
@@ -2513,6 +2760,7 @@ pub enum AccountCapabilitiesUsBankAccountAchPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesUsBankAccountAchPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2524,6 +2772,7 @@ impl AccountCapabilitiesUsBankAccountAchPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesUsBankAccountAchPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -2534,16 +2783,19 @@ impl From<&str> for AccountCapabilitiesUsBankAccountAchPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesUsBankAccountAchPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesUsBankAccountAchPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesUsBankAccountAchPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2554,6 +2806,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesUsBankAccountAchPayment
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountCapabilitiesZipPayments {
@@ -2566,6 +2819,7 @@ pub enum AccountCapabilitiesZipPayments {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountCapabilitiesZipPayments {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2577,6 +2831,7 @@ impl AccountCapabilitiesZipPayments {
         }
     }
 }
+
 impl From<&str> for AccountCapabilitiesZipPayments {
     fn from(value: &str) -> Self {
         match value {
@@ -2587,16 +2842,19 @@ impl From<&str> for AccountCapabilitiesZipPayments {
         }
     }
 }
+
 impl std::fmt::Display for AccountCapabilitiesZipPayments {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountCapabilitiesZipPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountCapabilitiesZipPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2607,6 +2865,7 @@ impl<'de> serde::Deserialize<'de> for AccountCapabilitiesZipPayments {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountUnificationAccountControllerType {
@@ -2617,6 +2876,7 @@ pub enum AccountUnificationAccountControllerType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AccountUnificationAccountControllerType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2627,6 +2887,7 @@ impl AccountUnificationAccountControllerType {
         }
     }
 }
+
 impl From<&str> for AccountUnificationAccountControllerType {
     fn from(value: &str) -> Self {
         match value {
@@ -2636,16 +2897,19 @@ impl From<&str> for AccountUnificationAccountControllerType {
         }
     }
 }
+
 impl std::fmt::Display for AccountUnificationAccountControllerType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AccountUnificationAccountControllerType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AccountUnificationAccountControllerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2656,6 +2920,7 @@ impl<'de> serde::Deserialize<'de> for AccountUnificationAccountControllerType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LegalEntityCompanyStructure {
@@ -2706,6 +2971,7 @@ pub enum LegalEntityCompanyStructure {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl LegalEntityCompanyStructure {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2738,6 +3004,7 @@ impl LegalEntityCompanyStructure {
         }
     }
 }
+
 impl From<&str> for LegalEntityCompanyStructure {
     fn from(value: &str) -> Self {
         match value {
@@ -2769,16 +3036,19 @@ impl From<&str> for LegalEntityCompanyStructure {
         }
     }
 }
+
 impl std::fmt::Display for LegalEntityCompanyStructure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LegalEntityCompanyStructure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LegalEntityCompanyStructure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

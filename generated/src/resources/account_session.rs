@@ -25,10 +25,12 @@ pub struct AccountSession {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ConnectEmbeddedAccountSessionCreateComponents {
     pub account_onboarding: ConnectEmbeddedBaseConfig,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ConnectEmbeddedBaseConfig {
     /// Whether the embedded component is enabled.

@@ -12,6 +12,7 @@ pub struct ApplePayDomain {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for ApplePayDomain {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

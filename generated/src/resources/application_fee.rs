@@ -35,6 +35,7 @@ pub struct ApplicationFee {
     /// A list of refunds that have been applied to the fee.
     pub refunds: stripe_runtime::list::List<crate::FeeRefund>,
 }
+
 impl stripe_runtime::Object for ApplicationFee {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

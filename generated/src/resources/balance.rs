@@ -30,6 +30,7 @@ pub struct Balance {
     /// Funds that aren't available in the balance yet. You can find the pending balance for each currency and each payment type in the `source_types` property.
     pub pending: Vec<BalanceAmount>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BalanceAmount {
     /// Balance amount.
@@ -39,6 +40,7 @@ pub struct BalanceAmount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_types: Option<BalanceAmountBySourceType>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BalanceAmountBySourceType {
     /// Amount for bank account.
@@ -51,6 +53,7 @@ pub struct BalanceAmountBySourceType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fpx: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BalanceDetail {
     /// Funds that are available for use.

@@ -41,11 +41,13 @@ pub struct BalanceTransaction {
     #[serde(rename = "type")]
     pub type_: BalanceTransactionType,
 }
+
 impl stripe_runtime::Object for BalanceTransaction {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ConnectCollectionTransfer {
     /// Amount transferred, in cents (or local equivalent).
@@ -61,11 +63,13 @@ pub struct ConnectCollectionTransfer {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for ConnectCollectionTransfer {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Fee {
     /// Amount of the fee, in cents.
@@ -82,6 +86,7 @@ pub struct Fee {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PlatformTaxFee {
     /// The Connected account that incurred this charge.
@@ -96,11 +101,13 @@ pub struct PlatformTaxFee {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 impl stripe_runtime::Object for PlatformTaxFee {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ReserveTransaction {
     pub amount: i64,
@@ -114,11 +121,13 @@ pub struct ReserveTransaction {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for ReserveTransaction {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxDeductedAtSource {
     /// Unique identifier for the object.
@@ -132,11 +141,13 @@ pub struct TaxDeductedAtSource {
     /// The TAN that was supplied to Stripe when TDS was assessed
     pub tax_deduction_account_number: String,
 }
+
 impl stripe_runtime::Object for TaxDeductedAtSource {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 /// One of `application_fee`, `charge`, `connect_collection_transfer`, `customer_cash_balance_transaction`, `dispute`, `fee_refund`, `issuing.authorization`, `issuing.dispute`, `issuing.transaction`, `payout`, `platform_tax_fee`, `refund`, `reserve_transaction`, `tax_deducted_at_source`, `topup`, `transfer`, `transfer_reversal`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -161,6 +172,7 @@ pub enum BalanceTransactionSource {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for BalanceTransactionSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -185,6 +197,7 @@ impl serde::Serialize for BalanceTransactionSource {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BalanceTransactionSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -274,6 +287,7 @@ impl<'de> serde::Deserialize<'de> for BalanceTransactionSource {
         }
     }
 }
+
 impl stripe_runtime::Object for BalanceTransactionSource {
     fn id(&self) -> Option<&str> {
         match self {
@@ -306,6 +320,7 @@ impl stripe_runtime::Object for BalanceTransactionSource {
         }
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BalanceTransactionType {
@@ -390,6 +405,7 @@ pub enum BalanceTransactionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl BalanceTransactionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -437,6 +453,7 @@ impl BalanceTransactionType {
         }
     }
 }
+
 impl From<&str> for BalanceTransactionType {
     fn from(value: &str) -> Self {
         match value {
@@ -483,16 +500,19 @@ impl From<&str> for BalanceTransactionType {
         }
     }
 }
+
 impl std::fmt::Display for BalanceTransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for BalanceTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BalanceTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

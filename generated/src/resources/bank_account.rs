@@ -63,11 +63,13 @@ pub struct BankAccount {
     /// For external accounts, possible values are `new`, `errored` and `verification_failed`. If a transfer fails, the status is set to `errored` and transfers are stopped until account details are updated. In India, if we can't [verify the owner of the bank account](https://support.stripe.com/questions/bank-account-ownership-verification), we'll set the status to `verification_failed`. Other validations aren't run against external accounts because they're only used for payouts. This means the other statuses don't apply.
     pub status: String,
 }
+
 impl stripe_runtime::Object for BankAccount {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ExternalAccountRequirements {
     /// Fields that need to be collected to keep the external account enabled. If not collected by `current_deadline`, these fields appear in `past_due` as well, and the account is disabled.
@@ -83,6 +85,7 @@ pub struct ExternalAccountRequirements {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_verification: Option<Vec<String>>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BankAccountAvailablePayoutMethods {
@@ -93,6 +96,7 @@ pub enum BankAccountAvailablePayoutMethods {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl BankAccountAvailablePayoutMethods {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -103,6 +107,7 @@ impl BankAccountAvailablePayoutMethods {
         }
     }
 }
+
 impl From<&str> for BankAccountAvailablePayoutMethods {
     fn from(value: &str) -> Self {
         match value {
@@ -112,16 +117,19 @@ impl From<&str> for BankAccountAvailablePayoutMethods {
         }
     }
 }
+
 impl std::fmt::Display for BankAccountAvailablePayoutMethods {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for BankAccountAvailablePayoutMethods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for BankAccountAvailablePayoutMethods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -22,6 +22,7 @@ pub struct AccountCapabilityFutureRequirements {
     /// Fields that may become required depending on the results of verification or review. Will be an empty array unless an asynchronous verification is pending. If verification fails, these fields move to `eventually_due` or `currently_due`.
     pub pending_verification: Vec<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountCapabilityRequirements {
     /// Fields that are due and can be satisfied by providing the corresponding alternative fields instead.
@@ -50,6 +51,7 @@ pub struct AccountCapabilityRequirements {
     /// Fields that may become required depending on the results of verification or review. Will be an empty array unless an asynchronous verification is pending. If verification fails, these fields move to `eventually_due`, `currently_due`, or `past_due`.
     pub pending_verification: Vec<String>,
 }
+
 /// This is an object representing a capability for a Stripe account.
 ///
 /// Related guide: [Account capabilities](https://stripe.com/docs/connect/account-capabilities)
@@ -73,11 +75,13 @@ pub struct Capability {
     /// The status of the capability. Can be `active`, `inactive`, `pending`, or `unrequested`.
     pub status: CapabilityStatus,
 }
+
 impl stripe_runtime::Object for Capability {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CapabilityStatus {
@@ -94,6 +98,7 @@ pub enum CapabilityStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CapabilityStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -107,6 +112,7 @@ impl CapabilityStatus {
         }
     }
 }
+
 impl From<&str> for CapabilityStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -119,16 +125,19 @@ impl From<&str> for CapabilityStatus {
         }
     }
 }
+
 impl std::fmt::Display for CapabilityStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CapabilityStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CapabilityStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

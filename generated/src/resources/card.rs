@@ -87,11 +87,13 @@ pub struct Card {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tokenization_method: Option<String>,
 }
+
 impl stripe_runtime::Object for Card {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardAvailablePayoutMethods {
@@ -102,6 +104,7 @@ pub enum CardAvailablePayoutMethods {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CardAvailablePayoutMethods {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -112,6 +115,7 @@ impl CardAvailablePayoutMethods {
         }
     }
 }
+
 impl From<&str> for CardAvailablePayoutMethods {
     fn from(value: &str) -> Self {
         match value {
@@ -121,16 +125,19 @@ impl From<&str> for CardAvailablePayoutMethods {
         }
     }
 }
+
 impl std::fmt::Display for CardAvailablePayoutMethods {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CardAvailablePayoutMethods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CardAvailablePayoutMethods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

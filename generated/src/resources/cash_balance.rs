@@ -14,6 +14,7 @@ pub struct CashBalance {
     pub object: String,
     pub settings: CustomerBalanceCustomerBalanceSettings,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceCustomerBalanceSettings {
     /// The configuration for how funds that land in the customer cash balance are reconciled.
@@ -21,6 +22,7 @@ pub struct CustomerBalanceCustomerBalanceSettings {
     /// A flag to indicate if reconciliation mode returned is the user's default or is specific to this customer cash balance
     pub using_merchant_default: bool,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerBalanceCustomerBalanceSettingsReconciliationMode {
@@ -31,6 +33,7 @@ pub enum CustomerBalanceCustomerBalanceSettingsReconciliationMode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CustomerBalanceCustomerBalanceSettingsReconciliationMode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -41,6 +44,7 @@ impl CustomerBalanceCustomerBalanceSettingsReconciliationMode {
         }
     }
 }
+
 impl From<&str> for CustomerBalanceCustomerBalanceSettingsReconciliationMode {
     fn from(value: &str) -> Self {
         match value {
@@ -50,16 +54,19 @@ impl From<&str> for CustomerBalanceCustomerBalanceSettingsReconciliationMode {
         }
     }
 }
+
 impl std::fmt::Display for CustomerBalanceCustomerBalanceSettingsReconciliationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CustomerBalanceCustomerBalanceSettingsReconciliationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CustomerBalanceCustomerBalanceSettingsReconciliationMode {
     fn deserialize<D: serde::Deserializer<'de>>(

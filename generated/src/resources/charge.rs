@@ -130,11 +130,13 @@ pub struct Charge {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_group: Option<String>,
 }
+
 impl stripe_runtime::Object for Charge {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ChargeFraudDetails {
     /// Assessments from Stripe. If set, the value is `fraudulent`.
@@ -144,6 +146,7 @@ pub struct ChargeFraudDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_report: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ChargeOutcome {
     /// Possible values are `approved_by_network`, `declined_by_network`, `not_sent_to_network`, and `reversed_after_approval`. The value `reversed_after_approval` indicates the payment was [blocked by Stripe](https://stripe.com/docs/declines#blocked-payments) after bank authorization, and may temporarily appear as "pending" on a cardholder's statement.
@@ -168,6 +171,7 @@ pub struct ChargeOutcome {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ChargeTransferData {
     /// The amount transferred to the destination account, if specified. By default, the entire charge amount is transferred to the destination account.
@@ -176,6 +180,7 @@ pub struct ChargeTransferData {
     /// ID of an existing, connected Stripe account to transfer funds to if `transfer_data` was specified in the charge request.
     pub destination: stripe_runtime::Expandable<crate::Account>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentFlowsPrivatePaymentMethodsAlipayDetails {
     /// Uniquely identifies this particular Alipay account. You can use this attribute to check whether two Alipay accounts are the same.
@@ -188,6 +193,7 @@ pub struct PaymentFlowsPrivatePaymentMethodsAlipayDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -272,6 +278,7 @@ pub struct PaymentMethodDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<PaymentMethodDetailsZip>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsAchCreditTransfer {
     /// Account number to transfer funds to.
@@ -287,6 +294,7 @@ pub struct PaymentMethodDetailsAchCreditTransfer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsAchDebit {
     /// Type of entity that holds the account. This can be either `individual` or `company`.
@@ -308,6 +316,7 @@ pub struct PaymentMethodDetailsAchDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsAcssDebit {
     /// Name of the bank associated with the bank account.
@@ -329,7 +338,9 @@ pub struct PaymentMethodDetailsAcssDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_number: Option<String>,
 }
+
 pub type PaymentMethodDetailsAffirm = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsAfterpayClearpay {
     /// The Afterpay order ID associated with this payment intent.
@@ -339,6 +350,7 @@ pub struct PaymentMethodDetailsAfterpayClearpay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsAuBecsDebit {
     /// Bank-State-Branch number of the bank account.
@@ -354,6 +366,7 @@ pub struct PaymentMethodDetailsAuBecsDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsBacsDebit {
     /// Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same.
@@ -369,6 +382,7 @@ pub struct PaymentMethodDetailsBacsDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_code: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsBancontact {
     /// Bank code of bank associated with the bank account.
@@ -398,12 +412,15 @@ pub struct PaymentMethodDetailsBancontact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_name: Option<String>,
 }
+
 pub type PaymentMethodDetailsBlik = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsBoleto {
     /// The tax ID of the customer (CPF for individuals consumers or CNPJ for businesses consumers)
     pub tax_id: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCard {
     /// Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`, `mastercard`, `unionpay`, `visa`, or `unknown`.
@@ -451,17 +468,20 @@ pub struct PaymentMethodDetailsCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet: Option<PaymentMethodDetailsCardWallet>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCardInstallments {
     /// Installment plan selected for the payment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<crate::PaymentMethodDetailsCardInstallmentsPlan>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCardNetworkToken {
     /// Indicates if Stripe used a network token, either user provided or Stripe managed when processing the transaction.
     pub used: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCardWallet {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -485,8 +505,11 @@ pub struct PaymentMethodDetailsCardWallet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visa_checkout: Option<PaymentMethodDetailsCardWalletVisaCheckout>,
 }
+
 pub type PaymentMethodDetailsCardWalletAmexExpressCheckout = serde_json::Value;
+
 pub type PaymentMethodDetailsCardWalletLink = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCardWalletMasterpass {
     /// Owner's verified billing address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated.
@@ -502,7 +525,9 @@ pub struct PaymentMethodDetailsCardWalletMasterpass {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<crate::Address>,
 }
+
 pub type PaymentMethodDetailsCardWalletSamsungPay = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCardWalletVisaCheckout {
     /// Owner's verified billing address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated.
@@ -518,6 +543,7 @@ pub struct PaymentMethodDetailsCardWalletVisaCheckout {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<crate::Address>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsCashapp {
     /// A unique and immutable identifier assigned by Cash App to every buyer.
@@ -527,7 +553,9 @@ pub struct PaymentMethodDetailsCashapp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cashtag: Option<String>,
 }
+
 pub type PaymentMethodDetailsCustomerBalance = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsEps {
     /// The customer's bank. Should be one of `arzte_und_apotheker_bank`, `austrian_anadi_bank_ag`, `bank_austria`, `bankhaus_carl_spangler`, `bankhaus_schelhammer_und_schattera_ag`, `bawag_psk_ag`, `bks_bank_ag`, `brull_kallmus_bank_ag`, `btv_vier_lander_bank`, `capital_bank_grawe_gruppe_ag`, `deutsche_bank_ag`, `dolomitenbank`, `easybank_ag`, `erste_bank_und_sparkassen`, `hypo_alpeadriabank_international_ag`, `hypo_noe_lb_fur_niederosterreich_u_wien`, `hypo_oberosterreich_salzburg_steiermark`, `hypo_tirol_bank_ag`, `hypo_vorarlberg_bank_ag`, `hypo_bank_burgenland_aktiengesellschaft`, `marchfelder_bank`, `oberbank_ag`, `raiffeisen_bankengruppe_osterreich`, `schoellerbank_ag`, `sparda_bank_wien`, `volksbank_gruppe`, `volkskreditbank_ag`, or `vr_bank_braunau`.
@@ -539,6 +567,7 @@ pub struct PaymentMethodDetailsEps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsFpx {
     /// The customer's bank. Can be one of `affin_bank`, `agrobank`, `alliance_bank`, `ambank`, `bank_islam`, `bank_muamalat`, `bank_rakyat`, `bsn`, `cimb`, `hong_leong_bank`, `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`, `standard_chartered`, `uob`, `deutsche_bank`, `maybank2e`, `pb_enterprise`, or `bank_of_china`.
@@ -547,6 +576,7 @@ pub struct PaymentMethodDetailsFpx {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsGiropay {
     /// Bank code of bank associated with the bank account.
@@ -564,12 +594,14 @@ pub struct PaymentMethodDetailsGiropay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsGrabpay {
     /// Unique transaction id generated by GrabPay
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsIdeal {
     /// The customer's bank. Can be one of `abn_amro`, `asn_bank`, `bunq`, `handelsbanken`, `ing`, `knab`, `moneyou`, `n26`, `rabobank`, `regiobank`, `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`.
@@ -592,6 +624,7 @@ pub struct PaymentMethodDetailsIdeal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsInteracPresent {
     /// Card brand. Can be `interac`, `mastercard` or `visa`.
@@ -637,6 +670,7 @@ pub struct PaymentMethodDetailsInteracPresent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt: Option<PaymentMethodDetailsInteracPresentReceipt>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsInteracPresentReceipt {
     /// The type of account being debited or credited
@@ -667,6 +701,7 @@ pub struct PaymentMethodDetailsInteracPresentReceipt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_status_information: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsKlarna {
     /// The Klarna payment method used for this transaction.
@@ -678,18 +713,21 @@ pub struct PaymentMethodDetailsKlarna {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_locale: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsKonbini {
     /// If the payment succeeded, this contains the details of the convenience store where the payment was completed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub store: Option<PaymentMethodDetailsKonbiniStore>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsKonbiniStore {
     /// The name of the convenience store chain where the payment was completed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<PaymentMethodDetailsKonbiniStoreChain>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsLink {
     /// Two-letter ISO code representing the funding source country beneath the Link payment.
@@ -697,6 +735,7 @@ pub struct PaymentMethodDetailsLink {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsMultibanco {
     /// Entity number associated with this Multibanco payment.
@@ -706,12 +745,14 @@ pub struct PaymentMethodDetailsMultibanco {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsOxxo {
     /// OXXO reference number
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsP24 {
     /// The customer's bank. Can be one of `ing`, `citi_handlowy`, `tmobile_usbugi_bankowe`, `plus_bank`, `etransfer_pocztowy24`, `banki_spbdzielcze`, `bank_nowy_bfg_sa`, `getin_bank`, `blik`, `noble_pay`, `ideabank`, `envelobank`, `santander_przelew24`, `nest_przelew`, `mbank_mtransfer`, `inteligo`, `pbac_z_ipko`, `bnp_paribas`, `credit_agricole`, `toyota_bank`, `bank_pekao_sa`, `volkswagen_bank`, `bank_millennium`, `alior_bank`, or `boz`.
@@ -726,12 +767,14 @@ pub struct PaymentMethodDetailsP24 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsPaynow {
     /// Reference number associated with this PayNow payment
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsPaypal {
     /// Owner's email. Values are provided by PayPal directly
@@ -752,18 +795,21 @@ pub struct PaymentMethodDetailsPaypal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsPix {
     /// Unique transaction id generated by BCB
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_transaction_id: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsPromptpay {
     /// Bill reference generated by PromptPay
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsSepaDebit {
     /// Bank code of bank associated with the bank account.
@@ -785,6 +831,7 @@ pub struct PaymentMethodDetailsSepaDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsSofort {
     /// Bank code of bank associated with the bank account.
@@ -817,7 +864,9 @@ pub struct PaymentMethodDetailsSofort {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_name: Option<String>,
 }
+
 pub type PaymentMethodDetailsStripeAccount = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsUsBankAccount {
     /// Account holder type: individual or company.
@@ -839,7 +888,9 @@ pub struct PaymentMethodDetailsUsBankAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
 pub type PaymentMethodDetailsWechat = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDetailsWechatPay {
     /// Uniquely identifies this particular WeChat Pay account. You can use this attribute to check whether two WeChat accounts are the same.
@@ -849,7 +900,9 @@ pub struct PaymentMethodDetailsWechatPay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
 }
+
 pub type PaymentMethodDetailsZip = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaypalSellerProtection {
     /// An array of conditions that are covered for the transaction, if applicable.
@@ -858,6 +911,7 @@ pub struct PaypalSellerProtection {
     /// Indicates whether the transaction is eligible for PayPal's seller protection.
     pub status: PaypalSellerProtectionStatus,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// The action taken on the payment.
@@ -867,11 +921,13 @@ pub struct Rule {
     /// The predicate to evaluate the payment against.
     pub predicate: String,
 }
+
 impl stripe_runtime::Object for Rule {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ThreeDSecureDetailsCharge {
     /// For authenticated transactions: how the customer was authenticated by
@@ -889,6 +945,7 @@ pub struct ThreeDSecureDetailsCharge {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<ThreeDSecureDetailsChargeVersion>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChargeStatus {
@@ -901,6 +958,7 @@ pub enum ChargeStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ChargeStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -912,6 +970,7 @@ impl ChargeStatus {
         }
     }
 }
+
 impl From<&str> for ChargeStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -922,16 +981,19 @@ impl From<&str> for ChargeStatus {
         }
     }
 }
+
 impl std::fmt::Display for ChargeStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ChargeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ChargeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -942,6 +1004,7 @@ impl<'de> serde::Deserialize<'de> for ChargeStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsAchDebitAccountHolderType {
@@ -952,6 +1015,7 @@ pub enum PaymentMethodDetailsAchDebitAccountHolderType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsAchDebitAccountHolderType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -962,6 +1026,7 @@ impl PaymentMethodDetailsAchDebitAccountHolderType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsAchDebitAccountHolderType {
     fn from(value: &str) -> Self {
         match value {
@@ -971,16 +1036,19 @@ impl From<&str> for PaymentMethodDetailsAchDebitAccountHolderType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsAchDebitAccountHolderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsAchDebitAccountHolderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsAchDebitAccountHolderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -991,6 +1059,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsAchDebitAccountHolderT
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsBancontactPreferredLanguage {
@@ -1005,6 +1074,7 @@ pub enum PaymentMethodDetailsBancontactPreferredLanguage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsBancontactPreferredLanguage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1017,6 +1087,7 @@ impl PaymentMethodDetailsBancontactPreferredLanguage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsBancontactPreferredLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -1028,16 +1099,19 @@ impl From<&str> for PaymentMethodDetailsBancontactPreferredLanguage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsBancontactPreferredLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsBancontactPreferredLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsBancontactPreferredLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1048,6 +1122,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsBancontactPreferredLan
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsCardWalletType {
@@ -1068,6 +1143,7 @@ pub enum PaymentMethodDetailsCardWalletType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsCardWalletType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1083,6 +1159,7 @@ impl PaymentMethodDetailsCardWalletType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsCardWalletType {
     fn from(value: &str) -> Self {
         match value {
@@ -1097,16 +1174,19 @@ impl From<&str> for PaymentMethodDetailsCardWalletType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsCardWalletType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsCardWalletType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardWalletType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1117,6 +1197,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsCardWalletType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsEpsBank {
@@ -1179,6 +1260,7 @@ pub enum PaymentMethodDetailsEpsBank {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsEpsBank {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1227,6 +1309,7 @@ impl PaymentMethodDetailsEpsBank {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsEpsBank {
     fn from(value: &str) -> Self {
         match value {
@@ -1274,16 +1357,19 @@ impl From<&str> for PaymentMethodDetailsEpsBank {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsEpsBank {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsEpsBank {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsEpsBank {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1294,6 +1380,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsEpsBank {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsFpxBank {
@@ -1344,6 +1431,7 @@ pub enum PaymentMethodDetailsFpxBank {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsFpxBank {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1374,6 +1462,7 @@ impl PaymentMethodDetailsFpxBank {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsFpxBank {
     fn from(value: &str) -> Self {
         match value {
@@ -1403,16 +1492,19 @@ impl From<&str> for PaymentMethodDetailsFpxBank {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsFpxBank {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsFpxBank {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsFpxBank {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1423,6 +1515,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsFpxBank {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsIdealBank {
@@ -1459,6 +1552,7 @@ pub enum PaymentMethodDetailsIdealBank {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsIdealBank {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1482,6 +1576,7 @@ impl PaymentMethodDetailsIdealBank {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsIdealBank {
     fn from(value: &str) -> Self {
         match value {
@@ -1504,16 +1599,19 @@ impl From<&str> for PaymentMethodDetailsIdealBank {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsIdealBank {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsIdealBank {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsIdealBank {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1524,6 +1622,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsIdealBank {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsIdealBic {
@@ -1562,6 +1661,7 @@ pub enum PaymentMethodDetailsIdealBic {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsIdealBic {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1586,6 +1686,7 @@ impl PaymentMethodDetailsIdealBic {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsIdealBic {
     fn from(value: &str) -> Self {
         match value {
@@ -1609,16 +1710,19 @@ impl From<&str> for PaymentMethodDetailsIdealBic {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsIdealBic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsIdealBic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsIdealBic {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1629,6 +1733,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsIdealBic {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsInteracPresentReadMethod {
@@ -1645,6 +1750,7 @@ pub enum PaymentMethodDetailsInteracPresentReadMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsInteracPresentReadMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1658,6 +1764,7 @@ impl PaymentMethodDetailsInteracPresentReadMethod {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsInteracPresentReadMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1670,16 +1777,19 @@ impl From<&str> for PaymentMethodDetailsInteracPresentReadMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsInteracPresentReadMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsInteracPresentReadMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsInteracPresentReadMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1690,6 +1800,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsInteracPresentReadMeth
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsInteracPresentReceiptAccountType {
@@ -1702,6 +1813,7 @@ pub enum PaymentMethodDetailsInteracPresentReceiptAccountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsInteracPresentReceiptAccountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1713,6 +1825,7 @@ impl PaymentMethodDetailsInteracPresentReceiptAccountType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsInteracPresentReceiptAccountType {
     fn from(value: &str) -> Self {
         match value {
@@ -1723,16 +1836,19 @@ impl From<&str> for PaymentMethodDetailsInteracPresentReceiptAccountType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsInteracPresentReceiptAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsInteracPresentReceiptAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodDetailsInteracPresentReceiptAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1744,6 +1860,7 @@ for PaymentMethodDetailsInteracPresentReceiptAccountType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsKonbiniStoreChain {
@@ -1758,6 +1875,7 @@ pub enum PaymentMethodDetailsKonbiniStoreChain {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsKonbiniStoreChain {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1770,6 +1888,7 @@ impl PaymentMethodDetailsKonbiniStoreChain {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsKonbiniStoreChain {
     fn from(value: &str) -> Self {
         match value {
@@ -1781,16 +1900,19 @@ impl From<&str> for PaymentMethodDetailsKonbiniStoreChain {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsKonbiniStoreChain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsKonbiniStoreChain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsKonbiniStoreChain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1801,6 +1923,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsKonbiniStoreChain {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsP24Bank {
@@ -1857,6 +1980,7 @@ pub enum PaymentMethodDetailsP24Bank {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsP24Bank {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1890,6 +2014,7 @@ impl PaymentMethodDetailsP24Bank {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsP24Bank {
     fn from(value: &str) -> Self {
         match value {
@@ -1922,16 +2047,19 @@ impl From<&str> for PaymentMethodDetailsP24Bank {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsP24Bank {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsP24Bank {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsP24Bank {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1942,6 +2070,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsP24Bank {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsSofortPreferredLanguage {
@@ -1962,6 +2091,7 @@ pub enum PaymentMethodDetailsSofortPreferredLanguage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsSofortPreferredLanguage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1977,6 +2107,7 @@ impl PaymentMethodDetailsSofortPreferredLanguage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsSofortPreferredLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -1991,16 +2122,19 @@ impl From<&str> for PaymentMethodDetailsSofortPreferredLanguage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsSofortPreferredLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsSofortPreferredLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsSofortPreferredLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2011,6 +2145,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsSofortPreferredLanguag
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsUsBankAccountAccountHolderType {
@@ -2021,6 +2156,7 @@ pub enum PaymentMethodDetailsUsBankAccountAccountHolderType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsUsBankAccountAccountHolderType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2031,6 +2167,7 @@ impl PaymentMethodDetailsUsBankAccountAccountHolderType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsUsBankAccountAccountHolderType {
     fn from(value: &str) -> Self {
         match value {
@@ -2040,16 +2177,19 @@ impl From<&str> for PaymentMethodDetailsUsBankAccountAccountHolderType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsUsBankAccountAccountHolderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsUsBankAccountAccountHolderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodDetailsUsBankAccountAccountHolderType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2061,6 +2201,7 @@ for PaymentMethodDetailsUsBankAccountAccountHolderType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDetailsUsBankAccountAccountType {
@@ -2071,6 +2212,7 @@ pub enum PaymentMethodDetailsUsBankAccountAccountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDetailsUsBankAccountAccountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2081,6 +2223,7 @@ impl PaymentMethodDetailsUsBankAccountAccountType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDetailsUsBankAccountAccountType {
     fn from(value: &str) -> Self {
         match value {
@@ -2090,16 +2233,19 @@ impl From<&str> for PaymentMethodDetailsUsBankAccountAccountType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDetailsUsBankAccountAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDetailsUsBankAccountAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsUsBankAccountAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2110,6 +2256,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodDetailsUsBankAccountAccountTy
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaypalSellerProtectionDisputeCategories {
@@ -2120,6 +2267,7 @@ pub enum PaypalSellerProtectionDisputeCategories {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaypalSellerProtectionDisputeCategories {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2130,6 +2278,7 @@ impl PaypalSellerProtectionDisputeCategories {
         }
     }
 }
+
 impl From<&str> for PaypalSellerProtectionDisputeCategories {
     fn from(value: &str) -> Self {
         match value {
@@ -2139,16 +2288,19 @@ impl From<&str> for PaypalSellerProtectionDisputeCategories {
         }
     }
 }
+
 impl std::fmt::Display for PaypalSellerProtectionDisputeCategories {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaypalSellerProtectionDisputeCategories {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaypalSellerProtectionDisputeCategories {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2159,6 +2311,7 @@ impl<'de> serde::Deserialize<'de> for PaypalSellerProtectionDisputeCategories {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaypalSellerProtectionStatus {
@@ -2171,6 +2324,7 @@ pub enum PaypalSellerProtectionStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaypalSellerProtectionStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2182,6 +2336,7 @@ impl PaypalSellerProtectionStatus {
         }
     }
 }
+
 impl From<&str> for PaypalSellerProtectionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2192,16 +2347,19 @@ impl From<&str> for PaypalSellerProtectionStatus {
         }
     }
 }
+
 impl std::fmt::Display for PaypalSellerProtectionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaypalSellerProtectionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaypalSellerProtectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2212,6 +2370,7 @@ impl<'de> serde::Deserialize<'de> for PaypalSellerProtectionStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDSecureDetailsChargeAuthenticationFlow {
@@ -2222,6 +2381,7 @@ pub enum ThreeDSecureDetailsChargeAuthenticationFlow {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ThreeDSecureDetailsChargeAuthenticationFlow {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2232,6 +2392,7 @@ impl ThreeDSecureDetailsChargeAuthenticationFlow {
         }
     }
 }
+
 impl From<&str> for ThreeDSecureDetailsChargeAuthenticationFlow {
     fn from(value: &str) -> Self {
         match value {
@@ -2241,16 +2402,19 @@ impl From<&str> for ThreeDSecureDetailsChargeAuthenticationFlow {
         }
     }
 }
+
 impl std::fmt::Display for ThreeDSecureDetailsChargeAuthenticationFlow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ThreeDSecureDetailsChargeAuthenticationFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeAuthenticationFlow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2261,6 +2425,7 @@ impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeAuthenticationFlo
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDSecureDetailsChargeResultObject {
@@ -2279,6 +2444,7 @@ pub enum ThreeDSecureDetailsChargeResultObject {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ThreeDSecureDetailsChargeResultObject {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2293,6 +2459,7 @@ impl ThreeDSecureDetailsChargeResultObject {
         }
     }
 }
+
 impl From<&str> for ThreeDSecureDetailsChargeResultObject {
     fn from(value: &str) -> Self {
         match value {
@@ -2306,16 +2473,19 @@ impl From<&str> for ThreeDSecureDetailsChargeResultObject {
         }
     }
 }
+
 impl std::fmt::Display for ThreeDSecureDetailsChargeResultObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ThreeDSecureDetailsChargeResultObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeResultObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2326,6 +2496,7 @@ impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeResultObject {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDSecureDetailsChargeResultReason {
@@ -2346,6 +2517,7 @@ pub enum ThreeDSecureDetailsChargeResultReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ThreeDSecureDetailsChargeResultReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2361,6 +2533,7 @@ impl ThreeDSecureDetailsChargeResultReason {
         }
     }
 }
+
 impl From<&str> for ThreeDSecureDetailsChargeResultReason {
     fn from(value: &str) -> Self {
         match value {
@@ -2375,16 +2548,19 @@ impl From<&str> for ThreeDSecureDetailsChargeResultReason {
         }
     }
 }
+
 impl std::fmt::Display for ThreeDSecureDetailsChargeResultReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ThreeDSecureDetailsChargeResultReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeResultReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2395,6 +2571,7 @@ impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeResultReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreeDSecureDetailsChargeVersion {
@@ -2407,6 +2584,7 @@ pub enum ThreeDSecureDetailsChargeVersion {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ThreeDSecureDetailsChargeVersion {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -2418,6 +2596,7 @@ impl ThreeDSecureDetailsChargeVersion {
         }
     }
 }
+
 impl From<&str> for ThreeDSecureDetailsChargeVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -2428,16 +2607,19 @@ impl From<&str> for ThreeDSecureDetailsChargeVersion {
         }
     }
 }
+
 impl std::fmt::Display for ThreeDSecureDetailsChargeVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ThreeDSecureDetailsChargeVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeVersion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

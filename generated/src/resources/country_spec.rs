@@ -27,11 +27,13 @@ pub struct CountrySpec {
     pub supported_transfer_countries: Vec<String>,
     pub verification_fields: CountrySpecVerificationFields,
 }
+
 impl stripe_runtime::Object for CountrySpec {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CountrySpecVerificationFieldDetails {
     /// Additional fields which are only required for some users.
@@ -39,6 +41,7 @@ pub struct CountrySpecVerificationFieldDetails {
     /// Fields which every account must eventually provide.
     pub minimum: Vec<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CountrySpecVerificationFields {
     pub company: CountrySpecVerificationFieldDetails,

@@ -51,21 +51,25 @@ pub struct Coupon {
     /// Taking account of the above properties, whether this coupon can still be applied to a customer.
     pub valid: bool,
 }
+
 impl stripe_runtime::Object for Coupon {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CouponAppliesTo {
     /// A list of product IDs this coupon applies to
     pub products: Vec<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CouponCurrencyOption {
     /// Amount (in the `currency` specified) that will be taken off the subtotal of any invoices for this customer.
     pub amount_off: i64,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CouponDuration {
@@ -78,6 +82,7 @@ pub enum CouponDuration {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CouponDuration {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -89,6 +94,7 @@ impl CouponDuration {
         }
     }
 }
+
 impl From<&str> for CouponDuration {
     fn from(value: &str) -> Self {
         match value {
@@ -99,16 +105,19 @@ impl From<&str> for CouponDuration {
         }
     }
 }
+
 impl std::fmt::Display for CouponDuration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CouponDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CouponDuration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -81,11 +81,13 @@ pub struct CreditNote {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<stripe_runtime::Timestamp>,
 }
+
 impl stripe_runtime::Object for CreditNote {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreditNoteReason {
@@ -100,6 +102,7 @@ pub enum CreditNoteReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CreditNoteReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -112,6 +115,7 @@ impl CreditNoteReason {
         }
     }
 }
+
 impl From<&str> for CreditNoteReason {
     fn from(value: &str) -> Self {
         match value {
@@ -123,16 +127,19 @@ impl From<&str> for CreditNoteReason {
         }
     }
 }
+
 impl std::fmt::Display for CreditNoteReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreditNoteReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreditNoteReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -143,6 +150,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreditNoteStatus {
@@ -153,6 +161,7 @@ pub enum CreditNoteStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CreditNoteStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -163,6 +172,7 @@ impl CreditNoteStatus {
         }
     }
 }
+
 impl From<&str> for CreditNoteStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -172,16 +182,19 @@ impl From<&str> for CreditNoteStatus {
         }
     }
 }
+
 impl std::fmt::Display for CreditNoteStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreditNoteStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreditNoteStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -192,6 +205,7 @@ impl<'de> serde::Deserialize<'de> for CreditNoteStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreditNoteType {
@@ -202,6 +216,7 @@ pub enum CreditNoteType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CreditNoteType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -212,6 +227,7 @@ impl CreditNoteType {
         }
     }
 }
+
 impl From<&str> for CreditNoteType {
     fn from(value: &str) -> Self {
         match value {
@@ -221,16 +237,19 @@ impl From<&str> for CreditNoteType {
         }
     }
 }
+
 impl std::fmt::Display for CreditNoteType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreditNoteType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreditNoteType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -45,11 +45,13 @@ pub struct CreditNoteLineItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_excluding_tax: Option<String>,
 }
+
 impl stripe_runtime::Object for CreditNoteLineItem {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreditNoteLineItemType {
@@ -60,6 +62,7 @@ pub enum CreditNoteLineItemType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CreditNoteLineItemType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -70,6 +73,7 @@ impl CreditNoteLineItemType {
         }
     }
 }
+
 impl From<&str> for CreditNoteLineItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -79,16 +83,19 @@ impl From<&str> for CreditNoteLineItemType {
         }
     }
 }
+
 impl std::fmt::Display for CreditNoteLineItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreditNoteLineItemType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreditNoteLineItemType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

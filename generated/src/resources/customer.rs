@@ -90,11 +90,13 @@ pub struct Customer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_clock: Option<stripe_runtime::Expandable<crate::test_helpers::TestClock>>,
 }
+
 impl stripe_runtime::Object for Customer {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerTax {
     /// Surfaces if automatic tax computation is possible given the current customer location information.
@@ -106,6 +108,7 @@ pub struct CustomerTax {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<CustomerTaxLocation>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerTaxLocation {
     /// The customer's country as identified by Stripe Tax.
@@ -116,6 +119,7 @@ pub struct CustomerTaxLocation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceSettingCustomerSetting {
     /// Default custom fields to be displayed on invoices for this customer.
@@ -131,6 +135,7 @@ pub struct InvoiceSettingCustomerSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendering_options: Option<crate::InvoiceSettingRenderingOptions>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerTaxExempt {
@@ -143,6 +148,7 @@ pub enum CustomerTaxExempt {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CustomerTaxExempt {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -154,6 +160,7 @@ impl CustomerTaxExempt {
         }
     }
 }
+
 impl From<&str> for CustomerTaxExempt {
     fn from(value: &str) -> Self {
         match value {
@@ -164,16 +171,19 @@ impl From<&str> for CustomerTaxExempt {
         }
     }
 }
+
 impl std::fmt::Display for CustomerTaxExempt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CustomerTaxExempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CustomerTaxExempt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -184,6 +194,7 @@ impl<'de> serde::Deserialize<'de> for CustomerTaxExempt {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerTaxAutomaticTax {
@@ -198,6 +209,7 @@ pub enum CustomerTaxAutomaticTax {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CustomerTaxAutomaticTax {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -210,6 +222,7 @@ impl CustomerTaxAutomaticTax {
         }
     }
 }
+
 impl From<&str> for CustomerTaxAutomaticTax {
     fn from(value: &str) -> Self {
         match value {
@@ -221,16 +234,19 @@ impl From<&str> for CustomerTaxAutomaticTax {
         }
     }
 }
+
 impl std::fmt::Display for CustomerTaxAutomaticTax {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CustomerTaxAutomaticTax {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CustomerTaxAutomaticTax {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -241,6 +257,7 @@ impl<'de> serde::Deserialize<'de> for CustomerTaxAutomaticTax {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerTaxLocationSource {
@@ -255,6 +272,7 @@ pub enum CustomerTaxLocationSource {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CustomerTaxLocationSource {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -267,6 +285,7 @@ impl CustomerTaxLocationSource {
         }
     }
 }
+
 impl From<&str> for CustomerTaxLocationSource {
     fn from(value: &str) -> Self {
         match value {
@@ -278,16 +297,19 @@ impl From<&str> for CustomerTaxLocationSource {
         }
     }
 }
+
 impl std::fmt::Display for CustomerTaxLocationSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CustomerTaxLocationSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CustomerTaxLocationSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -40,11 +40,13 @@ pub struct CustomerBalanceTransaction {
     #[serde(rename = "type")]
     pub type_: CustomerBalanceTransactionType,
 }
+
 impl stripe_runtime::Object for CustomerBalanceTransaction {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerBalanceTransactionType {
@@ -71,6 +73,7 @@ pub enum CustomerBalanceTransactionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CustomerBalanceTransactionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -89,6 +92,7 @@ impl CustomerBalanceTransactionType {
         }
     }
 }
+
 impl From<&str> for CustomerBalanceTransactionType {
     fn from(value: &str) -> Self {
         match value {
@@ -106,16 +110,19 @@ impl From<&str> for CustomerBalanceTransactionType {
         }
     }
 }
+
 impl std::fmt::Display for CustomerBalanceTransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CustomerBalanceTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CustomerBalanceTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -7,15 +7,18 @@ pub struct CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverd
     /// The [Cash Balance Transaction](https://stripe.com/docs/api/cash_balance_transactions/object) that brought the customer balance negative, triggering the clawback of funds.
     pub linked_transaction: stripe_runtime::Expandable<CustomerCashBalanceTransaction>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction {
     /// The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that funds were applied to.
     pub payment_intent: stripe_runtime::Expandable<crate::PaymentIntent>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction {
     pub bank_transfer: CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,6 +44,7 @@ pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactio
         CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransfer,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer {
     /// The BIC of the bank of the sender of the funding.
@@ -53,6 +57,7 @@ pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactio
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceGbBankTransfer {
     /// The last 4 digits of the account number of the sender of the funding.
@@ -65,6 +70,7 @@ pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactio
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_code: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceJpBankTransfer {
     /// The name of the bank of the sender of the funding.
@@ -77,6 +83,7 @@ pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactio
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransfer {
     /// The banking network used for this funding.
@@ -88,16 +95,19 @@ pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactio
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction {
     /// The [Refund](https://stripe.com/docs/api/refunds/object) that moved these funds into the customer's cash balance.
     pub refund: stripe_runtime::Expandable<crate::Refund>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction {
     /// The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that funds were unapplied from.
     pub payment_intent: stripe_runtime::Expandable<crate::PaymentIntent>,
 }
+
 /// Customers with certain payments enabled have a cash balance, representing funds that were paid
 /// by the customer to a merchant, but have not yet been allocated to a payment. Cash Balance Transactions
 /// represent when funds are moved into or out of this balance. This includes funding by the customer, allocation
@@ -144,11 +154,13 @@ pub struct CustomerCashBalanceTransaction {
         CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction,
     >,
 }
+
 impl stripe_runtime::Object for CustomerCashBalanceTransaction {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferType {
@@ -165,6 +177,7 @@ pub enum CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionR
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -178,6 +191,7 @@ impl CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResou
         }
     }
 }
+
 impl From<&str>
 for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferType {
     fn from(value: &str) -> Self {
@@ -191,18 +205,21 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         }
     }
 }
+
 impl std::fmt::Display
 for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -214,6 +231,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransferNetwork {
@@ -226,6 +244,7 @@ pub enum CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionR
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransferNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -237,6 +256,7 @@ impl CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResou
         }
     }
 }
+
 impl From<&str>
 for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransferNetwork {
     fn from(value: &str) -> Self {
@@ -248,18 +268,21 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         }
     }
 }
+
 impl std::fmt::Display
 for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransferNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransferNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransferNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -271,6 +294,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerCashBalanceTransactionType {
@@ -293,6 +317,7 @@ pub enum CustomerCashBalanceTransactionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CustomerCashBalanceTransactionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -309,6 +334,7 @@ impl CustomerCashBalanceTransactionType {
         }
     }
 }
+
 impl From<&str> for CustomerCashBalanceTransactionType {
     fn from(value: &str) -> Self {
         match value {
@@ -324,16 +350,19 @@ impl From<&str> for CustomerCashBalanceTransactionType {
         }
     }
 }
+
 impl std::fmt::Display for CustomerCashBalanceTransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CustomerCashBalanceTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CustomerCashBalanceTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

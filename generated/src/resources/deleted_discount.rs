@@ -34,6 +34,7 @@ pub struct DeletedDiscount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
 }
+
 impl stripe_runtime::Object for DeletedDiscount {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -9,6 +9,7 @@ pub enum DeletedExternalAccount {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for DeletedExternalAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -18,6 +19,7 @@ impl serde::Serialize for DeletedExternalAccount {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeletedExternalAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -38,6 +40,7 @@ impl<'de> serde::Deserialize<'de> for DeletedExternalAccount {
         }
     }
 }
+
 impl stripe_runtime::Object for DeletedExternalAccount {
     fn id(&self) -> Option<&str> {
         match self {

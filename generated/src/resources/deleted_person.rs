@@ -9,6 +9,7 @@ pub struct DeletedPerson {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for DeletedPerson {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -9,6 +9,7 @@ pub struct DeletedSubscriptionItem {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for DeletedSubscriptionItem {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -39,6 +39,7 @@ pub struct Discount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
 }
+
 impl stripe_runtime::Object for Discount {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

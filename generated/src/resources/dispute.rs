@@ -41,11 +41,13 @@ pub struct Dispute {
     /// Current status of dispute. Possible values are `warning_needs_response`, `warning_under_review`, `warning_closed`, `needs_response`, `under_review`, `won`, or `lost`.
     pub status: DisputeStatus,
 }
+
 impl stripe_runtime::Object for Dispute {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DisputeEvidence {
     /// Any server or activity logs showing proof that the customer accessed or downloaded the purchased digital product. This information should include IP addresses, corresponding timestamps, and any detailed recorded activity.
@@ -130,6 +132,7 @@ pub struct DisputeEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncategorized_text: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DisputeEvidenceDetails {
     /// Date by which evidence must be submitted in order to successfully challenge dispute. Will be 0 if the customer's bank or credit card company doesn't allow a response for this particular dispute.
@@ -142,6 +145,7 @@ pub struct DisputeEvidenceDetails {
     /// The number of times evidence has been submitted. Typically, you may only submit evidence once.
     pub submission_count: i64,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DisputePaymentMethodDetails {
     /// Card specific dispute details.
@@ -151,6 +155,7 @@ pub struct DisputePaymentMethodDetails {
     #[serde(rename = "type")]
     pub type_: DisputePaymentMethodDetailsType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DisputePaymentMethodDetailsCard {
     /// Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`, `mastercard`, `unionpay`, `visa`, or `unknown`.
@@ -159,6 +164,7 @@ pub struct DisputePaymentMethodDetailsCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_reason_code: Option<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisputeStatus {
@@ -179,6 +185,7 @@ pub enum DisputeStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl DisputeStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -194,6 +201,7 @@ impl DisputeStatus {
         }
     }
 }
+
 impl From<&str> for DisputeStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -208,16 +216,19 @@ impl From<&str> for DisputeStatus {
         }
     }
 }
+
 impl std::fmt::Display for DisputeStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DisputeStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DisputeStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -228,6 +239,7 @@ impl<'de> serde::Deserialize<'de> for DisputeStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisputePaymentMethodDetailsType {
@@ -236,6 +248,7 @@ pub enum DisputePaymentMethodDetailsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl DisputePaymentMethodDetailsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -245,6 +258,7 @@ impl DisputePaymentMethodDetailsType {
         }
     }
 }
+
 impl From<&str> for DisputePaymentMethodDetailsType {
     fn from(value: &str) -> Self {
         match value {
@@ -253,16 +267,19 @@ impl From<&str> for DisputePaymentMethodDetailsType {
         }
     }
 }
+
 impl std::fmt::Display for DisputePaymentMethodDetailsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DisputePaymentMethodDetailsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DisputePaymentMethodDetailsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,7 @@ pub struct EphemeralKey {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
 impl stripe_runtime::Object for EphemeralKey {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

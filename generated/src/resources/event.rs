@@ -55,11 +55,13 @@ pub struct Event {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 impl stripe_runtime::Object for Event {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct NotificationEventData {
     /// Object containing the API resource relevant to the event. For example, an `invoice.created` event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the value of the object key.
@@ -68,6 +70,7 @@ pub struct NotificationEventData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_attributes: Option<serde_json::Value>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct NotificationEventRequest {
     /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling). Request logs are available in the [dashboard](https://dashboard.stripe.com/logs), but currently not in the API.
@@ -77,6 +80,7 @@ pub struct NotificationEventRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
 }
+
 impl stripe_runtime::Object for NotificationEventRequest {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()

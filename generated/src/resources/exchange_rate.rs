@@ -20,6 +20,7 @@ pub struct ExchangeRate {
     /// Hash where the keys are supported currencies and the values are the exchange rate at which the base id currency converts to the key currency.
     pub rates: std::collections::BTreeMap<String, f64>,
 }
+
 impl stripe_runtime::Object for ExchangeRate {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

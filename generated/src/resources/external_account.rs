@@ -9,6 +9,7 @@ pub enum ExternalAccount {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for ExternalAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -18,6 +19,7 @@ impl serde::Serialize for ExternalAccount {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ExternalAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -36,6 +38,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccount {
         }
     }
 }
+
 impl stripe_runtime::Object for ExternalAccount {
     fn id(&self) -> Option<&str> {
         match self {

@@ -28,6 +28,7 @@ pub struct FeeRefund {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for FeeRefund {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

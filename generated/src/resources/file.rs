@@ -39,11 +39,13 @@ pub struct File {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 impl stripe_runtime::Object for File {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilePurpose {
@@ -80,6 +82,7 @@ pub enum FilePurpose {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl FilePurpose {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -105,6 +108,7 @@ impl FilePurpose {
         }
     }
 }
+
 impl From<&str> for FilePurpose {
     fn from(value: &str) -> Self {
         match value {
@@ -129,16 +133,19 @@ impl From<&str> for FilePurpose {
         }
     }
 }
+
 impl std::fmt::Display for FilePurpose {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for FilePurpose {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FilePurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

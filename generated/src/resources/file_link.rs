@@ -26,6 +26,7 @@ pub struct FileLink {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 impl stripe_runtime::Object for FileLink {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

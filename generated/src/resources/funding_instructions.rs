@@ -17,6 +17,7 @@ pub struct FundingInstructions {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct FundingInstructionsBankTransfer {
     /// The country of the bank account to fund
@@ -27,6 +28,7 @@ pub struct FundingInstructionsBankTransfer {
     #[serde(rename = "type")]
     pub type_: FundingInstructionsBankTransferType,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FundingInstructionsFundingType {
@@ -35,6 +37,7 @@ pub enum FundingInstructionsFundingType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl FundingInstructionsFundingType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -44,6 +47,7 @@ impl FundingInstructionsFundingType {
         }
     }
 }
+
 impl From<&str> for FundingInstructionsFundingType {
     fn from(value: &str) -> Self {
         match value {
@@ -52,16 +56,19 @@ impl From<&str> for FundingInstructionsFundingType {
         }
     }
 }
+
 impl std::fmt::Display for FundingInstructionsFundingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for FundingInstructionsFundingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FundingInstructionsFundingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,6 +79,7 @@ impl<'de> serde::Deserialize<'de> for FundingInstructionsFundingType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FundingInstructionsBankTransferType {
@@ -82,6 +90,7 @@ pub enum FundingInstructionsBankTransferType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl FundingInstructionsBankTransferType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -92,6 +101,7 @@ impl FundingInstructionsBankTransferType {
         }
     }
 }
+
 impl From<&str> for FundingInstructionsBankTransferType {
     fn from(value: &str) -> Self {
         match value {
@@ -101,16 +111,19 @@ impl From<&str> for FundingInstructionsBankTransferType {
         }
     }
 }
+
 impl std::fmt::Display for FundingInstructionsBankTransferType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for FundingInstructionsBankTransferType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FundingInstructionsBankTransferType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -8,6 +8,7 @@ pub struct AutomaticTax {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AutomaticTaxStatus>,
 }
+
 /// Invoices are statements of amounts owed by a customer, and are either
 /// generated one-off, or generated periodically from a subscription.
 ///
@@ -275,17 +276,20 @@ pub struct Invoice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks_delivered_at: Option<stripe_runtime::Timestamp>,
 }
+
 impl stripe_runtime::Object for Invoice {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceInstallmentsCard {
     /// Whether Installments are enabled for this Invoice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceItemThresholdReason {
     /// The IDs of the line items that triggered the threshold invoice.
@@ -293,6 +297,7 @@ pub struct InvoiceItemThresholdReason {
     /// The quantity threshold boundary that applied to the given line item.
     pub usage_gte: i64,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicePaymentMethodOptionsCard {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -303,6 +308,7 @@ pub struct InvoicePaymentMethodOptionsCard {
         InvoicePaymentMethodOptionsCardRequestThreeDSecure,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceThresholdReason {
     /// The total invoice amount threshold boundary if it triggered the threshold invoice.
@@ -311,6 +317,7 @@ pub struct InvoiceThresholdReason {
     /// Indicates which line items triggered a threshold invoice.
     pub item_reasons: Vec<InvoiceItemThresholdReason>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceTransferData {
     /// The amount in cents (or local equivalent) that will be transferred to the destination account when the invoice is paid. By default, the entire amount is transferred to the destination.
@@ -319,6 +326,7 @@ pub struct InvoiceTransferData {
     /// The account where funds from the payment will be transferred to upon payment success.
     pub destination: stripe_runtime::Expandable<crate::Account>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicesFromInvoice {
     /// The relation between this invoice and the cloned invoice
@@ -326,6 +334,7 @@ pub struct InvoicesFromInvoice {
     /// The invoice that was cloned.
     pub invoice: stripe_runtime::Expandable<Invoice>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicesPaymentMethodOptions {
     /// If paying by `acss_debit`, this sub-hash contains details about the Canadian pre-authorized debit payment method options to pass to the invoice’s PaymentIntent.
@@ -347,6 +356,7 @@ pub struct InvoicesPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<crate::InvoicePaymentMethodOptionsUsBankAccount>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicesPaymentSettings {
     /// ID of the mandate to be used for this invoice. It must correspond to the payment method used to pay the invoice, including the invoice's default_payment_method or default_source, if set.
@@ -359,6 +369,7 @@ pub struct InvoicesPaymentSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_types: Option<Vec<InvoicesPaymentSettingsPaymentMethodTypes>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicesResourceInvoiceTaxId {
     /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown`
@@ -368,6 +379,7 @@ pub struct InvoicesResourceInvoiceTaxId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicesStatusTransitions {
     /// The time that the invoice draft was finalized.
@@ -383,12 +395,14 @@ pub struct InvoicesStatusTransitions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voided_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionDetailsData {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that will reflect the metadata of the subscription at the time of invoice creation. *Note: This attribute is populated only for invoices created on or after June 29, 2023.*
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AutomaticTaxStatus {
@@ -401,6 +415,7 @@ pub enum AutomaticTaxStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl AutomaticTaxStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -412,6 +427,7 @@ impl AutomaticTaxStatus {
         }
     }
 }
+
 impl From<&str> for AutomaticTaxStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -422,16 +438,19 @@ impl From<&str> for AutomaticTaxStatus {
         }
     }
 }
+
 impl std::fmt::Display for AutomaticTaxStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for AutomaticTaxStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AutomaticTaxStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -442,6 +461,7 @@ impl<'de> serde::Deserialize<'de> for AutomaticTaxStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoiceBillingReason {
@@ -466,6 +486,7 @@ pub enum InvoiceBillingReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoiceBillingReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -485,6 +506,7 @@ impl InvoiceBillingReason {
         }
     }
 }
+
 impl From<&str> for InvoiceBillingReason {
     fn from(value: &str) -> Self {
         match value {
@@ -503,16 +525,19 @@ impl From<&str> for InvoiceBillingReason {
         }
     }
 }
+
 impl std::fmt::Display for InvoiceBillingReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoiceBillingReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InvoiceBillingReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -523,6 +548,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceBillingReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoiceCollectionMethod {
@@ -533,6 +559,7 @@ pub enum InvoiceCollectionMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoiceCollectionMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -543,6 +570,7 @@ impl InvoiceCollectionMethod {
         }
     }
 }
+
 impl From<&str> for InvoiceCollectionMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -552,16 +580,19 @@ impl From<&str> for InvoiceCollectionMethod {
         }
     }
 }
+
 impl std::fmt::Display for InvoiceCollectionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoiceCollectionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InvoiceCollectionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -572,6 +603,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceCollectionMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoiceCustomerTaxExempt {
@@ -584,6 +616,7 @@ pub enum InvoiceCustomerTaxExempt {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoiceCustomerTaxExempt {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -595,6 +628,7 @@ impl InvoiceCustomerTaxExempt {
         }
     }
 }
+
 impl From<&str> for InvoiceCustomerTaxExempt {
     fn from(value: &str) -> Self {
         match value {
@@ -605,16 +639,19 @@ impl From<&str> for InvoiceCustomerTaxExempt {
         }
     }
 }
+
 impl std::fmt::Display for InvoiceCustomerTaxExempt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoiceCustomerTaxExempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InvoiceCustomerTaxExempt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -625,6 +662,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceCustomerTaxExempt {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoiceStatus {
@@ -641,6 +679,7 @@ pub enum InvoiceStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoiceStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -654,6 +693,7 @@ impl InvoiceStatus {
         }
     }
 }
+
 impl From<&str> for InvoiceStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -666,16 +706,19 @@ impl From<&str> for InvoiceStatus {
         }
     }
 }
+
 impl std::fmt::Display for InvoiceStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoiceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InvoiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -686,6 +729,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicePaymentMethodOptionsCardRequestThreeDSecure {
@@ -696,6 +740,7 @@ pub enum InvoicePaymentMethodOptionsCardRequestThreeDSecure {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicePaymentMethodOptionsCardRequestThreeDSecure {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -706,6 +751,7 @@ impl InvoicePaymentMethodOptionsCardRequestThreeDSecure {
         }
     }
 }
+
 impl From<&str> for InvoicePaymentMethodOptionsCardRequestThreeDSecure {
     fn from(value: &str) -> Self {
         match value {
@@ -715,16 +761,19 @@ impl From<&str> for InvoicePaymentMethodOptionsCardRequestThreeDSecure {
         }
     }
 }
+
 impl std::fmt::Display for InvoicePaymentMethodOptionsCardRequestThreeDSecure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoicePaymentMethodOptionsCardRequestThreeDSecure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InvoicePaymentMethodOptionsCardRequestThreeDSecure {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -736,6 +785,7 @@ for InvoicePaymentMethodOptionsCardRequestThreeDSecure {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicesPaymentSettingsPaymentMethodTypes {
@@ -788,6 +838,7 @@ pub enum InvoicesPaymentSettingsPaymentMethodTypes {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicesPaymentSettingsPaymentMethodTypes {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -819,6 +870,7 @@ impl InvoicesPaymentSettingsPaymentMethodTypes {
         }
     }
 }
+
 impl From<&str> for InvoicesPaymentSettingsPaymentMethodTypes {
     fn from(value: &str) -> Self {
         match value {
@@ -849,16 +901,19 @@ impl From<&str> for InvoicesPaymentSettingsPaymentMethodTypes {
         }
     }
 }
+
 impl std::fmt::Display for InvoicesPaymentSettingsPaymentMethodTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoicesPaymentSettingsPaymentMethodTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InvoicesPaymentSettingsPaymentMethodTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -869,6 +924,7 @@ impl<'de> serde::Deserialize<'de> for InvoicesPaymentSettingsPaymentMethodTypes 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoicesResourceInvoiceTaxIdType {
@@ -1009,6 +1065,7 @@ pub enum InvoicesResourceInvoiceTaxIdType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoicesResourceInvoiceTaxIdType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1084,6 +1141,7 @@ impl InvoicesResourceInvoiceTaxIdType {
         }
     }
 }
+
 impl From<&str> for InvoicesResourceInvoiceTaxIdType {
     fn from(value: &str) -> Self {
         match value {
@@ -1158,16 +1216,19 @@ impl From<&str> for InvoicesResourceInvoiceTaxIdType {
         }
     }
 }
+
 impl std::fmt::Display for InvoicesResourceInvoiceTaxIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoicesResourceInvoiceTaxIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InvoicesResourceInvoiceTaxIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

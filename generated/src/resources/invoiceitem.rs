@@ -68,6 +68,7 @@ pub struct Invoiceitem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_decimal: Option<String>,
 }
+
 impl stripe_runtime::Object for Invoiceitem {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -32,6 +32,7 @@ pub struct Item {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub taxes: Option<Vec<crate::LineItemsTaxAmount>>,
 }
+
 impl stripe_runtime::Object for Item {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -7,12 +7,14 @@ pub struct InvoicesResourceLineItemsCreditedItems {
     /// Credited invoice line items
     pub invoice_line_items: Vec<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoicesResourceLineItemsProrationDetails {
     /// For a credit proration `line_item`, the original debit line_items to which the credit proration applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credited_items: Option<InvoicesResourceLineItemsCreditedItems>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LineItem {
     /// The amount, in cents (or local equivalent).
@@ -77,11 +79,13 @@ pub struct LineItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_excluding_tax: Option<String>,
 }
+
 impl stripe_runtime::Object for LineItem {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LineItemType {
@@ -92,6 +96,7 @@ pub enum LineItemType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl LineItemType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -102,6 +107,7 @@ impl LineItemType {
         }
     }
 }
+
 impl From<&str> for LineItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -111,16 +117,19 @@ impl From<&str> for LineItemType {
         }
     }
 }
+
 impl std::fmt::Display for LineItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for LineItemType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for LineItemType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -5,12 +5,14 @@ pub struct PaymentFlowsAmountDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tip: Option<PaymentFlowsAmountDetailsResourceTip>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentFlowsAmountDetailsResourceTip {
     /// Portion of the amount that corresponds to a tip.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentFlowsAutomaticPaymentMethodsPaymentIntent {
     /// Controls whether this PaymentIntent will accept redirect-based payment methods.
@@ -23,12 +25,14 @@ pub struct PaymentFlowsAutomaticPaymentMethodsPaymentIntent {
     /// Automatically calculates compatible payment methods
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentFlowsInstallmentOptions {
     pub enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<crate::PaymentMethodDetailsCardInstallmentsPlan>,
 }
+
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
 /// We recommend that you create exactly one PaymentIntent for each order or
 /// customer session in your system. You can reference the PaymentIntent later to
@@ -159,16 +163,19 @@ pub struct PaymentIntent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_group: Option<String>,
 }
+
 impl stripe_runtime::Object for PaymentIntent {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentCardProcessing {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_notification: Option<PaymentIntentProcessingCustomerNotification>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextAction {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -220,6 +227,7 @@ pub struct PaymentIntentNextAction {
         PaymentIntentNextActionWechatPayRedirectToIosApp,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionAlipayHandleRedirect {
     /// The native data to be used with Alipay SDK you must redirect your customer to in order to authenticate the payment in an Android App.
@@ -235,6 +243,7 @@ pub struct PaymentIntentNextActionAlipayHandleRedirect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionBoleto {
     /// The timestamp after which the boleto expires.
@@ -250,6 +259,7 @@ pub struct PaymentIntentNextActionBoleto {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionCardAwaitNotification {
     /// The time that payment will be attempted. If customer approval is required, they need to provide approval before this time.
@@ -259,6 +269,7 @@ pub struct PaymentIntentNextActionCardAwaitNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_approval_required: Option<bool>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionDisplayBankTransferInstructions {
     /// The remaining amount that needs to be transferred to complete the payment.
@@ -282,6 +293,7 @@ pub struct PaymentIntentNextActionDisplayBankTransferInstructions {
     #[serde(rename = "type")]
     pub type_: PaymentIntentNextActionDisplayBankTransferInstructionsType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionDisplayOxxoDetails {
     /// The timestamp after which the OXXO voucher expires.
@@ -294,6 +306,7 @@ pub struct PaymentIntentNextActionDisplayOxxoDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionKonbini {
     /// The timestamp at which the pending Konbini payment expires.
@@ -303,6 +316,7 @@ pub struct PaymentIntentNextActionKonbini {
     pub hosted_voucher_url: Option<String>,
     pub stores: PaymentIntentNextActionKonbiniStores,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionKonbiniFamilymart {
     /// The confirmation number.
@@ -311,6 +325,7 @@ pub struct PaymentIntentNextActionKonbiniFamilymart {
     /// The payment code.
     pub payment_code: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionKonbiniLawson {
     /// The confirmation number.
@@ -319,6 +334,7 @@ pub struct PaymentIntentNextActionKonbiniLawson {
     /// The payment code.
     pub payment_code: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionKonbiniMinistop {
     /// The confirmation number.
@@ -327,6 +343,7 @@ pub struct PaymentIntentNextActionKonbiniMinistop {
     /// The payment code.
     pub payment_code: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionKonbiniSeicomart {
     /// The confirmation number.
@@ -335,6 +352,7 @@ pub struct PaymentIntentNextActionKonbiniSeicomart {
     /// The payment code.
     pub payment_code: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionKonbiniStores {
     /// FamilyMart instruction details.
@@ -350,6 +368,7 @@ pub struct PaymentIntentNextActionKonbiniStores {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seicomart: Option<PaymentIntentNextActionKonbiniSeicomart>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionPaynowDisplayQrCode {
     /// The raw data string used to generate QR code, it should be used together with QR code library.
@@ -362,6 +381,7 @@ pub struct PaymentIntentNextActionPaynowDisplayQrCode {
     /// The image_url_svg string used to render QR code
     pub image_url_svg: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionPixDisplayQrCode {
     /// The raw data string used to generate QR code, it should be used together with QR code library.
@@ -380,6 +400,7 @@ pub struct PaymentIntentNextActionPixDisplayQrCode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url_svg: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionPromptpayDisplayQrCode {
     /// The raw data string used to generate QR code, it should be used together with QR code library.
@@ -391,6 +412,7 @@ pub struct PaymentIntentNextActionPromptpayDisplayQrCode {
     /// The SVG path used to render the QR code, can be used as the source in an HTML img tag
     pub image_url_svg: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionRedirectToUrl {
     /// If the customer does not exit their browser while authenticating, they will be redirected to this specified URL after completion.
@@ -400,6 +422,7 @@ pub struct PaymentIntentNextActionRedirectToUrl {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionVerifyWithMicrodeposits {
     /// The timestamp when the microdeposits are expected to land.
@@ -412,6 +435,7 @@ pub struct PaymentIntentNextActionVerifyWithMicrodeposits {
         PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionWechatPayDisplayQrCode {
     /// The data being used to generate QR code
@@ -425,6 +449,7 @@ pub struct PaymentIntentNextActionWechatPayDisplayQrCode {
     /// The image_url_svg string used to render QR code
     pub image_url_svg: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionWechatPayRedirectToAndroidApp {
     /// app_id is the APP ID registered on WeChat open platform
@@ -442,11 +467,13 @@ pub struct PaymentIntentNextActionWechatPayRedirectToAndroidApp {
     /// Specifies the current time in epoch format
     pub timestamp: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentNextActionWechatPayRedirectToIosApp {
     /// An universal link that redirect to WeChat Pay app
     pub native_url: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -516,6 +543,7 @@ pub struct PaymentIntentPaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<PaymentIntentPaymentMethodOptionsZip>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentPaymentMethodOptionsAcssDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -537,6 +565,7 @@ pub struct PaymentIntentPaymentMethodOptionsAcssDebit {
         PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentPaymentMethodOptionsAuBecsDebit {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -549,7 +578,9 @@ pub struct PaymentIntentPaymentMethodOptionsAuBecsDebit {
         PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage,
     >,
 }
+
 pub type PaymentIntentPaymentMethodOptionsBlik = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentPaymentMethodOptionsCard {
     /// Controls when the funds will be captured from the customer's account.
@@ -587,6 +618,7 @@ pub struct PaymentIntentPaymentMethodOptionsCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor_suffix_kanji: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentPaymentMethodOptionsEps {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -597,6 +629,7 @@ pub struct PaymentIntentPaymentMethodOptionsEps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentPaymentMethodOptionsLink {
     /// Controls when the funds will be captured from the customer's account.
@@ -612,6 +645,7 @@ pub struct PaymentIntentPaymentMethodOptionsLink {
         PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit {
     /// A URL for custom mandate text
@@ -631,7 +665,9 @@ pub struct PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit {
         PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType,
     >,
 }
+
 pub type PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentPaymentMethodOptionsSepaDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -648,6 +684,7 @@ pub struct PaymentIntentPaymentMethodOptionsSepaDebit {
         PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentPaymentMethodOptionsUsBankAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -672,6 +709,7 @@ pub struct PaymentIntentPaymentMethodOptionsUsBankAccount {
         PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentProcessing {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -680,6 +718,7 @@ pub struct PaymentIntentProcessing {
     #[serde(rename = "type")]
     pub type_: PaymentIntentProcessingType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentProcessingCustomerNotification {
     /// Whether customer approval has been requested for this payment. For payments greater than INR 15000 or mandate amount, the customer must provide explicit approval of the payment with their bank.
@@ -689,6 +728,7 @@ pub struct PaymentIntentProcessingCustomerNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completes_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentIntentTypeSpecificPaymentMethodOptionsClient {
     /// Controls when the funds will be captured from the customer's account.
@@ -713,6 +753,7 @@ pub struct PaymentIntentTypeSpecificPaymentMethodOptionsClient {
         PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsAffirm {
     /// Controls when the funds will be captured from the customer's account.
@@ -729,6 +770,7 @@ pub struct PaymentMethodOptionsAffirm {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsAffirmSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsAfterpayClearpay {
     /// Controls when the funds will be captured from the customer's account.
@@ -746,6 +788,7 @@ pub struct PaymentMethodOptionsAfterpayClearpay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsAfterpayClearpaySetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsAlipay {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -756,6 +799,7 @@ pub struct PaymentMethodOptionsAlipay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsAlipaySetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsBacsDebit {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -766,6 +810,7 @@ pub struct PaymentMethodOptionsBacsDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsBacsDebitSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsBancontact {
     /// Preferred language of the Bancontact authorization page that the customer is redirected to.
@@ -778,6 +823,7 @@ pub struct PaymentMethodOptionsBancontact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsBancontactSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsBoleto {
     /// The number of calendar days before a Boleto voucher expires. For example, if you create a Boleto voucher on Monday and you set expires_after_days to 2, the Boleto voucher will expire on Wednesday at 23:59 America/Sao_Paulo time.
@@ -790,6 +836,7 @@ pub struct PaymentMethodOptionsBoleto {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsBoletoSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsCardInstallments {
     /// Installment plans that may be selected for this PaymentIntent.
@@ -801,6 +848,7 @@ pub struct PaymentMethodOptionsCardInstallments {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<crate::PaymentMethodDetailsCardInstallmentsPlan>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsCardMandateOptions {
     /// Amount to be charged for future payments.
@@ -828,6 +876,7 @@ pub struct PaymentMethodOptionsCardMandateOptions {
         Vec<PaymentMethodOptionsCardMandateOptionsSupportedTypes>,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsCardPresent {
     /// Request ability to capture this payment beyond the standard [authorization validity window](https://stripe.com/docs/terminal/features/extended-authorizations#authorization-validity)
@@ -837,6 +886,7 @@ pub struct PaymentMethodOptionsCardPresent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_incremental_authorization_support: Option<bool>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsCashapp {
     /// Controls when the funds will be captured from the customer's account.
@@ -850,6 +900,7 @@ pub struct PaymentMethodOptionsCashapp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsCashappSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsCustomerBalance {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -865,6 +916,7 @@ pub struct PaymentMethodOptionsCustomerBalance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsCustomerBalanceSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsCustomerBalanceBankTransfer {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -883,6 +935,7 @@ pub struct PaymentMethodOptionsCustomerBalanceBankTransfer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaymentMethodOptionsCustomerBalanceBankTransferType>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsFpx {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -893,6 +946,7 @@ pub struct PaymentMethodOptionsFpx {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsFpxSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsGiropay {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -903,6 +957,7 @@ pub struct PaymentMethodOptionsGiropay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsGiropaySetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsGrabpay {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -913,6 +968,7 @@ pub struct PaymentMethodOptionsGrabpay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsGrabpaySetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsIdeal {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -923,7 +979,9 @@ pub struct PaymentMethodOptionsIdeal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsIdealSetupFutureUsage>,
 }
+
 pub type PaymentMethodOptionsInteracPresent = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsKlarna {
     /// Controls when the funds will be captured from the customer's account.
@@ -940,6 +998,7 @@ pub struct PaymentMethodOptionsKlarna {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsKlarnaSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsKonbini {
     /// An optional 10 to 11 digit numeric-only string determining the confirmation code at applicable convenience stores.
@@ -962,6 +1021,7 @@ pub struct PaymentMethodOptionsKonbini {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsKonbiniSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsOxxo {
     /// The number of calendar days before an OXXO invoice expires. For example, if you create an OXXO invoice on Monday and you set expires_after_days to 2, the OXXO invoice will expire on Wednesday at 23:59 America/Mexico_City time.
@@ -974,6 +1034,7 @@ pub struct PaymentMethodOptionsOxxo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsOxxoSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsP24 {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -984,6 +1045,7 @@ pub struct PaymentMethodOptionsP24 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsP24SetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsPaynow {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -994,6 +1056,7 @@ pub struct PaymentMethodOptionsPaynow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsPaynowSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsPaypal {
     /// Controls when the funds will be captured from the customer's account.
@@ -1013,6 +1076,7 @@ pub struct PaymentMethodOptionsPaypal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsPaypalSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsPix {
     /// The number of seconds (between 10 and 1209600) after which Pix payment will expire.
@@ -1029,6 +1093,7 @@ pub struct PaymentMethodOptionsPix {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsPixSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsPromptpay {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1039,6 +1104,7 @@ pub struct PaymentMethodOptionsPromptpay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsPromptpaySetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsSofort {
     /// Preferred language of the SOFORT authorization page that the customer is redirected to.
@@ -1052,6 +1118,7 @@ pub struct PaymentMethodOptionsSofort {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsSofortSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsWechatPay {
     /// The app ID registered with WeChat Pay. Only required when client is ios or android.
@@ -1068,6 +1135,7 @@ pub struct PaymentMethodOptionsWechatPay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsWechatPaySetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodOptionsZip {
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -1078,6 +1146,7 @@ pub struct PaymentMethodOptionsZip {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_future_usage: Option<PaymentMethodOptionsZipSetupFutureUsage>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TransferData {
     /// Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
@@ -1088,6 +1157,7 @@ pub struct TransferData {
     /// payment success.
     pub destination: stripe_runtime::Expandable<crate::Account>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects {
@@ -1098,6 +1168,7 @@ pub enum PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1108,6 +1179,7 @@ impl PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects {
         }
     }
 }
+
 impl From<&str> for PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects {
     fn from(value: &str) -> Self {
         match value {
@@ -1117,18 +1189,21 @@ impl From<&str> for PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirec
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1140,6 +1215,7 @@ for PaymentFlowsAutomaticPaymentMethodsPaymentIntentAllowRedirects {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentCancellationReason {
@@ -1160,6 +1236,7 @@ pub enum PaymentIntentCancellationReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentCancellationReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1175,6 +1252,7 @@ impl PaymentIntentCancellationReason {
         }
     }
 }
+
 impl From<&str> for PaymentIntentCancellationReason {
     fn from(value: &str) -> Self {
         match value {
@@ -1189,16 +1267,19 @@ impl From<&str> for PaymentIntentCancellationReason {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentCancellationReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentCancellationReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentCancellationReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1209,6 +1290,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentCancellationReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentCaptureMethod {
@@ -1221,6 +1303,7 @@ pub enum PaymentIntentCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1232,6 +1315,7 @@ impl PaymentIntentCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentIntentCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1242,16 +1326,19 @@ impl From<&str> for PaymentIntentCaptureMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1262,6 +1349,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentCaptureMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentConfirmationMethod {
@@ -1272,6 +1360,7 @@ pub enum PaymentIntentConfirmationMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentConfirmationMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1282,6 +1371,7 @@ impl PaymentIntentConfirmationMethod {
         }
     }
 }
+
 impl From<&str> for PaymentIntentConfirmationMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1291,16 +1381,19 @@ impl From<&str> for PaymentIntentConfirmationMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentConfirmationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentConfirmationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentConfirmationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1311,6 +1404,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentConfirmationMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentSetupFutureUsage {
@@ -1321,6 +1415,7 @@ pub enum PaymentIntentSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1331,6 +1426,7 @@ impl PaymentIntentSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentIntentSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -1340,16 +1436,19 @@ impl From<&str> for PaymentIntentSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1360,6 +1459,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentStatus {
@@ -1380,6 +1480,7 @@ pub enum PaymentIntentStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1395,6 +1496,7 @@ impl PaymentIntentStatus {
         }
     }
 }
+
 impl From<&str> for PaymentIntentStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1409,16 +1511,19 @@ impl From<&str> for PaymentIntentStatus {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1429,6 +1534,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentNextActionDisplayBankTransferInstructionsType {
@@ -1445,6 +1551,7 @@ pub enum PaymentIntentNextActionDisplayBankTransferInstructionsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentNextActionDisplayBankTransferInstructionsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1458,6 +1565,7 @@ impl PaymentIntentNextActionDisplayBankTransferInstructionsType {
         }
     }
 }
+
 impl From<&str> for PaymentIntentNextActionDisplayBankTransferInstructionsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1470,16 +1578,19 @@ impl From<&str> for PaymentIntentNextActionDisplayBankTransferInstructionsType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentNextActionDisplayBankTransferInstructionsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentNextActionDisplayBankTransferInstructionsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentNextActionDisplayBankTransferInstructionsType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1491,6 +1602,7 @@ for PaymentIntentNextActionDisplayBankTransferInstructionsType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
@@ -1501,6 +1613,7 @@ pub enum PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1511,6 +1624,7 @@ impl PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
         }
     }
 }
+
 impl From<&str> for PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
     fn from(value: &str) -> Self {
         match value {
@@ -1520,18 +1634,21 @@ impl From<&str> for PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositTy
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1543,6 +1660,7 @@ for PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
         )
     }
 }
+
 /// One of `payment_intent_payment_method_options_acss_debit`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1556,6 +1674,7 @@ pub enum PaymentIntentPaymentMethodOptionsAcssDebit2 {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsAcssDebit2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1569,6 +1688,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsAcssDebit2 {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAcssDebit2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1609,6 +1729,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAcssDebit
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_affirm`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1620,6 +1741,7 @@ pub enum PaymentIntentPaymentMethodOptionsAffirm {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsAffirm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1631,6 +1753,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsAffirm {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAffirm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1669,6 +1792,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAffirm {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_afterpay_clearpay`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1680,6 +1804,7 @@ pub enum PaymentIntentPaymentMethodOptionsAfterpayClearpay {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsAfterpayClearpay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1693,6 +1818,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsAfterpayClearpay {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAfterpayClearpay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1731,6 +1857,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAfterpayC
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_alipay`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1742,6 +1869,7 @@ pub enum PaymentIntentPaymentMethodOptionsAlipay {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsAlipay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1753,6 +1881,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsAlipay {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAlipay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1791,6 +1920,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAlipay {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_intent_payment_method_options_au_becs_debit`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1804,6 +1934,7 @@ pub enum PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1817,6 +1948,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1857,6 +1989,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAuBecsDeb
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_bacs_debit`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1868,6 +2001,7 @@ pub enum PaymentIntentPaymentMethodOptionsBacsDebit {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsBacsDebit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1879,6 +2013,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsBacsDebit {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBacsDebit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1917,6 +2052,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBacsDebit
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_bancontact`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1928,6 +2064,7 @@ pub enum PaymentIntentPaymentMethodOptionsBancontact {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsBancontact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1939,6 +2076,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsBancontact {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBancontact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1977,6 +2115,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBancontac
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_intent_payment_method_options_blik`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1988,6 +2127,7 @@ pub enum PaymentIntentPaymentMethodOptionsBlik2 {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsBlik2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2001,6 +2141,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsBlik2 {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBlik2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2039,6 +2180,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBlik2 {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_boleto`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2050,6 +2192,7 @@ pub enum PaymentIntentPaymentMethodOptionsBoleto {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsBoleto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2061,6 +2204,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsBoleto {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBoleto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2099,6 +2243,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBoleto {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_intent_payment_method_options_card`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2110,6 +2255,7 @@ pub enum PaymentIntentPaymentMethodOptionsCard2 {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsCard2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2123,6 +2269,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsCard2 {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCard2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2170,6 +2317,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCard2 {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_card_present`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2181,6 +2329,7 @@ pub enum PaymentIntentPaymentMethodOptionsCardPresent {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsCardPresent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2192,6 +2341,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsCardPresent {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCardPresent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2233,6 +2383,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCardPrese
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_cashapp`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2244,6 +2395,7 @@ pub enum PaymentIntentPaymentMethodOptionsCashapp {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsCashapp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2255,6 +2407,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsCashapp {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCashapp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2293,6 +2446,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCashapp {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_customer_balance`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2304,6 +2458,7 @@ pub enum PaymentIntentPaymentMethodOptionsCustomerBalance {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsCustomerBalance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2317,6 +2472,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsCustomerBalance {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCustomerBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2355,6 +2511,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCustomerB
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_intent_payment_method_options_eps`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2366,6 +2523,7 @@ pub enum PaymentIntentPaymentMethodOptionsEps2 {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsEps2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2379,6 +2537,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsEps2 {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsEps2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2417,6 +2576,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsEps2 {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_fpx`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2428,6 +2588,7 @@ pub enum PaymentIntentPaymentMethodOptionsFpx {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsFpx {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2439,6 +2600,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsFpx {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsFpx {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2477,6 +2639,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsFpx {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_giropay`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2488,6 +2651,7 @@ pub enum PaymentIntentPaymentMethodOptionsGiropay {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsGiropay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2499,6 +2663,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsGiropay {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsGiropay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2537,6 +2702,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsGiropay {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_grabpay`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2548,6 +2714,7 @@ pub enum PaymentIntentPaymentMethodOptionsGrabpay {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsGrabpay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2559,6 +2726,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsGrabpay {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsGrabpay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2597,6 +2765,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsGrabpay {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_ideal`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2608,6 +2777,7 @@ pub enum PaymentIntentPaymentMethodOptionsIdeal {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsIdeal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2619,6 +2789,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsIdeal {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsIdeal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2657,6 +2828,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsIdeal {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_interac_present`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2668,6 +2840,7 @@ pub enum PaymentIntentPaymentMethodOptionsInteracPresent {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsInteracPresent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2681,6 +2854,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsInteracPresent {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsInteracPresent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2719,6 +2893,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsInteracPr
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_klarna`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2730,6 +2905,7 @@ pub enum PaymentIntentPaymentMethodOptionsKlarna {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsKlarna {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2741,6 +2917,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsKlarna {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsKlarna {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2779,6 +2956,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsKlarna {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_konbini`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2790,6 +2968,7 @@ pub enum PaymentIntentPaymentMethodOptionsKonbini {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsKonbini {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2801,6 +2980,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsKonbini {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsKonbini {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2845,6 +3025,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsKonbini {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_intent_payment_method_options_link`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2856,6 +3037,7 @@ pub enum PaymentIntentPaymentMethodOptionsLink2 {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsLink2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2869,6 +3051,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsLink2 {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsLink2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2907,6 +3090,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsLink2 {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_oxxo`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2918,6 +3102,7 @@ pub enum PaymentIntentPaymentMethodOptionsOxxo {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsOxxo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2929,6 +3114,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsOxxo {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsOxxo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2967,6 +3153,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsOxxo {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_p24`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2978,6 +3165,7 @@ pub enum PaymentIntentPaymentMethodOptionsP24 {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsP24 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -2989,6 +3177,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsP24 {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsP24 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3027,6 +3216,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsP24 {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_paynow`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3038,6 +3228,7 @@ pub enum PaymentIntentPaymentMethodOptionsPaynow {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsPaynow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3049,6 +3240,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsPaynow {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsPaynow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3087,6 +3279,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsPaynow {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_paypal`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3098,6 +3291,7 @@ pub enum PaymentIntentPaymentMethodOptionsPaypal {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsPaypal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3109,6 +3303,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsPaypal {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsPaypal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3152,6 +3347,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsPaypal {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_pix`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3163,6 +3359,7 @@ pub enum PaymentIntentPaymentMethodOptionsPix {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsPix {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3174,6 +3371,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsPix {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsPix {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3212,6 +3410,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsPix {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_promptpay`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3223,6 +3422,7 @@ pub enum PaymentIntentPaymentMethodOptionsPromptpay {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsPromptpay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3234,6 +3434,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsPromptpay {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsPromptpay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3272,6 +3473,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsPromptpay
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_intent_payment_method_options_sepa_debit`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3285,6 +3487,7 @@ pub enum PaymentIntentPaymentMethodOptionsSepaDebit2 {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsSepaDebit2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3298,6 +3501,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsSepaDebit2 {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsSepaDebit2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3338,6 +3542,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsSepaDebit
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_sofort`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3349,6 +3554,7 @@ pub enum PaymentIntentPaymentMethodOptionsSofort {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsSofort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3360,6 +3566,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsSofort {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsSofort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3398,6 +3605,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsSofort {
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_intent_payment_method_options_us_bank_account`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3411,6 +3619,7 @@ pub enum PaymentIntentPaymentMethodOptionsUsBankAccount2 {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsUsBankAccount2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3424,6 +3633,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsUsBankAccount2 {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsUsBankAccount2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3469,6 +3679,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsUsBankAcc
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_wechat_pay`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3480,6 +3691,7 @@ pub enum PaymentIntentPaymentMethodOptionsWechatPay {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsWechatPay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3491,6 +3703,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsWechatPay {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsWechatPay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3529,6 +3742,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsWechatPay
         Ok(Self::Unknown(value))
     }
 }
+
 /// One of `payment_method_options_zip`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3540,6 +3754,7 @@ pub enum PaymentIntentPaymentMethodOptionsZip {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsZip {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -3551,6 +3766,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsZip {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsZip {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3589,6 +3805,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsZip {
         Ok(Self::Unknown(value))
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
@@ -3601,6 +3818,7 @@ pub enum PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3612,6 +3830,7 @@ impl PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -3622,16 +3841,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3643,6 +3865,7 @@ for PaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod {
@@ -3655,6 +3878,7 @@ pub enum PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3666,6 +3890,7 @@ impl PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -3676,16 +3901,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3697,6 +3925,7 @@ for PaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
@@ -3709,6 +3938,7 @@ pub enum PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3720,6 +3950,7 @@ impl PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -3730,16 +3961,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3751,6 +3985,7 @@ for PaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsCardCaptureMethod {
@@ -3759,6 +3994,7 @@ pub enum PaymentIntentPaymentMethodOptionsCardCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsCardCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3768,6 +4004,7 @@ impl PaymentIntentPaymentMethodOptionsCardCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsCardCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -3776,16 +4013,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsCardCaptureMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsCardCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsCardCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsCardCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3797,6 +4037,7 @@ for PaymentIntentPaymentMethodOptionsCardCaptureMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsCardNetwork {
@@ -3825,6 +4066,7 @@ pub enum PaymentIntentPaymentMethodOptionsCardNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsCardNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3844,6 +4086,7 @@ impl PaymentIntentPaymentMethodOptionsCardNetwork {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsCardNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -3862,16 +4105,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsCardNetwork {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsCardNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsCardNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCardNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3882,6 +4128,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCardNetwo
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
@@ -3894,6 +4141,7 @@ pub enum PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3905,6 +4153,7 @@ impl PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
     fn from(value: &str) -> Self {
         match value {
@@ -3915,16 +4164,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3936,6 +4188,7 @@ for PaymentIntentPaymentMethodOptionsCardRequestThreeDSecure {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
@@ -3948,6 +4201,7 @@ pub enum PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -3959,6 +4213,7 @@ impl PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -3969,16 +4224,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3990,6 +4248,7 @@ for PaymentIntentPaymentMethodOptionsCardSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
@@ -3998,6 +4257,7 @@ pub enum PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4007,6 +4267,7 @@ impl PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -4015,16 +4276,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4036,6 +4300,7 @@ for PaymentIntentPaymentMethodOptionsEpsSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
@@ -4044,6 +4309,7 @@ pub enum PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4053,6 +4319,7 @@ impl PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -4061,16 +4328,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4082,6 +4352,7 @@ for PaymentIntentPaymentMethodOptionsLinkCaptureMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
@@ -4092,6 +4363,7 @@ pub enum PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4102,6 +4374,7 @@ impl PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -4111,16 +4384,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4132,6 +4408,7 @@ for PaymentIntentPaymentMethodOptionsLinkSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule {
@@ -4144,6 +4421,7 @@ pub enum PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4155,6 +4433,7 @@ impl PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule {
         }
     }
 }
+
 impl From<&str>
 for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule {
     fn from(value: &str) -> Self {
@@ -4166,18 +4445,21 @@ for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule {
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4189,6 +4471,7 @@ for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitPaymentSchedule {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType {
@@ -4199,6 +4482,7 @@ pub enum PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4209,6 +4493,7 @@ impl PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType {
         }
     }
 }
+
 impl From<&str>
 for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType {
     fn from(value: &str) -> Self {
@@ -4219,18 +4504,21 @@ for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType {
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4242,6 +4530,7 @@ for PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebitTransactionType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
@@ -4254,6 +4543,7 @@ pub enum PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4265,6 +4555,7 @@ impl PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -4275,16 +4566,19 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4296,6 +4590,7 @@ for PaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed {
@@ -4306,6 +4601,7 @@ pub enum PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed 
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4316,6 +4612,7 @@ impl PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed {
         }
     }
 }
+
 impl From<&str>
 for PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed {
     fn from(value: &str) -> Self {
@@ -4326,18 +4623,21 @@ for PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed {
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4349,6 +4649,7 @@ for PaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage {
@@ -4361,6 +4662,7 @@ pub enum PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4372,6 +4674,7 @@ impl PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -4382,18 +4685,21 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsa
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4405,6 +4711,7 @@ for PaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod {
@@ -4417,6 +4724,7 @@ pub enum PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4428,6 +4736,7 @@ impl PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod {
         }
     }
 }
+
 impl From<&str> for PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -4438,18 +4747,21 @@ impl From<&str> for PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMe
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4461,6 +4773,7 @@ for PaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentProcessingType {
@@ -4469,6 +4782,7 @@ pub enum PaymentIntentProcessingType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentProcessingType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4478,6 +4792,7 @@ impl PaymentIntentProcessingType {
         }
     }
 }
+
 impl From<&str> for PaymentIntentProcessingType {
     fn from(value: &str) -> Self {
         match value {
@@ -4486,16 +4801,19 @@ impl From<&str> for PaymentIntentProcessingType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentIntentProcessingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentIntentProcessingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentIntentProcessingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4506,6 +4824,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentProcessingType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod {
@@ -4516,6 +4835,7 @@ pub enum PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4526,6 +4846,7 @@ impl PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -4535,18 +4856,21 @@ impl From<&str> for PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMe
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4558,6 +4882,7 @@ for PaymentIntentTypeSpecificPaymentMethodOptionsClientCaptureMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage {
@@ -4570,6 +4895,7 @@ pub enum PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4581,6 +4907,7 @@ impl PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -4591,18 +4918,21 @@ impl From<&str> for PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutu
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4614,6 +4944,7 @@ for PaymentIntentTypeSpecificPaymentMethodOptionsClientSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
@@ -4626,6 +4957,7 @@ pub enum PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4637,6 +4969,7 @@ impl PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
         }
     }
 }
+
 impl From<&str>
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
     fn from(value: &str) -> Self {
@@ -4648,18 +4981,21 @@ for PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4671,6 +5007,7 @@ for PaymentIntentTypeSpecificPaymentMethodOptionsClientVerificationMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsAffirmCaptureMethod {
@@ -4679,6 +5016,7 @@ pub enum PaymentMethodOptionsAffirmCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsAffirmCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4688,6 +5026,7 @@ impl PaymentMethodOptionsAffirmCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsAffirmCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -4696,16 +5035,19 @@ impl From<&str> for PaymentMethodOptionsAffirmCaptureMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsAffirmCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsAffirmCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsAffirmCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4716,6 +5058,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsAffirmCaptureMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsAffirmSetupFutureUsage {
@@ -4724,6 +5067,7 @@ pub enum PaymentMethodOptionsAffirmSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsAffirmSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4733,6 +5077,7 @@ impl PaymentMethodOptionsAffirmSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsAffirmSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -4741,16 +5086,19 @@ impl From<&str> for PaymentMethodOptionsAffirmSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsAffirmSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsAffirmSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsAffirmSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4761,6 +5109,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsAffirmSetupFutureUsage
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsAfterpayClearpayCaptureMethod {
@@ -4769,6 +5118,7 @@ pub enum PaymentMethodOptionsAfterpayClearpayCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsAfterpayClearpayCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4778,6 +5128,7 @@ impl PaymentMethodOptionsAfterpayClearpayCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsAfterpayClearpayCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -4786,16 +5137,19 @@ impl From<&str> for PaymentMethodOptionsAfterpayClearpayCaptureMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsAfterpayClearpayCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsAfterpayClearpayCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsAfterpayClearpayCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4806,6 +5160,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsAfterpayClearpayCaptur
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
@@ -4814,6 +5169,7 @@ pub enum PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4823,6 +5179,7 @@ impl PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -4831,16 +5188,19 @@ impl From<&str> for PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4852,6 +5212,7 @@ for PaymentMethodOptionsAfterpayClearpaySetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsAlipaySetupFutureUsage {
@@ -4862,6 +5223,7 @@ pub enum PaymentMethodOptionsAlipaySetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsAlipaySetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4872,6 +5234,7 @@ impl PaymentMethodOptionsAlipaySetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsAlipaySetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -4881,16 +5244,19 @@ impl From<&str> for PaymentMethodOptionsAlipaySetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsAlipaySetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsAlipaySetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsAlipaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4901,6 +5267,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsAlipaySetupFutureUsage
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsBacsDebitSetupFutureUsage {
@@ -4913,6 +5280,7 @@ pub enum PaymentMethodOptionsBacsDebitSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsBacsDebitSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4924,6 +5292,7 @@ impl PaymentMethodOptionsBacsDebitSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsBacsDebitSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -4934,16 +5303,19 @@ impl From<&str> for PaymentMethodOptionsBacsDebitSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsBacsDebitSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsBacsDebitSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsBacsDebitSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4954,6 +5326,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsBacsDebitSetupFutureUs
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsBancontactPreferredLanguage {
@@ -4968,6 +5341,7 @@ pub enum PaymentMethodOptionsBancontactPreferredLanguage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsBancontactPreferredLanguage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -4980,6 +5354,7 @@ impl PaymentMethodOptionsBancontactPreferredLanguage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsBancontactPreferredLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -4991,16 +5366,19 @@ impl From<&str> for PaymentMethodOptionsBancontactPreferredLanguage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsBancontactPreferredLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsBancontactPreferredLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsBancontactPreferredLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5011,6 +5389,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsBancontactPreferredLan
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsBancontactSetupFutureUsage {
@@ -5021,6 +5400,7 @@ pub enum PaymentMethodOptionsBancontactSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsBancontactSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5031,6 +5411,7 @@ impl PaymentMethodOptionsBancontactSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsBancontactSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5040,16 +5421,19 @@ impl From<&str> for PaymentMethodOptionsBancontactSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsBancontactSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsBancontactSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsBancontactSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5060,6 +5444,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsBancontactSetupFutureU
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsBoletoSetupFutureUsage {
@@ -5072,6 +5457,7 @@ pub enum PaymentMethodOptionsBoletoSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsBoletoSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5083,6 +5469,7 @@ impl PaymentMethodOptionsBoletoSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsBoletoSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5093,16 +5480,19 @@ impl From<&str> for PaymentMethodOptionsBoletoSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsBoletoSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsBoletoSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsBoletoSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5113,6 +5503,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsBoletoSetupFutureUsage
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCardMandateOptionsAmountType {
@@ -5123,6 +5514,7 @@ pub enum PaymentMethodOptionsCardMandateOptionsAmountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCardMandateOptionsAmountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5133,6 +5525,7 @@ impl PaymentMethodOptionsCardMandateOptionsAmountType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsCardMandateOptionsAmountType {
     fn from(value: &str) -> Self {
         match value {
@@ -5142,16 +5535,19 @@ impl From<&str> for PaymentMethodOptionsCardMandateOptionsAmountType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsCardMandateOptionsAmountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsCardMandateOptionsAmountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCardMandateOptionsAmountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5162,6 +5558,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCardMandateOptionsAmou
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCardMandateOptionsInterval {
@@ -5178,6 +5575,7 @@ pub enum PaymentMethodOptionsCardMandateOptionsInterval {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCardMandateOptionsInterval {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5191,6 +5589,7 @@ impl PaymentMethodOptionsCardMandateOptionsInterval {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsCardMandateOptionsInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -5203,16 +5602,19 @@ impl From<&str> for PaymentMethodOptionsCardMandateOptionsInterval {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsCardMandateOptionsInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsCardMandateOptionsInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCardMandateOptionsInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5223,6 +5625,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCardMandateOptionsInte
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCardMandateOptionsSupportedTypes {
@@ -5231,6 +5634,7 @@ pub enum PaymentMethodOptionsCardMandateOptionsSupportedTypes {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCardMandateOptionsSupportedTypes {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5240,6 +5644,7 @@ impl PaymentMethodOptionsCardMandateOptionsSupportedTypes {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsCardMandateOptionsSupportedTypes {
     fn from(value: &str) -> Self {
         match value {
@@ -5248,16 +5653,19 @@ impl From<&str> for PaymentMethodOptionsCardMandateOptionsSupportedTypes {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsCardMandateOptionsSupportedTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsCardMandateOptionsSupportedTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodOptionsCardMandateOptionsSupportedTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5269,6 +5677,7 @@ for PaymentMethodOptionsCardMandateOptionsSupportedTypes {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCashappCaptureMethod {
@@ -5277,6 +5686,7 @@ pub enum PaymentMethodOptionsCashappCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCashappCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5286,6 +5696,7 @@ impl PaymentMethodOptionsCashappCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsCashappCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -5294,16 +5705,19 @@ impl From<&str> for PaymentMethodOptionsCashappCaptureMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsCashappCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsCashappCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCashappCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5314,6 +5728,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCashappCaptureMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCashappSetupFutureUsage {
@@ -5326,6 +5741,7 @@ pub enum PaymentMethodOptionsCashappSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCashappSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5337,6 +5753,7 @@ impl PaymentMethodOptionsCashappSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsCashappSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5347,16 +5764,19 @@ impl From<&str> for PaymentMethodOptionsCashappSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsCashappSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsCashappSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCashappSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5367,6 +5787,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCashappSetupFutureUsag
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCustomerBalanceFundingType {
@@ -5375,6 +5796,7 @@ pub enum PaymentMethodOptionsCustomerBalanceFundingType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCustomerBalanceFundingType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5384,6 +5806,7 @@ impl PaymentMethodOptionsCustomerBalanceFundingType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsCustomerBalanceFundingType {
     fn from(value: &str) -> Self {
         match value {
@@ -5392,16 +5815,19 @@ impl From<&str> for PaymentMethodOptionsCustomerBalanceFundingType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsCustomerBalanceFundingType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsCustomerBalanceFundingType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCustomerBalanceFundingType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5412,6 +5838,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsCustomerBalanceFunding
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
@@ -5420,6 +5847,7 @@ pub enum PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5429,6 +5857,7 @@ impl PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5437,16 +5866,19 @@ impl From<&str> for PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5458,6 +5890,7 @@ for PaymentMethodOptionsCustomerBalanceSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
@@ -5478,6 +5911,7 @@ pub enum PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5493,6 +5927,7 @@ impl PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
         }
     }
 }
+
 impl From<&str>
 for PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
     fn from(value: &str) -> Self {
@@ -5508,18 +5943,21 @@ for PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5531,6 +5969,7 @@ for PaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsCustomerBalanceBankTransferType {
@@ -5547,6 +5986,7 @@ pub enum PaymentMethodOptionsCustomerBalanceBankTransferType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsCustomerBalanceBankTransferType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5560,6 +6000,7 @@ impl PaymentMethodOptionsCustomerBalanceBankTransferType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsCustomerBalanceBankTransferType {
     fn from(value: &str) -> Self {
         match value {
@@ -5572,16 +6013,19 @@ impl From<&str> for PaymentMethodOptionsCustomerBalanceBankTransferType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsCustomerBalanceBankTransferType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsCustomerBalanceBankTransferType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodOptionsCustomerBalanceBankTransferType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5593,6 +6037,7 @@ for PaymentMethodOptionsCustomerBalanceBankTransferType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsFpxSetupFutureUsage {
@@ -5601,6 +6046,7 @@ pub enum PaymentMethodOptionsFpxSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsFpxSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5610,6 +6056,7 @@ impl PaymentMethodOptionsFpxSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsFpxSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5618,16 +6065,19 @@ impl From<&str> for PaymentMethodOptionsFpxSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsFpxSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsFpxSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsFpxSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5638,6 +6088,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsFpxSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsGiropaySetupFutureUsage {
@@ -5646,6 +6097,7 @@ pub enum PaymentMethodOptionsGiropaySetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsGiropaySetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5655,6 +6107,7 @@ impl PaymentMethodOptionsGiropaySetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsGiropaySetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5663,16 +6116,19 @@ impl From<&str> for PaymentMethodOptionsGiropaySetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsGiropaySetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsGiropaySetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsGiropaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5683,6 +6139,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsGiropaySetupFutureUsag
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsGrabpaySetupFutureUsage {
@@ -5691,6 +6148,7 @@ pub enum PaymentMethodOptionsGrabpaySetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsGrabpaySetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5700,6 +6158,7 @@ impl PaymentMethodOptionsGrabpaySetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsGrabpaySetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5708,16 +6167,19 @@ impl From<&str> for PaymentMethodOptionsGrabpaySetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsGrabpaySetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsGrabpaySetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsGrabpaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5728,6 +6190,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsGrabpaySetupFutureUsag
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsIdealSetupFutureUsage {
@@ -5738,6 +6201,7 @@ pub enum PaymentMethodOptionsIdealSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsIdealSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5748,6 +6212,7 @@ impl PaymentMethodOptionsIdealSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsIdealSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5757,16 +6222,19 @@ impl From<&str> for PaymentMethodOptionsIdealSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsIdealSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsIdealSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsIdealSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5777,6 +6245,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsIdealSetupFutureUsage 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsKlarnaCaptureMethod {
@@ -5785,6 +6254,7 @@ pub enum PaymentMethodOptionsKlarnaCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsKlarnaCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5794,6 +6264,7 @@ impl PaymentMethodOptionsKlarnaCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsKlarnaCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -5802,16 +6273,19 @@ impl From<&str> for PaymentMethodOptionsKlarnaCaptureMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsKlarnaCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsKlarnaCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsKlarnaCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5822,6 +6296,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsKlarnaCaptureMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsKlarnaSetupFutureUsage {
@@ -5830,6 +6305,7 @@ pub enum PaymentMethodOptionsKlarnaSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsKlarnaSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5839,6 +6315,7 @@ impl PaymentMethodOptionsKlarnaSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsKlarnaSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5847,16 +6324,19 @@ impl From<&str> for PaymentMethodOptionsKlarnaSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsKlarnaSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsKlarnaSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsKlarnaSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5867,6 +6347,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsKlarnaSetupFutureUsage
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsKonbiniSetupFutureUsage {
@@ -5875,6 +6356,7 @@ pub enum PaymentMethodOptionsKonbiniSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsKonbiniSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5884,6 +6366,7 @@ impl PaymentMethodOptionsKonbiniSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsKonbiniSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5892,16 +6375,19 @@ impl From<&str> for PaymentMethodOptionsKonbiniSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsKonbiniSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsKonbiniSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsKonbiniSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5912,6 +6398,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsKonbiniSetupFutureUsag
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsOxxoSetupFutureUsage {
@@ -5920,6 +6407,7 @@ pub enum PaymentMethodOptionsOxxoSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsOxxoSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5929,6 +6417,7 @@ impl PaymentMethodOptionsOxxoSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsOxxoSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5937,16 +6426,19 @@ impl From<&str> for PaymentMethodOptionsOxxoSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsOxxoSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsOxxoSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsOxxoSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5957,6 +6449,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsOxxoSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsP24SetupFutureUsage {
@@ -5965,6 +6458,7 @@ pub enum PaymentMethodOptionsP24SetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsP24SetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -5974,6 +6468,7 @@ impl PaymentMethodOptionsP24SetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsP24SetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -5982,16 +6477,19 @@ impl From<&str> for PaymentMethodOptionsP24SetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsP24SetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsP24SetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsP24SetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6002,6 +6500,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsP24SetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsPaynowSetupFutureUsage {
@@ -6010,6 +6509,7 @@ pub enum PaymentMethodOptionsPaynowSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsPaynowSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6019,6 +6519,7 @@ impl PaymentMethodOptionsPaynowSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsPaynowSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -6027,16 +6528,19 @@ impl From<&str> for PaymentMethodOptionsPaynowSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsPaynowSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsPaynowSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPaynowSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6047,6 +6551,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPaynowSetupFutureUsage
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsPaypalCaptureMethod {
@@ -6055,6 +6560,7 @@ pub enum PaymentMethodOptionsPaypalCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsPaypalCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6064,6 +6570,7 @@ impl PaymentMethodOptionsPaypalCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsPaypalCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -6072,16 +6579,19 @@ impl From<&str> for PaymentMethodOptionsPaypalCaptureMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsPaypalCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsPaypalCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPaypalCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6092,6 +6602,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPaypalCaptureMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsPaypalSetupFutureUsage {
@@ -6102,6 +6613,7 @@ pub enum PaymentMethodOptionsPaypalSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsPaypalSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6112,6 +6624,7 @@ impl PaymentMethodOptionsPaypalSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsPaypalSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -6121,16 +6634,19 @@ impl From<&str> for PaymentMethodOptionsPaypalSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsPaypalSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsPaypalSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPaypalSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6141,6 +6657,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPaypalSetupFutureUsage
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsPixSetupFutureUsage {
@@ -6149,6 +6666,7 @@ pub enum PaymentMethodOptionsPixSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsPixSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6158,6 +6676,7 @@ impl PaymentMethodOptionsPixSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsPixSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -6166,16 +6685,19 @@ impl From<&str> for PaymentMethodOptionsPixSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsPixSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsPixSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPixSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6186,6 +6708,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPixSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsPromptpaySetupFutureUsage {
@@ -6194,6 +6717,7 @@ pub enum PaymentMethodOptionsPromptpaySetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsPromptpaySetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6203,6 +6727,7 @@ impl PaymentMethodOptionsPromptpaySetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsPromptpaySetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -6211,16 +6736,19 @@ impl From<&str> for PaymentMethodOptionsPromptpaySetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsPromptpaySetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsPromptpaySetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPromptpaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6231,6 +6759,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsPromptpaySetupFutureUs
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsSofortPreferredLanguage {
@@ -6251,6 +6780,7 @@ pub enum PaymentMethodOptionsSofortPreferredLanguage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsSofortPreferredLanguage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6266,6 +6796,7 @@ impl PaymentMethodOptionsSofortPreferredLanguage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsSofortPreferredLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -6280,16 +6811,19 @@ impl From<&str> for PaymentMethodOptionsSofortPreferredLanguage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsSofortPreferredLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsSofortPreferredLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsSofortPreferredLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6300,6 +6834,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsSofortPreferredLanguag
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsSofortSetupFutureUsage {
@@ -6310,6 +6845,7 @@ pub enum PaymentMethodOptionsSofortSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsSofortSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6320,6 +6856,7 @@ impl PaymentMethodOptionsSofortSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsSofortSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -6329,16 +6866,19 @@ impl From<&str> for PaymentMethodOptionsSofortSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsSofortSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsSofortSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsSofortSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6349,6 +6889,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsSofortSetupFutureUsage
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsWechatPayClientObject {
@@ -6361,6 +6902,7 @@ pub enum PaymentMethodOptionsWechatPayClientObject {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsWechatPayClientObject {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6372,6 +6914,7 @@ impl PaymentMethodOptionsWechatPayClientObject {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsWechatPayClientObject {
     fn from(value: &str) -> Self {
         match value {
@@ -6382,16 +6925,19 @@ impl From<&str> for PaymentMethodOptionsWechatPayClientObject {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsWechatPayClientObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsWechatPayClientObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsWechatPayClientObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6402,6 +6948,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsWechatPayClientObject 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsWechatPaySetupFutureUsage {
@@ -6410,6 +6957,7 @@ pub enum PaymentMethodOptionsWechatPaySetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsWechatPaySetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6419,6 +6967,7 @@ impl PaymentMethodOptionsWechatPaySetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsWechatPaySetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -6427,16 +6976,19 @@ impl From<&str> for PaymentMethodOptionsWechatPaySetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsWechatPaySetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsWechatPaySetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsWechatPaySetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6447,6 +6999,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsWechatPaySetupFutureUs
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodOptionsZipSetupFutureUsage {
@@ -6455,6 +7008,7 @@ pub enum PaymentMethodOptionsZipSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodOptionsZipSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -6464,6 +7018,7 @@ impl PaymentMethodOptionsZipSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentMethodOptionsZipSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -6472,16 +7027,19 @@ impl From<&str> for PaymentMethodOptionsZipSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodOptionsZipSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodOptionsZipSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsZipSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

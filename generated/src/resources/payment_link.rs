@@ -81,11 +81,13 @@ pub struct PaymentLink {
     /// The public URL that can be shared with customers.
     pub url: String,
 }
+
 impl stripe_runtime::Object for PaymentLink {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceAfterCompletion {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,22 +100,26 @@ pub struct PaymentLinksResourceAfterCompletion {
     #[serde(rename = "type")]
     pub type_: PaymentLinksResourceAfterCompletionType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceAutomaticTax {
     /// If `true`, tax will be calculated automatically using the customer's location.
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCompletionBehaviorConfirmationPage {
     /// The custom message that is displayed to the customer after the purchase is complete.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_message: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCompletionBehaviorRedirect {
     /// The URL the customer will be redirected to after the purchase is complete.
     pub url: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceConsentCollection {
     /// If set to `auto`, enables the collection of customer consent for promotional communications.
@@ -123,6 +129,7 @@ pub struct PaymentLinksResourceConsentCollection {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terms_of_service: Option<PaymentLinksResourceConsentCollectionTermsOfService>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCustomFields {
     /// Configuration for `type=dropdown` fields.
@@ -143,11 +150,13 @@ pub struct PaymentLinksResourceCustomFields {
     #[serde(rename = "type")]
     pub type_: PaymentLinksResourceCustomFieldsType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCustomFieldsDropdown {
     /// The options available for the customer to select. Up to 200 options allowed.
     pub options: Vec<PaymentLinksResourceCustomFieldsDropdownOption>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCustomFieldsDropdownOption {
     /// The label for the option, displayed to the customer. Up to 100 characters.
@@ -155,6 +164,7 @@ pub struct PaymentLinksResourceCustomFieldsDropdownOption {
     /// The value for this option, not displayed to the customer, used by your integration to reconcile the option selected by the customer. Must be unique to this option, alphanumeric, and up to 100 characters.
     pub value: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCustomFieldsLabel {
     /// Custom text for the label, displayed to the customer. Up to 50 characters.
@@ -164,6 +174,7 @@ pub struct PaymentLinksResourceCustomFieldsLabel {
     #[serde(rename = "type")]
     pub type_: PaymentLinksResourceCustomFieldsLabelType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCustomFieldsNumeric {
     /// The maximum character length constraint for the customer's input.
@@ -173,6 +184,7 @@ pub struct PaymentLinksResourceCustomFieldsNumeric {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCustomFieldsText {
     /// The maximum character length constraint for the customer's input.
@@ -182,6 +194,7 @@ pub struct PaymentLinksResourceCustomFieldsText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCustomText {
     /// Custom text that should be displayed alongside shipping address collection.
@@ -191,11 +204,13 @@ pub struct PaymentLinksResourceCustomText {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submit: Option<PaymentLinksResourceCustomTextPosition>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceCustomTextPosition {
     /// Text may be up to 1000 characters in length.
     pub message: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceInvoiceCreation {
     /// Enable creating an invoice on successful payment.
@@ -204,6 +219,7 @@ pub struct PaymentLinksResourceInvoiceCreation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_data: Option<PaymentLinksResourceInvoiceSettings>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceInvoiceSettings {
     /// The account tax IDs associated with the invoice.
@@ -227,6 +243,7 @@ pub struct PaymentLinksResourceInvoiceSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rendering_options: Option<crate::InvoiceSettingRenderingOptions>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourcePaymentIntentData {
     /// Indicates when the funds will be captured from the customer's account.
@@ -238,11 +255,13 @@ pub struct PaymentLinksResourcePaymentIntentData {
         PaymentLinksResourcePaymentIntentDataSetupFutureUsage,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourcePhoneNumberCollection {
     /// If `true`, a phone number will be collected during checkout.
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceShippingAddressCollection {
     /// An array of two-letter ISO country codes representing which countries Checkout should provide as options for shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP, PW, SD, SY, UM, VI`.
@@ -250,6 +269,7 @@ pub struct PaymentLinksResourceShippingAddressCollection {
         PaymentLinksResourceShippingAddressCollectionAllowedCountries,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceShippingOption {
     /// A non-negative integer in cents representing how much to charge.
@@ -257,6 +277,7 @@ pub struct PaymentLinksResourceShippingOption {
     /// The ID of the Shipping Rate to use for this shipping option.
     pub shipping_rate: stripe_runtime::Expandable<crate::ShippingRate>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceSubscriptionData {
     /// The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription.
@@ -266,11 +287,13 @@ pub struct PaymentLinksResourceSubscriptionData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceTaxIdCollection {
     /// Indicates whether tax ID collection is enabled for the session.
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentLinksResourceTransferData {
     /// The amount in cents (or local equivalent) that will be transferred to the destination account. By default, the entire amount is transferred to the destination.
@@ -279,6 +302,7 @@ pub struct PaymentLinksResourceTransferData {
     /// The connected account receiving the transfer.
     pub destination: stripe_runtime::Expandable<crate::Account>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinkBillingAddressCollection {
@@ -289,6 +313,7 @@ pub enum PaymentLinkBillingAddressCollection {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinkBillingAddressCollection {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -299,6 +324,7 @@ impl PaymentLinkBillingAddressCollection {
         }
     }
 }
+
 impl From<&str> for PaymentLinkBillingAddressCollection {
     fn from(value: &str) -> Self {
         match value {
@@ -308,16 +334,19 @@ impl From<&str> for PaymentLinkBillingAddressCollection {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinkBillingAddressCollection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinkBillingAddressCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentLinkBillingAddressCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -328,6 +357,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkBillingAddressCollection {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinkCustomerCreation {
@@ -338,6 +368,7 @@ pub enum PaymentLinkCustomerCreation {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinkCustomerCreation {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -348,6 +379,7 @@ impl PaymentLinkCustomerCreation {
         }
     }
 }
+
 impl From<&str> for PaymentLinkCustomerCreation {
     fn from(value: &str) -> Self {
         match value {
@@ -357,16 +389,19 @@ impl From<&str> for PaymentLinkCustomerCreation {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinkCustomerCreation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinkCustomerCreation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentLinkCustomerCreation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -377,6 +412,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkCustomerCreation {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinkPaymentMethodCollection {
@@ -387,6 +423,7 @@ pub enum PaymentLinkPaymentMethodCollection {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinkPaymentMethodCollection {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -397,6 +434,7 @@ impl PaymentLinkPaymentMethodCollection {
         }
     }
 }
+
 impl From<&str> for PaymentLinkPaymentMethodCollection {
     fn from(value: &str) -> Self {
         match value {
@@ -406,16 +444,19 @@ impl From<&str> for PaymentLinkPaymentMethodCollection {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinkPaymentMethodCollection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinkPaymentMethodCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentLinkPaymentMethodCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -426,6 +467,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkPaymentMethodCollection {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinkPaymentMethodTypes {
@@ -488,6 +530,7 @@ pub enum PaymentLinkPaymentMethodTypes {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinkPaymentMethodTypes {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -524,6 +567,7 @@ impl PaymentLinkPaymentMethodTypes {
         }
     }
 }
+
 impl From<&str> for PaymentLinkPaymentMethodTypes {
     fn from(value: &str) -> Self {
         match value {
@@ -559,16 +603,19 @@ impl From<&str> for PaymentLinkPaymentMethodTypes {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinkPaymentMethodTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinkPaymentMethodTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentLinkPaymentMethodTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -579,6 +626,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkPaymentMethodTypes {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinkSubmitType {
@@ -593,6 +641,7 @@ pub enum PaymentLinkSubmitType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinkSubmitType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -605,6 +654,7 @@ impl PaymentLinkSubmitType {
         }
     }
 }
+
 impl From<&str> for PaymentLinkSubmitType {
     fn from(value: &str) -> Self {
         match value {
@@ -616,16 +666,19 @@ impl From<&str> for PaymentLinkSubmitType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinkSubmitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinkSubmitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentLinkSubmitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -636,6 +689,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinkSubmitType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinksResourceAfterCompletionType {
@@ -646,6 +700,7 @@ pub enum PaymentLinksResourceAfterCompletionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinksResourceAfterCompletionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -656,6 +711,7 @@ impl PaymentLinksResourceAfterCompletionType {
         }
     }
 }
+
 impl From<&str> for PaymentLinksResourceAfterCompletionType {
     fn from(value: &str) -> Self {
         match value {
@@ -665,16 +721,19 @@ impl From<&str> for PaymentLinksResourceAfterCompletionType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinksResourceAfterCompletionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinksResourceAfterCompletionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentLinksResourceAfterCompletionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -685,6 +744,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinksResourceAfterCompletionType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinksResourceConsentCollectionPromotions {
@@ -695,6 +755,7 @@ pub enum PaymentLinksResourceConsentCollectionPromotions {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinksResourceConsentCollectionPromotions {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -705,6 +766,7 @@ impl PaymentLinksResourceConsentCollectionPromotions {
         }
     }
 }
+
 impl From<&str> for PaymentLinksResourceConsentCollectionPromotions {
     fn from(value: &str) -> Self {
         match value {
@@ -714,16 +776,19 @@ impl From<&str> for PaymentLinksResourceConsentCollectionPromotions {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinksResourceConsentCollectionPromotions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinksResourceConsentCollectionPromotions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentLinksResourceConsentCollectionPromotions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -734,6 +799,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinksResourceConsentCollectionPromo
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinksResourceConsentCollectionTermsOfService {
@@ -744,6 +810,7 @@ pub enum PaymentLinksResourceConsentCollectionTermsOfService {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinksResourceConsentCollectionTermsOfService {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -754,6 +821,7 @@ impl PaymentLinksResourceConsentCollectionTermsOfService {
         }
     }
 }
+
 impl From<&str> for PaymentLinksResourceConsentCollectionTermsOfService {
     fn from(value: &str) -> Self {
         match value {
@@ -763,16 +831,19 @@ impl From<&str> for PaymentLinksResourceConsentCollectionTermsOfService {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinksResourceConsentCollectionTermsOfService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinksResourceConsentCollectionTermsOfService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentLinksResourceConsentCollectionTermsOfService {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -784,6 +855,7 @@ for PaymentLinksResourceConsentCollectionTermsOfService {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinksResourceCustomFieldsType {
@@ -796,6 +868,7 @@ pub enum PaymentLinksResourceCustomFieldsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinksResourceCustomFieldsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -807,6 +880,7 @@ impl PaymentLinksResourceCustomFieldsType {
         }
     }
 }
+
 impl From<&str> for PaymentLinksResourceCustomFieldsType {
     fn from(value: &str) -> Self {
         match value {
@@ -817,16 +891,19 @@ impl From<&str> for PaymentLinksResourceCustomFieldsType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinksResourceCustomFieldsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinksResourceCustomFieldsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentLinksResourceCustomFieldsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -837,6 +914,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinksResourceCustomFieldsType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinksResourceCustomFieldsLabelType {
@@ -845,6 +923,7 @@ pub enum PaymentLinksResourceCustomFieldsLabelType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinksResourceCustomFieldsLabelType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -854,6 +933,7 @@ impl PaymentLinksResourceCustomFieldsLabelType {
         }
     }
 }
+
 impl From<&str> for PaymentLinksResourceCustomFieldsLabelType {
     fn from(value: &str) -> Self {
         match value {
@@ -862,16 +942,19 @@ impl From<&str> for PaymentLinksResourceCustomFieldsLabelType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinksResourceCustomFieldsLabelType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinksResourceCustomFieldsLabelType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentLinksResourceCustomFieldsLabelType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -882,6 +965,7 @@ impl<'de> serde::Deserialize<'de> for PaymentLinksResourceCustomFieldsLabelType 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinksResourcePaymentIntentDataCaptureMethod {
@@ -894,6 +978,7 @@ pub enum PaymentLinksResourcePaymentIntentDataCaptureMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinksResourcePaymentIntentDataCaptureMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -905,6 +990,7 @@ impl PaymentLinksResourcePaymentIntentDataCaptureMethod {
         }
     }
 }
+
 impl From<&str> for PaymentLinksResourcePaymentIntentDataCaptureMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -915,16 +1001,19 @@ impl From<&str> for PaymentLinksResourcePaymentIntentDataCaptureMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinksResourcePaymentIntentDataCaptureMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinksResourcePaymentIntentDataCaptureMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentLinksResourcePaymentIntentDataCaptureMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -936,6 +1025,7 @@ for PaymentLinksResourcePaymentIntentDataCaptureMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
@@ -946,6 +1036,7 @@ pub enum PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -956,6 +1047,7 @@ impl PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
         }
     }
 }
+
 impl From<&str> for PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -965,16 +1057,19 @@ impl From<&str> for PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
         }
     }
 }
+
 impl std::fmt::Display for PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -986,6 +1081,7 @@ for PaymentLinksResourcePaymentIntentDataSetupFutureUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentLinksResourceShippingAddressCollectionAllowedCountries {
@@ -1466,6 +1562,7 @@ pub enum PaymentLinksResourceShippingAddressCollectionAllowedCountries {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentLinksResourceShippingAddressCollectionAllowedCountries {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1711,6 +1808,7 @@ impl PaymentLinksResourceShippingAddressCollectionAllowedCountries {
         }
     }
 }
+
 impl From<&str> for PaymentLinksResourceShippingAddressCollectionAllowedCountries {
     fn from(value: &str) -> Self {
         match value {
@@ -1955,17 +2053,20 @@ impl From<&str> for PaymentLinksResourceShippingAddressCollectionAllowedCountrie
         }
     }
 }
+
 impl std::fmt::Display
 for PaymentLinksResourceShippingAddressCollectionAllowedCountries {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentLinksResourceShippingAddressCollectionAllowedCountries {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentLinksResourceShippingAddressCollectionAllowedCountries {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -8,6 +8,7 @@ pub struct CardGeneratedFromPaymentMethodDetails {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Networks {
     /// All available networks for the card.
@@ -16,7 +17,9 @@ pub struct Networks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred: Option<String>,
 }
+
 pub type PaymentFlowsPrivatePaymentMethodsAlipay = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentFlowsPrivatePaymentMethodsKlarnaDob {
     /// The day of birth, between 1 and 31.
@@ -29,6 +32,7 @@ pub struct PaymentFlowsPrivatePaymentMethodsKlarnaDob {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+
 /// PaymentMethod objects represent your customer's payment instruments.
 /// You can use them with [PaymentIntents](https://stripe.com/docs/payments/payment-intents) to collect payments or save them to
 /// Customer objects to store instrument details for future payments.
@@ -124,11 +128,13 @@ pub struct PaymentMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<PaymentMethodZip>,
 }
+
 impl stripe_runtime::Object for PaymentMethod {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodAcssDebit {
     /// Name of the bank associated with the bank account.
@@ -147,8 +153,11 @@ pub struct PaymentMethodAcssDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transit_number: Option<String>,
 }
+
 pub type PaymentMethodAffirm = serde_json::Value;
+
 pub type PaymentMethodAfterpayClearpay = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodAuBecsDebit {
     /// Six-digit number identifying bank and branch associated with this bank account.
@@ -161,6 +170,7 @@ pub struct PaymentMethodAuBecsDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodBacsDebit {
     /// Uniquely identifies this particular bank account. You can use this attribute to check whether two bank accounts are the same.
@@ -173,13 +183,17 @@ pub struct PaymentMethodBacsDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_code: Option<String>,
 }
+
 pub type PaymentMethodBancontact = serde_json::Value;
+
 pub type PaymentMethodBlik = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodBoleto {
     /// Uniquely identifies the customer tax id (CNPJ or CPF)
     pub tax_id: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodCard {
     /// Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`, `mastercard`, `unionpay`, `visa`, or `unknown`.
@@ -216,6 +230,7 @@ pub struct PaymentMethodCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet: Option<PaymentMethodCardWallet>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodCardChecks {
     /// If a address line1 was provided, results of the check, one of `pass`, `fail`, `unavailable`, or `unchecked`.
@@ -228,6 +243,7 @@ pub struct PaymentMethodCardChecks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cvc_check: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodCardGeneratedCard {
     /// The charge that created this object.
@@ -240,6 +256,7 @@ pub struct PaymentMethodCardGeneratedCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_attempt: Option<stripe_runtime::Expandable<crate::SetupAttempt>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodCardPresent {
     /// Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`, `mastercard`, `unionpay`, `visa`, or `unknown`.
@@ -273,6 +290,7 @@ pub struct PaymentMethodCardPresent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_method: Option<PaymentMethodCardPresentReadMethod>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodCardPresentNetworks {
     /// All available networks for the card.
@@ -281,6 +299,7 @@ pub struct PaymentMethodCardPresentNetworks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodCardWallet {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -304,10 +323,15 @@ pub struct PaymentMethodCardWallet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visa_checkout: Option<PaymentMethodCardWalletVisaCheckout>,
 }
+
 pub type PaymentMethodCardWalletAmexExpressCheckout = serde_json::Value;
+
 pub type PaymentMethodCardWalletApplePay = serde_json::Value;
+
 pub type PaymentMethodCardWalletGooglePay = serde_json::Value;
+
 pub type PaymentMethodCardWalletLink = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodCardWalletMasterpass {
     /// Owner's verified billing address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated.
@@ -323,7 +347,9 @@ pub struct PaymentMethodCardWalletMasterpass {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<crate::Address>,
 }
+
 pub type PaymentMethodCardWalletSamsungPay = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodCardWalletVisaCheckout {
     /// Owner's verified billing address. Values are verified or provided by the wallet directly (if supported) at the time of authorization or settlement. They cannot be set or mutated.
@@ -339,6 +365,7 @@ pub struct PaymentMethodCardWalletVisaCheckout {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<crate::Address>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodCashapp {
     /// A unique and immutable identifier assigned by Cash App to every buyer.
@@ -348,20 +375,26 @@ pub struct PaymentMethodCashapp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cashtag: Option<String>,
 }
+
 pub type PaymentMethodCustomerBalance = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodEps {
     /// The customer's bank. Should be one of `arzte_und_apotheker_bank`, `austrian_anadi_bank_ag`, `bank_austria`, `bankhaus_carl_spangler`, `bankhaus_schelhammer_und_schattera_ag`, `bawag_psk_ag`, `bks_bank_ag`, `brull_kallmus_bank_ag`, `btv_vier_lander_bank`, `capital_bank_grawe_gruppe_ag`, `deutsche_bank_ag`, `dolomitenbank`, `easybank_ag`, `erste_bank_und_sparkassen`, `hypo_alpeadriabank_international_ag`, `hypo_noe_lb_fur_niederosterreich_u_wien`, `hypo_oberosterreich_salzburg_steiermark`, `hypo_tirol_bank_ag`, `hypo_vorarlberg_bank_ag`, `hypo_bank_burgenland_aktiengesellschaft`, `marchfelder_bank`, `oberbank_ag`, `raiffeisen_bankengruppe_osterreich`, `schoellerbank_ag`, `sparda_bank_wien`, `volksbank_gruppe`, `volkskreditbank_ag`, or `vr_bank_braunau`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bank: Option<PaymentMethodEpsBank>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodFpx {
     /// The customer's bank, if provided. Can be one of `affin_bank`, `agrobank`, `alliance_bank`, `ambank`, `bank_islam`, `bank_muamalat`, `bank_rakyat`, `bsn`, `cimb`, `hong_leong_bank`, `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`, `standard_chartered`, `uob`, `deutsche_bank`, `maybank2e`, `pb_enterprise`, or `bank_of_china`.
     pub bank: PaymentMethodFpxBank,
 }
+
 pub type PaymentMethodGiropay = serde_json::Value;
+
 pub type PaymentMethodGrabpay = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodIdeal {
     /// The customer's bank, if provided. Can be one of `abn_amro`, `asn_bank`, `bunq`, `handelsbanken`, `ing`, `knab`, `moneyou`, `n26`, `rabobank`, `regiobank`, `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`.
@@ -371,6 +404,7 @@ pub struct PaymentMethodIdeal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bic: Option<PaymentMethodIdealBic>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodInteracPresent {
     /// Card brand. Can be `interac`, `mastercard` or `visa`.
@@ -407,27 +441,34 @@ pub struct PaymentMethodInteracPresent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_method: Option<PaymentMethodInteracPresentReadMethod>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodKlarna {
     /// The customer's date of birth, if provided.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dob: Option<PaymentFlowsPrivatePaymentMethodsKlarnaDob>,
 }
+
 pub type PaymentMethodKonbini = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodLink {
     /// Account owner's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+
 pub type PaymentMethodOxxo = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodP24 {
     /// The customer's bank, if provided.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bank: Option<PaymentMethodP24Bank>,
 }
+
 pub type PaymentMethodPaynow = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodPaypal {
     /// Owner's email. Values are provided by PayPal directly
@@ -438,8 +479,11 @@ pub struct PaymentMethodPaypal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payer_id: Option<String>,
 }
+
 pub type PaymentMethodPix = serde_json::Value;
+
 pub type PaymentMethodPromptpay = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodSepaDebit {
     /// Bank code of bank associated with the bank account.
@@ -461,12 +505,14 @@ pub struct PaymentMethodSepaDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodSofort {
     /// Two-letter ISO code representing the country the bank account is located in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodUsBankAccount {
     /// Account holder type: individual or company.
@@ -497,6 +543,7 @@ pub struct PaymentMethodUsBankAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_details: Option<PaymentMethodUsBankAccountStatusDetails>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodUsBankAccountBlocked {
     /// The ACH network code that resulted in this block.
@@ -506,13 +553,17 @@ pub struct PaymentMethodUsBankAccountBlocked {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<PaymentMethodUsBankAccountBlockedReason>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodUsBankAccountStatusDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<PaymentMethodUsBankAccountBlocked>,
 }
+
 pub type PaymentMethodWechatPay = serde_json::Value;
+
 pub type PaymentMethodZip = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SepaDebitGeneratedFrom {
     /// The ID of the Charge that generated this PaymentMethod, if any.
@@ -522,11 +573,13 @@ pub struct SepaDebitGeneratedFrom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_attempt: Option<stripe_runtime::Expandable<crate::SetupAttempt>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ThreeDSecureUsage {
     /// Whether 3D Secure is supported on this card.
     pub supported: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct UsBankAccountNetworks {
     /// The preferred network.
@@ -535,6 +588,7 @@ pub struct UsBankAccountNetworks {
     /// All supported networks.
     pub supported: Vec<UsBankAccountNetworksSupported>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodType {
@@ -607,6 +661,7 @@ pub enum PaymentMethodType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -648,6 +703,7 @@ impl PaymentMethodType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodType {
     fn from(value: &str) -> Self {
         match value {
@@ -688,16 +744,19 @@ impl From<&str> for PaymentMethodType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -708,6 +767,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodCardPresentReadMethod {
@@ -724,6 +784,7 @@ pub enum PaymentMethodCardPresentReadMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodCardPresentReadMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -737,6 +798,7 @@ impl PaymentMethodCardPresentReadMethod {
         }
     }
 }
+
 impl From<&str> for PaymentMethodCardPresentReadMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -749,16 +811,19 @@ impl From<&str> for PaymentMethodCardPresentReadMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodCardPresentReadMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodCardPresentReadMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodCardPresentReadMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -769,6 +834,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodCardPresentReadMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodCardWalletType {
@@ -789,6 +855,7 @@ pub enum PaymentMethodCardWalletType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodCardWalletType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -804,6 +871,7 @@ impl PaymentMethodCardWalletType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodCardWalletType {
     fn from(value: &str) -> Self {
         match value {
@@ -818,16 +886,19 @@ impl From<&str> for PaymentMethodCardWalletType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodCardWalletType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodCardWalletType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodCardWalletType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -838,6 +909,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodCardWalletType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodEpsBank {
@@ -900,6 +972,7 @@ pub enum PaymentMethodEpsBank {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodEpsBank {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -948,6 +1021,7 @@ impl PaymentMethodEpsBank {
         }
     }
 }
+
 impl From<&str> for PaymentMethodEpsBank {
     fn from(value: &str) -> Self {
         match value {
@@ -995,16 +1069,19 @@ impl From<&str> for PaymentMethodEpsBank {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodEpsBank {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodEpsBank {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodEpsBank {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1015,6 +1092,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodEpsBank {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodFpxBank {
@@ -1065,6 +1143,7 @@ pub enum PaymentMethodFpxBank {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodFpxBank {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1095,6 +1174,7 @@ impl PaymentMethodFpxBank {
         }
     }
 }
+
 impl From<&str> for PaymentMethodFpxBank {
     fn from(value: &str) -> Self {
         match value {
@@ -1124,16 +1204,19 @@ impl From<&str> for PaymentMethodFpxBank {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodFpxBank {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodFpxBank {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodFpxBank {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1144,6 +1227,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodFpxBank {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodIdealBank {
@@ -1180,6 +1264,7 @@ pub enum PaymentMethodIdealBank {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodIdealBank {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1203,6 +1288,7 @@ impl PaymentMethodIdealBank {
         }
     }
 }
+
 impl From<&str> for PaymentMethodIdealBank {
     fn from(value: &str) -> Self {
         match value {
@@ -1225,16 +1311,19 @@ impl From<&str> for PaymentMethodIdealBank {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodIdealBank {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodIdealBank {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodIdealBank {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1245,6 +1334,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodIdealBank {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodIdealBic {
@@ -1283,6 +1373,7 @@ pub enum PaymentMethodIdealBic {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodIdealBic {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1307,6 +1398,7 @@ impl PaymentMethodIdealBic {
         }
     }
 }
+
 impl From<&str> for PaymentMethodIdealBic {
     fn from(value: &str) -> Self {
         match value {
@@ -1330,16 +1422,19 @@ impl From<&str> for PaymentMethodIdealBic {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodIdealBic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodIdealBic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodIdealBic {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1350,6 +1445,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodIdealBic {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodInteracPresentReadMethod {
@@ -1366,6 +1462,7 @@ pub enum PaymentMethodInteracPresentReadMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodInteracPresentReadMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1379,6 +1476,7 @@ impl PaymentMethodInteracPresentReadMethod {
         }
     }
 }
+
 impl From<&str> for PaymentMethodInteracPresentReadMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1391,16 +1489,19 @@ impl From<&str> for PaymentMethodInteracPresentReadMethod {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodInteracPresentReadMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodInteracPresentReadMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodInteracPresentReadMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1411,6 +1512,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodInteracPresentReadMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodP24Bank {
@@ -1467,6 +1569,7 @@ pub enum PaymentMethodP24Bank {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodP24Bank {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1500,6 +1603,7 @@ impl PaymentMethodP24Bank {
         }
     }
 }
+
 impl From<&str> for PaymentMethodP24Bank {
     fn from(value: &str) -> Self {
         match value {
@@ -1532,16 +1636,19 @@ impl From<&str> for PaymentMethodP24Bank {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodP24Bank {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodP24Bank {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodP24Bank {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1552,6 +1659,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodP24Bank {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodUsBankAccountAccountHolderType {
@@ -1562,6 +1670,7 @@ pub enum PaymentMethodUsBankAccountAccountHolderType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodUsBankAccountAccountHolderType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1572,6 +1681,7 @@ impl PaymentMethodUsBankAccountAccountHolderType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodUsBankAccountAccountHolderType {
     fn from(value: &str) -> Self {
         match value {
@@ -1581,16 +1691,19 @@ impl From<&str> for PaymentMethodUsBankAccountAccountHolderType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodUsBankAccountAccountHolderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodUsBankAccountAccountHolderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodUsBankAccountAccountHolderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1601,6 +1714,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodUsBankAccountAccountHolderTyp
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodUsBankAccountAccountType {
@@ -1611,6 +1725,7 @@ pub enum PaymentMethodUsBankAccountAccountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodUsBankAccountAccountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1621,6 +1736,7 @@ impl PaymentMethodUsBankAccountAccountType {
         }
     }
 }
+
 impl From<&str> for PaymentMethodUsBankAccountAccountType {
     fn from(value: &str) -> Self {
         match value {
@@ -1630,16 +1746,19 @@ impl From<&str> for PaymentMethodUsBankAccountAccountType {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodUsBankAccountAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodUsBankAccountAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodUsBankAccountAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1650,6 +1769,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodUsBankAccountAccountType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodUsBankAccountBlockedNetworkCode {
@@ -1680,6 +1800,7 @@ pub enum PaymentMethodUsBankAccountBlockedNetworkCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodUsBankAccountBlockedNetworkCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1700,6 +1821,7 @@ impl PaymentMethodUsBankAccountBlockedNetworkCode {
         }
     }
 }
+
 impl From<&str> for PaymentMethodUsBankAccountBlockedNetworkCode {
     fn from(value: &str) -> Self {
         match value {
@@ -1719,16 +1841,19 @@ impl From<&str> for PaymentMethodUsBankAccountBlockedNetworkCode {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodUsBankAccountBlockedNetworkCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodUsBankAccountBlockedNetworkCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodUsBankAccountBlockedNetworkCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1739,6 +1864,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodUsBankAccountBlockedNetworkCo
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodUsBankAccountBlockedReason {
@@ -1757,6 +1883,7 @@ pub enum PaymentMethodUsBankAccountBlockedReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodUsBankAccountBlockedReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1771,6 +1898,7 @@ impl PaymentMethodUsBankAccountBlockedReason {
         }
     }
 }
+
 impl From<&str> for PaymentMethodUsBankAccountBlockedReason {
     fn from(value: &str) -> Self {
         match value {
@@ -1784,16 +1912,19 @@ impl From<&str> for PaymentMethodUsBankAccountBlockedReason {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodUsBankAccountBlockedReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodUsBankAccountBlockedReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentMethodUsBankAccountBlockedReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1804,6 +1935,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodUsBankAccountBlockedReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsBankAccountNetworksSupported {
@@ -1814,6 +1946,7 @@ pub enum UsBankAccountNetworksSupported {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl UsBankAccountNetworksSupported {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1824,6 +1957,7 @@ impl UsBankAccountNetworksSupported {
         }
     }
 }
+
 impl From<&str> for UsBankAccountNetworksSupported {
     fn from(value: &str) -> Self {
         match value {
@@ -1833,16 +1967,19 @@ impl From<&str> for UsBankAccountNetworksSupported {
         }
     }
 }
+
 impl std::fmt::Display for UsBankAccountNetworksSupported {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for UsBankAccountNetworksSupported {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for UsBankAccountNetworksSupported {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

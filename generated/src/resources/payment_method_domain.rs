@@ -27,11 +27,13 @@ pub struct PaymentMethodDomain {
     /// Indicates the status of a specific payment method on a payment method domain.
     pub paypal: PaymentMethodDomainResourcePaymentMethodStatus,
 }
+
 impl stripe_runtime::Object for PaymentMethodDomain {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 /// Indicates the status of a specific payment method on a payment method domain.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDomainResourcePaymentMethodStatus {
@@ -41,12 +43,14 @@ pub struct PaymentMethodDomainResourcePaymentMethodStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_details: Option<PaymentMethodDomainResourcePaymentMethodStatusDetails>,
 }
+
 /// Contains additional details about the status of a payment method for a specific payment method domain.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethodDomainResourcePaymentMethodStatusDetails {
     /// The error message associated with the status of the payment method on the domain.
     pub error_message: String,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethodDomainResourcePaymentMethodStatusStatus {
@@ -57,6 +61,7 @@ pub enum PaymentMethodDomainResourcePaymentMethodStatusStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PaymentMethodDomainResourcePaymentMethodStatusStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -67,6 +72,7 @@ impl PaymentMethodDomainResourcePaymentMethodStatusStatus {
         }
     }
 }
+
 impl From<&str> for PaymentMethodDomainResourcePaymentMethodStatusStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -76,16 +82,19 @@ impl From<&str> for PaymentMethodDomainResourcePaymentMethodStatusStatus {
         }
     }
 }
+
 impl std::fmt::Display for PaymentMethodDomainResourcePaymentMethodStatusStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PaymentMethodDomainResourcePaymentMethodStatusStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for PaymentMethodDomainResourcePaymentMethodStatusStatus {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -11,6 +11,7 @@ pub enum PaymentSource {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PaymentSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -22,6 +23,7 @@ impl serde::Serialize for PaymentSource {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PaymentSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -48,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for PaymentSource {
         }
     }
 }
+
 impl stripe_runtime::Object for PaymentSource {
     fn id(&self) -> Option<&str> {
         match self {

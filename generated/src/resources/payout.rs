@@ -72,11 +72,13 @@ pub struct Payout {
     #[serde(rename = "type")]
     pub type_: PayoutType,
 }
+
 impl stripe_runtime::Object for Payout {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 /// One of `bank_account`, `card`, `deleted_bank_account`, `deleted_card`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -88,6 +90,7 @@ pub enum PayoutDestination {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for PayoutDestination {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -99,6 +102,7 @@ impl serde::Serialize for PayoutDestination {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PayoutDestination {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -127,6 +131,7 @@ impl<'de> serde::Deserialize<'de> for PayoutDestination {
         }
     }
 }
+
 impl stripe_runtime::Object for PayoutDestination {
     fn id(&self) -> Option<&str> {
         match self {
@@ -140,6 +145,7 @@ impl stripe_runtime::Object for PayoutDestination {
         }
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PayoutReconciliationStatus {
@@ -152,6 +158,7 @@ pub enum PayoutReconciliationStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PayoutReconciliationStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -163,6 +170,7 @@ impl PayoutReconciliationStatus {
         }
     }
 }
+
 impl From<&str> for PayoutReconciliationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -173,16 +181,19 @@ impl From<&str> for PayoutReconciliationStatus {
         }
     }
 }
+
 impl std::fmt::Display for PayoutReconciliationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PayoutReconciliationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PayoutReconciliationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -193,6 +204,7 @@ impl<'de> serde::Deserialize<'de> for PayoutReconciliationStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PayoutType {
@@ -203,6 +215,7 @@ pub enum PayoutType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PayoutType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -213,6 +226,7 @@ impl PayoutType {
         }
     }
 }
+
 impl From<&str> for PayoutType {
     fn from(value: &str) -> Self {
         match value {
@@ -222,16 +236,19 @@ impl From<&str> for PayoutType {
         }
     }
 }
+
 impl std::fmt::Display for PayoutType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PayoutType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PayoutType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct LegalEntityDob {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LegalEntityPersonVerification {
     /// A document showing address, either a passport, local ID card, or utility bill from a well-known utility company.
@@ -28,6 +29,7 @@ pub struct LegalEntityPersonVerification {
     /// The state of verification for the person. Possible values are `unverified`, `pending`, or `verified`.
     pub status: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LegalEntityPersonVerificationDocument {
     /// The back of an ID returned by a [file upload](https://stripe.com/docs/api#create_file) with a `purpose` value of `identity_document`.
@@ -43,6 +45,7 @@ pub struct LegalEntityPersonVerificationDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub front: Option<stripe_runtime::Expandable<crate::File>>,
 }
+
 /// This is an object representing a person associated with a Stripe account.
 ///
 /// A platform cannot access a Standard or Express account's persons after the account starts onboarding, such as after generating an account link for the account.
@@ -129,11 +132,13 @@ pub struct Person {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<LegalEntityPersonVerification>,
 }
+
 impl stripe_runtime::Object for Person {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PersonFutureRequirements {
     /// Fields that are due and can be satisfied by providing the corresponding alternative fields instead.
@@ -150,6 +155,7 @@ pub struct PersonFutureRequirements {
     /// Fields that may become required depending on the results of verification or review. Will be an empty array unless an asynchronous verification is pending. If verification fails, these fields move to `eventually_due` or `currently_due`.
     pub pending_verification: Vec<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PersonRelationship {
     /// Whether the person is a director of the account's legal entity. Directors are typically members of the governing board of the company, or responsible for ensuring the company meets its regulatory obligations.
@@ -171,6 +177,7 @@ pub struct PersonRelationship {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PersonRequirements {
     /// Fields that are due and can be satisfied by providing the corresponding alternative fields instead.
@@ -187,6 +194,7 @@ pub struct PersonRequirements {
     /// Fields that may become required depending on the results of verification or review. Will be an empty array unless an asynchronous verification is pending. If verification fails, these fields move to `eventually_due`, `currently_due`, or `past_due`.
     pub pending_verification: Vec<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PersonPoliticalExposure {
@@ -197,6 +205,7 @@ pub enum PersonPoliticalExposure {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PersonPoliticalExposure {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -207,6 +216,7 @@ impl PersonPoliticalExposure {
         }
     }
 }
+
 impl From<&str> for PersonPoliticalExposure {
     fn from(value: &str) -> Self {
         match value {
@@ -216,16 +226,19 @@ impl From<&str> for PersonPoliticalExposure {
         }
     }
 }
+
 impl std::fmt::Display for PersonPoliticalExposure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PersonPoliticalExposure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PersonPoliticalExposure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

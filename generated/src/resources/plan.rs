@@ -61,11 +61,13 @@ pub struct Plan {
     /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
     pub usage_type: PlanUsageType,
 }
+
 impl stripe_runtime::Object for Plan {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PlanTier {
     /// Price for the entire tier.
@@ -84,6 +86,7 @@ pub struct PlanTier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub up_to: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TransformUsage {
     /// Divide usage by this number.
@@ -91,6 +94,7 @@ pub struct TransformUsage {
     /// After division, either round the result `up` or `down`.
     pub round: TransformUsageRound,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlanAggregateUsage {
@@ -105,6 +109,7 @@ pub enum PlanAggregateUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PlanAggregateUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -117,6 +122,7 @@ impl PlanAggregateUsage {
         }
     }
 }
+
 impl From<&str> for PlanAggregateUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -128,16 +134,19 @@ impl From<&str> for PlanAggregateUsage {
         }
     }
 }
+
 impl std::fmt::Display for PlanAggregateUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PlanAggregateUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PlanAggregateUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -148,6 +157,7 @@ impl<'de> serde::Deserialize<'de> for PlanAggregateUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlanBillingScheme {
@@ -158,6 +168,7 @@ pub enum PlanBillingScheme {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PlanBillingScheme {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -168,6 +179,7 @@ impl PlanBillingScheme {
         }
     }
 }
+
 impl From<&str> for PlanBillingScheme {
     fn from(value: &str) -> Self {
         match value {
@@ -177,16 +189,19 @@ impl From<&str> for PlanBillingScheme {
         }
     }
 }
+
 impl std::fmt::Display for PlanBillingScheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PlanBillingScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PlanBillingScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -197,6 +212,7 @@ impl<'de> serde::Deserialize<'de> for PlanBillingScheme {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlanInterval {
@@ -211,6 +227,7 @@ pub enum PlanInterval {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PlanInterval {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -223,6 +240,7 @@ impl PlanInterval {
         }
     }
 }
+
 impl From<&str> for PlanInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -234,16 +252,19 @@ impl From<&str> for PlanInterval {
         }
     }
 }
+
 impl std::fmt::Display for PlanInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PlanInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PlanInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -254,6 +275,7 @@ impl<'de> serde::Deserialize<'de> for PlanInterval {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlanTiersMode {
@@ -264,6 +286,7 @@ pub enum PlanTiersMode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PlanTiersMode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -274,6 +297,7 @@ impl PlanTiersMode {
         }
     }
 }
+
 impl From<&str> for PlanTiersMode {
     fn from(value: &str) -> Self {
         match value {
@@ -283,16 +307,19 @@ impl From<&str> for PlanTiersMode {
         }
     }
 }
+
 impl std::fmt::Display for PlanTiersMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PlanTiersMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PlanTiersMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -303,6 +330,7 @@ impl<'de> serde::Deserialize<'de> for PlanTiersMode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlanUsageType {
@@ -313,6 +341,7 @@ pub enum PlanUsageType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PlanUsageType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -323,6 +352,7 @@ impl PlanUsageType {
         }
     }
 }
+
 impl From<&str> for PlanUsageType {
     fn from(value: &str) -> Self {
         match value {
@@ -332,16 +362,19 @@ impl From<&str> for PlanUsageType {
         }
     }
 }
+
 impl std::fmt::Display for PlanUsageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PlanUsageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PlanUsageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -352,6 +385,7 @@ impl<'de> serde::Deserialize<'de> for PlanUsageType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformUsageRound {
@@ -362,6 +396,7 @@ pub enum TransformUsageRound {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransformUsageRound {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -372,6 +407,7 @@ impl TransformUsageRound {
         }
     }
 }
+
 impl From<&str> for TransformUsageRound {
     fn from(value: &str) -> Self {
         match value {
@@ -381,16 +417,19 @@ impl From<&str> for TransformUsageRound {
         }
     }
 }
+
 impl std::fmt::Display for TransformUsageRound {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransformUsageRound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransformUsageRound {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -18,6 +18,7 @@ pub struct CurrencyOption {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_decimal: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CustomUnitAmount {
     /// The maximum unit amount the customer can specify for this item.
@@ -30,6 +31,7 @@ pub struct CustomUnitAmount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<i64>,
 }
+
 /// Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.
 /// [Products](https://stripe.com/docs/api#products) help you track inventory or provisioning, and prices help you track payment terms. Different physical goods or levels of service should be represented by products, and pricing options should be represented by prices. This approach lets you change prices without having to change your provisioning scheme.
 ///
@@ -93,11 +95,13 @@ pub struct Price {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_amount_decimal: Option<String>,
 }
+
 impl stripe_runtime::Object for Price {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PriceTier {
     /// Price for the entire tier.
@@ -116,6 +120,7 @@ pub struct PriceTier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub up_to: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Recurring {
     /// Specifies a usage aggregation strategy for prices of `usage_type=metered`. Allowed values are `sum` for summing up all usage during a period, `last_during_period` for using the last usage record reported within a period, `last_ever` for using the last usage record ever (across period bounds) or `max` which uses the usage record with the maximum reported usage during a period. Defaults to `sum`.
@@ -128,6 +133,7 @@ pub struct Recurring {
     /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
     pub usage_type: RecurringUsageType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TransformQuantity {
     /// Divide usage by this number.
@@ -135,6 +141,7 @@ pub struct TransformQuantity {
     /// After division, either round the result `up` or `down`.
     pub round: TransformQuantityRound,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CurrencyOptionTaxBehavior {
@@ -147,6 +154,7 @@ pub enum CurrencyOptionTaxBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CurrencyOptionTaxBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -158,6 +166,7 @@ impl CurrencyOptionTaxBehavior {
         }
     }
 }
+
 impl From<&str> for CurrencyOptionTaxBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -168,16 +177,19 @@ impl From<&str> for CurrencyOptionTaxBehavior {
         }
     }
 }
+
 impl std::fmt::Display for CurrencyOptionTaxBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CurrencyOptionTaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CurrencyOptionTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -188,6 +200,7 @@ impl<'de> serde::Deserialize<'de> for CurrencyOptionTaxBehavior {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PriceBillingScheme {
@@ -198,6 +211,7 @@ pub enum PriceBillingScheme {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PriceBillingScheme {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -208,6 +222,7 @@ impl PriceBillingScheme {
         }
     }
 }
+
 impl From<&str> for PriceBillingScheme {
     fn from(value: &str) -> Self {
         match value {
@@ -217,16 +232,19 @@ impl From<&str> for PriceBillingScheme {
         }
     }
 }
+
 impl std::fmt::Display for PriceBillingScheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PriceBillingScheme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PriceBillingScheme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -237,6 +255,7 @@ impl<'de> serde::Deserialize<'de> for PriceBillingScheme {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PriceTaxBehavior {
@@ -249,6 +268,7 @@ pub enum PriceTaxBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PriceTaxBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -260,6 +280,7 @@ impl PriceTaxBehavior {
         }
     }
 }
+
 impl From<&str> for PriceTaxBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -270,16 +291,19 @@ impl From<&str> for PriceTaxBehavior {
         }
     }
 }
+
 impl std::fmt::Display for PriceTaxBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PriceTaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PriceTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -290,6 +314,7 @@ impl<'de> serde::Deserialize<'de> for PriceTaxBehavior {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PriceTiersMode {
@@ -300,6 +325,7 @@ pub enum PriceTiersMode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PriceTiersMode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -310,6 +336,7 @@ impl PriceTiersMode {
         }
     }
 }
+
 impl From<&str> for PriceTiersMode {
     fn from(value: &str) -> Self {
         match value {
@@ -319,16 +346,19 @@ impl From<&str> for PriceTiersMode {
         }
     }
 }
+
 impl std::fmt::Display for PriceTiersMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PriceTiersMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PriceTiersMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -339,6 +369,7 @@ impl<'de> serde::Deserialize<'de> for PriceTiersMode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PriceType {
@@ -349,6 +380,7 @@ pub enum PriceType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl PriceType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -359,6 +391,7 @@ impl PriceType {
         }
     }
 }
+
 impl From<&str> for PriceType {
     fn from(value: &str) -> Self {
         match value {
@@ -368,16 +401,19 @@ impl From<&str> for PriceType {
         }
     }
 }
+
 impl std::fmt::Display for PriceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for PriceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for PriceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -388,6 +424,7 @@ impl<'de> serde::Deserialize<'de> for PriceType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecurringAggregateUsage {
@@ -402,6 +439,7 @@ pub enum RecurringAggregateUsage {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl RecurringAggregateUsage {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -414,6 +452,7 @@ impl RecurringAggregateUsage {
         }
     }
 }
+
 impl From<&str> for RecurringAggregateUsage {
     fn from(value: &str) -> Self {
         match value {
@@ -425,16 +464,19 @@ impl From<&str> for RecurringAggregateUsage {
         }
     }
 }
+
 impl std::fmt::Display for RecurringAggregateUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RecurringAggregateUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RecurringAggregateUsage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -445,6 +487,7 @@ impl<'de> serde::Deserialize<'de> for RecurringAggregateUsage {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecurringInterval {
@@ -459,6 +502,7 @@ pub enum RecurringInterval {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl RecurringInterval {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -471,6 +515,7 @@ impl RecurringInterval {
         }
     }
 }
+
 impl From<&str> for RecurringInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -482,16 +527,19 @@ impl From<&str> for RecurringInterval {
         }
     }
 }
+
 impl std::fmt::Display for RecurringInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RecurringInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RecurringInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -502,6 +550,7 @@ impl<'de> serde::Deserialize<'de> for RecurringInterval {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecurringUsageType {
@@ -512,6 +561,7 @@ pub enum RecurringUsageType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl RecurringUsageType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -522,6 +572,7 @@ impl RecurringUsageType {
         }
     }
 }
+
 impl From<&str> for RecurringUsageType {
     fn from(value: &str) -> Self {
         match value {
@@ -531,16 +582,19 @@ impl From<&str> for RecurringUsageType {
         }
     }
 }
+
 impl std::fmt::Display for RecurringUsageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RecurringUsageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RecurringUsageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -551,6 +605,7 @@ impl<'de> serde::Deserialize<'de> for RecurringUsageType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformQuantityRound {
@@ -561,6 +616,7 @@ pub enum TransformQuantityRound {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransformQuantityRound {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -571,6 +627,7 @@ impl TransformQuantityRound {
         }
     }
 }
+
 impl From<&str> for TransformQuantityRound {
     fn from(value: &str) -> Self {
         match value {
@@ -580,16 +637,19 @@ impl From<&str> for TransformQuantityRound {
         }
     }
 }
+
 impl std::fmt::Display for TransformQuantityRound {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransformQuantityRound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransformQuantityRound {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,6 +11,7 @@ pub struct PackageDimensions {
     /// Width, in inches.
     pub width: f64,
 }
+
 /// Products describe the specific goods or services you offer to your customers.
 /// For example, you might offer a Standard and Premium version of your goods or service; each version would be a separate Product.
 /// They can be used in conjunction with [Prices](https://stripe.com/docs/api#prices) to configure pricing in Payment Links, Checkout, and Subscriptions.
@@ -67,11 +68,13 @@ pub struct Product {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
 impl stripe_runtime::Object for Product {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ProductFeature {
     /// The feature's name. Up to 80 characters long.

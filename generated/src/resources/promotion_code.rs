@@ -37,16 +37,19 @@ pub struct PromotionCode {
     /// Number of times this promotion code has been used.
     pub times_redeemed: i64,
 }
+
 impl stripe_runtime::Object for PromotionCode {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PromotionCodeCurrencyOption {
     /// Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a purchase must be $100 or more to work).
     pub minimum_amount: i64,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PromotionCodesResourceRestrictions {
     /// Promotion code restrictions defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).

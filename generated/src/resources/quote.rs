@@ -6,6 +6,7 @@ pub struct InvoiceSettingQuoteSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days_until_due: Option<i64>,
 }
+
 /// A Quote is a way to model prices that you'd like to provide to a customer.
 /// Once accepted, it will automatically create an invoice, subscription or subscription schedule.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -99,11 +100,13 @@ pub struct Quote {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_data: Option<QuotesResourceTransferData>,
 }
+
 impl stripe_runtime::Object for Quote {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceAutomaticTax {
     /// Automatically calculate taxes
@@ -112,6 +115,7 @@ pub struct QuotesResourceAutomaticTax {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<QuotesResourceAutomaticTaxStatus>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceComputed {
     /// The definitive totals and line items the customer will be charged on a recurring basis. Takes into account the line items with recurring prices and discounts with `duration=forever` coupons only. Defaults to `null` if no inputted line items with recurring prices.
@@ -119,6 +123,7 @@ pub struct QuotesResourceComputed {
     pub recurring: Option<QuotesResourceRecurring>,
     pub upfront: QuotesResourceUpfront,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceFromQuote {
     /// Whether this quote is a revision of a different quote.
@@ -126,6 +131,7 @@ pub struct QuotesResourceFromQuote {
     /// The quote that was cloned.
     pub quote: stripe_runtime::Expandable<Quote>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceRecurring {
     /// Total before any discounts or taxes are applied.
@@ -138,6 +144,7 @@ pub struct QuotesResourceRecurring {
     pub interval_count: i64,
     pub total_details: QuotesResourceTotalDetails,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceStatusTransitions {
     /// The time that the quote was accepted. Measured in seconds since Unix epoch.
@@ -150,6 +157,7 @@ pub struct QuotesResourceStatusTransitions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finalized_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceSubscriptionDataSubscriptionData {
     /// The subscription's description, meant to be displayable to the customer. Use this field to optionally store an explanation of the subscription.
@@ -162,6 +170,7 @@ pub struct QuotesResourceSubscriptionDataSubscriptionData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceTotalDetails {
     /// This is the sum of all the discounts.
@@ -174,6 +183,7 @@ pub struct QuotesResourceTotalDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<QuotesResourceTotalDetailsResourceBreakdown>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceTotalDetailsResourceBreakdown {
     /// The aggregated discounts.
@@ -181,6 +191,7 @@ pub struct QuotesResourceTotalDetailsResourceBreakdown {
     /// The aggregated tax amounts by rate.
     pub taxes: Vec<crate::LineItemsTaxAmount>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceTransferData {
     /// The amount in cents (or local equivalent) that will be transferred to the destination account when the invoice is paid. By default, the entire amount is transferred to the destination.
@@ -192,6 +203,7 @@ pub struct QuotesResourceTransferData {
     /// The account where funds from the payment will be transferred to upon payment success.
     pub destination: stripe_runtime::Expandable<crate::Account>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct QuotesResourceUpfront {
     /// Total before any discounts or taxes are applied.
@@ -203,6 +215,7 @@ pub struct QuotesResourceUpfront {
     pub line_items: Option<stripe_runtime::list::List<crate::Item>>,
     pub total_details: QuotesResourceTotalDetails,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuoteCollectionMethod {
@@ -213,6 +226,7 @@ pub enum QuoteCollectionMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl QuoteCollectionMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -223,6 +237,7 @@ impl QuoteCollectionMethod {
         }
     }
 }
+
 impl From<&str> for QuoteCollectionMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -232,16 +247,19 @@ impl From<&str> for QuoteCollectionMethod {
         }
     }
 }
+
 impl std::fmt::Display for QuoteCollectionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for QuoteCollectionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for QuoteCollectionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -252,6 +270,7 @@ impl<'de> serde::Deserialize<'de> for QuoteCollectionMethod {
         )
     }
 }
+
 /// One of `invoice`, `deleted_invoice`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -261,6 +280,7 @@ pub enum InvoiceOrDeletedInvoice {
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
+
 impl serde::Serialize for InvoiceOrDeletedInvoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -270,6 +290,7 @@ impl serde::Serialize for InvoiceOrDeletedInvoice {
         }
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InvoiceOrDeletedInvoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -288,6 +309,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceOrDeletedInvoice {
         }
     }
 }
+
 impl stripe_runtime::Object for InvoiceOrDeletedInvoice {
     fn id(&self) -> Option<&str> {
         match self {
@@ -297,6 +319,7 @@ impl stripe_runtime::Object for InvoiceOrDeletedInvoice {
         }
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuoteStatus {
@@ -311,6 +334,7 @@ pub enum QuoteStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl QuoteStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -323,6 +347,7 @@ impl QuoteStatus {
         }
     }
 }
+
 impl From<&str> for QuoteStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -334,16 +359,19 @@ impl From<&str> for QuoteStatus {
         }
     }
 }
+
 impl std::fmt::Display for QuoteStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for QuoteStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for QuoteStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -354,6 +382,7 @@ impl<'de> serde::Deserialize<'de> for QuoteStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuotesResourceAutomaticTaxStatus {
@@ -366,6 +395,7 @@ pub enum QuotesResourceAutomaticTaxStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl QuotesResourceAutomaticTaxStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -377,6 +407,7 @@ impl QuotesResourceAutomaticTaxStatus {
         }
     }
 }
+
 impl From<&str> for QuotesResourceAutomaticTaxStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -387,16 +418,19 @@ impl From<&str> for QuotesResourceAutomaticTaxStatus {
         }
     }
 }
+
 impl std::fmt::Display for QuotesResourceAutomaticTaxStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for QuotesResourceAutomaticTaxStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for QuotesResourceAutomaticTaxStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -407,6 +441,7 @@ impl<'de> serde::Deserialize<'de> for QuotesResourceAutomaticTaxStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuotesResourceRecurringInterval {
@@ -421,6 +456,7 @@ pub enum QuotesResourceRecurringInterval {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl QuotesResourceRecurringInterval {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -433,6 +469,7 @@ impl QuotesResourceRecurringInterval {
         }
     }
 }
+
 impl From<&str> for QuotesResourceRecurringInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -444,16 +481,19 @@ impl From<&str> for QuotesResourceRecurringInterval {
         }
     }
 }
+
 impl std::fmt::Display for QuotesResourceRecurringInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for QuotesResourceRecurringInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for QuotesResourceRecurringInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

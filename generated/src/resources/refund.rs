@@ -7,6 +7,7 @@ pub struct EmailSent {
     /// The recipient's email address.
     pub email_sent_to: String,
 }
+
 /// `Refund` objects allow you to refund a charge that has previously been created
 /// but not yet refunded. Funds will be refunded to the credit or debit card that
 /// was originally charged.
@@ -72,11 +73,13 @@ pub struct Refund {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_reversal: Option<stripe_runtime::Expandable<crate::TransferReversal>>,
 }
+
 impl stripe_runtime::Object for Refund {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RefundNextAction {
     /// Contains the refund details.
@@ -86,12 +89,14 @@ pub struct RefundNextAction {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RefundNextActionDisplayDetails {
     pub email_sent: EmailSent,
     /// The expiry timestamp.
     pub expires_at: stripe_runtime::Timestamp,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundReason {
@@ -106,6 +111,7 @@ pub enum RefundReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl RefundReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -118,6 +124,7 @@ impl RefundReason {
         }
     }
 }
+
 impl From<&str> for RefundReason {
     fn from(value: &str) -> Self {
         match value {
@@ -129,16 +136,19 @@ impl From<&str> for RefundReason {
         }
     }
 }
+
 impl std::fmt::Display for RefundReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for RefundReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RefundReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

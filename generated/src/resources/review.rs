@@ -18,6 +18,7 @@ pub struct RadarReviewResourceLocation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RadarReviewResourceSession {
     /// The browser used in this browser session (e.g., `Chrome`).
@@ -33,6 +34,7 @@ pub struct RadarReviewResourceSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
 /// Reviews can be used to supplement automated fraud detection with human expertise.
 ///
 /// Learn more about [Radar](https://stripe.com/radar) and reviewing payments
@@ -75,11 +77,13 @@ pub struct Review {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session: Option<RadarReviewResourceSession>,
 }
+
 impl stripe_runtime::Object for Review {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReviewClosedReason {
@@ -96,6 +100,7 @@ pub enum ReviewClosedReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReviewClosedReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -109,6 +114,7 @@ impl ReviewClosedReason {
         }
     }
 }
+
 impl From<&str> for ReviewClosedReason {
     fn from(value: &str) -> Self {
         match value {
@@ -121,16 +127,19 @@ impl From<&str> for ReviewClosedReason {
         }
     }
 }
+
 impl std::fmt::Display for ReviewClosedReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReviewClosedReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReviewClosedReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -141,6 +150,7 @@ impl<'de> serde::Deserialize<'de> for ReviewClosedReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReviewOpenedReason {
@@ -151,6 +161,7 @@ pub enum ReviewOpenedReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReviewOpenedReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -161,6 +172,7 @@ impl ReviewOpenedReason {
         }
     }
 }
+
 impl From<&str> for ReviewOpenedReason {
     fn from(value: &str) -> Self {
         match value {
@@ -170,16 +182,19 @@ impl From<&str> for ReviewOpenedReason {
         }
     }
 }
+
 impl std::fmt::Display for ReviewOpenedReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReviewOpenedReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReviewOpenedReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

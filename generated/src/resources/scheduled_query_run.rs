@@ -30,11 +30,13 @@ pub struct ScheduledQueryRun {
     /// Title of the query.
     pub title: String,
 }
+
 impl stripe_runtime::Object for ScheduledQueryRun {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SigmaScheduledQueryRunError {
     /// Information about the run failure.

@@ -34,11 +34,13 @@ pub struct ShippingRate {
     #[serde(rename = "type")]
     pub type_: ShippingRateType,
 }
+
 impl stripe_runtime::Object for ShippingRate {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ShippingRateCurrencyOption {
     /// A non-negative integer in cents representing how much to charge.
@@ -46,6 +48,7 @@ pub struct ShippingRateCurrencyOption {
     /// Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
     pub tax_behavior: ShippingRateCurrencyOptionTaxBehavior,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ShippingRateDeliveryEstimate {
     /// The upper bound of the estimated range. If empty, represents no upper bound i.e., infinite.
@@ -55,6 +58,7 @@ pub struct ShippingRateDeliveryEstimate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<ShippingRateDeliveryEstimateBound>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ShippingRateDeliveryEstimateBound {
     /// A unit of time.
@@ -62,6 +66,7 @@ pub struct ShippingRateDeliveryEstimateBound {
     /// Must be greater than 0.
     pub value: i64,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ShippingRateFixedAmount {
     /// A non-negative integer in cents representing how much to charge.
@@ -74,6 +79,7 @@ pub struct ShippingRateFixedAmount {
         std::collections::BTreeMap<String, ShippingRateCurrencyOption>,
     >,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShippingRateTaxBehavior {
@@ -86,6 +92,7 @@ pub enum ShippingRateTaxBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ShippingRateTaxBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -97,6 +104,7 @@ impl ShippingRateTaxBehavior {
         }
     }
 }
+
 impl From<&str> for ShippingRateTaxBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -107,16 +115,19 @@ impl From<&str> for ShippingRateTaxBehavior {
         }
     }
 }
+
 impl std::fmt::Display for ShippingRateTaxBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ShippingRateTaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ShippingRateTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -127,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for ShippingRateTaxBehavior {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShippingRateType {
@@ -135,6 +147,7 @@ pub enum ShippingRateType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ShippingRateType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -144,6 +157,7 @@ impl ShippingRateType {
         }
     }
 }
+
 impl From<&str> for ShippingRateType {
     fn from(value: &str) -> Self {
         match value {
@@ -152,16 +166,19 @@ impl From<&str> for ShippingRateType {
         }
     }
 }
+
 impl std::fmt::Display for ShippingRateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ShippingRateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ShippingRateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -172,6 +189,7 @@ impl<'de> serde::Deserialize<'de> for ShippingRateType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShippingRateCurrencyOptionTaxBehavior {
@@ -184,6 +202,7 @@ pub enum ShippingRateCurrencyOptionTaxBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ShippingRateCurrencyOptionTaxBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -195,6 +214,7 @@ impl ShippingRateCurrencyOptionTaxBehavior {
         }
     }
 }
+
 impl From<&str> for ShippingRateCurrencyOptionTaxBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -205,16 +225,19 @@ impl From<&str> for ShippingRateCurrencyOptionTaxBehavior {
         }
     }
 }
+
 impl std::fmt::Display for ShippingRateCurrencyOptionTaxBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ShippingRateCurrencyOptionTaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ShippingRateCurrencyOptionTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -225,6 +248,7 @@ impl<'de> serde::Deserialize<'de> for ShippingRateCurrencyOptionTaxBehavior {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShippingRateDeliveryEstimateBoundUnit {
@@ -241,6 +265,7 @@ pub enum ShippingRateDeliveryEstimateBoundUnit {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ShippingRateDeliveryEstimateBoundUnit {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -254,6 +279,7 @@ impl ShippingRateDeliveryEstimateBoundUnit {
         }
     }
 }
+
 impl From<&str> for ShippingRateDeliveryEstimateBoundUnit {
     fn from(value: &str) -> Self {
         match value {
@@ -266,16 +292,19 @@ impl From<&str> for ShippingRateDeliveryEstimateBoundUnit {
         }
     }
 }
+
 impl std::fmt::Display for ShippingRateDeliveryEstimateBoundUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ShippingRateDeliveryEstimateBoundUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ShippingRateDeliveryEstimateBoundUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

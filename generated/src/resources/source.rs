@@ -95,11 +95,13 @@ pub struct Source {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wechat: Option<SourceTypeWechat>,
 }
+
 impl stripe_runtime::Object for Source {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceCodeVerificationFlow {
     /// The number of attempts remaining to authenticate the source object with a verification code.
@@ -107,6 +109,7 @@ pub struct SourceCodeVerificationFlow {
     /// The status of the code verification, either `pending` (awaiting verification, `attempts_remaining` should be greater than 0), `succeeded` (successful verification) or `failed` (failed verification, cannot be verified anymore as `attempts_remaining` should be 0).
     pub status: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceOrder {
     /// A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total amount for the order.
@@ -122,6 +125,7 @@ pub struct SourceOrder {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping: Option<crate::Shipping>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceOrderItem {
     /// The amount (price) for this order item.
@@ -144,6 +148,7 @@ pub struct SourceOrderItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceOwner {
     /// Owner's address.
@@ -171,6 +176,7 @@ pub struct SourceOwner {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_phone: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceReceiverFlow {
     /// The address of the receiver source. This is the value that should be communicated to the customer to send their funds to.
@@ -187,6 +193,7 @@ pub struct SourceReceiverFlow {
     /// Type of refund attribute status, one of `missing`, `requested`, or `available`.
     pub refund_attributes_status: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceRedirectFlow {
     /// The failure reason for the redirect, either `user_abort` (the customer aborted or dropped out of the redirect flow), `declined` (the authentication failed or the transaction was declined), or `processing_error` (the redirect failed due to a technical error). Present only if the redirect status is `failed`.
@@ -199,6 +206,7 @@ pub struct SourceRedirectFlow {
     /// The URL provided to you to redirect a customer to as part of a `redirect` authentication flow.
     pub url: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeAchCreditTransfer {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -218,6 +226,7 @@ pub struct SourceTypeAchCreditTransfer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swift_code: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeAchDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -234,6 +243,7 @@ pub struct SourceTypeAchDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeAcssDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -257,6 +267,7 @@ pub struct SourceTypeAcssDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeAlipay {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -266,6 +277,7 @@ pub struct SourceTypeAlipay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeAuBecsDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -275,6 +287,7 @@ pub struct SourceTypeAuBecsDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeBancontact {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -290,6 +303,7 @@ pub struct SourceTypeBancontact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeCard {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -321,6 +335,7 @@ pub struct SourceTypeCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tokenization_method: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeCardPresent {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -370,6 +385,7 @@ pub struct SourceTypeCardPresent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_status_information: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeEps {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -377,6 +393,7 @@ pub struct SourceTypeEps {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeGiropay {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -388,6 +405,7 @@ pub struct SourceTypeGiropay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeIdeal {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -399,6 +417,7 @@ pub struct SourceTypeIdeal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeKlarna {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -454,6 +473,7 @@ pub struct SourceTypeKlarna {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_last_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeMultibanco {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -477,11 +497,13 @@ pub struct SourceTypeMultibanco {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_iban: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeP24 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeSepaDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -499,6 +521,7 @@ pub struct SourceTypeSepaDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mandate_url: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeSofort {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -516,6 +539,7 @@ pub struct SourceTypeSofort {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeThreeDSecure {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -553,6 +577,7 @@ pub struct SourceTypeThreeDSecure {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tokenization_method: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTypeWechat {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -562,6 +587,7 @@ pub struct SourceTypeWechat {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceType {
@@ -604,6 +630,7 @@ pub enum SourceType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SourceType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -630,6 +657,7 @@ impl SourceType {
         }
     }
 }
+
 impl From<&str> for SourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -655,16 +683,19 @@ impl From<&str> for SourceType {
         }
     }
 }
+
 impl std::fmt::Display for SourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -41,23 +41,27 @@ pub struct SourceMandateNotification {
     #[serde(rename = "type")]
     pub type_: String,
 }
+
 impl stripe_runtime::Object for SourceMandateNotification {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceMandateNotificationAcssDebitData {
     /// The statement descriptor associate with the debit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_descriptor: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceMandateNotificationBacsDebitData {
     /// Last 4 digits of the account number associated with the debit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceMandateNotificationSepaDebitData {
     /// SEPA creditor ID.

@@ -36,11 +36,13 @@ pub struct SourceTransaction {
     #[serde(rename = "type")]
     pub type_: SourceTransactionType,
 }
+
 impl stripe_runtime::Object for SourceTransaction {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTransactionAchCreditTransferData {
     /// Customer data associated with the transfer.
@@ -56,6 +58,7 @@ pub struct SourceTransactionAchCreditTransferData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTransactionChfCreditTransferData {
     /// Reference associated with the transfer.
@@ -74,6 +77,7 @@ pub struct SourceTransactionChfCreditTransferData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTransactionGbpCreditTransferData {
     /// Bank account fingerprint associated with the Stripe owned bank account receiving the transfer.
@@ -98,6 +102,7 @@ pub struct SourceTransactionGbpCreditTransferData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_sort_code: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTransactionPaperCheckData {
     /// Time at which the deposited funds will be available for use. Measured in seconds since the Unix epoch.
@@ -107,6 +112,7 @@ pub struct SourceTransactionPaperCheckData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoices: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceTransactionSepaCreditTransferData {
     /// Reference associated with the transfer.
@@ -119,6 +125,7 @@ pub struct SourceTransactionSepaCreditTransferData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceTransactionType {
@@ -157,6 +164,7 @@ pub enum SourceTransactionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SourceTransactionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -181,6 +189,7 @@ impl SourceTransactionType {
         }
     }
 }
+
 impl From<&str> for SourceTransactionType {
     fn from(value: &str) -> Self {
         match value {
@@ -204,16 +213,19 @@ impl From<&str> for SourceTransactionType {
         }
     }
 }
+
 impl std::fmt::Display for SourceTransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SourceTransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SourceTransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

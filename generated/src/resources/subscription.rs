@@ -12,6 +12,7 @@ pub struct CancellationDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<CancellationDetailsReason>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InvoiceMandateOptionsCard {
     /// Amount to be charged for future payments.
@@ -24,6 +25,7 @@ pub struct InvoiceMandateOptionsCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
 /// Subscriptions allow you to charge a customer on a recurring basis.
 ///
 /// Related guide: [Creating subscriptions](https://stripe.com/docs/billing/subscriptions/creating)
@@ -156,16 +158,19 @@ pub struct Subscription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_start: Option<stripe_runtime::Timestamp>,
 }
+
 impl stripe_runtime::Object for Subscription {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionAutomaticTax {
     /// Whether Stripe automatically computes tax on this subscription.
     pub enabled: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionPaymentMethodOptionsCard {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -179,6 +184,7 @@ pub struct SubscriptionPaymentMethodOptionsCard {
         SubscriptionPaymentMethodOptionsCardRequestThreeDSecure,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionPendingInvoiceItemInterval {
     /// Specifies invoicing frequency. Either `day`, `week`, `month` or `year`.
@@ -186,6 +192,7 @@ pub struct SubscriptionPendingInvoiceItemInterval {
     /// The number of intervals between invoices. For example, `interval=month` and `interval_count=3` bills every 3 months. Maximum of one year interval allowed (1 year, 12 months, or 52 weeks).
     pub interval_count: i64,
 }
+
 /// The Pause Collection settings determine how we will pause collection for this subscription and for how long the subscription
 /// should be paused.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -196,6 +203,7 @@ pub struct SubscriptionsResourcePauseCollection {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resumes_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionsResourcePaymentMethodOptions {
     /// This sub-hash contains details about the Canadian pre-authorized debit payment method options to pass to invoices created by the subscription.
@@ -217,6 +225,7 @@ pub struct SubscriptionsResourcePaymentMethodOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<crate::InvoicePaymentMethodOptionsUsBankAccount>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionsResourcePaymentSettings {
     /// Payment-method-specific configuration to provide to invoices created by the subscription.
@@ -233,6 +242,7 @@ pub struct SubscriptionsResourcePaymentSettings {
         SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod,
     >,
 }
+
 /// Pending Updates store the changes pending from a previous update that will be applied
 /// to the Subscription upon successful payment.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -252,18 +262,21 @@ pub struct SubscriptionsResourcePendingUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_from_plan: Option<bool>,
 }
+
 /// Defines how a subscription behaves when a free trial ends.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionsTrialsResourceEndBehavior {
     /// Indicates how the subscription should change when the trial ends if the user did not provide a payment method.
     pub missing_payment_method: SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod,
 }
+
 /// Configures how this subscription behaves during the trial period.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionsTrialsResourceTrialSettings {
     /// Defines how a subscription behaves when a free trial ends.
     pub end_behavior: SubscriptionsTrialsResourceEndBehavior,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CancellationDetailsFeedback {
@@ -286,6 +299,7 @@ pub enum CancellationDetailsFeedback {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CancellationDetailsFeedback {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -302,6 +316,7 @@ impl CancellationDetailsFeedback {
         }
     }
 }
+
 impl From<&str> for CancellationDetailsFeedback {
     fn from(value: &str) -> Self {
         match value {
@@ -317,16 +332,19 @@ impl From<&str> for CancellationDetailsFeedback {
         }
     }
 }
+
 impl std::fmt::Display for CancellationDetailsFeedback {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CancellationDetailsFeedback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CancellationDetailsFeedback {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -337,6 +355,7 @@ impl<'de> serde::Deserialize<'de> for CancellationDetailsFeedback {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CancellationDetailsReason {
@@ -349,6 +368,7 @@ pub enum CancellationDetailsReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CancellationDetailsReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -360,6 +380,7 @@ impl CancellationDetailsReason {
         }
     }
 }
+
 impl From<&str> for CancellationDetailsReason {
     fn from(value: &str) -> Self {
         match value {
@@ -370,16 +391,19 @@ impl From<&str> for CancellationDetailsReason {
         }
     }
 }
+
 impl std::fmt::Display for CancellationDetailsReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CancellationDetailsReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CancellationDetailsReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -390,6 +414,7 @@ impl<'de> serde::Deserialize<'de> for CancellationDetailsReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoiceMandateOptionsCardAmountType {
@@ -400,6 +425,7 @@ pub enum InvoiceMandateOptionsCardAmountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InvoiceMandateOptionsCardAmountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -410,6 +436,7 @@ impl InvoiceMandateOptionsCardAmountType {
         }
     }
 }
+
 impl From<&str> for InvoiceMandateOptionsCardAmountType {
     fn from(value: &str) -> Self {
         match value {
@@ -419,16 +446,19 @@ impl From<&str> for InvoiceMandateOptionsCardAmountType {
         }
     }
 }
+
 impl std::fmt::Display for InvoiceMandateOptionsCardAmountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InvoiceMandateOptionsCardAmountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InvoiceMandateOptionsCardAmountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -439,6 +469,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceMandateOptionsCardAmountType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionCollectionMethod {
@@ -449,6 +480,7 @@ pub enum SubscriptionCollectionMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SubscriptionCollectionMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -459,6 +491,7 @@ impl SubscriptionCollectionMethod {
         }
     }
 }
+
 impl From<&str> for SubscriptionCollectionMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -468,16 +501,19 @@ impl From<&str> for SubscriptionCollectionMethod {
         }
     }
 }
+
 impl std::fmt::Display for SubscriptionCollectionMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SubscriptionCollectionMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SubscriptionCollectionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -488,6 +524,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionCollectionMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionStatus {
@@ -510,6 +547,7 @@ pub enum SubscriptionStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SubscriptionStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -526,6 +564,7 @@ impl SubscriptionStatus {
         }
     }
 }
+
 impl From<&str> for SubscriptionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -541,16 +580,19 @@ impl From<&str> for SubscriptionStatus {
         }
     }
 }
+
 impl std::fmt::Display for SubscriptionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SubscriptionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SubscriptionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -561,6 +603,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionPaymentMethodOptionsCardNetwork {
@@ -589,6 +632,7 @@ pub enum SubscriptionPaymentMethodOptionsCardNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SubscriptionPaymentMethodOptionsCardNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -608,6 +652,7 @@ impl SubscriptionPaymentMethodOptionsCardNetwork {
         }
     }
 }
+
 impl From<&str> for SubscriptionPaymentMethodOptionsCardNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -626,16 +671,19 @@ impl From<&str> for SubscriptionPaymentMethodOptionsCardNetwork {
         }
     }
 }
+
 impl std::fmt::Display for SubscriptionPaymentMethodOptionsCardNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SubscriptionPaymentMethodOptionsCardNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SubscriptionPaymentMethodOptionsCardNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -646,6 +694,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionPaymentMethodOptionsCardNetwor
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
@@ -656,6 +705,7 @@ pub enum SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -666,6 +716,7 @@ impl SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
         }
     }
 }
+
 impl From<&str> for SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
     fn from(value: &str) -> Self {
         match value {
@@ -675,16 +726,19 @@ impl From<&str> for SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
         }
     }
 }
+
 impl std::fmt::Display for SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -696,6 +750,7 @@ for SubscriptionPaymentMethodOptionsCardRequestThreeDSecure {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionPendingInvoiceItemIntervalInterval {
@@ -710,6 +765,7 @@ pub enum SubscriptionPendingInvoiceItemIntervalInterval {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SubscriptionPendingInvoiceItemIntervalInterval {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -722,6 +778,7 @@ impl SubscriptionPendingInvoiceItemIntervalInterval {
         }
     }
 }
+
 impl From<&str> for SubscriptionPendingInvoiceItemIntervalInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -733,16 +790,19 @@ impl From<&str> for SubscriptionPendingInvoiceItemIntervalInterval {
         }
     }
 }
+
 impl std::fmt::Display for SubscriptionPendingInvoiceItemIntervalInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SubscriptionPendingInvoiceItemIntervalInterval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SubscriptionPendingInvoiceItemIntervalInterval {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -753,6 +813,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionPendingInvoiceItemIntervalInte
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionsResourcePauseCollectionBehavior {
@@ -765,6 +826,7 @@ pub enum SubscriptionsResourcePauseCollectionBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SubscriptionsResourcePauseCollectionBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -776,6 +838,7 @@ impl SubscriptionsResourcePauseCollectionBehavior {
         }
     }
 }
+
 impl From<&str> for SubscriptionsResourcePauseCollectionBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -786,16 +849,19 @@ impl From<&str> for SubscriptionsResourcePauseCollectionBehavior {
         }
     }
 }
+
 impl std::fmt::Display for SubscriptionsResourcePauseCollectionBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SubscriptionsResourcePauseCollectionBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SubscriptionsResourcePauseCollectionBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -806,6 +872,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsResourcePauseCollectionBehavi
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
@@ -858,6 +925,7 @@ pub enum SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -889,6 +957,7 @@ impl SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
         }
     }
 }
+
 impl From<&str> for SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
     fn from(value: &str) -> Self {
         match value {
@@ -919,16 +988,19 @@ impl From<&str> for SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
         }
     }
 }
+
 impl std::fmt::Display for SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -940,6 +1012,7 @@ for SubscriptionsResourcePaymentSettingsPaymentMethodTypes {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod {
@@ -950,6 +1023,7 @@ pub enum SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -960,6 +1034,7 @@ impl SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod {
         }
     }
 }
+
 impl From<&str> for SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -969,16 +1044,19 @@ impl From<&str> for SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod
         }
     }
 }
+
 impl std::fmt::Display for SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -990,6 +1068,7 @@ for SubscriptionsResourcePaymentSettingsSaveDefaultPaymentMethod {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod {
@@ -1002,6 +1081,7 @@ pub enum SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -1013,6 +1093,7 @@ impl SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod {
         }
     }
 }
+
 impl From<&str> for SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod {
     fn from(value: &str) -> Self {
         match value {
@@ -1023,16 +1104,19 @@ impl From<&str> for SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod {
         }
     }
 }
+
 impl std::fmt::Display for SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for SubscriptionsTrialsResourceEndBehaviorMissingPaymentMethod {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -31,6 +31,7 @@ pub struct SubscriptionItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_rates: Option<Vec<crate::TaxRate>>,
 }
+
 impl stripe_runtime::Object for SubscriptionItem {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

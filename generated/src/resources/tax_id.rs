@@ -29,11 +29,13 @@ pub struct TaxId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<TaxIdVerification>,
 }
+
 impl stripe_runtime::Object for TaxId {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxIdVerification {
     /// Verification status, one of `pending`, `verified`, `unverified`, or `unavailable`.
@@ -45,6 +47,7 @@ pub struct TaxIdVerification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_name: Option<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxIdType {
@@ -185,6 +188,7 @@ pub enum TaxIdType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxIdType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -260,6 +264,7 @@ impl TaxIdType {
         }
     }
 }
+
 impl From<&str> for TaxIdType {
     fn from(value: &str) -> Self {
         match value {
@@ -334,16 +339,19 @@ impl From<&str> for TaxIdType {
         }
     }
 }
+
 impl std::fmt::Display for TaxIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -354,6 +362,7 @@ impl<'de> serde::Deserialize<'de> for TaxIdType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxIdVerificationStatus {
@@ -368,6 +377,7 @@ pub enum TaxIdVerificationStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxIdVerificationStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -380,6 +390,7 @@ impl TaxIdVerificationStatus {
         }
     }
 }
+
 impl From<&str> for TaxIdVerificationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -391,16 +402,19 @@ impl From<&str> for TaxIdVerificationStatus {
         }
     }
 }
+
 impl std::fmt::Display for TaxIdVerificationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxIdVerificationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxIdVerificationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

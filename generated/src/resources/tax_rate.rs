@@ -45,11 +45,13 @@ pub struct TaxRate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_type: Option<TaxRateTaxType>,
 }
+
 impl stripe_runtime::Object for TaxRate {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxRateTaxType {
@@ -82,6 +84,7 @@ pub enum TaxRateTaxType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxRateTaxType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -103,6 +106,7 @@ impl TaxRateTaxType {
         }
     }
 }
+
 impl From<&str> for TaxRateTaxType {
     fn from(value: &str) -> Self {
         match value {
@@ -123,16 +127,19 @@ impl From<&str> for TaxRateTaxType {
         }
     }
 }
+
 impl std::fmt::Display for TaxRateTaxType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxRateTaxType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxRateTaxType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

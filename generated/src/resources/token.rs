@@ -55,6 +55,7 @@ pub struct Token {
     /// Whether this token has already been used (tokens can be used only once).
     pub used: bool,
 }
+
 impl stripe_runtime::Object for Token {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

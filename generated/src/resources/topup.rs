@@ -50,11 +50,13 @@ pub struct Topup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_group: Option<String>,
 }
+
 impl stripe_runtime::Object for Topup {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TopupStatus {
@@ -71,6 +73,7 @@ pub enum TopupStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TopupStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -84,6 +87,7 @@ impl TopupStatus {
         }
     }
 }
+
 impl From<&str> for TopupStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -96,16 +100,19 @@ impl From<&str> for TopupStatus {
         }
     }
 }
+
 impl std::fmt::Display for TopupStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TopupStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TopupStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -56,6 +56,7 @@ pub struct Transfer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_group: Option<String>,
 }
+
 impl stripe_runtime::Object for Transfer {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -42,6 +42,7 @@ pub struct TransferReversal {
     /// ID of the transfer that was reversed.
     pub transfer: stripe_runtime::Expandable<crate::Transfer>,
 }
+
 impl stripe_runtime::Object for TransferReversal {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

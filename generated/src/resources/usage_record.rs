@@ -19,6 +19,7 @@ pub struct UsageRecord {
     /// The timestamp when this usage occurred.
     pub timestamp: stripe_runtime::Timestamp,
 }
+
 impl stripe_runtime::Object for UsageRecord {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

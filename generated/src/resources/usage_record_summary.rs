@@ -9,6 +9,7 @@ pub struct Period {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct UsageRecordSummary {
     /// Unique identifier for the object.
@@ -26,6 +27,7 @@ pub struct UsageRecordSummary {
     /// The total usage within this usage period.
     pub total_usage: i64,
 }
+
 impl stripe_runtime::Object for UsageRecordSummary {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -38,6 +38,7 @@ pub struct WebhookEndpoint {
     /// The URL of the webhook endpoint.
     pub url: String,
 }
+
 impl stripe_runtime::Object for WebhookEndpoint {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -38,11 +38,13 @@ pub struct Calculation {
     /// Timestamp of date at which the tax rules and rates in effect applies for the calculation.
     pub tax_date: stripe_runtime::Timestamp,
 }
+
 impl stripe_runtime::Object for Calculation {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxBreakdown {
     /// The amount of tax, in integer cents.
@@ -55,6 +57,7 @@ pub struct TaxProductResourceTaxBreakdown {
     /// The amount on which tax is calculated, in integer cents.
     pub taxable_amount: i64,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxCalculationShippingCost {
     /// The shipping amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount.
@@ -72,6 +75,7 @@ pub struct TaxProductResourceTaxCalculationShippingCost {
     /// The [tax code](https://stripe.com/docs/tax/tax-categories) ID used for shipping.
     pub tax_code: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxRateDetails {
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
@@ -86,6 +90,7 @@ pub struct TaxProductResourceTaxRateDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_type: Option<TaxProductResourceTaxRateDetailsTaxType>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceTaxBreakdownTaxabilityReason {
@@ -122,6 +127,7 @@ pub enum TaxProductResourceTaxBreakdownTaxabilityReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceTaxBreakdownTaxabilityReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -145,6 +151,7 @@ impl TaxProductResourceTaxBreakdownTaxabilityReason {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceTaxBreakdownTaxabilityReason {
     fn from(value: &str) -> Self {
         match value {
@@ -167,16 +174,19 @@ impl From<&str> for TaxProductResourceTaxBreakdownTaxabilityReason {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceTaxBreakdownTaxabilityReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceTaxBreakdownTaxabilityReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxProductResourceTaxBreakdownTaxabilityReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -187,6 +197,7 @@ impl<'de> serde::Deserialize<'de> for TaxProductResourceTaxBreakdownTaxabilityRe
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceTaxCalculationShippingCostTaxBehavior {
@@ -197,6 +208,7 @@ pub enum TaxProductResourceTaxCalculationShippingCostTaxBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceTaxCalculationShippingCostTaxBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -207,6 +219,7 @@ impl TaxProductResourceTaxCalculationShippingCostTaxBehavior {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceTaxCalculationShippingCostTaxBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -216,16 +229,19 @@ impl From<&str> for TaxProductResourceTaxCalculationShippingCostTaxBehavior {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceTaxCalculationShippingCostTaxBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceTaxCalculationShippingCostTaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TaxProductResourceTaxCalculationShippingCostTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -237,6 +253,7 @@ for TaxProductResourceTaxCalculationShippingCostTaxBehavior {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceTaxRateDetailsTaxType {
@@ -267,6 +284,7 @@ pub enum TaxProductResourceTaxRateDetailsTaxType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceTaxRateDetailsTaxType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -287,6 +305,7 @@ impl TaxProductResourceTaxRateDetailsTaxType {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceTaxRateDetailsTaxType {
     fn from(value: &str) -> Self {
         match value {
@@ -306,16 +325,19 @@ impl From<&str> for TaxProductResourceTaxRateDetailsTaxType {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceTaxRateDetailsTaxType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceTaxRateDetailsTaxType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxProductResourceTaxRateDetailsTaxType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -28,11 +28,13 @@ pub struct CalculationLineItem {
     /// The [tax code](https://stripe.com/docs/tax/tax-categories) ID used for this resource.
     pub tax_code: String,
 }
+
 impl stripe_runtime::Object for CalculationLineItem {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CalculationLineItemTaxBehavior {
@@ -43,6 +45,7 @@ pub enum CalculationLineItemTaxBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CalculationLineItemTaxBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -53,6 +56,7 @@ impl CalculationLineItemTaxBehavior {
         }
     }
 }
+
 impl From<&str> for CalculationLineItemTaxBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -62,16 +66,19 @@ impl From<&str> for CalculationLineItemTaxBehavior {
         }
     }
 }
+
 impl std::fmt::Display for CalculationLineItemTaxBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CalculationLineItemTaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CalculationLineItemTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -17,6 +17,7 @@ pub struct Settings {
     pub status: SettingsStatus,
     pub status_details: TaxProductResourceTaxSettingsStatusDetails,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxSettingsDefaults {
     /// Default [tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#tax-behavior) used to specify whether the price is considered inclusive of taxes or exclusive of taxes. If the item's price has a tax behavior set, it will take precedence over the default tax behavior.
@@ -26,10 +27,12 @@ pub struct TaxProductResourceTaxSettingsDefaults {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxSettingsHeadOffice {
     pub address: crate::Address,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxSettingsStatusDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,13 +40,16 @@ pub struct TaxProductResourceTaxSettingsStatusDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<TaxProductResourceTaxSettingsStatusDetailsResourcePending>,
 }
+
 pub type TaxProductResourceTaxSettingsStatusDetailsResourceActive = serde_json::Value;
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxSettingsStatusDetailsResourcePending {
     /// The list of missing fields that are required to perform calculations. It includes the entry `head_office` when the status is `pending`. It is recommended to set the optional values even if they aren't listed as required for calculating taxes. Calculations can fail if missing fields aren't explicitly provided on every call.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_fields: Option<Vec<String>>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SettingsStatus {
@@ -54,6 +60,7 @@ pub enum SettingsStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl SettingsStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -64,6 +71,7 @@ impl SettingsStatus {
         }
     }
 }
+
 impl From<&str> for SettingsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -73,16 +81,19 @@ impl From<&str> for SettingsStatus {
         }
     }
 }
+
 impl std::fmt::Display for SettingsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for SettingsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SettingsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,6 +104,7 @@ impl<'de> serde::Deserialize<'de> for SettingsStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceTaxSettingsDefaultsTaxBehavior {
@@ -105,6 +117,7 @@ pub enum TaxProductResourceTaxSettingsDefaultsTaxBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceTaxSettingsDefaultsTaxBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -116,6 +129,7 @@ impl TaxProductResourceTaxSettingsDefaultsTaxBehavior {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceTaxSettingsDefaultsTaxBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -126,16 +140,19 @@ impl From<&str> for TaxProductResourceTaxSettingsDefaultsTaxBehavior {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceTaxSettingsDefaultsTaxBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceTaxSettingsDefaultsTaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxProductResourceTaxSettingsDefaultsTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

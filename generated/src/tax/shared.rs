@@ -16,6 +16,7 @@ pub struct TaxProductResourceCustomerDetails {
     /// The taxability override used for taxation.
     pub taxability_override: TaxProductResourceCustomerDetailsTaxabilityOverride,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceCustomerDetailsResourceTaxId {
     /// The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`, `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`, `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`, `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`, `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`, `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`, `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown`
@@ -24,6 +25,7 @@ pub struct TaxProductResourceCustomerDetailsResourceTaxId {
     /// The value of the tax ID.
     pub value: String,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceJurisdiction {
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
@@ -36,6 +38,7 @@ pub struct TaxProductResourceJurisdiction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceLineItemTaxBreakdown {
     /// The amount of tax, in integer cents.
@@ -51,6 +54,7 @@ pub struct TaxProductResourceLineItemTaxBreakdown {
     /// The amount on which tax is calculated, in integer cents.
     pub taxable_amount: i64,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceLineItemTaxRateDetails {
     /// A localized display name for tax type, intended to be human-readable. For example, "Local Sales and Use Tax", "Value-added tax (VAT)", or "Umsatzsteuer (USt.)".
@@ -60,6 +64,7 @@ pub struct TaxProductResourceLineItemTaxRateDetails {
     /// The tax type, such as `vat` or `sales_tax`.
     pub tax_type: TaxProductResourceLineItemTaxRateDetailsTaxType,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourcePostalAddress {
     /// City, district, suburb, town, or village.
@@ -80,6 +85,7 @@ pub struct TaxProductResourcePostalAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceCustomerDetailsAddressSource {
@@ -90,6 +96,7 @@ pub enum TaxProductResourceCustomerDetailsAddressSource {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceCustomerDetailsAddressSource {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -100,6 +107,7 @@ impl TaxProductResourceCustomerDetailsAddressSource {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceCustomerDetailsAddressSource {
     fn from(value: &str) -> Self {
         match value {
@@ -109,16 +117,19 @@ impl From<&str> for TaxProductResourceCustomerDetailsAddressSource {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceCustomerDetailsAddressSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceCustomerDetailsAddressSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxProductResourceCustomerDetailsAddressSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -129,6 +140,7 @@ impl<'de> serde::Deserialize<'de> for TaxProductResourceCustomerDetailsAddressSo
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceCustomerDetailsTaxabilityOverride {
@@ -141,6 +153,7 @@ pub enum TaxProductResourceCustomerDetailsTaxabilityOverride {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceCustomerDetailsTaxabilityOverride {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -152,6 +165,7 @@ impl TaxProductResourceCustomerDetailsTaxabilityOverride {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceCustomerDetailsTaxabilityOverride {
     fn from(value: &str) -> Self {
         match value {
@@ -162,16 +176,19 @@ impl From<&str> for TaxProductResourceCustomerDetailsTaxabilityOverride {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceCustomerDetailsTaxabilityOverride {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceCustomerDetailsTaxabilityOverride {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TaxProductResourceCustomerDetailsTaxabilityOverride {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -183,6 +200,7 @@ for TaxProductResourceCustomerDetailsTaxabilityOverride {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceCustomerDetailsResourceTaxIdType {
@@ -323,6 +341,7 @@ pub enum TaxProductResourceCustomerDetailsResourceTaxIdType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceCustomerDetailsResourceTaxIdType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -398,6 +417,7 @@ impl TaxProductResourceCustomerDetailsResourceTaxIdType {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceCustomerDetailsResourceTaxIdType {
     fn from(value: &str) -> Self {
         match value {
@@ -472,16 +492,19 @@ impl From<&str> for TaxProductResourceCustomerDetailsResourceTaxIdType {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceCustomerDetailsResourceTaxIdType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceCustomerDetailsResourceTaxIdType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TaxProductResourceCustomerDetailsResourceTaxIdType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -493,6 +516,7 @@ for TaxProductResourceCustomerDetailsResourceTaxIdType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceJurisdictionLevel {
@@ -509,6 +533,7 @@ pub enum TaxProductResourceJurisdictionLevel {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceJurisdictionLevel {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -522,6 +547,7 @@ impl TaxProductResourceJurisdictionLevel {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceJurisdictionLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -534,16 +560,19 @@ impl From<&str> for TaxProductResourceJurisdictionLevel {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceJurisdictionLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceJurisdictionLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxProductResourceJurisdictionLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -554,6 +583,7 @@ impl<'de> serde::Deserialize<'de> for TaxProductResourceJurisdictionLevel {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceLineItemTaxBreakdownSourcing {
@@ -564,6 +594,7 @@ pub enum TaxProductResourceLineItemTaxBreakdownSourcing {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceLineItemTaxBreakdownSourcing {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -574,6 +605,7 @@ impl TaxProductResourceLineItemTaxBreakdownSourcing {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceLineItemTaxBreakdownSourcing {
     fn from(value: &str) -> Self {
         match value {
@@ -583,16 +615,19 @@ impl From<&str> for TaxProductResourceLineItemTaxBreakdownSourcing {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceLineItemTaxBreakdownSourcing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceLineItemTaxBreakdownSourcing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxProductResourceLineItemTaxBreakdownSourcing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -603,6 +638,7 @@ impl<'de> serde::Deserialize<'de> for TaxProductResourceLineItemTaxBreakdownSour
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
@@ -639,6 +675,7 @@ pub enum TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -662,6 +699,7 @@ impl TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
     fn from(value: &str) -> Self {
         match value {
@@ -684,16 +722,19 @@ impl From<&str> for TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -705,6 +746,7 @@ for TaxProductResourceLineItemTaxBreakdownTaxabilityReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceLineItemTaxRateDetailsTaxType {
@@ -735,6 +777,7 @@ pub enum TaxProductResourceLineItemTaxRateDetailsTaxType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceLineItemTaxRateDetailsTaxType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -755,6 +798,7 @@ impl TaxProductResourceLineItemTaxRateDetailsTaxType {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceLineItemTaxRateDetailsTaxType {
     fn from(value: &str) -> Self {
         match value {
@@ -774,16 +818,19 @@ impl From<&str> for TaxProductResourceLineItemTaxRateDetailsTaxType {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceLineItemTaxRateDetailsTaxType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceLineItemTaxRateDetailsTaxType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TaxProductResourceLineItemTaxRateDetailsTaxType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

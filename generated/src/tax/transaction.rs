@@ -39,17 +39,20 @@ pub struct Transaction {
     #[serde(rename = "type")]
     pub type_: TransactionType,
 }
+
 impl stripe_runtime::Object for Transaction {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxTransactionResourceReversal {
     /// The `id` of the reversed `Transaction` object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_transaction: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxTransactionShippingCost {
     /// The shipping amount in integer cents. If `tax_behavior=inclusive`, then this amount includes taxes. Otherwise, taxes were calculated on top of this amount.
@@ -64,6 +67,7 @@ pub struct TaxProductResourceTaxTransactionShippingCost {
     /// The [tax code](https://stripe.com/docs/tax/tax-categories) ID used for shipping.
     pub tax_code: String,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionType {
@@ -74,6 +78,7 @@ pub enum TransactionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransactionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -84,6 +89,7 @@ impl TransactionType {
         }
     }
 }
+
 impl From<&str> for TransactionType {
     fn from(value: &str) -> Self {
         match value {
@@ -93,16 +99,19 @@ impl From<&str> for TransactionType {
         }
     }
 }
+
 impl std::fmt::Display for TransactionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransactionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransactionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -113,6 +122,7 @@ impl<'de> serde::Deserialize<'de> for TransactionType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceTaxTransactionShippingCostTaxBehavior {
@@ -123,6 +133,7 @@ pub enum TaxProductResourceTaxTransactionShippingCostTaxBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TaxProductResourceTaxTransactionShippingCostTaxBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -133,6 +144,7 @@ impl TaxProductResourceTaxTransactionShippingCostTaxBehavior {
         }
     }
 }
+
 impl From<&str> for TaxProductResourceTaxTransactionShippingCostTaxBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -142,16 +154,19 @@ impl From<&str> for TaxProductResourceTaxTransactionShippingCostTaxBehavior {
         }
     }
 }
+
 impl std::fmt::Display for TaxProductResourceTaxTransactionShippingCostTaxBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TaxProductResourceTaxTransactionShippingCostTaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TaxProductResourceTaxTransactionShippingCostTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -33,16 +33,19 @@ pub struct TransactionLineItem {
     #[serde(rename = "type")]
     pub type_: TransactionLineItemType,
 }
+
 impl stripe_runtime::Object for TransactionLineItem {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TaxProductResourceTaxTransactionLineItemResourceReversal {
     /// The `id` of the line item to reverse in the original transaction.
     pub original_line_item: String,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionLineItemTaxBehavior {
@@ -53,6 +56,7 @@ pub enum TransactionLineItemTaxBehavior {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransactionLineItemTaxBehavior {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -63,6 +67,7 @@ impl TransactionLineItemTaxBehavior {
         }
     }
 }
+
 impl From<&str> for TransactionLineItemTaxBehavior {
     fn from(value: &str) -> Self {
         match value {
@@ -72,16 +77,19 @@ impl From<&str> for TransactionLineItemTaxBehavior {
         }
     }
 }
+
 impl std::fmt::Display for TransactionLineItemTaxBehavior {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransactionLineItemTaxBehavior {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransactionLineItemTaxBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -92,6 +100,7 @@ impl<'de> serde::Deserialize<'de> for TransactionLineItemTaxBehavior {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionLineItemType {
@@ -102,6 +111,7 @@ pub enum TransactionLineItemType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransactionLineItemType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -112,6 +122,7 @@ impl TransactionLineItemType {
         }
     }
 }
+
 impl From<&str> for TransactionLineItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -121,16 +132,19 @@ impl From<&str> for TransactionLineItemType {
         }
     }
 }
+
 impl std::fmt::Display for TransactionLineItemType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransactionLineItemType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransactionLineItemType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -23,11 +23,13 @@ pub struct Configuration {
         TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig,
     >,
 }
+
 impl stripe_runtime::Object for Configuration {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalConfigurationConfigurationResourceCurrencySpecificConfig {
     /// Fixed amounts displayed when collecting a tip
@@ -40,12 +42,14 @@ pub struct TerminalConfigurationConfigurationResourceCurrencySpecificConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smart_tip_threshold: Option<i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig {
     /// A File ID representing an image you would like displayed on the reader.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub splashscreen: Option<stripe_runtime::Expandable<crate::File>>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalConfigurationConfigurationResourceTipping {
     #[serde(skip_serializing_if = "Option::is_none")]

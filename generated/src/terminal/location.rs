@@ -20,6 +20,7 @@ pub struct Location {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
 }
+
 impl stripe_runtime::Object for Location {
     fn id(&self) -> Option<&str> {
         Some(&self.id)

@@ -35,11 +35,13 @@ pub struct Reader {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+
 impl stripe_runtime::Object for Reader {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 /// Represents a cart to be displayed on the reader
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalReaderReaderResourceCart {
@@ -53,6 +55,7 @@ pub struct TerminalReaderReaderResourceCart {
     /// Total amount for the entire cart, including tax. A positive integer in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
     pub total: i64,
 }
+
 /// Represents a line item to be displayed on the reader
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalReaderReaderResourceLineItem {
@@ -63,6 +66,7 @@ pub struct TerminalReaderReaderResourceLineItem {
     /// The quantity of the line item.
     pub quantity: i64,
 }
+
 /// Represents a per-transaction override of a reader configuration
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalReaderReaderResourceProcessConfig {
@@ -73,6 +77,7 @@ pub struct TerminalReaderReaderResourceProcessConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tipping: Option<TerminalReaderReaderResourceTippingConfig>,
 }
+
 /// Represents a reader action to process a payment intent
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalReaderReaderResourceProcessPaymentIntentAction {
@@ -82,8 +87,10 @@ pub struct TerminalReaderReaderResourceProcessPaymentIntentAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub process_config: Option<TerminalReaderReaderResourceProcessConfig>,
 }
+
 /// Represents a per-setup override of a reader configuration
 pub type TerminalReaderReaderResourceProcessSetupConfig = serde_json::Value;
+
 /// Represents a reader action to process a setup intent
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalReaderReaderResourceProcessSetupIntentAction {
@@ -96,6 +103,7 @@ pub struct TerminalReaderReaderResourceProcessSetupIntentAction {
     /// Most recent SetupIntent processed by the reader.
     pub setup_intent: stripe_runtime::Expandable<crate::SetupIntent>,
 }
+
 /// Represents an action performed by the reader
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalReaderReaderResourceReaderAction {
@@ -127,6 +135,7 @@ pub struct TerminalReaderReaderResourceReaderAction {
     #[serde(rename = "type")]
     pub type_: TerminalReaderReaderResourceReaderActionType,
 }
+
 /// Represents a reader action to refund a payment
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalReaderReaderResourceRefundPaymentAction {
@@ -155,6 +164,7 @@ pub struct TerminalReaderReaderResourceRefundPaymentAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_transfer: Option<bool>,
 }
+
 /// Represents a reader action to set the reader display
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalReaderReaderResourceSetReaderDisplayAction {
@@ -165,6 +175,7 @@ pub struct TerminalReaderReaderResourceSetReaderDisplayAction {
     #[serde(rename = "type")]
     pub type_: TerminalReaderReaderResourceSetReaderDisplayActionType,
 }
+
 /// Represents a per-transaction tipping configuration
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TerminalReaderReaderResourceTippingConfig {
@@ -172,6 +183,7 @@ pub struct TerminalReaderReaderResourceTippingConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_eligible: Option<i64>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReaderDeviceType {
@@ -190,6 +202,7 @@ pub enum ReaderDeviceType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReaderDeviceType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -204,6 +217,7 @@ impl ReaderDeviceType {
         }
     }
 }
+
 impl From<&str> for ReaderDeviceType {
     fn from(value: &str) -> Self {
         match value {
@@ -217,16 +231,19 @@ impl From<&str> for ReaderDeviceType {
         }
     }
 }
+
 impl std::fmt::Display for ReaderDeviceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReaderDeviceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReaderDeviceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -237,6 +254,7 @@ impl<'de> serde::Deserialize<'de> for ReaderDeviceType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TerminalReaderReaderResourceReaderActionStatus {
@@ -249,6 +267,7 @@ pub enum TerminalReaderReaderResourceReaderActionStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TerminalReaderReaderResourceReaderActionStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -260,6 +279,7 @@ impl TerminalReaderReaderResourceReaderActionStatus {
         }
     }
 }
+
 impl From<&str> for TerminalReaderReaderResourceReaderActionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -270,16 +290,19 @@ impl From<&str> for TerminalReaderReaderResourceReaderActionStatus {
         }
     }
 }
+
 impl std::fmt::Display for TerminalReaderReaderResourceReaderActionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TerminalReaderReaderResourceReaderActionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TerminalReaderReaderResourceReaderActionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -290,6 +313,7 @@ impl<'de> serde::Deserialize<'de> for TerminalReaderReaderResourceReaderActionSt
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TerminalReaderReaderResourceReaderActionType {
@@ -304,6 +328,7 @@ pub enum TerminalReaderReaderResourceReaderActionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TerminalReaderReaderResourceReaderActionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -316,6 +341,7 @@ impl TerminalReaderReaderResourceReaderActionType {
         }
     }
 }
+
 impl From<&str> for TerminalReaderReaderResourceReaderActionType {
     fn from(value: &str) -> Self {
         match value {
@@ -327,16 +353,19 @@ impl From<&str> for TerminalReaderReaderResourceReaderActionType {
         }
     }
 }
+
 impl std::fmt::Display for TerminalReaderReaderResourceReaderActionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TerminalReaderReaderResourceReaderActionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TerminalReaderReaderResourceReaderActionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -347,6 +376,7 @@ impl<'de> serde::Deserialize<'de> for TerminalReaderReaderResourceReaderActionTy
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TerminalReaderReaderResourceRefundPaymentActionReason {
@@ -359,6 +389,7 @@ pub enum TerminalReaderReaderResourceRefundPaymentActionReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TerminalReaderReaderResourceRefundPaymentActionReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -370,6 +401,7 @@ impl TerminalReaderReaderResourceRefundPaymentActionReason {
         }
     }
 }
+
 impl From<&str> for TerminalReaderReaderResourceRefundPaymentActionReason {
     fn from(value: &str) -> Self {
         match value {
@@ -380,16 +412,19 @@ impl From<&str> for TerminalReaderReaderResourceRefundPaymentActionReason {
         }
     }
 }
+
 impl std::fmt::Display for TerminalReaderReaderResourceRefundPaymentActionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TerminalReaderReaderResourceRefundPaymentActionReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TerminalReaderReaderResourceRefundPaymentActionReason {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -401,6 +436,7 @@ for TerminalReaderReaderResourceRefundPaymentActionReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TerminalReaderReaderResourceSetReaderDisplayActionType {
@@ -409,6 +445,7 @@ pub enum TerminalReaderReaderResourceSetReaderDisplayActionType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TerminalReaderReaderResourceSetReaderDisplayActionType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -418,6 +455,7 @@ impl TerminalReaderReaderResourceSetReaderDisplayActionType {
         }
     }
 }
+
 impl From<&str> for TerminalReaderReaderResourceSetReaderDisplayActionType {
     fn from(value: &str) -> Self {
         match value {
@@ -426,16 +464,19 @@ impl From<&str> for TerminalReaderReaderResourceSetReaderDisplayActionType {
         }
     }
 }
+
 impl std::fmt::Display for TerminalReaderReaderResourceSetReaderDisplayActionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TerminalReaderReaderResourceSetReaderDisplayActionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TerminalReaderReaderResourceSetReaderDisplayActionType {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -23,11 +23,13 @@ pub struct TestClock {
     /// The status of the Test Clock.
     pub status: TestClockStatus,
 }
+
 impl stripe_runtime::Object for TestClock {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TestClockStatus {
@@ -40,6 +42,7 @@ pub enum TestClockStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TestClockStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -51,6 +54,7 @@ impl TestClockStatus {
         }
     }
 }
+
 impl From<&str> for TestClockStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -61,16 +65,19 @@ impl From<&str> for TestClockStatus {
         }
     }
 }
+
 impl std::fmt::Display for TestClockStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TestClockStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TestClockStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -33,17 +33,20 @@ pub struct CreditReversal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<stripe_runtime::Expandable<crate::treasury::Transaction>>,
 }
+
 impl stripe_runtime::Object for CreditReversal {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryReceivedCreditsResourceStatusTransitions {
     /// Timestamp describing when the CreditReversal changed status to `posted`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub posted_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreditReversalNetwork {
@@ -54,6 +57,7 @@ pub enum CreditReversalNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CreditReversalNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -64,6 +68,7 @@ impl CreditReversalNetwork {
         }
     }
 }
+
 impl From<&str> for CreditReversalNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -73,16 +78,19 @@ impl From<&str> for CreditReversalNetwork {
         }
     }
 }
+
 impl std::fmt::Display for CreditReversalNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreditReversalNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreditReversalNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,6 +101,7 @@ impl<'de> serde::Deserialize<'de> for CreditReversalNetwork {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreditReversalStatus {
@@ -105,6 +114,7 @@ pub enum CreditReversalStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl CreditReversalStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -116,6 +126,7 @@ impl CreditReversalStatus {
         }
     }
 }
+
 impl From<&str> for CreditReversalStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -126,16 +137,19 @@ impl From<&str> for CreditReversalStatus {
         }
     }
 }
+
 impl std::fmt::Display for CreditReversalStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreditReversalStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreditReversalStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

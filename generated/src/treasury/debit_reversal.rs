@@ -37,23 +37,27 @@ pub struct DebitReversal {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<stripe_runtime::Expandable<crate::treasury::Transaction>>,
 }
+
 impl stripe_runtime::Object for DebitReversal {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryReceivedDebitsResourceDebitReversalLinkedFlows {
     /// Set if there is an Issuing dispute associated with the DebitReversal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuing_dispute: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryReceivedDebitsResourceStatusTransitions {
     /// Timestamp describing when the DebitReversal changed status to `completed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DebitReversalNetwork {
@@ -64,6 +68,7 @@ pub enum DebitReversalNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl DebitReversalNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -74,6 +79,7 @@ impl DebitReversalNetwork {
         }
     }
 }
+
 impl From<&str> for DebitReversalNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -83,16 +89,19 @@ impl From<&str> for DebitReversalNetwork {
         }
     }
 }
+
 impl std::fmt::Display for DebitReversalNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DebitReversalNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DebitReversalNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -103,6 +112,7 @@ impl<'de> serde::Deserialize<'de> for DebitReversalNetwork {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DebitReversalStatus {
@@ -115,6 +125,7 @@ pub enum DebitReversalStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl DebitReversalStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -126,6 +137,7 @@ impl DebitReversalStatus {
         }
     }
 }
+
 impl From<&str> for DebitReversalStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -136,16 +148,19 @@ impl From<&str> for DebitReversalStatus {
         }
     }
 }
+
 impl std::fmt::Display for DebitReversalStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DebitReversalStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DebitReversalStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -45,11 +45,13 @@ pub struct FinancialAccount {
     /// The currencies the FinancialAccount can hold a balance in. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
     pub supported_currencies: Vec<String>,
 }
+
 impl stripe_runtime::Object for FinancialAccount {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 /// ABA Records contain U.S. bank account details per the ABA format.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceAbaRecord {
@@ -65,6 +67,7 @@ pub struct TreasuryFinancialAccountsResourceAbaRecord {
     /// Routing number for the account.
     pub routing_number: String,
 }
+
 /// Balance information for the FinancialAccount
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceBalance {
@@ -75,11 +78,13 @@ pub struct TreasuryFinancialAccountsResourceBalance {
     /// Funds in the account, but not spendable because they are being held for pending outbound flows.
     pub outbound_pending: std::collections::BTreeMap<String, i64>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceClosedStatusDetails {
     /// The array that contains reasons for a FinancialAccount closure.
     pub reasons: Vec<TreasuryFinancialAccountsResourceClosedStatusDetailsReasons>,
 }
+
 /// FinancialAddresses contain identifying information that resolves to a FinancialAccount.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceFinancialAddress {
@@ -95,6 +100,7 @@ pub struct TreasuryFinancialAccountsResourceFinancialAddress {
     #[serde(rename = "type")]
     pub type_: TreasuryFinancialAccountsResourceFinancialAddressType,
 }
+
 /// Restrictions that a Connect Platform has placed on this FinancialAccount.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourcePlatformRestrictions {
@@ -109,12 +115,14 @@ pub struct TreasuryFinancialAccountsResourcePlatformRestrictions {
         TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceStatusDetails {
     /// Details related to the closure of this FinancialAccount
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<TreasuryFinancialAccountsResourceClosedStatusDetails>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialAccountActiveFeatures {
@@ -141,6 +149,7 @@ pub enum FinancialAccountActiveFeatures {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl FinancialAccountActiveFeatures {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -161,6 +170,7 @@ impl FinancialAccountActiveFeatures {
         }
     }
 }
+
 impl From<&str> for FinancialAccountActiveFeatures {
     fn from(value: &str) -> Self {
         match value {
@@ -180,16 +190,19 @@ impl From<&str> for FinancialAccountActiveFeatures {
         }
     }
 }
+
 impl std::fmt::Display for FinancialAccountActiveFeatures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for FinancialAccountActiveFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FinancialAccountActiveFeatures {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -200,6 +213,7 @@ impl<'de> serde::Deserialize<'de> for FinancialAccountActiveFeatures {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialAccountPendingFeatures {
@@ -226,6 +240,7 @@ pub enum FinancialAccountPendingFeatures {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl FinancialAccountPendingFeatures {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -246,6 +261,7 @@ impl FinancialAccountPendingFeatures {
         }
     }
 }
+
 impl From<&str> for FinancialAccountPendingFeatures {
     fn from(value: &str) -> Self {
         match value {
@@ -265,16 +281,19 @@ impl From<&str> for FinancialAccountPendingFeatures {
         }
     }
 }
+
 impl std::fmt::Display for FinancialAccountPendingFeatures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for FinancialAccountPendingFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FinancialAccountPendingFeatures {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -285,6 +304,7 @@ impl<'de> serde::Deserialize<'de> for FinancialAccountPendingFeatures {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialAccountRestrictedFeatures {
@@ -311,6 +331,7 @@ pub enum FinancialAccountRestrictedFeatures {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl FinancialAccountRestrictedFeatures {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -331,6 +352,7 @@ impl FinancialAccountRestrictedFeatures {
         }
     }
 }
+
 impl From<&str> for FinancialAccountRestrictedFeatures {
     fn from(value: &str) -> Self {
         match value {
@@ -350,16 +372,19 @@ impl From<&str> for FinancialAccountRestrictedFeatures {
         }
     }
 }
+
 impl std::fmt::Display for FinancialAccountRestrictedFeatures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for FinancialAccountRestrictedFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FinancialAccountRestrictedFeatures {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -370,6 +395,7 @@ impl<'de> serde::Deserialize<'de> for FinancialAccountRestrictedFeatures {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FinancialAccountStatus {
@@ -380,6 +406,7 @@ pub enum FinancialAccountStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl FinancialAccountStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -390,6 +417,7 @@ impl FinancialAccountStatus {
         }
     }
 }
+
 impl From<&str> for FinancialAccountStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -399,16 +427,19 @@ impl From<&str> for FinancialAccountStatus {
         }
     }
 }
+
 impl std::fmt::Display for FinancialAccountStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for FinancialAccountStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FinancialAccountStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -419,6 +450,7 @@ impl<'de> serde::Deserialize<'de> for FinancialAccountStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourceClosedStatusDetailsReasons {
@@ -431,6 +463,7 @@ pub enum TreasuryFinancialAccountsResourceClosedStatusDetailsReasons {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourceClosedStatusDetailsReasons {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -442,6 +475,7 @@ impl TreasuryFinancialAccountsResourceClosedStatusDetailsReasons {
         }
     }
 }
+
 impl From<&str> for TreasuryFinancialAccountsResourceClosedStatusDetailsReasons {
     fn from(value: &str) -> Self {
         match value {
@@ -452,16 +486,19 @@ impl From<&str> for TreasuryFinancialAccountsResourceClosedStatusDetailsReasons 
         }
     }
 }
+
 impl std::fmt::Display for TreasuryFinancialAccountsResourceClosedStatusDetailsReasons {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryFinancialAccountsResourceClosedStatusDetailsReasons {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourceClosedStatusDetailsReasons {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -473,6 +510,7 @@ for TreasuryFinancialAccountsResourceClosedStatusDetailsReasons {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks {
@@ -483,6 +521,7 @@ pub enum TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -493,6 +532,7 @@ impl TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks {
         }
     }
 }
+
 impl From<&str> for TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks {
     fn from(value: &str) -> Self {
         match value {
@@ -502,18 +542,21 @@ impl From<&str> for TreasuryFinancialAccountsResourceFinancialAddressSupportedNe
         }
     }
 }
+
 impl std::fmt::Display
 for TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -525,6 +568,7 @@ for TreasuryFinancialAccountsResourceFinancialAddressSupportedNetworks {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourceFinancialAddressType {
@@ -533,6 +577,7 @@ pub enum TreasuryFinancialAccountsResourceFinancialAddressType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourceFinancialAddressType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -542,6 +587,7 @@ impl TreasuryFinancialAccountsResourceFinancialAddressType {
         }
     }
 }
+
 impl From<&str> for TreasuryFinancialAccountsResourceFinancialAddressType {
     fn from(value: &str) -> Self {
         match value {
@@ -550,16 +596,19 @@ impl From<&str> for TreasuryFinancialAccountsResourceFinancialAddressType {
         }
     }
 }
+
 impl std::fmt::Display for TreasuryFinancialAccountsResourceFinancialAddressType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryFinancialAccountsResourceFinancialAddressType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourceFinancialAddressType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -571,6 +620,7 @@ for TreasuryFinancialAccountsResourceFinancialAddressType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows {
@@ -581,6 +631,7 @@ pub enum TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -591,6 +642,7 @@ impl TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows {
         }
     }
 }
+
 impl From<&str> for TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows {
     fn from(value: &str) -> Self {
         match value {
@@ -600,18 +652,21 @@ impl From<&str> for TreasuryFinancialAccountsResourcePlatformRestrictionsInbound
         }
     }
 }
+
 impl std::fmt::Display
 for TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -623,6 +678,7 @@ for TreasuryFinancialAccountsResourcePlatformRestrictionsInboundFlows {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows {
@@ -633,6 +689,7 @@ pub enum TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -643,6 +700,7 @@ impl TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows {
         }
     }
 }
+
 impl From<&str> for TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows {
     fn from(value: &str) -> Self {
         match value {
@@ -652,18 +710,21 @@ impl From<&str> for TreasuryFinancialAccountsResourcePlatformRestrictionsOutboun
         }
     }
 }
+
 impl std::fmt::Display
 for TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourcePlatformRestrictionsOutboundFlows {
     fn deserialize<D: serde::Deserializer<'de>>(

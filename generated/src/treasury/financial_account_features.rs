@@ -30,6 +30,7 @@ pub struct FinancialAccountFeatures {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_transfers: Option<TreasuryFinancialAccountsResourceOutboundTransfers>,
 }
+
 /// Toggle settings for enabling/disabling the ABA address feature
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceAbaToggleSettings {
@@ -42,6 +43,7 @@ pub struct TreasuryFinancialAccountsResourceAbaToggleSettings {
         TreasuryFinancialAccountsResourceTogglesSettingStatusDetails,
     >,
 }
+
 /// Toggle settings for enabling/disabling an ACH specific feature
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceAchToggleSettings {
@@ -54,6 +56,7 @@ pub struct TreasuryFinancialAccountsResourceAchToggleSettings {
         TreasuryFinancialAccountsResourceTogglesSettingStatusDetails,
     >,
 }
+
 /// Settings related to Financial Addresses features on a Financial Account
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceFinancialAddressesFeatures {
@@ -61,6 +64,7 @@ pub struct TreasuryFinancialAccountsResourceFinancialAddressesFeatures {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aba: Option<TreasuryFinancialAccountsResourceAbaToggleSettings>,
 }
+
 /// InboundTransfers contains inbound transfers features for a FinancialAccount.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceInboundTransfers {
@@ -68,6 +72,7 @@ pub struct TreasuryFinancialAccountsResourceInboundTransfers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ach: Option<TreasuryFinancialAccountsResourceAchToggleSettings>,
 }
+
 /// Settings related to Outbound Payments features on a Financial Account
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceOutboundPayments {
@@ -78,6 +83,7 @@ pub struct TreasuryFinancialAccountsResourceOutboundPayments {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_domestic_wire: Option<TreasuryFinancialAccountsResourceToggleSettings>,
 }
+
 /// OutboundTransfers contains outbound transfers features for a FinancialAccount.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceOutboundTransfers {
@@ -88,6 +94,7 @@ pub struct TreasuryFinancialAccountsResourceOutboundTransfers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_domestic_wire: Option<TreasuryFinancialAccountsResourceToggleSettings>,
 }
+
 /// Toggle settings for enabling/disabling a feature
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceToggleSettings {
@@ -100,6 +107,7 @@ pub struct TreasuryFinancialAccountsResourceToggleSettings {
         TreasuryFinancialAccountsResourceTogglesSettingStatusDetails,
     >,
 }
+
 /// Additional details on the FinancialAccount Features information.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryFinancialAccountsResourceTogglesSettingStatusDetails {
@@ -116,6 +124,7 @@ pub struct TreasuryFinancialAccountsResourceTogglesSettingStatusDetails {
         TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction,
     >,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
@@ -128,6 +137,7 @@ pub enum TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -139,6 +149,7 @@ impl TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
         }
     }
 }
+
 impl From<&str> for TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -149,16 +160,19 @@ impl From<&str> for TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
         }
     }
 }
+
 impl std::fmt::Display for TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -170,6 +184,7 @@ for TreasuryFinancialAccountsResourceAbaToggleSettingsStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
@@ -182,6 +197,7 @@ pub enum TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -193,6 +209,7 @@ impl TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
         }
     }
 }
+
 impl From<&str> for TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -203,16 +220,19 @@ impl From<&str> for TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
         }
     }
 }
+
 impl std::fmt::Display for TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -224,6 +244,7 @@ for TreasuryFinancialAccountsResourceAchToggleSettingsStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourceToggleSettingsStatus {
@@ -236,6 +257,7 @@ pub enum TreasuryFinancialAccountsResourceToggleSettingsStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourceToggleSettingsStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -247,6 +269,7 @@ impl TreasuryFinancialAccountsResourceToggleSettingsStatus {
         }
     }
 }
+
 impl From<&str> for TreasuryFinancialAccountsResourceToggleSettingsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -257,16 +280,19 @@ impl From<&str> for TreasuryFinancialAccountsResourceToggleSettingsStatus {
         }
     }
 }
+
 impl std::fmt::Display for TreasuryFinancialAccountsResourceToggleSettingsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryFinancialAccountsResourceToggleSettingsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourceToggleSettingsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -278,6 +304,7 @@ for TreasuryFinancialAccountsResourceToggleSettingsStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode {
@@ -302,6 +329,7 @@ pub enum TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -319,6 +347,7 @@ impl TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode {
         }
     }
 }
+
 impl From<&str> for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode {
     fn from(value: &str) -> Self {
         match value {
@@ -335,18 +364,21 @@ impl From<&str> for TreasuryFinancialAccountsResourceTogglesSettingStatusDetails
         }
     }
 }
+
 impl std::fmt::Display
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -358,6 +390,7 @@ for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsCode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution {
@@ -370,6 +403,7 @@ pub enum TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution 
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -381,6 +415,7 @@ impl TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution {
         }
     }
 }
+
 impl From<&str>
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution {
     fn from(value: &str) -> Self {
@@ -392,18 +427,21 @@ for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution {
         }
     }
 }
+
 impl std::fmt::Display
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -415,6 +453,7 @@ for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsResolution {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction {
@@ -425,6 +464,7 @@ pub enum TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -435,6 +475,7 @@ impl TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction {
         }
     }
 }
+
 impl From<&str>
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction {
     fn from(value: &str) -> Self {
@@ -445,18 +486,21 @@ for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction {
         }
     }
 }
+
 impl std::fmt::Display
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryFinancialAccountsResourceTogglesSettingStatusDetailsRestriction {
     fn deserialize<D: serde::Deserializer<'de>>(

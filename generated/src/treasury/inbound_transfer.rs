@@ -9,6 +9,7 @@ pub struct InboundTransfers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<InboundTransfersPaymentMethodDetailsUsBankAccount>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InboundTransfersPaymentMethodDetailsUsBankAccount {
     /// Account holder type: individual or company.
@@ -36,6 +37,7 @@ pub struct InboundTransfersPaymentMethodDetailsUsBankAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
 /// Use [InboundTransfers](https://stripe.com/docs/treasury/moving-money/financial-accounts/into/inbound-transfers) to add funds to your [FinancialAccount](https://stripe.com/docs/api#financial_accounts) via a PaymentMethod that is owned by you. The funds will be transferred via an ACH debit.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct InboundTransfer {
@@ -84,22 +86,26 @@ pub struct InboundTransfer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<stripe_runtime::Expandable<crate::treasury::Transaction>>,
 }
+
 impl stripe_runtime::Object for InboundTransfer {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryInboundTransfersResourceFailureDetails {
     /// Reason for the failure.
     pub code: TreasuryInboundTransfersResourceFailureDetailsCode,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows {
     /// If funds for this flow were returned after the flow went to the `succeeded` state, this field contains a reference to the ReceivedDebit return.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_debit: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions {
     /// Timestamp describing when an InboundTransfer changed status to `canceled`.
@@ -112,6 +118,7 @@ pub struct TreasuryInboundTransfersResourceInboundTransferResourceStatusTransiti
     #[serde(skip_serializing_if = "Option::is_none")]
     pub succeeded_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InboundTransfersType {
@@ -120,6 +127,7 @@ pub enum InboundTransfersType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InboundTransfersType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -129,6 +137,7 @@ impl InboundTransfersType {
         }
     }
 }
+
 impl From<&str> for InboundTransfersType {
     fn from(value: &str) -> Self {
         match value {
@@ -137,16 +146,19 @@ impl From<&str> for InboundTransfersType {
         }
     }
 }
+
 impl std::fmt::Display for InboundTransfersType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InboundTransfersType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InboundTransfersType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -157,6 +169,7 @@ impl<'de> serde::Deserialize<'de> for InboundTransfersType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
@@ -167,6 +180,7 @@ pub enum InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -177,6 +191,7 @@ impl InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
         }
     }
 }
+
 impl From<&str> for InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn from(value: &str) -> Self {
         match value {
@@ -186,18 +201,21 @@ impl From<&str> for InboundTransfersPaymentMethodDetailsUsBankAccountAccountHold
         }
     }
 }
+
 impl std::fmt::Display
 for InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -209,6 +227,7 @@ for InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
@@ -219,6 +238,7 @@ pub enum InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -229,6 +249,7 @@ impl InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
         }
     }
 }
+
 impl From<&str> for InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     fn from(value: &str) -> Self {
         match value {
@@ -238,16 +259,19 @@ impl From<&str> for InboundTransfersPaymentMethodDetailsUsBankAccountAccountType
         }
     }
 }
+
 impl std::fmt::Display for InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -259,6 +283,7 @@ for InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
@@ -267,6 +292,7 @@ pub enum InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -276,6 +302,7 @@ impl InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
         }
     }
 }
+
 impl From<&str> for InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -284,16 +311,19 @@ impl From<&str> for InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
         }
     }
 }
+
 impl std::fmt::Display for InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -305,6 +335,7 @@ for InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InboundTransferStatus {
@@ -319,6 +350,7 @@ pub enum InboundTransferStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl InboundTransferStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -331,6 +363,7 @@ impl InboundTransferStatus {
         }
     }
 }
+
 impl From<&str> for InboundTransferStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -342,16 +375,19 @@ impl From<&str> for InboundTransferStatus {
         }
     }
 }
+
 impl std::fmt::Display for InboundTransferStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for InboundTransferStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for InboundTransferStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -362,6 +398,7 @@ impl<'de> serde::Deserialize<'de> for InboundTransferStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryInboundTransfersResourceFailureDetailsCode {
@@ -394,6 +431,7 @@ pub enum TreasuryInboundTransfersResourceFailureDetailsCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryInboundTransfersResourceFailureDetailsCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -415,6 +453,7 @@ impl TreasuryInboundTransfersResourceFailureDetailsCode {
         }
     }
 }
+
 impl From<&str> for TreasuryInboundTransfersResourceFailureDetailsCode {
     fn from(value: &str) -> Self {
         match value {
@@ -435,16 +474,19 @@ impl From<&str> for TreasuryInboundTransfersResourceFailureDetailsCode {
         }
     }
 }
+
 impl std::fmt::Display for TreasuryInboundTransfersResourceFailureDetailsCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryInboundTransfersResourceFailureDetailsCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryInboundTransfersResourceFailureDetailsCode {
     fn deserialize<D: serde::Deserializer<'de>>(

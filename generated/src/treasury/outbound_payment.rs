@@ -12,6 +12,7 @@ pub struct OutboundPaymentsPaymentMethodDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<OutboundPaymentsPaymentMethodDetailsUsBankAccount>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct OutboundPaymentsPaymentMethodDetailsFinancialAccount {
     /// Token of the FinancialAccount.
@@ -19,11 +20,13 @@ pub struct OutboundPaymentsPaymentMethodDetailsFinancialAccount {
     /// The rails used to send funds.
     pub network: OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork,
 }
+
 impl stripe_runtime::Object for OutboundPaymentsPaymentMethodDetailsFinancialAccount {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct OutboundPaymentsPaymentMethodDetailsUsBankAccount {
     /// Account holder type: individual or company.
@@ -51,6 +54,7 @@ pub struct OutboundPaymentsPaymentMethodDetailsUsBankAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
 /// Use OutboundPayments to send funds to another party's external bank account or [FinancialAccount](https://stripe.com/docs/api#financial_accounts). To send money to an account belonging to the same user, use an [OutboundTransfer](https://stripe.com/docs/api#outbound_transfers).
 ///
 /// Simulate OutboundPayment state changes with the `/v1/test_helpers/treasury/outbound_payments` endpoints. These methods can only be called on test mode objects.
@@ -107,11 +111,13 @@ pub struct OutboundPayment {
     /// The Transaction associated with this object.
     pub transaction: stripe_runtime::Expandable<crate::treasury::Transaction>,
 }
+
 impl stripe_runtime::Object for OutboundPayment {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails {
     /// IP address of the user initiating the OutboundPayment. Set if `present` is set to `true`. IP address collection is required for risk and compliance reasons. This will be used to help determine if the OutboundPayment is authorized or should be blocked.
@@ -120,6 +126,7 @@ pub struct TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails
     /// `true`` if the OutboundPayment creation request is being made on behalf of an end user by a platform. Otherwise, `false`.
     pub present: bool,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions {
     /// Timestamp describing when an OutboundPayment changed status to `canceled`.
@@ -135,6 +142,7 @@ pub struct TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransiti
     #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryOutboundPaymentsResourceReturnedStatus {
     /// Reason for the return.
@@ -142,6 +150,7 @@ pub struct TreasuryOutboundPaymentsResourceReturnedStatus {
     /// The Transaction associated with this object.
     pub transaction: stripe_runtime::Expandable<crate::treasury::Transaction>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundPaymentsPaymentMethodDetailsType {
@@ -152,6 +161,7 @@ pub enum OutboundPaymentsPaymentMethodDetailsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundPaymentsPaymentMethodDetailsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -162,6 +172,7 @@ impl OutboundPaymentsPaymentMethodDetailsType {
         }
     }
 }
+
 impl From<&str> for OutboundPaymentsPaymentMethodDetailsType {
     fn from(value: &str) -> Self {
         match value {
@@ -171,16 +182,19 @@ impl From<&str> for OutboundPaymentsPaymentMethodDetailsType {
         }
     }
 }
+
 impl std::fmt::Display for OutboundPaymentsPaymentMethodDetailsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OutboundPaymentsPaymentMethodDetailsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OutboundPaymentsPaymentMethodDetailsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -191,6 +205,7 @@ impl<'de> serde::Deserialize<'de> for OutboundPaymentsPaymentMethodDetailsType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
@@ -199,6 +214,7 @@ pub enum OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -208,6 +224,7 @@ impl OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
         }
     }
 }
+
 impl From<&str> for OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -216,16 +233,19 @@ impl From<&str> for OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork 
         }
     }
 }
+
 impl std::fmt::Display for OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -237,6 +257,7 @@ for OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType {
@@ -247,6 +268,7 @@ pub enum OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -257,6 +279,7 @@ impl OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType {
         }
     }
 }
+
 impl From<&str> for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn from(value: &str) -> Self {
         match value {
@@ -266,18 +289,21 @@ impl From<&str> for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHold
         }
     }
 }
+
 impl std::fmt::Display
 for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -289,6 +315,7 @@ for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountHolderType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType {
@@ -299,6 +326,7 @@ pub enum OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -309,6 +337,7 @@ impl OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType {
         }
     }
 }
+
 impl From<&str> for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType {
     fn from(value: &str) -> Self {
         match value {
@@ -318,16 +347,19 @@ impl From<&str> for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType
         }
     }
 }
+
 impl std::fmt::Display for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -339,6 +371,7 @@ for OutboundPaymentsPaymentMethodDetailsUsBankAccountAccountType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
@@ -349,6 +382,7 @@ pub enum OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -359,6 +393,7 @@ impl OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
         }
     }
 }
+
 impl From<&str> for OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -368,16 +403,19 @@ impl From<&str> for OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
         }
     }
 }
+
 impl std::fmt::Display for OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -389,6 +427,7 @@ for OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundPaymentStatus {
@@ -405,6 +444,7 @@ pub enum OutboundPaymentStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundPaymentStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -418,6 +458,7 @@ impl OutboundPaymentStatus {
         }
     }
 }
+
 impl From<&str> for OutboundPaymentStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -430,16 +471,19 @@ impl From<&str> for OutboundPaymentStatus {
         }
     }
 }
+
 impl std::fmt::Display for OutboundPaymentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OutboundPaymentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OutboundPaymentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -450,6 +494,7 @@ impl<'de> serde::Deserialize<'de> for OutboundPaymentStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryOutboundPaymentsResourceReturnedStatusCode {
@@ -476,6 +521,7 @@ pub enum TreasuryOutboundPaymentsResourceReturnedStatusCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryOutboundPaymentsResourceReturnedStatusCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -494,6 +540,7 @@ impl TreasuryOutboundPaymentsResourceReturnedStatusCode {
         }
     }
 }
+
 impl From<&str> for TreasuryOutboundPaymentsResourceReturnedStatusCode {
     fn from(value: &str) -> Self {
         match value {
@@ -511,16 +558,19 @@ impl From<&str> for TreasuryOutboundPaymentsResourceReturnedStatusCode {
         }
     }
 }
+
 impl std::fmt::Display for TreasuryOutboundPaymentsResourceReturnedStatusCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryOutboundPaymentsResourceReturnedStatusCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryOutboundPaymentsResourceReturnedStatusCode {
     fn deserialize<D: serde::Deserializer<'de>>(

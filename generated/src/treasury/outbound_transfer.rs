@@ -9,6 +9,7 @@ pub struct OutboundTransfersPaymentMethodDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub us_bank_account: Option<OutboundTransfersPaymentMethodDetailsUsBankAccount>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct OutboundTransfersPaymentMethodDetailsUsBankAccount {
     /// Account holder type: individual or company.
@@ -36,6 +37,7 @@ pub struct OutboundTransfersPaymentMethodDetailsUsBankAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
 /// Use OutboundTransfers to transfer funds from a [FinancialAccount](https://stripe.com/docs/api#financial_accounts) to a PaymentMethod belonging to the same entity. To send funds to a different party, use [OutboundPayments](https://stripe.com/docs/api#outbound_payments) instead. You can send funds over ACH rails or through a domestic wire transfer to a user's own external bank account.
 ///
 /// Simulate OutboundTransfer state changes with the `/v1/test_helpers/treasury/outbound_transfers` endpoints. These methods can only be called on test mode objects.
@@ -82,11 +84,13 @@ pub struct OutboundTransfer {
     /// The Transaction associated with this object.
     pub transaction: stripe_runtime::Expandable<crate::treasury::Transaction>,
 }
+
 impl stripe_runtime::Object for OutboundTransfer {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryOutboundTransfersResourceReturnedDetails {
     /// Reason for the return.
@@ -94,6 +98,7 @@ pub struct TreasuryOutboundTransfersResourceReturnedDetails {
     /// The Transaction associated with this object.
     pub transaction: stripe_runtime::Expandable<crate::treasury::Transaction>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryOutboundTransfersResourceStatusTransitions {
     /// Timestamp describing when an OutboundTransfer changed status to `canceled`
@@ -109,6 +114,7 @@ pub struct TreasuryOutboundTransfersResourceStatusTransitions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundTransfersPaymentMethodDetailsType {
@@ -117,6 +123,7 @@ pub enum OutboundTransfersPaymentMethodDetailsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundTransfersPaymentMethodDetailsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -126,6 +133,7 @@ impl OutboundTransfersPaymentMethodDetailsType {
         }
     }
 }
+
 impl From<&str> for OutboundTransfersPaymentMethodDetailsType {
     fn from(value: &str) -> Self {
         match value {
@@ -134,16 +142,19 @@ impl From<&str> for OutboundTransfersPaymentMethodDetailsType {
         }
     }
 }
+
 impl std::fmt::Display for OutboundTransfersPaymentMethodDetailsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OutboundTransfersPaymentMethodDetailsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OutboundTransfersPaymentMethodDetailsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -154,6 +165,7 @@ impl<'de> serde::Deserialize<'de> for OutboundTransfersPaymentMethodDetailsType 
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
@@ -164,6 +176,7 @@ pub enum OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -174,6 +187,7 @@ impl OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
         }
     }
 }
+
 impl From<&str> for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn from(value: &str) -> Self {
         match value {
@@ -183,18 +197,21 @@ impl From<&str> for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHol
         }
     }
 }
+
 impl std::fmt::Display
 for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -206,6 +223,7 @@ for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
@@ -216,6 +234,7 @@ pub enum OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -226,6 +245,7 @@ impl OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
         }
     }
 }
+
 impl From<&str> for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     fn from(value: &str) -> Self {
         match value {
@@ -235,17 +255,20 @@ impl From<&str> for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountTyp
         }
     }
 }
+
 impl std::fmt::Display
 for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -257,6 +280,7 @@ for OutboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
@@ -267,6 +291,7 @@ pub enum OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -277,6 +302,7 @@ impl OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
         }
     }
 }
+
 impl From<&str> for OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -286,16 +312,19 @@ impl From<&str> for OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
         }
     }
 }
+
 impl std::fmt::Display for OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -307,6 +336,7 @@ for OutboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundTransferStatus {
@@ -323,6 +353,7 @@ pub enum OutboundTransferStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl OutboundTransferStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -336,6 +367,7 @@ impl OutboundTransferStatus {
         }
     }
 }
+
 impl From<&str> for OutboundTransferStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -348,16 +380,19 @@ impl From<&str> for OutboundTransferStatus {
         }
     }
 }
+
 impl std::fmt::Display for OutboundTransferStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for OutboundTransferStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OutboundTransferStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -368,6 +403,7 @@ impl<'de> serde::Deserialize<'de> for OutboundTransferStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryOutboundTransfersResourceReturnedDetailsCode {
@@ -394,6 +430,7 @@ pub enum TreasuryOutboundTransfersResourceReturnedDetailsCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryOutboundTransfersResourceReturnedDetailsCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -412,6 +449,7 @@ impl TreasuryOutboundTransfersResourceReturnedDetailsCode {
         }
     }
 }
+
 impl From<&str> for TreasuryOutboundTransfersResourceReturnedDetailsCode {
     fn from(value: &str) -> Self {
         match value {
@@ -429,16 +467,19 @@ impl From<&str> for TreasuryOutboundTransfersResourceReturnedDetailsCode {
         }
     }
 }
+
 impl std::fmt::Display for TreasuryOutboundTransfersResourceReturnedDetailsCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryOutboundTransfersResourceReturnedDetailsCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryOutboundTransfersResourceReturnedDetailsCode {
     fn deserialize<D: serde::Deserializer<'de>>(

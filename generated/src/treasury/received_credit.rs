@@ -39,11 +39,13 @@ pub struct ReceivedCredit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<stripe_runtime::Expandable<crate::treasury::Transaction>>,
 }
+
 impl stripe_runtime::Object for ReceivedCredit {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryReceivedCreditsResourceLinkedFlows {
     /// The CreditReversal created as a result of this ReceivedCredit being reversed.
@@ -65,6 +67,7 @@ pub struct TreasuryReceivedCreditsResourceLinkedFlows {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_flow_type: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryReceivedCreditsResourceReversalDetails {
     /// Time before which a ReceivedCredit can be reversed.
@@ -76,6 +79,7 @@ pub struct TreasuryReceivedCreditsResourceReversalDetails {
         TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryReceivedCreditsResourceSourceFlowsDetails {
     /// You can reverse some [ReceivedCredits](https://stripe.com/docs/api#received_credits) depending on their network and source flow. Reversing a ReceivedCredit leads to the creation of a new object known as a CreditReversal.
@@ -100,6 +104,7 @@ pub struct TreasuryReceivedCreditsResourceSourceFlowsDetails {
     #[serde(rename = "type")]
     pub type_: TreasuryReceivedCreditsResourceSourceFlowsDetailsType,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReceivedCreditFailureCode {
@@ -112,6 +117,7 @@ pub enum ReceivedCreditFailureCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReceivedCreditFailureCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -123,6 +129,7 @@ impl ReceivedCreditFailureCode {
         }
     }
 }
+
 impl From<&str> for ReceivedCreditFailureCode {
     fn from(value: &str) -> Self {
         match value {
@@ -133,16 +140,19 @@ impl From<&str> for ReceivedCreditFailureCode {
         }
     }
 }
+
 impl std::fmt::Display for ReceivedCreditFailureCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReceivedCreditFailureCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReceivedCreditFailureCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -153,6 +163,7 @@ impl<'de> serde::Deserialize<'de> for ReceivedCreditFailureCode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReceivedCreditNetwork {
@@ -167,6 +178,7 @@ pub enum ReceivedCreditNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReceivedCreditNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -179,6 +191,7 @@ impl ReceivedCreditNetwork {
         }
     }
 }
+
 impl From<&str> for ReceivedCreditNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -190,16 +203,19 @@ impl From<&str> for ReceivedCreditNetwork {
         }
     }
 }
+
 impl std::fmt::Display for ReceivedCreditNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReceivedCreditNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReceivedCreditNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -210,6 +226,7 @@ impl<'de> serde::Deserialize<'de> for ReceivedCreditNetwork {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReceivedCreditStatus {
@@ -220,6 +237,7 @@ pub enum ReceivedCreditStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReceivedCreditStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -230,6 +248,7 @@ impl ReceivedCreditStatus {
         }
     }
 }
+
 impl From<&str> for ReceivedCreditStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -239,16 +258,19 @@ impl From<&str> for ReceivedCreditStatus {
         }
     }
 }
+
 impl std::fmt::Display for ReceivedCreditStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReceivedCreditStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReceivedCreditStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -259,6 +281,7 @@ impl<'de> serde::Deserialize<'de> for ReceivedCreditStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
@@ -275,6 +298,7 @@ pub enum TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -288,6 +312,7 @@ impl TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
         }
     }
 }
+
 impl From<&str> for TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
     fn from(value: &str) -> Self {
         match value {
@@ -300,18 +325,21 @@ impl From<&str> for TreasuryReceivedCreditsResourceReversalDetailsRestrictedReas
         }
     }
 }
+
 impl std::fmt::Display
 for TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -323,6 +351,7 @@ for TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
@@ -337,6 +366,7 @@ pub enum TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -349,6 +379,7 @@ impl TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
         }
     }
 }
+
 impl From<&str> for TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
     fn from(value: &str) -> Self {
         match value {
@@ -360,16 +391,19 @@ impl From<&str> for TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
         }
     }
 }
+
 impl std::fmt::Display for TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -42,11 +42,13 @@ pub struct ReceivedDebit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<stripe_runtime::Expandable<crate::treasury::Transaction>>,
 }
+
 impl stripe_runtime::Object for ReceivedDebit {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryReceivedDebitsResourceLinkedFlows {
     /// The DebitReversal created as a result of this ReceivedDebit being reversed.
@@ -62,6 +64,7 @@ pub struct TreasuryReceivedDebitsResourceLinkedFlows {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuing_transaction: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryReceivedDebitsResourceReversalDetails {
     /// Time before which a ReceivedDebit can be reversed.
@@ -73,6 +76,7 @@ pub struct TreasuryReceivedDebitsResourceReversalDetails {
         TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason,
     >,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReceivedDebitFailureCode {
@@ -87,6 +91,7 @@ pub enum ReceivedDebitFailureCode {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReceivedDebitFailureCode {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -99,6 +104,7 @@ impl ReceivedDebitFailureCode {
         }
     }
 }
+
 impl From<&str> for ReceivedDebitFailureCode {
     fn from(value: &str) -> Self {
         match value {
@@ -110,16 +116,19 @@ impl From<&str> for ReceivedDebitFailureCode {
         }
     }
 }
+
 impl std::fmt::Display for ReceivedDebitFailureCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReceivedDebitFailureCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReceivedDebitFailureCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -130,6 +139,7 @@ impl<'de> serde::Deserialize<'de> for ReceivedDebitFailureCode {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReceivedDebitNetwork {
@@ -142,6 +152,7 @@ pub enum ReceivedDebitNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReceivedDebitNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -153,6 +164,7 @@ impl ReceivedDebitNetwork {
         }
     }
 }
+
 impl From<&str> for ReceivedDebitNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -163,16 +175,19 @@ impl From<&str> for ReceivedDebitNetwork {
         }
     }
 }
+
 impl std::fmt::Display for ReceivedDebitNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReceivedDebitNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReceivedDebitNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -183,6 +198,7 @@ impl<'de> serde::Deserialize<'de> for ReceivedDebitNetwork {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReceivedDebitStatus {
@@ -193,6 +209,7 @@ pub enum ReceivedDebitStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReceivedDebitStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -203,6 +220,7 @@ impl ReceivedDebitStatus {
         }
     }
 }
+
 impl From<&str> for ReceivedDebitStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -212,16 +230,19 @@ impl From<&str> for ReceivedDebitStatus {
         }
     }
 }
+
 impl std::fmt::Display for ReceivedDebitStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReceivedDebitStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ReceivedDebitStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -232,6 +253,7 @@ impl<'de> serde::Deserialize<'de> for ReceivedDebitStatus {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason {
@@ -248,6 +270,7 @@ pub enum TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -261,6 +284,7 @@ impl TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason {
         }
     }
 }
+
 impl From<&str> for TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason {
     fn from(value: &str) -> Self {
         match value {
@@ -273,17 +297,20 @@ impl From<&str> for TreasuryReceivedDebitsResourceReversalDetailsRestrictedReaso
         }
     }
 }
+
 impl std::fmt::Display
 for TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -7,11 +7,13 @@ pub struct ReceivedPaymentMethodDetailsFinancialAccount {
     /// The rails the ReceivedCredit was sent over. A FinancialAccount can only send funds over `stripe`.
     pub network: ReceivedPaymentMethodDetailsFinancialAccountNetwork,
 }
+
 impl stripe_runtime::Object for ReceivedPaymentMethodDetailsFinancialAccount {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasurySharedResourceBillingDetails {
     pub address: crate::Address,
@@ -22,6 +24,7 @@ pub struct TreasurySharedResourceBillingDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails {
     /// Set when `type` is `balance`.
@@ -43,6 +46,7 @@ pub struct TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPayment
         TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount,
     >,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount {
     /// Bank name.
@@ -55,6 +59,7 @@ pub struct TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
 /// Change to a FinancialAccount's balance
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryTransactionsResourceBalanceImpact {
@@ -65,6 +70,7 @@ pub struct TreasuryTransactionsResourceBalanceImpact {
     /// The change made to funds in the account, but not spendable because they are being held for pending outbound flows.
     pub outbound_pending: i64,
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryTransactionsResourceFlowDetails {
     /// You can reverse some [ReceivedCredits](https://stripe.com/docs/api#received_credits) depending on their network and source flow. Reversing a ReceivedCredit leads to the creation of a new object known as a CreditReversal.
@@ -103,6 +109,7 @@ pub struct TreasuryTransactionsResourceFlowDetails {
     #[serde(rename = "type")]
     pub type_: TreasuryTransactionsResourceFlowDetailsType,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReceivedPaymentMethodDetailsFinancialAccountNetwork {
@@ -111,6 +118,7 @@ pub enum ReceivedPaymentMethodDetailsFinancialAccountNetwork {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl ReceivedPaymentMethodDetailsFinancialAccountNetwork {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -120,6 +128,7 @@ impl ReceivedPaymentMethodDetailsFinancialAccountNetwork {
         }
     }
 }
+
 impl From<&str> for ReceivedPaymentMethodDetailsFinancialAccountNetwork {
     fn from(value: &str) -> Self {
         match value {
@@ -128,16 +137,19 @@ impl From<&str> for ReceivedPaymentMethodDetailsFinancialAccountNetwork {
         }
     }
 }
+
 impl std::fmt::Display for ReceivedPaymentMethodDetailsFinancialAccountNetwork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ReceivedPaymentMethodDetailsFinancialAccountNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for ReceivedPaymentMethodDetailsFinancialAccountNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -149,6 +161,7 @@ for ReceivedPaymentMethodDetailsFinancialAccountNetwork {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsBalance {
@@ -157,6 +170,7 @@ pub enum TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMe
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsBalance {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -166,6 +180,7 @@ impl TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethod
         }
     }
 }
+
 impl From<&str>
 for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsBalance {
     fn from(value: &str) -> Self {
@@ -175,18 +190,21 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodD
         }
     }
 }
+
 impl std::fmt::Display
 for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsBalance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsBalance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsBalance {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -198,6 +216,7 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodD
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsType {
@@ -214,6 +233,7 @@ pub enum TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMe
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -227,6 +247,7 @@ impl TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethod
         }
     }
 }
+
 impl From<&str>
 for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsType {
     fn from(value: &str) -> Self {
@@ -240,18 +261,21 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodD
         }
     }
 }
+
 impl std::fmt::Display
 for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize
 for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de>
 for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -263,6 +287,7 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodD
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryTransactionsResourceFlowDetailsType {
@@ -287,6 +312,7 @@ pub enum TreasuryTransactionsResourceFlowDetailsType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TreasuryTransactionsResourceFlowDetailsType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -304,6 +330,7 @@ impl TreasuryTransactionsResourceFlowDetailsType {
         }
     }
 }
+
 impl From<&str> for TreasuryTransactionsResourceFlowDetailsType {
     fn from(value: &str) -> Self {
         match value {
@@ -320,16 +347,19 @@ impl From<&str> for TreasuryTransactionsResourceFlowDetailsType {
         }
     }
 }
+
 impl std::fmt::Display for TreasuryTransactionsResourceFlowDetailsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TreasuryTransactionsResourceFlowDetailsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TreasuryTransactionsResourceFlowDetailsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

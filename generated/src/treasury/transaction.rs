@@ -36,11 +36,13 @@ pub struct Transaction {
     pub status: TransactionStatus,
     pub status_transitions: TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions,
 }
+
 impl stripe_runtime::Object for Transaction {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions {
     /// Timestamp describing when the Transaction changed status to `posted`.
@@ -50,6 +52,7 @@ pub struct TreasuryTransactionsResourceAbstractTransactionResourceStatusTransiti
     #[serde(skip_serializing_if = "Option::is_none")]
     pub void_at: Option<stripe_runtime::Timestamp>,
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionFlowType {
@@ -74,6 +77,7 @@ pub enum TransactionFlowType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransactionFlowType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -91,6 +95,7 @@ impl TransactionFlowType {
         }
     }
 }
+
 impl From<&str> for TransactionFlowType {
     fn from(value: &str) -> Self {
         match value {
@@ -107,16 +112,19 @@ impl From<&str> for TransactionFlowType {
         }
     }
 }
+
 impl std::fmt::Display for TransactionFlowType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransactionFlowType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransactionFlowType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -127,6 +135,7 @@ impl<'de> serde::Deserialize<'de> for TransactionFlowType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionStatus {
@@ -139,6 +148,7 @@ pub enum TransactionStatus {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransactionStatus {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -150,6 +160,7 @@ impl TransactionStatus {
         }
     }
 }
+
 impl From<&str> for TransactionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -160,16 +171,19 @@ impl From<&str> for TransactionStatus {
         }
     }
 }
+
 impl std::fmt::Display for TransactionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransactionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransactionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -33,11 +33,13 @@ pub struct TransactionEntry {
     #[serde(rename = "type")]
     pub type_: TransactionEntryType,
 }
+
 impl stripe_runtime::Object for TransactionEntry {
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionEntryFlowType {
@@ -62,6 +64,7 @@ pub enum TransactionEntryFlowType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransactionEntryFlowType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -79,6 +82,7 @@ impl TransactionEntryFlowType {
         }
     }
 }
+
 impl From<&str> for TransactionEntryFlowType {
     fn from(value: &str) -> Self {
         match value {
@@ -95,16 +99,19 @@ impl From<&str> for TransactionEntryFlowType {
         }
     }
 }
+
 impl std::fmt::Display for TransactionEntryFlowType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransactionEntryFlowType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransactionEntryFlowType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -115,6 +122,7 @@ impl<'de> serde::Deserialize<'de> for TransactionEntryFlowType {
         )
     }
 }
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionEntryType {
@@ -161,6 +169,7 @@ pub enum TransactionEntryType {
     /// A value this version of the spec does not list, kept as sent.
     Unknown(String),
 }
+
 impl TransactionEntryType {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
@@ -189,6 +198,7 @@ impl TransactionEntryType {
         }
     }
 }
+
 impl From<&str> for TransactionEntryType {
     fn from(value: &str) -> Self {
         match value {
@@ -216,16 +226,19 @@ impl From<&str> for TransactionEntryType {
         }
     }
 }
+
 impl std::fmt::Display for TransactionEntryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TransactionEntryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TransactionEntryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
