@@ -86,7 +86,7 @@ impl<'a> Node<'a> {
     }
 
     /// The value schema of a map (`additionalProperties`).
-    fn map_values(self) -> Option<&'a ReferenceOr<Box<Schema>>> {
+    fn map_values(self) -> Option<&'a ReferenceOr<Schema>> {
         let Node::Inline(schema) = self else {
             return None;
         };
