@@ -4,6 +4,7 @@
 //!   regenerates `generated/src` from the spec (or checks that it is fresh).
 //! - `cargo xtask diff <old> <new>` reports what changed between two specs.
 
+mod bench;
 mod codegen;
 mod diff;
 mod inputs;
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
         Some("bench-diff") => diff::bench(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
@@ -35,6 +37,9 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
+  bench codegen [--runs N] | bench build
+      Speed figures: each step of codegen in process (run from a release
+      build), or a cold debug build of the generated crate with peak memory.
   codegen [--check] [--spec-dir DIR] [--manifest FILE] [--out DIR]
       Generate generated/src (or DIR/src) from the spec documents named by the manifest
       (default spec/stripe.toml), looked up in DIR, $STRIPE_SPEC_DIR or
