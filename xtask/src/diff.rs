@@ -5,6 +5,7 @@
 //! whose documents are merged into one and whose overrides apply to the
 //! side's generated API, exactly as `cargo xtask codegen` would apply them.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -110,7 +111,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &new.model(&new_spec)?,
         )
     };
-    print!("{}", render::render(&report, options.format));
+    // A reader that stops early (`| head`) is not an error.
+    let text = render::render(&report, options.format);
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("writing the report: {e}"))
+        }
+        _ => {}
+    }
     match options.fail_on {
         Some(threshold) if report.fails(threshold) => Err(failure(&report, threshold)),
         _ => Ok(()),
