@@ -26,6 +26,8 @@ struct LibFile<'a> {
     header: &'a Header<'a>,
     root_modules: Vec<&'a str>,
     namespaces: Vec<String>,
+    /// The spec has an `event` object: the crate gets a `webhook` module.
+    has_events: bool,
 }
 
 #[derive(Template)]
@@ -110,6 +112,7 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
             header,
             root_modules,
             namespaces: public_namespaces,
+            has_events: model.components.contains_key("event"),
         })?,
     );
     let resource = resource_enum(model);

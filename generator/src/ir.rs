@@ -136,6 +136,8 @@ pub enum TypeRef {
     SearchList(Box<TypeRef>),
     /// A request value that may also be sent as `""` to unset the field.
     Unsettable(Box<TypeRef>),
+    /// Any resource, chosen by its `object` field (`Resource`).
+    AnyResource,
 }
 
 impl TypeRef {
@@ -156,7 +158,8 @@ impl TypeRef {
             | TypeRef::Boolean
             | TypeRef::Timestamp
             | TypeRef::Binary
-            | TypeRef::Json => {}
+            | TypeRef::Json
+            | TypeRef::AnyResource => {}
         }
     }
 }

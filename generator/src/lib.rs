@@ -13,6 +13,7 @@ pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod error;
+pub mod events;
 pub mod format;
 pub mod ir;
 pub mod layout;
@@ -53,6 +54,9 @@ pub fn build_model(spec: &Spec, overrides: &overrides::Overrides) -> Result<ir::
     lowerer.lower_components().map_err(|e| spec.locate(e))?;
     lowerer.check_overrides_used()?;
     let mut model = lowerer.model;
+    if let Some(events) = &overrides.events {
+        events::type_events(&mut model, spec, events)?;
+    }
     analysis::box_recursive_fields(&mut model);
     layout::place_types(&mut model);
     Ok(model)

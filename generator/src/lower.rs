@@ -638,7 +638,7 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-fn enum_values<'v>(values: impl Iterator<Item = &'v String>) -> Vec<EnumValue> {
+pub(crate) fn enum_values<'v>(values: impl Iterator<Item = &'v String>) -> Vec<EnumValue> {
     let mut values: Vec<EnumValue> = values
         .map(|wire| EnumValue {
             wire: wire.clone(),

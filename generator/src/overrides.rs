@@ -11,6 +11,29 @@ use crate::error::{Error, Result};
 pub struct Overrides {
     #[serde(default)]
     pub optional_fields: OptionalFields,
+    /// How to type webhook events; none means events stay untyped JSON.
+    pub events: Option<Events>,
+}
+
+/// Where the spec lists the event types, and the fields to type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Events {
+    pub types_from: EventTypesSource,
+    /// `schema.field` holding the event type (`event.type`).
+    pub type_field: String,
+    /// `schema.field` holding the event's object (`notification_event_data.object`).
+    pub object_field: String,
+}
+
+/// A request parameter whose array items enumerate the event types.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventTypesSource {
+    /// Lower case, as the spec's path item keys: `post`.
+    pub method: String,
+    pub path: String,
+    pub parameter: String,
 }
 
 /// Required fields to generate as `Option`, as `schema.field` wire paths

@@ -59,6 +59,7 @@ impl TypeRenderer<'_> {
             TypeRef::Timestamp => quote!(stripe_runtime::Timestamp),
             TypeRef::Binary => quote!(Vec<u8>),
             TypeRef::Json => quote!(serde_json::Value),
+            TypeRef::AnyResource => quote!(crate::Resource),
             TypeRef::Named(id) => self.path(*id),
             TypeRef::List(item) => {
                 let item = self.type_ref(item);

@@ -238,6 +238,7 @@ fn type_ref(model: &Model, ty: &TypeRef) -> String {
         TypeRef::ApiList(item) => format!("List<{}>", type_ref(model, item)),
         TypeRef::SearchList(item) => format!("SearchList<{}>", type_ref(model, item)),
         TypeRef::Unsettable(inner) => format!("Unsettable<{}>", type_ref(model, inner)),
+        TypeRef::AnyResource => "Resource".into(),
     }
 }
 
