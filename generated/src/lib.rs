@@ -72,3 +72,20 @@ pub mod test_helpers;
 
 #[rustfmt::skip]
 pub mod treasury;
+
+/// Webhooks: verify a delivery's `Stripe-Signature` and decode it into an [`Event`].
+pub mod webhook {
+    pub use stripe_runtime::webhook::{
+        generate_test_header, Webhook, WebhookError, DEFAULT_TOLERANCE,
+    };
+    /// Verifies `signature_header` (the `Stripe-Signature` header) against the
+    /// raw `payload` with the endpoint's `secret` (`whsec_...`), allowing 300 s
+    /// of clock skew, and decodes the event. Use [`Webhook`] to set the tolerance.
+    pub fn construct_event(
+        payload: impl AsRef<[u8]>,
+        signature_header: &str,
+        secret: &str,
+    ) -> Result<crate::Event, WebhookError> {
+        stripe_runtime::webhook::construct_event(payload, signature_header, secret)
+    }
+}
