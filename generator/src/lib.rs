@@ -2,9 +2,11 @@
 //! client crate.
 //!
 //! The pipeline, one module per step:
-//! [`spec`] (parse, merge) -> [`lower`] (resolve, build the [`ir`] model) ->
+//! [`spec`] (parse, merge) -> [`lower`] and [`operations`] (resolve, build
+//! the [`ir`] model of types and operations) ->
 //! [`analysis`] (recursion) -> [`layout`] (modules, unique names; every name
-//! comes from [`naming`]) -> [`render`] and [`emit`] (tokens, templates) ->
+//! comes from [`naming`]) -> [`render`], [`render_operations`] and [`emit`]
+//! (tokens, templates) ->
 //! [`format`] (prettyplease). The library does no I/O: [`generate`] returns
 //! the files as a map, and `xtask` writes them.
 
@@ -18,7 +20,9 @@ pub mod layout;
 pub mod lower;
 pub mod manifest;
 pub mod naming;
+pub mod operations;
 pub mod render;
+pub mod render_operations;
 pub mod spec;
 
 use std::collections::BTreeMap;
@@ -33,6 +37,19 @@ pub struct Config {
     /// How the header of each file names the input, e.g.
     /// `spec3.2023-08-16.yaml + excerpt.climate-forwarding.2026.yaml`.
     pub source_label: String,
+    /// The exceptions to the operation naming rule (`spec/operations.toml`),
+    /// as read by xtask; `None` means no exceptions.
+    pub operations: Option<SourceDocument>,
+}
+
+impl Config {
+    /// Parses [`Config::operations`].
+    pub fn overrides(&self) -> Result<operations::Overrides> {
+        match &self.operations {
+            Some(document) => operations::Overrides::parse(&document.name, &document.text),
+            None => Ok(operations::Overrides::default()),
+        }
+    }
 }
 
 /// The generated crate's files (paths relative to the crate root) and the
@@ -44,9 +61,10 @@ pub struct Generated {
 }
 
 /// Builds the model from a merged spec.
-pub fn build_model(spec: &Spec) -> Result<ir::Model> {
+pub fn build_model(spec: &Spec, overrides: &operations::Overrides) -> Result<ir::Model> {
     let mut lowerer = lower::Lowerer::new(spec);
     lowerer.lower_components().map_err(|e| spec.locate(e))?;
+    operations::lower_operations(&mut lowerer, overrides).map_err(|e| spec.locate(e))?;
     let mut model = lowerer.model;
     analysis::box_recursive_fields(&mut model);
     layout::place_types(&mut model);
@@ -55,7 +73,7 @@ pub fn build_model(spec: &Spec) -> Result<ir::Model> {
 
 /// The whole pipeline: spec in, formatted files out.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Generated> {
-    let model = build_model(spec)?;
+    let model = build_model(spec, &config.overrides()?)?;
     let header = emit::Header { source: &config.source_label, api_version: &model.api_version };
     let files = format::format_files(emit::emit(&model, &header)?)?;
     Ok(Generated { files, model })

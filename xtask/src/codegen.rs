@@ -14,6 +14,8 @@ pub struct Options {
     pub mode: Mode,
     pub spec_dir: SpecDir,
     pub manifest: PathBuf,
+    /// The exceptions to the operation naming rule.
+    pub operations: PathBuf,
 }
 
 impl Options {
@@ -24,10 +26,11 @@ impl Options {
         let manifest = crate::take_value(&mut args, "--manifest")?
             .map(PathBuf::from)
             .unwrap_or_else(|| inputs::workspace_root().join("spec/stripe.toml"));
+        let operations = inputs::workspace_root().join("spec/operations.toml");
         if let Some(extra) = args.first() {
             return Err(format!("unexpected argument `{extra}`"));
         }
-        Ok(Options { mode, spec_dir, manifest })
+        Ok(Options { mode, spec_dir, manifest, operations })
     }
 }
 
@@ -67,7 +70,8 @@ pub fn codegen(options: &Options) -> Result<writer::Report, String> {
     let manifest = inputs::read_manifest(&options.manifest)?;
     let documents = inputs::read_documents(&manifest, &options.spec_dir)?;
     let spec = Spec::parse(&documents).map_err(|e| e.to_string())?;
-    let config = Config { source_label: manifest.label() };
+    let operations = inputs::read_operations(&options.operations)?;
+    let config = Config { source_label: manifest.label(), operations: Some(operations) };
     let generated = stripe_codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
     let root = inputs::workspace_root().join(GENERATED_CRATE);
     writer::sync(&root, &generated.files, options.mode).map_err(|e| format!("writing {}: {e}", root.display()))

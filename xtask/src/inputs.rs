@@ -36,6 +36,12 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
     Manifest::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
 }
 
+/// Reads `spec/operations.toml`, the exceptions to the operation naming rule.
+pub fn read_operations(path: &Path) -> Result<SourceDocument, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read the operation overrides: {e}", path.display()))?;
+    Ok(SourceDocument { name: path.display().to_string(), text })
+}
+
 /// Reads every document of the manifest and checks its sha256.
 pub fn read_documents(manifest: &Manifest, dir: &SpecDir) -> Result<Vec<SourceDocument>, String> {
     manifest
