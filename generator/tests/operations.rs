@@ -227,3 +227,39 @@ fn bad_overrides_are_errors() {
     let error = build_model(&tiny(), &group).unwrap_err();
     assert!(error.to_string().contains("`nope`"), "{error}");
 }
+
+#[test]
+fn generation_is_deterministic_and_renders_functions() {
+    let config = stripe_codegen::Config {
+        source_label: "tiny.yaml".into(),
+        operations: Some(SourceDocument {
+            name: "o.toml".into(),
+            text: "[overrides.GetCustomersId]\nname = \"retrieve_by_id\"\n".into(),
+        }),
+    };
+    let first = stripe_codegen::generate(&tiny(), &config).unwrap().files;
+    let second = stripe_codegen::generate(&tiny(), &config).unwrap().files;
+    assert_eq!(first, second);
+    let customer = &first[std::path::Path::new("src/resources/customer.rs")];
+    assert!(customer.contains("impl Customer {"), "{customer}");
+    assert!(customer.contains("/// `GET /v1/customers/{id}`"), "{customer}");
+    assert!(customer.contains("pub async fn retrieve_by_id("), "{customer}");
+    assert!(customer.contains("stripe_runtime::client::path_segment(id)"), "{customer}");
+}
+
+#[test]
+fn every_list_operation_gets_auto_paging() {
+    let model = model();
+    let missing: Vec<&str> = model
+        .operations
+        .iter()
+        .filter(|op| op.pagination == stripe_codegen::ir::Pagination::List)
+        .filter(|op| !stripe_codegen::render::implements_object(model, op.page_item().unwrap()))
+        .map(|op| op.operation_id.as_str())
+        .collect();
+    // Cursor pagination needs an id on every item (`stripe_runtime::Object`).
+    assert!(missing.is_empty(), "list items without an id: {missing:?}");
+    let searches = model.operations.iter().filter(|op| op.pagination == stripe_codegen::ir::Pagination::Search).count();
+    let lists = model.operations.iter().filter(|op| op.pagination == stripe_codegen::ir::Pagination::List).count();
+    assert_eq!((lists, searches), (106, 7));
+}
