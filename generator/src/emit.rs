@@ -9,10 +9,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Model, ModulePath, TypeId, TypeKind};
+use crate::ir::{Model, ModulePath, Operation, TypeId, TypeKind};
 use crate::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::naming;
 use crate::render::{ident, TypeRenderer};
+use crate::render_operations;
 
 /// What every file's first line says.
 pub struct Header<'a> {
@@ -53,12 +54,23 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
         modules.entry(&def.module).or_default().push(TypeId(index));
     }
 
+    // Each group's operations, in spec order.
+    let mut groups: BTreeMap<TypeId, Vec<&Operation>> = BTreeMap::new();
+    for operation in &model.operations {
+        groups.entry(operation.group).or_default().push(operation);
+    }
+
     let mut files = BTreeMap::new();
     // Namespace -> the files in it.
     let mut namespaces: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (module, types) in &modules {
         let renderer = TypeRenderer { model, module };
-        let items: TokenStream = types.iter().map(|&id| renderer.item(id)).collect();
+        let mut items: TokenStream = types.iter().map(|&id| renderer.item(id)).collect();
+        for &id in types {
+            if let Some(operations) = groups.get(&id) {
+                items.extend(render_operations::impl_block(&renderer, id, operations));
+            }
+        }
         let doc = module_doc(model, module, types);
         let text = render(ItemsFile {
             header,
@@ -135,13 +147,13 @@ fn render(template: impl Template) -> Result<String> {
 }
 
 fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
-    let resource = types
-        .iter()
-        .map(|&id| model.get(id))
-        .find(|def| def.resource_id.is_some());
+    let resource = types.iter().map(|&id| model.get(id)).find(|def| def.resource_id.is_some());
+    if let Some(unit) = types.iter().map(|&id| model.get(id)).find(|def| matches!(def.kind, TypeKind::Unit)) {
+        return format!("[`{}`]: endpoints whose path names no resource of the spec, and their types.", unit.rust_name);
+    }
     match (resource, layout::namespace(module)) {
         (Some(def), _) => format!(
-            "The `{}` resource ([`{}`]) and the types that only it uses.",
+            "The `{}` resource ([`{}`]), its endpoints and the types that only they use.",
             def.resource_id.as_deref().unwrap_or_default(),
             def.rust_name
         ),

@@ -18,6 +18,8 @@ pub struct Model {
     /// Component schema name -> its type.
     pub components: BTreeMap<String, TypeId>,
     pub operations: Vec<Operation>,
+    /// Operations that `spec/operations.toml` marks `skip`, with the reason.
+    pub skipped_operations: Vec<SkippedOperation>,
 }
 
 impl Model {
@@ -59,6 +61,10 @@ pub enum TypeKind {
     Union(Vec<UnionVariant>),
     /// Another name for a type: a component that is a map or any JSON.
     Alias(TypeRef),
+    /// A type with no data that only groups operations: the group of paths
+    /// that name no resource of the spec (`/v1/linked_accounts`). Its
+    /// `wire_name` is the collection's singular, `namespace.name` in a namespace.
+    Unit,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -167,6 +173,15 @@ impl TypeRef {
 /// A module path below the crate root, e.g. `["identity", "verification_session"]`.
 pub type ModulePath = Vec<String>;
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedOperation {
+    pub operation_id: String,
+    pub method: String,
+    pub path: String,
+    pub reason: String,
+}
+
+/// One API operation: a path and method of the spec.
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub operation_id: String,
@@ -182,14 +197,28 @@ pub struct Operation {
     pub group: TypeId,
     pub rust_name: String,
     pub path_params: Vec<Param>,
-    /// Query (GET, DELETE) or form body (POST) parameters, as a struct type.
+    /// Query (GET, DELETE) or form body (POST) parameters, as a struct type
+    /// (`Usage::Request`); `None` when the operation takes none.
     pub params: Option<TypeId>,
+    /// Some parameter is required, so the params type has no `Default`.
     pub params_required: bool,
     pub body: BodyKind,
     pub response: TypeRef,
     pub pagination: Pagination,
 }
 
+impl Operation {
+    /// The item type of a list or search response.
+    pub fn page_item(&self) -> Option<&TypeRef> {
+        match &self.response {
+            TypeRef::ApiList(item) | TypeRef::SearchList(item) => Some(item),
+            _ => None,
+        }
+    }
+}
+
+/// How parameters travel. `Query` and `Form` are deepObject-encoded;
+/// `Multipart` goes to the files host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
     None,

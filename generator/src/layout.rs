@@ -7,6 +7,11 @@
 //! goes to that namespace's `shared.rs`, and one used across namespaces to the
 //! crate's `shared.rs`. So each namespace is a group of files that a cargo
 //! feature can later leave out, and the root holds what every group needs.
+//!
+//! Operations go with the resource they are grouped under: their params
+//! types (and inline response types) live in that resource's file, beside
+//! the `impl` block of its endpoint functions. A unit group type (paths that
+//! name no resource) gets a file of its own, like a resource.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -57,8 +62,10 @@ fn owners_in_one_namespace(homes: &BTreeSet<&ModulePath>) -> bool {
 }
 
 fn resource_homes(model: &Model) -> BTreeMap<TypeId, ModulePath> {
+    let units = model.types.iter().enumerate().filter(|(_, def)| matches!(def.kind, TypeKind::Unit));
     model
         .resources()
+        .chain(units.map(|(index, def)| (def.wire_name.as_str(), TypeId(index))))
         .map(|(resource_id, id)| {
             let (namespace, local) = naming::split_namespace(resource_id);
             let module = match namespace {
@@ -86,6 +93,22 @@ fn owners(model: &Model) -> Vec<BTreeSet<TypeId>> {
             }
         }
     }
+    // Types that only operations reach belong to the operation's group.
+    let reached_by_resources: Vec<bool> = owners.iter().map(|o| !o.is_empty()).collect();
+    for operation in &model.operations {
+        let mut queue: VecDeque<TypeId> = VecDeque::new();
+        queue.extend(operation.params);
+        operation.response.visit_named(true, &mut |id, _| queue.push_back(id));
+        let mut seen = BTreeSet::new();
+        while let Some(id) = queue.pop_front() {
+            let def = model.get(id);
+            if def.resource_id.is_some() || reached_by_resources[id.0] || !seen.insert(id) {
+                continue;
+            }
+            owners[id.0].insert(operation.group);
+            queue.extend(references(model, id));
+        }
+    }
     owners
 }
 
@@ -100,7 +123,7 @@ pub fn references(model: &Model, id: TypeId) -> Vec<TypeId> {
         }
         TypeKind::Union(variants) => out.extend(variants.iter().map(|v| v.ty)),
         TypeKind::Alias(ty) => ty.visit_named(true, &mut |id, _| out.push(id)),
-        TypeKind::Enum(_) => {}
+        TypeKind::Enum(_) | TypeKind::Unit => {}
     }
     out
 }

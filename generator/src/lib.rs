@@ -2,9 +2,11 @@
 //! client crate.
 //!
 //! The pipeline, one module per step:
-//! [`spec`] (parse, merge) -> [`lower`] (resolve, build the [`ir`] model) ->
+//! [`spec`] (parse, merge) -> [`lower`] and [`operations`] (resolve, build
+//! the [`ir`] model of types and operations) ->
 //! [`analysis`] (recursion) -> [`layout`] (modules, unique names; every name
-//! comes from [`naming`]) -> [`render`] and [`emit`] (tokens, templates) ->
+//! comes from [`naming`]) -> [`render`], [`render_operations`] and [`emit`]
+//! (tokens, templates) ->
 //! [`format`] (prettyplease). The library does no I/O: [`generate`] returns
 //! the files as a map, and `xtask` writes them.
 
@@ -20,8 +22,10 @@ pub mod layout;
 pub mod lower;
 pub mod manifest;
 pub mod naming;
+pub mod operations;
 pub mod overrides;
 pub mod render;
+pub mod render_operations;
 pub mod spec;
 
 use std::collections::BTreeMap;
@@ -36,7 +40,8 @@ pub struct Config {
     /// How the header of each file names the input, e.g.
     /// `spec3.2023-08-16.yaml + excerpt.climate-forwarding.2026.yaml`.
     pub source_label: String,
-    /// Policy from `spec/overrides.toml`.
+    /// Policy from `spec/overrides.toml` and the operation naming
+    /// exceptions of `spec/operations.toml`.
     pub overrides: overrides::Overrides,
 }
 
@@ -52,6 +57,7 @@ pub struct Generated {
 pub fn build_model(spec: &Spec, overrides: &overrides::Overrides) -> Result<ir::Model> {
     let mut lowerer = lower::Lowerer::new(spec, overrides);
     lowerer.lower_components().map_err(|e| spec.locate(e))?;
+    operations::lower_operations(&mut lowerer, &overrides.operations).map_err(|e| spec.locate(e))?;
     lowerer.check_overrides_used()?;
     let mut model = lowerer.model;
     if let Some(events) = &overrides.events {

@@ -38,7 +38,7 @@ pub(crate) struct Owner {
 }
 
 impl Owner {
-    fn member(&self, member: &str) -> Owner {
+    pub fn member(&self, member: &str) -> Owner {
         Owner {
             rust_name: naming::nested_type_name(&self.rust_name, member),
             wire_name: format!("{}.{member}", self.wire_name),
@@ -672,7 +672,7 @@ fn extension_str<'s>(schema: &'s Schema, key: &str) -> Option<&'s str> {
         .and_then(serde_json::Value::as_str)
 }
 
-fn single_string_enum(schema: &Schema) -> Option<&str> {
+pub(crate) fn single_string_enum(schema: &Schema) -> Option<&str> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
             [Some(value)] => Some(value),

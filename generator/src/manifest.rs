@@ -12,6 +12,9 @@ pub struct Manifest {
     /// The overrides file (beside the manifest) that goes with these documents.
     #[serde(default)]
     pub overrides: Option<String>,
+    /// The operation naming exceptions (beside the manifest) for these documents.
+    #[serde(default)]
+    pub operations: Option<String>,
     #[serde(rename = "document")]
     pub documents: Vec<ManifestDocument>,
 }

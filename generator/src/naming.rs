@@ -136,9 +136,247 @@ pub fn deduplicate(names: &mut [String]) {
     }
 }
 
-/// An operation's Rust method name, in the vocabulary of Stripe's SDKs.
-pub fn method_name(verb: &str) -> String {
-    field_name(verb)
+// ---------------------------------------------------------------------------
+// Operation names
+// ---------------------------------------------------------------------------
+
+/// What an operation returns, as far as its name is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Returns {
+    /// One object.
+    Object,
+    /// A cursor page (`object: list`).
+    List,
+    /// A search page (`object: search_result`).
+    Search,
+}
+
+/// The facts about one operation that [`operation_name`] derives its group
+/// and method name from. Nothing else (not the `operationId`) is used.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationFacts<'a> {
+    /// `GET`, `POST` or `DELETE`.
+    pub method: &'a str,
+    /// The path as the spec writes it: `/v1/customers/{customer}/sources`.
+    pub path: &'a str,
+    pub returns: Returns,
+    /// A `GET` on the same path returns one object (so a `POST` there
+    /// updates that object rather than creating one).
+    pub get_returns_object: bool,
+}
+
+/// The resource an operation is grouped under.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    /// A resource of the spec, by its `x-resourceId`.
+    Resource(String),
+    /// No resource of the spec matches the path: a unit struct named after
+    /// the path's collection (`/v1/linked_accounts` -> `linked_account`),
+    /// in the path's namespace.
+    Unit { namespace: Option<String>, name: String },
+}
+
+/// The derived name of an operation: where it goes, and its method name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperationName {
+    pub group: Group,
+    pub method: String,
+}
+
+/// Names an operation in the vocabulary of Stripe's SDKs.
+///
+/// The rule, applied to the path after `/v1/`:
+///
+/// 1. **Test helpers.** A leading `test_helpers` segment that is not itself
+///    a namespace of the next segment (`test_helpers.test_clock` is) is
+///    dropped, and the method name gets the prefix `test_helpers_`
+///    (stripe-ruby's `Refund::TestHelpers.expire` -> `Refund::test_helpers_expire`).
+/// 2. **Group.** The first segment is a namespace when some resource id
+///    starts with `segment.`; the next segment is then the collection. The
+///    collection's singular (`verification_sessions` -> `verification_session`,
+///    `capabilities` -> `capability`), or the segment as written (`tax.settings`),
+///    prefixed with the namespace, must be an `x-resourceId`. Without a
+///    namespace, `a/b` may also name the resource `a_b` (`apple_pay/domains`
+///    -> `apple_pay_domain`) or, when `a` is no resource, `b`
+///    (`sigma/scheduled_query_runs` -> `scheduled_query_run`). When nothing
+///    matches, the group is a unit struct named after the collection.
+/// 3. **Words.** The literal segments after the collection are the words of
+///    the name; a word followed by a path parameter is made singular
+///    (`/customers/{customer}/sources/{id}/verify` -> `source`, `verify`).
+/// 4. **Verb.**
+///    - path ends with a parameter: `GET` -> `retrieve`, `POST` -> `update`,
+///      `DELETE` -> `delete`, then the words (`retrieve_source`);
+///    - no words (the collection itself): `GET` -> `list` for a list, else
+///      `retrieve`; `POST` -> `update` when a `GET` there returns one object
+///      (`/v1/tax/settings`), else `create`; `DELETE` -> `delete`;
+///    - otherwise, `GET` -> `list_` + words for a list, `search` for a search
+///      page, else `retrieve_` + words (`retrieve_cash_balance`); `DELETE` ->
+///      `delete_` + words; `POST` -> `update_` + words when a `GET` there
+///      returns one object, `create_` + words with the last one singular when
+///      the last word is plural (`create_source`, `create_login_link`), else
+///      the last word is an action verb and comes first: `cancel`, `redact`,
+///      `verify_source`, `close_dispute`.
+///
+/// Exceptions are data, in `spec/operations.toml` (see
+/// [`crate::operations::Overrides`]).
+pub fn operation_name(facts: &OperationFacts<'_>, resources: &BTreeSet<String>) -> OperationName {
+    let is_resource = |r: &str| resources.contains(r);
+    let is_param = |s: &str| s.starts_with('{');
+    let trimmed = facts.path.trim_start_matches('/');
+    let mut segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.first() == Some(&"v1") {
+        segments.remove(0);
+    }
+    let is_namespace = |s: &str, next: Option<&&str>| {
+        next.is_some_and(|next| !is_param(next) && resource_candidates(Some(s), next).iter().any(|c| is_resource(c)))
+    };
+
+    let mut test_helpers = false;
+    if segments.first() == Some(&"test_helpers") && !is_namespace("test_helpers", segments.get(1)) {
+        test_helpers = true;
+        segments.remove(0);
+    }
+
+    let (group, consumed) = resolve_group(&segments, resources);
+    let rest = segments.get(consumed..).unwrap_or_default();
+
+    let mut words: Vec<String> = Vec::new();
+    for (i, segment) in rest.iter().enumerate() {
+        if is_param(segment) {
+            continue;
+        }
+        let followed_by_param = rest.get(i + 1).is_some_and(|next| is_param(next));
+        words.push(if followed_by_param { singular(segment) } else { (*segment).to_owned() });
+    }
+    let ends_with_param = rest.last().is_some_and(|s| is_param(s));
+
+    let join = |verb: &str, words: &[String]| {
+        let mut parts = vec![verb.to_owned()];
+        parts.extend(words.iter().cloned());
+        parts.join("_")
+    };
+    let method = if ends_with_param || words.is_empty() {
+        match (facts.method, ends_with_param) {
+            ("GET", false) if facts.returns == Returns::List => join("list", &words),
+            ("GET", _) => join("retrieve", &words),
+            ("POST", false) if !facts.get_returns_object => join("create", &words),
+            ("POST", _) => join("update", &words),
+            _ => join("delete", &words),
+        }
+    } else {
+        let (last, prefix) = words.split_last().expect("words is not empty");
+        match facts.method {
+            "GET" => match facts.returns {
+                Returns::List => join("list", &words),
+                Returns::Search if last == "search" => join("search", prefix),
+                Returns::Search => join("search", &words),
+                Returns::Object => join("retrieve", &words),
+            },
+            "POST" if facts.get_returns_object => join("update", &words),
+            "POST" if is_plural(last) => {
+                let mut words = prefix.to_vec();
+                words.push(singular(last));
+                join("create", &words)
+            }
+            "POST" => join(last, prefix),
+            _ => join("delete", &words),
+        }
+    };
+    let method = field_name(&method);
+    let method = if test_helpers { format!("test_helpers_{method}") } else { method };
+    OperationName { group, method }
+}
+
+/// The group of a path (test-helper prefix removed) and how many segments name it.
+fn resolve_group(segments: &[&str], resources: &BTreeSet<String>) -> (Group, usize) {
+    let is_param = |s: &str| s.starts_with('{');
+    let is_resource = |r: &str| resources.contains(r);
+    let find = |namespace: Option<&str>, collection: &str| {
+        resource_candidates(namespace, collection).into_iter().find(|c| is_resource(c))
+    };
+    let first = segments.first().copied().unwrap_or_default();
+    let second = segments.get(1).copied().filter(|s| !is_param(s));
+    if let Some(second) = second {
+        if let Some(found) = find(Some(first), second) {
+            return (Group::Resource(found), 2);
+        }
+    }
+    if let Some(found) = find(None, first) {
+        return (Group::Resource(found), 1);
+    }
+    if let Some(second) = second {
+        if let Some(found) = find(None, &format!("{first}_{second}")).or_else(|| find(None, second)) {
+            return (Group::Resource(found), 2);
+        }
+    }
+    let namespace_prefix = format!("{first}.");
+    match second {
+        Some(second) if resources.iter().any(|r| r.starts_with(&namespace_prefix)) => {
+            (Group::Unit { namespace: Some(first.to_owned()), name: singular(second) }, 2)
+        }
+        _ => (Group::Unit { namespace: None, name: singular(first) }, 1),
+    }
+}
+
+/// Resource ids a collection segment may name: its singular, then as written.
+fn resource_candidates(namespace: Option<&str>, collection: &str) -> Vec<String> {
+    let qualify = |name: &str| match namespace {
+        Some(namespace) => format!("{namespace}.{name}"),
+        None => name.to_owned(),
+    };
+    vec![qualify(&singular(collection)), qualify(collection)]
+}
+
+fn is_plural(word: &str) -> bool {
+    word.ends_with('s') && !word.ends_with("ss")
+}
+
+/// The singular of an English plural as Stripe's paths use them:
+/// `sessions` -> `session`, `capabilities` -> `capability`, `tax_ids` -> `tax_id`.
+/// Words that are not plural are returned as they are.
+pub fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if is_plural(word) {
+        word[..word.len() - 1].to_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+/// The stem that an operation's types are named after: the method's verb,
+/// the group, then the method's other words. `redact` on
+/// `VerificationSession` -> `RedactVerificationSession` (so
+/// `RedactVerificationSessionParams`); `list_sources` on `Customer` ->
+/// `ListCustomerSources`; `test_helpers_expire` on `Refund` ->
+/// `TestHelpersExpireRefund`.
+pub fn operation_type_stem(method: &str, group_type: &str) -> String {
+    let (prefix, method) = match method.strip_prefix("test_helpers_") {
+        Some(rest) => ("TestHelpers", rest),
+        None => ("", method),
+    };
+    let (verb, rest) = method.split_once('_').unwrap_or((method, ""));
+    format!("{prefix}{}{group_type}{}", verb.to_upper_camel_case(), rest.to_upper_camel_case())
+}
+
+/// The params struct of an operation: `CreateCustomer` -> `CreateCustomerParams`.
+pub fn params_type_name(stem: &str) -> String {
+    format!("{stem}Params")
+}
+
+/// An inline response type of an operation: `CreateCustomer` -> `CreateCustomerResponse`.
+pub fn response_type_name(stem: &str) -> String {
+    format!("{stem}Response")
+}
+
+/// The Rust type of a unit group: `linked_account` -> `LinkedAccount`.
+pub fn unit_group_type_name(name: &str) -> String {
+    type_name(name)
+}
+
+/// The auto-paging companion of a list or search method.
+pub fn auto_paging_name(method: &str) -> String {
+    format!("{method}_auto_paging")
 }
 
 #[cfg(test)]
@@ -218,6 +456,55 @@ mod tests {
         for (wire, rust) in variants {
             assert_eq!(variant_name(wire), rust, "{wire}");
         }
+    }
+
+    #[test]
+    fn singulars() {
+        for (plural, one) in [
+            ("verification_sessions", "verification_session"),
+            ("capabilities", "capability"),
+            ("entries", "entry"),
+            ("tax_ids", "tax_id"),
+            ("address", "address"),
+            ("people", "people"),
+            ("balance", "balance"),
+        ] {
+            assert_eq!(singular(plural), one, "{plural}");
+        }
+    }
+
+    #[test]
+    fn operation_names_from_synthetic_facts() {
+        let resources: BTreeSet<String> =
+            ["customer", "identity.verification_session", "tax.settings", "scheduled_query_run"].map(String::from).into();
+        let name = |method, path, returns, get_returns_object| {
+            let n = operation_name(&OperationFacts { method, path, returns, get_returns_object }, &resources);
+            let group = match n.group {
+                Group::Resource(r) => r,
+                Group::Unit { name, .. } => format!("unit:{name}"),
+            };
+            format!("{group}::{}", n.method)
+        };
+        use Returns::*;
+        assert_eq!(name("GET", "/v1/customers", List, false), "customer::list");
+        assert_eq!(name("POST", "/v1/customers/{customer}/sources", Object, false), "customer::create_source");
+        assert_eq!(name("POST", "/v1/customers/{c}/sources/{id}/verify", Object, false), "customer::verify_source");
+        assert_eq!(name("GET", "/v1/customers/search", Search, false), "customer::search");
+        assert_eq!(name("POST", "/v1/tax/settings", Object, true), "tax.settings::update");
+        assert_eq!(name("GET", "/v1/sigma/scheduled_query_runs", List, false), "scheduled_query_run::list");
+        assert_eq!(name("GET", "/v1/linked_accounts/{account}", Object, false), "unit:linked_account::retrieve");
+        assert_eq!(
+            name("POST", "/v1/identity/verification_sessions/{session}/redact", Object, false),
+            "identity.verification_session::redact"
+        );
+        assert_eq!(name("POST", "/v1/test_helpers/customers/{c}/fund_cash_balance", Object, false), "customer::test_helpers_fund_cash_balance");
+    }
+
+    #[test]
+    fn operation_type_stems() {
+        assert_eq!(operation_type_stem("redact", "VerificationSession"), "RedactVerificationSession");
+        assert_eq!(operation_type_stem("list_sources", "Customer"), "ListCustomerSources");
+        assert_eq!(operation_type_stem("test_helpers_expire", "Refund"), "TestHelpersExpireRefund");
     }
 
     #[test]

@@ -13,6 +13,10 @@ pub struct Overrides {
     pub optional_fields: OptionalFields,
     /// How to type webhook events; none means events stay untyped JSON.
     pub events: Option<Events>,
+    /// The exceptions to the operation naming rule, from their own file
+    /// (`spec/operations.toml`), which the manifest names beside this one.
+    #[serde(skip)]
+    pub operations: crate::operations::Overrides,
 }
 
 /// Where the spec lists the event types, and the fields to type.

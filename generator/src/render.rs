@@ -111,17 +111,23 @@ impl TypeRenderer<'_> {
                 let ty = self.type_ref(ty);
                 quote! { #doc pub type #name = #ty; }
             }
+            TypeKind::Unit => {
+                let name = ident(&def.rust_name);
+                let doc = doc_attrs(def.doc.as_deref());
+                quote! { #doc #[derive(Clone, Copy, Debug)] pub struct #name; }
+            }
         }
     }
 
     fn struct_item(&self, def: &TypeDef, body: &Struct) -> TokenStream {
         let name = ident(&def.rust_name);
         let doc = doc_attrs(def.doc.as_deref());
+        let required: Vec<&Field> = body.fields.iter().filter(|f| !f.optional()).collect();
         let derives = match body.usage {
-            Usage::Response => {
-                quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)])
-            }
-            Usage::Request => quote!(#[derive(Clone, Debug, Default, serde::Serialize)]),
+            Usage::Response => quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]),
+            // With a required field there is no sensible default: `new` takes them.
+            Usage::Request if required.is_empty() => quote!(#[derive(Clone, Debug, Default, serde::Serialize)]),
+            Usage::Request => quote!(#[derive(Clone, Debug, serde::Serialize)]),
         };
         let fields = body.fields.iter().map(|field| {
             let field_name = ident(&field.rust_name);
@@ -133,9 +139,14 @@ impl TypeRenderer<'_> {
             });
             // Absent and null differ on the wire: a field that may be absent
             // is left out when `None`; a required nullable one is sent as null.
-            let skip = (!field.required || body.usage == Usage::Request)
-                .then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]))
-                .filter(|_| field.optional());
+            let skip = if body.usage == Usage::Request && field.ty == TypeRef::Binary {
+                // File contents travel as a multipart file part, not a text field.
+                Some(quote!(#[serde(skip_serializing)]))
+            } else {
+                (!field.required || body.usage == Usage::Request)
+                    .then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]))
+                    .filter(|_| field.optional())
+            };
             quote! {
                 #doc
                 #rename
@@ -144,6 +155,7 @@ impl TypeRenderer<'_> {
             }
         });
         let object_impl = object_impl(def, body);
+        let constructor = (body.usage == Usage::Request && !required.is_empty()).then(|| self.constructor(def, body));
         quote! {
             #doc
             #derives
@@ -151,6 +163,35 @@ impl TypeRenderer<'_> {
                 #(#fields)*
             }
             #object_impl
+            #constructor
+        }
+    }
+
+    /// `new` for a request struct with required fields: takes them, in
+    /// spec order, and leaves every optional field `None`.
+    fn constructor(&self, def: &TypeDef, body: &Struct) -> TokenStream {
+        let name = ident(&def.rust_name);
+        let args = body.fields.iter().filter(|f| !f.optional()).map(|field| {
+            let field_name = ident(&field.rust_name);
+            let ty = self.field_type(field);
+            quote!(#field_name: impl Into<#ty>)
+        });
+        let inits = body.fields.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            if field.optional() {
+                quote!(#field_name: None)
+            } else {
+                quote!(#field_name: #field_name.into())
+            }
+        });
+        let doc = format!(" `{}` with its required fields; every optional field is `None`.", def.rust_name);
+        quote! {
+            impl #name {
+                #[doc = #doc]
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
         }
     }
 
@@ -293,6 +334,18 @@ fn is_discriminated(variants: &[UnionVariant]) -> bool {
     variants
         .iter()
         .all(|v| v.object.is_some() && seen.insert((&v.object, v.deleted)))
+}
+
+/// Whether the generated type implements `stripe_runtime::Object` (has an id),
+/// which cursor pagination needs of its items.
+pub fn implements_object(model: &Model, ty: &TypeRef) -> bool {
+    let TypeRef::Named(id) = ty else { return false };
+    let def = model.get(*id);
+    match &def.kind {
+        TypeKind::Struct(body) => body.usage == Usage::Response && id_field(body).is_some(),
+        TypeKind::Union(variants) => variants.iter().all(|v| has_id(model.get(v.ty))),
+        _ => false,
+    }
 }
 
 fn has_id(def: &TypeDef) -> bool {

@@ -53,8 +53,20 @@ fn real() -> &'static Real {
             .unwrap_or_else(|e| panic!("{e}"))
         };
         let (old, new) = (parse(OLD, &old_text), parse(NEW, &new_text));
+        // Both sides are built with the project's operation naming
+        // exceptions, as `cargo xtask diff` does for a manifest side.
+        let operations_toml = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/operations.toml");
+        let operations = stripe_codegen::operations::Overrides::parse(
+            operations_toml,
+            &std::fs::read_to_string(operations_toml).unwrap(),
+        )
+        .unwrap();
+        let policy = stripe_codegen::overrides::Overrides {
+            operations,
+            ..Default::default()
+        };
         let model = |spec: &Spec| {
-            stripe_codegen::build_model(spec, &Default::default()).unwrap_or_else(|e| panic!("{e}"))
+            stripe_codegen::build_model(spec, &policy).unwrap_or_else(|e| panic!("{e}"))
         };
         let report = diff::diff(&old, &new, &model(&old), &model(&new));
         Real {

@@ -50,15 +50,27 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
     Manifest::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
 }
 
-/// Reads the overrides file the manifest names, beside it; none named means none.
+/// Reads the policy files the manifest names, beside it: the overrides and
+/// the operation naming exceptions. A file not named means no policy of that kind.
 pub fn read_overrides(manifest_path: &Path, manifest: &Manifest) -> Result<Overrides, String> {
-    let Some(file) = &manifest.overrides else {
-        return Ok(Overrides::default());
+    let read = |file: &str| {
+        let path = manifest_path.with_file_name(file);
+        std::fs::read_to_string(&path)
+            .map(|text| (path.display().to_string(), text))
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))
     };
-    let path = manifest_path.with_file_name(file);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: cannot read the overrides: {e}", path.display()))?;
-    Overrides::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
+    let mut overrides = match &manifest.overrides {
+        Some(file) => {
+            let (name, text) = read(file)?;
+            Overrides::parse(&name, &text).map_err(|e| e.to_string())?
+        }
+        None => Overrides::default(),
+    };
+    if let Some(file) = &manifest.operations {
+        let (name, text) = read(file)?;
+        overrides.operations = stripe_codegen::operations::Overrides::parse(&name, &text).map_err(|e| e.to_string())?;
+    }
+    Ok(overrides)
 }
 
 /// Reads every document of the manifest and checks its sha256.

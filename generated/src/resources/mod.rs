@@ -192,6 +192,14 @@ mod line_item;
 
 pub use line_item::*;
 
+mod link_account_session;
+
+pub use link_account_session::*;
+
+mod linked_account;
+
+pub use linked_account::*;
+
 mod login_link;
 
 pub use login_link::*;

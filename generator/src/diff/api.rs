@@ -72,6 +72,7 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Enum(_) => "enum",
         TypeKind::Union(_) => "union enum",
         TypeKind::Alias(_) => "type alias",
+        TypeKind::Unit => "unit struct",
     }
 }
 
@@ -166,6 +167,7 @@ fn compare_type(
                 ));
             }
         }
+        (TypeKind::Unit, TypeKind::Unit) => {}
         (old_kind, new_kind) => changes.push(Change::new(
             Kind::RustTypeKindChanged,
             here,

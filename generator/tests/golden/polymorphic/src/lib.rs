@@ -5,6 +5,13 @@
 //! Resources of Stripe's root namespace are at the crate root
 //! (`stripe::Customer`); namespaced resources are in a module named after
 //! their namespace (`stripe::identity::VerificationSession`).
+//!
+//! Every API operation is an associated function of the resource it acts
+//! on, named as Stripe's SDKs name it (`list`, `create`, `retrieve`,
+//! `update`, `delete`, `search`, or the action's verb):
+//! `stripe::identity::VerificationSession::redact(&client, "vs_123", &params)`.
+//! Its parameters are a `...Params` struct: `&Default::default()` when every
+//! parameter is optional, else built with `new(required...)`.
 #![allow(
     rustdoc::broken_intra_doc_links,
     rustdoc::bare_urls,
@@ -14,7 +21,7 @@
 /// The Stripe API version these types were generated from, sent as `Stripe-Version`.
 pub const API_VERSION: &str = "2024-01-01";
 
-pub use stripe_runtime::{Expandable, Object, Timestamp};
+pub use stripe_runtime::{Client, Error, Expandable, Object, Timestamp};
 
 #[rustfmt::skip]
 mod resource;

@@ -1,0 +1,45 @@
+//! An in-process mock of the Stripe API, built from the same OpenAPI
+//! documents as the generated client.
+//!
+//! Nothing in it is a hand-written route table: [`Api`] parses the default
+//! input of the generator (`spec3.2023-08-16.yaml` and the Climate and
+//! Forwarding excerpt, with [`stripe_codegen::Spec::parse`]) and serves every
+//! operation of it:
+//!
+//! - the method and path are matched against the spec's path templates
+//!   (`/v1/customers/{customer}`); anything else is a 404 with Stripe's
+//!   `Unrecognized request URL` error;
+//! - a POST must have the content type of its operation's request body
+//!   (`application/x-www-form-urlencoded`, `multipart/form-data` for
+//!   `POST /v1/files`), even when it has no parameters;
+//! - the query string and form body are rebuilt from their deepObject keys
+//!   (`metadata[key]`, `items[0][price]`, `expand[]`) and checked against the
+//!   operation's schema: unknown parameters, missing required ones, values
+//!   that are not integers, numbers, booleans or decimals, strings over
+//!   `maxLength`, values outside an `enum` (unless
+//!   `x-stripeBypassValidation`), and `""` where the schema does not allow
+//!   unsetting. Each is a 400 `invalid_request_error` naming the `param`;
+//! - a valid request gets the fixture of its response's resource (by
+//!   `x-resourceId`), in a list or search page when the response is one,
+//!   with the id from the path.
+//!
+//! Every response has a `Request-Id` header, and every request is recorded:
+//!
+//! ```no_run
+//! # async fn run() {
+//! let server = stripe_mock::MockServer::start().await;
+//! let response = reqwest::get(format!("{}/v1/customers/cus_123", server.url())).await.unwrap();
+//! assert_eq!(server.requests()[0].operation_id.as_deref(), Some("GetCustomersCustomer"));
+//! # }
+//! ```
+
+mod api;
+mod form;
+mod server;
+mod validate;
+
+pub use api::{
+    is_2026_resource, spec_dir, Api, LoadError, Matched, FIXTURES, FIXTURES_2026, SPEC_DOCUMENTS,
+};
+pub use server::{respond, Answer, MockRequest, MockServer, RecordedRequest, StartError};
+pub use validate::Invalid;

@@ -1,0 +1,50 @@
+//! `cargo run -p stripe-mock -- --port 12111`: the mock on a fixed port, for
+//! trying a client by hand.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+use stripe_mock::{Api, MockServer};
+
+const USAGE: &str = "usage: stripe-mock [--port PORT] [--host ADDR]\n  Serves the Stripe API mock (default 127.0.0.1:12111). Spec documents come from $STRIPE_SPEC_DIR or ../shared/stripe-openapi.";
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let mut port: u16 = 12111;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let parsed = match arg.as_str() {
+            "--port" => args.next().and_then(|v| v.parse().ok()).map(|p| port = p),
+            "--host" => args.next().and_then(|v| v.parse().ok()).map(|h| host = h),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            _ => None,
+        };
+        if parsed.is_none() {
+            eprintln!("stripe-mock: bad argument `{arg}`\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let api = match Api::shared() {
+        Ok(api) => api,
+        Err(error) => {
+            eprintln!("stripe-mock: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let operations = api.operations().count();
+    match MockServer::serve(api, SocketAddr::new(host, port)).await {
+        Ok(server) => {
+            println!("stripe-mock: {operations} operations on {}", server.url());
+            server.run_forever().await;
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("stripe-mock: cannot listen on {host}:{port}: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Every operation of the spec, without the network: routing, and the
+//! fixture each one answers with.
+
+use serde_json::Value;
+use stripe_mock::{respond, Api, MockRequest};
+
+/// A request for every operation, with `{param}` filled in as `id_param`
+/// and no other parameters, is routed to that operation, and answers either
+/// a fixture or, when the operation has required parameters, the first one
+/// missing.
+#[test]
+fn every_operation_is_routed_to_itself_and_answers_a_fixture() {
+    let api = Api::shared().expect("the spec documents load");
+    let mut answered = 0;
+    let mut missing = 0;
+    let mut total = 0;
+    for (method, template, operation) in api.operations() {
+        total += 1;
+        let path: String = template
+            .split('/')
+            .map(
+                |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => format!("id_{name}"),
+                    None => segment.to_owned(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("/");
+        let content_type = api.body_content_types(operation).first().copied();
+        let request = MockRequest {
+            method,
+            path: &path,
+            query: None,
+            content_type: if method == "POST" { content_type } else { None },
+            body: b"",
+        };
+        let answer = respond(&api, &request);
+        assert_eq!(
+            answer.operation_id, operation.operation_id,
+            "{method} {path} was routed elsewhere"
+        );
+        if answer.content_type == "application/pdf" {
+            answered += 1;
+            continue;
+        }
+        let body: Value = serde_json::from_slice(&answer.body).unwrap();
+        match answer.status {
+            200 => {
+                answered += 1;
+                let object = body["object"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{method} {path}: no `object` in {body:#}"));
+                if object == "list" || object == "search_result" {
+                    assert_eq!(body["url"], path.as_str());
+                    assert_eq!(
+                        body["data"].as_array().map(Vec::len),
+                        Some(1),
+                        "{method} {path}: {body:#}"
+                    );
+                }
+                // An id in the path that names the returned object is its id.
+                if template.ends_with('}') && object != "list" {
+                    let last = path.rsplit('/').next().unwrap();
+                    assert_eq!(body["id"], last, "{method} {path}");
+                }
+            }
+            400 => {
+                missing += 1;
+                assert_eq!(
+                    body["error"]["code"], "parameter_missing",
+                    "{method} {path}: {body:#}"
+                );
+            }
+            status => panic!("{method} {path}: {status} {body:#}"),
+        }
+    }
+    println!("{total} operations: {answered} answered with a fixture, {missing} need parameters");
+    assert_eq!(
+        total, 480,
+        "468 operations of spec3.2023-08-16 and 12 of the excerpt"
+    );
+    assert_eq!(answered + missing, total);
+}
