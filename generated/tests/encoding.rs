@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use stripe::{
-    CreateCustomerAddress, CreateCustomerParams, CreateCustomerShipping, CreateCustomerShippingAddress,
-    CreateCustomerTaxExempt, CreatePaymentIntentCaptureMethod, CreatePaymentIntentParams,
+    CreateCustomerAddress, CreateCustomerParams, CreateCustomerShipping,
+    CreateCustomerShippingAddress, CreateCustomerTaxExempt, CreatePaymentIntentCaptureMethod,
+    CreatePaymentIntentParams,
 };
 use stripe_runtime::encode::{to_form, Unsettable};
 
@@ -46,7 +47,10 @@ fn unset_fields_send_an_empty_value() {
         address: Some(Unsettable::Unset),
         metadata: Some(Unsettable::Unset),
         shipping: Some(Unsettable::Set(CreateCustomerShipping::new(
-            CreateCustomerShippingAddress { country: Some("FR".into()), ..Default::default() },
+            CreateCustomerShippingAddress {
+                country: Some("FR".into()),
+                ..Default::default()
+            },
             "Ada",
         ))),
         ..Default::default()

@@ -147,9 +147,19 @@ fn render(template: impl Template) -> Result<String> {
 }
 
 fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
-    let resource = types.iter().map(|&id| model.get(id)).find(|def| def.resource_id.is_some());
-    if let Some(unit) = types.iter().map(|&id| model.get(id)).find(|def| matches!(def.kind, TypeKind::Unit)) {
-        return format!("[`{}`]: endpoints whose path names no resource of the spec, and their types.", unit.rust_name);
+    let resource = types
+        .iter()
+        .map(|&id| model.get(id))
+        .find(|def| def.resource_id.is_some());
+    if let Some(unit) = types
+        .iter()
+        .map(|&id| model.get(id))
+        .find(|def| matches!(def.kind, TypeKind::Unit))
+    {
+        return format!(
+            "[`{}`]: endpoints whose path names no resource of the spec, and their types.",
+            unit.rust_name
+        );
     }
     match (resource, layout::namespace(module)) {
         (Some(def), _) => format!(

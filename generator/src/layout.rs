@@ -62,7 +62,11 @@ fn owners_in_one_namespace(homes: &BTreeSet<&ModulePath>) -> bool {
 }
 
 fn resource_homes(model: &Model) -> BTreeMap<TypeId, ModulePath> {
-    let units = model.types.iter().enumerate().filter(|(_, def)| matches!(def.kind, TypeKind::Unit));
+    let units = model
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(_, def)| matches!(def.kind, TypeKind::Unit));
     model
         .resources()
         .chain(units.map(|(index, def)| (def.wire_name.as_str(), TypeId(index))))
@@ -98,7 +102,9 @@ fn owners(model: &Model) -> Vec<BTreeSet<TypeId>> {
     for operation in &model.operations {
         let mut queue: VecDeque<TypeId> = VecDeque::new();
         queue.extend(operation.params);
-        operation.response.visit_named(true, &mut |id, _| queue.push_back(id));
+        operation
+            .response
+            .visit_named(true, &mut |id, _| queue.push_back(id));
         let mut seen = BTreeSet::new();
         while let Some(id) = queue.pop_front() {
             let def = model.get(id);

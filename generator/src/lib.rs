@@ -57,7 +57,8 @@ pub struct Generated {
 pub fn build_model(spec: &Spec, overrides: &overrides::Overrides) -> Result<ir::Model> {
     let mut lowerer = lower::Lowerer::new(spec, overrides);
     lowerer.lower_components().map_err(|e| spec.locate(e))?;
-    operations::lower_operations(&mut lowerer, &overrides.operations).map_err(|e| spec.locate(e))?;
+    operations::lower_operations(&mut lowerer, &overrides.operations)
+        .map_err(|e| spec.locate(e))?;
     lowerer.check_overrides_used()?;
     let mut model = lowerer.model;
     if let Some(events) = &overrides.events {

@@ -173,7 +173,10 @@ pub enum Group {
     /// No resource of the spec matches the path: a unit struct named after
     /// the path's collection (`/v1/linked_accounts` -> `linked_account`),
     /// in the path's namespace.
-    Unit { namespace: Option<String>, name: String },
+    Unit {
+        namespace: Option<String>,
+        name: String,
+    },
 }
 
 /// The derived name of an operation: where it goes, and its method name.
@@ -228,7 +231,12 @@ pub fn operation_name(facts: &OperationFacts<'_>, resources: &BTreeSet<String>) 
         segments.remove(0);
     }
     let is_namespace = |s: &str, next: Option<&&str>| {
-        next.is_some_and(|next| !is_param(next) && resource_candidates(Some(s), next).iter().any(|c| is_resource(c)))
+        next.is_some_and(|next| {
+            !is_param(next)
+                && resource_candidates(Some(s), next)
+                    .iter()
+                    .any(|c| is_resource(c))
+        })
     };
 
     let mut test_helpers = false;
@@ -246,7 +254,11 @@ pub fn operation_name(facts: &OperationFacts<'_>, resources: &BTreeSet<String>) 
             continue;
         }
         let followed_by_param = rest.get(i + 1).is_some_and(|next| is_param(next));
-        words.push(if followed_by_param { singular(segment) } else { (*segment).to_owned() });
+        words.push(if followed_by_param {
+            singular(segment)
+        } else {
+            (*segment).to_owned()
+        });
     }
     let ends_with_param = rest.last().is_some_and(|s| is_param(s));
 
@@ -283,7 +295,11 @@ pub fn operation_name(facts: &OperationFacts<'_>, resources: &BTreeSet<String>) 
         }
     };
     let method = field_name(&method);
-    let method = if test_helpers { format!("test_helpers_{method}") } else { method };
+    let method = if test_helpers {
+        format!("test_helpers_{method}")
+    } else {
+        method
+    };
     OperationName { group, method }
 }
 
@@ -292,7 +308,9 @@ fn resolve_group(segments: &[&str], resources: &BTreeSet<String>) -> (Group, usi
     let is_param = |s: &str| s.starts_with('{');
     let is_resource = |r: &str| resources.contains(r);
     let find = |namespace: Option<&str>, collection: &str| {
-        resource_candidates(namespace, collection).into_iter().find(|c| is_resource(c))
+        resource_candidates(namespace, collection)
+            .into_iter()
+            .find(|c| is_resource(c))
     };
     let first = segments.first().copied().unwrap_or_default();
     let second = segments.get(1).copied().filter(|s| !is_param(s));
@@ -305,16 +323,27 @@ fn resolve_group(segments: &[&str], resources: &BTreeSet<String>) -> (Group, usi
         return (Group::Resource(found), 1);
     }
     if let Some(second) = second {
-        if let Some(found) = find(None, &format!("{first}_{second}")).or_else(|| find(None, second)) {
+        if let Some(found) = find(None, &format!("{first}_{second}")).or_else(|| find(None, second))
+        {
             return (Group::Resource(found), 2);
         }
     }
     let namespace_prefix = format!("{first}.");
     match second {
-        Some(second) if resources.iter().any(|r| r.starts_with(&namespace_prefix)) => {
-            (Group::Unit { namespace: Some(first.to_owned()), name: singular(second) }, 2)
-        }
-        _ => (Group::Unit { namespace: None, name: singular(first) }, 1),
+        Some(second) if resources.iter().any(|r| r.starts_with(&namespace_prefix)) => (
+            Group::Unit {
+                namespace: Some(first.to_owned()),
+                name: singular(second),
+            },
+            2,
+        ),
+        _ => (
+            Group::Unit {
+                namespace: None,
+                name: singular(first),
+            },
+            1,
+        ),
     }
 }
 
@@ -356,7 +385,11 @@ pub fn operation_type_stem(method: &str, group_type: &str) -> String {
         None => ("", method),
     };
     let (verb, rest) = method.split_once('_').unwrap_or((method, ""));
-    format!("{prefix}{}{group_type}{}", verb.to_upper_camel_case(), rest.to_upper_camel_case())
+    format!(
+        "{prefix}{}{group_type}{}",
+        verb.to_upper_camel_case(),
+        rest.to_upper_camel_case()
+    )
 }
 
 /// The params struct of an operation: `CreateCustomer` -> `CreateCustomerParams`.
@@ -475,10 +508,24 @@ mod tests {
 
     #[test]
     fn operation_names_from_synthetic_facts() {
-        let resources: BTreeSet<String> =
-            ["customer", "identity.verification_session", "tax.settings", "scheduled_query_run"].map(String::from).into();
+        let resources: BTreeSet<String> = [
+            "customer",
+            "identity.verification_session",
+            "tax.settings",
+            "scheduled_query_run",
+        ]
+        .map(String::from)
+        .into();
         let name = |method, path, returns, get_returns_object| {
-            let n = operation_name(&OperationFacts { method, path, returns, get_returns_object }, &resources);
+            let n = operation_name(
+                &OperationFacts {
+                    method,
+                    path,
+                    returns,
+                    get_returns_object,
+                },
+                &resources,
+            );
             let group = match n.group {
                 Group::Resource(r) => r,
                 Group::Unit { name, .. } => format!("unit:{name}"),
@@ -487,24 +534,69 @@ mod tests {
         };
         use Returns::*;
         assert_eq!(name("GET", "/v1/customers", List, false), "customer::list");
-        assert_eq!(name("POST", "/v1/customers/{customer}/sources", Object, false), "customer::create_source");
-        assert_eq!(name("POST", "/v1/customers/{c}/sources/{id}/verify", Object, false), "customer::verify_source");
-        assert_eq!(name("GET", "/v1/customers/search", Search, false), "customer::search");
-        assert_eq!(name("POST", "/v1/tax/settings", Object, true), "tax.settings::update");
-        assert_eq!(name("GET", "/v1/sigma/scheduled_query_runs", List, false), "scheduled_query_run::list");
-        assert_eq!(name("GET", "/v1/linked_accounts/{account}", Object, false), "unit:linked_account::retrieve");
         assert_eq!(
-            name("POST", "/v1/identity/verification_sessions/{session}/redact", Object, false),
+            name("POST", "/v1/customers/{customer}/sources", Object, false),
+            "customer::create_source"
+        );
+        assert_eq!(
+            name(
+                "POST",
+                "/v1/customers/{c}/sources/{id}/verify",
+                Object,
+                false
+            ),
+            "customer::verify_source"
+        );
+        assert_eq!(
+            name("GET", "/v1/customers/search", Search, false),
+            "customer::search"
+        );
+        assert_eq!(
+            name("POST", "/v1/tax/settings", Object, true),
+            "tax.settings::update"
+        );
+        assert_eq!(
+            name("GET", "/v1/sigma/scheduled_query_runs", List, false),
+            "scheduled_query_run::list"
+        );
+        assert_eq!(
+            name("GET", "/v1/linked_accounts/{account}", Object, false),
+            "unit:linked_account::retrieve"
+        );
+        assert_eq!(
+            name(
+                "POST",
+                "/v1/identity/verification_sessions/{session}/redact",
+                Object,
+                false
+            ),
             "identity.verification_session::redact"
         );
-        assert_eq!(name("POST", "/v1/test_helpers/customers/{c}/fund_cash_balance", Object, false), "customer::test_helpers_fund_cash_balance");
+        assert_eq!(
+            name(
+                "POST",
+                "/v1/test_helpers/customers/{c}/fund_cash_balance",
+                Object,
+                false
+            ),
+            "customer::test_helpers_fund_cash_balance"
+        );
     }
 
     #[test]
     fn operation_type_stems() {
-        assert_eq!(operation_type_stem("redact", "VerificationSession"), "RedactVerificationSession");
-        assert_eq!(operation_type_stem("list_sources", "Customer"), "ListCustomerSources");
-        assert_eq!(operation_type_stem("test_helpers_expire", "Refund"), "TestHelpersExpireRefund");
+        assert_eq!(
+            operation_type_stem("redact", "VerificationSession"),
+            "RedactVerificationSession"
+        );
+        assert_eq!(
+            operation_type_stem("list_sources", "Customer"),
+            "ListCustomerSources"
+        );
+        assert_eq!(
+            operation_type_stem("test_helpers_expire", "Refund"),
+            "TestHelpersExpireRefund"
+        );
     }
 
     #[test]

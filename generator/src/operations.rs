@@ -21,14 +21,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Schema, SchemaKind, StatusCode, Type,
+    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Schema, SchemaKind,
+    StatusCode, Type,
 };
 use serde::Deserialize;
 
 use crate::error::{pointer, Error, Result};
 use crate::ir::{
-    BodyKind, Field, Operation, Pagination, Param, SkippedOperation, Struct, TypeDef, TypeId, TypeKind, TypeRef,
-    Usage,
+    BodyKind, Field, Operation, Pagination, Param, SkippedOperation, Struct, TypeDef, TypeId,
+    TypeKind, TypeRef, Usage,
 };
 use crate::lower::{single_string_enum, Lowerer, Owner};
 use crate::naming::{self, Group, OperationFacts, Returns};
@@ -59,8 +60,8 @@ pub struct Override {
 
 impl Overrides {
     pub fn parse(file: &str, text: &str) -> Result<Overrides> {
-        let overrides: Overrides =
-            toml::from_str(text).map_err(|e| Error::new(format!("invalid operation overrides: {e}")).in_file(file))?;
+        let overrides: Overrides = toml::from_str(text)
+            .map_err(|e| Error::new(format!("invalid operation overrides: {e}")).in_file(file))?;
         for (operation_id, entry) in &overrides.overrides {
             if let Some(name) = &entry.name {
                 if naming::field_name(name) != *name {
@@ -81,8 +82,11 @@ impl Overrides {
 /// override for an operation the spec does not have, and on two operations
 /// of one group with the same name.
 pub(crate) fn lower_operations(lowerer: &mut Lowerer<'_>, overrides: &Overrides) -> Result<()> {
-    let resources: BTreeMap<String, TypeId> =
-        lowerer.model.resources().map(|(resource_id, id)| (resource_id.to_owned(), id)).collect();
+    let resources: BTreeMap<String, TypeId> = lowerer
+        .model
+        .resources()
+        .map(|(resource_id, id)| (resource_id.to_owned(), id))
+        .collect();
     let resource_ids: BTreeSet<String> = resources.keys().cloned().collect();
     let mut units: BTreeMap<Group, TypeId> = BTreeMap::new();
     // (group, method name) -> the pointer of the operation that has it.
@@ -93,20 +97,38 @@ pub(crate) fn lower_operations(lowerer: &mut Lowerer<'_>, overrides: &Overrides)
     for (path, item) in &spec.openapi.paths.paths {
         let path_pointer = pointer(["paths", path]);
         let ReferenceOr::Item(item) = item else {
-            return Err(Error::at(path_pointer, "a path item that is a $ref is not supported"));
+            return Err(Error::at(
+                path_pointer,
+                "a path item that is a $ref is not supported",
+            ));
         };
-        if item.put.is_some() || item.patch.is_some() || item.head.is_some() || item.options.is_some() || item.trace.is_some() {
-            return Err(Error::at(path_pointer, "only get, post and delete operations are supported"));
+        if item.put.is_some()
+            || item.patch.is_some()
+            || item.head.is_some()
+            || item.options.is_some()
+            || item.trace.is_some()
+        {
+            return Err(Error::at(
+                path_pointer,
+                "only get, post and delete operations are supported",
+            ));
         }
-        for (method, operation) in [("GET", &item.get), ("POST", &item.post), ("DELETE", &item.delete)] {
+        for (method, operation) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("DELETE", &item.delete),
+        ] {
             let Some(operation) = operation else { continue };
             let at = pointer(["paths", path, &method.to_ascii_lowercase()]);
-            let operation_id = operation
-                .operation_id
-                .clone()
-                .ok_or_else(|| Error::at(&at, "an operation without an operationId is not supported"))?;
+            let operation_id = operation.operation_id.clone().ok_or_else(|| {
+                Error::at(&at, "an operation without an operationId is not supported")
+            })?;
             seen_ids.insert(operation_id.clone());
-            let entry = overrides.overrides.get(&operation_id).cloned().unwrap_or_default();
+            let entry = overrides
+                .overrides
+                .get(&operation_id)
+                .cloned()
+                .unwrap_or_default();
             if let Some(reason) = entry.skip {
                 lowerer.model.skipped_operations.push(SkippedOperation {
                     operation_id,
@@ -138,9 +160,13 @@ pub(crate) fn lower_operations(lowerer: &mut Lowerer<'_>, overrides: &Overrides)
                     .entry(group.clone())
                     .or_insert_with(|| push_unit(lowerer, namespace.as_deref(), name, path)),
             };
-            for name in [Some(rust_name.clone()), (facts.returns != Returns::Object && method == "GET").then(|| naming::auto_paging_name(&rust_name))]
-                .into_iter()
-                .flatten()
+            for name in [
+                Some(rust_name.clone()),
+                (facts.returns != Returns::Object && method == "GET")
+                    .then(|| naming::auto_paging_name(&rust_name)),
+            ]
+            .into_iter()
+            .flatten()
             {
                 if let Some(other) = taken.insert((group_id, name.clone()), at.clone()) {
                     let group_name = &lowerer.model.get(group_id).wire_name;
@@ -153,8 +179,19 @@ pub(crate) fn lower_operations(lowerer: &mut Lowerer<'_>, overrides: &Overrides)
                 }
             }
 
-            let stem = naming::operation_type_stem(&rust_name, &lowerer.model.get(group_id).rust_name);
-            let lowered = lower_operation(lowerer, item, operation, method, path, &at, &operation_id, &stem, response_schema)?;
+            let stem =
+                naming::operation_type_stem(&rust_name, &lowerer.model.get(group_id).rust_name);
+            let lowered = lower_operation(
+                lowerer,
+                item,
+                operation,
+                method,
+                path,
+                &at,
+                &operation_id,
+                &stem,
+                response_schema,
+            )?;
             lowerer.model.operations.push(Operation {
                 operation_id,
                 method: method.to_owned(),
@@ -169,8 +206,14 @@ pub(crate) fn lower_operations(lowerer: &mut Lowerer<'_>, overrides: &Overrides)
             });
         }
     }
-    if let Some(unknown) = overrides.overrides.keys().find(|id| !seen_ids.contains(*id)) {
-        return Err(Error::new(format!("spec/operations.toml overrides `{unknown}`, which is no operationId of the spec")));
+    if let Some(unknown) = overrides
+        .overrides
+        .keys()
+        .find(|id| !seen_ids.contains(*id))
+    {
+        return Err(Error::new(format!(
+            "spec/operations.toml overrides `{unknown}`, which is no operationId of the spec"
+        )));
     }
     Ok(())
 }
@@ -195,22 +238,37 @@ fn push_unit(lowerer: &mut Lowerer<'_>, namespace: Option<&str>, name: &str, pat
 }
 
 /// The schema of the `200` response.
-fn success_schema<'s>(operation: &'s openapiv3::Operation, at: &str) -> Result<(&'s str, &'s ReferenceOr<Schema>)> {
+fn success_schema<'s>(
+    operation: &'s openapiv3::Operation,
+    at: &str,
+) -> Result<(&'s str, &'s ReferenceOr<Schema>)> {
     let response = operation
         .responses
         .responses
         .get(&StatusCode::Code(200))
-        .ok_or_else(|| Error::at(format!("{at}/responses"), "an operation without a 200 response is not supported"))?;
+        .ok_or_else(|| {
+            Error::at(
+                format!("{at}/responses"),
+                "an operation without a 200 response is not supported",
+            )
+        })?;
     let ReferenceOr::Item(response) = response else {
-        return Err(Error::at(format!("{at}/responses/200"), "a response that is a $ref is not supported"));
+        return Err(Error::at(
+            format!("{at}/responses/200"),
+            "a response that is a $ref is not supported",
+        ));
     };
-    let (content_type, media) = response
-        .content
-        .iter()
-        .next()
-        .ok_or_else(|| Error::at(format!("{at}/responses/200"), "a 200 response without content is not supported"))?;
+    let (content_type, media) = response.content.iter().next().ok_or_else(|| {
+        Error::at(
+            format!("{at}/responses/200"),
+            "a 200 response without content is not supported",
+        )
+    })?;
     let schema = media.schema.as_ref().ok_or_else(|| {
-        Error::at(pointer_in(at, &["responses", "200", "content", content_type]), "a response without a schema is not supported")
+        Error::at(
+            pointer_in(at, &["responses", "200", "content", content_type]),
+            "a response without a schema is not supported",
+        )
     })?;
     Ok((content_type, schema))
 }
@@ -221,12 +279,18 @@ fn pointer_in(at: &str, tokens: &[&str]) -> String {
 }
 
 /// Whether a response is one object, a list page or a search page.
-fn returns(lowerer: &Lowerer<'_>, (content_type, schema): (&str, &ReferenceOr<Schema>), at: &str) -> Result<Returns> {
+fn returns(
+    lowerer: &Lowerer<'_>,
+    (content_type, schema): (&str, &ReferenceOr<Schema>),
+    at: &str,
+) -> Result<Returns> {
     if content_type != JSON {
         return Ok(Returns::Object);
     }
     let schema = lowerer.resolve(schema, at)?;
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return Ok(Returns::Object) };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return Ok(Returns::Object);
+    };
     let kind = match object.properties.get("object") {
         Some(ReferenceOr::Item(object_field)) => single_string_enum(object_field),
         _ => None,
@@ -239,7 +303,9 @@ fn returns(lowerer: &Lowerer<'_>, (content_type, schema): (&str, &ReferenceOr<Sc
 }
 
 fn get_returns_object(lowerer: &Lowerer<'_>, item: &PathItem, path: &str) -> Result<bool> {
-    let Some(get) = &item.get else { return Ok(false) };
+    let Some(get) = &item.get else {
+        return Ok(false);
+    };
     let at = pointer(["paths", path, "get"]);
     let schema = success_schema(get, &at)?;
     Ok(returns(lowerer, schema, &at)? == Returns::Object)
@@ -258,25 +324,39 @@ fn lower_operation(
     stem: &str,
     (content_type, response_schema): (&str, &ReferenceOr<Schema>),
 ) -> Result<Operation> {
-    let owner = Owner { rust_name: stem.to_owned(), wire_name: operation_id.to_owned(), usage: Usage::Request };
+    let owner = Owner {
+        rust_name: stem.to_owned(),
+        wire_name: operation_id.to_owned(),
+        usage: Usage::Request,
+    };
     let mut path_params = Vec::new();
     let mut fields = Vec::new();
     if !item.parameters.is_empty() {
-        return Err(Error::at(pointer(["paths", path, "parameters"]), "path-level parameters are not supported"));
+        return Err(Error::at(
+            pointer(["paths", path, "parameters"]),
+            "path-level parameters are not supported",
+        ));
     }
     for (index, parameter) in operation.parameters.iter().enumerate() {
         let param_at = format!("{at}/parameters/{index}");
         let ReferenceOr::Item(parameter) = parameter else {
-            return Err(Error::at(param_at, "a parameter that is a $ref is not supported"));
+            return Err(Error::at(
+                param_at,
+                "a parameter that is a $ref is not supported",
+            ));
         };
         let data = parameter.parameter_data_ref();
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            return Err(Error::at(param_at, "a parameter with `content` instead of `schema` is not supported"));
+            return Err(Error::at(
+                param_at,
+                "a parameter with `content` instead of `schema` is not supported",
+            ));
         };
         let schema_at = format!("{param_at}/schema");
         match parameter {
             Parameter::Path { .. } => {
-                let lowered = lowerer.lower_schema(schema, &schema_at, &owner.member(&data.name))?;
+                let lowered =
+                    lowerer.lower_schema(schema, &schema_at, &owner.member(&data.name))?;
                 if lowered.ty != TypeRef::String {
                     return Err(Error::at(schema_at, "a path parameter must be a string"));
                 }
@@ -289,7 +369,8 @@ fn lower_operation(
             }
             Parameter::Query { .. } if method != "POST" => {
                 let resolved_doc = data.description.clone();
-                let lowered = lowerer.lower_schema(schema, &schema_at, &owner.member(&data.name))?;
+                let lowered =
+                    lowerer.lower_schema(schema, &schema_at, &owner.member(&data.name))?;
                 fields.push(Field {
                     wire_name: data.name.clone(),
                     rust_name: naming::field_name(&data.name),
@@ -300,7 +381,12 @@ fn lower_operation(
                     boxed: false,
                 });
             }
-            _ => return Err(Error::at(param_at, "only path parameters, and query parameters of GET and DELETE, are supported")),
+            _ => {
+                return Err(Error::at(
+                    param_at,
+                    "only path parameters, and query parameters of GET and DELETE, are supported",
+                ))
+            }
         }
     }
     // Path parameters in the order the path names them.
@@ -309,37 +395,74 @@ fn lower_operation(
         let index = path_params
             .iter()
             .position(|p: &Param| p.wire_name == name)
-            .ok_or_else(|| Error::at(at, format!("the path names {{{name}}} but the operation has no such path parameter")))?;
+            .ok_or_else(|| {
+                Error::at(
+                    at,
+                    format!(
+                        "the path names {{{name}}} but the operation has no such path parameter"
+                    ),
+                )
+            })?;
         ordered.push(path_params.remove(index));
     }
     if let Some(extra) = path_params.first() {
-        return Err(Error::at(at, format!("path parameter `{}` does not appear in the path", extra.wire_name)));
+        return Err(Error::at(
+            at,
+            format!(
+                "path parameter `{}` does not appear in the path",
+                extra.wire_name
+            ),
+        ));
     }
 
-    let mut body = if method == "POST" { BodyKind::Form } else { BodyKind::Query };
+    let mut body = if method == "POST" {
+        BodyKind::Form
+    } else {
+        BodyKind::Query
+    };
     if let Some(request_body) = &operation.request_body {
         let body_at = format!("{at}/requestBody");
         let ReferenceOr::Item(RequestBody { content, .. }) = request_body else {
-            return Err(Error::at(body_at, "a request body that is a $ref is not supported"));
+            return Err(Error::at(
+                body_at,
+                "a request body that is a $ref is not supported",
+            ));
         };
         let (media_type, media) = match content.iter().next() {
             Some(entry) if content.len() == 1 => entry,
-            _ => return Err(Error::at(body_at, "a request body must have exactly one content type")),
+            _ => {
+                return Err(Error::at(
+                    body_at,
+                    "a request body must have exactly one content type",
+                ))
+            }
         };
         let schema_at = pointer_in(&body_at, &["content", media_type, "schema"]);
         match media_type.as_str() {
             FORM => {}
             MULTIPART if method == "POST" => body = BodyKind::Multipart,
-            other => return Err(Error::at(schema_at, format!("request content type {other} is not supported"))),
+            other => {
+                return Err(Error::at(
+                    schema_at,
+                    format!("request content type {other} is not supported"),
+                ))
+            }
         }
         if let Some(schema) = &media.schema {
             let resolved = lowerer.resolve(schema, &schema_at)?;
             let lowered: Struct = lowerer.lower_struct(resolved, &schema_at, &owner)?;
             for field in lowered.fields {
-                if fields.iter().any(|f: &Field| f.wire_name == field.wire_name) {
-                    return Err(Error::at(&schema_at, format!("`{}` is both a query and a body parameter", field.wire_name)));
+                if fields
+                    .iter()
+                    .any(|f: &Field| f.wire_name == field.wire_name)
+                {
+                    return Err(Error::at(
+                        &schema_at,
+                        format!("`{}` is both a query and a body parameter", field.wire_name),
+                    ));
                 }
-                if field.ty == TypeRef::Binary && (body != BodyKind::Multipart || field.optional()) {
+                if field.ty == TypeRef::Binary && (body != BodyKind::Multipart || field.optional())
+                {
                     return Err(Error::at(
                         &schema_at,
                         format!("binary field `{}` is supported only as a required field of a multipart body", field.wire_name),
@@ -369,7 +492,12 @@ fn lower_operation(
             module: Vec::new(),
             doc: Some(format!("Parameters of `{method} {path}`.")),
             resource_id: None,
-            kind: TypeKind::Struct(Struct { fields, object_name: None, deleted: false, usage: Usage::Request }),
+            kind: TypeKind::Struct(Struct {
+                fields,
+                object_name: None,
+                deleted: false,
+                usage: Usage::Request,
+            }),
         }))
     };
 
@@ -382,7 +510,9 @@ fn lower_operation(
         wire_name: format!("{operation_id}.response"),
         usage: Usage::Response,
     };
-    let response = lowerer.lower_schema(response_schema, &response_at, &response_owner)?.ty;
+    let response = lowerer
+        .lower_schema(response_schema, &response_at, &response_owner)?
+        .ty;
     let pagination = match (&response, method) {
         (TypeRef::ApiList(_), "GET") => Pagination::List,
         (TypeRef::SearchList(_), "GET") => Pagination::Search,
@@ -409,5 +539,7 @@ fn lower_operation(
 
 /// `{name}` placeholders of a path, in order.
 pub fn path_placeholders(path: &str) -> Vec<&str> {
-    path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect()
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect()
 }

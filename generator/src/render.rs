@@ -124,9 +124,13 @@ impl TypeRenderer<'_> {
         let doc = doc_attrs(def.doc.as_deref());
         let required: Vec<&Field> = body.fields.iter().filter(|f| !f.optional()).collect();
         let derives = match body.usage {
-            Usage::Response => quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]),
+            Usage::Response => {
+                quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)])
+            }
             // With a required field there is no sensible default: `new` takes them.
-            Usage::Request if required.is_empty() => quote!(#[derive(Clone, Debug, Default, serde::Serialize)]),
+            Usage::Request if required.is_empty() => {
+                quote!(#[derive(Clone, Debug, Default, serde::Serialize)])
+            }
             Usage::Request => quote!(#[derive(Clone, Debug, serde::Serialize)]),
         };
         let fields = body.fields.iter().map(|field| {
@@ -155,7 +159,8 @@ impl TypeRenderer<'_> {
             }
         });
         let object_impl = object_impl(def, body);
-        let constructor = (body.usage == Usage::Request && !required.is_empty()).then(|| self.constructor(def, body));
+        let constructor = (body.usage == Usage::Request && !required.is_empty())
+            .then(|| self.constructor(def, body));
         quote! {
             #doc
             #derives
@@ -184,7 +189,10 @@ impl TypeRenderer<'_> {
                 quote!(#field_name: #field_name.into())
             }
         });
-        let doc = format!(" `{}` with its required fields; every optional field is `None`.", def.rust_name);
+        let doc = format!(
+            " `{}` with its required fields; every optional field is `None`.",
+            def.rust_name
+        );
         quote! {
             impl #name {
                 #[doc = #doc]

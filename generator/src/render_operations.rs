@@ -31,9 +31,15 @@ use crate::naming;
 use crate::render::{doc_attrs, ident, implements_object, TypeRenderer};
 
 /// The `impl` block of a group's endpoint functions.
-pub fn impl_block(renderer: &TypeRenderer<'_>, group: TypeId, operations: &[&Operation]) -> TokenStream {
+pub fn impl_block(
+    renderer: &TypeRenderer<'_>,
+    group: TypeId,
+    operations: &[&Operation],
+) -> TokenStream {
     let name = ident(&renderer.model.get(group).rust_name);
-    let functions = operations.iter().map(|operation| function(renderer, operation));
+    let functions = operations
+        .iter()
+        .map(|operation| function(renderer, operation));
     quote! {
         impl #name {
             #(#functions)*
@@ -45,7 +51,11 @@ fn function(renderer: &TypeRenderer<'_>, operation: &Operation) -> TokenStream {
     let model = renderer.model;
     let name = ident(&operation.rust_name);
     let endpoint = format!("`{} {}`", operation.method, operation.path);
-    let description = operation.doc.as_deref().or(operation.summary.as_deref()).unwrap_or_default();
+    let description = operation
+        .doc
+        .as_deref()
+        .or(operation.summary.as_deref())
+        .unwrap_or_default();
     let doc = doc_attrs(Some(&format!("{description}\n\n{endpoint}")));
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let args = arguments(renderer, operation);
@@ -122,7 +132,9 @@ fn request(model: &Model, operation: &Operation) -> TokenStream {
         (BodyKind::Query, Some(_)) => quote!(#base.query(params)),
         (BodyKind::Form, Some(_)) => quote!(#base.form(params)),
         (BodyKind::Multipart, params) => {
-            let files = params.map(|id| multipart_files(model, id)).unwrap_or_default();
+            let files = params
+                .map(|id| multipart_files(model, id))
+                .unwrap_or_default();
             let text = params.map(|_| quote!(.params(params)));
             quote!(#base.host(stripe_runtime::Host::Files).multipart(stripe_runtime::Multipart::new() #text #files))
         }
@@ -133,7 +145,9 @@ fn request(model: &Model, operation: &Operation) -> TokenStream {
 /// `.file(...)` for each binary field of a multipart params struct. The part
 /// is named after the field, and so is the file.
 fn multipart_files(model: &Model, params: TypeId) -> TokenStream {
-    let TypeKind::Struct(body) = &model.get(params).kind else { return TokenStream::new() };
+    let TypeKind::Struct(body) = &model.get(params).kind else {
+        return TokenStream::new();
+    };
     body.fields
         .iter()
         .filter(|field| field.ty == TypeRef::Binary)

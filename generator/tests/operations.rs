@@ -13,7 +13,10 @@ use stripe_codegen::ir::{Model, TypeKind};
 use stripe_codegen::operations::Overrides;
 use stripe_codegen::{build_model, SourceDocument, Spec};
 
-const DOCUMENTS: [&str; 2] = ["spec3.2023-08-16.yaml", "excerpt.climate-forwarding.2026.yaml"];
+const DOCUMENTS: [&str; 2] = [
+    "spec3.2023-08-16.yaml",
+    "excerpt.climate-forwarding.2026.yaml",
+];
 const OVERRIDES: &str = include_str!("../../spec/operations.toml");
 
 fn spec_dir() -> PathBuf {
@@ -25,7 +28,10 @@ fn spec_dir() -> PathBuf {
 
 /// The generator's policy with only these operation overrides.
 fn policy(operations: Overrides) -> stripe_codegen::overrides::Overrides {
-    stripe_codegen::overrides::Overrides { operations, ..Default::default() }
+    stripe_codegen::overrides::Overrides {
+        operations,
+        ..Default::default()
+    }
 }
 
 fn model() -> &'static Model {
@@ -37,7 +43,10 @@ fn model() -> &'static Model {
                 let path = spec_dir().join(name);
                 let text = std::fs::read_to_string(&path)
                     .unwrap_or_else(|e| panic!("{}: {e} (set STRIPE_SPEC_DIR)", path.display()));
-                SourceDocument { name: name.to_string(), text }
+                SourceDocument {
+                    name: name.to_string(),
+                    text,
+                }
             })
             .collect();
         let spec = Spec::parse(&documents).unwrap();
@@ -57,9 +66,15 @@ fn names(model: &Model) -> BTreeMap<String, String> {
             let group = match (&group.resource_id, &group.kind) {
                 (Some(resource_id), _) => resource_id.clone(),
                 (None, TypeKind::Unit) => format!("unit:{}", group.wire_name),
-                (None, _) => panic!("{} is grouped under a type that is no resource", op.operation_id),
+                (None, _) => panic!(
+                    "{} is grouped under a type that is no resource",
+                    op.operation_id
+                ),
             };
-            (format!("{} {}", op.method, op.path), format!("{group}::{}", op.rust_name))
+            (
+                format!("{} {}", op.method, op.path),
+                format!("{group}::{}", op.rust_name),
+            )
         })
         .collect()
 }
@@ -68,73 +83,193 @@ fn names(model: &Model) -> BTreeMap<String, String> {
 fn golden_table_of_stripe_operation_names() {
     let table = [
         // Identity: what our users asked for.
-        ("POST /v1/identity/verification_sessions", "identity.verification_session::create"),
-        ("GET /v1/identity/verification_sessions/{session}", "identity.verification_session::retrieve"),
-        ("POST /v1/identity/verification_sessions/{session}", "identity.verification_session::update"),
-        ("GET /v1/identity/verification_sessions", "identity.verification_session::list"),
-        ("POST /v1/identity/verification_sessions/{session}/cancel", "identity.verification_session::cancel"),
-        ("POST /v1/identity/verification_sessions/{session}/redact", "identity.verification_session::redact"),
-        ("GET /v1/identity/verification_reports/{report}", "identity.verification_report::retrieve"),
-        ("GET /v1/identity/verification_reports", "identity.verification_report::list"),
+        (
+            "POST /v1/identity/verification_sessions",
+            "identity.verification_session::create",
+        ),
+        (
+            "GET /v1/identity/verification_sessions/{session}",
+            "identity.verification_session::retrieve",
+        ),
+        (
+            "POST /v1/identity/verification_sessions/{session}",
+            "identity.verification_session::update",
+        ),
+        (
+            "GET /v1/identity/verification_sessions",
+            "identity.verification_session::list",
+        ),
+        (
+            "POST /v1/identity/verification_sessions/{session}/cancel",
+            "identity.verification_session::cancel",
+        ),
+        (
+            "POST /v1/identity/verification_sessions/{session}/redact",
+            "identity.verification_session::redact",
+        ),
+        (
+            "GET /v1/identity/verification_reports/{report}",
+            "identity.verification_report::retrieve",
+        ),
+        (
+            "GET /v1/identity/verification_reports",
+            "identity.verification_report::list",
+        ),
         // Climate and forwarding (the 2026 excerpt).
         ("POST /v1/climate/orders", "climate.order::create"),
         ("GET /v1/climate/orders/{order}", "climate.order::retrieve"),
         ("POST /v1/climate/orders/{order}", "climate.order::update"),
         ("GET /v1/climate/orders", "climate.order::list"),
-        ("POST /v1/climate/orders/{order}/cancel", "climate.order::cancel"),
-        ("GET /v1/climate/products/{product}", "climate.product::retrieve"),
+        (
+            "POST /v1/climate/orders/{order}/cancel",
+            "climate.order::cancel",
+        ),
+        (
+            "GET /v1/climate/products/{product}",
+            "climate.product::retrieve",
+        ),
         ("GET /v1/climate/products", "climate.product::list"),
-        ("GET /v1/climate/suppliers/{supplier}", "climate.supplier::retrieve"),
+        (
+            "GET /v1/climate/suppliers/{supplier}",
+            "climate.supplier::retrieve",
+        ),
         ("GET /v1/climate/suppliers", "climate.supplier::list"),
         ("POST /v1/forwarding/requests", "forwarding.request::create"),
-        ("GET /v1/forwarding/requests/{id}", "forwarding.request::retrieve"),
+        (
+            "GET /v1/forwarding/requests/{id}",
+            "forwarding.request::retrieve",
+        ),
         ("GET /v1/forwarding/requests", "forwarding.request::list"),
         // Webhook endpoints.
         ("POST /v1/webhook_endpoints", "webhook_endpoint::create"),
-        ("GET /v1/webhook_endpoints/{webhook_endpoint}", "webhook_endpoint::retrieve"),
-        ("POST /v1/webhook_endpoints/{webhook_endpoint}", "webhook_endpoint::update"),
+        (
+            "GET /v1/webhook_endpoints/{webhook_endpoint}",
+            "webhook_endpoint::retrieve",
+        ),
+        (
+            "POST /v1/webhook_endpoints/{webhook_endpoint}",
+            "webhook_endpoint::update",
+        ),
         ("GET /v1/webhook_endpoints", "webhook_endpoint::list"),
-        ("DELETE /v1/webhook_endpoints/{webhook_endpoint}", "webhook_endpoint::delete"),
+        (
+            "DELETE /v1/webhook_endpoints/{webhook_endpoint}",
+            "webhook_endpoint::delete",
+        ),
         // Nested collections, as stripe-node names them.
-        ("GET /v1/customers/{customer}/sources", "customer::list_sources"),
-        ("POST /v1/customers/{customer}/sources", "customer::create_source"),
-        ("GET /v1/customers/{customer}/sources/{id}", "customer::retrieve_source"),
-        ("POST /v1/customers/{customer}/sources/{id}", "customer::update_source"),
-        ("DELETE /v1/customers/{customer}/sources/{id}", "customer::delete_source"),
-        ("POST /v1/customers/{customer}/sources/{id}/verify", "customer::verify_source"),
-        ("GET /v1/accounts/{account}/persons", "account::list_persons"),
-        ("GET /v1/accounts/{account}/capabilities/{capability}", "account::retrieve_capability"),
-        ("POST /v1/accounts/{account}/login_links", "account::create_login_link"),
-        ("POST /v1/charges/{charge}/dispute/close", "charge::close_dispute"),
-        ("DELETE /v1/customers/{customer}/discount", "customer::delete_discount"),
-        ("POST /v1/customers/{customer}/cash_balance", "customer::update_cash_balance"),
-        ("GET /v1/transfers/{id}/reversals", "transfer::list_reversals"),
+        (
+            "GET /v1/customers/{customer}/sources",
+            "customer::list_sources",
+        ),
+        (
+            "POST /v1/customers/{customer}/sources",
+            "customer::create_source",
+        ),
+        (
+            "GET /v1/customers/{customer}/sources/{id}",
+            "customer::retrieve_source",
+        ),
+        (
+            "POST /v1/customers/{customer}/sources/{id}",
+            "customer::update_source",
+        ),
+        (
+            "DELETE /v1/customers/{customer}/sources/{id}",
+            "customer::delete_source",
+        ),
+        (
+            "POST /v1/customers/{customer}/sources/{id}/verify",
+            "customer::verify_source",
+        ),
+        (
+            "GET /v1/accounts/{account}/persons",
+            "account::list_persons",
+        ),
+        (
+            "GET /v1/accounts/{account}/capabilities/{capability}",
+            "account::retrieve_capability",
+        ),
+        (
+            "POST /v1/accounts/{account}/login_links",
+            "account::create_login_link",
+        ),
+        (
+            "POST /v1/charges/{charge}/dispute/close",
+            "charge::close_dispute",
+        ),
+        (
+            "DELETE /v1/customers/{customer}/discount",
+            "customer::delete_discount",
+        ),
+        (
+            "POST /v1/customers/{customer}/cash_balance",
+            "customer::update_cash_balance",
+        ),
+        (
+            "GET /v1/transfers/{id}/reversals",
+            "transfer::list_reversals",
+        ),
         // Searches, actions, singletons, namespaces.
         ("GET /v1/customers/search", "customer::search"),
-        ("POST /v1/payment_intents/{intent}/confirm", "payment_intent::confirm"),
-        ("POST /v1/payment_intents/{intent}/capture", "payment_intent::capture"),
-        ("POST /v1/invoices/{invoice}/mark_uncollectible", "invoice::mark_uncollectible"),
+        (
+            "POST /v1/payment_intents/{intent}/confirm",
+            "payment_intent::confirm",
+        ),
+        (
+            "POST /v1/payment_intents/{intent}/capture",
+            "payment_intent::capture",
+        ),
+        (
+            "POST /v1/invoices/{invoice}/mark_uncollectible",
+            "invoice::mark_uncollectible",
+        ),
         ("GET /v1/invoices/upcoming", "invoice::retrieve_upcoming"),
         ("GET /v1/balance", "balance::retrieve"),
         ("POST /v1/tax/settings", "tax.settings::update"),
-        ("POST /v1/tax/transactions/create_from_calculation", "tax.transaction::create_from_calculation"),
-        ("POST /v1/terminal/readers/{reader}/process_payment_intent", "terminal.reader::process_payment_intent"),
+        (
+            "POST /v1/tax/transactions/create_from_calculation",
+            "tax.transaction::create_from_calculation",
+        ),
+        (
+            "POST /v1/terminal/readers/{reader}/process_payment_intent",
+            "terminal.reader::process_payment_intent",
+        ),
         ("GET /v1/apple_pay/domains", "apple_pay_domain::list"),
-        ("GET /v1/sigma/scheduled_query_runs", "scheduled_query_run::list"),
-        ("POST /v1/test_helpers/test_clocks/{test_clock}/advance", "test_helpers.test_clock::advance"),
-        ("POST /v1/test_helpers/refunds/{refund}/expire", "refund::test_helpers_expire"),
+        (
+            "GET /v1/sigma/scheduled_query_runs",
+            "scheduled_query_run::list",
+        ),
+        (
+            "POST /v1/test_helpers/test_clocks/{test_clock}/advance",
+            "test_helpers.test_clock::advance",
+        ),
+        (
+            "POST /v1/test_helpers/refunds/{refund}/expire",
+            "refund::test_helpers_expire",
+        ),
         ("POST /v1/files", "file::create"),
         ("GET /v1/linked_accounts", "unit:linked_account::list"),
         // Overrides (spec/operations.toml).
         ("GET /v1/account", "account::retrieve_current"),
-        ("GET /v1/balance/history", "balance_transaction::list_history"),
-        ("POST /v1/payment_intents/{intent}/verify_microdeposits", "payment_intent::verify_microdeposits"),
-        ("DELETE /v1/subscriptions/{subscription_exposed_id}", "subscription::cancel"),
+        (
+            "GET /v1/balance/history",
+            "balance_transaction::list_history",
+        ),
+        (
+            "POST /v1/payment_intents/{intent}/verify_microdeposits",
+            "payment_intent::verify_microdeposits",
+        ),
+        (
+            "DELETE /v1/subscriptions/{subscription_exposed_id}",
+            "subscription::cancel",
+        ),
     ];
     let names = names(model());
     let mut wrong = Vec::new();
     for (operation, expected) in table {
-        let actual = names.get(operation).map(String::as_str).unwrap_or("<missing>");
+        let actual = names
+            .get(operation)
+            .map(String::as_str)
+            .unwrap_or("<missing>");
         if actual != expected {
             wrong.push(format!("{operation}: expected {expected}, got {actual}"));
         }
@@ -146,30 +281,66 @@ fn golden_table_of_stripe_operation_names() {
 fn every_operation_has_a_unique_name_in_its_group() {
     let model = model();
     assert_eq!(model.operations.len() + model.skipped_operations.len(), 480);
-    let skipped: Vec<&str> = model.skipped_operations.iter().map(|s| s.operation_id.as_str()).collect();
+    let skipped: Vec<&str> = model
+        .skipped_operations
+        .iter()
+        .map(|s| s.operation_id.as_str())
+        .collect();
     assert_eq!(skipped, ["GetQuotesQuotePdf"]);
     let mut seen = BTreeSet::new();
     for op in &model.operations {
-        assert!(seen.insert((op.group, op.rust_name.clone())), "{} is not unique in its group", op.operation_id);
+        assert!(
+            seen.insert((op.group, op.rust_name.clone())),
+            "{} is not unique in its group",
+            op.operation_id
+        );
     }
 }
 
 #[test]
 fn operations_use_the_runtime_shapes() {
     let model = model();
-    let by_id = |id: &str| model.operations.iter().find(|op| op.operation_id == id).unwrap();
+    let by_id = |id: &str| {
+        model
+            .operations
+            .iter()
+            .find(|op| op.operation_id == id)
+            .unwrap()
+    };
     let files = by_id("PostFiles");
     assert_eq!(files.body, stripe_codegen::ir::BodyKind::Multipart);
     let redact = by_id("PostIdentityVerificationSessionsSessionRedact");
-    assert_eq!(redact.path_params.iter().map(|p| p.wire_name.as_str()).collect::<Vec<_>>(), ["session"]);
-    assert_eq!(redact.pointer, "#/paths/~1v1~1identity~1verification_sessions~1{session}~1redact/post");
-    assert_eq!(model.get(redact.params.unwrap()).rust_name, "RedactVerificationSessionParams");
+    assert_eq!(
+        redact
+            .path_params
+            .iter()
+            .map(|p| p.wire_name.as_str())
+            .collect::<Vec<_>>(),
+        ["session"]
+    );
+    assert_eq!(
+        redact.pointer,
+        "#/paths/~1v1~1identity~1verification_sessions~1{session}~1redact/post"
+    );
+    assert_eq!(
+        model.get(redact.params.unwrap()).rust_name,
+        "RedactVerificationSessionParams"
+    );
     let list = by_id("GetCustomers");
     assert_eq!(list.pagination, stripe_codegen::ir::Pagination::List);
-    assert_eq!(by_id("GetCustomersSearch").pagination, stripe_codegen::ir::Pagination::Search);
+    assert_eq!(
+        by_id("GetCustomersSearch").pagination,
+        stripe_codegen::ir::Pagination::Search
+    );
     let create = by_id("PostCustomers");
-    assert_eq!(model.get(create.params.unwrap()).rust_name, "CreateCustomerParams");
-    assert_eq!(model.get(create.params.unwrap()).module, ["resources", "customer"]);
+    assert_eq!(
+        model.get(create.params.unwrap()).rust_name,
+        "CreateCustomerParams"
+    );
+    assert_eq!(
+        model.get(create.params.unwrap()).module,
+        ["resources", "customer"]
+    );
 }
 
 const TINY: &str = r#"
@@ -195,20 +366,39 @@ components:
 "#;
 
 fn tiny() -> Spec {
-    Spec::parse(&[SourceDocument { name: "tiny.yaml".into(), text: TINY.into() }]).unwrap()
+    Spec::parse(&[SourceDocument {
+        name: "tiny.yaml".into(),
+        text: TINY.into(),
+    }])
+    .unwrap()
 }
 
 #[test]
 fn a_name_collision_names_both_operations_and_the_fix() {
     let error = build_model(&tiny(), &policy(Overrides::default())).unwrap_err();
     let text = error.to_string();
-    assert!(text.starts_with("tiny.yaml#/paths/~1v1~1customers~1{id}/get: GetCustomersId"), "{text}");
-    assert!(text.contains("#/paths/~1v1~1customers~1{customer}/get") && text.contains("customer::retrieve"), "{text}");
+    assert!(
+        text.starts_with("tiny.yaml#/paths/~1v1~1customers~1{id}/get: GetCustomersId"),
+        "{text}"
+    );
+    assert!(
+        text.contains("#/paths/~1v1~1customers~1{customer}/get")
+            && text.contains("customer::retrieve"),
+        "{text}"
+    );
     assert!(text.contains("spec/operations.toml"), "{text}");
 
-    let overrides = Overrides::parse("o.toml", "[overrides.GetCustomersId]\nname = \"retrieve_by_id\"\n").unwrap();
+    let overrides = Overrides::parse(
+        "o.toml",
+        "[overrides.GetCustomersId]\nname = \"retrieve_by_id\"\n",
+    )
+    .unwrap();
     let model = build_model(&tiny(), &policy(overrides)).unwrap();
-    let names: Vec<&str> = model.operations.iter().map(|op| op.rust_name.as_str()).collect();
+    let names: Vec<&str> = model
+        .operations
+        .iter()
+        .map(|op| op.rust_name.as_str())
+        .collect();
     assert_eq!(names, ["retrieve", "retrieve_by_id"]);
 }
 
@@ -222,13 +412,27 @@ fn bad_overrides_are_errors() {
     let error = build_model(&tiny(), &policy(unknown)).unwrap_err();
     assert!(error.to_string().contains("NoSuchOperation"), "{error}");
 
-    let error = Overrides::parse("o.toml", "[overrides.GetCustomersId]\nnmae = \"x\"\n").unwrap_err();
-    assert!(error.to_string().starts_with("o.toml: invalid operation overrides"), "{error}");
+    let error =
+        Overrides::parse("o.toml", "[overrides.GetCustomersId]\nnmae = \"x\"\n").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("o.toml: invalid operation overrides"),
+        "{error}"
+    );
 
-    let error = Overrides::parse("o.toml", "[overrides.GetCustomersId]\nname = \"Retrieve\"\n").unwrap_err();
+    let error = Overrides::parse(
+        "o.toml",
+        "[overrides.GetCustomersId]\nname = \"Retrieve\"\n",
+    )
+    .unwrap_err();
     assert!(error.to_string().contains("snake_case"), "{error}");
 
-    let group = Overrides::parse("o.toml", "[overrides.GetCustomersId]\ngroup = \"nope\"\nname = \"x\"\n").unwrap();
+    let group = Overrides::parse(
+        "o.toml",
+        "[overrides.GetCustomersId]\ngroup = \"nope\"\nname = \"x\"\n",
+    )
+    .unwrap();
     let error = build_model(&tiny(), &policy(group)).unwrap_err();
     assert!(error.to_string().contains("`nope`"), "{error}");
 }
@@ -237,16 +441,31 @@ fn bad_overrides_are_errors() {
 fn generation_is_deterministic_and_renders_functions() {
     let config = stripe_codegen::Config {
         source_label: "tiny.yaml".into(),
-        overrides: policy(Overrides::parse("o.toml", "[overrides.GetCustomersId]\nname = \"retrieve_by_id\"\n").unwrap()),
+        overrides: policy(
+            Overrides::parse(
+                "o.toml",
+                "[overrides.GetCustomersId]\nname = \"retrieve_by_id\"\n",
+            )
+            .unwrap(),
+        ),
     };
     let first = stripe_codegen::generate(&tiny(), &config).unwrap().files;
     let second = stripe_codegen::generate(&tiny(), &config).unwrap().files;
     assert_eq!(first, second);
     let customer = &first[std::path::Path::new("src/resources/customer.rs")];
     assert!(customer.contains("impl Customer {"), "{customer}");
-    assert!(customer.contains("/// `GET /v1/customers/{id}`"), "{customer}");
-    assert!(customer.contains("pub async fn retrieve_by_id("), "{customer}");
-    assert!(customer.contains("stripe_runtime::client::path_segment(id)"), "{customer}");
+    assert!(
+        customer.contains("/// `GET /v1/customers/{id}`"),
+        "{customer}"
+    );
+    assert!(
+        customer.contains("pub async fn retrieve_by_id("),
+        "{customer}"
+    );
+    assert!(
+        customer.contains("stripe_runtime::client::path_segment(id)"),
+        "{customer}"
+    );
 }
 
 #[test]
@@ -261,7 +480,15 @@ fn every_list_operation_gets_auto_paging() {
         .collect();
     // Cursor pagination needs an id on every item (`stripe_runtime::Object`).
     assert!(missing.is_empty(), "list items without an id: {missing:?}");
-    let searches = model.operations.iter().filter(|op| op.pagination == stripe_codegen::ir::Pagination::Search).count();
-    let lists = model.operations.iter().filter(|op| op.pagination == stripe_codegen::ir::Pagination::List).count();
+    let searches = model
+        .operations
+        .iter()
+        .filter(|op| op.pagination == stripe_codegen::ir::Pagination::Search)
+        .count();
+    let lists = model
+        .operations
+        .iter()
+        .filter(|op| op.pagination == stripe_codegen::ir::Pagination::List)
+        .count();
     assert_eq!((lists, searches), (106, 7));
 }

@@ -68,7 +68,8 @@ pub fn read_overrides(manifest_path: &Path, manifest: &Manifest) -> Result<Overr
     };
     if let Some(file) = &manifest.operations {
         let (name, text) = read(file)?;
-        overrides.operations = stripe_codegen::operations::Overrides::parse(&name, &text).map_err(|e| e.to_string())?;
+        overrides.operations = stripe_codegen::operations::Overrides::parse(&name, &text)
+            .map_err(|e| e.to_string())?;
     }
     Ok(overrides)
 }
