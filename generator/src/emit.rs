@@ -209,17 +209,45 @@ fn resource_enum(model: &Model) -> TokenStream {
         let name = variant(*id);
         quote!(#resource_id => serde_json::from_value(value).map(Self::#name),)
     });
-    let by_object = resources.iter().filter_map(|(_, id)| {
-        let TypeKind::Struct(body) = &model.get(*id).kind else {
-            return None;
+    // Each `(object, deleted)` pair decodes into the resource that is that
+    // object; a pair only a polymorphic resource covers (a deleted bank
+    // account is a `deleted_external_account`) decodes into that one.
+    let mut discriminators: Vec<(&str, bool, TypeId)> = Vec::new();
+    let structs_first = resources
+        .iter()
+        .filter(|(_, id)| matches!(model.get(*id).kind, TypeKind::Struct(_)))
+        .chain(
+            resources
+                .iter()
+                .filter(|(_, id)| matches!(model.get(*id).kind, TypeKind::Union(_))),
+        );
+    for (_, id) in structs_first {
+        let members: Vec<TypeId> = match &model.get(*id).kind {
+            TypeKind::Struct(_) => vec![*id],
+            TypeKind::Union(variants) => variants.iter().map(|v| v.ty).collect(),
+            _ => Vec::new(),
         };
-        let object = body.object_name.as_deref()?;
-        let deleted = body.deleted;
+        for member in members {
+            let TypeKind::Struct(body) = &model.get(member).kind else {
+                continue;
+            };
+            let Some(object) = body.object_name.as_deref() else {
+                continue;
+            };
+            if !discriminators
+                .iter()
+                .any(|(o, d, _)| *o == object && *d == body.deleted)
+            {
+                discriminators.push((object, body.deleted, *id));
+            }
+        }
+    }
+    let by_object = discriminators.iter().map(|(object, deleted, id)| {
         let name = variant(*id);
-        Some(quote! {
+        quote! {
             stripe_runtime::types::Discriminator { object: Some(#object), deleted: #deleted } =>
                 stripe_runtime::types::from_buffered(value).map(Self::#name),
-        })
+        }
     });
     quote! {
         /// Any Stripe resource. Decoding picks the variant by the `object`
