@@ -1564,6 +1564,20 @@ impl<'de> serde::Deserialize<'de> for Resource {
                 stripe_runtime::types::from_buffered(value)
                     .map(Self::ForwardingRequestObject)
             }
+            stripe_runtime::types::Discriminator {
+                object: Some("bank_account"),
+                deleted: true,
+            } => {
+                stripe_runtime::types::from_buffered(value)
+                    .map(Self::DeletedExternalAccount)
+            }
+            stripe_runtime::types::Discriminator {
+                object: Some("card"),
+                deleted: true,
+            } => {
+                stripe_runtime::types::from_buffered(value)
+                    .map(Self::DeletedExternalAccount)
+            }
             _ => Ok(Self::Unknown(value)),
         }
     }
