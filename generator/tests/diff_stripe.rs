@@ -242,13 +242,13 @@ fn blik_fields_were_removed_from_responses() {
     );
     find(
         Kind::RustFieldRemoved,
-        "resources::mandate::MandatePaymentMethodDetails.blik",
+        "MandatePaymentMethodDetails.blik",
         "",
     );
     find(
         Kind::RustTypeRemoved,
         "MandateBlik",
-        "type `resources::mandate::MandateBlik` removed",
+        "type `MandateBlik` removed",
     );
 }
 
@@ -316,11 +316,7 @@ fn response_properties_added() {
         "#/components/schemas/payment_link/properties/application",
         "",
     );
-    find(
-        Kind::RustFieldAdded,
-        "resources::dispute::Dispute.payment_method_details",
-        "",
-    );
+    find(Kind::RustFieldAdded, "Dispute.payment_method_details", "");
 }
 
 #[test]
@@ -422,4 +418,38 @@ fn every_change_has_a_location_and_the_rules_severity() {
         assert_eq!(change.severity, change.kind.severity(), "{change:?}");
     }
     assert!(report.fails(Severity::Breaking));
+}
+
+/// Each added endpoint adds its method (list endpoints also their
+/// `_auto_paging` stream); no endpoint was removed, so no method is.
+#[test]
+fn added_endpoints_add_their_methods() {
+    let report = &real().report;
+    let operations = |kind| -> BTreeSet<String> {
+        report
+            .of_kind(kind)
+            .map(|c| c.location.operation.clone().expect("an operation"))
+            .collect()
+    };
+    assert_eq!(
+        operations(Kind::RustFunctionAdded),
+        operations(Kind::OperationAdded)
+    );
+    assert_eq!(report.of_kind(Kind::RustFunctionRemoved).count(), 0);
+    let change = find(
+        Kind::RustFunctionAdded,
+        "AccountSession::create",
+        "`AccountSession::create(params: &CreateAccountSessionParams) -> AccountSession`",
+    );
+    assert_eq!(change.severity, Severity::Info);
+    find(
+        Kind::RustFunctionAdded,
+        "PaymentMethodDomain::list_auto_paging",
+        "-> Stream<PaymentMethodDomain>",
+    );
+    find(
+        Kind::RustFunctionAdded,
+        "issuing::Authorization::test_helpers_capture",
+        "(authorization: &str, params: &issuing::TestHelpersCaptureAuthorizationParams)",
+    );
 }

@@ -3,14 +3,25 @@
 //! The spec layer says what breaks on the wire; users of this crate also
 //! care what stops compiling. A response enum value removed is harmless on
 //! the wire but removes a variant someone may match on. This module compares
-//! the two [`Model`]s the generator builds, item by item: types by module
-//! path and name, struct fields by name and rendered type, enum and union
-//! variants by name, and operations (methods) by group and name.
+//! the two [`Model`]s the generator builds, item by item: types by public
+//! path (`Customer`, `issuing::Card`), struct fields by name and rendered
+//! type, enum and union variants by name, the `new` constructor of request
+//! structs, and operations (methods) by group and name, with the signature
+//! the generated function has.
+//!
+//! Types are named by the path users write, not by the file they are in:
+//! the generated crate re-exports every type of a namespace from its
+//! resource files and `shared.rs` (`stripe::Customer`,
+//! `stripe::issuing::Card`), so a type that moves between those files (used
+//! by a second resource, it goes to `shared.rs`) is the same type, and
+//! fields and methods naming it do not change.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, Kind, Location};
-use crate::ir::{Model, Operation, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Model, Operation, Pagination, Struct, TypeDef, TypeKind, TypeRef, Usage};
+use crate::layout;
+use crate::render::implements_object;
 
 /// Compares the generated API of two models.
 pub fn diff_models(old: &Model, new: &Model) -> Vec<Change> {
@@ -40,7 +51,8 @@ pub fn diff_models(old: &Model, new: &Model) -> Vec<Change> {
     changes
 }
 
-/// Types by their path in the crate: `issuing::card::Card`.
+/// Types by their public path: `issuing::Card`. Layout makes Rust names
+/// unique per namespace, so the path names one type.
 fn index(model: &Model) -> BTreeMap<String, &TypeDef> {
     model
         .types
@@ -49,13 +61,14 @@ fn index(model: &Model) -> BTreeMap<String, &TypeDef> {
         .collect()
 }
 
+/// The path users write below the crate root: the namespace module (none
+/// for the root namespace) and the name. The resource files and `shared.rs`
+/// are private modules whose items are re-exported.
 fn type_path(def: &TypeDef) -> String {
-    def.module
-        .iter()
-        .map(String::as_str)
-        .chain([def.rust_name.as_str()])
-        .collect::<Vec<_>>()
-        .join("::")
+    match layout::namespace(&def.module) {
+        Some(namespace) => format!("{namespace}::{}", def.rust_name),
+        None => def.rust_name.clone(),
+    }
 }
 
 fn at(def: &TypeDef, rust: &str) -> Location {
@@ -138,6 +151,7 @@ fn compare_type(
                     ));
                 }
             }
+            compare_constructors(old, new, path, &here, old_struct, new_struct, changes);
         }
         (TypeKind::Enum(old_values), TypeKind::Enum(new_values)) => {
             let names = |values: &[crate::ir::EnumValue]| -> BTreeSet<String> {
@@ -178,6 +192,60 @@ fn compare_type(
             ),
         )),
     }
+}
+
+/// A request struct is built with `new(required...)` when it has required
+/// fields, else with `Default::default()` (it derives `Default` only then).
+/// A change to which fields are required (added, removed, became required
+/// or optional, reordered) changes how every caller builds it; a required
+/// field's type change is already `rust-field-type-changed` on the field.
+fn compare_constructors(
+    old: &Model,
+    new: &Model,
+    path: &str,
+    here: &Location,
+    old_struct: &Struct,
+    new_struct: &Struct,
+    changes: &mut Vec<Change>,
+) {
+    if old_struct.usage != Usage::Request || new_struct.usage != Usage::Request {
+        return;
+    }
+    let required = |body: &Struct| -> Vec<String> {
+        body.fields
+            .iter()
+            .filter(|f| !f.optional())
+            .map(|f| f.rust_name.clone())
+            .collect()
+    };
+    if required(old_struct) == required(new_struct) {
+        return;
+    }
+    let constructor = |model: &Model, body: &Struct| -> String {
+        let arguments: Vec<String> = body
+            .fields
+            .iter()
+            .filter(|f| !f.optional())
+            .map(|f| format!("{}: impl Into<{}>", f.rust_name, field_type(model, f)))
+            .collect();
+        if arguments.is_empty() {
+            "Default::default()".to_owned()
+        } else {
+            format!("new({})", arguments.join(", "))
+        }
+    };
+    changes.push(Change::new(
+        Kind::RustFunctionSignatureChanged,
+        Location {
+            rust: Some(format!("{path}::new")),
+            ..here.clone()
+        },
+        format!(
+            "constructor of `{path}` changed from `{}` to `{}`",
+            constructor(old, old_struct),
+            constructor(new, new_struct)
+        ),
+    ));
 }
 
 fn variants(
@@ -244,51 +312,65 @@ fn type_ref(model: &Model, ty: &TypeRef) -> String {
     }
 }
 
-/// A method's signature: `retrieve(id: String, params: Option<RetrieveChargeParams>) -> Charge`.
-fn signature(model: &Model, operation: &Operation) -> String {
+/// The functions an operation generates, by name, with their signatures as
+/// `render_operations` writes them (without the leading `client` argument
+/// and with the `Result<_, Error>` left out): `retrieve(customer: &str,
+/// params: &RetrieveCustomerParams) -> Customer`, and for a list or search
+/// operation whose items can be paged through, `list_auto_paging(...) ->
+/// Stream<Customer>`.
+fn functions(model: &Model, operation: &Operation) -> Vec<(String, String)> {
     let mut arguments: Vec<String> = operation
         .path_params
         .iter()
-        .map(|p| format!("{}: {}", p.rust_name, type_ref(model, &p.ty)))
+        .map(|p| format!("{}: &str", p.rust_name))
         .collect();
     if let Some(params) = operation.params {
-        let params = type_path(model.get(params));
-        arguments.push(if operation.params_required {
-            format!("params: {params}")
-        } else {
-            format!("params: Option<{params}>")
-        });
+        arguments.push(format!("params: &{}", type_path(model.get(params))));
     }
-    format!(
-        "{}({}) -> {}",
-        operation.rust_name,
-        arguments.join(", "),
-        type_ref(model, &operation.response)
-    )
+    let arguments = arguments.join(", ");
+    let mut out = vec![(
+        operation.rust_name.clone(),
+        format!(
+            "{}({arguments}) -> {}",
+            operation.rust_name,
+            type_ref(model, &operation.response)
+        ),
+    )];
+    let pages = match (operation.pagination, operation.page_item()) {
+        (Pagination::List, Some(item)) => implements_object(model, item).then_some(item),
+        (Pagination::Search, Some(item)) => Some(item),
+        _ => None,
+    };
+    if let Some(item) = pages {
+        let name = crate::naming::auto_paging_name(&operation.rust_name);
+        let signature = format!("{name}({arguments}) -> Stream<{}>", type_ref(model, item));
+        out.push((name, signature));
+    }
+    out
 }
 
-/// Methods, when the models have operations: by the type they are grouped
-/// under and their name.
+/// Methods: by the type they are grouped under and their name.
 fn diff_operations(old: &Model, new: &Model, changes: &mut Vec<Change>) {
     let index = |model: &'_ Model| -> BTreeMap<(String, String), (String, Location)> {
         model
             .operations
             .iter()
-            .map(|operation| {
+            .flat_map(|operation| {
                 let group = type_path(model.get(operation.group));
-                let location = Location {
-                    operation: Some(format!(
-                        "{} {}",
-                        operation.method.to_uppercase(),
-                        operation.path
-                    )),
-                    pointer: operation.pointer.clone(),
-                    rust: Some(format!("{group}::{}", operation.rust_name)),
-                };
-                (
-                    (group, operation.rust_name.clone()),
-                    (signature(model, operation), location),
-                )
+                functions(model, operation)
+                    .into_iter()
+                    .map(move |(name, signature)| {
+                        let location = Location {
+                            operation: Some(format!(
+                                "{} {}",
+                                operation.method.to_uppercase(),
+                                operation.path
+                            )),
+                            pointer: operation.pointer.clone(),
+                            rust: Some(format!("{group}::{name}")),
+                        };
+                        ((group.clone(), name), (signature, location))
+                    })
             })
             .collect()
     };

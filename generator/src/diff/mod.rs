@@ -10,7 +10,8 @@
 //!   oasdiff: what a caller sends may only widen, what a reader receives may
 //!   only narrow.
 //! - [`api`]: the generated Rust API, from the two [`ir::Model`]s: types,
-//!   fields, variants and functions added, removed or changed.
+//!   fields, variants, request constructors and endpoint functions added,
+//!   removed or changed.
 //!
 //! [`render`] turns the [`Report`] into text, markdown or JSON. Like the rest
 //! of the library this does no I/O.
@@ -159,7 +160,7 @@ rules! {
     RustAliasChanged = "rust-alias-changed", Rust, Breaking, "The alias names another type.";
     RustFunctionAdded = "rust-function-added", Rust, Info, "A new method.";
     RustFunctionRemoved = "rust-function-removed", Rust, Breaking, "Calls to it stop compiling.";
-    RustFunctionSignatureChanged = "rust-function-signature-changed", Rust, Breaking, "Calls to it stop compiling.";
+    RustFunctionSignatureChanged = "rust-function-signature-changed", Rust, Breaking, "Calls to it stop compiling. Also a request struct's constructor: new(required...), or Default::default() when nothing is required.";
 }
 
 impl Kind {
@@ -200,7 +201,8 @@ pub struct Location {
     pub operation: Option<String>,
     /// JSON pointer of the node, e.g. `#/components/schemas/charge/properties/amount`.
     pub pointer: String,
-    /// The Rust item, for changes to the generated API: `crate::issuing::Card.status`.
+    /// The Rust item, for changes to the generated API, by the path users
+    /// write below the crate root: `issuing::Card.status`, `Customer::retrieve`.
     pub rust: Option<String>,
 }
 
