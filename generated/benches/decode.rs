@@ -1,0 +1,230 @@
+//! Decoding list pages into the generated types, against `serde_json::Value`
+//! decoding of the same bytes in the same run; and form-encoding large
+//! create requests with the runtime's deepObject encoder.
+//!
+//! A benchmark, not a timed test: it prints the median time per operation of
+//! 21 samples (each sample a batch of iterations of at least ~20 ms).
+//!
+//! ```sh
+//! cargo bench -p stripe --bench decode
+//! ```
+//!
+//! The pages are 100 copies (with distinct ids) of the `customer`, `charge`
+//! and `invoice` objects of Stripe's `fixtures3.2023-08-16.json`, read from
+//! `$STRIPE_SPEC_DIR` or `../shared/stripe-openapi` beside the workspace.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use stripe::checkout::{
+    CreateSessionLineItems, CreateSessionLineItemsAdjustableQuantity,
+    CreateSessionLineItemsPriceData, CreateSessionLineItemsPriceDataProductData,
+    CreateSessionLineItemsPriceDataRecurring, CreateSessionLineItemsPriceDataRecurringInterval,
+    CreateSessionLineItemsPriceDataTaxBehavior, CreateSessionMode, CreateSessionParams,
+    CreateSessionPaymentMethodTypes,
+};
+use stripe::{
+    Charge, CreatePaymentIntentCaptureMethod, CreatePaymentIntentParams,
+    CreatePaymentIntentShipping, CreatePaymentIntentShippingAddress, Customer, Invoice,
+};
+use stripe_runtime::encode::to_form;
+use stripe_runtime::List;
+
+const ITEMS: usize = 100;
+const SAMPLES: usize = 21;
+const SAMPLE_TIME: Duration = Duration::from_millis(20);
+
+fn spec_dir() -> PathBuf {
+    match std::env::var_os("STRIPE_SPEC_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi"),
+    }
+}
+
+/// A list page of `ITEMS` copies of a fixture, as JSON bytes.
+fn page(fixtures: &serde_json::Map<String, Value>, resource: &str, url: &str) -> Vec<u8> {
+    let fixture = &fixtures[resource];
+    let data: Vec<Value> = (0..ITEMS)
+        .map(|i| {
+            let mut item = fixture.clone();
+            let id = item["id"].as_str().unwrap_or("obj").to_owned();
+            item["id"] = Value::from(format!("{id}_{i:03}"));
+            item
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "object": "list",
+        "data": data,
+        "has_more": false,
+        "url": url,
+    }))
+    .unwrap()
+}
+
+/// The median time of one call of `f`.
+fn median(mut f: impl FnMut()) -> Duration {
+    // Warm up and size a batch to take about SAMPLE_TIME.
+    let started = Instant::now();
+    let mut calls = 0u32;
+    while started.elapsed() < SAMPLE_TIME {
+        f();
+        calls += 1;
+    }
+    let batch = calls.max(1);
+    let mut samples: Vec<Duration> = (0..SAMPLES)
+        .map(|_| {
+            let started = Instant::now();
+            for _ in 0..batch {
+                f();
+            }
+            started.elapsed() / batch
+        })
+        .collect();
+    samples.sort();
+    samples[SAMPLES / 2]
+}
+
+fn report(name: &str, bytes: Option<usize>, time: Duration) {
+    match bytes {
+        Some(bytes) => println!(
+            "{name:<52} {:>10.1} µs  {:>7.1} MB/s",
+            time.as_secs_f64() * 1e6,
+            bytes as f64 / time.as_secs_f64() / 1e6
+        ),
+        None => println!("{name:<52} {:>10.1} µs", time.as_secs_f64() * 1e6),
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(name: &str, bytes: &[u8]) {
+    // Decoding must succeed, or the numbers mean nothing.
+    let page: List<T> = serde_json::from_slice(bytes).unwrap();
+    assert_eq!(page.data.len(), ITEMS);
+    let typed = median(|| {
+        black_box(serde_json::from_slice::<List<T>>(black_box(bytes)).unwrap());
+    });
+    let value = median(|| {
+        black_box(serde_json::from_slice::<Value>(black_box(bytes)).unwrap());
+    });
+    report(
+        &format!("decode List<{name}> ({ITEMS} items)"),
+        Some(bytes.len()),
+        typed,
+    );
+    report(
+        "  baseline: serde_json::Value, same bytes",
+        Some(bytes.len()),
+        value,
+    );
+    println!(
+        "{:<52} {:>10.2}x",
+        "  typed / Value",
+        typed.as_secs_f64() / value.as_secs_f64()
+    );
+}
+
+fn metadata(keys: usize) -> BTreeMap<String, String> {
+    (0..keys)
+        .map(|i| (format!("key_{i:02}"), format!("value number {i} & more")))
+        .collect()
+}
+
+fn payment_intent() -> CreatePaymentIntentParams {
+    let mut params = CreatePaymentIntentParams::new(2000, "eur");
+    params.capture_method = Some(CreatePaymentIntentCaptureMethod::Manual);
+    params.confirm = Some(true);
+    params.customer = Some("cus_NffrFeUfNV2Hib".into());
+    params.description = Some("Order #6735: 3 items, express shipping".into());
+    params.expand = Some(vec!["customer".into(), "latest_charge".into()]);
+    params.metadata = Some(metadata(40));
+    params.payment_method_types = Some(vec!["card".into(), "sepa_debit".into(), "ideal".into()]);
+    params.receipt_email = Some("jenny.rosen@example.com".into());
+    params.shipping = Some(CreatePaymentIntentShipping::new(
+        CreatePaymentIntentShippingAddress {
+            city: Some("Paris".into()),
+            country: Some("FR".into()),
+            line1: Some("1 rue de Rivoli".into()),
+            postal_code: Some("75001".into()),
+            ..Default::default()
+        },
+        "Jenny Rosen",
+    ));
+    params.statement_descriptor_suffix = Some("ORDER 6735".into());
+    params
+}
+
+fn checkout_session() -> CreateSessionParams {
+    let mut params = CreateSessionParams::new("https://example.com/success");
+    params.cancel_url = Some("https://example.com/cancel".into());
+    params.mode = Some(CreateSessionMode::Subscription);
+    params.metadata = Some(metadata(20));
+    params.payment_method_types = Some(vec![
+        CreateSessionPaymentMethodTypes::Card,
+        CreateSessionPaymentMethodTypes::SepaDebit,
+    ]);
+    params.line_items = Some(
+        (0..50)
+            .map(|i| {
+                let mut price_data = CreateSessionLineItemsPriceData::new("eur");
+                price_data.unit_amount = Some(1000 + i);
+                price_data.tax_behavior =
+                    Some(CreateSessionLineItemsPriceDataTaxBehavior::Exclusive);
+                price_data.recurring = Some(CreateSessionLineItemsPriceDataRecurring::new(
+                    CreateSessionLineItemsPriceDataRecurringInterval::Month,
+                ));
+                let mut product =
+                    CreateSessionLineItemsPriceDataProductData::new(format!("Plan {i}"));
+                product.description = Some(format!("The plan number {i}, billed monthly"));
+                product.metadata = Some(metadata(3));
+                price_data.product_data = Some(product);
+                let mut adjustable = CreateSessionLineItemsAdjustableQuantity::new(true);
+                adjustable.minimum = Some(1);
+                adjustable.maximum = Some(10);
+                CreateSessionLineItems {
+                    adjustable_quantity: Some(adjustable),
+                    price_data: Some(price_data),
+                    quantity: Some(1 + i % 3),
+                    tax_rates: Some(vec![format!("txr_{i:04}")]),
+                    ..Default::default()
+                }
+            })
+            .collect(),
+    );
+    params
+}
+
+fn encode<P: serde::Serialize>(name: &str, params: &P) {
+    let form = to_form(params).unwrap();
+    let time = median(|| {
+        black_box(to_form(black_box(params)).unwrap());
+    });
+    let pairs = form.split('&').count();
+    report(
+        &format!("encode {name} ({pairs} pairs)"),
+        Some(form.len()),
+        time,
+    );
+}
+
+fn main() {
+    let path = spec_dir().join("fixtures3.2023-08-16.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (set STRIPE_SPEC_DIR to the folder of Stripe's spec files)",
+            path.display()
+        )
+    });
+    let mut all: Value = serde_json::from_str(&text).unwrap();
+    let Value::Object(fixtures) = all["resources"].take() else {
+        panic!("no `resources` in {}", path.display())
+    };
+
+    println!("median of {SAMPLES} samples per line");
+    decode::<Customer>("Customer", &page(&fixtures, "customer", "/v1/customers"));
+    decode::<Charge>("Charge", &page(&fixtures, "charge", "/v1/charges"));
+    decode::<Invoice>("Invoice", &page(&fixtures, "invoice", "/v1/invoices"));
+    encode("CreatePaymentIntentParams", &payment_intent());
+    encode("checkout::CreateSessionParams", &checkout_session());
+}
