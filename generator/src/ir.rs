@@ -144,6 +144,9 @@ pub enum TypeRef {
     Unsettable(Box<TypeRef>),
     /// Any resource, chosen by its `object` field (`Resource`).
     AnyResource,
+    /// A response body of another media type than JSON (the quote's
+    /// `application/pdf`), handed to the caller undecoded, as bytes.
+    RawBody,
 }
 
 impl TypeRef {
@@ -165,7 +168,8 @@ impl TypeRef {
             | TypeRef::Timestamp
             | TypeRef::Binary
             | TypeRef::Json
-            | TypeRef::AnyResource => {}
+            | TypeRef::AnyResource
+            | TypeRef::RawBody => {}
         }
     }
 }

@@ -502,17 +502,26 @@ fn lower_operation(
     };
 
     let response_at = pointer_in(at, &["responses", "200", "content", content_type, "schema"]);
-    if content_type != JSON {
-        return Err(Error::at(response_at, format!("response content type {content_type} is not supported; skip the operation in spec/operations.toml")));
-    }
-    let response_owner = Owner {
-        rust_name: naming::response_type_name(stem),
-        wire_name: format!("{operation_id}.response"),
-        usage: Usage::Response,
+    let response = if content_type == JSON {
+        let response_owner = Owner {
+            rust_name: naming::response_type_name(stem),
+            wire_name: format!("{operation_id}.response"),
+            usage: Usage::Response,
+        };
+        lowerer
+            .lower_schema(response_schema, &response_at, &response_owner)?
+            .ty
+    } else if is_binary_string(lowerer.resolve(response_schema, &response_at)?) {
+        // `application/pdf` and the like: the bytes, undecoded.
+        TypeRef::RawBody
+    } else {
+        return Err(Error::at(
+            response_at,
+            format!(
+                "a {content_type} response is supported only as `type: string, format: binary`"
+            ),
+        ));
     };
-    let response = lowerer
-        .lower_schema(response_schema, &response_at, &response_owner)?
-        .ty;
     let pagination = match (&response, method) {
         (TypeRef::ApiList(_), "GET") => Pagination::List,
         (TypeRef::SearchList(_), "GET") => Pagination::Search,
@@ -535,6 +544,15 @@ fn lower_operation(
         response,
         pagination,
     })
+}
+
+/// `type: string, format: binary`: a body of bytes.
+fn is_binary_string(schema: &Schema) -> bool {
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(string))
+            if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+    )
 }
 
 /// `{name}` placeholders of a path, in order.

@@ -60,6 +60,7 @@ impl TypeRenderer<'_> {
             TypeRef::Binary => quote!(Vec<u8>),
             TypeRef::Json => quote!(serde_json::Value),
             TypeRef::AnyResource => quote!(crate::Resource),
+            TypeRef::RawBody => quote!(stripe_runtime::client::Bytes),
             TypeRef::Named(id) => self.path(*id),
             TypeRef::List(item) => {
                 let item = self.type_ref(item);

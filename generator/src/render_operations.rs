@@ -82,11 +82,17 @@ fn function(renderer: &TypeRenderer<'_>, operation: &Operation) -> TokenStream {
             }
         }
     });
+    // A body that is not JSON is returned as it came.
+    let execute = if operation.response == TypeRef::RawBody {
+        quote!(execute_bytes)
+    } else {
+        quote!(execute)
+    };
     quote! {
         #doc
         #deprecated
         pub async fn #name(#(#args),*) -> Result<#response, stripe_runtime::Error> {
-            client.execute(#request).await
+            client.#execute(#request).await
         }
         #auto_paging
     }

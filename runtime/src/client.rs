@@ -24,7 +24,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
+pub use bytes::Bytes;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{
     HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
@@ -158,6 +158,14 @@ impl Client {
             response.request_id,
             &response.body,
         )?)
+    }
+
+    /// Sends `request` like [`execute`](Client::execute), with the same
+    /// headers, retries and errors, and returns the body of the successful
+    /// response undecoded: for endpoints that answer with another media type
+    /// than JSON (`GET /v1/quotes/{quote}/pdf`).
+    pub async fn execute_bytes(&self, request: Request) -> Result<Bytes, Error> {
+        Ok(self.send(&request).await?.body)
     }
 
     /// Every item of a list endpoint, fetching pages as the stream is read.

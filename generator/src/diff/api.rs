@@ -309,6 +309,7 @@ fn type_ref(model: &Model, ty: &TypeRef) -> String {
         TypeRef::SearchList(item) => format!("SearchList<{}>", type_ref(model, item)),
         TypeRef::Unsettable(inner) => format!("Unsettable<{}>", type_ref(model, inner)),
         TypeRef::AnyResource => "Resource".into(),
+        TypeRef::RawBody => "Bytes".into(),
     }
 }
 
