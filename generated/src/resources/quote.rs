@@ -1411,6 +1411,14 @@ pub struct ListQuoteLineItemsParams {
     pub starting_after: Option<String>,
 }
 
+/// Parameters of `GET /v1/quotes/{quote}/pdf`.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct PdfQuoteParams {
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+}
+
 impl Quote {
     /// Returns a list of your quotes.
     ///
@@ -1643,5 +1651,27 @@ impl Quote {
                     .api_version(crate::API_VERSION)
                     .query(params),
             )
+    }
+    /// Download the PDF for a finalized quote
+    ///
+    /// `GET /v1/quotes/{quote}/pdf`
+    pub async fn pdf(
+        client: &stripe_runtime::Client,
+        quote: &str,
+        params: &PdfQuoteParams,
+    ) -> Result<stripe_runtime::client::Bytes, stripe_runtime::Error> {
+        client
+            .execute_bytes(
+                stripe_runtime::Request::new(
+                        stripe_runtime::Method::Get,
+                        format!(
+                            "/v1/quotes/{}/pdf",
+                            stripe_runtime::client::path_segment(quote)
+                        ),
+                    )
+                    .api_version(crate::API_VERSION)
+                    .query(params),
+            )
+            .await
     }
 }
