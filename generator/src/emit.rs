@@ -14,6 +14,10 @@ use crate::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::naming;
 use crate::render::{ident, TypeRenderer};
 use crate::render_operations;
+use crate::render_tests;
+
+/// The generated test, beside the hand-written ones in the crate's `tests/`.
+pub const EVERY_ENDPOINT_TEST: &str = "tests/every_endpoint.rs";
 
 /// What every file's first line says.
 pub struct Header<'a> {
@@ -137,6 +141,17 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
             items: resource.to_string(),
         })?,
     );
+    if !model.operations.is_empty() {
+        files.insert(
+            PathBuf::from(EVERY_ENDPOINT_TEST),
+            render(ItemsFile {
+                header,
+                doc: "Every endpoint function called once, with its required parameters, through the client against `stripe-mock`."
+                    .to_owned(),
+                items: render_tests::every_endpoint(model)?.to_string(),
+            })?,
+        );
+    }
     Ok(files)
 }
 

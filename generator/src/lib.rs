@@ -5,8 +5,8 @@
 //! [`spec`] (parse, merge) -> [`lower`] and [`operations`] (resolve, build
 //! the [`ir`] model of types and operations) ->
 //! [`analysis`] (recursion) -> [`layout`] (modules, unique names; every name
-//! comes from [`naming`]) -> [`render`], [`render_operations`] and [`emit`]
-//! (tokens, templates) ->
+//! comes from [`naming`]) -> [`render`], [`render_operations`],
+//! [`render_tests`] and [`emit`] (tokens, templates) ->
 //! [`format`] (prettyplease). The library does no I/O: [`generate`] returns
 //! the files as a map, and `xtask` writes them.
 
@@ -26,6 +26,7 @@ pub mod operations;
 pub mod overrides;
 pub mod render;
 pub mod render_operations;
+pub mod render_tests;
 pub mod spec;
 
 use std::collections::BTreeMap;

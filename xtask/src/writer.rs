@@ -18,10 +18,15 @@ pub struct Report {
     pub stale: Vec<PathBuf>,
 }
 
+/// Generated files outside `src/`, beside hand-written ones: removed when no
+/// longer produced, and nothing else in their folder is touched.
+pub const MANAGED_OUTSIDE_SRC: &[&str] = &["tests/every_endpoint.rs"];
+
 /// Makes `root/src` hold exactly `files` (paths relative to `root`): writes
 /// the files whose text changed and removes `.rs` files under `src/` that are
-/// no longer produced. Every new file is written to a temporary file and
-/// renamed into place, so a crash leaves each file either old or new.
+/// no longer produced, and [`MANAGED_OUTSIDE_SRC`] files likewise. Every new
+/// file is written to a temporary file and renamed into place, so a crash
+/// leaves each file either old or new.
 pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::io::Result<Report> {
     let mut report = Report::default();
     for (relative, text) in files {
@@ -44,7 +49,14 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
         }
     }
     let wanted: BTreeSet<&PathBuf> = files.keys().collect();
-    for existing in rust_files(&root.join("src"))? {
+    let mut existing_files = rust_files(&root.join("src"))?;
+    existing_files.extend(
+        MANAGED_OUTSIDE_SRC
+            .iter()
+            .map(|relative| root.join(relative))
+            .filter(|path| path.is_file()),
+    );
+    for existing in existing_files {
         let relative = existing
             .strip_prefix(root)
             .expect("listed under root")
@@ -140,6 +152,41 @@ mod tests {
         assert_eq!(write.removed, [PathBuf::from("src/old/gone.rs")]);
         assert!(!root.join("src/old").exists(), "empty folders are removed");
         assert!(sync(&root, &wanted, Mode::Check).unwrap().stale.is_empty());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn the_generated_test_is_managed_and_hand_written_tests_are_left_alone() {
+        let root = temp_dir("tests");
+        std::fs::create_dir_all(root.join("tests")).unwrap();
+        std::fs::write(root.join("tests/mine.rs"), "// by hand").unwrap();
+        let with_test = files(&[
+            ("src/lib.rs", "lib"),
+            ("tests/every_endpoint.rs", "// generated"),
+        ]);
+        assert_eq!(
+            sync(&root, &with_test, Mode::Check).unwrap().stale,
+            [
+                PathBuf::from("src/lib.rs"),
+                PathBuf::from("tests/every_endpoint.rs")
+            ]
+        );
+        sync(&root, &with_test, Mode::Write).unwrap();
+        std::fs::write(root.join("tests/every_endpoint.rs"), "// edited").unwrap();
+        assert_eq!(
+            sync(&root, &with_test, Mode::Check).unwrap().stale,
+            [PathBuf::from("tests/every_endpoint.rs")]
+        );
+
+        // A spec without operations produces no test: the old one goes.
+        let without = files(&[("src/lib.rs", "lib")]);
+        assert_eq!(
+            sync(&root, &without, Mode::Check).unwrap().stale,
+            [PathBuf::from("tests/every_endpoint.rs")]
+        );
+        let write = sync(&root, &without, Mode::Write).unwrap();
+        assert_eq!(write.removed, [PathBuf::from("tests/every_endpoint.rs")]);
+        assert!(root.join("tests/mine.rs").exists());
         std::fs::remove_dir_all(&root).unwrap();
     }
 }
