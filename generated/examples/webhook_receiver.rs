@@ -160,7 +160,7 @@ mod tests {
     fn newer_event_types_are_acknowledged() {
         let body = payload(
             "climate.order.delayed",
-            serde_json::json!({"object": "climate.order", "id": "x"}),
+            serde_json::json!({"object": "climate.brand_new_object", "id": "x"}),
         );
         let header = generate_test_header(&body, SECRET, now());
         let (status, line) = handle(&Webhook::new(SECRET), Some(&header), body.as_bytes());
