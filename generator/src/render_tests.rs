@@ -88,7 +88,12 @@ pub fn every_endpoint(model: &Model) -> Result<TokenStream> {
                     })
                     .collect();
                 let called = results.len() - failures.len();
-                println!("{called} of {OPERATIONS} endpoints called");
+                // Straight to stderr, past the test harness's capture, so
+                // every run shows the count.
+                let _ = std::io::Write::write_all(
+                    &mut std::io::stderr(),
+                    format!("{called} of {OPERATIONS} endpoints called\n").as_bytes(),
+                );
                 assert!(
                     failures.is_empty(),
                     "{} endpoint(s) failed:\n{}",
