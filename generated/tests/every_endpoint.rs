@@ -5082,7 +5082,10 @@ mod every_endpoint {
             })
             .collect();
         let called = results.len() - failures.len();
-        println!("{called} of {OPERATIONS} endpoints called");
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("{called} of {OPERATIONS} endpoints called\n").as_bytes(),
+        );
         assert!(
             failures.is_empty(), "{} endpoint(s) failed:\n{}", failures.len(), failures
             .join("\n")
