@@ -493,3 +493,30 @@ fn every_list_operation_gets_auto_paging() {
         .count();
     assert_eq!((lists, searches), (106, 7));
 }
+
+#[test]
+fn every_component_schema_and_resource_becomes_a_type() {
+    let model = model();
+    // 819 schemas in spec3.2023-08-16.yaml, 12 in the excerpt.
+    assert_eq!(model.components.len(), 831);
+    assert_eq!(
+        model.resources().count(),
+        135,
+        "every x-resourceId, 131 + climate.* and forwarding.request"
+    );
+    for (name, id) in &model.components {
+        let def = model.get(*id);
+        assert_eq!(&def.wire_name, name);
+        assert!(!def.module.is_empty(), "{name} is placed in a module");
+    }
+    // Inline objects and enums become types of their own, named after their parent.
+    let inline = model.types.len() - model.components.len();
+    assert!(inline > 1000, "only {inline} inline types");
+    let status = model
+        .types
+        .iter()
+        .find(|t| t.wire_name == "identity.verification_session.status")
+        .unwrap();
+    assert_eq!(status.rust_name, "VerificationSessionStatus");
+    assert!(matches!(status.kind, TypeKind::Enum(_)));
+}
