@@ -1,6 +1,7 @@
 //! Decoding list pages into the generated types, against `serde_json::Value`
-//! decoding of the same bytes in the same run; and form-encoding large
-//! create requests with the runtime's deepObject encoder.
+//! decoding of the same bytes in the same run; form-encoding large create
+//! requests with the runtime's deepObject encoder; and a webhook delivery
+//! verified and decoded into the typed `Event` (verifying alone as baseline).
 //!
 //! A benchmark, not a timed test: it prints the median time per operation of
 //! 21 samples (each sample a batch of iterations of at least ~20 ms).
@@ -208,6 +209,48 @@ fn encode<P: serde::Serialize>(name: &str, params: &P) {
     );
 }
 
+/// A webhook delivery as a receiver handles it: verify the signature, then
+/// decode the event into the generated `Event` with `data.object` typed.
+/// Verifying alone is the baseline, measured in the same run.
+fn webhook(fixtures: &serde_json::Map<String, Value>) {
+    let payload = serde_json::json!({
+        "id": "evt_1", "object": "event", "api_version": "2023-08-16", "created": 1_700_000_000,
+        "data": {"object": fixtures["payment_intent"]}, "livemode": false, "pending_webhooks": 1,
+        "request": {"id": null, "idempotency_key": null}, "type": "payment_intent.succeeded"
+    })
+    .to_string();
+    let secret = "whsec_bench";
+    let webhook = stripe::webhook::Webhook::new(secret).with_tolerance(Duration::ZERO);
+    let header = stripe::webhook::generate_test_header(&payload, secret, 1_700_000_000);
+    let event: stripe::Event = webhook.construct_event(&payload, &header).unwrap();
+    assert!(matches!(
+        event.data.object,
+        stripe::Resource::PaymentIntent(_)
+    ));
+    let verify = median(|| {
+        webhook
+            .verify(black_box(&payload), black_box(&header))
+            .unwrap()
+    });
+    report(
+        "webhook: verify only (baseline)",
+        Some(payload.len()),
+        verify,
+    );
+    let typed = median(|| {
+        black_box(
+            webhook
+                .construct_event::<stripe::Event>(black_box(&payload), black_box(&header))
+                .unwrap(),
+        );
+    });
+    report(
+        "webhook: verify + decode into stripe::Event",
+        Some(payload.len()),
+        typed,
+    );
+}
+
 fn main() {
     let path = spec_dir().join("fixtures3.2023-08-16.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -227,4 +270,5 @@ fn main() {
     decode::<Invoice>("Invoice", &page(&fixtures, "invoice", "/v1/invoices"));
     encode("CreatePaymentIntentParams", &payment_intent());
     encode("checkout::CreateSessionParams", &checkout_session());
+    webhook(&fixtures);
 }
