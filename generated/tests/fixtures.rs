@@ -6,7 +6,7 @@
 //! so `"x": null` for an optional field comes back without `x`. Numbers are
 //! compared by value (`1` and `1.0` are equal).
 
-use std::path::PathBuf;
+mod common;
 
 use serde_json::Value;
 use stripe::identity::{
@@ -14,27 +14,7 @@ use stripe::identity::{
 };
 use stripe::Resource;
 
-fn spec_dir() -> PathBuf {
-    match std::env::var_os("STRIPE_SPEC_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi"),
-    }
-}
-
-fn fixtures(file: &str) -> serde_json::Map<String, Value> {
-    let path = spec_dir().join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (set STRIPE_SPEC_DIR to the folder of Stripe's spec files)",
-            path.display()
-        )
-    });
-    let mut all: Value = serde_json::from_str(&text).expect("fixtures are JSON");
-    match all["resources"].take() {
-        Value::Object(resources) => resources,
-        _ => panic!("{file} has no `resources` object"),
-    }
-}
+use common::fixtures;
 
 fn normalise(value: &Value) -> Value {
     match value {

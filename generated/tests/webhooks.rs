@@ -1,7 +1,7 @@
 //! Webhook deliveries as a receiver sees them: signed payloads verified and
 //! decoded into the generated `Event`, with `data.object` typed.
 
-use std::path::PathBuf;
+mod common;
 
 use serde_json::{json, Value};
 use stripe::identity::VerificationSessionRedactionStatus;
@@ -11,18 +11,7 @@ use stripe::{Event, EventType, Resource};
 const SECRET: &str = "whsec_test_secret";
 
 fn fixtures() -> serde_json::Map<String, Value> {
-    let dir = match std::env::var_os("STRIPE_SPEC_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi"),
-    };
-    let path = dir.join("fixtures3.2023-08-16.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (set STRIPE_SPEC_DIR)", path.display()));
-    let mut all: Value = serde_json::from_str(&text).unwrap();
-    match all["resources"].take() {
-        Value::Object(resources) => resources,
-        _ => panic!("no resources"),
-    }
+    common::fixtures("fixtures3.2023-08-16.json")
 }
 
 /// An event as Stripe delivers it, around `object`.
