@@ -1,39 +1,28 @@
 //! Turns Stripe's OpenAPI documents into the Rust source of the generated
 //! client crate.
 //!
-//! The pipeline, one module per step:
-//! [`spec`] (parse, merge) -> [`lower`] and [`operations`] (resolve, build
-//! the [`ir`] model of types and operations) ->
-//! [`analysis`] (recursion) -> [`layout`] (modules, unique names; every name
-//! comes from [`naming`]) -> [`render`], [`render_operations`],
-//! [`render_tests`] and [`emit`] (tokens, templates) ->
-//! [`format`] (prettyplease). The library does no I/O: [`generate`] returns
-//! the files as a map, and `xtask` writes them.
+//! The pipeline, one folder per step, arrows running one way:
+//! [`parse`] (documents, manifest and policy: text in, values out) ->
+//! [`model`] (resolve `$ref`s, lower schemas and operations into the IR,
+//! then the analyses: recursion, layout) -> [`render`] (items as `quote!`
+//! tokens) -> [`emit`] (file skeletons from the askama templates, then
+//! prettyplease). Every name comes from [`naming`]; [`diff`] compares two
+//! specs and the models built from them. The library does no I/O:
+//! [`generate`] returns the files as a map, and `xtask` writes them.
 
-pub mod analysis;
 pub mod diff;
-pub mod docs;
 pub mod emit;
 pub mod error;
-pub mod events;
-pub mod format;
-pub mod ir;
-pub mod layout;
-pub mod lower;
-pub mod manifest;
+pub mod model;
 pub mod naming;
-pub mod operations;
-pub mod overrides;
+pub mod parse;
 pub mod render;
-pub mod render_operations;
-pub mod render_tests;
-pub mod spec;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use error::{Error, Result};
-pub use spec::{SourceDocument, Spec};
+pub use parse::{SourceDocument, Spec};
 
 /// What the generator needs besides the spec.
 #[derive(Debug, Clone)]
@@ -43,7 +32,7 @@ pub struct Config {
     pub source_label: String,
     /// Policy from `spec/overrides.toml` and the operation naming
     /// exceptions of `spec/operations.toml`.
-    pub overrides: overrides::Overrides,
+    pub policy: parse::policy::Policy,
 }
 
 /// The generated crate's files (paths relative to the crate root) and the
@@ -51,32 +40,32 @@ pub struct Config {
 #[derive(Debug)]
 pub struct Generated {
     pub files: BTreeMap<PathBuf, String>,
-    pub model: ir::Model,
+    pub model: model::Model,
 }
 
 /// Builds the model from a merged spec.
-pub fn build_model(spec: &Spec, overrides: &overrides::Overrides) -> Result<ir::Model> {
-    let mut lowerer = lower::Lowerer::new(spec, overrides);
+pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model::Model> {
+    let mut lowerer = model::lower_types::Lowerer::new(spec, policy);
     lowerer.lower_components().map_err(|e| spec.locate(e))?;
-    operations::lower_operations(&mut lowerer, &overrides.operations)
+    model::lower_operations::lower_operations(&mut lowerer, &policy.operations)
         .map_err(|e| spec.locate(e))?;
     lowerer.check_overrides_used()?;
     let mut model = lowerer.model;
-    if let Some(events) = &overrides.events {
-        events::type_events(&mut model, spec, events)?;
+    if let Some(events) = &policy.events {
+        model::events::type_events(&mut model, spec, events)?;
     }
-    analysis::box_recursive_fields(&mut model);
-    layout::place_types(&mut model);
+    model::recursion::box_recursive_fields(&mut model);
+    model::layout::place_types(&mut model);
     Ok(model)
 }
 
 /// The whole pipeline: spec in, formatted files out.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Generated> {
-    let model = build_model(spec, &config.overrides)?;
+    let model = build_model(spec, &config.policy)?;
     let header = emit::Header {
         source: &config.source_label,
         api_version: &model.api_version,
     };
-    let files = format::format_files(emit::emit(&model, &header)?)?;
+    let files = emit::format::format_files(emit::emit(&model, &header)?)?;
     Ok(Generated { files, model })
 }

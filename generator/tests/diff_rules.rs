@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use stripe_codegen::diff::render::{self, Format};
 use stripe_codegen::diff::{self, Kind, Report, Severity};
-use stripe_codegen::ir::{BodyKind, Model, Operation, Pagination, Param, TypeRef};
+use stripe_codegen::model::{BodyKind, Model, Operation, Pagination, Param, TypeRef};
 use stripe_codegen::{SourceDocument, Spec};
 
 fn fixtures_dir() -> PathBuf {

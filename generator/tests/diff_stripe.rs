@@ -56,12 +56,12 @@ fn real() -> &'static Real {
         // Both sides are built with the project's operation naming
         // exceptions, as `cargo xtask diff` does for a manifest side.
         let operations_toml = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/operations.toml");
-        let operations = stripe_codegen::operations::Overrides::parse(
+        let operations = stripe_codegen::parse::policy::OperationOverrides::parse(
             operations_toml,
             &std::fs::read_to_string(operations_toml).unwrap(),
         )
         .unwrap();
-        let policy = stripe_codegen::overrides::Overrides {
+        let policy = stripe_codegen::parse::policy::Policy {
             operations,
             ..Default::default()
         };

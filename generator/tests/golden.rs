@@ -43,7 +43,7 @@ fn check_case(name: &str) {
     .unwrap();
     let config = Config {
         source_label: "spec.yaml".into(),
-        overrides: Default::default(),
+        policy: Default::default(),
     };
     let generated = generate(&spec, &config).unwrap_or_else(|e| panic!("{name}: {e}"));
     if std::env::var_os("UPDATE_GOLDEN").is_some() {

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use stripe_codegen::ir::{Model, TypeKind};
-use stripe_codegen::operations::Overrides;
+use stripe_codegen::model::{Model, TypeKind};
+use stripe_codegen::parse::policy::OperationOverrides as Overrides;
 use stripe_codegen::{build_model, SourceDocument, Spec};
 
 const DOCUMENTS: [&str; 2] = [
@@ -27,8 +27,8 @@ fn spec_dir() -> PathBuf {
 }
 
 /// The generator's policy with only these operation overrides.
-fn policy(operations: Overrides) -> stripe_codegen::overrides::Overrides {
-    stripe_codegen::overrides::Overrides {
+fn policy(operations: Overrides) -> stripe_codegen::parse::policy::Policy {
+    stripe_codegen::parse::policy::Policy {
         operations,
         ..Default::default()
     }
@@ -287,7 +287,7 @@ fn every_operation_has_a_unique_name_in_its_group() {
         .iter()
         .find(|op| op.operation_id == "GetQuotesQuotePdf")
         .unwrap();
-    assert_eq!(pdf.response, stripe_codegen::ir::TypeRef::RawBody);
+    assert_eq!(pdf.response, stripe_codegen::model::TypeRef::RawBody);
     let mut seen = BTreeSet::new();
     for op in &model.operations {
         assert!(
@@ -309,7 +309,7 @@ fn operations_use_the_runtime_shapes() {
             .unwrap()
     };
     let files = by_id("PostFiles");
-    assert_eq!(files.body, stripe_codegen::ir::BodyKind::Multipart);
+    assert_eq!(files.body, stripe_codegen::model::BodyKind::Multipart);
     let redact = by_id("PostIdentityVerificationSessionsSessionRedact");
     assert_eq!(
         redact
@@ -328,10 +328,10 @@ fn operations_use_the_runtime_shapes() {
         "RedactVerificationSessionParams"
     );
     let list = by_id("GetCustomers");
-    assert_eq!(list.pagination, stripe_codegen::ir::Pagination::List);
+    assert_eq!(list.pagination, stripe_codegen::model::Pagination::List);
     assert_eq!(
         by_id("GetCustomersSearch").pagination,
-        stripe_codegen::ir::Pagination::Search
+        stripe_codegen::model::Pagination::Search
     );
     let create = by_id("PostCustomers");
     assert_eq!(
@@ -442,7 +442,7 @@ fn bad_overrides_are_errors() {
 fn generation_is_deterministic_and_renders_functions() {
     let config = stripe_codegen::Config {
         source_label: "tiny.yaml".into(),
-        overrides: policy(
+        policy: policy(
             Overrides::parse(
                 "o.toml",
                 "[overrides.GetCustomersId]\nname = \"retrieve_by_id\"\n",
@@ -475,8 +475,8 @@ fn every_list_operation_gets_auto_paging() {
     let missing: Vec<&str> = model
         .operations
         .iter()
-        .filter(|op| op.pagination == stripe_codegen::ir::Pagination::List)
-        .filter(|op| !stripe_codegen::render::implements_object(model, op.page_item().unwrap()))
+        .filter(|op| op.pagination == stripe_codegen::model::Pagination::List)
+        .filter(|op| !stripe_codegen::model::implements_object(model, op.page_item().unwrap()))
         .map(|op| op.operation_id.as_str())
         .collect();
     // Cursor pagination needs an id on every item (`stripe_runtime::Object`).
@@ -484,12 +484,12 @@ fn every_list_operation_gets_auto_paging() {
     let searches = model
         .operations
         .iter()
-        .filter(|op| op.pagination == stripe_codegen::ir::Pagination::Search)
+        .filter(|op| op.pagination == stripe_codegen::model::Pagination::Search)
         .count();
     let lists = model
         .operations
         .iter()
-        .filter(|op| op.pagination == stripe_codegen::ir::Pagination::List)
+        .filter(|op| op.pagination == stripe_codegen::model::Pagination::List)
         .count();
     assert_eq!((lists, searches), (106, 7));
 }

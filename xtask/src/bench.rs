@@ -13,7 +13,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use stripe_codegen::{build_model, emit, format, Config, Spec};
+use stripe_codegen::emit::{self, format};
+use stripe_codegen::{build_model, Config, Spec};
 
 use crate::inputs::{self, SpecDir};
 
@@ -39,10 +40,10 @@ fn codegen(runs: usize) -> Result<(), String> {
     }
     let manifest_path = inputs::workspace_root().join("spec/stripe.toml");
     let manifest = inputs::read_manifest(&manifest_path)?;
-    let overrides = inputs::read_overrides(&manifest_path, &manifest)?;
+    let policy = inputs::read_policy(&manifest_path, &manifest)?;
     let config = Config {
         source_label: manifest.label(),
-        overrides,
+        policy,
     };
     let dir = SpecDir::resolve(None);
     let mut steps: [(&str, Vec<Duration>); 6] = [
@@ -60,7 +61,7 @@ fn codegen(runs: usize) -> Result<(), String> {
         let read = start.elapsed();
         let spec = Spec::parse(&documents).map_err(|e| e.to_string())?;
         let parsed = start.elapsed();
-        let model = build_model(&spec, &config.overrides).map_err(|e| e.to_string())?;
+        let model = build_model(&spec, &config.policy).map_err(|e| e.to_string())?;
         let modelled = start.elapsed();
         let header = emit::Header {
             source: &config.source_label,

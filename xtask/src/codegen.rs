@@ -86,10 +86,10 @@ pub fn codegen(options: &Options) -> Result<writer::Report, String> {
     let manifest = inputs::read_manifest(&options.manifest)?;
     let documents = inputs::read_documents(&manifest, &options.spec_dir)?;
     let spec = Spec::parse(&documents).map_err(|e| e.to_string())?;
-    let overrides = inputs::read_overrides(&options.manifest, &manifest)?;
+    let policy = inputs::read_policy(&options.manifest, &manifest)?;
     let config = Config {
         source_label: manifest.label(),
-        overrides,
+        policy,
     };
     let generated = stripe_codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
     writer::sync(&options.out, &generated.files, options.mode)

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use stripe_codegen::diff::render::{self, Format};
 use stripe_codegen::diff::{self, Report, Severity};
-use stripe_codegen::ir::Model;
-use stripe_codegen::overrides::Overrides;
+use stripe_codegen::model::Model;
+use stripe_codegen::parse::policy::Policy;
 use stripe_codegen::{SourceDocument, Spec};
 
 use crate::inputs::{self, SpecDir};
@@ -20,20 +20,20 @@ use crate::inputs::{self, SpecDir};
 /// One side, read from disk.
 pub struct Side {
     pub documents: Vec<SourceDocument>,
-    pub overrides: Overrides,
+    pub policy: Policy,
 }
 
 /// Reads a manifest (with its documents and overrides) or one spec file.
 pub fn read_side(path: &Path, dir: &SpecDir) -> Result<Side, String> {
     let documents = inputs::read_side(path, dir)?;
-    let overrides = if path.extension().is_some_and(|e| e == "toml") {
-        inputs::read_overrides(path, &inputs::read_manifest(path)?)?
+    let policy = if path.extension().is_some_and(|e| e == "toml") {
+        inputs::read_policy(path, &inputs::read_manifest(path)?)?
     } else {
-        Overrides::default()
+        Policy::default()
     };
     Ok(Side {
         documents,
-        overrides,
+        policy,
     })
 }
 
@@ -43,7 +43,7 @@ impl Side {
     }
 
     pub fn model(&self, spec: &Spec) -> Result<Model, String> {
-        stripe_codegen::build_model(spec, &self.overrides).map_err(|e| {
+        stripe_codegen::build_model(spec, &self.policy).map_err(|e| {
             format!("{e}\n  (the generated-API comparison needs the model; pass --spec-only to compare the specs alone)")
         })
     }

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use stripe_codegen::manifest::Manifest;
-use stripe_codegen::overrides::Overrides;
+use stripe_codegen::parse::manifest::Manifest;
+use stripe_codegen::parse::policy::{OperationOverrides, Policy};
 use stripe_codegen::SourceDocument;
 
 /// The workspace root (this crate's parent folder).
@@ -52,26 +52,26 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
 
 /// Reads the policy files the manifest names, beside it: the overrides and
 /// the operation naming exceptions. A file not named means no policy of that kind.
-pub fn read_overrides(manifest_path: &Path, manifest: &Manifest) -> Result<Overrides, String> {
+pub fn read_policy(manifest_path: &Path, manifest: &Manifest) -> Result<Policy, String> {
     let read = |file: &str| {
         let path = manifest_path.with_file_name(file);
         std::fs::read_to_string(&path)
             .map(|text| (path.display().to_string(), text))
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))
     };
-    let mut overrides = match &manifest.overrides {
+    let mut policy = match &manifest.overrides {
         Some(file) => {
             let (name, text) = read(file)?;
-            Overrides::parse(&name, &text).map_err(|e| e.to_string())?
+            Policy::parse(&name, &text).map_err(|e| e.to_string())?
         }
-        None => Overrides::default(),
+        None => Policy::default(),
     };
     if let Some(file) = &manifest.operations {
         let (name, text) = read(file)?;
-        overrides.operations = stripe_codegen::operations::Overrides::parse(&name, &text)
+        policy.operations = OperationOverrides::parse(&name, &text)
             .map_err(|e| e.to_string())?;
     }
-    Ok(overrides)
+    Ok(policy)
 }
 
 /// Reads every document of the manifest and checks its sha256.

@@ -19,9 +19,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, Kind, Location};
-use crate::ir::{Model, Operation, Pagination, Struct, TypeDef, TypeKind, TypeRef, Usage};
-use crate::layout;
-use crate::render::implements_object;
+use crate::model::implements_object;
+use crate::model::layout;
+use crate::model::{Model, Operation, Pagination, Struct, TypeDef, TypeKind, TypeRef, Usage};
 
 /// Compares the generated API of two models.
 pub fn diff_models(old: &Model, new: &Model) -> Vec<Change> {
@@ -154,13 +154,13 @@ fn compare_type(
             compare_constructors(old, new, path, &here, old_struct, new_struct, changes);
         }
         (TypeKind::Enum(old_values), TypeKind::Enum(new_values)) => {
-            let names = |values: &[crate::ir::EnumValue]| -> BTreeSet<String> {
+            let names = |values: &[crate::model::EnumValue]| -> BTreeSet<String> {
                 values.iter().map(|v| v.rust_name.clone()).collect()
             };
             variants(path, &here, &names(old_values), &names(new_values), changes);
         }
         (TypeKind::Union(old_variants), TypeKind::Union(new_variants)) => {
-            let names = |variants: &[crate::ir::UnionVariant]| -> BTreeSet<String> {
+            let names = |variants: &[crate::model::UnionVariant]| -> BTreeSet<String> {
                 variants.iter().map(|v| v.rust_name.clone()).collect()
             };
             variants(
@@ -281,7 +281,7 @@ fn variants(
 
 /// A field's type as written in the struct, with absolute paths so that
 /// the same text means the same type in both models.
-fn field_type(model: &Model, field: &crate::ir::Field) -> String {
+fn field_type(model: &Model, field: &crate::model::Field) -> String {
     let mut ty = type_ref(model, &field.ty);
     if field.boxed {
         ty = format!("Box<{ty}>");

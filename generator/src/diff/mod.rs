@@ -24,7 +24,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::ir;
+use crate::model;
 use crate::Spec;
 
 /// How much a change matters to existing users.
@@ -309,7 +309,7 @@ impl Report {
 /// Both layers: the spec diff, then the Rust API diff of the two models the
 /// caller built from the same specs (with `crate::build_model`, so that the
 /// caller chooses the overrides).
-pub fn diff(old: &Spec, new: &Spec, old_model: &ir::Model, new_model: &ir::Model) -> Report {
+pub fn diff(old: &Spec, new: &Spec, old_model: &model::Model, new_model: &model::Model) -> Report {
     let mut report = Report {
         old: Version::of(old),
         new: Version::of(new),

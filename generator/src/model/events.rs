@@ -7,11 +7,11 @@
 use openapiv3::{ReferenceOr, SchemaKind, Type};
 
 use crate::error::{pointer, Error, Result};
-use crate::ir::{Model, TypeDef, TypeId, TypeKind, TypeRef};
-use crate::lower::enum_values;
+use crate::model::lower_types::enum_values;
+use crate::model::{Model, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming;
-use crate::overrides::Events;
-use crate::spec::Spec;
+use crate::parse::policy::Events;
+use crate::parse::Spec;
 
 /// The value a webhook endpoint subscribes with to mean "every event".
 const ALL_EVENTS: &str = "*";

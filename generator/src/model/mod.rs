@@ -1,9 +1,15 @@
 //! The model (IR): the types and operations of the API, with no Rust syntax.
 //!
-//! Lowering (`lower.rs`) builds it from the spec; naming (`naming.rs`) gives
-//! every node its Rust name; layout (`layout.rs`) places each type in a
-//! module; rendering reads it. Every name is kept in two forms: the wire name
-//! Stripe uses and the Rust name.
+//! Lowering (`lower_types.rs`, `lower_operations.rs`) builds it from the spec;
+//! naming (`crate::naming`) gives every node its Rust name; the analyses
+//! (`recursion.rs`, `layout.rs`) annotate it; rendering reads it. Every name is
+//! kept in two forms: the wire name Stripe uses and the Rust name.
+
+pub mod events;
+pub mod layout;
+pub(crate) mod lower_operations;
+pub(crate) mod lower_types;
+pub mod recursion;
 
 use std::collections::BTreeMap;
 
@@ -244,4 +250,26 @@ pub struct Param {
     pub rust_name: String,
     pub doc: Option<String>,
     pub ty: TypeRef,
+}
+
+/// Whether the generated type implements `stripe_runtime::Object` (has an id),
+/// which cursor pagination needs of its items.
+pub fn implements_object(model: &Model, ty: &TypeRef) -> bool {
+    let TypeRef::Named(id) = ty else { return false };
+    let def = model.get(*id);
+    match &def.kind {
+        TypeKind::Struct(body) => body.usage == Usage::Response && id_field(body).is_some(),
+        TypeKind::Union(variants) => variants.iter().all(|v| has_id(model.get(v.ty))),
+        _ => false,
+    }
+}
+
+pub fn has_id(def: &TypeDef) -> bool {
+    matches!(&def.kind, TypeKind::Struct(body) if id_field(body).is_some())
+}
+
+pub fn id_field(body: &Struct) -> Option<&Field> {
+    body.fields
+        .iter()
+        .find(|f| f.wire_name == "id" && f.ty == TypeRef::String)
 }

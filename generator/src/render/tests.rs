@@ -25,8 +25,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Field, Model, Operation, Struct, TypeId, TypeKind, TypeRef, Usage};
-use crate::layout;
+use crate::model::layout;
+use crate::model::{Field, Model, Operation, Struct, TypeId, TypeKind, TypeRef, Usage};
 use crate::render::ident;
 
 /// The id every path parameter gets.

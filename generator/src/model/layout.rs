@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::ir::{Model, ModulePath, TypeId, TypeKind};
+use crate::model::{Model, ModulePath, TypeId, TypeKind};
 use crate::naming;
 
 /// The module holding the root namespace's resources.

@@ -1,6 +1,6 @@
 //! Analyses over the model that rendering relies on.
 
-use crate::ir::{Model, TypeId, TypeKind};
+use crate::model::{Model, TypeId, TypeKind};
 
 /// Marks the struct fields that must be `Box`ed: those that hold, by value,
 /// a type from which the field's own struct can be reached again by value.

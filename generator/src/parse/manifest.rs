@@ -57,7 +57,7 @@ mod tests {
     #[test]
     fn parses_the_project_manifest() {
         let manifest =
-            Manifest::parse("stripe.toml", include_str!("../../spec/stripe.toml")).unwrap();
+            Manifest::parse("stripe.toml", include_str!("../../../spec/stripe.toml")).unwrap();
         assert_eq!(manifest.api_version, "2023-08-16");
         assert_eq!(
             manifest.label(),

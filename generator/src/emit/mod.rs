@@ -1,5 +1,8 @@
-//! Assembles the generated crate's files: groups the rendered items by
-//! module and fills the file skeletons (askama templates).
+//! Step 4: assembles the generated crate's files: groups the rendered items
+//! by module, fills the file skeletons (askama templates) and formats the
+//! result ([`format`]).
+
+pub mod format;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -9,12 +12,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Model, ModulePath, Operation, TypeId, TypeKind};
-use crate::layout::{self, ROOT_RESOURCES, SHARED};
+use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
+use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
 use crate::naming;
+use crate::render::endpoints;
+use crate::render::tests as render_tests;
 use crate::render::{ident, TypeRenderer};
-use crate::render_operations;
-use crate::render_tests;
 
 /// The generated test, beside the hand-written ones in the crate's `tests/`.
 pub const EVERY_ENDPOINT_TEST: &str = "tests/every_endpoint.rs";
@@ -72,7 +75,7 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
         let mut items: TokenStream = types.iter().map(|&id| renderer.item(id)).collect();
         for &id in types {
             if let Some(operations) = groups.get(&id) {
-                items.extend(render_operations::impl_block(&renderer, id, operations));
+                items.extend(endpoints::impl_block(&renderer, id, operations));
             }
         }
         let doc = module_doc(model, module, types);

@@ -10,18 +10,18 @@ use openapiv3::{
 };
 
 use crate::error::{escape_pointer_token, Error, Result};
-use crate::ir::{
+use crate::model::{
     EnumValue, Field, Model, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage,
 };
 use crate::naming;
-use crate::overrides::Overrides;
-use crate::spec::Spec;
+use crate::parse::policy::Policy;
+use crate::parse::Spec;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 pub(crate) struct Lowerer<'a> {
     pub spec: &'a Spec,
-    overrides: &'a Overrides,
+    overrides: &'a Policy,
     /// Overrides applied so far, so that a stale entry is reported.
     used_overrides: BTreeSet<String>,
     pub model: Model,
@@ -54,7 +54,7 @@ pub(crate) struct Lowered {
 }
 
 impl<'a> Lowerer<'a> {
-    pub fn new(spec: &'a Spec, overrides: &'a Overrides) -> Self {
+    pub fn new(spec: &'a Spec, overrides: &'a Policy) -> Self {
         Lowerer {
             spec,
             overrides,

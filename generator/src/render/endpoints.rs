@@ -26,9 +26,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{BodyKind, Model, Operation, Pagination, TypeId, TypeKind, TypeRef};
+use crate::model::implements_object;
+use crate::model::{BodyKind, Model, Operation, Pagination, TypeId, TypeKind, TypeRef};
 use crate::naming;
-use crate::render::{doc_attrs, ident, implements_object, TypeRenderer};
+use crate::render::{doc_attrs, ident, TypeRenderer};
 
 /// The `impl` block of a group's endpoint functions.
 pub fn impl_block(

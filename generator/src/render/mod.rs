@@ -1,14 +1,21 @@
-//! Step 4: items as tokens. Each model type becomes a Rust item built with
-//! `quote!`; file skeletons come from the askama templates in `templates/`.
+//! Step 3: items as tokens. Each model type becomes a Rust item built with
+//! `quote!` (this module), endpoint functions come from [`endpoints`], the
+//! generated every-endpoint test from [`tests`], doc comments from [`docs`].
+//! File skeletons are [`crate::emit`]'s.
+
+pub mod docs;
+pub mod endpoints;
+pub mod tests;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::docs::doc_text;
-use crate::ir::{
+use crate::model::layout;
+use crate::model::{has_id, id_field};
+use crate::model::{
     Field, Model, ModulePath, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage,
 };
-use crate::layout;
+use crate::render::docs::doc_text;
 
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -345,28 +352,6 @@ fn is_discriminated(variants: &[UnionVariant]) -> bool {
         .all(|v| v.object.is_some() && seen.insert((&v.object, v.deleted)))
 }
 
-/// Whether the generated type implements `stripe_runtime::Object` (has an id),
-/// which cursor pagination needs of its items.
-pub fn implements_object(model: &Model, ty: &TypeRef) -> bool {
-    let TypeRef::Named(id) = ty else { return false };
-    let def = model.get(*id);
-    match &def.kind {
-        TypeKind::Struct(body) => body.usage == Usage::Response && id_field(body).is_some(),
-        TypeKind::Union(variants) => variants.iter().all(|v| has_id(model.get(v.ty))),
-        _ => false,
-    }
-}
-
-fn has_id(def: &TypeDef) -> bool {
-    matches!(&def.kind, TypeKind::Struct(body) if id_field(body).is_some())
-}
-
-fn id_field(body: &Struct) -> Option<&Field> {
-    body.fields
-        .iter()
-        .find(|f| f.wire_name == "id" && f.ty == TypeRef::String)
-}
-
 fn object_impl(def: &TypeDef, body: &Struct) -> Option<TokenStream> {
     if body.usage != Usage::Response {
         return None;
@@ -388,7 +373,7 @@ fn object_impl(def: &TypeDef, body: &Struct) -> Option<TokenStream> {
     })
 }
 
-fn enum_item(def: &TypeDef, values: &[crate::ir::EnumValue]) -> TokenStream {
+fn enum_item(def: &TypeDef, values: &[crate::model::EnumValue]) -> TokenStream {
     let name = ident(&def.rust_name);
     let doc = doc_attrs(def.doc.as_deref());
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();

@@ -1,0 +1,626 @@
+//! Lowering of operations: every path and method of the spec becomes an
+//! [`ir::Operation`](crate::model::Operation) with its group, method name, path
+//! parameters, a params struct (query or form body) and a response type.
+//!
+//! Names come from [`naming::operation_name`] (the rule is documented
+//! there); its exceptions are data in `spec/operations.toml`, parsed here as
+//! [`OperationOverrides`]:
+//!
+//! ```toml
+//! [overrides.GetAccount]            # the operationId
+//! name = "retrieve_current"         # the Rust method name
+//! group = "account"                 # the x-resourceId to group it under
+//! # skip = "why"                    # do not generate it, and say why
+//! ```
+//!
+//! Parameters of `GET` and `DELETE` operations (their `in: query`
+//! parameters and any form body properties) are sent in the query string, as
+//! Stripe's SDKs do; `POST` parameters in the form body, or as
+//! `multipart/form-data` for `POST /v1/files`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{pointer, Error, Result};
+use crate::model::lower_types::{single_string_enum, Lowerer, Owner};
+use crate::model::{
+    BodyKind, Field, Operation, Pagination, Param, SkippedOperation, Struct, TypeDef, TypeId,
+    TypeKind, TypeRef, Usage,
+};
+use crate::naming::{self, Group, OperationFacts, Returns};
+use crate::parse::policy::{OperationOverrides, Override};
+use crate::parse::Spec;
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Schema, SchemaKind,
+    StatusCode, Type,
+};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const MULTIPART: &str = "multipart/form-data";
+const JSON: &str = "application/json";
+
+/// Where an operation sits in the spec.
+struct Site<'s> {
+    path: &'s str,
+    item: &'s PathItem,
+    /// `GET`, `POST` or `DELETE`.
+    method: &'static str,
+    operation: &'s openapiv3::Operation,
+    /// JSON pointer of the operation.
+    at: String,
+    operation_id: String,
+}
+
+/// Lowers every operation of the spec into `lowerer.model.operations`.
+///
+/// Fails, pointing at the operation, on what it does not support, on an
+/// override for an operation the spec does not have, and on two operations
+/// of one group with the same name.
+pub(crate) fn lower_operations(
+    lowerer: &mut Lowerer<'_>,
+    overrides: &OperationOverrides,
+) -> Result<()> {
+    let mut names = Names::new(lowerer);
+    let mut seen_ids: BTreeSet<String> = BTreeSet::new();
+    for site in sites(lowerer.spec)? {
+        seen_ids.insert(site.operation_id.clone());
+        let entry = overrides
+            .overrides
+            .get(&site.operation_id)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(reason) = entry.skip {
+            lowerer.model.skipped_operations.push(SkippedOperation {
+                operation_id: site.operation_id,
+                method: site.method.to_owned(),
+                path: site.path.to_owned(),
+                reason,
+            });
+            continue;
+        }
+        let response = success_schema(site.operation, &site.at)?;
+        let (group, rust_name) = names.name(lowerer, &site, &entry, response)?;
+        let operation = lower_operation(lowerer, &site, group, rust_name, response)?;
+        lowerer.model.operations.push(operation);
+    }
+    match overrides
+        .overrides
+        .keys()
+        .find(|id| !seen_ids.contains(*id))
+    {
+        Some(unknown) => Err(Error::new(format!(
+            "spec/operations.toml overrides `{unknown}`, which is no operationId of the spec"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Every operation of the spec, in path order, then GET, POST, DELETE.
+fn sites(spec: &Spec) -> Result<Vec<Site<'_>>> {
+    let mut sites = Vec::new();
+    for (path, item) in &spec.openapi.paths.paths {
+        let path_pointer = pointer(["paths", path]);
+        let ReferenceOr::Item(item) = item else {
+            return Err(Error::at(
+                path_pointer,
+                "a path item that is a $ref is not supported",
+            ));
+        };
+        if item.put.is_some()
+            || item.patch.is_some()
+            || item.head.is_some()
+            || item.options.is_some()
+            || item.trace.is_some()
+        {
+            return Err(Error::at(
+                path_pointer,
+                "only get, post and delete operations are supported",
+            ));
+        }
+        for (method, operation) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("DELETE", &item.delete),
+        ] {
+            let Some(operation) = operation else { continue };
+            let at = pointer(["paths", path, &method.to_ascii_lowercase()]);
+            let operation_id = operation.operation_id.clone().ok_or_else(|| {
+                Error::at(&at, "an operation without an operationId is not supported")
+            })?;
+            sites.push(Site {
+                path,
+                item,
+                method,
+                operation,
+                at,
+                operation_id,
+            });
+        }
+    }
+    Ok(sites)
+}
+
+/// Gives operations their group and method name, and checks that no two
+/// share both.
+struct Names {
+    resources: BTreeMap<String, TypeId>,
+    resource_ids: BTreeSet<String>,
+    units: BTreeMap<Group, TypeId>,
+    /// (group, method name) -> the pointer of the operation that has it.
+    taken: BTreeMap<(TypeId, String), String>,
+}
+
+impl Names {
+    fn new(lowerer: &Lowerer<'_>) -> Names {
+        let resources: BTreeMap<String, TypeId> = lowerer
+            .model
+            .resources()
+            .map(|(resource_id, id)| (resource_id.to_owned(), id))
+            .collect();
+        Names {
+            resource_ids: resources.keys().cloned().collect(),
+            resources,
+            units: BTreeMap::new(),
+            taken: BTreeMap::new(),
+        }
+    }
+
+    /// The group and method name: derived by [`naming::operation_name`],
+    /// unless `spec/operations.toml` says otherwise.
+    fn name(
+        &mut self,
+        lowerer: &mut Lowerer<'_>,
+        site: &Site<'_>,
+        entry: &Override,
+        response: (&str, &ReferenceOr<Schema>),
+    ) -> Result<(TypeId, String)> {
+        let facts = OperationFacts {
+            method: site.method,
+            path: site.path,
+            returns: returns(lowerer, response, &site.at)?,
+            get_returns_object: site.method == "POST"
+                && get_returns_object(lowerer, site.item, site.path)?,
+        };
+        let derived = naming::operation_name(&facts, &self.resource_ids);
+        let group = match &entry.group {
+            Some(resource_id) => Group::Resource(resource_id.clone()),
+            None => derived.group,
+        };
+        let rust_name = entry.name.clone().unwrap_or(derived.method);
+        let group = self.group_id(lowerer, site, &group)?;
+        let paged = facts.returns != Returns::Object && site.method == "GET";
+        self.claim(lowerer, site, group, rust_name.clone())?;
+        if paged {
+            self.claim(lowerer, site, group, naming::auto_paging_name(&rust_name))?;
+        }
+        Ok((group, rust_name))
+    }
+
+    fn group_id(
+        &mut self,
+        lowerer: &mut Lowerer<'_>,
+        site: &Site<'_>,
+        group: &Group,
+    ) -> Result<TypeId> {
+        match group {
+            Group::Resource(resource_id) => {
+                self.resources.get(resource_id).copied().ok_or_else(|| {
+                    Error::at(
+                        &site.at,
+                        format!(
+                            "override group `{resource_id}` of {} is no x-resourceId of the spec",
+                            site.operation_id
+                        ),
+                    )
+                })
+            }
+            Group::Unit { namespace, name } => Ok(*self
+                .units
+                .entry(group.clone())
+                .or_insert_with(|| push_unit(lowerer, namespace.as_deref(), name, site.path))),
+        }
+    }
+
+    fn claim(
+        &mut self,
+        lowerer: &Lowerer<'_>,
+        site: &Site<'_>,
+        group: TypeId,
+        name: String,
+    ) -> Result<()> {
+        let Some(other) = self.taken.insert((group, name.clone()), site.at.clone()) else {
+            return Ok(());
+        };
+        let group_name = &lowerer.model.get(group).wire_name;
+        Err(Error::at(
+            &site.at,
+            format!(
+                "{} and the operation at {other} would both be `{group_name}::{name}`; add an override for one of them to spec/operations.toml",
+                site.operation_id
+            ),
+        ))
+    }
+}
+
+fn push_unit(lowerer: &mut Lowerer<'_>, namespace: Option<&str>, name: &str, path: &str) -> TypeId {
+    let wire_name = match namespace {
+        Some(namespace) => format!("{namespace}.{name}"),
+        None => name.to_owned(),
+    };
+    lowerer.push(TypeDef {
+        wire_name,
+        pointer: pointer(["paths", path]),
+        rust_name: naming::unit_group_type_name(name),
+        module: Vec::new(),
+        doc: Some(format!(
+            "The endpoints under `{}`, whose path names no resource of the spec: a type with no data that groups them.",
+            path.split("/{").next().unwrap_or(path)
+        )),
+        resource_id: None,
+        kind: TypeKind::Unit,
+    })
+}
+
+/// The schema of the `200` response.
+fn success_schema<'s>(
+    operation: &'s openapiv3::Operation,
+    at: &str,
+) -> Result<(&'s str, &'s ReferenceOr<Schema>)> {
+    let response = operation
+        .responses
+        .responses
+        .get(&StatusCode::Code(200))
+        .ok_or_else(|| {
+            Error::at(
+                format!("{at}/responses"),
+                "an operation without a 200 response is not supported",
+            )
+        })?;
+    let ReferenceOr::Item(response) = response else {
+        return Err(Error::at(
+            format!("{at}/responses/200"),
+            "a response that is a $ref is not supported",
+        ));
+    };
+    let (content_type, media) = response.content.iter().next().ok_or_else(|| {
+        Error::at(
+            format!("{at}/responses/200"),
+            "a 200 response without content is not supported",
+        )
+    })?;
+    let schema = media.schema.as_ref().ok_or_else(|| {
+        Error::at(
+            pointer_in(at, &["responses", "200", "content", content_type]),
+            "a response without a schema is not supported",
+        )
+    })?;
+    Ok((content_type, schema))
+}
+
+fn pointer_in(at: &str, tokens: &[&str]) -> String {
+    let tail = pointer(tokens.iter().copied());
+    format!("{at}{}", &tail[1..])
+}
+
+/// Whether a response is one object, a list page or a search page.
+fn returns(
+    lowerer: &Lowerer<'_>,
+    (content_type, schema): (&str, &ReferenceOr<Schema>),
+    at: &str,
+) -> Result<Returns> {
+    if content_type != JSON {
+        return Ok(Returns::Object);
+    }
+    let schema = lowerer.resolve(schema, at)?;
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return Ok(Returns::Object);
+    };
+    let kind = match object.properties.get("object") {
+        Some(ReferenceOr::Item(object_field)) => single_string_enum(object_field),
+        _ => None,
+    };
+    Ok(match kind {
+        Some("list") => Returns::List,
+        Some("search_result") => Returns::Search,
+        _ => Returns::Object,
+    })
+}
+
+fn get_returns_object(lowerer: &Lowerer<'_>, item: &PathItem, path: &str) -> Result<bool> {
+    let Some(get) = &item.get else {
+        return Ok(false);
+    };
+    let at = pointer(["paths", path, "get"]);
+    let schema = success_schema(get, &at)?;
+    Ok(returns(lowerer, schema, &at)? == Returns::Object)
+}
+
+/// One operation, named: its parameters, body and response.
+fn lower_operation(
+    lowerer: &mut Lowerer<'_>,
+    site: &Site<'_>,
+    group: TypeId,
+    rust_name: String,
+    response: (&str, &ReferenceOr<Schema>),
+) -> Result<Operation> {
+    let stem = naming::operation_type_stem(&rust_name, &lowerer.model.get(group).rust_name);
+    let owner = Owner {
+        rust_name: stem.clone(),
+        wire_name: site.operation_id.clone(),
+        usage: Usage::Request,
+    };
+    let (path_params, mut fields) = lower_parameters(lowerer, site, &owner)?;
+    let path_params = in_path_order(site, path_params)?;
+    let mut body = lower_request_body(lowerer, site, &owner, &mut fields)?;
+    let params_required = fields.iter().any(|f| !f.optional());
+    let params = if fields.is_empty() {
+        if body != BodyKind::Multipart {
+            body = BodyKind::None;
+        }
+        None
+    } else {
+        Some(push_params(lowerer, site, &stem, fields))
+    };
+    let response = lower_response(lowerer, site, &stem, response)?;
+    let pagination = match (&response, site.method) {
+        (TypeRef::ApiList(_), "GET") => Pagination::List,
+        (TypeRef::SearchList(_), "GET") => Pagination::Search,
+        _ => Pagination::None,
+    };
+    Ok(Operation {
+        operation_id: site.operation_id.clone(),
+        method: site.method.to_owned(),
+        path: site.path.to_owned(),
+        pointer: site.at.clone(),
+        doc: site.operation.description.clone(),
+        summary: site.operation.summary.clone(),
+        deprecated: site.operation.deprecated,
+        group,
+        rust_name,
+        path_params,
+        params,
+        params_required,
+        body,
+        response,
+        pagination,
+    })
+}
+
+/// The `parameters` of an operation: path parameters, and the query
+/// parameters of GET and DELETE as fields of the params struct.
+fn lower_parameters(
+    lowerer: &mut Lowerer<'_>,
+    site: &Site<'_>,
+    owner: &Owner,
+) -> Result<(Vec<Param>, Vec<Field>)> {
+    if !site.item.parameters.is_empty() {
+        return Err(Error::at(
+            pointer(["paths", site.path, "parameters"]),
+            "path-level parameters are not supported",
+        ));
+    }
+    let mut path_params = Vec::new();
+    let mut fields = Vec::new();
+    for (index, parameter) in site.operation.parameters.iter().enumerate() {
+        let param_at = format!("{}/parameters/{index}", site.at);
+        let ReferenceOr::Item(parameter) = parameter else {
+            return Err(Error::at(
+                param_at,
+                "a parameter that is a $ref is not supported",
+            ));
+        };
+        let data = parameter.parameter_data_ref();
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return Err(Error::at(
+                param_at,
+                "a parameter with `content` instead of `schema` is not supported",
+            ));
+        };
+        let schema_at = format!("{param_at}/schema");
+        match parameter {
+            Parameter::Path { .. } => {
+                let lowered =
+                    lowerer.lower_schema(schema, &schema_at, &owner.member(&data.name))?;
+                if lowered.ty != TypeRef::String {
+                    return Err(Error::at(schema_at, "a path parameter must be a string"));
+                }
+                path_params.push(Param {
+                    wire_name: data.name.clone(),
+                    rust_name: naming::field_name(&data.name),
+                    doc: data.description.clone(),
+                    ty: lowered.ty,
+                });
+            }
+            Parameter::Query { .. } if site.method != "POST" => {
+                let lowered =
+                    lowerer.lower_schema(schema, &schema_at, &owner.member(&data.name))?;
+                fields.push(Field {
+                    wire_name: data.name.clone(),
+                    rust_name: naming::field_name(&data.name),
+                    doc: data.description.clone(),
+                    ty: lowered.ty,
+                    required: data.required,
+                    nullable: lowered.nullable,
+                    boxed: false,
+                });
+            }
+            _ => {
+                return Err(Error::at(
+                    param_at,
+                    "only path parameters, and query parameters of GET and DELETE, are supported",
+                ))
+            }
+        }
+    }
+    Ok((path_params, fields))
+}
+
+/// Path parameters in the order the path names them; each must appear.
+fn in_path_order(site: &Site<'_>, mut path_params: Vec<Param>) -> Result<Vec<Param>> {
+    let mut ordered = Vec::new();
+    for name in path_placeholders(site.path) {
+        let index = path_params
+            .iter()
+            .position(|p| p.wire_name == name)
+            .ok_or_else(|| {
+                Error::at(
+                    &site.at,
+                    format!(
+                        "the path names {{{name}}} but the operation has no such path parameter"
+                    ),
+                )
+            })?;
+        ordered.push(path_params.remove(index));
+    }
+    match path_params.first() {
+        Some(extra) => Err(Error::at(
+            &site.at,
+            format!(
+                "path parameter `{}` does not appear in the path",
+                extra.wire_name
+            ),
+        )),
+        None => Ok(ordered),
+    }
+}
+
+/// Adds the properties of the request body to `fields` and says how they
+/// travel: in the query (GET, DELETE), as a form (POST) or as multipart.
+fn lower_request_body(
+    lowerer: &mut Lowerer<'_>,
+    site: &Site<'_>,
+    owner: &Owner,
+    fields: &mut Vec<Field>,
+) -> Result<BodyKind> {
+    let mut body = if site.method == "POST" {
+        BodyKind::Form
+    } else {
+        BodyKind::Query
+    };
+    let Some(request_body) = &site.operation.request_body else {
+        return Ok(body);
+    };
+    let body_at = format!("{}/requestBody", site.at);
+    let ReferenceOr::Item(RequestBody { content, .. }) = request_body else {
+        return Err(Error::at(
+            body_at,
+            "a request body that is a $ref is not supported",
+        ));
+    };
+    let (media_type, media) = match content.iter().next() {
+        Some(entry) if content.len() == 1 => entry,
+        _ => {
+            return Err(Error::at(
+                body_at,
+                "a request body must have exactly one content type",
+            ))
+        }
+    };
+    let schema_at = pointer_in(&body_at, &["content", media_type, "schema"]);
+    match media_type.as_str() {
+        FORM => {}
+        MULTIPART if site.method == "POST" => body = BodyKind::Multipart,
+        other => {
+            return Err(Error::at(
+                schema_at,
+                format!("request content type {other} is not supported"),
+            ))
+        }
+    }
+    let Some(schema) = &media.schema else {
+        return Ok(body);
+    };
+    let resolved = lowerer.resolve(schema, &schema_at)?;
+    let lowered: Struct = lowerer.lower_struct(resolved, &schema_at, owner)?;
+    for field in lowered.fields {
+        if fields.iter().any(|f| f.wire_name == field.wire_name) {
+            return Err(Error::at(
+                &schema_at,
+                format!("`{}` is both a query and a body parameter", field.wire_name),
+            ));
+        }
+        if field.ty == TypeRef::Binary && (body != BodyKind::Multipart || field.optional()) {
+            return Err(Error::at(
+                &schema_at,
+                format!(
+                    "binary field `{}` is supported only as a required field of a multipart body",
+                    field.wire_name
+                ),
+            ));
+        }
+        fields.push(field);
+    }
+    Ok(body)
+}
+
+/// The params struct of an operation, with unique field names.
+fn push_params(
+    lowerer: &mut Lowerer<'_>,
+    site: &Site<'_>,
+    stem: &str,
+    mut fields: Vec<Field>,
+) -> TypeId {
+    let mut names: Vec<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
+    naming::deduplicate(&mut names);
+    for (field, name) in fields.iter_mut().zip(names) {
+        field.rust_name = name;
+    }
+    lowerer.push(TypeDef {
+        wire_name: format!("{}.params", site.operation_id),
+        pointer: site.at.clone(),
+        rust_name: naming::params_type_name(stem),
+        module: Vec::new(),
+        doc: Some(format!("Parameters of `{} {}`.", site.method, site.path)),
+        resource_id: None,
+        kind: TypeKind::Struct(Struct {
+            fields,
+            object_name: None,
+            deleted: false,
+            usage: Usage::Request,
+        }),
+    })
+}
+
+/// The type of the `200` response: JSON, or raw bytes for a binary body.
+fn lower_response(
+    lowerer: &mut Lowerer<'_>,
+    site: &Site<'_>,
+    stem: &str,
+    (content_type, schema): (&str, &ReferenceOr<Schema>),
+) -> Result<TypeRef> {
+    let at = pointer_in(
+        &site.at,
+        &["responses", "200", "content", content_type, "schema"],
+    );
+    if content_type == JSON {
+        let owner = Owner {
+            rust_name: naming::response_type_name(stem),
+            wire_name: format!("{}.response", site.operation_id),
+            usage: Usage::Response,
+        };
+        return Ok(lowerer.lower_schema(schema, &at, &owner)?.ty);
+    }
+    if is_binary_string(lowerer.resolve(schema, &at)?) {
+        // `application/pdf` and the like: the bytes, undecoded.
+        return Ok(TypeRef::RawBody);
+    }
+    Err(Error::at(
+        at,
+        format!("a {content_type} response is supported only as `type: string, format: binary`"),
+    ))
+}
+
+/// `type: string, format: binary`: a body of bytes.
+fn is_binary_string(schema: &Schema) -> bool {
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(string))
+            if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+    )
+}
+
+/// `{name}` placeholders of a path, in order.
+pub fn path_placeholders(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect()
+}

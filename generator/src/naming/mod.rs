@@ -1,0 +1,231 @@
+//! Every Rust name is made here, and only here: case conversion (heck),
+//! keywords, leading digits and names that collide after conversion.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Strict and reserved keywords of Rust 2021 that cannot be identifiers.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Type names the generated code uses unqualified; a Stripe schema may not take them.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Result",
+    "Box",
+    "String",
+    "Vec",
+    "Value",
+    "List",
+    "SearchList",
+    "Expandable",
+    "Timestamp",
+    "Unsettable",
+    "Client",
+    "Error",
+    "Request",
+    "Self",
+];
+
+/// The namespace a Stripe name belongs to and its name inside it:
+/// `identity.verification_session` -> (`identity`, `verification_session`);
+/// `deleted_terminal.configuration` -> (`terminal`, `deleted_configuration`);
+/// `charge` -> (none, `charge`).
+pub fn split_namespace(wire: &str) -> (Option<&str>, String) {
+    match wire.split_once('.') {
+        None => (None, wire.to_owned()),
+        Some((prefix, rest)) => match prefix.strip_prefix("deleted_") {
+            Some(namespace) => (Some(namespace), format!("deleted_{rest}")),
+            None => (Some(prefix), rest.to_owned()),
+        },
+    }
+}
+
+/// `verification_session` -> `VerificationSession`.
+pub fn type_name(wire: &str) -> String {
+    let name = wire.replace('.', "_").to_upper_camel_case();
+    let name = fix_leading_digit(name, "V");
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        format!("{name}Object")
+    } else {
+        name
+    }
+}
+
+/// A type named after where it is used: `Charge` + `outcome` -> `ChargeOutcome`.
+pub fn nested_type_name(parent: &str, member: &str) -> String {
+    format!("{parent}{}", type_name(member))
+}
+
+/// A type name that is unique across namespaces: `identity` +
+/// `VerificationSession` -> `IdentityVerificationSession`.
+pub fn qualified_type_name(namespace: Option<&str>, name: &str) -> String {
+    match namespace {
+        Some(namespace) => format!("{}{name}", namespace.to_upper_camel_case()),
+        None => name.to_owned(),
+    }
+}
+
+/// `billing_details` -> `billing_details`; `type` -> `type_`; `3d_secure` -> `_3d_secure`.
+pub fn field_name(wire: &str) -> String {
+    let name = wire.replace('.', "_").to_snake_case();
+    let name = if name.is_empty() {
+        "field".to_owned()
+    } else {
+        name
+    };
+    let name = fix_leading_digit(name, "_");
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// A module name for a namespace or resource file.
+pub fn module_name(wire: &str) -> String {
+    field_name(wire)
+}
+
+/// An enum variant for a wire value: `requires_input` -> `RequiresInput`,
+/// `""` -> `Empty`, `3ds` -> `V3ds`, `*` -> `Other`.
+pub fn variant_name(wire: &str) -> String {
+    if wire.is_empty() {
+        return "Empty".to_owned();
+    }
+    let name = wire.to_upper_camel_case();
+    if name.is_empty() {
+        return "Other".to_owned();
+    }
+    let name = fix_leading_digit(name, "V");
+    // `Unknown` is the catch-all variant of every open enum.
+    if name == "Unknown" || name == "Self" {
+        format!("{name}Value")
+    } else {
+        name
+    }
+}
+
+fn fix_leading_digit(name: String, prefix: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{prefix}{name}")
+    } else {
+        name
+    }
+}
+
+/// Makes names unique within one scope by numbering the later ones:
+/// `FooBar`, `FooBar2`, ... Deterministic given the order of `names`.
+pub fn deduplicate(names: &mut [String]) {
+    let mut taken = BTreeSet::new();
+    for name in names.iter_mut() {
+        if !taken.insert(name.clone()) {
+            let mut n = 2;
+            while taken.contains(&format!("{name}{n}")) {
+                n += 1;
+            }
+            *name = format!("{name}{n}");
+            taken.insert(name.clone());
+        }
+    }
+}
+
+mod operations;
+
+pub use operations::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_split_as_stripe_sdks_group_them() {
+        let table = [
+            (
+                "identity.verification_session",
+                (Some("identity"), "verification_session"),
+            ),
+            (
+                "deleted_terminal.configuration",
+                (Some("terminal"), "deleted_configuration"),
+            ),
+            (
+                "test_helpers.test_clock",
+                (Some("test_helpers"), "test_clock"),
+            ),
+            ("charge", (None, "charge")),
+            (
+                "treasury.financial_account_features",
+                (Some("treasury"), "financial_account_features"),
+            ),
+        ];
+        for (wire, (namespace, local)) in table {
+            assert_eq!(
+                split_namespace(wire),
+                (namespace, local.to_owned()),
+                "{wire}"
+            );
+        }
+    }
+
+    #[test]
+    fn awkward_stripe_names() {
+        let types = [
+            ("verification_session", "VerificationSession"),
+            ("3d_secure_details", "V3dSecureDetails"),
+            (
+                "gelato_session_id_number_options",
+                "GelatoSessionIdNumberOptions",
+            ),
+            ("option", "OptionObject"),
+            ("list", "ListObject"),
+            ("climate.order", "ClimateOrder"),
+        ];
+        for (wire, rust) in types {
+            assert_eq!(type_name(wire), rust, "{wire}");
+        }
+        let fields = [
+            ("type", "type_"),
+            ("ref", "ref_"),
+            ("self", "self_"),
+            ("3d_secure", "_3d_secure"),
+            ("three_d_secure", "three_d_secure"),
+            ("billingDetails", "billing_details"),
+            ("eps", "eps"),
+        ];
+        for (wire, rust) in fields {
+            assert_eq!(field_name(wire), rust, "{wire}");
+        }
+        let variants = [
+            ("requires_input", "RequiresInput"),
+            ("", "Empty"),
+            ("3ds", "V3ds"),
+            ("*", "Other"),
+            ("unknown", "UnknownValue"),
+            ("es-419", "Es419"),
+            (
+                "identity.verification_session.redacted",
+                "IdentityVerificationSessionRedacted",
+            ),
+        ];
+        for (wire, rust) in variants {
+            assert_eq!(variant_name(wire), rust, "{wire}");
+        }
+    }
+
+    #[test]
+    fn collisions_after_case_conversion_are_numbered() {
+        let mut names: Vec<String> = ["foo-bar", "foo_bar", "FooBar", "baz"]
+            .iter()
+            .map(|w| variant_name(w))
+            .collect();
+        deduplicate(&mut names);
+        assert_eq!(names, ["FooBar", "FooBar2", "FooBar3", "Baz"]);
+    }
+}

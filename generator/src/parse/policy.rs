@@ -1,0 +1,97 @@
+//! Policy as data: `spec/overrides.toml` and `spec/operations.toml`, parsed
+//! here (xtask reads the files).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::naming;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default)]
+    pub optional_fields: OptionalFields,
+    /// How to type webhook events; none means events stay untyped JSON.
+    pub events: Option<Events>,
+    /// The exceptions to the operation naming rule, from their own file
+    /// (`spec/operations.toml`), which the manifest names beside this one.
+    #[serde(skip)]
+    pub operations: OperationOverrides,
+}
+
+/// Where the spec lists the event types, and the fields to type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Events {
+    pub types_from: EventTypesSource,
+    /// `schema.field` holding the event type (`event.type`).
+    pub type_field: String,
+    /// `schema.field` holding the event's object (`notification_event_data.object`).
+    pub object_field: String,
+}
+
+/// A request parameter whose array items enumerate the event types.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventTypesSource {
+    /// Lower case, as the spec's path item keys: `post`.
+    pub method: String,
+    pub path: String,
+    pub parameter: String,
+}
+
+/// Required fields to generate as `Option`, as `schema.field` wire paths
+/// (`discount.coupon`; an inline object is named by its path,
+/// `charge.outcome.rule`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionalFields {
+    pub fields: BTreeSet<String>,
+}
+
+impl Policy {
+    pub fn parse(name: &str, text: &str) -> Result<Policy> {
+        toml::from_str(text)
+            .map_err(|e| Error::new(format!("invalid overrides: {e}")).in_file(name))
+    }
+}
+
+/// The exceptions to the naming rule: `spec/operations.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationOverrides {
+    /// By `operationId`.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, Override>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// The Rust method name, instead of the derived one.
+    pub name: Option<String>,
+    /// The `x-resourceId` of the resource to group the operation under.
+    pub group: Option<String>,
+    /// Do not generate the operation; the text says why.
+    pub skip: Option<String>,
+}
+
+impl OperationOverrides {
+    pub fn parse(file: &str, text: &str) -> Result<OperationOverrides> {
+        let overrides: OperationOverrides = toml::from_str(text)
+            .map_err(|e| Error::new(format!("invalid operation overrides: {e}")).in_file(file))?;
+        for (operation_id, entry) in &overrides.overrides {
+            if let Some(name) = &entry.name {
+                if naming::field_name(name) != *name {
+                    return Err(Error::new(format!(
+                        "[overrides.{operation_id}] name `{name}` is not a snake_case Rust identifier"
+                    ))
+                    .in_file(file));
+                }
+            }
+        }
+        Ok(overrides)
+    }
+}
