@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde_json::Value;
 
-pub use crate::encode::EncodeError;
+pub use stripe_core::{DecodeError, EncodeError};
 
 /// Every failure of [`Client::execute`](crate::client::Client::execute) and of
 /// the pagination streams.
@@ -45,7 +45,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Status { status, .. } => Some(*status),
-            Error::Decode(e) => Some(e.status),
+            Error::Decode(e) => e.status,
             Error::Transport(_) | Error::Encode(_) => None,
         }
     }
@@ -178,33 +178,24 @@ pub struct ApiError {
 impl ApiError {
     /// Reads `{"error": {...}}`. `None` when the body is not a Stripe error.
     pub(crate) fn from_body(status: u16, request_id: Option<String>, body: &[u8]) -> Option<Self> {
-        #[derive(Deserialize)]
-        struct Envelope {
-            error: serde_json::Value,
-        }
-        #[derive(Deserialize)]
-        struct Fields {
-            #[serde(rename = "type")]
-            error_type: Option<String>,
-            code: Option<String>,
-            decline_code: Option<String>,
-            param: Option<String>,
-            message: Option<String>,
-            doc_url: Option<String>,
-            request_log_url: Option<String>,
-        }
-
-        let Envelope { error } = serde_json::from_slice(body).ok()?;
-        let fields = Fields::deserialize(&error).ok()?;
+        let mut envelope: Value = serde_json::from_slice(body).ok()?;
+        let error = envelope.get_mut("error")?.take();
+        let text = |name: &str| -> Option<Option<String>> {
+            match error.get(name) {
+                None | Some(Value::Null) => Some(None),
+                Some(Value::String(text)) => Some(Some(text.clone())),
+                Some(_) => None,
+            }
+        };
         Some(ApiError {
             status,
-            error_type: ErrorType::from_wire(fields.error_type.as_deref().unwrap_or_default()),
-            code: fields.code,
-            decline_code: fields.decline_code,
-            param: fields.param,
-            message: fields.message,
-            doc_url: fields.doc_url,
-            request_log_url: fields.request_log_url,
+            error_type: ErrorType::from_wire(text("type")?.as_deref().unwrap_or_default()),
+            code: text("code")?,
+            decline_code: text("decline_code")?,
+            param: text("param")?,
+            message: text("message")?,
+            doc_url: text("doc_url")?,
+            request_log_url: text("request_log_url")?,
             request_id,
             raw: error,
         })
@@ -238,89 +229,57 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// A successful response whose body did not decode into the expected type.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DecodeError {
-    /// JSON path of the value that failed, e.g. `data[1].amount` (`.` for the
-    /// root).
-    pub path: String,
-    /// serde_json's message, with line and column.
-    pub message: String,
-    pub status: u16,
-    pub request_id: Option<String>,
-    /// The raw body, so that the mismatch can be reported or replayed.
-    pub body: String,
-}
-
-impl DecodeError {
-    /// Decodes `body` as `T`, naming the failing field on error.
-    pub(crate) fn decode<T: serde::de::DeserializeOwned>(
-        status: u16,
-        request_id: Option<String>,
-        body: &[u8],
-    ) -> Result<T, DecodeError> {
-        let fail = |path: String, message: String| DecodeError {
-            path,
-            message,
-            status,
-            request_id: request_id.clone(),
-            body: String::from_utf8_lossy(body).into_owned(),
-        };
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let value = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
-        // Trailing data means the body is not the JSON we think it is.
-        deserializer
-            .end()
-            .map_err(|e| fail(".".to_owned(), e.to_string()))?;
-        Ok(value)
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "HTTP {} response did not decode at `{}`: {}",
-            self.status, self.path, self.message
-        )?;
-        write_request_id(f, self.request_id.as_deref())
-    }
-}
-
-impl std::error::Error for DecodeError {}
-
 /// No HTTP response: the connection failed or timed out.
 #[derive(Debug)]
 pub struct TransportError {
     /// How many attempts were made, retries included.
     pub attempts: u32,
-    source: reqwest::Error,
+    kind: TransportKind,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TransportKind {
+    Connect,
+    Timeout,
+    /// The connection broke while the body was being read.
+    Body,
+    Other,
 }
 
 impl TransportError {
-    pub(crate) fn new(source: reqwest::Error, attempts: u32) -> Self {
-        TransportError { attempts, source }
+    pub(crate) fn new(
+        kind: TransportKind,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            attempts: 1,
+            kind,
+            source,
+        }
+    }
+
+    pub(crate) fn after(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
     }
 
     pub fn is_timeout(&self) -> bool {
-        self.source.is_timeout()
+        self.kind == TransportKind::Timeout
     }
 
     pub fn is_connect(&self) -> bool {
-        self.source.is_connect()
+        self.kind == TransportKind::Connect
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = if self.is_timeout() {
-            "timed out"
-        } else if self.is_connect() {
-            "could not connect"
-        } else {
-            "failed"
+        let what = match self.kind {
+            TransportKind::Timeout => "timed out",
+            TransportKind::Connect => "could not connect",
+            TransportKind::Body => "broke off while reading the response",
+            TransportKind::Other => "failed",
         };
         write!(
             f,
@@ -330,15 +289,20 @@ impl fmt::Display for TransportError {
         if self.attempts != 1 {
             f.write_str("s")?;
         }
-        // reqwest's own text names the URL (never the headers, so never the
-        // key); its causes (DNS, TLS, refused) are in `source()`.
-        write!(f, ": {}", self.source)
+        // hyper's text names the cause (DNS, TLS, refused), never the
+        // headers, so never the key.
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
     }
 }
 

@@ -17,14 +17,7 @@
 //! and re-serialized no longer matches its signature.
 //!
 //! ```
-//! use serde::Deserialize;
 //! use stripe_runtime::webhook::{self, Webhook, WebhookError};
-//!
-//! #[derive(Deserialize)]
-//! struct Event {
-//!     id: String,
-//!     r#type: String,
-//! }
 //!
 //! let secret = "whsec_test_secret";
 //! let payload = br#"{"id":"evt_1","type":"charge.succeeded"}"#;
@@ -33,8 +26,9 @@
 //!
 //! let endpoint = Webhook::new(secret);
 //! endpoint.verify_at(payload, &header, now)?;
-//! // In a handler, `construct_event` verifies against the system clock and decodes:
-//! // let event: Event = endpoint.construct_event(body, signature_header)?;
+//! // In a handler, `construct_event` verifies against the system clock and
+//! // decodes (into the generated `stripe::Event`, or any `Decode` type):
+//! // let event: stripe::Event = endpoint.construct_event(body, signature_header)?;
 //!
 //! // A body changed in transit, or a wrong secret, does not verify.
 //! let tampered = br#"{"id":"evt_2","type":"charge.succeeded"}"#;
@@ -49,11 +43,8 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
-use serde::de::DeserializeOwned;
-use sha2::Sha256;
-
-type HmacSha256 = Hmac<Sha256>;
+use ring::hmac;
+use stripe_core::{Decode, DecodeError};
 
 /// How far the signature's timestamp may be from the current time, in either
 /// direction, before [`Webhook::verify`] rejects it. Stripe's own libraries use
@@ -142,8 +133,8 @@ impl Webhook {
     }
 
     /// [`verify`](Self::verify)s the payload, then decodes it as JSON into the
-    /// event type `E` (the generated `stripe::Event`, or any type of your own).
-    pub fn construct_event<E: DeserializeOwned>(
+    /// event type `E` (the generated `stripe::Event`, or any [`Decode`] type).
+    pub fn construct_event<E: Decode>(
         &self,
         payload: impl AsRef<[u8]>,
         signature_header: &str,
@@ -158,7 +149,7 @@ impl Webhook {
 /// and the [`DEFAULT_TOLERANCE`], then decodes it into the event type `E`.
 ///
 /// The same as `Webhook::new(secret).construct_event(payload, signature_header)`.
-pub fn construct_event<E: DeserializeOwned>(
+pub fn construct_event<E: Decode>(
     payload: impl AsRef<[u8]>,
     signature_header: &str,
     secret: &str,
@@ -180,10 +171,9 @@ pub fn construct_event<E: DeserializeOwned>(
 /// Meant for tests of webhook handlers. A negative `timestamp` gives a header
 /// that verification rejects as malformed, as Stripe never sends one.
 pub fn generate_test_header(payload: impl AsRef<[u8]>, secret: &str, timestamp: i64) -> String {
-    let signature = signing_mac(secret, timestamp, payload.as_ref())
-        .finalize()
-        .into_bytes();
-    format!("t={timestamp},v1={}", hex::encode(signature))
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
+    let signature = hmac::sign(&key, &signed_payload(timestamp, payload.as_ref()));
+    format!("t={timestamp},v1={}", hex::encode(signature.as_ref()))
 }
 
 /// Why a webhook delivery was rejected.
@@ -219,7 +209,7 @@ pub enum WebhookError {
         /// Where decoding failed, such as `data.object.amount` (`.` for the
         /// top level).
         path: String,
-        source: serde_json::Error,
+        source: DecodeError,
     },
 }
 
@@ -266,7 +256,8 @@ impl fmt::Display for WebhookError {
             }
             WebhookError::InvalidPayload { path, source } => write!(
                 f,
-                "the webhook payload is authentic but is not a valid event at `{path}`: {source}"
+                "the webhook payload is authentic but is not a valid event at `{path}`: {}",
+                source.message
             ),
         }
     }
@@ -416,14 +407,15 @@ fn verify(
     }
     let header = SignatureHeader::parse(signature_header)?;
 
-    // `verify_slice` compares in constant time. The signature is checked
+    // `hmac::verify` compares in constant time. The signature is checked
     // before the age, as in stripe-node, so that an age error means the
     // delivery is authentic but stale (a replay or a skewed clock).
-    let mac = signing_mac(secret, header.timestamp, payload);
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
+    let signed = signed_payload(header.timestamp, payload);
     let matches = header
         .signatures
         .iter()
-        .any(|signature| mac.clone().verify_slice(signature).is_ok());
+        .any(|signature| hmac::verify(&key, &signed, signature).is_ok());
     if !matches {
         return Err(WebhookError::NoMatchingSignature);
     }
@@ -438,33 +430,18 @@ fn verify(
     Ok(())
 }
 
-/// The HMAC of `"{timestamp}.{payload}"`, ready to finalize or verify.
-fn signing_mac(secret: &str, timestamp: i64, payload: &[u8]) -> HmacSha256 {
-    let mut mac =
-        HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(payload);
-    mac
+/// What Stripe signs: `"{timestamp}.{payload}"`.
+fn signed_payload(timestamp: i64, payload: &[u8]) -> Vec<u8> {
+    let mut signed = format!("{timestamp}.").into_bytes();
+    signed.extend_from_slice(payload);
+    signed
 }
 
-fn decode_event<E: DeserializeOwned>(payload: &[u8]) -> Result<E, WebhookError> {
-    serde_json::from_slice(payload).map_err(|source| WebhookError::InvalidPayload {
-        path: error_path::<E>(payload),
+fn decode_event<E: Decode>(payload: &[u8]) -> Result<E, WebhookError> {
+    stripe_core::from_slice(payload).map_err(|source| WebhookError::InvalidPayload {
+        path: source.path.clone(),
         source,
     })
-}
-
-/// Where decoding `payload` into `E` fails. A second pass, taken only on
-/// failure, because tracking the path allocates for every key and nearly
-/// doubles the cost of decoding an event that is fine.
-fn error_path<E: DeserializeOwned>(payload: &[u8]) -> String {
-    let mut deserializer = serde_json::Deserializer::from_slice(payload);
-    match serde_path_to_error::deserialize::<_, E>(&mut deserializer) {
-        Err(error) => error.path().to_string(),
-        // The value decoded, so what failed was trailing data after it.
-        Ok(_) => ".".to_owned(),
-    }
 }
 
 /// The system clock in Unix seconds, saturating rather than panicking on a

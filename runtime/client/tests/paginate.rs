@@ -4,14 +4,28 @@ mod common;
 
 use common::{Recorded, Reply, TestServer};
 use futures::{StreamExt, TryStreamExt};
-use serde::Deserialize;
 use serde_json::{json, Value};
 use stripe_runtime::client::{Method, Request};
-use stripe_runtime::{Error, Object};
+use stripe_core::decode::{Decoder, Failure};
+use stripe_runtime::{Decode, Error, Object};
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 struct Item {
     id: Option<String>,
+}
+
+impl Decode for Item {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let mut id = None;
+        d.begin_object()?;
+        while let Some(key) = d.next_field()? {
+            match key {
+                "id" => id = d.value()?,
+                _ => d.skip()?,
+            }
+        }
+        Ok(Item { id })
+    }
 }
 
 impl Object for Item {

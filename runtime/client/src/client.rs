@@ -1,4 +1,4 @@
-//! The HTTP client the generated endpoint functions call.
+//! The async HTTP client the generated endpoint functions call.
 //!
 //! A generated function builds a [`Request`] (method, path with its ids
 //! already escaped by [`path_segment`], parameters) and hands it to
@@ -18,24 +18,29 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
+//!
+//! Only [`ResponseFuture::poll`] and the page streams are compiled once per
+//! response type; sending, retrying and reading a response are one
+//! non-generic future.
 
-use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-pub use bytes::Bytes;
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{
-    HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
-};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use hyper::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
+use percent_encoding::percent_decode_str;
+use stripe_core::{encode, Decode, FromBody, Object};
 
-use crate::encode::{self, EncodeError};
-use crate::error::{ApiError, DecodeError, Error, TransportError};
-use crate::list::{List, SearchList};
-use crate::types::Object;
+pub use stripe_core::request::{path_segment, Body, Host, Method, Multipart, Request};
+pub use stripe_core::Bytes;
+
+use crate::error::{ApiError, EncodeError, Error};
+use crate::pages::{ListStream, SearchStream};
+use crate::transport::{self, Http};
 
 /// Where requests go unless the builder says otherwise.
 pub const DEFAULT_API_BASE: &str = "https://api.stripe.com";
@@ -53,21 +58,6 @@ pub const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 const USER_AGENT_VALUE: &str = concat!("stripe-runtime/", env!("CARGO_PKG_VERSION"), " (Rust)");
-const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
-
-/// Everything but the unreserved characters of RFC 3986, so an id can never
-/// add a `/`, `?` or `#` to the path.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Percent-encodes one path parameter (an id) for use inside a path:
-/// `format!("/v1/customers/{}", path_segment(id))`.
-pub fn path_segment(value: &str) -> String {
-    utf8_percent_encode(value, PATH_SEGMENT).to_string()
-}
 
 /// A Stripe API client. Cheap to clone: clones share one connection pool.
 ///
@@ -81,8 +71,8 @@ pub struct Client {
 
 /// What every handle shares.
 struct Inner {
-    http: reqwest::Client,
-    /// `Bearer <key>`, marked sensitive so reqwest never prints it.
+    http: Http,
+    /// `Bearer <key>`, marked sensitive so it is never printed.
     authorization: Result<HeaderValue, EncodeError>,
     /// Kept only to show its redacted form in `Debug`.
     secret_key: String,
@@ -102,12 +92,49 @@ struct Options {
     idempotency_key: Option<String>,
 }
 
+/// A 2xx response, before decoding.
+pub(crate) struct RawResponse {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub body: Bytes,
+}
+
+/// A response on its way: sends, retries and reads in one boxed,
+/// non-generic future, then decodes the body as `T`.
+#[must_use = "a request is sent only when its future is awaited"]
+pub struct ResponseFuture<T> {
+    inner: Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>,
+    _decodes: PhantomData<fn() -> T>,
+}
+
+impl<T: FromBody> Future for ResponseFuture<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.inner
+            .as_mut()
+            .poll(cx)
+            .map(|result| result.and_then(decode_body))
+    }
+}
+
+impl<T> fmt::Debug for ResponseFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ResponseFuture")
+    }
+}
+
+/// Decodes a successful response, keeping status, request id and the raw
+/// body in the error.
+pub(crate) fn decode_body<T: FromBody>(raw: RawResponse) -> Result<T, Error> {
+    T::from_body(raw.body.clone()).map_err(|error| {
+        Error::Decode(error.in_response(raw.status, raw.request_id, &raw.body))
+    })
+}
+
 impl Client {
     /// A client with the defaults: api.stripe.com, 2 retries, 80 s timeout,
     /// and the API version each request was generated for.
-    ///
-    /// # Panics
-    /// Like `reqwest::Client::new`, if the TLS backend cannot be initialized.
     pub fn new(secret_key: impl Into<String>) -> Client {
         Client::builder(secret_key).build()
     }
@@ -122,7 +149,6 @@ impl Client {
             timeout: DEFAULT_TIMEOUT,
             initial_retry_delay: DEFAULT_INITIAL_RETRY_DELAY,
             max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
-            http: None,
         }
     }
 
@@ -150,22 +176,21 @@ impl Client {
         client
     }
 
-    /// Sends `request`, retrying as configured, and decodes the response.
-    pub async fn execute<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        let response = self.send(&request).await?;
-        Ok(DecodeError::decode(
-            response.status,
-            response.request_id,
-            &response.body,
-        )?)
+    /// Sends `request`, retrying as configured, and decodes the response as
+    /// `T` (any [`Decode`] type, or [`Bytes`] for a body that is not JSON).
+    pub fn execute<T: FromBody>(&self, request: Request) -> ResponseFuture<T> {
+        let client = self.clone();
+        ResponseFuture {
+            inner: Box::pin(async move { client.send(&request).await }),
+            _decodes: PhantomData,
+        }
     }
 
-    /// Sends `request` like [`execute`](Client::execute), with the same
-    /// headers, retries and errors, and returns the body of the successful
-    /// response undecoded: for endpoints that answer with another media type
-    /// than JSON (`GET /v1/quotes/{quote}/pdf`).
-    pub async fn execute_bytes(&self, request: Request) -> Result<Bytes, Error> {
-        Ok(self.send(&request).await?.body)
+    /// Sends `request` like [`execute`](Client::execute) and returns the
+    /// body of the successful response undecoded: for endpoints that answer
+    /// with another media type than JSON (`GET /v1/quotes/{quote}/pdf`).
+    pub fn execute_bytes(&self, request: Request) -> ResponseFuture<Bytes> {
+        self.execute(request)
     }
 
     /// Every item of a list endpoint, fetching pages as the stream is read.
@@ -175,158 +200,70 @@ impl Client {
     /// each page's first item (yielding each page's items in reverse, so the
     /// stream moves steadily away from the starting cursor, as stripe-node
     /// does). Stops after a page with `has_more: false`. The first error ends
-    /// the stream. The stream is not `Unpin`: use `std::pin::pin!` or
-    /// `Box::pin` before `StreamExt::next`.
-    pub fn paginate<T>(
-        &self,
-        request: Request,
-    ) -> impl futures::Stream<Item = Result<T, Error>> + Send
-    where
-        T: DeserializeOwned + Object + Send + 'static,
-    {
-        let backwards = request.query_value("ending_before").is_some();
-        let cursor = if backwards {
-            "ending_before"
-        } else {
-            "starting_after"
-        };
-        let state = Pager {
-            client: self.clone(),
-            next: Next::Page(request),
-            items: VecDeque::new(),
-        };
-        futures::stream::try_unfold(state, move |mut state| async move {
-            loop {
-                if let Some(item) = state.items.pop_front() {
-                    return Ok(Some((item, state)));
-                }
-                let request = match std::mem::replace(&mut state.next, Next::Done) {
-                    Next::Page(request) => request,
-                    Next::Fail(error) => return Err(error),
-                    Next::Done => return Ok(None),
-                };
-                let page: List<T> = state.client.execute(request.clone()).await?;
-                if page.has_more && !page.data.is_empty() {
-                    let (index, item) = if backwards {
-                        (0, page.data.first())
-                    } else {
-                        (page.data.len() - 1, page.data.last())
-                    };
-                    state.next = match item.and_then(Object::id) {
-                        Some(id) => Next::Page(request.replace_query(cursor, id)),
-                        None => Next::Fail(missing_cursor(&request, index)),
-                    };
-                }
-                state.items = page.data.into();
-                if backwards {
-                    state.items.make_contiguous().reverse();
-                }
-            }
-        })
+    /// the stream.
+    pub fn paginate<T: Decode + Object + Send + 'static>(&self, request: Request) -> ListStream<T> {
+        ListStream::new(self.clone(), request)
     }
 
     /// Every item of a search endpoint, following `next_page` with the
     /// `page` parameter until a page has `has_more: false`.
-    pub fn paginate_search<T>(
-        &self,
-        request: Request,
-    ) -> impl futures::Stream<Item = Result<T, Error>> + Send
-    where
-        T: DeserializeOwned + Send + 'static,
-    {
-        let state = Pager {
-            client: self.clone(),
-            next: Next::Page(request),
-            items: VecDeque::new(),
-        };
-        futures::stream::try_unfold(state, |mut state| async move {
-            loop {
-                if let Some(item) = state.items.pop_front() {
-                    return Ok(Some((item, state)));
-                }
-                let Next::Page(request) = std::mem::replace(&mut state.next, Next::Done) else {
-                    return Ok(None);
-                };
-                let page: SearchList<T> = state.client.execute(request.clone()).await?;
-                if let (true, Some(next_page)) = (page.has_more, &page.next_page) {
-                    state.next = Next::Page(request.replace_query("page", next_page));
-                }
-                state.items = page.data.into();
-            }
-        })
+    pub fn paginate_search<T: Decode + Send + 'static>(&self, request: Request) -> SearchStream<T> {
+        SearchStream::new(self.clone(), request)
     }
 
     /// Sends with retries and returns the successful response, or the error
     /// of the last attempt.
-    async fn send(&self, request: &Request) -> Result<RawResponse, Error> {
-        if let Some(error) = &request.error {
+    pub(crate) async fn send(&self, request: &Request) -> Result<RawResponse, Error> {
+        if let Some(error) = request.encode_error() {
             return Err(Error::Encode(error.clone()));
         }
         let headers = self.headers(request)?;
         let url = self.url(request)?;
+        let (content_type, body) = transport::body_bytes(request.method(), request.body());
 
         let mut attempt = 0;
         loop {
             attempt += 1;
             let retries_left = attempt <= self.inner.max_retries;
-            let mut builder = self
-                .inner
-                .http
-                .request(request.method.as_reqwest(), url.as_str())
-                .headers(headers.clone())
-                .timeout(self.inner.timeout);
-            builder = match &request.body {
-                Body::Empty if request.method == Method::Post => {
-                    builder.header(CONTENT_TYPE, FORM_CONTENT_TYPE)
-                }
-                Body::Empty => builder,
-                Body::Form(pairs) => builder
-                    .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
-                    .body(encode::pairs_to_form(pairs)),
-                Body::Multipart(form) => builder.multipart(form.to_reqwest()?),
-            };
-
-            let response = match builder.send().await {
-                Ok(response) => response,
-                Err(error) if retries_left && !error.is_builder() => {
-                    tokio::time::sleep(self.backoff(attempt, None)).await;
-                    continue;
-                }
-                Err(error) => return Err(TransportError::new(error, attempt).into()),
-            };
-
-            let status = response.status().as_u16();
-            let request_id = header_str(response.headers(), "request-id").map(str::to_owned);
-            let should_retry = should_retry(status, response.headers());
-            let retry_after = retry_after(response.headers());
-            let body = match response.bytes().await {
-                Ok(body) => body,
-                // The connection broke mid-body: as retryable as a failed send.
+            let exchange = transport::exchange(
+                &self.inner.http,
+                request.method(),
+                &url,
+                &headers,
+                content_type.as_deref(),
+                body.clone(),
+                self.inner.timeout,
+            )
+            .await;
+            let exchange = match exchange {
+                Ok(exchange) => exchange,
                 Err(_) if retries_left => {
                     tokio::time::sleep(self.backoff(attempt, None)).await;
                     continue;
                 }
-                Err(error) => return Err(TransportError::new(error, attempt).into()),
+                Err(error) => return Err(error.after(attempt).into()),
             };
-
+            let status = exchange.status;
+            let request_id = header_str(&exchange.headers, "request-id").map(str::to_owned);
             if (200..300).contains(&status) {
                 return Ok(RawResponse {
                     status,
                     request_id,
-                    body,
+                    body: exchange.body,
                 });
             }
-            if should_retry && retries_left {
-                tokio::time::sleep(self.backoff(attempt, retry_after)).await;
+            if should_retry(status, &exchange.headers) && retries_left {
+                let wait = self.backoff(attempt, retry_after(&exchange.headers));
+                tokio::time::sleep(wait).await;
                 continue;
             }
             return Err(
-                match ApiError::from_body(status, request_id.clone(), &body) {
+                match ApiError::from_body(status, request_id.clone(), &exchange.body) {
                     Some(api_error) => Error::Api(api_error),
                     None => Error::Status {
                         status,
                         request_id,
-                        body: String::from_utf8_lossy(&body).into_owned(),
+                        body: String::from_utf8_lossy(&exchange.body).into_owned(),
                     },
                 },
             );
@@ -343,14 +280,14 @@ impl Client {
             .options
             .stripe_version
             .as_deref()
-            .or(request.api_version);
+            .or(request.version());
         if let Some(version) = version {
             headers.insert("stripe-version", header_value("Stripe-Version", version)?);
         }
         if let Some(account) = &self.options.stripe_account {
             headers.insert("stripe-account", header_value("Stripe-Account", account)?);
         }
-        let idempotency_key = match (&self.options.idempotency_key, request.method) {
+        let idempotency_key = match (&self.options.idempotency_key, request.method()) {
             (Some(key), Method::Post | Method::Delete) => Some(key.clone()),
             (None, Method::Post) => Some(uuid::Uuid::new_v4().to_string()),
             _ => None,
@@ -362,26 +299,27 @@ impl Client {
     }
 
     fn url(&self, request: &Request) -> Result<String, EncodeError> {
-        // `.` and `..` segments (also as `%2E`) would be resolved away by the
-        // URL parser and send the request to another endpoint.
-        let dot_segment = request.path.split('/').any(|segment| {
+        let path = request.path();
+        // `.` and `..` segments (also as `%2E`) would be resolved away by a
+        // URL normaliser on the way and send the request to another endpoint.
+        let dot_segment = path.split('/').any(|segment| {
             let decoded = percent_decode_str(segment).decode_utf8_lossy();
             decoded == "." || decoded == ".."
         });
-        if dot_segment || !request.path.starts_with('/') {
+        if dot_segment || !path.starts_with('/') {
             return Err(EncodeError::new(
                 "path",
-                format!("`{}` is not a valid endpoint path", request.path),
+                format!("`{path}` is not a valid endpoint path"),
             ));
         }
-        let base = match request.host {
+        let base = match request.target_host() {
             Host::Api => &self.inner.api_base,
             Host::Files => &self.inner.files_base,
         };
-        let mut url = format!("{}{}", base.trim_end_matches('/'), request.path);
-        if !request.query.is_empty() {
+        let mut url = format!("{}{path}", base.trim_end_matches('/'));
+        if !request.query_pairs().is_empty() {
             url.push('?');
-            url.push_str(&encode::pairs_to_form(&request.query));
+            url.push_str(&encode::pairs_to_form(request.query_pairs()));
         }
         Ok(url)
     }
@@ -401,6 +339,26 @@ impl Client {
             Some(wait) if wait <= MAX_RETRY_AFTER => delay.max(wait),
             _ => delay,
         }
+    }
+}
+
+/// The endpoint functions of the generated crate, called with a [`Client`],
+/// return [`ResponseFuture`]s and page streams.
+impl stripe_core::StripeClient for Client {
+    type Response<T: FromBody> = ResponseFuture<T>;
+    type Pages<T: Decode + Object + Send + 'static> = ListStream<T>;
+    type SearchPages<T: Decode + Send + 'static> = SearchStream<T>;
+
+    fn execute<T: FromBody>(&self, request: Request) -> ResponseFuture<T> {
+        Client::execute(self, request)
+    }
+
+    fn paginate<T: Decode + Object + Send + 'static>(&self, request: Request) -> ListStream<T> {
+        Client::paginate(self, request)
+    }
+
+    fn paginate_search<T: Decode + Send + 'static>(&self, request: Request) -> SearchStream<T> {
+        Client::paginate_search(self, request)
     }
 }
 
@@ -446,7 +404,6 @@ pub struct ClientBuilder {
     timeout: Duration,
     initial_retry_delay: Duration,
     max_retry_delay: Duration,
-    http: Option<reqwest::Client>,
 }
 
 impl ClientBuilder {
@@ -496,21 +453,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this reqwest client (proxy, custom TLS roots, ...) instead of a
-    /// new one. Timeout, headers and retries still come from this builder.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
-        self
-    }
-
-    /// # Panics
-    /// Like `reqwest::Client::new`, if the TLS backend cannot be initialized.
     pub fn build(self) -> Client {
-        let http = self.http.unwrap_or_else(|| {
-            reqwest::Client::builder()
-                .build()
-                .expect("the TLS backend could not be initialized")
-        });
         // An invalid key is reported by the first request rather than here,
         // so that `Client::new` stays infallible.
         let authorization = header_value("Authorization", &format!("Bearer {}", self.secret_key))
@@ -526,7 +469,7 @@ impl ClientBuilder {
             });
         Client {
             inner: Arc::new(Inner {
-                http,
+                http: transport::new_http(),
                 authorization,
                 secret_key: self.secret_key,
                 api_base: self.api_base,
@@ -553,276 +496,6 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
-    Get,
-    Post,
-    Delete,
-}
-
-impl Method {
-    fn as_reqwest(self) -> reqwest::Method {
-        match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Delete => reqwest::Method::DELETE,
-        }
-    }
-}
-
-/// Which Stripe host serves an endpoint.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Host {
-    #[default]
-    Api,
-    /// `files.stripe.com`, for `POST /v1/files`.
-    Files,
-}
-
-/// One API call, as built by a generated endpoint function.
-///
-/// Encoding errors from [`query`](Request::query) and
-/// [`form`](Request::form) are kept and returned by
-/// [`Client::execute`], so building a request never fails.
-#[derive(Clone, Debug)]
-pub struct Request {
-    method: Method,
-    host: Host,
-    path: String,
-    api_version: Option<&'static str>,
-    /// Unescaped, so pagination can replace a cursor.
-    query: Vec<(String, String)>,
-    body: Body,
-    error: Option<EncodeError>,
-}
-
-#[derive(Clone, Debug)]
-enum Body {
-    Empty,
-    /// Unescaped pairs, escaped when sent.
-    Form(Vec<(String, String)>),
-    Multipart(Multipart),
-}
-
-impl Request {
-    /// `path` starts with `/v1/` and has its parameters filled in, each
-    /// escaped with [`path_segment`].
-    pub fn new(method: Method, path: impl Into<String>) -> Request {
-        Request {
-            method,
-            host: Host::Api,
-            path: path.into(),
-            api_version: None,
-            query: Vec::new(),
-            body: Body::Empty,
-            error: None,
-        }
-    }
-
-    pub fn host(mut self, host: Host) -> Request {
-        self.host = host;
-        self
-    }
-
-    /// The API version the generated types were made from, sent as
-    /// `Stripe-Version` unless the client or a handle overrides it.
-    pub fn api_version(mut self, version: &'static str) -> Request {
-        self.api_version = Some(version);
-        self
-    }
-
-    /// Adds query parameters (GET and DELETE), deepObject-encoded.
-    pub fn query<P: Serialize + ?Sized>(mut self, params: &P) -> Request {
-        match encode::to_pairs(params) {
-            Ok(pairs) => self.query.extend(pairs),
-            Err(error) => self.fail(error),
-        }
-        self
-    }
-
-    /// Sets the form body (POST), deepObject-encoded. Sent as
-    /// `application/x-www-form-urlencoded`; a POST without `form` sends the
-    /// same content type with an empty body.
-    pub fn form<P: Serialize + ?Sized>(mut self, params: &P) -> Request {
-        match encode::to_pairs(params) {
-            Ok(pairs) => match &mut self.body {
-                Body::Form(existing) => existing.extend(pairs),
-                body => *body = Body::Form(pairs),
-            },
-            Err(error) => self.fail(error),
-        }
-        self
-    }
-
-    /// Sets a `multipart/form-data` body (`POST /v1/files`).
-    pub fn multipart(mut self, form: Multipart) -> Request {
-        if let Some(error) = form.error.clone() {
-            self.fail(error);
-        }
-        self.body = Body::Multipart(form);
-        self
-    }
-
-    pub fn method(&self) -> Method {
-        self.method
-    }
-
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The query parameters, unescaped, in order.
-    pub fn query_pairs(&self) -> &[(String, String)] {
-        &self.query
-    }
-
-    /// The first value of a query parameter.
-    pub fn query_value(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    /// Sets a query parameter, replacing every earlier value of it.
-    pub fn replace_query(mut self, name: &str, value: &str) -> Request {
-        self.query.retain(|(key, _)| key != name);
-        self.query.push((name.to_owned(), value.to_owned()));
-        self
-    }
-
-    /// Keeps the first error: it is the one the caller wrote first.
-    fn fail(&mut self, error: EncodeError) {
-        self.error.get_or_insert(error);
-    }
-}
-
-/// A `multipart/form-data` body. Cloneable (file contents are shared
-/// `Bytes`), so a failed upload can be retried.
-#[derive(Clone, Debug, Default)]
-pub struct Multipart {
-    parts: Vec<(String, Part)>,
-    error: Option<EncodeError>,
-}
-
-#[derive(Clone, Debug)]
-enum Part {
-    Text(String),
-    File {
-        file_name: String,
-        content_type: Option<String>,
-        data: Bytes,
-    },
-}
-
-impl Multipart {
-    pub fn new() -> Multipart {
-        Multipart::default()
-    }
-
-    /// A text field.
-    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Multipart {
-        self.parts.push((name.into(), Part::Text(value.into())));
-        self
-    }
-
-    /// Text fields for every parameter of `params`, with deepObject names
-    /// (`file_link_data[create]=true`).
-    pub fn params<P: Serialize + ?Sized>(mut self, params: &P) -> Multipart {
-        match encode::to_pairs(params) {
-            Ok(pairs) => self.parts.extend(
-                pairs
-                    .into_iter()
-                    .map(|(name, value)| (name, Part::Text(value))),
-            ),
-            Err(error) => {
-                self.error.get_or_insert(error);
-            }
-        }
-        self
-    }
-
-    /// A file field. `content_type` is e.g. `image/png`; without one the part
-    /// is sent without a type and Stripe looks at the contents.
-    pub fn file(
-        mut self,
-        name: impl Into<String>,
-        file_name: impl Into<String>,
-        content_type: Option<&str>,
-        data: impl Into<Bytes>,
-    ) -> Multipart {
-        self.parts.push((
-            name.into(),
-            Part::File {
-                file_name: file_name.into(),
-                content_type: content_type.map(str::to_owned),
-                data: data.into(),
-            },
-        ));
-        self
-    }
-
-    fn to_reqwest(&self) -> Result<reqwest::multipart::Form, EncodeError> {
-        let mut form = reqwest::multipart::Form::new();
-        for (name, part) in &self.parts {
-            form = match part {
-                Part::Text(value) => form.text(name.clone(), value.clone()),
-                Part::File {
-                    file_name,
-                    content_type,
-                    data,
-                } => {
-                    let length = data.len() as u64;
-                    let mut file =
-                        reqwest::multipart::Part::stream_with_length(data.clone(), length)
-                            .file_name(file_name.clone());
-                    if let Some(content_type) = content_type {
-                        file = file.mime_str(content_type).map_err(|_| {
-                            EncodeError::new(name, format!("`{content_type}` is not a MIME type"))
-                        })?;
-                    }
-                    form.part(name.clone(), file)
-                }
-            };
-        }
-        Ok(form)
-    }
-}
-
-/// A 2xx response, before decoding.
-struct RawResponse {
-    status: u16,
-    request_id: Option<String>,
-    body: Bytes,
-}
-
-/// The state of a pagination stream between items.
-struct Pager<T> {
-    client: Client,
-    next: Next,
-    items: VecDeque<T>,
-}
-
-enum Next {
-    Page(Request),
-    /// Reported after the items already fetched.
-    Fail(Error),
-    Done,
-}
-
-fn missing_cursor(request: &Request, index: usize) -> Error {
-    Error::Decode(DecodeError {
-        path: format!("data[{index}].id"),
-        message: format!(
-            "the list at {} has more items but this one has no id to continue from",
-            request.path
-        ),
-        status: 200,
-        request_id: None,
-        body: String::new(),
-    })
 }
 
 /// Stripe's retry policy (as stripe-node): `Stripe-Should-Retry` decides
@@ -935,18 +608,4 @@ mod tests {
         assert_eq!(retry_after(&headers), None);
     }
 
-    #[test]
-    fn replace_query_keeps_one_value() {
-        let request = Request::new(Method::Get, "/v1/x")
-            .query(&serde_json::json!({"limit": 3, "starting_after": "a"}))
-            .replace_query("starting_after", "b")
-            .replace_query("starting_after", "c");
-        assert_eq!(
-            request.query_pairs(),
-            [
-                ("limit".to_owned(), "3".to_owned()),
-                ("starting_after".to_owned(), "c".to_owned())
-            ]
-        );
-    }
 }

@@ -1,0 +1,24 @@
+//! The HTTP half of the Stripe client, written by hand.
+//!
+//! The generated crate describes each call as a [`Request`] and is generic
+//! over [`StripeClient`]; [`Client`] implements that trait with hyper on
+//! rustls: authentication and Stripe's headers, retries with the same
+//! idempotency key, typed [`Error`]s, pagination streams. [`webhook`]
+//! verifies the signatures of webhook deliveries. The wire layer (decoding,
+//! encoding, the shared types) is `stripe-core`, re-exported here. Nothing
+//! here is touched by `cargo xtask codegen`.
+
+pub mod client;
+pub mod error;
+pub mod pages;
+mod transport;
+pub mod webhook;
+
+pub use client::{Client, ClientBuilder, ResponseFuture};
+pub use error::Error;
+pub use pages::{ListStream, SearchStream};
+pub use stripe_core::{
+    encode, list, path_segment, types, Bytes, Decode, Encode, Expandable, Host, List, Method,
+    Multipart, Object, Request, SearchList, StripeClient, Timestamp, Unsettable,
+};
+pub use webhook::{Webhook, WebhookError};

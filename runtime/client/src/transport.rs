@@ -1,0 +1,174 @@
+//! One HTTP exchange over hyper, and the bodies Stripe's requests carry.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use stripe_core::request::{Body, Part};
+use stripe_core::{encode, Method};
+
+use crate::error::{TransportError, TransportKind};
+
+pub(crate) type Http = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// A pooled HTTP/1.1 client for https (and http, for a local mock), on
+/// rustls with ring and Mozilla's root certificates. The crypto provider is
+/// passed in rather than installed process-wide, so another rustls user in
+/// the same program is not affected.
+pub(crate) fn new_http() -> Http {
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+        .expect("ring supports rustls's default protocol versions")
+        .https_or_http()
+        .enable_http1()
+        .build();
+    hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(connector)
+}
+
+/// A response as it came: status, headers, the whole body.
+pub(crate) struct Exchange {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// The content type and bytes of a request body.
+pub(crate) fn body_bytes(method: Method, body: &Body) -> (Option<String>, Bytes) {
+    match body {
+        Body::Empty if method == Method::Post => (Some(FORM_CONTENT_TYPE.to_owned()), Bytes::new()),
+        Body::Empty => (None, Bytes::new()),
+        Body::Form(pairs) => (
+            Some(FORM_CONTENT_TYPE.to_owned()),
+            Bytes::from(encode::pairs_to_form(pairs)),
+        ),
+        Body::Multipart(form) => {
+            let boundary = format!("stripe-rust-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+            let body = multipart_body(form.parts(), &boundary);
+            (Some(format!("multipart/form-data; boundary={boundary}")), body)
+        }
+    }
+}
+
+/// `multipart/form-data` (RFC 7578). Names and file names are escaped as
+/// the HTML standard says browsers do: `"`, CR and LF percent-encoded.
+fn multipart_body(parts: &[(String, Part)], boundary: &str) -> Bytes {
+    let mut out = Vec::new();
+    for (name, part) in parts {
+        out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let name = escape_quoted(name);
+        match part {
+            Part::Text(value) => {
+                out.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                );
+                out.extend_from_slice(value.as_bytes());
+            }
+            Part::File {
+                file_name,
+                content_type,
+                data,
+            } => {
+                let file_name = escape_quoted(file_name);
+                out.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n")
+                        .as_bytes(),
+                );
+                let content_type = content_type.as_deref().unwrap_or("application/octet-stream");
+                out.extend_from_slice(format!("Content-Type: {content_type}\r\n\r\n").as_bytes());
+                out.extend_from_slice(data);
+            }
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Bytes::from(out)
+}
+
+fn escape_quoted(value: &str) -> String {
+    value
+        .replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Sends one attempt and reads the whole body, within `timeout`.
+pub(crate) async fn exchange(
+    http: &Http,
+    method: Method,
+    url: &str,
+    headers: &HeaderMap,
+    content_type: Option<&str>,
+    body: Bytes,
+    timeout: Duration,
+) -> Result<Exchange, TransportError> {
+    let mut builder = hyper::Request::builder().method(method.as_str()).uri(url);
+    if let Some(map) = builder.headers_mut() {
+        map.extend(headers.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if let Some(content_type) = content_type {
+            if let Ok(value) = HeaderValue::from_str(content_type) {
+                map.insert(CONTENT_TYPE, value);
+            }
+        }
+    }
+    let request = builder
+        .body(Full::new(body))
+        .map_err(|e| TransportError::new(TransportKind::Other, Some(Box::new(e))))?;
+    let attempt = async {
+        let response = http.request(request).await.map_err(|e| {
+            let kind = if e.is_connect() {
+                TransportKind::Connect
+            } else {
+                TransportKind::Other
+            };
+            TransportError::new(kind, Some(Box::new(e)))
+        })?;
+        let (parts, incoming) = response.into_parts();
+        let body = incoming
+            .collect()
+            .await
+            .map_err(|e| TransportError::new(TransportKind::Body, Some(Box::new(e))))?
+            .to_bytes();
+        Ok(Exchange {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body,
+        })
+    };
+    match tokio::time::timeout(timeout, attempt).await {
+        Ok(result) => result,
+        Err(_) => Err(TransportError::new(TransportKind::Timeout, None)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_bodies_frame_each_part() {
+        let parts = vec![
+            ("purpose".to_owned(), Part::Text("dispute_evidence".to_owned())),
+            (
+                "file".to_owned(),
+                Part::File {
+                    file_name: "a\"b.png".to_owned(),
+                    content_type: Some("image/png".to_owned()),
+                    data: Bytes::from_static(b"\x89PNG"),
+                },
+            ),
+        ];
+        let body = multipart_body(&parts, "XX");
+        assert_eq!(
+            &body[..],
+            b"--XX\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\ndispute_evidence\r\n\
+--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a%22b.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\
+--XX--\r\n"
+        );
+    }
+}

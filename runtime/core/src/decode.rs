@@ -1,0 +1,719 @@
+//! Decoding JSON into the generated types, without serde's derive.
+//!
+//! Every generated type implements [`Decode`] with a plain function that
+//! reads its fields from a [`Decoder`], a thin layer over jiter's pull
+//! parser: one compiled copy per type, whatever the input, and no DOM in
+//! between. A field the spec does not declare is kept as JSON.
+//!
+//! Decoders report a failure as a [`Failure`]: what went wrong and the byte
+//! offset where. Only [`from_slice`] turns it into a [`DecodeError`] with
+//! the JSON path (`data[1].amount`), by walking the document again up to
+//! that offset, so the path costs nothing while decoding succeeds.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiter::{Jiter, JiterError, NumberInt, Peek};
+use serde_json::Value;
+
+/// How deep objects and arrays may nest, as in `serde_json` (so that a
+/// hostile body cannot overflow the stack).
+pub const MAX_DEPTH: u16 = 128;
+
+/// A type that can be read from JSON.
+pub trait Decode: Sized {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure>;
+}
+
+/// Decodes a whole JSON document (nothing but whitespace may follow it).
+pub fn from_slice<T: Decode>(json: &[u8]) -> Result<T, DecodeError> {
+    let mut d = Decoder::new(json);
+    T::decode(&mut d)
+        .and_then(|value| d.finish().map(|()| value))
+        .map_err(|failure| failure.into_error(json))
+}
+
+/// What a JSON value is, as far as a decoder needs to know before reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl Kind {
+    fn of(peek: Peek) -> Kind {
+        match peek {
+            Peek::Null => Kind::Null,
+            Peek::True | Peek::False => Kind::Bool,
+            Peek::String => Kind::String,
+            Peek::Array => Kind::Array,
+            Peek::Object => Kind::Object,
+            _ => Kind::Number,
+        }
+    }
+
+    fn article(self) -> &'static str {
+        match self {
+            Kind::Null => "null",
+            Kind::Bool => "a boolean",
+            Kind::Number => "a number",
+            Kind::String => "a string",
+            Kind::Array => "an array",
+            Kind::Object => "an object",
+        }
+    }
+}
+
+/// A position in a JSON document and the calls that read what is there.
+#[derive(Clone)]
+pub struct Decoder<'a> {
+    jiter: Jiter<'a>,
+    depth: u16,
+    /// `begin_object` was called and the first key is still to be read.
+    object_opened: bool,
+}
+
+impl<'a> Decoder<'a> {
+    pub fn new(json: &'a [u8]) -> Self {
+        Decoder {
+            jiter: Jiter::new(json),
+            depth: 0,
+            object_opened: false,
+        }
+    }
+
+    /// The byte offset of the next value (after whitespace, once peeked).
+    pub fn offset(&self) -> usize {
+        self.jiter.current_index()
+    }
+
+    /// What the next value is, without reading it.
+    pub fn kind(&mut self) -> Result<Kind, Failure> {
+        Ok(Kind::of(self.jiter.peek().map_err(Failure::json)?))
+    }
+
+    /// Reads any value: `T::decode`.
+    pub fn value<T: Decode>(&mut self) -> Result<T, Failure> {
+        T::decode(self)
+    }
+
+    /// Starts reading an object and returns its offset; [`next_field`]
+    /// then yields its keys, each to be followed by reading its value.
+    ///
+    /// [`next_field`]: Decoder::next_field
+    pub fn begin_object(&mut self) -> Result<usize, Failure> {
+        let start = self.expect(Kind::Object)?;
+        self.enter(start)?;
+        self.object_opened = true;
+        Ok(start)
+    }
+
+    /// The next key of the object being read, or `None` at its end.
+    pub fn next_field(&mut self) -> Result<Option<&str>, Failure> {
+        let key = if std::mem::take(&mut self.object_opened) {
+            self.jiter.known_object()
+        } else {
+            self.jiter.next_key()
+        }
+        .map_err(Failure::json)?;
+        if key.is_none() {
+            self.depth -= 1;
+        }
+        Ok(key)
+    }
+
+    /// Starts reading an array; true when it has a first element.
+    pub fn begin_array(&mut self) -> Result<bool, Failure> {
+        let start = self.expect(Kind::Array)?;
+        self.enter(start)?;
+        let more = self.jiter.known_array().map_err(Failure::json)?.is_some();
+        if !more {
+            self.depth -= 1;
+        }
+        Ok(more)
+    }
+
+    /// After an element: true when another one follows.
+    pub fn next_element(&mut self) -> Result<bool, Failure> {
+        let more = self.jiter.array_step().map_err(Failure::json)?.is_some();
+        if !more {
+            self.depth -= 1;
+        }
+        Ok(more)
+    }
+
+    /// A string, borrowed from the document (or from the unescaping buffer).
+    pub fn str(&mut self) -> Result<&str, Failure> {
+        self.expect(Kind::String)?;
+        self.jiter.known_str().map_err(Failure::json)
+    }
+
+    pub fn string(&mut self) -> Result<String, Failure> {
+        self.str().map(str::to_owned)
+    }
+
+    pub fn bool(&mut self) -> Result<bool, Failure> {
+        let start = self.offset();
+        let peek = self.jiter.peek().map_err(Failure::json)?;
+        match Kind::of(peek) {
+            Kind::Bool => self.jiter.known_bool(peek).map_err(Failure::json),
+            other => Err(Failure::wrong_kind(start, "a boolean", other)),
+        }
+    }
+
+    pub fn i64(&mut self) -> Result<i64, Failure> {
+        let peek = self.jiter.peek().map_err(Failure::json)?;
+        let start = self.offset();
+        if Kind::of(peek) != Kind::Number {
+            return Err(Failure::wrong_kind(start, "an integer", Kind::of(peek)));
+        }
+        #[allow(unreachable_patterns)] // `BigInt` exists when jiter's `num-bigint` is on.
+        match self.jiter.known_int(peek).map_err(Failure::json)? {
+            NumberInt::Int(value) => Ok(value),
+            _ => Err(Failure::new(start, FailureKind::Expected("an integer that fits 64 bits"))),
+        }
+    }
+
+    pub fn f64(&mut self) -> Result<f64, Failure> {
+        let peek = self.jiter.peek().map_err(Failure::json)?;
+        if Kind::of(peek) != Kind::Number {
+            return Err(Failure::wrong_kind(self.offset(), "a number", Kind::of(peek)));
+        }
+        self.jiter.known_float(peek).map_err(Failure::json)
+    }
+
+    /// Reads `null`; false (reading nothing) when the next value is not null.
+    pub fn null(&mut self) -> Result<bool, Failure> {
+        if self.kind()? == Kind::Null {
+            self.jiter.known_null().map_err(Failure::json)?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Reads past the next value, whatever it is.
+    pub fn skip(&mut self) -> Result<(), Failure> {
+        self.jiter.next_skip().map_err(Failure::json)
+    }
+
+    /// The next value as `serde_json::Value`.
+    pub fn json(&mut self) -> Result<Value, Failure> {
+        Ok(match self.kind()? {
+            Kind::Null => {
+                self.null()?;
+                Value::Null
+            }
+            Kind::Bool => Value::Bool(self.bool()?),
+            Kind::String => Value::String(self.string()?),
+            Kind::Number => Value::Number(self.number()?),
+            Kind::Array => {
+                let mut items = Vec::new();
+                let mut more = self.begin_array()?;
+                while more {
+                    items.push(self.json()?);
+                    more = self.next_element()?;
+                }
+                Value::Array(items)
+            }
+            Kind::Object => Value::Object(self.json_fields()?),
+        })
+    }
+
+    /// The fields of the next object, all as JSON.
+    pub fn json_fields(&mut self) -> Result<serde_json::Map<String, Value>, Failure> {
+        let mut map = serde_json::Map::new();
+        self.begin_object()?;
+        while let Some(key) = self.next_field()? {
+            let key = key.to_owned();
+            let value = self.json()?;
+            map.insert(key, value);
+        }
+        Ok(map)
+    }
+
+    /// A number exactly as `serde_json` would read it (integers stay
+    /// integers, `u64` included).
+    fn number(&mut self) -> Result<serde_json::Number, Failure> {
+        let start = self.offset();
+        let peek = self.jiter.peek().map_err(Failure::json)?;
+        let bytes = self
+            .jiter
+            .known_number_bytes(peek)
+            .map_err(Failure::json)?;
+        std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .ok_or_else(|| Failure::new(start, FailureKind::Expected("a number JSON can hold")))
+    }
+
+    /// For a union told apart by `object` (and `deleted: true`): the index
+    /// in `variants` of the `(object, deleted)` pair the next value has,
+    /// read ahead without moving. `None` when nothing matches or the value
+    /// is not an object.
+    pub fn discriminate(&mut self, variants: &[(&str, bool)]) -> Result<Option<usize>, Failure> {
+        if self.kind()? != Kind::Object {
+            return Ok(None);
+        }
+        let mut ahead = self.clone();
+        let mut object: Option<String> = None;
+        let mut deleted = false;
+        ahead.begin_object()?;
+        while let Some(key) = ahead.next_field()? {
+            // As `serde_json::Value::get` would read them: a non-string
+            // `object` or a non-boolean `deleted` counts as absent.
+            let (is_object, is_deleted) = (key == "object", key == "deleted");
+            let kind = ahead.kind()?;
+            match (is_object, is_deleted, kind) {
+                (true, _, Kind::String) => object = Some(ahead.string()?),
+                (_, true, Kind::Bool) => deleted = ahead.bool()?,
+                (object_key, deleted_key, _) => {
+                    if object_key {
+                        object = None;
+                    }
+                    if deleted_key {
+                        deleted = false;
+                    }
+                    ahead.skip()?;
+                }
+            }
+        }
+        let Some(object) = object else {
+            return Ok(None);
+        };
+        Ok(variants
+            .iter()
+            .position(|(name, is_deleted)| *name == object && *is_deleted == deleted))
+    }
+
+    /// For a union that `object` cannot decide: the order in which to try
+    /// its members, given each member's declared fields. First the members
+    /// that declare every key present (in the given order), then the rest by
+    /// how many present keys they do not declare.
+    pub fn coverage_order(&mut self, members: &[&[&str]]) -> Result<Vec<usize>, Failure> {
+        let mut unknown = vec![0usize; members.len()];
+        if self.kind()? == Kind::Object {
+            let mut ahead = self.clone();
+            ahead.begin_object()?;
+            while let Some(key) = ahead.next_field()? {
+                for (count, fields) in unknown.iter_mut().zip(members) {
+                    if !fields.contains(&key) {
+                        *count += 1;
+                    }
+                }
+                ahead.skip()?;
+            }
+        }
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        order.sort_by_key(|&index| (unknown[index], index));
+        Ok(order)
+    }
+
+    /// Tries `decoders` in `order` on the next value and keeps the first
+    /// that succeeds (moving past the value); `None`, having moved nowhere,
+    /// when none does.
+    pub fn first_decoding<T>(
+        &mut self,
+        order: &[usize],
+        decoders: &[fn(&mut Decoder<'_>) -> Result<T, Failure>],
+    ) -> Result<Option<T>, Failure> {
+        for &index in order {
+            let Some(decode) = decoders.get(index) else {
+                continue;
+            };
+            let mut attempt = self.clone();
+            if let Ok(value) = decode(&mut attempt) {
+                *self = attempt;
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Fails unless only whitespace is left.
+    pub fn finish(&mut self) -> Result<(), Failure> {
+        self.jiter.finish().map_err(Failure::json)
+    }
+
+    /// Checks the kind of the next value and returns its offset.
+    fn expect(&mut self, wanted: Kind) -> Result<usize, Failure> {
+        let found = self.kind()?;
+        let start = self.offset();
+        if found == wanted {
+            Ok(start)
+        } else {
+            Err(Failure::wrong_kind(start, wanted.article(), found))
+        }
+    }
+
+    fn enter(&mut self, start: usize) -> Result<(), Failure> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Failure::new(start, FailureKind::TooDeep));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+}
+
+/// A required field's value, or a failure naming it at its object's offset.
+pub fn required<T>(value: Option<T>, object: usize, field: &'static str) -> Result<T, Failure> {
+    value.ok_or_else(|| Failure::new(object, FailureKind::Missing(field)))
+}
+
+/// Why a decoder stopped and where: the offset into the document.
+/// [`from_slice`] turns it into a [`DecodeError`] with a JSON path.
+pub struct Failure(Box<FailureAt>);
+
+struct FailureAt {
+    offset: usize,
+    kind: FailureKind,
+}
+
+enum FailureKind {
+    Json(JiterError),
+    Missing(&'static str),
+    Expected(&'static str),
+    WrongKind { expected: &'static str, found: Kind },
+    TooDeep,
+}
+
+impl Failure {
+    fn new(offset: usize, kind: FailureKind) -> Self {
+        Failure(Box::new(FailureAt { offset, kind }))
+    }
+
+    #[cold]
+    fn json(error: JiterError) -> Self {
+        Failure::new(error.index, FailureKind::Json(error))
+    }
+
+    #[cold]
+    fn wrong_kind(offset: usize, expected: &'static str, found: Kind) -> Self {
+        Failure::new(offset, FailureKind::WrongKind { expected, found })
+    }
+
+    /// The value at `offset` is not what the decoder expected: `expected`
+    /// says what it wanted, e.g. `"an id string or an expanded object"`.
+    #[cold]
+    pub fn expected(offset: usize, expected: &'static str) -> Self {
+        Failure::new(offset, FailureKind::Expected(expected))
+    }
+
+    /// The error for the document `json` this failure came from.
+    #[cold]
+    pub fn into_error(self, json: &[u8]) -> DecodeError {
+        let FailureAt { offset, kind } = *self.0;
+        let mut path = crate::path::path_at(json, offset);
+        let message = match kind {
+            FailureKind::Json(error) => error.error_type.to_string(),
+            FailureKind::Missing(field) => {
+                path.push(crate::path::Segment::Key(field.to_owned()));
+                format!("missing field `{field}`")
+            }
+            FailureKind::Expected(what) => format!("expected {what}"),
+            FailureKind::WrongKind { expected, found } => {
+                format!("expected {expected}, found {}", found.article())
+            }
+            FailureKind::TooDeep => format!("nested deeper than {MAX_DEPTH} levels"),
+        };
+        let (line, column) = line_and_column(json, offset);
+        DecodeError {
+            path: crate::path::display(&path),
+            message: format!("{message} at line {line}, column {column}"),
+            offset,
+            status: None,
+            request_id: None,
+            body: String::new(),
+        }
+    }
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.0.kind {
+            FailureKind::Json(error) => error.to_string(),
+            FailureKind::Missing(field) => format!("missing field `{field}`"),
+            FailureKind::Expected(what) => format!("expected {what}"),
+            FailureKind::WrongKind { expected, found } => {
+                format!("expected {expected}, found {}", found.article())
+            }
+            FailureKind::TooDeep => "too deep".to_owned(),
+        };
+        write!(f, "Failure({kind} at offset {})", self.0.offset)
+    }
+}
+
+/// 1-based line and column (in bytes) of `offset`.
+fn line_and_column(json: &[u8], offset: usize) -> (usize, usize) {
+    let before = &json[..offset.min(json.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, column)
+}
+
+/// A JSON body that did not decode into the expected type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// JSON path of the value that failed, e.g. `data[1].amount` (`.` for
+    /// the root).
+    pub path: String,
+    /// What was wrong, with line and column.
+    pub message: String,
+    /// Byte offset of the failure in the body.
+    pub offset: usize,
+    /// The HTTP status of the response, when the body came from one.
+    pub status: Option<u16>,
+    pub request_id: Option<String>,
+    /// The raw body, so that the mismatch can be reported or replayed
+    /// (filled in by the HTTP client).
+    pub body: String,
+}
+
+impl DecodeError {
+    /// This error, for the body of a response.
+    pub fn in_response(mut self, status: u16, request_id: Option<String>, body: &[u8]) -> Self {
+        self.status = Some(status);
+        self.request_id = request_id;
+        self.body = String::from_utf8_lossy(body).into_owned();
+        self
+    }
+
+    /// An error that is not about one value (`path` `.`).
+    pub fn new(message: impl Into<String>) -> Self {
+        DecodeError {
+            path: ".".to_owned(),
+            message: message.into(),
+            offset: 0,
+            status: None,
+            request_id: None,
+            body: String::new(),
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.status {
+            Some(status) => write!(f, "HTTP {status} response did not decode")?,
+            None => f.write_str("JSON did not decode")?,
+        }
+        write!(f, " at `{}`: {}", self.path, self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl Decode for String {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        d.string()
+    }
+}
+
+impl Decode for bool {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        d.bool()
+    }
+}
+
+impl Decode for i64 {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        d.i64()
+    }
+}
+
+impl Decode for u64 {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let start = d.offset();
+        u64::try_from(d.i64()?).map_err(|_| Failure::expected(start, "a non-negative integer"))
+    }
+}
+
+impl Decode for f64 {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        d.f64()
+    }
+}
+
+impl Decode for Value {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        d.json()
+    }
+}
+
+impl Decode for serde_json::Map<String, Value> {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        d.json_fields()
+    }
+}
+
+/// `null` (or, for a field, no value) is `None`.
+impl<T: Decode> Decode for Option<T> {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        if d.null()? {
+            Ok(None)
+        } else {
+            T::decode(d).map(Some)
+        }
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        T::decode(d).map(Box::new)
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let mut items = Vec::new();
+        let mut more = d.begin_array()?;
+        while more {
+            items.push(T::decode(d)?);
+            more = d.next_element()?;
+        }
+        Ok(items)
+    }
+}
+
+/// A map with string keys (`metadata`, ...). A key given twice keeps its
+/// last value, as in `serde_json::Value`.
+impl<T: Decode> Decode for BTreeMap<String, T> {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let mut map = BTreeMap::new();
+        d.begin_object()?;
+        while let Some(key) = d.next_field()? {
+            let key = key.to_owned();
+            map.insert(key, T::decode(d)?);
+        }
+        Ok(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Point {
+        x: i64,
+        label: Option<String>,
+        extra: serde_json::Map<String, Value>,
+    }
+
+    impl Decode for Point {
+        fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+            let mut x = None;
+            let mut label = None;
+            let mut extra = serde_json::Map::new();
+            let start = d.begin_object()?;
+            while let Some(key) = d.next_field()? {
+                match key {
+                    "x" => x = Some(d.value()?),
+                    "label" => label = d.value()?,
+                    _ => {
+                        let key = key.to_owned();
+                        extra.insert(key, d.json()?);
+                    }
+                }
+            }
+            Ok(Point {
+                x: required(x, start, "x")?,
+                label,
+                extra,
+            })
+        }
+    }
+
+    #[test]
+    fn decodes_fields_and_keeps_undeclared_ones() {
+        let point: Point = from_slice(br#"{"x": 1, "label": null, "z": [1, {"a": 2.5}]}"#).unwrap();
+        assert_eq!(point.x, 1);
+        assert_eq!(point.label, None);
+        assert_eq!(Value::Object(point.extra), serde_json::json!({"z": [1, {"a": 2.5}]}));
+    }
+
+    #[test]
+    fn failures_name_the_path_line_and_column() {
+        let error = from_slice::<Vec<Point>>(b"[{\"x\": 1},\n {\"x\": \"2\"}]").unwrap_err();
+        assert_eq!(error.path, "[1].x");
+        assert_eq!(error.message, "expected an integer, found a string at line 2, column 8");
+        assert_eq!(error.offset, 18);
+
+        let error = from_slice::<BTreeMap<String, Point>>(br#"{"a": {"label": "l"}}"#).unwrap_err();
+        assert_eq!(error.path, "a.x");
+        assert!(error.message.starts_with("missing field `x`"), "{error}");
+
+        let error = from_slice::<Point>(br#"{"x": 1} trailing"#).unwrap_err();
+        assert_eq!(error.path, ".");
+        assert!(error.message.starts_with("trailing characters"), "{error}");
+
+        let error = from_slice::<Vec<i64>>(b"[1, 2.5]").unwrap_err();
+        assert_eq!(error.path, "[1]");
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let error = from_slice::<Value>(deep.as_bytes()).unwrap_err();
+        assert!(error.message.starts_with("nested deeper than 128"), "{error}");
+        let fine = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(from_slice::<Value>(fine.as_bytes()).is_ok());
+        let too_deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert!(from_slice::<Value>(too_deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn json_values_keep_numbers_as_serde_json_reads_them() {
+        let text = r#"{"big": 18446744073709551615, "neg": -3, "f": 0.1, "e": 1e300, "s": "\u00e9\n"}"#;
+        let ours: Value = from_slice(text.as_bytes()).unwrap();
+        let theirs: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn discriminators_are_read_ahead_without_moving() {
+        let json = br#"[{"id": "x", "deleted": true, "object": "card"}, {"object": 3}, "id"]"#;
+        let variants = [("card", false), ("card", true)];
+        let mut d = Decoder::new(json);
+        assert!(d.begin_array().unwrap());
+        assert_eq!(d.discriminate(&variants).unwrap(), Some(1));
+        assert_eq!(d.json().unwrap()["id"], "x");
+        assert!(d.next_element().unwrap());
+        assert_eq!(d.discriminate(&variants).unwrap(), None);
+        d.skip().unwrap();
+        assert!(d.next_element().unwrap());
+        assert_eq!(d.discriminate(&variants).unwrap(), None);
+        assert_eq!(d.string().unwrap(), "id");
+    }
+
+    #[test]
+    fn members_are_tried_by_field_coverage() {
+        let members: &[&[&str]] = &[&["setup_future_usage"], &["capture_method", "installments"]];
+        let mut d = Decoder::new(br#"{"capture_method": "manual", "installments": null}"#);
+        assert_eq!(d.coverage_order(members).unwrap(), [1, 0]);
+        let mut d = Decoder::new(br#"{"setup_future_usage": "none"}"#);
+        assert_eq!(d.coverage_order(members).unwrap(), [0, 1]);
+
+        fn as_int(d: &mut Decoder<'_>) -> Result<String, Failure> {
+            d.i64().map(|i| i.to_string())
+        }
+        fn as_str(d: &mut Decoder<'_>) -> Result<String, Failure> {
+            d.string()
+        }
+        let mut d = Decoder::new(br#"["a", true]"#);
+        d.begin_array().unwrap();
+        let decoders = [as_int, as_str];
+        assert_eq!(d.first_decoding(&[0, 1], &decoders).unwrap().as_deref(), Some("a"));
+        d.next_element().unwrap();
+        assert_eq!(d.first_decoding(&[0, 1], &decoders).unwrap(), None);
+        assert!(d.bool().unwrap(), "a failed attempt moves nothing");
+    }
+}

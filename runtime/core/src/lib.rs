@@ -1,0 +1,27 @@
+//! The wire layer of the generated Stripe client, written by hand.
+//!
+//! The generated crate (`stripe-api`) depends on this crate alone: JSON
+//! decoding without serde's derive ([`decode`], on jiter), form encoding
+//! ([`encode`]), the wire types every resource shares ([`Timestamp`],
+//! [`Expandable`], [`List`], [`SearchList`]), the description of a request
+//! ([`Request`]) and the trait a client implements to send it
+//! ([`StripeClient`]). No HTTP stack and no proc macro is compiled here, so
+//! the generated types build while the HTTP client (`stripe-runtime`) does.
+//! Nothing here is touched by `cargo xtask codegen`.
+
+pub mod client;
+pub mod decode;
+pub mod encode;
+pub mod list;
+mod path;
+pub mod request;
+pub mod serde_shim;
+pub mod types;
+
+pub use bytes::Bytes;
+pub use client::{FromBody, StripeClient};
+pub use decode::{from_slice, Decode, DecodeError, Decoder, Failure};
+pub use encode::{Encode, EncodeError, Form, Unsettable};
+pub use list::{List, SearchList};
+pub use request::{path_segment, Host, Method, Multipart, Request};
+pub use types::{Expandable, ExtraFields, Object, Timestamp};

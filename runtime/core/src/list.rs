@@ -1,0 +1,161 @@
+//! The two page shapes Stripe returns: cursor lists and search results.
+//!
+//! Both decode and re-encode to the same JSON, so a page can be cached or
+//! forwarded unchanged. Walking every page is the client's job
+//! ([`StripeClient::paginate`](crate::client::StripeClient::paginate)).
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use crate::decode::{required, Decode, Decoder, Failure};
+
+/// One page of a list endpoint (`object: "list"`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct List<T> {
+    pub object: String,
+    pub data: Vec<T>,
+    pub has_more: bool,
+    pub url: String,
+}
+
+impl<T> IntoIterator for List<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.into_iter()
+    }
+}
+
+impl<T: Decode> Decode for List<T> {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let (mut object, mut data, mut has_more, mut url) = (None, None, None, None);
+        let start = d.begin_object()?;
+        while let Some(key) = d.next_field()? {
+            match key {
+                "object" => object = Some(d.string()?),
+                "data" => data = Some(d.value()?),
+                "has_more" => has_more = Some(d.bool()?),
+                "url" => url = Some(d.string()?),
+                _ => d.skip()?,
+            }
+        }
+        Ok(List {
+            object: required(object, start, "object")?,
+            data: required(data, start, "data")?,
+            has_more: required(has_more, start, "has_more")?,
+            url: required(url, start, "url")?,
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut page = serializer.serialize_struct("List", 4)?;
+        page.serialize_field("object", &self.object)?;
+        page.serialize_field("data", &self.data)?;
+        page.serialize_field("has_more", &self.has_more)?;
+        page.serialize_field("url", &self.url)?;
+        page.end()
+    }
+}
+
+/// One page of a search endpoint (`object: "search_result"`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchList<T> {
+    pub object: String,
+    pub data: Vec<T>,
+    pub has_more: bool,
+    /// The `page` parameter of the next page. Required but nullable, so
+    /// `None` is written as `null`, not left out.
+    pub next_page: Option<String>,
+    pub url: String,
+    /// Only present when the request asked for `expand[]=total_count`.
+    pub total_count: Option<u64>,
+}
+
+impl<T> IntoIterator for SearchList<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.into_iter()
+    }
+}
+
+impl<T: Decode> Decode for SearchList<T> {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let (mut object, mut data, mut has_more, mut url) = (None, None, None, None);
+        let (mut next_page, mut total_count) = (None, None);
+        let start = d.begin_object()?;
+        while let Some(key) = d.next_field()? {
+            match key {
+                "object" => object = Some(d.string()?),
+                "data" => data = Some(d.value()?),
+                "has_more" => has_more = Some(d.bool()?),
+                "next_page" => next_page = d.value()?,
+                "url" => url = Some(d.string()?),
+                "total_count" => total_count = d.value()?,
+                _ => d.skip()?,
+            }
+        }
+        Ok(SearchList {
+            object: required(object, start, "object")?,
+            data: required(data, start, "data")?,
+            has_more: required(has_more, start, "has_more")?,
+            next_page,
+            url: required(url, start, "url")?,
+            total_count,
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for SearchList<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = 5 + usize::from(self.total_count.is_some());
+        let mut page = serializer.serialize_struct("SearchList", fields)?;
+        page.serialize_field("object", &self.object)?;
+        page.serialize_field("data", &self.data)?;
+        page.serialize_field("has_more", &self.has_more)?;
+        page.serialize_field("next_page", &self.next_page)?;
+        page.serialize_field("url", &self.url)?;
+        if let Some(total_count) = &self.total_count {
+            page.serialize_field("total_count", total_count)?;
+        }
+        page.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::from_slice;
+
+    fn round_trip<T: Decode + Serialize>(json: &str) {
+        let value: T = from_slice(json.as_bytes()).unwrap();
+        assert_eq!(serde_json::to_string(&value).unwrap(), json);
+    }
+
+    #[test]
+    fn list_round_trips() {
+        round_trip::<List<String>>(
+            r#"{"object":"list","data":["a","b"],"has_more":true,"url":"/v1/customers"}"#,
+        );
+    }
+
+    #[test]
+    fn search_list_keeps_null_next_page_and_omits_missing_total_count() {
+        round_trip::<SearchList<String>>(
+            r#"{"object":"search_result","data":[],"has_more":false,"next_page":null,"url":"/v1/customers/search"}"#,
+        );
+        round_trip::<SearchList<String>>(
+            r#"{"object":"search_result","data":["a"],"has_more":true,"next_page":"pg_1","url":"/v1/customers/search","total_count":12}"#,
+        );
+    }
+
+    #[test]
+    fn a_page_without_data_names_the_field() {
+        let error = from_slice::<List<String>>(br#"{"object":"list","has_more":false,"url":"/"}"#)
+            .unwrap_err();
+        assert_eq!(error.path, "data");
+    }
+}

@@ -1,0 +1,311 @@
+//! One API call as the generated endpoint functions describe it: method,
+//! host, path (ids already escaped by [`path_segment`]), API version and
+//! parameters, before any client sends it.
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::encode::{self, Encode, EncodeError};
+
+/// Everything but the unreserved characters of RFC 3986, so an id can never
+/// add a `/`, `?` or `#` to the path.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one path parameter (an id) for use inside a path:
+/// `format!("/v1/customers/{}", path_segment(id))`.
+pub fn path_segment(value: &str) -> String {
+    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// Which Stripe host serves an endpoint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Host {
+    #[default]
+    Api,
+    /// `files.stripe.com`, for `POST /v1/files`.
+    Files,
+}
+
+/// One API call. Encoding errors from [`query`](Request::query) and
+/// [`form`](Request::form) are kept and returned by the client that sends
+/// it, so building a request never fails.
+#[derive(Clone, Debug)]
+pub struct Request {
+    method: Method,
+    host: Host,
+    path: String,
+    api_version: Option<&'static str>,
+    /// Unescaped, so pagination can replace a cursor.
+    query: Vec<(String, String)>,
+    body: Body,
+    error: Option<EncodeError>,
+}
+
+/// What a request sends after its headers.
+#[derive(Clone, Debug)]
+pub enum Body {
+    Empty,
+    /// Unescaped pairs, escaped when sent.
+    Form(Vec<(String, String)>),
+    Multipart(Multipart),
+}
+
+impl Request {
+    /// `path` starts with `/v1/` and has its parameters filled in, each
+    /// escaped with [`path_segment`].
+    pub fn new(method: Method, path: impl Into<String>) -> Request {
+        Request {
+            method,
+            host: Host::Api,
+            path: path.into(),
+            api_version: None,
+            query: Vec::new(),
+            body: Body::Empty,
+            error: None,
+        }
+    }
+
+    pub fn host(mut self, host: Host) -> Request {
+        self.host = host;
+        self
+    }
+
+    /// The API version the generated types were made from, sent as
+    /// `Stripe-Version` unless the client or a handle overrides it.
+    pub fn api_version(mut self, version: &'static str) -> Request {
+        self.api_version = Some(version);
+        self
+    }
+
+    /// Adds query parameters (GET and DELETE), deepObject-encoded.
+    pub fn query(mut self, params: &dyn Encode) -> Request {
+        match encode::to_pairs(params) {
+            Ok(pairs) => self.query.extend(pairs),
+            Err(error) => self.fail(error),
+        }
+        self
+    }
+
+    /// Sets the form body (POST), deepObject-encoded. Sent as
+    /// `application/x-www-form-urlencoded`; a POST without `form` sends the
+    /// same content type with an empty body.
+    pub fn form(mut self, params: &dyn Encode) -> Request {
+        match encode::to_pairs(params) {
+            Ok(pairs) => match &mut self.body {
+                Body::Form(existing) => existing.extend(pairs),
+                body => *body = Body::Form(pairs),
+            },
+            Err(error) => self.fail(error),
+        }
+        self
+    }
+
+    /// Sets a `multipart/form-data` body (`POST /v1/files`).
+    pub fn multipart(mut self, form: Multipart) -> Request {
+        if let Some(error) = form.error.clone() {
+            self.fail(error);
+        }
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn target_host(&self) -> Host {
+        self.host
+    }
+
+    pub fn version(&self) -> Option<&'static str> {
+        self.api_version
+    }
+
+    pub fn body(&self) -> &Body {
+        &self.body
+    }
+
+    /// The first encoding error, if building the request met one.
+    pub fn encode_error(&self) -> Option<&EncodeError> {
+        self.error.as_ref()
+    }
+
+    /// The query parameters, unescaped, in order.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The first value of a query parameter.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Sets a query parameter, replacing every earlier value of it.
+    pub fn replace_query(mut self, name: &str, value: &str) -> Request {
+        self.query.retain(|(key, _)| key != name);
+        self.query.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Keeps the first error: it is the one the caller wrote first.
+    fn fail(&mut self, error: EncodeError) {
+        self.error.get_or_insert(error);
+    }
+}
+
+/// A `multipart/form-data` body. Cloneable (file contents are shared
+/// `Bytes`), so a failed upload can be retried.
+#[derive(Clone, Debug, Default)]
+pub struct Multipart {
+    parts: Vec<(String, Part)>,
+    error: Option<EncodeError>,
+}
+
+/// One part of a [`Multipart`] body.
+#[derive(Clone, Debug)]
+pub enum Part {
+    Text(String),
+    File {
+        file_name: String,
+        content_type: Option<String>,
+        data: Bytes,
+    },
+}
+
+impl Multipart {
+    pub fn new() -> Multipart {
+        Multipart::default()
+    }
+
+    /// A text field.
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Multipart {
+        self.parts.push((name.into(), Part::Text(value.into())));
+        self
+    }
+
+    /// Text fields for every parameter of `params`, with deepObject names
+    /// (`file_link_data[create]=true`).
+    pub fn params(mut self, params: &dyn Encode) -> Multipart {
+        match encode::to_pairs(params) {
+            Ok(pairs) => self.parts.extend(
+                pairs
+                    .into_iter()
+                    .map(|(name, value)| (name, Part::Text(value))),
+            ),
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
+        self
+    }
+
+    /// A file field. `content_type` is e.g. `image/png`; without one the part
+    /// is sent without a type and Stripe looks at the contents.
+    pub fn file(
+        mut self,
+        name: impl Into<String>,
+        file_name: impl Into<String>,
+        content_type: Option<&str>,
+        data: impl Into<Bytes>,
+    ) -> Multipart {
+        let name = name.into();
+        if let Some(content_type) = content_type {
+            if !is_media_type(content_type) {
+                self.error.get_or_insert(EncodeError::new(
+                    &name,
+                    format!("`{content_type}` is not a MIME type"),
+                ));
+            }
+        }
+        self.parts.push((
+            name,
+            Part::File {
+                file_name: file_name.into(),
+                content_type: content_type.map(str::to_owned),
+                data: data.into(),
+            },
+        ));
+        self
+    }
+
+    pub fn parts(&self) -> &[(String, Part)] {
+        &self.parts
+    }
+}
+
+/// `type/subtype` made of RFC 7230 token characters (parameters allowed
+/// after `;`): what can go into a part's `Content-Type` header unchanged.
+fn is_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    let parameters_ok = !value.contains(['\r', '\n']);
+    matches!(essence.split_once('/'), Some((kind, subtype)) if token(kind) && token(subtype))
+        && parameters_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replace_query_keeps_one_value() {
+        let request = Request::new(Method::Get, "/v1/x")
+            .query(&serde_json::json!({"limit": 3, "starting_after": "a"}))
+            .replace_query("starting_after", "b")
+            .replace_query("starting_after", "c");
+        assert_eq!(
+            request.query_pairs(),
+            [
+                ("limit".to_owned(), "3".to_owned()),
+                ("starting_after".to_owned(), "c".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn path_segments_cannot_add_path_syntax() {
+        assert_eq!(path_segment("cus_1/../x?y#z"), "cus_1%2F..%2Fx%3Fy%23z");
+    }
+
+    #[test]
+    fn media_types_are_checked() {
+        assert!(is_media_type("image/png"));
+        assert!(is_media_type("text/plain; charset=utf-8"));
+        assert!(!is_media_type("not a type"));
+        assert!(!is_media_type("image/png\r\nX-Evil: 1"));
+        let form = Multipart::new().file("file", "a.png", Some("bad"), vec![1u8]);
+        assert!(form.error.is_some());
+    }
+}
