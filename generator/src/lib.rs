@@ -33,10 +33,12 @@ pub struct Config {
     /// Policy from `spec/overrides.toml` and the operation naming
     /// exceptions of `spec/operations.toml`.
     pub policy: parse::policy::Policy,
+    /// Package names and paths for the generated `Cargo.toml`s.
+    pub crates: emit::CrateLayout,
 }
 
-/// The generated crate's files (paths relative to the crate root) and the
-/// model they were made from.
+/// The generated files (paths relative to the output folder, `generated/`)
+/// and the model they were made from.
 #[derive(Debug)]
 pub struct Generated {
     pub files: BTreeMap<PathBuf, String>,
@@ -56,6 +58,9 @@ pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model:
     }
     model::recursion::box_recursive_fields(&mut model);
     model::layout::place_types(&mut model);
+    model::codecs::plan_codecs(&mut model);
+    model::features::plan_features(&mut model)?;
+    model::enums::share_enums(&mut model);
     Ok(model)
 }
 
@@ -66,6 +71,6 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<Generated> {
         source: &config.source_label,
         api_version: &model.api_version,
     };
-    let files = emit::format::format_files(emit::emit(&model, &header)?)?;
+    let files = emit::format::format_files(emit::emit(&model, &header, &config.crates)?)?;
     Ok(Generated { files, model })
 }

@@ -44,6 +44,7 @@ fn codegen(runs: usize) -> Result<(), String> {
     let config = Config {
         source_label: manifest.label(),
         policy,
+        crates: Default::default(),
     };
     let dir = SpecDir::resolve(None);
     let mut steps: [(&str, Vec<Duration>); 6] = [
@@ -67,7 +68,7 @@ fn codegen(runs: usize) -> Result<(), String> {
             source: &config.source_label,
             api_version: &model.api_version,
         };
-        let files = emit::emit(&model, &header).map_err(|e| e.to_string())?;
+        let files = emit::emit(&model, &header, &config.crates).map_err(|e| e.to_string())?;
         let rendered = start.elapsed();
         let files = format::format_files(files).map_err(|e| e.to_string())?;
         let formatted = start.elapsed();

@@ -90,6 +90,7 @@ pub fn codegen(options: &Options) -> Result<writer::Report, String> {
     let config = Config {
         source_label: manifest.label(),
         policy,
+        crates: Default::default(),
     };
     let generated = stripe_codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
     writer::sync(&options.out, &generated.files, options.mode)

@@ -18,15 +18,19 @@ pub struct Report {
     pub stale: Vec<PathBuf>,
 }
 
-/// Generated files outside `src/`, beside hand-written ones: removed when no
-/// longer produced, and nothing else in their folder is touched.
-pub const MANAGED_OUTSIDE_SRC: &[&str] = &["tests/every_endpoint.rs"];
+/// Folders whose `.rs` files are all generated: one that is no longer
+/// produced is removed.
+pub const MANAGED_DIRS: &[&str] = &["src", "api/src"];
 
-/// Makes `root/src` hold exactly `files` (paths relative to `root`): writes
-/// the files whose text changed and removes `.rs` files under `src/` that are
-/// no longer produced, and [`MANAGED_OUTSIDE_SRC`] files likewise. Every new
-/// file is written to a temporary file and renamed into place, so a crash
-/// leaves each file either old or new.
+/// Generated files beside hand-written ones: removed when no longer
+/// produced, and nothing else in their folder is touched.
+pub const MANAGED_FILES: &[&str] = &["tests/every_endpoint.rs"];
+
+/// Makes the generated parts of `root` hold exactly `files` (paths relative
+/// to `root`): writes the files whose text changed and removes `.rs` files
+/// under [`MANAGED_DIRS`] that are no longer produced, and
+/// [`MANAGED_FILES`] likewise. Every new file is written to a temporary file
+/// and renamed into place, so a crash leaves each file either old or new.
 pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::io::Result<Report> {
     let mut report = Report::default();
     for (relative, text) in files {
@@ -41,7 +45,9 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
-                let temporary = path.with_extension("rs.tmp");
+                let mut temporary = path.clone().into_os_string();
+                temporary.push(".tmp");
+                let temporary = PathBuf::from(temporary);
                 std::fs::write(&temporary, text)?;
                 std::fs::rename(&temporary, &path)?;
                 report.written.push(relative.clone());
@@ -49,9 +55,12 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
         }
     }
     let wanted: BTreeSet<&PathBuf> = files.keys().collect();
-    let mut existing_files = rust_files(&root.join("src"))?;
+    let mut existing_files = Vec::new();
+    for dir in MANAGED_DIRS {
+        existing_files.extend(rust_files(&root.join(dir))?);
+    }
     existing_files.extend(
-        MANAGED_OUTSIDE_SRC
+        MANAGED_FILES
             .iter()
             .map(|relative| root.join(relative))
             .filter(|path| path.is_file()),
@@ -73,7 +82,9 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
         }
     }
     if mode == Mode::Write {
-        remove_empty_dirs(&root.join("src"))?;
+        for dir in MANAGED_DIRS {
+            remove_empty_dirs(&root.join(dir))?;
+        }
     }
     Ok(report)
 }
@@ -96,7 +107,10 @@ fn rust_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 fn remove_empty_dirs(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
         let path = entry?.path();
         if path.is_dir() {
             remove_empty_dirs(&path)?;

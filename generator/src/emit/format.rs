@@ -44,7 +44,7 @@ fn separate_items(text: &str) -> String {
     out
 }
 
-/// Formats every file, spread over the available cores.
+/// Formats every Rust file (others pass through), spread over the available cores.
 pub fn format_files(files: BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf, String>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -59,10 +59,12 @@ pub fn format_files(files: BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf
                     chunk
                         .iter()
                         .map(|(path, text)| {
-                            Ok((
-                                path.clone(),
-                                format_file(&path.display().to_string(), text)?,
-                            ))
+                            let text = if path.extension().is_some_and(|e| e == "rs") {
+                                format_file(&path.display().to_string(), text)?
+                            } else {
+                                text.clone()
+                            };
+                            Ok((path.clone(), text))
                         })
                         .collect::<Result<Vec<_>>>()
                 })

@@ -1,10 +1,17 @@
-//! Step 4: assembles the generated crate's files: groups the rendered items
-//! by module, fills the file skeletons (askama templates) and formats the
-//! result ([`format`]).
+//! Step 4: assembles the generated crates' files: groups the rendered items
+//! by module, gates them by cargo feature, fills the file skeletons (askama
+//! templates, also for the `Cargo.toml`s and their feature graph) and
+//! formats the Rust ([`format`]).
+//!
+//! Two crates come out, paths relative to the `generated/` folder:
+//! `api/` (`stripe-api`: types, params, endpoints; depends on `stripe-core`
+//! only) and, when [`CrateLayout::facade`] is set, the `stripe` crate
+//! itself at the root, which re-exports `stripe-api` beside the HTTP
+//! client and holds the generated every-endpoint test.
 
 pub mod format;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use askama::Template;
@@ -12,15 +19,15 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
+use crate::model::features::{Features, Gate};
 use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
-use crate::naming;
-use crate::render::endpoints;
-use crate::render::tests as render_tests;
-use crate::render::{ident, TypeRenderer};
+use crate::render::{cfg_features, endpoints, resource, tests as render_tests, TypeRenderer};
 
 /// The generated test, beside the hand-written ones in the crate's `tests/`.
 pub const EVERY_ENDPOINT_TEST: &str = "tests/every_endpoint.rs";
+/// Where the generated API crate goes, below the output folder.
+pub const API_CRATE: &str = "api";
 
 /// What every file's first line says.
 pub struct Header<'a> {
@@ -28,12 +35,52 @@ pub struct Header<'a> {
     pub api_version: &'a str,
 }
 
+/// Names and paths the generated `Cargo.toml`s need.
+#[derive(Debug, Clone)]
+pub struct CrateLayout {
+    /// The package name of the generated API crate.
+    pub api_package: String,
+    /// `stripe-core`'s folder, relative to the API crate's.
+    pub core_path: String,
+    /// The `stripe` crate around the API crate; `None` makes the API crate alone.
+    pub facade: Option<Facade>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Facade {
+    /// `stripe-core`'s folder, relative to the facade's.
+    pub core_path: String,
+    /// `stripe-runtime`'s folder, relative to the facade's.
+    pub runtime_path: String,
+}
+
+impl Default for CrateLayout {
+    /// The project's layout: `generated/` beside `runtime/`.
+    fn default() -> Self {
+        CrateLayout {
+            api_package: "stripe-api".to_owned(),
+            core_path: "../../runtime/core".to_owned(),
+            facade: Some(Facade {
+                core_path: "../runtime/core".to_owned(),
+                runtime_path: "../runtime/client".to_owned(),
+            }),
+        }
+    }
+}
+
 #[derive(Template)]
-#[template(path = "lib.rs.jinja", escape = "none")]
-struct LibFile<'a> {
+#[template(path = "api_lib.rs.jinja", escape = "none")]
+struct ApiLib<'a> {
     header: &'a Header<'a>,
+    api_version_item: String,
     root_modules: Vec<&'a str>,
-    namespaces: Vec<String>,
+    namespaces: Vec<GatedName>,
+}
+
+#[derive(Template)]
+#[template(path = "stripe_lib.rs.jinja", escape = "none")]
+struct StripeLib<'a> {
+    header: &'a Header<'a>,
     /// The spec has an `event` object: the crate gets a `webhook` module.
     has_events: bool,
 }
@@ -43,7 +90,7 @@ struct LibFile<'a> {
 struct ModFile<'a> {
     header: &'a Header<'a>,
     doc: String,
-    files: Vec<String>,
+    files: Vec<GatedName>,
 }
 
 #[derive(Template)]
@@ -54,13 +101,58 @@ struct ItemsFile<'a> {
     items: String,
 }
 
-/// The unformatted text of every file, by path relative to the crate root.
-pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, String>> {
+#[derive(Template)]
+#[template(path = "api.Cargo.toml.jinja", escape = "none")]
+struct ApiManifest<'a> {
+    header: &'a Header<'a>,
+    package: String,
+    core_path: String,
+    full: String,
+    feature_lines: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "stripe.Cargo.toml.jinja", escape = "none")]
+struct StripeManifest<'a> {
+    header: &'a Header<'a>,
+    api_features: String,
+    core_path: String,
+    runtime_path: String,
+    feature_lines: Vec<String>,
+}
+
+/// A module and the `#[cfg]` line that gates it (empty: always built).
+struct GatedName {
+    name: String,
+    cfg: String,
+}
+
+/// The unformatted text of every file, by path relative to the output folder.
+pub fn emit(
+    model: &Model,
+    header: &Header<'_>,
+    crates: &CrateLayout,
+) -> Result<BTreeMap<PathBuf, String>> {
+    let mut files = BTreeMap::new();
+    for (path, text) in api_files(model, header, crates)? {
+        files.insert(PathBuf::from(API_CRATE).join(path), text);
+    }
+    if let Some(facade) = &crates.facade {
+        files.extend(facade_files(model, header, facade)?);
+    }
+    Ok(files)
+}
+
+/// The `stripe-api` crate, paths relative to its folder.
+fn api_files(
+    model: &Model,
+    header: &Header<'_>,
+    crates: &CrateLayout,
+) -> Result<BTreeMap<PathBuf, String>> {
     let mut modules: BTreeMap<&ModulePath, Vec<TypeId>> = BTreeMap::new();
     for (index, def) in model.types.iter().enumerate() {
         modules.entry(&def.module).or_default().push(TypeId(index));
     }
-
     // Each group's operations, in spec order.
     let mut groups: BTreeMap<TypeId, Vec<&Operation>> = BTreeMap::new();
     for operation in &model.operations {
@@ -71,18 +163,10 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
     // Namespace -> the files in it.
     let mut namespaces: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (module, types) in &modules {
-        let renderer = TypeRenderer { model, module };
-        let mut items: TokenStream = types.iter().map(|&id| renderer.item(id)).collect();
-        for &id in types {
-            if let Some(operations) = groups.get(&id) {
-                items.extend(endpoints::impl_block(&renderer, id, operations));
-            }
-        }
-        let doc = module_doc(model, module, types);
         let text = render(ItemsFile {
             header,
-            doc,
-            items: items.to_string(),
+            doc: module_doc(model, module, types),
+            items: module_items(model, module, types, &groups).to_string(),
         })?;
         let path = match module.as_slice() {
             [shared] if shared == SHARED => PathBuf::from("src/shared.rs"),
@@ -104,45 +188,194 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
     if modules.keys().any(|m| m.as_slice() == [SHARED]) {
         root_modules.push(SHARED);
     }
+    let mut public_namespaces = Vec::new();
     for (namespace, module_files) in &namespaces {
-        let doc = if *namespace == ROOT_RESOURCES {
+        let root = *namespace == ROOT_RESOURCES;
+        let doc = if root {
             root_modules.push(ROOT_RESOURCES);
             "Resources of Stripe's root namespace, one file each; re-exported at the crate root."
                 .to_owned()
         } else {
+            public_namespaces.push(GatedName {
+                name: namespace.to_string(),
+                cfg: module_cfg(model, &[namespace.to_string()]),
+            });
             format!("The `{namespace}` namespace of the Stripe API.")
         };
+        // The files of a namespace are gated with it in lib.rs; the root's
+        // resources each by their own unit.
+        let file_names = module_files
+            .iter()
+            .map(|file| GatedName {
+                name: file.clone(),
+                cfg: if root {
+                    module_cfg(model, &[ROOT_RESOURCES.to_owned(), file.clone()])
+                } else {
+                    String::new()
+                },
+            })
+            .collect();
         let text = render(ModFile {
             header,
             doc,
-            files: module_files.clone(),
+            files: file_names,
         })?;
         files.insert(PathBuf::from(format!("src/{namespace}/mod.rs")), text);
     }
     root_modules.sort();
-    let public_namespaces = namespaces
-        .keys()
-        .filter(|n| **n != ROOT_RESOURCES)
-        .map(|n| n.to_string())
-        .collect();
+    let version = model.api_version.as_str();
+    let api_version_item = quote! {
+        /// The Stripe API version these types were generated from, sent as `Stripe-Version`.
+        pub const API_VERSION: &str = #version;
+    };
     files.insert(
         PathBuf::from("src/lib.rs"),
-        render(LibFile {
+        render(ApiLib {
             header,
+            api_version_item: api_version_item.to_string(),
             root_modules,
             namespaces: public_namespaces,
-            has_events: model.components.contains_key("event"),
         })?,
     );
-    let resource = resource_enum(model);
     files.insert(
         PathBuf::from("src/resource.rs"),
         render(ItemsFile {
             header,
             doc: "Any resource, told apart by its `object` field: what a webhook event carries."
                 .to_owned(),
-            items: resource.to_string(),
+            items: resource::resource_enum(model).to_string(),
         })?,
+    );
+    files.insert(
+        PathBuf::from("Cargo.toml"),
+        render(ApiManifest {
+            header,
+            package: toml_string(&crates.api_package),
+            core_path: toml_string(&crates.core_path),
+            full: toml_array(public_features(&model.features)),
+            feature_lines: api_feature_lines(&model.features),
+        })?,
+    );
+    Ok(files)
+}
+
+/// The items of one file: each type's items, and the endpoint functions of
+/// the groups in it, each gated as the feature plan says.
+fn module_items(
+    model: &Model,
+    module: &ModulePath,
+    types: &[TypeId],
+    groups: &BTreeMap<TypeId, Vec<&Operation>>,
+) -> TokenStream {
+    let renderer = TypeRenderer { model, module };
+    let mut items = TokenStream::new();
+    for &id in types {
+        let cfg = gate_cfg(&model.features, &model.features.gates[id.0]);
+        for item in renderer.items(id) {
+            items.extend(quote!(#cfg #item));
+        }
+    }
+    for &id in types {
+        let Some(operations) = groups.get(&id) else {
+            continue;
+        };
+        let unit = model.features.module_units.get(&model.get(id).module);
+        let cfg = cfg_features(unit.map(String::as_str).as_slice());
+        let block = endpoints::impl_block(&renderer, id, operations);
+        items.extend(quote!(#cfg #block));
+    }
+    items
+}
+
+/// The `#[cfg]` of an item.
+fn gate_cfg(features: &Features, gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Module => TokenStream::new(),
+        Gate::Endpoints(unit) => cfg_features(&[unit.as_str()]),
+        Gate::Units(units) => {
+            let names: Vec<&str> = units
+                .iter()
+                .map(|unit| features.units[unit].types_feature.as_str())
+                .collect();
+            cfg_features(&names)
+        }
+    }
+}
+
+/// The `#[cfg]` line of a file module: its unit's types feature.
+fn module_cfg(model: &Model, module: &[String]) -> String {
+    let feature = model
+        .features
+        .module_units
+        .iter()
+        .find(|(path, _)| path.starts_with(module))
+        .map(|(_, unit)| model.features.units[unit].types_feature.as_str());
+    cfg_features(feature.as_slice()).to_string()
+}
+
+fn public_features(features: &Features) -> Vec<&str> {
+    features
+        .units
+        .iter()
+        .filter(|(_, unit)| unit.has_endpoints)
+        .map(|(name, _)| name.as_str())
+        .collect()
+}
+
+/// `unit = [...]` and `__types_unit = [...]` for every unit.
+fn api_feature_lines(features: &Features) -> Vec<String> {
+    let types_feature = |unit: &String| features.units[unit].types_feature.as_str();
+    let mut lines = Vec::new();
+    for (name, unit) in &features.units {
+        if unit.has_endpoints {
+            let deps: BTreeSet<&str> = unit.endpoint_deps.iter().map(types_feature).collect();
+            lines.push(format!("{} = {}", toml_key(name), toml_array(deps)));
+        }
+        let deps: BTreeSet<&str> = unit.type_deps.iter().map(types_feature).collect();
+        lines.push(format!(
+            "{} = {}",
+            toml_key(&unit.types_feature),
+            toml_array(deps)
+        ));
+    }
+    lines
+}
+
+/// The `stripe` crate, paths relative to the output folder.
+fn facade_files(model: &Model, header: &Header<'_>, facade: &Facade) -> Result<BTreeMap<PathBuf, String>> {
+    let mut files = BTreeMap::new();
+    let has_events = model.components.contains_key("event");
+    let always: Vec<&str> = model
+        .features
+        .events_unit
+        .iter()
+        .map(|unit| model.features.units[unit].types_feature.as_str())
+        .collect();
+    let api_features = if always.is_empty() {
+        String::new()
+    } else {
+        format!(", features = {}", toml_array(always))
+    };
+    let feature_lines = public_features(&model.features)
+        .into_iter()
+        .map(|name| {
+            let forwarded = format!("stripe-api/{name}");
+            format!("{} = {}", toml_key(name), toml_array([forwarded.as_str()]))
+        })
+        .collect();
+    files.insert(
+        PathBuf::from("Cargo.toml"),
+        render(StripeManifest {
+            header,
+            api_features,
+            core_path: toml_string(&facade.core_path),
+            runtime_path: toml_string(&facade.runtime_path),
+            feature_lines,
+        })?,
+    );
+    files.insert(
+        PathBuf::from("src/lib.rs"),
+        render(StripeLib { header, has_events })?,
     );
     if !model.operations.is_empty() {
         files.insert(
@@ -156,6 +389,29 @@ pub fn emit(model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, Stri
         );
     }
     Ok(files)
+}
+
+/// A TOML basic string: names from the spec are data, quoted and escaped.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// A bare key when it can be one, else a quoted key.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if bare {
+        key.to_owned()
+    } else {
+        toml_string(key)
+    }
+}
+
+fn toml_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let items: Vec<String> = items.into_iter().map(toml_string).collect();
+    format!("[{}]", items.join(", "))
 }
 
 fn render(template: impl Template) -> Result<String> {
@@ -189,131 +445,5 @@ fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
             format!("Types used by several resources of the `{namespace}` namespace.")
         }
         (None, None) => "Types used by several resources, or by none.".to_owned(),
-    }
-}
-
-/// `Resource`: every resource type in one enum, decoded by `object` (and
-/// `deleted`), with a fallback that keeps unknown objects as JSON.
-fn resource_enum(model: &Model) -> TokenStream {
-    let module: ModulePath = vec!["resource".to_owned()];
-    let renderer = TypeRenderer {
-        model,
-        module: &module,
-    };
-    let resources: Vec<(&str, TypeId)> = model.resources().collect();
-    // Names are unique per namespace; the enum spans all of them.
-    let variant = |id: TypeId| {
-        let def = model.get(id);
-        ident(&naming::qualified_type_name(
-            layout::namespace(&def.module),
-            &def.rust_name,
-        ))
-    };
-    let variants = resources.iter().map(|(resource_id, id)| {
-        let name = variant(*id);
-        let path = renderer.path(*id);
-        let doc = format!(" `{resource_id}`");
-        quote!(#[doc = #doc] #name(Box<#path>),)
-    });
-    let ids = resources.iter().map(|(resource_id, id)| {
-        let name = variant(*id);
-        quote!(Self::#name(_) => Some(#resource_id),)
-    });
-    let serialize = resources.iter().map(|(_, id)| {
-        let name = variant(*id);
-        quote!(Self::#name(object) => object.serialize(serializer),)
-    });
-    let by_id = resources.iter().map(|(resource_id, id)| {
-        let name = variant(*id);
-        quote!(#resource_id => serde_json::from_value(value).map(Self::#name),)
-    });
-    // Each `(object, deleted)` pair decodes into the resource that is that
-    // object; a pair only a polymorphic resource covers (a deleted bank
-    // account is a `deleted_external_account`) decodes into that one.
-    let mut discriminators: Vec<(&str, bool, TypeId)> = Vec::new();
-    let structs_first = resources
-        .iter()
-        .filter(|(_, id)| matches!(model.get(*id).kind, TypeKind::Struct(_)))
-        .chain(
-            resources
-                .iter()
-                .filter(|(_, id)| matches!(model.get(*id).kind, TypeKind::Union(_))),
-        );
-    for (_, id) in structs_first {
-        let members: Vec<TypeId> = match &model.get(*id).kind {
-            TypeKind::Struct(_) => vec![*id],
-            TypeKind::Union(variants) => variants.iter().map(|v| v.ty).collect(),
-            _ => Vec::new(),
-        };
-        for member in members {
-            let TypeKind::Struct(body) = &model.get(member).kind else {
-                continue;
-            };
-            let Some(object) = body.object_name.as_deref() else {
-                continue;
-            };
-            if !discriminators
-                .iter()
-                .any(|(o, d, _)| *o == object && *d == body.deleted)
-            {
-                discriminators.push((object, body.deleted, *id));
-            }
-        }
-    }
-    let by_object = discriminators.iter().map(|(object, deleted, id)| {
-        let name = variant(*id);
-        quote! {
-            stripe_runtime::types::Discriminator { object: Some(#object), deleted: #deleted } =>
-                stripe_runtime::types::from_buffered(value).map(Self::#name),
-        }
-    });
-    quote! {
-        /// Any Stripe resource. Decoding picks the variant by the `object`
-        /// field; an object this version of the spec does not know is kept as JSON.
-        #[derive(Clone, Debug)]
-        #[non_exhaustive]
-        pub enum Resource {
-            #(#variants)*
-            /// An object this version of the spec does not describe, kept as JSON.
-            Unknown(serde_json::Value),
-        }
-
-        impl Resource {
-            /// The `x-resourceId` of the variant, e.g. `identity.verification_session`.
-            pub fn resource_id(&self) -> Option<&'static str> {
-                match self {
-                    #(#ids)*
-                    Self::Unknown(_) => None,
-                }
-            }
-
-            /// Decodes `value` as the resource named `resource_id`, whatever its
-            /// `object` field says. `None` when the spec has no such resource.
-            pub fn from_value_as(resource_id: &str, value: serde_json::Value) -> Option<Result<Self, serde_json::Error>> {
-                Some(match resource_id {
-                    #(#by_id)*
-                    _ => return None,
-                })
-            }
-        }
-
-        impl serde::Serialize for Resource {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize)*
-                    Self::Unknown(value) => value.serialize(serializer),
-                }
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for Resource {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                match stripe_runtime::types::Discriminator::of(&value) {
-                    #(#by_object)*
-                    _ => Ok(Self::Unknown(value)),
-                }
-            }
-        }
     }
 }

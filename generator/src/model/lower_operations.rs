@@ -576,6 +576,7 @@ fn push_params(
             object_name: None,
             deleted: false,
             usage: Usage::Request,
+            extra: None,
         }),
     })
 }

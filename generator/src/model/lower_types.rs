@@ -242,11 +242,16 @@ impl<'a> Lowerer<'a> {
         for (field, name) in fields.iter_mut().zip(names) {
             field.rust_name = name;
         }
+        let extra = (owner.usage == Usage::Response).then(|| {
+            let taken: Vec<&str> = fields.iter().map(|f| f.rust_name.as_str()).collect();
+            naming::extra_fields_name(&taken)
+        });
         Ok(Struct {
             fields,
             object_name,
             deleted,
             usage: owner.usage,
+            extra,
         })
     }
 

@@ -5,7 +5,10 @@
 //! (`recursion.rs`, `layout.rs`) annotate it; rendering reads it. Every name is
 //! kept in two forms: the wire name Stripe uses and the Rust name.
 
+pub mod codecs;
+pub mod enums;
 pub mod events;
+pub mod features;
 pub mod layout;
 pub(crate) mod lower_operations;
 pub(crate) mod lower_types;
@@ -26,6 +29,14 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// Operations that `spec/operations.toml` marks `skip`, with the reason.
     pub skipped_operations: Vec<SkippedOperation>,
+    /// Per type: whether it is read from responses or written into
+    /// requests; set by [`codecs`].
+    pub codecs: Vec<codecs::Codecs>,
+    /// The cargo features and what each builds; set by [`features`].
+    pub features: features::Features,
+    /// Per enum: the enum of its unit with the same values whose definition
+    /// it shares (it is then an alias of it); set by [`enums`].
+    pub shared_enums: Vec<Option<TypeId>>,
 }
 
 impl Model {
@@ -82,6 +93,9 @@ pub struct Struct {
     pub deleted: bool,
     /// Request parameters are serialized only; responses both ways.
     pub usage: Usage,
+    /// The Rust name of the field that keeps the fields an object carries
+    /// but the spec does not declare (response structs only).
+    pub extra: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -112,6 +112,37 @@ pub fn variant_name(wire: &str) -> String {
     }
 }
 
+/// The field of a response struct that keeps what the spec does not
+/// declare: `extra`, unless the spec already has a field of that name.
+pub fn extra_fields_name(taken: &[&str]) -> String {
+    fresh_name("extra", taken)
+}
+
+/// `base`, or `base_2`, `base_3`, ... : the first that is not `taken`.
+pub fn fresh_name(base: &str, taken: &[&str]) -> String {
+    if !taken.contains(&base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| !taken.contains(&name.as_str()))
+        .expect("some number is free")
+}
+
+/// A cargo feature for a namespace or a root resource: its module name,
+/// unless that is one of the features every generated crate has.
+pub fn feature_name(module: &str) -> String {
+    match module {
+        "default" | "full" | "serde" | "blocking" => format!("{module}_resource"),
+        _ => module.to_owned(),
+    }
+}
+
+/// The internal feature that builds a unit's types without its endpoints.
+pub fn types_feature_name(feature: &str) -> String {
+    format!("__types_{feature}")
+}
+
 fn fix_leading_digit(name: String, prefix: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("{prefix}{name}")

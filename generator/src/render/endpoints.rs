@@ -1,27 +1,29 @@
 //! Endpoint functions as tokens: the operations of one group become an
 //! `impl <Group> { ... }` block in the group's file.
 //!
-//! Every function builds a `stripe_runtime::Request` and hands it to the
-//! client; encoding, retries, headers and decoding are the runtime's, so a
-//! function is a few lines:
+//! Every function is generic over the client (`stripe_core::StripeClient`):
+//! it describes the call as a `stripe_core::Request` and hands it over, so
+//! the generated crate needs no HTTP stack and an endpoint is compiled only
+//! where it is called. Encoding, retries, headers and decoding are the
+//! client's:
 //!
 //! ```ignore
 //! /// Redact a VerificationSession ...
 //! ///
 //! /// `POST /v1/identity/verification_sessions/{session}/redact`
-//! pub async fn redact(
-//!     client: &stripe_runtime::Client,
+//! pub fn redact<C: stripe_core::StripeClient>(
+//!     client: &C,
 //!     session: &str,
 //!     params: &RedactVerificationSessionParams,
-//! ) -> Result<VerificationSession, stripe_runtime::Error> {
-//!     client.execute(stripe_runtime::Request::new(stripe_runtime::Method::Post,
-//!         format!("/v1/identity/verification_sessions/{}/redact", stripe_runtime::client::path_segment(session)))
-//!         .api_version(crate::API_VERSION).form(params)).await
+//! ) -> C::Response<VerificationSession> {
+//!     client.execute(stripe_core::Request::new(stripe_core::Method::Post,
+//!         format!("/v1/identity/verification_sessions/{}/redact", stripe_core::path_segment(session)))
+//!         .api_version(crate::API_VERSION).form(params))
 //! }
 //! ```
 //!
 //! List and search operations also get a `<name>_auto_paging` function that
-//! returns the runtime's pagination stream.
+//! returns the client's stream of every item.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -49,7 +51,6 @@ pub fn impl_block(
 }
 
 fn function(renderer: &TypeRenderer<'_>, operation: &Operation) -> TokenStream {
-    let model = renderer.model;
     let name = ident(&operation.rust_name);
     let endpoint = format!("`{} {}`", operation.method, operation.path);
     let description = operation
@@ -60,48 +61,54 @@ fn function(renderer: &TypeRenderer<'_>, operation: &Operation) -> TokenStream {
     let doc = doc_attrs(Some(&format!("{description}\n\n{endpoint}")));
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let args = arguments(renderer, operation);
-    let request = request(model, operation);
+    let request = request(renderer.model, operation);
     let response = renderer.type_ref(&operation.response);
-
-    let auto_paging = match (operation.pagination, operation.page_item()) {
-        (Pagination::List, Some(item)) if implements_object(model, item) => Some(quote!(paginate)),
-        (Pagination::Search, Some(_)) => Some(quote!(paginate_search)),
-        _ => None,
-    }
-    .map(|paginate| {
-        let item = renderer.type_ref(operation.page_item().expect("a paginated operation has an item type"));
-        let paging_name = ident(&naming::auto_paging_name(&operation.rust_name));
-        let doc = format!(
-            " Every item of [`{}`](Self::{}), fetching the pages of {endpoint} as the stream is read.",
-            operation.rust_name, operation.rust_name
-        );
-        quote! {
-            #[doc = #doc]
-            #deprecated
-            pub fn #paging_name(#(#args),*) -> impl futures::Stream<Item = Result<#item, stripe_runtime::Error>> + Send {
-                client.#paginate(#request)
-            }
-        }
-    });
-    // A body that is not JSON is returned as it came.
-    let execute = if operation.response == TypeRef::RawBody {
-        quote!(execute_bytes)
-    } else {
-        quote!(execute)
-    };
+    let auto_paging = auto_paging(renderer, operation, &args, &request, &endpoint);
     quote! {
         #doc
         #deprecated
-        pub async fn #name(#(#args),*) -> Result<#response, stripe_runtime::Error> {
-            client.#execute(#request).await
+        pub fn #name<C: stripe_core::StripeClient>(#(#args),*) -> C::Response<#response> {
+            client.execute(#request)
         }
         #auto_paging
     }
 }
 
+/// `<name>_auto_paging` for a list whose items have ids, or a search.
+fn auto_paging(
+    renderer: &TypeRenderer<'_>,
+    operation: &Operation,
+    args: &[TokenStream],
+    request: &TokenStream,
+    endpoint: &str,
+) -> Option<TokenStream> {
+    let item = operation.page_item()?;
+    let (paginate, pages) = match operation.pagination {
+        Pagination::List if implements_object(renderer.model, item) => {
+            (quote!(paginate), quote!(Pages))
+        }
+        Pagination::Search => (quote!(paginate_search), quote!(SearchPages)),
+        _ => return None,
+    };
+    let item = renderer.type_ref(item);
+    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+    let paging_name = ident(&naming::auto_paging_name(&operation.rust_name));
+    let doc = format!(
+        " Every item of [`{}`](Self::{}), fetching the pages of {endpoint} as they are read.",
+        operation.rust_name, operation.rust_name
+    );
+    Some(quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #paging_name<C: stripe_core::StripeClient>(#(#args),*) -> C::#pages<#item> {
+            client.#paginate(#request)
+        }
+    })
+}
+
 /// `client`, the path parameters as `&str` in path order, then `params`.
 fn arguments(renderer: &TypeRenderer<'_>, operation: &Operation) -> Vec<TokenStream> {
-    let mut args = vec![quote!(client: &stripe_runtime::Client)];
+    let mut args = vec![quote!(client: &C)];
     args.extend(operation.path_params.iter().map(|param| {
         let name = ident(&param.rust_name);
         quote!(#name: &str)
@@ -113,12 +120,12 @@ fn arguments(renderer: &TypeRenderer<'_>, operation: &Operation) -> Vec<TokenStr
     args
 }
 
-/// The `stripe_runtime::Request` of an operation.
+/// The `stripe_core::Request` of an operation.
 fn request(model: &Model, operation: &Operation) -> TokenStream {
     let method = match operation.method.as_str() {
-        "GET" => quote!(stripe_runtime::Method::Get),
-        "POST" => quote!(stripe_runtime::Method::Post),
-        _ => quote!(stripe_runtime::Method::Delete),
+        "GET" => quote!(stripe_core::Method::Get),
+        "POST" => quote!(stripe_core::Method::Post),
+        _ => quote!(stripe_core::Method::Delete),
     };
     let path = if operation.path_params.is_empty() {
         let path = &operation.path;
@@ -130,11 +137,11 @@ fn request(model: &Model, operation: &Operation) -> TokenStream {
         }
         let values = operation.path_params.iter().map(|param| {
             let name = ident(&param.rust_name);
-            quote!(stripe_runtime::client::path_segment(#name))
+            quote!(stripe_core::path_segment(#name))
         });
         quote!(format!(#template, #(#values),*))
     };
-    let base = quote!(stripe_runtime::Request::new(#method, #path).api_version(crate::API_VERSION));
+    let base = quote!(stripe_core::Request::new(#method, #path).api_version(crate::API_VERSION));
     match (operation.body, operation.params) {
         (BodyKind::Query, Some(_)) => quote!(#base.query(params)),
         (BodyKind::Form, Some(_)) => quote!(#base.form(params)),
@@ -143,7 +150,7 @@ fn request(model: &Model, operation: &Operation) -> TokenStream {
                 .map(|id| multipart_files(model, id))
                 .unwrap_or_default();
             let text = params.map(|_| quote!(.params(params)));
-            quote!(#base.host(stripe_runtime::Host::Files).multipart(stripe_runtime::Multipart::new() #text #files))
+            quote!(#base.host(stripe_core::Host::Files).multipart(stripe_core::Multipart::new() #text #files))
         }
         _ => base,
     }

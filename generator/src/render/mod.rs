@@ -1,19 +1,24 @@
 //! Step 3: items as tokens. Each model type becomes a Rust item built with
-//! `quote!` (this module), endpoint functions come from [`endpoints`], the
-//! generated every-endpoint test from [`tests`], doc comments from [`docs`].
-//! File skeletons are [`crate::emit`]'s.
+//! `quote!`, with its impls as separate items (so that emit can gate each):
+//! definitions here, decoders in [`decode`], encoders in [`encode`],
+//! endpoint functions in [`endpoints`], the `Resource` enum in
+//! [`resource`], the generated every-endpoint test in [`tests`] and doc
+//! comments from [`docs`]. File skeletons are [`crate::emit`]'s.
 
+pub mod decode;
 pub mod docs;
+pub mod encode;
 pub mod endpoints;
+pub mod resource;
 pub mod tests;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::layout;
-use crate::model::{has_id, id_field};
 use crate::model::{
-    Field, Model, ModulePath, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage,
+    has_id, id_field, Field, Model, ModulePath, Struct, TypeDef, TypeId, TypeKind, TypeRef,
+    UnionVariant, Usage,
 };
 use crate::render::docs::doc_text;
 
@@ -30,6 +35,15 @@ pub fn doc_attrs(description: Option<&str>) -> TokenStream {
             quote! { #( #[doc = #lines] )* }
         }
         None => TokenStream::new(),
+    }
+}
+
+/// `#[cfg(all(feature = "a", ...))]`, or nothing for no features.
+pub fn cfg_features(features: &[&str]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(all(#(feature = #many),*))]),
     }
 }
 
@@ -63,11 +77,11 @@ impl TypeRenderer<'_> {
             TypeRef::Integer => quote!(i64),
             TypeRef::Number => quote!(f64),
             TypeRef::Boolean => quote!(bool),
-            TypeRef::Timestamp => quote!(stripe_runtime::Timestamp),
+            TypeRef::Timestamp => quote!(stripe_core::Timestamp),
             TypeRef::Binary => quote!(Vec<u8>),
             TypeRef::Json => quote!(serde_json::Value),
             TypeRef::AnyResource => quote!(crate::Resource),
-            TypeRef::RawBody => quote!(stripe_runtime::client::Bytes),
+            TypeRef::RawBody => quote!(stripe_core::Bytes),
             TypeRef::Named(id) => self.path(*id),
             TypeRef::List(item) => {
                 let item = self.type_ref(item);
@@ -79,19 +93,19 @@ impl TypeRenderer<'_> {
             }
             TypeRef::Expandable(target) => {
                 let target = self.type_ref(target);
-                quote!(stripe_runtime::Expandable<#target>)
+                quote!(stripe_core::Expandable<#target>)
             }
             TypeRef::ApiList(item) => {
                 let item = self.type_ref(item);
-                quote!(stripe_runtime::list::List<#item>)
+                quote!(stripe_core::List<#item>)
             }
             TypeRef::SearchList(item) => {
                 let item = self.type_ref(item);
-                quote!(stripe_runtime::list::SearchList<#item>)
+                quote!(stripe_core::SearchList<#item>)
             }
             TypeRef::Unsettable(inner) => {
                 let inner = self.type_ref(inner);
-                quote!(stripe_runtime::encode::Unsettable<#inner>)
+                quote!(stripe_core::Unsettable<#inner>)
             }
         }
     }
@@ -107,76 +121,99 @@ impl TypeRenderer<'_> {
         ty
     }
 
-    pub fn item(&self, id: TypeId) -> TokenStream {
+    /// The items of one type: its definition, then each of its impls.
+    pub fn items(&self, id: TypeId) -> Vec<TokenStream> {
         let def = self.model.get(id);
-        match &def.kind {
-            TypeKind::Struct(body) => self.struct_item(def, body),
-            TypeKind::Enum(values) => enum_item(def, values),
-            TypeKind::Union(variants) => self.union_item(def, variants),
+        let codecs = self.model.codecs[id.0];
+        let mut items = match &def.kind {
+            TypeKind::Struct(body) => self.struct_items(def, body),
+            TypeKind::Enum(_) if self.model.shared_enums[id.0].is_some() => {
+                let name = ident(&def.rust_name);
+                let doc = doc_attrs(def.doc.as_deref());
+                let shared = self.path(self.model.shared_enums[id.0].expect("checked"));
+                return vec![quote! { #doc pub type #name = #shared; }];
+            }
+            TypeKind::Enum(values) => enum_items(def, values),
+            TypeKind::Union(variants) => self.union_items(def, variants),
             TypeKind::Alias(ty) => {
                 let name = ident(&def.rust_name);
                 let doc = doc_attrs(def.doc.as_deref());
                 let ty = self.type_ref(ty);
-                quote! { #doc pub type #name = #ty; }
+                return vec![quote! { #doc pub type #name = #ty; }];
             }
             TypeKind::Unit => {
                 let name = ident(&def.rust_name);
                 let doc = doc_attrs(def.doc.as_deref());
-                quote! { #doc #[derive(Clone, Copy, Debug)] pub struct #name; }
+                return vec![quote! { #doc #[derive(Clone, Copy, Debug)] pub struct #name; }];
             }
+        };
+        if codecs.decode {
+            items.push(decode::decoder(self, def));
+            items.push(serde_deserialize(def));
         }
+        if codecs.encode {
+            items.push(encode::encoder(self, def));
+        }
+        items
     }
 
-    fn struct_item(&self, def: &TypeDef, body: &Struct) -> TokenStream {
+    fn struct_items(&self, def: &TypeDef, body: &Struct) -> Vec<TokenStream> {
         let name = ident(&def.rust_name);
         let doc = doc_attrs(def.doc.as_deref());
         let required: Vec<&Field> = body.fields.iter().filter(|f| !f.optional()).collect();
         let derives = match body.usage {
-            Usage::Response => {
-                quote!(#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)])
-            }
             // With a required field there is no sensible default: `new` takes them.
-            Usage::Request if required.is_empty() => {
-                quote!(#[derive(Clone, Debug, Default, serde::Serialize)])
-            }
-            Usage::Request => quote!(#[derive(Clone, Debug, serde::Serialize)]),
+            Usage::Request if required.is_empty() => quote!(#[derive(Clone, Debug, Default)]),
+            _ => quote!(#[derive(Clone, Debug)]),
         };
-        let fields = body.fields.iter().map(|field| {
-            let field_name = ident(&field.rust_name);
-            let doc = doc_attrs(field.doc.as_deref());
-            let ty = self.field_type(field);
-            let rename = (field.rust_name != field.wire_name).then(|| {
-                let wire = &field.wire_name;
-                quote!(#[serde(rename = #wire)])
-            });
-            // Absent and null differ on the wire: a field that may be absent
-            // is left out when `None`; a required nullable one is sent as null.
-            let skip = if body.usage == Usage::Request && field.ty == TypeRef::Binary {
-                // File contents travel as a multipart file part, not a text field.
-                Some(quote!(#[serde(skip_serializing)]))
-            } else {
-                (!field.required || body.usage == Usage::Request)
-                    .then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]))
-                    .filter(|_| field.optional())
-            };
+        let fields = body.fields.iter().map(|field| self.struct_field(body, field));
+        let extra = body.extra.as_deref().map(|extra| {
+            let extra = ident(extra);
             quote! {
-                #doc
-                #rename
-                #skip
-                pub #field_name: #ty,
+                /// Fields this version of the spec does not declare, kept as sent.
+                #[cfg_attr(feature = "serde", serde(flatten))]
+                pub #extra: stripe_core::ExtraFields,
             }
         });
-        let object_impl = object_impl(def, body);
-        let constructor = (body.usage == Usage::Request && !required.is_empty())
-            .then(|| self.constructor(def, body));
-        quote! {
+        let mut items = vec![quote! {
             #doc
             #derives
+            #[cfg_attr(feature = "serde", derive(serde::Serialize))]
             pub struct #name {
                 #(#fields)*
+                #extra
             }
-            #object_impl
-            #constructor
+        }];
+        items.extend(object_impl(def, body));
+        if body.usage == Usage::Request && !required.is_empty() {
+            items.push(self.constructor(def, body));
+        }
+        items
+    }
+
+    fn struct_field(&self, body: &Struct, field: &Field) -> TokenStream {
+        let field_name = ident(&field.rust_name);
+        let doc = doc_attrs(field.doc.as_deref());
+        let ty = self.field_type(field);
+        let rename = (field.rust_name != field.wire_name).then(|| {
+            let wire = &field.wire_name;
+            quote!(#[cfg_attr(feature = "serde", serde(rename = #wire))])
+        });
+        // Absent and null differ on the wire: a field that may be absent is
+        // left out when `None`; a required nullable one is written as null.
+        let skip = if body.usage == Usage::Request && field.ty == TypeRef::Binary {
+            // File contents travel as a multipart file part, not a text field.
+            Some(quote!(#[cfg_attr(feature = "serde", serde(skip_serializing))]))
+        } else {
+            (!field.required || body.usage == Usage::Request)
+                .then(|| quote!(#[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]))
+                .filter(|_| field.optional())
+        };
+        quote! {
+            #doc
+            #rename
+            #skip
+            pub #field_name: #ty,
         }
     }
 
@@ -211,7 +248,7 @@ impl TypeRenderer<'_> {
         }
     }
 
-    fn union_item(&self, def: &TypeDef, variants: &[UnionVariant]) -> TokenStream {
+    fn union_items(&self, def: &TypeDef, variants: &[UnionVariant]) -> Vec<TokenStream> {
         let name = ident(&def.rust_name);
         let doc = match &def.doc {
             Some(_) => doc_attrs(def.doc.as_deref()),
@@ -238,19 +275,36 @@ impl TypeRenderer<'_> {
             let variant = ident(&v.rust_name);
             quote!(Self::#variant(object) => object.serialize(serializer),)
         });
-        let decode = if is_discriminated(variants) {
-            self.decode_by_object(variants)
-        } else {
-            self.decode_by_fields(variants)
-        };
-        let all_have_ids = variants.iter().all(|v| has_id(self.model.get(v.ty)));
-        let object_impl = all_have_ids.then(|| {
+        let mut items = vec![
+            quote! {
+                #doc
+                #[derive(Clone, Debug)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variant_defs)*
+                    /// An object this version of the spec does not describe, kept as JSON.
+                    Unknown(serde_json::Value),
+                }
+            },
+            quote! {
+                #[cfg(feature = "serde")]
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #(#serialize_arms)*
+                            Self::Unknown(value) => value.serialize(serializer),
+                        }
+                    }
+                }
+            },
+        ];
+        if variants.iter().all(|v| has_id(self.model.get(v.ty))) {
             let arms = variants.iter().map(|v| {
                 let variant = ident(&v.rust_name);
-                quote!(Self::#variant(object) => stripe_runtime::Object::id(object.as_ref()),)
+                quote!(Self::#variant(object) => stripe_core::Object::id(object.as_ref()),)
             });
-            quote! {
-                impl stripe_runtime::Object for #name {
+            items.push(quote! {
+                impl stripe_core::Object for #name {
                     fn id(&self) -> Option<&str> {
                         match self {
                             #(#arms)*
@@ -258,94 +312,14 @@ impl TypeRenderer<'_> {
                         }
                     }
                 }
-            }
-        });
-        quote! {
-            #doc
-            #[derive(Clone, Debug)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variant_defs)*
-                /// An object this version of the spec does not describe, kept as JSON.
-                Unknown(serde_json::Value),
-            }
-
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    match self {
-                        #(#serialize_arms)*
-                        Self::Unknown(value) => value.serialize(serializer),
-                    }
-                }
-            }
-
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    // The value is buffered: `object` may come after the other
-                    // fields, and the fields may decide the variant.
-                    let value = serde_json::Value::deserialize(deserializer)?;
-                    #decode
-                }
-            }
-
-            #object_impl
+            });
         }
-    }
-
-    fn decode_by_object(&self, variants: &[UnionVariant]) -> TokenStream {
-        let arms = variants.iter().map(|v| {
-            let variant = ident(&v.rust_name);
-            let object = match &v.object {
-                Some(object) => quote!(Some(#object)),
-                None => quote!(None),
-            };
-            let deleted = v.deleted;
-            quote! {
-                stripe_runtime::types::Discriminator { object: #object, deleted: #deleted } =>
-                    stripe_runtime::types::from_buffered(value).map(Self::#variant),
-            }
-        });
-        quote! {
-            match stripe_runtime::types::Discriminator::of(&value) {
-                #(#arms)*
-                _ => Ok(Self::Unknown(value)),
-            }
-        }
-    }
-
-    /// For members without a telling `object`: the first member that declares
-    /// every field present wins, then the one that declares the most of them.
-    fn decode_by_fields(&self, variants: &[UnionVariant]) -> TokenStream {
-        let field_lists = variants.iter().map(|v| {
-            let names: Vec<&str> = match &self.model.get(v.ty).kind {
-                TypeKind::Struct(body) => {
-                    body.fields.iter().map(|f| f.wire_name.as_str()).collect()
-                }
-                _ => Vec::new(),
-            };
-            quote!(&[#(#names),*])
-        });
-        let arms = variants.iter().enumerate().map(|(index, v)| {
-            let variant = ident(&v.rust_name);
-            quote! {
-                #index => if let Ok(object) = serde_json::from_value(value.clone()) {
-                    return Ok(Self::#variant(object));
-                },
-            }
-        });
-        quote! {
-            for candidate in stripe_runtime::types::untagged_order(&value, &[#(#field_lists),*]) {
-                match candidate {
-                    #(#arms)*
-                    _ => {}
-                }
-            }
-            Ok(Self::Unknown(value))
-        }
+        items
     }
 }
 
-fn is_discriminated(variants: &[UnionVariant]) -> bool {
+/// Every member has its own `(object, deleted)` pair: `object` decides.
+pub fn is_discriminated(variants: &[UnionVariant]) -> bool {
     let mut seen = std::collections::BTreeSet::new();
     variants
         .iter()
@@ -365,7 +339,7 @@ fn object_impl(def: &TypeDef, body: &Struct) -> Option<TokenStream> {
         quote!(Some(&self.#field_name))
     };
     Some(quote! {
-        impl stripe_runtime::Object for #name {
+        impl stripe_core::Object for #name {
             fn id(&self) -> Option<&str> {
                 #id
             }
@@ -373,59 +347,74 @@ fn object_impl(def: &TypeDef, body: &Struct) -> Option<TokenStream> {
     })
 }
 
-fn enum_item(def: &TypeDef, values: &[crate::model::EnumValue]) -> TokenStream {
+/// `serde::Deserialize` (with the `serde` feature) through the type's own
+/// decoder, so serde users get the same decoding.
+fn serde_deserialize(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.rust_name);
+    quote! {
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                stripe_core::serde_shim::deserialize(deserializer)
+            }
+        }
+    }
+}
+
+fn enum_items(def: &TypeDef, values: &[crate::model::EnumValue]) -> Vec<TokenStream> {
     let name = ident(&def.rust_name);
     let doc = doc_attrs(def.doc.as_deref());
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
     let wires: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
     let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
-    quote! {
-        #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #( #[doc = #variant_docs] #variants, )*
-            /// A value this version of the spec does not list, kept as sent.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// The value as Stripe sends it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #wires, )*
-                    Self::Unknown(value) => value,
+    vec![
+        quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #( #[doc = #variant_docs] #variants, )*
+                /// A value this version of the spec does not list, kept as sent.
+                Unknown(String),
+            }
+        },
+        quote! {
+            impl #name {
+                /// The value as Stripe sends it.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( Self::#variants => #wires, )*
+                        Self::Unknown(value) => value,
+                    }
                 }
             }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #wires => Self::#variants, )*
-                    other => Self::Unknown(other.to_owned()),
+        },
+        quote! {
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #wires => Self::#variants, )*
+                        other => Self::Unknown(other.to_owned()),
+                    }
                 }
             }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+        },
+        quote! {
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
             }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+        },
+        quote! {
+            #[cfg(feature = "serde")]
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
             }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                stripe_runtime::types::deserialize_str_with(deserializer, |value| Self::from(value))
-            }
-        }
-    }
+        },
+    ]
 }
 
 /// An identifier for a module path segment.

@@ -189,7 +189,7 @@ impl Values<'_> {
             }
             TypeRef::Unsettable(inner) => {
                 let inner = self.value(inner, depth + 1)?;
-                quote!(stripe_runtime::Unsettable::Set(#inner))
+                quote!(stripe::Unsettable::Set(#inner))
             }
             TypeRef::Expandable(_)
             | TypeRef::ApiList(_)

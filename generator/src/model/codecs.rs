@@ -1,0 +1,54 @@
+//! Which types are read from responses and which are written into
+//! requests, so that a type gets a decoder or an encoder only when some
+//! path of the API needs one.
+
+use std::collections::VecDeque;
+
+use crate::model::layout::references;
+use crate::model::{Model, TypeId, TypeKind, Usage};
+
+/// What is generated for one type besides its definition.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Codecs {
+    /// Read from JSON: reachable from a response.
+    pub decode: bool,
+    /// Written as form pairs: reachable from an operation's parameters.
+    pub encode: bool,
+}
+
+pub fn plan_codecs(model: &mut Model) {
+    let mut decode_roots: Vec<TypeId> = (0..model.types.len())
+        .map(TypeId)
+        .filter(|&id| match &model.get(id).kind {
+            TypeKind::Struct(body) => body.usage == Usage::Response,
+            TypeKind::Union(_) => true,
+            _ => false,
+        })
+        .collect();
+    for operation in &model.operations {
+        operation
+            .response
+            .visit_named(true, &mut |id, _| decode_roots.push(id));
+    }
+    let encode_roots: Vec<TypeId> = model.operations.iter().filter_map(|o| o.params).collect();
+    let decode = closure(model, decode_roots);
+    let encode = closure(model, encode_roots);
+    model.codecs = decode
+        .into_iter()
+        .zip(encode)
+        .map(|(decode, encode)| Codecs { decode, encode })
+        .collect();
+}
+
+/// Every type reachable from `roots`, as a flag per type.
+fn closure(model: &Model, roots: Vec<TypeId>) -> Vec<bool> {
+    let mut reached = vec![false; model.types.len()];
+    let mut queue = VecDeque::from(roots);
+    while let Some(id) = queue.pop_front() {
+        if std::mem::replace(&mut reached[id.0], true) {
+            continue;
+        }
+        queue.extend(references(model, id));
+    }
+    reached
+}

@@ -1,0 +1,202 @@
+//! Cargo features: what each one builds, computed from the model.
+//!
+//! A *unit* is a namespace (`identity`, `issuing`, ...) or a resource of the
+//! root namespace (`customer`, `webhook_endpoint`; `deleted_customer` goes
+//! with `customer`). Each unit has two features:
+//!
+//! - `__types_<unit>` (internal) builds the unit's types: the module of each
+//!   of its files. It enables the types features of every unit those types
+//!   refer to, so a type is never compiled without what it names.
+//! - `<unit>` (public, for units with endpoints) builds the unit's endpoint
+//!   functions and their params types, and enables the types features of the
+//!   unit and of everything its endpoints refer to.
+//!
+//! Types used by units of different namespaces live in the crate's shared
+//! module; each is compiled when the units it refers to are (an empty list:
+//! always). Edges through shared types are followed, so the feature graph
+//! only ever names units.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::error::{Error, Result};
+use crate::model::layout::{references, ROOT_RESOURCES, SHARED};
+use crate::model::{Model, ModulePath, TypeId, TypeKind};
+use crate::naming;
+
+/// crates.io refuses a crate with more features than this.
+pub const MAX_FEATURES: usize = 300;
+
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Every unit, by its public feature name.
+    pub units: BTreeMap<String, Unit>,
+    /// Per type: when it is compiled.
+    pub gates: Vec<Gate>,
+    /// The unit each file module belongs to (shared modules belong to none).
+    pub module_units: BTreeMap<ModulePath, String>,
+    /// The unit of the `event` resource, whose types the webhook module
+    /// needs whatever else is enabled.
+    pub events_unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unit {
+    /// `__types_<unit>`.
+    pub types_feature: String,
+    /// Whether the unit has endpoints (and so a public feature).
+    pub has_endpoints: bool,
+    /// Units whose types this unit's types refer to.
+    pub type_deps: BTreeSet<String>,
+    /// Units whose types this unit's endpoints refer to (its own included).
+    pub endpoint_deps: BTreeSet<String>,
+}
+
+/// When a type is compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// With the module of its file, i.e. with its unit's types.
+    Module,
+    /// Only with the public feature of this unit: params types, the types
+    /// only they use, the group types of paths that name no resource.
+    Endpoints(String),
+    /// A shared type: when the types of all these units are (none: always).
+    Units(BTreeSet<String>),
+}
+
+pub fn plan_features(model: &mut Model) -> Result<()> {
+    let unit_of = unit_of_types(model);
+    let from_resources = reachable_from_resources(model);
+    let mut units: BTreeMap<String, Unit> = BTreeMap::new();
+    for unit in unit_of.iter().flatten() {
+        units.entry(unit.clone()).or_insert_with(|| Unit {
+            types_feature: naming::types_feature_name(unit),
+            ..Unit::default()
+        });
+    }
+    let mut gates = Vec::with_capacity(model.types.len());
+    for (index, unit) in unit_of.iter().enumerate() {
+        let id = TypeId(index);
+        let is_type_item = from_resources[index] && !matches!(model.get(id).kind, TypeKind::Unit);
+        let gate = match unit {
+            None => Gate::Units(units_referenced(model, &unit_of, references(model, id))),
+            Some(unit) if is_type_item => {
+                let deps = units_referenced(model, &unit_of, references(model, id));
+                units.get_mut(unit).expect("listed").type_deps.extend(deps);
+                Gate::Module
+            }
+            Some(unit) => {
+                let deps = units_referenced(model, &unit_of, references(model, id));
+                units.get_mut(unit).expect("listed").endpoint_deps.extend(deps);
+                Gate::Endpoints(unit.clone())
+            }
+        };
+        gates.push(gate);
+    }
+    for operation in &model.operations {
+        let Some(unit) = &unit_of[operation.group.0] else {
+            return Err(Error::at(
+                &operation.pointer,
+                "generator bug: an operation's group has no unit",
+            ));
+        };
+        let mut named = Vec::new();
+        operation.response.visit_named(true, &mut |id, _| named.push(id));
+        named.extend(operation.params);
+        let deps = units_referenced(model, &unit_of, named);
+        let entry = units.get_mut(unit).expect("listed");
+        entry.has_endpoints = true;
+        entry.endpoint_deps.extend(deps);
+        entry.endpoint_deps.insert(unit.clone());
+    }
+    for (name, unit) in &mut units {
+        unit.type_deps.remove(name);
+    }
+    let count = units.values().map(|u| 1 + usize::from(u.has_endpoints)).sum::<usize>() + 3;
+    if count > MAX_FEATURES {
+        return Err(Error::new(format!(
+            "the spec would need {count} cargo features; crates.io allows {MAX_FEATURES}"
+        )));
+    }
+    let module_units = model
+        .types
+        .iter()
+        .zip(&unit_of)
+        .filter_map(|(def, unit)| Some((def.module.clone(), unit.clone()?)))
+        .collect();
+    let events_unit = model
+        .components
+        .get("event")
+        .and_then(|id| unit_of[id.0].clone());
+    model.features = Features {
+        units,
+        gates,
+        module_units,
+        events_unit,
+    };
+    Ok(())
+}
+
+/// The unit of each type, from the module layout placed it in.
+fn unit_of_types(model: &Model) -> Vec<Option<String>> {
+    let root_files: BTreeSet<&str> = model
+        .types
+        .iter()
+        .filter_map(|def| match def.module.as_slice() {
+            [namespace, file] if namespace == ROOT_RESOURCES => Some(file.as_str()),
+            _ => None,
+        })
+        .collect();
+    model
+        .types
+        .iter()
+        .map(|def| match def.module.as_slice() {
+            [shared] if shared == SHARED => None,
+            [namespace, file] if namespace == ROOT_RESOURCES => {
+                // A deleted object goes with the object: `deleted_customer` with `customer`.
+                let owner = file
+                    .strip_prefix("deleted_")
+                    .filter(|object| root_files.contains(object))
+                    .unwrap_or(file);
+                Some(naming::feature_name(owner))
+            }
+            [namespace, ..] => Some(naming::feature_name(namespace)),
+            [] => None,
+        })
+        .collect()
+}
+
+/// Types that some resource's type reaches: the ones a response can hold.
+fn reachable_from_resources(model: &Model) -> Vec<bool> {
+    let mut reached = vec![false; model.types.len()];
+    let mut queue: VecDeque<TypeId> = model.resources().map(|(_, id)| id).collect();
+    while let Some(id) = queue.pop_front() {
+        if std::mem::replace(&mut reached[id.0], true) {
+            continue;
+        }
+        queue.extend(references(model, id));
+    }
+    reached
+}
+
+/// The units whose types `start` refers to, looking through shared types.
+fn units_referenced(
+    model: &Model,
+    unit_of: &[Option<String>],
+    start: Vec<TypeId>,
+) -> BTreeSet<String> {
+    let mut units = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut queue = VecDeque::from(start);
+    while let Some(id) = queue.pop_front() {
+        if !seen.insert(id) {
+            continue;
+        }
+        match &unit_of[id.0] {
+            Some(unit) => {
+                units.insert(unit.clone());
+            }
+            None => queue.extend(references(model, id)),
+        }
+    }
+    units
+}

@@ -1,0 +1,181 @@
+//! `impl stripe_core::Decode` for each type a response can hold: plain
+//! functions over the runtime's `Decoder`, one compiled copy per type.
+//!
+//! A struct reads its fields by key into locals, keeps the keys it does not
+//! know in its `extra` field, and fails naming a required field that is
+//! missing:
+//!
+//! ```ignore
+//! impl stripe_core::Decode for Balance {
+//!     fn decode(decoder: &mut stripe_core::Decoder<'_>) -> Result<Self, stripe_core::Failure> {
+//!         let mut amount = None;
+//!         let mut extra = stripe_core::ExtraFields::new();
+//!         let start = decoder.begin_object()?;
+//!         while let Some(key) = decoder.next_field()? {
+//!             match key {
+//!                 "amount" => amount = Some(decoder.value()?),
+//!                 _ => { let key = key.to_owned(); extra.insert(key, decoder.json()?); }
+//!             }
+//!         }
+//!         Ok(Self { amount: stripe_core::decode::required(amount, start, "amount")?, extra })
+//!     }
+//! }
+//! ```
+//!
+//! A union is told apart by `object` and `deleted` read ahead, or, when
+//! those cannot decide, by trying its members in order of how well their
+//! fields cover the keys present; what matches nothing is kept as JSON.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{Field, Struct, TypeDef, TypeKind, UnionVariant};
+use crate::naming;
+use crate::render::{ident, is_discriminated, TypeRenderer};
+
+/// The `Decode` impl of a struct, enum or union.
+pub fn decoder(renderer: &TypeRenderer<'_>, def: &TypeDef) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let (decoder, body) = match &def.kind {
+        TypeKind::Struct(body) => struct_body(body),
+        TypeKind::Enum(_) => (ident("decoder"), quote!(decoder.str().map(Self::from))),
+        TypeKind::Union(variants) => union_body(renderer, variants),
+        TypeKind::Alias(_) | TypeKind::Unit => return TokenStream::new(),
+    };
+    quote! {
+        impl stripe_core::Decode for #name {
+            fn decode(#decoder: &mut stripe_core::Decoder<'_>) -> Result<Self, stripe_core::Failure> {
+                #body
+            }
+        }
+    }
+}
+
+fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
+    // Locals are the fields' own names; the decoder's, the key's and the
+    // object offset's are made not to collide with them.
+    let mut taken: Vec<&str> = body.fields.iter().map(|f| f.rust_name.as_str()).collect();
+    taken.extend(body.extra.as_deref());
+    let decoder = naming::fresh_name("decoder", &taken);
+    let key = naming::fresh_name("key", &taken);
+    let start = naming::fresh_name("start", &taken);
+    let (decoder, key, start) = (ident(&decoder), ident(&key), ident(&start));
+
+    let locals = body.fields.iter().map(|field| {
+        let local = ident(&field.rust_name);
+        quote!(let mut #local = None;)
+    });
+    let arms = body.fields.iter().map(|field| {
+        let local = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        if field.optional() {
+            // `null` and absent are both `None`.
+            quote!(#wire => #local = #decoder.value()?,)
+        } else {
+            quote!(#wire => #local = Some(#decoder.value()?),)
+        }
+    });
+    let unknown = match body.extra.as_deref() {
+        Some(extra) => {
+            let extra = ident(extra);
+            quote!(_ => {
+                let #key = #key.to_owned();
+                #extra.insert(#key, #decoder.json()?);
+            })
+        }
+        None => quote!(_ => #decoder.skip()?,),
+    };
+    let extra_local = body.extra.as_deref().map(|extra| {
+        let extra = ident(extra);
+        quote!(let mut #extra = stripe_core::ExtraFields::new();)
+    });
+    let inits = body.fields.iter().map(|field| field_init(field, &start));
+    let extra_init = body.extra.as_deref().map(|extra| {
+        let extra = ident(extra);
+        quote!(#extra,)
+    });
+    let start_binding = if body.fields.iter().any(|f| !f.optional()) {
+        quote!(let #start =)
+    } else {
+        quote!()
+    };
+    let code = quote! {
+        #(#locals)*
+        #extra_local
+        #start_binding #decoder.begin_object()?;
+        while let Some(#key) = #decoder.next_field()? {
+            match #key {
+                #(#arms)*
+                #unknown
+            }
+        }
+        Ok(Self {
+            #(#inits)*
+            #extra_init
+        })
+    };
+    (decoder, code)
+}
+
+fn field_init(field: &Field, start: &proc_macro2::Ident) -> TokenStream {
+    let local = ident(&field.rust_name);
+    if field.optional() {
+        quote!(#local,)
+    } else {
+        let wire = &field.wire_name;
+        quote!(#local: stripe_core::decode::required(#local, #start, #wire)?,)
+    }
+}
+
+fn union_body(
+    renderer: &TypeRenderer<'_>,
+    variants: &[UnionVariant],
+) -> (proc_macro2::Ident, TokenStream) {
+    let decoder = ident("decoder");
+    let code = if is_discriminated(variants) {
+        by_object(variants)
+    } else {
+        by_fields(renderer, variants)
+    };
+    (decoder, code)
+}
+
+fn by_object(variants: &[UnionVariant]) -> TokenStream {
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let object = v.object.as_deref().unwrap_or_default();
+        let deleted = v.deleted;
+        quote!(Some((#object, #deleted)) => decoder.value().map(Self::#variant),)
+    });
+    quote! {
+        match decoder.discriminator()?.as_ref().map(stripe_core::decode::Discriminator::key) {
+            #(#arms)*
+            _ => decoder.json().map(Self::Unknown),
+        }
+    }
+}
+
+/// For members without a telling `object`: the first member that declares
+/// every key present wins, then the one that declares the most of them.
+fn by_fields(renderer: &TypeRenderer<'_>, variants: &[UnionVariant]) -> TokenStream {
+    let field_lists = variants.iter().map(|v| {
+        let names: Vec<&str> = match &renderer.model.get(v.ty).kind {
+            TypeKind::Struct(body) => body.fields.iter().map(|f| f.wire_name.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        quote!(&[#(#names),*])
+    });
+    let attempts = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        quote!(|decoder| decoder.value().map(Self::#variant),)
+    });
+    let count = variants.len();
+    quote! {
+        let order = decoder.coverage_order(&[#(#field_lists),*])?;
+        let attempts: [fn(&mut stripe_core::Decoder<'_>) -> Result<Self, stripe_core::Failure>; #count] = [#(#attempts)*];
+        match decoder.first_decoding(&order, &attempts)? {
+            Some(value) => Ok(value),
+            None => decoder.json().map(Self::Unknown),
+        }
+    }
+}
