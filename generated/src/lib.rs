@@ -8,77 +8,34 @@
 //!
 //! Every API operation is an associated function of the resource it acts
 //! on, named as Stripe's SDKs name it (`list`, `create`, `retrieve`,
-//! `update`, `delete`, `search`, or the action's verb):
-//! `stripe::identity::VerificationSession::redact(&client, "vs_123", &params)`.
+//! `update`, `delete`, `search`, or the action's verb), and called with a
+//! [`Client`]:
+//! `stripe::identity::VerificationSession::redact(&client, "vs_123", &params).await`.
 //! Its parameters are a `...Params` struct: `&Default::default()` when every
 //! parameter is optional, else built with `new(required...)`.
+//!
+//! # Features
+//!
+//! Each namespace (`identity`, `issuing`, ...) and each resource of the
+//! root namespace (`customer`, `webhook_endpoint`, ...) is a cargo feature
+//! that builds its endpoints, its types and the types they need. `full`,
+//! the default, is all of them; `serde` adds `Serialize` and `Deserialize`
+//! to every type. Webhook verification and [`Event`] are always built, and
+//! [`Resource`] holds the resources the enabled features build.
 #![allow(
     rustdoc::broken_intra_doc_links,
     rustdoc::bare_urls,
     rustdoc::invalid_html_tags
 )]
-#![allow(clippy::all)]
-/// The Stripe API version these types were generated from, sent as `Stripe-Version`.
-pub const API_VERSION: &str = "2023-08-16";
+#[doc(inline)]
+pub use stripe_api::*;
 
-pub use stripe_runtime::{Client, Error, Expandable, Object, Timestamp};
+pub use stripe_core::{
+    from_slice, Decode, DecodeError, Expandable, ExtraFields, List, Object, SearchList,
+    Timestamp, Unsettable,
+};
 
-#[rustfmt::skip]
-mod resource;
-
-pub use resource::Resource;
-
-#[rustfmt::skip]
-mod resources;
-
-pub use resources::*;
-
-#[rustfmt::skip]
-mod shared;
-
-pub use shared::*;
-
-#[rustfmt::skip]
-pub mod apps;
-
-#[rustfmt::skip]
-pub mod billing_portal;
-
-#[rustfmt::skip]
-pub mod checkout;
-
-#[rustfmt::skip]
-pub mod climate;
-
-#[rustfmt::skip]
-pub mod financial_connections;
-
-#[rustfmt::skip]
-pub mod forwarding;
-
-#[rustfmt::skip]
-pub mod identity;
-
-#[rustfmt::skip]
-pub mod issuing;
-
-#[rustfmt::skip]
-pub mod radar;
-
-#[rustfmt::skip]
-pub mod reporting;
-
-#[rustfmt::skip]
-pub mod tax;
-
-#[rustfmt::skip]
-pub mod terminal;
-
-#[rustfmt::skip]
-pub mod test_helpers;
-
-#[rustfmt::skip]
-pub mod treasury;
+pub use stripe_runtime::{Client, ClientBuilder, Error};
 
 /// Webhooks: verify a delivery's `Stripe-Signature` and decode it into an [`Event`].
 pub mod webhook {

@@ -605,9 +605,7 @@ mod every_endpoint {
                             client,
                             &stripe::billing_portal::CreateConfigurationParams::new(
                                 stripe::billing_portal::CreateConfigurationBusinessProfile {
-                                    headline: Some(
-                                        stripe_runtime::Unsettable::Set(String::from("1")),
-                                    ),
+                                    headline: Some(stripe::Unsettable::Set(String::from("1"))),
                                     ..Default::default()
                                 },
                                 stripe::billing_portal::CreateConfigurationFeatures {

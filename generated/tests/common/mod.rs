@@ -1,5 +1,7 @@
 //! Stripe's fixture files, as the tests read them.
 
+#![allow(dead_code)] // each test file uses a different part
+
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -27,4 +29,9 @@ pub fn fixtures(file: &str) -> serde_json::Map<String, Value> {
         Value::Object(resources) => resources,
         _ => panic!("{file} has no `resources` object"),
     }
+}
+
+/// Decodes a JSON value with the client's own decoder, as a response body.
+pub fn decode<T: stripe::Decode>(value: &Value) -> Result<T, stripe::DecodeError> {
+    stripe::from_slice(&serde_json::to_vec(value).expect("JSON values serialize"))
 }
