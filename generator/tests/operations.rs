@@ -449,22 +449,23 @@ fn generation_is_deterministic_and_renders_functions() {
             )
             .unwrap(),
         ),
+        crates: Default::default(),
     };
     let first = stripe_codegen::generate(&tiny(), &config).unwrap().files;
     let second = stripe_codegen::generate(&tiny(), &config).unwrap().files;
     assert_eq!(first, second);
-    let customer = &first[std::path::Path::new("src/resources/customer.rs")];
+    let customer = &first[std::path::Path::new("api/src/resources/customer.rs")];
     assert!(customer.contains("impl Customer {"), "{customer}");
     assert!(
         customer.contains("/// `GET /v1/customers/{id}`"),
         "{customer}"
     );
     assert!(
-        customer.contains("pub async fn retrieve_by_id("),
+        customer.contains("pub fn retrieve_by_id<C: stripe_core::StripeClient>("),
         "{customer}"
     );
     assert!(
-        customer.contains("stripe_runtime::client::path_segment(id)"),
+        customer.contains("stripe_core::path_segment(id)"),
         "{customer}"
     );
 }

@@ -31,10 +31,7 @@ pub fn read_side(path: &Path, dir: &SpecDir) -> Result<Side, String> {
     } else {
         Policy::default()
     };
-    Ok(Side {
-        documents,
-        policy,
-    })
+    Ok(Side { documents, policy })
 }
 
 impl Side {

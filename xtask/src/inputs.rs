@@ -68,8 +68,7 @@ pub fn read_policy(manifest_path: &Path, manifest: &Manifest) -> Result<Policy, 
     };
     if let Some(file) = &manifest.operations {
         let (name, text) = read(file)?;
-        policy.operations = OperationOverrides::parse(&name, &text)
-            .map_err(|e| e.to_string())?;
+        policy.operations = OperationOverrides::parse(&name, &text).map_err(|e| e.to_string())?;
     }
     Ok(policy)
 }

@@ -106,6 +106,7 @@ struct ItemsFile<'a> {
 struct ApiManifest<'a> {
     header: &'a Header<'a>,
     package: String,
+    package_key: String,
     core_path: String,
     full: String,
     feature_lines: Vec<String>,
@@ -251,8 +252,9 @@ fn api_files(
         render(ApiManifest {
             header,
             package: toml_string(&crates.api_package),
+            package_key: toml_key(&crates.api_package),
             core_path: toml_string(&crates.core_path),
-            full: toml_array(public_features(&model.features)),
+            full: toml_array(full_features(&model.features)),
             feature_lines: api_feature_lines(&model.features),
         })?,
     );
@@ -322,6 +324,19 @@ fn public_features(features: &Features) -> Vec<&str> {
         .collect()
 }
 
+/// `full`: every endpoint, and the types of every unit, also those no
+/// endpoint returns (so that `Resource` holds every resource).
+fn full_features(features: &Features) -> Vec<&str> {
+    let mut full = public_features(features);
+    full.extend(
+        features
+            .units
+            .values()
+            .map(|unit| unit.types_feature.as_str()),
+    );
+    full
+}
+
 /// `unit = [...]` and `__types_unit = [...]` for every unit.
 fn api_feature_lines(features: &Features) -> Vec<String> {
     let types_feature = |unit: &String| features.units[unit].types_feature.as_str();
@@ -342,7 +357,11 @@ fn api_feature_lines(features: &Features) -> Vec<String> {
 }
 
 /// The `stripe` crate, paths relative to the output folder.
-fn facade_files(model: &Model, header: &Header<'_>, facade: &Facade) -> Result<BTreeMap<PathBuf, String>> {
+fn facade_files(
+    model: &Model,
+    header: &Header<'_>,
+    facade: &Facade,
+) -> Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
     let has_events = model.components.contains_key("event");
     let always: Vec<&str> = model

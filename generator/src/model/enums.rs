@@ -19,7 +19,11 @@ pub fn share_enums(model: &mut Model) {
         let TypeKind::Enum(values) = &def.kind else {
             continue;
         };
-        let unit = model.features.module_units.get(&def.module).map(String::as_str);
+        let unit = model
+            .features
+            .module_units
+            .get(&def.module)
+            .map(String::as_str);
         let wires = values.iter().map(|v| v.wire.as_str()).collect();
         groups.entry((unit, wires)).or_default().push(TypeId(index));
     }

@@ -86,7 +86,11 @@ pub fn plan_features(model: &mut Model) -> Result<()> {
             }
             Some(unit) => {
                 let deps = units_referenced(model, &unit_of, references(model, id));
-                units.get_mut(unit).expect("listed").endpoint_deps.extend(deps);
+                units
+                    .get_mut(unit)
+                    .expect("listed")
+                    .endpoint_deps
+                    .extend(deps);
                 Gate::Endpoints(unit.clone())
             }
         };
@@ -100,7 +104,9 @@ pub fn plan_features(model: &mut Model) -> Result<()> {
             ));
         };
         let mut named = Vec::new();
-        operation.response.visit_named(true, &mut |id, _| named.push(id));
+        operation
+            .response
+            .visit_named(true, &mut |id, _| named.push(id));
         named.extend(operation.params);
         let deps = units_referenced(model, &unit_of, named);
         let entry = units.get_mut(unit).expect("listed");
@@ -111,7 +117,11 @@ pub fn plan_features(model: &mut Model) -> Result<()> {
     for (name, unit) in &mut units {
         unit.type_deps.remove(name);
     }
-    let count = units.values().map(|u| 1 + usize::from(u.has_endpoints)).sum::<usize>() + 3;
+    let count = units
+        .values()
+        .map(|u| 1 + usize::from(u.has_endpoints))
+        .sum::<usize>()
+        + 3;
     if count > MAX_FEATURES {
         return Err(Error::new(format!(
             "the spec would need {count} cargo features; crates.io allows {MAX_FEATURES}"

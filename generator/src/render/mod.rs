@@ -166,7 +166,10 @@ impl TypeRenderer<'_> {
             Usage::Request if required.is_empty() => quote!(#[derive(Clone, Debug, Default)]),
             _ => quote!(#[derive(Clone, Debug)]),
         };
-        let fields = body.fields.iter().map(|field| self.struct_field(body, field));
+        let fields = body
+            .fields
+            .iter()
+            .map(|field| self.struct_field(body, field));
         let extra = body.extra.as_deref().map(|extra| {
             let extra = ident(extra);
             quote! {

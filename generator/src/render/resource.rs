@@ -47,12 +47,14 @@ pub fn resource_enum(model: &Model) -> TokenStream {
     });
     let by_id = resources.iter().map(|(resource_id, id)| {
         let (name, cfg) = (variant(*id), gate(*id));
-        quote!(#cfg #resource_id => stripe_core::from_slice(json).map(Self::#name),)
+        quote!(#cfg #resource_id => Some(stripe_core::from_slice(json).map(Self::#name)),)
     });
-    let by_object = discriminators(model, &resources).into_iter().map(|(object, deleted, id)| {
-        let (name, cfg) = (variant(id), gate(id));
-        quote!(#cfg Some((#object, #deleted)) => decoder.value().map(Self::#name),)
-    });
+    let by_object = discriminators(model, &resources)
+        .into_iter()
+        .map(|(object, deleted, id)| {
+            let (name, cfg) = (variant(id), gate(id));
+            quote!(#cfg Some((#object, #deleted)) => decoder.value().map(Self::#name),)
+        });
     quote! {
         /// Any Stripe resource. Decoding picks the variant by the `object`
         /// field; an object this version of the spec does not know, or whose
@@ -77,10 +79,14 @@ pub fn resource_enum(model: &Model) -> TokenStream {
             /// Decodes `json` as the resource named `resource_id`, whatever its
             /// `object` field says. `None` when no such resource is built.
             pub fn decode_as(resource_id: &str, json: &[u8]) -> Option<Result<Self, stripe_core::DecodeError>> {
-                Some(match resource_id {
+                match resource_id {
                     #(#by_id)*
-                    _ => return None,
-                })
+                    _ => {
+                        // With few features on, no other arm may be left.
+                        let _ = json;
+                        None
+                    }
+                }
             }
         }
 
@@ -116,7 +122,10 @@ pub fn resource_enum(model: &Model) -> TokenStream {
 /// resource that is that object, or, for a pair only a polymorphic
 /// resource covers (a deleted bank account is a `deleted_external_account`),
 /// that one.
-fn discriminators<'m>(model: &'m Model, resources: &[(&str, TypeId)]) -> Vec<(&'m str, bool, TypeId)> {
+fn discriminators<'m>(
+    model: &'m Model,
+    resources: &[(&str, TypeId)],
+) -> Vec<(&'m str, bool, TypeId)> {
     let mut out: Vec<(&str, bool, TypeId)> = Vec::new();
     let structs_first = resources
         .iter()
@@ -139,7 +148,10 @@ fn discriminators<'m>(model: &'m Model, resources: &[(&str, TypeId)]) -> Vec<(&'
             let Some(object) = body.object_name.as_deref() else {
                 continue;
             };
-            if !out.iter().any(|(o, d, _)| *o == object && *d == body.deleted) {
+            if !out
+                .iter()
+                .any(|(o, d, _)| *o == object && *d == body.deleted)
+            {
                 out.push((object, body.deleted, *id));
             }
         }

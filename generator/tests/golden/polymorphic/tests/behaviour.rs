@@ -3,7 +3,7 @@
 use golden_polymorphic::{
     CardOptionsOrGenericOptions, CardOrBankAccount, Charge, CustomerOrDeletedCustomer, Resource,
 };
-use stripe_runtime::Expandable;
+use stripe_core::Expandable;
 
 fn charge(json: serde_json::Value) -> Charge {
     serde_json::from_value(json).unwrap()
