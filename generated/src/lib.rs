@@ -31,8 +31,8 @@
 pub use stripe_api::*;
 
 pub use stripe_core::{
-    from_slice, Decode, DecodeError, Expandable, ExtraFields, List, Object, SearchList,
-    Timestamp, Unsettable,
+    from_slice, Decode, DecodeError, Expandable, ExtraFields, List, Object, SearchList, Timestamp,
+    Unsettable,
 };
 
 pub use stripe_runtime::{Client, ClientBuilder, Error};

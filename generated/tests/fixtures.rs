@@ -74,11 +74,8 @@ fn decode_all(
                 assert_eq!(resource.resource_id(), Some(resource_id.as_str()));
                 if round_trip {
                     let back = serde_json::to_value(&resource).expect("serializes");
-                    if let Some(diff) = first_difference(
-                        "$",
-                        &normalise(object),
-                        &normalise(&back),
-                    ) {
+                    if let Some(diff) = first_difference("$", &normalise(object), &normalise(&back))
+                    {
                         failures.push(format!("{resource_id}: round trip differs at {diff}"));
                     }
                 }
@@ -219,8 +216,8 @@ fn a_redacted_verification_report_decodes() {
     for file in ["fixtures3.2023-08-16.json", "fixtures3.2026-07-29.json"] {
         let mut report = fixtures(file)["identity.verification_report"].clone();
         redact(&mut report);
-        let report: VerificationReport = decode(&report)
-            .unwrap_or_else(|e| panic!("{file}: redacted report: {e}"));
+        let report: VerificationReport =
+            decode(&report).unwrap_or_else(|e| panic!("{file}: redacted report: {e}"));
         let document = report.document.expect("the fixture has a document check");
         assert_eq!(document.first_name.as_deref(), Some("[redacted]"));
     }

@@ -33,11 +33,13 @@ pub use resource::Resource;
 #[rustfmt::skip]
 mod resources;
 
+#[allow(unused_imports)]
 pub use resources::*;
 
 #[rustfmt::skip]
 mod shared;
 
+#[allow(unused_imports)]
 pub use shared::*;
 
 #[cfg(feature = "__types_apps")]

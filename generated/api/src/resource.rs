@@ -708,448 +708,477 @@ impl Resource {
         resource_id: &str,
         json: &[u8],
     ) -> Option<Result<Self, stripe_core::DecodeError>> {
-        Some(
-            match resource_id {
-                #[cfg(feature = "__types_account")]
-                "account" => stripe_core::from_slice(json).map(Self::Account),
-                #[cfg(feature = "__types_account_link")]
-                "account_link" => stripe_core::from_slice(json).map(Self::AccountLink),
-                #[cfg(feature = "__types_account_session")]
-                "account_session" => {
-                    stripe_core::from_slice(json).map(Self::AccountSession)
-                }
-                #[cfg(feature = "__types_apple_pay_domain")]
-                "apple_pay_domain" => {
-                    stripe_core::from_slice(json).map(Self::ApplePayDomain)
-                }
-                #[cfg(feature = "__types_application_fee")]
-                "application_fee" => {
-                    stripe_core::from_slice(json).map(Self::ApplicationFee)
-                }
-                #[cfg(feature = "__types_apps")]
-                "apps.secret" => stripe_core::from_slice(json).map(Self::AppsSecret),
-                #[cfg(feature = "__types_balance")]
-                "balance" => stripe_core::from_slice(json).map(Self::Balance),
-                #[cfg(feature = "__types_balance_transaction")]
-                "balance_transaction" => {
-                    stripe_core::from_slice(json).map(Self::BalanceTransaction)
-                }
-                #[cfg(feature = "__types_bank_account")]
-                "bank_account" => stripe_core::from_slice(json).map(Self::BankAccount),
-                #[cfg(feature = "__types_billing_portal")]
-                "billing_portal.configuration" => {
-                    stripe_core::from_slice(json).map(Self::BillingPortalConfiguration)
-                }
-                #[cfg(feature = "__types_billing_portal")]
-                "billing_portal.session" => {
-                    stripe_core::from_slice(json).map(Self::BillingPortalSession)
-                }
-                #[cfg(feature = "__types_capability")]
-                "capability" => stripe_core::from_slice(json).map(Self::Capability),
-                #[cfg(feature = "__types_card")]
-                "card" => stripe_core::from_slice(json).map(Self::Card),
-                #[cfg(feature = "__types_cash_balance")]
-                "cash_balance" => stripe_core::from_slice(json).map(Self::CashBalance),
-                #[cfg(feature = "__types_charge")]
-                "charge" => stripe_core::from_slice(json).map(Self::Charge),
-                #[cfg(feature = "__types_checkout")]
-                "checkout.session" => {
-                    stripe_core::from_slice(json).map(Self::CheckoutSession)
-                }
-                #[cfg(feature = "__types_country_spec")]
-                "country_spec" => stripe_core::from_slice(json).map(Self::CountrySpec),
-                #[cfg(feature = "__types_coupon")]
-                "coupon" => stripe_core::from_slice(json).map(Self::Coupon),
-                #[cfg(feature = "__types_credit_note")]
-                "credit_note" => stripe_core::from_slice(json).map(Self::CreditNote),
-                #[cfg(feature = "__types_credit_note_line_item")]
-                "credit_note_line_item" => {
-                    stripe_core::from_slice(json).map(Self::CreditNoteLineItem)
-                }
-                #[cfg(feature = "__types_customer")]
-                "customer" => stripe_core::from_slice(json).map(Self::Customer),
-                #[cfg(feature = "__types_customer_balance_transaction")]
-                "customer_balance_transaction" => {
-                    stripe_core::from_slice(json).map(Self::CustomerBalanceTransaction)
-                }
-                #[cfg(feature = "__types_customer_cash_balance_transaction")]
-                "customer_cash_balance_transaction" => {
+        match resource_id {
+            #[cfg(feature = "__types_account")]
+            "account" => Some(stripe_core::from_slice(json).map(Self::Account)),
+            #[cfg(feature = "__types_account_link")]
+            "account_link" => Some(stripe_core::from_slice(json).map(Self::AccountLink)),
+            #[cfg(feature = "__types_account_session")]
+            "account_session" => {
+                Some(stripe_core::from_slice(json).map(Self::AccountSession))
+            }
+            #[cfg(feature = "__types_apple_pay_domain")]
+            "apple_pay_domain" => {
+                Some(stripe_core::from_slice(json).map(Self::ApplePayDomain))
+            }
+            #[cfg(feature = "__types_application_fee")]
+            "application_fee" => {
+                Some(stripe_core::from_slice(json).map(Self::ApplicationFee))
+            }
+            #[cfg(feature = "__types_apps")]
+            "apps.secret" => Some(stripe_core::from_slice(json).map(Self::AppsSecret)),
+            #[cfg(feature = "__types_balance")]
+            "balance" => Some(stripe_core::from_slice(json).map(Self::Balance)),
+            #[cfg(feature = "__types_balance_transaction")]
+            "balance_transaction" => {
+                Some(stripe_core::from_slice(json).map(Self::BalanceTransaction))
+            }
+            #[cfg(feature = "__types_bank_account")]
+            "bank_account" => Some(stripe_core::from_slice(json).map(Self::BankAccount)),
+            #[cfg(feature = "__types_billing_portal")]
+            "billing_portal.configuration" => {
+                Some(stripe_core::from_slice(json).map(Self::BillingPortalConfiguration))
+            }
+            #[cfg(feature = "__types_billing_portal")]
+            "billing_portal.session" => {
+                Some(stripe_core::from_slice(json).map(Self::BillingPortalSession))
+            }
+            #[cfg(feature = "__types_capability")]
+            "capability" => Some(stripe_core::from_slice(json).map(Self::Capability)),
+            #[cfg(feature = "__types_card")]
+            "card" => Some(stripe_core::from_slice(json).map(Self::Card)),
+            #[cfg(feature = "__types_cash_balance")]
+            "cash_balance" => Some(stripe_core::from_slice(json).map(Self::CashBalance)),
+            #[cfg(feature = "__types_charge")]
+            "charge" => Some(stripe_core::from_slice(json).map(Self::Charge)),
+            #[cfg(feature = "__types_checkout")]
+            "checkout.session" => {
+                Some(stripe_core::from_slice(json).map(Self::CheckoutSession))
+            }
+            #[cfg(feature = "__types_country_spec")]
+            "country_spec" => Some(stripe_core::from_slice(json).map(Self::CountrySpec)),
+            #[cfg(feature = "__types_coupon")]
+            "coupon" => Some(stripe_core::from_slice(json).map(Self::Coupon)),
+            #[cfg(feature = "__types_credit_note")]
+            "credit_note" => Some(stripe_core::from_slice(json).map(Self::CreditNote)),
+            #[cfg(feature = "__types_credit_note_line_item")]
+            "credit_note_line_item" => {
+                Some(stripe_core::from_slice(json).map(Self::CreditNoteLineItem))
+            }
+            #[cfg(feature = "__types_customer")]
+            "customer" => Some(stripe_core::from_slice(json).map(Self::Customer)),
+            #[cfg(feature = "__types_customer_balance_transaction")]
+            "customer_balance_transaction" => {
+                Some(stripe_core::from_slice(json).map(Self::CustomerBalanceTransaction))
+            }
+            #[cfg(feature = "__types_customer_cash_balance_transaction")]
+            "customer_cash_balance_transaction" => {
+                Some(
                     stripe_core::from_slice(json)
-                        .map(Self::CustomerCashBalanceTransaction)
-                }
-                #[cfg(feature = "__types_account")]
-                "deleted_account" => {
-                    stripe_core::from_slice(json).map(Self::DeletedAccount)
-                }
-                #[cfg(feature = "__types_apple_pay_domain")]
-                "deleted_apple_pay_domain" => {
-                    stripe_core::from_slice(json).map(Self::DeletedApplePayDomain)
-                }
-                #[cfg(feature = "__types_coupon")]
-                "deleted_coupon" => {
-                    stripe_core::from_slice(json).map(Self::DeletedCoupon)
-                }
-                #[cfg(feature = "__types_customer")]
-                "deleted_customer" => {
-                    stripe_core::from_slice(json).map(Self::DeletedCustomer)
-                }
-                #[cfg(feature = "__types_discount")]
-                "deleted_discount" => {
-                    stripe_core::from_slice(json).map(Self::DeletedDiscount)
-                }
-                #[cfg(feature = "__types_external_account")]
-                "deleted_external_account" => {
-                    stripe_core::from_slice(json).map(Self::DeletedExternalAccount)
-                }
-                #[cfg(feature = "__types_invoice")]
-                "deleted_invoice" => {
-                    stripe_core::from_slice(json).map(Self::DeletedInvoice)
-                }
-                #[cfg(feature = "__types_invoiceitem")]
-                "deleted_invoiceitem" => {
-                    stripe_core::from_slice(json).map(Self::DeletedInvoiceitem)
-                }
-                #[cfg(feature = "__types_payment_source")]
-                "deleted_payment_source" => {
-                    stripe_core::from_slice(json).map(Self::DeletedPaymentSource)
-                }
-                #[cfg(feature = "__types_person")]
-                "deleted_person" => {
-                    stripe_core::from_slice(json).map(Self::DeletedPerson)
-                }
-                #[cfg(feature = "__types_plan")]
-                "deleted_plan" => stripe_core::from_slice(json).map(Self::DeletedPlan),
-                #[cfg(feature = "__types_product")]
-                "deleted_product" => {
-                    stripe_core::from_slice(json).map(Self::DeletedProduct)
-                }
-                #[cfg(feature = "__types_radar")]
-                "deleted_radar.value_list" => {
-                    stripe_core::from_slice(json).map(Self::RadarDeletedValueList)
-                }
-                #[cfg(feature = "__types_radar")]
-                "deleted_radar.value_list_item" => {
-                    stripe_core::from_slice(json).map(Self::RadarDeletedValueListItem)
-                }
-                #[cfg(feature = "__types_subscription_item")]
-                "deleted_subscription_item" => {
-                    stripe_core::from_slice(json).map(Self::DeletedSubscriptionItem)
-                }
-                #[cfg(feature = "__types_tax_id")]
-                "deleted_tax_id" => stripe_core::from_slice(json).map(Self::DeletedTaxId),
-                #[cfg(feature = "__types_terminal")]
-                "deleted_terminal.configuration" => {
-                    stripe_core::from_slice(json).map(Self::TerminalDeletedConfiguration)
-                }
-                #[cfg(feature = "__types_terminal")]
-                "deleted_terminal.location" => {
-                    stripe_core::from_slice(json).map(Self::TerminalDeletedLocation)
-                }
-                #[cfg(feature = "__types_terminal")]
-                "deleted_terminal.reader" => {
-                    stripe_core::from_slice(json).map(Self::TerminalDeletedReader)
-                }
-                #[cfg(feature = "__types_test_helpers")]
-                "deleted_test_helpers.test_clock" => {
-                    stripe_core::from_slice(json).map(Self::TestHelpersDeletedTestClock)
-                }
-                #[cfg(feature = "__types_webhook_endpoint")]
-                "deleted_webhook_endpoint" => {
-                    stripe_core::from_slice(json).map(Self::DeletedWebhookEndpoint)
-                }
-                #[cfg(feature = "__types_discount")]
-                "discount" => stripe_core::from_slice(json).map(Self::Discount),
-                #[cfg(feature = "__types_dispute")]
-                "dispute" => stripe_core::from_slice(json).map(Self::Dispute),
-                #[cfg(feature = "__types_ephemeral_key")]
-                "ephemeral_key" => stripe_core::from_slice(json).map(Self::EphemeralKey),
-                #[cfg(feature = "__types_event")]
-                "event" => stripe_core::from_slice(json).map(Self::Event),
-                #[cfg(feature = "__types_exchange_rate")]
-                "exchange_rate" => stripe_core::from_slice(json).map(Self::ExchangeRate),
-                #[cfg(feature = "__types_external_account")]
-                "external_account" => {
-                    stripe_core::from_slice(json).map(Self::ExternalAccount)
-                }
-                #[cfg(feature = "__types_fee_refund")]
-                "fee_refund" => stripe_core::from_slice(json).map(Self::FeeRefund),
-                #[cfg(feature = "__types_file")]
-                "file" => stripe_core::from_slice(json).map(Self::File),
-                #[cfg(feature = "__types_file_link")]
-                "file_link" => stripe_core::from_slice(json).map(Self::FileLink),
-                #[cfg(feature = "__types_financial_connections")]
-                "financial_connections.account" => {
-                    stripe_core::from_slice(json).map(Self::FinancialConnectionsAccount)
-                }
-                #[cfg(feature = "__types_financial_connections")]
-                "financial_connections.account_owner" => {
+                        .map(Self::CustomerCashBalanceTransaction),
+                )
+            }
+            #[cfg(feature = "__types_account")]
+            "deleted_account" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedAccount))
+            }
+            #[cfg(feature = "__types_apple_pay_domain")]
+            "deleted_apple_pay_domain" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedApplePayDomain))
+            }
+            #[cfg(feature = "__types_coupon")]
+            "deleted_coupon" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedCoupon))
+            }
+            #[cfg(feature = "__types_customer")]
+            "deleted_customer" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedCustomer))
+            }
+            #[cfg(feature = "__types_discount")]
+            "deleted_discount" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedDiscount))
+            }
+            #[cfg(feature = "__types_external_account")]
+            "deleted_external_account" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedExternalAccount))
+            }
+            #[cfg(feature = "__types_invoice")]
+            "deleted_invoice" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedInvoice))
+            }
+            #[cfg(feature = "__types_invoiceitem")]
+            "deleted_invoiceitem" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedInvoiceitem))
+            }
+            #[cfg(feature = "__types_payment_source")]
+            "deleted_payment_source" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedPaymentSource))
+            }
+            #[cfg(feature = "__types_person")]
+            "deleted_person" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedPerson))
+            }
+            #[cfg(feature = "__types_plan")]
+            "deleted_plan" => Some(stripe_core::from_slice(json).map(Self::DeletedPlan)),
+            #[cfg(feature = "__types_product")]
+            "deleted_product" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedProduct))
+            }
+            #[cfg(feature = "__types_radar")]
+            "deleted_radar.value_list" => {
+                Some(stripe_core::from_slice(json).map(Self::RadarDeletedValueList))
+            }
+            #[cfg(feature = "__types_radar")]
+            "deleted_radar.value_list_item" => {
+                Some(stripe_core::from_slice(json).map(Self::RadarDeletedValueListItem))
+            }
+            #[cfg(feature = "__types_subscription_item")]
+            "deleted_subscription_item" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedSubscriptionItem))
+            }
+            #[cfg(feature = "__types_tax_id")]
+            "deleted_tax_id" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedTaxId))
+            }
+            #[cfg(feature = "__types_terminal")]
+            "deleted_terminal.configuration" => {
+                Some(
+                    stripe_core::from_slice(json).map(Self::TerminalDeletedConfiguration),
+                )
+            }
+            #[cfg(feature = "__types_terminal")]
+            "deleted_terminal.location" => {
+                Some(stripe_core::from_slice(json).map(Self::TerminalDeletedLocation))
+            }
+            #[cfg(feature = "__types_terminal")]
+            "deleted_terminal.reader" => {
+                Some(stripe_core::from_slice(json).map(Self::TerminalDeletedReader))
+            }
+            #[cfg(feature = "__types_test_helpers")]
+            "deleted_test_helpers.test_clock" => {
+                Some(
+                    stripe_core::from_slice(json).map(Self::TestHelpersDeletedTestClock),
+                )
+            }
+            #[cfg(feature = "__types_webhook_endpoint")]
+            "deleted_webhook_endpoint" => {
+                Some(stripe_core::from_slice(json).map(Self::DeletedWebhookEndpoint))
+            }
+            #[cfg(feature = "__types_discount")]
+            "discount" => Some(stripe_core::from_slice(json).map(Self::Discount)),
+            #[cfg(feature = "__types_dispute")]
+            "dispute" => Some(stripe_core::from_slice(json).map(Self::Dispute)),
+            #[cfg(feature = "__types_ephemeral_key")]
+            "ephemeral_key" => {
+                Some(stripe_core::from_slice(json).map(Self::EphemeralKey))
+            }
+            #[cfg(feature = "__types_event")]
+            "event" => Some(stripe_core::from_slice(json).map(Self::Event)),
+            #[cfg(feature = "__types_exchange_rate")]
+            "exchange_rate" => {
+                Some(stripe_core::from_slice(json).map(Self::ExchangeRate))
+            }
+            #[cfg(feature = "__types_external_account")]
+            "external_account" => {
+                Some(stripe_core::from_slice(json).map(Self::ExternalAccount))
+            }
+            #[cfg(feature = "__types_fee_refund")]
+            "fee_refund" => Some(stripe_core::from_slice(json).map(Self::FeeRefund)),
+            #[cfg(feature = "__types_file")]
+            "file" => Some(stripe_core::from_slice(json).map(Self::File)),
+            #[cfg(feature = "__types_file_link")]
+            "file_link" => Some(stripe_core::from_slice(json).map(Self::FileLink)),
+            #[cfg(feature = "__types_financial_connections")]
+            "financial_connections.account" => {
+                Some(
+                    stripe_core::from_slice(json).map(Self::FinancialConnectionsAccount),
+                )
+            }
+            #[cfg(feature = "__types_financial_connections")]
+            "financial_connections.account_owner" => {
+                Some(
                     stripe_core::from_slice(json)
-                        .map(Self::FinancialConnectionsAccountOwner)
-                }
-                #[cfg(feature = "__types_financial_connections")]
-                "financial_connections.session" => {
-                    stripe_core::from_slice(json).map(Self::FinancialConnectionsSession)
-                }
-                #[cfg(feature = "__types_funding_instructions")]
-                "funding_instructions" => {
-                    stripe_core::from_slice(json).map(Self::FundingInstructions)
-                }
-                #[cfg(feature = "__types_identity")]
-                "identity.verification_report" => {
-                    stripe_core::from_slice(json).map(Self::IdentityVerificationReport)
-                }
-                #[cfg(feature = "__types_identity")]
-                "identity.verification_session" => {
-                    stripe_core::from_slice(json).map(Self::IdentityVerificationSession)
-                }
-                #[cfg(feature = "__types_invoice")]
-                "invoice" => stripe_core::from_slice(json).map(Self::Invoice),
-                #[cfg(feature = "__types_invoiceitem")]
-                "invoiceitem" => stripe_core::from_slice(json).map(Self::Invoiceitem),
-                #[cfg(feature = "__types_issuing")]
-                "issuing.authorization" => {
-                    stripe_core::from_slice(json).map(Self::IssuingAuthorization)
-                }
-                #[cfg(feature = "__types_issuing")]
-                "issuing.card" => stripe_core::from_slice(json).map(Self::IssuingCard),
-                #[cfg(feature = "__types_issuing")]
-                "issuing.cardholder" => {
-                    stripe_core::from_slice(json).map(Self::IssuingCardholder)
-                }
-                #[cfg(feature = "__types_issuing")]
-                "issuing.dispute" => {
-                    stripe_core::from_slice(json).map(Self::IssuingDispute)
-                }
-                #[cfg(feature = "__types_issuing")]
-                "issuing.settlement" => {
-                    stripe_core::from_slice(json).map(Self::IssuingSettlement)
-                }
-                #[cfg(feature = "__types_issuing")]
-                "issuing.transaction" => {
-                    stripe_core::from_slice(json).map(Self::IssuingTransaction)
-                }
-                #[cfg(feature = "__types_item")]
-                "item" => stripe_core::from_slice(json).map(Self::Item),
-                #[cfg(feature = "__types_line_item")]
-                "line_item" => stripe_core::from_slice(json).map(Self::LineItem),
-                #[cfg(feature = "__types_login_link")]
-                "login_link" => stripe_core::from_slice(json).map(Self::LoginLink),
-                #[cfg(feature = "__types_mandate")]
-                "mandate" => stripe_core::from_slice(json).map(Self::Mandate),
-                #[cfg(feature = "__types_payment_intent")]
-                "payment_intent" => {
-                    stripe_core::from_slice(json).map(Self::PaymentIntent)
-                }
-                #[cfg(feature = "__types_payment_link")]
-                "payment_link" => stripe_core::from_slice(json).map(Self::PaymentLink),
-                #[cfg(feature = "__types_payment_method")]
-                "payment_method" => {
-                    stripe_core::from_slice(json).map(Self::PaymentMethod)
-                }
-                #[cfg(feature = "__types_payment_method_domain")]
-                "payment_method_domain" => {
-                    stripe_core::from_slice(json).map(Self::PaymentMethodDomain)
-                }
-                #[cfg(feature = "__types_payment_source")]
-                "payment_source" => {
-                    stripe_core::from_slice(json).map(Self::PaymentSource)
-                }
-                #[cfg(feature = "__types_payout")]
-                "payout" => stripe_core::from_slice(json).map(Self::Payout),
-                #[cfg(feature = "__types_person")]
-                "person" => stripe_core::from_slice(json).map(Self::Person),
-                #[cfg(feature = "__types_plan")]
-                "plan" => stripe_core::from_slice(json).map(Self::Plan),
-                #[cfg(feature = "__types_price")]
-                "price" => stripe_core::from_slice(json).map(Self::Price),
-                #[cfg(feature = "__types_product")]
-                "product" => stripe_core::from_slice(json).map(Self::Product),
-                #[cfg(feature = "__types_promotion_code")]
-                "promotion_code" => {
-                    stripe_core::from_slice(json).map(Self::PromotionCode)
-                }
-                #[cfg(feature = "__types_quote")]
-                "quote" => stripe_core::from_slice(json).map(Self::Quote),
-                #[cfg(feature = "__types_radar")]
-                "radar.early_fraud_warning" => {
-                    stripe_core::from_slice(json).map(Self::RadarEarlyFraudWarning)
-                }
-                #[cfg(feature = "__types_radar")]
-                "radar.value_list" => {
-                    stripe_core::from_slice(json).map(Self::RadarValueList)
-                }
-                #[cfg(feature = "__types_radar")]
-                "radar.value_list_item" => {
-                    stripe_core::from_slice(json).map(Self::RadarValueListItem)
-                }
-                #[cfg(feature = "__types_refund")]
-                "refund" => stripe_core::from_slice(json).map(Self::Refund),
-                #[cfg(feature = "__types_reporting")]
-                "reporting.report_run" => {
-                    stripe_core::from_slice(json).map(Self::ReportingReportRun)
-                }
-                #[cfg(feature = "__types_reporting")]
-                "reporting.report_type" => {
-                    stripe_core::from_slice(json).map(Self::ReportingReportType)
-                }
-                #[cfg(feature = "__types_review")]
-                "review" => stripe_core::from_slice(json).map(Self::Review),
-                #[cfg(feature = "__types_scheduled_query_run")]
-                "scheduled_query_run" => {
-                    stripe_core::from_slice(json).map(Self::ScheduledQueryRun)
-                }
-                #[cfg(feature = "__types_setup_attempt")]
-                "setup_attempt" => stripe_core::from_slice(json).map(Self::SetupAttempt),
-                #[cfg(feature = "__types_setup_intent")]
-                "setup_intent" => stripe_core::from_slice(json).map(Self::SetupIntent),
-                #[cfg(feature = "__types_shipping_rate")]
-                "shipping_rate" => stripe_core::from_slice(json).map(Self::ShippingRate),
-                #[cfg(feature = "__types_source")]
-                "source" => stripe_core::from_slice(json).map(Self::Source),
-                #[cfg(feature = "__types_source_mandate_notification")]
-                "source_mandate_notification" => {
-                    stripe_core::from_slice(json).map(Self::SourceMandateNotification)
-                }
-                #[cfg(feature = "__types_source_transaction")]
-                "source_transaction" => {
-                    stripe_core::from_slice(json).map(Self::SourceTransaction)
-                }
-                #[cfg(feature = "__types_subscription")]
-                "subscription" => stripe_core::from_slice(json).map(Self::Subscription),
-                #[cfg(feature = "__types_subscription_item")]
-                "subscription_item" => {
-                    stripe_core::from_slice(json).map(Self::SubscriptionItem)
-                }
-                #[cfg(feature = "__types_subscription_schedule")]
-                "subscription_schedule" => {
-                    stripe_core::from_slice(json).map(Self::SubscriptionSchedule)
-                }
-                #[cfg(feature = "__types_tax")]
-                "tax.calculation" => {
-                    stripe_core::from_slice(json).map(Self::TaxCalculation)
-                }
-                #[cfg(feature = "__types_tax")]
-                "tax.calculation_line_item" => {
-                    stripe_core::from_slice(json).map(Self::TaxCalculationLineItem)
-                }
-                #[cfg(feature = "__types_tax")]
-                "tax.settings" => stripe_core::from_slice(json).map(Self::TaxSettings),
-                #[cfg(feature = "__types_tax")]
-                "tax.transaction" => {
-                    stripe_core::from_slice(json).map(Self::TaxTransaction)
-                }
-                #[cfg(feature = "__types_tax")]
-                "tax.transaction_line_item" => {
-                    stripe_core::from_slice(json).map(Self::TaxTransactionLineItem)
-                }
-                #[cfg(feature = "__types_tax_code")]
-                "tax_code" => stripe_core::from_slice(json).map(Self::TaxCode),
-                #[cfg(feature = "__types_tax_id")]
-                "tax_id" => stripe_core::from_slice(json).map(Self::TaxId),
-                #[cfg(feature = "__types_tax_rate")]
-                "tax_rate" => stripe_core::from_slice(json).map(Self::TaxRate),
-                #[cfg(feature = "__types_terminal")]
-                "terminal.configuration" => {
-                    stripe_core::from_slice(json).map(Self::TerminalConfiguration)
-                }
-                #[cfg(feature = "__types_terminal")]
-                "terminal.connection_token" => {
-                    stripe_core::from_slice(json).map(Self::TerminalConnectionToken)
-                }
-                #[cfg(feature = "__types_terminal")]
-                "terminal.location" => {
-                    stripe_core::from_slice(json).map(Self::TerminalLocation)
-                }
-                #[cfg(feature = "__types_terminal")]
-                "terminal.reader" => {
-                    stripe_core::from_slice(json).map(Self::TerminalReader)
-                }
-                #[cfg(feature = "__types_test_helpers")]
-                "test_helpers.test_clock" => {
-                    stripe_core::from_slice(json).map(Self::TestHelpersTestClock)
-                }
-                #[cfg(feature = "__types_token")]
-                "token" => stripe_core::from_slice(json).map(Self::Token),
-                #[cfg(feature = "__types_topup")]
-                "topup" => stripe_core::from_slice(json).map(Self::Topup),
-                #[cfg(feature = "__types_transfer")]
-                "transfer" => stripe_core::from_slice(json).map(Self::Transfer),
-                #[cfg(feature = "__types_transfer_reversal")]
-                "transfer_reversal" => {
-                    stripe_core::from_slice(json).map(Self::TransferReversal)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.credit_reversal" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryCreditReversal)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.debit_reversal" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryDebitReversal)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.financial_account" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryFinancialAccount)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.financial_account_features" => {
+                        .map(Self::FinancialConnectionsAccountOwner),
+                )
+            }
+            #[cfg(feature = "__types_financial_connections")]
+            "financial_connections.session" => {
+                Some(
+                    stripe_core::from_slice(json).map(Self::FinancialConnectionsSession),
+                )
+            }
+            #[cfg(feature = "__types_funding_instructions")]
+            "funding_instructions" => {
+                Some(stripe_core::from_slice(json).map(Self::FundingInstructions))
+            }
+            #[cfg(feature = "__types_identity")]
+            "identity.verification_report" => {
+                Some(stripe_core::from_slice(json).map(Self::IdentityVerificationReport))
+            }
+            #[cfg(feature = "__types_identity")]
+            "identity.verification_session" => {
+                Some(
+                    stripe_core::from_slice(json).map(Self::IdentityVerificationSession),
+                )
+            }
+            #[cfg(feature = "__types_invoice")]
+            "invoice" => Some(stripe_core::from_slice(json).map(Self::Invoice)),
+            #[cfg(feature = "__types_invoiceitem")]
+            "invoiceitem" => Some(stripe_core::from_slice(json).map(Self::Invoiceitem)),
+            #[cfg(feature = "__types_issuing")]
+            "issuing.authorization" => {
+                Some(stripe_core::from_slice(json).map(Self::IssuingAuthorization))
+            }
+            #[cfg(feature = "__types_issuing")]
+            "issuing.card" => Some(stripe_core::from_slice(json).map(Self::IssuingCard)),
+            #[cfg(feature = "__types_issuing")]
+            "issuing.cardholder" => {
+                Some(stripe_core::from_slice(json).map(Self::IssuingCardholder))
+            }
+            #[cfg(feature = "__types_issuing")]
+            "issuing.dispute" => {
+                Some(stripe_core::from_slice(json).map(Self::IssuingDispute))
+            }
+            #[cfg(feature = "__types_issuing")]
+            "issuing.settlement" => {
+                Some(stripe_core::from_slice(json).map(Self::IssuingSettlement))
+            }
+            #[cfg(feature = "__types_issuing")]
+            "issuing.transaction" => {
+                Some(stripe_core::from_slice(json).map(Self::IssuingTransaction))
+            }
+            #[cfg(feature = "__types_item")]
+            "item" => Some(stripe_core::from_slice(json).map(Self::Item)),
+            #[cfg(feature = "__types_line_item")]
+            "line_item" => Some(stripe_core::from_slice(json).map(Self::LineItem)),
+            #[cfg(feature = "__types_login_link")]
+            "login_link" => Some(stripe_core::from_slice(json).map(Self::LoginLink)),
+            #[cfg(feature = "__types_mandate")]
+            "mandate" => Some(stripe_core::from_slice(json).map(Self::Mandate)),
+            #[cfg(feature = "__types_payment_intent")]
+            "payment_intent" => {
+                Some(stripe_core::from_slice(json).map(Self::PaymentIntent))
+            }
+            #[cfg(feature = "__types_payment_link")]
+            "payment_link" => Some(stripe_core::from_slice(json).map(Self::PaymentLink)),
+            #[cfg(feature = "__types_payment_method")]
+            "payment_method" => {
+                Some(stripe_core::from_slice(json).map(Self::PaymentMethod))
+            }
+            #[cfg(feature = "__types_payment_method_domain")]
+            "payment_method_domain" => {
+                Some(stripe_core::from_slice(json).map(Self::PaymentMethodDomain))
+            }
+            #[cfg(feature = "__types_payment_source")]
+            "payment_source" => {
+                Some(stripe_core::from_slice(json).map(Self::PaymentSource))
+            }
+            #[cfg(feature = "__types_payout")]
+            "payout" => Some(stripe_core::from_slice(json).map(Self::Payout)),
+            #[cfg(feature = "__types_person")]
+            "person" => Some(stripe_core::from_slice(json).map(Self::Person)),
+            #[cfg(feature = "__types_plan")]
+            "plan" => Some(stripe_core::from_slice(json).map(Self::Plan)),
+            #[cfg(feature = "__types_price")]
+            "price" => Some(stripe_core::from_slice(json).map(Self::Price)),
+            #[cfg(feature = "__types_product")]
+            "product" => Some(stripe_core::from_slice(json).map(Self::Product)),
+            #[cfg(feature = "__types_promotion_code")]
+            "promotion_code" => {
+                Some(stripe_core::from_slice(json).map(Self::PromotionCode))
+            }
+            #[cfg(feature = "__types_quote")]
+            "quote" => Some(stripe_core::from_slice(json).map(Self::Quote)),
+            #[cfg(feature = "__types_radar")]
+            "radar.early_fraud_warning" => {
+                Some(stripe_core::from_slice(json).map(Self::RadarEarlyFraudWarning))
+            }
+            #[cfg(feature = "__types_radar")]
+            "radar.value_list" => {
+                Some(stripe_core::from_slice(json).map(Self::RadarValueList))
+            }
+            #[cfg(feature = "__types_radar")]
+            "radar.value_list_item" => {
+                Some(stripe_core::from_slice(json).map(Self::RadarValueListItem))
+            }
+            #[cfg(feature = "__types_refund")]
+            "refund" => Some(stripe_core::from_slice(json).map(Self::Refund)),
+            #[cfg(feature = "__types_reporting")]
+            "reporting.report_run" => {
+                Some(stripe_core::from_slice(json).map(Self::ReportingReportRun))
+            }
+            #[cfg(feature = "__types_reporting")]
+            "reporting.report_type" => {
+                Some(stripe_core::from_slice(json).map(Self::ReportingReportType))
+            }
+            #[cfg(feature = "__types_review")]
+            "review" => Some(stripe_core::from_slice(json).map(Self::Review)),
+            #[cfg(feature = "__types_scheduled_query_run")]
+            "scheduled_query_run" => {
+                Some(stripe_core::from_slice(json).map(Self::ScheduledQueryRun))
+            }
+            #[cfg(feature = "__types_setup_attempt")]
+            "setup_attempt" => {
+                Some(stripe_core::from_slice(json).map(Self::SetupAttempt))
+            }
+            #[cfg(feature = "__types_setup_intent")]
+            "setup_intent" => Some(stripe_core::from_slice(json).map(Self::SetupIntent)),
+            #[cfg(feature = "__types_shipping_rate")]
+            "shipping_rate" => {
+                Some(stripe_core::from_slice(json).map(Self::ShippingRate))
+            }
+            #[cfg(feature = "__types_source")]
+            "source" => Some(stripe_core::from_slice(json).map(Self::Source)),
+            #[cfg(feature = "__types_source_mandate_notification")]
+            "source_mandate_notification" => {
+                Some(stripe_core::from_slice(json).map(Self::SourceMandateNotification))
+            }
+            #[cfg(feature = "__types_source_transaction")]
+            "source_transaction" => {
+                Some(stripe_core::from_slice(json).map(Self::SourceTransaction))
+            }
+            #[cfg(feature = "__types_subscription")]
+            "subscription" => Some(stripe_core::from_slice(json).map(Self::Subscription)),
+            #[cfg(feature = "__types_subscription_item")]
+            "subscription_item" => {
+                Some(stripe_core::from_slice(json).map(Self::SubscriptionItem))
+            }
+            #[cfg(feature = "__types_subscription_schedule")]
+            "subscription_schedule" => {
+                Some(stripe_core::from_slice(json).map(Self::SubscriptionSchedule))
+            }
+            #[cfg(feature = "__types_tax")]
+            "tax.calculation" => {
+                Some(stripe_core::from_slice(json).map(Self::TaxCalculation))
+            }
+            #[cfg(feature = "__types_tax")]
+            "tax.calculation_line_item" => {
+                Some(stripe_core::from_slice(json).map(Self::TaxCalculationLineItem))
+            }
+            #[cfg(feature = "__types_tax")]
+            "tax.settings" => Some(stripe_core::from_slice(json).map(Self::TaxSettings)),
+            #[cfg(feature = "__types_tax")]
+            "tax.transaction" => {
+                Some(stripe_core::from_slice(json).map(Self::TaxTransaction))
+            }
+            #[cfg(feature = "__types_tax")]
+            "tax.transaction_line_item" => {
+                Some(stripe_core::from_slice(json).map(Self::TaxTransactionLineItem))
+            }
+            #[cfg(feature = "__types_tax_code")]
+            "tax_code" => Some(stripe_core::from_slice(json).map(Self::TaxCode)),
+            #[cfg(feature = "__types_tax_id")]
+            "tax_id" => Some(stripe_core::from_slice(json).map(Self::TaxId)),
+            #[cfg(feature = "__types_tax_rate")]
+            "tax_rate" => Some(stripe_core::from_slice(json).map(Self::TaxRate)),
+            #[cfg(feature = "__types_terminal")]
+            "terminal.configuration" => {
+                Some(stripe_core::from_slice(json).map(Self::TerminalConfiguration))
+            }
+            #[cfg(feature = "__types_terminal")]
+            "terminal.connection_token" => {
+                Some(stripe_core::from_slice(json).map(Self::TerminalConnectionToken))
+            }
+            #[cfg(feature = "__types_terminal")]
+            "terminal.location" => {
+                Some(stripe_core::from_slice(json).map(Self::TerminalLocation))
+            }
+            #[cfg(feature = "__types_terminal")]
+            "terminal.reader" => {
+                Some(stripe_core::from_slice(json).map(Self::TerminalReader))
+            }
+            #[cfg(feature = "__types_test_helpers")]
+            "test_helpers.test_clock" => {
+                Some(stripe_core::from_slice(json).map(Self::TestHelpersTestClock))
+            }
+            #[cfg(feature = "__types_token")]
+            "token" => Some(stripe_core::from_slice(json).map(Self::Token)),
+            #[cfg(feature = "__types_topup")]
+            "topup" => Some(stripe_core::from_slice(json).map(Self::Topup)),
+            #[cfg(feature = "__types_transfer")]
+            "transfer" => Some(stripe_core::from_slice(json).map(Self::Transfer)),
+            #[cfg(feature = "__types_transfer_reversal")]
+            "transfer_reversal" => {
+                Some(stripe_core::from_slice(json).map(Self::TransferReversal))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.credit_reversal" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryCreditReversal))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.debit_reversal" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryDebitReversal))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.financial_account" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryFinancialAccount))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.financial_account_features" => {
+                Some(
                     stripe_core::from_slice(json)
-                        .map(Self::TreasuryFinancialAccountFeatures)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.inbound_transfer" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryInboundTransfer)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.outbound_payment" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryOutboundPayment)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.outbound_transfer" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryOutboundTransfer)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.received_credit" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryReceivedCredit)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.received_debit" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryReceivedDebit)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.transaction" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryTransaction)
-                }
-                #[cfg(feature = "__types_treasury")]
-                "treasury.transaction_entry" => {
-                    stripe_core::from_slice(json).map(Self::TreasuryTransactionEntry)
-                }
-                #[cfg(feature = "__types_usage_record")]
-                "usage_record" => stripe_core::from_slice(json).map(Self::UsageRecord),
-                #[cfg(feature = "__types_usage_record_summary")]
-                "usage_record_summary" => {
-                    stripe_core::from_slice(json).map(Self::UsageRecordSummary)
-                }
-                #[cfg(feature = "__types_webhook_endpoint")]
-                "webhook_endpoint" => {
-                    stripe_core::from_slice(json).map(Self::WebhookEndpoint)
-                }
-                #[cfg(feature = "__types_climate")]
-                "climate.order" => stripe_core::from_slice(json).map(Self::ClimateOrder),
-                #[cfg(feature = "__types_climate")]
-                "climate.product" => {
-                    stripe_core::from_slice(json).map(Self::ClimateProduct)
-                }
-                #[cfg(feature = "__types_climate")]
-                "climate.supplier" => {
-                    stripe_core::from_slice(json).map(Self::ClimateSupplier)
-                }
-                #[cfg(feature = "__types_forwarding")]
-                "forwarding.request" => {
-                    stripe_core::from_slice(json).map(Self::ForwardingRequestObject)
-                }
-                _ => return None,
-            },
-        )
+                        .map(Self::TreasuryFinancialAccountFeatures),
+                )
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.inbound_transfer" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryInboundTransfer))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.outbound_payment" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryOutboundPayment))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.outbound_transfer" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryOutboundTransfer))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.received_credit" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryReceivedCredit))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.received_debit" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryReceivedDebit))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.transaction" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryTransaction))
+            }
+            #[cfg(feature = "__types_treasury")]
+            "treasury.transaction_entry" => {
+                Some(stripe_core::from_slice(json).map(Self::TreasuryTransactionEntry))
+            }
+            #[cfg(feature = "__types_usage_record")]
+            "usage_record" => Some(stripe_core::from_slice(json).map(Self::UsageRecord)),
+            #[cfg(feature = "__types_usage_record_summary")]
+            "usage_record_summary" => {
+                Some(stripe_core::from_slice(json).map(Self::UsageRecordSummary))
+            }
+            #[cfg(feature = "__types_webhook_endpoint")]
+            "webhook_endpoint" => {
+                Some(stripe_core::from_slice(json).map(Self::WebhookEndpoint))
+            }
+            #[cfg(feature = "__types_climate")]
+            "climate.order" => {
+                Some(stripe_core::from_slice(json).map(Self::ClimateOrder))
+            }
+            #[cfg(feature = "__types_climate")]
+            "climate.product" => {
+                Some(stripe_core::from_slice(json).map(Self::ClimateProduct))
+            }
+            #[cfg(feature = "__types_climate")]
+            "climate.supplier" => {
+                Some(stripe_core::from_slice(json).map(Self::ClimateSupplier))
+            }
+            #[cfg(feature = "__types_forwarding")]
+            "forwarding.request" => {
+                Some(stripe_core::from_slice(json).map(Self::ForwardingRequestObject))
+            }
+            _ => {
+                let _ = json;
+                None
+            }
+        }
     }
 }
 

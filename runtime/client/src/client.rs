@@ -127,9 +127,8 @@ impl<T> fmt::Debug for ResponseFuture<T> {
 /// Decodes a successful response, keeping status, request id and the raw
 /// body in the error.
 pub(crate) fn decode_body<T: FromBody>(raw: RawResponse) -> Result<T, Error> {
-    T::from_body(raw.body.clone()).map_err(|error| {
-        Error::Decode(error.in_response(raw.status, raw.request_id, &raw.body))
-    })
+    T::from_body(raw.body.clone())
+        .map_err(|error| Error::Decode(error.in_response(raw.status, raw.request_id, &raw.body)))
 }
 
 impl Client {
@@ -276,11 +275,7 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, self.inner.authorization.clone()?);
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        let version = self
-            .options
-            .stripe_version
-            .as_deref()
-            .or(request.version());
+        let version = self.options.stripe_version.as_deref().or(request.version());
         if let Some(version) = version {
             headers.insert("stripe-version", header_value("Stripe-Version", version)?);
         }
@@ -607,5 +602,4 @@ mod tests {
         );
         assert_eq!(retry_after(&headers), None);
     }
-
 }

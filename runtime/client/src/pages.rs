@@ -43,7 +43,10 @@ impl Pager {
 
     /// The next page's response and the request it answers; `None` when
     /// there are no more pages. The first error ends the walk.
-    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<(Request, RawResponse), Error>>> {
+    fn poll_page(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(Request, RawResponse), Error>>> {
         if self.in_flight.is_none() {
             match std::mem::replace(&mut self.next, Next::Done) {
                 Next::Page(request) => {

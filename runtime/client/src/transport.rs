@@ -13,7 +13,8 @@ use stripe_core::{encode, Method};
 
 use crate::error::{TransportError, TransportKind};
 
-pub(crate) type Http = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+pub(crate) type Http =
+    hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
@@ -48,9 +49,16 @@ pub(crate) fn body_bytes(method: Method, body: &Body) -> (Option<String>, Bytes)
             Bytes::from(encode::pairs_to_form(pairs)),
         ),
         Body::Multipart(form) => {
-            let boundary = format!("stripe-rust-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+            let boundary = format!(
+                "stripe-rust-{:016x}{:016x}",
+                fastrand::u64(..),
+                fastrand::u64(..)
+            );
             let body = multipart_body(form.parts(), &boundary);
-            (Some(format!("multipart/form-data; boundary={boundary}")), body)
+            (
+                Some(format!("multipart/form-data; boundary={boundary}")),
+                body,
+            )
         }
     }
 }
@@ -79,7 +87,9 @@ fn multipart_body(parts: &[(String, Part)], boundary: &str) -> Bytes {
                     format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n")
                         .as_bytes(),
                 );
-                let content_type = content_type.as_deref().unwrap_or("application/octet-stream");
+                let content_type = content_type
+                    .as_deref()
+                    .unwrap_or("application/octet-stream");
                 out.extend_from_slice(format!("Content-Type: {content_type}\r\n\r\n").as_bytes());
                 out.extend_from_slice(data);
             }
@@ -153,7 +163,10 @@ mod tests {
     #[test]
     fn multipart_bodies_frame_each_part() {
         let parts = vec![
-            ("purpose".to_owned(), Part::Text("dispute_evidence".to_owned())),
+            (
+                "purpose".to_owned(),
+                Part::Text("dispute_evidence".to_owned()),
+            ),
             (
                 "file".to_owned(),
                 Part::File {

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use common::{Reply, TestServer, TEST_KEY};
 use serde_json::json;
+use stripe_core::decode::{required, Decoder, Failure};
 use stripe_runtime::client::{path_segment, Host, Method, Multipart, Request};
 use stripe_runtime::error::{ErrorType, TransportError};
-use stripe_core::decode::{required, Decoder, Failure};
 use stripe_runtime::{Client, Decode, Error, List};
 
 const VERSION: &str = "2023-08-16";
@@ -195,9 +195,7 @@ async fn a_500_then_success_reuses_the_idempotency_key() {
     .await;
     let client = server.client();
     let _: Customer = client
-        .execute(
-            post_customer().form(&json!({"email": "x@example.com"})),
-        )
+        .execute(post_customer().form(&json!({"email": "x@example.com"})))
         .await
         .unwrap();
     let _: Customer = client.execute(post_customer()).await.unwrap();
@@ -484,13 +482,17 @@ async fn a_body_that_does_not_fit_gives_the_json_path_and_the_raw_body() {
     assert_eq!(decode.status, Some(200));
     assert_eq!(decode.request_id.as_deref(), Some("req_decode"));
     assert!(
-        decode.message.starts_with("expected an integer, found a string at line 1, column"),
+        decode
+            .message
+            .starts_with("expected an integer, found a string at line 1, column"),
         "{}",
         decode.message
     );
     let text = error.to_string();
     assert!(
-        text.starts_with("HTTP 200 response did not decode at `data[1].amount`: expected an integer"),
+        text.starts_with(
+            "HTTP 200 response did not decode at `data[1].amount`: expected an integer"
+        ),
         "{text}"
     );
     assert!(text.ends_with("[request req_decode]"), "{text}");

@@ -5,8 +5,8 @@ mod common;
 use common::{Recorded, Reply, TestServer};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
-use stripe_runtime::client::{Method, Request};
 use stripe_core::decode::{Decoder, Failure};
+use stripe_runtime::client::{Method, Request};
 use stripe_runtime::{Decode, Error, Object};
 
 #[derive(Clone, Debug, PartialEq)]

@@ -5,10 +5,10 @@ use std::error::Error as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use stripe_core::decode::{required, Decoder, Failure};
-use stripe_runtime::Decode;
 use stripe_runtime::webhook::{
     self, construct_event, generate_test_header, MalformedReason, Webhook, WebhookError,
 };
+use stripe_runtime::Decode;
 
 const SECRET: &str = "whsec_test_secret";
 const PAYLOAD: &[u8] = br#"{"id":"evt_test","object":"event"}"#;

@@ -26,10 +26,8 @@ pub trait StripeClient {
 
     fn execute<T: FromBody>(&self, request: Request) -> Self::Response<T>;
     fn paginate<T: Decode + Object + Send + 'static>(&self, request: Request) -> Self::Pages<T>;
-    fn paginate_search<T: Decode + Send + 'static>(
-        &self,
-        request: Request,
-    ) -> Self::SearchPages<T>;
+    fn paginate_search<T: Decode + Send + 'static>(&self, request: Request)
+        -> Self::SearchPages<T>;
 }
 
 /// What a successful response body becomes: a decoded JSON type, or the

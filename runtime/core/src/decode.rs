@@ -174,14 +174,21 @@ impl<'a> Decoder<'a> {
         #[allow(unreachable_patterns)] // `BigInt` exists when jiter's `num-bigint` is on.
         match self.jiter.known_int(peek).map_err(Failure::json)? {
             NumberInt::Int(value) => Ok(value),
-            _ => Err(Failure::new(start, FailureKind::Expected("an integer that fits 64 bits"))),
+            _ => Err(Failure::new(
+                start,
+                FailureKind::Expected("an integer that fits 64 bits"),
+            )),
         }
     }
 
     pub fn f64(&mut self) -> Result<f64, Failure> {
         let peek = self.jiter.peek().map_err(Failure::json)?;
         if Kind::of(peek) != Kind::Number {
-            return Err(Failure::wrong_kind(self.offset(), "a number", Kind::of(peek)));
+            return Err(Failure::wrong_kind(
+                self.offset(),
+                "a number",
+                Kind::of(peek),
+            ));
         }
         self.jiter.known_float(peek).map_err(Failure::json)
     }
@@ -240,21 +247,17 @@ impl<'a> Decoder<'a> {
     fn number(&mut self) -> Result<serde_json::Number, Failure> {
         let start = self.offset();
         let peek = self.jiter.peek().map_err(Failure::json)?;
-        let bytes = self
-            .jiter
-            .known_number_bytes(peek)
-            .map_err(Failure::json)?;
+        let bytes = self.jiter.known_number_bytes(peek).map_err(Failure::json)?;
         std::str::from_utf8(bytes)
             .ok()
             .and_then(|text| text.parse().ok())
             .ok_or_else(|| Failure::new(start, FailureKind::Expected("a number JSON can hold")))
     }
 
-    /// For a union told apart by `object` (and `deleted: true`): the index
-    /// in `variants` of the `(object, deleted)` pair the next value has,
-    /// read ahead without moving. `None` when nothing matches or the value
-    /// is not an object.
-    pub fn discriminate(&mut self, variants: &[(&str, bool)]) -> Result<Option<usize>, Failure> {
+    /// For a union told apart by `object` (and `deleted: true`): those two
+    /// of the next value, read ahead without moving. `None` when the value
+    /// is not an object or has no string `object`.
+    pub fn discriminator(&mut self) -> Result<Option<Discriminator>, Failure> {
         if self.kind()? != Kind::Object {
             return Ok(None);
         }
@@ -281,12 +284,7 @@ impl<'a> Decoder<'a> {
                 }
             }
         }
-        let Some(object) = object else {
-            return Ok(None);
-        };
-        Ok(variants
-            .iter()
-            .position(|(name, is_deleted)| *name == object && *is_deleted == deleted))
+        Ok(object.map(|object| Discriminator { object, deleted }))
     }
 
     /// For a union that `object` cannot decide: the order in which to try
@@ -355,6 +353,22 @@ impl<'a> Decoder<'a> {
         }
         self.depth += 1;
         Ok(())
+    }
+}
+
+/// What tells the members of a polymorphic value apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Discriminator {
+    /// The `object` field.
+    pub object: String,
+    /// `deleted: true` is present.
+    pub deleted: bool,
+}
+
+impl Discriminator {
+    /// `(object, deleted)`, to match on.
+    pub fn key(&self) -> (&str, bool) {
+        (&self.object, self.deleted)
     }
 }
 
@@ -637,14 +651,20 @@ mod tests {
         let point: Point = from_slice(br#"{"x": 1, "label": null, "z": [1, {"a": 2.5}]}"#).unwrap();
         assert_eq!(point.x, 1);
         assert_eq!(point.label, None);
-        assert_eq!(Value::Object(point.extra), serde_json::json!({"z": [1, {"a": 2.5}]}));
+        assert_eq!(
+            Value::Object(point.extra),
+            serde_json::json!({"z": [1, {"a": 2.5}]})
+        );
     }
 
     #[test]
     fn failures_name_the_path_line_and_column() {
         let error = from_slice::<Vec<Point>>(b"[{\"x\": 1},\n {\"x\": \"2\"}]").unwrap_err();
         assert_eq!(error.path, "[1].x");
-        assert_eq!(error.message, "expected an integer, found a string at line 2, column 8");
+        assert_eq!(
+            error.message,
+            "expected an integer, found a string at line 2, column 8"
+        );
         assert_eq!(error.offset, 18);
 
         let error = from_slice::<BTreeMap<String, Point>>(br#"{"a": {"label": "l"}}"#).unwrap_err();
@@ -663,7 +683,10 @@ mod tests {
     fn nesting_is_bounded() {
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let error = from_slice::<Value>(deep.as_bytes()).unwrap_err();
-        assert!(error.message.starts_with("nested deeper than 128"), "{error}");
+        assert!(
+            error.message.starts_with("nested deeper than 128"),
+            "{error}"
+        );
         let fine = format!("{}{}", "[".repeat(128), "]".repeat(128));
         assert!(from_slice::<Value>(fine.as_bytes()).is_ok());
         let too_deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
@@ -672,7 +695,8 @@ mod tests {
 
     #[test]
     fn json_values_keep_numbers_as_serde_json_reads_them() {
-        let text = r#"{"big": 18446744073709551615, "neg": -3, "f": 0.1, "e": 1e300, "s": "\u00e9\n"}"#;
+        let text =
+            r#"{"big": 18446744073709551615, "neg": -3, "f": 0.1, "e": 1e300, "s": "\u00e9\n"}"#;
         let ours: Value = from_slice(text.as_bytes()).unwrap();
         let theirs: Value = serde_json::from_str(text).unwrap();
         assert_eq!(ours, theirs);
@@ -681,16 +705,20 @@ mod tests {
     #[test]
     fn discriminators_are_read_ahead_without_moving() {
         let json = br#"[{"id": "x", "deleted": true, "object": "card"}, {"object": 3}, "id"]"#;
-        let variants = [("card", false), ("card", true)];
+        let key = |d: &mut Decoder<'_>| {
+            d.discriminator()
+                .unwrap()
+                .map(|t| (t.object.clone(), t.deleted))
+        };
         let mut d = Decoder::new(json);
         assert!(d.begin_array().unwrap());
-        assert_eq!(d.discriminate(&variants).unwrap(), Some(1));
+        assert_eq!(key(&mut d), Some(("card".to_owned(), true)));
         assert_eq!(d.json().unwrap()["id"], "x");
         assert!(d.next_element().unwrap());
-        assert_eq!(d.discriminate(&variants).unwrap(), None);
+        assert_eq!(key(&mut d), None);
         d.skip().unwrap();
         assert!(d.next_element().unwrap());
-        assert_eq!(d.discriminate(&variants).unwrap(), None);
+        assert_eq!(key(&mut d), None);
         assert_eq!(d.string().unwrap(), "id");
     }
 
@@ -711,7 +739,10 @@ mod tests {
         let mut d = Decoder::new(br#"["a", true]"#);
         d.begin_array().unwrap();
         let decoders = [as_int, as_str];
-        assert_eq!(d.first_decoding(&[0, 1], &decoders).unwrap().as_deref(), Some("a"));
+        assert_eq!(
+            d.first_decoding(&[0, 1], &decoders).unwrap().as_deref(),
+            Some("a")
+        );
         d.next_element().unwrap();
         assert_eq!(d.first_decoding(&[0, 1], &decoders).unwrap(), None);
         assert!(d.bool().unwrap(), "a failed attempt moves nothing");

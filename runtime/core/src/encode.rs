@@ -361,7 +361,10 @@ mod tests {
         form.field("phone", &None::<Unsettable<String>>);
         assert_eq!(
             form.finish().unwrap(),
-            [("address".to_owned(), String::new()), ("email".to_owned(), "a@b.c".to_owned())]
+            [
+                ("address".to_owned(), String::new()),
+                ("email".to_owned(), "a@b.c".to_owned())
+            ]
         );
     }
 

@@ -49,6 +49,9 @@ mod tests {
         .unwrap();
         assert_eq!(page.data, [crate::Expandable::Id("cus_1".into())]);
         let error = serde_json::from_str::<crate::List<i64>>(r#"{"object": "list"}"#).unwrap_err();
-        assert!(error.to_string().contains("missing field `data`"), "{error}");
+        assert!(
+            error.to_string().contains("missing field `data`"),
+            "{error}"
+        );
     }
 }

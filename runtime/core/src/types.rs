@@ -179,13 +179,21 @@ mod tests {
     #[test]
     fn expandable_rejects_other_shapes() {
         let error = from_slice::<Expandable<Customer>>(b"42").unwrap_err();
-        assert!(error.message.starts_with("expected an id string or an expanded object"), "{error}");
+        assert!(
+            error
+                .message
+                .starts_with("expected an id string or an expanded object"),
+            "{error}"
+        );
     }
 
     #[test]
     fn timestamps_convert_to_system_time() {
         let t: Timestamp = from_slice(b"1695680120").unwrap();
-        let since_epoch = t.to_system_time().duration_since(std::time::UNIX_EPOCH).unwrap();
+        let since_epoch = t
+            .to_system_time()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
         assert_eq!(since_epoch.as_secs(), 1_695_680_120);
         assert_eq!(serde_json::to_string(&t).unwrap(), "1695680120");
     }

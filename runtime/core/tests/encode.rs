@@ -9,7 +9,9 @@ use serde_json::json;
 use stripe_core::encode::{to_form, to_pairs, Encode, Form, Unsettable};
 
 fn decoded(form: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(form.as_bytes()).into_owned().collect()
+    form_urlencoded::parse(form.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -121,7 +123,10 @@ fn encodes_a_full_create_request_exactly() {
                 quantity: 1,
             },
         ],
-        expand: vec!["customer".into(), "latest_charge.balance_transaction".into()],
+        expand: vec![
+            "customer".into(),
+            "latest_charge.balance_transaction".into(),
+        ],
         shipping: Shipping {
             name: "Jenny Rosen".into(),
             address: Address {
@@ -162,7 +167,10 @@ fn unsettable_set_sends_the_value_and_converts_from_t() {
         description: Some(String::from("hello").into()),
         metadata: Some(BTreeMap::from([("k".to_owned(), "v".to_owned())]).into()),
     };
-    assert_eq!(to_form(&set).unwrap(), "description=hello&metadata%5Bk%5D=v");
+    assert_eq!(
+        to_form(&set).unwrap(),
+        "description=hello&metadata%5Bk%5D=v"
+    );
     let unset = P {
         description: Some(Unsettable::Unset),
         metadata: Some(Unsettable::Unset),
@@ -204,7 +212,10 @@ fn json_parameters_nest_deeply_and_arrays_of_arrays_index_twice() {
 fn keys_and_values_are_escaped_with_form_urlencoded() {
     let value = json!({"metadata": {"clé [x]": "ünï/+?#%"}});
     let form = to_form(&value).unwrap();
-    assert_eq!(form, "metadata%5Bcl%C3%A9+%5Bx%5D%5D=%C3%BCn%C3%AF%2F%2B%3F%23%25");
+    assert_eq!(
+        form,
+        "metadata%5Bcl%C3%A9+%5Bx%5D%5D=%C3%BCn%C3%AF%2F%2B%3F%23%25"
+    );
     assert_eq!(decoded(&form), pairs(&[("metadata[clé [x]]", "ünï/+?#%")]));
 }
 
@@ -247,7 +258,12 @@ fn shapes_without_an_encoding_are_errors_with_their_key() {
         }
     }
     let error = to_form(&Outer {
-        items: vec![Inner { rate: 1.0 }, Inner { rate: f64::INFINITY }],
+        items: vec![
+            Inner { rate: 1.0 },
+            Inner {
+                rate: f64::INFINITY,
+            },
+        ],
     })
     .unwrap_err();
     assert_eq!(error.key, "items[1][rate]");
@@ -279,7 +295,10 @@ fn integers_and_floats() {
         c: 2.0,
         d: 0.5,
     };
-    assert_eq!(to_form(&p).unwrap(), "a=18446744073709551615&b=-7&c=2&d=0.5");
+    assert_eq!(
+        to_form(&p).unwrap(),
+        "a=18446744073709551615&b=-7&c=2&d=0.5"
+    );
 }
 
 #[test]

@@ -2,4 +2,5 @@
 //! The `apps` namespace of the Stripe API.
 mod secret;
 
+#[allow(unused_imports)]
 pub use secret::*;

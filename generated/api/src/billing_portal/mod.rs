@@ -2,8 +2,10 @@
 //! The `billing_portal` namespace of the Stripe API.
 mod configuration;
 
+#[allow(unused_imports)]
 pub use configuration::*;
 
 mod session;
 
+#[allow(unused_imports)]
 pub use session::*;

@@ -2,4 +2,5 @@
 //! The `checkout` namespace of the Stripe API.
 mod session;
 
+#[allow(unused_imports)]
 pub use session::*;

@@ -2,16 +2,20 @@
 //! The `climate` namespace of the Stripe API.
 mod order;
 
+#[allow(unused_imports)]
 pub use order::*;
 
 mod product;
 
+#[allow(unused_imports)]
 pub use product::*;
 
 mod shared;
 
+#[allow(unused_imports)]
 pub use shared::*;
 
 mod supplier;
 
+#[allow(unused_imports)]
 pub use supplier::*;

@@ -2,16 +2,20 @@
 //! The `financial_connections` namespace of the Stripe API.
 mod account;
 
+#[allow(unused_imports)]
 pub use account::*;
 
 mod account_owner;
 
+#[allow(unused_imports)]
 pub use account_owner::*;
 
 mod session;
 
+#[allow(unused_imports)]
 pub use session::*;
 
 mod shared;
 
+#[allow(unused_imports)]
 pub use shared::*;

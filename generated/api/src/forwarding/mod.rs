@@ -2,4 +2,5 @@
 //! The `forwarding` namespace of the Stripe API.
 mod request;
 
+#[allow(unused_imports)]
 pub use request::*;

@@ -2,8 +2,10 @@
 //! The `identity` namespace of the Stripe API.
 mod verification_report;
 
+#[allow(unused_imports)]
 pub use verification_report::*;
 
 mod verification_session;
 
+#[allow(unused_imports)]
 pub use verification_session::*;

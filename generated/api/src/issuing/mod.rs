@@ -2,28 +2,35 @@
 //! The `issuing` namespace of the Stripe API.
 mod authorization;
 
+#[allow(unused_imports)]
 pub use authorization::*;
 
 mod card;
 
+#[allow(unused_imports)]
 pub use card::*;
 
 mod cardholder;
 
+#[allow(unused_imports)]
 pub use cardholder::*;
 
 mod dispute;
 
+#[allow(unused_imports)]
 pub use dispute::*;
 
 mod settlement;
 
+#[allow(unused_imports)]
 pub use settlement::*;
 
 mod shared;
 
+#[allow(unused_imports)]
 pub use shared::*;
 
 mod transaction;
 
+#[allow(unused_imports)]
 pub use transaction::*;

@@ -2,20 +2,25 @@
 //! The `radar` namespace of the Stripe API.
 mod deleted_value_list;
 
+#[allow(unused_imports)]
 pub use deleted_value_list::*;
 
 mod deleted_value_list_item;
 
+#[allow(unused_imports)]
 pub use deleted_value_list_item::*;
 
 mod early_fraud_warning;
 
+#[allow(unused_imports)]
 pub use early_fraud_warning::*;
 
 mod value_list;
 
+#[allow(unused_imports)]
 pub use value_list::*;
 
 mod value_list_item;
 
+#[allow(unused_imports)]
 pub use value_list_item::*;

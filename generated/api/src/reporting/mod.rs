@@ -2,8 +2,10 @@
 //! The `reporting` namespace of the Stripe API.
 mod report_run;
 
+#[allow(unused_imports)]
 pub use report_run::*;
 
 mod report_type;
 
+#[allow(unused_imports)]
 pub use report_type::*;

@@ -4,514 +4,600 @@
 mod account;
 
 #[cfg(feature = "__types_account")]
+#[allow(unused_imports)]
 pub use account::*;
 
 #[cfg(feature = "__types_account_link")]
 mod account_link;
 
 #[cfg(feature = "__types_account_link")]
+#[allow(unused_imports)]
 pub use account_link::*;
 
 #[cfg(feature = "__types_account_session")]
 mod account_session;
 
 #[cfg(feature = "__types_account_session")]
+#[allow(unused_imports)]
 pub use account_session::*;
 
 #[cfg(feature = "__types_apple_pay_domain")]
 mod apple_pay_domain;
 
 #[cfg(feature = "__types_apple_pay_domain")]
+#[allow(unused_imports)]
 pub use apple_pay_domain::*;
 
 #[cfg(feature = "__types_application_fee")]
 mod application_fee;
 
 #[cfg(feature = "__types_application_fee")]
+#[allow(unused_imports)]
 pub use application_fee::*;
 
 #[cfg(feature = "__types_balance")]
 mod balance;
 
 #[cfg(feature = "__types_balance")]
+#[allow(unused_imports)]
 pub use balance::*;
 
 #[cfg(feature = "__types_balance_transaction")]
 mod balance_transaction;
 
 #[cfg(feature = "__types_balance_transaction")]
+#[allow(unused_imports)]
 pub use balance_transaction::*;
 
 #[cfg(feature = "__types_bank_account")]
 mod bank_account;
 
 #[cfg(feature = "__types_bank_account")]
+#[allow(unused_imports)]
 pub use bank_account::*;
 
 #[cfg(feature = "__types_capability")]
 mod capability;
 
 #[cfg(feature = "__types_capability")]
+#[allow(unused_imports)]
 pub use capability::*;
 
 #[cfg(feature = "__types_card")]
 mod card;
 
 #[cfg(feature = "__types_card")]
+#[allow(unused_imports)]
 pub use card::*;
 
 #[cfg(feature = "__types_cash_balance")]
 mod cash_balance;
 
 #[cfg(feature = "__types_cash_balance")]
+#[allow(unused_imports)]
 pub use cash_balance::*;
 
 #[cfg(feature = "__types_charge")]
 mod charge;
 
 #[cfg(feature = "__types_charge")]
+#[allow(unused_imports)]
 pub use charge::*;
 
 #[cfg(feature = "__types_country_spec")]
 mod country_spec;
 
 #[cfg(feature = "__types_country_spec")]
+#[allow(unused_imports)]
 pub use country_spec::*;
 
 #[cfg(feature = "__types_coupon")]
 mod coupon;
 
 #[cfg(feature = "__types_coupon")]
+#[allow(unused_imports)]
 pub use coupon::*;
 
 #[cfg(feature = "__types_credit_note")]
 mod credit_note;
 
 #[cfg(feature = "__types_credit_note")]
+#[allow(unused_imports)]
 pub use credit_note::*;
 
 #[cfg(feature = "__types_credit_note_line_item")]
 mod credit_note_line_item;
 
 #[cfg(feature = "__types_credit_note_line_item")]
+#[allow(unused_imports)]
 pub use credit_note_line_item::*;
 
 #[cfg(feature = "__types_customer")]
 mod customer;
 
 #[cfg(feature = "__types_customer")]
+#[allow(unused_imports)]
 pub use customer::*;
 
 #[cfg(feature = "__types_customer_balance_transaction")]
 mod customer_balance_transaction;
 
 #[cfg(feature = "__types_customer_balance_transaction")]
+#[allow(unused_imports)]
 pub use customer_balance_transaction::*;
 
 #[cfg(feature = "__types_customer_cash_balance_transaction")]
 mod customer_cash_balance_transaction;
 
 #[cfg(feature = "__types_customer_cash_balance_transaction")]
+#[allow(unused_imports)]
 pub use customer_cash_balance_transaction::*;
 
 #[cfg(feature = "__types_account")]
 mod deleted_account;
 
 #[cfg(feature = "__types_account")]
+#[allow(unused_imports)]
 pub use deleted_account::*;
 
 #[cfg(feature = "__types_apple_pay_domain")]
 mod deleted_apple_pay_domain;
 
 #[cfg(feature = "__types_apple_pay_domain")]
+#[allow(unused_imports)]
 pub use deleted_apple_pay_domain::*;
 
 #[cfg(feature = "__types_coupon")]
 mod deleted_coupon;
 
 #[cfg(feature = "__types_coupon")]
+#[allow(unused_imports)]
 pub use deleted_coupon::*;
 
 #[cfg(feature = "__types_customer")]
 mod deleted_customer;
 
 #[cfg(feature = "__types_customer")]
+#[allow(unused_imports)]
 pub use deleted_customer::*;
 
 #[cfg(feature = "__types_discount")]
 mod deleted_discount;
 
 #[cfg(feature = "__types_discount")]
+#[allow(unused_imports)]
 pub use deleted_discount::*;
 
 #[cfg(feature = "__types_external_account")]
 mod deleted_external_account;
 
 #[cfg(feature = "__types_external_account")]
+#[allow(unused_imports)]
 pub use deleted_external_account::*;
 
 #[cfg(feature = "__types_invoice")]
 mod deleted_invoice;
 
 #[cfg(feature = "__types_invoice")]
+#[allow(unused_imports)]
 pub use deleted_invoice::*;
 
 #[cfg(feature = "__types_invoiceitem")]
 mod deleted_invoiceitem;
 
 #[cfg(feature = "__types_invoiceitem")]
+#[allow(unused_imports)]
 pub use deleted_invoiceitem::*;
 
 #[cfg(feature = "__types_payment_source")]
 mod deleted_payment_source;
 
 #[cfg(feature = "__types_payment_source")]
+#[allow(unused_imports)]
 pub use deleted_payment_source::*;
 
 #[cfg(feature = "__types_person")]
 mod deleted_person;
 
 #[cfg(feature = "__types_person")]
+#[allow(unused_imports)]
 pub use deleted_person::*;
 
 #[cfg(feature = "__types_plan")]
 mod deleted_plan;
 
 #[cfg(feature = "__types_plan")]
+#[allow(unused_imports)]
 pub use deleted_plan::*;
 
 #[cfg(feature = "__types_product")]
 mod deleted_product;
 
 #[cfg(feature = "__types_product")]
+#[allow(unused_imports)]
 pub use deleted_product::*;
 
 #[cfg(feature = "__types_subscription_item")]
 mod deleted_subscription_item;
 
 #[cfg(feature = "__types_subscription_item")]
+#[allow(unused_imports)]
 pub use deleted_subscription_item::*;
 
 #[cfg(feature = "__types_tax_id")]
 mod deleted_tax_id;
 
 #[cfg(feature = "__types_tax_id")]
+#[allow(unused_imports)]
 pub use deleted_tax_id::*;
 
 #[cfg(feature = "__types_webhook_endpoint")]
 mod deleted_webhook_endpoint;
 
 #[cfg(feature = "__types_webhook_endpoint")]
+#[allow(unused_imports)]
 pub use deleted_webhook_endpoint::*;
 
 #[cfg(feature = "__types_discount")]
 mod discount;
 
 #[cfg(feature = "__types_discount")]
+#[allow(unused_imports)]
 pub use discount::*;
 
 #[cfg(feature = "__types_dispute")]
 mod dispute;
 
 #[cfg(feature = "__types_dispute")]
+#[allow(unused_imports)]
 pub use dispute::*;
 
 #[cfg(feature = "__types_ephemeral_key")]
 mod ephemeral_key;
 
 #[cfg(feature = "__types_ephemeral_key")]
+#[allow(unused_imports)]
 pub use ephemeral_key::*;
 
 #[cfg(feature = "__types_event")]
 mod event;
 
 #[cfg(feature = "__types_event")]
+#[allow(unused_imports)]
 pub use event::*;
 
 #[cfg(feature = "__types_exchange_rate")]
 mod exchange_rate;
 
 #[cfg(feature = "__types_exchange_rate")]
+#[allow(unused_imports)]
 pub use exchange_rate::*;
 
 #[cfg(feature = "__types_external_account")]
 mod external_account;
 
 #[cfg(feature = "__types_external_account")]
+#[allow(unused_imports)]
 pub use external_account::*;
 
 #[cfg(feature = "__types_fee_refund")]
 mod fee_refund;
 
 #[cfg(feature = "__types_fee_refund")]
+#[allow(unused_imports)]
 pub use fee_refund::*;
 
 #[cfg(feature = "__types_file")]
 mod file;
 
 #[cfg(feature = "__types_file")]
+#[allow(unused_imports)]
 pub use file::*;
 
 #[cfg(feature = "__types_file_link")]
 mod file_link;
 
 #[cfg(feature = "__types_file_link")]
+#[allow(unused_imports)]
 pub use file_link::*;
 
 #[cfg(feature = "__types_funding_instructions")]
 mod funding_instructions;
 
 #[cfg(feature = "__types_funding_instructions")]
+#[allow(unused_imports)]
 pub use funding_instructions::*;
 
 #[cfg(feature = "__types_invoice")]
 mod invoice;
 
 #[cfg(feature = "__types_invoice")]
+#[allow(unused_imports)]
 pub use invoice::*;
 
 #[cfg(feature = "__types_invoiceitem")]
 mod invoiceitem;
 
 #[cfg(feature = "__types_invoiceitem")]
+#[allow(unused_imports)]
 pub use invoiceitem::*;
 
 #[cfg(feature = "__types_item")]
 mod item;
 
 #[cfg(feature = "__types_item")]
+#[allow(unused_imports)]
 pub use item::*;
 
 #[cfg(feature = "__types_line_item")]
 mod line_item;
 
 #[cfg(feature = "__types_line_item")]
+#[allow(unused_imports)]
 pub use line_item::*;
 
 #[cfg(feature = "__types_link_account_session")]
 mod link_account_session;
 
 #[cfg(feature = "__types_link_account_session")]
+#[allow(unused_imports)]
 pub use link_account_session::*;
 
 #[cfg(feature = "__types_linked_account")]
 mod linked_account;
 
 #[cfg(feature = "__types_linked_account")]
+#[allow(unused_imports)]
 pub use linked_account::*;
 
 #[cfg(feature = "__types_login_link")]
 mod login_link;
 
 #[cfg(feature = "__types_login_link")]
+#[allow(unused_imports)]
 pub use login_link::*;
 
 #[cfg(feature = "__types_mandate")]
 mod mandate;
 
 #[cfg(feature = "__types_mandate")]
+#[allow(unused_imports)]
 pub use mandate::*;
 
 #[cfg(feature = "__types_payment_intent")]
 mod payment_intent;
 
 #[cfg(feature = "__types_payment_intent")]
+#[allow(unused_imports)]
 pub use payment_intent::*;
 
 #[cfg(feature = "__types_payment_link")]
 mod payment_link;
 
 #[cfg(feature = "__types_payment_link")]
+#[allow(unused_imports)]
 pub use payment_link::*;
 
 #[cfg(feature = "__types_payment_method")]
 mod payment_method;
 
 #[cfg(feature = "__types_payment_method")]
+#[allow(unused_imports)]
 pub use payment_method::*;
 
 #[cfg(feature = "__types_payment_method_domain")]
 mod payment_method_domain;
 
 #[cfg(feature = "__types_payment_method_domain")]
+#[allow(unused_imports)]
 pub use payment_method_domain::*;
 
 #[cfg(feature = "__types_payment_source")]
 mod payment_source;
 
 #[cfg(feature = "__types_payment_source")]
+#[allow(unused_imports)]
 pub use payment_source::*;
 
 #[cfg(feature = "__types_payout")]
 mod payout;
 
 #[cfg(feature = "__types_payout")]
+#[allow(unused_imports)]
 pub use payout::*;
 
 #[cfg(feature = "__types_person")]
 mod person;
 
 #[cfg(feature = "__types_person")]
+#[allow(unused_imports)]
 pub use person::*;
 
 #[cfg(feature = "__types_plan")]
 mod plan;
 
 #[cfg(feature = "__types_plan")]
+#[allow(unused_imports)]
 pub use plan::*;
 
 #[cfg(feature = "__types_price")]
 mod price;
 
 #[cfg(feature = "__types_price")]
+#[allow(unused_imports)]
 pub use price::*;
 
 #[cfg(feature = "__types_product")]
 mod product;
 
 #[cfg(feature = "__types_product")]
+#[allow(unused_imports)]
 pub use product::*;
 
 #[cfg(feature = "__types_promotion_code")]
 mod promotion_code;
 
 #[cfg(feature = "__types_promotion_code")]
+#[allow(unused_imports)]
 pub use promotion_code::*;
 
 #[cfg(feature = "__types_quote")]
 mod quote;
 
 #[cfg(feature = "__types_quote")]
+#[allow(unused_imports)]
 pub use quote::*;
 
 #[cfg(feature = "__types_refund")]
 mod refund;
 
 #[cfg(feature = "__types_refund")]
+#[allow(unused_imports)]
 pub use refund::*;
 
 #[cfg(feature = "__types_review")]
 mod review;
 
 #[cfg(feature = "__types_review")]
+#[allow(unused_imports)]
 pub use review::*;
 
 #[cfg(feature = "__types_scheduled_query_run")]
 mod scheduled_query_run;
 
 #[cfg(feature = "__types_scheduled_query_run")]
+#[allow(unused_imports)]
 pub use scheduled_query_run::*;
 
 #[cfg(feature = "__types_setup_attempt")]
 mod setup_attempt;
 
 #[cfg(feature = "__types_setup_attempt")]
+#[allow(unused_imports)]
 pub use setup_attempt::*;
 
 #[cfg(feature = "__types_setup_intent")]
 mod setup_intent;
 
 #[cfg(feature = "__types_setup_intent")]
+#[allow(unused_imports)]
 pub use setup_intent::*;
 
 #[cfg(feature = "__types_shipping_rate")]
 mod shipping_rate;
 
 #[cfg(feature = "__types_shipping_rate")]
+#[allow(unused_imports)]
 pub use shipping_rate::*;
 
 #[cfg(feature = "__types_source")]
 mod source;
 
 #[cfg(feature = "__types_source")]
+#[allow(unused_imports)]
 pub use source::*;
 
 #[cfg(feature = "__types_source_mandate_notification")]
 mod source_mandate_notification;
 
 #[cfg(feature = "__types_source_mandate_notification")]
+#[allow(unused_imports)]
 pub use source_mandate_notification::*;
 
 #[cfg(feature = "__types_source_transaction")]
 mod source_transaction;
 
 #[cfg(feature = "__types_source_transaction")]
+#[allow(unused_imports)]
 pub use source_transaction::*;
 
 #[cfg(feature = "__types_subscription")]
 mod subscription;
 
 #[cfg(feature = "__types_subscription")]
+#[allow(unused_imports)]
 pub use subscription::*;
 
 #[cfg(feature = "__types_subscription_item")]
 mod subscription_item;
 
 #[cfg(feature = "__types_subscription_item")]
+#[allow(unused_imports)]
 pub use subscription_item::*;
 
 #[cfg(feature = "__types_subscription_schedule")]
 mod subscription_schedule;
 
 #[cfg(feature = "__types_subscription_schedule")]
+#[allow(unused_imports)]
 pub use subscription_schedule::*;
 
 #[cfg(feature = "__types_tax_code")]
 mod tax_code;
 
 #[cfg(feature = "__types_tax_code")]
+#[allow(unused_imports)]
 pub use tax_code::*;
 
 #[cfg(feature = "__types_tax_id")]
 mod tax_id;
 
 #[cfg(feature = "__types_tax_id")]
+#[allow(unused_imports)]
 pub use tax_id::*;
 
 #[cfg(feature = "__types_tax_rate")]
 mod tax_rate;
 
 #[cfg(feature = "__types_tax_rate")]
+#[allow(unused_imports)]
 pub use tax_rate::*;
 
 #[cfg(feature = "__types_token")]
 mod token;
 
 #[cfg(feature = "__types_token")]
+#[allow(unused_imports)]
 pub use token::*;
 
 #[cfg(feature = "__types_topup")]
 mod topup;
 
 #[cfg(feature = "__types_topup")]
+#[allow(unused_imports)]
 pub use topup::*;
 
 #[cfg(feature = "__types_transfer")]
 mod transfer;
 
 #[cfg(feature = "__types_transfer")]
+#[allow(unused_imports)]
 pub use transfer::*;
 
 #[cfg(feature = "__types_transfer_reversal")]
 mod transfer_reversal;
 
 #[cfg(feature = "__types_transfer_reversal")]
+#[allow(unused_imports)]
 pub use transfer_reversal::*;
 
 #[cfg(feature = "__types_usage_record")]
 mod usage_record;
 
 #[cfg(feature = "__types_usage_record")]
+#[allow(unused_imports)]
 pub use usage_record::*;
 
 #[cfg(feature = "__types_usage_record_summary")]
 mod usage_record_summary;
 
 #[cfg(feature = "__types_usage_record_summary")]
+#[allow(unused_imports)]
 pub use usage_record_summary::*;
 
 #[cfg(feature = "__types_webhook_endpoint")]
 mod webhook_endpoint;
 
 #[cfg(feature = "__types_webhook_endpoint")]
+#[allow(unused_imports)]
 pub use webhook_endpoint::*;

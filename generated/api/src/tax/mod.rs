@@ -2,24 +2,30 @@
 //! The `tax` namespace of the Stripe API.
 mod calculation;
 
+#[allow(unused_imports)]
 pub use calculation::*;
 
 mod calculation_line_item;
 
+#[allow(unused_imports)]
 pub use calculation_line_item::*;
 
 mod settings;
 
+#[allow(unused_imports)]
 pub use settings::*;
 
 mod shared;
 
+#[allow(unused_imports)]
 pub use shared::*;
 
 mod transaction;
 
+#[allow(unused_imports)]
 pub use transaction::*;
 
 mod transaction_line_item;
 
+#[allow(unused_imports)]
 pub use transaction_line_item::*;

@@ -2,28 +2,35 @@
 //! The `terminal` namespace of the Stripe API.
 mod configuration;
 
+#[allow(unused_imports)]
 pub use configuration::*;
 
 mod connection_token;
 
+#[allow(unused_imports)]
 pub use connection_token::*;
 
 mod deleted_configuration;
 
+#[allow(unused_imports)]
 pub use deleted_configuration::*;
 
 mod deleted_location;
 
+#[allow(unused_imports)]
 pub use deleted_location::*;
 
 mod deleted_reader;
 
+#[allow(unused_imports)]
 pub use deleted_reader::*;
 
 mod location;
 
+#[allow(unused_imports)]
 pub use location::*;
 
 mod reader;
 
+#[allow(unused_imports)]
 pub use reader::*;

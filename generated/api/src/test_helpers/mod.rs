@@ -2,8 +2,10 @@
 //! The `test_helpers` namespace of the Stripe API.
 mod deleted_test_clock;
 
+#[allow(unused_imports)]
 pub use deleted_test_clock::*;
 
 mod test_clock;
 
+#[allow(unused_imports)]
 pub use test_clock::*;

@@ -2,48 +2,60 @@
 //! The `treasury` namespace of the Stripe API.
 mod credit_reversal;
 
+#[allow(unused_imports)]
 pub use credit_reversal::*;
 
 mod debit_reversal;
 
+#[allow(unused_imports)]
 pub use debit_reversal::*;
 
 mod financial_account;
 
+#[allow(unused_imports)]
 pub use financial_account::*;
 
 mod financial_account_features;
 
+#[allow(unused_imports)]
 pub use financial_account_features::*;
 
 mod inbound_transfer;
 
+#[allow(unused_imports)]
 pub use inbound_transfer::*;
 
 mod outbound_payment;
 
+#[allow(unused_imports)]
 pub use outbound_payment::*;
 
 mod outbound_transfer;
 
+#[allow(unused_imports)]
 pub use outbound_transfer::*;
 
 mod received_credit;
 
+#[allow(unused_imports)]
 pub use received_credit::*;
 
 mod received_debit;
 
+#[allow(unused_imports)]
 pub use received_debit::*;
 
 mod shared;
 
+#[allow(unused_imports)]
 pub use shared::*;
 
 mod transaction;
 
+#[allow(unused_imports)]
 pub use transaction::*;
 
 mod transaction_entry;
 
+#[allow(unused_imports)]
 pub use transaction_entry::*;
