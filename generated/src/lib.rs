@@ -30,9 +30,10 @@
 #[doc(inline)]
 pub use stripe_api::*;
 
+pub use stripe_core::{from_slice, Decode, DecodeError};
+
 pub use stripe_core::{
-    from_slice, Decode, DecodeError, Expandable, ExtraFields, List, Object, SearchList, Timestamp,
-    Unsettable,
+    Expandable, ExtraFields, List, Object, SearchList, Timestamp, Unsettable,
 };
 
 pub use stripe_runtime::{Client, ClientBuilder, Error};
