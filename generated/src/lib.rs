@@ -32,9 +32,9 @@ pub use stripe_api::*;
 
 pub use stripe_core::{from_slice, Decode, DecodeError};
 
-pub use stripe_core::{
-    Expandable, ExtraFields, List, Object, SearchList, Timestamp, Unsettable,
-};
+pub use stripe_core::{Expandable, ExtraFields, List, Object};
+
+pub use stripe_core::{SearchList, Timestamp, Unsettable};
 
 pub use stripe_runtime::{Client, ClientBuilder, Error};
 
