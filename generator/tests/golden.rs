@@ -52,6 +52,7 @@ fn check_case(name: &str) {
         policy: Default::default(),
         crates: CrateLayout {
             api_package: format!("golden-{name}"),
+            params_package: None,
             core_path: "../../../../runtime/core".into(),
             facade: None,
         },

@@ -19,6 +19,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
+use crate::model::codecs::Side;
 use crate::model::features::{Features, Gate};
 use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
@@ -28,6 +29,8 @@ use crate::render::{cfg_features, endpoints, resource, tests as render_tests, Ty
 pub const EVERY_ENDPOINT_TEST: &str = "tests/every_endpoint.rs";
 /// Where the generated API crate goes, below the output folder.
 pub const API_CRATE: &str = "api";
+/// Where the crate of params types goes, below the output folder.
+pub const PARAMS_CRATE: &str = "params";
 
 /// What every file's first line says.
 pub struct Header<'a> {
@@ -40,6 +43,9 @@ pub struct Header<'a> {
 pub struct CrateLayout {
     /// The package name of the generated API crate.
     pub api_package: String,
+    /// The package name of the crate of params types, beside it; `None`
+    /// keeps them in the API crate.
+    pub params_package: Option<String>,
     /// `stripe-core`'s folder, relative to the API crate's.
     pub core_path: String,
     /// The `stripe` crate around the API crate; `None` makes the API crate alone.
@@ -59,6 +65,7 @@ impl Default for CrateLayout {
     fn default() -> Self {
         CrateLayout {
             api_package: "stripe-api".to_owned(),
+            params_package: Some("stripe-params".to_owned()),
             core_path: "../../runtime/core".to_owned(),
             facade: Some(Facade {
                 core_path: "../runtime/core".to_owned(),
@@ -73,6 +80,15 @@ impl Default for CrateLayout {
 struct ApiLib<'a> {
     header: &'a Header<'a>,
     api_version_item: String,
+    root_modules: Vec<&'a str>,
+    namespaces: Vec<GatedName>,
+    params_crate: bool,
+}
+
+#[derive(Template)]
+#[template(path = "params_lib.rs.jinja", escape = "none")]
+struct ParamsLib<'a> {
+    header: &'a Header<'a>,
     root_modules: Vec<&'a str>,
     namespaces: Vec<GatedName>,
 }
@@ -91,6 +107,8 @@ struct ModFile<'a> {
     header: &'a Header<'a>,
     doc: String,
     files: Vec<GatedName>,
+    /// `pub use` lines after the files'.
+    reexports: Vec<String>,
 }
 
 #[derive(Template)]
@@ -107,6 +125,18 @@ struct ApiManifest<'a> {
     header: &'a Header<'a>,
     package: String,
     package_key: String,
+    core_path: String,
+    params_dependency: Option<String>,
+    full: String,
+    serde: String,
+    feature_lines: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "params.Cargo.toml.jinja", escape = "none")]
+struct ParamsManifest<'a> {
+    header: &'a Header<'a>,
+    package: String,
     core_path: String,
     full: String,
     feature_lines: Vec<String>,
@@ -134,9 +164,24 @@ pub fn emit(
     header: &Header<'_>,
     crates: &CrateLayout,
 ) -> Result<BTreeMap<PathBuf, String>> {
+    let split = crates.params_package.is_some();
     let mut files = BTreeMap::new();
-    for (path, text) in api_files(model, header, crates)? {
+    let api = Tree::of(model, Side::Api, split);
+    let params = Tree::of(model, Side::Params, split);
+    let params_package = crates.params_package.as_deref();
+    for (path, text) in api_files(
+        model,
+        header,
+        crates,
+        &api,
+        params_package.map(|p| (p, &params)),
+    )? {
         files.insert(PathBuf::from(API_CRATE).join(path), text);
+    }
+    if let Some(package) = params_package {
+        for (path, text) in params_files(model, header, crates, package, &params)? {
+            files.insert(PathBuf::from(PARAMS_CRATE).join(path), text);
+        }
     }
     if let Some(facade) = &crates.facade {
         files.extend(facade_files(model, header, facade)?);
@@ -144,86 +189,168 @@ pub fn emit(
     Ok(files)
 }
 
-/// The `stripe-api` crate, paths relative to its folder.
+/// The modules of one generated crate and the types in each.
+struct Tree<'m> {
+    side: Side,
+    /// The params types have a crate of their own.
+    split: bool,
+    modules: BTreeMap<&'m ModulePath, Vec<TypeId>>,
+}
+
+impl<'m> Tree<'m> {
+    fn of(model: &'m Model, side: Side, split: bool) -> Tree<'m> {
+        let mut modules: BTreeMap<&ModulePath, Vec<TypeId>> = BTreeMap::new();
+        for (index, def) in model.types.iter().enumerate() {
+            if model.codecs[index].crate_side(split) == side {
+                modules.entry(&def.module).or_default().push(TypeId(index));
+            }
+        }
+        Tree {
+            side,
+            split,
+            modules,
+        }
+    }
+
+    /// Namespace -> the files in it (the root's resources under `resources`).
+    fn namespaces(&self) -> BTreeMap<&'m str, Vec<String>> {
+        let mut namespaces: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for module in self.modules.keys() {
+            if let [namespace, file] = module.as_slice() {
+                namespaces
+                    .entry(namespace.as_str())
+                    .or_default()
+                    .push(file.clone());
+            }
+        }
+        namespaces
+    }
+
+    fn has_shared(&self) -> bool {
+        self.modules.keys().any(|m| m.as_slice() == [SHARED])
+    }
+
+    /// The item files, `src/<namespace>/<file>.rs` and `src/shared.rs`.
+    fn item_files(&self, model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, String>> {
+        // Each group's operations, in spec order; endpoints live with the
+        // resources, in the API crate.
+        let mut groups: BTreeMap<TypeId, Vec<&Operation>> = BTreeMap::new();
+        if self.side == Side::Api {
+            for operation in &model.operations {
+                groups.entry(operation.group).or_default().push(operation);
+            }
+        }
+        let mut files = BTreeMap::new();
+        for (module, types) in &self.modules {
+            let text = render(ItemsFile {
+                header,
+                doc: module_doc(model, module, types),
+                items: module_items(model, self.side, self.split, module, types, &groups)
+                    .to_string(),
+            })?;
+            let path = match module.as_slice() {
+                [shared] if shared == SHARED => PathBuf::from("src/shared.rs"),
+                [namespace, file] => PathBuf::from(format!("src/{namespace}/{file}.rs")),
+                _ => {
+                    return Err(Error::new(format!(
+                        "no file for module {}",
+                        module.join("::")
+                    )))
+                }
+            };
+            files.insert(path, text);
+        }
+        Ok(files)
+    }
+
+    /// `src/<namespace>/mod.rs` for every namespace; `reexport` gives extra
+    /// `pub use` lines for a namespace.
+    fn mod_files(
+        &self,
+        model: &Model,
+        header: &Header<'_>,
+        reexports: impl Fn(&str) -> Vec<String>,
+    ) -> Result<BTreeMap<PathBuf, String>> {
+        let mut files = BTreeMap::new();
+        for (namespace, module_files) in self.namespaces() {
+            let root = namespace == ROOT_RESOURCES;
+            let doc = if root {
+                "Resources of Stripe's root namespace, one file each; re-exported at the crate root."
+                    .to_owned()
+            } else {
+                format!("The `{namespace}` namespace of the Stripe API.")
+            };
+            // The files of a namespace are gated with it in lib.rs; the
+            // root's resources each by their own unit.
+            let files_in = module_files
+                .iter()
+                .map(|file| GatedName {
+                    name: file.clone(),
+                    cfg: if root {
+                        module_cfg(model, self.side, &[ROOT_RESOURCES.to_owned(), file.clone()])
+                    } else {
+                        String::new()
+                    },
+                })
+                .collect();
+            let text = render(ModFile {
+                header,
+                doc,
+                files: files_in,
+                reexports: reexports(namespace),
+            })?;
+            files.insert(PathBuf::from(format!("src/{namespace}/mod.rs")), text);
+        }
+        Ok(files)
+    }
+
+    /// `mod`s at the crate root: `resources` and `shared`, re-exported.
+    fn root_modules(&self) -> Vec<&'static str> {
+        let namespaces = self.namespaces();
+        let mut root = Vec::new();
+        if namespaces.contains_key(ROOT_RESOURCES) {
+            root.push(ROOT_RESOURCES);
+        }
+        if self.has_shared() {
+            root.push(SHARED);
+        }
+        root
+    }
+
+    /// The public namespace modules, each gated by its unit.
+    fn public_namespaces(&self, model: &Model) -> Vec<GatedName> {
+        self.namespaces()
+            .into_keys()
+            .filter(|namespace| *namespace != ROOT_RESOURCES)
+            .map(|namespace| GatedName {
+                name: namespace.to_owned(),
+                cfg: module_cfg(model, self.side, &[namespace.to_owned()]),
+            })
+            .collect()
+    }
+}
+
+/// The `stripe-api` crate, paths relative to its folder; `params` is the
+/// package and tree of the params crate, when there is one.
 fn api_files(
     model: &Model,
     header: &Header<'_>,
     crates: &CrateLayout,
+    api: &Tree<'_>,
+    params: Option<(&str, &Tree<'_>)>,
 ) -> Result<BTreeMap<PathBuf, String>> {
-    let mut modules: BTreeMap<&ModulePath, Vec<TypeId>> = BTreeMap::new();
-    for (index, def) in model.types.iter().enumerate() {
-        modules.entry(&def.module).or_default().push(TypeId(index));
-    }
-    // Each group's operations, in spec order.
-    let mut groups: BTreeMap<TypeId, Vec<&Operation>> = BTreeMap::new();
-    for operation in &model.operations {
-        groups.entry(operation.group).or_default().push(operation);
-    }
-
-    let mut files = BTreeMap::new();
-    // Namespace -> the files in it.
-    let mut namespaces: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (module, types) in &modules {
-        let text = render(ItemsFile {
-            header,
-            doc: module_doc(model, module, types),
-            items: module_items(model, module, types, &groups).to_string(),
-        })?;
-        let path = match module.as_slice() {
-            [shared] if shared == SHARED => PathBuf::from("src/shared.rs"),
-            [namespace, file] => {
-                namespaces.entry(namespace).or_default().push(file.clone());
-                PathBuf::from(format!("src/{namespace}/{file}.rs"))
-            }
-            _ => {
-                return Err(Error::new(format!(
-                    "no file for module {}",
-                    module.join("::")
-                )))
-            }
-        };
-        files.insert(path, text);
-    }
-
-    let mut root_modules = Vec::new();
-    if modules.keys().any(|m| m.as_slice() == [SHARED]) {
-        root_modules.push(SHARED);
-    }
-    let mut public_namespaces = Vec::new();
-    for (namespace, module_files) in &namespaces {
-        let root = *namespace == ROOT_RESOURCES;
-        let doc = if root {
-            root_modules.push(ROOT_RESOURCES);
-            "Resources of Stripe's root namespace, one file each; re-exported at the crate root."
-                .to_owned()
-        } else {
-            public_namespaces.push(GatedName {
-                name: namespace.to_string(),
-                cfg: module_cfg(model, &[namespace.to_string()]),
-            });
-            format!("The `{namespace}` namespace of the Stripe API.")
-        };
-        // The files of a namespace are gated with it in lib.rs; the root's
-        // resources each by their own unit.
-        let file_names = module_files
-            .iter()
-            .map(|file| GatedName {
-                name: file.clone(),
-                cfg: if root {
-                    module_cfg(model, &[ROOT_RESOURCES.to_owned(), file.clone()])
-                } else {
-                    String::new()
-                },
-            })
-            .collect();
-        let text = render(ModFile {
-            header,
-            doc,
-            files: file_names,
-        })?;
-        files.insert(PathBuf::from(format!("src/{namespace}/mod.rs")), text);
-    }
-    root_modules.sort();
+    let mut files = api.item_files(model, header)?;
+    let params_namespaces = params
+        .map(|(_, tree)| tree.namespaces())
+        .unwrap_or_default();
+    files.extend(api.mod_files(model, header, |namespace| {
+        match params_namespaces.contains_key(namespace) && namespace != ROOT_RESOURCES {
+            true => vec![format!(
+                "// Its params types, at the same paths.\npub use stripe_params::{namespace}::*;"
+            )],
+            false => Vec::new(),
+        }
+    })?);
     let version = model.api_version.as_str();
     let api_version_item = quote! {
         /// The Stripe API version these types were generated from, sent as `Stripe-Version`.
@@ -234,8 +361,9 @@ fn api_files(
         render(ApiLib {
             header,
             api_version_item: api_version_item.to_string(),
-            root_modules,
-            namespaces: public_namespaces,
+            root_modules: api.root_modules(),
+            namespaces: api.public_namespaces(model),
+            params_crate: params.is_some(),
         })?,
     );
     files.insert(
@@ -247,6 +375,18 @@ fn api_files(
             items: resource::resource_enum(model).to_string(),
         })?,
     );
+    let params_dependency = params.map(|(package, _)| {
+        format!(
+            "{} = {{ path = {}, default-features = false }}",
+            toml_key(package),
+            toml_string(&format!("../{PARAMS_CRATE}"))
+        )
+    });
+    let forward = params.map(|(package, _)| package);
+    let serde = match forward {
+        Some(params) => toml_array(["dep:serde", format!("{params}/serde").as_str()]),
+        None => toml_array(["dep:serde"]),
+    };
     files.insert(
         PathBuf::from("Cargo.toml"),
         render(ApiManifest {
@@ -254,8 +394,45 @@ fn api_files(
             package: toml_string(&crates.api_package),
             package_key: toml_key(&crates.api_package),
             core_path: toml_string(&crates.core_path),
+            params_dependency,
             full: toml_array(full_features(&model.features)),
-            feature_lines: api_feature_lines(&model.features),
+            serde,
+            feature_lines: api_feature_lines(&model.features, forward),
+        })?,
+    );
+    Ok(files)
+}
+
+/// The `stripe-params` crate, paths relative to its folder.
+fn params_files(
+    model: &Model,
+    header: &Header<'_>,
+    crates: &CrateLayout,
+    package: &str,
+    params: &Tree<'_>,
+) -> Result<BTreeMap<PathBuf, String>> {
+    let mut files = params.item_files(model, header)?;
+    files.extend(params.mod_files(model, header, |_| Vec::new())?);
+    files.insert(
+        PathBuf::from("src/lib.rs"),
+        render(ParamsLib {
+            header,
+            root_modules: params.root_modules(),
+            namespaces: params.public_namespaces(model),
+        })?,
+    );
+    let feature_lines = public_features(&model.features)
+        .into_iter()
+        .map(|name| format!("{} = []", toml_key(name)))
+        .collect();
+    files.insert(
+        PathBuf::from("Cargo.toml"),
+        render(ParamsManifest {
+            header,
+            package: toml_string(package),
+            core_path: toml_string(&crates.core_path),
+            full: toml_array(public_features(&model.features)),
+            feature_lines,
         })?,
     );
     Ok(files)
@@ -265,11 +442,18 @@ fn api_files(
 /// the groups in it, each gated as the feature plan says.
 fn module_items(
     model: &Model,
+    side: Side,
+    split: bool,
     module: &ModulePath,
     types: &[TypeId],
     groups: &BTreeMap<TypeId, Vec<&Operation>>,
 ) -> TokenStream {
-    let renderer = TypeRenderer { model, module };
+    let renderer = TypeRenderer {
+        model,
+        module,
+        side,
+        split,
+    };
     let mut items = TokenStream::new();
     for &id in types {
         let cfg = gate_cfg(&model.features, &model.features.gates[id.0]);
@@ -304,14 +488,18 @@ fn gate_cfg(features: &Features, gate: &Gate) -> TokenStream {
     }
 }
 
-/// The `#[cfg]` line of a file module: its unit's types feature.
-fn module_cfg(model: &Model, module: &[String]) -> String {
+/// The `#[cfg]` line of a file module: its unit's types feature; in the
+/// params crate, the unit's own (its endpoints').
+fn module_cfg(model: &Model, side: Side, module: &[String]) -> String {
     let feature = model
         .features
         .module_units
         .iter()
         .find(|(path, _)| path.starts_with(module))
-        .map(|(_, unit)| model.features.units[unit].types_feature.as_str());
+        .map(|(_, unit)| match side {
+            Side::Api => model.features.units[unit].types_feature.as_str(),
+            Side::Params => unit.as_str(),
+        });
     cfg_features(feature.as_slice()).to_string()
 }
 
@@ -337,20 +525,26 @@ fn full_features(features: &Features) -> Vec<&str> {
     full
 }
 
-/// `unit = [...]` and `__types_unit = [...]` for every unit.
-fn api_feature_lines(features: &Features) -> Vec<String> {
-    let types_feature = |unit: &String| features.units[unit].types_feature.as_str();
+/// `unit = [...]` and `__types_unit = [...]` for every unit; a unit's
+/// feature also turns on its params in the `params` crate, if any.
+fn api_feature_lines(features: &Features, params: Option<&str>) -> Vec<String> {
+    let types_feature = |unit: &String| features.units[unit].types_feature.clone();
     let mut lines = Vec::new();
     for (name, unit) in &features.units {
         if unit.has_endpoints {
-            let deps: BTreeSet<&str> = unit.endpoint_deps.iter().map(types_feature).collect();
-            lines.push(format!("{} = {}", toml_key(name), toml_array(deps)));
+            let mut deps: BTreeSet<String> = unit.endpoint_deps.iter().map(types_feature).collect();
+            deps.extend(params.map(|params| format!("{params}/{name}")));
+            lines.push(format!(
+                "{} = {}",
+                toml_key(name),
+                toml_array(deps.iter().map(String::as_str))
+            ));
         }
-        let deps: BTreeSet<&str> = unit.type_deps.iter().map(types_feature).collect();
+        let deps: BTreeSet<String> = unit.type_deps.iter().map(types_feature).collect();
         lines.push(format!(
             "{} = {}",
             toml_key(&unit.types_feature),
-            toml_array(deps)
+            toml_array(deps.iter().map(String::as_str))
         ));
     }
     lines

@@ -1,6 +1,7 @@
 //! Which types are read from responses and which are written into
 //! requests, so that a type gets a decoder or an encoder only when some
-//! path of the API needs one.
+//! path of the API needs one. The two sets do not meet in Stripe's spec:
+//! what only requests use goes to a crate of its own ([`Side::Params`]).
 
 use std::collections::VecDeque;
 
@@ -14,6 +15,36 @@ pub struct Codecs {
     pub decode: bool,
     /// Written as form pairs: reachable from an operation's parameters.
     pub encode: bool,
+}
+
+/// The generated crate a type goes to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    /// `stripe-api`: what responses hold, the resources and their endpoints.
+    #[default]
+    Api,
+    /// `stripe-params`: what only requests use, below `stripe-api`, so that
+    /// both compile in their own rustc (each well under 1 GB).
+    Params,
+}
+
+impl Codecs {
+    pub fn side(self) -> Side {
+        if self.encode && !self.decode {
+            Side::Params
+        } else {
+            Side::Api
+        }
+    }
+
+    /// [`side`](Self::side), when params have a crate of their own
+    /// (`split`); else everything is in the API crate.
+    pub fn crate_side(self, split: bool) -> Side {
+        match split {
+            true => self.side(),
+            false => Side::Api,
+        }
+    }
 }
 
 pub fn plan_codecs(model: &mut Model) {

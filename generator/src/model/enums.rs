@@ -4,17 +4,18 @@
 //! and the others are aliases of it. `ListVerificationReportType` is
 //! `VerificationReportType`; the value lists of an issuing merchant category
 //! are written once instead of eighteen times. Their names do not change,
-//! and an enum is never shared across units, so no feature depends on
-//! another because of it.
+//! and an enum is never shared across units or crates, so no feature or
+//! crate depends on another because of it.
 
 use std::collections::BTreeMap;
 
+use crate::model::codecs::Side;
 use crate::model::features::Gate;
 use crate::model::{Model, TypeId, TypeKind};
 
 pub fn share_enums(model: &mut Model) {
-    // (unit, values) -> the enums that have them, in model order.
-    let mut groups: BTreeMap<(Option<&str>, Vec<&str>), Vec<TypeId>> = BTreeMap::new();
+    // (crate, unit, values) -> the enums that have them, in model order.
+    let mut groups: BTreeMap<(Side, Option<&str>, Vec<&str>), Vec<TypeId>> = BTreeMap::new();
     for (index, def) in model.types.iter().enumerate() {
         let TypeKind::Enum(values) = &def.kind else {
             continue;
@@ -25,7 +26,11 @@ pub fn share_enums(model: &mut Model) {
             .get(&def.module)
             .map(String::as_str);
         let wires = values.iter().map(|v| v.wire.as_str()).collect();
-        groups.entry((unit, wires)).or_default().push(TypeId(index));
+        let side = model.codecs[index].side();
+        groups
+            .entry((side, unit, wires))
+            .or_default()
+            .push(TypeId(index));
     }
     let mut shared_with = vec![None; model.types.len()];
     for members in groups.values().filter(|members| members.len() > 1) {

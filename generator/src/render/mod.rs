@@ -15,6 +15,7 @@ pub mod tests;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::model::codecs::Side;
 use crate::model::layout;
 use crate::model::{
     has_id, id_field, Field, Model, ModulePath, Struct, TypeDef, TypeId, TypeKind, TypeRef,
@@ -47,19 +48,24 @@ pub fn cfg_features(features: &[&str]) -> TokenStream {
     }
 }
 
-/// Renders types relative to the module they are used in.
+/// Renders types relative to the module (of one crate) they are used in.
 pub struct TypeRenderer<'m> {
     pub model: &'m Model,
     pub module: &'m ModulePath,
+    pub side: Side,
+    /// The params types have a crate of their own.
+    pub split: bool,
 }
 
 impl TypeRenderer<'_> {
     /// The path to a named type: bare in its own module, else through the
-    /// namespace that re-exports it.
+    /// namespace that re-exports it (`stripe-api`'s modules re-export those
+    /// of `stripe-params` of the same name).
     pub fn path(&self, id: TypeId) -> TokenStream {
         let def = self.model.get(id);
         let name = ident(&def.rust_name);
-        if &def.module == self.module {
+        let side = self.model.codecs[id.0].crate_side(self.split);
+        if &def.module == self.module && side == self.side {
             return quote!(#name);
         }
         match layout::namespace(&def.module) {

@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::model::codecs::Side;
 use crate::model::layout;
 use crate::model::{Model, ModulePath, TypeId, TypeKind};
 use crate::naming;
@@ -15,6 +16,9 @@ pub fn resource_enum(model: &Model) -> TokenStream {
     let renderer = TypeRenderer {
         model,
         module: &module,
+        side: Side::Api,
+        // `Resource` names no params type.
+        split: false,
     };
     let resources: Vec<(&str, TypeId)> = model.resources().collect();
     let variant = |id: TypeId| {
