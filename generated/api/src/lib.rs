@@ -30,6 +30,8 @@ mod resource;
 
 pub use resource::Resource;
 
+pub use stripe_params::*;
+
 #[rustfmt::skip]
 mod resources;
 

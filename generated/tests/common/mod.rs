@@ -35,3 +35,47 @@ pub fn fixtures(file: &str) -> serde_json::Map<String, Value> {
 pub fn decode<T: stripe::Decode>(value: &Value) -> Result<T, stripe::DecodeError> {
     stripe::from_slice(&serde_json::to_vec(value).expect("JSON values serialize"))
 }
+
+/// A JSON value as round trips compare it: a key whose value is `null`
+/// counts as absent (the generated types leave out a field that may be
+/// absent when it is `None`, and write a required nullable field as `null`,
+/// so `"x": null` for an optional field comes back without `x`), and numbers
+/// compare by value (`1` and `1.0` are equal).
+pub fn normalise(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), normalise(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(normalise).collect()),
+        Value::Number(n) => serde_json::json!(n.as_f64()),
+        other => other.clone(),
+    }
+}
+
+/// The first place where two values differ, as a JSON path.
+pub fn first_difference(path: &str, expected: &Value, actual: &Value) -> Option<String> {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for key in e.keys().chain(a.keys()) {
+                let (ev, av) = (
+                    e.get(key).unwrap_or(&Value::Null),
+                    a.get(key).unwrap_or(&Value::Null),
+                );
+                if let Some(diff) = first_difference(&format!("{path}.{key}"), ev, av) {
+                    return Some(diff);
+                }
+            }
+            None
+        }
+        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => e
+            .iter()
+            .zip(a)
+            .enumerate()
+            .find_map(|(i, (ev, av))| first_difference(&format!("{path}[{i}]"), ev, av)),
+        _ if expected == actual => None,
+        _ => Some(format!("{path}: expected {expected}, got {actual}")),
+    }
+}

@@ -16,8 +16,8 @@ use std::fmt;
 use jiter::{Jiter, JiterError, NumberInt, Peek};
 use serde_json::Value;
 
-/// How deep objects and arrays may nest, as in `serde_json` (so that a
-/// hostile body cannot overflow the stack).
+/// Objects and arrays may nest up to one less than this, exactly as in
+/// `serde_json` (so that a hostile body cannot overflow the stack).
 pub const MAX_DEPTH: u16 = 128;
 
 /// A type that can be read from JSON.
@@ -348,7 +348,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn enter(&mut self, start: usize) -> Result<(), Failure> {
-        if self.depth >= MAX_DEPTH {
+        if self.depth + 1 >= MAX_DEPTH {
             return Err(Failure::new(start, FailureKind::TooDeep));
         }
         self.depth += 1;
@@ -431,7 +431,7 @@ impl Failure {
             FailureKind::WrongKind { expected, found } => {
                 format!("expected {expected}, found {}", found.article())
             }
-            FailureKind::TooDeep => format!("nested deeper than {MAX_DEPTH} levels"),
+            FailureKind::TooDeep => format!("nested deeper than {} levels", MAX_DEPTH - 1),
         };
         let (line, column) = line_and_column(json, offset);
         DecodeError {
@@ -684,12 +684,12 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let error = from_slice::<Value>(deep.as_bytes()).unwrap_err();
         assert!(
-            error.message.starts_with("nested deeper than 128"),
+            error.message.starts_with("nested deeper than 127"),
             "{error}"
         );
-        let fine = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        let fine = format!("{}{}", "[".repeat(127), "]".repeat(127));
         assert!(from_slice::<Value>(fine.as_bytes()).is_ok());
-        let too_deep = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        let too_deep = format!("{}{}", "[".repeat(128), "]".repeat(128));
         assert!(from_slice::<Value>(too_deep.as_bytes()).is_err());
     }
 

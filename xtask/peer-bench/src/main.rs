@@ -1,18 +1,22 @@
-//! Decoding list pages into the generated types, against `serde_json::Value`
-//! decoding of the same bytes in the same run; form-encoding large create
-//! requests with the runtime's deepObject encoder; and a webhook delivery
+//! Decoding list pages on the path our endpoints take (`FromBody`: the
+//! generated decoders over jiter, the JSON path computed only on failure)
+//! against async-stripe's (`std::str::from_utf8` + `miniserde::json::from_str`
+//! into its shared types) and `serde_json::Value`, on the same bytes, in one
+//! binary; form-encoding large create requests (the typed params against
+//! the same parameters as a `serde_json::Value`); and a webhook delivery
 //! verified and decoded into the typed `Event` (verifying alone as baseline).
 //!
 //! A benchmark, not a timed test: it prints the median time per operation of
 //! 21 samples (each sample a batch of iterations of at least ~20 ms).
 //!
 //! ```sh
-//! cargo bench -p stripe --bench decode
+//! cargo xtask bench decode
 //! ```
 //!
 //! The pages are 100 copies (with distinct ids) of the `customer`, `charge`
-//! and `invoice` objects of Stripe's `fixtures3.2023-08-16.json`, read from
-//! `$STRIPE_SPEC_DIR` or `../shared/stripe-openapi` beside the workspace.
+//! and `invoice` objects of Stripe's `fixtures3.2026-07-29.json` (newer than
+//! both clients' specs, as live responses are), read from `$STRIPE_SPEC_DIR`
+//! or `../shared/stripe-openapi` beside the workspace.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -31,8 +35,10 @@ use stripe::{
     Charge, CreatePaymentIntentCaptureMethod, CreatePaymentIntentParams,
     CreatePaymentIntentShipping, CreatePaymentIntentShippingAddress, Customer, Invoice,
 };
-use stripe_runtime::encode::to_form;
-use stripe_runtime::List;
+use stripe::List;
+use stripe_runtime::encode::{to_form, Encode};
+use stripe_runtime::Bytes;
+use stripe_runtime::FromBody;
 
 const ITEMS: usize = 100;
 const SAMPLES: usize = 21;
@@ -41,7 +47,7 @@ const SAMPLE_TIME: Duration = Duration::from_millis(20);
 fn spec_dir() -> PathBuf {
     match std::env::var_os("STRIPE_SPEC_DIR") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi"),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/stripe-openapi"),
     }
 }
 
@@ -99,30 +105,40 @@ fn report(name: &str, bytes: Option<usize>, time: Duration) {
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(name: &str, bytes: &[u8]) {
-    // Decoding must succeed, or the numbers mean nothing.
-    let page: List<T> = serde_json::from_slice(bytes).unwrap();
-    assert_eq!(page.data.len(), ITEMS);
-    let typed = median(|| {
-        black_box(serde_json::from_slice::<List<T>>(black_box(bytes)).unwrap());
+/// One page three ways. Each must decode, or the numbers mean nothing.
+fn decode<Ours, Theirs>(name: &str, bytes: &[u8])
+where
+    List<Ours>: FromBody,
+    stripe_types::List<Theirs>: miniserde::Deserialize,
+{
+    let body = Bytes::copy_from_slice(bytes);
+    let ours = || <List<Ours> as FromBody>::from_body(black_box(body.clone())).unwrap();
+    assert_eq!(ours().data.len(), ITEMS);
+    let theirs = || {
+        let text = std::str::from_utf8(black_box(bytes)).unwrap();
+        miniserde::json::from_str::<stripe_types::List<Theirs>>(text).unwrap()
+    };
+    assert_eq!(theirs().data.len(), ITEMS);
+    let ours = median(|| {
+        black_box(ours());
+    });
+    let theirs = median(|| {
+        black_box(theirs());
     });
     let value = median(|| {
         black_box(serde_json::from_slice::<Value>(black_box(bytes)).unwrap());
     });
     report(
-        &format!("decode List<{name}> ({ITEMS} items)"),
+        &format!("decode List<{name}> ({ITEMS} items), ours"),
         Some(bytes.len()),
-        typed,
+        ours,
     );
-    report(
-        "  baseline: serde_json::Value, same bytes",
-        Some(bytes.len()),
-        value,
-    );
+    report("  async-stripe (miniserde), same bytes", Some(bytes.len()), theirs);
+    report("  serde_json::Value, same bytes", Some(bytes.len()), value);
     println!(
         "{:<52} {:>10.2}x",
-        "  typed / Value",
-        typed.as_secs_f64() / value.as_secs_f64()
+        "  async-stripe / ours",
+        theirs.as_secs_f64() / ours.as_secs_f64()
     );
 }
 
@@ -196,17 +212,29 @@ fn checkout_session() -> CreateSessionParams {
     params
 }
 
-fn encode<P: serde::Serialize>(name: &str, params: &P) {
+/// Typed params, against the same parameters as a `serde_json::Value`
+/// (what a hand-written request would send), through the same encoder.
+fn encode(name: &str, params: &dyn Encode, same_as_json: &Value) {
     let form = to_form(params).unwrap();
-    let time = median(|| {
+    let pairs = form.split('&').count();
+    assert_eq!(to_form(same_as_json).unwrap().split('&').count(), pairs);
+    let typed = median(|| {
         black_box(to_form(black_box(params)).unwrap());
     });
-    let pairs = form.split('&').count();
+    let json = median(|| {
+        black_box(to_form(black_box(same_as_json)).unwrap());
+    });
     report(
         &format!("encode {name} ({pairs} pairs)"),
         Some(form.len()),
-        time,
+        typed,
     );
+    report("  the same as serde_json::Value", Some(form.len()), json);
+}
+
+/// The same parameters as JSON, nested as the params struct is.
+fn as_json(params: &impl serde::Serialize) -> Value {
+    serde_json::to_value(params).unwrap()
 }
 
 /// A webhook delivery as a receiver handles it: verify the signature, then
@@ -252,7 +280,7 @@ fn webhook(fixtures: &serde_json::Map<String, Value>) {
 }
 
 fn main() {
-    let path = spec_dir().join("fixtures3.2023-08-16.json");
+    let path = spec_dir().join("fixtures3.2026-07-29.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e} (set STRIPE_SPEC_DIR to the folder of Stripe's spec files)",
@@ -265,10 +293,18 @@ fn main() {
     };
 
     println!("median of {SAMPLES} samples per line");
-    decode::<Customer>("Customer", &page(&fixtures, "customer", "/v1/customers"));
-    decode::<Charge>("Charge", &page(&fixtures, "charge", "/v1/charges"));
-    decode::<Invoice>("Invoice", &page(&fixtures, "invoice", "/v1/invoices"));
-    encode("CreatePaymentIntentParams", &payment_intent());
-    encode("checkout::CreateSessionParams", &checkout_session());
+    decode::<Customer, stripe_shared::Customer>(
+        "Customer",
+        &page(&fixtures, "customer", "/v1/customers"),
+    );
+    decode::<Charge, stripe_shared::Charge>("Charge", &page(&fixtures, "charge", "/v1/charges"));
+    decode::<Invoice, stripe_shared::Invoice>(
+        "Invoice",
+        &page(&fixtures, "invoice", "/v1/invoices"),
+    );
+    let payment_intent = payment_intent();
+    encode("CreatePaymentIntentParams", &payment_intent, &as_json(&payment_intent));
+    let session = checkout_session();
+    encode("checkout::CreateSessionParams", &session, &as_json(&session));
     webhook(&fixtures);
 }

@@ -4,3 +4,5 @@ mod secret;
 
 #[allow(unused_imports)]
 pub use secret::*;
+
+pub use stripe_params::apps::*;

@@ -210,311 +210,6 @@ impl<'de> serde::Deserialize<'de> for SecretServiceResourceScopeType {
     }
 }
 
-impl stripe_core::Encode for SecretServiceResourceScopeType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "apps")]
-pub type ListSecretScopeType = SecretServiceResourceScopeType;
-
-#[cfg(feature = "apps")]
-/// scope_param
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListSecretScope {
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: ListSecretScopeType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user: Option<String>,
-}
-
-#[cfg(feature = "apps")]
-impl ListSecretScope {
-    /// `ListSecretScope` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<ListSecretScopeType>) -> Self {
-        Self {
-            type_: type_.into(),
-            user: None,
-        }
-    }
-}
-
-#[cfg(feature = "apps")]
-impl stripe_core::Encode for ListSecretScope {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("type", &self.type_);
-        form.field("user", &self.user);
-    }
-}
-
-#[cfg(feature = "apps")]
-/// Parameters of `GET /v1/apps/secrets`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListSecretParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user.
-    pub scope: ListSecretScope,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "apps")]
-impl ListSecretParams {
-    /// `ListSecretParams` with its required fields; every optional field is `None`.
-    pub fn new(scope: impl Into<ListSecretScope>) -> Self {
-        Self {
-            ending_before: None,
-            expand: None,
-            limit: None,
-            scope: scope.into(),
-            starting_after: None,
-        }
-    }
-}
-
-#[cfg(feature = "apps")]
-impl stripe_core::Encode for ListSecretParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("scope", &self.scope);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "apps")]
-pub type CreateSecretScopeType = SecretServiceResourceScopeType;
-
-#[cfg(feature = "apps")]
-/// Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateSecretScope {
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: CreateSecretScopeType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user: Option<String>,
-}
-
-#[cfg(feature = "apps")]
-impl CreateSecretScope {
-    /// `CreateSecretScope` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<CreateSecretScopeType>) -> Self {
-        Self {
-            type_: type_.into(),
-            user: None,
-        }
-    }
-}
-
-#[cfg(feature = "apps")]
-impl stripe_core::Encode for CreateSecretScope {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("type", &self.type_);
-        form.field("user", &self.user);
-    }
-}
-
-#[cfg(feature = "apps")]
-/// Parameters of `POST /v1/apps/secrets`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateSecretParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The Unix timestamp for the expiry time of the secret, after which the secret deletes.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires_at: Option<stripe_core::Timestamp>,
-    /// A name for the secret that's unique within the scope.
-    pub name: String,
-    /// The plaintext secret value to be stored.
-    pub payload: String,
-    /// Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user.
-    pub scope: CreateSecretScope,
-}
-
-#[cfg(feature = "apps")]
-impl CreateSecretParams {
-    /// `CreateSecretParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        name: impl Into<String>,
-        payload: impl Into<String>,
-        scope: impl Into<CreateSecretScope>,
-    ) -> Self {
-        Self {
-            expand: None,
-            expires_at: None,
-            name: name.into(),
-            payload: payload.into(),
-            scope: scope.into(),
-        }
-    }
-}
-
-#[cfg(feature = "apps")]
-impl stripe_core::Encode for CreateSecretParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("expires_at", &self.expires_at);
-        form.field("name", &self.name);
-        form.field("payload", &self.payload);
-        form.field("scope", &self.scope);
-    }
-}
-
-#[cfg(feature = "apps")]
-pub type DeleteSecretWhereScopeType = SecretServiceResourceScopeType;
-
-#[cfg(feature = "apps")]
-/// Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct DeleteSecretWhereScope {
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: DeleteSecretWhereScopeType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user: Option<String>,
-}
-
-#[cfg(feature = "apps")]
-impl DeleteSecretWhereScope {
-    /// `DeleteSecretWhereScope` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<DeleteSecretWhereScopeType>) -> Self {
-        Self {
-            type_: type_.into(),
-            user: None,
-        }
-    }
-}
-
-#[cfg(feature = "apps")]
-impl stripe_core::Encode for DeleteSecretWhereScope {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("type", &self.type_);
-        form.field("user", &self.user);
-    }
-}
-
-#[cfg(feature = "apps")]
-/// Parameters of `POST /v1/apps/secrets/delete`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct DeleteSecretWhereParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A name for the secret that's unique within the scope.
-    pub name: String,
-    /// Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user.
-    pub scope: DeleteSecretWhereScope,
-}
-
-#[cfg(feature = "apps")]
-impl DeleteSecretWhereParams {
-    /// `DeleteSecretWhereParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        name: impl Into<String>,
-        scope: impl Into<DeleteSecretWhereScope>,
-    ) -> Self {
-        Self {
-            expand: None,
-            name: name.into(),
-            scope: scope.into(),
-        }
-    }
-}
-
-#[cfg(feature = "apps")]
-impl stripe_core::Encode for DeleteSecretWhereParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("name", &self.name);
-        form.field("scope", &self.scope);
-    }
-}
-
-#[cfg(feature = "apps")]
-pub type FindSecretScopeType = SecretServiceResourceScopeType;
-
-#[cfg(feature = "apps")]
-/// scope_param
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct FindSecretScope {
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: FindSecretScopeType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub user: Option<String>,
-}
-
-#[cfg(feature = "apps")]
-impl FindSecretScope {
-    /// `FindSecretScope` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<FindSecretScopeType>) -> Self {
-        Self {
-            type_: type_.into(),
-            user: None,
-        }
-    }
-}
-
-#[cfg(feature = "apps")]
-impl stripe_core::Encode for FindSecretScope {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("type", &self.type_);
-        form.field("user", &self.user);
-    }
-}
-
-#[cfg(feature = "apps")]
-/// Parameters of `GET /v1/apps/secrets/find`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct FindSecretParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A name for the secret that's unique within the scope.
-    pub name: String,
-    /// Specifies the scoping of the secret. Requests originating from UI extensions can only access account-scoped secrets or secrets scoped to their own user.
-    pub scope: FindSecretScope,
-}
-
-#[cfg(feature = "apps")]
-impl FindSecretParams {
-    /// `FindSecretParams` with its required fields; every optional field is `None`.
-    pub fn new(name: impl Into<String>, scope: impl Into<FindSecretScope>) -> Self {
-        Self {
-            expand: None,
-            name: name.into(),
-            scope: scope.into(),
-        }
-    }
-}
-
-#[cfg(feature = "apps")]
-impl stripe_core::Encode for FindSecretParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("name", &self.name);
-        form.field("scope", &self.scope);
-    }
-}
-
 #[cfg(feature = "apps")]
 impl Secret {
     /// List all secrets stored on the given scope.
@@ -522,7 +217,7 @@ impl Secret {
     /// `GET /v1/apps/secrets`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListSecretParams,
+        params: &crate::apps::ListSecretParams,
     ) -> C::Response<stripe_core::List<Secret>> {
         client
             .execute(
@@ -534,7 +229,7 @@ impl Secret {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/apps/secrets` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListSecretParams,
+        params: &crate::apps::ListSecretParams,
     ) -> C::Pages<Secret> {
         client
             .paginate(
@@ -548,7 +243,7 @@ impl Secret {
     /// `POST /v1/apps/secrets`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateSecretParams,
+        params: &crate::apps::CreateSecretParams,
     ) -> C::Response<Secret> {
         client
             .execute(
@@ -562,7 +257,7 @@ impl Secret {
     /// `POST /v1/apps/secrets/delete`
     pub fn delete_where<C: stripe_core::StripeClient>(
         client: &C,
-        params: &DeleteSecretWhereParams,
+        params: &crate::apps::DeleteSecretWhereParams,
     ) -> C::Response<Secret> {
         client
             .execute(
@@ -579,7 +274,7 @@ impl Secret {
     /// `GET /v1/apps/secrets/find`
     pub fn find<C: stripe_core::StripeClient>(
         client: &C,
-        params: &FindSecretParams,
+        params: &crate::apps::FindSecretParams,
     ) -> C::Response<Secret> {
         client
             .execute(

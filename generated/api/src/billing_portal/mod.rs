@@ -9,3 +9,5 @@ mod session;
 
 #[allow(unused_imports)]
 pub use session::*;
+
+pub use stripe_params::billing_portal::*;

@@ -4,3 +4,5 @@ mod session;
 
 #[allow(unused_imports)]
 pub use session::*;
+
+pub use stripe_params::checkout::*;

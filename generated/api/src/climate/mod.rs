@@ -19,3 +19,5 @@ mod supplier;
 
 #[allow(unused_imports)]
 pub use supplier::*;
+
+pub use stripe_params::climate::*;

@@ -448,200 +448,6 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
 }
 
 #[cfg(feature = "climate")]
-/// Parameters of `GET /v1/climate/orders`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListOrderParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for ListOrderParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "climate")]
-/// Publicly sharable reference for the end beneficiary of carbon removal. Assumed to be the Stripe account if not set.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOrderBeneficiary {
-    pub public_name: String,
-}
-
-#[cfg(feature = "climate")]
-impl CreateOrderBeneficiary {
-    /// `CreateOrderBeneficiary` with its required fields; every optional field is `None`.
-    pub fn new(public_name: impl Into<String>) -> Self {
-        Self {
-            public_name: public_name.into(),
-        }
-    }
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for CreateOrderBeneficiary {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("public_name", &self.public_name);
-    }
-}
-
-#[cfg(feature = "climate")]
-/// Parameters of `POST /v1/climate/orders`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOrderParams {
-    /// Requested amount of carbon removal units. Either this or `metric_tons` must be specified.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// Publicly sharable reference for the end beneficiary of carbon removal. Assumed to be the Stripe account if not set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub beneficiary: Option<CreateOrderBeneficiary>,
-    /// Request currency for the order as a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a supported [settlement currency for your account](https://stripe.com/docs/currencies). If omitted, the account's default currency will be used.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Requested number of tons for the order. Either this or `amount` must be specified.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metric_tons: Option<String>,
-    /// Unique identifier of the Climate product.
-    pub product: String,
-}
-
-#[cfg(feature = "climate")]
-impl CreateOrderParams {
-    /// `CreateOrderParams` with its required fields; every optional field is `None`.
-    pub fn new(product: impl Into<String>) -> Self {
-        Self {
-            amount: None,
-            beneficiary: None,
-            currency: None,
-            expand: None,
-            metadata: None,
-            metric_tons: None,
-            product: product.into(),
-        }
-    }
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for CreateOrderParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("beneficiary", &self.beneficiary);
-        form.field("currency", &self.currency);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("metric_tons", &self.metric_tons);
-        form.field("product", &self.product);
-    }
-}
-
-#[cfg(feature = "climate")]
-/// Parameters of `GET /v1/climate/orders/{order}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveOrderParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for RetrieveOrderParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "climate")]
-/// beneficiary_params
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateOrderBeneficiary {
-    pub public_name: stripe_core::Unsettable<String>,
-}
-
-#[cfg(feature = "climate")]
-impl UpdateOrderBeneficiary {
-    /// `UpdateOrderBeneficiary` with its required fields; every optional field is `None`.
-    pub fn new(public_name: impl Into<stripe_core::Unsettable<String>>) -> Self {
-        Self {
-            public_name: public_name.into(),
-        }
-    }
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for UpdateOrderBeneficiary {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("public_name", &self.public_name);
-    }
-}
-
-#[cfg(feature = "climate")]
-/// Parameters of `POST /v1/climate/orders/{order}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateOrderParams {
-    /// Publicly sharable reference for the end beneficiary of carbon removal. Assumed to be the Stripe account if not set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub beneficiary: Option<stripe_core::Unsettable<UpdateOrderBeneficiary>>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for UpdateOrderParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("beneficiary", &self.beneficiary);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "climate")]
-/// Parameters of `POST /v1/climate/orders/{order}/cancel`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelOrderParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for CancelOrderParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "climate")]
 impl Order {
     /// Lists all Climate order objects. The orders are returned sorted by creation date, with the
     /// most recently created orders appearing first.
@@ -649,7 +455,7 @@ impl Order {
     /// `GET /v1/climate/orders`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListOrderParams,
+        params: &crate::climate::ListOrderParams,
     ) -> C::Response<stripe_core::List<Order>> {
         client
             .execute(
@@ -661,7 +467,7 @@ impl Order {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/climate/orders` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListOrderParams,
+        params: &crate::climate::ListOrderParams,
     ) -> C::Pages<Order> {
         client
             .paginate(
@@ -676,7 +482,7 @@ impl Order {
     /// `POST /v1/climate/orders`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateOrderParams,
+        params: &crate::climate::CreateOrderParams,
     ) -> C::Response<Order> {
         client
             .execute(
@@ -694,7 +500,7 @@ impl Order {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         order: &str,
-        params: &RetrieveOrderParams,
+        params: &crate::climate::RetrieveOrderParams,
     ) -> C::Response<Order> {
         client
             .execute(
@@ -714,7 +520,7 @@ impl Order {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         order: &str,
-        params: &UpdateOrderParams,
+        params: &crate::climate::UpdateOrderParams,
     ) -> C::Response<Order> {
         client
             .execute(
@@ -737,7 +543,7 @@ impl Order {
     pub fn cancel<C: stripe_core::StripeClient>(
         client: &C,
         order: &str,
-        params: &CancelOrderParams,
+        params: &crate::climate::CancelOrderParams,
     ) -> C::Response<Order> {
         client
             .execute(

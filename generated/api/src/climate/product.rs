@@ -171,59 +171,13 @@ impl<'de> serde::Deserialize<'de> for ClimateRemovalsProductsPrice {
 }
 
 #[cfg(feature = "climate")]
-/// Parameters of `GET /v1/climate/products`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListProductParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for ListProductParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "climate")]
-/// Parameters of `GET /v1/climate/products/{product}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveProductParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for RetrieveProductParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "climate")]
 impl Product {
     /// Lists all available Climate product objects.
     ///
     /// `GET /v1/climate/products`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListProductParams,
+        params: &crate::climate::ListProductParams,
     ) -> C::Response<stripe_core::List<Product>> {
         client
             .execute(
@@ -238,7 +192,7 @@ impl Product {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/climate/products` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListProductParams,
+        params: &crate::climate::ListProductParams,
     ) -> C::Pages<Product> {
         client
             .paginate(
@@ -256,7 +210,7 @@ impl Product {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         product: &str,
-        params: &RetrieveProductParams,
+        params: &crate::climate::RetrieveProductParams,
     ) -> C::Response<Product> {
         client
             .execute(

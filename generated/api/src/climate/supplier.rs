@@ -154,59 +154,13 @@ impl<'de> serde::Deserialize<'de> for SupplierRemovalPathway {
 }
 
 #[cfg(feature = "climate")]
-/// Parameters of `GET /v1/climate/suppliers`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListSupplierParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for ListSupplierParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "climate")]
-/// Parameters of `GET /v1/climate/suppliers/{supplier}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveSupplierParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "climate")]
-impl stripe_core::Encode for RetrieveSupplierParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "climate")]
 impl Supplier {
     /// Lists all available Climate supplier objects.
     ///
     /// `GET /v1/climate/suppliers`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListSupplierParams,
+        params: &crate::climate::ListSupplierParams,
     ) -> C::Response<stripe_core::List<Supplier>> {
         client
             .execute(
@@ -221,7 +175,7 @@ impl Supplier {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/climate/suppliers` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListSupplierParams,
+        params: &crate::climate::ListSupplierParams,
     ) -> C::Pages<Supplier> {
         client
             .paginate(
@@ -239,7 +193,7 @@ impl Supplier {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         supplier: &str,
-        params: &RetrieveSupplierParams,
+        params: &crate::climate::RetrieveSupplierParams,
     ) -> C::Response<Supplier> {
         client
             .execute(

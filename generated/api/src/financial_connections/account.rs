@@ -759,12 +759,6 @@ impl<'de> serde::Deserialize<'de> for AccountPermissions {
     }
 }
 
-impl stripe_core::Encode for AccountPermissions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountStatus {
@@ -972,237 +966,13 @@ impl<'de> serde::Deserialize<'de> for AccountSupportedPaymentMethodTypes {
 }
 
 #[cfg(feature = "financial_connections")]
-/// accountholder_params
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListAccountAccountHolder {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for ListAccountAccountHolder {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account", &self.account);
-        form.field("customer", &self.customer);
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-/// Parameters of `GET /v1/financial_connections/accounts`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListAccountParams {
-    /// If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_holder: Option<ListAccountAccountHolder>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// If present, only return accounts that were collected as part of the given session.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub session: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for ListAccountParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account_holder", &self.account_holder);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("session", &self.session);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-/// Parameters of `GET /v1/financial_connections/accounts/{account}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveAccountParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for RetrieveAccountParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-/// Parameters of `POST /v1/financial_connections/accounts/{account}/disconnect`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct DisconnectAccountParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for DisconnectAccountParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-/// Parameters of `GET /v1/financial_connections/accounts/{account}/owners`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListAccountOwnersParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// The ID of the ownership object to fetch owners from.
-    pub ownership: String,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "financial_connections")]
-impl ListAccountOwnersParams {
-    /// `ListAccountOwnersParams` with its required fields; every optional field is `None`.
-    pub fn new(ownership: impl Into<String>) -> Self {
-        Self {
-            ending_before: None,
-            expand: None,
-            limit: None,
-            ownership: ownership.into(),
-            starting_after: None,
-        }
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for ListAccountOwnersParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("ownership", &self.ownership);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RefreshAccountFeatures {
-    /// `balance`
-    Balance,
-    /// `ownership`
-    Ownership,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "financial_connections")]
-impl RefreshAccountFeatures {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Balance => "balance",
-            Self::Ownership => "ownership",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-impl From<&str> for RefreshAccountFeatures {
-    fn from(value: &str) -> Self {
-        match value {
-            "balance" => Self::Balance,
-            "ownership" => Self::Ownership,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-impl std::fmt::Display for RefreshAccountFeatures {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for RefreshAccountFeatures {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for RefreshAccountFeatures {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-/// Parameters of `POST /v1/financial_connections/accounts/{account}/refresh`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RefreshAccountParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The list of account features that you would like to refresh.
-    pub features: Vec<RefreshAccountFeatures>,
-}
-
-#[cfg(feature = "financial_connections")]
-impl RefreshAccountParams {
-    /// `RefreshAccountParams` with its required fields; every optional field is `None`.
-    pub fn new(features: impl Into<Vec<RefreshAccountFeatures>>) -> Self {
-        Self {
-            expand: None,
-            features: features.into(),
-        }
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for RefreshAccountParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("features", &self.features);
-    }
-}
-
-#[cfg(feature = "financial_connections")]
 impl Account {
     /// Returns a list of Financial Connections `Account` objects.
     ///
     /// `GET /v1/financial_connections/accounts`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListAccountParams,
+        params: &crate::financial_connections::ListAccountParams,
     ) -> C::Response<stripe_core::List<Account>> {
         client
             .execute(
@@ -1217,7 +987,7 @@ impl Account {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/financial_connections/accounts` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListAccountParams,
+        params: &crate::financial_connections::ListAccountParams,
     ) -> C::Pages<Account> {
         client
             .paginate(
@@ -1235,7 +1005,7 @@ impl Account {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &RetrieveAccountParams,
+        params: &crate::financial_connections::RetrieveAccountParams,
     ) -> C::Response<Account> {
         client
             .execute(
@@ -1256,7 +1026,7 @@ impl Account {
     pub fn disconnect<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &DisconnectAccountParams,
+        params: &crate::financial_connections::DisconnectAccountParams,
     ) -> C::Response<Account> {
         client
             .execute(
@@ -1277,7 +1047,7 @@ impl Account {
     pub fn list_owners<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &ListAccountOwnersParams,
+        params: &crate::financial_connections::ListAccountOwnersParams,
     ) -> C::Response<stripe_core::List<crate::financial_connections::AccountOwner>> {
         client
             .execute(
@@ -1296,7 +1066,7 @@ impl Account {
     pub fn list_owners_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &ListAccountOwnersParams,
+        params: &crate::financial_connections::ListAccountOwnersParams,
     ) -> C::Pages<crate::financial_connections::AccountOwner> {
         client
             .paginate(
@@ -1317,7 +1087,7 @@ impl Account {
     pub fn refresh<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &RefreshAccountParams,
+        params: &crate::financial_connections::RefreshAccountParams,
     ) -> C::Response<Account> {
         client
             .execute(

@@ -19,3 +19,5 @@ mod shared;
 
 #[allow(unused_imports)]
 pub use shared::*;
+
+pub use stripe_params::financial_connections::*;

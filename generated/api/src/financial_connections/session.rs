@@ -211,152 +211,6 @@ impl<'de> serde::Deserialize<'de> for SessionPrefetch {
     }
 }
 
-impl stripe_core::Encode for SessionPrefetch {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-pub type CreateSessionAccountHolderType = crate::financial_connections::BankConnectionsResourceAccountholderType;
-
-#[cfg(feature = "financial_connections")]
-/// The account holder to link accounts for.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateSessionAccountHolder {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: CreateSessionAccountHolderType,
-}
-
-#[cfg(feature = "financial_connections")]
-impl CreateSessionAccountHolder {
-    /// `CreateSessionAccountHolder` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<CreateSessionAccountHolderType>) -> Self {
-        Self {
-            account: None,
-            customer: None,
-            type_: type_.into(),
-        }
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for CreateSessionAccountHolder {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account", &self.account);
-        form.field("customer", &self.customer);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-/// Filters to restrict the kinds of accounts to collect.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateSessionFilters {
-    pub countries: Vec<String>,
-}
-
-#[cfg(feature = "financial_connections")]
-impl CreateSessionFilters {
-    /// `CreateSessionFilters` with its required fields; every optional field is `None`.
-    pub fn new(countries: impl Into<Vec<String>>) -> Self {
-        Self {
-            countries: countries.into(),
-        }
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for CreateSessionFilters {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("countries", &self.countries);
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-pub type CreateSessionPermissions = crate::financial_connections::AccountPermissions;
-
-#[cfg(feature = "financial_connections")]
-pub type CreateSessionPrefetch = SessionPrefetch;
-
-#[cfg(feature = "financial_connections")]
-/// Parameters of `POST /v1/financial_connections/sessions`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateSessionParams {
-    /// The account holder to link accounts for.
-    pub account_holder: CreateSessionAccountHolder,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Filters to restrict the kinds of accounts to collect.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub filters: Option<CreateSessionFilters>,
-    /// List of data features that you would like to request access to.
-    ///
-    /// Possible values are `balances`, `transactions`, `ownership`, and `payment_method`.
-    pub permissions: Vec<CreateSessionPermissions>,
-    /// List of data features that you would like to retrieve upon account creation.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub prefetch: Option<Vec<CreateSessionPrefetch>>,
-    /// For webview integrations only. Upon completing OAuth login in the native browser, the user will be redirected to this URL to return to your app.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub return_url: Option<String>,
-}
-
-#[cfg(feature = "financial_connections")]
-impl CreateSessionParams {
-    /// `CreateSessionParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        account_holder: impl Into<CreateSessionAccountHolder>,
-        permissions: impl Into<Vec<CreateSessionPermissions>>,
-    ) -> Self {
-        Self {
-            account_holder: account_holder.into(),
-            expand: None,
-            filters: None,
-            permissions: permissions.into(),
-            prefetch: None,
-            return_url: None,
-        }
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for CreateSessionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account_holder", &self.account_holder);
-        form.field("expand", &self.expand);
-        form.field("filters", &self.filters);
-        form.field("permissions", &self.permissions);
-        form.field("prefetch", &self.prefetch);
-        form.field("return_url", &self.return_url);
-    }
-}
-
-#[cfg(feature = "financial_connections")]
-/// Parameters of `GET /v1/financial_connections/sessions/{session}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveSessionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "financial_connections")]
-impl stripe_core::Encode for RetrieveSessionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "financial_connections")]
 impl Session {
     /// To launch the Financial Connections authorization flow, create a `Session`. The session’s `client_secret` can be used to launch the flow using Stripe.js.
@@ -364,7 +218,7 @@ impl Session {
     /// `POST /v1/financial_connections/sessions`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateSessionParams,
+        params: &crate::financial_connections::CreateSessionParams,
     ) -> C::Response<Session> {
         client
             .execute(
@@ -382,7 +236,7 @@ impl Session {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         session: &str,
-        params: &RetrieveSessionParams,
+        params: &crate::financial_connections::RetrieveSessionParams,
     ) -> C::Response<Session> {
         client
             .execute(

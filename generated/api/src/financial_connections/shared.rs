@@ -116,9 +116,3 @@ impl<'de> serde::Deserialize<'de> for BankConnectionsResourceAccountholderType {
         stripe_core::serde_shim::deserialize(deserializer)
     }
 }
-
-impl stripe_core::Encode for BankConnectionsResourceAccountholderType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}

@@ -4,3 +4,5 @@ mod request;
 
 #[allow(unused_imports)]
 pub use request::*;
+
+pub use stripe_params::forwarding::*;

@@ -475,190 +475,6 @@ impl<'de> serde::Deserialize<'de> for RequestObjectReplacements {
     }
 }
 
-impl stripe_core::Encode for RequestObjectReplacements {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "forwarding")]
-/// created_param
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListRequestObjectCreated {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub gt: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub gte: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lt: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lte: Option<i64>,
-}
-
-#[cfg(feature = "forwarding")]
-impl stripe_core::Encode for ListRequestObjectCreated {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("gt", &self.gt);
-        form.field("gte", &self.gte);
-        form.field("lt", &self.lt);
-        form.field("lte", &self.lte);
-    }
-}
-
-#[cfg(feature = "forwarding")]
-/// Parameters of `GET /v1/forwarding/requests`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListRequestObjectParams {
-    /// Similar to other List endpoints, filters results based on created timestamp. You can pass gt, gte, lt, and lte timestamp values.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<ListRequestObjectCreated>,
-    /// A pagination cursor to fetch the previous page of the list. The value must be a ForwardingRequest ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A pagination cursor to fetch the next page of the list. The value must be a ForwardingRequest ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "forwarding")]
-impl stripe_core::Encode for ListRequestObjectParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "forwarding")]
-pub type CreateRequestObjectReplacements = RequestObjectReplacements;
-
-#[cfg(feature = "forwarding")]
-/// header_param
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateRequestObjectRequestObjectHeaders {
-    pub name: String,
-    pub value: String,
-}
-
-#[cfg(feature = "forwarding")]
-impl CreateRequestObjectRequestObjectHeaders {
-    /// `CreateRequestObjectRequestObjectHeaders` with its required fields; every optional field is `None`.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
-    }
-}
-
-#[cfg(feature = "forwarding")]
-impl stripe_core::Encode for CreateRequestObjectRequestObjectHeaders {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("name", &self.name);
-        form.field("value", &self.value);
-    }
-}
-
-#[cfg(feature = "forwarding")]
-/// The request body and headers to be sent to the destination endpoint.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateRequestObjectRequestObject {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub body: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub headers: Option<Vec<CreateRequestObjectRequestObjectHeaders>>,
-}
-
-#[cfg(feature = "forwarding")]
-impl stripe_core::Encode for CreateRequestObjectRequestObject {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("body", &self.body);
-        form.field("headers", &self.headers);
-    }
-}
-
-#[cfg(feature = "forwarding")]
-/// Parameters of `POST /v1/forwarding/requests`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateRequestObjectParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The PaymentMethod to insert into the forwarded request. Forwarding previously consumed PaymentMethods is allowed.
-    pub payment_method: String,
-    /// The field kinds to be replaced in the forwarded request.
-    pub replacements: Vec<CreateRequestObjectReplacements>,
-    /// The request body and headers to be sent to the destination endpoint.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request: Option<CreateRequestObjectRequestObject>,
-    /// The destination URL for the forwarded request. Must be supported by the config.
-    pub url: String,
-}
-
-#[cfg(feature = "forwarding")]
-impl CreateRequestObjectParams {
-    /// `CreateRequestObjectParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        payment_method: impl Into<String>,
-        replacements: impl Into<Vec<CreateRequestObjectReplacements>>,
-        url: impl Into<String>,
-    ) -> Self {
-        Self {
-            expand: None,
-            metadata: None,
-            payment_method: payment_method.into(),
-            replacements: replacements.into(),
-            request: None,
-            url: url.into(),
-        }
-    }
-}
-
-#[cfg(feature = "forwarding")]
-impl stripe_core::Encode for CreateRequestObjectParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("payment_method", &self.payment_method);
-        form.field("replacements", &self.replacements);
-        form.field("request", &self.request);
-        form.field("url", &self.url);
-    }
-}
-
-#[cfg(feature = "forwarding")]
-/// Parameters of `GET /v1/forwarding/requests/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveRequestObjectParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "forwarding")]
-impl stripe_core::Encode for RetrieveRequestObjectParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "forwarding")]
 impl RequestObject {
     /// Lists all ForwardingRequest objects.
@@ -666,7 +482,7 @@ impl RequestObject {
     /// `GET /v1/forwarding/requests`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListRequestObjectParams,
+        params: &crate::forwarding::ListRequestObjectParams,
     ) -> C::Response<stripe_core::List<RequestObject>> {
         client
             .execute(
@@ -681,7 +497,7 @@ impl RequestObject {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/forwarding/requests` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListRequestObjectParams,
+        params: &crate::forwarding::ListRequestObjectParams,
     ) -> C::Pages<RequestObject> {
         client
             .paginate(
@@ -698,7 +514,7 @@ impl RequestObject {
     /// `POST /v1/forwarding/requests`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateRequestObjectParams,
+        params: &crate::forwarding::CreateRequestObjectParams,
     ) -> C::Response<RequestObject> {
         client
             .execute(
@@ -716,7 +532,7 @@ impl RequestObject {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveRequestObjectParams,
+        params: &crate::forwarding::RetrieveRequestObjectParams,
     ) -> C::Response<RequestObject> {
         client
             .execute(

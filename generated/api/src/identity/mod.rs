@@ -9,3 +9,5 @@ mod verification_session;
 
 #[allow(unused_imports)]
 pub use verification_session::*;
+
+pub use stripe_params::identity::*;

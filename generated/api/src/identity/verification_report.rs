@@ -933,12 +933,6 @@ impl<'de> serde::Deserialize<'de> for GelatoDocumentReportType {
     }
 }
 
-impl stripe_core::Encode for GelatoDocumentReportType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GelatoDocumentReportErrorCode {
@@ -1279,73 +1273,6 @@ impl<'de> serde::Deserialize<'de> for VerificationReportType {
     }
 }
 
-impl stripe_core::Encode for VerificationReportType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "identity")]
-pub type ListVerificationReportType = VerificationReportType;
-
-#[cfg(feature = "identity")]
-/// Parameters of `GET /v1/identity/verification_reports`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListVerificationReportParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return VerificationReports of this type
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<ListVerificationReportType>,
-    /// Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub verification_session: Option<String>,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for ListVerificationReportParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("type", &self.type_);
-        form.field("verification_session", &self.verification_session);
-    }
-}
-
-#[cfg(feature = "identity")]
-/// Parameters of `GET /v1/identity/verification_reports/{report}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveVerificationReportParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for RetrieveVerificationReportParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "identity")]
 impl VerificationReport {
     /// List all verification reports.
@@ -1353,7 +1280,7 @@ impl VerificationReport {
     /// `GET /v1/identity/verification_reports`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListVerificationReportParams,
+        params: &crate::identity::ListVerificationReportParams,
     ) -> C::Response<stripe_core::List<VerificationReport>> {
         client
             .execute(
@@ -1368,7 +1295,7 @@ impl VerificationReport {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/identity/verification_reports` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListVerificationReportParams,
+        params: &crate::identity::ListVerificationReportParams,
     ) -> C::Pages<VerificationReport> {
         client
             .paginate(
@@ -1386,7 +1313,7 @@ impl VerificationReport {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         report: &str,
-        params: &RetrieveVerificationReportParams,
+        params: &crate::identity::RetrieveVerificationReportParams,
     ) -> C::Response<VerificationReport> {
         client
             .execute(

@@ -645,12 +645,6 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionStatus {
     }
 }
 
-impl stripe_core::Encode for VerificationSessionStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 pub type VerificationSessionType = crate::identity::VerificationReportType;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -716,278 +710,13 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionRedactionStatus {
 }
 
 #[cfg(feature = "identity")]
-pub type ListVerificationSessionStatus = VerificationSessionStatus;
-
-#[cfg(feature = "identity")]
-/// Parameters of `GET /v1/identity/verification_sessions`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListVerificationSessionParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListVerificationSessionStatus>,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for ListVerificationSessionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "identity")]
-pub type CreateVerificationSessionOptionsDocumentAllowedTypes = crate::identity::GelatoDocumentReportType;
-
-#[cfg(feature = "identity")]
-/// document_options
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateVerificationSessionOptionsDocument {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub allowed_types: Option<Vec<CreateVerificationSessionOptionsDocumentAllowedTypes>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub require_id_number: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub require_live_capture: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub require_matching_selfie: Option<bool>,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for CreateVerificationSessionOptionsDocument {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("allowed_types", &self.allowed_types);
-        form.field("require_id_number", &self.require_id_number);
-        form.field("require_live_capture", &self.require_live_capture);
-        form.field("require_matching_selfie", &self.require_matching_selfie);
-    }
-}
-
-#[cfg(feature = "identity")]
-/// A set of options for the session’s verification checks.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateVerificationSessionOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub document: Option<
-        stripe_core::Unsettable<CreateVerificationSessionOptionsDocument>,
-    >,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for CreateVerificationSessionOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("document", &self.document);
-    }
-}
-
-#[cfg(feature = "identity")]
-pub type CreateVerificationSessionType = crate::identity::VerificationReportType;
-
-#[cfg(feature = "identity")]
-/// Parameters of `POST /v1/identity/verification_sessions`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateVerificationSessionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// A set of options for the session’s verification checks.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub options: Option<CreateVerificationSessionOptions>,
-    /// The URL that the user will be redirected to upon completing the verification flow.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub return_url: Option<String>,
-    /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: CreateVerificationSessionType,
-}
-
-#[cfg(feature = "identity")]
-impl CreateVerificationSessionParams {
-    /// `CreateVerificationSessionParams` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<CreateVerificationSessionType>) -> Self {
-        Self {
-            expand: None,
-            metadata: None,
-            options: None,
-            return_url: None,
-            type_: type_.into(),
-        }
-    }
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for CreateVerificationSessionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("options", &self.options);
-        form.field("return_url", &self.return_url);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "identity")]
-/// Parameters of `GET /v1/identity/verification_sessions/{session}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveVerificationSessionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for RetrieveVerificationSessionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "identity")]
-pub type UpdateVerificationSessionOptionsDocumentAllowedTypes = crate::identity::GelatoDocumentReportType;
-
-#[cfg(feature = "identity")]
-/// document_options
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateVerificationSessionOptionsDocument {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub allowed_types: Option<Vec<UpdateVerificationSessionOptionsDocumentAllowedTypes>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub require_id_number: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub require_live_capture: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub require_matching_selfie: Option<bool>,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for UpdateVerificationSessionOptionsDocument {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("allowed_types", &self.allowed_types);
-        form.field("require_id_number", &self.require_id_number);
-        form.field("require_live_capture", &self.require_live_capture);
-        form.field("require_matching_selfie", &self.require_matching_selfie);
-    }
-}
-
-#[cfg(feature = "identity")]
-/// A set of options for the session’s verification checks.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateVerificationSessionOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub document: Option<
-        stripe_core::Unsettable<UpdateVerificationSessionOptionsDocument>,
-    >,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for UpdateVerificationSessionOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("document", &self.document);
-    }
-}
-
-#[cfg(feature = "identity")]
-pub type UpdateVerificationSessionType = crate::identity::VerificationReportType;
-
-#[cfg(feature = "identity")]
-/// Parameters of `POST /v1/identity/verification_sessions/{session}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateVerificationSessionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// A set of options for the session’s verification checks.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub options: Option<UpdateVerificationSessionOptions>,
-    /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<UpdateVerificationSessionType>,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for UpdateVerificationSessionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("options", &self.options);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "identity")]
-/// Parameters of `POST /v1/identity/verification_sessions/{session}/cancel`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelVerificationSessionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for CancelVerificationSessionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "identity")]
-/// Parameters of `POST /v1/identity/verification_sessions/{session}/redact`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RedactVerificationSessionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "identity")]
-impl stripe_core::Encode for RedactVerificationSessionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "identity")]
 impl VerificationSession {
     /// Returns a list of VerificationSessions
     ///
     /// `GET /v1/identity/verification_sessions`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListVerificationSessionParams,
+        params: &crate::identity::ListVerificationSessionParams,
     ) -> C::Response<stripe_core::List<VerificationSession>> {
         client
             .execute(
@@ -1002,7 +731,7 @@ impl VerificationSession {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/identity/verification_sessions` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListVerificationSessionParams,
+        params: &crate::identity::ListVerificationSessionParams,
     ) -> C::Pages<VerificationSession> {
         client
             .paginate(
@@ -1025,7 +754,7 @@ impl VerificationSession {
     /// `POST /v1/identity/verification_sessions`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateVerificationSessionParams,
+        params: &crate::identity::CreateVerificationSessionParams,
     ) -> C::Response<VerificationSession> {
         client
             .execute(
@@ -1046,7 +775,7 @@ impl VerificationSession {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         session: &str,
-        params: &RetrieveVerificationSessionParams,
+        params: &crate::identity::RetrieveVerificationSessionParams,
     ) -> C::Response<VerificationSession> {
         client
             .execute(
@@ -1070,7 +799,7 @@ impl VerificationSession {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         session: &str,
-        params: &UpdateVerificationSessionParams,
+        params: &crate::identity::UpdateVerificationSessionParams,
     ) -> C::Response<VerificationSession> {
         client
             .execute(
@@ -1093,7 +822,7 @@ impl VerificationSession {
     pub fn cancel<C: stripe_core::StripeClient>(
         client: &C,
         session: &str,
-        params: &CancelVerificationSessionParams,
+        params: &crate::identity::CancelVerificationSessionParams,
     ) -> C::Response<VerificationSession> {
         client
             .execute(
@@ -1132,7 +861,7 @@ impl VerificationSession {
     pub fn redact<C: stripe_core::StripeClient>(
         client: &C,
         session: &str,
-        params: &RedactVerificationSessionParams,
+        params: &crate::identity::RedactVerificationSessionParams,
     ) -> C::Response<VerificationSession> {
         client
             .execute(

@@ -722,12 +722,6 @@ impl<'de> serde::Deserialize<'de> for CardReplacementReason {
     }
 }
 
-impl stripe_core::Encode for CardReplacementReason {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardStatus {
@@ -794,12 +788,6 @@ impl<'de> serde::Deserialize<'de> for CardStatus {
     }
 }
 
-impl stripe_core::Encode for CardStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardType {
@@ -859,12 +847,6 @@ impl<'de> serde::Deserialize<'de> for CardType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for CardType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -2360,12 +2342,6 @@ impl<'de> serde::Deserialize<'de> for IssuingCardAuthorizationControlsAllowedCat
     }
 }
 
-impl stripe_core::Encode for IssuingCardAuthorizationControlsAllowedCategories {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 pub type IssuingCardAuthorizationControlsBlockedCategories = IssuingCardAuthorizationControlsAllowedCategories;
 
 pub type IssuingCardGooglePayIneligibleReason = IssuingCardApplePayIneligibleReason;
@@ -2503,12 +2479,6 @@ impl<'de> serde::Deserialize<'de> for IssuingCardShippingService {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for IssuingCardShippingService {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -2652,12 +2622,6 @@ impl<'de> serde::Deserialize<'de> for IssuingCardShippingType {
     }
 }
 
-impl stripe_core::Encode for IssuingCardShippingType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 pub type IssuingCardSpendingLimitCategories = IssuingCardAuthorizationControlsAllowedCategories;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2738,619 +2702,6 @@ impl<'de> serde::Deserialize<'de> for IssuingCardSpendingLimitInterval {
     }
 }
 
-impl stripe_core::Encode for IssuingCardSpendingLimitInterval {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "issuing")]
-pub type ListCardStatus = CardStatus;
-
-#[cfg(feature = "issuing")]
-pub type ListCardType = CardType;
-
-#[cfg(feature = "issuing")]
-/// Parameters of `GET /v1/issuing/cards`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListCardParams {
-    /// Only return cards belonging to the Cardholder with the provided ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cardholder: Option<String>,
-    /// Only return cards that were issued during the given date interval.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Only return cards that have the given expiration month.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub exp_month: Option<i64>,
-    /// Only return cards that have the given expiration year.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub exp_year: Option<i64>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Only return cards that have the given last four digits.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub last4: Option<String>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return cards that have the given status. One of `active`, `inactive`, or `canceled`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListCardStatus>,
-    /// Only return cards that have the given type. One of `virtual` or `physical`.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<ListCardType>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for ListCardParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("cardholder", &self.cardholder);
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("exp_month", &self.exp_month);
-        form.field("exp_year", &self.exp_year);
-        form.field("expand", &self.expand);
-        form.field("last4", &self.last4);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "issuing")]
-pub type CreateCardReplacementReason = CardReplacementReason;
-
-#[cfg(feature = "issuing")]
-/// required_address
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCardShippingAddress {
-    pub city: String,
-    pub country: String,
-    pub line1: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line2: Option<String>,
-    pub postal_code: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: Option<String>,
-}
-
-#[cfg(feature = "issuing")]
-impl CreateCardShippingAddress {
-    /// `CreateCardShippingAddress` with its required fields; every optional field is `None`.
-    pub fn new(
-        city: impl Into<String>,
-        country: impl Into<String>,
-        line1: impl Into<String>,
-        postal_code: impl Into<String>,
-    ) -> Self {
-        Self {
-            city: city.into(),
-            country: country.into(),
-            line1: line1.into(),
-            line2: None,
-            postal_code: postal_code.into(),
-            state: None,
-        }
-    }
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for CreateCardShippingAddress {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("city", &self.city);
-        form.field("country", &self.country);
-        form.field("line1", &self.line1);
-        form.field("line2", &self.line2);
-        form.field("postal_code", &self.postal_code);
-        form.field("state", &self.state);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// customs_param
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCardShippingCustoms {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub eori_number: Option<String>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for CreateCardShippingCustoms {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("eori_number", &self.eori_number);
-    }
-}
-
-#[cfg(feature = "issuing")]
-pub type CreateCardShippingService = IssuingCardShippingService;
-
-#[cfg(feature = "issuing")]
-pub type CreateCardShippingType = IssuingCardShippingType;
-
-#[cfg(feature = "issuing")]
-/// The address where the card will be shipped.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCardShipping {
-    pub address: CreateCardShippingAddress,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customs: Option<CreateCardShippingCustoms>,
-    pub name: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone_number: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub require_signature: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service: Option<CreateCardShippingService>,
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<CreateCardShippingType>,
-}
-
-#[cfg(feature = "issuing")]
-impl CreateCardShipping {
-    /// `CreateCardShipping` with its required fields; every optional field is `None`.
-    pub fn new(
-        address: impl Into<CreateCardShippingAddress>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            address: address.into(),
-            customs: None,
-            name: name.into(),
-            phone_number: None,
-            require_signature: None,
-            service: None,
-            type_: None,
-        }
-    }
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for CreateCardShipping {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("address", &self.address);
-        form.field("customs", &self.customs);
-        form.field("name", &self.name);
-        form.field("phone_number", &self.phone_number);
-        form.field("require_signature", &self.require_signature);
-        form.field("service", &self.service);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "issuing")]
-pub type CreateCardSpendingControlsAllowedCategories = IssuingCardAuthorizationControlsAllowedCategories;
-
-#[cfg(feature = "issuing")]
-pub type CreateCardSpendingControlsBlockedCategories = IssuingCardAuthorizationControlsAllowedCategories;
-
-#[cfg(feature = "issuing")]
-pub type CreateCardSpendingControlsSpendingLimitsCategories = IssuingCardAuthorizationControlsAllowedCategories;
-
-#[cfg(feature = "issuing")]
-pub type CreateCardSpendingControlsSpendingLimitsInterval = IssuingCardSpendingLimitInterval;
-
-#[cfg(feature = "issuing")]
-/// spending_limits_param
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCardSpendingControlsSpendingLimits {
-    pub amount: i64,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub categories: Option<Vec<CreateCardSpendingControlsSpendingLimitsCategories>>,
-    pub interval: CreateCardSpendingControlsSpendingLimitsInterval,
-}
-
-#[cfg(feature = "issuing")]
-impl CreateCardSpendingControlsSpendingLimits {
-    /// `CreateCardSpendingControlsSpendingLimits` with its required fields; every optional field is `None`.
-    pub fn new(
-        amount: impl Into<i64>,
-        interval: impl Into<CreateCardSpendingControlsSpendingLimitsInterval>,
-    ) -> Self {
-        Self {
-            amount: amount.into(),
-            categories: None,
-            interval: interval.into(),
-        }
-    }
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for CreateCardSpendingControlsSpendingLimits {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("categories", &self.categories);
-        form.field("interval", &self.interval);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// Rules that control spending for this card. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCardSpendingControls {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub allowed_categories: Option<Vec<CreateCardSpendingControlsAllowedCategories>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub blocked_categories: Option<Vec<CreateCardSpendingControlsBlockedCategories>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub spending_limits: Option<Vec<CreateCardSpendingControlsSpendingLimits>>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for CreateCardSpendingControls {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("allowed_categories", &self.allowed_categories);
-        form.field("blocked_categories", &self.blocked_categories);
-        form.field("spending_limits", &self.spending_limits);
-    }
-}
-
-#[cfg(feature = "issuing")]
-pub type CreateCardStatus = crate::issuing::CreateCardholderStatus;
-
-#[cfg(feature = "issuing")]
-pub type CreateCardType = CardType;
-
-#[cfg(feature = "issuing")]
-/// Parameters of `POST /v1/issuing/cards`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCardParams {
-    /// The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object) object with which the card will be associated.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cardholder: Option<String>,
-    /// The currency for the card.
-    pub currency: String,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub financial_account: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The card this is meant to be a replacement for (if any).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replacement_for: Option<String>,
-    /// If `replacement_for` is specified, this should indicate why that card is being replaced.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub replacement_reason: Option<CreateCardReplacementReason>,
-    /// The address where the card will be shipped.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping: Option<CreateCardShipping>,
-    /// Rules that control spending for this card. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub spending_controls: Option<CreateCardSpendingControls>,
-    /// Whether authorizations can be approved on this card. May be blocked from activating cards depending on past-due Cardholder requirements. Defaults to `inactive`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<CreateCardStatus>,
-    /// The type of card to issue. Possible values are `physical` or `virtual`.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: CreateCardType,
-}
-
-#[cfg(feature = "issuing")]
-impl CreateCardParams {
-    /// `CreateCardParams` with its required fields; every optional field is `None`.
-    pub fn new(currency: impl Into<String>, type_: impl Into<CreateCardType>) -> Self {
-        Self {
-            cardholder: None,
-            currency: currency.into(),
-            expand: None,
-            financial_account: None,
-            metadata: None,
-            replacement_for: None,
-            replacement_reason: None,
-            shipping: None,
-            spending_controls: None,
-            status: None,
-            type_: type_.into(),
-        }
-    }
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for CreateCardParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("cardholder", &self.cardholder);
-        form.field("currency", &self.currency);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("metadata", &self.metadata);
-        form.field("replacement_for", &self.replacement_for);
-        form.field("replacement_reason", &self.replacement_reason);
-        form.field("shipping", &self.shipping);
-        form.field("spending_controls", &self.spending_controls);
-        form.field("status", &self.status);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// Parameters of `GET /v1/issuing/cards/{card}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveCardParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for RetrieveCardParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "issuing")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateCardCancellationReason {
-    /// `lost`
-    Lost,
-    /// `stolen`
-    Stolen,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "issuing")]
-impl UpdateCardCancellationReason {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lost => "lost",
-            Self::Stolen => "stolen",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "issuing")]
-impl From<&str> for UpdateCardCancellationReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "lost" => Self::Lost,
-            "stolen" => Self::Stolen,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "issuing")]
-impl std::fmt::Display for UpdateCardCancellationReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "issuing")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for UpdateCardCancellationReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for UpdateCardCancellationReason {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// The desired new PIN for this card.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateCardPin {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub encrypted_number: Option<String>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for UpdateCardPin {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("encrypted_number", &self.encrypted_number);
-    }
-}
-
-#[cfg(feature = "issuing")]
-pub type UpdateCardSpendingControlsAllowedCategories = IssuingCardAuthorizationControlsAllowedCategories;
-
-#[cfg(feature = "issuing")]
-pub type UpdateCardSpendingControlsBlockedCategories = IssuingCardAuthorizationControlsAllowedCategories;
-
-#[cfg(feature = "issuing")]
-pub type UpdateCardSpendingControlsSpendingLimitsCategories = IssuingCardAuthorizationControlsAllowedCategories;
-
-#[cfg(feature = "issuing")]
-pub type UpdateCardSpendingControlsSpendingLimitsInterval = IssuingCardSpendingLimitInterval;
-
-#[cfg(feature = "issuing")]
-/// spending_limits_param
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateCardSpendingControlsSpendingLimits {
-    pub amount: i64,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub categories: Option<Vec<UpdateCardSpendingControlsSpendingLimitsCategories>>,
-    pub interval: UpdateCardSpendingControlsSpendingLimitsInterval,
-}
-
-#[cfg(feature = "issuing")]
-impl UpdateCardSpendingControlsSpendingLimits {
-    /// `UpdateCardSpendingControlsSpendingLimits` with its required fields; every optional field is `None`.
-    pub fn new(
-        amount: impl Into<i64>,
-        interval: impl Into<UpdateCardSpendingControlsSpendingLimitsInterval>,
-    ) -> Self {
-        Self {
-            amount: amount.into(),
-            categories: None,
-            interval: interval.into(),
-        }
-    }
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for UpdateCardSpendingControlsSpendingLimits {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("categories", &self.categories);
-        form.field("interval", &self.interval);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// Rules that control spending for this card. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateCardSpendingControls {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub allowed_categories: Option<Vec<UpdateCardSpendingControlsAllowedCategories>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub blocked_categories: Option<Vec<UpdateCardSpendingControlsBlockedCategories>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub spending_limits: Option<Vec<UpdateCardSpendingControlsSpendingLimits>>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for UpdateCardSpendingControls {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("allowed_categories", &self.allowed_categories);
-        form.field("blocked_categories", &self.blocked_categories);
-        form.field("spending_limits", &self.spending_limits);
-    }
-}
-
-#[cfg(feature = "issuing")]
-pub type UpdateCardStatus = CardStatus;
-
-#[cfg(feature = "issuing")]
-/// Parameters of `POST /v1/issuing/cards/{card}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateCardParams {
-    /// Reason why the `status` of this card is `canceled`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cancellation_reason: Option<UpdateCardCancellationReason>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// The desired new PIN for this card.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub pin: Option<UpdateCardPin>,
-    /// Rules that control spending for this card. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub spending_controls: Option<UpdateCardSpendingControls>,
-    /// Dictates whether authorizations can be approved on this card. May be blocked from activating cards depending on past-due Cardholder requirements. Defaults to `inactive`. If this card is being canceled because it was lost or stolen, this information should be provided as `cancellation_reason`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<UpdateCardStatus>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for UpdateCardParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("cancellation_reason", &self.cancellation_reason);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("pin", &self.pin);
-        form.field("spending_controls", &self.spending_controls);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// Parameters of `POST /v1/test_helpers/issuing/cards/{card}/shipping/deliver`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersDeliverCardCardParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for TestHelpersDeliverCardCardParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// Parameters of `POST /v1/test_helpers/issuing/cards/{card}/shipping/fail`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersFailCardCardParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for TestHelpersFailCardCardParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// Parameters of `POST /v1/test_helpers/issuing/cards/{card}/shipping/return`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersReturnCardCardParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for TestHelpersReturnCardCardParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// Parameters of `POST /v1/test_helpers/issuing/cards/{card}/shipping/ship`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersShipCardCardParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for TestHelpersShipCardCardParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "issuing")]
 impl Card {
     /// Returns a list of Issuing `Card` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.
@@ -3358,7 +2709,7 @@ impl Card {
     /// `GET /v1/issuing/cards`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCardParams,
+        params: &crate::issuing::ListCardParams,
     ) -> C::Response<stripe_core::List<Card>> {
         client
             .execute(
@@ -3370,7 +2721,7 @@ impl Card {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/issuing/cards` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCardParams,
+        params: &crate::issuing::ListCardParams,
     ) -> C::Pages<Card> {
         client
             .paginate(
@@ -3384,7 +2735,7 @@ impl Card {
     /// `POST /v1/issuing/cards`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateCardParams,
+        params: &crate::issuing::CreateCardParams,
     ) -> C::Response<Card> {
         client
             .execute(
@@ -3399,7 +2750,7 @@ impl Card {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         card: &str,
-        params: &RetrieveCardParams,
+        params: &crate::issuing::RetrieveCardParams,
     ) -> C::Response<Card> {
         client
             .execute(
@@ -3417,7 +2768,7 @@ impl Card {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         card: &str,
-        params: &UpdateCardParams,
+        params: &crate::issuing::UpdateCardParams,
     ) -> C::Response<Card> {
         client
             .execute(
@@ -3435,7 +2786,7 @@ impl Card {
     pub fn test_helpers_deliver_card<C: stripe_core::StripeClient>(
         client: &C,
         card: &str,
-        params: &TestHelpersDeliverCardCardParams,
+        params: &crate::issuing::TestHelpersDeliverCardCardParams,
     ) -> C::Response<Card> {
         client
             .execute(
@@ -3456,7 +2807,7 @@ impl Card {
     pub fn test_helpers_fail_card<C: stripe_core::StripeClient>(
         client: &C,
         card: &str,
-        params: &TestHelpersFailCardCardParams,
+        params: &crate::issuing::TestHelpersFailCardCardParams,
     ) -> C::Response<Card> {
         client
             .execute(
@@ -3477,7 +2828,7 @@ impl Card {
     pub fn test_helpers_return_card<C: stripe_core::StripeClient>(
         client: &C,
         card: &str,
-        params: &TestHelpersReturnCardCardParams,
+        params: &crate::issuing::TestHelpersReturnCardCardParams,
     ) -> C::Response<Card> {
         client
             .execute(
@@ -3498,7 +2849,7 @@ impl Card {
     pub fn test_helpers_ship_card<C: stripe_core::StripeClient>(
         client: &C,
         card: &str,
-        params: &TestHelpersShipCardCardParams,
+        params: &crate::issuing::TestHelpersShipCardCardParams,
     ) -> C::Response<Card> {
         client
             .execute(

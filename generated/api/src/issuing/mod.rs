@@ -34,3 +34,5 @@ mod transaction;
 
 #[allow(unused_imports)]
 pub use transaction::*;
+
+pub use stripe_params::issuing::*;

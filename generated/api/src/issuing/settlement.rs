@@ -205,84 +205,13 @@ impl<'de> serde::Deserialize<'de> for SettlementNetwork {
 }
 
 #[cfg(feature = "issuing")]
-/// Parameters of `GET /v1/issuing/settlements`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListSettlementParams {
-    /// Only return issuing settlements that were created during the given date interval.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for ListSettlementParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// Parameters of `GET /v1/issuing/settlements/{settlement}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveSettlementParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for RetrieveSettlementParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "issuing")]
-/// Parameters of `POST /v1/issuing/settlements/{settlement}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateSettlementParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-}
-
-#[cfg(feature = "issuing")]
-impl stripe_core::Encode for UpdateSettlementParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "issuing")]
 impl Settlement {
     /// Returns a list of Issuing `Settlement` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.
     ///
     /// `GET /v1/issuing/settlements`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListSettlementParams,
+        params: &crate::issuing::ListSettlementParams,
     ) -> C::Response<stripe_core::List<Settlement>> {
         client
             .execute(
@@ -297,7 +226,7 @@ impl Settlement {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/issuing/settlements` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListSettlementParams,
+        params: &crate::issuing::ListSettlementParams,
     ) -> C::Pages<Settlement> {
         client
             .paginate(
@@ -315,7 +244,7 @@ impl Settlement {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         settlement: &str,
-        params: &RetrieveSettlementParams,
+        params: &crate::issuing::RetrieveSettlementParams,
     ) -> C::Response<Settlement> {
         client
             .execute(
@@ -336,7 +265,7 @@ impl Settlement {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         settlement: &str,
-        params: &UpdateSettlementParams,
+        params: &crate::issuing::UpdateSettlementParams,
     ) -> C::Response<Settlement> {
         client
             .execute(

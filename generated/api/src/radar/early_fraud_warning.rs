@@ -89,67 +89,13 @@ impl<'de> serde::Deserialize<'de> for EarlyFraudWarning {
 }
 
 #[cfg(feature = "radar")]
-/// Parameters of `GET /v1/radar/early_fraud_warnings`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListEarlyFraudWarningParams {
-    /// Only return early fraud warnings for the charge specified by this charge ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub charge: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return early fraud warnings for charges that were created by the PaymentIntent specified by this PaymentIntent ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_intent: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "radar")]
-impl stripe_core::Encode for ListEarlyFraudWarningParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("charge", &self.charge);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("payment_intent", &self.payment_intent);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "radar")]
-/// Parameters of `GET /v1/radar/early_fraud_warnings/{early_fraud_warning}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveEarlyFraudWarningParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "radar")]
-impl stripe_core::Encode for RetrieveEarlyFraudWarningParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "radar")]
 impl EarlyFraudWarning {
     /// Returns a list of early fraud warnings.
     ///
     /// `GET /v1/radar/early_fraud_warnings`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListEarlyFraudWarningParams,
+        params: &crate::radar::ListEarlyFraudWarningParams,
     ) -> C::Response<stripe_core::List<EarlyFraudWarning>> {
         client
             .execute(
@@ -164,7 +110,7 @@ impl EarlyFraudWarning {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/radar/early_fraud_warnings` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListEarlyFraudWarningParams,
+        params: &crate::radar::ListEarlyFraudWarningParams,
     ) -> C::Pages<EarlyFraudWarning> {
         client
             .paginate(
@@ -184,7 +130,7 @@ impl EarlyFraudWarning {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         early_fraud_warning: &str,
-        params: &RetrieveEarlyFraudWarningParams,
+        params: &crate::radar::RetrieveEarlyFraudWarningParams,
     ) -> C::Response<EarlyFraudWarning> {
         client
             .execute(

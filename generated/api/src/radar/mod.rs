@@ -24,3 +24,5 @@ mod value_list_item;
 
 #[allow(unused_imports)]
 pub use value_list_item::*;
+
+pub use stripe_params::radar::*;

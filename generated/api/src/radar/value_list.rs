@@ -190,146 +190,6 @@ impl<'de> serde::Deserialize<'de> for ValueListItemType {
     }
 }
 
-impl stripe_core::Encode for ValueListItemType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "radar")]
-/// Parameters of `GET /v1/radar/value_lists`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListValueListParams {
-    /// The alias used to reference the value list when writing rules.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: Option<String>,
-    /// A value contained within a value list - returns all value lists containing this value.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub contains: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "radar")]
-impl stripe_core::Encode for ListValueListParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("alias", &self.alias);
-        form.field("contains", &self.contains);
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "radar")]
-pub type CreateValueListItemType = ValueListItemType;
-
-#[cfg(feature = "radar")]
-/// Parameters of `POST /v1/radar/value_lists`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateValueListParams {
-    /// The name of the value list for use in rules.
-    pub alias: String,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Type of the items in the value list. One of `card_fingerprint`, `us_bank_account_fingerprint`, `sepa_debit_fingerprint`, `card_bin`, `email`, `ip_address`, `country`, `string`, `case_sensitive_string`, or `customer_id`. Use `string` if the item type is unknown or mixed.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub item_type: Option<CreateValueListItemType>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The human-readable name of the value list.
-    pub name: String,
-}
-
-#[cfg(feature = "radar")]
-impl CreateValueListParams {
-    /// `CreateValueListParams` with its required fields; every optional field is `None`.
-    pub fn new(alias: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            alias: alias.into(),
-            expand: None,
-            item_type: None,
-            metadata: None,
-            name: name.into(),
-        }
-    }
-}
-
-#[cfg(feature = "radar")]
-impl stripe_core::Encode for CreateValueListParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("alias", &self.alias);
-        form.field("expand", &self.expand);
-        form.field("item_type", &self.item_type);
-        form.field("metadata", &self.metadata);
-        form.field("name", &self.name);
-    }
-}
-
-#[cfg(feature = "radar")]
-/// Parameters of `GET /v1/radar/value_lists/{value_list}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveValueListParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "radar")]
-impl stripe_core::Encode for RetrieveValueListParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "radar")]
-/// Parameters of `POST /v1/radar/value_lists/{value_list}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateValueListParams {
-    /// The name of the value list for use in rules.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alias: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The human-readable name of the value list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: Option<String>,
-}
-
-#[cfg(feature = "radar")]
-impl stripe_core::Encode for UpdateValueListParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("alias", &self.alias);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("name", &self.name);
-    }
-}
-
 #[cfg(feature = "radar")]
 impl ValueList {
     /// Returns a list of `ValueList` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.
@@ -337,7 +197,7 @@ impl ValueList {
     /// `GET /v1/radar/value_lists`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListValueListParams,
+        params: &crate::radar::ListValueListParams,
     ) -> C::Response<stripe_core::List<ValueList>> {
         client
             .execute(
@@ -352,7 +212,7 @@ impl ValueList {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/radar/value_lists` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListValueListParams,
+        params: &crate::radar::ListValueListParams,
     ) -> C::Pages<ValueList> {
         client
             .paginate(
@@ -369,7 +229,7 @@ impl ValueList {
     /// `POST /v1/radar/value_lists`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateValueListParams,
+        params: &crate::radar::CreateValueListParams,
     ) -> C::Response<ValueList> {
         client
             .execute(
@@ -387,7 +247,7 @@ impl ValueList {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         value_list: &str,
-        params: &RetrieveValueListParams,
+        params: &crate::radar::RetrieveValueListParams,
     ) -> C::Response<ValueList> {
         client
             .execute(
@@ -408,7 +268,7 @@ impl ValueList {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         value_list: &str,
-        params: &UpdateValueListParams,
+        params: &crate::radar::UpdateValueListParams,
     ) -> C::Response<ValueList> {
         client
             .execute(

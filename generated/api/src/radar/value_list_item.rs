@@ -82,120 +82,13 @@ impl<'de> serde::Deserialize<'de> for ValueListItem {
 }
 
 #[cfg(feature = "radar")]
-/// Parameters of `GET /v1/radar/value_list_items`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListValueListItemParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Return items belonging to the parent list whose value matches the specified value (using an "is like" match).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub value: Option<String>,
-    /// Identifier for the parent value list this item belongs to.
-    pub value_list: String,
-}
-
-#[cfg(feature = "radar")]
-impl ListValueListItemParams {
-    /// `ListValueListItemParams` with its required fields; every optional field is `None`.
-    pub fn new(value_list: impl Into<String>) -> Self {
-        Self {
-            created: None,
-            ending_before: None,
-            expand: None,
-            limit: None,
-            starting_after: None,
-            value: None,
-            value_list: value_list.into(),
-        }
-    }
-}
-
-#[cfg(feature = "radar")]
-impl stripe_core::Encode for ListValueListItemParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("value", &self.value);
-        form.field("value_list", &self.value_list);
-    }
-}
-
-#[cfg(feature = "radar")]
-/// Parameters of `POST /v1/radar/value_list_items`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateValueListItemParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The value of the item (whose type must match the type of the parent value list).
-    pub value: String,
-    /// The identifier of the value list which the created item will be added to.
-    pub value_list: String,
-}
-
-#[cfg(feature = "radar")]
-impl CreateValueListItemParams {
-    /// `CreateValueListItemParams` with its required fields; every optional field is `None`.
-    pub fn new(value: impl Into<String>, value_list: impl Into<String>) -> Self {
-        Self {
-            expand: None,
-            value: value.into(),
-            value_list: value_list.into(),
-        }
-    }
-}
-
-#[cfg(feature = "radar")]
-impl stripe_core::Encode for CreateValueListItemParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("value", &self.value);
-        form.field("value_list", &self.value_list);
-    }
-}
-
-#[cfg(feature = "radar")]
-/// Parameters of `GET /v1/radar/value_list_items/{item}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveValueListItemParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "radar")]
-impl stripe_core::Encode for RetrieveValueListItemParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "radar")]
 impl ValueListItem {
     /// Returns a list of `ValueListItem` objects. The objects are sorted in descending order by creation date, with the most recently created object appearing first.
     ///
     /// `GET /v1/radar/value_list_items`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListValueListItemParams,
+        params: &crate::radar::ListValueListItemParams,
     ) -> C::Response<stripe_core::List<ValueListItem>> {
         client
             .execute(
@@ -210,7 +103,7 @@ impl ValueListItem {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/radar/value_list_items` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListValueListItemParams,
+        params: &crate::radar::ListValueListItemParams,
     ) -> C::Pages<ValueListItem> {
         client
             .paginate(
@@ -227,7 +120,7 @@ impl ValueListItem {
     /// `POST /v1/radar/value_list_items`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateValueListItemParams,
+        params: &crate::radar::CreateValueListItemParams,
     ) -> C::Response<ValueListItem> {
         client
             .execute(
@@ -245,7 +138,7 @@ impl ValueListItem {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         item: &str,
-        params: &RetrieveValueListItemParams,
+        params: &crate::radar::RetrieveValueListItemParams,
     ) -> C::Response<ValueListItem> {
         client
             .execute(

@@ -9,3 +9,5 @@ mod report_type;
 
 #[allow(unused_imports)]
 pub use report_type::*;
+
+pub use stripe_params::reporting::*;

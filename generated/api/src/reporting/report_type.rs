@@ -106,47 +106,13 @@ impl<'de> serde::Deserialize<'de> for ReportType {
 }
 
 #[cfg(feature = "reporting")]
-/// Parameters of `GET /v1/reporting/report_types`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListReportTypeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "reporting")]
-impl stripe_core::Encode for ListReportTypeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "reporting")]
-/// Parameters of `GET /v1/reporting/report_types/{report_type}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveReportTypeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "reporting")]
-impl stripe_core::Encode for RetrieveReportTypeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "reporting")]
 impl ReportType {
     /// Returns a full list of Report Types.
     ///
     /// `GET /v1/reporting/report_types`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReportTypeParams,
+        params: &crate::reporting::ListReportTypeParams,
     ) -> C::Response<stripe_core::List<ReportType>> {
         client
             .execute(
@@ -161,7 +127,7 @@ impl ReportType {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/reporting/report_types` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReportTypeParams,
+        params: &crate::reporting::ListReportTypeParams,
     ) -> C::Pages<ReportType> {
         client
             .paginate(
@@ -179,7 +145,7 @@ impl ReportType {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         report_type: &str,
-        params: &RetrieveReportTypeParams,
+        params: &crate::reporting::RetrieveReportTypeParams,
     ) -> C::Response<ReportType> {
         client
             .execute(

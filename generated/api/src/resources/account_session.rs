@@ -169,90 +169,13 @@ impl<'de> serde::Deserialize<'de> for ConnectEmbeddedBaseConfig {
 }
 
 #[cfg(feature = "account_session")]
-/// base_config_param
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateAccountSessionComponentsAccountOnboarding {
-    pub enabled: bool,
-}
-
-#[cfg(feature = "account_session")]
-impl CreateAccountSessionComponentsAccountOnboarding {
-    /// `CreateAccountSessionComponentsAccountOnboarding` with its required fields; every optional field is `None`.
-    pub fn new(enabled: impl Into<bool>) -> Self {
-        Self { enabled: enabled.into() }
-    }
-}
-
-#[cfg(feature = "account_session")]
-impl stripe_core::Encode for CreateAccountSessionComponentsAccountOnboarding {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("enabled", &self.enabled);
-    }
-}
-
-#[cfg(feature = "account_session")]
-/// Each key of the dictionary represents an embedded component, and each embedded component maps to its configuration (e.g. whether it has been enabled or not).
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateAccountSessionComponents {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_onboarding: Option<CreateAccountSessionComponentsAccountOnboarding>,
-}
-
-#[cfg(feature = "account_session")]
-impl stripe_core::Encode for CreateAccountSessionComponents {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account_onboarding", &self.account_onboarding);
-    }
-}
-
-#[cfg(feature = "account_session")]
-/// Parameters of `POST /v1/account_sessions`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateAccountSessionParams {
-    /// The identifier of the account to create an Account Session for.
-    pub account: String,
-    /// Each key of the dictionary represents an embedded component, and each embedded component maps to its configuration (e.g. whether it has been enabled or not).
-    pub components: CreateAccountSessionComponents,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "account_session")]
-impl CreateAccountSessionParams {
-    /// `CreateAccountSessionParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        account: impl Into<String>,
-        components: impl Into<CreateAccountSessionComponents>,
-    ) -> Self {
-        Self {
-            account: account.into(),
-            components: components.into(),
-            expand: None,
-        }
-    }
-}
-
-#[cfg(feature = "account_session")]
-impl stripe_core::Encode for CreateAccountSessionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account", &self.account);
-        form.field("components", &self.components);
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "account_session")]
 impl AccountSession {
     /// Creates a AccountSession object that includes a single-use token that the platform can use on their front-end to grant client-side API access.
     ///
     /// `POST /v1/account_sessions`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateAccountSessionParams,
+        params: &crate::CreateAccountSessionParams,
     ) -> C::Response<AccountSession> {
         client
             .execute(

@@ -72,92 +72,13 @@ impl<'de> serde::Deserialize<'de> for ApplePayDomain {
 }
 
 #[cfg(feature = "apple_pay_domain")]
-/// Parameters of `GET /v1/apple_pay/domains`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListApplePayDomainParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub domain_name: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "apple_pay_domain")]
-impl stripe_core::Encode for ListApplePayDomainParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("domain_name", &self.domain_name);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "apple_pay_domain")]
-/// Parameters of `POST /v1/apple_pay/domains`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateApplePayDomainParams {
-    pub domain_name: String,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "apple_pay_domain")]
-impl CreateApplePayDomainParams {
-    /// `CreateApplePayDomainParams` with its required fields; every optional field is `None`.
-    pub fn new(domain_name: impl Into<String>) -> Self {
-        Self {
-            domain_name: domain_name.into(),
-            expand: None,
-        }
-    }
-}
-
-#[cfg(feature = "apple_pay_domain")]
-impl stripe_core::Encode for CreateApplePayDomainParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("domain_name", &self.domain_name);
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "apple_pay_domain")]
-/// Parameters of `GET /v1/apple_pay/domains/{domain}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveApplePayDomainParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "apple_pay_domain")]
-impl stripe_core::Encode for RetrieveApplePayDomainParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "apple_pay_domain")]
 impl ApplePayDomain {
     /// List apple pay domains.
     ///
     /// `GET /v1/apple_pay/domains`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListApplePayDomainParams,
+        params: &crate::ListApplePayDomainParams,
     ) -> C::Response<stripe_core::List<ApplePayDomain>> {
         client
             .execute(
@@ -172,7 +93,7 @@ impl ApplePayDomain {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/apple_pay/domains` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListApplePayDomainParams,
+        params: &crate::ListApplePayDomainParams,
     ) -> C::Pages<ApplePayDomain> {
         client
             .paginate(
@@ -189,7 +110,7 @@ impl ApplePayDomain {
     /// `POST /v1/apple_pay/domains`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateApplePayDomainParams,
+        params: &crate::CreateApplePayDomainParams,
     ) -> C::Response<ApplePayDomain> {
         client
             .execute(
@@ -207,7 +128,7 @@ impl ApplePayDomain {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         domain: &str,
-        params: &RetrieveApplePayDomainParams,
+        params: &crate::RetrieveApplePayDomainParams,
     ) -> C::Response<ApplePayDomain> {
         client
             .execute(

@@ -124,183 +124,13 @@ impl<'de> serde::Deserialize<'de> for ApplicationFee {
 }
 
 #[cfg(feature = "application_fee")]
-/// Parameters of `GET /v1/application_fees`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListApplicationFeeParams {
-    /// Only return application fees for the charge specified by this charge ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub charge: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "application_fee")]
-impl stripe_core::Encode for ListApplicationFeeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("charge", &self.charge);
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "application_fee")]
-/// Parameters of `GET /v1/application_fees/{fee}/refunds/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveApplicationFeeRefundParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "application_fee")]
-impl stripe_core::Encode for RetrieveApplicationFeeRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "application_fee")]
-/// Parameters of `POST /v1/application_fees/{fee}/refunds/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateApplicationFeeRefundParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "application_fee")]
-impl stripe_core::Encode for UpdateApplicationFeeRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "application_fee")]
-/// Parameters of `GET /v1/application_fees/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveApplicationFeeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "application_fee")]
-impl stripe_core::Encode for RetrieveApplicationFeeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "application_fee")]
-/// Parameters of `POST /v1/application_fees/{id}/refund`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RefundApplicationFeeParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub directive: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "application_fee")]
-impl stripe_core::Encode for RefundApplicationFeeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("directive", &self.directive);
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "application_fee")]
-/// Parameters of `GET /v1/application_fees/{id}/refunds`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListApplicationFeeRefundsParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "application_fee")]
-impl stripe_core::Encode for ListApplicationFeeRefundsParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "application_fee")]
-/// Parameters of `POST /v1/application_fees/{id}/refunds`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateApplicationFeeRefundParams {
-    /// A positive integer, in _cents (or local equivalent)_, representing how much of this fee to refund. Can refund only up to the remaining unrefunded amount of the fee.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-}
-
-#[cfg(feature = "application_fee")]
-impl stripe_core::Encode for CreateApplicationFeeRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "application_fee")]
 impl ApplicationFee {
     /// Returns a list of application fees you’ve previously collected. The application fees are returned in sorted order, with the most recent fees appearing first.
     ///
     /// `GET /v1/application_fees`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListApplicationFeeParams,
+        params: &crate::ListApplicationFeeParams,
     ) -> C::Response<stripe_core::List<ApplicationFee>> {
         client
             .execute(
@@ -315,7 +145,7 @@ impl ApplicationFee {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/application_fees` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListApplicationFeeParams,
+        params: &crate::ListApplicationFeeParams,
     ) -> C::Pages<ApplicationFee> {
         client
             .paginate(
@@ -334,7 +164,7 @@ impl ApplicationFee {
         client: &C,
         fee: &str,
         id: &str,
-        params: &RetrieveApplicationFeeRefundParams,
+        params: &crate::RetrieveApplicationFeeRefundParams,
     ) -> C::Response<crate::FeeRefund> {
         client
             .execute(
@@ -358,7 +188,7 @@ impl ApplicationFee {
         client: &C,
         fee: &str,
         id: &str,
-        params: &UpdateApplicationFeeRefundParams,
+        params: &crate::UpdateApplicationFeeRefundParams,
     ) -> C::Response<crate::FeeRefund> {
         client
             .execute(
@@ -379,7 +209,7 @@ impl ApplicationFee {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveApplicationFeeParams,
+        params: &crate::RetrieveApplicationFeeParams,
     ) -> C::Response<ApplicationFee> {
         client
             .execute(
@@ -395,7 +225,7 @@ impl ApplicationFee {
     pub fn refund<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RefundApplicationFeeParams,
+        params: &crate::RefundApplicationFeeParams,
     ) -> C::Response<ApplicationFee> {
         client
             .execute(
@@ -416,7 +246,7 @@ impl ApplicationFee {
     pub fn list_refunds<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &ListApplicationFeeRefundsParams,
+        params: &crate::ListApplicationFeeRefundsParams,
     ) -> C::Response<stripe_core::List<crate::FeeRefund>> {
         client
             .execute(
@@ -435,7 +265,7 @@ impl ApplicationFee {
     pub fn list_refunds_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &ListApplicationFeeRefundsParams,
+        params: &crate::ListApplicationFeeRefundsParams,
     ) -> C::Pages<crate::FeeRefund> {
         client
             .paginate(
@@ -464,7 +294,7 @@ impl ApplicationFee {
     pub fn create_refund<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &CreateApplicationFeeRefundParams,
+        params: &crate::CreateApplicationFeeRefundParams,
     ) -> C::Response<crate::FeeRefund> {
         client
             .execute(

@@ -235,23 +235,6 @@ impl<'de> serde::Deserialize<'de> for BalanceDetail {
 }
 
 #[cfg(feature = "balance")]
-/// Parameters of `GET /v1/balance`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveBalanceParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "balance")]
-impl stripe_core::Encode for RetrieveBalanceParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "balance")]
 impl Balance {
     /// Retrieves the current account balance, based on the authentication that was used to make the request.
     ///  For a sample request, see [Accounting for negative balances](https://stripe.com/docs/connect/account-balances#accounting-for-negative-balances).
@@ -259,7 +242,7 @@ impl Balance {
     /// `GET /v1/balance`
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
-        params: &RetrieveBalanceParams,
+        params: &crate::RetrieveBalanceParams,
     ) -> C::Response<Balance> {
         client
             .execute(

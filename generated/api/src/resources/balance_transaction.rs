@@ -846,138 +846,6 @@ impl<'de> serde::Deserialize<'de> for BalanceTransactionType {
 }
 
 #[cfg(feature = "balance_transaction")]
-/// Parameters of `GET /v1/balance/history`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListBalanceTransactionHistoryParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// Only return transactions in a certain currency. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// For automatic Stripe payouts only, only returns transactions that were paid out on the specified payout ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payout: Option<String>,
-    /// Only returns the original transaction.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only returns transactions of the given type. One of: `adjustment`, `advance`, `advance_funding`, `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`, `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`, `obligation_inbound`, `obligation_outbound`, `obligation_reversal_inbound`, `obligation_reversal_outbound`, `obligation_payout`, `obligation_payout_failure`, `payment`, `payment_failure_refund`, `payment_refund`, `payment_reversal`, `payout`, `payout_cancel`, `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<String>,
-}
-
-#[cfg(feature = "balance_transaction")]
-impl stripe_core::Encode for ListBalanceTransactionHistoryParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("currency", &self.currency);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("payout", &self.payout);
-        form.field("source", &self.source);
-        form.field("starting_after", &self.starting_after);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "balance_transaction")]
-/// Parameters of `GET /v1/balance/history/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveBalanceTransactionHistoryParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "balance_transaction")]
-impl stripe_core::Encode for RetrieveBalanceTransactionHistoryParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "balance_transaction")]
-/// Parameters of `GET /v1/balance_transactions`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListBalanceTransactionParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// Only return transactions in a certain currency. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// For automatic Stripe payouts only, only returns transactions that were paid out on the specified payout ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payout: Option<String>,
-    /// Only returns the original transaction.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only returns transactions of the given type. One of: `adjustment`, `advance`, `advance_funding`, `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`, `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`, `obligation_inbound`, `obligation_outbound`, `obligation_reversal_inbound`, `obligation_reversal_outbound`, `obligation_payout`, `obligation_payout_failure`, `payment`, `payment_failure_refund`, `payment_refund`, `payment_reversal`, `payout`, `payout_cancel`, `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or `transfer_refund`.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<String>,
-}
-
-#[cfg(feature = "balance_transaction")]
-impl stripe_core::Encode for ListBalanceTransactionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("currency", &self.currency);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("payout", &self.payout);
-        form.field("source", &self.source);
-        form.field("starting_after", &self.starting_after);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "balance_transaction")]
-/// Parameters of `GET /v1/balance_transactions/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveBalanceTransactionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "balance_transaction")]
-impl stripe_core::Encode for RetrieveBalanceTransactionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "balance_transaction")]
 impl BalanceTransaction {
     /// Returns a list of transactions that have contributed to the Stripe account balance (e.g., charges, transfers, and so forth). The transactions are returned in sorted order, with the most recent transactions appearing first.
     ///
@@ -986,7 +854,7 @@ impl BalanceTransaction {
     /// `GET /v1/balance/history`
     pub fn list_history<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListBalanceTransactionHistoryParams,
+        params: &crate::ListBalanceTransactionHistoryParams,
     ) -> C::Response<stripe_core::List<BalanceTransaction>> {
         client
             .execute(
@@ -1001,7 +869,7 @@ impl BalanceTransaction {
     /// Every item of [`list_history`](Self::list_history), fetching the pages of `GET /v1/balance/history` as they are read.
     pub fn list_history_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListBalanceTransactionHistoryParams,
+        params: &crate::ListBalanceTransactionHistoryParams,
     ) -> C::Pages<BalanceTransaction> {
         client
             .paginate(
@@ -1021,7 +889,7 @@ impl BalanceTransaction {
     pub fn retrieve_history<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveBalanceTransactionHistoryParams,
+        params: &crate::RetrieveBalanceTransactionHistoryParams,
     ) -> C::Response<BalanceTransaction> {
         client
             .execute(
@@ -1040,7 +908,7 @@ impl BalanceTransaction {
     /// `GET /v1/balance_transactions`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListBalanceTransactionParams,
+        params: &crate::ListBalanceTransactionParams,
     ) -> C::Response<stripe_core::List<BalanceTransaction>> {
         client
             .execute(
@@ -1055,7 +923,7 @@ impl BalanceTransaction {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/balance_transactions` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListBalanceTransactionParams,
+        params: &crate::ListBalanceTransactionParams,
     ) -> C::Pages<BalanceTransaction> {
         client
             .paginate(
@@ -1075,7 +943,7 @@ impl BalanceTransaction {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveBalanceTransactionParams,
+        params: &crate::RetrieveBalanceTransactionParams,
     ) -> C::Response<BalanceTransaction> {
         client
             .execute(

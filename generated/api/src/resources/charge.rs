@@ -5000,1046 +5000,13 @@ impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeVersion {
 }
 
 #[cfg(feature = "charge")]
-/// Parameters of `GET /v1/charges`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListChargeParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// Only return charges for the customer specified by this customer ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return charges that were created by the PaymentIntent specified by this PaymentIntent ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_intent: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return charges for this transfer group.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_group: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for ListChargeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("customer", &self.customer);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("payment_intent", &self.payment_intent);
-        form.field("starting_after", &self.starting_after);
-        form.field("transfer_group", &self.transfer_group);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateChargeRadarOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub session: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CreateChargeRadarOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("session", &self.session);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// optional_fields_address
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateChargeShippingAddress {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub city: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub country: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line1: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line2: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub postal_code: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CreateChargeShippingAddress {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("city", &self.city);
-        form.field("country", &self.country);
-        form.field("line1", &self.line1);
-        form.field("line2", &self.line2);
-        form.field("postal_code", &self.postal_code);
-        form.field("state", &self.state);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Shipping information for the charge. Helps prevent fraud on charges for physical goods.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateChargeShipping {
-    pub address: CreateChargeShippingAddress,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub carrier: Option<String>,
-    pub name: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tracking_number: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl CreateChargeShipping {
-    /// `CreateChargeShipping` with its required fields; every optional field is `None`.
-    pub fn new(
-        address: impl Into<CreateChargeShippingAddress>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            address: address.into(),
-            carrier: None,
-            name: name.into(),
-            phone: None,
-            tracking_number: None,
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CreateChargeShipping {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("address", &self.address);
-        form.field("carrier", &self.carrier);
-        form.field("name", &self.name);
-        form.field("phone", &self.phone);
-        form.field("tracking_number", &self.tracking_number);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateChargeTransferData {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    pub destination: String,
-}
-
-#[cfg(feature = "charge")]
-impl CreateChargeTransferData {
-    /// `CreateChargeTransferData` with its required fields; every optional field is `None`.
-    pub fn new(destination: impl Into<String>) -> Self {
-        Self {
-            amount: None,
-            destination: destination.into(),
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CreateChargeTransferData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("destination", &self.destination);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `POST /v1/charges`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateChargeParams {
-    /// Amount intended to be collected by this payment. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50 US or [equivalent in charge currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts). The amount value supports up to eight digits (e.g., a value of 99999999 for a USD charge of $999,999.99).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub application_fee: Option<i64>,
-    /// A fee in cents (or local equivalent) that will be applied to the charge and transferred to the application owner's Stripe account. The request must be made with an OAuth key or the `Stripe-Account` header in order to take an application fee. For more information, see the application fees [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub application_fee_amount: Option<i64>,
-    /// Whether to immediately capture the charge. Defaults to `true`. When `false`, the charge issues an authorization (or pre-authorization), and will need to be [captured](https://stripe.com/docs/api#capture_charge) later. Uncaptured charges expire after a set number of days (7 by default). For more information, see the [authorizing charges and settling later](https://stripe.com/docs/charges/placing-a-hold) documentation.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub capture: Option<bool>,
-    /// A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card: Option<serde_json::Value>,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency: Option<String>,
-    /// The ID of an existing customer that will be charged in this request.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// An arbitrary string which you can attach to a `Charge` object. It is displayed when in the web interface alongside the charge. Note that if you use Stripe to send automatic email receipts to your customers, your receipt emails will include the `description` of the charge(s) that they are describing.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination: Option<serde_json::Value>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// The Stripe account ID for which these funds are intended. Automatically set if you use the `destination` parameter. For details, see [Creating Separate Charges and Transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub on_behalf_of: Option<String>,
-    /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub radar_options: Option<CreateChargeRadarOptions>,
-    /// The email address to which this charge's [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt will not be sent until the charge is paid, and no receipts will be sent for test mode charges. If this charge is for a [Customer](https://stripe.com/docs/api/customers/object), the email address specified here will override the customer's email address. If `receipt_email` is specified for a charge in live mode, a receipt will be sent regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub receipt_email: Option<String>,
-    /// Shipping information for the charge. Helps prevent fraud on charges for physical goods.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping: Option<CreateChargeShipping>,
-    /// A payment source to be charged. This can be the ID of a [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank account](https://stripe.com/docs/api#bank_accounts), a [source](https://stripe.com/docs/api#sources), a [token](https://stripe.com/docs/api#tokens), or a [connected account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account). For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank accounts](https://stripe.com/docs/api#bank_accounts), and attached [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of the associated customer.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: Option<String>,
-    /// For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor: Option<String>,
-    /// Provides information about the charge that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor_suffix: Option<String>,
-    /// An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_data: Option<CreateChargeTransferData>,
-    /// A string that identifies this transaction as part of a group. For details, see [Grouping transactions](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_group: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CreateChargeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("application_fee", &self.application_fee);
-        form.field("application_fee_amount", &self.application_fee_amount);
-        form.field("capture", &self.capture);
-        form.field("card", &self.card);
-        form.field("currency", &self.currency);
-        form.field("customer", &self.customer);
-        form.field("description", &self.description);
-        form.field("destination", &self.destination);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("on_behalf_of", &self.on_behalf_of);
-        form.field("radar_options", &self.radar_options);
-        form.field("receipt_email", &self.receipt_email);
-        form.field("shipping", &self.shipping);
-        form.field("source", &self.source);
-        form.field("statement_descriptor", &self.statement_descriptor);
-        form.field("statement_descriptor_suffix", &self.statement_descriptor_suffix);
-        form.field("transfer_data", &self.transfer_data);
-        form.field("transfer_group", &self.transfer_group);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `GET /v1/charges/search`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct SearchChargeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub page: Option<String>,
-    /// The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for charges](https://stripe.com/docs/search#query-fields-for-charges).
-    pub query: String,
-}
-
-#[cfg(feature = "charge")]
-impl SearchChargeParams {
-    /// `SearchChargeParams` with its required fields; every optional field is `None`.
-    pub fn new(query: impl Into<String>) -> Self {
-        Self {
-            expand: None,
-            limit: None,
-            page: None,
-            query: query.into(),
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for SearchChargeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("page", &self.page);
-        form.field("query", &self.query);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `GET /v1/charges/{charge}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveChargeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for RetrieveChargeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "charge")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateChargeFraudDetailsUserReport {
-    /// ``
-    Empty,
-    /// `fraudulent`
-    Fraudulent,
-    /// `safe`
-    Safe,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "charge")]
-impl UpdateChargeFraudDetailsUserReport {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Empty => "",
-            Self::Fraudulent => "fraudulent",
-            Self::Safe => "safe",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl From<&str> for UpdateChargeFraudDetailsUserReport {
-    fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Empty,
-            "fraudulent" => Self::Fraudulent,
-            "safe" => Self::Safe,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl std::fmt::Display for UpdateChargeFraudDetailsUserReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "charge")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for UpdateChargeFraudDetailsUserReport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for UpdateChargeFraudDetailsUserReport {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "charge")]
-/// A set of key-value pairs you can attach to a charge giving information about its riskiness. If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will use the information you send to improve our fraud detection algorithms.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateChargeFraudDetails {
-    pub user_report: UpdateChargeFraudDetailsUserReport,
-}
-
-#[cfg(feature = "charge")]
-impl UpdateChargeFraudDetails {
-    /// `UpdateChargeFraudDetails` with its required fields; every optional field is `None`.
-    pub fn new(user_report: impl Into<UpdateChargeFraudDetailsUserReport>) -> Self {
-        Self {
-            user_report: user_report.into(),
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for UpdateChargeFraudDetails {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("user_report", &self.user_report);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// optional_fields_address
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateChargeShippingAddress {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub city: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub country: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line1: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line2: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub postal_code: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for UpdateChargeShippingAddress {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("city", &self.city);
-        form.field("country", &self.country);
-        form.field("line1", &self.line1);
-        form.field("line2", &self.line2);
-        form.field("postal_code", &self.postal_code);
-        form.field("state", &self.state);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Shipping information for the charge. Helps prevent fraud on charges for physical goods.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateChargeShipping {
-    pub address: UpdateChargeShippingAddress,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub carrier: Option<String>,
-    pub name: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tracking_number: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl UpdateChargeShipping {
-    /// `UpdateChargeShipping` with its required fields; every optional field is `None`.
-    pub fn new(
-        address: impl Into<UpdateChargeShippingAddress>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            address: address.into(),
-            carrier: None,
-            name: name.into(),
-            phone: None,
-            tracking_number: None,
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for UpdateChargeShipping {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("address", &self.address);
-        form.field("carrier", &self.carrier);
-        form.field("name", &self.name);
-        form.field("phone", &self.phone);
-        form.field("tracking_number", &self.tracking_number);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `POST /v1/charges/{charge}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateChargeParams {
-    /// The ID of an existing customer that will be associated with this request. This field may only be updated if there is no existing associated customer with this charge.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// An arbitrary string which you can attach to a charge object. It is displayed when in the web interface alongside the charge. Note that if you use Stripe to send automatic email receipts to your customers, your receipt emails will include the `description` of the charge(s) that they are describing.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A set of key-value pairs you can attach to a charge giving information about its riskiness. If you believe a charge is fraudulent, include a `user_report` key with a value of `fraudulent`. If you believe a charge is safe, include a `user_report` key with a value of `safe`. Stripe will use the information you send to improve our fraud detection algorithms.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fraud_details: Option<UpdateChargeFraudDetails>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// This is the email address that the receipt for this charge will be sent to. If this field is updated, then a new email receipt will be sent to the updated address.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub receipt_email: Option<String>,
-    /// Shipping information for the charge. Helps prevent fraud on charges for physical goods.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping: Option<UpdateChargeShipping>,
-    /// A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options) for details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_group: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for UpdateChargeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("customer", &self.customer);
-        form.field("description", &self.description);
-        form.field("expand", &self.expand);
-        form.field("fraud_details", &self.fraud_details);
-        form.field("metadata", &self.metadata);
-        form.field("receipt_email", &self.receipt_email);
-        form.field("shipping", &self.shipping);
-        form.field("transfer_group", &self.transfer_group);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CaptureChargeTransferData {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CaptureChargeTransferData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `POST /v1/charges/{charge}/capture`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CaptureChargeParams {
-    /// The amount to capture, which must be less than or equal to the original amount. Any additional amount will be automatically refunded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// An application fee to add on to this charge.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub application_fee: Option<i64>,
-    /// An application fee amount to add on to this charge, which must be less than or equal to the original amount.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub application_fee_amount: Option<i64>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The email address to send this charge's receipt to. This will override the previously-specified email address for this charge, if one was set. Receipts will not be sent in test mode.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub receipt_email: Option<String>,
-    /// For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can use this value as the complete description of a charge on your customers’ statements. Must contain at least one letter, maximum 22 characters.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor: Option<String>,
-    /// Provides information about the charge that customers see on their statements. Concatenated with the prefix (shortened descriptor) or statement descriptor that’s set on the account to form the complete statement descriptor. Maximum 22 characters for the concatenated descriptor.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor_suffix: Option<String>,
-    /// An optional dictionary including the account to automatically transfer to as part of a destination charge. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_data: Option<CaptureChargeTransferData>,
-    /// A string that identifies this transaction as part of a group. `transfer_group` may only be provided if it has not been set. See the [Connect documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options) for details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_group: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CaptureChargeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("application_fee", &self.application_fee);
-        form.field("application_fee_amount", &self.application_fee_amount);
-        form.field("expand", &self.expand);
-        form.field("receipt_email", &self.receipt_email);
-        form.field("statement_descriptor", &self.statement_descriptor);
-        form.field("statement_descriptor_suffix", &self.statement_descriptor_suffix);
-        form.field("transfer_data", &self.transfer_data);
-        form.field("transfer_group", &self.transfer_group);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `GET /v1/charges/{charge}/dispute`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveChargeDisputeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for RetrieveChargeDisputeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateChargeDisputeEvidence {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_activity_log: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub billing_address: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cancellation_policy: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cancellation_policy_disclosure: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cancellation_rebuttal: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_communication: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_email_address: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_name: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_purchase_ip: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_signature: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duplicate_charge_documentation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duplicate_charge_explanation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duplicate_charge_id: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product_description: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub receipt: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_policy: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_policy_disclosure: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_refusal_explanation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_date: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_documentation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_address: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_carrier: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_date: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_documentation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_tracking_number: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub uncategorized_file: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub uncategorized_text: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for UpdateChargeDisputeEvidence {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("access_activity_log", &self.access_activity_log);
-        form.field("billing_address", &self.billing_address);
-        form.field("cancellation_policy", &self.cancellation_policy);
-        form.field(
-            "cancellation_policy_disclosure",
-            &self.cancellation_policy_disclosure,
-        );
-        form.field("cancellation_rebuttal", &self.cancellation_rebuttal);
-        form.field("customer_communication", &self.customer_communication);
-        form.field("customer_email_address", &self.customer_email_address);
-        form.field("customer_name", &self.customer_name);
-        form.field("customer_purchase_ip", &self.customer_purchase_ip);
-        form.field("customer_signature", &self.customer_signature);
-        form.field(
-            "duplicate_charge_documentation",
-            &self.duplicate_charge_documentation,
-        );
-        form.field("duplicate_charge_explanation", &self.duplicate_charge_explanation);
-        form.field("duplicate_charge_id", &self.duplicate_charge_id);
-        form.field("product_description", &self.product_description);
-        form.field("receipt", &self.receipt);
-        form.field("refund_policy", &self.refund_policy);
-        form.field("refund_policy_disclosure", &self.refund_policy_disclosure);
-        form.field("refund_refusal_explanation", &self.refund_refusal_explanation);
-        form.field("service_date", &self.service_date);
-        form.field("service_documentation", &self.service_documentation);
-        form.field("shipping_address", &self.shipping_address);
-        form.field("shipping_carrier", &self.shipping_carrier);
-        form.field("shipping_date", &self.shipping_date);
-        form.field("shipping_documentation", &self.shipping_documentation);
-        form.field("shipping_tracking_number", &self.shipping_tracking_number);
-        form.field("uncategorized_file", &self.uncategorized_file);
-        form.field("uncategorized_text", &self.uncategorized_text);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `POST /v1/charges/{charge}/dispute`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateChargeDisputeParams {
-    /// Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub evidence: Option<UpdateChargeDisputeEvidence>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// Whether to immediately submit evidence to the bank. If `false`, evidence is staged on the dispute. Staged evidence is visible in the API and Dashboard, and can be submitted to the bank by making another request with this attribute set to `true` (the default).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub submit: Option<bool>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for UpdateChargeDisputeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("evidence", &self.evidence);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("submit", &self.submit);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `POST /v1/charges/{charge}/dispute/close`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CloseChargeDisputeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CloseChargeDisputeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "charge")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RefundChargeReason {
-    /// `duplicate`
-    Duplicate,
-    /// `fraudulent`
-    Fraudulent,
-    /// `requested_by_customer`
-    RequestedByCustomer,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "charge")]
-impl RefundChargeReason {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Duplicate => "duplicate",
-            Self::Fraudulent => "fraudulent",
-            Self::RequestedByCustomer => "requested_by_customer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl From<&str> for RefundChargeReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "duplicate" => Self::Duplicate,
-            "fraudulent" => Self::Fraudulent,
-            "requested_by_customer" => Self::RequestedByCustomer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl std::fmt::Display for RefundChargeReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "charge")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for RefundChargeReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for RefundChargeReason {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `POST /v1/charges/{charge}/refund`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RefundChargeParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub instructions_email: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_intent: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reason: Option<RefundChargeReason>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_application_fee: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reverse_transfer: Option<bool>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for RefundChargeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("expand", &self.expand);
-        form.field("instructions_email", &self.instructions_email);
-        form.field("metadata", &self.metadata);
-        form.field("payment_intent", &self.payment_intent);
-        form.field("reason", &self.reason);
-        form.field("refund_application_fee", &self.refund_application_fee);
-        form.field("reverse_transfer", &self.reverse_transfer);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `GET /v1/charges/{charge}/refunds`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListChargeRefundsParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for ListChargeRefundsParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "charge")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateChargeRefundOrigin {
-    /// `customer_balance`
-    CustomerBalance,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "charge")]
-impl CreateChargeRefundOrigin {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerBalance => "customer_balance",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl From<&str> for CreateChargeRefundOrigin {
-    fn from(value: &str) -> Self {
-        match value {
-            "customer_balance" => Self::CustomerBalance,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "charge")]
-impl std::fmt::Display for CreateChargeRefundOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "charge")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreateChargeRefundOrigin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CreateChargeRefundOrigin {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "charge")]
-pub type CreateChargeRefundReason = RefundChargeReason;
-
-#[cfg(feature = "charge")]
-/// Parameters of `POST /v1/charges/{charge}/refunds`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateChargeRefundParams {
-    /// A positive integer representing how much to refund.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency: Option<String>,
-    /// Customer whose customer balance to refund from.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub instructions_email: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// Origin of the refund
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub origin: Option<CreateChargeRefundOrigin>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_intent: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reason: Option<CreateChargeRefundReason>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_application_fee: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reverse_transfer: Option<bool>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for CreateChargeRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("customer", &self.customer);
-        form.field("expand", &self.expand);
-        form.field("instructions_email", &self.instructions_email);
-        form.field("metadata", &self.metadata);
-        form.field("origin", &self.origin);
-        form.field("payment_intent", &self.payment_intent);
-        form.field("reason", &self.reason);
-        form.field("refund_application_fee", &self.refund_application_fee);
-        form.field("reverse_transfer", &self.reverse_transfer);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `GET /v1/charges/{charge}/refunds/{refund}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveChargeRefundParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for RetrieveChargeRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "charge")]
-/// Parameters of `POST /v1/charges/{charge}/refunds/{refund}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateChargeRefundParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "charge")]
-impl stripe_core::Encode for UpdateChargeRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "charge")]
 impl Charge {
     /// Returns a list of charges you’ve previously created. The charges are returned in sorted order, with the most recent charges appearing first.
     ///
     /// `GET /v1/charges`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListChargeParams,
+        params: &crate::ListChargeParams,
     ) -> C::Response<stripe_core::List<Charge>> {
         client
             .execute(
@@ -6051,7 +5018,7 @@ impl Charge {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/charges` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListChargeParams,
+        params: &crate::ListChargeParams,
     ) -> C::Pages<Charge> {
         client
             .paginate(
@@ -6067,7 +5034,7 @@ impl Charge {
     /// `POST /v1/charges`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateChargeParams,
+        params: &crate::CreateChargeParams,
     ) -> C::Response<Charge> {
         client
             .execute(
@@ -6084,7 +5051,7 @@ impl Charge {
     /// `GET /v1/charges/search`
     pub fn search<C: stripe_core::StripeClient>(
         client: &C,
-        params: &SearchChargeParams,
+        params: &crate::SearchChargeParams,
     ) -> C::Response<stripe_core::SearchList<Charge>> {
         client
             .execute(
@@ -6096,7 +5063,7 @@ impl Charge {
     /// Every item of [`search`](Self::search), fetching the pages of `GET /v1/charges/search` as they are read.
     pub fn search_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &SearchChargeParams,
+        params: &crate::SearchChargeParams,
     ) -> C::SearchPages<Charge> {
         client
             .paginate_search(
@@ -6111,7 +5078,7 @@ impl Charge {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &RetrieveChargeParams,
+        params: &crate::RetrieveChargeParams,
     ) -> C::Response<Charge> {
         client
             .execute(
@@ -6129,7 +5096,7 @@ impl Charge {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &UpdateChargeParams,
+        params: &crate::UpdateChargeParams,
     ) -> C::Response<Charge> {
         client
             .execute(
@@ -6151,7 +5118,7 @@ impl Charge {
     pub fn capture<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &CaptureChargeParams,
+        params: &crate::CaptureChargeParams,
     ) -> C::Response<Charge> {
         client
             .execute(
@@ -6171,7 +5138,7 @@ impl Charge {
     pub fn retrieve_dispute<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &RetrieveChargeDisputeParams,
+        params: &crate::RetrieveChargeDisputeParams,
     ) -> C::Response<crate::Dispute> {
         client
             .execute(
@@ -6189,7 +5156,7 @@ impl Charge {
     pub fn update_dispute<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &UpdateChargeDisputeParams,
+        params: &crate::UpdateChargeDisputeParams,
     ) -> C::Response<crate::Dispute> {
         client
             .execute(
@@ -6207,7 +5174,7 @@ impl Charge {
     pub fn close_dispute<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &CloseChargeDisputeParams,
+        params: &crate::CloseChargeDisputeParams,
     ) -> C::Response<crate::Dispute> {
         client
             .execute(
@@ -6238,7 +5205,7 @@ impl Charge {
     pub fn refund<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &RefundChargeParams,
+        params: &crate::RefundChargeParams,
     ) -> C::Response<Charge> {
         client
             .execute(
@@ -6258,7 +5225,7 @@ impl Charge {
     pub fn list_refunds<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &ListChargeRefundsParams,
+        params: &crate::ListChargeRefundsParams,
     ) -> C::Response<stripe_core::List<crate::Refund>> {
         client
             .execute(
@@ -6276,7 +5243,7 @@ impl Charge {
     pub fn list_refunds_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &ListChargeRefundsParams,
+        params: &crate::ListChargeRefundsParams,
     ) -> C::Pages<crate::Refund> {
         client
             .paginate(
@@ -6296,7 +5263,7 @@ impl Charge {
     pub fn create_refund<C: stripe_core::StripeClient>(
         client: &C,
         charge: &str,
-        params: &CreateChargeRefundParams,
+        params: &crate::CreateChargeRefundParams,
     ) -> C::Response<crate::Refund> {
         client
             .execute(
@@ -6317,7 +5284,7 @@ impl Charge {
         client: &C,
         charge: &str,
         refund: &str,
-        params: &RetrieveChargeRefundParams,
+        params: &crate::RetrieveChargeRefundParams,
     ) -> C::Response<crate::Refund> {
         client
             .execute(
@@ -6340,7 +5307,7 @@ impl Charge {
         client: &C,
         charge: &str,
         refund: &str,
-        params: &UpdateChargeRefundParams,
+        params: &crate::UpdateChargeRefundParams,
     ) -> C::Response<crate::Refund> {
         client
             .execute(

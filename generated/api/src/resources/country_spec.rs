@@ -216,59 +216,13 @@ impl<'de> serde::Deserialize<'de> for CountrySpecVerificationFields {
 }
 
 #[cfg(feature = "country_spec")]
-/// Parameters of `GET /v1/country_specs`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListCountrySpecParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "country_spec")]
-impl stripe_core::Encode for ListCountrySpecParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "country_spec")]
-/// Parameters of `GET /v1/country_specs/{country}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveCountrySpecParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "country_spec")]
-impl stripe_core::Encode for RetrieveCountrySpecParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "country_spec")]
 impl CountrySpec {
     /// Lists all Country Spec objects available in the API.
     ///
     /// `GET /v1/country_specs`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCountrySpecParams,
+        params: &crate::ListCountrySpecParams,
     ) -> C::Response<stripe_core::List<CountrySpec>> {
         client
             .execute(
@@ -280,7 +234,7 @@ impl CountrySpec {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/country_specs` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCountrySpecParams,
+        params: &crate::ListCountrySpecParams,
     ) -> C::Pages<CountrySpec> {
         client
             .paginate(
@@ -295,7 +249,7 @@ impl CountrySpec {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         country: &str,
-        params: &RetrieveCountrySpecParams,
+        params: &crate::RetrieveCountrySpecParams,
     ) -> C::Response<CountrySpec> {
         client
             .execute(

@@ -296,233 +296,6 @@ impl<'de> serde::Deserialize<'de> for CouponDuration {
     }
 }
 
-impl stripe_core::Encode for CouponDuration {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "coupon")]
-/// Parameters of `GET /v1/coupons`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListCouponParams {
-    /// A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "coupon")]
-impl stripe_core::Encode for ListCouponParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "coupon")]
-/// A hash containing directions for what this Coupon will apply discounts to.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCouponAppliesTo {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub products: Option<Vec<String>>,
-}
-
-#[cfg(feature = "coupon")]
-impl stripe_core::Encode for CreateCouponAppliesTo {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("products", &self.products);
-    }
-}
-
-#[cfg(feature = "coupon")]
-/// currency_option
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCouponCurrencyOptions {
-    pub amount_off: i64,
-}
-
-#[cfg(feature = "coupon")]
-impl CreateCouponCurrencyOptions {
-    /// `CreateCouponCurrencyOptions` with its required fields; every optional field is `None`.
-    pub fn new(amount_off: impl Into<i64>) -> Self {
-        Self {
-            amount_off: amount_off.into(),
-        }
-    }
-}
-
-#[cfg(feature = "coupon")]
-impl stripe_core::Encode for CreateCouponCurrencyOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount_off", &self.amount_off);
-    }
-}
-
-#[cfg(feature = "coupon")]
-pub type CreateCouponDuration = CouponDuration;
-
-#[cfg(feature = "coupon")]
-/// Parameters of `POST /v1/coupons`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCouponParams {
-    /// A positive integer representing the amount to subtract from an invoice total (required if `percent_off` is not passed).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount_off: Option<i64>,
-    /// A hash containing directions for what this Coupon will apply discounts to.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub applies_to: Option<CreateCouponAppliesTo>,
-    /// Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) of the `amount_off` parameter (required if `amount_off` is passed).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency: Option<String>,
-    /// Coupons defined in each available currency option (only supported if `amount_off` is passed). Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency_options: Option<
-        std::collections::BTreeMap<String, CreateCouponCurrencyOptions>,
-    >,
-    /// Specifies how long the discount will be in effect if used on a subscription. Defaults to `once`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration: Option<CreateCouponDuration>,
-    /// Required only if `duration` is `repeating`, in which case it must be a positive integer that specifies the number of months the discount will be in effect.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duration_in_months: Option<i64>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Unique string of your choice that will be used to identify this coupon when applying it to a customer. If you don't want to specify a particular code, you can leave the ID blank and we'll generate a random code for you.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub id: Option<String>,
-    /// A positive integer specifying the number of times the coupon can be redeemed before it's no longer valid. For example, you might have a 50% off coupon that the first 20 readers of your blog can use.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_redemptions: Option<i64>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// Name of the coupon displayed to customers on, for instance invoices, or receipts. By default the `id` is shown if `name` is not set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: Option<String>,
-    /// A positive float larger than 0, and smaller or equal to 100, that represents the discount the coupon will apply (required if `amount_off` is not passed).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub percent_off: Option<f64>,
-    /// Unix timestamp specifying the last time at which the coupon can be redeemed. After the redeem_by date, the coupon can no longer be applied to new customers.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub redeem_by: Option<stripe_core::Timestamp>,
-}
-
-#[cfg(feature = "coupon")]
-impl stripe_core::Encode for CreateCouponParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount_off", &self.amount_off);
-        form.field("applies_to", &self.applies_to);
-        form.field("currency", &self.currency);
-        form.field("currency_options", &self.currency_options);
-        form.field("duration", &self.duration);
-        form.field("duration_in_months", &self.duration_in_months);
-        form.field("expand", &self.expand);
-        form.field("id", &self.id);
-        form.field("max_redemptions", &self.max_redemptions);
-        form.field("metadata", &self.metadata);
-        form.field("name", &self.name);
-        form.field("percent_off", &self.percent_off);
-        form.field("redeem_by", &self.redeem_by);
-    }
-}
-
-#[cfg(feature = "coupon")]
-/// Parameters of `GET /v1/coupons/{coupon}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveCouponParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "coupon")]
-impl stripe_core::Encode for RetrieveCouponParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "coupon")]
-/// currency_option
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateCouponCurrencyOptions {
-    pub amount_off: i64,
-}
-
-#[cfg(feature = "coupon")]
-impl UpdateCouponCurrencyOptions {
-    /// `UpdateCouponCurrencyOptions` with its required fields; every optional field is `None`.
-    pub fn new(amount_off: impl Into<i64>) -> Self {
-        Self {
-            amount_off: amount_off.into(),
-        }
-    }
-}
-
-#[cfg(feature = "coupon")]
-impl stripe_core::Encode for UpdateCouponCurrencyOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount_off", &self.amount_off);
-    }
-}
-
-#[cfg(feature = "coupon")]
-/// Parameters of `POST /v1/coupons/{coupon}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateCouponParams {
-    /// Coupons defined in each available currency option (only supported if the coupon is amount-based). Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency_options: Option<
-        std::collections::BTreeMap<String, UpdateCouponCurrencyOptions>,
-    >,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// Name of the coupon displayed to customers on, for instance invoices, or receipts. By default the `id` is shown if `name` is not set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: Option<String>,
-}
-
-#[cfg(feature = "coupon")]
-impl stripe_core::Encode for UpdateCouponParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("currency_options", &self.currency_options);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("name", &self.name);
-    }
-}
-
 #[cfg(feature = "coupon")]
 impl Coupon {
     /// Returns a list of your coupons.
@@ -530,7 +303,7 @@ impl Coupon {
     /// `GET /v1/coupons`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCouponParams,
+        params: &crate::ListCouponParams,
     ) -> C::Response<stripe_core::List<Coupon>> {
         client
             .execute(
@@ -542,7 +315,7 @@ impl Coupon {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/coupons` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCouponParams,
+        params: &crate::ListCouponParams,
     ) -> C::Pages<Coupon> {
         client
             .paginate(
@@ -558,7 +331,7 @@ impl Coupon {
     /// `POST /v1/coupons`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateCouponParams,
+        params: &crate::CreateCouponParams,
     ) -> C::Response<Coupon> {
         client
             .execute(
@@ -573,7 +346,7 @@ impl Coupon {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         coupon: &str,
-        params: &RetrieveCouponParams,
+        params: &crate::RetrieveCouponParams,
     ) -> C::Response<Coupon> {
         client
             .execute(
@@ -591,7 +364,7 @@ impl Coupon {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         coupon: &str,
-        params: &UpdateCouponParams,
+        params: &crate::UpdateCouponParams,
     ) -> C::Response<Coupon> {
         client
             .execute(

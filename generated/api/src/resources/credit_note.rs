@@ -295,12 +295,6 @@ impl<'de> serde::Deserialize<'de> for CreditNoteReason {
     }
 }
 
-impl stripe_core::Encode for CreditNoteReason {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreditNoteStatus {
@@ -426,693 +420,13 @@ impl<'de> serde::Deserialize<'de> for CreditNoteType {
 }
 
 #[cfg(feature = "credit_note")]
-/// Parameters of `GET /v1/credit_notes`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListCreditNoteParams {
-    /// Only return credit notes for the customer specified by this customer ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Only return credit notes for the invoice specified by this invoice ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub invoice: Option<String>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for ListCreditNoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("customer", &self.customer);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("invoice", &self.invoice);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateCreditNoteLinesType {
-    /// `custom_line_item`
-    CustomLineItem,
-    /// `invoice_line_item`
-    InvoiceLineItem,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "credit_note")]
-impl CreateCreditNoteLinesType {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomLineItem => "custom_line_item",
-            Self::InvoiceLineItem => "invoice_line_item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "credit_note")]
-impl From<&str> for CreateCreditNoteLinesType {
-    fn from(value: &str) -> Self {
-        match value {
-            "custom_line_item" => Self::CustomLineItem,
-            "invoice_line_item" => Self::InvoiceLineItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "credit_note")]
-impl std::fmt::Display for CreateCreditNoteLinesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "credit_note")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreateCreditNoteLinesType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for CreateCreditNoteLinesType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "credit_note")]
-/// credit_note_line_item_params
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCreditNoteLines {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub invoice_line_item: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub quantity: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_rates: Option<stripe_core::Unsettable<Vec<String>>>,
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: CreateCreditNoteLinesType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-}
-
-#[cfg(feature = "credit_note")]
-impl CreateCreditNoteLines {
-    /// `CreateCreditNoteLines` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<CreateCreditNoteLinesType>) -> Self {
-        Self {
-            amount: None,
-            description: None,
-            invoice_line_item: None,
-            quantity: None,
-            tax_rates: None,
-            type_: type_.into(),
-            unit_amount: None,
-            unit_amount_decimal: None,
-        }
-    }
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for CreateCreditNoteLines {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("description", &self.description);
-        form.field("invoice_line_item", &self.invoice_line_item);
-        form.field("quantity", &self.quantity);
-        form.field("tax_rates", &self.tax_rates);
-        form.field("type", &self.type_);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-pub type CreateCreditNoteReason = CreditNoteReason;
-
-#[cfg(feature = "credit_note")]
-/// When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCreditNoteShippingCost {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_rate: Option<String>,
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for CreateCreditNoteShippingCost {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("shipping_rate", &self.shipping_rate);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-/// Parameters of `POST /v1/credit_notes`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCreditNoteParams {
-    /// The integer amount in cents (or local equivalent) representing the total amount of the credit note.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credit_amount: Option<i64>,
-    /// The date when this credit note is in effect. Same as `created` unless overwritten. When defined, this value replaces the system-generated 'Date of issue' printed on the credit note PDF.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub effective_at: Option<stripe_core::Timestamp>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// ID of the invoice.
-    pub invoice: String,
-    /// Line items that make up the credit note.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lines: Option<Vec<CreateCreditNoteLines>>,
-    /// The credit note's memo appears on the credit note PDF.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub memo: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub out_of_band_amount: Option<i64>,
-    /// Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reason: Option<CreateCreditNoteReason>,
-    /// ID of an existing refund to link this credit note to.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund: Option<String>,
-    /// The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_amount: Option<i64>,
-    /// When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_cost: Option<CreateCreditNoteShippingCost>,
-}
-
-#[cfg(feature = "credit_note")]
-impl CreateCreditNoteParams {
-    /// `CreateCreditNoteParams` with its required fields; every optional field is `None`.
-    pub fn new(invoice: impl Into<String>) -> Self {
-        Self {
-            amount: None,
-            credit_amount: None,
-            effective_at: None,
-            expand: None,
-            invoice: invoice.into(),
-            lines: None,
-            memo: None,
-            metadata: None,
-            out_of_band_amount: None,
-            reason: None,
-            refund: None,
-            refund_amount: None,
-            shipping_cost: None,
-        }
-    }
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for CreateCreditNoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("credit_amount", &self.credit_amount);
-        form.field("effective_at", &self.effective_at);
-        form.field("expand", &self.expand);
-        form.field("invoice", &self.invoice);
-        form.field("lines", &self.lines);
-        form.field("memo", &self.memo);
-        form.field("metadata", &self.metadata);
-        form.field("out_of_band_amount", &self.out_of_band_amount);
-        form.field("reason", &self.reason);
-        form.field("refund", &self.refund);
-        form.field("refund_amount", &self.refund_amount);
-        form.field("shipping_cost", &self.shipping_cost);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-pub type PreviewCreditNoteLinesType = CreateCreditNoteLinesType;
-
-#[cfg(feature = "credit_note")]
-/// credit_note_line_item_params
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct PreviewCreditNoteLines {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub invoice_line_item: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub quantity: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_rates: Option<stripe_core::Unsettable<Vec<String>>>,
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: PreviewCreditNoteLinesType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-}
-
-#[cfg(feature = "credit_note")]
-impl PreviewCreditNoteLines {
-    /// `PreviewCreditNoteLines` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<PreviewCreditNoteLinesType>) -> Self {
-        Self {
-            amount: None,
-            description: None,
-            invoice_line_item: None,
-            quantity: None,
-            tax_rates: None,
-            type_: type_.into(),
-            unit_amount: None,
-            unit_amount_decimal: None,
-        }
-    }
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for PreviewCreditNoteLines {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("description", &self.description);
-        form.field("invoice_line_item", &self.invoice_line_item);
-        form.field("quantity", &self.quantity);
-        form.field("tax_rates", &self.tax_rates);
-        form.field("type", &self.type_);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-pub type PreviewCreditNoteReason = CreditNoteReason;
-
-#[cfg(feature = "credit_note")]
-/// credit_note_shipping_cost
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct PreviewCreditNoteShippingCost {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_rate: Option<String>,
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for PreviewCreditNoteShippingCost {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("shipping_rate", &self.shipping_rate);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-/// Parameters of `GET /v1/credit_notes/preview`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct PreviewCreditNoteParams {
-    /// The integer amount in cents (or local equivalent) representing the total amount of the credit note.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credit_amount: Option<i64>,
-    /// The date when this credit note is in effect. Same as `created` unless overwritten. When defined, this value replaces the system-generated 'Date of issue' printed on the credit note PDF.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub effective_at: Option<stripe_core::Timestamp>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// ID of the invoice.
-    pub invoice: String,
-    /// Line items that make up the credit note.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lines: Option<Vec<PreviewCreditNoteLines>>,
-    /// The credit note's memo appears on the credit note PDF.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub memo: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub out_of_band_amount: Option<i64>,
-    /// Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reason: Option<PreviewCreditNoteReason>,
-    /// ID of an existing refund to link this credit note to.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund: Option<String>,
-    /// The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_amount: Option<i64>,
-    /// When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_cost: Option<PreviewCreditNoteShippingCost>,
-}
-
-#[cfg(feature = "credit_note")]
-impl PreviewCreditNoteParams {
-    /// `PreviewCreditNoteParams` with its required fields; every optional field is `None`.
-    pub fn new(invoice: impl Into<String>) -> Self {
-        Self {
-            amount: None,
-            credit_amount: None,
-            effective_at: None,
-            expand: None,
-            invoice: invoice.into(),
-            lines: None,
-            memo: None,
-            metadata: None,
-            out_of_band_amount: None,
-            reason: None,
-            refund: None,
-            refund_amount: None,
-            shipping_cost: None,
-        }
-    }
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for PreviewCreditNoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("credit_amount", &self.credit_amount);
-        form.field("effective_at", &self.effective_at);
-        form.field("expand", &self.expand);
-        form.field("invoice", &self.invoice);
-        form.field("lines", &self.lines);
-        form.field("memo", &self.memo);
-        form.field("metadata", &self.metadata);
-        form.field("out_of_band_amount", &self.out_of_band_amount);
-        form.field("reason", &self.reason);
-        form.field("refund", &self.refund);
-        form.field("refund_amount", &self.refund_amount);
-        form.field("shipping_cost", &self.shipping_cost);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-pub type ListCreditNotePreviewLinesLinesType = CreateCreditNoteLinesType;
-
-#[cfg(feature = "credit_note")]
-/// credit_note_line_item_params
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListCreditNotePreviewLinesLines {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub invoice_line_item: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub quantity: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_rates: Option<stripe_core::Unsettable<Vec<String>>>,
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: ListCreditNotePreviewLinesLinesType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-}
-
-#[cfg(feature = "credit_note")]
-impl ListCreditNotePreviewLinesLines {
-    /// `ListCreditNotePreviewLinesLines` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<ListCreditNotePreviewLinesLinesType>) -> Self {
-        Self {
-            amount: None,
-            description: None,
-            invoice_line_item: None,
-            quantity: None,
-            tax_rates: None,
-            type_: type_.into(),
-            unit_amount: None,
-            unit_amount_decimal: None,
-        }
-    }
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for ListCreditNotePreviewLinesLines {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("description", &self.description);
-        form.field("invoice_line_item", &self.invoice_line_item);
-        form.field("quantity", &self.quantity);
-        form.field("tax_rates", &self.tax_rates);
-        form.field("type", &self.type_);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-pub type ListCreditNotePreviewLinesReason = CreditNoteReason;
-
-#[cfg(feature = "credit_note")]
-/// credit_note_shipping_cost
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListCreditNotePreviewLinesShippingCost {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_rate: Option<String>,
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for ListCreditNotePreviewLinesShippingCost {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("shipping_rate", &self.shipping_rate);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-/// Parameters of `GET /v1/credit_notes/preview/lines`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListCreditNotePreviewLinesParams {
-    /// The integer amount in cents (or local equivalent) representing the total amount of the credit note.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// The integer amount in cents (or local equivalent) representing the amount to credit the customer's balance, which will be automatically applied to their next invoice.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credit_amount: Option<i64>,
-    /// The date when this credit note is in effect. Same as `created` unless overwritten. When defined, this value replaces the system-generated 'Date of issue' printed on the credit note PDF.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub effective_at: Option<stripe_core::Timestamp>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// ID of the invoice.
-    pub invoice: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Line items that make up the credit note.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lines: Option<Vec<ListCreditNotePreviewLinesLines>>,
-    /// The credit note's memo appears on the credit note PDF.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub memo: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The integer amount in cents (or local equivalent) representing the amount that is credited outside of Stripe.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub out_of_band_amount: Option<i64>,
-    /// Reason for issuing this credit note, one of `duplicate`, `fraudulent`, `order_change`, or `product_unsatisfactory`
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reason: Option<ListCreditNotePreviewLinesReason>,
-    /// ID of an existing refund to link this credit note to.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund: Option<String>,
-    /// The integer amount in cents (or local equivalent) representing the amount to refund. If set, a refund will be created for the charge associated with the invoice.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_amount: Option<i64>,
-    /// When shipping_cost contains the shipping_rate from the invoice, the shipping_cost is included in the credit note.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_cost: Option<ListCreditNotePreviewLinesShippingCost>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "credit_note")]
-impl ListCreditNotePreviewLinesParams {
-    /// `ListCreditNotePreviewLinesParams` with its required fields; every optional field is `None`.
-    pub fn new(invoice: impl Into<String>) -> Self {
-        Self {
-            amount: None,
-            credit_amount: None,
-            effective_at: None,
-            ending_before: None,
-            expand: None,
-            invoice: invoice.into(),
-            limit: None,
-            lines: None,
-            memo: None,
-            metadata: None,
-            out_of_band_amount: None,
-            reason: None,
-            refund: None,
-            refund_amount: None,
-            shipping_cost: None,
-            starting_after: None,
-        }
-    }
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for ListCreditNotePreviewLinesParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("credit_amount", &self.credit_amount);
-        form.field("effective_at", &self.effective_at);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("invoice", &self.invoice);
-        form.field("limit", &self.limit);
-        form.field("lines", &self.lines);
-        form.field("memo", &self.memo);
-        form.field("metadata", &self.metadata);
-        form.field("out_of_band_amount", &self.out_of_band_amount);
-        form.field("reason", &self.reason);
-        form.field("refund", &self.refund);
-        form.field("refund_amount", &self.refund_amount);
-        form.field("shipping_cost", &self.shipping_cost);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-/// Parameters of `GET /v1/credit_notes/{credit_note}/lines`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListCreditNoteLinesParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for ListCreditNoteLinesParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-/// Parameters of `GET /v1/credit_notes/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveCreditNoteParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for RetrieveCreditNoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-/// Parameters of `POST /v1/credit_notes/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateCreditNoteParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Credit note memo.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub memo: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for UpdateCreditNoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("memo", &self.memo);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "credit_note")]
-/// Parameters of `POST /v1/credit_notes/{id}/void`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct VoidCreditNoteParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "credit_note")]
-impl stripe_core::Encode for VoidCreditNoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "credit_note")]
 impl CreditNote {
     /// Returns a list of credit notes.
     ///
     /// `GET /v1/credit_notes`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCreditNoteParams,
+        params: &crate::ListCreditNoteParams,
     ) -> C::Response<stripe_core::List<CreditNote>> {
         client
             .execute(
@@ -1124,7 +438,7 @@ impl CreditNote {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/credit_notes` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCreditNoteParams,
+        params: &crate::ListCreditNoteParams,
     ) -> C::Pages<CreditNote> {
         client
             .paginate(
@@ -1151,7 +465,7 @@ impl CreditNote {
     /// `POST /v1/credit_notes`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateCreditNoteParams,
+        params: &crate::CreateCreditNoteParams,
     ) -> C::Response<CreditNote> {
         client
             .execute(
@@ -1165,7 +479,7 @@ impl CreditNote {
     /// `GET /v1/credit_notes/preview`
     pub fn preview<C: stripe_core::StripeClient>(
         client: &C,
-        params: &PreviewCreditNoteParams,
+        params: &crate::PreviewCreditNoteParams,
     ) -> C::Response<CreditNote> {
         client
             .execute(
@@ -1182,7 +496,7 @@ impl CreditNote {
     /// `GET /v1/credit_notes/preview/lines`
     pub fn list_preview_lines<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCreditNotePreviewLinesParams,
+        params: &crate::ListCreditNotePreviewLinesParams,
     ) -> C::Response<stripe_core::List<crate::CreditNoteLineItem>> {
         client
             .execute(
@@ -1197,7 +511,7 @@ impl CreditNote {
     /// Every item of [`list_preview_lines`](Self::list_preview_lines), fetching the pages of `GET /v1/credit_notes/preview/lines` as they are read.
     pub fn list_preview_lines_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCreditNotePreviewLinesParams,
+        params: &crate::ListCreditNotePreviewLinesParams,
     ) -> C::Pages<crate::CreditNoteLineItem> {
         client
             .paginate(
@@ -1215,7 +529,7 @@ impl CreditNote {
     pub fn list_lines<C: stripe_core::StripeClient>(
         client: &C,
         credit_note: &str,
-        params: &ListCreditNoteLinesParams,
+        params: &crate::ListCreditNoteLinesParams,
     ) -> C::Response<stripe_core::List<crate::CreditNoteLineItem>> {
         client
             .execute(
@@ -1234,7 +548,7 @@ impl CreditNote {
     pub fn list_lines_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
         credit_note: &str,
-        params: &ListCreditNoteLinesParams,
+        params: &crate::ListCreditNoteLinesParams,
     ) -> C::Pages<crate::CreditNoteLineItem> {
         client
             .paginate(
@@ -1255,7 +569,7 @@ impl CreditNote {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveCreditNoteParams,
+        params: &crate::RetrieveCreditNoteParams,
     ) -> C::Response<CreditNote> {
         client
             .execute(
@@ -1273,7 +587,7 @@ impl CreditNote {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &UpdateCreditNoteParams,
+        params: &crate::UpdateCreditNoteParams,
     ) -> C::Response<CreditNote> {
         client
             .execute(
@@ -1291,7 +605,7 @@ impl CreditNote {
     pub fn void<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &VoidCreditNoteParams,
+        params: &crate::VoidCreditNoteParams,
     ) -> C::Response<CreditNote> {
         client
             .execute(

@@ -652,218 +652,13 @@ impl<'de> serde::Deserialize<'de> for DisputePaymentMethodDetailsType {
 }
 
 #[cfg(feature = "dispute")]
-/// Parameters of `GET /v1/disputes`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListDisputeParams {
-    /// Only return disputes associated to the charge specified by this charge ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub charge: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return disputes associated to the PaymentIntent specified by this PaymentIntent ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_intent: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "dispute")]
-impl stripe_core::Encode for ListDisputeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("charge", &self.charge);
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("payment_intent", &self.payment_intent);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "dispute")]
-/// Parameters of `GET /v1/disputes/{dispute}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveDisputeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "dispute")]
-impl stripe_core::Encode for RetrieveDisputeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "dispute")]
-/// Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateDisputeEvidence {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub access_activity_log: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub billing_address: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cancellation_policy: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cancellation_policy_disclosure: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cancellation_rebuttal: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_communication: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_email_address: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_name: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_purchase_ip: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_signature: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duplicate_charge_documentation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duplicate_charge_explanation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub duplicate_charge_id: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product_description: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub receipt: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_policy: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_policy_disclosure: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_refusal_explanation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_date: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub service_documentation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_address: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_carrier: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_date: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_documentation: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_tracking_number: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub uncategorized_file: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub uncategorized_text: Option<String>,
-}
-
-#[cfg(feature = "dispute")]
-impl stripe_core::Encode for UpdateDisputeEvidence {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("access_activity_log", &self.access_activity_log);
-        form.field("billing_address", &self.billing_address);
-        form.field("cancellation_policy", &self.cancellation_policy);
-        form.field(
-            "cancellation_policy_disclosure",
-            &self.cancellation_policy_disclosure,
-        );
-        form.field("cancellation_rebuttal", &self.cancellation_rebuttal);
-        form.field("customer_communication", &self.customer_communication);
-        form.field("customer_email_address", &self.customer_email_address);
-        form.field("customer_name", &self.customer_name);
-        form.field("customer_purchase_ip", &self.customer_purchase_ip);
-        form.field("customer_signature", &self.customer_signature);
-        form.field(
-            "duplicate_charge_documentation",
-            &self.duplicate_charge_documentation,
-        );
-        form.field("duplicate_charge_explanation", &self.duplicate_charge_explanation);
-        form.field("duplicate_charge_id", &self.duplicate_charge_id);
-        form.field("product_description", &self.product_description);
-        form.field("receipt", &self.receipt);
-        form.field("refund_policy", &self.refund_policy);
-        form.field("refund_policy_disclosure", &self.refund_policy_disclosure);
-        form.field("refund_refusal_explanation", &self.refund_refusal_explanation);
-        form.field("service_date", &self.service_date);
-        form.field("service_documentation", &self.service_documentation);
-        form.field("shipping_address", &self.shipping_address);
-        form.field("shipping_carrier", &self.shipping_carrier);
-        form.field("shipping_date", &self.shipping_date);
-        form.field("shipping_documentation", &self.shipping_documentation);
-        form.field("shipping_tracking_number", &self.shipping_tracking_number);
-        form.field("uncategorized_file", &self.uncategorized_file);
-        form.field("uncategorized_text", &self.uncategorized_text);
-    }
-}
-
-#[cfg(feature = "dispute")]
-/// Parameters of `POST /v1/disputes/{dispute}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateDisputeParams {
-    /// Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub evidence: Option<UpdateDisputeEvidence>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// Whether to immediately submit evidence to the bank. If `false`, evidence is staged on the dispute. Staged evidence is visible in the API and Dashboard, and can be submitted to the bank by making another request with this attribute set to `true` (the default).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub submit: Option<bool>,
-}
-
-#[cfg(feature = "dispute")]
-impl stripe_core::Encode for UpdateDisputeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("evidence", &self.evidence);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("submit", &self.submit);
-    }
-}
-
-#[cfg(feature = "dispute")]
-/// Parameters of `POST /v1/disputes/{dispute}/close`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CloseDisputeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "dispute")]
-impl stripe_core::Encode for CloseDisputeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "dispute")]
 impl Dispute {
     /// Returns a list of your disputes.
     ///
     /// `GET /v1/disputes`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListDisputeParams,
+        params: &crate::ListDisputeParams,
     ) -> C::Response<stripe_core::List<Dispute>> {
         client
             .execute(
@@ -875,7 +670,7 @@ impl Dispute {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/disputes` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListDisputeParams,
+        params: &crate::ListDisputeParams,
     ) -> C::Pages<Dispute> {
         client
             .paginate(
@@ -890,7 +685,7 @@ impl Dispute {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         dispute: &str,
-        params: &RetrieveDisputeParams,
+        params: &crate::RetrieveDisputeParams,
     ) -> C::Response<Dispute> {
         client
             .execute(
@@ -910,7 +705,7 @@ impl Dispute {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         dispute: &str,
-        params: &UpdateDisputeParams,
+        params: &crate::UpdateDisputeParams,
     ) -> C::Response<Dispute> {
         client
             .execute(
@@ -930,7 +725,7 @@ impl Dispute {
     pub fn close<C: stripe_core::StripeClient>(
         client: &C,
         dispute: &str,
-        params: &CloseDisputeParams,
+        params: &crate::CloseDisputeParams,
     ) -> C::Response<Dispute> {
         client
             .execute(

@@ -75,63 +75,13 @@ impl<'de> serde::Deserialize<'de> for EphemeralKey {
 }
 
 #[cfg(feature = "ephemeral_key")]
-/// Parameters of `POST /v1/ephemeral_keys`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateEphemeralKeyParams {
-    /// The ID of the Customer you'd like to modify using the resulting ephemeral key.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The ID of the Issuing Card you'd like to access using the resulting ephemeral key.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub issuing_card: Option<String>,
-    /// A single-use token, created by Stripe.js, used for creating ephemeral keys for Issuing Cards without exchanging sensitive information.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub nonce: Option<String>,
-    /// The ID of the Identity VerificationSession you'd like to access using the resulting ephemeral key
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub verification_session: Option<String>,
-}
-
-#[cfg(feature = "ephemeral_key")]
-impl stripe_core::Encode for CreateEphemeralKeyParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("customer", &self.customer);
-        form.field("expand", &self.expand);
-        form.field("issuing_card", &self.issuing_card);
-        form.field("nonce", &self.nonce);
-        form.field("verification_session", &self.verification_session);
-    }
-}
-
-#[cfg(feature = "ephemeral_key")]
-/// Parameters of `DELETE /v1/ephemeral_keys/{key}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct DeleteEphemeralKeyParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "ephemeral_key")]
-impl stripe_core::Encode for DeleteEphemeralKeyParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "ephemeral_key")]
 impl EphemeralKey {
     /// Creates a short-lived API key for a given resource.
     ///
     /// `POST /v1/ephemeral_keys`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateEphemeralKeyParams,
+        params: &crate::CreateEphemeralKeyParams,
     ) -> C::Response<EphemeralKey> {
         client
             .execute(
@@ -149,7 +99,7 @@ impl EphemeralKey {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         key: &str,
-        params: &DeleteEphemeralKeyParams,
+        params: &crate::DeleteEphemeralKeyParams,
     ) -> C::Response<EphemeralKey> {
         client
             .execute(

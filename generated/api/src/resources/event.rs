@@ -228,68 +228,6 @@ impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
     }
 }
 
-#[cfg(feature = "event")]
-/// Parameters of `GET /v1/events`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListEventParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// Filter events by whether all webhooks were successfully delivered. If false, events which are still pending or have failed all delivery attempts to a webhook endpoint will be returned.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub delivery_success: Option<bool>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// A string containing a specific event name, or group of events using * as a wildcard. The list will be filtered to include only events with a matching event property.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<String>,
-    /// An array of up to 20 strings containing specific event names. The list will be filtered to include only events with a matching event property. You may pass either `type` or `types`, but not both.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub types: Option<Vec<String>>,
-}
-
-#[cfg(feature = "event")]
-impl stripe_core::Encode for ListEventParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("delivery_success", &self.delivery_success);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("type", &self.type_);
-        form.field("types", &self.types);
-    }
-}
-
-#[cfg(feature = "event")]
-/// Parameters of `GET /v1/events/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveEventParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "event")]
-impl stripe_core::Encode for RetrieveEventParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 /// The type of an event: every value that `POST /v1/webhook_endpoints` accepts in `enabled_events`, plus `Unknown` for types added since.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1356,7 +1294,7 @@ impl Event {
     /// `GET /v1/events`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListEventParams,
+        params: &crate::ListEventParams,
     ) -> C::Response<stripe_core::List<Event>> {
         client
             .execute(
@@ -1368,7 +1306,7 @@ impl Event {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/events` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListEventParams,
+        params: &crate::ListEventParams,
     ) -> C::Pages<Event> {
         client
             .paginate(
@@ -1383,7 +1321,7 @@ impl Event {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveEventParams,
+        params: &crate::RetrieveEventParams,
     ) -> C::Response<Event> {
         client
             .execute(

@@ -70,59 +70,13 @@ impl<'de> serde::Deserialize<'de> for ExchangeRate {
 }
 
 #[cfg(feature = "exchange_rate")]
-/// Parameters of `GET /v1/exchange_rates`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListExchangeRateParams {
-    /// A cursor for use in pagination. `ending_before` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with the exchange rate for currency X your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and total number of supported payout currencies, and the default is the max.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is the currency that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with the exchange rate for currency X, your subsequent call can include `starting_after=X` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "exchange_rate")]
-impl stripe_core::Encode for ListExchangeRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "exchange_rate")]
-/// Parameters of `GET /v1/exchange_rates/{rate_id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveExchangeRateParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "exchange_rate")]
-impl stripe_core::Encode for RetrieveExchangeRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "exchange_rate")]
 impl ExchangeRate {
     /// Returns a list of objects that contain the rates at which foreign currencies are converted to one another. Only shows the currencies for which Stripe supports.
     ///
     /// `GET /v1/exchange_rates`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListExchangeRateParams,
+        params: &crate::ListExchangeRateParams,
     ) -> C::Response<stripe_core::List<ExchangeRate>> {
         client
             .execute(
@@ -134,7 +88,7 @@ impl ExchangeRate {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/exchange_rates` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListExchangeRateParams,
+        params: &crate::ListExchangeRateParams,
     ) -> C::Pages<ExchangeRate> {
         client
             .paginate(
@@ -149,7 +103,7 @@ impl ExchangeRate {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         rate_id: &str,
-        params: &RetrieveExchangeRateParams,
+        params: &crate::RetrieveExchangeRateParams,
     ) -> C::Response<ExchangeRate> {
         client
             .execute(

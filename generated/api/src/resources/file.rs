@@ -230,232 +230,6 @@ impl<'de> serde::Deserialize<'de> for FilePurpose {
     }
 }
 
-impl stripe_core::Encode for FilePurpose {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "file")]
-pub type ListFilePurpose = FilePurpose;
-
-#[cfg(feature = "file")]
-/// Parameters of `GET /v1/files`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListFileParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// The file purpose to filter queries by. If none is provided, files will not be filtered by purpose.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub purpose: Option<ListFilePurpose>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "file")]
-impl stripe_core::Encode for ListFileParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("purpose", &self.purpose);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "file")]
-/// Optional parameters to automatically create a [file link](https://stripe.com/docs/api#file_links) for the newly created file.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateFileFileLinkData {
-    pub create: bool,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires_at: Option<stripe_core::Timestamp>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "file")]
-impl CreateFileFileLinkData {
-    /// `CreateFileFileLinkData` with its required fields; every optional field is `None`.
-    pub fn new(create: impl Into<bool>) -> Self {
-        Self {
-            create: create.into(),
-            expires_at: None,
-            metadata: None,
-        }
-    }
-}
-
-#[cfg(feature = "file")]
-impl stripe_core::Encode for CreateFileFileLinkData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("create", &self.create);
-        form.field("expires_at", &self.expires_at);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "file")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateFilePurpose {
-    /// `account_requirement`
-    AccountRequirement,
-    /// `additional_verification`
-    AdditionalVerification,
-    /// `business_icon`
-    BusinessIcon,
-    /// `business_logo`
-    BusinessLogo,
-    /// `customer_signature`
-    CustomerSignature,
-    /// `dispute_evidence`
-    DisputeEvidence,
-    /// `identity_document`
-    IdentityDocument,
-    /// `pci_document`
-    PciDocument,
-    /// `tax_document_user_upload`
-    TaxDocumentUserUpload,
-    /// `terminal_reader_splashscreen`
-    TerminalReaderSplashscreen,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "file")]
-impl CreateFilePurpose {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountRequirement => "account_requirement",
-            Self::AdditionalVerification => "additional_verification",
-            Self::BusinessIcon => "business_icon",
-            Self::BusinessLogo => "business_logo",
-            Self::CustomerSignature => "customer_signature",
-            Self::DisputeEvidence => "dispute_evidence",
-            Self::IdentityDocument => "identity_document",
-            Self::PciDocument => "pci_document",
-            Self::TaxDocumentUserUpload => "tax_document_user_upload",
-            Self::TerminalReaderSplashscreen => "terminal_reader_splashscreen",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "file")]
-impl From<&str> for CreateFilePurpose {
-    fn from(value: &str) -> Self {
-        match value {
-            "account_requirement" => Self::AccountRequirement,
-            "additional_verification" => Self::AdditionalVerification,
-            "business_icon" => Self::BusinessIcon,
-            "business_logo" => Self::BusinessLogo,
-            "customer_signature" => Self::CustomerSignature,
-            "dispute_evidence" => Self::DisputeEvidence,
-            "identity_document" => Self::IdentityDocument,
-            "pci_document" => Self::PciDocument,
-            "tax_document_user_upload" => Self::TaxDocumentUserUpload,
-            "terminal_reader_splashscreen" => Self::TerminalReaderSplashscreen,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "file")]
-impl std::fmt::Display for CreateFilePurpose {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "file")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreateFilePurpose {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "file")]
-impl stripe_core::Encode for CreateFilePurpose {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "file")]
-/// Parameters of `POST /v1/files`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateFileParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A file to upload. The file should follow the specifications of RFC 2388 (which defines file transfers for the `multipart/form-data` protocol).
-    #[cfg_attr(feature = "serde", serde(skip_serializing))]
-    pub file: Vec<u8>,
-    /// Optional parameters to automatically create a [file link](https://stripe.com/docs/api#file_links) for the newly created file.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub file_link_data: Option<CreateFileFileLinkData>,
-    /// The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the uploaded file.
-    pub purpose: CreateFilePurpose,
-}
-
-#[cfg(feature = "file")]
-impl CreateFileParams {
-    /// `CreateFileParams` with its required fields; every optional field is `None`.
-    pub fn new(file: impl Into<Vec<u8>>, purpose: impl Into<CreateFilePurpose>) -> Self {
-        Self {
-            expand: None,
-            file: file.into(),
-            file_link_data: None,
-            purpose: purpose.into(),
-        }
-    }
-}
-
-#[cfg(feature = "file")]
-impl stripe_core::Encode for CreateFileParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("file_link_data", &self.file_link_data);
-        form.field("purpose", &self.purpose);
-    }
-}
-
-#[cfg(feature = "file")]
-/// Parameters of `GET /v1/files/{file}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveFileParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "file")]
-impl stripe_core::Encode for RetrieveFileParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "file")]
 impl File {
     /// Returns a list of the files that your account has access to. The files are returned sorted by creation date, with the most recently created files appearing first.
@@ -463,7 +237,7 @@ impl File {
     /// `GET /v1/files`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListFileParams,
+        params: &crate::ListFileParams,
     ) -> C::Response<stripe_core::List<File>> {
         client
             .execute(
@@ -475,7 +249,7 @@ impl File {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/files` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListFileParams,
+        params: &crate::ListFileParams,
     ) -> C::Pages<File> {
         client
             .paginate(
@@ -491,7 +265,7 @@ impl File {
     /// `POST /v1/files`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateFileParams,
+        params: &crate::CreateFileParams,
     ) -> C::Response<File> {
         client
             .execute(
@@ -511,7 +285,7 @@ impl File {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         file: &str,
-        params: &RetrieveFileParams,
+        params: &crate::RetrieveFileParams,
     ) -> C::Response<File> {
         client
             .execute(

@@ -94,140 +94,13 @@ impl<'de> serde::Deserialize<'de> for FileLink {
 }
 
 #[cfg(feature = "file_link")]
-/// Parameters of `GET /v1/file_links`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListFileLinkParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Filter links by their expiration status. By default, all links are returned.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expired: Option<bool>,
-    /// Only return links for the given file.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub file: Option<String>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "file_link")]
-impl stripe_core::Encode for ListFileLinkParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("expired", &self.expired);
-        form.field("file", &self.file);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "file_link")]
-/// Parameters of `POST /v1/file_links`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateFileLinkParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A future timestamp after which the link will no longer be usable.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires_at: Option<stripe_core::Timestamp>,
-    /// The ID of the file. The file's `purpose` must be one of the following: `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`, `finance_report_run`, `identity_document_downloadable`, `pci_document`, `selfie`, `sigma_scheduled_query`, `tax_document_user_upload`, or `terminal_reader_splashscreen`.
-    pub file: String,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "file_link")]
-impl CreateFileLinkParams {
-    /// `CreateFileLinkParams` with its required fields; every optional field is `None`.
-    pub fn new(file: impl Into<String>) -> Self {
-        Self {
-            expand: None,
-            expires_at: None,
-            file: file.into(),
-            metadata: None,
-        }
-    }
-}
-
-#[cfg(feature = "file_link")]
-impl stripe_core::Encode for CreateFileLinkParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("expires_at", &self.expires_at);
-        form.field("file", &self.file);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "file_link")]
-/// Parameters of `GET /v1/file_links/{link}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveFileLinkParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "file_link")]
-impl stripe_core::Encode for RetrieveFileLinkParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "file_link")]
-/// Parameters of `POST /v1/file_links/{link}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFileLinkParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A future timestamp after which the link will no longer be usable, or `now` to expire the link immediately.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires_at: Option<stripe_core::Unsettable<serde_json::Value>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "file_link")]
-impl stripe_core::Encode for UpdateFileLinkParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("expires_at", &self.expires_at);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "file_link")]
 impl FileLink {
     /// Returns a list of file links.
     ///
     /// `GET /v1/file_links`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListFileLinkParams,
+        params: &crate::ListFileLinkParams,
     ) -> C::Response<stripe_core::List<FileLink>> {
         client
             .execute(
@@ -239,7 +112,7 @@ impl FileLink {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/file_links` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListFileLinkParams,
+        params: &crate::ListFileLinkParams,
     ) -> C::Pages<FileLink> {
         client
             .paginate(
@@ -253,7 +126,7 @@ impl FileLink {
     /// `POST /v1/file_links`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateFileLinkParams,
+        params: &crate::CreateFileLinkParams,
     ) -> C::Response<FileLink> {
         client
             .execute(
@@ -268,7 +141,7 @@ impl FileLink {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         link: &str,
-        params: &RetrieveFileLinkParams,
+        params: &crate::RetrieveFileLinkParams,
     ) -> C::Response<FileLink> {
         client
             .execute(
@@ -286,7 +159,7 @@ impl FileLink {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         link: &str,
-        params: &UpdateFileLinkParams,
+        params: &crate::UpdateFileLinkParams,
     ) -> C::Response<FileLink> {
         client
             .execute(

@@ -6,237 +6,13 @@
 pub struct LinkedAccount;
 
 #[cfg(feature = "linked_account")]
-/// accountholder_params
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListLinkedAccountAccountHolder {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-}
-
-#[cfg(feature = "linked_account")]
-impl stripe_core::Encode for ListLinkedAccountAccountHolder {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account", &self.account);
-        form.field("customer", &self.customer);
-    }
-}
-
-#[cfg(feature = "linked_account")]
-/// Parameters of `GET /v1/linked_accounts`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListLinkedAccountParams {
-    /// If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_holder: Option<ListLinkedAccountAccountHolder>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// If present, only return accounts that were collected as part of the given session.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub session: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "linked_account")]
-impl stripe_core::Encode for ListLinkedAccountParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account_holder", &self.account_holder);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("session", &self.session);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "linked_account")]
-/// Parameters of `GET /v1/linked_accounts/{account}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveLinkedAccountParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "linked_account")]
-impl stripe_core::Encode for RetrieveLinkedAccountParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "linked_account")]
-/// Parameters of `POST /v1/linked_accounts/{account}/disconnect`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct DisconnectLinkedAccountParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "linked_account")]
-impl stripe_core::Encode for DisconnectLinkedAccountParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "linked_account")]
-/// Parameters of `GET /v1/linked_accounts/{account}/owners`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListLinkedAccountOwnersParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// The ID of the ownership object to fetch owners from.
-    pub ownership: String,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "linked_account")]
-impl ListLinkedAccountOwnersParams {
-    /// `ListLinkedAccountOwnersParams` with its required fields; every optional field is `None`.
-    pub fn new(ownership: impl Into<String>) -> Self {
-        Self {
-            ending_before: None,
-            expand: None,
-            limit: None,
-            ownership: ownership.into(),
-            starting_after: None,
-        }
-    }
-}
-
-#[cfg(feature = "linked_account")]
-impl stripe_core::Encode for ListLinkedAccountOwnersParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("ownership", &self.ownership);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "linked_account")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RefreshLinkedAccountFeatures {
-    /// `balance`
-    Balance,
-    /// `ownership`
-    Ownership,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "linked_account")]
-impl RefreshLinkedAccountFeatures {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Balance => "balance",
-            Self::Ownership => "ownership",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "linked_account")]
-impl From<&str> for RefreshLinkedAccountFeatures {
-    fn from(value: &str) -> Self {
-        match value {
-            "balance" => Self::Balance,
-            "ownership" => Self::Ownership,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "linked_account")]
-impl std::fmt::Display for RefreshLinkedAccountFeatures {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "linked_account")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for RefreshLinkedAccountFeatures {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "linked_account")]
-impl stripe_core::Encode for RefreshLinkedAccountFeatures {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "linked_account")]
-/// Parameters of `POST /v1/linked_accounts/{account}/refresh`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RefreshLinkedAccountParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The list of account features that you would like to refresh.
-    pub features: Vec<RefreshLinkedAccountFeatures>,
-}
-
-#[cfg(feature = "linked_account")]
-impl RefreshLinkedAccountParams {
-    /// `RefreshLinkedAccountParams` with its required fields; every optional field is `None`.
-    pub fn new(features: impl Into<Vec<RefreshLinkedAccountFeatures>>) -> Self {
-        Self {
-            expand: None,
-            features: features.into(),
-        }
-    }
-}
-
-#[cfg(feature = "linked_account")]
-impl stripe_core::Encode for RefreshLinkedAccountParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("features", &self.features);
-    }
-}
-
-#[cfg(feature = "linked_account")]
 impl LinkedAccount {
     /// Returns a list of Financial Connections `Account` objects.
     ///
     /// `GET /v1/linked_accounts`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListLinkedAccountParams,
+        params: &crate::ListLinkedAccountParams,
     ) -> C::Response<stripe_core::List<crate::financial_connections::Account>> {
         client
             .execute(
@@ -251,7 +27,7 @@ impl LinkedAccount {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/linked_accounts` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListLinkedAccountParams,
+        params: &crate::ListLinkedAccountParams,
     ) -> C::Pages<crate::financial_connections::Account> {
         client
             .paginate(
@@ -269,7 +45,7 @@ impl LinkedAccount {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &RetrieveLinkedAccountParams,
+        params: &crate::RetrieveLinkedAccountParams,
     ) -> C::Response<crate::financial_connections::Account> {
         client
             .execute(
@@ -289,7 +65,7 @@ impl LinkedAccount {
     pub fn disconnect<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &DisconnectLinkedAccountParams,
+        params: &crate::DisconnectLinkedAccountParams,
     ) -> C::Response<crate::financial_connections::Account> {
         client
             .execute(
@@ -310,7 +86,7 @@ impl LinkedAccount {
     pub fn list_owners<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &ListLinkedAccountOwnersParams,
+        params: &crate::ListLinkedAccountOwnersParams,
     ) -> C::Response<stripe_core::List<crate::financial_connections::AccountOwner>> {
         client
             .execute(
@@ -329,7 +105,7 @@ impl LinkedAccount {
     pub fn list_owners_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &ListLinkedAccountOwnersParams,
+        params: &crate::ListLinkedAccountOwnersParams,
     ) -> C::Pages<crate::financial_connections::AccountOwner> {
         client
             .paginate(
@@ -350,7 +126,7 @@ impl LinkedAccount {
     pub fn refresh<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
-        params: &RefreshLinkedAccountParams,
+        params: &crate::RefreshLinkedAccountParams,
     ) -> C::Response<crate::financial_connections::Account> {
         client
             .execute(

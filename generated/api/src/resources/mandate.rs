@@ -1080,23 +1080,6 @@ impl<'de> serde::Deserialize<'de> for MandateBacsDebitNetworkStatus {
 }
 
 #[cfg(feature = "mandate")]
-/// Parameters of `GET /v1/mandates/{mandate}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveMandateParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "mandate")]
-impl stripe_core::Encode for RetrieveMandateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "mandate")]
 impl Mandate {
     /// Retrieves a Mandate object.
     ///
@@ -1104,7 +1087,7 @@ impl Mandate {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         mandate: &str,
-        params: &RetrieveMandateParams,
+        params: &crate::RetrieveMandateParams,
     ) -> C::Response<Mandate> {
         client
             .execute(

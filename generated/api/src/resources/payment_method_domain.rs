@@ -262,141 +262,13 @@ for PaymentMethodDomainResourcePaymentMethodStatusStatus {
 }
 
 #[cfg(feature = "payment_method_domain")]
-/// Parameters of `GET /v1/payment_method_domains`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListPaymentMethodDomainParams {
-    /// The domain name that this payment method domain object represents.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub domain_name: Option<String>,
-    /// Whether this payment method domain is enabled. If the domain is not enabled, payment methods will not appear in Elements
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub enabled: Option<bool>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "payment_method_domain")]
-impl stripe_core::Encode for ListPaymentMethodDomainParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("domain_name", &self.domain_name);
-        form.field("enabled", &self.enabled);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "payment_method_domain")]
-/// Parameters of `POST /v1/payment_method_domains`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePaymentMethodDomainParams {
-    /// The domain name that this payment method domain object represents.
-    pub domain_name: String,
-    /// Whether this payment method domain is enabled. If the domain is not enabled, payment methods that require a payment method domain will not appear in Elements.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub enabled: Option<bool>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "payment_method_domain")]
-impl CreatePaymentMethodDomainParams {
-    /// `CreatePaymentMethodDomainParams` with its required fields; every optional field is `None`.
-    pub fn new(domain_name: impl Into<String>) -> Self {
-        Self {
-            domain_name: domain_name.into(),
-            enabled: None,
-            expand: None,
-        }
-    }
-}
-
-#[cfg(feature = "payment_method_domain")]
-impl stripe_core::Encode for CreatePaymentMethodDomainParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("domain_name", &self.domain_name);
-        form.field("enabled", &self.enabled);
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "payment_method_domain")]
-/// Parameters of `GET /v1/payment_method_domains/{payment_method_domain}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrievePaymentMethodDomainParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "payment_method_domain")]
-impl stripe_core::Encode for RetrievePaymentMethodDomainParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "payment_method_domain")]
-/// Parameters of `POST /v1/payment_method_domains/{payment_method_domain}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePaymentMethodDomainParams {
-    /// Whether this payment method domain is enabled. If the domain is not enabled, payment methods that require a payment method domain will not appear in Elements.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub enabled: Option<bool>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "payment_method_domain")]
-impl stripe_core::Encode for UpdatePaymentMethodDomainParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("enabled", &self.enabled);
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "payment_method_domain")]
-/// Parameters of `POST /v1/payment_method_domains/{payment_method_domain}/validate`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ValidatePaymentMethodDomainParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "payment_method_domain")]
-impl stripe_core::Encode for ValidatePaymentMethodDomainParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "payment_method_domain")]
 impl PaymentMethodDomain {
     /// Lists the details of existing payment method domains.
     ///
     /// `GET /v1/payment_method_domains`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPaymentMethodDomainParams,
+        params: &crate::ListPaymentMethodDomainParams,
     ) -> C::Response<stripe_core::List<PaymentMethodDomain>> {
         client
             .execute(
@@ -411,7 +283,7 @@ impl PaymentMethodDomain {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/payment_method_domains` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPaymentMethodDomainParams,
+        params: &crate::ListPaymentMethodDomainParams,
     ) -> C::Pages<PaymentMethodDomain> {
         client
             .paginate(
@@ -428,7 +300,7 @@ impl PaymentMethodDomain {
     /// `POST /v1/payment_method_domains`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreatePaymentMethodDomainParams,
+        params: &crate::CreatePaymentMethodDomainParams,
     ) -> C::Response<PaymentMethodDomain> {
         client
             .execute(
@@ -446,7 +318,7 @@ impl PaymentMethodDomain {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         payment_method_domain: &str,
-        params: &RetrievePaymentMethodDomainParams,
+        params: &crate::RetrievePaymentMethodDomainParams,
     ) -> C::Response<PaymentMethodDomain> {
         client
             .execute(
@@ -467,7 +339,7 @@ impl PaymentMethodDomain {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         payment_method_domain: &str,
-        params: &UpdatePaymentMethodDomainParams,
+        params: &crate::UpdatePaymentMethodDomainParams,
     ) -> C::Response<PaymentMethodDomain> {
         client
             .execute(
@@ -493,7 +365,7 @@ impl PaymentMethodDomain {
     pub fn validate<C: stripe_core::StripeClient>(
         client: &C,
         payment_method_domain: &str,
-        params: &ValidatePaymentMethodDomainParams,
+        params: &crate::ValidatePaymentMethodDomainParams,
     ) -> C::Response<PaymentMethodDomain> {
         client
             .execute(

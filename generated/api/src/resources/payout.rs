@@ -386,317 +386,13 @@ impl<'de> serde::Deserialize<'de> for PayoutType {
 }
 
 #[cfg(feature = "payout")]
-/// Parameters of `GET /v1/payouts`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListPayoutParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub arrival_date: Option<serde_json::Value>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// The ID of an external account - only return payouts sent to this external account.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return payouts that have the given status: `pending`, `paid`, `failed`, or `canceled`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<String>,
-}
-
-#[cfg(feature = "payout")]
-impl stripe_core::Encode for ListPayoutParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("arrival_date", &self.arrival_date);
-        form.field("created", &self.created);
-        form.field("destination", &self.destination);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "payout")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreatePayoutMethod {
-    /// `instant`
-    Instant,
-    /// `standard`
-    Standard,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "payout")]
-impl CreatePayoutMethod {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instant => "instant",
-            Self::Standard => "standard",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "payout")]
-impl From<&str> for CreatePayoutMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "instant" => Self::Instant,
-            "standard" => Self::Standard,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "payout")]
-impl std::fmt::Display for CreatePayoutMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "payout")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreatePayoutMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "payout")]
-impl stripe_core::Encode for CreatePayoutMethod {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "payout")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreatePayoutSourceType {
-    /// `bank_account`
-    BankAccount,
-    /// `card`
-    Card,
-    /// `fpx`
-    Fpx,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "payout")]
-impl CreatePayoutSourceType {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankAccount => "bank_account",
-            Self::Card => "card",
-            Self::Fpx => "fpx",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "payout")]
-impl From<&str> for CreatePayoutSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_account" => Self::BankAccount,
-            "card" => Self::Card,
-            "fpx" => Self::Fpx,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "payout")]
-impl std::fmt::Display for CreatePayoutSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "payout")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreatePayoutSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "payout")]
-impl stripe_core::Encode for CreatePayoutSourceType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "payout")]
-/// Parameters of `POST /v1/payouts`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePayoutParams {
-    /// A positive integer in cents representing how much to payout.
-    pub amount: i64,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    pub currency: String,
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// The ID of a bank account or a card to send the payout to. If no destination is supplied, the default external account for the specified currency will be used.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The method used to send this payout, which can be `standard` or `instant`. `instant` is supported for payouts to debit cards and bank accounts in certain countries. (See [Bank support for Instant Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more information.)
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub method: Option<CreatePayoutMethod>,
-    /// The balance type of your Stripe balance to draw this payout from. Balances for different payment sources are kept separately. You can find the amounts with the balances API. One of `bank_account`, `card`, or `fpx`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_type: Option<CreatePayoutSourceType>,
-    /// A string to be displayed on the recipient's bank or card statement. This may be at most 22 characters. Attempting to use a `statement_descriptor` longer than 22 characters will return an error. Note: Most banks will truncate this information and/or display it inconsistently. Some may not display it at all.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor: Option<String>,
-}
-
-#[cfg(feature = "payout")]
-impl CreatePayoutParams {
-    /// `CreatePayoutParams` with its required fields; every optional field is `None`.
-    pub fn new(amount: impl Into<i64>, currency: impl Into<String>) -> Self {
-        Self {
-            amount: amount.into(),
-            currency: currency.into(),
-            description: None,
-            destination: None,
-            expand: None,
-            metadata: None,
-            method: None,
-            source_type: None,
-            statement_descriptor: None,
-        }
-    }
-}
-
-#[cfg(feature = "payout")]
-impl stripe_core::Encode for CreatePayoutParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("description", &self.description);
-        form.field("destination", &self.destination);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("method", &self.method);
-        form.field("source_type", &self.source_type);
-        form.field("statement_descriptor", &self.statement_descriptor);
-    }
-}
-
-#[cfg(feature = "payout")]
-/// Parameters of `GET /v1/payouts/{payout}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrievePayoutParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "payout")]
-impl stripe_core::Encode for RetrievePayoutParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "payout")]
-/// Parameters of `POST /v1/payouts/{payout}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePayoutParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "payout")]
-impl stripe_core::Encode for UpdatePayoutParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "payout")]
-/// Parameters of `POST /v1/payouts/{payout}/cancel`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelPayoutParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "payout")]
-impl stripe_core::Encode for CancelPayoutParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "payout")]
-/// Parameters of `POST /v1/payouts/{payout}/reverse`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ReversePayoutParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-}
-
-#[cfg(feature = "payout")]
-impl stripe_core::Encode for ReversePayoutParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "payout")]
 impl Payout {
     /// Returns a list of existing payouts sent to third-party bank accounts or that Stripe has sent you. The payouts are returned in sorted order, with the most recently created payouts appearing first.
     ///
     /// `GET /v1/payouts`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPayoutParams,
+        params: &crate::ListPayoutParams,
     ) -> C::Response<stripe_core::List<Payout>> {
         client
             .execute(
@@ -708,7 +404,7 @@ impl Payout {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/payouts` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPayoutParams,
+        params: &crate::ListPayoutParams,
     ) -> C::Pages<Payout> {
         client
             .paginate(
@@ -726,7 +422,7 @@ impl Payout {
     /// `POST /v1/payouts`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreatePayoutParams,
+        params: &crate::CreatePayoutParams,
     ) -> C::Response<Payout> {
         client
             .execute(
@@ -741,7 +437,7 @@ impl Payout {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         payout: &str,
-        params: &RetrievePayoutParams,
+        params: &crate::RetrievePayoutParams,
     ) -> C::Response<Payout> {
         client
             .execute(
@@ -759,7 +455,7 @@ impl Payout {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         payout: &str,
-        params: &UpdatePayoutParams,
+        params: &crate::UpdatePayoutParams,
     ) -> C::Response<Payout> {
         client
             .execute(
@@ -777,7 +473,7 @@ impl Payout {
     pub fn cancel<C: stripe_core::StripeClient>(
         client: &C,
         payout: &str,
-        params: &CancelPayoutParams,
+        params: &crate::CancelPayoutParams,
     ) -> C::Response<Payout> {
         client
             .execute(
@@ -799,7 +495,7 @@ impl Payout {
     pub fn reverse<C: stripe_core::StripeClient>(
         client: &C,
         payout: &str,
-        params: &ReversePayoutParams,
+        params: &crate::ReversePayoutParams,
     ) -> C::Response<Payout> {
         client
             .execute(

@@ -353,12 +353,6 @@ impl<'de> serde::Deserialize<'de> for PlanAggregateUsage {
     }
 }
 
-impl stripe_core::Encode for PlanAggregateUsage {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlanBillingScheme {
@@ -418,12 +412,6 @@ impl<'de> serde::Deserialize<'de> for PlanBillingScheme {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for PlanBillingScheme {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -497,12 +485,6 @@ impl<'de> serde::Deserialize<'de> for PlanInterval {
     }
 }
 
-impl stripe_core::Encode for PlanInterval {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlanTiersMode {
@@ -562,12 +544,6 @@ impl<'de> serde::Deserialize<'de> for PlanTiersMode {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for PlanTiersMode {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -633,12 +609,6 @@ impl<'de> serde::Deserialize<'de> for PlanUsageType {
     }
 }
 
-impl stripe_core::Encode for PlanUsageType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransformUsageRound {
@@ -701,313 +671,6 @@ impl<'de> serde::Deserialize<'de> for TransformUsageRound {
     }
 }
 
-impl stripe_core::Encode for TransformUsageRound {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "plan")]
-/// Parameters of `GET /v1/plans`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListPlanParams {
-    /// Only return plans that are active or inactive (e.g., pass `false` to list all inactive plans).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return plans for the given product.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "plan")]
-impl stripe_core::Encode for ListPlanParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("product", &self.product);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "plan")]
-pub type CreatePlanAggregateUsage = PlanAggregateUsage;
-
-#[cfg(feature = "plan")]
-pub type CreatePlanBillingScheme = PlanBillingScheme;
-
-#[cfg(feature = "plan")]
-pub type CreatePlanInterval = PlanInterval;
-
-#[cfg(feature = "plan")]
-/// tier
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePlanTiers {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat_amount_decimal: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-    pub up_to: serde_json::Value,
-}
-
-#[cfg(feature = "plan")]
-impl CreatePlanTiers {
-    /// `CreatePlanTiers` with its required fields; every optional field is `None`.
-    pub fn new(up_to: impl Into<serde_json::Value>) -> Self {
-        Self {
-            flat_amount: None,
-            flat_amount_decimal: None,
-            unit_amount: None,
-            unit_amount_decimal: None,
-            up_to: up_to.into(),
-        }
-    }
-}
-
-#[cfg(feature = "plan")]
-impl stripe_core::Encode for CreatePlanTiers {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("flat_amount", &self.flat_amount);
-        form.field("flat_amount_decimal", &self.flat_amount_decimal);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-        form.field("up_to", &self.up_to);
-    }
-}
-
-#[cfg(feature = "plan")]
-pub type CreatePlanTiersMode = PlanTiersMode;
-
-#[cfg(feature = "plan")]
-pub type CreatePlanTransformUsageRound = TransformUsageRound;
-
-#[cfg(feature = "plan")]
-/// Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePlanTransformUsage {
-    pub divide_by: i64,
-    pub round: CreatePlanTransformUsageRound,
-}
-
-#[cfg(feature = "plan")]
-impl CreatePlanTransformUsage {
-    /// `CreatePlanTransformUsage` with its required fields; every optional field is `None`.
-    pub fn new(
-        divide_by: impl Into<i64>,
-        round: impl Into<CreatePlanTransformUsageRound>,
-    ) -> Self {
-        Self {
-            divide_by: divide_by.into(),
-            round: round.into(),
-        }
-    }
-}
-
-#[cfg(feature = "plan")]
-impl stripe_core::Encode for CreatePlanTransformUsage {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("divide_by", &self.divide_by);
-        form.field("round", &self.round);
-    }
-}
-
-#[cfg(feature = "plan")]
-pub type CreatePlanUsageType = PlanUsageType;
-
-#[cfg(feature = "plan")]
-/// Parameters of `POST /v1/plans`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePlanParams {
-    /// Whether the plan is currently available for new subscriptions. Defaults to `true`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Specifies a usage aggregation strategy for plans of `usage_type=metered`. Allowed values are `sum` for summing up all usage during a period, `last_during_period` for using the last usage record reported within a period, `last_ever` for using the last usage record ever (across period bounds) or `max` which uses the usage record with the maximum reported usage during a period. Defaults to `sum`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub aggregate_usage: Option<CreatePlanAggregateUsage>,
-    /// A positive integer in cents (or local equivalent) (or 0 for a free plan) representing how much to charge on a recurring basis.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// Same as `amount`, but accepts a decimal value with at most 12 decimal places. Only one of `amount` and `amount_decimal` can be set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount_decimal: Option<String>,
-    /// Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `amount`) will be charged per unit in `quantity` (for plans with `usage_type=licensed`), or per unit of total usage (for plans with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub billing_scheme: Option<CreatePlanBillingScheme>,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    pub currency: String,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// An identifier randomly generated by Stripe. Used to identify this plan when subscribing a customer. You can optionally override this ID, but the ID must be unique across all plans in your Stripe account. You can, however, use the same plan ID in both live and test modes.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub id: Option<String>,
-    /// Specifies billing frequency. Either `day`, `week`, `month` or `year`.
-    pub interval: CreatePlanInterval,
-    /// The number of intervals between subscription billings. For example, `interval=month` and `interval_count=3` bills every 3 months. Maximum of one year interval allowed (1 year, 12 months, or 52 weeks).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interval_count: Option<i64>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// A brief description of the plan, hidden from customers.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub nickname: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: Option<serde_json::Value>,
-    /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tiers: Option<Vec<CreatePlanTiers>>,
-    /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price, in `graduated` tiering pricing can successively change as the quantity grows.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tiers_mode: Option<CreatePlanTiersMode>,
-    /// Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transform_usage: Option<CreatePlanTransformUsage>,
-    /// Default number of trial days when subscribing a customer to this plan using [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub trial_period_days: Option<i64>,
-    /// Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub usage_type: Option<CreatePlanUsageType>,
-}
-
-#[cfg(feature = "plan")]
-impl CreatePlanParams {
-    /// `CreatePlanParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        currency: impl Into<String>,
-        interval: impl Into<CreatePlanInterval>,
-    ) -> Self {
-        Self {
-            active: None,
-            aggregate_usage: None,
-            amount: None,
-            amount_decimal: None,
-            billing_scheme: None,
-            currency: currency.into(),
-            expand: None,
-            id: None,
-            interval: interval.into(),
-            interval_count: None,
-            metadata: None,
-            nickname: None,
-            product: None,
-            tiers: None,
-            tiers_mode: None,
-            transform_usage: None,
-            trial_period_days: None,
-            usage_type: None,
-        }
-    }
-}
-
-#[cfg(feature = "plan")]
-impl stripe_core::Encode for CreatePlanParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("aggregate_usage", &self.aggregate_usage);
-        form.field("amount", &self.amount);
-        form.field("amount_decimal", &self.amount_decimal);
-        form.field("billing_scheme", &self.billing_scheme);
-        form.field("currency", &self.currency);
-        form.field("expand", &self.expand);
-        form.field("id", &self.id);
-        form.field("interval", &self.interval);
-        form.field("interval_count", &self.interval_count);
-        form.field("metadata", &self.metadata);
-        form.field("nickname", &self.nickname);
-        form.field("product", &self.product);
-        form.field("tiers", &self.tiers);
-        form.field("tiers_mode", &self.tiers_mode);
-        form.field("transform_usage", &self.transform_usage);
-        form.field("trial_period_days", &self.trial_period_days);
-        form.field("usage_type", &self.usage_type);
-    }
-}
-
-#[cfg(feature = "plan")]
-/// Parameters of `GET /v1/plans/{plan}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrievePlanParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "plan")]
-impl stripe_core::Encode for RetrievePlanParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "plan")]
-/// Parameters of `POST /v1/plans/{plan}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePlanParams {
-    /// Whether the plan is currently available for new subscriptions.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// A brief description of the plan, hidden from customers.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub nickname: Option<String>,
-    /// The product the plan belongs to. This cannot be changed once it has been used in a subscription or subscription schedule.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: Option<String>,
-    /// Default number of trial days when subscribing a customer to this plan using [`trial_from_plan=true`](https://stripe.com/docs/api#create_subscription-trial_from_plan).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub trial_period_days: Option<i64>,
-}
-
-#[cfg(feature = "plan")]
-impl stripe_core::Encode for UpdatePlanParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("nickname", &self.nickname);
-        form.field("product", &self.product);
-        form.field("trial_period_days", &self.trial_period_days);
-    }
-}
-
 #[cfg(feature = "plan")]
 impl Plan {
     /// Returns a list of your plans.
@@ -1015,7 +678,7 @@ impl Plan {
     /// `GET /v1/plans`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPlanParams,
+        params: &crate::ListPlanParams,
     ) -> C::Response<stripe_core::List<Plan>> {
         client
             .execute(
@@ -1027,7 +690,7 @@ impl Plan {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/plans` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPlanParams,
+        params: &crate::ListPlanParams,
     ) -> C::Pages<Plan> {
         client
             .paginate(
@@ -1041,7 +704,7 @@ impl Plan {
     /// `POST /v1/plans`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreatePlanParams,
+        params: &crate::CreatePlanParams,
     ) -> C::Response<Plan> {
         client
             .execute(
@@ -1056,7 +719,7 @@ impl Plan {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         plan: &str,
-        params: &RetrievePlanParams,
+        params: &crate::RetrievePlanParams,
     ) -> C::Response<Plan> {
         client
             .execute(
@@ -1074,7 +737,7 @@ impl Plan {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         plan: &str,
-        params: &UpdatePlanParams,
+        params: &crate::UpdatePlanParams,
     ) -> C::Response<Plan> {
         client
             .execute(

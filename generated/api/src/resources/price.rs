@@ -534,12 +534,6 @@ impl<'de> serde::Deserialize<'de> for CurrencyOptionTaxBehavior {
     }
 }
 
-impl stripe_core::Encode for CurrencyOptionTaxBehavior {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PriceBillingScheme {
@@ -599,12 +593,6 @@ impl<'de> serde::Deserialize<'de> for PriceBillingScheme {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for PriceBillingScheme {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -672,12 +660,6 @@ impl<'de> serde::Deserialize<'de> for PriceTiersMode {
     }
 }
 
-impl stripe_core::Encode for PriceTiersMode {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PriceType {
@@ -737,12 +719,6 @@ impl<'de> serde::Deserialize<'de> for PriceType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for PriceType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -816,12 +792,6 @@ impl<'de> serde::Deserialize<'de> for RecurringAggregateUsage {
     }
 }
 
-impl stripe_core::Encode for RecurringAggregateUsage {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecurringInterval {
@@ -892,12 +862,6 @@ impl<'de> serde::Deserialize<'de> for RecurringInterval {
     }
 }
 
-impl stripe_core::Encode for RecurringInterval {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecurringUsageType {
@@ -957,12 +921,6 @@ impl<'de> serde::Deserialize<'de> for RecurringUsageType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for RecurringUsageType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -1028,762 +986,6 @@ impl<'de> serde::Deserialize<'de> for TransformQuantityRound {
     }
 }
 
-impl stripe_core::Encode for TransformQuantityRound {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "price")]
-pub type ListPriceRecurringInterval = RecurringInterval;
-
-#[cfg(feature = "price")]
-pub type ListPriceRecurringUsageType = RecurringUsageType;
-
-#[cfg(feature = "price")]
-/// all_prices_recurring_params
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListPriceRecurring {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interval: Option<ListPriceRecurringInterval>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub usage_type: Option<ListPriceRecurringUsageType>,
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for ListPriceRecurring {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("interval", &self.interval);
-        form.field("usage_type", &self.usage_type);
-    }
-}
-
-#[cfg(feature = "price")]
-pub type ListPriceType = PriceType;
-
-#[cfg(feature = "price")]
-/// Parameters of `GET /v1/prices`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListPriceParams {
-    /// Only return prices that are active or inactive (e.g., pass `false` to list all inactive prices).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// Only return prices for the given currency.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return the price with these lookup_keys, if any exist.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lookup_keys: Option<Vec<String>>,
-    /// Only return prices for the given product.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: Option<String>,
-    /// Only return prices with these recurring fields.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub recurring: Option<ListPriceRecurring>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return prices of type `recurring` or `one_time`.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<ListPriceType>,
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for ListPriceParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("created", &self.created);
-        form.field("currency", &self.currency);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("lookup_keys", &self.lookup_keys);
-        form.field("product", &self.product);
-        form.field("recurring", &self.recurring);
-        form.field("starting_after", &self.starting_after);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "price")]
-pub type CreatePriceBillingScheme = PriceBillingScheme;
-
-#[cfg(feature = "price")]
-/// custom_unit_amount
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePriceCurrencyOptionsCustomUnitAmount {
-    pub enabled: bool,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub maximum: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preset: Option<i64>,
-}
-
-#[cfg(feature = "price")]
-impl CreatePriceCurrencyOptionsCustomUnitAmount {
-    /// `CreatePriceCurrencyOptionsCustomUnitAmount` with its required fields; every optional field is `None`.
-    pub fn new(enabled: impl Into<bool>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            maximum: None,
-            minimum: None,
-            preset: None,
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for CreatePriceCurrencyOptionsCustomUnitAmount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("enabled", &self.enabled);
-        form.field("maximum", &self.maximum);
-        form.field("minimum", &self.minimum);
-        form.field("preset", &self.preset);
-    }
-}
-
-#[cfg(feature = "price")]
-pub type CreatePriceCurrencyOptionsTaxBehavior = CurrencyOptionTaxBehavior;
-
-#[cfg(feature = "price")]
-/// tier
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePriceCurrencyOptionsTiers {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat_amount_decimal: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-    pub up_to: serde_json::Value,
-}
-
-#[cfg(feature = "price")]
-impl CreatePriceCurrencyOptionsTiers {
-    /// `CreatePriceCurrencyOptionsTiers` with its required fields; every optional field is `None`.
-    pub fn new(up_to: impl Into<serde_json::Value>) -> Self {
-        Self {
-            flat_amount: None,
-            flat_amount_decimal: None,
-            unit_amount: None,
-            unit_amount_decimal: None,
-            up_to: up_to.into(),
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for CreatePriceCurrencyOptionsTiers {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("flat_amount", &self.flat_amount);
-        form.field("flat_amount_decimal", &self.flat_amount_decimal);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-        form.field("up_to", &self.up_to);
-    }
-}
-
-#[cfg(feature = "price")]
-/// currency_option
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePriceCurrencyOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub custom_unit_amount: Option<CreatePriceCurrencyOptionsCustomUnitAmount>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<CreatePriceCurrencyOptionsTaxBehavior>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tiers: Option<Vec<CreatePriceCurrencyOptionsTiers>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for CreatePriceCurrencyOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("custom_unit_amount", &self.custom_unit_amount);
-        form.field("tax_behavior", &self.tax_behavior);
-        form.field("tiers", &self.tiers);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-    }
-}
-
-#[cfg(feature = "price")]
-/// When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePriceCustomUnitAmount {
-    pub enabled: bool,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub maximum: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preset: Option<i64>,
-}
-
-#[cfg(feature = "price")]
-impl CreatePriceCustomUnitAmount {
-    /// `CreatePriceCustomUnitAmount` with its required fields; every optional field is `None`.
-    pub fn new(enabled: impl Into<bool>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            maximum: None,
-            minimum: None,
-            preset: None,
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for CreatePriceCustomUnitAmount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("enabled", &self.enabled);
-        form.field("maximum", &self.maximum);
-        form.field("minimum", &self.minimum);
-        form.field("preset", &self.preset);
-    }
-}
-
-#[cfg(feature = "price")]
-/// These fields can be used to create a new product that this price will belong to.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePriceProductData {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub id: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    pub name: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_code: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_label: Option<String>,
-}
-
-#[cfg(feature = "price")]
-impl CreatePriceProductData {
-    /// `CreatePriceProductData` with its required fields; every optional field is `None`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            active: None,
-            id: None,
-            metadata: None,
-            name: name.into(),
-            statement_descriptor: None,
-            tax_code: None,
-            unit_label: None,
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for CreatePriceProductData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("id", &self.id);
-        form.field("metadata", &self.metadata);
-        form.field("name", &self.name);
-        form.field("statement_descriptor", &self.statement_descriptor);
-        form.field("tax_code", &self.tax_code);
-        form.field("unit_label", &self.unit_label);
-    }
-}
-
-#[cfg(feature = "price")]
-pub type CreatePriceRecurringAggregateUsage = RecurringAggregateUsage;
-
-#[cfg(feature = "price")]
-pub type CreatePriceRecurringInterval = RecurringInterval;
-
-#[cfg(feature = "price")]
-pub type CreatePriceRecurringUsageType = RecurringUsageType;
-
-#[cfg(feature = "price")]
-/// The recurring components of a price such as `interval` and `usage_type`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePriceRecurring {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub aggregate_usage: Option<CreatePriceRecurringAggregateUsage>,
-    pub interval: CreatePriceRecurringInterval,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interval_count: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub usage_type: Option<CreatePriceRecurringUsageType>,
-}
-
-#[cfg(feature = "price")]
-impl CreatePriceRecurring {
-    /// `CreatePriceRecurring` with its required fields; every optional field is `None`.
-    pub fn new(interval: impl Into<CreatePriceRecurringInterval>) -> Self {
-        Self {
-            aggregate_usage: None,
-            interval: interval.into(),
-            interval_count: None,
-            usage_type: None,
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for CreatePriceRecurring {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("aggregate_usage", &self.aggregate_usage);
-        form.field("interval", &self.interval);
-        form.field("interval_count", &self.interval_count);
-        form.field("usage_type", &self.usage_type);
-    }
-}
-
-#[cfg(feature = "price")]
-pub type CreatePriceTaxBehavior = CurrencyOptionTaxBehavior;
-
-#[cfg(feature = "price")]
-/// tier
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePriceTiers {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat_amount_decimal: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-    pub up_to: serde_json::Value,
-}
-
-#[cfg(feature = "price")]
-impl CreatePriceTiers {
-    /// `CreatePriceTiers` with its required fields; every optional field is `None`.
-    pub fn new(up_to: impl Into<serde_json::Value>) -> Self {
-        Self {
-            flat_amount: None,
-            flat_amount_decimal: None,
-            unit_amount: None,
-            unit_amount_decimal: None,
-            up_to: up_to.into(),
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for CreatePriceTiers {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("flat_amount", &self.flat_amount);
-        form.field("flat_amount_decimal", &self.flat_amount_decimal);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-        form.field("up_to", &self.up_to);
-    }
-}
-
-#[cfg(feature = "price")]
-pub type CreatePriceTiersMode = PriceTiersMode;
-
-#[cfg(feature = "price")]
-pub type CreatePriceTransformQuantityRound = TransformQuantityRound;
-
-#[cfg(feature = "price")]
-/// Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePriceTransformQuantity {
-    pub divide_by: i64,
-    pub round: CreatePriceTransformQuantityRound,
-}
-
-#[cfg(feature = "price")]
-impl CreatePriceTransformQuantity {
-    /// `CreatePriceTransformQuantity` with its required fields; every optional field is `None`.
-    pub fn new(
-        divide_by: impl Into<i64>,
-        round: impl Into<CreatePriceTransformQuantityRound>,
-    ) -> Self {
-        Self {
-            divide_by: divide_by.into(),
-            round: round.into(),
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for CreatePriceTransformQuantity {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("divide_by", &self.divide_by);
-        form.field("round", &self.round);
-    }
-}
-
-#[cfg(feature = "price")]
-/// Parameters of `POST /v1/prices`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePriceParams {
-    /// Whether the price can be used for new purchases. Defaults to `true`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub billing_scheme: Option<CreatePriceBillingScheme>,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    pub currency: String,
-    /// Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency_options: Option<
-        std::collections::BTreeMap<String, CreatePriceCurrencyOptions>,
-    >,
-    /// When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub custom_unit_amount: Option<CreatePriceCustomUnitAmount>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lookup_key: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// A brief description of the price, hidden from customers.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub nickname: Option<String>,
-    /// The ID of the product that this price will belong to.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product: Option<String>,
-    /// These fields can be used to create a new product that this price will belong to.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub product_data: Option<CreatePriceProductData>,
-    /// The recurring components of a price such as `interval` and `usage_type`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub recurring: Option<CreatePriceRecurring>,
-    /// Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<CreatePriceTaxBehavior>,
-    /// Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tiers: Option<Vec<CreatePriceTiers>>,
-    /// Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price, in `graduated` tiering pricing can successively change as the quantity grows.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tiers_mode: Option<CreatePriceTiersMode>,
-    /// If set to true, will atomically remove the lookup key from the existing price, and assign it to this price.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_lookup_key: Option<bool>,
-    /// Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transform_quantity: Option<CreatePriceTransformQuantity>,
-    /// A positive integer in cents (or local equivalent) (or 0 for a free price) representing how much to charge. One of `unit_amount` or `custom_unit_amount` is required, unless `billing_scheme=tiered`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    /// Same as `unit_amount`, but accepts a decimal value in cents (or local equivalent) with at most 12 decimal places. Only one of `unit_amount` and `unit_amount_decimal` can be set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-}
-
-#[cfg(feature = "price")]
-impl CreatePriceParams {
-    /// `CreatePriceParams` with its required fields; every optional field is `None`.
-    pub fn new(currency: impl Into<String>) -> Self {
-        Self {
-            active: None,
-            billing_scheme: None,
-            currency: currency.into(),
-            currency_options: None,
-            custom_unit_amount: None,
-            expand: None,
-            lookup_key: None,
-            metadata: None,
-            nickname: None,
-            product: None,
-            product_data: None,
-            recurring: None,
-            tax_behavior: None,
-            tiers: None,
-            tiers_mode: None,
-            transfer_lookup_key: None,
-            transform_quantity: None,
-            unit_amount: None,
-            unit_amount_decimal: None,
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for CreatePriceParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("billing_scheme", &self.billing_scheme);
-        form.field("currency", &self.currency);
-        form.field("currency_options", &self.currency_options);
-        form.field("custom_unit_amount", &self.custom_unit_amount);
-        form.field("expand", &self.expand);
-        form.field("lookup_key", &self.lookup_key);
-        form.field("metadata", &self.metadata);
-        form.field("nickname", &self.nickname);
-        form.field("product", &self.product);
-        form.field("product_data", &self.product_data);
-        form.field("recurring", &self.recurring);
-        form.field("tax_behavior", &self.tax_behavior);
-        form.field("tiers", &self.tiers);
-        form.field("tiers_mode", &self.tiers_mode);
-        form.field("transfer_lookup_key", &self.transfer_lookup_key);
-        form.field("transform_quantity", &self.transform_quantity);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-    }
-}
-
-#[cfg(feature = "price")]
-/// Parameters of `GET /v1/prices/search`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct SearchPriceParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for pagination across multiple pages of results. Don't include this parameter on the first call. Use the next_page value returned in a previous response to request subsequent results.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub page: Option<String>,
-    /// The search query string. See [search query language](https://stripe.com/docs/search#search-query-language) and the list of supported [query fields for prices](https://stripe.com/docs/search#query-fields-for-prices).
-    pub query: String,
-}
-
-#[cfg(feature = "price")]
-impl SearchPriceParams {
-    /// `SearchPriceParams` with its required fields; every optional field is `None`.
-    pub fn new(query: impl Into<String>) -> Self {
-        Self {
-            expand: None,
-            limit: None,
-            page: None,
-            query: query.into(),
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for SearchPriceParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("page", &self.page);
-        form.field("query", &self.query);
-    }
-}
-
-#[cfg(feature = "price")]
-/// Parameters of `GET /v1/prices/{price}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrievePriceParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for RetrievePriceParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "price")]
-/// custom_unit_amount
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePriceCurrencyOptionsCustomUnitAmount {
-    pub enabled: bool,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub maximum: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub preset: Option<i64>,
-}
-
-#[cfg(feature = "price")]
-impl UpdatePriceCurrencyOptionsCustomUnitAmount {
-    /// `UpdatePriceCurrencyOptionsCustomUnitAmount` with its required fields; every optional field is `None`.
-    pub fn new(enabled: impl Into<bool>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            maximum: None,
-            minimum: None,
-            preset: None,
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for UpdatePriceCurrencyOptionsCustomUnitAmount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("enabled", &self.enabled);
-        form.field("maximum", &self.maximum);
-        form.field("minimum", &self.minimum);
-        form.field("preset", &self.preset);
-    }
-}
-
-#[cfg(feature = "price")]
-pub type UpdatePriceCurrencyOptionsTaxBehavior = CurrencyOptionTaxBehavior;
-
-#[cfg(feature = "price")]
-/// tier
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePriceCurrencyOptionsTiers {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat_amount_decimal: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-    pub up_to: serde_json::Value,
-}
-
-#[cfg(feature = "price")]
-impl UpdatePriceCurrencyOptionsTiers {
-    /// `UpdatePriceCurrencyOptionsTiers` with its required fields; every optional field is `None`.
-    pub fn new(up_to: impl Into<serde_json::Value>) -> Self {
-        Self {
-            flat_amount: None,
-            flat_amount_decimal: None,
-            unit_amount: None,
-            unit_amount_decimal: None,
-            up_to: up_to.into(),
-        }
-    }
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for UpdatePriceCurrencyOptionsTiers {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("flat_amount", &self.flat_amount);
-        form.field("flat_amount_decimal", &self.flat_amount_decimal);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-        form.field("up_to", &self.up_to);
-    }
-}
-
-#[cfg(feature = "price")]
-/// currency_option
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePriceCurrencyOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub custom_unit_amount: Option<UpdatePriceCurrencyOptionsCustomUnitAmount>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<UpdatePriceCurrencyOptionsTaxBehavior>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tiers: Option<Vec<UpdatePriceCurrencyOptionsTiers>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for UpdatePriceCurrencyOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("custom_unit_amount", &self.custom_unit_amount);
-        form.field("tax_behavior", &self.tax_behavior);
-        form.field("tiers", &self.tiers);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-    }
-}
-
-#[cfg(feature = "price")]
-pub type UpdatePriceTaxBehavior = CurrencyOptionTaxBehavior;
-
-#[cfg(feature = "price")]
-/// Parameters of `POST /v1/prices/{price}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePriceParams {
-    /// Whether the price can be used for new purchases. Defaults to `true`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency_options: Option<
-        stripe_core::Unsettable<
-            std::collections::BTreeMap<String, UpdatePriceCurrencyOptions>,
-        >,
-    >,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub lookup_key: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// A brief description of the price, hidden from customers.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub nickname: Option<String>,
-    /// Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<UpdatePriceTaxBehavior>,
-    /// If set to true, will atomically remove the lookup key from the existing price, and assign it to this price.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_lookup_key: Option<bool>,
-}
-
-#[cfg(feature = "price")]
-impl stripe_core::Encode for UpdatePriceParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("currency_options", &self.currency_options);
-        form.field("expand", &self.expand);
-        form.field("lookup_key", &self.lookup_key);
-        form.field("metadata", &self.metadata);
-        form.field("nickname", &self.nickname);
-        form.field("tax_behavior", &self.tax_behavior);
-        form.field("transfer_lookup_key", &self.transfer_lookup_key);
-    }
-}
-
 #[cfg(feature = "price")]
 impl Price {
     /// Returns a list of your prices.
@@ -1791,7 +993,7 @@ impl Price {
     /// `GET /v1/prices`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPriceParams,
+        params: &crate::ListPriceParams,
     ) -> C::Response<stripe_core::List<Price>> {
         client
             .execute(
@@ -1803,7 +1005,7 @@ impl Price {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/prices` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPriceParams,
+        params: &crate::ListPriceParams,
     ) -> C::Pages<Price> {
         client
             .paginate(
@@ -1817,7 +1019,7 @@ impl Price {
     /// `POST /v1/prices`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreatePriceParams,
+        params: &crate::CreatePriceParams,
     ) -> C::Response<Price> {
         client
             .execute(
@@ -1834,7 +1036,7 @@ impl Price {
     /// `GET /v1/prices/search`
     pub fn search<C: stripe_core::StripeClient>(
         client: &C,
-        params: &SearchPriceParams,
+        params: &crate::SearchPriceParams,
     ) -> C::Response<stripe_core::SearchList<Price>> {
         client
             .execute(
@@ -1846,7 +1048,7 @@ impl Price {
     /// Every item of [`search`](Self::search), fetching the pages of `GET /v1/prices/search` as they are read.
     pub fn search_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &SearchPriceParams,
+        params: &crate::SearchPriceParams,
     ) -> C::SearchPages<Price> {
         client
             .paginate_search(
@@ -1861,7 +1063,7 @@ impl Price {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         price: &str,
-        params: &RetrievePriceParams,
+        params: &crate::RetrievePriceParams,
     ) -> C::Response<Price> {
         client
             .execute(
@@ -1879,7 +1081,7 @@ impl Price {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         price: &str,
-        params: &UpdatePriceParams,
+        params: &crate::UpdatePriceParams,
     ) -> C::Response<Price> {
         client
             .execute(

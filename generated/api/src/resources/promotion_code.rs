@@ -239,259 +239,13 @@ impl<'de> serde::Deserialize<'de> for PromotionCodesResourceRestrictions {
 }
 
 #[cfg(feature = "promotion_code")]
-/// Parameters of `GET /v1/promotion_codes`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListPromotionCodeParams {
-    /// Filter promotion codes by whether they are active.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Only return promotion codes that have this case-insensitive code.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub code: Option<String>,
-    /// Only return promotion codes for this coupon.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub coupon: Option<String>,
-    /// A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// Only return promotion codes that are restricted to this customer.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "promotion_code")]
-impl stripe_core::Encode for ListPromotionCodeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("code", &self.code);
-        form.field("coupon", &self.coupon);
-        form.field("created", &self.created);
-        form.field("customer", &self.customer);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "promotion_code")]
-/// currency_option
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePromotionCodeRestrictionsCurrencyOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum_amount: Option<i64>,
-}
-
-#[cfg(feature = "promotion_code")]
-impl stripe_core::Encode for CreatePromotionCodeRestrictionsCurrencyOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("minimum_amount", &self.minimum_amount);
-    }
-}
-
-#[cfg(feature = "promotion_code")]
-/// Settings that restrict the redemption of the promotion code.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePromotionCodeRestrictions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency_options: Option<
-        std::collections::BTreeMap<
-            String,
-            CreatePromotionCodeRestrictionsCurrencyOptions,
-        >,
-    >,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub first_time_transaction: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum_amount_currency: Option<String>,
-}
-
-#[cfg(feature = "promotion_code")]
-impl stripe_core::Encode for CreatePromotionCodeRestrictions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("currency_options", &self.currency_options);
-        form.field("first_time_transaction", &self.first_time_transaction);
-        form.field("minimum_amount", &self.minimum_amount);
-        form.field("minimum_amount_currency", &self.minimum_amount_currency);
-    }
-}
-
-#[cfg(feature = "promotion_code")]
-/// Parameters of `POST /v1/promotion_codes`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreatePromotionCodeParams {
-    /// Whether the promotion code is currently active.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// The customer-facing code. Regardless of case, this code must be unique across all active promotion codes for a specific customer. If left blank, we will generate one automatically.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub code: Option<String>,
-    /// The coupon for this promotion code.
-    pub coupon: String,
-    /// The customer that this promotion code can be used by. If not set, the promotion code can be used by all customers.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The timestamp at which this promotion code will expire. If the coupon has specified a `redeems_by`, then this value cannot be after the coupon's `redeems_by`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires_at: Option<stripe_core::Timestamp>,
-    /// A positive integer specifying the number of times the promotion code can be redeemed. If the coupon has specified a `max_redemptions`, then this value cannot be greater than the coupon's `max_redemptions`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub max_redemptions: Option<i64>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Settings that restrict the redemption of the promotion code.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub restrictions: Option<CreatePromotionCodeRestrictions>,
-}
-
-#[cfg(feature = "promotion_code")]
-impl CreatePromotionCodeParams {
-    /// `CreatePromotionCodeParams` with its required fields; every optional field is `None`.
-    pub fn new(coupon: impl Into<String>) -> Self {
-        Self {
-            active: None,
-            code: None,
-            coupon: coupon.into(),
-            customer: None,
-            expand: None,
-            expires_at: None,
-            max_redemptions: None,
-            metadata: None,
-            restrictions: None,
-        }
-    }
-}
-
-#[cfg(feature = "promotion_code")]
-impl stripe_core::Encode for CreatePromotionCodeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("code", &self.code);
-        form.field("coupon", &self.coupon);
-        form.field("customer", &self.customer);
-        form.field("expand", &self.expand);
-        form.field("expires_at", &self.expires_at);
-        form.field("max_redemptions", &self.max_redemptions);
-        form.field("metadata", &self.metadata);
-        form.field("restrictions", &self.restrictions);
-    }
-}
-
-#[cfg(feature = "promotion_code")]
-/// Parameters of `GET /v1/promotion_codes/{promotion_code}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrievePromotionCodeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "promotion_code")]
-impl stripe_core::Encode for RetrievePromotionCodeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "promotion_code")]
-/// currency_option
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePromotionCodeRestrictionsCurrencyOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum_amount: Option<i64>,
-}
-
-#[cfg(feature = "promotion_code")]
-impl stripe_core::Encode for UpdatePromotionCodeRestrictionsCurrencyOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("minimum_amount", &self.minimum_amount);
-    }
-}
-
-#[cfg(feature = "promotion_code")]
-/// Settings that restrict the redemption of the promotion code.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePromotionCodeRestrictions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency_options: Option<
-        std::collections::BTreeMap<
-            String,
-            UpdatePromotionCodeRestrictionsCurrencyOptions,
-        >,
-    >,
-}
-
-#[cfg(feature = "promotion_code")]
-impl stripe_core::Encode for UpdatePromotionCodeRestrictions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("currency_options", &self.currency_options);
-    }
-}
-
-#[cfg(feature = "promotion_code")]
-/// Parameters of `POST /v1/promotion_codes/{promotion_code}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdatePromotionCodeParams {
-    /// Whether the promotion code is currently active. A promotion code can only be reactivated when the coupon is still valid and the promotion code is otherwise redeemable.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// Settings that restrict the redemption of the promotion code.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub restrictions: Option<UpdatePromotionCodeRestrictions>,
-}
-
-#[cfg(feature = "promotion_code")]
-impl stripe_core::Encode for UpdatePromotionCodeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("restrictions", &self.restrictions);
-    }
-}
-
-#[cfg(feature = "promotion_code")]
 impl PromotionCode {
     /// Returns a list of your promotion codes.
     ///
     /// `GET /v1/promotion_codes`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPromotionCodeParams,
+        params: &crate::ListPromotionCodeParams,
     ) -> C::Response<stripe_core::List<PromotionCode>> {
         client
             .execute(
@@ -506,7 +260,7 @@ impl PromotionCode {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/promotion_codes` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListPromotionCodeParams,
+        params: &crate::ListPromotionCodeParams,
     ) -> C::Pages<PromotionCode> {
         client
             .paginate(
@@ -523,7 +277,7 @@ impl PromotionCode {
     /// `POST /v1/promotion_codes`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreatePromotionCodeParams,
+        params: &crate::CreatePromotionCodeParams,
     ) -> C::Response<PromotionCode> {
         client
             .execute(
@@ -541,7 +295,7 @@ impl PromotionCode {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         promotion_code: &str,
-        params: &RetrievePromotionCodeParams,
+        params: &crate::RetrievePromotionCodeParams,
     ) -> C::Response<PromotionCode> {
         client
             .execute(
@@ -562,7 +316,7 @@ impl PromotionCode {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         promotion_code: &str,
-        params: &UpdatePromotionCodeParams,
+        params: &crate::UpdatePromotionCodeParams,
     ) -> C::Response<PromotionCode> {
         client
             .execute(

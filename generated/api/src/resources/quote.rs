@@ -937,12 +937,6 @@ impl<'de> serde::Deserialize<'de> for QuoteCollectionMethod {
     }
 }
 
-impl stripe_core::Encode for QuoteCollectionMethod {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 /// One of `invoice`, `deleted_invoice`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1066,12 +1060,6 @@ impl<'de> serde::Deserialize<'de> for QuoteStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for QuoteStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -1211,915 +1199,6 @@ impl<'de> serde::Deserialize<'de> for QuotesResourceRecurringInterval {
     }
 }
 
-impl stripe_core::Encode for QuotesResourceRecurringInterval {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "quote")]
-pub type ListQuoteStatus = QuoteStatus;
-
-#[cfg(feature = "quote")]
-/// Parameters of `GET /v1/quotes`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListQuoteParams {
-    /// The ID of the customer whose quotes will be retrieved.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// The status of the quote.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListQuoteStatus>,
-    /// Provides a list of quotes that are associated with the specified test clock. The response will not include quotes with test clocks if this and the customer parameter is not set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub test_clock: Option<String>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for ListQuoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("customer", &self.customer);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-        form.field("test_clock", &self.test_clock);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteAutomaticTax {
-    pub enabled: bool,
-}
-
-#[cfg(feature = "quote")]
-impl CreateQuoteAutomaticTax {
-    /// `CreateQuoteAutomaticTax` with its required fields; every optional field is `None`.
-    pub fn new(enabled: impl Into<bool>) -> Self {
-        Self { enabled: enabled.into() }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteAutomaticTax {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("enabled", &self.enabled);
-    }
-}
-
-#[cfg(feature = "quote")]
-pub type CreateQuoteCollectionMethod = QuoteCollectionMethod;
-
-#[cfg(feature = "quote")]
-/// discounts_data_param
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteDiscounts {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub coupon: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub discount: Option<String>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteDiscounts {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("coupon", &self.coupon);
-        form.field("discount", &self.discount);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Clone an existing quote. The new quote will be created in `status=draft`. When using this parameter, you cannot specify any other parameters except for `expires_at`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteFromQuote {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub is_revision: Option<bool>,
-    pub quote: String,
-}
-
-#[cfg(feature = "quote")]
-impl CreateQuoteFromQuote {
-    /// `CreateQuoteFromQuote` with its required fields; every optional field is `None`.
-    pub fn new(quote: impl Into<String>) -> Self {
-        Self {
-            is_revision: None,
-            quote: quote.into(),
-        }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteFromQuote {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("is_revision", &self.is_revision);
-        form.field("quote", &self.quote);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// All invoices will be billed using the specified settings.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteInvoiceSettings {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub days_until_due: Option<i64>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteInvoiceSettings {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("days_until_due", &self.days_until_due);
-    }
-}
-
-#[cfg(feature = "quote")]
-pub type CreateQuoteLineItemsPriceDataRecurringInterval = QuotesResourceRecurringInterval;
-
-#[cfg(feature = "quote")]
-/// recurring_adhoc
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteLineItemsPriceDataRecurring {
-    pub interval: CreateQuoteLineItemsPriceDataRecurringInterval,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interval_count: Option<i64>,
-}
-
-#[cfg(feature = "quote")]
-impl CreateQuoteLineItemsPriceDataRecurring {
-    /// `CreateQuoteLineItemsPriceDataRecurring` with its required fields; every optional field is `None`.
-    pub fn new(
-        interval: impl Into<CreateQuoteLineItemsPriceDataRecurringInterval>,
-    ) -> Self {
-        Self {
-            interval: interval.into(),
-            interval_count: None,
-        }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteLineItemsPriceDataRecurring {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("interval", &self.interval);
-        form.field("interval_count", &self.interval_count);
-    }
-}
-
-#[cfg(feature = "quote")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateQuoteLineItemsPriceDataTaxBehavior {
-    /// `exclusive`
-    Exclusive,
-    /// `inclusive`
-    Inclusive,
-    /// `unspecified`
-    Unspecified,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "quote")]
-impl CreateQuoteLineItemsPriceDataTaxBehavior {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Exclusive => "exclusive",
-            Self::Inclusive => "inclusive",
-            Self::Unspecified => "unspecified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl From<&str> for CreateQuoteLineItemsPriceDataTaxBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "exclusive" => Self::Exclusive,
-            "inclusive" => Self::Inclusive,
-            "unspecified" => Self::Unspecified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl std::fmt::Display for CreateQuoteLineItemsPriceDataTaxBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "quote")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreateQuoteLineItemsPriceDataTaxBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteLineItemsPriceDataTaxBehavior {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "quote")]
-/// price_data
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteLineItemsPriceData {
-    pub currency: String,
-    pub product: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub recurring: Option<CreateQuoteLineItemsPriceDataRecurring>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<CreateQuoteLineItemsPriceDataTaxBehavior>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-}
-
-#[cfg(feature = "quote")]
-impl CreateQuoteLineItemsPriceData {
-    /// `CreateQuoteLineItemsPriceData` with its required fields; every optional field is `None`.
-    pub fn new(currency: impl Into<String>, product: impl Into<String>) -> Self {
-        Self {
-            currency: currency.into(),
-            product: product.into(),
-            recurring: None,
-            tax_behavior: None,
-            unit_amount: None,
-            unit_amount_decimal: None,
-        }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteLineItemsPriceData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("currency", &self.currency);
-        form.field("product", &self.product);
-        form.field("recurring", &self.recurring);
-        form.field("tax_behavior", &self.tax_behavior);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// line_item_create_params
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteLineItems {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub price: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub price_data: Option<CreateQuoteLineItemsPriceData>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub quantity: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_rates: Option<stripe_core::Unsettable<Vec<String>>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteLineItems {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("price", &self.price);
-        form.field("price_data", &self.price_data);
-        form.field("quantity", &self.quantity);
-        form.field("tax_rates", &self.tax_rates);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteSubscriptionData {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub effective_date: Option<stripe_core::Unsettable<serde_json::Value>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub trial_period_days: Option<stripe_core::Unsettable<i64>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteSubscriptionData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("description", &self.description);
-        form.field("effective_date", &self.effective_date);
-        form.field("trial_period_days", &self.trial_period_days);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// transfer_data_specs
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteTransferData {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount_percent: Option<f64>,
-    pub destination: String,
-}
-
-#[cfg(feature = "quote")]
-impl CreateQuoteTransferData {
-    /// `CreateQuoteTransferData` with its required fields; every optional field is `None`.
-    pub fn new(destination: impl Into<String>) -> Self {
-        Self {
-            amount: None,
-            amount_percent: None,
-            destination: destination.into(),
-        }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteTransferData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("amount_percent", &self.amount_percent);
-        form.field("destination", &self.destination);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Parameters of `POST /v1/quotes`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateQuoteParams {
-    /// The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. There cannot be any line items with recurring prices when using this field.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub application_fee_amount: Option<stripe_core::Unsettable<i64>>,
-    /// A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice total that will be transferred to the application owner's Stripe account. There must be at least 1 line item with a recurring price to use this field.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub application_fee_percent: Option<stripe_core::Unsettable<f64>>,
-    /// Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub automatic_tax: Option<CreateQuoteAutomaticTax>,
-    /// Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay invoices at the end of the subscription cycle or at invoice finalization using the default payment method attached to the subscription or customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub collection_method: Option<CreateQuoteCollectionMethod>,
-    /// The customer for which this quote belongs to. A customer is required before finalizing the quote. Once specified, it cannot be changed.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// The tax rates that will apply to any line item that does not have `tax_rates` set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub default_tax_rates: Option<stripe_core::Unsettable<Vec<String>>>,
-    /// A description that will be displayed on the quote PDF. If no value is passed, the default description configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<stripe_core::Unsettable<String>>,
-    /// The discounts applied to the quote. You can only set up to one discount.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub discounts: Option<stripe_core::Unsettable<Vec<CreateQuoteDiscounts>>>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch. If no value is passed, the default expiration date configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires_at: Option<stripe_core::Timestamp>,
-    /// A footer that will be displayed on the quote PDF. If no value is passed, the default footer configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub footer: Option<stripe_core::Unsettable<String>>,
-    /// Clone an existing quote. The new quote will be created in `status=draft`. When using this parameter, you cannot specify any other parameters except for `expires_at`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub from_quote: Option<CreateQuoteFromQuote>,
-    /// A header that will be displayed on the quote PDF. If no value is passed, the default header configured in your [quote template settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub header: Option<stripe_core::Unsettable<String>>,
-    /// All invoices will be billed using the specified settings.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub invoice_settings: Option<CreateQuoteInvoiceSettings>,
-    /// A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line_items: Option<Vec<CreateQuoteLineItems>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The account on behalf of which to charge.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub on_behalf_of: Option<stripe_core::Unsettable<String>>,
-    /// When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscription_data: Option<CreateQuoteSubscriptionData>,
-    /// ID of the test clock to attach to the quote.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub test_clock: Option<String>,
-    /// The data with which to automatically create a Transfer for each of the invoices.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_data: Option<stripe_core::Unsettable<CreateQuoteTransferData>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CreateQuoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("application_fee_amount", &self.application_fee_amount);
-        form.field("application_fee_percent", &self.application_fee_percent);
-        form.field("automatic_tax", &self.automatic_tax);
-        form.field("collection_method", &self.collection_method);
-        form.field("customer", &self.customer);
-        form.field("default_tax_rates", &self.default_tax_rates);
-        form.field("description", &self.description);
-        form.field("discounts", &self.discounts);
-        form.field("expand", &self.expand);
-        form.field("expires_at", &self.expires_at);
-        form.field("footer", &self.footer);
-        form.field("from_quote", &self.from_quote);
-        form.field("header", &self.header);
-        form.field("invoice_settings", &self.invoice_settings);
-        form.field("line_items", &self.line_items);
-        form.field("metadata", &self.metadata);
-        form.field("on_behalf_of", &self.on_behalf_of);
-        form.field("subscription_data", &self.subscription_data);
-        form.field("test_clock", &self.test_clock);
-        form.field("transfer_data", &self.transfer_data);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Parameters of `GET /v1/quotes/{quote}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveQuoteParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for RetrieveQuoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateQuoteAutomaticTax {
-    pub enabled: bool,
-}
-
-#[cfg(feature = "quote")]
-impl UpdateQuoteAutomaticTax {
-    /// `UpdateQuoteAutomaticTax` with its required fields; every optional field is `None`.
-    pub fn new(enabled: impl Into<bool>) -> Self {
-        Self { enabled: enabled.into() }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for UpdateQuoteAutomaticTax {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("enabled", &self.enabled);
-    }
-}
-
-#[cfg(feature = "quote")]
-pub type UpdateQuoteCollectionMethod = QuoteCollectionMethod;
-
-#[cfg(feature = "quote")]
-/// discounts_data_param
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateQuoteDiscounts {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub coupon: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub discount: Option<String>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for UpdateQuoteDiscounts {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("coupon", &self.coupon);
-        form.field("discount", &self.discount);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// All invoices will be billed using the specified settings.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateQuoteInvoiceSettings {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub days_until_due: Option<i64>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for UpdateQuoteInvoiceSettings {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("days_until_due", &self.days_until_due);
-    }
-}
-
-#[cfg(feature = "quote")]
-pub type UpdateQuoteLineItemsPriceDataRecurringInterval = QuotesResourceRecurringInterval;
-
-#[cfg(feature = "quote")]
-/// recurring_adhoc
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateQuoteLineItemsPriceDataRecurring {
-    pub interval: UpdateQuoteLineItemsPriceDataRecurringInterval,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interval_count: Option<i64>,
-}
-
-#[cfg(feature = "quote")]
-impl UpdateQuoteLineItemsPriceDataRecurring {
-    /// `UpdateQuoteLineItemsPriceDataRecurring` with its required fields; every optional field is `None`.
-    pub fn new(
-        interval: impl Into<UpdateQuoteLineItemsPriceDataRecurringInterval>,
-    ) -> Self {
-        Self {
-            interval: interval.into(),
-            interval_count: None,
-        }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for UpdateQuoteLineItemsPriceDataRecurring {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("interval", &self.interval);
-        form.field("interval_count", &self.interval_count);
-    }
-}
-
-#[cfg(feature = "quote")]
-pub type UpdateQuoteLineItemsPriceDataTaxBehavior = CreateQuoteLineItemsPriceDataTaxBehavior;
-
-#[cfg(feature = "quote")]
-/// price_data
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateQuoteLineItemsPriceData {
-    pub currency: String,
-    pub product: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub recurring: Option<UpdateQuoteLineItemsPriceDataRecurring>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<UpdateQuoteLineItemsPriceDataTaxBehavior>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub unit_amount_decimal: Option<String>,
-}
-
-#[cfg(feature = "quote")]
-impl UpdateQuoteLineItemsPriceData {
-    /// `UpdateQuoteLineItemsPriceData` with its required fields; every optional field is `None`.
-    pub fn new(currency: impl Into<String>, product: impl Into<String>) -> Self {
-        Self {
-            currency: currency.into(),
-            product: product.into(),
-            recurring: None,
-            tax_behavior: None,
-            unit_amount: None,
-            unit_amount_decimal: None,
-        }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for UpdateQuoteLineItemsPriceData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("currency", &self.currency);
-        form.field("product", &self.product);
-        form.field("recurring", &self.recurring);
-        form.field("tax_behavior", &self.tax_behavior);
-        form.field("unit_amount", &self.unit_amount);
-        form.field("unit_amount_decimal", &self.unit_amount_decimal);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// line_item_update_params
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateQuoteLineItems {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub id: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub price: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub price_data: Option<UpdateQuoteLineItemsPriceData>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub quantity: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_rates: Option<stripe_core::Unsettable<Vec<String>>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for UpdateQuoteLineItems {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("id", &self.id);
-        form.field("price", &self.price);
-        form.field("price_data", &self.price_data);
-        form.field("quantity", &self.quantity);
-        form.field("tax_rates", &self.tax_rates);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateQuoteSubscriptionData {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<stripe_core::Unsettable<String>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub effective_date: Option<stripe_core::Unsettable<serde_json::Value>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub trial_period_days: Option<stripe_core::Unsettable<i64>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for UpdateQuoteSubscriptionData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("description", &self.description);
-        form.field("effective_date", &self.effective_date);
-        form.field("trial_period_days", &self.trial_period_days);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// transfer_data_specs
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateQuoteTransferData {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount_percent: Option<f64>,
-    pub destination: String,
-}
-
-#[cfg(feature = "quote")]
-impl UpdateQuoteTransferData {
-    /// `UpdateQuoteTransferData` with its required fields; every optional field is `None`.
-    pub fn new(destination: impl Into<String>) -> Self {
-        Self {
-            amount: None,
-            amount_percent: None,
-            destination: destination.into(),
-        }
-    }
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for UpdateQuoteTransferData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("amount_percent", &self.amount_percent);
-        form.field("destination", &self.destination);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Parameters of `POST /v1/quotes/{quote}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateQuoteParams {
-    /// The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account. There cannot be any line items with recurring prices when using this field.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub application_fee_amount: Option<stripe_core::Unsettable<i64>>,
-    /// A non-negative decimal between 0 and 100, with at most two decimal places. This represents the percentage of the subscription invoice total that will be transferred to the application owner's Stripe account. There must be at least 1 line item with a recurring price to use this field.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub application_fee_percent: Option<stripe_core::Unsettable<f64>>,
-    /// Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub automatic_tax: Option<UpdateQuoteAutomaticTax>,
-    /// Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay invoices at the end of the subscription cycle or at invoice finalization using the default payment method attached to the subscription or customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub collection_method: Option<UpdateQuoteCollectionMethod>,
-    /// The customer for which this quote belongs to. A customer is required before finalizing the quote. Once specified, it cannot be changed.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// The tax rates that will apply to any line item that does not have `tax_rates` set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub default_tax_rates: Option<stripe_core::Unsettable<Vec<String>>>,
-    /// A description that will be displayed on the quote PDF.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<stripe_core::Unsettable<String>>,
-    /// The discounts applied to the quote. You can only set up to one discount.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub discounts: Option<stripe_core::Unsettable<Vec<UpdateQuoteDiscounts>>>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires_at: Option<stripe_core::Timestamp>,
-    /// A footer that will be displayed on the quote PDF.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub footer: Option<stripe_core::Unsettable<String>>,
-    /// A header that will be displayed on the quote PDF.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub header: Option<stripe_core::Unsettable<String>>,
-    /// All invoices will be billed using the specified settings.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub invoice_settings: Option<UpdateQuoteInvoiceSettings>,
-    /// A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line_items: Option<Vec<UpdateQuoteLineItems>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The account on behalf of which to charge.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub on_behalf_of: Option<stripe_core::Unsettable<String>>,
-    /// When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscription_data: Option<UpdateQuoteSubscriptionData>,
-    /// The data with which to automatically create a Transfer for each of the invoices.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_data: Option<stripe_core::Unsettable<UpdateQuoteTransferData>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for UpdateQuoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("application_fee_amount", &self.application_fee_amount);
-        form.field("application_fee_percent", &self.application_fee_percent);
-        form.field("automatic_tax", &self.automatic_tax);
-        form.field("collection_method", &self.collection_method);
-        form.field("customer", &self.customer);
-        form.field("default_tax_rates", &self.default_tax_rates);
-        form.field("description", &self.description);
-        form.field("discounts", &self.discounts);
-        form.field("expand", &self.expand);
-        form.field("expires_at", &self.expires_at);
-        form.field("footer", &self.footer);
-        form.field("header", &self.header);
-        form.field("invoice_settings", &self.invoice_settings);
-        form.field("line_items", &self.line_items);
-        form.field("metadata", &self.metadata);
-        form.field("on_behalf_of", &self.on_behalf_of);
-        form.field("subscription_data", &self.subscription_data);
-        form.field("transfer_data", &self.transfer_data);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Parameters of `POST /v1/quotes/{quote}/accept`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct AcceptQuoteParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for AcceptQuoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Parameters of `POST /v1/quotes/{quote}/cancel`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelQuoteParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for CancelQuoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Parameters of `GET /v1/quotes/{quote}/computed_upfront_line_items`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListQuoteComputedUpfrontLineItemsParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for ListQuoteComputedUpfrontLineItemsParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Parameters of `POST /v1/quotes/{quote}/finalize`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct FinalizeQuoteParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A future timestamp on which the quote will be canceled if in `open` or `draft` status. Measured in seconds since the Unix epoch.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expires_at: Option<stripe_core::Timestamp>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for FinalizeQuoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("expires_at", &self.expires_at);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Parameters of `GET /v1/quotes/{quote}/line_items`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListQuoteLineItemsParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for ListQuoteLineItemsParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "quote")]
-/// Parameters of `GET /v1/quotes/{quote}/pdf`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct PdfQuoteParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "quote")]
-impl stripe_core::Encode for PdfQuoteParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "quote")]
 impl Quote {
     /// Returns a list of your quotes.
@@ -2127,7 +1206,7 @@ impl Quote {
     /// `GET /v1/quotes`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListQuoteParams,
+        params: &crate::ListQuoteParams,
     ) -> C::Response<stripe_core::List<Quote>> {
         client
             .execute(
@@ -2139,7 +1218,7 @@ impl Quote {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/quotes` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListQuoteParams,
+        params: &crate::ListQuoteParams,
     ) -> C::Pages<Quote> {
         client
             .paginate(
@@ -2153,7 +1232,7 @@ impl Quote {
     /// `POST /v1/quotes`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateQuoteParams,
+        params: &crate::CreateQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
@@ -2168,7 +1247,7 @@ impl Quote {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &RetrieveQuoteParams,
+        params: &crate::RetrieveQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
@@ -2186,7 +1265,7 @@ impl Quote {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &UpdateQuoteParams,
+        params: &crate::UpdateQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
@@ -2204,7 +1283,7 @@ impl Quote {
     pub fn accept<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &AcceptQuoteParams,
+        params: &crate::AcceptQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
@@ -2222,7 +1301,7 @@ impl Quote {
     pub fn cancel<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &CancelQuoteParams,
+        params: &crate::CancelQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
@@ -2240,7 +1319,7 @@ impl Quote {
     pub fn list_computed_upfront_line_items<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &ListQuoteComputedUpfrontLineItemsParams,
+        params: &crate::ListQuoteComputedUpfrontLineItemsParams,
     ) -> C::Response<stripe_core::List<crate::Item>> {
         client
             .execute(
@@ -2259,7 +1338,7 @@ impl Quote {
     pub fn list_computed_upfront_line_items_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &ListQuoteComputedUpfrontLineItemsParams,
+        params: &crate::ListQuoteComputedUpfrontLineItemsParams,
     ) -> C::Pages<crate::Item> {
         client
             .paginate(
@@ -2280,7 +1359,7 @@ impl Quote {
     pub fn finalize<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &FinalizeQuoteParams,
+        params: &crate::FinalizeQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
@@ -2300,7 +1379,7 @@ impl Quote {
     pub fn list_line_items<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &ListQuoteLineItemsParams,
+        params: &crate::ListQuoteLineItemsParams,
     ) -> C::Response<stripe_core::List<crate::Item>> {
         client
             .execute(
@@ -2318,7 +1397,7 @@ impl Quote {
     pub fn list_line_items_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &ListQuoteLineItemsParams,
+        params: &crate::ListQuoteLineItemsParams,
     ) -> C::Pages<crate::Item> {
         client
             .paginate(
@@ -2338,7 +1417,7 @@ impl Quote {
     pub fn pdf<C: stripe_core::StripeClient>(
         client: &C,
         quote: &str,
-        params: &PdfQuoteParams,
+        params: &crate::PdfQuoteParams,
     ) -> C::Response<stripe_core::Bytes> {
         client
             .execute(

@@ -383,299 +383,13 @@ impl<'de> serde::Deserialize<'de> for RefundReason {
 }
 
 #[cfg(feature = "refund")]
-/// Parameters of `GET /v1/refunds`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListRefundParams {
-    /// Only return refunds for the charge specified by this charge ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub charge: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return refunds for the PaymentIntent specified by this ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_intent: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "refund")]
-impl stripe_core::Encode for ListRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("charge", &self.charge);
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("payment_intent", &self.payment_intent);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "refund")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateRefundOrigin {
-    /// `customer_balance`
-    CustomerBalance,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "refund")]
-impl CreateRefundOrigin {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerBalance => "customer_balance",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "refund")]
-impl From<&str> for CreateRefundOrigin {
-    fn from(value: &str) -> Self {
-        match value {
-            "customer_balance" => Self::CustomerBalance,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "refund")]
-impl std::fmt::Display for CreateRefundOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "refund")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreateRefundOrigin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "refund")]
-impl stripe_core::Encode for CreateRefundOrigin {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "refund")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateRefundReason {
-    /// `duplicate`
-    Duplicate,
-    /// `fraudulent`
-    Fraudulent,
-    /// `requested_by_customer`
-    RequestedByCustomer,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "refund")]
-impl CreateRefundReason {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Duplicate => "duplicate",
-            Self::Fraudulent => "fraudulent",
-            Self::RequestedByCustomer => "requested_by_customer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "refund")]
-impl From<&str> for CreateRefundReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "duplicate" => Self::Duplicate,
-            "fraudulent" => Self::Fraudulent,
-            "requested_by_customer" => Self::RequestedByCustomer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "refund")]
-impl std::fmt::Display for CreateRefundReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "refund")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreateRefundReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "refund")]
-impl stripe_core::Encode for CreateRefundReason {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "refund")]
-/// Parameters of `POST /v1/refunds`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateRefundParams {
-    /// A positive integer representing how much to refund.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub charge: Option<String>,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency: Option<String>,
-    /// Customer whose customer balance to refund from.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// For payment methods without native refund support (e.g., Konbini, PromptPay), use this email from the customer to receive refund instructions.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub instructions_email: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// Origin of the refund
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub origin: Option<CreateRefundOrigin>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_intent: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reason: Option<CreateRefundReason>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_application_fee: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reverse_transfer: Option<bool>,
-}
-
-#[cfg(feature = "refund")]
-impl stripe_core::Encode for CreateRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("charge", &self.charge);
-        form.field("currency", &self.currency);
-        form.field("customer", &self.customer);
-        form.field("expand", &self.expand);
-        form.field("instructions_email", &self.instructions_email);
-        form.field("metadata", &self.metadata);
-        form.field("origin", &self.origin);
-        form.field("payment_intent", &self.payment_intent);
-        form.field("reason", &self.reason);
-        form.field("refund_application_fee", &self.refund_application_fee);
-        form.field("reverse_transfer", &self.reverse_transfer);
-    }
-}
-
-#[cfg(feature = "refund")]
-/// Parameters of `GET /v1/refunds/{refund}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveRefundParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "refund")]
-impl stripe_core::Encode for RetrieveRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "refund")]
-/// Parameters of `POST /v1/refunds/{refund}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateRefundParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "refund")]
-impl stripe_core::Encode for UpdateRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "refund")]
-/// Parameters of `POST /v1/refunds/{refund}/cancel`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelRefundParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "refund")]
-impl stripe_core::Encode for CancelRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "refund")]
-/// Parameters of `POST /v1/test_helpers/refunds/{refund}/expire`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersExpireRefundParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "refund")]
-impl stripe_core::Encode for TestHelpersExpireRefundParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "refund")]
 impl Refund {
     /// Returns a list of all refunds you’ve previously created. The refunds are returned in sorted order, with the most recent refunds appearing first. For convenience, the 10 most recent refunds are always available by default on the charge object.
     ///
     /// `GET /v1/refunds`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListRefundParams,
+        params: &crate::ListRefundParams,
     ) -> C::Response<stripe_core::List<Refund>> {
         client
             .execute(
@@ -687,7 +401,7 @@ impl Refund {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/refunds` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListRefundParams,
+        params: &crate::ListRefundParams,
     ) -> C::Pages<Refund> {
         client
             .paginate(
@@ -701,7 +415,7 @@ impl Refund {
     /// `POST /v1/refunds`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateRefundParams,
+        params: &crate::CreateRefundParams,
     ) -> C::Response<Refund> {
         client
             .execute(
@@ -716,7 +430,7 @@ impl Refund {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         refund: &str,
-        params: &RetrieveRefundParams,
+        params: &crate::RetrieveRefundParams,
     ) -> C::Response<Refund> {
         client
             .execute(
@@ -736,7 +450,7 @@ impl Refund {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         refund: &str,
-        params: &UpdateRefundParams,
+        params: &crate::UpdateRefundParams,
     ) -> C::Response<Refund> {
         client
             .execute(
@@ -756,7 +470,7 @@ impl Refund {
     pub fn cancel<C: stripe_core::StripeClient>(
         client: &C,
         refund: &str,
-        params: &CancelRefundParams,
+        params: &crate::CancelRefundParams,
     ) -> C::Response<Refund> {
         client
             .execute(
@@ -776,7 +490,7 @@ impl Refund {
     pub fn test_helpers_expire<C: stripe_core::StripeClient>(
         client: &C,
         refund: &str,
-        params: &TestHelpersExpireRefundParams,
+        params: &crate::TestHelpersExpireRefundParams,
     ) -> C::Response<Refund> {
         client
             .execute(

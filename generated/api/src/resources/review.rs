@@ -393,79 +393,13 @@ impl<'de> serde::Deserialize<'de> for ReviewOpenedReason {
 }
 
 #[cfg(feature = "review")]
-/// Parameters of `GET /v1/reviews`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListReviewParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "review")]
-impl stripe_core::Encode for ListReviewParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "review")]
-/// Parameters of `GET /v1/reviews/{review}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveReviewParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "review")]
-impl stripe_core::Encode for RetrieveReviewParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "review")]
-/// Parameters of `POST /v1/reviews/{review}/approve`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ApproveReviewParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "review")]
-impl stripe_core::Encode for ApproveReviewParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "review")]
 impl Review {
     /// Returns a list of `Review` objects that have `open` set to `true`. The objects are sorted in descending order by creation date, with the most recently created object appearing first.
     ///
     /// `GET /v1/reviews`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReviewParams,
+        params: &crate::ListReviewParams,
     ) -> C::Response<stripe_core::List<Review>> {
         client
             .execute(
@@ -477,7 +411,7 @@ impl Review {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/reviews` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReviewParams,
+        params: &crate::ListReviewParams,
     ) -> C::Pages<Review> {
         client
             .paginate(
@@ -492,7 +426,7 @@ impl Review {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         review: &str,
-        params: &RetrieveReviewParams,
+        params: &crate::RetrieveReviewParams,
     ) -> C::Response<Review> {
         client
             .execute(
@@ -510,7 +444,7 @@ impl Review {
     pub fn approve<C: stripe_core::StripeClient>(
         client: &C,
         review: &str,
-        params: &ApproveReviewParams,
+        params: &crate::ApproveReviewParams,
     ) -> C::Response<Review> {
         client
             .execute(

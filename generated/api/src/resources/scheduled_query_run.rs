@@ -156,59 +156,13 @@ impl<'de> serde::Deserialize<'de> for SigmaScheduledQueryRunError {
 }
 
 #[cfg(feature = "scheduled_query_run")]
-/// Parameters of `GET /v1/sigma/scheduled_query_runs`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListScheduledQueryRunParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "scheduled_query_run")]
-impl stripe_core::Encode for ListScheduledQueryRunParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "scheduled_query_run")]
-/// Parameters of `GET /v1/sigma/scheduled_query_runs/{scheduled_query_run}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveScheduledQueryRunParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "scheduled_query_run")]
-impl stripe_core::Encode for RetrieveScheduledQueryRunParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "scheduled_query_run")]
 impl ScheduledQueryRun {
     /// Returns a list of scheduled query runs.
     ///
     /// `GET /v1/sigma/scheduled_query_runs`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListScheduledQueryRunParams,
+        params: &crate::ListScheduledQueryRunParams,
     ) -> C::Response<stripe_core::List<ScheduledQueryRun>> {
         client
             .execute(
@@ -223,7 +177,7 @@ impl ScheduledQueryRun {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/sigma/scheduled_query_runs` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListScheduledQueryRunParams,
+        params: &crate::ListScheduledQueryRunParams,
     ) -> C::Pages<ScheduledQueryRun> {
         client
             .paginate(
@@ -241,7 +195,7 @@ impl ScheduledQueryRun {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         scheduled_query_run: &str,
-        params: &RetrieveScheduledQueryRunParams,
+        params: &crate::RetrieveScheduledQueryRunParams,
     ) -> C::Response<ScheduledQueryRun> {
         client
             .execute(

@@ -1525,67 +1525,13 @@ impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsVersion {
 }
 
 #[cfg(feature = "setup_attempt")]
-/// Parameters of `GET /v1/setup_attempts`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListSetupAttemptParams {
-    /// A filter on the list, based on the object `created` field. The value
-    /// can be a string with an integer Unix timestamp, or it can be a
-    /// dictionary with a number of different query options.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return SetupAttempts created by the SetupIntent specified by
-    /// this ID.
-    pub setup_intent: String,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "setup_attempt")]
-impl ListSetupAttemptParams {
-    /// `ListSetupAttemptParams` with its required fields; every optional field is `None`.
-    pub fn new(setup_intent: impl Into<String>) -> Self {
-        Self {
-            created: None,
-            ending_before: None,
-            expand: None,
-            limit: None,
-            setup_intent: setup_intent.into(),
-            starting_after: None,
-        }
-    }
-}
-
-#[cfg(feature = "setup_attempt")]
-impl stripe_core::Encode for ListSetupAttemptParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("setup_intent", &self.setup_intent);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "setup_attempt")]
 impl SetupAttempt {
     /// Returns a list of SetupAttempts associated with a provided SetupIntent.
     ///
     /// `GET /v1/setup_attempts`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListSetupAttemptParams,
+        params: &crate::ListSetupAttemptParams,
     ) -> C::Response<stripe_core::List<SetupAttempt>> {
         client
             .execute(
@@ -1597,7 +1543,7 @@ impl SetupAttempt {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/setup_attempts` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListSetupAttemptParams,
+        params: &crate::ListSetupAttemptParams,
     ) -> C::Pages<SetupAttempt> {
         client
             .paginate(

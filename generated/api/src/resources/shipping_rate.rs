@@ -374,12 +374,6 @@ impl<'de> serde::Deserialize<'de> for ShippingRateTaxBehavior {
     }
 }
 
-impl stripe_core::Encode for ShippingRateTaxBehavior {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShippingRateType {
@@ -435,12 +429,6 @@ impl<'de> serde::Deserialize<'de> for ShippingRateType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for ShippingRateType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -520,369 +508,6 @@ impl<'de> serde::Deserialize<'de> for ShippingRateDeliveryEstimateBoundUnit {
     }
 }
 
-impl stripe_core::Encode for ShippingRateDeliveryEstimateBoundUnit {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-/// Parameters of `GET /v1/shipping_rates`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListShippingRateParams {
-    /// Only return shipping rates that are active or inactive.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// Only return shipping rates for the given currency.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for ListShippingRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("created", &self.created);
-        form.field("currency", &self.currency);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-pub type CreateShippingRateDeliveryEstimateMaximumUnit = ShippingRateDeliveryEstimateBoundUnit;
-
-#[cfg(feature = "shipping_rate")]
-/// delivery_estimate_bound
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateShippingRateDeliveryEstimateMaximum {
-    pub unit: CreateShippingRateDeliveryEstimateMaximumUnit,
-    pub value: i64,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl CreateShippingRateDeliveryEstimateMaximum {
-    /// `CreateShippingRateDeliveryEstimateMaximum` with its required fields; every optional field is `None`.
-    pub fn new(
-        unit: impl Into<CreateShippingRateDeliveryEstimateMaximumUnit>,
-        value: impl Into<i64>,
-    ) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for CreateShippingRateDeliveryEstimateMaximum {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("unit", &self.unit);
-        form.field("value", &self.value);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-pub type CreateShippingRateDeliveryEstimateMinimumUnit = ShippingRateDeliveryEstimateBoundUnit;
-
-#[cfg(feature = "shipping_rate")]
-/// delivery_estimate_bound
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateShippingRateDeliveryEstimateMinimum {
-    pub unit: CreateShippingRateDeliveryEstimateMinimumUnit,
-    pub value: i64,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl CreateShippingRateDeliveryEstimateMinimum {
-    /// `CreateShippingRateDeliveryEstimateMinimum` with its required fields; every optional field is `None`.
-    pub fn new(
-        unit: impl Into<CreateShippingRateDeliveryEstimateMinimumUnit>,
-        value: impl Into<i64>,
-    ) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for CreateShippingRateDeliveryEstimateMinimum {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("unit", &self.unit);
-        form.field("value", &self.value);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-/// The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateShippingRateDeliveryEstimate {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub maximum: Option<CreateShippingRateDeliveryEstimateMaximum>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub minimum: Option<CreateShippingRateDeliveryEstimateMinimum>,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for CreateShippingRateDeliveryEstimate {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("maximum", &self.maximum);
-        form.field("minimum", &self.minimum);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-pub type CreateShippingRateFixedAmountCurrencyOptionsTaxBehavior = ShippingRateTaxBehavior;
-
-#[cfg(feature = "shipping_rate")]
-/// currency_option
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateShippingRateFixedAmountCurrencyOptions {
-    pub amount: i64,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<CreateShippingRateFixedAmountCurrencyOptionsTaxBehavior>,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl CreateShippingRateFixedAmountCurrencyOptions {
-    /// `CreateShippingRateFixedAmountCurrencyOptions` with its required fields; every optional field is `None`.
-    pub fn new(amount: impl Into<i64>) -> Self {
-        Self {
-            amount: amount.into(),
-            tax_behavior: None,
-        }
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for CreateShippingRateFixedAmountCurrencyOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("tax_behavior", &self.tax_behavior);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-/// Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateShippingRateFixedAmount {
-    pub amount: i64,
-    pub currency: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency_options: Option<
-        std::collections::BTreeMap<String, CreateShippingRateFixedAmountCurrencyOptions>,
-    >,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl CreateShippingRateFixedAmount {
-    /// `CreateShippingRateFixedAmount` with its required fields; every optional field is `None`.
-    pub fn new(amount: impl Into<i64>, currency: impl Into<String>) -> Self {
-        Self {
-            amount: amount.into(),
-            currency: currency.into(),
-            currency_options: None,
-        }
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for CreateShippingRateFixedAmount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("currency_options", &self.currency_options);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-pub type CreateShippingRateTaxBehavior = ShippingRateTaxBehavior;
-
-#[cfg(feature = "shipping_rate")]
-pub type CreateShippingRateType = ShippingRateType;
-
-#[cfg(feature = "shipping_rate")]
-/// Parameters of `POST /v1/shipping_rates`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateShippingRateParams {
-    /// The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub delivery_estimate: Option<CreateShippingRateDeliveryEstimate>,
-    /// The name of the shipping rate, meant to be displayable to the customer. This will appear on CheckoutSessions.
-    pub display_name: String,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_amount: Option<CreateShippingRateFixedAmount>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<CreateShippingRateTaxBehavior>,
-    /// A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping tax code is `txcd_92010001`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_code: Option<String>,
-    /// The type of calculation to use on the shipping rate. Can only be `fixed_amount` for now.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<CreateShippingRateType>,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl CreateShippingRateParams {
-    /// `CreateShippingRateParams` with its required fields; every optional field is `None`.
-    pub fn new(display_name: impl Into<String>) -> Self {
-        Self {
-            delivery_estimate: None,
-            display_name: display_name.into(),
-            expand: None,
-            fixed_amount: None,
-            metadata: None,
-            tax_behavior: None,
-            tax_code: None,
-            type_: None,
-        }
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for CreateShippingRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("delivery_estimate", &self.delivery_estimate);
-        form.field("display_name", &self.display_name);
-        form.field("expand", &self.expand);
-        form.field("fixed_amount", &self.fixed_amount);
-        form.field("metadata", &self.metadata);
-        form.field("tax_behavior", &self.tax_behavior);
-        form.field("tax_code", &self.tax_code);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-/// Parameters of `GET /v1/shipping_rates/{shipping_rate_token}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveShippingRateParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for RetrieveShippingRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-pub type UpdateShippingRateFixedAmountCurrencyOptionsTaxBehavior = ShippingRateTaxBehavior;
-
-#[cfg(feature = "shipping_rate")]
-/// currency_option_update
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateShippingRateFixedAmountCurrencyOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<UpdateShippingRateFixedAmountCurrencyOptionsTaxBehavior>,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for UpdateShippingRateFixedAmountCurrencyOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("tax_behavior", &self.tax_behavior);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-/// Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateShippingRateFixedAmount {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub currency_options: Option<
-        std::collections::BTreeMap<String, UpdateShippingRateFixedAmountCurrencyOptions>,
-    >,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for UpdateShippingRateFixedAmount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("currency_options", &self.currency_options);
-    }
-}
-
-#[cfg(feature = "shipping_rate")]
-pub type UpdateShippingRateTaxBehavior = ShippingRateTaxBehavior;
-
-#[cfg(feature = "shipping_rate")]
-/// Parameters of `POST /v1/shipping_rates/{shipping_rate_token}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateShippingRateParams {
-    /// Whether the shipping rate can be used for new purchases. Defaults to `true`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fixed_amount: Option<UpdateShippingRateFixedAmount>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<UpdateShippingRateTaxBehavior>,
-}
-
-#[cfg(feature = "shipping_rate")]
-impl stripe_core::Encode for UpdateShippingRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("expand", &self.expand);
-        form.field("fixed_amount", &self.fixed_amount);
-        form.field("metadata", &self.metadata);
-        form.field("tax_behavior", &self.tax_behavior);
-    }
-}
-
 #[cfg(feature = "shipping_rate")]
 impl ShippingRate {
     /// Returns a list of your shipping rates.
@@ -890,7 +515,7 @@ impl ShippingRate {
     /// `GET /v1/shipping_rates`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListShippingRateParams,
+        params: &crate::ListShippingRateParams,
     ) -> C::Response<stripe_core::List<ShippingRate>> {
         client
             .execute(
@@ -902,7 +527,7 @@ impl ShippingRate {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/shipping_rates` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListShippingRateParams,
+        params: &crate::ListShippingRateParams,
     ) -> C::Pages<ShippingRate> {
         client
             .paginate(
@@ -916,7 +541,7 @@ impl ShippingRate {
     /// `POST /v1/shipping_rates`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateShippingRateParams,
+        params: &crate::CreateShippingRateParams,
     ) -> C::Response<ShippingRate> {
         client
             .execute(
@@ -934,7 +559,7 @@ impl ShippingRate {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         shipping_rate_token: &str,
-        params: &RetrieveShippingRateParams,
+        params: &crate::RetrieveShippingRateParams,
     ) -> C::Response<ShippingRate> {
         client
             .execute(
@@ -955,7 +580,7 @@ impl ShippingRate {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         shipping_rate_token: &str,
-        params: &UpdateShippingRateParams,
+        params: &crate::UpdateShippingRateParams,
     ) -> C::Response<ShippingRate> {
         client
             .execute(

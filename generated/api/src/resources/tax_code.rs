@@ -69,59 +69,13 @@ impl<'de> serde::Deserialize<'de> for TaxCode {
 }
 
 #[cfg(feature = "tax_code")]
-/// Parameters of `GET /v1/tax_codes`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTaxCodeParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "tax_code")]
-impl stripe_core::Encode for ListTaxCodeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "tax_code")]
-/// Parameters of `GET /v1/tax_codes/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveTaxCodeParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "tax_code")]
-impl stripe_core::Encode for RetrieveTaxCodeParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "tax_code")]
 impl TaxCode {
     /// A list of [all tax codes available](https://stripe.com/docs/tax/tax-categories) to add to Products in order to allow specific tax calculations.
     ///
     /// `GET /v1/tax_codes`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTaxCodeParams,
+        params: &crate::ListTaxCodeParams,
     ) -> C::Response<stripe_core::List<TaxCode>> {
         client
             .execute(
@@ -133,7 +87,7 @@ impl TaxCode {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/tax_codes` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTaxCodeParams,
+        params: &crate::ListTaxCodeParams,
     ) -> C::Pages<TaxCode> {
         client
             .paginate(
@@ -148,7 +102,7 @@ impl TaxCode {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveTaxCodeParams,
+        params: &crate::RetrieveTaxCodeParams,
     ) -> C::Response<TaxCode> {
         client
             .execute(

@@ -240,205 +240,6 @@ impl<'de> serde::Deserialize<'de> for TaxRateTaxType {
     }
 }
 
-impl stripe_core::Encode for TaxRateTaxType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "tax_rate")]
-/// Parameters of `GET /v1/tax_rates`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTaxRateParams {
-    /// Optional flag to filter by tax rates that are either active or inactive (archived).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Optional range for filtering created date.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Optional flag to filter by tax rates that are inclusive (or those that are not inclusive).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub inclusive: Option<bool>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "tax_rate")]
-impl stripe_core::Encode for ListTaxRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("inclusive", &self.inclusive);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "tax_rate")]
-pub type CreateTaxRateTaxType = TaxRateTaxType;
-
-#[cfg(feature = "tax_rate")]
-/// Parameters of `POST /v1/tax_rates`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateTaxRateParams {
-    /// Flag determining whether the tax rate is active or inactive (archived). Inactive tax rates cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub country: Option<String>,
-    /// An arbitrary string attached to the tax rate for your internal use only. It will not be visible to your customers.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// The display name of the tax rate, which will be shown to users.
-    pub display_name: String,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// This specifies if the tax rate is inclusive or exclusive.
-    pub inclusive: bool,
-    /// The jurisdiction for the tax rate. You can use this label field for tax reporting purposes. It also appears on your customer’s invoice.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub jurisdiction: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// This represents the tax rate percent out of 100.
-    pub percentage: f64,
-    /// [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: Option<String>,
-    /// The high-level tax type, such as `vat` or `sales_tax`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_type: Option<CreateTaxRateTaxType>,
-}
-
-#[cfg(feature = "tax_rate")]
-impl CreateTaxRateParams {
-    /// `CreateTaxRateParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        display_name: impl Into<String>,
-        inclusive: impl Into<bool>,
-        percentage: impl Into<f64>,
-    ) -> Self {
-        Self {
-            active: None,
-            country: None,
-            description: None,
-            display_name: display_name.into(),
-            expand: None,
-            inclusive: inclusive.into(),
-            jurisdiction: None,
-            metadata: None,
-            percentage: percentage.into(),
-            state: None,
-            tax_type: None,
-        }
-    }
-}
-
-#[cfg(feature = "tax_rate")]
-impl stripe_core::Encode for CreateTaxRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("country", &self.country);
-        form.field("description", &self.description);
-        form.field("display_name", &self.display_name);
-        form.field("expand", &self.expand);
-        form.field("inclusive", &self.inclusive);
-        form.field("jurisdiction", &self.jurisdiction);
-        form.field("metadata", &self.metadata);
-        form.field("percentage", &self.percentage);
-        form.field("state", &self.state);
-        form.field("tax_type", &self.tax_type);
-    }
-}
-
-#[cfg(feature = "tax_rate")]
-/// Parameters of `GET /v1/tax_rates/{tax_rate}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveTaxRateParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "tax_rate")]
-impl stripe_core::Encode for RetrieveTaxRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "tax_rate")]
-pub type UpdateTaxRateTaxType = TaxRateTaxType;
-
-#[cfg(feature = "tax_rate")]
-/// Parameters of `POST /v1/tax_rates/{tax_rate}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateTaxRateParams {
-    /// Flag determining whether the tax rate is active or inactive (archived). Inactive tax rates cannot be used with new applications or Checkout Sessions, but will still work for subscriptions and invoices that already have it set.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub active: Option<bool>,
-    /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub country: Option<String>,
-    /// An arbitrary string attached to the tax rate for your internal use only. It will not be visible to your customers.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// The display name of the tax rate, which will be shown to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub display_name: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The jurisdiction for the tax rate. You can use this label field for tax reporting purposes. It also appears on your customer’s invoice.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub jurisdiction: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: Option<String>,
-    /// The high-level tax type, such as `vat` or `sales_tax`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_type: Option<UpdateTaxRateTaxType>,
-}
-
-#[cfg(feature = "tax_rate")]
-impl stripe_core::Encode for UpdateTaxRateParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("active", &self.active);
-        form.field("country", &self.country);
-        form.field("description", &self.description);
-        form.field("display_name", &self.display_name);
-        form.field("expand", &self.expand);
-        form.field("jurisdiction", &self.jurisdiction);
-        form.field("metadata", &self.metadata);
-        form.field("state", &self.state);
-        form.field("tax_type", &self.tax_type);
-    }
-}
-
 #[cfg(feature = "tax_rate")]
 impl TaxRate {
     /// Returns a list of your tax rates. Tax rates are returned sorted by creation date, with the most recently created tax rates appearing first.
@@ -446,7 +247,7 @@ impl TaxRate {
     /// `GET /v1/tax_rates`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTaxRateParams,
+        params: &crate::ListTaxRateParams,
     ) -> C::Response<stripe_core::List<TaxRate>> {
         client
             .execute(
@@ -458,7 +259,7 @@ impl TaxRate {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/tax_rates` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTaxRateParams,
+        params: &crate::ListTaxRateParams,
     ) -> C::Pages<TaxRate> {
         client
             .paginate(
@@ -472,7 +273,7 @@ impl TaxRate {
     /// `POST /v1/tax_rates`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateTaxRateParams,
+        params: &crate::CreateTaxRateParams,
     ) -> C::Response<TaxRate> {
         client
             .execute(
@@ -487,7 +288,7 @@ impl TaxRate {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         tax_rate: &str,
-        params: &RetrieveTaxRateParams,
+        params: &crate::RetrieveTaxRateParams,
     ) -> C::Response<TaxRate> {
         client
             .execute(
@@ -505,7 +306,7 @@ impl TaxRate {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         tax_rate: &str,
-        params: &UpdateTaxRateParams,
+        params: &crate::UpdateTaxRateParams,
     ) -> C::Response<TaxRate> {
         client
             .execute(

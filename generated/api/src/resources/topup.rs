@@ -213,242 +213,13 @@ impl<'de> serde::Deserialize<'de> for TopupStatus {
 }
 
 #[cfg(feature = "topup")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListTopupStatus {
-    /// `canceled`
-    Canceled,
-    /// `failed`
-    Failed,
-    /// `pending`
-    Pending,
-    /// `succeeded`
-    Succeeded,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "topup")]
-impl ListTopupStatus {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "canceled",
-            Self::Failed => "failed",
-            Self::Pending => "pending",
-            Self::Succeeded => "succeeded",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "topup")]
-impl From<&str> for ListTopupStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "canceled" => Self::Canceled,
-            "failed" => Self::Failed,
-            "pending" => Self::Pending,
-            "succeeded" => Self::Succeeded,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "topup")]
-impl std::fmt::Display for ListTopupStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "topup")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for ListTopupStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "topup")]
-impl stripe_core::Encode for ListTopupStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "topup")]
-/// Parameters of `GET /v1/topups`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTopupParams {
-    /// A positive integer representing how much to transfer.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<serde_json::Value>,
-    /// A filter on the list, based on the object `created` field. The value can be a string with an integer Unix timestamp, or it can be a dictionary with a number of different query options.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return top-ups that have the given status. One of `canceled`, `failed`, `pending` or `succeeded`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListTopupStatus>,
-}
-
-#[cfg(feature = "topup")]
-impl stripe_core::Encode for ListTopupParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "topup")]
-/// Parameters of `POST /v1/topups`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateTopupParams {
-    /// A positive integer representing how much to transfer.
-    pub amount: i64,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    pub currency: String,
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// The ID of a source to transfer funds from. For most users, this should be left unspecified which will use the bank account that was set up in the dashboard for the specified currency. In test mode, this can be a test bank token (see [Testing Top-ups](https://stripe.com/docs/connect/testing#testing-top-ups)).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: Option<String>,
-    /// Extra information about a top-up for the source's bank statement. Limited to 15 ASCII characters.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor: Option<String>,
-    /// A string that identifies this top-up as part of a group.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_group: Option<String>,
-}
-
-#[cfg(feature = "topup")]
-impl CreateTopupParams {
-    /// `CreateTopupParams` with its required fields; every optional field is `None`.
-    pub fn new(amount: impl Into<i64>, currency: impl Into<String>) -> Self {
-        Self {
-            amount: amount.into(),
-            currency: currency.into(),
-            description: None,
-            expand: None,
-            metadata: None,
-            source: None,
-            statement_descriptor: None,
-            transfer_group: None,
-        }
-    }
-}
-
-#[cfg(feature = "topup")]
-impl stripe_core::Encode for CreateTopupParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("description", &self.description);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("source", &self.source);
-        form.field("statement_descriptor", &self.statement_descriptor);
-        form.field("transfer_group", &self.transfer_group);
-    }
-}
-
-#[cfg(feature = "topup")]
-/// Parameters of `GET /v1/topups/{topup}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveTopupParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "topup")]
-impl stripe_core::Encode for RetrieveTopupParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "topup")]
-/// Parameters of `POST /v1/topups/{topup}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateTopupParams {
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "topup")]
-impl stripe_core::Encode for UpdateTopupParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("description", &self.description);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "topup")]
-/// Parameters of `POST /v1/topups/{topup}/cancel`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelTopupParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "topup")]
-impl stripe_core::Encode for CancelTopupParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "topup")]
 impl Topup {
     /// Returns a list of top-ups.
     ///
     /// `GET /v1/topups`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTopupParams,
+        params: &crate::ListTopupParams,
     ) -> C::Response<stripe_core::List<Topup>> {
         client
             .execute(
@@ -460,7 +231,7 @@ impl Topup {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/topups` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTopupParams,
+        params: &crate::ListTopupParams,
     ) -> C::Pages<Topup> {
         client
             .paginate(
@@ -474,7 +245,7 @@ impl Topup {
     /// `POST /v1/topups`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateTopupParams,
+        params: &crate::CreateTopupParams,
     ) -> C::Response<Topup> {
         client
             .execute(
@@ -489,7 +260,7 @@ impl Topup {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         topup: &str,
-        params: &RetrieveTopupParams,
+        params: &crate::RetrieveTopupParams,
     ) -> C::Response<Topup> {
         client
             .execute(
@@ -507,7 +278,7 @@ impl Topup {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         topup: &str,
-        params: &UpdateTopupParams,
+        params: &crate::UpdateTopupParams,
     ) -> C::Response<Topup> {
         client
             .execute(
@@ -525,7 +296,7 @@ impl Topup {
     pub fn cancel<C: stripe_core::StripeClient>(
         client: &C,
         topup: &str,
-        params: &CancelTopupParams,
+        params: &crate::CancelTopupParams,
     ) -> C::Response<Topup> {
         client
             .execute(

@@ -150,327 +150,13 @@ impl<'de> serde::Deserialize<'de> for Transfer {
 }
 
 #[cfg(feature = "transfer")]
-/// Parameters of `GET /v1/transfers`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTransferParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// Only return transfers for the destination specified by this account ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return transfers with the specified transfer group.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_group: Option<String>,
-}
-
-#[cfg(feature = "transfer")]
-impl stripe_core::Encode for ListTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("destination", &self.destination);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("transfer_group", &self.transfer_group);
-    }
-}
-
-#[cfg(feature = "transfer")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateTransferSourceType {
-    /// `bank_account`
-    BankAccount,
-    /// `card`
-    Card,
-    /// `fpx`
-    Fpx,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "transfer")]
-impl CreateTransferSourceType {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BankAccount => "bank_account",
-            Self::Card => "card",
-            Self::Fpx => "fpx",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "transfer")]
-impl From<&str> for CreateTransferSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bank_account" => Self::BankAccount,
-            "card" => Self::Card,
-            "fpx" => Self::Fpx,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "transfer")]
-impl std::fmt::Display for CreateTransferSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "transfer")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreateTransferSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "transfer")]
-impl stripe_core::Encode for CreateTransferSourceType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "transfer")]
-/// Parameters of `POST /v1/transfers`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateTransferParams {
-    /// A positive integer in cents (or local equivalent) representing how much to transfer.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
-    pub currency: String,
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// The ID of a connected Stripe account. [See the Connect documentation](https://stripe.com/docs/connect/separate-charges-and-transfers) for details.
-    pub destination: String,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// You can use this parameter to transfer funds from a charge before they are added to your available balance. A pending balance will transfer immediately but the funds will not become available until the original charge becomes available. [See the Connect documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-availability) for details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_transaction: Option<String>,
-    /// The source balance to use for this transfer. One of `bank_account`, `card`, or `fpx`. For most users, this will default to `card`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_type: Option<CreateTransferSourceType>,
-    /// A string that identifies this transaction as part of a group. See the [Connect documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options) for details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transfer_group: Option<String>,
-}
-
-#[cfg(feature = "transfer")]
-impl CreateTransferParams {
-    /// `CreateTransferParams` with its required fields; every optional field is `None`.
-    pub fn new(currency: impl Into<String>, destination: impl Into<String>) -> Self {
-        Self {
-            amount: None,
-            currency: currency.into(),
-            description: None,
-            destination: destination.into(),
-            expand: None,
-            metadata: None,
-            source_transaction: None,
-            source_type: None,
-            transfer_group: None,
-        }
-    }
-}
-
-#[cfg(feature = "transfer")]
-impl stripe_core::Encode for CreateTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("description", &self.description);
-        form.field("destination", &self.destination);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("source_transaction", &self.source_transaction);
-        form.field("source_type", &self.source_type);
-        form.field("transfer_group", &self.transfer_group);
-    }
-}
-
-#[cfg(feature = "transfer")]
-/// Parameters of `GET /v1/transfers/{id}/reversals`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTransferReversalsParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "transfer")]
-impl stripe_core::Encode for ListTransferReversalsParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "transfer")]
-/// Parameters of `POST /v1/transfers/{id}/reversals`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateTransferReversalParams {
-    /// A positive integer in cents (or local equivalent) representing how much of this transfer to reverse. Can only reverse up to the unreversed amount remaining of the transfer. Partial transfer reversals are only allowed for transfers to Stripe Accounts. Defaults to the entire transfer amount.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// An arbitrary string which you can attach to a reversal object. It is displayed alongside the reversal in the Dashboard. This will be unset if you POST an empty value.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// Boolean indicating whether the application fee should be refunded when reversing this transfer. If a full transfer reversal is given, the full application fee will be refunded. Otherwise, the application fee will be refunded with an amount proportional to the amount of the transfer reversed.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_application_fee: Option<bool>,
-}
-
-#[cfg(feature = "transfer")]
-impl stripe_core::Encode for CreateTransferReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("description", &self.description);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("refund_application_fee", &self.refund_application_fee);
-    }
-}
-
-#[cfg(feature = "transfer")]
-/// Parameters of `GET /v1/transfers/{transfer}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "transfer")]
-impl stripe_core::Encode for RetrieveTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "transfer")]
-/// Parameters of `POST /v1/transfers/{transfer}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateTransferParams {
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "transfer")]
-impl stripe_core::Encode for UpdateTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("description", &self.description);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "transfer")]
-/// Parameters of `GET /v1/transfers/{transfer}/reversals/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveTransferReversalParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "transfer")]
-impl stripe_core::Encode for RetrieveTransferReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "transfer")]
-/// Parameters of `POST /v1/transfers/{transfer}/reversals/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateTransferReversalParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "transfer")]
-impl stripe_core::Encode for UpdateTransferReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "transfer")]
 impl Transfer {
     /// Returns a list of existing transfers sent to connected accounts. The transfers are returned in sorted order, with the most recently created transfers appearing first.
     ///
     /// `GET /v1/transfers`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTransferParams,
+        params: &crate::ListTransferParams,
     ) -> C::Response<stripe_core::List<Transfer>> {
         client
             .execute(
@@ -482,7 +168,7 @@ impl Transfer {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/transfers` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTransferParams,
+        params: &crate::ListTransferParams,
     ) -> C::Pages<Transfer> {
         client
             .paginate(
@@ -496,7 +182,7 @@ impl Transfer {
     /// `POST /v1/transfers`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateTransferParams,
+        params: &crate::CreateTransferParams,
     ) -> C::Response<Transfer> {
         client
             .execute(
@@ -511,7 +197,7 @@ impl Transfer {
     pub fn list_reversals<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &ListTransferReversalsParams,
+        params: &crate::ListTransferReversalsParams,
     ) -> C::Response<stripe_core::List<crate::TransferReversal>> {
         client
             .execute(
@@ -529,7 +215,7 @@ impl Transfer {
     pub fn list_reversals_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &ListTransferReversalsParams,
+        params: &crate::ListTransferReversalsParams,
     ) -> C::Pages<crate::TransferReversal> {
         client
             .paginate(
@@ -553,7 +239,7 @@ impl Transfer {
     pub fn create_reversal<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &CreateTransferReversalParams,
+        params: &crate::CreateTransferReversalParams,
     ) -> C::Response<crate::TransferReversal> {
         client
             .execute(
@@ -573,7 +259,7 @@ impl Transfer {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         transfer: &str,
-        params: &RetrieveTransferParams,
+        params: &crate::RetrieveTransferParams,
     ) -> C::Response<Transfer> {
         client
             .execute(
@@ -593,7 +279,7 @@ impl Transfer {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         transfer: &str,
-        params: &UpdateTransferParams,
+        params: &crate::UpdateTransferParams,
     ) -> C::Response<Transfer> {
         client
             .execute(
@@ -612,7 +298,7 @@ impl Transfer {
         client: &C,
         transfer: &str,
         id: &str,
-        params: &RetrieveTransferReversalParams,
+        params: &crate::RetrieveTransferReversalParams,
     ) -> C::Response<crate::TransferReversal> {
         client
             .execute(
@@ -637,7 +323,7 @@ impl Transfer {
         client: &C,
         transfer: &str,
         id: &str,
-        params: &UpdateTransferReversalParams,
+        params: &crate::UpdateTransferReversalParams,
     ) -> C::Response<crate::TransferReversal> {
         client
             .execute(

@@ -166,9 +166,3 @@ impl<'de> serde::Deserialize<'de> for CalculationLineItemTaxBehavior {
         stripe_core::serde_shim::deserialize(deserializer)
     }
 }
-
-impl stripe_core::Encode for CalculationLineItemTaxBehavior {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}

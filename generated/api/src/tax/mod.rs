@@ -29,3 +29,5 @@ mod transaction_line_item;
 
 #[allow(unused_imports)]
 pub use transaction_line_item::*;
+
+pub use stripe_params::tax::*;

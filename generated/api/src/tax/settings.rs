@@ -377,130 +377,6 @@ impl<'de> serde::Deserialize<'de> for TaxProductResourceTaxSettingsDefaultsTaxBe
     }
 }
 
-impl stripe_core::Encode for TaxProductResourceTaxSettingsDefaultsTaxBehavior {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "tax")]
-/// Parameters of `GET /v1/tax/settings`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveSettingsParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for RetrieveSettingsParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "tax")]
-pub type UpdateSettingsDefaultsTaxBehavior = TaxProductResourceTaxSettingsDefaultsTaxBehavior;
-
-#[cfg(feature = "tax")]
-/// Default configuration to be used on Stripe Tax calculations.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateSettingsDefaults {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_behavior: Option<UpdateSettingsDefaultsTaxBehavior>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_code: Option<String>,
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for UpdateSettingsDefaults {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("tax_behavior", &self.tax_behavior);
-        form.field("tax_code", &self.tax_code);
-    }
-}
-
-#[cfg(feature = "tax")]
-/// validated_country_address
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateSettingsHeadOfficeAddress {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub city: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub country: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line1: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line2: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub postal_code: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: Option<String>,
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for UpdateSettingsHeadOfficeAddress {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("city", &self.city);
-        form.field("country", &self.country);
-        form.field("line1", &self.line1);
-        form.field("line2", &self.line2);
-        form.field("postal_code", &self.postal_code);
-        form.field("state", &self.state);
-    }
-}
-
-#[cfg(feature = "tax")]
-/// The place where your business is located.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateSettingsHeadOffice {
-    pub address: UpdateSettingsHeadOfficeAddress,
-}
-
-#[cfg(feature = "tax")]
-impl UpdateSettingsHeadOffice {
-    /// `UpdateSettingsHeadOffice` with its required fields; every optional field is `None`.
-    pub fn new(address: impl Into<UpdateSettingsHeadOfficeAddress>) -> Self {
-        Self { address: address.into() }
-    }
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for UpdateSettingsHeadOffice {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("address", &self.address);
-    }
-}
-
-#[cfg(feature = "tax")]
-/// Parameters of `POST /v1/tax/settings`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateSettingsParams {
-    /// Default configuration to be used on Stripe Tax calculations.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub defaults: Option<UpdateSettingsDefaults>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The place where your business is located.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub head_office: Option<UpdateSettingsHeadOffice>,
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for UpdateSettingsParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("defaults", &self.defaults);
-        form.field("expand", &self.expand);
-        form.field("head_office", &self.head_office);
-    }
-}
-
 #[cfg(feature = "tax")]
 impl Settings {
     /// Retrieves Tax `Settings` for a merchant.
@@ -508,7 +384,7 @@ impl Settings {
     /// `GET /v1/tax/settings`
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
-        params: &RetrieveSettingsParams,
+        params: &crate::tax::RetrieveSettingsParams,
     ) -> C::Response<Settings> {
         client
             .execute(
@@ -522,7 +398,7 @@ impl Settings {
     /// `POST /v1/tax/settings`
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
-        params: &UpdateSettingsParams,
+        params: &crate::tax::UpdateSettingsParams,
     ) -> C::Response<Settings> {
         client
             .execute(

@@ -452,12 +452,6 @@ impl<'de> serde::Deserialize<'de> for TaxProductResourceCustomerDetailsAddressSo
     }
 }
 
-impl stripe_core::Encode for TaxProductResourceCustomerDetailsAddressSource {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaxProductResourceCustomerDetailsTaxabilityOverride {
@@ -522,12 +516,6 @@ for TaxProductResourceCustomerDetailsTaxabilityOverride {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for TaxProductResourceCustomerDetailsTaxabilityOverride {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 

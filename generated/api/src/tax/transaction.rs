@@ -300,294 +300,13 @@ impl<'de> serde::Deserialize<'de> for TransactionType {
 pub type TaxProductResourceTaxTransactionShippingCostTaxBehavior = crate::tax::CalculationLineItemTaxBehavior;
 
 #[cfg(feature = "tax")]
-/// Parameters of `POST /v1/tax/transactions/create_from_calculation`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateTransactionFromCalculationParams {
-    /// Tax Calculation ID to be used as input when creating the transaction.
-    pub calculation: String,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// A custom order or sale identifier, such as 'myOrder_123'. Must be unique across all transactions, including reversals.
-    pub reference: String,
-}
-
-#[cfg(feature = "tax")]
-impl CreateTransactionFromCalculationParams {
-    /// `CreateTransactionFromCalculationParams` with its required fields; every optional field is `None`.
-    pub fn new(calculation: impl Into<String>, reference: impl Into<String>) -> Self {
-        Self {
-            calculation: calculation.into(),
-            expand: None,
-            metadata: None,
-            reference: reference.into(),
-        }
-    }
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for CreateTransactionFromCalculationParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("calculation", &self.calculation);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("reference", &self.reference);
-    }
-}
-
-#[cfg(feature = "tax")]
-/// transaction_line_item_reversal
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateTransactionReversalLineItems {
-    pub amount: i64,
-    pub amount_tax: i64,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    pub original_line_item: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub quantity: Option<i64>,
-    pub reference: String,
-}
-
-#[cfg(feature = "tax")]
-impl CreateTransactionReversalLineItems {
-    /// `CreateTransactionReversalLineItems` with its required fields; every optional field is `None`.
-    pub fn new(
-        amount: impl Into<i64>,
-        amount_tax: impl Into<i64>,
-        original_line_item: impl Into<String>,
-        reference: impl Into<String>,
-    ) -> Self {
-        Self {
-            amount: amount.into(),
-            amount_tax: amount_tax.into(),
-            metadata: None,
-            original_line_item: original_line_item.into(),
-            quantity: None,
-            reference: reference.into(),
-        }
-    }
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for CreateTransactionReversalLineItems {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("amount_tax", &self.amount_tax);
-        form.field("metadata", &self.metadata);
-        form.field("original_line_item", &self.original_line_item);
-        form.field("quantity", &self.quantity);
-        form.field("reference", &self.reference);
-    }
-}
-
-#[cfg(feature = "tax")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateTransactionReversalMode {
-    /// `full`
-    Full,
-    /// `partial`
-    Partial,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "tax")]
-impl CreateTransactionReversalMode {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Full => "full",
-            Self::Partial => "partial",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "tax")]
-impl From<&str> for CreateTransactionReversalMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "full" => Self::Full,
-            "partial" => Self::Partial,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "tax")]
-impl std::fmt::Display for CreateTransactionReversalMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "tax")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for CreateTransactionReversalMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for CreateTransactionReversalMode {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "tax")]
-/// The shipping cost to reverse.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateTransactionReversalShippingCost {
-    pub amount: i64,
-    pub amount_tax: i64,
-}
-
-#[cfg(feature = "tax")]
-impl CreateTransactionReversalShippingCost {
-    /// `CreateTransactionReversalShippingCost` with its required fields; every optional field is `None`.
-    pub fn new(amount: impl Into<i64>, amount_tax: impl Into<i64>) -> Self {
-        Self {
-            amount: amount.into(),
-            amount_tax: amount_tax.into(),
-        }
-    }
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for CreateTransactionReversalShippingCost {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("amount_tax", &self.amount_tax);
-    }
-}
-
-#[cfg(feature = "tax")]
-/// Parameters of `POST /v1/tax/transactions/create_reversal`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateTransactionReversalParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A flat amount to reverse across the entire transaction, in negative integer cents. This value represents the total amount to refund from the transaction, including taxes.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flat_amount: Option<i64>,
-    /// The line item amounts to reverse.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line_items: Option<Vec<CreateTransactionReversalLineItems>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// If `partial`, the provided line item or shipping cost amounts are reversed. If `full`, the original transaction is fully reversed.
-    pub mode: CreateTransactionReversalMode,
-    /// The ID of the Transaction to partially or fully reverse.
-    pub original_transaction: String,
-    /// A custom identifier for this reversal, such as `myOrder_123-refund_1`, which must be unique across all transactions. The reference helps identify this reversal transaction in exported [tax reports](https://stripe.com/docs/tax/reports).
-    pub reference: String,
-    /// The shipping cost to reverse.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_cost: Option<CreateTransactionReversalShippingCost>,
-}
-
-#[cfg(feature = "tax")]
-impl CreateTransactionReversalParams {
-    /// `CreateTransactionReversalParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        mode: impl Into<CreateTransactionReversalMode>,
-        original_transaction: impl Into<String>,
-        reference: impl Into<String>,
-    ) -> Self {
-        Self {
-            expand: None,
-            flat_amount: None,
-            line_items: None,
-            metadata: None,
-            mode: mode.into(),
-            original_transaction: original_transaction.into(),
-            reference: reference.into(),
-            shipping_cost: None,
-        }
-    }
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for CreateTransactionReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("flat_amount", &self.flat_amount);
-        form.field("line_items", &self.line_items);
-        form.field("metadata", &self.metadata);
-        form.field("mode", &self.mode);
-        form.field("original_transaction", &self.original_transaction);
-        form.field("reference", &self.reference);
-        form.field("shipping_cost", &self.shipping_cost);
-    }
-}
-
-#[cfg(feature = "tax")]
-/// Parameters of `GET /v1/tax/transactions/{transaction}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveTransactionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for RetrieveTransactionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "tax")]
-/// Parameters of `GET /v1/tax/transactions/{transaction}/line_items`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTransactionLineItemsParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "tax")]
-impl stripe_core::Encode for ListTransactionLineItemsParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "tax")]
 impl Transaction {
     /// Creates a Tax `Transaction` from a calculation.
     ///
     /// `POST /v1/tax/transactions/create_from_calculation`
     pub fn create_from_calculation<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateTransactionFromCalculationParams,
+        params: &crate::tax::CreateTransactionFromCalculationParams,
     ) -> C::Response<Transaction> {
         client
             .execute(
@@ -604,7 +323,7 @@ impl Transaction {
     /// `POST /v1/tax/transactions/create_reversal`
     pub fn create_reversal<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateTransactionReversalParams,
+        params: &crate::tax::CreateTransactionReversalParams,
     ) -> C::Response<Transaction> {
         client
             .execute(
@@ -622,7 +341,7 @@ impl Transaction {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         transaction: &str,
-        params: &RetrieveTransactionParams,
+        params: &crate::tax::RetrieveTransactionParams,
     ) -> C::Response<Transaction> {
         client
             .execute(
@@ -643,7 +362,7 @@ impl Transaction {
     pub fn list_line_items<C: stripe_core::StripeClient>(
         client: &C,
         transaction: &str,
-        params: &ListTransactionLineItemsParams,
+        params: &crate::tax::ListTransactionLineItemsParams,
     ) -> C::Response<stripe_core::List<crate::tax::TransactionLineItem>> {
         client
             .execute(
@@ -662,7 +381,7 @@ impl Transaction {
     pub fn list_line_items_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
         transaction: &str,
-        params: &ListTransactionLineItemsParams,
+        params: &crate::tax::ListTransactionLineItemsParams,
     ) -> C::Pages<crate::tax::TransactionLineItem> {
         client
             .paginate(

@@ -57,34 +57,13 @@ impl<'de> serde::Deserialize<'de> for ConnectionToken {
 }
 
 #[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/connection_tokens`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateConnectionTokenParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The id of the location that this connection token is scoped to. If specified the connection token will only be usable with readers assigned to that location, otherwise the connection token will be usable with all readers. Note that location scoping only applies to internet-connected readers. For more details, see [the docs on scoping connection tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub location: Option<String>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for CreateConnectionTokenParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("location", &self.location);
-    }
-}
-
-#[cfg(feature = "terminal")]
 impl ConnectionToken {
     /// To connect to a reader the Stripe Terminal SDK needs to retrieve a short-lived connection token from Stripe, proxied through your server. On your backend, add an endpoint that creates and returns a connection token.
     ///
     /// `POST /v1/terminal/connection_tokens`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateConnectionTokenParams,
+        params: &crate::terminal::CreateConnectionTokenParams,
     ) -> C::Response<ConnectionToken> {
         client
             .execute(

@@ -86,147 +86,6 @@ impl<'de> serde::Deserialize<'de> for Location {
 }
 
 #[cfg(feature = "terminal")]
-/// Parameters of `GET /v1/terminal/locations`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListLocationParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for ListLocationParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// The full address of the location.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateLocationAddress {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub city: Option<String>,
-    pub country: String,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line1: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line2: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub postal_code: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: Option<String>,
-}
-
-#[cfg(feature = "terminal")]
-impl CreateLocationAddress {
-    /// `CreateLocationAddress` with its required fields; every optional field is `None`.
-    pub fn new(country: impl Into<String>) -> Self {
-        Self {
-            city: None,
-            country: country.into(),
-            line1: None,
-            line2: None,
-            postal_code: None,
-            state: None,
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for CreateLocationAddress {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("city", &self.city);
-        form.field("country", &self.country);
-        form.field("line1", &self.line1);
-        form.field("line2", &self.line2);
-        form.field("postal_code", &self.postal_code);
-        form.field("state", &self.state);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/locations`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateLocationParams {
-    /// The full address of the location.
-    pub address: CreateLocationAddress,
-    /// The ID of a configuration that will be used to customize all readers in this location.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub configuration_overrides: Option<String>,
-    /// A name for the location.
-    pub display_name: String,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "terminal")]
-impl CreateLocationParams {
-    /// `CreateLocationParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        address: impl Into<CreateLocationAddress>,
-        display_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            address: address.into(),
-            configuration_overrides: None,
-            display_name: display_name.into(),
-            expand: None,
-            metadata: None,
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for CreateLocationParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("address", &self.address);
-        form.field("configuration_overrides", &self.configuration_overrides);
-        form.field("display_name", &self.display_name);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `GET /v1/terminal/locations/{location}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveLocationParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for RetrieveLocationParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "terminal")]
 /// One of `terminal.location`, `deleted_terminal.location`, told apart by the `object` field.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -290,79 +149,13 @@ impl<'de> serde::Deserialize<'de> for LocationOrDeletedLocation {
 }
 
 #[cfg(feature = "terminal")]
-/// The full address of the location.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateLocationAddress {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub city: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub country: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line1: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line2: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub postal_code: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: Option<String>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for UpdateLocationAddress {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("city", &self.city);
-        form.field("country", &self.country);
-        form.field("line1", &self.line1);
-        form.field("line2", &self.line2);
-        form.field("postal_code", &self.postal_code);
-        form.field("state", &self.state);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/locations/{location}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateLocationParams {
-    /// The full address of the location.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: Option<UpdateLocationAddress>,
-    /// The ID of a configuration that will be used to customize all readers in this location.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub configuration_overrides: Option<stripe_core::Unsettable<String>>,
-    /// A name for the location.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub display_name: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for UpdateLocationParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("address", &self.address);
-        form.field("configuration_overrides", &self.configuration_overrides);
-        form.field("display_name", &self.display_name);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "terminal")]
 impl Location {
     /// Returns a list of `Location` objects.
     ///
     /// `GET /v1/terminal/locations`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListLocationParams,
+        params: &crate::terminal::ListLocationParams,
     ) -> C::Response<stripe_core::List<Location>> {
         client
             .execute(
@@ -377,7 +170,7 @@ impl Location {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/terminal/locations` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListLocationParams,
+        params: &crate::terminal::ListLocationParams,
     ) -> C::Pages<Location> {
         client
             .paginate(
@@ -395,7 +188,7 @@ impl Location {
     /// `POST /v1/terminal/locations`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateLocationParams,
+        params: &crate::terminal::CreateLocationParams,
     ) -> C::Response<Location> {
         client
             .execute(
@@ -413,7 +206,7 @@ impl Location {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         location: &str,
-        params: &RetrieveLocationParams,
+        params: &crate::terminal::RetrieveLocationParams,
     ) -> C::Response<LocationOrDeletedLocation> {
         client
             .execute(
@@ -434,7 +227,7 @@ impl Location {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         location: &str,
-        params: &UpdateLocationParams,
+        params: &crate::terminal::UpdateLocationParams,
     ) -> C::Response<LocationOrDeletedLocation> {
         client
             .execute(

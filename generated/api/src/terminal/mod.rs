@@ -34,3 +34,5 @@ mod reader;
 
 #[allow(unused_imports)]
 pub use reader::*;
+
+pub use stripe_params::terminal::*;

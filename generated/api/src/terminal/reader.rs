@@ -747,12 +747,6 @@ impl<'de> serde::Deserialize<'de> for ReaderDeviceType {
     }
 }
 
-impl stripe_core::Encode for ReaderDeviceType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TerminalReaderReaderResourceReaderActionStatus {
@@ -1015,182 +1009,6 @@ for TerminalReaderReaderResourceSetReaderDisplayActionType {
     }
 }
 
-impl stripe_core::Encode for TerminalReaderReaderResourceSetReaderDisplayActionType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "terminal")]
-pub type ListReaderDeviceType = ReaderDeviceType;
-
-#[cfg(feature = "terminal")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListReaderStatus {
-    /// `offline`
-    Offline,
-    /// `online`
-    Online,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "terminal")]
-impl ListReaderStatus {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Offline => "offline",
-            Self::Online => "online",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl From<&str> for ListReaderStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "offline" => Self::Offline,
-            "online" => Self::Online,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl std::fmt::Display for ListReaderStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "terminal")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for ListReaderStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for ListReaderStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `GET /v1/terminal/readers`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListReaderParams {
-    /// Filters readers by device type
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub device_type: Option<ListReaderDeviceType>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A location ID to filter the response list to only readers at the specific location
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub location: Option<String>,
-    /// Filters readers by serial number
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub serial_number: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// A status filter to filter readers to only offline or online readers
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListReaderStatus>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for ListReaderParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("device_type", &self.device_type);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("location", &self.location);
-        form.field("serial_number", &self.serial_number);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/readers`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateReaderParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Custom label given to the reader for easier identification. If no label is specified, the registration code will be used.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub label: Option<String>,
-    /// The location to assign the reader to.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub location: Option<String>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-    /// A code generated by the reader used for registering to an account.
-    pub registration_code: String,
-}
-
-#[cfg(feature = "terminal")]
-impl CreateReaderParams {
-    /// `CreateReaderParams` with its required fields; every optional field is `None`.
-    pub fn new(registration_code: impl Into<String>) -> Self {
-        Self {
-            expand: None,
-            label: None,
-            location: None,
-            metadata: None,
-            registration_code: registration_code.into(),
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for CreateReaderParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("label", &self.label);
-        form.field("location", &self.location);
-        form.field("metadata", &self.metadata);
-        form.field("registration_code", &self.registration_code);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `GET /v1/terminal/readers/{reader}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveReaderParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for RetrieveReaderParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "terminal")]
 /// One of `terminal.reader`, `deleted_terminal.reader`, told apart by the `object` field.
 #[derive(Clone, Debug)]
@@ -1253,449 +1071,13 @@ impl<'de> serde::Deserialize<'de> for ReaderOrDeletedReader {
 }
 
 #[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/readers/{reader}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateReaderParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The new label of the reader.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub label: Option<stripe_core::Unsettable<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<
-        stripe_core::Unsettable<std::collections::BTreeMap<String, String>>,
-    >,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for UpdateReaderParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("label", &self.label);
-        form.field("metadata", &self.metadata);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/readers/{reader}/cancel_action`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelReaderActionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for CancelReaderActionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// tipping_config
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ProcessReaderPaymentIntentProcessConfigTipping {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount_eligible: Option<i64>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for ProcessReaderPaymentIntentProcessConfigTipping {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount_eligible", &self.amount_eligible);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Configuration overrides
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ProcessReaderPaymentIntentProcessConfig {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub skip_tipping: Option<bool>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tipping: Option<ProcessReaderPaymentIntentProcessConfigTipping>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for ProcessReaderPaymentIntentProcessConfig {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("skip_tipping", &self.skip_tipping);
-        form.field("tipping", &self.tipping);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/readers/{reader}/process_payment_intent`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ProcessReaderPaymentIntentParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// PaymentIntent ID
-    pub payment_intent: String,
-    /// Configuration overrides
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub process_config: Option<ProcessReaderPaymentIntentProcessConfig>,
-}
-
-#[cfg(feature = "terminal")]
-impl ProcessReaderPaymentIntentParams {
-    /// `ProcessReaderPaymentIntentParams` with its required fields; every optional field is `None`.
-    pub fn new(payment_intent: impl Into<String>) -> Self {
-        Self {
-            expand: None,
-            payment_intent: payment_intent.into(),
-            process_config: None,
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for ProcessReaderPaymentIntentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("payment_intent", &self.payment_intent);
-        form.field("process_config", &self.process_config);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/readers/{reader}/process_setup_intent`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ProcessReaderSetupIntentParams {
-    /// Customer Consent Collected
-    pub customer_consent_collected: bool,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Configuration overrides
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub process_config: Option<serde_json::Value>,
-    /// SetupIntent ID
-    pub setup_intent: String,
-}
-
-#[cfg(feature = "terminal")]
-impl ProcessReaderSetupIntentParams {
-    /// `ProcessReaderSetupIntentParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        customer_consent_collected: impl Into<bool>,
-        setup_intent: impl Into<String>,
-    ) -> Self {
-        Self {
-            customer_consent_collected: customer_consent_collected.into(),
-            expand: None,
-            process_config: None,
-            setup_intent: setup_intent.into(),
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for ProcessReaderSetupIntentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("customer_consent_collected", &self.customer_consent_collected);
-        form.field("expand", &self.expand);
-        form.field("process_config", &self.process_config);
-        form.field("setup_intent", &self.setup_intent);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/readers/{reader}/refund_payment`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RefundReaderPaymentParams {
-    /// A positive integer in __cents__ representing how much of this charge to refund.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount: Option<i64>,
-    /// ID of the Charge to refund.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub charge: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// ID of the PaymentIntent to refund.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_intent: Option<String>,
-    /// Boolean indicating whether the application fee should be refunded when refunding this charge. If a full charge refund is given, the full application fee will be refunded. Otherwise, the application fee will be refunded in an amount proportional to the amount of the charge refunded. An application fee can be refunded only by the application that created the charge.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub refund_application_fee: Option<bool>,
-    /// Boolean indicating whether the transfer should be reversed when refunding this charge. The transfer will be reversed proportionally to the amount being refunded (either the entire or partial amount). A transfer can be reversed only by the application that created the charge.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reverse_transfer: Option<bool>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for RefundReaderPaymentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("charge", &self.charge);
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("payment_intent", &self.payment_intent);
-        form.field("refund_application_fee", &self.refund_application_fee);
-        form.field("reverse_transfer", &self.reverse_transfer);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// line_item
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct SetReaderReaderDisplayCartLineItems {
-    pub amount: i64,
-    pub description: String,
-    pub quantity: i64,
-}
-
-#[cfg(feature = "terminal")]
-impl SetReaderReaderDisplayCartLineItems {
-    /// `SetReaderReaderDisplayCartLineItems` with its required fields; every optional field is `None`.
-    pub fn new(
-        amount: impl Into<i64>,
-        description: impl Into<String>,
-        quantity: impl Into<i64>,
-    ) -> Self {
-        Self {
-            amount: amount.into(),
-            description: description.into(),
-            quantity: quantity.into(),
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for SetReaderReaderDisplayCartLineItems {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("description", &self.description);
-        form.field("quantity", &self.quantity);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Cart
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct SetReaderReaderDisplayCart {
-    pub currency: String,
-    pub line_items: Vec<SetReaderReaderDisplayCartLineItems>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax: Option<i64>,
-    pub total: i64,
-}
-
-#[cfg(feature = "terminal")]
-impl SetReaderReaderDisplayCart {
-    /// `SetReaderReaderDisplayCart` with its required fields; every optional field is `None`.
-    pub fn new(
-        currency: impl Into<String>,
-        line_items: impl Into<Vec<SetReaderReaderDisplayCartLineItems>>,
-        total: impl Into<i64>,
-    ) -> Self {
-        Self {
-            currency: currency.into(),
-            line_items: line_items.into(),
-            tax: None,
-            total: total.into(),
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for SetReaderReaderDisplayCart {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("currency", &self.currency);
-        form.field("line_items", &self.line_items);
-        form.field("tax", &self.tax);
-        form.field("total", &self.total);
-    }
-}
-
-#[cfg(feature = "terminal")]
-pub type SetReaderReaderDisplayType = TerminalReaderReaderResourceSetReaderDisplayActionType;
-
-#[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/terminal/readers/{reader}/set_reader_display`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct SetReaderReaderDisplayParams {
-    /// Cart
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cart: Option<SetReaderReaderDisplayCart>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Type
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: SetReaderReaderDisplayType,
-}
-
-#[cfg(feature = "terminal")]
-impl SetReaderReaderDisplayParams {
-    /// `SetReaderReaderDisplayParams` with its required fields; every optional field is `None`.
-    pub fn new(type_: impl Into<SetReaderReaderDisplayType>) -> Self {
-        Self {
-            cart: None,
-            expand: None,
-            type_: type_.into(),
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for SetReaderReaderDisplayParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("cart", &self.cart);
-        form.field("expand", &self.expand);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Simulated data for the card_present payment method.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersPresentReaderPaymentMethodCardPresent {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub number: Option<String>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for TestHelpersPresentReaderPaymentMethodCardPresent {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("number", &self.number);
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Simulated data for the interac_present payment method.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersPresentReaderPaymentMethodInteracPresent {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub number: Option<String>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for TestHelpersPresentReaderPaymentMethodInteracPresent {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("number", &self.number);
-    }
-}
-
-#[cfg(feature = "terminal")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TestHelpersPresentReaderPaymentMethodType {
-    /// `card_present`
-    CardPresent,
-    /// `interac_present`
-    InteracPresent,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "terminal")]
-impl TestHelpersPresentReaderPaymentMethodType {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CardPresent => "card_present",
-            Self::InteracPresent => "interac_present",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl From<&str> for TestHelpersPresentReaderPaymentMethodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "card_present" => Self::CardPresent,
-            "interac_present" => Self::InteracPresent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl std::fmt::Display for TestHelpersPresentReaderPaymentMethodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "terminal")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for TestHelpersPresentReaderPaymentMethodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for TestHelpersPresentReaderPaymentMethodType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "terminal")]
-/// Parameters of `POST /v1/test_helpers/terminal/readers/{reader}/present_payment_method`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersPresentReaderPaymentMethodParams {
-    /// Simulated on-reader tip amount.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub amount_tip: Option<i64>,
-    /// Simulated data for the card_present payment method.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card_present: Option<TestHelpersPresentReaderPaymentMethodCardPresent>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Simulated data for the interac_present payment method.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interac_present: Option<TestHelpersPresentReaderPaymentMethodInteracPresent>,
-    /// Simulated payment type.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub type_: Option<TestHelpersPresentReaderPaymentMethodType>,
-}
-
-#[cfg(feature = "terminal")]
-impl stripe_core::Encode for TestHelpersPresentReaderPaymentMethodParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount_tip", &self.amount_tip);
-        form.field("card_present", &self.card_present);
-        form.field("expand", &self.expand);
-        form.field("interac_present", &self.interac_present);
-        form.field("type", &self.type_);
-    }
-}
-
-#[cfg(feature = "terminal")]
 impl Reader {
     /// Returns a list of `Reader` objects.
     ///
     /// `GET /v1/terminal/readers`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReaderParams,
+        params: &crate::terminal::ListReaderParams,
     ) -> C::Response<stripe_core::List<Reader>> {
         client
             .execute(
@@ -1710,7 +1092,7 @@ impl Reader {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/terminal/readers` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReaderParams,
+        params: &crate::terminal::ListReaderParams,
     ) -> C::Pages<Reader> {
         client
             .paginate(
@@ -1727,7 +1109,7 @@ impl Reader {
     /// `POST /v1/terminal/readers`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateReaderParams,
+        params: &crate::terminal::CreateReaderParams,
     ) -> C::Response<Reader> {
         client
             .execute(
@@ -1745,7 +1127,7 @@ impl Reader {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         reader: &str,
-        params: &RetrieveReaderParams,
+        params: &crate::terminal::RetrieveReaderParams,
     ) -> C::Response<ReaderOrDeletedReader> {
         client
             .execute(
@@ -1765,7 +1147,7 @@ impl Reader {
     pub fn update<C: stripe_core::StripeClient>(
         client: &C,
         reader: &str,
-        params: &UpdateReaderParams,
+        params: &crate::terminal::UpdateReaderParams,
     ) -> C::Response<ReaderOrDeletedReader> {
         client
             .execute(
@@ -1803,7 +1185,7 @@ impl Reader {
     pub fn cancel_action<C: stripe_core::StripeClient>(
         client: &C,
         reader: &str,
-        params: &CancelReaderActionParams,
+        params: &crate::terminal::CancelReaderActionParams,
     ) -> C::Response<Reader> {
         client
             .execute(
@@ -1824,7 +1206,7 @@ impl Reader {
     pub fn process_payment_intent<C: stripe_core::StripeClient>(
         client: &C,
         reader: &str,
-        params: &ProcessReaderPaymentIntentParams,
+        params: &crate::terminal::ProcessReaderPaymentIntentParams,
     ) -> C::Response<Reader> {
         client
             .execute(
@@ -1845,7 +1227,7 @@ impl Reader {
     pub fn process_setup_intent<C: stripe_core::StripeClient>(
         client: &C,
         reader: &str,
-        params: &ProcessReaderSetupIntentParams,
+        params: &crate::terminal::ProcessReaderSetupIntentParams,
     ) -> C::Response<Reader> {
         client
             .execute(
@@ -1866,7 +1248,7 @@ impl Reader {
     pub fn refund_payment<C: stripe_core::StripeClient>(
         client: &C,
         reader: &str,
-        params: &RefundReaderPaymentParams,
+        params: &crate::terminal::RefundReaderPaymentParams,
     ) -> C::Response<Reader> {
         client
             .execute(
@@ -1887,7 +1269,7 @@ impl Reader {
     pub fn set_reader_display<C: stripe_core::StripeClient>(
         client: &C,
         reader: &str,
-        params: &SetReaderReaderDisplayParams,
+        params: &crate::terminal::SetReaderReaderDisplayParams,
     ) -> C::Response<Reader> {
         client
             .execute(
@@ -1908,7 +1290,7 @@ impl Reader {
     pub fn test_helpers_present_payment_method<C: stripe_core::StripeClient>(
         client: &C,
         reader: &str,
-        params: &TestHelpersPresentReaderPaymentMethodParams,
+        params: &crate::terminal::TestHelpersPresentReaderPaymentMethodParams,
     ) -> C::Response<Reader> {
         client
             .execute(

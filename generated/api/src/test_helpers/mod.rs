@@ -9,3 +9,5 @@ mod test_clock;
 
 #[allow(unused_imports)]
 pub use test_clock::*;
+
+pub use stripe_params::test_helpers::*;

@@ -162,126 +162,13 @@ impl<'de> serde::Deserialize<'de> for TestClockStatus {
 }
 
 #[cfg(feature = "test_helpers")]
-/// Parameters of `GET /v1/test_helpers/test_clocks`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTestClockParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-}
-
-#[cfg(feature = "test_helpers")]
-impl stripe_core::Encode for ListTestClockParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-    }
-}
-
-#[cfg(feature = "test_helpers")]
-/// Parameters of `POST /v1/test_helpers/test_clocks`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateTestClockParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The initial frozen time for this test clock.
-    pub frozen_time: stripe_core::Timestamp,
-    /// The name for this test clock.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: Option<String>,
-}
-
-#[cfg(feature = "test_helpers")]
-impl CreateTestClockParams {
-    /// `CreateTestClockParams` with its required fields; every optional field is `None`.
-    pub fn new(frozen_time: impl Into<stripe_core::Timestamp>) -> Self {
-        Self {
-            expand: None,
-            frozen_time: frozen_time.into(),
-            name: None,
-        }
-    }
-}
-
-#[cfg(feature = "test_helpers")]
-impl stripe_core::Encode for CreateTestClockParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("frozen_time", &self.frozen_time);
-        form.field("name", &self.name);
-    }
-}
-
-#[cfg(feature = "test_helpers")]
-/// Parameters of `GET /v1/test_helpers/test_clocks/{test_clock}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveTestClockParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "test_helpers")]
-impl stripe_core::Encode for RetrieveTestClockParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "test_helpers")]
-/// Parameters of `POST /v1/test_helpers/test_clocks/{test_clock}/advance`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct AdvanceTestClockParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The time to advance the test clock. Must be after the test clock's current frozen time. Cannot be more than two intervals in the future from the shortest subscription in this test clock. If there are no subscriptions in this test clock, it cannot be more than two years in the future.
-    pub frozen_time: stripe_core::Timestamp,
-}
-
-#[cfg(feature = "test_helpers")]
-impl AdvanceTestClockParams {
-    /// `AdvanceTestClockParams` with its required fields; every optional field is `None`.
-    pub fn new(frozen_time: impl Into<stripe_core::Timestamp>) -> Self {
-        Self {
-            expand: None,
-            frozen_time: frozen_time.into(),
-        }
-    }
-}
-
-#[cfg(feature = "test_helpers")]
-impl stripe_core::Encode for AdvanceTestClockParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("frozen_time", &self.frozen_time);
-    }
-}
-
-#[cfg(feature = "test_helpers")]
 impl TestClock {
     /// Returns a list of your test clocks.
     ///
     /// `GET /v1/test_helpers/test_clocks`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTestClockParams,
+        params: &crate::test_helpers::ListTestClockParams,
     ) -> C::Response<stripe_core::List<TestClock>> {
         client
             .execute(
@@ -296,7 +183,7 @@ impl TestClock {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/test_helpers/test_clocks` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTestClockParams,
+        params: &crate::test_helpers::ListTestClockParams,
     ) -> C::Pages<TestClock> {
         client
             .paginate(
@@ -313,7 +200,7 @@ impl TestClock {
     /// `POST /v1/test_helpers/test_clocks`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateTestClockParams,
+        params: &crate::test_helpers::CreateTestClockParams,
     ) -> C::Response<TestClock> {
         client
             .execute(
@@ -331,7 +218,7 @@ impl TestClock {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         test_clock: &str,
-        params: &RetrieveTestClockParams,
+        params: &crate::test_helpers::RetrieveTestClockParams,
     ) -> C::Response<TestClock> {
         client
             .execute(
@@ -371,7 +258,7 @@ impl TestClock {
     pub fn advance<C: stripe_core::StripeClient>(
         client: &C,
         test_clock: &str,
-        params: &AdvanceTestClockParams,
+        params: &crate::test_helpers::AdvanceTestClockParams,
     ) -> C::Response<TestClock> {
         client
             .execute(

@@ -297,124 +297,6 @@ impl<'de> serde::Deserialize<'de> for CreditReversalStatus {
     }
 }
 
-impl stripe_core::Encode for CreditReversalStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type ListCreditReversalStatus = CreditReversalStatus;
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/credit_reversals`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListCreditReversalParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Returns objects associated with this FinancialAccount.
-    pub financial_account: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return CreditReversals for the ReceivedCredit ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub received_credit: Option<String>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return CreditReversals for a given status.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListCreditReversalStatus>,
-}
-
-#[cfg(feature = "treasury")]
-impl ListCreditReversalParams {
-    /// `ListCreditReversalParams` with its required fields; every optional field is `None`.
-    pub fn new(financial_account: impl Into<String>) -> Self {
-        Self {
-            ending_before: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            limit: None,
-            received_credit: None,
-            starting_after: None,
-            status: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListCreditReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("limit", &self.limit);
-        form.field("received_credit", &self.received_credit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/treasury/credit_reversals`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateCreditReversalParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The ReceivedCredit to reverse.
-    pub received_credit: String,
-}
-
-#[cfg(feature = "treasury")]
-impl CreateCreditReversalParams {
-    /// `CreateCreditReversalParams` with its required fields; every optional field is `None`.
-    pub fn new(received_credit: impl Into<String>) -> Self {
-        Self {
-            expand: None,
-            metadata: None,
-            received_credit: received_credit.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CreateCreditReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("received_credit", &self.received_credit);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/credit_reversals/{credit_reversal}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveCreditReversalParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for RetrieveCreditReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "treasury")]
 impl CreditReversal {
     /// Returns a list of CreditReversals.
@@ -422,7 +304,7 @@ impl CreditReversal {
     /// `GET /v1/treasury/credit_reversals`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCreditReversalParams,
+        params: &crate::treasury::ListCreditReversalParams,
     ) -> C::Response<stripe_core::List<CreditReversal>> {
         client
             .execute(
@@ -437,7 +319,7 @@ impl CreditReversal {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/treasury/credit_reversals` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListCreditReversalParams,
+        params: &crate::treasury::ListCreditReversalParams,
     ) -> C::Pages<CreditReversal> {
         client
             .paginate(
@@ -454,7 +336,7 @@ impl CreditReversal {
     /// `POST /v1/treasury/credit_reversals`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateCreditReversalParams,
+        params: &crate::treasury::CreateCreditReversalParams,
     ) -> C::Response<CreditReversal> {
         client
             .execute(
@@ -472,7 +354,7 @@ impl CreditReversal {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         credit_reversal: &str,
-        params: &RetrieveCreditReversalParams,
+        params: &crate::treasury::RetrieveCreditReversalParams,
     ) -> C::Response<CreditReversal> {
         client
             .execute(

@@ -342,245 +342,13 @@ impl<'de> serde::Deserialize<'de> for DebitReversalStatus {
 }
 
 #[cfg(feature = "treasury")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListDebitReversalResolution {
-    /// `lost`
-    Lost,
-    /// `won`
-    Won,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "treasury")]
-impl ListDebitReversalResolution {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lost => "lost",
-            Self::Won => "won",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl From<&str> for ListDebitReversalResolution {
-    fn from(value: &str) -> Self {
-        match value {
-            "lost" => Self::Lost,
-            "won" => Self::Won,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl std::fmt::Display for ListDebitReversalResolution {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "treasury")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for ListDebitReversalResolution {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListDebitReversalResolution {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "treasury")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListDebitReversalStatus {
-    /// `canceled`
-    Canceled,
-    /// `completed`
-    Completed,
-    /// `processing`
-    Processing,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "treasury")]
-impl ListDebitReversalStatus {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "canceled",
-            Self::Completed => "completed",
-            Self::Processing => "processing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl From<&str> for ListDebitReversalStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "canceled" => Self::Canceled,
-            "completed" => Self::Completed,
-            "processing" => Self::Processing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl std::fmt::Display for ListDebitReversalStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "treasury")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for ListDebitReversalStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListDebitReversalStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/debit_reversals`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListDebitReversalParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Returns objects associated with this FinancialAccount.
-    pub financial_account: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return DebitReversals for the ReceivedDebit ID.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub received_debit: Option<String>,
-    /// Only return DebitReversals for a given resolution.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub resolution: Option<ListDebitReversalResolution>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return DebitReversals for a given status.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListDebitReversalStatus>,
-}
-
-#[cfg(feature = "treasury")]
-impl ListDebitReversalParams {
-    /// `ListDebitReversalParams` with its required fields; every optional field is `None`.
-    pub fn new(financial_account: impl Into<String>) -> Self {
-        Self {
-            ending_before: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            limit: None,
-            received_debit: None,
-            resolution: None,
-            starting_after: None,
-            status: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListDebitReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("limit", &self.limit);
-        form.field("received_debit", &self.received_debit);
-        form.field("resolution", &self.resolution);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/treasury/debit_reversals`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateDebitReversalParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The ReceivedDebit to reverse.
-    pub received_debit: String,
-}
-
-#[cfg(feature = "treasury")]
-impl CreateDebitReversalParams {
-    /// `CreateDebitReversalParams` with its required fields; every optional field is `None`.
-    pub fn new(received_debit: impl Into<String>) -> Self {
-        Self {
-            expand: None,
-            metadata: None,
-            received_debit: received_debit.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CreateDebitReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("metadata", &self.metadata);
-        form.field("received_debit", &self.received_debit);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/debit_reversals/{debit_reversal}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveDebitReversalParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for RetrieveDebitReversalParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
 impl DebitReversal {
     /// Returns a list of DebitReversals.
     ///
     /// `GET /v1/treasury/debit_reversals`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListDebitReversalParams,
+        params: &crate::treasury::ListDebitReversalParams,
     ) -> C::Response<stripe_core::List<DebitReversal>> {
         client
             .execute(
@@ -595,7 +363,7 @@ impl DebitReversal {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/treasury/debit_reversals` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListDebitReversalParams,
+        params: &crate::treasury::ListDebitReversalParams,
     ) -> C::Pages<DebitReversal> {
         client
             .paginate(
@@ -612,7 +380,7 @@ impl DebitReversal {
     /// `POST /v1/treasury/debit_reversals`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateDebitReversalParams,
+        params: &crate::treasury::CreateDebitReversalParams,
     ) -> C::Response<DebitReversal> {
         client
             .execute(
@@ -630,7 +398,7 @@ impl DebitReversal {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         debit_reversal: &str,
-        params: &RetrieveDebitReversalParams,
+        params: &crate::treasury::RetrieveDebitReversalParams,
     ) -> C::Response<DebitReversal> {
         client
             .execute(

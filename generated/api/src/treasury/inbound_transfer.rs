@@ -509,12 +509,6 @@ impl<'de> serde::Deserialize<'de> for InboundTransfersType {
     }
 }
 
-impl stripe_core::Encode for InboundTransfersType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
@@ -578,13 +572,6 @@ for InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode
-for InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -652,13 +639,6 @@ for InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
     }
 }
 
-impl stripe_core::Encode
-for InboundTransfersPaymentMethodDetailsUsBankAccountAccountType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
@@ -715,12 +695,6 @@ for InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for InboundTransfersPaymentMethodDetailsUsBankAccountNetwork {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -791,12 +765,6 @@ impl<'de> serde::Deserialize<'de> for InboundTransferStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for InboundTransferStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -907,237 +875,6 @@ for TreasuryInboundTransfersResourceFailureDetailsCode {
     }
 }
 
-impl stripe_core::Encode for TreasuryInboundTransfersResourceFailureDetailsCode {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type TestHelpersFailInboundTransferFailureDetailsCode = TreasuryInboundTransfersResourceFailureDetailsCode;
-
-#[cfg(feature = "treasury")]
-/// Details about a failed InboundTransfer.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersFailInboundTransferFailureDetails {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub code: Option<TestHelpersFailInboundTransferFailureDetailsCode>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersFailInboundTransferFailureDetails {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("code", &self.code);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersFailInboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Details about a failed InboundTransfer.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub failure_details: Option<TestHelpersFailInboundTransferFailureDetails>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersFailInboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("failure_details", &self.failure_details);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/inbound_transfers/{id}/return`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersReturnInboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersReturnInboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersSucceedInboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersSucceedInboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type ListInboundTransferStatus = InboundTransferStatus;
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/inbound_transfers`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListInboundTransferParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Returns objects associated with this FinancialAccount.
-    pub financial_account: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return InboundTransfers that have the given status: `processing`, `succeeded`, `failed` or `canceled`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListInboundTransferStatus>,
-}
-
-#[cfg(feature = "treasury")]
-impl ListInboundTransferParams {
-    /// `ListInboundTransferParams` with its required fields; every optional field is `None`.
-    pub fn new(financial_account: impl Into<String>) -> Self {
-        Self {
-            ending_before: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            limit: None,
-            starting_after: None,
-            status: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListInboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/treasury/inbound_transfers`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateInboundTransferParams {
-    /// Amount (in cents) to be transferred.
-    pub amount: i64,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    pub currency: String,
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The FinancialAccount to send funds to.
-    pub financial_account: String,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The origin payment method to be debited for the InboundTransfer.
-    pub origin_payment_method: String,
-    /// The complete description that appears on your customers' statements. Maximum 10 characters.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor: Option<String>,
-}
-
-#[cfg(feature = "treasury")]
-impl CreateInboundTransferParams {
-    /// `CreateInboundTransferParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        amount: impl Into<i64>,
-        currency: impl Into<String>,
-        financial_account: impl Into<String>,
-        origin_payment_method: impl Into<String>,
-    ) -> Self {
-        Self {
-            amount: amount.into(),
-            currency: currency.into(),
-            description: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            metadata: None,
-            origin_payment_method: origin_payment_method.into(),
-            statement_descriptor: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CreateInboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("description", &self.description);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("metadata", &self.metadata);
-        form.field("origin_payment_method", &self.origin_payment_method);
-        form.field("statement_descriptor", &self.statement_descriptor);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/inbound_transfers/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveInboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for RetrieveInboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/treasury/inbound_transfers/{inbound_transfer}/cancel`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelInboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CancelInboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "treasury")]
 impl InboundTransfer {
     /// Transitions a test mode created InboundTransfer to the `failed` status. The InboundTransfer must already be in the `processing` state.
@@ -1146,7 +883,7 @@ impl InboundTransfer {
     pub fn test_helpers_fail<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &TestHelpersFailInboundTransferParams,
+        params: &crate::treasury::TestHelpersFailInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
             .execute(
@@ -1167,7 +904,7 @@ impl InboundTransfer {
     pub fn test_helpers_return_<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &TestHelpersReturnInboundTransferParams,
+        params: &crate::treasury::TestHelpersReturnInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
             .execute(
@@ -1188,7 +925,7 @@ impl InboundTransfer {
     pub fn test_helpers_succeed<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &TestHelpersSucceedInboundTransferParams,
+        params: &crate::treasury::TestHelpersSucceedInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
             .execute(
@@ -1208,7 +945,7 @@ impl InboundTransfer {
     /// `GET /v1/treasury/inbound_transfers`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListInboundTransferParams,
+        params: &crate::treasury::ListInboundTransferParams,
     ) -> C::Response<stripe_core::List<InboundTransfer>> {
         client
             .execute(
@@ -1223,7 +960,7 @@ impl InboundTransfer {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/treasury/inbound_transfers` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListInboundTransferParams,
+        params: &crate::treasury::ListInboundTransferParams,
     ) -> C::Pages<InboundTransfer> {
         client
             .paginate(
@@ -1240,7 +977,7 @@ impl InboundTransfer {
     /// `POST /v1/treasury/inbound_transfers`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateInboundTransferParams,
+        params: &crate::treasury::CreateInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
             .execute(
@@ -1258,7 +995,7 @@ impl InboundTransfer {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveInboundTransferParams,
+        params: &crate::treasury::RetrieveInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
             .execute(
@@ -1279,7 +1016,7 @@ impl InboundTransfer {
     pub fn cancel<C: stripe_core::StripeClient>(
         client: &C,
         inbound_transfer: &str,
-        params: &CancelInboundTransferParams,
+        params: &crate::treasury::CancelInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
             .execute(

@@ -59,3 +59,5 @@ mod transaction_entry;
 
 #[allow(unused_imports)]
 pub use transaction_entry::*;
+
+pub use stripe_params::treasury::*;

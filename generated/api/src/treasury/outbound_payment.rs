@@ -605,12 +605,6 @@ impl<'de> serde::Deserialize<'de> for OutboundPaymentsPaymentMethodDetailsType {
     }
 }
 
-impl stripe_core::Encode for OutboundPaymentsPaymentMethodDetailsType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundPaymentsPaymentMethodDetailsFinancialAccountNetwork {
@@ -738,12 +732,6 @@ for OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
     }
 }
 
-impl stripe_core::Encode for OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundPaymentStatus {
@@ -815,12 +803,6 @@ impl<'de> serde::Deserialize<'de> for OutboundPaymentStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         stripe_core::serde_shim::deserialize(deserializer)
-    }
-}
-
-impl stripe_core::Encode for OutboundPaymentStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
     }
 }
 
@@ -919,495 +901,6 @@ for TreasuryOutboundPaymentsResourceReturnedStatusCode {
     }
 }
 
-impl stripe_core::Encode for TreasuryOutboundPaymentsResourceReturnedStatusCode {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/outbound_payments/{id}/fail`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersFailOutboundPaymentParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersFailOutboundPaymentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/outbound_payments/{id}/post`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersPostOutboundPaymentParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersPostOutboundPaymentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type TestHelpersReturnOutboundPaymentReturnedDetailsCode = TreasuryOutboundPaymentsResourceReturnedStatusCode;
-
-#[cfg(feature = "treasury")]
-/// Optional hash to set the the return code.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersReturnOutboundPaymentReturnedDetails {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub code: Option<TestHelpersReturnOutboundPaymentReturnedDetailsCode>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersReturnOutboundPaymentReturnedDetails {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("code", &self.code);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/outbound_payments/{id}/return`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersReturnOutboundPaymentParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Optional hash to set the the return code.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub returned_details: Option<TestHelpersReturnOutboundPaymentReturnedDetails>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersReturnOutboundPaymentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("returned_details", &self.returned_details);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type ListOutboundPaymentStatus = OutboundPaymentStatus;
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/outbound_payments`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListOutboundPaymentParams {
-    /// Only return OutboundPayments sent to this customer.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Returns objects associated with this FinancialAccount.
-    pub financial_account: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return OutboundPayments that have the given status: `processing`, `failed`, `posted`, `returned`, or `canceled`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListOutboundPaymentStatus>,
-}
-
-#[cfg(feature = "treasury")]
-impl ListOutboundPaymentParams {
-    /// `ListOutboundPaymentParams` with its required fields; every optional field is `None`.
-    pub fn new(financial_account: impl Into<String>) -> Self {
-        Self {
-            customer: None,
-            ending_before: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            limit: None,
-            starting_after: None,
-            status: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListOutboundPaymentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("customer", &self.customer);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// billing_details_address
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundPaymentDestinationPaymentMethodDataBillingDetailsAddress {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub city: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub country: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line1: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line2: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub postal_code: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub state: Option<String>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for CreateOutboundPaymentDestinationPaymentMethodDataBillingDetailsAddress {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("city", &self.city);
-        form.field("country", &self.country);
-        form.field("line1", &self.line1);
-        form.field("line2", &self.line2);
-        form.field("postal_code", &self.postal_code);
-        form.field("state", &self.state);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// billing_details_inner_params
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundPaymentDestinationPaymentMethodDataBillingDetails {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: Option<
-        stripe_core::Unsettable<
-            CreateOutboundPaymentDestinationPaymentMethodDataBillingDetailsAddress,
-        >,
-    >,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub email: Option<stripe_core::Unsettable<String>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub name: Option<stripe_core::Unsettable<String>>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub phone: Option<stripe_core::Unsettable<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for CreateOutboundPaymentDestinationPaymentMethodDataBillingDetails {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("address", &self.address);
-        form.field("email", &self.email);
-        form.field("name", &self.name);
-        form.field("phone", &self.phone);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type CreateOutboundPaymentDestinationPaymentMethodDataType = OutboundPaymentsPaymentMethodDetailsType;
-
-#[cfg(feature = "treasury")]
-pub type CreateOutboundPaymentDestinationPaymentMethodDataUsBankAccountAccountHolderType = crate::treasury::InboundTransfersPaymentMethodDetailsUsBankAccountAccountHolderType;
-
-#[cfg(feature = "treasury")]
-pub type CreateOutboundPaymentDestinationPaymentMethodDataUsBankAccountAccountType = crate::treasury::InboundTransfersPaymentMethodDetailsUsBankAccountAccountType;
-
-#[cfg(feature = "treasury")]
-/// payment_method_param
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundPaymentDestinationPaymentMethodDataUsBankAccount {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_holder_type: Option<
-        CreateOutboundPaymentDestinationPaymentMethodDataUsBankAccountAccountHolderType,
-    >,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_number: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_type: Option<
-        CreateOutboundPaymentDestinationPaymentMethodDataUsBankAccountAccountType,
-    >,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub financial_connections_account: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub routing_number: Option<String>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for CreateOutboundPaymentDestinationPaymentMethodDataUsBankAccount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account_holder_type", &self.account_holder_type);
-        form.field("account_number", &self.account_number);
-        form.field("account_type", &self.account_type);
-        form.field("financial_connections_account", &self.financial_connections_account);
-        form.field("routing_number", &self.routing_number);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Hash used to generate the PaymentMethod to be used for this OutboundPayment. Exclusive with `destination_payment_method`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundPaymentDestinationPaymentMethodData {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub billing_details: Option<
-        CreateOutboundPaymentDestinationPaymentMethodDataBillingDetails,
-    >,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub financial_account: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: CreateOutboundPaymentDestinationPaymentMethodDataType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_bank_account: Option<
-        CreateOutboundPaymentDestinationPaymentMethodDataUsBankAccount,
-    >,
-}
-
-#[cfg(feature = "treasury")]
-impl CreateOutboundPaymentDestinationPaymentMethodData {
-    /// `CreateOutboundPaymentDestinationPaymentMethodData` with its required fields; every optional field is `None`.
-    pub fn new(
-        type_: impl Into<CreateOutboundPaymentDestinationPaymentMethodDataType>,
-    ) -> Self {
-        Self {
-            billing_details: None,
-            financial_account: None,
-            metadata: None,
-            type_: type_.into(),
-            us_bank_account: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CreateOutboundPaymentDestinationPaymentMethodData {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("billing_details", &self.billing_details);
-        form.field("financial_account", &self.financial_account);
-        form.field("metadata", &self.metadata);
-        form.field("type", &self.type_);
-        form.field("us_bank_account", &self.us_bank_account);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type CreateOutboundPaymentDestinationPaymentMethodOptionsUsBankAccountNetwork = OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork;
-
-#[cfg(feature = "treasury")]
-/// payment_method_options_param
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundPaymentDestinationPaymentMethodOptionsUsBankAccount {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub network: Option<
-        CreateOutboundPaymentDestinationPaymentMethodOptionsUsBankAccountNetwork,
-    >,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for CreateOutboundPaymentDestinationPaymentMethodOptionsUsBankAccount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("network", &self.network);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Payment method-specific configuration for this OutboundPayment.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundPaymentDestinationPaymentMethodOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_bank_account: Option<
-        stripe_core::Unsettable<
-            CreateOutboundPaymentDestinationPaymentMethodOptionsUsBankAccount,
-        >,
-    >,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CreateOutboundPaymentDestinationPaymentMethodOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("us_bank_account", &self.us_bank_account);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// End user details.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundPaymentEndUserDetails {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ip_address: Option<String>,
-    pub present: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl CreateOutboundPaymentEndUserDetails {
-    /// `CreateOutboundPaymentEndUserDetails` with its required fields; every optional field is `None`.
-    pub fn new(present: impl Into<bool>) -> Self {
-        Self {
-            ip_address: None,
-            present: present.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CreateOutboundPaymentEndUserDetails {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ip_address", &self.ip_address);
-        form.field("present", &self.present);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/treasury/outbound_payments`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundPaymentParams {
-    /// Amount (in cents) to be transferred.
-    pub amount: i64,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    pub currency: String,
-    /// ID of the customer to whom the OutboundPayment is sent. Must match the Customer attached to the `destination_payment_method` passed in.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer: Option<String>,
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// The PaymentMethod to use as the payment instrument for the OutboundPayment. Exclusive with `destination_payment_method_data`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination_payment_method: Option<String>,
-    /// Hash used to generate the PaymentMethod to be used for this OutboundPayment. Exclusive with `destination_payment_method`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination_payment_method_data: Option<
-        CreateOutboundPaymentDestinationPaymentMethodData,
-    >,
-    /// Payment method-specific configuration for this OutboundPayment.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination_payment_method_options: Option<
-        CreateOutboundPaymentDestinationPaymentMethodOptions,
-    >,
-    /// End user details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub end_user_details: Option<CreateOutboundPaymentEndUserDetails>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The FinancialAccount to pull funds from.
-    pub financial_account: String,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The description that appears on the receiving end for this OutboundPayment (for example, bank statement for external bank transfer). Maximum 10 characters for `ach` payments, 140 characters for `wire` payments, or 500 characters for `stripe` network transfers. The default value is `payment`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor: Option<String>,
-}
-
-#[cfg(feature = "treasury")]
-impl CreateOutboundPaymentParams {
-    /// `CreateOutboundPaymentParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        amount: impl Into<i64>,
-        currency: impl Into<String>,
-        financial_account: impl Into<String>,
-    ) -> Self {
-        Self {
-            amount: amount.into(),
-            currency: currency.into(),
-            customer: None,
-            description: None,
-            destination_payment_method: None,
-            destination_payment_method_data: None,
-            destination_payment_method_options: None,
-            end_user_details: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            metadata: None,
-            statement_descriptor: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CreateOutboundPaymentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("customer", &self.customer);
-        form.field("description", &self.description);
-        form.field("destination_payment_method", &self.destination_payment_method);
-        form.field(
-            "destination_payment_method_data",
-            &self.destination_payment_method_data,
-        );
-        form.field(
-            "destination_payment_method_options",
-            &self.destination_payment_method_options,
-        );
-        form.field("end_user_details", &self.end_user_details);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("metadata", &self.metadata);
-        form.field("statement_descriptor", &self.statement_descriptor);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/outbound_payments/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveOutboundPaymentParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for RetrieveOutboundPaymentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/treasury/outbound_payments/{id}/cancel`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelOutboundPaymentParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CancelOutboundPaymentParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "treasury")]
 impl OutboundPayment {
     /// Transitions a test mode created OutboundPayment to the `failed` status. The OutboundPayment must already be in the `processing` state.
@@ -1416,7 +909,7 @@ impl OutboundPayment {
     pub fn test_helpers_fail<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &TestHelpersFailOutboundPaymentParams,
+        params: &crate::treasury::TestHelpersFailOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
             .execute(
@@ -1437,7 +930,7 @@ impl OutboundPayment {
     pub fn test_helpers_post<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &TestHelpersPostOutboundPaymentParams,
+        params: &crate::treasury::TestHelpersPostOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
             .execute(
@@ -1458,7 +951,7 @@ impl OutboundPayment {
     pub fn test_helpers_return_<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &TestHelpersReturnOutboundPaymentParams,
+        params: &crate::treasury::TestHelpersReturnOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
             .execute(
@@ -1478,7 +971,7 @@ impl OutboundPayment {
     /// `GET /v1/treasury/outbound_payments`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListOutboundPaymentParams,
+        params: &crate::treasury::ListOutboundPaymentParams,
     ) -> C::Response<stripe_core::List<OutboundPayment>> {
         client
             .execute(
@@ -1493,7 +986,7 @@ impl OutboundPayment {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/treasury/outbound_payments` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListOutboundPaymentParams,
+        params: &crate::treasury::ListOutboundPaymentParams,
     ) -> C::Pages<OutboundPayment> {
         client
             .paginate(
@@ -1510,7 +1003,7 @@ impl OutboundPayment {
     /// `POST /v1/treasury/outbound_payments`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateOutboundPaymentParams,
+        params: &crate::treasury::CreateOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
             .execute(
@@ -1528,7 +1021,7 @@ impl OutboundPayment {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveOutboundPaymentParams,
+        params: &crate::treasury::RetrieveOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
             .execute(
@@ -1549,7 +1042,7 @@ impl OutboundPayment {
     pub fn cancel<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &CancelOutboundPaymentParams,
+        params: &crate::treasury::CancelOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
             .execute(

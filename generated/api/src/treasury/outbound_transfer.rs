@@ -438,283 +438,6 @@ pub type OutboundTransferStatus = crate::treasury::OutboundPaymentStatus;
 pub type TreasuryOutboundTransfersResourceReturnedDetailsCode = crate::treasury::TreasuryOutboundPaymentsResourceReturnedStatusCode;
 
 #[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersFailOutboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersFailOutboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersPostOutboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersPostOutboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type TestHelpersReturnOutboundTransferReturnedDetailsCode = crate::treasury::TreasuryOutboundPaymentsResourceReturnedStatusCode;
-
-#[cfg(feature = "treasury")]
-/// Details about a returned OutboundTransfer.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersReturnOutboundTransferReturnedDetails {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub code: Option<TestHelpersReturnOutboundTransferReturnedDetailsCode>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersReturnOutboundTransferReturnedDetails {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("code", &self.code);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersReturnOutboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Details about a returned OutboundTransfer.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub returned_details: Option<TestHelpersReturnOutboundTransferReturnedDetails>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersReturnOutboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-        form.field("returned_details", &self.returned_details);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type ListOutboundTransferStatus = crate::treasury::OutboundPaymentStatus;
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/outbound_transfers`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListOutboundTransferParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Returns objects associated with this FinancialAccount.
-    pub financial_account: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return OutboundTransfers that have the given status: `processing`, `canceled`, `failed`, `posted`, or `returned`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListOutboundTransferStatus>,
-}
-
-#[cfg(feature = "treasury")]
-impl ListOutboundTransferParams {
-    /// `ListOutboundTransferParams` with its required fields; every optional field is `None`.
-    pub fn new(financial_account: impl Into<String>) -> Self {
-        Self {
-            ending_before: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            limit: None,
-            starting_after: None,
-            status: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListOutboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type CreateOutboundTransferDestinationPaymentMethodOptionsUsBankAccountNetwork = crate::treasury::OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork;
-
-#[cfg(feature = "treasury")]
-/// payment_method_options_param
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundTransferDestinationPaymentMethodOptionsUsBankAccount {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub network: Option<
-        CreateOutboundTransferDestinationPaymentMethodOptionsUsBankAccountNetwork,
-    >,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for CreateOutboundTransferDestinationPaymentMethodOptionsUsBankAccount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("network", &self.network);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Hash describing payment method configuration details.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundTransferDestinationPaymentMethodOptions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_bank_account: Option<
-        stripe_core::Unsettable<
-            CreateOutboundTransferDestinationPaymentMethodOptionsUsBankAccount,
-        >,
-    >,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CreateOutboundTransferDestinationPaymentMethodOptions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("us_bank_account", &self.us_bank_account);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/treasury/outbound_transfers`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateOutboundTransferParams {
-    /// Amount (in cents) to be transferred.
-    pub amount: i64,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    pub currency: String,
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// The PaymentMethod to use as the payment instrument for the OutboundTransfer.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination_payment_method: Option<String>,
-    /// Hash describing payment method configuration details.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination_payment_method_options: Option<
-        CreateOutboundTransferDestinationPaymentMethodOptions,
-    >,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The FinancialAccount to pull funds from.
-    pub financial_account: String,
-    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// Statement descriptor to be shown on the receiving end of an OutboundTransfer. Maximum 10 characters for `ach` transfers or 140 characters for `wire` transfers. The default value is `transfer`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub statement_descriptor: Option<String>,
-}
-
-#[cfg(feature = "treasury")]
-impl CreateOutboundTransferParams {
-    /// `CreateOutboundTransferParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        amount: impl Into<i64>,
-        currency: impl Into<String>,
-        financial_account: impl Into<String>,
-    ) -> Self {
-        Self {
-            amount: amount.into(),
-            currency: currency.into(),
-            description: None,
-            destination_payment_method: None,
-            destination_payment_method_options: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            metadata: None,
-            statement_descriptor: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CreateOutboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("description", &self.description);
-        form.field("destination_payment_method", &self.destination_payment_method);
-        form.field(
-            "destination_payment_method_options",
-            &self.destination_payment_method_options,
-        );
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("metadata", &self.metadata);
-        form.field("statement_descriptor", &self.statement_descriptor);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/outbound_transfers/{outbound_transfer}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveOutboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for RetrieveOutboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CancelOutboundTransferParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for CancelOutboundTransferParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
 impl OutboundTransfer {
     /// Transitions a test mode created OutboundTransfer to the `failed` status. The OutboundTransfer must already be in the `processing` state.
     ///
@@ -722,7 +445,7 @@ impl OutboundTransfer {
     pub fn test_helpers_fail<C: stripe_core::StripeClient>(
         client: &C,
         outbound_transfer: &str,
-        params: &TestHelpersFailOutboundTransferParams,
+        params: &crate::treasury::TestHelpersFailOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
             .execute(
@@ -743,7 +466,7 @@ impl OutboundTransfer {
     pub fn test_helpers_post<C: stripe_core::StripeClient>(
         client: &C,
         outbound_transfer: &str,
-        params: &TestHelpersPostOutboundTransferParams,
+        params: &crate::treasury::TestHelpersPostOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
             .execute(
@@ -764,7 +487,7 @@ impl OutboundTransfer {
     pub fn test_helpers_return_<C: stripe_core::StripeClient>(
         client: &C,
         outbound_transfer: &str,
-        params: &TestHelpersReturnOutboundTransferParams,
+        params: &crate::treasury::TestHelpersReturnOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
             .execute(
@@ -784,7 +507,7 @@ impl OutboundTransfer {
     /// `GET /v1/treasury/outbound_transfers`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListOutboundTransferParams,
+        params: &crate::treasury::ListOutboundTransferParams,
     ) -> C::Response<stripe_core::List<OutboundTransfer>> {
         client
             .execute(
@@ -799,7 +522,7 @@ impl OutboundTransfer {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/treasury/outbound_transfers` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListOutboundTransferParams,
+        params: &crate::treasury::ListOutboundTransferParams,
     ) -> C::Pages<OutboundTransfer> {
         client
             .paginate(
@@ -816,7 +539,7 @@ impl OutboundTransfer {
     /// `POST /v1/treasury/outbound_transfers`
     pub fn create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &CreateOutboundTransferParams,
+        params: &crate::treasury::CreateOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
             .execute(
@@ -834,7 +557,7 @@ impl OutboundTransfer {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         outbound_transfer: &str,
-        params: &RetrieveOutboundTransferParams,
+        params: &crate::treasury::RetrieveOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
             .execute(
@@ -855,7 +578,7 @@ impl OutboundTransfer {
     pub fn cancel<C: stripe_core::StripeClient>(
         client: &C,
         outbound_transfer: &str,
-        params: &CancelOutboundTransferParams,
+        params: &crate::treasury::CancelOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
             .execute(

@@ -535,12 +535,6 @@ impl<'de> serde::Deserialize<'de> for ReceivedCreditStatus {
     }
 }
 
-impl stripe_core::Encode for ReceivedCreditStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason {
@@ -690,247 +684,6 @@ for TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
     }
 }
 
-impl stripe_core::Encode for TreasuryReceivedCreditsResourceSourceFlowsDetailsType {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetailsType = crate::treasury::InboundTransfersType;
-
-#[cfg(feature = "treasury")]
-/// us_bank_account_source_params
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetailsUsBankAccount {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_holder_name: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_number: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub routing_number: Option<String>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetailsUsBankAccount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account_holder_name", &self.account_holder_name);
-        form.field("account_number", &self.account_number);
-        form.field("routing_number", &self.routing_number);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Initiating payment method details for the object.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetails {
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetailsType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_bank_account: Option<
-        TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetailsUsBankAccount,
-    >,
-}
-
-#[cfg(feature = "treasury")]
-impl TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetails {
-    /// `TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetails` with its required fields; every optional field is `None`.
-    pub fn new(
-        type_: impl Into<
-            TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetailsType,
-        >,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            us_bank_account: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetails {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("type", &self.type_);
-        form.field("us_bank_account", &self.us_bank_account);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type TestHelpersCreateReceivedCreditNetwork = crate::treasury::OutboundPaymentsPaymentMethodDetailsUsBankAccountNetwork;
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/received_credits`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersCreateReceivedCreditParams {
-    /// Amount (in cents) to be transferred.
-    pub amount: i64,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    pub currency: String,
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The FinancialAccount to send funds to.
-    pub financial_account: String,
-    /// Initiating payment method details for the object.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub initiating_payment_method_details: Option<
-        TestHelpersCreateReceivedCreditInitiatingPaymentMethodDetails,
-    >,
-    /// The rails used for the object.
-    pub network: TestHelpersCreateReceivedCreditNetwork,
-}
-
-#[cfg(feature = "treasury")]
-impl TestHelpersCreateReceivedCreditParams {
-    /// `TestHelpersCreateReceivedCreditParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        amount: impl Into<i64>,
-        currency: impl Into<String>,
-        financial_account: impl Into<String>,
-        network: impl Into<TestHelpersCreateReceivedCreditNetwork>,
-    ) -> Self {
-        Self {
-            amount: amount.into(),
-            currency: currency.into(),
-            description: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            initiating_payment_method_details: None,
-            network: network.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersCreateReceivedCreditParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("description", &self.description);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field(
-            "initiating_payment_method_details",
-            &self.initiating_payment_method_details,
-        );
-        form.field("network", &self.network);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type ListReceivedCreditLinkedFlowsSourceFlowType = TreasuryReceivedCreditsResourceSourceFlowsDetailsType;
-
-#[cfg(feature = "treasury")]
-/// linked_flows_param
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListReceivedCreditLinkedFlows {
-    pub source_flow_type: ListReceivedCreditLinkedFlowsSourceFlowType,
-}
-
-#[cfg(feature = "treasury")]
-impl ListReceivedCreditLinkedFlows {
-    /// `ListReceivedCreditLinkedFlows` with its required fields; every optional field is `None`.
-    pub fn new(
-        source_flow_type: impl Into<ListReceivedCreditLinkedFlowsSourceFlowType>,
-    ) -> Self {
-        Self {
-            source_flow_type: source_flow_type.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListReceivedCreditLinkedFlows {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("source_flow_type", &self.source_flow_type);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type ListReceivedCreditStatus = ReceivedCreditStatus;
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/received_credits`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListReceivedCreditParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The FinancialAccount that received the funds.
-    pub financial_account: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// Only return ReceivedCredits described by the flow.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub linked_flows: Option<ListReceivedCreditLinkedFlows>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return ReceivedCredits that have the given status: `succeeded` or `failed`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListReceivedCreditStatus>,
-}
-
-#[cfg(feature = "treasury")]
-impl ListReceivedCreditParams {
-    /// `ListReceivedCreditParams` with its required fields; every optional field is `None`.
-    pub fn new(financial_account: impl Into<String>) -> Self {
-        Self {
-            ending_before: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            limit: None,
-            linked_flows: None,
-            starting_after: None,
-            status: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListReceivedCreditParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("limit", &self.limit);
-        form.field("linked_flows", &self.linked_flows);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/received_credits/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveReceivedCreditParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for RetrieveReceivedCreditParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "treasury")]
 impl ReceivedCredit {
     /// Use this endpoint to simulate a test mode ReceivedCredit initiated by a third party. In live mode, you can’t directly create ReceivedCredits initiated by third parties.
@@ -938,7 +691,7 @@ impl ReceivedCredit {
     /// `POST /v1/test_helpers/treasury/received_credits`
     pub fn test_helpers_create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &TestHelpersCreateReceivedCreditParams,
+        params: &crate::treasury::TestHelpersCreateReceivedCreditParams,
     ) -> C::Response<ReceivedCredit> {
         client
             .execute(
@@ -955,7 +708,7 @@ impl ReceivedCredit {
     /// `GET /v1/treasury/received_credits`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReceivedCreditParams,
+        params: &crate::treasury::ListReceivedCreditParams,
     ) -> C::Response<stripe_core::List<ReceivedCredit>> {
         client
             .execute(
@@ -970,7 +723,7 @@ impl ReceivedCredit {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/treasury/received_credits` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReceivedCreditParams,
+        params: &crate::treasury::ListReceivedCreditParams,
     ) -> C::Pages<ReceivedCredit> {
         client
             .paginate(
@@ -988,7 +741,7 @@ impl ReceivedCredit {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveReceivedCreditParams,
+        params: &crate::treasury::RetrieveReceivedCreditParams,
     ) -> C::Response<ReceivedCredit> {
         client
             .execute(

@@ -395,213 +395,13 @@ pub type ReceivedDebitStatus = crate::treasury::ReceivedCreditStatus;
 pub type TreasuryReceivedDebitsResourceReversalDetailsRestrictedReason = crate::treasury::TreasuryReceivedCreditsResourceReversalDetailsRestrictedReason;
 
 #[cfg(feature = "treasury")]
-pub type TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetailsType = crate::treasury::InboundTransfersType;
-
-#[cfg(feature = "treasury")]
-/// us_bank_account_source_params
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetailsUsBankAccount {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_holder_name: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub account_number: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub routing_number: Option<String>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetailsUsBankAccount {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("account_holder_name", &self.account_holder_name);
-        form.field("account_number", &self.account_number);
-        form.field("routing_number", &self.routing_number);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Initiating payment method details for the object.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetails {
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
-    pub type_: TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetailsType,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_bank_account: Option<
-        TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetailsUsBankAccount,
-    >,
-}
-
-#[cfg(feature = "treasury")]
-impl TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetails {
-    /// `TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetails` with its required fields; every optional field is `None`.
-    pub fn new(
-        type_: impl Into<
-            TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetailsType,
-        >,
-    ) -> Self {
-        Self {
-            type_: type_.into(),
-            us_bank_account: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetails {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("type", &self.type_);
-        form.field("us_bank_account", &self.us_bank_account);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type TestHelpersCreateReceivedDebitNetwork = crate::treasury::InboundTransfersPaymentMethodDetailsUsBankAccountNetwork;
-
-#[cfg(feature = "treasury")]
-/// Parameters of `POST /v1/test_helpers/treasury/received_debits`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TestHelpersCreateReceivedDebitParams {
-    /// Amount (in cents) to be transferred.
-    pub amount: i64,
-    /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    pub currency: String,
-    /// An arbitrary string attached to the object. Often useful for displaying to users.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub description: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The FinancialAccount to pull funds from.
-    pub financial_account: String,
-    /// Initiating payment method details for the object.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub initiating_payment_method_details: Option<
-        TestHelpersCreateReceivedDebitInitiatingPaymentMethodDetails,
-    >,
-    /// The rails used for the object.
-    pub network: TestHelpersCreateReceivedDebitNetwork,
-}
-
-#[cfg(feature = "treasury")]
-impl TestHelpersCreateReceivedDebitParams {
-    /// `TestHelpersCreateReceivedDebitParams` with its required fields; every optional field is `None`.
-    pub fn new(
-        amount: impl Into<i64>,
-        currency: impl Into<String>,
-        financial_account: impl Into<String>,
-        network: impl Into<TestHelpersCreateReceivedDebitNetwork>,
-    ) -> Self {
-        Self {
-            amount: amount.into(),
-            currency: currency.into(),
-            description: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            initiating_payment_method_details: None,
-            network: network.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for TestHelpersCreateReceivedDebitParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("description", &self.description);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field(
-            "initiating_payment_method_details",
-            &self.initiating_payment_method_details,
-        );
-        form.field("network", &self.network);
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type ListReceivedDebitStatus = crate::treasury::ReceivedCreditStatus;
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/received_debits`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListReceivedDebitParams {
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// The FinancialAccount that funds were pulled from.
-    pub financial_account: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return ReceivedDebits that have the given status: `succeeded` or `failed`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListReceivedDebitStatus>,
-}
-
-#[cfg(feature = "treasury")]
-impl ListReceivedDebitParams {
-    /// `ListReceivedDebitParams` with its required fields; every optional field is `None`.
-    pub fn new(financial_account: impl Into<String>) -> Self {
-        Self {
-            ending_before: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            limit: None,
-            starting_after: None,
-            status: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListReceivedDebitParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("limit", &self.limit);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/received_debits/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveReceivedDebitParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for RetrieveReceivedDebitParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
 impl ReceivedDebit {
     /// Use this endpoint to simulate a test mode ReceivedDebit initiated by a third party. In live mode, you can’t directly create ReceivedDebits initiated by third parties.
     ///
     /// `POST /v1/test_helpers/treasury/received_debits`
     pub fn test_helpers_create<C: stripe_core::StripeClient>(
         client: &C,
-        params: &TestHelpersCreateReceivedDebitParams,
+        params: &crate::treasury::TestHelpersCreateReceivedDebitParams,
     ) -> C::Response<ReceivedDebit> {
         client
             .execute(
@@ -618,7 +418,7 @@ impl ReceivedDebit {
     /// `GET /v1/treasury/received_debits`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReceivedDebitParams,
+        params: &crate::treasury::ListReceivedDebitParams,
     ) -> C::Response<stripe_core::List<ReceivedDebit>> {
         client
             .execute(
@@ -633,7 +433,7 @@ impl ReceivedDebit {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/treasury/received_debits` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListReceivedDebitParams,
+        params: &crate::treasury::ListReceivedDebitParams,
     ) -> C::Pages<ReceivedDebit> {
         client
             .paginate(
@@ -651,7 +451,7 @@ impl ReceivedDebit {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveReceivedDebitParams,
+        params: &crate::treasury::RetrieveReceivedDebitParams,
     ) -> C::Response<ReceivedDebit> {
         client
             .execute(

@@ -340,170 +340,6 @@ impl<'de> serde::Deserialize<'de> for TransactionStatus {
     }
 }
 
-impl stripe_core::Encode for TransactionStatus {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "treasury")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListTransactionOrderBy {
-    /// `created`
-    Created,
-    /// `posted_at`
-    PostedAt,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "treasury")]
-impl ListTransactionOrderBy {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::PostedAt => "posted_at",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl From<&str> for ListTransactionOrderBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "posted_at" => Self::PostedAt,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl std::fmt::Display for ListTransactionOrderBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "treasury")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for ListTransactionOrderBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListTransactionOrderBy {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "treasury")]
-pub type ListTransactionStatus = TransactionStatus;
-
-#[cfg(feature = "treasury")]
-/// status_transition_timestamp_specs
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTransactionStatusTransitions {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub posted_at: Option<serde_json::Value>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListTransactionStatusTransitions {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("posted_at", &self.posted_at);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/transactions`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTransactionParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Returns objects associated with this FinancialAccount.
-    pub financial_account: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// The results are in reverse chronological order by `created` or `posted_at`. The default is `created`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub order_by: Option<ListTransactionOrderBy>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return Transactions that have the given status: `open`, `posted`, or `void`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status: Option<ListTransactionStatus>,
-    /// A filter for the `status_transitions.posted_at` timestamp. When using this filter, `status=posted` and `order_by=posted_at` must also be specified.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub status_transitions: Option<ListTransactionStatusTransitions>,
-}
-
-#[cfg(feature = "treasury")]
-impl ListTransactionParams {
-    /// `ListTransactionParams` with its required fields; every optional field is `None`.
-    pub fn new(financial_account: impl Into<String>) -> Self {
-        Self {
-            created: None,
-            ending_before: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            limit: None,
-            order_by: None,
-            starting_after: None,
-            status: None,
-            status_transitions: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListTransactionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("limit", &self.limit);
-        form.field("order_by", &self.order_by);
-        form.field("starting_after", &self.starting_after);
-        form.field("status", &self.status);
-        form.field("status_transitions", &self.status_transitions);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/transactions/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveTransactionParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for RetrieveTransactionParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
 #[cfg(feature = "treasury")]
 impl Transaction {
     /// Retrieves a list of Transaction objects.
@@ -511,7 +347,7 @@ impl Transaction {
     /// `GET /v1/treasury/transactions`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTransactionParams,
+        params: &crate::treasury::ListTransactionParams,
     ) -> C::Response<stripe_core::List<Transaction>> {
         client
             .execute(
@@ -526,7 +362,7 @@ impl Transaction {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/treasury/transactions` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTransactionParams,
+        params: &crate::treasury::ListTransactionParams,
     ) -> C::Pages<Transaction> {
         client
             .paginate(
@@ -544,7 +380,7 @@ impl Transaction {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveTransactionParams,
+        params: &crate::treasury::RetrieveTransactionParams,
     ) -> C::Response<Transaction> {
         client
             .execute(

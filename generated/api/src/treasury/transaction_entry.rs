@@ -265,151 +265,13 @@ impl<'de> serde::Deserialize<'de> for TransactionEntryType {
 }
 
 #[cfg(feature = "treasury")]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListTransactionEntryOrderBy {
-    /// `created`
-    Created,
-    /// `effective_at`
-    EffectiveAt,
-    /// A value this version of the spec does not list, kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "treasury")]
-impl ListTransactionEntryOrderBy {
-    /// The value as Stripe sends it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::EffectiveAt => "effective_at",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl From<&str> for ListTransactionEntryOrderBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "effective_at" => Self::EffectiveAt,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl std::fmt::Display for ListTransactionEntryOrderBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "treasury")]
-#[cfg(feature = "serde")]
-impl serde::Serialize for ListTransactionEntryOrderBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListTransactionEntryOrderBy {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.value(self.as_str());
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/transaction_entries`.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListTransactionEntryParams {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<serde_json::Value>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub effective_at: Option<serde_json::Value>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-    /// Returns objects associated with this FinancialAccount.
-    pub financial_account: String,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub limit: Option<i64>,
-    /// The results are in reverse chronological order by `created` or `effective_at`. The default is `created`.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub order_by: Option<ListTransactionEntryOrderBy>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub starting_after: Option<String>,
-    /// Only return TransactionEntries associated with this Transaction.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub transaction: Option<String>,
-}
-
-#[cfg(feature = "treasury")]
-impl ListTransactionEntryParams {
-    /// `ListTransactionEntryParams` with its required fields; every optional field is `None`.
-    pub fn new(financial_account: impl Into<String>) -> Self {
-        Self {
-            created: None,
-            effective_at: None,
-            ending_before: None,
-            expand: None,
-            financial_account: financial_account.into(),
-            limit: None,
-            order_by: None,
-            starting_after: None,
-            transaction: None,
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for ListTransactionEntryParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("created", &self.created);
-        form.field("effective_at", &self.effective_at);
-        form.field("ending_before", &self.ending_before);
-        form.field("expand", &self.expand);
-        form.field("financial_account", &self.financial_account);
-        form.field("limit", &self.limit);
-        form.field("order_by", &self.order_by);
-        form.field("starting_after", &self.starting_after);
-        form.field("transaction", &self.transaction);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Parameters of `GET /v1/treasury/transaction_entries/{id}`.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveTransactionEntryParams {
-    /// Specifies which fields in the response should be expanded.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub expand: Option<Vec<String>>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for RetrieveTransactionEntryParams {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("expand", &self.expand);
-    }
-}
-
-#[cfg(feature = "treasury")]
 impl TransactionEntry {
     /// Retrieves a list of TransactionEntry objects.
     ///
     /// `GET /v1/treasury/transaction_entries`
     pub fn list<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTransactionEntryParams,
+        params: &crate::treasury::ListTransactionEntryParams,
     ) -> C::Response<stripe_core::List<TransactionEntry>> {
         client
             .execute(
@@ -424,7 +286,7 @@ impl TransactionEntry {
     /// Every item of [`list`](Self::list), fetching the pages of `GET /v1/treasury/transaction_entries` as they are read.
     pub fn list_auto_paging<C: stripe_core::StripeClient>(
         client: &C,
-        params: &ListTransactionEntryParams,
+        params: &crate::treasury::ListTransactionEntryParams,
     ) -> C::Pages<TransactionEntry> {
         client
             .paginate(
@@ -442,7 +304,7 @@ impl TransactionEntry {
     pub fn retrieve<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
-        params: &RetrieveTransactionEntryParams,
+        params: &crate::treasury::RetrieveTransactionEntryParams,
     ) -> C::Response<TransactionEntry> {
         client
             .execute(
