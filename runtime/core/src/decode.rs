@@ -1,9 +1,9 @@
 //! Decoding JSON into the generated types, without serde's derive.
 //!
 //! Every generated type implements [`Decode`] with a plain function that
-//! reads its fields from a [`Decoder`], a thin layer over jiter's pull
-//! parser: one compiled copy per type, whatever the input, and no DOM in
-//! between. A field the spec does not declare is kept as JSON.
+//! reads its fields from a [`Decoder`], over the crate's pull reader: one
+//! compiled copy per type, whatever the input, and no DOM in between. A
+//! field the spec does not declare is kept as JSON.
 //!
 //! Decoders report a failure as a [`Failure`]: what went wrong and the byte
 //! offset where. Only [`from_slice`] turns it into a [`DecodeError`] with
@@ -13,8 +13,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use jiter::{Jiter, JiterError, NumberInt, Peek};
 use serde_json::Value;
+
+use crate::reader::{Reader, SyntaxError, Token};
 
 /// Objects and arrays may nest up to one less than this, exactly as in
 /// `serde_json` (so that a hostile body cannot overflow the stack).
@@ -45,14 +46,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn of(peek: Peek) -> Kind {
-        match peek {
-            Peek::Null => Kind::Null,
-            Peek::True | Peek::False => Kind::Bool,
-            Peek::String => Kind::String,
-            Peek::Array => Kind::Array,
-            Peek::Object => Kind::Object,
-            _ => Kind::Number,
+    fn of(token: Token) -> Kind {
+        match token {
+            Token::Null => Kind::Null,
+            Token::True | Token::False => Kind::Bool,
+            Token::String => Kind::String,
+            Token::Array => Kind::Array,
+            Token::Object => Kind::Object,
+            Token::Number => Kind::Number,
         }
     }
 
@@ -71,7 +72,7 @@ impl Kind {
 /// A position in a JSON document and the calls that read what is there.
 #[derive(Clone)]
 pub struct Decoder<'a> {
-    jiter: Jiter<'a>,
+    reader: Reader<'a>,
     depth: u16,
     /// `begin_object` was called and the first key is still to be read.
     object_opened: bool,
@@ -80,7 +81,7 @@ pub struct Decoder<'a> {
 impl<'a> Decoder<'a> {
     pub fn new(json: &'a [u8]) -> Self {
         Decoder {
-            jiter: Jiter::new(json),
+            reader: Reader::new(json),
             depth: 0,
             object_opened: false,
         }
@@ -88,12 +89,13 @@ impl<'a> Decoder<'a> {
 
     /// The byte offset of the next value (after whitespace, once peeked).
     pub fn offset(&self) -> usize {
-        self.jiter.current_index()
+        self.reader.position()
     }
 
     /// What the next value is, without reading it.
+    #[inline]
     pub fn kind(&mut self) -> Result<Kind, Failure> {
-        Ok(Kind::of(self.jiter.peek().map_err(Failure::json)?))
+        Ok(Kind::of(self.reader.peek().map_err(Failure::syntax)?))
     }
 
     /// Reads any value: `T::decode`.
@@ -105,6 +107,7 @@ impl<'a> Decoder<'a> {
     /// then yields its keys, each to be followed by reading its value.
     ///
     /// [`next_field`]: Decoder::next_field
+    #[inline]
     pub fn begin_object(&mut self) -> Result<usize, Failure> {
         let start = self.expect(Kind::Object)?;
         self.enter(start)?;
@@ -113,13 +116,14 @@ impl<'a> Decoder<'a> {
     }
 
     /// The next key of the object being read, or `None` at its end.
+    #[inline]
     pub fn next_field(&mut self) -> Result<Option<&str>, Failure> {
         let key = if std::mem::take(&mut self.object_opened) {
-            self.jiter.known_object()
+            self.reader.object_first()
         } else {
-            self.jiter.next_key()
+            self.reader.object_next()
         }
-        .map_err(Failure::json)?;
+        .map_err(Failure::syntax)?;
         if key.is_none() {
             self.depth -= 1;
         }
@@ -127,10 +131,11 @@ impl<'a> Decoder<'a> {
     }
 
     /// Starts reading an array; true when it has a first element.
+    #[inline]
     pub fn begin_array(&mut self) -> Result<bool, Failure> {
         let start = self.expect(Kind::Array)?;
         self.enter(start)?;
-        let more = self.jiter.known_array().map_err(Failure::json)?.is_some();
+        let more = self.reader.array_first().map_err(Failure::syntax)?;
         if !more {
             self.depth -= 1;
         }
@@ -138,8 +143,9 @@ impl<'a> Decoder<'a> {
     }
 
     /// After an element: true when another one follows.
+    #[inline]
     pub fn next_element(&mut self) -> Result<bool, Failure> {
-        let more = self.jiter.array_step().map_err(Failure::json)?.is_some();
+        let more = self.reader.array_next().map_err(Failure::syntax)?;
         if !more {
             self.depth -= 1;
         }
@@ -147,64 +153,83 @@ impl<'a> Decoder<'a> {
     }
 
     /// A string, borrowed from the document (or from the unescaping buffer).
+    #[inline]
     pub fn str(&mut self) -> Result<&str, Failure> {
         self.expect(Kind::String)?;
-        self.jiter.known_str().map_err(Failure::json)
+        self.reader.string().map_err(Failure::syntax)
     }
 
+    #[inline]
     pub fn string(&mut self) -> Result<String, Failure> {
         self.str().map(str::to_owned)
     }
 
+    #[inline]
     pub fn bool(&mut self) -> Result<bool, Failure> {
-        let start = self.offset();
-        let peek = self.jiter.peek().map_err(Failure::json)?;
-        match Kind::of(peek) {
-            Kind::Bool => self.jiter.known_bool(peek).map_err(Failure::json),
-            other => Err(Failure::wrong_kind(start, "a boolean", other)),
-        }
-    }
-
-    pub fn i64(&mut self) -> Result<i64, Failure> {
-        let peek = self.jiter.peek().map_err(Failure::json)?;
-        let start = self.offset();
-        if Kind::of(peek) != Kind::Number {
-            return Err(Failure::wrong_kind(start, "an integer", Kind::of(peek)));
-        }
-        #[allow(unreachable_patterns)] // `BigInt` exists when jiter's `num-bigint` is on.
-        match self.jiter.known_int(peek).map_err(Failure::json)? {
-            NumberInt::Int(value) => Ok(value),
-            _ => Err(Failure::new(
-                start,
-                FailureKind::Expected("an integer that fits 64 bits"),
+        let token = self.reader.peek().map_err(Failure::syntax)?;
+        match token {
+            Token::True | Token::False => {
+                self.reader.literal(token).map_err(Failure::syntax)?;
+                Ok(token == Token::True)
+            }
+            other => Err(Failure::wrong_kind(
+                self.offset(),
+                "a boolean",
+                Kind::of(other),
             )),
         }
     }
 
-    pub fn f64(&mut self) -> Result<f64, Failure> {
-        let peek = self.jiter.peek().map_err(Failure::json)?;
-        if Kind::of(peek) != Kind::Number {
-            return Err(Failure::wrong_kind(
-                self.offset(),
-                "a number",
-                Kind::of(peek),
-            ));
+    #[inline]
+    pub fn i64(&mut self) -> Result<i64, Failure> {
+        let start = self.expect_number("an integer")?;
+        let text = self.reader.number().map_err(Failure::syntax)?;
+        if text.contains(['.', 'e', 'E']) {
+            return Err(Failure::new(start, FailureKind::Expected("an integer")));
         }
-        self.jiter.known_float(peek).map_err(Failure::json)
+        text.parse()
+            .map_err(|_| Failure::new(start, FailureKind::Expected("an integer that fits 64 bits")))
+    }
+
+    pub fn f64(&mut self) -> Result<f64, Failure> {
+        let start = self.expect_number("a number")?;
+        let text = self.reader.number().map_err(Failure::syntax)?;
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => Ok(value),
+            _ => Err(Failure::new(
+                start,
+                FailureKind::Expected("a number that fits 64 bits"),
+            )),
+        }
     }
 
     /// Reads `null`; false (reading nothing) when the next value is not null.
+    #[inline]
     pub fn null(&mut self) -> Result<bool, Failure> {
-        if self.kind()? == Kind::Null {
-            self.jiter.known_null().map_err(Failure::json)?;
+        if self.reader.peek().map_err(Failure::syntax)? == Token::Null {
+            self.reader.literal(Token::Null).map_err(Failure::syntax)?;
             return Ok(true);
         }
         Ok(false)
     }
 
-    /// Reads past the next value, whatever it is.
+    /// Reads past the next value, whatever it is (checking it is JSON).
     pub fn skip(&mut self) -> Result<(), Failure> {
-        self.jiter.next_skip().map_err(Failure::json)
+        self.reader
+            .skip(self.depth, MAX_DEPTH)
+            .map_err(Failure::syntax)
+    }
+
+    /// After [`next_field`](Self::next_field) gave a key the type does not
+    /// declare: keeps the key and its value, as they came, in `extra`.
+    pub fn extra_field(&mut self, extra: &mut crate::ExtraFields) -> Result<(), Failure> {
+        // The key first: skipping the value reads the keys inside it.
+        let key = self.reader.raw_key();
+        self.reader.peek().map_err(Failure::syntax)?;
+        let start = self.offset();
+        self.skip()?;
+        extra.push_raw(key, self.reader.slice(start, self.offset()));
+        Ok(())
     }
 
     /// The next value as `serde_json::Value`.
@@ -242,16 +267,13 @@ impl<'a> Decoder<'a> {
         Ok(map)
     }
 
-    /// A number exactly as `serde_json` would read it (integers stay
-    /// integers, `u64` included).
+    /// A number exactly as `serde_json` reads it (integers stay integers,
+    /// `u64` included; others are `f64`), with its own parser.
     fn number(&mut self) -> Result<serde_json::Number, Failure> {
-        let start = self.offset();
-        let peek = self.jiter.peek().map_err(Failure::json)?;
-        let bytes = self.jiter.known_number_bytes(peek).map_err(Failure::json)?;
-        std::str::from_utf8(bytes)
-            .ok()
-            .and_then(|text| text.parse().ok())
-            .ok_or_else(|| Failure::new(start, FailureKind::Expected("a number JSON can hold")))
+        let start = self.expect_number("a number")?;
+        let text = self.reader.number().map_err(Failure::syntax)?;
+        text.parse()
+            .map_err(|_| Failure::new(start, FailureKind::Expected("a number that fits 64 bits")))
     }
 
     /// For a union told apart by `object` (and `deleted: true`): those two
@@ -333,7 +355,17 @@ impl<'a> Decoder<'a> {
 
     /// Fails unless only whitespace is left.
     pub fn finish(&mut self) -> Result<(), Failure> {
-        self.jiter.finish().map_err(Failure::json)
+        self.reader.finish().map_err(Failure::syntax)
+    }
+
+    /// Checks that the next value is a number and returns its offset.
+    fn expect_number(&mut self, expected: &'static str) -> Result<usize, Failure> {
+        let token = self.reader.peek().map_err(Failure::syntax)?;
+        let start = self.offset();
+        match token {
+            Token::Number => Ok(start),
+            other => Err(Failure::wrong_kind(start, expected, Kind::of(other))),
+        }
     }
 
     /// Checks the kind of the next value and returns its offset.
@@ -387,7 +419,7 @@ struct FailureAt {
 }
 
 enum FailureKind {
-    Json(JiterError),
+    Syntax(&'static str),
     Missing(&'static str),
     Expected(&'static str),
     WrongKind { expected: &'static str, found: Kind },
@@ -400,8 +432,8 @@ impl Failure {
     }
 
     #[cold]
-    fn json(error: JiterError) -> Self {
-        Failure::new(error.index, FailureKind::Json(error))
+    fn syntax(error: SyntaxError) -> Self {
+        Failure::new(error.offset, FailureKind::Syntax(error.message))
     }
 
     #[cold]
@@ -422,7 +454,7 @@ impl Failure {
         let FailureAt { offset, kind } = *self.0;
         let mut path = crate::path::path_at(json, offset);
         let message = match kind {
-            FailureKind::Json(error) => error.error_type.to_string(),
+            FailureKind::Syntax(message) => message.to_owned(),
             FailureKind::Missing(field) => {
                 path.push(crate::path::Segment::Key(field.to_owned()));
                 format!("missing field `{field}`")
@@ -448,7 +480,7 @@ impl Failure {
 impl fmt::Debug for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match &self.0.kind {
-            FailureKind::Json(error) => error.to_string(),
+            FailureKind::Syntax(message) => message.to_string(),
             FailureKind::Missing(field) => format!("missing field `{field}`"),
             FailureKind::Expected(what) => format!("expected {what}"),
             FailureKind::WrongKind { expected, found } => {
@@ -619,23 +651,20 @@ mod tests {
     struct Point {
         x: i64,
         label: Option<String>,
-        extra: serde_json::Map<String, Value>,
+        extra: crate::ExtraFields,
     }
 
     impl Decode for Point {
         fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
             let mut x = None;
             let mut label = None;
-            let mut extra = serde_json::Map::new();
+            let mut extra = crate::ExtraFields::new();
             let start = d.begin_object()?;
             while let Some(key) = d.next_field()? {
                 match key {
                     "x" => x = Some(d.value()?),
                     "label" => label = d.value()?,
-                    _ => {
-                        let key = key.to_owned();
-                        extra.insert(key, d.json()?);
-                    }
+                    _ => d.extra_field(&mut extra)?,
                 }
             }
             Ok(Point {
@@ -648,13 +677,20 @@ mod tests {
 
     #[test]
     fn decodes_fields_and_keeps_undeclared_ones() {
-        let point: Point = from_slice(br#"{"x": 1, "label": null, "z": [1, {"a": 2.5}]}"#).unwrap();
+        let point: Point =
+            from_slice(br#"{"x": 1, "label": null, "z": [1, {"a": 2.5}], "w\u00e9": "s"}"#)
+                .unwrap();
         assert_eq!(point.x, 1);
         assert_eq!(point.label, None);
         assert_eq!(
-            Value::Object(point.extra),
-            serde_json::json!({"z": [1, {"a": 2.5}]})
+            Value::Object(point.extra.to_map()),
+            serde_json::json!({"z": [1, {"a": 2.5}], "wé": "s"})
         );
+        assert_eq!(
+            point.extra.get("z"),
+            Some(serde_json::json!([1, {"a": 2.5}]))
+        );
+        assert_eq!(serde_json::to_value(&point.extra).unwrap()["wé"], "s");
     }
 
     #[test]

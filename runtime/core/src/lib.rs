@@ -1,7 +1,7 @@
 //! The wire layer of the generated Stripe client, written by hand.
 //!
-//! The generated crate (`stripe-api`) depends on this crate alone: JSON
-//! decoding without serde's derive ([`decode`], on jiter), form encoding
+//! The generated crates depend on this crate alone: JSON decoding without
+//! serde's derive ([`decode`], over a small pull reader), form encoding
 //! ([`encode`]), the wire types every resource shares ([`Timestamp`],
 //! [`Expandable`], [`List`], [`SearchList`]), the description of a request
 //! ([`Request`]) and the trait a client implements to send it
@@ -14,6 +14,7 @@ pub mod decode;
 pub mod encode;
 pub mod list;
 mod path;
+mod reader;
 pub mod request;
 pub mod serde_shim;
 pub mod types;

@@ -2,9 +2,8 @@
 //! document is walked again, keys and indices kept on a stack, until the
 //! value that starts at (or contains) the offset.
 
-use jiter::{Jiter, Peek};
-
 use crate::decode::MAX_DEPTH;
+use crate::reader::{Reader, Token};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Segment {
@@ -16,8 +15,8 @@ pub(crate) enum Segment {
 /// is invalid at the offset gives the path walked so far.
 pub(crate) fn path_at(json: &[u8], offset: usize) -> Vec<Segment> {
     let mut path = Vec::new();
-    let mut jiter = Jiter::new(json);
-    locate(&mut jiter, &mut path, offset, 0);
+    let mut reader = Reader::new(json);
+    locate(&mut reader, &mut path, offset, 0);
     path
 }
 
@@ -45,58 +44,60 @@ pub(crate) fn display(path: &[Segment]) -> String {
     out
 }
 
-/// Walks the value at the parser's position. True when `target` lies in it
+/// Walks the value at the reader's position. True when `target` lies in it
 /// (then `path` leads to the innermost value holding it) or when the walk
 /// cannot go on there.
-fn locate(jiter: &mut Jiter<'_>, path: &mut Vec<Segment>, target: usize, depth: u16) -> bool {
-    let Ok(peek) = jiter.peek() else { return true };
-    if target <= jiter.current_index() || depth > MAX_DEPTH {
+fn locate(reader: &mut Reader<'_>, path: &mut Vec<Segment>, target: usize, depth: u16) -> bool {
+    let Ok(token) = reader.peek() else {
+        return true;
+    };
+    if target <= reader.position() || depth >= MAX_DEPTH {
         return true;
     }
-    match peek {
-        Peek::Object => {
-            let mut key = match jiter.known_object() {
+    match token {
+        Token::Object => {
+            let mut key = match reader.object_first() {
                 Ok(key) => key.map(str::to_owned),
                 Err(_) => return true,
             };
             while let Some(name) = key {
                 path.push(Segment::Key(name));
-                if locate(jiter, path, target, depth + 1) {
+                if locate(reader, path, target, depth + 1) {
                     return true;
                 }
                 path.pop();
-                key = match jiter.next_key() {
+                key = match reader.object_next() {
                     Ok(key) => key.map(str::to_owned),
                     Err(_) => return true,
                 };
             }
         }
-        Peek::Array => {
-            let mut more = match jiter.known_array() {
-                Ok(first) => first.is_some(),
+        Token::Array => {
+            let mut more = match reader.array_first() {
+                Ok(more) => more,
                 Err(_) => return true,
             };
             let mut index = 0;
             while more {
                 path.push(Segment::Index(index));
-                if locate(jiter, path, target, depth + 1) {
+                if locate(reader, path, target, depth + 1) {
                     return true;
                 }
                 path.pop();
                 index += 1;
-                more = match jiter.array_step() {
-                    Ok(next) => next.is_some(),
+                more = match reader.array_next() {
+                    Ok(more) => more,
                     Err(_) => return true,
                 };
             }
         }
         _ => {
-            if jiter.known_skip(peek).is_err() {
+            if reader.skip(0, MAX_DEPTH).is_err() {
                 return true;
             }
         }
     }
-    target < jiter.current_index()
+    target < reader.position()
 }
 
 #[cfg(test)]

@@ -132,7 +132,72 @@ impl<T: Serialize> Serialize for Expandable<T> {
 
 /// Fields an object carried that this version of the spec does not
 /// declare, kept as sent so that nothing is lost on the way back out.
-pub type ExtraFields = serde_json::Map<String, serde_json::Value>;
+///
+/// Kept as their JSON text, one string per object (none when there are
+/// none), and read on demand: decoding stays one allocation per object
+/// whatever Stripe adds.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ExtraFields {
+    /// `"key":value` members, comma-separated, as they came.
+    members: String,
+}
+
+impl ExtraFields {
+    pub fn new() -> Self {
+        ExtraFields::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// The fields, as JSON values (a key given twice keeps its last value).
+    pub fn to_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        if self.members.is_empty() {
+            return serde_json::Map::new();
+        }
+        // Only ever filled from checked JSON, or by `insert`.
+        serde_json::from_str(&self.to_json()).unwrap_or_default()
+    }
+
+    /// One field's value.
+    pub fn get(&self, key: &str) -> Option<serde_json::Value> {
+        self.to_map().remove(key)
+    }
+
+    /// Adds (or, read back, overrides) a field.
+    pub fn insert(&mut self, key: &str, value: &serde_json::Value) {
+        let key = serde_json::Value::from(key).to_string();
+        self.push_raw(&key, &value.to_string());
+    }
+
+    /// The fields as one JSON object's text.
+    pub fn to_json(&self) -> String {
+        format!("{{{}}}", self.members)
+    }
+
+    /// `key` is the quoted key as it came, `value` its JSON text.
+    pub(crate) fn push_raw(&mut self, key: &str, value: &str) {
+        if !self.members.is_empty() {
+            self.members.push(',');
+        }
+        self.members.push_str(key);
+        self.members.push(':');
+        self.members.push_str(value);
+    }
+}
+
+impl fmt::Debug for ExtraFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.to_map(), f)
+    }
+}
+
+impl Serialize for ExtraFields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_map().serialize(serializer)
+    }
+}
 
 #[cfg(test)]
 mod tests {

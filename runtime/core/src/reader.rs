@@ -1,0 +1,597 @@
+//! The JSON tokenizer under every decoder: a pull reader over text already
+//! checked to be UTF-8, that hands out keys and strings as slices of the
+//! input (or of one reused buffer when they have escapes).
+//!
+//! Written for this crate rather than taken from one, because the pull
+//! parsers measured fell short on what a Stripe object is made of: short
+//! keys, then a small value. jiter spent about 105 instructions per object
+//! key (44 % of decoding a page of customers; `cargo xtask bench decode`
+//! and the README have the figures), serde_json has no pull interface
+//! (its derive is what made the client slow to build), and simd-json's tape
+//! did not read faster than serde_json here. It follows RFC 8259 as
+//! `serde_json` reads it, which tests hold it to: the same documents are
+//! accepted and rejected (`tests/reader.rs` compares the two on generated
+//! and hand-picked documents), numbers are read by `str::parse` and
+//! `serde_json::Number`'s own parser.
+
+use std::fmt;
+
+/// What went wrong, at a byte offset of the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    pub offset: usize,
+    pub message: &'static str,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+type Result<T> = std::result::Result<T, SyntaxError>;
+
+/// The first byte of a value, once whitespace is skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Token {
+    Null,
+    True,
+    False,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+#[derive(Clone)]
+pub(crate) struct Reader<'a> {
+    text: &'a str,
+    position: usize,
+    /// The input was not UTF-8 from this offset: every read fails there.
+    invalid_from: Option<usize>,
+    /// Where strings with escapes are decoded; reused.
+    scratch: String,
+    /// The last key read, quotes included, as a span of the text.
+    key_span: (usize, usize),
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(json: &'a [u8]) -> Reader<'a> {
+        let (text, invalid_from) = match std::str::from_utf8(json) {
+            Ok(text) => (text, None),
+            // Read the valid prefix; fail where it ends.
+            Err(error) => {
+                let valid = error.valid_up_to();
+                let text = std::str::from_utf8(&json[..valid]).unwrap_or_default();
+                (text, Some(valid))
+            }
+        };
+        Reader {
+            text,
+            position: 0,
+            invalid_from,
+            scratch: String::new(),
+            key_span: (0, 0),
+        }
+    }
+
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    fn error(&self, message: &'static str) -> SyntaxError {
+        SyntaxError {
+            offset: self.position,
+            message,
+        }
+    }
+
+    /// At the end of the (valid part of the) text.
+    fn eof(&self, message: &'static str) -> SyntaxError {
+        match self.invalid_from {
+            Some(offset) => SyntaxError {
+                offset,
+                message: "invalid UTF-8",
+            },
+            None => self.error(message),
+        }
+    }
+
+    fn skip_whitespace(&mut self) {
+        let bytes = self.bytes();
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(self.position) {
+            self.position += 1;
+        }
+    }
+
+    /// The next value's kind, its first byte not consumed.
+    pub fn peek(&mut self) -> Result<Token> {
+        self.skip_whitespace();
+        match self.bytes().get(self.position) {
+            None => Err(self.eof("EOF while parsing a value")),
+            Some(b'{') => Ok(Token::Object),
+            Some(b'[') => Ok(Token::Array),
+            Some(b'"') => Ok(Token::String),
+            Some(b'n') => Ok(Token::Null),
+            Some(b't') => Ok(Token::True),
+            Some(b'f') => Ok(Token::False),
+            Some(b'-' | b'0'..=b'9') => Ok(Token::Number),
+            Some(_) => Err(self.error("expected value")),
+        }
+    }
+
+    /// After [`peek`](Self::peek) said `Object`: consumes `{` and returns
+    /// the first key, or `None` for `{}`.
+    pub fn object_first(&mut self) -> Result<Option<&str>> {
+        self.position += 1;
+        self.skip_whitespace();
+        match self.bytes().get(self.position) {
+            Some(b'}') => {
+                self.position += 1;
+                Ok(None)
+            }
+            Some(b'"') => self.key().map(Some),
+            Some(_) => Err(self.error("key must be a string")),
+            None => Err(self.eof("EOF while parsing an object")),
+        }
+    }
+
+    /// After a value in an object: the next key, or `None` at `}`.
+    pub fn object_next(&mut self) -> Result<Option<&str>> {
+        self.skip_whitespace();
+        match self.bytes().get(self.position) {
+            Some(b',') => {
+                self.position += 1;
+                self.skip_whitespace();
+                match self.bytes().get(self.position) {
+                    Some(b'"') => self.key().map(Some),
+                    Some(b'}') => Err(self.error("trailing comma")),
+                    Some(_) => Err(self.error("key must be a string")),
+                    None => Err(self.eof("EOF while parsing an object")),
+                }
+            }
+            Some(b'}') => {
+                self.position += 1;
+                Ok(None)
+            }
+            Some(_) => Err(self.error("expected `,` or `}`")),
+            None => Err(self.eof("EOF while parsing an object")),
+        }
+    }
+
+    /// The text of `start..end`, e.g. of a value just skipped.
+    pub fn slice(&self, start: usize, end: usize) -> &'a str {
+        &self.text[start..end]
+    }
+
+    /// The last key read, quotes and escapes as they came.
+    pub fn raw_key(&self) -> &'a str {
+        &self.text[self.key_span.0..self.key_span.1]
+    }
+
+    /// A key and its `:`.
+    fn key(&mut self) -> Result<&str> {
+        let quote = self.position;
+        let (start, end, escaped) = self.scan_string()?;
+        self.key_span = (quote, end + 1);
+        self.skip_whitespace();
+        match self.bytes().get(self.position) {
+            Some(b':') => self.position += 1,
+            Some(_) => return Err(self.error("expected `:`")),
+            None => return Err(self.eof("EOF while parsing an object")),
+        }
+        Ok(self.string_at(start, end, escaped))
+    }
+
+    /// After `peek` said `Array`: consumes `[`; true when an element follows.
+    pub fn array_first(&mut self) -> Result<bool> {
+        self.position += 1;
+        self.skip_whitespace();
+        match self.bytes().get(self.position) {
+            Some(b']') => {
+                self.position += 1;
+                Ok(false)
+            }
+            Some(_) => Ok(true),
+            None => Err(self.eof("EOF while parsing a list")),
+        }
+    }
+
+    /// After an element: true when another follows, false at `]`.
+    pub fn array_next(&mut self) -> Result<bool> {
+        self.skip_whitespace();
+        match self.bytes().get(self.position) {
+            Some(b',') => {
+                self.position += 1;
+                self.skip_whitespace();
+                match self.bytes().get(self.position) {
+                    Some(b']') => Err(self.error("trailing comma")),
+                    Some(_) => Ok(true),
+                    None => Err(self.eof("EOF while parsing a list")),
+                }
+            }
+            Some(b']') => {
+                self.position += 1;
+                Ok(false)
+            }
+            Some(_) => Err(self.error("expected `,` or `]`")),
+            None => Err(self.eof("EOF while parsing a list")),
+        }
+    }
+
+    /// After `peek` said `String`: the string, unescaped.
+    pub fn string(&mut self) -> Result<&str> {
+        let (start, end, escaped) = self.scan_string()?;
+        Ok(self.string_at(start, end, escaped))
+    }
+
+    /// The text between the quotes at `start..end`: the input itself, or
+    /// (with escapes) the scratch buffer, already filled by `scan_string`.
+    fn string_at(&self, start: usize, end: usize, escaped: bool) -> &str {
+        if escaped {
+            &self.scratch
+        } else {
+            &self.text[start..end]
+        }
+    }
+
+    /// Reads a string from its opening quote. Returns the span of its raw
+    /// text and whether it had escapes (then decoded into `scratch`).
+    fn scan_string(&mut self) -> Result<(usize, usize, bool)> {
+        let bytes = self.bytes();
+        self.position += 1;
+        let start = self.position;
+        // The fast path: no escape, so the string is a slice of the input.
+        self.position = find_special(bytes, self.position);
+        match bytes.get(self.position) {
+            Some(b'"') => {
+                let end = self.position;
+                self.position += 1;
+                return Ok((start, end, false));
+            }
+            Some(b'\\') => {}
+            Some(_) => {
+                return Err(
+                    self.error("control character (\\u0000-\\u001F) found while parsing a string")
+                )
+            }
+            None => return Err(self.eof("EOF while parsing a string")),
+        }
+        self.scratch.clear();
+        self.scratch.push_str(&self.text[start..self.position]);
+        loop {
+            let run = self.position;
+            self.position = find_special(bytes, self.position);
+            match bytes.get(self.position) {
+                Some(b'"' | b'\\') => {}
+                Some(_) => {
+                    return Err(self
+                        .error("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
+                None => return Err(self.eof("EOF while parsing a string")),
+            }
+            let (text, position) = (self.text, self.position);
+            self.scratch.push_str(&text[run..position]);
+            if bytes[self.position] == b'"' {
+                let end = self.position;
+                self.position += 1;
+                return Ok((start, end, true));
+            }
+            self.position += 1;
+            self.escape()?;
+        }
+    }
+
+    /// One escape, after its backslash, appended to `scratch`.
+    fn escape(&mut self) -> Result<()> {
+        let Some(&byte) = self.bytes().get(self.position) else {
+            return Err(self.eof("EOF while parsing a string"));
+        };
+        self.position += 1;
+        let decoded = match byte {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => return self.unicode_escape(),
+            _ => {
+                self.position -= 1;
+                return Err(self.error("invalid escape"));
+            }
+        };
+        self.scratch.push(decoded);
+        Ok(())
+    }
+
+    /// `\uXXXX`, with a surrogate pair as one character.
+    fn unicode_escape(&mut self) -> Result<()> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if self.bytes().get(self.position..self.position + 2) != Some(b"\\u") {
+                    return Err(self.error("lone leading surrogate in hex escape"));
+                }
+                self.position += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error("lone leading surrogate in hex escape"));
+                }
+                0x10000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(second) - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error("lone trailing surrogate in hex escape")),
+            other => u32::from(other),
+        };
+        let character =
+            char::from_u32(code).ok_or_else(|| self.error("invalid unicode code point"))?;
+        self.scratch.push(character);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u16> {
+        let digits = self
+            .bytes()
+            .get(self.position..self.position + 4)
+            .ok_or_else(|| self.eof("EOF while parsing a string"))?;
+        let mut value = 0u16;
+        for &digit in digits {
+            let nibble = (digit as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error("invalid escape"))?;
+            value = value * 16 + nibble as u16;
+        }
+        self.position += 4;
+        Ok(value)
+    }
+
+    /// After `peek` said `Number`: the number's text, checked against the
+    /// JSON grammar (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
+    pub fn number(&mut self) -> Result<&'a str> {
+        let bytes = self.bytes();
+        let start = self.position;
+        let digits = |position: &mut usize| {
+            let from = *position;
+            while bytes.get(*position).is_some_and(u8::is_ascii_digit) {
+                *position += 1;
+            }
+            *position - from
+        };
+        let mut position = start;
+        if bytes.get(position) == Some(&b'-') {
+            position += 1;
+        }
+        match bytes.get(position) {
+            Some(b'0') => {
+                position += 1;
+                if bytes.get(position).is_some_and(u8::is_ascii_digit) {
+                    self.position = position;
+                    return Err(self.error("invalid number"));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                digits(&mut position);
+            }
+            _ => {
+                self.position = position;
+                return Err(self.error("invalid number"));
+            }
+        }
+        if bytes.get(position) == Some(&b'.') {
+            position += 1;
+            if digits(&mut position) == 0 {
+                self.position = position;
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = bytes.get(position) {
+            position += 1;
+            if let Some(b'+' | b'-') = bytes.get(position) {
+                position += 1;
+            }
+            if digits(&mut position) == 0 {
+                self.position = position;
+                return Err(self.error("invalid number"));
+            }
+        }
+        self.position = position;
+        Ok(&self.text[start..position])
+    }
+
+    /// After `peek` said `Null`, `True` or `False`: consumes the word.
+    pub fn literal(&mut self, token: Token) -> Result<()> {
+        let word: &[u8] = match token {
+            Token::Null => b"null",
+            Token::True => b"true",
+            _ => b"false",
+        };
+        match self.bytes().get(self.position..self.position + word.len()) {
+            Some(found) if found == word => {
+                self.position += word.len();
+                Ok(())
+            }
+            Some(_) => Err(self.error("expected ident")),
+            None => Err(self.eof("EOF while parsing a value")),
+        }
+    }
+
+    /// Reads past the next value, checking it, `depth` containers deep.
+    pub fn skip(&mut self, depth: u16, max_depth: u16) -> Result<()> {
+        match self.peek()? {
+            Token::Object => {
+                if depth + 1 >= max_depth {
+                    return Err(self.error("recursion limit exceeded"));
+                }
+                let mut key = self.object_first()?.is_some();
+                while key {
+                    self.skip(depth + 1, max_depth)?;
+                    key = self.object_next()?.is_some();
+                }
+                Ok(())
+            }
+            Token::Array => {
+                if depth + 1 >= max_depth {
+                    return Err(self.error("recursion limit exceeded"));
+                }
+                let mut more = self.array_first()?;
+                while more {
+                    self.skip(depth + 1, max_depth)?;
+                    more = self.array_next()?;
+                }
+                Ok(())
+            }
+            Token::String => self.scan_string().map(drop),
+            Token::Number => self.number().map(drop),
+            literal => self.literal(literal),
+        }
+    }
+
+    /// Fails unless only whitespace is left.
+    pub fn finish(&mut self) -> Result<()> {
+        self.skip_whitespace();
+        if self.position < self.text.len() {
+            return Err(self.error("trailing characters"));
+        }
+        match self.invalid_from {
+            Some(offset) => Err(SyntaxError {
+                offset,
+                message: "invalid UTF-8",
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The first position from `from` on of a byte that ends the plain run of
+/// a string: `"`, `\\` or a control character (`bytes.len()` if none).
+/// Eight bytes at a time (the classic SWAR zero-byte tests): strings are
+/// most of what a Stripe object is, and keys are scanned once each.
+fn find_special(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut position = from;
+    while let Some(chunk) = bytes.get(position..position + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        // A byte is zero in `x` when `x - 1` borrows into its high bit and
+        // `x` had none; below 0x20 likewise against 0x20. Only the lowest
+        // hit is exact, which is the one wanted.
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(ONES * 0x20) & !word);
+        let hits = hits & HIGHS;
+        if hits != 0 {
+            return position + (hits.trailing_zeros() / 8) as usize;
+        }
+        position += 8;
+    }
+    while let Some(&byte) = bytes.get(position) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            break;
+        }
+        position += 1;
+    }
+    position
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_without_escapes_are_slices_and_escapes_are_decoded() {
+        let mut reader = Reader::new(br#"["plain", "a\"b\\c\/\n\u00e9\ud83d\ude00"]"#);
+        assert_eq!(reader.peek().unwrap(), Token::Array);
+        assert!(reader.array_first().unwrap());
+        assert_eq!(reader.peek().unwrap(), Token::String);
+        assert_eq!(reader.string().unwrap(), "plain");
+        assert!(reader.array_next().unwrap());
+        reader.peek().unwrap();
+        assert_eq!(reader.string().unwrap(), "a\"b\\c/\n\u{e9}\u{1F600}");
+        assert!(!reader.array_next().unwrap());
+        reader.finish().unwrap();
+    }
+
+    #[test]
+    fn the_word_scan_stops_at_the_first_quote_backslash_or_control_character() {
+        for text in [
+            "",
+            "a",
+            "abcdefgh\"",
+            "abcdefghijklmnop\\",
+            "abcdefg\u{1}",
+            "é中文😀abcdef\"xyz",
+            "\"",
+            "1234567\"",
+            "12345678\"",
+            "123456789\"",
+            "\u{7f}\u{80}\u{1f}",
+        ] {
+            let bytes = text.as_bytes();
+            let expected = bytes
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(bytes.len());
+            for from in 0..=expected {
+                assert_eq!(find_special(bytes, from), expected, "{text:?} from {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_follow_the_grammar() {
+        for (text, ok) in [
+            ("0", true),
+            ("-0", true),
+            ("12.5e-3", true),
+            ("1E+9", true),
+            ("01", false),
+            ("-", false),
+            ("1.", false),
+            ("1e", false),
+            (".5", false),
+            ("+1", false),
+        ] {
+            let mut reader = Reader::new(text.as_bytes());
+            let read = reader
+                .peek()
+                .and_then(|_| reader.number().map(drop))
+                .and_then(|()| reader.finish());
+            assert_eq!(read.is_ok(), ok, "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_documents_fail_where_they_go_wrong() {
+        for (text, offset) in [
+            (&b"{\"a\" 1}"[..], 5),
+            (b"[1,]", 3),
+            (b"{\"a\":1,}", 7),
+            (b"\"\x01\"", 1),
+            (b"\"\\x\"", 2),
+            (b"\"\\ud800\"", 7),
+            (b"[1 2]", 3),
+            (b"nul", 0),
+            (b"\"\xff\"", 1),
+        ] {
+            let mut reader = Reader::new(text);
+            let error = reader
+                .skip(0, 128)
+                .and_then(|()| reader.finish())
+                .unwrap_err();
+            assert_eq!(
+                error.offset,
+                offset,
+                "{:?}: {error}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+}
