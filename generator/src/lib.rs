@@ -57,6 +57,7 @@ pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model:
         model::events::type_events(&mut model, spec, events)?;
     }
     model::recursion::box_recursive_fields(&mut model);
+    model::sizes::box_large_fields(&mut model);
     model::layout::place_types(&mut model);
     model::codecs::plan_codecs(&mut model);
     model::features::plan_features(&mut model)?;

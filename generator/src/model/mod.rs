@@ -13,6 +13,7 @@ pub mod layout;
 pub(crate) mod lower_operations;
 pub(crate) mod lower_types;
 pub mod recursion;
+pub mod sizes;
 
 use std::collections::BTreeMap;
 

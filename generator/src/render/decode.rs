@@ -14,7 +14,7 @@
 //!         while let Some(key) = decoder.next_field()? {
 //!             match key {
 //!                 "amount" => amount = Some(decoder.value()?),
-//!                 _ => { let key = key.to_owned(); extra.insert(key, decoder.json()?); }
+//!                 _ => decoder.extra_field(&mut extra)?,
 //!             }
 //!         }
 //!         Ok(Self { amount: stripe_core::decode::required(amount, start, "amount")?, extra })
@@ -78,10 +78,7 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
     let unknown = match body.extra.as_deref() {
         Some(extra) => {
             let extra = ident(extra);
-            quote!(_ => {
-                let #key = #key.to_owned();
-                #extra.insert(#key, #decoder.json()?);
-            })
+            quote!(_ => #decoder.extra_field(&mut #extra)?,)
         }
         None => quote!(_ => #decoder.skip()?,),
     };

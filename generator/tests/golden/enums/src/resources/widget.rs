@@ -42,10 +42,7 @@ impl stripe_core::Decode for Widget {
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
                 "cancellation_reason" => cancellation_reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -65,10 +65,7 @@ impl stripe_core::Decode for Node {
                 "children" => children = decoder.value()?,
                 "settings" => settings = decoder.value()?,
                 "history" => history = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -118,10 +115,7 @@ impl stripe_core::Decode for NodeSettings {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { enabled, extra })

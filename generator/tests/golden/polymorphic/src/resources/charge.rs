@@ -44,10 +44,7 @@ impl stripe_core::Decode for Charge {
                 "card" => card = decoder.value()?,
                 "source" => source = decoder.value()?,
                 "options" => options = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -91,10 +88,7 @@ impl stripe_core::Decode for CardOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "network" => network = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { network, extra })
@@ -130,10 +124,7 @@ impl stripe_core::Decode for GenericOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "capture_method" => capture_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { capture_method, extra })

@@ -1,0 +1,104 @@
+//! Keeps response structs small enough to move cheaply: a field that holds
+//! a struct estimated at more than [`LARGE`] bytes is `Box`ed.
+//!
+//! Stripe's objects are mostly empty optional sub-objects: a `Charge` held
+//! every payment method's details inline, 7.7 kB per charge, copied on each
+//! move while decoding a page. Boxed, an absent one costs 8 bytes and a
+//! present one an allocation. Request structs are left as they are: users
+//! build those, and they are written once.
+
+use crate::model::{Model, TypeId, TypeKind, TypeRef, Usage};
+
+/// Structs estimated above this many bytes are held through a `Box`.
+pub const LARGE: usize = 256;
+
+pub fn box_large_fields(model: &mut Model) {
+    let mut sizes = Sizes {
+        known: vec![None; model.types.len()],
+        visiting: vec![false; model.types.len()],
+    };
+    for index in 0..model.types.len() {
+        sizes.size_of(model, TypeId(index));
+    }
+}
+
+struct Sizes {
+    known: Vec<Option<usize>>,
+    visiting: Vec<bool>,
+}
+
+impl Sizes {
+    /// The estimated inline size of a type, deciding along the way which
+    /// fields of its struct (and of those it holds) are boxed.
+    fn size_of(&mut self, model: &mut Model, id: TypeId) -> usize {
+        if let Some(size) = self.known[id.0] {
+            return size;
+        }
+        if self.visiting[id.0] {
+            // Reached again by value only through a recursion `Box`.
+            return 8;
+        }
+        self.visiting[id.0] = true;
+        let size = match &model.get(id).kind {
+            TypeKind::Struct(_) => self.struct_size(model, id),
+            TypeKind::Enum(_) => 24,
+            // A boxed member, or `Unknown(serde_json::Value)`.
+            TypeKind::Union(_) => 40,
+            TypeKind::Alias(ty) => {
+                let ty = ty.clone();
+                self.ref_size(model, &ty)
+            }
+            TypeKind::Unit => 0,
+        };
+        self.visiting[id.0] = false;
+        self.known[id.0] = Some(size);
+        size
+    }
+
+    fn struct_size(&mut self, model: &mut Model, id: TypeId) -> usize {
+        let TypeKind::Struct(body) = &model.get(id).kind else {
+            return 0;
+        };
+        let response = body.usage == Usage::Response;
+        let fields: Vec<(usize, TypeRef, bool, bool)> = body
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (i, f.ty.clone(), f.boxed, f.optional()))
+            .collect();
+        let mut total = if body.extra.is_some() { 24 } else { 0 };
+        for (index, ty, boxed, optional) in fields {
+            let inline = match boxed {
+                true => 8,
+                false => self.ref_size(model, &ty),
+            };
+            let large_struct = matches!(&ty, TypeRef::Named(target)
+                if matches!(model.get(*target).kind, TypeKind::Struct(_)) && inline > LARGE);
+            let size = if response && !boxed && large_struct {
+                if let TypeKind::Struct(body) = &mut model.types[id.0].kind {
+                    body.fields[index].boxed = true;
+                }
+                8
+            } else {
+                inline
+            };
+            total += size + if optional { 8 } else { 0 };
+        }
+        total
+    }
+
+    fn ref_size(&mut self, model: &mut Model, ty: &TypeRef) -> usize {
+        match ty {
+            TypeRef::Boolean => 1,
+            TypeRef::Integer | TypeRef::Number | TypeRef::Timestamp => 8,
+            TypeRef::String | TypeRef::Binary | TypeRef::List(_) | TypeRef::Map(_) => 24,
+            TypeRef::Expandable(_) => 24,
+            TypeRef::Json | TypeRef::RawBody => 32,
+            TypeRef::AnyResource => 40,
+            TypeRef::ApiList(_) => 80,
+            TypeRef::SearchList(_) => 128,
+            TypeRef::Unsettable(inner) => self.ref_size(model, inner) + 8,
+            TypeRef::Named(id) => self.size_of(model, *id),
+        }
+    }
+}
