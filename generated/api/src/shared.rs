@@ -26,10 +26,7 @@ impl stripe_core::Decode for AccountRequirementsAlternative {
                     alternative_fields_due = Some(decoder.value()?);
                 }
                 "original_fields_due" => original_fields_due = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -85,10 +82,7 @@ impl stripe_core::Decode for AccountRequirementsError {
                 "code" => code = Some(decoder.value()?),
                 "reason" => reason = Some(decoder.value()?),
                 "requirement" => requirement = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -159,10 +153,7 @@ impl stripe_core::Decode for Address {
                 "line2" => line2 = decoder.value()?,
                 "postal_code" => postal_code = decoder.value()?,
                 "state" => state = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -236,7 +227,7 @@ pub struct ApiErrors {
     ///
     /// Related guides: [Payment Methods](https://stripe.com/docs/payments/payment-methods) and [More Payment Scenarios](https://stripe.com/docs/payments/more-payment-scenarios).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_method: Option<crate::PaymentMethod>,
+    pub payment_method: Option<Box<crate::PaymentMethod>>,
     /// If the error is specific to the type of payment method, the payment method type that had a problem. This field is only populated for invoice-related errors.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_type: Option<String>,
@@ -322,10 +313,7 @@ impl stripe_core::Decode for ApiErrors {
                 "setup_intent" => setup_intent = decoder.value()?,
                 "source" => source = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -401,10 +389,7 @@ impl stripe_core::Decode for Application {
                 "id" => id = Some(decoder.value()?),
                 "name" => name = decoder.value()?,
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -461,10 +446,7 @@ impl stripe_core::Decode for BillingDetails {
                 "email" => email = decoder.value()?,
                 "name" => name = decoder.value()?,
                 "phone" => phone = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -526,10 +508,7 @@ impl stripe_core::Decode for CreditNoteTaxAmount {
                 "tax_rate" => tax_rate = Some(decoder.value()?),
                 "taxability_reason" => taxability_reason = decoder.value()?,
                 "taxable_amount" => taxable_amount = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -592,10 +571,7 @@ impl stripe_core::Decode for DeletedApplication {
                 "id" => id = Some(decoder.value()?),
                 "name" => name = decoder.value()?,
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -656,10 +632,7 @@ impl stripe_core::Decode for DeletedBankAccount {
                 "deleted" => deleted = Some(decoder.value()?),
                 "id" => id = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -720,10 +693,7 @@ impl stripe_core::Decode for DeletedCard {
                 "deleted" => deleted = Some(decoder.value()?),
                 "id" => id = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -771,10 +741,7 @@ impl stripe_core::Decode for DiscountsResourceDiscountAmount {
             match key {
                 "amount" => amount = Some(decoder.value()?),
                 "discount" => discount = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -809,7 +776,7 @@ impl<'de> serde::Deserialize<'de> for DiscountsResourceDiscountAmount {
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ErrorObject {
-    pub error: ApiErrors,
+    pub error: Box<ApiErrors>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -835,10 +802,7 @@ impl stripe_core::Decode for ErrorObject {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "error" => error = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -916,10 +880,7 @@ impl stripe_core::Decode for FundingInstructionsBankTransferFinancialAddress {
                 "supported_networks" => supported_networks = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "zengin" => zengin = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -976,10 +937,7 @@ impl stripe_core::Decode for FundingInstructionsBankTransferIbanRecord {
                 "bic" => bic = Some(decoder.value()?),
                 "country" => country = Some(decoder.value()?),
                 "iban" => iban = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1034,10 +992,7 @@ impl stripe_core::Decode for FundingInstructionsBankTransferSortCodeRecord {
                 "account_holder_name" => account_holder_name = Some(decoder.value()?),
                 "account_number" => account_number = Some(decoder.value()?),
                 "sort_code" => sort_code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1095,10 +1050,7 @@ impl stripe_core::Decode for FundingInstructionsBankTransferSpeiRecord {
                 "bank_code" => bank_code = Some(decoder.value()?),
                 "bank_name" => bank_name = Some(decoder.value()?),
                 "clabe" => clabe = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1171,10 +1123,7 @@ impl stripe_core::Decode for FundingInstructionsBankTransferZenginRecord {
                 "bank_name" => bank_name = decoder.value()?,
                 "branch_code" => branch_code = decoder.value()?,
                 "branch_name" => branch_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1223,10 +1172,7 @@ impl stripe_core::Decode for InvoiceLineItemPeriod {
             match key {
                 "end" => end = Some(decoder.value()?),
                 "start" => start = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1273,10 +1219,7 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsAcssDebit {
             match key {
                 "mandate_options" => mandate_options = decoder.value()?,
                 "verification_method" => verification_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1319,10 +1262,7 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsAcssDebitMandateOptions 
         while let Some(key) = decoder.next_field()? {
             match key {
                 "transaction_type" => transaction_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { transaction_type, extra })
@@ -1359,10 +1299,7 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsBancontact {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "preferred_language" => preferred_language = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1410,10 +1347,7 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsCustomerBalance {
             match key {
                 "bank_transfer" => bank_transfer = decoder.value()?,
                 "funding_type" => funding_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1461,10 +1395,7 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsCustomerBalanceBankTrans
             match key {
                 "eu_bank_transfer" => eu_bank_transfer = decoder.value()?,
                 "type" => type_ = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1506,10 +1437,7 @@ for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "country" => country = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1560,10 +1488,7 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsUsBankAccount {
             match key {
                 "financial_connections" => financial_connections = decoder.value()?,
                 "verification_method" => verification_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1614,10 +1539,7 @@ for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions {
             match key {
                 "permissions" => permissions = decoder.value()?,
                 "prefetch" => prefetch = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1662,10 +1584,7 @@ impl stripe_core::Decode for InvoiceSettingCustomField {
             match key {
                 "name" => name = Some(decoder.value()?),
                 "value" => value = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1706,10 +1625,7 @@ impl stripe_core::Decode for InvoiceSettingRenderingOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "amount_tax_display" => amount_tax_display = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { amount_tax_display, extra })
@@ -1765,10 +1681,7 @@ impl stripe_core::Decode for InvoiceTaxAmount {
                 "tax_rate" => tax_rate = Some(decoder.value()?),
                 "taxability_reason" => taxability_reason = decoder.value()?,
                 "taxable_amount" => taxable_amount = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1832,10 +1745,7 @@ impl stripe_core::Decode for InvoicesShippingCost {
                 "amount_total" => amount_total = Some(decoder.value()?),
                 "shipping_rate" => shipping_rate = decoder.value()?,
                 "taxes" => taxes = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1918,10 +1828,7 @@ impl stripe_core::Decode for LegalEntityJapanAddress {
                 "postal_code" => postal_code = decoder.value()?,
                 "state" => state = decoder.value()?,
                 "town" => town = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1956,7 +1863,7 @@ pub struct LineItemsDiscountAmount {
     /// It contains information about when the discount began, when it will end, and what it is applied to.
     ///
     /// Related guide: [Applying discounts to subscriptions](https://stripe.com/docs/billing/subscriptions/discounts)
-    pub discount: crate::Discount,
+    pub discount: Box<crate::Discount>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -1975,10 +1882,7 @@ impl stripe_core::Decode for LineItemsDiscountAmount {
             match key {
                 "amount" => amount = Some(decoder.value()?),
                 "discount" => discount = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2008,7 +1912,7 @@ pub struct LineItemsTaxAmount {
     /// Tax rates can be applied to [invoices](https://stripe.com/docs/billing/invoices/tax-rates), [subscriptions](https://stripe.com/docs/billing/subscriptions/taxes) and [Checkout Sessions](https://stripe.com/docs/payments/checkout/set-up-a-subscription#tax-rates) to collect tax.
     ///
     /// Related guide: [Tax rates](https://stripe.com/docs/billing/taxes/tax-rates)
-    pub rate: crate::TaxRate,
+    pub rate: Box<crate::TaxRate>,
     /// The reasoning behind this tax, for example, if the product is tax exempt. The possible values for this field may be extended as new tax rules are supported.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub taxability_reason: Option<LineItemsTaxAmountTaxabilityReason>,
@@ -2037,10 +1941,7 @@ impl stripe_core::Decode for LineItemsTaxAmount {
                 "rate" => rate = Some(decoder.value()?),
                 "taxability_reason" => taxability_reason = decoder.value()?,
                 "taxable_amount" => taxable_amount = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2094,10 +1995,7 @@ impl stripe_core::Decode for LinkedAccountOptionsUsBankAccount {
                 "permissions" => permissions = decoder.value()?,
                 "prefetch" => prefetch = decoder.value()?,
                 "return_url" => return_url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2148,10 +2046,7 @@ for PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode {
                 }
                 "mobile_auth_url" => mobile_auth_url = Some(decoder.value()?),
                 "qr_code" => qr_code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2209,10 +2104,7 @@ impl stripe_core::Decode for PaymentIntentNextActionCashappQrCode {
                 "expires_at" => expires_at = Some(decoder.value()?),
                 "image_url_png" => image_url_png = Some(decoder.value()?),
                 "image_url_svg" => image_url_svg = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2274,10 +2166,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardChecks {
                     address_postal_code_check = decoder.value()?;
                 }
                 "cvc_check" => cvc_check = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2330,10 +2219,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardInstallmentsPlan {
                 "count" => count = decoder.value()?,
                 "interval" => interval = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2405,7 +2291,7 @@ pub struct PaymentMethodDetailsCardPresent {
     pub read_method: Option<PaymentMethodDetailsCardPresentReadMethod>,
     /// A collection of fields required to be displayed on receipts. Only required for EMV transactions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub receipt: Option<PaymentMethodDetailsCardPresentReceipt>,
+    pub receipt: Option<Box<PaymentMethodDetailsCardPresentReceipt>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -2455,10 +2341,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
                 "overcapture_supported" => overcapture_supported = Some(decoder.value()?),
                 "read_method" => read_method = decoder.value()?,
                 "receipt" => receipt = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2572,10 +2455,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
                 "transaction_status_information" => {
                     transaction_status_information = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2626,10 +2506,7 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalanceEuBankAccount {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "country" => country = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2670,10 +2547,7 @@ impl stripe_core::Decode for RadarRadarOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "session" => session = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { session, extra })
@@ -2729,10 +2603,7 @@ impl stripe_core::Decode for Shipping {
                 "name" => name = decoder.value()?,
                 "phone" => phone = decoder.value()?,
                 "tracking_number" => tracking_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2783,10 +2654,7 @@ impl stripe_core::Decode for SubscriptionBillingThresholds {
                 "reset_billing_cycle_anchor" => {
                     reset_billing_cycle_anchor = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2827,10 +2695,7 @@ impl stripe_core::Decode for SubscriptionItemBillingThresholds {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "usage_gte" => usage_gte = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { usage_gte, extra })
@@ -2873,10 +2738,7 @@ impl stripe_core::Decode for SubscriptionTransferData {
             match key {
                 "amount_percent" => amount_percent = decoder.value()?,
                 "destination" => destination = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -18,7 +18,7 @@ pub use client::{Client, ClientBuilder, ResponseFuture};
 pub use error::Error;
 pub use pages::{ListStream, SearchStream};
 pub use stripe_core::{
-    encode, list, path_segment, types, Bytes, Decode, Encode, Expandable, Host, List, Method,
-    Multipart, Object, Request, SearchList, StripeClient, Timestamp, Unsettable,
+    encode, list, path_segment, types, Bytes, Decode, Encode, Expandable, FromBody, Host, List,
+    Method, Multipart, Object, Request, SearchList, StripeClient, Timestamp, Unsettable,
 };
 pub use webhook::{Webhook, WebhookError};

@@ -69,10 +69,7 @@ impl stripe_core::Decode for Secret {
                 "object" => object = Some(decoder.value()?),
                 "payload" => payload = decoder.value()?,
                 "scope" => scope = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -125,10 +122,7 @@ impl stripe_core::Decode for SecretServiceResourceScope {
             match key {
                 "type" => type_ = Some(decoder.value()?),
                 "user" => user = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

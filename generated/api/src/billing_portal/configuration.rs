@@ -17,7 +17,7 @@ pub struct Configuration {
     /// The default URL to redirect customers to when they click on the portal's link to return to your website. This can be [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url) when creating the session.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_return_url: Option<String>,
-    pub features: PortalFeatures,
+    pub features: Box<PortalFeatures>,
     /// Unique identifier for the object.
     pub id: String,
     /// Whether the configuration is the default. If `true`, this configuration can be managed in the Dashboard and portal sessions will use this configuration unless it is overriden when creating the session.
@@ -77,10 +77,7 @@ impl stripe_core::Decode for Configuration {
                 "metadata" => metadata = decoder.value()?,
                 "object" => object = Some(decoder.value()?),
                 "updated" => updated = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -146,10 +143,7 @@ impl stripe_core::Decode for PortalBusinessProfile {
                 "headline" => headline = decoder.value()?,
                 "privacy_policy_url" => privacy_policy_url = decoder.value()?,
                 "terms_of_service_url" => terms_of_service_url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -194,10 +188,7 @@ impl stripe_core::Decode for PortalCustomerUpdate {
             match key {
                 "allowed_updates" => allowed_updates = Some(decoder.value()?),
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -256,10 +247,7 @@ impl stripe_core::Decode for PortalFeatures {
                 "subscription_cancel" => subscription_cancel = Some(decoder.value()?),
                 "subscription_pause" => subscription_pause = decoder.value()?,
                 "subscription_update" => subscription_update = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -323,10 +311,7 @@ impl stripe_core::Decode for PortalInvoiceList {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -372,10 +357,7 @@ impl stripe_core::Decode for PortalLoginPage {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -415,10 +397,7 @@ impl stripe_core::Decode for PortalPaymentMethodUpdate {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -468,10 +447,7 @@ impl stripe_core::Decode for PortalSubscriptionCancel {
                 "enabled" => enabled = Some(decoder.value()?),
                 "mode" => mode = Some(decoder.value()?),
                 "proration_behavior" => proration_behavior = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -525,10 +501,7 @@ impl stripe_core::Decode for PortalSubscriptionCancellationReason {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
                 "options" => options = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -568,10 +541,7 @@ impl stripe_core::Decode for PortalSubscriptionPause {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -625,10 +595,7 @@ impl stripe_core::Decode for PortalSubscriptionUpdate {
                 "enabled" => enabled = Some(decoder.value()?),
                 "products" => products = decoder.value()?,
                 "proration_behavior" => proration_behavior = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -682,10 +649,7 @@ impl stripe_core::Decode for PortalSubscriptionUpdateProduct {
             match key {
                 "prices" => prices = Some(decoder.value()?),
                 "product" => product = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

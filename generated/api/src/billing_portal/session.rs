@@ -25,7 +25,7 @@ pub struct Session {
     pub customer: String,
     /// Information about a specific flow for the customer to go through. See the [docs](https://stripe.com/docs/customer-management/portal-deep-links) to learn more about using customer portal deep links and flows.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flow: Option<PortalFlowsFlow>,
+    pub flow: Option<Box<PortalFlowsFlow>>,
     /// Unique identifier for the object.
     pub id: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -84,10 +84,7 @@ impl stripe_core::Decode for Session {
                 "on_behalf_of" => on_behalf_of = decoder.value()?,
                 "return_url" => return_url = decoder.value()?,
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -141,10 +138,7 @@ impl stripe_core::Decode for PortalFlowsAfterCompletionHostedConfirmation {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "custom_message" => custom_message = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { custom_message, extra })
@@ -180,10 +174,7 @@ impl stripe_core::Decode for PortalFlowsAfterCompletionRedirect {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "return_url" => return_url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -222,10 +213,7 @@ impl stripe_core::Decode for PortalFlowsCouponOffer {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "coupon" => coupon = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -285,10 +273,7 @@ impl stripe_core::Decode for PortalFlowsFlow {
                     subscription_update_confirm = decoder.value()?;
                 }
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -346,10 +331,7 @@ impl stripe_core::Decode for PortalFlowsFlowAfterCompletion {
                 "hosted_confirmation" => hosted_confirmation = decoder.value()?,
                 "redirect" => redirect = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -395,10 +377,7 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionCancel {
             match key {
                 "retention" => retention = decoder.value()?,
                 "subscription" => subscription = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -442,10 +421,7 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionUpdate {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "subscription" => subscription = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -497,10 +473,7 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionUpdateConfirm {
                 "discounts" => discounts = decoder.value()?,
                 "items" => items = Some(decoder.value()?),
                 "subscription" => subscription = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -551,10 +524,7 @@ impl stripe_core::Decode for PortalFlowsRetention {
             match key {
                 "coupon_offer" => coupon_offer = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -600,10 +570,7 @@ impl stripe_core::Decode for PortalFlowsSubscriptionUpdateConfirmDiscount {
             match key {
                 "coupon" => coupon = decoder.value()?,
                 "promotion_code" => promotion_code = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -660,10 +627,7 @@ impl stripe_core::Decode for PortalFlowsSubscriptionUpdateConfirmItem {
                 "id" => id = decoder.value()?,
                 "price" => price = decoder.value()?,
                 "quantity" => quantity = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { id, price, quantity, extra })

@@ -70,7 +70,7 @@ pub struct Session {
     pub customer_creation: Option<SessionCustomerCreation>,
     /// The customer details including the customer's tax exempt status and the customer's tax IDs. Only the customer's email is present on Sessions in `setup` mode.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_details: Option<PaymentPagesCheckoutSessionCustomerDetails>,
+    pub customer_details: Option<Box<PaymentPagesCheckoutSessionCustomerDetails>>,
     /// If provided, this value will be used when the Customer object is created.
     /// If not provided, customers will be asked to enter their email address.
     /// Use this parameter to prefill customer data if you already have an email
@@ -87,7 +87,7 @@ pub struct Session {
     pub invoice: Option<stripe_core::Expandable<crate::Invoice>>,
     /// Details on the state of invoice creation for the Checkout Session.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub invoice_creation: Option<PaymentPagesCheckoutSessionInvoiceCreation>,
+    pub invoice_creation: Option<Box<PaymentPagesCheckoutSessionInvoiceCreation>>,
     /// The line items purchased by the customer.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line_items: Option<stripe_core::List<crate::Item>>,
@@ -114,7 +114,7 @@ pub struct Session {
     pub payment_method_collection: Option<SessionPaymentMethodCollection>,
     /// Payment-method-specific configuration for the PaymentIntent or SetupIntent of this CheckoutSession.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_method_options: Option<CheckoutSessionPaymentMethodOptions>,
+    pub payment_method_options: Option<Box<CheckoutSessionPaymentMethodOptions>>,
     /// A list of the types of payment methods (e.g. card) this Checkout
     /// Session is allowed to accept.
     pub payment_method_types: Vec<String>,
@@ -141,7 +141,7 @@ pub struct Session {
     pub shipping_cost: Option<PaymentPagesCheckoutSessionShippingCost>,
     /// Shipping information for this Checkout Session.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_details: Option<crate::Shipping>,
+    pub shipping_details: Option<Box<crate::Shipping>>,
     /// The shipping rate options applied to this Session.
     pub shipping_options: Vec<PaymentPagesCheckoutSessionShippingOption>,
     /// The status of the Checkout Session, one of `open`, `complete`, or `expired`.
@@ -292,10 +292,7 @@ impl stripe_core::Decode for Session {
                 "tax_id_collection" => tax_id_collection = decoder.value()?,
                 "total_details" => total_details = decoder.value()?,
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -427,10 +424,7 @@ impl stripe_core::Decode for CheckoutAcssDebitMandateOptions {
                 "interval_description" => interval_description = decoder.value()?,
                 "payment_schedule" => payment_schedule = decoder.value()?,
                 "transaction_type" => transaction_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -496,10 +490,7 @@ impl stripe_core::Decode for CheckoutAcssDebitPaymentMethodOptions {
                 "mandate_options" => mandate_options = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
                 "verification_method" => verification_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -546,10 +537,7 @@ impl stripe_core::Decode for CheckoutAffirmPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -592,10 +580,7 @@ impl stripe_core::Decode for CheckoutAfterpayClearpayPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -636,10 +621,7 @@ impl stripe_core::Decode for CheckoutAlipayPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -682,10 +664,7 @@ impl stripe_core::Decode for CheckoutAuBecsDebitPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -728,10 +707,7 @@ impl stripe_core::Decode for CheckoutBacsDebitPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -774,10 +750,7 @@ impl stripe_core::Decode for CheckoutBancontactPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -822,10 +795,7 @@ impl stripe_core::Decode for CheckoutBoletoPaymentMethodOptions {
             match key {
                 "expires_after_days" => expires_after_days = Some(decoder.value()?),
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -870,10 +840,7 @@ impl stripe_core::Decode for CheckoutCardInstallmentsOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { enabled, extra })
@@ -932,10 +899,7 @@ impl stripe_core::Decode for CheckoutCardPaymentMethodOptions {
                 "statement_descriptor_suffix_kanji" => {
                     statement_descriptor_suffix_kanji = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -982,10 +946,7 @@ impl stripe_core::Decode for CheckoutCashappPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1038,10 +999,7 @@ impl stripe_core::Decode for CheckoutCustomerBalanceBankTransferPaymentMethodOpt
                 "eu_bank_transfer" => eu_bank_transfer = decoder.value()?,
                 "requested_address_types" => requested_address_types = decoder.value()?,
                 "type" => type_ = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1099,10 +1057,7 @@ impl stripe_core::Decode for CheckoutCustomerBalancePaymentMethodOptions {
                 "bank_transfer" => bank_transfer = decoder.value()?,
                 "funding_type" => funding_type = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1148,10 +1103,7 @@ impl stripe_core::Decode for CheckoutEpsPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1192,10 +1144,7 @@ impl stripe_core::Decode for CheckoutFpxPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1236,10 +1185,7 @@ impl stripe_core::Decode for CheckoutGiropayPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1280,10 +1226,7 @@ impl stripe_core::Decode for CheckoutGrabPayPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1324,10 +1267,7 @@ impl stripe_core::Decode for CheckoutIdealPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1368,10 +1308,7 @@ impl stripe_core::Decode for CheckoutKlarnaPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1417,10 +1354,7 @@ impl stripe_core::Decode for CheckoutKonbiniPaymentMethodOptions {
             match key {
                 "expires_after_days" => expires_after_days = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1465,10 +1399,7 @@ impl stripe_core::Decode for CheckoutLinkPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1513,10 +1444,7 @@ impl stripe_core::Decode for CheckoutOxxoPaymentMethodOptions {
             match key {
                 "expires_after_days" => expires_after_days = Some(decoder.value()?),
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1565,10 +1493,7 @@ impl stripe_core::Decode for CheckoutP24PaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1609,10 +1534,7 @@ impl stripe_core::Decode for CheckoutPaynowPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1649,10 +1571,7 @@ impl stripe_core::Decode for CheckoutPixPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "expires_after_seconds" => expires_after_seconds = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1698,10 +1617,7 @@ impl stripe_core::Decode for CheckoutSepaDebitPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1721,7 +1637,7 @@ impl<'de> serde::Deserialize<'de> for CheckoutSepaDebitPaymentMethodOptions {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CheckoutSessionPaymentMethodOptions {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acss_debit: Option<CheckoutAcssDebitPaymentMethodOptions>,
+    pub acss_debit: Option<Box<CheckoutAcssDebitPaymentMethodOptions>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub affirm: Option<CheckoutAffirmPaymentMethodOptions>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1837,10 +1753,7 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
                 "sepa_debit" => sepa_debit = decoder.value()?,
                 "sofort" => sofort = decoder.value()?,
                 "us_bank_account" => us_bank_account = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1909,10 +1822,7 @@ impl stripe_core::Decode for CheckoutSofortPaymentMethodOptions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -1966,10 +1876,7 @@ impl stripe_core::Decode for CheckoutUsBankAccountPaymentMethodOptions {
                 "financial_connections" => financial_connections = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
                 "verification_method" => verification_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2011,10 +1918,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAfterExpiration {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "recovery" => recovery = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { recovery, extra })
@@ -2066,10 +1970,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAfterExpirationRecovery 
                 "enabled" => enabled = Some(decoder.value()?),
                 "expires_at" => expires_at = decoder.value()?,
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2121,10 +2022,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAutomaticTax {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
                 "status" => status = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2171,10 +2069,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionConsent {
             match key {
                 "promotions" => promotions = decoder.value()?,
                 "terms_of_service" => terms_of_service = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2224,10 +2119,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionConsentCollection {
             match key {
                 "promotions" => promotions = decoder.value()?,
                 "terms_of_service" => terms_of_service = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2279,10 +2171,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCurrencyConversion {
                 "amount_total" => amount_total = Some(decoder.value()?),
                 "fx_rate" => fx_rate = Some(decoder.value()?),
                 "source_currency" => source_currency = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2363,10 +2252,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFields {
                 "optional" => optional = Some(decoder.value()?),
                 "text" => text = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key_2 = key_2.to_owned();
-                    extra.insert(key_2, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2416,10 +2302,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsDropdown {
             match key {
                 "options" => options = Some(decoder.value()?),
                 "value" => value = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2465,10 +2348,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsLabel {
             match key {
                 "custom" => custom = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2519,10 +2399,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsNumeric {
                 "maximum_length" => maximum_length = decoder.value()?,
                 "minimum_length" => minimum_length = decoder.value()?,
                 "value" => value = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2567,10 +2444,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsOption {
             match key {
                 "label" => label = Some(decoder.value()?),
                 "value" => value = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2621,10 +2495,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsText {
                 "maximum_length" => maximum_length = decoder.value()?,
                 "minimum_length" => minimum_length = decoder.value()?,
                 "value" => value = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2671,10 +2542,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomText {
             match key {
                 "shipping_address" => shipping_address = decoder.value()?,
                 "submit" => submit = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2714,10 +2582,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomTextPosition {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "message" => message = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2783,10 +2648,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomerDetails {
                 "phone" => phone = decoder.value()?,
                 "tax_exempt" => tax_exempt = decoder.value()?,
                 "tax_ids" => tax_ids = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2833,10 +2695,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionInvoiceCreation {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
                 "invoice_data" => invoice_data = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2908,10 +2767,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionInvoiceSettings {
                 "footer" => footer = decoder.value()?,
                 "metadata" => metadata = decoder.value()?,
                 "rendering_options" => rendering_options = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2955,10 +2811,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionPhoneNumberCollection {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3000,10 +2853,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingAddressCollectio
         while let Some(key) = decoder.next_field()? {
             match key {
                 "allowed_countries" => allowed_countries = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3065,10 +2915,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingCost {
                 "amount_total" => amount_total = Some(decoder.value()?),
                 "shipping_rate" => shipping_rate = decoder.value()?,
                 "taxes" => taxes = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3123,10 +2970,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingOption {
             match key {
                 "shipping_amount" => shipping_amount = Some(decoder.value()?),
                 "shipping_rate" => shipping_rate = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3180,10 +3024,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTaxId {
             match key {
                 "type" => type_ = Some(decoder.value()?),
                 "value" => value = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3223,10 +3064,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTaxIdCollection {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3278,10 +3116,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTotalDetails {
                 "amount_shipping" => amount_shipping = decoder.value()?,
                 "amount_tax" => amount_tax = Some(decoder.value()?),
                 "breakdown" => breakdown = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3331,10 +3166,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTotalDetailsResourceBrea
             match key {
                 "discounts" => discounts = Some(decoder.value()?),
                 "taxes" => taxes = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

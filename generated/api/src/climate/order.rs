@@ -121,10 +121,7 @@ impl stripe_core::Decode for Order {
                 "product" => product = Some(decoder.value()?),
                 "product_substituted_at" => product_substituted_at = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -208,10 +205,7 @@ impl stripe_core::Decode for ClimateRemovalsBeneficiary {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "public_name" => public_name = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -273,10 +267,7 @@ impl stripe_core::Decode for ClimateRemovalsOrderDeliveries {
                 "metric_tons" => metric_tons = Some(decoder.value()?),
                 "registry_url" => registry_url = decoder.value()?,
                 "supplier" => supplier = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -68,10 +68,7 @@ impl stripe_core::Decode for Product {
                 "name" => name = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "suppliers" => suppliers = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -134,10 +131,7 @@ impl stripe_core::Decode for ClimateRemovalsProductsPrice {
                 "amount_fees" => amount_fees = Some(decoder.value()?),
                 "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
                 "amount_total" => amount_total = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

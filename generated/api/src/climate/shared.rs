@@ -40,10 +40,7 @@ impl stripe_core::Decode for ClimateRemovalsLocation {
                 "latitude" => latitude = decoder.value()?,
                 "longitude" => longitude = decoder.value()?,
                 "region" => region = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

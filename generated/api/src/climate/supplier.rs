@@ -51,10 +51,7 @@ impl stripe_core::Decode for Supplier {
                 "name" => name = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "removal_pathway" => removal_pathway = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

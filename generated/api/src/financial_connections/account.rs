@@ -41,10 +41,7 @@ impl stripe_core::Decode for BankConnectionsResourceBalance {
                 "credit" => credit = decoder.value()?,
                 "current" => current = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -92,10 +89,7 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceApiResourceCashBalanc
         while let Some(key) = decoder.next_field()? {
             match key {
                 "available" => available = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { available, extra })
@@ -137,10 +131,7 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceApiResourceCreditBala
         while let Some(key) = decoder.next_field()? {
             match key {
                 "used" => used = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { used, extra })
@@ -181,10 +172,7 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceRefresh {
             match key {
                 "last_attempted_at" => last_attempted_at = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -232,10 +220,7 @@ impl stripe_core::Decode for BankConnectionsResourceOwnershipRefresh {
             match key {
                 "last_attempted_at" => last_attempted_at = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -375,10 +360,7 @@ impl stripe_core::Decode for Account {
                 "supported_payment_method_types" => {
                     supported_payment_method_types = Some(decoder.value()?);
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -464,10 +446,7 @@ impl stripe_core::Decode for AccountOwnership {
                 "id" => id = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "owners" => owners = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -59,10 +59,7 @@ impl stripe_core::Decode for AccountOwner {
                 "phone" => phone = decoder.value()?,
                 "raw_address" => raw_address = decoder.value()?,
                 "refreshed_at" => refreshed_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

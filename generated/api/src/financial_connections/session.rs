@@ -21,10 +21,7 @@ impl stripe_core::Decode for BankConnectionsResourceLinkAccountSessionFilters {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "countries" => countries = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { countries, extra })
@@ -108,10 +105,7 @@ impl stripe_core::Decode for Session {
                 "permissions" => permissions = Some(decoder.value()?),
                 "prefetch" => prefetch = decoder.value()?,
                 "return_url" => return_url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

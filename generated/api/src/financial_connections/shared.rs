@@ -31,10 +31,7 @@ impl stripe_core::Decode for BankConnectionsResourceAccountholder {
                 "account" => account = decoder.value()?,
                 "customer" => customer = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -27,10 +27,7 @@ impl stripe_core::Decode for ForwardedRequestContext {
                 "destination_ip_address" => {
                     destination_ip_address = Some(decoder.value()?);
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -87,10 +84,7 @@ impl stripe_core::Decode for ForwardedRequestDetails {
                 "body" => body = Some(decoder.value()?),
                 "headers" => headers = Some(decoder.value()?),
                 "http_method" => http_method = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -140,10 +134,7 @@ impl stripe_core::Decode for ForwardedRequestHeader {
             match key {
                 "name" => name = Some(decoder.value()?),
                 "value" => value = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -192,10 +183,7 @@ impl stripe_core::Decode for ForwardedResponseDetails {
                 "body" => body = Some(decoder.value()?),
                 "headers" => headers = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -303,10 +291,7 @@ impl stripe_core::Decode for RequestObject {
                 "request_details" => request_details = decoder.value()?,
                 "response_details" => response_details = decoder.value()?,
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -32,10 +32,7 @@ impl stripe_core::Decode for GelatoDataDocumentReportDateOfBirth {
                 "day" => day = decoder.value()?,
                 "month" => month = decoder.value()?,
                 "year" => year = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { day, month, year, extra })
@@ -83,10 +80,7 @@ impl stripe_core::Decode for GelatoDataDocumentReportExpirationDate {
                 "day" => day = decoder.value()?,
                 "month" => month = decoder.value()?,
                 "year" => year = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { day, month, year, extra })
@@ -134,10 +128,7 @@ impl stripe_core::Decode for GelatoDataDocumentReportIssuedDate {
                 "day" => day = decoder.value()?,
                 "month" => month = decoder.value()?,
                 "year" => year = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { day, month, year, extra })
@@ -185,10 +176,7 @@ impl stripe_core::Decode for GelatoDataIdNumberReportDate {
                 "day" => day = decoder.value()?,
                 "month" => month = decoder.value()?,
                 "year" => year = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { day, month, year, extra })
@@ -281,10 +269,7 @@ impl stripe_core::Decode for GelatoDocumentReport {
                 "number" => number = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -340,10 +325,7 @@ impl stripe_core::Decode for GelatoDocumentReportError {
             match key {
                 "code" => code = decoder.value()?,
                 "reason" => reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { code, reason, extra })
@@ -410,10 +392,7 @@ impl stripe_core::Decode for GelatoIdNumberReport {
                 "id_number_type" => id_number_type = decoder.value()?,
                 "last_name" => last_name = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -464,10 +443,7 @@ impl stripe_core::Decode for GelatoIdNumberReportError {
             match key {
                 "code" => code = decoder.value()?,
                 "reason" => reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { code, reason, extra })
@@ -519,10 +495,7 @@ impl stripe_core::Decode for GelatoReportDocumentOptions {
                 "require_id_number" => require_id_number = decoder.value()?,
                 "require_live_capture" => require_live_capture = decoder.value()?,
                 "require_matching_selfie" => require_matching_selfie = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -582,10 +555,7 @@ impl stripe_core::Decode for GelatoSelfieReport {
                 "error" => error = decoder.value()?,
                 "selfie" => selfie = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -633,10 +603,7 @@ impl stripe_core::Decode for GelatoSelfieReportError {
             match key {
                 "code" => code = decoder.value()?,
                 "reason" => reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { code, reason, extra })
@@ -676,10 +643,7 @@ impl stripe_core::Decode for GelatoVerificationReportOptions {
             match key {
                 "document" => document = decoder.value()?,
                 "id_number" => id_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { document, id_number, extra })
@@ -713,12 +677,12 @@ pub struct VerificationReport {
     pub created: stripe_core::Timestamp,
     /// Result from a document check
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub document: Option<GelatoDocumentReport>,
+    pub document: Option<Box<GelatoDocumentReport>>,
     /// Unique identifier for the object.
     pub id: String,
     /// Result from an id_number check
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub id_number: Option<GelatoIdNumberReport>,
+    pub id_number: Option<Box<GelatoIdNumberReport>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -774,10 +738,7 @@ impl stripe_core::Decode for VerificationReport {
                 "selfie" => selfie = decoder.value()?,
                 "type" => type_ = decoder.value()?,
                 "verification_session" => verification_session = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

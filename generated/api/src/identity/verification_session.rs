@@ -32,10 +32,7 @@ impl stripe_core::Decode for GelatoDataVerifiedOutputsDate {
                 "day" => day = decoder.value()?,
                 "month" => month = decoder.value()?,
                 "year" => year = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { day, month, year, extra })
@@ -87,10 +84,7 @@ impl stripe_core::Decode for GelatoSessionDocumentOptions {
                 "require_id_number" => require_id_number = decoder.value()?,
                 "require_live_capture" => require_live_capture = decoder.value()?,
                 "require_matching_selfie" => require_matching_selfie = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -141,10 +135,7 @@ impl stripe_core::Decode for GelatoSessionLastError {
             match key {
                 "code" => code = decoder.value()?,
                 "reason" => reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { code, reason, extra })
@@ -184,10 +175,7 @@ impl stripe_core::Decode for GelatoVerificationSessionOptions {
             match key {
                 "document" => document = decoder.value()?,
                 "id_number" => id_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { document, id_number, extra })
@@ -249,10 +237,7 @@ impl stripe_core::Decode for GelatoVerifiedOutputs {
                 "id_number" => id_number = decoder.value()?,
                 "id_number_type" => id_number_type = decoder.value()?,
                 "last_name" => last_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -328,7 +313,7 @@ pub struct VerificationSession {
     pub url: Option<String>,
     /// The user’s verified data.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub verified_outputs: Option<GelatoVerifiedOutputs>,
+    pub verified_outputs: Option<Box<GelatoVerifiedOutputs>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -376,10 +361,7 @@ impl stripe_core::Decode for VerificationSession {
                 "type" => type_ = decoder.value()?,
                 "url" => url = decoder.value()?,
                 "verified_outputs" => verified_outputs = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -431,10 +413,7 @@ impl stripe_core::Decode for VerificationSessionRedaction {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

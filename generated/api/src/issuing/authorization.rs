@@ -20,7 +20,7 @@ pub struct Authorization {
     /// List of balance transactions associated with this authorization.
     pub balance_transactions: Vec<crate::BalanceTransaction>,
     /// You can [create physical or virtual cards](https://stripe.com/docs/issuing/cards) that are issued to cardholders.
-    pub card: crate::issuing::Card,
+    pub card: Box<crate::issuing::Card>,
     /// The cardholder to whom this authorization belongs.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cardholder: Option<stripe_core::Expandable<crate::issuing::Cardholder>>,
@@ -36,7 +36,7 @@ pub struct Authorization {
     pub merchant_amount: i64,
     /// The currency that was presented to the cardholder for the authorization. Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub merchant_currency: String,
-    pub merchant_data: crate::issuing::IssuingAuthorizationMerchantData,
+    pub merchant_data: Box<crate::issuing::IssuingAuthorizationMerchantData>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// Details about the authorization, such as identifiers, set by the card network.
@@ -127,10 +127,7 @@ impl stripe_core::Decode for Authorization {
                 "treasury" => treasury = decoder.value()?,
                 "verification_data" => verification_data = Some(decoder.value()?),
                 "wallet" => wallet = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -230,10 +227,7 @@ impl stripe_core::Decode for IssuingAuthorizationAmountDetails {
             match key {
                 "atm_fee" => atm_fee = decoder.value()?,
                 "cashback_amount" => cashback_amount = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -274,10 +268,7 @@ impl stripe_core::Decode for IssuingAuthorizationNetworkData {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "acquiring_institution_id" => acquiring_institution_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -339,10 +330,7 @@ impl stripe_core::Decode for IssuingAuthorizationPendingRequest {
                 }
                 "merchant_amount" => merchant_amount = Some(decoder.value()?),
                 "merchant_currency" => merchant_currency = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -432,10 +420,7 @@ impl stripe_core::Decode for IssuingAuthorizationRequest {
                 "merchant_currency" => merchant_currency = Some(decoder.value()?),
                 "reason" => reason = Some(decoder.value()?),
                 "reason_message" => reason_message = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -499,10 +484,7 @@ impl stripe_core::Decode for IssuingAuthorizationTreasury {
                 "received_credits" => received_credits = Some(decoder.value()?),
                 "received_debits" => received_debits = Some(decoder.value()?),
                 "transaction" => transaction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -565,10 +547,7 @@ impl stripe_core::Decode for IssuingAuthorizationVerificationData {
                 }
                 "cvc_check" => cvc_check = Some(decoder.value()?),
                 "expiry_check" => expiry_check = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

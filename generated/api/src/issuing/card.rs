@@ -12,7 +12,7 @@ pub struct Card {
     /// An Issuing `Cardholder` object represents an individual or business entity who is [issued](https://stripe.com/docs/issuing) cards.
     ///
     /// Related guide: [How to create a cardholder](https://stripe.com/docs/issuing/cards#create-cardholder)
-    pub cardholder: crate::issuing::Cardholder,
+    pub cardholder: Box<crate::issuing::Cardholder>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Supported currencies are `usd` in the US, `eur` in the EU, and `gbp` in the UK.
@@ -51,7 +51,7 @@ pub struct Card {
     pub replacement_reason: Option<CardReplacementReason>,
     /// Where and how the card will be shipped.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping: Option<IssuingCardShipping>,
+    pub shipping: Option<Box<IssuingCardShipping>>,
     pub spending_controls: IssuingCardAuthorizationControls,
     /// Whether authorizations can be approved on this card. May be blocked from activating cards depending on past-due Cardholder requirements. Defaults to `inactive`.
     pub status: CardStatus,
@@ -126,10 +126,7 @@ impl stripe_core::Decode for Card {
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
                 "wallets" => wallets = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -199,10 +196,7 @@ impl stripe_core::Decode for IssuingCardApplePay {
             match key {
                 "eligible" => eligible = Some(decoder.value()?),
                 "ineligible_reason" => ineligible_reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -262,10 +256,7 @@ impl stripe_core::Decode for IssuingCardAuthorizationControls {
                 "blocked_categories" => blocked_categories = decoder.value()?,
                 "spending_limits" => spending_limits = decoder.value()?,
                 "spending_limits_currency" => spending_limits_currency = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -312,10 +303,7 @@ impl stripe_core::Decode for IssuingCardGooglePay {
             match key {
                 "eligible" => eligible = Some(decoder.value()?),
                 "ineligible_reason" => ineligible_reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -407,10 +395,7 @@ impl stripe_core::Decode for IssuingCardShipping {
                 "tracking_number" => tracking_number = decoder.value()?,
                 "tracking_url" => tracking_url = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -461,10 +446,7 @@ impl stripe_core::Decode for IssuingCardShippingCustoms {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "eori_number" => eori_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { eori_number, extra })
@@ -509,10 +491,7 @@ impl stripe_core::Decode for IssuingCardSpendingLimit {
                 "amount" => amount = Some(decoder.value()?),
                 "categories" => categories = decoder.value()?,
                 "interval" => interval = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -562,10 +541,7 @@ impl stripe_core::Decode for IssuingCardWallets {
                 "primary_account_identifier" => {
                     primary_account_identifier = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

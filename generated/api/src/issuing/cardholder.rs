@@ -19,7 +19,7 @@ pub struct Cardholder {
     pub id: String,
     /// Additional information about an `individual` cardholder.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub individual: Option<IssuingCardholderIndividual>,
+    pub individual: Option<Box<IssuingCardholderIndividual>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -95,10 +95,7 @@ impl stripe_core::Decode for Cardholder {
                 "spending_controls" => spending_controls = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -155,10 +152,7 @@ impl stripe_core::Decode for IssuingCardholderAddress {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "address" => address = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -217,10 +211,7 @@ impl stripe_core::Decode for IssuingCardholderAuthorizationControls {
                 "blocked_categories" => blocked_categories = decoder.value()?,
                 "spending_limits" => spending_limits = decoder.value()?,
                 "spending_limits_currency" => spending_limits_currency = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -263,10 +254,7 @@ impl stripe_core::Decode for IssuingCardholderCardIssuing {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "user_terms_acceptance" => user_terms_acceptance = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -305,10 +293,7 @@ impl stripe_core::Decode for IssuingCardholderCompany {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "tax_id_provided" => tax_id_provided = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -357,10 +342,7 @@ impl stripe_core::Decode for IssuingCardholderIdDocument {
             match key {
                 "back" => back = decoder.value()?,
                 "front" => front = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { back, front, extra })
@@ -417,10 +399,7 @@ impl stripe_core::Decode for IssuingCardholderIndividual {
                 "first_name" => first_name = decoder.value()?,
                 "last_name" => last_name = decoder.value()?,
                 "verification" => verification = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -474,10 +453,7 @@ impl stripe_core::Decode for IssuingCardholderIndividualDob {
                 "day" => day = decoder.value()?,
                 "month" => month = decoder.value()?,
                 "year" => year = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { day, month, year, extra })
@@ -519,10 +495,7 @@ impl stripe_core::Decode for IssuingCardholderRequirements {
             match key {
                 "disabled_reason" => disabled_reason = decoder.value()?,
                 "past_due" => past_due = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -571,10 +544,7 @@ impl stripe_core::Decode for IssuingCardholderSpendingLimit {
                 "amount" => amount = Some(decoder.value()?),
                 "categories" => categories = decoder.value()?,
                 "interval" => interval = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -626,10 +596,7 @@ impl stripe_core::Decode for IssuingCardholderUserTermsAcceptance {
                 "date" => date = decoder.value()?,
                 "ip" => ip = decoder.value()?,
                 "user_agent" => user_agent = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -671,10 +638,7 @@ impl stripe_core::Decode for IssuingCardholderVerification {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "document" => document = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { document, extra })

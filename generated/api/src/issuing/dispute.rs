@@ -15,7 +15,7 @@ pub struct Dispute {
     pub created: stripe_core::Timestamp,
     /// The currency the `transaction` was made in.
     pub currency: String,
-    pub evidence: IssuingDisputeEvidence,
+    pub evidence: Box<IssuingDisputeEvidence>,
     /// Unique identifier for the object.
     pub id: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -74,10 +74,7 @@ impl stripe_core::Decode for Dispute {
                 "status" => status = Some(decoder.value()?),
                 "transaction" => transaction = Some(decoder.value()?),
                 "treasury" => treasury = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -179,10 +176,7 @@ impl stripe_core::Decode for IssuingDisputeCanceledEvidence {
                 "product_type" => product_type = decoder.value()?,
                 "return_status" => return_status = decoder.value()?,
                 "returned_at" => returned_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -256,10 +250,7 @@ impl stripe_core::Decode for IssuingDisputeDuplicateEvidence {
                 "check_image" => check_image = decoder.value()?,
                 "explanation" => explanation = decoder.value()?,
                 "original_transaction" => original_transaction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -287,7 +278,7 @@ impl<'de> serde::Deserialize<'de> for IssuingDisputeDuplicateEvidence {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct IssuingDisputeEvidence {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub canceled: Option<IssuingDisputeCanceledEvidence>,
+    pub canceled: Option<Box<IssuingDisputeCanceledEvidence>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duplicate: Option<IssuingDisputeDuplicateEvidence>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -335,10 +326,7 @@ impl stripe_core::Decode for IssuingDisputeEvidence {
                 "other" => other = decoder.value()?,
                 "reason" => reason = Some(decoder.value()?),
                 "service_not_as_described" => service_not_as_described = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -390,10 +378,7 @@ impl stripe_core::Decode for IssuingDisputeFraudulentEvidence {
             match key {
                 "additional_documentation" => additional_documentation = decoder.value()?,
                 "explanation" => explanation = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -461,10 +446,7 @@ impl stripe_core::Decode for IssuingDisputeMerchandiseNotAsDescribedEvidence {
                 "return_description" => return_description = decoder.value()?,
                 "return_status" => return_status = decoder.value()?,
                 "returned_at" => returned_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -529,10 +511,7 @@ impl stripe_core::Decode for IssuingDisputeNotReceivedEvidence {
                 "explanation" => explanation = decoder.value()?,
                 "product_description" => product_description = decoder.value()?,
                 "product_type" => product_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -591,10 +570,7 @@ impl stripe_core::Decode for IssuingDisputeOtherEvidence {
                 "explanation" => explanation = decoder.value()?,
                 "product_description" => product_description = decoder.value()?,
                 "product_type" => product_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -657,10 +633,7 @@ impl stripe_core::Decode for IssuingDisputeServiceNotAsDescribedEvidence {
                 "cancellation_reason" => cancellation_reason = decoder.value()?,
                 "explanation" => explanation = decoder.value()?,
                 "received_at" => received_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -708,10 +681,7 @@ impl stripe_core::Decode for IssuingDisputeTreasury {
             match key {
                 "debit_reversal" => debit_reversal = decoder.value()?,
                 "received_debit" => received_debit = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

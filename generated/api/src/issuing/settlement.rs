@@ -93,10 +93,7 @@ impl stripe_core::Decode for Settlement {
                 "settlement_service" => settlement_service = Some(decoder.value()?),
                 "transaction_count" => transaction_count = Some(decoder.value()?),
                 "transaction_volume" => transaction_volume = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -58,10 +58,7 @@ impl stripe_core::Decode for IssuingAuthorizationMerchantData {
                 "postal_code" => postal_code = decoder.value()?,
                 "state" => state = decoder.value()?,
                 "terminal_id" => terminal_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

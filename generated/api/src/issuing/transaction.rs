@@ -39,14 +39,14 @@ pub struct Transaction {
     pub merchant_amount: i64,
     /// The currency with which the merchant is taking payment.
     pub merchant_currency: String,
-    pub merchant_data: crate::issuing::IssuingAuthorizationMerchantData,
+    pub merchant_data: Box<crate::issuing::IssuingAuthorizationMerchantData>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Additional purchase information that is optionally provided by the merchant.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub purchase_details: Option<IssuingTransactionPurchaseDetails>,
+    pub purchase_details: Option<Box<IssuingTransactionPurchaseDetails>>,
     /// [Treasury](https://stripe.com/docs/api/treasury) details related to this transaction if it was created on a [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub treasury: Option<IssuingTransactionTreasury>,
@@ -115,10 +115,7 @@ impl stripe_core::Decode for Transaction {
                 "treasury" => treasury = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "wallet" => wallet = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -194,10 +191,7 @@ impl stripe_core::Decode for IssuingTransactionAmountDetails {
             match key {
                 "atm_fee" => atm_fee = decoder.value()?,
                 "cashback_amount" => cashback_amount = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -258,10 +252,7 @@ impl stripe_core::Decode for IssuingTransactionFlightData {
                 "refundable" => refundable = decoder.value()?,
                 "segments" => segments = decoder.value()?,
                 "travel_agency" => travel_agency = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -330,10 +321,7 @@ impl stripe_core::Decode for IssuingTransactionFlightDataLeg {
                 "flight_number" => flight_number = decoder.value()?,
                 "service_class" => service_class = decoder.value()?,
                 "stopover_allowed" => stopover_allowed = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -391,10 +379,7 @@ impl stripe_core::Decode for IssuingTransactionFuelData {
                 "unit" => unit = Some(decoder.value()?),
                 "unit_cost_decimal" => unit_cost_decimal = Some(decoder.value()?),
                 "volume_decimal" => volume_decimal = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -446,10 +431,7 @@ impl stripe_core::Decode for IssuingTransactionLodgingData {
             match key {
                 "check_in_at" => check_in_at = decoder.value()?,
                 "nights" => nights = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { check_in_at, nights, extra })
@@ -506,10 +488,7 @@ impl stripe_core::Decode for IssuingTransactionPurchaseDetails {
                 "lodging" => lodging = decoder.value()?,
                 "receipt" => receipt = decoder.value()?,
                 "reference" => reference = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -568,10 +547,7 @@ impl stripe_core::Decode for IssuingTransactionReceiptData {
                 "quantity" => quantity = decoder.value()?,
                 "total" => total = decoder.value()?,
                 "unit_cost" => unit_cost = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -619,10 +595,7 @@ impl stripe_core::Decode for IssuingTransactionTreasury {
             match key {
                 "received_credit" => received_credit = decoder.value()?,
                 "received_debit" => received_debit = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -65,10 +65,7 @@ impl stripe_core::Decode for ValueList {
                 "metadata" => metadata = Some(decoder.value()?),
                 "name" => name = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

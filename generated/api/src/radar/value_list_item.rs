@@ -53,10 +53,7 @@ impl stripe_core::Decode for ValueListItem {
                 "object" => object = Some(decoder.value()?),
                 "value" => value = Some(decoder.value()?),
                 "value_list" => value_list = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -56,10 +56,7 @@ impl stripe_core::Decode for FinancialReportingFinanceReportRunRunParameters {
                 "payout" => payout = decoder.value()?,
                 "reporting_category" => reporting_category = decoder.value()?,
                 "timezone" => timezone = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -114,7 +111,7 @@ pub struct ReportRun {
     /// The file object representing the result of the report run (populated when
     ///  `status=succeeded`).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub result: Option<crate::File>,
+    pub result: Option<Box<crate::File>>,
     /// Status of this report run. This will be `pending` when the run is initially created.
     ///  When the run finishes, this will be set to `succeeded` and the `result` field will be populated.
     ///  Rarely, we may encounter an error, at which point this will be set to `failed` and the `error` field will be populated.
@@ -162,10 +159,7 @@ impl stripe_core::Decode for ReportRun {
                 "result" => result = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "succeeded_at" => succeeded_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

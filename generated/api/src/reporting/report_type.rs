@@ -67,10 +67,7 @@ impl stripe_core::Decode for ReportType {
                 "object" => object = Some(decoder.value()?),
                 "updated" => updated = Some(decoder.value()?),
                 "version" => version = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -13,17 +13,17 @@
 pub struct Account {
     /// Business information about the account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub business_profile: Option<AccountBusinessProfile>,
+    pub business_profile: Option<Box<AccountBusinessProfile>>,
     /// The business type.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub business_type: Option<AccountBusinessType>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub capabilities: Option<AccountCapabilities>,
+    pub capabilities: Option<Box<AccountCapabilities>>,
     /// Whether the account can create live charges.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub charges_enabled: Option<bool>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub company: Option<LegalEntityCompany>,
+    pub company: Option<Box<LegalEntityCompany>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub controller: Option<AccountUnificationAccountController>,
     /// The account's country.
@@ -45,7 +45,7 @@ pub struct Account {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub external_accounts: Option<stripe_core::List<BankAccountOrCard>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub future_requirements: Option<AccountFutureRequirements>,
+    pub future_requirements: Option<Box<AccountFutureRequirements>>,
     /// Unique identifier for the object.
     pub id: String,
     /// This is an object representing a person associated with a Stripe account.
@@ -55,7 +55,7 @@ pub struct Account {
     ///
     /// Related guide: [Handling identity verification with the API](https://stripe.com/docs/connect/identity-verification-api#person-information)
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub individual: Option<crate::Person>,
+    pub individual: Option<Box<crate::Person>>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
@@ -65,10 +65,10 @@ pub struct Account {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payouts_enabled: Option<bool>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub requirements: Option<AccountRequirements>,
+    pub requirements: Option<Box<AccountRequirements>>,
     /// Options for customizing how the account functions within Stripe.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: Option<AccountSettings>,
+    pub settings: Option<Box<AccountSettings>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tos_acceptance: Option<AccountTosAcceptance>,
     /// The Stripe account type. Can be `standard`, `express`, or `custom`.
@@ -138,10 +138,7 @@ impl stripe_core::Decode for Account {
                 "settings" => settings = decoder.value()?,
                 "tos_acceptance" => tos_acceptance = decoder.value()?,
                 "type" => type_ = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -202,10 +199,7 @@ impl stripe_core::Decode for AccountBacsDebitPaymentsSettings {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "display_name" => display_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { display_name, extra })
@@ -257,10 +251,7 @@ impl stripe_core::Decode for AccountBrandingSettings {
                 "logo" => logo = decoder.value()?,
                 "primary_color" => primary_color = decoder.value()?,
                 "secondary_color" => secondary_color = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -344,10 +335,7 @@ impl stripe_core::Decode for AccountBusinessProfile {
                 "support_phone" => support_phone = decoder.value()?,
                 "support_url" => support_url = decoder.value()?,
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -584,10 +572,7 @@ impl stripe_core::Decode for AccountCapabilities {
                     us_bank_account_ach_payments = decoder.value()?;
                 }
                 "zip_payments" => zip_payments = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -661,10 +646,7 @@ impl stripe_core::Decode for AccountCardIssuingSettings {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "tos_acceptance" => tos_acceptance = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { tos_acceptance, extra })
@@ -721,10 +703,7 @@ impl stripe_core::Decode for AccountCardPaymentsSettings {
                 "statement_descriptor_prefix_kanji" => {
                     statement_descriptor_prefix_kanji = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -772,10 +751,7 @@ impl stripe_core::Decode for AccountDashboardSettings {
             match key {
                 "display_name" => display_name = decoder.value()?,
                 "timezone" => timezone = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -819,10 +795,7 @@ impl stripe_core::Decode for AccountDeclineChargeOn {
             match key {
                 "avs_failure" => avs_failure = Some(decoder.value()?),
                 "cvc_failure" => cvc_failure = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -906,10 +879,7 @@ impl stripe_core::Decode for AccountFutureRequirements {
                 "eventually_due" => eventually_due = decoder.value()?,
                 "past_due" => past_due = decoder.value()?,
                 "pending_verification" => pending_verification = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -959,10 +929,7 @@ impl stripe_core::Decode for AccountMonthlyEstimatedRevenue {
             match key {
                 "amount" => amount = Some(decoder.value()?),
                 "currency" => currency = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1031,10 +998,7 @@ impl stripe_core::Decode for AccountPaymentsSettings {
                 "statement_descriptor_prefix_kanji" => {
                     statement_descriptor_prefix_kanji = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1087,10 +1051,7 @@ impl stripe_core::Decode for AccountPayoutSettings {
                 }
                 "schedule" => schedule = Some(decoder.value()?),
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1171,10 +1132,7 @@ impl stripe_core::Decode for AccountRequirements {
                 "eventually_due" => eventually_due = decoder.value()?,
                 "past_due" => past_due = decoder.value()?,
                 "pending_verification" => pending_verification = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1221,10 +1179,7 @@ impl stripe_core::Decode for AccountSepaDebitPaymentsSettings {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "creditor_id" => creditor_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { creditor_id, extra })
@@ -1288,10 +1243,7 @@ impl stripe_core::Decode for AccountSettings {
                 "payouts" => payouts = decoder.value()?,
                 "sepa_debit_payments" => sepa_debit_payments = decoder.value()?,
                 "treasury" => treasury = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1353,10 +1305,7 @@ impl stripe_core::Decode for AccountTermsOfService {
                 "date" => date = decoder.value()?,
                 "ip" => ip = decoder.value()?,
                 "user_agent" => user_agent = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1413,10 +1362,7 @@ impl stripe_core::Decode for AccountTosAcceptance {
                 "ip" => ip = decoder.value()?,
                 "service_agreement" => service_agreement = decoder.value()?,
                 "user_agent" => user_agent = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1458,10 +1404,7 @@ impl stripe_core::Decode for AccountTreasurySettings {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "tos_acceptance" => tos_acceptance = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { tos_acceptance, extra })
@@ -1503,10 +1446,7 @@ impl stripe_core::Decode for AccountUnificationAccountController {
             match key {
                 "is_controller" => is_controller = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1557,10 +1497,7 @@ impl stripe_core::Decode for CardIssuingAccountTermsOfService {
                 "date" => date = decoder.value()?,
                 "ip" => ip = decoder.value()?,
                 "user_agent" => user_agent = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1686,10 +1623,7 @@ impl stripe_core::Decode for LegalEntityCompany {
                 "tax_id_registrar" => tax_id_registrar = decoder.value()?,
                 "vat_id_provided" => vat_id_provided = decoder.value()?,
                 "verification" => verification = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1744,10 +1678,7 @@ impl stripe_core::Decode for LegalEntityCompanyVerification {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "document" => document = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1802,10 +1733,7 @@ impl stripe_core::Decode for LegalEntityCompanyVerificationDocument {
                 "details" => details = decoder.value()?,
                 "details_code" => details_code = decoder.value()?,
                 "front" => front = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1858,10 +1786,7 @@ impl stripe_core::Decode for LegalEntityUboDeclaration {
                 "date" => date = decoder.value()?,
                 "ip" => ip = decoder.value()?,
                 "user_agent" => user_agent = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1916,10 +1841,7 @@ impl stripe_core::Decode for TransferSchedule {
                 "interval" => interval = Some(decoder.value()?),
                 "monthly_anchor" => monthly_anchor = decoder.value()?,
                 "weekly_anchor" => weekly_anchor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -36,10 +36,7 @@ impl stripe_core::Decode for AccountLink {
                 "expires_at" => expires_at = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -50,10 +50,7 @@ impl stripe_core::Decode for AccountSession {
                 "expires_at" => expires_at = Some(decoder.value()?),
                 "livemode" => livemode = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -100,10 +97,7 @@ impl stripe_core::Decode for ConnectEmbeddedAccountSessionCreateComponents {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "account_onboarding" => account_onboarding = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -146,10 +140,7 @@ impl stripe_core::Decode for ConnectEmbeddedBaseConfig {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -41,10 +41,7 @@ impl stripe_core::Decode for ApplePayDomain {
                 "id" => id = Some(decoder.value()?),
                 "livemode" => livemode = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -80,10 +80,7 @@ impl stripe_core::Decode for ApplicationFee {
                 "originating_transaction" => originating_transaction = decoder.value()?,
                 "refunded" => refunded = Some(decoder.value()?),
                 "refunds" => refunds = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

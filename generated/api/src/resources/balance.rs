@@ -57,10 +57,7 @@ impl stripe_core::Decode for Balance {
                 "livemode" => livemode = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "pending" => pending = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -113,10 +110,7 @@ impl stripe_core::Decode for BalanceAmount {
                 "amount" => amount = Some(decoder.value()?),
                 "currency" => currency = Some(decoder.value()?),
                 "source_types" => source_types = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -168,10 +162,7 @@ impl stripe_core::Decode for BalanceAmountBySourceType {
                 "bank_account" => bank_account = decoder.value()?,
                 "card" => card = decoder.value()?,
                 "fpx" => fpx = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -212,10 +203,7 @@ impl stripe_core::Decode for BalanceDetail {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "available" => available = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

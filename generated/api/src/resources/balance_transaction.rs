@@ -90,10 +90,7 @@ impl stripe_core::Decode for BalanceTransaction {
                 "source" => source = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -184,10 +181,7 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
                 "id" => id = Some(decoder.value()?),
                 "livemode" => livemode = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -254,10 +248,7 @@ impl stripe_core::Decode for Fee {
                 "currency" => currency = Some(decoder.value()?),
                 "description" => description = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -323,10 +314,7 @@ impl stripe_core::Decode for PlatformTaxFee {
                 "object" => object = Some(decoder.value()?),
                 "source_transaction" => source_transaction = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -395,10 +383,7 @@ impl stripe_core::Decode for ReserveTransaction {
                 "description" => description = decoder.value()?,
                 "id" => id = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -465,10 +450,7 @@ impl stripe_core::Decode for TaxDeductedAtSource {
                 "tax_deduction_account_number" => {
                     tax_deduction_account_number = Some(decoder.value()?);
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

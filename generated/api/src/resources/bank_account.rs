@@ -120,10 +120,7 @@ impl stripe_core::Decode for BankAccount {
                 "requirements" => requirements = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -196,10 +193,7 @@ impl stripe_core::Decode for ExternalAccountRequirements {
                 "errors" => errors = decoder.value()?,
                 "past_due" => past_due = decoder.value()?,
                 "pending_verification" => pending_verification = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

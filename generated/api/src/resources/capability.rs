@@ -51,10 +51,7 @@ impl stripe_core::Decode for AccountCapabilityFutureRequirements {
                 "eventually_due" => eventually_due = Some(decoder.value()?),
                 "past_due" => past_due = Some(decoder.value()?),
                 "pending_verification" => pending_verification = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -149,10 +146,7 @@ impl stripe_core::Decode for AccountCapabilityRequirements {
                 "eventually_due" => eventually_due = Some(decoder.value()?),
                 "past_due" => past_due = Some(decoder.value()?),
                 "pending_verification" => pending_verification = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -248,10 +242,7 @@ impl stripe_core::Decode for Capability {
                 "requested_at" => requested_at = decoder.value()?,
                 "requirements" => requirements = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

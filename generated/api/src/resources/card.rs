@@ -162,10 +162,7 @@ impl stripe_core::Decode for Card {
                 "object" => object = Some(decoder.value()?),
                 "status" => status = decoder.value()?,
                 "tokenization_method" => tokenization_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -37,10 +37,7 @@ impl stripe_core::Decode for CashBalance {
                 "livemode" => livemode = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "settings" => settings = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -89,10 +86,7 @@ impl stripe_core::Decode for CustomerBalanceCustomerBalanceSettings {
                 "using_merchant_default" => {
                     using_merchant_default = Some(decoder.value()?);
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

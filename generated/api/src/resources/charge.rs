@@ -25,7 +25,7 @@ pub struct Charge {
     /// ID of the balance transaction that describes the impact of this charge on your account balance (not including refunds or disputes).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub balance_transaction: Option<stripe_core::Expandable<crate::BalanceTransaction>>,
-    pub billing_details: crate::BillingDetails,
+    pub billing_details: Box<crate::BillingDetails>,
     /// The full statement descriptor that is passed to card networks, and that is displayed on your customers' credit card and bank statements. Allows you to see what the statement descriptor looks like after the static and dynamic portions are combined.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub calculated_statement_descriptor: Option<String>,
@@ -84,7 +84,7 @@ pub struct Charge {
     pub payment_method: Option<String>,
     /// Details about the payment method at the time of the transaction.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_method_details: Option<PaymentMethodDetails>,
+    pub payment_method_details: Option<Box<PaymentMethodDetails>>,
     /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub radar_options: Option<crate::RadarRadarOptions>,
@@ -107,7 +107,7 @@ pub struct Charge {
     pub review: Option<stripe_core::Expandable<crate::Review>>,
     /// Shipping information for the charge.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping: Option<crate::Shipping>,
+    pub shipping: Option<Box<crate::Shipping>>,
     /// The transfer ID which created this charge. Only present if the charge came from another Stripe account. [See the Connect documentation](https://stripe.com/docs/connect/destination-charges) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source_transfer: Option<stripe_core::Expandable<crate::Transfer>>,
@@ -243,10 +243,7 @@ impl stripe_core::Decode for Charge {
                 "transfer" => transfer = decoder.value()?,
                 "transfer_data" => transfer_data = decoder.value()?,
                 "transfer_group" => transfer_group = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -347,10 +344,7 @@ impl stripe_core::Decode for ChargeFraudDetails {
             match key {
                 "stripe_report" => stripe_report = decoder.value()?,
                 "user_report" => user_report = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -421,10 +415,7 @@ impl stripe_core::Decode for ChargeOutcome {
                 "rule" => rule = decoder.value()?,
                 "seller_message" => seller_message = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -474,10 +465,7 @@ impl stripe_core::Decode for ChargeTransferData {
             match key {
                 "amount" => amount = decoder.value()?,
                 "destination" => destination = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -532,10 +520,7 @@ impl stripe_core::Decode for PaymentFlowsPrivatePaymentMethodsAlipayDetails {
                 "buyer_id" => buyer_id = decoder.value()?,
                 "fingerprint" => fingerprint = decoder.value()?,
                 "transaction_id" => transaction_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -576,15 +561,15 @@ pub struct PaymentMethodDetails {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bacs_debit: Option<PaymentMethodDetailsBacsDebit>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bancontact: Option<PaymentMethodDetailsBancontact>,
+    pub bancontact: Option<Box<PaymentMethodDetailsBancontact>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub blik: Option<PaymentMethodDetailsBlik>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub boleto: Option<PaymentMethodDetailsBoleto>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card: Option<PaymentMethodDetailsCard>,
+    pub card: Option<Box<PaymentMethodDetailsCard>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card_present: Option<crate::PaymentMethodDetailsCardPresent>,
+    pub card_present: Option<Box<crate::PaymentMethodDetailsCardPresent>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cashapp: Option<PaymentMethodDetailsCashapp>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -600,7 +585,7 @@ pub struct PaymentMethodDetails {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ideal: Option<PaymentMethodDetailsIdeal>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interac_present: Option<PaymentMethodDetailsInteracPresent>,
+    pub interac_present: Option<Box<PaymentMethodDetailsInteracPresent>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub klarna: Option<PaymentMethodDetailsKlarna>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -624,7 +609,7 @@ pub struct PaymentMethodDetails {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sepa_debit: Option<PaymentMethodDetailsSepaDebit>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sofort: Option<PaymentMethodDetailsSofort>,
+    pub sofort: Option<Box<PaymentMethodDetailsSofort>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub stripe_account: Option<PaymentMethodDetailsStripeAccount>,
     /// The type of transaction-specific details of the payment method used in the payment, one of `ach_credit_transfer`, `ach_debit`, `acss_debit`, `alipay`, `au_becs_debit`, `bancontact`, `card`, `card_present`, `eps`, `giropay`, `ideal`, `klarna`, `multibanco`, `p24`, `sepa_debit`, `sofort`, `stripe_account`, or `wechat`.
@@ -731,10 +716,7 @@ impl stripe_core::Decode for PaymentMethodDetails {
                 "wechat" => wechat = decoder.value()?,
                 "wechat_pay" => wechat_pay = decoder.value()?,
                 "zip" => zip = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -827,10 +809,7 @@ impl stripe_core::Decode for PaymentMethodDetailsAchCreditTransfer {
                 "bank_name" => bank_name = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
                 "swift_code" => swift_code = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -898,10 +877,7 @@ impl stripe_core::Decode for PaymentMethodDetailsAchDebit {
                 "fingerprint" => fingerprint = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -971,10 +947,7 @@ impl stripe_core::Decode for PaymentMethodDetailsAcssDebit {
                 "last4" => last4 = decoder.value()?,
                 "mandate" => mandate = decoder.value()?,
                 "transit_number" => transit_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1026,10 +999,7 @@ impl stripe_core::Decode for PaymentMethodDetailsAfterpayClearpay {
             match key {
                 "order_id" => order_id = decoder.value()?,
                 "reference" => reference = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { order_id, reference, extra })
@@ -1081,10 +1051,7 @@ impl stripe_core::Decode for PaymentMethodDetailsAuBecsDebit {
                 "fingerprint" => fingerprint = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "mandate" => mandate = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1142,10 +1109,7 @@ impl stripe_core::Decode for PaymentMethodDetailsBacsDebit {
                 "last4" => last4 = decoder.value()?,
                 "mandate" => mandate = decoder.value()?,
                 "sort_code" => sort_code = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1227,10 +1191,7 @@ impl stripe_core::Decode for PaymentMethodDetailsBancontact {
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "preferred_language" => preferred_language = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1278,10 +1239,7 @@ impl stripe_core::Decode for PaymentMethodDetailsBoleto {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "tax_id" => tax_id = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1346,7 +1304,7 @@ pub struct PaymentMethodDetailsCard {
     pub three_d_secure: Option<ThreeDSecureDetailsCharge>,
     /// If this Card is part of a card wallet, this contains the details of the card wallet.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub wallet: Option<PaymentMethodDetailsCardWallet>,
+    pub wallet: Option<Box<PaymentMethodDetailsCardWallet>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -1388,10 +1346,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCard {
                 "network_token" => network_token = decoder.value()?,
                 "three_d_secure" => three_d_secure = decoder.value()?,
                 "wallet" => wallet = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1444,10 +1399,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardInstallments {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "plan" => plan = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { plan, extra })
@@ -1483,10 +1435,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardNetworkToken {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "used" => used = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1520,14 +1469,14 @@ pub struct PaymentMethodDetailsCardWallet {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<PaymentMethodDetailsCardWalletLink>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub masterpass: Option<PaymentMethodDetailsCardWalletMasterpass>,
+    pub masterpass: Option<Box<PaymentMethodDetailsCardWalletMasterpass>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub samsung_pay: Option<PaymentMethodDetailsCardWalletSamsungPay>,
     /// The type of the card wallet, one of `amex_express_checkout`, `apple_pay`, `google_pay`, `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional hash is included on the Wallet subhash with a name matching this value. It contains additional information specific to the card wallet type.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentMethodDetailsCardWalletType,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub visa_checkout: Option<PaymentMethodDetailsCardWalletVisaCheckout>,
+    pub visa_checkout: Option<Box<PaymentMethodDetailsCardWalletVisaCheckout>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -1559,10 +1508,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWallet {
                 "samsung_pay" => samsung_pay = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "visa_checkout" => visa_checkout = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1629,10 +1575,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWalletMasterpass {
                 "email" => email = decoder.value()?,
                 "name" => name = decoder.value()?,
                 "shipping_address" => shipping_address = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1692,10 +1635,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWalletVisaCheckout {
                 "email" => email = decoder.value()?,
                 "name" => name = decoder.value()?,
                 "shipping_address" => shipping_address = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1743,10 +1683,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCashapp {
             match key {
                 "buyer_id" => buyer_id = decoder.value()?,
                 "cashtag" => cashtag = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { buyer_id, cashtag, extra })
@@ -1792,10 +1729,7 @@ impl stripe_core::Decode for PaymentMethodDetailsEps {
             match key {
                 "bank" => bank = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { bank, verified_name, extra })
@@ -1836,10 +1770,7 @@ impl stripe_core::Decode for PaymentMethodDetailsFpx {
             match key {
                 "bank" => bank = Some(decoder.value()?),
                 "transaction_id" => transaction_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1897,10 +1828,7 @@ impl stripe_core::Decode for PaymentMethodDetailsGiropay {
                 "bank_name" => bank_name = decoder.value()?,
                 "bic" => bic = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1943,10 +1871,7 @@ impl stripe_core::Decode for PaymentMethodDetailsGrabpay {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "transaction_id" => transaction_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { transaction_id, extra })
@@ -2011,10 +1936,7 @@ impl stripe_core::Decode for PaymentMethodDetailsIdeal {
                 }
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2082,7 +2004,7 @@ pub struct PaymentMethodDetailsInteracPresent {
     pub read_method: Option<PaymentMethodDetailsInteracPresentReadMethod>,
     /// A collection of fields required to be displayed on receipts. Only required for EMV transactions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub receipt: Option<PaymentMethodDetailsInteracPresentReceipt>,
+    pub receipt: Option<Box<PaymentMethodDetailsInteracPresentReceipt>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -2124,10 +2046,7 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresent {
                 "preferred_locales" => preferred_locales = decoder.value()?,
                 "read_method" => read_method = decoder.value()?,
                 "receipt" => receipt = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2230,10 +2149,7 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
                 "transaction_status_information" => {
                     transaction_status_information = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2288,10 +2204,7 @@ impl stripe_core::Decode for PaymentMethodDetailsKlarna {
             match key {
                 "payment_method_category" => payment_method_category = decoder.value()?,
                 "preferred_locale" => preferred_locale = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2332,10 +2245,7 @@ impl stripe_core::Decode for PaymentMethodDetailsKonbini {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "store" => store = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { store, extra })
@@ -2372,10 +2282,7 @@ impl stripe_core::Decode for PaymentMethodDetailsKonbiniStore {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "chain" => chain = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { chain, extra })
@@ -2413,10 +2320,7 @@ impl stripe_core::Decode for PaymentMethodDetailsLink {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "country" => country = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { country, extra })
@@ -2458,10 +2362,7 @@ impl stripe_core::Decode for PaymentMethodDetailsMultibanco {
             match key {
                 "entity" => entity = decoder.value()?,
                 "reference" => reference = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { entity, reference, extra })
@@ -2498,10 +2399,7 @@ impl stripe_core::Decode for PaymentMethodDetailsOxxo {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "number" => number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { number, extra })
@@ -2550,10 +2448,7 @@ impl stripe_core::Decode for PaymentMethodDetailsP24 {
                 "bank" => bank = decoder.value()?,
                 "reference" => reference = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2595,10 +2490,7 @@ impl stripe_core::Decode for PaymentMethodDetailsPaynow {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "reference" => reference = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { reference, extra })
@@ -2657,10 +2549,7 @@ impl stripe_core::Decode for PaymentMethodDetailsPaypal {
                 "payer_name" => payer_name = decoder.value()?,
                 "seller_protection" => seller_protection = decoder.value()?,
                 "transaction_id" => transaction_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2704,10 +2593,7 @@ impl stripe_core::Decode for PaymentMethodDetailsPix {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "bank_transaction_id" => bank_transaction_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { bank_transaction_id, extra })
@@ -2744,10 +2630,7 @@ impl stripe_core::Decode for PaymentMethodDetailsPromptpay {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "reference" => reference = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { reference, extra })
@@ -2809,10 +2692,7 @@ impl stripe_core::Decode for PaymentMethodDetailsSepaDebit {
                 "fingerprint" => fingerprint = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "mandate" => mandate = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2901,10 +2781,7 @@ impl stripe_core::Decode for PaymentMethodDetailsSofort {
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "preferred_language" => preferred_language = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2979,10 +2856,7 @@ impl stripe_core::Decode for PaymentMethodDetailsUsBankAccount {
                 "fingerprint" => fingerprint = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3034,10 +2908,7 @@ impl stripe_core::Decode for PaymentMethodDetailsWechatPay {
             match key {
                 "fingerprint" => fingerprint = decoder.value()?,
                 "transaction_id" => transaction_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3084,10 +2955,7 @@ impl stripe_core::Decode for PaypalSellerProtection {
             match key {
                 "dispute_categories" => dispute_categories = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3141,10 +3009,7 @@ impl stripe_core::Decode for Rule {
                 "action" => action = Some(decoder.value()?),
                 "id" => id = Some(decoder.value()?),
                 "predicate" => predicate = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3203,10 +3068,7 @@ impl stripe_core::Decode for ThreeDSecureDetailsCharge {
                 "result" => result = decoder.value()?,
                 "result_reason" => result_reason = decoder.value()?,
                 "version" => version = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

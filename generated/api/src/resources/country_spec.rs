@@ -70,10 +70,7 @@ impl stripe_core::Decode for CountrySpec {
                     supported_transfer_countries = Some(decoder.value()?);
                 }
                 "verification_fields" => verification_fields = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -147,10 +144,7 @@ impl stripe_core::Decode for CountrySpecVerificationFieldDetails {
             match key {
                 "additional" => additional = Some(decoder.value()?),
                 "minimum" => minimum = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -192,10 +186,7 @@ impl stripe_core::Decode for CountrySpecVerificationFields {
             match key {
                 "company" => company = Some(decoder.value()?),
                 "individual" => individual = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -104,10 +104,7 @@ impl stripe_core::Decode for Coupon {
                 "redeem_by" => redeem_by = decoder.value()?,
                 "times_redeemed" => times_redeemed = Some(decoder.value()?),
                 "valid" => valid = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -166,10 +163,7 @@ impl stripe_core::Decode for CouponAppliesTo {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "products" => products = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -208,10 +202,7 @@ impl stripe_core::Decode for CouponCurrencyOption {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "amount_off" => amount_off = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

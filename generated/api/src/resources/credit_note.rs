@@ -162,10 +162,7 @@ impl stripe_core::Decode for CreditNote {
                 "total_excluding_tax" => total_excluding_tax = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "voided_at" => voided_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -98,10 +98,7 @@ impl stripe_core::Decode for CreditNoteLineItem {
                 "unit_amount_excluding_tax" => {
                     unit_amount_excluding_tax = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -37,7 +37,7 @@ pub struct Customer {
     pub description: Option<String>,
     /// Describes the current discount active on the customer, if there is one.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub discount: Option<crate::Discount>,
+    pub discount: Option<Box<crate::Discount>>,
     /// The customer's email address.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
@@ -72,7 +72,7 @@ pub struct Customer {
     pub preferred_locales: Option<Vec<String>>,
     /// Mailing and shipping address for the customer. Appears on invoices emailed to this customer.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping: Option<crate::Shipping>,
+    pub shipping: Option<Box<crate::Shipping>>,
     /// The customer's payment sources, if any.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sources: Option<stripe_core::List<crate::BankAccountOrCardOrSource>>,
@@ -165,10 +165,7 @@ impl stripe_core::Decode for Customer {
                 "tax_exempt" => tax_exempt = decoder.value()?,
                 "tax_ids" => tax_ids = decoder.value()?,
                 "test_clock" => test_clock = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -244,10 +241,7 @@ impl stripe_core::Decode for CustomerTax {
                 "automatic_tax" => automatic_tax = Some(decoder.value()?),
                 "ip_address" => ip_address = decoder.value()?,
                 "location" => location = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -301,10 +295,7 @@ impl stripe_core::Decode for CustomerTaxLocation {
                 "country" => country = Some(decoder.value()?),
                 "source" => source = Some(decoder.value()?),
                 "state" => state = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -361,10 +352,7 @@ impl stripe_core::Decode for InvoiceSettingCustomerSetting {
                 "default_payment_method" => default_payment_method = decoder.value()?,
                 "footer" => footer = decoder.value()?,
                 "rendering_options" => rendering_options = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -85,10 +85,7 @@ impl stripe_core::Decode for CustomerBalanceTransaction {
                 "metadata" => metadata = decoder.value()?,
                 "object" => object = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

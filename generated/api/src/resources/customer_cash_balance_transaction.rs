@@ -25,10 +25,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft {
             match key {
                 "balance_transaction" => balance_transaction = Some(decoder.value()?),
                 "linked_transaction" => linked_transaction = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -78,10 +75,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransac
         while let Some(key) = decoder.next_field()? {
             match key {
                 "payment_intent" => payment_intent = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -108,7 +102,9 @@ for CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransac
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction {
-    pub bank_transfer: CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer,
+    pub bank_transfer: Box<
+        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer,
+    >,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -125,10 +121,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "bank_transfer" => bank_transfer = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -203,10 +196,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
                 "reference" => reference = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "us_bank_transfer" => us_bank_transfer = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -263,10 +253,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
                 "bic" => bic = decoder.value()?,
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "sender_name" => sender_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -320,10 +307,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
                 "account_number_last4" => account_number_last4 = decoder.value()?,
                 "sender_name" => sender_name = decoder.value()?,
                 "sort_code" => sort_code = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -377,10 +361,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
                 "sender_bank" => sender_bank = decoder.value()?,
                 "sender_branch" => sender_branch = decoder.value()?,
                 "sender_name" => sender_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -431,10 +412,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
             match key {
                 "network" => network = decoder.value()?,
                 "sender_name" => sender_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -476,10 +454,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTran
         while let Some(key) = decoder.next_field()? {
             match key {
                 "refund" => refund = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -520,10 +495,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTra
         while let Some(key) = decoder.next_field()? {
             match key {
                 "payment_intent" => payment_intent = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -640,10 +612,7 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
                 "refunded_from_payment" => refunded_from_payment = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "unapplied_from_payment" => unapplied_from_payment = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -10,7 +10,7 @@ pub struct DeletedDiscount {
     /// might want to apply to a customer. Coupons may be applied to [subscriptions](https://stripe.com/docs/api#subscriptions), [invoices](https://stripe.com/docs/api#invoices),
     /// [checkout sessions](https://stripe.com/docs/api/checkout/sessions), [quotes](https://stripe.com/docs/api#quotes), and more. Coupons do not work with conventional one-off [charges](https://stripe.com/docs/api#create_charge) or [payment intents](https://stripe.com/docs/api/payment_intents).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub coupon: Option<crate::Coupon>,
+    pub coupon: Option<Box<crate::Coupon>>,
     /// The ID of the customer associated with this discount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<stripe_core::Expandable<crate::CustomerOrDeletedCustomer>>,
@@ -75,10 +75,7 @@ impl stripe_core::Decode for DeletedDiscount {
                 "promotion_code" => promotion_code = decoder.value()?,
                 "start" => start = Some(decoder.value()?),
                 "subscription" => subscription = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -34,10 +34,7 @@ impl stripe_core::Decode for DeletedProduct {
                 "deleted" => deleted = Some(decoder.value()?),
                 "id" => id = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -20,7 +20,7 @@ pub struct Dispute {
     pub created: stripe_core::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
-    pub evidence: DisputeEvidence,
+    pub evidence: Box<DisputeEvidence>,
     pub evidence_details: DisputeEvidenceDetails,
     /// Unique identifier for the object.
     pub id: String,
@@ -92,10 +92,7 @@ impl stripe_core::Decode for Dispute {
                 "payment_method_details" => payment_method_details = decoder.value()?,
                 "reason" => reason = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -300,10 +297,7 @@ impl stripe_core::Decode for DisputeEvidence {
                 "shipping_tracking_number" => shipping_tracking_number = decoder.value()?,
                 "uncategorized_file" => uncategorized_file = decoder.value()?,
                 "uncategorized_text" => uncategorized_text = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -381,10 +375,7 @@ impl stripe_core::Decode for DisputeEvidenceDetails {
                 "has_evidence" => has_evidence = Some(decoder.value()?),
                 "past_due" => past_due = Some(decoder.value()?),
                 "submission_count" => submission_count = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -440,10 +431,7 @@ impl stripe_core::Decode for DisputePaymentMethodDetails {
             match key {
                 "card" => card = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -488,10 +476,7 @@ impl stripe_core::Decode for DisputePaymentMethodDetailsCard {
             match key {
                 "brand" => brand = Some(decoder.value()?),
                 "network_reason_code" => network_reason_code = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

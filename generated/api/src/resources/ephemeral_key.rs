@@ -47,10 +47,7 @@ impl stripe_core::Decode for EphemeralKey {
                 "livemode" => livemode = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "secret" => secret = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

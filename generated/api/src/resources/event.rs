@@ -94,10 +94,7 @@ impl stripe_core::Decode for Event {
                 "pending_webhooks" => pending_webhooks = Some(decoder.value()?),
                 "request" => request = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -154,10 +151,7 @@ impl stripe_core::Decode for NotificationEventData {
             match key {
                 "object" => object = Some(decoder.value()?),
                 "previous_attributes" => previous_attributes = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -209,10 +203,7 @@ impl stripe_core::Decode for NotificationEventRequest {
             match key {
                 "id" => id = decoder.value()?,
                 "idempotency_key" => idempotency_key = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { id, idempotency_key, extra })

@@ -45,10 +45,7 @@ impl stripe_core::Decode for ExchangeRate {
                 "id" => id = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "rates" => rates = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

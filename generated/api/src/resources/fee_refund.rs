@@ -61,10 +61,7 @@ impl stripe_core::Decode for FeeRefund {
                 "id" => id = Some(decoder.value()?),
                 "metadata" => metadata = decoder.value()?,
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -80,10 +80,7 @@ impl stripe_core::Decode for File {
                 "title" => title = decoder.value()?,
                 "type" => type_ = decoder.value()?,
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

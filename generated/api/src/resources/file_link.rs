@@ -63,10 +63,7 @@ impl stripe_core::Decode for FileLink {
                 "metadata" => metadata = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

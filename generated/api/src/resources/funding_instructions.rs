@@ -40,10 +40,7 @@ impl stripe_core::Decode for FundingInstructions {
                 "funding_type" => funding_type = Some(decoder.value()?),
                 "livemode" => livemode = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -103,10 +100,7 @@ impl stripe_core::Decode for FundingInstructionsBankTransfer {
                 "country" => country = Some(decoder.value()?),
                 "financial_addresses" => financial_addresses = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

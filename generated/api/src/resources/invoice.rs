@@ -25,10 +25,7 @@ impl stripe_core::Decode for AutomaticTax {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
                 "status" => status = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -158,7 +155,7 @@ pub struct Invoice {
     pub customer_phone: Option<String>,
     /// The customer's shipping information. Until the invoice is finalized, this field will equal `customer.shipping`. Once the invoice is finalized, this field will no longer be updated.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub customer_shipping: Option<crate::Shipping>,
+    pub customer_shipping: Option<Box<crate::Shipping>>,
     /// The customer's tax exempt status. Until the invoice is finalized, this field will equal `customer.tax_exempt`. Once the invoice is finalized, this field will no longer be updated.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_tax_exempt: Option<InvoiceCustomerTaxExempt>,
@@ -180,7 +177,7 @@ pub struct Invoice {
     pub description: Option<String>,
     /// Describes the current discount applied to this invoice, if there is one. Not populated if there are multiple discounts.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub discount: Option<crate::Discount>,
+    pub discount: Option<Box<crate::Discount>>,
     /// The discounts applied to the invoice. Line item discounts are applied before invoice discounts. Use `expand[]=discounts` to expand each discount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub discounts: Option<
@@ -212,7 +209,7 @@ pub struct Invoice {
     pub invoice_pdf: Option<String>,
     /// The error encountered during the previous attempt to finalize the invoice. This field is cleared when the invoice is successfully finalized.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub last_finalization_error: Option<crate::ApiErrors>,
+    pub last_finalization_error: Option<Box<crate::ApiErrors>>,
     /// The ID of the most recent non-draft revision of this invoice
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_revision: Option<stripe_core::Expandable<Invoice>>,
@@ -266,7 +263,7 @@ pub struct Invoice {
     pub shipping_cost: Option<crate::InvoicesShippingCost>,
     /// Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping_details: Option<crate::Shipping>,
+    pub shipping_details: Option<Box<crate::Shipping>>,
     /// Starting customer balance before the invoice is finalized. If the invoice has not been finalized yet, this will be the current customer balance. For revision invoices, this also includes any customer balance that was applied to the original invoice.
     pub starting_balance: i64,
     /// Extra information about an invoice for the customer's credit card statement.
@@ -502,10 +499,7 @@ impl stripe_core::Decode for Invoice {
                 "total_tax_amounts" => total_tax_amounts = decoder.value()?,
                 "transfer_data" => transfer_data = decoder.value()?,
                 "webhooks_delivered_at" => webhooks_delivered_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -677,10 +671,7 @@ impl stripe_core::Decode for InvoiceInstallmentsCard {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { enabled, extra })
@@ -720,10 +711,7 @@ impl stripe_core::Decode for InvoiceItemThresholdReason {
             match key {
                 "line_item_ids" => line_item_ids = Some(decoder.value()?),
                 "usage_gte" => usage_gte = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -774,10 +762,7 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsCard {
             match key {
                 "installments" => installments = decoder.value()?,
                 "request_three_d_secure" => request_three_d_secure = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -822,10 +807,7 @@ impl stripe_core::Decode for InvoiceThresholdReason {
             match key {
                 "amount_gte" => amount_gte = decoder.value()?,
                 "item_reasons" => item_reasons = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -874,10 +856,7 @@ impl stripe_core::Decode for InvoiceTransferData {
             match key {
                 "amount" => amount = decoder.value()?,
                 "destination" => destination = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -925,10 +904,7 @@ impl stripe_core::Decode for InvoicesFromInvoice {
             match key {
                 "action" => action = Some(decoder.value()?),
                 "invoice" => invoice = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -994,10 +970,7 @@ impl stripe_core::Decode for InvoicesPaymentMethodOptions {
                 "customer_balance" => customer_balance = decoder.value()?,
                 "konbini" => konbini = decoder.value()?,
                 "us_bank_account" => us_bank_account = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1029,7 +1002,7 @@ pub struct InvoicesPaymentSettings {
     pub default_mandate: Option<String>,
     /// Payment-method-specific configuration to provide to the invoice’s PaymentIntent.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_method_options: Option<InvoicesPaymentMethodOptions>,
+    pub payment_method_options: Option<Box<InvoicesPaymentMethodOptions>>,
     /// The list of payment method types (e.g. card) to provide to the invoice’s PaymentIntent. If not set, Stripe attempts to automatically determine the types to use by looking at the invoice’s default payment method, the subscription’s default payment method, the customer’s default payment method, and your [invoice template settings](https://dashboard.stripe.com/settings/billing/invoice).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_types: Option<Vec<InvoicesPaymentSettingsPaymentMethodTypes>>,
@@ -1052,10 +1025,7 @@ impl stripe_core::Decode for InvoicesPaymentSettings {
                 "default_mandate" => default_mandate = decoder.value()?,
                 "payment_method_options" => payment_method_options = decoder.value()?,
                 "payment_method_types" => payment_method_types = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1102,10 +1072,7 @@ impl stripe_core::Decode for InvoicesResourceInvoiceTaxId {
             match key {
                 "type" => type_ = Some(decoder.value()?),
                 "value" => value = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1161,10 +1128,7 @@ impl stripe_core::Decode for InvoicesStatusTransitions {
                 "marked_uncollectible_at" => marked_uncollectible_at = decoder.value()?,
                 "paid_at" => paid_at = decoder.value()?,
                 "voided_at" => voided_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1207,10 +1171,7 @@ impl stripe_core::Decode for SubscriptionDetailsData {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "metadata" => metadata = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { metadata, extra })

@@ -45,7 +45,7 @@ pub struct Invoiceitem {
     pub period: crate::InvoiceLineItemPeriod,
     /// The price of the invoice item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub price: Option<crate::Price>,
+    pub price: Option<Box<crate::Price>>,
     /// Whether the invoice item was created automatically as a proration adjustment when the customer switched plans.
     pub proration: bool,
     /// Quantity of units for the invoice item. If the invoice item is a proration, the quantity of the subscription that the proration was computed for.
@@ -131,10 +131,7 @@ impl stripe_core::Decode for Invoiceitem {
                 "test_clock" => test_clock = decoder.value()?,
                 "unit_amount" => unit_amount = decoder.value()?,
                 "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

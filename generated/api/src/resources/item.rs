@@ -25,7 +25,7 @@ pub struct Item {
     pub object: String,
     /// The price used to generate the line item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub price: Option<crate::Price>,
+    pub price: Option<Box<crate::Price>>,
     /// The quantity of products being purchased.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
@@ -75,10 +75,7 @@ impl stripe_core::Decode for Item {
                 "price" => price = decoder.value()?,
                 "quantity" => quantity = decoder.value()?,
                 "taxes" => taxes = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

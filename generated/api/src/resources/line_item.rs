@@ -24,10 +24,7 @@ impl stripe_core::Decode for InvoicesResourceLineItemsCreditedItems {
             match key {
                 "invoice" => invoice = Some(decoder.value()?),
                 "invoice_line_items" => invoice_line_items = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -72,10 +69,7 @@ impl stripe_core::Decode for InvoicesResourceLineItemsProrationDetails {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "credited_items" => credited_items = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { credited_items, extra })
@@ -126,7 +120,7 @@ pub struct LineItem {
     pub period: crate::InvoiceLineItemPeriod,
     /// The price of the line item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub price: Option<crate::Price>,
+    pub price: Option<Box<crate::Price>>,
     /// Whether this is a proration.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub proration: Option<bool>,
@@ -222,10 +216,7 @@ impl stripe_core::Decode for LineItem {
                 "unit_amount_excluding_tax" => {
                     unit_amount_excluding_tax = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -29,10 +29,7 @@ impl stripe_core::Decode for LoginLink {
                 "created" => created = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -36,10 +36,7 @@ impl stripe_core::Decode for CustomerAcceptance {
                 "offline" => offline = decoder.value()?,
                 "online" => online = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -79,7 +76,7 @@ pub struct Mandate {
     pub on_behalf_of: Option<String>,
     /// ID of the payment method associated with this mandate.
     pub payment_method: stripe_core::Expandable<crate::PaymentMethod>,
-    pub payment_method_details: MandatePaymentMethodDetails,
+    pub payment_method_details: Box<MandatePaymentMethodDetails>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub single_use: Option<MandateSingleUse>,
     /// The status of the mandate, which indicates whether it can be used to initiate a payment.
@@ -130,10 +127,7 @@ impl stripe_core::Decode for Mandate {
                 "single_use" => single_use = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -208,10 +202,7 @@ impl stripe_core::Decode for MandateAcssDebit {
                 "interval_description" => interval_description = decoder.value()?,
                 "payment_schedule" => payment_schedule = Some(decoder.value()?),
                 "transaction_type" => transaction_type = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -261,10 +252,7 @@ impl stripe_core::Decode for MandateAuBecsDebit {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -311,10 +299,7 @@ impl stripe_core::Decode for MandateBacsDebit {
                 "network_status" => network_status = Some(decoder.value()?),
                 "reference" => reference = Some(decoder.value()?),
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -402,10 +387,7 @@ impl stripe_core::Decode for MandatePaymentMethodDetails {
                 "sepa_debit" => sepa_debit = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "us_bank_account" => us_bank_account = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -459,10 +441,7 @@ impl stripe_core::Decode for MandatePaypal {
             match key {
                 "billing_agreement_id" => billing_agreement_id = decoder.value()?,
                 "payer_id" => payer_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -506,10 +485,7 @@ impl stripe_core::Decode for MandateSepaDebit {
             match key {
                 "reference" => reference = Some(decoder.value()?),
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -553,10 +529,7 @@ impl stripe_core::Decode for MandateSingleUse {
             match key {
                 "amount" => amount = Some(decoder.value()?),
                 "currency" => currency = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -606,10 +579,7 @@ impl stripe_core::Decode for OnlineAcceptance {
             match key {
                 "ip_address" => ip_address = decoder.value()?,
                 "user_agent" => user_agent = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

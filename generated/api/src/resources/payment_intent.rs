@@ -20,10 +20,7 @@ impl stripe_core::Decode for PaymentFlowsAmountDetails {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "tip" => tip = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { tip, extra })
@@ -60,10 +57,7 @@ impl stripe_core::Decode for PaymentFlowsAmountDetailsResourceTip {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "amount" => amount = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { amount, extra })
@@ -108,10 +102,7 @@ impl stripe_core::Decode for PaymentFlowsAutomaticPaymentMethodsPaymentIntent {
             match key {
                 "allow_redirects" => allow_redirects = decoder.value()?,
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -154,10 +145,7 @@ impl stripe_core::Decode for PaymentFlowsInstallmentOptions {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
                 "plan" => plan = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -260,7 +248,7 @@ pub struct PaymentIntent {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// If present, this property tells you what actions you need to take in order for your customer to fulfill a payment using the provided source.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_action: Option<PaymentIntentNextAction>,
+    pub next_action: Option<Box<PaymentIntentNextAction>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The account (if any) for which the funds of the PaymentIntent are intended. See the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts) for details.
@@ -271,7 +259,7 @@ pub struct PaymentIntent {
     pub payment_method: Option<stripe_core::Expandable<crate::PaymentMethod>>,
     /// Payment-method-specific configuration for this PaymentIntent.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_method_options: Option<PaymentIntentPaymentMethodOptions>,
+    pub payment_method_options: Option<Box<PaymentIntentPaymentMethodOptions>>,
     /// The list of payment method types (e.g. card) that this PaymentIntent is allowed to use.
     pub payment_method_types: Vec<String>,
     /// If present, this property tells you about the processing state of the payment.
@@ -292,7 +280,7 @@ pub struct PaymentIntent {
     pub setup_future_usage: Option<PaymentIntentSetupFutureUsage>,
     /// Shipping information for this PaymentIntent.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping: Option<crate::Shipping>,
+    pub shipping: Option<Box<crate::Shipping>>,
     /// For non-card charges, you can use this value as the complete description that appears on your customers’ statements. Must contain at least one letter, maximum 22 characters.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor: Option<String>,
@@ -406,10 +394,7 @@ impl stripe_core::Decode for PaymentIntent {
                 "status" => status = Some(decoder.value()?),
                 "transfer_data" => transfer_data = decoder.value()?,
                 "transfer_group" => transfer_group = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -497,10 +482,7 @@ impl stripe_core::Decode for PaymentIntentCardProcessing {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "customer_notification" => customer_notification = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -631,10 +613,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                 "wechat_pay_redirect_to_ios_app" => {
                     wechat_pay_redirect_to_ios_app = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -705,10 +684,7 @@ impl stripe_core::Decode for PaymentIntentNextActionAlipayHandleRedirect {
                 "native_url" => native_url = decoder.value()?,
                 "return_url" => return_url = decoder.value()?,
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -766,10 +742,7 @@ impl stripe_core::Decode for PaymentIntentNextActionBoleto {
                 "hosted_voucher_url" => hosted_voucher_url = decoder.value()?,
                 "number" => number = decoder.value()?,
                 "pdf" => pdf = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -819,10 +792,7 @@ impl stripe_core::Decode for PaymentIntentNextActionCardAwaitNotification {
                 "customer_approval_required" => {
                     customer_approval_required = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -890,10 +860,7 @@ impl stripe_core::Decode for PaymentIntentNextActionDisplayBankTransferInstructi
                 "hosted_instructions_url" => hosted_instructions_url = decoder.value()?,
                 "reference" => reference = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -949,10 +916,7 @@ impl stripe_core::Decode for PaymentIntentNextActionDisplayOxxoDetails {
                 "expires_after" => expires_after = decoder.value()?,
                 "hosted_voucher_url" => hosted_voucher_url = decoder.value()?,
                 "number" => number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -981,7 +945,7 @@ pub struct PaymentIntentNextActionKonbini {
     /// The URL for the Konbini payment instructions page, which allows customers to view and print a Konbini voucher.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_voucher_url: Option<String>,
-    pub stores: PaymentIntentNextActionKonbiniStores,
+    pub stores: Box<PaymentIntentNextActionKonbiniStores>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -1001,10 +965,7 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbini {
                 "expires_at" => expires_at = Some(decoder.value()?),
                 "hosted_voucher_url" => hosted_voucher_url = decoder.value()?,
                 "stores" => stores = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1050,10 +1011,7 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniFamilymart {
             match key {
                 "confirmation_number" => confirmation_number = decoder.value()?,
                 "payment_code" => payment_code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1102,10 +1060,7 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniLawson {
             match key {
                 "confirmation_number" => confirmation_number = decoder.value()?,
                 "payment_code" => payment_code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1154,10 +1109,7 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniMinistop {
             match key {
                 "confirmation_number" => confirmation_number = decoder.value()?,
                 "payment_code" => payment_code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1206,10 +1158,7 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniSeicomart {
             match key {
                 "confirmation_number" => confirmation_number = decoder.value()?,
                 "payment_code" => payment_code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1269,10 +1218,7 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniStores {
                 "lawson" => lawson = decoder.value()?,
                 "ministop" => ministop = decoder.value()?,
                 "seicomart" => seicomart = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1327,10 +1273,7 @@ impl stripe_core::Decode for PaymentIntentNextActionPaynowDisplayQrCode {
                 "hosted_instructions_url" => hosted_instructions_url = decoder.value()?,
                 "image_url_png" => image_url_png = Some(decoder.value()?),
                 "image_url_svg" => image_url_svg = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1401,10 +1344,7 @@ impl stripe_core::Decode for PaymentIntentNextActionPixDisplayQrCode {
                 "hosted_instructions_url" => hosted_instructions_url = decoder.value()?,
                 "image_url_png" => image_url_png = decoder.value()?,
                 "image_url_svg" => image_url_svg = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1461,10 +1401,7 @@ impl stripe_core::Decode for PaymentIntentNextActionPromptpayDisplayQrCode {
                 }
                 "image_url_png" => image_url_png = Some(decoder.value()?),
                 "image_url_svg" => image_url_svg = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1524,10 +1461,7 @@ impl stripe_core::Decode for PaymentIntentNextActionRedirectToUrl {
             match key {
                 "return_url" => return_url = decoder.value()?,
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { return_url, url, extra })
@@ -1576,10 +1510,7 @@ impl stripe_core::Decode for PaymentIntentNextActionVerifyWithMicrodeposits {
                     hosted_verification_url = Some(decoder.value()?);
                 }
                 "microdeposit_type" => microdeposit_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1646,10 +1577,7 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayDisplayQrCode {
                 "image_data_url" => image_data_url = Some(decoder.value()?),
                 "image_url_png" => image_url_png = Some(decoder.value()?),
                 "image_url_svg" => image_url_svg = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1732,10 +1660,7 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayRedirectToAndroidAp
                 "prepay_id" => prepay_id = Some(decoder.value()?),
                 "sign" => sign = Some(decoder.value()?),
                 "timestamp" => timestamp = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1781,10 +1706,7 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayRedirectToIosApp {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "native_url" => native_url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1951,10 +1873,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
                 "us_bank_account" => us_bank_account = decoder.value()?,
                 "wechat_pay" => wechat_pay = decoder.value()?,
                 "zip" => zip = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2045,10 +1964,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAcssDebit {
                 "mandate_options" => mandate_options = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
                 "verification_method" => verification_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2096,10 +2012,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAuBecsDebit {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -2187,10 +2100,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsCard {
                 "statement_descriptor_suffix_kanji" => {
                     statement_descriptor_suffix_kanji = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2241,10 +2151,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsEps {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -2292,10 +2199,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsLink {
             match key {
                 "capture_method" => capture_method = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2355,10 +2259,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsMandateOptionsAcss
                 "interval_description" => interval_description = decoder.value()?,
                 "payment_schedule" => payment_schedule = decoder.value()?,
                 "transaction_type" => transaction_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2416,10 +2317,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsSepaDebit {
             match key {
                 "mandate_options" => mandate_options = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2486,10 +2384,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsUsBankAccount {
                 }
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
                 "verification_method" => verification_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2536,10 +2431,7 @@ impl stripe_core::Decode for PaymentIntentProcessing {
             match key {
                 "card" => card = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2585,10 +2477,7 @@ impl stripe_core::Decode for PaymentIntentProcessingCustomerNotification {
             match key {
                 "approval_requested" => approval_requested = decoder.value()?,
                 "completes_at" => completes_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2653,10 +2542,7 @@ impl stripe_core::Decode for PaymentIntentTypeSpecificPaymentMethodOptionsClient
                 "installments" => installments = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
                 "verification_method" => verification_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2714,10 +2600,7 @@ impl stripe_core::Decode for PaymentMethodOptionsAffirm {
                 "capture_method" => capture_method = decoder.value()?,
                 "preferred_locale" => preferred_locale = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2774,10 +2657,7 @@ impl stripe_core::Decode for PaymentMethodOptionsAfterpayClearpay {
                 "capture_method" => capture_method = decoder.value()?,
                 "reference" => reference = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2823,10 +2703,7 @@ impl stripe_core::Decode for PaymentMethodOptionsAlipay {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -2867,10 +2744,7 @@ impl stripe_core::Decode for PaymentMethodOptionsBacsDebit {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -2915,10 +2789,7 @@ impl stripe_core::Decode for PaymentMethodOptionsBancontact {
             match key {
                 "preferred_language" => preferred_language = Some(decoder.value()?),
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2971,10 +2842,7 @@ impl stripe_core::Decode for PaymentMethodOptionsBoleto {
             match key {
                 "expires_after_days" => expires_after_days = Some(decoder.value()?),
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3028,10 +2896,7 @@ impl stripe_core::Decode for PaymentMethodOptionsCardInstallments {
                 "available_plans" => available_plans = decoder.value()?,
                 "enabled" => enabled = Some(decoder.value()?),
                 "plan" => plan = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3110,10 +2975,7 @@ impl stripe_core::Decode for PaymentMethodOptionsCardMandateOptions {
                 "reference" => reference = Some(decoder.value()?),
                 "start_date" => start_date = Some(decoder.value()?),
                 "supported_types" => supported_types = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3174,10 +3036,7 @@ impl stripe_core::Decode for PaymentMethodOptionsCardPresent {
                 "request_incremental_authorization_support" => {
                     request_incremental_authorization_support = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3227,10 +3086,7 @@ impl stripe_core::Decode for PaymentMethodOptionsCashapp {
             match key {
                 "capture_method" => capture_method = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3284,10 +3140,7 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalance {
                 "bank_transfer" => bank_transfer = decoder.value()?,
                 "funding_type" => funding_type = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3345,10 +3198,7 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalanceBankTransfer {
                 "eu_bank_transfer" => eu_bank_transfer = decoder.value()?,
                 "requested_address_types" => requested_address_types = decoder.value()?,
                 "type" => type_ = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3394,10 +3244,7 @@ impl stripe_core::Decode for PaymentMethodOptionsFpx {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -3438,10 +3285,7 @@ impl stripe_core::Decode for PaymentMethodOptionsGiropay {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -3482,10 +3326,7 @@ impl stripe_core::Decode for PaymentMethodOptionsGrabpay {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -3526,10 +3367,7 @@ impl stripe_core::Decode for PaymentMethodOptionsIdeal {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -3582,10 +3420,7 @@ impl stripe_core::Decode for PaymentMethodOptionsKlarna {
                 "capture_method" => capture_method = decoder.value()?,
                 "preferred_locale" => preferred_locale = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3651,10 +3486,7 @@ impl stripe_core::Decode for PaymentMethodOptionsKonbini {
                 "expires_at" => expires_at = decoder.value()?,
                 "product_description" => product_description = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3706,10 +3538,7 @@ impl stripe_core::Decode for PaymentMethodOptionsOxxo {
             match key {
                 "expires_after_days" => expires_after_days = Some(decoder.value()?),
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3758,10 +3587,7 @@ impl stripe_core::Decode for PaymentMethodOptionsP24 {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -3802,10 +3628,7 @@ impl stripe_core::Decode for PaymentMethodOptionsPaynow {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -3861,10 +3684,7 @@ impl stripe_core::Decode for PaymentMethodOptionsPaypal {
                 "preferred_locale" => preferred_locale = decoder.value()?,
                 "reference" => reference = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3921,10 +3741,7 @@ impl stripe_core::Decode for PaymentMethodOptionsPix {
                 "expires_after_seconds" => expires_after_seconds = decoder.value()?,
                 "expires_at" => expires_at = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -3970,10 +3787,7 @@ impl stripe_core::Decode for PaymentMethodOptionsPromptpay {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -4019,10 +3833,7 @@ impl stripe_core::Decode for PaymentMethodOptionsSofort {
             match key {
                 "preferred_language" => preferred_language = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -4077,10 +3888,7 @@ impl stripe_core::Decode for PaymentMethodOptionsWechatPay {
                 "app_id" => app_id = decoder.value()?,
                 "client" => client = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -4126,10 +3934,7 @@ impl stripe_core::Decode for PaymentMethodOptionsZip {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { setup_future_usage, extra })
@@ -4172,10 +3977,7 @@ impl stripe_core::Decode for TransferData {
             match key {
                 "amount" => amount = decoder.value()?,
                 "destination" => destination = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

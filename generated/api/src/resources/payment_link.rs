@@ -41,7 +41,7 @@ pub struct PaymentLink {
     pub id: String,
     /// Configuration for creating invoice for payment mode payment links.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub invoice_creation: Option<PaymentLinksResourceInvoiceCreation>,
+    pub invoice_creation: Option<Box<PaymentLinksResourceInvoiceCreation>>,
     /// The line items representing what is being sold.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line_items: Option<stripe_core::List<crate::Item>>,
@@ -170,10 +170,7 @@ impl stripe_core::Decode for PaymentLink {
                 "tax_id_collection" => tax_id_collection = Some(decoder.value()?),
                 "transfer_data" => transfer_data = decoder.value()?,
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -301,10 +298,7 @@ impl stripe_core::Decode for PaymentLinksResourceAfterCompletion {
                 "hosted_confirmation" => hosted_confirmation = decoder.value()?,
                 "redirect" => redirect = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -345,10 +339,7 @@ impl stripe_core::Decode for PaymentLinksResourceAutomaticTax {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -388,10 +379,7 @@ impl stripe_core::Decode for PaymentLinksResourceCompletionBehaviorConfirmationP
         while let Some(key) = decoder.next_field()? {
             match key {
                 "custom_message" => custom_message = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { custom_message, extra })
@@ -428,10 +416,7 @@ impl stripe_core::Decode for PaymentLinksResourceCompletionBehaviorRedirect {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -476,10 +461,7 @@ impl stripe_core::Decode for PaymentLinksResourceConsentCollection {
             match key {
                 "promotions" => promotions = decoder.value()?,
                 "terms_of_service" => terms_of_service = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -546,10 +528,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFields {
                 "optional" => optional = Some(decoder.value()?),
                 "text" => text = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key_2 = key_2.to_owned();
-                    extra.insert(key_2, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -594,10 +573,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsDropdown {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "options" => options = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -640,10 +616,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsDropdownOption {
             match key {
                 "label" => label = Some(decoder.value()?),
                 "value" => value = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -689,10 +662,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsLabel {
             match key {
                 "custom" => custom = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -738,10 +708,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsNumeric {
             match key {
                 "maximum_length" => maximum_length = decoder.value()?,
                 "minimum_length" => minimum_length = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -787,10 +754,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsText {
             match key {
                 "maximum_length" => maximum_length = decoder.value()?,
                 "minimum_length" => minimum_length = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -836,10 +800,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomText {
             match key {
                 "shipping_address" => shipping_address = decoder.value()?,
                 "submit" => submit = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -879,10 +840,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomTextPosition {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "message" => message = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -926,10 +884,7 @@ impl stripe_core::Decode for PaymentLinksResourceInvoiceCreation {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
                 "invoice_data" => invoice_data = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -997,10 +952,7 @@ impl stripe_core::Decode for PaymentLinksResourceInvoiceSettings {
                 "footer" => footer = decoder.value()?,
                 "metadata" => metadata = decoder.value()?,
                 "rendering_options" => rendering_options = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1052,10 +1004,7 @@ impl stripe_core::Decode for PaymentLinksResourcePaymentIntentData {
             match key {
                 "capture_method" => capture_method = decoder.value()?,
                 "setup_future_usage" => setup_future_usage = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1095,10 +1044,7 @@ impl stripe_core::Decode for PaymentLinksResourcePhoneNumberCollection {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1139,10 +1085,7 @@ impl stripe_core::Decode for PaymentLinksResourceShippingAddressCollection {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "allowed_countries" => allowed_countries = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1189,10 +1132,7 @@ impl stripe_core::Decode for PaymentLinksResourceShippingOption {
             match key {
                 "shipping_amount" => shipping_amount = Some(decoder.value()?),
                 "shipping_rate" => shipping_rate = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1246,10 +1186,7 @@ impl stripe_core::Decode for PaymentLinksResourceSubscriptionData {
             match key {
                 "description" => description = decoder.value()?,
                 "trial_period_days" => trial_period_days = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1289,10 +1226,7 @@ impl stripe_core::Decode for PaymentLinksResourceTaxIdCollection {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1336,10 +1270,7 @@ impl stripe_core::Decode for PaymentLinksResourceTransferData {
             match key {
                 "amount" => amount = decoder.value()?,
                 "destination" => destination = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -4,7 +4,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CardGeneratedFromPaymentMethodDetails {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card_present: Option<crate::PaymentMethodDetailsCardPresent>,
+    pub card_present: Option<Box<crate::PaymentMethodDetailsCardPresent>>,
     /// The type of payment method transaction-specific details from the transaction that generated this `card` payment method. Always `card_present`.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: String,
@@ -25,10 +25,7 @@ impl stripe_core::Decode for CardGeneratedFromPaymentMethodDetails {
             match key {
                 "card_present" => card_present = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -73,10 +70,7 @@ impl stripe_core::Decode for Networks {
             match key {
                 "available" => available = Some(decoder.value()?),
                 "preferred" => preferred = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -129,10 +123,7 @@ impl stripe_core::Decode for PaymentFlowsPrivatePaymentMethodsKlarnaDob {
                 "day" => day = decoder.value()?,
                 "month" => month = decoder.value()?,
                 "year" => year = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { day, month, year, extra })
@@ -170,15 +161,15 @@ pub struct PaymentMethod {
     pub bacs_debit: Option<PaymentMethodBacsDebit>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bancontact: Option<PaymentMethodBancontact>,
-    pub billing_details: crate::BillingDetails,
+    pub billing_details: Box<crate::BillingDetails>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub blik: Option<PaymentMethodBlik>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub boleto: Option<PaymentMethodBoleto>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card: Option<PaymentMethodCard>,
+    pub card: Option<Box<PaymentMethodCard>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card_present: Option<PaymentMethodCardPresent>,
+    pub card_present: Option<Box<PaymentMethodCardPresent>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cashapp: Option<PaymentMethodCashapp>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
@@ -201,7 +192,7 @@ pub struct PaymentMethod {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ideal: Option<PaymentMethodIdeal>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub interac_present: Option<PaymentMethodInteracPresent>,
+    pub interac_present: Option<Box<PaymentMethodInteracPresent>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub klarna: Option<PaymentMethodKlarna>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -231,14 +222,14 @@ pub struct PaymentMethod {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub radar_options: Option<crate::RadarRadarOptions>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sepa_debit: Option<PaymentMethodSepaDebit>,
+    pub sepa_debit: Option<Box<PaymentMethodSepaDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sofort: Option<PaymentMethodSofort>,
     /// The type of the PaymentMethod. An additional hash is included on the PaymentMethod with a name matching this value. It contains additional information specific to the PaymentMethod type.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentMethodType,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_bank_account: Option<PaymentMethodUsBankAccount>,
+    pub us_bank_account: Option<Box<PaymentMethodUsBankAccount>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub wechat_pay: Option<PaymentMethodWechatPay>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -346,10 +337,7 @@ impl stripe_core::Decode for PaymentMethod {
                 "us_bank_account" => us_bank_account = decoder.value()?,
                 "wechat_pay" => wechat_pay = decoder.value()?,
                 "zip" => zip = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -454,10 +442,7 @@ impl stripe_core::Decode for PaymentMethodAcssDebit {
                 "institution_number" => institution_number = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "transit_number" => transit_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -515,10 +500,7 @@ impl stripe_core::Decode for PaymentMethodAuBecsDebit {
                 "bsb_number" => bsb_number = decoder.value()?,
                 "fingerprint" => fingerprint = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -570,10 +552,7 @@ impl stripe_core::Decode for PaymentMethodBacsDebit {
                 "fingerprint" => fingerprint = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "sort_code" => sort_code = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -618,10 +597,7 @@ impl stripe_core::Decode for PaymentMethodBoleto {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "tax_id" => tax_id = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -675,7 +651,7 @@ pub struct PaymentMethodCard {
     pub three_d_secure_usage: Option<ThreeDSecureUsage>,
     /// If this Card is part of a card wallet, this contains the details of the card wallet.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub wallet: Option<PaymentMethodCardWallet>,
+    pub wallet: Option<Box<PaymentMethodCardWallet>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -713,10 +689,7 @@ impl stripe_core::Decode for PaymentMethodCard {
                 "networks" => networks = decoder.value()?,
                 "three_d_secure_usage" => three_d_secure_usage = decoder.value()?,
                 "wallet" => wallet = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -779,10 +752,7 @@ impl stripe_core::Decode for PaymentMethodCardChecks {
                     address_postal_code_check = decoder.value()?;
                 }
                 "cvc_check" => cvc_check = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -834,10 +804,7 @@ impl stripe_core::Decode for PaymentMethodCardGeneratedCard {
                 "charge" => charge = decoder.value()?,
                 "payment_method_details" => payment_method_details = decoder.value()?,
                 "setup_attempt" => setup_attempt = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -924,10 +891,7 @@ impl stripe_core::Decode for PaymentMethodCardPresent {
                 "last4" => last4 = decoder.value()?,
                 "networks" => networks = decoder.value()?,
                 "read_method" => read_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -980,10 +944,7 @@ impl stripe_core::Decode for PaymentMethodCardPresentNetworks {
             match key {
                 "available" => available = Some(decoder.value()?),
                 "preferred" => preferred = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1018,14 +979,14 @@ pub struct PaymentMethodCardWallet {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub link: Option<PaymentMethodCardWalletLink>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub masterpass: Option<PaymentMethodCardWalletMasterpass>,
+    pub masterpass: Option<Box<PaymentMethodCardWalletMasterpass>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub samsung_pay: Option<PaymentMethodCardWalletSamsungPay>,
     /// The type of the card wallet, one of `amex_express_checkout`, `apple_pay`, `google_pay`, `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional hash is included on the Wallet subhash with a name matching this value. It contains additional information specific to the card wallet type.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentMethodCardWalletType,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub visa_checkout: Option<PaymentMethodCardWalletVisaCheckout>,
+    pub visa_checkout: Option<Box<PaymentMethodCardWalletVisaCheckout>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -1057,10 +1018,7 @@ impl stripe_core::Decode for PaymentMethodCardWallet {
                 "samsung_pay" => samsung_pay = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "visa_checkout" => visa_checkout = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1131,10 +1089,7 @@ impl stripe_core::Decode for PaymentMethodCardWalletMasterpass {
                 "email" => email = decoder.value()?,
                 "name" => name = decoder.value()?,
                 "shipping_address" => shipping_address = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1194,10 +1149,7 @@ impl stripe_core::Decode for PaymentMethodCardWalletVisaCheckout {
                 "email" => email = decoder.value()?,
                 "name" => name = decoder.value()?,
                 "shipping_address" => shipping_address = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1245,10 +1197,7 @@ impl stripe_core::Decode for PaymentMethodCashapp {
             match key {
                 "buyer_id" => buyer_id = decoder.value()?,
                 "cashtag" => cashtag = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { buyer_id, cashtag, extra })
@@ -1287,10 +1236,7 @@ impl stripe_core::Decode for PaymentMethodEps {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "bank" => bank = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { bank, extra })
@@ -1326,10 +1272,7 @@ impl stripe_core::Decode for PaymentMethodFpx {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "bank" => bank = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1378,10 +1321,7 @@ impl stripe_core::Decode for PaymentMethodIdeal {
             match key {
                 "bank" => bank = decoder.value()?,
                 "bic" => bic = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { bank, bic, extra })
@@ -1468,10 +1408,7 @@ impl stripe_core::Decode for PaymentMethodInteracPresent {
                 "networks" => networks = decoder.value()?,
                 "preferred_locales" => preferred_locales = decoder.value()?,
                 "read_method" => read_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1521,10 +1458,7 @@ impl stripe_core::Decode for PaymentMethodKlarna {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "dob" => dob = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { dob, extra })
@@ -1563,10 +1497,7 @@ impl stripe_core::Decode for PaymentMethodLink {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "email" => email = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { email, extra })
@@ -1605,10 +1536,7 @@ impl stripe_core::Decode for PaymentMethodP24 {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "bank" => bank = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { bank, extra })
@@ -1653,10 +1581,7 @@ impl stripe_core::Decode for PaymentMethodPaypal {
             match key {
                 "payer_email" => payer_email = decoder.value()?,
                 "payer_id" => payer_id = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1726,10 +1651,7 @@ impl stripe_core::Decode for PaymentMethodSepaDebit {
                 "fingerprint" => fingerprint = decoder.value()?,
                 "generated_from" => generated_from = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1774,10 +1696,7 @@ impl stripe_core::Decode for PaymentMethodSofort {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "country" => country = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { country, extra })
@@ -1856,10 +1775,7 @@ impl stripe_core::Decode for PaymentMethodUsBankAccount {
                 "networks" => networks = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
                 "status_details" => status_details = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1912,10 +1828,7 @@ impl stripe_core::Decode for PaymentMethodUsBankAccountBlocked {
             match key {
                 "network_code" => network_code = decoder.value()?,
                 "reason" => reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1955,10 +1868,7 @@ impl stripe_core::Decode for PaymentMethodUsBankAccountStatusDetails {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "blocked" => blocked = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { blocked, extra })
@@ -2004,10 +1914,7 @@ impl stripe_core::Decode for SepaDebitGeneratedFrom {
             match key {
                 "charge" => charge = decoder.value()?,
                 "setup_attempt" => setup_attempt = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2047,10 +1954,7 @@ impl stripe_core::Decode for ThreeDSecureUsage {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "supported" => supported = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2094,10 +1998,7 @@ impl stripe_core::Decode for UsBankAccountNetworks {
             match key {
                 "preferred" => preferred = decoder.value()?,
                 "supported" => supported = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -66,10 +66,7 @@ impl stripe_core::Decode for PaymentMethodDomain {
                 "livemode" => livemode = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
                 "paypal" => paypal = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -127,10 +124,7 @@ impl stripe_core::Decode for PaymentMethodDomainResourcePaymentMethodStatus {
             match key {
                 "status" => status = Some(decoder.value()?),
                 "status_details" => status_details = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -171,10 +165,7 @@ impl stripe_core::Decode for PaymentMethodDomainResourcePaymentMethodStatusDetai
         while let Some(key) = decoder.next_field()? {
             match key {
                 "error_message" => error_message = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -137,10 +137,7 @@ impl stripe_core::Decode for Payout {
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

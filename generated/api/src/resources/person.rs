@@ -31,10 +31,7 @@ impl stripe_core::Decode for LegalEntityDob {
                 "day" => day = decoder.value()?,
                 "month" => month = decoder.value()?,
                 "year" => year = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { day, month, year, extra })
@@ -89,10 +86,7 @@ impl stripe_core::Decode for LegalEntityPersonVerification {
                 "details_code" => details_code = decoder.value()?,
                 "document" => document = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -151,10 +145,7 @@ impl stripe_core::Decode for LegalEntityPersonVerificationDocument {
                 "details" => details = decoder.value()?,
                 "details_code" => details_code = decoder.value()?,
                 "front" => front = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -261,7 +252,7 @@ pub struct Person {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ssn_last_4_provided: Option<bool>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub verification: Option<LegalEntityPersonVerification>,
+    pub verification: Option<Box<LegalEntityPersonVerification>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -343,10 +334,7 @@ impl stripe_core::Decode for Person {
                 "requirements" => requirements = decoder.value()?,
                 "ssn_last_4_provided" => ssn_last_4_provided = decoder.value()?,
                 "verification" => verification = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -435,10 +423,7 @@ impl stripe_core::Decode for PersonFutureRequirements {
                 "eventually_due" => eventually_due = Some(decoder.value()?),
                 "past_due" => past_due = Some(decoder.value()?),
                 "pending_verification" => pending_verification = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -520,10 +505,7 @@ impl stripe_core::Decode for PersonRelationship {
                 "percent_ownership" => percent_ownership = decoder.value()?,
                 "representative" => representative = decoder.value()?,
                 "title" => title = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -588,10 +570,7 @@ impl stripe_core::Decode for PersonRequirements {
                 "eventually_due" => eventually_due = Some(decoder.value()?),
                 "past_due" => past_due = Some(decoder.value()?),
                 "pending_verification" => pending_verification = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -120,10 +120,7 @@ impl stripe_core::Decode for Plan {
                 "transform_usage" => transform_usage = decoder.value()?,
                 "trial_period_days" => trial_period_days = decoder.value()?,
                 "usage_type" => usage_type = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -210,10 +207,7 @@ impl stripe_core::Decode for PlanTier {
                 "unit_amount" => unit_amount = decoder.value()?,
                 "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
                 "up_to" => up_to = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -260,10 +254,7 @@ impl stripe_core::Decode for TransformUsage {
             match key {
                 "divide_by" => divide_by = Some(decoder.value()?),
                 "round" => round = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

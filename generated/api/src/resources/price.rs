@@ -41,10 +41,7 @@ impl stripe_core::Decode for CurrencyOption {
                 "tiers" => tiers = decoder.value()?,
                 "unit_amount" => unit_amount = decoder.value()?,
                 "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -98,10 +95,7 @@ impl stripe_core::Decode for CustomUnitAmount {
                 "maximum" => maximum = decoder.value()?,
                 "minimum" => minimum = decoder.value()?,
                 "preset" => preset = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -246,10 +240,7 @@ impl stripe_core::Decode for Price {
                 "type" => type_ = Some(decoder.value()?),
                 "unit_amount" => unit_amount = decoder.value()?,
                 "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -333,10 +324,7 @@ impl stripe_core::Decode for PriceTier {
                 "unit_amount" => unit_amount = decoder.value()?,
                 "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
                 "up_to" => up_to = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -392,10 +380,7 @@ impl stripe_core::Decode for Recurring {
                 "interval" => interval = Some(decoder.value()?),
                 "interval_count" => interval_count = Some(decoder.value()?),
                 "usage_type" => usage_type = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -445,10 +430,7 @@ impl stripe_core::Decode for TransformQuantity {
             match key {
                 "divide_by" => divide_by = Some(decoder.value()?),
                 "round" => round = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

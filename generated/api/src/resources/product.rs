@@ -32,10 +32,7 @@ impl stripe_core::Decode for PackageDimensions {
                 "length" => length = Some(decoder.value()?),
                 "weight" => weight = Some(decoder.value()?),
                 "width" => width = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -168,10 +165,7 @@ impl stripe_core::Decode for Product {
                 "unit_label" => unit_label = decoder.value()?,
                 "updated" => updated = Some(decoder.value()?),
                 "url" => url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -228,10 +222,7 @@ impl stripe_core::Decode for ProductFeature {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "name" => name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { name, extra })

@@ -13,7 +13,7 @@ pub struct PromotionCode {
     /// might want to apply to a customer. Coupons may be applied to [subscriptions](https://stripe.com/docs/api#subscriptions), [invoices](https://stripe.com/docs/api#invoices),
     /// [checkout sessions](https://stripe.com/docs/api/checkout/sessions), [quotes](https://stripe.com/docs/api#quotes), and more. Coupons do not work with conventional one-off [charges](https://stripe.com/docs/api#create_charge) or [payment intents](https://stripe.com/docs/api/payment_intents).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub coupon: Option<crate::Coupon>,
+    pub coupon: Option<Box<crate::Coupon>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// The customer that this promotion code can be used by.
@@ -82,10 +82,7 @@ impl stripe_core::Decode for PromotionCode {
                 "object" => object = Some(decoder.value()?),
                 "restrictions" => restrictions = Some(decoder.value()?),
                 "times_redeemed" => times_redeemed = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -144,10 +141,7 @@ impl stripe_core::Decode for PromotionCodeCurrencyOption {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "minimum_amount" => minimum_amount = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -209,10 +203,7 @@ impl stripe_core::Decode for PromotionCodesResourceRestrictions {
                 }
                 "minimum_amount" => minimum_amount = decoder.value()?,
                 "minimum_amount_currency" => minimum_amount_currency = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

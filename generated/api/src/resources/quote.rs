@@ -21,10 +21,7 @@ impl stripe_core::Decode for InvoiceSettingQuoteSetting {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "days_until_due" => days_until_due = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { days_until_due, extra })
@@ -222,10 +219,7 @@ impl stripe_core::Decode for Quote {
                 "test_clock" => test_clock = decoder.value()?,
                 "total_details" => total_details = Some(decoder.value()?),
                 "transfer_data" => transfer_data = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -331,10 +325,7 @@ impl stripe_core::Decode for QuotesResourceAutomaticTax {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
                 "status" => status = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -360,7 +351,7 @@ pub struct QuotesResourceComputed {
     /// The definitive totals and line items the customer will be charged on a recurring basis. Takes into account the line items with recurring prices and discounts with `duration=forever` coupons only. Defaults to `null` if no inputted line items with recurring prices.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub recurring: Option<QuotesResourceRecurring>,
-    pub upfront: QuotesResourceUpfront,
+    pub upfront: Box<QuotesResourceUpfront>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -378,10 +369,7 @@ impl stripe_core::Decode for QuotesResourceComputed {
             match key {
                 "recurring" => recurring = decoder.value()?,
                 "upfront" => upfront = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -425,10 +413,7 @@ impl stripe_core::Decode for QuotesResourceFromQuote {
             match key {
                 "is_revision" => is_revision = Some(decoder.value()?),
                 "quote" => quote = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -487,10 +472,7 @@ impl stripe_core::Decode for QuotesResourceRecurring {
                 "interval" => interval = Some(decoder.value()?),
                 "interval_count" => interval_count = Some(decoder.value()?),
                 "total_details" => total_details = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -560,10 +542,7 @@ impl stripe_core::Decode for QuotesResourceStatusTransitions {
                 "accepted_at" => accepted_at = decoder.value()?,
                 "canceled_at" => canceled_at = decoder.value()?,
                 "finalized_at" => finalized_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -615,10 +594,7 @@ impl stripe_core::Decode for QuotesResourceSubscriptionDataSubscriptionData {
                 "description" => description = decoder.value()?,
                 "effective_date" => effective_date = decoder.value()?,
                 "trial_period_days" => trial_period_days = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -672,10 +648,7 @@ impl stripe_core::Decode for QuotesResourceTotalDetails {
                 "amount_shipping" => amount_shipping = decoder.value()?,
                 "amount_tax" => amount_tax = Some(decoder.value()?),
                 "breakdown" => breakdown = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -725,10 +698,7 @@ impl stripe_core::Decode for QuotesResourceTotalDetailsResourceBreakdown {
             match key {
                 "discounts" => discounts = Some(decoder.value()?),
                 "taxes" => taxes = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -778,10 +748,7 @@ impl stripe_core::Decode for QuotesResourceTransferData {
                 "amount" => amount = decoder.value()?,
                 "amount_percent" => amount_percent = decoder.value()?,
                 "destination" => destination = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -838,10 +805,7 @@ impl stripe_core::Decode for QuotesResourceUpfront {
                 "amount_total" => amount_total = Some(decoder.value()?),
                 "line_items" => line_items = decoder.value()?,
                 "total_details" => total_details = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -24,10 +24,7 @@ impl stripe_core::Decode for EmailSent {
             match key {
                 "email_sent_at" => email_sent_at = Some(decoder.value()?),
                 "email_sent_to" => email_sent_to = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -177,10 +174,7 @@ impl stripe_core::Decode for Refund {
                 "source_transfer_reversal" => source_transfer_reversal = decoder.value()?,
                 "status" => status = decoder.value()?,
                 "transfer_reversal" => transfer_reversal = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -243,10 +237,7 @@ impl stripe_core::Decode for RefundNextAction {
             match key {
                 "display_details" => display_details = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -289,10 +280,7 @@ impl stripe_core::Decode for RefundNextActionDisplayDetails {
             match key {
                 "email_sent" => email_sent = Some(decoder.value()?),
                 "expires_at" => expires_at = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -41,10 +41,7 @@ impl stripe_core::Decode for RadarReviewResourceLocation {
                 "latitude" => latitude = decoder.value()?,
                 "longitude" => longitude = decoder.value()?,
                 "region" => region = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -103,10 +100,7 @@ impl stripe_core::Decode for RadarReviewResourceSession {
                 "device" => device = decoder.value()?,
                 "platform" => platform = decoder.value()?,
                 "version" => version = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -217,10 +211,7 @@ impl stripe_core::Decode for Review {
                 "payment_intent" => payment_intent = decoder.value()?,
                 "reason" => reason = Some(decoder.value()?),
                 "session" => session = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -15,7 +15,7 @@ pub struct ScheduledQueryRun {
     pub error: Option<SigmaScheduledQueryRunError>,
     /// The file object representing the results of the query.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub file: Option<crate::File>,
+    pub file: Option<Box<crate::File>>,
     /// Unique identifier for the object.
     pub id: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -73,10 +73,7 @@ impl stripe_core::Decode for ScheduledQueryRun {
                 "sql" => sql = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "title" => title = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -133,10 +130,7 @@ impl stripe_core::Decode for SigmaScheduledQueryRunError {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "message" => message = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -36,10 +36,10 @@ pub struct SetupAttempt {
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
     /// ID of the payment method used with this SetupAttempt.
     pub payment_method: stripe_core::Expandable<crate::PaymentMethod>,
-    pub payment_method_details: SetupAttemptPaymentMethodDetails,
+    pub payment_method_details: Box<SetupAttemptPaymentMethodDetails>,
     /// The error encountered during this attempt to confirm the SetupIntent, if any.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub setup_error: Option<crate::ApiErrors>,
+    pub setup_error: Option<Box<crate::ApiErrors>>,
     /// ID of the SetupIntent that this attempt belongs to.
     pub setup_intent: stripe_core::Expandable<crate::SetupIntent>,
     /// Status of this SetupAttempt, one of `requires_confirmation`, `requires_action`, `processing`, `succeeded`, `failed`, or `abandoned`.
@@ -97,10 +97,7 @@ impl stripe_core::Decode for SetupAttempt {
                 "setup_intent" => setup_intent = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "usage" => usage = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -155,11 +152,11 @@ pub struct SetupAttemptPaymentMethodDetails {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bacs_debit: Option<SetupAttemptPaymentMethodDetailsBacsDebit>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bancontact: Option<SetupAttemptPaymentMethodDetailsBancontact>,
+    pub bancontact: Option<Box<SetupAttemptPaymentMethodDetailsBancontact>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub boleto: Option<SetupAttemptPaymentMethodDetailsBoleto>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card: Option<SetupAttemptPaymentMethodDetailsCard>,
+    pub card: Option<Box<SetupAttemptPaymentMethodDetailsCard>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_present: Option<SetupAttemptPaymentMethodDetailsCardPresent>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -175,7 +172,7 @@ pub struct SetupAttemptPaymentMethodDetails {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sepa_debit: Option<SetupAttemptPaymentMethodDetailsSepaDebit>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sofort: Option<SetupAttemptPaymentMethodDetailsSofort>,
+    pub sofort: Option<Box<SetupAttemptPaymentMethodDetailsSofort>>,
     /// The type of the payment method used in the SetupIntent (e.g., `card`). An additional hash is included on `payment_method_details` with a name matching this value. It contains confirmation-specific information for the payment method.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: String,
@@ -226,10 +223,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
                 "sofort" => sofort = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "us_bank_account" => us_bank_account = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -331,10 +325,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsBancontact {
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "preferred_language" => preferred_language = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -435,10 +426,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCard {
                 "network" => network = decoder.value()?,
                 "three_d_secure" => three_d_secure = decoder.value()?,
                 "wallet" => wallet = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -488,10 +476,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCardPresent {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "generated_card" => generated_card = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { generated_card, extra })
@@ -536,10 +521,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCardWallet {
                 "apple_pay" => apple_pay = decoder.value()?,
                 "google_pay" => google_pay = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -611,10 +593,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsIdeal {
                 }
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -708,10 +687,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsSofort {
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "preferred_language" => preferred_language = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -777,10 +753,7 @@ impl stripe_core::Decode for ThreeDSecureDetails {
                 "result" => result = decoder.value()?,
                 "result_reason" => result_reason = decoder.value()?,
                 "version" => version = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

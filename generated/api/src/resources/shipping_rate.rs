@@ -77,10 +77,7 @@ impl stripe_core::Decode for ShippingRate {
                 "tax_behavior" => tax_behavior = decoder.value()?,
                 "tax_code" => tax_code = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -134,10 +131,7 @@ impl stripe_core::Decode for ShippingRateCurrencyOption {
             match key {
                 "amount" => amount = Some(decoder.value()?),
                 "tax_behavior" => tax_behavior = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -187,10 +181,7 @@ impl stripe_core::Decode for ShippingRateDeliveryEstimate {
             match key {
                 "maximum" => maximum = decoder.value()?,
                 "minimum" => minimum = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { maximum, minimum, extra })
@@ -230,10 +221,7 @@ impl stripe_core::Decode for ShippingRateDeliveryEstimateBound {
             match key {
                 "unit" => unit = Some(decoder.value()?),
                 "value" => value = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -284,10 +272,7 @@ impl stripe_core::Decode for ShippingRateFixedAmount {
                 "amount" => amount = Some(decoder.value()?),
                 "currency" => currency = Some(decoder.value()?),
                 "currency_options" => currency_options = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

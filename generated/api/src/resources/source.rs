@@ -14,11 +14,11 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ach_credit_transfer: Option<SourceTypeAchCreditTransfer>,
+    pub ach_credit_transfer: Option<Box<SourceTypeAchCreditTransfer>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ach_debit: Option<SourceTypeAchDebit>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acss_debit: Option<SourceTypeAcssDebit>,
+    pub acss_debit: Option<Box<SourceTypeAcssDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alipay: Option<SourceTypeAlipay>,
     /// A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total amount associated with the source. This is the amount for which the source will be chargeable once ready. Required for `single_use` sources.
@@ -29,9 +29,9 @@ pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bancontact: Option<SourceTypeBancontact>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card: Option<SourceTypeCard>,
+    pub card: Option<Box<SourceTypeCard>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card_present: Option<SourceTypeCardPresent>,
+    pub card_present: Option<Box<SourceTypeCardPresent>>,
     /// The client secret of the source. Used for client-side retrieval using a publishable key.
     pub client_secret: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -55,19 +55,19 @@ pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ideal: Option<SourceTypeIdeal>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub klarna: Option<SourceTypeKlarna>,
+    pub klarna: Option<Box<SourceTypeKlarna>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub multibanco: Option<SourceTypeMultibanco>,
+    pub multibanco: Option<Box<SourceTypeMultibanco>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Information about the owner of the payment instrument that may be used or required by particular source types.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub owner: Option<SourceOwner>,
+    pub owner: Option<Box<SourceOwner>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub p24: Option<SourceTypeP24>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -86,7 +86,7 @@ pub struct Source {
     /// The status of the source, one of `canceled`, `chargeable`, `consumed`, `failed`, or `pending`. Only `chargeable` sources can be used to create a charge.
     pub status: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub three_d_secure: Option<SourceTypeThreeDSecure>,
+    pub three_d_secure: Option<Box<SourceTypeThreeDSecure>>,
     /// The `type` of the source. The `type` is a payment method, one of `ach_credit_transfer`, `ach_debit`, `alipay`, `bancontact`, `card`, `card_present`, `eps`, `giropay`, `ideal`, `multibanco`, `klarna`, `p24`, `sepa_debit`, `sofort`, `three_d_secure`, or `wechat`. An additional hash is included on the source with a name matching this value. It contains additional information specific to the [payment method](https://stripe.com/docs/sources) used.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: SourceType,
@@ -188,10 +188,7 @@ impl stripe_core::Decode for Source {
                 "type" => type_ = Some(decoder.value()?),
                 "usage" => usage = decoder.value()?,
                 "wechat" => wechat = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -274,10 +271,7 @@ impl stripe_core::Decode for SourceCodeVerificationFlow {
             match key {
                 "attempts_remaining" => attempts_remaining = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -315,7 +309,7 @@ pub struct SourceOrder {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub items: Option<Vec<SourceOrderItem>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub shipping: Option<crate::Shipping>,
+    pub shipping: Option<Box<crate::Shipping>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -339,10 +333,7 @@ impl stripe_core::Decode for SourceOrder {
                 "email" => email = decoder.value()?,
                 "items" => items = decoder.value()?,
                 "shipping" => shipping = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -412,10 +403,7 @@ impl stripe_core::Decode for SourceOrderItem {
                 "parent" => parent = decoder.value()?,
                 "quantity" => quantity = decoder.value()?,
                 "type" => type_ = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -495,10 +483,7 @@ impl stripe_core::Decode for SourceOwner {
                 "verified_email" => verified_email = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
                 "verified_phone" => verified_phone = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -569,10 +554,7 @@ impl stripe_core::Decode for SourceReceiverFlow {
                 "refund_attributes_status" => {
                     refund_attributes_status = Some(decoder.value()?);
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -649,10 +631,7 @@ impl stripe_core::Decode for SourceRedirectFlow {
                 "return_url" => return_url = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -726,10 +705,7 @@ impl stripe_core::Decode for SourceTypeAchCreditTransfer {
                 "refund_routing_number" => refund_routing_number = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
                 "swift_code" => swift_code = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -796,10 +772,7 @@ impl stripe_core::Decode for SourceTypeAchDebit {
                 "last4" => last4 = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
                 "type" => type_ = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -879,10 +852,7 @@ impl stripe_core::Decode for SourceTypeAcssDebit {
                 "fingerprint" => fingerprint = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -938,10 +908,7 @@ impl stripe_core::Decode for SourceTypeAlipay {
                 "data_string" => data_string = decoder.value()?,
                 "native_url" => native_url = decoder.value()?,
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -990,10 +957,7 @@ impl stripe_core::Decode for SourceTypeAuBecsDebit {
                 "bsb_number" => bsb_number = decoder.value()?,
                 "fingerprint" => fingerprint = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1054,10 +1018,7 @@ impl stripe_core::Decode for SourceTypeBancontact {
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "preferred_language" => preferred_language = decoder.value()?,
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1153,10 +1114,7 @@ impl stripe_core::Decode for SourceTypeCard {
                 "name" => name = decoder.value()?,
                 "three_d_secure" => three_d_secure = decoder.value()?,
                 "tokenization_method" => tokenization_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1308,10 +1266,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                 "transaction_status_information" => {
                     transaction_status_information = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1376,10 +1331,7 @@ impl stripe_core::Decode for SourceTypeEps {
             match key {
                 "reference" => reference = decoder.value()?,
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1431,10 +1383,7 @@ impl stripe_core::Decode for SourceTypeGiropay {
                 "bank_name" => bank_name = decoder.value()?,
                 "bic" => bic = decoder.value()?,
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1488,10 +1437,7 @@ impl stripe_core::Decode for SourceTypeIdeal {
                 "bic" => bic = decoder.value()?,
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1649,10 +1595,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                 "shipping_delay" => shipping_delay = decoder.value()?,
                 "shipping_first_name" => shipping_first_name = decoder.value()?,
                 "shipping_last_name" => shipping_last_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1766,10 +1709,7 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                     refund_account_holder_name = decoder.value()?;
                 }
                 "refund_iban" => refund_iban = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1817,10 +1757,7 @@ impl stripe_core::Decode for SourceTypeP24 {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "reference" => reference = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { reference, extra })
@@ -1880,10 +1817,7 @@ impl stripe_core::Decode for SourceTypeSepaDebit {
                 "last4" => last4 = decoder.value()?,
                 "mandate_reference" => mandate_reference = decoder.value()?,
                 "mandate_url" => mandate_url = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -1952,10 +1886,7 @@ impl stripe_core::Decode for SourceTypeSofort {
                 "iban_last4" => iban_last4 = decoder.value()?,
                 "preferred_language" => preferred_language = decoder.value()?,
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2064,10 +1995,7 @@ impl stripe_core::Decode for SourceTypeThreeDSecure {
                 "name" => name = decoder.value()?,
                 "three_d_secure" => three_d_secure = decoder.value()?,
                 "tokenization_method" => tokenization_method = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -2130,10 +2058,7 @@ impl stripe_core::Decode for SourceTypeWechat {
                 "prepay_id" => prepay_id = decoder.value()?,
                 "qr_code_url" => qr_code_url = decoder.value()?,
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

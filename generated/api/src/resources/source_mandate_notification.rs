@@ -35,7 +35,7 @@ pub struct SourceMandateNotification {
     /// This newer API provides access to our latest features and payment method types.
     ///
     /// Related guides: [Sources API](https://stripe.com/docs/sources) and [Sources & Customers](https://stripe.com/docs/sources/customers).
-    pub source: crate::Source,
+    pub source: Box<crate::Source>,
     /// The status of the mandate notification. Valid statuses are `pending` or `submitted`.
     pub status: String,
     /// The type of source this mandate notification is attached to. Should be the source type identifier code for the payment method, such as `three_d_secure`.
@@ -84,10 +84,7 @@ impl stripe_core::Decode for SourceMandateNotification {
                 "source" => source = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -138,10 +135,7 @@ impl stripe_core::Decode for SourceMandateNotificationAcssDebitData {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -181,10 +175,7 @@ impl stripe_core::Decode for SourceMandateNotificationBacsDebitData {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "last4" => last4 = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { last4, extra })
@@ -231,10 +222,7 @@ impl stripe_core::Decode for SourceMandateNotificationSepaDebitData {
                 "creditor_identifier" => creditor_identifier = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "mandate_reference" => mandate_reference = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

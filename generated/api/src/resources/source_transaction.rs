@@ -83,10 +83,7 @@ impl stripe_core::Decode for SourceTransaction {
                 "source" => source = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -154,10 +151,7 @@ impl stripe_core::Decode for SourceTransactionAchCreditTransferData {
                 "fingerprint" => fingerprint = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -220,10 +214,7 @@ impl stripe_core::Decode for SourceTransactionChfCreditTransferData {
                 "sender_address_line1" => sender_address_line1 = decoder.value()?,
                 "sender_iban" => sender_iban = decoder.value()?,
                 "sender_name" => sender_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -297,10 +288,7 @@ impl stripe_core::Decode for SourceTransactionGbpCreditTransferData {
                 "sender_account_number" => sender_account_number = decoder.value()?,
                 "sender_name" => sender_name = decoder.value()?,
                 "sender_sort_code" => sender_sort_code = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -351,10 +339,7 @@ impl stripe_core::Decode for SourceTransactionPaperCheckData {
             match key {
                 "available_at" => available_at = decoder.value()?,
                 "invoices" => invoices = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -405,10 +390,7 @@ impl stripe_core::Decode for SourceTransactionSepaCreditTransferData {
                 "reference" => reference = decoder.value()?,
                 "sender_iban" => sender_iban = decoder.value()?,
                 "sender_name" => sender_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

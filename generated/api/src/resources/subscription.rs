@@ -31,10 +31,7 @@ impl stripe_core::Decode for CancellationDetails {
                 "comment" => comment = decoder.value()?,
                 "feedback" => feedback = decoder.value()?,
                 "reason" => reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -86,10 +83,7 @@ impl stripe_core::Decode for InvoiceMandateOptionsCard {
                 "amount" => amount = decoder.value()?,
                 "amount_type" => amount_type = decoder.value()?,
                 "description" => description = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -174,7 +168,7 @@ pub struct Subscription {
     pub description: Option<String>,
     /// Describes the current discount applied to this subscription, if there is one. When billing, a discount applied to a subscription overrides a discount applied on a customer-wide basis.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub discount: Option<crate::Discount>,
+    pub discount: Option<Box<crate::Discount>>,
     /// If the subscription has ended, the date the subscription ended.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ended_at: Option<stripe_core::Timestamp>,
@@ -351,10 +345,7 @@ impl stripe_core::Decode for Subscription {
                 "trial_end" => trial_end = decoder.value()?,
                 "trial_settings" => trial_settings = decoder.value()?,
                 "trial_start" => trial_start = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -451,10 +442,7 @@ impl stripe_core::Decode for SubscriptionAutomaticTax {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -505,10 +493,7 @@ impl stripe_core::Decode for SubscriptionPaymentMethodOptionsCard {
                 "mandate_options" => mandate_options = decoder.value()?,
                 "network" => network = decoder.value()?,
                 "request_three_d_secure" => request_three_d_secure = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -553,10 +538,7 @@ impl stripe_core::Decode for SubscriptionPendingInvoiceItemInterval {
             match key {
                 "interval" => interval = Some(decoder.value()?),
                 "interval_count" => interval_count = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -607,10 +589,7 @@ impl stripe_core::Decode for SubscriptionsResourcePauseCollection {
             match key {
                 "behavior" => behavior = Some(decoder.value()?),
                 "resumes_at" => resumes_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -676,10 +655,7 @@ impl stripe_core::Decode for SubscriptionsResourcePaymentMethodOptions {
                 "customer_balance" => customer_balance = decoder.value()?,
                 "konbini" => konbini = decoder.value()?,
                 "us_bank_account" => us_bank_account = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -708,7 +684,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsResourcePaymentMethodOptions 
 pub struct SubscriptionsResourcePaymentSettings {
     /// Payment-method-specific configuration to provide to invoices created by the subscription.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payment_method_options: Option<SubscriptionsResourcePaymentMethodOptions>,
+    pub payment_method_options: Option<Box<SubscriptionsResourcePaymentMethodOptions>>,
     /// The list of payment method types to provide to every invoice created by the subscription. If not set, Stripe attempts to automatically determine the types to use by looking at the invoice’s default payment method, the subscription’s default payment method, the customer’s default payment method, and your [invoice template settings](https://dashboard.stripe.com/settings/billing/invoice).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_method_types: Option<
@@ -740,10 +716,7 @@ impl stripe_core::Decode for SubscriptionsResourcePaymentSettings {
                 "save_default_payment_method" => {
                     save_default_payment_method = decoder.value()?;
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -806,10 +779,7 @@ impl stripe_core::Decode for SubscriptionsResourcePendingUpdate {
                 "subscription_items" => subscription_items = decoder.value()?,
                 "trial_end" => trial_end = decoder.value()?,
                 "trial_from_plan" => trial_from_plan = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -855,10 +825,7 @@ impl stripe_core::Decode for SubscriptionsTrialsResourceEndBehavior {
                 "missing_payment_method" => {
                     missing_payment_method = Some(decoder.value()?);
                 }
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -902,10 +869,7 @@ impl stripe_core::Decode for SubscriptionsTrialsResourceTrialSettings {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "end_behavior" => end_behavior = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

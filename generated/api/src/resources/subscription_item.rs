@@ -22,7 +22,7 @@ pub struct SubscriptionItem {
     /// For example, you might have a single "gold" product that has prices for $10/month, $100/year, and €9 once.
     ///
     /// Related guides: [Set up a subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription), [create an invoice](https://stripe.com/docs/billing/invoices/create), and more about [products and prices](https://stripe.com/docs/products-prices/overview).
-    pub price: crate::Price,
+    pub price: Box<crate::Price>,
     /// The [quantity](https://stripe.com/docs/subscriptions/quantities) of the plan to which the customer should be subscribed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
@@ -68,10 +68,7 @@ impl stripe_core::Decode for SubscriptionItem {
                 "quantity" => quantity = decoder.value()?,
                 "subscription" => subscription = Some(decoder.value()?),
                 "tax_rates" => tax_rates = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

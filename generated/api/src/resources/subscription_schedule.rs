@@ -34,10 +34,7 @@ impl stripe_core::Decode for DeletedPrice {
                 "deleted" => deleted = Some(decoder.value()?),
                 "id" => id = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -79,10 +76,7 @@ impl stripe_core::Decode for InvoiceSettingSubscriptionSchedulePhaseSetting {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "days_until_due" => days_until_due = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { days_until_due, extra })
@@ -119,10 +113,7 @@ impl stripe_core::Decode for InvoiceSettingSubscriptionScheduleSetting {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "days_until_due" => days_until_due = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { days_until_due, extra })
@@ -158,10 +149,7 @@ impl stripe_core::Decode for SchedulesPhaseAutomaticTax {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -204,7 +192,7 @@ pub struct SubscriptionSchedule {
     pub current_phase: Option<SubscriptionScheduleCurrentPhase>,
     /// ID of the customer who owns the subscription schedule.
     pub customer: stripe_core::Expandable<crate::CustomerOrDeletedCustomer>,
-    pub default_settings: SubscriptionSchedulesResourceDefaultSettings,
+    pub default_settings: Box<SubscriptionSchedulesResourceDefaultSettings>,
     /// Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription.
     pub end_behavior: SubscriptionScheduleEndBehavior,
     /// Unique identifier for the object.
@@ -287,10 +275,7 @@ impl stripe_core::Decode for SubscriptionSchedule {
                 "status" => status = Some(decoder.value()?),
                 "subscription" => subscription = decoder.value()?,
                 "test_clock" => test_clock = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -365,10 +350,7 @@ impl stripe_core::Decode for SubscriptionScheduleAddInvoiceItem {
                 "price" => price = Some(decoder.value()?),
                 "quantity" => quantity = decoder.value()?,
                 "tax_rates" => tax_rates = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -430,10 +412,7 @@ impl stripe_core::Decode for SubscriptionScheduleConfigurationItem {
                 "price" => price = Some(decoder.value()?),
                 "quantity" => quantity = decoder.value()?,
                 "tax_rates" => tax_rates = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -480,10 +459,7 @@ impl stripe_core::Decode for SubscriptionScheduleCurrentPhase {
             match key {
                 "end_date" => end_date = Some(decoder.value()?),
                 "start_date" => start_date = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -617,10 +593,7 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
                 "start_date" => start_date = Some(decoder.value()?),
                 "transfer_data" => transfer_data = decoder.value()?,
                 "trial_end" => trial_end = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -732,10 +705,7 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
                 "invoice_settings" => invoice_settings = decoder.value()?,
                 "on_behalf_of" => on_behalf_of = decoder.value()?,
                 "transfer_data" => transfer_data = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -787,10 +757,7 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettingsAutomat
         while let Some(key) = decoder.next_field()? {
             match key {
                 "enabled" => enabled = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -39,10 +39,7 @@ impl stripe_core::Decode for TaxCode {
                 "id" => id = Some(decoder.value()?),
                 "name" => name = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

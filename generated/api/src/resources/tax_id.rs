@@ -66,10 +66,7 @@ impl stripe_core::Decode for TaxId {
                 "type" => type_ = Some(decoder.value()?),
                 "value" => value = Some(decoder.value()?),
                 "verification" => verification = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -126,10 +123,7 @@ impl stripe_core::Decode for TaxIdVerification {
                 "status" => status = Some(decoder.value()?),
                 "verified_address" => verified_address = decoder.value()?,
                 "verified_name" => verified_name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

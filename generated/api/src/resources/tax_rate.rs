@@ -94,10 +94,7 @@ impl stripe_core::Decode for TaxRate {
                 "percentage" => percentage = Some(decoder.value()?),
                 "state" => state = decoder.value()?,
                 "tax_type" => tax_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -31,14 +31,14 @@ pub struct Token {
     ///
     /// Related guide: [Bank debits and transfers](https://stripe.com/docs/payments/bank-debits-transfers)
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bank_account: Option<crate::BankAccount>,
+    pub bank_account: Option<Box<crate::BankAccount>>,
     /// You can store multiple cards on a customer in order to charge the customer
     /// later. You can also store multiple debit cards on a recipient in order to
     /// transfer to those cards later.
     ///
     /// Related guide: [Card payments with Sources](https://stripe.com/docs/sources/cards)
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card: Option<crate::Card>,
+    pub card: Option<Box<crate::Card>>,
     /// IP address of the client that generated the token.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub client_ip: Option<String>,
@@ -92,10 +92,7 @@ impl stripe_core::Decode for Token {
                 "object" => object = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
                 "used" => used = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

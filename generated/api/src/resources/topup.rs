@@ -39,7 +39,7 @@ pub struct Topup {
     pub object: String,
     /// For most Stripe users, the source of every top-up is a bank account. This hash is then the [source object](https://stripe.com/docs/api#source_object) describing that bank account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source: Option<crate::Source>,
+    pub source: Option<Box<crate::Source>>,
     /// Extra information about a top-up. This will appear on your source's bank statement. It must contain at least one letter.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor: Option<String>,
@@ -101,10 +101,7 @@ impl stripe_core::Decode for Topup {
                 "statement_descriptor" => statement_descriptor = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "transfer_group" => transfer_group = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -107,10 +107,7 @@ impl stripe_core::Decode for Transfer {
                 "source_transaction" => source_transaction = decoder.value()?,
                 "source_type" => source_type = decoder.value()?,
                 "transfer_group" => transfer_group = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

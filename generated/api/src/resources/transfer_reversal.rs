@@ -81,10 +81,7 @@ impl stripe_core::Decode for TransferReversal {
                 "object" => object = Some(decoder.value()?),
                 "source_refund" => source_refund = decoder.value()?,
                 "transfer" => transfer = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

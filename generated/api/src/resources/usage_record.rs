@@ -50,10 +50,7 @@ impl stripe_core::Decode for UsageRecord {
                 "quantity" => quantity = Some(decoder.value()?),
                 "subscription_item" => subscription_item = Some(decoder.value()?),
                 "timestamp" => timestamp = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -26,10 +26,7 @@ impl stripe_core::Decode for Period {
             match key {
                 "end" => end = decoder.value()?,
                 "start" => start = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { end, start, extra })
@@ -95,10 +92,7 @@ impl stripe_core::Decode for UsageRecordSummary {
                 "period" => period = Some(decoder.value()?),
                 "subscription_item" => subscription_item = Some(decoder.value()?),
                 "total_usage" => total_usage = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

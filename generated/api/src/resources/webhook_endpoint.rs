@@ -81,10 +81,7 @@ impl stripe_core::Decode for WebhookEndpoint {
                 "secret" => secret = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "url" => url = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

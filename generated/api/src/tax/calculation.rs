@@ -13,7 +13,7 @@ pub struct Calculation {
     /// The ID of an existing [Customer](https://stripe.com/docs/api/customers/object) used for the resource.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<String>,
-    pub customer_details: crate::tax::TaxProductResourceCustomerDetails,
+    pub customer_details: Box<crate::tax::TaxProductResourceCustomerDetails>,
     /// Timestamp of date at which the tax calculation will expire.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<stripe_core::Timestamp>,
@@ -85,10 +85,7 @@ impl stripe_core::Decode for Calculation {
                 "tax_amount_inclusive" => tax_amount_inclusive = Some(decoder.value()?),
                 "tax_breakdown" => tax_breakdown = Some(decoder.value()?),
                 "tax_date" => tax_date = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -175,10 +172,7 @@ impl stripe_core::Decode for TaxProductResourceTaxBreakdown {
                 "tax_rate_details" => tax_rate_details = Some(decoder.value()?),
                 "taxability_reason" => taxability_reason = Some(decoder.value()?),
                 "taxable_amount" => taxable_amount = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -255,10 +249,7 @@ impl stripe_core::Decode for TaxProductResourceTaxCalculationShippingCost {
                 "tax_behavior" => tax_behavior = Some(decoder.value()?),
                 "tax_breakdown" => tax_breakdown = decoder.value()?,
                 "tax_code" => tax_code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -321,10 +312,7 @@ impl stripe_core::Decode for TaxProductResourceTaxRateDetails {
                 "percentage_decimal" => percentage_decimal = Some(decoder.value()?),
                 "state" => state = decoder.value()?,
                 "tax_type" => tax_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -69,10 +69,7 @@ impl stripe_core::Decode for CalculationLineItem {
                 "tax_behavior" => tax_behavior = Some(decoder.value()?),
                 "tax_breakdown" => tax_breakdown = decoder.value()?,
                 "tax_code" => tax_code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

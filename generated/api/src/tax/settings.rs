@@ -42,10 +42,7 @@ impl stripe_core::Decode for Settings {
                 "object" => object = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "status_details" => status_details = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -99,10 +96,7 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsDefaults {
             match key {
                 "tax_behavior" => tax_behavior = decoder.value()?,
                 "tax_code" => tax_code = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -141,10 +135,7 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsHeadOffice {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "address" => address = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -187,10 +178,7 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsStatusDetails {
             match key {
                 "active" => active = decoder.value()?,
                 "pending" => pending = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { active, pending, extra })
@@ -229,10 +217,7 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsStatusDetailsResourceP
         while let Some(key) = decoder.next_field()? {
             match key {
                 "missing_fields" => missing_fields = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { missing_fields, extra })

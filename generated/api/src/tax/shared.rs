@@ -39,10 +39,7 @@ impl stripe_core::Decode for TaxProductResourceCustomerDetails {
                 "ip_address" => ip_address = decoder.value()?,
                 "tax_ids" => tax_ids = Some(decoder.value()?),
                 "taxability_override" => taxability_override = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -94,10 +91,7 @@ impl stripe_core::Decode for TaxProductResourceCustomerDetailsResourceTaxId {
             match key {
                 "type" => type_ = Some(decoder.value()?),
                 "value" => value = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -150,10 +144,7 @@ impl stripe_core::Decode for TaxProductResourceJurisdiction {
                 "display_name" => display_name = Some(decoder.value()?),
                 "level" => level = Some(decoder.value()?),
                 "state" => state = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -219,10 +210,7 @@ impl stripe_core::Decode for TaxProductResourceLineItemTaxBreakdown {
                 "tax_rate_details" => tax_rate_details = decoder.value()?,
                 "taxability_reason" => taxability_reason = Some(decoder.value()?),
                 "taxable_amount" => taxable_amount = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -286,10 +274,7 @@ impl stripe_core::Decode for TaxProductResourceLineItemTaxRateDetails {
                 "display_name" => display_name = Some(decoder.value()?),
                 "percentage_decimal" => percentage_decimal = Some(decoder.value()?),
                 "tax_type" => tax_type = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -363,10 +348,7 @@ impl stripe_core::Decode for TaxProductResourcePostalAddress {
                 "line2" => line2 = decoder.value()?,
                 "postal_code" => postal_code = decoder.value()?,
                 "state" => state = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -13,7 +13,7 @@ pub struct Transaction {
     /// The ID of an existing [Customer](https://stripe.com/docs/api/customers/object) used for the resource.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<String>,
-    pub customer_details: crate::tax::TaxProductResourceCustomerDetails,
+    pub customer_details: Box<crate::tax::TaxProductResourceCustomerDetails>,
     /// Unique identifier for the transaction.
     pub id: String,
     /// The tax collected or refunded, by line item.
@@ -86,10 +86,7 @@ impl stripe_core::Decode for Transaction {
                 "shipping_cost" => shipping_cost = decoder.value()?,
                 "tax_date" => tax_date = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -146,10 +143,7 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionResourceReversal {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "original_transaction" => original_transaction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -205,10 +199,7 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionShippingCost {
                 "shipping_rate" => shipping_rate = decoder.value()?,
                 "tax_behavior" => tax_behavior = Some(decoder.value()?),
                 "tax_code" => tax_code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -78,10 +78,7 @@ impl stripe_core::Decode for TransactionLineItem {
                 "tax_behavior" => tax_behavior = Some(decoder.value()?),
                 "tax_code" => tax_code = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -136,10 +133,7 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionLineItemResourceRev
         while let Some(key) = decoder.next_field()? {
             match key {
                 "original_line_item" => original_line_item = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

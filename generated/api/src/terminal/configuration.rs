@@ -18,7 +18,7 @@ pub struct Configuration {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tipping: Option<TerminalConfigurationConfigurationResourceTipping>,
+    pub tipping: Option<Box<TerminalConfigurationConfigurationResourceTipping>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verifone_p400: Option<
         TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig,
@@ -56,10 +56,7 @@ impl stripe_core::Decode for Configuration {
                 "object" => object = Some(decoder.value()?),
                 "tipping" => tipping = decoder.value()?,
                 "verifone_p400" => verifone_p400 = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -116,10 +113,7 @@ for TerminalConfigurationConfigurationResourceCurrencySpecificConfig {
                 "fixed_amounts" => fixed_amounts = decoder.value()?,
                 "percentages" => percentages = decoder.value()?,
                 "smart_tip_threshold" => smart_tip_threshold = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -163,10 +157,7 @@ for TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "splashscreen" => splashscreen = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { splashscreen, extra })
@@ -255,10 +246,7 @@ impl stripe_core::Decode for TerminalConfigurationConfigurationResourceTipping {
                 "sek" => sek = decoder.value()?,
                 "sgd" => sgd = decoder.value()?,
                 "usd" => usd = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

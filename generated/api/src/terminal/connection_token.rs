@@ -32,10 +32,7 @@ impl stripe_core::Decode for ConnectionToken {
                 "location" => location = decoder.value()?,
                 "object" => object = Some(decoder.value()?),
                 "secret" => secret = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -53,10 +53,7 @@ impl stripe_core::Decode for Location {
                 "livemode" => livemode = Some(decoder.value()?),
                 "metadata" => metadata = Some(decoder.value()?),
                 "object" => object = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

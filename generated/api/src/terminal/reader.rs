@@ -8,7 +8,7 @@
 pub struct Reader {
     /// The most recent action performed by the reader.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub action: Option<TerminalReaderReaderResourceReaderAction>,
+    pub action: Option<Box<TerminalReaderReaderResourceReaderAction>>,
     /// The current software version of the reader.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub device_sw_version: Option<String>,
@@ -78,10 +78,7 @@ impl stripe_core::Decode for Reader {
                 "object" => object = Some(decoder.value()?),
                 "serial_number" => serial_number = Some(decoder.value()?),
                 "status" => status = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -153,10 +150,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceCart {
                 "line_items" => line_items = Some(decoder.value()?),
                 "tax" => tax = decoder.value()?,
                 "total" => total = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -207,10 +201,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceLineItem {
                 "amount" => amount = Some(decoder.value()?),
                 "description" => description = Some(decoder.value()?),
                 "quantity" => quantity = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -262,10 +253,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessConfig {
             match key {
                 "skip_tipping" => skip_tipping = decoder.value()?,
                 "tipping" => tipping = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -311,10 +299,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessPaymentIntentAct
             match key {
                 "payment_intent" => payment_intent = Some(decoder.value()?),
                 "process_config" => process_config = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -373,10 +358,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessSetupIntentActio
                 "generated_card" => generated_card = decoder.value()?,
                 "process_config" => process_config = decoder.value()?,
                 "setup_intent" => setup_intent = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -462,10 +444,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceReaderAction {
                 "set_reader_display" => set_reader_display = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -548,10 +527,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceRefundPaymentAction {
                 "refund" => refund = decoder.value()?,
                 "refund_application_fee" => refund_application_fee = decoder.value()?,
                 "reverse_transfer" => reverse_transfer = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -604,10 +580,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceSetReaderDisplayAction 
             match key {
                 "cart" => cart = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -650,10 +623,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceTippingConfig {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "amount_eligible" => amount_eligible = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { amount_eligible, extra })

@@ -58,10 +58,7 @@ impl stripe_core::Decode for TestClock {
                 "name" => name = decoder.value()?,
                 "object" => object = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -82,10 +82,7 @@ impl stripe_core::Decode for CreditReversal {
                 "status" => status = Some(decoder.value()?),
                 "status_transitions" => status_transitions = Some(decoder.value()?),
                 "transaction" => transaction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -150,10 +147,7 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceStatusTransitions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "posted_at" => posted_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { posted_at, extra })

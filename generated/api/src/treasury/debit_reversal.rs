@@ -88,10 +88,7 @@ impl stripe_core::Decode for DebitReversal {
                 "status" => status = Some(decoder.value()?),
                 "status_transitions" => status_transitions = Some(decoder.value()?),
                 "transaction" => transaction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -153,10 +150,7 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceDebitReversalLinkedFl
         while let Some(key) = decoder.next_field()? {
             match key {
                 "issuing_dispute" => issuing_dispute = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { issuing_dispute, extra })
@@ -194,10 +188,7 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceStatusTransitions {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "completed_at" => completed_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { completed_at, extra })

@@ -17,7 +17,7 @@ pub struct FinancialAccount {
     /// Encodes whether a FinancialAccount has access to a particular Feature, with a `status` enum and associated `status_details`.
     /// Stripe or the platform can control Features via the requested field.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub features: Option<crate::treasury::FinancialAccountFeatures>,
+    pub features: Option<Box<crate::treasury::FinancialAccountFeatures>>,
     /// The set of credentials that resolve to a FinancialAccount.
     pub financial_addresses: Vec<TreasuryFinancialAccountsResourceFinancialAddress>,
     /// Unique identifier for the object.
@@ -96,10 +96,7 @@ impl stripe_core::Decode for FinancialAccount {
                 "status" => status = Some(decoder.value()?),
                 "status_details" => status_details = Some(decoder.value()?),
                 "supported_currencies" => supported_currencies = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -183,10 +180,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAbaRecord {
                 "account_number_last4" => account_number_last4 = Some(decoder.value()?),
                 "bank_name" => bank_name = Some(decoder.value()?),
                 "routing_number" => routing_number = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -250,10 +244,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceBalance {
                 "cash" => cash = Some(decoder.value()?),
                 "inbound_pending" => inbound_pending = Some(decoder.value()?),
                 "outbound_pending" => outbound_pending = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -302,10 +293,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceClosedStatusDetail
         while let Some(key) = decoder.next_field()? {
             match key {
                 "reasons" => reasons = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -359,10 +347,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceFinancialAddress {
                 "aba" => aba = decoder.value()?,
                 "supported_networks" => supported_networks = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -414,10 +399,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourcePlatformRestrictio
             match key {
                 "inbound_flows" => inbound_flows = decoder.value()?,
                 "outbound_flows" => outbound_flows = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -459,10 +441,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceStatusDetails {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "closed" => closed = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { closed, extra })

@@ -59,10 +59,7 @@ impl stripe_core::Decode for FinancialAccountFeatures {
                 "object" => object = Some(decoder.value()?),
                 "outbound_payments" => outbound_payments = decoder.value()?,
                 "outbound_transfers" => outbound_transfers = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -119,10 +116,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAbaToggleSettings 
                 "requested" => requested = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "status_details" => status_details = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -179,10 +173,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAchToggleSettings 
                 "requested" => requested = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "status_details" => status_details = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -231,10 +222,7 @@ for TreasuryFinancialAccountsResourceFinancialAddressesFeatures {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "aba" => aba = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { aba, extra })
@@ -273,10 +261,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceInboundTransfers {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "ach" => ach = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { ach, extra })
@@ -319,10 +304,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceOutboundPayments {
             match key {
                 "ach" => ach = decoder.value()?,
                 "us_domestic_wire" => us_domestic_wire = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -369,10 +351,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceOutboundTransfers 
             match key {
                 "ach" => ach = decoder.value()?,
                 "us_domestic_wire" => us_domestic_wire = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -424,10 +403,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceToggleSettings {
                 "requested" => requested = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "status_details" => status_details = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -488,10 +464,7 @@ for TreasuryFinancialAccountsResourceTogglesSettingStatusDetails {
                 "code" => code = Some(decoder.value()?),
                 "resolution" => resolution = decoder.value()?,
                 "restriction" => restriction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

@@ -3,7 +3,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InboundTransfers {
-    pub billing_details: crate::treasury::TreasurySharedResourceBillingDetails,
+    pub billing_details: Box<crate::treasury::TreasurySharedResourceBillingDetails>,
     /// The type of the payment method used in the InboundTransfer.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: InboundTransfersType,
@@ -28,10 +28,7 @@ impl stripe_core::Decode for InboundTransfers {
                 "billing_details" => billing_details = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
                 "us_bank_account" => us_bank_account = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -110,10 +107,7 @@ impl stripe_core::Decode for InboundTransfersPaymentMethodDetailsUsBankAccount {
                 "last4" => last4 = decoder.value()?,
                 "network" => network = Some(decoder.value()?),
                 "routing_number" => routing_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -174,7 +168,7 @@ pub struct InboundTransfer {
     pub origin_payment_method: String,
     /// Details about the PaymentMethod for an InboundTransfer.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub origin_payment_method_details: Option<InboundTransfers>,
+    pub origin_payment_method_details: Option<Box<InboundTransfers>>,
     /// Returns `true` if the funds for an InboundTransfer were returned after the InboundTransfer went to the `succeeded` state.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub returned: Option<bool>,
@@ -249,10 +243,7 @@ impl stripe_core::Decode for InboundTransfer {
                 "status" => status = Some(decoder.value()?),
                 "status_transitions" => status_transitions = Some(decoder.value()?),
                 "transaction" => transaction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -330,10 +321,7 @@ impl stripe_core::Decode for TreasuryInboundTransfersResourceFailureDetails {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "code" => code = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -374,10 +362,7 @@ for TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "received_debit" => received_debit = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { received_debit, extra })
@@ -426,10 +411,7 @@ for TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions {
                 "canceled_at" => canceled_at = decoder.value()?,
                 "failed_at" => failed_at = decoder.value()?,
                 "succeeded_at" => succeeded_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

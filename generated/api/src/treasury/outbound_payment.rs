@@ -4,7 +4,9 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct OutboundPaymentsPaymentMethodDetails {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub billing_details: Option<crate::treasury::TreasurySharedResourceBillingDetails>,
+    pub billing_details: Option<
+        Box<crate::treasury::TreasurySharedResourceBillingDetails>,
+    >,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub financial_account: Option<OutboundPaymentsPaymentMethodDetailsFinancialAccount>,
     /// The type of the payment method used in the OutboundPayment.
@@ -33,10 +35,7 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetails {
                 "financial_account" => financial_account = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "us_bank_account" => us_bank_account = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -88,10 +87,7 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetailsFinancialAccoun
             match key {
                 "id" => id = Some(decoder.value()?),
                 "network" => network = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -166,10 +162,7 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetailsUsBankAccount {
                 "last4" => last4 = decoder.value()?,
                 "network" => network = Some(decoder.value()?),
                 "routing_number" => routing_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -219,7 +212,9 @@ pub struct OutboundPayment {
     pub destination_payment_method: Option<String>,
     /// Details about the PaymentMethod for an OutboundPayment.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub destination_payment_method_details: Option<OutboundPaymentsPaymentMethodDetails>,
+    pub destination_payment_method_details: Option<
+        Box<OutboundPaymentsPaymentMethodDetails>,
+    >,
     /// Details about the end user.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub end_user_details: Option<
@@ -317,10 +312,7 @@ impl stripe_core::Decode for OutboundPayment {
                 "status" => status = Some(decoder.value()?),
                 "status_transitions" => status_transitions = Some(decoder.value()?),
                 "transaction" => transaction = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -405,10 +397,7 @@ for TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails {
             match key {
                 "ip_address" => ip_address = decoder.value()?,
                 "present" => present = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -466,10 +455,7 @@ for TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions {
                 "failed_at" => failed_at = decoder.value()?,
                 "posted_at" => posted_at = decoder.value()?,
                 "returned_at" => returned_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -516,10 +502,7 @@ impl stripe_core::Decode for TreasuryOutboundPaymentsResourceReturnedStatus {
             match key {
                 "code" => code = Some(decoder.value()?),
                 "transaction" => transaction = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

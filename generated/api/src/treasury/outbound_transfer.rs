@@ -3,7 +3,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct OutboundTransfersPaymentMethodDetails {
-    pub billing_details: crate::treasury::TreasurySharedResourceBillingDetails,
+    pub billing_details: Box<crate::treasury::TreasurySharedResourceBillingDetails>,
     /// The type of the payment method used in the OutboundTransfer.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: OutboundTransfersPaymentMethodDetailsType,
@@ -28,10 +28,7 @@ impl stripe_core::Decode for OutboundTransfersPaymentMethodDetails {
                 "billing_details" => billing_details = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
                 "us_bank_account" => us_bank_account = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -110,10 +107,7 @@ impl stripe_core::Decode for OutboundTransfersPaymentMethodDetailsUsBankAccount 
                 "last4" => last4 = decoder.value()?,
                 "network" => network = Some(decoder.value()?),
                 "routing_number" => routing_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -159,7 +153,7 @@ pub struct OutboundTransfer {
     /// The PaymentMethod used as the payment instrument for an OutboundTransfer.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_payment_method: Option<String>,
-    pub destination_payment_method_details: OutboundTransfersPaymentMethodDetails,
+    pub destination_payment_method_details: Box<OutboundTransfersPaymentMethodDetails>,
     /// The date when funds are expected to arrive in the destination account.
     pub expected_arrival_date: stripe_core::Timestamp,
     /// The FinancialAccount that funds were pulled from.
@@ -248,10 +242,7 @@ impl stripe_core::Decode for OutboundTransfer {
                 "status" => status = Some(decoder.value()?),
                 "status_transitions" => status_transitions = Some(decoder.value()?),
                 "transaction" => transaction = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -336,10 +327,7 @@ impl stripe_core::Decode for TreasuryOutboundTransfersResourceReturnedDetails {
             match key {
                 "code" => code = Some(decoder.value()?),
                 "transaction" => transaction = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -399,10 +387,7 @@ impl stripe_core::Decode for TreasuryOutboundTransfersResourceStatusTransitions 
                 "failed_at" => failed_at = decoder.value()?,
                 "posted_at" => posted_at = decoder.value()?,
                 "returned_at" => returned_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

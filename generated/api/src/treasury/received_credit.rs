@@ -23,8 +23,10 @@ pub struct ReceivedCredit {
     pub hosted_regulatory_receipt_url: Option<String>,
     /// Unique identifier for the object.
     pub id: String,
-    pub initiating_payment_method_details: crate::treasury::TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails,
-    pub linked_flows: TreasuryReceivedCreditsResourceLinkedFlows,
+    pub initiating_payment_method_details: Box<
+        crate::treasury::TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails,
+    >,
+    pub linked_flows: Box<TreasuryReceivedCreditsResourceLinkedFlows>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// The rails used to send the funds.
@@ -94,10 +96,7 @@ impl stripe_core::Decode for ReceivedCredit {
                 "reversal_details" => reversal_details = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "transaction" => transaction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -189,10 +188,7 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceLinkedFlows {
                 "source_flow" => source_flow = decoder.value()?,
                 "source_flow_details" => source_flow_details = decoder.value()?,
                 "source_flow_type" => source_flow_type = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -244,10 +240,7 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceReversalDetails {
             match key {
                 "deadline" => deadline = decoder.value()?,
                 "restricted_reason" => restricted_reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -272,12 +265,12 @@ impl<'de> serde::Deserialize<'de> for TreasuryReceivedCreditsResourceReversalDet
 pub struct TreasuryReceivedCreditsResourceSourceFlowsDetails {
     /// You can reverse some [ReceivedCredits](https://stripe.com/docs/api#received_credits) depending on their network and source flow. Reversing a ReceivedCredit leads to the creation of a new object known as a CreditReversal.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credit_reversal: Option<crate::treasury::CreditReversal>,
+    pub credit_reversal: Option<Box<crate::treasury::CreditReversal>>,
     /// Use OutboundPayments to send funds to another party's external bank account or [FinancialAccount](https://stripe.com/docs/api#financial_accounts). To send money to an account belonging to the same user, use an [OutboundTransfer](https://stripe.com/docs/api#outbound_transfers).
     ///
     /// Simulate OutboundPayment state changes with the `/v1/test_helpers/treasury/outbound_payments` endpoints. These methods can only be called on test mode objects.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub outbound_payment: Option<crate::treasury::OutboundPayment>,
+    pub outbound_payment: Option<Box<crate::treasury::OutboundPayment>>,
     /// A `Payout` object is created when you receive funds from Stripe, or when you
     /// initiate a payout to either a bank account or debit card of a [connected
     /// Stripe account](https://stripe.com/docs/connect/bank-debit-card-payouts). You can retrieve individual payouts,
@@ -287,7 +280,7 @@ pub struct TreasuryReceivedCreditsResourceSourceFlowsDetails {
     ///
     /// Related guide: [Receiving payouts](https://stripe.com/docs/payouts)
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub payout: Option<crate::Payout>,
+    pub payout: Option<Box<crate::Payout>>,
     /// The type of the source flow that originated the ReceivedCredit.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: TreasuryReceivedCreditsResourceSourceFlowsDetailsType,
@@ -312,10 +305,7 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceSourceFlowsDetails {
                 "outbound_payment" => outbound_payment = decoder.value()?,
                 "payout" => payout = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

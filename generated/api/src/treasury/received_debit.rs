@@ -25,7 +25,9 @@ pub struct ReceivedDebit {
     pub id: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub initiating_payment_method_details: Option<
-        crate::treasury::TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails,
+        Box<
+            crate::treasury::TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails,
+        >,
     >,
     pub linked_flows: TreasuryReceivedDebitsResourceLinkedFlows,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -97,10 +99,7 @@ impl stripe_core::Decode for ReceivedDebit {
                 "reversal_details" => reversal_details = decoder.value()?,
                 "status" => status = Some(decoder.value()?),
                 "transaction" => transaction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -178,10 +177,7 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceLinkedFlows {
                 "inbound_transfer" => inbound_transfer = decoder.value()?,
                 "issuing_authorization" => issuing_authorization = decoder.value()?,
                 "issuing_transaction" => issuing_transaction = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -231,10 +227,7 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceReversalDetails {
             match key {
                 "deadline" => deadline = decoder.value()?,
                 "restricted_reason" => restricted_reason = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

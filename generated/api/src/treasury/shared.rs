@@ -30,10 +30,7 @@ impl stripe_core::Decode for ReceivedPaymentMethodDetailsFinancialAccount {
             match key {
                 "id" => id = Some(decoder.value()?),
                 "network" => network = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -82,10 +79,7 @@ impl stripe_core::Decode for TreasurySharedResourceBillingDetails {
                 "address" => address = Some(decoder.value()?),
                 "email" => email = decoder.value()?,
                 "name" => name = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -114,7 +108,7 @@ pub struct TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPayment
     pub balance: Option<
         TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetailsBalance,
     >,
-    pub billing_details: TreasurySharedResourceBillingDetails,
+    pub billing_details: Box<TreasurySharedResourceBillingDetails>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub financial_account: Option<ReceivedPaymentMethodDetailsFinancialAccount>,
     /// Set when `type` is `issuing_card`. This is an [Issuing Card](https://stripe.com/docs/api#issuing_cards) ID.
@@ -153,10 +147,7 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodD
                 "issuing_card" => issuing_card = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
                 "us_bank_account" => us_bank_account = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -217,10 +208,7 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount {
                 "bank_name" => bank_name = decoder.value()?,
                 "last4" => last4 = decoder.value()?,
                 "routing_number" => routing_number = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -271,10 +259,7 @@ impl stripe_core::Decode for TreasuryTransactionsResourceBalanceImpact {
                 "cash" => cash = Some(decoder.value()?),
                 "inbound_pending" => inbound_pending = Some(decoder.value()?),
                 "outbound_pending" => outbound_pending = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -308,36 +293,36 @@ impl<'de> serde::Deserialize<'de> for TreasuryTransactionsResourceBalanceImpact 
 pub struct TreasuryTransactionsResourceFlowDetails {
     /// You can reverse some [ReceivedCredits](https://stripe.com/docs/api#received_credits) depending on their network and source flow. Reversing a ReceivedCredit leads to the creation of a new object known as a CreditReversal.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub credit_reversal: Option<crate::treasury::CreditReversal>,
+    pub credit_reversal: Option<Box<crate::treasury::CreditReversal>>,
     /// You can reverse some [ReceivedDebits](https://stripe.com/docs/api#received_debits) depending on their network and source flow. Reversing a ReceivedDebit leads to the creation of a new object known as a DebitReversal.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub debit_reversal: Option<crate::treasury::DebitReversal>,
+    pub debit_reversal: Option<Box<crate::treasury::DebitReversal>>,
     /// Use [InboundTransfers](https://stripe.com/docs/treasury/moving-money/financial-accounts/into/inbound-transfers) to add funds to your [FinancialAccount](https://stripe.com/docs/api#financial_accounts) via a PaymentMethod that is owned by you. The funds will be transferred via an ACH debit.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub inbound_transfer: Option<crate::treasury::InboundTransfer>,
+    pub inbound_transfer: Option<Box<crate::treasury::InboundTransfer>>,
     /// When an [issued card](https://stripe.com/docs/issuing) is used to make a purchase, an Issuing `Authorization`
     /// object is created. [Authorizations](https://stripe.com/docs/issuing/purchases/authorizations) must be approved for the
     /// purchase to be completed successfully.
     ///
     /// Related guide: [Issued card authorizations](https://stripe.com/docs/issuing/purchases/authorizations)
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub issuing_authorization: Option<crate::issuing::Authorization>,
+    pub issuing_authorization: Option<Box<crate::issuing::Authorization>>,
     /// Use OutboundPayments to send funds to another party's external bank account or [FinancialAccount](https://stripe.com/docs/api#financial_accounts). To send money to an account belonging to the same user, use an [OutboundTransfer](https://stripe.com/docs/api#outbound_transfers).
     ///
     /// Simulate OutboundPayment state changes with the `/v1/test_helpers/treasury/outbound_payments` endpoints. These methods can only be called on test mode objects.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub outbound_payment: Option<crate::treasury::OutboundPayment>,
+    pub outbound_payment: Option<Box<crate::treasury::OutboundPayment>>,
     /// Use OutboundTransfers to transfer funds from a [FinancialAccount](https://stripe.com/docs/api#financial_accounts) to a PaymentMethod belonging to the same entity. To send funds to a different party, use [OutboundPayments](https://stripe.com/docs/api#outbound_payments) instead. You can send funds over ACH rails or through a domestic wire transfer to a user's own external bank account.
     ///
     /// Simulate OutboundTransfer state changes with the `/v1/test_helpers/treasury/outbound_transfers` endpoints. These methods can only be called on test mode objects.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub outbound_transfer: Option<crate::treasury::OutboundTransfer>,
+    pub outbound_transfer: Option<Box<crate::treasury::OutboundTransfer>>,
     /// ReceivedCredits represent funds sent to a [FinancialAccount](https://stripe.com/docs/api#financial_accounts) (for example, via ACH or wire). These money movements are not initiated from the FinancialAccount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub received_credit: Option<crate::treasury::ReceivedCredit>,
+    pub received_credit: Option<Box<crate::treasury::ReceivedCredit>>,
     /// ReceivedDebits represent funds pulled from a [FinancialAccount](https://stripe.com/docs/api#financial_accounts). These are not initiated from the FinancialAccount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub received_debit: Option<crate::treasury::ReceivedDebit>,
+    pub received_debit: Option<Box<crate::treasury::ReceivedDebit>>,
     /// Type of the flow that created the Transaction. Set to the same value as `flow_type`.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: TreasuryTransactionsResourceFlowDetailsType,
@@ -372,10 +357,7 @@ impl stripe_core::Decode for TreasuryTransactionsResourceFlowDetails {
                 "received_credit" => received_credit = decoder.value()?,
                 "received_debit" => received_debit = decoder.value()?,
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {

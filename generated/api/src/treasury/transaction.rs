@@ -85,10 +85,7 @@ impl stripe_core::Decode for Transaction {
                 "object" => object = Some(decoder.value()?),
                 "status" => status = Some(decoder.value()?),
                 "status_transitions" => status_transitions = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
@@ -164,10 +161,7 @@ for TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions {
             match key {
                 "posted_at" => posted_at = decoder.value()?,
                 "void_at" => void_at = decoder.value()?,
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self { posted_at, void_at, extra })

@@ -78,10 +78,7 @@ impl stripe_core::Decode for TransactionEntry {
                 "object" => object = Some(decoder.value()?),
                 "transaction" => transaction = Some(decoder.value()?),
                 "type" => type_ = Some(decoder.value()?),
-                _ => {
-                    let key = key.to_owned();
-                    extra.insert(key, decoder.json()?);
-                }
+                _ => decoder.extra_field(&mut extra)?,
             }
         }
         Ok(Self {
