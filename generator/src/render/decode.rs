@@ -65,7 +65,7 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
         let local = ident(&field.rust_name);
         quote!(let mut #local = None;)
     });
-    let arms = body.fields.iter().map(|field| {
+    let arm = |field: &Field| {
         let local = ident(&field.rust_name);
         let wire = &field.wire_name;
         if field.optional() {
@@ -74,7 +74,7 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
         } else {
             quote!(#wire => #local = Some(#decoder.value()?),)
         }
-    });
+    };
     let unknown = match body.extra.as_deref() {
         Some(extra) => {
             let extra = ident(extra);
@@ -96,15 +96,13 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
     } else {
         quote!()
     };
+    let dispatch = dispatch(body, &key, arm, &unknown);
     let code = quote! {
         #(#locals)*
         #extra_local
         #start_binding #decoder.begin_object()?;
         while let Some(#key) = #decoder.next_field()? {
-            match #key {
-                #(#arms)*
-                #unknown
-            }
+            #dispatch
         }
         Ok(Self {
             #(#inits)*
@@ -112,6 +110,42 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
         })
     };
     (decoder, code)
+}
+
+/// Above this many fields, keys are first told apart by their length.
+const BUCKET_ABOVE: usize = 8;
+
+/// The `match` that hands a key to its field. A string `match` compares
+/// the key with each arm in turn, so a struct with many fields (an
+/// `Invoice` has a hundred) first matches the key's length, then the few
+/// names of that length.
+fn dispatch(
+    body: &Struct,
+    key: &proc_macro2::Ident,
+    arm: impl Fn(&Field) -> TokenStream,
+    unknown: &TokenStream,
+) -> TokenStream {
+    if body.fields.len() <= BUCKET_ABOVE {
+        let arms = body.fields.iter().map(&arm);
+        return quote!(match #key { #(#arms)* #unknown });
+    }
+    let mut by_length: std::collections::BTreeMap<usize, Vec<&Field>> = Default::default();
+    for field in &body.fields {
+        by_length
+            .entry(field.wire_name.len())
+            .or_default()
+            .push(field);
+    }
+    let buckets = by_length.iter().map(|(length, fields)| {
+        let arms = fields.iter().map(|field| arm(field));
+        quote!(#length => match #key { #(#arms)* #unknown },)
+    });
+    quote! {
+        match #key.len() {
+            #(#buckets)*
+            #unknown
+        }
+    }
 }
 
 fn field_init(field: &Field, start: &proc_macro2::Ident) -> TokenStream {

@@ -101,6 +101,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     fn skip_whitespace(&mut self) {
         let bytes = self.bytes();
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(self.position) {
@@ -109,6 +110,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next value's kind, its first byte not consumed.
+    #[inline]
     pub fn peek(&mut self) -> Result<Token> {
         self.skip_whitespace();
         match self.bytes().get(self.position) {
@@ -141,13 +143,20 @@ impl<'a> Reader<'a> {
     }
 
     /// After a value in an object: the next key, or `None` at `}`.
+    #[inline]
     pub fn object_next(&mut self) -> Result<Option<&str>> {
+        let bytes = self.bytes();
+        // The usual case first: `,"` right after the value.
+        if bytes.get(self.position) == Some(&b',') && bytes.get(self.position + 1) == Some(&b'"') {
+            self.position += 1;
+            return self.key().map(Some);
+        }
         self.skip_whitespace();
-        match self.bytes().get(self.position) {
+        match bytes.get(self.position) {
             Some(b',') => {
                 self.position += 1;
                 self.skip_whitespace();
-                match self.bytes().get(self.position) {
+                match bytes.get(self.position) {
                     Some(b'"') => self.key().map(Some),
                     Some(b'}') => Err(self.error("trailing comma")),
                     Some(_) => Err(self.error("key must be a string")),
@@ -173,13 +182,22 @@ impl<'a> Reader<'a> {
         &self.text[self.key_span.0..self.key_span.1]
     }
 
-    /// A key and its `:`.
+    /// A key and its `:`, from the key's opening quote.
+    #[inline]
     fn key(&mut self) -> Result<&str> {
+        let bytes = self.bytes();
         let quote = self.position;
+        let end = find_special(bytes, quote + 1);
+        // A key without escapes, and its `:` right after: most of them.
+        if bytes.get(end) == Some(&b'"') && bytes.get(end + 1) == Some(&b':') {
+            self.position = end + 2;
+            self.key_span = (quote, end + 1);
+            return Ok(&self.text[quote + 1..end]);
+        }
         let (start, end, escaped) = self.scan_string()?;
         self.key_span = (quote, end + 1);
         self.skip_whitespace();
-        match self.bytes().get(self.position) {
+        match bytes.get(self.position) {
             Some(b':') => self.position += 1,
             Some(_) => return Err(self.error("expected `:`")),
             None => return Err(self.eof("EOF while parsing an object")),
@@ -224,7 +242,15 @@ impl<'a> Reader<'a> {
     }
 
     /// After `peek` said `String`: the string, unescaped.
+    #[inline]
     pub fn string(&mut self) -> Result<&str> {
+        let bytes = self.bytes();
+        let start = self.position + 1;
+        let end = find_special(bytes, start);
+        if bytes.get(end) == Some(&b'"') {
+            self.position = end + 1;
+            return Ok(&self.text[start..end]);
+        }
         let (start, end, escaped) = self.scan_string()?;
         Ok(self.string_at(start, end, escaped))
     }
@@ -472,6 +498,7 @@ impl<'a> Reader<'a> {
 /// a string: `"`, `\\` or a control character (`bytes.len()` if none).
 /// Eight bytes at a time (the classic SWAR zero-byte tests): strings are
 /// most of what a Stripe object is, and keys are scanned once each.
+#[inline]
 fn find_special(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;

@@ -71,27 +71,61 @@ fn page(fixtures: &serde_json::Map<String, Value>, resource: &str, url: &str) ->
     .unwrap()
 }
 
-/// The median time of one call of `f`.
-fn median(mut f: impl FnMut()) -> Duration {
-    // Warm up and size a batch to take about SAMPLE_TIME.
+/// How many calls of `f` take about `SAMPLE_TIME` (after warming up).
+fn batch_size(f: &mut dyn FnMut()) -> u32 {
     let started = Instant::now();
     let mut calls = 0u32;
     while started.elapsed() < SAMPLE_TIME {
         f();
         calls += 1;
     }
-    let batch = calls.max(1);
-    let mut samples: Vec<Duration> = (0..SAMPLES)
-        .map(|_| {
-            let started = Instant::now();
-            for _ in 0..batch {
-                f();
-            }
-            started.elapsed() / batch
+    calls.max(1)
+}
+
+/// The time of one call of `f`, averaged over a batch.
+fn sample(f: &mut dyn FnMut(), batch: u32) -> Duration {
+    let started = Instant::now();
+    for _ in 0..batch {
+        f();
+    }
+    started.elapsed() / batch
+}
+
+/// The median time of one call of each of `fs`, sampled in turn (one batch
+/// of each per round), so that the machine's ups and downs hit all alike;
+/// and the median, over rounds, of each one's time over the first's.
+fn medians(fs: &mut [&mut dyn FnMut()]) -> (Vec<Duration>, Vec<f64>) {
+    let batches: Vec<u32> = fs.iter_mut().map(|f| batch_size(&mut **f)).collect();
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); fs.len()];
+    for _ in 0..SAMPLES {
+        for (i, f) in fs.iter_mut().enumerate() {
+            samples[i].push(sample(&mut **f, batches[i]));
+        }
+    }
+    let ratios = (0..fs.len())
+        .map(|i| {
+            let mut ratios: Vec<f64> = samples[i]
+                .iter()
+                .zip(&samples[0])
+                .map(|(s, first)| s.as_secs_f64() / first.as_secs_f64())
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            ratios[SAMPLES / 2]
         })
         .collect();
-    samples.sort();
-    samples[SAMPLES / 2]
+    let medians = samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort();
+            s[SAMPLES / 2]
+        })
+        .collect();
+    (medians, ratios)
+}
+
+/// The median time of one call of `f`.
+fn median(mut f: impl FnMut()) -> Duration {
+    medians(&mut [&mut f]).0[0]
 }
 
 fn report(name: &str, bytes: Option<usize>, time: Duration) {
@@ -119,15 +153,18 @@ where
         miniserde::json::from_str::<stripe_types::List<Theirs>>(text).unwrap()
     };
     assert_eq!(theirs().data.len(), ITEMS);
-    let ours = median(|| {
-        black_box(ours());
-    });
-    let theirs = median(|| {
-        black_box(theirs());
-    });
-    let value = median(|| {
-        black_box(serde_json::from_slice::<Value>(black_box(bytes)).unwrap());
-    });
+    let (times, ratios) = medians(&mut [
+        &mut || {
+            black_box(ours());
+        },
+        &mut || {
+            black_box(theirs());
+        },
+        &mut || {
+            black_box(serde_json::from_slice::<Value>(black_box(bytes)).unwrap());
+        },
+    ]);
+    let (ours, theirs, value) = (times[0], times[1], times[2]);
     report(
         &format!("decode List<{name}> ({ITEMS} items), ours"),
         Some(bytes.len()),
@@ -137,8 +174,8 @@ where
     report("  serde_json::Value, same bytes", Some(bytes.len()), value);
     println!(
         "{:<52} {:>10.2}x",
-        "  async-stripe / ours",
-        theirs.as_secs_f64() / ours.as_secs_f64()
+        "  async-stripe / ours (median of rounds)",
+        ratios[1]
     );
 }
 
