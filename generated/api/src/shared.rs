@@ -299,20 +299,60 @@ impl stripe_core::Decode for ApiErrors {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "charge" => charge = decoder.value()?,
-                "code" => code = decoder.value()?,
-                "decline_code" => decline_code = decoder.value()?,
-                "doc_url" => doc_url = decoder.value()?,
-                "message" => message = decoder.value()?,
-                "param" => param = decoder.value()?,
-                "payment_intent" => payment_intent = decoder.value()?,
-                "payment_method" => payment_method = decoder.value()?,
-                "payment_method_type" => payment_method_type = decoder.value()?,
-                "request_log_url" => request_log_url = decoder.value()?,
-                "setup_intent" => setup_intent = decoder.value()?,
-                "source" => source = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+            match key.len() {
+                4usize => {
+                    match key {
+                        "code" => code = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "param" => param = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "charge" => charge = decoder.value()?,
+                        "source" => source = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "doc_url" => doc_url = decoder.value()?,
+                        "message" => message = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "decline_code" => decline_code = decoder.value()?,
+                        "setup_intent" => setup_intent = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        "payment_method" => payment_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "request_log_url" => request_log_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "payment_method_type" => payment_method_type = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2321,26 +2361,83 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount_authorized" => amount_authorized = decoder.value()?,
-                "brand" => brand = decoder.value()?,
-                "capture_before" => capture_before = decoder.value()?,
-                "cardholder_name" => cardholder_name = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "emv_auth_data" => emv_auth_data = decoder.value()?,
-                "exp_month" => exp_month = Some(decoder.value()?),
-                "exp_year" => exp_year = Some(decoder.value()?),
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = decoder.value()?,
-                "generated_card" => generated_card = decoder.value()?,
-                "incremental_authorization_supported" => {
-                    incremental_authorization_supported = Some(decoder.value()?);
+            match key.len() {
+                5usize => {
+                    match key {
+                        "brand" => brand = decoder.value()?,
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "last4" => last4 = decoder.value()?,
-                "network" => network = decoder.value()?,
-                "overcapture_supported" => overcapture_supported = Some(decoder.value()?),
-                "read_method" => read_method = decoder.value()?,
-                "receipt" => receipt = decoder.value()?,
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        "network" => network = decoder.value()?,
+                        "receipt" => receipt = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "exp_month" => exp_month = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        "read_method" => read_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "emv_auth_data" => emv_auth_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "capture_before" => capture_before = decoder.value()?,
+                        "generated_card" => generated_card = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "cardholder_name" => cardholder_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "amount_authorized" => amount_authorized = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "overcapture_supported" => {
+                            overcapture_supported = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                35usize => {
+                    match key {
+                        "incremental_authorization_supported" => {
+                            incremental_authorization_supported = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2435,25 +2532,67 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account_type" => account_type = decoder.value()?,
-                "application_cryptogram" => application_cryptogram = decoder.value()?,
-                "application_preferred_name" => {
-                    application_preferred_name = decoder.value()?;
+            match key.len() {
+                12usize => {
+                    match key {
+                        "account_type" => account_type = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "authorization_code" => authorization_code = decoder.value()?,
-                "authorization_response_code" => {
-                    authorization_response_code = decoder.value()?;
+                18usize => {
+                    match key {
+                        "authorization_code" => authorization_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "cardholder_verification_method" => {
-                    cardholder_verification_method = decoder.value()?;
+                19usize => {
+                    match key {
+                        "dedicated_file_name" => dedicated_file_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "dedicated_file_name" => dedicated_file_name = decoder.value()?,
-                "terminal_verification_results" => {
-                    terminal_verification_results = decoder.value()?;
+                22usize => {
+                    match key {
+                        "application_cryptogram" => {
+                            application_cryptogram = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "transaction_status_information" => {
-                    transaction_status_information = decoder.value()?;
+                26usize => {
+                    match key {
+                        "application_preferred_name" => {
+                            application_preferred_name = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "authorization_response_code" => {
+                            authorization_response_code = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "terminal_verification_results" => {
+                            terminal_verification_results = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                30usize => {
+                    match key {
+                        "cardholder_verification_method" => {
+                            cardholder_verification_method = decoder.value()?;
+                        }
+                        "transaction_status_information" => {
+                            transaction_status_information = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }

@@ -236,62 +236,185 @@ impl stripe_core::Decode for Session {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "after_expiration" => after_expiration = decoder.value()?,
-                "allow_promotion_codes" => allow_promotion_codes = decoder.value()?,
-                "amount_subtotal" => amount_subtotal = decoder.value()?,
-                "amount_total" => amount_total = decoder.value()?,
-                "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                "billing_address_collection" => {
-                    billing_address_collection = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "cancel_url" => cancel_url = decoder.value()?,
-                "client_reference_id" => client_reference_id = decoder.value()?,
-                "consent" => consent = decoder.value()?,
-                "consent_collection" => consent_collection = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = decoder.value()?,
-                "currency_conversion" => currency_conversion = decoder.value()?,
-                "custom_fields" => custom_fields = Some(decoder.value()?),
-                "custom_text" => custom_text = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "customer_creation" => customer_creation = decoder.value()?,
-                "customer_details" => customer_details = decoder.value()?,
-                "customer_email" => customer_email = decoder.value()?,
-                "expires_at" => expires_at = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "invoice" => invoice = decoder.value()?,
-                "invoice_creation" => invoice_creation = decoder.value()?,
-                "line_items" => line_items = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "locale" => locale = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "mode" => mode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "payment_intent" => payment_intent = decoder.value()?,
-                "payment_link" => payment_link = decoder.value()?,
-                "payment_method_collection" => {
-                    payment_method_collection = decoder.value()?;
+                3usize => {
+                    match key {
+                        "url" => url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "payment_method_options" => payment_method_options = decoder.value()?,
-                "payment_method_types" => payment_method_types = Some(decoder.value()?),
-                "payment_status" => payment_status = Some(decoder.value()?),
-                "phone_number_collection" => phone_number_collection = decoder.value()?,
-                "recovered_from" => recovered_from = decoder.value()?,
-                "setup_intent" => setup_intent = decoder.value()?,
-                "shipping_address_collection" => {
-                    shipping_address_collection = decoder.value()?;
+                4usize => {
+                    match key {
+                        "mode" => mode = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "shipping_cost" => shipping_cost = decoder.value()?,
-                "shipping_details" => shipping_details = decoder.value()?,
-                "shipping_options" => shipping_options = Some(decoder.value()?),
-                "status" => status = decoder.value()?,
-                "submit_type" => submit_type = decoder.value()?,
-                "subscription" => subscription = decoder.value()?,
-                "success_url" => success_url = decoder.value()?,
-                "tax_id_collection" => tax_id_collection = decoder.value()?,
-                "total_details" => total_details = decoder.value()?,
-                "url" => url = decoder.value()?,
+                6usize => {
+                    match key {
+                        "locale" => locale = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "consent" => consent = decoder.value()?,
+                        "created" => created = Some(decoder.value()?),
+                        "invoice" => invoice = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = decoder.value()?,
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "cancel_url" => cancel_url = decoder.value()?,
+                        "expires_at" => expires_at = Some(decoder.value()?),
+                        "line_items" => line_items = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "custom_text" => custom_text = Some(decoder.value()?),
+                        "submit_type" => submit_type = decoder.value()?,
+                        "success_url" => success_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "amount_total" => amount_total = decoder.value()?,
+                        "payment_link" => payment_link = decoder.value()?,
+                        "setup_intent" => setup_intent = decoder.value()?,
+                        "subscription" => subscription = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
+                        "custom_fields" => custom_fields = Some(decoder.value()?),
+                        "shipping_cost" => shipping_cost = decoder.value()?,
+                        "total_details" => total_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "customer_email" => customer_email = decoder.value()?,
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        "payment_status" => payment_status = Some(decoder.value()?),
+                        "recovered_from" => recovered_from = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "amount_subtotal" => amount_subtotal = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "after_expiration" => after_expiration = decoder.value()?,
+                        "customer_details" => customer_details = decoder.value()?,
+                        "invoice_creation" => invoice_creation = decoder.value()?,
+                        "shipping_details" => shipping_details = decoder.value()?,
+                        "shipping_options" => shipping_options = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "customer_creation" => customer_creation = decoder.value()?,
+                        "tax_id_collection" => tax_id_collection = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "consent_collection" => consent_collection = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "client_reference_id" => client_reference_id = decoder.value()?,
+                        "currency_conversion" => currency_conversion = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "payment_method_types" => {
+                            payment_method_types = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "allow_promotion_codes" => {
+                            allow_promotion_codes = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "payment_method_options" => {
+                            payment_method_options = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                23usize => {
+                    match key {
+                        "phone_number_collection" => {
+                            phone_number_collection = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "payment_method_collection" => {
+                            payment_method_collection = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                26usize => {
+                    match key {
+                        "billing_address_collection" => {
+                            billing_address_collection = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "shipping_address_collection" => {
+                            shipping_address_collection = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1726,33 +1849,83 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "acss_debit" => acss_debit = decoder.value()?,
-                "affirm" => affirm = decoder.value()?,
-                "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
-                "alipay" => alipay = decoder.value()?,
-                "au_becs_debit" => au_becs_debit = decoder.value()?,
-                "bacs_debit" => bacs_debit = decoder.value()?,
-                "bancontact" => bancontact = decoder.value()?,
-                "boleto" => boleto = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "cashapp" => cashapp = decoder.value()?,
-                "customer_balance" => customer_balance = decoder.value()?,
-                "eps" => eps = decoder.value()?,
-                "fpx" => fpx = decoder.value()?,
-                "giropay" => giropay = decoder.value()?,
-                "grabpay" => grabpay = decoder.value()?,
-                "ideal" => ideal = decoder.value()?,
-                "klarna" => klarna = decoder.value()?,
-                "konbini" => konbini = decoder.value()?,
-                "link" => link = decoder.value()?,
-                "oxxo" => oxxo = decoder.value()?,
-                "p24" => p24 = decoder.value()?,
-                "paynow" => paynow = decoder.value()?,
-                "pix" => pix = decoder.value()?,
-                "sepa_debit" => sepa_debit = decoder.value()?,
-                "sofort" => sofort = decoder.value()?,
-                "us_bank_account" => us_bank_account = decoder.value()?,
+            match key.len() {
+                3usize => {
+                    match key {
+                        "eps" => eps = decoder.value()?,
+                        "fpx" => fpx = decoder.value()?,
+                        "p24" => p24 = decoder.value()?,
+                        "pix" => pix = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "card" => card = decoder.value()?,
+                        "link" => link = decoder.value()?,
+                        "oxxo" => oxxo = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "ideal" => ideal = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "affirm" => affirm = decoder.value()?,
+                        "alipay" => alipay = decoder.value()?,
+                        "boleto" => boleto = decoder.value()?,
+                        "klarna" => klarna = decoder.value()?,
+                        "paynow" => paynow = decoder.value()?,
+                        "sofort" => sofort = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "cashapp" => cashapp = decoder.value()?,
+                        "giropay" => giropay = decoder.value()?,
+                        "grabpay" => grabpay = decoder.value()?,
+                        "konbini" => konbini = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bacs_debit" => bacs_debit = decoder.value()?,
+                        "bancontact" => bancontact = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "customer_balance" => customer_balance = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

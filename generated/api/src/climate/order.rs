@@ -96,31 +96,88 @@ impl stripe_core::Decode for Order {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount_fees" => amount_fees = Some(decoder.value()?),
-                "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
-                "amount_total" => amount_total = Some(decoder.value()?),
-                "beneficiary" => beneficiary = decoder.value()?,
-                "canceled_at" => canceled_at = decoder.value()?,
-                "cancellation_reason" => cancellation_reason = decoder.value()?,
-                "certificate" => certificate = decoder.value()?,
-                "confirmed_at" => confirmed_at = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "delayed_at" => delayed_at = decoder.value()?,
-                "delivered_at" => delivered_at = decoder.value()?,
-                "delivery_details" => delivery_details = Some(decoder.value()?),
-                "expected_delivery_year" => {
-                    expected_delivery_year = Some(decoder.value()?);
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "metric_tons" => metric_tons = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "product" => product = Some(decoder.value()?),
-                "product_substituted_at" => product_substituted_at = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "product" => product = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "delayed_at" => delayed_at = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "amount_fees" => amount_fees = Some(decoder.value()?),
+                        "beneficiary" => beneficiary = decoder.value()?,
+                        "canceled_at" => canceled_at = decoder.value()?,
+                        "certificate" => certificate = decoder.value()?,
+                        "metric_tons" => metric_tons = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "amount_total" => amount_total = Some(decoder.value()?),
+                        "confirmed_at" => confirmed_at = decoder.value()?,
+                        "delivered_at" => delivered_at = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "delivery_details" => delivery_details = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "cancellation_reason" => cancellation_reason = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "expected_delivery_year" => {
+                            expected_delivery_year = Some(decoder.value()?);
+                        }
+                        "product_substituted_at" => {
+                            product_substituted_at = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -56,18 +56,65 @@ impl stripe_core::Decode for Product {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "created" => created = Some(decoder.value()?),
-                "current_prices_per_metric_ton" => {
-                    current_prices_per_metric_ton = Some(decoder.value()?);
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "delivery_year" => delivery_year = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metric_tons_available" => metric_tons_available = Some(decoder.value()?),
-                "name" => name = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "suppliers" => suppliers = Some(decoder.value()?),
+                4usize => {
+                    match key {
+                        "name" => name = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "livemode" => livemode = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "suppliers" => suppliers = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "delivery_year" => delivery_year = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "metric_tons_available" => {
+                            metric_tons_available = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "current_prices_per_metric_ton" => {
+                            current_prices_per_metric_ton = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -340,25 +340,90 @@ impl stripe_core::Decode for Account {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account_holder" => account_holder = decoder.value()?,
-                "balance" => balance = decoder.value()?,
-                "balance_refresh" => balance_refresh = decoder.value()?,
-                "category" => category = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "display_name" => display_name = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "institution_name" => institution_name = Some(decoder.value()?),
-                "last4" => last4 = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "ownership" => ownership = decoder.value()?,
-                "ownership_refresh" => ownership_refresh = decoder.value()?,
-                "permissions" => permissions = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "subcategory" => subcategory = Some(decoder.value()?),
-                "supported_payment_method_types" => {
-                    supported_payment_method_types = Some(decoder.value()?);
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "balance" => balance = decoder.value()?,
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "category" => category = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "ownership" => ownership = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "permissions" => permissions = decoder.value()?,
+                        "subcategory" => subcategory = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "display_name" => display_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "account_holder" => account_holder = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "balance_refresh" => balance_refresh = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "institution_name" => institution_name = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "ownership_refresh" => ownership_refresh = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                30usize => {
+                    match key {
+                        "supported_payment_method_types" => {
+                            supported_payment_method_types = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }

@@ -94,17 +94,57 @@ impl stripe_core::Decode for Session {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account_holder" => account_holder = decoder.value()?,
-                "accounts" => accounts = Some(decoder.value()?),
-                "client_secret" => client_secret = Some(decoder.value()?),
-                "filters" => filters = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "permissions" => permissions = Some(decoder.value()?),
-                "prefetch" => prefetch = decoder.value()?,
-                "return_url" => return_url = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "filters" => filters = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "accounts" => accounts = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "prefetch" => prefetch = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "return_url" => return_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "permissions" => permissions = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "client_secret" => client_secret = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "account_holder" => account_holder = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

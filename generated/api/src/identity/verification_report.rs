@@ -256,19 +256,64 @@ impl stripe_core::Decode for GelatoDocumentReport {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "address" => address = decoder.value()?,
-                "dob" => dob = decoder.value()?,
-                "error" => error = decoder.value()?,
-                "expiration_date" => expiration_date = decoder.value()?,
-                "files" => files = decoder.value()?,
-                "first_name" => first_name = decoder.value()?,
-                "issued_date" => issued_date = decoder.value()?,
-                "issuing_country" => issuing_country = decoder.value()?,
-                "last_name" => last_name = decoder.value()?,
-                "number" => number = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "type" => type_ = decoder.value()?,
+            match key.len() {
+                3usize => {
+                    match key {
+                        "dob" => dob = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "error" => error = decoder.value()?,
+                        "files" => files = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "number" => number = decoder.value()?,
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "address" => address = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "last_name" => last_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "first_name" => first_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "issued_date" => issued_date = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "expiration_date" => expiration_date = decoder.value()?,
+                        "issuing_country" => issuing_country = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -727,17 +772,52 @@ impl stripe_core::Decode for VerificationReport {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "created" => created = Some(decoder.value()?),
-                "document" => document = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "id_number" => id_number = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "options" => options = decoder.value()?,
-                "selfie" => selfie = decoder.value()?,
-                "type" => type_ = decoder.value()?,
-                "verification_session" => verification_session = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "selfie" => selfie = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "options" => options = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "document" => document = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "id_number" => id_number = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "verification_session" => verification_session = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -102,31 +102,95 @@ impl stripe_core::Decode for Authorization {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_details" => amount_details = decoder.value()?,
-                "approved" => approved = Some(decoder.value()?),
-                "authorization_method" => authorization_method = Some(decoder.value()?),
-                "balance_transactions" => balance_transactions = Some(decoder.value()?),
-                "card" => card = Some(decoder.value()?),
-                "cardholder" => cardholder = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "merchant_amount" => merchant_amount = Some(decoder.value()?),
-                "merchant_currency" => merchant_currency = Some(decoder.value()?),
-                "merchant_data" => merchant_data = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "network_data" => network_data = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "pending_request" => pending_request = decoder.value()?,
-                "request_history" => request_history = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "transactions" => transactions = Some(decoder.value()?),
-                "treasury" => treasury = decoder.value()?,
-                "verification_data" => verification_data = Some(decoder.value()?),
-                "wallet" => wallet = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "card" => card = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        "wallet" => wallet = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "approved" => approved = Some(decoder.value()?),
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "treasury" => treasury = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "cardholder" => cardholder = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "network_data" => network_data = decoder.value()?,
+                        "transactions" => transactions = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "merchant_data" => merchant_data = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "amount_details" => amount_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "merchant_amount" => merchant_amount = Some(decoder.value()?),
+                        "pending_request" => pending_request = decoder.value()?,
+                        "request_history" => request_history = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "merchant_currency" => merchant_currency = Some(decoder.value()?),
+                        "verification_data" => verification_data = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "authorization_method" => {
+                            authorization_method = Some(decoder.value()?);
+                        }
+                        "balance_transactions" => {
+                            balance_transactions = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -410,16 +474,46 @@ impl stripe_core::Decode for IssuingAuthorizationRequest {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_details" => amount_details = decoder.value()?,
-                "approved" => approved = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "merchant_amount" => merchant_amount = Some(decoder.value()?),
-                "merchant_currency" => merchant_currency = Some(decoder.value()?),
-                "reason" => reason = Some(decoder.value()?),
-                "reason_message" => reason_message = decoder.value()?,
+            match key.len() {
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "reason" => reason = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "approved" => approved = Some(decoder.value()?),
+                        "currency" => currency = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "amount_details" => amount_details = decoder.value()?,
+                        "reason_message" => reason_message = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "merchant_amount" => merchant_amount = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "merchant_currency" => merchant_currency = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

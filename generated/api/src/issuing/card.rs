@@ -102,30 +102,100 @@ impl stripe_core::Decode for Card {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "brand" => brand = Some(decoder.value()?),
-                "cancellation_reason" => cancellation_reason = decoder.value()?,
-                "cardholder" => cardholder = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "cvc" => cvc = decoder.value()?,
-                "exp_month" => exp_month = Some(decoder.value()?),
-                "exp_year" => exp_year = Some(decoder.value()?),
-                "financial_account" => financial_account = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "last4" => last4 = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "number" => number = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "replaced_by" => replaced_by = decoder.value()?,
-                "replacement_for" => replacement_for = decoder.value()?,
-                "replacement_reason" => replacement_reason = decoder.value()?,
-                "shipping" => shipping = decoder.value()?,
-                "spending_controls" => spending_controls = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
-                "wallets" => wallets = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                3usize => {
+                    match key {
+                        "cvc" => cvc = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "brand" => brand = Some(decoder.value()?),
+                        "last4" => last4 = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "number" => number = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "wallets" => wallets = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "shipping" => shipping = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "exp_month" => exp_month = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "cardholder" => cardholder = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "replaced_by" => replaced_by = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "replacement_for" => replacement_for = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "financial_account" => financial_account = decoder.value()?,
+                        "spending_controls" => spending_controls = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "replacement_reason" => replacement_reason = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "cancellation_reason" => cancellation_reason = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -382,19 +452,54 @@ impl stripe_core::Decode for IssuingCardShipping {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "address" => address = Some(decoder.value()?),
-                "carrier" => carrier = decoder.value()?,
-                "customs" => customs = decoder.value()?,
-                "eta" => eta = decoder.value()?,
-                "name" => name = Some(decoder.value()?),
-                "phone_number" => phone_number = decoder.value()?,
-                "require_signature" => require_signature = decoder.value()?,
-                "service" => service = Some(decoder.value()?),
-                "status" => status = decoder.value()?,
-                "tracking_number" => tracking_number = decoder.value()?,
-                "tracking_url" => tracking_url = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+            match key.len() {
+                3usize => {
+                    match key {
+                        "eta" => eta = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "name" => name = Some(decoder.value()?),
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "status" => status = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "address" => address = Some(decoder.value()?),
+                        "carrier" => carrier = decoder.value()?,
+                        "customs" => customs = decoder.value()?,
+                        "service" => service = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "phone_number" => phone_number = decoder.value()?,
+                        "tracking_url" => tracking_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "tracking_number" => tracking_number = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "require_signature" => require_signature = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -78,23 +78,68 @@ impl stripe_core::Decode for Cardholder {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "billing" => billing = Some(decoder.value()?),
-                "company" => company = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "email" => email = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "individual" => individual = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "name" => name = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "phone_number" => phone_number = decoder.value()?,
-                "preferred_locales" => preferred_locales = decoder.value()?,
-                "requirements" => requirements = Some(decoder.value()?),
-                "spending_controls" => spending_controls = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "name" => name = Some(decoder.value()?),
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "email" => email = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "billing" => billing = Some(decoder.value()?),
+                        "company" => company = decoder.value()?,
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "individual" => individual = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "phone_number" => phone_number = decoder.value()?,
+                        "requirements" => requirements = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "preferred_locales" => preferred_locales = decoder.value()?,
+                        "spending_controls" => spending_controls = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

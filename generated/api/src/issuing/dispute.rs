@@ -61,19 +61,49 @@ impl stripe_core::Decode for Dispute {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "balance_transactions" => balance_transactions = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "evidence" => evidence = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "transaction" => transaction = Some(decoder.value()?),
-                "treasury" => treasury = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "evidence" => evidence = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "treasury" => treasury = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "transaction" => transaction = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "balance_transactions" => balance_transactions = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -163,19 +193,51 @@ impl stripe_core::Decode for IssuingDisputeCanceledEvidence {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "additional_documentation" => additional_documentation = decoder.value()?,
-                "canceled_at" => canceled_at = decoder.value()?,
-                "cancellation_policy_provided" => {
-                    cancellation_policy_provided = decoder.value()?;
+            match key.len() {
+                11usize => {
+                    match key {
+                        "canceled_at" => canceled_at = decoder.value()?,
+                        "expected_at" => expected_at = decoder.value()?,
+                        "explanation" => explanation = decoder.value()?,
+                        "returned_at" => returned_at = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "cancellation_reason" => cancellation_reason = decoder.value()?,
-                "expected_at" => expected_at = decoder.value()?,
-                "explanation" => explanation = decoder.value()?,
-                "product_description" => product_description = decoder.value()?,
-                "product_type" => product_type = decoder.value()?,
-                "return_status" => return_status = decoder.value()?,
-                "returned_at" => returned_at = decoder.value()?,
+                12usize => {
+                    match key {
+                        "product_type" => product_type = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "return_status" => return_status = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "cancellation_reason" => cancellation_reason = decoder.value()?,
+                        "product_description" => product_description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                24usize => {
+                    match key {
+                        "additional_documentation" => {
+                            additional_documentation = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                28usize => {
+                    match key {
+                        "cancellation_policy_provided" => {
+                            cancellation_policy_provided = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

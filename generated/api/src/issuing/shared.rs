@@ -48,16 +48,51 @@ impl stripe_core::Decode for IssuingAuthorizationMerchantData {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "category" => category = Some(decoder.value()?),
-                "category_code" => category_code = Some(decoder.value()?),
-                "city" => city = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "network_id" => network_id = Some(decoder.value()?),
-                "postal_code" => postal_code = decoder.value()?,
-                "state" => state = decoder.value()?,
-                "terminal_id" => terminal_id = decoder.value()?,
+            match key.len() {
+                4usize => {
+                    match key {
+                        "city" => city = decoder.value()?,
+                        "name" => name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "state" => state = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "category" => category = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "network_id" => network_id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "postal_code" => postal_code = decoder.value()?,
+                        "terminal_id" => terminal_id = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "category_code" => category_code = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -94,27 +94,87 @@ impl stripe_core::Decode for Transaction {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_details" => amount_details = decoder.value()?,
-                "authorization" => authorization = decoder.value()?,
-                "balance_transaction" => balance_transaction = decoder.value()?,
-                "card" => card = Some(decoder.value()?),
-                "cardholder" => cardholder = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "dispute" => dispute = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "merchant_amount" => merchant_amount = Some(decoder.value()?),
-                "merchant_currency" => merchant_currency = Some(decoder.value()?),
-                "merchant_data" => merchant_data = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "purchase_details" => purchase_details = decoder.value()?,
-                "treasury" => treasury = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "wallet" => wallet = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "card" => card = Some(decoder.value()?),
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "wallet" => wallet = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "dispute" => dispute = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "treasury" => treasury = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "cardholder" => cardholder = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "authorization" => authorization = decoder.value()?,
+                        "merchant_data" => merchant_data = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "amount_details" => amount_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "merchant_amount" => merchant_amount = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "purchase_details" => purchase_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "merchant_currency" => merchant_currency = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -115,29 +115,99 @@ impl stripe_core::Decode for Account {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "business_profile" => business_profile = decoder.value()?,
-                "business_type" => business_type = decoder.value()?,
-                "capabilities" => capabilities = decoder.value()?,
-                "charges_enabled" => charges_enabled = decoder.value()?,
-                "company" => company = decoder.value()?,
-                "controller" => controller = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "created" => created = decoder.value()?,
-                "default_currency" => default_currency = decoder.value()?,
-                "details_submitted" => details_submitted = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "external_accounts" => external_accounts = decoder.value()?,
-                "future_requirements" => future_requirements = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "individual" => individual = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "payouts_enabled" => payouts_enabled = decoder.value()?,
-                "requirements" => requirements = decoder.value()?,
-                "settings" => settings = decoder.value()?,
-                "tos_acceptance" => tos_acceptance = decoder.value()?,
-                "type" => type_ = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "email" => email = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "company" => company = decoder.value()?,
+                        "country" => country = decoder.value()?,
+                        "created" => created = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "metadata" => metadata = decoder.value()?,
+                        "settings" => settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "controller" => controller = decoder.value()?,
+                        "individual" => individual = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "capabilities" => capabilities = decoder.value()?,
+                        "requirements" => requirements = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "business_type" => business_type = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "tos_acceptance" => tos_acceptance = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "charges_enabled" => charges_enabled = decoder.value()?,
+                        "payouts_enabled" => payouts_enabled = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "business_profile" => business_profile = decoder.value()?,
+                        "default_currency" => default_currency = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "details_submitted" => details_submitted = decoder.value()?,
+                        "external_accounts" => external_accounts = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "future_requirements" => future_requirements = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -323,18 +393,53 @@ impl stripe_core::Decode for AccountBusinessProfile {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "mcc" => mcc = decoder.value()?,
-                "monthly_estimated_revenue" => {
-                    monthly_estimated_revenue = decoder.value()?;
+            match key.len() {
+                3usize => {
+                    match key {
+                        "mcc" => mcc = decoder.value()?,
+                        "url" => url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "name" => name = decoder.value()?,
-                "product_description" => product_description = decoder.value()?,
-                "support_address" => support_address = decoder.value()?,
-                "support_email" => support_email = decoder.value()?,
-                "support_phone" => support_phone = decoder.value()?,
-                "support_url" => support_url = decoder.value()?,
-                "url" => url = decoder.value()?,
+                4usize => {
+                    match key {
+                        "name" => name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "support_url" => support_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "support_email" => support_email = decoder.value()?,
+                        "support_phone" => support_phone = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "support_address" => support_address = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "product_description" => product_description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "monthly_estimated_revenue" => {
+                            monthly_estimated_revenue = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -525,53 +630,129 @@ impl stripe_core::Decode for AccountCapabilities {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "acss_debit_payments" => acss_debit_payments = decoder.value()?,
-                "affirm_payments" => affirm_payments = decoder.value()?,
-                "afterpay_clearpay_payments" => {
-                    afterpay_clearpay_payments = decoder.value()?;
+            match key.len() {
+                8usize => {
+                    match key {
+                        "treasury" => treasury = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "au_becs_debit_payments" => au_becs_debit_payments = decoder.value()?,
-                "bacs_debit_payments" => bacs_debit_payments = decoder.value()?,
-                "bancontact_payments" => bancontact_payments = decoder.value()?,
-                "bank_transfer_payments" => bank_transfer_payments = decoder.value()?,
-                "blik_payments" => blik_payments = decoder.value()?,
-                "boleto_payments" => boleto_payments = decoder.value()?,
-                "card_issuing" => card_issuing = decoder.value()?,
-                "card_payments" => card_payments = decoder.value()?,
-                "cartes_bancaires_payments" => {
-                    cartes_bancaires_payments = decoder.value()?;
+                9usize => {
+                    match key {
+                        "transfers" => transfers = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "cashapp_payments" => cashapp_payments = decoder.value()?,
-                "eps_payments" => eps_payments = decoder.value()?,
-                "fpx_payments" => fpx_payments = decoder.value()?,
-                "giropay_payments" => giropay_payments = decoder.value()?,
-                "grabpay_payments" => grabpay_payments = decoder.value()?,
-                "ideal_payments" => ideal_payments = decoder.value()?,
-                "india_international_payments" => {
-                    india_international_payments = decoder.value()?;
+                12usize => {
+                    match key {
+                        "card_issuing" => card_issuing = decoder.value()?,
+                        "eps_payments" => eps_payments = decoder.value()?,
+                        "fpx_payments" => fpx_payments = decoder.value()?,
+                        "jcb_payments" => jcb_payments = decoder.value()?,
+                        "p24_payments" => p24_payments = decoder.value()?,
+                        "zip_payments" => zip_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "jcb_payments" => jcb_payments = decoder.value()?,
-                "klarna_payments" => klarna_payments = decoder.value()?,
-                "konbini_payments" => konbini_payments = decoder.value()?,
-                "legacy_payments" => legacy_payments = decoder.value()?,
-                "link_payments" => link_payments = decoder.value()?,
-                "oxxo_payments" => oxxo_payments = decoder.value()?,
-                "p24_payments" => p24_payments = decoder.value()?,
-                "paynow_payments" => paynow_payments = decoder.value()?,
-                "promptpay_payments" => promptpay_payments = decoder.value()?,
-                "sepa_debit_payments" => sepa_debit_payments = decoder.value()?,
-                "sofort_payments" => sofort_payments = decoder.value()?,
-                "tax_reporting_us_1099_k" => tax_reporting_us_1099_k = decoder.value()?,
-                "tax_reporting_us_1099_misc" => {
-                    tax_reporting_us_1099_misc = decoder.value()?;
+                13usize => {
+                    match key {
+                        "blik_payments" => blik_payments = decoder.value()?,
+                        "card_payments" => card_payments = decoder.value()?,
+                        "link_payments" => link_payments = decoder.value()?,
+                        "oxxo_payments" => oxxo_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "transfers" => transfers = decoder.value()?,
-                "treasury" => treasury = decoder.value()?,
-                "us_bank_account_ach_payments" => {
-                    us_bank_account_ach_payments = decoder.value()?;
+                14usize => {
+                    match key {
+                        "ideal_payments" => ideal_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "zip_payments" => zip_payments = decoder.value()?,
+                15usize => {
+                    match key {
+                        "affirm_payments" => affirm_payments = decoder.value()?,
+                        "boleto_payments" => boleto_payments = decoder.value()?,
+                        "klarna_payments" => klarna_payments = decoder.value()?,
+                        "legacy_payments" => legacy_payments = decoder.value()?,
+                        "paynow_payments" => paynow_payments = decoder.value()?,
+                        "sofort_payments" => sofort_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "cashapp_payments" => cashapp_payments = decoder.value()?,
+                        "giropay_payments" => giropay_payments = decoder.value()?,
+                        "grabpay_payments" => grabpay_payments = decoder.value()?,
+                        "konbini_payments" => konbini_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "promptpay_payments" => promptpay_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "acss_debit_payments" => acss_debit_payments = decoder.value()?,
+                        "bacs_debit_payments" => bacs_debit_payments = decoder.value()?,
+                        "bancontact_payments" => bancontact_payments = decoder.value()?,
+                        "sepa_debit_payments" => sepa_debit_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "au_becs_debit_payments" => {
+                            au_becs_debit_payments = decoder.value()?;
+                        }
+                        "bank_transfer_payments" => {
+                            bank_transfer_payments = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                23usize => {
+                    match key {
+                        "tax_reporting_us_1099_k" => {
+                            tax_reporting_us_1099_k = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "cartes_bancaires_payments" => {
+                            cartes_bancaires_payments = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                26usize => {
+                    match key {
+                        "afterpay_clearpay_payments" => {
+                            afterpay_clearpay_payments = decoder.value()?;
+                        }
+                        "tax_reporting_us_1099_misc" => {
+                            tax_reporting_us_1099_misc = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                28usize => {
+                    match key {
+                        "india_international_payments" => {
+                            india_international_payments = decoder.value()?;
+                        }
+                        "us_bank_account_ach_payments" => {
+                            us_bank_account_ach_payments = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1233,16 +1414,46 @@ impl stripe_core::Decode for AccountSettings {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "bacs_debit_payments" => bacs_debit_payments = decoder.value()?,
-                "branding" => branding = Some(decoder.value()?),
-                "card_issuing" => card_issuing = decoder.value()?,
-                "card_payments" => card_payments = Some(decoder.value()?),
-                "dashboard" => dashboard = Some(decoder.value()?),
-                "payments" => payments = Some(decoder.value()?),
-                "payouts" => payouts = decoder.value()?,
-                "sepa_debit_payments" => sepa_debit_payments = decoder.value()?,
-                "treasury" => treasury = decoder.value()?,
+            match key.len() {
+                7usize => {
+                    match key {
+                        "payouts" => payouts = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "branding" => branding = Some(decoder.value()?),
+                        "payments" => payments = Some(decoder.value()?),
+                        "treasury" => treasury = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "dashboard" => dashboard = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "card_issuing" => card_issuing = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "card_payments" => card_payments = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "bacs_debit_payments" => bacs_debit_payments = decoder.value()?,
+                        "sepa_debit_payments" => sepa_debit_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1604,25 +1815,92 @@ impl stripe_core::Decode for LegalEntityCompany {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "address" => address = decoder.value()?,
-                "address_kana" => address_kana = decoder.value()?,
-                "address_kanji" => address_kanji = decoder.value()?,
-                "directors_provided" => directors_provided = decoder.value()?,
-                "executives_provided" => executives_provided = decoder.value()?,
-                "export_license_id" => export_license_id = decoder.value()?,
-                "export_purpose_code" => export_purpose_code = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "name_kana" => name_kana = decoder.value()?,
-                "name_kanji" => name_kanji = decoder.value()?,
-                "owners_provided" => owners_provided = decoder.value()?,
-                "ownership_declaration" => ownership_declaration = decoder.value()?,
-                "phone" => phone = decoder.value()?,
-                "structure" => structure = decoder.value()?,
-                "tax_id_provided" => tax_id_provided = decoder.value()?,
-                "tax_id_registrar" => tax_id_registrar = decoder.value()?,
-                "vat_id_provided" => vat_id_provided = decoder.value()?,
-                "verification" => verification = decoder.value()?,
+            match key.len() {
+                4usize => {
+                    match key {
+                        "name" => name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "phone" => phone = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "address" => address = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "name_kana" => name_kana = decoder.value()?,
+                        "structure" => structure = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "name_kanji" => name_kanji = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "address_kana" => address_kana = decoder.value()?,
+                        "verification" => verification = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "address_kanji" => address_kanji = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "owners_provided" => owners_provided = decoder.value()?,
+                        "tax_id_provided" => tax_id_provided = decoder.value()?,
+                        "vat_id_provided" => vat_id_provided = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "tax_id_registrar" => tax_id_registrar = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "export_license_id" => export_license_id = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "directors_provided" => directors_provided = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "executives_provided" => executives_provided = decoder.value()?,
+                        "export_purpose_code" => export_purpose_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "ownership_declaration" => {
+                            ownership_declaration = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

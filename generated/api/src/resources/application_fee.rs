@@ -65,21 +65,63 @@ impl stripe_core::Decode for ApplicationFee {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account" => account = Some(decoder.value()?),
-                "amount" => amount = Some(decoder.value()?),
-                "amount_refunded" => amount_refunded = Some(decoder.value()?),
-                "application" => application = Some(decoder.value()?),
-                "balance_transaction" => balance_transaction = decoder.value()?,
-                "charge" => charge = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "originating_transaction" => originating_transaction = decoder.value()?,
-                "refunded" => refunded = Some(decoder.value()?),
-                "refunds" => refunds = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "charge" => charge = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "account" => account = Some(decoder.value()?),
+                        "created" => created = Some(decoder.value()?),
+                        "refunds" => refunds = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "refunded" => refunded = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "application" => application = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "amount_refunded" => amount_refunded = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                23usize => {
+                    match key {
+                        "originating_transaction" => {
+                            originating_transaction = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

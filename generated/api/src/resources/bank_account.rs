@@ -100,26 +100,88 @@ impl stripe_core::Decode for BankAccount {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account" => account = decoder.value()?,
-                "account_holder_name" => account_holder_name = decoder.value()?,
-                "account_holder_type" => account_holder_type = decoder.value()?,
-                "account_type" => account_type = decoder.value()?,
-                "available_payout_methods" => available_payout_methods = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "country" => country = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "default_for_currency" => default_for_currency = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "future_requirements" => future_requirements = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "last4" => last4 = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "requirements" => requirements = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "last4" => last4 = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "account" => account = decoder.value()?,
+                        "country" => country = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = decoder.value()?,
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "bank_name" => bank_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "account_type" => account_type = decoder.value()?,
+                        "requirements" => requirements = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "routing_number" => routing_number = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "account_holder_name" => account_holder_name = decoder.value()?,
+                        "account_holder_type" => account_holder_type = decoder.value()?,
+                        "future_requirements" => future_requirements = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "default_for_currency" => default_for_currency = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                24usize => {
+                    match key {
+                        "available_payout_methods" => {
+                            available_payout_methods = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -133,35 +133,112 @@ impl stripe_core::Decode for Card {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account" => account = decoder.value()?,
-                "address_city" => address_city = decoder.value()?,
-                "address_country" => address_country = decoder.value()?,
-                "address_line1" => address_line1 = decoder.value()?,
-                "address_line1_check" => address_line1_check = decoder.value()?,
-                "address_line2" => address_line2 = decoder.value()?,
-                "address_state" => address_state = decoder.value()?,
-                "address_zip" => address_zip = decoder.value()?,
-                "address_zip_check" => address_zip_check = decoder.value()?,
-                "available_payout_methods" => available_payout_methods = decoder.value()?,
-                "brand" => brand = Some(decoder.value()?),
-                "country" => country = decoder.value()?,
-                "currency" => currency = decoder.value()?,
-                "customer" => customer = decoder.value()?,
-                "cvc_check" => cvc_check = decoder.value()?,
-                "default_for_currency" => default_for_currency = decoder.value()?,
-                "dynamic_last4" => dynamic_last4 = decoder.value()?,
-                "exp_month" => exp_month = Some(decoder.value()?),
-                "exp_year" => exp_year = Some(decoder.value()?),
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "last4" => last4 = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "status" => status = decoder.value()?,
-                "tokenization_method" => tokenization_method = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "name" => name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "brand" => brand = Some(decoder.value()?),
+                        "last4" => last4 = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "account" => account = decoder.value()?,
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = decoder.value()?,
+                        "customer" => customer = decoder.value()?,
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "cvc_check" => cvc_check = decoder.value()?,
+                        "exp_month" => exp_month = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "address_zip" => address_zip = decoder.value()?,
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "address_city" => address_city = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "address_line1" => address_line1 = decoder.value()?,
+                        "address_line2" => address_line2 = decoder.value()?,
+                        "address_state" => address_state = decoder.value()?,
+                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "address_country" => address_country = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "address_zip_check" => address_zip_check = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "address_line1_check" => address_line1_check = decoder.value()?,
+                        "tokenization_method" => tokenization_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "default_for_currency" => default_for_currency = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                24usize => {
+                    match key {
+                        "available_payout_methods" => {
+                            available_payout_methods = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

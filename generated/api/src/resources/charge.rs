@@ -191,58 +191,137 @@ impl stripe_core::Decode for Charge {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_captured" => amount_captured = Some(decoder.value()?),
-                "amount_refunded" => amount_refunded = Some(decoder.value()?),
-                "application" => application = decoder.value()?,
-                "application_fee" => application_fee = decoder.value()?,
-                "application_fee_amount" => application_fee_amount = decoder.value()?,
-                "balance_transaction" => balance_transaction = decoder.value()?,
-                "billing_details" => billing_details = Some(decoder.value()?),
-                "calculated_statement_descriptor" => {
-                    calculated_statement_descriptor = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "captured" => captured = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "disputed" => disputed = Some(decoder.value()?),
-                "failure_balance_transaction" => {
-                    failure_balance_transaction = decoder.value()?;
+                4usize => {
+                    match key {
+                        "paid" => paid = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "failure_code" => failure_code = decoder.value()?,
-                "failure_message" => failure_message = decoder.value()?,
-                "fraud_details" => fraud_details = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "invoice" => invoice = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "outcome" => outcome = decoder.value()?,
-                "paid" => paid = Some(decoder.value()?),
-                "payment_intent" => payment_intent = decoder.value()?,
-                "payment_method" => payment_method = decoder.value()?,
-                "payment_method_details" => payment_method_details = decoder.value()?,
-                "radar_options" => radar_options = decoder.value()?,
-                "receipt_email" => receipt_email = decoder.value()?,
-                "receipt_number" => receipt_number = decoder.value()?,
-                "receipt_url" => receipt_url = decoder.value()?,
-                "refunded" => refunded = Some(decoder.value()?),
-                "refunds" => refunds = decoder.value()?,
-                "review" => review = decoder.value()?,
-                "shipping" => shipping = decoder.value()?,
-                "source_transfer" => source_transfer = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
-                "statement_descriptor_suffix" => {
-                    statement_descriptor_suffix = decoder.value()?;
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "review" => review = decoder.value()?,
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "status" => status = Some(decoder.value()?),
-                "transfer" => transfer = decoder.value()?,
-                "transfer_data" => transfer_data = decoder.value()?,
-                "transfer_group" => transfer_group = decoder.value()?,
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "invoice" => invoice = decoder.value()?,
+                        "outcome" => outcome = decoder.value()?,
+                        "refunds" => refunds = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "captured" => captured = Some(decoder.value()?),
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = decoder.value()?,
+                        "disputed" => disputed = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "refunded" => refunded = Some(decoder.value()?),
+                        "shipping" => shipping = decoder.value()?,
+                        "transfer" => transfer = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        "receipt_url" => receipt_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "failure_code" => failure_code = decoder.value()?,
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "fraud_details" => fraud_details = decoder.value()?,
+                        "radar_options" => radar_options = decoder.value()?,
+                        "receipt_email" => receipt_email = decoder.value()?,
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        "payment_method" => payment_method = decoder.value()?,
+                        "receipt_number" => receipt_number = decoder.value()?,
+                        "transfer_group" => transfer_group = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "amount_captured" => amount_captured = Some(decoder.value()?),
+                        "amount_refunded" => amount_refunded = Some(decoder.value()?),
+                        "application_fee" => application_fee = decoder.value()?,
+                        "billing_details" => billing_details = Some(decoder.value()?),
+                        "failure_message" => failure_message = decoder.value()?,
+                        "source_transfer" => source_transfer = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "application_fee_amount" => {
+                            application_fee_amount = decoder.value()?;
+                        }
+                        "payment_method_details" => {
+                            payment_method_details = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "failure_balance_transaction" => {
+                            failure_balance_transaction = decoder.value()?;
+                        }
+                        "statement_descriptor_suffix" => {
+                            statement_descriptor_suffix = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                31usize => {
+                    match key {
+                        "calculated_statement_descriptor" => {
+                            calculated_statement_descriptor = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -676,46 +755,116 @@ impl stripe_core::Decode for PaymentMethodDetails {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
-                "ach_debit" => ach_debit = decoder.value()?,
-                "acss_debit" => acss_debit = decoder.value()?,
-                "affirm" => affirm = decoder.value()?,
-                "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
-                "alipay" => alipay = decoder.value()?,
-                "au_becs_debit" => au_becs_debit = decoder.value()?,
-                "bacs_debit" => bacs_debit = decoder.value()?,
-                "bancontact" => bancontact = decoder.value()?,
-                "blik" => blik = decoder.value()?,
-                "boleto" => boleto = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "card_present" => card_present = decoder.value()?,
-                "cashapp" => cashapp = decoder.value()?,
-                "customer_balance" => customer_balance = decoder.value()?,
-                "eps" => eps = decoder.value()?,
-                "fpx" => fpx = decoder.value()?,
-                "giropay" => giropay = decoder.value()?,
-                "grabpay" => grabpay = decoder.value()?,
-                "ideal" => ideal = decoder.value()?,
-                "interac_present" => interac_present = decoder.value()?,
-                "klarna" => klarna = decoder.value()?,
-                "konbini" => konbini = decoder.value()?,
-                "link" => link = decoder.value()?,
-                "multibanco" => multibanco = decoder.value()?,
-                "oxxo" => oxxo = decoder.value()?,
-                "p24" => p24 = decoder.value()?,
-                "paynow" => paynow = decoder.value()?,
-                "paypal" => paypal = decoder.value()?,
-                "pix" => pix = decoder.value()?,
-                "promptpay" => promptpay = decoder.value()?,
-                "sepa_debit" => sepa_debit = decoder.value()?,
-                "sofort" => sofort = decoder.value()?,
-                "stripe_account" => stripe_account = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "us_bank_account" => us_bank_account = decoder.value()?,
-                "wechat" => wechat = decoder.value()?,
-                "wechat_pay" => wechat_pay = decoder.value()?,
-                "zip" => zip = decoder.value()?,
+            match key.len() {
+                3usize => {
+                    match key {
+                        "eps" => eps = decoder.value()?,
+                        "fpx" => fpx = decoder.value()?,
+                        "p24" => p24 = decoder.value()?,
+                        "pix" => pix = decoder.value()?,
+                        "zip" => zip = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "blik" => blik = decoder.value()?,
+                        "card" => card = decoder.value()?,
+                        "link" => link = decoder.value()?,
+                        "oxxo" => oxxo = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "ideal" => ideal = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "affirm" => affirm = decoder.value()?,
+                        "alipay" => alipay = decoder.value()?,
+                        "boleto" => boleto = decoder.value()?,
+                        "klarna" => klarna = decoder.value()?,
+                        "paynow" => paynow = decoder.value()?,
+                        "paypal" => paypal = decoder.value()?,
+                        "sofort" => sofort = decoder.value()?,
+                        "wechat" => wechat = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "cashapp" => cashapp = decoder.value()?,
+                        "giropay" => giropay = decoder.value()?,
+                        "grabpay" => grabpay = decoder.value()?,
+                        "konbini" => konbini = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "ach_debit" => ach_debit = decoder.value()?,
+                        "promptpay" => promptpay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bacs_debit" => bacs_debit = decoder.value()?,
+                        "bancontact" => bancontact = decoder.value()?,
+                        "multibanco" => multibanco = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        "wechat_pay" => wechat_pay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "card_present" => card_present = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "stripe_account" => stripe_account = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "interac_present" => interac_present = decoder.value()?,
+                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "customer_balance" => customer_balance = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1331,21 +1480,66 @@ impl stripe_core::Decode for PaymentMethodDetailsCard {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "brand" => brand = decoder.value()?,
-                "checks" => checks = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "exp_month" => exp_month = Some(decoder.value()?),
-                "exp_year" => exp_year = Some(decoder.value()?),
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = decoder.value()?,
-                "installments" => installments = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "mandate" => mandate = decoder.value()?,
-                "network" => network = decoder.value()?,
-                "network_token" => network_token = decoder.value()?,
-                "three_d_secure" => three_d_secure = decoder.value()?,
-                "wallet" => wallet = decoder.value()?,
+            match key.len() {
+                5usize => {
+                    match key {
+                        "brand" => brand = decoder.value()?,
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "checks" => checks = decoder.value()?,
+                        "wallet" => wallet = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        "mandate" => mandate = decoder.value()?,
+                        "network" => network = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "exp_month" => exp_month = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "installments" => installments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "network_token" => network_token = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1498,16 +1692,48 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWallet {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amex_express_checkout" => amex_express_checkout = decoder.value()?,
-                "apple_pay" => apple_pay = decoder.value()?,
-                "dynamic_last4" => dynamic_last4 = decoder.value()?,
-                "google_pay" => google_pay = decoder.value()?,
-                "link" => link = decoder.value()?,
-                "masterpass" => masterpass = decoder.value()?,
-                "samsung_pay" => samsung_pay = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "visa_checkout" => visa_checkout = decoder.value()?,
+            match key.len() {
+                4usize => {
+                    match key {
+                        "link" => link = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "apple_pay" => apple_pay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "google_pay" => google_pay = decoder.value()?,
+                        "masterpass" => masterpass = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "samsung_pay" => samsung_pay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
+                        "visa_checkout" => visa_checkout = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "amex_express_checkout" => {
+                            amex_express_checkout = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2031,21 +2257,66 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresent {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "brand" => brand = decoder.value()?,
-                "cardholder_name" => cardholder_name = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "emv_auth_data" => emv_auth_data = decoder.value()?,
-                "exp_month" => exp_month = Some(decoder.value()?),
-                "exp_year" => exp_year = Some(decoder.value()?),
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = decoder.value()?,
-                "generated_card" => generated_card = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "network" => network = decoder.value()?,
-                "preferred_locales" => preferred_locales = decoder.value()?,
-                "read_method" => read_method = decoder.value()?,
-                "receipt" => receipt = decoder.value()?,
+            match key.len() {
+                5usize => {
+                    match key {
+                        "brand" => brand = decoder.value()?,
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        "network" => network = decoder.value()?,
+                        "receipt" => receipt = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "exp_month" => exp_month = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        "read_method" => read_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "emv_auth_data" => emv_auth_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "generated_card" => generated_card = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "cardholder_name" => cardholder_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "preferred_locales" => preferred_locales = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2129,25 +2400,67 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account_type" => account_type = decoder.value()?,
-                "application_cryptogram" => application_cryptogram = decoder.value()?,
-                "application_preferred_name" => {
-                    application_preferred_name = decoder.value()?;
+            match key.len() {
+                12usize => {
+                    match key {
+                        "account_type" => account_type = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "authorization_code" => authorization_code = decoder.value()?,
-                "authorization_response_code" => {
-                    authorization_response_code = decoder.value()?;
+                18usize => {
+                    match key {
+                        "authorization_code" => authorization_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "cardholder_verification_method" => {
-                    cardholder_verification_method = decoder.value()?;
+                19usize => {
+                    match key {
+                        "dedicated_file_name" => dedicated_file_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "dedicated_file_name" => dedicated_file_name = decoder.value()?,
-                "terminal_verification_results" => {
-                    terminal_verification_results = decoder.value()?;
+                22usize => {
+                    match key {
+                        "application_cryptogram" => {
+                            application_cryptogram = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "transaction_status_information" => {
-                    transaction_status_information = decoder.value()?;
+                26usize => {
+                    match key {
+                        "application_preferred_name" => {
+                            application_preferred_name = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "authorization_response_code" => {
+                            authorization_response_code = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "terminal_verification_results" => {
+                            terminal_verification_results = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                30usize => {
+                    match key {
+                        "cardholder_verification_method" => {
+                            cardholder_verification_method = decoder.value()?;
+                        }
+                        "transaction_status_information" => {
+                            transaction_status_information = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -2769,18 +3082,58 @@ impl stripe_core::Decode for PaymentMethodDetailsSofort {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "generated_sepa_debit" => generated_sepa_debit = decoder.value()?,
-                "generated_sepa_debit_mandate" => {
-                    generated_sepa_debit_mandate = decoder.value()?;
+            match key.len() {
+                3usize => {
+                    match key {
+                        "bic" => bic = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "preferred_language" => preferred_language = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "bank_code" => bank_code = decoder.value()?,
+                        "bank_name" => bank_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "iban_last4" => iban_last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "verified_name" => verified_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "preferred_language" => preferred_language = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "generated_sepa_debit" => generated_sepa_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                28usize => {
+                    match key {
+                        "generated_sepa_debit_mandate" => {
+                            generated_sepa_debit_mandate = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

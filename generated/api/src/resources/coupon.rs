@@ -86,24 +86,89 @@ impl stripe_core::Decode for Coupon {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount_off" => amount_off = decoder.value()?,
-                "applies_to" => applies_to = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = decoder.value()?,
-                "currency_options" => currency_options = decoder.value()?,
-                "duration" => duration = Some(decoder.value()?),
-                "duration_in_months" => duration_in_months = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "max_redemptions" => max_redemptions = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "percent_off" => percent_off = decoder.value()?,
-                "redeem_by" => redeem_by = decoder.value()?,
-                "times_redeemed" => times_redeemed = Some(decoder.value()?),
-                "valid" => valid = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "name" => name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "valid" => valid = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = decoder.value()?,
+                        "duration" => duration = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "redeem_by" => redeem_by = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "amount_off" => amount_off = decoder.value()?,
+                        "applies_to" => applies_to = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "percent_off" => percent_off = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "times_redeemed" => times_redeemed = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "max_redemptions" => max_redemptions = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "currency_options" => currency_options = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "duration_in_months" => duration_in_months = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

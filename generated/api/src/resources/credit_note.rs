@@ -129,39 +129,126 @@ impl stripe_core::Decode for CreditNote {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_shipping" => amount_shipping = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "customer" => customer = Some(decoder.value()?),
-                "customer_balance_transaction" => {
-                    customer_balance_transaction = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "discount_amount" => discount_amount = Some(decoder.value()?),
-                "discount_amounts" => discount_amounts = Some(decoder.value()?),
-                "effective_at" => effective_at = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "invoice" => invoice = Some(decoder.value()?),
-                "lines" => lines = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "memo" => memo = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "number" => number = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "out_of_band_amount" => out_of_band_amount = decoder.value()?,
-                "pdf" => pdf = Some(decoder.value()?),
-                "reason" => reason = decoder.value()?,
-                "refund" => refund = decoder.value()?,
-                "shipping_cost" => shipping_cost = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "subtotal" => subtotal = Some(decoder.value()?),
-                "subtotal_excluding_tax" => subtotal_excluding_tax = decoder.value()?,
-                "tax_amounts" => tax_amounts = decoder.value()?,
-                "total" => total = Some(decoder.value()?),
-                "total_excluding_tax" => total_excluding_tax = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "voided_at" => voided_at = decoder.value()?,
+                3usize => {
+                    match key {
+                        "pdf" => pdf = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "memo" => memo = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "lines" => lines = Some(decoder.value()?),
+                        "total" => total = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "number" => number = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "reason" => reason = decoder.value()?,
+                        "refund" => refund = decoder.value()?,
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "invoice" => invoice = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        "subtotal" => subtotal = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "voided_at" => voided_at = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "tax_amounts" => tax_amounts = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "effective_at" => effective_at = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "shipping_cost" => shipping_cost = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "amount_shipping" => amount_shipping = Some(decoder.value()?),
+                        "discount_amount" => discount_amount = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "discount_amounts" => discount_amounts = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "out_of_band_amount" => out_of_band_amount = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "total_excluding_tax" => total_excluding_tax = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "subtotal_excluding_tax" => {
+                            subtotal_excluding_tax = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                28usize => {
+                    match key {
+                        "customer_balance_transaction" => {
+                            customer_balance_transaction = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -79,24 +79,84 @@ impl stripe_core::Decode for CreditNoteLineItem {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_excluding_tax" => amount_excluding_tax = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "discount_amount" => discount_amount = Some(decoder.value()?),
-                "discount_amounts" => discount_amounts = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "invoice_line_item" => invoice_line_item = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "quantity" => quantity = decoder.value()?,
-                "tax_amounts" => tax_amounts = decoder.value()?,
-                "tax_rates" => tax_rates = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
-                "unit_amount" => unit_amount = decoder.value()?,
-                "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
-                "unit_amount_excluding_tax" => {
-                    unit_amount_excluding_tax = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "quantity" => quantity = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "tax_rates" => tax_rates = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        "tax_amounts" => tax_amounts = decoder.value()?,
+                        "unit_amount" => unit_amount = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "discount_amount" => discount_amount = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "discount_amounts" => discount_amounts = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "invoice_line_item" => invoice_line_item = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "amount_excluding_tax" => amount_excluding_tax = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "unit_amount_excluding_tax" => {
+                            unit_amount_excluding_tax = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }

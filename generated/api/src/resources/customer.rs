@@ -136,35 +136,119 @@ impl stripe_core::Decode for Customer {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "address" => address = decoder.value()?,
-                "balance" => balance = decoder.value()?,
-                "cash_balance" => cash_balance = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = decoder.value()?,
-                "default_source" => default_source = decoder.value()?,
-                "delinquent" => delinquent = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "discount" => discount = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "invoice_credit_balance" => invoice_credit_balance = decoder.value()?,
-                "invoice_prefix" => invoice_prefix = decoder.value()?,
-                "invoice_settings" => invoice_settings = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "next_invoice_sequence" => next_invoice_sequence = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "phone" => phone = decoder.value()?,
-                "preferred_locales" => preferred_locales = decoder.value()?,
-                "shipping" => shipping = decoder.value()?,
-                "sources" => sources = decoder.value()?,
-                "subscriptions" => subscriptions = decoder.value()?,
-                "tax" => tax = decoder.value()?,
-                "tax_exempt" => tax_exempt = decoder.value()?,
-                "tax_ids" => tax_ids = decoder.value()?,
-                "test_clock" => test_clock = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                3usize => {
+                    match key {
+                        "tax" => tax = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "name" => name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "email" => email = decoder.value()?,
+                        "phone" => phone = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "address" => address = decoder.value()?,
+                        "balance" => balance = decoder.value()?,
+                        "created" => created = Some(decoder.value()?),
+                        "sources" => sources = decoder.value()?,
+                        "tax_ids" => tax_ids = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = decoder.value()?,
+                        "discount" => discount = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        "shipping" => shipping = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "delinquent" => delinquent = decoder.value()?,
+                        "tax_exempt" => tax_exempt = decoder.value()?,
+                        "test_clock" => test_clock = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "cash_balance" => cash_balance = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "subscriptions" => subscriptions = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "default_source" => default_source = decoder.value()?,
+                        "invoice_prefix" => invoice_prefix = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "invoice_settings" => invoice_settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "preferred_locales" => preferred_locales = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "next_invoice_sequence" => {
+                            next_invoice_sequence = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "invoice_credit_balance" => {
+                            invoice_credit_balance = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

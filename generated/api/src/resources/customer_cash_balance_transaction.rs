@@ -597,21 +597,77 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "adjusted_for_overdraft" => adjusted_for_overdraft = decoder.value()?,
-                "applied_to_payment" => applied_to_payment = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "customer" => customer = Some(decoder.value()?),
-                "ending_balance" => ending_balance = Some(decoder.value()?),
-                "funded" => funded = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "net_amount" => net_amount = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "refunded_from_payment" => refunded_from_payment = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "unapplied_from_payment" => unapplied_from_payment = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "funded" => funded = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "net_amount" => net_amount = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "ending_balance" => ending_balance = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "applied_to_payment" => applied_to_payment = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "refunded_from_payment" => {
+                            refunded_from_payment = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "adjusted_for_overdraft" => {
+                            adjusted_for_overdraft = decoder.value()?;
+                        }
+                        "unapplied_from_payment" => {
+                            unapplied_from_payment = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

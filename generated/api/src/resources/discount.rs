@@ -68,18 +68,63 @@ impl stripe_core::Decode for Discount {
         let mut extra = stripe_core::ExtraFields::new();
         let start_2 = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "checkout_session" => checkout_session = decoder.value()?,
-                "coupon" => coupon = decoder.value()?,
-                "customer" => customer = decoder.value()?,
-                "end" => end = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "invoice" => invoice = decoder.value()?,
-                "invoice_item" => invoice_item = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "promotion_code" => promotion_code = decoder.value()?,
-                "start" => start = Some(decoder.value()?),
-                "subscription" => subscription = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                3usize => {
+                    match key {
+                        "end" => end = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "start" => start = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "coupon" => coupon = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "invoice" => invoice = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "customer" => customer = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "invoice_item" => invoice_item = decoder.value()?,
+                        "subscription" => subscription = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "promotion_code" => promotion_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "checkout_session" => checkout_session = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

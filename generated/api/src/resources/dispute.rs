@@ -75,23 +75,69 @@ impl stripe_core::Decode for Dispute {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "balance_transactions" => balance_transactions = Some(decoder.value()?),
-                "charge" => charge = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "evidence" => evidence = Some(decoder.value()?),
-                "evidence_details" => evidence_details = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "is_charge_refundable" => is_charge_refundable = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "payment_intent" => payment_intent = decoder.value()?,
-                "payment_method_details" => payment_method_details = decoder.value()?,
-                "reason" => reason = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "charge" => charge = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "reason" => reason = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "evidence" => evidence = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "evidence_details" => evidence_details = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "balance_transactions" => {
+                            balance_transactions = Some(decoder.value()?);
+                        }
+                        "is_charge_refundable" => {
+                            is_charge_refundable = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "payment_method_details" => {
+                            payment_method_details = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -261,42 +307,126 @@ impl stripe_core::Decode for DisputeEvidence {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "access_activity_log" => access_activity_log = decoder.value()?,
-                "billing_address" => billing_address = decoder.value()?,
-                "cancellation_policy" => cancellation_policy = decoder.value()?,
-                "cancellation_policy_disclosure" => {
-                    cancellation_policy_disclosure = decoder.value()?;
+            match key.len() {
+                7usize => {
+                    match key {
+                        "receipt" => receipt = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "cancellation_rebuttal" => cancellation_rebuttal = decoder.value()?,
-                "customer_communication" => customer_communication = decoder.value()?,
-                "customer_email_address" => customer_email_address = decoder.value()?,
-                "customer_name" => customer_name = decoder.value()?,
-                "customer_purchase_ip" => customer_purchase_ip = decoder.value()?,
-                "customer_signature" => customer_signature = decoder.value()?,
-                "duplicate_charge_documentation" => {
-                    duplicate_charge_documentation = decoder.value()?;
+                12usize => {
+                    match key {
+                        "service_date" => service_date = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "duplicate_charge_explanation" => {
-                    duplicate_charge_explanation = decoder.value()?;
+                13usize => {
+                    match key {
+                        "customer_name" => customer_name = decoder.value()?,
+                        "refund_policy" => refund_policy = decoder.value()?,
+                        "shipping_date" => shipping_date = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "duplicate_charge_id" => duplicate_charge_id = decoder.value()?,
-                "product_description" => product_description = decoder.value()?,
-                "receipt" => receipt = decoder.value()?,
-                "refund_policy" => refund_policy = decoder.value()?,
-                "refund_policy_disclosure" => refund_policy_disclosure = decoder.value()?,
-                "refund_refusal_explanation" => {
-                    refund_refusal_explanation = decoder.value()?;
+                15usize => {
+                    match key {
+                        "billing_address" => billing_address = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "service_date" => service_date = decoder.value()?,
-                "service_documentation" => service_documentation = decoder.value()?,
-                "shipping_address" => shipping_address = decoder.value()?,
-                "shipping_carrier" => shipping_carrier = decoder.value()?,
-                "shipping_date" => shipping_date = decoder.value()?,
-                "shipping_documentation" => shipping_documentation = decoder.value()?,
-                "shipping_tracking_number" => shipping_tracking_number = decoder.value()?,
-                "uncategorized_file" => uncategorized_file = decoder.value()?,
-                "uncategorized_text" => uncategorized_text = decoder.value()?,
+                16usize => {
+                    match key {
+                        "shipping_address" => shipping_address = decoder.value()?,
+                        "shipping_carrier" => shipping_carrier = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "customer_signature" => customer_signature = decoder.value()?,
+                        "uncategorized_file" => uncategorized_file = decoder.value()?,
+                        "uncategorized_text" => uncategorized_text = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "access_activity_log" => access_activity_log = decoder.value()?,
+                        "cancellation_policy" => cancellation_policy = decoder.value()?,
+                        "duplicate_charge_id" => duplicate_charge_id = decoder.value()?,
+                        "product_description" => product_description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "customer_purchase_ip" => customer_purchase_ip = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "cancellation_rebuttal" => {
+                            cancellation_rebuttal = decoder.value()?;
+                        }
+                        "service_documentation" => {
+                            service_documentation = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "customer_communication" => {
+                            customer_communication = decoder.value()?;
+                        }
+                        "customer_email_address" => {
+                            customer_email_address = decoder.value()?;
+                        }
+                        "shipping_documentation" => {
+                            shipping_documentation = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                24usize => {
+                    match key {
+                        "refund_policy_disclosure" => {
+                            refund_policy_disclosure = decoder.value()?;
+                        }
+                        "shipping_tracking_number" => {
+                            shipping_tracking_number = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                26usize => {
+                    match key {
+                        "refund_refusal_explanation" => {
+                            refund_refusal_explanation = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                28usize => {
+                    match key {
+                        "duplicate_charge_explanation" => {
+                            duplicate_charge_explanation = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                30usize => {
+                    match key {
+                        "cancellation_policy_disclosure" => {
+                            cancellation_policy_disclosure = decoder.value()?;
+                        }
+                        "duplicate_charge_documentation" => {
+                            duplicate_charge_documentation = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

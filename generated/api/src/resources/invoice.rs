@@ -411,94 +411,233 @@ impl stripe_core::Decode for Invoice {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account_country" => account_country = decoder.value()?,
-                "account_name" => account_name = decoder.value()?,
-                "account_tax_ids" => account_tax_ids = decoder.value()?,
-                "amount_due" => amount_due = Some(decoder.value()?),
-                "amount_paid" => amount_paid = Some(decoder.value()?),
-                "amount_remaining" => amount_remaining = Some(decoder.value()?),
-                "amount_shipping" => amount_shipping = Some(decoder.value()?),
-                "application" => application = decoder.value()?,
-                "application_fee_amount" => application_fee_amount = decoder.value()?,
-                "attempt_count" => attempt_count = Some(decoder.value()?),
-                "attempted" => attempted = Some(decoder.value()?),
-                "auto_advance" => auto_advance = decoder.value()?,
-                "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                "billing_reason" => billing_reason = decoder.value()?,
-                "charge" => charge = decoder.value()?,
-                "collection_method" => collection_method = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "custom_fields" => custom_fields = decoder.value()?,
-                "customer" => customer = decoder.value()?,
-                "customer_address" => customer_address = decoder.value()?,
-                "customer_email" => customer_email = decoder.value()?,
-                "customer_name" => customer_name = decoder.value()?,
-                "customer_phone" => customer_phone = decoder.value()?,
-                "customer_shipping" => customer_shipping = decoder.value()?,
-                "customer_tax_exempt" => customer_tax_exempt = decoder.value()?,
-                "customer_tax_ids" => customer_tax_ids = decoder.value()?,
-                "default_payment_method" => default_payment_method = decoder.value()?,
-                "default_source" => default_source = decoder.value()?,
-                "default_tax_rates" => default_tax_rates = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "discount" => discount = decoder.value()?,
-                "discounts" => discounts = decoder.value()?,
-                "due_date" => due_date = decoder.value()?,
-                "effective_at" => effective_at = decoder.value()?,
-                "ending_balance" => ending_balance = decoder.value()?,
-                "footer" => footer = decoder.value()?,
-                "from_invoice" => from_invoice = decoder.value()?,
-                "hosted_invoice_url" => hosted_invoice_url = decoder.value()?,
-                "id" => id = decoder.value()?,
-                "invoice_pdf" => invoice_pdf = decoder.value()?,
-                "last_finalization_error" => last_finalization_error = decoder.value()?,
-                "latest_revision" => latest_revision = decoder.value()?,
-                "lines" => lines = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "next_payment_attempt" => next_payment_attempt = decoder.value()?,
-                "number" => number = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "paid" => paid = decoder.value()?,
-                "paid_out_of_band" => paid_out_of_band = decoder.value()?,
-                "payment_intent" => payment_intent = decoder.value()?,
-                "payment_settings" => payment_settings = Some(decoder.value()?),
-                "period_end" => period_end = Some(decoder.value()?),
-                "period_start" => period_start = Some(decoder.value()?),
-                "post_payment_credit_notes_amount" => {
-                    post_payment_credit_notes_amount = Some(decoder.value()?);
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "pre_payment_credit_notes_amount" => {
-                    pre_payment_credit_notes_amount = Some(decoder.value()?);
+                3usize => {
+                    match key {
+                        "tax" => tax = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "quote" => quote = decoder.value()?,
-                "receipt_number" => receipt_number = decoder.value()?,
-                "rendering_options" => rendering_options = decoder.value()?,
-                "shipping_cost" => shipping_cost = decoder.value()?,
-                "shipping_details" => shipping_details = decoder.value()?,
-                "starting_balance" => starting_balance = Some(decoder.value()?),
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
-                "status" => status = decoder.value()?,
-                "status_transitions" => status_transitions = Some(decoder.value()?),
-                "subscription" => subscription = decoder.value()?,
-                "subscription_details" => subscription_details = decoder.value()?,
-                "subscription_proration_date" => {
-                    subscription_proration_date = decoder.value()?;
+                4usize => {
+                    match key {
+                        "paid" => paid = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "subtotal" => subtotal = Some(decoder.value()?),
-                "subtotal_excluding_tax" => subtotal_excluding_tax = decoder.value()?,
-                "tax" => tax = decoder.value()?,
-                "test_clock" => test_clock = decoder.value()?,
-                "threshold_reason" => threshold_reason = decoder.value()?,
-                "total" => total = Some(decoder.value()?),
-                "total_discount_amounts" => total_discount_amounts = decoder.value()?,
-                "total_excluding_tax" => total_excluding_tax = decoder.value()?,
-                "total_tax_amounts" => total_tax_amounts = decoder.value()?,
-                "transfer_data" => transfer_data = decoder.value()?,
-                "webhooks_delivered_at" => webhooks_delivered_at = decoder.value()?,
+                5usize => {
+                    match key {
+                        "lines" => lines = Some(decoder.value()?),
+                        "quote" => quote = decoder.value()?,
+                        "total" => total = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "charge" => charge = decoder.value()?,
+                        "footer" => footer = decoder.value()?,
+                        "number" => number = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = decoder.value()?,
+                        "discount" => discount = decoder.value()?,
+                        "due_date" => due_date = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        "subtotal" => subtotal = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "attempted" => attempted = Some(decoder.value()?),
+                        "discounts" => discounts = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "amount_due" => amount_due = Some(decoder.value()?),
+                        "period_end" => period_end = Some(decoder.value()?),
+                        "test_clock" => test_clock = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "amount_paid" => amount_paid = Some(decoder.value()?),
+                        "application" => application = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        "invoice_pdf" => invoice_pdf = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "account_name" => account_name = decoder.value()?,
+                        "auto_advance" => auto_advance = decoder.value()?,
+                        "effective_at" => effective_at = decoder.value()?,
+                        "from_invoice" => from_invoice = decoder.value()?,
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "period_start" => period_start = Some(decoder.value()?),
+                        "subscription" => subscription = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "attempt_count" => attempt_count = Some(decoder.value()?),
+                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
+                        "custom_fields" => custom_fields = decoder.value()?,
+                        "customer_name" => customer_name = decoder.value()?,
+                        "shipping_cost" => shipping_cost = decoder.value()?,
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "billing_reason" => billing_reason = decoder.value()?,
+                        "customer_email" => customer_email = decoder.value()?,
+                        "customer_phone" => customer_phone = decoder.value()?,
+                        "default_source" => default_source = decoder.value()?,
+                        "ending_balance" => ending_balance = decoder.value()?,
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        "receipt_number" => receipt_number = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "account_country" => account_country = decoder.value()?,
+                        "account_tax_ids" => account_tax_ids = decoder.value()?,
+                        "amount_shipping" => amount_shipping = Some(decoder.value()?),
+                        "latest_revision" => latest_revision = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "amount_remaining" => amount_remaining = Some(decoder.value()?),
+                        "customer_address" => customer_address = decoder.value()?,
+                        "customer_tax_ids" => customer_tax_ids = decoder.value()?,
+                        "paid_out_of_band" => paid_out_of_band = decoder.value()?,
+                        "payment_settings" => payment_settings = Some(decoder.value()?),
+                        "shipping_details" => shipping_details = decoder.value()?,
+                        "starting_balance" => starting_balance = Some(decoder.value()?),
+                        "threshold_reason" => threshold_reason = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "collection_method" => collection_method = Some(decoder.value()?),
+                        "customer_shipping" => customer_shipping = decoder.value()?,
+                        "default_tax_rates" => default_tax_rates = Some(decoder.value()?),
+                        "rendering_options" => rendering_options = decoder.value()?,
+                        "total_tax_amounts" => total_tax_amounts = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "hosted_invoice_url" => hosted_invoice_url = decoder.value()?,
+                        "status_transitions" => {
+                            status_transitions = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "customer_tax_exempt" => customer_tax_exempt = decoder.value()?,
+                        "total_excluding_tax" => total_excluding_tax = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "next_payment_attempt" => next_payment_attempt = decoder.value()?,
+                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        "subscription_details" => subscription_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "webhooks_delivered_at" => {
+                            webhooks_delivered_at = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "application_fee_amount" => {
+                            application_fee_amount = decoder.value()?;
+                        }
+                        "default_payment_method" => {
+                            default_payment_method = decoder.value()?;
+                        }
+                        "subtotal_excluding_tax" => {
+                            subtotal_excluding_tax = decoder.value()?;
+                        }
+                        "total_discount_amounts" => {
+                            total_discount_amounts = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                23usize => {
+                    match key {
+                        "last_finalization_error" => {
+                            last_finalization_error = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "subscription_proration_date" => {
+                            subscription_proration_date = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                31usize => {
+                    match key {
+                        "pre_payment_credit_notes_amount" => {
+                            pre_payment_credit_notes_amount = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                32usize => {
+                    match key {
+                        "post_payment_credit_notes_amount" => {
+                            post_payment_credit_notes_amount = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

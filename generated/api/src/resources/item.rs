@@ -62,19 +62,64 @@ impl stripe_core::Decode for Item {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount_discount" => amount_discount = Some(decoder.value()?),
-                "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
-                "amount_tax" => amount_tax = Some(decoder.value()?),
-                "amount_total" => amount_total = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = Some(decoder.value()?),
-                "discounts" => discounts = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "price" => price = decoder.value()?,
-                "quantity" => quantity = decoder.value()?,
-                "taxes" => taxes = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "price" => price = decoder.value()?,
+                        "taxes" => taxes = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "quantity" => quantity = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "discounts" => discounts = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "amount_tax" => amount_tax = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "amount_total" => amount_total = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "amount_discount" => amount_discount = Some(decoder.value()?),
+                        "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

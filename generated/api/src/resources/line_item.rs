@@ -190,31 +190,91 @@ impl stripe_core::Decode for LineItem {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_excluding_tax" => amount_excluding_tax = decoder.value()?,
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "discount_amounts" => discount_amounts = decoder.value()?,
-                "discountable" => discountable = Some(decoder.value()?),
-                "discounts" => discounts = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "invoice_item" => invoice_item = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "period" => period = Some(decoder.value()?),
-                "price" => price = decoder.value()?,
-                "proration" => proration = decoder.value()?,
-                "proration_details" => proration_details = decoder.value()?,
-                "quantity" => quantity = decoder.value()?,
-                "subscription" => subscription = decoder.value()?,
-                "subscription_item" => subscription_item = decoder.value()?,
-                "tax_amounts" => tax_amounts = decoder.value()?,
-                "tax_rates" => tax_rates = decoder.value()?,
-                "type" => type_ = decoder.value()?,
-                "unit_amount_excluding_tax" => {
-                    unit_amount_excluding_tax = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "price" => price = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "period" => period = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "quantity" => quantity = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "discounts" => discounts = decoder.value()?,
+                        "proration" => proration = decoder.value()?,
+                        "tax_rates" => tax_rates = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        "tax_amounts" => tax_amounts = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "discountable" => discountable = Some(decoder.value()?),
+                        "invoice_item" => invoice_item = decoder.value()?,
+                        "subscription" => subscription = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "discount_amounts" => discount_amounts = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "proration_details" => proration_details = decoder.value()?,
+                        "subscription_item" => subscription_item = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "amount_excluding_tax" => amount_excluding_tax = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "unit_amount_excluding_tax" => {
+                            unit_amount_excluding_tax = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }

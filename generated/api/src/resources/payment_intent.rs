@@ -351,49 +351,142 @@ impl stripe_core::Decode for PaymentIntent {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_capturable" => amount_capturable = decoder.value()?,
-                "amount_details" => amount_details = decoder.value()?,
-                "amount_received" => amount_received = decoder.value()?,
-                "application" => application = decoder.value()?,
-                "application_fee_amount" => application_fee_amount = decoder.value()?,
-                "automatic_payment_methods" => {
-                    automatic_payment_methods = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "canceled_at" => canceled_at = decoder.value()?,
-                "cancellation_reason" => cancellation_reason = decoder.value()?,
-                "capture_method" => capture_method = Some(decoder.value()?),
-                "client_secret" => client_secret = decoder.value()?,
-                "confirmation_method" => confirmation_method = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "invoice" => invoice = decoder.value()?,
-                "last_payment_error" => last_payment_error = decoder.value()?,
-                "latest_charge" => latest_charge = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "next_action" => next_action = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "payment_method" => payment_method = decoder.value()?,
-                "payment_method_options" => payment_method_options = decoder.value()?,
-                "payment_method_types" => payment_method_types = Some(decoder.value()?),
-                "processing" => processing = decoder.value()?,
-                "receipt_email" => receipt_email = decoder.value()?,
-                "review" => review = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
-                "shipping" => shipping = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
-                "statement_descriptor_suffix" => {
-                    statement_descriptor_suffix = decoder.value()?;
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "review" => review = decoder.value()?,
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "status" => status = Some(decoder.value()?),
-                "transfer_data" => transfer_data = decoder.value()?,
-                "transfer_group" => transfer_group = decoder.value()?,
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "invoice" => invoice = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        "shipping" => shipping = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "processing" => processing = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "canceled_at" => canceled_at = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        "next_action" => next_action = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "client_secret" => client_secret = decoder.value()?,
+                        "latest_charge" => latest_charge = decoder.value()?,
+                        "receipt_email" => receipt_email = decoder.value()?,
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "amount_details" => amount_details = decoder.value()?,
+                        "capture_method" => capture_method = Some(decoder.value()?),
+                        "payment_method" => payment_method = decoder.value()?,
+                        "transfer_group" => transfer_group = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "amount_received" => amount_received = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "amount_capturable" => amount_capturable = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "last_payment_error" => last_payment_error = decoder.value()?,
+                        "setup_future_usage" => setup_future_usage = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "cancellation_reason" => cancellation_reason = decoder.value()?,
+                        "confirmation_method" => {
+                            confirmation_method = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "payment_method_types" => {
+                            payment_method_types = Some(decoder.value()?);
+                        }
+                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "application_fee_amount" => {
+                            application_fee_amount = decoder.value()?;
+                        }
+                        "payment_method_options" => {
+                            payment_method_options = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "automatic_payment_methods" => {
+                            automatic_payment_methods = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "statement_descriptor_suffix" => {
+                            statement_descriptor_suffix = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -581,37 +674,107 @@ impl stripe_core::Decode for PaymentIntentNextAction {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "alipay_handle_redirect" => alipay_handle_redirect = decoder.value()?,
-                "boleto_display_details" => boleto_display_details = decoder.value()?,
-                "card_await_notification" => card_await_notification = decoder.value()?,
-                "cashapp_handle_redirect_or_display_qr_code" => {
-                    cashapp_handle_redirect_or_display_qr_code = decoder.value()?;
+            match key.len() {
+                4usize => {
+                    match key {
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "display_bank_transfer_instructions" => {
-                    display_bank_transfer_instructions = decoder.value()?;
+                14usize => {
+                    match key {
+                        "use_stripe_sdk" => use_stripe_sdk = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "konbini_display_details" => konbini_display_details = decoder.value()?,
-                "oxxo_display_details" => oxxo_display_details = decoder.value()?,
-                "paynow_display_qr_code" => paynow_display_qr_code = decoder.value()?,
-                "pix_display_qr_code" => pix_display_qr_code = decoder.value()?,
-                "promptpay_display_qr_code" => {
-                    promptpay_display_qr_code = decoder.value()?;
+                15usize => {
+                    match key {
+                        "redirect_to_url" => redirect_to_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "redirect_to_url" => redirect_to_url = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "use_stripe_sdk" => use_stripe_sdk = decoder.value()?,
-                "verify_with_microdeposits" => {
-                    verify_with_microdeposits = decoder.value()?;
+                19usize => {
+                    match key {
+                        "pix_display_qr_code" => pix_display_qr_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "wechat_pay_display_qr_code" => {
-                    wechat_pay_display_qr_code = decoder.value()?;
+                20usize => {
+                    match key {
+                        "oxxo_display_details" => oxxo_display_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "wechat_pay_redirect_to_android_app" => {
-                    wechat_pay_redirect_to_android_app = decoder.value()?;
+                22usize => {
+                    match key {
+                        "alipay_handle_redirect" => {
+                            alipay_handle_redirect = decoder.value()?;
+                        }
+                        "boleto_display_details" => {
+                            boleto_display_details = decoder.value()?;
+                        }
+                        "paynow_display_qr_code" => {
+                            paynow_display_qr_code = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "wechat_pay_redirect_to_ios_app" => {
-                    wechat_pay_redirect_to_ios_app = decoder.value()?;
+                23usize => {
+                    match key {
+                        "card_await_notification" => {
+                            card_await_notification = decoder.value()?;
+                        }
+                        "konbini_display_details" => {
+                            konbini_display_details = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "promptpay_display_qr_code" => {
+                            promptpay_display_qr_code = decoder.value()?;
+                        }
+                        "verify_with_microdeposits" => {
+                            verify_with_microdeposits = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                26usize => {
+                    match key {
+                        "wechat_pay_display_qr_code" => {
+                            wechat_pay_display_qr_code = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                30usize => {
+                    match key {
+                        "wechat_pay_redirect_to_ios_app" => {
+                            wechat_pay_redirect_to_ios_app = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                34usize => {
+                    match key {
+                        "display_bank_transfer_instructions" => {
+                            display_bank_transfer_instructions = decoder.value()?;
+                        }
+                        "wechat_pay_redirect_to_android_app" => {
+                            wechat_pay_redirect_to_android_app = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                42usize => {
+                    match key {
+                        "cashapp_handle_redirect_or_display_qr_code" => {
+                            cashapp_handle_redirect_or_display_qr_code = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -1839,40 +2002,100 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "acss_debit" => acss_debit = decoder.value()?,
-                "affirm" => affirm = decoder.value()?,
-                "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
-                "alipay" => alipay = decoder.value()?,
-                "au_becs_debit" => au_becs_debit = decoder.value()?,
-                "bacs_debit" => bacs_debit = decoder.value()?,
-                "bancontact" => bancontact = decoder.value()?,
-                "blik" => blik = decoder.value()?,
-                "boleto" => boleto = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "card_present" => card_present = decoder.value()?,
-                "cashapp" => cashapp = decoder.value()?,
-                "customer_balance" => customer_balance = decoder.value()?,
-                "eps" => eps = decoder.value()?,
-                "fpx" => fpx = decoder.value()?,
-                "giropay" => giropay = decoder.value()?,
-                "grabpay" => grabpay = decoder.value()?,
-                "ideal" => ideal = decoder.value()?,
-                "interac_present" => interac_present = decoder.value()?,
-                "klarna" => klarna = decoder.value()?,
-                "konbini" => konbini = decoder.value()?,
-                "link" => link = decoder.value()?,
-                "oxxo" => oxxo = decoder.value()?,
-                "p24" => p24 = decoder.value()?,
-                "paynow" => paynow = decoder.value()?,
-                "paypal" => paypal = decoder.value()?,
-                "pix" => pix = decoder.value()?,
-                "promptpay" => promptpay = decoder.value()?,
-                "sepa_debit" => sepa_debit = decoder.value()?,
-                "sofort" => sofort = decoder.value()?,
-                "us_bank_account" => us_bank_account = decoder.value()?,
-                "wechat_pay" => wechat_pay = decoder.value()?,
-                "zip" => zip = decoder.value()?,
+            match key.len() {
+                3usize => {
+                    match key {
+                        "eps" => eps = decoder.value()?,
+                        "fpx" => fpx = decoder.value()?,
+                        "p24" => p24 = decoder.value()?,
+                        "pix" => pix = decoder.value()?,
+                        "zip" => zip = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "blik" => blik = decoder.value()?,
+                        "card" => card = decoder.value()?,
+                        "link" => link = decoder.value()?,
+                        "oxxo" => oxxo = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "ideal" => ideal = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "affirm" => affirm = decoder.value()?,
+                        "alipay" => alipay = decoder.value()?,
+                        "boleto" => boleto = decoder.value()?,
+                        "klarna" => klarna = decoder.value()?,
+                        "paynow" => paynow = decoder.value()?,
+                        "paypal" => paypal = decoder.value()?,
+                        "sofort" => sofort = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "cashapp" => cashapp = decoder.value()?,
+                        "giropay" => giropay = decoder.value()?,
+                        "grabpay" => grabpay = decoder.value()?,
+                        "konbini" => konbini = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "promptpay" => promptpay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bacs_debit" => bacs_debit = decoder.value()?,
+                        "bancontact" => bancontact = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        "wechat_pay" => wechat_pay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "card_present" => card_present = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "interac_present" => interac_present = decoder.value()?,
+                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "customer_balance" => customer_balance = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2965,16 +3188,51 @@ impl stripe_core::Decode for PaymentMethodOptionsCardMandateOptions {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_type" => amount_type = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "end_date" => end_date = decoder.value()?,
-                "interval" => interval = Some(decoder.value()?),
-                "interval_count" => interval_count = decoder.value()?,
-                "reference" => reference = Some(decoder.value()?),
-                "start_date" => start_date = Some(decoder.value()?),
-                "supported_types" => supported_types = decoder.value()?,
+            match key.len() {
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "end_date" => end_date = decoder.value()?,
+                        "interval" => interval = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "reference" => reference = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "start_date" => start_date = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "amount_type" => amount_type = Some(decoder.value()?),
+                        "description" => description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "interval_count" => interval_count = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "supported_types" => supported_types = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

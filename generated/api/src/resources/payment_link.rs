@@ -130,46 +130,147 @@ impl stripe_core::Decode for PaymentLink {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "active" => active = Some(decoder.value()?),
-                "after_completion" => after_completion = Some(decoder.value()?),
-                "allow_promotion_codes" => allow_promotion_codes = Some(decoder.value()?),
-                "application" => application = decoder.value()?,
-                "application_fee_amount" => application_fee_amount = decoder.value()?,
-                "application_fee_percent" => application_fee_percent = decoder.value()?,
-                "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                "billing_address_collection" => {
-                    billing_address_collection = Some(decoder.value()?);
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "consent_collection" => consent_collection = decoder.value()?,
-                "currency" => currency = Some(decoder.value()?),
-                "custom_fields" => custom_fields = Some(decoder.value()?),
-                "custom_text" => custom_text = Some(decoder.value()?),
-                "customer_creation" => customer_creation = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "invoice_creation" => invoice_creation = decoder.value()?,
-                "line_items" => line_items = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "payment_intent_data" => payment_intent_data = decoder.value()?,
-                "payment_method_collection" => {
-                    payment_method_collection = Some(decoder.value()?);
+                3usize => {
+                    match key {
+                        "url" => url = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "payment_method_types" => payment_method_types = decoder.value()?,
-                "phone_number_collection" => {
-                    phone_number_collection = Some(decoder.value()?);
+                6usize => {
+                    match key {
+                        "active" => active = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "shipping_address_collection" => {
-                    shipping_address_collection = decoder.value()?;
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "shipping_options" => shipping_options = Some(decoder.value()?),
-                "submit_type" => submit_type = Some(decoder.value()?),
-                "subscription_data" => subscription_data = decoder.value()?,
-                "tax_id_collection" => tax_id_collection = Some(decoder.value()?),
-                "transfer_data" => transfer_data = decoder.value()?,
-                "url" => url = Some(decoder.value()?),
+                10usize => {
+                    match key {
+                        "line_items" => line_items = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "custom_text" => custom_text = Some(decoder.value()?),
+                        "submit_type" => submit_type = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
+                        "custom_fields" => custom_fields = Some(decoder.value()?),
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "after_completion" => after_completion = Some(decoder.value()?),
+                        "invoice_creation" => invoice_creation = decoder.value()?,
+                        "shipping_options" => shipping_options = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "customer_creation" => customer_creation = Some(decoder.value()?),
+                        "subscription_data" => subscription_data = decoder.value()?,
+                        "tax_id_collection" => tax_id_collection = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "consent_collection" => consent_collection = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "payment_intent_data" => payment_intent_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "payment_method_types" => payment_method_types = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "allow_promotion_codes" => {
+                            allow_promotion_codes = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "application_fee_amount" => {
+                            application_fee_amount = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                23usize => {
+                    match key {
+                        "application_fee_percent" => {
+                            application_fee_percent = decoder.value()?;
+                        }
+                        "phone_number_collection" => {
+                            phone_number_collection = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "payment_method_collection" => {
+                            payment_method_collection = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                26usize => {
+                    match key {
+                        "billing_address_collection" => {
+                            billing_address_collection = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "shipping_address_collection" => {
+                            shipping_address_collection = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -294,49 +294,119 @@ impl stripe_core::Decode for PaymentMethod {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "acss_debit" => acss_debit = decoder.value()?,
-                "affirm" => affirm = decoder.value()?,
-                "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
-                "alipay" => alipay = decoder.value()?,
-                "au_becs_debit" => au_becs_debit = decoder.value()?,
-                "bacs_debit" => bacs_debit = decoder.value()?,
-                "bancontact" => bancontact = decoder.value()?,
-                "billing_details" => billing_details = Some(decoder.value()?),
-                "blik" => blik = decoder.value()?,
-                "boleto" => boleto = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "card_present" => card_present = decoder.value()?,
-                "cashapp" => cashapp = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "customer_balance" => customer_balance = decoder.value()?,
-                "eps" => eps = decoder.value()?,
-                "fpx" => fpx = decoder.value()?,
-                "giropay" => giropay = decoder.value()?,
-                "grabpay" => grabpay = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "ideal" => ideal = decoder.value()?,
-                "interac_present" => interac_present = decoder.value()?,
-                "klarna" => klarna = decoder.value()?,
-                "konbini" => konbini = decoder.value()?,
-                "link" => link = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "oxxo" => oxxo = decoder.value()?,
-                "p24" => p24 = decoder.value()?,
-                "paynow" => paynow = decoder.value()?,
-                "paypal" => paypal = decoder.value()?,
-                "pix" => pix = decoder.value()?,
-                "promptpay" => promptpay = decoder.value()?,
-                "radar_options" => radar_options = decoder.value()?,
-                "sepa_debit" => sepa_debit = decoder.value()?,
-                "sofort" => sofort = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "us_bank_account" => us_bank_account = decoder.value()?,
-                "wechat_pay" => wechat_pay = decoder.value()?,
-                "zip" => zip = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                3usize => {
+                    match key {
+                        "eps" => eps = decoder.value()?,
+                        "fpx" => fpx = decoder.value()?,
+                        "p24" => p24 = decoder.value()?,
+                        "pix" => pix = decoder.value()?,
+                        "zip" => zip = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "blik" => blik = decoder.value()?,
+                        "card" => card = decoder.value()?,
+                        "link" => link = decoder.value()?,
+                        "oxxo" => oxxo = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "ideal" => ideal = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "affirm" => affirm = decoder.value()?,
+                        "alipay" => alipay = decoder.value()?,
+                        "boleto" => boleto = decoder.value()?,
+                        "klarna" => klarna = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "paynow" => paynow = decoder.value()?,
+                        "paypal" => paypal = decoder.value()?,
+                        "sofort" => sofort = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "cashapp" => cashapp = decoder.value()?,
+                        "created" => created = Some(decoder.value()?),
+                        "giropay" => giropay = decoder.value()?,
+                        "grabpay" => grabpay = decoder.value()?,
+                        "konbini" => konbini = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "promptpay" => promptpay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bacs_debit" => bacs_debit = decoder.value()?,
+                        "bancontact" => bancontact = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        "wechat_pay" => wechat_pay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "card_present" => card_present = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        "radar_options" => radar_options = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "billing_details" => billing_details = Some(decoder.value()?),
+                        "interac_present" => interac_present = decoder.value()?,
+                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "customer_balance" => customer_balance = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -676,19 +746,59 @@ impl stripe_core::Decode for PaymentMethodCard {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "brand" => brand = Some(decoder.value()?),
-                "checks" => checks = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "exp_month" => exp_month = Some(decoder.value()?),
-                "exp_year" => exp_year = Some(decoder.value()?),
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = Some(decoder.value()?),
-                "generated_from" => generated_from = decoder.value()?,
-                "last4" => last4 = Some(decoder.value()?),
-                "networks" => networks = decoder.value()?,
-                "three_d_secure_usage" => three_d_secure_usage = decoder.value()?,
-                "wallet" => wallet = decoder.value()?,
+            match key.len() {
+                5usize => {
+                    match key {
+                        "brand" => brand = Some(decoder.value()?),
+                        "last4" => last4 = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "checks" => checks = decoder.value()?,
+                        "wallet" => wallet = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "networks" => networks = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "exp_month" => exp_month = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "generated_from" => generated_from = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "three_d_secure_usage" => three_d_secure_usage = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -880,17 +990,47 @@ impl stripe_core::Decode for PaymentMethodCardPresent {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "brand" => brand = decoder.value()?,
-                "cardholder_name" => cardholder_name = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "exp_month" => exp_month = Some(decoder.value()?),
-                "exp_year" => exp_year = Some(decoder.value()?),
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "networks" => networks = decoder.value()?,
-                "read_method" => read_method = decoder.value()?,
+            match key.len() {
+                5usize => {
+                    match key {
+                        "brand" => brand = decoder.value()?,
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "networks" => networks = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "exp_month" => exp_month = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        "read_method" => read_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "cardholder_name" => cardholder_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1008,16 +1148,48 @@ impl stripe_core::Decode for PaymentMethodCardWallet {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amex_express_checkout" => amex_express_checkout = decoder.value()?,
-                "apple_pay" => apple_pay = decoder.value()?,
-                "dynamic_last4" => dynamic_last4 = decoder.value()?,
-                "google_pay" => google_pay = decoder.value()?,
-                "link" => link = decoder.value()?,
-                "masterpass" => masterpass = decoder.value()?,
-                "samsung_pay" => samsung_pay = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "visa_checkout" => visa_checkout = decoder.value()?,
+            match key.len() {
+                4usize => {
+                    match key {
+                        "link" => link = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "apple_pay" => apple_pay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "google_pay" => google_pay = decoder.value()?,
+                        "masterpass" => masterpass = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "samsung_pay" => samsung_pay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
+                        "visa_checkout" => visa_checkout = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "amex_express_checkout" => {
+                            amex_express_checkout = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1396,18 +1568,53 @@ impl stripe_core::Decode for PaymentMethodInteracPresent {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "brand" => brand = decoder.value()?,
-                "cardholder_name" => cardholder_name = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "exp_month" => exp_month = Some(decoder.value()?),
-                "exp_year" => exp_year = Some(decoder.value()?),
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "networks" => networks = decoder.value()?,
-                "preferred_locales" => preferred_locales = decoder.value()?,
-                "read_method" => read_method = decoder.value()?,
+            match key.len() {
+                5usize => {
+                    match key {
+                        "brand" => brand = decoder.value()?,
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "networks" => networks = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "exp_month" => exp_month = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        "read_method" => read_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "cardholder_name" => cardholder_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "preferred_locales" => preferred_locales = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1763,18 +1970,58 @@ impl stripe_core::Decode for PaymentMethodUsBankAccount {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account_holder_type" => account_holder_type = decoder.value()?,
-                "account_type" => account_type = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "financial_connections_account" => {
-                    financial_connections_account = decoder.value()?;
+            match key.len() {
+                5usize => {
+                    match key {
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "networks" => networks = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
-                "status_details" => status_details = decoder.value()?,
+                8usize => {
+                    match key {
+                        "networks" => networks = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "bank_name" => bank_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "account_type" => account_type = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "routing_number" => routing_number = decoder.value()?,
+                        "status_details" => status_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "account_holder_type" => account_holder_type = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "financial_connections_account" => {
+                            financial_connections_account = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

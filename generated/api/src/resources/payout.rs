@@ -111,32 +111,99 @@ impl stripe_core::Decode for Payout {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "arrival_date" => arrival_date = Some(decoder.value()?),
-                "automatic" => automatic = Some(decoder.value()?),
-                "balance_transaction" => balance_transaction = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "destination" => destination = decoder.value()?,
-                "failure_balance_transaction" => {
-                    failure_balance_transaction = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "failure_code" => failure_code = decoder.value()?,
-                "failure_message" => failure_message = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "method" => method = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "original_payout" => original_payout = decoder.value()?,
-                "reconciliation_status" => reconciliation_status = Some(decoder.value()?),
-                "reversed_by" => reversed_by = decoder.value()?,
-                "source_type" => source_type = Some(decoder.value()?),
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
+                4usize => {
+                    match key {
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "method" => method = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "automatic" => automatic = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        "destination" => destination = decoder.value()?,
+                        "reversed_by" => reversed_by = decoder.value()?,
+                        "source_type" => source_type = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "arrival_date" => arrival_date = Some(decoder.value()?),
+                        "failure_code" => failure_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "failure_message" => failure_message = decoder.value()?,
+                        "original_payout" => original_payout = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "reconciliation_status" => {
+                            reconciliation_status = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "failure_balance_transaction" => {
+                            failure_balance_transaction = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

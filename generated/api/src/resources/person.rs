@@ -301,39 +301,129 @@ impl stripe_core::Decode for Person {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "account" => account = Some(decoder.value()?),
-                "address" => address = decoder.value()?,
-                "address_kana" => address_kana = decoder.value()?,
-                "address_kanji" => address_kanji = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "dob" => dob = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "first_name" => first_name = decoder.value()?,
-                "first_name_kana" => first_name_kana = decoder.value()?,
-                "first_name_kanji" => first_name_kanji = decoder.value()?,
-                "full_name_aliases" => full_name_aliases = decoder.value()?,
-                "future_requirements" => future_requirements = decoder.value()?,
-                "gender" => gender = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "id_number_provided" => id_number_provided = decoder.value()?,
-                "id_number_secondary_provided" => {
-                    id_number_secondary_provided = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "last_name" => last_name = decoder.value()?,
-                "last_name_kana" => last_name_kana = decoder.value()?,
-                "last_name_kanji" => last_name_kanji = decoder.value()?,
-                "maiden_name" => maiden_name = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "nationality" => nationality = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "phone" => phone = decoder.value()?,
-                "political_exposure" => political_exposure = decoder.value()?,
-                "registered_address" => registered_address = decoder.value()?,
-                "relationship" => relationship = decoder.value()?,
-                "requirements" => requirements = decoder.value()?,
-                "ssn_last_4_provided" => ssn_last_4_provided = decoder.value()?,
-                "verification" => verification = decoder.value()?,
+                3usize => {
+                    match key {
+                        "dob" => dob = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "email" => email = decoder.value()?,
+                        "phone" => phone = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "gender" => gender = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "account" => account = Some(decoder.value()?),
+                        "address" => address = decoder.value()?,
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "last_name" => last_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "first_name" => first_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "maiden_name" => maiden_name = decoder.value()?,
+                        "nationality" => nationality = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "address_kana" => address_kana = decoder.value()?,
+                        "relationship" => relationship = decoder.value()?,
+                        "requirements" => requirements = decoder.value()?,
+                        "verification" => verification = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "address_kanji" => address_kanji = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "last_name_kana" => last_name_kana = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "first_name_kana" => first_name_kana = decoder.value()?,
+                        "last_name_kanji" => last_name_kanji = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "first_name_kanji" => first_name_kanji = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "full_name_aliases" => full_name_aliases = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "id_number_provided" => id_number_provided = decoder.value()?,
+                        "political_exposure" => political_exposure = decoder.value()?,
+                        "registered_address" => registered_address = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "future_requirements" => future_requirements = decoder.value()?,
+                        "ssn_last_4_provided" => ssn_last_4_provided = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                28usize => {
+                    match key {
+                        "id_number_secondary_provided" => {
+                            id_number_secondary_provided = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

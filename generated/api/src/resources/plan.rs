@@ -99,27 +99,72 @@ impl stripe_core::Decode for Plan {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "active" => active = Some(decoder.value()?),
-                "aggregate_usage" => aggregate_usage = decoder.value()?,
-                "amount" => amount = decoder.value()?,
-                "amount_decimal" => amount_decimal = decoder.value()?,
-                "billing_scheme" => billing_scheme = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "interval" => interval = Some(decoder.value()?),
-                "interval_count" => interval_count = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "nickname" => nickname = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "product" => product = decoder.value()?,
-                "tiers" => tiers = decoder.value()?,
-                "tiers_mode" => tiers_mode = decoder.value()?,
-                "transform_usage" => transform_usage = decoder.value()?,
-                "trial_period_days" => trial_period_days = decoder.value()?,
-                "usage_type" => usage_type = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "tiers" => tiers = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "active" => active = Some(decoder.value()?),
+                        "amount" => amount = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "product" => product = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "interval" => interval = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        "nickname" => nickname = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "tiers_mode" => tiers_mode = decoder.value()?,
+                        "usage_type" => usage_type = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "amount_decimal" => amount_decimal = decoder.value()?,
+                        "billing_scheme" => billing_scheme = Some(decoder.value()?),
+                        "interval_count" => interval_count = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "aggregate_usage" => aggregate_usage = decoder.value()?,
+                        "transform_usage" => transform_usage = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "trial_period_days" => trial_period_days = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -218,28 +218,98 @@ impl stripe_core::Decode for Price {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "active" => active = Some(decoder.value()?),
-                "billing_scheme" => billing_scheme = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "currency_options" => currency_options = decoder.value()?,
-                "custom_unit_amount" => custom_unit_amount = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "lookup_key" => lookup_key = decoder.value()?,
-                "metadata" => metadata = Some(decoder.value()?),
-                "nickname" => nickname = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "product" => product = Some(decoder.value()?),
-                "recurring" => recurring = decoder.value()?,
-                "tax_behavior" => tax_behavior = decoder.value()?,
-                "tiers" => tiers = decoder.value()?,
-                "tiers_mode" => tiers_mode = decoder.value()?,
-                "transform_quantity" => transform_quantity = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "unit_amount" => unit_amount = decoder.value()?,
-                "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "tiers" => tiers = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "active" => active = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "product" => product = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "nickname" => nickname = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "recurring" => recurring = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "lookup_key" => lookup_key = decoder.value()?,
+                        "tiers_mode" => tiers_mode = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "unit_amount" => unit_amount = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "tax_behavior" => tax_behavior = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "billing_scheme" => billing_scheme = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "currency_options" => currency_options = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "custom_unit_amount" => custom_unit_amount = decoder.value()?,
+                        "transform_quantity" => transform_quantity = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

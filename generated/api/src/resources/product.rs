@@ -146,25 +146,85 @@ impl stripe_core::Decode for Product {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "active" => active = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "default_price" => default_price = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "features" => features = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "images" => images = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "name" => name = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "package_dimensions" => package_dimensions = decoder.value()?,
-                "shippable" => shippable = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
-                "tax_code" => tax_code = decoder.value()?,
-                "unit_label" => unit_label = decoder.value()?,
-                "updated" => updated = Some(decoder.value()?),
-                "url" => url = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                3usize => {
+                    match key {
+                        "url" => url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "name" => name = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "active" => active = Some(decoder.value()?),
+                        "images" => images = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "updated" => updated = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "features" => features = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "tax_code" => tax_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "shippable" => shippable = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "unit_label" => unit_label = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "default_price" => default_price = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "package_dimensions" => package_dimensions = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

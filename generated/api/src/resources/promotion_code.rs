@@ -68,20 +68,65 @@ impl stripe_core::Decode for PromotionCode {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "active" => active = Some(decoder.value()?),
-                "code" => code = Some(decoder.value()?),
-                "coupon" => coupon = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "expires_at" => expires_at = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "max_redemptions" => max_redemptions = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "restrictions" => restrictions = Some(decoder.value()?),
-                "times_redeemed" => times_redeemed = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "code" => code = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "active" => active = Some(decoder.value()?),
+                        "coupon" => coupon = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "expires_at" => expires_at = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "restrictions" => restrictions = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "times_redeemed" => times_redeemed = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "max_redemptions" => max_redemptions = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

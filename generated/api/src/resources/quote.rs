@@ -183,42 +183,130 @@ impl stripe_core::Decode for Quote {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
-                "amount_total" => amount_total = Some(decoder.value()?),
-                "application" => application = decoder.value()?,
-                "application_fee_amount" => application_fee_amount = decoder.value()?,
-                "application_fee_percent" => application_fee_percent = decoder.value()?,
-                "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                "collection_method" => collection_method = Some(decoder.value()?),
-                "computed" => computed = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = decoder.value()?,
-                "customer" => customer = decoder.value()?,
-                "default_tax_rates" => default_tax_rates = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "discounts" => discounts = Some(decoder.value()?),
-                "expires_at" => expires_at = Some(decoder.value()?),
-                "footer" => footer = decoder.value()?,
-                "from_quote" => from_quote = decoder.value()?,
-                "header" => header = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "invoice" => invoice = decoder.value()?,
-                "invoice_settings" => invoice_settings = decoder.value()?,
-                "line_items" => line_items = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "number" => number = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "status_transitions" => status_transitions = Some(decoder.value()?),
-                "subscription" => subscription = decoder.value()?,
-                "subscription_data" => subscription_data = Some(decoder.value()?),
-                "subscription_schedule" => subscription_schedule = decoder.value()?,
-                "test_clock" => test_clock = decoder.value()?,
-                "total_details" => total_details = Some(decoder.value()?),
-                "transfer_data" => transfer_data = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "footer" => footer = decoder.value()?,
+                        "header" => header = decoder.value()?,
+                        "number" => number = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "invoice" => invoice = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "computed" => computed = Some(decoder.value()?),
+                        "currency" => currency = decoder.value()?,
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "discounts" => discounts = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "expires_at" => expires_at = Some(decoder.value()?),
+                        "from_quote" => from_quote = decoder.value()?,
+                        "line_items" => line_items = decoder.value()?,
+                        "test_clock" => test_clock = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "amount_total" => amount_total = Some(decoder.value()?),
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "subscription" => subscription = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
+                        "total_details" => total_details = Some(decoder.value()?),
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "invoice_settings" => invoice_settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "collection_method" => collection_method = Some(decoder.value()?),
+                        "default_tax_rates" => default_tax_rates = decoder.value()?,
+                        "subscription_data" => subscription_data = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "status_transitions" => {
+                            status_transitions = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "subscription_schedule" => {
+                            subscription_schedule = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "application_fee_amount" => {
+                            application_fee_amount = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                23usize => {
+                    match key {
+                        "application_fee_percent" => {
+                            application_fee_percent = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

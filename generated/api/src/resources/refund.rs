@@ -152,28 +152,85 @@ impl stripe_core::Decode for Refund {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "balance_transaction" => balance_transaction = decoder.value()?,
-                "charge" => charge = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "failure_balance_transaction" => {
-                    failure_balance_transaction = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "failure_reason" => failure_reason = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "instructions_email" => instructions_email = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "next_action" => next_action = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "payment_intent" => payment_intent = decoder.value()?,
-                "reason" => reason = decoder.value()?,
-                "receipt_number" => receipt_number = decoder.value()?,
-                "source_transfer_reversal" => source_transfer_reversal = decoder.value()?,
-                "status" => status = decoder.value()?,
-                "transfer_reversal" => transfer_reversal = decoder.value()?,
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "charge" => charge = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "reason" => reason = decoder.value()?,
+                        "status" => status = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        "next_action" => next_action = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "failure_reason" => failure_reason = decoder.value()?,
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        "receipt_number" => receipt_number = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "transfer_reversal" => transfer_reversal = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "instructions_email" => instructions_email = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                24usize => {
+                    match key {
+                        "source_transfer_reversal" => {
+                            source_transfer_reversal = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "failure_balance_transaction" => {
+                            failure_balance_transaction = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -196,21 +196,71 @@ impl stripe_core::Decode for Review {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "billing_zip" => billing_zip = decoder.value()?,
-                "charge" => charge = decoder.value()?,
-                "closed_reason" => closed_reason = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "ip_address" => ip_address = decoder.value()?,
-                "ip_address_location" => ip_address_location = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "open" => open = Some(decoder.value()?),
-                "opened_reason" => opened_reason = Some(decoder.value()?),
-                "payment_intent" => payment_intent = decoder.value()?,
-                "reason" => reason = Some(decoder.value()?),
-                "session" => session = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "open" => open = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "charge" => charge = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "reason" => reason = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "session" => session = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "livemode" => livemode = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "ip_address" => ip_address = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "billing_zip" => billing_zip = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "closed_reason" => closed_reason = decoder.value()?,
+                        "opened_reason" => opened_reason = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "ip_address_location" => ip_address_location = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

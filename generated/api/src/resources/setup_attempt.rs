@@ -79,24 +79,74 @@ impl stripe_core::Decode for SetupAttempt {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "application" => application = decoder.value()?,
-                "attach_to_self" => attach_to_self = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "flow_directions" => flow_directions = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "payment_method" => payment_method = Some(decoder.value()?),
-                "payment_method_details" => {
-                    payment_method_details = Some(decoder.value()?);
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "setup_error" => setup_error = decoder.value()?,
-                "setup_intent" => setup_intent = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "usage" => usage = Some(decoder.value()?),
+                5usize => {
+                    match key {
+                        "usage" => usage = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "setup_error" => setup_error = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "setup_intent" => setup_intent = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "attach_to_self" => attach_to_self = decoder.value()?,
+                        "payment_method" => payment_method = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "flow_directions" => flow_directions = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "payment_method_details" => {
+                            payment_method_details = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -206,23 +256,63 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "acss_debit" => acss_debit = decoder.value()?,
-                "au_becs_debit" => au_becs_debit = decoder.value()?,
-                "bacs_debit" => bacs_debit = decoder.value()?,
-                "bancontact" => bancontact = decoder.value()?,
-                "boleto" => boleto = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "card_present" => card_present = decoder.value()?,
-                "cashapp" => cashapp = decoder.value()?,
-                "ideal" => ideal = decoder.value()?,
-                "klarna" => klarna = decoder.value()?,
-                "link" => link = decoder.value()?,
-                "paypal" => paypal = decoder.value()?,
-                "sepa_debit" => sepa_debit = decoder.value()?,
-                "sofort" => sofort = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "us_bank_account" => us_bank_account = decoder.value()?,
+            match key.len() {
+                4usize => {
+                    match key {
+                        "card" => card = decoder.value()?,
+                        "link" => link = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "ideal" => ideal = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "boleto" => boleto = decoder.value()?,
+                        "klarna" => klarna = decoder.value()?,
+                        "paypal" => paypal = decoder.value()?,
+                        "sofort" => sofort = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "cashapp" => cashapp = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bacs_debit" => bacs_debit = decoder.value()?,
+                        "bancontact" => bancontact = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "card_present" => card_present = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -414,18 +504,53 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCard {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "brand" => brand = decoder.value()?,
-                "checks" => checks = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "exp_month" => exp_month = decoder.value()?,
-                "exp_year" => exp_year = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "network" => network = decoder.value()?,
-                "three_d_secure" => three_d_secure = decoder.value()?,
-                "wallet" => wallet = decoder.value()?,
+            match key.len() {
+                5usize => {
+                    match key {
+                        "brand" => brand = decoder.value()?,
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "checks" => checks = decoder.value()?,
+                        "wallet" => wallet = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        "network" => network = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "exp_year" => exp_year = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "exp_month" => exp_month = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -194,33 +194,117 @@ impl stripe_core::Decode for SetupIntent {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "application" => application = decoder.value()?,
-                "attach_to_self" => attach_to_self = decoder.value()?,
-                "automatic_payment_methods" => {
-                    automatic_payment_methods = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "cancellation_reason" => cancellation_reason = decoder.value()?,
-                "client_secret" => client_secret = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "flow_directions" => flow_directions = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "last_setup_error" => last_setup_error = decoder.value()?,
-                "latest_attempt" => latest_attempt = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "mandate" => mandate = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "next_action" => next_action = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "payment_method" => payment_method = decoder.value()?,
-                "payment_method_options" => payment_method_options = decoder.value()?,
-                "payment_method_types" => payment_method_types = Some(decoder.value()?),
-                "single_use_mandate" => single_use_mandate = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "usage" => usage = Some(decoder.value()?),
+                5usize => {
+                    match key {
+                        "usage" => usage = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "mandate" => mandate = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        "next_action" => next_action = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "client_secret" => client_secret = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "attach_to_self" => attach_to_self = decoder.value()?,
+                        "latest_attempt" => latest_attempt = decoder.value()?,
+                        "payment_method" => payment_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "flow_directions" => flow_directions = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "last_setup_error" => last_setup_error = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "single_use_mandate" => single_use_mandate = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "cancellation_reason" => cancellation_reason = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "payment_method_types" => {
+                            payment_method_types = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "payment_method_options" => {
+                            payment_method_options = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "automatic_payment_methods" => {
+                            automatic_payment_methods = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -660,17 +744,52 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCardMandateOptions {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_type" => amount_type = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "end_date" => end_date = decoder.value()?,
-                "interval" => interval = Some(decoder.value()?),
-                "interval_count" => interval_count = decoder.value()?,
-                "reference" => reference = Some(decoder.value()?),
-                "start_date" => start_date = Some(decoder.value()?),
-                "supported_types" => supported_types = decoder.value()?,
+            match key.len() {
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "end_date" => end_date = decoder.value()?,
+                        "interval" => interval = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "reference" => reference = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "start_date" => start_date = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "amount_type" => amount_type = Some(decoder.value()?),
+                        "description" => description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "interval_count" => interval_count = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "supported_types" => supported_types = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

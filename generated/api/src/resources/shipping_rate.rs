@@ -64,19 +64,54 @@ impl stripe_core::Decode for ShippingRate {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "active" => active = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "delivery_estimate" => delivery_estimate = decoder.value()?,
-                "display_name" => display_name = decoder.value()?,
-                "fixed_amount" => fixed_amount = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "tax_behavior" => tax_behavior = decoder.value()?,
-                "tax_code" => tax_code = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "active" => active = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "tax_code" => tax_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "display_name" => display_name = decoder.value()?,
+                        "fixed_amount" => fixed_amount = decoder.value()?,
+                        "tax_behavior" => tax_behavior = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "delivery_estimate" => delivery_estimate = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

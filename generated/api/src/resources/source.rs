@@ -150,44 +150,119 @@ impl stripe_core::Decode for Source {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
-                "ach_debit" => ach_debit = decoder.value()?,
-                "acss_debit" => acss_debit = decoder.value()?,
-                "alipay" => alipay = decoder.value()?,
-                "amount" => amount = decoder.value()?,
-                "au_becs_debit" => au_becs_debit = decoder.value()?,
-                "bancontact" => bancontact = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "card_present" => card_present = decoder.value()?,
-                "client_secret" => client_secret = Some(decoder.value()?),
-                "code_verification" => code_verification = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = decoder.value()?,
-                "customer" => customer = decoder.value()?,
-                "eps" => eps = decoder.value()?,
-                "flow" => flow = Some(decoder.value()?),
-                "giropay" => giropay = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "ideal" => ideal = decoder.value()?,
-                "klarna" => klarna = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "multibanco" => multibanco = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "owner" => owner = decoder.value()?,
-                "p24" => p24 = decoder.value()?,
-                "receiver" => receiver = decoder.value()?,
-                "redirect" => redirect = decoder.value()?,
-                "sepa_debit" => sepa_debit = decoder.value()?,
-                "sofort" => sofort = decoder.value()?,
-                "source_order" => source_order = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "three_d_secure" => three_d_secure = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "usage" => usage = decoder.value()?,
-                "wechat" => wechat = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                3usize => {
+                    match key {
+                        "eps" => eps = decoder.value()?,
+                        "p24" => p24 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "card" => card = decoder.value()?,
+                        "flow" => flow = Some(decoder.value()?),
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "ideal" => ideal = decoder.value()?,
+                        "owner" => owner = decoder.value()?,
+                        "usage" => usage = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "alipay" => alipay = decoder.value()?,
+                        "amount" => amount = decoder.value()?,
+                        "klarna" => klarna = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "sofort" => sofort = decoder.value()?,
+                        "status" => status = Some(decoder.value()?),
+                        "wechat" => wechat = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "giropay" => giropay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = decoder.value()?,
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        "receiver" => receiver = decoder.value()?,
+                        "redirect" => redirect = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "ach_debit" => ach_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bancontact" => bancontact = decoder.value()?,
+                        "multibanco" => multibanco = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "card_present" => card_present = decoder.value()?,
+                        "source_order" => source_order = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        "client_secret" => client_secret = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "code_verification" => code_verification = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -841,17 +916,64 @@ impl stripe_core::Decode for SourceTypeAcssDebit {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "bank_address_city" => bank_address_city = decoder.value()?,
-                "bank_address_line_1" => bank_address_line_1 = decoder.value()?,
-                "bank_address_line_2" => bank_address_line_2 = decoder.value()?,
-                "bank_address_postal_code" => bank_address_postal_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "category" => category = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
+            match key.len() {
+                5usize => {
+                    match key {
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "category" => category = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "bank_name" => bank_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "routing_number" => routing_number = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "bank_address_city" => bank_address_city = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "bank_address_line_1" => bank_address_line_1 = decoder.value()?,
+                        "bank_address_line_2" => bank_address_line_2 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                24usize => {
+                    match key {
+                        "bank_address_postal_code" => {
+                            bank_address_postal_code = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1099,21 +1221,71 @@ impl stripe_core::Decode for SourceTypeCard {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "address_line1_check" => address_line1_check = decoder.value()?,
-                "address_zip_check" => address_zip_check = decoder.value()?,
-                "brand" => brand = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "cvc_check" => cvc_check = decoder.value()?,
-                "dynamic_last4" => dynamic_last4 = decoder.value()?,
-                "exp_month" => exp_month = decoder.value()?,
-                "exp_year" => exp_year = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "three_d_secure" => three_d_secure = decoder.value()?,
-                "tokenization_method" => tokenization_method = decoder.value()?,
+            match key.len() {
+                4usize => {
+                    match key {
+                        "name" => name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "brand" => brand = decoder.value()?,
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "exp_year" => exp_year = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "cvc_check" => cvc_check = decoder.value()?,
+                        "exp_month" => exp_month = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "address_zip_check" => address_zip_check = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "address_line1_check" => address_line1_check = decoder.value()?,
+                        "tokenization_method" => tokenization_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1230,41 +1402,123 @@ impl stripe_core::Decode for SourceTypeCardPresent {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "application_cryptogram" => application_cryptogram = decoder.value()?,
-                "application_preferred_name" => {
-                    application_preferred_name = decoder.value()?;
+            match key.len() {
+                5usize => {
+                    match key {
+                        "brand" => brand = decoder.value()?,
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "authorization_code" => authorization_code = decoder.value()?,
-                "authorization_response_code" => {
-                    authorization_response_code = decoder.value()?;
+                6usize => {
+                    match key {
+                        "reader" => reader = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "brand" => brand = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "cvm_type" => cvm_type = decoder.value()?,
-                "data_type" => data_type = decoder.value()?,
-                "dedicated_file_name" => dedicated_file_name = decoder.value()?,
-                "emv_auth_data" => emv_auth_data = decoder.value()?,
-                "evidence_customer_signature" => {
-                    evidence_customer_signature = decoder.value()?;
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "evidence_transaction_certificate" => {
-                    evidence_transaction_certificate = decoder.value()?;
+                8usize => {
+                    match key {
+                        "cvm_type" => cvm_type = decoder.value()?,
+                        "exp_year" => exp_year = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "exp_month" => exp_month = decoder.value()?,
-                "exp_year" => exp_year = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "pos_device_id" => pos_device_id = decoder.value()?,
-                "pos_entry_mode" => pos_entry_mode = decoder.value()?,
-                "read_method" => read_method = decoder.value()?,
-                "reader" => reader = decoder.value()?,
-                "terminal_verification_results" => {
-                    terminal_verification_results = decoder.value()?;
+                9usize => {
+                    match key {
+                        "data_type" => data_type = decoder.value()?,
+                        "exp_month" => exp_month = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "transaction_status_information" => {
-                    transaction_status_information = decoder.value()?;
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        "read_method" => read_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "emv_auth_data" => emv_auth_data = decoder.value()?,
+                        "pos_device_id" => pos_device_id = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "pos_entry_mode" => pos_entry_mode = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "authorization_code" => authorization_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "dedicated_file_name" => dedicated_file_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "application_cryptogram" => {
+                            application_cryptogram = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                26usize => {
+                    match key {
+                        "application_preferred_name" => {
+                            application_preferred_name = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "authorization_response_code" => {
+                            authorization_response_code = decoder.value()?;
+                        }
+                        "evidence_customer_signature" => {
+                            evidence_customer_signature = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "terminal_verification_results" => {
+                            terminal_verification_results = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                30usize => {
+                    match key {
+                        "transaction_status_information" => {
+                            transaction_status_information = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                32usize => {
+                    match key {
+                        "evidence_transaction_certificate" => {
+                            evidence_transaction_certificate = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -1552,49 +1806,151 @@ impl stripe_core::Decode for SourceTypeKlarna {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "background_image_url" => background_image_url = decoder.value()?,
-                "client_token" => client_token = decoder.value()?,
-                "first_name" => first_name = decoder.value()?,
-                "last_name" => last_name = decoder.value()?,
-                "locale" => locale = decoder.value()?,
-                "logo_url" => logo_url = decoder.value()?,
-                "page_title" => page_title = decoder.value()?,
-                "pay_later_asset_urls_descriptive" => {
-                    pay_later_asset_urls_descriptive = decoder.value()?;
+            match key.len() {
+                6usize => {
+                    match key {
+                        "locale" => locale = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "pay_later_asset_urls_standard" => {
-                    pay_later_asset_urls_standard = decoder.value()?;
+                8usize => {
+                    match key {
+                        "logo_url" => logo_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "pay_later_name" => pay_later_name = decoder.value()?,
-                "pay_later_redirect_url" => pay_later_redirect_url = decoder.value()?,
-                "pay_now_asset_urls_descriptive" => {
-                    pay_now_asset_urls_descriptive = decoder.value()?;
+                9usize => {
+                    match key {
+                        "last_name" => last_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "pay_now_asset_urls_standard" => {
-                    pay_now_asset_urls_standard = decoder.value()?;
+                10usize => {
+                    match key {
+                        "first_name" => first_name = decoder.value()?,
+                        "page_title" => page_title = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "pay_now_name" => pay_now_name = decoder.value()?,
-                "pay_now_redirect_url" => pay_now_redirect_url = decoder.value()?,
-                "pay_over_time_asset_urls_descriptive" => {
-                    pay_over_time_asset_urls_descriptive = decoder.value()?;
+                12usize => {
+                    match key {
+                        "client_token" => client_token = decoder.value()?,
+                        "pay_now_name" => pay_now_name = decoder.value()?,
+                        "redirect_url" => redirect_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "pay_over_time_asset_urls_standard" => {
-                    pay_over_time_asset_urls_standard = decoder.value()?;
+                13usize => {
+                    match key {
+                        "purchase_type" => purchase_type = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "pay_over_time_name" => pay_over_time_name = decoder.value()?,
-                "pay_over_time_redirect_url" => {
-                    pay_over_time_redirect_url = decoder.value()?;
+                14usize => {
+                    match key {
+                        "pay_later_name" => pay_later_name = decoder.value()?,
+                        "shipping_delay" => shipping_delay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "payment_method_categories" => {
-                    payment_method_categories = decoder.value()?;
+                16usize => {
+                    match key {
+                        "purchase_country" => purchase_country = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "purchase_country" => purchase_country = decoder.value()?,
-                "purchase_type" => purchase_type = decoder.value()?,
-                "redirect_url" => redirect_url = decoder.value()?,
-                "shipping_delay" => shipping_delay = decoder.value()?,
-                "shipping_first_name" => shipping_first_name = decoder.value()?,
-                "shipping_last_name" => shipping_last_name = decoder.value()?,
+                18usize => {
+                    match key {
+                        "pay_over_time_name" => pay_over_time_name = decoder.value()?,
+                        "shipping_last_name" => shipping_last_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "shipping_first_name" => shipping_first_name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "background_image_url" => background_image_url = decoder.value()?,
+                        "pay_now_redirect_url" => pay_now_redirect_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "pay_later_redirect_url" => {
+                            pay_later_redirect_url = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                25usize => {
+                    match key {
+                        "payment_method_categories" => {
+                            payment_method_categories = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                26usize => {
+                    match key {
+                        "pay_over_time_redirect_url" => {
+                            pay_over_time_redirect_url = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                27usize => {
+                    match key {
+                        "pay_now_asset_urls_standard" => {
+                            pay_now_asset_urls_standard = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "pay_later_asset_urls_standard" => {
+                            pay_later_asset_urls_standard = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                30usize => {
+                    match key {
+                        "pay_now_asset_urls_descriptive" => {
+                            pay_now_asset_urls_descriptive = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                32usize => {
+                    match key {
+                        "pay_later_asset_urls_descriptive" => {
+                            pay_later_asset_urls_descriptive = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                33usize => {
+                    match key {
+                        "pay_over_time_asset_urls_standard" => {
+                            pay_over_time_asset_urls_standard = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                36usize => {
+                    match key {
+                        "pay_over_time_asset_urls_descriptive" => {
+                            pay_over_time_asset_urls_descriptive = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1684,31 +2040,71 @@ impl stripe_core::Decode for SourceTypeMultibanco {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "entity" => entity = decoder.value()?,
-                "reference" => reference = decoder.value()?,
-                "refund_account_holder_address_city" => {
-                    refund_account_holder_address_city = decoder.value()?;
+            match key.len() {
+                6usize => {
+                    match key {
+                        "entity" => entity = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "refund_account_holder_address_country" => {
-                    refund_account_holder_address_country = decoder.value()?;
+                9usize => {
+                    match key {
+                        "reference" => reference = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "refund_account_holder_address_line1" => {
-                    refund_account_holder_address_line1 = decoder.value()?;
+                11usize => {
+                    match key {
+                        "refund_iban" => refund_iban = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "refund_account_holder_address_line2" => {
-                    refund_account_holder_address_line2 = decoder.value()?;
+                26usize => {
+                    match key {
+                        "refund_account_holder_name" => {
+                            refund_account_holder_name = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "refund_account_holder_address_postal_code" => {
-                    refund_account_holder_address_postal_code = decoder.value()?;
+                34usize => {
+                    match key {
+                        "refund_account_holder_address_city" => {
+                            refund_account_holder_address_city = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "refund_account_holder_address_state" => {
-                    refund_account_holder_address_state = decoder.value()?;
+                35usize => {
+                    match key {
+                        "refund_account_holder_address_line1" => {
+                            refund_account_holder_address_line1 = decoder.value()?;
+                        }
+                        "refund_account_holder_address_line2" => {
+                            refund_account_holder_address_line2 = decoder.value()?;
+                        }
+                        "refund_account_holder_address_state" => {
+                            refund_account_holder_address_state = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "refund_account_holder_name" => {
-                    refund_account_holder_name = decoder.value()?;
+                37usize => {
+                    match key {
+                        "refund_account_holder_address_country" => {
+                            refund_account_holder_address_country = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "refund_iban" => refund_iban = decoder.value()?,
+                41usize => {
+                    match key {
+                        "refund_account_holder_address_postal_code" => {
+                            refund_account_holder_address_postal_code = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1977,24 +2373,74 @@ impl stripe_core::Decode for SourceTypeThreeDSecure {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "address_line1_check" => address_line1_check = decoder.value()?,
-                "address_zip_check" => address_zip_check = decoder.value()?,
-                "authenticated" => authenticated = decoder.value()?,
-                "brand" => brand = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "customer" => customer = decoder.value()?,
-                "cvc_check" => cvc_check = decoder.value()?,
-                "dynamic_last4" => dynamic_last4 = decoder.value()?,
-                "exp_month" => exp_month = decoder.value()?,
-                "exp_year" => exp_year = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding" => funding = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "three_d_secure" => three_d_secure = decoder.value()?,
-                "tokenization_method" => tokenization_method = decoder.value()?,
+            match key.len() {
+                4usize => {
+                    match key {
+                        "card" => card = decoder.value()?,
+                        "name" => name = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "brand" => brand = decoder.value()?,
+                        "last4" => last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "customer" => customer = decoder.value()?,
+                        "exp_year" => exp_year = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "cvc_check" => cvc_check = decoder.value()?,
+                        "exp_month" => exp_month = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "fingerprint" => fingerprint = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "authenticated" => authenticated = decoder.value()?,
+                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "address_zip_check" => address_zip_check = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "address_line1_check" => address_line1_check = decoder.value()?,
+                        "tokenization_method" => tokenization_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

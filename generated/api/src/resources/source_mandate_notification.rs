@@ -71,19 +71,49 @@ impl stripe_core::Decode for SourceMandateNotification {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "acss_debit" => acss_debit = decoder.value()?,
-                "amount" => amount = decoder.value()?,
-                "bacs_debit" => bacs_debit = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "reason" => reason = Some(decoder.value()?),
-                "sepa_debit" => sepa_debit = decoder.value()?,
-                "source" => source = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                4usize => {
+                    match key {
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "amount" => amount = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "reason" => reason = Some(decoder.value()?),
+                        "source" => source = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "livemode" => livemode = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bacs_debit" => bacs_debit = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

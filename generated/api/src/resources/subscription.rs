@@ -297,54 +297,157 @@ impl stripe_core::Decode for Subscription {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "application" => application = decoder.value()?,
-                "application_fee_percent" => application_fee_percent = decoder.value()?,
-                "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                "billing_cycle_anchor" => billing_cycle_anchor = Some(decoder.value()?),
-                "billing_thresholds" => billing_thresholds = decoder.value()?,
-                "cancel_at" => cancel_at = decoder.value()?,
-                "cancel_at_period_end" => cancel_at_period_end = Some(decoder.value()?),
-                "canceled_at" => canceled_at = decoder.value()?,
-                "cancellation_details" => cancellation_details = decoder.value()?,
-                "collection_method" => collection_method = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "current_period_end" => current_period_end = decoder.value()?,
-                "current_period_start" => current_period_start = decoder.value()?,
-                "customer" => customer = Some(decoder.value()?),
-                "days_until_due" => days_until_due = decoder.value()?,
-                "default_payment_method" => default_payment_method = decoder.value()?,
-                "default_source" => default_source = decoder.value()?,
-                "default_tax_rates" => default_tax_rates = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "discount" => discount = decoder.value()?,
-                "ended_at" => ended_at = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "items" => items = Some(decoder.value()?),
-                "latest_invoice" => latest_invoice = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "next_pending_invoice_item_invoice" => {
-                    next_pending_invoice_item_invoice = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "object" => object = Some(decoder.value()?),
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "pause_collection" => pause_collection = decoder.value()?,
-                "payment_settings" => payment_settings = decoder.value()?,
-                "pending_invoice_item_interval" => {
-                    pending_invoice_item_interval = decoder.value()?;
+                5usize => {
+                    match key {
+                        "items" => items = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "pending_setup_intent" => pending_setup_intent = decoder.value()?,
-                "pending_update" => pending_update = decoder.value()?,
-                "schedule" => schedule = decoder.value()?,
-                "start_date" => start_date = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "test_clock" => test_clock = decoder.value()?,
-                "transfer_data" => transfer_data = decoder.value()?,
-                "trial_end" => trial_end = decoder.value()?,
-                "trial_settings" => trial_settings = decoder.value()?,
-                "trial_start" => trial_start = decoder.value()?,
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = Some(decoder.value()?),
+                        "discount" => discount = decoder.value()?,
+                        "ended_at" => ended_at = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "schedule" => schedule = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "cancel_at" => cancel_at = decoder.value()?,
+                        "trial_end" => trial_end = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "start_date" => start_date = Some(decoder.value()?),
+                        "test_clock" => test_clock = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "canceled_at" => canceled_at = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        "trial_start" => trial_start = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "days_until_due" => days_until_due = decoder.value()?,
+                        "default_source" => default_source = decoder.value()?,
+                        "latest_invoice" => latest_invoice = decoder.value()?,
+                        "pending_update" => pending_update = decoder.value()?,
+                        "trial_settings" => trial_settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "pause_collection" => pause_collection = decoder.value()?,
+                        "payment_settings" => payment_settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "collection_method" => collection_method = Some(decoder.value()?),
+                        "default_tax_rates" => default_tax_rates = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "billing_thresholds" => billing_thresholds = decoder.value()?,
+                        "current_period_end" => current_period_end = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "billing_cycle_anchor" => {
+                            billing_cycle_anchor = Some(decoder.value()?);
+                        }
+                        "cancel_at_period_end" => {
+                            cancel_at_period_end = Some(decoder.value()?);
+                        }
+                        "cancellation_details" => cancellation_details = decoder.value()?,
+                        "current_period_start" => current_period_start = decoder.value()?,
+                        "pending_setup_intent" => pending_setup_intent = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "default_payment_method" => {
+                            default_payment_method = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                23usize => {
+                    match key {
+                        "application_fee_percent" => {
+                            application_fee_percent = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "pending_invoice_item_interval" => {
+                            pending_invoice_item_interval = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                33usize => {
+                    match key {
+                        "next_pending_invoice_item_invoice" => {
+                            next_pending_invoice_item_invoice = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -256,25 +256,77 @@ impl stripe_core::Decode for SubscriptionSchedule {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "application" => application = decoder.value()?,
-                "canceled_at" => canceled_at = decoder.value()?,
-                "completed_at" => completed_at = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "current_phase" => current_phase = decoder.value()?,
-                "customer" => customer = Some(decoder.value()?),
-                "default_settings" => default_settings = Some(decoder.value()?),
-                "end_behavior" => end_behavior = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "phases" => phases = Some(decoder.value()?),
-                "released_at" => released_at = decoder.value()?,
-                "released_subscription" => released_subscription = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "subscription" => subscription = decoder.value()?,
-                "test_clock" => test_clock = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "phases" => phases = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "customer" => customer = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "test_clock" => test_clock = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "canceled_at" => canceled_at = decoder.value()?,
+                        "released_at" => released_at = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "completed_at" => completed_at = decoder.value()?,
+                        "end_behavior" => end_behavior = Some(decoder.value()?),
+                        "subscription" => subscription = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "current_phase" => current_phase = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "default_settings" => default_settings = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "released_subscription" => {
+                            released_subscription = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -572,27 +624,103 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "add_invoice_items" => add_invoice_items = Some(decoder.value()?),
-                "application_fee_percent" => application_fee_percent = decoder.value()?,
-                "automatic_tax" => automatic_tax = decoder.value()?,
-                "billing_cycle_anchor" => billing_cycle_anchor = decoder.value()?,
-                "billing_thresholds" => billing_thresholds = decoder.value()?,
-                "collection_method" => collection_method = decoder.value()?,
-                "coupon" => coupon = decoder.value()?,
-                "currency" => currency = Some(decoder.value()?),
-                "default_payment_method" => default_payment_method = decoder.value()?,
-                "default_tax_rates" => default_tax_rates = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "end_date" => end_date = Some(decoder.value()?),
-                "invoice_settings" => invoice_settings = decoder.value()?,
-                "items" => items = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "proration_behavior" => proration_behavior = Some(decoder.value()?),
-                "start_date" => start_date = Some(decoder.value()?),
-                "transfer_data" => transfer_data = decoder.value()?,
-                "trial_end" => trial_end = decoder.value()?,
+            match key.len() {
+                5usize => {
+                    match key {
+                        "items" => items = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "coupon" => coupon = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "end_date" => end_date = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                9usize => {
+                    match key {
+                        "trial_end" => trial_end = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "start_date" => start_date = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "automatic_tax" => automatic_tax = decoder.value()?,
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "invoice_settings" => invoice_settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "add_invoice_items" => add_invoice_items = Some(decoder.value()?),
+                        "collection_method" => collection_method = decoder.value()?,
+                        "default_tax_rates" => default_tax_rates = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "billing_thresholds" => billing_thresholds = decoder.value()?,
+                        "proration_behavior" => {
+                            proration_behavior = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "billing_cycle_anchor" => billing_cycle_anchor = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "default_payment_method" => {
+                            default_payment_method = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                23usize => {
+                    match key {
+                        "application_fee_percent" => {
+                            application_fee_percent = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -694,17 +822,68 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "application_fee_percent" => application_fee_percent = decoder.value()?,
-                "automatic_tax" => automatic_tax = decoder.value()?,
-                "billing_cycle_anchor" => billing_cycle_anchor = Some(decoder.value()?),
-                "billing_thresholds" => billing_thresholds = decoder.value()?,
-                "collection_method" => collection_method = decoder.value()?,
-                "default_payment_method" => default_payment_method = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "invoice_settings" => invoice_settings = decoder.value()?,
-                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                "transfer_data" => transfer_data = decoder.value()?,
+            match key.len() {
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "automatic_tax" => automatic_tax = decoder.value()?,
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "invoice_settings" => invoice_settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "collection_method" => collection_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "billing_thresholds" => billing_thresholds = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "billing_cycle_anchor" => {
+                            billing_cycle_anchor = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                22usize => {
+                    match key {
+                        "default_payment_method" => {
+                            default_payment_method = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                23usize => {
+                    match key {
+                        "application_fee_percent" => {
+                            application_fee_percent = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -82,25 +82,80 @@ impl stripe_core::Decode for Topup {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "balance_transaction" => balance_transaction = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "expected_availability_date" => {
-                    expected_availability_date = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "failure_code" => failure_code = decoder.value()?,
-                "failure_message" => failure_message = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "source" => source = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "transfer_group" => transfer_group = decoder.value()?,
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "source" => source = decoder.value()?,
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "failure_code" => failure_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "transfer_group" => transfer_group = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "failure_message" => failure_message = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                26usize => {
+                    match key {
+                        "expected_availability_date" => {
+                            expected_availability_date = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

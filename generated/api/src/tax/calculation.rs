@@ -70,21 +70,65 @@ impl stripe_core::Decode for Calculation {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount_total" => amount_total = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "customer_details" => customer_details = Some(decoder.value()?),
-                "expires_at" => expires_at = decoder.value()?,
-                "id" => id = decoder.value()?,
-                "line_items" => line_items = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "shipping_cost" => shipping_cost = decoder.value()?,
-                "tax_amount_exclusive" => tax_amount_exclusive = Some(decoder.value()?),
-                "tax_amount_inclusive" => tax_amount_inclusive = Some(decoder.value()?),
-                "tax_breakdown" => tax_breakdown = Some(decoder.value()?),
-                "tax_date" => tax_date = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "tax_date" => tax_date = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "expires_at" => expires_at = decoder.value()?,
+                        "line_items" => line_items = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "amount_total" => amount_total = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "shipping_cost" => shipping_cost = decoder.value()?,
+                        "tax_breakdown" => tax_breakdown = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "customer_details" => customer_details = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "tax_amount_exclusive" => {
+                            tax_amount_exclusive = Some(decoder.value()?);
+                        }
+                        "tax_amount_inclusive" => {
+                            tax_amount_inclusive = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -231,21 +231,26 @@ impl stripe_core::Decode for TerminalConfigurationConfigurationResourceTipping {
         let mut extra = stripe_core::ExtraFields::new();
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "aud" => aud = decoder.value()?,
-                "cad" => cad = decoder.value()?,
-                "chf" => chf = decoder.value()?,
-                "czk" => czk = decoder.value()?,
-                "dkk" => dkk = decoder.value()?,
-                "eur" => eur = decoder.value()?,
-                "gbp" => gbp = decoder.value()?,
-                "hkd" => hkd = decoder.value()?,
-                "myr" => myr = decoder.value()?,
-                "nok" => nok = decoder.value()?,
-                "nzd" => nzd = decoder.value()?,
-                "sek" => sek = decoder.value()?,
-                "sgd" => sgd = decoder.value()?,
-                "usd" => usd = decoder.value()?,
+            match key.len() {
+                3usize => {
+                    match key {
+                        "aud" => aud = decoder.value()?,
+                        "cad" => cad = decoder.value()?,
+                        "chf" => chf = decoder.value()?,
+                        "czk" => czk = decoder.value()?,
+                        "dkk" => dkk = decoder.value()?,
+                        "eur" => eur = decoder.value()?,
+                        "gbp" => gbp = decoder.value()?,
+                        "hkd" => hkd = decoder.value()?,
+                        "myr" => myr = decoder.value()?,
+                        "nok" => nok = decoder.value()?,
+                        "nzd" => nzd = decoder.value()?,
+                        "sek" => sek = decoder.value()?,
+                        "sgd" => sgd = decoder.value()?,
+                        "usd" => usd = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -65,19 +65,59 @@ impl stripe_core::Decode for Reader {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "action" => action = decoder.value()?,
-                "device_sw_version" => device_sw_version = decoder.value()?,
-                "device_type" => device_type = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "ip_address" => ip_address = decoder.value()?,
-                "label" => label = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "location" => location = decoder.value()?,
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "serial_number" => serial_number = Some(decoder.value()?),
-                "status" => status = decoder.value()?,
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5usize => {
+                    match key {
+                        "label" => label = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "action" => action = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "location" => location = decoder.value()?,
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "ip_address" => ip_address = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "device_type" => device_type = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                13usize => {
+                    match key {
+                        "serial_number" => serial_number = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "device_sw_version" => device_sw_version = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -79,23 +79,79 @@ impl stripe_core::Decode for FinancialAccount {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "active_features" => active_features = decoder.value()?,
-                "balance" => balance = Some(decoder.value()?),
-                "country" => country = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "features" => features = decoder.value()?,
-                "financial_addresses" => financial_addresses = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "pending_features" => pending_features = decoder.value()?,
-                "platform_restrictions" => platform_restrictions = decoder.value()?,
-                "restricted_features" => restricted_features = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "status_details" => status_details = Some(decoder.value()?),
-                "supported_currencies" => supported_currencies = Some(decoder.value()?),
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6usize => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7usize => {
+                    match key {
+                        "balance" => balance = Some(decoder.value()?),
+                        "country" => country = Some(decoder.value()?),
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "features" => features = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "status_details" => status_details = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "active_features" => active_features = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "pending_features" => pending_features = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                19usize => {
+                    match key {
+                        "financial_addresses" => {
+                            financial_addresses = Some(decoder.value()?);
+                        }
+                        "restricted_features" => restricted_features = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "supported_currencies" => {
+                            supported_currencies = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "platform_restrictions" => {
+                            platform_restrictions = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -218,31 +218,102 @@ impl stripe_core::Decode for InboundTransfer {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "cancelable" => cancelable = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "failure_details" => failure_details = decoder.value()?,
-                "financial_account" => financial_account = Some(decoder.value()?),
-                "hosted_regulatory_receipt_url" => {
-                    hosted_regulatory_receipt_url = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "id" => id = Some(decoder.value()?),
-                "linked_flows" => linked_flows = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "origin_payment_method" => origin_payment_method = Some(decoder.value()?),
-                "origin_payment_method_details" => {
-                    origin_payment_method_details = decoder.value()?;
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "returned" => returned = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "status_transitions" => status_transitions = Some(decoder.value()?),
-                "transaction" => transaction = decoder.value()?,
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "returned" => returned = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "cancelable" => cancelable = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        "transaction" => transaction = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "linked_flows" => linked_flows = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "failure_details" => failure_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "financial_account" => financial_account = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "status_transitions" => {
+                            status_transitions = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "statement_descriptor" => {
+                            statement_descriptor = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "origin_payment_method" => {
+                            origin_payment_method = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => {
+                            hosted_regulatory_receipt_url = decoder.value()?;
+                        }
+                        "origin_payment_method_details" => {
+                            origin_payment_method_details = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

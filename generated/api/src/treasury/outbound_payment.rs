@@ -284,34 +284,110 @@ impl stripe_core::Decode for OutboundPayment {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "cancelable" => cancelable = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "destination_payment_method" => {
-                    destination_payment_method = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "destination_payment_method_details" => {
-                    destination_payment_method_details = decoder.value()?;
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "end_user_details" => end_user_details = decoder.value()?,
-                "expected_arrival_date" => expected_arrival_date = Some(decoder.value()?),
-                "financial_account" => financial_account = Some(decoder.value()?),
-                "hosted_regulatory_receipt_url" => {
-                    hosted_regulatory_receipt_url = decoder.value()?;
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "returned_details" => returned_details = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "status_transitions" => status_transitions = Some(decoder.value()?),
-                "transaction" => transaction = Some(decoder.value()?),
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10usize => {
+                    match key {
+                        "cancelable" => cancelable = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = decoder.value()?,
+                        "transaction" => transaction = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "end_user_details" => end_user_details = decoder.value()?,
+                        "returned_details" => returned_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "financial_account" => financial_account = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                18usize => {
+                    match key {
+                        "status_transitions" => {
+                            status_transitions = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                20usize => {
+                    match key {
+                        "statement_descriptor" => {
+                            statement_descriptor = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "expected_arrival_date" => {
+                            expected_arrival_date = Some(decoder.value()?);
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                26usize => {
+                    match key {
+                        "destination_payment_method" => {
+                            destination_payment_method = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => {
+                            hosted_regulatory_receipt_url = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                34usize => {
+                    match key {
+                        "destination_payment_method_details" => {
+                            destination_payment_method_details = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -78,27 +78,77 @@ impl stripe_core::Decode for ReceivedDebit {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "amount" => amount = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = Some(decoder.value()?),
-                "failure_code" => failure_code = decoder.value()?,
-                "financial_account" => financial_account = decoder.value()?,
-                "hosted_regulatory_receipt_url" => {
-                    hosted_regulatory_receipt_url = decoder.value()?;
+            match key.len() {
+                2usize => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "id" => id = Some(decoder.value()?),
-                "initiating_payment_method_details" => {
-                    initiating_payment_method_details = decoder.value()?;
+                6usize => {
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
                 }
-                "linked_flows" => linked_flows = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "network" => network = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "reversal_details" => reversal_details = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "transaction" => transaction = decoder.value()?,
+                7usize => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "network" => network = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8usize => {
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                11usize => {
+                    match key {
+                        "description" => description = Some(decoder.value()?),
+                        "transaction" => transaction = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                12usize => {
+                    match key {
+                        "failure_code" => failure_code = decoder.value()?,
+                        "linked_flows" => linked_flows = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "reversal_details" => reversal_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "financial_account" => financial_account = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                29usize => {
+                    match key {
+                        "hosted_regulatory_receipt_url" => {
+                            hosted_regulatory_receipt_url = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                33usize => {
+                    match key {
+                        "initiating_payment_method_details" => {
+                            initiating_payment_method_details = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

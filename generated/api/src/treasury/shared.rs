@@ -347,16 +347,48 @@ impl stripe_core::Decode for TreasuryTransactionsResourceFlowDetails {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "credit_reversal" => credit_reversal = decoder.value()?,
-                "debit_reversal" => debit_reversal = decoder.value()?,
-                "inbound_transfer" => inbound_transfer = decoder.value()?,
-                "issuing_authorization" => issuing_authorization = decoder.value()?,
-                "outbound_payment" => outbound_payment = decoder.value()?,
-                "outbound_transfer" => outbound_transfer = decoder.value()?,
-                "received_credit" => received_credit = decoder.value()?,
-                "received_debit" => received_debit = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+            match key.len() {
+                4usize => {
+                    match key {
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                14usize => {
+                    match key {
+                        "debit_reversal" => debit_reversal = decoder.value()?,
+                        "received_debit" => received_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                15usize => {
+                    match key {
+                        "credit_reversal" => credit_reversal = decoder.value()?,
+                        "received_credit" => received_credit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                16usize => {
+                    match key {
+                        "inbound_transfer" => inbound_transfer = decoder.value()?,
+                        "outbound_payment" => outbound_payment = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                17usize => {
+                    match key {
+                        "outbound_transfer" => outbound_transfer = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                21usize => {
+                    match key {
+                        "issuing_authorization" => {
+                            issuing_authorization = decoder.value()?;
+                        }
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
