@@ -138,6 +138,7 @@ fn dispatch(
     }
     let buckets = by_length.iter().map(|(length, fields)| {
         let arms = fields.iter().map(|field| arm(field));
+        let length = proc_macro2::Literal::usize_unsuffixed(*length);
         quote!(#length => match #key { #(#arms)* #unknown },)
     });
     quote! {

@@ -53,18 +53,48 @@ impl stripe_core::Decode for Node {
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
-            match key {
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "label" => label = decoder.value()?,
-                "weight" => weight = decoder.value()?,
-                "attributes" => attributes = decoder.value()?,
-                "parent" => parent = decoder.value()?,
-                "children" => children = decoder.value()?,
-                "settings" => settings = decoder.value()?,
-                "history" => history = decoder.value()?,
+            match key.len() {
+                2 => {
+                    match key {
+                        "id" => id = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                5 => {
+                    match key {
+                        "label" => label = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                6 => {
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "weight" => weight = decoder.value()?,
+                        "parent" => parent = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                7 => {
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "history" => history = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                8 => {
+                    match key {
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "children" => children = decoder.value()?,
+                        "settings" => settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
+                10 => {
+                    match key {
+                        "attributes" => attributes = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
+                    }
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
