@@ -300,54 +300,54 @@ impl stripe_core::Decode for ApiErrors {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "code" => code = decoder.value()?,
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "param" => param = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "charge" => charge = decoder.value()?,
                         "source" => source = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "doc_url" => doc_url = decoder.value()?,
                         "message" => message = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "decline_code" => decline_code = decoder.value()?,
                         "setup_intent" => setup_intent = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "payment_intent" => payment_intent = decoder.value()?,
                         "payment_method" => payment_method = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "request_log_url" => request_log_url = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "payment_method_type" => payment_method_type = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -2362,14 +2362,14 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = decoder.value()?,
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         "funding" => funding = decoder.value()?,
@@ -2378,51 +2378,51 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "exp_year" => exp_year = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "exp_month" => exp_month = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         "read_method" => read_method = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "emv_auth_data" => emv_auth_data = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "capture_before" => capture_before = decoder.value()?,
                         "generated_card" => generated_card = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "cardholder_name" => cardholder_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "amount_authorized" => amount_authorized = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "overcapture_supported" => {
                             overcapture_supported = Some(decoder.value()?);
@@ -2430,7 +2430,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                35usize => {
+                35 => {
                     match key {
                         "incremental_authorization_supported" => {
                             incremental_authorization_supported = Some(decoder.value()?);
@@ -2533,25 +2533,25 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                12usize => {
+                12 => {
                     match key {
                         "account_type" => account_type = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "authorization_code" => authorization_code = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "dedicated_file_name" => dedicated_file_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "application_cryptogram" => {
                             application_cryptogram = decoder.value()?;
@@ -2559,7 +2559,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "application_preferred_name" => {
                             application_preferred_name = decoder.value()?;
@@ -2567,7 +2567,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "authorization_response_code" => {
                             authorization_response_code = decoder.value()?;
@@ -2575,7 +2575,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                29usize => {
+                29 => {
                     match key {
                         "terminal_verification_results" => {
                             terminal_verification_results = decoder.value()?;
@@ -2583,7 +2583,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                30usize => {
+                30 => {
                     match key {
                         "cardholder_verification_method" => {
                             cardholder_verification_method = decoder.value()?;

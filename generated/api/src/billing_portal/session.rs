@@ -73,57 +73,57 @@ impl stripe_core::Decode for Session {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "url" => url = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "flow" => flow = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "locale" => locale = decoder.value()?,
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "customer" => customer = Some(decoder.value()?),
                         "livemode" => livemode = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "return_url" => return_url = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "configuration" => configuration = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,

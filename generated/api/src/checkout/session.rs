@@ -237,25 +237,25 @@ impl stripe_core::Decode for Session {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "url" => url = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "mode" => mode = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "locale" => locale = decoder.value()?,
                         "object" => object = Some(decoder.value()?),
@@ -263,7 +263,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "consent" => consent = decoder.value()?,
                         "created" => created = Some(decoder.value()?),
@@ -271,7 +271,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = decoder.value()?,
                         "customer" => customer = decoder.value()?,
@@ -280,7 +280,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "cancel_url" => cancel_url = decoder.value()?,
                         "expires_at" => expires_at = Some(decoder.value()?),
@@ -288,7 +288,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "custom_text" => custom_text = Some(decoder.value()?),
                         "submit_type" => submit_type = decoder.value()?,
@@ -296,7 +296,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "amount_total" => amount_total = decoder.value()?,
                         "payment_link" => payment_link = decoder.value()?,
@@ -305,7 +305,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "automatic_tax" => automatic_tax = Some(decoder.value()?),
                         "custom_fields" => custom_fields = Some(decoder.value()?),
@@ -314,7 +314,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "customer_email" => customer_email = decoder.value()?,
                         "payment_intent" => payment_intent = decoder.value()?,
@@ -323,13 +323,13 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "amount_subtotal" => amount_subtotal = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "after_expiration" => after_expiration = decoder.value()?,
                         "customer_details" => customer_details = decoder.value()?,
@@ -339,27 +339,27 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "customer_creation" => customer_creation = decoder.value()?,
                         "tax_id_collection" => tax_id_collection = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "consent_collection" => consent_collection = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "client_reference_id" => client_reference_id = decoder.value()?,
                         "currency_conversion" => currency_conversion = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "payment_method_types" => {
                             payment_method_types = Some(decoder.value()?);
@@ -367,7 +367,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "allow_promotion_codes" => {
                             allow_promotion_codes = decoder.value()?;
@@ -375,7 +375,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "payment_method_options" => {
                             payment_method_options = decoder.value()?;
@@ -383,7 +383,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "phone_number_collection" => {
                             phone_number_collection = decoder.value()?;
@@ -391,7 +391,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "payment_method_collection" => {
                             payment_method_collection = decoder.value()?;
@@ -399,7 +399,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "billing_address_collection" => {
                             billing_address_collection = decoder.value()?;
@@ -407,7 +407,7 @@ impl stripe_core::Decode for Session {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "shipping_address_collection" => {
                             shipping_address_collection = decoder.value()?;
@@ -1850,7 +1850,7 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                3usize => {
+                3 => {
                     match key {
                         "eps" => eps = decoder.value()?,
                         "fpx" => fpx = decoder.value()?,
@@ -1859,7 +1859,7 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "card" => card = decoder.value()?,
                         "link" => link = decoder.value()?,
@@ -1867,13 +1867,13 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "ideal" => ideal = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "affirm" => affirm = decoder.value()?,
                         "alipay" => alipay = decoder.value()?,
@@ -1884,7 +1884,7 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "cashapp" => cashapp = decoder.value()?,
                         "giropay" => giropay = decoder.value()?,
@@ -1893,7 +1893,7 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "acss_debit" => acss_debit = decoder.value()?,
                         "bacs_debit" => bacs_debit = decoder.value()?,
@@ -1902,25 +1902,25 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "au_becs_debit" => au_becs_debit = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "us_bank_account" => us_bank_account = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "customer_balance" => customer_balance = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,

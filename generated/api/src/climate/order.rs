@@ -97,27 +97,27 @@ impl stripe_core::Decode for Order {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "status" => status = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "product" => product = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "livemode" => livemode = Some(decoder.value()?),
@@ -125,13 +125,13 @@ impl stripe_core::Decode for Order {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "delayed_at" => delayed_at = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "amount_fees" => amount_fees = Some(decoder.value()?),
                         "beneficiary" => beneficiary = decoder.value()?,
@@ -141,7 +141,7 @@ impl stripe_core::Decode for Order {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "amount_total" => amount_total = Some(decoder.value()?),
                         "confirmed_at" => confirmed_at = decoder.value()?,
@@ -149,25 +149,25 @@ impl stripe_core::Decode for Order {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "delivery_details" => delivery_details = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "cancellation_reason" => cancellation_reason = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "expected_delivery_year" => {
                             expected_delivery_year = Some(decoder.value()?);

@@ -257,57 +257,57 @@ impl stripe_core::Decode for GelatoDocumentReport {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                3usize => {
+                3 => {
                     match key {
                         "dob" => dob = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "error" => error = decoder.value()?,
                         "files" => files = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "number" => number = decoder.value()?,
                         "status" => status = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "address" => address = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "last_name" => last_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "first_name" => first_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "issued_date" => issued_date = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "expiration_date" => expiration_date = decoder.value()?,
                         "issuing_country" => issuing_country = decoder.value()?,
@@ -773,46 +773,46 @@ impl stripe_core::Decode for VerificationReport {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "selfie" => selfie = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "options" => options = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "document" => document = decoder.value()?,
                         "livemode" => livemode = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "id_number" => id_number = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "verification_session" => verification_session = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,

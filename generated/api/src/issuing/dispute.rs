@@ -62,13 +62,13 @@ impl stripe_core::Decode for Dispute {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
@@ -76,13 +76,13 @@ impl stripe_core::Decode for Dispute {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "evidence" => evidence = Some(decoder.value()?),
@@ -92,13 +92,13 @@ impl stripe_core::Decode for Dispute {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "transaction" => transaction = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "balance_transactions" => balance_transactions = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -194,7 +194,7 @@ impl stripe_core::Decode for IssuingDisputeCanceledEvidence {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                11usize => {
+                11 => {
                     match key {
                         "canceled_at" => canceled_at = decoder.value()?,
                         "expected_at" => expected_at = decoder.value()?,
@@ -203,26 +203,26 @@ impl stripe_core::Decode for IssuingDisputeCanceledEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "product_type" => product_type = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "return_status" => return_status = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "cancellation_reason" => cancellation_reason = decoder.value()?,
                         "product_description" => product_description = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                24usize => {
+                24 => {
                     match key {
                         "additional_documentation" => {
                             additional_documentation = decoder.value()?;
@@ -230,7 +230,7 @@ impl stripe_core::Decode for IssuingDisputeCanceledEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                28usize => {
+                28 => {
                     match key {
                         "cancellation_policy_provided" => {
                             cancellation_policy_provided = decoder.value()?;

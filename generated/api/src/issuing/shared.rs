@@ -49,45 +49,45 @@ impl stripe_core::Decode for IssuingAuthorizationMerchantData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "city" => city = decoder.value()?,
                         "name" => name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "state" => state = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "category" => category = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "network_id" => network_id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "postal_code" => postal_code = decoder.value()?,
                         "terminal_id" => terminal_id = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "category_code" => category_code = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,

@@ -116,31 +116,31 @@ impl stripe_core::Decode for Account {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "email" => email = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "company" => company = decoder.value()?,
                         "country" => country = decoder.value()?,
@@ -148,61 +148,61 @@ impl stripe_core::Decode for Account {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "metadata" => metadata = decoder.value()?,
                         "settings" => settings = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "controller" => controller = decoder.value()?,
                         "individual" => individual = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "capabilities" => capabilities = decoder.value()?,
                         "requirements" => requirements = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "business_type" => business_type = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "tos_acceptance" => tos_acceptance = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "charges_enabled" => charges_enabled = decoder.value()?,
                         "payouts_enabled" => payouts_enabled = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "business_profile" => business_profile = decoder.value()?,
                         "default_currency" => default_currency = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "details_submitted" => details_submitted = decoder.value()?,
                         "external_accounts" => external_accounts = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "future_requirements" => future_requirements = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -394,45 +394,45 @@ impl stripe_core::Decode for AccountBusinessProfile {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                3usize => {
+                3 => {
                     match key {
                         "mcc" => mcc = decoder.value()?,
                         "url" => url = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "name" => name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "support_url" => support_url = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "support_email" => support_email = decoder.value()?,
                         "support_phone" => support_phone = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "support_address" => support_address = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "product_description" => product_description = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "monthly_estimated_revenue" => {
                             monthly_estimated_revenue = decoder.value()?;
@@ -631,19 +631,19 @@ impl stripe_core::Decode for AccountCapabilities {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                8usize => {
+                8 => {
                     match key {
                         "treasury" => treasury = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "transfers" => transfers = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "card_issuing" => card_issuing = decoder.value()?,
                         "eps_payments" => eps_payments = decoder.value()?,
@@ -654,7 +654,7 @@ impl stripe_core::Decode for AccountCapabilities {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "blik_payments" => blik_payments = decoder.value()?,
                         "card_payments" => card_payments = decoder.value()?,
@@ -663,13 +663,13 @@ impl stripe_core::Decode for AccountCapabilities {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "ideal_payments" => ideal_payments = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "affirm_payments" => affirm_payments = decoder.value()?,
                         "boleto_payments" => boleto_payments = decoder.value()?,
@@ -680,7 +680,7 @@ impl stripe_core::Decode for AccountCapabilities {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "cashapp_payments" => cashapp_payments = decoder.value()?,
                         "giropay_payments" => giropay_payments = decoder.value()?,
@@ -689,13 +689,13 @@ impl stripe_core::Decode for AccountCapabilities {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "promptpay_payments" => promptpay_payments = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "acss_debit_payments" => acss_debit_payments = decoder.value()?,
                         "bacs_debit_payments" => bacs_debit_payments = decoder.value()?,
@@ -704,7 +704,7 @@ impl stripe_core::Decode for AccountCapabilities {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "au_becs_debit_payments" => {
                             au_becs_debit_payments = decoder.value()?;
@@ -715,7 +715,7 @@ impl stripe_core::Decode for AccountCapabilities {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "tax_reporting_us_1099_k" => {
                             tax_reporting_us_1099_k = decoder.value()?;
@@ -723,7 +723,7 @@ impl stripe_core::Decode for AccountCapabilities {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "cartes_bancaires_payments" => {
                             cartes_bancaires_payments = decoder.value()?;
@@ -731,7 +731,7 @@ impl stripe_core::Decode for AccountCapabilities {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "afterpay_clearpay_payments" => {
                             afterpay_clearpay_payments = decoder.value()?;
@@ -742,7 +742,7 @@ impl stripe_core::Decode for AccountCapabilities {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                28usize => {
+                28 => {
                     match key {
                         "india_international_payments" => {
                             india_international_payments = decoder.value()?;
@@ -1415,13 +1415,13 @@ impl stripe_core::Decode for AccountSettings {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                7usize => {
+                7 => {
                     match key {
                         "payouts" => payouts = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "branding" => branding = Some(decoder.value()?),
                         "payments" => payments = Some(decoder.value()?),
@@ -1429,25 +1429,25 @@ impl stripe_core::Decode for AccountSettings {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "dashboard" => dashboard = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "card_issuing" => card_issuing = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "card_payments" => card_payments = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "bacs_debit_payments" => bacs_debit_payments = decoder.value()?,
                         "sepa_debit_payments" => sepa_debit_payments = decoder.value()?,
@@ -1816,51 +1816,51 @@ impl stripe_core::Decode for LegalEntityCompany {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "name" => name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "phone" => phone = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "address" => address = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "name_kana" => name_kana = decoder.value()?,
                         "structure" => structure = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "name_kanji" => name_kanji = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "address_kana" => address_kana = decoder.value()?,
                         "verification" => verification = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "address_kanji" => address_kanji = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "owners_provided" => owners_provided = decoder.value()?,
                         "tax_id_provided" => tax_id_provided = decoder.value()?,
@@ -1868,32 +1868,32 @@ impl stripe_core::Decode for LegalEntityCompany {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "tax_id_registrar" => tax_id_registrar = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "export_license_id" => export_license_id = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "directors_provided" => directors_provided = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "executives_provided" => executives_provided = decoder.value()?,
                         "export_purpose_code" => export_purpose_code = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "ownership_declaration" => {
                             ownership_declaration = decoder.value()?;

@@ -66,13 +66,13 @@ impl stripe_core::Decode for ApplicationFee {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "charge" => charge = Some(decoder.value()?),
@@ -80,7 +80,7 @@ impl stripe_core::Decode for ApplicationFee {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "account" => account = Some(decoder.value()?),
                         "created" => created = Some(decoder.value()?),
@@ -88,7 +88,7 @@ impl stripe_core::Decode for ApplicationFee {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "livemode" => livemode = Some(decoder.value()?),
@@ -96,25 +96,25 @@ impl stripe_core::Decode for ApplicationFee {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "application" => application = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "amount_refunded" => amount_refunded = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "balance_transaction" => balance_transaction = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "originating_transaction" => {
                             originating_transaction = decoder.value()?;

@@ -75,26 +75,26 @@ impl stripe_core::Decode for BalanceTransaction {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "fee" => fee = Some(decoder.value()?),
                         "net" => net = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
@@ -103,38 +103,38 @@ impl stripe_core::Decode for BalanceTransaction {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = decoder.value()?,
                         "fee_details" => fee_details = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "available_on" => available_on = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "exchange_rate" => exchange_rate = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "reporting_category" => {
                             reporting_category = Some(decoder.value()?);

@@ -134,33 +134,33 @@ impl stripe_core::Decode for Card {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "name" => name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = Some(decoder.value()?),
                         "last4" => last4 = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "status" => status = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "account" => account = decoder.value()?,
                         "country" => country = decoder.value()?,
@@ -168,7 +168,7 @@ impl stripe_core::Decode for Card {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = decoder.value()?,
                         "customer" => customer = decoder.value()?,
@@ -177,27 +177,27 @@ impl stripe_core::Decode for Card {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "cvc_check" => cvc_check = decoder.value()?,
                         "exp_month" => exp_month = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "address_zip" => address_zip = decoder.value()?,
                         "fingerprint" => fingerprint = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "address_city" => address_city = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "address_line1" => address_line1 = decoder.value()?,
                         "address_line2" => address_line2 = decoder.value()?,
@@ -206,32 +206,32 @@ impl stripe_core::Decode for Card {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "address_country" => address_country = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "address_zip_check" => address_zip_check = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "address_line1_check" => address_line1_check = decoder.value()?,
                         "tokenization_method" => tokenization_method = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "default_for_currency" => default_for_currency = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                24usize => {
+                24 => {
                     match key {
                         "available_payout_methods" => {
                             available_payout_methods = decoder.value()?;

@@ -192,19 +192,19 @@ impl stripe_core::Decode for Charge {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "paid" => paid = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
@@ -213,7 +213,7 @@ impl stripe_core::Decode for Charge {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "invoice" => invoice = decoder.value()?,
@@ -222,7 +222,7 @@ impl stripe_core::Decode for Charge {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "captured" => captured = Some(decoder.value()?),
                         "currency" => currency = Some(decoder.value()?),
@@ -236,7 +236,7 @@ impl stripe_core::Decode for Charge {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "application" => application = decoder.value()?,
                         "description" => description = decoder.value()?,
@@ -244,14 +244,14 @@ impl stripe_core::Decode for Charge {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "failure_code" => failure_code = decoder.value()?,
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "fraud_details" => fraud_details = decoder.value()?,
                         "radar_options" => radar_options = decoder.value()?,
@@ -260,7 +260,7 @@ impl stripe_core::Decode for Charge {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "payment_intent" => payment_intent = decoder.value()?,
                         "payment_method" => payment_method = decoder.value()?,
@@ -269,7 +269,7 @@ impl stripe_core::Decode for Charge {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "amount_captured" => amount_captured = Some(decoder.value()?),
                         "amount_refunded" => amount_refunded = Some(decoder.value()?),
@@ -280,19 +280,19 @@ impl stripe_core::Decode for Charge {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "balance_transaction" => balance_transaction = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "statement_descriptor" => statement_descriptor = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "application_fee_amount" => {
                             application_fee_amount = decoder.value()?;
@@ -303,7 +303,7 @@ impl stripe_core::Decode for Charge {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "failure_balance_transaction" => {
                             failure_balance_transaction = decoder.value()?;
@@ -314,7 +314,7 @@ impl stripe_core::Decode for Charge {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                31usize => {
+                31 => {
                     match key {
                         "calculated_statement_descriptor" => {
                             calculated_statement_descriptor = decoder.value()?;
@@ -756,7 +756,7 @@ impl stripe_core::Decode for PaymentMethodDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                3usize => {
+                3 => {
                     match key {
                         "eps" => eps = decoder.value()?,
                         "fpx" => fpx = decoder.value()?,
@@ -766,7 +766,7 @@ impl stripe_core::Decode for PaymentMethodDetails {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "blik" => blik = decoder.value()?,
                         "card" => card = decoder.value()?,
@@ -776,13 +776,13 @@ impl stripe_core::Decode for PaymentMethodDetails {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "ideal" => ideal = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "affirm" => affirm = decoder.value()?,
                         "alipay" => alipay = decoder.value()?,
@@ -795,7 +795,7 @@ impl stripe_core::Decode for PaymentMethodDetails {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "cashapp" => cashapp = decoder.value()?,
                         "giropay" => giropay = decoder.value()?,
@@ -804,14 +804,14 @@ impl stripe_core::Decode for PaymentMethodDetails {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "ach_debit" => ach_debit = decoder.value()?,
                         "promptpay" => promptpay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "acss_debit" => acss_debit = decoder.value()?,
                         "bacs_debit" => bacs_debit = decoder.value()?,
@@ -822,44 +822,44 @@ impl stripe_core::Decode for PaymentMethodDetails {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "card_present" => card_present = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "au_becs_debit" => au_becs_debit = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "stripe_account" => stripe_account = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "interac_present" => interac_present = decoder.value()?,
                         "us_bank_account" => us_bank_account = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "customer_balance" => customer_balance = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -1481,21 +1481,21 @@ impl stripe_core::Decode for PaymentMethodDetailsCard {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = decoder.value()?,
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "checks" => checks = decoder.value()?,
                         "wallet" => wallet = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         "funding" => funding = decoder.value()?,
@@ -1504,37 +1504,37 @@ impl stripe_core::Decode for PaymentMethodDetailsCard {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "exp_year" => exp_year = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "exp_month" => exp_month = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "installments" => installments = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "network_token" => network_token = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "three_d_secure" => three_d_secure = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -1693,40 +1693,40 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWallet {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "link" => link = decoder.value()?,
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "apple_pay" => apple_pay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "google_pay" => google_pay = decoder.value()?,
                         "masterpass" => masterpass = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "samsung_pay" => samsung_pay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "dynamic_last4" => dynamic_last4 = decoder.value()?,
                         "visa_checkout" => visa_checkout = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "amex_express_checkout" => {
                             amex_express_checkout = decoder.value()?;
@@ -2258,14 +2258,14 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresent {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = decoder.value()?,
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         "funding" => funding = decoder.value()?,
@@ -2274,44 +2274,44 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "exp_year" => exp_year = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "exp_month" => exp_month = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         "read_method" => read_method = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "emv_auth_data" => emv_auth_data = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "generated_card" => generated_card = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "cardholder_name" => cardholder_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "preferred_locales" => preferred_locales = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -2401,25 +2401,25 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                12usize => {
+                12 => {
                     match key {
                         "account_type" => account_type = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "authorization_code" => authorization_code = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "dedicated_file_name" => dedicated_file_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "application_cryptogram" => {
                             application_cryptogram = decoder.value()?;
@@ -2427,7 +2427,7 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "application_preferred_name" => {
                             application_preferred_name = decoder.value()?;
@@ -2435,7 +2435,7 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "authorization_response_code" => {
                             authorization_response_code = decoder.value()?;
@@ -2443,7 +2443,7 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                29usize => {
+                29 => {
                     match key {
                         "terminal_verification_results" => {
                             terminal_verification_results = decoder.value()?;
@@ -2451,7 +2451,7 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                30usize => {
+                30 => {
                     match key {
                         "cardholder_verification_method" => {
                             cardholder_verification_method = decoder.value()?;
@@ -3083,50 +3083,50 @@ impl stripe_core::Decode for PaymentMethodDetailsSofort {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                3usize => {
+                3 => {
                     match key {
                         "bic" => bic = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "bank_code" => bank_code = decoder.value()?,
                         "bank_name" => bank_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "iban_last4" => iban_last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "verified_name" => verified_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "preferred_language" => preferred_language = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "generated_sepa_debit" => generated_sepa_debit = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                28usize => {
+                28 => {
                     match key {
                         "generated_sepa_debit_mandate" => {
                             generated_sepa_debit_mandate = decoder.value()?;

@@ -130,33 +130,33 @@ impl stripe_core::Decode for CreditNote {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "pdf" => pdf = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "memo" => memo = decoder.value()?,
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "lines" => lines = Some(decoder.value()?),
                         "total" => total = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "number" => number = Some(decoder.value()?),
@@ -167,14 +167,14 @@ impl stripe_core::Decode for CreditNote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "invoice" => invoice = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "customer" => customer = Some(decoder.value()?),
@@ -184,56 +184,56 @@ impl stripe_core::Decode for CreditNote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "voided_at" => voided_at = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "tax_amounts" => tax_amounts = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "effective_at" => effective_at = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "shipping_cost" => shipping_cost = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "amount_shipping" => amount_shipping = Some(decoder.value()?),
                         "discount_amount" => discount_amount = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "discount_amounts" => discount_amounts = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "out_of_band_amount" => out_of_band_amount = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "total_excluding_tax" => total_excluding_tax = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "subtotal_excluding_tax" => {
                             subtotal_excluding_tax = decoder.value()?;
@@ -241,7 +241,7 @@ impl stripe_core::Decode for CreditNote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                28usize => {
+                28 => {
                     match key {
                         "customer_balance_transaction" => {
                             customer_balance_transaction = decoder.value()?;

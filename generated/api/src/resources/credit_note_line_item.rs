@@ -80,39 +80,39 @@ impl stripe_core::Decode for CreditNoteLineItem {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "livemode" => livemode = Some(decoder.value()?),
                         "quantity" => quantity = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "tax_rates" => tax_rates = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = decoder.value()?,
                         "tax_amounts" => tax_amounts = decoder.value()?,
@@ -120,37 +120,37 @@ impl stripe_core::Decode for CreditNoteLineItem {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "discount_amount" => discount_amount = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "discount_amounts" => discount_amounts = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "invoice_line_item" => invoice_line_item = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "amount_excluding_tax" => amount_excluding_tax = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "unit_amount_excluding_tax" => {
                             unit_amount_excluding_tax = decoder.value()?;

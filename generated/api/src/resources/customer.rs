@@ -137,38 +137,38 @@ impl stripe_core::Decode for Customer {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "tax" => tax = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "name" => name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "email" => email = decoder.value()?,
                         "phone" => phone = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "address" => address = decoder.value()?,
                         "balance" => balance = decoder.value()?,
@@ -178,7 +178,7 @@ impl stripe_core::Decode for Customer {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = decoder.value()?,
                         "discount" => discount = decoder.value()?,
@@ -188,7 +188,7 @@ impl stripe_core::Decode for Customer {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "delinquent" => delinquent = decoder.value()?,
                         "tax_exempt" => tax_exempt = decoder.value()?,
@@ -196,44 +196,44 @@ impl stripe_core::Decode for Customer {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "cash_balance" => cash_balance = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "subscriptions" => subscriptions = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "default_source" => default_source = decoder.value()?,
                         "invoice_prefix" => invoice_prefix = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "invoice_settings" => invoice_settings = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "preferred_locales" => preferred_locales = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "next_invoice_sequence" => {
                             next_invoice_sequence = decoder.value()?;
@@ -241,7 +241,7 @@ impl stripe_core::Decode for Customer {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "invoice_credit_balance" => {
                             invoice_credit_balance = decoder.value()?;

@@ -76,13 +76,13 @@ impl stripe_core::Decode for Dispute {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "charge" => charge = Some(decoder.value()?),
@@ -92,13 +92,13 @@ impl stripe_core::Decode for Dispute {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "evidence" => evidence = Some(decoder.value()?),
@@ -107,19 +107,19 @@ impl stripe_core::Decode for Dispute {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "payment_intent" => payment_intent = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "evidence_details" => evidence_details = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "balance_transactions" => {
                             balance_transactions = Some(decoder.value()?);
@@ -130,7 +130,7 @@ impl stripe_core::Decode for Dispute {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "payment_method_details" => {
                             payment_method_details = decoder.value()?;
@@ -308,19 +308,19 @@ impl stripe_core::Decode for DisputeEvidence {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                7usize => {
+                7 => {
                     match key {
                         "receipt" => receipt = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "service_date" => service_date = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "customer_name" => customer_name = decoder.value()?,
                         "refund_policy" => refund_policy = decoder.value()?,
@@ -328,20 +328,20 @@ impl stripe_core::Decode for DisputeEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "billing_address" => billing_address = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "shipping_address" => shipping_address = decoder.value()?,
                         "shipping_carrier" => shipping_carrier = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "customer_signature" => customer_signature = decoder.value()?,
                         "uncategorized_file" => uncategorized_file = decoder.value()?,
@@ -349,7 +349,7 @@ impl stripe_core::Decode for DisputeEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "access_activity_log" => access_activity_log = decoder.value()?,
                         "cancellation_policy" => cancellation_policy = decoder.value()?,
@@ -358,13 +358,13 @@ impl stripe_core::Decode for DisputeEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "customer_purchase_ip" => customer_purchase_ip = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "cancellation_rebuttal" => {
                             cancellation_rebuttal = decoder.value()?;
@@ -375,7 +375,7 @@ impl stripe_core::Decode for DisputeEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "customer_communication" => {
                             customer_communication = decoder.value()?;
@@ -389,7 +389,7 @@ impl stripe_core::Decode for DisputeEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                24usize => {
+                24 => {
                     match key {
                         "refund_policy_disclosure" => {
                             refund_policy_disclosure = decoder.value()?;
@@ -400,7 +400,7 @@ impl stripe_core::Decode for DisputeEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "refund_refusal_explanation" => {
                             refund_refusal_explanation = decoder.value()?;
@@ -408,7 +408,7 @@ impl stripe_core::Decode for DisputeEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                28usize => {
+                28 => {
                     match key {
                         "duplicate_charge_explanation" => {
                             duplicate_charge_explanation = decoder.value()?;
@@ -416,7 +416,7 @@ impl stripe_core::Decode for DisputeEvidence {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                30usize => {
+                30 => {
                     match key {
                         "cancellation_policy_disclosure" => {
                             cancellation_policy_disclosure = decoder.value()?;

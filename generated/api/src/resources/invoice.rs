@@ -412,25 +412,25 @@ impl stripe_core::Decode for Invoice {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "tax" => tax = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "paid" => paid = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "lines" => lines = Some(decoder.value()?),
                         "quote" => quote = decoder.value()?,
@@ -438,7 +438,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "charge" => charge = decoder.value()?,
                         "footer" => footer = decoder.value()?,
@@ -448,13 +448,13 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "customer" => customer = decoder.value()?,
@@ -466,14 +466,14 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "attempted" => attempted = Some(decoder.value()?),
                         "discounts" => discounts = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "amount_due" => amount_due = Some(decoder.value()?),
                         "period_end" => period_end = Some(decoder.value()?),
@@ -481,7 +481,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "amount_paid" => amount_paid = Some(decoder.value()?),
                         "application" => application = decoder.value()?,
@@ -490,7 +490,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "account_name" => account_name = decoder.value()?,
                         "auto_advance" => auto_advance = decoder.value()?,
@@ -502,7 +502,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "attempt_count" => attempt_count = Some(decoder.value()?),
                         "automatic_tax" => automatic_tax = Some(decoder.value()?),
@@ -513,7 +513,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "billing_reason" => billing_reason = decoder.value()?,
                         "customer_email" => customer_email = decoder.value()?,
@@ -525,7 +525,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "account_country" => account_country = decoder.value()?,
                         "account_tax_ids" => account_tax_ids = decoder.value()?,
@@ -534,7 +534,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "amount_remaining" => amount_remaining = Some(decoder.value()?),
                         "customer_address" => customer_address = decoder.value()?,
@@ -547,7 +547,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "collection_method" => collection_method = Some(decoder.value()?),
                         "customer_shipping" => customer_shipping = decoder.value()?,
@@ -557,7 +557,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "hosted_invoice_url" => hosted_invoice_url = decoder.value()?,
                         "status_transitions" => {
@@ -566,14 +566,14 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "customer_tax_exempt" => customer_tax_exempt = decoder.value()?,
                         "total_excluding_tax" => total_excluding_tax = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "next_payment_attempt" => next_payment_attempt = decoder.value()?,
                         "statement_descriptor" => statement_descriptor = decoder.value()?,
@@ -581,7 +581,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "webhooks_delivered_at" => {
                             webhooks_delivered_at = decoder.value()?;
@@ -589,7 +589,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "application_fee_amount" => {
                             application_fee_amount = decoder.value()?;
@@ -606,7 +606,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "last_finalization_error" => {
                             last_finalization_error = decoder.value()?;
@@ -614,7 +614,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "subscription_proration_date" => {
                             subscription_proration_date = decoder.value()?;
@@ -622,7 +622,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                31usize => {
+                31 => {
                     match key {
                         "pre_payment_credit_notes_amount" => {
                             pre_payment_credit_notes_amount = Some(decoder.value()?);
@@ -630,7 +630,7 @@ impl stripe_core::Decode for Invoice {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                32usize => {
+                32 => {
                     match key {
                         "post_payment_credit_notes_amount" => {
                             post_payment_credit_notes_amount = Some(decoder.value()?);

@@ -109,25 +109,25 @@ impl stripe_core::Decode for Invoiceitem {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "date" => date = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "price" => price = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
@@ -135,13 +135,13 @@ impl stripe_core::Decode for Invoiceitem {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "invoice" => invoice = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "customer" => customer = Some(decoder.value()?),
@@ -151,7 +151,7 @@ impl stripe_core::Decode for Invoiceitem {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "discounts" => discounts = decoder.value()?,
                         "proration" => proration = Some(decoder.value()?),
@@ -159,33 +159,33 @@ impl stripe_core::Decode for Invoiceitem {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "test_clock" => test_clock = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = decoder.value()?,
                         "unit_amount" => unit_amount = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "discountable" => discountable = Some(decoder.value()?),
                         "subscription" => subscription = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "subscription_item" => subscription_item = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,

@@ -191,25 +191,25 @@ impl stripe_core::Decode for LineItem {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "price" => price = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
@@ -217,7 +217,7 @@ impl stripe_core::Decode for LineItem {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "livemode" => livemode = Some(decoder.value()?),
@@ -226,7 +226,7 @@ impl stripe_core::Decode for LineItem {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "discounts" => discounts = decoder.value()?,
                         "proration" => proration = decoder.value()?,
@@ -234,14 +234,14 @@ impl stripe_core::Decode for LineItem {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = decoder.value()?,
                         "tax_amounts" => tax_amounts = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "discountable" => discountable = Some(decoder.value()?),
                         "invoice_item" => invoice_item = decoder.value()?,
@@ -249,26 +249,26 @@ impl stripe_core::Decode for LineItem {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "discount_amounts" => discount_amounts = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "proration_details" => proration_details = decoder.value()?,
                         "subscription_item" => subscription_item = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "amount_excluding_tax" => amount_excluding_tax = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "unit_amount_excluding_tax" => {
                             unit_amount_excluding_tax = decoder.value()?;

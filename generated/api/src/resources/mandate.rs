@@ -114,56 +114,56 @@ impl stripe_core::Decode for Mandate {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "status" => status = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "livemode" => livemode = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "multi_use" => multi_use = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "single_use" => single_use = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "payment_method" => payment_method = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "customer_acceptance" => {
                             customer_acceptance = Some(decoder.value()?);
@@ -171,7 +171,7 @@ impl stripe_core::Decode for Mandate {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "payment_method_details" => {
                             payment_method_details = Some(decoder.value()?);
@@ -429,7 +429,7 @@ impl stripe_core::Decode for MandatePaymentMethodDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "card" => card = decoder.value()?,
                         "link" => link = decoder.value()?,
@@ -437,19 +437,19 @@ impl stripe_core::Decode for MandatePaymentMethodDetails {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "paypal" => paypal = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "cashapp" => cashapp = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "acss_debit" => acss_debit = decoder.value()?,
                         "bacs_debit" => bacs_debit = decoder.value()?,
@@ -457,13 +457,13 @@ impl stripe_core::Decode for MandatePaymentMethodDetails {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "au_becs_debit" => au_becs_debit = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "us_bank_account" => us_bank_account = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,

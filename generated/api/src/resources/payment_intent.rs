@@ -352,13 +352,13 @@ impl stripe_core::Decode for PaymentIntent {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
@@ -367,14 +367,14 @@ impl stripe_core::Decode for PaymentIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "invoice" => invoice = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "customer" => customer = decoder.value()?,
@@ -384,13 +384,13 @@ impl stripe_core::Decode for PaymentIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "processing" => processing = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "application" => application = decoder.value()?,
                         "canceled_at" => canceled_at = decoder.value()?,
@@ -399,13 +399,13 @@ impl stripe_core::Decode for PaymentIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "client_secret" => client_secret = decoder.value()?,
                         "latest_charge" => latest_charge = decoder.value()?,
@@ -414,7 +414,7 @@ impl stripe_core::Decode for PaymentIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "amount_details" => amount_details = decoder.value()?,
                         "capture_method" => capture_method = Some(decoder.value()?),
@@ -423,26 +423,26 @@ impl stripe_core::Decode for PaymentIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "amount_received" => amount_received = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "amount_capturable" => amount_capturable = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "last_payment_error" => last_payment_error = decoder.value()?,
                         "setup_future_usage" => setup_future_usage = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "cancellation_reason" => cancellation_reason = decoder.value()?,
                         "confirmation_method" => {
@@ -451,7 +451,7 @@ impl stripe_core::Decode for PaymentIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "payment_method_types" => {
                             payment_method_types = Some(decoder.value()?);
@@ -460,7 +460,7 @@ impl stripe_core::Decode for PaymentIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "application_fee_amount" => {
                             application_fee_amount = decoder.value()?;
@@ -471,7 +471,7 @@ impl stripe_core::Decode for PaymentIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "automatic_payment_methods" => {
                             automatic_payment_methods = decoder.value()?;
@@ -479,7 +479,7 @@ impl stripe_core::Decode for PaymentIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "statement_descriptor_suffix" => {
                             statement_descriptor_suffix = decoder.value()?;
@@ -675,37 +675,37 @@ impl stripe_core::Decode for PaymentIntentNextAction {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "use_stripe_sdk" => use_stripe_sdk = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "redirect_to_url" => redirect_to_url = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "pix_display_qr_code" => pix_display_qr_code = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "oxxo_display_details" => oxxo_display_details = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "alipay_handle_redirect" => {
                             alipay_handle_redirect = decoder.value()?;
@@ -719,7 +719,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "card_await_notification" => {
                             card_await_notification = decoder.value()?;
@@ -730,7 +730,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "promptpay_display_qr_code" => {
                             promptpay_display_qr_code = decoder.value()?;
@@ -741,7 +741,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "wechat_pay_display_qr_code" => {
                             wechat_pay_display_qr_code = decoder.value()?;
@@ -749,7 +749,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                30usize => {
+                30 => {
                     match key {
                         "wechat_pay_redirect_to_ios_app" => {
                             wechat_pay_redirect_to_ios_app = decoder.value()?;
@@ -757,7 +757,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                34usize => {
+                34 => {
                     match key {
                         "display_bank_transfer_instructions" => {
                             display_bank_transfer_instructions = decoder.value()?;
@@ -768,7 +768,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                42usize => {
+                42 => {
                     match key {
                         "cashapp_handle_redirect_or_display_qr_code" => {
                             cashapp_handle_redirect_or_display_qr_code = decoder.value()?;
@@ -2003,7 +2003,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                3usize => {
+                3 => {
                     match key {
                         "eps" => eps = decoder.value()?,
                         "fpx" => fpx = decoder.value()?,
@@ -2013,7 +2013,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "blik" => blik = decoder.value()?,
                         "card" => card = decoder.value()?,
@@ -2022,13 +2022,13 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "ideal" => ideal = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "affirm" => affirm = decoder.value()?,
                         "alipay" => alipay = decoder.value()?,
@@ -2040,7 +2040,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "cashapp" => cashapp = decoder.value()?,
                         "giropay" => giropay = decoder.value()?,
@@ -2049,13 +2049,13 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "promptpay" => promptpay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "acss_debit" => acss_debit = decoder.value()?,
                         "bacs_debit" => bacs_debit = decoder.value()?,
@@ -2065,32 +2065,32 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "card_present" => card_present = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "au_becs_debit" => au_becs_debit = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "interac_present" => interac_present = decoder.value()?,
                         "us_bank_account" => us_bank_account = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "customer_balance" => customer_balance = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -3189,45 +3189,45 @@ impl stripe_core::Decode for PaymentMethodOptionsCardMandateOptions {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "end_date" => end_date = decoder.value()?,
                         "interval" => interval = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "reference" => reference = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "start_date" => start_date = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "amount_type" => amount_type = Some(decoder.value()?),
                         "description" => description = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "interval_count" => interval_count = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "supported_types" => supported_types = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,

@@ -131,26 +131,26 @@ impl stripe_core::Decode for PaymentLink {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "url" => url = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "active" => active = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "livemode" => livemode = Some(decoder.value()?),
@@ -158,13 +158,13 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "line_items" => line_items = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "application" => application = decoder.value()?,
                         "custom_text" => custom_text = Some(decoder.value()?),
@@ -172,13 +172,13 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "automatic_tax" => automatic_tax = Some(decoder.value()?),
                         "custom_fields" => custom_fields = Some(decoder.value()?),
@@ -186,7 +186,7 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "after_completion" => after_completion = Some(decoder.value()?),
                         "invoice_creation" => invoice_creation = decoder.value()?,
@@ -194,7 +194,7 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "customer_creation" => customer_creation = Some(decoder.value()?),
                         "subscription_data" => subscription_data = decoder.value()?,
@@ -202,25 +202,25 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "consent_collection" => consent_collection = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "payment_intent_data" => payment_intent_data = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "payment_method_types" => payment_method_types = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "allow_promotion_codes" => {
                             allow_promotion_codes = Some(decoder.value()?);
@@ -228,7 +228,7 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "application_fee_amount" => {
                             application_fee_amount = decoder.value()?;
@@ -236,7 +236,7 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "application_fee_percent" => {
                             application_fee_percent = decoder.value()?;
@@ -247,7 +247,7 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "payment_method_collection" => {
                             payment_method_collection = Some(decoder.value()?);
@@ -255,7 +255,7 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "billing_address_collection" => {
                             billing_address_collection = Some(decoder.value()?);
@@ -263,7 +263,7 @@ impl stripe_core::Decode for PaymentLink {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "shipping_address_collection" => {
                             shipping_address_collection = decoder.value()?;

@@ -295,13 +295,13 @@ impl stripe_core::Decode for PaymentMethod {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "eps" => eps = decoder.value()?,
                         "fpx" => fpx = decoder.value()?,
@@ -311,7 +311,7 @@ impl stripe_core::Decode for PaymentMethod {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "blik" => blik = decoder.value()?,
                         "card" => card = decoder.value()?,
@@ -321,13 +321,13 @@ impl stripe_core::Decode for PaymentMethod {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "ideal" => ideal = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "affirm" => affirm = decoder.value()?,
                         "alipay" => alipay = decoder.value()?,
@@ -340,7 +340,7 @@ impl stripe_core::Decode for PaymentMethod {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "cashapp" => cashapp = decoder.value()?,
                         "created" => created = Some(decoder.value()?),
@@ -350,7 +350,7 @@ impl stripe_core::Decode for PaymentMethod {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "customer" => customer = decoder.value()?,
                         "livemode" => livemode = Some(decoder.value()?),
@@ -358,13 +358,13 @@ impl stripe_core::Decode for PaymentMethod {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "promptpay" => promptpay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "acss_debit" => acss_debit = decoder.value()?,
                         "bacs_debit" => bacs_debit = decoder.value()?,
@@ -374,20 +374,20 @@ impl stripe_core::Decode for PaymentMethod {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "card_present" => card_present = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "au_becs_debit" => au_becs_debit = decoder.value()?,
                         "radar_options" => radar_options = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "billing_details" => billing_details = Some(decoder.value()?),
                         "interac_present" => interac_present = decoder.value()?,
@@ -395,13 +395,13 @@ impl stripe_core::Decode for PaymentMethod {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "customer_balance" => customer_balance = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -747,53 +747,53 @@ impl stripe_core::Decode for PaymentMethodCard {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = Some(decoder.value()?),
                         "last4" => last4 = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "checks" => checks = decoder.value()?,
                         "wallet" => wallet = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         "funding" => funding = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "exp_year" => exp_year = Some(decoder.value()?),
                         "networks" => networks = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "exp_month" => exp_month = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "generated_from" => generated_from = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "three_d_secure_usage" => three_d_secure_usage = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -991,41 +991,41 @@ impl stripe_core::Decode for PaymentMethodCardPresent {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = decoder.value()?,
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         "funding" => funding = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "exp_year" => exp_year = Some(decoder.value()?),
                         "networks" => networks = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "exp_month" => exp_month = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         "read_method" => read_method = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "cardholder_name" => cardholder_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -1149,40 +1149,40 @@ impl stripe_core::Decode for PaymentMethodCardWallet {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "link" => link = decoder.value()?,
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "apple_pay" => apple_pay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "google_pay" => google_pay = decoder.value()?,
                         "masterpass" => masterpass = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "samsung_pay" => samsung_pay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "dynamic_last4" => dynamic_last4 = decoder.value()?,
                         "visa_checkout" => visa_checkout = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "amex_express_checkout" => {
                             amex_express_checkout = decoder.value()?;
@@ -1569,47 +1569,47 @@ impl stripe_core::Decode for PaymentMethodInteracPresent {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = decoder.value()?,
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         "funding" => funding = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "exp_year" => exp_year = Some(decoder.value()?),
                         "networks" => networks = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "exp_month" => exp_month = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         "read_method" => read_method = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "cardholder_name" => cardholder_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "preferred_locales" => preferred_locales = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -1971,50 +1971,50 @@ impl stripe_core::Decode for PaymentMethodUsBankAccount {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "networks" => networks = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "bank_name" => bank_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "account_type" => account_type = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "routing_number" => routing_number = decoder.value()?,
                         "status_details" => status_details = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "account_holder_type" => account_holder_type = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                29usize => {
+                29 => {
                     match key {
                         "financial_connections_account" => {
                             financial_connections_account = decoder.value()?;

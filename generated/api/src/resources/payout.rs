@@ -112,19 +112,19 @@ impl stripe_core::Decode for Payout {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "method" => method = Some(decoder.value()?),
@@ -133,13 +133,13 @@ impl stripe_core::Decode for Payout {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "livemode" => livemode = Some(decoder.value()?),
@@ -147,13 +147,13 @@ impl stripe_core::Decode for Payout {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "automatic" => automatic = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = decoder.value()?,
                         "destination" => destination = decoder.value()?,
@@ -162,33 +162,33 @@ impl stripe_core::Decode for Payout {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "arrival_date" => arrival_date = Some(decoder.value()?),
                         "failure_code" => failure_code = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "failure_message" => failure_message = decoder.value()?,
                         "original_payout" => original_payout = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "balance_transaction" => balance_transaction = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "statement_descriptor" => statement_descriptor = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "reconciliation_status" => {
                             reconciliation_status = Some(decoder.value()?);
@@ -196,7 +196,7 @@ impl stripe_core::Decode for Payout {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "failure_balance_transaction" => {
                             failure_balance_transaction = decoder.value()?;

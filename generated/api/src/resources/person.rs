@@ -302,33 +302,33 @@ impl stripe_core::Decode for Person {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "dob" => dob = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "email" => email = decoder.value()?,
                         "phone" => phone = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "gender" => gender = decoder.value()?,
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "account" => account = Some(decoder.value()?),
                         "address" => address = decoder.value()?,
@@ -336,32 +336,32 @@ impl stripe_core::Decode for Person {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "metadata" => metadata = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "last_name" => last_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "first_name" => first_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "maiden_name" => maiden_name = decoder.value()?,
                         "nationality" => nationality = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "address_kana" => address_kana = decoder.value()?,
                         "relationship" => relationship = decoder.value()?,
@@ -370,38 +370,38 @@ impl stripe_core::Decode for Person {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "address_kanji" => address_kanji = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "last_name_kana" => last_name_kana = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "first_name_kana" => first_name_kana = decoder.value()?,
                         "last_name_kanji" => last_name_kanji = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "first_name_kanji" => first_name_kanji = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "full_name_aliases" => full_name_aliases = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "id_number_provided" => id_number_provided = decoder.value()?,
                         "political_exposure" => political_exposure = decoder.value()?,
@@ -409,14 +409,14 @@ impl stripe_core::Decode for Person {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "future_requirements" => future_requirements = decoder.value()?,
                         "ssn_last_4_provided" => ssn_last_4_provided = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                28usize => {
+                28 => {
                     match key {
                         "id_number_secondary_provided" => {
                             id_number_secondary_provided = decoder.value()?;

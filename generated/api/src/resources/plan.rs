@@ -100,19 +100,19 @@ impl stripe_core::Decode for Plan {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "tiers" => tiers = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "active" => active = Some(decoder.value()?),
                         "amount" => amount = decoder.value()?,
@@ -120,14 +120,14 @@ impl stripe_core::Decode for Plan {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "product" => product = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "interval" => interval = Some(decoder.value()?),
@@ -137,14 +137,14 @@ impl stripe_core::Decode for Plan {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "tiers_mode" => tiers_mode = decoder.value()?,
                         "usage_type" => usage_type = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "amount_decimal" => amount_decimal = decoder.value()?,
                         "billing_scheme" => billing_scheme = Some(decoder.value()?),
@@ -152,14 +152,14 @@ impl stripe_core::Decode for Plan {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "aggregate_usage" => aggregate_usage = decoder.value()?,
                         "transform_usage" => transform_usage = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "trial_period_days" => trial_period_days = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,

@@ -184,13 +184,13 @@ impl stripe_core::Decode for Quote {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "footer" => footer = decoder.value()?,
                         "header" => header = decoder.value()?,
@@ -200,14 +200,14 @@ impl stripe_core::Decode for Quote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "invoice" => invoice = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "computed" => computed = Some(decoder.value()?),
                         "currency" => currency = decoder.value()?,
@@ -217,13 +217,13 @@ impl stripe_core::Decode for Quote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "discounts" => discounts = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "expires_at" => expires_at = Some(decoder.value()?),
                         "from_quote" => from_quote = decoder.value()?,
@@ -232,14 +232,14 @@ impl stripe_core::Decode for Quote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "application" => application = decoder.value()?,
                         "description" => description = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "amount_total" => amount_total = Some(decoder.value()?),
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
@@ -247,7 +247,7 @@ impl stripe_core::Decode for Quote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "automatic_tax" => automatic_tax = Some(decoder.value()?),
                         "total_details" => total_details = Some(decoder.value()?),
@@ -255,19 +255,19 @@ impl stripe_core::Decode for Quote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "invoice_settings" => invoice_settings = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "collection_method" => collection_method = Some(decoder.value()?),
                         "default_tax_rates" => default_tax_rates = decoder.value()?,
@@ -275,7 +275,7 @@ impl stripe_core::Decode for Quote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "status_transitions" => {
                             status_transitions = Some(decoder.value()?);
@@ -283,7 +283,7 @@ impl stripe_core::Decode for Quote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "subscription_schedule" => {
                             subscription_schedule = decoder.value()?;
@@ -291,7 +291,7 @@ impl stripe_core::Decode for Quote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "application_fee_amount" => {
                             application_fee_amount = decoder.value()?;
@@ -299,7 +299,7 @@ impl stripe_core::Decode for Quote {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "application_fee_percent" => {
                             application_fee_percent = decoder.value()?;

@@ -60,57 +60,57 @@ impl stripe_core::Decode for ScheduledQueryRun {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "sql" => sql = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "file" => file = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "error" => error = decoder.value()?,
                         "title" => title = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "status" => status = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "livemode" => livemode = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "data_load_time" => data_load_time = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "result_available_until" => {
                             result_available_until = Some(decoder.value()?);

@@ -195,33 +195,33 @@ impl stripe_core::Decode for SetupIntent {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "usage" => usage = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "status" => status = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "mandate" => mandate = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "customer" => customer = decoder.value()?,
                         "livemode" => livemode = Some(decoder.value()?),
@@ -229,7 +229,7 @@ impl stripe_core::Decode for SetupIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "application" => application = decoder.value()?,
                         "description" => description = decoder.value()?,
@@ -237,19 +237,19 @@ impl stripe_core::Decode for SetupIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "client_secret" => client_secret = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "attach_to_self" => attach_to_self = decoder.value()?,
                         "latest_attempt" => latest_attempt = decoder.value()?,
@@ -257,31 +257,31 @@ impl stripe_core::Decode for SetupIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "flow_directions" => flow_directions = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "last_setup_error" => last_setup_error = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "single_use_mandate" => single_use_mandate = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "cancellation_reason" => cancellation_reason = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "payment_method_types" => {
                             payment_method_types = Some(decoder.value()?);
@@ -289,7 +289,7 @@ impl stripe_core::Decode for SetupIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "payment_method_options" => {
                             payment_method_options = decoder.value()?;
@@ -297,7 +297,7 @@ impl stripe_core::Decode for SetupIntent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "automatic_payment_methods" => {
                             automatic_payment_methods = decoder.value()?;
@@ -745,13 +745,13 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCardMandateOptions {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "end_date" => end_date = decoder.value()?,
@@ -759,32 +759,32 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCardMandateOptions {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "reference" => reference = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "start_date" => start_date = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "amount_type" => amount_type = Some(decoder.value()?),
                         "description" => description = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "interval_count" => interval_count = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "supported_types" => supported_types = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,

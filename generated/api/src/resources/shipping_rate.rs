@@ -65,32 +65,32 @@ impl stripe_core::Decode for ShippingRate {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "active" => active = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "livemode" => livemode = Some(decoder.value()?),
                         "metadata" => metadata = Some(decoder.value()?),
@@ -98,7 +98,7 @@ impl stripe_core::Decode for ShippingRate {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "display_name" => display_name = decoder.value()?,
                         "fixed_amount" => fixed_amount = decoder.value()?,
@@ -106,7 +106,7 @@ impl stripe_core::Decode for ShippingRate {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "delivery_estimate" => delivery_estimate = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,

@@ -151,20 +151,20 @@ impl stripe_core::Decode for Source {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "eps" => eps = decoder.value()?,
                         "p24" => p24 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "card" => card = decoder.value()?,
                         "flow" => flow = Some(decoder.value()?),
@@ -172,7 +172,7 @@ impl stripe_core::Decode for Source {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "ideal" => ideal = decoder.value()?,
                         "owner" => owner = decoder.value()?,
@@ -180,7 +180,7 @@ impl stripe_core::Decode for Source {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "alipay" => alipay = decoder.value()?,
                         "amount" => amount = decoder.value()?,
@@ -192,14 +192,14 @@ impl stripe_core::Decode for Source {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "giropay" => giropay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = decoder.value()?,
                         "customer" => customer = decoder.value()?,
@@ -210,13 +210,13 @@ impl stripe_core::Decode for Source {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "ach_debit" => ach_debit = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "acss_debit" => acss_debit = decoder.value()?,
                         "bancontact" => bancontact = decoder.value()?,
@@ -225,39 +225,39 @@ impl stripe_core::Decode for Source {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "card_present" => card_present = decoder.value()?,
                         "source_order" => source_order = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "au_becs_debit" => au_becs_debit = decoder.value()?,
                         "client_secret" => client_secret = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "three_d_secure" => three_d_secure = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "code_verification" => code_verification = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "statement_descriptor" => statement_descriptor = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -917,56 +917,56 @@ impl stripe_core::Decode for SourceTypeAcssDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "category" => category = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "bank_name" => bank_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "routing_number" => routing_number = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "bank_address_city" => bank_address_city = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "bank_address_line_1" => bank_address_line_1 = decoder.value()?,
                         "bank_address_line_2" => bank_address_line_2 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                24usize => {
+                24 => {
                     match key {
                         "bank_address_postal_code" => {
                             bank_address_postal_code = decoder.value()?;
@@ -1222,64 +1222,64 @@ impl stripe_core::Decode for SourceTypeCard {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "name" => name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = decoder.value()?,
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         "funding" => funding = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "exp_year" => exp_year = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "cvc_check" => cvc_check = decoder.value()?,
                         "exp_month" => exp_month = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "dynamic_last4" => dynamic_last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "three_d_secure" => three_d_secure = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "address_zip_check" => address_zip_check = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "address_line1_check" => address_line1_check = decoder.value()?,
                         "tokenization_method" => tokenization_method = decoder.value()?,
@@ -1403,73 +1403,73 @@ impl stripe_core::Decode for SourceTypeCardPresent {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = decoder.value()?,
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "reader" => reader = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         "funding" => funding = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "cvm_type" => cvm_type = decoder.value()?,
                         "exp_year" => exp_year = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "data_type" => data_type = decoder.value()?,
                         "exp_month" => exp_month = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         "read_method" => read_method = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "emv_auth_data" => emv_auth_data = decoder.value()?,
                         "pos_device_id" => pos_device_id = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "pos_entry_mode" => pos_entry_mode = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "authorization_code" => authorization_code = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "dedicated_file_name" => dedicated_file_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "application_cryptogram" => {
                             application_cryptogram = decoder.value()?;
@@ -1477,7 +1477,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "application_preferred_name" => {
                             application_preferred_name = decoder.value()?;
@@ -1485,7 +1485,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "authorization_response_code" => {
                             authorization_response_code = decoder.value()?;
@@ -1496,7 +1496,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                29usize => {
+                29 => {
                     match key {
                         "terminal_verification_results" => {
                             terminal_verification_results = decoder.value()?;
@@ -1504,7 +1504,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                30usize => {
+                30 => {
                     match key {
                         "transaction_status_information" => {
                             transaction_status_information = decoder.value()?;
@@ -1512,7 +1512,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                32usize => {
+                32 => {
                     match key {
                         "evidence_transaction_certificate" => {
                             evidence_transaction_certificate = decoder.value()?;
@@ -1807,32 +1807,32 @@ impl stripe_core::Decode for SourceTypeKlarna {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                6usize => {
+                6 => {
                     match key {
                         "locale" => locale = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "logo_url" => logo_url = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "last_name" => last_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "first_name" => first_name = decoder.value()?,
                         "page_title" => page_title = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "client_token" => client_token = decoder.value()?,
                         "pay_now_name" => pay_now_name = decoder.value()?,
@@ -1840,46 +1840,46 @@ impl stripe_core::Decode for SourceTypeKlarna {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "purchase_type" => purchase_type = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "pay_later_name" => pay_later_name = decoder.value()?,
                         "shipping_delay" => shipping_delay = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "purchase_country" => purchase_country = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "pay_over_time_name" => pay_over_time_name = decoder.value()?,
                         "shipping_last_name" => shipping_last_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "shipping_first_name" => shipping_first_name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "background_image_url" => background_image_url = decoder.value()?,
                         "pay_now_redirect_url" => pay_now_redirect_url = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "pay_later_redirect_url" => {
                             pay_later_redirect_url = decoder.value()?;
@@ -1887,7 +1887,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                25usize => {
+                25 => {
                     match key {
                         "payment_method_categories" => {
                             payment_method_categories = decoder.value()?;
@@ -1895,7 +1895,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "pay_over_time_redirect_url" => {
                             pay_over_time_redirect_url = decoder.value()?;
@@ -1903,7 +1903,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                27usize => {
+                27 => {
                     match key {
                         "pay_now_asset_urls_standard" => {
                             pay_now_asset_urls_standard = decoder.value()?;
@@ -1911,7 +1911,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                29usize => {
+                29 => {
                     match key {
                         "pay_later_asset_urls_standard" => {
                             pay_later_asset_urls_standard = decoder.value()?;
@@ -1919,7 +1919,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                30usize => {
+                30 => {
                     match key {
                         "pay_now_asset_urls_descriptive" => {
                             pay_now_asset_urls_descriptive = decoder.value()?;
@@ -1927,7 +1927,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                32usize => {
+                32 => {
                     match key {
                         "pay_later_asset_urls_descriptive" => {
                             pay_later_asset_urls_descriptive = decoder.value()?;
@@ -1935,7 +1935,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                33usize => {
+                33 => {
                     match key {
                         "pay_over_time_asset_urls_standard" => {
                             pay_over_time_asset_urls_standard = decoder.value()?;
@@ -1943,7 +1943,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                36usize => {
+                36 => {
                     match key {
                         "pay_over_time_asset_urls_descriptive" => {
                             pay_over_time_asset_urls_descriptive = decoder.value()?;
@@ -2041,25 +2041,25 @@ impl stripe_core::Decode for SourceTypeMultibanco {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                6usize => {
+                6 => {
                     match key {
                         "entity" => entity = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "reference" => reference = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "refund_iban" => refund_iban = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "refund_account_holder_name" => {
                             refund_account_holder_name = decoder.value()?;
@@ -2067,7 +2067,7 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                34usize => {
+                34 => {
                     match key {
                         "refund_account_holder_address_city" => {
                             refund_account_holder_address_city = decoder.value()?;
@@ -2075,7 +2075,7 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                35usize => {
+                35 => {
                     match key {
                         "refund_account_holder_address_line1" => {
                             refund_account_holder_address_line1 = decoder.value()?;
@@ -2089,7 +2089,7 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                37usize => {
+                37 => {
                     match key {
                         "refund_account_holder_address_country" => {
                             refund_account_holder_address_country = decoder.value()?;
@@ -2097,7 +2097,7 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                41usize => {
+                41 => {
                     match key {
                         "refund_account_holder_address_postal_code" => {
                             refund_account_holder_address_postal_code = decoder.value()?;
@@ -2374,67 +2374,67 @@ impl stripe_core::Decode for SourceTypeThreeDSecure {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "card" => card = decoder.value()?,
                         "name" => name = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "brand" => brand = decoder.value()?,
                         "last4" => last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "country" => country = decoder.value()?,
                         "funding" => funding = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "customer" => customer = decoder.value()?,
                         "exp_year" => exp_year = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "cvc_check" => cvc_check = decoder.value()?,
                         "exp_month" => exp_month = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "fingerprint" => fingerprint = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "authenticated" => authenticated = decoder.value()?,
                         "dynamic_last4" => dynamic_last4 = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "three_d_secure" => three_d_secure = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "address_zip_check" => address_zip_check = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "address_line1_check" => address_line1_check = decoder.value()?,
                         "tokenization_method" => tokenization_method = decoder.value()?,

@@ -298,32 +298,32 @@ impl stripe_core::Decode for Subscription {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "items" => items = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "status" => status = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "customer" => customer = Some(decoder.value()?),
@@ -335,21 +335,21 @@ impl stripe_core::Decode for Subscription {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "cancel_at" => cancel_at = decoder.value()?,
                         "trial_end" => trial_end = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "start_date" => start_date = Some(decoder.value()?),
                         "test_clock" => test_clock = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "application" => application = decoder.value()?,
                         "canceled_at" => canceled_at = decoder.value()?,
@@ -358,20 +358,20 @@ impl stripe_core::Decode for Subscription {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "automatic_tax" => automatic_tax = Some(decoder.value()?),
                         "transfer_data" => transfer_data = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "days_until_due" => days_until_due = decoder.value()?,
                         "default_source" => default_source = decoder.value()?,
@@ -381,28 +381,28 @@ impl stripe_core::Decode for Subscription {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "pause_collection" => pause_collection = decoder.value()?,
                         "payment_settings" => payment_settings = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "collection_method" => collection_method = Some(decoder.value()?),
                         "default_tax_rates" => default_tax_rates = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "billing_thresholds" => billing_thresholds = decoder.value()?,
                         "current_period_end" => current_period_end = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "billing_cycle_anchor" => {
                             billing_cycle_anchor = Some(decoder.value()?);
@@ -416,7 +416,7 @@ impl stripe_core::Decode for Subscription {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "default_payment_method" => {
                             default_payment_method = decoder.value()?;
@@ -424,7 +424,7 @@ impl stripe_core::Decode for Subscription {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "application_fee_percent" => {
                             application_fee_percent = decoder.value()?;
@@ -432,7 +432,7 @@ impl stripe_core::Decode for Subscription {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                29usize => {
+                29 => {
                     match key {
                         "pending_invoice_item_interval" => {
                             pending_invoice_item_interval = decoder.value()?;
@@ -440,7 +440,7 @@ impl stripe_core::Decode for Subscription {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                33usize => {
+                33 => {
                     match key {
                         "next_pending_invoice_item_invoice" => {
                             next_pending_invoice_item_invoice = decoder.value()?;

@@ -59,50 +59,50 @@ impl stripe_core::Decode for SubscriptionItem {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                5usize => {
+                5 => {
                     match key {
                         "price" => price = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "metadata" => metadata = Some(decoder.value()?),
                         "quantity" => quantity = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "tax_rates" => tax_rates = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "subscription" => subscription = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "billing_thresholds" => billing_thresholds = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,

@@ -257,13 +257,13 @@ impl stripe_core::Decode for SubscriptionSchedule {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "phases" => phases = Some(decoder.value()?),
@@ -271,13 +271,13 @@ impl stripe_core::Decode for SubscriptionSchedule {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "customer" => customer = Some(decoder.value()?),
                         "livemode" => livemode = Some(decoder.value()?),
@@ -285,13 +285,13 @@ impl stripe_core::Decode for SubscriptionSchedule {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "test_clock" => test_clock = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "application" => application = decoder.value()?,
                         "canceled_at" => canceled_at = decoder.value()?,
@@ -299,7 +299,7 @@ impl stripe_core::Decode for SubscriptionSchedule {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "completed_at" => completed_at = decoder.value()?,
                         "end_behavior" => end_behavior = Some(decoder.value()?),
@@ -307,19 +307,19 @@ impl stripe_core::Decode for SubscriptionSchedule {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "current_phase" => current_phase = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "default_settings" => default_settings = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "released_subscription" => {
                             released_subscription = decoder.value()?;
@@ -625,19 +625,19 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                5usize => {
+                5 => {
                     match key {
                         "items" => items = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "coupon" => coupon = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "end_date" => end_date = Some(decoder.value()?),
@@ -645,44 +645,44 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "trial_end" => trial_end = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "start_date" => start_date = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "automatic_tax" => automatic_tax = decoder.value()?,
                         "transfer_data" => transfer_data = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "invoice_settings" => invoice_settings = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "add_invoice_items" => add_invoice_items = Some(decoder.value()?),
                         "collection_method" => collection_method = decoder.value()?,
@@ -690,7 +690,7 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "billing_thresholds" => billing_thresholds = decoder.value()?,
                         "proration_behavior" => {
@@ -699,13 +699,13 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "billing_cycle_anchor" => billing_cycle_anchor = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "default_payment_method" => {
                             default_payment_method = decoder.value()?;
@@ -713,7 +713,7 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "application_fee_percent" => {
                             application_fee_percent = decoder.value()?;
@@ -823,44 +823,44 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "on_behalf_of" => on_behalf_of = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "automatic_tax" => automatic_tax = decoder.value()?,
                         "transfer_data" => transfer_data = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "invoice_settings" => invoice_settings = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "collection_method" => collection_method = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "billing_thresholds" => billing_thresholds = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "billing_cycle_anchor" => {
                             billing_cycle_anchor = Some(decoder.value()?);
@@ -868,7 +868,7 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                22usize => {
+                22 => {
                     match key {
                         "default_payment_method" => {
                             default_payment_method = decoder.value()?;
@@ -876,7 +876,7 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                23usize => {
+                23 => {
                     match key {
                         "application_fee_percent" => {
                             application_fee_percent = decoder.value()?;

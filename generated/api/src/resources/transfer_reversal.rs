@@ -69,26 +69,26 @@ impl stripe_core::Decode for TransferReversal {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "metadata" => metadata = decoder.value()?,
@@ -96,19 +96,19 @@ impl stripe_core::Decode for TransferReversal {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "source_refund" => source_refund = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "balance_transaction" => balance_transaction = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "destination_payment_refund" => {
                             destination_payment_refund = decoder.value()?;

@@ -69,19 +69,19 @@ impl stripe_core::Decode for WebhookEndpoint {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                3usize => {
+                3 => {
                     match key {
                         "url" => url = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "secret" => secret = decoder.value()?,
@@ -89,20 +89,20 @@ impl stripe_core::Decode for WebhookEndpoint {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "livemode" => livemode = Some(decoder.value()?),
                         "metadata" => metadata = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "api_version" => api_version = decoder.value()?,
                         "application" => application = decoder.value()?,
@@ -110,7 +110,7 @@ impl stripe_core::Decode for WebhookEndpoint {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "enabled_events" => enabled_events = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,

@@ -71,19 +71,19 @@ impl stripe_core::Decode for Calculation {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "customer" => customer = decoder.value()?,
@@ -92,33 +92,33 @@ impl stripe_core::Decode for Calculation {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "expires_at" => expires_at = decoder.value()?,
                         "line_items" => line_items = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "amount_total" => amount_total = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                13usize => {
+                13 => {
                     match key {
                         "shipping_cost" => shipping_cost = decoder.value()?,
                         "tax_breakdown" => tax_breakdown = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "customer_details" => customer_details = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "tax_amount_exclusive" => {
                             tax_amount_exclusive = Some(decoder.value()?);

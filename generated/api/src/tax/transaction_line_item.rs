@@ -65,32 +65,32 @@ impl stripe_core::Decode for TransactionLineItem {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "product" => product = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "livemode" => livemode = Some(decoder.value()?),
                         "metadata" => metadata = decoder.value()?,
@@ -100,19 +100,19 @@ impl stripe_core::Decode for TransactionLineItem {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                9usize => {
+                9 => {
                     match key {
                         "reference" => reference = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "amount_tax" => amount_tax = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "tax_behavior" => tax_behavior = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,

@@ -232,7 +232,7 @@ impl stripe_core::Decode for TerminalConfigurationConfigurationResourceTipping {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                3usize => {
+                3 => {
                     match key {
                         "aud" => aud = decoder.value()?,
                         "cad" => cad = decoder.value()?,

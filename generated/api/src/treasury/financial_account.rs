@@ -80,20 +80,20 @@ impl stripe_core::Decode for FinancialAccount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "object" => object = Some(decoder.value()?),
                         "status" => status = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "balance" => balance = Some(decoder.value()?),
                         "country" => country = Some(decoder.value()?),
@@ -101,7 +101,7 @@ impl stripe_core::Decode for FinancialAccount {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "features" => features = decoder.value()?,
                         "livemode" => livemode = Some(decoder.value()?),
@@ -109,25 +109,25 @@ impl stripe_core::Decode for FinancialAccount {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "status_details" => status_details = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "active_features" => active_features = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "pending_features" => pending_features = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                19usize => {
+                19 => {
                     match key {
                         "financial_addresses" => {
                             financial_addresses = Some(decoder.value()?);
@@ -136,7 +136,7 @@ impl stripe_core::Decode for FinancialAccount {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "supported_currencies" => {
                             supported_currencies = Some(decoder.value()?);
@@ -144,7 +144,7 @@ impl stripe_core::Decode for FinancialAccount {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "platform_restrictions" => {
                             platform_restrictions = decoder.value()?;

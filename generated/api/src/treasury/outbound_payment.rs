@@ -285,13 +285,13 @@ impl stripe_core::Decode for OutboundPayment {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
@@ -299,13 +299,13 @@ impl stripe_core::Decode for OutboundPayment {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "customer" => customer = decoder.value()?,
@@ -314,33 +314,33 @@ impl stripe_core::Decode for OutboundPayment {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                10usize => {
+                10 => {
                     match key {
                         "cancelable" => cancelable = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = decoder.value()?,
                         "transaction" => transaction = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "end_user_details" => end_user_details = decoder.value()?,
                         "returned_details" => returned_details = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "financial_account" => financial_account = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                18usize => {
+                18 => {
                     match key {
                         "status_transitions" => {
                             status_transitions = Some(decoder.value()?);
@@ -348,7 +348,7 @@ impl stripe_core::Decode for OutboundPayment {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                20usize => {
+                20 => {
                     match key {
                         "statement_descriptor" => {
                             statement_descriptor = Some(decoder.value()?);
@@ -356,7 +356,7 @@ impl stripe_core::Decode for OutboundPayment {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "expected_arrival_date" => {
                             expected_arrival_date = Some(decoder.value()?);
@@ -364,7 +364,7 @@ impl stripe_core::Decode for OutboundPayment {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                26usize => {
+                26 => {
                     match key {
                         "destination_payment_method" => {
                             destination_payment_method = decoder.value()?;
@@ -372,7 +372,7 @@ impl stripe_core::Decode for OutboundPayment {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                29usize => {
+                29 => {
                     match key {
                         "hosted_regulatory_receipt_url" => {
                             hosted_regulatory_receipt_url = decoder.value()?;
@@ -380,7 +380,7 @@ impl stripe_core::Decode for OutboundPayment {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                34usize => {
+                34 => {
                     match key {
                         "destination_payment_method_details" => {
                             destination_payment_method_details = decoder.value()?;

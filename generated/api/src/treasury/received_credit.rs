@@ -76,13 +76,13 @@ impl stripe_core::Decode for ReceivedCredit {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                2usize => {
+                2 => {
                     match key {
                         "id" => id = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                6usize => {
+                6 => {
                     match key {
                         "amount" => amount = Some(decoder.value()?),
                         "object" => object = Some(decoder.value()?),
@@ -90,47 +90,47 @@ impl stripe_core::Decode for ReceivedCredit {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                7usize => {
+                7 => {
                     match key {
                         "created" => created = Some(decoder.value()?),
                         "network" => network = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                8usize => {
+                8 => {
                     match key {
                         "currency" => currency = Some(decoder.value()?),
                         "livemode" => livemode = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                11usize => {
+                11 => {
                     match key {
                         "description" => description = Some(decoder.value()?),
                         "transaction" => transaction = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                12usize => {
+                12 => {
                     match key {
                         "failure_code" => failure_code = decoder.value()?,
                         "linked_flows" => linked_flows = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "reversal_details" => reversal_details = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "financial_account" => financial_account = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                29usize => {
+                29 => {
                     match key {
                         "hosted_regulatory_receipt_url" => {
                             hosted_regulatory_receipt_url = decoder.value()?;
@@ -138,7 +138,7 @@ impl stripe_core::Decode for ReceivedCredit {
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                33usize => {
+                33 => {
                     match key {
                         "initiating_payment_method_details" => {
                             initiating_payment_method_details = Some(decoder.value()?);

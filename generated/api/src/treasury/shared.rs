@@ -348,40 +348,40 @@ impl stripe_core::Decode for TreasuryTransactionsResourceFlowDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key.len() {
-                4usize => {
+                4 => {
                     match key {
                         "type" => type_ = Some(decoder.value()?),
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                14usize => {
+                14 => {
                     match key {
                         "debit_reversal" => debit_reversal = decoder.value()?,
                         "received_debit" => received_debit = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                15usize => {
+                15 => {
                     match key {
                         "credit_reversal" => credit_reversal = decoder.value()?,
                         "received_credit" => received_credit = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                16usize => {
+                16 => {
                     match key {
                         "inbound_transfer" => inbound_transfer = decoder.value()?,
                         "outbound_payment" => outbound_payment = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                17usize => {
+                17 => {
                     match key {
                         "outbound_transfer" => outbound_transfer = decoder.value()?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
-                21usize => {
+                21 => {
                     match key {
                         "issuing_authorization" => {
                             issuing_authorization = decoder.value()?;
