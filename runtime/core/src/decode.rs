@@ -205,7 +205,17 @@ impl<'a> Decoder<'a> {
 
     /// Reads `null`; false (reading nothing) when the next value is not null.
     #[inline]
+    #[inline]
     pub fn null(&mut self) -> Result<bool, Failure> {
+        // Most values follow their `:` or `,` directly.
+        if self.reader.at_null() {
+            return Ok(true);
+        }
+        self.null_after_whitespace()
+    }
+
+    #[inline(never)]
+    fn null_after_whitespace(&mut self) -> Result<bool, Failure> {
         if self.reader.peek().map_err(Failure::syntax)? == Token::Null {
             self.reader.literal(Token::Null).map_err(Failure::syntax)?;
             return Ok(true);
@@ -691,6 +701,20 @@ mod tests {
             Some(serde_json::json!([1, {"a": 2.5}]))
         );
         assert_eq!(serde_json::to_value(&point.extra).unwrap()["wé"], "s");
+    }
+
+    #[test]
+    fn null_is_read_with_or_without_whitespace_and_only_whole() {
+        for (json, expected) in [("null", None), (" \n null ", None), ("\"a\"", Some("a"))] {
+            let value: Option<String> = from_slice(json.as_bytes()).unwrap();
+            assert_eq!(value.as_deref(), expected, "{json:?}");
+        }
+        for json in ["nul", "nullx", "nulL", " nil"] {
+            assert!(
+                from_slice::<Option<String>>(json.as_bytes()).is_err(),
+                "{json:?}"
+            );
+        }
     }
 
     #[test]

@@ -126,6 +126,17 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Consumes `null` if it is right here, with no whitespace before it.
+    #[inline]
+    pub fn at_null(&mut self) -> bool {
+        let here = self.bytes().get(self.position..self.position + 4);
+        let found = here == Some(b"null".as_slice());
+        if found {
+            self.position += 4;
+        }
+        found
+    }
+
     /// After [`peek`](Self::peek) said `Object`: consumes `{` and returns
     /// the first key, or `None` for `{}`.
     pub fn object_first(&mut self) -> Result<Option<&str>> {

@@ -178,6 +178,8 @@ impl ExtraFields {
 
     /// `key` is the quoted key as it came, `value` its JSON text.
     pub(crate) fn push_raw(&mut self, key: &str, value: &str) {
+        // One allocation per member, not one per piece.
+        self.members.reserve(key.len() + value.len() + 2);
         if !self.members.is_empty() {
             self.members.push(',');
         }
