@@ -1,5 +1,5 @@
 //! Decoding list pages on the path our endpoints take (`FromBody`: the
-//! generated decoders over jiter, the JSON path computed only on failure)
+//! generated decoders over stripe-core's reader, the JSON path computed only on failure)
 //! against async-stripe's (`std::str::from_utf8` + `miniserde::json::from_str`
 //! into its shared types) and `serde_json::Value`, on the same bytes, in one
 //! binary; form-encoding large create requests (the typed params against
