@@ -37,9 +37,10 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  bench codegen [--runs N] | bench build
+  bench codegen [--runs N] | bench build [--runs N] | bench decode
       Speed figures: each step of codegen in process (run from a release
-      build), or a cold debug build of the generated crate with peak memory.
+      build); cold builds of the client against async-stripe, with the peak
+      memory of each rustc; decoding and encoding against async-stripe.
   codegen [--check] [--spec-dir DIR] [--manifest FILE] [--out DIR]
       Generate generated/src (or DIR/src) from the spec documents named by the manifest
       (default spec/stripe.toml), looked up in DIR, $STRIPE_SPEC_DIR or

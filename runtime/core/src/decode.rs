@@ -205,7 +205,6 @@ impl<'a> Decoder<'a> {
 
     /// Reads `null`; false (reading nothing) when the next value is not null.
     #[inline]
-    #[inline]
     pub fn null(&mut self) -> Result<bool, Failure> {
         // Most values follow their `:` or `,` directly.
         if self.reader.at_null() {
