@@ -37,7 +37,7 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  bench codegen [--runs N] | bench build [--runs N] | bench decode
+  bench codegen [--runs N] | bench build [--runs N] [--release-runs M] | bench decode
       Speed figures: each step of codegen in process (run from a release
       build); cold builds of the client against async-stripe, with the peak
       memory of each rustc; decoding and encoding against async-stripe.

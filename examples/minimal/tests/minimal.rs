@@ -58,11 +58,17 @@ async fn a_webhook_endpoint_is_subscribed_to_identity_events() {
 
 /// The fixture Stripe publishes for `resource_id`, in a signed event.
 fn delivery(event_type: &str, resource_id: &str) -> (String, String) {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/stripe-openapi/fixtures3.2023-08-16.json"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    // Where the mock looks too: `$STRIPE_SPEC_DIR`, else `../shared` beside
+    // the project.
+    let dir = match std::env::var_os("STRIPE_SPEC_DIR") {
+        Some(dir) if !dir.is_empty() => std::path::PathBuf::from(dir),
+        _ => {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/stripe-openapi")
+        }
+    };
+    let path = dir.join("fixtures3.2023-08-16.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (set STRIPE_SPEC_DIR)", path.display()));
     let fixtures: Value = serde_json::from_str(&text).unwrap();
     let object = fixtures["resources"][resource_id].clone();
     assert!(object.is_object(), "no {resource_id} fixture");

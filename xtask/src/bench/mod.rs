@@ -2,8 +2,9 @@
 //! not timed tests: they print medians and never fail on a number.
 //!
 //! - `bench codegen [--runs N]`: each step of codegen, in process.
-//! - `bench build [--runs N]`: cold builds of the client against
-//!   async-stripe, per-rustc peak memory, a release build, and the
+//! - `bench build [--runs N] [--release-runs M]`: cold builds of the client
+//!   against async-stripe, per-rustc peak memory, a release build (`M` runs,
+//!   default `N`: each is about twelve minutes on 2 cores), and the
 //!   incremental rebuild of a small binary ([`build`]).
 //! - `bench decode`: decoding list pages and encoding params, against
 //!   async-stripe in the same binary ([`decode`]).
@@ -16,15 +17,27 @@ use std::time::Duration;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut args = args.to_vec();
-    let runs: Option<usize> = crate::take_value(&mut args, "--runs")?
-        .map(|r| r.parse().map_err(|e| format!("--runs: {e}")))
-        .transpose()?;
+    let runs = count(&mut args, "--runs")?;
+    let release_runs = count(&mut args, "--release-runs")?;
     match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(runs.unwrap_or(10)),
-        Some("build") => build::run(runs.unwrap_or(3)),
+        Some("build") => {
+            let runs = runs.unwrap_or(3).max(1);
+            build::run(runs, release_runs.unwrap_or(runs))
+        }
         Some("decode") => decode::run(),
-        _ => Err("usage: cargo xtask bench codegen [--runs N] | build [--runs N] | decode".into()),
+        _ => Err(
+            "usage: cargo xtask bench codegen [--runs N] | build [--runs N] [--release-runs M] | decode"
+                .into(),
+        ),
     }
+}
+
+/// The number after `name`, taken out of `args`.
+fn count(args: &mut Vec<String>, name: &str) -> Result<Option<usize>, String> {
+    crate::take_value(args, name)?
+        .map(|r| r.parse().map_err(|e| format!("{name}: {e}")))
+        .transpose()
 }
 
 pub(crate) fn median(mut samples: Vec<Duration>) -> Duration {
