@@ -340,15 +340,20 @@ fn api_files(
     params: Option<(&str, &Tree<'_>)>,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let mut files = api.item_files(model, header)?;
-    let params_namespaces = params
-        .map(|(_, tree)| tree.namespaces())
-        .unwrap_or_default();
+    // A namespace's types can be built (for another unit) while its params
+    // module is not: the re-export has the params module's own gate.
+    let params_namespaces: BTreeMap<String, String> = params
+        .map(|(_, tree)| tree.public_namespaces(model))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|namespace| (namespace.name, namespace.cfg))
+        .collect();
     files.extend(api.mod_files(model, header, |namespace| {
-        match params_namespaces.contains_key(namespace) && namespace != ROOT_RESOURCES {
-            true => vec![format!(
-                "// Its params types, at the same paths.\npub use stripe_params::{namespace}::*;"
+        match params_namespaces.get(namespace) {
+            Some(cfg) => vec![format!(
+                "// Its params types, at the same paths.\n{cfg}\npub use stripe_params::{namespace}::*;"
             )],
-            false => Vec::new(),
+            None => Vec::new(),
         }
     })?);
     let version = model.api_version.as_str();
