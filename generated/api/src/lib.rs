@@ -30,6 +30,7 @@ mod resource;
 
 pub use resource::Resource;
 
+#[allow(unused_imports)]
 pub use stripe_params::*;
 
 #[rustfmt::skip]

@@ -5,4 +5,5 @@ mod secret;
 #[allow(unused_imports)]
 pub use secret::*;
 
+#[cfg(feature = "apps")]
 pub use stripe_params::apps::*;

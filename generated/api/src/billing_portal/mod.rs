@@ -10,4 +10,5 @@ mod session;
 #[allow(unused_imports)]
 pub use session::*;
 
+#[cfg(feature = "billing_portal")]
 pub use stripe_params::billing_portal::*;

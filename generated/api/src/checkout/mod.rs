@@ -5,4 +5,5 @@ mod session;
 #[allow(unused_imports)]
 pub use session::*;
 
+#[cfg(feature = "checkout")]
 pub use stripe_params::checkout::*;

@@ -20,4 +20,5 @@ mod supplier;
 #[allow(unused_imports)]
 pub use supplier::*;
 
+#[cfg(feature = "climate")]
 pub use stripe_params::climate::*;

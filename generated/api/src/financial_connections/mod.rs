@@ -20,4 +20,5 @@ mod shared;
 #[allow(unused_imports)]
 pub use shared::*;
 
+#[cfg(feature = "financial_connections")]
 pub use stripe_params::financial_connections::*;

@@ -5,4 +5,5 @@ mod request;
 #[allow(unused_imports)]
 pub use request::*;
 
+#[cfg(feature = "forwarding")]
 pub use stripe_params::forwarding::*;

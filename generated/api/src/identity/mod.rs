@@ -10,4 +10,5 @@ mod verification_session;
 #[allow(unused_imports)]
 pub use verification_session::*;
 
+#[cfg(feature = "identity")]
 pub use stripe_params::identity::*;

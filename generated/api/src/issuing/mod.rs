@@ -35,4 +35,5 @@ mod transaction;
 #[allow(unused_imports)]
 pub use transaction::*;
 
+#[cfg(feature = "issuing")]
 pub use stripe_params::issuing::*;

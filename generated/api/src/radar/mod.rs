@@ -25,4 +25,5 @@ mod value_list_item;
 #[allow(unused_imports)]
 pub use value_list_item::*;
 
+#[cfg(feature = "radar")]
 pub use stripe_params::radar::*;

@@ -10,4 +10,5 @@ mod report_type;
 #[allow(unused_imports)]
 pub use report_type::*;
 
+#[cfg(feature = "reporting")]
 pub use stripe_params::reporting::*;

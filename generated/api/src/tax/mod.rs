@@ -30,4 +30,5 @@ mod transaction_line_item;
 #[allow(unused_imports)]
 pub use transaction_line_item::*;
 
+#[cfg(feature = "tax")]
 pub use stripe_params::tax::*;

@@ -35,4 +35,5 @@ mod reader;
 #[allow(unused_imports)]
 pub use reader::*;
 
+#[cfg(feature = "terminal")]
 pub use stripe_params::terminal::*;

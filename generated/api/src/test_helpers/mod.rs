@@ -10,4 +10,5 @@ mod test_clock;
 #[allow(unused_imports)]
 pub use test_clock::*;
 
+#[cfg(feature = "test_helpers")]
 pub use stripe_params::test_helpers::*;

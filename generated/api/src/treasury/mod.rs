@@ -60,4 +60,5 @@ mod transaction_entry;
 #[allow(unused_imports)]
 pub use transaction_entry::*;
 
+#[cfg(feature = "treasury")]
 pub use stripe_params::treasury::*;
