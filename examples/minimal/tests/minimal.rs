@@ -58,15 +58,8 @@ async fn a_webhook_endpoint_is_subscribed_to_identity_events() {
 
 /// The fixture Stripe publishes for `resource_id`, in a signed event.
 fn delivery(event_type: &str, resource_id: &str) -> (String, String) {
-    // Where the mock looks too: `$STRIPE_SPEC_DIR`, else `../shared` beside
-    // the project.
-    let dir = match std::env::var_os("STRIPE_SPEC_DIR") {
-        Some(dir) if !dir.is_empty() => std::path::PathBuf::from(dir),
-        _ => {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/stripe-openapi")
-        }
-    };
-    let path = dir.join("fixtures3.2023-08-16.json");
+    // The mock's own fixtures, from where it reads them.
+    let path = stripe_mock::spec_dir().join(stripe_mock::FIXTURES);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (set STRIPE_SPEC_DIR)", path.display()));
     let fixtures: Value = serde_json::from_str(&text).unwrap();
