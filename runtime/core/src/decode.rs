@@ -155,7 +155,10 @@ impl<'a> Decoder<'a> {
     /// A string, borrowed from the document (or from the unescaping buffer).
     #[inline]
     pub fn str(&mut self) -> Result<&str, Failure> {
-        self.expect(Kind::String)?;
+        // Most strings follow their `:` or `,` directly.
+        if !self.reader.at(b'"') {
+            self.expect(Kind::String)?;
+        }
         self.reader.string().map_err(Failure::syntax)
     }
 
@@ -378,6 +381,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Checks the kind of the next value and returns its offset.
+    #[inline]
     fn expect(&mut self, wanted: Kind) -> Result<usize, Failure> {
         let found = self.kind()?;
         let start = self.offset();
@@ -388,6 +392,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    #[inline]
     fn enter(&mut self, start: usize) -> Result<(), Failure> {
         if self.depth + 1 >= MAX_DEPTH {
             return Err(Failure::new(start, FailureKind::TooDeep));
@@ -567,24 +572,28 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 impl Decode for String {
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
         d.string()
     }
 }
 
 impl Decode for bool {
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
         d.bool()
     }
 }
 
 impl Decode for i64 {
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
         d.i64()
     }
 }
 
 impl Decode for u64 {
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
         let start = d.offset();
         u64::try_from(d.i64()?).map_err(|_| Failure::expected(start, "a non-negative integer"))
@@ -592,6 +601,7 @@ impl Decode for u64 {
 }
 
 impl Decode for f64 {
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
         d.f64()
     }
@@ -611,6 +621,7 @@ impl Decode for serde_json::Map<String, Value> {
 
 /// `null` (or, for a field, no value) is `None`.
 impl<T: Decode> Decode for Option<T> {
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
         if d.null()? {
             Ok(None)
@@ -621,6 +632,7 @@ impl<T: Decode> Decode for Option<T> {
 }
 
 impl<T: Decode> Decode for Box<T> {
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
         T::decode(d).map(Box::new)
     }

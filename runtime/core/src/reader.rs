@@ -126,6 +126,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether the next byte, with no whitespace before it, is `byte`.
+    #[inline]
+    pub fn at(&self, byte: u8) -> bool {
+        self.bytes().get(self.position) == Some(&byte)
+    }
+
     /// Consumes `null` if it is right here, with no whitespace before it.
     #[inline]
     pub fn at_null(&mut self) -> bool {
@@ -194,7 +200,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A key and its `:`, from the key's opening quote.
-    #[inline]
+    #[inline(always)]
     fn key(&mut self) -> Result<&str> {
         let bytes = self.bytes();
         let quote = self.position;
@@ -205,6 +211,15 @@ impl<'a> Reader<'a> {
             self.key_span = (quote, end + 1);
             return Ok(&self.text[quote + 1..end]);
         }
+        self.key_with_escapes_or_space()
+    }
+
+    /// [`key`](Self::key) for the rest: escapes, or space before the `:`.
+    /// Out of line, so that the usual case inlines small.
+    #[inline(never)]
+    fn key_with_escapes_or_space(&mut self) -> Result<&str> {
+        let bytes = self.bytes();
+        let quote = self.position;
         let (start, end, escaped) = self.scan_string()?;
         self.key_span = (quote, end + 1);
         self.skip_whitespace();
@@ -278,6 +293,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a string from its opening quote. Returns the span of its raw
     /// text and whether it had escapes (then decoded into `scratch`).
+    #[inline(never)]
     fn scan_string(&mut self) -> Result<(usize, usize, bool)> {
         let bytes = self.bytes();
         self.position += 1;

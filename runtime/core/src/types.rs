@@ -178,8 +178,15 @@ impl ExtraFields {
 
     /// `key` is the quoted key as it came, `value` its JSON text.
     pub(crate) fn push_raw(&mut self, key: &str, value: &str) {
-        // One allocation per member, not one per piece.
-        self.members.reserve(key.len() + value.len() + 2);
+        // Objects that have one undeclared field tend to have a few (a newer
+        // API version adds them in groups): room for them in one allocation.
+        const FIRST_CAPACITY: usize = 128;
+        let needed = key.len() + value.len() + 2;
+        if self.members.capacity() == 0 {
+            self.members.reserve(needed.max(FIRST_CAPACITY));
+        } else {
+            self.members.reserve(needed);
+        }
         if !self.members.is_empty() {
             self.members.push(',');
         }
