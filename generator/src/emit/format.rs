@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 
@@ -44,32 +45,30 @@ fn separate_items(text: &str) -> String {
     out
 }
 
-/// Formats every Rust file (others pass through), spread over the available cores.
+/// Formats every Rust file (others pass through), spread over the available
+/// cores. Files differ in size by a thousand times, so each thread takes the
+/// next file from a shared queue, largest first, rather than a fixed share.
 pub fn format_files(files: BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf, String>> {
+    let mut entries: Vec<(PathBuf, String)> = files.into_iter().collect();
+    entries.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(files.len().max(1));
-    let entries: Vec<(PathBuf, String)> = files.into_iter().collect();
-    let chunk = entries.len().div_ceil(threads).max(1);
+        .min(entries.len().max(1));
+    let next = AtomicUsize::new(0);
+    let format_next = || {
+        let mut done = Vec::new();
+        while let Some((path, text)) = entries.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let text = if path.extension().is_some_and(|e| e == "rs") {
+                format_file(&path.display().to_string(), text)?
+            } else {
+                text.clone()
+            };
+            done.push((path.clone(), text));
+        }
+        Ok::<_, Error>(done)
+    };
     std::thread::scope(|scope| {
-        let workers: Vec<_> = entries
-            .chunks(chunk)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|(path, text)| {
-                            let text = if path.extension().is_some_and(|e| e == "rs") {
-                                format_file(&path.display().to_string(), text)?
-                            } else {
-                                text.clone()
-                            };
-                            Ok((path.clone(), text))
-                        })
-                        .collect::<Result<Vec<_>>>()
-                })
-            })
-            .collect();
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(format_next)).collect();
         let mut out = BTreeMap::new();
         for worker in workers {
             out.extend(
