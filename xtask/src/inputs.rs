@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use stripe_codegen::parse::manifest::Manifest;
+use stripe_codegen::parse::manifest::{Manifest, ManifestDocument};
 use stripe_codegen::parse::policy::{OperationOverrides, Policy};
 use stripe_codegen::SourceDocument;
 
@@ -15,6 +15,9 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where `cargo xtask spec fetch` writes by default, under the workspace.
+pub const FETCHED_DIR: &str = "target/stripe-openapi";
+
 /// Where spec documents are looked for, and why there.
 #[derive(Debug, Clone)]
 pub struct SpecDir {
@@ -23,7 +26,8 @@ pub struct SpecDir {
 }
 
 impl SpecDir {
-    /// `--spec-dir`, else `$STRIPE_SPEC_DIR`, else `../shared/stripe-openapi`.
+    /// `--spec-dir`, else `$STRIPE_SPEC_DIR`, else what `spec fetch` wrote
+    /// (`target/stripe-openapi`) when it exists, else `../shared/stripe-openapi`.
     pub fn resolve(flag: Option<PathBuf>) -> SpecDir {
         if let Some(path) = flag {
             return SpecDir {
@@ -35,6 +39,13 @@ impl SpecDir {
             return SpecDir {
                 path: path.into(),
                 chosen_by: "$STRIPE_SPEC_DIR",
+            };
+        }
+        let fetched = workspace_root().join(FETCHED_DIR);
+        if fetched.is_dir() {
+            return SpecDir {
+                path: fetched,
+                chosen_by: "written by `cargo xtask spec fetch`",
             };
         }
         SpecDir {
@@ -82,7 +93,7 @@ pub fn read_documents(manifest: &Manifest, dir: &SpecDir) -> Result<Vec<SourceDo
             let path = dir.path.join(&document.file);
             let bytes = std::fs::read(&path).map_err(|e| {
                 format!(
-                    "spec file {} not found: looked in {} ({}): {e}.\n  Get it from {} (sha256 {}),\n  then pass its folder with --spec-dir DIR or STRIPE_SPEC_DIR=DIR.",
+                    "spec file {} not found: looked in {} ({}): {e}.\n  Run `cargo xtask spec fetch` to download it from {} (sha256 {}),\n  or pass its folder with --spec-dir DIR or STRIPE_SPEC_DIR=DIR.",
                     document.file,
                     dir.path.display(),
                     dir.chosen_by,
@@ -90,7 +101,8 @@ pub fn read_documents(manifest: &Manifest, dir: &SpecDir) -> Result<Vec<SourceDo
                     document.sha256
                 )
             })?;
-            let actual = hex(&Sha256::digest(&bytes));
+            let actual = checksum(document, &bytes)
+                .map_err(|e| format!("spec file {}: {e}", path.display()))?;
             if !actual.eq_ignore_ascii_case(&document.sha256) {
                 return Err(format!(
                     "spec file {} has sha256 {actual}, but the manifest expects {}.\n  It is not the document the project was generated from: get {} or update the manifest.",
@@ -105,8 +117,43 @@ pub fn read_documents(manifest: &Manifest, dir: &SpecDir) -> Result<Vec<SourceDo
         .collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The checksum the manifest pins for `document`: of its bytes, or for an
+/// excerpt, of its canonical JSON.
+pub fn checksum(document: &ManifestDocument, bytes: &[u8]) -> Result<String, String> {
+    match document.excerpt {
+        None => Ok(sha256_hex(bytes)),
+        Some(_) => {
+            let value: serde_json::Value = serde_yaml::from_slice(bytes)
+                .map_err(|e| format!("not a YAML document: {e}"))?;
+            Ok(sha256_hex(canonical_json(&value).as_bytes()))
+        }
+    }
+}
+
+/// JSON with every object's keys sorted and no whitespace: the same text for
+/// the same content, whatever the layout or key order it came in.
+pub fn canonical_json(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let members: Vec<String> = entries
+                .into_iter()
+                .map(|(key, value)| format!("{}:{}", Value::from(key.as_str()), canonical_json(value)))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(canonical_json).collect();
+            format!("[{}]", items.join(","))
+        }
+        scalar => scalar.to_string(),
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads one side of a comparison: a manifest (`.toml`) or a single spec

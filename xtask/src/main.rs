@@ -3,11 +3,13 @@
 //! - `cargo xtask codegen [--check] [--spec-dir DIR] [--manifest FILE] [--out DIR]`
 //!   regenerates `generated/src` from the spec (or checks that it is fresh).
 //! - `cargo xtask diff <old> <new>` reports what changed between two specs.
+//! - `cargo xtask spec fetch` downloads the pinned spec documents.
 
 mod bench;
 mod codegen;
 mod diff;
 mod inputs;
+mod spec;
 mod writer;
 
 use std::process::ExitCode;
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("diff") => diff::run(&args[1..]),
+        Some("spec") => spec::run(&args[1..]),
         Some("bench-diff") => diff::bench(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             println!("{USAGE}");
@@ -43,9 +46,17 @@ commands:
       memory of each rustc; decoding and encoding against async-stripe.
   codegen [--check] [--spec-dir DIR] [--manifest FILE] [--out DIR]
       Generate generated/src (or DIR/src) from the spec documents named by the manifest
-      (default spec/stripe.toml), looked up in DIR, $STRIPE_SPEC_DIR or
-      ../shared/stripe-openapi. --check writes nothing and fails when the
-      committed files are stale.
+      (default spec/stripe.toml), looked up in DIR, $STRIPE_SPEC_DIR,
+      target/stripe-openapi (when it exists) or ../shared/stripe-openapi.
+      --check writes nothing and fails when the committed files are stale.
+  spec fetch [--manifest FILE] [--dest DIR]
+      Download every document and fixtures file of the manifest from its
+      pinned source ($STRIPE_OPENAPI_BASE_URL/{commit}/{path}, by default
+      GitHub's raw files) into DIR (default target/stripe-openapi), each
+      written only when its sha256 matches the manifest.
+  spec excerpt --source FILE --paths PREFIX,... [--base FILE,...] [--label TEXT] [--out FILE]
+      Select from a full spec the paths with those prefixes and the schemas
+      they reach that the base documents lack; print its canonical sha256.
   diff <old> <new> [--format text|markdown|json] [--fail-on breaking|warning]
        [--spec-only] [--spec-dir DIR]
       What changed between two specs and what it breaks, on the wire and in

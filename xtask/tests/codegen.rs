@@ -119,7 +119,7 @@ fn bad_input(name: &str, spec_text: &str) -> (PathBuf, PathBuf) {
     let manifest = dir.join("manifest.toml");
     std::fs::write(
         &manifest,
-        format!("api_version = 'x'\n[[document]]\nfile = 'spec.yaml'\nsha256 = '{sha}'\nsource = 'a test'\n"),
+        format!("api_version = 'x'\n[[document]]\nfile = 'spec.yaml'\nsha256 = '{sha}'\nsource = {{ repository = 'a/test', commit = '{}', path = 'spec.yaml' }}\n", "0".repeat(40)),
     )
     .unwrap();
     (dir, manifest)
