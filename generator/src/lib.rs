@@ -45,13 +45,11 @@ pub struct Generated {
     pub model: model::Model,
 }
 
-/// Builds the model from a merged spec.
+/// Builds the model from a merged spec. Policy that names nothing in the
+/// spec is an error (see [`stale_policy`] to list it instead).
 pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model::Model> {
-    let mut lowerer = model::lower_types::Lowerer::new(spec, policy);
-    lowerer.lower_components().map_err(|e| spec.locate(e))?;
-    model::lower_operations::lower_operations(&mut lowerer, &policy.operations)
-        .map_err(|e| spec.locate(e))?;
-    lowerer.check_overrides_used()?;
+    let (lowerer, stale) = lower(spec, policy)?;
+    stale.check()?;
     let mut model = lowerer.model;
     if let Some(events) = &policy.events {
         model::events::type_events(&mut model, spec, events)?;
@@ -63,6 +61,67 @@ pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model:
     model::features::plan_features(&mut model)?;
     model::enums::share_enums(&mut model);
     Ok(model)
+}
+
+/// The entries of `policy` that name nothing in `spec` (say, fields Stripe
+/// removed), found as [`build_model`] finds them.
+pub fn stale_policy(spec: &Spec, policy: &parse::policy::Policy) -> Result<StalePolicy> {
+    lower(spec, policy).map(|(_, stale)| stale)
+}
+
+fn lower<'a>(
+    spec: &'a Spec,
+    policy: &'a parse::policy::Policy,
+) -> Result<(model::lower_types::Lowerer<'a>, StalePolicy)> {
+    let mut lowerer = model::lower_types::Lowerer::new(spec, policy);
+    lowerer.lower_components().map_err(|e| spec.locate(e))?;
+    let operations = model::lower_operations::lower_operations(&mut lowerer, &policy.operations)
+        .map_err(|e| spec.locate(e))?;
+    let optional_fields = lowerer.unused_optional_fields();
+    Ok((lowerer, StalePolicy { optional_fields, operations }))
+}
+
+/// Policy entries that name nothing in a spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StalePolicy {
+    /// `[optional_fields]` entries of `spec/overrides.toml`.
+    pub optional_fields: Vec<String>,
+    /// operationIds overridden in `spec/operations.toml`.
+    pub operations: Vec<String>,
+}
+
+impl StalePolicy {
+    pub fn is_empty(&self) -> bool {
+        self.optional_fields.is_empty() && self.operations.is_empty()
+    }
+
+    /// `policy` without these entries.
+    pub fn remove_from(&self, policy: &parse::policy::Policy) -> parse::policy::Policy {
+        let mut policy = policy.clone();
+        for field in &self.optional_fields {
+            policy.optional_fields.fields.remove(field);
+        }
+        for operation in &self.operations {
+            policy.operations.overrides.remove(operation);
+        }
+        policy
+    }
+
+    fn check(&self) -> Result<()> {
+        if let Some(unknown) = self.operations.first() {
+            return Err(Error::new(format!(
+                "spec/operations.toml overrides `{unknown}`, which is no operationId of the spec"
+            )));
+        }
+        if !self.optional_fields.is_empty() {
+            return Err(Error::new(format!(
+                "[optional_fields] names fields the spec does not have: {}",
+                self.optional_fields.join(", ")
+            ))
+            .in_file("spec/overrides.toml"));
+        }
+        Ok(())
+    }
 }
 
 /// The whole pipeline: spec in, formatted files out.

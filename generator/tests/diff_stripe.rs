@@ -15,11 +15,19 @@ use stripe_codegen::{SourceDocument, Spec};
 const OLD: &str = "spec3.2022-11-15.yaml";
 const NEW: &str = "spec3.2023-08-16.yaml";
 
-/// `$STRIPE_SPEC_DIR`, else `../shared/stripe-openapi` beside the workspace.
+/// Looked up as `cargo xtask codegen` does: `$STRIPE_SPEC_DIR`, else
+/// `target/stripe-openapi` (what `cargo xtask spec fetch` wrote) when it
+/// exists, else `../shared/stripe-openapi` beside the workspace.
 fn spec_dir() -> PathBuf {
-    match std::env::var_os("STRIPE_SPEC_DIR").filter(|p| !p.is_empty()) {
-        Some(dir) => dir.into(),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi"),
+    if let Some(dir) = std::env::var_os("STRIPE_SPEC_DIR").filter(|p| !p.is_empty()) {
+        return dir.into();
+    }
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let fetched = workspace.join("target/stripe-openapi");
+    if fetched.is_dir() {
+        fetched
+    } else {
+        workspace.join("../shared/stripe-openapi")
     }
 }
 

@@ -2,8 +2,7 @@
 //! Stripe operations and their `group::method`, uniqueness over all of
 //! them, and the errors of the rule's exceptions file.
 //!
-//! Reads the spec documents from `$STRIPE_SPEC_DIR`, else
-//! `../shared/stripe-openapi` beside the workspace (as `cargo xtask codegen`).
+//! Reads the spec documents where `cargo xtask codegen` does.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -19,10 +18,19 @@ const DOCUMENTS: [&str; 2] = [
 ];
 const OVERRIDES: &str = include_str!("../../spec/operations.toml");
 
+/// Looked up as `cargo xtask codegen` does: `$STRIPE_SPEC_DIR`, else
+/// `target/stripe-openapi` (what `cargo xtask spec fetch` wrote) when it
+/// exists, else `../shared/stripe-openapi` beside the workspace.
 fn spec_dir() -> PathBuf {
-    match std::env::var_os("STRIPE_SPEC_DIR").filter(|p| !p.is_empty()) {
-        Some(dir) => dir.into(),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi"),
+    if let Some(dir) = std::env::var_os("STRIPE_SPEC_DIR").filter(|p| !p.is_empty()) {
+        return dir.into();
+    }
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let fetched = workspace.join("target/stripe-openapi");
+    if fetched.is_dir() {
+        fetched
+    } else {
+        workspace.join("../shared/stripe-openapi")
     }
 }
 

@@ -28,12 +28,20 @@ pub fn is_2026_resource(resource_id: &str) -> bool {
     resource_id.starts_with("climate.") || resource_id == "forwarding.request"
 }
 
-/// The folder of the spec documents: `$STRIPE_SPEC_DIR`, else
+/// The folder of the spec documents, looked up as `cargo xtask codegen`
+/// does: `$STRIPE_SPEC_DIR`, else `target/stripe-openapi` of the workspace
+/// (where `cargo xtask spec fetch` writes) when it exists, else
 /// `../shared/stripe-openapi` beside the workspace.
 pub fn spec_dir() -> PathBuf {
-    match std::env::var_os("STRIPE_SPEC_DIR").filter(|dir| !dir.is_empty()) {
-        Some(dir) => dir.into(),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi"),
+    if let Some(dir) = std::env::var_os("STRIPE_SPEC_DIR").filter(|dir| !dir.is_empty()) {
+        return dir.into();
+    }
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let fetched = workspace.join("target/stripe-openapi");
+    if fetched.is_dir() {
+        fetched
+    } else {
+        workspace.join("../shared/stripe-openapi")
     }
 }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use stripe_mock::{Api, MockServer};
 
-const USAGE: &str = "usage: stripe-mock [--port PORT] [--host ADDR]\n  Serves the Stripe API mock (default 127.0.0.1:12111). Spec documents come from $STRIPE_SPEC_DIR or ../shared/stripe-openapi.";
+const USAGE: &str = "usage: stripe-mock [--port PORT] [--host ADDR]\n  Serves the Stripe API mock (default 127.0.0.1:12111). Spec documents come from $STRIPE_SPEC_DIR, else target/stripe-openapi (cargo xtask spec fetch), else ../shared/stripe-openapi.";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {

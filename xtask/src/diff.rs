@@ -21,26 +21,62 @@ use crate::inputs::{self, SpecDir};
 pub struct Side {
     pub documents: Vec<SourceDocument>,
     pub policy: Policy,
+    /// For a plain file: the manifest whose policy it borrows, which may
+    /// name what this spec does not have.
+    pub policy_from: Option<PathBuf>,
 }
 
-/// Reads a manifest (with its documents and overrides) or one spec file.
-pub fn read_side(path: &Path, dir: &SpecDir) -> Result<Side, String> {
+/// Reads a manifest (with its documents and overrides) or one spec file,
+/// which gets the policy of `policy_manifest` (by default the project's
+/// `spec/stripe.toml`), as codegen would generate it with that policy.
+pub fn read_side(path: &Path, dir: &SpecDir, policy_manifest: &Path) -> Result<Side, String> {
     let documents = inputs::read_side(path, dir)?;
-    let policy = if path.extension().is_some_and(|e| e == "toml") {
-        inputs::read_policy(path, &inputs::read_manifest(path)?)?
-    } else {
-        Policy::default()
-    };
-    Ok(Side { documents, policy })
+    let is_manifest = path.extension().is_some_and(|e| e == "toml");
+    let manifest = if is_manifest { path } else { policy_manifest };
+    let policy = inputs::read_policy(manifest, &inputs::read_manifest(manifest)?)?;
+    let policy_from = (!is_manifest).then(|| manifest.to_path_buf());
+    Ok(Side { documents, policy, policy_from })
+}
+
+/// The manifest whose policy files apply to a side that is a plain file.
+pub fn default_policy_manifest() -> PathBuf {
+    inputs::workspace_root().join("spec/stripe.toml")
+}
+
+/// The entries, as a reader would look for them in the policy files.
+pub fn describe(stale: &stripe_codegen::StalePolicy) -> String {
+    let fields = stale.optional_fields.iter().map(|f| format!("[optional_fields] {f}"));
+    let operations = stale.operations.iter().map(|o| format!("[overrides.{o}]"));
+    fields.chain(operations).collect::<Vec<_>>().join(", ")
 }
 
 impl Side {
+    fn label(&self) -> String {
+        let names: Vec<&str> = self.documents.iter().map(|d| d.name.as_str()).collect();
+        names.join(" + ")
+    }
+
     pub fn parse(&self) -> Result<Spec, String> {
         Spec::parse(&self.documents).map_err(|e| e.to_string())
     }
 
+    /// The side's generated API. A plain file's borrowed policy is applied
+    /// without the entries that name nothing in it, which are listed on stderr.
     pub fn model(&self, spec: &Spec) -> Result<Model, String> {
-        stripe_codegen::build_model(spec, &self.policy).map_err(|e| {
+        let mut policy = std::borrow::Cow::Borrowed(&self.policy);
+        if let Some(manifest) = &self.policy_from {
+            let stale = stripe_codegen::stale_policy(spec, &self.policy).map_err(|e| e.to_string())?;
+            if !stale.is_empty() {
+                eprintln!(
+                    "note: {} applies the policy of {}, less what names nothing in it: {}",
+                    self.label(),
+                    manifest.display(),
+                    describe(&stale)
+                );
+                policy = std::borrow::Cow::Owned(stale.remove_from(&self.policy));
+            }
+        }
+        stripe_codegen::build_model(spec, &policy).map_err(|e| {
             format!("{e}\n  (the generated-API comparison needs the model; pass --spec-only to compare the specs alone)")
         })
     }
@@ -53,6 +89,7 @@ struct Options {
     fail_on: Option<Severity>,
     spec_only: bool,
     spec_dir: SpecDir,
+    policy: PathBuf,
 }
 
 impl Options {
@@ -76,6 +113,8 @@ impl Options {
         let spec_only = crate::take_flag(&mut args, "--spec-only");
         let spec_dir =
             SpecDir::resolve(crate::take_value(&mut args, "--spec-dir")?.map(PathBuf::from));
+        let policy = crate::take_value(&mut args, "--policy")?
+            .map_or_else(default_policy_manifest, PathBuf::from);
         if let Some(flag) = args.iter().find(|a| a.starts_with("--")) {
             return Err(format!("unknown option `{flag}`"));
         }
@@ -88,6 +127,7 @@ impl Options {
             fail_on,
             spec_only,
             spec_dir,
+            policy,
         })
     }
 }
@@ -95,8 +135,8 @@ impl Options {
 /// `cargo xtask diff <old> <new> [--format F] [--fail-on S] [--spec-only] [--spec-dir DIR]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = Options::parse(args)?;
-    let old = read_side(&options.old, &options.spec_dir)?;
-    let new = read_side(&options.new, &options.spec_dir)?;
+    let old = read_side(&options.old, &options.spec_dir, &options.policy)?;
+    let new = read_side(&options.new, &options.spec_dir, &options.policy)?;
     let (old_spec, new_spec) = (old.parse()?, new.parse()?);
     let report = if options.spec_only {
         diff::diff_spec(&old_spec, &new_spec)
@@ -154,8 +194,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("note: a debug build; for real figures run `cargo run --release -p xtask -- bench-diff`");
     }
-    let old = read_side(&old_path, &spec_dir)?;
-    let new = read_side(&new_path, &spec_dir)?;
+    let old = read_side(&old_path, &spec_dir, &default_policy_manifest())?;
+    let new = read_side(&new_path, &spec_dir, &default_policy_manifest())?;
 
     let parse = median(runs, || {
         let _ = (old.parse(), new.parse());

@@ -6,12 +6,9 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-/// `$STRIPE_SPEC_DIR`, else `../shared/stripe-openapi` beside the workspace.
+/// Where the spec documents and fixtures are, looked up as codegen does.
 pub fn spec_dir() -> PathBuf {
-    match std::env::var_os("STRIPE_SPEC_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/stripe-openapi"),
-    }
+    stripe_mock::spec_dir()
 }
 
 /// The `resources` object of a fixtures file: one example object per

@@ -50,15 +50,15 @@ struct Site<'s> {
     operation_id: String,
 }
 
-/// Lowers every operation of the spec into `lowerer.model.operations`.
+/// Lowers every operation of the spec into `lowerer.model.operations`, and
+/// returns the overrides that name no operation of the spec.
 ///
-/// Fails, pointing at the operation, on what it does not support, on an
-/// override for an operation the spec does not have, and on two operations
-/// of one group with the same name.
+/// Fails, pointing at the operation, on what it does not support and on two
+/// operations of one group with the same name.
 pub(crate) fn lower_operations(
     lowerer: &mut Lowerer<'_>,
     overrides: &OperationOverrides,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     let mut names = Names::new(lowerer);
     let mut seen_ids: BTreeSet<String> = BTreeSet::new();
     for site in sites(lowerer.spec)? {
@@ -82,16 +82,12 @@ pub(crate) fn lower_operations(
         let operation = lower_operation(lowerer, &site, group, rust_name, response)?;
         lowerer.model.operations.push(operation);
     }
-    match overrides
+    Ok(overrides
         .overrides
         .keys()
-        .find(|id| !seen_ids.contains(*id))
-    {
-        Some(unknown) => Err(Error::new(format!(
-            "spec/operations.toml overrides `{unknown}`, which is no operationId of the spec"
-        ))),
-        None => Ok(()),
-    }
+        .filter(|id| !seen_ids.contains(*id))
+        .cloned()
+        .collect())
 }
 
 /// Every operation of the spec, in path order, then GET, POST, DELETE.
