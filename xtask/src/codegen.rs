@@ -1,9 +1,12 @@
 //! `cargo xtask codegen`: spec documents -> generator -> writer.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use stripe_codegen::{Config, Spec};
+use stripe_codegen::parse::manifest::Manifest;
+use stripe_codegen::parse::policy::Policy;
+use stripe_codegen::{Config, SourceDocument, Spec};
 
 use crate::inputs::{self, SpecDir};
 use crate::writer::{self, Mode};
@@ -85,14 +88,24 @@ pub fn run(args: &[String]) -> Result<(), String> {
 pub fn codegen(options: &Options) -> Result<writer::Report, String> {
     let manifest = inputs::read_manifest(&options.manifest)?;
     let documents = inputs::read_documents(&manifest, &options.spec_dir)?;
-    let spec = Spec::parse(&documents).map_err(|e| e.to_string())?;
     let policy = inputs::read_policy(&options.manifest, &manifest)?;
+    let files = generate(&manifest, &documents, policy)?;
+    writer::sync(&options.out, &files, options.mode)
+        .map_err(|e| format!("writing {}: {e}", options.out.display()))
+}
+
+/// The generated files, in memory, of these documents under this policy.
+pub fn generate(
+    manifest: &Manifest,
+    documents: &[SourceDocument],
+    policy: Policy,
+) -> Result<BTreeMap<PathBuf, String>, String> {
+    let spec = Spec::parse(documents).map_err(|e| e.to_string())?;
     let config = Config {
         source_label: manifest.label(),
         policy,
         crates: Default::default(),
     };
     let generated = stripe_codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
-    writer::sync(&options.out, &generated.files, options.mode)
-        .map_err(|e| format!("writing {}: {e}", options.out.display()))
+    Ok(generated.files)
 }

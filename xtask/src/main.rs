@@ -54,14 +54,23 @@ commands:
       pinned source ($STRIPE_OPENAPI_BASE_URL/{commit}/{path}, by default
       GitHub's raw files) into DIR (default target/stripe-openapi), each
       written only when its sha256 matches the manifest.
+  spec update (--commit SHA | --file PATH) [--prune-policy] [--fail-on breaking|warning]
+       [--format text|markdown|json] [--manifest FILE] [--document FILE]
+       [--spec-dir DIR] [--dest DIR] [--out DIR]
+      Move the manifest's first plain document (or --document) to the spec at
+      that commit of its repository (and the fixtures of the same commit), or
+      to a local file; regenerate and print the diff against the old pins.
+      Policy that names what the new spec lacks is listed, and with
+      --prune-policy deleted. Nothing is written unless every step succeeds.
   spec excerpt --source FILE --paths PREFIX,... [--base FILE,...] [--label TEXT] [--out FILE]
       Select from a full spec the paths with those prefixes and the schemas
       they reach that the base documents lack; print its canonical sha256.
   diff <old> <new> [--format text|markdown|json] [--fail-on breaking|warning]
-       [--spec-only] [--spec-dir DIR]
+       [--spec-only] [--spec-dir DIR] [--policy MANIFEST]
       What changed between two specs and what it breaks, on the wire and in
       the generated Rust API. A side is a spec file (YAML or JSON) or a spec
-      manifest (spec/*.toml). --fail-on exits non-zero when a change is at
+      manifest (spec/*.toml); a plain file gets the policy of --policy
+      (default spec/stripe.toml), less what names nothing in it. --fail-on exits non-zero when a change is at
       least that severe. Rules: docs/diff.md.
   bench-diff [--runs N] [<old> <new>]
       Times the diff (default: spec/stripe-2022-11-15.toml to

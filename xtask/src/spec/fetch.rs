@@ -39,7 +39,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn agent() -> ureq::Agent {
+pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(600)))
         .build()
@@ -104,17 +104,22 @@ impl Fetcher<'_> {
     }
 
     fn download(&self, url: &str) -> Result<Vec<u8>, String> {
-        let mut response = self.agent.get(url).call().map_err(|e| match e {
-            ureq::Error::StatusCode(status) => format!("GET {url}: HTTP {status}"),
-            other => format!("GET {url}: {other}"),
-        })?;
-        response
-            .body_mut()
-            .with_config()
-            .limit(MAX_DOWNLOAD)
-            .read_to_vec()
-            .map_err(|e| format!("GET {url}: reading the body: {e}"))
+        download(&self.agent, url)
     }
+}
+
+/// The body of `GET url`; an HTTP error status is an error naming it.
+pub fn download(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
+    let mut response = agent.get(url).call().map_err(|e| match e {
+        ureq::Error::StatusCode(status) => format!("GET {url}: HTTP {status}"),
+        other => format!("GET {url}: {other}"),
+    })?;
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_DOWNLOAD)
+        .read_to_vec()
+        .map_err(|e| format!("GET {url}: reading the body: {e}"))
 }
 
 /// `{base}/{commit}/{path}`; `base` is `$STRIPE_OPENAPI_BASE_URL`, by default
@@ -133,7 +138,7 @@ fn read_yaml(path: &Path) -> Result<Value, String> {
 }
 
 /// Writes beside the target, then renames: a reader never sees half a file.
-fn write_whole(target: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_whole(target: &Path, bytes: &[u8]) -> Result<(), String> {
     let mut partial = target.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);

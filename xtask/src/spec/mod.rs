@@ -5,9 +5,12 @@
 //!   checksum before anything is written.
 //! - `spec excerpt --source FILE --paths P,... [--base FILE,...] [--out FILE]`
 //!   selects paths and the schemas they reach from a full spec file.
+//! - `spec update --commit SHA | --file PATH` moves the manifest to a newer
+//!   spec: new pins, regenerated crate, and the diff against the old pins.
 
 mod excerpt;
 mod fetch;
+mod update;
 
 pub use excerpt::{excerpt, Selection};
 
@@ -15,7 +18,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("fetch") => fetch::run(&args[1..]),
         Some("excerpt") => excerpt::run(&args[1..]),
-        Some(other) => Err(format!("unknown spec command `{other}`: fetch or excerpt")),
-        None => Err("spec needs a command: fetch or excerpt".into()),
+        Some("update") => update::run(&args[1..]),
+        Some(other) => Err(format!("unknown spec command `{other}`: fetch, excerpt or update")),
+        None => Err("spec needs a command: fetch, excerpt or update".into()),
     }
 }
