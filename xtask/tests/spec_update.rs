@@ -172,3 +172,26 @@ fn the_update_repins_prunes_regenerates_and_reports_what_breaks() {
         .unwrap();
     assert!(check.status.success(), "{}", stderr(&check));
 }
+
+#[test]
+fn updating_to_the_pinned_spec_changes_nothing() {
+    let case = Case::new("same");
+    let manifest = read(&case.path("manifest.toml"));
+    let same = case.path("specs/same.yaml");
+    std::fs::write(&same, old_spec()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["spec", "update", "--file"])
+        .arg(&same)
+        .arg("--manifest")
+        .arg(case.path("manifest.toml"))
+        .arg("--spec-dir")
+        .arg(case.path("specs"))
+        .arg("--out")
+        .arg(case.path("out"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("already the pinned document"), "{}", stderr(&output));
+    assert_eq!(read(&case.path("manifest.toml")), manifest);
+    assert!(!case.path("out").exists());
+}

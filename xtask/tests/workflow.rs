@@ -1,4 +1,4 @@
-//! The CI workflow runs only cargo commands that exist.
+//! The CI workflows run only cargo commands that exist.
 //!
 //! A workflow is checked only when it runs, on GitHub; a typo in a flag or a
 //! renamed xtask command would show up as a red pull request. This test reads
@@ -90,9 +90,12 @@ fn usage_of<'u>(usage: &'u str, command: &str) -> Option<String> {
         .skip_while(|l| !l.starts_with("commands:"))
         .skip(1)
         .collect();
+    // `command` may be two words (`spec fetch`): the line starts with them.
     let start = lines.iter().position(|l| {
         l.strip_prefix("  ").is_some_and(|rest| {
-            rest.split_whitespace().next() == Some(command) && !rest.starts_with(' ')
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let n = command.split(' ').count();
+            !rest.starts_with(' ') && words.len() >= n && words[..n].join(" ") == command
         })
     })?;
     let end = lines[start + 1..]
@@ -132,8 +135,13 @@ fn workspace_members() -> Vec<String> {
 
 fn check_xtask(words: &[String], usage: &str) -> Result<(), String> {
     let command = words.get(2).ok_or("`cargo xtask` with no command")?;
-    let text =
-        usage_of(usage, command).ok_or_else(|| format!("`{command}` is not an xtask command"))?;
+    // A command with subcommands (`spec fetch`) has a usage entry for each.
+    let with_sub = words.get(3).map(|sub| format!("{command} {sub}"));
+    let text = with_sub
+        .as_deref()
+        .and_then(|two| usage_of(usage, two))
+        .or_else(|| usage_of(usage, command))
+        .ok_or_else(|| format!("`{command}` is not an xtask command"))?;
     for flag in long_flags(&words[3..]) {
         if !text.contains(flag) {
             return Err(format!("`cargo xtask {command}` has no option `{flag}`"));
@@ -206,10 +214,13 @@ fn every_cargo_command_in_the_workflows_exists() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The pull-request workflow runs the tests, the freshness check and the diff.
+    // The weekly workflow fetches, updates and opens a pull request.
     for expected in [
         "cargo test",
         "cargo xtask codegen --check",
         "cargo xtask diff",
+        "cargo xtask spec fetch",
+        "cargo xtask spec update",
     ] {
         assert!(
             seen.iter().any(|c| c.starts_with(expected)),
@@ -256,6 +267,10 @@ fn the_checker_rejects_unknown_commands_and_flags() {
     )
     .is_ok());
     assert!(check(&words("cargo xtask generate"), &usage, &members).is_err());
+    assert!(check(&words("cargo xtask spec update --commit x --prune-policy"), &usage, &members).is_ok());
+    // `--dest` is an option of `spec fetch`, `--prune-policy` is not.
+    assert!(check(&words("cargo xtask spec fetch --dest d"), &usage, &members).is_ok());
+    assert!(check(&words("cargo xtask spec fetch --prune-policy"), &usage, &members).is_err());
     assert!(check(&words("cargo xtask codegen --chek"), &usage, &members).is_err());
     assert!(check(&words("cargo test --workspace --locked"), &usage, &members).is_ok());
     assert!(check(&words("cargo test --workspce"), &usage, &members).is_err());

@@ -99,6 +99,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let target = target_document(&manifest, options.document.as_deref())?;
 
     let new_files = new_files(&options, &manifest, target)?;
+    if inputs::sha256_hex(&new_files[0].bytes) == target.sha256 {
+        eprintln!("{} is already the pinned document: nothing to update", target.file);
+        return Ok(());
+    }
     let new_document = SourceDocument {
         name: new_files[0].file.clone(),
         text: String::from_utf8(new_files[0].bytes.clone())
