@@ -126,11 +126,22 @@ impl StalePolicy {
 
 /// The whole pipeline: spec in, formatted files out.
 pub fn generate(spec: &Spec, config: &Config) -> Result<Generated> {
+    generate_cached(spec, config, &emit::format::NoCache)
+}
+
+/// [`generate`], with the formatting of files whose text did not change
+/// since an earlier run taken from `cache`.
+pub fn generate_cached(
+    spec: &Spec,
+    config: &Config,
+    cache: &dyn emit::format::FormatCache,
+) -> Result<Generated> {
     let model = build_model(spec, &config.policy)?;
     let header = emit::Header {
         source: &config.source_label,
         api_version: &model.api_version,
     };
-    let files = emit::format::format_files(emit::emit(&model, &header, &config.crates)?)?;
+    let unformatted = emit::emit(&model, &header, &config.crates)?;
+    let files = emit::format::format_files_cached(unformatted, cache)?;
     Ok(Generated { files, model })
 }

@@ -8,6 +8,7 @@ use stripe_codegen::parse::manifest::Manifest;
 use stripe_codegen::parse::policy::Policy;
 use stripe_codegen::{Config, SourceDocument, Spec};
 
+use crate::format_cache::DiskCache;
 use crate::inputs::{self, SpecDir};
 use crate::writer::{self, Mode};
 
@@ -106,6 +107,9 @@ pub fn generate(
         policy,
         crates: Default::default(),
     };
-    let generated = stripe_codegen::generate(&spec, &config).map_err(|e| e.to_string())?;
-    Ok(generated.files)
+    let generated = match DiskCache::open() {
+        Some(cache) => stripe_codegen::generate_cached(&spec, &config, &cache),
+        None => stripe_codegen::generate(&spec, &config),
+    };
+    Ok(generated.map_err(|e| e.to_string())?.files)
 }

@@ -8,6 +8,7 @@
 mod bench;
 mod codegen;
 mod diff;
+mod format_cache;
 mod inputs;
 mod spec;
 mod writer;

@@ -45,10 +45,36 @@ fn separate_items(text: &str) -> String {
     out
 }
 
+/// Formatted text kept from an earlier run, by the unformatted text it was
+/// made from. Formatting is a pure function of that text (for one build of
+/// the generator), so a hit is exactly what formatting would give.
+pub trait FormatCache: Sync {
+    fn get(&self, unformatted: &str) -> Option<String>;
+    fn put(&self, unformatted: &str, formatted: &str);
+}
+
+/// No cache: every file is formatted.
+pub struct NoCache;
+
+impl FormatCache for NoCache {
+    fn get(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn put(&self, _: &str, _: &str) {}
+}
+
 /// Formats every Rust file (others pass through), spread over the available
 /// cores. Files differ in size by a thousand times, so each thread takes the
 /// next file from a shared queue, largest first, rather than a fixed share.
 pub fn format_files(files: BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf, String>> {
+    format_files_cached(files, &NoCache)
+}
+
+/// [`format_files`], taking what `cache` has and giving it what it lacked.
+pub fn format_files_cached(
+    files: BTreeMap<PathBuf, String>,
+    cache: &dyn FormatCache,
+) -> Result<BTreeMap<PathBuf, String>> {
     let mut entries: Vec<(PathBuf, String)> = files.into_iter().collect();
     entries.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
     let threads = std::thread::available_parallelism()
@@ -58,12 +84,19 @@ pub fn format_files(files: BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf
     let format_next = || {
         let mut done = Vec::new();
         while let Some((path, text)) = entries.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let text = if path.extension().is_some_and(|e| e == "rs") {
-                format_file(&path.display().to_string(), text)?
+            let formatted = if path.extension().is_some_and(|e| e == "rs") {
+                match cache.get(text) {
+                    Some(formatted) => formatted,
+                    None => {
+                        let formatted = format_file(&path.display().to_string(), text)?;
+                        cache.put(text, &formatted);
+                        formatted
+                    }
+                }
             } else {
                 text.clone()
             };
-            done.push((path.clone(), text));
+            done.push((path.clone(), formatted));
         }
         Ok::<_, Error>(done)
     };
@@ -106,5 +139,47 @@ mod tests {
     fn invalid_rust_is_reported_with_the_path() {
         let error = format_file("src/bad.rs", "// h\npub struct {").unwrap_err();
         assert!(error.message.contains("src/bad.rs"), "{error}");
+    }
+
+    /// Remembers in memory, and counts what it was asked for.
+    #[derive(Default)]
+    struct Remember {
+        kept: std::sync::Mutex<BTreeMap<String, String>>,
+        hits: AtomicUsize,
+    }
+
+    impl FormatCache for Remember {
+        fn get(&self, unformatted: &str) -> Option<String> {
+            let hit = self.kept.lock().unwrap().get(unformatted).cloned();
+            if hit.is_some() {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+            }
+            hit
+        }
+        fn put(&self, unformatted: &str, formatted: &str) {
+            self.kept.lock().unwrap().insert(unformatted.into(), formatted.into());
+        }
+    }
+
+    #[test]
+    fn a_cache_gives_what_formatting_gives_and_only_for_the_same_text() {
+        let files = |b: &str| {
+            BTreeMap::from([
+                (PathBuf::from("a.rs"), "pub struct A{pub x:i64}".to_owned()),
+                (PathBuf::from("b.rs"), b.to_owned()),
+                (PathBuf::from("Cargo.toml"), "[package]".to_owned()),
+            ])
+        };
+        let cache = Remember::default();
+        let uncached = format_files(files("pub struct B;")).unwrap();
+        assert_eq!(format_files_cached(files("pub struct B;"), &cache).unwrap(), uncached);
+        assert_eq!(cache.hits.load(Ordering::Relaxed), 0);
+        // Again: both Rust files from the cache, with the same result.
+        assert_eq!(format_files_cached(files("pub struct B;"), &cache).unwrap(), uncached);
+        assert_eq!(cache.hits.load(Ordering::Relaxed), 2);
+        // A changed file is formatted anew.
+        let changed = format_files_cached(files("pub struct C{}"), &cache).unwrap();
+        assert_eq!(changed[&PathBuf::from("b.rs")], "pub struct C {}\n");
+        assert_eq!(cache.hits.load(Ordering::Relaxed), 3);
     }
 }
