@@ -240,8 +240,8 @@ impl<'m> Tree<'m> {
                 groups.entry(operation.group).or_default().push(operation);
             }
         }
-        let mut files = BTreeMap::new();
-        for (module, types) in &self.modules {
+        let modules: Vec<(&ModulePath, &Vec<TypeId>)> = self.modules.iter().map(|(m, t)| (*m, t)).collect();
+        let item_file = |(module, types): (&ModulePath, &Vec<TypeId>)| -> Result<(PathBuf, String)> {
             let text = render(ItemsFile {
                 header,
                 doc: module_doc(model, module, types),
@@ -258,9 +258,9 @@ impl<'m> Tree<'m> {
                     )))
                 }
             };
-            files.insert(path, text);
-        }
-        Ok(files)
+            Ok((path, text))
+        };
+        in_parallel(&modules, item_file).map(|files| files.into_iter().collect())
     }
 
     /// `src/<namespace>/mod.rs` for every namespace; `reexport` gives extra
@@ -664,4 +664,35 @@ fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
         }
         (None, None) => "Types used by several resources, or by none.".to_owned(),
     }
+}
+
+/// `f` of every item, spread over the available cores (each thread takes
+/// the next item), in the items' order.
+fn in_parallel<T: Copy + Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(index) else { break };
+            done.push((index, f(*item)?));
+        }
+        Ok::<_, Error>(done)
+    };
+    let mut results = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        let mut results = Vec::with_capacity(items.len());
+        for worker in workers {
+            results.extend(worker.join().map_err(|_| Error::new("a rendering thread panicked"))??);
+        }
+        Ok::<_, Error>(results)
+    })?;
+    results.sort_by_key(|(index, _)| *index);
+    Ok(results.into_iter().map(|(_, result)| result).collect())
 }
