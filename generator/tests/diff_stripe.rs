@@ -5,9 +5,12 @@
 //! removed operations are checked against a count made here by walking the
 //! documents' `paths` directly, without `Spec` or the diff code.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::OnceLock;
+
+use common::spec_dir;
 
 use stripe_codegen::diff::{self, Change, Kind, Report, Severity};
 use stripe_codegen::{SourceDocument, Spec};
@@ -15,21 +18,6 @@ use stripe_codegen::{SourceDocument, Spec};
 const OLD: &str = "spec3.2022-11-15.yaml";
 const NEW: &str = "spec3.2023-08-16.yaml";
 
-/// Looked up as `cargo xtask codegen` does: `$STRIPE_SPEC_DIR`, else
-/// `target/stripe-openapi` (what `cargo xtask spec fetch` wrote) when it
-/// exists, else `../shared/stripe-openapi` beside the workspace.
-fn spec_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("STRIPE_SPEC_DIR").filter(|p| !p.is_empty()) {
-        return dir.into();
-    }
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let fetched = workspace.join("target/stripe-openapi");
-    if fetched.is_dir() {
-        fetched
-    } else {
-        workspace.join("../shared/stripe-openapi")
-    }
-}
 
 fn read(file: &str) -> String {
     let path = spec_dir().join(file);

@@ -4,9 +4,12 @@
 //!
 //! Reads the spec documents where `cargo xtask codegen` does.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 use std::sync::OnceLock;
+
+use common::spec_dir;
 
 use stripe_codegen::model::{Model, TypeKind};
 use stripe_codegen::parse::policy::OperationOverrides as Overrides;
@@ -18,21 +21,6 @@ const DOCUMENTS: [&str; 2] = [
 ];
 const OVERRIDES: &str = include_str!("../../spec/operations.toml");
 
-/// Looked up as `cargo xtask codegen` does: `$STRIPE_SPEC_DIR`, else
-/// `target/stripe-openapi` (what `cargo xtask spec fetch` wrote) when it
-/// exists, else `../shared/stripe-openapi` beside the workspace.
-fn spec_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("STRIPE_SPEC_DIR").filter(|p| !p.is_empty()) {
-        return dir.into();
-    }
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let fetched = workspace.join("target/stripe-openapi");
-    if fetched.is_dir() {
-        fetched
-    } else {
-        workspace.join("../shared/stripe-openapi")
-    }
-}
 
 /// The generator's policy with only these operation overrides.
 fn policy(operations: Overrides) -> stripe_codegen::parse::policy::Policy {

@@ -82,6 +82,25 @@ impl Side {
     }
 }
 
+/// Takes `--format` and `--fail-on` out of `args`: how to print a diff
+/// report and when it fails the command.
+pub fn report_options(args: &mut Vec<String>) -> Result<(Format, Option<Severity>), String> {
+    let format = match crate::take_value(args, "--format")? {
+        None => Format::Text,
+        Some(value) => Format::parse(&value)
+            .ok_or_else(|| format!("--format must be text, markdown or json, not `{value}`"))?,
+    };
+    let fail_on = match crate::take_value(args, "--fail-on")? {
+        None => None,
+        Some(value) => Some(
+            Severity::parse(&value)
+                .filter(|s| *s != Severity::Info)
+                .ok_or_else(|| format!("--fail-on must be breaking or warning, not `{value}`"))?,
+        ),
+    };
+    Ok((format, fail_on))
+}
+
 struct Options {
     old: PathBuf,
     new: PathBuf,
@@ -95,21 +114,7 @@ struct Options {
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
         let mut args = args.to_vec();
-        let format = match crate::take_value(&mut args, "--format")? {
-            None => Format::Text,
-            Some(value) => Format::parse(&value)
-                .ok_or_else(|| format!("--format must be text, markdown or json, not `{value}`"))?,
-        };
-        let fail_on = match crate::take_value(&mut args, "--fail-on")? {
-            None => None,
-            Some(value) => Some(
-                Severity::parse(&value)
-                    .filter(|s| *s != Severity::Info)
-                    .ok_or_else(|| {
-                        format!("--fail-on must be breaking or warning, not `{value}`")
-                    })?,
-            ),
-        };
+        let (format, fail_on) = report_options(&mut args)?;
         let spec_only = crate::take_flag(&mut args, "--spec-only");
         let spec_dir =
             SpecDir::resolve(crate::take_value(&mut args, "--spec-dir")?.map(PathBuf::from));

@@ -51,19 +51,7 @@ impl Options {
             _ => return Err("spec update takes one of --commit SHA or --file PATH".into()),
         };
         let path = |value: Option<String>, default: PathBuf| value.map_or(default, PathBuf::from);
-        let format = match crate::take_value(&mut args, "--format")? {
-            None => Format::Text,
-            Some(value) => Format::parse(&value)
-                .ok_or_else(|| format!("--format must be text, markdown or json, not `{value}`"))?,
-        };
-        let fail_on = match crate::take_value(&mut args, "--fail-on")? {
-            None => None,
-            Some(value) => Some(
-                Severity::parse(&value)
-                    .filter(|s| *s != Severity::Info)
-                    .ok_or_else(|| format!("--fail-on must be breaking or warning, not `{value}`"))?,
-            ),
-        };
+        let (format, fail_on) = crate::diff::report_options(&mut args)?;
         let options = Options {
             new,
             manifest: path(crate::take_value(&mut args, "--manifest")?, root.join("spec/stripe.toml")),
