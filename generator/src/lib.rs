@@ -137,10 +137,7 @@ pub fn generate_cached(
     cache: &dyn emit::format::FormatCache,
 ) -> Result<Generated> {
     let model = build_model(spec, &config.policy)?;
-    let header = emit::Header {
-        source: &config.source_label,
-        api_version: &model.api_version,
-    };
+    let header = emit::Header::new(&config.source_label, &model.api_version);
     let unformatted = emit::emit(&model, &header, &config.crates)?;
     let files = emit::format::format_files_cached(unformatted, cache)?;
     Ok(Generated { files, model })

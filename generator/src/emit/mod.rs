@@ -23,7 +23,7 @@ use crate::model::codecs::Side;
 use crate::model::features::{Features, Gate};
 use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
-use crate::render::{cfg_features, endpoints, resource, tests as render_tests, TypeRenderer};
+use crate::render::{cfg_features, docs, endpoints, resource, tests as render_tests, TypeRenderer};
 
 /// The generated test, beside the hand-written ones in the crate's `tests/`.
 pub const EVERY_ENDPOINT_TEST: &str = "tests/every_endpoint.rs";
@@ -32,10 +32,20 @@ pub const API_CRATE: &str = "api";
 /// Where the crate of params types goes, below the output folder.
 pub const PARAMS_CRATE: &str = "params";
 
-/// What every file's first line says.
-pub struct Header<'a> {
-    pub source: &'a str,
-    pub api_version: &'a str,
+/// What every file's first line says. Both parts come from the spec and go
+/// into comments, so they are kept to one line of plain text.
+pub struct Header {
+    source: String,
+    api_version: String,
+}
+
+impl Header {
+    pub fn new(source: &str, api_version: &str) -> Header {
+        Header {
+            source: docs::comment_text(source),
+            api_version: docs::comment_text(api_version),
+        }
+    }
 }
 
 /// Names and paths the generated `Cargo.toml`s need.
@@ -78,7 +88,7 @@ impl Default for CrateLayout {
 #[derive(Template)]
 #[template(path = "api_lib.rs.jinja", escape = "none")]
 struct ApiLib<'a> {
-    header: &'a Header<'a>,
+    header: &'a Header,
     api_version_item: String,
     root_modules: Vec<&'a str>,
     namespaces: Vec<GatedName>,
@@ -88,7 +98,7 @@ struct ApiLib<'a> {
 #[derive(Template)]
 #[template(path = "params_lib.rs.jinja", escape = "none")]
 struct ParamsLib<'a> {
-    header: &'a Header<'a>,
+    header: &'a Header,
     root_modules: Vec<&'a str>,
     namespaces: Vec<GatedName>,
 }
@@ -96,7 +106,7 @@ struct ParamsLib<'a> {
 #[derive(Template)]
 #[template(path = "stripe_lib.rs.jinja", escape = "none")]
 struct StripeLib<'a> {
-    header: &'a Header<'a>,
+    header: &'a Header,
     /// The spec has an `event` object: the crate gets a `webhook` module.
     has_events: bool,
 }
@@ -104,7 +114,7 @@ struct StripeLib<'a> {
 #[derive(Template)]
 #[template(path = "mod.rs.jinja", escape = "none")]
 struct ModFile<'a> {
-    header: &'a Header<'a>,
+    header: &'a Header,
     doc: String,
     files: Vec<GatedName>,
     /// `pub use` lines after the files'.
@@ -114,7 +124,7 @@ struct ModFile<'a> {
 #[derive(Template)]
 #[template(path = "items.rs.jinja", escape = "none")]
 struct ItemsFile<'a> {
-    header: &'a Header<'a>,
+    header: &'a Header,
     doc: String,
     items: String,
 }
@@ -122,7 +132,7 @@ struct ItemsFile<'a> {
 #[derive(Template)]
 #[template(path = "api.Cargo.toml.jinja", escape = "none")]
 struct ApiManifest<'a> {
-    header: &'a Header<'a>,
+    header: &'a Header,
     package: String,
     package_key: String,
     core_path: String,
@@ -135,7 +145,7 @@ struct ApiManifest<'a> {
 #[derive(Template)]
 #[template(path = "params.Cargo.toml.jinja", escape = "none")]
 struct ParamsManifest<'a> {
-    header: &'a Header<'a>,
+    header: &'a Header,
     package: String,
     core_path: String,
     full: String,
@@ -145,7 +155,7 @@ struct ParamsManifest<'a> {
 #[derive(Template)]
 #[template(path = "stripe.Cargo.toml.jinja", escape = "none")]
 struct StripeManifest<'a> {
-    header: &'a Header<'a>,
+    header: &'a Header,
     api_features: String,
     core_path: String,
     runtime_path: String,
@@ -161,7 +171,7 @@ struct GatedName {
 /// The unformatted text of every file, by path relative to the output folder.
 pub fn emit(
     model: &Model,
-    header: &Header<'_>,
+    header: &Header,
     crates: &CrateLayout,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let split = crates.params_package.is_some();
@@ -231,7 +241,7 @@ impl<'m> Tree<'m> {
     }
 
     /// The item files, `src/<namespace>/<file>.rs` and `src/shared.rs`.
-    fn item_files(&self, model: &Model, header: &Header<'_>) -> Result<BTreeMap<PathBuf, String>> {
+    fn item_files(&self, model: &Model, header: &Header) -> Result<BTreeMap<PathBuf, String>> {
         // Each group's operations, in spec order; endpoints live with the
         // resources, in the API crate.
         let mut groups: BTreeMap<TypeId, Vec<&Operation>> = BTreeMap::new();
@@ -268,7 +278,7 @@ impl<'m> Tree<'m> {
     fn mod_files(
         &self,
         model: &Model,
-        header: &Header<'_>,
+        header: &Header,
         reexports: impl Fn(&str) -> Vec<String>,
     ) -> Result<BTreeMap<PathBuf, String>> {
         let mut files = BTreeMap::new();
@@ -334,7 +344,7 @@ impl<'m> Tree<'m> {
 /// package and tree of the params crate, when there is one.
 fn api_files(
     model: &Model,
-    header: &Header<'_>,
+    header: &Header,
     crates: &CrateLayout,
     api: &Tree<'_>,
     params: Option<(&str, &Tree<'_>)>,
@@ -411,7 +421,7 @@ fn api_files(
 /// The `stripe-params` crate, paths relative to its folder.
 fn params_files(
     model: &Model,
-    header: &Header<'_>,
+    header: &Header,
     crates: &CrateLayout,
     package: &str,
     params: &Tree<'_>,
@@ -558,7 +568,7 @@ fn api_feature_lines(features: &Features, params: Option<&str>) -> Vec<String> {
 /// The `stripe` crate, paths relative to the output folder.
 fn facade_files(
     model: &Model,
-    header: &Header<'_>,
+    header: &Header,
     facade: &Facade,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
@@ -656,7 +666,7 @@ fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
     match (resource, layout::namespace(module)) {
         (Some(def), _) => format!(
             "The `{}` resource ([`{}`]), its endpoints and the types that only they use.",
-            def.resource_id.as_deref().unwrap_or_default(),
+            docs::comment_text(def.resource_id.as_deref().unwrap_or_default()),
             def.rust_name
         ),
         (None, Some(namespace)) => {

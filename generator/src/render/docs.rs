@@ -5,15 +5,41 @@
 
 const STRIPE_SITE: &str = "https://stripe.com";
 
-/// The doc text for a description: Markdown, links absolute, trimmed.
+/// The doc text for a description: Markdown, links absolute, trimmed, and
+/// nothing rustc refuses in a doc comment (see [`escape_unsafe_chars`]).
 pub fn doc_text(description: &str) -> String {
+    // CR LF and a lone CR are line breaks; rustc refuses a bare CR in docs.
+    let description = description.replace("\r\n", "\n").replace('\r', "\n");
     let text = if description.contains('<') {
-        html_to_markdown(description)
+        html_to_markdown(&description)
     } else {
-        description.to_owned()
+        description
     };
     let text = text.replace("](/", &format!("]({STRIPE_SITE}/"));
-    tidy_blank_lines(&text)
+    escape_unsafe_chars(&tidy_blank_lines(&text), false)
+}
+
+/// Spec text for a one-line comment (a file's header, a module's first doc
+/// line): line breaks and every other unsafe character escaped, so the text
+/// cannot end the comment and start code.
+pub fn comment_text(text: &str) -> String {
+    escape_unsafe_chars(text, true)
+}
+
+/// Writes control characters (line breaks too when `one_line`; never tab)
+/// and the Unicode bidirectional controls, which rustc refuses in comments
+/// because they make code read other than it compiles, as `\u{..}`.
+fn escape_unsafe_chars(text: &str, one_line: bool) -> String {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t' && (one_line || c != '\n'))
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(unsafe_char) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| if unsafe_char(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() })
+        .collect()
 }
 
 fn html_to_markdown(html: &str) -> String {
@@ -100,6 +126,14 @@ fn tidy_blank_lines(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsafe_characters_are_escaped_and_line_breaks_normalised() {
+        assert_eq!(comment_text("a\nb\u{202e}c\td"), "a\\u{a}b\\u{202e}c\td");
+        assert_eq!(comment_text("2023-08-16"), "2023-08-16");
+        assert_eq!(doc_text("one\r\ntwo\rthree"), "one\ntwo\nthree");
+        assert_eq!(doc_text("x\u{2066}y\u{0}"), "x\\u{2066}y\\u{0}");
+    }
 
     #[test]
     fn html_descriptions_become_markdown() {

@@ -31,7 +31,7 @@ use quote::quote;
 use crate::model::implements_object;
 use crate::model::{BodyKind, Model, Operation, Pagination, TypeId, TypeKind, TypeRef};
 use crate::naming;
-use crate::render::{doc_attrs, ident, TypeRenderer};
+use crate::render::{doc_attrs, docs, ident, TypeRenderer};
 
 /// The `impl` block of a group's endpoint functions.
 pub fn impl_block(
@@ -94,8 +94,10 @@ fn auto_paging(
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let paging_name = ident(&naming::auto_paging_name(&operation.rust_name));
     let doc = format!(
-        " Every item of [`{}`](Self::{}), fetching the pages of {endpoint} as they are read.",
-        operation.rust_name, operation.rust_name
+        " Every item of [`{}`](Self::{}), fetching the pages of {} as they are read.",
+        operation.rust_name,
+        operation.rust_name,
+        docs::comment_text(endpoint)
     );
     Some(quote! {
         #[doc = #doc]

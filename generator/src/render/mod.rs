@@ -264,7 +264,7 @@ impl TypeRenderer<'_> {
             None => {
                 let names: Vec<String> = variants
                     .iter()
-                    .map(|v| format!("`{}`", self.model.get(v.ty).wire_name))
+                    .map(|v| format!("`{}`", docs::comment_text(&self.model.get(v.ty).wire_name)))
                     .collect();
                 let how = if is_discriminated(variants) {
                     "the `object` field"
@@ -375,7 +375,7 @@ fn enum_items(def: &TypeDef, values: &[crate::model::EnumValue]) -> Vec<TokenStr
     let doc = doc_attrs(def.doc.as_deref());
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
     let wires: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = wires.iter().map(|wire| format!(" `{wire}`"));
+    let variant_docs = wires.iter().map(|wire| format!(" `{}`", docs::comment_text(wire)));
     vec![
         quote! {
             #doc

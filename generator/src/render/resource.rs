@@ -9,7 +9,7 @@ use crate::model::codecs::Side;
 use crate::model::layout;
 use crate::model::{Model, ModulePath, TypeId, TypeKind};
 use crate::naming;
-use crate::render::{cfg_features, ident, TypeRenderer};
+use crate::render::{cfg_features, docs, ident, TypeRenderer};
 
 pub fn resource_enum(model: &Model) -> TokenStream {
     let module: ModulePath = vec!["resource".to_owned()];
@@ -38,7 +38,7 @@ pub fn resource_enum(model: &Model) -> TokenStream {
     };
     let variants = resources.iter().map(|(resource_id, id)| {
         let (name, path, cfg) = (variant(*id), renderer.path(*id), gate(*id));
-        let doc = format!(" `{resource_id}`");
+        let doc = format!(" `{}`", docs::comment_text(resource_id));
         quote!(#cfg #[doc = #doc] #name(Box<#path>),)
     });
     let ids = resources.iter().map(|(resource_id, id)| {

@@ -42,10 +42,7 @@ pub fn run(runs: usize) -> Result<(), String> {
         let parsed = start.elapsed();
         let model = build_model(&spec, &config.policy).map_err(|e| e.to_string())?;
         let modelled = start.elapsed();
-        let header = emit::Header {
-            source: &config.source_label,
-            api_version: &model.api_version,
-        };
+        let header = emit::Header::new(&config.source_label, &model.api_version);
         let files = emit::emit(&model, &header, &config.crates).map_err(|e| e.to_string())?;
         let rendered = start.elapsed();
         let files = format::format_files(files).map_err(|e| e.to_string())?;
