@@ -109,3 +109,34 @@ fn comments_carry_no_bare_cr_and_no_bidi_controls() {
     assert!(all.contains("reversed"), "the description is still there");
     assert!(all.contains("a\\u{202e}b"), "the enum value is shown escaped");
 }
+
+#[test]
+fn names_without_ascii_letters_give_ascii_files_and_identifiers() {
+    let text = r#"openapi: 3.0.0
+info: {title: names, version: '1'}
+paths: {}
+components:
+  schemas:
+    "😀":
+      type: object
+      x-resourceId: "😀"
+      properties:
+        "😀": {type: string}
+        "": {type: string}
+    "": {type: object, properties: {x: {type: string}}}
+    "café": {type: string, enum: ["é", "e"]}
+"#;
+    let spec = Spec::parse(&[SourceDocument { name: "names.yaml".into(), text: text.into() }])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let config = Config { source_label: "names.yaml".into(), policy: Default::default(), crates: Default::default() };
+    let files = generate(&spec, &config).unwrap_or_else(|e| panic!("{e}")).files;
+    for (path, text) in &files {
+        assert!(path.to_str().is_some_and(|p| p.is_ascii()), "{}", path.display());
+        if path.extension().is_some_and(|e| e == "rs") {
+            syn::parse_file(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+    let all: String = files.values().cloned().collect();
+    assert!(all.contains("pub struct U1f600"), "the emoji schema has a name");
+    assert!(all.contains("pub struct Unnamed"), "the empty name has one");
+}

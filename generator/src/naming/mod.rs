@@ -1,7 +1,7 @@
 //! Every Rust name is made here, and only here: case conversion (heck),
 //! keywords, leading digits and names that collide after conversion.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -49,7 +49,8 @@ pub fn split_namespace(wire: &str) -> (Option<&str>, String) {
 
 /// `verification_session` -> `VerificationSession`.
 pub fn type_name(wire: &str) -> String {
-    let name = wire.replace('.', "_").to_upper_camel_case();
+    let name = ascii_words(&wire.replace('.', "_")).to_upper_camel_case();
+    let name = if name.is_empty() { "Unnamed".to_owned() } else { name };
     let name = fix_leading_digit(name, "V");
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
         format!("{name}Object")
@@ -74,7 +75,7 @@ pub fn qualified_type_name(namespace: Option<&str>, name: &str) -> String {
 
 /// `billing_details` -> `billing_details`; `type` -> `type_`; `3d_secure` -> `_3d_secure`.
 pub fn field_name(wire: &str) -> String {
-    let name = wire.replace('.', "_").to_snake_case();
+    let name = ascii_words(&wire.replace('.', "_")).to_snake_case();
     let name = if name.is_empty() {
         "field".to_owned()
     } else {
@@ -99,7 +100,7 @@ pub fn variant_name(wire: &str) -> String {
     if wire.is_empty() {
         return "Empty".to_owned();
     }
-    let name = wire.to_upper_camel_case();
+    let name = ascii_words(wire).to_upper_camel_case();
     if name.is_empty() {
         return "Other".to_owned();
     }
@@ -143,6 +144,20 @@ pub fn types_feature_name(feature: &str) -> String {
     format!("__types_{feature}")
 }
 
+/// Every non-ASCII character as a word of its own, `u` and its code point
+/// (`😀` -> ` u1f600 `): Rust names and file names stay ASCII (a module
+/// file with a non-ASCII name does not compile), and different names stay
+/// different.
+fn ascii_words(wire: &str) -> std::borrow::Cow<'_, str> {
+    if wire.is_ascii() {
+        return wire.into();
+    }
+    wire.chars()
+        .map(|c| if c.is_ascii() { c.to_string() } else { format!("_u{:x}_", c as u32) })
+        .collect::<String>()
+        .into()
+}
+
 fn fix_leading_digit(name: String, prefix: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("{prefix}{name}")
@@ -155,13 +170,18 @@ fn fix_leading_digit(name: String, prefix: &str) -> String {
 /// `FooBar`, `FooBar2`, ... Deterministic given the order of `names`.
 pub fn deduplicate(names: &mut [String]) {
     let mut taken = BTreeSet::new();
+    // Per name, the number to try next: numbers only ever get taken, so the
+    // search resumes there, and 20,000 colliding names take linear time.
+    let mut next_number: BTreeMap<String, usize> = BTreeMap::new();
     for name in names.iter_mut() {
         if !taken.insert(name.clone()) {
-            let mut n = 2;
+            let n = next_number.entry(name.clone()).or_insert(2);
             while taken.contains(&format!("{name}{n}")) {
-                n += 1;
+                *n += 1;
             }
-            *name = format!("{name}{n}");
+            let numbered = format!("{name}{n}");
+            *n += 1;
+            *name = numbered;
             taken.insert(name.clone());
         }
     }
@@ -258,5 +278,33 @@ mod tests {
             .collect();
         deduplicate(&mut names);
         assert_eq!(names, ["FooBar", "FooBar2", "FooBar3", "Baz"]);
+    }
+
+    #[test]
+    fn numbering_resumes_where_it_stopped_and_keeps_taken_names() {
+        let mut names: Vec<String> = ["A", "A2", "A", "A", "B"].iter().map(|s| s.to_string()).collect();
+        deduplicate(&mut names);
+        assert_eq!(names, ["A", "A2", "A3", "A4", "B"]);
+        // 20,000 names that collide: all distinct, in linear time (the old
+        // search from 2 for each took minutes).
+        let mut many = vec!["Same".to_owned(); 20_000];
+        deduplicate(&mut many);
+        assert_eq!(many.iter().collect::<BTreeSet<_>>().len(), 20_000);
+        assert_eq!(many[19_999], "Same20000");
+    }
+
+    #[test]
+    fn names_without_ascii_letters_become_ascii_identifiers() {
+        assert_eq!(type_name("😀"), "U1f600");
+        assert_eq!(type_name(""), "Unnamed");
+        assert_eq!(type_name("café"), "CafUe9");
+        assert_eq!(field_name("😀"), "u1f600");
+        assert_eq!(field_name(""), "field");
+        assert_eq!(module_name("naïve"), "na_uef_ve");
+        assert_eq!(variant_name("ü"), "Ufc");
+        assert_eq!(variant_name("*"), "Other");
+        for name in [type_name("😀"), field_name("é"), variant_name("日本")] {
+            assert!(name.is_ascii() && !name.is_empty(), "{name}");
+        }
     }
 }
