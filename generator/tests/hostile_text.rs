@@ -140,3 +140,35 @@ components:
     assert!(all.contains("pub struct U1f600"), "the emoji schema has a name");
     assert!(all.contains("pub struct Unnamed"), "the empty name has one");
 }
+
+/// A property `depth` arrays (or maps) deep.
+fn nested_spec(depth: usize, wrapper: &str) -> String {
+    let mut schema = "{type: string}".to_owned();
+    for _ in 0..depth {
+        schema = wrapper.replace("{}", &schema);
+    }
+    format!(
+        "openapi: 3.0.0\ninfo: {{title: deep, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    thing:\n      type: object\n      properties:\n        deep: {schema}\n"
+    )
+}
+
+#[test]
+fn deep_nesting_generates_up_to_the_parsers_limit_and_is_a_clean_error_beyond() {
+    let arrays = "{type: array, items: {}}";
+    let maps = "{type: object, additionalProperties: {}}";
+    for wrapper in [arrays, maps] {
+        let document = SourceDocument { name: "deep.yaml".into(), text: nested_spec(120, wrapper) };
+        let spec = Spec::parse(&[document]).unwrap_or_else(|e| panic!("{e}"));
+        let config = Config { source_label: "deep.yaml".into(), policy: Default::default(), crates: Default::default() };
+        let files = generate(&spec, &config).unwrap_or_else(|e| panic!("{e}")).files;
+        for (path, text) in &files {
+            if path.extension().is_some_and(|e| e == "rs") {
+                syn::parse_file(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            }
+        }
+        let document = SourceDocument { name: "deeper.yaml".into(), text: nested_spec(2_000, wrapper) };
+        let error = Spec::parse(&[document]).map(|_| ()).unwrap_err().to_string();
+        assert!(error.starts_with("deeper.yaml#/components/schemas/thing/properties/deep/"), "{error}");
+        assert!(error.contains("recursion limit exceeded"), "{error}");
+    }
+}

@@ -63,6 +63,24 @@ impl FormatCache for NoCache {
     fn put(&self, _: &str, _: &str) {}
 }
 
+/// The stack of a formatting or rendering thread. syn and prettyplease
+/// recurse once per level of a nested type (`Vec<Vec<...>>`); the spec's
+/// parser stops at 128 levels, and this is room for those many.
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
+/// A scoped thread with [`WORKER_STACK`]; failing to start one is an error.
+pub(crate) fn spawn_worker<'scope, 'env, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    name: &str,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> Result<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .stack_size(WORKER_STACK)
+        .spawn_scoped(scope, work)
+        .map_err(|e| Error::new(format!("cannot start a {name} thread: {e}")))
+}
+
 /// Formats every Rust file (others pass through), spread over the available
 /// cores. Files differ in size by a thousand times, so each thread takes the
 /// next file from a shared queue, largest first, rather than a fixed share.
@@ -101,7 +119,9 @@ pub fn format_files_cached(
         Ok::<_, Error>(done)
     };
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(format_next)).collect();
+        let workers = (0..threads)
+            .map(|_| spawn_worker(scope, "format", format_next))
+            .collect::<Result<Vec<_>>>()?;
         let mut out = BTreeMap::new();
         for worker in workers {
             out.extend(

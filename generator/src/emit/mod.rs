@@ -696,7 +696,9 @@ fn in_parallel<T: Copy + Sync, R: Send>(
         Ok::<_, Error>(done)
     };
     let mut results = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        let workers = (0..threads)
+            .map(|_| format::spawn_worker(scope, "render", work))
+            .collect::<Result<Vec<_>>>()?;
         let mut results = Vec::with_capacity(items.len());
         for worker in workers {
             results.extend(worker.join().map_err(|_| Error::new("a rendering thread panicked"))??);
