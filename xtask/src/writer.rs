@@ -1,6 +1,6 @@
 //! The one writer of generated files, with a check mode.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,32 +29,71 @@ pub const MANAGED_FILES: &[&str] = &["tests/every_endpoint.rs"];
 /// Makes the generated parts of `root` hold exactly `files` (paths relative
 /// to `root`): writes the files whose text changed and removes `.rs` files
 /// under [`MANAGED_DIRS`] that are no longer produced, and
-/// [`MANAGED_FILES`] likewise. Every new file is written to a temporary file
-/// and renamed into place, so a crash leaves each file either old or new.
+/// [`MANAGED_FILES`] likewise.
+///
+/// All or nothing: every changed file is first written beside its target
+/// (`*.tmp`); if any write fails (disk full, a name too long), the ones
+/// written are removed and the tree is as it was, and the error names the
+/// file. Only then are they renamed into place and stale files removed.
 pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::io::Result<Report> {
     let mut report = Report::default();
-    for (relative, text) in files {
-        let path = root.join(relative);
-        let current = std::fs::read_to_string(&path).ok();
-        if current.as_deref() == Some(text.as_str()) {
-            continue;
-        }
-        match mode {
-            Mode::Check => report.stale.push(relative.clone()),
-            Mode::Write => {
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                let mut temporary = path.clone().into_os_string();
-                temporary.push(".tmp");
-                let temporary = PathBuf::from(temporary);
-                std::fs::write(&temporary, text)?;
-                std::fs::rename(&temporary, &path)?;
-                report.written.push(relative.clone());
-            }
-        }
+    let changed: Vec<(&PathBuf, &String)> = files
+        .iter()
+        .filter(|(relative, text)| {
+            std::fs::read_to_string(root.join(relative)).ok().as_deref() != Some(text.as_str())
+        })
+        .collect();
+    let stale = stale_files(root, files)?;
+    if mode == Mode::Check {
+        report.stale = changed.into_iter().map(|(relative, _)| relative.clone()).collect();
+        report.stale.extend(stale);
+        return Ok(report);
     }
-    let wanted: BTreeSet<&PathBuf> = files.keys().collect();
+    let staged = stage(root, &changed)?;
+    for (temporary, (relative, _)) in staged.iter().zip(&changed) {
+        std::fs::rename(temporary, root.join(relative)).map_err(|e| at(&root.join(relative), e))?;
+        report.written.push((*relative).clone());
+    }
+    for relative in stale {
+        let path = root.join(&relative);
+        std::fs::remove_file(&path).map_err(|e| at(&path, e))?;
+        report.removed.push(relative);
+    }
+    for dir in MANAGED_DIRS {
+        remove_empty_dirs(&root.join(dir))?;
+    }
+    Ok(report)
+}
+
+/// Writes each file to `<target>.tmp`; on the first failure removes what it
+/// wrote (and the folders it made empty) and returns that failure.
+fn stage(root: &Path, changed: &[(&PathBuf, &String)]) -> std::io::Result<Vec<PathBuf>> {
+    let mut staged = Vec::with_capacity(changed.len());
+    for (relative, text) in changed {
+        let path = root.join(relative);
+        let mut temporary = path.clone().into_os_string();
+        temporary.push(".tmp");
+        let temporary = PathBuf::from(temporary);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&temporary, text));
+        if let Err(e) = written {
+            for done in &staged {
+                let _ = std::fs::remove_file(done);
+            }
+            for dir in MANAGED_DIRS {
+                let _ = remove_empty_dirs(&root.join(dir));
+            }
+            return Err(at(&path, e));
+        }
+        staged.push(temporary);
+    }
+    Ok(staged)
+}
+
+/// The managed files under `root` that `files` no longer has.
+fn stale_files(root: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Result<Vec<PathBuf>> {
     let mut existing_files = Vec::new();
     for dir in MANAGED_DIRS {
         existing_files.extend(rust_files(&root.join(dir))?);
@@ -65,28 +104,16 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
             .map(|relative| root.join(relative))
             .filter(|path| path.is_file()),
     );
-    for existing in existing_files {
-        let relative = existing
-            .strip_prefix(root)
-            .expect("listed under root")
-            .to_path_buf();
-        if wanted.contains(&relative) {
-            continue;
-        }
-        match mode {
-            Mode::Check => report.stale.push(relative),
-            Mode::Write => {
-                std::fs::remove_file(&existing)?;
-                report.removed.push(relative);
-            }
-        }
-    }
-    if mode == Mode::Write {
-        for dir in MANAGED_DIRS {
-            remove_empty_dirs(&root.join(dir))?;
-        }
-    }
-    Ok(report)
+    Ok(existing_files
+        .into_iter()
+        .map(|existing| existing.strip_prefix(root).expect("listed under root").to_path_buf())
+        .filter(|relative| !files.contains_key(relative))
+        .collect())
+}
+
+/// The error, with the file it is about.
+fn at(path: &Path, error: std::io::Error) -> std::io::Error {
+    std::io::Error::new(error.kind(), format!("{}: {error}", path.display()))
 }
 
 fn rust_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -167,6 +194,39 @@ mod tests {
         assert!(!root.join("src/old").exists(), "empty folders are removed");
         assert!(sync(&root, &wanted, Mode::Check).unwrap().stale.is_empty());
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_written_leaves_the_whole_tree_as_it_was() {
+        let root = temp_dir("all-or-nothing");
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/a.rs"), "old a").unwrap();
+        std::fs::write(root.join("src/stale.rs"), "old stale").unwrap();
+        let too_long = format!("src/new/{}.rs", "x".repeat(300));
+        let wanted = files(&[("src/a.rs", "new a"), ("src/new/b.rs", "b"), (too_long.as_str(), "c")]);
+
+        let error = sync(&root, &wanted, Mode::Write).unwrap_err().to_string();
+        assert!(error.contains(&"x".repeat(300)), "names the file: {error}");
+        assert_eq!(std::fs::read_to_string(root.join("src/a.rs")).unwrap(), "old a");
+        assert_eq!(std::fs::read_to_string(root.join("src/stale.rs")).unwrap(), "old stale");
+        let left: Vec<PathBuf> = walk(&root);
+        assert_eq!(left, [root.join("src/a.rs"), root.join("src/stale.rs")], "no .tmp left");
+        assert!(!root.join("src/new").exists(), "no new folder left");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out.sort();
+        out
     }
 
     #[test]
