@@ -2,6 +2,7 @@
 //! schema construct into a [`TypeRef`] or a new [`TypeDef`], and fails with
 //! the JSON pointer of any construct it does not support.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{
@@ -257,7 +258,7 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(schema) => Ok(schema),
             ReferenceOr::Reference { reference } => {
                 let name = self.component_name(reference, pointer)?;
-                match &spec.schemas()[name] {
+                match &spec.schemas()[name.as_ref()] {
                     ReferenceOr::Item(schema) => Ok(schema),
                     ReferenceOr::Reference { .. } => Err(Error::at(
                         pointer,
@@ -268,14 +269,21 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn component_name<'r>(&self, reference: &'r str, pointer: &str) -> Result<&'r str> {
-        let name = reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
+    /// The schema name a `$ref` points at, its JSON pointer escapes (`~1`
+    /// for `/`, `~0` for `~`) decoded.
+    fn component_name<'r>(&self, reference: &'r str, pointer: &str) -> Result<Cow<'r, str>> {
+        let token = reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
             Error::at(
                 pointer,
                 format!("$ref {reference} does not point into #/components/schemas"),
             )
         })?;
-        if self.spec.schemas().contains_key(name) {
+        let name: Cow<'r, str> = if token.contains('~') {
+            token.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            token.into()
+        };
+        if self.spec.schemas().contains_key(name.as_ref()) {
             Ok(name)
         } else {
             Err(Error::at(
@@ -287,7 +295,7 @@ impl<'a> Lowerer<'a> {
 
     fn component_id(&self, reference: &str, pointer: &str) -> Result<TypeId> {
         let name = self.component_name(reference, pointer)?;
-        Ok(self.model.components[name])
+        Ok(self.model.components[name.as_ref()])
     }
 
     /// Lowers a schema used as a field, parameter or response.
@@ -542,7 +550,7 @@ impl<'a> Lowerer<'a> {
                 return Err(Error::at(at, "a union member must be a $ref"));
             };
             let id = self.component_id(reference, &at)?;
-            match &self.spec.schemas()[self.component_name(reference, &at)?] {
+            match &self.spec.schemas()[self.component_name(reference, &at)?.as_ref()] {
                 ReferenceOr::Item(Schema {
                     schema_kind: SchemaKind::AnyOf { any_of },
                     ..

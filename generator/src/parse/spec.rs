@@ -38,6 +38,8 @@ pub struct Spec {
 #[derive(Deserialize)]
 struct Fragment {
     openapi: Option<String>,
+    /// Only to refuse Swagger 2.0 documents by name.
+    swagger: Option<serde_json::Value>,
     info: Option<openapiv3::Info>,
     #[serde(default)]
     servers: Vec<openapiv3::Server>,
@@ -55,7 +57,9 @@ impl Spec {
         let fragments = documents
             .iter()
             .map(|document| {
-                parse_document::<Fragment>(document).map_err(|e| e.in_file(&document.name))
+                parse_document::<Fragment>(document)
+                    .and_then(check_version)
+                    .map_err(|e| e.in_file(&document.name))
             })
             .collect::<Result<Vec<_>>>()?;
         Self::merge(documents, fragments)
@@ -189,15 +193,67 @@ fn insert_once<T: PartialEq>(
     Ok(())
 }
 
-fn is_json(document: &SourceDocument) -> bool {
-    document.name.ends_with(".json") || document.text.trim_start().starts_with('{')
+fn is_json(name: &str, text: &str) -> bool {
+    name.ends_with(".json") || text.trim_start().starts_with('{')
+}
+
+/// Only OpenAPI 3.0 is read, and the API version must be there: a Swagger
+/// document, another `openapi` or an empty `info.version` is refused, not
+/// generated into an empty crate.
+fn check_version(fragment: Fragment) -> Result<Fragment> {
+    if let Some(swagger) = &fragment.swagger {
+        return Err(Error::at(
+            "#/swagger",
+            format!("a Swagger {swagger} document: only OpenAPI 3.0 documents are read"),
+        ));
+    }
+    if let Some(version) = &fragment.openapi {
+        if !version.starts_with("3.0") {
+            return Err(Error::at(
+                "#/openapi",
+                format!("`openapi: {version}`: only OpenAPI 3.0 documents are read"),
+            ));
+        }
+    }
+    if fragment.info.as_ref().is_some_and(|info| info.version.trim().is_empty()) {
+        return Err(Error::at(
+            "#/info/version",
+            "is empty: it is the Stripe API version the client sends",
+        ));
+    }
+    Ok(fragment)
 }
 
 /// Parses one document. The fast path deserializes directly; only when that
 /// fails is the document parsed again, tracking the path, to say where.
 pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<T> {
-    let text = &document.text;
-    if is_json(document) {
+    // A byte-order mark may start a file; it is not part of the document.
+    let text = document.text.strip_prefix('\u{feff}').unwrap_or(&document.text);
+    let json = is_json(&document.name, text);
+    parse_text(text, json).map_err(|error| match not_an_object(text, json) {
+        Some(kind) => Error::at("#", format!("the document is {kind}, not an OpenAPI object")),
+        None => error,
+    })
+}
+
+/// On failure only: what the document is, when it is not an object at all.
+fn not_an_object(text: &str, json: bool) -> Option<&'static str> {
+    let kind = |is_object: bool, is_list: bool| match (is_object, is_list) {
+        (true, _) => None,
+        (false, true) => Some("a list"),
+        (false, false) => Some("a single value"),
+    };
+    if json {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        kind(value.is_object(), value.is_array())
+    } else {
+        let value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+        kind(value.is_mapping(), value.is_sequence())
+    }
+}
+
+fn parse_text<T: DeserializeOwned>(text: &str, json: bool) -> Result<T> {
+    if json {
         match serde_json::from_str(text) {
             Ok(value) => Ok(value),
             Err(error) if error.is_syntax() || error.is_eof() => Err(Error::new(format!(
