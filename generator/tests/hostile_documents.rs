@@ -51,3 +51,49 @@ fn escaped_refs_point_at_the_schema_they_name() {
     let model = build_model(&spec, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
     assert!(model.components.contains_key("a/b"));
 }
+
+#[test]
+fn an_unknown_type_is_an_error_at_its_pointer() {
+    let spec = parse(
+        "typo.yaml",
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    thing: {type: object, properties: {name: {type: strin}}}\n",
+    )
+    .unwrap();
+    let error = build_model(&spec, &Default::default()).map(|_| ()).unwrap_err().to_string();
+    assert!(error.starts_with("typo.yaml#/components/schemas/thing/properties/name/type: `strin` is not an OpenAPI type"), "{error}");
+}
+
+#[test]
+fn path_parameters_never_take_the_functions_own_argument_names_or_each_others() {
+    let text = "openapi: 3.0.0
+info: {title: t, version: '1'}
+paths:
+  /v1/things/{client}/{params}/{fooBar}/{foo_bar}:
+    get:
+      operationId: GetThing
+      parameters:
+        - {name: client, in: path, required: true, schema: {type: string}}
+        - {name: params, in: path, required: true, schema: {type: string}}
+        - {name: fooBar, in: path, required: true, schema: {type: string}}
+        - {name: foo_bar, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/thing'}}}}
+components:
+  schemas:
+    thing: {type: object, x-resourceId: thing, properties: {id: {type: string}}}
+";
+    let spec = parse("args.yaml", text).unwrap();
+    let model = build_model(&spec, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = model.operations[0].path_params.iter().map(|p| p.rust_name.as_str()).collect();
+    assert_eq!(names, ["client_", "params_", "foo_bar", "foo_bar2"]);
+    // And the function they make compiles as Rust.
+    let config = stripe_codegen::Config { source_label: "args.yaml".into(), policy: Default::default(), crates: Default::default() };
+    let files = stripe_codegen::generate(&spec, &config).unwrap().files;
+    let thing = files.iter().find(|(p, _)| p.ends_with("thing.rs") && p.starts_with("api")).expect("thing.rs").1;
+    let file = syn::parse_file(thing).unwrap();
+    let text = quote::ToTokens::to_token_stream(&file).to_string();
+    assert!(
+        text.contains("(client : & C , client_ : & str , params_ : & str , foo_bar : & str , foo_bar2 : & str ,)"),
+        "{text}"
+    );
+}

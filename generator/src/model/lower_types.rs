@@ -136,6 +136,7 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         owner: &Owner,
     ) -> Result<TypeKind> {
+        check_type_name(schema, pointer)?;
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) if !is_map_or_json(schema) => {
                 self.lower_struct(schema, pointer, owner)
@@ -314,6 +315,7 @@ impl<'a> Lowerer<'a> {
             }
             ReferenceOr::Item(schema) => schema,
         };
+        check_type_name(schema, pointer)?;
         let nullable = schema.schema_data.nullable;
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
@@ -701,5 +703,21 @@ fn is_map_or_json(schema: &Schema) -> bool {
         SchemaKind::Type(Type::Object(object)) => object.properties.is_empty(),
         SchemaKind::Any(any) => any.properties.is_empty(),
         _ => false,
+    }
+}
+
+/// A `type` the openapiv3 crate did not recognise (`strin`) leaves the
+/// schema untyped, which would become JSON: refuse it instead.
+fn check_type_name(schema: &Schema, pointer: &str) -> Result<()> {
+    const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => match any.typ.as_deref() {
+            Some(typ) if !TYPES.contains(&typ) => Err(Error::at(
+                format!("{pointer}/type"),
+                format!("`{typ}` is not an OpenAPI type ({})", TYPES.join(", ")),
+            )),
+            _ => Ok(()),
+        },
+        _ => Ok(()),
     }
 }

@@ -89,6 +89,15 @@ pub fn field_name(wire: &str) -> String {
     }
 }
 
+/// A path parameter as an argument of an endpoint function, beside the
+/// function's own `client` and `params`: `{client}` -> `client_`.
+pub fn argument_name(field_name: &str) -> String {
+    match field_name {
+        "client" | "params" => format!("{field_name}_"),
+        _ => field_name.to_owned(),
+    }
+}
+
 /// A module name for a namespace or resource file.
 pub fn module_name(wire: &str) -> String {
     field_name(wire)
