@@ -172,3 +172,23 @@ fn deep_nesting_generates_up_to_the_parsers_limit_and_is_a_clean_error_beyond() 
         assert!(error.contains("recursion limit exceeded"), "{error}");
     }
 }
+
+#[test]
+fn a_namespace_named_like_the_crates_own_modules_gets_its_own_module() {
+    let text = "openapi: 3.0.0
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    resource.thing: {type: object, x-resourceId: resource.thing, properties: {id: {type: string}}}
+    std.thing: {type: object, x-resourceId: std.thing, properties: {id: {type: string}}}
+";
+    let spec = Spec::parse(&[SourceDocument { name: "ns.yaml".into(), text: text.into() }]).unwrap();
+    let config = Config { source_label: "ns.yaml".into(), policy: Default::default(), crates: Default::default() };
+    let files = generate(&spec, &config).unwrap_or_else(|e| panic!("{e}")).files;
+    let paths: Vec<String> = files.keys().map(|p| p.display().to_string()).collect();
+    assert!(paths.contains(&"api/src/resource_/thing.rs".to_owned()), "{paths:?}");
+    assert!(paths.contains(&"api/src/std_/thing.rs".to_owned()), "{paths:?}");
+    let lib = &files[&std::path::PathBuf::from("api/src/lib.rs")];
+    assert!(lib.contains("pub mod resource_;") && lib.contains("pub mod std_;"), "{lib}");
+}

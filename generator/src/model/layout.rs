@@ -73,7 +73,7 @@ fn resource_homes(model: &Model) -> BTreeMap<TypeId, ModulePath> {
         .map(|(resource_id, id)| {
             let (namespace, local) = naming::split_namespace(resource_id);
             let module = match namespace {
-                Some(ns) => naming::module_name(ns),
+                Some(ns) => naming::namespace_module_name(ns),
                 None => ROOT_RESOURCES.to_owned(),
             };
             (id, vec![module, naming::module_name(&local)])

@@ -98,6 +98,22 @@ pub fn argument_name(field_name: &str) -> String {
     }
 }
 
+/// A namespace's module, at the root of the generated crates beside the
+/// crates' own modules and the crates their code names: `identity` ->
+/// `identity`, `resource` -> `resource_`.
+pub fn namespace_module_name(wire: &str) -> String {
+    const TAKEN: [&str; 12] = [
+        "resources", "shared", "resource", "webhook", "std", "core", "alloc", "serde",
+        "stripe_core", "stripe_runtime", "stripe_api", "stripe_params",
+    ];
+    let name = module_name(wire);
+    if TAKEN.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
 /// A module name for a namespace or resource file.
 pub fn module_name(wire: &str) -> String {
     field_name(wire)
@@ -315,5 +331,14 @@ mod tests {
         for name in [type_name("😀"), field_name("é"), variant_name("日本")] {
             assert!(name.is_ascii() && !name.is_empty(), "{name}");
         }
+    }
+
+    #[test]
+    fn namespaces_never_take_the_crates_own_module_names() {
+        assert_eq!(namespace_module_name("identity"), "identity");
+        assert_eq!(namespace_module_name("resource"), "resource_");
+        assert_eq!(namespace_module_name("shared"), "shared_");
+        assert_eq!(namespace_module_name("std"), "std_");
+        assert_eq!(namespace_module_name("self"), "self_");
     }
 }
