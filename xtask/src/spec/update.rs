@@ -232,6 +232,20 @@ fn repin(text: &str, api_version: &str, files: &[NewFile]) -> Result<String, Str
             }
         }
     }
+    // An excerpt's base names a document by file: follow the renames.
+    if let Some(tables) = document.get_mut("document").and_then(|t| t.as_array_of_tables_mut()) {
+        for table in tables.iter_mut() {
+            let bases = table
+                .get_mut("excerpt")
+                .and_then(|e| e.get_mut("base"))
+                .and_then(|b| b.as_array_mut());
+            for base in bases.into_iter().flat_map(|b| b.iter_mut()) {
+                if let Some(file) = files.iter().find(|f| base.as_str() == Some(f.old_file.as_str())) {
+                    *base = file.file.as_str().into();
+                }
+            }
+        }
+    }
     Ok(document.to_string())
 }
 
@@ -308,5 +322,9 @@ mod tests {
         assert!(out.contains("file = \"a.2.yaml\""), "{out}");
         assert!(out.contains(&format!("sha256 = \"{}\"", inputs::sha256_hex(b"x"))), "{out}");
         assert!(out.contains("commit = \"c2\""), "{out}");
+
+        let with_excerpt = format!("{text}\n[[document]]\nfile = \"x.yaml\"\nsha256 = \"00\"\nsource = {{ repository = \"r/s\", commit = \"c1\", path = \"b.yaml\" }}\nexcerpt = {{ paths = [\"/v1/x\"], base = [\"a.1.yaml\"] }}\n");
+        let out = repin(&with_excerpt, "2", &files).unwrap();
+        assert!(out.contains("base = [\"a.2.yaml\"]"), "the excerpt follows its base: {out}");
     }
 }
