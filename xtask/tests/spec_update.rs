@@ -195,3 +195,45 @@ fn updating_to_the_pinned_spec_changes_nothing() {
     assert_eq!(read(&case.path("manifest.toml")), manifest);
     assert!(!case.path("out").exists());
 }
+
+/// The checksum codegen finds for `file` in `specs/` (read off its refusal
+/// of a wrong pin): the canonical one, for an excerpt.
+fn actual_checksum(case: &Case, manifest: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--check", "--manifest"])
+        .arg(manifest)
+        .arg("--spec-dir")
+        .arg(case.path("specs"))
+        .arg("--out")
+        .arg(case.path("probe"))
+        .output()
+        .unwrap();
+    let message = stderr(&output);
+    let after = message.split(" has sha256 ").nth(1).unwrap_or_else(|| panic!("{message}"));
+    after.split(',').next().unwrap().to_owned()
+}
+
+#[test]
+fn an_excerpt_whose_paths_the_new_spec_has_is_dropped() {
+    let case = Case::new("excerpt");
+    let excerpt = "paths:\n  /v1/customers:\n    get:\n      operationId: GetCustomers\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/customer'}}}}\n";
+    std::fs::write(case.path("specs/excerpt.yaml"), excerpt).unwrap();
+    // The base without the path the excerpt adds.
+    let base = old_spec().replace("  /v1/customers:", "  /v1/other:").replace("GetCustomers", "GetOther");
+    std::fs::write(case.path("specs/spec3.2024-01-01.yaml"), &base).unwrap();
+    let manifest = read(&case.path("manifest.toml"))
+        .replace(&sha256_hex(old_spec().as_bytes()), &sha256_hex(base.as_bytes()));
+    let with_excerpt = |sha: &str| {
+        format!("{manifest}\n[[document]]\nfile = \"excerpt.yaml\"\nsha256 = \"{sha}\"\nsource = {{ repository = \"stripe/openapi\", commit = \"{OLD_COMMIT}\", path = \"latest/openapi.spec3.yaml\" }}\nexcerpt = {{ paths = [\"/v1/customers\"], base = [\"spec3.2024-01-01.yaml\"] }}\n")
+    };
+    std::fs::write(case.path("manifest.toml"), with_excerpt(&"0".repeat(64))).unwrap();
+    let sha = actual_checksum(&case, &case.path("manifest.toml"));
+    std::fs::write(case.path("manifest.toml"), with_excerpt(&sha)).unwrap();
+
+    let output = case.update(&["--prune-policy"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("excerpt.yaml: every path it adds is in spec3.2024-06-01.yaml now"), "{}", stderr(&output));
+    let manifest = read(&case.path("manifest.toml"));
+    assert!(!manifest.contains("excerpt.yaml"), "{manifest}");
+    assert!(manifest.contains("spec3.2024-06-01.yaml"), "{manifest}");
+}

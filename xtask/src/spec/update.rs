@@ -96,12 +96,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
         text: String::from_utf8(new_files[0].bytes.clone())
             .map_err(|e| format!("{}: not UTF-8: {e}", new_files[0].file))?,
     };
+    let redundant = redundant_excerpts(&manifest, &old_documents, target, &new_document)?;
     let new_documents: Vec<SourceDocument> = old_documents
         .iter()
+        .filter(|d| !redundant.contains(&d.name))
         .map(|d| if d.name == target.file { new_document.clone() } else { d.clone() })
         .collect();
     let new_spec = Spec::parse(&new_documents).map_err(|e| e.to_string())?;
-    let new_manifest_text = repin(&manifest_text, &new_spec.api_version, &new_files)?;
+    let new_manifest_text = drop_documents(&repin(&manifest_text, &new_spec.api_version, &new_files)?, &redundant)?;
+    for excerpt in &redundant {
+        eprintln!("{excerpt}: every path it adds is in {} now; dropped from the manifest", new_document.name);
+    }
     let new_manifest = Manifest::parse(&options.manifest.display().to_string(), &new_manifest_text)
         .map_err(|e| e.to_string())?;
 
@@ -147,6 +152,44 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The excerpts over `target` whose paths the new document has, all of
+/// them: Stripe has published what they added, so they go.
+fn redundant_excerpts(
+    manifest: &Manifest,
+    documents: &[SourceDocument],
+    target: &ManifestDocument,
+    new_document: &SourceDocument,
+) -> Result<Vec<String>, String> {
+    let paths = |document: &SourceDocument| -> Result<Vec<String>, String> {
+        let value: serde_yaml::Value = serde_yaml::from_str(&document.text)
+            .map_err(|e| format!("{}: not a YAML document: {e}", document.name))?;
+        let keys = value.get("paths").and_then(|p| p.as_mapping()).into_iter().flatten();
+        Ok(keys.filter_map(|(k, _)| k.as_str().map(str::to_owned)).collect())
+    };
+    let new_paths = paths(new_document)?;
+    let mut redundant = Vec::new();
+    for excerpt in manifest.documents.iter().filter(|d| d.excerpt.as_ref().is_some_and(|e| e.base.contains(&target.file))) {
+        let Some(document) = documents.iter().find(|d| d.name == excerpt.file) else { continue };
+        let excerpt_paths = paths(document)?;
+        if !excerpt_paths.is_empty() && excerpt_paths.iter().all(|p| new_paths.contains(p)) {
+            redundant.push(excerpt.file.clone());
+        }
+    }
+    Ok(redundant)
+}
+
+/// The manifest's text without the `[[document]]`s of these files.
+fn drop_documents(text: &str, files: &[String]) -> Result<String, String> {
+    if files.is_empty() {
+        return Ok(text.to_owned());
+    }
+    let mut document: DocumentMut = text.parse().map_err(|e| format!("the manifest: {e}"))?;
+    if let Some(tables) = document.get_mut("document").and_then(|t| t.as_array_of_tables_mut()) {
+        tables.retain(|table| !table.get("file").and_then(|f| f.as_str()).is_some_and(|f| files.iter().any(|x| x == f)));
+    }
+    Ok(document.to_string())
 }
 
 /// `--document`, or the first document that is not an excerpt.
