@@ -78,7 +78,13 @@ fn lower<'a>(
     let operations = model::lower_operations::lower_operations(&mut lowerer, &policy.operations)
         .map_err(|e| spec.locate(e))?;
     let optional_fields = lowerer.unused_optional_fields();
-    Ok((lowerer, StalePolicy { optional_fields, operations }))
+    Ok((
+        lowerer,
+        StalePolicy {
+            optional_fields,
+            operations,
+        },
+    ))
 }
 
 /// Policy entries that name nothing in a spec.

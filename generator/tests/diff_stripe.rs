@@ -18,7 +18,6 @@ use stripe_codegen::{SourceDocument, Spec};
 const OLD: &str = "spec3.2022-11-15.yaml";
 const NEW: &str = "spec3.2023-08-16.yaml";
 
-
 fn read(file: &str) -> String {
     let path = spec_dir().join(file);
     std::fs::read_to_string(&path).unwrap_or_else(|e| {

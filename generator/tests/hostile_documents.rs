@@ -5,7 +5,11 @@
 use stripe_codegen::{build_model, SourceDocument, Spec};
 
 fn parse(name: &str, text: &str) -> Result<Spec, String> {
-    Spec::parse(&[SourceDocument { name: name.into(), text: text.into() }]).map_err(|e| e.to_string())
+    Spec::parse(&[SourceDocument {
+        name: name.into(),
+        text: text.into(),
+    }])
+    .map_err(|e| e.to_string())
 }
 
 const VALID: &str = "openapi: 3.0.0
@@ -23,12 +27,36 @@ components:
 #[test]
 fn other_document_kinds_are_refused_by_name() {
     let cases = [
-        ("swagger.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", "swagger.yaml#/swagger: a Swagger \"2.0\" document"),
-        ("banana.yaml", "openapi: banana\ninfo: {title: t, version: '1'}\npaths: {}\n", "banana.yaml#/openapi: `openapi: banana`"),
-        ("v31.json", r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#, "v31.json#/openapi: `openapi: 3.1.0`"),
-        ("empty-version.yaml", "openapi: 3.0.0\ninfo: {title: t, version: ''}\npaths: {}\n", "empty-version.yaml#/info/version: is empty"),
-        ("scalar.yaml", "just a string\n", "scalar.yaml#: the document is a single value, not an OpenAPI object"),
-        ("list.yaml", "- openapi: 3.0.0\n- paths: {}\n", "list.yaml#: the document is a list, not an OpenAPI object"),
+        (
+            "swagger.yaml",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "swagger.yaml#/swagger: a Swagger \"2.0\" document",
+        ),
+        (
+            "banana.yaml",
+            "openapi: banana\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "banana.yaml#/openapi: `openapi: banana`",
+        ),
+        (
+            "v31.json",
+            r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#,
+            "v31.json#/openapi: `openapi: 3.1.0`",
+        ),
+        (
+            "empty-version.yaml",
+            "openapi: 3.0.0\ninfo: {title: t, version: ''}\npaths: {}\n",
+            "empty-version.yaml#/info/version: is empty",
+        ),
+        (
+            "scalar.yaml",
+            "just a string\n",
+            "scalar.yaml#: the document is a single value, not an OpenAPI object",
+        ),
+        (
+            "list.yaml",
+            "- openapi: 3.0.0\n- paths: {}\n",
+            "list.yaml#: the document is a list, not an OpenAPI object",
+        ),
         ("list.json", "[1, 2]", "list.json#: the document is a list"),
     ];
     for (name, text, expected) in cases {
@@ -59,7 +87,10 @@ fn an_unknown_type_is_an_error_at_its_pointer() {
         "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    thing: {type: object, properties: {name: {type: strin}}}\n",
     )
     .unwrap();
-    let error = build_model(&spec, &Default::default()).map(|_| ()).unwrap_err().to_string();
+    let error = build_model(&spec, &Default::default())
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
     assert!(error.starts_with("typo.yaml#/components/schemas/thing/properties/name/type: `strin` is not an OpenAPI type"), "{error}");
 }
 
@@ -84,12 +115,24 @@ components:
 ";
     let spec = parse("args.yaml", text).unwrap();
     let model = build_model(&spec, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
-    let names: Vec<&str> = model.operations[0].path_params.iter().map(|p| p.rust_name.as_str()).collect();
+    let names: Vec<&str> = model.operations[0]
+        .path_params
+        .iter()
+        .map(|p| p.rust_name.as_str())
+        .collect();
     assert_eq!(names, ["client_", "params_", "foo_bar", "foo_bar2"]);
     // And the function they make compiles as Rust.
-    let config = stripe_codegen::Config { source_label: "args.yaml".into(), policy: Default::default(), crates: Default::default() };
+    let config = stripe_codegen::Config {
+        source_label: "args.yaml".into(),
+        policy: Default::default(),
+        crates: Default::default(),
+    };
     let files = stripe_codegen::generate(&spec, &config).unwrap().files;
-    let thing = files.iter().find(|(p, _)| p.ends_with("thing.rs") && p.starts_with("api")).expect("thing.rs").1;
+    let thing = files
+        .iter()
+        .find(|(p, _)| p.ends_with("thing.rs") && p.starts_with("api"))
+        .expect("thing.rs")
+        .1;
     let file = syn::parse_file(thing).unwrap();
     let text = quote::ToTokens::to_token_stream(&file).to_string();
     assert!(

@@ -29,7 +29,9 @@ components:
         id: {{type: string}}
         status: {{type: string, enum: ["active", "a\u202eb", "line\nbreak"]}}
 "#,
-        version = serde_json::Value::from(format!("2024-01-01{INJECTION}\npub fn injected_by_newline() {{}}")),
+        version = serde_json::Value::from(format!(
+            "2024-01-01{INJECTION}\npub fn injected_by_newline() {{}}"
+        )),
         resource_id = serde_json::Value::from("customer\npub fn injected_by_resource() {}"),
     )
 }
@@ -45,7 +47,9 @@ fn generated() -> std::collections::BTreeMap<std::path::PathBuf, String> {
         policy: Default::default(),
         crates: Default::default(),
     };
-    generate(&spec, &config).unwrap_or_else(|e| panic!("{e}")).files
+    generate(&spec, &config)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .files
 }
 
 /// Every function declared anywhere in the file, by name.
@@ -75,7 +79,11 @@ fn spec_text_never_becomes_code() {
     for (path, text) in &files {
         if path.extension().is_some_and(|e| e == "toml") {
             let first = text.lines().next().unwrap();
-            assert!(first.starts_with("# @generated"), "{}: {first}", path.display());
+            assert!(
+                first.starts_with("# @generated"),
+                "{}: {first}",
+                path.display()
+            );
             // The next line is TOML the generator wrote, not the spec's text.
             let second = text.lines().nth(1).unwrap_or_default();
             assert!(!second.contains("injected"), "{}: {second}", path.display());
@@ -85,20 +93,33 @@ fn spec_text_never_becomes_code() {
             continue;
         }
         let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let injected: Vec<String> =
-            functions(&file).into_iter().filter(|f| f.contains("injected")).collect();
-        assert!(injected.is_empty(), "{}: {injected:?}\n{text}", path.display());
+        let injected: Vec<String> = functions(&file)
+            .into_iter()
+            .filter(|f| f.contains("injected"))
+            .collect();
+        assert!(
+            injected.is_empty(),
+            "{}: {injected:?}\n{text}",
+            path.display()
+        );
         // The header is one line, whatever the version and the document name
         // held, and the module doc after it one comment line too.
         assert!(text.starts_with("// @generated"), "{}", path.display());
         let second = text.lines().nth(1).unwrap_or_default();
-        assert!(second.is_empty() || second.starts_with("//"), "{}: {second}", path.display());
+        assert!(
+            second.is_empty() || second.starts_with("//"),
+            "{}: {second}",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn comments_carry_no_bare_cr_and_no_bidi_controls() {
-    let bidi = ['\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'];
+    let bidi = [
+        '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}',
+        '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+    ];
     for (path, text) in generated() {
         assert!(!text.contains('\r'), "{}: a CR", path.display());
         assert!(!text.contains(bidi), "{}: a bidi control", path.display());
@@ -107,7 +128,10 @@ fn comments_carry_no_bare_cr_and_no_bidi_controls() {
     let all: String = files.values().cloned().collect();
     // Kept, visibly: the description's text and the enum value, escaped.
     assert!(all.contains("reversed"), "the description is still there");
-    assert!(all.contains("a\\u{202e}b"), "the enum value is shown escaped");
+    assert!(
+        all.contains("a\\u{202e}b"),
+        "the enum value is shown escaped"
+    );
 }
 
 #[test]
@@ -126,18 +150,34 @@ components:
     "": {type: object, properties: {x: {type: string}}}
     "café": {type: string, enum: ["é", "e"]}
 "#;
-    let spec = Spec::parse(&[SourceDocument { name: "names.yaml".into(), text: text.into() }])
-        .unwrap_or_else(|e| panic!("{e}"));
-    let config = Config { source_label: "names.yaml".into(), policy: Default::default(), crates: Default::default() };
-    let files = generate(&spec, &config).unwrap_or_else(|e| panic!("{e}")).files;
+    let spec = Spec::parse(&[SourceDocument {
+        name: "names.yaml".into(),
+        text: text.into(),
+    }])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let config = Config {
+        source_label: "names.yaml".into(),
+        policy: Default::default(),
+        crates: Default::default(),
+    };
+    let files = generate(&spec, &config)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .files;
     for (path, text) in &files {
-        assert!(path.to_str().is_some_and(|p| p.is_ascii()), "{}", path.display());
+        assert!(
+            path.to_str().is_some_and(|p| p.is_ascii()),
+            "{}",
+            path.display()
+        );
         if path.extension().is_some_and(|e| e == "rs") {
             syn::parse_file(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         }
     }
     let all: String = files.values().cloned().collect();
-    assert!(all.contains("pub struct U1f600"), "the emoji schema has a name");
+    assert!(
+        all.contains("pub struct U1f600"),
+        "the emoji schema has a name"
+    );
     assert!(all.contains("pub struct Unnamed"), "the empty name has one");
 }
 
@@ -157,18 +197,36 @@ fn deep_nesting_generates_up_to_the_parsers_limit_and_is_a_clean_error_beyond() 
     let arrays = "{type: array, items: {}}";
     let maps = "{type: object, additionalProperties: {}}";
     for wrapper in [arrays, maps] {
-        let document = SourceDocument { name: "deep.yaml".into(), text: nested_spec(120, wrapper) };
+        let document = SourceDocument {
+            name: "deep.yaml".into(),
+            text: nested_spec(120, wrapper),
+        };
         let spec = Spec::parse(&[document]).unwrap_or_else(|e| panic!("{e}"));
-        let config = Config { source_label: "deep.yaml".into(), policy: Default::default(), crates: Default::default() };
-        let files = generate(&spec, &config).unwrap_or_else(|e| panic!("{e}")).files;
+        let config = Config {
+            source_label: "deep.yaml".into(),
+            policy: Default::default(),
+            crates: Default::default(),
+        };
+        let files = generate(&spec, &config)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .files;
         for (path, text) in &files {
             if path.extension().is_some_and(|e| e == "rs") {
                 syn::parse_file(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             }
         }
-        let document = SourceDocument { name: "deeper.yaml".into(), text: nested_spec(2_000, wrapper) };
-        let error = Spec::parse(&[document]).map(|_| ()).unwrap_err().to_string();
-        assert!(error.starts_with("deeper.yaml#/components/schemas/thing/properties/deep/"), "{error}");
+        let document = SourceDocument {
+            name: "deeper.yaml".into(),
+            text: nested_spec(2_000, wrapper),
+        };
+        let error = Spec::parse(&[document])
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("deeper.yaml#/components/schemas/thing/properties/deep/"),
+            "{error}"
+        );
         assert!(error.contains("recursion limit exceeded"), "{error}");
     }
 }
@@ -183,12 +241,31 @@ components:
     resource.thing: {type: object, x-resourceId: resource.thing, properties: {id: {type: string}}}
     std.thing: {type: object, x-resourceId: std.thing, properties: {id: {type: string}}}
 ";
-    let spec = Spec::parse(&[SourceDocument { name: "ns.yaml".into(), text: text.into() }]).unwrap();
-    let config = Config { source_label: "ns.yaml".into(), policy: Default::default(), crates: Default::default() };
-    let files = generate(&spec, &config).unwrap_or_else(|e| panic!("{e}")).files;
+    let spec = Spec::parse(&[SourceDocument {
+        name: "ns.yaml".into(),
+        text: text.into(),
+    }])
+    .unwrap();
+    let config = Config {
+        source_label: "ns.yaml".into(),
+        policy: Default::default(),
+        crates: Default::default(),
+    };
+    let files = generate(&spec, &config)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .files;
     let paths: Vec<String> = files.keys().map(|p| p.display().to_string()).collect();
-    assert!(paths.contains(&"api/src/resource_/thing.rs".to_owned()), "{paths:?}");
-    assert!(paths.contains(&"api/src/std_/thing.rs".to_owned()), "{paths:?}");
+    assert!(
+        paths.contains(&"api/src/resource_/thing.rs".to_owned()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"api/src/std_/thing.rs".to_owned()),
+        "{paths:?}"
+    );
     let lib = &files[&std::path::PathBuf::from("api/src/lib.rs")];
-    assert!(lib.contains("pub mod resource_;") && lib.contains("pub mod std_;"), "{lib}");
+    assert!(
+        lib.contains("pub mod resource_;") && lib.contains("pub mod std_;"),
+        "{lib}"
+    );
 }

@@ -21,7 +21,6 @@ const DOCUMENTS: [&str; 2] = [
 ];
 const OVERRIDES: &str = include_str!("../../spec/operations.toml");
 
-
 /// The generator's policy with only these operation overrides.
 fn policy(operations: Overrides) -> stripe_codegen::parse::policy::Policy {
     stripe_codegen::parse::policy::Policy {

@@ -25,7 +25,11 @@ components:
 ";
 
 fn spec() -> Spec {
-    Spec::parse(&[SourceDocument { name: "policy.yaml".into(), text: SPEC.into() }]).unwrap()
+    Spec::parse(&[SourceDocument {
+        name: "policy.yaml".into(),
+        text: SPEC.into(),
+    }])
+    .unwrap()
 }
 
 fn policy() -> Policy {
@@ -50,7 +54,10 @@ fn stale_entries_are_listed_and_removable() {
     assert_eq!(stale.operations, ["GetRemovedThing"]);
 
     let error = build_model(&spec, &policy).unwrap_err().to_string();
-    assert!(error.contains("overrides `GetRemovedThing`, which is no operationId"), "{error}");
+    assert!(
+        error.contains("overrides `GetRemovedThing`, which is no operationId"),
+        "{error}"
+    );
 
     let pruned = stale.remove_from(&policy);
     assert!(stale_policy(&spec, &pruned).unwrap().is_empty());

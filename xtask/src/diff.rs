@@ -35,7 +35,11 @@ pub fn read_side(path: &Path, dir: &SpecDir, policy_manifest: &Path) -> Result<S
     let manifest = if is_manifest { path } else { policy_manifest };
     let policy = inputs::read_policy(manifest, &inputs::read_manifest(manifest)?)?;
     let policy_from = (!is_manifest).then(|| manifest.to_path_buf());
-    Ok(Side { documents, policy, policy_from })
+    Ok(Side {
+        documents,
+        policy,
+        policy_from,
+    })
 }
 
 /// The manifest whose policy files apply to a side that is a plain file.
@@ -45,7 +49,10 @@ pub fn default_policy_manifest() -> PathBuf {
 
 /// The entries, as a reader would look for them in the policy files.
 pub fn describe(stale: &stripe_codegen::StalePolicy) -> String {
-    let fields = stale.optional_fields.iter().map(|f| format!("[optional_fields] {f}"));
+    let fields = stale
+        .optional_fields
+        .iter()
+        .map(|f| format!("[optional_fields] {f}"));
     let operations = stale.operations.iter().map(|o| format!("[overrides.{o}]"));
     fields.chain(operations).collect::<Vec<_>>().join(", ")
 }
@@ -65,7 +72,8 @@ impl Side {
     pub fn model(&self, spec: &Spec) -> Result<Model, String> {
         let mut policy = std::borrow::Cow::Borrowed(&self.policy);
         if let Some(manifest) = &self.policy_from {
-            let stale = stripe_codegen::stale_policy(spec, &self.policy).map_err(|e| e.to_string())?;
+            let stale =
+                stripe_codegen::stale_policy(spec, &self.policy).map_err(|e| e.to_string())?;
             if !stale.is_empty() {
                 eprintln!(
                     "note: {} applies the policy of {}, less what names nothing in it: {}",

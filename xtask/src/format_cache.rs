@@ -23,7 +23,11 @@ impl DiskCache {
     pub fn open() -> Option<DiskCache> {
         let root = inputs::workspace_root().join("target/xtask-format-cache");
         let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-        let modified = exe.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        let modified = exe
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
         let build = format!("{}-{}", exe.len(), modified.as_nanos());
         remove_other_builds(&root, &build);
         let dir = root.join(build);

@@ -123,8 +123,8 @@ pub fn checksum(document: &ManifestDocument, bytes: &[u8]) -> Result<String, Str
     match document.excerpt {
         None => Ok(sha256_hex(bytes)),
         Some(_) => {
-            let value: serde_json::Value = serde_yaml::from_slice(bytes)
-                .map_err(|e| format!("not a YAML document: {e}"))?;
+            let value: serde_json::Value =
+                serde_yaml::from_slice(bytes).map_err(|e| format!("not a YAML document: {e}"))?;
             Ok(sha256_hex(canonical_json(&value).as_bytes()))
         }
     }
@@ -140,7 +140,9 @@ pub fn canonical_json(value: &serde_json::Value) -> String {
             entries.sort_by(|a, b| a.0.cmp(b.0));
             let members: Vec<String> = entries
                 .into_iter()
-                .map(|(key, value)| format!("{}:{}", Value::from(key.as_str()), canonical_json(value)))
+                .map(|(key, value)| {
+                    format!("{}:{}", Value::from(key.as_str()), canonical_json(value))
+                })
                 .collect();
             format!("{{{}}}", members.join(","))
         }
@@ -153,7 +155,10 @@ pub fn canonical_json(value: &serde_json::Value) -> String {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Reads one side of a comparison: a manifest (`.toml`) or a single spec

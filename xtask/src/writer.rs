@@ -45,7 +45,10 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
         .collect();
     let stale = stale_files(root, files)?;
     if mode == Mode::Check {
-        report.stale = changed.into_iter().map(|(relative, _)| relative.clone()).collect();
+        report.stale = changed
+            .into_iter()
+            .map(|(relative, _)| relative.clone())
+            .collect();
         report.stale.extend(stale);
         return Ok(report);
     }
@@ -106,7 +109,12 @@ fn stale_files(root: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Resul
     );
     Ok(existing_files
         .into_iter()
-        .map(|existing| existing.strip_prefix(root).expect("listed under root").to_path_buf())
+        .map(|existing| {
+            existing
+                .strip_prefix(root)
+                .expect("listed under root")
+                .to_path_buf()
+        })
         .filter(|relative| !files.contains_key(relative))
         .collect())
 }
@@ -203,14 +211,28 @@ mod tests {
         std::fs::write(root.join("src/a.rs"), "old a").unwrap();
         std::fs::write(root.join("src/stale.rs"), "old stale").unwrap();
         let too_long = format!("src/new/{}.rs", "x".repeat(300));
-        let wanted = files(&[("src/a.rs", "new a"), ("src/new/b.rs", "b"), (too_long.as_str(), "c")]);
+        let wanted = files(&[
+            ("src/a.rs", "new a"),
+            ("src/new/b.rs", "b"),
+            (too_long.as_str(), "c"),
+        ]);
 
         let error = sync(&root, &wanted, Mode::Write).unwrap_err().to_string();
         assert!(error.contains(&"x".repeat(300)), "names the file: {error}");
-        assert_eq!(std::fs::read_to_string(root.join("src/a.rs")).unwrap(), "old a");
-        assert_eq!(std::fs::read_to_string(root.join("src/stale.rs")).unwrap(), "old stale");
+        assert_eq!(
+            std::fs::read_to_string(root.join("src/a.rs")).unwrap(),
+            "old a"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("src/stale.rs")).unwrap(),
+            "old stale"
+        );
         let left: Vec<PathBuf> = walk(&root);
-        assert_eq!(left, [root.join("src/a.rs"), root.join("src/stale.rs")], "no .tmp left");
+        assert_eq!(
+            left,
+            [root.join("src/a.rs"), root.join("src/stale.rs")],
+            "no .tmp left"
+        );
         assert!(!root.join("src/new").exists(), "no new folder left");
         std::fs::remove_dir_all(&root).unwrap();
     }

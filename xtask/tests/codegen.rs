@@ -250,15 +250,30 @@ fn a_changed_spec_file_fails_the_checksum() {
 fn diff_of_two_plain_files_compares_both_layers_with_the_default_policy() {
     let dir = workspace().join("../shared/stripe-openapi");
     let dir = std::env::var_os("STRIPE_SPEC_DIR").map_or(dir, PathBuf::from);
-    let (old, new) = (dir.join("spec3.2022-11-15.yaml"), dir.join("spec3.2023-08-16.yaml"));
+    let (old, new) = (
+        dir.join("spec3.2022-11-15.yaml"),
+        dir.join("spec3.2023-08-16.yaml"),
+    );
     let output = xtask(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     let report = String::from_utf8_lossy(&output.stdout);
-    assert!(report.contains("response-property-removed"), "the spec layer");
-    assert!(report.contains("rust-type-removed"), "the generated-API layer");
+    assert!(
+        report.contains("response-property-removed"),
+        "the spec layer"
+    );
+    assert!(
+        report.contains("rust-type-removed"),
+        "the generated-API layer"
+    );
     // The default overrides name two fields the 2022 spec does not have:
     // skipped for that side, and said so.
     let notes = stderr(&output);
-    assert!(notes.contains("spec3.2022-11-15.yaml applies the policy of"), "{notes}");
-    assert!(notes.contains("[optional_fields] product.features"), "{notes}");
+    assert!(
+        notes.contains("spec3.2022-11-15.yaml applies the policy of"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("[optional_fields] product.features"),
+        "{notes}"
+    );
 }

@@ -60,7 +60,9 @@ fn serve(files: HashMap<String, Vec<u8>>) -> Server {
             counter.fetch_add(1, Ordering::SeqCst);
             let response = match files.get(request.url()) {
                 Some(body) => tiny_http::Response::from_data(body.clone()),
-                None => tiny_http::Response::from_data(b"404: Not Found".to_vec()).with_status_code(404),
+                None => {
+                    tiny_http::Response::from_data(b"404: Not Found".to_vec()).with_status_code(404)
+                }
             };
             let _ = request.respond(response);
         }
@@ -76,7 +78,10 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn xtask(args: &[&str], base_url: &str) -> Output {
@@ -121,9 +126,18 @@ source = {{ repository = 'stripe/openapi', commit = '{COMMIT}', path = 'openapi/
 
 fn files() -> HashMap<String, Vec<u8>> {
     HashMap::from([
-        (format!("/raw/{COMMIT}/openapi/spec3.yaml"), BASE_SPEC.as_bytes().to_vec()),
-        (format!("/raw/{COMMIT}/latest/openapi.spec3.yaml"), NEWER_SPEC.as_bytes().to_vec()),
-        (format!("/raw/{COMMIT}/openapi/fixtures3.json"), FIXTURES.as_bytes().to_vec()),
+        (
+            format!("/raw/{COMMIT}/openapi/spec3.yaml"),
+            BASE_SPEC.as_bytes().to_vec(),
+        ),
+        (
+            format!("/raw/{COMMIT}/latest/openapi.spec3.yaml"),
+            NEWER_SPEC.as_bytes().to_vec(),
+        ),
+        (
+            format!("/raw/{COMMIT}/openapi/fixtures3.json"),
+            FIXTURES.as_bytes().to_vec(),
+        ),
     ])
 }
 
@@ -135,12 +149,18 @@ fn excerpt_checksum(dir: &Path) -> String {
     let out = dir.join("excerpt.yaml");
     let output = xtask(
         &[
-            "spec", "excerpt",
-            "--source", source.to_str().unwrap(),
-            "--base", base.to_str().unwrap(),
-            "--paths", "/v1/climate/",
-            "--label", "stripe/openapi latest/openapi.spec3.yaml",
-            "--out", out.to_str().unwrap(),
+            "spec",
+            "excerpt",
+            "--source",
+            source.to_str().unwrap(),
+            "--base",
+            base.to_str().unwrap(),
+            "--paths",
+            "/v1/climate/",
+            "--label",
+            "stripe/openapi latest/openapi.spec3.yaml",
+            "--out",
+            out.to_str().unwrap(),
         ],
         "",
     );
@@ -154,28 +174,66 @@ fn excerpt_checksum(dir: &Path) -> String {
 fn fetches_what_the_manifest_pins_then_finds_it_up_to_date() {
     let dir = temp_dir("fetch");
     let server = serve(files());
-    let manifest = manifest(&dir, &sha256_hex(BASE_SPEC.as_bytes()), &excerpt_checksum(&dir));
+    let manifest = manifest(
+        &dir,
+        &sha256_hex(BASE_SPEC.as_bytes()),
+        &excerpt_checksum(&dir),
+    );
     let dest = dir.join("dest");
-    let args = ["spec", "fetch", "--manifest", manifest.to_str().unwrap(), "--dest", dest.to_str().unwrap()];
+    let args = [
+        "spec",
+        "fetch",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--dest",
+        dest.to_str().unwrap(),
+    ];
 
     let output = xtask(&args, &server.url);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(std::fs::read_to_string(dest.join("spec3.yaml")).unwrap(), BASE_SPEC);
-    assert_eq!(std::fs::read_to_string(dest.join("fixtures3.json")).unwrap(), FIXTURES);
+    assert_eq!(
+        std::fs::read_to_string(dest.join("spec3.yaml")).unwrap(),
+        BASE_SPEC
+    );
+    assert_eq!(
+        std::fs::read_to_string(dest.join("fixtures3.json")).unwrap(),
+        FIXTURES
+    );
     let excerpt: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(dest.join("excerpt.climate.yaml")).unwrap()).unwrap();
-    let paths: Vec<&str> = excerpt["paths"].as_mapping().unwrap().keys().filter_map(|k| k.as_str()).collect();
+        serde_yaml::from_str(&std::fs::read_to_string(dest.join("excerpt.climate.yaml")).unwrap())
+            .unwrap();
+    let paths: Vec<&str> = excerpt["paths"]
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .filter_map(|k| k.as_str())
+        .collect();
     assert_eq!(paths, ["/v1/climate/orders"]);
-    let schemas: Vec<&str> =
-        excerpt["components"]["schemas"].as_mapping().unwrap().keys().filter_map(|k| k.as_str()).collect();
+    let schemas: Vec<&str> = excerpt["components"]["schemas"]
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .filter_map(|k| k.as_str())
+        .collect();
     assert_eq!(schemas, ["climate.order"], "`error` is the base's");
-    assert_eq!(excerpt["x-excerpt-of"], "stripe/openapi latest/openapi.spec3.yaml (API version 2026-09-30.endive)");
+    assert_eq!(
+        excerpt["x-excerpt-of"],
+        "stripe/openapi latest/openapi.spec3.yaml (API version 2026-09-30.endive)"
+    );
     assert_eq!(server.requests.load(Ordering::SeqCst), 3);
 
     let again = xtask(&args, &server.url);
     assert!(again.status.success(), "{}", stderr(&again));
-    assert!(stderr(&again).contains("fixtures3.json is up to date"), "{}", stderr(&again));
-    assert_eq!(server.requests.load(Ordering::SeqCst), 3, "nothing downloaded twice");
+    assert!(
+        stderr(&again).contains("fixtures3.json is up to date"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        3,
+        "nothing downloaded twice"
+    );
 }
 
 #[test]
@@ -183,7 +241,10 @@ fn a_checksum_mismatch_names_file_url_and_both_sums_and_writes_nothing() {
     let dir = temp_dir("mismatch");
     let mut served = files();
     let tampered = BASE_SPEC.replace("base", "tampered");
-    served.insert(format!("/raw/{COMMIT}/openapi/spec3.yaml"), tampered.clone().into_bytes());
+    served.insert(
+        format!("/raw/{COMMIT}/openapi/spec3.yaml"),
+        tampered.clone().into_bytes(),
+    );
     let server = serve(served);
     let expected = sha256_hex(BASE_SPEC.as_bytes());
     let manifest = manifest(&dir, &expected, &"0".repeat(64));
@@ -192,16 +253,32 @@ fn a_checksum_mismatch_names_file_url_and_both_sums_and_writes_nothing() {
     std::fs::write(dest.join("spec3.yaml"), "what the user had").unwrap();
 
     let output = xtask(
-        &["spec", "fetch", "--manifest", manifest.to_str().unwrap(), "--dest", dest.to_str().unwrap()],
+        &[
+            "spec",
+            "fetch",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--dest",
+            dest.to_str().unwrap(),
+        ],
         &server.url,
     );
     assert!(!output.status.success());
     let message = stderr(&output);
     assert!(message.contains("spec3.yaml from"), "{message}");
-    assert!(message.contains(&format!("{}/{COMMIT}/openapi/spec3.yaml", server.url)), "{message}");
+    assert!(
+        message.contains(&format!("{}/{COMMIT}/openapi/spec3.yaml", server.url)),
+        "{message}"
+    );
     assert!(message.contains(&expected), "{message}");
-    assert!(message.contains(&sha256_hex(tampered.as_bytes())), "{message}");
-    assert_eq!(std::fs::read_to_string(dest.join("spec3.yaml")).unwrap(), "what the user had");
+    assert!(
+        message.contains(&sha256_hex(tampered.as_bytes())),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dest.join("spec3.yaml")).unwrap(),
+        "what the user had"
+    );
     assert!(!dest.join("spec3.yaml.partial").exists());
 }
 
@@ -212,11 +289,24 @@ fn a_missing_file_names_the_url_and_status() {
     let manifest = manifest(&dir, &"0".repeat(64), &"0".repeat(64));
     let dest = dir.join("dest");
     let output = xtask(
-        &["spec", "fetch", "--manifest", manifest.to_str().unwrap(), "--dest", dest.to_str().unwrap()],
+        &[
+            "spec",
+            "fetch",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--dest",
+            dest.to_str().unwrap(),
+        ],
         &server.url,
     );
     assert!(!output.status.success());
     let message = stderr(&output);
-    assert!(message.contains(&format!("GET {}/{COMMIT}/openapi/spec3.yaml: HTTP 404", server.url)), "{message}");
+    assert!(
+        message.contains(&format!(
+            "GET {}/{COMMIT}/openapi/spec3.yaml: HTTP 404",
+            server.url
+        )),
+        "{message}"
+    );
     assert!(!dest.join("spec3.yaml").exists());
 }

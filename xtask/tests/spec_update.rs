@@ -51,7 +51,10 @@ fields = [
 ";
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 struct Case {
@@ -104,9 +107,18 @@ source = {{ repository = \"stripe/openapi\", commit = \"{OLD_COMMIT}\", path = \
     fn update(&self, extra: &[&str]) -> Output {
         let path = |name: &str| self.path(name).display().to_string();
         let mut args = vec![
-            "spec".to_owned(), "update".into(), "--commit".into(), NEW_COMMIT.into(),
-            "--manifest".into(), path("manifest.toml"), "--spec-dir".into(), path("specs"),
-            "--dest".into(), path("dest"), "--out".into(), path("out"),
+            "spec".to_owned(),
+            "update".into(),
+            "--commit".into(),
+            NEW_COMMIT.into(),
+            "--manifest".into(),
+            path("manifest.toml"),
+            "--spec-dir".into(),
+            path("specs"),
+            "--dest".into(),
+            path("dest"),
+            "--out".into(),
+            path("out"),
         ];
         args.extend(extra.iter().map(|a| a.to_string()));
         Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -132,7 +144,10 @@ fn stale_policy_is_listed_and_nothing_changes_unless_pruning_is_asked() {
     let output = case.update(&[]);
     assert!(!output.status.success());
     let message = stderr(&output);
-    assert!(message.contains("[optional_fields] customer.nickname"), "{message}");
+    assert!(
+        message.contains("[optional_fields] customer.nickname"),
+        "{message}"
+    );
     assert!(message.contains("--prune-policy"), "{message}");
     assert_eq!(read(&case.path("manifest.toml")), manifest_before);
     assert_eq!(read(&case.path("overrides.toml")), OVERRIDES);
@@ -145,20 +160,42 @@ fn the_update_repins_prunes_regenerates_and_reports_what_breaks() {
     let output = case.update(&["--prune-policy", "--fail-on", "breaking"]);
     // Breaking (a response field removed): written, but the exit says so.
     assert!(!output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("the update was written"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the update was written"),
+        "{}",
+        stderr(&output)
+    );
     let report = String::from_utf8_lossy(&output.stdout);
-    assert!(report.contains("response property `nickname` removed"), "{report}");
+    assert!(
+        report.contains("response property `nickname` removed"),
+        "{report}"
+    );
 
     let manifest = read(&case.path("manifest.toml"));
-    assert!(manifest.starts_with("# The input.\napi_version = \"2024-06-01\""), "{manifest}");
-    assert!(manifest.contains("file = \"spec3.2024-06-01.yaml\""), "{manifest}");
-    assert!(manifest.contains(&sha256_hex(new_spec().as_bytes())), "{manifest}");
+    assert!(
+        manifest.starts_with("# The input.\napi_version = \"2024-06-01\""),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("file = \"spec3.2024-06-01.yaml\""),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains(&sha256_hex(new_spec().as_bytes())),
+        "{manifest}"
+    );
     assert!(manifest.contains(NEW_COMMIT), "{manifest}");
     assert_eq!(read(&case.path("dest/spec3.2024-06-01.yaml")), new_spec());
 
     let overrides = read(&case.path("overrides.toml"));
-    assert!(overrides.starts_with("# Why: Stripe omits these."), "{overrides}");
-    assert!(overrides.contains("customer.email") && !overrides.contains("customer.nickname"), "{overrides}");
+    assert!(
+        overrides.starts_with("# Why: Stripe omits these."),
+        "{overrides}"
+    );
+    assert!(
+        overrides.contains("customer.email") && !overrides.contains("customer.nickname"),
+        "{overrides}"
+    );
 
     // What was written is what codegen makes of the new pins.
     let check = Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -191,7 +228,11 @@ fn updating_to_the_pinned_spec_changes_nothing() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("already the pinned document"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("already the pinned document"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(read(&case.path("manifest.toml")), manifest);
     assert!(!case.path("out").exists());
 }
@@ -209,7 +250,10 @@ fn actual_checksum(case: &Case, manifest: &Path) -> String {
         .output()
         .unwrap();
     let message = stderr(&output);
-    let after = message.split(" has sha256 ").nth(1).unwrap_or_else(|| panic!("{message}"));
+    let after = message
+        .split(" has sha256 ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{message}"));
     after.split(',').next().unwrap().to_owned()
 }
 
@@ -219,10 +263,14 @@ fn an_excerpt_whose_paths_the_new_spec_has_is_dropped() {
     let excerpt = "paths:\n  /v1/customers:\n    get:\n      operationId: GetCustomers\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/customer'}}}}\n";
     std::fs::write(case.path("specs/excerpt.yaml"), excerpt).unwrap();
     // The base without the path the excerpt adds.
-    let base = old_spec().replace("  /v1/customers:", "  /v1/other:").replace("GetCustomers", "GetOther");
+    let base = old_spec()
+        .replace("  /v1/customers:", "  /v1/other:")
+        .replace("GetCustomers", "GetOther");
     std::fs::write(case.path("specs/spec3.2024-01-01.yaml"), &base).unwrap();
-    let manifest = read(&case.path("manifest.toml"))
-        .replace(&sha256_hex(old_spec().as_bytes()), &sha256_hex(base.as_bytes()));
+    let manifest = read(&case.path("manifest.toml")).replace(
+        &sha256_hex(old_spec().as_bytes()),
+        &sha256_hex(base.as_bytes()),
+    );
     let with_excerpt = |sha: &str| {
         format!("{manifest}\n[[document]]\nfile = \"excerpt.yaml\"\nsha256 = \"{sha}\"\nsource = {{ repository = \"stripe/openapi\", commit = \"{OLD_COMMIT}\", path = \"latest/openapi.spec3.yaml\" }}\nexcerpt = {{ paths = [\"/v1/customers\"], base = [\"spec3.2024-01-01.yaml\"] }}\n")
     };
@@ -232,7 +280,12 @@ fn an_excerpt_whose_paths_the_new_spec_has_is_dropped() {
 
     let output = case.update(&["--prune-policy"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("excerpt.yaml: every path it adds is in spec3.2024-06-01.yaml now"), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("excerpt.yaml: every path it adds is in spec3.2024-06-01.yaml now"),
+        "{}",
+        stderr(&output)
+    );
     let manifest = read(&case.path("manifest.toml"));
     assert!(!manifest.contains("excerpt.yaml"), "{manifest}");
     assert!(manifest.contains("spec3.2024-06-01.yaml"), "{manifest}");

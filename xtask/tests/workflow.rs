@@ -267,10 +267,20 @@ fn the_checker_rejects_unknown_commands_and_flags() {
     )
     .is_ok());
     assert!(check(&words("cargo xtask generate"), &usage, &members).is_err());
-    assert!(check(&words("cargo xtask spec update --commit x --prune-policy"), &usage, &members).is_ok());
+    assert!(check(
+        &words("cargo xtask spec update --commit x --prune-policy"),
+        &usage,
+        &members
+    )
+    .is_ok());
     // `--dest` is an option of `spec fetch`, `--prune-policy` is not.
     assert!(check(&words("cargo xtask spec fetch --dest d"), &usage, &members).is_ok());
-    assert!(check(&words("cargo xtask spec fetch --prune-policy"), &usage, &members).is_err());
+    assert!(check(
+        &words("cargo xtask spec fetch --prune-policy"),
+        &usage,
+        &members
+    )
+    .is_err());
     assert!(check(&words("cargo xtask codegen --chek"), &usage, &members).is_err());
     assert!(check(&words("cargo test --workspace --locked"), &usage, &members).is_ok());
     assert!(check(&words("cargo test --workspce"), &usage, &members).is_err());

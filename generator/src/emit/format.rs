@@ -177,7 +177,10 @@ mod tests {
             hit
         }
         fn put(&self, unformatted: &str, formatted: &str) {
-            self.kept.lock().unwrap().insert(unformatted.into(), formatted.into());
+            self.kept
+                .lock()
+                .unwrap()
+                .insert(unformatted.into(), formatted.into());
         }
     }
 
@@ -192,10 +195,16 @@ mod tests {
         };
         let cache = Remember::default();
         let uncached = format_files(files("pub struct B;")).unwrap();
-        assert_eq!(format_files_cached(files("pub struct B;"), &cache).unwrap(), uncached);
+        assert_eq!(
+            format_files_cached(files("pub struct B;"), &cache).unwrap(),
+            uncached
+        );
         assert_eq!(cache.hits.load(Ordering::Relaxed), 0);
         // Again: both Rust files from the cache, with the same result.
-        assert_eq!(format_files_cached(files("pub struct B;"), &cache).unwrap(), uncached);
+        assert_eq!(
+            format_files_cached(files("pub struct B;"), &cache).unwrap(),
+            uncached
+        );
         assert_eq!(cache.hits.load(Ordering::Relaxed), 2);
         // A changed file is formatted anew.
         let changed = format_files_cached(files("pub struct C{}"), &cache).unwrap();

@@ -250,26 +250,28 @@ impl<'m> Tree<'m> {
                 groups.entry(operation.group).or_default().push(operation);
             }
         }
-        let modules: Vec<(&ModulePath, &Vec<TypeId>)> = self.modules.iter().map(|(m, t)| (*m, t)).collect();
-        let item_file = |(module, types): (&ModulePath, &Vec<TypeId>)| -> Result<(PathBuf, String)> {
-            let text = render(ItemsFile {
-                header,
-                doc: module_doc(model, module, types),
-                items: module_items(model, self.side, self.split, module, types, &groups)
-                    .to_string(),
-            })?;
-            let path = match module.as_slice() {
-                [shared] if shared == SHARED => PathBuf::from("src/shared.rs"),
-                [namespace, file] => PathBuf::from(format!("src/{namespace}/{file}.rs")),
-                _ => {
-                    return Err(Error::new(format!(
-                        "no file for module {}",
-                        module.join("::")
-                    )))
-                }
+        let modules: Vec<(&ModulePath, &Vec<TypeId>)> =
+            self.modules.iter().map(|(m, t)| (*m, t)).collect();
+        let item_file =
+            |(module, types): (&ModulePath, &Vec<TypeId>)| -> Result<(PathBuf, String)> {
+                let text = render(ItemsFile {
+                    header,
+                    doc: module_doc(model, module, types),
+                    items: module_items(model, self.side, self.split, module, types, &groups)
+                        .to_string(),
+                })?;
+                let path = match module.as_slice() {
+                    [shared] if shared == SHARED => PathBuf::from("src/shared.rs"),
+                    [namespace, file] => PathBuf::from(format!("src/{namespace}/{file}.rs")),
+                    _ => {
+                        return Err(Error::new(format!(
+                            "no file for module {}",
+                            module.join("::")
+                        )))
+                    }
+                };
+                Ok((path, text))
             };
-            Ok((path, text))
-        };
         in_parallel(&modules, item_file).map(|files| files.into_iter().collect())
     }
 
@@ -701,7 +703,11 @@ fn in_parallel<T: Copy + Sync, R: Send>(
             .collect::<Result<Vec<_>>>()?;
         let mut results = Vec::with_capacity(items.len());
         for worker in workers {
-            results.extend(worker.join().map_err(|_| Error::new("a rendering thread panicked"))??);
+            results.extend(
+                worker
+                    .join()
+                    .map_err(|_| Error::new("a rendering thread panicked"))??,
+            );
         }
         Ok::<_, Error>(results)
     })?;

@@ -447,7 +447,10 @@ fn lower_parameters(
             }
         }
     }
-    let mut names: Vec<String> = path_params.iter().map(|p: &Param| naming::argument_name(&p.rust_name)).collect();
+    let mut names: Vec<String> = path_params
+        .iter()
+        .map(|p: &Param| naming::argument_name(&p.rust_name))
+        .collect();
     naming::deduplicate(&mut names);
     for (param, name) in path_params.iter_mut().zip(names) {
         param.rust_name = name;

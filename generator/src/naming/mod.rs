@@ -50,7 +50,11 @@ pub fn split_namespace(wire: &str) -> (Option<&str>, String) {
 /// `verification_session` -> `VerificationSession`.
 pub fn type_name(wire: &str) -> String {
     let name = ascii_words(&wire.replace('.', "_")).to_upper_camel_case();
-    let name = if name.is_empty() { "Unnamed".to_owned() } else { name };
+    let name = if name.is_empty() {
+        "Unnamed".to_owned()
+    } else {
+        name
+    };
     let name = fix_leading_digit(name, "V");
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
         format!("{name}Object")
@@ -103,8 +107,18 @@ pub fn argument_name(field_name: &str) -> String {
 /// `identity`, `resource` -> `resource_`.
 pub fn namespace_module_name(wire: &str) -> String {
     const TAKEN: [&str; 12] = [
-        "resources", "shared", "resource", "webhook", "std", "core", "alloc", "serde",
-        "stripe_core", "stripe_runtime", "stripe_api", "stripe_params",
+        "resources",
+        "shared",
+        "resource",
+        "webhook",
+        "std",
+        "core",
+        "alloc",
+        "serde",
+        "stripe_core",
+        "stripe_runtime",
+        "stripe_api",
+        "stripe_params",
     ];
     let name = module_name(wire);
     if TAKEN.contains(&name.as_str()) {
@@ -178,7 +192,13 @@ fn ascii_words(wire: &str) -> std::borrow::Cow<'_, str> {
         return wire.into();
     }
     wire.chars()
-        .map(|c| if c.is_ascii() { c.to_string() } else { format!("_u{:x}_", c as u32) })
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                format!("_u{:x}_", c as u32)
+            }
+        })
         .collect::<String>()
         .into()
 }
@@ -307,7 +327,10 @@ mod tests {
 
     #[test]
     fn numbering_resumes_where_it_stopped_and_keeps_taken_names() {
-        let mut names: Vec<String> = ["A", "A2", "A", "A", "B"].iter().map(|s| s.to_string()).collect();
+        let mut names: Vec<String> = ["A", "A2", "A", "A", "B"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         deduplicate(&mut names);
         assert_eq!(names, ["A", "A2", "A3", "A4", "B"]);
         // 20,000 names that collide: all distinct, in linear time (the old

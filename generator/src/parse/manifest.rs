@@ -52,7 +52,11 @@ pub struct Source {
 
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}, {} at commit {}", self.repository, self.path, self.commit)
+        write!(
+            f,
+            "{}, {} at commit {}",
+            self.repository, self.path, self.commit
+        )
     }
 }
 
@@ -88,7 +92,10 @@ impl Manifest {
             }
             let bases = document.excerpt.iter().flat_map(|e| &e.base);
             if let Some(unknown) = bases.into_iter().find(|base| {
-                !manifest.documents.iter().any(|d| &d.file == *base && d.excerpt.is_none())
+                !manifest
+                    .documents
+                    .iter()
+                    .any(|d| &d.file == *base && d.excerpt.is_none())
             }) {
                 return Err(Error::new(format!(
                     "{}: excerpt.base names `{unknown}`, which is no plain document of this manifest",
@@ -125,7 +132,10 @@ mod tests {
         let excerpt = manifest.documents[1].excerpt.as_ref().unwrap();
         assert_eq!(excerpt.base, ["spec3.2023-08-16.yaml"]);
         let fixtures: Vec<&str> = manifest.fixtures.iter().map(|f| f.file.as_str()).collect();
-        assert_eq!(fixtures, ["fixtures3.2023-08-16.json", "fixtures3.2026-07-29.json"]);
+        assert_eq!(
+            fixtures,
+            ["fixtures3.2023-08-16.json", "fixtures3.2026-07-29.json"]
+        );
         assert_eq!(
             manifest.label(),
             "spec3.2023-08-16.yaml + excerpt.climate-forwarding.2026.yaml"
@@ -161,10 +171,21 @@ mod tests {
         let full = "a".repeat(40);
         assert!(Manifest::parse("m.toml", &manifest(&full, "a.yaml")).is_ok());
         let error = Manifest::parse("m.toml", &manifest("abc123", "a.yaml")).unwrap_err();
-        assert!(error.to_string().contains("full 40-digit commit, not `abc123`"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("full 40-digit commit, not `abc123`"),
+            "{error}"
+        );
         let error = Manifest::parse("m.toml", &manifest(&full, "c.yaml")).unwrap_err();
-        assert!(error.to_string().contains("excerpt.base names `c.yaml`"), "{error}");
+        assert!(
+            error.to_string().contains("excerpt.base names `c.yaml`"),
+            "{error}"
+        );
         let error = Manifest::parse("m.toml", &manifest(&full, "b.yaml")).unwrap_err();
-        assert!(error.to_string().contains("excerpt.base names `b.yaml`"), "{error}");
+        assert!(
+            error.to_string().contains("excerpt.base names `b.yaml`"),
+            "{error}"
+        );
     }
 }

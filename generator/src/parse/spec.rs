@@ -215,7 +215,11 @@ fn check_version(fragment: Fragment) -> Result<Fragment> {
             ));
         }
     }
-    if fragment.info.as_ref().is_some_and(|info| info.version.trim().is_empty()) {
+    if fragment
+        .info
+        .as_ref()
+        .is_some_and(|info| info.version.trim().is_empty())
+    {
         return Err(Error::at(
             "#/info/version",
             "is empty: it is the Stripe API version the client sends",
@@ -228,10 +232,16 @@ fn check_version(fragment: Fragment) -> Result<Fragment> {
 /// fails is the document parsed again, tracking the path, to say where.
 pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<T> {
     // A byte-order mark may start a file; it is not part of the document.
-    let text = document.text.strip_prefix('\u{feff}').unwrap_or(&document.text);
+    let text = document
+        .text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&document.text);
     let json = is_json(&document.name, text);
     parse_text(text, json).map_err(|error| match not_an_object(text, json) {
-        Some(kind) => Error::at("#", format!("the document is {kind}, not an OpenAPI object")),
+        Some(kind) => Error::at(
+            "#",
+            format!("the document is {kind}, not an OpenAPI object"),
+        ),
         None => error,
     })
 }

@@ -38,7 +38,13 @@ fn escape_unsafe_chars(text: &str, one_line: bool) -> String {
         return text.to_owned();
     }
     text.chars()
-        .map(|c| if unsafe_char(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() })
+        .map(|c| {
+            if unsafe_char(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
         .collect()
 }
 

@@ -375,7 +375,9 @@ fn enum_items(def: &TypeDef, values: &[crate::model::EnumValue]) -> Vec<TokenStr
     let doc = doc_attrs(def.doc.as_deref());
     let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
     let wires: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = wires.iter().map(|wire| format!(" `{}`", docs::comment_text(wire)));
+    let variant_docs = wires
+        .iter()
+        .map(|wire| format!(" `{}`", docs::comment_text(wire)));
     vec![
         quote! {
             #doc

@@ -31,8 +31,14 @@ pub fn excerpt(source: &Value, selection: &Selection<'_>) -> Result<String, Stri
         .and_then(Value::as_mapping);
     let mut selected_paths = Mapping::new();
     for (path, item) in paths {
-        let Some(path_text) = path.as_str() else { continue };
-        if selection.path_prefixes.iter().any(|p| path_text.starts_with(p.as_str())) {
+        let Some(path_text) = path.as_str() else {
+            continue;
+        };
+        if selection
+            .path_prefixes
+            .iter()
+            .any(|p| path_text.starts_with(p.as_str()))
+        {
             selected_paths.insert(path.clone(), item.clone());
         }
     }
@@ -88,9 +94,9 @@ fn reached_schemas(
         if in_base(&name) || !reached.insert(name.clone()) {
             continue;
         }
-        let schema = schemas
-            .and_then(|s| s.get(name.as_str()))
-            .ok_or_else(|| format!("#/components/schemas/{name} is referenced but not in the source"))?;
+        let schema = schemas.and_then(|s| s.get(name.as_str())).ok_or_else(|| {
+            format!("#/components/schemas/{name} is referenced but not in the source")
+        })?;
         collect_refs(schema, &mut pending);
     }
     Ok(reached)
@@ -104,7 +110,9 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
         match value {
             Value::Mapping(map) => {
                 for (key, value) in map {
-                    let target = value.as_str().and_then(|r| r.strip_prefix("#/components/schemas/"));
+                    let target = value
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"));
                     match (key.as_str(), target) {
                         (Some("$ref"), Some(name)) => out.push(name.to_owned()),
                         _ => stack.push(value),
@@ -139,7 +147,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         serde_yaml::from_str(&text).map_err(|e| format!("{file}: not a YAML document: {e}"))
     };
     let bases: Vec<Value> = bases.iter().map(|b| read(b)).collect::<Result<_, _>>()?;
-    let selection = Selection { source_label: &label, path_prefixes: &paths, bases: &bases };
+    let selection = Selection {
+        source_label: &label,
+        path_prefixes: &paths,
+        bases: &bases,
+    };
     let text = excerpt(&read(&source)?, &selection).map_err(|e| format!("{source}: {e}"))?;
     let value: serde_json::Value = serde_yaml::from_str(&text).map_err(|e| e.to_string())?;
     let checksum = inputs::sha256_hex(inputs::canonical_json(&value).as_bytes());
@@ -196,7 +208,12 @@ components:
             out["x-excerpt-of"],
             "stripe/openapi latest/openapi.spec3.yaml (API version 2026-01-01.test)"
         );
-        let paths: Vec<&str> = out["paths"].as_mapping().unwrap().keys().filter_map(Value::as_str).collect();
+        let paths: Vec<&str> = out["paths"]
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .filter_map(Value::as_str)
+            .collect();
         assert_eq!(paths, ["/v1/climate/orders"]);
         let schemas: Vec<&str> = out["components"]["schemas"]
             .as_mapping()
@@ -205,8 +222,14 @@ components:
             .filter_map(Value::as_str)
             .collect();
         // Transitively, in the source's order; `error` is the base's, `other` unreached.
-        assert_eq!(schemas, ["climate.order", "climate.product", "price_detail"]);
-        assert_eq!(out["components"]["schemas"]["climate.product"], source["components"]["schemas"]["climate.product"]);
+        assert_eq!(
+            schemas,
+            ["climate.order", "climate.product", "price_detail"]
+        );
+        assert_eq!(
+            out["components"]["schemas"]["climate.product"],
+            source["components"]["schemas"]["climate.product"]
+        );
     }
 
     #[test]
@@ -216,11 +239,24 @@ components:
         )
         .unwrap();
         let prefixes = ["/v1/a".to_owned()];
-        let selection = Selection { source_label: "s", path_prefixes: &prefixes, bases: &[] };
+        let selection = Selection {
+            source_label: "s",
+            path_prefixes: &prefixes,
+            bases: &[],
+        };
         let error = excerpt(&source, &selection).unwrap_err();
-        assert!(error.contains("#/components/schemas/gone is referenced"), "{error}");
+        assert!(
+            error.contains("#/components/schemas/gone is referenced"),
+            "{error}"
+        );
         let prefixes = ["/v1/b".to_owned()];
-        let selection = Selection { source_label: "s", path_prefixes: &prefixes, bases: &[] };
-        assert!(excerpt(&source, &selection).unwrap_err().contains("no path of the source starts with /v1/b"));
+        let selection = Selection {
+            source_label: "s",
+            path_prefixes: &prefixes,
+            bases: &[],
+        };
+        assert!(excerpt(&source, &selection)
+            .unwrap_err()
+            .contains("no path of the source starts with /v1/b"));
     }
 }

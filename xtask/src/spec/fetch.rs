@@ -24,10 +24,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
         return Err(format!("unexpected argument `{extra}`"));
     }
-    let base_url = std::env::var("STRIPE_OPENAPI_BASE_URL").ok().filter(|b| !b.is_empty());
+    let base_url = std::env::var("STRIPE_OPENAPI_BASE_URL")
+        .ok()
+        .filter(|b| !b.is_empty());
     let manifest = inputs::read_manifest(&manifest_path)?;
     std::fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
-    let fetcher = Fetcher { dest: &dest, base_url: base_url.as_deref(), agent: agent() };
+    let fetcher = Fetcher {
+        dest: &dest,
+        base_url: base_url.as_deref(),
+        agent: agent(),
+    };
     // Excerpts last: they leave out what their (already checked) bases have.
     let plain = manifest.documents.iter().filter(|d| d.excerpt.is_none());
     for document in plain.chain(&manifest.fixtures) {
@@ -91,7 +97,11 @@ impl Fetcher<'_> {
             ));
         }
         write_whole(&target, &bytes)?;
-        eprintln!("fetched {} ({} bytes) from {url}", target.display(), bytes.len());
+        eprintln!(
+            "fetched {} ({} bytes) from {url}",
+            target.display(),
+            bytes.len()
+        );
         Ok(())
     }
 
@@ -129,7 +139,12 @@ pub fn source_url(base: Option<&str>, source: &Source) -> String {
         || format!("https://raw.githubusercontent.com/{}", source.repository),
         str::to_owned,
     );
-    format!("{}/{}/{}", base.trim_end_matches('/'), source.commit, source.path)
+    format!(
+        "{}/{}/{}",
+        base.trim_end_matches('/'),
+        source.commit,
+        source.path
+    )
 }
 
 fn read_yaml(path: &Path) -> Result<Value, String> {

@@ -19,7 +19,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("fetch") => fetch::run(&args[1..]),
         Some("excerpt") => excerpt::run(&args[1..]),
         Some("update") => update::run(&args[1..]),
-        Some(other) => Err(format!("unknown spec command `{other}`: fetch, excerpt or update")),
+        Some(other) => Err(format!(
+            "unknown spec command `{other}`: fetch, excerpt or update"
+        )),
         None => Err("spec needs a command: fetch, excerpt or update".into()),
     }
 }

@@ -54,11 +54,22 @@ impl Options {
         let (format, fail_on) = crate::diff::report_options(&mut args)?;
         let options = Options {
             new,
-            manifest: path(crate::take_value(&mut args, "--manifest")?, root.join("spec/stripe.toml")),
+            manifest: path(
+                crate::take_value(&mut args, "--manifest")?,
+                root.join("spec/stripe.toml"),
+            ),
             document: crate::take_value(&mut args, "--document")?,
-            spec_dir: SpecDir::resolve(crate::take_value(&mut args, "--spec-dir")?.map(PathBuf::from)),
-            dest: path(crate::take_value(&mut args, "--dest")?, root.join(inputs::FETCHED_DIR)),
-            out: path(crate::take_value(&mut args, "--out")?, root.join(codegen::GENERATED_CRATE)),
+            spec_dir: SpecDir::resolve(
+                crate::take_value(&mut args, "--spec-dir")?.map(PathBuf::from),
+            ),
+            dest: path(
+                crate::take_value(&mut args, "--dest")?,
+                root.join(inputs::FETCHED_DIR),
+            ),
+            out: path(
+                crate::take_value(&mut args, "--out")?,
+                root.join(codegen::GENERATED_CRATE),
+            ),
             format,
             fail_on,
             prune_policy: crate::take_flag(&mut args, "--prune-policy"),
@@ -88,7 +99,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let new_files = new_files(&options, &manifest, target)?;
     if inputs::sha256_hex(&new_files[0].bytes) == target.sha256 {
-        eprintln!("{} is already the pinned document: nothing to update", target.file);
+        eprintln!(
+            "{} is already the pinned document: nothing to update",
+            target.file
+        );
         return Ok(());
     }
     let new_document = SourceDocument {
@@ -100,12 +114,24 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let new_documents: Vec<SourceDocument> = old_documents
         .iter()
         .filter(|d| !redundant.contains(&d.name))
-        .map(|d| if d.name == target.file { new_document.clone() } else { d.clone() })
+        .map(|d| {
+            if d.name == target.file {
+                new_document.clone()
+            } else {
+                d.clone()
+            }
+        })
         .collect();
     let new_spec = Spec::parse(&new_documents).map_err(|e| e.to_string())?;
-    let new_manifest_text = drop_documents(&repin(&manifest_text, &new_spec.api_version, &new_files)?, &redundant)?;
+    let new_manifest_text = drop_documents(
+        &repin(&manifest_text, &new_spec.api_version, &new_files)?,
+        &redundant,
+    )?;
     for excerpt in &redundant {
-        eprintln!("{excerpt}: every path it adds is in {} now; dropped from the manifest", new_document.name);
+        eprintln!(
+            "{excerpt}: every path it adds is in {} now; dropped from the manifest",
+            new_document.name
+        );
     }
     let new_manifest = Manifest::parse(&options.manifest.display().to_string(), &new_manifest_text)
         .map_err(|e| e.to_string())?;
@@ -123,7 +149,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let files = codegen::generate(&new_manifest, &new_documents, new_policy.clone())?;
     let old_spec = Spec::parse(&old_documents).map_err(|e| e.to_string())?;
     let model = |spec, policy| stripe_codegen::build_model(spec, policy).map_err(|e| e.to_string());
-    let report = diff::diff(&old_spec, &new_spec, &model(&old_spec, &old_policy)?, &model(&new_spec, &new_policy)?);
+    let report = diff::diff(
+        &old_spec,
+        &new_spec,
+        &model(&old_spec, &old_policy)?,
+        &model(&new_spec, &new_policy)?,
+    );
 
     write_spec_files(&options, &manifest, &new_files)?;
     let written = writer::sync(&options.out, &files, Mode::Write)
@@ -165,13 +196,25 @@ fn redundant_excerpts(
     let paths = |document: &SourceDocument| -> Result<Vec<String>, String> {
         let value: serde_yaml::Value = serde_yaml::from_str(&document.text)
             .map_err(|e| format!("{}: not a YAML document: {e}", document.name))?;
-        let keys = value.get("paths").and_then(|p| p.as_mapping()).into_iter().flatten();
-        Ok(keys.filter_map(|(k, _)| k.as_str().map(str::to_owned)).collect())
+        let keys = value
+            .get("paths")
+            .and_then(|p| p.as_mapping())
+            .into_iter()
+            .flatten();
+        Ok(keys
+            .filter_map(|(k, _)| k.as_str().map(str::to_owned))
+            .collect())
     };
     let new_paths = paths(new_document)?;
     let mut redundant = Vec::new();
-    for excerpt in manifest.documents.iter().filter(|d| d.excerpt.as_ref().is_some_and(|e| e.base.contains(&target.file))) {
-        let Some(document) = documents.iter().find(|d| d.name == excerpt.file) else { continue };
+    for excerpt in manifest.documents.iter().filter(|d| {
+        d.excerpt
+            .as_ref()
+            .is_some_and(|e| e.base.contains(&target.file))
+    }) {
+        let Some(document) = documents.iter().find(|d| d.name == excerpt.file) else {
+            continue;
+        };
         let excerpt_paths = paths(document)?;
         if !excerpt_paths.is_empty() && excerpt_paths.iter().all(|p| new_paths.contains(p)) {
             redundant.push(excerpt.file.clone());
@@ -186,42 +229,79 @@ fn drop_documents(text: &str, files: &[String]) -> Result<String, String> {
         return Ok(text.to_owned());
     }
     let mut document: DocumentMut = text.parse().map_err(|e| format!("the manifest: {e}"))?;
-    if let Some(tables) = document.get_mut("document").and_then(|t| t.as_array_of_tables_mut()) {
-        tables.retain(|table| !table.get("file").and_then(|f| f.as_str()).is_some_and(|f| files.iter().any(|x| x == f)));
+    if let Some(tables) = document
+        .get_mut("document")
+        .and_then(|t| t.as_array_of_tables_mut())
+    {
+        tables.retain(|table| {
+            !table
+                .get("file")
+                .and_then(|f| f.as_str())
+                .is_some_and(|f| files.iter().any(|x| x == f))
+        });
     }
     Ok(document.to_string())
 }
 
 /// `--document`, or the first document that is not an excerpt.
-fn target_document<'m>(manifest: &'m Manifest, name: Option<&str>) -> Result<&'m ManifestDocument, String> {
+fn target_document<'m>(
+    manifest: &'m Manifest,
+    name: Option<&str>,
+) -> Result<&'m ManifestDocument, String> {
     let plain = manifest.documents.iter().filter(|d| d.excerpt.is_none());
     let mut plain = plain.filter(|d| name.is_none_or(|n| d.file == n));
     plain.next().ok_or_else(|| match name {
-        Some(name) => format!("--document {name}: no plain document of the manifest has that file name"),
+        Some(name) => {
+            format!("--document {name}: no plain document of the manifest has that file name")
+        }
         None => "the manifest has no plain document to update".into(),
     })
 }
 
 /// The new document first, then the fixtures of the same snapshot (same
 /// repository and commit), downloaded at the new commit.
-fn new_files(options: &Options, manifest: &Manifest, target: &ManifestDocument) -> Result<Vec<NewFile>, String> {
-    let base_url = std::env::var("STRIPE_OPENAPI_BASE_URL").ok().filter(|b| !b.is_empty());
+fn new_files(
+    options: &Options,
+    manifest: &Manifest,
+    target: &ManifestDocument,
+) -> Result<Vec<NewFile>, String> {
+    let base_url = std::env::var("STRIPE_OPENAPI_BASE_URL")
+        .ok()
+        .filter(|b| !b.is_empty());
     let agent = crate::spec::fetch::agent();
     let commit = match &options.new {
         NewSpec::File(path) => {
             let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let file = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if file == target.file {
-                return Err(format!("{file} is already the pinned document's name; give the new one another"));
+                return Err(format!(
+                    "{file} is already the pinned document's name; give the new one another"
+                ));
             }
-            return Ok(vec![NewFile { old_file: target.file.clone(), file, bytes, commit: None }]);
+            return Ok(vec![NewFile {
+                old_file: target.file.clone(),
+                file,
+                bytes,
+                commit: None,
+            }]);
         }
         NewSpec::Commit(commit) => commit,
     };
     let fetch = |document: &ManifestDocument| -> Result<NewFile, String> {
-        let source = stripe_codegen::parse::manifest::Source { commit: commit.clone(), ..document.source.clone() };
+        let source = stripe_codegen::parse::manifest::Source {
+            commit: commit.clone(),
+            ..document.source.clone()
+        };
         let bytes = download(&agent, &source_url(base_url.as_deref(), &source))?;
-        Ok(NewFile { old_file: document.file.clone(), file: String::new(), bytes, commit: Some(commit.clone()) })
+        Ok(NewFile {
+            old_file: document.file.clone(),
+            file: String::new(),
+            bytes,
+            commit: Some(commit.clone()),
+        })
     };
     let mut files = vec![fetch(target)?];
     let version = Spec::parse(&[SourceDocument {
@@ -261,11 +341,17 @@ fn repin(text: &str, api_version: &str, files: &[NewFile]) -> Result<String, Str
     let mut document: DocumentMut = text.parse().map_err(|e| format!("the manifest: {e}"))?;
     document["api_version"] = toml_edit::value(api_version);
     for key in ["document", "fixtures"] {
-        let Some(tables) = document.get_mut(key).and_then(|t| t.as_array_of_tables_mut()) else {
+        let Some(tables) = document
+            .get_mut(key)
+            .and_then(|t| t.as_array_of_tables_mut())
+        else {
             continue;
         };
         for table in tables.iter_mut() {
-            let Some(file) = files.iter().find(|f| table.get("file").and_then(|v| v.as_str()) == Some(f.old_file.as_str())) else {
+            let Some(file) = files
+                .iter()
+                .find(|f| table.get("file").and_then(|v| v.as_str()) == Some(f.old_file.as_str()))
+            else {
                 continue;
             };
             table["file"] = toml_edit::value(file.file.as_str());
@@ -276,14 +362,20 @@ fn repin(text: &str, api_version: &str, files: &[NewFile]) -> Result<String, Str
         }
     }
     // An excerpt's base names a document by file: follow the renames.
-    if let Some(tables) = document.get_mut("document").and_then(|t| t.as_array_of_tables_mut()) {
+    if let Some(tables) = document
+        .get_mut("document")
+        .and_then(|t| t.as_array_of_tables_mut())
+    {
         for table in tables.iter_mut() {
             let bases = table
                 .get_mut("excerpt")
                 .and_then(|e| e.get_mut("base"))
                 .and_then(|b| b.as_array_mut());
             for base in bases.into_iter().flat_map(|b| b.iter_mut()) {
-                if let Some(file) = files.iter().find(|f| base.as_str() == Some(f.old_file.as_str())) {
+                if let Some(file) = files
+                    .iter()
+                    .find(|f| base.as_str() == Some(f.old_file.as_str()))
+                {
                     *base = file.file.as_str().into();
                 }
             }
@@ -294,16 +386,23 @@ fn repin(text: &str, api_version: &str, files: &[NewFile]) -> Result<String, Str
 
 /// The policy files' new text, without the stale entries (only the files
 /// that change).
-fn prune_policy_files(manifest_path: &Path, manifest: &Manifest, stale: &StalePolicy) -> Result<Vec<(PathBuf, String)>, String> {
+fn prune_policy_files(
+    manifest_path: &Path,
+    manifest: &Manifest,
+    stale: &StalePolicy,
+) -> Result<Vec<(PathBuf, String)>, String> {
     let mut out = Vec::new();
-    let mut edit = |file: &Option<String>, prune: &dyn Fn(&mut DocumentMut)| -> Result<(), String> {
-        let Some(file) = file else { return Ok(()) };
-        let path = manifest_path.with_file_name(file);
-        let mut document: DocumentMut = read(&path)?.parse().map_err(|e| format!("{}: {e}", path.display()))?;
-        prune(&mut document);
-        out.push((path, document.to_string()));
-        Ok(())
-    };
+    let mut edit =
+        |file: &Option<String>, prune: &dyn Fn(&mut DocumentMut)| -> Result<(), String> {
+            let Some(file) = file else { return Ok(()) };
+            let path = manifest_path.with_file_name(file);
+            let mut document: DocumentMut = read(&path)?
+                .parse()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            prune(&mut document);
+            out.push((path, document.to_string()));
+            Ok(())
+        };
     if !stale.optional_fields.is_empty() {
         edit(&manifest.overrides, &|document| {
             if let Some(fields) = document
@@ -311,13 +410,19 @@ fn prune_policy_files(manifest_path: &Path, manifest: &Manifest, stale: &StalePo
                 .and_then(|t| t.get_mut("fields"))
                 .and_then(|f| f.as_array_mut())
             {
-                fields.retain(|v| !v.as_str().is_some_and(|f| stale.optional_fields.iter().any(|s| s == f)));
+                fields.retain(|v| {
+                    !v.as_str()
+                        .is_some_and(|f| stale.optional_fields.iter().any(|s| s == f))
+                });
             }
         })?;
     }
     if !stale.operations.is_empty() {
         edit(&manifest.operations, &|document| {
-            if let Some(overrides) = document.get_mut("overrides").and_then(|t| t.as_table_like_mut()) {
+            if let Some(overrides) = document
+                .get_mut("overrides")
+                .and_then(|t| t.as_table_like_mut())
+            {
                 for operation in &stale.operations {
                     overrides.remove(operation);
                 }
@@ -330,10 +435,18 @@ fn prune_policy_files(manifest_path: &Path, manifest: &Manifest, stale: &StalePo
 /// Writes the new files into `--dest`, beside the manifest's other files
 /// (copied there from the folder they were read from, so that codegen finds
 /// the whole input in one folder).
-fn write_spec_files(options: &Options, manifest: &Manifest, files: &[NewFile]) -> Result<(), String> {
-    std::fs::create_dir_all(&options.dest).map_err(|e| format!("{}: {e}", options.dest.display()))?;
+fn write_spec_files(
+    options: &Options,
+    manifest: &Manifest,
+    files: &[NewFile],
+) -> Result<(), String> {
+    std::fs::create_dir_all(&options.dest)
+        .map_err(|e| format!("{}: {e}", options.dest.display()))?;
     for document in manifest.documents.iter().chain(&manifest.fixtures) {
-        let (from, to) = (options.spec_dir.path.join(&document.file), options.dest.join(&document.file));
+        let (from, to) = (
+            options.spec_dir.path.join(&document.file),
+            options.dest.join(&document.file),
+        );
         if from != to && from.exists() && !to.exists() {
             std::fs::copy(&from, &to).map_err(|e| format!("{}: {e}", to.display()))?;
         }
@@ -351,23 +464,51 @@ mod tests {
     #[test]
     fn new_files_are_named_by_version_or_else_by_commit() {
         let commit = "0123abcdef0123abcdef0123abcdef0123abcdef";
-        assert_eq!(renamed("spec3.2023-08-16.yaml", "2023-08-16", "2024-04-10", commit), "spec3.2024-04-10.yaml");
-        assert_eq!(renamed("spec3.2023-08-16.yaml", "2023-08-16", "2023-08-16", commit), "spec3.2023-08-16.0123abc.yaml");
-        assert_eq!(renamed("fixtures3.2023-08-16.json", "2023-08-16", "2024-04-10", commit), "fixtures3.2024-04-10.json");
+        assert_eq!(
+            renamed("spec3.2023-08-16.yaml", "2023-08-16", "2024-04-10", commit),
+            "spec3.2024-04-10.yaml"
+        );
+        assert_eq!(
+            renamed("spec3.2023-08-16.yaml", "2023-08-16", "2023-08-16", commit),
+            "spec3.2023-08-16.0123abc.yaml"
+        );
+        assert_eq!(
+            renamed(
+                "fixtures3.2023-08-16.json",
+                "2023-08-16",
+                "2024-04-10",
+                commit
+            ),
+            "fixtures3.2024-04-10.json"
+        );
     }
 
     #[test]
     fn repinning_keeps_comments_and_changes_only_the_pins() {
         let text = "# The input.\napi_version = \"1\"\n\n# Base.\n[[document]]\nfile = \"a.1.yaml\"\nsha256 = \"00\"\nsource = { repository = \"r/s\", commit = \"c1\", path = \"a.yaml\" }\n";
-        let files = [NewFile { old_file: "a.1.yaml".into(), file: "a.2.yaml".into(), bytes: b"x".to_vec(), commit: Some("c2".into()) }];
+        let files = [NewFile {
+            old_file: "a.1.yaml".into(),
+            file: "a.2.yaml".into(),
+            bytes: b"x".to_vec(),
+            commit: Some("c2".into()),
+        }];
         let out = repin(text, "2", &files).unwrap();
-        assert!(out.starts_with("# The input.\napi_version = \"2\"\n\n# Base.\n[[document]]\n"), "{out}");
+        assert!(
+            out.starts_with("# The input.\napi_version = \"2\"\n\n# Base.\n[[document]]\n"),
+            "{out}"
+        );
         assert!(out.contains("file = \"a.2.yaml\""), "{out}");
-        assert!(out.contains(&format!("sha256 = \"{}\"", inputs::sha256_hex(b"x"))), "{out}");
+        assert!(
+            out.contains(&format!("sha256 = \"{}\"", inputs::sha256_hex(b"x"))),
+            "{out}"
+        );
         assert!(out.contains("commit = \"c2\""), "{out}");
 
         let with_excerpt = format!("{text}\n[[document]]\nfile = \"x.yaml\"\nsha256 = \"00\"\nsource = {{ repository = \"r/s\", commit = \"c1\", path = \"b.yaml\" }}\nexcerpt = {{ paths = [\"/v1/x\"], base = [\"a.1.yaml\"] }}\n");
         let out = repin(&with_excerpt, "2", &files).unwrap();
-        assert!(out.contains("base = [\"a.2.yaml\"]"), "the excerpt follows its base: {out}");
+        assert!(
+            out.contains("base = [\"a.2.yaml\"]"),
+            "the excerpt follows its base: {out}"
+        );
     }
 }
