@@ -23,10 +23,15 @@ use crate::model::codecs::Side;
 use crate::model::features::{Features, Gate};
 use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
-use crate::render::{cfg_features, docs, endpoints, resource, tests as render_tests, TypeRenderer};
+use crate::render::{
+    cfg_features, cli as render_cli, docs, endpoints, resource, tests as render_tests, TypeRenderer,
+};
 
 /// The generated test, beside the hand-written ones in the crate's `tests/`.
 pub const EVERY_ENDPOINT_TEST: &str = "tests/every_endpoint.rs";
+/// The operation table of the `stripe` command line (`cli/`), which reads
+/// it as a module (`#[path]`), so it has no dependency on the client crates.
+pub const CLI_TABLE: &str = "cli/commands.rs";
 /// Where the generated API crate goes, below the output folder.
 pub const API_CRATE: &str = "api";
 /// Where the crate of params types goes, below the output folder.
@@ -615,6 +620,15 @@ fn facade_files(
                 doc: "Every endpoint function called once, with its required parameters, through the client against `stripe-mock`."
                     .to_owned(),
                 items: render_tests::every_endpoint(model)?.to_string(),
+            })?,
+        );
+        files.insert(
+            PathBuf::from(CLI_TABLE),
+            render(ItemsFile {
+                header,
+                doc: "The operations of the spec as the `stripe` command line runs them: command words, method, path, and the shape of every parameter."
+                    .to_owned(),
+                items: render_cli::command_table(model)?.to_string(),
             })?,
         );
     }

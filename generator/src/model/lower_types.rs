@@ -106,6 +106,9 @@ impl<'a> Lowerer<'a> {
                 usage: Usage::Response,
             };
             let kind = self.lower_component(schema, &pointer, &owner)?;
+            if matches!(kind, TypeKind::Enum(_)) && bypasses_validation(schema) {
+                self.model.open_enums.insert(id);
+            }
             self.model.types[id.0].kind = kind;
         }
         Ok(())
@@ -323,7 +326,13 @@ impl<'a> Lowerer<'a> {
                 match &string.format {
                     VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
                     _ if values.is_empty() => TypeRef::String,
-                    _ => self.inline_enum(enum_values(values.into_iter()), pointer, owner),
+                    _ => {
+                        let ty = self.inline_enum(enum_values(values.into_iter()), pointer, owner);
+                        if let (TypeRef::Named(id), true) = (&ty, bypasses_validation(schema)) {
+                            self.model.open_enums.insert(*id);
+                        }
+                        ty
+                    }
                 }
             }
             SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
@@ -642,6 +651,15 @@ impl<'a> Lowerer<'a> {
             kind: TypeKind::Enum(values),
         }))
     }
+}
+
+/// `x-stripeBypassValidation`: Stripe accepts values beyond the listed ones.
+fn bypasses_validation(schema: &Schema) -> bool {
+    schema
+        .schema_data
+        .extensions
+        .get("x-stripeBypassValidation")
+        .is_some_and(|value| value.as_bool() == Some(true))
 }
 
 pub(crate) fn enum_values<'v>(values: impl Iterator<Item = &'v String>) -> Vec<EnumValue> {

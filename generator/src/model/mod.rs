@@ -38,6 +38,9 @@ pub struct Model {
     /// Per enum: the enum of its unit with the same values whose definition
     /// it shares (it is then an alias of it); set by [`enums`].
     pub shared_enums: Vec<Option<TypeId>>,
+    /// Enums whose schema says `x-stripeBypassValidation`: Stripe accepts
+    /// values beyond the listed ones, so a client must not refuse them.
+    pub open_enums: std::collections::BTreeSet<TypeId>,
 }
 
 impl Model {

@@ -93,6 +93,15 @@ pub fn field_name(wire: &str) -> String {
     }
 }
 
+/// A snake_case name as a word of a command line, where keywords need no
+/// escape: `return_` -> `return`; other names are returned as they are.
+pub fn unescaped_keyword(name: &str) -> &str {
+    match name.strip_suffix('_') {
+        Some(word) if KEYWORDS.contains(&word) => word,
+        _ => name,
+    }
+}
+
 /// A path parameter as an argument of an endpoint function, beside the
 /// function's own `client` and `params`: `{client}` -> `client_`.
 pub fn argument_name(field_name: &str) -> String {

@@ -280,9 +280,122 @@ pub fn auto_paging_name(method: &str) -> String {
     format!("{method}_auto_paging")
 }
 
+/// The `stripe` command of an operation, as Stripe CLI spells it: the
+/// namespace, the resource's plural, the method. `redact` on
+/// `identity.verification_session` at
+/// `/v1/identity/verification_sessions/{session}/redact` ->
+/// `identity verification_sessions redact`; test helpers go under
+/// `test_helpers` (`test_helpers_expire` on `refund` -> `test_helpers refunds
+/// expire`). The plural is the path's segment that names the resource
+/// (`tax/settings` -> `settings`, `balance` -> `balance`), else the name
+/// with an `s` (`apple_pay/domains` on `apple_pay_domain` ->
+/// `apple_pay_domains`).
+pub fn cli_command(group_wire: &str, method: &str, path: &str) -> Vec<String> {
+    let (namespace, name) = super::split_namespace(group_wire);
+    let mut command = Vec::new();
+    let method = match method.strip_prefix("test_helpers_") {
+        Some(rest) => {
+            command.push("test_helpers".to_owned());
+            rest
+        }
+        None => method,
+    };
+    if let Some(namespace) = namespace.filter(|ns| command.first().map(String::as_str) != Some(ns))
+    {
+        command.push(namespace.to_owned());
+    }
+    let plural = path
+        .split('/')
+        .find(|segment| *segment == name || singular(segment) == name)
+        .map(str::to_owned)
+        .unwrap_or_else(|| plural(&name));
+    command.push(plural);
+    command.push(super::unescaped_keyword(method).to_owned());
+    command
+}
+
+/// The plural of a resource name whose path does not spell it.
+fn plural(name: &str) -> String {
+    match name.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+        _ if name.ends_with('s') || name.ends_with('x') || name.ends_with("ch") => {
+            format!("{name}es")
+        }
+        _ => format!("{name}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cli_commands_follow_stripe_cli() {
+        for (group, method, path, command) in [
+            (
+                "identity.verification_session",
+                "redact",
+                "/v1/identity/verification_sessions/{session}/redact",
+                "identity verification_sessions redact",
+            ),
+            ("customer", "create", "/v1/customers", "customers create"),
+            (
+                "customer",
+                "list_sources",
+                "/v1/customers/{customer}/sources",
+                "customers list_sources",
+            ),
+            (
+                "refund",
+                "test_helpers_expire",
+                "/v1/test_helpers/refunds/{refund}/expire",
+                "test_helpers refunds expire",
+            ),
+            (
+                "test_helpers.test_clock",
+                "create",
+                "/v1/test_helpers/test_clocks",
+                "test_helpers test_clocks create",
+            ),
+            (
+                "issuing.card",
+                "test_helpers_deliver_card",
+                "/v1/test_helpers/issuing/cards/{card}/shipping/deliver",
+                "test_helpers issuing cards deliver_card",
+            ),
+            ("balance", "retrieve", "/v1/balance", "balance retrieve"),
+            (
+                "tax.settings",
+                "update",
+                "/v1/tax/settings",
+                "tax settings update",
+            ),
+            (
+                "apple_pay_domain",
+                "list",
+                "/v1/apple_pay/domains",
+                "apple_pay_domains list",
+            ),
+            (
+                "climate.order",
+                "cancel",
+                "/v1/climate/orders/{order}/cancel",
+                "climate orders cancel",
+            ),
+            (
+                "treasury.outbound_payment",
+                "test_helpers_return_",
+                "/v1/test_helpers/treasury/outbound_payments/{id}/return",
+                "test_helpers treasury outbound_payments return",
+            ),
+        ] {
+            assert_eq!(
+                cli_command(group, method, path).join(" "),
+                command,
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn singulars() {

@@ -5,6 +5,7 @@
 //! [`resource`], the generated every-endpoint test in [`tests`] and doc
 //! comments from [`docs`]. File skeletons are [`crate::emit`]'s.
 
+pub mod cli;
 pub mod decode;
 pub mod docs;
 pub mod encode;
