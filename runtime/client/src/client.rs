@@ -210,15 +210,36 @@ impl Client {
         SearchStream::new(self.clone(), request)
     }
 
-    /// Sends with retries and returns the successful response, or the error
-    /// of the last attempt.
-    pub(crate) async fn send(&self, request: &Request) -> Result<RawResponse, Error> {
+    /// What this client sends for `request`, without sending it: the URL,
+    /// the headers of the first attempt (a POST's generated idempotency key
+    /// is chosen anew on each call) and the body. For dry runs; the
+    /// `Authorization` header holds the secret key.
+    pub fn prepare(&self, request: &Request) -> Result<Prepared, Error> {
         if let Some(error) = request.encode_error() {
             return Err(Error::Encode(error.clone()));
         }
         let headers = self.headers(request)?;
         let url = self.url(request)?;
         let (content_type, body) = transport::body_bytes(request.method(), request.body());
+        Ok(Prepared {
+            method: request.method(),
+            url,
+            headers,
+            content_type,
+            body,
+        })
+    }
+
+    /// Sends with retries and returns the successful response, or the error
+    /// of the last attempt.
+    pub(crate) async fn send(&self, request: &Request) -> Result<RawResponse, Error> {
+        let Prepared {
+            url,
+            headers,
+            content_type,
+            body,
+            ..
+        } = self.prepare(request)?;
 
         let mut attempt = 0;
         loop {
@@ -386,6 +407,50 @@ impl fmt::Debug for RedactedKey<'_> {
             }
             _ => f.write_str("\"[redacted]\""),
         }
+    }
+}
+
+/// A request as [`Client::prepare`] describes it.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    method: Method,
+    url: String,
+    headers: HeaderMap,
+    content_type: Option<String>,
+    body: Bytes,
+}
+
+impl Prepared {
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The whole URL, query string included.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The headers the client sets, `Content-Type` last when there is a body
+    /// type. hyper adds `Host` and `Content-Length` when sending.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        let mut headers: Vec<(String, String)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        if let Some(content_type) = &self.content_type {
+            headers.push(("content-type".to_owned(), content_type.clone()));
+        }
+        headers
+    }
+
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 }
 

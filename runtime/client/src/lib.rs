@@ -14,7 +14,7 @@ pub mod pages;
 mod transport;
 pub mod webhook;
 
-pub use client::{Client, ClientBuilder, ResponseFuture};
+pub use client::{Client, ClientBuilder, Prepared, ResponseFuture};
 pub use error::Error;
 pub use pages::{ListStream, SearchStream};
 pub use stripe_core::{
