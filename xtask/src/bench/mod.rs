@@ -8,8 +8,11 @@
 //!   incremental rebuild of a small binary ([`build`]).
 //! - `bench decode`: decoding list pages and encoding params, against
 //!   async-stripe in the same binary ([`decode`]).
+//! - `bench cli [--runs N]`: the `stripe` binary's cold build, size and
+//!   start-up ([`cli`]).
 
 mod build;
+mod cli;
 mod codegen;
 mod decode;
 
@@ -26,8 +29,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             build::run(runs, release_runs.unwrap_or(runs))
         }
         Some("decode") => decode::run(),
+        Some("cli") => cli::run(runs.unwrap_or(20)),
         _ => Err(
-            "usage: cargo xtask bench codegen [--runs N] | build [--runs N] [--release-runs M] | decode"
+            "usage: cargo xtask bench codegen [--runs N] | build [--runs N] [--release-runs M] | decode | cli [--runs N]"
                 .into(),
         ),
     }

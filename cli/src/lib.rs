@@ -1,0 +1,24 @@
+//! `stripe`, a command line for every operation of Stripe's API, run from
+//! the table `cargo xtask codegen` writes (`generated/cli/commands.rs`).
+//!
+//! `stripe identity verification_sessions redact vs_123` resolves its words
+//! in the table (only that command is built), reads the flags with clap,
+//! builds the parameters (`-d` brackets, typed flags, a JSON body), checks
+//! them against the spec, and sends them through `stripe-runtime`, the
+//! generated client's HTTP layer (same headers, retries, idempotency keys
+//! and errors). [`run`] is the whole program, with its input and output
+//! passed in, so tests run it in process.
+
+pub mod command;
+pub mod help;
+pub mod output;
+pub mod params;
+pub mod resolve;
+pub mod rust;
+pub mod send;
+pub mod table;
+pub mod validate;
+
+mod run;
+
+pub use run::{run, Io};

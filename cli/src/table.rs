@@ -1,0 +1,120 @@
+//! The shape of the generated operation table (`generated/cli/commands.rs`,
+//! written by `cargo xtask codegen`): what the CLI knows of each operation
+//! and parameter. Static data only, so adding operations costs the build
+//! almost nothing.
+
+pub use stripe_core::Method;
+
+/// One operation of the spec and the command that runs it.
+#[derive(Debug)]
+pub struct Operation {
+    /// `["identity", "verification_sessions", "redact"]`.
+    pub command: &'static [&'static str],
+    pub method: Method,
+    /// As the spec writes it: `/v1/identity/verification_sessions/{session}/redact`.
+    pub path: &'static str,
+    /// In path order; the command's positional arguments.
+    pub path_params: &'static [&'static str],
+    /// The params object, an index into `OBJECTS`.
+    pub params: Option<usize>,
+    pub body: Body,
+    pub pagination: Pagination,
+    pub summary: &'static str,
+    /// Markdown.
+    pub description: &'static str,
+    /// The endpoint function in the generated client: `identity::VerificationSession::redact`.
+    pub rust: &'static str,
+    pub deprecated: bool,
+}
+
+/// How an operation's parameters travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    None,
+    Query,
+    Form,
+    Multipart,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pagination {
+    None,
+    List,
+    Search,
+}
+
+/// A request object: a params struct or one nested in it.
+#[derive(Debug)]
+pub struct Object {
+    /// Its type below the `stripe` crate.
+    pub rust: &'static str,
+    /// It has required fields, so the Rust type is built with `new`, not `Default`.
+    pub has_required: bool,
+    pub fields: &'static [Field],
+}
+
+#[derive(Debug)]
+pub struct Field {
+    /// As sent: `metadata`, `type`.
+    pub name: &'static str,
+    /// The Rust field: `metadata`, `type_`.
+    pub rust: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+    /// Boxed in the Rust type (a recursive field).
+    pub boxed: bool,
+    /// Markdown.
+    pub doc: &'static str,
+}
+
+/// A parameter's type.
+#[derive(Clone, Copy, Debug)]
+pub enum Ty {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// Unix seconds.
+    Timestamp,
+    /// File content (multipart upload), given as `@path`.
+    Binary,
+    /// Any value: the spec allows several shapes.
+    Json,
+    Enum(usize),
+    Object(usize),
+    Union(usize),
+    List(&'static Ty),
+    /// String keys (`metadata[key]=value`).
+    Map(&'static Ty),
+    /// The value, or `""` to clear the field.
+    Unsettable(&'static Ty),
+}
+
+#[derive(Debug)]
+pub struct Enum {
+    pub rust: &'static str,
+    /// Wire values, with their Rust variant names at the same index.
+    pub values: &'static [&'static str],
+    pub variants: &'static [&'static str],
+    /// The spec says Stripe accepts other values too (`x-stripeBypassValidation`).
+    pub open: bool,
+}
+
+/// One of several objects.
+#[derive(Debug)]
+pub struct Union {
+    pub rust: &'static str,
+    pub variants: &'static [&'static str],
+    pub members: &'static [Ty],
+}
+
+#[path = "../../generated/cli/commands.rs"]
+mod commands;
+
+pub use commands::{API_VERSION, ENUMS, OBJECTS, OPERATIONS, UNIONS};
+
+impl Operation {
+    pub fn params(&self) -> Option<&'static Object> {
+        self.params.map(|index| &OBJECTS[index])
+    }
+}

@@ -1,0 +1,218 @@
+//! Checks the parameters of a call against the table before anything is
+//! sent: unknown names (with the closest known ones), wrong types, values
+//! outside a closed enum, missing required parameters. Every problem is
+//! reported, each at its bracketed path (`line_items[0][price]`).
+
+use serde_json::{Map, Value};
+
+use crate::resolve::suggest;
+use crate::table::{Object, Ty, ENUMS, OBJECTS, UNIONS};
+
+/// What is wrong with the parameters, one line per problem.
+pub fn check(params: &Map<String, Value>, object: &Object) -> Vec<String> {
+    let mut problems = Vec::new();
+    check_object(params, object, "", &mut problems);
+    problems
+}
+
+/// The problems of `value` as a `ty` at `path`.
+pub fn check_value(value: &Value, ty: Ty, path: &str, problems: &mut Vec<String>) {
+    let mut wrong = |expected: &str| {
+        problems.push(format!("`{path}` must be {expected}, not {}", shown(value)));
+    };
+    match ty {
+        Ty::Unsettable(_) if value.as_str() == Some("") => {}
+        Ty::Unsettable(inner) => check_value(value, *inner, path, problems),
+        Ty::String => {
+            if !value.is_string() {
+                wrong("a string")
+            }
+        }
+        Ty::Integer | Ty::Timestamp if !is_integer(value) => {
+            wrong(if matches!(ty, Ty::Timestamp) {
+                "a Unix timestamp (whole seconds)"
+            } else {
+                "an integer"
+            })
+        }
+        Ty::Number if !is_number(value) => wrong("a number"),
+        Ty::Boolean
+            if !matches!(value, Value::Bool(_))
+                && !matches!(value.as_str(), Some("true" | "false")) =>
+        {
+            wrong("true or false")
+        }
+        Ty::Integer | Ty::Timestamp | Ty::Number | Ty::Boolean | Ty::Json => {}
+        Ty::Binary if !value.as_str().is_some_and(|v| v.starts_with('@')) => {
+            wrong("a file, as @path")
+        }
+        Ty::Binary => {}
+        Ty::Enum(index) => check_enum(value, index, path, problems),
+        Ty::Object(index) => match value {
+            Value::Object(map) => check_object(map, &OBJECTS[index], path, problems),
+            _ => wrong("an object (`key[field]=value`)"),
+        },
+        Ty::Map(inner) => match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    check_value(value, *inner, &join(path, key), problems);
+                }
+            }
+            _ => wrong("a map (`key[name]=value`)"),
+        },
+        Ty::List(item) => match value {
+            Value::Array(items) => {
+                for (index, value) in items.iter().enumerate() {
+                    check_value(value, *item, &format!("{path}[{index}]"), problems);
+                }
+            }
+            _ => wrong("a list (`key[0]=value`)"),
+        },
+        Ty::Union(index) => check_union(value, index, path, problems),
+    }
+}
+
+fn check_object(map: &Map<String, Value>, object: &Object, path: &str, problems: &mut Vec<String>) {
+    for (key, value) in map {
+        match object.fields.iter().find(|f| f.name == key) {
+            Some(field) => check_value(value, field.ty, &join(path, key), problems),
+            None => {
+                let names = object.fields.iter().map(|f| f.name);
+                problems.push(format!(
+                    "unknown parameter `{}`{}",
+                    join(path, key),
+                    did_you_mean(key, names)
+                ));
+            }
+        }
+    }
+    for field in object.fields.iter().filter(|f| f.required) {
+        if !map.contains_key(field.name) {
+            problems.push(format!(
+                "missing required parameter `{}`",
+                join(path, field.name)
+            ));
+        }
+    }
+}
+
+fn check_enum(value: &Value, index: usize, path: &str, problems: &mut Vec<String>) {
+    let definition = &ENUMS[index];
+    match value.as_str() {
+        Some(text) if definition.open || definition.values.contains(&text) => {}
+        Some(text) => problems.push(format!(
+            "`{path}` must be one of {}, not `{text}`{}",
+            definition.values.join(", "),
+            did_you_mean(text, definition.values.iter().copied())
+        )),
+        None => problems.push(format!(
+            "`{path}` must be one of {}",
+            definition.values.join(", ")
+        )),
+    }
+}
+
+/// A union accepts a value one of its members accepts; otherwise the
+/// problems against the member that comes closest are reported.
+fn check_union(value: &Value, index: usize, path: &str, problems: &mut Vec<String>) {
+    let attempts: Vec<Vec<String>> = UNIONS[index]
+        .members
+        .iter()
+        .map(|member| {
+            let mut found = Vec::new();
+            check_value(value, *member, path, &mut found);
+            found
+        })
+        .collect();
+    if attempts.iter().any(Vec::is_empty) {
+        return;
+    }
+    if let Some(closest) = attempts.into_iter().min_by_key(Vec::len) {
+        problems.extend(closest);
+    }
+}
+
+/// Whether a value (a string from the command line, or JSON) is an integer.
+fn is_integer(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => number.is_i64() || number.is_u64(),
+        Value::String(text) => text.parse::<i64>().is_ok(),
+        _ => false,
+    }
+}
+
+fn is_number(value: &Value) -> bool {
+    match value {
+        Value::Number(_) => true,
+        Value::String(text) => text.parse::<f64>().is_ok_and(f64::is_finite),
+        _ => false,
+    }
+}
+
+/// Whether `value` fits `ty` without a problem.
+pub fn fits(value: &Value, ty: Ty) -> bool {
+    let mut problems = Vec::new();
+    check_value(value, ty, "", &mut problems);
+    problems.is_empty()
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}[{key}]")
+    }
+}
+
+fn did_you_mean<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> String {
+    match suggest(word, names).as_slice() {
+        [] => String::new(),
+        [one] => format!("; did you mean `{one}`?"),
+        many => format!(
+            "; did you mean one of {}?",
+            many.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("`{text}`"),
+        Value::Object(_) => "an object".to_owned(),
+        Value::Array(_) => "a list".to_owned(),
+        other => format!("`{other}`"),
+    }
+}
+
+/// `"" | exempt | none`: the empty value (which clears a field) shown as `""`.
+fn enum_values(index: usize) -> String {
+    let shown: Vec<&str> = ENUMS[index]
+        .values
+        .iter()
+        .map(|v| if v.is_empty() { "\"\"" } else { v })
+        .collect();
+    shown.join(" | ")
+}
+
+/// The type a value is checked as, once `Unsettable` is stripped: for help.
+pub fn describe(ty: Ty) -> String {
+    match ty {
+        Ty::String => "string".to_owned(),
+        Ty::Integer => "integer".to_owned(),
+        Ty::Number => "number".to_owned(),
+        Ty::Boolean => "boolean".to_owned(),
+        Ty::Timestamp => "timestamp".to_owned(),
+        Ty::Binary => "file (@path)".to_owned(),
+        Ty::Json => "any".to_owned(),
+        Ty::Enum(index) if ENUMS[index].open => format!("enum, open: {}", enum_values(index)),
+        Ty::Enum(index) => format!("enum: {}", enum_values(index)),
+        Ty::Object(_) => "object".to_owned(),
+        Ty::Union(_) => "object (one of several)".to_owned(),
+        Ty::List(item) => format!("list of {}", describe(*item)),
+        Ty::Map(value) => format!("map of {}", describe(*value)),
+        Ty::Unsettable(inner) => describe(*inner),
+    }
+}
