@@ -197,6 +197,14 @@ fn raw_requests_go_to_any_path() {
 fn page_server(
     pages: Vec<(Option<&'static str>, &'static str)>,
 ) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    cursor_server("starting_after", pages)
+}
+
+/// [`page_server`] with pages chosen by the query parameter `cursor`.
+fn cursor_server(
+    cursor: &'static str,
+    pages: Vec<(Option<&'static str>, &'static str)>,
+) -> (String, std::thread::JoinHandle<Vec<String>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let handle = std::thread::spawn(move || {
@@ -214,7 +222,7 @@ fn page_server(
                 }
             }
             let cursor = line
-                .split_once("starting_after=")
+                .split_once(&format!("{cursor}="))
                 .map(|(_, rest)| rest.split([' ', '&']).next().unwrap_or_default().to_owned());
             let body = pages
                 .iter()
@@ -287,4 +295,67 @@ fn all_follows_every_page_and_max_items_stops_early() {
     );
     assert_eq!(output.stdout, "{\"id\":\"cus_1\"}\n");
     assert_eq!(server.join().unwrap().len(), 1);
+}
+
+#[test]
+fn all_walks_backwards_from_ending_before_and_follows_search_pages() {
+    let pages = vec![
+        (
+            Some("cus_9"),
+            r#"{"object":"list","has_more":true,"data":[{"id":"cus_7"},{"id":"cus_8"}]}"#,
+        ),
+        (
+            Some("cus_7"),
+            r#"{"object":"list","has_more":false,"data":[{"id":"cus_6"}]}"#,
+        ),
+    ];
+    let (url, server) = cursor_server("ending_before", pages);
+    let output = run_with(
+        &[
+            "customers",
+            "list",
+            "--all",
+            "--ending-before",
+            "cus_9",
+            "--api-base",
+            &url,
+        ],
+        &Setting::test_key(),
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(
+        output.stdout,
+        "{\"id\":\"cus_7\"}\n{\"id\":\"cus_8\"}\n{\"id\":\"cus_6\"}\n"
+    );
+    assert_eq!(
+        server.join().unwrap()[1],
+        "GET /v1/customers?ending_before=cus_7 HTTP/1.1"
+    );
+
+    let pages = vec![
+        (
+            None,
+            r#"{"object":"search_result","has_more":true,"next_page":"p2","data":[{"id":"cus_1"}]}"#,
+        ),
+        (
+            Some("p2"),
+            r#"{"object":"search_result","has_more":false,"next_page":null,"data":[{"id":"cus_2"}]}"#,
+        ),
+    ];
+    let (url, server) = cursor_server("page", pages);
+    let output = run_with(
+        &[
+            "customers",
+            "search",
+            "--query",
+            "email:'a@b.c'",
+            "--all",
+            "--api-base",
+            &url,
+        ],
+        &Setting::test_key(),
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(output.stdout, "{\"id\":\"cus_1\"}\n{\"id\":\"cus_2\"}\n");
+    assert!(server.join().unwrap()[1].contains("&page=p2"));
 }
