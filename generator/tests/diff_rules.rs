@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use stripe_codegen::diff::render::{self, Format};
 use stripe_codegen::diff::{self, Kind, Report, Severity};
-use stripe_codegen::model::{BodyKind, Model, Operation, Pagination, Param, TypeRef};
+use stripe_codegen::model::{
+    BodyKind, Model, Operation, Pagination, Param, Struct, TypeDef, TypeId, TypeKind, TypeRef, Usage,
+};
 use stripe_codegen::{SourceDocument, Spec};
 
 fn fixtures_dir() -> PathBuf {
@@ -242,7 +244,7 @@ fn the_rules_table_in_docs_matches_the_code() {
 }
 
 /// A method's signature is what callers write: path parameters (`&str`),
-/// `params: &Params` when the operation has parameters, and the response
+/// `params: &Params` (every operation has one), and the response
 /// type; a list operation whose items have ids also has `_auto_paging`.
 #[test]
 fn list_operations_bring_their_auto_paging_function() {
@@ -254,8 +256,8 @@ fn list_operations_bring_their_auto_paging_function() {
     assert_eq!(
         added,
         [
-            "method `Thing::list() -> List<Thing>` added",
-            "method `Thing::list_auto_paging() -> Stream<Thing>` added",
+            "method `Thing::list(params: &ListThingParams) -> List<Thing>` added",
+            "method `Thing::list_auto_paging(params: &ListThingParams) -> Stream<Thing>` added",
         ],
         "{}",
         render::text(&report)
@@ -271,7 +273,7 @@ fn list_operations_bring_their_auto_paging_function() {
         .unwrap();
     assert_eq!(
         changed.message,
-        "method `Thing::retrieve` changed from `retrieve(thing: &str) -> Thing` to `retrieve(thing: &str) -> Widget`"
+        "method `Thing::retrieve` changed from `retrieve(thing: &str, params: &RetrieveThingParams) -> Thing` to `retrieve(thing: &str, params: &RetrieveThingParams) -> Widget`"
     );
 }
 
@@ -323,8 +325,9 @@ fn types_are_compared_by_public_path() {
 #[test]
 fn functions_added_removed_and_changed() {
     let fixture = load("schema-added");
-    let old_model = model(&fixture.old);
+    let mut old_model = model(&fixture.old);
     let group = old_model.components["thing"];
+    let params = empty_params(&mut old_model);
     let operation = |name: &str, response: TypeRef| Operation {
         operation_id: format!("Get{name}"),
         method: "GET".into(),
@@ -341,7 +344,7 @@ fn functions_added_removed_and_changed() {
             doc: None,
             ty: TypeRef::String,
         }],
-        params: None,
+        params,
         params_required: false,
         body: BodyKind::None,
         response,
@@ -375,10 +378,29 @@ fn functions_added_removed_and_changed() {
         .unwrap();
     assert_eq!(
         changed.message,
-        "method `Thing::retrieve` changed from `retrieve(id: &str) -> Thing` to `retrieve(id: &str) -> serde_json::Value`"
+        "method `Thing::retrieve` changed from `retrieve(id: &str, params: &GetThingParams) -> Thing` to `retrieve(id: &str, params: &GetThingParams) -> serde_json::Value`"
     );
     assert_eq!(
         changed.location.operation.as_deref(),
         Some("GET /v1/things/{retrieve}")
     );
+}
+
+/// An empty params struct, as every operation without parameters has.
+fn empty_params(model: &mut Model) -> TypeId {
+    model.types.push(TypeDef {
+        wire_name: "GetThing.params".into(),
+        pointer: "#/paths/~1v1~1things/get".into(),
+        rust_name: "GetThingParams".into(),
+        module: Vec::new(),
+        doc: None,
+        resource_id: None,
+        kind: TypeKind::Struct(Struct {
+            usage: Usage::Request,
+            ..Struct::default()
+        }),
+    });
+    model.codecs.push(Default::default());
+    model.shared_enums.push(None);
+    TypeId(model.types.len() - 1)
 }

@@ -136,7 +136,7 @@ components:
     let file = syn::parse_file(thing).unwrap();
     let text = quote::ToTokens::to_token_stream(&file).to_string();
     assert!(
-        text.contains("(client : & C , client_ : & str , params_ : & str , foo_bar : & str , foo_bar2 : & str ,)"),
+        text.contains("(client : & C , client_ : & str , params_ : & str , foo_bar : & str , foo_bar2 : & str , params : & crate :: RetrieveThingParams ,)"),
         "{text}"
     );
 }

@@ -319,7 +319,7 @@ fn operations_use_the_runtime_shapes() {
         "#/paths/~1v1~1identity~1verification_sessions~1{session}~1redact/post"
     );
     assert_eq!(
-        model.get(redact.params.unwrap()).rust_name,
+        model.get(redact.params).rust_name,
         "RedactVerificationSessionParams"
     );
     let list = by_id("GetCustomers");
@@ -330,11 +330,11 @@ fn operations_use_the_runtime_shapes() {
     );
     let create = by_id("PostCustomers");
     assert_eq!(
-        model.get(create.params.unwrap()).rust_name,
+        model.get(create.params).rust_name,
         "CreateCustomerParams"
     );
     assert_eq!(
-        model.get(create.params.unwrap()).module,
+        model.get(create.params).module,
         ["resources", "customer"]
     );
 }

@@ -325,9 +325,10 @@ fn functions(model: &Model, operation: &Operation) -> Vec<(String, String)> {
         .iter()
         .map(|p| format!("{}: &str", p.rust_name))
         .collect();
-    if let Some(params) = operation.params {
-        arguments.push(format!("params: &{}", type_path(model.get(params))));
-    }
+    arguments.push(format!(
+        "params: &{}",
+        type_path(model.get(operation.params))
+    ));
     let arguments = arguments.join(", ");
     let mut out = vec![(
         operation.rust_name.clone(),

@@ -61,7 +61,7 @@ pub fn plan_codecs(model: &mut Model) {
             .response
             .visit_named(true, &mut |id, _| decode_roots.push(id));
     }
-    let encode_roots: Vec<TypeId> = model.operations.iter().filter_map(|o| o.params).collect();
+    let encode_roots: Vec<TypeId> = model.operations.iter().map(|o| o.params).collect();
     let decode = closure(model, decode_roots);
     let encode = closure(model, encode_roots);
     model.codecs = decode

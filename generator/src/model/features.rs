@@ -107,7 +107,7 @@ pub fn plan_features(model: &mut Model) -> Result<()> {
         operation
             .response
             .visit_named(true, &mut |id, _| named.push(id));
-        named.extend(operation.params);
+        named.push(operation.params);
         let deps = units_referenced(model, &unit_of, named);
         let entry = units.get_mut(unit).expect("listed");
         entry.has_endpoints = true;

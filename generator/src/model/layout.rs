@@ -101,7 +101,7 @@ fn owners(model: &Model) -> Vec<BTreeSet<TypeId>> {
     let reached_by_resources: Vec<bool> = owners.iter().map(|o| !o.is_empty()).collect();
     for operation in &model.operations {
         let mut queue: VecDeque<TypeId> = VecDeque::new();
-        queue.extend(operation.params);
+        queue.push_back(operation.params);
         operation
             .response
             .visit_named(true, &mut |id, _| queue.push_back(id));

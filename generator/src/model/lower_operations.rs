@@ -348,14 +348,10 @@ fn lower_operation(
     let path_params = in_path_order(site, path_params)?;
     let mut body = lower_request_body(lowerer, site, &owner, &mut fields)?;
     let params_required = fields.iter().any(|f| !f.optional());
-    let params = if fields.is_empty() {
-        if body != BodyKind::Multipart {
-            body = BodyKind::None;
-        }
-        None
-    } else {
-        Some(push_params(lowerer, site, &stem, fields))
-    };
+    if fields.is_empty() && body != BodyKind::Multipart {
+        body = BodyKind::None;
+    }
+    let params = push_params(lowerer, site, &stem, fields);
     let response = lower_response(lowerer, site, &stem, response)?;
     let pagination = match (&response, site.method) {
         (TypeRef::ApiList(_), "GET") => Pagination::List,
@@ -573,7 +569,14 @@ fn push_params(
         pointer: site.at.clone(),
         rust_name: naming::params_type_name(stem),
         module: Vec::new(),
-        doc: Some(format!("Parameters of `{} {}`.", site.method, site.path)),
+        doc: Some(if fields.is_empty() {
+            format!(
+                "Parameters of `{} {}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.",
+                site.method, site.path
+            )
+        } else {
+            format!("Parameters of `{} {}`.", site.method, site.path)
+        }),
         resource_id: None,
         kind: TypeKind::Struct(Struct {
             fields,

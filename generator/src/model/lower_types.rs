@@ -80,11 +80,11 @@ impl<'a> Lowerer<'a> {
                     "a component schema that is only a $ref is not supported",
                 ));
             };
-            let (_, local) = naming::split_namespace(name);
+            let (namespace, local) = naming::split_namespace(name);
             let id = self.push(TypeDef {
                 wire_name: name.clone(),
                 pointer,
-                rust_name: naming::type_name(&local),
+                rust_name: naming::component_type_name(namespace, &local),
                 module: Vec::new(),
                 doc: schema.schema_data.description.clone(),
                 resource_id: extension_str(schema, "x-resourceId").map(str::to_owned),

@@ -226,8 +226,9 @@ pub struct Operation {
     pub rust_name: String,
     pub path_params: Vec<Param>,
     /// Query (GET, DELETE) or form body (POST) parameters, as a struct type
-    /// (`Usage::Request`); `None` when the operation takes none.
-    pub params: Option<TypeId>,
+    /// (`Usage::Request`). Every operation has one, empty when the spec lists
+    /// no parameters, so a parameter Stripe adds later is no breaking change.
+    pub params: TypeId,
     /// Some parameter is required, so the params type has no `Default`.
     pub params_required: bool,
     pub body: BodyKind,

@@ -14,13 +14,14 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
-/// Type names the generated code uses unqualified; a Stripe schema may not take them.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option",
-    "Result",
-    "Box",
-    "String",
-    "Vec",
+/// Type names every generated module uses unqualified (Rust's prelude),
+/// and `Self`: no type may take them.
+const PRELUDE_TYPE_NAMES: &[&str] = &["Option", "Result", "Box", "String", "Vec", "Self"];
+
+/// Type names the crate root has besides the generated types (the
+/// runtime's, re-exported there): a root schema may not take them, a
+/// namespaced one may (`forwarding::Request`).
+const ROOT_TYPE_NAMES: &[&str] = &[
     "Value",
     "List",
     "SearchList",
@@ -30,7 +31,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Client",
     "Error",
     "Request",
-    "Self",
 ];
 
 /// The namespace a Stripe name belongs to and its name inside it:
@@ -47,6 +47,29 @@ pub fn split_namespace(wire: &str) -> (Option<&str>, String) {
     }
 }
 
+/// The type of a component schema: [`type_name`] of its name inside its
+/// namespace, where only the prelude's names are taken
+/// (`forwarding.request` -> `Request`, but the root `request` -> `RequestObject`).
+pub fn component_type_name(namespace: Option<&str>, local: &str) -> String {
+    if namespace.is_none() {
+        return type_name(local);
+    }
+    let name = ascii_words(&local.replace('.', "_")).to_upper_camel_case();
+    let name = fix_leading_digit(
+        if name.is_empty() {
+            "Unnamed".to_owned()
+        } else {
+            name
+        },
+        "V",
+    );
+    if PRELUDE_TYPE_NAMES.contains(&name.as_str()) {
+        format!("{name}Object")
+    } else {
+        name
+    }
+}
+
 /// `verification_session` -> `VerificationSession`.
 pub fn type_name(wire: &str) -> String {
     let name = ascii_words(&wire.replace('.', "_")).to_upper_camel_case();
@@ -56,7 +79,7 @@ pub fn type_name(wire: &str) -> String {
         name
     };
     let name = fix_leading_digit(name, "V");
-    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+    if PRELUDE_TYPE_NAMES.contains(&name.as_str()) || ROOT_TYPE_NAMES.contains(&name.as_str()) {
         format!("{name}Object")
     } else {
         name
@@ -65,7 +88,10 @@ pub fn type_name(wire: &str) -> String {
 
 /// A type named after where it is used: `Charge` + `outcome` -> `ChargeOutcome`.
 pub fn nested_type_name(parent: &str, member: &str) -> String {
-    format!("{parent}{}", type_name(member))
+    // The member's words as they are: `request` in `CreateRequest` is not a
+    // type of its own, so no reserved name applies to it alone.
+    let words = ascii_words(&member.replace('.', "_")).to_upper_camel_case();
+    type_name(&format!("{parent}{words}"))
 }
 
 /// A type name that is unique across namespaces: `identity` +
@@ -182,7 +208,7 @@ pub fn fresh_name(base: &str, taken: &[&str]) -> String {
 /// unless that is one of the features every generated crate has.
 pub fn feature_name(module: &str) -> String {
     match module {
-        "default" | "full" | "serde" | "blocking" => format!("{module}_resource"),
+        "default" | "full" | "serde" | "blocking" | "tracing" => format!("{module}_resource"),
         _ => module.to_owned(),
     }
 }
@@ -248,6 +274,24 @@ pub use operations::*;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserved_names_are_taken_only_where_they_clash() {
+        assert_eq!(
+            component_type_name(Some("forwarding"), "request"),
+            "Request"
+        );
+        assert_eq!(component_type_name(None, "request"), "RequestObject");
+        assert_eq!(component_type_name(None, "client"), "ClientObject");
+        assert_eq!(
+            component_type_name(Some("billing"), "option"),
+            "OptionObject"
+        );
+        assert_eq!(
+            component_type_name(Some("identity"), "verification_session"),
+            "VerificationSession"
+        );
+    }
 
     #[test]
     fn namespaces_split_as_stripe_sdks_group_them() {

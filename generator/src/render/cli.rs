@@ -103,20 +103,17 @@ impl<'m> Shapes<'m> {
         };
         let path = &operation.path;
         let path_params = operation.path_params.iter().map(|p| &p.wire_name);
-        let params = match operation.params {
-            Some(id) => match self
-                .named(id)
-                .map_err(|e| Error::at(&operation.pointer, e.message))?
-            {
-                Shape::Object(index) => quote!(Some(#index)),
-                _ => {
-                    return Err(Error::at(
-                        &operation.pointer,
-                        "the params type is not an object",
-                    ))
-                }
-            },
-            None => quote!(None),
+        let params = match self
+            .named(operation.params)
+            .map_err(|e| Error::at(&operation.pointer, e.message))?
+        {
+            Shape::Object(index) => index,
+            _ => {
+                return Err(Error::at(
+                    &operation.pointer,
+                    "the params type is not an object",
+                ))
+            }
         };
         let body = match operation.body {
             BodyKind::None => quote!(Body::None),

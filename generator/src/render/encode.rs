@@ -12,6 +12,14 @@ use crate::render::{ident, TypeRenderer};
 /// The `Encode` impl of a struct, enum or union.
 pub fn encoder(_renderer: &TypeRenderer<'_>, def: &TypeDef) -> TokenStream {
     let name = ident(&def.rust_name);
+    if matches!(&def.kind, TypeKind::Struct(body) if body.fields.is_empty()) {
+        // The params of an operation without parameters (yet): nothing to write.
+        return quote! {
+            impl stripe_core::Encode for #name {
+                fn encode(&self, _form: &mut stripe_core::Form) {}
+            }
+        };
+    }
     let body = match &def.kind {
         TypeKind::Struct(body) => struct_body(body),
         TypeKind::Enum(_) => quote!(form.value(self.as_str());),

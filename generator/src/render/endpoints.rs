@@ -115,10 +115,8 @@ fn arguments(renderer: &TypeRenderer<'_>, operation: &Operation) -> Vec<TokenStr
         let name = ident(&param.rust_name);
         quote!(#name: &str)
     }));
-    if let Some(params) = operation.params {
-        let ty = renderer.path(params);
-        args.push(quote!(params: &#ty));
-    }
+    let ty = renderer.path(operation.params);
+    args.push(quote!(params: &#ty));
     args
 }
 
@@ -144,17 +142,18 @@ fn request(model: &Model, operation: &Operation) -> TokenStream {
         quote!(format!(#template, #(#values),*))
     };
     let base = quote!(stripe_core::Request::new(#method, #path).api_version(crate::API_VERSION));
-    match (operation.body, operation.params) {
-        (BodyKind::Query, Some(_)) => quote!(#base.query(params)),
-        (BodyKind::Form, Some(_)) => quote!(#base.form(params)),
-        (BodyKind::Multipart, params) => {
-            let files = params
-                .map(|id| multipart_files(model, id))
-                .unwrap_or_default();
-            let text = params.map(|_| quote!(.params(params)));
-            quote!(#base.host(stripe_core::Host::Files).multipart(stripe_core::Multipart::new() #text #files))
+    match operation.body {
+        BodyKind::Query => quote!(#base.query(params)),
+        BodyKind::Form => quote!(#base.form(params)),
+        BodyKind::Multipart => {
+            let files = multipart_files(model, operation.params);
+            quote!(#base.host(stripe_core::Host::Files).multipart(stripe_core::Multipart::new().params(params) #files))
         }
-        _ => base,
+        // No parameters yet: the params struct is empty, taken so that one
+        // Stripe adds later is no breaking change, and encoded (to nothing)
+        // as the parameters of the method would be.
+        BodyKind::None if operation.method == "POST" => quote!(#base.form(params)),
+        BodyKind::None => quote!(#base.query(params)),
     }
 }
 

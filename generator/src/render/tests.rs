@@ -134,13 +134,11 @@ impl Values<'_> {
         let group = self.path(operation.group);
         let name = ident(&operation.rust_name);
         let ids = operation.path_params.iter().map(|_| quote!(#PATH_ID));
-        let params = match operation.params {
-            None => None,
-            Some(id) if operation.params_required => {
-                let value = self.named(id, true, 0).map_err(at)?;
-                Some(quote!(&#value))
-            }
-            Some(_) => Some(quote!(&Default::default())),
+        let params = if operation.params_required {
+            let value = self.named(operation.params, true, 0).map_err(at)?;
+            quote!(&#value)
+        } else {
+            quote!(&Default::default())
         };
         let operation_id = &operation.operation_id;
         Ok(quote! {
