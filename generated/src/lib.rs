@@ -36,7 +36,7 @@ pub use stripe_core::{Expandable, ExtraFields, List, Object};
 
 pub use stripe_core::{SearchList, Timestamp, Unsettable};
 
-pub use stripe_runtime::{Client, ClientBuilder, Error};
+pub use stripe_runtime::{AppInfo, Client, ClientBuilder, Error};
 
 /// Webhooks: verify a delivery's `Stripe-Signature` and decode it into an [`Event`].
 pub mod webhook {

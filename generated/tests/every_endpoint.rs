@@ -91,7 +91,9 @@ mod every_endpoint {
             (
                 "DeleteAccountsAccount",
                 |client| Box::pin(async move {
-                    stripe::Account::delete(client, "id_123").await.map(drop)
+                    stripe::Account::delete(client, "id_123", &Default::default())
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -135,7 +137,12 @@ mod every_endpoint {
             (
                 "DeleteAccountsAccountBankAccountsId",
                 |client| Box::pin(async move {
-                    stripe::Account::delete_bank_account(client, "id_123", "id_123")
+                    stripe::Account::delete_bank_account(
+                            client,
+                            "id_123",
+                            "id_123",
+                            &Default::default(),
+                        )
                         .await
                         .map(drop)
                 }),
@@ -231,7 +238,12 @@ mod every_endpoint {
             (
                 "DeleteAccountsAccountExternalAccountsId",
                 |client| Box::pin(async move {
-                    stripe::Account::delete_external_account(client, "id_123", "id_123")
+                    stripe::Account::delete_external_account(
+                            client,
+                            "id_123",
+                            "id_123",
+                            &Default::default(),
+                        )
                         .await
                         .map(drop)
                 }),
@@ -293,7 +305,12 @@ mod every_endpoint {
             (
                 "DeleteAccountsAccountPeoplePerson",
                 |client| Box::pin(async move {
-                    stripe::Account::delete_people(client, "id_123", "id_123")
+                    stripe::Account::delete_people(
+                            client,
+                            "id_123",
+                            "id_123",
+                            &Default::default(),
+                        )
                         .await
                         .map(drop)
                 }),
@@ -343,7 +360,12 @@ mod every_endpoint {
             (
                 "DeleteAccountsAccountPersonsPerson",
                 |client| Box::pin(async move {
-                    stripe::Account::delete_person(client, "id_123", "id_123")
+                    stripe::Account::delete_person(
+                            client,
+                            "id_123",
+                            "id_123",
+                            &Default::default(),
+                        )
                         .await
                         .map(drop)
                 }),
@@ -394,7 +416,9 @@ mod every_endpoint {
             (
                 "DeleteApplePayDomainsDomain",
                 |client| Box::pin(async move {
-                    stripe::ApplePayDomain::delete(client, "id_123").await.map(drop)
+                    stripe::ApplePayDomain::delete(client, "id_123", &Default::default())
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -888,7 +912,9 @@ mod every_endpoint {
             (
                 "DeleteCouponsCoupon",
                 |client| Box::pin(async move {
-                    stripe::Coupon::delete(client, "id_123").await.map(drop)
+                    stripe::Coupon::delete(client, "id_123", &Default::default())
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -1006,7 +1032,9 @@ mod every_endpoint {
             (
                 "DeleteCustomersCustomer",
                 |client| Box::pin(async move {
-                    stripe::Customer::delete(client, "id_123").await.map(drop)
+                    stripe::Customer::delete(client, "id_123", &Default::default())
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -1257,7 +1285,13 @@ mod every_endpoint {
             (
                 "DeleteCustomersCustomerDiscount",
                 |client| Box::pin(async move {
-                    stripe::Customer::delete_discount(client, "id_123").await.map(drop)
+                    stripe::Customer::delete_discount(
+                            client,
+                            "id_123",
+                            &Default::default(),
+                        )
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -1458,6 +1492,7 @@ mod every_endpoint {
                             client,
                             "id_123",
                             "id_123",
+                            &Default::default(),
                         )
                         .await
                         .map(drop)
@@ -1502,7 +1537,12 @@ mod every_endpoint {
             (
                 "DeleteCustomersCustomerTaxIdsId",
                 |client| Box::pin(async move {
-                    stripe::Customer::delete_tax_id(client, "id_123", "id_123")
+                    stripe::Customer::delete_tax_id(
+                            client,
+                            "id_123",
+                            "id_123",
+                            &Default::default(),
+                        )
                         .await
                         .map(drop)
                 }),
@@ -1872,7 +1912,9 @@ mod every_endpoint {
             (
                 "DeleteInvoiceitemsInvoiceitem",
                 |client| Box::pin(async move {
-                    stripe::Invoiceitem::delete(client, "id_123").await.map(drop)
+                    stripe::Invoiceitem::delete(client, "id_123", &Default::default())
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -1933,7 +1975,9 @@ mod every_endpoint {
             (
                 "DeleteInvoicesInvoice",
                 |client| Box::pin(async move {
-                    stripe::Invoice::delete(client, "id_123").await.map(drop)
+                    stripe::Invoice::delete(client, "id_123", &Default::default())
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -2717,7 +2761,9 @@ mod every_endpoint {
             (
                 "DeletePlansPlan",
                 |client| Box::pin(async move {
-                    stripe::Plan::delete(client, "id_123").await.map(drop)
+                    stripe::Plan::delete(client, "id_123", &Default::default())
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -2811,7 +2857,9 @@ mod every_endpoint {
             (
                 "DeleteProductsId",
                 |client| Box::pin(async move {
-                    stripe::Product::delete(client, "id_123").await.map(drop)
+                    stripe::Product::delete(client, "id_123", &Default::default())
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -2995,7 +3043,11 @@ mod every_endpoint {
             (
                 "DeleteRadarValueListItemsItem",
                 |client| Box::pin(async move {
-                    stripe::radar::ValueListItem::delete(client, "id_123")
+                    stripe::radar::ValueListItem::delete(
+                            client,
+                            "id_123",
+                            &Default::default(),
+                        )
                         .await
                         .map(drop)
                 }),
@@ -3049,7 +3101,13 @@ mod every_endpoint {
             (
                 "DeleteRadarValueListsValueList",
                 |client| Box::pin(async move {
-                    stripe::radar::ValueList::delete(client, "id_123").await.map(drop)
+                    stripe::radar::ValueList::delete(
+                            client,
+                            "id_123",
+                            &Default::default(),
+                        )
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -3564,7 +3622,11 @@ mod every_endpoint {
             (
                 "DeleteSubscriptionsSubscriptionExposedIdDiscount",
                 |client| Box::pin(async move {
-                    stripe::Subscription::delete_discount(client, "id_123")
+                    stripe::Subscription::delete_discount(
+                            client,
+                            "id_123",
+                            &Default::default(),
+                        )
                         .await
                         .map(drop)
                 }),
@@ -3766,7 +3828,11 @@ mod every_endpoint {
             (
                 "DeleteTerminalConfigurationsConfiguration",
                 |client| Box::pin(async move {
-                    stripe::terminal::Configuration::delete(client, "id_123")
+                    stripe::terminal::Configuration::delete(
+                            client,
+                            "id_123",
+                            &Default::default(),
+                        )
                         .await
                         .map(drop)
                 }),
@@ -3833,7 +3899,13 @@ mod every_endpoint {
             (
                 "DeleteTerminalLocationsLocation",
                 |client| Box::pin(async move {
-                    stripe::terminal::Location::delete(client, "id_123").await.map(drop)
+                    stripe::terminal::Location::delete(
+                            client,
+                            "id_123",
+                            &Default::default(),
+                        )
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -3882,7 +3954,13 @@ mod every_endpoint {
             (
                 "DeleteTerminalReadersReader",
                 |client| Box::pin(async move {
-                    stripe::terminal::Reader::delete(client, "id_123").await.map(drop)
+                    stripe::terminal::Reader::delete(
+                            client,
+                            "id_123",
+                            &Default::default(),
+                        )
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -4179,7 +4257,11 @@ mod every_endpoint {
             (
                 "DeleteTestHelpersTestClocksTestClock",
                 |client| Box::pin(async move {
-                    stripe::test_helpers::TestClock::delete(client, "id_123")
+                    stripe::test_helpers::TestClock::delete(
+                            client,
+                            "id_123",
+                            &Default::default(),
+                        )
                         .await
                         .map(drop)
                 }),
@@ -4930,7 +5012,13 @@ mod every_endpoint {
             (
                 "DeleteWebhookEndpointsWebhookEndpoint",
                 |client| Box::pin(async move {
-                    stripe::WebhookEndpoint::delete(client, "id_123").await.map(drop)
+                    stripe::WebhookEndpoint::delete(
+                            client,
+                            "id_123",
+                            &Default::default(),
+                        )
+                        .await
+                        .map(drop)
                 }),
             ),
             (
@@ -5023,7 +5111,7 @@ mod every_endpoint {
             (
                 "GetForwardingRequests",
                 |client| Box::pin(async move {
-                    stripe::forwarding::RequestObject::list(client, &Default::default())
+                    stripe::forwarding::Request::list(client, &Default::default())
                         .await
                         .map(drop)
                 }),
@@ -5031,12 +5119,12 @@ mod every_endpoint {
             (
                 "PostForwardingRequests",
                 |client| Box::pin(async move {
-                    stripe::forwarding::RequestObject::create(
+                    stripe::forwarding::Request::create(
                             client,
-                            &stripe::forwarding::CreateRequestObjectParams::new(
+                            &stripe::forwarding::CreateRequestParams::new(
                                 String::from("1"),
                                 vec![
-                                    stripe::forwarding::CreateRequestObjectReplacements::CardCvc
+                                    stripe::forwarding::CreateRequestReplacements::CardCvc
                                 ],
                                 String::from("1"),
                             ),
@@ -5048,7 +5136,7 @@ mod every_endpoint {
             (
                 "GetForwardingRequestsId",
                 |client| Box::pin(async move {
-                    stripe::forwarding::RequestObject::retrieve(
+                    stripe::forwarding::Request::retrieve(
                             client,
                             "id_123",
                             &Default::default(),

@@ -9,9 +9,7 @@ use std::collections::BTreeMap;
 
 use futures::TryStreamExt;
 use stripe::climate::{CreateOrderBeneficiary, CreateOrderParams, Order, Product, Supplier};
-use stripe::forwarding::{
-    CreateRequestObjectParams, CreateRequestObjectReplacements, RequestObject,
-};
+use stripe::forwarding::{CreateRequestParams, CreateRequestReplacements, Request};
 use stripe::identity::{
     CreateVerificationSessionParams, CreateVerificationSessionType,
     UpdateVerificationSessionParams, VerificationReport, VerificationSession,
@@ -295,12 +293,12 @@ async fn forwarding_requests() {
     let server = MockServer::start().await;
     let client = client(&server);
 
-    let params = CreateRequestObjectParams::new(
+    let params = CreateRequestParams::new(
         "pm_456",
-        vec![CreateRequestObjectReplacements::CardNumber],
+        vec![CreateRequestReplacements::CardNumber],
         "https://endpoint-url/v1/payments",
     );
-    let forwarded = RequestObject::create(&client.with_idempotency_key("fwd-6735"), &params)
+    let forwarded = Request::create(&client.with_idempotency_key("fwd-6735"), &params)
         .await
         .unwrap();
     assert_eq!(forwarded.payment_method, "pm_456");
@@ -320,7 +318,7 @@ async fn forwarding_requests() {
         Some("card_number")
     );
 
-    let forwarded = RequestObject::retrieve(&client, "fwdreq_mine", &Default::default())
+    let forwarded = Request::retrieve(&client, "fwdreq_mine", &Default::default())
         .await
         .unwrap();
     assert_eq!(forwarded.id, "fwdreq_mine");
@@ -332,9 +330,7 @@ async fn forwarding_requests() {
     );
     assert_eq!(request.header("idempotency-key"), None);
 
-    let page = RequestObject::list(&client, &Default::default())
-        .await
-        .unwrap();
+    let page = Request::list(&client, &Default::default()).await.unwrap();
     assert_eq!(page.data[0].id, "fwdreq_123");
     only_request(
         &server,
@@ -413,7 +409,9 @@ async fn webhook_endpoints() {
         "GetWebhookEndpoints",
     );
 
-    let deleted = WebhookEndpoint::delete(&client, "we_mine").await.unwrap();
+    let deleted = WebhookEndpoint::delete(&client, "we_mine", &Default::default())
+        .await
+        .unwrap();
     assert_eq!(deleted.id, "we_mine");
     assert!(deleted.deleted);
     only_request(

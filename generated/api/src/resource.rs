@@ -410,7 +410,7 @@ pub enum Resource {
     ClimateSupplier(Box<crate::climate::Supplier>),
     #[cfg(feature = "__types_forwarding")]
     /// `forwarding.request`
-    ForwardingRequestObject(Box<crate::forwarding::RequestObject>),
+    ForwardingRequest(Box<crate::forwarding::Request>),
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -698,7 +698,7 @@ impl Resource {
             #[cfg(feature = "__types_climate")]
             Self::ClimateSupplier(_) => Some("climate.supplier"),
             #[cfg(feature = "__types_forwarding")]
-            Self::ForwardingRequestObject(_) => Some("forwarding.request"),
+            Self::ForwardingRequest(_) => Some("forwarding.request"),
             Self::Unknown(_) => None,
         }
     }
@@ -1172,7 +1172,7 @@ impl Resource {
             }
             #[cfg(feature = "__types_forwarding")]
             "forwarding.request" => {
-                Some(stripe_core::from_slice(json).map(Self::ForwardingRequestObject))
+                Some(stripe_core::from_slice(json).map(Self::ForwardingRequest))
             }
             _ => {
                 let _ = json;
@@ -1571,7 +1571,7 @@ impl stripe_core::Decode for Resource {
             }
             #[cfg(feature = "__types_forwarding")]
             Some(("forwarding.request", false)) => {
-                decoder.value().map(Self::ForwardingRequestObject)
+                decoder.value().map(Self::ForwardingRequest)
             }
             #[cfg(feature = "__types_external_account")]
             Some(("bank_account", true)) => {
@@ -1861,7 +1861,7 @@ impl serde::Serialize for Resource {
             #[cfg(feature = "__types_climate")]
             Self::ClimateSupplier(object) => object.serialize(serializer),
             #[cfg(feature = "__types_forwarding")]
-            Self::ForwardingRequestObject(object) => object.serialize(serializer),
+            Self::ForwardingRequest(object) => object.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }

@@ -326,6 +326,7 @@ impl ValueList {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         value_list: &str,
+        params: &crate::radar::DeleteValueListParams,
     ) -> C::Response<crate::radar::DeletedValueList> {
         client
             .execute(
@@ -336,7 +337,8 @@ impl ValueList {
                             stripe_core::path_segment(value_list)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

@@ -156,6 +156,7 @@ impl ValueListItem {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         item: &str,
+        params: &crate::radar::DeleteValueListItemParams,
     ) -> C::Response<crate::radar::DeletedValueListItem> {
         client
             .execute(
@@ -166,7 +167,8 @@ impl ValueListItem {
                             stripe_core::path_segment(item)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

@@ -2793,6 +2793,7 @@ impl Account {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         account: &str,
+        params: &crate::DeleteAccountParams,
     ) -> C::Response<crate::DeletedAccount> {
         client
             .execute(
@@ -2800,7 +2801,8 @@ impl Account {
                         stripe_core::Method::Delete,
                         format!("/v1/accounts/{}", stripe_core::path_segment(account)),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Create an external account for a given account.
@@ -2879,6 +2881,7 @@ impl Account {
         client: &C,
         account: &str,
         id: &str,
+        params: &crate::DeleteAccountBankAccountParams,
     ) -> C::Response<crate::DeletedExternalAccount> {
         client
             .execute(
@@ -2890,7 +2893,8 @@ impl Account {
                             stripe_core::path_segment(id)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first.
@@ -3095,6 +3099,7 @@ impl Account {
         client: &C,
         account: &str,
         id: &str,
+        params: &crate::DeleteAccountExternalAccountParams,
     ) -> C::Response<crate::DeletedExternalAccount> {
         client
             .execute(
@@ -3106,7 +3111,8 @@ impl Account {
                             stripe_core::path_segment(id)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Creates a single-use login link for an Express account to access their Stripe dashboard.
@@ -3243,6 +3249,7 @@ impl Account {
         client: &C,
         account: &str,
         person: &str,
+        params: &crate::DeleteAccountPeopleParams,
     ) -> C::Response<crate::DeletedPerson> {
         client
             .execute(
@@ -3254,7 +3261,8 @@ impl Account {
                             stripe_core::path_segment(person)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.
@@ -3368,6 +3376,7 @@ impl Account {
         client: &C,
         account: &str,
         person: &str,
+        params: &crate::DeleteAccountPersonParams,
     ) -> C::Response<crate::DeletedPerson> {
         client
             .execute(
@@ -3379,7 +3388,8 @@ impl Account {
                             stripe_core::path_segment(person)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// With [Connect](https://stripe.com/docs/connect), you may flag accounts as suspicious.

@@ -145,6 +145,7 @@ impl ApplePayDomain {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         domain: &str,
+        params: &crate::DeleteApplePayDomainParams,
     ) -> C::Response<crate::DeletedApplePayDomain> {
         client
             .execute(
@@ -154,7 +155,8 @@ impl ApplePayDomain {
                             "/v1/apple_pay/domains/{}", stripe_core::path_segment(domain)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

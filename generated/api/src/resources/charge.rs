@@ -3392,7 +3392,7 @@ pub struct ThreeDSecureDetailsCharge {
     pub authentication_flow: Option<ThreeDSecureDetailsChargeAuthenticationFlow>,
     /// Indicates the outcome of 3D Secure authentication.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub result: Option<ThreeDSecureDetailsChargeResultObject>,
+    pub result: Option<ThreeDSecureDetailsChargeResult>,
     /// Additional information about why 3D Secure succeeded or failed based
     /// on the `result`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4990,7 +4990,7 @@ impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeAuthenticationFlo
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ThreeDSecureDetailsChargeResultObject {
+pub enum ThreeDSecureDetailsChargeResult {
     /// `attempt_acknowledged`
     AttemptAcknowledged,
     /// `authenticated`
@@ -5007,7 +5007,7 @@ pub enum ThreeDSecureDetailsChargeResultObject {
     Unknown(String),
 }
 
-impl ThreeDSecureDetailsChargeResultObject {
+impl ThreeDSecureDetailsChargeResult {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5022,7 +5022,7 @@ impl ThreeDSecureDetailsChargeResultObject {
     }
 }
 
-impl From<&str> for ThreeDSecureDetailsChargeResultObject {
+impl From<&str> for ThreeDSecureDetailsChargeResult {
     fn from(value: &str) -> Self {
         match value {
             "attempt_acknowledged" => Self::AttemptAcknowledged,
@@ -5036,20 +5036,20 @@ impl From<&str> for ThreeDSecureDetailsChargeResultObject {
     }
 }
 
-impl std::fmt::Display for ThreeDSecureDetailsChargeResultObject {
+impl std::fmt::Display for ThreeDSecureDetailsChargeResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for ThreeDSecureDetailsChargeResultObject {
+impl serde::Serialize for ThreeDSecureDetailsChargeResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl stripe_core::Decode for ThreeDSecureDetailsChargeResultObject {
+impl stripe_core::Decode for ThreeDSecureDetailsChargeResult {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -5058,7 +5058,7 @@ impl stripe_core::Decode for ThreeDSecureDetailsChargeResultObject {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeResultObject {
+impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsChargeResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -438,6 +438,7 @@ impl Coupon {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         coupon: &str,
+        params: &crate::DeleteCouponParams,
     ) -> C::Response<crate::DeletedCoupon> {
         client
             .execute(
@@ -445,7 +446,8 @@ impl Coupon {
                         stripe_core::Method::Delete,
                         format!("/v1/coupons/{}", stripe_core::path_segment(coupon)),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

@@ -927,6 +927,7 @@ impl Customer {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         customer: &str,
+        params: &crate::DeleteCustomerParams,
     ) -> C::Response<crate::DeletedCustomer> {
         client
             .execute(
@@ -934,7 +935,8 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!("/v1/customers/{}", stripe_core::path_segment(customer)),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Returns a list of transactions that updated the customer’s [balances](https://stripe.com/docs/billing/customer/balance).
@@ -1470,6 +1472,7 @@ impl Customer {
     pub fn delete_discount<C: stripe_core::StripeClient>(
         client: &C,
         customer: &str,
+        params: &crate::DeleteCustomerDiscountParams,
     ) -> C::Response<crate::DeletedDiscount> {
         client
             .execute(
@@ -1480,7 +1483,8 @@ impl Customer {
                             stripe_core::path_segment(customer)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
@@ -1888,6 +1892,7 @@ impl Customer {
         client: &C,
         customer: &str,
         subscription_exposed_id: &str,
+        params: &crate::DeleteCustomerSubscriptionDiscountParams,
     ) -> C::Response<crate::DeletedDiscount> {
         client
             .execute(
@@ -1899,7 +1904,8 @@ impl Customer {
                             stripe_core::path_segment(subscription_exposed_id)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Returns a list of tax IDs for a customer.
@@ -1993,6 +1999,7 @@ impl Customer {
         client: &C,
         customer: &str,
         id: &str,
+        params: &crate::DeleteCustomerTaxIdParams,
     ) -> C::Response<crate::DeletedTaxId> {
         client
             .execute(
@@ -2004,7 +2011,8 @@ impl Customer {
                             stripe_core::path_segment(id)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Create an incoming testmode bank transfer

@@ -2396,6 +2396,7 @@ impl Invoice {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         invoice: &str,
+        params: &crate::DeleteInvoiceParams,
     ) -> C::Response<crate::DeletedInvoice> {
         client
             .execute(
@@ -2403,7 +2404,8 @@ impl Invoice {
                         stripe_core::Method::Delete,
                         format!("/v1/invoices/{}", stripe_core::path_segment(invoice)),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Stripe automatically finalizes drafts before sending and attempting payment on invoices. However, if you’d like to finalize a draft invoice manually, you can do so using this method.

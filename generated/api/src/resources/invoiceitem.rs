@@ -323,6 +323,7 @@ impl Invoiceitem {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         invoiceitem: &str,
+        params: &crate::DeleteInvoiceitemParams,
     ) -> C::Response<crate::DeletedInvoiceitem> {
         client
             .execute(
@@ -332,7 +333,8 @@ impl Invoiceitem {
                             "/v1/invoiceitems/{}", stripe_core::path_segment(invoiceitem)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

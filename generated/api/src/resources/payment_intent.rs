@@ -4119,7 +4119,7 @@ pub struct PaymentMethodOptionsWechatPay {
     pub app_id: Option<String>,
     /// The client type that the end customer will pay from
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub client: Option<PaymentMethodOptionsWechatPayClientObject>,
+    pub client: Option<PaymentMethodOptionsWechatPayClient>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// Providing this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.
@@ -8471,7 +8471,7 @@ pub type PaymentMethodOptionsSofortSetupFutureUsage = PaymentIntentPaymentMethod
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum PaymentMethodOptionsWechatPayClientObject {
+pub enum PaymentMethodOptionsWechatPayClient {
     /// `android`
     Android,
     /// `ios`
@@ -8482,7 +8482,7 @@ pub enum PaymentMethodOptionsWechatPayClientObject {
     Unknown(String),
 }
 
-impl PaymentMethodOptionsWechatPayClientObject {
+impl PaymentMethodOptionsWechatPayClient {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8494,7 +8494,7 @@ impl PaymentMethodOptionsWechatPayClientObject {
     }
 }
 
-impl From<&str> for PaymentMethodOptionsWechatPayClientObject {
+impl From<&str> for PaymentMethodOptionsWechatPayClient {
     fn from(value: &str) -> Self {
         match value {
             "android" => Self::Android,
@@ -8505,20 +8505,20 @@ impl From<&str> for PaymentMethodOptionsWechatPayClientObject {
     }
 }
 
-impl std::fmt::Display for PaymentMethodOptionsWechatPayClientObject {
+impl std::fmt::Display for PaymentMethodOptionsWechatPayClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentMethodOptionsWechatPayClientObject {
+impl serde::Serialize for PaymentMethodOptionsWechatPayClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl stripe_core::Decode for PaymentMethodOptionsWechatPayClientObject {
+impl stripe_core::Decode for PaymentMethodOptionsWechatPayClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -8527,7 +8527,7 @@ impl stripe_core::Decode for PaymentMethodOptionsWechatPayClientObject {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsWechatPayClientObject {
+impl<'de> serde::Deserialize<'de> for PaymentMethodOptionsWechatPayClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -791,6 +791,7 @@ impl Plan {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         plan: &str,
+        params: &crate::DeletePlanParams,
     ) -> C::Response<crate::DeletedPlan> {
         client
             .execute(
@@ -798,7 +799,8 @@ impl Plan {
                         stripe_core::Method::Delete,
                         format!("/v1/plans/{}", stripe_core::path_segment(plan)),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

@@ -417,6 +417,7 @@ impl Product {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         id: &str,
+        params: &crate::DeleteProductParams,
     ) -> C::Response<crate::DeletedProduct> {
         client
             .execute(
@@ -424,7 +425,8 @@ impl Product {
                         stripe_core::Method::Delete,
                         format!("/v1/products/{}", stripe_core::path_segment(id)),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

@@ -849,7 +849,7 @@ pub struct ThreeDSecureDetails {
     pub authentication_flow: Option<ThreeDSecureDetailsAuthenticationFlow>,
     /// Indicates the outcome of 3D Secure authentication.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub result: Option<ThreeDSecureDetailsResultObject>,
+    pub result: Option<ThreeDSecureDetailsResult>,
     /// Additional information about why 3D Secure succeeded or failed based
     /// on the `result`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1398,7 +1398,7 @@ impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsAuthenticationFlow {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ThreeDSecureDetailsResultObject {
+pub enum ThreeDSecureDetailsResult {
     /// `attempt_acknowledged`
     AttemptAcknowledged,
     /// `authenticated`
@@ -1415,7 +1415,7 @@ pub enum ThreeDSecureDetailsResultObject {
     Unknown(String),
 }
 
-impl ThreeDSecureDetailsResultObject {
+impl ThreeDSecureDetailsResult {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1430,7 +1430,7 @@ impl ThreeDSecureDetailsResultObject {
     }
 }
 
-impl From<&str> for ThreeDSecureDetailsResultObject {
+impl From<&str> for ThreeDSecureDetailsResult {
     fn from(value: &str) -> Self {
         match value {
             "attempt_acknowledged" => Self::AttemptAcknowledged,
@@ -1444,20 +1444,20 @@ impl From<&str> for ThreeDSecureDetailsResultObject {
     }
 }
 
-impl std::fmt::Display for ThreeDSecureDetailsResultObject {
+impl std::fmt::Display for ThreeDSecureDetailsResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for ThreeDSecureDetailsResultObject {
+impl serde::Serialize for ThreeDSecureDetailsResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl stripe_core::Decode for ThreeDSecureDetailsResultObject {
+impl stripe_core::Decode for ThreeDSecureDetailsResult {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -1466,7 +1466,7 @@ impl stripe_core::Decode for ThreeDSecureDetailsResultObject {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsResultObject {
+impl<'de> serde::Deserialize<'de> for ThreeDSecureDetailsResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

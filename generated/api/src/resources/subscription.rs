@@ -2088,6 +2088,7 @@ impl Subscription {
     pub fn delete_discount<C: stripe_core::StripeClient>(
         client: &C,
         subscription_exposed_id: &str,
+        params: &crate::DeleteSubscriptionDiscountParams,
     ) -> C::Response<crate::DeletedDiscount> {
         client
             .execute(
@@ -2098,7 +2099,8 @@ impl Subscription {
                             stripe_core::path_segment(subscription_exposed_id)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Initiates resumption of a paused subscription, optionally resetting the billing cycle anchor and creating prorations. If a resumption invoice is generated, it must be paid or marked uncollectible before the subscription will be unpaused. If payment succeeds the subscription will become `active`, and if payment fails the subscription will be `past_due`. The resumption invoice will void automatically if not paid by the expiration date.

@@ -249,6 +249,7 @@ impl WebhookEndpoint {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         webhook_endpoint: &str,
+        params: &crate::DeleteWebhookEndpointParams,
     ) -> C::Response<crate::DeletedWebhookEndpoint> {
         client
             .execute(
@@ -259,7 +260,8 @@ impl WebhookEndpoint {
                             stripe_core::path_segment(webhook_endpoint)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

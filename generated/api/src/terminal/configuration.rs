@@ -449,6 +449,7 @@ impl Configuration {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         configuration: &str,
+        params: &crate::terminal::DeleteConfigurationParams,
     ) -> C::Response<crate::terminal::DeletedConfiguration> {
         client
             .execute(
@@ -459,7 +460,8 @@ impl Configuration {
                             stripe_core::path_segment(configuration)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

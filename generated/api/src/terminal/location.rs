@@ -245,6 +245,7 @@ impl Location {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         location: &str,
+        params: &crate::terminal::DeleteLocationParams,
     ) -> C::Response<crate::terminal::DeletedLocation> {
         client
             .execute(
@@ -255,7 +256,8 @@ impl Location {
                             stripe_core::path_segment(location)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
 }

@@ -1177,6 +1177,7 @@ impl Reader {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         reader: &str,
+        params: &crate::terminal::DeleteReaderParams,
     ) -> C::Response<crate::terminal::DeletedReader> {
         client
             .execute(
@@ -1186,7 +1187,8 @@ impl Reader {
                             "/v1/terminal/readers/{}", stripe_core::path_segment(reader)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Cancels the current reader action.

@@ -236,6 +236,7 @@ impl TestClock {
     pub fn delete<C: stripe_core::StripeClient>(
         client: &C,
         test_clock: &str,
+        params: &crate::test_helpers::DeleteTestClockParams,
     ) -> C::Response<crate::test_helpers::DeletedTestClock> {
         client
             .execute(
@@ -246,7 +247,8 @@ impl TestClock {
                             stripe_core::path_segment(test_clock)
                         ),
                     )
-                    .api_version(crate::API_VERSION),
+                    .api_version(crate::API_VERSION)
+                    .query(params),
             )
     }
     /// Starts advancing a test clock to a specified time in the future. Advancement is done when status changes to `Ready`.

@@ -3778,7 +3778,7 @@ impl stripe_core::Encode for CreateSessionPaymentMethodOptionsUsBankAccount {
 #[cfg(feature = "checkout")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreateSessionPaymentMethodOptionsWechatPayClientObject {
+pub enum CreateSessionPaymentMethodOptionsWechatPayClient {
     /// `android`
     Android,
     /// `ios`
@@ -3790,7 +3790,7 @@ pub enum CreateSessionPaymentMethodOptionsWechatPayClientObject {
 }
 
 #[cfg(feature = "checkout")]
-impl CreateSessionPaymentMethodOptionsWechatPayClientObject {
+impl CreateSessionPaymentMethodOptionsWechatPayClient {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3803,7 +3803,7 @@ impl CreateSessionPaymentMethodOptionsWechatPayClientObject {
 }
 
 #[cfg(feature = "checkout")]
-impl From<&str> for CreateSessionPaymentMethodOptionsWechatPayClientObject {
+impl From<&str> for CreateSessionPaymentMethodOptionsWechatPayClient {
     fn from(value: &str) -> Self {
         match value {
             "android" => Self::Android,
@@ -3815,7 +3815,7 @@ impl From<&str> for CreateSessionPaymentMethodOptionsWechatPayClientObject {
 }
 
 #[cfg(feature = "checkout")]
-impl std::fmt::Display for CreateSessionPaymentMethodOptionsWechatPayClientObject {
+impl std::fmt::Display for CreateSessionPaymentMethodOptionsWechatPayClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3823,14 +3823,14 @@ impl std::fmt::Display for CreateSessionPaymentMethodOptionsWechatPayClientObjec
 
 #[cfg(feature = "checkout")]
 #[cfg(feature = "serde")]
-impl serde::Serialize for CreateSessionPaymentMethodOptionsWechatPayClientObject {
+impl serde::Serialize for CreateSessionPaymentMethodOptionsWechatPayClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "checkout")]
-impl stripe_core::Encode for CreateSessionPaymentMethodOptionsWechatPayClientObject {
+impl stripe_core::Encode for CreateSessionPaymentMethodOptionsWechatPayClient {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.value(self.as_str());
     }
@@ -3846,7 +3846,7 @@ pub type CreateSessionPaymentMethodOptionsWechatPaySetupFutureUsage = CreateSess
 pub struct CreateSessionPaymentMethodOptionsWechatPay {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub app_id: Option<String>,
-    pub client: CreateSessionPaymentMethodOptionsWechatPayClientObject,
+    pub client: CreateSessionPaymentMethodOptionsWechatPayClient,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         CreateSessionPaymentMethodOptionsWechatPaySetupFutureUsage,
@@ -3857,7 +3857,7 @@ pub struct CreateSessionPaymentMethodOptionsWechatPay {
 impl CreateSessionPaymentMethodOptionsWechatPay {
     /// `CreateSessionPaymentMethodOptionsWechatPay` with its required fields; every optional field is `None`.
     pub fn new(
-        client: impl Into<CreateSessionPaymentMethodOptionsWechatPayClientObject>,
+        client: impl Into<CreateSessionPaymentMethodOptionsWechatPayClient>,
     ) -> Self {
         Self {
             app_id: None,

@@ -4,7 +4,7 @@
 /// created_param
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListRequestObjectCreated {
+pub struct ListRequestCreated {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gt: Option<i64>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -16,7 +16,7 @@ pub struct ListRequestObjectCreated {
 }
 
 #[cfg(feature = "forwarding")]
-impl stripe_core::Encode for ListRequestObjectCreated {
+impl stripe_core::Encode for ListRequestCreated {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.field("gt", &self.gt);
         form.field("gte", &self.gte);
@@ -29,10 +29,10 @@ impl stripe_core::Encode for ListRequestObjectCreated {
 /// Parameters of `GET /v1/forwarding/requests`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ListRequestObjectParams {
+pub struct ListRequestParams {
     /// Similar to other List endpoints, filters results based on created timestamp. You can pass gt, gte, lt, and lte timestamp values.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub created: Option<ListRequestObjectCreated>,
+    pub created: Option<ListRequestCreated>,
     /// A pagination cursor to fetch the previous page of the list. The value must be a ForwardingRequest ID.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ending_before: Option<String>,
@@ -48,7 +48,7 @@ pub struct ListRequestObjectParams {
 }
 
 #[cfg(feature = "forwarding")]
-impl stripe_core::Encode for ListRequestObjectParams {
+impl stripe_core::Encode for ListRequestParams {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.field("created", &self.created);
         form.field("ending_before", &self.ending_before);
@@ -61,7 +61,7 @@ impl stripe_core::Encode for ListRequestObjectParams {
 #[cfg(feature = "forwarding")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreateRequestObjectReplacements {
+pub enum CreateRequestReplacements {
     /// `card_cvc`
     CardCvc,
     /// `card_expiry`
@@ -77,7 +77,7 @@ pub enum CreateRequestObjectReplacements {
 }
 
 #[cfg(feature = "forwarding")]
-impl CreateRequestObjectReplacements {
+impl CreateRequestReplacements {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -92,7 +92,7 @@ impl CreateRequestObjectReplacements {
 }
 
 #[cfg(feature = "forwarding")]
-impl From<&str> for CreateRequestObjectReplacements {
+impl From<&str> for CreateRequestReplacements {
     fn from(value: &str) -> Self {
         match value {
             "card_cvc" => Self::CardCvc,
@@ -106,7 +106,7 @@ impl From<&str> for CreateRequestObjectReplacements {
 }
 
 #[cfg(feature = "forwarding")]
-impl std::fmt::Display for CreateRequestObjectReplacements {
+impl std::fmt::Display for CreateRequestReplacements {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -114,14 +114,14 @@ impl std::fmt::Display for CreateRequestObjectReplacements {
 
 #[cfg(feature = "forwarding")]
 #[cfg(feature = "serde")]
-impl serde::Serialize for CreateRequestObjectReplacements {
+impl serde::Serialize for CreateRequestReplacements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "forwarding")]
-impl stripe_core::Encode for CreateRequestObjectReplacements {
+impl stripe_core::Encode for CreateRequestReplacements {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.value(self.as_str());
     }
@@ -131,14 +131,14 @@ impl stripe_core::Encode for CreateRequestObjectReplacements {
 /// header_param
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateRequestObjectRequestObjectHeaders {
+pub struct CreateRequestRequestHeaders {
     pub name: String,
     pub value: String,
 }
 
 #[cfg(feature = "forwarding")]
-impl CreateRequestObjectRequestObjectHeaders {
-    /// `CreateRequestObjectRequestObjectHeaders` with its required fields; every optional field is `None`.
+impl CreateRequestRequestHeaders {
+    /// `CreateRequestRequestHeaders` with its required fields; every optional field is `None`.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -148,7 +148,7 @@ impl CreateRequestObjectRequestObjectHeaders {
 }
 
 #[cfg(feature = "forwarding")]
-impl stripe_core::Encode for CreateRequestObjectRequestObjectHeaders {
+impl stripe_core::Encode for CreateRequestRequestHeaders {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.field("name", &self.name);
         form.field("value", &self.value);
@@ -159,15 +159,15 @@ impl stripe_core::Encode for CreateRequestObjectRequestObjectHeaders {
 /// The request body and headers to be sent to the destination endpoint.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateRequestObjectRequestObject {
+pub struct CreateRequestRequest {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub body: Option<String>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub headers: Option<Vec<CreateRequestObjectRequestObjectHeaders>>,
+    pub headers: Option<Vec<CreateRequestRequestHeaders>>,
 }
 
 #[cfg(feature = "forwarding")]
-impl stripe_core::Encode for CreateRequestObjectRequestObject {
+impl stripe_core::Encode for CreateRequestRequest {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.field("body", &self.body);
         form.field("headers", &self.headers);
@@ -178,7 +178,7 @@ impl stripe_core::Encode for CreateRequestObjectRequestObject {
 /// Parameters of `POST /v1/forwarding/requests`.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CreateRequestObjectParams {
+pub struct CreateRequestParams {
     /// Specifies which fields in the response should be expanded.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
@@ -188,20 +188,20 @@ pub struct CreateRequestObjectParams {
     /// The PaymentMethod to insert into the forwarded request. Forwarding previously consumed PaymentMethods is allowed.
     pub payment_method: String,
     /// The field kinds to be replaced in the forwarded request.
-    pub replacements: Vec<CreateRequestObjectReplacements>,
+    pub replacements: Vec<CreateRequestReplacements>,
     /// The request body and headers to be sent to the destination endpoint.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub request: Option<CreateRequestObjectRequestObject>,
+    pub request: Option<CreateRequestRequest>,
     /// The destination URL for the forwarded request. Must be supported by the config.
     pub url: String,
 }
 
 #[cfg(feature = "forwarding")]
-impl CreateRequestObjectParams {
-    /// `CreateRequestObjectParams` with its required fields; every optional field is `None`.
+impl CreateRequestParams {
+    /// `CreateRequestParams` with its required fields; every optional field is `None`.
     pub fn new(
         payment_method: impl Into<String>,
-        replacements: impl Into<Vec<CreateRequestObjectReplacements>>,
+        replacements: impl Into<Vec<CreateRequestReplacements>>,
         url: impl Into<String>,
     ) -> Self {
         Self {
@@ -216,7 +216,7 @@ impl CreateRequestObjectParams {
 }
 
 #[cfg(feature = "forwarding")]
-impl stripe_core::Encode for CreateRequestObjectParams {
+impl stripe_core::Encode for CreateRequestParams {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.field("expand", &self.expand);
         form.field("metadata", &self.metadata);
@@ -231,14 +231,14 @@ impl stripe_core::Encode for CreateRequestObjectParams {
 /// Parameters of `GET /v1/forwarding/requests/{id}`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RetrieveRequestObjectParams {
+pub struct RetrieveRequestParams {
     /// Specifies which fields in the response should be expanded.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
 }
 
 #[cfg(feature = "forwarding")]
-impl stripe_core::Encode for RetrieveRequestObjectParams {
+impl stripe_core::Encode for RetrieveRequestParams {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.field("expand", &self.expand);
     }

@@ -219,3 +219,13 @@ impl stripe_core::Encode for UpdateValueListParams {
         form.field("name", &self.name);
     }
 }
+
+#[cfg(feature = "radar")]
+/// Parameters of `DELETE /v1/radar/value_lists/{value_list}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteValueListParams {}
+#[cfg(feature = "radar")]
+impl stripe_core::Encode for DeleteValueListParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

@@ -106,3 +106,13 @@ impl stripe_core::Encode for RetrieveValueListItemParams {
         form.field("expand", &self.expand);
     }
 }
+
+#[cfg(feature = "radar")]
+/// Parameters of `DELETE /v1/radar/value_list_items/{item}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteValueListItemParams {}
+#[cfg(feature = "radar")]
+impl stripe_core::Encode for DeleteValueListItemParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

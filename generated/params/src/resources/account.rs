@@ -4271,6 +4271,16 @@ impl stripe_core::Encode for UpdateAccountParams {
 }
 
 #[cfg(feature = "account")]
+/// Parameters of `DELETE /v1/accounts/{account}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteAccountParams {}
+#[cfg(feature = "account")]
+impl stripe_core::Encode for DeleteAccountParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}
+
+#[cfg(feature = "account")]
 /// Parameters of `POST /v1/accounts/{account}/bank_accounts`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -4564,6 +4574,16 @@ impl stripe_core::Encode for UpdateAccountBankAccountParams {
 }
 
 #[cfg(feature = "account")]
+/// Parameters of `DELETE /v1/accounts/{account}/bank_accounts/{id}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteAccountBankAccountParams {}
+#[cfg(feature = "account")]
+impl stripe_core::Encode for DeleteAccountBankAccountParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}
+
+#[cfg(feature = "account")]
 /// Parameters of `GET /v1/accounts/{account}/capabilities`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -4820,6 +4840,16 @@ impl stripe_core::Encode for UpdateAccountExternalAccountParams {
         form.field("metadata", &self.metadata);
         form.field("name", &self.name);
     }
+}
+
+#[cfg(feature = "account")]
+/// Parameters of `DELETE /v1/accounts/{account}/external_accounts/{id}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteAccountExternalAccountParams {}
+#[cfg(feature = "account")]
+impl stripe_core::Encode for DeleteAccountExternalAccountParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
 }
 
 #[cfg(feature = "account")]
@@ -5807,6 +5837,16 @@ impl stripe_core::Encode for UpdateAccountPeopleParams {
 }
 
 #[cfg(feature = "account")]
+/// Parameters of `DELETE /v1/accounts/{account}/people/{person}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteAccountPeopleParams {}
+#[cfg(feature = "account")]
+impl stripe_core::Encode for DeleteAccountPeopleParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}
+
+#[cfg(feature = "account")]
 /// all_people_relationship_specs
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -6771,6 +6811,16 @@ impl stripe_core::Encode for UpdateAccountPersonParams {
         form.field("ssn_last_4", &self.ssn_last_4);
         form.field("verification", &self.verification);
     }
+}
+
+#[cfg(feature = "account")]
+/// Parameters of `DELETE /v1/accounts/{account}/persons/{person}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteAccountPersonParams {}
+#[cfg(feature = "account")]
+impl stripe_core::Encode for DeleteAccountPersonParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
 }
 
 #[cfg(feature = "account")]

@@ -78,3 +78,13 @@ impl stripe_core::Encode for RetrieveApplePayDomainParams {
         form.field("expand", &self.expand);
     }
 }
+
+#[cfg(feature = "apple_pay_domain")]
+/// Parameters of `DELETE /v1/apple_pay/domains/{domain}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteApplePayDomainParams {}
+#[cfg(feature = "apple_pay_domain")]
+impl stripe_core::Encode for DeleteApplePayDomainParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

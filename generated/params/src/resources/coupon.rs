@@ -278,3 +278,13 @@ impl stripe_core::Encode for UpdateCouponParams {
         form.field("name", &self.name);
     }
 }
+
+#[cfg(feature = "coupon")]
+/// Parameters of `DELETE /v1/coupons/{coupon}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteCouponParams {}
+#[cfg(feature = "coupon")]
+impl stripe_core::Encode for DeleteCouponParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

@@ -1299,6 +1299,16 @@ impl stripe_core::Encode for UpdateCustomerParams {
 }
 
 #[cfg(feature = "customer")]
+/// Parameters of `DELETE /v1/customers/{customer}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteCustomerParams {}
+#[cfg(feature = "customer")]
+impl stripe_core::Encode for DeleteCustomerParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}
+
+#[cfg(feature = "customer")]
 /// Parameters of `GET /v1/customers/{customer}/balance_transactions`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -2071,6 +2081,16 @@ impl stripe_core::Encode for RetrieveCustomerDiscountParams {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.field("expand", &self.expand);
     }
+}
+
+#[cfg(feature = "customer")]
+/// Parameters of `DELETE /v1/customers/{customer}/discount`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteCustomerDiscountParams {}
+#[cfg(feature = "customer")]
+impl stripe_core::Encode for DeleteCustomerDiscountParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
 }
 
 #[cfg(feature = "customer")]
@@ -6035,6 +6055,16 @@ impl stripe_core::Encode for RetrieveCustomerSubscriptionDiscountParams {
 }
 
 #[cfg(feature = "customer")]
+/// Parameters of `DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteCustomerSubscriptionDiscountParams {}
+#[cfg(feature = "customer")]
+impl stripe_core::Encode for DeleteCustomerSubscriptionDiscountParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}
+
+#[cfg(feature = "customer")]
 /// Parameters of `GET /v1/customers/{customer}/tax_ids`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -6120,6 +6150,16 @@ impl stripe_core::Encode for RetrieveCustomerTaxIdParams {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.field("expand", &self.expand);
     }
+}
+
+#[cfg(feature = "customer")]
+/// Parameters of `DELETE /v1/customers/{customer}/tax_ids/{id}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteCustomerTaxIdParams {}
+#[cfg(feature = "customer")]
+impl stripe_core::Encode for DeleteCustomerTaxIdParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
 }
 
 #[cfg(feature = "customer")]

@@ -4984,6 +4984,16 @@ impl stripe_core::Encode for UpdateInvoiceParams {
 }
 
 #[cfg(feature = "invoice")]
+/// Parameters of `DELETE /v1/invoices/{invoice}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteInvoiceParams {}
+#[cfg(feature = "invoice")]
+impl stripe_core::Encode for DeleteInvoiceParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}
+
+#[cfg(feature = "invoice")]
 /// Parameters of `POST /v1/invoices/{invoice}/finalize`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]

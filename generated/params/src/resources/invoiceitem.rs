@@ -503,3 +503,13 @@ impl stripe_core::Encode for UpdateInvoiceitemParams {
         form.field("unit_amount_decimal", &self.unit_amount_decimal);
     }
 }
+
+#[cfg(feature = "invoiceitem")]
+/// Parameters of `DELETE /v1/invoiceitems/{invoiceitem}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteInvoiceitemParams {}
+#[cfg(feature = "invoiceitem")]
+impl stripe_core::Encode for DeleteInvoiceitemParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

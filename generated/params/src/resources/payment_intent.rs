@@ -4828,7 +4828,7 @@ impl stripe_core::Encode for CreatePaymentIntentPaymentMethodOptionsUsBankAccoun
 #[cfg(feature = "payment_intent")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject {
+pub enum CreatePaymentIntentPaymentMethodOptionsWechatPayClient {
     /// `android`
     Android,
     /// `ios`
@@ -4840,7 +4840,7 @@ pub enum CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject {
 }
 
 #[cfg(feature = "payment_intent")]
-impl CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject {
+impl CreatePaymentIntentPaymentMethodOptionsWechatPayClient {
     /// The value as Stripe sends it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4853,7 +4853,7 @@ impl CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject {
 }
 
 #[cfg(feature = "payment_intent")]
-impl From<&str> for CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject {
+impl From<&str> for CreatePaymentIntentPaymentMethodOptionsWechatPayClient {
     fn from(value: &str) -> Self {
         match value {
             "android" => Self::Android,
@@ -4865,7 +4865,7 @@ impl From<&str> for CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject
 }
 
 #[cfg(feature = "payment_intent")]
-impl std::fmt::Display for CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject {
+impl std::fmt::Display for CreatePaymentIntentPaymentMethodOptionsWechatPayClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4873,15 +4873,14 @@ impl std::fmt::Display for CreatePaymentIntentPaymentMethodOptionsWechatPayClien
 
 #[cfg(feature = "payment_intent")]
 #[cfg(feature = "serde")]
-impl serde::Serialize for CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject {
+impl serde::Serialize for CreatePaymentIntentPaymentMethodOptionsWechatPayClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "payment_intent")]
-impl stripe_core::Encode
-for CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject {
+impl stripe_core::Encode for CreatePaymentIntentPaymentMethodOptionsWechatPayClient {
     fn encode(&self, form: &mut stripe_core::Form) {
         form.value(self.as_str());
     }
@@ -4897,7 +4896,7 @@ pub type CreatePaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage = Crea
 pub struct CreatePaymentIntentPaymentMethodOptionsWechatPay {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub app_id: Option<String>,
-    pub client: CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject,
+    pub client: CreatePaymentIntentPaymentMethodOptionsWechatPayClient,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         CreatePaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage,
@@ -4908,7 +4907,7 @@ pub struct CreatePaymentIntentPaymentMethodOptionsWechatPay {
 impl CreatePaymentIntentPaymentMethodOptionsWechatPay {
     /// `CreatePaymentIntentPaymentMethodOptionsWechatPay` with its required fields; every optional field is `None`.
     pub fn new(
-        client: impl Into<CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject>,
+        client: impl Into<CreatePaymentIntentPaymentMethodOptionsWechatPayClient>,
     ) -> Self {
         Self {
             app_id: None,
@@ -7267,7 +7266,7 @@ impl stripe_core::Encode for UpdatePaymentIntentPaymentMethodOptionsUsBankAccoun
 }
 
 #[cfg(feature = "payment_intent")]
-pub type UpdatePaymentIntentPaymentMethodOptionsWechatPayClientObject = CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject;
+pub type UpdatePaymentIntentPaymentMethodOptionsWechatPayClient = CreatePaymentIntentPaymentMethodOptionsWechatPayClient;
 
 #[cfg(feature = "payment_intent")]
 pub type UpdatePaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage = CreatePaymentIntentPaymentMethodOptionsAffirmSetupFutureUsage;
@@ -7279,7 +7278,7 @@ pub type UpdatePaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage = Crea
 pub struct UpdatePaymentIntentPaymentMethodOptionsWechatPay {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub app_id: Option<String>,
-    pub client: UpdatePaymentIntentPaymentMethodOptionsWechatPayClientObject,
+    pub client: UpdatePaymentIntentPaymentMethodOptionsWechatPayClient,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         UpdatePaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage,
@@ -7290,7 +7289,7 @@ pub struct UpdatePaymentIntentPaymentMethodOptionsWechatPay {
 impl UpdatePaymentIntentPaymentMethodOptionsWechatPay {
     /// `UpdatePaymentIntentPaymentMethodOptionsWechatPay` with its required fields; every optional field is `None`.
     pub fn new(
-        client: impl Into<UpdatePaymentIntentPaymentMethodOptionsWechatPayClientObject>,
+        client: impl Into<UpdatePaymentIntentPaymentMethodOptionsWechatPayClient>,
     ) -> Self {
         Self {
             app_id: None,
@@ -9666,7 +9665,7 @@ impl stripe_core::Encode for ConfirmPaymentIntentPaymentMethodOptionsUsBankAccou
 }
 
 #[cfg(feature = "payment_intent")]
-pub type ConfirmPaymentIntentPaymentMethodOptionsWechatPayClientObject = CreatePaymentIntentPaymentMethodOptionsWechatPayClientObject;
+pub type ConfirmPaymentIntentPaymentMethodOptionsWechatPayClient = CreatePaymentIntentPaymentMethodOptionsWechatPayClient;
 
 #[cfg(feature = "payment_intent")]
 pub type ConfirmPaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage = CreatePaymentIntentPaymentMethodOptionsAffirmSetupFutureUsage;
@@ -9678,7 +9677,7 @@ pub type ConfirmPaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage = Cre
 pub struct ConfirmPaymentIntentPaymentMethodOptionsWechatPay {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub app_id: Option<String>,
-    pub client: ConfirmPaymentIntentPaymentMethodOptionsWechatPayClientObject,
+    pub client: ConfirmPaymentIntentPaymentMethodOptionsWechatPayClient,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub setup_future_usage: Option<
         ConfirmPaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage,
@@ -9689,7 +9688,7 @@ pub struct ConfirmPaymentIntentPaymentMethodOptionsWechatPay {
 impl ConfirmPaymentIntentPaymentMethodOptionsWechatPay {
     /// `ConfirmPaymentIntentPaymentMethodOptionsWechatPay` with its required fields; every optional field is `None`.
     pub fn new(
-        client: impl Into<ConfirmPaymentIntentPaymentMethodOptionsWechatPayClientObject>,
+        client: impl Into<ConfirmPaymentIntentPaymentMethodOptionsWechatPayClient>,
     ) -> Self {
         Self {
             app_id: None,

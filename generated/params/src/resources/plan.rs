@@ -640,3 +640,13 @@ impl stripe_core::Encode for UpdatePlanParams {
         form.field("trial_period_days", &self.trial_period_days);
     }
 }
+
+#[cfg(feature = "plan")]
+/// Parameters of `DELETE /v1/plans/{plan}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeletePlanParams {}
+#[cfg(feature = "plan")]
+impl stripe_core::Encode for DeletePlanParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

@@ -721,3 +721,13 @@ impl stripe_core::Encode for UpdateProductParams {
         form.field("url", &self.url);
     }
 }
+
+#[cfg(feature = "product")]
+/// Parameters of `DELETE /v1/products/{id}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteProductParams {}
+#[cfg(feature = "product")]
+impl stripe_core::Encode for DeleteProductParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

@@ -3421,6 +3421,16 @@ impl stripe_core::Encode for CancelSubscriptionParams {
 }
 
 #[cfg(feature = "subscription")]
+/// Parameters of `DELETE /v1/subscriptions/{subscription_exposed_id}/discount`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteSubscriptionDiscountParams {}
+#[cfg(feature = "subscription")]
+impl stripe_core::Encode for DeleteSubscriptionDiscountParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}
+
+#[cfg(feature = "subscription")]
 pub type ResumeSubscriptionBillingCycleAnchor = UpdateSubscriptionBillingCycleAnchor;
 
 #[cfg(feature = "subscription")]

@@ -1649,3 +1649,13 @@ impl stripe_core::Encode for UpdateWebhookEndpointParams {
         form.field("url", &self.url);
     }
 }
+
+#[cfg(feature = "webhook_endpoint")]
+/// Parameters of `DELETE /v1/webhook_endpoints/{webhook_endpoint}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteWebhookEndpointParams {}
+#[cfg(feature = "webhook_endpoint")]
+impl stripe_core::Encode for DeleteWebhookEndpointParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

@@ -899,3 +899,13 @@ impl stripe_core::Encode for UpdateConfigurationParams {
         form.field("verifone_p400", &self.verifone_p400);
     }
 }
+
+#[cfg(feature = "terminal")]
+/// Parameters of `DELETE /v1/terminal/configurations/{configuration}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteConfigurationParams {}
+#[cfg(feature = "terminal")]
+impl stripe_core::Encode for DeleteConfigurationParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

@@ -206,3 +206,13 @@ impl stripe_core::Encode for UpdateLocationParams {
         form.field("metadata", &self.metadata);
     }
 }
+
+#[cfg(feature = "terminal")]
+/// Parameters of `DELETE /v1/terminal/locations/{location}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteLocationParams {}
+#[cfg(feature = "terminal")]
+impl stripe_core::Encode for DeleteLocationParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}

@@ -268,6 +268,16 @@ impl stripe_core::Encode for UpdateReaderParams {
 }
 
 #[cfg(feature = "terminal")]
+/// Parameters of `DELETE /v1/terminal/readers/{reader}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteReaderParams {}
+#[cfg(feature = "terminal")]
+impl stripe_core::Encode for DeleteReaderParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}
+
+#[cfg(feature = "terminal")]
 /// Parameters of `POST /v1/terminal/readers/{reader}/cancel_action`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]

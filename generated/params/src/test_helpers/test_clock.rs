@@ -83,6 +83,16 @@ impl stripe_core::Encode for RetrieveTestClockParams {
 }
 
 #[cfg(feature = "test_helpers")]
+/// Parameters of `DELETE /v1/test_helpers/test_clocks/{test_clock}`: none yet. Taken anyway, so that a parameter Stripe adds is no breaking change.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DeleteTestClockParams {}
+#[cfg(feature = "test_helpers")]
+impl stripe_core::Encode for DeleteTestClockParams {
+    fn encode(&self, _form: &mut stripe_core::Form) {}
+}
+
+#[cfg(feature = "test_helpers")]
 /// Parameters of `POST /v1/test_helpers/test_clocks/{test_clock}/advance`.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
