@@ -40,6 +40,7 @@ pub use stripe_core::Bytes;
 
 use crate::error::{ApiError, EncodeError, Error};
 use crate::pages::{ListStream, SearchStream};
+use crate::telemetry::{AppInfo, Telemetry};
 use crate::transport::{self, Http};
 
 /// Where requests go unless the builder says otherwise.
@@ -56,8 +57,6 @@ pub const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 pub const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 /// A `Retry-After` longer than this is not waited for (as in stripe-node).
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-
-const USER_AGENT_VALUE: &str = concat!("stripe-runtime/", env!("CARGO_PKG_VERSION"), " (Rust)");
 
 /// A Stripe API client. Cheap to clone: clones share one connection pool.
 ///
@@ -82,6 +81,7 @@ struct Inner {
     timeout: Duration,
     initial_retry_delay: Duration,
     max_retry_delay: Duration,
+    telemetry: Telemetry,
 }
 
 /// What a handle may override.
@@ -90,6 +90,8 @@ struct Options {
     stripe_version: Option<String>,
     stripe_account: Option<String>,
     idempotency_key: Option<String>,
+    max_retries: Option<u32>,
+    timeout: Option<Duration>,
 }
 
 /// A 2xx response, before decoding.
@@ -148,7 +150,51 @@ impl Client {
             timeout: DEFAULT_TIMEOUT,
             initial_retry_delay: DEFAULT_INITIAL_RETRY_DELAY,
             max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
+            app_info: None,
+            telemetry: true,
         }
+    }
+
+    /// Retries this many times after the first attempt, for the requests
+    /// made through the returned handle (instead of the client's setting).
+    pub fn with_max_retries(&self, retries: u32) -> Client {
+        let mut client = self.clone();
+        client.options.max_retries = Some(retries);
+        client
+    }
+
+    /// Limits each attempt made through the returned handle to `timeout`.
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        let mut client = self.clone();
+        client.options.timeout = Some(timeout);
+        client
+    }
+
+    /// A request to any path, with parameters as JSON (query string for
+    /// GET and DELETE, form body for POST) and the response as JSON: for
+    /// endpoints this version of the spec does not have yet. Retries,
+    /// headers and errors are those of every other request.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stripe_runtime::Client) -> Result<(), stripe_runtime::Error> {
+    /// use stripe_runtime::client::Method;
+    /// let quotes = client
+    ///     .raw_request(Method::Get, "/v1/crypto/onramp_quotes", &serde_json::json!({"source_amount": "100"}))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn raw_request(
+        &self,
+        method: Method,
+        path: &str,
+        params: &serde_json::Value,
+    ) -> ResponseFuture<serde_json::Value> {
+        let request = Request::new(method, path);
+        let request = match method {
+            Method::Post => request.form(params),
+            Method::Get | Method::Delete => request.query(params),
+        };
+        self.execute(request)
     }
 
     /// Acts on behalf of a connected account (`Stripe-Account` header).
@@ -233,18 +279,69 @@ impl Client {
     /// Sends with retries and returns the successful response, or the error
     /// of the last attempt.
     pub(crate) async fn send(&self, request: &Request) -> Result<RawResponse, Error> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = tracing::info_span!(
+                "stripe.request",
+                method = request.method().as_str(),
+                path = request.path(),
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+            );
+            let result = self.attempts(request).instrument(span.clone()).await;
+            let (status, request_id, attempts) = match &result {
+                Ok((response, attempts)) => (
+                    Some(response.status),
+                    response.request_id.clone(),
+                    *attempts,
+                ),
+                Err((error, attempts)) => (
+                    error.status(),
+                    error.request_id().map(str::to_owned),
+                    *attempts,
+                ),
+            };
+            if let Some(status) = status {
+                span.record("status", status);
+            }
+            if let Some(request_id) = request_id {
+                span.record("request_id", request_id.as_str());
+            }
+            span.record("attempts", attempts);
+            result
+                .map(|(response, _)| response)
+                .map_err(|(error, _)| error)
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            self.attempts(request)
+                .await
+                .map(|(response, _)| response)
+                .map_err(|(error, _)| error)
+        }
+    }
+
+    /// Every attempt of `request`: the response or the last error, and how
+    /// many attempts were made.
+    async fn attempts(&self, request: &Request) -> Result<(RawResponse, u32), (Error, u32)> {
+        let prepared = self.prepare(request).map_err(|e| (e, 0))?;
+        let max_retries = self.options.max_retries.unwrap_or(self.inner.max_retries);
+        let timeout = self.options.timeout.unwrap_or(self.inner.timeout);
         let Prepared {
             url,
             headers,
             content_type,
             body,
             ..
-        } = self.prepare(request)?;
+        } = prepared;
 
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let retries_left = attempt <= self.inner.max_retries;
+            let retries_left = attempt <= max_retries;
+            let started = std::time::Instant::now();
             let exchange = transport::exchange(
                 &self.inner.http,
                 request.method(),
@@ -252,7 +349,7 @@ impl Client {
                 &headers,
                 content_type.as_deref(),
                 body.clone(),
-                self.inner.timeout,
+                timeout,
             )
             .await;
             let exchange = match exchange {
@@ -261,32 +358,35 @@ impl Client {
                     tokio::time::sleep(self.backoff(attempt, None)).await;
                     continue;
                 }
-                Err(error) => return Err(error.after(attempt).into()),
+                Err(error) => return Err((error.after(attempt).into(), attempt)),
             };
             let status = exchange.status;
             let request_id = header_str(&exchange.headers, "request-id").map(str::to_owned);
+            self.inner
+                .telemetry
+                .record(request_id.as_deref(), started.elapsed());
             if (200..300).contains(&status) {
-                return Ok(RawResponse {
+                let response = RawResponse {
                     status,
                     request_id,
                     body: exchange.body,
-                });
+                };
+                return Ok((response, attempt));
             }
             if should_retry(status, &exchange.headers) && retries_left {
                 let wait = self.backoff(attempt, retry_after(&exchange.headers));
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            return Err(
-                match ApiError::from_body(status, request_id.clone(), &exchange.body) {
-                    Some(api_error) => Error::Api(api_error),
-                    None => Error::Status {
-                        status,
-                        request_id,
-                        body: String::from_utf8_lossy(&exchange.body).into_owned(),
-                    },
+            let error = match ApiError::from_body(status, request_id.clone(), &exchange.body) {
+                Some(api_error) => Error::Api(api_error),
+                None => Error::Status {
+                    status,
+                    request_id,
+                    body: String::from_utf8_lossy(&exchange.body).into_owned(),
                 },
-            );
+            };
+            return Err((error, attempt));
         }
     }
 
@@ -295,7 +395,14 @@ impl Client {
     fn headers(&self, request: &Request) -> Result<HeaderMap, EncodeError> {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, self.inner.authorization.clone()?);
-        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        let telemetry = &self.inner.telemetry;
+        headers.insert(USER_AGENT, telemetry.user_agent.clone());
+        if let Some(value) = &telemetry.client_user_agent {
+            headers.insert("x-stripe-client-user-agent", value.clone());
+        }
+        if let Some(value) = telemetry.last_request_header() {
+            headers.insert("x-stripe-client-telemetry", value);
+        }
         let version = self.options.stripe_version.as_deref().or(request.version());
         if let Some(version) = version {
             headers.insert("stripe-version", header_value("Stripe-Version", version)?);
@@ -464,9 +571,27 @@ pub struct ClientBuilder {
     timeout: Duration,
     initial_retry_delay: Duration,
     max_retry_delay: Duration,
+    app_info: Option<AppInfo>,
+    telemetry: bool,
 }
 
 impl ClientBuilder {
+    /// The application using the client, sent in `User-Agent` and
+    /// `X-Stripe-Client-User-Agent` as Stripe's SDKs send it (for plugins and
+    /// platforms: Stripe can then tell who to contact).
+    pub fn app_info(mut self, app: AppInfo) -> Self {
+        self.app_info = Some(app);
+        self
+    }
+
+    /// Whether to send `X-Stripe-Client-User-Agent` (language, platform,
+    /// application) and `X-Stripe-Client-Telemetry` (the previous request's
+    /// id and duration), as Stripe's SDKs do by default. Default `true`.
+    pub fn telemetry(mut self, enabled: bool) -> Self {
+        self.telemetry = enabled;
+        self
+    }
+
     /// Base URL of the API, default `https://api.stripe.com` (e.g. a
     /// stripe-mock or a test server).
     pub fn api_base(mut self, url: impl Into<String>) -> Self {
@@ -538,6 +663,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 initial_retry_delay: self.initial_retry_delay,
                 max_retry_delay: self.max_retry_delay,
+                telemetry: Telemetry::new(self.app_info.as_ref(), self.telemetry),
             }),
             options: self.options,
         }

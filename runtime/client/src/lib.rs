@@ -11,6 +11,7 @@
 pub mod client;
 pub mod error;
 pub mod pages;
+pub mod telemetry;
 mod transport;
 pub mod webhook;
 
@@ -21,4 +22,5 @@ pub use stripe_core::{
     encode, list, path_segment, types, Bytes, Decode, Encode, Expandable, FromBody, Host, List,
     Method, Multipart, Object, Request, SearchList, StripeClient, Timestamp, Unsettable,
 };
+pub use telemetry::AppInfo;
 pub use webhook::{Webhook, WebhookError};

@@ -150,6 +150,7 @@ async fn post_without_params_still_sends_the_form_content_type() {
         Some("application/x-www-form-urlencoded")
     );
     assert!(request.body.is_empty());
+    assert_eq!(request.header("content-length"), Some("0"));
     assert!(is_uuid_v4(request.header("idempotency-key").unwrap()));
 }
 
