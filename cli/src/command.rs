@@ -128,10 +128,8 @@ pub fn leaf(operation: &'static Operation) -> Command {
                 .help(format!("The `{name}` of the path")),
         );
     }
-    if let Some(object) = operation.params() {
-        for field in object.fields.iter().filter(|f| has_flag(f)) {
-            command = command.arg(param_flag(field));
-        }
+    for field in operation.params().fields.iter().filter(|f| has_flag(f)) {
+        command = command.arg(param_flag(field));
     }
     command = request_flags(command, Some(operation));
     if operation.pagination != Pagination::None {
@@ -247,9 +245,7 @@ pub fn request_flags(command: Command, operation: Option<&'static Operation>) ->
 
 /// Completions for `-d`: parameter names, then enum values after `name=`.
 fn data_candidates(operation: &Operation, current: &std::ffi::OsStr) -> Vec<CompletionCandidate> {
-    let Some(object) = operation.params() else {
-        return Vec::new();
-    };
+    let object = operation.params();
     let current = current.to_string_lossy();
     if let Some((name, _)) = current.split_once('=') {
         let field = object.fields.iter().find(|f| f.name == name);

@@ -49,14 +49,14 @@ pub fn long_help(operation: &Operation) -> String {
             .collect();
         let _ = writeln!(out, "Arguments: {}\n", names.join(" "));
     }
-    match operation.params() {
-        Some(object) if !object.fields.is_empty() => {
-            out.push_str("Parameters:\n");
-            for field in object.fields {
-                write_field(&mut out, field, field.name, 1, &mut Vec::new());
-            }
+    let fields = operation.params().fields;
+    if fields.is_empty() {
+        out.push_str("No parameters.\n");
+    } else {
+        out.push_str("Parameters:\n");
+        for field in fields {
+            write_field(&mut out, field, field.name, 1, &mut Vec::new());
         }
-        _ => out.push_str("No parameters.\n"),
     }
     out
 }

@@ -238,13 +238,9 @@ fn gather(
     let data: Vec<String> = texts(matches, "data")
         .map(|d| d.cloned().collect())
         .unwrap_or_default();
-    apply_data(
-        &mut flags,
-        &data,
-        operation.and_then(|op| op.params).map(Ty::Object),
-    )
-    .map_err(|e| Failure::usage(e.0))?;
-    if let Some(object) = operation.and_then(Operation::params) {
+    apply_data(&mut flags, &data, operation.map(|op| Ty::Object(op.params)))
+        .map_err(|e| Failure::usage(e.0))?;
+    if let Some(object) = operation.map(Operation::params) {
         for field in object.fields.iter().filter(|f| has_flag(f)) {
             let Some(value) = text(matches, &param_arg_id(field.name)) else {
                 continue;
@@ -314,14 +310,7 @@ fn call(io: &mut Io<'_>, operation: &'static Operation, matches: &ArgMatches) ->
         .collect();
     let params = gather(io, matches, Some(operation))?;
     if !flag(matches, "no-validate") {
-        let problems = match operation.params() {
-            Some(object) => validate::check(&params, object),
-            None if params.is_empty() => Vec::new(),
-            None => vec![format!(
-                "`stripe {}` takes no parameters",
-                operation.command.join(" ")
-            )],
-        };
+        let problems = validate::check(&params, operation.params());
         if !problems.is_empty() {
             let message = problems.join("\nerror: ");
             return Err(Failure::usage(format!(

@@ -11,14 +11,13 @@ use crate::validate::fits;
 pub fn call(operation: &Operation, ids: &[String], params: &Map<String, Value>) -> String {
     let mut args = vec!["&client".to_owned()];
     args.extend(ids.iter().map(|id| format!("{id:?}")));
-    if let Some(object) = operation.params() {
-        let value = if params.is_empty() && !object.has_required {
-            "Default::default()".to_owned()
-        } else {
-            object_value(object, params)
-        };
-        args.push(format!("&{value}"));
-    }
+    let object = operation.params();
+    let value = if params.is_empty() && !object.has_required {
+        "Default::default()".to_owned()
+    } else {
+        object_value(object, params)
+    };
+    args.push(format!("&{value}"));
     format!("stripe::{}({}).await?", operation.rust, args.join(", "))
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 use stripe_core::{path_segment, Host, Method, Multipart, Request};
-use stripe_runtime::{Client, Prepared};
+use stripe_runtime::{AppInfo, Client, Prepared};
 
 use crate::table::{Body, Operation, Ty, API_VERSION};
 
@@ -60,15 +60,11 @@ fn multipart(
 ) -> Result<Request, String> {
     let files: Vec<&str> = operation
         .params()
-        .map(|object| {
-            object
-                .fields
-                .iter()
-                .filter(|f| matches!(f.ty, Ty::Binary))
-                .map(|f| f.name)
-                .collect()
-        })
-        .unwrap_or_default();
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, Ty::Binary))
+        .map(|f| f.name)
+        .collect();
     let mut text = params.clone();
     text.retain(|key, _| !files.contains(&key.as_str()));
     let mut form = Multipart::new().params(&Value::Object(text));
@@ -115,9 +111,14 @@ pub fn write_curl(out: &mut dyn Write, prepared: &Prepared) -> std::io::Result<(
     )];
     lines.push("  -u \"$STRIPE_API_KEY:\"".to_owned());
     for (name, value) in prepared.headers() {
+        // The client's description of itself is not curl's to send.
         if matches!(
             name.as_str(),
-            "authorization" | "user-agent" | "content-type"
+            "authorization"
+                | "user-agent"
+                | "content-type"
+                | "x-stripe-client-user-agent"
+                | "x-stripe-client-telemetry"
         ) {
             continue;
         }
@@ -245,7 +246,8 @@ pub struct Connection<'a> {
 
 impl Connection<'_> {
     pub fn client(&self) -> Client {
-        let mut builder = Client::builder(self.key);
+        let app = AppInfo::new("stripe-cli").version(env!("CARGO_PKG_VERSION"));
+        let mut builder = Client::builder(self.key).app_info(app);
         if let Some(base) = self.api_base {
             builder = builder.api_base(base).files_base(base);
         }

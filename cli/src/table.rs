@@ -15,8 +15,9 @@ pub struct Operation {
     pub path: &'static str,
     /// In path order; the command's positional arguments.
     pub path_params: &'static [&'static str],
-    /// The params object, an index into `OBJECTS`.
-    pub params: Option<usize>,
+    /// The params object (empty when the operation takes none), an index
+    /// into `OBJECTS`.
+    pub params: usize,
     pub body: Body,
     pub pagination: Pagination,
     pub summary: &'static str,
@@ -114,7 +115,7 @@ mod commands;
 pub use commands::{API_VERSION, ENUMS, OBJECTS, OPERATIONS, UNIONS};
 
 impl Operation {
-    pub fn params(&self) -> Option<&'static Object> {
-        self.params.map(|index| &OBJECTS[index])
+    pub fn params(&self) -> &'static Object {
+        &OBJECTS[self.params]
     }
 }

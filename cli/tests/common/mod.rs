@@ -101,13 +101,11 @@ pub fn upload() -> String {
 pub fn valid_command(operation: &Operation) -> Vec<String> {
     let mut args: Vec<String> = operation.command.iter().map(|w| w.to_string()).collect();
     args.extend(operation.path_params.iter().map(|_| "id_123".to_owned()));
-    if let Some(object) = operation.params() {
-        let mut data = Vec::new();
-        required_fields(object, "", false, &mut data);
-        for pair in data {
-            args.push("-d".to_owned());
-            args.push(pair);
-        }
+    let mut data = Vec::new();
+    required_fields(operation.params(), "", false, &mut data);
+    for pair in data {
+        args.push("-d".to_owned());
+        args.push(pair);
     }
     args
 }
