@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use stripe_codegen::diff::render::{self, Format};
 use stripe_codegen::diff::{self, Kind, Report, Severity};
 use stripe_codegen::model::{
-    BodyKind, Model, Operation, Pagination, Param, Struct, TypeDef, TypeId, TypeKind, TypeRef, Usage,
+    BodyKind, Model, Operation, Pagination, Param, Struct, TypeDef, TypeId, TypeKind, TypeRef,
+    Usage,
 };
 use stripe_codegen::{SourceDocument, Spec};
 

@@ -329,14 +329,8 @@ fn operations_use_the_runtime_shapes() {
         stripe_codegen::model::Pagination::Search
     );
     let create = by_id("PostCustomers");
-    assert_eq!(
-        model.get(create.params).rust_name,
-        "CreateCustomerParams"
-    );
-    assert_eq!(
-        model.get(create.params).module,
-        ["resources", "customer"]
-    );
+    assert_eq!(model.get(create.params).rust_name, "CreateCustomerParams");
+    assert_eq!(model.get(create.params).module, ["resources", "customer"]);
 }
 
 const TINY: &str = r#"

@@ -141,11 +141,12 @@ pub fn argument_name(field_name: &str) -> String {
 /// crates' own modules and the crates their code names: `identity` ->
 /// `identity`, `resource` -> `resource_`.
 pub fn namespace_module_name(wire: &str) -> String {
-    const TAKEN: [&str; 12] = [
+    const TAKEN: [&str; 13] = [
         "resources",
         "shared",
         "resource",
         "webhook",
+        "blocking",
         "std",
         "core",
         "alloc",
