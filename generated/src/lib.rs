@@ -38,6 +38,15 @@ pub use stripe_core::{SearchList, Timestamp, Unsettable};
 
 pub use stripe_runtime::{AppInfo, Client, ClientBuilder, Error};
 
+/// The same endpoints without an async runtime in the caller's code
+/// (feature `blocking`): `stripe::Customer::retrieve(&client, "cus_123",
+/// &Default::default())?`, and list `*_auto_paging` functions return
+/// iterators. Not to be called from async code.
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    pub use stripe_runtime::blocking::{Client, Pages};
+}
+
 /// Webhooks: verify a delivery's `Stripe-Signature` and decode it into an [`Event`].
 pub mod webhook {
     pub use stripe_runtime::webhook::{
