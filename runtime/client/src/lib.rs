@@ -8,6 +8,8 @@
 //! encoding, the shared types) is `stripe-core`, re-exported here. Nothing
 //! here is touched by `cargo xtask codegen`.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod error;
 pub mod pages;
