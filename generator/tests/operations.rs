@@ -510,3 +510,66 @@ fn every_component_schema_and_resource_becomes_a_type() {
     assert_eq!(status.rust_name, "VerificationSessionStatus");
     assert!(matches!(status.kind, TypeKind::Enum(_)));
 }
+
+/// No type of the default input is told apart by a number (`Card2`): the
+/// naming rules say what differs (a union named like one of its members, two
+/// operations that inline the same object) and numbering is the last resort.
+#[test]
+fn no_type_of_the_default_input_is_numbered() {
+    let numbered: Vec<&str> = model()
+        .types
+        .iter()
+        .map(|t| t.rust_name.as_str())
+        .filter(|name| {
+            let mut chars = name.chars().rev();
+            chars.next().is_some_and(|c| c.is_ascii_digit())
+                && chars
+                    .find(|c| !c.is_ascii_digit())
+                    .is_some_and(|c| c.is_ascii_lowercase())
+        })
+        .collect();
+    assert!(numbered.is_empty(), "numbered type names: {numbered:?}");
+}
+
+/// `update` and `update_features` of a financial account inline the same
+/// `features` objects: one Rust type serves both.
+#[test]
+fn operations_that_inline_the_same_object_share_its_type() {
+    let model = model();
+    let params_of = |path: &str, method: &str| {
+        let operation = model
+            .operations
+            .iter()
+            .find(|o| o.path == path && o.method == method)
+            .unwrap_or_else(|| panic!("{method} {path}"));
+        let TypeKind::Struct(body) = &model.get(operation.params).kind else {
+            panic!("params of {path} is not a struct")
+        };
+        body.fields.clone()
+    };
+    let field_type = |fields: &[stripe_codegen::model::Field], name: &str| {
+        fields
+            .iter()
+            .find(|f| f.wire_name == name)
+            .map(|f| f.ty.clone())
+            .unwrap()
+    };
+    let features = params_of(
+        "/v1/treasury/financial_accounts/{financial_account}/features",
+        "POST",
+    );
+    let update = params_of(
+        "/v1/treasury/financial_accounts/{financial_account}",
+        "POST",
+    );
+    let stripe_codegen::model::TypeRef::Named(nested) = field_type(&update, "features") else {
+        panic!("features is an object")
+    };
+    let TypeKind::Struct(nested) = &model.get(nested).kind else {
+        panic!()
+    };
+    assert_eq!(
+        field_type(&nested.fields, "card_issuing"),
+        field_type(&features, "card_issuing")
+    );
+}

@@ -28,6 +28,9 @@ pub(crate) struct Lowerer<'a> {
     pub model: Model,
     /// Unions are shared by every field with the same variants.
     unions: HashMap<Vec<TypeId>, TypeId>,
+    /// Inline request types by Rust name: two operations that inline the
+    /// same object under the same name share one type.
+    inline_requests: HashMap<String, Vec<TypeId>>,
 }
 
 /// Where an inline type gets its name and wire path from.
@@ -65,6 +68,7 @@ impl<'a> Lowerer<'a> {
                 ..Default::default()
             },
             unions: HashMap::new(),
+            inline_requests: HashMap::new(),
         }
     }
 
@@ -178,6 +182,38 @@ impl<'a> Lowerer<'a> {
     pub fn push(&mut self, def: TypeDef) -> TypeId {
         self.model.types.push(def);
         TypeId(self.model.types.len() - 1)
+    }
+
+    /// Pushes an inline type, unless it is a request type that an earlier
+    /// one of the same name defines alike (`features[card_issuing]` of
+    /// `update` and `card_issuing` of `update_features` on a financial
+    /// account): that one is returned, so they are one Rust type rather than
+    /// `X` and `X2`. Children are lowered, and so merged, first, which is
+    /// why comparing the definitions as they are suffices. Only the type's
+    /// own description may differ.
+    fn push_inline(&mut self, def: TypeDef, usage: Usage) -> TypeId {
+        if usage != Usage::Request {
+            return self.push(def);
+        }
+        let same = self.inline_requests.get(&def.rust_name).and_then(|ids| {
+            ids.iter()
+                .copied()
+                .find(|id| self.model.get(*id).kind == def.kind)
+        });
+        if let Some(id) = same {
+            // The two descriptions say the same in other words (or one is a
+            // bare title): the longer one says more.
+            let earlier = &mut self.model.types[id.0];
+            if def.doc.as_ref().map_or(0, String::len) > earlier.doc.as_ref().map_or(0, String::len)
+            {
+                earlier.doc = def.doc;
+            }
+            return id;
+        }
+        let name = def.rust_name.clone();
+        let id = self.push(def);
+        self.inline_requests.entry(name).or_default().push(id);
+        id
     }
 
     pub fn lower_struct(
@@ -393,19 +429,22 @@ impl<'a> Lowerer<'a> {
             return Ok(TypeRef::Json);
         }
         let body = self.lower_struct(schema, pointer, owner)?;
-        let id = self.push(TypeDef {
-            wire_name: owner.wire_name.clone(),
-            pointer: pointer.to_owned(),
-            rust_name: owner.rust_name.clone(),
-            module: Vec::new(),
-            doc: schema
-                .schema_data
-                .description
-                .clone()
-                .or_else(|| schema.schema_data.title.clone()),
-            resource_id: None,
-            kind: TypeKind::Struct(body),
-        });
+        let id = self.push_inline(
+            TypeDef {
+                wire_name: owner.wire_name.clone(),
+                pointer: pointer.to_owned(),
+                rust_name: owner.rust_name.clone(),
+                module: Vec::new(),
+                doc: schema
+                    .schema_data
+                    .description
+                    .clone()
+                    .or_else(|| schema.schema_data.title.clone()),
+                resource_id: None,
+                kind: TypeKind::Struct(body),
+            },
+            owner.usage,
+        );
         Ok(TypeRef::Named(id))
     }
 
@@ -582,21 +621,19 @@ impl<'a> Lowerer<'a> {
             return Ok(*id);
         }
         let variants = self.union_variants(&members, pointer)?;
-        // Small unions are named after their members (`BankAccountOrCard`),
-        // larger ones after the first field that uses them.
         let names: Vec<&str> = members
             .iter()
             .map(|m| self.model.get(*m).rust_name.as_str())
             .collect();
-        let joined = names.join("Or");
-        let (rust_name, wire_name) = if members.len() <= 3 && joined.len() <= 48 {
+        let rust_name = naming::union_type_name(&owner.rust_name, &names);
+        let wire_name = if rust_name == names.join("Or") {
             let wires: Vec<&str> = members
                 .iter()
                 .map(|m| self.model.get(*m).wire_name.as_str())
                 .collect();
-            (joined, wires.join("|"))
+            wires.join("|")
         } else {
-            (owner.rust_name.clone(), owner.wire_name.clone())
+            owner.wire_name.clone()
         };
         let id = self.push(TypeDef {
             wire_name,
@@ -641,15 +678,18 @@ impl<'a> Lowerer<'a> {
     }
 
     fn inline_enum(&mut self, values: Vec<EnumValue>, pointer: &str, owner: &Owner) -> TypeRef {
-        TypeRef::Named(self.push(TypeDef {
-            wire_name: owner.wire_name.clone(),
-            pointer: pointer.to_owned(),
-            rust_name: owner.rust_name.clone(),
-            module: Vec::new(),
-            doc: None,
-            resource_id: None,
-            kind: TypeKind::Enum(values),
-        }))
+        TypeRef::Named(self.push_inline(
+            TypeDef {
+                wire_name: owner.wire_name.clone(),
+                pointer: pointer.to_owned(),
+                rust_name: owner.rust_name.clone(),
+                module: Vec::new(),
+                doc: None,
+                resource_id: None,
+                kind: TypeKind::Enum(values),
+            },
+            owner.usage,
+        ))
     }
 }
 

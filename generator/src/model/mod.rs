@@ -73,7 +73,7 @@ pub struct TypeDef {
     pub kind: TypeKind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum, always open: unknown values are kept, not rejected.
@@ -88,7 +88,7 @@ pub enum TypeKind {
     Unit,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// The wire value of the `object` field, when it has exactly one.
@@ -109,7 +109,7 @@ pub enum Usage {
     Request,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub wire_name: String,
     pub rust_name: String,

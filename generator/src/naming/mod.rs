@@ -86,6 +86,35 @@ pub fn type_name(wire: &str) -> String {
     }
 }
 
+/// The name of a union of `members` (their Rust names) first used by the
+/// field that would name an inline type `owner`. Small unions are named after
+/// their members (`BankAccountOrCard`), larger ones after the field, unless
+/// one member already has that name (`payment_method_options.card` is the
+/// component `payment_intent_payment_method_options_card` or a client form):
+/// then that member, `Or`, and the last word of each other member
+/// (`PaymentIntentPaymentMethodOptionsCardOrClient`).
+pub fn union_type_name(owner: &str, members: &[&str]) -> String {
+    let joined = members.join("Or");
+    if members.len() <= 3 && joined.len() <= 48 {
+        return joined;
+    }
+    if !members.contains(&owner) {
+        return owner.to_owned();
+    }
+    let others = members.iter().filter(|m| **m != owner).map(|m| {
+        let snake = m.to_snake_case();
+        snake
+            .rsplit('_')
+            .next()
+            .unwrap_or_default()
+            .to_upper_camel_case()
+    });
+    std::iter::once(owner.to_owned())
+        .chain(others)
+        .collect::<Vec<_>>()
+        .join("Or")
+}
+
 /// A type named after where it is used: `Charge` + `outcome` -> `ChargeOutcome`.
 pub fn nested_type_name(parent: &str, member: &str) -> String {
     // The member's words as they are: `request` in `CreateRequest` is not a
@@ -275,6 +304,25 @@ pub use operations::*;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_union_named_like_its_member_says_what_else_it_can_be() {
+        let card = "PaymentIntentPaymentMethodOptionsCard";
+        let client = "PaymentIntentTypeSpecificPaymentMethodOptionsClient";
+        assert_eq!(
+            union_type_name(card, &[card, client]),
+            "PaymentIntentPaymentMethodOptionsCardOrClient"
+        );
+        assert_eq!(
+            union_type_name("SourceField", &["BankAccount", "Card"]),
+            "BankAccountOrCard"
+        );
+        let long = [
+            "AVeryLongMemberNameNumberOne",
+            "AVeryLongMemberNameNumberTwo",
+        ];
+        assert_eq!(union_type_name("OwnerField", &long), "OwnerField");
+    }
 
     #[test]
     fn reserved_names_are_taken_only_where_they_clash() {
