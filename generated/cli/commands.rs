@@ -1494,7 +1494,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/cash_balance_transactions",
         path_params: &["customer"],
-        params: 483usize,
+        params: 482usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -1507,7 +1507,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/cash_balance_transactions/{transaction}",
         path_params: &["customer", "transaction"],
-        params: 484usize,
+        params: 483usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1520,7 +1520,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/discount",
         path_params: &["customer"],
-        params: 485usize,
+        params: 484usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1533,7 +1533,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/customers/{customer}/discount",
         path_params: &["customer"],
-        params: 486usize,
+        params: 485usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -1546,7 +1546,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/customers/{customer}/funding_instructions",
         path_params: &["customer"],
-        params: 487usize,
+        params: 486usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1559,7 +1559,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/payment_methods",
         path_params: &["customer"],
-        params: 490usize,
+        params: 489usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -1572,7 +1572,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/payment_methods/{payment_method}",
         path_params: &["customer", "payment_method"],
-        params: 491usize,
+        params: 490usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1585,7 +1585,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/sources",
         path_params: &["customer"],
-        params: 492usize,
+        params: 491usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -1598,7 +1598,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/customers/{customer}/sources",
         path_params: &["customer"],
-        params: 493usize,
+        params: 492usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1611,7 +1611,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/sources/{id}",
         path_params: &["customer", "id"],
-        params: 494usize,
+        params: 493usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1624,7 +1624,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/customers/{customer}/sources/{id}",
         path_params: &["customer", "id"],
-        params: 495usize,
+        params: 494usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1637,7 +1637,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/customers/{customer}/sources/{id}",
         path_params: &["customer", "id"],
-        params: 498usize,
+        params: 497usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1650,7 +1650,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/customers/{customer}/sources/{id}/verify",
         path_params: &["customer", "id"],
-        params: 499usize,
+        params: 498usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1663,7 +1663,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/subscriptions",
         path_params: &["customer"],
-        params: 500usize,
+        params: 499usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -1676,7 +1676,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/customers/{customer}/subscriptions",
         path_params: &["customer"],
-        params: 501usize,
+        params: 500usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1689,7 +1689,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
         path_params: &["customer", "subscription_exposed_id"],
-        params: 526usize,
+        params: 525usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1702,7 +1702,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
         path_params: &["customer", "subscription_exposed_id"],
-        params: 527usize,
+        params: 526usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1715,7 +1715,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}",
         path_params: &["customer", "subscription_exposed_id"],
-        params: 554usize,
+        params: 553usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1728,7 +1728,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount",
         path_params: &["customer", "subscription_exposed_id"],
-        params: 555usize,
+        params: 554usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1741,7 +1741,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount",
         path_params: &["customer", "subscription_exposed_id"],
-        params: 556usize,
+        params: 555usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -1754,7 +1754,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/tax_ids",
         path_params: &["customer"],
-        params: 557usize,
+        params: 556usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -1767,7 +1767,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/customers/{customer}/tax_ids",
         path_params: &["customer"],
-        params: 558usize,
+        params: 557usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1780,7 +1780,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/customers/{customer}/tax_ids/{id}",
         path_params: &["customer", "id"],
-        params: 559usize,
+        params: 558usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1793,7 +1793,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/customers/{customer}/tax_ids/{id}",
         path_params: &["customer", "id"],
-        params: 560usize,
+        params: 559usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -1806,7 +1806,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/disputes",
         path_params: &[],
-        params: 561usize,
+        params: 560usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -1819,7 +1819,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/disputes/{dispute}",
         path_params: &["dispute"],
-        params: 562usize,
+        params: 561usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1832,7 +1832,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/disputes/{dispute}",
         path_params: &["dispute"],
-        params: 563usize,
+        params: 562usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1845,7 +1845,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/disputes/{dispute}/close",
         path_params: &["dispute"],
-        params: 565usize,
+        params: 564usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1858,7 +1858,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/ephemeral_keys",
         path_params: &[],
-        params: 566usize,
+        params: 565usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1871,7 +1871,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/ephemeral_keys/{key}",
         path_params: &["key"],
-        params: 567usize,
+        params: 566usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1884,7 +1884,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/events",
         path_params: &[],
-        params: 568usize,
+        params: 567usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -1897,7 +1897,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/events/{id}",
         path_params: &["id"],
-        params: 569usize,
+        params: 568usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1910,7 +1910,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/exchange_rates",
         path_params: &[],
-        params: 570usize,
+        params: 569usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -1923,7 +1923,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/exchange_rates/{rate_id}",
         path_params: &["rate_id"],
-        params: 571usize,
+        params: 570usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1936,7 +1936,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/file_links",
         path_params: &[],
-        params: 572usize,
+        params: 571usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -1949,7 +1949,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/file_links",
         path_params: &[],
-        params: 573usize,
+        params: 572usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1962,7 +1962,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/file_links/{link}",
         path_params: &["link"],
-        params: 574usize,
+        params: 573usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -1975,7 +1975,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/file_links/{link}",
         path_params: &["link"],
-        params: 575usize,
+        params: 574usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -1988,7 +1988,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/files",
         path_params: &[],
-        params: 576usize,
+        params: 575usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2001,7 +2001,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/files",
         path_params: &[],
-        params: 577usize,
+        params: 576usize,
         body: Body::Multipart,
         pagination: Pagination::None,
         summary: "",
@@ -2014,7 +2014,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/files/{file}",
         path_params: &["file"],
-        params: 579usize,
+        params: 578usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2027,7 +2027,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/financial_connections/accounts",
         path_params: &[],
-        params: 580usize,
+        params: 579usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2040,7 +2040,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/financial_connections/accounts/{account}",
         path_params: &["account"],
-        params: 582usize,
+        params: 581usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2053,7 +2053,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/financial_connections/accounts/{account}/disconnect",
         path_params: &["account"],
-        params: 583usize,
+        params: 582usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2066,7 +2066,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/financial_connections/accounts/{account}/owners",
         path_params: &["account"],
-        params: 584usize,
+        params: 583usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2079,7 +2079,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/financial_connections/accounts/{account}/refresh",
         path_params: &["account"],
-        params: 585usize,
+        params: 584usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2092,7 +2092,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/financial_connections/sessions",
         path_params: &[],
-        params: 586usize,
+        params: 585usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2105,7 +2105,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/financial_connections/sessions/{session}",
         path_params: &["session"],
-        params: 589usize,
+        params: 588usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2118,7 +2118,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/identity/verification_reports",
         path_params: &[],
-        params: 590usize,
+        params: 589usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2131,7 +2131,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/identity/verification_reports/{report}",
         path_params: &["report"],
-        params: 591usize,
+        params: 590usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2144,7 +2144,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/identity/verification_sessions",
         path_params: &[],
-        params: 592usize,
+        params: 591usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2157,7 +2157,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/identity/verification_sessions",
         path_params: &[],
-        params: 593usize,
+        params: 592usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2170,7 +2170,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/identity/verification_sessions/{session}",
         path_params: &["session"],
-        params: 596usize,
+        params: 595usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2183,7 +2183,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/identity/verification_sessions/{session}",
         path_params: &["session"],
-        params: 597usize,
+        params: 596usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2196,7 +2196,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/identity/verification_sessions/{session}/cancel",
         path_params: &["session"],
-        params: 600usize,
+        params: 599usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2209,7 +2209,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/identity/verification_sessions/{session}/redact",
         path_params: &["session"],
-        params: 601usize,
+        params: 600usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2222,7 +2222,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/invoiceitems",
         path_params: &[],
-        params: 602usize,
+        params: 601usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2235,7 +2235,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/invoiceitems",
         path_params: &[],
-        params: 603usize,
+        params: 602usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2248,7 +2248,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/invoiceitems/{invoiceitem}",
         path_params: &["invoiceitem"],
-        params: 607usize,
+        params: 606usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2261,7 +2261,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/invoiceitems/{invoiceitem}",
         path_params: &["invoiceitem"],
-        params: 608usize,
+        params: 607usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2274,7 +2274,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/invoiceitems/{invoiceitem}",
         path_params: &["invoiceitem"],
-        params: 612usize,
+        params: 611usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -2287,7 +2287,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/invoices",
         path_params: &[],
-        params: 613usize,
+        params: 612usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2300,7 +2300,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/invoices",
         path_params: &[],
-        params: 614usize,
+        params: 613usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2313,7 +2313,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/invoices/search",
         path_params: &[],
-        params: 643usize,
+        params: 642usize,
         body: Body::Query,
         pagination: Pagination::Search,
         summary: "",
@@ -2326,7 +2326,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/invoices/upcoming",
         path_params: &[],
-        params: 644usize,
+        params: 643usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2339,7 +2339,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/invoices/upcoming/lines",
         path_params: &[],
-        params: 661usize,
+        params: 660usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2352,7 +2352,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/invoices/{invoice}",
         path_params: &["invoice"],
-        params: 678usize,
+        params: 677usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2365,7 +2365,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/invoices/{invoice}",
         path_params: &["invoice"],
-        params: 679usize,
+        params: 678usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2378,7 +2378,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/invoices/{invoice}",
         path_params: &["invoice"],
-        params: 707usize,
+        params: 706usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -2391,7 +2391,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/invoices/{invoice}/finalize",
         path_params: &["invoice"],
-        params: 708usize,
+        params: 707usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2404,7 +2404,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/invoices/{invoice}/lines",
         path_params: &["invoice"],
-        params: 709usize,
+        params: 708usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2417,7 +2417,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/invoices/{invoice}/mark_uncollectible",
         path_params: &["invoice"],
-        params: 710usize,
+        params: 709usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2430,7 +2430,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/invoices/{invoice}/pay",
         path_params: &["invoice"],
-        params: 711usize,
+        params: 710usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2443,7 +2443,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/invoices/{invoice}/send",
         path_params: &["invoice"],
-        params: 712usize,
+        params: 711usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2456,7 +2456,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/invoices/{invoice}/void",
         path_params: &["invoice"],
-        params: 713usize,
+        params: 712usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2469,7 +2469,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/authorizations",
         path_params: &[],
-        params: 714usize,
+        params: 713usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2482,7 +2482,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/authorizations/{authorization}",
         path_params: &["authorization"],
-        params: 715usize,
+        params: 714usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2495,7 +2495,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/authorizations/{authorization}",
         path_params: &["authorization"],
-        params: 716usize,
+        params: 715usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2508,7 +2508,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/authorizations/{authorization}/approve",
         path_params: &["authorization"],
-        params: 717usize,
+        params: 716usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2521,7 +2521,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/authorizations/{authorization}/decline",
         path_params: &["authorization"],
-        params: 718usize,
+        params: 717usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2534,7 +2534,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/cardholders",
         path_params: &[],
-        params: 719usize,
+        params: 718usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2547,7 +2547,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/cardholders",
         path_params: &[],
-        params: 720usize,
+        params: 719usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2560,7 +2560,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/cardholders/{cardholder}",
         path_params: &["cardholder"],
-        params: 732usize,
+        params: 731usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2573,7 +2573,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/cardholders/{cardholder}",
         path_params: &["cardholder"],
-        params: 733usize,
+        params: 732usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2586,7 +2586,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/cards",
         path_params: &[],
-        params: 745usize,
+        params: 744usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2599,7 +2599,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/cards",
         path_params: &[],
-        params: 746usize,
+        params: 745usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2612,7 +2612,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/cards/{card}",
         path_params: &["card"],
-        params: 752usize,
+        params: 751usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2625,7 +2625,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/cards/{card}",
         path_params: &["card"],
-        params: 753usize,
+        params: 752usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2638,7 +2638,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/disputes",
         path_params: &[],
-        params: 757usize,
+        params: 756usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2651,7 +2651,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/disputes",
         path_params: &[],
-        params: 758usize,
+        params: 757usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2664,7 +2664,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/disputes/{dispute}",
         path_params: &["dispute"],
-        params: 768usize,
+        params: 767usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2677,7 +2677,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/disputes/{dispute}",
         path_params: &["dispute"],
-        params: 769usize,
+        params: 768usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2690,7 +2690,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/disputes/{dispute}/submit",
         path_params: &["dispute"],
-        params: 778usize,
+        params: 777usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2703,7 +2703,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/settlements",
         path_params: &[],
-        params: 779usize,
+        params: 778usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2716,7 +2716,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/settlements/{settlement}",
         path_params: &["settlement"],
-        params: 780usize,
+        params: 779usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2729,7 +2729,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/settlements/{settlement}",
         path_params: &["settlement"],
-        params: 781usize,
+        params: 780usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2742,7 +2742,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/transactions",
         path_params: &[],
-        params: 782usize,
+        params: 781usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2755,7 +2755,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/issuing/transactions/{transaction}",
         path_params: &["transaction"],
-        params: 783usize,
+        params: 782usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2768,7 +2768,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/issuing/transactions/{transaction}",
         path_params: &["transaction"],
-        params: 784usize,
+        params: 783usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2781,7 +2781,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/link_account_sessions",
         path_params: &[],
-        params: 785usize,
+        params: 784usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2794,7 +2794,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/link_account_sessions/{session}",
         path_params: &["session"],
-        params: 788usize,
+        params: 787usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2807,7 +2807,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/linked_accounts",
         path_params: &[],
-        params: 789usize,
+        params: 788usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2820,7 +2820,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/linked_accounts/{account}",
         path_params: &["account"],
-        params: 791usize,
+        params: 790usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2833,7 +2833,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/linked_accounts/{account}/disconnect",
         path_params: &["account"],
-        params: 792usize,
+        params: 791usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2846,7 +2846,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/linked_accounts/{account}/owners",
         path_params: &["account"],
-        params: 793usize,
+        params: 792usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2859,7 +2859,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/linked_accounts/{account}/refresh",
         path_params: &["account"],
-        params: 794usize,
+        params: 793usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2872,7 +2872,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/mandates/{mandate}",
         path_params: &["mandate"],
-        params: 795usize,
+        params: 794usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2885,7 +2885,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_intents",
         path_params: &[],
-        params: 796usize,
+        params: 795usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -2898,7 +2898,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_intents",
         path_params: &[],
-        params: 797usize,
+        params: 796usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2911,7 +2911,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_intents/search",
         path_params: &[],
-        params: 864usize,
+        params: 863usize,
         body: Body::Query,
         pagination: Pagination::Search,
         summary: "",
@@ -2924,7 +2924,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_intents/{intent}",
         path_params: &["intent"],
-        params: 865usize,
+        params: 864usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -2937,7 +2937,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_intents/{intent}",
         path_params: &["intent"],
-        params: 866usize,
+        params: 865usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2950,7 +2950,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_intents/{intent}/apply_customer_balance",
         path_params: &["intent"],
-        params: 928usize,
+        params: 927usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2963,7 +2963,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_intents/{intent}/cancel",
         path_params: &["intent"],
-        params: 929usize,
+        params: 928usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2976,7 +2976,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_intents/{intent}/capture",
         path_params: &["intent"],
-        params: 930usize,
+        params: 929usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -2989,7 +2989,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_intents/{intent}/confirm",
         path_params: &["intent"],
-        params: 932usize,
+        params: 931usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3002,7 +3002,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_intents/{intent}/increment_authorization",
         path_params: &["intent"],
-        params: 994usize,
+        params: 993usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3015,7 +3015,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_intents/{intent}/verify_microdeposits",
         path_params: &["intent"],
-        params: 996usize,
+        params: 995usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3028,7 +3028,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_links",
         path_params: &[],
-        params: 997usize,
+        params: 996usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3041,7 +3041,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_links",
         path_params: &[],
-        params: 998usize,
+        params: 997usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3054,7 +3054,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_links/{payment_link}",
         path_params: &["payment_link"],
-        params: 1026usize,
+        params: 1025usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3067,7 +3067,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_links/{payment_link}",
         path_params: &["payment_link"],
-        params: 1027usize,
+        params: 1026usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3080,7 +3080,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_links/{payment_link}/line_items",
         path_params: &["payment_link"],
-        params: 1048usize,
+        params: 1047usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3093,7 +3093,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_method_domains",
         path_params: &[],
-        params: 1049usize,
+        params: 1048usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3106,7 +3106,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_method_domains",
         path_params: &[],
-        params: 1050usize,
+        params: 1049usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3119,7 +3119,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_method_domains/{payment_method_domain}",
         path_params: &["payment_method_domain"],
-        params: 1051usize,
+        params: 1050usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3132,7 +3132,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_method_domains/{payment_method_domain}",
         path_params: &["payment_method_domain"],
-        params: 1052usize,
+        params: 1051usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3145,7 +3145,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_method_domains/{payment_method_domain}/validate",
         path_params: &["payment_method_domain"],
-        params: 1053usize,
+        params: 1052usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3158,7 +3158,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_methods",
         path_params: &[],
-        params: 1054usize,
+        params: 1053usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3171,7 +3171,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_methods",
         path_params: &[],
-        params: 1055usize,
+        params: 1054usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3184,7 +3184,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payment_methods/{payment_method}",
         path_params: &["payment_method"],
-        params: 1072usize,
+        params: 1071usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3197,7 +3197,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_methods/{payment_method}",
         path_params: &["payment_method"],
-        params: 1073usize,
+        params: 1072usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3210,7 +3210,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_methods/{payment_method}/attach",
         path_params: &["payment_method"],
-        params: 1078usize,
+        params: 1077usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3223,7 +3223,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payment_methods/{payment_method}/detach",
         path_params: &["payment_method"],
-        params: 1079usize,
+        params: 1078usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3236,7 +3236,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payouts",
         path_params: &[],
-        params: 1080usize,
+        params: 1079usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3249,7 +3249,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payouts",
         path_params: &[],
-        params: 1081usize,
+        params: 1080usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3262,7 +3262,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/payouts/{payout}",
         path_params: &["payout"],
-        params: 1082usize,
+        params: 1081usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3275,7 +3275,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payouts/{payout}",
         path_params: &["payout"],
-        params: 1083usize,
+        params: 1082usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3288,7 +3288,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payouts/{payout}/cancel",
         path_params: &["payout"],
-        params: 1084usize,
+        params: 1083usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3301,7 +3301,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/payouts/{payout}/reverse",
         path_params: &["payout"],
-        params: 1085usize,
+        params: 1084usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3314,7 +3314,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/plans",
         path_params: &[],
-        params: 1086usize,
+        params: 1085usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3327,7 +3327,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/plans",
         path_params: &[],
-        params: 1087usize,
+        params: 1086usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3340,7 +3340,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/plans/{plan}",
         path_params: &["plan"],
-        params: 1090usize,
+        params: 1089usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3353,7 +3353,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/plans/{plan}",
         path_params: &["plan"],
-        params: 1091usize,
+        params: 1090usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3366,7 +3366,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/plans/{plan}",
         path_params: &["plan"],
-        params: 1092usize,
+        params: 1091usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -3379,7 +3379,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/prices",
         path_params: &[],
-        params: 1093usize,
+        params: 1092usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3392,7 +3392,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/prices",
         path_params: &[],
-        params: 1095usize,
+        params: 1094usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3405,7 +3405,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/prices/search",
         path_params: &[],
-        params: 1104usize,
+        params: 1103usize,
         body: Body::Query,
         pagination: Pagination::Search,
         summary: "",
@@ -3418,7 +3418,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/prices/{price}",
         path_params: &["price"],
-        params: 1105usize,
+        params: 1104usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3431,7 +3431,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/prices/{price}",
         path_params: &["price"],
-        params: 1106usize,
+        params: 1105usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3444,7 +3444,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/products",
         path_params: &[],
-        params: 1110usize,
+        params: 1109usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3457,7 +3457,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/products",
         path_params: &[],
-        params: 1111usize,
+        params: 1110usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3470,7 +3470,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/products/search",
         path_params: &[],
-        params: 1119usize,
+        params: 1118usize,
         body: Body::Query,
         pagination: Pagination::Search,
         summary: "",
@@ -3483,7 +3483,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/products/{id}",
         path_params: &["id"],
-        params: 1120usize,
+        params: 1119usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3496,7 +3496,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/products/{id}",
         path_params: &["id"],
-        params: 1121usize,
+        params: 1120usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3509,7 +3509,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/products/{id}",
         path_params: &["id"],
-        params: 1124usize,
+        params: 1123usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -3522,7 +3522,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/promotion_codes",
         path_params: &[],
-        params: 1125usize,
+        params: 1124usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3535,7 +3535,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/promotion_codes",
         path_params: &[],
-        params: 1126usize,
+        params: 1125usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3548,7 +3548,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/promotion_codes/{promotion_code}",
         path_params: &["promotion_code"],
-        params: 1129usize,
+        params: 1128usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3561,7 +3561,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/promotion_codes/{promotion_code}",
         path_params: &["promotion_code"],
-        params: 1130usize,
+        params: 1129usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3574,7 +3574,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/quotes",
         path_params: &[],
-        params: 1133usize,
+        params: 1132usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3587,7 +3587,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/quotes",
         path_params: &[],
-        params: 1134usize,
+        params: 1133usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3600,7 +3600,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/quotes/{quote}",
         path_params: &["quote"],
-        params: 1144usize,
+        params: 1143usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3613,7 +3613,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/quotes/{quote}",
         path_params: &["quote"],
-        params: 1145usize,
+        params: 1144usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3626,7 +3626,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/quotes/{quote}/accept",
         path_params: &["quote"],
-        params: 1154usize,
+        params: 1153usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3639,7 +3639,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/quotes/{quote}/cancel",
         path_params: &["quote"],
-        params: 1155usize,
+        params: 1154usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3652,7 +3652,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/quotes/{quote}/computed_upfront_line_items",
         path_params: &["quote"],
-        params: 1156usize,
+        params: 1155usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3665,7 +3665,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/quotes/{quote}/finalize",
         path_params: &["quote"],
-        params: 1157usize,
+        params: 1156usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3678,7 +3678,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/quotes/{quote}/line_items",
         path_params: &["quote"],
-        params: 1158usize,
+        params: 1157usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3691,7 +3691,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/quotes/{quote}/pdf",
         path_params: &["quote"],
-        params: 1159usize,
+        params: 1158usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3704,7 +3704,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/radar/early_fraud_warnings",
         path_params: &[],
-        params: 1160usize,
+        params: 1159usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3717,7 +3717,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/radar/early_fraud_warnings/{early_fraud_warning}",
         path_params: &["early_fraud_warning"],
-        params: 1161usize,
+        params: 1160usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3730,7 +3730,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/radar/value_list_items",
         path_params: &[],
-        params: 1162usize,
+        params: 1161usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3743,7 +3743,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/radar/value_list_items",
         path_params: &[],
-        params: 1163usize,
+        params: 1162usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3756,7 +3756,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/radar/value_list_items/{item}",
         path_params: &["item"],
-        params: 1164usize,
+        params: 1163usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3769,7 +3769,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/radar/value_list_items/{item}",
         path_params: &["item"],
-        params: 1165usize,
+        params: 1164usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -3782,7 +3782,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/radar/value_lists",
         path_params: &[],
-        params: 1166usize,
+        params: 1165usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3795,7 +3795,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/radar/value_lists",
         path_params: &[],
-        params: 1167usize,
+        params: 1166usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3808,7 +3808,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/radar/value_lists/{value_list}",
         path_params: &["value_list"],
-        params: 1168usize,
+        params: 1167usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3821,7 +3821,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/radar/value_lists/{value_list}",
         path_params: &["value_list"],
-        params: 1169usize,
+        params: 1168usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3834,7 +3834,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/radar/value_lists/{value_list}",
         path_params: &["value_list"],
-        params: 1170usize,
+        params: 1169usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -3847,7 +3847,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/refunds",
         path_params: &[],
-        params: 1171usize,
+        params: 1170usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3860,7 +3860,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/refunds",
         path_params: &[],
-        params: 1172usize,
+        params: 1171usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3873,7 +3873,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/refunds/{refund}",
         path_params: &["refund"],
-        params: 1173usize,
+        params: 1172usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3886,7 +3886,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/refunds/{refund}",
         path_params: &["refund"],
-        params: 1174usize,
+        params: 1173usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3899,7 +3899,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/refunds/{refund}/cancel",
         path_params: &["refund"],
-        params: 1175usize,
+        params: 1174usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3912,7 +3912,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/reporting/report_runs",
         path_params: &[],
-        params: 1176usize,
+        params: 1175usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3925,7 +3925,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/reporting/report_runs",
         path_params: &[],
-        params: 1177usize,
+        params: 1176usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -3938,7 +3938,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/reporting/report_runs/{report_run}",
         path_params: &["report_run"],
-        params: 1179usize,
+        params: 1178usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3951,7 +3951,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/reporting/report_types",
         path_params: &[],
-        params: 1180usize,
+        params: 1179usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3964,7 +3964,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/reporting/report_types/{report_type}",
         path_params: &["report_type"],
-        params: 1181usize,
+        params: 1180usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -3977,7 +3977,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/reviews",
         path_params: &[],
-        params: 1182usize,
+        params: 1181usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -3990,7 +3990,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/reviews/{review}",
         path_params: &["review"],
-        params: 1183usize,
+        params: 1182usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4003,7 +4003,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/reviews/{review}/approve",
         path_params: &["review"],
-        params: 1184usize,
+        params: 1183usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4016,7 +4016,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/setup_attempts",
         path_params: &[],
-        params: 1185usize,
+        params: 1184usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4029,7 +4029,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/setup_intents",
         path_params: &[],
-        params: 1186usize,
+        params: 1185usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4042,7 +4042,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/setup_intents",
         path_params: &[],
-        params: 1187usize,
+        params: 1186usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4055,7 +4055,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/setup_intents/{intent}",
         path_params: &["intent"],
-        params: 1220usize,
+        params: 1219usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4068,7 +4068,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/setup_intents/{intent}",
         path_params: &["intent"],
-        params: 1221usize,
+        params: 1220usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4081,7 +4081,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/setup_intents/{intent}/cancel",
         path_params: &["intent"],
-        params: 1249usize,
+        params: 1248usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4094,7 +4094,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/setup_intents/{intent}/confirm",
         path_params: &["intent"],
-        params: 1250usize,
+        params: 1249usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4107,7 +4107,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/setup_intents/{intent}/verify_microdeposits",
         path_params: &["intent"],
-        params: 1278usize,
+        params: 1277usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4120,7 +4120,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/shipping_rates",
         path_params: &[],
-        params: 1279usize,
+        params: 1278usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4133,7 +4133,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/shipping_rates",
         path_params: &[],
-        params: 1280usize,
+        params: 1279usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4146,7 +4146,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/shipping_rates/{shipping_rate_token}",
         path_params: &["shipping_rate_token"],
-        params: 1286usize,
+        params: 1285usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4159,7 +4159,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/shipping_rates/{shipping_rate_token}",
         path_params: &["shipping_rate_token"],
-        params: 1287usize,
+        params: 1286usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4172,7 +4172,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/sigma/scheduled_query_runs",
         path_params: &[],
-        params: 1290usize,
+        params: 1289usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4185,7 +4185,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/sigma/scheduled_query_runs/{scheduled_query_run}",
         path_params: &["scheduled_query_run"],
-        params: 1291usize,
+        params: 1290usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4198,7 +4198,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/sources",
         path_params: &[],
-        params: 1292usize,
+        params: 1291usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4211,7 +4211,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/sources/{source}",
         path_params: &["source"],
-        params: 1305usize,
+        params: 1304usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4224,7 +4224,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/sources/{source}",
         path_params: &["source"],
-        params: 1306usize,
+        params: 1305usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4237,7 +4237,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/sources/{source}/mandate_notifications/{mandate_notification}",
         path_params: &["source", "mandate_notification"],
-        params: 1317usize,
+        params: 1316usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4250,7 +4250,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/sources/{source}/source_transactions",
         path_params: &["source"],
-        params: 1318usize,
+        params: 1317usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4263,7 +4263,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/sources/{source}/source_transactions/{source_transaction}",
         path_params: &["source", "source_transaction"],
-        params: 1319usize,
+        params: 1318usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4276,7 +4276,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/sources/{source}/verify",
         path_params: &["source"],
-        params: 1320usize,
+        params: 1319usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4289,7 +4289,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/subscription_items",
         path_params: &[],
-        params: 1321usize,
+        params: 1320usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4302,7 +4302,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscription_items",
         path_params: &[],
-        params: 1322usize,
+        params: 1321usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4315,7 +4315,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/subscription_items/{item}",
         path_params: &["item"],
-        params: 1326usize,
+        params: 1325usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4328,7 +4328,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscription_items/{item}",
         path_params: &["item"],
-        params: 1327usize,
+        params: 1326usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4341,7 +4341,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/subscription_items/{item}",
         path_params: &["item"],
-        params: 1331usize,
+        params: 1330usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4354,7 +4354,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/subscription_items/{subscription_item}/usage_record_summaries",
         path_params: &["subscription_item"],
-        params: 1332usize,
+        params: 1331usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4367,7 +4367,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscription_items/{subscription_item}/usage_records",
         path_params: &["subscription_item"],
-        params: 1333usize,
+        params: 1332usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4380,7 +4380,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/subscription_schedules",
         path_params: &[],
-        params: 1334usize,
+        params: 1333usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4393,7 +4393,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscription_schedules",
         path_params: &[],
-        params: 1335usize,
+        params: 1334usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4406,7 +4406,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/subscription_schedules/{schedule}",
         path_params: &["schedule"],
-        params: 1352usize,
+        params: 1351usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4419,7 +4419,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscription_schedules/{schedule}",
         path_params: &["schedule"],
-        params: 1353usize,
+        params: 1352usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4432,7 +4432,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscription_schedules/{schedule}/cancel",
         path_params: &["schedule"],
-        params: 1370usize,
+        params: 1369usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4445,7 +4445,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscription_schedules/{schedule}/release",
         path_params: &["schedule"],
-        params: 1371usize,
+        params: 1370usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4458,7 +4458,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/subscriptions",
         path_params: &[],
-        params: 1372usize,
+        params: 1371usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4471,7 +4471,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscriptions",
         path_params: &[],
-        params: 1374usize,
+        params: 1373usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4484,7 +4484,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/subscriptions/search",
         path_params: &[],
-        params: 1399usize,
+        params: 1398usize,
         body: Body::Query,
         pagination: Pagination::Search,
         summary: "",
@@ -4497,7 +4497,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/subscriptions/{subscription_exposed_id}",
         path_params: &["subscription_exposed_id"],
-        params: 1400usize,
+        params: 1399usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4510,7 +4510,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscriptions/{subscription_exposed_id}",
         path_params: &["subscription_exposed_id"],
-        params: 1401usize,
+        params: 1400usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4523,7 +4523,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/subscriptions/{subscription_exposed_id}",
         path_params: &["subscription_exposed_id"],
-        params: 1428usize,
+        params: 1427usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4536,7 +4536,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/subscriptions/{subscription_exposed_id}/discount",
         path_params: &["subscription_exposed_id"],
-        params: 1430usize,
+        params: 1429usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -4549,7 +4549,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/subscriptions/{subscription}/resume",
         path_params: &["subscription"],
-        params: 1431usize,
+        params: 1430usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4562,7 +4562,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/tax/calculations",
         path_params: &[],
-        params: 1432usize,
+        params: 1431usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4575,7 +4575,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/tax/calculations/{calculation}/line_items",
         path_params: &["calculation"],
-        params: 1438usize,
+        params: 1437usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4588,7 +4588,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/tax/settings",
         path_params: &[],
-        params: 1439usize,
+        params: 1438usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4601,7 +4601,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/tax/settings",
         path_params: &[],
-        params: 1440usize,
+        params: 1439usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4614,7 +4614,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/tax/transactions/create_from_calculation",
         path_params: &[],
-        params: 1444usize,
+        params: 1443usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4627,7 +4627,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/tax/transactions/create_reversal",
         path_params: &[],
-        params: 1445usize,
+        params: 1444usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4640,7 +4640,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/tax/transactions/{transaction}",
         path_params: &["transaction"],
-        params: 1448usize,
+        params: 1447usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4653,7 +4653,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/tax/transactions/{transaction}/line_items",
         path_params: &["transaction"],
-        params: 1449usize,
+        params: 1448usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4666,7 +4666,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/tax_codes",
         path_params: &[],
-        params: 1450usize,
+        params: 1449usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4679,7 +4679,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/tax_codes/{id}",
         path_params: &["id"],
-        params: 1451usize,
+        params: 1450usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4692,7 +4692,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/tax_rates",
         path_params: &[],
-        params: 1452usize,
+        params: 1451usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4705,7 +4705,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/tax_rates",
         path_params: &[],
-        params: 1453usize,
+        params: 1452usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4718,7 +4718,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/tax_rates/{tax_rate}",
         path_params: &["tax_rate"],
-        params: 1454usize,
+        params: 1453usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4731,7 +4731,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/tax_rates/{tax_rate}",
         path_params: &["tax_rate"],
-        params: 1455usize,
+        params: 1454usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4744,7 +4744,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/terminal/configurations",
         path_params: &[],
-        params: 1456usize,
+        params: 1455usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4757,7 +4757,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/configurations",
         path_params: &[],
-        params: 1457usize,
+        params: 1456usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4770,7 +4770,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/terminal/configurations/{configuration}",
         path_params: &["configuration"],
-        params: 1475usize,
+        params: 1474usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4783,7 +4783,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/configurations/{configuration}",
         path_params: &["configuration"],
-        params: 1476usize,
+        params: 1475usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4796,7 +4796,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/terminal/configurations/{configuration}",
         path_params: &["configuration"],
-        params: 1494usize,
+        params: 1493usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -4809,7 +4809,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/connection_tokens",
         path_params: &[],
-        params: 1495usize,
+        params: 1494usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4822,7 +4822,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/terminal/locations",
         path_params: &[],
-        params: 1496usize,
+        params: 1495usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4835,7 +4835,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/locations",
         path_params: &[],
-        params: 1497usize,
+        params: 1496usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4848,7 +4848,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/terminal/locations/{location}",
         path_params: &["location"],
-        params: 1499usize,
+        params: 1498usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4861,7 +4861,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/locations/{location}",
         path_params: &["location"],
-        params: 1500usize,
+        params: 1499usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4874,7 +4874,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/terminal/locations/{location}",
         path_params: &["location"],
-        params: 1502usize,
+        params: 1501usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -4887,7 +4887,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/terminal/readers",
         path_params: &[],
-        params: 1503usize,
+        params: 1502usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -4900,7 +4900,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/readers",
         path_params: &[],
-        params: 1504usize,
+        params: 1503usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4913,7 +4913,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/terminal/readers/{reader}",
         path_params: &["reader"],
-        params: 1505usize,
+        params: 1504usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -4926,7 +4926,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/readers/{reader}",
         path_params: &["reader"],
-        params: 1506usize,
+        params: 1505usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4939,7 +4939,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/terminal/readers/{reader}",
         path_params: &["reader"],
-        params: 1507usize,
+        params: 1506usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -4952,7 +4952,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/readers/{reader}/cancel_action",
         path_params: &["reader"],
-        params: 1508usize,
+        params: 1507usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4965,7 +4965,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/readers/{reader}/process_payment_intent",
         path_params: &["reader"],
-        params: 1509usize,
+        params: 1508usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4978,7 +4978,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/readers/{reader}/process_setup_intent",
         path_params: &["reader"],
-        params: 1512usize,
+        params: 1511usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -4991,7 +4991,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/readers/{reader}/refund_payment",
         path_params: &["reader"],
-        params: 1513usize,
+        params: 1512usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5004,7 +5004,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/terminal/readers/{reader}/set_reader_display",
         path_params: &["reader"],
-        params: 1514usize,
+        params: 1513usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5017,7 +5017,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/customers/{customer}/fund_cash_balance",
         path_params: &["customer"],
-        params: 1517usize,
+        params: 1516usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5030,7 +5030,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/authorizations",
         path_params: &[],
-        params: 1518usize,
+        params: 1517usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5043,7 +5043,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/authorizations/{authorization}/capture",
         path_params: &["authorization"],
-        params: 1523usize,
+        params: 1522usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5056,7 +5056,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/authorizations/{authorization}/expire",
         path_params: &["authorization"],
-        params: 1530usize,
+        params: 1529usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5069,7 +5069,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/authorizations/{authorization}/increment",
         path_params: &["authorization"],
-        params: 1531usize,
+        params: 1530usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5082,7 +5082,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/authorizations/{authorization}/reverse",
         path_params: &["authorization"],
-        params: 1532usize,
+        params: 1531usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5095,7 +5095,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/cards/{card}/shipping/deliver",
         path_params: &["card"],
-        params: 1533usize,
+        params: 1532usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5108,7 +5108,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/cards/{card}/shipping/fail",
         path_params: &["card"],
-        params: 1534usize,
+        params: 1533usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5121,7 +5121,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/cards/{card}/shipping/return",
         path_params: &["card"],
-        params: 1535usize,
+        params: 1534usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5134,7 +5134,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/cards/{card}/shipping/ship",
         path_params: &["card"],
-        params: 1536usize,
+        params: 1535usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5147,7 +5147,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/transactions/create_force_capture",
         path_params: &[],
-        params: 1537usize,
+        params: 1536usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5160,7 +5160,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/transactions/create_unlinked_refund",
         path_params: &[],
-        params: 1545usize,
+        params: 1544usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5173,7 +5173,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/issuing/transactions/{transaction}/refund",
         path_params: &["transaction"],
-        params: 1553usize,
+        params: 1552usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5186,7 +5186,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/refunds/{refund}/expire",
         path_params: &["refund"],
-        params: 1554usize,
+        params: 1553usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5199,7 +5199,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/terminal/readers/{reader}/present_payment_method",
         path_params: &["reader"],
-        params: 1555usize,
+        params: 1554usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5212,7 +5212,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/test_helpers/test_clocks",
         path_params: &[],
-        params: 1558usize,
+        params: 1557usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5225,7 +5225,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/test_clocks",
         path_params: &[],
-        params: 1559usize,
+        params: 1558usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5238,7 +5238,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/test_helpers/test_clocks/{test_clock}",
         path_params: &["test_clock"],
-        params: 1560usize,
+        params: 1559usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5251,7 +5251,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/test_helpers/test_clocks/{test_clock}",
         path_params: &["test_clock"],
-        params: 1561usize,
+        params: 1560usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -5264,7 +5264,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/test_clocks/{test_clock}/advance",
         path_params: &["test_clock"],
-        params: 1562usize,
+        params: 1561usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5277,7 +5277,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/inbound_transfers/{id}/fail",
         path_params: &["id"],
-        params: 1563usize,
+        params: 1562usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5290,7 +5290,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/inbound_transfers/{id}/return",
         path_params: &["id"],
-        params: 1565usize,
+        params: 1564usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5303,7 +5303,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/inbound_transfers/{id}/succeed",
         path_params: &["id"],
-        params: 1566usize,
+        params: 1565usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5316,7 +5316,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/outbound_payments/{id}/fail",
         path_params: &["id"],
-        params: 1567usize,
+        params: 1566usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5329,7 +5329,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/outbound_payments/{id}/post",
         path_params: &["id"],
-        params: 1568usize,
+        params: 1567usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5342,7 +5342,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/outbound_payments/{id}/return",
         path_params: &["id"],
-        params: 1569usize,
+        params: 1568usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5355,7 +5355,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail",
         path_params: &["outbound_transfer"],
-        params: 1571usize,
+        params: 1570usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5368,7 +5368,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post",
         path_params: &["outbound_transfer"],
-        params: 1572usize,
+        params: 1571usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5381,7 +5381,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return",
         path_params: &["outbound_transfer"],
-        params: 1573usize,
+        params: 1572usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5394,7 +5394,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/received_credits",
         path_params: &[],
-        params: 1575usize,
+        params: 1574usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5407,7 +5407,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/test_helpers/treasury/received_debits",
         path_params: &[],
-        params: 1578usize,
+        params: 1577usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5420,7 +5420,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/tokens",
         path_params: &[],
-        params: 1581usize,
+        params: 1580usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5433,7 +5433,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/tokens/{token}",
         path_params: &["token"],
-        params: 1616usize,
+        params: 1615usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5446,7 +5446,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/topups",
         path_params: &[],
-        params: 1617usize,
+        params: 1616usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5459,7 +5459,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/topups",
         path_params: &[],
-        params: 1618usize,
+        params: 1617usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5472,7 +5472,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/topups/{topup}",
         path_params: &["topup"],
-        params: 1619usize,
+        params: 1618usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5485,7 +5485,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/topups/{topup}",
         path_params: &["topup"],
-        params: 1620usize,
+        params: 1619usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5498,7 +5498,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/topups/{topup}/cancel",
         path_params: &["topup"],
-        params: 1621usize,
+        params: 1620usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5511,7 +5511,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/transfers",
         path_params: &[],
-        params: 1622usize,
+        params: 1621usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5524,7 +5524,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/transfers",
         path_params: &[],
-        params: 1623usize,
+        params: 1622usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5537,7 +5537,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/transfers/{id}/reversals",
         path_params: &["id"],
-        params: 1624usize,
+        params: 1623usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5550,7 +5550,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/transfers/{id}/reversals",
         path_params: &["id"],
-        params: 1625usize,
+        params: 1624usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5563,7 +5563,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/transfers/{transfer}",
         path_params: &["transfer"],
-        params: 1626usize,
+        params: 1625usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5576,7 +5576,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/transfers/{transfer}",
         path_params: &["transfer"],
-        params: 1627usize,
+        params: 1626usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5589,7 +5589,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/transfers/{transfer}/reversals/{id}",
         path_params: &["transfer", "id"],
-        params: 1628usize,
+        params: 1627usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5602,7 +5602,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/transfers/{transfer}/reversals/{id}",
         path_params: &["transfer", "id"],
-        params: 1629usize,
+        params: 1628usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5615,7 +5615,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/credit_reversals",
         path_params: &[],
-        params: 1630usize,
+        params: 1629usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5628,7 +5628,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/credit_reversals",
         path_params: &[],
-        params: 1631usize,
+        params: 1630usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5641,7 +5641,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/credit_reversals/{credit_reversal}",
         path_params: &["credit_reversal"],
-        params: 1632usize,
+        params: 1631usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5654,7 +5654,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/debit_reversals",
         path_params: &[],
-        params: 1633usize,
+        params: 1632usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5667,7 +5667,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/debit_reversals",
         path_params: &[],
-        params: 1634usize,
+        params: 1633usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5680,7 +5680,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/debit_reversals/{debit_reversal}",
         path_params: &["debit_reversal"],
-        params: 1635usize,
+        params: 1634usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5693,7 +5693,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/financial_accounts",
         path_params: &[],
-        params: 1636usize,
+        params: 1635usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5706,7 +5706,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/financial_accounts",
         path_params: &[],
-        params: 1637usize,
+        params: 1636usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5719,7 +5719,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/financial_accounts/{financial_account}",
         path_params: &["financial_account"],
-        params: 1653usize,
+        params: 1652usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5732,7 +5732,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/financial_accounts/{financial_account}",
         path_params: &["financial_account"],
-        params: 1654usize,
+        params: 1653usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5745,7 +5745,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/financial_accounts/{financial_account}/features",
         path_params: &["financial_account"],
-        params: 1670usize,
+        params: 1669usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5758,7 +5758,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/financial_accounts/{financial_account}/features",
         path_params: &["financial_account"],
-        params: 1671usize,
+        params: 1670usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5771,7 +5771,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/inbound_transfers",
         path_params: &[],
-        params: 1685usize,
+        params: 1671usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5784,7 +5784,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/inbound_transfers",
         path_params: &[],
-        params: 1686usize,
+        params: 1672usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5797,7 +5797,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/inbound_transfers/{id}",
         path_params: &["id"],
-        params: 1687usize,
+        params: 1673usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5810,7 +5810,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/inbound_transfers/{inbound_transfer}/cancel",
         path_params: &["inbound_transfer"],
-        params: 1688usize,
+        params: 1674usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5823,7 +5823,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/outbound_payments",
         path_params: &[],
-        params: 1689usize,
+        params: 1675usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5836,7 +5836,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/outbound_payments",
         path_params: &[],
-        params: 1690usize,
+        params: 1676usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5849,7 +5849,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/outbound_payments/{id}",
         path_params: &["id"],
-        params: 1698usize,
+        params: 1684usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5862,7 +5862,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/outbound_payments/{id}/cancel",
         path_params: &["id"],
-        params: 1699usize,
+        params: 1685usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5875,7 +5875,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/outbound_transfers",
         path_params: &[],
-        params: 1700usize,
+        params: 1686usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5888,7 +5888,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/outbound_transfers",
         path_params: &[],
-        params: 1701usize,
+        params: 1687usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5901,7 +5901,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/outbound_transfers/{outbound_transfer}",
         path_params: &["outbound_transfer"],
-        params: 1704usize,
+        params: 1690usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5914,7 +5914,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/treasury/outbound_transfers/{outbound_transfer}/cancel",
         path_params: &["outbound_transfer"],
-        params: 1705usize,
+        params: 1691usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -5927,7 +5927,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/received_credits",
         path_params: &[],
-        params: 1706usize,
+        params: 1692usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5940,7 +5940,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/received_credits/{id}",
         path_params: &["id"],
-        params: 1708usize,
+        params: 1694usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5953,7 +5953,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/received_debits",
         path_params: &[],
-        params: 1709usize,
+        params: 1695usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5966,7 +5966,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/received_debits/{id}",
         path_params: &["id"],
-        params: 1710usize,
+        params: 1696usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -5979,7 +5979,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/transaction_entries",
         path_params: &[],
-        params: 1711usize,
+        params: 1697usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -5992,7 +5992,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/transaction_entries/{id}",
         path_params: &["id"],
-        params: 1712usize,
+        params: 1698usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -6005,7 +6005,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/transactions",
         path_params: &[],
-        params: 1713usize,
+        params: 1699usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -6018,7 +6018,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/treasury/transactions/{id}",
         path_params: &["id"],
-        params: 1715usize,
+        params: 1701usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -6031,7 +6031,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/webhook_endpoints",
         path_params: &[],
-        params: 1716usize,
+        params: 1702usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "",
@@ -6044,7 +6044,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/webhook_endpoints",
         path_params: &[],
-        params: 1717usize,
+        params: 1703usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -6057,7 +6057,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/webhook_endpoints/{webhook_endpoint}",
         path_params: &["webhook_endpoint"],
-        params: 1718usize,
+        params: 1704usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "",
@@ -6070,7 +6070,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/webhook_endpoints/{webhook_endpoint}",
         path_params: &["webhook_endpoint"],
-        params: 1719usize,
+        params: 1705usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "",
@@ -6083,7 +6083,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Delete,
         path: "/v1/webhook_endpoints/{webhook_endpoint}",
         path_params: &["webhook_endpoint"],
-        params: 1720usize,
+        params: 1706usize,
         body: Body::None,
         pagination: Pagination::None,
         summary: "",
@@ -6096,7 +6096,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/climate/orders",
         path_params: &[],
-        params: 1721usize,
+        params: 1707usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "List orders",
@@ -6109,7 +6109,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/climate/orders",
         path_params: &[],
-        params: 1722usize,
+        params: 1708usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "Create an order",
@@ -6122,7 +6122,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/climate/orders/{order}",
         path_params: &["order"],
-        params: 1724usize,
+        params: 1710usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "Retrieve an order",
@@ -6135,7 +6135,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/climate/orders/{order}",
         path_params: &["order"],
-        params: 1725usize,
+        params: 1711usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "Update an order",
@@ -6148,7 +6148,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/climate/orders/{order}/cancel",
         path_params: &["order"],
-        params: 1727usize,
+        params: 1713usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "Cancel an order",
@@ -6161,7 +6161,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/climate/products",
         path_params: &[],
-        params: 1728usize,
+        params: 1714usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "List products",
@@ -6174,7 +6174,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/climate/products/{product}",
         path_params: &["product"],
-        params: 1729usize,
+        params: 1715usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "Retrieve a product",
@@ -6187,7 +6187,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/climate/suppliers",
         path_params: &[],
-        params: 1730usize,
+        params: 1716usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "List suppliers",
@@ -6200,7 +6200,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/climate/suppliers/{supplier}",
         path_params: &["supplier"],
-        params: 1731usize,
+        params: 1717usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "Retrieve a supplier",
@@ -6213,7 +6213,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/forwarding/requests",
         path_params: &[],
-        params: 1732usize,
+        params: 1718usize,
         body: Body::Query,
         pagination: Pagination::List,
         summary: "List all ForwardingRequests",
@@ -6226,7 +6226,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/v1/forwarding/requests",
         path_params: &[],
-        params: 1734usize,
+        params: 1720usize,
         body: Body::Form,
         pagination: Pagination::None,
         summary: "Create a ForwardingRequest",
@@ -6239,7 +6239,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Get,
         path: "/v1/forwarding/requests/{id}",
         path_params: &["id"],
-        params: 1737usize,
+        params: 1723usize,
         body: Body::Query,
         pagination: Pagination::None,
         summary: "Retrieve a ForwardingRequest",
@@ -23600,24 +23600,10 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "settings",
                 rust: "settings",
-                ty: Ty::Object(482usize),
+                ty: Ty::Object(453usize),
                 required: false,
                 boxed: false,
                 doc: "A hash of settings for this cash balance.",
-            },
-        ],
-    },
-    Object {
-        rust: "UpdateCustomerCashBalanceSettings2",
-        has_required: false,
-        fields: &[
-            Field {
-                name: "reconciliation_mode",
-                rust: "reconciliation_mode",
-                ty: Ty::Enum(125usize),
-                required: false,
-                boxed: false,
-                doc: "",
             },
         ],
     },
@@ -23699,7 +23685,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(488usize),
+                ty: Ty::Object(487usize),
                 required: true,
                 boxed: false,
                 doc: "Additional parameters for `bank_transfer` funding types",
@@ -23723,7 +23709,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "funding_type",
                 rust: "funding_type",
-                ty: Ty::Enum(128usize),
+                ty: Ty::Enum(127usize),
                 required: true,
                 boxed: false,
                 doc: "The `funding_type` to get the instructions for.",
@@ -23737,7 +23723,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(489usize),
+                ty: Ty::Object(488usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -23745,7 +23731,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested_address_types",
                 rust: "requested_address_types",
-                ty: Ty::List(&Ty::Enum(126usize)),
+                ty: Ty::List(&Ty::Enum(125usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -23753,7 +23739,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(127usize),
+                ty: Ty::Enum(126usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -23813,7 +23799,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(129usize),
+                ty: Ty::Enum(128usize),
                 required: false,
                 boxed: false,
                 doc: "An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.",
@@ -23963,7 +23949,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(130usize),
+                ty: Ty::Enum(129usize),
                 required: false,
                 boxed: false,
                 doc: "The type of entity that holds the account. This can be either `individual` or `company`.",
@@ -24059,7 +24045,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "owner",
                 rust: "owner",
-                ty: Ty::Object(496usize),
+                ty: Ty::Object(495usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24073,7 +24059,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(497usize),
+                ty: Ty::Object(496usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24239,7 +24225,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "add_invoice_items",
                 rust: "add_invoice_items",
-                ty: Ty::List(&Ty::Object(502usize)),
+                ty: Ty::List(&Ty::Object(501usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.",
@@ -24255,7 +24241,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(504usize),
+                ty: Ty::Object(503usize),
                 required: false,
                 boxed: false,
                 doc: "Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.",
@@ -24279,7 +24265,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(505usize)),
+                ty: Ty::Unsettable(&Ty::Object(504usize)),
                 required: false,
                 boxed: false,
                 doc: "Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.",
@@ -24303,7 +24289,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(132usize),
+                ty: Ty::Enum(131usize),
                 required: false,
                 boxed: false,
                 doc: "Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.",
@@ -24367,7 +24353,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "items",
                 rust: "items",
-                ty: Ty::List(&Ty::Object(506usize)),
+                ty: Ty::List(&Ty::Object(505usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 20 subscription items, each with an attached price.",
@@ -24391,7 +24377,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_behavior",
                 rust: "payment_behavior",
-                ty: Ty::Enum(135usize),
+                ty: Ty::Enum(134usize),
                 required: false,
                 boxed: false,
                 doc: "Only applies to subscriptions with `collection_method=charge_automatically`.\n\nUse `allow_incomplete` to create subscriptions with `status=incomplete` if the first invoice cannot be paid. Creating subscriptions with this status allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.\n\nUse `default_incomplete` to create Subscriptions with `status=incomplete` when the first invoice requires payment, otherwise start as active. Subscriptions transition to `status=active` when successfully confirming the payment intent on the first invoice. This allows simpler management of scenarios where additional user actions are needed to pay a subscription’s invoice. Such as failed payments, [SCA regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication), or collecting a mandate for a bank debit payment method. If the payment intent is not confirmed within 23 hours subscriptions transition to `status=incomplete_expired`, which is a terminal state.\n\nUse `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if a subscription's first invoice cannot be paid. For example, if a payment method requires 3DS authentication due to SCA regulation and further user action is needed, this parameter does not create a subscription and returns an error instead. This was the default behavior for API versions prior to 2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.\n\n`pending_if_incomplete` is only used with updates and cannot be passed when creating a subscription.\n\nSubscriptions with `collection_method=send_invoice` are automatically activated regardless of the first invoice status.",
@@ -24399,7 +24385,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_settings",
                 rust: "payment_settings",
-                ty: Ty::Object(510usize),
+                ty: Ty::Object(509usize),
                 required: false,
                 boxed: false,
                 doc: "Payment settings to pass to invoices created by the subscription.",
@@ -24407,7 +24393,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pending_invoice_item_interval",
                 rust: "pending_invoice_item_interval",
-                ty: Ty::Unsettable(&Ty::Object(522usize)),
+                ty: Ty::Unsettable(&Ty::Object(521usize)),
                 required: false,
                 boxed: false,
                 doc: "Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.",
@@ -24423,7 +24409,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(148usize),
+                ty: Ty::Enum(147usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) resulting from the `billing_cycle_anchor`. If no value is passed, the default is `create_prorations`.",
@@ -24431,7 +24417,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(523usize),
+                ty: Ty::Object(522usize),
                 required: false,
                 boxed: false,
                 doc: "If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges.",
@@ -24463,7 +24449,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "trial_settings",
                 rust: "trial_settings",
-                ty: Ty::Object(524usize),
+                ty: Ty::Object(523usize),
                 required: false,
                 boxed: false,
                 doc: "Settings related to subscription trials.",
@@ -24485,7 +24471,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(503usize),
+                ty: Ty::Object(502usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24531,7 +24517,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(131usize),
+                ty: Ty::Enum(130usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24597,7 +24583,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(507usize)),
+                ty: Ty::Unsettable(&Ty::Object(506usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24621,7 +24607,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(508usize),
+                ty: Ty::Object(507usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24681,7 +24667,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(509usize),
+                ty: Ty::Object(508usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -24689,7 +24675,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(134usize),
+                ty: Ty::Enum(133usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24719,7 +24705,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(133usize),
+                ty: Ty::Enum(132usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -24741,7 +24727,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(511usize),
+                ty: Ty::Object(510usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24749,7 +24735,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_types",
                 rust: "payment_method_types",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(145usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(144usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24757,7 +24743,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "save_default_payment_method",
                 rust: "save_default_payment_method",
-                ty: Ty::Enum(146usize),
+                ty: Ty::Enum(145usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24771,7 +24757,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Unsettable(&Ty::Object(512usize)),
+                ty: Ty::Unsettable(&Ty::Object(511usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24779,7 +24765,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bancontact",
                 rust: "bancontact",
-                ty: Ty::Unsettable(&Ty::Object(514usize)),
+                ty: Ty::Unsettable(&Ty::Object(513usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24787,7 +24773,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Unsettable(&Ty::Object(515usize)),
+                ty: Ty::Unsettable(&Ty::Object(514usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24795,7 +24781,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_balance",
                 rust: "customer_balance",
-                ty: Ty::Unsettable(&Ty::Object(517usize)),
+                ty: Ty::Unsettable(&Ty::Object(516usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24811,7 +24797,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(520usize)),
+                ty: Ty::Unsettable(&Ty::Object(519usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24825,7 +24811,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(513usize),
+                ty: Ty::Object(512usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24833,7 +24819,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(137usize),
+                ty: Ty::Enum(136usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24847,7 +24833,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(136usize),
+                ty: Ty::Enum(135usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24861,7 +24847,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(138usize),
+                ty: Ty::Enum(137usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24875,7 +24861,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(516usize),
+                ty: Ty::Object(515usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24883,7 +24869,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(140usize),
+                ty: Ty::Enum(139usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24891,7 +24877,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(141usize),
+                ty: Ty::Enum(140usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24913,7 +24899,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(139usize),
+                ty: Ty::Enum(138usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24935,7 +24921,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(518usize),
+                ty: Ty::Object(517usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24957,7 +24943,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(519usize),
+                ty: Ty::Object(518usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -24993,7 +24979,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(521usize),
+                ty: Ty::Object(520usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25001,7 +24987,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(144usize),
+                ty: Ty::Enum(143usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25015,7 +25001,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(142usize)),
+                ty: Ty::List(&Ty::Enum(141usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25023,7 +25009,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(143usize)),
+                ty: Ty::List(&Ty::Enum(142usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25037,7 +25023,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(147usize),
+                ty: Ty::Enum(146usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -25081,7 +25067,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "end_behavior",
                 rust: "end_behavior",
-                ty: Ty::Object(525usize),
+                ty: Ty::Object(524usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -25095,7 +25081,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "missing_payment_method",
                 rust: "missing_payment_method",
-                ty: Ty::Enum(149usize),
+                ty: Ty::Enum(148usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -25123,7 +25109,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "add_invoice_items",
                 rust: "add_invoice_items",
-                ty: Ty::List(&Ty::Object(528usize)),
+                ty: Ty::List(&Ty::Object(527usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.",
@@ -25139,7 +25125,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(530usize),
+                ty: Ty::Object(529usize),
                 required: false,
                 boxed: false,
                 doc: "Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.",
@@ -25147,7 +25133,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_cycle_anchor",
                 rust: "billing_cycle_anchor",
-                ty: Ty::Enum(151usize),
+                ty: Ty::Enum(150usize),
                 required: false,
                 boxed: false,
                 doc: "Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time. For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).",
@@ -25155,7 +25141,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(531usize)),
+                ty: Ty::Unsettable(&Ty::Object(530usize)),
                 required: false,
                 boxed: false,
                 doc: "Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.",
@@ -25179,7 +25165,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cancellation_details",
                 rust: "cancellation_details",
-                ty: Ty::Object(532usize),
+                ty: Ty::Object(531usize),
                 required: false,
                 boxed: false,
                 doc: "Details about why this subscription was cancelled",
@@ -25187,7 +25173,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(153usize),
+                ty: Ty::Enum(152usize),
                 required: false,
                 boxed: false,
                 doc: "Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.",
@@ -25243,7 +25229,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "items",
                 rust: "items",
-                ty: Ty::List(&Ty::Object(533usize)),
+                ty: Ty::List(&Ty::Object(532usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 20 subscription items, each with an attached price.",
@@ -25267,7 +25253,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pause_collection",
                 rust: "pause_collection",
-                ty: Ty::Unsettable(&Ty::Object(537usize)),
+                ty: Ty::Unsettable(&Ty::Object(536usize)),
                 required: false,
                 boxed: false,
                 doc: "If specified, payment collection for this subscription will be paused.",
@@ -25275,7 +25261,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_behavior",
                 rust: "payment_behavior",
-                ty: Ty::Enum(157usize),
+                ty: Ty::Enum(156usize),
                 required: false,
                 boxed: false,
                 doc: "Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.\n\nUse `default_incomplete` to transition the subscription to `status=past_due` when payment is required and await explicit confirmation of the invoice's payment intent. This allows simpler management of scenarios where additional user actions are needed to pay a subscription’s invoice. Such as failed payments, [SCA regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication), or collecting a mandate for a bank debit payment method.\n\nUse `pending_if_incomplete` to update the subscription using [pending updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you use `pending_if_incomplete` you can only pass the parameters [supported by pending updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).\n\nUse `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if a subscription's invoice cannot be paid. For example, if a payment method requires 3DS authentication due to SCA regulation and further user action is needed, this parameter does not update the subscription and returns an error instead. This was the default behavior for API versions prior to 2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.",
@@ -25283,7 +25269,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_settings",
                 rust: "payment_settings",
-                ty: Ty::Object(538usize),
+                ty: Ty::Object(537usize),
                 required: false,
                 boxed: false,
                 doc: "Payment settings to pass to invoices created by the subscription.",
@@ -25291,7 +25277,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pending_invoice_item_interval",
                 rust: "pending_invoice_item_interval",
-                ty: Ty::Unsettable(&Ty::Object(550usize)),
+                ty: Ty::Unsettable(&Ty::Object(549usize)),
                 required: false,
                 boxed: false,
                 doc: "Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.",
@@ -25307,7 +25293,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(170usize),
+                ty: Ty::Enum(169usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.",
@@ -25323,7 +25309,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Unsettable(&Ty::Object(551usize)),
+                ty: Ty::Unsettable(&Ty::Object(550usize)),
                 required: false,
                 boxed: false,
                 doc: "If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges. This will be unset if you POST an empty value.",
@@ -25347,7 +25333,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "trial_settings",
                 rust: "trial_settings",
-                ty: Ty::Object(552usize),
+                ty: Ty::Object(551usize),
                 required: false,
                 boxed: false,
                 doc: "Settings related to subscription trials.",
@@ -25369,7 +25355,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(529usize),
+                ty: Ty::Object(528usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25415,7 +25401,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(150usize),
+                ty: Ty::Enum(149usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25489,7 +25475,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "feedback",
                 rust: "feedback",
-                ty: Ty::Enum(152usize),
+                ty: Ty::Enum(151usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25503,7 +25489,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(534usize)),
+                ty: Ty::Unsettable(&Ty::Object(533usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25551,7 +25537,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(535usize),
+                ty: Ty::Object(534usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25611,7 +25597,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(536usize),
+                ty: Ty::Object(535usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -25619,7 +25605,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(155usize),
+                ty: Ty::Enum(154usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25649,7 +25635,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(154usize),
+                ty: Ty::Enum(153usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -25671,7 +25657,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "behavior",
                 rust: "behavior",
-                ty: Ty::Enum(156usize),
+                ty: Ty::Enum(155usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -25693,7 +25679,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(539usize),
+                ty: Ty::Object(538usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25701,7 +25687,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_types",
                 rust: "payment_method_types",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(167usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(166usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25709,7 +25695,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "save_default_payment_method",
                 rust: "save_default_payment_method",
-                ty: Ty::Enum(168usize),
+                ty: Ty::Enum(167usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25723,7 +25709,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Unsettable(&Ty::Object(540usize)),
+                ty: Ty::Unsettable(&Ty::Object(539usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25731,7 +25717,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bancontact",
                 rust: "bancontact",
-                ty: Ty::Unsettable(&Ty::Object(542usize)),
+                ty: Ty::Unsettable(&Ty::Object(541usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25739,7 +25725,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Unsettable(&Ty::Object(543usize)),
+                ty: Ty::Unsettable(&Ty::Object(542usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25747,7 +25733,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_balance",
                 rust: "customer_balance",
-                ty: Ty::Unsettable(&Ty::Object(545usize)),
+                ty: Ty::Unsettable(&Ty::Object(544usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25763,7 +25749,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(548usize)),
+                ty: Ty::Unsettable(&Ty::Object(547usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25777,7 +25763,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(541usize),
+                ty: Ty::Object(540usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25785,7 +25771,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(159usize),
+                ty: Ty::Enum(158usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25799,7 +25785,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(158usize),
+                ty: Ty::Enum(157usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25813,7 +25799,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(160usize),
+                ty: Ty::Enum(159usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25827,7 +25813,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(544usize),
+                ty: Ty::Object(543usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25835,7 +25821,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(162usize),
+                ty: Ty::Enum(161usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25843,7 +25829,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(163usize),
+                ty: Ty::Enum(162usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25865,7 +25851,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(161usize),
+                ty: Ty::Enum(160usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25887,7 +25873,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(546usize),
+                ty: Ty::Object(545usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25909,7 +25895,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(547usize),
+                ty: Ty::Object(546usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25945,7 +25931,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(549usize),
+                ty: Ty::Object(548usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25953,7 +25939,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(166usize),
+                ty: Ty::Enum(165usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25967,7 +25953,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(164usize)),
+                ty: Ty::List(&Ty::Enum(163usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25975,7 +25961,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(165usize)),
+                ty: Ty::List(&Ty::Enum(164usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -25989,7 +25975,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(169usize),
+                ty: Ty::Enum(168usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -26033,7 +26019,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "end_behavior",
                 rust: "end_behavior",
-                ty: Ty::Object(553usize),
+                ty: Ty::Object(552usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -26047,7 +26033,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "missing_payment_method",
                 rust: "missing_payment_method",
-                ty: Ty::Enum(171usize),
+                ty: Ty::Enum(170usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -26156,7 +26142,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(172usize),
+                ty: Ty::Enum(171usize),
                 required: true,
                 boxed: false,
                 doc: "Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`, `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`",
@@ -26273,7 +26259,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "evidence",
                 rust: "evidence",
-                ty: Ty::Object(564usize),
+                ty: Ty::Object(563usize),
                 required: false,
                 boxed: false,
                 doc: "Evidence to upload, to respond to a dispute. Updating any field in the hash will submit all fields in the hash for review. The combined character count of all fields is limited to 150,000.",
@@ -26919,7 +26905,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "purpose",
                 rust: "purpose",
-                ty: Ty::Enum(173usize),
+                ty: Ty::Enum(172usize),
                 required: false,
                 boxed: false,
                 doc: "The file purpose to filter queries by. If none is provided, files will not be filtered by purpose.",
@@ -26957,7 +26943,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "file_link_data",
                 rust: "file_link_data",
-                ty: Ty::Object(578usize),
+                ty: Ty::Object(577usize),
                 required: false,
                 boxed: false,
                 doc: "Optional parameters to automatically create a [file link](https://stripe.com/docs/api#file_links) for the newly created file.",
@@ -26965,7 +26951,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "purpose",
                 rust: "purpose",
-                ty: Ty::Enum(174usize),
+                ty: Ty::Enum(173usize),
                 required: true,
                 boxed: false,
                 doc: "The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the uploaded file.",
@@ -27023,7 +27009,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder",
                 rust: "account_holder",
-                ty: Ty::Object(581usize),
+                ty: Ty::Object(580usize),
                 required: false,
                 boxed: false,
                 doc: "If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.",
@@ -27181,7 +27167,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "features",
                 rust: "features",
-                ty: Ty::List(&Ty::Enum(175usize)),
+                ty: Ty::List(&Ty::Enum(174usize)),
                 required: true,
                 boxed: false,
                 doc: "The list of account features that you would like to refresh.",
@@ -27195,7 +27181,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder",
                 rust: "account_holder",
-                ty: Ty::Object(587usize),
+                ty: Ty::Object(586usize),
                 required: true,
                 boxed: false,
                 doc: "The account holder to link accounts for.",
@@ -27211,7 +27197,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "filters",
                 rust: "filters",
-                ty: Ty::Object(588usize),
+                ty: Ty::Object(587usize),
                 required: false,
                 boxed: false,
                 doc: "Filters to restrict the kinds of accounts to collect.",
@@ -27219,7 +27205,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(177usize)),
+                ty: Ty::List(&Ty::Enum(176usize)),
                 required: true,
                 boxed: false,
                 doc: "List of data features that you would like to request access to.\n\nPossible values are `balances`, `transactions`, `ownership`, and `payment_method`.",
@@ -27227,7 +27213,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(178usize)),
+                ty: Ty::List(&Ty::Enum(177usize)),
                 required: false,
                 boxed: false,
                 doc: "List of data features that you would like to retrieve upon account creation.",
@@ -27265,7 +27251,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(176usize),
+                ty: Ty::Enum(175usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -27347,7 +27333,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(179usize),
+                ty: Ty::Enum(178usize),
                 required: false,
                 boxed: false,
                 doc: "Only return VerificationReports of this type",
@@ -27423,7 +27409,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(180usize),
+                ty: Ty::Enum(179usize),
                 required: false,
                 boxed: false,
                 doc: "Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).",
@@ -27453,7 +27439,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "options",
                 rust: "options",
-                ty: Ty::Object(594usize),
+                ty: Ty::Object(593usize),
                 required: false,
                 boxed: false,
                 doc: "A set of options for the session’s verification checks.",
@@ -27469,7 +27455,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(182usize),
+                ty: Ty::Enum(181usize),
                 required: true,
                 boxed: false,
                 doc: "The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.",
@@ -27483,7 +27469,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "document",
                 rust: "document",
-                ty: Ty::Unsettable(&Ty::Object(595usize)),
+                ty: Ty::Unsettable(&Ty::Object(594usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -27497,7 +27483,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allowed_types",
                 rust: "allowed_types",
-                ty: Ty::List(&Ty::Enum(181usize)),
+                ty: Ty::List(&Ty::Enum(180usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -27565,7 +27551,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "options",
                 rust: "options",
-                ty: Ty::Object(598usize),
+                ty: Ty::Object(597usize),
                 required: false,
                 boxed: false,
                 doc: "A set of options for the session’s verification checks.",
@@ -27573,7 +27559,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(184usize),
+                ty: Ty::Enum(183usize),
                 required: false,
                 boxed: false,
                 doc: "The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.",
@@ -27587,7 +27573,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "document",
                 rust: "document",
-                ty: Ty::Unsettable(&Ty::Object(599usize)),
+                ty: Ty::Unsettable(&Ty::Object(598usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -27601,7 +27587,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allowed_types",
                 rust: "allowed_types",
-                ty: Ty::List(&Ty::Enum(183usize)),
+                ty: Ty::List(&Ty::Enum(182usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -27777,7 +27763,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(604usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(603usize))),
                 required: false,
                 boxed: false,
                 doc: "The coupons to redeem into discounts for the invoice item or invoice line item.",
@@ -27809,7 +27795,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "period",
                 rust: "period",
-                ty: Ty::Object(605usize),
+                ty: Ty::Object(604usize),
                 required: false,
                 boxed: false,
                 doc: "The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details.",
@@ -27825,7 +27811,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(606usize),
+                ty: Ty::Object(605usize),
                 required: false,
                 boxed: false,
                 doc: "Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.",
@@ -27849,7 +27835,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(186usize),
+                ty: Ty::Enum(185usize),
                 required: false,
                 boxed: false,
                 doc: "Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.",
@@ -27955,7 +27941,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(185usize),
+                ty: Ty::Enum(184usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28023,7 +28009,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(609usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(608usize))),
                 required: false,
                 boxed: false,
                 doc: "The coupons & existing discounts which apply to the invoice item or invoice line item. Item discounts are applied before invoice discounts. Pass an empty string to remove previously-defined discounts.",
@@ -28047,7 +28033,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "period",
                 rust: "period",
-                ty: Ty::Object(610usize),
+                ty: Ty::Object(609usize),
                 required: false,
                 boxed: false,
                 doc: "The period associated with this invoice item. When set to different values, the period will be rendered on the invoice. If you have [Stripe Revenue Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period will be used to recognize and defer revenue. See the [Revenue Recognition documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing) for details.",
@@ -28063,7 +28049,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(611usize),
+                ty: Ty::Object(610usize),
                 required: false,
                 boxed: false,
                 doc: "Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.",
@@ -28079,7 +28065,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(188usize),
+                ty: Ty::Enum(187usize),
                 required: false,
                 boxed: false,
                 doc: "Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.",
@@ -28185,7 +28171,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(187usize),
+                ty: Ty::Enum(186usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28220,7 +28206,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(189usize),
+                ty: Ty::Enum(188usize),
                 required: false,
                 boxed: false,
                 doc: "The collection method of the invoice to retrieve. Either `charge_automatically` or `send_invoice`.",
@@ -28284,7 +28270,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(190usize),
+                ty: Ty::Enum(189usize),
                 required: false,
                 boxed: false,
                 doc: "The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`, or `void`. [Learn more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)",
@@ -28330,7 +28316,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(615usize),
+                ty: Ty::Object(614usize),
                 required: false,
                 boxed: false,
                 doc: "Settings for automatic tax lookup for this invoice.",
@@ -28338,7 +28324,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(191usize),
+                ty: Ty::Enum(190usize),
                 required: false,
                 boxed: false,
                 doc: "Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this invoice using the default source attached to the customer. When sending an invoice, Stripe will email this invoice to the customer with payment instructions. Defaults to `charge_automatically`.",
@@ -28354,7 +28340,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_fields",
                 rust: "custom_fields",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(616usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(615usize))),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 4 custom fields to be displayed on the invoice.",
@@ -28410,7 +28396,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(617usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(616usize))),
                 required: false,
                 boxed: false,
                 doc: "The coupons to redeem into discounts for the invoice. If not specified, inherits the discount from the invoice's customer. Pass an empty string to avoid inheriting any discounts.",
@@ -28450,7 +28436,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "from_invoice",
                 rust: "from_invoice",
-                ty: Ty::Object(618usize),
+                ty: Ty::Object(617usize),
                 required: false,
                 boxed: false,
                 doc: "Revise an existing invoice. The new invoice will be created in `status=draft`. See the [revision documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more details.",
@@ -28474,7 +28460,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_settings",
                 rust: "payment_settings",
-                ty: Ty::Object(619usize),
+                ty: Ty::Object(618usize),
                 required: false,
                 boxed: false,
                 doc: "Configuration settings for the PaymentIntent that is generated when the invoice is finalized.",
@@ -28482,7 +28468,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pending_invoice_items_behavior",
                 rust: "pending_invoice_items_behavior",
-                ty: Ty::Enum(203usize),
+                ty: Ty::Enum(202usize),
                 required: false,
                 boxed: false,
                 doc: "How to handle pending invoice items on invoice creation. One of `include` or `exclude`. `include` will include any pending invoice items, and will create an empty draft invoice if no pending invoice items exist. `exclude` will always create an empty invoice draft regardless if there are pending invoice items or not. Defaults to `exclude` if the parameter is omitted.",
@@ -28490,7 +28476,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "rendering_options",
                 rust: "rendering_options",
-                ty: Ty::Unsettable(&Ty::Object(632usize)),
+                ty: Ty::Unsettable(&Ty::Object(631usize)),
                 required: false,
                 boxed: false,
                 doc: "Options for invoice PDF rendering.",
@@ -28498,7 +28484,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_cost",
                 rust: "shipping_cost",
-                ty: Ty::Object(633usize),
+                ty: Ty::Object(632usize),
                 required: false,
                 boxed: false,
                 doc: "Settings for the cost of shipping for this invoice.",
@@ -28506,7 +28492,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_details",
                 rust: "shipping_details",
-                ty: Ty::Object(640usize),
+                ty: Ty::Object(639usize),
                 required: false,
                 boxed: false,
                 doc: "Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer.",
@@ -28530,7 +28516,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(642usize),
+                ty: Ty::Object(641usize),
                 required: false,
                 boxed: false,
                 doc: "If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge.",
@@ -28602,7 +28588,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "action",
                 rust: "action",
-                ty: Ty::Enum(192usize),
+                ty: Ty::Enum(191usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -28632,7 +28618,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(620usize),
+                ty: Ty::Object(619usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28640,7 +28626,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_types",
                 rust: "payment_method_types",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(202usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(201usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28654,7 +28640,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Unsettable(&Ty::Object(621usize)),
+                ty: Ty::Unsettable(&Ty::Object(620usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28662,7 +28648,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bancontact",
                 rust: "bancontact",
-                ty: Ty::Unsettable(&Ty::Object(623usize)),
+                ty: Ty::Unsettable(&Ty::Object(622usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28670,7 +28656,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Unsettable(&Ty::Object(624usize)),
+                ty: Ty::Unsettable(&Ty::Object(623usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28678,7 +28664,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_balance",
                 rust: "customer_balance",
-                ty: Ty::Unsettable(&Ty::Object(627usize)),
+                ty: Ty::Unsettable(&Ty::Object(626usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28694,7 +28680,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(630usize)),
+                ty: Ty::Unsettable(&Ty::Object(629usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28708,7 +28694,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(622usize),
+                ty: Ty::Object(621usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28716,7 +28702,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(194usize),
+                ty: Ty::Enum(193usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28730,7 +28716,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(193usize),
+                ty: Ty::Enum(192usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28744,7 +28730,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(195usize),
+                ty: Ty::Enum(194usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28758,7 +28744,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "installments",
                 rust: "installments",
-                ty: Ty::Object(625usize),
+                ty: Ty::Object(624usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28766,7 +28752,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(198usize),
+                ty: Ty::Enum(197usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28788,7 +28774,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "plan",
                 rust: "plan",
-                ty: Ty::Unsettable(&Ty::Object(626usize)),
+                ty: Ty::Unsettable(&Ty::Object(625usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28810,7 +28796,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(196usize),
+                ty: Ty::Enum(195usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -28818,7 +28804,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(197usize),
+                ty: Ty::Enum(196usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -28832,7 +28818,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(628usize),
+                ty: Ty::Object(627usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28854,7 +28840,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(629usize),
+                ty: Ty::Object(628usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28890,7 +28876,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(631usize),
+                ty: Ty::Object(630usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28898,7 +28884,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(201usize),
+                ty: Ty::Enum(200usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28912,7 +28898,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(199usize)),
+                ty: Ty::List(&Ty::Enum(198usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28920,7 +28906,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(200usize)),
+                ty: Ty::List(&Ty::Enum(199usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28934,7 +28920,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_tax_display",
                 rust: "amount_tax_display",
-                ty: Ty::Enum(204usize),
+                ty: Ty::Enum(203usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28956,7 +28942,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_rate_data",
                 rust: "shipping_rate_data",
-                ty: Ty::Object(634usize),
+                ty: Ty::Object(633usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28970,7 +28956,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "delivery_estimate",
                 rust: "delivery_estimate",
-                ty: Ty::Object(635usize),
+                ty: Ty::Object(634usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -28986,7 +28972,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fixed_amount",
                 rust: "fixed_amount",
-                ty: Ty::Object(638usize),
+                ty: Ty::Object(637usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29002,7 +28988,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(208usize),
+                ty: Ty::Enum(207usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29018,7 +29004,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(209usize),
+                ty: Ty::Enum(208usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29032,7 +29018,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "maximum",
                 rust: "maximum",
-                ty: Ty::Object(636usize),
+                ty: Ty::Object(635usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29040,7 +29026,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "minimum",
                 rust: "minimum",
-                ty: Ty::Object(637usize),
+                ty: Ty::Object(636usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29054,7 +29040,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "unit",
                 rust: "unit",
-                ty: Ty::Enum(205usize),
+                ty: Ty::Enum(204usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -29076,7 +29062,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "unit",
                 rust: "unit",
-                ty: Ty::Enum(206usize),
+                ty: Ty::Enum(205usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -29114,7 +29100,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency_options",
                 rust: "currency_options",
-                ty: Ty::Map(&Ty::Object(639usize)),
+                ty: Ty::Map(&Ty::Object(638usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29136,7 +29122,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(207usize),
+                ty: Ty::Enum(206usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29150,7 +29136,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(641usize),
+                ty: Ty::Object(640usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -29294,7 +29280,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(645usize),
+                ty: Ty::Object(644usize),
                 required: false,
                 boxed: false,
                 doc: "Settings for automatic tax lookup for this invoice preview.",
@@ -29326,7 +29312,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_details",
                 rust: "customer_details",
-                ty: Ty::Object(646usize),
+                ty: Ty::Object(645usize),
                 required: false,
                 boxed: false,
                 doc: "Details about the customer you want to invoice or overrides for an existing customer. If `automatic_tax` is enabled then one of `customer`, `customer_details`, `subscription`, or `schedule` must be set.",
@@ -29334,7 +29320,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(652usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(651usize))),
                 required: false,
                 boxed: false,
                 doc: "The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead.",
@@ -29350,7 +29336,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_items",
                 rust: "invoice_items",
-                ty: Ty::List(&Ty::Object(653usize)),
+                ty: Ty::List(&Ty::Object(652usize)),
                 required: false,
                 boxed: false,
                 doc: "List of invoice items to add or update in the upcoming invoice preview.",
@@ -29414,7 +29400,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "subscription_items",
                 rust: "subscription_items",
-                ty: Ty::List(&Ty::Object(657usize)),
+                ty: Ty::List(&Ty::Object(656usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 20 subscription items, each with an attached price.",
@@ -29422,7 +29408,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "subscription_proration_behavior",
                 rust: "subscription_proration_behavior",
-                ty: Ty::Enum(216usize),
+                ty: Ty::Enum(215usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.",
@@ -29438,7 +29424,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "subscription_resume_at",
                 rust: "subscription_resume_at",
-                ty: Ty::Enum(217usize),
+                ty: Ty::Enum(216usize),
                 required: false,
                 boxed: false,
                 doc: "For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed.",
@@ -29490,7 +29476,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(647usize)),
+                ty: Ty::Unsettable(&Ty::Object(646usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29498,7 +29484,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping",
                 rust: "shipping",
-                ty: Ty::Unsettable(&Ty::Object(648usize)),
+                ty: Ty::Unsettable(&Ty::Object(647usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29506,7 +29492,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax",
                 rust: "tax",
-                ty: Ty::Object(650usize),
+                ty: Ty::Object(649usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29514,7 +29500,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_exempt",
                 rust: "tax_exempt",
-                ty: Ty::Enum(210usize),
+                ty: Ty::Enum(209usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29522,7 +29508,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_ids",
                 rust: "tax_ids",
-                ty: Ty::List(&Ty::Object(651usize)),
+                ty: Ty::List(&Ty::Object(650usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29590,7 +29576,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(649usize),
+                ty: Ty::Object(648usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -29688,7 +29674,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(211usize),
+                ty: Ty::Enum(210usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -29764,7 +29750,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(654usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(653usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29788,7 +29774,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "period",
                 rust: "period",
-                ty: Ty::Object(655usize),
+                ty: Ty::Object(654usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29804,7 +29790,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(656usize),
+                ty: Ty::Object(655usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29820,7 +29806,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(213usize),
+                ty: Ty::Enum(212usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29926,7 +29912,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(212usize),
+                ty: Ty::Enum(211usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -29956,7 +29942,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(658usize)),
+                ty: Ty::Unsettable(&Ty::Object(657usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30004,7 +29990,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(659usize),
+                ty: Ty::Object(658usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30064,7 +30050,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(660usize),
+                ty: Ty::Object(659usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -30072,7 +30058,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(215usize),
+                ty: Ty::Enum(214usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30102,7 +30088,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(214usize),
+                ty: Ty::Enum(213usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -30124,7 +30110,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(662usize),
+                ty: Ty::Object(661usize),
                 required: false,
                 boxed: false,
                 doc: "Settings for automatic tax lookup for this invoice preview.",
@@ -30156,7 +30142,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_details",
                 rust: "customer_details",
-                ty: Ty::Object(663usize),
+                ty: Ty::Object(662usize),
                 required: false,
                 boxed: false,
                 doc: "Details about the customer you want to invoice or overrides for an existing customer. If `automatic_tax` is enabled then one of `customer`, `customer_details`, `subscription`, or `schedule` must be set.",
@@ -30164,7 +30150,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(669usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(668usize))),
                 required: false,
                 boxed: false,
                 doc: "The coupons to redeem into discounts for the invoice preview. If not specified, inherits the discount from the customer or subscription. This only works for coupons directly applied to the invoice. To apply a coupon to a subscription, you must use the `coupon` parameter instead. Pass an empty string to avoid inheriting any discounts. To preview the upcoming invoice for a subscription that hasn't been created, use `coupon` instead.",
@@ -30188,7 +30174,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_items",
                 rust: "invoice_items",
-                ty: Ty::List(&Ty::Object(670usize)),
+                ty: Ty::List(&Ty::Object(669usize)),
                 required: false,
                 boxed: false,
                 doc: "List of invoice items to add or update in the upcoming invoice preview.",
@@ -30268,7 +30254,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "subscription_items",
                 rust: "subscription_items",
-                ty: Ty::List(&Ty::Object(674usize)),
+                ty: Ty::List(&Ty::Object(673usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 20 subscription items, each with an attached price.",
@@ -30276,7 +30262,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "subscription_proration_behavior",
                 rust: "subscription_proration_behavior",
-                ty: Ty::Enum(224usize),
+                ty: Ty::Enum(223usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.",
@@ -30292,7 +30278,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "subscription_resume_at",
                 rust: "subscription_resume_at",
-                ty: Ty::Enum(225usize),
+                ty: Ty::Enum(224usize),
                 required: false,
                 boxed: false,
                 doc: "For paused subscriptions, setting `subscription_resume_at` to `now` will preview the invoice that will be generated if the subscription is resumed.",
@@ -30344,7 +30330,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(664usize)),
+                ty: Ty::Unsettable(&Ty::Object(663usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30352,7 +30338,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping",
                 rust: "shipping",
-                ty: Ty::Unsettable(&Ty::Object(665usize)),
+                ty: Ty::Unsettable(&Ty::Object(664usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30360,7 +30346,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax",
                 rust: "tax",
-                ty: Ty::Object(667usize),
+                ty: Ty::Object(666usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30368,7 +30354,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_exempt",
                 rust: "tax_exempt",
-                ty: Ty::Enum(218usize),
+                ty: Ty::Enum(217usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30376,7 +30362,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_ids",
                 rust: "tax_ids",
-                ty: Ty::List(&Ty::Object(668usize)),
+                ty: Ty::List(&Ty::Object(667usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30444,7 +30430,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(666usize),
+                ty: Ty::Object(665usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -30542,7 +30528,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(219usize),
+                ty: Ty::Enum(218usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -30618,7 +30604,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(671usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(670usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30642,7 +30628,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "period",
                 rust: "period",
-                ty: Ty::Object(672usize),
+                ty: Ty::Object(671usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30658,7 +30644,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(673usize),
+                ty: Ty::Object(672usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30674,7 +30660,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(221usize),
+                ty: Ty::Enum(220usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30780,7 +30766,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(220usize),
+                ty: Ty::Enum(219usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30810,7 +30796,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(675usize)),
+                ty: Ty::Unsettable(&Ty::Object(674usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30858,7 +30844,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(676usize),
+                ty: Ty::Object(675usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30918,7 +30904,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(677usize),
+                ty: Ty::Object(676usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -30926,7 +30912,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(223usize),
+                ty: Ty::Enum(222usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -30956,7 +30942,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(222usize),
+                ty: Ty::Enum(221usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -31016,7 +31002,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(680usize),
+                ty: Ty::Object(679usize),
                 required: false,
                 boxed: false,
                 doc: "Settings for automatic tax lookup for this invoice.",
@@ -31024,7 +31010,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(226usize),
+                ty: Ty::Enum(225usize),
                 required: false,
                 boxed: false,
                 doc: "Either `charge_automatically` or `send_invoice`. This field can be updated only on `draft` invoices.",
@@ -31032,7 +31018,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_fields",
                 rust: "custom_fields",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(681usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(680usize))),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 4 custom fields to be displayed on the invoice. If a value for `custom_fields` is specified, the list specified will replace the existing custom field list on this invoice. Pass an empty string to remove previously-defined fields.",
@@ -31080,7 +31066,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(682usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(681usize))),
                 required: false,
                 boxed: false,
                 doc: "The discounts that will apply to the invoice. Pass an empty string to remove previously-defined discounts.",
@@ -31136,7 +31122,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_settings",
                 rust: "payment_settings",
-                ty: Ty::Object(683usize),
+                ty: Ty::Object(682usize),
                 required: false,
                 boxed: false,
                 doc: "Configuration settings for the PaymentIntent that is generated when the invoice is finalized.",
@@ -31144,7 +31130,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "rendering_options",
                 rust: "rendering_options",
-                ty: Ty::Unsettable(&Ty::Object(696usize)),
+                ty: Ty::Unsettable(&Ty::Object(695usize)),
                 required: false,
                 boxed: false,
                 doc: "Options for invoice PDF rendering.",
@@ -31152,7 +31138,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_cost",
                 rust: "shipping_cost",
-                ty: Ty::Unsettable(&Ty::Object(697usize)),
+                ty: Ty::Unsettable(&Ty::Object(696usize)),
                 required: false,
                 boxed: false,
                 doc: "Settings for the cost of shipping for this invoice.",
@@ -31160,7 +31146,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_details",
                 rust: "shipping_details",
-                ty: Ty::Unsettable(&Ty::Object(704usize)),
+                ty: Ty::Unsettable(&Ty::Object(703usize)),
                 required: false,
                 boxed: false,
                 doc: "Shipping details for the invoice. The Invoice PDF will use the `shipping_details` value if it is set, otherwise the PDF will render the shipping address from the customer.",
@@ -31176,7 +31162,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Unsettable(&Ty::Object(706usize)),
+                ty: Ty::Unsettable(&Ty::Object(705usize)),
                 required: false,
                 boxed: false,
                 doc: "If specified, the funds from the invoice will be transferred to the destination and the ID of the resulting transfer will be found on the invoice's charge. This will be unset if you POST an empty value.",
@@ -31256,7 +31242,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(684usize),
+                ty: Ty::Object(683usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31264,7 +31250,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_types",
                 rust: "payment_method_types",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(236usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(235usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31278,7 +31264,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Unsettable(&Ty::Object(685usize)),
+                ty: Ty::Unsettable(&Ty::Object(684usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31286,7 +31272,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bancontact",
                 rust: "bancontact",
-                ty: Ty::Unsettable(&Ty::Object(687usize)),
+                ty: Ty::Unsettable(&Ty::Object(686usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31294,7 +31280,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Unsettable(&Ty::Object(688usize)),
+                ty: Ty::Unsettable(&Ty::Object(687usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31302,7 +31288,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_balance",
                 rust: "customer_balance",
-                ty: Ty::Unsettable(&Ty::Object(691usize)),
+                ty: Ty::Unsettable(&Ty::Object(690usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31318,7 +31304,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(694usize)),
+                ty: Ty::Unsettable(&Ty::Object(693usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31332,7 +31318,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(686usize),
+                ty: Ty::Object(685usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31340,7 +31326,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(228usize),
+                ty: Ty::Enum(227usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31354,7 +31340,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(227usize),
+                ty: Ty::Enum(226usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31368,7 +31354,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(229usize),
+                ty: Ty::Enum(228usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31382,7 +31368,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "installments",
                 rust: "installments",
-                ty: Ty::Object(689usize),
+                ty: Ty::Object(688usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31390,7 +31376,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(232usize),
+                ty: Ty::Enum(231usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31412,7 +31398,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "plan",
                 rust: "plan",
-                ty: Ty::Unsettable(&Ty::Object(690usize)),
+                ty: Ty::Unsettable(&Ty::Object(689usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31434,7 +31420,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(230usize),
+                ty: Ty::Enum(229usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -31442,7 +31428,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(231usize),
+                ty: Ty::Enum(230usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -31456,7 +31442,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(692usize),
+                ty: Ty::Object(691usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31478,7 +31464,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(693usize),
+                ty: Ty::Object(692usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31514,7 +31500,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(695usize),
+                ty: Ty::Object(694usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31522,7 +31508,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(235usize),
+                ty: Ty::Enum(234usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31536,7 +31522,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(233usize)),
+                ty: Ty::List(&Ty::Enum(232usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31544,7 +31530,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(234usize)),
+                ty: Ty::List(&Ty::Enum(233usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31558,7 +31544,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_tax_display",
                 rust: "amount_tax_display",
-                ty: Ty::Enum(237usize),
+                ty: Ty::Enum(236usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31580,7 +31566,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_rate_data",
                 rust: "shipping_rate_data",
-                ty: Ty::Object(698usize),
+                ty: Ty::Object(697usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31594,7 +31580,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "delivery_estimate",
                 rust: "delivery_estimate",
-                ty: Ty::Object(699usize),
+                ty: Ty::Object(698usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31610,7 +31596,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fixed_amount",
                 rust: "fixed_amount",
-                ty: Ty::Object(702usize),
+                ty: Ty::Object(701usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31626,7 +31612,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(241usize),
+                ty: Ty::Enum(240usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31642,7 +31628,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(242usize),
+                ty: Ty::Enum(241usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31656,7 +31642,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "maximum",
                 rust: "maximum",
-                ty: Ty::Object(700usize),
+                ty: Ty::Object(699usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31664,7 +31650,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "minimum",
                 rust: "minimum",
-                ty: Ty::Object(701usize),
+                ty: Ty::Object(700usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31678,7 +31664,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "unit",
                 rust: "unit",
-                ty: Ty::Enum(238usize),
+                ty: Ty::Enum(237usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -31700,7 +31686,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "unit",
                 rust: "unit",
-                ty: Ty::Enum(239usize),
+                ty: Ty::Enum(238usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -31738,7 +31724,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency_options",
                 rust: "currency_options",
-                ty: Ty::Map(&Ty::Object(703usize)),
+                ty: Ty::Map(&Ty::Object(702usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31760,7 +31746,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(240usize),
+                ty: Ty::Enum(239usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -31774,7 +31760,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(705usize),
+                ty: Ty::Object(704usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -32105,7 +32091,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(243usize),
+                ty: Ty::Enum(242usize),
                 required: false,
                 boxed: false,
                 doc: "Only return authorizations with the given status. One of `pending`, `closed`, or `reversed`.",
@@ -32263,7 +32249,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(244usize),
+                ty: Ty::Enum(243usize),
                 required: false,
                 boxed: false,
                 doc: "Only return cardholders that have the given status. One of `active`, `inactive`, or `blocked`.",
@@ -32271,7 +32257,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(245usize),
+                ty: Ty::Enum(244usize),
                 required: false,
                 boxed: false,
                 doc: "Only return cardholders that have the given type. One of `individual` or `company`.",
@@ -32285,7 +32271,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing",
                 rust: "billing",
-                ty: Ty::Object(721usize),
+                ty: Ty::Object(720usize),
                 required: true,
                 boxed: false,
                 doc: "The cardholder's billing address.",
@@ -32293,7 +32279,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "company",
                 rust: "company",
-                ty: Ty::Object(723usize),
+                ty: Ty::Object(722usize),
                 required: false,
                 boxed: false,
                 doc: "Additional information about a `company` cardholder.",
@@ -32317,7 +32303,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "individual",
                 rust: "individual",
-                ty: Ty::Object(724usize),
+                ty: Ty::Object(723usize),
                 required: false,
                 boxed: false,
                 doc: "Additional information about an `individual` cardholder.",
@@ -32349,7 +32335,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_locales",
                 rust: "preferred_locales",
-                ty: Ty::List(&Ty::Enum(246usize)),
+                ty: Ty::List(&Ty::Enum(245usize)),
                 required: false,
                 boxed: false,
                 doc: "The cardholder’s preferred locales (languages), ordered by preference. Locales can be `de`, `en`, `es`, `fr`, or `it`.\n This changes the language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and one-time password messages sent to the cardholder.",
@@ -32357,7 +32343,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "spending_controls",
                 rust: "spending_controls",
-                ty: Ty::Object(730usize),
+                ty: Ty::Object(729usize),
                 required: false,
                 boxed: false,
                 doc: "Rules that control spending across this cardholder's cards. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details.",
@@ -32365,7 +32351,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(251usize),
+                ty: Ty::Enum(250usize),
                 required: false,
                 boxed: false,
                 doc: "Specifies whether to permit authorizations on this cardholder's cards. Defaults to `active`.",
@@ -32373,7 +32359,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(252usize),
+                ty: Ty::Enum(251usize),
                 required: false,
                 boxed: false,
                 doc: "One of `individual` or `company`. See [Choose a cardholder type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.",
@@ -32387,7 +32373,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(722usize),
+                ty: Ty::Object(721usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -32469,7 +32455,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card_issuing",
                 rust: "card_issuing",
-                ty: Ty::Object(725usize),
+                ty: Ty::Object(724usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32477,7 +32463,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Object(727usize),
+                ty: Ty::Object(726usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32501,7 +32487,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification",
                 rust: "verification",
-                ty: Ty::Object(728usize),
+                ty: Ty::Object(727usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32515,7 +32501,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "user_terms_acceptance",
                 rust: "user_terms_acceptance",
-                ty: Ty::Object(726usize),
+                ty: Ty::Object(725usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32589,7 +32575,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "document",
                 rust: "document",
-                ty: Ty::Object(729usize),
+                ty: Ty::Object(728usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32625,7 +32611,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allowed_categories",
                 rust: "allowed_categories",
-                ty: Ty::List(&Ty::Enum(247usize)),
+                ty: Ty::List(&Ty::Enum(246usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32633,7 +32619,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "blocked_categories",
                 rust: "blocked_categories",
-                ty: Ty::List(&Ty::Enum(248usize)),
+                ty: Ty::List(&Ty::Enum(247usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32641,7 +32627,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "spending_limits",
                 rust: "spending_limits",
-                ty: Ty::List(&Ty::Object(731usize)),
+                ty: Ty::List(&Ty::Object(730usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32671,7 +32657,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "categories",
                 rust: "categories",
-                ty: Ty::List(&Ty::Enum(249usize)),
+                ty: Ty::List(&Ty::Enum(248usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32679,7 +32665,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(250usize),
+                ty: Ty::Enum(249usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -32707,7 +32693,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing",
                 rust: "billing",
-                ty: Ty::Object(734usize),
+                ty: Ty::Object(733usize),
                 required: false,
                 boxed: false,
                 doc: "The cardholder's billing address.",
@@ -32715,7 +32701,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "company",
                 rust: "company",
-                ty: Ty::Object(736usize),
+                ty: Ty::Object(735usize),
                 required: false,
                 boxed: false,
                 doc: "Additional information about a `company` cardholder.",
@@ -32739,7 +32725,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "individual",
                 rust: "individual",
-                ty: Ty::Object(737usize),
+                ty: Ty::Object(736usize),
                 required: false,
                 boxed: false,
                 doc: "Additional information about an `individual` cardholder.",
@@ -32763,7 +32749,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_locales",
                 rust: "preferred_locales",
-                ty: Ty::List(&Ty::Enum(253usize)),
+                ty: Ty::List(&Ty::Enum(252usize)),
                 required: false,
                 boxed: false,
                 doc: "The cardholder’s preferred locales (languages), ordered by preference. Locales can be `de`, `en`, `es`, `fr`, or `it`.\n This changes the language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and one-time password messages sent to the cardholder.",
@@ -32771,7 +32757,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "spending_controls",
                 rust: "spending_controls",
-                ty: Ty::Object(743usize),
+                ty: Ty::Object(742usize),
                 required: false,
                 boxed: false,
                 doc: "Rules that control spending across this cardholder's cards. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details.",
@@ -32779,7 +32765,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(258usize),
+                ty: Ty::Enum(257usize),
                 required: false,
                 boxed: false,
                 doc: "Specifies whether to permit authorizations on this cardholder's cards.",
@@ -32793,7 +32779,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(735usize),
+                ty: Ty::Object(734usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -32875,7 +32861,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card_issuing",
                 rust: "card_issuing",
-                ty: Ty::Object(738usize),
+                ty: Ty::Object(737usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32883,7 +32869,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Object(740usize),
+                ty: Ty::Object(739usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32907,7 +32893,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification",
                 rust: "verification",
-                ty: Ty::Object(741usize),
+                ty: Ty::Object(740usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32921,7 +32907,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "user_terms_acceptance",
                 rust: "user_terms_acceptance",
-                ty: Ty::Object(739usize),
+                ty: Ty::Object(738usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -32995,7 +32981,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "document",
                 rust: "document",
-                ty: Ty::Object(742usize),
+                ty: Ty::Object(741usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33031,7 +33017,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allowed_categories",
                 rust: "allowed_categories",
-                ty: Ty::List(&Ty::Enum(254usize)),
+                ty: Ty::List(&Ty::Enum(253usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33039,7 +33025,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "blocked_categories",
                 rust: "blocked_categories",
-                ty: Ty::List(&Ty::Enum(255usize)),
+                ty: Ty::List(&Ty::Enum(254usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33047,7 +33033,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "spending_limits",
                 rust: "spending_limits",
-                ty: Ty::List(&Ty::Object(744usize)),
+                ty: Ty::List(&Ty::Object(743usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33077,7 +33063,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "categories",
                 rust: "categories",
-                ty: Ty::List(&Ty::Enum(256usize)),
+                ty: Ty::List(&Ty::Enum(255usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33085,7 +33071,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(257usize),
+                ty: Ty::Enum(256usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -33171,7 +33157,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(259usize),
+                ty: Ty::Enum(258usize),
                 required: false,
                 boxed: false,
                 doc: "Only return cards that have the given status. One of `active`, `inactive`, or `canceled`.",
@@ -33179,7 +33165,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(260usize),
+                ty: Ty::Enum(259usize),
                 required: false,
                 boxed: false,
                 doc: "Only return cards that have the given type. One of `virtual` or `physical`.",
@@ -33241,7 +33227,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "replacement_reason",
                 rust: "replacement_reason",
-                ty: Ty::Enum(261usize),
+                ty: Ty::Enum(260usize),
                 required: false,
                 boxed: false,
                 doc: "If `replacement_for` is specified, this should indicate why that card is being replaced.",
@@ -33249,7 +33235,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping",
                 rust: "shipping",
-                ty: Ty::Object(747usize),
+                ty: Ty::Object(746usize),
                 required: false,
                 boxed: false,
                 doc: "The address where the card will be shipped.",
@@ -33257,7 +33243,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "spending_controls",
                 rust: "spending_controls",
-                ty: Ty::Object(750usize),
+                ty: Ty::Object(749usize),
                 required: false,
                 boxed: false,
                 doc: "Rules that control spending for this card. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details.",
@@ -33265,7 +33251,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(268usize),
+                ty: Ty::Enum(267usize),
                 required: false,
                 boxed: false,
                 doc: "Whether authorizations can be approved on this card. May be blocked from activating cards depending on past-due Cardholder requirements. Defaults to `inactive`.",
@@ -33273,7 +33259,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(269usize),
+                ty: Ty::Enum(268usize),
                 required: true,
                 boxed: false,
                 doc: "The type of card to issue. Possible values are `physical` or `virtual`.",
@@ -33287,7 +33273,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(748usize),
+                ty: Ty::Object(747usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -33295,7 +33281,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customs",
                 rust: "customs",
-                ty: Ty::Object(749usize),
+                ty: Ty::Object(748usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33327,7 +33313,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "service",
                 rust: "service",
-                ty: Ty::Enum(262usize),
+                ty: Ty::Enum(261usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33335,7 +33321,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(263usize),
+                ty: Ty::Enum(262usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33417,7 +33403,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allowed_categories",
                 rust: "allowed_categories",
-                ty: Ty::List(&Ty::Enum(264usize)),
+                ty: Ty::List(&Ty::Enum(263usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33425,7 +33411,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "blocked_categories",
                 rust: "blocked_categories",
-                ty: Ty::List(&Ty::Enum(265usize)),
+                ty: Ty::List(&Ty::Enum(264usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33433,7 +33419,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "spending_limits",
                 rust: "spending_limits",
-                ty: Ty::List(&Ty::Object(751usize)),
+                ty: Ty::List(&Ty::Object(750usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33455,7 +33441,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "categories",
                 rust: "categories",
-                ty: Ty::List(&Ty::Enum(266usize)),
+                ty: Ty::List(&Ty::Enum(265usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33463,7 +33449,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(267usize),
+                ty: Ty::Enum(266usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -33491,7 +33477,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cancellation_reason",
                 rust: "cancellation_reason",
-                ty: Ty::Enum(270usize),
+                ty: Ty::Enum(269usize),
                 required: false,
                 boxed: false,
                 doc: "Reason why the `status` of this card is `canceled`.",
@@ -33515,7 +33501,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pin",
                 rust: "pin",
-                ty: Ty::Object(754usize),
+                ty: Ty::Object(753usize),
                 required: false,
                 boxed: false,
                 doc: "The desired new PIN for this card.",
@@ -33523,7 +33509,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "spending_controls",
                 rust: "spending_controls",
-                ty: Ty::Object(755usize),
+                ty: Ty::Object(754usize),
                 required: false,
                 boxed: false,
                 doc: "Rules that control spending for this card. Refer to our [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more details.",
@@ -33531,7 +33517,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(275usize),
+                ty: Ty::Enum(274usize),
                 required: false,
                 boxed: false,
                 doc: "Dictates whether authorizations can be approved on this card. May be blocked from activating cards depending on past-due Cardholder requirements. Defaults to `inactive`. If this card is being canceled because it was lost or stolen, this information should be provided as `cancellation_reason`.",
@@ -33559,7 +33545,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allowed_categories",
                 rust: "allowed_categories",
-                ty: Ty::List(&Ty::Enum(271usize)),
+                ty: Ty::List(&Ty::Enum(270usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33567,7 +33553,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "blocked_categories",
                 rust: "blocked_categories",
-                ty: Ty::List(&Ty::Enum(272usize)),
+                ty: Ty::List(&Ty::Enum(271usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33575,7 +33561,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "spending_limits",
                 rust: "spending_limits",
-                ty: Ty::List(&Ty::Object(756usize)),
+                ty: Ty::List(&Ty::Object(755usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33597,7 +33583,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "categories",
                 rust: "categories",
-                ty: Ty::List(&Ty::Enum(273usize)),
+                ty: Ty::List(&Ty::Enum(272usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33605,7 +33591,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(274usize),
+                ty: Ty::Enum(273usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -33659,7 +33645,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(276usize),
+                ty: Ty::Enum(275usize),
                 required: false,
                 boxed: false,
                 doc: "Select Issuing disputes with the given status.",
@@ -33689,7 +33675,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "evidence",
                 rust: "evidence",
-                ty: Ty::Object(759usize),
+                ty: Ty::Object(758usize),
                 required: false,
                 boxed: false,
                 doc: "Evidence provided for the dispute.",
@@ -33721,7 +33707,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "treasury",
                 rust: "treasury",
-                ty: Ty::Object(767usize),
+                ty: Ty::Object(766usize),
                 required: false,
                 boxed: false,
                 doc: "Params for disputes related to Treasury FinancialAccounts",
@@ -33735,7 +33721,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "canceled",
                 rust: "canceled",
-                ty: Ty::Unsettable(&Ty::Object(760usize)),
+                ty: Ty::Unsettable(&Ty::Object(759usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33743,7 +33729,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "duplicate",
                 rust: "duplicate",
-                ty: Ty::Unsettable(&Ty::Object(761usize)),
+                ty: Ty::Unsettable(&Ty::Object(760usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33751,7 +33737,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fraudulent",
                 rust: "fraudulent",
-                ty: Ty::Unsettable(&Ty::Object(762usize)),
+                ty: Ty::Unsettable(&Ty::Object(761usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33759,7 +33745,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "merchandise_not_as_described",
                 rust: "merchandise_not_as_described",
-                ty: Ty::Unsettable(&Ty::Object(763usize)),
+                ty: Ty::Unsettable(&Ty::Object(762usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33767,7 +33753,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "not_received",
                 rust: "not_received",
-                ty: Ty::Unsettable(&Ty::Object(764usize)),
+                ty: Ty::Unsettable(&Ty::Object(763usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33775,7 +33761,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "other",
                 rust: "other",
-                ty: Ty::Unsettable(&Ty::Object(765usize)),
+                ty: Ty::Unsettable(&Ty::Object(764usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33783,7 +33769,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "reason",
                 rust: "reason",
-                ty: Ty::Enum(282usize),
+                ty: Ty::Enum(281usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33791,7 +33777,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "service_not_as_described",
                 rust: "service_not_as_described",
-                ty: Ty::Unsettable(&Ty::Object(766usize)),
+                ty: Ty::Unsettable(&Ty::Object(765usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33861,7 +33847,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "product_type",
                 rust: "product_type",
-                ty: Ty::Enum(277usize),
+                ty: Ty::Enum(276usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33869,7 +33855,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "return_status",
                 rust: "return_status",
-                ty: Ty::Enum(278usize),
+                ty: Ty::Enum(277usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -33999,7 +33985,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "return_status",
                 rust: "return_status",
-                ty: Ty::Enum(279usize),
+                ty: Ty::Enum(278usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34053,7 +34039,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "product_type",
                 rust: "product_type",
-                ty: Ty::Enum(280usize),
+                ty: Ty::Enum(279usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34091,7 +34077,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "product_type",
                 rust: "product_type",
-                ty: Ty::Enum(281usize),
+                ty: Ty::Enum(280usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34187,7 +34173,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "evidence",
                 rust: "evidence",
-                ty: Ty::Object(770usize),
+                ty: Ty::Object(769usize),
                 required: false,
                 boxed: false,
                 doc: "Evidence provided for the dispute.",
@@ -34217,7 +34203,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "canceled",
                 rust: "canceled",
-                ty: Ty::Unsettable(&Ty::Object(771usize)),
+                ty: Ty::Unsettable(&Ty::Object(770usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34225,7 +34211,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "duplicate",
                 rust: "duplicate",
-                ty: Ty::Unsettable(&Ty::Object(772usize)),
+                ty: Ty::Unsettable(&Ty::Object(771usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34233,7 +34219,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fraudulent",
                 rust: "fraudulent",
-                ty: Ty::Unsettable(&Ty::Object(773usize)),
+                ty: Ty::Unsettable(&Ty::Object(772usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34241,7 +34227,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "merchandise_not_as_described",
                 rust: "merchandise_not_as_described",
-                ty: Ty::Unsettable(&Ty::Object(774usize)),
+                ty: Ty::Unsettable(&Ty::Object(773usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34249,7 +34235,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "not_received",
                 rust: "not_received",
-                ty: Ty::Unsettable(&Ty::Object(775usize)),
+                ty: Ty::Unsettable(&Ty::Object(774usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34257,7 +34243,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "other",
                 rust: "other",
-                ty: Ty::Unsettable(&Ty::Object(776usize)),
+                ty: Ty::Unsettable(&Ty::Object(775usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34265,7 +34251,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "reason",
                 rust: "reason",
-                ty: Ty::Enum(288usize),
+                ty: Ty::Enum(287usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34273,7 +34259,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "service_not_as_described",
                 rust: "service_not_as_described",
-                ty: Ty::Unsettable(&Ty::Object(777usize)),
+                ty: Ty::Unsettable(&Ty::Object(776usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34343,7 +34329,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "product_type",
                 rust: "product_type",
-                ty: Ty::Enum(283usize),
+                ty: Ty::Enum(282usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34351,7 +34337,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "return_status",
                 rust: "return_status",
-                ty: Ty::Enum(284usize),
+                ty: Ty::Enum(283usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34481,7 +34467,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "return_status",
                 rust: "return_status",
-                ty: Ty::Enum(285usize),
+                ty: Ty::Enum(284usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34535,7 +34521,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "product_type",
                 rust: "product_type",
-                ty: Ty::Enum(286usize),
+                ty: Ty::Enum(285usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34573,7 +34559,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "product_type",
                 rust: "product_type",
-                ty: Ty::Enum(287usize),
+                ty: Ty::Enum(286usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -34793,7 +34779,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(289usize),
+                ty: Ty::Enum(288usize),
                 required: false,
                 boxed: false,
                 doc: "Only return transactions that have the given type. One of `capture` or `refund`.",
@@ -34843,7 +34829,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder",
                 rust: "account_holder",
-                ty: Ty::Object(786usize),
+                ty: Ty::Object(785usize),
                 required: true,
                 boxed: false,
                 doc: "The account holder to link accounts for.",
@@ -34859,7 +34845,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "filters",
                 rust: "filters",
-                ty: Ty::Object(787usize),
+                ty: Ty::Object(786usize),
                 required: false,
                 boxed: false,
                 doc: "Filters to restrict the kinds of accounts to collect.",
@@ -34867,7 +34853,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(291usize)),
+                ty: Ty::List(&Ty::Enum(290usize)),
                 required: true,
                 boxed: false,
                 doc: "List of data features that you would like to request access to.\n\nPossible values are `balances`, `transactions`, `ownership`, and `payment_method`.",
@@ -34875,7 +34861,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(292usize)),
+                ty: Ty::List(&Ty::Enum(291usize)),
                 required: false,
                 boxed: false,
                 doc: "List of data features that you would like to retrieve upon account creation.",
@@ -34913,7 +34899,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(290usize),
+                ty: Ty::Enum(289usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -34955,7 +34941,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder",
                 rust: "account_holder",
-                ty: Ty::Object(790usize),
+                ty: Ty::Object(789usize),
                 required: false,
                 boxed: false,
                 doc: "If present, only return accounts that belong to the specified account holder. `account_holder[customer]` and `account_holder[account]` are mutually exclusive.",
@@ -35113,7 +35099,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "features",
                 rust: "features",
-                ty: Ty::List(&Ty::Enum(293usize)),
+                ty: Ty::List(&Ty::Enum(292usize)),
                 required: true,
                 boxed: false,
                 doc: "The list of account features that you would like to refresh.",
@@ -35211,7 +35197,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_payment_methods",
                 rust: "automatic_payment_methods",
-                ty: Ty::Object(798usize),
+                ty: Ty::Object(797usize),
                 required: false,
                 boxed: false,
                 doc: "When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.",
@@ -35219,7 +35205,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(295usize),
+                ty: Ty::Enum(294usize),
                 required: false,
                 boxed: false,
                 doc: "Controls when the funds will be captured from the customer's account.",
@@ -35235,7 +35221,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "confirmation_method",
                 rust: "confirmation_method",
-                ty: Ty::Enum(296usize),
+                ty: Ty::Enum(295usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35291,7 +35277,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_data",
                 rust: "mandate_data",
-                ty: Ty::Unsettable(&Ty::Object(799usize)),
+                ty: Ty::Unsettable(&Ty::Object(798usize)),
                 required: false,
                 boxed: false,
                 doc: "This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).",
@@ -35331,7 +35317,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_data",
                 rust: "payment_method_data",
-                ty: Ty::Object(802usize),
+                ty: Ty::Object(801usize),
                 required: false,
                 boxed: false,
                 doc: "If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear\nin the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)\nproperty on the PaymentIntent.",
@@ -35339,7 +35325,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(819usize),
+                ty: Ty::Object(818usize),
                 required: false,
                 boxed: false,
                 doc: "Payment-method-specific configuration for this PaymentIntent.",
@@ -35355,7 +35341,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "radar_options",
                 rust: "radar_options",
-                ty: Ty::Object(860usize),
+                ty: Ty::Object(859usize),
                 required: false,
                 boxed: false,
                 doc: "Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.",
@@ -35379,7 +35365,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(366usize),
+                ty: Ty::Enum(365usize),
                 required: false,
                 boxed: false,
                 doc: "Indicates that you intend to make future payments with this PaymentIntent's payment method.\n\nProviding this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.\n\nWhen processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).",
@@ -35387,7 +35373,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping",
                 rust: "shipping",
-                ty: Ty::Object(861usize),
+                ty: Ty::Object(860usize),
                 required: false,
                 boxed: false,
                 doc: "Shipping information for this PaymentIntent.",
@@ -35411,7 +35397,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(863usize),
+                ty: Ty::Object(862usize),
                 required: false,
                 boxed: false,
                 doc: "The parameters used to automatically create a Transfer when the payment succeeds.\nFor more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).",
@@ -35441,7 +35427,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allow_redirects",
                 rust: "allow_redirects",
-                ty: Ty::Enum(294usize),
+                ty: Ty::Enum(293usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35463,7 +35449,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_acceptance",
                 rust: "customer_acceptance",
-                ty: Ty::Object(800usize),
+                ty: Ty::Object(799usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -35493,7 +35479,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "online",
                 rust: "online",
-                ty: Ty::Object(801usize),
+                ty: Ty::Object(800usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35501,7 +35487,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(297usize),
+                ty: Ty::Enum(296usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -35537,7 +35523,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(803usize),
+                ty: Ty::Object(802usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35569,7 +35555,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Object(804usize),
+                ty: Ty::Object(803usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35577,7 +35563,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Object(805usize),
+                ty: Ty::Object(804usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35593,7 +35579,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_details",
                 rust: "billing_details",
-                ty: Ty::Object(806usize),
+                ty: Ty::Object(805usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35609,7 +35595,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Object(808usize),
+                ty: Ty::Object(807usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35633,7 +35619,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Object(809usize),
+                ty: Ty::Object(808usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35641,7 +35627,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Object(810usize),
+                ty: Ty::Object(809usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35665,7 +35651,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Object(811usize),
+                ty: Ty::Object(810usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35681,7 +35667,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Object(812usize),
+                ty: Ty::Object(811usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35721,7 +35707,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Object(814usize),
+                ty: Ty::Object(813usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35761,7 +35747,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "radar_options",
                 rust: "radar_options",
-                ty: Ty::Object(815usize),
+                ty: Ty::Object(814usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35769,7 +35755,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(816usize),
+                ty: Ty::Object(815usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35777,7 +35763,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Object(817usize),
+                ty: Ty::Object(816usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35785,7 +35771,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(303usize),
+                ty: Ty::Enum(302usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -35793,7 +35779,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(818usize),
+                ty: Ty::Object(817usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -35897,7 +35883,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(807usize)),
+                ty: Ty::Unsettable(&Ty::Object(806usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36003,7 +35989,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(298usize),
+                ty: Ty::Enum(297usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36017,7 +36003,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(299usize),
+                ty: Ty::Enum(298usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -36031,7 +36017,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(300usize),
+                ty: Ty::Enum(299usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36045,7 +36031,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Object(813usize),
+                ty: Ty::Object(812usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36089,7 +36075,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(301usize),
+                ty: Ty::Enum(300usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36131,7 +36117,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "country",
                 rust: "country",
-                ty: Ty::Enum(302usize),
+                ty: Ty::Enum(301usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -36145,7 +36131,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(304usize),
+                ty: Ty::Enum(303usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36161,7 +36147,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_type",
                 rust: "account_type",
-                ty: Ty::Enum(305usize),
+                ty: Ty::Enum(304usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36191,7 +36177,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Unsettable(&Ty::Object(820usize)),
+                ty: Ty::Unsettable(&Ty::Object(819usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36199,7 +36185,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "affirm",
                 rust: "affirm",
-                ty: Ty::Unsettable(&Ty::Object(822usize)),
+                ty: Ty::Unsettable(&Ty::Object(821usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36207,7 +36193,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "afterpay_clearpay",
                 rust: "afterpay_clearpay",
-                ty: Ty::Unsettable(&Ty::Object(823usize)),
+                ty: Ty::Unsettable(&Ty::Object(822usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36215,7 +36201,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "alipay",
                 rust: "alipay",
-                ty: Ty::Unsettable(&Ty::Object(824usize)),
+                ty: Ty::Unsettable(&Ty::Object(823usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36223,7 +36209,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Unsettable(&Ty::Object(825usize)),
+                ty: Ty::Unsettable(&Ty::Object(824usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36231,7 +36217,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Unsettable(&Ty::Object(826usize)),
+                ty: Ty::Unsettable(&Ty::Object(825usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36239,7 +36225,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bancontact",
                 rust: "bancontact",
-                ty: Ty::Unsettable(&Ty::Object(827usize)),
+                ty: Ty::Unsettable(&Ty::Object(826usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36247,7 +36233,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "blik",
                 rust: "blik",
-                ty: Ty::Unsettable(&Ty::Object(828usize)),
+                ty: Ty::Unsettable(&Ty::Object(827usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36255,7 +36241,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Unsettable(&Ty::Object(829usize)),
+                ty: Ty::Unsettable(&Ty::Object(828usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36263,7 +36249,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Unsettable(&Ty::Object(830usize)),
+                ty: Ty::Unsettable(&Ty::Object(829usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36271,7 +36257,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card_present",
                 rust: "card_present",
-                ty: Ty::Unsettable(&Ty::Object(834usize)),
+                ty: Ty::Unsettable(&Ty::Object(833usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36279,7 +36265,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cashapp",
                 rust: "cashapp",
-                ty: Ty::Unsettable(&Ty::Object(835usize)),
+                ty: Ty::Unsettable(&Ty::Object(834usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36287,7 +36273,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_balance",
                 rust: "customer_balance",
-                ty: Ty::Unsettable(&Ty::Object(836usize)),
+                ty: Ty::Unsettable(&Ty::Object(835usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36295,7 +36281,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Unsettable(&Ty::Object(839usize)),
+                ty: Ty::Unsettable(&Ty::Object(838usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36303,7 +36289,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Unsettable(&Ty::Object(840usize)),
+                ty: Ty::Unsettable(&Ty::Object(839usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36311,7 +36297,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "giropay",
                 rust: "giropay",
-                ty: Ty::Unsettable(&Ty::Object(841usize)),
+                ty: Ty::Unsettable(&Ty::Object(840usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36319,7 +36305,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "grabpay",
                 rust: "grabpay",
-                ty: Ty::Unsettable(&Ty::Object(842usize)),
+                ty: Ty::Unsettable(&Ty::Object(841usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36327,7 +36313,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Unsettable(&Ty::Object(843usize)),
+                ty: Ty::Unsettable(&Ty::Object(842usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36343,7 +36329,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Unsettable(&Ty::Object(844usize)),
+                ty: Ty::Unsettable(&Ty::Object(843usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36351,7 +36337,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "konbini",
                 rust: "konbini",
-                ty: Ty::Unsettable(&Ty::Object(845usize)),
+                ty: Ty::Unsettable(&Ty::Object(844usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36359,7 +36345,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "link",
                 rust: "link",
-                ty: Ty::Unsettable(&Ty::Object(846usize)),
+                ty: Ty::Unsettable(&Ty::Object(845usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36367,7 +36353,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "oxxo",
                 rust: "oxxo",
-                ty: Ty::Unsettable(&Ty::Object(847usize)),
+                ty: Ty::Unsettable(&Ty::Object(846usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36375,7 +36361,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Unsettable(&Ty::Object(848usize)),
+                ty: Ty::Unsettable(&Ty::Object(847usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36383,7 +36369,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "paynow",
                 rust: "paynow",
-                ty: Ty::Unsettable(&Ty::Object(849usize)),
+                ty: Ty::Unsettable(&Ty::Object(848usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36391,7 +36377,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "paypal",
                 rust: "paypal",
-                ty: Ty::Unsettable(&Ty::Object(850usize)),
+                ty: Ty::Unsettable(&Ty::Object(849usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36399,7 +36385,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pix",
                 rust: "pix",
-                ty: Ty::Unsettable(&Ty::Object(851usize)),
+                ty: Ty::Unsettable(&Ty::Object(850usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36407,7 +36393,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "promptpay",
                 rust: "promptpay",
-                ty: Ty::Unsettable(&Ty::Object(852usize)),
+                ty: Ty::Unsettable(&Ty::Object(851usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36415,7 +36401,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Unsettable(&Ty::Object(853usize)),
+                ty: Ty::Unsettable(&Ty::Object(852usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36423,7 +36409,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Unsettable(&Ty::Object(854usize)),
+                ty: Ty::Unsettable(&Ty::Object(853usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36431,7 +36417,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(855usize)),
+                ty: Ty::Unsettable(&Ty::Object(854usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36439,7 +36425,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "wechat_pay",
                 rust: "wechat_pay",
-                ty: Ty::Unsettable(&Ty::Object(858usize)),
+                ty: Ty::Unsettable(&Ty::Object(857usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36447,7 +36433,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "zip",
                 rust: "zip",
-                ty: Ty::Unsettable(&Ty::Object(859usize)),
+                ty: Ty::Unsettable(&Ty::Object(858usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36461,7 +36447,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(821usize),
+                ty: Ty::Object(820usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36469,7 +36455,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(308usize),
+                ty: Ty::Enum(307usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36477,7 +36463,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(309usize),
+                ty: Ty::Enum(308usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36507,7 +36493,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_schedule",
                 rust: "payment_schedule",
-                ty: Ty::Enum(306usize),
+                ty: Ty::Enum(305usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36515,7 +36501,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(307usize),
+                ty: Ty::Enum(306usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36529,7 +36515,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(310usize),
+                ty: Ty::Enum(309usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36545,7 +36531,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(311usize),
+                ty: Ty::Enum(310usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36559,7 +36545,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(312usize),
+                ty: Ty::Enum(311usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36575,7 +36561,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(313usize),
+                ty: Ty::Enum(312usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36589,7 +36575,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(314usize),
+                ty: Ty::Enum(313usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36603,7 +36589,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(315usize),
+                ty: Ty::Enum(314usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36617,7 +36603,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(316usize),
+                ty: Ty::Enum(315usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36631,7 +36617,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(317usize),
+                ty: Ty::Enum(316usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36639,7 +36625,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(318usize),
+                ty: Ty::Enum(317usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36675,7 +36661,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(319usize),
+                ty: Ty::Enum(318usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36689,7 +36675,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(320usize),
+                ty: Ty::Enum(319usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36705,7 +36691,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "installments",
                 rust: "installments",
-                ty: Ty::Object(831usize),
+                ty: Ty::Object(830usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36713,7 +36699,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(833usize),
+                ty: Ty::Object(832usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36721,7 +36707,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(326usize),
+                ty: Ty::Enum(325usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36729,7 +36715,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(327usize),
+                ty: Ty::Enum(326usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36737,7 +36723,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(328usize),
+                ty: Ty::Enum(327usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36775,7 +36761,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "plan",
                 rust: "plan",
-                ty: Ty::Unsettable(&Ty::Object(832usize)),
+                ty: Ty::Unsettable(&Ty::Object(831usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36797,7 +36783,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(321usize),
+                ty: Ty::Enum(320usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -36805,7 +36791,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(322usize),
+                ty: Ty::Enum(321usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -36827,7 +36813,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(323usize),
+                ty: Ty::Enum(322usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -36851,7 +36837,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(324usize),
+                ty: Ty::Enum(323usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -36883,7 +36869,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "supported_types",
                 rust: "supported_types",
-                ty: Ty::List(&Ty::Enum(325usize)),
+                ty: Ty::List(&Ty::Enum(324usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36919,7 +36905,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(329usize),
+                ty: Ty::Enum(328usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36927,7 +36913,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(330usize),
+                ty: Ty::Enum(329usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36941,7 +36927,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(837usize),
+                ty: Ty::Object(836usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36949,7 +36935,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "funding_type",
                 rust: "funding_type",
-                ty: Ty::Enum(333usize),
+                ty: Ty::Enum(332usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36957,7 +36943,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(334usize),
+                ty: Ty::Enum(333usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36971,7 +36957,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(838usize),
+                ty: Ty::Object(837usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36979,7 +36965,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested_address_types",
                 rust: "requested_address_types",
-                ty: Ty::List(&Ty::Enum(331usize)),
+                ty: Ty::List(&Ty::Enum(330usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -36987,7 +36973,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(332usize),
+                ty: Ty::Enum(331usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -37015,7 +37001,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(335usize),
+                ty: Ty::Enum(334usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37029,7 +37015,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(336usize),
+                ty: Ty::Enum(335usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37043,7 +37029,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(337usize),
+                ty: Ty::Enum(336usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37057,7 +37043,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(338usize),
+                ty: Ty::Enum(337usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37071,7 +37057,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(339usize),
+                ty: Ty::Enum(338usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37085,7 +37071,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(340usize),
+                ty: Ty::Enum(339usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37093,7 +37079,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_locale",
                 rust: "preferred_locale",
-                ty: Ty::Enum(341usize),
+                ty: Ty::Enum(340usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37101,7 +37087,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(342usize),
+                ty: Ty::Enum(341usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37147,7 +37133,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(343usize),
+                ty: Ty::Enum(342usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37161,7 +37147,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(344usize),
+                ty: Ty::Enum(343usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37169,7 +37155,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(345usize),
+                ty: Ty::Enum(344usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37191,7 +37177,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(346usize),
+                ty: Ty::Enum(345usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37205,7 +37191,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(347usize),
+                ty: Ty::Enum(346usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37227,7 +37213,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(348usize),
+                ty: Ty::Enum(347usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37241,7 +37227,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(349usize),
+                ty: Ty::Enum(348usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37249,7 +37235,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_locale",
                 rust: "preferred_locale",
-                ty: Ty::Enum(350usize),
+                ty: Ty::Enum(349usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37273,7 +37259,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(351usize),
+                ty: Ty::Enum(350usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37303,7 +37289,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(352usize),
+                ty: Ty::Enum(351usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37317,7 +37303,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(353usize),
+                ty: Ty::Enum(352usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37339,7 +37325,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(354usize),
+                ty: Ty::Enum(353usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37353,7 +37339,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(355usize),
+                ty: Ty::Enum(354usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37361,7 +37347,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(356usize),
+                ty: Ty::Enum(355usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37375,7 +37361,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(856usize),
+                ty: Ty::Object(855usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37383,7 +37369,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "networks",
                 rust: "networks",
-                ty: Ty::Object(857usize),
+                ty: Ty::Object(856usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37391,7 +37377,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_settlement_speed",
                 rust: "preferred_settlement_speed",
-                ty: Ty::Enum(360usize),
+                ty: Ty::Enum(359usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37399,7 +37385,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(361usize),
+                ty: Ty::Enum(360usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37407,7 +37393,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(362usize),
+                ty: Ty::Enum(361usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37421,7 +37407,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(357usize)),
+                ty: Ty::List(&Ty::Enum(356usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37429,7 +37415,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(358usize)),
+                ty: Ty::List(&Ty::Enum(357usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37451,7 +37437,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested",
                 rust: "requested",
-                ty: Ty::List(&Ty::Enum(359usize)),
+                ty: Ty::List(&Ty::Enum(358usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37473,7 +37459,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "client",
                 rust: "client",
-                ty: Ty::Enum(363usize),
+                ty: Ty::Enum(362usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -37481,7 +37467,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(364usize),
+                ty: Ty::Enum(363usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37495,7 +37481,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(365usize),
+                ty: Ty::Enum(364usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37523,7 +37509,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(862usize),
+                ty: Ty::Object(861usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -37721,7 +37707,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(367usize),
+                ty: Ty::Enum(366usize),
                 required: false,
                 boxed: false,
                 doc: "Controls when the funds will be captured from the customer's account.",
@@ -37777,7 +37763,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_data",
                 rust: "payment_method_data",
-                ty: Ty::Object(867usize),
+                ty: Ty::Object(866usize),
                 required: false,
                 boxed: false,
                 doc: "If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear\nin the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)\nproperty on the PaymentIntent.",
@@ -37785,7 +37771,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(884usize),
+                ty: Ty::Object(883usize),
                 required: false,
                 boxed: false,
                 doc: "Payment-method-specific configuration for this PaymentIntent.",
@@ -37809,7 +37795,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(436usize),
+                ty: Ty::Enum(435usize),
                 required: false,
                 boxed: false,
                 doc: "Indicates that you intend to make future payments with this PaymentIntent's payment method.\n\nProviding this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.\n\nWhen processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).\n\nIf `setup_future_usage` is already set and you are performing a request using a publishable key, you may only update the value from `on_session` to `off_session`.",
@@ -37817,7 +37803,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping",
                 rust: "shipping",
-                ty: Ty::Unsettable(&Ty::Object(925usize)),
+                ty: Ty::Unsettable(&Ty::Object(924usize)),
                 required: false,
                 boxed: false,
                 doc: "Shipping information for this PaymentIntent.",
@@ -37841,7 +37827,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(927usize),
+                ty: Ty::Object(926usize),
                 required: false,
                 boxed: false,
                 doc: "The parameters used to automatically create a Transfer when the payment succeeds. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).",
@@ -37863,7 +37849,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(868usize),
+                ty: Ty::Object(867usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37895,7 +37881,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Object(869usize),
+                ty: Ty::Object(868usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37903,7 +37889,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Object(870usize),
+                ty: Ty::Object(869usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37919,7 +37905,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_details",
                 rust: "billing_details",
-                ty: Ty::Object(871usize),
+                ty: Ty::Object(870usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37935,7 +37921,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Object(873usize),
+                ty: Ty::Object(872usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37959,7 +37945,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Object(874usize),
+                ty: Ty::Object(873usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37967,7 +37953,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Object(875usize),
+                ty: Ty::Object(874usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -37991,7 +37977,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Object(876usize),
+                ty: Ty::Object(875usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38007,7 +37993,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Object(877usize),
+                ty: Ty::Object(876usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38047,7 +38033,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Object(879usize),
+                ty: Ty::Object(878usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38087,7 +38073,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "radar_options",
                 rust: "radar_options",
-                ty: Ty::Object(880usize),
+                ty: Ty::Object(879usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38095,7 +38081,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(881usize),
+                ty: Ty::Object(880usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38103,7 +38089,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Object(882usize),
+                ty: Ty::Object(881usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38111,7 +38097,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(373usize),
+                ty: Ty::Enum(372usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -38119,7 +38105,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(883usize),
+                ty: Ty::Object(882usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38223,7 +38209,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(872usize)),
+                ty: Ty::Unsettable(&Ty::Object(871usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38329,7 +38315,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(368usize),
+                ty: Ty::Enum(367usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38343,7 +38329,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(369usize),
+                ty: Ty::Enum(368usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -38357,7 +38343,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(370usize),
+                ty: Ty::Enum(369usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38371,7 +38357,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Object(878usize),
+                ty: Ty::Object(877usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38415,7 +38401,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(371usize),
+                ty: Ty::Enum(370usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38457,7 +38443,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "country",
                 rust: "country",
-                ty: Ty::Enum(372usize),
+                ty: Ty::Enum(371usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -38471,7 +38457,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(374usize),
+                ty: Ty::Enum(373usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38487,7 +38473,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_type",
                 rust: "account_type",
-                ty: Ty::Enum(375usize),
+                ty: Ty::Enum(374usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38517,7 +38503,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Unsettable(&Ty::Object(885usize)),
+                ty: Ty::Unsettable(&Ty::Object(884usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38525,7 +38511,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "affirm",
                 rust: "affirm",
-                ty: Ty::Unsettable(&Ty::Object(887usize)),
+                ty: Ty::Unsettable(&Ty::Object(886usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38533,7 +38519,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "afterpay_clearpay",
                 rust: "afterpay_clearpay",
-                ty: Ty::Unsettable(&Ty::Object(888usize)),
+                ty: Ty::Unsettable(&Ty::Object(887usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38541,7 +38527,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "alipay",
                 rust: "alipay",
-                ty: Ty::Unsettable(&Ty::Object(889usize)),
+                ty: Ty::Unsettable(&Ty::Object(888usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38549,7 +38535,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Unsettable(&Ty::Object(890usize)),
+                ty: Ty::Unsettable(&Ty::Object(889usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38557,7 +38543,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Unsettable(&Ty::Object(891usize)),
+                ty: Ty::Unsettable(&Ty::Object(890usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38565,7 +38551,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bancontact",
                 rust: "bancontact",
-                ty: Ty::Unsettable(&Ty::Object(892usize)),
+                ty: Ty::Unsettable(&Ty::Object(891usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38573,7 +38559,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "blik",
                 rust: "blik",
-                ty: Ty::Unsettable(&Ty::Object(893usize)),
+                ty: Ty::Unsettable(&Ty::Object(892usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38581,7 +38567,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Unsettable(&Ty::Object(894usize)),
+                ty: Ty::Unsettable(&Ty::Object(893usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38589,7 +38575,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Unsettable(&Ty::Object(895usize)),
+                ty: Ty::Unsettable(&Ty::Object(894usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38597,7 +38583,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card_present",
                 rust: "card_present",
-                ty: Ty::Unsettable(&Ty::Object(899usize)),
+                ty: Ty::Unsettable(&Ty::Object(898usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38605,7 +38591,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cashapp",
                 rust: "cashapp",
-                ty: Ty::Unsettable(&Ty::Object(900usize)),
+                ty: Ty::Unsettable(&Ty::Object(899usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38613,7 +38599,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_balance",
                 rust: "customer_balance",
-                ty: Ty::Unsettable(&Ty::Object(901usize)),
+                ty: Ty::Unsettable(&Ty::Object(900usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38621,7 +38607,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Unsettable(&Ty::Object(904usize)),
+                ty: Ty::Unsettable(&Ty::Object(903usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38629,7 +38615,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Unsettable(&Ty::Object(905usize)),
+                ty: Ty::Unsettable(&Ty::Object(904usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38637,7 +38623,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "giropay",
                 rust: "giropay",
-                ty: Ty::Unsettable(&Ty::Object(906usize)),
+                ty: Ty::Unsettable(&Ty::Object(905usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38645,7 +38631,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "grabpay",
                 rust: "grabpay",
-                ty: Ty::Unsettable(&Ty::Object(907usize)),
+                ty: Ty::Unsettable(&Ty::Object(906usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38653,7 +38639,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Unsettable(&Ty::Object(908usize)),
+                ty: Ty::Unsettable(&Ty::Object(907usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38669,7 +38655,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Unsettable(&Ty::Object(909usize)),
+                ty: Ty::Unsettable(&Ty::Object(908usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38677,7 +38663,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "konbini",
                 rust: "konbini",
-                ty: Ty::Unsettable(&Ty::Object(910usize)),
+                ty: Ty::Unsettable(&Ty::Object(909usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38685,7 +38671,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "link",
                 rust: "link",
-                ty: Ty::Unsettable(&Ty::Object(911usize)),
+                ty: Ty::Unsettable(&Ty::Object(910usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38693,7 +38679,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "oxxo",
                 rust: "oxxo",
-                ty: Ty::Unsettable(&Ty::Object(912usize)),
+                ty: Ty::Unsettable(&Ty::Object(911usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38701,7 +38687,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Unsettable(&Ty::Object(913usize)),
+                ty: Ty::Unsettable(&Ty::Object(912usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38709,7 +38695,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "paynow",
                 rust: "paynow",
-                ty: Ty::Unsettable(&Ty::Object(914usize)),
+                ty: Ty::Unsettable(&Ty::Object(913usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38717,7 +38703,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "paypal",
                 rust: "paypal",
-                ty: Ty::Unsettable(&Ty::Object(915usize)),
+                ty: Ty::Unsettable(&Ty::Object(914usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38725,7 +38711,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pix",
                 rust: "pix",
-                ty: Ty::Unsettable(&Ty::Object(916usize)),
+                ty: Ty::Unsettable(&Ty::Object(915usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38733,7 +38719,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "promptpay",
                 rust: "promptpay",
-                ty: Ty::Unsettable(&Ty::Object(917usize)),
+                ty: Ty::Unsettable(&Ty::Object(916usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38741,7 +38727,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Unsettable(&Ty::Object(918usize)),
+                ty: Ty::Unsettable(&Ty::Object(917usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38749,7 +38735,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Unsettable(&Ty::Object(919usize)),
+                ty: Ty::Unsettable(&Ty::Object(918usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38757,7 +38743,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(920usize)),
+                ty: Ty::Unsettable(&Ty::Object(919usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38765,7 +38751,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "wechat_pay",
                 rust: "wechat_pay",
-                ty: Ty::Unsettable(&Ty::Object(923usize)),
+                ty: Ty::Unsettable(&Ty::Object(922usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38773,7 +38759,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "zip",
                 rust: "zip",
-                ty: Ty::Unsettable(&Ty::Object(924usize)),
+                ty: Ty::Unsettable(&Ty::Object(923usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38787,7 +38773,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(886usize),
+                ty: Ty::Object(885usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38795,7 +38781,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(378usize),
+                ty: Ty::Enum(377usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38803,7 +38789,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(379usize),
+                ty: Ty::Enum(378usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38833,7 +38819,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_schedule",
                 rust: "payment_schedule",
-                ty: Ty::Enum(376usize),
+                ty: Ty::Enum(375usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38841,7 +38827,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(377usize),
+                ty: Ty::Enum(376usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38855,7 +38841,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(380usize),
+                ty: Ty::Enum(379usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38871,7 +38857,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(381usize),
+                ty: Ty::Enum(380usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38885,7 +38871,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(382usize),
+                ty: Ty::Enum(381usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38901,7 +38887,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(383usize),
+                ty: Ty::Enum(382usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38915,7 +38901,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(384usize),
+                ty: Ty::Enum(383usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38929,7 +38915,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(385usize),
+                ty: Ty::Enum(384usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38943,7 +38929,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(386usize),
+                ty: Ty::Enum(385usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38957,7 +38943,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(387usize),
+                ty: Ty::Enum(386usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -38965,7 +38951,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(388usize),
+                ty: Ty::Enum(387usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39001,7 +38987,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(389usize),
+                ty: Ty::Enum(388usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39015,7 +39001,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(390usize),
+                ty: Ty::Enum(389usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39031,7 +39017,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "installments",
                 rust: "installments",
-                ty: Ty::Object(896usize),
+                ty: Ty::Object(895usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39039,7 +39025,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(898usize),
+                ty: Ty::Object(897usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39047,7 +39033,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(396usize),
+                ty: Ty::Enum(395usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39055,7 +39041,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(397usize),
+                ty: Ty::Enum(396usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39063,7 +39049,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(398usize),
+                ty: Ty::Enum(397usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39101,7 +39087,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "plan",
                 rust: "plan",
-                ty: Ty::Unsettable(&Ty::Object(897usize)),
+                ty: Ty::Unsettable(&Ty::Object(896usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39123,7 +39109,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(391usize),
+                ty: Ty::Enum(390usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -39131,7 +39117,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(392usize),
+                ty: Ty::Enum(391usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -39153,7 +39139,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(393usize),
+                ty: Ty::Enum(392usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -39177,7 +39163,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(394usize),
+                ty: Ty::Enum(393usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -39209,7 +39195,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "supported_types",
                 rust: "supported_types",
-                ty: Ty::List(&Ty::Enum(395usize)),
+                ty: Ty::List(&Ty::Enum(394usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39245,7 +39231,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(399usize),
+                ty: Ty::Enum(398usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39253,7 +39239,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(400usize),
+                ty: Ty::Enum(399usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39267,7 +39253,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(902usize),
+                ty: Ty::Object(901usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39275,7 +39261,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "funding_type",
                 rust: "funding_type",
-                ty: Ty::Enum(403usize),
+                ty: Ty::Enum(402usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39283,7 +39269,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(404usize),
+                ty: Ty::Enum(403usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39297,7 +39283,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(903usize),
+                ty: Ty::Object(902usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39305,7 +39291,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested_address_types",
                 rust: "requested_address_types",
-                ty: Ty::List(&Ty::Enum(401usize)),
+                ty: Ty::List(&Ty::Enum(400usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39313,7 +39299,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(402usize),
+                ty: Ty::Enum(401usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -39341,7 +39327,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(405usize),
+                ty: Ty::Enum(404usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39355,7 +39341,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(406usize),
+                ty: Ty::Enum(405usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39369,7 +39355,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(407usize),
+                ty: Ty::Enum(406usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39383,7 +39369,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(408usize),
+                ty: Ty::Enum(407usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39397,7 +39383,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(409usize),
+                ty: Ty::Enum(408usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39411,7 +39397,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(410usize),
+                ty: Ty::Enum(409usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39419,7 +39405,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_locale",
                 rust: "preferred_locale",
-                ty: Ty::Enum(411usize),
+                ty: Ty::Enum(410usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39427,7 +39413,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(412usize),
+                ty: Ty::Enum(411usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39473,7 +39459,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(413usize),
+                ty: Ty::Enum(412usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39487,7 +39473,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(414usize),
+                ty: Ty::Enum(413usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39495,7 +39481,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(415usize),
+                ty: Ty::Enum(414usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39517,7 +39503,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(416usize),
+                ty: Ty::Enum(415usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39531,7 +39517,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(417usize),
+                ty: Ty::Enum(416usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39553,7 +39539,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(418usize),
+                ty: Ty::Enum(417usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39567,7 +39553,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(419usize),
+                ty: Ty::Enum(418usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39575,7 +39561,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_locale",
                 rust: "preferred_locale",
-                ty: Ty::Enum(420usize),
+                ty: Ty::Enum(419usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39599,7 +39585,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(421usize),
+                ty: Ty::Enum(420usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39629,7 +39615,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(422usize),
+                ty: Ty::Enum(421usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39643,7 +39629,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(423usize),
+                ty: Ty::Enum(422usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39665,7 +39651,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(424usize),
+                ty: Ty::Enum(423usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39679,7 +39665,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(425usize),
+                ty: Ty::Enum(424usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39687,7 +39673,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(426usize),
+                ty: Ty::Enum(425usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39701,7 +39687,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(921usize),
+                ty: Ty::Object(920usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39709,7 +39695,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "networks",
                 rust: "networks",
-                ty: Ty::Object(922usize),
+                ty: Ty::Object(921usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39717,7 +39703,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_settlement_speed",
                 rust: "preferred_settlement_speed",
-                ty: Ty::Enum(430usize),
+                ty: Ty::Enum(429usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39725,7 +39711,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(431usize),
+                ty: Ty::Enum(430usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39733,7 +39719,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(432usize),
+                ty: Ty::Enum(431usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39747,7 +39733,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(427usize)),
+                ty: Ty::List(&Ty::Enum(426usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39755,7 +39741,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(428usize)),
+                ty: Ty::List(&Ty::Enum(427usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39777,7 +39763,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested",
                 rust: "requested",
-                ty: Ty::List(&Ty::Enum(429usize)),
+                ty: Ty::List(&Ty::Enum(428usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39799,7 +39785,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "client",
                 rust: "client",
-                ty: Ty::Enum(433usize),
+                ty: Ty::Enum(432usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -39807,7 +39793,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(434usize),
+                ty: Ty::Enum(433usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39821,7 +39807,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(435usize),
+                ty: Ty::Enum(434usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -39835,7 +39821,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(926usize),
+                ty: Ty::Object(925usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -39979,7 +39965,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cancellation_reason",
                 rust: "cancellation_reason",
-                ty: Ty::Enum(437usize),
+                ty: Ty::Enum(436usize),
                 required: false,
                 boxed: false,
                 doc: "Reason for canceling this PaymentIntent. Possible values are `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`",
@@ -40049,7 +40035,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(931usize),
+                ty: Ty::Object(930usize),
                 required: false,
                 boxed: false,
                 doc: "The parameters used to automatically create a Transfer when the payment\nis captured. For more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).",
@@ -40077,7 +40063,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(438usize),
+                ty: Ty::Enum(437usize),
                 required: false,
                 boxed: false,
                 doc: "Controls when the funds will be captured from the customer's account.",
@@ -40141,7 +40127,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_data",
                 rust: "payment_method_data",
-                ty: Ty::Object(933usize),
+                ty: Ty::Object(932usize),
                 required: false,
                 boxed: false,
                 doc: "If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will appear\nin the [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)\nproperty on the PaymentIntent.",
@@ -40149,7 +40135,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(950usize),
+                ty: Ty::Object(949usize),
                 required: false,
                 boxed: false,
                 doc: "Payment-method-specific configuration for this PaymentIntent.",
@@ -40165,7 +40151,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "radar_options",
                 rust: "radar_options",
-                ty: Ty::Object(991usize),
+                ty: Ty::Object(990usize),
                 required: false,
                 boxed: false,
                 doc: "Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.",
@@ -40189,7 +40175,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(507usize),
+                ty: Ty::Enum(506usize),
                 required: false,
                 boxed: false,
                 doc: "Indicates that you intend to make future payments with this PaymentIntent's payment method.\n\nProviding this parameter will [attach the payment method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's Customer, if present, after the PaymentIntent is confirmed and any required actions from the user are complete. If no Customer was provided, the payment method can still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer after the transaction completes.\n\nWhen processing card payments, Stripe also uses `setup_future_usage` to dynamically optimize your payment flow and comply with regional legislation and network rules, such as [SCA](https://stripe.com/docs/strong-customer-authentication).\n\nIf `setup_future_usage` is already set and you are performing a request using a publishable key, you may only update the value from `on_session` to `off_session`.",
@@ -40197,7 +40183,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping",
                 rust: "shipping",
-                ty: Ty::Unsettable(&Ty::Object(992usize)),
+                ty: Ty::Unsettable(&Ty::Object(991usize)),
                 required: false,
                 boxed: false,
                 doc: "Shipping information for this PaymentIntent.",
@@ -40219,7 +40205,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(934usize),
+                ty: Ty::Object(933usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40251,7 +40237,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Object(935usize),
+                ty: Ty::Object(934usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40259,7 +40245,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Object(936usize),
+                ty: Ty::Object(935usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40275,7 +40261,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_details",
                 rust: "billing_details",
-                ty: Ty::Object(937usize),
+                ty: Ty::Object(936usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40291,7 +40277,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Object(939usize),
+                ty: Ty::Object(938usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40315,7 +40301,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Object(940usize),
+                ty: Ty::Object(939usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40323,7 +40309,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Object(941usize),
+                ty: Ty::Object(940usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40347,7 +40333,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Object(942usize),
+                ty: Ty::Object(941usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40363,7 +40349,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Object(943usize),
+                ty: Ty::Object(942usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40403,7 +40389,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Object(945usize),
+                ty: Ty::Object(944usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40443,7 +40429,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "radar_options",
                 rust: "radar_options",
-                ty: Ty::Object(946usize),
+                ty: Ty::Object(945usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40451,7 +40437,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(947usize),
+                ty: Ty::Object(946usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40459,7 +40445,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Object(948usize),
+                ty: Ty::Object(947usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40467,7 +40453,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(444usize),
+                ty: Ty::Enum(443usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -40475,7 +40461,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(949usize),
+                ty: Ty::Object(948usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40579,7 +40565,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(938usize)),
+                ty: Ty::Unsettable(&Ty::Object(937usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40685,7 +40671,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(439usize),
+                ty: Ty::Enum(438usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40699,7 +40685,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(440usize),
+                ty: Ty::Enum(439usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -40713,7 +40699,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(441usize),
+                ty: Ty::Enum(440usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40727,7 +40713,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Object(944usize),
+                ty: Ty::Object(943usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40771,7 +40757,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(442usize),
+                ty: Ty::Enum(441usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40813,7 +40799,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "country",
                 rust: "country",
-                ty: Ty::Enum(443usize),
+                ty: Ty::Enum(442usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -40827,7 +40813,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(445usize),
+                ty: Ty::Enum(444usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40843,7 +40829,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_type",
                 rust: "account_type",
-                ty: Ty::Enum(446usize),
+                ty: Ty::Enum(445usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40873,7 +40859,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Unsettable(&Ty::Object(951usize)),
+                ty: Ty::Unsettable(&Ty::Object(950usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40881,7 +40867,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "affirm",
                 rust: "affirm",
-                ty: Ty::Unsettable(&Ty::Object(953usize)),
+                ty: Ty::Unsettable(&Ty::Object(952usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40889,7 +40875,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "afterpay_clearpay",
                 rust: "afterpay_clearpay",
-                ty: Ty::Unsettable(&Ty::Object(954usize)),
+                ty: Ty::Unsettable(&Ty::Object(953usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40897,7 +40883,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "alipay",
                 rust: "alipay",
-                ty: Ty::Unsettable(&Ty::Object(955usize)),
+                ty: Ty::Unsettable(&Ty::Object(954usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40905,7 +40891,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Unsettable(&Ty::Object(956usize)),
+                ty: Ty::Unsettable(&Ty::Object(955usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40913,7 +40899,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Unsettable(&Ty::Object(957usize)),
+                ty: Ty::Unsettable(&Ty::Object(956usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40921,7 +40907,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bancontact",
                 rust: "bancontact",
-                ty: Ty::Unsettable(&Ty::Object(958usize)),
+                ty: Ty::Unsettable(&Ty::Object(957usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40929,7 +40915,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "blik",
                 rust: "blik",
-                ty: Ty::Unsettable(&Ty::Object(959usize)),
+                ty: Ty::Unsettable(&Ty::Object(958usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40937,7 +40923,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Unsettable(&Ty::Object(960usize)),
+                ty: Ty::Unsettable(&Ty::Object(959usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40945,7 +40931,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Unsettable(&Ty::Object(961usize)),
+                ty: Ty::Unsettable(&Ty::Object(960usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40953,7 +40939,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card_present",
                 rust: "card_present",
-                ty: Ty::Unsettable(&Ty::Object(965usize)),
+                ty: Ty::Unsettable(&Ty::Object(964usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40961,7 +40947,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cashapp",
                 rust: "cashapp",
-                ty: Ty::Unsettable(&Ty::Object(966usize)),
+                ty: Ty::Unsettable(&Ty::Object(965usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40969,7 +40955,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_balance",
                 rust: "customer_balance",
-                ty: Ty::Unsettable(&Ty::Object(967usize)),
+                ty: Ty::Unsettable(&Ty::Object(966usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40977,7 +40963,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Unsettable(&Ty::Object(970usize)),
+                ty: Ty::Unsettable(&Ty::Object(969usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40985,7 +40971,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Unsettable(&Ty::Object(971usize)),
+                ty: Ty::Unsettable(&Ty::Object(970usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -40993,7 +40979,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "giropay",
                 rust: "giropay",
-                ty: Ty::Unsettable(&Ty::Object(972usize)),
+                ty: Ty::Unsettable(&Ty::Object(971usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41001,7 +40987,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "grabpay",
                 rust: "grabpay",
-                ty: Ty::Unsettable(&Ty::Object(973usize)),
+                ty: Ty::Unsettable(&Ty::Object(972usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41009,7 +40995,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Unsettable(&Ty::Object(974usize)),
+                ty: Ty::Unsettable(&Ty::Object(973usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41025,7 +41011,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Unsettable(&Ty::Object(975usize)),
+                ty: Ty::Unsettable(&Ty::Object(974usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41033,7 +41019,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "konbini",
                 rust: "konbini",
-                ty: Ty::Unsettable(&Ty::Object(976usize)),
+                ty: Ty::Unsettable(&Ty::Object(975usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41041,7 +41027,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "link",
                 rust: "link",
-                ty: Ty::Unsettable(&Ty::Object(977usize)),
+                ty: Ty::Unsettable(&Ty::Object(976usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41049,7 +41035,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "oxxo",
                 rust: "oxxo",
-                ty: Ty::Unsettable(&Ty::Object(978usize)),
+                ty: Ty::Unsettable(&Ty::Object(977usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41057,7 +41043,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Unsettable(&Ty::Object(979usize)),
+                ty: Ty::Unsettable(&Ty::Object(978usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41065,7 +41051,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "paynow",
                 rust: "paynow",
-                ty: Ty::Unsettable(&Ty::Object(980usize)),
+                ty: Ty::Unsettable(&Ty::Object(979usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41073,7 +41059,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "paypal",
                 rust: "paypal",
-                ty: Ty::Unsettable(&Ty::Object(981usize)),
+                ty: Ty::Unsettable(&Ty::Object(980usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41081,7 +41067,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pix",
                 rust: "pix",
-                ty: Ty::Unsettable(&Ty::Object(982usize)),
+                ty: Ty::Unsettable(&Ty::Object(981usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41089,7 +41075,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "promptpay",
                 rust: "promptpay",
-                ty: Ty::Unsettable(&Ty::Object(983usize)),
+                ty: Ty::Unsettable(&Ty::Object(982usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41097,7 +41083,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Unsettable(&Ty::Object(984usize)),
+                ty: Ty::Unsettable(&Ty::Object(983usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41105,7 +41091,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Unsettable(&Ty::Object(985usize)),
+                ty: Ty::Unsettable(&Ty::Object(984usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41113,7 +41099,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(986usize)),
+                ty: Ty::Unsettable(&Ty::Object(985usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41121,7 +41107,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "wechat_pay",
                 rust: "wechat_pay",
-                ty: Ty::Unsettable(&Ty::Object(989usize)),
+                ty: Ty::Unsettable(&Ty::Object(988usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41129,7 +41115,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "zip",
                 rust: "zip",
-                ty: Ty::Unsettable(&Ty::Object(990usize)),
+                ty: Ty::Unsettable(&Ty::Object(989usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41143,7 +41129,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(952usize),
+                ty: Ty::Object(951usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41151,7 +41137,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(449usize),
+                ty: Ty::Enum(448usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41159,7 +41145,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(450usize),
+                ty: Ty::Enum(449usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41189,7 +41175,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_schedule",
                 rust: "payment_schedule",
-                ty: Ty::Enum(447usize),
+                ty: Ty::Enum(446usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41197,7 +41183,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(448usize),
+                ty: Ty::Enum(447usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41211,7 +41197,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(451usize),
+                ty: Ty::Enum(450usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41227,7 +41213,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(452usize),
+                ty: Ty::Enum(451usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41241,7 +41227,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(453usize),
+                ty: Ty::Enum(452usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41257,7 +41243,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(454usize),
+                ty: Ty::Enum(453usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41271,7 +41257,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(455usize),
+                ty: Ty::Enum(454usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41285,7 +41271,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(456usize),
+                ty: Ty::Enum(455usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41299,7 +41285,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(457usize),
+                ty: Ty::Enum(456usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41313,7 +41299,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(458usize),
+                ty: Ty::Enum(457usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41321,7 +41307,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(459usize),
+                ty: Ty::Enum(458usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41357,7 +41343,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(460usize),
+                ty: Ty::Enum(459usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41371,7 +41357,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(461usize),
+                ty: Ty::Enum(460usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41387,7 +41373,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "installments",
                 rust: "installments",
-                ty: Ty::Object(962usize),
+                ty: Ty::Object(961usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41395,7 +41381,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(964usize),
+                ty: Ty::Object(963usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41403,7 +41389,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(467usize),
+                ty: Ty::Enum(466usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41411,7 +41397,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(468usize),
+                ty: Ty::Enum(467usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41419,7 +41405,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(469usize),
+                ty: Ty::Enum(468usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41457,7 +41443,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "plan",
                 rust: "plan",
-                ty: Ty::Unsettable(&Ty::Object(963usize)),
+                ty: Ty::Unsettable(&Ty::Object(962usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41479,7 +41465,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(462usize),
+                ty: Ty::Enum(461usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -41487,7 +41473,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(463usize),
+                ty: Ty::Enum(462usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -41509,7 +41495,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(464usize),
+                ty: Ty::Enum(463usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -41533,7 +41519,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(465usize),
+                ty: Ty::Enum(464usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -41565,7 +41551,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "supported_types",
                 rust: "supported_types",
-                ty: Ty::List(&Ty::Enum(466usize)),
+                ty: Ty::List(&Ty::Enum(465usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41601,7 +41587,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(470usize),
+                ty: Ty::Enum(469usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41609,7 +41595,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(471usize),
+                ty: Ty::Enum(470usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41623,7 +41609,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(968usize),
+                ty: Ty::Object(967usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41631,7 +41617,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "funding_type",
                 rust: "funding_type",
-                ty: Ty::Enum(474usize),
+                ty: Ty::Enum(473usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41639,7 +41625,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(475usize),
+                ty: Ty::Enum(474usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41653,7 +41639,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(969usize),
+                ty: Ty::Object(968usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41661,7 +41647,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested_address_types",
                 rust: "requested_address_types",
-                ty: Ty::List(&Ty::Enum(472usize)),
+                ty: Ty::List(&Ty::Enum(471usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41669,7 +41655,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(473usize),
+                ty: Ty::Enum(472usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -41697,7 +41683,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(476usize),
+                ty: Ty::Enum(475usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41711,7 +41697,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(477usize),
+                ty: Ty::Enum(476usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41725,7 +41711,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(478usize),
+                ty: Ty::Enum(477usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41739,7 +41725,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(479usize),
+                ty: Ty::Enum(478usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41753,7 +41739,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(480usize),
+                ty: Ty::Enum(479usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41767,7 +41753,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(481usize),
+                ty: Ty::Enum(480usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41775,7 +41761,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_locale",
                 rust: "preferred_locale",
-                ty: Ty::Enum(482usize),
+                ty: Ty::Enum(481usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41783,7 +41769,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(483usize),
+                ty: Ty::Enum(482usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41829,7 +41815,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(484usize),
+                ty: Ty::Enum(483usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41843,7 +41829,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(485usize),
+                ty: Ty::Enum(484usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41851,7 +41837,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(486usize),
+                ty: Ty::Enum(485usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41873,7 +41859,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(487usize),
+                ty: Ty::Enum(486usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41887,7 +41873,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(488usize),
+                ty: Ty::Enum(487usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41909,7 +41895,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(489usize),
+                ty: Ty::Enum(488usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41923,7 +41909,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(490usize),
+                ty: Ty::Enum(489usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41931,7 +41917,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_locale",
                 rust: "preferred_locale",
-                ty: Ty::Enum(491usize),
+                ty: Ty::Enum(490usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41955,7 +41941,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(492usize),
+                ty: Ty::Enum(491usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41985,7 +41971,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(493usize),
+                ty: Ty::Enum(492usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -41999,7 +41985,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(494usize),
+                ty: Ty::Enum(493usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42021,7 +42007,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(495usize),
+                ty: Ty::Enum(494usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42035,7 +42021,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(496usize),
+                ty: Ty::Enum(495usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42043,7 +42029,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(497usize),
+                ty: Ty::Enum(496usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42057,7 +42043,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(987usize),
+                ty: Ty::Object(986usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42065,7 +42051,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "networks",
                 rust: "networks",
-                ty: Ty::Object(988usize),
+                ty: Ty::Object(987usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42073,7 +42059,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_settlement_speed",
                 rust: "preferred_settlement_speed",
-                ty: Ty::Enum(501usize),
+                ty: Ty::Enum(500usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42081,7 +42067,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(502usize),
+                ty: Ty::Enum(501usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42089,7 +42075,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(503usize),
+                ty: Ty::Enum(502usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42103,7 +42089,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(498usize)),
+                ty: Ty::List(&Ty::Enum(497usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42111,7 +42097,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(499usize)),
+                ty: Ty::List(&Ty::Enum(498usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42133,7 +42119,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested",
                 rust: "requested",
-                ty: Ty::List(&Ty::Enum(500usize)),
+                ty: Ty::List(&Ty::Enum(499usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42155,7 +42141,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "client",
                 rust: "client",
-                ty: Ty::Enum(504usize),
+                ty: Ty::Enum(503usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -42163,7 +42149,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(505usize),
+                ty: Ty::Enum(504usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42177,7 +42163,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(506usize),
+                ty: Ty::Enum(505usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42205,7 +42191,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(993usize),
+                ty: Ty::Object(992usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -42353,7 +42339,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(995usize),
+                ty: Ty::Object(994usize),
                 required: false,
                 boxed: false,
                 doc: "The parameters used to automatically create a Transfer when the payment is captured.\nFor more information, see the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts).",
@@ -42465,7 +42451,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "after_completion",
                 rust: "after_completion",
-                ty: Ty::Object(999usize),
+                ty: Ty::Object(998usize),
                 required: false,
                 boxed: false,
                 doc: "Behavior after the purchase is complete.",
@@ -42497,7 +42483,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1002usize),
+                ty: Ty::Object(1001usize),
                 required: false,
                 boxed: false,
                 doc: "Configuration for automatic tax collection.",
@@ -42505,7 +42491,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_address_collection",
                 rust: "billing_address_collection",
-                ty: Ty::Enum(509usize),
+                ty: Ty::Enum(508usize),
                 required: false,
                 boxed: false,
                 doc: "Configuration for collecting the customer's billing address.",
@@ -42513,7 +42499,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "consent_collection",
                 rust: "consent_collection",
-                ty: Ty::Object(1003usize),
+                ty: Ty::Object(1002usize),
                 required: false,
                 boxed: false,
                 doc: "Configure fields to gather active consent from customers.",
@@ -42529,7 +42515,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_fields",
                 rust: "custom_fields",
-                ty: Ty::List(&Ty::Object(1004usize)),
+                ty: Ty::List(&Ty::Object(1003usize)),
                 required: false,
                 boxed: false,
                 doc: "Collect additional information from your customer using custom fields. Up to 2 fields are supported.",
@@ -42537,7 +42523,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_text",
                 rust: "custom_text",
-                ty: Ty::Object(1010usize),
+                ty: Ty::Object(1009usize),
                 required: false,
                 boxed: false,
                 doc: "Display additional text for your customers using custom text.",
@@ -42545,7 +42531,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_creation",
                 rust: "customer_creation",
-                ty: Ty::Enum(514usize),
+                ty: Ty::Enum(513usize),
                 required: false,
                 boxed: false,
                 doc: "Configures whether [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link create a [Customer](https://stripe.com/docs/api/customers).",
@@ -42561,7 +42547,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_creation",
                 rust: "invoice_creation",
-                ty: Ty::Object(1013usize),
+                ty: Ty::Object(1012usize),
                 required: false,
                 boxed: false,
                 doc: "Generate a post-purchase Invoice for one-time payments.",
@@ -42569,7 +42555,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "line_items",
                 rust: "line_items",
-                ty: Ty::List(&Ty::Object(1017usize)),
+                ty: Ty::List(&Ty::Object(1016usize)),
                 required: true,
                 boxed: false,
                 doc: "The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported.",
@@ -42593,7 +42579,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_intent_data",
                 rust: "payment_intent_data",
-                ty: Ty::Object(1019usize),
+                ty: Ty::Object(1018usize),
                 required: false,
                 boxed: false,
                 doc: "A subset of parameters to be passed to PaymentIntent creation for Checkout Sessions in `payment` mode.",
@@ -42601,7 +42587,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_collection",
                 rust: "payment_method_collection",
-                ty: Ty::Enum(518usize),
+                ty: Ty::Enum(517usize),
                 required: false,
                 boxed: false,
                 doc: "Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.This may occur if the Checkout Session includes a free trial or a discount.\n\nCan only be set in `subscription` mode.\n\nIf you'd like information on how to collect a payment method outside of Checkout, read the guide on [configuring subscriptions with a free trial](https://stripe.com/docs/payments/checkout/free-trials).",
@@ -42609,7 +42595,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_types",
                 rust: "payment_method_types",
-                ty: Ty::List(&Ty::Enum(519usize)),
+                ty: Ty::List(&Ty::Enum(518usize)),
                 required: false,
                 boxed: false,
                 doc: "The list of payment method types that customers can use. If no value is passed, Stripe will dynamically show relevant payment methods from your [payment method settings](https://dashboard.stripe.com/settings/payment_methods) (20+ payment methods [supported](https://stripe.com/docs/payments/payment-methods/integration-options#payment-method-product-support)).",
@@ -42617,7 +42603,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "phone_number_collection",
                 rust: "phone_number_collection",
-                ty: Ty::Object(1020usize),
+                ty: Ty::Object(1019usize),
                 required: false,
                 boxed: false,
                 doc: "Controls phone number collection settings during checkout.\n\nWe recommend that you review your privacy policy and check with your legal contacts.",
@@ -42625,7 +42611,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_address_collection",
                 rust: "shipping_address_collection",
-                ty: Ty::Object(1021usize),
+                ty: Ty::Object(1020usize),
                 required: false,
                 boxed: false,
                 doc: "Configuration for collecting the customer's shipping address.",
@@ -42633,7 +42619,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_options",
                 rust: "shipping_options",
-                ty: Ty::List(&Ty::Object(1022usize)),
+                ty: Ty::List(&Ty::Object(1021usize)),
                 required: false,
                 boxed: false,
                 doc: "The shipping rate options to apply to [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link.",
@@ -42641,7 +42627,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "submit_type",
                 rust: "submit_type",
-                ty: Ty::Enum(521usize),
+                ty: Ty::Enum(520usize),
                 required: false,
                 boxed: false,
                 doc: "Describes the type of transaction being performed in order to customize relevant text on the page, such as the submit button. Changing this value will also affect the hostname in the [url](https://stripe.com/docs/api/payment_links/payment_links/object#url) property (example: `donate.stripe.com`).",
@@ -42649,7 +42635,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "subscription_data",
                 rust: "subscription_data",
-                ty: Ty::Object(1023usize),
+                ty: Ty::Object(1022usize),
                 required: false,
                 boxed: false,
                 doc: "When creating a subscription, the specified configuration data will be used. There must be at least one line item with a recurring price to use `subscription_data`.",
@@ -42657,7 +42643,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_id_collection",
                 rust: "tax_id_collection",
-                ty: Ty::Object(1024usize),
+                ty: Ty::Object(1023usize),
                 required: false,
                 boxed: false,
                 doc: "Controls tax ID collection during checkout.",
@@ -42665,7 +42651,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(1025usize),
+                ty: Ty::Object(1024usize),
                 required: false,
                 boxed: false,
                 doc: "The account (if any) the payments will be attributed to for tax reporting, and where funds from each payment will be transferred to.",
@@ -42679,7 +42665,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "hosted_confirmation",
                 rust: "hosted_confirmation",
-                ty: Ty::Object(1000usize),
+                ty: Ty::Object(999usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42687,7 +42673,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "redirect",
                 rust: "redirect",
-                ty: Ty::Object(1001usize),
+                ty: Ty::Object(1000usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42695,7 +42681,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(508usize),
+                ty: Ty::Enum(507usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -42751,7 +42737,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "promotions",
                 rust: "promotions",
-                ty: Ty::Enum(510usize),
+                ty: Ty::Enum(509usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42759,7 +42745,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "terms_of_service",
                 rust: "terms_of_service",
-                ty: Ty::Enum(511usize),
+                ty: Ty::Enum(510usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42773,7 +42759,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dropdown",
                 rust: "dropdown",
-                ty: Ty::Object(1005usize),
+                ty: Ty::Object(1004usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42789,7 +42775,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "label",
                 rust: "label",
-                ty: Ty::Object(1007usize),
+                ty: Ty::Object(1006usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -42797,7 +42783,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "numeric",
                 rust: "numeric",
-                ty: Ty::Object(1008usize),
+                ty: Ty::Object(1007usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42813,7 +42799,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "text",
                 rust: "text",
-                ty: Ty::Object(1009usize),
+                ty: Ty::Object(1008usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42821,7 +42807,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(513usize),
+                ty: Ty::Enum(512usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -42835,7 +42821,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "options",
                 rust: "options",
-                ty: Ty::List(&Ty::Object(1006usize)),
+                ty: Ty::List(&Ty::Object(1005usize)),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -42879,7 +42865,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(512usize),
+                ty: Ty::Enum(511usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -42937,7 +42923,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_address",
                 rust: "shipping_address",
-                ty: Ty::Unsettable(&Ty::Object(1011usize)),
+                ty: Ty::Unsettable(&Ty::Object(1010usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42945,7 +42931,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "submit",
                 rust: "submit",
-                ty: Ty::Unsettable(&Ty::Object(1012usize)),
+                ty: Ty::Unsettable(&Ty::Object(1011usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -42995,7 +42981,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_data",
                 rust: "invoice_data",
-                ty: Ty::Object(1014usize),
+                ty: Ty::Object(1013usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43017,7 +43003,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_fields",
                 rust: "custom_fields",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1015usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1014usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43049,7 +43035,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "rendering_options",
                 rust: "rendering_options",
-                ty: Ty::Unsettable(&Ty::Object(1016usize)),
+                ty: Ty::Unsettable(&Ty::Object(1015usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43085,7 +43071,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_tax_display",
                 rust: "amount_tax_display",
-                ty: Ty::Enum(515usize),
+                ty: Ty::Enum(514usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43099,7 +43085,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "adjustable_quantity",
                 rust: "adjustable_quantity",
-                ty: Ty::Object(1018usize),
+                ty: Ty::Object(1017usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43159,7 +43145,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "capture_method",
                 rust: "capture_method",
-                ty: Ty::Enum(516usize),
+                ty: Ty::Enum(515usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43167,7 +43153,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "setup_future_usage",
                 rust: "setup_future_usage",
-                ty: Ty::Enum(517usize),
+                ty: Ty::Enum(516usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43195,7 +43181,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allowed_countries",
                 rust: "allowed_countries",
-                ty: Ty::List(&Ty::Enum(520usize)),
+                ty: Ty::List(&Ty::Enum(519usize)),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -43303,7 +43289,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "after_completion",
                 rust: "after_completion",
-                ty: Ty::Object(1028usize),
+                ty: Ty::Object(1027usize),
                 required: false,
                 boxed: false,
                 doc: "Behavior after the purchase is complete.",
@@ -43319,7 +43305,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1031usize),
+                ty: Ty::Object(1030usize),
                 required: false,
                 boxed: false,
                 doc: "Configuration for automatic tax collection.",
@@ -43327,7 +43313,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_address_collection",
                 rust: "billing_address_collection",
-                ty: Ty::Enum(523usize),
+                ty: Ty::Enum(522usize),
                 required: false,
                 boxed: false,
                 doc: "Configuration for collecting the customer's billing address.",
@@ -43335,7 +43321,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_fields",
                 rust: "custom_fields",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1032usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1031usize))),
                 required: false,
                 boxed: false,
                 doc: "Collect additional information from your customer using custom fields. Up to 2 fields are supported.",
@@ -43343,7 +43329,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_text",
                 rust: "custom_text",
-                ty: Ty::Object(1038usize),
+                ty: Ty::Object(1037usize),
                 required: false,
                 boxed: false,
                 doc: "Display additional text for your customers using custom text.",
@@ -43351,7 +43337,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_creation",
                 rust: "customer_creation",
-                ty: Ty::Enum(526usize),
+                ty: Ty::Enum(525usize),
                 required: false,
                 boxed: false,
                 doc: "Configures whether [checkout sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment link create a [Customer](https://stripe.com/docs/api/customers).",
@@ -43367,7 +43353,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_creation",
                 rust: "invoice_creation",
-                ty: Ty::Object(1041usize),
+                ty: Ty::Object(1040usize),
                 required: false,
                 boxed: false,
                 doc: "Generate a post-purchase Invoice for one-time payments.",
@@ -43375,7 +43361,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "line_items",
                 rust: "line_items",
-                ty: Ty::List(&Ty::Object(1045usize)),
+                ty: Ty::List(&Ty::Object(1044usize)),
                 required: false,
                 boxed: false,
                 doc: "The line items representing what is being sold. Each line item represents an item being sold. Up to 20 line items are supported.",
@@ -43391,7 +43377,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_collection",
                 rust: "payment_method_collection",
-                ty: Ty::Enum(528usize),
+                ty: Ty::Enum(527usize),
                 required: false,
                 boxed: false,
                 doc: "Specify whether Checkout should collect a payment method. When set to `if_required`, Checkout will not collect a payment method when the total due for the session is 0.This may occur if the Checkout Session includes a free trial or a discount.\n\nCan only be set in `subscription` mode.\n\nIf you'd like information on how to collect a payment method outside of Checkout, read the guide on [configuring subscriptions with a free trial](https://stripe.com/docs/payments/checkout/free-trials).",
@@ -43399,7 +43385,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_types",
                 rust: "payment_method_types",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(529usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(528usize))),
                 required: false,
                 boxed: false,
                 doc: "The list of payment method types that customers can use. Pass an empty string to enable dynamic payment methods that use your [payment method settings](https://dashboard.stripe.com/settings/payment_methods).",
@@ -43407,7 +43393,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_address_collection",
                 rust: "shipping_address_collection",
-                ty: Ty::Unsettable(&Ty::Object(1047usize)),
+                ty: Ty::Unsettable(&Ty::Object(1046usize)),
                 required: false,
                 boxed: false,
                 doc: "Configuration for collecting the customer's shipping address.",
@@ -43421,7 +43407,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "hosted_confirmation",
                 rust: "hosted_confirmation",
-                ty: Ty::Object(1029usize),
+                ty: Ty::Object(1028usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43429,7 +43415,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "redirect",
                 rust: "redirect",
-                ty: Ty::Object(1030usize),
+                ty: Ty::Object(1029usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43437,7 +43423,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(522usize),
+                ty: Ty::Enum(521usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -43493,7 +43479,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dropdown",
                 rust: "dropdown",
-                ty: Ty::Object(1033usize),
+                ty: Ty::Object(1032usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43509,7 +43495,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "label",
                 rust: "label",
-                ty: Ty::Object(1035usize),
+                ty: Ty::Object(1034usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -43517,7 +43503,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "numeric",
                 rust: "numeric",
-                ty: Ty::Object(1036usize),
+                ty: Ty::Object(1035usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43533,7 +43519,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "text",
                 rust: "text",
-                ty: Ty::Object(1037usize),
+                ty: Ty::Object(1036usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43541,7 +43527,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(525usize),
+                ty: Ty::Enum(524usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -43555,7 +43541,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "options",
                 rust: "options",
-                ty: Ty::List(&Ty::Object(1034usize)),
+                ty: Ty::List(&Ty::Object(1033usize)),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -43599,7 +43585,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(524usize),
+                ty: Ty::Enum(523usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -43657,7 +43643,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_address",
                 rust: "shipping_address",
-                ty: Ty::Unsettable(&Ty::Object(1039usize)),
+                ty: Ty::Unsettable(&Ty::Object(1038usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43665,7 +43651,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "submit",
                 rust: "submit",
-                ty: Ty::Unsettable(&Ty::Object(1040usize)),
+                ty: Ty::Unsettable(&Ty::Object(1039usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43715,7 +43701,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_data",
                 rust: "invoice_data",
-                ty: Ty::Object(1042usize),
+                ty: Ty::Object(1041usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43737,7 +43723,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_fields",
                 rust: "custom_fields",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1043usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1042usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43769,7 +43755,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "rendering_options",
                 rust: "rendering_options",
-                ty: Ty::Unsettable(&Ty::Object(1044usize)),
+                ty: Ty::Unsettable(&Ty::Object(1043usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43805,7 +43791,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_tax_display",
                 rust: "amount_tax_display",
-                ty: Ty::Enum(527usize),
+                ty: Ty::Enum(526usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43819,7 +43805,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "adjustable_quantity",
                 rust: "adjustable_quantity",
-                ty: Ty::Object(1046usize),
+                ty: Ty::Object(1045usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -43879,7 +43865,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allowed_countries",
                 rust: "allowed_countries",
-                ty: Ty::List(&Ty::Enum(530usize)),
+                ty: Ty::List(&Ty::Enum(529usize)),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -44105,7 +44091,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(531usize),
+                ty: Ty::Enum(530usize),
                 required: false,
                 boxed: false,
                 doc: "An optional filter on the list, based on the object `type` field. Without the filter, the list includes all current and future payment method types. If your integration expects only one type of payment method in the response, make sure to provide a type value in the request.",
@@ -44119,7 +44105,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(1056usize),
+                ty: Ty::Object(1055usize),
                 required: false,
                 boxed: false,
                 doc: "If this is an `acss_debit` PaymentMethod, this hash contains details about the ACSS Debit payment method.",
@@ -44151,7 +44137,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Object(1057usize),
+                ty: Ty::Object(1056usize),
                 required: false,
                 boxed: false,
                 doc: "If this is an `au_becs_debit` PaymentMethod, this hash contains details about the bank account.",
@@ -44159,7 +44145,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Object(1058usize),
+                ty: Ty::Object(1057usize),
                 required: false,
                 boxed: false,
                 doc: "If this is a `bacs_debit` PaymentMethod, this hash contains details about the Bacs Direct Debit bank account.",
@@ -44175,7 +44161,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_details",
                 rust: "billing_details",
-                ty: Ty::Object(1059usize),
+                ty: Ty::Object(1058usize),
                 required: false,
                 boxed: false,
                 doc: "Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods.",
@@ -44191,7 +44177,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Object(1061usize),
+                ty: Ty::Object(1060usize),
                 required: false,
                 boxed: false,
                 doc: "If this is a `boleto` PaymentMethod, this hash contains details about the Boleto payment method.",
@@ -44231,7 +44217,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Object(1062usize),
+                ty: Ty::Object(1061usize),
                 required: false,
                 boxed: false,
                 doc: "If this is an `eps` PaymentMethod, this hash contains details about the EPS payment method.",
@@ -44247,7 +44233,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Object(1063usize),
+                ty: Ty::Object(1062usize),
                 required: false,
                 boxed: false,
                 doc: "If this is an `fpx` PaymentMethod, this hash contains details about the FPX payment method.",
@@ -44271,7 +44257,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Object(1064usize),
+                ty: Ty::Object(1063usize),
                 required: false,
                 boxed: false,
                 doc: "If this is an `ideal` PaymentMethod, this hash contains details about the iDEAL payment method.",
@@ -44287,7 +44273,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Object(1065usize),
+                ty: Ty::Object(1064usize),
                 required: false,
                 boxed: false,
                 doc: "If this is a `klarna` PaymentMethod, this hash contains details about the Klarna payment method.",
@@ -44327,7 +44313,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Object(1067usize),
+                ty: Ty::Object(1066usize),
                 required: false,
                 boxed: false,
                 doc: "If this is a `p24` PaymentMethod, this hash contains details about the P24 payment method.",
@@ -44375,7 +44361,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "radar_options",
                 rust: "radar_options",
-                ty: Ty::Object(1068usize),
+                ty: Ty::Object(1067usize),
                 required: false,
                 boxed: false,
                 doc: "Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.",
@@ -44383,7 +44369,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(1069usize),
+                ty: Ty::Object(1068usize),
                 required: false,
                 boxed: false,
                 doc: "If this is a `sepa_debit` PaymentMethod, this hash contains details about the SEPA debit bank account.",
@@ -44391,7 +44377,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Object(1070usize),
+                ty: Ty::Object(1069usize),
                 required: false,
                 boxed: false,
                 doc: "If this is a `sofort` PaymentMethod, this hash contains details about the SOFORT payment method.",
@@ -44399,7 +44385,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(537usize),
+                ty: Ty::Enum(536usize),
                 required: false,
                 boxed: false,
                 doc: "The type of the PaymentMethod. An additional hash is included on the PaymentMethod with a name matching this value. It contains additional information specific to the PaymentMethod type.",
@@ -44407,7 +44393,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1071usize),
+                ty: Ty::Object(1070usize),
                 required: false,
                 boxed: false,
                 doc: "If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method.",
@@ -44511,7 +44497,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(1060usize)),
+                ty: Ty::Unsettable(&Ty::Object(1059usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -44617,7 +44603,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(532usize),
+                ty: Ty::Enum(531usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -44631,7 +44617,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(533usize),
+                ty: Ty::Enum(532usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -44645,7 +44631,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(534usize),
+                ty: Ty::Enum(533usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -44659,7 +44645,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Object(1066usize),
+                ty: Ty::Object(1065usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -44703,7 +44689,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(535usize),
+                ty: Ty::Enum(534usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -44745,7 +44731,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "country",
                 rust: "country",
-                ty: Ty::Enum(536usize),
+                ty: Ty::Enum(535usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -44759,7 +44745,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(538usize),
+                ty: Ty::Enum(537usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -44775,7 +44761,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_type",
                 rust: "account_type",
-                ty: Ty::Enum(539usize),
+                ty: Ty::Enum(538usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -44819,7 +44805,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_details",
                 rust: "billing_details",
-                ty: Ty::Object(1074usize),
+                ty: Ty::Object(1073usize),
                 required: false,
                 boxed: false,
                 doc: "Billing information associated with the PaymentMethod that may be used or required by particular types of payment methods.",
@@ -44827,7 +44813,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Object(1076usize),
+                ty: Ty::Object(1075usize),
                 required: false,
                 boxed: false,
                 doc: "If this is a `card` PaymentMethod, this hash contains the user's card details.",
@@ -44859,7 +44845,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1077usize),
+                ty: Ty::Object(1076usize),
                 required: false,
                 boxed: false,
                 doc: "If this is an `us_bank_account` PaymentMethod, this hash contains details about the US bank account payment method.",
@@ -44873,7 +44859,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(1075usize)),
+                ty: Ty::Unsettable(&Ty::Object(1074usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -44987,7 +44973,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(540usize),
+                ty: Ty::Enum(539usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -45155,7 +45141,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "method",
                 rust: "method",
-                ty: Ty::Enum(541usize),
+                ty: Ty::Enum(540usize),
                 required: false,
                 boxed: false,
                 doc: "The method used to send this payout, which can be `standard` or `instant`. `instant` is supported for payouts to debit cards and bank accounts in certain countries. (See [Bank support for Instant Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more information.)",
@@ -45163,7 +45149,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "source_type",
                 rust: "source_type",
-                ty: Ty::Enum(542usize),
+                ty: Ty::Enum(541usize),
                 required: false,
                 boxed: false,
                 doc: "The balance type of your Stripe balance to draw this payout from. Balances for different payment sources are kept separately. You can find the amounts with the balances API. One of `bank_account`, `card`, or `fpx`.",
@@ -45327,7 +45313,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "aggregate_usage",
                 rust: "aggregate_usage",
-                ty: Ty::Enum(543usize),
+                ty: Ty::Enum(542usize),
                 required: false,
                 boxed: false,
                 doc: "Specifies a usage aggregation strategy for plans of `usage_type=metered`. Allowed values are `sum` for summing up all usage during a period, `last_during_period` for using the last usage record reported within a period, `last_ever` for using the last usage record ever (across period bounds) or `max` which uses the usage record with the maximum reported usage during a period. Defaults to `sum`.",
@@ -45351,7 +45337,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_scheme",
                 rust: "billing_scheme",
-                ty: Ty::Enum(544usize),
+                ty: Ty::Enum(543usize),
                 required: false,
                 boxed: false,
                 doc: "Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `amount`) will be charged per unit in `quantity` (for plans with `usage_type=licensed`), or per unit of total usage (for plans with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.",
@@ -45383,7 +45369,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(545usize),
+                ty: Ty::Enum(544usize),
                 required: true,
                 boxed: false,
                 doc: "Specifies billing frequency. Either `day`, `week`, `month` or `year`.",
@@ -45423,7 +45409,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tiers",
                 rust: "tiers",
-                ty: Ty::List(&Ty::Object(1088usize)),
+                ty: Ty::List(&Ty::Object(1087usize)),
                 required: false,
                 boxed: false,
                 doc: "Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.",
@@ -45431,7 +45417,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tiers_mode",
                 rust: "tiers_mode",
-                ty: Ty::Enum(546usize),
+                ty: Ty::Enum(545usize),
                 required: false,
                 boxed: false,
                 doc: "Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price, in `graduated` tiering pricing can successively change as the quantity grows.",
@@ -45439,7 +45425,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transform_usage",
                 rust: "transform_usage",
-                ty: Ty::Object(1089usize),
+                ty: Ty::Object(1088usize),
                 required: false,
                 boxed: false,
                 doc: "Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.",
@@ -45455,7 +45441,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "usage_type",
                 rust: "usage_type",
-                ty: Ty::Enum(548usize),
+                ty: Ty::Enum(547usize),
                 required: false,
                 boxed: false,
                 doc: "Configures how the quantity per period should be determined. Can be either `metered` or `licensed`. `licensed` automatically bills the `quantity` set when adding it to a subscription. `metered` aggregates the total usage based on usage records. Defaults to `licensed`.",
@@ -45523,7 +45509,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "round",
                 rust: "round",
-                ty: Ty::Enum(547usize),
+                ty: Ty::Enum(546usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -45674,7 +45660,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1094usize),
+                ty: Ty::Object(1093usize),
                 required: false,
                 boxed: false,
                 doc: "Only return prices with these recurring fields.",
@@ -45690,7 +45676,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(551usize),
+                ty: Ty::Enum(550usize),
                 required: false,
                 boxed: false,
                 doc: "Only return prices of type `recurring` or `one_time`.",
@@ -45704,7 +45690,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(549usize),
+                ty: Ty::Enum(548usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -45712,7 +45698,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "usage_type",
                 rust: "usage_type",
-                ty: Ty::Enum(550usize),
+                ty: Ty::Enum(549usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -45734,7 +45720,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_scheme",
                 rust: "billing_scheme",
-                ty: Ty::Enum(552usize),
+                ty: Ty::Enum(551usize),
                 required: false,
                 boxed: false,
                 doc: "Describes how to compute the price per period. Either `per_unit` or `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount` or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with `usage_type=licensed`), or per unit of total usage (for prices with `usage_type=metered`). `tiered` indicates that the unit pricing will be computed using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.",
@@ -45750,7 +45736,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency_options",
                 rust: "currency_options",
-                ty: Ty::Map(&Ty::Object(1096usize)),
+                ty: Ty::Map(&Ty::Object(1095usize)),
                 required: false,
                 boxed: false,
                 doc: "Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).",
@@ -45758,7 +45744,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_unit_amount",
                 rust: "custom_unit_amount",
-                ty: Ty::Object(1099usize),
+                ty: Ty::Object(1098usize),
                 required: false,
                 boxed: false,
                 doc: "When set, provides configuration for the amount to be adjusted by the customer during Checkout Sessions and Payment Links.",
@@ -45806,7 +45792,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "product_data",
                 rust: "product_data",
-                ty: Ty::Object(1100usize),
+                ty: Ty::Object(1099usize),
                 required: false,
                 boxed: false,
                 doc: "These fields can be used to create a new product that this price will belong to.",
@@ -45814,7 +45800,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1101usize),
+                ty: Ty::Object(1100usize),
                 required: false,
                 boxed: false,
                 doc: "The recurring components of a price such as `interval` and `usage_type`.",
@@ -45822,7 +45808,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(557usize),
+                ty: Ty::Enum(556usize),
                 required: false,
                 boxed: false,
                 doc: "Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.",
@@ -45830,7 +45816,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tiers",
                 rust: "tiers",
-                ty: Ty::List(&Ty::Object(1102usize)),
+                ty: Ty::List(&Ty::Object(1101usize)),
                 required: false,
                 boxed: false,
                 doc: "Each element represents a pricing tier. This parameter requires `billing_scheme` to be set to `tiered`. See also the documentation for `billing_scheme`.",
@@ -45838,7 +45824,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tiers_mode",
                 rust: "tiers_mode",
-                ty: Ty::Enum(558usize),
+                ty: Ty::Enum(557usize),
                 required: false,
                 boxed: false,
                 doc: "Defines if the tiering price should be `graduated` or `volume` based. In `volume`-based tiering, the maximum quantity within a period determines the per unit price, in `graduated` tiering pricing can successively change as the quantity grows.",
@@ -45854,7 +45840,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transform_quantity",
                 rust: "transform_quantity",
-                ty: Ty::Object(1103usize),
+                ty: Ty::Object(1102usize),
                 required: false,
                 boxed: false,
                 doc: "Apply a transformation to the reported usage or set quantity before computing the billed price. Cannot be combined with `tiers`.",
@@ -45884,7 +45870,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_unit_amount",
                 rust: "custom_unit_amount",
-                ty: Ty::Object(1097usize),
+                ty: Ty::Object(1096usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -45892,7 +45878,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(553usize),
+                ty: Ty::Enum(552usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -45900,7 +45886,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tiers",
                 rust: "tiers",
-                ty: Ty::List(&Ty::Object(1098usize)),
+                ty: Ty::List(&Ty::Object(1097usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46114,7 +46100,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "aggregate_usage",
                 rust: "aggregate_usage",
-                ty: Ty::Enum(554usize),
+                ty: Ty::Enum(553usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46122,7 +46108,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(555usize),
+                ty: Ty::Enum(554usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -46138,7 +46124,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "usage_type",
                 rust: "usage_type",
-                ty: Ty::Enum(556usize),
+                ty: Ty::Enum(555usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46206,7 +46192,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "round",
                 rust: "round",
-                ty: Ty::Enum(559usize),
+                ty: Ty::Enum(558usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -46280,7 +46266,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency_options",
                 rust: "currency_options",
-                ty: Ty::Unsettable(&Ty::Map(&Ty::Object(1107usize))),
+                ty: Ty::Unsettable(&Ty::Map(&Ty::Object(1106usize))),
                 required: false,
                 boxed: false,
                 doc: "Prices defined in each available currency option. Each key must be a three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported currency](https://stripe.com/docs/currencies).",
@@ -46320,7 +46306,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(561usize),
+                ty: Ty::Enum(560usize),
                 required: false,
                 boxed: false,
                 doc: "Only required if a [default tax behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended)) was not provided in the Stripe Tax settings. Specifies whether the price is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`, it cannot be changed.",
@@ -46342,7 +46328,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_unit_amount",
                 rust: "custom_unit_amount",
-                ty: Ty::Object(1108usize),
+                ty: Ty::Object(1107usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46350,7 +46336,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(560usize),
+                ty: Ty::Enum(559usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46358,7 +46344,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tiers",
                 rust: "tiers",
-                ty: Ty::List(&Ty::Object(1109usize)),
+                ty: Ty::List(&Ty::Object(1108usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46558,7 +46544,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "default_price_data",
                 rust: "default_price_data",
-                ty: Ty::Object(1112usize),
+                ty: Ty::Object(1111usize),
                 required: false,
                 boxed: false,
                 doc: "Data used to generate a new [Price](https://stripe.com/docs/api/prices) object. This Price will be set as the default price for this product.",
@@ -46582,7 +46568,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "features",
                 rust: "features",
-                ty: Ty::List(&Ty::Object(1117usize)),
+                ty: Ty::List(&Ty::Object(1116usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 15 features for this product. These are displayed in [pricing tables](https://stripe.com/docs/payments/checkout/pricing-table).",
@@ -46622,7 +46608,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "package_dimensions",
                 rust: "package_dimensions",
-                ty: Ty::Object(1118usize),
+                ty: Ty::Object(1117usize),
                 required: false,
                 boxed: false,
                 doc: "The dimensions of this product for shipping purposes.",
@@ -46684,7 +46670,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency_options",
                 rust: "currency_options",
-                ty: Ty::Map(&Ty::Object(1113usize)),
+                ty: Ty::Map(&Ty::Object(1112usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46692,7 +46678,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1116usize),
+                ty: Ty::Object(1115usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46700,7 +46686,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(564usize),
+                ty: Ty::Enum(563usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46730,7 +46716,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "custom_unit_amount",
                 rust: "custom_unit_amount",
-                ty: Ty::Object(1114usize),
+                ty: Ty::Object(1113usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46738,7 +46724,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(562usize),
+                ty: Ty::Enum(561usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46746,7 +46732,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tiers",
                 rust: "tiers",
-                ty: Ty::List(&Ty::Object(1115usize)),
+                ty: Ty::List(&Ty::Object(1114usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -46860,7 +46846,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(563usize),
+                ty: Ty::Enum(562usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -47018,7 +47004,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "features",
                 rust: "features",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1122usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1121usize))),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 15 features for this product. These are displayed in [pricing tables](https://stripe.com/docs/payments/checkout/pricing-table).",
@@ -47050,7 +47036,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "package_dimensions",
                 rust: "package_dimensions",
-                ty: Ty::Unsettable(&Ty::Object(1123usize)),
+                ty: Ty::Unsettable(&Ty::Object(1122usize)),
                 required: false,
                 boxed: false,
                 doc: "The dimensions of this product for shipping purposes.",
@@ -47303,7 +47289,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "restrictions",
                 rust: "restrictions",
-                ty: Ty::Object(1127usize),
+                ty: Ty::Object(1126usize),
                 required: false,
                 boxed: false,
                 doc: "Settings that restrict the redemption of the promotion code.",
@@ -47317,7 +47303,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency_options",
                 rust: "currency_options",
-                ty: Ty::Map(&Ty::Object(1128usize)),
+                ty: Ty::Map(&Ty::Object(1127usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -47407,7 +47393,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "restrictions",
                 rust: "restrictions",
-                ty: Ty::Object(1131usize),
+                ty: Ty::Object(1130usize),
                 required: false,
                 boxed: false,
                 doc: "Settings that restrict the redemption of the promotion code.",
@@ -47421,7 +47407,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency_options",
                 rust: "currency_options",
-                ty: Ty::Map(&Ty::Object(1132usize)),
+                ty: Ty::Map(&Ty::Object(1131usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -47489,7 +47475,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(565usize),
+                ty: Ty::Enum(564usize),
                 required: false,
                 boxed: false,
                 doc: "The status of the quote.",
@@ -47527,7 +47513,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1135usize),
+                ty: Ty::Object(1134usize),
                 required: false,
                 boxed: false,
                 doc: "Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.",
@@ -47535,7 +47521,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(566usize),
+                ty: Ty::Enum(565usize),
                 required: false,
                 boxed: false,
                 doc: "Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay invoices at the end of the subscription cycle or at invoice finalization using the default payment method attached to the subscription or customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.",
@@ -47567,7 +47553,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1136usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1135usize))),
                 required: false,
                 boxed: false,
                 doc: "The discounts applied to the quote. You can only set up to one discount.",
@@ -47599,7 +47585,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "from_quote",
                 rust: "from_quote",
-                ty: Ty::Object(1137usize),
+                ty: Ty::Object(1136usize),
                 required: false,
                 boxed: false,
                 doc: "Clone an existing quote. The new quote will be created in `status=draft`. When using this parameter, you cannot specify any other parameters except for `expires_at`.",
@@ -47615,7 +47601,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_settings",
                 rust: "invoice_settings",
-                ty: Ty::Object(1138usize),
+                ty: Ty::Object(1137usize),
                 required: false,
                 boxed: false,
                 doc: "All invoices will be billed using the specified settings.",
@@ -47623,7 +47609,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "line_items",
                 rust: "line_items",
-                ty: Ty::List(&Ty::Object(1139usize)),
+                ty: Ty::List(&Ty::Object(1138usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost.",
@@ -47647,7 +47633,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "subscription_data",
                 rust: "subscription_data",
-                ty: Ty::Object(1142usize),
+                ty: Ty::Object(1141usize),
                 required: false,
                 boxed: false,
                 doc: "When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.",
@@ -47663,7 +47649,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Unsettable(&Ty::Object(1143usize)),
+                ty: Ty::Unsettable(&Ty::Object(1142usize)),
                 required: false,
                 boxed: false,
                 doc: "The data with which to automatically create a Transfer for each of the invoices.",
@@ -47757,7 +47743,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1140usize),
+                ty: Ty::Object(1139usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -47803,7 +47789,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1141usize),
+                ty: Ty::Object(1140usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -47811,7 +47797,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(568usize),
+                ty: Ty::Enum(567usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -47841,7 +47827,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(567usize),
+                ty: Ty::Enum(566usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -47953,7 +47939,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1146usize),
+                ty: Ty::Object(1145usize),
                 required: false,
                 boxed: false,
                 doc: "Settings for automatic tax lookup for this quote and resulting invoices and subscriptions.",
@@ -47961,7 +47947,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(569usize),
+                ty: Ty::Enum(568usize),
                 required: false,
                 boxed: false,
                 doc: "Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay invoices at the end of the subscription cycle or at invoice finalization using the default payment method attached to the subscription or customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.",
@@ -47993,7 +47979,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "discounts",
                 rust: "discounts",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1147usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Object(1146usize))),
                 required: false,
                 boxed: false,
                 doc: "The discounts applied to the quote. You can only set up to one discount.",
@@ -48033,7 +48019,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_settings",
                 rust: "invoice_settings",
-                ty: Ty::Object(1148usize),
+                ty: Ty::Object(1147usize),
                 required: false,
                 boxed: false,
                 doc: "All invoices will be billed using the specified settings.",
@@ -48041,7 +48027,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "line_items",
                 rust: "line_items",
-                ty: Ty::List(&Ty::Object(1149usize)),
+                ty: Ty::List(&Ty::Object(1148usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of line items the customer is being quoted for. Each line item includes information about the product, the quantity, and the resulting cost.",
@@ -48065,7 +48051,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "subscription_data",
                 rust: "subscription_data",
-                ty: Ty::Object(1152usize),
+                ty: Ty::Object(1151usize),
                 required: false,
                 boxed: false,
                 doc: "When creating a subscription or subscription schedule, the specified configuration data will be used. There must be at least one line item with a recurring price for a subscription or subscription schedule to be created. A subscription schedule is created if `subscription_data[effective_date]` is present and in the future, otherwise a subscription is created.",
@@ -48073,7 +48059,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Unsettable(&Ty::Object(1153usize)),
+                ty: Ty::Unsettable(&Ty::Object(1152usize)),
                 required: false,
                 boxed: false,
                 doc: "The data with which to automatically create a Transfer for each of the invoices.",
@@ -48153,7 +48139,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1150usize),
+                ty: Ty::Object(1149usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -48199,7 +48185,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1151usize),
+                ty: Ty::Object(1150usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -48207,7 +48193,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(571usize),
+                ty: Ty::Enum(570usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -48237,7 +48223,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(570usize),
+                ty: Ty::Enum(569usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -48716,7 +48702,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "item_type",
                 rust: "item_type",
-                ty: Ty::Enum(572usize),
+                ty: Ty::Enum(571usize),
                 required: false,
                 boxed: false,
                 doc: "Type of the items in the value list. One of `card_fingerprint`, `us_bank_account_fingerprint`, `sepa_debit_fingerprint`, `card_bin`, `email`, `ip_address`, `country`, `string`, `case_sensitive_string`, or `customer_id`. Use `string` if the item type is unknown or mixed.",
@@ -48921,7 +48907,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "origin",
                 rust: "origin",
-                ty: Ty::Enum(573usize),
+                ty: Ty::Enum(572usize),
                 required: false,
                 boxed: false,
                 doc: "Origin of the refund",
@@ -48937,7 +48923,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "reason",
                 rust: "reason",
-                ty: Ty::Enum(574usize),
+                ty: Ty::Enum(573usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49071,7 +49057,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "parameters",
                 rust: "parameters",
-                ty: Ty::Object(1178usize),
+                ty: Ty::Object(1177usize),
                 required: false,
                 boxed: false,
                 doc: "Parameters specifying how the report should be run. Different Report Types have different required and optional parameters, listed in the [API Access to Reports](https://stripe.com/docs/reporting/statements/api) documentation.",
@@ -49141,7 +49127,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "reporting_category",
                 rust: "reporting_category",
-                ty: Ty::Enum(575usize),
+                ty: Ty::Enum(574usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49149,7 +49135,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "timezone",
                 rust: "timezone",
-                ty: Ty::Enum(576usize),
+                ty: Ty::Enum(575usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49411,7 +49397,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_payment_methods",
                 rust: "automatic_payment_methods",
-                ty: Ty::Object(1188usize),
+                ty: Ty::Object(1187usize),
                 required: false,
                 boxed: false,
                 doc: "When enabled, this SetupIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this SetupIntent's other parameters.",
@@ -49451,7 +49437,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "flow_directions",
                 rust: "flow_directions",
-                ty: Ty::List(&Ty::Enum(578usize)),
+                ty: Ty::List(&Ty::Enum(577usize)),
                 required: false,
                 boxed: false,
                 doc: "Indicates the directions of money movement for which this payment method is intended to be used.\n\nInclude `inbound` if you intend to use the payment method as the origin to pull funds from. Include `outbound` if you intend to use the payment method as the destination to send funds to. You can include both if you intend to use the payment method for both purposes.",
@@ -49459,7 +49445,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_data",
                 rust: "mandate_data",
-                ty: Ty::Unsettable(&Ty::Object(1189usize)),
+                ty: Ty::Unsettable(&Ty::Object(1188usize)),
                 required: false,
                 boxed: false,
                 doc: "This hash contains details about the Mandate to create. This parameter can only be used with [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).",
@@ -49491,7 +49477,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_data",
                 rust: "payment_method_data",
-                ty: Ty::Object(1192usize),
+                ty: Ty::Object(1191usize),
                 required: false,
                 boxed: false,
                 doc: "When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)\nvalue in the SetupIntent.",
@@ -49499,7 +49485,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(1209usize),
+                ty: Ty::Object(1208usize),
                 required: false,
                 boxed: false,
                 doc: "Payment-method-specific configuration for this SetupIntent.",
@@ -49523,7 +49509,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "single_use",
                 rust: "single_use",
-                ty: Ty::Object(1219usize),
+                ty: Ty::Object(1218usize),
                 required: false,
                 boxed: false,
                 doc: "If this hash is populated, this SetupIntent will generate a single_use Mandate on success.",
@@ -49531,7 +49517,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "usage",
                 rust: "usage",
-                ty: Ty::Enum(602usize),
+                ty: Ty::Enum(601usize),
                 required: false,
                 boxed: false,
                 doc: "Indicates how the payment method is intended to be used in the future. If not provided, this value defaults to `off_session`.",
@@ -49553,7 +49539,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "allow_redirects",
                 rust: "allow_redirects",
-                ty: Ty::Enum(577usize),
+                ty: Ty::Enum(576usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49575,7 +49561,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_acceptance",
                 rust: "customer_acceptance",
-                ty: Ty::Object(1190usize),
+                ty: Ty::Object(1189usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -49605,7 +49591,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "online",
                 rust: "online",
-                ty: Ty::Object(1191usize),
+                ty: Ty::Object(1190usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49613,7 +49599,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(579usize),
+                ty: Ty::Enum(578usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -49649,7 +49635,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(1193usize),
+                ty: Ty::Object(1192usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49681,7 +49667,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Object(1194usize),
+                ty: Ty::Object(1193usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49689,7 +49675,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Object(1195usize),
+                ty: Ty::Object(1194usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49705,7 +49691,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_details",
                 rust: "billing_details",
-                ty: Ty::Object(1196usize),
+                ty: Ty::Object(1195usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49721,7 +49707,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Object(1198usize),
+                ty: Ty::Object(1197usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49745,7 +49731,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Object(1199usize),
+                ty: Ty::Object(1198usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49753,7 +49739,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Object(1200usize),
+                ty: Ty::Object(1199usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49777,7 +49763,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Object(1201usize),
+                ty: Ty::Object(1200usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49793,7 +49779,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Object(1202usize),
+                ty: Ty::Object(1201usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49833,7 +49819,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Object(1204usize),
+                ty: Ty::Object(1203usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49873,7 +49859,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "radar_options",
                 rust: "radar_options",
-                ty: Ty::Object(1205usize),
+                ty: Ty::Object(1204usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49881,7 +49867,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(1206usize),
+                ty: Ty::Object(1205usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49889,7 +49875,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Object(1207usize),
+                ty: Ty::Object(1206usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -49897,7 +49883,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(585usize),
+                ty: Ty::Enum(584usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -49905,7 +49891,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1208usize),
+                ty: Ty::Object(1207usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50009,7 +49995,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(1197usize)),
+                ty: Ty::Unsettable(&Ty::Object(1196usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50115,7 +50101,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(580usize),
+                ty: Ty::Enum(579usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50129,7 +50115,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(581usize),
+                ty: Ty::Enum(580usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -50143,7 +50129,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(582usize),
+                ty: Ty::Enum(581usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50157,7 +50143,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Object(1203usize),
+                ty: Ty::Object(1202usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50201,7 +50187,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(583usize),
+                ty: Ty::Enum(582usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50243,7 +50229,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "country",
                 rust: "country",
-                ty: Ty::Enum(584usize),
+                ty: Ty::Enum(583usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -50257,7 +50243,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(586usize),
+                ty: Ty::Enum(585usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50273,7 +50259,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_type",
                 rust: "account_type",
-                ty: Ty::Enum(587usize),
+                ty: Ty::Enum(586usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50303,7 +50289,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(1210usize),
+                ty: Ty::Object(1209usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50311,7 +50297,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Object(1212usize),
+                ty: Ty::Object(1211usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50327,7 +50313,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "paypal",
                 rust: "paypal",
-                ty: Ty::Object(1214usize),
+                ty: Ty::Object(1213usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50335,7 +50321,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(1215usize),
+                ty: Ty::Object(1214usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50343,7 +50329,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1216usize),
+                ty: Ty::Object(1215usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50357,7 +50343,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency",
                 rust: "currency",
-                ty: Ty::Enum(588usize),
+                ty: Ty::Enum(587usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50365,7 +50351,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1211usize),
+                ty: Ty::Object(1210usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50373,7 +50359,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(592usize),
+                ty: Ty::Enum(591usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50395,7 +50381,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "default_for",
                 rust: "default_for",
-                ty: Ty::List(&Ty::Enum(589usize)),
+                ty: Ty::List(&Ty::Enum(588usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50411,7 +50397,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_schedule",
                 rust: "payment_schedule",
-                ty: Ty::Enum(590usize),
+                ty: Ty::Enum(589usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50419,7 +50405,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(591usize),
+                ty: Ty::Enum(590usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50433,7 +50419,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1213usize),
+                ty: Ty::Object(1212usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50441,7 +50427,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(596usize),
+                ty: Ty::Enum(595usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50449,7 +50435,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(597usize),
+                ty: Ty::Enum(596usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50471,7 +50457,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(593usize),
+                ty: Ty::Enum(592usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -50503,7 +50489,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(594usize),
+                ty: Ty::Enum(593usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -50535,7 +50521,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "supported_types",
                 rust: "supported_types",
-                ty: Ty::List(&Ty::Enum(595usize)),
+                ty: Ty::List(&Ty::Enum(594usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50577,7 +50563,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(1217usize),
+                ty: Ty::Object(1216usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50585,7 +50571,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "networks",
                 rust: "networks",
-                ty: Ty::Object(1218usize),
+                ty: Ty::Object(1217usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50593,7 +50579,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(601usize),
+                ty: Ty::Enum(600usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50607,7 +50593,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(598usize)),
+                ty: Ty::List(&Ty::Enum(597usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50615,7 +50601,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(599usize)),
+                ty: Ty::List(&Ty::Enum(598usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50637,7 +50623,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested",
                 rust: "requested",
-                ty: Ty::List(&Ty::Enum(600usize)),
+                ty: Ty::List(&Ty::Enum(599usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50727,7 +50713,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "flow_directions",
                 rust: "flow_directions",
-                ty: Ty::List(&Ty::Enum(603usize)),
+                ty: Ty::List(&Ty::Enum(602usize)),
                 required: false,
                 boxed: false,
                 doc: "Indicates the directions of money movement for which this payment method is intended to be used.\n\nInclude `inbound` if you intend to use the payment method as the origin to pull funds from. Include `outbound` if you intend to use the payment method as the destination to send funds to. You can include both if you intend to use the payment method for both purposes.",
@@ -50751,7 +50737,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_data",
                 rust: "payment_method_data",
-                ty: Ty::Object(1222usize),
+                ty: Ty::Object(1221usize),
                 required: false,
                 boxed: false,
                 doc: "When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)\nvalue in the SetupIntent.",
@@ -50759,7 +50745,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(1239usize),
+                ty: Ty::Object(1238usize),
                 required: false,
                 boxed: false,
                 doc: "Payment-method-specific configuration for this SetupIntent.",
@@ -50781,7 +50767,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(1223usize),
+                ty: Ty::Object(1222usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50813,7 +50799,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Object(1224usize),
+                ty: Ty::Object(1223usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50821,7 +50807,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Object(1225usize),
+                ty: Ty::Object(1224usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50837,7 +50823,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_details",
                 rust: "billing_details",
-                ty: Ty::Object(1226usize),
+                ty: Ty::Object(1225usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50853,7 +50839,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Object(1228usize),
+                ty: Ty::Object(1227usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50877,7 +50863,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Object(1229usize),
+                ty: Ty::Object(1228usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50885,7 +50871,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Object(1230usize),
+                ty: Ty::Object(1229usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50909,7 +50895,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Object(1231usize),
+                ty: Ty::Object(1230usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50925,7 +50911,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Object(1232usize),
+                ty: Ty::Object(1231usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -50965,7 +50951,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Object(1234usize),
+                ty: Ty::Object(1233usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51005,7 +50991,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "radar_options",
                 rust: "radar_options",
-                ty: Ty::Object(1235usize),
+                ty: Ty::Object(1234usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51013,7 +50999,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(1236usize),
+                ty: Ty::Object(1235usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51021,7 +51007,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Object(1237usize),
+                ty: Ty::Object(1236usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51029,7 +51015,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(609usize),
+                ty: Ty::Enum(608usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -51037,7 +51023,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1238usize),
+                ty: Ty::Object(1237usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51141,7 +51127,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(1227usize)),
+                ty: Ty::Unsettable(&Ty::Object(1226usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51247,7 +51233,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(604usize),
+                ty: Ty::Enum(603usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51261,7 +51247,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(605usize),
+                ty: Ty::Enum(604usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -51275,7 +51261,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(606usize),
+                ty: Ty::Enum(605usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51289,7 +51275,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Object(1233usize),
+                ty: Ty::Object(1232usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51333,7 +51319,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(607usize),
+                ty: Ty::Enum(606usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51375,7 +51361,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "country",
                 rust: "country",
-                ty: Ty::Enum(608usize),
+                ty: Ty::Enum(607usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -51389,7 +51375,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(610usize),
+                ty: Ty::Enum(609usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51405,7 +51391,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_type",
                 rust: "account_type",
-                ty: Ty::Enum(611usize),
+                ty: Ty::Enum(610usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51435,7 +51421,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(1240usize),
+                ty: Ty::Object(1239usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51443,7 +51429,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Object(1242usize),
+                ty: Ty::Object(1241usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51459,7 +51445,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "paypal",
                 rust: "paypal",
-                ty: Ty::Object(1244usize),
+                ty: Ty::Object(1243usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51467,7 +51453,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(1245usize),
+                ty: Ty::Object(1244usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51475,7 +51461,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1246usize),
+                ty: Ty::Object(1245usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51489,7 +51475,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency",
                 rust: "currency",
-                ty: Ty::Enum(612usize),
+                ty: Ty::Enum(611usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51497,7 +51483,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1241usize),
+                ty: Ty::Object(1240usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51505,7 +51491,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(616usize),
+                ty: Ty::Enum(615usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51527,7 +51513,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "default_for",
                 rust: "default_for",
-                ty: Ty::List(&Ty::Enum(613usize)),
+                ty: Ty::List(&Ty::Enum(612usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51543,7 +51529,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_schedule",
                 rust: "payment_schedule",
-                ty: Ty::Enum(614usize),
+                ty: Ty::Enum(613usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51551,7 +51537,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(615usize),
+                ty: Ty::Enum(614usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51565,7 +51551,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1243usize),
+                ty: Ty::Object(1242usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51573,7 +51559,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(620usize),
+                ty: Ty::Enum(619usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51581,7 +51567,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(621usize),
+                ty: Ty::Enum(620usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51603,7 +51589,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(617usize),
+                ty: Ty::Enum(616usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -51635,7 +51621,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(618usize),
+                ty: Ty::Enum(617usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -51667,7 +51653,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "supported_types",
                 rust: "supported_types",
-                ty: Ty::List(&Ty::Enum(619usize)),
+                ty: Ty::List(&Ty::Enum(618usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51709,7 +51695,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(1247usize),
+                ty: Ty::Object(1246usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51717,7 +51703,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "networks",
                 rust: "networks",
-                ty: Ty::Object(1248usize),
+                ty: Ty::Object(1247usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51725,7 +51711,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(625usize),
+                ty: Ty::Enum(624usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51739,7 +51725,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(622usize)),
+                ty: Ty::List(&Ty::Enum(621usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51747,7 +51733,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(623usize)),
+                ty: Ty::List(&Ty::Enum(622usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51769,7 +51755,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested",
                 rust: "requested",
-                ty: Ty::List(&Ty::Enum(624usize)),
+                ty: Ty::List(&Ty::Enum(623usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51783,7 +51769,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cancellation_reason",
                 rust: "cancellation_reason",
-                ty: Ty::Enum(626usize),
+                ty: Ty::Enum(625usize),
                 required: false,
                 boxed: false,
                 doc: "Reason for canceling this SetupIntent. Possible values are `abandoned`, `requested_by_customer`, or `duplicate`",
@@ -51837,7 +51823,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_data",
                 rust: "payment_method_data",
-                ty: Ty::Object(1251usize),
+                ty: Ty::Object(1250usize),
                 required: false,
                 boxed: false,
                 doc: "When included, this hash creates a PaymentMethod that is set as the [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)\nvalue in the SetupIntent.",
@@ -51845,7 +51831,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(1268usize),
+                ty: Ty::Object(1267usize),
                 required: false,
                 boxed: false,
                 doc: "Payment-method-specific configuration for this SetupIntent.",
@@ -51875,7 +51861,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(1252usize),
+                ty: Ty::Object(1251usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51907,7 +51893,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "au_becs_debit",
                 rust: "au_becs_debit",
-                ty: Ty::Object(1253usize),
+                ty: Ty::Object(1252usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51915,7 +51901,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bacs_debit",
                 rust: "bacs_debit",
-                ty: Ty::Object(1254usize),
+                ty: Ty::Object(1253usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51931,7 +51917,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_details",
                 rust: "billing_details",
-                ty: Ty::Object(1255usize),
+                ty: Ty::Object(1254usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51947,7 +51933,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "boleto",
                 rust: "boleto",
-                ty: Ty::Object(1257usize),
+                ty: Ty::Object(1256usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51971,7 +51957,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eps",
                 rust: "eps",
-                ty: Ty::Object(1258usize),
+                ty: Ty::Object(1257usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -51979,7 +51965,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fpx",
                 rust: "fpx",
-                ty: Ty::Object(1259usize),
+                ty: Ty::Object(1258usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52003,7 +51989,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ideal",
                 rust: "ideal",
-                ty: Ty::Object(1260usize),
+                ty: Ty::Object(1259usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52019,7 +52005,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "klarna",
                 rust: "klarna",
-                ty: Ty::Object(1261usize),
+                ty: Ty::Object(1260usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52059,7 +52045,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "p24",
                 rust: "p24",
-                ty: Ty::Object(1263usize),
+                ty: Ty::Object(1262usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52099,7 +52085,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "radar_options",
                 rust: "radar_options",
-                ty: Ty::Object(1264usize),
+                ty: Ty::Object(1263usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52107,7 +52093,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(1265usize),
+                ty: Ty::Object(1264usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52115,7 +52101,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sofort",
                 rust: "sofort",
-                ty: Ty::Object(1266usize),
+                ty: Ty::Object(1265usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52123,7 +52109,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(632usize),
+                ty: Ty::Enum(631usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -52131,7 +52117,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1267usize),
+                ty: Ty::Object(1266usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52235,7 +52221,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(1256usize)),
+                ty: Ty::Unsettable(&Ty::Object(1255usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52341,7 +52327,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(627usize),
+                ty: Ty::Enum(626usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52355,7 +52341,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(628usize),
+                ty: Ty::Enum(627usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -52369,7 +52355,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(629usize),
+                ty: Ty::Enum(628usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52383,7 +52369,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Object(1262usize),
+                ty: Ty::Object(1261usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52427,7 +52413,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank",
                 rust: "bank",
-                ty: Ty::Enum(630usize),
+                ty: Ty::Enum(629usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52469,7 +52455,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "country",
                 rust: "country",
-                ty: Ty::Enum(631usize),
+                ty: Ty::Enum(630usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -52483,7 +52469,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(633usize),
+                ty: Ty::Enum(632usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52499,7 +52485,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_type",
                 rust: "account_type",
-                ty: Ty::Enum(634usize),
+                ty: Ty::Enum(633usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52529,7 +52515,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Object(1269usize),
+                ty: Ty::Object(1268usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52537,7 +52523,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Object(1271usize),
+                ty: Ty::Object(1270usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52553,7 +52539,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "paypal",
                 rust: "paypal",
-                ty: Ty::Object(1273usize),
+                ty: Ty::Object(1272usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52561,7 +52547,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sepa_debit",
                 rust: "sepa_debit",
-                ty: Ty::Object(1274usize),
+                ty: Ty::Object(1273usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52569,7 +52555,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1275usize),
+                ty: Ty::Object(1274usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52583,7 +52569,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency",
                 rust: "currency",
-                ty: Ty::Enum(635usize),
+                ty: Ty::Enum(634usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52591,7 +52577,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1270usize),
+                ty: Ty::Object(1269usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52599,7 +52585,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(639usize),
+                ty: Ty::Enum(638usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52621,7 +52607,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "default_for",
                 rust: "default_for",
-                ty: Ty::List(&Ty::Enum(636usize)),
+                ty: Ty::List(&Ty::Enum(635usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52637,7 +52623,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_schedule",
                 rust: "payment_schedule",
-                ty: Ty::Enum(637usize),
+                ty: Ty::Enum(636usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52645,7 +52631,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(638usize),
+                ty: Ty::Enum(637usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52659,7 +52645,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1272usize),
+                ty: Ty::Object(1271usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52667,7 +52653,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(643usize),
+                ty: Ty::Enum(642usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52675,7 +52661,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(644usize),
+                ty: Ty::Enum(643usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52697,7 +52683,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(640usize),
+                ty: Ty::Enum(639usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -52729,7 +52715,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(641usize),
+                ty: Ty::Enum(640usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -52761,7 +52747,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "supported_types",
                 rust: "supported_types",
-                ty: Ty::List(&Ty::Enum(642usize)),
+                ty: Ty::List(&Ty::Enum(641usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52803,7 +52789,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(1276usize),
+                ty: Ty::Object(1275usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52811,7 +52797,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "networks",
                 rust: "networks",
-                ty: Ty::Object(1277usize),
+                ty: Ty::Object(1276usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52819,7 +52805,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(648usize),
+                ty: Ty::Enum(647usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52833,7 +52819,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(645usize)),
+                ty: Ty::List(&Ty::Enum(644usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52841,7 +52827,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(646usize)),
+                ty: Ty::List(&Ty::Enum(645usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52863,7 +52849,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "requested",
                 rust: "requested",
-                ty: Ty::List(&Ty::Enum(647usize)),
+                ty: Ty::List(&Ty::Enum(646usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -52977,7 +52963,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "delivery_estimate",
                 rust: "delivery_estimate",
-                ty: Ty::Object(1281usize),
+                ty: Ty::Object(1280usize),
                 required: false,
                 boxed: false,
                 doc: "The estimated range for how long shipping will take, meant to be displayable to the customer. This will appear on CheckoutSessions.",
@@ -53001,7 +52987,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fixed_amount",
                 rust: "fixed_amount",
-                ty: Ty::Object(1284usize),
+                ty: Ty::Object(1283usize),
                 required: false,
                 boxed: false,
                 doc: "Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.",
@@ -53017,7 +53003,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(652usize),
+                ty: Ty::Enum(651usize),
                 required: false,
                 boxed: false,
                 doc: "Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.",
@@ -53033,7 +53019,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(653usize),
+                ty: Ty::Enum(652usize),
                 required: false,
                 boxed: false,
                 doc: "The type of calculation to use on the shipping rate. Can only be `fixed_amount` for now.",
@@ -53047,7 +53033,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "maximum",
                 rust: "maximum",
-                ty: Ty::Object(1282usize),
+                ty: Ty::Object(1281usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53055,7 +53041,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "minimum",
                 rust: "minimum",
-                ty: Ty::Object(1283usize),
+                ty: Ty::Object(1282usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53069,7 +53055,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "unit",
                 rust: "unit",
-                ty: Ty::Enum(649usize),
+                ty: Ty::Enum(648usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -53091,7 +53077,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "unit",
                 rust: "unit",
-                ty: Ty::Enum(650usize),
+                ty: Ty::Enum(649usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -53129,7 +53115,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency_options",
                 rust: "currency_options",
-                ty: Ty::Map(&Ty::Object(1285usize)),
+                ty: Ty::Map(&Ty::Object(1284usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53151,7 +53137,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(651usize),
+                ty: Ty::Enum(650usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53195,7 +53181,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fixed_amount",
                 rust: "fixed_amount",
-                ty: Ty::Object(1288usize),
+                ty: Ty::Object(1287usize),
                 required: false,
                 boxed: false,
                 doc: "Describes a fixed amount to charge for shipping. Must be present if type is `fixed_amount`.",
@@ -53211,7 +53197,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(655usize),
+                ty: Ty::Enum(654usize),
                 required: false,
                 boxed: false,
                 doc: "Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.",
@@ -53225,7 +53211,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "currency_options",
                 rust: "currency_options",
-                ty: Ty::Map(&Ty::Object(1289usize)),
+                ty: Ty::Map(&Ty::Object(1288usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53247,7 +53233,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(654usize),
+                ty: Ty::Enum(653usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53345,7 +53331,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "flow",
                 rust: "flow",
-                ty: Ty::Enum(656usize),
+                ty: Ty::Enum(655usize),
                 required: false,
                 boxed: false,
                 doc: "The authentication `flow` of the source to create. `flow` is one of `redirect`, `receiver`, `code_verification`, `none`. It is generally inferred unless a type supports multiple flows.",
@@ -53353,7 +53339,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate",
                 rust: "mandate",
-                ty: Ty::Object(1293usize),
+                ty: Ty::Object(1292usize),
                 required: false,
                 boxed: false,
                 doc: "Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status.",
@@ -53377,7 +53363,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "owner",
                 rust: "owner",
-                ty: Ty::Object(1297usize),
+                ty: Ty::Object(1296usize),
                 required: false,
                 boxed: false,
                 doc: "Information about the owner of the payment instrument that may be used or required by particular source types.",
@@ -53385,7 +53371,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "receiver",
                 rust: "receiver",
-                ty: Ty::Object(1299usize),
+                ty: Ty::Object(1298usize),
                 required: false,
                 boxed: false,
                 doc: "Optional parameters for the receiver flow. Can be set only if the source is a receiver (`flow` is `receiver`).",
@@ -53393,7 +53379,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "redirect",
                 rust: "redirect",
-                ty: Ty::Object(1300usize),
+                ty: Ty::Object(1299usize),
                 required: false,
                 boxed: false,
                 doc: "Parameters required for the redirect flow. Required if the source is authenticated by a redirect (`flow` is `redirect`).",
@@ -53401,7 +53387,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "source_order",
                 rust: "source_order",
-                ty: Ty::Object(1301usize),
+                ty: Ty::Object(1300usize),
                 required: false,
                 boxed: false,
                 doc: "Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it.",
@@ -53433,7 +53419,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "usage",
                 rust: "usage",
-                ty: Ty::Enum(663usize),
+                ty: Ty::Enum(662usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53447,7 +53433,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acceptance",
                 rust: "acceptance",
-                ty: Ty::Object(1294usize),
+                ty: Ty::Object(1293usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53471,7 +53457,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(659usize),
+                ty: Ty::Enum(658usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53479,7 +53465,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "notification_method",
                 rust: "notification_method",
-                ty: Ty::Enum(660usize),
+                ty: Ty::Enum(659usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53509,7 +53495,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "offline",
                 rust: "offline",
-                ty: Ty::Object(1295usize),
+                ty: Ty::Object(1294usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53517,7 +53503,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "online",
                 rust: "online",
-                ty: Ty::Object(1296usize),
+                ty: Ty::Object(1295usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53525,7 +53511,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(657usize),
+                ty: Ty::Enum(656usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -53533,7 +53519,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(658usize),
+                ty: Ty::Enum(657usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53599,7 +53585,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1298usize),
+                ty: Ty::Object(1297usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53691,7 +53677,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "refund_attributes_method",
                 rust: "refund_attributes_method",
-                ty: Ty::Enum(661usize),
+                ty: Ty::Enum(660usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53719,7 +53705,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "items",
                 rust: "items",
-                ty: Ty::List(&Ty::Object(1302usize)),
+                ty: Ty::List(&Ty::Object(1301usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53727,7 +53713,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping",
                 rust: "shipping",
-                ty: Ty::Object(1303usize),
+                ty: Ty::Object(1302usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53781,7 +53767,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(662usize),
+                ty: Ty::Enum(661usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53795,7 +53781,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1304usize),
+                ty: Ty::Object(1303usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -53933,7 +53919,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate",
                 rust: "mandate",
-                ty: Ty::Object(1307usize),
+                ty: Ty::Object(1306usize),
                 required: false,
                 boxed: false,
                 doc: "Information about a mandate possibility attached to a source object (generally for bank debits) as well as its acceptance status.",
@@ -53949,7 +53935,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "owner",
                 rust: "owner",
-                ty: Ty::Object(1311usize),
+                ty: Ty::Object(1310usize),
                 required: false,
                 boxed: false,
                 doc: "Information about the owner of the payment instrument that may be used or required by particular source types.",
@@ -53957,7 +53943,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "source_order",
                 rust: "source_order",
-                ty: Ty::Object(1313usize),
+                ty: Ty::Object(1312usize),
                 required: false,
                 boxed: false,
                 doc: "Information about the items and shipping associated with the source. Required for transactional credit (for example Klarna) sources before you can charge it.",
@@ -53971,7 +53957,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acceptance",
                 rust: "acceptance",
-                ty: Ty::Object(1308usize),
+                ty: Ty::Object(1307usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -53995,7 +53981,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(666usize),
+                ty: Ty::Enum(665usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54003,7 +53989,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "notification_method",
                 rust: "notification_method",
-                ty: Ty::Enum(667usize),
+                ty: Ty::Enum(666usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54033,7 +54019,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "offline",
                 rust: "offline",
-                ty: Ty::Object(1309usize),
+                ty: Ty::Object(1308usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54041,7 +54027,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "online",
                 rust: "online",
-                ty: Ty::Object(1310usize),
+                ty: Ty::Object(1309usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54049,7 +54035,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(664usize),
+                ty: Ty::Enum(663usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -54057,7 +54043,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(665usize),
+                ty: Ty::Enum(664usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54123,7 +54109,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1312usize),
+                ty: Ty::Object(1311usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54215,7 +54201,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "items",
                 rust: "items",
-                ty: Ty::List(&Ty::Object(1314usize)),
+                ty: Ty::List(&Ty::Object(1313usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54223,7 +54209,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping",
                 rust: "shipping",
-                ty: Ty::Object(1315usize),
+                ty: Ty::Object(1314usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54277,7 +54263,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(668usize),
+                ty: Ty::Enum(667usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54291,7 +54277,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1316usize),
+                ty: Ty::Object(1315usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -54525,7 +54511,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1323usize)),
+                ty: Ty::Unsettable(&Ty::Object(1322usize)),
                 required: false,
                 boxed: false,
                 doc: "Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. When updating, pass an empty string to remove previously-defined thresholds.",
@@ -54549,7 +54535,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_behavior",
                 rust: "payment_behavior",
-                ty: Ty::Enum(669usize),
+                ty: Ty::Enum(668usize),
                 required: false,
                 boxed: false,
                 doc: "Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.\n\nUse `default_incomplete` to transition the subscription to `status=past_due` when payment is required and await explicit confirmation of the invoice's payment intent. This allows simpler management of scenarios where additional user actions are needed to pay a subscription’s invoice. Such as failed payments, [SCA regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication), or collecting a mandate for a bank debit payment method.\n\nUse `pending_if_incomplete` to update the subscription using [pending updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you use `pending_if_incomplete` you can only pass the parameters [supported by pending updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).\n\nUse `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if a subscription's invoice cannot be paid. For example, if a payment method requires 3DS authentication due to SCA regulation and further user action is needed, this parameter does not update the subscription and returns an error instead. This was the default behavior for API versions prior to 2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.",
@@ -54565,7 +54551,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1324usize),
+                ty: Ty::Object(1323usize),
                 required: false,
                 boxed: false,
                 doc: "Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.",
@@ -54573,7 +54559,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(672usize),
+                ty: Ty::Enum(671usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.",
@@ -54649,7 +54635,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1325usize),
+                ty: Ty::Object(1324usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -54657,7 +54643,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(671usize),
+                ty: Ty::Enum(670usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54687,7 +54673,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(670usize),
+                ty: Ty::Enum(669usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -54723,7 +54709,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1328usize)),
+                ty: Ty::Unsettable(&Ty::Object(1327usize)),
                 required: false,
                 boxed: false,
                 doc: "Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. When updating, pass an empty string to remove previously-defined thresholds.",
@@ -54755,7 +54741,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_behavior",
                 rust: "payment_behavior",
-                ty: Ty::Enum(673usize),
+                ty: Ty::Enum(672usize),
                 required: false,
                 boxed: false,
                 doc: "Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.\n\nUse `default_incomplete` to transition the subscription to `status=past_due` when payment is required and await explicit confirmation of the invoice's payment intent. This allows simpler management of scenarios where additional user actions are needed to pay a subscription’s invoice. Such as failed payments, [SCA regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication), or collecting a mandate for a bank debit payment method.\n\nUse `pending_if_incomplete` to update the subscription using [pending updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you use `pending_if_incomplete` you can only pass the parameters [supported by pending updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).\n\nUse `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if a subscription's invoice cannot be paid. For example, if a payment method requires 3DS authentication due to SCA regulation and further user action is needed, this parameter does not update the subscription and returns an error instead. This was the default behavior for API versions prior to 2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.",
@@ -54771,7 +54757,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1329usize),
+                ty: Ty::Object(1328usize),
                 required: false,
                 boxed: false,
                 doc: "Data used to generate a new [Price](https://stripe.com/docs/api/prices) object inline.",
@@ -54779,7 +54765,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(676usize),
+                ty: Ty::Enum(675usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.",
@@ -54847,7 +54833,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1330usize),
+                ty: Ty::Object(1329usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -54855,7 +54841,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(675usize),
+                ty: Ty::Enum(674usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -54885,7 +54871,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(674usize),
+                ty: Ty::Enum(673usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -54915,7 +54901,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(677usize),
+                ty: Ty::Enum(676usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.",
@@ -54975,7 +54961,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "action",
                 rust: "action",
-                ty: Ty::Enum(678usize),
+                ty: Ty::Enum(677usize),
                 required: false,
                 boxed: false,
                 doc: "Valid values are `increment` (default) or `set`. When using `increment` the specified `quantity` will be added to the usage at the specified timestamp. The `set` action will overwrite the usage quantity at that timestamp. If the subscription has [billing thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds), `increment` is the only allowed value.",
@@ -55107,7 +55093,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "default_settings",
                 rust: "default_settings",
-                ty: Ty::Object(1336usize),
+                ty: Ty::Object(1335usize),
                 required: false,
                 boxed: false,
                 doc: "Object representing the subscription schedule's default settings.",
@@ -55115,7 +55101,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "end_behavior",
                 rust: "end_behavior",
-                ty: Ty::Enum(681usize),
+                ty: Ty::Enum(680usize),
                 required: false,
                 boxed: false,
                 doc: "Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription.",
@@ -55147,7 +55133,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "phases",
                 rust: "phases",
-                ty: Ty::List(&Ty::Object(1341usize)),
+                ty: Ty::List(&Ty::Object(1340usize)),
                 required: false,
                 boxed: false,
                 doc: "List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase.",
@@ -55177,7 +55163,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1337usize),
+                ty: Ty::Object(1336usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55185,7 +55171,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_cycle_anchor",
                 rust: "billing_cycle_anchor",
-                ty: Ty::Enum(679usize),
+                ty: Ty::Enum(678usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55193,7 +55179,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1338usize)),
+                ty: Ty::Unsettable(&Ty::Object(1337usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55201,7 +55187,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(680usize),
+                ty: Ty::Enum(679usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55225,7 +55211,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_settings",
                 rust: "invoice_settings",
-                ty: Ty::Object(1339usize),
+                ty: Ty::Object(1338usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55241,7 +55227,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Unsettable(&Ty::Object(1340usize)),
+                ty: Ty::Unsettable(&Ty::Object(1339usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55327,7 +55313,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "add_invoice_items",
                 rust: "add_invoice_items",
-                ty: Ty::List(&Ty::Object(1342usize)),
+                ty: Ty::List(&Ty::Object(1341usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55343,7 +55329,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1344usize),
+                ty: Ty::Object(1343usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55351,7 +55337,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_cycle_anchor",
                 rust: "billing_cycle_anchor",
-                ty: Ty::Enum(683usize),
+                ty: Ty::Enum(682usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55359,7 +55345,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1345usize)),
+                ty: Ty::Unsettable(&Ty::Object(1344usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55367,7 +55353,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(684usize),
+                ty: Ty::Enum(683usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55423,7 +55409,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_settings",
                 rust: "invoice_settings",
-                ty: Ty::Object(1346usize),
+                ty: Ty::Object(1345usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55431,7 +55417,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "items",
                 rust: "items",
-                ty: Ty::List(&Ty::Object(1347usize)),
+                ty: Ty::List(&Ty::Object(1346usize)),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -55463,7 +55449,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(687usize),
+                ty: Ty::Enum(686usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55471,7 +55457,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(1351usize),
+                ty: Ty::Object(1350usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55509,7 +55495,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1343usize),
+                ty: Ty::Object(1342usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55555,7 +55541,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(682usize),
+                ty: Ty::Enum(681usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55635,7 +55621,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1348usize)),
+                ty: Ty::Unsettable(&Ty::Object(1347usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55659,7 +55645,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1349usize),
+                ty: Ty::Object(1348usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55719,7 +55705,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1350usize),
+                ty: Ty::Object(1349usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -55727,7 +55713,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(686usize),
+                ty: Ty::Enum(685usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55757,7 +55743,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(685usize),
+                ty: Ty::Enum(684usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -55815,7 +55801,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "default_settings",
                 rust: "default_settings",
-                ty: Ty::Object(1354usize),
+                ty: Ty::Object(1353usize),
                 required: false,
                 boxed: false,
                 doc: "Object representing the subscription schedule's default settings.",
@@ -55823,7 +55809,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "end_behavior",
                 rust: "end_behavior",
-                ty: Ty::Enum(690usize),
+                ty: Ty::Enum(689usize),
                 required: false,
                 boxed: false,
                 doc: "Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription.",
@@ -55847,7 +55833,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "phases",
                 rust: "phases",
-                ty: Ty::List(&Ty::Object(1359usize)),
+                ty: Ty::List(&Ty::Object(1358usize)),
                 required: false,
                 boxed: false,
                 doc: "List representing phases of the subscription schedule. Each phase can be customized to have different durations, plans, and coupons. If there are multiple phases, the `end_date` of one phase will always equal the `start_date` of the next phase. Note that past phases can be omitted.",
@@ -55855,7 +55841,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(697usize),
+                ty: Ty::Enum(696usize),
                 required: false,
                 boxed: false,
                 doc: "If the update changes the current phase, indicates whether the changes should be prorated. The default value is `create_prorations`.",
@@ -55877,7 +55863,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1355usize),
+                ty: Ty::Object(1354usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55885,7 +55871,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_cycle_anchor",
                 rust: "billing_cycle_anchor",
-                ty: Ty::Enum(688usize),
+                ty: Ty::Enum(687usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55893,7 +55879,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1356usize)),
+                ty: Ty::Unsettable(&Ty::Object(1355usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55901,7 +55887,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(689usize),
+                ty: Ty::Enum(688usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55925,7 +55911,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_settings",
                 rust: "invoice_settings",
-                ty: Ty::Object(1357usize),
+                ty: Ty::Object(1356usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -55941,7 +55927,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Unsettable(&Ty::Object(1358usize)),
+                ty: Ty::Unsettable(&Ty::Object(1357usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56027,7 +56013,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "add_invoice_items",
                 rust: "add_invoice_items",
-                ty: Ty::List(&Ty::Object(1360usize)),
+                ty: Ty::List(&Ty::Object(1359usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56043,7 +56029,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1362usize),
+                ty: Ty::Object(1361usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56051,7 +56037,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_cycle_anchor",
                 rust: "billing_cycle_anchor",
-                ty: Ty::Enum(692usize),
+                ty: Ty::Enum(691usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56059,7 +56045,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1363usize)),
+                ty: Ty::Unsettable(&Ty::Object(1362usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56067,7 +56053,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(693usize),
+                ty: Ty::Enum(692usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56115,7 +56101,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "invoice_settings",
                 rust: "invoice_settings",
-                ty: Ty::Object(1364usize),
+                ty: Ty::Object(1363usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56123,7 +56109,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "items",
                 rust: "items",
-                ty: Ty::List(&Ty::Object(1365usize)),
+                ty: Ty::List(&Ty::Object(1364usize)),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -56155,7 +56141,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(696usize),
+                ty: Ty::Enum(695usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56171,7 +56157,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(1369usize),
+                ty: Ty::Object(1368usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56209,7 +56195,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1361usize),
+                ty: Ty::Object(1360usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56255,7 +56241,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(691usize),
+                ty: Ty::Enum(690usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56335,7 +56321,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1366usize)),
+                ty: Ty::Unsettable(&Ty::Object(1365usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56359,7 +56345,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1367usize),
+                ty: Ty::Object(1366usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56419,7 +56405,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1368usize),
+                ty: Ty::Object(1367usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -56427,7 +56413,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(695usize),
+                ty: Ty::Enum(694usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56457,7 +56443,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(694usize),
+                ty: Ty::Enum(693usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -56553,7 +56539,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1373usize),
+                ty: Ty::Object(1372usize),
                 required: false,
                 boxed: false,
                 doc: "Filter subscriptions by their automatic tax settings.",
@@ -56561,7 +56547,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(698usize),
+                ty: Ty::Enum(697usize),
                 required: false,
                 boxed: false,
                 doc: "The collection method of the subscriptions to retrieve. Either `charge_automatically` or `send_invoice`.",
@@ -56641,7 +56627,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(699usize),
+                ty: Ty::Enum(698usize),
                 required: false,
                 boxed: false,
                 doc: "The status of the subscriptions to retrieve. Passing in a value of `canceled` will return all canceled subscriptions, including those belonging to deleted customers. Pass `ended` to find subscriptions that are canceled and subscriptions that are expired due to [incomplete payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses). Passing in a value of `all` will return subscriptions of all statuses. If no value is supplied, all subscriptions that have not been canceled are returned.",
@@ -56677,7 +56663,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "add_invoice_items",
                 rust: "add_invoice_items",
-                ty: Ty::List(&Ty::Object(1375usize)),
+                ty: Ty::List(&Ty::Object(1374usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.",
@@ -56693,7 +56679,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1377usize),
+                ty: Ty::Object(1376usize),
                 required: false,
                 boxed: false,
                 doc: "Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.",
@@ -56717,7 +56703,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1378usize)),
+                ty: Ty::Unsettable(&Ty::Object(1377usize)),
                 required: false,
                 boxed: false,
                 doc: "Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.",
@@ -56741,7 +56727,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(701usize),
+                ty: Ty::Enum(700usize),
                 required: false,
                 boxed: false,
                 doc: "Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.",
@@ -56821,7 +56807,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "items",
                 rust: "items",
-                ty: Ty::List(&Ty::Object(1379usize)),
+                ty: Ty::List(&Ty::Object(1378usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 20 subscription items, each with an attached price.",
@@ -56853,7 +56839,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_behavior",
                 rust: "payment_behavior",
-                ty: Ty::Enum(704usize),
+                ty: Ty::Enum(703usize),
                 required: false,
                 boxed: false,
                 doc: "Only applies to subscriptions with `collection_method=charge_automatically`.\n\nUse `allow_incomplete` to create subscriptions with `status=incomplete` if the first invoice cannot be paid. Creating subscriptions with this status allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.\n\nUse `default_incomplete` to create Subscriptions with `status=incomplete` when the first invoice requires payment, otherwise start as active. Subscriptions transition to `status=active` when successfully confirming the payment intent on the first invoice. This allows simpler management of scenarios where additional user actions are needed to pay a subscription’s invoice. Such as failed payments, [SCA regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication), or collecting a mandate for a bank debit payment method. If the payment intent is not confirmed within 23 hours subscriptions transition to `status=incomplete_expired`, which is a terminal state.\n\nUse `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if a subscription's first invoice cannot be paid. For example, if a payment method requires 3DS authentication due to SCA regulation and further user action is needed, this parameter does not create a subscription and returns an error instead. This was the default behavior for API versions prior to 2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.\n\n`pending_if_incomplete` is only used with updates and cannot be passed when creating a subscription.\n\nSubscriptions with `collection_method=send_invoice` are automatically activated regardless of the first invoice status.",
@@ -56861,7 +56847,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_settings",
                 rust: "payment_settings",
-                ty: Ty::Object(1383usize),
+                ty: Ty::Object(1382usize),
                 required: false,
                 boxed: false,
                 doc: "Payment settings to pass to invoices created by the subscription.",
@@ -56869,7 +56855,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pending_invoice_item_interval",
                 rust: "pending_invoice_item_interval",
-                ty: Ty::Unsettable(&Ty::Object(1395usize)),
+                ty: Ty::Unsettable(&Ty::Object(1394usize)),
                 required: false,
                 boxed: false,
                 doc: "Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.",
@@ -56885,7 +56871,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(717usize),
+                ty: Ty::Enum(716usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) resulting from the `billing_cycle_anchor`. If no value is passed, the default is `create_prorations`.",
@@ -56893,7 +56879,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Object(1396usize),
+                ty: Ty::Object(1395usize),
                 required: false,
                 boxed: false,
                 doc: "If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges.",
@@ -56925,7 +56911,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "trial_settings",
                 rust: "trial_settings",
-                ty: Ty::Object(1397usize),
+                ty: Ty::Object(1396usize),
                 required: false,
                 boxed: false,
                 doc: "Settings related to subscription trials.",
@@ -56947,7 +56933,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1376usize),
+                ty: Ty::Object(1375usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -56993,7 +56979,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(700usize),
+                ty: Ty::Enum(699usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57059,7 +57045,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1380usize)),
+                ty: Ty::Unsettable(&Ty::Object(1379usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57083,7 +57069,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1381usize),
+                ty: Ty::Object(1380usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57143,7 +57129,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1382usize),
+                ty: Ty::Object(1381usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -57151,7 +57137,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(703usize),
+                ty: Ty::Enum(702usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57181,7 +57167,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(702usize),
+                ty: Ty::Enum(701usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -57203,7 +57189,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(1384usize),
+                ty: Ty::Object(1383usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57211,7 +57197,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_types",
                 rust: "payment_method_types",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(714usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(713usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57219,7 +57205,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "save_default_payment_method",
                 rust: "save_default_payment_method",
-                ty: Ty::Enum(715usize),
+                ty: Ty::Enum(714usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57233,7 +57219,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Unsettable(&Ty::Object(1385usize)),
+                ty: Ty::Unsettable(&Ty::Object(1384usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57241,7 +57227,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bancontact",
                 rust: "bancontact",
-                ty: Ty::Unsettable(&Ty::Object(1387usize)),
+                ty: Ty::Unsettable(&Ty::Object(1386usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57249,7 +57235,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Unsettable(&Ty::Object(1388usize)),
+                ty: Ty::Unsettable(&Ty::Object(1387usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57257,7 +57243,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_balance",
                 rust: "customer_balance",
-                ty: Ty::Unsettable(&Ty::Object(1390usize)),
+                ty: Ty::Unsettable(&Ty::Object(1389usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57273,7 +57259,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(1393usize)),
+                ty: Ty::Unsettable(&Ty::Object(1392usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57287,7 +57273,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1386usize),
+                ty: Ty::Object(1385usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57295,7 +57281,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(706usize),
+                ty: Ty::Enum(705usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57309,7 +57295,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(705usize),
+                ty: Ty::Enum(704usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57323,7 +57309,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(707usize),
+                ty: Ty::Enum(706usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57337,7 +57323,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1389usize),
+                ty: Ty::Object(1388usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57345,7 +57331,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(709usize),
+                ty: Ty::Enum(708usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57353,7 +57339,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(710usize),
+                ty: Ty::Enum(709usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57375,7 +57361,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(708usize),
+                ty: Ty::Enum(707usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57397,7 +57383,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(1391usize),
+                ty: Ty::Object(1390usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57419,7 +57405,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(1392usize),
+                ty: Ty::Object(1391usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57455,7 +57441,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(1394usize),
+                ty: Ty::Object(1393usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57463,7 +57449,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(713usize),
+                ty: Ty::Enum(712usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57477,7 +57463,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(711usize)),
+                ty: Ty::List(&Ty::Enum(710usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57485,7 +57471,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(712usize)),
+                ty: Ty::List(&Ty::Enum(711usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57499,7 +57485,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(716usize),
+                ty: Ty::Enum(715usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -57543,7 +57529,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "end_behavior",
                 rust: "end_behavior",
-                ty: Ty::Object(1398usize),
+                ty: Ty::Object(1397usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -57557,7 +57543,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "missing_payment_method",
                 rust: "missing_payment_method",
-                ty: Ty::Enum(718usize),
+                ty: Ty::Enum(717usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -57623,7 +57609,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "add_invoice_items",
                 rust: "add_invoice_items",
-                ty: Ty::List(&Ty::Object(1402usize)),
+                ty: Ty::List(&Ty::Object(1401usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of prices and quantities that will generate invoice items appended to the next invoice for this subscription. You may pass up to 20 items.",
@@ -57639,7 +57625,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "automatic_tax",
                 rust: "automatic_tax",
-                ty: Ty::Object(1404usize),
+                ty: Ty::Object(1403usize),
                 required: false,
                 boxed: false,
                 doc: "Automatic tax settings for this subscription. We recommend you only include this parameter when the existing value is being changed.",
@@ -57647,7 +57633,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_cycle_anchor",
                 rust: "billing_cycle_anchor",
-                ty: Ty::Enum(720usize),
+                ty: Ty::Enum(719usize),
                 required: false,
                 boxed: false,
                 doc: "Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time (in UTC). For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).",
@@ -57655,7 +57641,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1405usize)),
+                ty: Ty::Unsettable(&Ty::Object(1404usize)),
                 required: false,
                 boxed: false,
                 doc: "Define thresholds at which an invoice will be sent, and the subscription advanced to a new billing period. Pass an empty string to remove previously-defined thresholds.",
@@ -57679,7 +57665,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cancellation_details",
                 rust: "cancellation_details",
-                ty: Ty::Object(1406usize),
+                ty: Ty::Object(1405usize),
                 required: false,
                 boxed: false,
                 doc: "Details about why this subscription was cancelled",
@@ -57687,7 +57673,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "collection_method",
                 rust: "collection_method",
-                ty: Ty::Enum(722usize),
+                ty: Ty::Enum(721usize),
                 required: false,
                 boxed: false,
                 doc: "Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will attempt to pay this subscription at the end of the cycle using the default source attached to the customer. When sending an invoice, Stripe will email your customer an invoice with payment instructions and mark the subscription as `active`. Defaults to `charge_automatically`.",
@@ -57751,7 +57737,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "items",
                 rust: "items",
-                ty: Ty::List(&Ty::Object(1407usize)),
+                ty: Ty::List(&Ty::Object(1406usize)),
                 required: false,
                 boxed: false,
                 doc: "A list of up to 20 subscription items, each with an attached price.",
@@ -57783,7 +57769,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pause_collection",
                 rust: "pause_collection",
-                ty: Ty::Unsettable(&Ty::Object(1411usize)),
+                ty: Ty::Unsettable(&Ty::Object(1410usize)),
                 required: false,
                 boxed: false,
                 doc: "If specified, payment collection for this subscription will be paused.",
@@ -57791,7 +57777,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_behavior",
                 rust: "payment_behavior",
-                ty: Ty::Enum(726usize),
+                ty: Ty::Enum(725usize),
                 required: false,
                 boxed: false,
                 doc: "Use `allow_incomplete` to transition the subscription to `status=past_due` if a payment is required but cannot be paid. This allows you to manage scenarios where additional user actions are needed to pay a subscription's invoice. For example, SCA regulation may require 3DS authentication to complete payment. See the [SCA Migration Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication) for Billing to learn more. This is the default behavior.\n\nUse `default_incomplete` to transition the subscription to `status=past_due` when payment is required and await explicit confirmation of the invoice's payment intent. This allows simpler management of scenarios where additional user actions are needed to pay a subscription’s invoice. Such as failed payments, [SCA regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication), or collecting a mandate for a bank debit payment method.\n\nUse `pending_if_incomplete` to update the subscription using [pending updates](https://stripe.com/docs/billing/subscriptions/pending-updates). When you use `pending_if_incomplete` you can only pass the parameters [supported by pending updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).\n\nUse `error_if_incomplete` if you want Stripe to return an HTTP 402 status code if a subscription's invoice cannot be paid. For example, if a payment method requires 3DS authentication due to SCA regulation and further user action is needed, this parameter does not update the subscription and returns an error instead. This was the default behavior for API versions prior to 2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn more.",
@@ -57799,7 +57785,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_settings",
                 rust: "payment_settings",
-                ty: Ty::Object(1412usize),
+                ty: Ty::Object(1411usize),
                 required: false,
                 boxed: false,
                 doc: "Payment settings to pass to invoices created by the subscription.",
@@ -57807,7 +57793,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pending_invoice_item_interval",
                 rust: "pending_invoice_item_interval",
-                ty: Ty::Unsettable(&Ty::Object(1424usize)),
+                ty: Ty::Unsettable(&Ty::Object(1423usize)),
                 required: false,
                 boxed: false,
                 doc: "Specifies an interval for how often to bill for any pending invoice items. It is analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice) for the given subscription at the specified interval.",
@@ -57823,7 +57809,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(739usize),
+                ty: Ty::Enum(738usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.",
@@ -57839,7 +57825,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transfer_data",
                 rust: "transfer_data",
-                ty: Ty::Unsettable(&Ty::Object(1425usize)),
+                ty: Ty::Unsettable(&Ty::Object(1424usize)),
                 required: false,
                 boxed: false,
                 doc: "If specified, the funds from the subscription's invoices will be transferred to the destination and the ID of the resulting transfers will be found on the resulting charges. This will be unset if you POST an empty value.",
@@ -57863,7 +57849,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "trial_settings",
                 rust: "trial_settings",
-                ty: Ty::Object(1426usize),
+                ty: Ty::Object(1425usize),
                 required: false,
                 boxed: false,
                 doc: "Settings related to subscription trials.",
@@ -57885,7 +57871,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1403usize),
+                ty: Ty::Object(1402usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -57931,7 +57917,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(719usize),
+                ty: Ty::Enum(718usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58005,7 +57991,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "feedback",
                 rust: "feedback",
-                ty: Ty::Enum(721usize),
+                ty: Ty::Enum(720usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58019,7 +58005,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_thresholds",
                 rust: "billing_thresholds",
-                ty: Ty::Unsettable(&Ty::Object(1408usize)),
+                ty: Ty::Unsettable(&Ty::Object(1407usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58067,7 +58053,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "price_data",
                 rust: "price_data",
-                ty: Ty::Object(1409usize),
+                ty: Ty::Object(1408usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58127,7 +58113,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "recurring",
                 rust: "recurring",
-                ty: Ty::Object(1410usize),
+                ty: Ty::Object(1409usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -58135,7 +58121,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(724usize),
+                ty: Ty::Enum(723usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58165,7 +58151,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(723usize),
+                ty: Ty::Enum(722usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -58187,7 +58173,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "behavior",
                 rust: "behavior",
-                ty: Ty::Enum(725usize),
+                ty: Ty::Enum(724usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -58209,7 +58195,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_options",
                 rust: "payment_method_options",
-                ty: Ty::Object(1413usize),
+                ty: Ty::Object(1412usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58217,7 +58203,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "payment_method_types",
                 rust: "payment_method_types",
-                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(736usize))),
+                ty: Ty::Unsettable(&Ty::List(&Ty::Enum(735usize))),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58225,7 +58211,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "save_default_payment_method",
                 rust: "save_default_payment_method",
-                ty: Ty::Enum(737usize),
+                ty: Ty::Enum(736usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58239,7 +58225,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "acss_debit",
                 rust: "acss_debit",
-                ty: Ty::Unsettable(&Ty::Object(1414usize)),
+                ty: Ty::Unsettable(&Ty::Object(1413usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58247,7 +58233,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bancontact",
                 rust: "bancontact",
-                ty: Ty::Unsettable(&Ty::Object(1416usize)),
+                ty: Ty::Unsettable(&Ty::Object(1415usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58255,7 +58241,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card",
                 rust: "card",
-                ty: Ty::Unsettable(&Ty::Object(1417usize)),
+                ty: Ty::Unsettable(&Ty::Object(1416usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58263,7 +58249,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_balance",
                 rust: "customer_balance",
-                ty: Ty::Unsettable(&Ty::Object(1419usize)),
+                ty: Ty::Unsettable(&Ty::Object(1418usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58279,7 +58265,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(1422usize)),
+                ty: Ty::Unsettable(&Ty::Object(1421usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58293,7 +58279,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1415usize),
+                ty: Ty::Object(1414usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58301,7 +58287,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(728usize),
+                ty: Ty::Enum(727usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58315,7 +58301,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "transaction_type",
                 rust: "transaction_type",
-                ty: Ty::Enum(727usize),
+                ty: Ty::Enum(726usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58329,7 +58315,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "preferred_language",
                 rust: "preferred_language",
-                ty: Ty::Enum(729usize),
+                ty: Ty::Enum(728usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58343,7 +58329,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mandate_options",
                 rust: "mandate_options",
-                ty: Ty::Object(1418usize),
+                ty: Ty::Object(1417usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58351,7 +58337,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(731usize),
+                ty: Ty::Enum(730usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58359,7 +58345,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request_three_d_secure",
                 rust: "request_three_d_secure",
-                ty: Ty::Enum(732usize),
+                ty: Ty::Enum(731usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58381,7 +58367,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_type",
                 rust: "amount_type",
-                ty: Ty::Enum(730usize),
+                ty: Ty::Enum(729usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58403,7 +58389,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_transfer",
                 rust: "bank_transfer",
-                ty: Ty::Object(1420usize),
+                ty: Ty::Object(1419usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58425,7 +58411,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eu_bank_transfer",
                 rust: "eu_bank_transfer",
-                ty: Ty::Object(1421usize),
+                ty: Ty::Object(1420usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58461,7 +58447,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_connections",
                 rust: "financial_connections",
-                ty: Ty::Object(1423usize),
+                ty: Ty::Object(1422usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58469,7 +58455,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_method",
                 rust: "verification_method",
-                ty: Ty::Enum(735usize),
+                ty: Ty::Enum(734usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58483,7 +58469,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "permissions",
                 rust: "permissions",
-                ty: Ty::List(&Ty::Enum(733usize)),
+                ty: Ty::List(&Ty::Enum(732usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58491,7 +58477,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "prefetch",
                 rust: "prefetch",
-                ty: Ty::List(&Ty::Enum(734usize)),
+                ty: Ty::List(&Ty::Enum(733usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58505,7 +58491,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interval",
                 rust: "interval",
-                ty: Ty::Enum(738usize),
+                ty: Ty::Enum(737usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -58549,7 +58535,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "end_behavior",
                 rust: "end_behavior",
-                ty: Ty::Object(1427usize),
+                ty: Ty::Object(1426usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -58563,7 +58549,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "missing_payment_method",
                 rust: "missing_payment_method",
-                ty: Ty::Enum(740usize),
+                ty: Ty::Enum(739usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -58577,7 +58563,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cancellation_details",
                 rust: "cancellation_details",
-                ty: Ty::Object(1429usize),
+                ty: Ty::Object(1428usize),
                 required: false,
                 boxed: false,
                 doc: "Details about why this subscription was cancelled",
@@ -58623,7 +58609,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "feedback",
                 rust: "feedback",
-                ty: Ty::Enum(741usize),
+                ty: Ty::Enum(740usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58642,7 +58628,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_cycle_anchor",
                 rust: "billing_cycle_anchor",
-                ty: Ty::Enum(742usize),
+                ty: Ty::Enum(741usize),
                 required: false,
                 boxed: false,
                 doc: "Either `now` or `unchanged`. Setting the value to `now` resets the subscription's billing cycle anchor to the current time (in UTC). Setting the value to `unchanged` advances the subscription's billing cycle anchor to the period that surrounds the current time. For more information, see the billing cycle [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).",
@@ -58658,7 +58644,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "proration_behavior",
                 rust: "proration_behavior",
-                ty: Ty::Enum(743usize),
+                ty: Ty::Enum(742usize),
                 required: false,
                 boxed: false,
                 doc: "Determines how to handle [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when the billing cycle changes (e.g., when switching plans, resetting `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity` changes. The default value is `create_prorations`.",
@@ -58696,7 +58682,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "customer_details",
                 rust: "customer_details",
-                ty: Ty::Object(1433usize),
+                ty: Ty::Object(1432usize),
                 required: false,
                 boxed: false,
                 doc: "Details about the customer, including address and tax IDs.",
@@ -58712,7 +58698,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "line_items",
                 rust: "line_items",
-                ty: Ty::List(&Ty::Object(1436usize)),
+                ty: Ty::List(&Ty::Object(1435usize)),
                 required: true,
                 boxed: false,
                 doc: "A list of items the customer is purchasing.",
@@ -58720,7 +58706,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_cost",
                 rust: "shipping_cost",
-                ty: Ty::Object(1437usize),
+                ty: Ty::Object(1436usize),
                 required: false,
                 boxed: false,
                 doc: "Shipping cost details to be used for the calculation.",
@@ -58742,7 +58728,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1434usize),
+                ty: Ty::Object(1433usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58750,7 +58736,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address_source",
                 rust: "address_source",
-                ty: Ty::Enum(744usize),
+                ty: Ty::Enum(743usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58766,7 +58752,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_ids",
                 rust: "tax_ids",
-                ty: Ty::List(&Ty::Object(1435usize)),
+                ty: Ty::List(&Ty::Object(1434usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58774,7 +58760,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "taxability_override",
                 rust: "taxability_override",
-                ty: Ty::Enum(746usize),
+                ty: Ty::Enum(745usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58842,7 +58828,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(745usize),
+                ty: Ty::Enum(744usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -58896,7 +58882,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(747usize),
+                ty: Ty::Enum(746usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -58934,7 +58920,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(748usize),
+                ty: Ty::Enum(747usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59008,7 +58994,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "defaults",
                 rust: "defaults",
-                ty: Ty::Object(1441usize),
+                ty: Ty::Object(1440usize),
                 required: false,
                 boxed: false,
                 doc: "Default configuration to be used on Stripe Tax calculations.",
@@ -59024,7 +59010,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "head_office",
                 rust: "head_office",
-                ty: Ty::Object(1442usize),
+                ty: Ty::Object(1441usize),
                 required: false,
                 boxed: false,
                 doc: "The place where your business is located.",
@@ -59038,7 +59024,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_behavior",
                 rust: "tax_behavior",
-                ty: Ty::Enum(749usize),
+                ty: Ty::Enum(748usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59060,7 +59046,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1443usize),
+                ty: Ty::Object(1442usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -59182,7 +59168,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "line_items",
                 rust: "line_items",
-                ty: Ty::List(&Ty::Object(1446usize)),
+                ty: Ty::List(&Ty::Object(1445usize)),
                 required: false,
                 boxed: false,
                 doc: "The line item amounts to reverse.",
@@ -59198,7 +59184,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "mode",
                 rust: "mode",
-                ty: Ty::Enum(750usize),
+                ty: Ty::Enum(749usize),
                 required: true,
                 boxed: false,
                 doc: "If `partial`, the provided line item or shipping cost amounts are reversed. If `full`, the original transaction is fully reversed.",
@@ -59222,7 +59208,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "shipping_cost",
                 rust: "shipping_cost",
-                ty: Ty::Object(1447usize),
+                ty: Ty::Object(1446usize),
                 required: false,
                 boxed: false,
                 doc: "The shipping cost to reverse.",
@@ -59558,7 +59544,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_type",
                 rust: "tax_type",
-                ty: Ty::Enum(751usize),
+                ty: Ty::Enum(750usize),
                 required: false,
                 boxed: false,
                 doc: "The high-level tax type, such as `vat` or `sales_tax`.",
@@ -59650,7 +59636,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tax_type",
                 rust: "tax_type",
-                ty: Ty::Enum(752usize),
+                ty: Ty::Enum(751usize),
                 required: false,
                 boxed: false,
                 doc: "The high-level tax type, such as `vat` or `sales_tax`.",
@@ -59710,7 +59696,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bbpos_wisepos_e",
                 rust: "bbpos_wisepos_e",
-                ty: Ty::Object(1458usize),
+                ty: Ty::Object(1457usize),
                 required: false,
                 boxed: false,
                 doc: "An object containing device type specific settings for BBPOS WisePOS E readers",
@@ -59726,7 +59712,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tipping",
                 rust: "tipping",
-                ty: Ty::Unsettable(&Ty::Object(1459usize)),
+                ty: Ty::Unsettable(&Ty::Object(1458usize)),
                 required: false,
                 boxed: false,
                 doc: "Tipping configurations for readers supporting on-reader tips",
@@ -59734,7 +59720,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verifone_p400",
                 rust: "verifone_p400",
-                ty: Ty::Object(1474usize),
+                ty: Ty::Object(1473usize),
                 required: false,
                 boxed: false,
                 doc: "An object containing device type specific settings for Verifone P400 readers",
@@ -59762,7 +59748,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "aud",
                 rust: "aud",
-                ty: Ty::Object(1460usize),
+                ty: Ty::Object(1459usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59770,7 +59756,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cad",
                 rust: "cad",
-                ty: Ty::Object(1461usize),
+                ty: Ty::Object(1460usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59778,7 +59764,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "chf",
                 rust: "chf",
-                ty: Ty::Object(1462usize),
+                ty: Ty::Object(1461usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59786,7 +59772,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "czk",
                 rust: "czk",
-                ty: Ty::Object(1463usize),
+                ty: Ty::Object(1462usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59794,7 +59780,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dkk",
                 rust: "dkk",
-                ty: Ty::Object(1464usize),
+                ty: Ty::Object(1463usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59802,7 +59788,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eur",
                 rust: "eur",
-                ty: Ty::Object(1465usize),
+                ty: Ty::Object(1464usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59810,7 +59796,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "gbp",
                 rust: "gbp",
-                ty: Ty::Object(1466usize),
+                ty: Ty::Object(1465usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59818,7 +59804,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "hkd",
                 rust: "hkd",
-                ty: Ty::Object(1467usize),
+                ty: Ty::Object(1466usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59826,7 +59812,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "myr",
                 rust: "myr",
-                ty: Ty::Object(1468usize),
+                ty: Ty::Object(1467usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59834,7 +59820,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "nok",
                 rust: "nok",
-                ty: Ty::Object(1469usize),
+                ty: Ty::Object(1468usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59842,7 +59828,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "nzd",
                 rust: "nzd",
-                ty: Ty::Object(1470usize),
+                ty: Ty::Object(1469usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59850,7 +59836,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sek",
                 rust: "sek",
-                ty: Ty::Object(1471usize),
+                ty: Ty::Object(1470usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59858,7 +59844,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sgd",
                 rust: "sgd",
-                ty: Ty::Object(1472usize),
+                ty: Ty::Object(1471usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -59866,7 +59852,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "usd",
                 rust: "usd",
-                ty: Ty::Object(1473usize),
+                ty: Ty::Object(1472usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60328,7 +60314,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bbpos_wisepos_e",
                 rust: "bbpos_wisepos_e",
-                ty: Ty::Unsettable(&Ty::Object(1477usize)),
+                ty: Ty::Unsettable(&Ty::Object(1476usize)),
                 required: false,
                 boxed: false,
                 doc: "An object containing device type specific settings for BBPOS WisePOS E readers",
@@ -60344,7 +60330,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tipping",
                 rust: "tipping",
-                ty: Ty::Unsettable(&Ty::Object(1478usize)),
+                ty: Ty::Unsettable(&Ty::Object(1477usize)),
                 required: false,
                 boxed: false,
                 doc: "Tipping configurations for readers supporting on-reader tips",
@@ -60352,7 +60338,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verifone_p400",
                 rust: "verifone_p400",
-                ty: Ty::Unsettable(&Ty::Object(1493usize)),
+                ty: Ty::Unsettable(&Ty::Object(1492usize)),
                 required: false,
                 boxed: false,
                 doc: "An object containing device type specific settings for Verifone P400 readers",
@@ -60380,7 +60366,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "aud",
                 rust: "aud",
-                ty: Ty::Object(1479usize),
+                ty: Ty::Object(1478usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60388,7 +60374,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cad",
                 rust: "cad",
-                ty: Ty::Object(1480usize),
+                ty: Ty::Object(1479usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60396,7 +60382,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "chf",
                 rust: "chf",
-                ty: Ty::Object(1481usize),
+                ty: Ty::Object(1480usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60404,7 +60390,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "czk",
                 rust: "czk",
-                ty: Ty::Object(1482usize),
+                ty: Ty::Object(1481usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60412,7 +60398,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dkk",
                 rust: "dkk",
-                ty: Ty::Object(1483usize),
+                ty: Ty::Object(1482usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60420,7 +60406,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "eur",
                 rust: "eur",
-                ty: Ty::Object(1484usize),
+                ty: Ty::Object(1483usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60428,7 +60414,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "gbp",
                 rust: "gbp",
-                ty: Ty::Object(1485usize),
+                ty: Ty::Object(1484usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60436,7 +60422,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "hkd",
                 rust: "hkd",
-                ty: Ty::Object(1486usize),
+                ty: Ty::Object(1485usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60444,7 +60430,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "myr",
                 rust: "myr",
-                ty: Ty::Object(1487usize),
+                ty: Ty::Object(1486usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60452,7 +60438,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "nok",
                 rust: "nok",
-                ty: Ty::Object(1488usize),
+                ty: Ty::Object(1487usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60460,7 +60446,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "nzd",
                 rust: "nzd",
-                ty: Ty::Object(1489usize),
+                ty: Ty::Object(1488usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60468,7 +60454,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sek",
                 rust: "sek",
-                ty: Ty::Object(1490usize),
+                ty: Ty::Object(1489usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60476,7 +60462,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "sgd",
                 rust: "sgd",
-                ty: Ty::Object(1491usize),
+                ty: Ty::Object(1490usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60484,7 +60470,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "usd",
                 rust: "usd",
-                ty: Ty::Object(1492usize),
+                ty: Ty::Object(1491usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -60997,7 +60983,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1498usize),
+                ty: Ty::Object(1497usize),
                 required: true,
                 boxed: false,
                 doc: "The full address of the location.",
@@ -61111,7 +61097,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1501usize),
+                ty: Ty::Object(1500usize),
                 required: false,
                 boxed: false,
                 doc: "The full address of the location.",
@@ -61216,7 +61202,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "device_type",
                 rust: "device_type",
-                ty: Ty::Enum(753usize),
+                ty: Ty::Enum(752usize),
                 required: false,
                 boxed: false,
                 doc: "Filters readers by device type",
@@ -61272,7 +61258,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(754usize),
+                ty: Ty::Enum(753usize),
                 required: false,
                 boxed: false,
                 doc: "A status filter to filter readers to only offline or online readers",
@@ -61411,7 +61397,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "process_config",
                 rust: "process_config",
-                ty: Ty::Object(1510usize),
+                ty: Ty::Object(1509usize),
                 required: false,
                 boxed: false,
                 doc: "Configuration overrides",
@@ -61433,7 +61419,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "tipping",
                 rust: "tipping",
-                ty: Ty::Object(1511usize),
+                ty: Ty::Object(1510usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -61561,7 +61547,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cart",
                 rust: "cart",
-                ty: Ty::Object(1515usize),
+                ty: Ty::Object(1514usize),
                 required: false,
                 boxed: false,
                 doc: "Cart",
@@ -61577,7 +61563,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(755usize),
+                ty: Ty::Enum(754usize),
                 required: true,
                 boxed: false,
                 doc: "Type",
@@ -61599,7 +61585,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "line_items",
                 rust: "line_items",
-                ty: Ty::List(&Ty::Object(1516usize)),
+                ty: Ty::List(&Ty::Object(1515usize)),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -61705,7 +61691,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "amount_details",
                 rust: "amount_details",
-                ty: Ty::Object(1519usize),
+                ty: Ty::Object(1518usize),
                 required: false,
                 boxed: false,
                 doc: "Detailed breakdown of amount components. These amounts are denominated in `currency` and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).",
@@ -61713,7 +61699,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "authorization_method",
                 rust: "authorization_method",
-                ty: Ty::Enum(756usize),
+                ty: Ty::Enum(755usize),
                 required: false,
                 boxed: false,
                 doc: "How the card details were provided. Defaults to online.",
@@ -61753,7 +61739,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "merchant_data",
                 rust: "merchant_data",
-                ty: Ty::Object(1520usize),
+                ty: Ty::Object(1519usize),
                 required: false,
                 boxed: false,
                 doc: "Details about the seller (grocery store, e-commerce website, etc.) where the card authorization happened.",
@@ -61761,7 +61747,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network_data",
                 rust: "network_data",
-                ty: Ty::Object(1521usize),
+                ty: Ty::Object(1520usize),
                 required: false,
                 boxed: false,
                 doc: "Details about the authorization, such as identifiers, set by the card network.",
@@ -61769,7 +61755,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification_data",
                 rust: "verification_data",
-                ty: Ty::Object(1522usize),
+                ty: Ty::Object(1521usize),
                 required: false,
                 boxed: false,
                 doc: "Verifications that Stripe performed on information that the cardholder provided to the merchant.",
@@ -61777,7 +61763,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "wallet",
                 rust: "wallet",
-                ty: Ty::Enum(762usize),
+                ty: Ty::Enum(761usize),
                 required: false,
                 boxed: false,
                 doc: "The digital wallet used for this transaction. One of `apple_pay`, `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet was utilized.",
@@ -61813,7 +61799,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "category",
                 rust: "category",
-                ty: Ty::Enum(757usize),
+                ty: Ty::Enum(756usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -61897,7 +61883,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address_line1_check",
                 rust: "address_line1_check",
-                ty: Ty::Enum(758usize),
+                ty: Ty::Enum(757usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -61905,7 +61891,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address_postal_code_check",
                 rust: "address_postal_code_check",
-                ty: Ty::Enum(759usize),
+                ty: Ty::Enum(758usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -61913,7 +61899,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cvc_check",
                 rust: "cvc_check",
-                ty: Ty::Enum(760usize),
+                ty: Ty::Enum(759usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -61921,7 +61907,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "expiry_check",
                 rust: "expiry_check",
-                ty: Ty::Enum(761usize),
+                ty: Ty::Enum(760usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -61959,7 +61945,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "purchase_details",
                 rust: "purchase_details",
-                ty: Ty::Object(1524usize),
+                ty: Ty::Object(1523usize),
                 required: false,
                 boxed: false,
                 doc: "Additional purchase information that is optionally provided by the merchant.",
@@ -61973,7 +61959,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "flight",
                 rust: "flight",
-                ty: Ty::Object(1525usize),
+                ty: Ty::Object(1524usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -61981,7 +61967,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fuel",
                 rust: "fuel",
-                ty: Ty::Object(1527usize),
+                ty: Ty::Object(1526usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -61989,7 +61975,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "lodging",
                 rust: "lodging",
-                ty: Ty::Object(1528usize),
+                ty: Ty::Object(1527usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -61997,7 +61983,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "receipt",
                 rust: "receipt",
-                ty: Ty::List(&Ty::Object(1529usize)),
+                ty: Ty::List(&Ty::Object(1528usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62043,7 +62029,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "segments",
                 rust: "segments",
-                ty: Ty::List(&Ty::Object(1526usize)),
+                ty: Ty::List(&Ty::Object(1525usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62119,7 +62105,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(763usize),
+                ty: Ty::Enum(762usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62127,7 +62113,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "unit",
                 rust: "unit",
-                ty: Ty::Enum(764usize),
+                ty: Ty::Enum(763usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62371,7 +62357,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "merchant_data",
                 rust: "merchant_data",
-                ty: Ty::Object(1538usize),
+                ty: Ty::Object(1537usize),
                 required: false,
                 boxed: false,
                 doc: "Details about the seller (grocery store, e-commerce website, etc.) where the card authorization happened.",
@@ -62379,7 +62365,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "purchase_details",
                 rust: "purchase_details",
-                ty: Ty::Object(1539usize),
+                ty: Ty::Object(1538usize),
                 required: false,
                 boxed: false,
                 doc: "Additional purchase information that is optionally provided by the merchant.",
@@ -62393,7 +62379,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "category",
                 rust: "category",
-                ty: Ty::Enum(765usize),
+                ty: Ty::Enum(764usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62463,7 +62449,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "flight",
                 rust: "flight",
-                ty: Ty::Object(1540usize),
+                ty: Ty::Object(1539usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62471,7 +62457,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fuel",
                 rust: "fuel",
-                ty: Ty::Object(1542usize),
+                ty: Ty::Object(1541usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62479,7 +62465,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "lodging",
                 rust: "lodging",
-                ty: Ty::Object(1543usize),
+                ty: Ty::Object(1542usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62487,7 +62473,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "receipt",
                 rust: "receipt",
-                ty: Ty::List(&Ty::Object(1544usize)),
+                ty: Ty::List(&Ty::Object(1543usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62533,7 +62519,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "segments",
                 rust: "segments",
-                ty: Ty::List(&Ty::Object(1541usize)),
+                ty: Ty::List(&Ty::Object(1540usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62609,7 +62595,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(766usize),
+                ty: Ty::Enum(765usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62617,7 +62603,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "unit",
                 rust: "unit",
-                ty: Ty::Enum(767usize),
+                ty: Ty::Enum(766usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62739,7 +62725,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "merchant_data",
                 rust: "merchant_data",
-                ty: Ty::Object(1546usize),
+                ty: Ty::Object(1545usize),
                 required: false,
                 boxed: false,
                 doc: "Details about the seller (grocery store, e-commerce website, etc.) where the card authorization happened.",
@@ -62747,7 +62733,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "purchase_details",
                 rust: "purchase_details",
-                ty: Ty::Object(1547usize),
+                ty: Ty::Object(1546usize),
                 required: false,
                 boxed: false,
                 doc: "Additional purchase information that is optionally provided by the merchant.",
@@ -62761,7 +62747,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "category",
                 rust: "category",
-                ty: Ty::Enum(768usize),
+                ty: Ty::Enum(767usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62831,7 +62817,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "flight",
                 rust: "flight",
-                ty: Ty::Object(1548usize),
+                ty: Ty::Object(1547usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62839,7 +62825,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "fuel",
                 rust: "fuel",
-                ty: Ty::Object(1550usize),
+                ty: Ty::Object(1549usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62847,7 +62833,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "lodging",
                 rust: "lodging",
-                ty: Ty::Object(1551usize),
+                ty: Ty::Object(1550usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62855,7 +62841,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "receipt",
                 rust: "receipt",
-                ty: Ty::List(&Ty::Object(1552usize)),
+                ty: Ty::List(&Ty::Object(1551usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62901,7 +62887,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "segments",
                 rust: "segments",
-                ty: Ty::List(&Ty::Object(1549usize)),
+                ty: Ty::List(&Ty::Object(1548usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62977,7 +62963,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(769usize),
+                ty: Ty::Enum(768usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -62985,7 +62971,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "unit",
                 rust: "unit",
-                ty: Ty::Enum(770usize),
+                ty: Ty::Enum(769usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63119,7 +63105,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card_present",
                 rust: "card_present",
-                ty: Ty::Object(1556usize),
+                ty: Ty::Object(1555usize),
                 required: false,
                 boxed: false,
                 doc: "Simulated data for the card_present payment method.",
@@ -63135,7 +63121,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "interac_present",
                 rust: "interac_present",
-                ty: Ty::Object(1557usize),
+                ty: Ty::Object(1556usize),
                 required: false,
                 boxed: false,
                 doc: "Simulated data for the interac_present payment method.",
@@ -63143,7 +63129,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(771usize),
+                ty: Ty::Enum(770usize),
                 required: false,
                 boxed: false,
                 doc: "Simulated payment type.",
@@ -63302,7 +63288,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "failure_details",
                 rust: "failure_details",
-                ty: Ty::Object(1564usize),
+                ty: Ty::Object(1563usize),
                 required: false,
                 boxed: false,
                 doc: "Details about a failed InboundTransfer.",
@@ -63316,7 +63302,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "code",
                 rust: "code",
-                ty: Ty::Enum(772usize),
+                ty: Ty::Enum(771usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63394,7 +63380,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "returned_details",
                 rust: "returned_details",
-                ty: Ty::Object(1570usize),
+                ty: Ty::Object(1569usize),
                 required: false,
                 boxed: false,
                 doc: "Optional hash to set the the return code.",
@@ -63408,7 +63394,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "code",
                 rust: "code",
-                ty: Ty::Enum(773usize),
+                ty: Ty::Enum(772usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63458,7 +63444,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "returned_details",
                 rust: "returned_details",
-                ty: Ty::Object(1574usize),
+                ty: Ty::Object(1573usize),
                 required: false,
                 boxed: false,
                 doc: "Details about a returned OutboundTransfer.",
@@ -63472,7 +63458,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "code",
                 rust: "code",
-                ty: Ty::Enum(774usize),
+                ty: Ty::Enum(773usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63526,7 +63512,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "initiating_payment_method_details",
                 rust: "initiating_payment_method_details",
-                ty: Ty::Object(1576usize),
+                ty: Ty::Object(1575usize),
                 required: false,
                 boxed: false,
                 doc: "Initiating payment method details for the object.",
@@ -63534,7 +63520,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(776usize),
+                ty: Ty::Enum(775usize),
                 required: true,
                 boxed: false,
                 doc: "The rails used for the object.",
@@ -63548,7 +63534,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(775usize),
+                ty: Ty::Enum(774usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -63556,7 +63542,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1577usize),
+                ty: Ty::Object(1576usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63640,7 +63626,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "initiating_payment_method_details",
                 rust: "initiating_payment_method_details",
-                ty: Ty::Object(1579usize),
+                ty: Ty::Object(1578usize),
                 required: false,
                 boxed: false,
                 doc: "Initiating payment method details for the object.",
@@ -63648,7 +63634,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(778usize),
+                ty: Ty::Enum(777usize),
                 required: true,
                 boxed: false,
                 doc: "The rails used for the object.",
@@ -63662,7 +63648,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(777usize),
+                ty: Ty::Enum(776usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -63670,7 +63656,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1580usize),
+                ty: Ty::Object(1579usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63714,7 +63700,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account",
                 rust: "account",
-                ty: Ty::Object(1582usize),
+                ty: Ty::Object(1581usize),
                 required: false,
                 boxed: false,
                 doc: "Information for the account this token will represent.",
@@ -63722,7 +63708,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "bank_account",
                 rust: "bank_account",
-                ty: Ty::Object(1599usize),
+                ty: Ty::Object(1598usize),
                 required: false,
                 boxed: false,
                 doc: "The bank account this token will represent.",
@@ -63746,7 +63732,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "cvc_update",
                 rust: "cvc_update",
-                ty: Ty::Object(1600usize),
+                ty: Ty::Object(1599usize),
                 required: false,
                 boxed: false,
                 doc: "The updated CVC value this token will represent.",
@@ -63762,7 +63748,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "person",
                 rust: "person",
-                ty: Ty::Object(1601usize),
+                ty: Ty::Object(1600usize),
                 required: false,
                 boxed: false,
                 doc: "Information for the person this token will represent.",
@@ -63770,7 +63756,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "pii",
                 rust: "pii",
-                ty: Ty::Object(1615usize),
+                ty: Ty::Object(1614usize),
                 required: false,
                 boxed: false,
                 doc: "The PII this token will represent.",
@@ -63784,7 +63770,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "business_type",
                 rust: "business_type",
-                ty: Ty::Enum(779usize),
+                ty: Ty::Enum(778usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63792,7 +63778,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "company",
                 rust: "company",
-                ty: Ty::Object(1583usize),
+                ty: Ty::Object(1582usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63800,7 +63786,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "individual",
                 rust: "individual",
-                ty: Ty::Object(1590usize),
+                ty: Ty::Object(1589usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63822,7 +63808,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1584usize),
+                ty: Ty::Object(1583usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63830,7 +63816,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address_kana",
                 rust: "address_kana",
-                ty: Ty::Object(1585usize),
+                ty: Ty::Object(1584usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63838,7 +63824,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address_kanji",
                 rust: "address_kanji",
-                ty: Ty::Object(1586usize),
+                ty: Ty::Object(1585usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63910,7 +63896,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ownership_declaration",
                 rust: "ownership_declaration",
-                ty: Ty::Object(1587usize),
+                ty: Ty::Object(1586usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63942,7 +63928,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "structure",
                 rust: "structure",
-                ty: Ty::Enum(780usize),
+                ty: Ty::Enum(779usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -63974,7 +63960,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification",
                 rust: "verification",
-                ty: Ty::Object(1588usize),
+                ty: Ty::Object(1587usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64196,7 +64182,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "document",
                 rust: "document",
-                ty: Ty::Object(1589usize),
+                ty: Ty::Object(1588usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64232,7 +64218,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1591usize),
+                ty: Ty::Object(1590usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64240,7 +64226,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address_kana",
                 rust: "address_kana",
-                ty: Ty::Object(1592usize),
+                ty: Ty::Object(1591usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64248,7 +64234,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address_kanji",
                 rust: "address_kanji",
-                ty: Ty::Object(1593usize),
+                ty: Ty::Object(1592usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64256,7 +64242,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Unsettable(&Ty::Object(1594usize)),
+                ty: Ty::Unsettable(&Ty::Object(1593usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64376,7 +64362,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "political_exposure",
                 rust: "political_exposure",
-                ty: Ty::Enum(781usize),
+                ty: Ty::Enum(780usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64384,7 +64370,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "registered_address",
                 rust: "registered_address",
-                ty: Ty::Object(1595usize),
+                ty: Ty::Object(1594usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64400,7 +64386,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification",
                 rust: "verification",
-                ty: Ty::Object(1596usize),
+                ty: Ty::Object(1595usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64676,7 +64662,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "additional_document",
                 rust: "additional_document",
-                ty: Ty::Object(1597usize),
+                ty: Ty::Object(1596usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64684,7 +64670,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "document",
                 rust: "document",
-                ty: Ty::Object(1598usize),
+                ty: Ty::Object(1597usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64750,7 +64736,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(782usize),
+                ty: Ty::Enum(781usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64766,7 +64752,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_type",
                 rust: "account_type",
-                ty: Ty::Enum(783usize),
+                ty: Ty::Enum(782usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64818,7 +64804,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Object(1602usize),
+                ty: Ty::Object(1601usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64826,7 +64812,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address_kana",
                 rust: "address_kana",
-                ty: Ty::Object(1603usize),
+                ty: Ty::Object(1602usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64834,7 +64820,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address_kanji",
                 rust: "address_kanji",
-                ty: Ty::Object(1604usize),
+                ty: Ty::Object(1603usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64842,7 +64828,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "dob",
                 rust: "dob",
-                ty: Ty::Unsettable(&Ty::Object(1605usize)),
+                ty: Ty::Unsettable(&Ty::Object(1604usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64850,7 +64836,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "documents",
                 rust: "documents",
-                ty: Ty::Object(1606usize),
+                ty: Ty::Object(1605usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64986,7 +64972,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "registered_address",
                 rust: "registered_address",
-                ty: Ty::Object(1610usize),
+                ty: Ty::Object(1609usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -64994,7 +64980,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "relationship",
                 rust: "relationship",
-                ty: Ty::Object(1611usize),
+                ty: Ty::Object(1610usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -65010,7 +64996,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "verification",
                 rust: "verification",
-                ty: Ty::Object(1612usize),
+                ty: Ty::Object(1611usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -65232,7 +65218,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "company_authorization",
                 rust: "company_authorization",
-                ty: Ty::Object(1607usize),
+                ty: Ty::Object(1606usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -65240,7 +65226,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "passport",
                 rust: "passport",
-                ty: Ty::Object(1608usize),
+                ty: Ty::Object(1607usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -65248,7 +65234,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "visa",
                 rust: "visa",
-                ty: Ty::Object(1609usize),
+                ty: Ty::Object(1608usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -65412,7 +65398,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "additional_document",
                 rust: "additional_document",
-                ty: Ty::Object(1613usize),
+                ty: Ty::Object(1612usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -65420,7 +65406,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "document",
                 rust: "document",
-                ty: Ty::Object(1614usize),
+                ty: Ty::Object(1613usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -65554,7 +65540,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(784usize),
+                ty: Ty::Enum(783usize),
                 required: false,
                 boxed: false,
                 doc: "Only return top-ups that have the given status. One of `canceled`, `failed`, `pending` or `succeeded`.",
@@ -65814,7 +65800,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "source_type",
                 rust: "source_type",
-                ty: Ty::Enum(785usize),
+                ty: Ty::Enum(784usize),
                 required: false,
                 boxed: false,
                 doc: "The source balance to use for this transfer. One of `bank_account`, `card`, or `fpx`. For most users, this will default to `card`.",
@@ -66048,7 +66034,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(786usize),
+                ty: Ty::Enum(785usize),
                 required: false,
                 boxed: false,
                 doc: "Only return CreditReversals for a given status.",
@@ -66146,7 +66132,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "resolution",
                 rust: "resolution",
-                ty: Ty::Enum(787usize),
+                ty: Ty::Enum(786usize),
                 required: false,
                 boxed: false,
                 doc: "Only return DebitReversals for a given resolution.",
@@ -66162,7 +66148,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(788usize),
+                ty: Ty::Enum(787usize),
                 required: false,
                 boxed: false,
                 doc: "Only return DebitReversals for a given status.",
@@ -66274,7 +66260,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "features",
                 rust: "features",
-                ty: Ty::Object(1638usize),
+                ty: Ty::Object(1637usize),
                 required: false,
                 boxed: false,
                 doc: "Encodes whether a FinancialAccount has access to a particular feature. Stripe or the platform can control features via the requested field.",
@@ -66290,7 +66276,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "platform_restrictions",
                 rust: "platform_restrictions",
-                ty: Ty::Object(1652usize),
+                ty: Ty::Object(1651usize),
                 required: false,
                 boxed: false,
                 doc: "The set of functionalities that the platform can restrict on the FinancialAccount.",
@@ -66312,7 +66298,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card_issuing",
                 rust: "card_issuing",
-                ty: Ty::Object(1639usize),
+                ty: Ty::Object(1638usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66320,7 +66306,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "deposit_insurance",
                 rust: "deposit_insurance",
-                ty: Ty::Object(1640usize),
+                ty: Ty::Object(1639usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66328,7 +66314,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_addresses",
                 rust: "financial_addresses",
-                ty: Ty::Object(1641usize),
+                ty: Ty::Object(1640usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66336,7 +66322,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "inbound_transfers",
                 rust: "inbound_transfers",
-                ty: Ty::Object(1643usize),
+                ty: Ty::Object(1642usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66344,7 +66330,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "intra_stripe_flows",
                 rust: "intra_stripe_flows",
-                ty: Ty::Object(1645usize),
+                ty: Ty::Object(1644usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66352,7 +66338,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "outbound_payments",
                 rust: "outbound_payments",
-                ty: Ty::Object(1646usize),
+                ty: Ty::Object(1645usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66360,7 +66346,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "outbound_transfers",
                 rust: "outbound_transfers",
-                ty: Ty::Object(1649usize),
+                ty: Ty::Object(1648usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66402,7 +66388,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "aba",
                 rust: "aba",
-                ty: Ty::Object(1642usize),
+                ty: Ty::Object(1641usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66430,7 +66416,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ach",
                 rust: "ach",
-                ty: Ty::Object(1644usize),
+                ty: Ty::Object(1643usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66472,7 +66458,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ach",
                 rust: "ach",
-                ty: Ty::Object(1647usize),
+                ty: Ty::Object(1646usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66480,7 +66466,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_domestic_wire",
                 rust: "us_domestic_wire",
-                ty: Ty::Object(1648usize),
+                ty: Ty::Object(1647usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66522,7 +66508,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ach",
                 rust: "ach",
-                ty: Ty::Object(1650usize),
+                ty: Ty::Object(1649usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66530,7 +66516,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_domestic_wire",
                 rust: "us_domestic_wire",
-                ty: Ty::Object(1651usize),
+                ty: Ty::Object(1650usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66572,7 +66558,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "inbound_flows",
                 rust: "inbound_flows",
-                ty: Ty::Enum(789usize),
+                ty: Ty::Enum(788usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66580,7 +66566,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "outbound_flows",
                 rust: "outbound_flows",
-                ty: Ty::Enum(790usize),
+                ty: Ty::Enum(789usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66616,7 +66602,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "features",
                 rust: "features",
-                ty: Ty::Object(1655usize),
+                ty: Ty::Object(1654usize),
                 required: false,
                 boxed: false,
                 doc: "Encodes whether a FinancialAccount has access to a particular feature, with a status enum and associated `status_details`. Stripe or the platform may control features via the requested field.",
@@ -66632,7 +66618,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "platform_restrictions",
                 rust: "platform_restrictions",
-                ty: Ty::Object(1669usize),
+                ty: Ty::Object(1668usize),
                 required: false,
                 boxed: false,
                 doc: "The set of functionalities that the platform can restrict on the FinancialAccount.",
@@ -66646,7 +66632,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card_issuing",
                 rust: "card_issuing",
-                ty: Ty::Object(1656usize),
+                ty: Ty::Object(1655usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66654,7 +66640,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "deposit_insurance",
                 rust: "deposit_insurance",
-                ty: Ty::Object(1657usize),
+                ty: Ty::Object(1656usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66662,7 +66648,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_addresses",
                 rust: "financial_addresses",
-                ty: Ty::Object(1658usize),
+                ty: Ty::Object(1657usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66670,7 +66656,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "inbound_transfers",
                 rust: "inbound_transfers",
-                ty: Ty::Object(1660usize),
+                ty: Ty::Object(1659usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66678,7 +66664,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "intra_stripe_flows",
                 rust: "intra_stripe_flows",
-                ty: Ty::Object(1662usize),
+                ty: Ty::Object(1661usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66686,7 +66672,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "outbound_payments",
                 rust: "outbound_payments",
-                ty: Ty::Object(1663usize),
+                ty: Ty::Object(1662usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66694,7 +66680,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "outbound_transfers",
                 rust: "outbound_transfers",
-                ty: Ty::Object(1666usize),
+                ty: Ty::Object(1665usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66736,7 +66722,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "aba",
                 rust: "aba",
-                ty: Ty::Object(1659usize),
+                ty: Ty::Object(1658usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66764,7 +66750,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ach",
                 rust: "ach",
-                ty: Ty::Object(1661usize),
+                ty: Ty::Object(1660usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66806,7 +66792,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ach",
                 rust: "ach",
-                ty: Ty::Object(1664usize),
+                ty: Ty::Object(1663usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66814,7 +66800,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_domestic_wire",
                 rust: "us_domestic_wire",
-                ty: Ty::Object(1665usize),
+                ty: Ty::Object(1664usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66856,7 +66842,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "ach",
                 rust: "ach",
-                ty: Ty::Object(1667usize),
+                ty: Ty::Object(1666usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66864,7 +66850,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_domestic_wire",
                 rust: "us_domestic_wire",
-                ty: Ty::Object(1668usize),
+                ty: Ty::Object(1667usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66906,7 +66892,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "inbound_flows",
                 rust: "inbound_flows",
-                ty: Ty::Enum(791usize),
+                ty: Ty::Enum(790usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66914,7 +66900,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "outbound_flows",
                 rust: "outbound_flows",
-                ty: Ty::Enum(792usize),
+                ty: Ty::Enum(791usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -66942,7 +66928,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "card_issuing",
                 rust: "card_issuing",
-                ty: Ty::Object(1672usize),
+                ty: Ty::Object(1655usize),
                 required: false,
                 boxed: false,
                 doc: "Encodes the FinancialAccount's ability to be used with the Issuing product, including attaching cards to and drawing funds from the FinancialAccount.",
@@ -66950,7 +66936,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "deposit_insurance",
                 rust: "deposit_insurance",
-                ty: Ty::Object(1673usize),
+                ty: Ty::Object(1656usize),
                 required: false,
                 boxed: false,
                 doc: "Represents whether this FinancialAccount is eligible for deposit insurance. Various factors determine the insurance amount.",
@@ -66966,7 +66952,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "financial_addresses",
                 rust: "financial_addresses",
-                ty: Ty::Object(1674usize),
+                ty: Ty::Object(1657usize),
                 required: false,
                 boxed: false,
                 doc: "Contains Features that add FinancialAddresses to the FinancialAccount.",
@@ -66974,7 +66960,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "inbound_transfers",
                 rust: "inbound_transfers",
-                ty: Ty::Object(1676usize),
+                ty: Ty::Object(1659usize),
                 required: false,
                 boxed: false,
                 doc: "Contains settings related to adding funds to a FinancialAccount from another Account with the same owner.",
@@ -66982,7 +66968,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "intra_stripe_flows",
                 rust: "intra_stripe_flows",
-                ty: Ty::Object(1678usize),
+                ty: Ty::Object(1661usize),
                 required: false,
                 boxed: false,
                 doc: "Represents the ability for the FinancialAccount to send money to, or receive money from other FinancialAccounts (for example, via OutboundPayment).",
@@ -66990,7 +66976,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "outbound_payments",
                 rust: "outbound_payments",
-                ty: Ty::Object(1679usize),
+                ty: Ty::Object(1662usize),
                 required: false,
                 boxed: false,
                 doc: "Includes Features related to initiating money movement out of the FinancialAccount to someone else's bucket of money.",
@@ -66998,208 +66984,10 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "outbound_transfers",
                 rust: "outbound_transfers",
-                ty: Ty::Object(1682usize),
+                ty: Ty::Object(1665usize),
                 required: false,
                 boxed: false,
                 doc: "Contains a Feature and settings related to moving money out of the FinancialAccount into another Account with the same owner.",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesCardIssuing2",
-        has_required: true,
-        fields: &[
-            Field {
-                name: "requested",
-                rust: "requested",
-                ty: Ty::Boolean,
-                required: true,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesDepositInsurance2",
-        has_required: true,
-        fields: &[
-            Field {
-                name: "requested",
-                rust: "requested",
-                ty: Ty::Boolean,
-                required: true,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesFinancialAddresses2",
-        has_required: false,
-        fields: &[
-            Field {
-                name: "aba",
-                rust: "aba",
-                ty: Ty::Object(1675usize),
-                required: false,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesFinancialAddressesAba2",
-        has_required: true,
-        fields: &[
-            Field {
-                name: "requested",
-                rust: "requested",
-                ty: Ty::Boolean,
-                required: true,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesInboundTransfers2",
-        has_required: false,
-        fields: &[
-            Field {
-                name: "ach",
-                rust: "ach",
-                ty: Ty::Object(1677usize),
-                required: false,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesInboundTransfersAch2",
-        has_required: true,
-        fields: &[
-            Field {
-                name: "requested",
-                rust: "requested",
-                ty: Ty::Boolean,
-                required: true,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesIntraStripeFlows2",
-        has_required: true,
-        fields: &[
-            Field {
-                name: "requested",
-                rust: "requested",
-                ty: Ty::Boolean,
-                required: true,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesOutboundPayments2",
-        has_required: false,
-        fields: &[
-            Field {
-                name: "ach",
-                rust: "ach",
-                ty: Ty::Object(1680usize),
-                required: false,
-                boxed: false,
-                doc: "",
-            },
-            Field {
-                name: "us_domestic_wire",
-                rust: "us_domestic_wire",
-                ty: Ty::Object(1681usize),
-                required: false,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesOutboundPaymentsAch2",
-        has_required: true,
-        fields: &[
-            Field {
-                name: "requested",
-                rust: "requested",
-                ty: Ty::Boolean,
-                required: true,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesOutboundPaymentsUsDomesticWire2",
-        has_required: true,
-        fields: &[
-            Field {
-                name: "requested",
-                rust: "requested",
-                ty: Ty::Boolean,
-                required: true,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesOutboundTransfers2",
-        has_required: false,
-        fields: &[
-            Field {
-                name: "ach",
-                rust: "ach",
-                ty: Ty::Object(1683usize),
-                required: false,
-                boxed: false,
-                doc: "",
-            },
-            Field {
-                name: "us_domestic_wire",
-                rust: "us_domestic_wire",
-                ty: Ty::Object(1684usize),
-                required: false,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesOutboundTransfersAch2",
-        has_required: true,
-        fields: &[
-            Field {
-                name: "requested",
-                rust: "requested",
-                ty: Ty::Boolean,
-                required: true,
-                boxed: false,
-                doc: "",
-            },
-        ],
-    },
-    Object {
-        rust: "treasury::UpdateFinancialAccountFeaturesOutboundTransfersUsDomesticWire2",
-        has_required: true,
-        fields: &[
-            Field {
-                name: "requested",
-                rust: "requested",
-                ty: Ty::Boolean,
-                required: true,
-                boxed: false,
-                doc: "",
             },
         ],
     },
@@ -67250,7 +67038,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(793usize),
+                ty: Ty::Enum(792usize),
                 required: false,
                 boxed: false,
                 doc: "Only return InboundTransfers that have the given status: `processing`, `succeeded`, `failed` or `canceled`.",
@@ -67410,7 +67198,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(794usize),
+                ty: Ty::Enum(793usize),
                 required: false,
                 boxed: false,
                 doc: "Only return OutboundPayments that have the given status: `processing`, `failed`, `posted`, `returned`, or `canceled`.",
@@ -67464,7 +67252,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "destination_payment_method_data",
                 rust: "destination_payment_method_data",
-                ty: Ty::Object(1691usize),
+                ty: Ty::Object(1677usize),
                 required: false,
                 boxed: false,
                 doc: "Hash used to generate the PaymentMethod to be used for this OutboundPayment. Exclusive with `destination_payment_method`.",
@@ -67472,7 +67260,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "destination_payment_method_options",
                 rust: "destination_payment_method_options",
-                ty: Ty::Object(1695usize),
+                ty: Ty::Object(1681usize),
                 required: false,
                 boxed: false,
                 doc: "Payment method-specific configuration for this OutboundPayment.",
@@ -67480,7 +67268,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "end_user_details",
                 rust: "end_user_details",
-                ty: Ty::Object(1697usize),
+                ty: Ty::Object(1683usize),
                 required: false,
                 boxed: false,
                 doc: "End user details.",
@@ -67526,7 +67314,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "billing_details",
                 rust: "billing_details",
-                ty: Ty::Object(1692usize),
+                ty: Ty::Object(1678usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -67550,7 +67338,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "type",
                 rust: "type_",
-                ty: Ty::Enum(795usize),
+                ty: Ty::Enum(794usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -67558,7 +67346,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Object(1694usize),
+                ty: Ty::Object(1680usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -67572,7 +67360,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "address",
                 rust: "address",
-                ty: Ty::Unsettable(&Ty::Object(1693usize)),
+                ty: Ty::Unsettable(&Ty::Object(1679usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -67664,7 +67452,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_holder_type",
                 rust: "account_holder_type",
-                ty: Ty::Enum(796usize),
+                ty: Ty::Enum(795usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -67680,7 +67468,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "account_type",
                 rust: "account_type",
-                ty: Ty::Enum(797usize),
+                ty: Ty::Enum(796usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -67710,7 +67498,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(1696usize)),
+                ty: Ty::Unsettable(&Ty::Object(1682usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -67724,7 +67512,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(798usize),
+                ty: Ty::Enum(797usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -67828,7 +67616,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(799usize),
+                ty: Ty::Enum(798usize),
                 required: false,
                 boxed: false,
                 doc: "Only return OutboundTransfers that have the given status: `processing`, `canceled`, `failed`, `posted`, or `returned`.",
@@ -67874,7 +67662,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "destination_payment_method_options",
                 rust: "destination_payment_method_options",
-                ty: Ty::Object(1702usize),
+                ty: Ty::Object(1688usize),
                 required: false,
                 boxed: false,
                 doc: "Hash describing payment method configuration details.",
@@ -67920,7 +67708,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "us_bank_account",
                 rust: "us_bank_account",
-                ty: Ty::Unsettable(&Ty::Object(1703usize)),
+                ty: Ty::Unsettable(&Ty::Object(1689usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -67934,7 +67722,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "network",
                 rust: "network",
-                ty: Ty::Enum(800usize),
+                ty: Ty::Enum(799usize),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -68008,7 +67796,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "linked_flows",
                 rust: "linked_flows",
-                ty: Ty::Object(1707usize),
+                ty: Ty::Object(1693usize),
                 required: false,
                 boxed: false,
                 doc: "Only return ReceivedCredits described by the flow.",
@@ -68024,7 +67812,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(802usize),
+                ty: Ty::Enum(801usize),
                 required: false,
                 boxed: false,
                 doc: "Only return ReceivedCredits that have the given status: `succeeded` or `failed`.",
@@ -68038,7 +67826,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "source_flow_type",
                 rust: "source_flow_type",
-                ty: Ty::Enum(801usize),
+                ty: Ty::Enum(800usize),
                 required: true,
                 boxed: false,
                 doc: "",
@@ -68106,7 +67894,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(803usize),
+                ty: Ty::Enum(802usize),
                 required: false,
                 boxed: false,
                 doc: "Only return ReceivedDebits that have the given status: `succeeded` or `failed`.",
@@ -68182,7 +67970,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "order_by",
                 rust: "order_by",
-                ty: Ty::Enum(804usize),
+                ty: Ty::Enum(803usize),
                 required: false,
                 boxed: false,
                 doc: "The results are in reverse chronological order by `created` or `effective_at`. The default is `created`.",
@@ -68266,7 +68054,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "order_by",
                 rust: "order_by",
-                ty: Ty::Enum(805usize),
+                ty: Ty::Enum(804usize),
                 required: false,
                 boxed: false,
                 doc: "The results are in reverse chronological order by `created` or `posted_at`. The default is `created`.",
@@ -68282,7 +68070,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status",
                 rust: "status",
-                ty: Ty::Enum(806usize),
+                ty: Ty::Enum(805usize),
                 required: false,
                 boxed: false,
                 doc: "Only return Transactions that have the given status: `open`, `posted`, or `void`.",
@@ -68290,7 +68078,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "status_transitions",
                 rust: "status_transitions",
-                ty: Ty::Object(1714usize),
+                ty: Ty::Object(1700usize),
                 required: false,
                 boxed: false,
                 doc: "A filter for the `status_transitions.posted_at` timestamp. When using this filter, `status=posted` and `order_by=posted_at` must also be specified.",
@@ -68370,7 +68158,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "api_version",
                 rust: "api_version",
-                ty: Ty::Enum(807usize),
+                ty: Ty::Enum(806usize),
                 required: false,
                 boxed: false,
                 doc: "Events sent to this endpoint will be generated with this Stripe Version instead of your account's default Stripe Version.",
@@ -68394,7 +68182,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "enabled_events",
                 rust: "enabled_events",
-                ty: Ty::List(&Ty::Enum(808usize)),
+                ty: Ty::List(&Ty::Enum(807usize)),
                 required: true,
                 boxed: false,
                 doc: "The list of events to enable for this endpoint. You may specify `['*']` to enable all events, except those that require explicit selection.",
@@ -68462,7 +68250,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "enabled_events",
                 rust: "enabled_events",
-                ty: Ty::List(&Ty::Enum(809usize)),
+                ty: Ty::List(&Ty::Enum(808usize)),
                 required: false,
                 boxed: false,
                 doc: "The list of events to enable for this endpoint. You may specify `['*']` to enable all events, except those that require explicit selection.",
@@ -68551,7 +68339,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "beneficiary",
                 rust: "beneficiary",
-                ty: Ty::Object(1723usize),
+                ty: Ty::Object(1709usize),
                 required: false,
                 boxed: false,
                 doc: "Publicly sharable reference for the end beneficiary of carbon removal. Assumed to be the Stripe account if not set.",
@@ -68633,7 +68421,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "beneficiary",
                 rust: "beneficiary",
-                ty: Ty::Unsettable(&Ty::Object(1726usize)),
+                ty: Ty::Unsettable(&Ty::Object(1712usize)),
                 required: false,
                 boxed: false,
                 doc: "Publicly sharable reference for the end beneficiary of carbon removal. Assumed to be the Stripe account if not set.",
@@ -68795,7 +68583,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "created",
                 rust: "created",
-                ty: Ty::Object(1733usize),
+                ty: Ty::Object(1719usize),
                 required: false,
                 boxed: false,
                 doc: "Similar to other List endpoints, filters results based on created timestamp. You can pass gt, gte, lt, and lte timestamp values.",
@@ -68903,7 +68691,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "replacements",
                 rust: "replacements",
-                ty: Ty::List(&Ty::Enum(810usize)),
+                ty: Ty::List(&Ty::Enum(809usize)),
                 required: true,
                 boxed: false,
                 doc: "The field kinds to be replaced in the forwarded request.",
@@ -68911,7 +68699,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "request",
                 rust: "request",
-                ty: Ty::Object(1735usize),
+                ty: Ty::Object(1721usize),
                 required: false,
                 boxed: false,
                 doc: "The request body and headers to be sent to the destination endpoint.",
@@ -68941,7 +68729,7 @@ pub static OBJECTS: &[Object] = &[
             Field {
                 name: "headers",
                 rust: "headers",
-                ty: Ty::List(&Ty::Object(1736usize)),
+                ty: Ty::List(&Ty::Object(1722usize)),
                 required: false,
                 boxed: false,
                 doc: "",
@@ -70819,12 +70607,6 @@ pub static ENUMS: &[Enum] = &[
         rust: "UpdateCustomerCardAccountHolderType",
         values: &["company", "individual"],
         variants: &["Company", "Individual"],
-        open: false,
-    },
-    Enum {
-        rust: "UpdateCustomerCashBalanceSettingsReconciliationMode2",
-        values: &["automatic", "manual", "merchant_default"],
-        variants: &["Automatic", "Manual", "MerchantDefault"],
         open: false,
     },
     Enum {

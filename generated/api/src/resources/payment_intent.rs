@@ -1892,7 +1892,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentNextActionWechatPayRedirectTo
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PaymentIntentPaymentMethodOptions {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acss_debit: Option<PaymentIntentPaymentMethodOptionsAcssDebit2>,
+    pub acss_debit: Option<PaymentIntentPaymentMethodOptionsAcssDebitOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub affirm: Option<PaymentIntentPaymentMethodOptionsAffirm>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1900,17 +1900,17 @@ pub struct PaymentIntentPaymentMethodOptions {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alipay: Option<PaymentIntentPaymentMethodOptionsAlipay>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub au_becs_debit: Option<PaymentIntentPaymentMethodOptionsAuBecsDebit2>,
+    pub au_becs_debit: Option<PaymentIntentPaymentMethodOptionsAuBecsDebitOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bacs_debit: Option<PaymentIntentPaymentMethodOptionsBacsDebit>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bancontact: Option<PaymentIntentPaymentMethodOptionsBancontact>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub blik: Option<PaymentIntentPaymentMethodOptionsBlik2>,
+    pub blik: Option<PaymentIntentPaymentMethodOptionsBlikOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub boleto: Option<PaymentIntentPaymentMethodOptionsBoleto>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card: Option<PaymentIntentPaymentMethodOptionsCard2>,
+    pub card: Option<PaymentIntentPaymentMethodOptionsCardOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_present: Option<PaymentIntentPaymentMethodOptionsCardPresent>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1918,7 +1918,7 @@ pub struct PaymentIntentPaymentMethodOptions {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_balance: Option<PaymentIntentPaymentMethodOptionsCustomerBalance>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub eps: Option<PaymentIntentPaymentMethodOptionsEps2>,
+    pub eps: Option<PaymentIntentPaymentMethodOptionsEpsOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fpx: Option<PaymentIntentPaymentMethodOptionsFpx>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1934,7 +1934,7 @@ pub struct PaymentIntentPaymentMethodOptions {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub konbini: Option<PaymentIntentPaymentMethodOptionsKonbini>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: Option<PaymentIntentPaymentMethodOptionsLink2>,
+    pub link: Option<PaymentIntentPaymentMethodOptionsLinkOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oxxo: Option<PaymentIntentPaymentMethodOptionsOxxo>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -1948,11 +1948,11 @@ pub struct PaymentIntentPaymentMethodOptions {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promptpay: Option<PaymentIntentPaymentMethodOptionsPromptpay>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sepa_debit: Option<PaymentIntentPaymentMethodOptionsSepaDebit2>,
+    pub sepa_debit: Option<PaymentIntentPaymentMethodOptionsSepaDebitOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sofort: Option<PaymentIntentPaymentMethodOptionsSofort>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_bank_account: Option<PaymentIntentPaymentMethodOptionsUsBankAccount2>,
+    pub us_bank_account: Option<PaymentIntentPaymentMethodOptionsUsBankAccountOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub wechat_pay: Option<PaymentIntentPaymentMethodOptionsWechatPay>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -4823,7 +4823,7 @@ for PaymentIntentNextActionVerifyWithMicrodepositsMicrodepositType {
 /// One of `payment_intent_payment_method_options_acss_debit`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum PaymentIntentPaymentMethodOptionsAcssDebit2 {
+pub enum PaymentIntentPaymentMethodOptionsAcssDebitOrClient {
     PaymentIntentPaymentMethodOptionsAcssDebit(
         Box<PaymentIntentPaymentMethodOptionsAcssDebit>,
     ),
@@ -4835,7 +4835,7 @@ pub enum PaymentIntentPaymentMethodOptionsAcssDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentIntentPaymentMethodOptionsAcssDebit2 {
+impl serde::Serialize for PaymentIntentPaymentMethodOptionsAcssDebitOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentIntentPaymentMethodOptionsAcssDebit(object) => {
@@ -4849,7 +4849,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsAcssDebit2 {
     }
 }
 
-impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAcssDebit2 {
+impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAcssDebitOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -4885,7 +4885,8 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAcssDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAcssDebit2 {
+impl<'de> serde::Deserialize<'de>
+for PaymentIntentPaymentMethodOptionsAcssDebitOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5099,7 +5100,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAlipay {
 /// One of `payment_intent_payment_method_options_au_becs_debit`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
+pub enum PaymentIntentPaymentMethodOptionsAuBecsDebitOrClient {
     PaymentIntentPaymentMethodOptionsAuBecsDebit(
         Box<PaymentIntentPaymentMethodOptionsAuBecsDebit>,
     ),
@@ -5111,7 +5112,7 @@ pub enum PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
+impl serde::Serialize for PaymentIntentPaymentMethodOptionsAuBecsDebitOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentIntentPaymentMethodOptionsAuBecsDebit(object) => {
@@ -5125,7 +5126,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
     }
 }
 
-impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
+impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAuBecsDebitOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -5161,7 +5162,8 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsAuBecsDebit2 {
+impl<'de> serde::Deserialize<'de>
+for PaymentIntentPaymentMethodOptionsAuBecsDebitOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5306,7 +5308,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBancontac
 /// One of `payment_intent_payment_method_options_blik`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum PaymentIntentPaymentMethodOptionsBlik2 {
+pub enum PaymentIntentPaymentMethodOptionsBlikOrClient {
     PaymentIntentPaymentMethodOptionsBlik(Box<PaymentIntentPaymentMethodOptionsBlik>),
     PaymentIntentTypeSpecificPaymentMethodOptionsClient(
         Box<PaymentIntentTypeSpecificPaymentMethodOptionsClient>,
@@ -5316,7 +5318,7 @@ pub enum PaymentIntentPaymentMethodOptionsBlik2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentIntentPaymentMethodOptionsBlik2 {
+impl serde::Serialize for PaymentIntentPaymentMethodOptionsBlikOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentIntentPaymentMethodOptionsBlik(object) => {
@@ -5330,7 +5332,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsBlik2 {
     }
 }
 
-impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsBlik2 {
+impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsBlikOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -5364,7 +5366,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsBlik2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBlik2 {
+impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBlikOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5442,7 +5444,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsBoleto {
 /// One of `payment_intent_payment_method_options_card`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum PaymentIntentPaymentMethodOptionsCard2 {
+pub enum PaymentIntentPaymentMethodOptionsCardOrClient {
     PaymentIntentPaymentMethodOptionsCard(Box<PaymentIntentPaymentMethodOptionsCard>),
     PaymentIntentTypeSpecificPaymentMethodOptionsClient(
         Box<PaymentIntentTypeSpecificPaymentMethodOptionsClient>,
@@ -5452,7 +5454,7 @@ pub enum PaymentIntentPaymentMethodOptionsCard2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentIntentPaymentMethodOptionsCard2 {
+impl serde::Serialize for PaymentIntentPaymentMethodOptionsCardOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentIntentPaymentMethodOptionsCard(object) => {
@@ -5466,7 +5468,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsCard2 {
     }
 }
 
-impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsCard2 {
+impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsCardOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -5509,7 +5511,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsCard2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCard2 {
+impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCardOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5726,7 +5728,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsCustomerB
 /// One of `payment_intent_payment_method_options_eps`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum PaymentIntentPaymentMethodOptionsEps2 {
+pub enum PaymentIntentPaymentMethodOptionsEpsOrClient {
     PaymentIntentPaymentMethodOptionsEps(Box<PaymentIntentPaymentMethodOptionsEps>),
     PaymentIntentTypeSpecificPaymentMethodOptionsClient(
         Box<PaymentIntentTypeSpecificPaymentMethodOptionsClient>,
@@ -5736,7 +5738,7 @@ pub enum PaymentIntentPaymentMethodOptionsEps2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentIntentPaymentMethodOptionsEps2 {
+impl serde::Serialize for PaymentIntentPaymentMethodOptionsEpsOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentIntentPaymentMethodOptionsEps(object) => {
@@ -5750,7 +5752,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsEps2 {
     }
 }
 
-impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsEps2 {
+impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsEpsOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -5784,7 +5786,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsEps2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsEps2 {
+impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsEpsOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6272,7 +6274,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsKonbini {
 /// One of `payment_intent_payment_method_options_link`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum PaymentIntentPaymentMethodOptionsLink2 {
+pub enum PaymentIntentPaymentMethodOptionsLinkOrClient {
     PaymentIntentPaymentMethodOptionsLink(Box<PaymentIntentPaymentMethodOptionsLink>),
     PaymentIntentTypeSpecificPaymentMethodOptionsClient(
         Box<PaymentIntentTypeSpecificPaymentMethodOptionsClient>,
@@ -6282,7 +6284,7 @@ pub enum PaymentIntentPaymentMethodOptionsLink2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentIntentPaymentMethodOptionsLink2 {
+impl serde::Serialize for PaymentIntentPaymentMethodOptionsLinkOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentIntentPaymentMethodOptionsLink(object) => {
@@ -6296,7 +6298,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsLink2 {
     }
 }
 
-impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsLink2 {
+impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsLinkOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -6330,7 +6332,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsLink2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsLink2 {
+impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsLinkOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6748,7 +6750,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsPromptpay
 /// One of `payment_intent_payment_method_options_sepa_debit`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum PaymentIntentPaymentMethodOptionsSepaDebit2 {
+pub enum PaymentIntentPaymentMethodOptionsSepaDebitOrClient {
     PaymentIntentPaymentMethodOptionsSepaDebit(
         Box<PaymentIntentPaymentMethodOptionsSepaDebit>,
     ),
@@ -6760,7 +6762,7 @@ pub enum PaymentIntentPaymentMethodOptionsSepaDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentIntentPaymentMethodOptionsSepaDebit2 {
+impl serde::Serialize for PaymentIntentPaymentMethodOptionsSepaDebitOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentIntentPaymentMethodOptionsSepaDebit(object) => {
@@ -6774,7 +6776,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsSepaDebit2 {
     }
 }
 
-impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsSepaDebit2 {
+impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsSepaDebitOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -6810,7 +6812,8 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsSepaDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsSepaDebit2 {
+impl<'de> serde::Deserialize<'de>
+for PaymentIntentPaymentMethodOptionsSepaDebitOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6888,7 +6891,7 @@ impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsSofort {
 /// One of `payment_intent_payment_method_options_us_bank_account`, `payment_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum PaymentIntentPaymentMethodOptionsUsBankAccount2 {
+pub enum PaymentIntentPaymentMethodOptionsUsBankAccountOrClient {
     PaymentIntentPaymentMethodOptionsUsBankAccount(
         Box<PaymentIntentPaymentMethodOptionsUsBankAccount>,
     ),
@@ -6900,7 +6903,7 @@ pub enum PaymentIntentPaymentMethodOptionsUsBankAccount2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for PaymentIntentPaymentMethodOptionsUsBankAccount2 {
+impl serde::Serialize for PaymentIntentPaymentMethodOptionsUsBankAccountOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentIntentPaymentMethodOptionsUsBankAccount(object) => {
@@ -6914,7 +6917,7 @@ impl serde::Serialize for PaymentIntentPaymentMethodOptionsUsBankAccount2 {
     }
 }
 
-impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsUsBankAccount2 {
+impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsUsBankAccountOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -6955,7 +6958,8 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsUsBankAccount2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for PaymentIntentPaymentMethodOptionsUsBankAccount2 {
+impl<'de> serde::Deserialize<'de>
+for PaymentIntentPaymentMethodOptionsUsBankAccountOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -526,17 +526,17 @@ impl<'de> serde::Deserialize<'de> for SetupIntentNextActionVerifyWithMicrodeposi
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SetupIntentPaymentMethodOptions {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acss_debit: Option<SetupIntentPaymentMethodOptionsAcssDebit2>,
+    pub acss_debit: Option<SetupIntentPaymentMethodOptionsAcssDebitOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card: Option<Box<SetupIntentPaymentMethodOptionsCard>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: Option<SetupIntentPaymentMethodOptionsLink2>,
+    pub link: Option<SetupIntentPaymentMethodOptionsLinkOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub paypal: Option<SetupIntentPaymentMethodOptionsPaypal2>,
+    pub paypal: Option<SetupIntentPaymentMethodOptionsPaypalOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sepa_debit: Option<SetupIntentPaymentMethodOptionsSepaDebit2>,
+    pub sepa_debit: Option<SetupIntentPaymentMethodOptionsSepaDebitOrClient>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_bank_account: Option<SetupIntentPaymentMethodOptionsUsBankAccount2>,
+    pub us_bank_account: Option<SetupIntentPaymentMethodOptionsUsBankAccountOrClient>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -1396,7 +1396,7 @@ for SetupIntentNextActionVerifyWithMicrodepositsMicrodepositType {
 /// One of `setup_intent_payment_method_options_acss_debit`, `setup_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum SetupIntentPaymentMethodOptionsAcssDebit2 {
+pub enum SetupIntentPaymentMethodOptionsAcssDebitOrClient {
     SetupIntentPaymentMethodOptionsAcssDebit(
         Box<SetupIntentPaymentMethodOptionsAcssDebit>,
     ),
@@ -1408,7 +1408,7 @@ pub enum SetupIntentPaymentMethodOptionsAcssDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for SetupIntentPaymentMethodOptionsAcssDebit2 {
+impl serde::Serialize for SetupIntentPaymentMethodOptionsAcssDebitOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SetupIntentPaymentMethodOptionsAcssDebit(object) => {
@@ -1422,7 +1422,7 @@ impl serde::Serialize for SetupIntentPaymentMethodOptionsAcssDebit2 {
     }
 }
 
-impl stripe_core::Decode for SetupIntentPaymentMethodOptionsAcssDebit2 {
+impl stripe_core::Decode for SetupIntentPaymentMethodOptionsAcssDebitOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -1453,7 +1453,7 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsAcssDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsAcssDebit2 {
+impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsAcssDebitOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1464,7 +1464,7 @@ impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsAcssDebit2 
 /// One of `setup_intent_payment_method_options_link`, `setup_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum SetupIntentPaymentMethodOptionsLink2 {
+pub enum SetupIntentPaymentMethodOptionsLinkOrClient {
     SetupIntentPaymentMethodOptionsLink(Box<SetupIntentPaymentMethodOptionsLink>),
     SetupIntentTypeSpecificPaymentMethodOptionsClient(
         Box<SetupIntentTypeSpecificPaymentMethodOptionsClient>,
@@ -1474,7 +1474,7 @@ pub enum SetupIntentPaymentMethodOptionsLink2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for SetupIntentPaymentMethodOptionsLink2 {
+impl serde::Serialize for SetupIntentPaymentMethodOptionsLinkOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SetupIntentPaymentMethodOptionsLink(object) => {
@@ -1488,7 +1488,7 @@ impl serde::Serialize for SetupIntentPaymentMethodOptionsLink2 {
     }
 }
 
-impl stripe_core::Decode for SetupIntentPaymentMethodOptionsLink2 {
+impl stripe_core::Decode for SetupIntentPaymentMethodOptionsLinkOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -1511,7 +1511,7 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsLink2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsLink2 {
+impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsLinkOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1522,7 +1522,7 @@ impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsLink2 {
 /// One of `setup_intent_payment_method_options_paypal`, `setup_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum SetupIntentPaymentMethodOptionsPaypal2 {
+pub enum SetupIntentPaymentMethodOptionsPaypalOrClient {
     SetupIntentPaymentMethodOptionsPaypal(Box<SetupIntentPaymentMethodOptionsPaypal>),
     SetupIntentTypeSpecificPaymentMethodOptionsClient(
         Box<SetupIntentTypeSpecificPaymentMethodOptionsClient>,
@@ -1532,7 +1532,7 @@ pub enum SetupIntentPaymentMethodOptionsPaypal2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for SetupIntentPaymentMethodOptionsPaypal2 {
+impl serde::Serialize for SetupIntentPaymentMethodOptionsPaypalOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SetupIntentPaymentMethodOptionsPaypal(object) => {
@@ -1546,7 +1546,7 @@ impl serde::Serialize for SetupIntentPaymentMethodOptionsPaypal2 {
     }
 }
 
-impl stripe_core::Decode for SetupIntentPaymentMethodOptionsPaypal2 {
+impl stripe_core::Decode for SetupIntentPaymentMethodOptionsPaypalOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -1570,7 +1570,7 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsPaypal2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsPaypal2 {
+impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsPaypalOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1581,7 +1581,7 @@ impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsPaypal2 {
 /// One of `setup_intent_payment_method_options_sepa_debit`, `setup_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum SetupIntentPaymentMethodOptionsSepaDebit2 {
+pub enum SetupIntentPaymentMethodOptionsSepaDebitOrClient {
     SetupIntentPaymentMethodOptionsSepaDebit(
         Box<SetupIntentPaymentMethodOptionsSepaDebit>,
     ),
@@ -1593,7 +1593,7 @@ pub enum SetupIntentPaymentMethodOptionsSepaDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for SetupIntentPaymentMethodOptionsSepaDebit2 {
+impl serde::Serialize for SetupIntentPaymentMethodOptionsSepaDebitOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SetupIntentPaymentMethodOptionsSepaDebit(object) => {
@@ -1607,7 +1607,7 @@ impl serde::Serialize for SetupIntentPaymentMethodOptionsSepaDebit2 {
     }
 }
 
-impl stripe_core::Decode for SetupIntentPaymentMethodOptionsSepaDebit2 {
+impl stripe_core::Decode for SetupIntentPaymentMethodOptionsSepaDebitOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -1633,7 +1633,7 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsSepaDebit2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsSepaDebit2 {
+impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsSepaDebitOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1644,7 +1644,7 @@ impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsSepaDebit2 
 /// One of `setup_intent_payment_method_options_us_bank_account`, `setup_intent_type_specific_payment_method_options_client`, told apart by the fields present.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum SetupIntentPaymentMethodOptionsUsBankAccount2 {
+pub enum SetupIntentPaymentMethodOptionsUsBankAccountOrClient {
     SetupIntentPaymentMethodOptionsUsBankAccount(
         Box<SetupIntentPaymentMethodOptionsUsBankAccount>,
     ),
@@ -1656,7 +1656,7 @@ pub enum SetupIntentPaymentMethodOptionsUsBankAccount2 {
 }
 
 #[cfg(feature = "serde")]
-impl serde::Serialize for SetupIntentPaymentMethodOptionsUsBankAccount2 {
+impl serde::Serialize for SetupIntentPaymentMethodOptionsUsBankAccountOrClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::SetupIntentPaymentMethodOptionsUsBankAccount(object) => {
@@ -1670,7 +1670,7 @@ impl serde::Serialize for SetupIntentPaymentMethodOptionsUsBankAccount2 {
     }
 }
 
-impl stripe_core::Decode for SetupIntentPaymentMethodOptionsUsBankAccount2 {
+impl stripe_core::Decode for SetupIntentPaymentMethodOptionsUsBankAccountOrClient {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
@@ -1701,7 +1701,8 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsUsBankAccount2 {
 }
 
 #[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for SetupIntentPaymentMethodOptionsUsBankAccount2 {
+impl<'de> serde::Deserialize<'de>
+for SetupIntentPaymentMethodOptionsUsBankAccountOrClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

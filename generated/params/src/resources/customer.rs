@@ -987,7 +987,7 @@ impl stripe_core::Encode for UpdateCustomerAddress {
 pub type UpdateCustomerCashBalanceSettingsReconciliationMode = CreateCustomerCashBalanceSettingsReconciliationMode;
 
 #[cfg(feature = "customer")]
-/// balance_settings_param
+/// A hash of settings for this cash balance.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UpdateCustomerCashBalanceSettings {
@@ -1979,27 +1979,6 @@ impl stripe_core::Encode for RetrieveCustomerCashBalanceParams {
 }
 
 #[cfg(feature = "customer")]
-pub type UpdateCustomerCashBalanceSettingsReconciliationMode2 = CreateCustomerCashBalanceSettingsReconciliationMode;
-
-#[cfg(feature = "customer")]
-/// A hash of settings for this cash balance.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateCustomerCashBalanceSettings2 {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub reconciliation_mode: Option<
-        UpdateCustomerCashBalanceSettingsReconciliationMode2,
-    >,
-}
-
-#[cfg(feature = "customer")]
-impl stripe_core::Encode for UpdateCustomerCashBalanceSettings2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("reconciliation_mode", &self.reconciliation_mode);
-    }
-}
-
-#[cfg(feature = "customer")]
 /// Parameters of `POST /v1/customers/{customer}/cash_balance`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -2009,7 +1988,7 @@ pub struct UpdateCustomerCashBalanceParams {
     pub expand: Option<Vec<String>>,
     /// A hash of settings for this cash balance.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub settings: Option<UpdateCustomerCashBalanceSettings2>,
+    pub settings: Option<UpdateCustomerCashBalanceSettings>,
 }
 
 #[cfg(feature = "customer")]

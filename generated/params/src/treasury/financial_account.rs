@@ -510,7 +510,7 @@ impl stripe_core::Encode for RetrieveFinancialAccountParams {
 }
 
 #[cfg(feature = "treasury")]
-/// access
+/// Encodes the FinancialAccount's ability to be used with the Issuing product, including attaching cards to and drawing funds from the FinancialAccount.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UpdateFinancialAccountFeaturesCardIssuing {
@@ -535,7 +535,7 @@ impl stripe_core::Encode for UpdateFinancialAccountFeaturesCardIssuing {
 }
 
 #[cfg(feature = "treasury")]
-/// access
+/// Represents whether this FinancialAccount is eligible for deposit insurance. Various factors determine the insurance amount.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UpdateFinancialAccountFeaturesDepositInsurance {
@@ -585,7 +585,7 @@ impl stripe_core::Encode for UpdateFinancialAccountFeaturesFinancialAddressesAba
 }
 
 #[cfg(feature = "treasury")]
-/// financial_addresses
+/// Contains Features that add FinancialAddresses to the FinancialAccount.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UpdateFinancialAccountFeaturesFinancialAddresses {
@@ -626,7 +626,7 @@ impl stripe_core::Encode for UpdateFinancialAccountFeaturesInboundTransfersAch {
 }
 
 #[cfg(feature = "treasury")]
-/// inbound_transfers
+/// Contains settings related to adding funds to a FinancialAccount from another Account with the same owner.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UpdateFinancialAccountFeaturesInboundTransfers {
@@ -642,7 +642,7 @@ impl stripe_core::Encode for UpdateFinancialAccountFeaturesInboundTransfers {
 }
 
 #[cfg(feature = "treasury")]
-/// access
+/// Represents the ability for the FinancialAccount to send money to, or receive money from other FinancialAccounts (for example, via OutboundPayment).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UpdateFinancialAccountFeaturesIntraStripeFlows {
@@ -718,7 +718,7 @@ for UpdateFinancialAccountFeaturesOutboundPaymentsUsDomesticWire {
 }
 
 #[cfg(feature = "treasury")]
-/// outbound_payments
+/// Includes Features related to initiating money movement out of the FinancialAccount to someone else's bucket of money.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UpdateFinancialAccountFeaturesOutboundPayments {
@@ -790,7 +790,7 @@ for UpdateFinancialAccountFeaturesOutboundTransfersUsDomesticWire {
 }
 
 #[cfg(feature = "treasury")]
-/// outbound_transfers
+/// Contains a Feature and settings related to moving money out of the FinancialAccount into another Account with the same owner.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UpdateFinancialAccountFeaturesOutboundTransfers {
@@ -916,335 +916,34 @@ impl stripe_core::Encode for RetrieveFinancialAccountFeaturesParams {
 }
 
 #[cfg(feature = "treasury")]
-/// Encodes the FinancialAccount's ability to be used with the Issuing product, including attaching cards to and drawing funds from the FinancialAccount.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesCardIssuing2 {
-    pub requested: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl UpdateFinancialAccountFeaturesCardIssuing2 {
-    /// `UpdateFinancialAccountFeaturesCardIssuing2` with its required fields; every optional field is `None`.
-    pub fn new(requested: impl Into<bool>) -> Self {
-        Self {
-            requested: requested.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesCardIssuing2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("requested", &self.requested);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Represents whether this FinancialAccount is eligible for deposit insurance. Various factors determine the insurance amount.
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesDepositInsurance2 {
-    pub requested: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl UpdateFinancialAccountFeaturesDepositInsurance2 {
-    /// `UpdateFinancialAccountFeaturesDepositInsurance2` with its required fields; every optional field is `None`.
-    pub fn new(requested: impl Into<bool>) -> Self {
-        Self {
-            requested: requested.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesDepositInsurance2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("requested", &self.requested);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// aba_access
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesFinancialAddressesAba2 {
-    pub requested: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl UpdateFinancialAccountFeaturesFinancialAddressesAba2 {
-    /// `UpdateFinancialAccountFeaturesFinancialAddressesAba2` with its required fields; every optional field is `None`.
-    pub fn new(requested: impl Into<bool>) -> Self {
-        Self {
-            requested: requested.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesFinancialAddressesAba2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("requested", &self.requested);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Contains Features that add FinancialAddresses to the FinancialAccount.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesFinancialAddresses2 {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub aba: Option<UpdateFinancialAccountFeaturesFinancialAddressesAba2>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesFinancialAddresses2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("aba", &self.aba);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// access_with_ach_details
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesInboundTransfersAch2 {
-    pub requested: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl UpdateFinancialAccountFeaturesInboundTransfersAch2 {
-    /// `UpdateFinancialAccountFeaturesInboundTransfersAch2` with its required fields; every optional field is `None`.
-    pub fn new(requested: impl Into<bool>) -> Self {
-        Self {
-            requested: requested.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesInboundTransfersAch2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("requested", &self.requested);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Contains settings related to adding funds to a FinancialAccount from another Account with the same owner.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesInboundTransfers2 {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ach: Option<UpdateFinancialAccountFeaturesInboundTransfersAch2>,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesInboundTransfers2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ach", &self.ach);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Represents the ability for the FinancialAccount to send money to, or receive money from other FinancialAccounts (for example, via OutboundPayment).
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesIntraStripeFlows2 {
-    pub requested: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl UpdateFinancialAccountFeaturesIntraStripeFlows2 {
-    /// `UpdateFinancialAccountFeaturesIntraStripeFlows2` with its required fields; every optional field is `None`.
-    pub fn new(requested: impl Into<bool>) -> Self {
-        Self {
-            requested: requested.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesIntraStripeFlows2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("requested", &self.requested);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// access_with_ach_details
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesOutboundPaymentsAch2 {
-    pub requested: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl UpdateFinancialAccountFeaturesOutboundPaymentsAch2 {
-    /// `UpdateFinancialAccountFeaturesOutboundPaymentsAch2` with its required fields; every optional field is `None`.
-    pub fn new(requested: impl Into<bool>) -> Self {
-        Self {
-            requested: requested.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesOutboundPaymentsAch2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("requested", &self.requested);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// access
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesOutboundPaymentsUsDomesticWire2 {
-    pub requested: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl UpdateFinancialAccountFeaturesOutboundPaymentsUsDomesticWire2 {
-    /// `UpdateFinancialAccountFeaturesOutboundPaymentsUsDomesticWire2` with its required fields; every optional field is `None`.
-    pub fn new(requested: impl Into<bool>) -> Self {
-        Self {
-            requested: requested.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for UpdateFinancialAccountFeaturesOutboundPaymentsUsDomesticWire2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("requested", &self.requested);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Includes Features related to initiating money movement out of the FinancialAccount to someone else's bucket of money.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesOutboundPayments2 {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ach: Option<UpdateFinancialAccountFeaturesOutboundPaymentsAch2>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_domestic_wire: Option<
-        UpdateFinancialAccountFeaturesOutboundPaymentsUsDomesticWire2,
-    >,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesOutboundPayments2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ach", &self.ach);
-        form.field("us_domestic_wire", &self.us_domestic_wire);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// access_with_ach_details
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesOutboundTransfersAch2 {
-    pub requested: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl UpdateFinancialAccountFeaturesOutboundTransfersAch2 {
-    /// `UpdateFinancialAccountFeaturesOutboundTransfersAch2` with its required fields; every optional field is `None`.
-    pub fn new(requested: impl Into<bool>) -> Self {
-        Self {
-            requested: requested.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesOutboundTransfersAch2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("requested", &self.requested);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// access
-#[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesOutboundTransfersUsDomesticWire2 {
-    pub requested: bool,
-}
-
-#[cfg(feature = "treasury")]
-impl UpdateFinancialAccountFeaturesOutboundTransfersUsDomesticWire2 {
-    /// `UpdateFinancialAccountFeaturesOutboundTransfersUsDomesticWire2` with its required fields; every optional field is `None`.
-    pub fn new(requested: impl Into<bool>) -> Self {
-        Self {
-            requested: requested.into(),
-        }
-    }
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode
-for UpdateFinancialAccountFeaturesOutboundTransfersUsDomesticWire2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("requested", &self.requested);
-    }
-}
-
-#[cfg(feature = "treasury")]
-/// Contains a Feature and settings related to moving money out of the FinancialAccount into another Account with the same owner.
-#[derive(Clone, Debug, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct UpdateFinancialAccountFeaturesOutboundTransfers2 {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ach: Option<UpdateFinancialAccountFeaturesOutboundTransfersAch2>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub us_domestic_wire: Option<
-        UpdateFinancialAccountFeaturesOutboundTransfersUsDomesticWire2,
-    >,
-}
-
-#[cfg(feature = "treasury")]
-impl stripe_core::Encode for UpdateFinancialAccountFeaturesOutboundTransfers2 {
-    fn encode(&self, form: &mut stripe_core::Form) {
-        form.field("ach", &self.ach);
-        form.field("us_domestic_wire", &self.us_domestic_wire);
-    }
-}
-
-#[cfg(feature = "treasury")]
 /// Parameters of `POST /v1/treasury/financial_accounts/{financial_account}/features`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UpdateFinancialAccountFeaturesParams {
     /// Encodes the FinancialAccount's ability to be used with the Issuing product, including attaching cards to and drawing funds from the FinancialAccount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub card_issuing: Option<UpdateFinancialAccountFeaturesCardIssuing2>,
+    pub card_issuing: Option<UpdateFinancialAccountFeaturesCardIssuing>,
     /// Represents whether this FinancialAccount is eligible for deposit insurance. Various factors determine the insurance amount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub deposit_insurance: Option<UpdateFinancialAccountFeaturesDepositInsurance2>,
+    pub deposit_insurance: Option<UpdateFinancialAccountFeaturesDepositInsurance>,
     /// Specifies which fields in the response should be expanded.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expand: Option<Vec<String>>,
     /// Contains Features that add FinancialAddresses to the FinancialAccount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub financial_addresses: Option<UpdateFinancialAccountFeaturesFinancialAddresses2>,
+    pub financial_addresses: Option<UpdateFinancialAccountFeaturesFinancialAddresses>,
     /// Contains settings related to adding funds to a FinancialAccount from another Account with the same owner.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub inbound_transfers: Option<UpdateFinancialAccountFeaturesInboundTransfers2>,
+    pub inbound_transfers: Option<UpdateFinancialAccountFeaturesInboundTransfers>,
     /// Represents the ability for the FinancialAccount to send money to, or receive money from other FinancialAccounts (for example, via OutboundPayment).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub intra_stripe_flows: Option<UpdateFinancialAccountFeaturesIntraStripeFlows2>,
+    pub intra_stripe_flows: Option<UpdateFinancialAccountFeaturesIntraStripeFlows>,
     /// Includes Features related to initiating money movement out of the FinancialAccount to someone else's bucket of money.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub outbound_payments: Option<UpdateFinancialAccountFeaturesOutboundPayments2>,
+    pub outbound_payments: Option<UpdateFinancialAccountFeaturesOutboundPayments>,
     /// Contains a Feature and settings related to moving money out of the FinancialAccount into another Account with the same owner.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub outbound_transfers: Option<UpdateFinancialAccountFeaturesOutboundTransfers2>,
+    pub outbound_transfers: Option<UpdateFinancialAccountFeaturesOutboundTransfers>,
 }
 
 #[cfg(feature = "treasury")]
