@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use hyper::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -124,6 +124,11 @@ pub(crate) async fn exchange(
             if let Ok(value) = HeaderValue::from_str(content_type) {
                 map.insert(CONTENT_TYPE, value);
             }
+        }
+        // hyper leaves the length of an empty body out; Stripe's SDKs send a
+        // POST without parameters with `Content-Length: 0`.
+        if method == Method::Post && body.is_empty() {
+            map.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
     }
     let request = builder
