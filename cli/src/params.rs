@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::table::{Ty, ENUMS, OBJECTS, UNIONS};
+use crate::table::{Ty, OBJECTS, UNIONS};
 
 /// A `-d` argument that cannot be read, or two that set the same value.
 #[derive(Debug, PartialEq, Eq)]
@@ -200,11 +200,6 @@ pub fn merge(base: &mut Map<String, Value>, top: Map<String, Value>) {
             }
         }
     }
-}
-
-/// Whether an enum parameter accepts `value`.
-pub fn enum_accepts(index: usize, value: &str) -> bool {
-    ENUMS[index].open || ENUMS[index].values.contains(&value)
 }
 
 #[cfg(test)]
