@@ -97,7 +97,7 @@ pub fn read_documents(manifest: &Manifest, dir: &SpecDir) -> Result<Vec<SourceDo
                     document.file,
                     dir.path.display(),
                     dir.chosen_by,
-                    document.source,
+                    document.origin(),
                     document.sha256
                 )
             })?;
@@ -108,7 +108,7 @@ pub fn read_documents(manifest: &Manifest, dir: &SpecDir) -> Result<Vec<SourceDo
                     "spec file {} has sha256 {actual}, but the manifest expects {}.\n  It is not the document the project was generated from: get {} or update the manifest.",
                     path.display(),
                     document.sha256,
-                    document.source
+                    document.origin()
                 ));
             }
             let text = String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8: {e}", path.display()))?;

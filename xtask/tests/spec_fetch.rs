@@ -310,3 +310,75 @@ fn a_missing_file_names_the_url_and_status() {
     );
     assert!(!dest.join("spec3.yaml").exists());
 }
+
+/// A manifest of one document written for the project: nothing to download.
+fn written_manifest(dir: &Path, sha: &str) -> PathBuf {
+    let path = dir.join("manifest.toml");
+    let text = format!(
+        "api_version = '2023-08-16'
+[[document]]
+file = 'quotes.yaml'
+sha256 = '{sha}'
+written_from = 'https://docs.stripe.com/crypto/onramp/quotes-api'
+"
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_written_document_is_copied_from_the_spec_folder_never_downloaded() {
+    let server = serve(HashMap::new());
+    let dir = temp_dir("written");
+    let supplied = dir.join("supplied");
+    let dest = dir.join("dest");
+    std::fs::create_dir_all(&supplied).unwrap();
+    std::fs::write(supplied.join("quotes.yaml"), BASE_SPEC).unwrap();
+    let fetch = |manifest: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["spec", "fetch", "--manifest"])
+            .arg(manifest)
+            .arg("--dest")
+            .arg(&dest)
+            .env("STRIPE_OPENAPI_BASE_URL", &server.url)
+            .env("STRIPE_SPEC_DIR", &supplied)
+            .output()
+            .expect("xtask runs")
+    };
+
+    let pinned = written_manifest(&dir, &sha256_hex(BASE_SPEC.as_bytes()));
+    let output = fetch(&pinned);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(dest.join("quotes.yaml")).unwrap(),
+        BASE_SPEC
+    );
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        0,
+        "nothing downloaded"
+    );
+
+    // Another text under the pinned name is refused, and nothing is written.
+    std::fs::remove_file(dest.join("quotes.yaml")).unwrap();
+    std::fs::write(supplied.join("quotes.yaml"), NEWER_SPEC).unwrap();
+    let output = fetch(&pinned);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("but the manifest expects"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dest.join("quotes.yaml").exists());
+
+    // Not supplied at all: the message says why it cannot be downloaded.
+    std::fs::remove_file(supplied.join("quotes.yaml")).unwrap();
+    let output = fetch(&pinned);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("quotes.yaml is the project's own document (written from https://docs.stripe.com/crypto/onramp/quotes-api), not downloadable"),
+        "{message}"
+    );
+    assert_eq!(server.requests.load(Ordering::SeqCst), 0);
+}

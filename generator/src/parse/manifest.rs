@@ -31,8 +31,13 @@ pub struct ManifestDocument {
     /// Lower-case hex sha256 of the file's bytes; for an excerpt, of its
     /// canonical JSON (see [`Excerpt`]).
     pub sha256: String,
-    /// Where the file comes from.
-    pub source: Source,
+    /// Where the file comes from: a file of a Git repository, or, for a
+    /// document written for this project (`written_from`), the pages it was
+    /// written from. Exactly one of the two.
+    #[serde(default)]
+    pub source: Option<Source>,
+    #[serde(default)]
+    pub written_from: Option<String>,
     /// Set when the file is a selection of `source`, not a copy of it.
     #[serde(default)]
     pub excerpt: Option<Excerpt>,
@@ -48,6 +53,41 @@ pub struct Source {
     pub commit: String,
     /// The file's path in the repository, e.g. `openapi/spec3.yaml`.
     pub path: String,
+}
+
+/// Where a document comes from (see [`ManifestDocument::origin`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin<'a> {
+    /// Downloadable: a file at a commit.
+    Git(&'a Source),
+    /// Written for this project from these pages; nothing to download, the
+    /// checksum pins the text.
+    Written(&'a str),
+}
+
+impl ManifestDocument {
+    /// Where the file comes from; [`Manifest::parse`] makes sure there is one.
+    pub fn origin(&self) -> Origin<'_> {
+        match (&self.source, &self.written_from) {
+            (Some(source), _) => Origin::Git(source),
+            (None, Some(pages)) => Origin::Written(pages),
+            (None, None) => unreachable!("Manifest::parse refuses a document without an origin"),
+        }
+    }
+
+    /// The Git source, when the file has one.
+    pub fn git_source(&self) -> Option<&Source> {
+        self.source.as_ref()
+    }
+}
+
+impl std::fmt::Display for Origin<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Git(source) => source.fmt(f),
+            Origin::Written(pages) => write!(f, "the project's own document, written from {pages}"),
+        }
+    }
 }
 
 impl std::fmt::Display for Source {
@@ -74,6 +114,31 @@ pub struct Excerpt {
     pub base: Vec<String>,
 }
 
+/// Exactly one origin; a full commit; an excerpt selects from a Git source.
+fn check_origin(document: &ManifestDocument) -> Result<()> {
+    let file = &document.file;
+    match (&document.source, &document.written_from) {
+        (Some(_), Some(_)) => Err(Error::new(format!(
+            "{file}: give either `source` or `written_from`, not both"
+        ))),
+        (None, None) => Err(Error::new(format!(
+            "{file}: needs a `source` (repository, commit, path) or, for a document written for this project, `written_from`"
+        ))),
+        (None, Some(_)) if document.excerpt.is_some() => Err(Error::new(format!(
+            "{file}: an excerpt selects from a `source`; a `written_from` document has none"
+        ))),
+        (Some(source), None)
+            if source.commit.len() != 40 || !source.commit.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Err(Error::new(format!(
+                "{file}: source.commit must be a full 40-digit commit, not `{}`",
+                source.commit
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Manifest {
     pub fn parse(name: &str, text: &str) -> Result<Manifest> {
         let manifest: Manifest = toml::from_str(text)
@@ -82,14 +147,7 @@ impl Manifest {
             return Err(Error::new("the manifest lists no [[document]]").in_file(name));
         }
         for document in manifest.documents.iter().chain(&manifest.fixtures) {
-            let commit = &document.source.commit;
-            if commit.len() != 40 || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(Error::new(format!(
-                    "{}: source.commit must be a full 40-digit commit, not `{commit}`",
-                    document.file
-                ))
-                .in_file(name));
-            }
+            check_origin(document).map_err(|e| e.in_file(name))?;
             let bases = document.excerpt.iter().flat_map(|e| &e.base);
             if let Some(unknown) = bases.into_iter().find(|base| {
                 !manifest
@@ -127,18 +185,29 @@ mod tests {
             Manifest::parse("stripe.toml", include_str!("../../../spec/stripe.toml")).unwrap();
         assert_eq!(manifest.api_version, "2023-08-16");
         let base = &manifest.documents[0];
-        assert_eq!(base.source.repository, "stripe/openapi");
-        assert_eq!(base.source.path, "openapi/spec3.yaml");
+        let source = base.git_source().unwrap();
+        assert_eq!(source.repository, "stripe/openapi");
+        assert_eq!(source.path, "openapi/spec3.yaml");
         let excerpt = manifest.documents[1].excerpt.as_ref().unwrap();
         assert_eq!(excerpt.base, ["spec3.2023-08-16.yaml"]);
         let fixtures: Vec<&str> = manifest.fixtures.iter().map(|f| f.file.as_str()).collect();
         assert_eq!(
             fixtures,
-            ["fixtures3.2023-08-16.json", "fixtures3.2026-07-29.json"]
+            [
+                "fixtures3.2023-08-16.json",
+                "fixtures3.2026-07-29.json",
+                "fixtures.crypto-onramp.json"
+            ]
         );
         assert_eq!(
             manifest.label(),
-            "spec3.2023-08-16.yaml + excerpt.climate-forwarding.2026.yaml"
+            "spec3.2023-08-16.yaml + excerpt.climate-forwarding.2026.yaml + \
+             excerpt.crypto-onramp.2026-preview.yaml + crypto-onramp-quotes.api-reference.yaml"
+        );
+        let quotes = &manifest.documents[3];
+        assert!(quotes.git_source().is_none());
+        assert!(
+            matches!(quotes.origin(), Origin::Written(pages) if pages.starts_with("https://docs.stripe.com/"))
         );
     }
 
@@ -187,5 +256,42 @@ mod tests {
             error.to_string().contains("excerpt.base names `b.yaml`"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_document_has_exactly_one_origin_and_only_git_sources_are_excerpted() {
+        let parse = |origin: &str| {
+            Manifest::parse(
+                "m.toml",
+                &format!(
+                    "api_version = 'x'\n[[document]]\nfile = 'a.yaml'\nsha256 = '0'\n{origin}\n"
+                ),
+            )
+        };
+        let git = format!(
+            "source = {{ repository = 'r/s', commit = '{}', path = 'p' }}",
+            "a".repeat(40)
+        );
+        let written = "written_from = 'https://docs.stripe.com/x'";
+        let written_doc = parse(written).unwrap();
+        assert_eq!(
+            written_doc.documents[0].origin().to_string(),
+            "the project's own document, written from https://docs.stripe.com/x"
+        );
+        let cases = [
+            (format!("{git}\n{written}"), "not both"),
+            (String::new(), "needs a `source`"),
+            (
+                format!("{written}\nexcerpt = {{ paths = ['/v1/x'] }}"),
+                "an excerpt selects from a `source`",
+            ),
+        ];
+        for (origin, message) in cases {
+            let error = parse(&origin).unwrap_err().to_string();
+            assert!(
+                error.starts_with("m.toml: a.yaml: ") && error.contains(message),
+                "{error}"
+            );
+        }
     }
 }

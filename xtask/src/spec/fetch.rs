@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_yaml::Value;
-use stripe_codegen::parse::manifest::{ManifestDocument, Source};
+use stripe_codegen::parse::manifest::{ManifestDocument, Origin, Source};
 
 use crate::inputs;
 use crate::spec::{excerpt, Selection};
@@ -65,28 +65,12 @@ impl Fetcher<'_> {
             eprintln!("{} is up to date", target.display());
             return Ok(());
         }
-        let url = source_url(self.base_url, &document.source);
-        let downloaded = self.download(&url)?;
-        let bytes = match &document.excerpt {
-            None => downloaded,
-            Some(selection) => {
-                let source: Value = serde_yaml::from_slice(&downloaded)
-                    .map_err(|e| format!("{url}: not a YAML document: {e}"))?;
-                let bases = selection
-                    .base
-                    .iter()
-                    .map(|base| read_yaml(&self.dest.join(base)))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let label = format!("{} {}", document.source.repository, document.source.path);
-                let selection = Selection {
-                    source_label: &label,
-                    path_prefixes: &selection.paths,
-                    bases: &bases,
-                };
-                excerpt(&source, &selection)
-                    .map_err(|e| format!("{}: excerpt of {url}: {e}", document.file))?
-                    .into_bytes()
+        let (bytes, url) = match document.origin() {
+            Origin::Git(source) => {
+                let url = source_url(self.base_url, source);
+                (self.download_selection(document, source, &url)?, url)
             }
+            Origin::Written(pages) => self.copy_written(document, pages)?,
         };
         let actual = inputs::checksum(document, &bytes)
             .map_err(|e| format!("{} from {url}: {e}", document.file))?;
@@ -103,6 +87,61 @@ impl Fetcher<'_> {
             bytes.len()
         );
         Ok(())
+    }
+
+    /// The source's bytes, or the excerpt's selection from them.
+    fn download_selection(
+        &self,
+        document: &ManifestDocument,
+        source: &Source,
+        url: &str,
+    ) -> Result<Vec<u8>, String> {
+        let downloaded = self.download(url)?;
+        let Some(selection) = &document.excerpt else {
+            return Ok(downloaded);
+        };
+        let source_yaml: Value = serde_yaml::from_slice(&downloaded)
+            .map_err(|e| format!("{url}: not a YAML document: {e}"))?;
+        let bases = selection
+            .base
+            .iter()
+            .map(|base| read_yaml(&self.dest.join(base)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let label = format!("{} {}", source.repository, source.path);
+        let selection = Selection {
+            source_label: &label,
+            path_prefixes: &selection.paths,
+            bases: &bases,
+        };
+        excerpt(&source_yaml, &selection)
+            .map(String::into_bytes)
+            .map_err(|e| format!("{}: excerpt of {url}: {e}", document.file))
+    }
+
+    /// A document written for this project has no download: it is copied
+    /// from the folder that supplies it (`$STRIPE_SPEC_DIR`, else
+    /// `../shared/stripe-openapi`), and its checksum checked as any other.
+    fn copy_written(
+        &self,
+        document: &ManifestDocument,
+        pages: &str,
+    ) -> Result<(Vec<u8>, String), String> {
+        let folder = std::env::var_os("STRIPE_SPEC_DIR")
+            .filter(|p| !p.is_empty())
+            .map_or_else(
+                || inputs::workspace_root().join("../shared/stripe-openapi"),
+                PathBuf::from,
+            );
+        let path = folder.join(&document.file);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            format!(
+                "{} is the project's own document (written from {pages}), not downloadable, and {} cannot be read: {e}.\n  Put the file (sha256 {}) there or name its folder with STRIPE_SPEC_DIR=DIR.",
+                document.file,
+                path.display(),
+                document.sha256
+            )
+        })?;
+        Ok((bytes, path.display().to_string()))
     }
 
     /// Already there with the pinned checksum: nothing to download.

@@ -290,10 +290,19 @@ fn new_files(
         }
         NewSpec::Commit(commit) => commit,
     };
+    let pinned = |document: &ManifestDocument| {
+        document.git_source().cloned().ok_or_else(|| {
+            format!(
+                "{} has no Git source to move to another commit ({})",
+                document.file,
+                document.origin()
+            )
+        })
+    };
     let fetch = |document: &ManifestDocument| -> Result<NewFile, String> {
         let source = stripe_codegen::parse::manifest::Source {
             commit: commit.clone(),
-            ..document.source.clone()
+            ..pinned(document)?
         };
         let bytes = download(&agent, &source_url(base_url.as_deref(), &source))?;
         Ok(NewFile {
@@ -310,8 +319,11 @@ fn new_files(
     }])
     .map_err(|e| e.to_string())?
     .api_version;
+    let target_source = pinned(target)?;
     let same_snapshot = |f: &&ManifestDocument| {
-        f.source.repository == target.source.repository && f.source.commit == target.source.commit
+        f.git_source().is_some_and(|s| {
+            s.repository == target_source.repository && s.commit == target_source.commit
+        })
     };
     for fixture in manifest.fixtures.iter().filter(same_snapshot) {
         files.push(fetch(fixture)?);
@@ -403,7 +415,7 @@ fn prune_policy_files(
             out.push((path, document.to_string()));
             Ok(())
         };
-    if !stale.optional_fields.is_empty() {
+    if !stale.optional_fields.is_empty() || !stale.preview.is_empty() {
         edit(&manifest.overrides, &|document| {
             if let Some(fields) = document
                 .get_mut("optional_fields")
@@ -414,6 +426,14 @@ fn prune_policy_files(
                     !v.as_str()
                         .is_some_and(|f| stale.optional_fields.iter().any(|s| s == f))
                 });
+            }
+            if let Some(preview) = document
+                .get_mut("preview")
+                .and_then(|t| t.as_table_like_mut())
+            {
+                for namespace in &stale.preview {
+                    preview.remove(namespace);
+                }
             }
         })?;
     }
