@@ -57,6 +57,7 @@ pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model:
     model::recursion::box_recursive_fields(&mut model);
     model::sizes::box_large_fields(&mut model);
     model::layout::place_types(&mut model);
+    model.preview = model::layout::preview_notes(&policy.preview);
     model::codecs::plan_codecs(&mut model);
     model::features::plan_features(&mut model)?;
     model::enums::share_enums(&mut model);
@@ -78,11 +79,23 @@ fn lower<'a>(
     let operations = model::lower_operations::lower_operations(&mut lowerer, &policy.operations)
         .map_err(|e| spec.locate(e))?;
     let optional_fields = lowerer.unused_optional_fields();
+    let namespaces: std::collections::BTreeSet<&str> = lowerer
+        .model
+        .resources()
+        .filter_map(|(resource_id, _)| naming::split_namespace(resource_id).0)
+        .collect();
+    let preview = policy
+        .preview
+        .keys()
+        .filter(|namespace| !namespaces.contains(namespace.as_str()))
+        .cloned()
+        .collect();
     Ok((
         lowerer,
         StalePolicy {
             optional_fields,
             operations,
+            preview,
         },
     ))
 }
@@ -94,11 +107,13 @@ pub struct StalePolicy {
     pub optional_fields: Vec<String>,
     /// operationIds overridden in `spec/operations.toml`.
     pub operations: Vec<String>,
+    /// `[preview]` namespaces of `spec/overrides.toml`.
+    pub preview: Vec<String>,
 }
 
 impl StalePolicy {
     pub fn is_empty(&self) -> bool {
-        self.optional_fields.is_empty() && self.operations.is_empty()
+        self.optional_fields.is_empty() && self.operations.is_empty() && self.preview.is_empty()
     }
 
     /// `policy` without these entries.
@@ -110,6 +125,9 @@ impl StalePolicy {
         for operation in &self.operations {
             policy.operations.overrides.remove(operation);
         }
+        for namespace in &self.preview {
+            policy.preview.remove(namespace);
+        }
         policy
     }
 
@@ -118,6 +136,12 @@ impl StalePolicy {
             return Err(Error::new(format!(
                 "spec/operations.toml overrides `{unknown}`, which is no operationId of the spec"
             )));
+        }
+        if let Some(namespace) = self.preview.first() {
+            return Err(Error::new(format!(
+                "[preview] names `{namespace}`, which is no namespace of the spec"
+            ))
+            .in_file("spec/overrides.toml"));
         }
         if !self.optional_fields.is_empty() {
             return Err(Error::new(format!(

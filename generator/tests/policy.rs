@@ -75,3 +75,28 @@ fn a_stale_optional_field_alone_names_the_file_and_the_field() {
     assert!(error.starts_with("spec/overrides.toml"), "{error}");
     assert!(error.contains("customer.removed_field"), "{error}");
 }
+
+#[test]
+fn a_preview_note_applies_to_its_namespace_and_is_stale_without_it() {
+    let spec = Spec::parse(&[SourceDocument {
+        name: "preview.yaml".into(),
+        text: SPEC.replace("x-resourceId: customer", "x-resourceId: crypto.customer"),
+    }])
+    .unwrap();
+    let mut policy = Policy::parse(
+        "overrides.toml",
+        "[preview]\ncrypto = 'In preview.'\nretired = 'Gone.'\n",
+    )
+    .unwrap();
+    let stale = stale_policy(&spec, &policy).unwrap();
+    assert_eq!(stale.preview, ["retired"]);
+    let error = build_model(&spec, &policy).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "spec/overrides.toml: [preview] names `retired`, which is no namespace of the spec"
+    );
+
+    policy = stale.remove_from(&policy);
+    let model = build_model(&spec, &policy).unwrap();
+    assert_eq!(model.preview["crypto"], "In preview.");
+}

@@ -54,7 +54,12 @@ pub fn describe(stale: &stripe_codegen::StalePolicy) -> String {
         .iter()
         .map(|f| format!("[optional_fields] {f}"));
     let operations = stale.operations.iter().map(|o| format!("[overrides.{o}]"));
-    fields.chain(operations).collect::<Vec<_>>().join(", ")
+    let preview = stale.preview.iter().map(|n| format!("[preview] {n}"));
+    fields
+        .chain(operations)
+        .chain(preview)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Side {

@@ -120,7 +120,8 @@ struct StripeLib<'a> {
 #[template(path = "mod.rs.jinja", escape = "none")]
 struct ModFile<'a> {
     header: &'a Header,
-    doc: String,
+    /// The module's doc, line by line.
+    doc: Vec<String>,
     files: Vec<GatedName>,
     /// `pub use` lines after the files'.
     reexports: Vec<String>,
@@ -292,10 +293,9 @@ impl<'m> Tree<'m> {
         for (namespace, module_files) in self.namespaces() {
             let root = namespace == ROOT_RESOURCES;
             let doc = if root {
-                "Resources of Stripe's root namespace, one file each; re-exported at the crate root."
-                    .to_owned()
+                vec!["Resources of Stripe's root namespace, one file each; re-exported at the crate root.".to_owned()]
             } else {
-                format!("The `{namespace}` namespace of the Stripe API.")
+                namespace_doc(model, self.side, namespace, &self.modules)
             };
             // The files of a namespace are gated with it in lib.rs; the
             // root's resources each by their own unit.
@@ -690,6 +690,41 @@ fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
         }
         (None, None) => "Types used by several resources, or by none.".to_owned(),
     }
+}
+
+/// A namespace module's doc: what it is, Stripe's preview note if any, and
+/// its resources, each with the first line of its description.
+fn namespace_doc(
+    model: &Model,
+    side: Side,
+    namespace: &str,
+    modules: &BTreeMap<&ModulePath, Vec<TypeId>>,
+) -> Vec<String> {
+    let mut lines = vec![match side {
+        Side::Params => format!("The parameters of the `{namespace}` namespace's endpoints."),
+        Side::Api => format!("The `{namespace}` namespace of the Stripe API."),
+    }];
+    if let Some(note) = model.preview.get(namespace) {
+        lines.extend([
+            String::new(),
+            format!("**Preview.** {}", docs::comment_text(note)),
+        ]);
+    }
+    let resources: Vec<String> = modules
+        .iter()
+        .filter(|(module, _)| layout::namespace(module) == Some(namespace))
+        .flat_map(|(_, types)| types.iter().map(|&id| model.get(id)))
+        .filter(|def| def.resource_id.is_some() || matches!(def.kind, TypeKind::Unit))
+        .map(|def| match def.doc.as_deref().map(docs::summary) {
+            Some(summary) if !summary.is_empty() => format!("- [`{}`]: {summary}", def.rust_name),
+            _ => format!("- [`{}`]", def.rust_name),
+        })
+        .collect();
+    if !resources.is_empty() {
+        lines.extend([String::new(), "# Resources".to_owned(), String::new()]);
+        lines.extend(resources);
+    }
+    lines
 }
 
 /// `f` of every item, spread over the available cores (each thread takes

@@ -31,6 +31,15 @@ pub fn namespace(module: &ModulePath) -> Option<&str> {
     }
 }
 
+/// The `[preview]` notes (by the spec's namespace name) by the namespace's
+/// module name, as the emitter looks them up.
+pub fn preview_notes(notes: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    notes
+        .iter()
+        .map(|(namespace, note)| (naming::namespace_module_name(namespace), note.clone()))
+        .collect()
+}
+
 pub fn place_types(model: &mut Model) {
     let homes = resource_homes(model);
     let owners = owners(model);

@@ -41,6 +41,9 @@ pub struct Model {
     /// Enums whose schema says `x-stripeBypassValidation`: Stripe accepts
     /// values beyond the listed ones, so a client must not refuse them.
     pub open_enums: std::collections::BTreeSet<TypeId>,
+    /// Namespace modules in preview at Stripe -> what their docs say about
+    /// it (`[preview]` of `spec/overrides.toml`).
+    pub preview: BTreeMap<String, String>,
 }
 
 impl Model {

@@ -15,6 +15,10 @@ pub struct Policy {
     pub optional_fields: OptionalFields,
     /// How to type webhook events; none means events stay untyped JSON.
     pub events: Option<Events>,
+    /// Namespaces whose API is in preview at Stripe -> the note their module
+    /// docs open with.
+    #[serde(default)]
+    pub preview: BTreeMap<String, String>,
     /// The exceptions to the operation naming rule, from their own file
     /// (`spec/operations.toml`), which the manifest names beside this one.
     #[serde(skip)]

@@ -19,6 +19,16 @@ pub fn doc_text(description: &str) -> String {
     escape_unsafe_chars(&tidy_blank_lines(&text), false)
 }
 
+/// The first line of a description's doc text: what a list of items shows.
+pub fn summary(description: &str) -> String {
+    let text = doc_text(description);
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
 /// Spec text for a one-line comment (a file's header, a module's first doc
 /// line): line breaks and every other unsafe character escaped, so the text
 /// cannot end the comment and start code.
@@ -138,6 +148,10 @@ mod tests {
         assert_eq!(comment_text("a\nb\u{202e}c\td"), "a\\u{a}b\\u{202e}c\td");
         assert_eq!(comment_text("2023-08-16"), "2023-08-16");
         assert_eq!(doc_text("one\r\ntwo\rthree"), "one\ntwo\nthree");
+        assert_eq!(
+            summary("\n<p>First <code>x</code>.</p><p>Second.</p>"),
+            "First `x`."
+        );
         assert_eq!(doc_text("x\u{2066}y\u{0}"), "x\\u{2066}y\\u{0}");
     }
 
