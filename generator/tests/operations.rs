@@ -15,9 +15,11 @@ use stripe_codegen::model::{Model, TypeKind};
 use stripe_codegen::parse::policy::OperationOverrides as Overrides;
 use stripe_codegen::{build_model, SourceDocument, Spec};
 
-const DOCUMENTS: [&str; 2] = [
+const DOCUMENTS: [&str; 4] = [
     "spec3.2023-08-16.yaml",
     "excerpt.climate-forwarding.2026.yaml",
+    "excerpt.crypto-onramp.2026-preview.yaml",
+    "crypto-onramp-quotes.api-reference.yaml",
 ];
 const OVERRIDES: &str = include_str!("../../spec/operations.toml");
 
@@ -243,6 +245,36 @@ fn golden_table_of_stripe_operation_names() {
         ),
         ("POST /v1/files", "file::create"),
         ("GET /v1/linked_accounts", "unit:linked_account::list"),
+        // Crypto Onramp, named as the preview spec's `x-stripeOperations` (which
+        // Stripe's SDKs are generated from) name them.
+        (
+            "GET /v1/crypto/onramp_sessions",
+            "crypto.onramp_session::list",
+        ),
+        (
+            "POST /v1/crypto/onramp_sessions",
+            "crypto.onramp_session::create",
+        ),
+        (
+            "GET /v1/crypto/onramp_sessions/{id}",
+            "crypto.onramp_session::retrieve",
+        ),
+        (
+            "POST /v1/crypto/onramp_sessions/{id}/checkout",
+            "crypto.onramp_session::checkout",
+        ),
+        (
+            "POST /v1/crypto/onramp_sessions/{id}/quote",
+            "crypto.onramp_session::quote",
+        ),
+        (
+            "GET /v1/crypto/onramp_quotes",
+            "crypto.onramp_quotes::retrieve",
+        ),
+        (
+            "GET /v1/crypto/onramp_transaction_limits",
+            "crypto.onramp_transaction_limits::retrieve",
+        ),
         // Overrides (spec/operations.toml).
         ("GET /v1/account", "account::retrieve_current"),
         (
@@ -275,7 +307,8 @@ fn golden_table_of_stripe_operation_names() {
 #[test]
 fn every_operation_has_a_unique_name_in_its_group() {
     let model = model();
-    assert_eq!(model.operations.len(), 480);
+    // 468 of spec3.2023-08-16, 12 Climate and Forwarding, 7 Crypto Onramp.
+    assert_eq!(model.operations.len(), 487);
     assert!(model.skipped_operations.is_empty());
     let pdf = model
         .operations
@@ -481,18 +514,19 @@ fn every_list_operation_gets_auto_paging() {
         .iter()
         .filter(|op| op.pagination == stripe_codegen::model::Pagination::List)
         .count();
-    assert_eq!((lists, searches), (106, 7));
+    assert_eq!((lists, searches), (107, 7));
 }
 
 #[test]
 fn every_component_schema_and_resource_becomes_a_type() {
     let model = model();
-    // 819 schemas in spec3.2023-08-16.yaml, 12 in the excerpt.
-    assert_eq!(model.components.len(), 831);
+    // 819 schemas in spec3.2023-08-16.yaml, 12 in the Climate and Forwarding
+    // excerpt, 6 in the Crypto Onramp excerpt and 3 in the quotes document.
+    assert_eq!(model.components.len(), 840);
     assert_eq!(
         model.resources().count(),
-        135,
-        "every x-resourceId, 131 + climate.* and forwarding.request"
+        138,
+        "every x-resourceId, 131 + climate.*, forwarding.request and crypto.*"
     );
     for (name, id) in &model.components {
         let def = model.get(*id);

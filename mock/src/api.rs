@@ -12,9 +12,11 @@ use stripe_codegen::{SourceDocument, Spec};
 
 /// The spec documents of the default input, merged in this order (as
 /// `spec/stripe.toml` lists them for the generator).
-pub const SPEC_DOCUMENTS: [&str; 2] = [
+pub const SPEC_DOCUMENTS: [&str; 4] = [
     "spec3.2023-08-16.yaml",
     "excerpt.climate-forwarding.2026.yaml",
+    "excerpt.crypto-onramp.2026-preview.yaml",
+    "crypto-onramp-quotes.api-reference.yaml",
 ];
 /// Example objects of the 2023-08-16 spec, keyed by `x-resourceId`.
 pub const FIXTURES: &str = "fixtures3.2023-08-16.json";
@@ -22,10 +24,24 @@ pub const FIXTURES: &str = "fixtures3.2023-08-16.json";
 /// excerpt ([`is_2026_resource`]).
 pub const FIXTURES_2026: &str = "fixtures3.2026-07-29.json";
 
-/// The resources whose fixtures come from [`FIXTURES_2026`]: those of the
-/// Climate and Forwarding excerpt.
-pub fn is_2026_resource(resource_id: &str) -> bool {
-    resource_id.starts_with("climate.") || resource_id == "forwarding.request"
+/// Example objects of the Crypto Onramp documents (`crypto.*`), the only
+/// source of them.
+pub const FIXTURES_CRYPTO: &str = "fixtures.crypto-onramp.json";
+/// Every fixtures file of the default input.
+pub const FIXTURES_FILES: [&str; 3] = [FIXTURES, FIXTURES_2026, FIXTURES_CRYPTO];
+
+/// The fixtures file a resource's example object is taken from: the one of
+/// the document that defines it. The 2026 file has newer objects of most
+/// 2023 resources too, but only its Climate and Forwarding ones fit the
+/// default input's schemas.
+pub fn fixtures_file_of(resource_id: &str) -> &'static str {
+    if resource_id.starts_with("crypto.") {
+        FIXTURES_CRYPTO
+    } else if resource_id.starts_with("climate.") || resource_id == "forwarding.request" {
+        FIXTURES_2026
+    } else {
+        FIXTURES
+    }
 }
 
 /// The folder of the spec documents, looked up as `cargo xtask codegen`
@@ -112,7 +128,7 @@ impl Api {
             .clone()
     }
 
-    /// Loads [`SPEC_DOCUMENTS`], [`FIXTURES`] and [`FIXTURES_2026`] from `dir`.
+    /// Loads [`SPEC_DOCUMENTS`] and [`FIXTURES_FILES`] from `dir`.
     pub fn load(dir: &Path) -> Result<Api, LoadError> {
         let read = |name: &str| {
             let path = dir.join(name);
@@ -141,12 +157,14 @@ impl Api {
                 _ => Err(LoadError(format!("{name}: no `resources` object"))),
             }
         };
-        let mut fixtures: HashMap<String, Value> = resources(FIXTURES)?.into_iter().collect();
-        fixtures.extend(
-            resources(FIXTURES_2026)?
-                .into_iter()
-                .filter(|(id, _)| is_2026_resource(id)),
-        );
+        let mut fixtures: HashMap<String, Value> = HashMap::new();
+        for file in FIXTURES_FILES {
+            fixtures.extend(
+                resources(file)?
+                    .into_iter()
+                    .filter(|(id, _)| fixtures_file_of(id) == file),
+            );
+        }
         Ok(Api::new(spec, fixtures))
     }
 

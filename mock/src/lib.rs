@@ -39,7 +39,8 @@ mod server;
 mod validate;
 
 pub use api::{
-    is_2026_resource, spec_dir, Api, LoadError, Matched, FIXTURES, FIXTURES_2026, SPEC_DOCUMENTS,
+    fixtures_file_of, spec_dir, Api, LoadError, Matched, FIXTURES, FIXTURES_2026, FIXTURES_CRYPTO,
+    FIXTURES_FILES, SPEC_DOCUMENTS,
 };
 pub use server::{respond, Answer, MockRequest, MockServer, RecordedRequest, StartError};
 pub use validate::Invalid;

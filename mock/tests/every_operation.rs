@@ -47,9 +47,16 @@ fn every_operation_is_routed_to_itself_and_answers_a_fixture() {
         match answer.status {
             200 => {
                 answered += 1;
-                let object = body["object"]
-                    .as_str()
-                    .unwrap_or_else(|| panic!("{method} {path}: no `object` in {body:#}"));
+                // Every object names itself, except Crypto Onramp quotes,
+                // whose documented shape has no `object` field.
+                let Some(object) = body["object"].as_str() else {
+                    assert_eq!(
+                        template, "/v1/crypto/onramp_quotes",
+                        "no `object` in {body:#}"
+                    );
+                    assert!(body["id"].is_string(), "{method} {path}: {body:#}");
+                    continue;
+                };
                 if object == "list" || object == "search_result" {
                     assert_eq!(body["url"], path.as_str());
                     assert_eq!(
@@ -76,8 +83,8 @@ fn every_operation_is_routed_to_itself_and_answers_a_fixture() {
     }
     println!("{total} operations: {answered} answered with a fixture, {missing} need parameters");
     assert_eq!(
-        total, 480,
-        "468 operations of spec3.2023-08-16 and 12 of the excerpt"
+        total, 487,
+        "468 operations of spec3.2023-08-16, 12 of Climate and Forwarding, 7 of Crypto Onramp"
     );
     assert_eq!(answered + missing, total);
 }
