@@ -330,10 +330,12 @@ fn decoders_agree_with_the_model_on_every_fixture_and_mutation() {
     let model = model();
     let resources: std::collections::BTreeMap<&str, stripe_codegen::model::TypeId> =
         model.resources().collect();
-    let mut objects = fixtures("fixtures3.2023-08-16.json");
-    for (id, object) in fixtures("fixtures3.2026-07-29.json") {
-        if stripe_mock::is_2026_resource(&id) {
-            objects.insert(id, object);
+    let mut objects = std::collections::BTreeMap::new();
+    for file in stripe_mock::FIXTURES_FILES {
+        for (id, object) in fixtures(file) {
+            if stripe_mock::fixtures_file_of(&id) == file {
+                objects.insert(id, object);
+            }
         }
     }
     let (mut checked, mut rejections) = (0, 0);

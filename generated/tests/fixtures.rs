@@ -80,6 +80,20 @@ fn climate_and_forwarding_fixtures_of_2026_round_trip() {
 }
 
 #[test]
+fn crypto_onramp_fixtures_decode_into_their_types_and_round_trip() {
+    let resources = fixtures(stripe_mock::FIXTURES_CRYPTO);
+    let (decoded, failures) = decode_all(&resources, true);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(decoded, 3, "onramp session, quotes and transaction limits");
+    let quotes: stripe::crypto::OnrampQuotes =
+        serde_json::from_value(resources["crypto.onramp_quotes"].clone()).unwrap();
+    let on_polygon = &quotes.destination_network_quotes["polygon"];
+    assert_eq!(on_polygon[0].destination_currency, "usdc");
+    assert_eq!(on_polygon[0].fees.transaction_fee_monetary, "2.39");
+    assert_eq!(quotes.source_amount, "200.00");
+}
+
+#[test]
 fn newer_2026_fixtures_decode_into_the_2023_types_and_round_trip() {
     // Newer objects carry fields and enum values the 2023 spec does not know:
     // undeclared fields are kept in `extra` and open enums keep the new

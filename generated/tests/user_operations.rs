@@ -9,6 +9,11 @@ use std::collections::BTreeMap;
 
 use futures::TryStreamExt;
 use stripe::climate::{CreateOrderBeneficiary, CreateOrderParams, Order, Product, Supplier};
+use stripe::crypto::{
+    CreateOnrampSessionDestinationCurrencies, CreateOnrampSessionParams, OnrampQuotes,
+    OnrampSession, OnrampTransactionLimits, RetrieveOnrampQuotesDestinationCurrencies,
+    RetrieveOnrampQuotesParams,
+};
 use stripe::forwarding::{CreateRequestParams, CreateRequestReplacements, Request};
 use stripe::identity::{
     CreateVerificationSessionParams, CreateVerificationSessionType,
@@ -337,6 +342,116 @@ async fn forwarding_requests() {
         "GET",
         "/v1/forwarding/requests",
         "GetForwardingRequests",
+    );
+}
+
+#[tokio::test]
+async fn crypto_onramp_sessions_quotes_and_limits() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+
+    let params = CreateOnrampSessionParams {
+        customer_ip_address: Some("203.0.113.7".into()),
+        destination_currencies: Some(vec![CreateOnrampSessionDestinationCurrencies::Usdc]),
+        metadata: Some(metadata()),
+        ..Default::default()
+    };
+    let session = OnrampSession::create(&client, &params).await.unwrap();
+    assert_eq!(session.id, "cos_test_xxx");
+    let request = only_request(
+        &server,
+        "POST",
+        "/v1/crypto/onramp_sessions",
+        "PostCryptoOnrampSessions",
+    );
+    assert_eq!(
+        form_keys(&request),
+        [
+            "customer_ip_address",
+            "destination_currencies[0]",
+            "metadata[order_id]"
+        ]
+    );
+    assert_eq!(
+        form_value(&request, "destination_currencies[0]").as_deref(),
+        Some("usdc")
+    );
+
+    let session = OnrampSession::retrieve(&client, "cos_mine", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(session.id, "cos_mine");
+    only_request(
+        &server,
+        "GET",
+        "/v1/crypto/onramp_sessions/cos_mine",
+        "GetCryptoOnrampSessionsId",
+    );
+
+    let page = OnrampSession::list(&client, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(page.data[0].object, "crypto.onramp_session");
+    only_request(
+        &server,
+        "GET",
+        "/v1/crypto/onramp_sessions",
+        "GetCryptoOnrampSessions",
+    );
+
+    OnrampSession::checkout(&client, "cos_mine", &Default::default())
+        .await
+        .unwrap();
+    only_request(
+        &server,
+        "POST",
+        "/v1/crypto/onramp_sessions/cos_mine/checkout",
+        "PostCryptoOnrampSessionsIdCheckout",
+    );
+    OnrampSession::quote(&client, "cos_mine", &Default::default())
+        .await
+        .unwrap();
+    only_request(
+        &server,
+        "POST",
+        "/v1/crypto/onramp_sessions/cos_mine/quote",
+        "PostCryptoOnrampSessionsIdQuote",
+    );
+
+    let params = RetrieveOnrampQuotesParams {
+        source_amount: Some("200.00".into()),
+        destination_currencies: Some(vec![RetrieveOnrampQuotesDestinationCurrencies::Usdc]),
+        ..Default::default()
+    };
+    let quotes = OnrampQuotes::retrieve(&client, &params).await.unwrap();
+    assert_eq!(quotes.source_amount, "200.00");
+    assert_eq!(
+        quotes.destination_network_quotes["polygon"][0].destination_currency,
+        "usdc"
+    );
+    let request = only_request(
+        &server,
+        "GET",
+        "/v1/crypto/onramp_quotes",
+        "GetCryptoOnrampQuotes",
+    );
+    assert_eq!(
+        request.query_pairs(),
+        [
+            ("destination_currencies[0]".to_owned(), "usdc".to_owned()),
+            ("source_amount".to_owned(), "200.00".to_owned()),
+        ]
+    );
+
+    let limits = OnrampTransactionLimits::retrieve(&client, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(limits.object, "crypto.onramp_transaction_limits");
+    only_request(
+        &server,
+        "GET",
+        "/v1/crypto/onramp_transaction_limits",
+        "GetCryptoOnrampTransactionLimits",
     );
 }
 
