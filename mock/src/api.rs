@@ -308,6 +308,74 @@ impl Api {
             .unwrap_or_default()
     }
 
+    /// Whether the operation's 200 response is a list page (`object: list`).
+    pub fn lists(&self, operation: &Operation) -> bool {
+        self.json_response(operation)
+            .map(|schema| self.resolve(schema))
+            .and_then(object_enum)
+            == Some("list")
+    }
+
+    /// The schema of the resource whose objects say `object: <object>`.
+    pub fn resource_schema(&self, object: &str) -> Option<&Schema> {
+        self.spec
+            .schemas()
+            .values()
+            .filter_map(ReferenceOr::as_item)
+            .find(|schema| {
+                schema
+                    .schema_data
+                    .extensions
+                    .get("x-resourceId")
+                    .and_then(Value::as_str)
+                    == Some(object)
+            })
+    }
+
+    /// The schema a reference names (itself when it is no reference); an
+    /// empty schema for a dangling one, which [`Spec::parse`] has refused.
+    pub fn resolve<'a>(&'a self, schema: &'a ReferenceOr<Schema>) -> &'a Schema {
+        match schema {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => self.named(reference),
+        }
+    }
+
+    /// [`resolve`](Api::resolve) for a boxed schema (properties, items).
+    pub fn resolve_boxed<'a>(&'a self, schema: &'a ReferenceOr<Box<Schema>>) -> &'a Schema {
+        match schema {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => self.named(reference),
+        }
+    }
+
+    fn named(&self, reference: &str) -> &Schema {
+        static EMPTY: OnceLock<Schema> = OnceLock::new();
+        reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| self.spec.schemas().get(name))
+            .and_then(ReferenceOr::as_item)
+            .unwrap_or_else(|| {
+                EMPTY.get_or_init(|| Schema {
+                    schema_data: Default::default(),
+                    schema_kind: SchemaKind::Any(Default::default()),
+                })
+            })
+    }
+
+    fn json_response<'a>(&self, operation: &'a Operation) -> Option<&'a ReferenceOr<Schema>> {
+        let response = operation
+            .responses
+            .responses
+            .get(&openapiv3::StatusCode::Code(200))?;
+        response
+            .as_item()?
+            .content
+            .get("application/json")?
+            .schema
+            .as_ref()
+    }
+
     /// The 200 body of `matched` for a request to `path`: the fixture of the
     /// response's resource, in a list or search page when the response is
     /// one, with the id from the path. `None` when the response is not JSON

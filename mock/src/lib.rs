@@ -2,16 +2,17 @@
 //! documents as the generated client.
 //!
 //! Nothing in it is a hand-written route table: [`Api`] parses the default
-//! input of the generator (`spec3.2023-08-16.yaml` and the Climate and
-//! Forwarding excerpt, with [`stripe_codegen::Spec::parse`]) and serves every
-//! operation of it:
+//! input of the generator ([`SPEC_DOCUMENTS`]: `spec3.2023-08-16.yaml`, the
+//! Climate and Forwarding excerpt and the Crypto Onramp documents, with
+//! [`stripe_codegen::Spec::parse`]) and serves every operation of it:
 //!
 //! - the method and path are matched against the spec's path templates
 //!   (`/v1/customers/{customer}`); anything else is a 404 with Stripe's
 //!   `Unrecognized request URL` error;
 //! - a POST must have the content type of its operation's request body
 //!   (`application/x-www-form-urlencoded`, `multipart/form-data` for
-//!   `POST /v1/files`), even when it has no parameters;
+//!   `POST /v1/files`); one with neither body nor content type is one
+//!   without parameters, as Stripe takes it;
 //! - the query string and form body are rebuilt from their deepObject keys
 //!   (`metadata[key]`, `items[0][price]`, `expand[]`) and checked against the
 //!   operation's schema: unknown parameters, missing required ones, values
@@ -21,7 +22,11 @@
 //!   unsetting. Each is a 400 `invalid_request_error` naming the `param`;
 //! - a valid request gets the fixture of its response's resource (by
 //!   `x-resourceId`), in a list or search page when the response is one,
-//!   with the id from the path.
+//!   with the id from the path;
+//! - in the stateful mode ([`MockServerBuilder::stateful`]) what requests
+//!   create is kept: later retrieves, updates, deletes, lists and searches
+//!   see it, an unknown id is a 404 `resource_missing`, a repeated
+//!   `Idempotency-Key` replays the first answer, and only test keys pass.
 //!
 //! Every response has a `Request-Id` header, and every request is recorded:
 //!
@@ -36,11 +41,15 @@
 mod api;
 mod form;
 mod server;
+mod state;
 mod validate;
 
 pub use api::{
     fixtures_file_of, spec_dir, Api, LoadError, Matched, FIXTURES, FIXTURES_2026, FIXTURES_CRYPTO,
     FIXTURES_FILES, SPEC_DOCUMENTS,
 };
-pub use server::{respond, Answer, MockRequest, MockServer, RecordedRequest, StartError};
+pub use server::{
+    respond, Answer, MockRequest, MockServer, MockServerBuilder, RecordedRequest, StartError,
+};
+pub use state::{Credentials, Store};
 pub use validate::Invalid;

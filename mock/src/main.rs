@@ -6,17 +6,22 @@ use std::process::ExitCode;
 
 use stripe_mock::{Api, MockServer};
 
-const USAGE: &str = "usage: stripe-mock [--port PORT] [--host ADDR]\n  Serves the Stripe API mock (default 127.0.0.1:12111). Spec documents come from $STRIPE_SPEC_DIR, else target/stripe-openapi (cargo xtask spec fetch), else ../shared/stripe-openapi.";
+const USAGE: &str = "usage: stripe-mock [--port PORT] [--host ADDR] [--stateful]\n  Serves the Stripe API mock (default 127.0.0.1:12111). --stateful remembers what requests create (and needs a test key). Spec documents come from $STRIPE_SPEC_DIR, else target/stripe-openapi (cargo xtask spec fetch), else ../shared/stripe-openapi.";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut port: u16 = 12111;
+    let mut stateful = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let parsed = match arg.as_str() {
             "--port" => args.next().and_then(|v| v.parse().ok()).map(|p| port = p),
             "--host" => args.next().and_then(|v| v.parse().ok()).map(|h| host = h),
+            "--stateful" => {
+                stateful = true;
+                Some(())
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -36,9 +41,19 @@ async fn main() -> ExitCode {
         }
     };
     let operations = api.operations().count();
-    match MockServer::serve(api, SocketAddr::new(host, port)).await {
+    let mut builder = MockServer::builder()
+        .api(api)
+        .addr(SocketAddr::new(host, port));
+    if stateful {
+        builder = builder.stateful();
+    }
+    let mode = if stateful { "stateful" } else { "stateless" };
+    match builder.start().await {
         Ok(server) => {
-            println!("stripe-mock: {operations} operations on {}", server.url());
+            println!(
+                "stripe-mock: {operations} operations on {} ({mode})",
+                server.url()
+            );
             server.run_forever().await;
             ExitCode::SUCCESS
         }

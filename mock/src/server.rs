@@ -17,8 +17,9 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::api::{Api, LoadError};
+use crate::api::{Api, LoadError, Matched};
 use crate::form::{multipart_pairs, Node};
+use crate::state::{Credentials, Store};
 use crate::validate::{Invalid, Validator};
 
 /// A request as the mock received it.
@@ -81,8 +82,57 @@ pub struct MockServer {
 
 struct State {
     api: Arc<Api>,
+    /// Set in the stateful mode.
+    store: Option<Store>,
     requests: Mutex<Vec<RecordedRequest>>,
     next_request: AtomicU64,
+}
+
+/// Options of a [`MockServer`]: `MockServer::builder().stateful().start().await`.
+#[derive(Debug, Default)]
+pub struct MockServerBuilder {
+    stateful: bool,
+    api: Option<Arc<Api>>,
+    addr: Option<SocketAddr>,
+}
+
+impl MockServerBuilder {
+    /// Remembers what requests create: a create returns the fixture's shape
+    /// with the values sent and a fresh id, and later retrieves, updates,
+    /// deletes, lists and searches see it; an unknown id is Stripe's 404
+    /// `resource_missing`. Requests need a test key (`sk_test_`/`rk_test_`),
+    /// else Stripe's 401, and a repeated `Idempotency-Key` replays the first
+    /// answer (with other parameters: Stripe's 400 `idempotency_error`).
+    pub fn stateful(mut self) -> Self {
+        self.stateful = true;
+        self
+    }
+
+    /// Serves this API instead of the default input's ([`Api::shared`]).
+    pub fn api(mut self, api: Arc<Api>) -> Self {
+        self.api = Some(api);
+        self
+    }
+
+    /// Listens on `addr` instead of an ephemeral port of 127.0.0.1.
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = Some(addr);
+        self
+    }
+
+    pub async fn start(self) -> Result<MockServer, StartError> {
+        let api = match self.api {
+            Some(api) => api,
+            None => tokio::task::spawn_blocking(Api::shared)
+                .await
+                .map_err(|e| LoadError::new(format!("loading the spec panicked: {e}")))??,
+        };
+        let addr = self.addr.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0)));
+        let store = self.stateful.then(Store::default);
+        MockServer::listen(api, store, addr)
+            .await
+            .map_err(StartError::Bind)
+    }
 }
 
 impl MockServer {
@@ -101,20 +151,30 @@ impl MockServer {
 
     /// Like [`start`](MockServer::start), returning what went wrong.
     pub async fn try_start() -> Result<MockServer, StartError> {
-        let api = tokio::task::spawn_blocking(Api::shared)
-            .await
-            .map_err(|e| LoadError::new(format!("loading the spec panicked: {e}")))??;
-        MockServer::serve(api, SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .map_err(StartError::Bind)
+        MockServer::builder().start().await
     }
 
-    /// Serves `api` on `addr` (port 0 for an ephemeral one).
+    /// The stateless server of [`start`](MockServer::start), or with the
+    /// options set on the builder (a stateful one, another API or address).
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// Serves `api` statelessly on `addr` (port 0 for an ephemeral one).
     pub async fn serve(api: Arc<Api>, addr: SocketAddr) -> std::io::Result<MockServer> {
+        MockServer::listen(api, None, addr).await
+    }
+
+    async fn listen(
+        api: Arc<Api>,
+        store: Option<Store>,
+        addr: SocketAddr,
+    ) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             api,
+            store,
             requests: Mutex::new(Vec::new()),
             next_request: AtomicU64::new(1),
         });
@@ -240,7 +300,17 @@ async fn handle(
             .and_then(|v| v.to_str().ok()),
         body: &body,
     };
-    let answer = respond(&state.api, &incoming);
+    let answer = match &state.store {
+        None => respond(&state.api, &incoming),
+        Some(store) => {
+            let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+            let credentials = Credentials {
+                authorization: header("authorization"),
+                idempotency_key: header("idempotency-key"),
+            };
+            store.respond(&state.api, &incoming, credentials)
+        }
+    };
 
     state.requests().push(RecordedRequest {
         method: parts.method.to_string(),
@@ -292,24 +362,50 @@ pub struct Answer {
 /// Routes `request` to an operation of the spec, validates its parameters
 /// and answers with the operation's fixture, or with Stripe's error.
 pub fn respond(api: &Api, request: &MockRequest<'_>) -> Answer {
+    match check(api, request) {
+        Ok(checked) => example_answer(api, &checked, request.path),
+        Err(answer) => answer,
+    }
+}
+
+/// A request routed to its operation, with parameters the spec accepts.
+pub(crate) struct Checked<'a> {
+    pub matched: Matched<'a>,
+    /// The query and body parameters, rebuilt from their deepObject keys.
+    pub params: Vec<(String, Node)>,
+    pub operation_id: Option<String>,
+}
+
+/// Routes and validates `request`; the error answer when that fails.
+pub(crate) fn check<'a>(api: &'a Api, request: &MockRequest<'_>) -> Result<Checked<'a>, Answer> {
     let Some(matched) = api.route(request.method, request.path) else {
         let message = format!(
             "Unrecognized request URL ({}: {}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
             request.method, request.path
         );
-        return error(
+        return Err(error(
             404,
             None,
             json!({ "type": "invalid_request_error", "message": message }),
-        );
+        ));
     };
     let operation_id = matched.operation.operation_id.clone();
+    let invalid = |message: String| {
+        error(
+            400,
+            operation_id.clone(),
+            json!({ "type": "invalid_request_error", "message": message }),
+        )
+    };
 
     let mut pairs: Vec<(String, String)> =
         form_urlencoded::parse(request.query.unwrap_or("").as_bytes())
             .into_owned()
             .collect();
-    if request.method == "POST" {
+    // Stripe takes a POST with neither body nor Content-Type (`curl -X
+    // POST .../redact`) as one without parameters.
+    let bare = request.body.is_empty() && request.content_type.is_none();
+    if request.method == "POST" && !bare {
         let accepted = api.body_content_types(matched.operation);
         let given = request.content_type.map(media_type);
         if !given.is_some_and(|given| {
@@ -317,29 +413,20 @@ pub fn respond(api: &Api, request: &MockRequest<'_>) -> Answer {
                 .iter()
                 .any(|accepted| accepted.eq_ignore_ascii_case(given))
         }) {
-            let message = format!(
+            return Err(invalid(format!(
                 "Invalid request: unsupported Content-Type {}. This endpoint takes {}.",
                 request.content_type.unwrap_or("(none)"),
                 accepted.join(" or ")
-            );
-            return error(
-                400,
-                operation_id,
-                json!({ "type": "invalid_request_error", "message": message }),
-            );
+            )));
         }
     }
     if request.method != "GET" && !request.body.is_empty() {
         match body_pairs(request.content_type, request.body) {
             Some(body) => pairs.extend(body),
             None => {
-                let message =
-                    "Invalid request: the body could not be read as its Content-Type says.";
-                return error(
-                    400,
-                    operation_id,
-                    json!({ "type": "invalid_request_error", "message": message }),
-                );
+                return Err(invalid(
+                    "Invalid request: the body could not be read as its Content-Type says.".into(),
+                ))
             }
         }
     }
@@ -348,11 +435,11 @@ pub fn respond(api: &Api, request: &MockRequest<'_>) -> Answer {
         Ok(params) => params,
         Err(conflict) => {
             let message = format!("Invalid request: {conflict}");
-            return error(
+            return Err(error(
                 400,
                 operation_id,
                 json!({ "type": "invalid_request_error", "message": message, "param": conflict.key }),
-            );
+            ));
         }
     };
     let validator = Validator {
@@ -369,16 +456,20 @@ pub fn respond(api: &Api, request: &MockRequest<'_>) -> Answer {
         if let Some(code) = code {
             body["code"] = Value::from(code);
         }
-        return error(400, operation_id, body);
+        return Err(error(400, operation_id, body));
     }
+    Ok(Checked {
+        matched,
+        params,
+        operation_id,
+    })
+}
 
-    match api.example_response(&matched, request.path) {
-        Some(body) => Answer {
-            status: 200,
-            content_type: "application/json",
-            body: Bytes::from(serde_json::to_vec_pretty(&body).expect("JSON values serialize")),
-            operation_id,
-        },
+/// The stateless answer: the fixture of the response's resource.
+pub(crate) fn example_answer(api: &Api, checked: &Checked<'_>, path: &str) -> Answer {
+    let operation_id = checked.operation_id.clone();
+    match api.example_response(&checked.matched, path) {
+        Some(body) => json_answer(200, operation_id, &body),
         None => Answer {
             status: 200,
             content_type: "application/pdf",
@@ -388,14 +479,19 @@ pub fn respond(api: &Api, request: &MockRequest<'_>) -> Answer {
     }
 }
 
-fn error(status: u16, operation_id: Option<String>, error: Value) -> Answer {
-    let body = json!({ "error": error });
+/// `body` as pretty JSON.
+pub(crate) fn json_answer(status: u16, operation_id: Option<String>, body: &Value) -> Answer {
     Answer {
         status,
         content_type: "application/json",
-        body: Bytes::from(serde_json::to_vec_pretty(&body).expect("JSON values serialize")),
+        body: Bytes::from(serde_json::to_vec_pretty(body).expect("JSON values serialize")),
         operation_id,
     }
+}
+
+/// Stripe's error body: `{"error": error}`.
+pub(crate) fn error(status: u16, operation_id: Option<String>, error: Value) -> Answer {
+    json_answer(status, operation_id, &json!({ "error": error }))
 }
 
 /// `application/x-www-form-urlencoded` of `application/x-www-form-urlencoded; charset=utf-8`.

@@ -1,0 +1,501 @@
+//! The stateful mode: the mock remembers what a test created.
+//!
+//! Each operation is read from the spec as Stripe's SDKs read it: a POST to
+//! a collection that also has a list is a create, a GET, POST or DELETE on
+//! `collection/{id}` a retrieve, update or delete, a GET returning a list
+//! (or search result) pages through the collection. Objects are kept by
+//! their collection's path (`/v1/customers`,
+//! `/v1/customers/cus_1/tax_ids`), so nested resources stay apart. Anything
+//! else (actions, singletons) is answered from the fixtures as in the
+//! stateless mode, except that an action on an id nobody created is a 404.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::{json, Map, Value};
+
+use crate::api::Api;
+use crate::form::Node;
+use crate::server::{check, error, example_answer, json_answer, Answer, Checked, MockRequest};
+
+/// What the stateful mode remembers.
+#[derive(Default)]
+pub struct Store {
+    /// Collection path -> its objects, oldest first.
+    collections: Mutex<HashMap<String, Vec<Value>>>,
+    /// `Idempotency-Key` -> the request it was first sent with and the answer.
+    idempotent: Mutex<HashMap<String, (String, Answer)>>,
+    next_id: AtomicU64,
+}
+
+/// The headers the stateful mode reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Credentials<'a> {
+    pub authorization: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// How an operation acts on a collection of objects a test can create.
+enum Action {
+    Create {
+        collection: String,
+    },
+    Retrieve {
+        collection: String,
+        id: String,
+    },
+    Update {
+        collection: String,
+        id: String,
+    },
+    Delete {
+        collection: String,
+        id: String,
+    },
+    List {
+        collection: String,
+    },
+    /// Another operation on the object `id` of `collection` (an action).
+    On {
+        collection: String,
+        id: String,
+    },
+    /// Not about such a collection: answered from the fixtures.
+    Other,
+}
+
+impl Store {
+    /// Answers `request` as Stripe would, given what was created before.
+    /// The answer of a request with an `Idempotency-Key` already seen is the
+    /// first one again (or an `idempotency_error` if the parameters differ).
+    pub fn respond(
+        &self,
+        api: &Api,
+        request: &MockRequest<'_>,
+        credentials: Credentials<'_>,
+    ) -> Answer {
+        if let Err(answer) = authenticate(credentials.authorization) {
+            return answer;
+        }
+        let Some(key) = credentials
+            .idempotency_key
+            .filter(|_| request.method == "POST")
+        else {
+            return self.answer(api, request);
+        };
+        let fingerprint = fingerprint(request);
+        if let Some((first, answer)) = lock(&self.idempotent).get(key) {
+            return if *first == fingerprint {
+                answer.clone()
+            } else {
+                idempotency_error(key, answer.operation_id.clone())
+            };
+        }
+        let answer = self.answer(api, request);
+        // A request the mock refused never ran, so its key stays free, as Stripe
+        // does for a 400.
+        if answer.status < 400 {
+            lock(&self.idempotent).insert(key.to_owned(), (fingerprint, answer.clone()));
+        }
+        answer
+    }
+
+    fn answer(&self, api: &Api, request: &MockRequest<'_>) -> Answer {
+        let checked = match check(api, request) {
+            Ok(checked) => checked,
+            Err(answer) => return answer,
+        };
+        let stateless = example_answer(api, &checked, request.path);
+        let Some(example) = serde_json::from_slice::<Value>(&stateless.body).ok() else {
+            return stateless;
+        };
+        let operation_id = checked.operation_id.clone();
+        let object = |body: Value| json_answer(200, operation_id.clone(), &body);
+        let mut collections = lock(&self.collections);
+        match action(api, &checked, request.method, request.path, &example) {
+            Action::Create { collection } => {
+                let mut created = example;
+                self.fill_new(&mut created);
+                apply_params(api, &mut created, &checked.params);
+                let body = created.clone();
+                collections.entry(collection).or_default().push(created);
+                object(body)
+            }
+            Action::Retrieve { collection, id } | Action::On { collection, id } => {
+                match find(&mut collections, &collection, &id) {
+                    Some(stored) => object(stored.clone()),
+                    None => missing(&example, &id, operation_id),
+                }
+            }
+            Action::Update { collection, id } => match find(&mut collections, &collection, &id) {
+                Some(stored) => {
+                    apply_params(api, stored, &checked.params);
+                    object(stored.clone())
+                }
+                None => missing(&example, &id, operation_id),
+            },
+            Action::Delete { collection, id } => {
+                let objects = collections.entry(collection).or_default();
+                match objects.iter().position(|o| o["id"] == id.as_str()) {
+                    Some(index) => {
+                        objects.remove(index);
+                        // The deleted object's fixture, with the id from the path.
+                        object(example)
+                    }
+                    None => missing(&example, &id, operation_id),
+                }
+            }
+            Action::List { collection } => {
+                let stored = collections
+                    .get(&collection)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                match page(stored, &checked.params, example) {
+                    Ok(body) => object(body),
+                    Err(message) => error(
+                        400,
+                        operation_id,
+                        json!({ "type": "invalid_request_error", "message": message }),
+                    ),
+                }
+            }
+            Action::Other => stateless,
+        }
+    }
+
+    /// A fresh id with the fixture's prefix (`cus_`), and `created` now.
+    fn fill_new(&self, object: &mut Value) {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let prefix = object["id"]
+            .as_str()
+            .and_then(|id| id.rfind('_').map(|i| id[..=i].to_owned()))
+            .unwrap_or_default();
+        object["id"] = Value::String(format!("{prefix}mock{n:010}"));
+        if object.get("created").is_some() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            object["created"] = Value::from(now);
+        }
+    }
+}
+
+/// Stripe's 401 for a missing key, or one that is not a test key.
+fn authenticate(authorization: Option<&str>) -> Result<(), Answer> {
+    let key = authorization.and_then(|value| {
+        let (scheme, credentials) = value.trim().split_once(' ')?;
+        if scheme.eq_ignore_ascii_case("bearer") {
+            return Some(credentials.trim().to_owned());
+        }
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return None;
+        }
+        use base64::Engine;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(credentials.trim())
+            .ok()?;
+        let user = String::from_utf8(decoded).ok()?;
+        Some(user.split(':').next().unwrap_or_default().to_owned())
+    });
+    let message = match key.as_deref() {
+        None | Some("") => "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.".to_owned(),
+        Some(key) if key.starts_with("sk_test_") || key.starts_with("rk_test_") => return Ok(()),
+        Some(key) => format!("Invalid API Key provided: {}", redacted(key)),
+    };
+    Err(error(
+        401,
+        None,
+        json!({ "type": "invalid_request_error", "message": message }),
+    ))
+}
+
+/// `sk_live_****1234`, as Stripe prints a key.
+fn redacted(key: &str) -> String {
+    let prefix = key.rfind('_').map_or("", |i| &key[..=i]);
+    let tail: String = key
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("{prefix}****{tail}")
+}
+
+fn idempotency_error(key: &str, operation_id: Option<String>) -> Answer {
+    let message = format!(
+        "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."
+    );
+    error(
+        400,
+        operation_id,
+        json!({ "type": "idempotency_error", "message": message }),
+    )
+}
+
+/// What makes two requests the same for an idempotency key.
+fn fingerprint(request: &MockRequest<'_>) -> String {
+    format!(
+        "{} {}?{}\n{}",
+        request.method,
+        request.path,
+        request.query.unwrap_or(""),
+        String::from_utf8_lossy(request.body)
+    )
+}
+
+/// How the operation acts, from its method and path template. Only
+/// collections with a create and a list are kept; the rest (events, balance
+/// transactions, singletons) is answered from the fixtures.
+fn action(api: &Api, checked: &Checked<'_>, method: &str, path: &str, example: &Value) -> Action {
+    let template: Vec<&str> = checked.matched.template.split('/').collect();
+    // The route matched segment by segment, so the path has as many.
+    let path: Vec<&str> = path.split('/').collect();
+    let creatable = |end: usize| creatable(api, &template[..end].join("/"));
+    let collection = |end: usize| path[..end].join("/");
+    let n = template.len();
+    let page = matches!(example["object"].as_str(), Some("list" | "search_result"));
+    if page {
+        let end = if template[n - 1] == "search" {
+            n - 1
+        } else {
+            n
+        };
+        return match creatable(end) {
+            true => Action::List {
+                collection: collection(end),
+            },
+            false => Action::Other,
+        };
+    }
+    if template[n - 1].starts_with('{') && creatable(n - 1) {
+        let (collection, id) = (collection(n - 1), path[n - 1].to_owned());
+        return match method {
+            "GET" => Action::Retrieve { collection, id },
+            "POST" => Action::Update { collection, id },
+            "DELETE" => Action::Delete { collection, id },
+            _ => Action::Other,
+        };
+    }
+    if method == "POST" && creatable(n) {
+        return Action::Create {
+            collection: collection(n),
+        };
+    }
+    // `/v1/identity/verification_sessions/{session}/redact`: an action on
+    // the object whose id is the segment before the last.
+    if n >= 3 && template[n - 2].starts_with('{') && creatable(n - 2) {
+        return Action::On {
+            collection: collection(n - 2),
+            id: path[n - 2].to_owned(),
+        };
+    }
+    Action::Other
+}
+
+/// Whether a test can create objects in the collection at `template`: a
+/// POST there and a GET that lists them.
+fn creatable(api: &Api, template: &str) -> bool {
+    let (mut post, mut list) = (false, false);
+    for (method, _, operation) in api.operations().filter(|(_, other, _)| *other == template) {
+        post |= method == "POST";
+        list |= method == "GET" && api.lists(operation);
+    }
+    post && list
+}
+
+fn find<'s>(
+    collections: &'s mut HashMap<String, Vec<Value>>,
+    collection: &str,
+    id: &str,
+) -> Option<&'s mut Value> {
+    collections
+        .get_mut(collection)?
+        .iter_mut()
+        .find(|o| o["id"] == id)
+}
+
+/// Stripe's 404 for an id nobody created.
+fn missing(example: &Value, id: &str, operation_id: Option<String>) -> Answer {
+    let object = example["object"].as_str().unwrap_or("object");
+    let object = object.rsplit('.').next().unwrap_or(object);
+    error(
+        404,
+        operation_id,
+        json!({
+            "type": "invalid_request_error",
+            "code": "resource_missing",
+            "doc_url": "https://stripe.com/docs/error-codes/resource-missing",
+            "message": format!("No such {object}: '{id}'"),
+            "param": "id",
+        }),
+    )
+}
+
+/// A page of `stored`, newest first, as `limit`, `starting_after` and
+/// `ending_before` ask.
+fn page(stored: &[Value], params: &[(String, Node)], mut example: Value) -> Result<Value, String> {
+    let value = |name: &str| {
+        params.iter().find_map(|(key, node)| match node {
+            Node::Value(value) if key == name => Some(value.as_str()),
+            _ => None,
+        })
+    };
+    let limit = value("limit")
+        .map_or(Ok(10), str::parse::<usize>)
+        .map_err(|_| "Invalid integer: limit".to_owned())?;
+    let newest_first: Vec<&Value> = stored.iter().rev().collect();
+    let position = |id: &str| {
+        newest_first
+            .iter()
+            .position(|o| o["id"] == id)
+            .ok_or_else(|| format!("No such object: '{id}'"))
+    };
+    let (window, has_more) = match (value("starting_after"), value("ending_before")) {
+        (Some(after), _) => {
+            let rest = &newest_first[position(after)? + 1..];
+            (
+                rest.iter().take(limit).collect::<Vec<_>>(),
+                rest.len() > limit,
+            )
+        }
+        (None, Some(before)) => {
+            let earlier = &newest_first[..position(before)?];
+            let start = earlier.len().saturating_sub(limit);
+            (earlier[start..].iter().collect(), start > 0)
+        }
+        (None, None) => (
+            newest_first.iter().take(limit).collect(),
+            newest_first.len() > limit,
+        ),
+    };
+    example["data"] = Value::Array(window.into_iter().map(|o| (*o).clone()).collect());
+    example["has_more"] = Value::Bool(has_more);
+    Ok(example)
+}
+
+/// Sets the fields of `object` that the request's parameters name, typed
+/// as the resource's schema types them; `metadata` merges, `""` unsets.
+fn apply_params(api: &Api, object: &mut Value, params: &[(String, Node)]) {
+    let Some(schema) = object["object"]
+        .as_str()
+        .and_then(|o| api.resource_schema(o))
+    else {
+        return;
+    };
+    let SchemaKind::Type(Type::Object(shape)) = &schema.schema_kind else {
+        return;
+    };
+    let Value::Object(fields) = object else {
+        return;
+    };
+    for (key, node) in params {
+        let Some(property) = shape.properties.get(key) else {
+            continue;
+        };
+        let property = api.resolve_boxed(property);
+        if key == "metadata" {
+            merge_metadata(fields, node);
+        } else {
+            fields.insert(key.clone(), to_json(api, node, property));
+        }
+    }
+}
+
+fn merge_metadata(fields: &mut Map<String, Value>, node: &Node) {
+    let Node::Map(entries) = node else {
+        fields.insert("metadata".into(), json!({}));
+        return;
+    };
+    let metadata = fields.entry("metadata").or_insert_with(|| json!({}));
+    if !metadata.is_object() {
+        *metadata = json!({});
+    }
+    let Value::Object(metadata) = metadata else {
+        return;
+    };
+    for (key, value) in entries {
+        match value {
+            Node::Value(v) if v.is_empty() => {
+                metadata.remove(key);
+            }
+            Node::Value(v) => {
+                metadata.insert(key.clone(), Value::String(v.clone()));
+            }
+            Node::Map(_) => {}
+        }
+    }
+}
+
+/// A form value as JSON of the schema's type: `"1000"` as a number where
+/// the schema says integer, `items[0][..]` as an array, and so on.
+fn to_json(api: &Api, node: &Node, schema: &Schema) -> Value {
+    match (node, &schema.schema_kind) {
+        (Node::Value(v), _) if v.is_empty() => Value::Null,
+        (_, SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members }) => {
+            let fits = |member: &&ReferenceOr<Schema>| {
+                let kind = &api.resolve(member).schema_kind;
+                matches!(node, Node::Map(_))
+                    == matches!(kind, SchemaKind::Type(Type::Object(_) | Type::Array(_)))
+            };
+            match members.iter().find(fits) {
+                Some(member) => to_json(api, node, api.resolve(member)),
+                None => plain(node),
+            }
+        }
+        (Node::Value(v), SchemaKind::Type(Type::Integer(_))) => v
+            .parse::<i64>()
+            .map_or_else(|_| Value::String(v.clone()), Value::from),
+        (Node::Value(v), SchemaKind::Type(Type::Number(_))) => v
+            .parse::<f64>()
+            .map_or_else(|_| Value::String(v.clone()), Value::from),
+        (Node::Value(v), SchemaKind::Type(Type::Boolean(_))) => Value::Bool(v == "true"),
+        (Node::Map(entries), SchemaKind::Type(Type::Array(array))) => {
+            let mut items: Vec<(usize, &Node)> = entries
+                .iter()
+                .filter_map(|(k, n)| Some((k.parse().ok()?, n)))
+                .collect();
+            items.sort_by_key(|(i, _)| *i);
+            let item_schema = array.items.as_ref().map(|s| api.resolve_boxed(s));
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|(_, n)| item_schema.map_or_else(|| plain(n), |s| to_json(api, n, s)))
+                    .collect(),
+            )
+        }
+        (Node::Map(entries), SchemaKind::Type(Type::Object(shape))) => Value::Object(
+            entries
+                .iter()
+                .map(|(key, n)| {
+                    let value = match shape.properties.get(key) {
+                        Some(p) => to_json(api, n, api.resolve_boxed(p)),
+                        None => plain(n),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        ),
+        _ => plain(node),
+    }
+}
+
+/// A form value as strings and objects, where the schema says nothing more.
+fn plain(node: &Node) -> Value {
+    match node {
+        Node::Value(v) => Value::String(v.clone()),
+        Node::Map(entries) => {
+            Value::Object(entries.iter().map(|(k, n)| (k.clone(), plain(n))).collect())
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves whole entries only.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
