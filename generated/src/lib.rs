@@ -14,6 +14,44 @@
 //! Its parameters are a `...Params` struct: `&Default::default()` when every
 //! parameter is optional, else built with `new(required...)`.
 //!
+//! # Quick start
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use stripe::identity::VerificationSession;
+//! use stripe::{Client, CreateCustomerParams, Customer, EventType, ListCustomerParams, Resource};
+//!
+//! # async fn quick_start(payload: &[u8], signature_header: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new("sk_test_...");
+//!
+//! // Create a customer.
+//! let params = CreateCustomerParams {
+//!     email: Some("jenny.rosen@example.com".into()),
+//!     ..Default::default()
+//! };
+//! let customer = Customer::create(&client, &params).await?;
+//!
+//! // Redact a verification session (no parameters: `Default::default()`).
+//! let session = VerificationSession::redact(&client, "vs_123", &Default::default()).await?;
+//! println!("{} is {:?}", session.id, session.status);
+//!
+//! // Page through a list: the stream fetches the next page as it is read.
+//! let params = ListCustomerParams { limit: Some(100), ..Default::default() };
+//! let mut customers = Customer::list_auto_paging(&client, &params);
+//! while let Some(customer) = customers.try_next().await? {
+//!     println!("{}", customer.id);
+//! }
+//!
+//! // Verify a webhook delivery (the raw body and its `Stripe-Signature`
+//! // header) and act on its typed object.
+//! let event = stripe::webhook::construct_event(payload, signature_header, "whsec_...")?;
+//! if let (EventType::CustomerCreated, Resource::Customer(created)) = (&event.type_, &event.data.object) {
+//!     println!("welcome, {:?} ({})", created.email, customer.id);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Features
 //!
 //! Each namespace (`identity`, `issuing`, ...) and each resource of the
