@@ -1,0 +1,45 @@
+//! `cargo doc` of the client crates succeeds without a warning, and the
+//! pages lead a reader to the resources: a namespace's page lists them, with
+//! Stripe's preview note where the API is in preview. Built outside this
+//! `cargo test`'s target folder, which it holds locked (beside the
+//! per-feature checks, whose dependency builds it shares).
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn cargo_doc_is_clean_and_namespace_pages_list_their_resources() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = root.join("../target/feature-check");
+    let output = Command::new(env!("CARGO"))
+        .args(["doc", "--quiet", "--no-deps"])
+        .args(["-p", "stripe", "-p", "stripe-api", "-p", "stripe-params"])
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .current_dir(root)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = |path: &str| {
+        std::fs::read_to_string(target.join("doc").join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let crypto = page("stripe_api/crypto/index.html");
+    assert!(
+        crypto.contains("is in preview at Stripe"),
+        "the preview note"
+    );
+    for resource in ["OnrampSession", "OnrampQuotes", "OnrampTransactionLimits"] {
+        assert!(
+            crypto.contains(&format!("struct.{resource}.html")),
+            "{resource} is listed and linked"
+        );
+    }
+    let identity = page("stripe_api/identity/index.html");
+    assert!(identity.contains("A VerificationSession guides you"));
+    assert!(page("stripe/index.html").contains("Quick start"));
+}
