@@ -22,6 +22,7 @@
     rustdoc::invalid_html_tags
 )]
 #![allow(clippy::all)]
+#![recursion_limit = "256"]
 /// The Stripe API version these types were generated from, sent as `Stripe-Version`.
 pub const API_VERSION: &str = "2024-01-01";
 
