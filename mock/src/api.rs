@@ -10,6 +10,8 @@ use openapiv3::{Operation, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::{json, Value};
 use stripe_codegen::{SourceDocument, Spec};
 
+use crate::validate::Validator;
+
 /// The spec documents of the default input, merged in this order (as
 /// `spec/stripe.toml` lists them for the generator).
 pub const SPEC_DOCUMENTS: [&str; 4] = [
@@ -332,35 +334,21 @@ impl Api {
             })
     }
 
-    /// The schema a reference names (itself when it is no reference); an
-    /// empty schema for a dangling one, which [`Spec::parse`] has refused.
+    /// The schema a reference names (itself when it is no reference).
     pub fn resolve<'a>(&'a self, schema: &'a ReferenceOr<Schema>) -> &'a Schema {
-        match schema {
-            ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => self.named(reference),
-        }
+        self.validator().resolve(schema)
     }
 
     /// [`resolve`](Api::resolve) for a boxed schema (properties, items).
     pub fn resolve_boxed<'a>(&'a self, schema: &'a ReferenceOr<Box<Schema>>) -> &'a Schema {
-        match schema {
-            ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => self.named(reference),
-        }
+        self.validator().resolve_boxed(schema)
     }
 
-    fn named(&self, reference: &str) -> &Schema {
-        static EMPTY: OnceLock<Schema> = OnceLock::new();
-        reference
-            .strip_prefix("#/components/schemas/")
-            .and_then(|name| self.spec.schemas().get(name))
-            .and_then(ReferenceOr::as_item)
-            .unwrap_or_else(|| {
-                EMPTY.get_or_init(|| Schema {
-                    schema_data: Default::default(),
-                    schema_kind: SchemaKind::Any(Default::default()),
-                })
-            })
+    /// Checks requests against this API's schemas.
+    pub(crate) fn validator(&self) -> Validator<'_> {
+        Validator {
+            schemas: self.spec.schemas(),
+        }
     }
 
     fn json_response<'a>(&self, operation: &'a Operation) -> Option<&'a ReferenceOr<Schema>> {
@@ -381,13 +369,7 @@ impl Api {
     /// one, with the id from the path. `None` when the response is not JSON
     /// (the quote PDF).
     pub fn example_response(&self, matched: &Matched<'_>, path: &str) -> Option<Value> {
-        let response = matched
-            .operation
-            .responses
-            .responses
-            .get(&openapiv3::StatusCode::Code(200))?;
-        let media = response.as_item()?.content.get("application/json")?;
-        let schema = media.schema.as_ref()?;
+        let schema = self.json_response(matched.operation)?;
         let mut body = self.example(schema, path).unwrap_or_else(|| json!({}));
         if let Some((_, id)) = matched.path_params.last() {
             if owns_last_param(matched.template, body.get("object").and_then(Value::as_str)) {
@@ -402,13 +384,7 @@ impl Api {
     /// An example of `schema`: a fixture for a resource; for a list or search
     /// result, a page holding one example item.
     fn example(&self, schema: &ReferenceOr<Schema>, path: &str) -> Option<Value> {
-        let schema = match schema {
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/schemas/")?;
-                self.spec.schemas().get(name)?.as_item()?
-            }
-            ReferenceOr::Item(schema) => schema,
-        };
+        let schema = self.resolve(schema);
         if let Some(fixture) = schema
             .schema_data
             .extensions

@@ -19,8 +19,8 @@ use tokio::task::JoinHandle;
 
 use crate::api::{Api, LoadError, Matched};
 use crate::form::{multipart_pairs, Node};
-use crate::state::{Credentials, Store};
-use crate::validate::{Invalid, Validator};
+use crate::state::{lock, Credentials, Store};
+use crate::validate::Invalid;
 
 /// A request as the mock received it.
 #[derive(Debug, Clone)]
@@ -219,10 +219,7 @@ impl Drop for MockServer {
 
 impl State {
     fn requests(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
-        // A panic while holding the lock cannot leave the list half-written.
-        self.requests
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.requests)
     }
 }
 
@@ -442,9 +439,7 @@ pub(crate) fn check<'a>(api: &'a Api, request: &MockRequest<'_>) -> Result<Check
             ));
         }
     };
-    let validator = Validator {
-        schemas: api.spec().schemas(),
-    };
+    let validator = api.validator();
     if let Err(Invalid {
         param,
         message,

@@ -9,9 +9,9 @@
 //! else (actions, singletons) is answered from the fixtures as in the
 //! stateless mode, except that an action on an id nobody created is a 404.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::{json, Map, Value};
@@ -28,6 +28,8 @@ pub struct Store {
     /// `Idempotency-Key` -> the request it was first sent with and the answer.
     idempotent: Mutex<HashMap<String, (String, Answer)>>,
     next_id: AtomicU64,
+    /// The path templates of the collections kept, found once.
+    creatable: OnceLock<HashSet<String>>,
 }
 
 /// The headers the stateful mode reads.
@@ -114,7 +116,8 @@ impl Store {
         let operation_id = checked.operation_id.clone();
         let object = |body: Value| json_answer(200, operation_id.clone(), &body);
         let mut collections = lock(&self.collections);
-        match action(api, &checked, request.method, request.path, &example) {
+        let creatable = self.creatable.get_or_init(|| creatable_collections(api));
+        match action(creatable, &checked, request.method, request.path, &example) {
             Action::Create { collection } => {
                 let mut created = example;
                 self.fill_new(&mut created);
@@ -250,11 +253,17 @@ fn fingerprint(request: &MockRequest<'_>) -> String {
 /// How the operation acts, from its method and path template. Only
 /// collections with a create and a list are kept; the rest (events, balance
 /// transactions, singletons) is answered from the fixtures.
-fn action(api: &Api, checked: &Checked<'_>, method: &str, path: &str, example: &Value) -> Action {
+fn action(
+    creatable: &HashSet<String>,
+    checked: &Checked<'_>,
+    method: &str,
+    path: &str,
+    example: &Value,
+) -> Action {
     let template: Vec<&str> = checked.matched.template.split('/').collect();
     // The route matched segment by segment, so the path has as many.
     let path: Vec<&str> = path.split('/').collect();
-    let creatable = |end: usize| creatable(api, &template[..end].join("/"));
+    let creatable = |end: usize| creatable.contains(&template[..end].join("/"));
     let collection = |end: usize| path[..end].join("/");
     let n = template.len();
     let page = matches!(example["object"].as_str(), Some("list" | "search_result"));
@@ -296,15 +305,21 @@ fn action(api: &Api, checked: &Checked<'_>, method: &str, path: &str, example: &
     Action::Other
 }
 
-/// Whether a test can create objects in the collection at `template`: a
-/// POST there and a GET that lists them.
-fn creatable(api: &Api, template: &str) -> bool {
-    let (mut post, mut list) = (false, false);
-    for (method, _, operation) in api.operations().filter(|(_, other, _)| *other == template) {
-        post |= method == "POST";
-        list |= method == "GET" && api.lists(operation);
+/// The collections a test can create objects in: path templates with a
+/// POST and a GET that lists.
+fn creatable_collections(api: &Api) -> HashSet<String> {
+    let (mut posts, mut lists) = (HashSet::new(), HashSet::new());
+    for (method, template, operation) in api.operations() {
+        match method {
+            "POST" => posts.insert(template),
+            "GET" if api.lists(operation) => lists.insert(template),
+            _ => false,
+        };
     }
-    post && list
+    posts
+        .intersection(&lists)
+        .map(|t| (*t).to_owned())
+        .collect()
 }
 
 fn find<'s>(
@@ -493,8 +508,9 @@ fn plain(node: &Node) -> Value {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock leaves whole entries only.
+/// The guard, also after a panic elsewhere: every write under these locks
+/// is one whole entry, so a poisoned lock holds nothing half-written.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

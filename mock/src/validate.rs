@@ -149,14 +149,14 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn resolve(&self, schema: &'a ReferenceOr<Schema>) -> &'a Schema {
+    pub(crate) fn resolve(&self, schema: &'a ReferenceOr<Schema>) -> &'a Schema {
         match schema {
             ReferenceOr::Item(schema) => schema,
             ReferenceOr::Reference { reference } => self.component(reference),
         }
     }
 
-    fn resolve_boxed(&self, schema: &'a ReferenceOr<Box<Schema>>) -> &'a Schema {
+    pub(crate) fn resolve_boxed(&self, schema: &'a ReferenceOr<Box<Schema>>) -> &'a Schema {
         match schema {
             ReferenceOr::Item(schema) => schema,
             ReferenceOr::Reference { reference } => self.component(reference),
