@@ -90,12 +90,17 @@ fn lower<'a>(
         .filter(|namespace| !namespaces.contains(namespace.as_str()))
         .cloned()
         .collect();
+    let events = match &policy.events {
+        Some(events) => model::events::stale_exceptions(spec, events)?,
+        None => Vec::new(),
+    };
     Ok((
         lowerer,
         StalePolicy {
             optional_fields,
             operations,
             preview,
+            events,
         },
     ))
 }
@@ -109,11 +114,17 @@ pub struct StalePolicy {
     pub operations: Vec<String>,
     /// `[preview]` namespaces of `spec/overrides.toml`.
     pub preview: Vec<String>,
+    /// Keys of `[events] objects` and entries of `[events] untyped` that
+    /// no event type starts with.
+    pub events: Vec<String>,
 }
 
 impl StalePolicy {
     pub fn is_empty(&self) -> bool {
-        self.optional_fields.is_empty() && self.operations.is_empty() && self.preview.is_empty()
+        self.optional_fields.is_empty()
+            && self.operations.is_empty()
+            && self.preview.is_empty()
+            && self.events.is_empty()
     }
 
     /// `policy` without these entries.
@@ -128,6 +139,12 @@ impl StalePolicy {
         for namespace in &self.preview {
             policy.preview.remove(namespace);
         }
+        if let Some(events) = &mut policy.events {
+            for key in &self.events {
+                events.objects.remove(key);
+                events.untyped.remove(key);
+            }
+        }
         policy
     }
 
@@ -140,6 +157,12 @@ impl StalePolicy {
         if let Some(namespace) = self.preview.first() {
             return Err(Error::new(format!(
                 "[preview] names `{namespace}`, which is no namespace of the spec"
+            ))
+            .in_file("spec/overrides.toml"));
+        }
+        if let Some(key) = self.events.first() {
+            return Err(Error::new(format!(
+                "[events] names `{key}`, which starts no event type of the spec"
             ))
             .in_file("spec/overrides.toml"));
         }

@@ -55,9 +55,11 @@ pub fn describe(stale: &stripe_codegen::StalePolicy) -> String {
         .map(|f| format!("[optional_fields] {f}"));
     let operations = stale.operations.iter().map(|o| format!("[overrides.{o}]"));
     let preview = stale.preview.iter().map(|n| format!("[preview] {n}"));
+    let events = stale.events.iter().map(|e| format!("[events] {e}"));
     fields
         .chain(operations)
         .chain(preview)
+        .chain(events)
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -392,7 +392,8 @@ fn api_files(
         PathBuf::from("src/resource.rs"),
         render(ItemsFile {
             header,
-            doc: "Any resource, told apart by its `object` field: what a webhook event carries."
+            doc: "Any resource, told apart by its `object` field: what a webhook event carries; \
+                  and that object typed by the event's type."
                 .to_owned(),
             items: resource::resource_enum(model).to_string(),
         })?,

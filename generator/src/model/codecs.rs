@@ -61,6 +61,8 @@ pub fn plan_codecs(model: &mut Model) {
             .response
             .visit_named(true, &mut |id, _| decode_roots.push(id));
     }
+    // `EventObject` decodes an event's object by the event's type.
+    decode_roots.extend(model.event_objects.iter().filter_map(|e| e.object));
     let encode_roots: Vec<TypeId> = model.operations.iter().map(|o| o.params).collect();
     let decode = closure(model, decode_roots);
     let encode = closure(model, encode_roots);

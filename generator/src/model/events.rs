@@ -3,12 +3,16 @@
 //! spec lists every event type (the values a webhook endpoint can subscribe
 //! to) and which two fields to type: the type becomes an open enum of those
 //! values, the object becomes `Resource`, chosen by its `object` field.
+//!
+//! Each event type also gets the type of the object it carries, found by
+//! [`object_of`]'s rule from the type's name and the spec's resources; the
+//! rule's exceptions are `[events] objects` and `untyped`.
 
 use openapiv3::{ReferenceOr, SchemaKind, Type};
 
 use crate::error::{pointer, Error, Result};
 use crate::model::lower_types::enum_values;
-use crate::model::{Model, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{EventFields, EventObject, Model, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming;
 use crate::parse::policy::Events;
 use crate::parse::Spec;
@@ -33,8 +37,160 @@ pub fn type_events(model: &mut Model, spec: &Spec, events: &Events) -> Result<()
         resource_id: None,
         kind: TypeKind::Enum(enum_values(values.iter())),
     });
+    let TypeKind::Enum(variants) = &model.get(event_type).kind else {
+        unreachable!("pushed as an enum just above")
+    };
+    let variants: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
     set_field_type(model, &events.type_field, TypeRef::Named(event_type))?;
-    set_field_type(model, &events.object_field, TypeRef::AnyResource)
+    set_field_type(model, &events.object_field, TypeRef::AnyResource)?;
+    model.event_objects = event_objects(model, &values, &variants, events)?;
+    model.event_fields = event_fields(model, events);
+    Ok(())
+}
+
+/// Where an event keeps its type and object: `type_field` must be a field
+/// of the event, `object_field` one of a required struct field of it.
+fn event_fields(model: &Model, events: &Events) -> Option<EventFields> {
+    let (event_wire, type_wire) = events.type_field.rsplit_once('.')?;
+    let (data_wire, object_wire) = events.object_field.rsplit_once('.')?;
+    let struct_named = |wire: &str| {
+        model
+            .types
+            .iter()
+            .enumerate()
+            .find_map(|(i, def)| match &def.kind {
+                TypeKind::Struct(body) if def.wire_name == wire => Some((TypeId(i), body)),
+                _ => None,
+            })
+    };
+    let (event, event_body) = struct_named(event_wire)?;
+    let (data, data_body) = struct_named(data_wire)?;
+    let required_field = |body: &crate::model::Struct,
+                          pick: &dyn Fn(&crate::model::Field) -> bool| {
+        body.fields
+            .iter()
+            .find(|f| !f.optional() && !f.boxed && pick(f))
+            .map(|f| f.rust_name.clone())
+    };
+    let type_field = required_field(event_body, &|f| f.wire_name == type_wire)?;
+    let data_field = required_field(event_body, &|f| f.ty == TypeRef::Named(data))?;
+    let object_field = required_field(data_body, &|f| f.wire_name == object_wire)?;
+    Some(EventFields {
+        event,
+        type_path: vec![type_field],
+        object_path: vec![data_field, object_field],
+    })
+}
+
+/// The object of every event type, in the spec's order.
+fn event_objects(
+    model: &Model,
+    values: &[String],
+    variants: &[String],
+    events: &Events,
+) -> Result<Vec<EventObject>> {
+    values
+        .iter()
+        .zip(variants)
+        .map(|(event_type, variant)| {
+            let object = object_of(model, event_type, events).map_err(|message| {
+                Error::at(events.pointer(), message).in_file("spec/overrides.toml")
+            })?;
+            Ok(EventObject {
+                event_type: event_type.clone(),
+                variant: variant.clone(),
+                object,
+            })
+        })
+        .collect()
+}
+
+/// The type of the object an event of `event_type` carries; `None` for
+/// the types `[events] untyped` lists.
+///
+/// The rule, on the part of the type before its action (`customer.subscription`
+/// of `customer.subscription.updated`): the resource of that id; else, for
+/// one word, the resource of a namespace's (`issuing_card` -> `issuing.card`);
+/// else its words joined by `_` (`source.transaction` -> `source_transaction`);
+/// else its last word (`customer.subscription` -> `subscription`). An
+/// exception in `[events]` that the type starts with comes first.
+pub fn object_of(
+    model: &Model,
+    event_type: &str,
+    events: &Events,
+) -> std::result::Result<Option<TypeId>, String> {
+    if exception_for(event_type, events.untyped.iter()).is_some() {
+        return Ok(None);
+    }
+    if let Some(key) = exception_for(event_type, events.objects.keys()) {
+        let target = &events.objects[key];
+        return type_named(model, target).map(Some).ok_or_else(|| {
+            format!("[events] objects.\"{key}\" names `{target}`, which is no resource or schema of the spec")
+        });
+    }
+    let subject = event_type
+        .rsplit_once('.')
+        .map(|(subject, _action)| subject)
+        .unwrap_or(event_type);
+    let resource = |id: &str| model.resources().find(|(r, _)| *r == id).map(|(_, t)| t);
+    let namespaced = || {
+        (!subject.contains('.'))
+            .then(|| subject.match_indices('_'))
+            .into_iter()
+            .flatten()
+            .find_map(|(at, _)| resource(&format!("{}.{}", &subject[..at], &subject[at + 1..])))
+    };
+    resource(subject)
+        .or_else(namespaced)
+        .or_else(|| resource(&subject.replace('.', "_")))
+        .or_else(|| subject.rsplit('.').next().and_then(resource))
+        .map(Some)
+        .ok_or_else(|| {
+            format!(
+                "no resource of the spec matches event type `{event_type}`: name its object in [events] objects, or list it in [events] untyped"
+            )
+        })
+}
+
+/// The longest key that is `event_type` or a dotted prefix of it.
+fn exception_for<'k>(
+    event_type: &str,
+    keys: impl Iterator<Item = &'k String>,
+) -> Option<&'k String> {
+    keys.filter(|key| {
+        event_type == key.as_str()
+            || event_type
+                .strip_prefix(key.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+    .max_by_key(|key| key.len())
+}
+
+/// A resource by `x-resourceId`, or else a component schema by name.
+fn type_named(model: &Model, name: &str) -> Option<TypeId> {
+    model
+        .resources()
+        .find(|(resource_id, _)| *resource_id == name)
+        .map(|(_, id)| id)
+        .or_else(|| model.components.get(name).copied())
+}
+
+/// Entries of `[events] objects` and `untyped` that no event type of the
+/// spec starts with.
+pub fn stale_exceptions(spec: &Spec, events: &Events) -> Result<Vec<String>> {
+    let values = event_types(spec, events)?;
+    let unused = |key: &&String| {
+        !values
+            .iter()
+            .any(|value| exception_for(value, std::iter::once(*key)).is_some())
+    };
+    Ok(events
+        .objects
+        .keys()
+        .chain(&events.untyped)
+        .filter(unused)
+        .cloned()
+        .collect())
 }
 
 fn event_types(spec: &Spec, events: &Events) -> Result<Vec<String>> {

@@ -63,6 +63,28 @@ pub enum Gate {
     Units(BTreeSet<String>),
 }
 
+/// Every feature type `id` is compiled under: its file's unit and its gate.
+pub fn type_features(model: &Model, id: TypeId) -> Vec<&str> {
+    let features = &model.features;
+    let module_unit = features.module_units.get(&model.get(id).module);
+    let mut out: Vec<&str> = module_unit
+        .map(|unit| features.units[unit].types_feature.as_str())
+        .into_iter()
+        .collect();
+    match &features.gates[id.0] {
+        Gate::Module => {}
+        Gate::Endpoints(unit) => out.push(unit),
+        Gate::Units(units) => out.extend(
+            units
+                .iter()
+                .map(|u| features.units[u].types_feature.as_str()),
+        ),
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 pub fn plan_features(model: &mut Model) -> Result<()> {
     let unit_of = unit_of_types(model);
     let from_resources = reachable_from_resources(model);

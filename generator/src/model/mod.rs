@@ -44,6 +44,31 @@ pub struct Model {
     /// Namespace modules in preview at Stripe -> what their docs say about
     /// it (`[preview]` of `spec/overrides.toml`).
     pub preview: BTreeMap<String, String>,
+    /// Every webhook event type and the type of the object it carries (none
+    /// when `[events]` lists it untyped); set by [`events`].
+    pub event_objects: Vec<EventObject>,
+    /// The event resource and the Rust path of its type and object fields
+    /// (`type_`, `data.object`), when both are plain fields of it.
+    pub event_fields: Option<EventFields>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFields {
+    pub event: TypeId,
+    /// Rust field names from the event to its type: `["type_"]`.
+    pub type_path: Vec<String>,
+    /// Rust field names from the event to its object: `["data", "object"]`.
+    pub object_path: Vec<String>,
+}
+
+/// A webhook event type and the type of its `data.object`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventObject {
+    /// As the spec lists it: `customer.subscription.updated`.
+    pub event_type: String,
+    /// Its variant of `EventType` (and of `EventObject`).
+    pub variant: String,
+    pub object: Option<TypeId>,
 }
 
 impl Model {

@@ -34,6 +34,16 @@ pub struct Events {
     pub type_field: String,
     /// `schema.field` holding the event's object (`notification_event_data.object`).
     pub object_field: String,
+    /// The exceptions to the rule that finds the object an event type
+    /// carries (`model::events`): an event type, or the part of it before
+    /// the action (`customer.source`), -> the `x-resourceId` or component
+    /// schema of its object.
+    #[serde(default)]
+    pub objects: BTreeMap<String, String>,
+    /// Event types (or their part before the action) whose object no type
+    /// of the spec describes: they stay untyped.
+    #[serde(default)]
+    pub untyped: BTreeSet<String>,
 }
 
 /// A request parameter whose array items enumerate the event types.

@@ -1,11 +1,16 @@
 //! `Resource`: every resource type in one enum, decoded by `object` (and
 //! `deleted`), with a fallback that keeps unknown objects as JSON. A
 //! variant exists when its resource's types are built (its unit's feature).
+//!
+//! `EventObject`: an event's object typed by the event's type, a variant
+//! per event type whose object's types are built, made from the `Resource`
+//! the event decoded.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::codecs::Side;
+use crate::model::features::type_features;
 use crate::model::layout;
 use crate::model::{Model, ModulePath, TypeId, TypeKind};
 use crate::naming;
@@ -21,13 +26,7 @@ pub fn resource_enum(model: &Model) -> TokenStream {
         split: false,
     };
     let resources: Vec<(&str, TypeId)> = model.resources().collect();
-    let variant = |id: TypeId| {
-        let def = model.get(id);
-        ident(&naming::qualified_type_name(
-            layout::namespace(&def.module),
-            &def.rust_name,
-        ))
-    };
+    let variant = |id: TypeId| resource_variant(model, id);
     let gate = |id: TypeId| {
         let feature = model
             .features
@@ -53,6 +52,7 @@ pub fn resource_enum(model: &Model) -> TokenStream {
         let (name, cfg) = (variant(*id), gate(*id));
         quote!(#cfg #resource_id => Some(stripe_core::from_slice(json).map(Self::#name)),)
     });
+    let events = event_object_enum(model, &renderer);
     let by_object = discriminators(model, &resources)
         .into_iter()
         .map(|(object, deleted, id)| {
@@ -119,7 +119,165 @@ pub fn resource_enum(model: &Model) -> TokenStream {
                 stripe_core::serde_shim::deserialize(deserializer)
             }
         }
+
+        #events
     }
+}
+
+/// The name of `id`'s variant in `Resource`.
+fn resource_variant(model: &Model, id: TypeId) -> proc_macro2::Ident {
+    let def = model.get(id);
+    ident(&naming::qualified_type_name(
+        layout::namespace(&def.module),
+        &def.rust_name,
+    ))
+}
+
+/// `EventObject` and the `Event` methods that make it; nothing when the
+/// spec's events are not typed.
+fn event_object_enum(model: &Model, renderer: &TypeRenderer<'_>) -> TokenStream {
+    let Some(fields) = &model.event_fields else {
+        return TokenStream::new();
+    };
+    let event_type = renderer.path(event_type_id(model, fields));
+    let typed: Vec<_> = model
+        .event_objects
+        .iter()
+        .filter_map(|e| e.object.map(|object| (e, object)))
+        .collect();
+    let variants = typed.iter().map(|(event, object)| {
+        let (name, path) = (ident(&event.variant), renderer.path(*object));
+        let cfg = cfg_features(&type_features(model, *object));
+        let doc = format!(" `{}`", docs::comment_text(&event.event_type));
+        quote!(#cfg #[doc = #doc] #name(Box<#path>),)
+    });
+    let arms = typed.iter().flat_map(|(event, object)| {
+        event_arms(model, renderer, &event_type, &event.variant, *object)
+    });
+    let event = renderer.path(fields.event);
+    let type_path = fields.type_path.iter().map(|f| ident(f));
+    let object_path: Vec<_> = fields.object_path.iter().map(|f| ident(f)).collect();
+    let type_path_owned = type_path.clone();
+    let events_cfg = cfg_features(&type_features(model, fields.event));
+    let doc = format!(
+        " An event's object, typed by the event's type: a variant per event type \
+         (`customer.subscription.updated` carries a `Subscription`), made by \
+         [`{0}::object`] or [`{0}::into_object`].",
+        model.get(fields.event).rust_name
+    );
+    quote! {
+        #[doc = #doc]
+        #events_cfg
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub enum EventObject {
+            #(#variants)*
+            /// An event type this version of the spec does not know, one whose
+            /// object's types the enabled features do not build, or one whose
+            /// object is not what its type promises: the object as [`Resource`]
+            /// decoded it (JSON when its `object` is unknown too).
+            Other(Resource),
+        }
+
+        #events_cfg
+        impl EventObject {
+            /// Types `object`, an event's `data.object`, by the event's type.
+            pub fn new(event_type: &#event_type, object: Resource) -> Self {
+                match (event_type, object) {
+                    #(#arms)*
+                    (_, object) => Self::Other(object),
+                }
+            }
+        }
+
+        #events_cfg
+        impl #event {
+            /// The event's object, typed by its type (a clone; see
+            /// [`into_object`](Self::into_object)).
+            pub fn object(&self) -> EventObject {
+                EventObject::new(&self.#(#type_path).*, self.#(#object_path).*.clone())
+            }
+
+            /// The event's object, typed by its type.
+            pub fn into_object(self) -> EventObject {
+                EventObject::new(&self.#(#type_path_owned).*, self.#(#object_path).*)
+            }
+        }
+
+        /// A JSON value decoded as `T`, for an object `Resource` keeps as
+        /// JSON (its `object` names no resource) that an event type types.
+        #[allow(dead_code)]
+        fn from_json<T: stripe_core::Decode>(json: &serde_json::Value) -> Option<T> {
+            let text = serde_json::to_vec(json).ok()?;
+            stripe_core::from_slice(&text).ok()
+        }
+    }
+}
+
+/// `EventType` in the model: the type of the event's type field.
+fn event_type_id(model: &Model, fields: &crate::model::EventFields) -> TypeId {
+    let TypeKind::Struct(body) = &model.get(fields.event).kind else {
+        unreachable!("event_fields found a struct")
+    };
+    body.fields
+        .iter()
+        .find(|f| f.rust_name == fields.type_path[0])
+        .and_then(|f| match f.ty {
+            crate::model::TypeRef::Named(id) => Some(id),
+            _ => None,
+        })
+        .expect("type_events typed the event's type field")
+}
+
+/// The match arms that make `EventObject::<variant>` from a `Resource`:
+/// the resource itself; for a union, each member that is a resource; and
+/// for anything that is not itself a resource, JSON decoded as it.
+fn event_arms(
+    model: &Model,
+    renderer: &TypeRenderer<'_>,
+    event_type: &TokenStream,
+    variant: &str,
+    object: TypeId,
+) -> Vec<TokenStream> {
+    let name = ident(variant);
+    let is_resource = |id: TypeId| model.get(id).resource_id.is_some();
+    let gate = |ids: &[TypeId]| {
+        let mut features: Vec<&str> = ids
+            .iter()
+            .flat_map(|id| type_features(model, *id))
+            .collect();
+        features.sort_unstable();
+        features.dedup();
+        cfg_features(&features)
+    };
+    let mut arms = Vec::new();
+    let def = model.get(object);
+    if is_resource(object) && matches!(def.kind, TypeKind::Struct(_)) {
+        let (resource, cfg) = (resource_variant(model, object), gate(&[object]));
+        arms.push(quote!(#cfg (#event_type::#name, Resource::#resource(o)) => Self::#name(o),));
+        return arms;
+    }
+    if let TypeKind::Union(members) = &def.kind {
+        let union = renderer.path(object);
+        for member in members.iter().filter(|m| is_resource(m.ty)) {
+            let (resource, cfg) = (
+                resource_variant(model, member.ty),
+                gate(&[object, member.ty]),
+            );
+            let member_name = ident(&member.rust_name);
+            arms.push(quote! {
+                #cfg (#event_type::#name, Resource::#resource(o)) => Self::#name(Box::new(#union::#member_name(o))),
+            });
+        }
+    }
+    let cfg = gate(&[object]);
+    arms.push(quote! {
+        #cfg (#event_type::#name, Resource::Unknown(json)) => match from_json(&json) {
+            Some(o) => Self::#name(Box::new(o)),
+            None => Self::Other(Resource::Unknown(json)),
+        },
+    });
+    arms
 }
 
 /// Each `(object, deleted)` pair and the resource it decodes into: the

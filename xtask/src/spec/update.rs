@@ -415,7 +415,7 @@ fn prune_policy_files(
             out.push((path, document.to_string()));
             Ok(())
         };
-    if !stale.optional_fields.is_empty() || !stale.preview.is_empty() {
+    if !stale.optional_fields.is_empty() || !stale.preview.is_empty() || !stale.events.is_empty() {
         edit(&manifest.overrides, &|document| {
             if let Some(fields) = document
                 .get_mut("optional_fields")
@@ -433,6 +433,22 @@ fn prune_policy_files(
             {
                 for namespace in &stale.preview {
                     preview.remove(namespace);
+                }
+            }
+            if let Some(events) = document.get_mut("events") {
+                if let Some(objects) = events
+                    .get_mut("objects")
+                    .and_then(|t| t.as_table_like_mut())
+                {
+                    for key in &stale.events {
+                        objects.remove(key);
+                    }
+                }
+                if let Some(untyped) = events.get_mut("untyped").and_then(|a| a.as_array_mut()) {
+                    untyped.retain(|v| {
+                        !v.as_str()
+                            .is_some_and(|e| stale.events.iter().any(|s| s == e))
+                    });
                 }
             }
         })?;

@@ -29,7 +29,7 @@ pub const API_VERSION: &str = "2024-01-01";
 #[rustfmt::skip]
 mod resource;
 
-pub use resource::Resource;
+pub use resource::*;
 
 #[rustfmt::skip]
 mod resources;
