@@ -19,7 +19,7 @@
 //! ```no_run
 //! use futures::TryStreamExt;
 //! use stripe::identity::VerificationSession;
-//! use stripe::{Client, CreateCustomerParams, Customer, EventType, ListCustomerParams, Resource};
+//! use stripe::{Client, CreateCustomerParams, Customer, EventObject, ListCustomerParams};
 //!
 //! # async fn quick_start(payload: &[u8], signature_header: &str) -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new("sk_test_...");
@@ -43,9 +43,9 @@
 //! }
 //!
 //! // Verify a webhook delivery (the raw body and its `Stripe-Signature`
-//! // header) and act on its typed object.
+//! // header) and act on its object, typed by the event's type.
 //! let event = stripe::webhook::construct_event(payload, signature_header, "whsec_...")?;
-//! if let (EventType::CustomerCreated, Resource::Customer(created)) = (&event.type_, &event.data.object) {
+//! if let EventObject::CustomerCreated(created) = event.into_object() {
 //!     println!("welcome, {:?} ({})", created.email, customer.id);
 //! }
 //! # Ok(())
@@ -59,7 +59,8 @@
 //! that builds its endpoints, its types and the types they need. `full`,
 //! the default, is all of them; `serde` adds `Serialize` and `Deserialize`
 //! to every type. Webhook verification and [`Event`] are always built, and
-//! [`Resource`] holds the resources the enabled features build.
+//! [`Resource`] holds the resources the enabled features build, as does
+//! [`EventObject`], an event's object typed by the event's type.
 #![allow(
     rustdoc::broken_intra_doc_links,
     rustdoc::bare_urls,

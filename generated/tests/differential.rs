@@ -21,34 +21,12 @@
 
 mod common;
 
-use std::path::Path;
-
 use serde_json::{json, Value};
 use stripe::Resource;
 use stripe_codegen::model::{Model, TypeKind, TypeRef, UnionVariant};
-use stripe_codegen::parse::policy::{OperationOverrides, Policy};
 use stripe_codegen::render::is_discriminated;
-use stripe_codegen::{build_model, SourceDocument, Spec};
 
-use common::{first_difference, fixtures, normalise, spec_dir};
-
-/// The model of the default input, as `cargo xtask codegen` builds it.
-fn model() -> Model {
-    let documents: Vec<SourceDocument> = stripe_mock::SPEC_DOCUMENTS
-        .iter()
-        .map(|name| SourceDocument {
-            name: name.to_string(),
-            text: std::fs::read_to_string(spec_dir().join(name)).expect("spec document"),
-        })
-        .collect();
-    let spec = Spec::parse(&documents).expect("the default input parses");
-    let policy_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let read = |name: &str| std::fs::read_to_string(policy_dir.join(name)).expect("policy file");
-    let mut policy = Policy::parse("overrides.toml", &read("overrides.toml")).unwrap();
-    policy.operations =
-        OperationOverrides::parse("operations.toml", &read("operations.toml")).unwrap();
-    build_model(&spec, &policy).expect("the default input builds")
-}
+use common::{first_difference, fixtures, model, normalise};
 
 /// What decoding a document should do.
 #[derive(Debug, Clone, PartialEq)]

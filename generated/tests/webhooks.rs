@@ -6,7 +6,7 @@ mod common;
 use serde_json::{json, Value};
 use stripe::identity::VerificationSessionRedactionStatus;
 use stripe::webhook::{construct_event, generate_test_header, Webhook, WebhookError};
-use stripe::{Event, EventType, Resource};
+use stripe::{Event, EventObject, EventType, ExternalAccount, PaymentSource, Resource};
 
 const SECRET: &str = "whsec_test_secret";
 
@@ -117,4 +117,129 @@ fn a_bad_signature_or_a_payload_that_is_not_an_event_is_an_error() {
         webhook.construct_event::<Event>(not_an_event, &header),
         Err(WebhookError::InvalidPayload { .. })
     ));
+}
+
+/// The object of an event, typed by its type, for the event types whose
+/// object the name alone does not tell (Stripe's "Types of events" list).
+#[test]
+fn an_event_object_is_typed_by_the_event_type() {
+    let fixtures = fixtures();
+    let typed = |event_type: &str, object: Value| {
+        deliver(&event_json(event_type, object))
+            .unwrap_or_else(|e| panic!("{event_type}: {e}"))
+            .into_object()
+    };
+    let session = fixtures["identity.verification_session"].clone();
+    let EventObject::IdentityVerificationSessionRedacted(redacted) =
+        typed("identity.verification_session.redacted", session.clone())
+    else {
+        panic!("not a verification session")
+    };
+    assert_eq!(redacted.id, session["id"].as_str().unwrap());
+    assert!(matches!(
+        typed("customer.subscription.updated", fixtures["subscription"].clone()),
+        EventObject::CustomerSubscriptionUpdated(s) if s.id == fixtures["subscription"]["id"]
+    ));
+    assert!(matches!(
+        typed("customer.source.created", fixtures["card"].clone()),
+        EventObject::CustomerSourceCreated(source) if matches!(*source, PaymentSource::Card(_))
+    ));
+    assert!(matches!(
+        typed("account.external_account.updated", fixtures["bank_account"].clone()),
+        EventObject::AccountExternalAccountUpdated(account)
+            if matches!(*account, ExternalAccount::BankAccount(_))
+    ));
+    assert!(matches!(
+        typed(
+            "application_fee.refund.updated",
+            fixtures["fee_refund"].clone()
+        ),
+        EventObject::ApplicationFeeRefundUpdated(_)
+    ));
+    assert!(matches!(
+        typed(
+            "issuing_authorization.request",
+            fixtures["issuing.authorization"].clone()
+        ),
+        EventObject::IssuingAuthorizationRequest(_)
+    ));
+    assert!(matches!(
+        typed(
+            "source.transaction.created",
+            fixtures["source_transaction"].clone()
+        ),
+        EventObject::SourceTransactionCreated(_)
+    ));
+    // An application is no resource: `Resource` keeps it as JSON, and the
+    // event type decodes it.
+    let application = json!({"id": "ca_1", "object": "application", "name": "Shop"});
+    let EventObject::AccountApplicationAuthorized(application) =
+        typed("account.application.authorized", application)
+    else {
+        panic!("not an application")
+    };
+    assert_eq!(application.name.as_deref(), Some("Shop"));
+}
+
+#[test]
+fn unknown_types_mismatched_objects_and_retired_resources_fall_back_to_the_resource() {
+    let fixtures = fixtures();
+    let customer = fixtures["customer"].clone();
+    // A type this version does not know keeps the object as decoded.
+    let event = deliver(&event_json("customer.brand_new_event", customer.clone())).unwrap();
+    assert!(matches!(
+        event.object(),
+        EventObject::Other(Resource::Customer(_))
+    ));
+    // An object that is not what the type promises is not forced into it.
+    let event = deliver(&event_json("customer.subscription.updated", customer)).unwrap();
+    assert!(matches!(
+        event.object(),
+        EventObject::Other(Resource::Customer(_))
+    ));
+    // `[events] untyped`: Orders v1 has no schema in this spec.
+    let order = json!({"id": "or_1", "object": "order"});
+    let event = deliver(&event_json("order.created", order)).unwrap();
+    assert!(matches!(
+        event.into_object(),
+        EventObject::Other(Resource::Unknown(json)) if json["id"] == "or_1"
+    ));
+}
+
+/// Every event type of the spec that is typed accepts a real object: the
+/// fixture of some resource gives its variant, not `Other`.
+#[test]
+fn every_typed_event_type_accepts_some_fixture() {
+    let model = common::model();
+    let fixtures = fixtures();
+    let resources: Vec<Resource> = fixtures
+        .values()
+        .map(|object| common::decode::<Resource>(object).unwrap())
+        .collect();
+    let mut typed = 0;
+    for event in &model.event_objects {
+        let event_type = common::decode::<EventType>(&json!(event.event_type)).unwrap();
+        let accepted = resources
+            .iter()
+            .filter(|resource| {
+                !matches!(
+                    EventObject::new(&event_type, (*resource).clone()),
+                    EventObject::Other(_)
+                )
+            })
+            .count();
+        match event.object {
+            Some(_) if event.event_type.starts_with("account.application.") => {}
+            Some(_) => {
+                assert!(
+                    accepted > 0,
+                    "no fixture gives `{}` its variant",
+                    event.event_type
+                );
+                typed += 1;
+            }
+            None => assert_eq!(accepted, 0, "`{}` is untyped", event.event_type),
+        }
+    }
+    assert!(typed >= 200, "only {typed} event types typed");
 }

@@ -29,7 +29,7 @@ pub const API_VERSION: &str = "2023-08-16";
 #[rustfmt::skip]
 mod resource;
 
-pub use resource::Resource;
+pub use resource::*;
 
 #[allow(unused_imports)]
 pub use stripe_params::*;

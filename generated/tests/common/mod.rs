@@ -2,9 +2,12 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use stripe_codegen::model::Model;
+use stripe_codegen::parse::policy::{OperationOverrides, Policy};
+use stripe_codegen::{build_model, SourceDocument, Spec};
 
 /// Where the spec documents and fixtures are, looked up as codegen does.
 pub fn spec_dir() -> PathBuf {
@@ -75,4 +78,22 @@ pub fn first_difference(path: &str, expected: &Value, actual: &Value) -> Option<
         _ if expected == actual => None,
         _ => Some(format!("{path}: expected {expected}, got {actual}")),
     }
+}
+
+/// The model of the default input, as `cargo xtask codegen` builds it.
+pub fn model() -> Model {
+    let documents: Vec<SourceDocument> = stripe_mock::SPEC_DOCUMENTS
+        .iter()
+        .map(|name| SourceDocument {
+            name: name.to_string(),
+            text: std::fs::read_to_string(spec_dir().join(name)).expect("spec document"),
+        })
+        .collect();
+    let spec = Spec::parse(&documents).expect("the default input parses");
+    let policy_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let read = |name: &str| std::fs::read_to_string(policy_dir.join(name)).expect("policy file");
+    let mut policy = Policy::parse("overrides.toml", &read("overrides.toml")).unwrap();
+    policy.operations =
+        OperationOverrides::parse("operations.toml", &read("operations.toml")).unwrap();
+    build_model(&spec, &policy).expect("the default input builds")
 }
