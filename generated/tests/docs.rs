@@ -1,6 +1,8 @@
 //! `cargo doc` of the client crates succeeds without a warning, and the
-//! pages lead a reader to the resources: a namespace's page lists them, with
-//! Stripe's preview note where the API is in preview. Built outside this
+//! pages lead a reader to the resources: the crate root lists the resources
+//! and the client, each root resource's module its helper and params types,
+//! a namespace's page its resources, with Stripe's preview note where the
+//! API is in preview. Built outside this
 //! `cargo test`'s target folder, which it holds locked (beside the
 //! per-feature checks, whose dependency builds it shares).
 
@@ -41,5 +43,32 @@ fn cargo_doc_is_clean_and_namespace_pages_list_their_resources() {
     }
     let identity = page("stripe_api/identity/index.html");
     assert!(identity.contains("A VerificationSession guides you"));
-    assert!(page("stripe/index.html").contains("Quick start"));
+    let front = page("stripe/index.html");
+    assert!(front.contains("Quick start"));
+    for listed in [
+        "struct.Customer.html",
+        "struct.Client.html",
+        "customer/index.html",
+        "identity/index.html",
+        "enum.EventObject.html",
+    ] {
+        assert!(front.contains(listed), "the root page lists {listed}");
+    }
+    // A helper type is in its resource's module, one click from it.
+    for helper in [
+        "struct.CustomerTax.html",
+        "struct.CreateCustomerParams.html",
+    ] {
+        assert!(
+            !front.contains(&format!("href=\"{helper}\"")),
+            "{helper} is not at the root"
+        );
+        assert!(
+            page("stripe/customer/index.html").contains(helper),
+            "{helper} is in stripe::customer"
+        );
+    }
+    assert!(page("stripe/struct.Customer.html").contains("customer/struct.CustomerTax.html"));
+    let listed = front.matches("class=\"struct\"").count();
+    assert!(listed < 150, "{listed} structs at the root");
 }

@@ -20,11 +20,12 @@ use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::model::codecs::Side;
-use crate::model::features::{Features, Gate};
+use crate::model::features::{type_features, Features, Gate};
 use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
 use crate::render::{
-    cfg_features, cli as render_cli, docs, endpoints, resource, tests as render_tests, TypeRenderer,
+    cfg_features, cli as render_cli, docs, endpoints, ident, resource, tests as render_tests,
+    TypeRenderer,
 };
 
 /// The generated test, beside the hand-written ones in the crate's `tests/`.
@@ -95,9 +96,12 @@ impl Default for CrateLayout {
 struct ApiLib<'a> {
     header: &'a Header,
     api_version_item: String,
-    root_modules: Vec<&'a str>,
+    root_modules: Vec<RootModule>,
     namespaces: Vec<GatedName>,
     params_crate: bool,
+    /// What the docs show at the crate root: each root resource's module
+    /// and its resources and endpoint groups.
+    root_items: Vec<GatedName>,
 }
 
 #[derive(Template)]
@@ -123,6 +127,8 @@ struct ModFile<'a> {
     /// The module's doc, line by line.
     doc: Vec<String>,
     files: Vec<GatedName>,
+    /// The files are public modules (a root resource's: `stripe::customer`).
+    public_files: bool,
     /// `pub use` lines after the files'.
     reexports: Vec<String>,
 }
@@ -166,6 +172,13 @@ struct StripeManifest<'a> {
     core_path: String,
     runtime_path: String,
     feature_lines: Vec<String>,
+}
+
+/// A module at the crate root whose items are re-exported there; `shared`
+/// is public, so that its types have a page in the docs.
+struct RootModule {
+    name: &'static str,
+    public: bool,
 }
 
 /// A module and the `#[cfg]` line that gates it (empty: always built).
@@ -246,8 +259,14 @@ impl<'m> Tree<'m> {
         self.modules.keys().any(|m| m.as_slice() == [SHARED])
     }
 
-    /// The item files, `src/<namespace>/<file>.rs` and `src/shared.rs`.
-    fn item_files(&self, model: &Model, header: &Header) -> Result<BTreeMap<PathBuf, String>> {
+    /// The item files, `src/<namespace>/<file>.rs` and `src/shared.rs`;
+    /// `extra` gives items to add to a module.
+    fn item_files(
+        &self,
+        model: &Model,
+        header: &Header,
+        extra: impl Fn(&ModulePath) -> TokenStream + Sync,
+    ) -> Result<BTreeMap<PathBuf, String>> {
         // Each group's operations, in spec order; endpoints live with the
         // resources, in the API crate.
         let mut groups: BTreeMap<TypeId, Vec<&Operation>> = BTreeMap::new();
@@ -260,11 +279,12 @@ impl<'m> Tree<'m> {
             self.modules.iter().map(|(m, t)| (*m, t)).collect();
         let item_file =
             |(module, types): (&ModulePath, &Vec<TypeId>)| -> Result<(PathBuf, String)> {
+                let mut items = module_items(model, self.side, self.split, module, types, &groups);
+                items.extend(extra(module));
                 let text = render(ItemsFile {
                     header,
                     doc: module_doc(model, module, types),
-                    items: module_items(model, self.side, self.split, module, types, &groups)
-                        .to_string(),
+                    items: items.to_string(),
                 })?;
                 let path = match module.as_slice() {
                     [shared] if shared == SHARED => PathBuf::from("src/shared.rs"),
@@ -293,7 +313,7 @@ impl<'m> Tree<'m> {
         for (namespace, module_files) in self.namespaces() {
             let root = namespace == ROOT_RESOURCES;
             let doc = if root {
-                vec!["Resources of Stripe's root namespace, one file each; re-exported at the crate root.".to_owned()]
+                vec!["Resources of Stripe's root namespace, a public module each (`stripe::customer`); every type also re-exported at the crate root.".to_owned()]
             } else {
                 namespace_doc(model, self.side, namespace, &self.modules)
             };
@@ -314,6 +334,7 @@ impl<'m> Tree<'m> {
                 header,
                 doc,
                 files: files_in,
+                public_files: root && self.side == Side::Api,
                 reexports: reexports(namespace),
             })?;
             files.insert(PathBuf::from(format!("src/{namespace}/mod.rs")), text);
@@ -332,6 +353,33 @@ impl<'m> Tree<'m> {
             root.push(SHARED);
         }
         root
+    }
+
+    /// Each root resource's module, and the types in it that are resources
+    /// or endpoint groups, each with its gate.
+    fn root_items(&self, model: &Model) -> Vec<GatedName> {
+        let mut items = Vec::new();
+        for (module, types) in &self.modules {
+            let [namespace, file] = module.as_slice() else {
+                continue;
+            };
+            if namespace != ROOT_RESOURCES {
+                continue;
+            }
+            items.push(GatedName {
+                name: file.clone(),
+                cfg: module_cfg(model, self.side, module),
+            });
+            let leads = types.iter().filter(|&&id| {
+                let def = model.get(id);
+                def.resource_id.is_some() || matches!(def.kind, TypeKind::Unit)
+            });
+            items.extend(leads.map(|&id| GatedName {
+                name: model.get(id).rust_name.clone(),
+                cfg: cfg_features(&type_features(model, id)).to_string(),
+            }));
+        }
+        items
     }
 
     /// The public namespace modules, each gated by its unit.
@@ -356,7 +404,27 @@ fn api_files(
     api: &Tree<'_>,
     params: Option<(&str, &Tree<'_>)>,
 ) -> Result<BTreeMap<PathBuf, String>> {
-    let mut files = api.item_files(model, header)?;
+    // A root resource's params types are in its module too, each with its
+    // gate in the params crate (the module's, its endpoints' feature, and
+    // its own).
+    let params_of_resource = |module: &ModulePath| {
+        let types = match (module.as_slice(), params) {
+            ([namespace, _], Some((_, tree))) if namespace == ROOT_RESOURCES => {
+                tree.modules.get(module)
+            }
+            _ => None,
+        };
+        let module_cfg: TokenStream = module_cfg(model, Side::Params, module)
+            .parse()
+            .expect("a cfg attribute parses");
+        let reexports = types.into_iter().flatten().map(|&id| {
+            let gate = gate_cfg(&model.features, &model.features.gates[id.0]);
+            let name = ident(&model.get(id).rust_name);
+            quote!(#module_cfg #gate #[doc(inline)] pub use stripe_params::#name;)
+        });
+        quote!(#(#reexports)*)
+    };
+    let mut files = api.item_files(model, header, params_of_resource)?;
     // A namespace's types can be built (for another unit) while its params
     // module is not: the re-export has the params module's own gate.
     let params_namespaces: BTreeMap<String, String> = params
@@ -383,9 +451,17 @@ fn api_files(
         render(ApiLib {
             header,
             api_version_item: api_version_item.to_string(),
-            root_modules: api.root_modules(),
+            root_modules: api
+                .root_modules()
+                .into_iter()
+                .map(|name| RootModule {
+                    name,
+                    public: name == SHARED,
+                })
+                .collect(),
             namespaces: api.public_namespaces(model),
             params_crate: params.is_some(),
+            root_items: api.root_items(model),
         })?,
     );
     files.insert(
@@ -434,7 +510,7 @@ fn params_files(
     package: &str,
     params: &Tree<'_>,
 ) -> Result<BTreeMap<PathBuf, String>> {
-    let mut files = params.item_files(model, header)?;
+    let mut files = params.item_files(model, header, |_| TokenStream::new())?;
     files.extend(params.mod_files(model, header, |_| Vec::new())?);
     files.insert(
         PathBuf::from("src/lib.rs"),

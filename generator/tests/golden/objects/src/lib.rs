@@ -32,7 +32,26 @@ mod resource;
 pub use resource::*;
 
 #[rustfmt::skip]
-mod resources;
+#[doc(hidden)]
+pub mod resources;
 
+#[doc(hidden)]
 #[allow(unused_imports)]
 pub use resources::*;
+
+/// What the docs show at the crate root: the resources of the root
+/// namespace and their modules (each with its helper and params types),
+/// the namespaces, `Resource`. The facade shows the same.
+#[doc(hidden)]
+pub mod front_page {
+    pub use crate::resource::*;
+    #[cfg(feature = "__types_node")]
+    pub use crate::resources::node;
+    #[cfg(feature = "__types_node")]
+    pub use crate::resources::Node;
+    pub use crate::API_VERSION;
+}
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use front_page::*;

@@ -32,7 +32,42 @@ mod resource;
 pub use resource::*;
 
 #[rustfmt::skip]
-mod resources;
+#[doc(hidden)]
+pub mod resources;
 
+#[doc(hidden)]
 #[allow(unused_imports)]
 pub use resources::*;
+
+/// What the docs show at the crate root: the resources of the root
+/// namespace and their modules (each with its helper and params types),
+/// the namespaces, `Resource`. The facade shows the same.
+#[doc(hidden)]
+pub mod front_page {
+    pub use crate::resource::*;
+    #[cfg(feature = "__types_bank_account")]
+    pub use crate::resources::bank_account;
+    #[cfg(feature = "__types_card")]
+    pub use crate::resources::card;
+    #[cfg(feature = "__types_charge")]
+    pub use crate::resources::charge;
+    #[cfg(feature = "__types_customer")]
+    pub use crate::resources::customer;
+    #[cfg(feature = "__types_customer")]
+    pub use crate::resources::deleted_customer;
+    #[cfg(feature = "__types_bank_account")]
+    pub use crate::resources::BankAccount;
+    #[cfg(feature = "__types_card")]
+    pub use crate::resources::Card;
+    #[cfg(feature = "__types_charge")]
+    pub use crate::resources::Charge;
+    #[cfg(feature = "__types_customer")]
+    pub use crate::resources::Customer;
+    #[cfg(feature = "__types_customer")]
+    pub use crate::resources::DeletedCustomer;
+    pub use crate::API_VERSION;
+}
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use front_page::*;
