@@ -66,8 +66,13 @@
     rustdoc::bare_urls,
     rustdoc::invalid_html_tags
 )]
-#[doc(inline)]
+#![recursion_limit = "256"]
+#[doc(hidden)]
 pub use stripe_api::*;
+
+#[doc(inline)]
+#[allow(unused_imports)]
+pub use stripe_api::front_page::*;
 
 pub use stripe_core::{from_slice, Decode, DecodeError};
 

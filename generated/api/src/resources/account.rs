@@ -3415,3 +3415,1278 @@ impl Account {
             )
     }
 }
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::RetrieveAccountCurrentParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::ListAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountBusinessProfileMonthlyEstimatedRevenue;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountBusinessProfileSupportAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountBusinessProfile;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountBusinessType;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesAcssDebitPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesAffirmPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesAfterpayClearpayPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesAuBecsDebitPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesBacsDebitPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesBancontactPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesBankTransferPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesBlikPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesBoletoPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesCardIssuing;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesCardPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesCartesBancairesPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesCashappPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesEpsPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesFpxPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesGiropayPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesGrabpayPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesIdealPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesIndiaInternationalPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesJcbPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesKlarnaPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesKonbiniPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesLegacyPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesLinkPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesOxxoPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesP24Payments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesPaynowPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesPromptpayPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesSepaDebitPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesSofortPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesTaxReportingUs1099K;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesTaxReportingUs1099Misc;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesTransfers;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesTreasury;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesUsBankAccountAchPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilitiesZipPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCapabilities;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCompanyAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCompanyAddressKana;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCompanyAddressKanji;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCompanyOwnershipDeclaration;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCompanyStructure;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCompanyVerificationDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCompanyVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountCompany;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountDocumentsBankAccountOwnershipVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountDocumentsCompanyLicense;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountDocumentsCompanyMemorandumOfAssociation;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountDocumentsCompanyMinisterialDecree;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountDocumentsCompanyRegistrationVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountDocumentsCompanyTaxIdVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountDocumentsProofOfRegistration;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountDocuments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividualAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividualAddressKana;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividualAddressKanji;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividualDob;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividualPoliticalExposure;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividualRegisteredAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividualVerificationAdditionalDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividualVerificationDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividualVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountIndividual;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsBranding;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsCardIssuingTosAcceptance;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsCardIssuing;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsCardPaymentsDeclineOn;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsCardPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsPayoutsScheduleInterval;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsPayoutsScheduleWeeklyAnchor;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsPayoutsSchedule;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsPayouts;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsTreasuryTosAcceptance;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettingsTreasury;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSettings;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountTosAcceptance;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountType;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::RetrieveAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountBusinessProfileMonthlyEstimatedRevenue;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountBusinessProfileSupportAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountBusinessProfile;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountBusinessType;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesAcssDebitPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesAffirmPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesAfterpayClearpayPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesAuBecsDebitPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesBacsDebitPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesBancontactPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesBankTransferPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesBlikPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesBoletoPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesCardIssuing;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesCardPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesCartesBancairesPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesCashappPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesEpsPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesFpxPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesGiropayPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesGrabpayPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesIdealPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesIndiaInternationalPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesJcbPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesKlarnaPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesKonbiniPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesLegacyPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesLinkPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesOxxoPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesP24Payments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesPaynowPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesPromptpayPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesSepaDebitPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesSofortPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesTaxReportingUs1099K;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesTaxReportingUs1099Misc;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesTransfers;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesTreasury;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesUsBankAccountAchPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilitiesZipPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilities;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCompanyAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCompanyAddressKana;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCompanyAddressKanji;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCompanyOwnershipDeclaration;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCompanyStructure;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCompanyVerificationDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCompanyVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCompany;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountDocumentsBankAccountOwnershipVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountDocumentsCompanyLicense;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountDocumentsCompanyMemorandumOfAssociation;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountDocumentsCompanyMinisterialDecree;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountDocumentsCompanyRegistrationVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountDocumentsCompanyTaxIdVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountDocumentsProofOfRegistration;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountDocuments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividualAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividualAddressKana;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividualAddressKanji;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividualDob;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividualPoliticalExposure;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividualRegisteredAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividualVerificationAdditionalDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividualVerificationDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividualVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountIndividual;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsBranding;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsCardIssuingTosAcceptance;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsCardIssuing;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsCardPaymentsDeclineOn;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsCardPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsPayments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsPayoutsScheduleInterval;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsPayoutsScheduleWeeklyAnchor;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsPayoutsSchedule;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsPayouts;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsTreasuryTosAcceptance;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettingsTreasury;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountSettings;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountTosAcceptance;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::DeleteAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountBankAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::RetrieveAccountBankAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountBankAccountAccountHolderType;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountBankAccountAccountType;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountBankAccountDocumentsBankAccountOwnershipVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountBankAccountDocuments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountBankAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::DeleteAccountBankAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::ListAccountCapabilitiesParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::RetrieveAccountCapabilityParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountCapabilityParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::ListAccountExternalAccountsParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountExternalAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::RetrieveAccountExternalAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountExternalAccountAccountHolderType;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountExternalAccountAccountType;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountExternalAccountDocumentsBankAccountOwnershipVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountExternalAccountDocuments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountExternalAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::DeleteAccountExternalAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountLoginLinkParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::ListAccountPeopleRelationship;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::ListAccountPeopleParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountAddressKana;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountAddressKanji;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountDob;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountDocumentsCompanyAuthorization;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountDocumentsPassport;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountDocumentsVisa;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountDocuments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountRegisteredAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountRelationship;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountVerificationAdditionalDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountVerificationDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::PeopleAccountParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::RetrieveAccountPeopleParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleAddressKana;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleAddressKanji;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleDob;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleDocumentsCompanyAuthorization;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleDocumentsPassport;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleDocumentsVisa;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleDocuments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleRegisteredAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleRelationship;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleVerificationAdditionalDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleVerificationDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPeopleParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::DeleteAccountPeopleParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::ListAccountPersonsRelationship;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::ListAccountPersonsParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonAddressKana;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonAddressKanji;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonDob;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonDocumentsCompanyAuthorization;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonDocumentsPassport;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonDocumentsVisa;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonDocuments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonRegisteredAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonRelationship;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonVerificationAdditionalDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonVerificationDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountPersonParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::RetrieveAccountPersonParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonAddressKana;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonAddressKanji;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonDob;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonDocumentsCompanyAuthorization;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonDocumentsPassport;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonDocumentsVisa;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonDocuments;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonRegisteredAddress;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonRelationship;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonVerificationAdditionalDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonVerificationDocument;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonVerification;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::UpdateAccountPersonParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::DeleteAccountPersonParams;
+
+#[cfg(feature = "account")]
+#[cfg(feature = "account")]
+#[doc(inline)]
+pub use stripe_params::RejectAccountParams;

@@ -75,3 +75,18 @@ impl AccountLink {
             )
     }
 }
+
+#[cfg(feature = "account_link")]
+#[cfg(feature = "account_link")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountLinkCollect;
+
+#[cfg(feature = "account_link")]
+#[cfg(feature = "account_link")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountLinkType;
+
+#[cfg(feature = "account_link")]
+#[cfg(feature = "account_link")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountLinkParams;

@@ -179,3 +179,18 @@ impl AccountSession {
             )
     }
 }
+
+#[cfg(feature = "account_session")]
+#[cfg(feature = "account_session")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSessionComponentsAccountOnboarding;
+
+#[cfg(feature = "account_session")]
+#[cfg(feature = "account_session")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSessionComponents;
+
+#[cfg(feature = "account_session")]
+#[cfg(feature = "account_session")]
+#[doc(inline)]
+pub use stripe_params::CreateAccountSessionParams;

@@ -160,3 +160,23 @@ impl ApplePayDomain {
             )
     }
 }
+
+#[cfg(feature = "apple_pay_domain")]
+#[cfg(feature = "apple_pay_domain")]
+#[doc(inline)]
+pub use stripe_params::ListApplePayDomainParams;
+
+#[cfg(feature = "apple_pay_domain")]
+#[cfg(feature = "apple_pay_domain")]
+#[doc(inline)]
+pub use stripe_params::CreateApplePayDomainParams;
+
+#[cfg(feature = "apple_pay_domain")]
+#[cfg(feature = "apple_pay_domain")]
+#[doc(inline)]
+pub use stripe_params::RetrieveApplePayDomainParams;
+
+#[cfg(feature = "apple_pay_domain")]
+#[cfg(feature = "apple_pay_domain")]
+#[doc(inline)]
+pub use stripe_params::DeleteApplePayDomainParams;

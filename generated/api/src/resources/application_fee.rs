@@ -349,3 +349,38 @@ impl ApplicationFee {
             )
     }
 }
+
+#[cfg(feature = "application_fee")]
+#[cfg(feature = "application_fee")]
+#[doc(inline)]
+pub use stripe_params::ListApplicationFeeParams;
+
+#[cfg(feature = "application_fee")]
+#[cfg(feature = "application_fee")]
+#[doc(inline)]
+pub use stripe_params::RetrieveApplicationFeeRefundParams;
+
+#[cfg(feature = "application_fee")]
+#[cfg(feature = "application_fee")]
+#[doc(inline)]
+pub use stripe_params::UpdateApplicationFeeRefundParams;
+
+#[cfg(feature = "application_fee")]
+#[cfg(feature = "application_fee")]
+#[doc(inline)]
+pub use stripe_params::RetrieveApplicationFeeParams;
+
+#[cfg(feature = "application_fee")]
+#[cfg(feature = "application_fee")]
+#[doc(inline)]
+pub use stripe_params::RefundApplicationFeeParams;
+
+#[cfg(feature = "application_fee")]
+#[cfg(feature = "application_fee")]
+#[doc(inline)]
+pub use stripe_params::ListApplicationFeeRefundsParams;
+
+#[cfg(feature = "application_fee")]
+#[cfg(feature = "application_fee")]
+#[doc(inline)]
+pub use stripe_params::CreateApplicationFeeRefundParams;

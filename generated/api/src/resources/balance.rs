@@ -240,3 +240,8 @@ impl Balance {
             )
     }
 }
+
+#[cfg(feature = "balance")]
+#[cfg(feature = "balance")]
+#[doc(inline)]
+pub use stripe_params::RetrieveBalanceParams;

@@ -992,3 +992,23 @@ impl BalanceTransaction {
             )
     }
 }
+
+#[cfg(feature = "balance_transaction")]
+#[cfg(feature = "balance_transaction")]
+#[doc(inline)]
+pub use stripe_params::ListBalanceTransactionHistoryParams;
+
+#[cfg(feature = "balance_transaction")]
+#[cfg(feature = "balance_transaction")]
+#[doc(inline)]
+pub use stripe_params::RetrieveBalanceTransactionHistoryParams;
+
+#[cfg(feature = "balance_transaction")]
+#[cfg(feature = "balance_transaction")]
+#[doc(inline)]
+pub use stripe_params::ListBalanceTransactionParams;
+
+#[cfg(feature = "balance_transaction")]
+#[cfg(feature = "balance_transaction")]
+#[doc(inline)]
+pub use stripe_params::RetrieveBalanceTransactionParams;

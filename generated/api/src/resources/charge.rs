@@ -5539,3 +5539,138 @@ impl Charge {
             )
     }
 }
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::ListChargeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CreateChargeRadarOptions;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CreateChargeShippingAddress;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CreateChargeShipping;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CreateChargeTransferData;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CreateChargeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::SearchChargeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::RetrieveChargeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::UpdateChargeFraudDetailsUserReport;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::UpdateChargeFraudDetails;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::UpdateChargeShippingAddress;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::UpdateChargeShipping;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::UpdateChargeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CaptureChargeTransferData;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CaptureChargeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::RetrieveChargeDisputeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::UpdateChargeDisputeEvidence;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::UpdateChargeDisputeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CloseChargeDisputeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::RefundChargeReason;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::RefundChargeParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::ListChargeRefundsParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CreateChargeRefundOrigin;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CreateChargeRefundReason;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::CreateChargeRefundParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::RetrieveChargeRefundParams;
+
+#[cfg(feature = "charge")]
+#[cfg(feature = "charge")]
+#[doc(inline)]
+pub use stripe_params::UpdateChargeRefundParams;

@@ -255,3 +255,13 @@ impl CountrySpec {
             )
     }
 }
+
+#[cfg(feature = "country_spec")]
+#[cfg(feature = "country_spec")]
+#[doc(inline)]
+pub use stripe_params::ListCountrySpecParams;
+
+#[cfg(feature = "country_spec")]
+#[cfg(feature = "country_spec")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCountrySpecParams;

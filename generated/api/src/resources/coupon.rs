@@ -451,3 +451,48 @@ impl Coupon {
             )
     }
 }
+
+#[cfg(feature = "coupon")]
+#[cfg(feature = "coupon")]
+#[doc(inline)]
+pub use stripe_params::ListCouponParams;
+
+#[cfg(feature = "coupon")]
+#[cfg(feature = "coupon")]
+#[doc(inline)]
+pub use stripe_params::CreateCouponAppliesTo;
+
+#[cfg(feature = "coupon")]
+#[cfg(feature = "coupon")]
+#[doc(inline)]
+pub use stripe_params::CreateCouponCurrencyOptions;
+
+#[cfg(feature = "coupon")]
+#[cfg(feature = "coupon")]
+#[doc(inline)]
+pub use stripe_params::CreateCouponDuration;
+
+#[cfg(feature = "coupon")]
+#[cfg(feature = "coupon")]
+#[doc(inline)]
+pub use stripe_params::CreateCouponParams;
+
+#[cfg(feature = "coupon")]
+#[cfg(feature = "coupon")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCouponParams;
+
+#[cfg(feature = "coupon")]
+#[cfg(feature = "coupon")]
+#[doc(inline)]
+pub use stripe_params::UpdateCouponCurrencyOptions;
+
+#[cfg(feature = "coupon")]
+#[cfg(feature = "coupon")]
+#[doc(inline)]
+pub use stripe_params::UpdateCouponParams;
+
+#[cfg(feature = "coupon")]
+#[cfg(feature = "coupon")]
+#[doc(inline)]
+pub use stripe_params::DeleteCouponParams;

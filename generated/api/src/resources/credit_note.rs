@@ -704,3 +704,103 @@ impl CreditNote {
             )
     }
 }
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::ListCreditNoteParams;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::CreateCreditNoteLinesType;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::CreateCreditNoteLines;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::CreateCreditNoteReason;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::CreateCreditNoteShippingCost;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::CreateCreditNoteParams;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::PreviewCreditNoteLinesType;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::PreviewCreditNoteLines;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::PreviewCreditNoteReason;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::PreviewCreditNoteShippingCost;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::PreviewCreditNoteParams;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::ListCreditNotePreviewLinesLinesType;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::ListCreditNotePreviewLinesLines;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::ListCreditNotePreviewLinesReason;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::ListCreditNotePreviewLinesShippingCost;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::ListCreditNotePreviewLinesParams;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::ListCreditNoteLinesParams;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCreditNoteParams;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::UpdateCreditNoteParams;
+
+#[cfg(feature = "credit_note")]
+#[cfg(feature = "credit_note")]
+#[doc(inline)]
+pub use stripe_params::VoidCreditNoteParams;

@@ -2037,3 +2037,908 @@ impl Customer {
             )
     }
 }
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerAddress;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerCashBalanceSettingsReconciliationMode;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerCashBalanceSettings;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerCashBalance;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerInvoiceSettingsCustomFields;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerInvoiceSettingsRenderingOptions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerInvoiceSettings;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerShippingAddress;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerShipping;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerTax;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerTaxExempt;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerTaxIdDataType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerTaxIdData;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::SearchCustomerParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerAddress;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerCashBalanceSettingsReconciliationMode;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerCashBalanceSettings;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerCashBalance;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerInvoiceSettingsCustomFields;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerInvoiceSettingsRenderingOptionsAmountTaxDisplay;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerInvoiceSettingsRenderingOptions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerInvoiceSettings;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerShippingAddress;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerShipping;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerTax;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerTaxExempt;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::DeleteCustomerParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerBalanceTransactionsParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerBalanceTransactionParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerBalanceTransactionParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerBalanceTransactionParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerBankAccountsParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerBankAccountParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerBankAccountParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerBankAccountAccountHolderType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerBankAccountOwnerAddress;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerBankAccountOwner;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerBankAccountParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::DeleteCustomerBankAccountParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::VerifyCustomerBankAccountParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerCardsParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerCardParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerCardParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerCardAccountHolderType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerCardOwnerAddress;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerCardOwner;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerCardParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::DeleteCustomerCardParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerCashBalanceParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerCashBalanceParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerCashBalanceTransactionsParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerCashBalanceTransactionParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerDiscountParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::DeleteCustomerDiscountParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerFundingInstructionsBankTransferEuBankTransfer;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerFundingInstructionsBankTransferRequestedAddressTypes;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerFundingInstructionsBankTransferType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerFundingInstructionsBankTransfer;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerFundingInstructionsFundingType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerFundingInstructionsParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerPaymentMethodsType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerPaymentMethodsParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerPaymentMethodParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerSourcesParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSourceParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerSourceParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSourceAccountHolderType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSourceOwnerAddress;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSourceOwner;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSourceParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::DeleteCustomerSourceParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::VerifyCustomerSourceParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerSubscriptionsParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionAddInvoiceItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionAddInvoiceItemsPriceData;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionAddInvoiceItems;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionAutomaticTax;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionBillingThresholds;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionCollectionMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionItemsBillingThresholds;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionItemsPriceDataRecurring;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionItemsPriceData;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionItems;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsBancontactPreferredLanguage;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsBancontact;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCard;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalance;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodOptions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsPaymentMethodTypes;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettingsSaveDefaultPaymentMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPaymentSettings;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPendingInvoiceItemIntervalInterval;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionPendingInvoiceItemInterval;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionProrationBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionTransferData;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionTrialSettingsEndBehaviorMissingPaymentMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionTrialSettingsEndBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionTrialSettings;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerSubscriptionParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerSubscriptionParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionAddInvoiceItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionAddInvoiceItemsPriceData;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionAddInvoiceItems;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionAutomaticTax;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionBillingCycleAnchor;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionBillingThresholds;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionCancellationDetailsFeedback;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionCancellationDetails;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionCollectionMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionItemsBillingThresholds;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionItemsPriceDataRecurring;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionItemsPriceData;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionItems;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPauseCollectionBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPauseCollection;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsBancontactPreferredLanguage;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsBancontact;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCard;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalance;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodOptions;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsPaymentMethodTypes;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettingsSaveDefaultPaymentMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPaymentSettings;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPendingInvoiceItemIntervalInterval;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionPendingInvoiceItemInterval;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionProrationBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionTransferData;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionTrialSettingsEndBehaviorMissingPaymentMethod;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionTrialSettingsEndBehavior;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionTrialSettings;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::UpdateCustomerSubscriptionParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::DeleteCustomerSubscriptionParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerSubscriptionDiscountParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::DeleteCustomerSubscriptionDiscountParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::ListCustomerTaxIdsParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerTaxIdType;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::CreateCustomerTaxIdParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveCustomerTaxIdParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::DeleteCustomerTaxIdParams;
+
+#[cfg(feature = "customer")]
+#[cfg(feature = "customer")]
+#[doc(inline)]
+pub use stripe_params::TestHelpersFundCustomerCashBalanceParams;

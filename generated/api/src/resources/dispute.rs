@@ -855,3 +855,28 @@ impl Dispute {
             )
     }
 }
+
+#[cfg(feature = "dispute")]
+#[cfg(feature = "dispute")]
+#[doc(inline)]
+pub use stripe_params::ListDisputeParams;
+
+#[cfg(feature = "dispute")]
+#[cfg(feature = "dispute")]
+#[doc(inline)]
+pub use stripe_params::RetrieveDisputeParams;
+
+#[cfg(feature = "dispute")]
+#[cfg(feature = "dispute")]
+#[doc(inline)]
+pub use stripe_params::UpdateDisputeEvidence;
+
+#[cfg(feature = "dispute")]
+#[cfg(feature = "dispute")]
+#[doc(inline)]
+pub use stripe_params::UpdateDisputeParams;
+
+#[cfg(feature = "dispute")]
+#[cfg(feature = "dispute")]
+#[doc(inline)]
+pub use stripe_params::CloseDisputeParams;

@@ -109,3 +109,13 @@ impl EphemeralKey {
             )
     }
 }
+
+#[cfg(feature = "ephemeral_key")]
+#[cfg(feature = "ephemeral_key")]
+#[doc(inline)]
+pub use stripe_params::CreateEphemeralKeyParams;
+
+#[cfg(feature = "ephemeral_key")]
+#[cfg(feature = "ephemeral_key")]
+#[doc(inline)]
+pub use stripe_params::DeleteEphemeralKeyParams;

@@ -1360,3 +1360,13 @@ impl Event {
             )
     }
 }
+
+#[cfg(feature = "event")]
+#[cfg(feature = "event")]
+#[doc(inline)]
+pub use stripe_params::ListEventParams;
+
+#[cfg(feature = "event")]
+#[cfg(feature = "event")]
+#[doc(inline)]
+pub use stripe_params::RetrieveEventParams;

@@ -115,3 +115,13 @@ impl ExchangeRate {
             )
     }
 }
+
+#[cfg(feature = "exchange_rate")]
+#[cfg(feature = "exchange_rate")]
+#[doc(inline)]
+pub use stripe_params::ListExchangeRateParams;
+
+#[cfg(feature = "exchange_rate")]
+#[cfg(feature = "exchange_rate")]
+#[doc(inline)]
+pub use stripe_params::RetrieveExchangeRateParams;

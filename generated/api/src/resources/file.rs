@@ -335,3 +335,33 @@ impl File {
             )
     }
 }
+
+#[cfg(feature = "file")]
+#[cfg(feature = "file")]
+#[doc(inline)]
+pub use stripe_params::ListFilePurpose;
+
+#[cfg(feature = "file")]
+#[cfg(feature = "file")]
+#[doc(inline)]
+pub use stripe_params::ListFileParams;
+
+#[cfg(feature = "file")]
+#[cfg(feature = "file")]
+#[doc(inline)]
+pub use stripe_params::CreateFileFileLinkData;
+
+#[cfg(feature = "file")]
+#[cfg(feature = "file")]
+#[doc(inline)]
+pub use stripe_params::CreateFilePurpose;
+
+#[cfg(feature = "file")]
+#[cfg(feature = "file")]
+#[doc(inline)]
+pub use stripe_params::CreateFileParams;
+
+#[cfg(feature = "file")]
+#[cfg(feature = "file")]
+#[doc(inline)]
+pub use stripe_params::RetrieveFileParams;

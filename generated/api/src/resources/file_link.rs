@@ -204,3 +204,23 @@ impl FileLink {
             )
     }
 }
+
+#[cfg(feature = "file_link")]
+#[cfg(feature = "file_link")]
+#[doc(inline)]
+pub use stripe_params::ListFileLinkParams;
+
+#[cfg(feature = "file_link")]
+#[cfg(feature = "file_link")]
+#[doc(inline)]
+pub use stripe_params::CreateFileLinkParams;
+
+#[cfg(feature = "file_link")]
+#[cfg(feature = "file_link")]
+#[doc(inline)]
+pub use stripe_params::RetrieveFileLinkParams;
+
+#[cfg(feature = "file_link")]
+#[cfg(feature = "file_link")]
+#[doc(inline)]
+pub use stripe_params::UpdateFileLinkParams;

@@ -2551,3 +2551,778 @@ impl Invoice {
             )
     }
 }
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceCollectionMethod;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceStatus;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceAutomaticTax;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceCollectionMethod;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceCustomFields;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceDiscounts;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceFromInvoiceAction;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceFromInvoice;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsBancontactPreferredLanguage;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsBancontact;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsCardInstallmentsPlanInterval;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsCardInstallmentsPlanType;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsCardInstallmentsPlan;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsCardInstallments;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsCard;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsCustomerBalance;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodOptions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettingsPaymentMethodTypes;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePaymentSettings;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoicePendingInvoiceItemsBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceRenderingOptionsAmountTaxDisplay;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceRenderingOptions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataDeliveryEstimateMaximumUnit;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataDeliveryEstimateMaximum;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataDeliveryEstimateMinimumUnit;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataDeliveryEstimateMinimum;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataDeliveryEstimate;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataFixedAmountCurrencyOptionsTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataFixedAmountCurrencyOptions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataFixedAmount;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateDataType;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCostShippingRateData;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingCost;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingDetailsAddress;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceShippingDetails;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceTransferData;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::SearchInvoiceParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingAutomaticTax;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingCustomerDetailsAddress;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingCustomerDetailsShippingAddress;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingCustomerDetailsShipping;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingCustomerDetailsTax;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingCustomerDetailsTaxExempt;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingCustomerDetailsTaxIdsType;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingCustomerDetailsTaxIds;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingCustomerDetails;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingDiscounts;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingInvoiceItemsDiscounts;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingInvoiceItemsPeriod;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingInvoiceItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingInvoiceItemsPriceData;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingInvoiceItemsTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingInvoiceItems;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingSubscriptionItemsBillingThresholds;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingSubscriptionItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingSubscriptionItemsPriceDataRecurring;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingSubscriptionItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingSubscriptionItemsPriceData;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingSubscriptionItems;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingSubscriptionProrationBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingSubscriptionResumeAt;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceUpcomingParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesAutomaticTax;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesCustomerDetailsAddress;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesCustomerDetailsShippingAddress;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesCustomerDetailsShipping;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesCustomerDetailsTax;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesCustomerDetailsTaxExempt;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesCustomerDetailsTaxIdsType;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesCustomerDetailsTaxIds;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesCustomerDetails;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesDiscounts;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesInvoiceItemsDiscounts;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesInvoiceItemsPeriod;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesInvoiceItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesInvoiceItemsPriceData;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesInvoiceItemsTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesInvoiceItems;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesSubscriptionItemsBillingThresholds;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesSubscriptionItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesSubscriptionItemsPriceDataRecurring;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesSubscriptionItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesSubscriptionItemsPriceData;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesSubscriptionItems;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesSubscriptionProrationBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesSubscriptionResumeAt;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceUpcomingLinesParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceAutomaticTax;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceCollectionMethod;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceCustomFields;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceDiscounts;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsBancontactPreferredLanguage;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsBancontact;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsCardInstallmentsPlanInterval;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsCardInstallmentsPlanType;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsCardInstallmentsPlan;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsCardInstallments;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsCard;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsCustomerBalance;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodOptions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettingsPaymentMethodTypes;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoicePaymentSettings;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceRenderingOptionsAmountTaxDisplay;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceRenderingOptions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataDeliveryEstimateMaximumUnit;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataDeliveryEstimateMaximum;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataDeliveryEstimateMinimumUnit;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataDeliveryEstimateMinimum;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataDeliveryEstimate;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataFixedAmountCurrencyOptionsTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataFixedAmountCurrencyOptions;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataFixedAmount;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataTaxBehavior;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateDataType;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCostShippingRateData;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingCost;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingDetailsAddress;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceShippingDetails;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceTransferData;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::DeleteInvoiceParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::FinalizeInvoiceParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceLinesParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::MarkInvoiceUncollectibleParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::PayInvoiceParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::SendInvoiceParams;
+
+#[cfg(feature = "invoice")]
+#[cfg(feature = "invoice")]
+#[doc(inline)]
+pub use stripe_params::VoidInvoiceParams;

@@ -338,3 +338,78 @@ impl Invoiceitem {
             )
     }
 }
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::ListInvoiceitemParams;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceitemDiscounts;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceitemPeriod;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceitemPriceDataTaxBehavior;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceitemPriceData;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceitemTaxBehavior;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::CreateInvoiceitemParams;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::RetrieveInvoiceitemParams;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceitemDiscounts;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceitemPeriod;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceitemPriceDataTaxBehavior;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceitemPriceData;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceitemTaxBehavior;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::UpdateInvoiceitemParams;
+
+#[cfg(feature = "invoiceitem")]
+#[cfg(feature = "invoiceitem")]
+#[doc(inline)]
+pub use stripe_params::DeleteInvoiceitemParams;

@@ -46,3 +46,38 @@ impl LinkAccountSession {
             )
     }
 }
+
+#[cfg(feature = "link_account_session")]
+#[cfg(feature = "link_account_session")]
+#[doc(inline)]
+pub use stripe_params::CreateLinkAccountSessionAccountHolderType;
+
+#[cfg(feature = "link_account_session")]
+#[cfg(feature = "link_account_session")]
+#[doc(inline)]
+pub use stripe_params::CreateLinkAccountSessionAccountHolder;
+
+#[cfg(feature = "link_account_session")]
+#[cfg(feature = "link_account_session")]
+#[doc(inline)]
+pub use stripe_params::CreateLinkAccountSessionFilters;
+
+#[cfg(feature = "link_account_session")]
+#[cfg(feature = "link_account_session")]
+#[doc(inline)]
+pub use stripe_params::CreateLinkAccountSessionPermissions;
+
+#[cfg(feature = "link_account_session")]
+#[cfg(feature = "link_account_session")]
+#[doc(inline)]
+pub use stripe_params::CreateLinkAccountSessionPrefetch;
+
+#[cfg(feature = "link_account_session")]
+#[cfg(feature = "link_account_session")]
+#[doc(inline)]
+pub use stripe_params::CreateLinkAccountSessionParams;
+
+#[cfg(feature = "link_account_session")]
+#[cfg(feature = "link_account_session")]
+#[doc(inline)]
+pub use stripe_params::RetrieveLinkAccountSessionParams;

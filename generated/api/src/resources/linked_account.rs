@@ -142,3 +142,38 @@ impl LinkedAccount {
             )
     }
 }
+
+#[cfg(feature = "linked_account")]
+#[cfg(feature = "linked_account")]
+#[doc(inline)]
+pub use stripe_params::ListLinkedAccountAccountHolder;
+
+#[cfg(feature = "linked_account")]
+#[cfg(feature = "linked_account")]
+#[doc(inline)]
+pub use stripe_params::ListLinkedAccountParams;
+
+#[cfg(feature = "linked_account")]
+#[cfg(feature = "linked_account")]
+#[doc(inline)]
+pub use stripe_params::RetrieveLinkedAccountParams;
+
+#[cfg(feature = "linked_account")]
+#[cfg(feature = "linked_account")]
+#[doc(inline)]
+pub use stripe_params::DisconnectLinkedAccountParams;
+
+#[cfg(feature = "linked_account")]
+#[cfg(feature = "linked_account")]
+#[doc(inline)]
+pub use stripe_params::ListLinkedAccountOwnersParams;
+
+#[cfg(feature = "linked_account")]
+#[cfg(feature = "linked_account")]
+#[doc(inline)]
+pub use stripe_params::RefreshLinkedAccountFeatures;
+
+#[cfg(feature = "linked_account")]
+#[cfg(feature = "linked_account")]
+#[doc(inline)]
+pub use stripe_params::RefreshLinkedAccountParams;

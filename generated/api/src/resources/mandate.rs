@@ -1152,3 +1152,8 @@ impl Mandate {
             )
     }
 }
+
+#[cfg(feature = "mandate")]
+#[cfg(feature = "mandate")]
+#[doc(inline)]
+pub use stripe_params::RetrieveMandateParams;

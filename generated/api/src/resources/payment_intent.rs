@@ -8868,3 +8868,2078 @@ impl PaymentIntent {
             )
     }
 }
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ListPaymentIntentParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentAutomaticPaymentMethodsAllowRedirects;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentAutomaticPaymentMethods;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentConfirmationMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentMandateDataCustomerAcceptanceOnline;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentMandateDataCustomerAcceptanceType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentMandateDataCustomerAcceptance;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentMandateData;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataAcssDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataAuBecsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataBacsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataBillingDetailsAddress;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataBillingDetails;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataBoleto;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataEpsBank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataEps;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataFpxBank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataFpx;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataIdealBank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataIdeal;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataKlarnaDob;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataKlarna;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataP24Bank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataP24;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataRadarOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataSepaDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataSofortCountry;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataSofort;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataUsBankAccountAccountHolderType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataUsBankAccountAccountType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodDataUsBankAccount;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodData;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAffirmCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAffirmSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAffirm;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAfterpayClearpayCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAfterpayClearpaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAfterpayClearpay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAlipaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAlipay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsAuBecsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsBacsDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsBacsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsBancontactPreferredLanguage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsBancontactSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsBancontact;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsBlik;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsBoletoSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsBoleto;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardInstallmentsPlanInterval;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardInstallmentsPlanType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardInstallmentsPlan;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardInstallments;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardMandateOptionsInterval;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardMandateOptionsSupportedTypes;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCard;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCardPresent;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCashappCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCashappSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCashapp;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCustomerBalanceBankTransferType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCustomerBalanceBankTransfer;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCustomerBalanceFundingType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCustomerBalanceSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsCustomerBalance;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsEpsSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsEps;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsFpxSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsFpx;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsGiropaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsGiropay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsGrabpaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsGrabpay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsIdealSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsIdeal;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsKlarnaCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsKlarnaPreferredLocale;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsKlarnaSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsKlarna;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsKonbiniSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsKonbini;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsLinkCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsLinkSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsLink;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsOxxoSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsOxxo;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsP24SetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsP24;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPaynowSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPaynow;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPaypalCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPaypalPreferredLocale;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPaypalSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPaypal;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPixSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPix;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPromptpaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsPromptpay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsSepaDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsSofortPreferredLanguage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsSofortSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsSofort;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsUsBankAccountNetworksRequested;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsUsBankAccountNetworks;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsWechatPayClient;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsWechatPay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsZipSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptionsZip;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentPaymentMethodOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentRadarOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentShippingAddress;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentShipping;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentTransferData;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentIntentParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::SearchPaymentIntentParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::RetrievePaymentIntentParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataAcssDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataAuBecsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataBacsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataBillingDetailsAddress;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataBillingDetails;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataBoleto;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataEpsBank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataEps;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataFpxBank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataFpx;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataIdealBank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataIdeal;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataKlarnaDob;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataKlarna;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataP24Bank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataP24;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataRadarOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataSepaDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataSofortCountry;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataSofort;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataUsBankAccountAccountHolderType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataUsBankAccountAccountType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodDataUsBankAccount;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodData;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAffirmCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAffirmSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAffirm;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAfterpayClearpayCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAfterpayClearpaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAfterpayClearpay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAlipaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAlipay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsAuBecsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsBacsDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsBacsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsBancontactPreferredLanguage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsBancontactSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsBancontact;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsBlik;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsBoletoSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsBoleto;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardInstallmentsPlanInterval;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardInstallmentsPlanType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardInstallmentsPlan;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardInstallments;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardMandateOptionsInterval;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardMandateOptionsSupportedTypes;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCard;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCardPresent;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCashappCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCashappSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCashapp;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCustomerBalanceBankTransferType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCustomerBalanceBankTransfer;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCustomerBalanceFundingType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCustomerBalanceSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsCustomerBalance;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsEpsSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsEps;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsFpxSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsFpx;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsGiropaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsGiropay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsGrabpaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsGrabpay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsIdealSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsIdeal;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsKlarnaCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsKlarnaPreferredLocale;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsKlarnaSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsKlarna;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsKonbiniSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsKonbini;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsLinkCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsLinkSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsLink;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsOxxoSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsOxxo;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsP24SetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsP24;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPaynowSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPaynow;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPaypalCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPaypalPreferredLocale;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPaypalSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPaypal;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPixSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPix;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPromptpaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsPromptpay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsSepaDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsSofortPreferredLanguage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsSofortSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsSofort;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsUsBankAccountNetworksRequested;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsUsBankAccountNetworks;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsWechatPayClient;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsWechatPay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsZipSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptionsZip;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentPaymentMethodOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentShippingAddress;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentShipping;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentTransferData;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentIntentParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ApplyPaymentIntentCustomerBalanceParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CancelPaymentIntentCancellationReason;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CancelPaymentIntentParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CapturePaymentIntentTransferData;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::CapturePaymentIntentParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataAcssDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataAuBecsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataBacsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataBillingDetailsAddress;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataBillingDetails;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataBoleto;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataEpsBank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataEps;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataFpxBank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataFpx;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataIdealBank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataIdeal;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataKlarnaDob;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataKlarna;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataP24Bank;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataP24;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataRadarOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataSepaDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataSofortCountry;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataSofort;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataUsBankAccountAccountHolderType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataUsBankAccountAccountType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodDataUsBankAccount;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodData;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAcssDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAffirmCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAffirmSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAffirm;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAfterpayClearpayCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAfterpayClearpaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAfterpayClearpay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAlipaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAlipay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAuBecsDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsAuBecsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsBacsDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsBacsDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsBancontactPreferredLanguage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsBancontactSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsBancontact;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsBlik;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsBoletoSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsBoleto;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardInstallmentsPlanInterval;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardInstallmentsPlanType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardInstallmentsPlan;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardInstallments;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardMandateOptionsInterval;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardMandateOptionsSupportedTypes;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCard;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCardPresent;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCashappCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCashappSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCashapp;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCustomerBalanceBankTransferRequestedAddressTypes;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCustomerBalanceBankTransferType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCustomerBalanceBankTransfer;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCustomerBalanceFundingType;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCustomerBalanceSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsCustomerBalance;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsEpsSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsEps;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsFpxSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsFpx;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsGiropaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsGiropay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsGrabpaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsGrabpay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsIdealSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsIdeal;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsKlarnaCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsKlarnaPreferredLocale;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsKlarnaSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsKlarna;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsKonbiniSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsKonbini;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsLinkCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsLinkSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsLink;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsOxxoSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsOxxo;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsP24SetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsP24;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPaynowSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPaynow;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPaypalCaptureMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPaypalPreferredLocale;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPaypalSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPaypal;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPixSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPix;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPromptpaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsPromptpay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsSepaDebitSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsSepaDebit;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsSofortPreferredLanguage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsSofortSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsSofort;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsUsBankAccountNetworksRequested;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsUsBankAccountNetworks;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsUsBankAccountPreferredSettlementSpeed;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsUsBankAccountSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsWechatPayClient;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsWechatPaySetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsWechatPay;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsZipSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptionsZip;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentPaymentMethodOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentRadarOptions;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentSetupFutureUsage;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentShippingAddress;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentShipping;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmPaymentIntentParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::IncrementPaymentIntentAuthorizationTransferData;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::IncrementPaymentIntentAuthorizationParams;
+
+#[cfg(feature = "payment_intent")]
+#[cfg(feature = "payment_intent")]
+#[doc(inline)]
+pub use stripe_params::VerifyPaymentIntentMicrodepositsParams;

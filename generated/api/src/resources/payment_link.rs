@@ -3328,3 +3328,378 @@ impl PaymentLink {
             )
     }
 }
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::ListPaymentLinkParams;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkAfterCompletionHostedConfirmation;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkAfterCompletionRedirect;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkAfterCompletionType;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkAfterCompletion;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkAutomaticTax;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkBillingAddressCollection;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkConsentCollectionPromotions;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkConsentCollectionTermsOfService;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkConsentCollection;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomFieldsDropdownOptions;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomFieldsDropdown;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomFieldsLabelType;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomFieldsLabel;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomFieldsNumeric;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomFieldsText;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomFieldsType;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomFields;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomTextShippingAddress;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomTextSubmit;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomText;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkCustomerCreation;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkInvoiceCreationInvoiceDataCustomFields;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkInvoiceCreationInvoiceDataRenderingOptions;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkInvoiceCreationInvoiceData;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkInvoiceCreation;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkLineItemsAdjustableQuantity;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkLineItems;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkPaymentIntentDataCaptureMethod;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkPaymentIntentDataSetupFutureUsage;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkPaymentIntentData;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkPaymentMethodCollection;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkPaymentMethodTypes;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkPhoneNumberCollection;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkShippingAddressCollectionAllowedCountries;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkShippingAddressCollection;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkShippingOptions;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkSubmitType;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkSubscriptionData;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkTaxIdCollection;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkTransferData;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentLinkParams;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::RetrievePaymentLinkParams;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkAfterCompletionHostedConfirmation;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkAfterCompletionRedirect;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkAfterCompletionType;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkAfterCompletion;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkAutomaticTax;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkBillingAddressCollection;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomFieldsDropdownOptions;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomFieldsDropdown;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomFieldsLabelType;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomFieldsLabel;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomFieldsNumeric;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomFieldsText;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomFieldsType;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomFields;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomTextShippingAddress;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomTextSubmit;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomText;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkCustomerCreation;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkInvoiceCreationInvoiceDataCustomFields;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkInvoiceCreationInvoiceDataRenderingOptionsAmountTaxDisplay;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkInvoiceCreationInvoiceDataRenderingOptions;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkInvoiceCreationInvoiceData;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkInvoiceCreation;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkLineItemsAdjustableQuantity;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkLineItems;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkPaymentMethodCollection;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkPaymentMethodTypes;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkShippingAddressCollectionAllowedCountries;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkShippingAddressCollection;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentLinkParams;
+
+#[cfg(feature = "payment_link")]
+#[cfg(feature = "payment_link")]
+#[doc(inline)]
+pub use stripe_params::ListPaymentLinkLineItemsParams;

@@ -3843,3 +3843,183 @@ impl PaymentMethod {
             )
     }
 }
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::ListPaymentMethodType;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::ListPaymentMethodParams;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodAcssDebit;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodAuBecsDebit;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodBacsDebit;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodBillingDetailsAddress;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodBillingDetails;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodBoleto;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodEpsBank;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodEps;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodFpxBank;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodFpx;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodIdealBank;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodIdeal;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodKlarnaDob;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodKlarna;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodP24Bank;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodP24;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodRadarOptions;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodSepaDebit;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodSofortCountry;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodSofort;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodType;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodUsBankAccountAccountHolderType;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodUsBankAccountAccountType;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodUsBankAccount;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodParams;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::RetrievePaymentMethodParams;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentMethodBillingDetailsAddress;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentMethodBillingDetails;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentMethodCard;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentMethodUsBankAccountAccountHolderType;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentMethodUsBankAccount;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentMethodParams;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::AttachPaymentMethodParams;
+
+#[cfg(feature = "payment_method")]
+#[cfg(feature = "payment_method")]
+#[doc(inline)]
+pub use stripe_params::DetachPaymentMethodParams;

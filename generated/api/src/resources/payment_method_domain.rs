@@ -412,3 +412,28 @@ impl PaymentMethodDomain {
             )
     }
 }
+
+#[cfg(feature = "payment_method_domain")]
+#[cfg(feature = "payment_method_domain")]
+#[doc(inline)]
+pub use stripe_params::ListPaymentMethodDomainParams;
+
+#[cfg(feature = "payment_method_domain")]
+#[cfg(feature = "payment_method_domain")]
+#[doc(inline)]
+pub use stripe_params::CreatePaymentMethodDomainParams;
+
+#[cfg(feature = "payment_method_domain")]
+#[cfg(feature = "payment_method_domain")]
+#[doc(inline)]
+pub use stripe_params::RetrievePaymentMethodDomainParams;
+
+#[cfg(feature = "payment_method_domain")]
+#[cfg(feature = "payment_method_domain")]
+#[doc(inline)]
+pub use stripe_params::UpdatePaymentMethodDomainParams;
+
+#[cfg(feature = "payment_method_domain")]
+#[cfg(feature = "payment_method_domain")]
+#[doc(inline)]
+pub use stripe_params::ValidatePaymentMethodDomainParams;

@@ -574,3 +574,43 @@ impl Payout {
             )
     }
 }
+
+#[cfg(feature = "payout")]
+#[cfg(feature = "payout")]
+#[doc(inline)]
+pub use stripe_params::ListPayoutParams;
+
+#[cfg(feature = "payout")]
+#[cfg(feature = "payout")]
+#[doc(inline)]
+pub use stripe_params::CreatePayoutMethod;
+
+#[cfg(feature = "payout")]
+#[cfg(feature = "payout")]
+#[doc(inline)]
+pub use stripe_params::CreatePayoutSourceType;
+
+#[cfg(feature = "payout")]
+#[cfg(feature = "payout")]
+#[doc(inline)]
+pub use stripe_params::CreatePayoutParams;
+
+#[cfg(feature = "payout")]
+#[cfg(feature = "payout")]
+#[doc(inline)]
+pub use stripe_params::RetrievePayoutParams;
+
+#[cfg(feature = "payout")]
+#[cfg(feature = "payout")]
+#[doc(inline)]
+pub use stripe_params::UpdatePayoutParams;
+
+#[cfg(feature = "payout")]
+#[cfg(feature = "payout")]
+#[doc(inline)]
+pub use stripe_params::CancelPayoutParams;
+
+#[cfg(feature = "payout")]
+#[cfg(feature = "payout")]
+#[doc(inline)]
+pub use stripe_params::ReversePayoutParams;

@@ -804,3 +804,68 @@ impl Plan {
             )
     }
 }
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::ListPlanParams;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::CreatePlanAggregateUsage;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::CreatePlanBillingScheme;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::CreatePlanInterval;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::CreatePlanTiers;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::CreatePlanTiersMode;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::CreatePlanTransformUsageRound;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::CreatePlanTransformUsage;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::CreatePlanUsageType;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::CreatePlanParams;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::RetrievePlanParams;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::UpdatePlanParams;
+
+#[cfg(feature = "plan")]
+#[cfg(feature = "plan")]
+#[doc(inline)]
+pub use stripe_params::DeletePlanParams;

@@ -1146,3 +1146,153 @@ impl Price {
             )
     }
 }
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::ListPriceRecurringInterval;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::ListPriceRecurringUsageType;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::ListPriceRecurring;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::ListPriceType;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::ListPriceParams;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceBillingScheme;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceCurrencyOptionsCustomUnitAmount;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceCurrencyOptionsTaxBehavior;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceCurrencyOptionsTiers;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceCurrencyOptions;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceCustomUnitAmount;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceProductData;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceRecurringAggregateUsage;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceRecurringInterval;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceRecurringUsageType;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceRecurring;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceTaxBehavior;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceTiers;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceTiersMode;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceTransformQuantityRound;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceTransformQuantity;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::CreatePriceParams;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::SearchPriceParams;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::RetrievePriceParams;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::UpdatePriceCurrencyOptionsCustomUnitAmount;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::UpdatePriceCurrencyOptionsTaxBehavior;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::UpdatePriceCurrencyOptionsTiers;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::UpdatePriceCurrencyOptions;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::UpdatePriceTaxBehavior;
+
+#[cfg(feature = "price")]
+#[cfg(feature = "price")]
+#[doc(inline)]
+pub use stripe_params::UpdatePriceParams;

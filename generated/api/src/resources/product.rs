@@ -430,3 +430,93 @@ impl Product {
             )
     }
 }
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::ListProductParams;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductDefaultPriceDataCurrencyOptionsCustomUnitAmount;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductDefaultPriceDataCurrencyOptionsTaxBehavior;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductDefaultPriceDataCurrencyOptionsTiers;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductDefaultPriceDataCurrencyOptions;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductDefaultPriceDataRecurringInterval;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductDefaultPriceDataRecurring;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductDefaultPriceDataTaxBehavior;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductDefaultPriceData;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductFeatures;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductPackageDimensions;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::CreateProductParams;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::SearchProductParams;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::RetrieveProductParams;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::UpdateProductFeatures;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::UpdateProductPackageDimensions;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::UpdateProductParams;
+
+#[cfg(feature = "product")]
+#[cfg(feature = "product")]
+#[doc(inline)]
+pub use stripe_params::DeleteProductParams;

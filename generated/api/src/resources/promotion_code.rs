@@ -368,3 +368,43 @@ impl PromotionCode {
             )
     }
 }
+
+#[cfg(feature = "promotion_code")]
+#[cfg(feature = "promotion_code")]
+#[doc(inline)]
+pub use stripe_params::ListPromotionCodeParams;
+
+#[cfg(feature = "promotion_code")]
+#[cfg(feature = "promotion_code")]
+#[doc(inline)]
+pub use stripe_params::CreatePromotionCodeRestrictionsCurrencyOptions;
+
+#[cfg(feature = "promotion_code")]
+#[cfg(feature = "promotion_code")]
+#[doc(inline)]
+pub use stripe_params::CreatePromotionCodeRestrictions;
+
+#[cfg(feature = "promotion_code")]
+#[cfg(feature = "promotion_code")]
+#[doc(inline)]
+pub use stripe_params::CreatePromotionCodeParams;
+
+#[cfg(feature = "promotion_code")]
+#[cfg(feature = "promotion_code")]
+#[doc(inline)]
+pub use stripe_params::RetrievePromotionCodeParams;
+
+#[cfg(feature = "promotion_code")]
+#[cfg(feature = "promotion_code")]
+#[doc(inline)]
+pub use stripe_params::UpdatePromotionCodeRestrictionsCurrencyOptions;
+
+#[cfg(feature = "promotion_code")]
+#[cfg(feature = "promotion_code")]
+#[doc(inline)]
+pub use stripe_params::UpdatePromotionCodeRestrictions;
+
+#[cfg(feature = "promotion_code")]
+#[cfg(feature = "promotion_code")]
+#[doc(inline)]
+pub use stripe_params::UpdatePromotionCodeParams;

@@ -1482,3 +1482,173 @@ impl Quote {
             )
     }
 }
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::ListQuoteStatus;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::ListQuoteParams;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteAutomaticTax;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteCollectionMethod;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteDiscounts;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteFromQuote;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteInvoiceSettings;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteLineItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteLineItemsPriceDataRecurring;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteLineItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteLineItemsPriceData;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteLineItems;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteSubscriptionData;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteTransferData;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CreateQuoteParams;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::RetrieveQuoteParams;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteAutomaticTax;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteCollectionMethod;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteDiscounts;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteInvoiceSettings;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteLineItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteLineItemsPriceDataRecurring;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteLineItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteLineItemsPriceData;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteLineItems;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteSubscriptionData;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteTransferData;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::UpdateQuoteParams;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::AcceptQuoteParams;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::CancelQuoteParams;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::ListQuoteComputedUpfrontLineItemsParams;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::FinalizeQuoteParams;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::ListQuoteLineItemsParams;
+
+#[cfg(feature = "quote")]
+#[cfg(feature = "quote")]
+#[doc(inline)]
+pub use stripe_params::PdfQuoteParams;

@@ -551,3 +551,43 @@ impl Refund {
             )
     }
 }
+
+#[cfg(feature = "refund")]
+#[cfg(feature = "refund")]
+#[doc(inline)]
+pub use stripe_params::ListRefundParams;
+
+#[cfg(feature = "refund")]
+#[cfg(feature = "refund")]
+#[doc(inline)]
+pub use stripe_params::CreateRefundOrigin;
+
+#[cfg(feature = "refund")]
+#[cfg(feature = "refund")]
+#[doc(inline)]
+pub use stripe_params::CreateRefundReason;
+
+#[cfg(feature = "refund")]
+#[cfg(feature = "refund")]
+#[doc(inline)]
+pub use stripe_params::CreateRefundParams;
+
+#[cfg(feature = "refund")]
+#[cfg(feature = "refund")]
+#[doc(inline)]
+pub use stripe_params::RetrieveRefundParams;
+
+#[cfg(feature = "refund")]
+#[cfg(feature = "refund")]
+#[doc(inline)]
+pub use stripe_params::UpdateRefundParams;
+
+#[cfg(feature = "refund")]
+#[cfg(feature = "refund")]
+#[doc(inline)]
+pub use stripe_params::CancelRefundParams;
+
+#[cfg(feature = "refund")]
+#[cfg(feature = "refund")]
+#[doc(inline)]
+pub use stripe_params::TestHelpersExpireRefundParams;

@@ -500,3 +500,18 @@ impl Review {
             )
     }
 }
+
+#[cfg(feature = "review")]
+#[cfg(feature = "review")]
+#[doc(inline)]
+pub use stripe_params::ListReviewParams;
+
+#[cfg(feature = "review")]
+#[cfg(feature = "review")]
+#[doc(inline)]
+pub use stripe_params::RetrieveReviewParams;
+
+#[cfg(feature = "review")]
+#[cfg(feature = "review")]
+#[doc(inline)]
+pub use stripe_params::ApproveReviewParams;

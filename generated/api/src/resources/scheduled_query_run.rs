@@ -250,3 +250,13 @@ impl ScheduledQueryRun {
             )
     }
 }
+
+#[cfg(feature = "scheduled_query_run")]
+#[cfg(feature = "scheduled_query_run")]
+#[doc(inline)]
+pub use stripe_params::ListScheduledQueryRunParams;
+
+#[cfg(feature = "scheduled_query_run")]
+#[cfg(feature = "scheduled_query_run")]
+#[doc(inline)]
+pub use stripe_params::RetrieveScheduledQueryRunParams;

@@ -1651,3 +1651,8 @@ impl SetupAttempt {
             )
     }
 }
+
+#[cfg(feature = "setup_attempt")]
+#[cfg(feature = "setup_attempt")]
+#[doc(inline)]
+pub use stripe_params::ListSetupAttemptParams;

@@ -2581,3 +2581,828 @@ impl SetupIntent {
             )
     }
 }
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ListSetupIntentParams;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentAutomaticPaymentMethodsAllowRedirects;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentAutomaticPaymentMethods;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentFlowDirections;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentMandateDataCustomerAcceptanceOnline;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentMandateDataCustomerAcceptanceType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentMandateDataCustomerAcceptance;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentMandateData;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataAcssDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataAuBecsDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataBacsDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataBillingDetailsAddress;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataBillingDetails;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataBoleto;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataEpsBank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataEps;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataFpxBank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataFpx;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataIdealBank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataIdeal;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataKlarnaDob;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataKlarna;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataP24Bank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataP24;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataRadarOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataSepaDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataSofortCountry;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataSofort;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataUsBankAccountAccountHolderType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataUsBankAccountAccountType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodDataUsBankAccount;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodData;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsAcssDebitCurrency;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsCardMandateOptionsInterval;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsCardMandateOptionsSupportedTypes;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsCard;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsPaypal;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsSepaDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsUsBankAccountNetworksRequested;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsUsBankAccountNetworks;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentPaymentMethodOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentSingleUse;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentUsage;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CreateSetupIntentParams;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::RetrieveSetupIntentParams;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentFlowDirections;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataAcssDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataAuBecsDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataBacsDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataBillingDetailsAddress;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataBillingDetails;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataBoleto;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataEpsBank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataEps;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataFpxBank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataFpx;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataIdealBank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataIdeal;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataKlarnaDob;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataKlarna;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataP24Bank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataP24;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataRadarOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataSepaDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataSofortCountry;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataSofort;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataUsBankAccountAccountHolderType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataUsBankAccountAccountType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodDataUsBankAccount;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodData;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsAcssDebitCurrency;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsCardMandateOptionsInterval;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsCardMandateOptionsSupportedTypes;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsCard;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsPaypal;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsSepaDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsUsBankAccountNetworksRequested;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsUsBankAccountNetworks;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentPaymentMethodOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::UpdateSetupIntentParams;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CancelSetupIntentCancellationReason;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::CancelSetupIntentParams;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataAcssDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataAuBecsDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataBacsDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataBillingDetailsAddress;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataBillingDetails;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataBoleto;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataEpsBank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataEps;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataFpxBank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataFpx;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataIdealBank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataIdeal;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataKlarnaDob;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataKlarna;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataP24Bank;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataP24;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataRadarOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataSepaDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataSofortCountry;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataSofort;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataUsBankAccountAccountHolderType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataUsBankAccountAccountType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodDataUsBankAccount;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodData;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsAcssDebitCurrency;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsAcssDebitMandateOptionsDefaultFor;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsAcssDebitMandateOptionsPaymentSchedule;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsCardMandateOptionsInterval;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsCardMandateOptionsSupportedTypes;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsCard;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsPaypal;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsSepaDebit;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsUsBankAccountNetworksRequested;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsUsBankAccountNetworks;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentPaymentMethodOptions;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::ConfirmSetupIntentParams;
+
+#[cfg(feature = "setup_intent")]
+#[cfg(feature = "setup_intent")]
+#[doc(inline)]
+pub use stripe_params::VerifySetupIntentMicrodepositsParams;

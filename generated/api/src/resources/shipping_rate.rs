@@ -616,3 +616,93 @@ impl ShippingRate {
             )
     }
 }
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::ListShippingRateParams;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateDeliveryEstimateMaximumUnit;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateDeliveryEstimateMaximum;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateDeliveryEstimateMinimumUnit;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateDeliveryEstimateMinimum;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateDeliveryEstimate;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateFixedAmountCurrencyOptionsTaxBehavior;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateFixedAmountCurrencyOptions;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateFixedAmount;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateTaxBehavior;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateType;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateShippingRateParams;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::RetrieveShippingRateParams;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::UpdateShippingRateFixedAmountCurrencyOptionsTaxBehavior;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::UpdateShippingRateFixedAmountCurrencyOptions;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::UpdateShippingRateFixedAmount;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::UpdateShippingRateTaxBehavior;
+
+#[cfg(feature = "shipping_rate")]
+#[cfg(feature = "shipping_rate")]
+#[doc(inline)]
+pub use stripe_params::UpdateShippingRateParams;

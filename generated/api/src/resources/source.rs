@@ -2812,3 +2812,213 @@ impl Source {
             )
     }
 }
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceFlow;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceMandateAcceptanceOffline;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceMandateAcceptanceOnline;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceMandateAcceptanceStatus;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceMandateAcceptanceType;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceMandateAcceptance;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceMandateInterval;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceMandateNotificationMethod;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceMandate;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceOwnerAddress;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceOwner;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceReceiverRefundAttributesMethod;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceReceiver;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceRedirect;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceSourceOrderItemsType;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceSourceOrderItems;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceSourceOrderShippingAddress;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceSourceOrderShipping;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceSourceOrder;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceUsage;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::CreateSourceParams;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::RetrieveSourceParams;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceMandateAcceptanceOffline;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceMandateAcceptanceOnline;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceMandateAcceptanceStatus;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceMandateAcceptanceType;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceMandateAcceptance;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceMandateInterval;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceMandateNotificationMethod;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceMandate;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceOwnerAddress;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceOwner;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceSourceOrderItemsType;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceSourceOrderItems;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceSourceOrderShippingAddress;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceSourceOrderShipping;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceSourceOrder;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::UpdateSourceParams;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::RetrieveSourceMandateNotificationParams;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::ListSourceSourceTransactionsParams;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::RetrieveSourceSourceTransactionParams;
+
+#[cfg(feature = "source")]
+#[cfg(feature = "source")]
+#[doc(inline)]
+pub use stripe_params::VerifySourceParams;

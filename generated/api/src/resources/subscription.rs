@@ -2125,3 +2125,533 @@ impl Subscription {
             )
     }
 }
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::ListSubscriptionAutomaticTax;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::ListSubscriptionCollectionMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::ListSubscriptionStatus;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::ListSubscriptionParams;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionAddInvoiceItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionAddInvoiceItemsPriceData;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionAddInvoiceItems;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionAutomaticTax;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionBillingThresholds;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionCollectionMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemsBillingThresholds;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemsPriceDataRecurring;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemsPriceData;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItems;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsBancontactPreferredLanguage;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsBancontact;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsCard;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalance;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodOptions;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsPaymentMethodTypes;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettingsSaveDefaultPaymentMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPaymentSettings;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPendingInvoiceItemIntervalInterval;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionPendingInvoiceItemInterval;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionProrationBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionTransferData;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionTrialSettingsEndBehaviorMissingPaymentMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionTrialSettingsEndBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionTrialSettings;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionParams;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::SearchSubscriptionParams;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::RetrieveSubscriptionParams;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionAddInvoiceItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionAddInvoiceItemsPriceData;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionAddInvoiceItems;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionAutomaticTax;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionBillingCycleAnchor;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionBillingThresholds;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionCancellationDetailsFeedback;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionCancellationDetails;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionCollectionMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemsBillingThresholds;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemsPriceDataRecurring;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemsPriceData;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItems;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPauseCollectionBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPauseCollection;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptionsTransactionType;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitMandateOptions;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebitVerificationMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsAcssDebit;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsBancontactPreferredLanguage;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsBancontact;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsCardMandateOptionsAmountType;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsCardMandateOptions;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsCardNetwork;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsCardRequestThreeDSecure;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsCard;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransfer;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsCustomerBalance;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPermissions;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnectionsPrefetch;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccountVerificationMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptionsUsBankAccount;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodOptions;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsPaymentMethodTypes;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettingsSaveDefaultPaymentMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPaymentSettings;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPendingInvoiceItemIntervalInterval;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionPendingInvoiceItemInterval;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionProrationBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionTransferData;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionTrialSettingsEndBehaviorMissingPaymentMethod;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionTrialSettingsEndBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionTrialSettings;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionParams;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CancelSubscriptionCancellationDetailsFeedback;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CancelSubscriptionCancellationDetails;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::CancelSubscriptionParams;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::DeleteSubscriptionDiscountParams;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::ResumeSubscriptionBillingCycleAnchor;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::ResumeSubscriptionProrationBehavior;
+
+#[cfg(feature = "subscription")]
+#[cfg(feature = "subscription")]
+#[doc(inline)]
+pub use stripe_params::ResumeSubscriptionParams;

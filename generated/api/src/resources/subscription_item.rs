@@ -320,3 +320,118 @@ impl SubscriptionItem {
             )
     }
 }
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::ListSubscriptionItemParams;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemBillingThresholds;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemPaymentBehavior;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemPriceDataRecurringInterval;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemPriceDataRecurring;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemPriceData;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemProrationBehavior;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemParams;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::RetrieveSubscriptionItemParams;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemBillingThresholds;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemPaymentBehavior;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemPriceDataRecurringInterval;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemPriceDataRecurring;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemPriceData;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemProrationBehavior;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionItemParams;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::DeleteSubscriptionItemProrationBehavior;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::DeleteSubscriptionItemParams;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::ListSubscriptionItemUsageRecordSummariesParams;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemUsageRecordAction;
+
+#[cfg(feature = "subscription_item")]
+#[cfg(feature = "subscription_item")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionItemUsageRecordParams;

@@ -1545,3 +1545,288 @@ impl SubscriptionSchedule {
             )
     }
 }
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::ListSubscriptionScheduleParams;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionScheduleDefaultSettingsAutomaticTax;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionScheduleDefaultSettingsBillingCycleAnchor;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionScheduleDefaultSettingsBillingThresholds;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionScheduleDefaultSettingsCollectionMethod;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionScheduleDefaultSettingsInvoiceSettings;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionScheduleDefaultSettingsTransferData;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionScheduleDefaultSettings;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionScheduleEndBehavior;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesAddInvoiceItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesAddInvoiceItemsPriceData;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesAddInvoiceItems;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesAutomaticTax;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesBillingCycleAnchor;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesBillingThresholds;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesCollectionMethod;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesInvoiceSettings;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesItemsBillingThresholds;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesItemsPriceDataRecurring;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesItemsPriceData;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesItems;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesProrationBehavior;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhasesTransferData;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionSchedulePhases;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CreateSubscriptionScheduleParams;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::RetrieveSubscriptionScheduleParams;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleDefaultSettingsAutomaticTax;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleDefaultSettingsBillingCycleAnchor;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleDefaultSettingsBillingThresholds;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleDefaultSettingsCollectionMethod;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleDefaultSettingsInvoiceSettings;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleDefaultSettingsTransferData;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleDefaultSettings;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleEndBehavior;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesAddInvoiceItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesAddInvoiceItemsPriceData;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesAddInvoiceItems;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesAutomaticTax;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesBillingCycleAnchor;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesBillingThresholds;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesCollectionMethod;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesInvoiceSettings;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesItemsBillingThresholds;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesItemsPriceDataRecurringInterval;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesItemsPriceDataRecurring;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesItemsPriceDataTaxBehavior;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesItemsPriceData;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesItems;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesProrationBehavior;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhasesTransferData;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionSchedulePhases;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleProrationBehavior;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::UpdateSubscriptionScheduleParams;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::CancelSubscriptionScheduleParams;
+
+#[cfg(feature = "subscription_schedule")]
+#[cfg(feature = "subscription_schedule")]
+#[doc(inline)]
+pub use stripe_params::ReleaseSubscriptionScheduleParams;

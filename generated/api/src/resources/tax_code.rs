@@ -112,3 +112,13 @@ impl TaxCode {
             )
     }
 }
+
+#[cfg(feature = "tax_code")]
+#[cfg(feature = "tax_code")]
+#[doc(inline)]
+pub use stripe_params::ListTaxCodeParams;
+
+#[cfg(feature = "tax_code")]
+#[cfg(feature = "tax_code")]
+#[doc(inline)]
+pub use stripe_params::RetrieveTaxCodeParams;

@@ -366,3 +366,33 @@ impl TaxRate {
             )
     }
 }
+
+#[cfg(feature = "tax_rate")]
+#[cfg(feature = "tax_rate")]
+#[doc(inline)]
+pub use stripe_params::ListTaxRateParams;
+
+#[cfg(feature = "tax_rate")]
+#[cfg(feature = "tax_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateTaxRateTaxType;
+
+#[cfg(feature = "tax_rate")]
+#[cfg(feature = "tax_rate")]
+#[doc(inline)]
+pub use stripe_params::CreateTaxRateParams;
+
+#[cfg(feature = "tax_rate")]
+#[cfg(feature = "tax_rate")]
+#[doc(inline)]
+pub use stripe_params::RetrieveTaxRateParams;
+
+#[cfg(feature = "tax_rate")]
+#[cfg(feature = "tax_rate")]
+#[doc(inline)]
+pub use stripe_params::UpdateTaxRateTaxType;
+
+#[cfg(feature = "tax_rate")]
+#[cfg(feature = "tax_rate")]
+#[doc(inline)]
+pub use stripe_params::UpdateTaxRateParams;

@@ -190,3 +190,208 @@ impl Token {
             )
     }
 }
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountBusinessType;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountCompanyAddress;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountCompanyAddressKana;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountCompanyAddressKanji;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountCompanyOwnershipDeclaration;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountCompanyStructure;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountCompanyVerificationDocument;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountCompanyVerification;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountCompany;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividualAddress;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividualAddressKana;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividualAddressKanji;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividualDob;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividualPoliticalExposure;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividualRegisteredAddress;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividualVerificationAdditionalDocument;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividualVerificationDocument;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividualVerification;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccountIndividual;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenAccount;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenBankAccountAccountHolderType;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenBankAccountAccountType;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenBankAccount;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenCvcUpdate;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonAddress;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonAddressKana;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonAddressKanji;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonDob;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonDocumentsCompanyAuthorization;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonDocumentsPassport;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonDocumentsVisa;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonDocuments;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonRegisteredAddress;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonRelationship;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonVerificationAdditionalDocument;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonVerificationDocument;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPersonVerification;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPerson;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenPii;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::CreateTokenParams;
+
+#[cfg(feature = "token")]
+#[cfg(feature = "token")]
+#[doc(inline)]
+pub use stripe_params::RetrieveTokenParams;

@@ -361,3 +361,33 @@ impl Topup {
             )
     }
 }
+
+#[cfg(feature = "topup")]
+#[cfg(feature = "topup")]
+#[doc(inline)]
+pub use stripe_params::ListTopupStatus;
+
+#[cfg(feature = "topup")]
+#[cfg(feature = "topup")]
+#[doc(inline)]
+pub use stripe_params::ListTopupParams;
+
+#[cfg(feature = "topup")]
+#[cfg(feature = "topup")]
+#[doc(inline)]
+pub use stripe_params::CreateTopupParams;
+
+#[cfg(feature = "topup")]
+#[cfg(feature = "topup")]
+#[doc(inline)]
+pub use stripe_params::RetrieveTopupParams;
+
+#[cfg(feature = "topup")]
+#[cfg(feature = "topup")]
+#[doc(inline)]
+pub use stripe_params::UpdateTopupParams;
+
+#[cfg(feature = "topup")]
+#[cfg(feature = "topup")]
+#[doc(inline)]
+pub use stripe_params::CancelTopupParams;

@@ -387,3 +387,48 @@ impl Transfer {
             )
     }
 }
+
+#[cfg(feature = "transfer")]
+#[cfg(feature = "transfer")]
+#[doc(inline)]
+pub use stripe_params::ListTransferParams;
+
+#[cfg(feature = "transfer")]
+#[cfg(feature = "transfer")]
+#[doc(inline)]
+pub use stripe_params::CreateTransferSourceType;
+
+#[cfg(feature = "transfer")]
+#[cfg(feature = "transfer")]
+#[doc(inline)]
+pub use stripe_params::CreateTransferParams;
+
+#[cfg(feature = "transfer")]
+#[cfg(feature = "transfer")]
+#[doc(inline)]
+pub use stripe_params::ListTransferReversalsParams;
+
+#[cfg(feature = "transfer")]
+#[cfg(feature = "transfer")]
+#[doc(inline)]
+pub use stripe_params::CreateTransferReversalParams;
+
+#[cfg(feature = "transfer")]
+#[cfg(feature = "transfer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveTransferParams;
+
+#[cfg(feature = "transfer")]
+#[cfg(feature = "transfer")]
+#[doc(inline)]
+pub use stripe_params::UpdateTransferParams;
+
+#[cfg(feature = "transfer")]
+#[cfg(feature = "transfer")]
+#[doc(inline)]
+pub use stripe_params::RetrieveTransferReversalParams;
+
+#[cfg(feature = "transfer")]
+#[cfg(feature = "transfer")]
+#[doc(inline)]
+pub use stripe_params::UpdateTransferReversalParams;

@@ -265,3 +265,43 @@ impl WebhookEndpoint {
             )
     }
 }
+
+#[cfg(feature = "webhook_endpoint")]
+#[cfg(feature = "webhook_endpoint")]
+#[doc(inline)]
+pub use stripe_params::ListWebhookEndpointParams;
+
+#[cfg(feature = "webhook_endpoint")]
+#[cfg(feature = "webhook_endpoint")]
+#[doc(inline)]
+pub use stripe_params::CreateWebhookEndpointApiVersion;
+
+#[cfg(feature = "webhook_endpoint")]
+#[cfg(feature = "webhook_endpoint")]
+#[doc(inline)]
+pub use stripe_params::CreateWebhookEndpointEnabledEvents;
+
+#[cfg(feature = "webhook_endpoint")]
+#[cfg(feature = "webhook_endpoint")]
+#[doc(inline)]
+pub use stripe_params::CreateWebhookEndpointParams;
+
+#[cfg(feature = "webhook_endpoint")]
+#[cfg(feature = "webhook_endpoint")]
+#[doc(inline)]
+pub use stripe_params::RetrieveWebhookEndpointParams;
+
+#[cfg(feature = "webhook_endpoint")]
+#[cfg(feature = "webhook_endpoint")]
+#[doc(inline)]
+pub use stripe_params::UpdateWebhookEndpointEnabledEvents;
+
+#[cfg(feature = "webhook_endpoint")]
+#[cfg(feature = "webhook_endpoint")]
+#[doc(inline)]
+pub use stripe_params::UpdateWebhookEndpointParams;
+
+#[cfg(feature = "webhook_endpoint")]
+#[cfg(feature = "webhook_endpoint")]
+#[doc(inline)]
+pub use stripe_params::DeleteWebhookEndpointParams;
