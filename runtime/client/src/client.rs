@@ -447,17 +447,18 @@ impl Client {
         Ok(url)
     }
 
-    /// Exponential backoff with jitter, as stripe-node: the delay doubles
-    /// from the initial delay up to the cap, is scaled by a random factor in
-    /// [0.5, 1) so that clients do not retry in lockstep, never goes below the
-    /// initial delay, and honours a server's `Retry-After` of up to 60 s.
+    /// Exponential backoff with jitter: the delay doubles from the initial
+    /// delay up to the cap and is scaled by a random factor in [0.5, 1), so
+    /// that clients that failed together do not retry in lockstep, the first
+    /// retry too (stripe-node floors the delay at the initial one, which
+    /// makes every first retry wait exactly that); a server's `Retry-After`
+    /// of up to 60 s is honoured.
     fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         let initial = self.inner.initial_retry_delay;
         let exponential = initial
             .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
             .min(self.inner.max_retry_delay);
-        let jittered = exponential.mul_f64(0.5 * (1.0 + fastrand::f64()));
-        let delay = jittered.max(initial);
+        let delay = exponential.mul_f64(0.5 * (1.0 + fastrand::f64()));
         match retry_after {
             Some(wait) if wait <= MAX_RETRY_AFTER => delay.max(wait),
             _ => delay,
@@ -735,7 +736,7 @@ mod tests {
     fn backoff_doubles_with_jitter_and_is_capped() {
         let client = client(500, 5_000);
         for _ in 0..200 {
-            // [max(0.5 * d, initial), d) for d = 500, 1000, 2000, 4000, 5000 (capped).
+            // [0.5 * d, d) for d = 500, 1000, 2000, 4000, 5000 (capped).
             for (attempt, full) in [
                 (1, 500),
                 (2, 1_000),
@@ -746,11 +747,20 @@ mod tests {
             ] {
                 let delay = client.backoff(attempt, None).as_millis() as u64;
                 assert!(
-                    delay >= (full / 2).max(500) && delay <= full,
+                    delay >= full / 2 && delay <= full,
                     "attempt {attempt}: {delay}"
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_first_retry_is_jittered_too() {
+        let client = client(500, 5_000);
+        let delays: std::collections::BTreeSet<Duration> =
+            (0..50).map(|_| client.backoff(1, None)).collect();
+        // 50 draws from [250 ms, 500 ms): all alike only if not jittered.
+        assert!(delays.len() > 10, "{delays:?}");
     }
 
     #[test]

@@ -36,7 +36,8 @@ impl Error {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Status { request_id, .. } => request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
-            Error::Transport(_) | Error::Encode(_) => None,
+            Error::Transport(e) => e.request_id(),
+            Error::Encode(_) => None,
         }
     }
 
@@ -46,7 +47,8 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Status { status, .. } => Some(*status),
             Error::Decode(e) => e.status,
-            Error::Transport(_) | Error::Encode(_) => None,
+            Error::Transport(e) => e.status(),
+            Error::Encode(_) => None,
         }
     }
 }
@@ -234,6 +236,9 @@ impl std::error::Error for ApiError {}
 pub struct TransportError {
     /// How many attempts were made, retries included.
     pub attempts: u32,
+    /// The status and `Request-Id` of a response whose body broke off: the
+    /// status line and headers had arrived.
+    response: Option<(u16, Option<String>)>,
     kind: TransportKind,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -254,9 +259,26 @@ impl TransportError {
     ) -> Self {
         TransportError {
             attempts: 1,
+            response: None,
             kind,
             source,
         }
+    }
+
+    /// The body of a response with this status and request id broke off.
+    pub(crate) fn in_body_of(mut self, status: u16, request_id: Option<String>) -> Self {
+        self.response = Some((status, request_id));
+        self
+    }
+
+    /// The HTTP status, when the status line arrived before the failure.
+    pub fn status(&self) -> Option<u16> {
+        self.response.as_ref().map(|(status, _)| *status)
+    }
+
+    /// The `Request-Id` of the response, when its headers arrived.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response.as_ref().and_then(|(_, id)| id.as_deref())
     }
 
     pub(crate) fn after(mut self, attempts: u32) -> Self {
@@ -278,7 +300,7 @@ impl fmt::Display for TransportError {
         let what = match self.kind {
             TransportKind::Timeout => "timed out",
             TransportKind::Connect => "could not connect",
-            TransportKind::Body => "broke off while reading the response",
+            TransportKind::Body => "broke off while reading the response body",
             TransportKind::Other => "failed",
         };
         write!(
@@ -289,6 +311,10 @@ impl fmt::Display for TransportError {
         if self.attempts != 1 {
             f.write_str("s")?;
         }
+        if let Some(status) = self.status() {
+            write!(f, " (HTTP {status})")?;
+        }
+        write_request_id(f, self.request_id())?;
         // hyper's text names the cause (DNS, TLS, refused), never the
         // headers, so never the key.
         if let Some(source) = &self.source {

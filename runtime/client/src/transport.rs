@@ -144,11 +144,16 @@ pub(crate) async fn exchange(
             TransportError::new(kind, Some(Box::new(e)))
         })?;
         let (parts, incoming) = response.into_parts();
-        let body = incoming
-            .collect()
-            .await
-            .map_err(|e| TransportError::new(TransportKind::Body, Some(Box::new(e))))?
-            .to_bytes();
+        let body = incoming.collect().await.map_err(|e| {
+            let request_id = parts
+                .headers
+                .get("request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            TransportError::new(TransportKind::Body, Some(Box::new(e)))
+                .in_body_of(parts.status.as_u16(), request_id)
+        })?;
+        let body = body.to_bytes();
         Ok(Exchange {
             status: parts.status.as_u16(),
             headers: parts.headers,

@@ -367,9 +367,9 @@ async fn retries_back_off_exponentially() {
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
-    // First delay is exactly the initial 60 ms (jitter never goes below it),
-    // the second is 100 ms capped, jittered down to no less than 60 ms.
-    assert!(elapsed >= Duration::from_millis(120), "{elapsed:?}");
+    // The first delay is 60 ms jittered to [30, 60), the second 100 ms
+    // (capped) jittered to [50, 100).
+    assert!(elapsed >= Duration::from_millis(80), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     assert_eq!(server.requests().len(), 3);
 }
@@ -738,4 +738,56 @@ async fn a_key_that_cannot_be_a_header_is_an_error_not_a_panic() {
     assert!(matches!(error, Error::Encode(_)), "{error:?}");
     assert!(!error.to_string().contains("bad\nkey"));
     assert!(server.requests().is_empty());
+}
+
+/// A server that answers every connection with a status line, headers that
+/// promise 100 bytes, 8 of them, and then closes: a body cut off by a reset.
+async fn cut_off_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\nRequest-Id: req_cut\r\n\r\n{\"id\": \"";
+            let _ = stream.write_all(head.as_bytes()).await;
+            drop(stream);
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test]
+async fn a_body_cut_off_is_a_transport_error_with_the_status_that_arrived() {
+    let (url, connections) = cut_off_server().await;
+    let client = Client::builder(TEST_KEY)
+        .api_base(&url)
+        .max_retries(1)
+        .retry_delays(Duration::from_millis(1), Duration::from_millis(2))
+        .build();
+    let error = client
+        .execute::<Customer>(get_customer())
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(transport.attempts, 2, "a broken body is retried");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert_eq!(error.status(), Some(200));
+    assert_eq!(error.request_id(), Some("req_cut"));
+    let message = error.to_string();
+    assert!(
+        message.contains("broke off while reading the response body"),
+        "{message}"
+    );
+    assert!(
+        message.contains("HTTP 200") && message.contains("req_cut"),
+        "{message}"
+    );
 }
