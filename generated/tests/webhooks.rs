@@ -243,3 +243,52 @@ fn every_typed_event_type_accepts_some_fixture() {
     }
     assert!(typed >= 200, "only {typed} event types typed");
 }
+
+/// A delivery from a newer API version whose object no longer fits this
+/// version's type still yields the event: the object as JSON, with why it
+/// did not decode, where the webhook endpoint can log it.
+#[test]
+fn an_object_that_no_longer_fits_its_type_is_kept_with_the_reason() {
+    let mut customer = fixtures()["customer"].clone();
+    customer["created"] = json!("2026-07-29T00:00:00Z");
+    let event = deliver(&event_json("customer.updated", customer)).unwrap();
+    assert_eq!(event.type_, EventType::CustomerUpdated);
+    let Resource::Undecodable(undecodable) = &event.data.object else {
+        panic!("decoded as {:?}", event.data.object.resource_id())
+    };
+    assert_eq!(undecodable.json["created"], "2026-07-29T00:00:00Z");
+    assert_eq!(undecodable.error.path, "data.object.created");
+    assert!(
+        undecodable
+            .error
+            .message
+            .starts_with("expected an integer, found a string"),
+        "{}",
+        undecodable.error.message
+    );
+    assert!(matches!(
+        event.object(),
+        EventObject::Other(Resource::Undecodable(_))
+    ));
+
+    // A required field gone: the same.
+    let mut session = fixtures()["identity.verification_session"].clone();
+    session.as_object_mut().unwrap().remove("livemode");
+    let event = deliver(&event_json(
+        "identity.verification_session.verified",
+        session,
+    ))
+    .unwrap();
+    let Resource::Undecodable(undecodable) = event.data.object else {
+        panic!("a session without `livemode` decoded")
+    };
+    assert_eq!(undecodable.error.path, "data.object.livemode");
+
+    // Broken JSON is still refused.
+    let broken = event_json("customer.updated", json!({"object": "customer"}))
+        .replace(r#""object":"customer""#, r#""object":"customer","#);
+    assert!(
+        matches!(deliver(&broken), Err(WebhookError::InvalidPayload { .. })),
+        "{broken}"
+    );
+}

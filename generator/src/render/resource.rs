@@ -57,18 +57,28 @@ pub fn resource_enum(model: &Model) -> TokenStream {
         .into_iter()
         .map(|(object, deleted, id)| {
             let (name, cfg) = (variant(id), gate(id));
-            quote!(#cfg Some((#object, #deleted)) => decoder.value().map(Self::#name),)
+            quote! {
+                #cfg Some((#object, #deleted)) => decoder
+                    .value_or_json()
+                    .map(|value| value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::#name)),
+            }
         });
     quote! {
         /// Any Stripe resource. Decoding picks the variant by the `object`
         /// field; an object this version of the spec does not know, or whose
-        /// resource is not built by the enabled features, is kept as JSON.
+        /// resource is not built by the enabled features, is kept as JSON,
+        /// and one that does not fit its type is kept as JSON with the reason,
+        /// so that an event of a newer API version is never refused.
         #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub enum Resource {
             #(#variants)*
             /// An object this version of the spec does not describe, kept as JSON.
             Unknown(serde_json::Value),
+            /// An object whose `object` names a resource of this version but
+            /// that does not fit its type (a newer API version changed it):
+            /// its JSON, and why it did not decode.
+            Undecodable(Box<stripe_core::Undecodable>),
         }
 
         impl Resource {
@@ -76,7 +86,7 @@ pub fn resource_enum(model: &Model) -> TokenStream {
             pub fn resource_id(&self) -> Option<&'static str> {
                 match self {
                     #(#ids)*
-                    Self::Unknown(_) => None,
+                    Self::Unknown(_) | Self::Undecodable(_) => None,
                 }
             }
 
@@ -109,6 +119,7 @@ pub fn resource_enum(model: &Model) -> TokenStream {
                 match self {
                     #(#serialize)*
                     Self::Unknown(value) => value.serialize(serializer),
+                    Self::Undecodable(undecodable) => undecodable.json.serialize(serializer),
                 }
             }
         }

@@ -244,6 +244,22 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
+    /// The next value as `T`; when it is JSON that `T` does not accept (an
+    /// object a newer API version changed), the value as JSON instead, with
+    /// why `T` did not take it. Broken JSON still fails.
+    pub fn value_or_json<T: Decode>(&mut self) -> Result<Result<T, Undecodable>, Failure> {
+        let start = self.clone();
+        match T::decode(self) {
+            Ok(value) => Ok(Ok(value)),
+            Err(failure) => {
+                *self = start;
+                let json = self.json()?;
+                let error = failure.into_error(self.reader.document());
+                Ok(Err(Undecodable { json, error }))
+            }
+        }
+    }
+
     /// The next value as `serde_json::Value`.
     pub fn json(&mut self) -> Result<Value, Failure> {
         Ok(match self.kind()? {
@@ -416,6 +432,16 @@ impl Discriminator {
     pub fn key(&self) -> (&str, bool) {
         (&self.object, self.deleted)
     }
+}
+
+/// A value that did not decode into the type it claims to be (its `object`
+/// names a resource of this version), kept as JSON with the reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undecodable {
+    pub json: Value,
+    /// Why the type did not accept it; its path is from the document's root
+    /// (`data.object.created`).
+    pub error: DecodeError,
 }
 
 /// A required field's value, or a failure naming it at its object's offset.
@@ -748,6 +774,24 @@ mod tests {
 
         let error = from_slice::<Vec<i64>>(b"[1, 2.5]").unwrap_err();
         assert_eq!(error.path, "[1]");
+    }
+
+    #[test]
+    fn a_value_the_type_refuses_is_kept_as_json_with_the_reason() {
+        let json = br#"[{"x": "one", "label": "l"}, {"x": 2}]"#;
+        let mut d = Decoder::new(json);
+        assert!(d.begin_array().unwrap());
+        let refused = d.value_or_json::<Point>().unwrap().unwrap_err();
+        assert_eq!(refused.json, serde_json::json!({"x": "one", "label": "l"}));
+        assert_eq!(refused.error.path, "[0].x");
+        assert!(
+            d.next_element().unwrap(),
+            "the decoder moved past the value"
+        );
+        assert_eq!(d.value_or_json::<Point>().unwrap().unwrap().x, 2);
+        // Broken JSON is no value to keep.
+        let mut d = Decoder::new(br#"{"x": 1,}"#);
+        assert!(d.value_or_json::<Point>().is_err());
     }
 
     #[test]

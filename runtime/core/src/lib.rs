@@ -21,7 +21,7 @@ pub mod types;
 
 pub use bytes::Bytes;
 pub use client::{FromBody, StripeClient};
-pub use decode::{from_slice, Decode, DecodeError, Decoder, Failure};
+pub use decode::{from_slice, Decode, DecodeError, Decoder, Failure, Undecodable};
 pub use encode::{Encode, EncodeError, Form, Unsettable};
 pub use list::{List, SearchList};
 pub use request::{path_segment, Host, Method, Multipart, Request};

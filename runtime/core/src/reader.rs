@@ -79,6 +79,11 @@ impl<'a> Reader<'a> {
         self.position
     }
 
+    /// The document (its valid UTF-8 part), to locate a failure in.
+    pub fn document(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }

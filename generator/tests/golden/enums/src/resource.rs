@@ -2,7 +2,9 @@
 //! Any resource, told apart by its `object` field: what a webhook event carries; and that object typed by the event's type.
 /// Any Stripe resource. Decoding picks the variant by the `object`
 /// field; an object this version of the spec does not know, or whose
-/// resource is not built by the enabled features, is kept as JSON.
+/// resource is not built by the enabled features, is kept as JSON,
+/// and one that does not fit its type is kept as JSON with the reason,
+/// so that an event of a newer API version is never refused.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Resource {
@@ -11,6 +13,10 @@ pub enum Resource {
     Widget(Box<crate::Widget>),
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
+    /// An object whose `object` names a resource of this version but
+    /// that does not fit its type (a newer API version changed it):
+    /// its JSON, and why it did not decode.
+    Undecodable(Box<stripe_core::Undecodable>),
 }
 
 impl Resource {
@@ -19,7 +25,7 @@ impl Resource {
         match self {
             #[cfg(feature = "__types_widget")]
             Self::Widget(_) => Some("widget"),
-            Self::Unknown(_) => None,
+            Self::Unknown(_) | Self::Undecodable(_) => None,
         }
     }
     /// Decodes `json` as the resource named `resource_id`, whatever its
@@ -49,7 +55,17 @@ impl stripe_core::Decode for Resource {
             .map(stripe_core::decode::Discriminator::key)
         {
             #[cfg(feature = "__types_widget")]
-            Some(("widget", false)) => decoder.value().map(Self::Widget),
+            Some(("widget", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Widget,
+                            )
+                    })
+            }
             _ => decoder.json().map(Self::Unknown),
         }
     }
@@ -62,6 +78,7 @@ impl serde::Serialize for Resource {
             #[cfg(feature = "__types_widget")]
             Self::Widget(object) => object.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
+            Self::Undecodable(undecodable) => undecodable.json.serialize(serializer),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! Any resource, told apart by its `object` field: what a webhook event carries; and that object typed by the event's type.
 /// Any Stripe resource. Decoding picks the variant by the `object`
 /// field; an object this version of the spec does not know, or whose
-/// resource is not built by the enabled features, is kept as JSON.
+/// resource is not built by the enabled features, is kept as JSON,
+/// and one that does not fit its type is kept as JSON with the reason,
+/// so that an event of a newer API version is never refused.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Resource {
@@ -23,6 +25,10 @@ pub enum Resource {
     Charge(Box<crate::Charge>),
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
+    /// An object whose `object` names a resource of this version but
+    /// that does not fit its type (a newer API version changed it):
+    /// its JSON, and why it did not decode.
+    Undecodable(Box<stripe_core::Undecodable>),
 }
 
 impl Resource {
@@ -39,7 +45,7 @@ impl Resource {
             Self::BankAccount(_) => Some("bank_account"),
             #[cfg(feature = "__types_charge")]
             Self::Charge(_) => Some("charge"),
-            Self::Unknown(_) => None,
+            Self::Unknown(_) | Self::Undecodable(_) => None,
         }
     }
     /// Decodes `json` as the resource named `resource_id`, whatever its
@@ -79,15 +85,61 @@ impl stripe_core::Decode for Resource {
             .map(stripe_core::decode::Discriminator::key)
         {
             #[cfg(feature = "__types_customer")]
-            Some(("customer", false)) => decoder.value().map(Self::Customer),
+            Some(("customer", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Customer,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_customer")]
-            Some(("customer", true)) => decoder.value().map(Self::DeletedCustomer),
+            Some(("customer", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedCustomer,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_card")]
-            Some(("card", false)) => decoder.value().map(Self::Card),
+            Some(("card", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Card)
+                    })
+            }
             #[cfg(feature = "__types_bank_account")]
-            Some(("bank_account", false)) => decoder.value().map(Self::BankAccount),
+            Some(("bank_account", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::BankAccount,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_charge")]
-            Some(("charge", false)) => decoder.value().map(Self::Charge),
+            Some(("charge", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Charge,
+                            )
+                    })
+            }
             _ => decoder.json().map(Self::Unknown),
         }
     }
@@ -108,6 +160,7 @@ impl serde::Serialize for Resource {
             #[cfg(feature = "__types_charge")]
             Self::Charge(object) => object.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
+            Self::Undecodable(undecodable) => undecodable.json.serialize(serializer),
         }
     }
 }
