@@ -2,7 +2,9 @@
 //! Any resource, told apart by its `object` field: what a webhook event carries; and that object typed by the event's type.
 /// Any Stripe resource. Decoding picks the variant by the `object`
 /// field; an object this version of the spec does not know, or whose
-/// resource is not built by the enabled features, is kept as JSON.
+/// resource is not built by the enabled features, is kept as JSON,
+/// and one that does not fit its type is kept as JSON with the reason,
+/// so that an event of a newer API version is never refused.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Resource {
@@ -422,6 +424,10 @@ pub enum Resource {
     CryptoOnrampQuotes(Box<crate::crypto::OnrampQuotes>),
     /// An object this version of the spec does not describe, kept as JSON.
     Unknown(serde_json::Value),
+    /// An object whose `object` names a resource of this version but
+    /// that does not fit its type (a newer API version changed it):
+    /// its JSON, and why it did not decode.
+    Undecodable(Box<stripe_core::Undecodable>),
 }
 
 impl Resource {
@@ -716,7 +722,7 @@ impl Resource {
             }
             #[cfg(feature = "__types_crypto")]
             Self::CryptoOnrampQuotes(_) => Some("crypto.onramp_quotes"),
-            Self::Unknown(_) => None,
+            Self::Unknown(_) | Self::Undecodable(_) => None,
         }
     }
     /// Decodes `json` as the resource named `resource_id`, whatever its
@@ -1224,401 +1230,1591 @@ impl stripe_core::Decode for Resource {
             .map(stripe_core::decode::Discriminator::key)
         {
             #[cfg(feature = "__types_account")]
-            Some(("account", false)) => decoder.value().map(Self::Account),
+            Some(("account", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Account,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_account_link")]
-            Some(("account_link", false)) => decoder.value().map(Self::AccountLink),
+            Some(("account_link", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::AccountLink,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_account_session")]
-            Some(("account_session", false)) => decoder.value().map(Self::AccountSession),
+            Some(("account_session", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::AccountSession,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_apple_pay_domain")]
             Some(("apple_pay_domain", false)) => {
-                decoder.value().map(Self::ApplePayDomain)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ApplePayDomain,
+                            )
+                    })
             }
             #[cfg(feature = "__types_application_fee")]
-            Some(("application_fee", false)) => decoder.value().map(Self::ApplicationFee),
+            Some(("application_fee", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ApplicationFee,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_apps")]
-            Some(("apps.secret", false)) => decoder.value().map(Self::AppsSecret),
+            Some(("apps.secret", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::AppsSecret,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_balance")]
-            Some(("balance", false)) => decoder.value().map(Self::Balance),
+            Some(("balance", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Balance,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_balance_transaction")]
             Some(("balance_transaction", false)) => {
-                decoder.value().map(Self::BalanceTransaction)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::BalanceTransaction,
+                            )
+                    })
             }
             #[cfg(feature = "__types_bank_account")]
-            Some(("bank_account", false)) => decoder.value().map(Self::BankAccount),
+            Some(("bank_account", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::BankAccount,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_billing_portal")]
             Some(("billing_portal.configuration", false)) => {
-                decoder.value().map(Self::BillingPortalConfiguration)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::BillingPortalConfiguration,
+                            )
+                    })
             }
             #[cfg(feature = "__types_billing_portal")]
             Some(("billing_portal.session", false)) => {
-                decoder.value().map(Self::BillingPortalSession)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::BillingPortalSession,
+                            )
+                    })
             }
             #[cfg(feature = "__types_capability")]
-            Some(("capability", false)) => decoder.value().map(Self::Capability),
+            Some(("capability", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Capability,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_card")]
-            Some(("card", false)) => decoder.value().map(Self::Card),
+            Some(("card", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Card)
+                    })
+            }
             #[cfg(feature = "__types_cash_balance")]
-            Some(("cash_balance", false)) => decoder.value().map(Self::CashBalance),
+            Some(("cash_balance", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::CashBalance,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_charge")]
-            Some(("charge", false)) => decoder.value().map(Self::Charge),
+            Some(("charge", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Charge,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_checkout")]
             Some(("checkout.session", false)) => {
-                decoder.value().map(Self::CheckoutSession)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::CheckoutSession,
+                            )
+                    })
             }
             #[cfg(feature = "__types_country_spec")]
-            Some(("country_spec", false)) => decoder.value().map(Self::CountrySpec),
+            Some(("country_spec", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::CountrySpec,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_coupon")]
-            Some(("coupon", false)) => decoder.value().map(Self::Coupon),
+            Some(("coupon", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Coupon,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_credit_note")]
-            Some(("credit_note", false)) => decoder.value().map(Self::CreditNote),
+            Some(("credit_note", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::CreditNote,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_credit_note_line_item")]
             Some(("credit_note_line_item", false)) => {
-                decoder.value().map(Self::CreditNoteLineItem)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::CreditNoteLineItem,
+                            )
+                    })
             }
             #[cfg(feature = "__types_customer")]
-            Some(("customer", false)) => decoder.value().map(Self::Customer),
+            Some(("customer", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Customer,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_customer_balance_transaction")]
             Some(("customer_balance_transaction", false)) => {
-                decoder.value().map(Self::CustomerBalanceTransaction)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::CustomerBalanceTransaction,
+                            )
+                    })
             }
             #[cfg(feature = "__types_customer_cash_balance_transaction")]
             Some(("customer_cash_balance_transaction", false)) => {
-                decoder.value().map(Self::CustomerCashBalanceTransaction)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::CustomerCashBalanceTransaction,
+                            )
+                    })
             }
             #[cfg(feature = "__types_account")]
-            Some(("account", true)) => decoder.value().map(Self::DeletedAccount),
+            Some(("account", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedAccount,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_apple_pay_domain")]
             Some(("apple_pay_domain", true)) => {
-                decoder.value().map(Self::DeletedApplePayDomain)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedApplePayDomain,
+                            )
+                    })
             }
             #[cfg(feature = "__types_coupon")]
-            Some(("coupon", true)) => decoder.value().map(Self::DeletedCoupon),
+            Some(("coupon", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedCoupon,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_customer")]
-            Some(("customer", true)) => decoder.value().map(Self::DeletedCustomer),
+            Some(("customer", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedCustomer,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_discount")]
-            Some(("discount", true)) => decoder.value().map(Self::DeletedDiscount),
+            Some(("discount", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedDiscount,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_invoice")]
-            Some(("invoice", true)) => decoder.value().map(Self::DeletedInvoice),
+            Some(("invoice", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedInvoice,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_invoiceitem")]
-            Some(("invoiceitem", true)) => decoder.value().map(Self::DeletedInvoiceitem),
+            Some(("invoiceitem", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedInvoiceitem,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_person")]
-            Some(("person", true)) => decoder.value().map(Self::DeletedPerson),
+            Some(("person", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedPerson,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_plan")]
-            Some(("plan", true)) => decoder.value().map(Self::DeletedPlan),
+            Some(("plan", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedPlan,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_product")]
-            Some(("product", true)) => decoder.value().map(Self::DeletedProduct),
+            Some(("product", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedProduct,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_radar")]
             Some(("radar.value_list", true)) => {
-                decoder.value().map(Self::RadarDeletedValueList)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::RadarDeletedValueList,
+                            )
+                    })
             }
             #[cfg(feature = "__types_radar")]
             Some(("radar.value_list_item", true)) => {
-                decoder.value().map(Self::RadarDeletedValueListItem)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::RadarDeletedValueListItem,
+                            )
+                    })
             }
             #[cfg(feature = "__types_subscription_item")]
             Some(("subscription_item", true)) => {
-                decoder.value().map(Self::DeletedSubscriptionItem)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedSubscriptionItem,
+                            )
+                    })
             }
             #[cfg(feature = "__types_tax_id")]
-            Some(("tax_id", true)) => decoder.value().map(Self::DeletedTaxId),
+            Some(("tax_id", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedTaxId,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.configuration", true)) => {
-                decoder.value().map(Self::TerminalDeletedConfiguration)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TerminalDeletedConfiguration,
+                            )
+                    })
             }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.location", true)) => {
-                decoder.value().map(Self::TerminalDeletedLocation)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TerminalDeletedLocation,
+                            )
+                    })
             }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.reader", true)) => {
-                decoder.value().map(Self::TerminalDeletedReader)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TerminalDeletedReader,
+                            )
+                    })
             }
             #[cfg(feature = "__types_test_helpers")]
             Some(("test_helpers.test_clock", true)) => {
-                decoder.value().map(Self::TestHelpersDeletedTestClock)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TestHelpersDeletedTestClock,
+                            )
+                    })
             }
             #[cfg(feature = "__types_webhook_endpoint")]
             Some(("webhook_endpoint", true)) => {
-                decoder.value().map(Self::DeletedWebhookEndpoint)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedWebhookEndpoint,
+                            )
+                    })
             }
             #[cfg(feature = "__types_discount")]
-            Some(("discount", false)) => decoder.value().map(Self::Discount),
+            Some(("discount", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Discount,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_dispute")]
-            Some(("dispute", false)) => decoder.value().map(Self::Dispute),
+            Some(("dispute", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Dispute,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_ephemeral_key")]
-            Some(("ephemeral_key", false)) => decoder.value().map(Self::EphemeralKey),
+            Some(("ephemeral_key", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::EphemeralKey,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_event")]
-            Some(("event", false)) => decoder.value().map(Self::Event),
+            Some(("event", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Event)
+                    })
+            }
             #[cfg(feature = "__types_exchange_rate")]
-            Some(("exchange_rate", false)) => decoder.value().map(Self::ExchangeRate),
+            Some(("exchange_rate", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ExchangeRate,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_fee_refund")]
-            Some(("fee_refund", false)) => decoder.value().map(Self::FeeRefund),
+            Some(("fee_refund", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::FeeRefund,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_file")]
-            Some(("file", false)) => decoder.value().map(Self::File),
+            Some(("file", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::File)
+                    })
+            }
             #[cfg(feature = "__types_file_link")]
-            Some(("file_link", false)) => decoder.value().map(Self::FileLink),
+            Some(("file_link", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::FileLink,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_financial_connections")]
             Some(("financial_connections.account", false)) => {
-                decoder.value().map(Self::FinancialConnectionsAccount)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::FinancialConnectionsAccount,
+                            )
+                    })
             }
             #[cfg(feature = "__types_financial_connections")]
             Some(("financial_connections.account_owner", false)) => {
-                decoder.value().map(Self::FinancialConnectionsAccountOwner)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::FinancialConnectionsAccountOwner,
+                            )
+                    })
             }
             #[cfg(feature = "__types_financial_connections")]
             Some(("financial_connections.session", false)) => {
-                decoder.value().map(Self::FinancialConnectionsSession)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::FinancialConnectionsSession,
+                            )
+                    })
             }
             #[cfg(feature = "__types_funding_instructions")]
             Some(("funding_instructions", false)) => {
-                decoder.value().map(Self::FundingInstructions)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::FundingInstructions,
+                            )
+                    })
             }
             #[cfg(feature = "__types_identity")]
             Some(("identity.verification_report", false)) => {
-                decoder.value().map(Self::IdentityVerificationReport)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::IdentityVerificationReport,
+                            )
+                    })
             }
             #[cfg(feature = "__types_identity")]
             Some(("identity.verification_session", false)) => {
-                decoder.value().map(Self::IdentityVerificationSession)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::IdentityVerificationSession,
+                            )
+                    })
             }
             #[cfg(feature = "__types_invoice")]
-            Some(("invoice", false)) => decoder.value().map(Self::Invoice),
+            Some(("invoice", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Invoice,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_invoiceitem")]
-            Some(("invoiceitem", false)) => decoder.value().map(Self::Invoiceitem),
+            Some(("invoiceitem", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Invoiceitem,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_issuing")]
             Some(("issuing.authorization", false)) => {
-                decoder.value().map(Self::IssuingAuthorization)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::IssuingAuthorization,
+                            )
+                    })
             }
             #[cfg(feature = "__types_issuing")]
-            Some(("issuing.card", false)) => decoder.value().map(Self::IssuingCard),
+            Some(("issuing.card", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::IssuingCard,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_issuing")]
             Some(("issuing.cardholder", false)) => {
-                decoder.value().map(Self::IssuingCardholder)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::IssuingCardholder,
+                            )
+                    })
             }
             #[cfg(feature = "__types_issuing")]
-            Some(("issuing.dispute", false)) => decoder.value().map(Self::IssuingDispute),
+            Some(("issuing.dispute", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::IssuingDispute,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_issuing")]
             Some(("issuing.settlement", false)) => {
-                decoder.value().map(Self::IssuingSettlement)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::IssuingSettlement,
+                            )
+                    })
             }
             #[cfg(feature = "__types_issuing")]
             Some(("issuing.transaction", false)) => {
-                decoder.value().map(Self::IssuingTransaction)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::IssuingTransaction,
+                            )
+                    })
             }
             #[cfg(feature = "__types_item")]
-            Some(("item", false)) => decoder.value().map(Self::Item),
+            Some(("item", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Item)
+                    })
+            }
             #[cfg(feature = "__types_line_item")]
-            Some(("line_item", false)) => decoder.value().map(Self::LineItem),
+            Some(("line_item", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::LineItem,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_login_link")]
-            Some(("login_link", false)) => decoder.value().map(Self::LoginLink),
+            Some(("login_link", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::LoginLink,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_mandate")]
-            Some(("mandate", false)) => decoder.value().map(Self::Mandate),
+            Some(("mandate", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Mandate,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_payment_intent")]
-            Some(("payment_intent", false)) => decoder.value().map(Self::PaymentIntent),
+            Some(("payment_intent", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::PaymentIntent,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_payment_link")]
-            Some(("payment_link", false)) => decoder.value().map(Self::PaymentLink),
+            Some(("payment_link", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::PaymentLink,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_payment_method")]
-            Some(("payment_method", false)) => decoder.value().map(Self::PaymentMethod),
+            Some(("payment_method", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::PaymentMethod,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_payment_method_domain")]
             Some(("payment_method_domain", false)) => {
-                decoder.value().map(Self::PaymentMethodDomain)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::PaymentMethodDomain,
+                            )
+                    })
             }
             #[cfg(feature = "__types_payout")]
-            Some(("payout", false)) => decoder.value().map(Self::Payout),
+            Some(("payout", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Payout,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_person")]
-            Some(("person", false)) => decoder.value().map(Self::Person),
+            Some(("person", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Person,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_plan")]
-            Some(("plan", false)) => decoder.value().map(Self::Plan),
+            Some(("plan", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Plan)
+                    })
+            }
             #[cfg(feature = "__types_price")]
-            Some(("price", false)) => decoder.value().map(Self::Price),
+            Some(("price", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Price)
+                    })
+            }
             #[cfg(feature = "__types_product")]
-            Some(("product", false)) => decoder.value().map(Self::Product),
+            Some(("product", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Product,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_promotion_code")]
-            Some(("promotion_code", false)) => decoder.value().map(Self::PromotionCode),
+            Some(("promotion_code", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::PromotionCode,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_quote")]
-            Some(("quote", false)) => decoder.value().map(Self::Quote),
+            Some(("quote", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Quote)
+                    })
+            }
             #[cfg(feature = "__types_radar")]
             Some(("radar.early_fraud_warning", false)) => {
-                decoder.value().map(Self::RadarEarlyFraudWarning)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::RadarEarlyFraudWarning,
+                            )
+                    })
             }
             #[cfg(feature = "__types_radar")]
             Some(("radar.value_list", false)) => {
-                decoder.value().map(Self::RadarValueList)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::RadarValueList,
+                            )
+                    })
             }
             #[cfg(feature = "__types_radar")]
             Some(("radar.value_list_item", false)) => {
-                decoder.value().map(Self::RadarValueListItem)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::RadarValueListItem,
+                            )
+                    })
             }
             #[cfg(feature = "__types_refund")]
-            Some(("refund", false)) => decoder.value().map(Self::Refund),
+            Some(("refund", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Refund,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_reporting")]
             Some(("reporting.report_run", false)) => {
-                decoder.value().map(Self::ReportingReportRun)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ReportingReportRun,
+                            )
+                    })
             }
             #[cfg(feature = "__types_reporting")]
             Some(("reporting.report_type", false)) => {
-                decoder.value().map(Self::ReportingReportType)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ReportingReportType,
+                            )
+                    })
             }
             #[cfg(feature = "__types_review")]
-            Some(("review", false)) => decoder.value().map(Self::Review),
+            Some(("review", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Review,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_scheduled_query_run")]
             Some(("scheduled_query_run", false)) => {
-                decoder.value().map(Self::ScheduledQueryRun)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ScheduledQueryRun,
+                            )
+                    })
             }
             #[cfg(feature = "__types_setup_attempt")]
-            Some(("setup_attempt", false)) => decoder.value().map(Self::SetupAttempt),
+            Some(("setup_attempt", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::SetupAttempt,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_setup_intent")]
-            Some(("setup_intent", false)) => decoder.value().map(Self::SetupIntent),
+            Some(("setup_intent", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::SetupIntent,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_shipping_rate")]
-            Some(("shipping_rate", false)) => decoder.value().map(Self::ShippingRate),
+            Some(("shipping_rate", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ShippingRate,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_source")]
-            Some(("source", false)) => decoder.value().map(Self::Source),
+            Some(("source", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Source,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_source_mandate_notification")]
             Some(("source_mandate_notification", false)) => {
-                decoder.value().map(Self::SourceMandateNotification)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::SourceMandateNotification,
+                            )
+                    })
             }
             #[cfg(feature = "__types_source_transaction")]
             Some(("source_transaction", false)) => {
-                decoder.value().map(Self::SourceTransaction)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::SourceTransaction,
+                            )
+                    })
             }
             #[cfg(feature = "__types_subscription")]
-            Some(("subscription", false)) => decoder.value().map(Self::Subscription),
+            Some(("subscription", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Subscription,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_subscription_item")]
             Some(("subscription_item", false)) => {
-                decoder.value().map(Self::SubscriptionItem)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::SubscriptionItem,
+                            )
+                    })
             }
             #[cfg(feature = "__types_subscription_schedule")]
             Some(("subscription_schedule", false)) => {
-                decoder.value().map(Self::SubscriptionSchedule)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::SubscriptionSchedule,
+                            )
+                    })
             }
             #[cfg(feature = "__types_tax")]
-            Some(("tax.calculation", false)) => decoder.value().map(Self::TaxCalculation),
+            Some(("tax.calculation", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TaxCalculation,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_tax")]
             Some(("tax.calculation_line_item", false)) => {
-                decoder.value().map(Self::TaxCalculationLineItem)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TaxCalculationLineItem,
+                            )
+                    })
             }
             #[cfg(feature = "__types_tax")]
-            Some(("tax.settings", false)) => decoder.value().map(Self::TaxSettings),
+            Some(("tax.settings", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TaxSettings,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_tax")]
-            Some(("tax.transaction", false)) => decoder.value().map(Self::TaxTransaction),
+            Some(("tax.transaction", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TaxTransaction,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_tax")]
             Some(("tax.transaction_line_item", false)) => {
-                decoder.value().map(Self::TaxTransactionLineItem)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TaxTransactionLineItem,
+                            )
+                    })
             }
             #[cfg(feature = "__types_tax_code")]
-            Some(("tax_code", false)) => decoder.value().map(Self::TaxCode),
+            Some(("tax_code", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TaxCode,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_tax_id")]
-            Some(("tax_id", false)) => decoder.value().map(Self::TaxId),
+            Some(("tax_id", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::TaxId)
+                    })
+            }
             #[cfg(feature = "__types_tax_rate")]
-            Some(("tax_rate", false)) => decoder.value().map(Self::TaxRate),
+            Some(("tax_rate", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TaxRate,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.configuration", false)) => {
-                decoder.value().map(Self::TerminalConfiguration)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TerminalConfiguration,
+                            )
+                    })
             }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.connection_token", false)) => {
-                decoder.value().map(Self::TerminalConnectionToken)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TerminalConnectionToken,
+                            )
+                    })
             }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.location", false)) => {
-                decoder.value().map(Self::TerminalLocation)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TerminalLocation,
+                            )
+                    })
             }
             #[cfg(feature = "__types_terminal")]
-            Some(("terminal.reader", false)) => decoder.value().map(Self::TerminalReader),
+            Some(("terminal.reader", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TerminalReader,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_test_helpers")]
             Some(("test_helpers.test_clock", false)) => {
-                decoder.value().map(Self::TestHelpersTestClock)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TestHelpersTestClock,
+                            )
+                    })
             }
             #[cfg(feature = "__types_token")]
-            Some(("token", false)) => decoder.value().map(Self::Token),
+            Some(("token", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Token)
+                    })
+            }
             #[cfg(feature = "__types_topup")]
-            Some(("topup", false)) => decoder.value().map(Self::Topup),
+            Some(("topup", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Topup)
+                    })
+            }
             #[cfg(feature = "__types_transfer")]
-            Some(("transfer", false)) => decoder.value().map(Self::Transfer),
+            Some(("transfer", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::Transfer,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_transfer_reversal")]
             Some(("transfer_reversal", false)) => {
-                decoder.value().map(Self::TransferReversal)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TransferReversal,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.credit_reversal", false)) => {
-                decoder.value().map(Self::TreasuryCreditReversal)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryCreditReversal,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.debit_reversal", false)) => {
-                decoder.value().map(Self::TreasuryDebitReversal)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryDebitReversal,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.financial_account", false)) => {
-                decoder.value().map(Self::TreasuryFinancialAccount)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryFinancialAccount,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.financial_account_features", false)) => {
-                decoder.value().map(Self::TreasuryFinancialAccountFeatures)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryFinancialAccountFeatures,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.inbound_transfer", false)) => {
-                decoder.value().map(Self::TreasuryInboundTransfer)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryInboundTransfer,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.outbound_payment", false)) => {
-                decoder.value().map(Self::TreasuryOutboundPayment)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryOutboundPayment,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.outbound_transfer", false)) => {
-                decoder.value().map(Self::TreasuryOutboundTransfer)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryOutboundTransfer,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.received_credit", false)) => {
-                decoder.value().map(Self::TreasuryReceivedCredit)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryReceivedCredit,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.received_debit", false)) => {
-                decoder.value().map(Self::TreasuryReceivedDebit)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryReceivedDebit,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.transaction", false)) => {
-                decoder.value().map(Self::TreasuryTransaction)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryTransaction,
+                            )
+                    })
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.transaction_entry", false)) => {
-                decoder.value().map(Self::TreasuryTransactionEntry)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::TreasuryTransactionEntry,
+                            )
+                    })
             }
             #[cfg(feature = "__types_usage_record")]
-            Some(("usage_record", false)) => decoder.value().map(Self::UsageRecord),
+            Some(("usage_record", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::UsageRecord,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_usage_record_summary")]
             Some(("usage_record_summary", false)) => {
-                decoder.value().map(Self::UsageRecordSummary)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::UsageRecordSummary,
+                            )
+                    })
             }
             #[cfg(feature = "__types_webhook_endpoint")]
             Some(("webhook_endpoint", false)) => {
-                decoder.value().map(Self::WebhookEndpoint)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::WebhookEndpoint,
+                            )
+                    })
             }
             #[cfg(feature = "__types_climate")]
-            Some(("climate.order", false)) => decoder.value().map(Self::ClimateOrder),
+            Some(("climate.order", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ClimateOrder,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_climate")]
-            Some(("climate.product", false)) => decoder.value().map(Self::ClimateProduct),
+            Some(("climate.product", false)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ClimateProduct,
+                            )
+                    })
+            }
             #[cfg(feature = "__types_climate")]
             Some(("climate.supplier", false)) => {
-                decoder.value().map(Self::ClimateSupplier)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ClimateSupplier,
+                            )
+                    })
             }
             #[cfg(feature = "__types_forwarding")]
             Some(("forwarding.request", false)) => {
-                decoder.value().map(Self::ForwardingRequest)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::ForwardingRequest,
+                            )
+                    })
             }
             #[cfg(feature = "__types_crypto")]
             Some(("crypto.onramp_session", false)) => {
-                decoder.value().map(Self::CryptoOnrampSession)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::CryptoOnrampSession,
+                            )
+                    })
             }
             #[cfg(feature = "__types_crypto")]
             Some(("crypto.onramp_transaction_limits", false)) => {
-                decoder.value().map(Self::CryptoOnrampTransactionLimits)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::CryptoOnrampTransactionLimits,
+                            )
+                    })
             }
             #[cfg(feature = "__types_external_account")]
             Some(("bank_account", true)) => {
-                decoder.value().map(Self::DeletedExternalAccount)
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedExternalAccount,
+                            )
+                    })
             }
             #[cfg(feature = "__types_external_account")]
-            Some(("card", true)) => decoder.value().map(Self::DeletedExternalAccount),
+            Some(("card", true)) => {
+                decoder
+                    .value_or_json()
+                    .map(|value| {
+                        value
+                            .map_or_else(
+                                |u| Self::Undecodable(Box::new(u)),
+                                Self::DeletedExternalAccount,
+                            )
+                    })
+            }
             _ => decoder.json().map(Self::Unknown),
         }
     }
@@ -1909,6 +3105,7 @@ impl serde::Serialize for Resource {
             #[cfg(feature = "__types_crypto")]
             Self::CryptoOnrampQuotes(object) => object.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
+            Self::Undecodable(undecodable) => undecodable.json.serialize(serializer),
         }
     }
 }
