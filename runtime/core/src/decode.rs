@@ -116,8 +116,21 @@ impl<'a> Decoder<'a> {
     }
 
     /// The next key of the object being read, or `None` at its end.
-    #[inline]
+    #[inline(always)]
     pub fn next_field(&mut self) -> Result<Option<&str>, Failure> {
+        // Inlined into every decoder: `,"key":` right after the value.
+        if !self.object_opened {
+            if let Some(key) = self.reader.object_next_plain() {
+                return Ok(Some(key));
+            }
+        }
+        self.next_field_otherwise()
+    }
+
+    /// [`next_field`](Self::next_field) for the first key, the end, escapes
+    /// and whitespace.
+    #[inline(never)]
+    fn next_field_otherwise(&mut self) -> Result<Option<&str>, Failure> {
         let key = if std::mem::take(&mut self.object_opened) {
             self.reader.object_first()
         } else {
@@ -185,6 +198,14 @@ impl<'a> Decoder<'a> {
 
     #[inline]
     pub fn i64(&mut self) -> Result<i64, Failure> {
+        if let Some(value) = self.reader.small_integer() {
+            return Ok(value);
+        }
+        self.i64_otherwise()
+    }
+
+    #[inline(never)]
+    fn i64_otherwise(&mut self) -> Result<i64, Failure> {
         let start = self.expect_number("an integer")?;
         let text = self.reader.number().map_err(Failure::syntax)?;
         if text.contains(['.', 'e', 'E']) {
@@ -212,6 +233,10 @@ impl<'a> Decoder<'a> {
         // Most values follow their `:` or `,` directly.
         if self.reader.at_null() {
             return Ok(true);
+        }
+        // A value right here that cannot be `null` (nor a broken one).
+        if self.reader.at_other_than_null() {
+            return Ok(false);
         }
         self.null_after_whitespace()
     }
@@ -792,6 +817,41 @@ mod tests {
         // Broken JSON is no value to keep.
         let mut d = Decoder::new(br#"{"x": 1,}"#);
         assert!(d.value_or_json::<Point>().is_err());
+    }
+
+    #[test]
+    fn integers_read_directly_or_not_agree_with_serde_json() {
+        for text in [
+            "0",
+            "7",
+            "-123",
+            "1700000000",
+            "999999999999999999",
+            "-999999999999999999",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9223372036854775808",
+            "1.5",
+            "1e3",
+            "1E3",
+            "01",
+            "-01",
+            "-",
+            "",
+            " 5",
+            "5 ",
+            "[5]",
+            "\"5\"",
+            "12345678901234567890",
+        ] {
+            let ours = from_slice::<i64>(text.as_bytes()).ok();
+            let theirs = serde_json::from_str::<i64>(text).ok();
+            assert_eq!(ours, theirs, "{text:?}");
+        }
+        // serde_json reads `-0` as a float; an integer field takes it as 0.
+        assert_eq!(from_slice::<i64>(b"-0").unwrap(), 0);
+        let list: Vec<i64> = from_slice(b"[1,-2,30,0]").unwrap();
+        assert_eq!(list, [1, -2, 30, 0]);
     }
 
     #[test]

@@ -137,6 +137,16 @@ impl<'a> Reader<'a> {
         self.bytes().get(self.position) == Some(&byte)
     }
 
+    /// Whether a value that does not start like `null` is right here, with
+    /// no whitespace before it.
+    #[inline]
+    pub fn at_other_than_null(&self) -> bool {
+        !matches!(
+            self.bytes().get(self.position),
+            None | Some(b' ' | b'\n' | b'\r' | b'\t' | b'n')
+        )
+    }
+
     /// Consumes `null` if it is right here, with no whitespace before it.
     #[inline]
     pub fn at_null(&mut self) -> bool {
@@ -162,6 +172,25 @@ impl<'a> Reader<'a> {
             Some(_) => Err(self.error("key must be a string")),
             None => Err(self.eof("EOF while parsing an object")),
         }
+    }
+
+    /// After a value in an object, the usual case alone: `,"key":` right
+    /// there, the key without escapes. `None` (having moved nowhere) for
+    /// anything else, which [`object_next`](Self::object_next) then reads.
+    #[inline(always)]
+    pub fn object_next_plain(&mut self) -> Option<&'a str> {
+        let bytes = self.bytes();
+        let quote = self.position + 1;
+        if bytes.get(self.position) != Some(&b',') || bytes.get(quote) != Some(&b'"') {
+            return None;
+        }
+        let end = find_special(bytes, quote + 1);
+        if bytes.get(end) != Some(&b'"') || bytes.get(end + 1) != Some(&b':') {
+            return None;
+        }
+        self.position = end + 2;
+        self.key_span = (quote, end + 1);
+        Some(&self.text[quote + 1..end])
     }
 
     /// After a value in an object: the next key, or `None` at `}`.
@@ -407,6 +436,34 @@ impl<'a> Reader<'a> {
         }
         self.position += 4;
         Ok(value)
+    }
+
+    /// After `peek` said `Number`: an integer of up to 18 digits read
+    /// directly (most Stripe numbers: amounts, timestamps, counts); `None`,
+    /// having moved nowhere, for anything else, which [`number`](Self::number)
+    /// then reads.
+    #[inline]
+    pub fn small_integer(&mut self) -> Option<i64> {
+        let bytes = self.bytes();
+        let negative = bytes.get(self.position) == Some(&b'-');
+        let first = self.position + usize::from(negative);
+        let mut position = first;
+        let mut value: i64 = 0;
+        while let Some(&digit) = bytes.get(position) {
+            if !digit.is_ascii_digit() || position - first == 18 {
+                break;
+            }
+            value = value * 10 + i64::from(digit - b'0');
+            position += 1;
+        }
+        let digits = position - first;
+        let plain_end = !matches!(bytes.get(position), Some(b'.' | b'e' | b'E' | b'0'..=b'9'));
+        // No digits, a leading zero (`01`), or more to read: the slow path.
+        if digits == 0 || (digits > 1 && bytes[first] == b'0') || !plain_end {
+            return None;
+        }
+        self.position = position;
+        Some(if negative { -value } else { value })
     }
 
     /// After `peek` said `Number`: the number's text, checked against the

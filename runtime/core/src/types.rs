@@ -44,6 +44,7 @@ impl fmt::Display for Timestamp {
 }
 
 impl Decode for Timestamp {
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
         d.i64().map(Timestamp)
     }
