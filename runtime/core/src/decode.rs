@@ -143,6 +143,33 @@ impl<'a> Decoder<'a> {
         Ok(key)
     }
 
+    /// The items of a list page: a `Vec`, with room for every item made once
+    /// the first is read when the page is the document itself (a response of
+    /// up to 100 alike objects), so that large items are not copied again at
+    /// each doubling. A page nested in an object grows as any `Vec` does.
+    pub fn page_items<T: Decode>(&mut self) -> Result<Vec<T>, Failure> {
+        /// Stripe's largest page.
+        const MAX_PAGE: usize = 100;
+        let top_level = self.depth == 1;
+        let mut items = Vec::new();
+        let start = self.offset();
+        let mut more = self.begin_array()?;
+        if more {
+            items.push(T::decode(self)?);
+            let first = self.offset().saturating_sub(start).max(1);
+            let left = self.reader.document().len().saturating_sub(self.offset());
+            if top_level {
+                items.reserve((left / first).min(MAX_PAGE - 1));
+            }
+            more = self.next_element()?;
+        }
+        while more {
+            items.push(T::decode(self)?);
+            more = self.next_element()?;
+        }
+        Ok(items)
+    }
+
     /// Starts reading an array; true when it has a first element.
     #[inline]
     pub fn begin_array(&mut self) -> Result<bool, Failure> {

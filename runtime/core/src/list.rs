@@ -33,7 +33,7 @@ impl<T: Decode> Decode for List<T> {
         while let Some(key) = d.next_field()? {
             match key {
                 "object" => object = Some(d.string()?),
-                "data" => data = Some(d.value()?),
+                "data" => data = Some(d.page_items()?),
                 "has_more" => has_more = Some(d.bool()?),
                 "url" => url = Some(d.string()?),
                 _ => d.skip()?,
@@ -90,7 +90,7 @@ impl<T: Decode> Decode for SearchList<T> {
         while let Some(key) = d.next_field()? {
             match key {
                 "object" => object = Some(d.string()?),
-                "data" => data = Some(d.value()?),
+                "data" => data = Some(d.page_items()?),
                 "has_more" => has_more = Some(d.bool()?),
                 "next_page" => next_page = d.value()?,
                 "url" => url = Some(d.string()?),
@@ -150,6 +150,30 @@ mod tests {
         round_trip::<SearchList<String>>(
             r#"{"object":"search_result","data":["a"],"has_more":true,"next_page":"pg_1","url":"/v1/customers/search","total_count":12}"#,
         );
+    }
+
+    #[test]
+    fn a_page_makes_room_for_its_items_once_and_never_for_more_than_a_page() {
+        let items: Vec<String> = (0..100).map(|i| format!("\"item_{i:03}\"")).collect();
+        let page = format!(
+            r#"{{"object":"list","data":[{}],"has_more":false,"url":"/v1/x"}}"#,
+            items.join(", ")
+        );
+        let list: List<String> = from_slice(page.as_bytes()).unwrap();
+        assert_eq!(list.data.len(), 100);
+        assert_eq!(list.data[99], "item_099");
+        assert_eq!(list.data.capacity(), 100, "one reservation");
+        // A short first item and a long tail: still no more than a page.
+        let padded = format!(
+            r#"{{"data":["a"],"has_more":false,"object":"list","url":"/","pad":"{}"}}"#,
+            "x".repeat(10_000)
+        );
+        let list: List<String> = from_slice(padded.as_bytes()).unwrap();
+        assert_eq!(list.data, ["a"]);
+        assert!(list.data.capacity() <= 100);
+        // A list inside an object grows as any Vec.
+        let nested: Vec<List<String>> = from_slice(format!("[{page}]").as_bytes()).unwrap();
+        assert_eq!(nested[0].data.len(), 100);
     }
 
     #[test]
