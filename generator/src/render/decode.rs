@@ -137,9 +137,9 @@ fn dispatch(
             .push(field);
     }
     let buckets = by_length.iter().map(|(length, fields)| {
-        let matched = by_byte(fields, key, &arm, unknown);
+        let arms = fields.iter().map(|field| arm(field));
         let length = proc_macro2::Literal::usize_unsuffixed(*length);
-        quote!(#length => #matched,)
+        quote!(#length => match #key { #(#arms)* #unknown },)
     });
     quote! {
         match #key.len() {
@@ -147,59 +147,6 @@ fn dispatch(
             #unknown
         }
     }
-}
-
-/// Names of one length: above two, first told apart by the byte at the
-/// position where they differ most (`match key.as_bytes()[4]`), so that a
-/// key is compared with about one name instead of each in turn.
-fn by_byte(
-    fields: &[&Field],
-    key: &proc_macro2::Ident,
-    arm: &impl Fn(&Field) -> TokenStream,
-    unknown: &TokenStream,
-) -> TokenStream {
-    let compare = |fields: &[&Field]| {
-        let arms = fields.iter().map(|field| arm(field));
-        quote!(match #key { #(#arms)* #unknown })
-    };
-    let Some(position) = distinguishing_byte(fields) else {
-        return compare(fields);
-    };
-    let mut by_byte: std::collections::BTreeMap<u8, Vec<&Field>> = Default::default();
-    for field in fields {
-        by_byte
-            .entry(field.wire_name.as_bytes()[position])
-            .or_default()
-            .push(field);
-    }
-    let arms = by_byte.iter().map(|(byte, fields)| {
-        let byte = proc_macro2::Literal::u8_suffixed(*byte);
-        let matched = compare(fields);
-        quote!(#byte => #matched,)
-    });
-    let position = proc_macro2::Literal::usize_unsuffixed(position);
-    quote! {
-        match #key.as_bytes()[#position] {
-            #(#arms)*
-            _ => match #key { #unknown },
-        }
-    }
-}
-
-/// The byte position (names all of one length) with the most distinct
-/// bytes, the first of those; none when there are two names or fewer.
-fn distinguishing_byte(fields: &[&Field]) -> Option<usize> {
-    if fields.len() <= 2 {
-        return None;
-    }
-    let length = fields[0].wire_name.len();
-    (0..length).rev().max_by_key(|&position| {
-        let distinct: std::collections::BTreeSet<u8> = fields
-            .iter()
-            .map(|f| f.wire_name.as_bytes()[position])
-            .collect();
-        distinct.len()
-    })
 }
 
 fn field_init(field: &Field, start: &proc_macro2::Ident) -> TokenStream {

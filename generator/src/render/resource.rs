@@ -57,11 +57,7 @@ pub fn resource_enum(model: &Model) -> TokenStream {
         .into_iter()
         .map(|(object, deleted, id)| {
             let (name, cfg) = (variant(id), gate(id));
-            quote! {
-                #cfg Some((#object, #deleted)) => decoder
-                    .value_or_json()
-                    .map(|value| value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::#name)),
-            }
+            quote!(#cfg Some((#object, #deleted)) => decoder.value().map(Self::#name),)
         });
     quote! {
         /// Any Stripe resource. Decoding picks the variant by the `object`
@@ -106,6 +102,17 @@ pub fn resource_enum(model: &Model) -> TokenStream {
 
         impl stripe_core::Decode for Resource {
             fn decode(decoder: &mut stripe_core::Decoder<'_>) -> Result<Self, stripe_core::Failure> {
+                // Once for the enum, not per resource: the crate's rustc
+                // memory is held under 1 GB.
+                Ok(decoder
+                    .or_json(Self::by_object)?
+                    .unwrap_or_else(|undecodable| Self::Undecodable(Box::new(undecodable))))
+            }
+        }
+
+        impl Resource {
+            /// The resource `object` (and `deleted`) names, or JSON.
+            fn by_object(decoder: &mut stripe_core::Decoder<'_>) -> Result<Self, stripe_core::Failure> {
                 match decoder.discriminator()?.as_ref().map(stripe_core::decode::Discriminator::key) {
                     #(#by_object)*
                     _ => decoder.json().map(Self::Unknown),
@@ -150,6 +157,7 @@ fn event_object_enum(model: &Model, renderer: &TypeRenderer<'_>) -> TokenStream 
     let Some(fields) = &model.event_fields else {
         return TokenStream::new();
     };
+
     let event_type = renderer.path(event_type_id(model, fields));
     let typed: Vec<_> = model
         .event_objects
@@ -179,7 +187,7 @@ fn event_object_enum(model: &Model, renderer: &TypeRenderer<'_>) -> TokenStream 
     quote! {
         #[doc = #doc]
         #events_cfg
-        #[derive(Clone, Debug)]
+        #[derive(Debug)]
         #[non_exhaustive]
         pub enum EventObject {
             #(#variants)*

@@ -116,9 +116,11 @@ impl<'a> Decoder<'a> {
     }
 
     /// The next key of the object being read, or `None` at its end.
-    #[inline(always)]
+    /// `#[inline]`, not `always`: a debug build would copy it into each of
+    /// the 800 decoders and push `stripe_api`'s rustc past 1 GB.
+    #[inline]
     pub fn next_field(&mut self) -> Result<Option<&str>, Failure> {
-        // Inlined into every decoder: `,"key":` right after the value.
+        // The usual case: `,"key":` right after the value.
         if !self.object_opened {
             if let Some(key) = self.reader.object_next_plain() {
                 return Ok(Some(key));
@@ -300,8 +302,16 @@ impl<'a> Decoder<'a> {
     /// object a newer API version changed), the value as JSON instead, with
     /// why `T` did not take it. Broken JSON still fails.
     pub fn value_or_json<T: Decode>(&mut self) -> Result<Result<T, Undecodable>, Failure> {
+        self.or_json(T::decode)
+    }
+
+    /// [`value_or_json`](Self::value_or_json) with `decode` for the value.
+    pub fn or_json<T>(
+        &mut self,
+        decode: impl FnOnce(&mut Self) -> Result<T, Failure>,
+    ) -> Result<Result<T, Undecodable>, Failure> {
         let start = self.clone();
-        match T::decode(self) {
+        match decode(self) {
             Ok(value) => Ok(Ok(value)),
             Err(failure) => {
                 *self = start;

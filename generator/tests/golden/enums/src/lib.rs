@@ -43,13 +43,14 @@ pub use resources::*;
 /// namespace and their modules (each with its helper and params types),
 /// the namespaces, `Resource`. The facade shows the same.
 #[doc(hidden)]
+#[rustfmt::skip]
 pub mod front_page {
     pub use crate::resource::*;
+    pub use crate::API_VERSION;
     #[cfg(feature = "__types_widget")]
     pub use crate::resources::widget;
     #[cfg(feature = "__types_widget")]
     pub use crate::resources::Widget;
-    pub use crate::API_VERSION;
 }
 
 #[doc(inline)]

@@ -49,19 +49,26 @@ impl stripe_core::Decode for Resource {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        Ok(
+            decoder
+                .or_json(Self::by_object)?
+                .unwrap_or_else(|undecodable| Self::Undecodable(Box::new(undecodable))),
+        )
+    }
+}
+
+impl Resource {
+    /// The resource `object` (and `deleted`) names, or JSON.
+    fn by_object(
+        decoder: &mut stripe_core::Decoder<'_>,
+    ) -> Result<Self, stripe_core::Failure> {
         match decoder
             .discriminator()?
             .as_ref()
             .map(stripe_core::decode::Discriminator::key)
         {
             #[cfg(feature = "__types_node")]
-            Some(("node", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Node)
-                    })
-            }
+            Some(("node", false)) => decoder.value().map(Self::Node),
             _ => decoder.json().map(Self::Unknown),
         }
     }

@@ -43,29 +43,30 @@ pub use resources::*;
 /// namespace and their modules (each with its helper and params types),
 /// the namespaces, `Resource`. The facade shows the same.
 #[doc(hidden)]
+#[rustfmt::skip]
 pub mod front_page {
     pub use crate::resource::*;
+    pub use crate::API_VERSION;
     #[cfg(feature = "__types_bank_account")]
     pub use crate::resources::bank_account;
-    #[cfg(feature = "__types_card")]
-    pub use crate::resources::card;
-    #[cfg(feature = "__types_charge")]
-    pub use crate::resources::charge;
-    #[cfg(feature = "__types_customer")]
-    pub use crate::resources::customer;
-    #[cfg(feature = "__types_customer")]
-    pub use crate::resources::deleted_customer;
     #[cfg(feature = "__types_bank_account")]
     pub use crate::resources::BankAccount;
     #[cfg(feature = "__types_card")]
+    pub use crate::resources::card;
+    #[cfg(feature = "__types_card")]
     pub use crate::resources::Card;
+    #[cfg(feature = "__types_charge")]
+    pub use crate::resources::charge;
     #[cfg(feature = "__types_charge")]
     pub use crate::resources::Charge;
     #[cfg(feature = "__types_customer")]
+    pub use crate::resources::customer;
+    #[cfg(feature = "__types_customer")]
     pub use crate::resources::Customer;
     #[cfg(feature = "__types_customer")]
+    pub use crate::resources::deleted_customer;
+    #[cfg(feature = "__types_customer")]
     pub use crate::resources::DeletedCustomer;
-    pub use crate::API_VERSION;
 }
 
 #[doc(inline)]

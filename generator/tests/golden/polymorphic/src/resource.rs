@@ -79,67 +79,34 @@ impl stripe_core::Decode for Resource {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        Ok(
+            decoder
+                .or_json(Self::by_object)?
+                .unwrap_or_else(|undecodable| Self::Undecodable(Box::new(undecodable))),
+        )
+    }
+}
+
+impl Resource {
+    /// The resource `object` (and `deleted`) names, or JSON.
+    fn by_object(
+        decoder: &mut stripe_core::Decoder<'_>,
+    ) -> Result<Self, stripe_core::Failure> {
         match decoder
             .discriminator()?
             .as_ref()
             .map(stripe_core::decode::Discriminator::key)
         {
             #[cfg(feature = "__types_customer")]
-            Some(("customer", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Customer,
-                            )
-                    })
-            }
+            Some(("customer", false)) => decoder.value().map(Self::Customer),
             #[cfg(feature = "__types_customer")]
-            Some(("customer", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedCustomer,
-                            )
-                    })
-            }
+            Some(("customer", true)) => decoder.value().map(Self::DeletedCustomer),
             #[cfg(feature = "__types_card")]
-            Some(("card", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Card)
-                    })
-            }
+            Some(("card", false)) => decoder.value().map(Self::Card),
             #[cfg(feature = "__types_bank_account")]
-            Some(("bank_account", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::BankAccount,
-                            )
-                    })
-            }
+            Some(("bank_account", false)) => decoder.value().map(Self::BankAccount),
             #[cfg(feature = "__types_charge")]
-            Some(("charge", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Charge,
-                            )
-                    })
-            }
+            Some(("charge", false)) => decoder.value().map(Self::Charge),
             _ => decoder.json().map(Self::Unknown),
         }
     }

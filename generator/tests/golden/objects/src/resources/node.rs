@@ -67,30 +67,11 @@ impl stripe_core::Decode for Node {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "parent" => parent = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        119u8 => {
-                            match key {
-                                "weight" => weight = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "weight" => weight = decoder.value()?,
+                        "parent" => parent = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -101,30 +82,11 @@ impl stripe_core::Decode for Node {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "children" => children = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "settings" => settings = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "children" => children = decoder.value()?,
+                        "settings" => settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
