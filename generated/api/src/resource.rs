@@ -1224,1597 +1224,420 @@ impl stripe_core::Decode for Resource {
     fn decode(
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
+        Ok(
+            decoder
+                .or_json(Self::by_object)?
+                .unwrap_or_else(|undecodable| Self::Undecodable(Box::new(undecodable))),
+        )
+    }
+}
+
+impl Resource {
+    /// The resource `object` (and `deleted`) names, or JSON.
+    fn by_object(
+        decoder: &mut stripe_core::Decoder<'_>,
+    ) -> Result<Self, stripe_core::Failure> {
         match decoder
             .discriminator()?
             .as_ref()
             .map(stripe_core::decode::Discriminator::key)
         {
             #[cfg(feature = "__types_account")]
-            Some(("account", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Account,
-                            )
-                    })
-            }
+            Some(("account", false)) => decoder.value().map(Self::Account),
             #[cfg(feature = "__types_account_link")]
-            Some(("account_link", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::AccountLink,
-                            )
-                    })
-            }
+            Some(("account_link", false)) => decoder.value().map(Self::AccountLink),
             #[cfg(feature = "__types_account_session")]
-            Some(("account_session", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::AccountSession,
-                            )
-                    })
-            }
+            Some(("account_session", false)) => decoder.value().map(Self::AccountSession),
             #[cfg(feature = "__types_apple_pay_domain")]
             Some(("apple_pay_domain", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ApplePayDomain,
-                            )
-                    })
+                decoder.value().map(Self::ApplePayDomain)
             }
             #[cfg(feature = "__types_application_fee")]
-            Some(("application_fee", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ApplicationFee,
-                            )
-                    })
-            }
+            Some(("application_fee", false)) => decoder.value().map(Self::ApplicationFee),
             #[cfg(feature = "__types_apps")]
-            Some(("apps.secret", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::AppsSecret,
-                            )
-                    })
-            }
+            Some(("apps.secret", false)) => decoder.value().map(Self::AppsSecret),
             #[cfg(feature = "__types_balance")]
-            Some(("balance", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Balance,
-                            )
-                    })
-            }
+            Some(("balance", false)) => decoder.value().map(Self::Balance),
             #[cfg(feature = "__types_balance_transaction")]
             Some(("balance_transaction", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::BalanceTransaction,
-                            )
-                    })
+                decoder.value().map(Self::BalanceTransaction)
             }
             #[cfg(feature = "__types_bank_account")]
-            Some(("bank_account", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::BankAccount,
-                            )
-                    })
-            }
+            Some(("bank_account", false)) => decoder.value().map(Self::BankAccount),
             #[cfg(feature = "__types_billing_portal")]
             Some(("billing_portal.configuration", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::BillingPortalConfiguration,
-                            )
-                    })
+                decoder.value().map(Self::BillingPortalConfiguration)
             }
             #[cfg(feature = "__types_billing_portal")]
             Some(("billing_portal.session", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::BillingPortalSession,
-                            )
-                    })
+                decoder.value().map(Self::BillingPortalSession)
             }
             #[cfg(feature = "__types_capability")]
-            Some(("capability", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Capability,
-                            )
-                    })
-            }
+            Some(("capability", false)) => decoder.value().map(Self::Capability),
             #[cfg(feature = "__types_card")]
-            Some(("card", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Card)
-                    })
-            }
+            Some(("card", false)) => decoder.value().map(Self::Card),
             #[cfg(feature = "__types_cash_balance")]
-            Some(("cash_balance", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::CashBalance,
-                            )
-                    })
-            }
+            Some(("cash_balance", false)) => decoder.value().map(Self::CashBalance),
             #[cfg(feature = "__types_charge")]
-            Some(("charge", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Charge,
-                            )
-                    })
-            }
+            Some(("charge", false)) => decoder.value().map(Self::Charge),
             #[cfg(feature = "__types_checkout")]
             Some(("checkout.session", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::CheckoutSession,
-                            )
-                    })
+                decoder.value().map(Self::CheckoutSession)
             }
             #[cfg(feature = "__types_country_spec")]
-            Some(("country_spec", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::CountrySpec,
-                            )
-                    })
-            }
+            Some(("country_spec", false)) => decoder.value().map(Self::CountrySpec),
             #[cfg(feature = "__types_coupon")]
-            Some(("coupon", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Coupon,
-                            )
-                    })
-            }
+            Some(("coupon", false)) => decoder.value().map(Self::Coupon),
             #[cfg(feature = "__types_credit_note")]
-            Some(("credit_note", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::CreditNote,
-                            )
-                    })
-            }
+            Some(("credit_note", false)) => decoder.value().map(Self::CreditNote),
             #[cfg(feature = "__types_credit_note_line_item")]
             Some(("credit_note_line_item", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::CreditNoteLineItem,
-                            )
-                    })
+                decoder.value().map(Self::CreditNoteLineItem)
             }
             #[cfg(feature = "__types_customer")]
-            Some(("customer", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Customer,
-                            )
-                    })
-            }
+            Some(("customer", false)) => decoder.value().map(Self::Customer),
             #[cfg(feature = "__types_customer_balance_transaction")]
             Some(("customer_balance_transaction", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::CustomerBalanceTransaction,
-                            )
-                    })
+                decoder.value().map(Self::CustomerBalanceTransaction)
             }
             #[cfg(feature = "__types_customer_cash_balance_transaction")]
             Some(("customer_cash_balance_transaction", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::CustomerCashBalanceTransaction,
-                            )
-                    })
+                decoder.value().map(Self::CustomerCashBalanceTransaction)
             }
             #[cfg(feature = "__types_account")]
-            Some(("account", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedAccount,
-                            )
-                    })
-            }
+            Some(("account", true)) => decoder.value().map(Self::DeletedAccount),
             #[cfg(feature = "__types_apple_pay_domain")]
             Some(("apple_pay_domain", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedApplePayDomain,
-                            )
-                    })
+                decoder.value().map(Self::DeletedApplePayDomain)
             }
             #[cfg(feature = "__types_coupon")]
-            Some(("coupon", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedCoupon,
-                            )
-                    })
-            }
+            Some(("coupon", true)) => decoder.value().map(Self::DeletedCoupon),
             #[cfg(feature = "__types_customer")]
-            Some(("customer", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedCustomer,
-                            )
-                    })
-            }
+            Some(("customer", true)) => decoder.value().map(Self::DeletedCustomer),
             #[cfg(feature = "__types_discount")]
-            Some(("discount", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedDiscount,
-                            )
-                    })
-            }
+            Some(("discount", true)) => decoder.value().map(Self::DeletedDiscount),
             #[cfg(feature = "__types_invoice")]
-            Some(("invoice", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedInvoice,
-                            )
-                    })
-            }
+            Some(("invoice", true)) => decoder.value().map(Self::DeletedInvoice),
             #[cfg(feature = "__types_invoiceitem")]
-            Some(("invoiceitem", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedInvoiceitem,
-                            )
-                    })
-            }
+            Some(("invoiceitem", true)) => decoder.value().map(Self::DeletedInvoiceitem),
             #[cfg(feature = "__types_person")]
-            Some(("person", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedPerson,
-                            )
-                    })
-            }
+            Some(("person", true)) => decoder.value().map(Self::DeletedPerson),
             #[cfg(feature = "__types_plan")]
-            Some(("plan", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedPlan,
-                            )
-                    })
-            }
+            Some(("plan", true)) => decoder.value().map(Self::DeletedPlan),
             #[cfg(feature = "__types_product")]
-            Some(("product", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedProduct,
-                            )
-                    })
-            }
+            Some(("product", true)) => decoder.value().map(Self::DeletedProduct),
             #[cfg(feature = "__types_radar")]
             Some(("radar.value_list", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::RadarDeletedValueList,
-                            )
-                    })
+                decoder.value().map(Self::RadarDeletedValueList)
             }
             #[cfg(feature = "__types_radar")]
             Some(("radar.value_list_item", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::RadarDeletedValueListItem,
-                            )
-                    })
+                decoder.value().map(Self::RadarDeletedValueListItem)
             }
             #[cfg(feature = "__types_subscription_item")]
             Some(("subscription_item", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedSubscriptionItem,
-                            )
-                    })
+                decoder.value().map(Self::DeletedSubscriptionItem)
             }
             #[cfg(feature = "__types_tax_id")]
-            Some(("tax_id", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedTaxId,
-                            )
-                    })
-            }
+            Some(("tax_id", true)) => decoder.value().map(Self::DeletedTaxId),
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.configuration", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TerminalDeletedConfiguration,
-                            )
-                    })
+                decoder.value().map(Self::TerminalDeletedConfiguration)
             }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.location", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TerminalDeletedLocation,
-                            )
-                    })
+                decoder.value().map(Self::TerminalDeletedLocation)
             }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.reader", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TerminalDeletedReader,
-                            )
-                    })
+                decoder.value().map(Self::TerminalDeletedReader)
             }
             #[cfg(feature = "__types_test_helpers")]
             Some(("test_helpers.test_clock", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TestHelpersDeletedTestClock,
-                            )
-                    })
+                decoder.value().map(Self::TestHelpersDeletedTestClock)
             }
             #[cfg(feature = "__types_webhook_endpoint")]
             Some(("webhook_endpoint", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedWebhookEndpoint,
-                            )
-                    })
+                decoder.value().map(Self::DeletedWebhookEndpoint)
             }
             #[cfg(feature = "__types_discount")]
-            Some(("discount", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Discount,
-                            )
-                    })
-            }
+            Some(("discount", false)) => decoder.value().map(Self::Discount),
             #[cfg(feature = "__types_dispute")]
-            Some(("dispute", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Dispute,
-                            )
-                    })
-            }
+            Some(("dispute", false)) => decoder.value().map(Self::Dispute),
             #[cfg(feature = "__types_ephemeral_key")]
-            Some(("ephemeral_key", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::EphemeralKey,
-                            )
-                    })
-            }
+            Some(("ephemeral_key", false)) => decoder.value().map(Self::EphemeralKey),
             #[cfg(feature = "__types_event")]
-            Some(("event", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Event)
-                    })
-            }
+            Some(("event", false)) => decoder.value().map(Self::Event),
             #[cfg(feature = "__types_exchange_rate")]
-            Some(("exchange_rate", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ExchangeRate,
-                            )
-                    })
-            }
+            Some(("exchange_rate", false)) => decoder.value().map(Self::ExchangeRate),
             #[cfg(feature = "__types_fee_refund")]
-            Some(("fee_refund", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::FeeRefund,
-                            )
-                    })
-            }
+            Some(("fee_refund", false)) => decoder.value().map(Self::FeeRefund),
             #[cfg(feature = "__types_file")]
-            Some(("file", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::File)
-                    })
-            }
+            Some(("file", false)) => decoder.value().map(Self::File),
             #[cfg(feature = "__types_file_link")]
-            Some(("file_link", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::FileLink,
-                            )
-                    })
-            }
+            Some(("file_link", false)) => decoder.value().map(Self::FileLink),
             #[cfg(feature = "__types_financial_connections")]
             Some(("financial_connections.account", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::FinancialConnectionsAccount,
-                            )
-                    })
+                decoder.value().map(Self::FinancialConnectionsAccount)
             }
             #[cfg(feature = "__types_financial_connections")]
             Some(("financial_connections.account_owner", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::FinancialConnectionsAccountOwner,
-                            )
-                    })
+                decoder.value().map(Self::FinancialConnectionsAccountOwner)
             }
             #[cfg(feature = "__types_financial_connections")]
             Some(("financial_connections.session", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::FinancialConnectionsSession,
-                            )
-                    })
+                decoder.value().map(Self::FinancialConnectionsSession)
             }
             #[cfg(feature = "__types_funding_instructions")]
             Some(("funding_instructions", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::FundingInstructions,
-                            )
-                    })
+                decoder.value().map(Self::FundingInstructions)
             }
             #[cfg(feature = "__types_identity")]
             Some(("identity.verification_report", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::IdentityVerificationReport,
-                            )
-                    })
+                decoder.value().map(Self::IdentityVerificationReport)
             }
             #[cfg(feature = "__types_identity")]
             Some(("identity.verification_session", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::IdentityVerificationSession,
-                            )
-                    })
+                decoder.value().map(Self::IdentityVerificationSession)
             }
             #[cfg(feature = "__types_invoice")]
-            Some(("invoice", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Invoice,
-                            )
-                    })
-            }
+            Some(("invoice", false)) => decoder.value().map(Self::Invoice),
             #[cfg(feature = "__types_invoiceitem")]
-            Some(("invoiceitem", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Invoiceitem,
-                            )
-                    })
-            }
+            Some(("invoiceitem", false)) => decoder.value().map(Self::Invoiceitem),
             #[cfg(feature = "__types_issuing")]
             Some(("issuing.authorization", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::IssuingAuthorization,
-                            )
-                    })
+                decoder.value().map(Self::IssuingAuthorization)
             }
             #[cfg(feature = "__types_issuing")]
-            Some(("issuing.card", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::IssuingCard,
-                            )
-                    })
-            }
+            Some(("issuing.card", false)) => decoder.value().map(Self::IssuingCard),
             #[cfg(feature = "__types_issuing")]
             Some(("issuing.cardholder", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::IssuingCardholder,
-                            )
-                    })
+                decoder.value().map(Self::IssuingCardholder)
             }
             #[cfg(feature = "__types_issuing")]
-            Some(("issuing.dispute", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::IssuingDispute,
-                            )
-                    })
-            }
+            Some(("issuing.dispute", false)) => decoder.value().map(Self::IssuingDispute),
             #[cfg(feature = "__types_issuing")]
             Some(("issuing.settlement", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::IssuingSettlement,
-                            )
-                    })
+                decoder.value().map(Self::IssuingSettlement)
             }
             #[cfg(feature = "__types_issuing")]
             Some(("issuing.transaction", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::IssuingTransaction,
-                            )
-                    })
+                decoder.value().map(Self::IssuingTransaction)
             }
             #[cfg(feature = "__types_item")]
-            Some(("item", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Item)
-                    })
-            }
+            Some(("item", false)) => decoder.value().map(Self::Item),
             #[cfg(feature = "__types_line_item")]
-            Some(("line_item", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::LineItem,
-                            )
-                    })
-            }
+            Some(("line_item", false)) => decoder.value().map(Self::LineItem),
             #[cfg(feature = "__types_login_link")]
-            Some(("login_link", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::LoginLink,
-                            )
-                    })
-            }
+            Some(("login_link", false)) => decoder.value().map(Self::LoginLink),
             #[cfg(feature = "__types_mandate")]
-            Some(("mandate", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Mandate,
-                            )
-                    })
-            }
+            Some(("mandate", false)) => decoder.value().map(Self::Mandate),
             #[cfg(feature = "__types_payment_intent")]
-            Some(("payment_intent", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::PaymentIntent,
-                            )
-                    })
-            }
+            Some(("payment_intent", false)) => decoder.value().map(Self::PaymentIntent),
             #[cfg(feature = "__types_payment_link")]
-            Some(("payment_link", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::PaymentLink,
-                            )
-                    })
-            }
+            Some(("payment_link", false)) => decoder.value().map(Self::PaymentLink),
             #[cfg(feature = "__types_payment_method")]
-            Some(("payment_method", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::PaymentMethod,
-                            )
-                    })
-            }
+            Some(("payment_method", false)) => decoder.value().map(Self::PaymentMethod),
             #[cfg(feature = "__types_payment_method_domain")]
             Some(("payment_method_domain", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::PaymentMethodDomain,
-                            )
-                    })
+                decoder.value().map(Self::PaymentMethodDomain)
             }
             #[cfg(feature = "__types_payout")]
-            Some(("payout", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Payout,
-                            )
-                    })
-            }
+            Some(("payout", false)) => decoder.value().map(Self::Payout),
             #[cfg(feature = "__types_person")]
-            Some(("person", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Person,
-                            )
-                    })
-            }
+            Some(("person", false)) => decoder.value().map(Self::Person),
             #[cfg(feature = "__types_plan")]
-            Some(("plan", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value.map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Plan)
-                    })
-            }
+            Some(("plan", false)) => decoder.value().map(Self::Plan),
             #[cfg(feature = "__types_price")]
-            Some(("price", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Price)
-                    })
-            }
+            Some(("price", false)) => decoder.value().map(Self::Price),
             #[cfg(feature = "__types_product")]
-            Some(("product", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Product,
-                            )
-                    })
-            }
+            Some(("product", false)) => decoder.value().map(Self::Product),
             #[cfg(feature = "__types_promotion_code")]
-            Some(("promotion_code", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::PromotionCode,
-                            )
-                    })
-            }
+            Some(("promotion_code", false)) => decoder.value().map(Self::PromotionCode),
             #[cfg(feature = "__types_quote")]
-            Some(("quote", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Quote)
-                    })
-            }
+            Some(("quote", false)) => decoder.value().map(Self::Quote),
             #[cfg(feature = "__types_radar")]
             Some(("radar.early_fraud_warning", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::RadarEarlyFraudWarning,
-                            )
-                    })
+                decoder.value().map(Self::RadarEarlyFraudWarning)
             }
             #[cfg(feature = "__types_radar")]
             Some(("radar.value_list", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::RadarValueList,
-                            )
-                    })
+                decoder.value().map(Self::RadarValueList)
             }
             #[cfg(feature = "__types_radar")]
             Some(("radar.value_list_item", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::RadarValueListItem,
-                            )
-                    })
+                decoder.value().map(Self::RadarValueListItem)
             }
             #[cfg(feature = "__types_refund")]
-            Some(("refund", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Refund,
-                            )
-                    })
-            }
+            Some(("refund", false)) => decoder.value().map(Self::Refund),
             #[cfg(feature = "__types_reporting")]
             Some(("reporting.report_run", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ReportingReportRun,
-                            )
-                    })
+                decoder.value().map(Self::ReportingReportRun)
             }
             #[cfg(feature = "__types_reporting")]
             Some(("reporting.report_type", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ReportingReportType,
-                            )
-                    })
+                decoder.value().map(Self::ReportingReportType)
             }
             #[cfg(feature = "__types_review")]
-            Some(("review", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Review,
-                            )
-                    })
-            }
+            Some(("review", false)) => decoder.value().map(Self::Review),
             #[cfg(feature = "__types_scheduled_query_run")]
             Some(("scheduled_query_run", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ScheduledQueryRun,
-                            )
-                    })
+                decoder.value().map(Self::ScheduledQueryRun)
             }
             #[cfg(feature = "__types_setup_attempt")]
-            Some(("setup_attempt", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::SetupAttempt,
-                            )
-                    })
-            }
+            Some(("setup_attempt", false)) => decoder.value().map(Self::SetupAttempt),
             #[cfg(feature = "__types_setup_intent")]
-            Some(("setup_intent", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::SetupIntent,
-                            )
-                    })
-            }
+            Some(("setup_intent", false)) => decoder.value().map(Self::SetupIntent),
             #[cfg(feature = "__types_shipping_rate")]
-            Some(("shipping_rate", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ShippingRate,
-                            )
-                    })
-            }
+            Some(("shipping_rate", false)) => decoder.value().map(Self::ShippingRate),
             #[cfg(feature = "__types_source")]
-            Some(("source", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Source,
-                            )
-                    })
-            }
+            Some(("source", false)) => decoder.value().map(Self::Source),
             #[cfg(feature = "__types_source_mandate_notification")]
             Some(("source_mandate_notification", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::SourceMandateNotification,
-                            )
-                    })
+                decoder.value().map(Self::SourceMandateNotification)
             }
             #[cfg(feature = "__types_source_transaction")]
             Some(("source_transaction", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::SourceTransaction,
-                            )
-                    })
+                decoder.value().map(Self::SourceTransaction)
             }
             #[cfg(feature = "__types_subscription")]
-            Some(("subscription", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Subscription,
-                            )
-                    })
-            }
+            Some(("subscription", false)) => decoder.value().map(Self::Subscription),
             #[cfg(feature = "__types_subscription_item")]
             Some(("subscription_item", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::SubscriptionItem,
-                            )
-                    })
+                decoder.value().map(Self::SubscriptionItem)
             }
             #[cfg(feature = "__types_subscription_schedule")]
             Some(("subscription_schedule", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::SubscriptionSchedule,
-                            )
-                    })
+                decoder.value().map(Self::SubscriptionSchedule)
             }
             #[cfg(feature = "__types_tax")]
-            Some(("tax.calculation", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TaxCalculation,
-                            )
-                    })
-            }
+            Some(("tax.calculation", false)) => decoder.value().map(Self::TaxCalculation),
             #[cfg(feature = "__types_tax")]
             Some(("tax.calculation_line_item", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TaxCalculationLineItem,
-                            )
-                    })
+                decoder.value().map(Self::TaxCalculationLineItem)
             }
             #[cfg(feature = "__types_tax")]
-            Some(("tax.settings", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TaxSettings,
-                            )
-                    })
-            }
+            Some(("tax.settings", false)) => decoder.value().map(Self::TaxSettings),
             #[cfg(feature = "__types_tax")]
-            Some(("tax.transaction", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TaxTransaction,
-                            )
-                    })
-            }
+            Some(("tax.transaction", false)) => decoder.value().map(Self::TaxTransaction),
             #[cfg(feature = "__types_tax")]
             Some(("tax.transaction_line_item", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TaxTransactionLineItem,
-                            )
-                    })
+                decoder.value().map(Self::TaxTransactionLineItem)
             }
             #[cfg(feature = "__types_tax_code")]
-            Some(("tax_code", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TaxCode,
-                            )
-                    })
-            }
+            Some(("tax_code", false)) => decoder.value().map(Self::TaxCode),
             #[cfg(feature = "__types_tax_id")]
-            Some(("tax_id", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::TaxId)
-                    })
-            }
+            Some(("tax_id", false)) => decoder.value().map(Self::TaxId),
             #[cfg(feature = "__types_tax_rate")]
-            Some(("tax_rate", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TaxRate,
-                            )
-                    })
-            }
+            Some(("tax_rate", false)) => decoder.value().map(Self::TaxRate),
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.configuration", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TerminalConfiguration,
-                            )
-                    })
+                decoder.value().map(Self::TerminalConfiguration)
             }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.connection_token", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TerminalConnectionToken,
-                            )
-                    })
+                decoder.value().map(Self::TerminalConnectionToken)
             }
             #[cfg(feature = "__types_terminal")]
             Some(("terminal.location", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TerminalLocation,
-                            )
-                    })
+                decoder.value().map(Self::TerminalLocation)
             }
             #[cfg(feature = "__types_terminal")]
-            Some(("terminal.reader", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TerminalReader,
-                            )
-                    })
-            }
+            Some(("terminal.reader", false)) => decoder.value().map(Self::TerminalReader),
             #[cfg(feature = "__types_test_helpers")]
             Some(("test_helpers.test_clock", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TestHelpersTestClock,
-                            )
-                    })
+                decoder.value().map(Self::TestHelpersTestClock)
             }
             #[cfg(feature = "__types_token")]
-            Some(("token", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Token)
-                    })
-            }
+            Some(("token", false)) => decoder.value().map(Self::Token),
             #[cfg(feature = "__types_topup")]
-            Some(("topup", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(|u| Self::Undecodable(Box::new(u)), Self::Topup)
-                    })
-            }
+            Some(("topup", false)) => decoder.value().map(Self::Topup),
             #[cfg(feature = "__types_transfer")]
-            Some(("transfer", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::Transfer,
-                            )
-                    })
-            }
+            Some(("transfer", false)) => decoder.value().map(Self::Transfer),
             #[cfg(feature = "__types_transfer_reversal")]
             Some(("transfer_reversal", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TransferReversal,
-                            )
-                    })
+                decoder.value().map(Self::TransferReversal)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.credit_reversal", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryCreditReversal,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryCreditReversal)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.debit_reversal", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryDebitReversal,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryDebitReversal)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.financial_account", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryFinancialAccount,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryFinancialAccount)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.financial_account_features", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryFinancialAccountFeatures,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryFinancialAccountFeatures)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.inbound_transfer", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryInboundTransfer,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryInboundTransfer)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.outbound_payment", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryOutboundPayment,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryOutboundPayment)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.outbound_transfer", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryOutboundTransfer,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryOutboundTransfer)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.received_credit", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryReceivedCredit,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryReceivedCredit)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.received_debit", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryReceivedDebit,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryReceivedDebit)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.transaction", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryTransaction,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryTransaction)
             }
             #[cfg(feature = "__types_treasury")]
             Some(("treasury.transaction_entry", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::TreasuryTransactionEntry,
-                            )
-                    })
+                decoder.value().map(Self::TreasuryTransactionEntry)
             }
             #[cfg(feature = "__types_usage_record")]
-            Some(("usage_record", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::UsageRecord,
-                            )
-                    })
-            }
+            Some(("usage_record", false)) => decoder.value().map(Self::UsageRecord),
             #[cfg(feature = "__types_usage_record_summary")]
             Some(("usage_record_summary", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::UsageRecordSummary,
-                            )
-                    })
+                decoder.value().map(Self::UsageRecordSummary)
             }
             #[cfg(feature = "__types_webhook_endpoint")]
             Some(("webhook_endpoint", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::WebhookEndpoint,
-                            )
-                    })
+                decoder.value().map(Self::WebhookEndpoint)
             }
             #[cfg(feature = "__types_climate")]
-            Some(("climate.order", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ClimateOrder,
-                            )
-                    })
-            }
+            Some(("climate.order", false)) => decoder.value().map(Self::ClimateOrder),
             #[cfg(feature = "__types_climate")]
-            Some(("climate.product", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ClimateProduct,
-                            )
-                    })
-            }
+            Some(("climate.product", false)) => decoder.value().map(Self::ClimateProduct),
             #[cfg(feature = "__types_climate")]
             Some(("climate.supplier", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ClimateSupplier,
-                            )
-                    })
+                decoder.value().map(Self::ClimateSupplier)
             }
             #[cfg(feature = "__types_forwarding")]
             Some(("forwarding.request", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::ForwardingRequest,
-                            )
-                    })
+                decoder.value().map(Self::ForwardingRequest)
             }
             #[cfg(feature = "__types_crypto")]
             Some(("crypto.onramp_session", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::CryptoOnrampSession,
-                            )
-                    })
+                decoder.value().map(Self::CryptoOnrampSession)
             }
             #[cfg(feature = "__types_crypto")]
             Some(("crypto.onramp_transaction_limits", false)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::CryptoOnrampTransactionLimits,
-                            )
-                    })
+                decoder.value().map(Self::CryptoOnrampTransactionLimits)
             }
             #[cfg(feature = "__types_external_account")]
             Some(("bank_account", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedExternalAccount,
-                            )
-                    })
+                decoder.value().map(Self::DeletedExternalAccount)
             }
             #[cfg(feature = "__types_external_account")]
-            Some(("card", true)) => {
-                decoder
-                    .value_or_json()
-                    .map(|value| {
-                        value
-                            .map_or_else(
-                                |u| Self::Undecodable(Box::new(u)),
-                                Self::DeletedExternalAccount,
-                            )
-                    })
-            }
+            Some(("card", true)) => decoder.value().map(Self::DeletedExternalAccount),
             _ => decoder.json().map(Self::Unknown),
         }
     }
@@ -3121,7 +1944,7 @@ impl<'de> serde::Deserialize<'de> for Resource {
 
 /// An event's object, typed by the event's type: a variant per event type (`customer.subscription.updated` carries a `Subscription`), made by [`Event::object`] or [`Event::into_object`].
 #[cfg(feature = "__types_event")]
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum EventObject {
     /// `account.application.authorized`

@@ -85,30 +85,11 @@ impl stripe_core::Decode for Secret {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "created" => created = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "deleted" => deleted = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "payload" => payload = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "deleted" => deleted = decoder.value()?,
+                        "payload" => payload = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {

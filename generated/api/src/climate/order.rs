@@ -118,30 +118,11 @@ impl stripe_core::Decode for Order {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
@@ -151,69 +132,21 @@ impl stripe_core::Decode for Order {
                     }
                 }
                 11 => {
-                    match key.as_bytes()[3] {
-                        99u8 => {
-                            match key {
-                                "canceled_at" => canceled_at = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "beneficiary" => beneficiary = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "metric_tons" => metric_tons = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "certificate" => certificate = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "amount_fees" => amount_fees = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount_fees" => amount_fees = Some(decoder.value()?),
+                        "beneficiary" => beneficiary = decoder.value()?,
+                        "canceled_at" => canceled_at = decoder.value()?,
+                        "certificate" => certificate = decoder.value()?,
+                        "metric_tons" => metric_tons = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "amount_total" => amount_total = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "confirmed_at" => confirmed_at = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "delivered_at" => delivered_at = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount_total" => amount_total = Some(decoder.value()?),
+                        "confirmed_at" => confirmed_at = decoder.value()?,
+                        "delivered_at" => delivered_at = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {

@@ -315,30 +315,11 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicFixedWalletAddres
                     }
                 }
                 7 => {
-                    match key.as_bytes()[0] {
-                        98u8 => {
-                            match key {
-                                "bitcoin" => bitcoin = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "polygon" => polygon = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "stellar" => stellar = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "bitcoin" => bitcoin = decoder.value()?,
+                        "polygon" => polygon = decoder.value()?,
+                        "stellar" => stellar = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {

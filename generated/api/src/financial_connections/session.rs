@@ -114,30 +114,11 @@ impl stripe_core::Decode for Session {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "accounts" => accounts = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "prefetch" => prefetch = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "accounts" => accounts = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "prefetch" => prefetch = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {

@@ -129,30 +129,11 @@ impl stripe_core::Decode for Card {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        110u8 => {
-                            match key {
-                                "number" => number = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "status" => status = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "number" => number = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -163,42 +144,13 @@ impl stripe_core::Decode for Card {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "exp_year" => exp_year = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "shipping" => shipping = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "shipping" => shipping = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
@@ -521,36 +473,12 @@ impl stripe_core::Decode for IssuingCardShipping {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[1] {
-                        97u8 => {
-                            match key {
-                                "carrier" => carrier = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "address" => address = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "service" => service = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "customs" => customs = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "address" => address = Some(decoder.value()?),
+                        "carrier" => carrier = decoder.value()?,
+                        "customs" => customs = decoder.value()?,
+                        "service" => service = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {

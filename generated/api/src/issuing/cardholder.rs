@@ -106,30 +106,11 @@ impl stripe_core::Decode for Cardholder {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[1] {
-                        105u8 => {
-                            match key {
-                                "billing" => billing = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "company" => company = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "created" => created = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "billing" => billing = Some(decoder.value()?),
+                        "company" => company = decoder.value()?,
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {

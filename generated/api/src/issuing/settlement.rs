@@ -101,30 +101,11 @@ impl stripe_core::Decode for Settlement {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {

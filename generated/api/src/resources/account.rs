@@ -141,30 +141,11 @@ impl stripe_core::Decode for Account {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[2] {
-                        101u8 => {
-                            match key {
-                                "created" => created = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "company" => company = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "country" => country = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "company" => company = decoder.value()?,
+                        "country" => country = decoder.value()?,
+                        "created" => created = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
@@ -663,81 +644,23 @@ impl stripe_core::Decode for AccountCapabilities {
                     }
                 }
                 12 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "card_issuing" => card_issuing = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "eps_payments" => eps_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "fpx_payments" => fpx_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        106u8 => {
-                            match key {
-                                "jcb_payments" => jcb_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "p24_payments" => p24_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        122u8 => {
-                            match key {
-                                "zip_payments" => zip_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "card_issuing" => card_issuing = decoder.value()?,
+                        "eps_payments" => eps_payments = decoder.value()?,
+                        "fpx_payments" => fpx_payments = decoder.value()?,
+                        "jcb_payments" => jcb_payments = decoder.value()?,
+                        "p24_payments" => p24_payments = decoder.value()?,
+                        "zip_payments" => zip_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
-                    match key.as_bytes()[0] {
-                        98u8 => {
-                            match key {
-                                "blik_payments" => blik_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "card_payments" => card_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "link_payments" => link_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "oxxo_payments" => oxxo_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "blik_payments" => blik_payments = decoder.value()?,
+                        "card_payments" => card_payments = decoder.value()?,
+                        "link_payments" => link_payments = decoder.value()?,
+                        "oxxo_payments" => oxxo_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
@@ -747,81 +670,23 @@ impl stripe_core::Decode for AccountCapabilities {
                     }
                 }
                 15 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "affirm_payments" => affirm_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        98u8 => {
-                            match key {
-                                "boleto_payments" => boleto_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        107u8 => {
-                            match key {
-                                "klarna_payments" => klarna_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "legacy_payments" => legacy_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "paynow_payments" => paynow_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "sofort_payments" => sofort_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "affirm_payments" => affirm_payments = decoder.value()?,
+                        "boleto_payments" => boleto_payments = decoder.value()?,
+                        "klarna_payments" => klarna_payments = decoder.value()?,
+                        "legacy_payments" => legacy_payments = decoder.value()?,
+                        "paynow_payments" => paynow_payments = decoder.value()?,
+                        "sofort_payments" => sofort_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
-                    match key.as_bytes()[1] {
-                        97u8 => {
-                            match key {
-                                "cashapp_payments" => cashapp_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "giropay_payments" => giropay_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "konbini_payments" => konbini_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "grabpay_payments" => grabpay_payments = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "cashapp_payments" => cashapp_payments = decoder.value()?,
+                        "giropay_payments" => giropay_payments = decoder.value()?,
+                        "grabpay_payments" => grabpay_payments = decoder.value()?,
+                        "konbini_payments" => konbini_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
@@ -831,44 +696,12 @@ impl stripe_core::Decode for AccountCapabilities {
                     }
                 }
                 19 => {
-                    match key.as_bytes()[2] {
-                        99u8 => {
-                            match key {
-                                "bacs_debit_payments" => {
-                                    bacs_debit_payments = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "bancontact_payments" => {
-                                    bancontact_payments = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "sepa_debit_payments" => {
-                                    sepa_debit_payments = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "acss_debit_payments" => {
-                                    acss_debit_payments = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "acss_debit_payments" => acss_debit_payments = decoder.value()?,
+                        "bacs_debit_payments" => bacs_debit_payments = decoder.value()?,
+                        "bancontact_payments" => bancontact_payments = decoder.value()?,
+                        "sepa_debit_payments" => sepa_debit_payments = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
@@ -1589,30 +1422,11 @@ impl stripe_core::Decode for AccountSettings {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        98u8 => {
-                            match key {
-                                "branding" => branding = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "payments" => payments = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "treasury" => treasury = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "branding" => branding = Some(decoder.value()?),
+                        "payments" => payments = Some(decoder.value()?),
+                        "treasury" => treasury = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
@@ -2047,30 +1861,11 @@ impl stripe_core::Decode for LegalEntityCompany {
                     }
                 }
                 15 => {
-                    match key.as_bytes()[0] {
-                        111u8 => {
-                            match key {
-                                "owners_provided" => owners_provided = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "tax_id_provided" => tax_id_provided = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        118u8 => {
-                            match key {
-                                "vat_id_provided" => vat_id_provided = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "owners_provided" => owners_provided = decoder.value()?,
+                        "tax_id_provided" => tax_id_provided = decoder.value()?,
+                        "vat_id_provided" => vat_id_provided = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {

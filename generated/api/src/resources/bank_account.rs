@@ -128,30 +128,11 @@ impl stripe_core::Decode for BankAccount {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[2] {
-                        114u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "customer" => customer = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "metadata" => metadata = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = decoder.value()?,
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
@@ -180,36 +161,11 @@ impl stripe_core::Decode for BankAccount {
                     }
                 }
                 19 => {
-                    match key.as_bytes()[15] {
-                        101u8 => {
-                            match key {
-                                "future_requirements" => {
-                                    future_requirements = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "account_holder_name" => {
-                                    account_holder_name = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "account_holder_type" => {
-                                    account_holder_type = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "account_holder_name" => account_holder_name = decoder.value()?,
+                        "account_holder_type" => account_holder_type = decoder.value()?,
+                        "future_requirements" => future_requirements = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {

@@ -161,63 +161,20 @@ impl stripe_core::Decode for Card {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "account" => account = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "country" => country = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "funding" => funding = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "account" => account = decoder.value()?,
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
-                    match key.as_bytes()[2] {
-                        112u8 => {
-                            match key {
-                                "exp_year" => exp_year = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "currency" => currency = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "customer" => customer = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "metadata" => metadata = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = decoder.value()?,
+                        "customer" => customer = decoder.value()?,
+                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
@@ -241,36 +198,12 @@ impl stripe_core::Decode for Card {
                     }
                 }
                 13 => {
-                    match key.as_bytes()[12] {
-                        49u8 => {
-                            match key {
-                                "address_line1" => address_line1 = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        50u8 => {
-                            match key {
-                                "address_line2" => address_line2 = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        52u8 => {
-                            match key {
-                                "dynamic_last4" => dynamic_last4 = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "address_state" => address_state = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "address_line1" => address_line1 = decoder.value()?,
+                        "address_line2" => address_line2 = decoder.value()?,
+                        "address_state" => address_state = decoder.value()?,
+                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {

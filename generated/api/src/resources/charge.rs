@@ -205,159 +205,43 @@ impl stripe_core::Decode for Charge {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "amount" => amount = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "review" => review = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "status" => status = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "review" => review = decoder.value()?,
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "created" => created = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "invoice" => invoice = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "outcome" => outcome = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "refunds" => refunds = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "created" => created = Some(decoder.value()?),
+                        "invoice" => invoice = decoder.value()?,
+                        "outcome" => outcome = decoder.value()?,
+                        "refunds" => refunds = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
-                    match key.as_bytes()[5] {
-                        97u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "refunded" => refunded = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "transfer" => transfer = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "shipping" => shipping = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "customer" => customer = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "captured" => captured = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "disputed" => disputed = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "captured" => captured = Some(decoder.value()?),
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = decoder.value()?,
+                        "disputed" => disputed = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "refunded" => refunded = Some(decoder.value()?),
+                        "shipping" => shipping = decoder.value()?,
+                        "transfer" => transfer = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "application" => application = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "description" => description = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "receipt_url" => receipt_url = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        "receipt_url" => receipt_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
@@ -368,120 +252,32 @@ impl stripe_core::Decode for Charge {
                     }
                 }
                 13 => {
-                    match key.as_bytes()[3] {
-                        97u8 => {
-                            match key {
-                                "radar_options" => radar_options = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "receipt_email" => receipt_email = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "transfer_data" => transfer_data = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "fraud_details" => fraud_details = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "fraud_details" => fraud_details = decoder.value()?,
+                        "radar_options" => radar_options = decoder.value()?,
+                        "receipt_email" => receipt_email = decoder.value()?,
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
-                    match key.as_bytes()[8] {
-                        95u8 => {
-                            match key {
-                                "transfer_group" => transfer_group = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "payment_intent" => payment_intent = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "payment_method" => payment_method = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "receipt_number" => receipt_number = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        "payment_method" => payment_method = decoder.value()?,
+                        "receipt_number" => receipt_number = decoder.value()?,
+                        "transfer_group" => transfer_group = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
-                    match key.as_bytes()[8] {
-                        97u8 => {
-                            match key {
-                                "amount_captured" => {
-                                    amount_captured = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "billing_details" => {
-                                    billing_details = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "amount_refunded" => {
-                                    amount_refunded = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "application_fee" => application_fee = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "failure_message" => failure_message = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "source_transfer" => source_transfer = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount_captured" => amount_captured = Some(decoder.value()?),
+                        "amount_refunded" => amount_refunded = Some(decoder.value()?),
+                        "application_fee" => application_fee = decoder.value()?,
+                        "billing_details" => billing_details = Some(decoder.value()?),
+                        "failure_message" => failure_message = decoder.value()?,
+                        "source_transfer" => source_transfer = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
@@ -961,76 +757,23 @@ impl stripe_core::Decode for PaymentMethodDetails {
         while let Some(key) = decoder.next_field()? {
             match key.len() {
                 3 => {
-                    match key.as_bytes()[0] {
-                        101u8 => {
-                            match key {
-                                "eps" => eps = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "fpx" => fpx = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "p24" => p24 = decoder.value()?,
-                                "pix" => pix = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        122u8 => {
-                            match key {
-                                "zip" => zip = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "eps" => eps = decoder.value()?,
+                        "fpx" => fpx = decoder.value()?,
+                        "p24" => p24 = decoder.value()?,
+                        "pix" => pix = decoder.value()?,
+                        "zip" => zip = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
-                    match key.as_bytes()[0] {
-                        98u8 => {
-                            match key {
-                                "blik" => blik = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "card" => card = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "link" => link = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "oxxo" => oxxo = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "type" => type_ = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "blik" => blik = decoder.value()?,
+                        "card" => card = decoder.value()?,
+                        "link" => link = decoder.value()?,
+                        "oxxo" => oxxo = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
@@ -1040,88 +783,25 @@ impl stripe_core::Decode for PaymentMethodDetails {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[3] {
-                        101u8 => {
-                            match key {
-                                "boleto" => boleto = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        104u8 => {
-                            match key {
-                                "wechat" => wechat = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "affirm" => affirm = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "paynow" => paynow = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "sofort" => sofort = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "alipay" => alipay = decoder.value()?,
-                                "paypal" => paypal = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "klarna" => klarna = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "affirm" => affirm = decoder.value()?,
+                        "alipay" => alipay = decoder.value()?,
+                        "boleto" => boleto = decoder.value()?,
+                        "klarna" => klarna = decoder.value()?,
+                        "paynow" => paynow = decoder.value()?,
+                        "paypal" => paypal = decoder.value()?,
+                        "sofort" => sofort = decoder.value()?,
+                        "wechat" => wechat = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
-                    match key.as_bytes()[1] {
-                        97u8 => {
-                            match key {
-                                "cashapp" => cashapp = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "giropay" => giropay = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "konbini" => konbini = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "grabpay" => grabpay = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "cashapp" => cashapp = decoder.value()?,
+                        "giropay" => giropay = decoder.value()?,
+                        "grabpay" => grabpay = decoder.value()?,
+                        "konbini" => konbini = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
@@ -1132,43 +812,14 @@ impl stripe_core::Decode for PaymentMethodDetails {
                     }
                 }
                 10 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "acss_debit" => acss_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        98u8 => {
-                            match key {
-                                "bacs_debit" => bacs_debit = decoder.value()?,
-                                "bancontact" => bancontact = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "multibanco" => multibanco = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "sepa_debit" => sepa_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        119u8 => {
-                            match key {
-                                "wechat_pay" => wechat_pay = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bacs_debit" => bacs_debit = decoder.value()?,
+                        "bancontact" => bancontact = decoder.value()?,
+                        "multibanco" => multibanco = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        "wechat_pay" => wechat_pay = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
@@ -1845,36 +1496,12 @@ impl stripe_core::Decode for PaymentMethodDetailsCard {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "country" => country = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "funding" => funding = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "mandate" => mandate = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "network" => network = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        "mandate" => mandate = decoder.value()?,
+                        "network" => network = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
@@ -2639,36 +2266,12 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresent {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "country" => country = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "funding" => funding = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "network" => network = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "receipt" => receipt = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        "network" => network = decoder.value()?,
+                        "receipt" => receipt = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {

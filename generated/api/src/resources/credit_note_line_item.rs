@@ -113,30 +113,11 @@ impl stripe_core::Decode for CreditNoteLineItem {
                     }
                 }
                 11 => {
-                    match key.as_bytes()[0] {
-                        100u8 => {
-                            match key {
-                                "description" => description = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "tax_amounts" => tax_amounts = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "unit_amount" => unit_amount = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "description" => description = decoder.value()?,
+                        "tax_amounts" => tax_amounts = decoder.value()?,
+                        "unit_amount" => unit_amount = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {

@@ -83,42 +83,13 @@ impl stripe_core::Decode for Dispute {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "amount" => amount = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "charge" => charge = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "reason" => reason = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "status" => status = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "charge" => charge = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "reason" => reason = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -128,36 +99,12 @@ impl stripe_core::Decode for Dispute {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "evidence" => evidence = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "evidence" => evidence = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
@@ -374,30 +321,11 @@ impl stripe_core::Decode for DisputeEvidence {
                     }
                 }
                 13 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "customer_name" => customer_name = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "refund_policy" => refund_policy = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "shipping_date" => shipping_date = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "customer_name" => customer_name = decoder.value()?,
+                        "refund_policy" => refund_policy = decoder.value()?,
+                        "shipping_date" => shipping_date = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
@@ -414,77 +342,20 @@ impl stripe_core::Decode for DisputeEvidence {
                     }
                 }
                 18 => {
-                    match key.as_bytes()[15] {
-                        101u8 => {
-                            match key {
-                                "uncategorized_text" => {
-                                    uncategorized_text = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "uncategorized_file" => {
-                                    uncategorized_file = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "customer_signature" => {
-                                    customer_signature = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "customer_signature" => customer_signature = decoder.value()?,
+                        "uncategorized_file" => uncategorized_file = decoder.value()?,
+                        "uncategorized_text" => uncategorized_text = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "access_activity_log" => {
-                                    access_activity_log = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "cancellation_policy" => {
-                                    cancellation_policy = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "duplicate_charge_id" => {
-                                    duplicate_charge_id = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "product_description" => {
-                                    product_description = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "access_activity_log" => access_activity_log = decoder.value()?,
+                        "cancellation_policy" => cancellation_policy = decoder.value()?,
+                        "duplicate_charge_id" => duplicate_charge_id = decoder.value()?,
+                        "product_description" => product_description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
@@ -505,36 +376,17 @@ impl stripe_core::Decode for DisputeEvidence {
                     }
                 }
                 22 => {
-                    match key.as_bytes()[9] {
-                        99u8 => {
-                            match key {
-                                "customer_communication" => {
-                                    customer_communication = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                    match key {
+                        "customer_communication" => {
+                            customer_communication = decoder.value()?;
                         }
-                        100u8 => {
-                            match key {
-                                "shipping_documentation" => {
-                                    shipping_documentation = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                        "customer_email_address" => {
+                            customer_email_address = decoder.value()?;
                         }
-                        101u8 => {
-                            match key {
-                                "customer_email_address" => {
-                                    customer_email_address = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                        "shipping_documentation" => {
+                            shipping_documentation = decoder.value()?;
                         }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 24 => {

@@ -104,30 +104,11 @@ impl stripe_core::Decode for Event {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "account" => account = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "created" => created = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "request" => request = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "account" => account = decoder.value()?,
+                        "created" => created = Some(decoder.value()?),
+                        "request" => request = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {

@@ -431,69 +431,21 @@ impl stripe_core::Decode for Invoice {
                     }
                 }
                 5 => {
-                    match key.as_bytes()[0] {
-                        108u8 => {
-                            match key {
-                                "lines" => lines = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        113u8 => {
-                            match key {
-                                "quote" => quote = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "total" => total = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "lines" => lines = Some(decoder.value()?),
+                        "quote" => quote = decoder.value()?,
+                        "total" => total = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "charge" => charge = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "footer" => footer = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "number" => number = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "status" => status = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "charge" => charge = decoder.value()?,
+                        "footer" => footer = decoder.value()?,
+                        "number" => number = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -503,49 +455,15 @@ impl stripe_core::Decode for Invoice {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[2] {
-                        98u8 => {
-                            match key {
-                                "subtotal" => subtotal = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "due_date" => due_date = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "customer" => customer = decoder.value()?,
-                                "discount" => discount = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "metadata" => metadata = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        118u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = decoder.value()?,
+                        "discount" => discount = decoder.value()?,
+                        "due_date" => due_date = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        "subtotal" => subtotal = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
@@ -556,351 +474,87 @@ impl stripe_core::Decode for Invoice {
                     }
                 }
                 10 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "amount_due" => amount_due = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "period_end" => period_end = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "test_clock" => test_clock = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount_due" => amount_due = Some(decoder.value()?),
+                        "period_end" => period_end = Some(decoder.value()?),
+                        "test_clock" => test_clock = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
-                    match key.as_bytes()[1] {
-                        101u8 => {
-                            match key {
-                                "description" => description = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "amount_paid" => amount_paid = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "invoice_pdf" => invoice_pdf = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "application" => application = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount_paid" => amount_paid = Some(decoder.value()?),
+                        "application" => application = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        "invoice_pdf" => invoice_pdf = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
-                    match key.as_bytes()[2] {
-                        95u8 => {
-                            match key {
-                                "on_behalf_of" => on_behalf_of = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        98u8 => {
-                            match key {
-                                "subscription" => subscription = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "account_name" => account_name = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "effective_at" => effective_at = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "from_invoice" => from_invoice = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "period_start" => period_start = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "auto_advance" => auto_advance = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "account_name" => account_name = decoder.value()?,
+                        "auto_advance" => auto_advance = decoder.value()?,
+                        "effective_at" => effective_at = decoder.value()?,
+                        "from_invoice" => from_invoice = decoder.value()?,
+                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "period_start" => period_start = Some(decoder.value()?),
+                        "subscription" => subscription = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
-                    match key.as_bytes()[9] {
-                        95u8 => {
-                            match key {
-                                "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "shipping_cost" => shipping_cost = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "transfer_data" => transfer_data = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "custom_fields" => custom_fields = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "customer_name" => customer_name = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "attempt_count" => attempt_count = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "attempt_count" => attempt_count = Some(decoder.value()?),
+                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
+                        "custom_fields" => custom_fields = decoder.value()?,
+                        "customer_name" => customer_name = decoder.value()?,
+                        "shipping_cost" => shipping_cost = decoder.value()?,
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
-                    match key.as_bytes()[11] {
-                        97u8 => {
-                            match key {
-                                "customer_email" => customer_email = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        98u8 => {
-                            match key {
-                                "receipt_number" => receipt_number = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "payment_intent" => payment_intent = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "ending_balance" => ending_balance = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "customer_phone" => customer_phone = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "default_source" => default_source = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "billing_reason" => billing_reason = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "billing_reason" => billing_reason = decoder.value()?,
+                        "customer_email" => customer_email = decoder.value()?,
+                        "customer_phone" => customer_phone = decoder.value()?,
+                        "default_source" => default_source = decoder.value()?,
+                        "ending_balance" => ending_balance = decoder.value()?,
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        "receipt_number" => receipt_number = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
-                    match key.as_bytes()[8] {
-                        99u8 => {
-                            match key {
-                                "account_country" => account_country = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "latest_revision" => latest_revision = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        104u8 => {
-                            match key {
-                                "amount_shipping" => {
-                                    amount_shipping = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "account_tax_ids" => account_tax_ids = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "account_country" => account_country = decoder.value()?,
+                        "account_tax_ids" => account_tax_ids = decoder.value()?,
+                        "amount_shipping" => amount_shipping = Some(decoder.value()?),
+                        "latest_revision" => latest_revision = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
-                    match key.as_bytes()[9] {
-                        95u8 => {
-                            match key {
-                                "threshold_reason" => threshold_reason = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        97u8 => {
-                            match key {
-                                "customer_address" => customer_address = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        98u8 => {
-                            match key {
-                                "starting_balance" => {
-                                    starting_balance = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "shipping_details" => shipping_details = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "payment_settings" => {
-                                    payment_settings = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "amount_remaining" => {
-                                    amount_remaining = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "paid_out_of_band" => paid_out_of_band = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "customer_tax_ids" => customer_tax_ids = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount_remaining" => amount_remaining = Some(decoder.value()?),
+                        "customer_address" => customer_address = decoder.value()?,
+                        "customer_tax_ids" => customer_tax_ids = decoder.value()?,
+                        "paid_out_of_band" => paid_out_of_band = decoder.value()?,
+                        "payment_settings" => payment_settings = Some(decoder.value()?),
+                        "shipping_details" => shipping_details = decoder.value()?,
+                        "starting_balance" => starting_balance = Some(decoder.value()?),
+                        "threshold_reason" => threshold_reason = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
-                    match key.as_bytes()[2] {
-                        102u8 => {
-                            match key {
-                                "default_tax_rates" => {
-                                    default_tax_rates = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "collection_method" => {
-                                    collection_method = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "rendering_options" => rendering_options = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "customer_shipping" => customer_shipping = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "total_tax_amounts" => total_tax_amounts = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "collection_method" => collection_method = Some(decoder.value()?),
+                        "customer_shipping" => customer_shipping = decoder.value()?,
+                        "default_tax_rates" => default_tax_rates = Some(decoder.value()?),
+                        "rendering_options" => rendering_options = decoder.value()?,
+                        "total_tax_amounts" => total_tax_amounts = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
@@ -920,36 +574,11 @@ impl stripe_core::Decode for Invoice {
                     }
                 }
                 20 => {
-                    match key.as_bytes()[1] {
-                        101u8 => {
-                            match key {
-                                "next_payment_attempt" => {
-                                    next_payment_attempt = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "statement_descriptor" => {
-                                    statement_descriptor = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "subscription_details" => {
-                                    subscription_details = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "next_payment_attempt" => next_payment_attempt = decoder.value()?,
+                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        "subscription_details" => subscription_details = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
@@ -961,44 +590,20 @@ impl stripe_core::Decode for Invoice {
                     }
                 }
                 22 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "application_fee_amount" => {
-                                    application_fee_amount = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                    match key {
+                        "application_fee_amount" => {
+                            application_fee_amount = decoder.value()?;
                         }
-                        100u8 => {
-                            match key {
-                                "default_payment_method" => {
-                                    default_payment_method = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                        "default_payment_method" => {
+                            default_payment_method = decoder.value()?;
                         }
-                        115u8 => {
-                            match key {
-                                "subtotal_excluding_tax" => {
-                                    subtotal_excluding_tax = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                        "subtotal_excluding_tax" => {
+                            subtotal_excluding_tax = decoder.value()?;
                         }
-                        116u8 => {
-                            match key {
-                                "total_discount_amounts" => {
-                                    total_discount_amounts = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                        "total_discount_amounts" => {
+                            total_discount_amounts = decoder.value()?;
                         }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 23 => {

@@ -128,30 +128,11 @@ impl stripe_core::Decode for Invoiceitem {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "amount" => amount = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "period" => period = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "period" => period = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -161,69 +142,21 @@ impl stripe_core::Decode for Invoiceitem {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[2] {
-                        97u8 => {
-                            match key {
-                                "quantity" => quantity = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "customer" => customer = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "metadata" => metadata = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        118u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        "quantity" => quantity = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
-                    match key.as_bytes()[0] {
-                        100u8 => {
-                            match key {
-                                "discounts" => discounts = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "proration" => proration = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "tax_rates" => tax_rates = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "discounts" => discounts = decoder.value()?,
+                        "proration" => proration = Some(decoder.value()?),
+                        "tax_rates" => tax_rates = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {

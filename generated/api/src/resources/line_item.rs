@@ -210,90 +210,28 @@ impl stripe_core::Decode for LineItem {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "amount" => amount = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "period" => period = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "period" => period = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        113u8 => {
-                            match key {
-                                "quantity" => quantity = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "quantity" => quantity = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
-                    match key.as_bytes()[0] {
-                        100u8 => {
-                            match key {
-                                "discounts" => discounts = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "proration" => proration = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "tax_rates" => tax_rates = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "discounts" => discounts = decoder.value()?,
+                        "proration" => proration = decoder.value()?,
+                        "tax_rates" => tax_rates = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
@@ -304,30 +242,11 @@ impl stripe_core::Decode for LineItem {
                     }
                 }
                 12 => {
-                    match key.as_bytes()[0] {
-                        100u8 => {
-                            match key {
-                                "discountable" => discountable = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "invoice_item" => invoice_item = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "subscription" => subscription = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "discountable" => discountable = Some(decoder.value()?),
+                        "invoice_item" => invoice_item = decoder.value()?,
+                        "subscription" => subscription = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {

@@ -151,30 +151,11 @@ impl stripe_core::Decode for PaymentLink {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
@@ -184,30 +165,11 @@ impl stripe_core::Decode for PaymentLink {
                     }
                 }
                 11 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "application" => application = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "custom_text" => custom_text = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "submit_type" => submit_type = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "custom_text" => custom_text = Some(decoder.value()?),
+                        "submit_type" => submit_type = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
@@ -217,92 +179,27 @@ impl stripe_core::Decode for PaymentLink {
                     }
                 }
                 13 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "custom_fields" => custom_fields = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "transfer_data" => transfer_data = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
+                        "custom_fields" => custom_fields = Some(decoder.value()?),
+                        "transfer_data" => transfer_data = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "after_completion" => {
-                                    after_completion = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "invoice_creation" => invoice_creation = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "shipping_options" => {
-                                    shipping_options = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "after_completion" => after_completion = Some(decoder.value()?),
+                        "invoice_creation" => invoice_creation = decoder.value()?,
+                        "shipping_options" => shipping_options = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "customer_creation" => {
-                                    customer_creation = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "subscription_data" => subscription_data = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "tax_id_collection" => {
-                                    tax_id_collection = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "customer_creation" => customer_creation = Some(decoder.value()?),
+                        "subscription_data" => subscription_data = decoder.value()?,
+                        "tax_id_collection" => tax_id_collection = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {

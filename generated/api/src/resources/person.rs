@@ -329,30 +329,11 @@ impl stripe_core::Decode for Person {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[1] {
-                        99u8 => {
-                            match key {
-                                "account" => account = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "address" => address = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "created" => created = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "account" => account = Some(decoder.value()?),
+                        "address" => address = decoder.value()?,
+                        "created" => created = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
@@ -381,36 +362,12 @@ impl stripe_core::Decode for Person {
                     }
                 }
                 12 => {
-                    match key.as_bytes()[2] {
-                        100u8 => {
-                            match key {
-                                "address_kana" => address_kana = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "relationship" => relationship = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        113u8 => {
-                            match key {
-                                "requirements" => requirements = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "verification" => verification = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "address_kana" => address_kana = decoder.value()?,
+                        "relationship" => relationship = decoder.value()?,
+                        "requirements" => requirements = decoder.value()?,
+                        "verification" => verification = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
@@ -445,36 +402,11 @@ impl stripe_core::Decode for Person {
                     }
                 }
                 18 => {
-                    match key.as_bytes()[0] {
-                        105u8 => {
-                            match key {
-                                "id_number_provided" => {
-                                    id_number_provided = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "political_exposure" => {
-                                    political_exposure = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "registered_address" => {
-                                    registered_address = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "id_number_provided" => id_number_provided = decoder.value()?,
+                        "political_exposure" => political_exposure = decoder.value()?,
+                        "registered_address" => registered_address = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {

@@ -160,42 +160,13 @@ impl stripe_core::Decode for Refund {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "amount" => amount = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "charge" => charge = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "reason" => reason = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "status" => status = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "charge" => charge = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "reason" => reason = decoder.value()?,
+                        "status" => status = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -219,30 +190,11 @@ impl stripe_core::Decode for Refund {
                     }
                 }
                 14 => {
-                    match key.as_bytes()[0] {
-                        102u8 => {
-                            match key {
-                                "failure_reason" => failure_reason = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "payment_intent" => payment_intent = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "receipt_number" => receipt_number = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "failure_reason" => failure_reason = decoder.value()?,
+                        "payment_intent" => payment_intent = decoder.value()?,
+                        "receipt_number" => receipt_number = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {

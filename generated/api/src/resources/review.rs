@@ -210,30 +210,11 @@ impl stripe_core::Decode for Review {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "charge" => charge = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "reason" => reason = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "charge" => charge = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "reason" => reason = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {

@@ -258,30 +258,11 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
         while let Some(key) = decoder.next_field()? {
             match key.len() {
                 4 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "card" => card = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "link" => link = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "type" => type_ = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "card" => card = decoder.value()?,
+                        "link" => link = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
@@ -291,36 +272,12 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        98u8 => {
-                            match key {
-                                "boleto" => boleto = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        107u8 => {
-                            match key {
-                                "klarna" => klarna = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "paypal" => paypal = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "sofort" => sofort = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "boleto" => boleto = decoder.value()?,
+                        "klarna" => klarna = decoder.value()?,
+                        "paypal" => paypal = decoder.value()?,
+                        "sofort" => sofort = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -330,36 +287,12 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
                     }
                 }
                 10 => {
-                    match key.as_bytes()[2] {
-                        99u8 => {
-                            match key {
-                                "bacs_debit" => bacs_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "bancontact" => bancontact = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "sepa_debit" => sepa_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "acss_debit" => acss_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bacs_debit" => bacs_debit = decoder.value()?,
+                        "bancontact" => bancontact = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
@@ -587,30 +520,11 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCard {
                     }
                 }
                 7 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "country" => country = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "funding" => funding = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "network" => network = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "country" => country = decoder.value()?,
+                        "funding" => funding = decoder.value()?,
+                        "network" => network = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {

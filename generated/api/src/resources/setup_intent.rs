@@ -222,57 +222,19 @@ impl stripe_core::Decode for SetupIntent {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "customer" => customer = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "application" => application = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "description" => description = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "next_action" => next_action = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        "next_action" => next_action = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
@@ -288,30 +250,11 @@ impl stripe_core::Decode for SetupIntent {
                     }
                 }
                 14 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "attach_to_self" => attach_to_self = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "latest_attempt" => latest_attempt = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "payment_method" => payment_method = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "attach_to_self" => attach_to_self = decoder.value()?,
+                        "latest_attempt" => latest_attempt = decoder.value()?,
+                        "payment_method" => payment_method = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
@@ -809,30 +752,11 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCardMandateOptions {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "end_date" => end_date = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "interval" => interval = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "end_date" => end_date = decoder.value()?,
+                        "interval" => interval = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {

@@ -91,57 +91,19 @@ impl stripe_core::Decode for ShippingRate {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "tax_code" => tax_code = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "tax_code" => tax_code = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
-                    match key.as_bytes()[0] {
-                        100u8 => {
-                            match key {
-                                "display_name" => display_name = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "fixed_amount" => fixed_amount = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "tax_behavior" => tax_behavior = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "display_name" => display_name = decoder.value()?,
+                        "fixed_amount" => fixed_amount = decoder.value()?,
+                        "tax_behavior" => tax_behavior = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {

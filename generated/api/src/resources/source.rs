@@ -165,108 +165,31 @@ impl stripe_core::Decode for Source {
                     }
                 }
                 4 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "card" => card = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        102u8 => {
-                            match key {
-                                "flow" => flow = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "type" => type_ = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "card" => card = decoder.value()?,
+                        "flow" => flow = Some(decoder.value()?),
+                        "type" => type_ = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
-                    match key.as_bytes()[0] {
-                        105u8 => {
-                            match key {
-                                "ideal" => ideal = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "owner" => owner = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "usage" => usage = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "ideal" => ideal = decoder.value()?,
+                        "owner" => owner = decoder.value()?,
+                        "usage" => usage = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
-                    match key.as_bytes()[3] {
-                        101u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        104u8 => {
-                            match key {
-                                "wechat" => wechat = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "sofort" => sofort = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "alipay" => alipay = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "klarna" => klarna = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "status" => status = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "amount" => amount = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "alipay" => alipay = decoder.value()?,
+                        "amount" => amount = decoder.value()?,
+                        "klarna" => klarna = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "sofort" => sofort = decoder.value()?,
+                        "status" => status = Some(decoder.value()?),
+                        "wechat" => wechat = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -277,48 +200,14 @@ impl stripe_core::Decode for Source {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[2] {
-                        99u8 => {
-                            match key {
-                                "receiver" => receiver = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "redirect" => redirect = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "currency" => currency = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "customer" => customer = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "metadata" => metadata = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        118u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = decoder.value()?,
+                        "customer" => customer = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = decoder.value()?,
+                        "receiver" => receiver = decoder.value()?,
+                        "redirect" => redirect = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
@@ -328,36 +217,12 @@ impl stripe_core::Decode for Source {
                     }
                 }
                 10 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "acss_debit" => acss_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        98u8 => {
-                            match key {
-                                "bancontact" => bancontact = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "multibanco" => multibanco = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "sepa_debit" => sepa_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bancontact" => bancontact = decoder.value()?,
+                        "multibanco" => multibanco = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
@@ -1968,30 +1833,11 @@ impl stripe_core::Decode for SourceTypeKlarna {
                     }
                 }
                 12 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "client_token" => client_token = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "pay_now_name" => pay_now_name = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "redirect_url" => redirect_url = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "client_token" => client_token = decoder.value()?,
+                        "pay_now_name" => pay_now_name = decoder.value()?,
+                        "redirect_url" => redirect_url = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
@@ -2230,36 +2076,17 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                     }
                 }
                 35 => {
-                    match key.as_bytes()[34] {
-                        49u8 => {
-                            match key {
-                                "refund_account_holder_address_line1" => {
-                                    refund_account_holder_address_line1 = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                    match key {
+                        "refund_account_holder_address_line1" => {
+                            refund_account_holder_address_line1 = decoder.value()?;
                         }
-                        50u8 => {
-                            match key {
-                                "refund_account_holder_address_line2" => {
-                                    refund_account_holder_address_line2 = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                        "refund_account_holder_address_line2" => {
+                            refund_account_holder_address_line2 = decoder.value()?;
                         }
-                        101u8 => {
-                            match key {
-                                "refund_account_holder_address_state" => {
-                                    refund_account_holder_address_state = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                        "refund_account_holder_address_state" => {
+                            refund_account_holder_address_state = decoder.value()?;
                         }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 37 => {

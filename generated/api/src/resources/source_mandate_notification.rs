@@ -85,42 +85,13 @@ impl stripe_core::Decode for SourceMandateNotification {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[1] {
-                        98u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "reason" => reason = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "amount" => amount = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "source" => source = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "status" => status = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount" => amount = decoder.value()?,
+                        "object" => object = Some(decoder.value()?),
+                        "reason" => reason = Some(decoder.value()?),
+                        "source" => source = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -136,30 +107,11 @@ impl stripe_core::Decode for SourceMandateNotification {
                     }
                 }
                 10 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "acss_debit" => acss_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        98u8 => {
-                            match key {
-                                "bacs_debit" => bacs_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "sepa_debit" => sepa_debit = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "acss_debit" => acss_debit = decoder.value()?,
+                        "bacs_debit" => bacs_debit = decoder.value()?,
+                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 _ => decoder.extra_field(&mut extra)?,

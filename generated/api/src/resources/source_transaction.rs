@@ -82,36 +82,12 @@ impl stripe_core::Decode for SourceTransaction {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[1] {
-                        98u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "amount" => amount = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "source" => source = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "status" => status = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "source" => source = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -134,36 +110,11 @@ impl stripe_core::Decode for SourceTransaction {
                     }
                 }
                 19 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "ach_credit_transfer" => {
-                                    ach_credit_transfer = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "chf_credit_transfer" => {
-                                    chf_credit_transfer = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        103u8 => {
-                            match key {
-                                "gbp_credit_transfer" => {
-                                    gbp_credit_transfer = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
+                        "chf_credit_transfer" => chf_credit_transfer = decoder.value()?,
+                        "gbp_credit_transfer" => gbp_credit_transfer = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {

@@ -324,54 +324,15 @@ impl stripe_core::Decode for Subscription {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[6] {
-                        97u8 => {
-                            match key {
-                                "ended_at" => ended_at = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "customer" => customer = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "schedule" => schedule = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "discount" => discount = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "customer" => customer = Some(decoder.value()?),
+                        "discount" => discount = decoder.value()?,
+                        "ended_at" => ended_at = decoder.value()?,
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "schedule" => schedule = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
@@ -389,36 +350,12 @@ impl stripe_core::Decode for Subscription {
                     }
                 }
                 11 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "application" => application = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        99u8 => {
-                            match key {
-                                "canceled_at" => canceled_at = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        100u8 => {
-                            match key {
-                                "description" => description = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "trial_start" => trial_start = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "application" => application = decoder.value()?,
+                        "canceled_at" => canceled_at = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        "trial_start" => trial_start = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
@@ -435,42 +372,13 @@ impl stripe_core::Decode for Subscription {
                     }
                 }
                 14 => {
-                    match key.as_bytes()[2] {
-                        102u8 => {
-                            match key {
-                                "default_source" => default_source = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        105u8 => {
-                            match key {
-                                "trial_settings" => trial_settings = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        110u8 => {
-                            match key {
-                                "pending_update" => pending_update = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "latest_invoice" => latest_invoice = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        121u8 => {
-                            match key {
-                                "days_until_due" => days_until_due = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "days_until_due" => days_until_due = decoder.value()?,
+                        "default_source" => default_source = decoder.value()?,
+                        "latest_invoice" => latest_invoice = decoder.value()?,
+                        "pending_update" => pending_update = decoder.value()?,
+                        "trial_settings" => trial_settings = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
@@ -495,52 +403,17 @@ impl stripe_core::Decode for Subscription {
                     }
                 }
                 20 => {
-                    match key.as_bytes()[10] {
-                        99u8 => {
-                            match key {
-                                "billing_cycle_anchor" => {
-                                    billing_cycle_anchor = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                    match key {
+                        "billing_cycle_anchor" => {
+                            billing_cycle_anchor = Some(decoder.value()?);
                         }
-                        111u8 => {
-                            match key {
-                                "cancellation_details" => {
-                                    cancellation_details = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
+                        "cancel_at_period_end" => {
+                            cancel_at_period_end = Some(decoder.value()?);
                         }
-                        112u8 => {
-                            match key {
-                                "cancel_at_period_end" => {
-                                    cancel_at_period_end = Some(decoder.value()?);
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "current_period_start" => {
-                                    current_period_start = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "pending_setup_intent" => {
-                                    pending_setup_intent = decoder.value()?;
-                                }
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                        "cancellation_details" => cancellation_details = decoder.value()?,
+                        "current_period_start" => current_period_start = decoder.value()?,
+                        "pending_setup_intent" => pending_setup_intent = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {

@@ -90,30 +90,11 @@ impl stripe_core::Decode for Token {
                     }
                 }
                 4 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "card" => card = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "type" => type_ = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "used" => used = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "card" => card = decoder.value()?,
+                        "type" => type_ = Some(decoder.value()?),
+                        "used" => used = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {

@@ -82,30 +82,11 @@ impl stripe_core::Decode for WebhookEndpoint {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[1] {
-                        98u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "secret" => secret = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "status" => status = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "object" => object = Some(decoder.value()?),
+                        "secret" => secret = decoder.value()?,
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -122,30 +103,11 @@ impl stripe_core::Decode for WebhookEndpoint {
                     }
                 }
                 11 => {
-                    match key.as_bytes()[2] {
-                        105u8 => {
-                            match key {
-                                "api_version" => api_version = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        112u8 => {
-                            match key {
-                                "application" => application = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "description" => description = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "api_version" => api_version = decoder.value()?,
+                        "application" => application = decoder.value()?,
+                        "description" => description = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {

@@ -78,30 +78,11 @@ impl stripe_core::Decode for CalculationLineItem {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        113u8 => {
-                            match key {
-                                "quantity" => quantity = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        116u8 => {
-                            match key {
-                                "tax_code" => tax_code = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "quantity" => quantity = Some(decoder.value()?),
+                        "tax_code" => tax_code = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {

@@ -233,81 +233,22 @@ impl stripe_core::Decode for TerminalConfigurationConfigurationResourceTipping {
         while let Some(key) = decoder.next_field()? {
             match key.len() {
                 3 => {
-                    match key.as_bytes()[1] {
-                        97u8 => {
-                            match key {
-                                "cad" => cad = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        98u8 => {
-                            match key {
-                                "gbp" => gbp = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        101u8 => {
-                            match key {
-                                "sek" => sek = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        103u8 => {
-                            match key {
-                                "sgd" => sgd = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        104u8 => {
-                            match key {
-                                "chf" => chf = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        107u8 => {
-                            match key {
-                                "dkk" => dkk = decoder.value()?,
-                                "hkd" => hkd = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "nok" => nok = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "usd" => usd = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        117u8 => {
-                            match key {
-                                "aud" => aud = decoder.value()?,
-                                "eur" => eur = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        121u8 => {
-                            match key {
-                                "myr" => myr = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        122u8 => {
-                            match key {
-                                "czk" => czk = decoder.value()?,
-                                "nzd" => nzd = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "aud" => aud = decoder.value()?,
+                        "cad" => cad = decoder.value()?,
+                        "chf" => chf = decoder.value()?,
+                        "czk" => czk = decoder.value()?,
+                        "dkk" => dkk = decoder.value()?,
+                        "eur" => eur = decoder.value()?,
+                        "gbp" => gbp = decoder.value()?,
+                        "hkd" => hkd = decoder.value()?,
+                        "myr" => myr = decoder.value()?,
+                        "nok" => nok = decoder.value()?,
+                        "nzd" => nzd = decoder.value()?,
+                        "sek" => sek = decoder.value()?,
+                        "sgd" => sgd = decoder.value()?,
+                        "usd" => usd = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 _ => decoder.extra_field(&mut extra)?,

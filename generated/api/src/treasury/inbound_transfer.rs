@@ -226,30 +226,11 @@ impl stripe_core::Decode for InboundTransfer {
                     }
                 }
                 6 => {
-                    match key.as_bytes()[0] {
-                        97u8 => {
-                            match key {
-                                "amount" => amount = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        111u8 => {
-                            match key {
-                                "object" => object = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        115u8 => {
-                            match key {
-                                "status" => status = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "amount" => amount = Some(decoder.value()?),
+                        "object" => object = Some(decoder.value()?),
+                        "status" => status = Some(decoder.value()?),
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
@@ -259,36 +240,12 @@ impl stripe_core::Decode for InboundTransfer {
                     }
                 }
                 8 => {
-                    match key.as_bytes()[0] {
-                        99u8 => {
-                            match key {
-                                "currency" => currency = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        108u8 => {
-                            match key {
-                                "livemode" => livemode = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        109u8 => {
-                            match key {
-                                "metadata" => metadata = Some(decoder.value()?),
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        114u8 => {
-                            match key {
-                                "returned" => returned = decoder.value()?,
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
-                        _ => {
-                            match key {
-                                _ => decoder.extra_field(&mut extra)?,
-                            }
-                        }
+                    match key {
+                        "currency" => currency = Some(decoder.value()?),
+                        "livemode" => livemode = Some(decoder.value()?),
+                        "metadata" => metadata = Some(decoder.value()?),
+                        "returned" => returned = decoder.value()?,
+                        _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
