@@ -49,10 +49,11 @@ pub struct Generated {
 /// spec is an error (see [`stale_policy`] to list it instead).
 pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model::Model> {
     let (lowerer, stale) = lower(spec, policy)?;
-    stale.check()?;
+    stale.check(policy)?;
     let mut model = lowerer.model;
     if let Some(events) = &policy.events {
-        model::events::type_events(&mut model, spec, events)?;
+        model::events::type_events(&mut model, spec, events)
+            .map_err(|e| e.in_file(&policy.file))?;
     }
     model::recursion::box_recursive_fields(&mut model);
     model::sizes::box_large_fields(&mut model);
@@ -91,7 +92,9 @@ fn lower<'a>(
         .cloned()
         .collect();
     let events = match &policy.events {
-        Some(events) => model::events::stale_exceptions(spec, events)?,
+        Some(events) => {
+            model::events::stale_exceptions(spec, events).map_err(|e| e.in_file(&policy.file))?
+        }
         None => Vec::new(),
     };
     Ok((
@@ -148,32 +151,27 @@ impl StalePolicy {
         policy
     }
 
-    fn check(&self) -> Result<()> {
+    /// An error naming the first stale entry, in the file that holds it.
+    fn check(&self, policy: &parse::policy::Policy) -> Result<()> {
         if let Some(unknown) = self.operations.first() {
             return Err(Error::new(format!(
-                "spec/operations.toml overrides `{unknown}`, which is no operationId of the spec"
-            )));
-        }
-        if let Some(namespace) = self.preview.first() {
-            return Err(Error::new(format!(
-                "[preview] names `{namespace}`, which is no namespace of the spec"
+                "overrides `{unknown}`, which is no operationId of the spec"
             ))
-            .in_file("spec/overrides.toml"));
+            .in_file(&policy.operations.file));
         }
-        if let Some(key) = self.events.first() {
-            return Err(Error::new(format!(
-                "[events] names `{key}`, which starts no event type of the spec"
-            ))
-            .in_file("spec/overrides.toml"));
-        }
-        if !self.optional_fields.is_empty() {
-            return Err(Error::new(format!(
+        let message = if let Some(namespace) = self.preview.first() {
+            format!("[preview] names `{namespace}`, which is no namespace of the spec")
+        } else if let Some(key) = self.events.first() {
+            format!("[events] names `{key}`, which starts no event type of the spec")
+        } else if !self.optional_fields.is_empty() {
+            format!(
                 "[optional_fields] names fields the spec does not have: {}",
                 self.optional_fields.join(", ")
-            ))
-            .in_file("spec/overrides.toml"));
-        }
-        Ok(())
+            )
+        } else {
+            return Ok(());
+        };
+        Err(Error::new(message).in_file(&policy.file))
     }
 }
 

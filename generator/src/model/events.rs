@@ -93,9 +93,7 @@ fn event_objects(
         .iter()
         .zip(variants)
         .map(|(event_type, variant)| {
-            let object = object_of(model, event_type, events).map_err(|message| {
-                Error::at(events.pointer(), message).in_file("spec/overrides.toml")
-            })?;
+            let object = object_of(model, event_type, events).map_err(Error::new)?;
             Ok(EventObject {
                 event_type: event_type.clone(),
                 variant: variant.clone(),
@@ -195,9 +193,11 @@ pub fn stale_exceptions(spec: &Spec, events: &Events) -> Result<Vec<String>> {
 
 fn event_types(spec: &Spec, events: &Events) -> Result<Vec<String>> {
     let source = &events.types_from;
-    let at = events.pointer();
     let not_found = |what: &str| {
-        Error::at(at.clone(), format!("[events] types_from: {what}")).in_file("spec/overrides.toml")
+        Error::new(format!(
+            "[events] types_from (`{} {}`, `{}`): {what}",
+            source.method, source.path, source.parameter
+        ))
     };
     let item = match spec.openapi.paths.paths.get(&source.path) {
         Some(ReferenceOr::Item(item)) => item,
@@ -255,7 +255,6 @@ fn set_field_type(model: &mut Model, path: &str, ty: TypeRef) -> Result<()> {
         Error::new(format!(
             "[events] names `{path}`, which is not a field of the spec"
         ))
-        .in_file("spec/overrides.toml")
     };
     let (type_wire, field_wire) = path.rsplit_once('.').ok_or_else(missing)?;
     let def = model

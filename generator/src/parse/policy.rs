@@ -23,6 +23,9 @@ pub struct Policy {
     /// (`spec/operations.toml`), which the manifest names beside this one.
     #[serde(skip)]
     pub operations: OperationOverrides,
+    /// The file this policy was read from, which its errors name.
+    #[serde(skip)]
+    pub file: String,
 }
 
 /// Where the spec lists the event types, and the fields to type.
@@ -67,8 +70,12 @@ pub struct OptionalFields {
 
 impl Policy {
     pub fn parse(name: &str, text: &str) -> Result<Policy> {
-        toml::from_str(text)
-            .map_err(|e| Error::new(format!("invalid overrides: {e}")).in_file(name))
+        let policy: Policy = toml::from_str(text)
+            .map_err(|e| Error::new(format!("invalid overrides: {e}")).in_file(name))?;
+        Ok(Policy {
+            file: name.to_owned(),
+            ..policy
+        })
     }
 }
 
@@ -79,6 +86,9 @@ pub struct OperationOverrides {
     /// By `operationId`.
     #[serde(default)]
     pub overrides: BTreeMap<String, Override>,
+    /// The file these were read from, which their errors name.
+    #[serde(skip)]
+    pub file: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -94,7 +104,7 @@ pub struct Override {
 
 impl OperationOverrides {
     pub fn parse(file: &str, text: &str) -> Result<OperationOverrides> {
-        let overrides: OperationOverrides = toml::from_str(text)
+        let mut overrides: OperationOverrides = toml::from_str(text)
             .map_err(|e| Error::new(format!("invalid operation overrides: {e}")).in_file(file))?;
         for (operation_id, entry) in &overrides.overrides {
             if let Some(name) = &entry.name {
@@ -106,6 +116,7 @@ impl OperationOverrides {
                 }
             }
         }
+        overrides.file = file.to_owned();
         Ok(overrides)
     }
 }
