@@ -96,9 +96,24 @@ struct Options {
 
 /// A 2xx response, before decoding.
 pub(crate) struct RawResponse {
-    pub status: u16,
-    pub request_id: Option<String>,
+    pub meta: ResponseMeta,
     pub body: Bytes,
+}
+
+/// What the official SDKs keep as a response's `lastResponse`: how the
+/// request was answered, to log or to quote to Stripe support
+/// ([`ResponseFuture::with_meta`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseMeta {
+    pub status: u16,
+    /// The `Request-Id` response header.
+    pub request_id: Option<String>,
+    /// The `Idempotency-Key` the request was sent with (every POST has
+    /// one): sent again with it, the request replays this answer.
+    pub idempotency_key: Option<String>,
+    /// How many attempts it took, retries included.
+    pub attempts: u32,
 }
 
 /// A response on its way: sends, retries and reads in one boxed,
@@ -120,17 +135,54 @@ impl<T: FromBody> Future for ResponseFuture<T> {
     }
 }
 
+impl<T> ResponseFuture<T> {
+    /// The decoded response with its [`ResponseMeta`] (request id,
+    /// idempotency key, attempts):
+    /// `let (customer, meta) = Customer::create(&client, &params).with_meta().await?;`
+    pub fn with_meta(self) -> WithMeta<T> {
+        WithMeta { inner: self }
+    }
+}
+
 impl<T> fmt::Debug for ResponseFuture<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ResponseFuture")
     }
 }
 
-/// Decodes a successful response, keeping status, request id and the raw
-/// body in the error.
+/// A [`ResponseFuture`] that also yields the response's [`ResponseMeta`].
+#[must_use = "a request is sent only when its future is awaited"]
+#[derive(Debug)]
+pub struct WithMeta<T> {
+    inner: ResponseFuture<T>,
+}
+
+impl<T: FromBody> Future for WithMeta<T> {
+    type Output = Result<(T, ResponseMeta), Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.inner.inner.as_mut().poll(cx).map(|result| {
+            let raw = result?;
+            let meta = raw.meta.clone();
+            decode_body(raw).map(|value| (value, meta))
+        })
+    }
+}
+
+/// Decodes a successful response, keeping status, request id, idempotency
+/// key and the raw body in the error.
 pub(crate) fn decode_body<T: FromBody>(raw: RawResponse) -> Result<T, Error> {
-    T::from_body(raw.body.clone())
-        .map_err(|error| Error::Decode(error.in_response(raw.status, raw.request_id, &raw.body)))
+    T::from_body(raw.body.clone()).map_err(|error| {
+        let ResponseMeta {
+            status,
+            request_id,
+            idempotency_key,
+            ..
+        } = raw.meta;
+        let mut error = error.in_response(status, request_id, &raw.body);
+        error.idempotency_key = idempotency_key;
+        Error::Decode(error)
+    })
 }
 
 impl Client {
@@ -293,8 +345,8 @@ impl Client {
             let result = self.attempts(request).instrument(span.clone()).await;
             let (status, request_id, attempts) = match &result {
                 Ok((response, attempts)) => (
-                    Some(response.status),
-                    response.request_id.clone(),
+                    Some(response.meta.status),
+                    response.meta.request_id.clone(),
                     *attempts,
                 ),
                 Err((error, attempts)) => (
@@ -336,6 +388,7 @@ impl Client {
             body,
             ..
         } = prepared;
+        let idempotency_key = header_str(&headers, "idempotency-key").map(str::to_owned);
 
         let mut attempt = 0;
         loop {
@@ -358,7 +411,10 @@ impl Client {
                     tokio::time::sleep(self.backoff(attempt, None)).await;
                     continue;
                 }
-                Err(error) => return Err((error.after(attempt).into(), attempt)),
+                Err(error) => {
+                    let error = error.after(attempt, idempotency_key);
+                    return Err((error.into(), attempt));
+                }
             };
             let status = exchange.status;
             let request_id = header_str(&exchange.headers, "request-id").map(str::to_owned);
@@ -366,9 +422,14 @@ impl Client {
                 .telemetry
                 .record(request_id.as_deref(), started.elapsed());
             if (200..300).contains(&status) {
-                let response = RawResponse {
+                let meta = ResponseMeta {
                     status,
                     request_id,
+                    idempotency_key,
+                    attempts: attempt,
+                };
+                let response = RawResponse {
+                    meta,
                     body: exchange.body,
                 };
                 return Ok((response, attempt));
@@ -379,10 +440,14 @@ impl Client {
                 continue;
             }
             let error = match ApiError::from_body(status, request_id.clone(), &exchange.body) {
-                Some(api_error) => Error::Api(api_error),
+                Some(api_error) => Error::Api(ApiError {
+                    idempotency_key,
+                    ..api_error
+                }),
                 None => Error::Status {
                     status,
                     request_id,
+                    idempotency_key,
                     body: String::from_utf8_lossy(&exchange.body).into_owned(),
                 },
             };

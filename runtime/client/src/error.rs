@@ -18,6 +18,8 @@ pub enum Error {
     Status {
         status: u16,
         request_id: Option<String>,
+        /// The `Idempotency-Key` the request was sent with.
+        idempotency_key: Option<String>,
         body: String,
     },
     /// A 2xx response whose body does not fit the expected type.
@@ -37,6 +39,22 @@ impl Error {
             Error::Status { request_id, .. } => request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
             Error::Transport(e) => e.request_id(),
+            Error::Encode(_) => None,
+        }
+    }
+
+    /// The `Idempotency-Key` the request was sent with (every POST has one,
+    /// generated unless the caller chose it), to log, or to send the request
+    /// again later without acting twice: Stripe replays the first answer.
+    /// `None` for a GET, or when nothing was sent.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.idempotency_key.as_deref(),
+            Error::Status {
+                idempotency_key, ..
+            } => idempotency_key.as_deref(),
+            Error::Decode(e) => e.idempotency_key.as_deref(),
+            Error::Transport(e) => e.idempotency_key(),
             Error::Encode(_) => None,
         }
     }
@@ -61,6 +79,7 @@ impl fmt::Display for Error {
                 status,
                 request_id,
                 body,
+                ..
             } => {
                 write!(f, "HTTP {status} with a body that is not a Stripe error")?;
                 if !body.is_empty() {
@@ -172,6 +191,8 @@ pub struct ApiError {
     pub request_log_url: Option<String>,
     /// The `Request-Id` response header.
     pub request_id: Option<String>,
+    /// The `Idempotency-Key` the request was sent with.
+    pub idempotency_key: Option<String>,
     /// The whole error object, for the fields not lifted out above
     /// (`payment_intent`, `charge`, `setup_intent`, ...).
     pub raw: serde_json::Value,
@@ -199,6 +220,7 @@ impl ApiError {
             doc_url: text("doc_url")?,
             request_log_url: text("request_log_url")?,
             request_id,
+            idempotency_key: None,
             raw: error,
         })
     }
@@ -239,6 +261,7 @@ pub struct TransportError {
     /// The status and `Request-Id` of a response whose body broke off: the
     /// status line and headers had arrived.
     response: Option<(u16, Option<String>)>,
+    idempotency_key: Option<String>,
     kind: TransportKind,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -260,6 +283,7 @@ impl TransportError {
         TransportError {
             attempts: 1,
             response: None,
+            idempotency_key: None,
             kind,
             source,
         }
@@ -281,8 +305,17 @@ impl TransportError {
         self.response.as_ref().and_then(|(_, id)| id.as_deref())
     }
 
-    pub(crate) fn after(mut self, attempts: u32) -> Self {
+    /// The `Idempotency-Key` every attempt was sent with: sending the
+    /// request again with it cannot act twice, whether or not an attempt
+    /// reached Stripe.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
+    }
+
+    /// The error of the last of `attempts`, all sent with `idempotency_key`.
+    pub(crate) fn after(mut self, attempts: u32, idempotency_key: Option<String>) -> Self {
         self.attempts = attempts;
+        self.idempotency_key = idempotency_key;
         self
     }
 

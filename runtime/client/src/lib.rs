@@ -17,7 +17,7 @@ pub mod telemetry;
 mod transport;
 pub mod webhook;
 
-pub use client::{Client, ClientBuilder, Prepared, ResponseFuture};
+pub use client::{Client, ClientBuilder, Prepared, ResponseFuture, ResponseMeta, WithMeta};
 pub use error::Error;
 pub use pages::{ListStream, SearchStream};
 pub use stripe_core::{
