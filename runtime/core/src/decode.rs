@@ -574,6 +574,7 @@ impl Failure {
             offset,
             status: None,
             request_id: None,
+            idempotency_key: None,
             body: String::new(),
         }
     }
@@ -616,6 +617,9 @@ pub struct DecodeError {
     /// The HTTP status of the response, when the body came from one.
     pub status: Option<u16>,
     pub request_id: Option<String>,
+    /// The `Idempotency-Key` the request was sent with: sent again, Stripe
+    /// replays this response rather than acting twice.
+    pub idempotency_key: Option<String>,
     /// The raw body, so that the mismatch can be reported or replayed
     /// (filled in by the HTTP client).
     pub body: String,
@@ -638,6 +642,7 @@ impl DecodeError {
             offset: 0,
             status: None,
             request_id: None,
+            idempotency_key: None,
             body: String::new(),
         }
     }

@@ -65,6 +65,13 @@ impl Form {
     /// Writes `value` under `[name]` (a struct field or a map key), or as
     /// the top-level parameter `name`.
     pub fn field(&mut self, name: &str, value: &dyn Encode) {
+        // Stripe reads brackets as nesting and `[]` as an array element, so
+        // such a key (a metadata key, say) would set something else.
+        if name.is_empty() || name.contains(['[', ']']) {
+            return self.fail(format!(
+                "the key `{name}` cannot be sent: a key must not be empty or contain `[` or `]`"
+            ));
+        }
         let base = self.key.len();
         push_segment(&mut self.key, name);
         value.encode(self);
@@ -304,6 +311,22 @@ fn encode_number(number: &serde_json::Number, form: &mut Form) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_key_stripe_would_read_as_nesting_is_refused() {
+        for key in ["a]b", "a[b", "[]", ""] {
+            let params = json!({"metadata": {key: "x"}});
+            let error = to_form(&params).unwrap_err();
+            assert!(
+                error.to_string().contains("must not be empty or contain"),
+                "{key}: {error}"
+            );
+        }
+        assert_eq!(
+            to_form(&json!({"metadata": {"a.b c": "x"}})).unwrap(),
+            "metadata%5Ba.b+c%5D=x"
+        );
+    }
 
     #[test]
     fn nested_values_become_bracketed_keys() {

@@ -210,13 +210,19 @@ fn json_parameters_nest_deeply_and_arrays_of_arrays_index_twice() {
 
 #[test]
 fn keys_and_values_are_escaped_with_form_urlencoded() {
-    let value = json!({"metadata": {"clé [x]": "ünï/+?#%"}});
+    let value = json!({"metadata": {"clé (x)": "ünï/+?#%[]"}});
     let form = to_form(&value).unwrap();
     assert_eq!(
         form,
-        "metadata%5Bcl%C3%A9+%5Bx%5D%5D=%C3%BCn%C3%AF%2F%2B%3F%23%25"
+        "metadata%5Bcl%C3%A9+%28x%29%5D=%C3%BCn%C3%AF%2F%2B%3F%23%25%5B%5D"
     );
-    assert_eq!(decoded(&form), pairs(&[("metadata[clé [x]]", "ünï/+?#%")]));
+    assert_eq!(
+        decoded(&form),
+        pairs(&[("metadata[clé (x)]", "ünï/+?#%[]")])
+    );
+    // Stripe refuses metadata keys with brackets: it would read them as nesting.
+    let error = to_form(&json!({"metadata": {"clé [x]": "v"}})).unwrap_err();
+    assert_eq!(error.key, "metadata");
 }
 
 #[test]
