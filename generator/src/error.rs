@@ -65,6 +65,12 @@ pub fn pointer<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
     out
 }
 
+/// The pointer `at` extended by `tokens`, escaped.
+pub fn pointer_in(at: &str, tokens: &[&str]) -> String {
+    let tail = pointer(tokens.iter().copied());
+    format!("{at}{}", &tail[1..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,7 +60,7 @@ pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model:
     model::layout::place_types(&mut model);
     model.preview = model::layout::preview_notes(&policy.preview);
     model::codecs::plan_codecs(&mut model);
-    model::features::plan_features(&mut model)?;
+    model::features::plan_features(&mut model).map_err(|e| spec.locate(e))?;
     model::enums::share_enums(&mut model);
     Ok(model)
 }
@@ -77,7 +77,15 @@ fn lower<'a>(
 ) -> Result<(model::lower_types::Lowerer<'a>, StalePolicy)> {
     let mut lowerer = model::lower_types::Lowerer::new(spec, policy);
     lowerer.lower_components().map_err(|e| spec.locate(e))?;
+    lowerer
+        .model
+        .check_distinct_resources()
+        .map_err(|e| spec.locate(e))?;
     let operations = model::lower_operations::lower_operations(&mut lowerer, &policy.operations)
+        .map_err(|e| spec.locate(e))?;
+    lowerer
+        .model
+        .check_binary_fields()
         .map_err(|e| spec.locate(e))?;
     let optional_fields = lowerer.unused_optional_fields();
     let namespaces: std::collections::BTreeSet<&str> = lowerer

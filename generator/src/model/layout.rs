@@ -76,16 +76,21 @@ fn resource_homes(model: &Model) -> BTreeMap<TypeId, ModulePath> {
         .iter()
         .enumerate()
         .filter(|(_, def)| matches!(def.kind, TypeKind::Unit));
-    model
+    let homes: Vec<(TypeId, Option<String>, String)> = model
         .resources()
         .chain(units.map(|(index, def)| (def.wire_name.as_str(), TypeId(index))))
         .map(|(resource_id, id)| {
             let (namespace, local) = naming::split_namespace(resource_id);
-            let module = match namespace {
-                Some(ns) => naming::namespace_module_name(ns),
-                None => ROOT_RESOURCES.to_owned(),
-            };
-            (id, vec![module, naming::module_name(&local)])
+            (id, namespace.map(naming::namespace_module_name), local)
+        })
+        .collect();
+    let namespaces: BTreeSet<String> = homes.iter().filter_map(|(_, ns, _)| ns.clone()).collect();
+    homes
+        .into_iter()
+        .map(|(id, namespace, local)| {
+            let file = naming::resource_module_name(&local, namespace.is_none(), &namespaces);
+            let module = namespace.unwrap_or_else(|| ROOT_RESOURCES.to_owned());
+            (id, vec![module, file])
         })
         .collect()
 }

@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::{pointer, Error, Result};
+use crate::error::{pointer, pointer_in, Error, Result};
 use crate::model::lower_types::{single_string_enum, Lowerer, Owner};
 use crate::model::{
     BodyKind, Field, Operation, Pagination, Param, SkippedOperation, Struct, TypeDef, TypeId,
@@ -93,8 +93,10 @@ pub(crate) fn lower_operations(
 /// Every operation of the spec, in path order, then GET, POST, DELETE.
 fn sites(spec: &Spec) -> Result<Vec<Site<'_>>> {
     let mut sites = Vec::new();
+    let mut operation_ids: BTreeMap<&str, String> = BTreeMap::new();
     for (path, item) in &spec.openapi.paths.paths {
         let path_pointer = pointer(["paths", path]);
+        check_path(path, &path_pointer)?;
         let ReferenceOr::Item(item) = item else {
             return Err(Error::at(
                 path_pointer,
@@ -119,9 +121,19 @@ fn sites(spec: &Spec) -> Result<Vec<Site<'_>>> {
         ] {
             let Some(operation) = operation else { continue };
             let at = pointer(["paths", path, &method.to_ascii_lowercase()]);
-            let operation_id = operation.operation_id.clone().ok_or_else(|| {
-                Error::at(&at, "an operation without an operationId is not supported")
-            })?;
+            let Some(operation_id) = operation.operation_id.as_deref() else {
+                return Err(Error::at(
+                    &at,
+                    "an operation without an operationId is not supported",
+                ));
+            };
+            if let Some(first) = operation_ids.insert(operation_id, at.clone()) {
+                return Err(Error::at(
+                    &at,
+                    format!("operationId `{operation_id}` is also the id of {first}"),
+                ));
+            }
+            let operation_id = operation_id.to_owned();
             sites.push(Site {
                 path,
                 item,
@@ -133,6 +145,39 @@ fn sites(spec: &Spec) -> Result<Vec<Site<'_>>> {
         }
     }
     Ok(sites)
+}
+
+/// A path is a template the runtime fills in and sends as it is: it starts
+/// with `/`, has no `.` or `..` segment (also escaped, which a URL
+/// normaliser would resolve to another endpoint), no query or fragment, no
+/// whitespace or other character a request line cannot carry, and its
+/// braces enclose parameter names.
+fn check_path(path: &str, at: &str) -> Result<()> {
+    let refuse = |why: &str| Err(Error::at(at, format!("the path {path:?} {why}")));
+    if !path.starts_with('/') {
+        return refuse("does not start with `/`");
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "/_-.~{}:%".contains(c);
+    if let Some(c) = path.chars().find(|c| !allowed(*c)) {
+        return refuse(&format!("holds {c:?}, which a path of a request cannot"));
+    }
+    for segment in path.split('/') {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        if decoded == "." || decoded == ".." {
+            return refuse("has a `.` or `..` segment");
+        }
+        let mut rest = segment;
+        while let Some(open) = rest.find(['{', '}']) {
+            let tail = &rest[open..];
+            let close = tail.find('}').filter(|_| tail.starts_with('{'));
+            let name = close.map(|close| &tail[1..close]);
+            if !name.is_some_and(|name| !name.is_empty() && !name.contains('{')) {
+                return refuse("has a brace that encloses no parameter name");
+            }
+            rest = &tail[close.unwrap_or_default() + 1..];
+        }
+    }
+    Ok(())
 }
 
 /// Gives operations their group and method name, and checks that no two
@@ -292,11 +337,6 @@ fn success_schema<'s>(
     Ok((content_type, schema))
 }
 
-fn pointer_in(at: &str, tokens: &[&str]) -> String {
-    let tail = pointer(tokens.iter().copied());
-    format!("{at}{}", &tail[1..])
-}
-
 /// Whether a response is one object, a list page or a search page.
 fn returns(
     lowerer: &Lowerer<'_>,
@@ -425,6 +465,9 @@ fn lower_parameters(
             Parameter::Query { .. } if site.method != "POST" => {
                 let lowered =
                     lowerer.lower_schema(schema, &schema_at, &owner.member(&data.name))?;
+                if lowered.ty.holds_binary() {
+                    return Err(Error::at(param_at, crate::model::BINARY_ONLY_IN_MULTIPART));
+                }
                 fields.push(Field {
                     wire_name: data.name.clone(),
                     rust_name: naming::field_name(&data.name),
@@ -530,6 +573,12 @@ fn lower_request_body(
         return Ok(body);
     };
     let resolved = lowerer.resolve(schema, &schema_at)?;
+    if !matches!(resolved.schema_kind, SchemaKind::Type(Type::Object(_))) {
+        return Err(Error::at(
+            &schema_at,
+            "a request body must be an object: its properties are the parameters",
+        ));
+    }
     let lowered: Struct = lowerer.lower_struct(resolved, &schema_at, owner)?;
     for field in lowered.fields {
         if fields.iter().any(|f| f.wire_name == field.wire_name) {
@@ -538,13 +587,12 @@ fn lower_request_body(
                 format!("`{}` is both a query and a body parameter", field.wire_name),
             ));
         }
-        if field.ty == TypeRef::Binary && (body != BodyKind::Multipart || field.optional()) {
+        let sendable =
+            field.ty == TypeRef::Binary && body == BodyKind::Multipart && !field.optional();
+        if field.ty.holds_binary() && !sendable {
             return Err(Error::at(
-                &schema_at,
-                format!(
-                    "binary field `{}` is supported only as a required field of a multipart body",
-                    field.wire_name
-                ),
+                pointer_in(&schema_at, &["properties", &field.wire_name]),
+                crate::model::BINARY_ONLY_IN_MULTIPART,
             ));
         }
         fields.push(field);

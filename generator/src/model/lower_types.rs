@@ -10,7 +10,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use crate::error::{escape_pointer_token, Error, Result};
+use crate::error::{escape_pointer_token, pointer_in, Error, Result};
 use crate::model::{
     EnumValue, Field, Model, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage,
 };
@@ -85,13 +85,14 @@ impl<'a> Lowerer<'a> {
                 ));
             };
             let (namespace, local) = naming::split_namespace(name);
+            let resource_id = resource_id(schema, &pointer)?;
             let id = self.push(TypeDef {
                 wire_name: name.clone(),
                 pointer,
                 rust_name: naming::component_type_name(namespace, &local),
                 module: Vec::new(),
                 doc: schema.schema_data.description.clone(),
-                resource_id: extension_str(schema, "x-resourceId").map(str::to_owned),
+                resource_id,
                 // Replaced below, once every component has an id. Unions need
                 // their members' discriminators before that.
                 kind: TypeKind::Struct(self.discriminator(schema)),
@@ -114,6 +115,27 @@ impl<'a> Lowerer<'a> {
                 self.model.open_enums.insert(id);
             }
             self.model.types[id.0].kind = kind;
+        }
+        self.check_union_members()
+    }
+
+    /// No member of a union is a string enum. `union_variants` checks as it
+    /// goes, but a member defined later in the spec was still a placeholder.
+    /// (An object with no properties is a member, held as JSON.)
+    fn check_union_members(&self) -> Result<()> {
+        for def in &self.model.types {
+            let TypeKind::Union(variants) = &def.kind else {
+                continue;
+            };
+            for variant in variants {
+                let member = self.model.get(variant.ty);
+                if matches!(member.kind, TypeKind::Enum(_)) {
+                    return Err(Error::at(
+                        &def.pointer,
+                        format!("union member {} is not an object", member.wire_name),
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -154,7 +176,7 @@ impl<'a> Lowerer<'a> {
                 Ok(TypeKind::Alias(self.lower_object(schema, pointer, owner)?))
             }
             SchemaKind::AnyOf { any_of } => {
-                let variants = self.union_members(any_of, &format!("{pointer}/anyOf"))?;
+                let variants = self.union_members(any_of, pointer)?;
                 Ok(TypeKind::Union(self.union_variants(&variants, pointer)?))
             }
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => Ok(
@@ -490,12 +512,42 @@ impl<'a> Lowerer<'a> {
         owner: &Owner,
     ) -> Result<Lowered> {
         let nullable = schema.schema_data.nullable;
-        let expandable = schema
-            .schema_data
-            .extensions
-            .contains_key("x-expansionResources");
+        let expansion = schema.schema_data.extensions.get("x-expansionResources");
+        if let Some(expansion) = expansion {
+            self.check_expansion_resources(expansion, pointer)?;
+        }
+        let expandable = expansion.is_some();
         let branches: Vec<(usize, &ReferenceOr<Schema>)> = any_of.iter().enumerate().collect();
         self.lower_branches(&branches, nullable, expandable, pointer, owner)
+    }
+
+    /// `x-expansionResources` is `{oneOf: [{$ref}, ...]}`, each naming a
+    /// schema of the spec: what an expandable field can expand to.
+    fn check_expansion_resources(
+        &self,
+        expansion: &serde_json::Value,
+        pointer: &str,
+    ) -> Result<()> {
+        let at = format!("{pointer}/x-expansionResources");
+        let refs = expansion
+            .get("oneOf")
+            .and_then(serde_json::Value::as_array)
+            .filter(|refs| !refs.is_empty())
+            .ok_or_else(|| {
+                Error::at(
+                    &at,
+                    "x-expansionResources must be {oneOf: [{$ref: ...}, ...]}",
+                )
+            })?;
+        for (i, entry) in refs.iter().enumerate() {
+            let at = format!("{at}/oneOf/{i}");
+            let reference = entry
+                .get("$ref")
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| Error::at(&at, "an expansion resource must be a $ref"))?;
+            self.component_name(reference, &at)?;
+        }
+        Ok(())
     }
 
     /// Lowers the branches of an `anyOf`, each with its index in the spec.
@@ -594,25 +646,47 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> Result<Vec<TypeId>> {
         let mut members = Vec::new();
+        self.flatten_members(schemas, pointer, &mut Vec::new(), &mut members)?;
+        members.dedup();
+        Ok(members)
+    }
+
+    /// Adds the members of `schemas` to `members`; `within` holds the unions
+    /// being flattened, so that one that contains itself is an error, not
+    /// endless recursion.
+    fn flatten_members<'s>(
+        &self,
+        schemas: impl Iterator<Item = &'s ReferenceOr<Schema>>,
+        pointer: &str,
+        within: &mut Vec<TypeId>,
+        members: &mut Vec<TypeId>,
+    ) -> Result<()> {
         for (i, schema) in schemas.enumerate() {
             let at = format!("{pointer}/anyOf/{i}");
             let ReferenceOr::Reference { reference } = schema else {
                 return Err(Error::at(at, "a union member must be a $ref"));
             };
             let id = self.component_id(reference, &at)?;
-            match &self.spec.schemas()[self.component_name(reference, &at)?.as_ref()] {
-                ReferenceOr::Item(Schema {
-                    schema_kind: SchemaKind::AnyOf { any_of },
-                    ..
-                }) => {
-                    let nested_at = self.model.get(id).pointer.clone();
-                    members.extend(self.union_members(any_of, &nested_at)?);
-                }
-                _ => members.push(id),
+            let ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::AnyOf { any_of },
+                ..
+            }) = &self.spec.schemas()[self.component_name(reference, &at)?.as_ref()]
+            else {
+                members.push(id);
+                continue;
+            };
+            if within.contains(&id) {
+                return Err(Error::at(
+                    at,
+                    format!("{reference} is a union that contains itself"),
+                ));
             }
+            within.push(id);
+            let nested_at = self.model.get(id).pointer.clone();
+            self.flatten_members(any_of.iter(), &nested_at, within, members)?;
+            within.pop();
         }
-        members.dedup();
-        Ok(members)
+        Ok(())
     }
 
     /// The union type over `members`, made once and shared.
@@ -664,7 +738,7 @@ impl<'a> Lowerer<'a> {
             };
             variants.push(UnionVariant {
                 ty: member,
-                rust_name: def.rust_name.clone(),
+                rust_name: naming::union_variant_name(&def.rust_name),
                 object,
                 deleted,
             });
@@ -728,12 +802,16 @@ pub(crate) fn boxed_ref(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema
     }
 }
 
-fn extension_str<'s>(schema: &'s Schema, key: &str) -> Option<&'s str> {
-    schema
-        .schema_data
-        .extensions
-        .get(key)
-        .and_then(serde_json::Value::as_str)
+/// `x-resourceId`, a string when present.
+fn resource_id(schema: &Schema, pointer: &str) -> Result<Option<String>> {
+    match schema.schema_data.extensions.get("x-resourceId") {
+        None => Ok(None),
+        Some(serde_json::Value::String(id)) => Ok(Some(id.clone())),
+        Some(_) => Err(Error::at(
+            pointer_in(pointer, &["x-resourceId"]),
+            "x-resourceId must be a string",
+        )),
+    }
 }
 
 pub(crate) fn single_string_enum(schema: &Schema) -> Option<&str> {
@@ -774,7 +852,14 @@ fn check_type_name(schema: &Schema, pointer: &str) -> Result<()> {
                 format!("{pointer}/type"),
                 format!("`{typ}` is not an OpenAPI type ({})", TYPES.join(", ")),
             )),
-            _ => Ok(()),
+            // openapiv3 reads a typed schema as untyped when a keyword does
+            // not fit the type (`minimum` on a string, an enum value out of
+            // range): it would become JSON, silently.
+            Some(typ) => Err(Error::at(
+                pointer,
+                format!("a `type: {typ}` schema with keywords or values that do not fit the type"),
+            )),
+            None => Ok(()),
         },
         _ => Ok(()),
     }

@@ -83,6 +83,61 @@ impl Model {
             .enumerate()
             .filter_map(|(i, t)| t.resource_id.as_deref().map(|r| (r, TypeId(i))))
     }
+
+    /// File content is only sent, as a field of a multipart body, which
+    /// `lower_operations` checks; anywhere else nothing could write or read it.
+    pub fn check_binary_fields(&self) -> crate::error::Result<()> {
+        let structs = self.types.iter().filter_map(|def| match &def.kind {
+            TypeKind::Struct(body) if !def.wire_name.ends_with(".params") => Some((def, body)),
+            _ => None,
+        });
+        for (def, body) in structs {
+            if let Some(field) = body.fields.iter().find(|f| f.ty.holds_binary()) {
+                return Err(crate::error::Error::at(
+                    crate::error::pointer_in(&def.pointer, &["properties", &field.wire_name]),
+                    BINARY_ONLY_IN_MULTIPART,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// No two resources share an `x-resourceId` (their modules and names
+    /// would be one), nor an `object` value (deleted and live objects
+    /// apart): `Resource` and every union choose by it, so one of the two
+    /// could never be decoded.
+    pub fn check_distinct_resources(&self) -> crate::error::Result<()> {
+        let mut seen: BTreeMap<(&str, bool), &TypeDef> = BTreeMap::new();
+        let mut ids: BTreeMap<&str, &TypeDef> = BTreeMap::new();
+        for (resource_id, id) in self.resources() {
+            let def = self.get(id);
+            if let Some(first) = ids.insert(resource_id, def) {
+                return Err(crate::error::Error::at(
+                    &def.pointer,
+                    format!(
+                        "x-resourceId `{resource_id}` is also the id of {}: one name, two resources",
+                        first.pointer
+                    ),
+                ));
+            }
+            let TypeKind::Struct(body) = &def.kind else {
+                continue;
+            };
+            let Some(object) = body.object_name.as_deref() else {
+                continue;
+            };
+            if let Some(first) = seen.insert((object, body.deleted), def) {
+                return Err(crate::error::Error::at(
+                    format!("{}/properties/object", def.pointer),
+                    format!(
+                        "`object: {object}` is also the object of {} ({}): a response could not tell the two apart",
+                        first.pointer, first.wire_name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -224,7 +279,25 @@ impl TypeRef {
             | TypeRef::RawBody => {}
         }
     }
+
+    /// Whether file content is in it, at any depth.
+    pub fn holds_binary(&self) -> bool {
+        match self {
+            TypeRef::Binary => true,
+            TypeRef::Unsettable(inner)
+            | TypeRef::List(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Expandable(inner)
+            | TypeRef::ApiList(inner)
+            | TypeRef::SearchList(inner) => inner.holds_binary(),
+            _ => false,
+        }
+    }
 }
+
+/// Why file content is refused where it is.
+pub const BINARY_ONLY_IN_MULTIPART: &str =
+    "file content (`format: binary`) is supported only as a required field of a multipart request body";
 
 /// A module path below the crate root, e.g. `["identity", "verification_session"]`.
 pub type ModulePath = Vec<String>;

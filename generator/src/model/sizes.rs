@@ -17,9 +17,57 @@ pub fn box_large_fields(model: &mut Model) {
         known: vec![None; model.types.len()],
         visiting: vec![false; model.types.len()],
     };
-    for index in 0..model.types.len() {
-        sizes.size_of(model, TypeId(index));
+    // Held types first, so that `size_of` finds them known and never
+    // recurses deeper than one level, however long a chain the spec has.
+    for id in held_first(model) {
+        sizes.size_of(model, id);
     }
+}
+
+/// Every type after the types it holds by value (a post-order of the
+/// by-value references), found without recursion.
+fn held_first(model: &Model) -> Vec<TypeId> {
+    let held = |id: TypeId| {
+        let mut out = Vec::new();
+        let mut push = |target: TypeId, by_value: bool| {
+            if by_value {
+                out.push(target)
+            }
+        };
+        match &model.get(id).kind {
+            TypeKind::Struct(body) => body
+                .fields
+                .iter()
+                .filter(|f| !f.boxed)
+                .for_each(|f| f.ty.visit_named(true, &mut push)),
+            TypeKind::Alias(ty) => ty.visit_named(true, &mut push),
+            _ => {}
+        }
+        out
+    };
+    let mut seen = vec![false; model.types.len()];
+    let mut order = Vec::with_capacity(model.types.len());
+    for root in (0..model.types.len()).map(TypeId) {
+        if std::mem::replace(&mut seen[root.0], true) {
+            continue;
+        }
+        let mut path = vec![(root, held(root), 0)];
+        while let Some((id, targets, next)) = path.last_mut() {
+            match targets.get(*next).copied() {
+                Some(target) => {
+                    *next += 1;
+                    if !std::mem::replace(&mut seen[target.0], true) {
+                        path.push((target, held(target), 0));
+                    }
+                }
+                None => {
+                    order.push(*id);
+                    path.pop();
+                }
+            }
+        }
+    }
+    order
 }
 
 struct Sizes {

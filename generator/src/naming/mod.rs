@@ -14,9 +14,14 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
-/// Type names every generated module uses unqualified (Rust's prelude),
-/// and `Self`: no type may take them.
-const PRELUDE_TYPE_NAMES: &[&str] = &["Option", "Result", "Box", "String", "Vec", "Self"];
+/// Names every generated module uses unqualified, so that no type may take
+/// them: the prelude's types, variants (`Some(..)`) and traits (`impl
+/// From<&str>`, `impl Into<..>`, `Default::default()`), `Self`, and `C`, the
+/// client type parameter of the endpoint functions (`-> C::Response<..>`).
+const PRELUDE_TYPE_NAMES: &[&str] = &[
+    "Option", "Result", "Box", "String", "Vec", "Some", "None", "Ok", "Err", "From", "Into",
+    "Default", "Self", "C",
+];
 
 /// Type names the crate root has besides the generated types (the
 /// runtime's, re-exported there): a root schema may not take them, a
@@ -31,6 +36,9 @@ const ROOT_TYPE_NAMES: &[&str] = &[
     "Client",
     "Error",
     "Request",
+    // The crate's own enums, beside the generated types in `resource.rs`.
+    "Resource",
+    "EventObject",
 ];
 
 /// The namespace a Stripe name belongs to and its name inside it:
@@ -166,36 +174,80 @@ pub fn argument_name(field_name: &str) -> String {
     }
 }
 
-/// A namespace's module, at the root of the generated crates beside the
-/// crates' own modules and the crates their code names: `identity` ->
-/// `identity`, `resource` -> `resource_`.
-pub fn namespace_module_name(wire: &str) -> String {
-    const TAKEN: [&str; 13] = [
-        "resources",
-        "shared",
-        "resource",
-        "webhook",
-        "blocking",
-        "std",
-        "core",
-        "alloc",
-        "serde",
-        "stripe_core",
-        "stripe_runtime",
-        "stripe_api",
-        "stripe_params",
-    ];
-    let name = module_name(wire);
-    if TAKEN.contains(&name.as_str()) {
+/// Crates the generated code names by path (`serde_json::Value`): a module
+/// of that name would shadow the crate where it is in scope.
+const CRATE_NAMES: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "stripe_core",
+    "stripe_runtime",
+    "stripe_api",
+    "stripe_params",
+];
+
+/// The generated crates' own modules at the root, and `lib` (a `lib/mod.rs`
+/// beside `lib.rs` does not compile); `shared` is also each namespace's.
+const ROOT_MODULE_NAMES: &[&str] = &[
+    "lib",
+    "resource",
+    "resources",
+    "shared",
+    "front_page",
+    "webhook",
+    "blocking",
+];
+
+/// `name`, or `name_` when it is `taken`.
+fn free_module_name(name: String, taken: &[&str]) -> String {
+    if taken.contains(&name.as_str()) {
         format!("{name}_")
     } else {
         name
     }
 }
 
-/// A module name for a namespace or resource file.
+/// A namespace's module, at the root of the generated crates beside the
+/// crates' own modules and the crates their code names: `identity` ->
+/// `identity`, `resource` -> `resource_`.
+pub fn namespace_module_name(wire: &str) -> String {
+    let name = free_module_name(module_name(wire), CRATE_NAMES);
+    free_module_name(name, ROOT_MODULE_NAMES)
+}
+
+/// The module of a resource (or endpoint group) file in its namespace's
+/// module, `local` its name there: never a crate's or the root's own
+/// module's (`shared` is beside it). A root resource's module is also
+/// re-exported at the root, where it may not take a namespace's either:
+/// `identity` beside `identity.session` -> `identity_`.
+pub fn resource_module_name(local: &str, root: bool, namespaces: &BTreeSet<String>) -> String {
+    let name = namespace_module_name(local);
+    if root && namespaces.contains(&name) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// The longest module name: its file (`name.rs`) or folder stays far
+/// below the 255 bytes a file name may have.
+const MAX_MODULE_NAME: usize = 64;
+
+/// A module name for a namespace or resource file. A longer name is cut and
+/// ends in a digest of the whole, so that cut names stay distinct.
 pub fn module_name(wire: &str) -> String {
-    field_name(wire)
+    use sha2::Digest;
+    let name = field_name(wire);
+    if name.len() <= MAX_MODULE_NAME {
+        return name;
+    }
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let suffix: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    // ASCII (field_name makes it so): any byte index is a char boundary.
+    let kept = name[..MAX_MODULE_NAME - 9].trim_end_matches('_');
+    format!("{kept}_{suffix}")
 }
 
 /// An enum variant for a wire value: `requires_input` -> `RequiresInput`,
@@ -210,11 +262,51 @@ pub fn variant_name(wire: &str) -> String {
     }
     let name = fix_leading_digit(name, "V");
     // `Unknown` is the catch-all variant of every open enum.
-    if name == "Unknown" || name == "Self" {
+    not_taken(name, &[UNKNOWN, "Self"])
+}
+
+/// The catch-all variant of every open enum and union: what the spec does
+/// not list, kept as sent.
+const UNKNOWN: &str = "Unknown";
+/// The `Resource` enum's variant for an object that does not fit its type.
+const UNDECODABLE: &str = "Undecodable";
+
+/// `name`, or `name` + `Value` when it is one of the `taken` variants.
+fn not_taken(name: String, taken: &[&str]) -> String {
+    if taken.contains(&name.as_str()) {
         format!("{name}Value")
     } else {
         name
     }
+}
+
+/// A union's variant for a member type: the type's name, unless that is
+/// the union's own `Unknown` (`Unknown` -> `UnknownValue`).
+pub fn union_variant_name(member: &str) -> String {
+    not_taken(member.to_owned(), &[UNKNOWN])
+}
+
+/// The `Resource` enum's variant of each resource, given as its namespace
+/// module and type name: the two joined (`identity` + `VerificationSession`
+/// -> `IdentityVerificationSession`), never the enum's own `Unknown` or
+/// `Undecodable` (-> `UnknownValue`), and unique: a root resource keeps its
+/// type's name, a namespaced one that would take it (`identity.thing`
+/// beside `identity_thing`) is numbered.
+pub fn resource_variant_names(resources: &[(Option<&str>, &str)]) -> Vec<String> {
+    // Root resources first, as `deduplicate` numbers the later names.
+    let mut order: Vec<usize> = (0..resources.len()).collect();
+    order.sort_by_key(|&i| resources[i].0.is_some());
+    let mut names: Vec<String> = order
+        .iter()
+        .map(|&i| qualified_type_name(resources[i].0, resources[i].1))
+        .map(|name| not_taken(name, &[UNKNOWN, UNDECODABLE]))
+        .collect();
+    deduplicate(&mut names);
+    let mut in_order = vec![String::new(); resources.len()];
+    for (i, name) in order.into_iter().zip(names) {
+        in_order[i] = name;
+    }
+    in_order
 }
 
 /// The field of a response struct that keeps what the spec does not
@@ -418,6 +510,91 @@ mod tests {
     }
 
     #[test]
+    fn long_module_names_are_cut_and_stay_distinct() {
+        assert_eq!(module_name("verification_session"), "verification_session");
+        let (a, b) = ("x".repeat(300), format!("{}y", "x".repeat(299)));
+        let (cut_a, cut_b) = (module_name(&a), module_name(&b));
+        assert_ne!(cut_a, cut_b);
+        for cut in [&cut_a, &cut_b] {
+            assert_eq!(cut.len(), MAX_MODULE_NAME, "{cut}");
+            assert!(cut.starts_with("xxxx"), "{cut}");
+            assert_eq!(field_name(cut), *cut, "a valid module name");
+        }
+        assert_eq!(module_name(&a), cut_a, "deterministic");
+        assert_eq!(namespace_module_name(&a), cut_a);
+    }
+
+    #[test]
+    fn types_never_take_names_the_generated_code_uses_unqualified() {
+        for (wire, rust) in [
+            ("some", "SomeObject"),
+            ("none", "NoneObject"),
+            ("ok", "OkObject"),
+            ("err", "ErrObject"),
+            ("from", "FromObject"),
+            ("into", "IntoObject"),
+            ("default", "DefaultObject"),
+            ("c", "CObject"),
+        ] {
+            assert_eq!(component_type_name(Some("billing"), wire), rust);
+            assert_eq!(type_name(wire), rust);
+        }
+        // The crate's own enums are at the root only.
+        assert_eq!(type_name("resource"), "ResourceObject");
+        assert_eq!(type_name("event_object"), "EventObjectObject");
+        assert_eq!(component_type_name(Some("billing"), "resource"), "Resource");
+    }
+
+    #[test]
+    fn variants_never_take_the_catch_all_ones() {
+        assert_eq!(union_variant_name("Unknown"), "UnknownValue");
+        assert_eq!(union_variant_name("Undecodable"), "Undecodable");
+        assert_eq!(union_variant_name("Card"), "Card");
+        let resources = [
+            (None, "Unknown"),
+            (None, "Undecodable"),
+            (Some("identity"), "Unknown"),
+        ];
+        assert_eq!(
+            resource_variant_names(&resources),
+            ["UnknownValue", "UndecodableValue", "IdentityUnknown"]
+        );
+    }
+
+    #[test]
+    fn resource_variants_are_unique_and_root_resources_keep_their_names() {
+        // `identity.thing` sorts before `identity_thing`, yet the root one,
+        // whose variant is its type's own name, keeps it.
+        let resources = [
+            (Some("identity"), "Thing"),
+            (None, "IdentityThing"),
+            (Some("identity"), "VerificationSession"),
+        ];
+        assert_eq!(
+            resource_variant_names(&resources),
+            [
+                "IdentityThing2",
+                "IdentityThing",
+                "IdentityVerificationSession"
+            ]
+        );
+    }
+
+    #[test]
+    fn resource_modules_never_shadow_crates_or_the_roots_modules() {
+        let namespaces: BTreeSet<String> = ["identity".to_owned()].into();
+        let module = |local, root| resource_module_name(local, root, &namespaces);
+        assert_eq!(module("customer", true), "customer");
+        assert_eq!(module("serde_json", false), "serde_json_");
+        assert_eq!(module("stripe_core", true), "stripe_core_");
+        assert_eq!(module("shared", false), "shared_");
+        assert_eq!(module("resource", true), "resource_");
+        // Re-exported at the root beside the `identity` namespace.
+        assert_eq!(module("identity", true), "identity_");
+        assert_eq!(module("identity", false), "identity");
+    }
+
+    #[test]
     fn collisions_after_case_conversion_are_numbered() {
         let mut names: Vec<String> = ["foo-bar", "foo_bar", "FooBar", "baz"]
             .iter()
@@ -465,5 +642,8 @@ mod tests {
         assert_eq!(namespace_module_name("shared"), "shared_");
         assert_eq!(namespace_module_name("std"), "std_");
         assert_eq!(namespace_module_name("self"), "self_");
+        assert_eq!(namespace_module_name("serde_json"), "serde_json_");
+        assert_eq!(namespace_module_name("lib"), "lib_");
+        assert_eq!(namespace_module_name("front_page"), "front_page_");
     }
 }

@@ -35,7 +35,7 @@ pub struct Spec {
 
 /// A document may be a fragment: an excerpt has paths and components but no
 /// `openapi` or `info`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct Fragment {
     openapi: Option<String>,
     /// Only to refuse Swagger 2.0 documents by name.
@@ -43,11 +43,44 @@ struct Fragment {
     info: Option<openapiv3::Info>,
     #[serde(default)]
     servers: Vec<openapiv3::Server>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "every_path")]
     paths: Paths,
     components: Option<Components>,
     #[serde(default)]
     security: Option<Vec<openapiv3::SecurityRequirement>>,
+}
+
+/// The paths object with every key kept: openapiv3 drops, silently, a key
+/// that starts with neither `/` nor `x-`, which then lowering refuses by
+/// name. Extensions (`x-`) are skipped, as the generator reads none.
+fn every_path<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Paths, D::Error> {
+    struct PathsVisitor;
+    impl<'de> serde::de::Visitor<'de> for PathsVisitor {
+        type Value = Paths;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of paths")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Paths, A::Error> {
+            let mut paths = Paths::default();
+            while let Some(key) = map.next_key::<String>()? {
+                if key.starts_with("x-") {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                } else {
+                    let item = map.next_value()?;
+                    paths.paths.insert(key, item);
+                }
+            }
+            Ok(paths)
+        }
+    }
+    deserializer.deserialize_map(PathsVisitor)
 }
 
 impl Spec {
@@ -58,6 +91,7 @@ impl Spec {
             .iter()
             .map(|document| {
                 parse_document::<Fragment>(document)
+                    .map_err(|error| version_error(document).unwrap_or(error))
                     .and_then(check_version)
                     .map_err(|e| e.in_file(&document.name))
             })
@@ -228,6 +262,21 @@ fn check_version(fragment: Fragment) -> Result<Fragment> {
     Ok(fragment)
 }
 
+/// On failure only: a document of another OpenAPI version fails on shapes
+/// 3.0 does not have, and its version is the error worth reporting.
+fn version_error(document: &SourceDocument) -> Option<Error> {
+    // A map, not a struct: serde would read a struct from a list too.
+    let mut header: BTreeMap<String, serde_json::Value> = parse_document(document).ok()?;
+    let fragment = Fragment {
+        openapi: header
+            .remove("openapi")
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+        swagger: header.remove("swagger"),
+        ..Fragment::default()
+    };
+    check_version(fragment).err()
+}
+
 /// Parses one document. The fast path deserializes directly; only when that
 /// fails is the document parsed again, tracking the path, to say where.
 pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<T> {
@@ -237,6 +286,9 @@ pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<
         .strip_prefix('\u{feff}')
         .unwrap_or(&document.text);
     let json = is_json(&document.name, text);
+    if !json {
+        refuse_non_finite_numbers(text)?;
+    }
     parse_text(text, json).map_err(|error| match not_an_object(text, json) {
         Some(kind) => Error::at(
             "#",
@@ -244,6 +296,55 @@ pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<
         ),
         None => error,
     })
+}
+
+/// YAML's `.inf` and `.nan` are numbers no JSON value holds, and openapiv3
+/// panics on them; refused at their pointer. Only a text that mentions one
+/// is read twice, so Stripe's specs pay nothing.
+fn refuse_non_finite_numbers(text: &str) -> Result<()> {
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains(".inf") && !lower.contains(".nan") {
+        return Ok(());
+    }
+    let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return Ok(()); // the parse proper reports the syntax error
+    };
+    let mut path = Vec::new();
+    match non_finite_at(&value, &mut path) {
+        true => Err(Error::at(
+            pointer(path.iter().map(String::as_str)),
+            "is not a finite number (`.inf` or `.nan`), which JSON cannot hold",
+        )),
+        false => Ok(()),
+    }
+}
+
+/// Whether `value` holds a non-finite number; `path` then leads to it.
+fn non_finite_at(value: &serde_yaml::Value, path: &mut Vec<String>) -> bool {
+    use serde_yaml::Value;
+    let mut descend = |key: String, child: &Value| {
+        path.push(key);
+        let found = non_finite_at(child, path);
+        if !found {
+            path.pop();
+        }
+        found
+    };
+    match value {
+        Value::Number(number) => number.as_f64().is_some_and(|f| !f.is_finite()),
+        Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .any(|(i, item)| descend(i.to_string(), item)),
+        Value::Mapping(map) => map.iter().any(|(key, item)| {
+            let key = key
+                .as_str()
+                .map_or_else(|| format!("{key:?}"), str::to_owned);
+            descend(key, item)
+        }),
+        Value::Tagged(tagged) => non_finite_at(&tagged.value, path),
+        _ => false,
+    }
 }
 
 /// On failure only: what the document is, when it is not an object at all.
@@ -279,9 +380,23 @@ fn parse_text<T: DeserializeOwned>(text: &str, json: bool) -> Result<T> {
             }
         }
     } else {
+        let invalid_yaml = |error: serde_yaml::Error| {
+            Error::new(match error.location() {
+                Some(at) => format!(
+                    "invalid YAML at line {}, column {}: {error}",
+                    at.line(),
+                    at.column()
+                ),
+                None => format!("invalid YAML: {error}"),
+            })
+        };
         match serde_yaml::from_str(text) {
             Ok(value) => Ok(value),
             Err(first) => {
+                // Broken YAML is not a wrong node, wherever the parse was.
+                if let Err(syntax) = serde_yaml::from_str::<serde::de::IgnoredAny>(text) {
+                    return Err(invalid_yaml(syntax));
+                }
                 let traced = serde_path_to_error::deserialize::<_, T>(
                     serde_yaml::Deserializer::from_str(text),
                 );
@@ -292,14 +407,7 @@ fn parse_text<T: DeserializeOwned>(text: &str, json: bool) -> Result<T> {
                     {
                         Err(path_error(Some(error)))
                     }
-                    _ => Err(Error::new(match first.location() {
-                        Some(at) => format!(
-                            "invalid YAML at line {}, column {}: {first}",
-                            at.line(),
-                            at.column()
-                        ),
-                        None => format!("invalid YAML: {first}"),
-                    })),
+                    _ => Err(invalid_yaml(first)),
                 }
             }
         }

@@ -6,7 +6,9 @@
 //! per event type whose object's types are built, made from the `Resource`
 //! the event decoded.
 
-use proc_macro2::TokenStream;
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::model::codecs::Side;
@@ -26,7 +28,8 @@ pub fn resource_enum(model: &Model) -> TokenStream {
         split: false,
     };
     let resources: Vec<(&str, TypeId)> = model.resources().collect();
-    let variant = |id: TypeId| resource_variant(model, id);
+    let variant_names = resource_variants(model);
+    let variant = |id: TypeId| variant_names[&id].clone();
     let gate = |id: TypeId| {
         let feature = model
             .features
@@ -52,7 +55,7 @@ pub fn resource_enum(model: &Model) -> TokenStream {
         let (name, cfg) = (variant(*id), gate(*id));
         quote!(#cfg #resource_id => Some(stripe_core::from_slice(json).map(Self::#name)),)
     });
-    let events = event_object_enum(model, &renderer);
+    let events = event_object_enum(model, &renderer, &variant_names);
     let by_object = discriminators(model, &resources)
         .into_iter()
         .map(|(object, deleted, id)| {
@@ -142,18 +145,29 @@ pub fn resource_enum(model: &Model) -> TokenStream {
     }
 }
 
-/// The name of `id`'s variant in `Resource`.
-fn resource_variant(model: &Model, id: TypeId) -> proc_macro2::Ident {
-    let def = model.get(id);
-    ident(&naming::qualified_type_name(
-        layout::namespace(&def.module),
-        &def.rust_name,
-    ))
+/// Each resource's variant in `Resource`.
+fn resource_variants(model: &Model) -> BTreeMap<TypeId, Ident> {
+    let ids: Vec<TypeId> = model.resources().map(|(_, id)| id).collect();
+    let names: Vec<(Option<&str>, &str)> = ids
+        .iter()
+        .map(|&id| {
+            let def = model.get(id);
+            (layout::namespace(&def.module), def.rust_name.as_str())
+        })
+        .collect();
+    let variants = naming::resource_variant_names(&names);
+    ids.into_iter()
+        .zip(variants.iter().map(|name| ident(name)))
+        .collect()
 }
 
 /// `EventObject` and the `Event` methods that make it; nothing when the
 /// spec's events are not typed.
-fn event_object_enum(model: &Model, renderer: &TypeRenderer<'_>) -> TokenStream {
+fn event_object_enum(
+    model: &Model,
+    renderer: &TypeRenderer<'_>,
+    resources: &BTreeMap<TypeId, Ident>,
+) -> TokenStream {
     let Some(fields) = &model.event_fields else {
         return TokenStream::new();
     };
@@ -171,7 +185,14 @@ fn event_object_enum(model: &Model, renderer: &TypeRenderer<'_>) -> TokenStream 
         quote!(#cfg #[doc = #doc] #name(Box<#path>),)
     });
     let arms = typed.iter().flat_map(|(event, object)| {
-        event_arms(model, renderer, &event_type, &event.variant, *object)
+        event_arms(
+            model,
+            renderer,
+            resources,
+            &event_type,
+            &event.variant,
+            *object,
+        )
     });
     let event = renderer.path(fields.event);
     let type_path = fields.type_path.iter().map(|f| ident(f));
@@ -254,6 +275,7 @@ fn event_type_id(model: &Model, fields: &crate::model::EventFields) -> TypeId {
 fn event_arms(
     model: &Model,
     renderer: &TypeRenderer<'_>,
+    resources: &BTreeMap<TypeId, Ident>,
     event_type: &TokenStream,
     variant: &str,
     object: TypeId,
@@ -272,17 +294,14 @@ fn event_arms(
     let mut arms = Vec::new();
     let def = model.get(object);
     if is_resource(object) && matches!(def.kind, TypeKind::Struct(_)) {
-        let (resource, cfg) = (resource_variant(model, object), gate(&[object]));
+        let (resource, cfg) = (&resources[&object], gate(&[object]));
         arms.push(quote!(#cfg (#event_type::#name, Resource::#resource(o)) => Self::#name(o),));
         return arms;
     }
     if let TypeKind::Union(members) = &def.kind {
         let union = renderer.path(object);
         for member in members.iter().filter(|m| is_resource(m.ty)) {
-            let (resource, cfg) = (
-                resource_variant(model, member.ty),
-                gate(&[object, member.ty]),
-            );
+            let (resource, cfg) = (&resources[&member.ty], gate(&[object, member.ty]));
             let member_name = ident(&member.rust_name);
             arms.push(quote! {
                 #cfg (#event_type::#name, Resource::#resource(o)) => Self::#name(Box::new(#union::#member_name(o))),
