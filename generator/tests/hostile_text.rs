@@ -269,3 +269,40 @@ components:
         "{lib}"
     );
 }
+
+/// `t0` holds `t1` by value, `t1` holds `t2`, ... : analyses that walk
+/// what a type holds must not recurse once per link.
+fn chain_spec(links: usize) -> String {
+    let mut text = String::from(
+        "openapi: 3.0.0\ninfo: {title: chain, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+    );
+    for i in 0..links {
+        text.push_str(&format!(
+            "    t{i}: {{type: object, required: [next], properties: {{next: {{$ref: '#/components/schemas/t{}'}}}}}}\n",
+            i + 1
+        ));
+    }
+    text.push_str(&format!(
+        "    t{links}: {{type: object, properties: {{end: {{type: string}}}}}}\n"
+    ));
+    text
+}
+
+#[test]
+fn a_chain_of_ten_thousand_components_is_modelled_on_a_small_stack() {
+    let spec = Spec::parse(&[SourceDocument {
+        name: "chain.yaml".into(),
+        text: chain_spec(10_000),
+    }])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let model = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            stripe_codegen::build_model(&spec, &Default::default()).map(|m| m.types.len())
+        })
+        .unwrap()
+        .join()
+        .expect("no stack overflow")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(model > 10_000, "{model} types");
+}
