@@ -197,7 +197,7 @@ pub fn generate_cached(
 ) -> Result<Generated> {
     let model = build_model(spec, &config.policy)?;
     let header = emit::Header::new(&config.source_label, &model.api_version);
-    let unformatted = emit::emit(&model, &header, &config.crates)?;
+    let unformatted = emit::emit(&model, &header, &config.crates).map_err(|e| spec.locate(e))?;
     let files = emit::format::format_files_cached(unformatted, cache)?;
     Ok(Generated { files, model })
 }

@@ -516,7 +516,8 @@ impl<'a> Lowerer<'a> {
         if let Some(expansion) = expansion {
             self.check_expansion_resources(expansion, pointer)?;
         }
-        let expandable = expansion.is_some();
+        // Only a response has ids to expand; a request sends what it is given.
+        let expandable = expansion.is_some() && owner.usage == Usage::Response;
         let branches: Vec<(usize, &ReferenceOr<Schema>)> = any_of.iter().enumerate().collect();
         self.lower_branches(&branches, nullable, expandable, pointer, owner)
     }
