@@ -4,11 +4,13 @@
 //!   regenerates `generated/src` from the spec (or checks that it is fresh).
 //! - `cargo xtask diff <old> <new>` reports what changed between two specs.
 //! - `cargo xtask spec fetch` downloads the pinned spec documents.
+//! - `cargo xtask fuzz` runs the property tests longer than CI does.
 
 mod bench;
 mod codegen;
 mod diff;
 mod format_cache;
+mod fuzz;
 mod inputs;
 mod spec;
 mod writer;
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
         Some("diff") => diff::run(&args[1..]),
         Some("spec") => spec::run(&args[1..]),
         Some("bench-diff") => diff::bench(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             println!("{USAGE}");
             Ok(())
@@ -73,6 +76,14 @@ commands:
       manifest (spec/*.toml); a plain file gets the policy of --policy
       (default spec/stripe.toml), less what names nothing in it. --fail-on exits non-zero when a change is at
       least that severe. Rules: docs/diff.md.
+  fuzz [--cases N] [--seed S|random]
+      The property tests (mutated specs, the form encoder, damaged
+      responses, webhook headers), optimised, N cases each (default 20000)
+      from seed S (default random; a failure prints its seed). CI runs them
+      with a fixed seed and a few hundred cases.
+  bench load [--requests N] [--concurrency C]
+      Requests through the client against the mock binary (stateful):
+      failures, requests per second, latency percentiles, peak memory.
   bench-diff [--runs N] [<old> <new>]
       Times the diff (default: spec/stripe-2022-11-15.toml to
       spec/stripe.toml), with parsing measured apart. Run it in release:

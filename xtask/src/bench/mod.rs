@@ -10,6 +10,8 @@
 //!   async-stripe in the same binary ([`decode`]).
 //! - `bench cli [--runs N]`: the `stripe` binary's cold build, size and
 //!   start-up ([`cli`]).
+//! - `bench load [--requests N] [--concurrency C]`: requests through the
+//!   client against the mock binary (`mock/benches/load.rs`).
 
 mod build;
 mod cli;
@@ -30,10 +32,35 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         Some("decode") => decode::run(),
         Some("cli") => cli::run(runs.unwrap_or(20)),
+        Some("load") => load(&args[1..]),
         _ => Err(
-            "usage: cargo xtask bench codegen [--runs N] | build [--runs N] [--release-runs M] | decode | cli [--runs N]"
+            "usage: cargo xtask bench codegen [--runs N] | build [--runs N] [--release-runs M] | decode | cli [--runs N] | load [--requests N] [--concurrency C]"
                 .into(),
         ),
+    }
+}
+
+/// The load benchmark: a `cargo bench` target of the mock, so that mock and
+/// client are optimised builds, not debug ones.
+fn load(options: &[String]) -> Result<(), String> {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "bench",
+            "--quiet",
+            "-p",
+            "stripe-mock",
+            "--bench",
+            "load",
+            "--",
+        ])
+        .args(options)
+        .current_dir(crate::inputs::workspace_root())
+        .status()
+        .map_err(|e| format!("cargo bench: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the load benchmark failed".into())
     }
 }
 
