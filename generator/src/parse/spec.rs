@@ -299,11 +299,11 @@ pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<
 }
 
 /// YAML's `.inf` and `.nan` are numbers no JSON value holds, and openapiv3
-/// panics on them; refused at their pointer. Only a text that mentions one
-/// is read twice, so Stripe's specs pay nothing.
+/// panics on them; refused at their pointer. Only a text that holds one of
+/// their spellings is read twice, so Stripe's specs pay a scan, no parse.
 fn refuse_non_finite_numbers(text: &str) -> Result<()> {
-    let lower = text.to_ascii_lowercase();
-    if !lower.contains(".inf") && !lower.contains(".nan") {
+    const SPELLINGS: [&str; 6] = [".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"];
+    if !SPELLINGS.iter().any(|spelling| text.contains(spelling)) {
         return Ok(());
     }
     let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) else {

@@ -182,13 +182,7 @@ async fn read_request(stream: &TcpStream) -> Option<Attempt> {
         if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
             break end + 4;
         }
-        stream.readable().await.ok()?;
-        match stream.try_read(&mut chunk) {
-            Ok(0) => return None,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
-            Err(_) => return None,
-        }
+        read_more(stream, &mut buffer, &mut chunk).await?;
     };
     let at = Instant::now();
     let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
@@ -201,19 +195,30 @@ async fn read_request(stream: &TcpStream) -> Option<Attempt> {
     };
     let length: usize = header("content-length").map_or(0, |v| v.parse().unwrap());
     while buffer.len() < head_end + length {
-        stream.readable().await.ok()?;
-        match stream.try_read(&mut chunk) {
-            Ok(0) => return None,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
-            Err(_) => return None,
-        }
+        read_more(stream, &mut buffer, &mut chunk).await?;
     }
     Some(Attempt {
         at,
         idempotency_key: header("idempotency-key"),
         body: buffer[head_end..].to_vec(),
     })
+}
+
+/// Appends what the stream has to `buffer`; `None` once the peer closed
+/// or the connection failed.
+async fn read_more(stream: &TcpStream, buffer: &mut Vec<u8>, chunk: &mut [u8]) -> Option<()> {
+    loop {
+        stream.readable().await.ok()?;
+        match stream.try_read(chunk) {
+            Ok(0) => return None,
+            Ok(n) => {
+                buffer.extend_from_slice(&chunk[..n]);
+                return Some(());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(_) => return None,
+        }
+    }
 }
 
 async fn misbehave(mut stream: TcpStream, fault: Fault) {
