@@ -26,6 +26,12 @@ pub const MANAGED_DIRS: &[&str] = &["src", "api/src", "params/src"];
 /// produced, and nothing else in their folder is touched.
 pub const MANAGED_FILES: &[&str] = &["tests/every_endpoint.rs"];
 
+/// The swap in progress: which staged files replace which targets and
+/// which files go. Written before the first rename and removed after the
+/// last, so a run that dies in between (a crash, a kill) is finished by the
+/// next run instead of leaving old and new files mixed.
+pub const JOURNAL: &str = ".codegen-swap.json";
+
 /// Makes the generated parts of `root` hold exactly `files` (paths relative
 /// to `root`): writes the files whose text changed and removes `.rs` files
 /// under [`MANAGED_DIRS`] that are no longer produced, and
@@ -34,9 +40,15 @@ pub const MANAGED_FILES: &[&str] = &["tests/every_endpoint.rs"];
 /// All or nothing: every changed file is first written beside its target
 /// (`*.tmp`); if any write fails (disk full, a name too long), the ones
 /// written are removed and the tree is as it was, and the error names the
-/// file. Only then are they renamed into place and stale files removed.
+/// file. Only then is the swap recorded in [`JOURNAL`] and carried out;
+/// a swap that was cut short is finished first by the next run in write
+/// mode, and check mode reports the journal as stale.
 pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::io::Result<Report> {
     let mut report = Report::default();
+    let journal = root.join(JOURNAL);
+    if mode == Mode::Write {
+        finish_interrupted_swap(root)?;
+    }
     let changed: Vec<(&PathBuf, &String)> = files
         .iter()
         .filter(|(relative, text)| {
@@ -50,44 +62,134 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
             .map(|(relative, _)| relative.clone())
             .collect();
         report.stale.extend(stale);
+        if journal.exists() {
+            report.stale.push(PathBuf::from(JOURNAL));
+        }
         return Ok(report);
     }
     let staged = stage(root, &changed)?;
-    for (temporary, (relative, _)) in staged.iter().zip(&changed) {
-        std::fs::rename(temporary, root.join(relative)).map_err(|e| at(&root.join(relative), e))?;
-        report.written.push((*relative).clone());
+    let swap = Swap {
+        rename: staged
+            .iter()
+            .zip(&changed)
+            .map(|(temporary, (relative, _))| (temporary.clone(), (*relative).clone()))
+            .collect(),
+        remove: stale,
+    };
+    if let Err(e) = record(&journal, &swap) {
+        unstage(root, &staged);
+        return Err(at(&journal, e));
     }
-    for relative in stale {
-        let path = root.join(&relative);
-        std::fs::remove_file(&path).map_err(|e| at(&path, e))?;
-        report.removed.push(relative);
+    apply(root, &swap)?;
+    std::fs::remove_file(&journal).map_err(|e| at(&journal, e))?;
+    report.written = swap.rename.into_iter().map(|(_, target)| target).collect();
+    report.removed = swap.remove;
+    Ok(report)
+}
+
+/// One swap: staged files (relative to the root) to rename onto their
+/// targets, then files to remove.
+#[derive(Debug, Default, PartialEq)]
+struct Swap {
+    rename: Vec<(PathBuf, PathBuf)>,
+    remove: Vec<PathBuf>,
+}
+
+/// Writes the journal and flushes it to disk before any rename starts.
+fn record(journal: &Path, swap: &Swap) -> std::io::Result<()> {
+    let text = |path: &PathBuf| serde_json::Value::from(path.to_string_lossy().into_owned());
+    let json = serde_json::json!({
+        "rename": swap.rename.iter().map(|(from, to)| [text(from), text(to)]).collect::<Vec<_>>(),
+        "remove": swap.remove.iter().map(text).collect::<Vec<_>>(),
+    });
+    let mut file = std::fs::File::create(journal)?;
+    std::io::Write::write_all(&mut file, json.to_string().as_bytes())?;
+    file.sync_all()
+}
+
+fn read_journal(journal: &Path) -> std::io::Result<Swap> {
+    let invalid = |what: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not a journal of this writer ({what}); remove it and run codegen again"),
+        )
+    };
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(journal)?).map_err(|e| invalid(&e.to_string()))?;
+    let path = |value: &serde_json::Value| value.as_str().map(PathBuf::from);
+    let rename = json["rename"]
+        .as_array()
+        .ok_or_else(|| invalid("no `rename` list"))?
+        .iter()
+        .map(|pair| Some((path(&pair[0])?, path(&pair[1])?)))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| invalid("a `rename` entry is not two paths"))?;
+    let remove = json["remove"]
+        .as_array()
+        .ok_or_else(|| invalid("no `remove` list"))?
+        .iter()
+        .map(path)
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| invalid("a `remove` entry is not a path"))?;
+    Ok(Swap { rename, remove })
+}
+
+/// Carries out a swap. Each step may already have been done by a run that
+/// was cut short: a staged file that is gone was renamed, a stale file that
+/// is gone was removed.
+fn apply(root: &Path, swap: &Swap) -> std::io::Result<()> {
+    for (temporary, target) in &swap.rename {
+        let (temporary, target) = (root.join(temporary), root.join(target));
+        if temporary.exists() {
+            std::fs::rename(&temporary, &target).map_err(|e| at(&target, e))?;
+        }
+    }
+    for relative in &swap.remove {
+        let path = root.join(relative);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(at(&path, e)),
+            _ => {}
+        }
     }
     for dir in MANAGED_DIRS {
         remove_empty_dirs(&root.join(dir))?;
     }
-    Ok(report)
+    Ok(())
 }
 
-/// Writes each file to `<target>.tmp`; on the first failure removes what it
-/// wrote (and the folders it made empty) and returns that failure.
+/// Finishes the swap a previous run recorded but did not complete, and
+/// removes files that a run cut short while staging left behind.
+fn finish_interrupted_swap(root: &Path) -> std::io::Result<()> {
+    let journal = root.join(JOURNAL);
+    if journal.exists() {
+        let swap = read_journal(&journal).map_err(|e| at(&journal, e))?;
+        apply(root, &swap)?;
+        std::fs::remove_file(&journal).map_err(|e| at(&journal, e))?;
+    }
+    for dir in MANAGED_DIRS {
+        for leftover in files_ending(&root.join(dir), ".rs.tmp")? {
+            std::fs::remove_file(&leftover).map_err(|e| at(&leftover, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes each file to `<target>.tmp` and returns those paths, relative to
+/// `root`; on the first failure removes what it wrote (and the folders it
+/// made empty) and returns that failure.
 fn stage(root: &Path, changed: &[(&PathBuf, &String)]) -> std::io::Result<Vec<PathBuf>> {
     let mut staged = Vec::with_capacity(changed.len());
     for (relative, text) in changed {
         let path = root.join(relative);
-        let mut temporary = path.clone().into_os_string();
+        let mut temporary = relative.as_os_str().to_owned();
         temporary.push(".tmp");
         let temporary = PathBuf::from(temporary);
         let written = path
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&temporary, text));
+            .and_then(|()| std::fs::write(root.join(&temporary), text));
         if let Err(e) = written {
-            for done in &staged {
-                let _ = std::fs::remove_file(done);
-            }
-            for dir in MANAGED_DIRS {
-                let _ = remove_empty_dirs(&root.join(dir));
-            }
+            unstage(root, &staged);
             return Err(at(&path, e));
         }
         staged.push(temporary);
@@ -95,11 +197,21 @@ fn stage(root: &Path, changed: &[(&PathBuf, &String)]) -> std::io::Result<Vec<Pa
     Ok(staged)
 }
 
+/// Removes staged files and the folders staging made empty.
+fn unstage(root: &Path, staged: &[PathBuf]) {
+    for done in staged {
+        let _ = std::fs::remove_file(root.join(done));
+    }
+    for dir in MANAGED_DIRS {
+        let _ = remove_empty_dirs(&root.join(dir));
+    }
+}
+
 /// The managed files under `root` that `files` no longer has.
 fn stale_files(root: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Result<Vec<PathBuf>> {
     let mut existing_files = Vec::new();
     for dir in MANAGED_DIRS {
-        existing_files.extend(rust_files(&root.join(dir))?);
+        existing_files.extend(files_ending(&root.join(dir), ".rs")?);
     }
     existing_files.extend(
         MANAGED_FILES
@@ -124,7 +236,8 @@ fn at(path: &Path, error: std::io::Error) -> std::io::Error {
     std::io::Error::new(error.kind(), format!("{}: {error}", path.display()))
 }
 
-fn rust_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// The files under `dir`, at any depth, whose names end with `suffix`.
+fn files_ending(dir: &Path, suffix: &str) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(out);
@@ -132,8 +245,8 @@ fn rust_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     for entry in entries {
         let path = entry?.path();
         if path.is_dir() {
-            out.extend(rust_files(&path)?);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.extend(files_ending(&path, suffix)?);
+        } else if path.to_string_lossy().ends_with(suffix) {
             out.push(path);
         }
     }
@@ -234,6 +347,70 @@ mod tests {
             "no .tmp left"
         );
         assert!(!root.join("src/new").exists(), "no new folder left");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A run that dies after recording its swap and renaming one of two
+    /// files: check mode says the tree is stale, and the next run finishes
+    /// the swap before writing what it wants.
+    #[test]
+    fn a_swap_cut_short_is_finished_by_the_next_run() {
+        let root = temp_dir("cut-short");
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/a.rs"), "old a").unwrap();
+        std::fs::write(root.join("src/b.rs"), "old b").unwrap();
+        std::fs::write(root.join("src/gone.rs"), "old gone").unwrap();
+        let wanted = files(&[("src/a.rs", "new a"), ("src/b.rs", "new b")]);
+        let changed: Vec<_> = wanted.iter().collect();
+        let staged = stage(&root, &changed).unwrap();
+        let swap = Swap {
+            rename: staged.into_iter().zip(wanted.keys().cloned()).collect(),
+            remove: vec![PathBuf::from("src/gone.rs")],
+        };
+        record(&root.join(JOURNAL), &swap).unwrap();
+        let first = &swap.rename[0];
+        std::fs::rename(root.join(&first.0), root.join(&first.1)).unwrap();
+        // The run dies here: a.rs is new, b.rs and gone.rs are old.
+
+        let check = sync(&root, &wanted, Mode::Check).unwrap();
+        assert!(check.stale.contains(&PathBuf::from(JOURNAL)), "{check:?}");
+
+        let write = sync(&root, &wanted, Mode::Write).unwrap();
+        assert!(write.written.is_empty(), "the journal had written them");
+        assert_eq!(walk(&root), [root.join("src/a.rs"), root.join("src/b.rs")]);
+        assert_eq!(
+            std::fs::read_to_string(root.join("src/b.rs")).unwrap(),
+            "new b"
+        );
+        assert!(sync(&root, &wanted, Mode::Check).unwrap().stale.is_empty());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn staged_files_left_by_a_run_cut_short_while_staging_are_removed() {
+        let root = temp_dir("staging-leftovers");
+        std::fs::create_dir_all(root.join("src/deep")).unwrap();
+        std::fs::write(root.join("src/a.rs"), "a").unwrap();
+        std::fs::write(root.join("src/deep/b.rs.tmp"), "half").unwrap();
+        sync(&root, &files(&[("src/a.rs", "a")]), Mode::Write).unwrap();
+        assert_eq!(walk(&root), [root.join("src/a.rs")]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_damaged_journal_is_an_error_naming_it_and_nothing_changes() {
+        let root = temp_dir("damaged-journal");
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(root.join("src/a.rs"), "old a").unwrap();
+        std::fs::write(root.join(JOURNAL), "{\"rename\": [[1, 2]]").unwrap();
+        let error = sync(&root, &files(&[("src/a.rs", "new a")]), Mode::Write)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(JOURNAL), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(root.join("src/a.rs")).unwrap(),
+            "old a"
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 
