@@ -13,9 +13,12 @@ use crate::model::codecs::Side;
 use crate::model::features::Gate;
 use crate::model::{Model, TypeId, TypeKind};
 
+/// Enums that may share one type: same crate, same feature unit, same values.
+type EnumGroup<'a> = (Side, Option<&'a str>, Vec<&'a str>);
+
 pub fn share_enums(model: &mut Model) {
-    // (crate, unit, values) -> the enums that have them, in model order.
-    let mut groups: BTreeMap<(Side, Option<&str>, Vec<&str>), Vec<TypeId>> = BTreeMap::new();
+    // The enums of each group, in model order.
+    let mut groups: BTreeMap<EnumGroup, Vec<TypeId>> = BTreeMap::new();
     for (index, def) in model.types.iter().enumerate() {
         let TypeKind::Enum(values) = &def.kind else {
             continue;

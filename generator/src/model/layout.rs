@@ -43,12 +43,12 @@ pub fn preview_notes(notes: &BTreeMap<String, String>) -> BTreeMap<String, Strin
 pub fn place_types(model: &mut Model) {
     let homes = resource_homes(model);
     let owners = owners(model);
-    for index in 0..model.types.len() {
+    for (index, type_owners) in owners.iter().enumerate() {
         let module = match homes.get(&TypeId(index)) {
             Some(home) => home.clone(),
             None => {
                 let owner_homes: BTreeSet<&ModulePath> =
-                    owners[index].iter().map(|owner| &homes[owner]).collect();
+                    type_owners.iter().map(|owner| &homes[owner]).collect();
                 let namespaces: BTreeSet<Option<&str>> =
                     owner_homes.iter().map(|m| namespace(m)).collect();
                 match (owner_homes.len(), namespaces.into_iter().next()) {
