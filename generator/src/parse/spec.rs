@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::{pointer, Error, Result};
+use crate::parse::duplicates;
 
 /// One spec document as read from disk.
 #[derive(Debug, Clone)]
@@ -289,6 +290,7 @@ pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<
     if !json {
         refuse_non_finite_numbers(text)?;
     }
+    refuse_duplicate_keys(text, json)?;
     parse_text(text, json).map_err(|error| match not_an_object(text, json) {
         Some(kind) => Error::at(
             "#",
@@ -296,6 +298,22 @@ pub fn parse_document<T: DeserializeOwned>(document: &SourceDocument) -> Result<
         ),
         None => error,
     })
+}
+
+/// A key written twice in one object: the parsers would keep one of the two
+/// nodes (or openapiv3 would panic), so the other would be lost unseen.
+fn refuse_duplicate_keys(text: &str, json: bool) -> Result<()> {
+    let found = match json {
+        true => duplicates::find_duplicate(&mut serde_json::Deserializer::from_str(text)),
+        false => duplicates::find_duplicate(serde_yaml::Deserializer::from_str(text)),
+    };
+    match found {
+        Some(duplicate) => Err(Error::at(
+            pointer(duplicate.path.iter().chain([&duplicate.key]).map(String::as_str)),
+            "is written twice in one object; a parser would keep only one of the two",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// YAML's `.inf` and `.nan` are numbers no JSON value holds, and openapiv3
