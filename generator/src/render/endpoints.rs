@@ -31,7 +31,7 @@ use quote::quote;
 use crate::model::implements_object;
 use crate::model::{BodyKind, Model, Operation, Pagination, TypeId, TypeKind, TypeRef};
 use crate::naming;
-use crate::render::{doc_attrs, docs, ident, TypeRenderer};
+use crate::render::{docs, ident, markdown_doc_attrs, TypeRenderer};
 
 /// The `impl` block of a group's endpoint functions.
 pub fn impl_block(
@@ -53,12 +53,14 @@ pub fn impl_block(
 fn function(renderer: &TypeRenderer<'_>, operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
     let endpoint = format!("`{} {}`", operation.method, operation.path);
-    let description = operation
-        .doc
-        .as_deref()
-        .or(operation.summary.as_deref())
-        .unwrap_or_default();
-    let doc = doc_attrs(Some(&format!("{description}\n\n{endpoint}")));
+    let description = operation.doc.as_deref().or(operation.summary.as_deref());
+    // The description is Markdown or HTML; the endpoint line is Markdown.
+    let mut doc = description.map(docs::doc_text).unwrap_or_default();
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&docs::comment_text(&endpoint));
+    let doc = markdown_doc_attrs(&doc);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let args = arguments(renderer, operation);
     let request = request(renderer.model, operation);

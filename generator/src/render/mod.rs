@@ -30,14 +30,18 @@ pub fn ident(name: &str) -> Ident {
 
 /// `#[doc = "..."]` attributes for a description, or nothing.
 pub fn doc_attrs(description: Option<&str>) -> TokenStream {
-    match description.map(doc_text).filter(|d| !d.is_empty()) {
-        Some(text) => {
-            // One attribute per line: prettyplease prints each as `/// line`.
-            let lines = text.lines().map(|line| format!(" {line}"));
-            quote! { #( #[doc = #lines] )* }
-        }
-        None => TokenStream::new(),
+    markdown_doc_attrs(&description.map(doc_text).unwrap_or_default())
+}
+
+/// `#[doc = "..."]` attributes for doc text already made safe by
+/// [`docs`], or nothing.
+pub fn markdown_doc_attrs(markdown: &str) -> TokenStream {
+    if markdown.is_empty() {
+        return TokenStream::new();
     }
+    // One attribute per line: prettyplease prints each as `/// line`.
+    let lines = markdown.lines().map(|line| format!(" {line}"));
+    quote! { #( #[doc = #lines] )* }
 }
 
 /// `#[cfg(all(feature = "a", ...))]`, or nothing for no features.
