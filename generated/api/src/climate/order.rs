@@ -497,8 +497,7 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
 
 #[cfg(feature = "climate")]
 impl Order {
-    /// Lists all Climate order objects. The orders are returned sorted by creation date, with the
-    /// most recently created orders appearing first.
+    /// Lists all Climate order objects. The orders are returned sorted by creation date, with the most recently created orders appearing first.
     ///
     /// `GET /v1/climate/orders`
     pub fn list<C: stripe_core::StripeClient>(
@@ -524,8 +523,7 @@ impl Order {
                     .query(params),
             )
     }
-    /// Creates a Climate order object for a given Climate product. The order will be processed immediately
-    /// after creation and payment will be deducted your Stripe balance.
+    /// Creates a Climate order object for a given Climate product. The order will be processed immediately after creation and payment will be deducted your Stripe balance.
     ///
     /// `POST /v1/climate/orders`
     pub fn create<C: stripe_core::StripeClient>(
@@ -582,10 +580,7 @@ impl Order {
                     .form(params),
             )
     }
-    /// Cancels a Climate order. You can cancel an order within 24 hours of creation. Stripe refunds the
-    /// reservation `amount_subtotal`, but not the `amount_fees` for user-triggered cancellations. Frontier
-    /// might cancel reservations if suppliers fail to deliver. If Frontier cancels the reservation, Stripe
-    /// provides 90 days advance notice and refunds the `amount_total`.
+    /// Cancels a Climate order. You can cancel an order within 24 hours of creation. Stripe refunds the reservation `amount_subtotal`, but not the `amount_fees` for user-triggered cancellations. Frontier might cancel reservations if suppliers fail to deliver. If Frontier cancels the reservation, Stripe provides 90 days advance notice and refunds the `amount_total`.
     ///
     /// `POST /v1/climate/orders/{order}/cancel`
     pub fn cancel<C: stripe_core::StripeClient>(

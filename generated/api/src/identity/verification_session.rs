@@ -804,8 +804,7 @@ impl VerificationSession {
     }
     /// Retrieves the details of a VerificationSession that was previously created.
     ///
-    /// When the session status is `requires_input`, you can use this method to retrieve a valid
-    /// `client_secret` or `url` to allow re-submission.
+    /// When the session status is `requires_input`, you can use this method to retrieve a valid `client_secret` or `url` to allow re-submission.
     ///
     /// `GET /v1/identity/verification_sessions/{session}`
     pub fn retrieve<C: stripe_core::StripeClient>(
@@ -828,8 +827,7 @@ impl VerificationSession {
     }
     /// Updates a VerificationSession object.
     ///
-    /// When the session status is `requires_input`, you can use this method to update the
-    /// verification check and options.
+    /// When the session status is `requires_input`, you can use this method to update the verification check and options.
     ///
     /// `POST /v1/identity/verification_sessions/{session}`
     pub fn update<C: stripe_core::StripeClient>(
@@ -873,23 +871,13 @@ impl VerificationSession {
                     .form(params),
             )
     }
-    /// Redact a VerificationSession to remove all collected information from Stripe. This will redact
-    /// the VerificationSession and all objects related to it, including VerificationReports, Events,
-    /// request logs, etc.
+    /// Redact a VerificationSession to remove all collected information from Stripe. This will redact the VerificationSession and all objects related to it, including VerificationReports, Events, request logs, etc.
     ///
-    /// A VerificationSession object can be redacted when it is in `requires_input` or `verified`
-    /// [status](https://stripe.com/docs/identity/how-sessions-work). Redacting a VerificationSession in `requires_action`
-    /// state will automatically cancel it.
+    /// A VerificationSession object can be redacted when it is in `requires_input` or `verified` [status](https://stripe.com/docs/identity/how-sessions-work). Redacting a VerificationSession in `requires_action` state will automatically cancel it.
     ///
-    /// The redaction process may take up to four days. When the redaction process is in progress, the
-    /// VerificationSession’s `redaction.status` field will be set to `processing`; when the process is
-    /// finished, it will change to `redacted` and an `identity.verification_session.redacted` event
-    /// will be emitted.
+    /// The redaction process may take up to four days. When the redaction process is in progress, the VerificationSession’s `redaction.status` field will be set to `processing`; when the process is finished, it will change to `redacted` and an `identity.verification_session.redacted` event will be emitted.
     ///
-    /// Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but all the
-    /// fields that contain personal data will be replaced by the string `[redacted]` or a similar
-    /// placeholder. The `metadata` field will also be erased. Redacted objects cannot be updated or
-    /// used for any purpose.
+    /// Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but all the fields that contain personal data will be replaced by the string `[redacted]` or a similar placeholder. The `metadata` field will also be erased. Redacted objects cannot be updated or used for any purpose.
     ///
     /// [Learn more](https://stripe.com/docs/identity/verification-sessions#redact).
     ///

@@ -1074,8 +1074,7 @@ impl Authorization {
                     .form(params),
             )
     }
-    /// Approves a pending Issuing `Authorization` object. This request should be made within the timeout window of the [real-time authorization](https://stripe.com/docs/issuing/controls/real-time-authorizations) flow.
-    /// You can also respond directly to the webhook request to approve an authorization (preferred). More details can be found [here](https://stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling).
+    /// Approves a pending Issuing `Authorization` object. This request should be made within the timeout window of the [real-time authorization](https://stripe.com/docs/issuing/controls/real-time-authorizations) flow. You can also respond directly to the webhook request to approve an authorization (preferred). More details can be found [here](https://stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling).
     ///
     /// `POST /v1/issuing/authorizations/{authorization}/approve`
     pub fn approve<C: stripe_core::StripeClient>(
@@ -1096,8 +1095,7 @@ impl Authorization {
                     .form(params),
             )
     }
-    /// Declines a pending Issuing `Authorization` object. This request should be made within the timeout window of the [real time authorization](https://stripe.com/docs/issuing/controls/real-time-authorizations) flow.
-    /// You can also respond directly to the webhook request to decline an authorization (preferred). More details can be found [here](https://stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling).
+    /// Declines a pending Issuing `Authorization` object. This request should be made within the timeout window of the [real time authorization](https://stripe.com/docs/issuing/controls/real-time-authorizations) flow. You can also respond directly to the webhook request to decline an authorization (preferred). More details can be found [here](https://stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling).
     ///
     /// `POST /v1/issuing/authorizations/{authorization}/decline`
     pub fn decline<C: stripe_core::StripeClient>(

@@ -2719,12 +2719,9 @@ impl Account {
                     .query(params),
             )
     }
-    /// With [Connect](https://stripe.com/docs/connect), you can create Stripe accounts for your users.
-    /// To do this, you’ll first need to [register your platform](https://dashboard.stripe.com/account/applications/settings).
+    /// With [Connect](https://stripe.com/docs/connect), you can create Stripe accounts for your users. To do this, you’ll first need to [register your platform](https://dashboard.stripe.com/account/applications/settings).
     ///
-    /// If you’ve already collected information for your connected accounts, you [can prefill that information](https://stripe.com/docs/connect/best-practices#onboarding) when
-    /// creating the account. Connect Onboarding won’t ask for the prefilled information during account onboarding.
-    /// You can prefill any information on the account.
+    /// If you’ve already collected information for your connected accounts, you [can prefill that information](https://stripe.com/docs/connect/best-practices#onboarding) when creating the account. Connect Onboarding won’t ask for the prefilled information during account onboarding. You can prefill any information on the account.
     ///
     /// `POST /v1/accounts`
     pub fn create<C: stripe_core::StripeClient>(
@@ -2756,16 +2753,11 @@ impl Account {
                     .query(params),
             )
     }
-    /// Updates a [connected account](https://stripe.com/docs/connect/accounts) by setting the values of the parameters passed. Any parameters not provided are
-    /// left unchanged.
+    /// Updates a [connected account](https://stripe.com/docs/connect/accounts) by setting the values of the parameters passed. Any parameters not provided are left unchanged.
     ///
-    /// For Custom accounts, you can update any information on the account. For other accounts, you can update all information until that
-    /// account has started to go through Connect Onboarding. Once you create an [Account Link](https://stripe.com/docs/api/account_links)
-    /// for a Standard or Express account, some parameters can no longer be changed. These are marked as **Custom Only** or **Custom and Express**
-    /// below.
+    /// For Custom accounts, you can update any information on the account. For other accounts, you can update all information until that account has started to go through Connect Onboarding. Once you create an [Account Link](https://stripe.com/docs/api/account_links) for a Standard or Express account, some parameters can no longer be changed. These are marked as **Custom Only** or **Custom and Express** below.
     ///
-    /// To update your own account, use the [Dashboard](https://dashboard.stripe.com/settings/account). Refer to our
-    /// [Connect](https://stripe.com/docs/connect/updating-accounts) documentation to learn more about updating accounts.
+    /// To update your own account, use the [Dashboard](https://dashboard.stripe.com/settings/account). Refer to our [Connect](https://stripe.com/docs/connect/updating-accounts) documentation to learn more about updating accounts.
     ///
     /// `POST /v1/accounts/{account}`
     pub fn update<C: stripe_core::StripeClient>(

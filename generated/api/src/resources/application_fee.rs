@@ -319,15 +319,11 @@ impl ApplicationFee {
                     .query(params),
             )
     }
-    /// Refunds an application fee that has previously been collected but not yet refunded.
-    /// Funds will be refunded to the Stripe account from which the fee was originally collected.
+    /// Refunds an application fee that has previously been collected but not yet refunded. Funds will be refunded to the Stripe account from which the fee was originally collected.
     ///
-    /// You can optionally refund only part of an application fee.
-    /// You can do so multiple times, until the entire fee has been refunded.
+    /// You can optionally refund only part of an application fee. You can do so multiple times, until the entire fee has been refunded.
     ///
-    /// Once entirely refunded, an application fee can’t be refunded again.
-    /// This method will raise an error when called on an already-refunded application fee,
-    /// or when trying to refund more money than is left on an application fee.
+    /// Once entirely refunded, an application fee can’t be refunded again. This method will raise an error when called on an already-refunded application fee, or when trying to refund more money than is left on an application fee.
     ///
     /// `POST /v1/application_fees/{id}/refunds`
     pub fn create_refund<C: stripe_core::StripeClient>(

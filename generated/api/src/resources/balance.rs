@@ -224,8 +224,7 @@ impl<'de> serde::Deserialize<'de> for BalanceDetail {
 
 #[cfg(feature = "balance")]
 impl Balance {
-    /// Retrieves the current account balance, based on the authentication that was used to make the request.
-    ///  For a sample request, see [Accounting for negative balances](https://stripe.com/docs/connect/account-balances#accounting-for-negative-balances).
+    /// Retrieves the current account balance, based on the authentication that was used to make the request. For a sample request, see [Accounting for negative balances](https://stripe.com/docs/connect/account-balances#accounting-for-negative-balances).
     ///
     /// `GET /v1/balance`
     pub fn retrieve<C: stripe_core::StripeClient>(

@@ -5242,9 +5242,7 @@ impl Charge {
                     .query(params),
             )
     }
-    /// Use the [Payment Intents API](https://stripe.com/docs/api/payment_intents) to initiate a new payment instead
-    /// of using this method. Confirmation of the PaymentIntent creates the `Charge`
-    /// object used to request payment, so this method is limited to legacy integrations.
+    /// Use the [Payment Intents API](https://stripe.com/docs/api/payment_intents) to initiate a new payment instead of using this method. Confirmation of the PaymentIntent creates the `Charge` object used to request payment, so this method is limited to legacy integrations.
     ///
     /// `POST /v1/charges`
     pub fn create<C: stripe_core::StripeClient>(
@@ -5258,10 +5256,7 @@ impl Charge {
                     .form(params),
             )
     }
-    /// Search for charges you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
-    /// Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-    /// conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-    /// to an hour behind during outages. Search functionality is not available to merchants in India.
+    /// Search for charges you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language). Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up to an hour behind during outages. Search functionality is not available to merchants in India.
     ///
     /// `GET /v1/charges/search`
     pub fn search<C: stripe_core::StripeClient>(
@@ -5406,15 +5401,11 @@ impl Charge {
     }
     /// When you create a new refund, you must specify a Charge or a PaymentIntent object on which to create it.
     ///
-    /// Creating a new refund will refund a charge that has previously been created but not yet refunded.
-    /// Funds will be refunded to the credit or debit card that was originally charged.
+    /// Creating a new refund will refund a charge that has previously been created but not yet refunded. Funds will be refunded to the credit or debit card that was originally charged.
     ///
-    /// You can optionally refund only part of a charge.
-    /// You can do so multiple times, until the entire charge has been refunded.
+    /// You can optionally refund only part of a charge. You can do so multiple times, until the entire charge has been refunded.
     ///
-    /// Once entirely refunded, a charge can’t be refunded again.
-    /// This method will raise an error when called on an already-refunded charge,
-    /// or when trying to refund more money than is left on a charge.
+    /// Once entirely refunded, a charge can’t be refunded again. This method will raise an error when called on an already-refunded charge, or when trying to refund more money than is left on a charge.
     ///
     /// `POST /v1/charges/{charge}/refund`
     pub fn refund<C: stripe_core::StripeClient>(

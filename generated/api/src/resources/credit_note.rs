@@ -531,20 +531,15 @@ impl CreditNote {
                     .query(params),
             )
     }
-    /// Issue a credit note to adjust the amount of a finalized invoice. For a `status=open` invoice, a credit note reduces
-    /// its `amount_due`. For a `status=paid` invoice, a credit note does not affect its `amount_due`. Instead, it can result
-    /// in any combination of the following:
+    /// Issue a credit note to adjust the amount of a finalized invoice. For a `status=open` invoice, a credit note reduces its `amount_due`. For a `status=paid` invoice, a credit note does not affect its `amount_due`. Instead, it can result in any combination of the following:
     ///
     /// - Refund: create a new refund (using `refund_amount`) or link an existing refund (using `refund`).
-    ///
     /// - Customer balance credit: credit the customer’s balance (using `credit_amount`) which will be automatically applied to their next invoice when it’s finalized.
-    ///
     /// - Outside of Stripe credit: record the amount that is or will be credited outside of Stripe (using `out_of_band_amount`).
     ///
     /// For post-payment credit notes the sum of the refund, credit and outside of Stripe amounts must equal the credit note total.
     ///
-    /// You may issue multiple credit notes for an invoice. Each credit note will increment the invoice’s `pre_payment_credit_notes_amount`
-    /// or `post_payment_credit_notes_amount` depending on its `status` at the time of credit note creation.
+    /// You may issue multiple credit notes for an invoice. Each credit note will increment the invoice’s `pre_payment_credit_notes_amount` or `post_payment_credit_notes_amount` depending on its `status` at the time of credit note creation.
     ///
     /// `POST /v1/credit_notes`
     pub fn create<C: stripe_core::StripeClient>(

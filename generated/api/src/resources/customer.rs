@@ -848,10 +848,7 @@ impl Customer {
                     .form(params),
             )
     }
-    /// Search for customers you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
-    /// Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-    /// conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-    /// to an hour behind during outages. Search functionality is not available to merchants in India.
+    /// Search for customers you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language). Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up to an hour behind during outages. Search functionality is not available to merchants in India.
     ///
     /// `GET /v1/customers/search`
     pub fn search<C: stripe_core::StripeClient>(
@@ -1090,9 +1087,7 @@ impl Customer {
     }
     /// When you create a new credit card, you must specify a customer or recipient on which to create it.
     ///
-    /// If the card’s owner has no default card, then the new card will become the default.
-    /// However, if the owner already has a default, then it will not change.
-    /// To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
+    /// If the card’s owner has no default card, then the new card will become the default. However, if the owner already has a default, then it will not change. To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
     ///
     /// `POST /v1/customers/{customer}/bank_accounts`
     pub fn create_bank_account<C: stripe_core::StripeClient>(
@@ -1206,9 +1201,7 @@ impl Customer {
                     .form(params),
             )
     }
-    /// You can see a list of the cards belonging to a customer.
-    /// Note that the 10 most recent sources are always available on the `Customer` object.
-    /// If you need more than those 10, you can use this API method and the `limit` and `starting_after` parameters to page through additional cards.
+    /// You can see a list of the cards belonging to a customer. Note that the 10 most recent sources are always available on the `Customer` object. If you need more than those 10, you can use this API method and the `limit` and `starting_after` parameters to page through additional cards.
     ///
     /// `GET /v1/customers/{customer}/cards`
     #[deprecated]
@@ -1250,9 +1243,7 @@ impl Customer {
     }
     /// When you create a new credit card, you must specify a customer or recipient on which to create it.
     ///
-    /// If the card’s owner has no default card, then the new card will become the default.
-    /// However, if the owner already has a default, then it will not change.
-    /// To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
+    /// If the card’s owner has no default card, then the new card will become the default. However, if the owner already has a default, then it will not change. To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
     ///
     /// `POST /v1/customers/{customer}/cards`
     pub fn create_card<C: stripe_core::StripeClient>(
@@ -1487,9 +1478,7 @@ impl Customer {
                     .query(params),
             )
     }
-    /// Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new
-    /// funding instructions will be created. If funding instructions have already been created for a given customer, the same
-    /// funding instructions will be retrieved. In other words, we will return the same funding instructions each time.
+    /// Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new funding instructions will be created. If funding instructions have already been created for a given customer, the same funding instructions will be retrieved. In other words, we will return the same funding instructions each time.
     ///
     /// `POST /v1/customers/{customer}/funding_instructions`
     pub fn create_funding_instructions<C: stripe_core::StripeClient>(
@@ -1615,9 +1604,7 @@ impl Customer {
     }
     /// When you create a new credit card, you must specify a customer or recipient on which to create it.
     ///
-    /// If the card’s owner has no default card, then the new card will become the default.
-    /// However, if the owner already has a default, then it will not change.
-    /// To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
+    /// If the card’s owner has no default card, then the new card will become the default. However, if the owner already has a default, then it will not change. To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
     ///
     /// `POST /v1/customers/{customer}/sources`
     pub fn create_source<C: stripe_core::StripeClient>(

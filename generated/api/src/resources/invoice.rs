@@ -2261,10 +2261,7 @@ impl Invoice {
                     .form(params),
             )
     }
-    /// Search for invoices you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
-    /// Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-    /// conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-    /// to an hour behind during outages. Search functionality is not available to merchants in India.
+    /// Search for invoices you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language). Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up to an hour behind during outages. Search functionality is not available to merchants in India.
     ///
     /// `GET /v1/invoices/search`
     pub fn search<C: stripe_core::StripeClient>(
@@ -2367,12 +2364,9 @@ impl Invoice {
                     .query(params),
             )
     }
-    /// Draft invoices are fully editable. Once an invoice is [finalized](https://stripe.com/docs/billing/invoices/workflow#finalized),
-    /// monetary values, as well as `collection_method`, become uneditable.
+    /// Draft invoices are fully editable. Once an invoice is [finalized](https://stripe.com/docs/billing/invoices/workflow#finalized), monetary values, as well as `collection_method`, become uneditable.
     ///
-    /// If you would like to stop the Stripe Billing engine from automatically finalizing, reattempting payments on,
-    /// sending reminders for, or [automatically reconciling](https://stripe.com/docs/billing/invoices/reconciliation) invoices, pass
-    /// `auto_advance=false`.
+    /// If you would like to stop the Stripe Billing engine from automatically finalizing, reattempting payments on, sending reminders for, or [automatically reconciling](https://stripe.com/docs/billing/invoices/reconciliation) invoices, pass `auto_advance=false`.
     ///
     /// `POST /v1/invoices/{invoice}`
     pub fn update<C: stripe_core::StripeClient>(

@@ -8579,14 +8579,9 @@ impl PaymentIntent {
     }
     /// Creates a PaymentIntent object.
     ///
-    /// After the PaymentIntent is created, attach a payment method and [confirm](https://stripe.com/docs/api/payment_intents/confirm)
-    /// to continue the payment. You can read more about the different payment flows
-    /// available via the Payment Intents API [here](https://stripe.com/docs/payments/payment-intents).
+    /// After the PaymentIntent is created, attach a payment method and [confirm](https://stripe.com/docs/api/payment_intents/confirm) to continue the payment. You can read more about the different payment flows available via the Payment Intents API [here](https://stripe.com/docs/payments/payment-intents).
     ///
-    /// When `confirm=true` is used during creation, it is equivalent to creating
-    /// and confirming the PaymentIntent in the same call. You may use any parameters
-    /// available in the [confirm API](https://stripe.com/docs/api/payment_intents/confirm) when `confirm=true`
-    /// is supplied.
+    /// When `confirm=true` is used during creation, it is equivalent to creating and confirming the PaymentIntent in the same call. You may use any parameters available in the [confirm API](https://stripe.com/docs/api/payment_intents/confirm) when `confirm=true` is supplied.
     ///
     /// `POST /v1/payment_intents`
     pub fn create<C: stripe_core::StripeClient>(
@@ -8603,10 +8598,7 @@ impl PaymentIntent {
                     .form(params),
             )
     }
-    /// Search for PaymentIntents you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
-    /// Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-    /// conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-    /// to an hour behind during outages. Search functionality is not available to merchants in India.
+    /// Search for PaymentIntents you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language). Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up to an hour behind during outages. Search functionality is not available to merchants in India.
     ///
     /// `GET /v1/payment_intents/search`
     pub fn search<C: stripe_core::StripeClient>(
@@ -8664,11 +8656,7 @@ impl PaymentIntent {
     }
     /// Updates properties on a PaymentIntent object without confirming.
     ///
-    /// Depending on which properties you update, you may need to confirm the
-    /// PaymentIntent again. For example, updating the `payment_method` will
-    /// always require you to confirm the PaymentIntent again. If you prefer to
-    /// update and confirm at the same time, we recommend updating properties via
-    /// the [confirm API](https://stripe.com/docs/api/payment_intents/confirm) instead.
+    /// Depending on which properties you update, you may need to confirm the PaymentIntent again. For example, updating the `payment_method` will always require you to confirm the PaymentIntent again. If you prefer to update and confirm at the same time, we recommend updating properties via the [confirm API](https://stripe.com/docs/api/payment_intents/confirm) instead.
     ///
     /// `POST /v1/payment_intents/{intent}`
     pub fn update<C: stripe_core::StripeClient>(
@@ -8759,29 +8747,7 @@ impl PaymentIntent {
                     .form(params),
             )
     }
-    /// Confirm that your customer intends to pay with current or provided
-    /// payment method. Upon confirmation, the PaymentIntent will attempt to initiate
-    /// a payment.
-    /// If the selected payment method requires additional authentication steps, the
-    /// PaymentIntent will transition to the `requires_action` status and
-    /// suggest additional actions via `next_action`. If payment fails,
-    /// the PaymentIntent transitions to the `requires_payment_method` status or the
-    /// `canceled` status if the confirmation limit is reached. If
-    /// payment succeeds, the PaymentIntent will transition to the `succeeded`
-    /// status (or `requires_capture`, if `capture_method` is set to `manual`).
-    /// If the `confirmation_method` is `automatic`, payment may be attempted
-    /// using our [client SDKs](https://stripe.com/docs/stripe-js/reference#stripe-handle-card-payment)
-    /// and the PaymentIntent’s [client_secret](#payment_intent_object-client_secret).
-    /// After `next_action`s are handled by the client, no additional
-    /// confirmation is required to complete the payment.
-    /// If the `confirmation_method` is `manual`, all payment attempts must be
-    /// initiated using a secret key.
-    /// If any actions are required for the payment, the PaymentIntent will
-    /// return to the `requires_confirmation` state
-    /// after those actions are completed. Your server needs to then
-    /// explicitly re-confirm the PaymentIntent to initiate the next payment
-    /// attempt. Read the [expanded documentation](https://stripe.com/docs/payments/payment-intents/web-manual)
-    /// to learn more about manual confirmation.
+    /// Confirm that your customer intends to pay with current or provided payment method. Upon confirmation, the PaymentIntent will attempt to initiate a payment. If the selected payment method requires additional authentication steps, the PaymentIntent will transition to the `requires_action` status and suggest additional actions via `next_action`. If payment fails, the PaymentIntent transitions to the `requires_payment_method` status or the `canceled` status if the confirmation limit is reached. If payment succeeds, the PaymentIntent will transition to the `succeeded` status (or `requires_capture`, if `capture_method` is set to `manual`). If the `confirmation_method` is `automatic`, payment may be attempted using our [client SDKs](https://stripe.com/docs/stripe-js/reference#stripe-handle-card-payment) and the PaymentIntent’s [client_secret](#payment_intent_object-client_secret). After `next_action`s are handled by the client, no additional confirmation is required to complete the payment. If the `confirmation_method` is `manual`, all payment attempts must be initiated using a secret key. If any actions are required for the payment, the PaymentIntent will return to the `requires_confirmation` state after those actions are completed. Your server needs to then explicitly re-confirm the PaymentIntent to initiate the next payment attempt. Read the [expanded documentation](https://stripe.com/docs/payments/payment-intents/web-manual) to learn more about manual confirmation.
     ///
     /// `POST /v1/payment_intents/{intent}/confirm`
     pub fn confirm<C: stripe_core::StripeClient>(
@@ -8802,28 +8768,13 @@ impl PaymentIntent {
                     .form(params),
             )
     }
-    /// Perform an incremental authorization on an eligible
-    /// [PaymentIntent](https://stripe.com/docs/api/payment_intents/object). To be eligible, the
-    /// PaymentIntent’s status must be `requires_capture` and
-    /// [incremental_authorization_supported](https://stripe.com/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported)
-    /// must be `true`.
+    /// Perform an incremental authorization on an eligible [PaymentIntent](https://stripe.com/docs/api/payment_intents/object). To be eligible, the PaymentIntent’s status must be `requires_capture` and [incremental_authorization_supported](https://stripe.com/docs/api/charges/object#charge_object-payment_method_details-card_present-incremental_authorization_supported) must be `true`.
     ///
-    /// Incremental authorizations attempt to increase the authorized amount on
-    /// your customer’s card to the new, higher `amount` provided. As with the
-    /// initial authorization, incremental authorizations may be declined. A
-    /// single PaymentIntent can call this endpoint multiple times to further
-    /// increase the authorized amount.
+    /// Incremental authorizations attempt to increase the authorized amount on your customer’s card to the new, higher `amount` provided. As with the initial authorization, incremental authorizations may be declined. A single PaymentIntent can call this endpoint multiple times to further increase the authorized amount.
     ///
-    /// If the incremental authorization succeeds, the PaymentIntent object is
-    /// returned with the updated
-    /// [amount](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-amount).
-    /// If the incremental authorization fails, a
-    /// [card_declined](https://stripe.com/docs/error-codes#card-declined) error is returned, and no
-    /// fields on the PaymentIntent or Charge are updated. The PaymentIntent
-    /// object remains capturable for the previously authorized amount.
+    /// If the incremental authorization succeeds, the PaymentIntent object is returned with the updated [amount](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-amount). If the incremental authorization fails, a [card_declined](https://stripe.com/docs/error-codes#card-declined) error is returned, and no fields on the PaymentIntent or Charge are updated. The PaymentIntent object remains capturable for the previously authorized amount.
     ///
-    /// Each PaymentIntent can have a maximum of 10 incremental authorization attempts, including declines.
-    /// Once captured, a PaymentIntent can no longer be incremented.
+    /// Each PaymentIntent can have a maximum of 10 incremental authorization attempts, including declines. Once captured, a PaymentIntent can no longer be incremented.
     ///
     /// Learn more about [incremental authorizations](https://stripe.com/docs/terminal/features/incremental-authorizations).
     ///

@@ -3790,17 +3790,9 @@ impl PaymentMethod {
     }
     /// Attaches a PaymentMethod object to a Customer.
     ///
-    /// To attach a new PaymentMethod to a customer for future payments, we recommend you use a [SetupIntent](https://stripe.com/docs/api/setup_intents)
-    /// or a PaymentIntent with [setup_future_usage](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-setup_future_usage).
-    /// These approaches will perform any necessary steps to set up the PaymentMethod for future payments. Using the `/v1/payment_methods/:id/attach`
-    /// endpoint without first using a SetupIntent or PaymentIntent with `setup_future_usage` does not optimize the PaymentMethod for
-    /// future use, which makes later declines and payment friction more likely.
-    /// See [Optimizing cards for future payments](https://stripe.com/docs/payments/payment-intents#future-usage) for more information about setting up
-    /// future payments.
+    /// To attach a new PaymentMethod to a customer for future payments, we recommend you use a [SetupIntent](https://stripe.com/docs/api/setup_intents) or a PaymentIntent with [setup_future_usage](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-setup_future_usage). These approaches will perform any necessary steps to set up the PaymentMethod for future payments. Using the `/v1/payment_methods/:id/attach` endpoint without first using a SetupIntent or PaymentIntent with `setup_future_usage` does not optimize the PaymentMethod for future use, which makes later declines and payment friction more likely. See [Optimizing cards for future payments](https://stripe.com/docs/payments/payment-intents#future-usage) for more information about setting up future payments.
     ///
-    /// To use this PaymentMethod as the default for invoice or subscription payments,
-    /// set [`invoice_settings.default_payment_method`](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method),
-    /// on the Customer to the PaymentMethod’s ID.
+    /// To use this PaymentMethod as the default for invoice or subscription payments, set [`invoice_settings.default_payment_method`](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method), on the Customer to the PaymentMethod’s ID.
     ///
     /// `POST /v1/payment_methods/{payment_method}/attach`
     pub fn attach<C: stripe_core::StripeClient>(

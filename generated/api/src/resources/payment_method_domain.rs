@@ -385,8 +385,7 @@ impl PaymentMethodDomain {
                     .form(params),
             )
     }
-    /// Some payment methods such as Apple Pay require additional steps to verify a domain. If the requirements weren’t satisfied when the domain was created, the payment method will be inactive on the domain.
-    /// The payment method doesn’t appear in Elements for this domain until it is active.
+    /// Some payment methods such as Apple Pay require additional steps to verify a domain. If the requirements weren’t satisfied when the domain was created, the payment method will be inactive on the domain. The payment method doesn’t appear in Elements for this domain until it is active.
     ///
     /// To activate a payment method on an existing payment method domain, complete the required validation steps specific to the payment method, and then validate the payment method domain with this endpoint.
     ///

@@ -2443,8 +2443,7 @@ impl SetupIntent {
     }
     /// Creates a SetupIntent object.
     ///
-    /// After the SetupIntent is created, attach a payment method and [confirm](https://stripe.com/docs/api/setup_intents/confirm)
-    /// to collect any required permissions to charge the payment method later.
+    /// After the SetupIntent is created, attach a payment method and [confirm](https://stripe.com/docs/api/setup_intents/confirm) to collect any required permissions to charge the payment method later.
     ///
     /// `POST /v1/setup_intents`
     pub fn create<C: stripe_core::StripeClient>(
@@ -2525,20 +2524,11 @@ impl SetupIntent {
                     .form(params),
             )
     }
-    /// Confirm that your customer intends to set up the current or
-    /// provided payment method. For example, you would confirm a SetupIntent
-    /// when a customer hits the “Save” button on a payment method management
-    /// page on your website.
+    /// Confirm that your customer intends to set up the current or provided payment method. For example, you would confirm a SetupIntent when a customer hits the “Save” button on a payment method management page on your website.
     ///
-    /// If the selected payment method does not require any additional
-    /// steps from the customer, the SetupIntent will transition to the
-    /// `succeeded` status.
+    /// If the selected payment method does not require any additional steps from the customer, the SetupIntent will transition to the `succeeded` status.
     ///
-    /// Otherwise, it will transition to the `requires_action` status and
-    /// suggest additional actions via `next_action`. If setup fails,
-    /// the SetupIntent will transition to the
-    /// `requires_payment_method` status or the `canceled` status if the
-    /// confirmation limit is reached.
+    /// Otherwise, it will transition to the `requires_action` status and suggest additional actions via `next_action`. If setup fails, the SetupIntent will transition to the `requires_payment_method` status or the `canceled` status if the confirmation limit is reached.
     ///
     /// `POST /v1/setup_intents/{intent}/confirm`
     pub fn confirm<C: stripe_core::StripeClient>(

@@ -1962,11 +1962,9 @@ impl Subscription {
     }
     /// Creates a new subscription on an existing customer. Each customer can have up to 500 active or scheduled subscriptions.
     ///
-    /// When you create a subscription with `collection_method=charge_automatically`, the first invoice is finalized as part of the request.
-    /// The `payment_behavior` parameter determines the exact behavior of the initial payment.
+    /// When you create a subscription with `collection_method=charge_automatically`, the first invoice is finalized as part of the request. The `payment_behavior` parameter determines the exact behavior of the initial payment.
     ///
-    /// To start subscriptions where the first invoice always begins in a `draft` status, use [subscription schedules](https://stripe.com/docs/billing/subscriptions/subscription-schedules#managing) instead.
-    /// Schedules provide the flexibility to model more complex billing configurations that change over time.
+    /// To start subscriptions where the first invoice always begins in a `draft` status, use [subscription schedules](https://stripe.com/docs/billing/subscriptions/subscription-schedules#managing) instead. Schedules provide the flexibility to model more complex billing configurations that change over time.
     ///
     /// `POST /v1/subscriptions`
     pub fn create<C: stripe_core::StripeClient>(
@@ -1980,10 +1978,7 @@ impl Subscription {
                     .form(params),
             )
     }
-    /// Search for subscriptions you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language).
-    /// Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating
-    /// conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up
-    /// to an hour behind during outages. Search functionality is not available to merchants in India.
+    /// Search for subscriptions you’ve previously created using Stripe’s [Search Query Language](https://stripe.com/docs/search#search-query-language). Don’t use search in read-after-write flows where strict consistency is necessary. Under normal operating conditions, data is searchable in less than a minute. Occasionally, propagation of new or updated data can be up to an hour behind during outages. Search functionality is not available to merchants in India.
     ///
     /// `GET /v1/subscriptions/search`
     pub fn search<C: stripe_core::StripeClient>(

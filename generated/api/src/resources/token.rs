@@ -156,8 +156,7 @@ impl<'de> serde::Deserialize<'de> for Token {
 
 #[cfg(feature = "token")]
 impl Token {
-    /// Creates a single-use token that represents a bank account’s details.
-    /// This token can be used with any API method in place of a bank account dictionary. This token can be used only once, by attaching it to a [Custom account](#accounts).
+    /// Creates a single-use token that represents a bank account’s details. This token can be used with any API method in place of a bank account dictionary. This token can be used only once, by attaching it to a [Custom account](#accounts).
     ///
     /// `POST /v1/tokens`
     pub fn create<C: stripe_core::StripeClient>(

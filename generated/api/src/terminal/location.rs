@@ -179,8 +179,7 @@ impl Location {
                     .query(params),
             )
     }
-    /// Creates a new `Location` object.
-    /// For further details, including which address fields are required in each country, see the [Manage locations](https://stripe.com/docs/terminal/fleet/locations) guide.
+    /// Creates a new `Location` object. For further details, including which address fields are required in each country, see the [Manage locations](https://stripe.com/docs/terminal/fleet/locations) guide.
     ///
     /// `POST /v1/terminal/locations`
     pub fn create<C: stripe_core::StripeClient>(

@@ -466,7 +466,7 @@ pub struct CreateProductParams {
     pub shippable: Option<bool>,
     /// An arbitrary string to be displayed on your customer's credit card or bank statement. While most banks display this information consistently, some may display it incorrectly or not at all.
     ///
-    /// This may be up to 22 characters. The statement description may not include ``, `\`, `"`, `'` characters, and will appear on your customer's statement in capital letters. Non-ASCII characters are automatically stripped.
+    /// This may be up to 22 characters. The statement description may not include `<`, `>`, `\`, `"`, `'` characters, and will appear on your customer's statement in capital letters. Non-ASCII characters are automatically stripped.
     ///  It must contain at least one letter.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor: Option<String>,
@@ -687,7 +687,7 @@ pub struct UpdateProductParams {
     pub shippable: Option<bool>,
     /// An arbitrary string to be displayed on your customer's credit card or bank statement. While most banks display this information consistently, some may display it incorrectly or not at all.
     ///
-    /// This may be up to 22 characters. The statement description may not include ``, `\`, `"`, `'` characters, and will appear on your customer's statement in capital letters. Non-ASCII characters are automatically stripped.
+    /// This may be up to 22 characters. The statement description may not include `<`, `>`, `\`, `"`, `'` characters, and will appear on your customer's statement in capital letters. Non-ASCII characters are automatically stripped.
     ///  It must contain at least one letter. May only be set if `type=service`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor: Option<String>,

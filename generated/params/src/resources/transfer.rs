@@ -114,7 +114,7 @@ pub struct CreateTransferParams {
     /// An arbitrary string attached to the object. Often useful for displaying to users.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
-    /// The ID of a connected Stripe account. [See the Connect documentation](https://stripe.com/docs/connect/separate-charges-and-transfers) for details.
+    /// The ID of a connected Stripe account. <a href="https://stripe.com/docs/connect/separate-charges-and-transfers">See the Connect documentation</a> for details.
     pub destination: String,
     /// Specifies which fields in the response should be expanded.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
