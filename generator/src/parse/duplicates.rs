@@ -189,9 +189,13 @@ mod tests {
 
     #[test]
     fn the_same_key_in_different_objects_and_numbers_and_tags_are_fine() {
-        let yaml = "a: {x: 1}\nb: {x: 2}\nresponses:\n  200: {x: [1, 2]}\n  '201': !tag {x: 1}\nn: ~\n";
+        let yaml =
+            "a: {x: 1}\nb: {x: 2}\nresponses:\n  200: {x: [1, 2]}\n  '201': !tag {x: 1}\nn: ~\n";
         assert_eq!(in_yaml(yaml), None);
-        assert_eq!(in_json(r#"{"a": {"x": 1}, "b": [{"x": 1}, {"x": 2}]}"#), None);
+        assert_eq!(
+            in_json(r#"{"a": {"x": 1}, "b": [{"x": 1}, {"x": 2}]}"#),
+            None
+        );
     }
 
     #[test]

@@ -309,7 +309,13 @@ fn refuse_duplicate_keys(text: &str, json: bool) -> Result<()> {
     };
     match found {
         Some(duplicate) => Err(Error::at(
-            pointer(duplicate.path.iter().chain([&duplicate.key]).map(String::as_str)),
+            pointer(
+                duplicate
+                    .path
+                    .iter()
+                    .chain([&duplicate.key])
+                    .map(String::as_str),
+            ),
             "is written twice in one object; a parser would keep only one of the two",
         )),
         None => Ok(()),

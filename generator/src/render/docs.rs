@@ -106,8 +106,8 @@ fn unescape_intraword_underscores(markdown: &str) -> String {
         out.push_str(before);
         previous = before.chars().next_back().or(previous);
         let next = rest[at + 2..].chars().next();
-        let in_word = previous.is_some_and(char::is_alphanumeric)
-            && next.is_some_and(char::is_alphanumeric);
+        let in_word =
+            previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
         out.push_str(if in_word { "_" } else { "\\_" });
         previous = Some('_');
         rest = &rest[at + 2..];
@@ -210,7 +210,10 @@ mod tests {
         );
         let nested = doc_text("<ul><li>One<ul><li>Nested</li></ul></li><li>Two</li></ul>");
         assert!(nested.contains("\n  - Nested"), "{nested}");
-        assert_eq!(doc_text("<p>Line one<br>line two</p>"), "Line one\\\nline two");
+        assert_eq!(
+            doc_text("<p>Line one<br>line two</p>"),
+            "Line one\\\nline two"
+        );
     }
 
     #[test]
