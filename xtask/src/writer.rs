@@ -47,7 +47,7 @@ pub fn sync(root: &Path, files: &BTreeMap<PathBuf, String>, mode: Mode) -> std::
     let mut report = Report::default();
     let journal = root.join(JOURNAL);
     if mode == Mode::Write {
-        finish_interrupted_swap(root)?;
+        finish_interrupted_swap(root, files)?;
     }
     let changed: Vec<(&PathBuf, &String)> = files
         .iter()
@@ -158,20 +158,39 @@ fn apply(root: &Path, swap: &Swap) -> std::io::Result<()> {
 }
 
 /// Finishes the swap a previous run recorded but did not complete, and
-/// removes files that a run cut short while staging left behind.
-fn finish_interrupted_swap(root: &Path) -> std::io::Result<()> {
+/// removes files that a run cut short while staging left behind: staged
+/// `.rs` files anywhere in the managed folders, and the staged copy of any
+/// other file this run writes (`Cargo.toml.tmp`).
+fn finish_interrupted_swap(root: &Path, files: &BTreeMap<PathBuf, String>) -> std::io::Result<()> {
     let journal = root.join(JOURNAL);
     if journal.exists() {
         let swap = read_journal(&journal).map_err(|e| at(&journal, e))?;
         apply(root, &swap)?;
         std::fs::remove_file(&journal).map_err(|e| at(&journal, e))?;
     }
+    let mut leftovers = Vec::new();
     for dir in MANAGED_DIRS {
-        for leftover in files_ending(&root.join(dir), ".rs.tmp")? {
-            std::fs::remove_file(&leftover).map_err(|e| at(&leftover, e))?;
-        }
+        leftovers.extend(files_ending(&root.join(dir), ".rs.tmp")?);
+    }
+    let managed_files: Vec<PathBuf> = MANAGED_FILES.iter().map(PathBuf::from).collect();
+    leftovers.extend(
+        files
+            .keys()
+            .chain(&managed_files)
+            .map(|relative| root.join(staged_name(relative)))
+            .filter(|staged| staged.is_file()),
+    );
+    for leftover in leftovers {
+        std::fs::remove_file(&leftover).map_err(|e| at(&leftover, e))?;
     }
     Ok(())
+}
+
+/// Where a file is staged before the swap: beside its target.
+fn staged_name(relative: &Path) -> PathBuf {
+    let mut name = relative.as_os_str().to_owned();
+    name.push(".tmp");
+    PathBuf::from(name)
 }
 
 /// Writes each file to `<target>.tmp` and returns those paths, relative to
@@ -181,9 +200,7 @@ fn stage(root: &Path, changed: &[(&PathBuf, &String)]) -> std::io::Result<Vec<Pa
     let mut staged = Vec::with_capacity(changed.len());
     for (relative, text) in changed {
         let path = root.join(relative);
-        let mut temporary = relative.as_os_str().to_owned();
-        temporary.push(".tmp");
-        let temporary = PathBuf::from(temporary);
+        let temporary = staged_name(relative);
         let written = path
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
@@ -392,8 +409,19 @@ mod tests {
         std::fs::create_dir_all(root.join("src/deep")).unwrap();
         std::fs::write(root.join("src/a.rs"), "a").unwrap();
         std::fs::write(root.join("src/deep/b.rs.tmp"), "half").unwrap();
-        sync(&root, &files(&[("src/a.rs", "a")]), Mode::Write).unwrap();
-        assert_eq!(walk(&root), [root.join("src/a.rs")]);
+        std::fs::write(root.join("Cargo.toml.tmp"), "half").unwrap();
+        std::fs::write(root.join("notes.tmp"), "mine").unwrap();
+        let wanted = files(&[("src/a.rs", "a"), ("Cargo.toml", "[package]")]);
+        sync(&root, &wanted, Mode::Write).unwrap();
+        assert_eq!(
+            walk(&root),
+            [
+                root.join("Cargo.toml"),
+                root.join("notes.tmp"),
+                root.join("src/a.rs")
+            ],
+            "staged files gone, a file of the user's kept"
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 
