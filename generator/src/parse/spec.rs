@@ -389,24 +389,15 @@ fn not_an_object(text: &str, json: bool) -> Option<&'static str> {
 
 /// openapiv3 panics ("somehow this parsed successfully the second time")
 /// on a node that fails to deserialize from the document but succeeds as
-/// JSON: a key written twice, which JSON keeps once. That panic is caught
-/// here and reported as what it is.
+/// JSON. The one cause known, a key written twice, is refused before this
+/// by [`refuse_duplicate_keys`]; any other is caught here and reported.
 fn parse_text<T: DeserializeOwned>(text: &str, json: bool) -> Result<T> {
     let parse = std::panic::AssertUnwindSafe(|| parse_text_once(text, json));
-    std::panic::catch_unwind(parse).unwrap_or_else(|_| Err(twice_written_key(text, json)))
-}
-
-/// Where a key is written twice, as far as the parser tells.
-fn twice_written_key(text: &str, json: bool) -> Error {
-    let found = match json {
-        false => serde_yaml::from_str::<serde_yaml::Value>(text)
-            .err()
-            .map(|error| format!("a key written twice: {error}")),
-        true => None,
-    };
-    Error::new(found.unwrap_or_else(|| {
-        "a key written twice in one object (the OpenAPI parser cannot read such a node)".to_owned()
-    }))
+    std::panic::catch_unwind(parse).unwrap_or_else(|_| {
+        Err(Error::new(
+            "the OpenAPI parser failed on a node it read differently as JSON",
+        ))
+    })
 }
 
 fn parse_text_once<T: DeserializeOwned>(text: &str, json: bool) -> Result<T> {
