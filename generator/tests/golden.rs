@@ -53,6 +53,7 @@ fn check_case(name: &str) {
         crates: CrateLayout {
             api_package: format!("golden-{name}"),
             params_package: None,
+            base_package: None,
             core_path: "../../../../runtime/core".into(),
             facade: None,
         },

@@ -102,6 +102,7 @@ fn layout(name: &str) -> CrateLayout {
     CrateLayout {
         api_package: package_name(name),
         params_package: None,
+        base_package: None,
         core_path: core.canonicalize().unwrap().display().to_string(),
         facade: None,
     }

@@ -20,7 +20,7 @@ pub struct Report {
 
 /// Folders whose `.rs` files are all generated: one that is no longer
 /// produced is removed.
-pub const MANAGED_DIRS: &[&str] = &["src", "api/src", "params/src"];
+pub const MANAGED_DIRS: &[&str] = &["src", "api/src", "base/src", "params/src"];
 
 /// Generated files beside hand-written ones: removed when no longer
 /// produced, and nothing else in their folder is touched.

@@ -3,11 +3,14 @@
 //! templates, also for the `Cargo.toml`s and their feature graph) and
 //! formats the Rust ([`format`]).
 //!
-//! Two crates come out, paths relative to the `generated/` folder:
-//! `api/` (`stripe-api`: types, params, endpoints; depends on `stripe-core`
-//! only) and, when [`CrateLayout::facade`] is set, the `stripe` crate
-//! itself at the root, which re-exports `stripe-api` beside the HTTP
-//! client and holds the generated every-endpoint test.
+//! The crates that come out, paths relative to the `generated/` folder:
+//! `api/` (`stripe-api`: types, endpoints, `Resource`; depends on
+//! `stripe-core` only); when [`CrateLayout`] asks for them, `params/`
+//! (`stripe-params`: the types only requests use), `base/`
+//! (`stripe-api-base`: the units the others build on, see
+//! [`crate::model::features`], below `stripe-api`, which re-exports it) and
+//! the `stripe` crate itself at the root, which re-exports `stripe-api`
+//! beside the HTTP client and holds the generated every-endpoint test.
 
 pub mod format;
 
@@ -20,7 +23,7 @@ use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::model::codecs::Side;
-use crate::model::features::{type_features, Features, Gate};
+use crate::model::features::{in_base, type_features, Features, Gate};
 use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
 use crate::render::{
@@ -37,6 +40,8 @@ pub const CLI_TABLE: &str = "cli/commands.rs";
 pub const API_CRATE: &str = "api";
 /// Where the crate of params types goes, below the output folder.
 pub const PARAMS_CRATE: &str = "params";
+/// Where the crate of the base units goes, below the output folder.
+pub const BASE_CRATE: &str = "base";
 
 /// What every file's first line says. Both parts come from the spec and go
 /// into comments, so they are kept to one line of plain text.
@@ -62,6 +67,9 @@ pub struct CrateLayout {
     /// The package name of the crate of params types, beside it; `None`
     /// keeps them in the API crate.
     pub params_package: Option<String>,
+    /// The package name of the crate of the base units, below the API
+    /// crate; `None` keeps them in the API crate.
+    pub base_package: Option<String>,
     /// `stripe-core`'s folder, relative to the API crate's.
     pub core_path: String,
     /// The `stripe` crate around the API crate; `None` makes the API crate alone.
@@ -82,6 +90,7 @@ impl Default for CrateLayout {
         CrateLayout {
             api_package: "stripe-api".to_owned(),
             params_package: Some("stripe-params".to_owned()),
+            base_package: Some("stripe-api-base".to_owned()),
             core_path: "../../runtime/core".to_owned(),
             facade: Some(Facade {
                 core_path: "../runtime/core".to_owned(),
@@ -99,6 +108,10 @@ struct ApiLib<'a> {
     root_modules: Vec<RootModule>,
     namespaces: Vec<GatedName>,
     params_crate: bool,
+    /// This is the base crate: no `Resource`, other docs.
+    is_base: bool,
+    /// The Rust name of the base crate below this one, re-exported.
+    base_crate: Option<String>,
     /// What the docs show at the crate root: each root resource's module
     /// and its resources and endpoint groups.
     root_items: Vec<GatedName>,
@@ -147,8 +160,10 @@ struct ApiManifest<'a> {
     header: &'a Header,
     package: String,
     package_key: String,
+    description: String,
     core_path: String,
-    params_dependency: Option<String>,
+    /// The other generated crates it depends on, as TOML lines.
+    dependencies: Vec<String>,
     full: String,
     serde: String,
     feature_lines: Vec<String>,
@@ -193,18 +208,31 @@ pub fn emit(
     header: &Header,
     crates: &CrateLayout,
 ) -> Result<BTreeMap<PathBuf, String>> {
-    let split = crates.params_package.is_some();
     let mut files = BTreeMap::new();
-    let api = Tree::of(model, Side::Api, split);
-    let params = Tree::of(model, Side::Params, split);
+    let base = Tree::of(model, crates, Crate::Base);
+    let api = Tree::of(model, crates, Crate::Api);
+    let params = Tree::of(model, crates, Crate::Params);
     let params_package = crates.params_package.as_deref();
-    for (path, text) in api_files(
-        model,
-        header,
-        crates,
-        &api,
-        params_package.map(|p| (p, &params)),
-    )? {
+    let params_below = params_package.map(|p| (p, &params));
+    let base_below = crates.base_package.as_deref().map(|p| (p, &base));
+    if let Some((package, _)) = base_below {
+        let base_crate = ApiCrate {
+            package,
+            tree: &base,
+            base: None,
+            params: params_below,
+        };
+        for (path, text) in api_files(model, header, crates, &base_crate)? {
+            files.insert(PathBuf::from(BASE_CRATE).join(path), text);
+        }
+    }
+    let api_crate = ApiCrate {
+        package: &crates.api_package,
+        tree: &api,
+        base: base_below,
+        params: params_below,
+    };
+    for (path, text) in api_files(model, header, crates, &api_crate)? {
         files.insert(PathBuf::from(API_CRATE).join(path), text);
     }
     if let Some(package) = params_package {
@@ -218,8 +246,30 @@ pub fn emit(
     Ok(files)
 }
 
+/// The generated crates a type can go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Crate {
+    /// `stripe-api-base`: the units the others build on.
+    Base,
+    /// `stripe-api`: the rest of what responses hold, and `Resource`.
+    Api,
+    /// `stripe-params`: what only requests use.
+    Params,
+}
+
+impl Crate {
+    fn of(model: &Model, crates: &CrateLayout, id: TypeId) -> Crate {
+        match model.codecs[id.0].crate_side(crates.params_package.is_some()) {
+            Side::Params => Crate::Params,
+            Side::Api if crates.base_package.is_some() && in_base(model, id) => Crate::Base,
+            Side::Api => Crate::Api,
+        }
+    }
+}
+
 /// The modules of one generated crate and the types in each.
 struct Tree<'m> {
+    /// How its types are rendered: the base crate's as the API crate's.
     side: Side,
     /// The params types have a crate of their own.
     split: bool,
@@ -227,16 +277,19 @@ struct Tree<'m> {
 }
 
 impl<'m> Tree<'m> {
-    fn of(model: &'m Model, side: Side, split: bool) -> Tree<'m> {
+    fn of(model: &'m Model, crates: &CrateLayout, which: Crate) -> Tree<'m> {
         let mut modules: BTreeMap<&ModulePath, Vec<TypeId>> = BTreeMap::new();
         for (index, def) in model.types.iter().enumerate() {
-            if model.codecs[index].crate_side(split) == side {
+            if Crate::of(model, crates, TypeId(index)) == which {
                 modules.entry(&def.module).or_default().push(TypeId(index));
             }
         }
         Tree {
-            side,
-            split,
+            side: match which {
+                Crate::Params => Side::Params,
+                Crate::Base | Crate::Api => Side::Api,
+            },
+            split: crates.params_package.is_some(),
             modules,
         }
     }
@@ -394,52 +447,77 @@ impl<'m> Tree<'m> {
             .collect()
     }
 }
+/// One of the crates of resources: `stripe-api`, or the base crate below it.
+struct ApiCrate<'a> {
+    package: &'a str,
+    tree: &'a Tree<'a>,
+    /// The base crate below this one (package and tree), which it
+    /// re-exports; `None` in the base crate itself and without a split.
+    base: Option<(&'a str, &'a Tree<'a>)>,
+    /// The params crate beside it (package and tree), when there is one.
+    params: Option<(&'a str, &'a Tree<'a>)>,
+}
 
-/// The `stripe-api` crate, paths relative to its folder; `params` is the
-/// package and tree of the params crate, when there is one.
+impl ApiCrate<'_> {
+    fn is_base(&self, crates: &CrateLayout) -> bool {
+        crates.base_package.as_deref() == Some(self.package)
+    }
+}
+
+/// The Rust name of a package: `stripe-api-base` -> `stripe_api_base`.
+fn rust_crate_name(package: &str) -> String {
+    package.replace('-', "_")
+}
+
+/// A crate of resources, paths relative to its folder.
 fn api_files(
     model: &Model,
     header: &Header,
     crates: &CrateLayout,
-    api: &Tree<'_>,
-    params: Option<(&str, &Tree<'_>)>,
+    krate: &ApiCrate<'_>,
 ) -> Result<BTreeMap<PathBuf, String>> {
-    // A root resource's params types are in its module too, each with its
-    // gate in the params crate (the module's, its endpoints' feature, and
-    // its own).
-    let params_of_resource = |module: &ModulePath| {
-        let types = match (module.as_slice(), params) {
-            ([namespace, _], Some((_, tree))) if namespace == ROOT_RESOURCES => {
-                tree.modules.get(module)
+    let is_base = krate.is_base(crates);
+    let base_crate = krate.base.map(|(package, _)| rust_crate_name(package));
+    let mut files = krate.tree.item_files(model, header, |module| {
+        let mut items = params_of_resource(model, krate.params, module);
+        // The root's shared types of the base crate, at the same path.
+        let base_shared = krate
+            .base
+            .filter(|(_, base)| base.modules.contains_key(module));
+        if let (Some((package, _)), [shared]) = (base_shared, module.as_slice()) {
+            if shared == SHARED {
+                let base = ident(&rust_crate_name(package));
+                items.extend(quote!(#[allow(unused_imports)] pub use #base::shared::*;));
             }
-            _ => None,
-        };
-        let module_cfg: TokenStream = module_cfg(model, Side::Params, module)
-            .parse()
-            .expect("a cfg attribute parses");
-        let reexports = types.into_iter().flatten().map(|&id| {
-            let gate = gate_cfg(&model.features, &model.features.gates[id.0]);
-            let name = ident(&model.get(id).rust_name);
-            quote!(#module_cfg #gate #[doc(inline)] pub use stripe_params::#name;)
-        });
-        quote!(#(#reexports)*)
-    };
-    let mut files = api.item_files(model, header, params_of_resource)?;
+        }
+        items
+    })?;
     // A namespace's types can be built (for another unit) while its params
     // module is not: the re-export has the params module's own gate.
-    let params_namespaces: BTreeMap<String, String> = params
+    let params_namespaces: BTreeMap<String, String> = krate
+        .params
         .map(|(_, tree)| tree.public_namespaces(model))
         .unwrap_or_default()
         .into_iter()
         .map(|namespace| (namespace.name, namespace.cfg))
         .collect();
-    files.extend(api.mod_files(model, header, |namespace| {
-        match params_namespaces.get(namespace) {
-            Some(cfg) => vec![format!(
+    let base_namespaces = krate
+        .base
+        .map(|(_, tree)| tree.namespaces())
+        .unwrap_or_default();
+    files.extend(krate.tree.mod_files(model, header, |namespace| {
+        let mut lines = Vec::new();
+        if let Some(cfg) = params_namespaces.get(namespace) {
+            lines.push(format!(
                 "// Its params types, at the same paths.\n{cfg}\npub use stripe_params::{namespace}::*;"
-            )],
-            None => Vec::new(),
+            ));
         }
+        if let (Some(base), true) = (&base_crate, base_namespaces.contains_key(namespace)) {
+            lines.push(format!(
+                "// Those of the base crate, at the same paths.\n#[allow(unused_imports)]\npub use {base}::{namespace}::*;"
+            ));
+        }
+        lines
     })?);
     let version = model.api_version.as_str();
     let api_version_item = quote! {
@@ -451,7 +529,8 @@ fn api_files(
         render(ApiLib {
             header,
             api_version_item: api_version_item.to_string(),
-            root_modules: api
+            root_modules: krate
+                .tree
                 .root_modules()
                 .into_iter()
                 .map(|name| RootModule {
@@ -459,47 +538,109 @@ fn api_files(
                     public: name == SHARED,
                 })
                 .collect(),
-            namespaces: api.public_namespaces(model),
-            params_crate: params.is_some(),
-            root_items: api.root_items(model),
+            namespaces: krate.tree.public_namespaces(model),
+            params_crate: krate.params.is_some(),
+            is_base,
+            base_crate,
+            root_items: krate.tree.root_items(model),
         })?,
     );
-    files.insert(
-        PathBuf::from("src/resource.rs"),
-        render(ItemsFile {
-            header,
-            doc: "Any resource, told apart by its `object` field: what a webhook event carries; \
-                  and that object typed by the event's type."
-                .to_owned(),
-            items: resource::resource_enum(model).to_string(),
-        })?,
-    );
-    let params_dependency = params.map(|(package, _)| {
-        format!(
-            "{} = {{ path = {}, default-features = false }}",
-            toml_key(package),
-            toml_string(&format!("../{PARAMS_CRATE}"))
-        )
-    });
-    let forward = params.map(|(package, _)| package);
-    let serde = match forward {
-        Some(params) => toml_array(["dep:serde", format!("{params}/serde").as_str()]),
-        None => toml_array(["dep:serde"]),
-    };
+    if !is_base {
+        files.insert(
+            PathBuf::from("src/resource.rs"),
+            render(ItemsFile {
+                header,
+                doc:
+                    "Any resource, told apart by its `object` field: what a webhook event carries; \
+                      and that object typed by the event's type."
+                        .to_owned(),
+                items: resource::resource_enum(model).to_string(),
+            })?,
+        );
+    }
     files.insert(
         PathBuf::from("Cargo.toml"),
-        render(ApiManifest {
-            header,
-            package: toml_string(&crates.api_package),
-            package_key: toml_key(&crates.api_package),
-            core_path: toml_string(&crates.core_path),
-            params_dependency,
-            full: toml_array(full_features(&model.features)),
-            serde,
-            feature_lines: api_feature_lines(&model.features, forward),
-        })?,
+        api_manifest(model, header, crates, krate)?,
     );
     Ok(files)
+}
+
+/// A root resource's params types are in its module too, each with its gate
+/// in the params crate (the module's, its endpoints' feature, and its own).
+fn params_of_resource(
+    model: &Model,
+    params: Option<(&str, &Tree<'_>)>,
+    module: &ModulePath,
+) -> TokenStream {
+    let types = match (module.as_slice(), params) {
+        ([namespace, _], Some((_, tree))) if namespace == ROOT_RESOURCES => {
+            tree.modules.get(module)
+        }
+        _ => None,
+    };
+    let module_cfg: TokenStream = module_cfg(model, Side::Params, module)
+        .parse()
+        .expect("a cfg attribute parses");
+    let reexports = types.into_iter().flatten().map(|&id| {
+        let gate = gate_cfg(&model.features, &model.features.gates[id.0]);
+        let name = ident(&model.get(id).rust_name);
+        quote!(#module_cfg #gate #[doc(inline)] pub use stripe_params::#name;)
+    });
+    quote!(#(#reexports)*)
+}
+
+/// The `Cargo.toml` of a crate of resources: its dependencies on the other
+/// generated crates and its features.
+fn api_manifest(
+    model: &Model,
+    header: &Header,
+    crates: &CrateLayout,
+    krate: &ApiCrate<'_>,
+) -> Result<String> {
+    let features = &model.features;
+    let is_base = krate.is_base(crates);
+    let below = [
+        krate.params.map(|(package, _)| (package, PARAMS_CRATE)),
+        krate.base.map(|(package, _)| (package, BASE_CRATE)),
+    ];
+    let dependencies = below
+        .iter()
+        .flatten()
+        .map(|(package, folder)| {
+            format!(
+                "{} = {{ path = {}, default-features = false }}",
+                toml_key(package),
+                toml_string(&format!("../{folder}"))
+            )
+        })
+        .collect();
+    let mut serde = vec!["dep:serde".to_owned()];
+    serde.extend(
+        below
+            .iter()
+            .flatten()
+            .map(|(package, _)| format!("{package}/serde")),
+    );
+    let in_crate = |unit: &str| !is_base || features.base_units.contains(unit);
+    let forward = FeatureForwards {
+        params: krate.params.map(|(package, _)| package),
+        base: krate.base.map(|(package, _)| package),
+    };
+    let description = match is_base {
+        true => "The resources of the generated Stripe client that the others build on (customers, charges, invoices, ...). Use them through the `stripe` crate.",
+        false => "The generated part of the Stripe client: every resource, endpoint and params type of the spec. Use it through the `stripe` crate.",
+    };
+    render(ApiManifest {
+        header,
+        package: toml_string(krate.package),
+        package_key: toml_key(krate.package),
+        description: toml_string(description),
+        core_path: toml_string(&crates.core_path),
+        dependencies,
+        full: toml_array(full_features(features, in_crate)),
+        serde: toml_array(serde.iter().map(String::as_str)),
+        feature_lines: api_feature_lines(features, in_crate, &forward),
+    })
 }
 
 /// The `stripe-params` crate, paths relative to its folder.
@@ -612,39 +753,55 @@ fn public_features(features: &Features) -> Vec<&str> {
 }
 
 /// `full`: every endpoint, and the types of every unit, also those no
-/// endpoint returns (so that `Resource` holds every resource).
-fn full_features(features: &Features) -> Vec<&str> {
-    let mut full = public_features(features);
-    full.extend(
-        features
-            .units
-            .values()
-            .map(|unit| unit.types_feature.as_str()),
-    );
-    full
+/// endpoint returns (so that `Resource` holds every resource); of the
+/// units `in_crate`.
+fn full_features(features: &Features, in_crate: impl Fn(&str) -> bool) -> Vec<&str> {
+    let units = || features.units.iter().filter(|(name, _)| in_crate(name));
+    let public = units()
+        .filter(|(_, unit)| unit.has_endpoints)
+        .map(|(name, _)| name.as_str());
+    let types = units().map(|(_, unit)| unit.types_feature.as_str());
+    public.chain(types).collect()
 }
 
-/// `unit = [...]` and `__types_unit = [...]` for every unit; a unit's
-/// feature also turns on its params in the `params` crate, if any.
-fn api_feature_lines(features: &Features, params: Option<&str>) -> Vec<String> {
+/// Where a crate of resources passes its features on.
+struct FeatureForwards<'a> {
+    /// The params crate: a unit's feature builds its params there.
+    params: Option<&'a str>,
+    /// The base crate: a base unit's features are built there.
+    base: Option<&'a str>,
+}
+
+/// `unit = [...]` and `__types_unit = [...]` for every unit `in_crate`,
+/// each also turning on the same feature where it is passed on.
+fn api_feature_lines(
+    features: &Features,
+    in_crate: impl Fn(&str) -> bool,
+    forward: &FeatureForwards<'_>,
+) -> Vec<String> {
     let types_feature = |unit: &String| features.units[unit].types_feature.clone();
+    let forwarded = |unit: &str, feature: &str, public: bool| match (forward.base, forward.params) {
+        (Some(base), _) if features.base_units.contains(unit) => Some(format!("{base}/{feature}")),
+        (_, Some(params)) if public => Some(format!("{params}/{feature}")),
+        _ => None,
+    };
+    let line = |feature: &str, deps: BTreeSet<String>| {
+        format!(
+            "{} = {}",
+            toml_key(feature),
+            toml_array(deps.iter().map(String::as_str))
+        )
+    };
     let mut lines = Vec::new();
-    for (name, unit) in &features.units {
+    for (name, unit) in features.units.iter().filter(|(name, _)| in_crate(name)) {
         if unit.has_endpoints {
             let mut deps: BTreeSet<String> = unit.endpoint_deps.iter().map(types_feature).collect();
-            deps.extend(params.map(|params| format!("{params}/{name}")));
-            lines.push(format!(
-                "{} = {}",
-                toml_key(name),
-                toml_array(deps.iter().map(String::as_str))
-            ));
+            deps.extend(forwarded(name, name, true));
+            lines.push(line(name, deps));
         }
-        let deps: BTreeSet<String> = unit.type_deps.iter().map(types_feature).collect();
-        lines.push(format!(
-            "{} = {}",
-            toml_key(&unit.types_feature),
-            toml_array(deps.iter().map(String::as_str))
-        ));
+        let mut deps: BTreeSet<String> = unit.type_deps.iter().map(types_feature).collect();
+        deps.extend(forwarded(name, &unit.types_feature, false));
+        lines.push(line(&unit.types_feature, deps));
     }
     lines
 }

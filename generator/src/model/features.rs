@@ -15,6 +15,12 @@
 //! module; each is compiled when the units it refers to are (an empty list:
 //! always). Edges through shared types are followed, so the feature graph
 //! only ever names units.
+//!
+//! The *base* units are the ones the others build on: the largest set of
+//! units that all need each other (account, charge, customer, invoice, ...
+//! in Stripe's spec) and everything their types and endpoints need. They
+//! can go to a crate of their own below the rest, which never needs the
+//! rest, so that neither crate's rustc holds the whole API at once.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -37,6 +43,9 @@ pub struct Features {
     /// The unit of the `event` resource, whose types the webhook module
     /// needs whatever else is enabled.
     pub events_unit: Option<String>,
+    /// The units the others build on (see the module docs); empty when no
+    /// two units need each other.
+    pub base_units: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -159,13 +168,82 @@ pub fn plan_features(model: &mut Model) -> Result<()> {
         .components
         .get("event")
         .and_then(|id| unit_of[id.0].clone());
+    let base_units = base_units(&units);
     model.features = Features {
         units,
         gates,
         module_units,
         events_unit,
+        base_units,
     };
+    // `Resource` is every resource: a type that holds one (the event's
+    // object) needs all units, so it cannot be below any of them.
+    let base_holds_any_resource = (0..model.types.len())
+        .map(TypeId)
+        .any(|id| in_base(model, id) && model.get(id).kind.holds_any_resource());
+    if base_holds_any_resource {
+        model.features.base_units.clear();
+    }
     Ok(())
+}
+
+/// Whether type `id` goes to the crate of the base units: a type of one of
+/// them, or a shared type that refers to theirs alone (or to no unit).
+pub fn in_base(model: &Model, id: TypeId) -> bool {
+    let features = &model.features;
+    if let Some(unit) = features.module_units.get(&model.get(id).module) {
+        return features.base_units.contains(unit);
+    }
+    match &features.gates[id.0] {
+        Gate::Units(units) => {
+            !features.base_units.is_empty() && units.is_subset(&features.base_units)
+        }
+        Gate::Module | Gate::Endpoints(_) => false,
+    }
+}
+
+/// The largest group of units that all reach each other through their
+/// types, and what their types and endpoints reach (ties: the first by
+/// name); none when no two units reach each other.
+fn base_units(units: &BTreeMap<String, Unit>) -> BTreeSet<String> {
+    let reach = |start: &str, with_endpoints: bool| {
+        let mut seen = BTreeSet::from([start.to_owned()]);
+        let mut queue = VecDeque::from([start.to_owned()]);
+        while let Some(name) = queue.pop_front() {
+            let unit = &units[&name];
+            let endpoint_deps = unit.endpoint_deps.iter().filter(|_| with_endpoints);
+            for next in unit.type_deps.iter().chain(endpoint_deps) {
+                if seen.insert(next.clone()) {
+                    queue.push_back(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reached: BTreeMap<&str, BTreeSet<String>> = units
+        .keys()
+        .map(|name| (name.as_str(), reach(name, false)))
+        .collect();
+    // `max_by_key` keeps the last of equals: walk backwards for the first.
+    let largest_cycle = units
+        .keys()
+        .rev()
+        .map(|name| {
+            reached[name.as_str()]
+                .iter()
+                .filter(|other| reached[other.as_str()].contains(name))
+                .cloned()
+                .collect::<BTreeSet<String>>()
+        })
+        .max_by_key(|cycle| cycle.len())
+        .unwrap_or_default();
+    if largest_cycle.len() < 2 {
+        return BTreeSet::new();
+    }
+    largest_cycle
+        .iter()
+        .flat_map(|name| reach(name, true))
+        .collect()
 }
 
 /// The unit of each type, from the module layout placed it in.

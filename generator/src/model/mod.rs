@@ -171,6 +171,18 @@ pub enum TypeKind {
     Unit,
 }
 
+impl TypeKind {
+    /// Whether `Resource` (any resource) is in it, directly.
+    pub fn holds_any_resource(&self) -> bool {
+        let refs: Vec<&TypeRef> = match self {
+            TypeKind::Struct(body) => body.fields.iter().map(|field| &field.ty).collect(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Unit => Vec::new(),
+        };
+        refs.into_iter().any(TypeRef::holds_any_resource)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
@@ -277,6 +289,20 @@ impl TypeRef {
             | TypeRef::Json
             | TypeRef::AnyResource
             | TypeRef::RawBody => {}
+        }
+    }
+
+    /// Whether `Resource` is in it, at any depth of this reference.
+    pub fn holds_any_resource(&self) -> bool {
+        match self {
+            TypeRef::AnyResource => true,
+            TypeRef::Unsettable(inner)
+            | TypeRef::List(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Expandable(inner)
+            | TypeRef::ApiList(inner)
+            | TypeRef::SearchList(inner) => inner.holds_any_resource(),
+            _ => false,
         }
     }
 

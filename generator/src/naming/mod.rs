@@ -186,6 +186,7 @@ const CRATE_NAMES: &[&str] = &[
     "stripe_runtime",
     "stripe_api",
     "stripe_params",
+    "stripe_api_base",
 ];
 
 /// The generated crates' own modules at the root, and `lib` (a `lib/mod.rs`
