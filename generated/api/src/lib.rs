@@ -33,7 +33,7 @@ pub use resource::*;
 
 #[doc(hidden)]
 #[allow(unused_imports)]
-pub use stripe_params::*;
+pub use stripe_api_base::*;
 
 #[rustfmt::skip]
 #[doc(hidden)]
@@ -41,14 +41,7 @@ pub mod resources;
 
 #[doc(hidden)]
 #[allow(unused_imports)]
-pub use resources::*;
-
-#[rustfmt::skip]
-pub mod shared;
-
-#[doc(hidden)]
-#[allow(unused_imports)]
-pub use shared::*;
+pub use self::resources::*;
 
 /// What the docs show at the crate root: the resources of the root
 /// namespace and their modules (each with its helper and params types),
@@ -57,12 +50,8 @@ pub use shared::*;
 #[rustfmt::skip]
 pub mod front_page {
     pub use crate::resource::*;
+    pub use stripe_api_base::front_page::*;
     pub use crate::API_VERSION;
-    pub use crate::shared;
-    #[cfg(feature = "__types_account")]
-    pub use crate::resources::account;
-    #[cfg(feature = "__types_account")]
-    pub use crate::resources::Account;
     #[cfg(feature = "__types_account_link")]
     pub use crate::resources::account_link;
     #[cfg(feature = "__types_account_link")]
@@ -75,134 +64,26 @@ pub mod front_page {
     pub use crate::resources::apple_pay_domain;
     #[cfg(feature = "__types_apple_pay_domain")]
     pub use crate::resources::ApplePayDomain;
-    #[cfg(feature = "__types_application_fee")]
-    pub use crate::resources::application_fee;
-    #[cfg(feature = "__types_application_fee")]
-    pub use crate::resources::ApplicationFee;
     #[cfg(feature = "__types_balance")]
     pub use crate::resources::balance;
     #[cfg(feature = "__types_balance")]
     pub use crate::resources::Balance;
-    #[cfg(feature = "__types_balance_transaction")]
-    pub use crate::resources::balance_transaction;
-    #[cfg(feature = "__types_balance_transaction")]
-    pub use crate::resources::BalanceTransaction;
-    #[cfg(feature = "__types_bank_account")]
-    pub use crate::resources::bank_account;
-    #[cfg(feature = "__types_bank_account")]
-    pub use crate::resources::BankAccount;
-    #[cfg(feature = "__types_capability")]
-    pub use crate::resources::capability;
-    #[cfg(feature = "__types_capability")]
-    pub use crate::resources::Capability;
-    #[cfg(feature = "__types_card")]
-    pub use crate::resources::card;
-    #[cfg(feature = "__types_card")]
-    pub use crate::resources::Card;
-    #[cfg(feature = "__types_cash_balance")]
-    pub use crate::resources::cash_balance;
-    #[cfg(feature = "__types_cash_balance")]
-    pub use crate::resources::CashBalance;
-    #[cfg(feature = "__types_charge")]
-    pub use crate::resources::charge;
-    #[cfg(feature = "__types_charge")]
-    pub use crate::resources::Charge;
     #[cfg(feature = "__types_country_spec")]
     pub use crate::resources::country_spec;
     #[cfg(feature = "__types_country_spec")]
     pub use crate::resources::CountrySpec;
-    #[cfg(feature = "__types_coupon")]
-    pub use crate::resources::coupon;
-    #[cfg(feature = "__types_coupon")]
-    pub use crate::resources::Coupon;
-    #[cfg(feature = "__types_credit_note")]
-    pub use crate::resources::credit_note;
-    #[cfg(feature = "__types_credit_note")]
-    pub use crate::resources::CreditNote;
-    #[cfg(feature = "__types_credit_note_line_item")]
-    pub use crate::resources::credit_note_line_item;
-    #[cfg(feature = "__types_credit_note_line_item")]
-    pub use crate::resources::CreditNoteLineItem;
-    #[cfg(feature = "__types_customer")]
-    pub use crate::resources::customer;
-    #[cfg(feature = "__types_customer")]
-    pub use crate::resources::Customer;
-    #[cfg(feature = "__types_customer_balance_transaction")]
-    pub use crate::resources::customer_balance_transaction;
-    #[cfg(feature = "__types_customer_balance_transaction")]
-    pub use crate::resources::CustomerBalanceTransaction;
-    #[cfg(feature = "__types_customer_cash_balance_transaction")]
-    pub use crate::resources::customer_cash_balance_transaction;
-    #[cfg(feature = "__types_customer_cash_balance_transaction")]
-    pub use crate::resources::CustomerCashBalanceTransaction;
-    #[cfg(feature = "__types_account")]
-    pub use crate::resources::deleted_account;
-    #[cfg(feature = "__types_account")]
-    pub use crate::resources::DeletedAccount;
     #[cfg(feature = "__types_apple_pay_domain")]
     pub use crate::resources::deleted_apple_pay_domain;
     #[cfg(feature = "__types_apple_pay_domain")]
     pub use crate::resources::DeletedApplePayDomain;
-    #[cfg(feature = "__types_coupon")]
-    pub use crate::resources::deleted_coupon;
-    #[cfg(feature = "__types_coupon")]
-    pub use crate::resources::DeletedCoupon;
-    #[cfg(feature = "__types_customer")]
-    pub use crate::resources::deleted_customer;
-    #[cfg(feature = "__types_customer")]
-    pub use crate::resources::DeletedCustomer;
-    #[cfg(feature = "__types_discount")]
-    pub use crate::resources::deleted_discount;
-    #[cfg(feature = "__types_discount")]
-    pub use crate::resources::DeletedDiscount;
-    #[cfg(feature = "__types_external_account")]
-    pub use crate::resources::deleted_external_account;
-    #[cfg(feature = "__types_external_account")]
-    pub use crate::resources::DeletedExternalAccount;
-    #[cfg(feature = "__types_invoice")]
-    pub use crate::resources::deleted_invoice;
-    #[cfg(feature = "__types_invoice")]
-    pub use crate::resources::DeletedInvoice;
-    #[cfg(feature = "__types_invoiceitem")]
-    pub use crate::resources::deleted_invoiceitem;
-    #[cfg(feature = "__types_invoiceitem")]
-    pub use crate::resources::DeletedInvoiceitem;
-    #[cfg(feature = "__types_payment_source")]
-    pub use crate::resources::deleted_payment_source;
-    #[cfg(feature = "__types_payment_source")]
-    pub use crate::resources::DeletedPaymentSource;
-    #[cfg(feature = "__types_person")]
-    pub use crate::resources::deleted_person;
-    #[cfg(feature = "__types_person")]
-    pub use crate::resources::DeletedPerson;
     #[cfg(feature = "__types_plan")]
     pub use crate::resources::deleted_plan;
     #[cfg(feature = "__types_plan")]
     pub use crate::resources::DeletedPlan;
-    #[cfg(feature = "__types_product")]
-    pub use crate::resources::deleted_product;
-    #[cfg(feature = "__types_product")]
-    pub use crate::resources::DeletedProduct;
-    #[cfg(feature = "__types_subscription_item")]
-    pub use crate::resources::deleted_subscription_item;
-    #[cfg(feature = "__types_subscription_item")]
-    pub use crate::resources::DeletedSubscriptionItem;
-    #[cfg(feature = "__types_tax_id")]
-    pub use crate::resources::deleted_tax_id;
-    #[cfg(feature = "__types_tax_id")]
-    pub use crate::resources::DeletedTaxId;
     #[cfg(feature = "__types_webhook_endpoint")]
     pub use crate::resources::deleted_webhook_endpoint;
     #[cfg(feature = "__types_webhook_endpoint")]
     pub use crate::resources::DeletedWebhookEndpoint;
-    #[cfg(feature = "__types_discount")]
-    pub use crate::resources::discount;
-    #[cfg(feature = "__types_discount")]
-    pub use crate::resources::Discount;
-    #[cfg(feature = "__types_dispute")]
-    pub use crate::resources::dispute;
-    #[cfg(feature = "__types_dispute")]
-    pub use crate::resources::Dispute;
     #[cfg(feature = "__types_ephemeral_key")]
     pub use crate::resources::ephemeral_key;
     #[cfg(feature = "__types_ephemeral_key")]
@@ -215,42 +96,6 @@ pub mod front_page {
     pub use crate::resources::exchange_rate;
     #[cfg(feature = "__types_exchange_rate")]
     pub use crate::resources::ExchangeRate;
-    #[cfg(feature = "__types_external_account")]
-    pub use crate::resources::external_account;
-    #[cfg(feature = "__types_external_account")]
-    pub use crate::resources::ExternalAccount;
-    #[cfg(feature = "__types_fee_refund")]
-    pub use crate::resources::fee_refund;
-    #[cfg(feature = "__types_fee_refund")]
-    pub use crate::resources::FeeRefund;
-    #[cfg(feature = "__types_file")]
-    pub use crate::resources::file;
-    #[cfg(feature = "__types_file")]
-    pub use crate::resources::File;
-    #[cfg(feature = "__types_file_link")]
-    pub use crate::resources::file_link;
-    #[cfg(feature = "__types_file_link")]
-    pub use crate::resources::FileLink;
-    #[cfg(feature = "__types_funding_instructions")]
-    pub use crate::resources::funding_instructions;
-    #[cfg(feature = "__types_funding_instructions")]
-    pub use crate::resources::FundingInstructions;
-    #[cfg(feature = "__types_invoice")]
-    pub use crate::resources::invoice;
-    #[cfg(feature = "__types_invoice")]
-    pub use crate::resources::Invoice;
-    #[cfg(feature = "__types_invoiceitem")]
-    pub use crate::resources::invoiceitem;
-    #[cfg(feature = "__types_invoiceitem")]
-    pub use crate::resources::Invoiceitem;
-    #[cfg(feature = "__types_item")]
-    pub use crate::resources::item;
-    #[cfg(feature = "__types_item")]
-    pub use crate::resources::Item;
-    #[cfg(feature = "__types_line_item")]
-    pub use crate::resources::line_item;
-    #[cfg(feature = "__types_line_item")]
-    pub use crate::resources::LineItem;
     #[cfg(feature = "__types_link_account_session")]
     pub use crate::resources::link_account_session;
     #[cfg(
@@ -261,146 +106,26 @@ pub mod front_page {
     pub use crate::resources::linked_account;
     #[cfg(all(feature = "__types_linked_account", feature = "linked_account"))]
     pub use crate::resources::LinkedAccount;
-    #[cfg(feature = "__types_login_link")]
-    pub use crate::resources::login_link;
-    #[cfg(feature = "__types_login_link")]
-    pub use crate::resources::LoginLink;
-    #[cfg(feature = "__types_mandate")]
-    pub use crate::resources::mandate;
-    #[cfg(feature = "__types_mandate")]
-    pub use crate::resources::Mandate;
-    #[cfg(feature = "__types_payment_intent")]
-    pub use crate::resources::payment_intent;
-    #[cfg(feature = "__types_payment_intent")]
-    pub use crate::resources::PaymentIntent;
     #[cfg(feature = "__types_payment_link")]
     pub use crate::resources::payment_link;
     #[cfg(feature = "__types_payment_link")]
     pub use crate::resources::PaymentLink;
-    #[cfg(feature = "__types_payment_method")]
-    pub use crate::resources::payment_method;
-    #[cfg(feature = "__types_payment_method")]
-    pub use crate::resources::PaymentMethod;
     #[cfg(feature = "__types_payment_method_domain")]
     pub use crate::resources::payment_method_domain;
     #[cfg(feature = "__types_payment_method_domain")]
     pub use crate::resources::PaymentMethodDomain;
-    #[cfg(feature = "__types_payment_source")]
-    pub use crate::resources::payment_source;
-    #[cfg(feature = "__types_payment_source")]
-    pub use crate::resources::PaymentSource;
-    #[cfg(feature = "__types_payout")]
-    pub use crate::resources::payout;
-    #[cfg(feature = "__types_payout")]
-    pub use crate::resources::Payout;
-    #[cfg(feature = "__types_person")]
-    pub use crate::resources::person;
-    #[cfg(feature = "__types_person")]
-    pub use crate::resources::Person;
     #[cfg(feature = "__types_plan")]
     pub use crate::resources::plan;
     #[cfg(feature = "__types_plan")]
     pub use crate::resources::Plan;
-    #[cfg(feature = "__types_price")]
-    pub use crate::resources::price;
-    #[cfg(feature = "__types_price")]
-    pub use crate::resources::Price;
-    #[cfg(feature = "__types_product")]
-    pub use crate::resources::product;
-    #[cfg(feature = "__types_product")]
-    pub use crate::resources::Product;
-    #[cfg(feature = "__types_promotion_code")]
-    pub use crate::resources::promotion_code;
-    #[cfg(feature = "__types_promotion_code")]
-    pub use crate::resources::PromotionCode;
-    #[cfg(feature = "__types_quote")]
-    pub use crate::resources::quote;
-    #[cfg(feature = "__types_quote")]
-    pub use crate::resources::Quote;
-    #[cfg(feature = "__types_refund")]
-    pub use crate::resources::refund;
-    #[cfg(feature = "__types_refund")]
-    pub use crate::resources::Refund;
-    #[cfg(feature = "__types_review")]
-    pub use crate::resources::review;
-    #[cfg(feature = "__types_review")]
-    pub use crate::resources::Review;
     #[cfg(feature = "__types_scheduled_query_run")]
     pub use crate::resources::scheduled_query_run;
     #[cfg(feature = "__types_scheduled_query_run")]
     pub use crate::resources::ScheduledQueryRun;
-    #[cfg(feature = "__types_setup_attempt")]
-    pub use crate::resources::setup_attempt;
-    #[cfg(feature = "__types_setup_attempt")]
-    pub use crate::resources::SetupAttempt;
-    #[cfg(feature = "__types_setup_intent")]
-    pub use crate::resources::setup_intent;
-    #[cfg(feature = "__types_setup_intent")]
-    pub use crate::resources::SetupIntent;
-    #[cfg(feature = "__types_shipping_rate")]
-    pub use crate::resources::shipping_rate;
-    #[cfg(feature = "__types_shipping_rate")]
-    pub use crate::resources::ShippingRate;
-    #[cfg(feature = "__types_source")]
-    pub use crate::resources::source;
-    #[cfg(feature = "__types_source")]
-    pub use crate::resources::Source;
-    #[cfg(feature = "__types_source_mandate_notification")]
-    pub use crate::resources::source_mandate_notification;
-    #[cfg(feature = "__types_source_mandate_notification")]
-    pub use crate::resources::SourceMandateNotification;
-    #[cfg(feature = "__types_source_transaction")]
-    pub use crate::resources::source_transaction;
-    #[cfg(feature = "__types_source_transaction")]
-    pub use crate::resources::SourceTransaction;
-    #[cfg(feature = "__types_subscription")]
-    pub use crate::resources::subscription;
-    #[cfg(feature = "__types_subscription")]
-    pub use crate::resources::Subscription;
-    #[cfg(feature = "__types_subscription_item")]
-    pub use crate::resources::subscription_item;
-    #[cfg(feature = "__types_subscription_item")]
-    pub use crate::resources::SubscriptionItem;
-    #[cfg(feature = "__types_subscription_schedule")]
-    pub use crate::resources::subscription_schedule;
-    #[cfg(feature = "__types_subscription_schedule")]
-    pub use crate::resources::SubscriptionSchedule;
-    #[cfg(feature = "__types_tax_code")]
-    pub use crate::resources::tax_code;
-    #[cfg(feature = "__types_tax_code")]
-    pub use crate::resources::TaxCode;
-    #[cfg(feature = "__types_tax_id")]
-    pub use crate::resources::tax_id;
-    #[cfg(feature = "__types_tax_id")]
-    pub use crate::resources::TaxId;
-    #[cfg(feature = "__types_tax_rate")]
-    pub use crate::resources::tax_rate;
-    #[cfg(feature = "__types_tax_rate")]
-    pub use crate::resources::TaxRate;
     #[cfg(feature = "__types_token")]
     pub use crate::resources::token;
     #[cfg(feature = "__types_token")]
     pub use crate::resources::Token;
-    #[cfg(feature = "__types_topup")]
-    pub use crate::resources::topup;
-    #[cfg(feature = "__types_topup")]
-    pub use crate::resources::Topup;
-    #[cfg(feature = "__types_transfer")]
-    pub use crate::resources::transfer;
-    #[cfg(feature = "__types_transfer")]
-    pub use crate::resources::Transfer;
-    #[cfg(feature = "__types_transfer_reversal")]
-    pub use crate::resources::transfer_reversal;
-    #[cfg(feature = "__types_transfer_reversal")]
-    pub use crate::resources::TransferReversal;
-    #[cfg(feature = "__types_usage_record")]
-    pub use crate::resources::usage_record;
-    #[cfg(feature = "__types_usage_record")]
-    pub use crate::resources::UsageRecord;
-    #[cfg(feature = "__types_usage_record_summary")]
-    pub use crate::resources::usage_record_summary;
-    #[cfg(feature = "__types_usage_record_summary")]
-    pub use crate::resources::UsageRecordSummary;
     #[cfg(feature = "__types_webhook_endpoint")]
     pub use crate::resources::webhook_endpoint;
     #[cfg(feature = "__types_webhook_endpoint")]
@@ -421,8 +146,6 @@ pub mod front_page {
     pub use crate::forwarding;
     #[cfg(feature = "__types_identity")]
     pub use crate::identity;
-    #[cfg(feature = "__types_issuing")]
-    pub use crate::issuing;
     #[cfg(feature = "__types_radar")]
     pub use crate::radar;
     #[cfg(feature = "__types_reporting")]
@@ -431,15 +154,13 @@ pub mod front_page {
     pub use crate::tax;
     #[cfg(feature = "__types_terminal")]
     pub use crate::terminal;
-    #[cfg(feature = "__types_test_helpers")]
-    pub use crate::test_helpers;
     #[cfg(feature = "__types_treasury")]
     pub use crate::treasury;
 }
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use front_page::*;
+pub use self::front_page::*;
 
 #[cfg(feature = "__types_apps")]
 #[rustfmt::skip]
@@ -473,10 +194,6 @@ pub mod forwarding;
 #[rustfmt::skip]
 pub mod identity;
 
-#[cfg(feature = "__types_issuing")]
-#[rustfmt::skip]
-pub mod issuing;
-
 #[cfg(feature = "__types_radar")]
 #[rustfmt::skip]
 pub mod radar;
@@ -492,10 +209,6 @@ pub mod tax;
 #[cfg(feature = "__types_terminal")]
 #[rustfmt::skip]
 pub mod terminal;
-
-#[cfg(feature = "__types_test_helpers")]
-#[rustfmt::skip]
-pub mod test_helpers;
 
 #[cfg(feature = "__types_treasury")]
 #[rustfmt::skip]
