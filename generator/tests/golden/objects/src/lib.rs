@@ -37,7 +37,7 @@ pub mod resources;
 
 #[doc(hidden)]
 #[allow(unused_imports)]
-pub use resources::*;
+pub use self::resources::*;
 
 /// What the docs show at the crate root: the resources of the root
 /// namespace and their modules (each with its helper and params types),
@@ -55,4 +55,4 @@ pub mod front_page {
 
 #[doc(inline)]
 #[allow(unused_imports)]
-pub use front_page::*;
+pub use self::front_page::*;
