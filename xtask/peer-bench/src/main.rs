@@ -31,11 +31,11 @@ use stripe::checkout::{
     CreateSessionLineItemsPriceDataTaxBehavior, CreateSessionMode, CreateSessionParams,
     CreateSessionPaymentMethodTypes,
 };
+use stripe::List;
 use stripe::{
     Charge, CreatePaymentIntentCaptureMethod, CreatePaymentIntentParams,
     CreatePaymentIntentShipping, CreatePaymentIntentShippingAddress, Customer, Invoice,
 };
-use stripe::List;
 use stripe_runtime::encode::{to_form, Encode};
 use stripe_runtime::Bytes;
 use stripe_runtime::FromBody;
@@ -170,12 +170,15 @@ where
         Some(bytes.len()),
         ours,
     );
-    report("  async-stripe (miniserde), same bytes", Some(bytes.len()), theirs);
+    report(
+        "  async-stripe (miniserde), same bytes",
+        Some(bytes.len()),
+        theirs,
+    );
     report("  serde_json::Value, same bytes", Some(bytes.len()), value);
     println!(
         "{:<52} {:>10.2}x",
-        "  async-stripe / ours (median of rounds)",
-        ratios[1]
+        "  async-stripe / ours (median of rounds)", ratios[1]
     );
 }
 
@@ -329,6 +332,25 @@ fn main() {
         panic!("no `resources` in {}", path.display())
     };
 
+    // `peer-bench customer` decodes customers alone; `customer-ours` only
+    // with our decoders, for a profile of them.
+    match std::env::args().nth(1).as_deref() {
+        Some("customer") => {
+            let page = page(&fixtures, "customer", "/v1/customers");
+            decode::<Customer, stripe_shared::Customer>("Customer", &page);
+            return;
+        }
+        Some("customer-ours") => {
+            let body = Bytes::from(page(&fixtures, "customer", "/v1/customers"));
+            for _ in 0..20_000 {
+                black_box(
+                    <List<Customer> as FromBody>::from_body(black_box(body.clone())).unwrap(),
+                );
+            }
+            return;
+        }
+        _ => {}
+    }
     println!("median of {SAMPLES} samples per line");
     decode::<Customer, stripe_shared::Customer>(
         "Customer",
@@ -340,8 +362,16 @@ fn main() {
         &page(&fixtures, "invoice", "/v1/invoices"),
     );
     let payment_intent = payment_intent();
-    encode("CreatePaymentIntentParams", &payment_intent, &as_json(&payment_intent));
+    encode(
+        "CreatePaymentIntentParams",
+        &payment_intent,
+        &as_json(&payment_intent),
+    );
     let session = checkout_session();
-    encode("checkout::CreateSessionParams", &session, &as_json(&session));
+    encode(
+        "checkout::CreateSessionParams",
+        &session,
+        &as_json(&session),
+    );
     webhook(&fixtures);
 }
