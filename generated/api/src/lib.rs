@@ -2,8 +2,9 @@
 //! The generated part of the Stripe client: every resource of Stripe's
 //! OpenAPI spec, API version `2023-08-16`, with its endpoint
 //! functions and their params types. Use it through the `stripe` crate,
-//! which adds the HTTP client; this crate depends on `stripe-core` alone,
-//! so it builds while the HTTP stack does.
+//! which adds the HTTP client; this crate and the two below it
+//! (`stripe-api-base`, re-exported here at the same paths, and
+//! `stripe-params`) need no HTTP stack, so they build while it does.
 //!
 //! Resources of Stripe's root namespace are at the crate root
 //! (`Customer`); namespaced resources are in a module named after their
