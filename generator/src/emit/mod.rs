@@ -26,6 +26,7 @@ use crate::model::codecs::Side;
 use crate::model::features::{in_base, type_features, Features, Gate};
 use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
+use crate::naming;
 use crate::render::{
     cfg_features, cli as render_cli, docs, endpoints, ident, resource, tests as render_tests,
     TypeRenderer,
@@ -464,11 +465,6 @@ impl ApiCrate<'_> {
     }
 }
 
-/// The Rust name of a package: `stripe-api-base` -> `stripe_api_base`.
-fn rust_crate_name(package: &str) -> String {
-    package.replace('-', "_")
-}
-
 /// A crate of resources, paths relative to its folder.
 fn api_files(
     model: &Model,
@@ -477,7 +473,7 @@ fn api_files(
     krate: &ApiCrate<'_>,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let is_base = krate.is_base(crates);
-    let base_crate = krate.base.map(|(package, _)| rust_crate_name(package));
+    let base_crate = krate.base.map(|(package, _)| naming::crate_name(package));
     let mut files = krate.tree.item_files(model, header, |module| {
         let mut items = params_of_resource(model, krate.params, module);
         // The root's shared types of the base crate, at the same path.
@@ -486,7 +482,7 @@ fn api_files(
             .filter(|(_, base)| base.modules.contains_key(module));
         if let (Some((package, _)), [shared]) = (base_shared, module.as_slice()) {
             if shared == SHARED {
-                let base = ident(&rust_crate_name(package));
+                let base = ident(&naming::crate_name(package));
                 items.extend(quote!(#[allow(unused_imports)] pub use #base::shared::*;));
             }
         }

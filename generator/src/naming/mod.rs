@@ -165,6 +165,12 @@ pub fn unescaped_keyword(name: &str) -> &str {
     }
 }
 
+/// The name a package is known by in Rust code: `stripe-api-base` ->
+/// `stripe_api_base`, as cargo makes it.
+pub fn crate_name(package: &str) -> String {
+    package.replace('-', "_")
+}
+
 /// A path parameter as an argument of an endpoint function, beside the
 /// function's own `client` and `params`: `{client}` -> `client_`.
 pub fn argument_name(field_name: &str) -> String {
