@@ -477,14 +477,10 @@ fn api_files(
     let mut files = krate.tree.item_files(model, header, |module| {
         let mut items = params_of_resource(model, krate.params, module);
         // The root's shared types of the base crate, at the same path.
-        let base_shared = krate
-            .base
-            .filter(|(_, base)| base.modules.contains_key(module));
-        if let (Some((package, _)), [shared]) = (base_shared, module.as_slice()) {
-            if shared == SHARED {
-                let base = ident(&naming::crate_name(package));
-                items.extend(quote!(#[allow(unused_imports)] pub use #base::shared::*;));
-            }
+        let base_shared = krate.base.is_some_and(|(_, base)| base.has_shared());
+        if let (Some(base), true) = (&base_crate, base_shared && module.as_slice() == [SHARED]) {
+            let base = ident(base);
+            items.extend(quote!(#[allow(unused_imports)] pub use #base::shared::*;));
         }
         items
     })?;

@@ -174,12 +174,11 @@ pub enum TypeKind {
 impl TypeKind {
     /// Whether `Resource` (any resource) is in it, directly.
     pub fn holds_any_resource(&self) -> bool {
-        let refs: Vec<&TypeRef> = match self {
-            TypeKind::Struct(body) => body.fields.iter().map(|field| &field.ty).collect(),
-            TypeKind::Alias(ty) => vec![ty],
-            TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Unit => Vec::new(),
-        };
-        refs.into_iter().any(TypeRef::holds_any_resource)
+        match self {
+            TypeKind::Struct(body) => body.fields.iter().any(|f| f.ty.holds_any_resource()),
+            TypeKind::Alias(ty) => ty.holds_any_resource(),
+            TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Unit => false,
+        }
     }
 }
 
@@ -294,29 +293,25 @@ impl TypeRef {
 
     /// Whether `Resource` is in it, at any depth of this reference.
     pub fn holds_any_resource(&self) -> bool {
-        match self {
-            TypeRef::AnyResource => true,
-            TypeRef::Unsettable(inner)
-            | TypeRef::List(inner)
-            | TypeRef::Map(inner)
-            | TypeRef::Expandable(inner)
-            | TypeRef::ApiList(inner)
-            | TypeRef::SearchList(inner) => inner.holds_any_resource(),
-            _ => false,
-        }
+        self.holds(&|ty| matches!(ty, TypeRef::AnyResource))
     }
 
     /// Whether file content is in it, at any depth.
     pub fn holds_binary(&self) -> bool {
+        self.holds(&|ty| matches!(ty, TypeRef::Binary))
+    }
+
+    /// Whether `leaf` is true of this reference or of one inside it (not
+    /// looking into named types).
+    fn holds(&self, leaf: &impl Fn(&TypeRef) -> bool) -> bool {
         match self {
-            TypeRef::Binary => true,
             TypeRef::Unsettable(inner)
             | TypeRef::List(inner)
             | TypeRef::Map(inner)
             | TypeRef::Expandable(inner)
             | TypeRef::ApiList(inner)
-            | TypeRef::SearchList(inner) => inner.holds_binary(),
-            _ => false,
+            | TypeRef::SearchList(inner) => inner.holds(leaf),
+            other => leaf(other),
         }
     }
 }
