@@ -74,8 +74,9 @@ impl Kind {
 pub struct Decoder<'a> {
     reader: Reader<'a>,
     depth: u16,
-    /// `begin_object` was called and the first key is still to be read.
-    object_opened: bool,
+    /// The byte before the next key: `{` right after `begin_object` (the
+    /// first key still to be read), else `,`.
+    lead: u8,
 }
 
 impl<'a> Decoder<'a> {
@@ -83,7 +84,7 @@ impl<'a> Decoder<'a> {
         Decoder {
             reader: Reader::new(json),
             depth: 0,
-            object_opened: false,
+            lead: b',',
         }
     }
 
@@ -103,6 +104,24 @@ impl<'a> Decoder<'a> {
         T::decode(self)
     }
 
+    /// Reads a field that may be absent or `null` into its slot. Out of
+    /// line, and through a reference: a struct's fields then stay in memory
+    /// while its keys are read, where as values they would be carried
+    /// around the key loop, and copied at every key.
+    #[inline(never)]
+    pub fn optional_into<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<(), Failure> {
+        *slot = Option::<T>::decode(self)?;
+        Ok(())
+    }
+
+    /// Reads a required field into its slot (`None` until then), as
+    /// [`optional_into`](Self::optional_into) does.
+    #[inline(never)]
+    pub fn required_into<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<(), Failure> {
+        *slot = Some(T::decode(self)?);
+        Ok(())
+    }
+
     /// Starts reading an object and returns its offset; [`next_field`]
     /// then yields its keys, each to be followed by reading its value.
     ///
@@ -111,7 +130,7 @@ impl<'a> Decoder<'a> {
     pub fn begin_object(&mut self) -> Result<usize, Failure> {
         let start = self.expect(Kind::Object)?;
         self.enter(start)?;
-        self.object_opened = true;
+        self.lead = b'{';
         Ok(start)
     }
 
@@ -120,11 +139,11 @@ impl<'a> Decoder<'a> {
     /// the 800 decoders and push `stripe_api`'s rustc past 1 GB.
     #[inline]
     pub fn next_field(&mut self) -> Result<Option<&str>, Failure> {
-        // The usual case: `,"key":` right after the value.
-        if !self.object_opened {
-            if let Some(key) = self.reader.object_next_plain() {
-                return Ok(Some(key));
-            }
+        // The usual case: `,"key":` right after the value, or `{"key":`
+        // for the first key.
+        if let Some(key) = self.reader.object_next_plain(self.lead) {
+            self.lead = b',';
+            return Ok(Some(key));
         }
         self.next_field_otherwise()
     }
@@ -133,7 +152,7 @@ impl<'a> Decoder<'a> {
     /// and whitespace.
     #[inline(never)]
     fn next_field_otherwise(&mut self) -> Result<Option<&str>, Failure> {
-        let key = if std::mem::take(&mut self.object_opened) {
+        let key = if std::mem::replace(&mut self.lead, b',') == b'{' {
             self.reader.object_first()
         } else {
             self.reader.object_next()
@@ -776,8 +795,8 @@ mod tests {
             let start = d.begin_object()?;
             while let Some(key) = d.next_field()? {
                 match key {
-                    "x" => x = Some(d.value()?),
-                    "label" => label = d.value()?,
+                    "x" => d.required_into(&mut x)?,
+                    "label" => d.optional_into(&mut label)?,
                     _ => d.extra_field(&mut extra)?,
                 }
             }
@@ -787,6 +806,40 @@ mod tests {
                 extra,
             })
         }
+    }
+
+    #[test]
+    fn first_keys_are_read_however_they_are_written() {
+        let point = |json: &str| from_slice::<Point>(json.as_bytes()).map_err(|e| e.to_string());
+        for json in [
+            r#"{"x":1,"label":"a"}"#,
+            r#"{ "x" : 1 , "label" : "a" }"#,
+            "{\n\t\"x\":1,\"label\":\"a\"}",
+            r#"{"\u0078":1,"label":"a"}"#,
+            r#"{"label":"a","x":1}"#,
+        ] {
+            let point = point(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!((point.x, point.label.as_deref()), (1, Some("a")), "{json}");
+        }
+        // The first key of a nested object, right after `{`, is its own.
+        let nested = point(r#"{"x":1,"n":{"x":2},"m":{},"label":null}"#).unwrap();
+        assert_eq!(nested.x, 1);
+        assert_eq!(
+            Value::Object(nested.extra.to_map()),
+            serde_json::json!({"n": {"x": 2}, "m": {}})
+        );
+        for broken in [
+            r#"{,"x":1}"#,
+            r#"{"x":1,}"#,
+            r#"{"x":1"label":null}"#,
+            r#"{"x"1}"#,
+        ] {
+            assert!(point(broken).is_err(), "{broken}");
+        }
+        assert!(point("{}")
+            .unwrap_err()
+            .to_string()
+            .contains("missing field `x`"));
     }
 
     #[test]

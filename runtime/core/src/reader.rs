@@ -174,14 +174,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// After a value in an object, the usual case alone: `,"key":` right
-    /// there, the key without escapes. `None` (having moved nowhere) for
-    /// anything else, which [`object_next`](Self::object_next) then reads.
+    /// The usual case alone: `lead` (`,` after a value, `{` before the
+    /// first key) and `"key":` right there, the key without escapes. `None`
+    /// (having moved nowhere) for anything else, which
+    /// [`object_first`](Self::object_first) or [`object_next`](Self::object_next) then reads.
     #[inline(always)]
-    pub fn object_next_plain(&mut self) -> Option<&'a str> {
+    pub fn object_next_plain(&mut self, lead: u8) -> Option<&'a str> {
         let bytes = self.bytes();
         let quote = self.position + 1;
-        if bytes.get(self.position) != Some(&b',') || bytes.get(quote) != Some(&b'"') {
+        if bytes.get(self.position) != Some(&lead) || bytes.get(quote) != Some(&b'"') {
             return None;
         }
         let end = find_special(bytes, quote + 1);
