@@ -13,7 +13,7 @@
 //!         let start = decoder.begin_object()?;
 //!         while let Some(key) = decoder.next_field()? {
 //!             match key {
-//!                 "amount" => amount = Some(decoder.value()?),
+//!                 "amount" => decoder.required_into(&mut amount)?,
 //!                 _ => decoder.extra_field(&mut extra)?,
 //!             }
 //!         }
@@ -21,6 +21,10 @@
 //!     }
 //! }
 //! ```
+//!
+//! Each field is read by a call that takes its local by reference: as
+//! plain values, the locals of a large struct were carried around the key
+//! loop, and copied at every key (a fifth of `Customer`'s decoding).
 //!
 //! A union is told apart by `object` and `deleted` read ahead, or, when
 //! those cannot decide, by trying its members in order of how well their
@@ -70,9 +74,9 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
         let wire = &field.wire_name;
         if field.optional() {
             // `null` and absent are both `None`.
-            quote!(#wire => #local = #decoder.value()?,)
+            quote!(#wire => #decoder.optional_into(&mut #local)?,)
         } else {
-            quote!(#wire => #local = Some(#decoder.value()?),)
+            quote!(#wire => #decoder.required_into(&mut #local)?,)
         }
     };
     let unknown = match body.extra.as_deref() {
