@@ -37,11 +37,11 @@ impl stripe_core::Decode for Widget {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
-                "cancellation_reason" => cancellation_reason = decoder.value()?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
+                "status" => decoder.required_into(&mut status)?,
+                "type" => decoder.required_into(&mut type_)?,
+                "cancellation_reason" => decoder.optional_into(&mut cancellation_reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

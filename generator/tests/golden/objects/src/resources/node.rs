@@ -56,42 +56,42 @@ impl stripe_core::Decode for Node {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "label" => label = decoder.value()?,
+                        "label" => decoder.optional_into(&mut label)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "weight" => weight = decoder.value()?,
-                        "parent" => parent = decoder.value()?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "weight" => decoder.optional_into(&mut weight)?,
+                        "parent" => decoder.optional_into(&mut parent)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "history" => history = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "history" => decoder.optional_into(&mut history)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "children" => children = decoder.value()?,
-                        "settings" => settings = decoder.value()?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "children" => decoder.optional_into(&mut children)?,
+                        "settings" => decoder.optional_into(&mut settings)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "attributes" => attributes = decoder.value()?,
+                        "attributes" => decoder.optional_into(&mut attributes)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -144,7 +144,7 @@ impl stripe_core::Decode for NodeSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = decoder.value()?,
+                "enabled" => decoder.optional_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

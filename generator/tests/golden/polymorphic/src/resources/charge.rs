@@ -38,12 +38,12 @@ impl stripe_core::Decode for Charge {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "customer" => customer = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "source" => source = decoder.value()?,
-                "options" => options = decoder.value()?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
+                "customer" => decoder.optional_into(&mut customer)?,
+                "card" => decoder.optional_into(&mut card)?,
+                "source" => decoder.optional_into(&mut source)?,
+                "options" => decoder.optional_into(&mut options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -87,7 +87,7 @@ impl stripe_core::Decode for CardOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "network" => network = decoder.value()?,
+                "network" => decoder.optional_into(&mut network)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -123,7 +123,7 @@ impl stripe_core::Decode for GenericOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

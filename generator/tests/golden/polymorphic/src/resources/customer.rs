@@ -26,8 +26,8 @@ impl stripe_core::Decode for Customer {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

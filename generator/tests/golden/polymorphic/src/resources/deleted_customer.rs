@@ -28,9 +28,9 @@ impl stripe_core::Decode for DeletedCustomer {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "deleted" => deleted = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
+                "deleted" => decoder.required_into(&mut deleted)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
