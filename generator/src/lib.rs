@@ -56,7 +56,7 @@ pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model:
             .map_err(|e| e.in_file(&policy.file))?;
     }
     model::recursion::box_recursive_fields(&mut model);
-    model::sizes::box_large_fields(&mut model);
+    model::sizes::box_large_fields(&mut model, &policy.default_objects);
     model::layout::place_types(&mut model);
     model.preview = model::layout::preview_notes(&policy.preview);
     model::codecs::plan_codecs(&mut model);

@@ -33,7 +33,7 @@ pub fn read_side(path: &Path, dir: &SpecDir, policy_manifest: &Path) -> Result<S
     let documents = inputs::read_side(path, dir)?;
     let is_manifest = path.extension().is_some_and(|e| e == "toml");
     let manifest = if is_manifest { path } else { policy_manifest };
-    let policy = inputs::read_policy(manifest, &inputs::read_manifest(manifest)?)?;
+    let policy = inputs::read_policy(manifest, &inputs::read_manifest(manifest)?, dir)?;
     let policy_from = (!is_manifest).then(|| manifest.to_path_buf());
     Ok(Side {
         documents,

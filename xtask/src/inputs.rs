@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
+use stripe_codegen::parse::defaults::DefaultObjects;
 use stripe_codegen::parse::manifest::{Manifest, ManifestDocument};
 use stripe_codegen::parse::policy::{OperationOverrides, Policy};
 use stripe_codegen::SourceDocument;
@@ -62,8 +63,14 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
 }
 
 /// Reads the policy files the manifest names, beside it: the overrides and
-/// the operation naming exceptions. A file not named means no policy of that kind.
-pub fn read_policy(manifest_path: &Path, manifest: &Manifest) -> Result<Policy, String> {
+/// the operation naming exceptions (a file not named means no policy of
+/// that kind); and from `dir`, the fixtures files whose example objects say
+/// what Stripe sends by default.
+pub fn read_policy(
+    manifest_path: &Path,
+    manifest: &Manifest,
+    dir: &SpecDir,
+) -> Result<Policy, String> {
     let read = |file: &str| {
         let path = manifest_path.with_file_name(file);
         std::fs::read_to_string(&path)
@@ -81,13 +88,32 @@ pub fn read_policy(manifest_path: &Path, manifest: &Manifest) -> Result<Policy, 
         let (name, text) = read(file)?;
         policy.operations = OperationOverrides::parse(&name, &text).map_err(|e| e.to_string())?;
     }
+    policy.default_objects = default_objects(&read_pinned(&manifest.fixtures, dir)?)?;
     Ok(policy)
+}
+
+/// The fields of the example objects of these fixtures files.
+pub fn default_objects(fixtures: &[SourceDocument]) -> Result<DefaultObjects, String> {
+    let mut defaults = DefaultObjects::default();
+    for fixture in fixtures {
+        defaults
+            .add_fixtures(&fixture.name, &fixture.text)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(defaults)
 }
 
 /// Reads every document of the manifest and checks its sha256.
 pub fn read_documents(manifest: &Manifest, dir: &SpecDir) -> Result<Vec<SourceDocument>, String> {
-    manifest
-        .documents
+    read_pinned(&manifest.documents, dir)
+}
+
+/// Reads these files of the manifest from `dir`, checking each sha256.
+pub fn read_pinned(
+    documents: &[ManifestDocument],
+    dir: &SpecDir,
+) -> Result<Vec<SourceDocument>, String> {
+    documents
         .iter()
         .map(|document| {
             let path = dir.path.join(&document.file);

@@ -2,6 +2,7 @@
 //! into one [`Spec`]), the manifest that names them, and the policy files
 //! under `spec/`. Nothing here reads the disk.
 
+pub mod defaults;
 mod duplicates;
 pub mod manifest;
 pub mod policy;

@@ -26,6 +26,10 @@ pub struct Policy {
     /// The file this policy was read from, which its errors name.
     #[serde(skip)]
     pub file: String,
+    /// The fields of Stripe's example objects (the manifest's fixtures
+    /// files), which say what a response holds by default.
+    #[serde(skip)]
+    pub default_objects: super::defaults::DefaultObjects,
 }
 
 /// Where the spec lists the event types, and the fields to type.

@@ -18,13 +18,13 @@ pub fn run(runs: usize) -> Result<(), String> {
     }
     let manifest_path = inputs::workspace_root().join("spec/stripe.toml");
     let manifest = inputs::read_manifest(&manifest_path)?;
-    let policy = inputs::read_policy(&manifest_path, &manifest)?;
+    let dir = SpecDir::resolve(None);
+    let policy = inputs::read_policy(&manifest_path, &manifest, &dir)?;
     let config = Config {
         source_label: manifest.label(),
         policy,
         crates: Default::default(),
     };
-    let dir = SpecDir::resolve(None);
     let mut steps: [(&str, Vec<Duration>); 6] = [
         ("read + sha256", vec![]),
         ("parse (serde_yaml, baseline)", vec![]),

@@ -94,7 +94,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let manifest_text = read(&options.manifest)?;
     let manifest = inputs::read_manifest(&options.manifest)?;
     let old_documents = inputs::read_documents(&manifest, &options.spec_dir)?;
-    let old_policy = inputs::read_policy(&options.manifest, &manifest)?;
+    let old_policy = inputs::read_policy(&options.manifest, &manifest, &options.spec_dir)?;
     let target = target_document(&manifest, options.document.as_deref())?;
 
     let new_files = new_files(&options, &manifest, target)?;
@@ -145,7 +145,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             crate::diff::describe(&stale)
         ));
     }
-    let new_policy = stale.remove_from(&old_policy);
+    let mut new_policy = stale.remove_from(&old_policy);
+    new_policy.default_objects = new_default_objects(&manifest, &options.spec_dir, &new_files)?;
     let files = codegen::generate(&new_manifest, &new_documents, new_policy.clone())?;
     let old_spec = Spec::parse(&old_documents).map_err(|e| e.to_string())?;
     let model = |spec, policy| stripe_codegen::build_model(spec, policy).map_err(|e| e.to_string());
@@ -256,6 +257,33 @@ fn target_document<'m>(
         }
         None => "the manifest has no plain document to update".into(),
     })
+}
+
+/// The example objects of the fixtures after the update: the new snapshot's
+/// in place of the files they replace, the others as they are.
+fn new_default_objects(
+    manifest: &Manifest,
+    dir: &inputs::SpecDir,
+    new_files: &[NewFile],
+) -> Result<stripe_codegen::parse::defaults::DefaultObjects, String> {
+    let kept: Vec<_> = manifest
+        .fixtures
+        .iter()
+        .filter(|f| !new_files.iter().any(|new| new.old_file == f.file))
+        .cloned()
+        .collect();
+    let mut fixtures = inputs::read_pinned(&kept, dir)?;
+    for new in new_files
+        .iter()
+        .filter(|new| manifest.fixtures.iter().any(|f| f.file == new.old_file))
+    {
+        fixtures.push(SourceDocument {
+            name: new.file.clone(),
+            text: String::from_utf8(new.bytes.clone())
+                .map_err(|e| format!("{}: not UTF-8: {e}", new.file))?,
+        });
+    }
+    inputs::default_objects(&fixtures)
 }
 
 /// The new document first, then the fixtures of the same snapshot (same
