@@ -23,9 +23,9 @@ impl stripe_core::Decode for AccountRequirementsAlternative {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "alternative_fields_due" => {
-                    alternative_fields_due = Some(decoder.value()?);
+                    decoder.required_into(&mut alternative_fields_due)?
                 }
-                "original_fields_due" => original_fields_due = Some(decoder.value()?),
+                "original_fields_due" => decoder.required_into(&mut original_fields_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -79,9 +79,9 @@ impl stripe_core::Decode for AccountRequirementsError {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "code" => code = Some(decoder.value()?),
-                "reason" => reason = Some(decoder.value()?),
-                "requirement" => requirement = Some(decoder.value()?),
+                "code" => decoder.required_into(&mut code)?,
+                "reason" => decoder.required_into(&mut reason)?,
+                "requirement" => decoder.required_into(&mut requirement)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -147,12 +147,12 @@ impl stripe_core::Decode for Address {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "city" => city = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "line1" => line1 = decoder.value()?,
-                "line2" => line2 = decoder.value()?,
-                "postal_code" => postal_code = decoder.value()?,
-                "state" => state = decoder.value()?,
+                "city" => decoder.optional_into(&mut city)?,
+                "country" => decoder.optional_into(&mut country)?,
+                "line1" => decoder.optional_into(&mut line1)?,
+                "line2" => decoder.optional_into(&mut line2)?,
+                "postal_code" => decoder.optional_into(&mut postal_code)?,
+                "state" => decoder.optional_into(&mut state)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -302,54 +302,56 @@ impl stripe_core::Decode for ApiErrors {
             match key.len() {
                 4 => {
                     match key {
-                        "code" => code = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
+                        "code" => decoder.optional_into(&mut code)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "param" => param = decoder.value()?,
+                        "param" => decoder.optional_into(&mut param)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "charge" => charge = decoder.value()?,
-                        "source" => source = decoder.value()?,
+                        "charge" => decoder.optional_into(&mut charge)?,
+                        "source" => decoder.optional_into(&mut source)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "doc_url" => doc_url = decoder.value()?,
-                        "message" => message = decoder.value()?,
+                        "doc_url" => decoder.optional_into(&mut doc_url)?,
+                        "message" => decoder.optional_into(&mut message)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "decline_code" => decline_code = decoder.value()?,
-                        "setup_intent" => setup_intent = decoder.value()?,
+                        "decline_code" => decoder.optional_into(&mut decline_code)?,
+                        "setup_intent" => decoder.optional_into(&mut setup_intent)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "payment_intent" => payment_intent = decoder.value()?,
-                        "payment_method" => payment_method = decoder.value()?,
+                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
+                        "payment_method" => decoder.optional_into(&mut payment_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "request_log_url" => request_log_url = decoder.value()?,
+                        "request_log_url" => decoder.optional_into(&mut request_log_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "payment_method_type" => payment_method_type = decoder.value()?,
+                        "payment_method_type" => {
+                            decoder.optional_into(&mut payment_method_type)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -426,9 +428,9 @@ impl stripe_core::Decode for Application {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "name" => name = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -482,10 +484,10 @@ impl stripe_core::Decode for BillingDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "phone" => phone = decoder.value()?,
+                "address" => decoder.optional_into(&mut address)?,
+                "email" => decoder.optional_into(&mut email)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "phone" => decoder.optional_into(&mut phone)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -543,11 +545,11 @@ impl stripe_core::Decode for CreditNoteTaxAmount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "inclusive" => inclusive = Some(decoder.value()?),
-                "tax_rate" => tax_rate = Some(decoder.value()?),
-                "taxability_reason" => taxability_reason = decoder.value()?,
-                "taxable_amount" => taxable_amount = decoder.value()?,
+                "amount" => decoder.required_into(&mut amount)?,
+                "inclusive" => decoder.required_into(&mut inclusive)?,
+                "tax_rate" => decoder.required_into(&mut tax_rate)?,
+                "taxability_reason" => decoder.optional_into(&mut taxability_reason)?,
+                "taxable_amount" => decoder.optional_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -607,10 +609,10 @@ impl stripe_core::Decode for DeletedApplication {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "deleted" => deleted = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "name" => name = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
+                "deleted" => decoder.required_into(&mut deleted)?,
+                "id" => decoder.required_into(&mut id)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -668,10 +670,10 @@ impl stripe_core::Decode for DeletedBankAccount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "currency" => currency = decoder.value()?,
-                "deleted" => deleted = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "currency" => decoder.optional_into(&mut currency)?,
+                "deleted" => decoder.required_into(&mut deleted)?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -729,10 +731,10 @@ impl stripe_core::Decode for DeletedCard {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "currency" => currency = decoder.value()?,
-                "deleted" => deleted = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "currency" => decoder.optional_into(&mut currency)?,
+                "deleted" => decoder.required_into(&mut deleted)?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -779,8 +781,8 @@ impl stripe_core::Decode for DiscountsResourceDiscountAmount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "discount" => discount = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "discount" => decoder.required_into(&mut discount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -841,7 +843,7 @@ impl stripe_core::Decode for ErrorObject {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "error" => error = Some(decoder.value()?),
+                "error" => decoder.required_into(&mut error)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -914,12 +916,12 @@ impl stripe_core::Decode for FundingInstructionsBankTransferFinancialAddress {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "iban" => iban = decoder.value()?,
-                "sort_code" => sort_code = decoder.value()?,
-                "spei" => spei = decoder.value()?,
-                "supported_networks" => supported_networks = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "zengin" => zengin = decoder.value()?,
+                "iban" => decoder.optional_into(&mut iban)?,
+                "sort_code" => decoder.optional_into(&mut sort_code)?,
+                "spei" => decoder.optional_into(&mut spei)?,
+                "supported_networks" => decoder.optional_into(&mut supported_networks)?,
+                "type" => decoder.required_into(&mut type_)?,
+                "zengin" => decoder.optional_into(&mut zengin)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -973,10 +975,10 @@ impl stripe_core::Decode for FundingInstructionsBankTransferIbanRecord {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_holder_name" => account_holder_name = Some(decoder.value()?),
-                "bic" => bic = Some(decoder.value()?),
-                "country" => country = Some(decoder.value()?),
-                "iban" => iban = Some(decoder.value()?),
+                "account_holder_name" => decoder.required_into(&mut account_holder_name)?,
+                "bic" => decoder.required_into(&mut bic)?,
+                "country" => decoder.required_into(&mut country)?,
+                "iban" => decoder.required_into(&mut iban)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1029,9 +1031,9 @@ impl stripe_core::Decode for FundingInstructionsBankTransferSortCodeRecord {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_holder_name" => account_holder_name = Some(decoder.value()?),
-                "account_number" => account_number = Some(decoder.value()?),
-                "sort_code" => sort_code = Some(decoder.value()?),
+                "account_holder_name" => decoder.required_into(&mut account_holder_name)?,
+                "account_number" => decoder.required_into(&mut account_number)?,
+                "sort_code" => decoder.required_into(&mut sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1087,9 +1089,9 @@ impl stripe_core::Decode for FundingInstructionsBankTransferSpeiRecord {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = Some(decoder.value()?),
-                "bank_name" => bank_name = Some(decoder.value()?),
-                "clabe" => clabe = Some(decoder.value()?),
+                "bank_code" => decoder.required_into(&mut bank_code)?,
+                "bank_name" => decoder.required_into(&mut bank_name)?,
+                "clabe" => decoder.required_into(&mut clabe)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1156,13 +1158,13 @@ impl stripe_core::Decode for FundingInstructionsBankTransferZenginRecord {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_holder_name" => account_holder_name = decoder.value()?,
-                "account_number" => account_number = decoder.value()?,
-                "account_type" => account_type = decoder.value()?,
-                "bank_code" => bank_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "branch_code" => branch_code = decoder.value()?,
-                "branch_name" => branch_name = decoder.value()?,
+                "account_holder_name" => decoder.optional_into(&mut account_holder_name)?,
+                "account_number" => decoder.optional_into(&mut account_number)?,
+                "account_type" => decoder.optional_into(&mut account_type)?,
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "branch_code" => decoder.optional_into(&mut branch_code)?,
+                "branch_name" => decoder.optional_into(&mut branch_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1210,8 +1212,8 @@ impl stripe_core::Decode for InvoiceLineItemPeriod {
         let start_2 = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "end" => end = Some(decoder.value()?),
-                "start" => start = Some(decoder.value()?),
+                "end" => decoder.required_into(&mut end)?,
+                "start" => decoder.required_into(&mut start)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1257,8 +1259,8 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsAcssDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "mandate_options" => mandate_options = decoder.value()?,
-                "verification_method" => verification_method = decoder.value()?,
+                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1301,7 +1303,7 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsAcssDebitMandateOptions 
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "transaction_type" => transaction_type = decoder.value()?,
+                "transaction_type" => decoder.optional_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1338,7 +1340,7 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsBancontact {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "preferred_language" => preferred_language = Some(decoder.value()?),
+                "preferred_language" => decoder.required_into(&mut preferred_language)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1385,8 +1387,8 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsCustomerBalance {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_transfer" => bank_transfer = decoder.value()?,
-                "funding_type" => funding_type = decoder.value()?,
+                "bank_transfer" => decoder.optional_into(&mut bank_transfer)?,
+                "funding_type" => decoder.optional_into(&mut funding_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1433,8 +1435,8 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsCustomerBalanceBankTrans
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "eu_bank_transfer" => eu_bank_transfer = decoder.value()?,
-                "type" => type_ = decoder.value()?,
+                "eu_bank_transfer" => decoder.optional_into(&mut eu_bank_transfer)?,
+                "type" => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1476,7 +1478,7 @@ for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "country" => country = Some(decoder.value()?),
+                "country" => decoder.required_into(&mut country)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1526,8 +1528,10 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsUsBankAccount {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "financial_connections" => financial_connections = decoder.value()?,
-                "verification_method" => verification_method = decoder.value()?,
+                "financial_connections" => {
+                    decoder.optional_into(&mut financial_connections)?
+                }
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1577,8 +1581,8 @@ for InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "permissions" => permissions = decoder.value()?,
-                "prefetch" => prefetch = decoder.value()?,
+                "permissions" => decoder.optional_into(&mut permissions)?,
+                "prefetch" => decoder.optional_into(&mut prefetch)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1622,8 +1626,8 @@ impl stripe_core::Decode for InvoiceSettingCustomField {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "name" => name = Some(decoder.value()?),
-                "value" => value = Some(decoder.value()?),
+                "name" => decoder.required_into(&mut name)?,
+                "value" => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1664,7 +1668,7 @@ impl stripe_core::Decode for InvoiceSettingRenderingOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_tax_display" => amount_tax_display = decoder.value()?,
+                "amount_tax_display" => decoder.optional_into(&mut amount_tax_display)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1716,11 +1720,11 @@ impl stripe_core::Decode for InvoiceTaxAmount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "inclusive" => inclusive = Some(decoder.value()?),
-                "tax_rate" => tax_rate = Some(decoder.value()?),
-                "taxability_reason" => taxability_reason = decoder.value()?,
-                "taxable_amount" => taxable_amount = decoder.value()?,
+                "amount" => decoder.required_into(&mut amount)?,
+                "inclusive" => decoder.required_into(&mut inclusive)?,
+                "tax_rate" => decoder.required_into(&mut tax_rate)?,
+                "taxability_reason" => decoder.optional_into(&mut taxability_reason)?,
+                "taxable_amount" => decoder.optional_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1780,11 +1784,11 @@ impl stripe_core::Decode for InvoicesShippingCost {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
-                "amount_tax" => amount_tax = Some(decoder.value()?),
-                "amount_total" => amount_total = Some(decoder.value()?),
-                "shipping_rate" => shipping_rate = decoder.value()?,
-                "taxes" => taxes = decoder.value()?,
+                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
+                "amount_tax" => decoder.required_into(&mut amount_tax)?,
+                "amount_total" => decoder.required_into(&mut amount_total)?,
+                "shipping_rate" => decoder.optional_into(&mut shipping_rate)?,
+                "taxes" => decoder.optional_into(&mut taxes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1861,13 +1865,13 @@ impl stripe_core::Decode for LegalEntityJapanAddress {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "city" => city = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "line1" => line1 = decoder.value()?,
-                "line2" => line2 = decoder.value()?,
-                "postal_code" => postal_code = decoder.value()?,
-                "state" => state = decoder.value()?,
-                "town" => town = decoder.value()?,
+                "city" => decoder.optional_into(&mut city)?,
+                "country" => decoder.optional_into(&mut country)?,
+                "line1" => decoder.optional_into(&mut line1)?,
+                "line2" => decoder.optional_into(&mut line2)?,
+                "postal_code" => decoder.optional_into(&mut postal_code)?,
+                "state" => decoder.optional_into(&mut state)?,
+                "town" => decoder.optional_into(&mut town)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1920,8 +1924,8 @@ impl stripe_core::Decode for LineItemsDiscountAmount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "discount" => discount = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "discount" => decoder.required_into(&mut discount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1977,10 +1981,10 @@ impl stripe_core::Decode for LineItemsTaxAmount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "rate" => rate = Some(decoder.value()?),
-                "taxability_reason" => taxability_reason = decoder.value()?,
-                "taxable_amount" => taxable_amount = decoder.value()?,
+                "amount" => decoder.required_into(&mut amount)?,
+                "rate" => decoder.required_into(&mut rate)?,
+                "taxability_reason" => decoder.optional_into(&mut taxability_reason)?,
+                "taxable_amount" => decoder.optional_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2032,9 +2036,9 @@ impl stripe_core::Decode for LinkedAccountOptionsUsBankAccount {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "permissions" => permissions = decoder.value()?,
-                "prefetch" => prefetch = decoder.value()?,
-                "return_url" => return_url = decoder.value()?,
+                "permissions" => decoder.optional_into(&mut permissions)?,
+                "prefetch" => decoder.optional_into(&mut prefetch)?,
+                "return_url" => decoder.optional_into(&mut return_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2082,10 +2086,10 @@ for PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "hosted_instructions_url" => {
-                    hosted_instructions_url = Some(decoder.value()?);
+                    decoder.required_into(&mut hosted_instructions_url)?
                 }
-                "mobile_auth_url" => mobile_auth_url = Some(decoder.value()?),
-                "qr_code" => qr_code = Some(decoder.value()?),
+                "mobile_auth_url" => decoder.required_into(&mut mobile_auth_url)?,
+                "qr_code" => decoder.required_into(&mut qr_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2141,9 +2145,9 @@ impl stripe_core::Decode for PaymentIntentNextActionCashappQrCode {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_at" => expires_at = Some(decoder.value()?),
-                "image_url_png" => image_url_png = Some(decoder.value()?),
-                "image_url_svg" => image_url_svg = Some(decoder.value()?),
+                "expires_at" => decoder.required_into(&mut expires_at)?,
+                "image_url_png" => decoder.required_into(&mut image_url_png)?,
+                "image_url_svg" => decoder.required_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2201,11 +2205,11 @@ impl stripe_core::Decode for PaymentMethodDetailsCardChecks {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address_line1_check" => address_line1_check = decoder.value()?,
+                "address_line1_check" => decoder.optional_into(&mut address_line1_check)?,
                 "address_postal_code_check" => {
-                    address_postal_code_check = decoder.value()?;
+                    decoder.optional_into(&mut address_postal_code_check)?
                 }
-                "cvc_check" => cvc_check = decoder.value()?,
+                "cvc_check" => decoder.optional_into(&mut cvc_check)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2256,9 +2260,9 @@ impl stripe_core::Decode for PaymentMethodDetailsCardInstallmentsPlan {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "count" => count = decoder.value()?,
-                "interval" => interval = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "count" => decoder.optional_into(&mut count)?,
+                "interval" => decoder.optional_into(&mut interval)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2364,68 +2368,70 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
             match key.len() {
                 5 => {
                     match key {
-                        "brand" => brand = decoder.value()?,
-                        "last4" => last4 = decoder.value()?,
+                        "brand" => decoder.optional_into(&mut brand)?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = decoder.value()?,
-                        "network" => network = decoder.value()?,
-                        "receipt" => receipt = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.optional_into(&mut funding)?,
+                        "network" => decoder.optional_into(&mut network)?,
+                        "receipt" => decoder.optional_into(&mut receipt)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "exp_year" => decoder.required_into(&mut exp_year)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "exp_month" => exp_month = Some(decoder.value()?),
+                        "exp_month" => decoder.required_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
-                        "read_method" => read_method = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                        "read_method" => decoder.optional_into(&mut read_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "emv_auth_data" => emv_auth_data = decoder.value()?,
+                        "emv_auth_data" => decoder.optional_into(&mut emv_auth_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "capture_before" => capture_before = decoder.value()?,
-                        "generated_card" => generated_card = decoder.value()?,
+                        "capture_before" => decoder.optional_into(&mut capture_before)?,
+                        "generated_card" => decoder.optional_into(&mut generated_card)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "cardholder_name" => cardholder_name = decoder.value()?,
+                        "cardholder_name" => decoder.optional_into(&mut cardholder_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "amount_authorized" => amount_authorized = decoder.value()?,
+                        "amount_authorized" => {
+                            decoder.optional_into(&mut amount_authorized)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "overcapture_supported" => {
-                            overcapture_supported = Some(decoder.value()?);
+                            decoder.required_into(&mut overcapture_supported)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2433,7 +2439,8 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
                 35 => {
                     match key {
                         "incremental_authorization_supported" => {
-                            incremental_authorization_supported = Some(decoder.value()?);
+                            decoder
+                                .required_into(&mut incremental_authorization_supported)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2535,26 +2542,30 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
             match key.len() {
                 12 => {
                     match key {
-                        "account_type" => account_type = decoder.value()?,
+                        "account_type" => decoder.optional_into(&mut account_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "authorization_code" => authorization_code = decoder.value()?,
+                        "authorization_code" => {
+                            decoder.optional_into(&mut authorization_code)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "dedicated_file_name" => dedicated_file_name = decoder.value()?,
+                        "dedicated_file_name" => {
+                            decoder.optional_into(&mut dedicated_file_name)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "application_cryptogram" => {
-                            application_cryptogram = decoder.value()?;
+                            decoder.optional_into(&mut application_cryptogram)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2562,7 +2573,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
                 26 => {
                     match key {
                         "application_preferred_name" => {
-                            application_preferred_name = decoder.value()?;
+                            decoder.optional_into(&mut application_preferred_name)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2570,7 +2581,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
                 27 => {
                     match key {
                         "authorization_response_code" => {
-                            authorization_response_code = decoder.value()?;
+                            decoder.optional_into(&mut authorization_response_code)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2578,7 +2589,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
                 29 => {
                     match key {
                         "terminal_verification_results" => {
-                            terminal_verification_results = decoder.value()?;
+                            decoder.optional_into(&mut terminal_verification_results)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2586,10 +2597,10 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresentReceipt {
                 30 => {
                     match key {
                         "cardholder_verification_method" => {
-                            cardholder_verification_method = decoder.value()?;
+                            decoder.optional_into(&mut cardholder_verification_method)?
                         }
                         "transaction_status_information" => {
-                            transaction_status_information = decoder.value()?;
+                            decoder.optional_into(&mut transaction_status_information)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2644,7 +2655,7 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalanceEuBankAccount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "country" => country = Some(decoder.value()?),
+                "country" => decoder.required_into(&mut country)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2685,7 +2696,7 @@ impl stripe_core::Decode for RadarRadarOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "session" => session = decoder.value()?,
+                "session" => decoder.optional_into(&mut session)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2737,11 +2748,11 @@ impl stripe_core::Decode for Shipping {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = decoder.value()?,
-                "carrier" => carrier = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "phone" => phone = decoder.value()?,
-                "tracking_number" => tracking_number = decoder.value()?,
+                "address" => decoder.optional_into(&mut address)?,
+                "carrier" => decoder.optional_into(&mut carrier)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "phone" => decoder.optional_into(&mut phone)?,
+                "tracking_number" => decoder.optional_into(&mut tracking_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2789,9 +2800,9 @@ impl stripe_core::Decode for SubscriptionBillingThresholds {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_gte" => amount_gte = decoder.value()?,
+                "amount_gte" => decoder.optional_into(&mut amount_gte)?,
                 "reset_billing_cycle_anchor" => {
-                    reset_billing_cycle_anchor = decoder.value()?;
+                    decoder.optional_into(&mut reset_billing_cycle_anchor)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -2833,7 +2844,7 @@ impl stripe_core::Decode for SubscriptionItemBillingThresholds {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "usage_gte" => usage_gte = decoder.value()?,
+                "usage_gte" => decoder.optional_into(&mut usage_gte)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2875,8 +2886,8 @@ impl stripe_core::Decode for SubscriptionTransferData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_percent" => amount_percent = decoder.value()?,
-                "destination" => destination = Some(decoder.value()?),
+                "amount_percent" => decoder.optional_into(&mut amount_percent)?,
+                "destination" => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -62,45 +62,45 @@ impl stripe_core::Decode for Secret {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = Some(decoder.value()?),
+                        "name" => decoder.required_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "scope" => scope = Some(decoder.value()?),
+                        "scope" => decoder.required_into(&mut scope)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "deleted" => deleted = decoder.value()?,
-                        "payload" => payload = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "deleted" => decoder.optional_into(&mut deleted)?,
+                        "payload" => decoder.optional_into(&mut payload)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "expires_at" => expires_at = decoder.value()?,
+                        "expires_at" => decoder.optional_into(&mut expires_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -155,8 +155,8 @@ impl stripe_core::Decode for SecretServiceResourceScope {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "type" => type_ = Some(decoder.value()?),
-                "user" => user = decoder.value()?,
+                "type" => decoder.required_into(&mut type_)?,
+                "user" => decoder.optional_into(&mut user)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -66,54 +66,58 @@ impl stripe_core::Decode for Configuration {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "active" => active = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "active" => decoder.required_into(&mut active)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "updated" => updated = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "updated" => decoder.required_into(&mut updated)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "features" => features = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "features" => decoder.required_into(&mut features)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "is_default" => is_default = Some(decoder.value()?),
-                        "login_page" => login_page = Some(decoder.value()?),
+                        "is_default" => decoder.required_into(&mut is_default)?,
+                        "login_page" => decoder.required_into(&mut login_page)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = decoder.value()?,
+                        "application" => decoder.optional_into(&mut application)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "business_profile" => business_profile = Some(decoder.value()?),
+                        "business_profile" => {
+                            decoder.required_into(&mut business_profile)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "default_return_url" => default_return_url = decoder.value()?,
+                        "default_return_url" => {
+                            decoder.optional_into(&mut default_return_url)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -180,9 +184,11 @@ impl stripe_core::Decode for PortalBusinessProfile {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "headline" => headline = decoder.value()?,
-                "privacy_policy_url" => privacy_policy_url = decoder.value()?,
-                "terms_of_service_url" => terms_of_service_url = decoder.value()?,
+                "headline" => decoder.optional_into(&mut headline)?,
+                "privacy_policy_url" => decoder.optional_into(&mut privacy_policy_url)?,
+                "terms_of_service_url" => {
+                    decoder.optional_into(&mut terms_of_service_url)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -226,8 +232,8 @@ impl stripe_core::Decode for PortalCustomerUpdate {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allowed_updates" => allowed_updates = Some(decoder.value()?),
-                "enabled" => enabled = Some(decoder.value()?),
+                "allowed_updates" => decoder.required_into(&mut allowed_updates)?,
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -281,12 +287,14 @@ impl stripe_core::Decode for PortalFeatures {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "customer_update" => customer_update = Some(decoder.value()?),
-                "invoice_history" => invoice_history = Some(decoder.value()?),
-                "payment_method_update" => payment_method_update = Some(decoder.value()?),
-                "subscription_cancel" => subscription_cancel = Some(decoder.value()?),
-                "subscription_pause" => subscription_pause = decoder.value()?,
-                "subscription_update" => subscription_update = Some(decoder.value()?),
+                "customer_update" => decoder.required_into(&mut customer_update)?,
+                "invoice_history" => decoder.required_into(&mut invoice_history)?,
+                "payment_method_update" => {
+                    decoder.required_into(&mut payment_method_update)?
+                }
+                "subscription_cancel" => decoder.required_into(&mut subscription_cancel)?,
+                "subscription_pause" => decoder.optional_into(&mut subscription_pause)?,
+                "subscription_update" => decoder.required_into(&mut subscription_update)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -350,7 +358,7 @@ impl stripe_core::Decode for PortalInvoiceList {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -395,8 +403,8 @@ impl stripe_core::Decode for PortalLoginPage {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
-                "url" => url = decoder.value()?,
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "url" => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -436,7 +444,7 @@ impl stripe_core::Decode for PortalPaymentMethodUpdate {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -483,10 +491,10 @@ impl stripe_core::Decode for PortalSubscriptionCancel {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "cancellation_reason" => cancellation_reason = Some(decoder.value()?),
-                "enabled" => enabled = Some(decoder.value()?),
-                "mode" => mode = Some(decoder.value()?),
-                "proration_behavior" => proration_behavior = Some(decoder.value()?),
+                "cancellation_reason" => decoder.required_into(&mut cancellation_reason)?,
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "mode" => decoder.required_into(&mut mode)?,
+                "proration_behavior" => decoder.required_into(&mut proration_behavior)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -539,8 +547,8 @@ impl stripe_core::Decode for PortalSubscriptionCancellationReason {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
-                "options" => options = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "options" => decoder.required_into(&mut options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -580,7 +588,7 @@ impl stripe_core::Decode for PortalSubscriptionPause {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -630,11 +638,11 @@ impl stripe_core::Decode for PortalSubscriptionUpdate {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "default_allowed_updates" => {
-                    default_allowed_updates = Some(decoder.value()?);
+                    decoder.required_into(&mut default_allowed_updates)?
                 }
-                "enabled" => enabled = Some(decoder.value()?),
-                "products" => products = decoder.value()?,
-                "proration_behavior" => proration_behavior = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "products" => decoder.optional_into(&mut products)?,
+                "proration_behavior" => decoder.required_into(&mut proration_behavior)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -687,8 +695,8 @@ impl stripe_core::Decode for PortalSubscriptionUpdateProduct {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "prices" => prices = Some(decoder.value()?),
-                "product" => product = Some(decoder.value()?),
+                "prices" => decoder.required_into(&mut prices)?,
+                "product" => decoder.required_into(&mut product)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -75,57 +75,57 @@ impl stripe_core::Decode for Session {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "url" => url = Some(decoder.value()?),
+                        "url" => decoder.required_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "flow" => flow = decoder.value()?,
+                        "flow" => decoder.optional_into(&mut flow)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "locale" => locale = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
+                        "locale" => decoder.optional_into(&mut locale)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "customer" => customer = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "customer" => decoder.required_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "return_url" => return_url = decoder.value()?,
+                        "return_url" => decoder.optional_into(&mut return_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "configuration" => configuration = Some(decoder.value()?),
+                        "configuration" => decoder.required_into(&mut configuration)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -182,7 +182,7 @@ impl stripe_core::Decode for PortalFlowsAfterCompletionHostedConfirmation {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "custom_message" => custom_message = decoder.value()?,
+                "custom_message" => decoder.optional_into(&mut custom_message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -218,7 +218,7 @@ impl stripe_core::Decode for PortalFlowsAfterCompletionRedirect {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "return_url" => return_url = Some(decoder.value()?),
+                "return_url" => decoder.required_into(&mut return_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -257,7 +257,7 @@ impl stripe_core::Decode for PortalFlowsCouponOffer {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "coupon" => coupon = Some(decoder.value()?),
+                "coupon" => decoder.required_into(&mut coupon)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -311,13 +311,13 @@ impl stripe_core::Decode for PortalFlowsFlow {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "after_completion" => after_completion = Some(decoder.value()?),
-                "subscription_cancel" => subscription_cancel = decoder.value()?,
-                "subscription_update" => subscription_update = decoder.value()?,
+                "after_completion" => decoder.required_into(&mut after_completion)?,
+                "subscription_cancel" => decoder.optional_into(&mut subscription_cancel)?,
+                "subscription_update" => decoder.optional_into(&mut subscription_update)?,
                 "subscription_update_confirm" => {
-                    subscription_update_confirm = decoder.value()?;
+                    decoder.optional_into(&mut subscription_update_confirm)?
                 }
-                "type" => type_ = Some(decoder.value()?),
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -373,9 +373,9 @@ impl stripe_core::Decode for PortalFlowsFlowAfterCompletion {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "hosted_confirmation" => hosted_confirmation = decoder.value()?,
-                "redirect" => redirect = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "hosted_confirmation" => decoder.optional_into(&mut hosted_confirmation)?,
+                "redirect" => decoder.optional_into(&mut redirect)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -420,8 +420,8 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionCancel {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "retention" => retention = decoder.value()?,
-                "subscription" => subscription = Some(decoder.value()?),
+                "retention" => decoder.optional_into(&mut retention)?,
+                "subscription" => decoder.required_into(&mut subscription)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -465,7 +465,7 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionUpdate {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "subscription" => subscription = Some(decoder.value()?),
+                "subscription" => decoder.required_into(&mut subscription)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -515,9 +515,9 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionUpdateConfirm {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "discounts" => discounts = decoder.value()?,
-                "items" => items = Some(decoder.value()?),
-                "subscription" => subscription = Some(decoder.value()?),
+                "discounts" => decoder.optional_into(&mut discounts)?,
+                "items" => decoder.required_into(&mut items)?,
+                "subscription" => decoder.required_into(&mut subscription)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -567,8 +567,8 @@ impl stripe_core::Decode for PortalFlowsRetention {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "coupon_offer" => coupon_offer = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "coupon_offer" => decoder.optional_into(&mut coupon_offer)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -613,8 +613,8 @@ impl stripe_core::Decode for PortalFlowsSubscriptionUpdateConfirmDiscount {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "coupon" => coupon = decoder.value()?,
-                "promotion_code" => promotion_code = decoder.value()?,
+                "coupon" => decoder.optional_into(&mut coupon)?,
+                "promotion_code" => decoder.optional_into(&mut promotion_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -669,9 +669,9 @@ impl stripe_core::Decode for PortalFlowsSubscriptionUpdateConfirmItem {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = decoder.value()?,
-                "price" => price = decoder.value()?,
-                "quantity" => quantity = decoder.value()?,
+                "id" => decoder.optional_into(&mut id)?,
+                "price" => decoder.optional_into(&mut price)?,
+                "quantity" => decoder.optional_into(&mut quantity)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -90,7 +90,7 @@ pub struct Session {
     pub invoice_creation: Option<Box<PaymentPagesCheckoutSessionInvoiceCreation>>,
     /// The line items purchased by the customer.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line_items: Option<stripe_core::List<crate::Item>>,
+    pub line_items: Option<Box<stripe_core::List<crate::Item>>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// The IETF language tag of the locale Checkout is displayed in. If blank or `auto`, the browser's locale is used.
@@ -161,7 +161,7 @@ pub struct Session {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub success_url: Option<String>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_id_collection: Option<PaymentPagesCheckoutSessionTaxIdCollection>,
+    pub tax_id_collection: Option<Box<PaymentPagesCheckoutSessionTaxIdCollection>>,
     /// Tax and discount details for the computed total amount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_details: Option<PaymentPagesCheckoutSessionTotalDetails>,
@@ -239,130 +239,150 @@ impl stripe_core::Decode for Session {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "url" => url = decoder.value()?,
+                        "url" => decoder.optional_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "mode" => mode = Some(decoder.value()?),
+                        "mode" => decoder.required_into(&mut mode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "locale" => locale = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = decoder.value()?,
+                        "locale" => decoder.optional_into(&mut locale)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "consent" => consent = decoder.value()?,
-                        "created" => created = Some(decoder.value()?),
-                        "invoice" => invoice = decoder.value()?,
+                        "consent" => decoder.optional_into(&mut consent)?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "invoice" => decoder.optional_into(&mut invoice)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = decoder.value()?,
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "currency" => decoder.optional_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "cancel_url" => cancel_url = decoder.value()?,
-                        "expires_at" => expires_at = Some(decoder.value()?),
-                        "line_items" => line_items = decoder.value()?,
+                        "cancel_url" => decoder.optional_into(&mut cancel_url)?,
+                        "expires_at" => decoder.required_into(&mut expires_at)?,
+                        "line_items" => decoder.optional_into(&mut line_items)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "custom_text" => custom_text = Some(decoder.value()?),
-                        "submit_type" => submit_type = decoder.value()?,
-                        "success_url" => success_url = decoder.value()?,
+                        "custom_text" => decoder.required_into(&mut custom_text)?,
+                        "submit_type" => decoder.optional_into(&mut submit_type)?,
+                        "success_url" => decoder.optional_into(&mut success_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "amount_total" => amount_total = decoder.value()?,
-                        "payment_link" => payment_link = decoder.value()?,
-                        "setup_intent" => setup_intent = decoder.value()?,
-                        "subscription" => subscription = decoder.value()?,
+                        "amount_total" => decoder.optional_into(&mut amount_total)?,
+                        "payment_link" => decoder.optional_into(&mut payment_link)?,
+                        "setup_intent" => decoder.optional_into(&mut setup_intent)?,
+                        "subscription" => decoder.optional_into(&mut subscription)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                        "custom_fields" => custom_fields = Some(decoder.value()?),
-                        "shipping_cost" => shipping_cost = decoder.value()?,
-                        "total_details" => total_details = decoder.value()?,
+                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
+                        "custom_fields" => decoder.required_into(&mut custom_fields)?,
+                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
+                        "total_details" => decoder.optional_into(&mut total_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "customer_email" => customer_email = decoder.value()?,
-                        "payment_intent" => payment_intent = decoder.value()?,
-                        "payment_status" => payment_status = Some(decoder.value()?),
-                        "recovered_from" => recovered_from = decoder.value()?,
+                        "customer_email" => decoder.optional_into(&mut customer_email)?,
+                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
+                        "payment_status" => decoder.required_into(&mut payment_status)?,
+                        "recovered_from" => decoder.optional_into(&mut recovered_from)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "amount_subtotal" => amount_subtotal = decoder.value()?,
+                        "amount_subtotal" => decoder.optional_into(&mut amount_subtotal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "after_expiration" => after_expiration = decoder.value()?,
-                        "customer_details" => customer_details = decoder.value()?,
-                        "invoice_creation" => invoice_creation = decoder.value()?,
-                        "shipping_details" => shipping_details = decoder.value()?,
-                        "shipping_options" => shipping_options = Some(decoder.value()?),
+                        "after_expiration" => {
+                            decoder.optional_into(&mut after_expiration)?
+                        }
+                        "customer_details" => {
+                            decoder.optional_into(&mut customer_details)?
+                        }
+                        "invoice_creation" => {
+                            decoder.optional_into(&mut invoice_creation)?
+                        }
+                        "shipping_details" => {
+                            decoder.optional_into(&mut shipping_details)?
+                        }
+                        "shipping_options" => {
+                            decoder.required_into(&mut shipping_options)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "customer_creation" => customer_creation = decoder.value()?,
-                        "tax_id_collection" => tax_id_collection = decoder.value()?,
+                        "customer_creation" => {
+                            decoder.optional_into(&mut customer_creation)?
+                        }
+                        "tax_id_collection" => {
+                            decoder.optional_into(&mut tax_id_collection)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "consent_collection" => consent_collection = decoder.value()?,
+                        "consent_collection" => {
+                            decoder.optional_into(&mut consent_collection)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "client_reference_id" => client_reference_id = decoder.value()?,
-                        "currency_conversion" => currency_conversion = decoder.value()?,
+                        "client_reference_id" => {
+                            decoder.optional_into(&mut client_reference_id)?
+                        }
+                        "currency_conversion" => {
+                            decoder.optional_into(&mut currency_conversion)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
                         "payment_method_types" => {
-                            payment_method_types = Some(decoder.value()?);
+                            decoder.required_into(&mut payment_method_types)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -370,7 +390,7 @@ impl stripe_core::Decode for Session {
                 21 => {
                     match key {
                         "allow_promotion_codes" => {
-                            allow_promotion_codes = decoder.value()?;
+                            decoder.optional_into(&mut allow_promotion_codes)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -378,7 +398,7 @@ impl stripe_core::Decode for Session {
                 22 => {
                     match key {
                         "payment_method_options" => {
-                            payment_method_options = decoder.value()?;
+                            decoder.optional_into(&mut payment_method_options)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -386,7 +406,7 @@ impl stripe_core::Decode for Session {
                 23 => {
                     match key {
                         "phone_number_collection" => {
-                            phone_number_collection = decoder.value()?;
+                            decoder.optional_into(&mut phone_number_collection)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -394,7 +414,7 @@ impl stripe_core::Decode for Session {
                 25 => {
                     match key {
                         "payment_method_collection" => {
-                            payment_method_collection = decoder.value()?;
+                            decoder.optional_into(&mut payment_method_collection)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -402,7 +422,7 @@ impl stripe_core::Decode for Session {
                 26 => {
                     match key {
                         "billing_address_collection" => {
-                            billing_address_collection = decoder.value()?;
+                            decoder.optional_into(&mut billing_address_collection)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -410,7 +430,7 @@ impl stripe_core::Decode for Session {
                 27 => {
                     match key {
                         "shipping_address_collection" => {
-                            shipping_address_collection = decoder.value()?;
+                            decoder.optional_into(&mut shipping_address_collection)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -542,11 +562,13 @@ impl stripe_core::Decode for CheckoutAcssDebitMandateOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "custom_mandate_url" => custom_mandate_url = decoder.value()?,
-                "default_for" => default_for = decoder.value()?,
-                "interval_description" => interval_description = decoder.value()?,
-                "payment_schedule" => payment_schedule = decoder.value()?,
-                "transaction_type" => transaction_type = decoder.value()?,
+                "custom_mandate_url" => decoder.optional_into(&mut custom_mandate_url)?,
+                "default_for" => decoder.optional_into(&mut default_for)?,
+                "interval_description" => {
+                    decoder.optional_into(&mut interval_description)?
+                }
+                "payment_schedule" => decoder.optional_into(&mut payment_schedule)?,
+                "transaction_type" => decoder.optional_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -609,10 +631,10 @@ impl stripe_core::Decode for CheckoutAcssDebitPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "currency" => currency = decoder.value()?,
-                "mandate_options" => mandate_options = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
-                "verification_method" => verification_method = decoder.value()?,
+                "currency" => decoder.optional_into(&mut currency)?,
+                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -659,7 +681,7 @@ impl stripe_core::Decode for CheckoutAffirmPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -702,7 +724,7 @@ impl stripe_core::Decode for CheckoutAfterpayClearpayPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -743,7 +765,7 @@ impl stripe_core::Decode for CheckoutAlipayPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -786,7 +808,7 @@ impl stripe_core::Decode for CheckoutAuBecsDebitPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -829,7 +851,7 @@ impl stripe_core::Decode for CheckoutBacsDebitPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -872,7 +894,7 @@ impl stripe_core::Decode for CheckoutBancontactPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -916,8 +938,8 @@ impl stripe_core::Decode for CheckoutBoletoPaymentMethodOptions {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_after_days" => expires_after_days = Some(decoder.value()?),
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "expires_after_days" => decoder.required_into(&mut expires_after_days)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -962,7 +984,7 @@ impl stripe_core::Decode for CheckoutCardInstallmentsOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = decoder.value()?,
+                "enabled" => decoder.optional_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1014,13 +1036,13 @@ impl stripe_core::Decode for CheckoutCardPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "installments" => installments = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "installments" => decoder.optional_into(&mut installments)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 "statement_descriptor_suffix_kana" => {
-                    statement_descriptor_suffix_kana = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_suffix_kana)?
                 }
                 "statement_descriptor_suffix_kanji" => {
-                    statement_descriptor_suffix_kanji = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_suffix_kanji)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -1068,7 +1090,7 @@ impl stripe_core::Decode for CheckoutCashappPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1119,9 +1141,11 @@ impl stripe_core::Decode for CheckoutCustomerBalanceBankTransferPaymentMethodOpt
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "eu_bank_transfer" => eu_bank_transfer = decoder.value()?,
-                "requested_address_types" => requested_address_types = decoder.value()?,
-                "type" => type_ = decoder.value()?,
+                "eu_bank_transfer" => decoder.optional_into(&mut eu_bank_transfer)?,
+                "requested_address_types" => {
+                    decoder.optional_into(&mut requested_address_types)?
+                }
+                "type" => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1177,9 +1201,9 @@ impl stripe_core::Decode for CheckoutCustomerBalancePaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_transfer" => bank_transfer = decoder.value()?,
-                "funding_type" => funding_type = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "bank_transfer" => decoder.optional_into(&mut bank_transfer)?,
+                "funding_type" => decoder.optional_into(&mut funding_type)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1225,7 +1249,7 @@ impl stripe_core::Decode for CheckoutEpsPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1266,7 +1290,7 @@ impl stripe_core::Decode for CheckoutFpxPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1307,7 +1331,7 @@ impl stripe_core::Decode for CheckoutGiropayPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1348,7 +1372,7 @@ impl stripe_core::Decode for CheckoutGrabPayPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1389,7 +1413,7 @@ impl stripe_core::Decode for CheckoutIdealPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1430,7 +1454,7 @@ impl stripe_core::Decode for CheckoutKlarnaPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1475,8 +1499,8 @@ impl stripe_core::Decode for CheckoutKonbiniPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_after_days" => expires_after_days = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "expires_after_days" => decoder.optional_into(&mut expires_after_days)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1521,7 +1545,7 @@ impl stripe_core::Decode for CheckoutLinkPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1565,8 +1589,8 @@ impl stripe_core::Decode for CheckoutOxxoPaymentMethodOptions {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_after_days" => expires_after_days = Some(decoder.value()?),
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "expires_after_days" => decoder.required_into(&mut expires_after_days)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1615,7 +1639,7 @@ impl stripe_core::Decode for CheckoutP24PaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1656,7 +1680,7 @@ impl stripe_core::Decode for CheckoutPaynowPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1693,7 +1717,9 @@ impl stripe_core::Decode for CheckoutPixPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_after_seconds" => expires_after_seconds = decoder.value()?,
+                "expires_after_seconds" => {
+                    decoder.optional_into(&mut expires_after_seconds)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1739,7 +1765,7 @@ impl stripe_core::Decode for CheckoutSepaDebitPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1852,77 +1878,81 @@ impl stripe_core::Decode for CheckoutSessionPaymentMethodOptions {
             match key.len() {
                 3 => {
                     match key {
-                        "eps" => eps = decoder.value()?,
-                        "fpx" => fpx = decoder.value()?,
-                        "p24" => p24 = decoder.value()?,
-                        "pix" => pix = decoder.value()?,
+                        "eps" => decoder.optional_into(&mut eps)?,
+                        "fpx" => decoder.optional_into(&mut fpx)?,
+                        "p24" => decoder.optional_into(&mut p24)?,
+                        "pix" => decoder.optional_into(&mut pix)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "card" => card = decoder.value()?,
-                        "link" => link = decoder.value()?,
-                        "oxxo" => oxxo = decoder.value()?,
+                        "card" => decoder.optional_into(&mut card)?,
+                        "link" => decoder.optional_into(&mut link)?,
+                        "oxxo" => decoder.optional_into(&mut oxxo)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "ideal" => ideal = decoder.value()?,
+                        "ideal" => decoder.optional_into(&mut ideal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "affirm" => affirm = decoder.value()?,
-                        "alipay" => alipay = decoder.value()?,
-                        "boleto" => boleto = decoder.value()?,
-                        "klarna" => klarna = decoder.value()?,
-                        "paynow" => paynow = decoder.value()?,
-                        "sofort" => sofort = decoder.value()?,
+                        "affirm" => decoder.optional_into(&mut affirm)?,
+                        "alipay" => decoder.optional_into(&mut alipay)?,
+                        "boleto" => decoder.optional_into(&mut boleto)?,
+                        "klarna" => decoder.optional_into(&mut klarna)?,
+                        "paynow" => decoder.optional_into(&mut paynow)?,
+                        "sofort" => decoder.optional_into(&mut sofort)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "cashapp" => cashapp = decoder.value()?,
-                        "giropay" => giropay = decoder.value()?,
-                        "grabpay" => grabpay = decoder.value()?,
-                        "konbini" => konbini = decoder.value()?,
+                        "cashapp" => decoder.optional_into(&mut cashapp)?,
+                        "giropay" => decoder.optional_into(&mut giropay)?,
+                        "grabpay" => decoder.optional_into(&mut grabpay)?,
+                        "konbini" => decoder.optional_into(&mut konbini)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "acss_debit" => acss_debit = decoder.value()?,
-                        "bacs_debit" => bacs_debit = decoder.value()?,
-                        "bancontact" => bancontact = decoder.value()?,
-                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
+                        "bancontact" => decoder.optional_into(&mut bancontact)?,
+                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "customer_balance" => customer_balance = decoder.value()?,
+                        "customer_balance" => {
+                            decoder.optional_into(&mut customer_balance)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
+                        "afterpay_clearpay" => {
+                            decoder.optional_into(&mut afterpay_clearpay)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -1994,7 +2024,7 @@ impl stripe_core::Decode for CheckoutSofortPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2046,9 +2076,11 @@ impl stripe_core::Decode for CheckoutUsBankAccountPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "financial_connections" => financial_connections = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
-                "verification_method" => verification_method = decoder.value()?,
+                "financial_connections" => {
+                    decoder.optional_into(&mut financial_connections)?
+                }
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2090,7 +2122,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAfterExpiration {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "recovery" => recovery = decoder.value()?,
+                "recovery" => decoder.optional_into(&mut recovery)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2139,10 +2171,12 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAfterExpirationRecovery 
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allow_promotion_codes" => allow_promotion_codes = Some(decoder.value()?),
-                "enabled" => enabled = Some(decoder.value()?),
-                "expires_at" => expires_at = decoder.value()?,
-                "url" => url = decoder.value()?,
+                "allow_promotion_codes" => {
+                    decoder.required_into(&mut allow_promotion_codes)?
+                }
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "expires_at" => decoder.optional_into(&mut expires_at)?,
+                "url" => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2193,8 +2227,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAutomaticTax {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
-                "status" => status = decoder.value()?,
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "status" => decoder.optional_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2240,8 +2274,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionConsent {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "promotions" => promotions = decoder.value()?,
-                "terms_of_service" => terms_of_service = decoder.value()?,
+                "promotions" => decoder.optional_into(&mut promotions)?,
+                "terms_of_service" => decoder.optional_into(&mut terms_of_service)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2290,8 +2324,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionConsentCollection {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "promotions" => promotions = decoder.value()?,
-                "terms_of_service" => terms_of_service = decoder.value()?,
+                "promotions" => decoder.optional_into(&mut promotions)?,
+                "terms_of_service" => decoder.optional_into(&mut terms_of_service)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2340,10 +2374,10 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCurrencyConversion {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
-                "amount_total" => amount_total = Some(decoder.value()?),
-                "fx_rate" => fx_rate = Some(decoder.value()?),
-                "source_currency" => source_currency = Some(decoder.value()?),
+                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
+                "amount_total" => decoder.required_into(&mut amount_total)?,
+                "fx_rate" => decoder.required_into(&mut fx_rate)?,
+                "source_currency" => decoder.required_into(&mut source_currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2418,13 +2452,13 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFields {
         let start = decoder.begin_object()?;
         while let Some(key_2) = decoder.next_field()? {
             match key_2 {
-                "dropdown" => dropdown = decoder.value()?,
-                "key" => key = Some(decoder.value()?),
-                "label" => label = Some(decoder.value()?),
-                "numeric" => numeric = decoder.value()?,
-                "optional" => optional = Some(decoder.value()?),
-                "text" => text = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "dropdown" => decoder.optional_into(&mut dropdown)?,
+                "key" => decoder.required_into(&mut key)?,
+                "label" => decoder.required_into(&mut label)?,
+                "numeric" => decoder.optional_into(&mut numeric)?,
+                "optional" => decoder.required_into(&mut optional)?,
+                "text" => decoder.optional_into(&mut text)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2473,8 +2507,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsDropdown {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "options" => options = Some(decoder.value()?),
-                "value" => value = decoder.value()?,
+                "options" => decoder.required_into(&mut options)?,
+                "value" => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2519,8 +2553,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsLabel {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "custom" => custom = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "custom" => decoder.optional_into(&mut custom)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2569,9 +2603,9 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsNumeric {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "maximum_length" => maximum_length = decoder.value()?,
-                "minimum_length" => minimum_length = decoder.value()?,
-                "value" => value = decoder.value()?,
+                "maximum_length" => decoder.optional_into(&mut maximum_length)?,
+                "minimum_length" => decoder.optional_into(&mut minimum_length)?,
+                "value" => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2615,8 +2649,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsOption {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "label" => label = Some(decoder.value()?),
-                "value" => value = Some(decoder.value()?),
+                "label" => decoder.required_into(&mut label)?,
+                "value" => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2665,9 +2699,9 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsText {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "maximum_length" => maximum_length = decoder.value()?,
-                "minimum_length" => minimum_length = decoder.value()?,
-                "value" => value = decoder.value()?,
+                "maximum_length" => decoder.optional_into(&mut maximum_length)?,
+                "minimum_length" => decoder.optional_into(&mut minimum_length)?,
+                "value" => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2713,8 +2747,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomText {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "shipping_address" => shipping_address = decoder.value()?,
-                "submit" => submit = decoder.value()?,
+                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
+                "submit" => decoder.optional_into(&mut submit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2754,7 +2788,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomTextPosition {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "message" => message = Some(decoder.value()?),
+                "message" => decoder.required_into(&mut message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2815,12 +2849,12 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomerDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "phone" => phone = decoder.value()?,
-                "tax_exempt" => tax_exempt = decoder.value()?,
-                "tax_ids" => tax_ids = decoder.value()?,
+                "address" => decoder.optional_into(&mut address)?,
+                "email" => decoder.optional_into(&mut email)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "phone" => decoder.optional_into(&mut phone)?,
+                "tax_exempt" => decoder.optional_into(&mut tax_exempt)?,
+                "tax_ids" => decoder.optional_into(&mut tax_ids)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2866,8 +2900,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionInvoiceCreation {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
-                "invoice_data" => invoice_data = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "invoice_data" => decoder.required_into(&mut invoice_data)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2934,12 +2968,12 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionInvoiceSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_tax_ids" => account_tax_ids = decoder.value()?,
-                "custom_fields" => custom_fields = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "footer" => footer = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "rendering_options" => rendering_options = decoder.value()?,
+                "account_tax_ids" => decoder.optional_into(&mut account_tax_ids)?,
+                "custom_fields" => decoder.optional_into(&mut custom_fields)?,
+                "description" => decoder.optional_into(&mut description)?,
+                "footer" => decoder.optional_into(&mut footer)?,
+                "metadata" => decoder.optional_into(&mut metadata)?,
+                "rendering_options" => decoder.optional_into(&mut rendering_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2983,7 +3017,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionPhoneNumberCollection {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3025,7 +3059,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingAddressCollectio
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allowed_countries" => allowed_countries = Some(decoder.value()?),
+                "allowed_countries" => decoder.required_into(&mut allowed_countries)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3083,11 +3117,11 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingCost {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
-                "amount_tax" => amount_tax = Some(decoder.value()?),
-                "amount_total" => amount_total = Some(decoder.value()?),
-                "shipping_rate" => shipping_rate = decoder.value()?,
-                "taxes" => taxes = decoder.value()?,
+                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
+                "amount_tax" => decoder.required_into(&mut amount_tax)?,
+                "amount_total" => decoder.required_into(&mut amount_total)?,
+                "shipping_rate" => decoder.optional_into(&mut shipping_rate)?,
+                "taxes" => decoder.optional_into(&mut taxes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3141,8 +3175,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingOption {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "shipping_amount" => shipping_amount = Some(decoder.value()?),
-                "shipping_rate" => shipping_rate = Some(decoder.value()?),
+                "shipping_amount" => decoder.required_into(&mut shipping_amount)?,
+                "shipping_rate" => decoder.required_into(&mut shipping_rate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3195,8 +3229,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTaxId {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "type" => type_ = Some(decoder.value()?),
-                "value" => value = decoder.value()?,
+                "type" => decoder.required_into(&mut type_)?,
+                "value" => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3236,7 +3270,7 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTaxIdCollection {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3285,10 +3319,10 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTotalDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_discount" => amount_discount = Some(decoder.value()?),
-                "amount_shipping" => amount_shipping = decoder.value()?,
-                "amount_tax" => amount_tax = Some(decoder.value()?),
-                "breakdown" => breakdown = decoder.value()?,
+                "amount_discount" => decoder.required_into(&mut amount_discount)?,
+                "amount_shipping" => decoder.optional_into(&mut amount_shipping)?,
+                "amount_tax" => decoder.required_into(&mut amount_tax)?,
+                "breakdown" => decoder.optional_into(&mut breakdown)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3337,8 +3371,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTotalDetailsResourceBrea
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "discounts" => discounts = Some(decoder.value()?),
-                "taxes" => taxes = Some(decoder.value()?),
+                "discounts" => decoder.required_into(&mut discounts)?,
+                "taxes" => decoder.required_into(&mut taxes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -99,81 +99,85 @@ impl stripe_core::Decode for Order {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "product" => product = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "product" => decoder.required_into(&mut product)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "delayed_at" => delayed_at = decoder.value()?,
+                        "delayed_at" => decoder.optional_into(&mut delayed_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "amount_fees" => amount_fees = Some(decoder.value()?),
-                        "beneficiary" => beneficiary = decoder.value()?,
-                        "canceled_at" => canceled_at = decoder.value()?,
-                        "certificate" => certificate = decoder.value()?,
-                        "metric_tons" => metric_tons = Some(decoder.value()?),
+                        "amount_fees" => decoder.required_into(&mut amount_fees)?,
+                        "beneficiary" => decoder.optional_into(&mut beneficiary)?,
+                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                        "certificate" => decoder.optional_into(&mut certificate)?,
+                        "metric_tons" => decoder.required_into(&mut metric_tons)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "amount_total" => amount_total = Some(decoder.value()?),
-                        "confirmed_at" => confirmed_at = decoder.value()?,
-                        "delivered_at" => delivered_at = decoder.value()?,
+                        "amount_total" => decoder.required_into(&mut amount_total)?,
+                        "confirmed_at" => decoder.optional_into(&mut confirmed_at)?,
+                        "delivered_at" => decoder.optional_into(&mut delivered_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
+                        "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "delivery_details" => delivery_details = Some(decoder.value()?),
+                        "delivery_details" => {
+                            decoder.required_into(&mut delivery_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "cancellation_reason" => cancellation_reason = decoder.value()?,
+                        "cancellation_reason" => {
+                            decoder.optional_into(&mut cancellation_reason)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "expected_delivery_year" => {
-                            expected_delivery_year = Some(decoder.value()?);
+                            decoder.required_into(&mut expected_delivery_year)?
                         }
                         "product_substituted_at" => {
-                            product_substituted_at = decoder.value()?;
+                            decoder.optional_into(&mut product_substituted_at)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -261,7 +265,7 @@ impl stripe_core::Decode for ClimateRemovalsBeneficiary {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "public_name" => public_name = Some(decoder.value()?),
+                "public_name" => decoder.required_into(&mut public_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -319,11 +323,11 @@ impl stripe_core::Decode for ClimateRemovalsOrderDeliveries {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "delivered_at" => delivered_at = Some(decoder.value()?),
-                "location" => location = decoder.value()?,
-                "metric_tons" => metric_tons = Some(decoder.value()?),
-                "registry_url" => registry_url = decoder.value()?,
-                "supplier" => supplier = Some(decoder.value()?),
+                "delivered_at" => decoder.required_into(&mut delivered_at)?,
+                "location" => decoder.optional_into(&mut location)?,
+                "metric_tons" => decoder.required_into(&mut metric_tons)?,
+                "registry_url" => decoder.optional_into(&mut registry_url)?,
+                "supplier" => decoder.required_into(&mut supplier)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -59,50 +59,50 @@ impl stripe_core::Decode for Product {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = Some(decoder.value()?),
+                        "name" => decoder.required_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "suppliers" => suppliers = Some(decoder.value()?),
+                        "suppliers" => decoder.required_into(&mut suppliers)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "delivery_year" => delivery_year = decoder.value()?,
+                        "delivery_year" => decoder.optional_into(&mut delivery_year)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "metric_tons_available" => {
-                            metric_tons_available = Some(decoder.value()?);
+                            decoder.required_into(&mut metric_tons_available)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -110,7 +110,7 @@ impl stripe_core::Decode for Product {
                 29 => {
                     match key {
                         "current_prices_per_metric_ton" => {
-                            current_prices_per_metric_ton = Some(decoder.value()?);
+                            decoder.required_into(&mut current_prices_per_metric_ton)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -175,9 +175,9 @@ impl stripe_core::Decode for ClimateRemovalsProductsPrice {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_fees" => amount_fees = Some(decoder.value()?),
-                "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
-                "amount_total" => amount_total = Some(decoder.value()?),
+                "amount_fees" => decoder.required_into(&mut amount_fees)?,
+                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
+                "amount_total" => decoder.required_into(&mut amount_total)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -35,11 +35,11 @@ impl stripe_core::Decode for ClimateRemovalsLocation {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "city" => city = decoder.value()?,
-                "country" => country = Some(decoder.value()?),
-                "latitude" => latitude = decoder.value()?,
-                "longitude" => longitude = decoder.value()?,
-                "region" => region = decoder.value()?,
+                "city" => decoder.optional_into(&mut city)?,
+                "country" => decoder.required_into(&mut country)?,
+                "latitude" => decoder.optional_into(&mut latitude)?,
+                "longitude" => decoder.optional_into(&mut longitude)?,
+                "region" => decoder.optional_into(&mut region)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -44,13 +44,13 @@ impl stripe_core::Decode for Supplier {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "info_url" => info_url = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "locations" => locations = Some(decoder.value()?),
-                "name" => name = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "removal_pathway" => removal_pathway = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "info_url" => decoder.required_into(&mut info_url)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "locations" => decoder.required_into(&mut locations)?,
+                "name" => decoder.required_into(&mut name)?,
+                "object" => decoder.required_into(&mut object)?,
+                "removal_pathway" => decoder.required_into(&mut removal_pathway)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -45,13 +45,13 @@ impl stripe_core::Decode for OnrampQuotes {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "destination_network_quotes" => {
-                    destination_network_quotes = Some(decoder.value()?);
+                    decoder.required_into(&mut destination_network_quotes)?
                 }
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "rate_fetched_at" => rate_fetched_at = Some(decoder.value()?),
-                "source_amount" => source_amount = Some(decoder.value()?),
-                "source_currency" => source_currency = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "rate_fetched_at" => decoder.required_into(&mut rate_fetched_at)?,
+                "source_amount" => decoder.required_into(&mut source_amount)?,
+                "source_currency" => decoder.required_into(&mut source_currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -133,12 +133,14 @@ impl stripe_core::Decode for CryptoOnrampNetworkQuote {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "destination_amount" => destination_amount = Some(decoder.value()?),
-                "destination_currency" => destination_currency = Some(decoder.value()?),
-                "destination_network" => destination_network = Some(decoder.value()?),
-                "fees" => fees = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "source_total_amount" => source_total_amount = Some(decoder.value()?),
+                "destination_amount" => decoder.required_into(&mut destination_amount)?,
+                "destination_currency" => {
+                    decoder.required_into(&mut destination_currency)?
+                }
+                "destination_network" => decoder.required_into(&mut destination_network)?,
+                "fees" => decoder.required_into(&mut fees)?,
+                "id" => decoder.required_into(&mut id)?,
+                "source_total_amount" => decoder.required_into(&mut source_total_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -202,9 +204,11 @@ impl stripe_core::Decode for CryptoOnrampQuoteFees {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "network_fee_monetary" => network_fee_monetary = Some(decoder.value()?),
+                "network_fee_monetary" => {
+                    decoder.required_into(&mut network_fee_monetary)?
+                }
                 "transaction_fee_monetary" => {
-                    transaction_fee_monetary = Some(decoder.value()?);
+                    decoder.required_into(&mut transaction_fee_monetary)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }

@@ -62,46 +62,46 @@ impl stripe_core::Decode for OnrampSession {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "redirect_url" => redirect_url = decoder.value()?,
+                        "redirect_url" => decoder.optional_into(&mut redirect_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "client_secret" => client_secret = Some(decoder.value()?),
+                        "client_secret" => decoder.required_into(&mut client_secret)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
                         "transaction_details" => {
-                            transaction_details = Some(decoder.value()?);
+                            decoder.required_into(&mut transaction_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -109,7 +109,7 @@ impl stripe_core::Decode for OnrampSession {
                 20 => {
                     match key {
                         "kyc_details_provided" => {
-                            kyc_details_provided = Some(decoder.value()?);
+                            decoder.required_into(&mut kyc_details_provided)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -176,8 +176,10 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicFees {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "network_fee_amount" => network_fee_amount = decoder.value()?,
-                "transaction_fee_amount" => transaction_fee_amount = decoder.value()?,
+                "network_fee_amount" => decoder.optional_into(&mut network_fee_amount)?,
+                "transaction_fee_amount" => {
+                    decoder.optional_into(&mut transaction_fee_amount)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -217,7 +219,7 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicFixedDestinationT
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "stellar" => stellar = decoder.value()?,
+                "stellar" => decoder.optional_into(&mut stellar)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -292,64 +294,66 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicFixedWalletAddres
             match key.len() {
                 3 => {
                     match key {
-                        "sui" => sui = decoder.value()?,
+                        "sui" => decoder.optional_into(&mut sui)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "celo" => celo = decoder.value()?,
+                        "celo" => decoder.optional_into(&mut celo)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "tempo" => tempo = decoder.value()?,
+                        "tempo" => decoder.optional_into(&mut tempo)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "solana" => solana = decoder.value()?,
+                        "solana" => decoder.optional_into(&mut solana)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "bitcoin" => bitcoin = decoder.value()?,
-                        "polygon" => polygon = decoder.value()?,
-                        "stellar" => stellar = decoder.value()?,
+                        "bitcoin" => decoder.optional_into(&mut bitcoin)?,
+                        "polygon" => decoder.optional_into(&mut polygon)?,
+                        "stellar" => decoder.optional_into(&mut stellar)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "ethereum" => ethereum = decoder.value()?,
-                        "optimism" => optimism = decoder.value()?,
+                        "ethereum" => decoder.optional_into(&mut ethereum)?,
+                        "optimism" => decoder.optional_into(&mut optimism)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "avalanche" => avalanche = decoder.value()?,
+                        "avalanche" => decoder.optional_into(&mut avalanche)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "worldchain" => worldchain = decoder.value()?,
+                        "worldchain" => decoder.optional_into(&mut worldchain)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "base_network" => base_network = decoder.value()?,
+                        "base_network" => decoder.optional_into(&mut base_network)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "destination_tags" => destination_tags = decoder.value()?,
+                        "destination_tags" => {
+                            decoder.optional_into(&mut destination_tags)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -459,60 +463,74 @@ impl stripe_core::Decode for CryptocurrencyOnrampResourcePublicTransactionDetail
             match key.len() {
                 4 => {
                     match key {
-                        "fees" => fees = decoder.value()?,
+                        "fees" => decoder.optional_into(&mut fees)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "source_amount" => source_amount = decoder.value()?,
+                        "source_amount" => decoder.optional_into(&mut source_amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "transaction_id" => transaction_id = decoder.value()?,
-                        "wallet_address" => wallet_address = decoder.value()?,
+                        "transaction_id" => decoder.optional_into(&mut transaction_id)?,
+                        "wallet_address" => decoder.optional_into(&mut wallet_address)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "source_currency" => source_currency = decoder.value()?,
+                        "source_currency" => decoder.optional_into(&mut source_currency)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "settlement_speed" => settlement_speed = decoder.value()?,
-                        "wallet_addresses" => wallet_addresses = decoder.value()?,
+                        "settlement_speed" => {
+                            decoder.optional_into(&mut settlement_speed)?
+                        }
+                        "wallet_addresses" => {
+                            decoder.optional_into(&mut wallet_addresses)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "destination_amount" => destination_amount = decoder.value()?,
+                        "destination_amount" => {
+                            decoder.optional_into(&mut destination_amount)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "destination_network" => destination_network = decoder.value()?,
-                        "lock_wallet_address" => lock_wallet_address = decoder.value()?,
+                        "destination_network" => {
+                            decoder.optional_into(&mut destination_network)?
+                        }
+                        "lock_wallet_address" => {
+                            decoder.optional_into(&mut lock_wallet_address)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "destination_currency" => destination_currency = decoder.value()?,
-                        "destination_networks" => destination_networks = decoder.value()?,
+                        "destination_currency" => {
+                            decoder.optional_into(&mut destination_currency)?
+                        }
+                        "destination_networks" => {
+                            decoder.optional_into(&mut destination_networks)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "destination_currencies" => {
-                            destination_currencies = decoder.value()?;
+                            decoder.optional_into(&mut destination_currencies)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

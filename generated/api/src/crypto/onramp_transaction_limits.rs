@@ -31,10 +31,10 @@ impl stripe_core::Decode for OnrampTransactionLimits {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "crypto_customer_id" => crypto_customer_id = Some(decoder.value()?),
-                "limits" => limits = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "crypto_customer_id" => decoder.required_into(&mut crypto_customer_id)?,
+                "limits" => decoder.required_into(&mut limits)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -36,11 +36,11 @@ impl stripe_core::Decode for BankConnectionsResourceBalance {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "as_of" => as_of = Some(decoder.value()?),
-                "cash" => cash = decoder.value()?,
-                "credit" => credit = decoder.value()?,
-                "current" => current = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
+                "as_of" => decoder.required_into(&mut as_of)?,
+                "cash" => decoder.optional_into(&mut cash)?,
+                "credit" => decoder.optional_into(&mut credit)?,
+                "current" => decoder.required_into(&mut current)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -88,7 +88,7 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceApiResourceCashBalanc
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "available" => available = decoder.value()?,
+                "available" => decoder.optional_into(&mut available)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -130,7 +130,7 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceApiResourceCreditBala
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "used" => used = decoder.value()?,
+                "used" => decoder.optional_into(&mut used)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -170,8 +170,8 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceRefresh {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "last_attempted_at" => last_attempted_at = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
+                "last_attempted_at" => decoder.required_into(&mut last_attempted_at)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -218,8 +218,8 @@ impl stripe_core::Decode for BankConnectionsResourceOwnershipRefresh {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "last_attempted_at" => last_attempted_at = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
+                "last_attempted_at" => decoder.required_into(&mut last_attempted_at)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -343,84 +343,88 @@ impl stripe_core::Decode for Account {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "last4" => last4 = decoder.value()?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "balance" => balance = decoder.value()?,
-                        "created" => created = Some(decoder.value()?),
+                        "balance" => decoder.optional_into(&mut balance)?,
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "category" => category = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "category" => decoder.required_into(&mut category)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "ownership" => ownership = decoder.value()?,
+                        "ownership" => decoder.optional_into(&mut ownership)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "permissions" => permissions = decoder.value()?,
-                        "subcategory" => subcategory = Some(decoder.value()?),
+                        "permissions" => decoder.optional_into(&mut permissions)?,
+                        "subcategory" => decoder.required_into(&mut subcategory)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "display_name" => display_name = decoder.value()?,
+                        "display_name" => decoder.optional_into(&mut display_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "account_holder" => account_holder = decoder.value()?,
+                        "account_holder" => decoder.optional_into(&mut account_holder)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "balance_refresh" => balance_refresh = decoder.value()?,
+                        "balance_refresh" => decoder.optional_into(&mut balance_refresh)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "institution_name" => institution_name = Some(decoder.value()?),
+                        "institution_name" => {
+                            decoder.required_into(&mut institution_name)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "ownership_refresh" => ownership_refresh = decoder.value()?,
+                        "ownership_refresh" => {
+                            decoder.optional_into(&mut ownership_refresh)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 30 => {
                     match key {
                         "supported_payment_method_types" => {
-                            supported_payment_method_types = Some(decoder.value()?);
+                            decoder.required_into(&mut supported_payment_method_types)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -507,10 +511,10 @@ impl stripe_core::Decode for AccountOwnership {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "created" => created = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "owners" => owners = Some(decoder.value()?),
+                "created" => decoder.required_into(&mut created)?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
+                "owners" => decoder.required_into(&mut owners)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

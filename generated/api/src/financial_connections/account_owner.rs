@@ -51,14 +51,14 @@ impl stripe_core::Decode for AccountOwner {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "email" => email = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "name" => name = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "ownership" => ownership = Some(decoder.value()?),
-                "phone" => phone = decoder.value()?,
-                "raw_address" => raw_address = decoder.value()?,
-                "refreshed_at" => refreshed_at = decoder.value()?,
+                "email" => decoder.optional_into(&mut email)?,
+                "id" => decoder.required_into(&mut id)?,
+                "name" => decoder.required_into(&mut name)?,
+                "object" => decoder.required_into(&mut object)?,
+                "ownership" => decoder.required_into(&mut ownership)?,
+                "phone" => decoder.optional_into(&mut phone)?,
+                "raw_address" => decoder.optional_into(&mut raw_address)?,
+                "refreshed_at" => decoder.optional_into(&mut refreshed_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

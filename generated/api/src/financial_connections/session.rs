@@ -20,7 +20,7 @@ impl stripe_core::Decode for BankConnectionsResourceLinkAccountSessionFilters {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "countries" => countries = decoder.value()?,
+                "countries" => decoder.optional_into(&mut countries)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -51,7 +51,7 @@ pub struct Session {
     /// A value that will be passed to the client to launch the authentication flow.
     pub client_secret: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub filters: Option<BankConnectionsResourceLinkAccountSessionFilters>,
+    pub filters: Option<Box<BankConnectionsResourceLinkAccountSessionFilters>>,
     /// Unique identifier for the object.
     pub id: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -97,51 +97,51 @@ impl stripe_core::Decode for Session {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "filters" => filters = decoder.value()?,
+                        "filters" => decoder.optional_into(&mut filters)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "accounts" => accounts = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "prefetch" => prefetch = decoder.value()?,
+                        "accounts" => decoder.required_into(&mut accounts)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "prefetch" => decoder.optional_into(&mut prefetch)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "return_url" => return_url = decoder.value()?,
+                        "return_url" => decoder.optional_into(&mut return_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "permissions" => permissions = Some(decoder.value()?),
+                        "permissions" => decoder.required_into(&mut permissions)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "client_secret" => client_secret = Some(decoder.value()?),
+                        "client_secret" => decoder.required_into(&mut client_secret)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "account_holder" => account_holder = decoder.value()?,
+                        "account_holder" => decoder.optional_into(&mut account_holder)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -28,9 +28,9 @@ impl stripe_core::Decode for BankConnectionsResourceAccountholder {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account" => account = decoder.value()?,
-                "customer" => customer = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "account" => decoder.optional_into(&mut account)?,
+                "customer" => decoder.optional_into(&mut customer)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

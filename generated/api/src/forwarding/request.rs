@@ -23,9 +23,11 @@ impl stripe_core::Decode for ForwardedRequestContext {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "destination_duration" => destination_duration = Some(decoder.value()?),
+                "destination_duration" => {
+                    decoder.required_into(&mut destination_duration)?
+                }
                 "destination_ip_address" => {
-                    destination_ip_address = Some(decoder.value()?);
+                    decoder.required_into(&mut destination_ip_address)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -81,9 +83,9 @@ impl stripe_core::Decode for ForwardedRequestDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "body" => body = Some(decoder.value()?),
-                "headers" => headers = Some(decoder.value()?),
-                "http_method" => http_method = Some(decoder.value()?),
+                "body" => decoder.required_into(&mut body)?,
+                "headers" => decoder.required_into(&mut headers)?,
+                "http_method" => decoder.required_into(&mut http_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -132,8 +134,8 @@ impl stripe_core::Decode for ForwardedRequestHeader {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "name" => name = Some(decoder.value()?),
-                "value" => value = Some(decoder.value()?),
+                "name" => decoder.required_into(&mut name)?,
+                "value" => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -180,9 +182,9 @@ impl stripe_core::Decode for ForwardedResponseDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "body" => body = Some(decoder.value()?),
-                "headers" => headers = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
+                "body" => decoder.required_into(&mut body)?,
+                "headers" => decoder.required_into(&mut headers)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -282,57 +284,59 @@ impl stripe_core::Decode for Request {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "url" => url = decoder.value()?,
+                        "url" => decoder.optional_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "replacements" => replacements = Some(decoder.value()?),
+                        "replacements" => decoder.required_into(&mut replacements)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "payment_method" => payment_method = Some(decoder.value()?),
+                        "payment_method" => decoder.required_into(&mut payment_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "request_context" => request_context = decoder.value()?,
-                        "request_details" => request_details = decoder.value()?,
+                        "request_context" => decoder.optional_into(&mut request_context)?,
+                        "request_details" => decoder.optional_into(&mut request_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "response_details" => response_details = decoder.value()?,
+                        "response_details" => {
+                            decoder.optional_into(&mut response_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -29,9 +29,9 @@ impl stripe_core::Decode for GelatoDataDocumentReportDateOfBirth {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "day" => day = decoder.value()?,
-                "month" => month = decoder.value()?,
-                "year" => year = decoder.value()?,
+                "day" => decoder.optional_into(&mut day)?,
+                "month" => decoder.optional_into(&mut month)?,
+                "year" => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -77,9 +77,9 @@ impl stripe_core::Decode for GelatoDataDocumentReportExpirationDate {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "day" => day = decoder.value()?,
-                "month" => month = decoder.value()?,
-                "year" => year = decoder.value()?,
+                "day" => decoder.optional_into(&mut day)?,
+                "month" => decoder.optional_into(&mut month)?,
+                "year" => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -125,9 +125,9 @@ impl stripe_core::Decode for GelatoDataDocumentReportIssuedDate {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "day" => day = decoder.value()?,
-                "month" => month = decoder.value()?,
-                "year" => year = decoder.value()?,
+                "day" => decoder.optional_into(&mut day)?,
+                "month" => decoder.optional_into(&mut month)?,
+                "year" => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -173,9 +173,9 @@ impl stripe_core::Decode for GelatoDataIdNumberReportDate {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "day" => day = decoder.value()?,
-                "month" => month = decoder.value()?,
-                "year" => year = decoder.value()?,
+                "day" => decoder.optional_into(&mut day)?,
+                "month" => decoder.optional_into(&mut month)?,
+                "year" => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -259,58 +259,58 @@ impl stripe_core::Decode for GelatoDocumentReport {
             match key.len() {
                 3 => {
                     match key {
-                        "dob" => dob = decoder.value()?,
+                        "dob" => decoder.optional_into(&mut dob)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = decoder.value()?,
+                        "type" => decoder.optional_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "error" => error = decoder.value()?,
-                        "files" => files = decoder.value()?,
+                        "error" => decoder.optional_into(&mut error)?,
+                        "files" => decoder.optional_into(&mut files)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "number" => number = decoder.value()?,
-                        "status" => status = Some(decoder.value()?),
+                        "number" => decoder.optional_into(&mut number)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "address" => address = decoder.value()?,
+                        "address" => decoder.optional_into(&mut address)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "last_name" => last_name = decoder.value()?,
+                        "last_name" => decoder.optional_into(&mut last_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "first_name" => first_name = decoder.value()?,
+                        "first_name" => decoder.optional_into(&mut first_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "issued_date" => issued_date = decoder.value()?,
+                        "issued_date" => decoder.optional_into(&mut issued_date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "expiration_date" => expiration_date = decoder.value()?,
-                        "issuing_country" => issuing_country = decoder.value()?,
+                        "expiration_date" => decoder.optional_into(&mut expiration_date)?,
+                        "issuing_country" => decoder.optional_into(&mut issuing_country)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -368,8 +368,8 @@ impl stripe_core::Decode for GelatoDocumentReportError {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "code" => code = decoder.value()?,
-                "reason" => reason = decoder.value()?,
+                "code" => decoder.optional_into(&mut code)?,
+                "reason" => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -430,13 +430,13 @@ impl stripe_core::Decode for GelatoIdNumberReport {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "dob" => dob = decoder.value()?,
-                "error" => error = decoder.value()?,
-                "first_name" => first_name = decoder.value()?,
-                "id_number" => id_number = decoder.value()?,
-                "id_number_type" => id_number_type = decoder.value()?,
-                "last_name" => last_name = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
+                "dob" => decoder.optional_into(&mut dob)?,
+                "error" => decoder.optional_into(&mut error)?,
+                "first_name" => decoder.optional_into(&mut first_name)?,
+                "id_number" => decoder.optional_into(&mut id_number)?,
+                "id_number_type" => decoder.optional_into(&mut id_number_type)?,
+                "last_name" => decoder.optional_into(&mut last_name)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -486,8 +486,8 @@ impl stripe_core::Decode for GelatoIdNumberReportError {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "code" => code = decoder.value()?,
-                "reason" => reason = decoder.value()?,
+                "code" => decoder.optional_into(&mut code)?,
+                "reason" => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -536,10 +536,14 @@ impl stripe_core::Decode for GelatoReportDocumentOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allowed_types" => allowed_types = decoder.value()?,
-                "require_id_number" => require_id_number = decoder.value()?,
-                "require_live_capture" => require_live_capture = decoder.value()?,
-                "require_matching_selfie" => require_matching_selfie = decoder.value()?,
+                "allowed_types" => decoder.optional_into(&mut allowed_types)?,
+                "require_id_number" => decoder.optional_into(&mut require_id_number)?,
+                "require_live_capture" => {
+                    decoder.optional_into(&mut require_live_capture)?
+                }
+                "require_matching_selfie" => {
+                    decoder.optional_into(&mut require_matching_selfie)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -596,10 +600,10 @@ impl stripe_core::Decode for GelatoSelfieReport {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "document" => document = decoder.value()?,
-                "error" => error = decoder.value()?,
-                "selfie" => selfie = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
+                "document" => decoder.optional_into(&mut document)?,
+                "error" => decoder.optional_into(&mut error)?,
+                "selfie" => decoder.optional_into(&mut selfie)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -646,8 +650,8 @@ impl stripe_core::Decode for GelatoSelfieReportError {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "code" => code = decoder.value()?,
-                "reason" => reason = decoder.value()?,
+                "code" => decoder.optional_into(&mut code)?,
+                "reason" => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -686,8 +690,8 @@ impl stripe_core::Decode for GelatoVerificationReportOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "document" => document = decoder.value()?,
-                "id_number" => id_number = decoder.value()?,
+                "document" => decoder.optional_into(&mut document)?,
+                "id_number" => decoder.optional_into(&mut id_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -736,7 +740,7 @@ pub struct VerificationReport {
     pub options: Option<GelatoVerificationReportOptions>,
     /// Result from a selfie check
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub selfie: Option<GelatoSelfieReport>,
+    pub selfie: Option<Box<GelatoSelfieReport>>,
     /// Type of report.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -775,46 +779,48 @@ impl stripe_core::Decode for VerificationReport {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = decoder.value()?,
+                        "type" => decoder.optional_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "selfie" => selfie = decoder.value()?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "selfie" => decoder.optional_into(&mut selfie)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "options" => options = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "options" => decoder.optional_into(&mut options)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "document" => document = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "document" => decoder.optional_into(&mut document)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "id_number" => id_number = decoder.value()?,
+                        "id_number" => decoder.optional_into(&mut id_number)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "verification_session" => verification_session = decoder.value()?,
+                        "verification_session" => {
+                            decoder.optional_into(&mut verification_session)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

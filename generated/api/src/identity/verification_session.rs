@@ -29,9 +29,9 @@ impl stripe_core::Decode for GelatoDataVerifiedOutputsDate {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "day" => day = decoder.value()?,
-                "month" => month = decoder.value()?,
-                "year" => year = decoder.value()?,
+                "day" => decoder.optional_into(&mut day)?,
+                "month" => decoder.optional_into(&mut month)?,
+                "year" => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -80,10 +80,14 @@ impl stripe_core::Decode for GelatoSessionDocumentOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allowed_types" => allowed_types = decoder.value()?,
-                "require_id_number" => require_id_number = decoder.value()?,
-                "require_live_capture" => require_live_capture = decoder.value()?,
-                "require_matching_selfie" => require_matching_selfie = decoder.value()?,
+                "allowed_types" => decoder.optional_into(&mut allowed_types)?,
+                "require_id_number" => decoder.optional_into(&mut require_id_number)?,
+                "require_live_capture" => {
+                    decoder.optional_into(&mut require_live_capture)?
+                }
+                "require_matching_selfie" => {
+                    decoder.optional_into(&mut require_matching_selfie)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -133,8 +137,8 @@ impl stripe_core::Decode for GelatoSessionLastError {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "code" => code = decoder.value()?,
-                "reason" => reason = decoder.value()?,
+                "code" => decoder.optional_into(&mut code)?,
+                "reason" => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -173,8 +177,8 @@ impl stripe_core::Decode for GelatoVerificationSessionOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "document" => document = decoder.value()?,
-                "id_number" => id_number = decoder.value()?,
+                "document" => decoder.optional_into(&mut document)?,
+                "id_number" => decoder.optional_into(&mut id_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -231,12 +235,12 @@ impl stripe_core::Decode for GelatoVerifiedOutputs {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = decoder.value()?,
-                "dob" => dob = decoder.value()?,
-                "first_name" => first_name = decoder.value()?,
-                "id_number" => id_number = decoder.value()?,
-                "id_number_type" => id_number_type = decoder.value()?,
-                "last_name" => last_name = decoder.value()?,
+                "address" => decoder.optional_into(&mut address)?,
+                "dob" => decoder.optional_into(&mut dob)?,
+                "first_name" => decoder.optional_into(&mut first_name)?,
+                "id_number" => decoder.optional_into(&mut id_number)?,
+                "id_number_type" => decoder.optional_into(&mut id_number_type)?,
+                "last_name" => decoder.optional_into(&mut last_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -349,71 +353,73 @@ impl stripe_core::Decode for VerificationSession {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "url" => url = decoder.value()?,
+                        "url" => decoder.optional_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = decoder.value()?,
+                        "type" => decoder.optional_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "options" => options = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "options" => decoder.optional_into(&mut options)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "redaction" => redaction = decoder.value()?,
+                        "redaction" => decoder.optional_into(&mut redaction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "last_error" => last_error = decoder.value()?,
+                        "last_error" => decoder.optional_into(&mut last_error)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "client_secret" => client_secret = decoder.value()?,
+                        "client_secret" => decoder.optional_into(&mut client_secret)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "verified_outputs" => verified_outputs = decoder.value()?,
+                        "verified_outputs" => {
+                            decoder.optional_into(&mut verified_outputs)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 24 => {
                     match key {
                         "last_verification_report" => {
-                            last_verification_report = decoder.value()?;
+                            decoder.optional_into(&mut last_verification_report)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -469,7 +475,7 @@ impl stripe_core::Decode for VerificationSessionRedaction {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "status" => status = Some(decoder.value()?),
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

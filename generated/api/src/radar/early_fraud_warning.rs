@@ -51,14 +51,14 @@ impl stripe_core::Decode for EarlyFraudWarning {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "actionable" => actionable = Some(decoder.value()?),
-                "charge" => charge = Some(decoder.value()?),
-                "created" => created = Some(decoder.value()?),
-                "fraud_type" => fraud_type = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "payment_intent" => payment_intent = decoder.value()?,
+                "actionable" => decoder.required_into(&mut actionable)?,
+                "charge" => decoder.required_into(&mut charge)?,
+                "created" => decoder.required_into(&mut created)?,
+                "fraud_type" => decoder.required_into(&mut fraud_type)?,
+                "id" => decoder.required_into(&mut id)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
+                "payment_intent" => decoder.optional_into(&mut payment_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

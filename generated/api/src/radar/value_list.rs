@@ -57,51 +57,51 @@ impl stripe_core::Decode for ValueList {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = Some(decoder.value()?),
+                        "name" => decoder.required_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "alias" => alias = Some(decoder.value()?),
+                        "alias" => decoder.required_into(&mut alias)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "item_type" => item_type = Some(decoder.value()?),
+                        "item_type" => decoder.required_into(&mut item_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "created_by" => created_by = Some(decoder.value()?),
-                        "list_items" => list_items = Some(decoder.value()?),
+                        "created_by" => decoder.required_into(&mut created_by)?,
+                        "list_items" => decoder.required_into(&mut list_items)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -46,13 +46,13 @@ impl stripe_core::Decode for ValueListItem {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "created" => created = Some(decoder.value()?),
-                "created_by" => created_by = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "value" => value = Some(decoder.value()?),
-                "value_list" => value_list = Some(decoder.value()?),
+                "created" => decoder.required_into(&mut created)?,
+                "created_by" => decoder.required_into(&mut created_by)?,
+                "id" => decoder.required_into(&mut id)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
+                "value" => decoder.required_into(&mut value)?,
+                "value_list" => decoder.required_into(&mut value_list)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -48,14 +48,14 @@ impl stripe_core::Decode for FinancialReportingFinanceReportRunRunParameters {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "columns" => columns = decoder.value()?,
-                "connected_account" => connected_account = decoder.value()?,
-                "currency" => currency = decoder.value()?,
-                "interval_end" => interval_end = decoder.value()?,
-                "interval_start" => interval_start = decoder.value()?,
-                "payout" => payout = decoder.value()?,
-                "reporting_category" => reporting_category = decoder.value()?,
-                "timezone" => timezone = decoder.value()?,
+                "columns" => decoder.optional_into(&mut columns)?,
+                "connected_account" => decoder.optional_into(&mut connected_account)?,
+                "currency" => decoder.optional_into(&mut currency)?,
+                "interval_end" => decoder.optional_into(&mut interval_end)?,
+                "interval_start" => decoder.optional_into(&mut interval_start)?,
+                "payout" => decoder.optional_into(&mut payout)?,
+                "reporting_category" => decoder.optional_into(&mut reporting_category)?,
+                "timezone" => decoder.optional_into(&mut timezone)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -151,51 +151,51 @@ impl stripe_core::Decode for ReportRun {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "error" => error = decoder.value()?,
+                        "error" => decoder.optional_into(&mut error)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "result" => result = decoder.value()?,
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "result" => decoder.optional_into(&mut result)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "parameters" => parameters = Some(decoder.value()?),
+                        "parameters" => decoder.required_into(&mut parameters)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "report_type" => report_type = Some(decoder.value()?),
+                        "report_type" => decoder.required_into(&mut report_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "succeeded_at" => succeeded_at = decoder.value()?,
+                        "succeeded_at" => decoder.optional_into(&mut succeeded_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -60,45 +60,45 @@ impl stripe_core::Decode for ReportType {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = Some(decoder.value()?),
+                        "name" => decoder.required_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "updated" => updated = Some(decoder.value()?),
-                        "version" => version = Some(decoder.value()?),
+                        "updated" => decoder.required_into(&mut updated)?,
+                        "version" => decoder.required_into(&mut version)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "default_columns" => default_columns = decoder.value()?,
+                        "default_columns" => decoder.optional_into(&mut default_columns)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
                         "data_available_end" => {
-                            data_available_end = Some(decoder.value()?);
+                            decoder.required_into(&mut data_available_end)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -106,7 +106,7 @@ impl stripe_core::Decode for ReportType {
                 20 => {
                     match key {
                         "data_available_start" => {
-                            data_available_start = Some(decoder.value()?);
+                            decoder.required_into(&mut data_available_start)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

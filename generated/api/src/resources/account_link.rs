@@ -32,10 +32,10 @@ impl stripe_core::Decode for AccountLink {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "created" => created = Some(decoder.value()?),
-                "expires_at" => expires_at = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "url" => url = Some(decoder.value()?),
+                "created" => decoder.required_into(&mut created)?,
+                "expires_at" => decoder.required_into(&mut expires_at)?,
+                "object" => decoder.required_into(&mut object)?,
+                "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

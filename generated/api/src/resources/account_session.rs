@@ -44,12 +44,12 @@ impl stripe_core::Decode for AccountSession {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account" => account = Some(decoder.value()?),
-                "client_secret" => client_secret = Some(decoder.value()?),
-                "components" => components = Some(decoder.value()?),
-                "expires_at" => expires_at = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "account" => decoder.required_into(&mut account)?,
+                "client_secret" => decoder.required_into(&mut client_secret)?,
+                "components" => decoder.required_into(&mut components)?,
+                "expires_at" => decoder.required_into(&mut expires_at)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -96,7 +96,7 @@ impl stripe_core::Decode for ConnectEmbeddedAccountSessionCreateComponents {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_onboarding" => account_onboarding = Some(decoder.value()?),
+                "account_onboarding" => decoder.required_into(&mut account_onboarding)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -139,7 +139,7 @@ impl stripe_core::Decode for ConnectEmbeddedBaseConfig {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -36,11 +36,11 @@ impl stripe_core::Decode for ApplePayDomain {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "created" => created = Some(decoder.value()?),
-                "domain_name" => domain_name = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "created" => decoder.required_into(&mut created)?,
+                "domain_name" => decoder.required_into(&mut domain_name)?,
+                "id" => decoder.required_into(&mut id)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

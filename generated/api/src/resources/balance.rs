@@ -23,7 +23,7 @@ pub struct Balance {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instant_available: Option<Vec<BalanceAmount>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub issuing: Option<BalanceDetail>,
+    pub issuing: Option<Box<BalanceDetail>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -50,13 +50,13 @@ impl stripe_core::Decode for Balance {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "available" => available = Some(decoder.value()?),
-                "connect_reserved" => connect_reserved = decoder.value()?,
-                "instant_available" => instant_available = decoder.value()?,
-                "issuing" => issuing = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "pending" => pending = Some(decoder.value()?),
+                "available" => decoder.required_into(&mut available)?,
+                "connect_reserved" => decoder.optional_into(&mut connect_reserved)?,
+                "instant_available" => decoder.optional_into(&mut instant_available)?,
+                "issuing" => decoder.optional_into(&mut issuing)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
+                "pending" => decoder.required_into(&mut pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -107,9 +107,9 @@ impl stripe_core::Decode for BalanceAmount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "source_types" => source_types = decoder.value()?,
+                "amount" => decoder.required_into(&mut amount)?,
+                "currency" => decoder.required_into(&mut currency)?,
+                "source_types" => decoder.optional_into(&mut source_types)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -159,9 +159,9 @@ impl stripe_core::Decode for BalanceAmountBySourceType {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_account" => bank_account = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "fpx" => fpx = decoder.value()?,
+                "bank_account" => decoder.optional_into(&mut bank_account)?,
+                "card" => decoder.optional_into(&mut card)?,
+                "fpx" => decoder.optional_into(&mut fpx)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -202,7 +202,7 @@ impl stripe_core::Decode for BalanceDetail {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "available" => available = Some(decoder.value()?),
+                "available" => decoder.required_into(&mut available)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

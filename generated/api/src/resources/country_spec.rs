@@ -54,22 +54,22 @@ impl stripe_core::Decode for CountrySpec {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "default_currency" => default_currency = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "default_currency" => decoder.required_into(&mut default_currency)?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
                 "supported_bank_account_currencies" => {
-                    supported_bank_account_currencies = Some(decoder.value()?);
+                    decoder.required_into(&mut supported_bank_account_currencies)?
                 }
                 "supported_payment_currencies" => {
-                    supported_payment_currencies = Some(decoder.value()?);
+                    decoder.required_into(&mut supported_payment_currencies)?
                 }
                 "supported_payment_methods" => {
-                    supported_payment_methods = Some(decoder.value()?);
+                    decoder.required_into(&mut supported_payment_methods)?
                 }
                 "supported_transfer_countries" => {
-                    supported_transfer_countries = Some(decoder.value()?);
+                    decoder.required_into(&mut supported_transfer_countries)?
                 }
-                "verification_fields" => verification_fields = Some(decoder.value()?),
+                "verification_fields" => decoder.required_into(&mut verification_fields)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -142,8 +142,8 @@ impl stripe_core::Decode for CountrySpecVerificationFieldDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "additional" => additional = Some(decoder.value()?),
-                "minimum" => minimum = Some(decoder.value()?),
+                "additional" => decoder.required_into(&mut additional)?,
+                "minimum" => decoder.required_into(&mut minimum)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -184,8 +184,8 @@ impl stripe_core::Decode for CountrySpecVerificationFields {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "company" => company = Some(decoder.value()?),
-                "individual" => individual = Some(decoder.value()?),
+                "company" => decoder.required_into(&mut company)?,
+                "individual" => decoder.required_into(&mut individual)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

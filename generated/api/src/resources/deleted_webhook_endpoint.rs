@@ -31,9 +31,9 @@ impl stripe_core::Decode for DeletedWebhookEndpoint {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "deleted" => deleted = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "deleted" => decoder.required_into(&mut deleted)?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -41,12 +41,12 @@ impl stripe_core::Decode for EphemeralKey {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "created" => created = Some(decoder.value()?),
-                "expires" => expires = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "secret" => secret = decoder.value()?,
+                "created" => decoder.required_into(&mut created)?,
+                "expires" => decoder.required_into(&mut expires)?,
+                "id" => decoder.required_into(&mut id)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
+                "secret" => decoder.optional_into(&mut secret)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

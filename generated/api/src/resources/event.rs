@@ -86,46 +86,48 @@ impl stripe_core::Decode for Event {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "data" => data = Some(decoder.value()?),
-                        "type" => type_ = Some(decoder.value()?),
+                        "data" => decoder.required_into(&mut data)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "account" => account = decoder.value()?,
-                        "created" => created = Some(decoder.value()?),
-                        "request" => request = decoder.value()?,
+                        "account" => decoder.optional_into(&mut account)?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "request" => decoder.optional_into(&mut request)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "api_version" => api_version = decoder.value()?,
+                        "api_version" => decoder.optional_into(&mut api_version)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "pending_webhooks" => pending_webhooks = Some(decoder.value()?),
+                        "pending_webhooks" => {
+                            decoder.required_into(&mut pending_webhooks)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -184,8 +186,8 @@ impl stripe_core::Decode for NotificationEventData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "object" => object = Some(decoder.value()?),
-                "previous_attributes" => previous_attributes = decoder.value()?,
+                "object" => decoder.required_into(&mut object)?,
+                "previous_attributes" => decoder.optional_into(&mut previous_attributes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -236,8 +238,8 @@ impl stripe_core::Decode for NotificationEventRequest {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = decoder.value()?,
-                "idempotency_key" => idempotency_key = decoder.value()?,
+                "id" => decoder.optional_into(&mut id)?,
+                "idempotency_key" => decoder.optional_into(&mut idempotency_key)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

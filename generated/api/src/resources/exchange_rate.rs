@@ -42,9 +42,9 @@ impl stripe_core::Decode for ExchangeRate {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "rates" => rates = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
+                "rates" => decoder.required_into(&mut rates)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -44,7 +44,7 @@ pub struct PaymentLink {
     pub invoice_creation: Option<Box<PaymentLinksResourceInvoiceCreation>>,
     /// The line items representing what is being sold.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line_items: Option<stripe_core::List<crate::Item>>,
+    pub line_items: Option<Box<stripe_core::List<crate::Item>>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -133,97 +133,115 @@ impl stripe_core::Decode for PaymentLink {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "url" => url = Some(decoder.value()?),
+                        "url" => decoder.required_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "active" => active = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "active" => decoder.required_into(&mut active)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "line_items" => line_items = decoder.value()?,
+                        "line_items" => decoder.optional_into(&mut line_items)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = decoder.value()?,
-                        "custom_text" => custom_text = Some(decoder.value()?),
-                        "submit_type" => submit_type = Some(decoder.value()?),
+                        "application" => decoder.optional_into(&mut application)?,
+                        "custom_text" => decoder.required_into(&mut custom_text)?,
+                        "submit_type" => decoder.required_into(&mut submit_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                        "custom_fields" => custom_fields = Some(decoder.value()?),
-                        "transfer_data" => transfer_data = decoder.value()?,
+                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
+                        "custom_fields" => decoder.required_into(&mut custom_fields)?,
+                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "after_completion" => after_completion = Some(decoder.value()?),
-                        "invoice_creation" => invoice_creation = decoder.value()?,
-                        "shipping_options" => shipping_options = Some(decoder.value()?),
+                        "after_completion" => {
+                            decoder.required_into(&mut after_completion)?
+                        }
+                        "invoice_creation" => {
+                            decoder.optional_into(&mut invoice_creation)?
+                        }
+                        "shipping_options" => {
+                            decoder.required_into(&mut shipping_options)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "customer_creation" => customer_creation = Some(decoder.value()?),
-                        "subscription_data" => subscription_data = decoder.value()?,
-                        "tax_id_collection" => tax_id_collection = Some(decoder.value()?),
+                        "customer_creation" => {
+                            decoder.required_into(&mut customer_creation)?
+                        }
+                        "subscription_data" => {
+                            decoder.optional_into(&mut subscription_data)?
+                        }
+                        "tax_id_collection" => {
+                            decoder.required_into(&mut tax_id_collection)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "consent_collection" => consent_collection = decoder.value()?,
+                        "consent_collection" => {
+                            decoder.optional_into(&mut consent_collection)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "payment_intent_data" => payment_intent_data = decoder.value()?,
+                        "payment_intent_data" => {
+                            decoder.optional_into(&mut payment_intent_data)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "payment_method_types" => payment_method_types = decoder.value()?,
+                        "payment_method_types" => {
+                            decoder.optional_into(&mut payment_method_types)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "allow_promotion_codes" => {
-                            allow_promotion_codes = Some(decoder.value()?);
+                            decoder.required_into(&mut allow_promotion_codes)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -231,7 +249,7 @@ impl stripe_core::Decode for PaymentLink {
                 22 => {
                     match key {
                         "application_fee_amount" => {
-                            application_fee_amount = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_amount)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -239,10 +257,10 @@ impl stripe_core::Decode for PaymentLink {
                 23 => {
                     match key {
                         "application_fee_percent" => {
-                            application_fee_percent = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_percent)?
                         }
                         "phone_number_collection" => {
-                            phone_number_collection = Some(decoder.value()?);
+                            decoder.required_into(&mut phone_number_collection)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -250,7 +268,7 @@ impl stripe_core::Decode for PaymentLink {
                 25 => {
                     match key {
                         "payment_method_collection" => {
-                            payment_method_collection = Some(decoder.value()?);
+                            decoder.required_into(&mut payment_method_collection)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -258,7 +276,7 @@ impl stripe_core::Decode for PaymentLink {
                 26 => {
                     match key {
                         "billing_address_collection" => {
-                            billing_address_collection = Some(decoder.value()?);
+                            decoder.required_into(&mut billing_address_collection)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -266,7 +284,7 @@ impl stripe_core::Decode for PaymentLink {
                 27 => {
                     match key {
                         "shipping_address_collection" => {
-                            shipping_address_collection = decoder.value()?;
+                            decoder.optional_into(&mut shipping_address_collection)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -396,9 +414,9 @@ impl stripe_core::Decode for PaymentLinksResourceAfterCompletion {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "hosted_confirmation" => hosted_confirmation = decoder.value()?,
-                "redirect" => redirect = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "hosted_confirmation" => decoder.optional_into(&mut hosted_confirmation)?,
+                "redirect" => decoder.optional_into(&mut redirect)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -439,7 +457,7 @@ impl stripe_core::Decode for PaymentLinksResourceAutomaticTax {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -479,7 +497,7 @@ impl stripe_core::Decode for PaymentLinksResourceCompletionBehaviorConfirmationP
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "custom_message" => custom_message = decoder.value()?,
+                "custom_message" => decoder.optional_into(&mut custom_message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -516,7 +534,7 @@ impl stripe_core::Decode for PaymentLinksResourceCompletionBehaviorRedirect {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "url" => url = Some(decoder.value()?),
+                "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -560,8 +578,8 @@ impl stripe_core::Decode for PaymentLinksResourceConsentCollection {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "promotions" => promotions = decoder.value()?,
-                "terms_of_service" => terms_of_service = decoder.value()?,
+                "promotions" => decoder.optional_into(&mut promotions)?,
+                "terms_of_service" => decoder.optional_into(&mut terms_of_service)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -622,13 +640,13 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFields {
         let start = decoder.begin_object()?;
         while let Some(key_2) = decoder.next_field()? {
             match key_2 {
-                "dropdown" => dropdown = decoder.value()?,
-                "key" => key = Some(decoder.value()?),
-                "label" => label = Some(decoder.value()?),
-                "numeric" => numeric = decoder.value()?,
-                "optional" => optional = Some(decoder.value()?),
-                "text" => text = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "dropdown" => decoder.optional_into(&mut dropdown)?,
+                "key" => decoder.required_into(&mut key)?,
+                "label" => decoder.required_into(&mut label)?,
+                "numeric" => decoder.optional_into(&mut numeric)?,
+                "optional" => decoder.required_into(&mut optional)?,
+                "text" => decoder.optional_into(&mut text)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -673,7 +691,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsDropdown {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "options" => options = Some(decoder.value()?),
+                "options" => decoder.required_into(&mut options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -715,8 +733,8 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsDropdownOption {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "label" => label = Some(decoder.value()?),
-                "value" => value = Some(decoder.value()?),
+                "label" => decoder.required_into(&mut label)?,
+                "value" => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -761,8 +779,8 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsLabel {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "custom" => custom = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "custom" => decoder.optional_into(&mut custom)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -807,8 +825,8 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsNumeric {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "maximum_length" => maximum_length = decoder.value()?,
-                "minimum_length" => minimum_length = decoder.value()?,
+                "maximum_length" => decoder.optional_into(&mut maximum_length)?,
+                "minimum_length" => decoder.optional_into(&mut minimum_length)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -853,8 +871,8 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsText {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "maximum_length" => maximum_length = decoder.value()?,
-                "minimum_length" => minimum_length = decoder.value()?,
+                "maximum_length" => decoder.optional_into(&mut maximum_length)?,
+                "minimum_length" => decoder.optional_into(&mut minimum_length)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -899,8 +917,8 @@ impl stripe_core::Decode for PaymentLinksResourceCustomText {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "shipping_address" => shipping_address = decoder.value()?,
-                "submit" => submit = decoder.value()?,
+                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
+                "submit" => decoder.optional_into(&mut submit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -940,7 +958,7 @@ impl stripe_core::Decode for PaymentLinksResourceCustomTextPosition {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "message" => message = Some(decoder.value()?),
+                "message" => decoder.required_into(&mut message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -983,8 +1001,8 @@ impl stripe_core::Decode for PaymentLinksResourceInvoiceCreation {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
-                "invoice_data" => invoice_data = decoder.value()?,
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "invoice_data" => decoder.optional_into(&mut invoice_data)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1047,12 +1065,12 @@ impl stripe_core::Decode for PaymentLinksResourceInvoiceSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_tax_ids" => account_tax_ids = decoder.value()?,
-                "custom_fields" => custom_fields = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "footer" => footer = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "rendering_options" => rendering_options = decoder.value()?,
+                "account_tax_ids" => decoder.optional_into(&mut account_tax_ids)?,
+                "custom_fields" => decoder.optional_into(&mut custom_fields)?,
+                "description" => decoder.optional_into(&mut description)?,
+                "footer" => decoder.optional_into(&mut footer)?,
+                "metadata" => decoder.optional_into(&mut metadata)?,
+                "rendering_options" => decoder.optional_into(&mut rendering_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1103,8 +1121,8 @@ impl stripe_core::Decode for PaymentLinksResourcePaymentIntentData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1144,7 +1162,7 @@ impl stripe_core::Decode for PaymentLinksResourcePhoneNumberCollection {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1185,7 +1203,7 @@ impl stripe_core::Decode for PaymentLinksResourceShippingAddressCollection {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allowed_countries" => allowed_countries = Some(decoder.value()?),
+                "allowed_countries" => decoder.required_into(&mut allowed_countries)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1231,8 +1249,8 @@ impl stripe_core::Decode for PaymentLinksResourceShippingOption {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "shipping_amount" => shipping_amount = Some(decoder.value()?),
-                "shipping_rate" => shipping_rate = Some(decoder.value()?),
+                "shipping_amount" => decoder.required_into(&mut shipping_amount)?,
+                "shipping_rate" => decoder.required_into(&mut shipping_rate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1285,8 +1303,8 @@ impl stripe_core::Decode for PaymentLinksResourceSubscriptionData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "description" => description = decoder.value()?,
-                "trial_period_days" => trial_period_days = decoder.value()?,
+                "description" => decoder.optional_into(&mut description)?,
+                "trial_period_days" => decoder.optional_into(&mut trial_period_days)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1326,7 +1344,7 @@ impl stripe_core::Decode for PaymentLinksResourceTaxIdCollection {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1369,8 +1387,8 @@ impl stripe_core::Decode for PaymentLinksResourceTransferData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = decoder.value()?,
-                "destination" => destination = Some(decoder.value()?),
+                "amount" => decoder.optional_into(&mut amount)?,
+                "destination" => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

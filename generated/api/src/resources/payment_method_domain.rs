@@ -58,51 +58,51 @@ impl stripe_core::Decode for PaymentMethodDomain {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "link" => link = Some(decoder.value()?),
+                        "link" => decoder.required_into(&mut link)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "paypal" => paypal = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "paypal" => decoder.required_into(&mut paypal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "enabled" => enabled = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "enabled" => decoder.required_into(&mut enabled)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "apple_pay" => apple_pay = Some(decoder.value()?),
+                        "apple_pay" => decoder.required_into(&mut apple_pay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "google_pay" => google_pay = Some(decoder.value()?),
+                        "google_pay" => decoder.required_into(&mut google_pay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "domain_name" => domain_name = Some(decoder.value()?),
+                        "domain_name" => decoder.required_into(&mut domain_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -162,8 +162,8 @@ impl stripe_core::Decode for PaymentMethodDomainResourcePaymentMethodStatus {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "status" => status = Some(decoder.value()?),
-                "status_details" => status_details = decoder.value()?,
+                "status" => decoder.required_into(&mut status)?,
+                "status_details" => decoder.optional_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -204,7 +204,7 @@ impl stripe_core::Decode for PaymentMethodDomainResourcePaymentMethodStatusDetai
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "error_message" => error_message = Some(decoder.value()?),
+                "error_message" => decoder.required_into(&mut error_message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -102,66 +102,68 @@ impl stripe_core::Decode for Plan {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "tiers" => tiers = decoder.value()?,
+                        "tiers" => decoder.optional_into(&mut tiers)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "active" => active = Some(decoder.value()?),
-                        "amount" => amount = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
+                        "active" => decoder.required_into(&mut active)?,
+                        "amount" => decoder.optional_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "product" => product = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "product" => decoder.optional_into(&mut product)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "interval" => interval = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "nickname" => nickname = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "interval" => decoder.required_into(&mut interval)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "nickname" => decoder.optional_into(&mut nickname)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "tiers_mode" => tiers_mode = decoder.value()?,
-                        "usage_type" => usage_type = Some(decoder.value()?),
+                        "tiers_mode" => decoder.optional_into(&mut tiers_mode)?,
+                        "usage_type" => decoder.required_into(&mut usage_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "amount_decimal" => amount_decimal = decoder.value()?,
-                        "billing_scheme" => billing_scheme = Some(decoder.value()?),
-                        "interval_count" => interval_count = Some(decoder.value()?),
+                        "amount_decimal" => decoder.optional_into(&mut amount_decimal)?,
+                        "billing_scheme" => decoder.required_into(&mut billing_scheme)?,
+                        "interval_count" => decoder.required_into(&mut interval_count)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "aggregate_usage" => aggregate_usage = decoder.value()?,
-                        "transform_usage" => transform_usage = decoder.value()?,
+                        "aggregate_usage" => decoder.optional_into(&mut aggregate_usage)?,
+                        "transform_usage" => decoder.optional_into(&mut transform_usage)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "trial_period_days" => trial_period_days = decoder.value()?,
+                        "trial_period_days" => {
+                            decoder.optional_into(&mut trial_period_days)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -247,11 +249,11 @@ impl stripe_core::Decode for PlanTier {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "flat_amount" => flat_amount = decoder.value()?,
-                "flat_amount_decimal" => flat_amount_decimal = decoder.value()?,
-                "unit_amount" => unit_amount = decoder.value()?,
-                "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
-                "up_to" => up_to = decoder.value()?,
+                "flat_amount" => decoder.optional_into(&mut flat_amount)?,
+                "flat_amount_decimal" => decoder.optional_into(&mut flat_amount_decimal)?,
+                "unit_amount" => decoder.optional_into(&mut unit_amount)?,
+                "unit_amount_decimal" => decoder.optional_into(&mut unit_amount_decimal)?,
+                "up_to" => decoder.optional_into(&mut up_to)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -297,8 +299,8 @@ impl stripe_core::Decode for TransformUsage {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "divide_by" => divide_by = Some(decoder.value()?),
-                "round" => round = Some(decoder.value()?),
+                "divide_by" => decoder.required_into(&mut divide_by)?,
+                "round" => decoder.required_into(&mut round)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -12,7 +12,7 @@ pub struct ScheduledQueryRun {
     /// When the query was run, Sigma contained a snapshot of your Stripe data at this time.
     pub data_load_time: stripe_core::Timestamp,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub error: Option<SigmaScheduledQueryRunError>,
+    pub error: Option<Box<SigmaScheduledQueryRunError>>,
     /// The file object representing the results of the query.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<Box<crate::File>>,
@@ -62,58 +62,58 @@ impl stripe_core::Decode for ScheduledQueryRun {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "sql" => sql = Some(decoder.value()?),
+                        "sql" => decoder.required_into(&mut sql)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "file" => file = decoder.value()?,
+                        "file" => decoder.optional_into(&mut file)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "error" => error = decoder.value()?,
-                        "title" => title = Some(decoder.value()?),
+                        "error" => decoder.optional_into(&mut error)?,
+                        "title" => decoder.required_into(&mut title)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "data_load_time" => data_load_time = Some(decoder.value()?),
+                        "data_load_time" => decoder.required_into(&mut data_load_time)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "result_available_until" => {
-                            result_available_until = Some(decoder.value()?);
+                            decoder.required_into(&mut result_available_until)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -174,7 +174,7 @@ impl stripe_core::Decode for SigmaScheduledQueryRunError {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "message" => message = Some(decoder.value()?),
+                "message" => decoder.required_into(&mut message)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

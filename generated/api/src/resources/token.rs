@@ -85,45 +85,45 @@ impl stripe_core::Decode for Token {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "card" => card = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
-                        "used" => used = Some(decoder.value()?),
+                        "card" => decoder.optional_into(&mut card)?,
+                        "type" => decoder.required_into(&mut type_)?,
+                        "used" => decoder.required_into(&mut used)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "client_ip" => client_ip = decoder.value()?,
+                        "client_ip" => decoder.optional_into(&mut client_ip)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "bank_account" => bank_account = decoder.value()?,
+                        "bank_account" => decoder.optional_into(&mut bank_account)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -71,48 +71,48 @@ impl stripe_core::Decode for WebhookEndpoint {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "url" => url = Some(decoder.value()?),
+                        "url" => decoder.required_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "secret" => secret = decoder.value()?,
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "secret" => decoder.optional_into(&mut secret)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "api_version" => api_version = decoder.value()?,
-                        "application" => application = decoder.value()?,
-                        "description" => description = decoder.value()?,
+                        "api_version" => decoder.optional_into(&mut api_version)?,
+                        "application" => decoder.optional_into(&mut application)?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "enabled_events" => enabled_events = Some(decoder.value()?),
+                        "enabled_events" => decoder.required_into(&mut enabled_events)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

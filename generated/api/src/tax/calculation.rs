@@ -22,7 +22,7 @@ pub struct Calculation {
     pub id: Option<String>,
     /// The list of items the customer is purchasing.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line_items: Option<stripe_core::List<crate::tax::CalculationLineItem>>,
+    pub line_items: Option<Box<stripe_core::List<crate::tax::CalculationLineItem>>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -73,58 +73,60 @@ impl stripe_core::Decode for Calculation {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = decoder.value()?,
+                        "id" => decoder.optional_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "tax_date" => tax_date = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "tax_date" => decoder.required_into(&mut tax_date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "expires_at" => expires_at = decoder.value()?,
-                        "line_items" => line_items = decoder.value()?,
+                        "expires_at" => decoder.optional_into(&mut expires_at)?,
+                        "line_items" => decoder.optional_into(&mut line_items)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "amount_total" => amount_total = Some(decoder.value()?),
+                        "amount_total" => decoder.required_into(&mut amount_total)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "shipping_cost" => shipping_cost = decoder.value()?,
-                        "tax_breakdown" => tax_breakdown = Some(decoder.value()?),
+                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
+                        "tax_breakdown" => decoder.required_into(&mut tax_breakdown)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "customer_details" => customer_details = Some(decoder.value()?),
+                        "customer_details" => {
+                            decoder.required_into(&mut customer_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
                         "tax_amount_exclusive" => {
-                            tax_amount_exclusive = Some(decoder.value()?);
+                            decoder.required_into(&mut tax_amount_exclusive)?
                         }
                         "tax_amount_inclusive" => {
-                            tax_amount_inclusive = Some(decoder.value()?);
+                            decoder.required_into(&mut tax_amount_inclusive)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -211,11 +213,11 @@ impl stripe_core::Decode for TaxProductResourceTaxBreakdown {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "inclusive" => inclusive = Some(decoder.value()?),
-                "tax_rate_details" => tax_rate_details = Some(decoder.value()?),
-                "taxability_reason" => taxability_reason = Some(decoder.value()?),
-                "taxable_amount" => taxable_amount = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "inclusive" => decoder.required_into(&mut inclusive)?,
+                "tax_rate_details" => decoder.required_into(&mut tax_rate_details)?,
+                "taxability_reason" => decoder.required_into(&mut taxability_reason)?,
+                "taxable_amount" => decoder.required_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -287,12 +289,12 @@ impl stripe_core::Decode for TaxProductResourceTaxCalculationShippingCost {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_tax" => amount_tax = Some(decoder.value()?),
-                "shipping_rate" => shipping_rate = decoder.value()?,
-                "tax_behavior" => tax_behavior = Some(decoder.value()?),
-                "tax_breakdown" => tax_breakdown = decoder.value()?,
-                "tax_code" => tax_code = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "amount_tax" => decoder.required_into(&mut amount_tax)?,
+                "shipping_rate" => decoder.optional_into(&mut shipping_rate)?,
+                "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
+                "tax_breakdown" => decoder.optional_into(&mut tax_breakdown)?,
+                "tax_code" => decoder.required_into(&mut tax_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -352,10 +354,10 @@ impl stripe_core::Decode for TaxProductResourceTaxRateDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "country" => country = decoder.value()?,
-                "percentage_decimal" => percentage_decimal = Some(decoder.value()?),
-                "state" => state = decoder.value()?,
-                "tax_type" => tax_type = decoder.value()?,
+                "country" => decoder.optional_into(&mut country)?,
+                "percentage_decimal" => decoder.required_into(&mut percentage_decimal)?,
+                "state" => decoder.optional_into(&mut state)?,
+                "tax_type" => decoder.optional_into(&mut tax_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

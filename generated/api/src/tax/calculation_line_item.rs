@@ -60,52 +60,52 @@ impl stripe_core::Decode for CalculationLineItem {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "product" => product = decoder.value()?,
+                        "product" => decoder.optional_into(&mut product)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "quantity" => quantity = Some(decoder.value()?),
-                        "tax_code" => tax_code = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "quantity" => decoder.required_into(&mut quantity)?,
+                        "tax_code" => decoder.required_into(&mut tax_code)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "reference" => reference = decoder.value()?,
+                        "reference" => decoder.optional_into(&mut reference)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "amount_tax" => amount_tax = Some(decoder.value()?),
+                        "amount_tax" => decoder.required_into(&mut amount_tax)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "tax_behavior" => tax_behavior = Some(decoder.value()?),
+                        "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "tax_breakdown" => tax_breakdown = decoder.value()?,
+                        "tax_breakdown" => decoder.optional_into(&mut tax_breakdown)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -36,12 +36,12 @@ impl stripe_core::Decode for Settings {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "defaults" => defaults = Some(decoder.value()?),
-                "head_office" => head_office = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "status_details" => status_details = Some(decoder.value()?),
+                "defaults" => decoder.required_into(&mut defaults)?,
+                "head_office" => decoder.optional_into(&mut head_office)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
+                "status" => decoder.required_into(&mut status)?,
+                "status_details" => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -94,8 +94,8 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsDefaults {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "tax_behavior" => tax_behavior = decoder.value()?,
-                "tax_code" => tax_code = decoder.value()?,
+                "tax_behavior" => decoder.optional_into(&mut tax_behavior)?,
+                "tax_code" => decoder.optional_into(&mut tax_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -134,7 +134,7 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsHeadOffice {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = Some(decoder.value()?),
+                "address" => decoder.required_into(&mut address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -176,8 +176,8 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsStatusDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "active" => active = decoder.value()?,
-                "pending" => pending = decoder.value()?,
+                "active" => decoder.optional_into(&mut active)?,
+                "pending" => decoder.optional_into(&mut pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -216,7 +216,7 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsStatusDetailsResourceP
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "missing_fields" => missing_fields = decoder.value()?,
+                "missing_fields" => decoder.optional_into(&mut missing_fields)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

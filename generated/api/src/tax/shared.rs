@@ -34,11 +34,11 @@ impl stripe_core::Decode for TaxProductResourceCustomerDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = decoder.value()?,
-                "address_source" => address_source = decoder.value()?,
-                "ip_address" => ip_address = decoder.value()?,
-                "tax_ids" => tax_ids = Some(decoder.value()?),
-                "taxability_override" => taxability_override = Some(decoder.value()?),
+                "address" => decoder.optional_into(&mut address)?,
+                "address_source" => decoder.optional_into(&mut address_source)?,
+                "ip_address" => decoder.optional_into(&mut ip_address)?,
+                "tax_ids" => decoder.required_into(&mut tax_ids)?,
+                "taxability_override" => decoder.required_into(&mut taxability_override)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -89,8 +89,8 @@ impl stripe_core::Decode for TaxProductResourceCustomerDetailsResourceTaxId {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "type" => type_ = Some(decoder.value()?),
-                "value" => value = Some(decoder.value()?),
+                "type" => decoder.required_into(&mut type_)?,
+                "value" => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -140,10 +140,10 @@ impl stripe_core::Decode for TaxProductResourceJurisdiction {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "country" => country = Some(decoder.value()?),
-                "display_name" => display_name = Some(decoder.value()?),
-                "level" => level = Some(decoder.value()?),
-                "state" => state = decoder.value()?,
+                "country" => decoder.required_into(&mut country)?,
+                "display_name" => decoder.required_into(&mut display_name)?,
+                "level" => decoder.required_into(&mut level)?,
+                "state" => decoder.optional_into(&mut state)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -204,12 +204,12 @@ impl stripe_core::Decode for TaxProductResourceLineItemTaxBreakdown {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "jurisdiction" => jurisdiction = Some(decoder.value()?),
-                "sourcing" => sourcing = Some(decoder.value()?),
-                "tax_rate_details" => tax_rate_details = decoder.value()?,
-                "taxability_reason" => taxability_reason = Some(decoder.value()?),
-                "taxable_amount" => taxable_amount = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "jurisdiction" => decoder.required_into(&mut jurisdiction)?,
+                "sourcing" => decoder.required_into(&mut sourcing)?,
+                "tax_rate_details" => decoder.optional_into(&mut tax_rate_details)?,
+                "taxability_reason" => decoder.required_into(&mut taxability_reason)?,
+                "taxable_amount" => decoder.required_into(&mut taxable_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -271,9 +271,9 @@ impl stripe_core::Decode for TaxProductResourceLineItemTaxRateDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "display_name" => display_name = Some(decoder.value()?),
-                "percentage_decimal" => percentage_decimal = Some(decoder.value()?),
-                "tax_type" => tax_type = Some(decoder.value()?),
+                "display_name" => decoder.required_into(&mut display_name)?,
+                "percentage_decimal" => decoder.required_into(&mut percentage_decimal)?,
+                "tax_type" => decoder.required_into(&mut tax_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -342,12 +342,12 @@ impl stripe_core::Decode for TaxProductResourcePostalAddress {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "city" => city = decoder.value()?,
-                "country" => country = Some(decoder.value()?),
-                "line1" => line1 = decoder.value()?,
-                "line2" => line2 = decoder.value()?,
-                "postal_code" => postal_code = decoder.value()?,
-                "state" => state = decoder.value()?,
+                "city" => decoder.optional_into(&mut city)?,
+                "country" => decoder.required_into(&mut country)?,
+                "line1" => decoder.optional_into(&mut line1)?,
+                "line2" => decoder.optional_into(&mut line2)?,
+                "postal_code" => decoder.optional_into(&mut postal_code)?,
+                "state" => decoder.optional_into(&mut state)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

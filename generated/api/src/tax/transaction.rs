@@ -74,60 +74,62 @@ impl stripe_core::Decode for Transaction {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "reversal" => reversal = decoder.value()?,
-                        "tax_date" => tax_date = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "reversal" => decoder.optional_into(&mut reversal)?,
+                        "tax_date" => decoder.required_into(&mut tax_date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "reference" => reference = Some(decoder.value()?),
+                        "reference" => decoder.required_into(&mut reference)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "line_items" => line_items = decoder.value()?,
+                        "line_items" => decoder.optional_into(&mut line_items)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "shipping_cost" => shipping_cost = decoder.value()?,
+                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "customer_details" => customer_details = Some(decoder.value()?),
+                        "customer_details" => {
+                            decoder.required_into(&mut customer_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -187,7 +189,9 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionResourceReversal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "original_transaction" => original_transaction = decoder.value()?,
+                "original_transaction" => {
+                    decoder.optional_into(&mut original_transaction)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -239,11 +243,11 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionShippingCost {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_tax" => amount_tax = Some(decoder.value()?),
-                "shipping_rate" => shipping_rate = decoder.value()?,
-                "tax_behavior" => tax_behavior = Some(decoder.value()?),
-                "tax_code" => tax_code = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "amount_tax" => decoder.required_into(&mut amount_tax)?,
+                "shipping_rate" => decoder.optional_into(&mut shipping_rate)?,
+                "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
+                "tax_code" => decoder.required_into(&mut tax_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -67,54 +67,54 @@ impl stripe_core::Decode for TransactionLineItem {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "product" => product = decoder.value()?,
+                        "product" => decoder.optional_into(&mut product)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "quantity" => quantity = Some(decoder.value()?),
-                        "reversal" => reversal = decoder.value()?,
-                        "tax_code" => tax_code = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "quantity" => decoder.required_into(&mut quantity)?,
+                        "reversal" => decoder.optional_into(&mut reversal)?,
+                        "tax_code" => decoder.required_into(&mut tax_code)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "reference" => reference = Some(decoder.value()?),
+                        "reference" => decoder.required_into(&mut reference)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "amount_tax" => amount_tax = Some(decoder.value()?),
+                        "amount_tax" => decoder.required_into(&mut amount_tax)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "tax_behavior" => tax_behavior = Some(decoder.value()?),
+                        "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -172,7 +172,7 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionLineItemResourceRev
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "original_line_item" => original_line_item = Some(decoder.value()?),
+                "original_line_item" => decoder.required_into(&mut original_line_item)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

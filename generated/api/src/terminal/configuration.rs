@@ -21,7 +21,7 @@ pub struct Configuration {
     pub tipping: Option<Box<TerminalConfigurationConfigurationResourceTipping>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub verifone_p400: Option<
-        TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig,
+        Box<TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig>,
     >,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -49,13 +49,13 @@ impl stripe_core::Decode for Configuration {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bbpos_wisepos_e" => bbpos_wisepos_e = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "is_account_default" => is_account_default = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "tipping" => tipping = decoder.value()?,
-                "verifone_p400" => verifone_p400 = decoder.value()?,
+                "bbpos_wisepos_e" => decoder.optional_into(&mut bbpos_wisepos_e)?,
+                "id" => decoder.required_into(&mut id)?,
+                "is_account_default" => decoder.optional_into(&mut is_account_default)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
+                "tipping" => decoder.optional_into(&mut tipping)?,
+                "verifone_p400" => decoder.optional_into(&mut verifone_p400)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -110,9 +110,9 @@ for TerminalConfigurationConfigurationResourceCurrencySpecificConfig {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "fixed_amounts" => fixed_amounts = decoder.value()?,
-                "percentages" => percentages = decoder.value()?,
-                "smart_tip_threshold" => smart_tip_threshold = decoder.value()?,
+                "fixed_amounts" => decoder.optional_into(&mut fixed_amounts)?,
+                "percentages" => decoder.optional_into(&mut percentages)?,
+                "smart_tip_threshold" => decoder.optional_into(&mut smart_tip_threshold)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -156,7 +156,7 @@ for TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "splashscreen" => splashscreen = decoder.value()?,
+                "splashscreen" => decoder.optional_into(&mut splashscreen)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -234,20 +234,20 @@ impl stripe_core::Decode for TerminalConfigurationConfigurationResourceTipping {
             match key.len() {
                 3 => {
                     match key {
-                        "aud" => aud = decoder.value()?,
-                        "cad" => cad = decoder.value()?,
-                        "chf" => chf = decoder.value()?,
-                        "czk" => czk = decoder.value()?,
-                        "dkk" => dkk = decoder.value()?,
-                        "eur" => eur = decoder.value()?,
-                        "gbp" => gbp = decoder.value()?,
-                        "hkd" => hkd = decoder.value()?,
-                        "myr" => myr = decoder.value()?,
-                        "nok" => nok = decoder.value()?,
-                        "nzd" => nzd = decoder.value()?,
-                        "sek" => sek = decoder.value()?,
-                        "sgd" => sgd = decoder.value()?,
-                        "usd" => usd = decoder.value()?,
+                        "aud" => decoder.optional_into(&mut aud)?,
+                        "cad" => decoder.optional_into(&mut cad)?,
+                        "chf" => decoder.optional_into(&mut chf)?,
+                        "czk" => decoder.optional_into(&mut czk)?,
+                        "dkk" => decoder.optional_into(&mut dkk)?,
+                        "eur" => decoder.optional_into(&mut eur)?,
+                        "gbp" => decoder.optional_into(&mut gbp)?,
+                        "hkd" => decoder.optional_into(&mut hkd)?,
+                        "myr" => decoder.optional_into(&mut myr)?,
+                        "nok" => decoder.optional_into(&mut nok)?,
+                        "nzd" => decoder.optional_into(&mut nzd)?,
+                        "sek" => decoder.optional_into(&mut sek)?,
+                        "sgd" => decoder.optional_into(&mut sgd)?,
+                        "usd" => decoder.optional_into(&mut usd)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -29,9 +29,9 @@ impl stripe_core::Decode for ConnectionToken {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "location" => location = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "secret" => secret = Some(decoder.value()?),
+                "location" => decoder.optional_into(&mut location)?,
+                "object" => decoder.required_into(&mut object)?,
+                "secret" => decoder.required_into(&mut secret)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -46,13 +46,15 @@ impl stripe_core::Decode for Location {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = Some(decoder.value()?),
-                "configuration_overrides" => configuration_overrides = decoder.value()?,
-                "display_name" => display_name = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "metadata" => metadata = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "address" => decoder.required_into(&mut address)?,
+                "configuration_overrides" => {
+                    decoder.optional_into(&mut configuration_overrides)?
+                }
+                "display_name" => decoder.required_into(&mut display_name)?,
+                "id" => decoder.required_into(&mut id)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "metadata" => decoder.required_into(&mut metadata)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -68,53 +68,55 @@ impl stripe_core::Decode for Reader {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "label" => label = Some(decoder.value()?),
+                        "label" => decoder.required_into(&mut label)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "action" => action = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = decoder.value()?,
+                        "action" => decoder.optional_into(&mut action)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "location" => location = decoder.value()?,
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "location" => decoder.optional_into(&mut location)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "ip_address" => ip_address = decoder.value()?,
+                        "ip_address" => decoder.optional_into(&mut ip_address)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "device_type" => device_type = Some(decoder.value()?),
+                        "device_type" => decoder.required_into(&mut device_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "serial_number" => serial_number = Some(decoder.value()?),
+                        "serial_number" => decoder.required_into(&mut serial_number)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "device_sw_version" => device_sw_version = decoder.value()?,
+                        "device_sw_version" => {
+                            decoder.optional_into(&mut device_sw_version)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -186,10 +188,10 @@ impl stripe_core::Decode for TerminalReaderReaderResourceCart {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "currency" => currency = Some(decoder.value()?),
-                "line_items" => line_items = Some(decoder.value()?),
-                "tax" => tax = decoder.value()?,
-                "total" => total = Some(decoder.value()?),
+                "currency" => decoder.required_into(&mut currency)?,
+                "line_items" => decoder.required_into(&mut line_items)?,
+                "tax" => decoder.optional_into(&mut tax)?,
+                "total" => decoder.required_into(&mut total)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -238,9 +240,9 @@ impl stripe_core::Decode for TerminalReaderReaderResourceLineItem {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "description" => description = Some(decoder.value()?),
-                "quantity" => quantity = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "description" => decoder.required_into(&mut description)?,
+                "quantity" => decoder.required_into(&mut quantity)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -291,8 +293,8 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessConfig {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "skip_tipping" => skip_tipping = decoder.value()?,
-                "tipping" => tipping = decoder.value()?,
+                "skip_tipping" => decoder.optional_into(&mut skip_tipping)?,
+                "tipping" => decoder.optional_into(&mut tipping)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -337,8 +339,8 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessPaymentIntentAct
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "payment_intent" => payment_intent = Some(decoder.value()?),
-                "process_config" => process_config = decoder.value()?,
+                "payment_intent" => decoder.required_into(&mut payment_intent)?,
+                "process_config" => decoder.optional_into(&mut process_config)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -395,9 +397,9 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessSetupIntentActio
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "generated_card" => generated_card = decoder.value()?,
-                "process_config" => process_config = decoder.value()?,
-                "setup_intent" => setup_intent = Some(decoder.value()?),
+                "generated_card" => decoder.optional_into(&mut generated_card)?,
+                "process_config" => decoder.optional_into(&mut process_config)?,
+                "setup_intent" => decoder.required_into(&mut setup_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -476,14 +478,18 @@ impl stripe_core::Decode for TerminalReaderReaderResourceReaderAction {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "failure_code" => failure_code = decoder.value()?,
-                "failure_message" => failure_message = decoder.value()?,
-                "process_payment_intent" => process_payment_intent = decoder.value()?,
-                "process_setup_intent" => process_setup_intent = decoder.value()?,
-                "refund_payment" => refund_payment = decoder.value()?,
-                "set_reader_display" => set_reader_display = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
+                "failure_code" => decoder.optional_into(&mut failure_code)?,
+                "failure_message" => decoder.optional_into(&mut failure_message)?,
+                "process_payment_intent" => {
+                    decoder.optional_into(&mut process_payment_intent)?
+                }
+                "process_setup_intent" => {
+                    decoder.optional_into(&mut process_setup_intent)?
+                }
+                "refund_payment" => decoder.optional_into(&mut refund_payment)?,
+                "set_reader_display" => decoder.optional_into(&mut set_reader_display)?,
+                "status" => decoder.required_into(&mut status)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -559,14 +565,16 @@ impl stripe_core::Decode for TerminalReaderReaderResourceRefundPaymentAction {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = decoder.value()?,
-                "charge" => charge = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "payment_intent" => payment_intent = decoder.value()?,
-                "reason" => reason = decoder.value()?,
-                "refund" => refund = decoder.value()?,
-                "refund_application_fee" => refund_application_fee = decoder.value()?,
-                "reverse_transfer" => reverse_transfer = decoder.value()?,
+                "amount" => decoder.optional_into(&mut amount)?,
+                "charge" => decoder.optional_into(&mut charge)?,
+                "metadata" => decoder.optional_into(&mut metadata)?,
+                "payment_intent" => decoder.optional_into(&mut payment_intent)?,
+                "reason" => decoder.optional_into(&mut reason)?,
+                "refund" => decoder.optional_into(&mut refund)?,
+                "refund_application_fee" => {
+                    decoder.optional_into(&mut refund_application_fee)?
+                }
+                "reverse_transfer" => decoder.optional_into(&mut reverse_transfer)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -618,8 +626,8 @@ impl stripe_core::Decode for TerminalReaderReaderResourceSetReaderDisplayAction 
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "cart" => cart = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "cart" => decoder.optional_into(&mut cart)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -662,7 +670,7 @@ impl stripe_core::Decode for TerminalReaderReaderResourceTippingConfig {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_eligible" => amount_eligible = decoder.value()?,
+                "amount_eligible" => decoder.optional_into(&mut amount_eligible)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

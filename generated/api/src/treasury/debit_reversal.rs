@@ -73,61 +73,63 @@ impl stripe_core::Decode for DebitReversal {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "network" => network = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "network" => decoder.required_into(&mut network)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "transaction" => transaction = decoder.value()?,
+                        "transaction" => decoder.optional_into(&mut transaction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "linked_flows" => linked_flows = decoder.value()?,
+                        "linked_flows" => decoder.optional_into(&mut linked_flows)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "received_debit" => received_debit = Some(decoder.value()?),
+                        "received_debit" => decoder.required_into(&mut received_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "financial_account" => financial_account = decoder.value()?,
+                        "financial_account" => {
+                            decoder.optional_into(&mut financial_account)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
                         "status_transitions" => {
-                            status_transitions = Some(decoder.value()?);
+                            decoder.required_into(&mut status_transitions)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -135,7 +137,7 @@ impl stripe_core::Decode for DebitReversal {
                 29 => {
                     match key {
                         "hosted_regulatory_receipt_url" => {
-                            hosted_regulatory_receipt_url = decoder.value()?;
+                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -201,7 +203,7 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceDebitReversalLinkedFl
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "issuing_dispute" => issuing_dispute = decoder.value()?,
+                "issuing_dispute" => decoder.optional_into(&mut issuing_dispute)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -239,7 +241,7 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceStatusTransitions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "completed_at" => completed_at = decoder.value()?,
+                "completed_at" => decoder.optional_into(&mut completed_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

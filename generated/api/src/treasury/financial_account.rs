@@ -35,7 +35,7 @@ pub struct FinancialAccount {
     /// The set of functionalities that the platform can restrict on the FinancialAccount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_restrictions: Option<
-        TreasuryFinancialAccountsResourcePlatformRestrictions,
+        Box<TreasuryFinancialAccountsResourcePlatformRestrictions>,
     >,
     /// The array of paths to restricted Features in the Features hash.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -82,64 +82,68 @@ impl stripe_core::Decode for FinancialAccount {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "balance" => balance = Some(decoder.value()?),
-                        "country" => country = Some(decoder.value()?),
-                        "created" => created = Some(decoder.value()?),
+                        "balance" => decoder.required_into(&mut balance)?,
+                        "country" => decoder.required_into(&mut country)?,
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "features" => features = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "features" => decoder.optional_into(&mut features)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "status_details" => status_details = Some(decoder.value()?),
+                        "status_details" => decoder.required_into(&mut status_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "active_features" => active_features = decoder.value()?,
+                        "active_features" => decoder.optional_into(&mut active_features)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "pending_features" => pending_features = decoder.value()?,
+                        "pending_features" => {
+                            decoder.optional_into(&mut pending_features)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
                         "financial_addresses" => {
-                            financial_addresses = Some(decoder.value()?);
+                            decoder.required_into(&mut financial_addresses)?
                         }
-                        "restricted_features" => restricted_features = decoder.value()?,
+                        "restricted_features" => {
+                            decoder.optional_into(&mut restricted_features)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
                         "supported_currencies" => {
-                            supported_currencies = Some(decoder.value()?);
+                            decoder.required_into(&mut supported_currencies)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -147,7 +151,7 @@ impl stripe_core::Decode for FinancialAccount {
                 21 => {
                     match key {
                         "platform_restrictions" => {
-                            platform_restrictions = decoder.value()?;
+                            decoder.optional_into(&mut platform_restrictions)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -231,11 +235,13 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAbaRecord {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_holder_name" => account_holder_name = Some(decoder.value()?),
-                "account_number" => account_number = decoder.value()?,
-                "account_number_last4" => account_number_last4 = Some(decoder.value()?),
-                "bank_name" => bank_name = Some(decoder.value()?),
-                "routing_number" => routing_number = Some(decoder.value()?),
+                "account_holder_name" => decoder.required_into(&mut account_holder_name)?,
+                "account_number" => decoder.optional_into(&mut account_number)?,
+                "account_number_last4" => {
+                    decoder.required_into(&mut account_number_last4)?
+                }
+                "bank_name" => decoder.required_into(&mut bank_name)?,
+                "routing_number" => decoder.required_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -297,9 +303,9 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceBalance {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "cash" => cash = Some(decoder.value()?),
-                "inbound_pending" => inbound_pending = Some(decoder.value()?),
-                "outbound_pending" => outbound_pending = Some(decoder.value()?),
+                "cash" => decoder.required_into(&mut cash)?,
+                "inbound_pending" => decoder.required_into(&mut inbound_pending)?,
+                "outbound_pending" => decoder.required_into(&mut outbound_pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -348,7 +354,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceClosedStatusDetail
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "reasons" => reasons = Some(decoder.value()?),
+                "reasons" => decoder.required_into(&mut reasons)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -400,9 +406,9 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceFinancialAddress {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "aba" => aba = decoder.value()?,
-                "supported_networks" => supported_networks = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "aba" => decoder.optional_into(&mut aba)?,
+                "supported_networks" => decoder.optional_into(&mut supported_networks)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -453,8 +459,8 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourcePlatformRestrictio
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "inbound_flows" => inbound_flows = decoder.value()?,
-                "outbound_flows" => outbound_flows = decoder.value()?,
+                "inbound_flows" => decoder.optional_into(&mut inbound_flows)?,
+                "outbound_flows" => decoder.optional_into(&mut outbound_flows)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -496,7 +502,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceStatusDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "closed" => closed = decoder.value()?,
+                "closed" => decoder.optional_into(&mut closed)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

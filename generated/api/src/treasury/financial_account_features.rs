@@ -51,14 +51,14 @@ impl stripe_core::Decode for FinancialAccountFeatures {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "card_issuing" => card_issuing = decoder.value()?,
-                "deposit_insurance" => deposit_insurance = decoder.value()?,
-                "financial_addresses" => financial_addresses = decoder.value()?,
-                "inbound_transfers" => inbound_transfers = decoder.value()?,
-                "intra_stripe_flows" => intra_stripe_flows = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "outbound_payments" => outbound_payments = decoder.value()?,
-                "outbound_transfers" => outbound_transfers = decoder.value()?,
+                "card_issuing" => decoder.optional_into(&mut card_issuing)?,
+                "deposit_insurance" => decoder.optional_into(&mut deposit_insurance)?,
+                "financial_addresses" => decoder.optional_into(&mut financial_addresses)?,
+                "inbound_transfers" => decoder.optional_into(&mut inbound_transfers)?,
+                "intra_stripe_flows" => decoder.optional_into(&mut intra_stripe_flows)?,
+                "object" => decoder.required_into(&mut object)?,
+                "outbound_payments" => decoder.optional_into(&mut outbound_payments)?,
+                "outbound_transfers" => decoder.optional_into(&mut outbound_transfers)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -113,9 +113,9 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAbaToggleSettings 
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "requested" => requested = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "status_details" => status_details = Some(decoder.value()?),
+                "requested" => decoder.required_into(&mut requested)?,
+                "status" => decoder.required_into(&mut status)?,
+                "status_details" => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -170,9 +170,9 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAchToggleSettings 
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "requested" => requested = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "status_details" => status_details = Some(decoder.value()?),
+                "requested" => decoder.required_into(&mut requested)?,
+                "status" => decoder.required_into(&mut status)?,
+                "status_details" => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -221,7 +221,7 @@ for TreasuryFinancialAccountsResourceFinancialAddressesFeatures {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "aba" => aba = decoder.value()?,
+                "aba" => decoder.optional_into(&mut aba)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -260,7 +260,7 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceInboundTransfers {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "ach" => ach = decoder.value()?,
+                "ach" => decoder.optional_into(&mut ach)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -302,8 +302,8 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceOutboundPayments {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "ach" => ach = decoder.value()?,
-                "us_domestic_wire" => us_domestic_wire = decoder.value()?,
+                "ach" => decoder.optional_into(&mut ach)?,
+                "us_domestic_wire" => decoder.optional_into(&mut us_domestic_wire)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -349,8 +349,8 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceOutboundTransfers 
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "ach" => ach = decoder.value()?,
-                "us_domestic_wire" => us_domestic_wire = decoder.value()?,
+                "ach" => decoder.optional_into(&mut ach)?,
+                "us_domestic_wire" => decoder.optional_into(&mut us_domestic_wire)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -400,9 +400,9 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceToggleSettings {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "requested" => requested = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "status_details" => status_details = Some(decoder.value()?),
+                "requested" => decoder.required_into(&mut requested)?,
+                "status" => decoder.required_into(&mut status)?,
+                "status_details" => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -461,9 +461,9 @@ for TreasuryFinancialAccountsResourceTogglesSettingStatusDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "code" => code = Some(decoder.value()?),
-                "resolution" => resolution = decoder.value()?,
-                "restriction" => restriction = decoder.value()?,
+                "code" => decoder.required_into(&mut code)?,
+                "resolution" => decoder.optional_into(&mut resolution)?,
+                "restriction" => decoder.optional_into(&mut restriction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -25,9 +25,9 @@ impl stripe_core::Decode for InboundTransfers {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_details" => billing_details = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
-                "us_bank_account" => us_bank_account = decoder.value()?,
+                "billing_details" => decoder.required_into(&mut billing_details)?,
+                "type" => decoder.required_into(&mut type_)?,
+                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -100,13 +100,13 @@ impl stripe_core::Decode for InboundTransfersPaymentMethodDetailsUsBankAccount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_holder_type" => account_holder_type = decoder.value()?,
-                "account_type" => account_type = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "network" => network = Some(decoder.value()?),
-                "routing_number" => routing_number = decoder.value()?,
+                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
+                "account_type" => decoder.optional_into(&mut account_type)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "network" => decoder.required_into(&mut network)?,
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -221,68 +221,70 @@ impl stripe_core::Decode for InboundTransfer {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "returned" => returned = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "returned" => decoder.optional_into(&mut returned)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "cancelable" => cancelable = Some(decoder.value()?),
+                        "cancelable" => decoder.required_into(&mut cancelable)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "transaction" => transaction = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "transaction" => decoder.optional_into(&mut transaction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "linked_flows" => linked_flows = Some(decoder.value()?),
+                        "linked_flows" => decoder.required_into(&mut linked_flows)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "failure_details" => failure_details = decoder.value()?,
+                        "failure_details" => decoder.optional_into(&mut failure_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "financial_account" => financial_account = Some(decoder.value()?),
+                        "financial_account" => {
+                            decoder.required_into(&mut financial_account)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
                         "status_transitions" => {
-                            status_transitions = Some(decoder.value()?);
+                            decoder.required_into(&mut status_transitions)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -290,7 +292,7 @@ impl stripe_core::Decode for InboundTransfer {
                 20 => {
                     match key {
                         "statement_descriptor" => {
-                            statement_descriptor = Some(decoder.value()?);
+                            decoder.required_into(&mut statement_descriptor)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -298,7 +300,7 @@ impl stripe_core::Decode for InboundTransfer {
                 21 => {
                     match key {
                         "origin_payment_method" => {
-                            origin_payment_method = Some(decoder.value()?);
+                            decoder.required_into(&mut origin_payment_method)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -306,10 +308,10 @@ impl stripe_core::Decode for InboundTransfer {
                 29 => {
                     match key {
                         "hosted_regulatory_receipt_url" => {
-                            hosted_regulatory_receipt_url = decoder.value()?;
+                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
                         }
                         "origin_payment_method_details" => {
-                            origin_payment_method_details = decoder.value()?;
+                            decoder.optional_into(&mut origin_payment_method_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -391,7 +393,7 @@ impl stripe_core::Decode for TreasuryInboundTransfersResourceFailureDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "code" => code = Some(decoder.value()?),
+                "code" => decoder.required_into(&mut code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -432,7 +434,7 @@ for TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "received_debit" => received_debit = decoder.value()?,
+                "received_debit" => decoder.optional_into(&mut received_debit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -479,9 +481,9 @@ for TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "canceled_at" => canceled_at = decoder.value()?,
-                "failed_at" => failed_at = decoder.value()?,
-                "succeeded_at" => succeeded_at = decoder.value()?,
+                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                "failed_at" => decoder.optional_into(&mut failed_at)?,
+                "succeeded_at" => decoder.optional_into(&mut succeeded_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

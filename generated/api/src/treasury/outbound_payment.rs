@@ -31,10 +31,10 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_details" => billing_details = decoder.value()?,
-                "financial_account" => financial_account = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "us_bank_account" => us_bank_account = decoder.value()?,
+                "billing_details" => decoder.optional_into(&mut billing_details)?,
+                "financial_account" => decoder.optional_into(&mut financial_account)?,
+                "type" => decoder.required_into(&mut type_)?,
+                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -85,8 +85,8 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetailsFinancialAccoun
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "network" => network = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "network" => decoder.required_into(&mut network)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -155,13 +155,13 @@ impl stripe_core::Decode for OutboundPaymentsPaymentMethodDetailsUsBankAccount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_holder_type" => account_holder_type = decoder.value()?,
-                "account_type" => account_type = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "network" => network = Some(decoder.value()?),
-                "routing_number" => routing_number = decoder.value()?,
+                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
+                "account_type" => decoder.optional_into(&mut account_type)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "network" => decoder.required_into(&mut network)?,
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -287,63 +287,69 @@ impl stripe_core::Decode for OutboundPayment {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "cancelable" => cancelable = Some(decoder.value()?),
+                        "cancelable" => decoder.required_into(&mut cancelable)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "transaction" => transaction = Some(decoder.value()?),
+                        "description" => decoder.optional_into(&mut description)?,
+                        "transaction" => decoder.required_into(&mut transaction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "end_user_details" => end_user_details = decoder.value()?,
-                        "returned_details" => returned_details = decoder.value()?,
+                        "end_user_details" => {
+                            decoder.optional_into(&mut end_user_details)?
+                        }
+                        "returned_details" => {
+                            decoder.optional_into(&mut returned_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "financial_account" => financial_account = Some(decoder.value()?),
+                        "financial_account" => {
+                            decoder.required_into(&mut financial_account)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
                         "status_transitions" => {
-                            status_transitions = Some(decoder.value()?);
+                            decoder.required_into(&mut status_transitions)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -351,7 +357,7 @@ impl stripe_core::Decode for OutboundPayment {
                 20 => {
                     match key {
                         "statement_descriptor" => {
-                            statement_descriptor = Some(decoder.value()?);
+                            decoder.required_into(&mut statement_descriptor)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -359,7 +365,7 @@ impl stripe_core::Decode for OutboundPayment {
                 21 => {
                     match key {
                         "expected_arrival_date" => {
-                            expected_arrival_date = Some(decoder.value()?);
+                            decoder.required_into(&mut expected_arrival_date)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -367,7 +373,7 @@ impl stripe_core::Decode for OutboundPayment {
                 26 => {
                     match key {
                         "destination_payment_method" => {
-                            destination_payment_method = decoder.value()?;
+                            decoder.optional_into(&mut destination_payment_method)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -375,7 +381,7 @@ impl stripe_core::Decode for OutboundPayment {
                 29 => {
                     match key {
                         "hosted_regulatory_receipt_url" => {
-                            hosted_regulatory_receipt_url = decoder.value()?;
+                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -383,7 +389,8 @@ impl stripe_core::Decode for OutboundPayment {
                 34 => {
                     match key {
                         "destination_payment_method_details" => {
-                            destination_payment_method_details = decoder.value()?;
+                            decoder
+                                .optional_into(&mut destination_payment_method_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -471,8 +478,8 @@ for TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "ip_address" => ip_address = decoder.value()?,
-                "present" => present = Some(decoder.value()?),
+                "ip_address" => decoder.optional_into(&mut ip_address)?,
+                "present" => decoder.required_into(&mut present)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -527,10 +534,10 @@ for TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "canceled_at" => canceled_at = decoder.value()?,
-                "failed_at" => failed_at = decoder.value()?,
-                "posted_at" => posted_at = decoder.value()?,
-                "returned_at" => returned_at = decoder.value()?,
+                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                "failed_at" => decoder.optional_into(&mut failed_at)?,
+                "posted_at" => decoder.optional_into(&mut posted_at)?,
+                "returned_at" => decoder.optional_into(&mut returned_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -576,8 +583,8 @@ impl stripe_core::Decode for TreasuryOutboundPaymentsResourceReturnedStatus {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "code" => code = Some(decoder.value()?),
-                "transaction" => transaction = Some(decoder.value()?),
+                "code" => decoder.required_into(&mut code)?,
+                "transaction" => decoder.required_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

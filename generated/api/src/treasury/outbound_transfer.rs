@@ -25,9 +25,9 @@ impl stripe_core::Decode for OutboundTransfersPaymentMethodDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_details" => billing_details = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
-                "us_bank_account" => us_bank_account = decoder.value()?,
+                "billing_details" => decoder.required_into(&mut billing_details)?,
+                "type" => decoder.required_into(&mut type_)?,
+                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -100,13 +100,13 @@ impl stripe_core::Decode for OutboundTransfersPaymentMethodDetailsUsBankAccount 
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_holder_type" => account_holder_type = decoder.value()?,
-                "account_type" => account_type = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "network" => network = Some(decoder.value()?),
-                "routing_number" => routing_number = decoder.value()?,
+                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
+                "account_type" => decoder.optional_into(&mut account_type)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "network" => decoder.required_into(&mut network)?,
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -219,61 +219,65 @@ impl stripe_core::Decode for OutboundTransfer {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "cancelable" => cancelable = Some(decoder.value()?),
+                        "cancelable" => decoder.required_into(&mut cancelable)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "transaction" => transaction = Some(decoder.value()?),
+                        "description" => decoder.optional_into(&mut description)?,
+                        "transaction" => decoder.required_into(&mut transaction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "returned_details" => returned_details = decoder.value()?,
+                        "returned_details" => {
+                            decoder.optional_into(&mut returned_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "financial_account" => financial_account = Some(decoder.value()?),
+                        "financial_account" => {
+                            decoder.required_into(&mut financial_account)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
                         "status_transitions" => {
-                            status_transitions = Some(decoder.value()?);
+                            decoder.required_into(&mut status_transitions)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -281,7 +285,7 @@ impl stripe_core::Decode for OutboundTransfer {
                 20 => {
                     match key {
                         "statement_descriptor" => {
-                            statement_descriptor = Some(decoder.value()?);
+                            decoder.required_into(&mut statement_descriptor)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -289,7 +293,7 @@ impl stripe_core::Decode for OutboundTransfer {
                 21 => {
                     match key {
                         "expected_arrival_date" => {
-                            expected_arrival_date = Some(decoder.value()?);
+                            decoder.required_into(&mut expected_arrival_date)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -297,7 +301,7 @@ impl stripe_core::Decode for OutboundTransfer {
                 26 => {
                     match key {
                         "destination_payment_method" => {
-                            destination_payment_method = decoder.value()?;
+                            decoder.optional_into(&mut destination_payment_method)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -305,7 +309,7 @@ impl stripe_core::Decode for OutboundTransfer {
                 29 => {
                     match key {
                         "hosted_regulatory_receipt_url" => {
-                            hosted_regulatory_receipt_url = decoder.value()?;
+                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -313,7 +317,8 @@ impl stripe_core::Decode for OutboundTransfer {
                 34 => {
                     match key {
                         "destination_payment_method_details" => {
-                            destination_payment_method_details = Some(decoder.value()?);
+                            decoder
+                                .required_into(&mut destination_payment_method_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -401,8 +406,8 @@ impl stripe_core::Decode for TreasuryOutboundTransfersResourceReturnedDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "code" => code = Some(decoder.value()?),
-                "transaction" => transaction = Some(decoder.value()?),
+                "code" => decoder.required_into(&mut code)?,
+                "transaction" => decoder.required_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -459,10 +464,10 @@ impl stripe_core::Decode for TreasuryOutboundTransfersResourceStatusTransitions 
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "canceled_at" => canceled_at = decoder.value()?,
-                "failed_at" => failed_at = decoder.value()?,
-                "posted_at" => posted_at = decoder.value()?,
-                "returned_at" => returned_at = decoder.value()?,
+                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                "failed_at" => decoder.optional_into(&mut failed_at)?,
+                "posted_at" => decoder.optional_into(&mut posted_at)?,
+                "returned_at" => decoder.optional_into(&mut returned_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -78,62 +78,66 @@ impl stripe_core::Decode for ReceivedCredit {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "network" => network = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "network" => decoder.required_into(&mut network)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = Some(decoder.value()?),
-                        "transaction" => transaction = decoder.value()?,
+                        "description" => decoder.required_into(&mut description)?,
+                        "transaction" => decoder.optional_into(&mut transaction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "failure_code" => failure_code = decoder.value()?,
-                        "linked_flows" => linked_flows = Some(decoder.value()?),
+                        "failure_code" => decoder.optional_into(&mut failure_code)?,
+                        "linked_flows" => decoder.required_into(&mut linked_flows)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "reversal_details" => reversal_details = decoder.value()?,
+                        "reversal_details" => {
+                            decoder.optional_into(&mut reversal_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "financial_account" => financial_account = decoder.value()?,
+                        "financial_account" => {
+                            decoder.optional_into(&mut financial_account)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 29 => {
                     match key {
                         "hosted_regulatory_receipt_url" => {
-                            hosted_regulatory_receipt_url = decoder.value()?;
+                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -141,7 +145,8 @@ impl stripe_core::Decode for ReceivedCredit {
                 33 => {
                     match key {
                         "initiating_payment_method_details" => {
-                            initiating_payment_method_details = Some(decoder.value()?);
+                            decoder
+                                .required_into(&mut initiating_payment_method_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -232,12 +237,14 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceLinkedFlows {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "credit_reversal" => credit_reversal = decoder.value()?,
-                "issuing_authorization" => issuing_authorization = decoder.value()?,
-                "issuing_transaction" => issuing_transaction = decoder.value()?,
-                "source_flow" => source_flow = decoder.value()?,
-                "source_flow_details" => source_flow_details = decoder.value()?,
-                "source_flow_type" => source_flow_type = decoder.value()?,
+                "credit_reversal" => decoder.optional_into(&mut credit_reversal)?,
+                "issuing_authorization" => {
+                    decoder.optional_into(&mut issuing_authorization)?
+                }
+                "issuing_transaction" => decoder.optional_into(&mut issuing_transaction)?,
+                "source_flow" => decoder.optional_into(&mut source_flow)?,
+                "source_flow_details" => decoder.optional_into(&mut source_flow_details)?,
+                "source_flow_type" => decoder.optional_into(&mut source_flow_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -288,8 +295,8 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceReversalDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "deadline" => deadline = decoder.value()?,
-                "restricted_reason" => restricted_reason = decoder.value()?,
+                "deadline" => decoder.optional_into(&mut deadline)?,
+                "restricted_reason" => decoder.optional_into(&mut restricted_reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -351,10 +358,10 @@ impl stripe_core::Decode for TreasuryReceivedCreditsResourceSourceFlowsDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "credit_reversal" => credit_reversal = decoder.value()?,
-                "outbound_payment" => outbound_payment = decoder.value()?,
-                "payout" => payout = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "credit_reversal" => decoder.optional_into(&mut credit_reversal)?,
+                "outbound_payment" => decoder.optional_into(&mut outbound_payment)?,
+                "payout" => decoder.optional_into(&mut payout)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -81,62 +81,66 @@ impl stripe_core::Decode for ReceivedDebit {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "network" => network = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "network" => decoder.required_into(&mut network)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = Some(decoder.value()?),
-                        "transaction" => transaction = decoder.value()?,
+                        "description" => decoder.required_into(&mut description)?,
+                        "transaction" => decoder.optional_into(&mut transaction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "failure_code" => failure_code = decoder.value()?,
-                        "linked_flows" => linked_flows = Some(decoder.value()?),
+                        "failure_code" => decoder.optional_into(&mut failure_code)?,
+                        "linked_flows" => decoder.required_into(&mut linked_flows)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "reversal_details" => reversal_details = decoder.value()?,
+                        "reversal_details" => {
+                            decoder.optional_into(&mut reversal_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "financial_account" => financial_account = decoder.value()?,
+                        "financial_account" => {
+                            decoder.optional_into(&mut financial_account)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 29 => {
                     match key {
                         "hosted_regulatory_receipt_url" => {
-                            hosted_regulatory_receipt_url = decoder.value()?;
+                            decoder.optional_into(&mut hosted_regulatory_receipt_url)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -144,7 +148,8 @@ impl stripe_core::Decode for ReceivedDebit {
                 33 => {
                     match key {
                         "initiating_payment_method_details" => {
-                            initiating_payment_method_details = decoder.value()?;
+                            decoder
+                                .optional_into(&mut initiating_payment_method_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -223,10 +228,12 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceLinkedFlows {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "debit_reversal" => debit_reversal = decoder.value()?,
-                "inbound_transfer" => inbound_transfer = decoder.value()?,
-                "issuing_authorization" => issuing_authorization = decoder.value()?,
-                "issuing_transaction" => issuing_transaction = decoder.value()?,
+                "debit_reversal" => decoder.optional_into(&mut debit_reversal)?,
+                "inbound_transfer" => decoder.optional_into(&mut inbound_transfer)?,
+                "issuing_authorization" => {
+                    decoder.optional_into(&mut issuing_authorization)?
+                }
+                "issuing_transaction" => decoder.optional_into(&mut issuing_transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -275,8 +282,8 @@ impl stripe_core::Decode for TreasuryReceivedDebitsResourceReversalDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "deadline" => deadline = decoder.value()?,
-                "restricted_reason" => restricted_reason = decoder.value()?,
+                "deadline" => decoder.optional_into(&mut deadline)?,
+                "restricted_reason" => decoder.optional_into(&mut restricted_reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

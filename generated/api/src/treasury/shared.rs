@@ -28,8 +28,8 @@ impl stripe_core::Decode for ReceivedPaymentMethodDetailsFinancialAccount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "network" => network = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "network" => decoder.required_into(&mut network)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -76,9 +76,9 @@ impl stripe_core::Decode for TreasurySharedResourceBillingDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = Some(decoder.value()?),
-                "email" => email = decoder.value()?,
-                "name" => name = decoder.value()?,
+                "address" => decoder.required_into(&mut address)?,
+                "email" => decoder.optional_into(&mut email)?,
+                "name" => decoder.optional_into(&mut name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -141,12 +141,12 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodD
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "balance" => balance = decoder.value()?,
-                "billing_details" => billing_details = Some(decoder.value()?),
-                "financial_account" => financial_account = decoder.value()?,
-                "issuing_card" => issuing_card = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "us_bank_account" => us_bank_account = decoder.value()?,
+                "balance" => decoder.optional_into(&mut balance)?,
+                "billing_details" => decoder.required_into(&mut billing_details)?,
+                "financial_account" => decoder.optional_into(&mut financial_account)?,
+                "issuing_card" => decoder.optional_into(&mut issuing_card)?,
+                "type" => decoder.required_into(&mut type_)?,
+                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -205,9 +205,9 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsUsBankAccount {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_name" => bank_name = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -256,9 +256,9 @@ impl stripe_core::Decode for TreasuryTransactionsResourceBalanceImpact {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "cash" => cash = Some(decoder.value()?),
-                "inbound_pending" => inbound_pending = Some(decoder.value()?),
-                "outbound_pending" => outbound_pending = Some(decoder.value()?),
+                "cash" => decoder.required_into(&mut cash)?,
+                "inbound_pending" => decoder.required_into(&mut inbound_pending)?,
+                "outbound_pending" => decoder.required_into(&mut outbound_pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -350,41 +350,47 @@ impl stripe_core::Decode for TreasuryTransactionsResourceFlowDetails {
             match key.len() {
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "debit_reversal" => debit_reversal = decoder.value()?,
-                        "received_debit" => received_debit = decoder.value()?,
+                        "debit_reversal" => decoder.optional_into(&mut debit_reversal)?,
+                        "received_debit" => decoder.optional_into(&mut received_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "credit_reversal" => credit_reversal = decoder.value()?,
-                        "received_credit" => received_credit = decoder.value()?,
+                        "credit_reversal" => decoder.optional_into(&mut credit_reversal)?,
+                        "received_credit" => decoder.optional_into(&mut received_credit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "inbound_transfer" => inbound_transfer = decoder.value()?,
-                        "outbound_payment" => outbound_payment = decoder.value()?,
+                        "inbound_transfer" => {
+                            decoder.optional_into(&mut inbound_transfer)?
+                        }
+                        "outbound_payment" => {
+                            decoder.optional_into(&mut outbound_payment)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "outbound_transfer" => outbound_transfer = decoder.value()?,
+                        "outbound_transfer" => {
+                            decoder.optional_into(&mut outbound_transfer)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "issuing_authorization" => {
-                            issuing_authorization = decoder.value()?;
+                            decoder.optional_into(&mut issuing_authorization)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

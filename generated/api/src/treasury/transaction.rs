@@ -16,7 +16,7 @@ pub struct Transaction {
     pub description: String,
     /// A list of TransactionEntries that are part of this Transaction. This cannot be expanded in any list endpoints.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub entries: Option<stripe_core::List<crate::treasury::TransactionEntry>>,
+    pub entries: Option<Box<stripe_core::List<crate::treasury::TransactionEntry>>>,
     /// The FinancialAccount associated with this object.
     pub financial_account: String,
     /// ID of the flow that created the Transaction.
@@ -24,7 +24,9 @@ pub struct Transaction {
     pub flow: Option<String>,
     /// Details of the flow that created the Transaction.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flow_details: Option<crate::treasury::TreasuryTransactionsResourceFlowDetails>,
+    pub flow_details: Option<
+        Box<crate::treasury::TreasuryTransactionsResourceFlowDetails>,
+    >,
     /// Type of the flow that created the Transaction.
     pub flow_type: TransactionFlowType,
     /// Unique identifier for the object.
@@ -72,72 +74,74 @@ impl stripe_core::Decode for Transaction {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "flow" => flow = decoder.value()?,
+                        "flow" => decoder.optional_into(&mut flow)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "entries" => entries = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "entries" => decoder.optional_into(&mut entries)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "flow_type" => flow_type = Some(decoder.value()?),
+                        "flow_type" => decoder.required_into(&mut flow_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = Some(decoder.value()?),
+                        "description" => decoder.required_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "flow_details" => flow_details = decoder.value()?,
+                        "flow_details" => decoder.optional_into(&mut flow_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "balance_impact" => balance_impact = Some(decoder.value()?),
+                        "balance_impact" => decoder.required_into(&mut balance_impact)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "financial_account" => financial_account = Some(decoder.value()?),
+                        "financial_account" => {
+                            decoder.required_into(&mut financial_account)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
                         "status_transitions" => {
-                            status_transitions = Some(decoder.value()?);
+                            decoder.required_into(&mut status_transitions)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -216,8 +220,8 @@ for TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "posted_at" => posted_at = decoder.value()?,
-                "void_at" => void_at = decoder.value()?,
+                "posted_at" => decoder.optional_into(&mut posted_at)?,
+                "void_at" => decoder.optional_into(&mut void_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

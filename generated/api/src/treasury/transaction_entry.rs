@@ -19,7 +19,9 @@ pub struct TransactionEntry {
     pub flow: Option<String>,
     /// Details of the flow associated with the TransactionEntry.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub flow_details: Option<crate::treasury::TreasuryTransactionsResourceFlowDetails>,
+    pub flow_details: Option<
+        Box<crate::treasury::TreasuryTransactionsResourceFlowDetails>,
+    >,
     /// Type of the flow associated with the TransactionEntry.
     pub flow_type: TransactionEntryFlowType,
     /// Unique identifier for the object.
@@ -67,64 +69,66 @@ impl stripe_core::Decode for TransactionEntry {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "flow" => flow = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
+                        "flow" => decoder.optional_into(&mut flow)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "flow_type" => flow_type = Some(decoder.value()?),
+                        "flow_type" => decoder.required_into(&mut flow_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "transaction" => transaction = Some(decoder.value()?),
+                        "transaction" => decoder.required_into(&mut transaction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "effective_at" => effective_at = Some(decoder.value()?),
-                        "flow_details" => flow_details = decoder.value()?,
+                        "effective_at" => decoder.required_into(&mut effective_at)?,
+                        "flow_details" => decoder.optional_into(&mut flow_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "balance_impact" => balance_impact = Some(decoder.value()?),
+                        "balance_impact" => decoder.required_into(&mut balance_impact)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "financial_account" => financial_account = Some(decoder.value()?),
+                        "financial_account" => {
+                            decoder.required_into(&mut financial_account)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -55,7 +55,7 @@ pub struct Authorization {
     pub transactions: Vec<crate::issuing::Transaction>,
     /// [Treasury](https://stripe.com/docs/api/treasury) details related to this authorization if it was created on a [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub treasury: Option<IssuingAuthorizationTreasury>,
+    pub treasury: Option<Box<IssuingAuthorizationTreasury>>,
     pub verification_data: IssuingAuthorizationVerificationData,
     /// The digital wallet used for this transaction. One of `apple_pay`, `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet was utilized.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -105,88 +105,92 @@ impl stripe_core::Decode for Authorization {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "card" => card = Some(decoder.value()?),
+                        "card" => decoder.required_into(&mut card)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
-                        "wallet" => wallet = decoder.value()?,
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
+                        "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "approved" => approved = Some(decoder.value()?),
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "treasury" => treasury = decoder.value()?,
+                        "approved" => decoder.required_into(&mut approved)?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "treasury" => decoder.optional_into(&mut treasury)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "cardholder" => cardholder = decoder.value()?,
+                        "cardholder" => decoder.optional_into(&mut cardholder)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "network_data" => network_data = decoder.value()?,
-                        "transactions" => transactions = Some(decoder.value()?),
+                        "network_data" => decoder.optional_into(&mut network_data)?,
+                        "transactions" => decoder.required_into(&mut transactions)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "merchant_data" => merchant_data = Some(decoder.value()?),
+                        "merchant_data" => decoder.required_into(&mut merchant_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "amount_details" => amount_details = decoder.value()?,
+                        "amount_details" => decoder.optional_into(&mut amount_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "merchant_amount" => merchant_amount = Some(decoder.value()?),
-                        "pending_request" => pending_request = decoder.value()?,
-                        "request_history" => request_history = Some(decoder.value()?),
+                        "merchant_amount" => decoder.required_into(&mut merchant_amount)?,
+                        "pending_request" => decoder.optional_into(&mut pending_request)?,
+                        "request_history" => decoder.required_into(&mut request_history)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "merchant_currency" => merchant_currency = Some(decoder.value()?),
-                        "verification_data" => verification_data = Some(decoder.value()?),
+                        "merchant_currency" => {
+                            decoder.required_into(&mut merchant_currency)?
+                        }
+                        "verification_data" => {
+                            decoder.required_into(&mut verification_data)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
                         "authorization_method" => {
-                            authorization_method = Some(decoder.value()?);
+                            decoder.required_into(&mut authorization_method)?
                         }
                         "balance_transactions" => {
-                            balance_transactions = Some(decoder.value()?);
+                            decoder.required_into(&mut balance_transactions)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -289,8 +293,8 @@ impl stripe_core::Decode for IssuingAuthorizationAmountDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "atm_fee" => atm_fee = decoder.value()?,
-                "cashback_amount" => cashback_amount = decoder.value()?,
+                "atm_fee" => decoder.optional_into(&mut atm_fee)?,
+                "cashback_amount" => decoder.optional_into(&mut cashback_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -331,7 +335,9 @@ impl stripe_core::Decode for IssuingAuthorizationNetworkData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "acquiring_institution_id" => acquiring_institution_id = decoder.value()?,
+                "acquiring_institution_id" => {
+                    decoder.optional_into(&mut acquiring_institution_id)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -386,14 +392,14 @@ impl stripe_core::Decode for IssuingAuthorizationPendingRequest {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "amount_details" => amount_details = decoder.value()?,
-                "currency" => currency = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "amount_details" => decoder.optional_into(&mut amount_details)?,
+                "currency" => decoder.required_into(&mut currency)?,
                 "is_amount_controllable" => {
-                    is_amount_controllable = Some(decoder.value()?);
+                    decoder.required_into(&mut is_amount_controllable)?
                 }
-                "merchant_amount" => merchant_amount = Some(decoder.value()?),
-                "merchant_currency" => merchant_currency = Some(decoder.value()?),
+                "merchant_amount" => decoder.required_into(&mut merchant_amount)?,
+                "merchant_currency" => decoder.required_into(&mut merchant_currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -477,40 +483,42 @@ impl stripe_core::Decode for IssuingAuthorizationRequest {
             match key.len() {
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "reason" => reason = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "reason" => decoder.required_into(&mut reason)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "approved" => approved = Some(decoder.value()?),
-                        "currency" => currency = Some(decoder.value()?),
+                        "approved" => decoder.required_into(&mut approved)?,
+                        "currency" => decoder.required_into(&mut currency)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "amount_details" => amount_details = decoder.value()?,
-                        "reason_message" => reason_message = decoder.value()?,
+                        "amount_details" => decoder.optional_into(&mut amount_details)?,
+                        "reason_message" => decoder.optional_into(&mut reason_message)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "merchant_amount" => merchant_amount = Some(decoder.value()?),
+                        "merchant_amount" => decoder.required_into(&mut merchant_amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "merchant_currency" => merchant_currency = Some(decoder.value()?),
+                        "merchant_currency" => {
+                            decoder.required_into(&mut merchant_currency)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -575,9 +583,9 @@ impl stripe_core::Decode for IssuingAuthorizationTreasury {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "received_credits" => received_credits = Some(decoder.value()?),
-                "received_debits" => received_debits = Some(decoder.value()?),
-                "transaction" => transaction = decoder.value()?,
+                "received_credits" => decoder.required_into(&mut received_credits)?,
+                "received_debits" => decoder.required_into(&mut received_debits)?,
+                "transaction" => decoder.optional_into(&mut transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -635,12 +643,12 @@ impl stripe_core::Decode for IssuingAuthorizationVerificationData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address_line1_check" => address_line1_check = Some(decoder.value()?),
+                "address_line1_check" => decoder.required_into(&mut address_line1_check)?,
                 "address_postal_code_check" => {
-                    address_postal_code_check = Some(decoder.value()?);
+                    decoder.required_into(&mut address_postal_code_check)?
                 }
-                "cvc_check" => cvc_check = Some(decoder.value()?),
-                "expiry_check" => expiry_check = Some(decoder.value()?),
+                "cvc_check" => decoder.required_into(&mut cvc_check)?,
+                "expiry_check" => decoder.required_into(&mut expiry_check)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

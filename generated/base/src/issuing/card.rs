@@ -105,94 +105,102 @@ impl stripe_core::Decode for Card {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "cvc" => cvc = decoder.value()?,
+                        "cvc" => decoder.optional_into(&mut cvc)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "brand" => brand = Some(decoder.value()?),
-                        "last4" => last4 = Some(decoder.value()?),
+                        "brand" => decoder.required_into(&mut brand)?,
+                        "last4" => decoder.required_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "number" => number = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "number" => decoder.optional_into(&mut number)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "wallets" => wallets = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "wallets" => decoder.optional_into(&mut wallets)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "exp_year" => exp_year = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "shipping" => shipping = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "exp_year" => decoder.required_into(&mut exp_year)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "shipping" => decoder.optional_into(&mut shipping)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "exp_month" => exp_month = Some(decoder.value()?),
+                        "exp_month" => decoder.required_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "cardholder" => cardholder = Some(decoder.value()?),
+                        "cardholder" => decoder.required_into(&mut cardholder)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "replaced_by" => replaced_by = decoder.value()?,
+                        "replaced_by" => decoder.optional_into(&mut replaced_by)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "replacement_for" => replacement_for = decoder.value()?,
+                        "replacement_for" => decoder.optional_into(&mut replacement_for)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "financial_account" => financial_account = decoder.value()?,
-                        "spending_controls" => spending_controls = Some(decoder.value()?),
+                        "financial_account" => {
+                            decoder.optional_into(&mut financial_account)?
+                        }
+                        "spending_controls" => {
+                            decoder.required_into(&mut spending_controls)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "replacement_reason" => replacement_reason = decoder.value()?,
+                        "replacement_reason" => {
+                            decoder.optional_into(&mut replacement_reason)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "cancellation_reason" => cancellation_reason = decoder.value()?,
+                        "cancellation_reason" => {
+                            decoder.optional_into(&mut cancellation_reason)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -264,8 +272,8 @@ impl stripe_core::Decode for IssuingCardApplePay {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "eligible" => eligible = Some(decoder.value()?),
-                "ineligible_reason" => ineligible_reason = decoder.value()?,
+                "eligible" => decoder.required_into(&mut eligible)?,
+                "ineligible_reason" => decoder.optional_into(&mut ineligible_reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -322,10 +330,12 @@ impl stripe_core::Decode for IssuingCardAuthorizationControls {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allowed_categories" => allowed_categories = decoder.value()?,
-                "blocked_categories" => blocked_categories = decoder.value()?,
-                "spending_limits" => spending_limits = decoder.value()?,
-                "spending_limits_currency" => spending_limits_currency = decoder.value()?,
+                "allowed_categories" => decoder.optional_into(&mut allowed_categories)?,
+                "blocked_categories" => decoder.optional_into(&mut blocked_categories)?,
+                "spending_limits" => decoder.optional_into(&mut spending_limits)?,
+                "spending_limits_currency" => {
+                    decoder.optional_into(&mut spending_limits_currency)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -371,8 +381,8 @@ impl stripe_core::Decode for IssuingCardGooglePay {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "eligible" => eligible = Some(decoder.value()?),
-                "ineligible_reason" => ineligible_reason = decoder.value()?,
+                "eligible" => decoder.required_into(&mut eligible)?,
+                "ineligible_reason" => decoder.optional_into(&mut ineligible_reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -455,48 +465,50 @@ impl stripe_core::Decode for IssuingCardShipping {
             match key.len() {
                 3 => {
                     match key {
-                        "eta" => eta = decoder.value()?,
+                        "eta" => decoder.optional_into(&mut eta)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = Some(decoder.value()?),
-                        "type" => type_ = Some(decoder.value()?),
+                        "name" => decoder.required_into(&mut name)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "status" => status = decoder.value()?,
+                        "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "address" => address = Some(decoder.value()?),
-                        "carrier" => carrier = decoder.value()?,
-                        "customs" => customs = decoder.value()?,
-                        "service" => service = Some(decoder.value()?),
+                        "address" => decoder.required_into(&mut address)?,
+                        "carrier" => decoder.optional_into(&mut carrier)?,
+                        "customs" => decoder.optional_into(&mut customs)?,
+                        "service" => decoder.required_into(&mut service)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "phone_number" => phone_number = decoder.value()?,
-                        "tracking_url" => tracking_url = decoder.value()?,
+                        "phone_number" => decoder.optional_into(&mut phone_number)?,
+                        "tracking_url" => decoder.optional_into(&mut tracking_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "tracking_number" => tracking_number = decoder.value()?,
+                        "tracking_number" => decoder.optional_into(&mut tracking_number)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "require_signature" => require_signature = decoder.value()?,
+                        "require_signature" => {
+                            decoder.optional_into(&mut require_signature)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -550,7 +562,7 @@ impl stripe_core::Decode for IssuingCardShippingCustoms {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "eori_number" => eori_number = decoder.value()?,
+                "eori_number" => decoder.optional_into(&mut eori_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -593,9 +605,9 @@ impl stripe_core::Decode for IssuingCardSpendingLimit {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "categories" => categories = decoder.value()?,
-                "interval" => interval = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "categories" => decoder.optional_into(&mut categories)?,
+                "interval" => decoder.required_into(&mut interval)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -641,10 +653,10 @@ impl stripe_core::Decode for IssuingCardWallets {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "apple_pay" => apple_pay = Some(decoder.value()?),
-                "google_pay" => google_pay = Some(decoder.value()?),
+                "apple_pay" => decoder.required_into(&mut apple_pay)?,
+                "google_pay" => decoder.required_into(&mut google_pay)?,
                 "primary_account_identifier" => {
-                    primary_account_identifier = decoder.value()?;
+                    decoder.optional_into(&mut primary_account_identifier)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }

@@ -81,62 +81,66 @@ impl stripe_core::Decode for Cardholder {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = Some(decoder.value()?),
-                        "type" => type_ = Some(decoder.value()?),
+                        "name" => decoder.required_into(&mut name)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "email" => email = decoder.value()?,
+                        "email" => decoder.optional_into(&mut email)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "billing" => billing = Some(decoder.value()?),
-                        "company" => company = decoder.value()?,
-                        "created" => created = Some(decoder.value()?),
+                        "billing" => decoder.required_into(&mut billing)?,
+                        "company" => decoder.optional_into(&mut company)?,
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "individual" => individual = decoder.value()?,
+                        "individual" => decoder.optional_into(&mut individual)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "phone_number" => phone_number = decoder.value()?,
-                        "requirements" => requirements = Some(decoder.value()?),
+                        "phone_number" => decoder.optional_into(&mut phone_number)?,
+                        "requirements" => decoder.required_into(&mut requirements)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "preferred_locales" => preferred_locales = decoder.value()?,
-                        "spending_controls" => spending_controls = decoder.value()?,
+                        "preferred_locales" => {
+                            decoder.optional_into(&mut preferred_locales)?
+                        }
+                        "spending_controls" => {
+                            decoder.optional_into(&mut spending_controls)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -196,7 +200,7 @@ impl stripe_core::Decode for IssuingCardholderAddress {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = Some(decoder.value()?),
+                "address" => decoder.required_into(&mut address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -252,10 +256,12 @@ impl stripe_core::Decode for IssuingCardholderAuthorizationControls {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allowed_categories" => allowed_categories = decoder.value()?,
-                "blocked_categories" => blocked_categories = decoder.value()?,
-                "spending_limits" => spending_limits = decoder.value()?,
-                "spending_limits_currency" => spending_limits_currency = decoder.value()?,
+                "allowed_categories" => decoder.optional_into(&mut allowed_categories)?,
+                "blocked_categories" => decoder.optional_into(&mut blocked_categories)?,
+                "spending_limits" => decoder.optional_into(&mut spending_limits)?,
+                "spending_limits_currency" => {
+                    decoder.optional_into(&mut spending_limits_currency)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -298,7 +304,9 @@ impl stripe_core::Decode for IssuingCardholderCardIssuing {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "user_terms_acceptance" => user_terms_acceptance = decoder.value()?,
+                "user_terms_acceptance" => {
+                    decoder.optional_into(&mut user_terms_acceptance)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -337,7 +345,7 @@ impl stripe_core::Decode for IssuingCardholderCompany {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "tax_id_provided" => tax_id_provided = Some(decoder.value()?),
+                "tax_id_provided" => decoder.required_into(&mut tax_id_provided)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -385,8 +393,8 @@ impl stripe_core::Decode for IssuingCardholderIdDocument {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "back" => back = decoder.value()?,
-                "front" => front = decoder.value()?,
+                "back" => decoder.optional_into(&mut back)?,
+                "front" => decoder.optional_into(&mut front)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -439,11 +447,11 @@ impl stripe_core::Decode for IssuingCardholderIndividual {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "card_issuing" => card_issuing = decoder.value()?,
-                "dob" => dob = decoder.value()?,
-                "first_name" => first_name = decoder.value()?,
-                "last_name" => last_name = decoder.value()?,
-                "verification" => verification = decoder.value()?,
+                "card_issuing" => decoder.optional_into(&mut card_issuing)?,
+                "dob" => decoder.optional_into(&mut dob)?,
+                "first_name" => decoder.optional_into(&mut first_name)?,
+                "last_name" => decoder.optional_into(&mut last_name)?,
+                "verification" => decoder.optional_into(&mut verification)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -495,9 +503,9 @@ impl stripe_core::Decode for IssuingCardholderIndividualDob {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "day" => day = decoder.value()?,
-                "month" => month = decoder.value()?,
-                "year" => year = decoder.value()?,
+                "day" => decoder.optional_into(&mut day)?,
+                "month" => decoder.optional_into(&mut month)?,
+                "year" => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -538,8 +546,8 @@ impl stripe_core::Decode for IssuingCardholderRequirements {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "disabled_reason" => disabled_reason = decoder.value()?,
-                "past_due" => past_due = decoder.value()?,
+                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
+                "past_due" => decoder.optional_into(&mut past_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -586,9 +594,9 @@ impl stripe_core::Decode for IssuingCardholderSpendingLimit {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "categories" => categories = decoder.value()?,
-                "interval" => interval = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "categories" => decoder.optional_into(&mut categories)?,
+                "interval" => decoder.required_into(&mut interval)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -638,9 +646,9 @@ impl stripe_core::Decode for IssuingCardholderUserTermsAcceptance {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "date" => date = decoder.value()?,
-                "ip" => ip = decoder.value()?,
-                "user_agent" => user_agent = decoder.value()?,
+                "date" => decoder.optional_into(&mut date)?,
+                "ip" => decoder.optional_into(&mut ip)?,
+                "user_agent" => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -682,7 +690,7 @@ impl stripe_core::Decode for IssuingCardholderVerification {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "document" => document = decoder.value()?,
+                "document" => decoder.optional_into(&mut document)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

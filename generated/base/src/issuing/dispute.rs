@@ -30,7 +30,7 @@ pub struct Dispute {
     pub transaction: stripe_core::Expandable<crate::issuing::Transaction>,
     /// [Treasury](https://stripe.com/docs/api/treasury) details related to this dispute if it was created on a [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub treasury: Option<IssuingDisputeTreasury>,
+    pub treasury: Option<Box<IssuingDisputeTreasury>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -64,43 +64,45 @@ impl stripe_core::Decode for Dispute {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "evidence" => evidence = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "treasury" => treasury = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "evidence" => decoder.required_into(&mut evidence)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "treasury" => decoder.optional_into(&mut treasury)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "transaction" => transaction = Some(decoder.value()?),
+                        "transaction" => decoder.required_into(&mut transaction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "balance_transactions" => balance_transactions = decoder.value()?,
+                        "balance_transactions" => {
+                            decoder.optional_into(&mut balance_transactions)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -196,36 +198,40 @@ impl stripe_core::Decode for IssuingDisputeCanceledEvidence {
             match key.len() {
                 11 => {
                     match key {
-                        "canceled_at" => canceled_at = decoder.value()?,
-                        "expected_at" => expected_at = decoder.value()?,
-                        "explanation" => explanation = decoder.value()?,
-                        "returned_at" => returned_at = decoder.value()?,
+                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                        "expected_at" => decoder.optional_into(&mut expected_at)?,
+                        "explanation" => decoder.optional_into(&mut explanation)?,
+                        "returned_at" => decoder.optional_into(&mut returned_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "product_type" => product_type = decoder.value()?,
+                        "product_type" => decoder.optional_into(&mut product_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "return_status" => return_status = decoder.value()?,
+                        "return_status" => decoder.optional_into(&mut return_status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "cancellation_reason" => cancellation_reason = decoder.value()?,
-                        "product_description" => product_description = decoder.value()?,
+                        "cancellation_reason" => {
+                            decoder.optional_into(&mut cancellation_reason)?
+                        }
+                        "product_description" => {
+                            decoder.optional_into(&mut product_description)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 24 => {
                     match key {
                         "additional_documentation" => {
-                            additional_documentation = decoder.value()?;
+                            decoder.optional_into(&mut additional_documentation)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -233,7 +239,7 @@ impl stripe_core::Decode for IssuingDisputeCanceledEvidence {
                 28 => {
                     match key {
                         "cancellation_policy_provided" => {
-                            cancellation_policy_provided = decoder.value()?;
+                            decoder.optional_into(&mut cancellation_policy_provided)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -306,12 +312,16 @@ impl stripe_core::Decode for IssuingDisputeDuplicateEvidence {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "additional_documentation" => additional_documentation = decoder.value()?,
-                "card_statement" => card_statement = decoder.value()?,
-                "cash_receipt" => cash_receipt = decoder.value()?,
-                "check_image" => check_image = decoder.value()?,
-                "explanation" => explanation = decoder.value()?,
-                "original_transaction" => original_transaction = decoder.value()?,
+                "additional_documentation" => {
+                    decoder.optional_into(&mut additional_documentation)?
+                }
+                "card_statement" => decoder.optional_into(&mut card_statement)?,
+                "cash_receipt" => decoder.optional_into(&mut cash_receipt)?,
+                "check_image" => decoder.optional_into(&mut check_image)?,
+                "explanation" => decoder.optional_into(&mut explanation)?,
+                "original_transaction" => {
+                    decoder.optional_into(&mut original_transaction)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -378,16 +388,18 @@ impl stripe_core::Decode for IssuingDisputeEvidence {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "canceled" => canceled = decoder.value()?,
-                "duplicate" => duplicate = decoder.value()?,
-                "fraudulent" => fraudulent = decoder.value()?,
+                "canceled" => decoder.optional_into(&mut canceled)?,
+                "duplicate" => decoder.optional_into(&mut duplicate)?,
+                "fraudulent" => decoder.optional_into(&mut fraudulent)?,
                 "merchandise_not_as_described" => {
-                    merchandise_not_as_described = decoder.value()?;
+                    decoder.optional_into(&mut merchandise_not_as_described)?
                 }
-                "not_received" => not_received = decoder.value()?,
-                "other" => other = decoder.value()?,
-                "reason" => reason = Some(decoder.value()?),
-                "service_not_as_described" => service_not_as_described = decoder.value()?,
+                "not_received" => decoder.optional_into(&mut not_received)?,
+                "other" => decoder.optional_into(&mut other)?,
+                "reason" => decoder.required_into(&mut reason)?,
+                "service_not_as_described" => {
+                    decoder.optional_into(&mut service_not_as_described)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -438,8 +450,10 @@ impl stripe_core::Decode for IssuingDisputeFraudulentEvidence {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "additional_documentation" => additional_documentation = decoder.value()?,
-                "explanation" => explanation = decoder.value()?,
+                "additional_documentation" => {
+                    decoder.optional_into(&mut additional_documentation)?
+                }
+                "explanation" => decoder.optional_into(&mut explanation)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -502,12 +516,14 @@ impl stripe_core::Decode for IssuingDisputeMerchandiseNotAsDescribedEvidence {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "additional_documentation" => additional_documentation = decoder.value()?,
-                "explanation" => explanation = decoder.value()?,
-                "received_at" => received_at = decoder.value()?,
-                "return_description" => return_description = decoder.value()?,
-                "return_status" => return_status = decoder.value()?,
-                "returned_at" => returned_at = decoder.value()?,
+                "additional_documentation" => {
+                    decoder.optional_into(&mut additional_documentation)?
+                }
+                "explanation" => decoder.optional_into(&mut explanation)?,
+                "received_at" => decoder.optional_into(&mut received_at)?,
+                "return_description" => decoder.optional_into(&mut return_description)?,
+                "return_status" => decoder.optional_into(&mut return_status)?,
+                "returned_at" => decoder.optional_into(&mut returned_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -568,11 +584,13 @@ impl stripe_core::Decode for IssuingDisputeNotReceivedEvidence {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "additional_documentation" => additional_documentation = decoder.value()?,
-                "expected_at" => expected_at = decoder.value()?,
-                "explanation" => explanation = decoder.value()?,
-                "product_description" => product_description = decoder.value()?,
-                "product_type" => product_type = decoder.value()?,
+                "additional_documentation" => {
+                    decoder.optional_into(&mut additional_documentation)?
+                }
+                "expected_at" => decoder.optional_into(&mut expected_at)?,
+                "explanation" => decoder.optional_into(&mut explanation)?,
+                "product_description" => decoder.optional_into(&mut product_description)?,
+                "product_type" => decoder.optional_into(&mut product_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -628,10 +646,12 @@ impl stripe_core::Decode for IssuingDisputeOtherEvidence {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "additional_documentation" => additional_documentation = decoder.value()?,
-                "explanation" => explanation = decoder.value()?,
-                "product_description" => product_description = decoder.value()?,
-                "product_type" => product_type = decoder.value()?,
+                "additional_documentation" => {
+                    decoder.optional_into(&mut additional_documentation)?
+                }
+                "explanation" => decoder.optional_into(&mut explanation)?,
+                "product_description" => decoder.optional_into(&mut product_description)?,
+                "product_type" => decoder.optional_into(&mut product_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -690,11 +710,13 @@ impl stripe_core::Decode for IssuingDisputeServiceNotAsDescribedEvidence {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "additional_documentation" => additional_documentation = decoder.value()?,
-                "canceled_at" => canceled_at = decoder.value()?,
-                "cancellation_reason" => cancellation_reason = decoder.value()?,
-                "explanation" => explanation = decoder.value()?,
-                "received_at" => received_at = decoder.value()?,
+                "additional_documentation" => {
+                    decoder.optional_into(&mut additional_documentation)?
+                }
+                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                "cancellation_reason" => decoder.optional_into(&mut cancellation_reason)?,
+                "explanation" => decoder.optional_into(&mut explanation)?,
+                "received_at" => decoder.optional_into(&mut received_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -741,8 +763,8 @@ impl stripe_core::Decode for IssuingDisputeTreasury {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "debit_reversal" => debit_reversal = decoder.value()?,
-                "received_debit" => received_debit = Some(decoder.value()?),
+                "debit_reversal" => decoder.optional_into(&mut debit_reversal)?,
+                "received_debit" => decoder.required_into(&mut received_debit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -77,80 +77,86 @@ impl stripe_core::Decode for Settlement {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "bin" => bin = Some(decoder.value()?),
+                        "bin" => decoder.required_into(&mut bin)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "network" => network = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "network" => decoder.required_into(&mut network)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "net_total" => net_total = decoder.value()?,
+                        "net_total" => decoder.optional_into(&mut net_total)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "network_fees" => network_fees = decoder.value()?,
+                        "network_fees" => decoder.optional_into(&mut network_fees)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "clearing_date" => clearing_date = Some(decoder.value()?),
+                        "clearing_date" => decoder.required_into(&mut clearing_date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "interchange_fees" => interchange_fees = decoder.value()?,
+                        "interchange_fees" => {
+                            decoder.optional_into(&mut interchange_fees)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "transaction_count" => transaction_count = Some(decoder.value()?),
+                        "transaction_count" => {
+                            decoder.required_into(&mut transaction_count)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
                         "settlement_service" => {
-                            settlement_service = Some(decoder.value()?);
+                            decoder.required_into(&mut settlement_service)?
                         }
-                        "transaction_volume" => transaction_volume = decoder.value()?,
+                        "transaction_volume" => {
+                            decoder.optional_into(&mut transaction_volume)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 29 => {
                     match key {
                         "network_settlement_identifier" => {
-                            network_settlement_identifier = Some(decoder.value()?);
+                            decoder.required_into(&mut network_settlement_identifier)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

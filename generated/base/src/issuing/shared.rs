@@ -51,45 +51,45 @@ impl stripe_core::Decode for IssuingAuthorizationMerchantData {
             match key.len() {
                 4 => {
                     match key {
-                        "city" => city = decoder.value()?,
-                        "name" => name = decoder.value()?,
+                        "city" => decoder.optional_into(&mut city)?,
+                        "name" => decoder.optional_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "state" => state = decoder.value()?,
+                        "state" => decoder.optional_into(&mut state)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "category" => category = Some(decoder.value()?),
+                        "category" => decoder.required_into(&mut category)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "network_id" => network_id = Some(decoder.value()?),
+                        "network_id" => decoder.required_into(&mut network_id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "postal_code" => postal_code = decoder.value()?,
-                        "terminal_id" => terminal_id = decoder.value()?,
+                        "postal_code" => decoder.optional_into(&mut postal_code)?,
+                        "terminal_id" => decoder.optional_into(&mut terminal_id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "category_code" => category_code = Some(decoder.value()?),
+                        "category_code" => decoder.required_into(&mut category_code)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -49,7 +49,7 @@ pub struct Transaction {
     pub purchase_details: Option<Box<IssuingTransactionPurchaseDetails>>,
     /// [Treasury](https://stripe.com/docs/api/treasury) details related to this transaction if it was created on a [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub treasury: Option<IssuingTransactionTreasury>,
+    pub treasury: Option<Box<IssuingTransactionTreasury>>,
     /// The nature of the transaction.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: TransactionType,
@@ -97,81 +97,87 @@ impl stripe_core::Decode for Transaction {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "card" => card = Some(decoder.value()?),
-                        "type" => type_ = Some(decoder.value()?),
+                        "card" => decoder.required_into(&mut card)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "wallet" => wallet = decoder.value()?,
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "dispute" => dispute = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "dispute" => decoder.optional_into(&mut dispute)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "treasury" => treasury = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "treasury" => decoder.optional_into(&mut treasury)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "cardholder" => cardholder = decoder.value()?,
+                        "cardholder" => decoder.optional_into(&mut cardholder)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "authorization" => authorization = decoder.value()?,
-                        "merchant_data" => merchant_data = Some(decoder.value()?),
+                        "authorization" => decoder.optional_into(&mut authorization)?,
+                        "merchant_data" => decoder.required_into(&mut merchant_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "amount_details" => amount_details = decoder.value()?,
+                        "amount_details" => decoder.optional_into(&mut amount_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "merchant_amount" => merchant_amount = Some(decoder.value()?),
+                        "merchant_amount" => decoder.required_into(&mut merchant_amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "purchase_details" => purchase_details = decoder.value()?,
+                        "purchase_details" => {
+                            decoder.optional_into(&mut purchase_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "merchant_currency" => merchant_currency = Some(decoder.value()?),
+                        "merchant_currency" => {
+                            decoder.required_into(&mut merchant_currency)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        "balance_transaction" => {
+                            decoder.optional_into(&mut balance_transaction)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -249,8 +255,8 @@ impl stripe_core::Decode for IssuingTransactionAmountDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "atm_fee" => atm_fee = decoder.value()?,
-                "cashback_amount" => cashback_amount = decoder.value()?,
+                "atm_fee" => decoder.optional_into(&mut atm_fee)?,
+                "cashback_amount" => decoder.optional_into(&mut cashback_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -307,11 +313,11 @@ impl stripe_core::Decode for IssuingTransactionFlightData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "departure_at" => departure_at = decoder.value()?,
-                "passenger_name" => passenger_name = decoder.value()?,
-                "refundable" => refundable = decoder.value()?,
-                "segments" => segments = decoder.value()?,
-                "travel_agency" => travel_agency = decoder.value()?,
+                "departure_at" => decoder.optional_into(&mut departure_at)?,
+                "passenger_name" => decoder.optional_into(&mut passenger_name)?,
+                "refundable" => decoder.optional_into(&mut refundable)?,
+                "segments" => decoder.optional_into(&mut segments)?,
+                "travel_agency" => decoder.optional_into(&mut travel_agency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -375,12 +381,16 @@ impl stripe_core::Decode for IssuingTransactionFlightDataLeg {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "arrival_airport_code" => arrival_airport_code = decoder.value()?,
-                "carrier" => carrier = decoder.value()?,
-                "departure_airport_code" => departure_airport_code = decoder.value()?,
-                "flight_number" => flight_number = decoder.value()?,
-                "service_class" => service_class = decoder.value()?,
-                "stopover_allowed" => stopover_allowed = decoder.value()?,
+                "arrival_airport_code" => {
+                    decoder.optional_into(&mut arrival_airport_code)?
+                }
+                "carrier" => decoder.optional_into(&mut carrier)?,
+                "departure_airport_code" => {
+                    decoder.optional_into(&mut departure_airport_code)?
+                }
+                "flight_number" => decoder.optional_into(&mut flight_number)?,
+                "service_class" => decoder.optional_into(&mut service_class)?,
+                "stopover_allowed" => decoder.optional_into(&mut stopover_allowed)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -435,10 +445,10 @@ impl stripe_core::Decode for IssuingTransactionFuelData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "type" => type_ = Some(decoder.value()?),
-                "unit" => unit = Some(decoder.value()?),
-                "unit_cost_decimal" => unit_cost_decimal = Some(decoder.value()?),
-                "volume_decimal" => volume_decimal = decoder.value()?,
+                "type" => decoder.required_into(&mut type_)?,
+                "unit" => decoder.required_into(&mut unit)?,
+                "unit_cost_decimal" => decoder.required_into(&mut unit_cost_decimal)?,
+                "volume_decimal" => decoder.optional_into(&mut volume_decimal)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -489,8 +499,8 @@ impl stripe_core::Decode for IssuingTransactionLodgingData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "check_in_at" => check_in_at = decoder.value()?,
-                "nights" => nights = decoder.value()?,
+                "check_in_at" => decoder.optional_into(&mut check_in_at)?,
+                "nights" => decoder.optional_into(&mut nights)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -543,11 +553,11 @@ impl stripe_core::Decode for IssuingTransactionPurchaseDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "flight" => flight = decoder.value()?,
-                "fuel" => fuel = decoder.value()?,
-                "lodging" => lodging = decoder.value()?,
-                "receipt" => receipt = decoder.value()?,
-                "reference" => reference = decoder.value()?,
+                "flight" => decoder.optional_into(&mut flight)?,
+                "fuel" => decoder.optional_into(&mut fuel)?,
+                "lodging" => decoder.optional_into(&mut lodging)?,
+                "receipt" => decoder.optional_into(&mut receipt)?,
+                "reference" => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -603,10 +613,10 @@ impl stripe_core::Decode for IssuingTransactionReceiptData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "description" => description = decoder.value()?,
-                "quantity" => quantity = decoder.value()?,
-                "total" => total = decoder.value()?,
-                "unit_cost" => unit_cost = decoder.value()?,
+                "description" => decoder.optional_into(&mut description)?,
+                "quantity" => decoder.optional_into(&mut quantity)?,
+                "total" => decoder.optional_into(&mut total)?,
+                "unit_cost" => decoder.optional_into(&mut unit_cost)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -653,8 +663,8 @@ impl stripe_core::Decode for IssuingTransactionTreasury {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "received_credit" => received_credit = decoder.value()?,
-                "received_debit" => received_debit = decoder.value()?,
+                "received_credit" => decoder.optional_into(&mut received_credit)?,
+                "received_debit" => decoder.optional_into(&mut received_debit)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -118,93 +118,103 @@ impl stripe_core::Decode for Account {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = decoder.value()?,
+                        "type" => decoder.optional_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "email" => email = decoder.value()?,
+                        "email" => decoder.optional_into(&mut email)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "company" => company = decoder.value()?,
-                        "country" => country = decoder.value()?,
-                        "created" => created = decoder.value()?,
+                        "company" => decoder.optional_into(&mut company)?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "created" => decoder.optional_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "metadata" => metadata = decoder.value()?,
-                        "settings" => settings = decoder.value()?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "settings" => decoder.optional_into(&mut settings)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "controller" => controller = decoder.value()?,
-                        "individual" => individual = decoder.value()?,
+                        "controller" => decoder.optional_into(&mut controller)?,
+                        "individual" => decoder.optional_into(&mut individual)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "capabilities" => capabilities = decoder.value()?,
-                        "requirements" => requirements = decoder.value()?,
+                        "capabilities" => decoder.optional_into(&mut capabilities)?,
+                        "requirements" => decoder.optional_into(&mut requirements)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "business_type" => business_type = decoder.value()?,
+                        "business_type" => decoder.optional_into(&mut business_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "tos_acceptance" => tos_acceptance = decoder.value()?,
+                        "tos_acceptance" => decoder.optional_into(&mut tos_acceptance)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "charges_enabled" => charges_enabled = decoder.value()?,
-                        "payouts_enabled" => payouts_enabled = decoder.value()?,
+                        "charges_enabled" => decoder.optional_into(&mut charges_enabled)?,
+                        "payouts_enabled" => decoder.optional_into(&mut payouts_enabled)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "business_profile" => business_profile = decoder.value()?,
-                        "default_currency" => default_currency = decoder.value()?,
+                        "business_profile" => {
+                            decoder.optional_into(&mut business_profile)?
+                        }
+                        "default_currency" => {
+                            decoder.optional_into(&mut default_currency)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "details_submitted" => details_submitted = decoder.value()?,
-                        "external_accounts" => external_accounts = decoder.value()?,
+                        "details_submitted" => {
+                            decoder.optional_into(&mut details_submitted)?
+                        }
+                        "external_accounts" => {
+                            decoder.optional_into(&mut external_accounts)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "future_requirements" => future_requirements = decoder.value()?,
+                        "future_requirements" => {
+                            decoder.optional_into(&mut future_requirements)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -268,7 +278,7 @@ impl stripe_core::Decode for AccountBacsDebitPaymentsSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "display_name" => display_name = decoder.value()?,
+                "display_name" => decoder.optional_into(&mut display_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -317,10 +327,10 @@ impl stripe_core::Decode for AccountBrandingSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "icon" => icon = decoder.value()?,
-                "logo" => logo = decoder.value()?,
-                "primary_color" => primary_color = decoder.value()?,
-                "secondary_color" => secondary_color = decoder.value()?,
+                "icon" => decoder.optional_into(&mut icon)?,
+                "logo" => decoder.optional_into(&mut logo)?,
+                "primary_color" => decoder.optional_into(&mut primary_color)?,
+                "secondary_color" => decoder.optional_into(&mut secondary_color)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -396,46 +406,48 @@ impl stripe_core::Decode for AccountBusinessProfile {
             match key.len() {
                 3 => {
                     match key {
-                        "mcc" => mcc = decoder.value()?,
-                        "url" => url = decoder.value()?,
+                        "mcc" => decoder.optional_into(&mut mcc)?,
+                        "url" => decoder.optional_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = decoder.value()?,
+                        "name" => decoder.optional_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "support_url" => support_url = decoder.value()?,
+                        "support_url" => decoder.optional_into(&mut support_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "support_email" => support_email = decoder.value()?,
-                        "support_phone" => support_phone = decoder.value()?,
+                        "support_email" => decoder.optional_into(&mut support_email)?,
+                        "support_phone" => decoder.optional_into(&mut support_phone)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "support_address" => support_address = decoder.value()?,
+                        "support_address" => decoder.optional_into(&mut support_address)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "product_description" => product_description = decoder.value()?,
+                        "product_description" => {
+                            decoder.optional_into(&mut product_description)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 25 => {
                     match key {
                         "monthly_estimated_revenue" => {
-                            monthly_estimated_revenue = decoder.value()?;
+                            decoder.optional_into(&mut monthly_estimated_revenue)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -633,84 +645,102 @@ impl stripe_core::Decode for AccountCapabilities {
             match key.len() {
                 8 => {
                     match key {
-                        "treasury" => treasury = decoder.value()?,
+                        "treasury" => decoder.optional_into(&mut treasury)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "transfers" => transfers = decoder.value()?,
+                        "transfers" => decoder.optional_into(&mut transfers)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "card_issuing" => card_issuing = decoder.value()?,
-                        "eps_payments" => eps_payments = decoder.value()?,
-                        "fpx_payments" => fpx_payments = decoder.value()?,
-                        "jcb_payments" => jcb_payments = decoder.value()?,
-                        "p24_payments" => p24_payments = decoder.value()?,
-                        "zip_payments" => zip_payments = decoder.value()?,
+                        "card_issuing" => decoder.optional_into(&mut card_issuing)?,
+                        "eps_payments" => decoder.optional_into(&mut eps_payments)?,
+                        "fpx_payments" => decoder.optional_into(&mut fpx_payments)?,
+                        "jcb_payments" => decoder.optional_into(&mut jcb_payments)?,
+                        "p24_payments" => decoder.optional_into(&mut p24_payments)?,
+                        "zip_payments" => decoder.optional_into(&mut zip_payments)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "blik_payments" => blik_payments = decoder.value()?,
-                        "card_payments" => card_payments = decoder.value()?,
-                        "link_payments" => link_payments = decoder.value()?,
-                        "oxxo_payments" => oxxo_payments = decoder.value()?,
+                        "blik_payments" => decoder.optional_into(&mut blik_payments)?,
+                        "card_payments" => decoder.optional_into(&mut card_payments)?,
+                        "link_payments" => decoder.optional_into(&mut link_payments)?,
+                        "oxxo_payments" => decoder.optional_into(&mut oxxo_payments)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "ideal_payments" => ideal_payments = decoder.value()?,
+                        "ideal_payments" => decoder.optional_into(&mut ideal_payments)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "affirm_payments" => affirm_payments = decoder.value()?,
-                        "boleto_payments" => boleto_payments = decoder.value()?,
-                        "klarna_payments" => klarna_payments = decoder.value()?,
-                        "legacy_payments" => legacy_payments = decoder.value()?,
-                        "paynow_payments" => paynow_payments = decoder.value()?,
-                        "sofort_payments" => sofort_payments = decoder.value()?,
+                        "affirm_payments" => decoder.optional_into(&mut affirm_payments)?,
+                        "boleto_payments" => decoder.optional_into(&mut boleto_payments)?,
+                        "klarna_payments" => decoder.optional_into(&mut klarna_payments)?,
+                        "legacy_payments" => decoder.optional_into(&mut legacy_payments)?,
+                        "paynow_payments" => decoder.optional_into(&mut paynow_payments)?,
+                        "sofort_payments" => decoder.optional_into(&mut sofort_payments)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "cashapp_payments" => cashapp_payments = decoder.value()?,
-                        "giropay_payments" => giropay_payments = decoder.value()?,
-                        "grabpay_payments" => grabpay_payments = decoder.value()?,
-                        "konbini_payments" => konbini_payments = decoder.value()?,
+                        "cashapp_payments" => {
+                            decoder.optional_into(&mut cashapp_payments)?
+                        }
+                        "giropay_payments" => {
+                            decoder.optional_into(&mut giropay_payments)?
+                        }
+                        "grabpay_payments" => {
+                            decoder.optional_into(&mut grabpay_payments)?
+                        }
+                        "konbini_payments" => {
+                            decoder.optional_into(&mut konbini_payments)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "promptpay_payments" => promptpay_payments = decoder.value()?,
+                        "promptpay_payments" => {
+                            decoder.optional_into(&mut promptpay_payments)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "acss_debit_payments" => acss_debit_payments = decoder.value()?,
-                        "bacs_debit_payments" => bacs_debit_payments = decoder.value()?,
-                        "bancontact_payments" => bancontact_payments = decoder.value()?,
-                        "sepa_debit_payments" => sepa_debit_payments = decoder.value()?,
+                        "acss_debit_payments" => {
+                            decoder.optional_into(&mut acss_debit_payments)?
+                        }
+                        "bacs_debit_payments" => {
+                            decoder.optional_into(&mut bacs_debit_payments)?
+                        }
+                        "bancontact_payments" => {
+                            decoder.optional_into(&mut bancontact_payments)?
+                        }
+                        "sepa_debit_payments" => {
+                            decoder.optional_into(&mut sepa_debit_payments)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "au_becs_debit_payments" => {
-                            au_becs_debit_payments = decoder.value()?;
+                            decoder.optional_into(&mut au_becs_debit_payments)?
                         }
                         "bank_transfer_payments" => {
-                            bank_transfer_payments = decoder.value()?;
+                            decoder.optional_into(&mut bank_transfer_payments)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -718,7 +748,7 @@ impl stripe_core::Decode for AccountCapabilities {
                 23 => {
                     match key {
                         "tax_reporting_us_1099_k" => {
-                            tax_reporting_us_1099_k = decoder.value()?;
+                            decoder.optional_into(&mut tax_reporting_us_1099_k)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -726,7 +756,7 @@ impl stripe_core::Decode for AccountCapabilities {
                 25 => {
                     match key {
                         "cartes_bancaires_payments" => {
-                            cartes_bancaires_payments = decoder.value()?;
+                            decoder.optional_into(&mut cartes_bancaires_payments)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -734,10 +764,10 @@ impl stripe_core::Decode for AccountCapabilities {
                 26 => {
                     match key {
                         "afterpay_clearpay_payments" => {
-                            afterpay_clearpay_payments = decoder.value()?;
+                            decoder.optional_into(&mut afterpay_clearpay_payments)?
                         }
                         "tax_reporting_us_1099_misc" => {
-                            tax_reporting_us_1099_misc = decoder.value()?;
+                            decoder.optional_into(&mut tax_reporting_us_1099_misc)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -745,10 +775,10 @@ impl stripe_core::Decode for AccountCapabilities {
                 28 => {
                     match key {
                         "india_international_payments" => {
-                            india_international_payments = decoder.value()?;
+                            decoder.optional_into(&mut india_international_payments)?
                         }
                         "us_bank_account_ach_payments" => {
-                            us_bank_account_ach_payments = decoder.value()?;
+                            decoder.optional_into(&mut us_bank_account_ach_payments)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -826,7 +856,7 @@ impl stripe_core::Decode for AccountCardIssuingSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "tos_acceptance" => tos_acceptance = decoder.value()?,
+                "tos_acceptance" => decoder.optional_into(&mut tos_acceptance)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -874,15 +904,15 @@ impl stripe_core::Decode for AccountCardPaymentsSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "decline_on" => decline_on = decoder.value()?,
+                "decline_on" => decoder.optional_into(&mut decline_on)?,
                 "statement_descriptor_prefix" => {
-                    statement_descriptor_prefix = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_prefix)?
                 }
                 "statement_descriptor_prefix_kana" => {
-                    statement_descriptor_prefix_kana = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_prefix_kana)?
                 }
                 "statement_descriptor_prefix_kanji" => {
-                    statement_descriptor_prefix_kanji = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_prefix_kanji)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -930,8 +960,8 @@ impl stripe_core::Decode for AccountDashboardSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "display_name" => display_name = decoder.value()?,
-                "timezone" => timezone = decoder.value()?,
+                "display_name" => decoder.optional_into(&mut display_name)?,
+                "timezone" => decoder.optional_into(&mut timezone)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -974,8 +1004,8 @@ impl stripe_core::Decode for AccountDeclineChargeOn {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "avs_failure" => avs_failure = Some(decoder.value()?),
-                "cvc_failure" => cvc_failure = Some(decoder.value()?),
+                "avs_failure" => decoder.required_into(&mut avs_failure)?,
+                "cvc_failure" => decoder.required_into(&mut cvc_failure)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1052,14 +1082,16 @@ impl stripe_core::Decode for AccountFutureRequirements {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "alternatives" => alternatives = decoder.value()?,
-                "current_deadline" => current_deadline = decoder.value()?,
-                "currently_due" => currently_due = decoder.value()?,
-                "disabled_reason" => disabled_reason = decoder.value()?,
-                "errors" => errors = decoder.value()?,
-                "eventually_due" => eventually_due = decoder.value()?,
-                "past_due" => past_due = decoder.value()?,
-                "pending_verification" => pending_verification = decoder.value()?,
+                "alternatives" => decoder.optional_into(&mut alternatives)?,
+                "current_deadline" => decoder.optional_into(&mut current_deadline)?,
+                "currently_due" => decoder.optional_into(&mut currently_due)?,
+                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
+                "errors" => decoder.optional_into(&mut errors)?,
+                "eventually_due" => decoder.optional_into(&mut eventually_due)?,
+                "past_due" => decoder.optional_into(&mut past_due)?,
+                "pending_verification" => {
+                    decoder.optional_into(&mut pending_verification)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1108,8 +1140,8 @@ impl stripe_core::Decode for AccountMonthlyEstimatedRevenue {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "currency" => decoder.required_into(&mut currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1166,18 +1198,20 @@ impl stripe_core::Decode for AccountPaymentsSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 "statement_descriptor_kana" => {
-                    statement_descriptor_kana = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_kana)?
                 }
                 "statement_descriptor_kanji" => {
-                    statement_descriptor_kanji = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_kanji)?
                 }
                 "statement_descriptor_prefix_kana" => {
-                    statement_descriptor_prefix_kana = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_prefix_kana)?
                 }
                 "statement_descriptor_prefix_kanji" => {
-                    statement_descriptor_prefix_kanji = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_prefix_kanji)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -1228,10 +1262,12 @@ impl stripe_core::Decode for AccountPayoutSettings {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "debit_negative_balances" => {
-                    debit_negative_balances = Some(decoder.value()?);
+                    decoder.required_into(&mut debit_negative_balances)?
                 }
-                "schedule" => schedule = Some(decoder.value()?),
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "schedule" => decoder.required_into(&mut schedule)?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1305,14 +1341,16 @@ impl stripe_core::Decode for AccountRequirements {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "alternatives" => alternatives = decoder.value()?,
-                "current_deadline" => current_deadline = decoder.value()?,
-                "currently_due" => currently_due = decoder.value()?,
-                "disabled_reason" => disabled_reason = decoder.value()?,
-                "errors" => errors = decoder.value()?,
-                "eventually_due" => eventually_due = decoder.value()?,
-                "past_due" => past_due = decoder.value()?,
-                "pending_verification" => pending_verification = decoder.value()?,
+                "alternatives" => decoder.optional_into(&mut alternatives)?,
+                "current_deadline" => decoder.optional_into(&mut current_deadline)?,
+                "currently_due" => decoder.optional_into(&mut currently_due)?,
+                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
+                "errors" => decoder.optional_into(&mut errors)?,
+                "eventually_due" => decoder.optional_into(&mut eventually_due)?,
+                "past_due" => decoder.optional_into(&mut past_due)?,
+                "pending_verification" => {
+                    decoder.optional_into(&mut pending_verification)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1359,7 +1397,7 @@ impl stripe_core::Decode for AccountSepaDebitPaymentsSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "creditor_id" => creditor_id = decoder.value()?,
+                "creditor_id" => decoder.optional_into(&mut creditor_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1417,40 +1455,44 @@ impl stripe_core::Decode for AccountSettings {
             match key.len() {
                 7 => {
                     match key {
-                        "payouts" => payouts = decoder.value()?,
+                        "payouts" => decoder.optional_into(&mut payouts)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "branding" => branding = Some(decoder.value()?),
-                        "payments" => payments = Some(decoder.value()?),
-                        "treasury" => treasury = decoder.value()?,
+                        "branding" => decoder.required_into(&mut branding)?,
+                        "payments" => decoder.required_into(&mut payments)?,
+                        "treasury" => decoder.optional_into(&mut treasury)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "dashboard" => dashboard = Some(decoder.value()?),
+                        "dashboard" => decoder.required_into(&mut dashboard)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "card_issuing" => card_issuing = decoder.value()?,
+                        "card_issuing" => decoder.optional_into(&mut card_issuing)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "card_payments" => card_payments = Some(decoder.value()?),
+                        "card_payments" => decoder.required_into(&mut card_payments)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "bacs_debit_payments" => bacs_debit_payments = decoder.value()?,
-                        "sepa_debit_payments" => sepa_debit_payments = decoder.value()?,
+                        "bacs_debit_payments" => {
+                            decoder.optional_into(&mut bacs_debit_payments)?
+                        }
+                        "sepa_debit_payments" => {
+                            decoder.optional_into(&mut sepa_debit_payments)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -1513,9 +1555,9 @@ impl stripe_core::Decode for AccountTermsOfService {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "date" => date = decoder.value()?,
-                "ip" => ip = decoder.value()?,
-                "user_agent" => user_agent = decoder.value()?,
+                "date" => decoder.optional_into(&mut date)?,
+                "ip" => decoder.optional_into(&mut ip)?,
+                "user_agent" => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1569,10 +1611,10 @@ impl stripe_core::Decode for AccountTosAcceptance {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "date" => date = decoder.value()?,
-                "ip" => ip = decoder.value()?,
-                "service_agreement" => service_agreement = decoder.value()?,
-                "user_agent" => user_agent = decoder.value()?,
+                "date" => decoder.optional_into(&mut date)?,
+                "ip" => decoder.optional_into(&mut ip)?,
+                "service_agreement" => decoder.optional_into(&mut service_agreement)?,
+                "user_agent" => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1614,7 +1656,7 @@ impl stripe_core::Decode for AccountTreasurySettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "tos_acceptance" => tos_acceptance = decoder.value()?,
+                "tos_acceptance" => decoder.optional_into(&mut tos_acceptance)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1655,8 +1697,8 @@ impl stripe_core::Decode for AccountUnificationAccountController {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "is_controller" => is_controller = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "is_controller" => decoder.optional_into(&mut is_controller)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1705,9 +1747,9 @@ impl stripe_core::Decode for CardIssuingAccountTermsOfService {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "date" => date = decoder.value()?,
-                "ip" => ip = decoder.value()?,
-                "user_agent" => user_agent = decoder.value()?,
+                "date" => decoder.optional_into(&mut date)?,
+                "ip" => decoder.optional_into(&mut ip)?,
+                "user_agent" => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1818,85 +1860,95 @@ impl stripe_core::Decode for LegalEntityCompany {
             match key.len() {
                 4 => {
                     match key {
-                        "name" => name = decoder.value()?,
+                        "name" => decoder.optional_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "phone" => phone = decoder.value()?,
+                        "phone" => decoder.optional_into(&mut phone)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "address" => address = decoder.value()?,
+                        "address" => decoder.optional_into(&mut address)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "name_kana" => name_kana = decoder.value()?,
-                        "structure" => structure = decoder.value()?,
+                        "name_kana" => decoder.optional_into(&mut name_kana)?,
+                        "structure" => decoder.optional_into(&mut structure)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "name_kanji" => name_kanji = decoder.value()?,
+                        "name_kanji" => decoder.optional_into(&mut name_kanji)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "address_kana" => address_kana = decoder.value()?,
-                        "verification" => verification = decoder.value()?,
+                        "address_kana" => decoder.optional_into(&mut address_kana)?,
+                        "verification" => decoder.optional_into(&mut verification)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "address_kanji" => address_kanji = decoder.value()?,
+                        "address_kanji" => decoder.optional_into(&mut address_kanji)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "owners_provided" => owners_provided = decoder.value()?,
-                        "tax_id_provided" => tax_id_provided = decoder.value()?,
-                        "vat_id_provided" => vat_id_provided = decoder.value()?,
+                        "owners_provided" => decoder.optional_into(&mut owners_provided)?,
+                        "tax_id_provided" => decoder.optional_into(&mut tax_id_provided)?,
+                        "vat_id_provided" => decoder.optional_into(&mut vat_id_provided)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "tax_id_registrar" => tax_id_registrar = decoder.value()?,
+                        "tax_id_registrar" => {
+                            decoder.optional_into(&mut tax_id_registrar)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "export_license_id" => export_license_id = decoder.value()?,
+                        "export_license_id" => {
+                            decoder.optional_into(&mut export_license_id)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "directors_provided" => directors_provided = decoder.value()?,
+                        "directors_provided" => {
+                            decoder.optional_into(&mut directors_provided)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "executives_provided" => executives_provided = decoder.value()?,
-                        "export_purpose_code" => export_purpose_code = decoder.value()?,
+                        "executives_provided" => {
+                            decoder.optional_into(&mut executives_provided)?
+                        }
+                        "export_purpose_code" => {
+                            decoder.optional_into(&mut export_purpose_code)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "ownership_declaration" => {
-                            ownership_declaration = decoder.value()?;
+                            decoder.optional_into(&mut ownership_declaration)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1955,7 +2007,7 @@ impl stripe_core::Decode for LegalEntityCompanyVerification {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "document" => document = Some(decoder.value()?),
+                "document" => decoder.required_into(&mut document)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2007,10 +2059,10 @@ impl stripe_core::Decode for LegalEntityCompanyVerificationDocument {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "back" => back = decoder.value()?,
-                "details" => details = decoder.value()?,
-                "details_code" => details_code = decoder.value()?,
-                "front" => front = decoder.value()?,
+                "back" => decoder.optional_into(&mut back)?,
+                "details" => decoder.optional_into(&mut details)?,
+                "details_code" => decoder.optional_into(&mut details_code)?,
+                "front" => decoder.optional_into(&mut front)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2061,9 +2113,9 @@ impl stripe_core::Decode for LegalEntityUboDeclaration {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "date" => date = decoder.value()?,
-                "ip" => ip = decoder.value()?,
-                "user_agent" => user_agent = decoder.value()?,
+                "date" => decoder.optional_into(&mut date)?,
+                "ip" => decoder.optional_into(&mut ip)?,
+                "user_agent" => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2115,10 +2167,10 @@ impl stripe_core::Decode for TransferSchedule {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "delay_days" => delay_days = Some(decoder.value()?),
-                "interval" => interval = Some(decoder.value()?),
-                "monthly_anchor" => monthly_anchor = decoder.value()?,
-                "weekly_anchor" => weekly_anchor = decoder.value()?,
+                "delay_days" => decoder.required_into(&mut delay_days)?,
+                "interval" => decoder.required_into(&mut interval)?,
+                "monthly_anchor" => decoder.optional_into(&mut monthly_anchor)?,
+                "weekly_anchor" => decoder.optional_into(&mut weekly_anchor)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

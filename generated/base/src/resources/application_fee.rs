@@ -68,56 +68,58 @@ impl stripe_core::Decode for ApplicationFee {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "charge" => charge = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "charge" => decoder.required_into(&mut charge)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "account" => account = Some(decoder.value()?),
-                        "created" => created = Some(decoder.value()?),
-                        "refunds" => refunds = Some(decoder.value()?),
+                        "account" => decoder.required_into(&mut account)?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "refunds" => decoder.required_into(&mut refunds)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "refunded" => refunded = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "refunded" => decoder.required_into(&mut refunded)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = Some(decoder.value()?),
+                        "application" => decoder.required_into(&mut application)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "amount_refunded" => amount_refunded = Some(decoder.value()?),
+                        "amount_refunded" => decoder.required_into(&mut amount_refunded)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        "balance_transaction" => {
+                            decoder.optional_into(&mut balance_transaction)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 23 => {
                     match key {
                         "originating_transaction" => {
-                            originating_transaction = decoder.value()?;
+                            decoder.optional_into(&mut originating_transaction)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

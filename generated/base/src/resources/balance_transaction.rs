@@ -77,67 +77,67 @@ impl stripe_core::Decode for BalanceTransaction {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "fee" => fee = Some(decoder.value()?),
-                        "net" => net = Some(decoder.value()?),
+                        "fee" => decoder.required_into(&mut fee)?,
+                        "net" => decoder.required_into(&mut net)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "source" => source = decoder.value()?,
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "source" => decoder.optional_into(&mut source)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "fee_details" => fee_details = Some(decoder.value()?),
+                        "description" => decoder.optional_into(&mut description)?,
+                        "fee_details" => decoder.required_into(&mut fee_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "available_on" => available_on = Some(decoder.value()?),
+                        "available_on" => decoder.required_into(&mut available_on)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "exchange_rate" => exchange_rate = decoder.value()?,
+                        "exchange_rate" => decoder.optional_into(&mut exchange_rate)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
                         "reporting_category" => {
-                            reporting_category = Some(decoder.value()?);
+                            decoder.required_into(&mut reporting_category)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -227,12 +227,12 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "destination" => destination = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "currency" => decoder.required_into(&mut currency)?,
+                "destination" => decoder.required_into(&mut destination)?,
+                "id" => decoder.required_into(&mut id)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -295,11 +295,11 @@ impl stripe_core::Decode for Fee {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "application" => application = decoder.value()?,
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "application" => decoder.optional_into(&mut application)?,
+                "currency" => decoder.required_into(&mut currency)?,
+                "description" => decoder.optional_into(&mut description)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -361,11 +361,11 @@ impl stripe_core::Decode for PlatformTaxFee {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account" => account = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "source_transaction" => source_transaction = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
+                "account" => decoder.required_into(&mut account)?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
+                "source_transaction" => decoder.required_into(&mut source_transaction)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -430,11 +430,11 @@ impl stripe_core::Decode for ReserveTransaction {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "description" => description = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "currency" => decoder.required_into(&mut currency)?,
+                "description" => decoder.optional_into(&mut description)?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -495,12 +495,12 @@ impl stripe_core::Decode for TaxDeductedAtSource {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "period_end" => period_end = Some(decoder.value()?),
-                "period_start" => period_start = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
+                "period_end" => decoder.required_into(&mut period_end)?,
+                "period_start" => decoder.required_into(&mut period_start)?,
                 "tax_deduction_account_number" => {
-                    tax_deduction_account_number = Some(decoder.value()?);
+                    decoder.required_into(&mut tax_deduction_account_number)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }

@@ -43,7 +43,7 @@ pub struct BankAccount {
     pub fingerprint: Option<String>,
     /// Information about the [upcoming new requirements for the bank account](https://stripe.com/docs/connect/custom-accounts/future-requirements), including what information needs to be collected, and by when.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub future_requirements: Option<ExternalAccountRequirements>,
+    pub future_requirements: Option<Box<ExternalAccountRequirements>>,
     /// Unique identifier for the object.
     pub id: String,
     /// The last four digits of the bank account number.
@@ -55,7 +55,7 @@ pub struct BankAccount {
     pub object: String,
     /// Information about the requirements for the bank account, including what information needs to be collected.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub requirements: Option<ExternalAccountRequirements>,
+    pub requirements: Option<Box<ExternalAccountRequirements>>,
     /// The routing transit number for the bank account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub routing_number: Option<String>,
@@ -103,81 +103,89 @@ impl stripe_core::Decode for BankAccount {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "last4" => last4 = Some(decoder.value()?),
+                        "last4" => decoder.required_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "account" => account = decoder.value()?,
-                        "country" => country = Some(decoder.value()?),
+                        "account" => decoder.optional_into(&mut account)?,
+                        "country" => decoder.required_into(&mut country)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = decoder.value()?,
-                        "metadata" => metadata = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "bank_name" => bank_name = decoder.value()?,
+                        "bank_name" => decoder.optional_into(&mut bank_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "account_type" => account_type = decoder.value()?,
-                        "requirements" => requirements = decoder.value()?,
+                        "account_type" => decoder.optional_into(&mut account_type)?,
+                        "requirements" => decoder.optional_into(&mut requirements)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "routing_number" => routing_number = decoder.value()?,
+                        "routing_number" => decoder.optional_into(&mut routing_number)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "account_holder_name" => account_holder_name = decoder.value()?,
-                        "account_holder_type" => account_holder_type = decoder.value()?,
-                        "future_requirements" => future_requirements = decoder.value()?,
+                        "account_holder_name" => {
+                            decoder.optional_into(&mut account_holder_name)?
+                        }
+                        "account_holder_type" => {
+                            decoder.optional_into(&mut account_holder_type)?
+                        }
+                        "future_requirements" => {
+                            decoder.optional_into(&mut future_requirements)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "default_for_currency" => default_for_currency = decoder.value()?,
+                        "default_for_currency" => {
+                            decoder.optional_into(&mut default_for_currency)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 24 => {
                     match key {
                         "available_payout_methods" => {
-                            available_payout_methods = decoder.value()?;
+                            decoder.optional_into(&mut available_payout_methods)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -251,10 +259,12 @@ impl stripe_core::Decode for ExternalAccountRequirements {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "currently_due" => currently_due = decoder.value()?,
-                "errors" => errors = decoder.value()?,
-                "past_due" => past_due = decoder.value()?,
-                "pending_verification" => pending_verification = decoder.value()?,
+                "currently_due" => decoder.optional_into(&mut currently_due)?,
+                "errors" => decoder.optional_into(&mut errors)?,
+                "past_due" => decoder.optional_into(&mut past_due)?,
+                "pending_verification" => {
+                    decoder.optional_into(&mut pending_verification)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

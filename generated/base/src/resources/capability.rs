@@ -43,14 +43,16 @@ impl stripe_core::Decode for AccountCapabilityFutureRequirements {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "alternatives" => alternatives = decoder.value()?,
-                "current_deadline" => current_deadline = decoder.value()?,
-                "currently_due" => currently_due = Some(decoder.value()?),
-                "disabled_reason" => disabled_reason = decoder.value()?,
-                "errors" => errors = Some(decoder.value()?),
-                "eventually_due" => eventually_due = Some(decoder.value()?),
-                "past_due" => past_due = Some(decoder.value()?),
-                "pending_verification" => pending_verification = Some(decoder.value()?),
+                "alternatives" => decoder.optional_into(&mut alternatives)?,
+                "current_deadline" => decoder.optional_into(&mut current_deadline)?,
+                "currently_due" => decoder.required_into(&mut currently_due)?,
+                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
+                "errors" => decoder.required_into(&mut errors)?,
+                "eventually_due" => decoder.required_into(&mut eventually_due)?,
+                "past_due" => decoder.required_into(&mut past_due)?,
+                "pending_verification" => {
+                    decoder.required_into(&mut pending_verification)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -138,14 +140,16 @@ impl stripe_core::Decode for AccountCapabilityRequirements {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "alternatives" => alternatives = decoder.value()?,
-                "current_deadline" => current_deadline = decoder.value()?,
-                "currently_due" => currently_due = Some(decoder.value()?),
-                "disabled_reason" => disabled_reason = decoder.value()?,
-                "errors" => errors = Some(decoder.value()?),
-                "eventually_due" => eventually_due = Some(decoder.value()?),
-                "past_due" => past_due = Some(decoder.value()?),
-                "pending_verification" => pending_verification = Some(decoder.value()?),
+                "alternatives" => decoder.optional_into(&mut alternatives)?,
+                "current_deadline" => decoder.optional_into(&mut current_deadline)?,
+                "currently_due" => decoder.required_into(&mut currently_due)?,
+                "disabled_reason" => decoder.optional_into(&mut disabled_reason)?,
+                "errors" => decoder.required_into(&mut errors)?,
+                "eventually_due" => decoder.required_into(&mut eventually_due)?,
+                "past_due" => decoder.required_into(&mut past_due)?,
+                "pending_verification" => {
+                    decoder.required_into(&mut pending_verification)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -234,14 +238,14 @@ impl stripe_core::Decode for Capability {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account" => account = Some(decoder.value()?),
-                "future_requirements" => future_requirements = decoder.value()?,
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "requested" => requested = Some(decoder.value()?),
-                "requested_at" => requested_at = decoder.value()?,
-                "requirements" => requirements = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
+                "account" => decoder.required_into(&mut account)?,
+                "future_requirements" => decoder.optional_into(&mut future_requirements)?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
+                "requested" => decoder.required_into(&mut requested)?,
+                "requested_at" => decoder.optional_into(&mut requested_at)?,
+                "requirements" => decoder.optional_into(&mut requirements)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

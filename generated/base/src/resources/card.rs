@@ -136,105 +136,113 @@ impl stripe_core::Decode for Card {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = decoder.value()?,
+                        "name" => decoder.optional_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "brand" => brand = Some(decoder.value()?),
-                        "last4" => last4 = Some(decoder.value()?),
+                        "brand" => decoder.required_into(&mut brand)?,
+                        "last4" => decoder.required_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = decoder.value()?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "account" => account = decoder.value()?,
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = Some(decoder.value()?),
+                        "account" => decoder.optional_into(&mut account)?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.required_into(&mut funding)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = decoder.value()?,
-                        "customer" => customer = decoder.value()?,
-                        "exp_year" => exp_year = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "currency" => decoder.optional_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "exp_year" => decoder.required_into(&mut exp_year)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "cvc_check" => cvc_check = decoder.value()?,
-                        "exp_month" => exp_month = Some(decoder.value()?),
+                        "cvc_check" => decoder.optional_into(&mut cvc_check)?,
+                        "exp_month" => decoder.required_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "address_zip" => address_zip = decoder.value()?,
-                        "fingerprint" => fingerprint = decoder.value()?,
+                        "address_zip" => decoder.optional_into(&mut address_zip)?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "address_city" => address_city = decoder.value()?,
+                        "address_city" => decoder.optional_into(&mut address_city)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "address_line1" => address_line1 = decoder.value()?,
-                        "address_line2" => address_line2 = decoder.value()?,
-                        "address_state" => address_state = decoder.value()?,
-                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
+                        "address_line1" => decoder.optional_into(&mut address_line1)?,
+                        "address_line2" => decoder.optional_into(&mut address_line2)?,
+                        "address_state" => decoder.optional_into(&mut address_state)?,
+                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "address_country" => address_country = decoder.value()?,
+                        "address_country" => decoder.optional_into(&mut address_country)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "address_zip_check" => address_zip_check = decoder.value()?,
+                        "address_zip_check" => {
+                            decoder.optional_into(&mut address_zip_check)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "address_line1_check" => address_line1_check = decoder.value()?,
-                        "tokenization_method" => tokenization_method = decoder.value()?,
+                        "address_line1_check" => {
+                            decoder.optional_into(&mut address_line1_check)?
+                        }
+                        "tokenization_method" => {
+                            decoder.optional_into(&mut tokenization_method)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "default_for_currency" => default_for_currency = decoder.value()?,
+                        "default_for_currency" => {
+                            decoder.optional_into(&mut default_for_currency)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 24 => {
                     match key {
                         "available_payout_methods" => {
-                            available_payout_methods = decoder.value()?;
+                            decoder.optional_into(&mut available_payout_methods)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

@@ -32,11 +32,11 @@ impl stripe_core::Decode for CashBalance {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "available" => available = decoder.value()?,
-                "customer" => customer = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "settings" => settings = Some(decoder.value()?),
+                "available" => decoder.optional_into(&mut available)?,
+                "customer" => decoder.required_into(&mut customer)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
+                "settings" => decoder.required_into(&mut settings)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -82,9 +82,9 @@ impl stripe_core::Decode for CustomerBalanceCustomerBalanceSettings {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "reconciliation_mode" => reconciliation_mode = Some(decoder.value()?),
+                "reconciliation_mode" => decoder.required_into(&mut reconciliation_mode)?,
                 "using_merchant_default" => {
-                    using_merchant_default = Some(decoder.value()?);
+                    decoder.required_into(&mut using_merchant_default)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }

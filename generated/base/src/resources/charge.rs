@@ -87,7 +87,7 @@ pub struct Charge {
     pub payment_method_details: Option<Box<PaymentMethodDetails>>,
     /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub radar_options: Option<crate::RadarRadarOptions>,
+    pub radar_options: Option<Box<crate::RadarRadarOptions>>,
     /// This is the email address that the receipt for this charge was sent to.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub receipt_email: Option<String>,
@@ -194,111 +194,115 @@ impl stripe_core::Decode for Charge {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "paid" => paid = Some(decoder.value()?),
+                        "paid" => decoder.required_into(&mut paid)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "review" => review = decoder.value()?,
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "review" => decoder.optional_into(&mut review)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "invoice" => invoice = decoder.value()?,
-                        "outcome" => outcome = decoder.value()?,
-                        "refunds" => refunds = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "invoice" => decoder.optional_into(&mut invoice)?,
+                        "outcome" => decoder.optional_into(&mut outcome)?,
+                        "refunds" => decoder.optional_into(&mut refunds)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "captured" => captured = Some(decoder.value()?),
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = decoder.value()?,
-                        "disputed" => disputed = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "refunded" => refunded = Some(decoder.value()?),
-                        "shipping" => shipping = decoder.value()?,
-                        "transfer" => transfer = decoder.value()?,
+                        "captured" => decoder.required_into(&mut captured)?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "disputed" => decoder.required_into(&mut disputed)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "refunded" => decoder.required_into(&mut refunded)?,
+                        "shipping" => decoder.optional_into(&mut shipping)?,
+                        "transfer" => decoder.optional_into(&mut transfer)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = decoder.value()?,
-                        "description" => description = decoder.value()?,
-                        "receipt_url" => receipt_url = decoder.value()?,
+                        "application" => decoder.optional_into(&mut application)?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "receipt_url" => decoder.optional_into(&mut receipt_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "failure_code" => failure_code = decoder.value()?,
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "failure_code" => decoder.optional_into(&mut failure_code)?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "fraud_details" => fraud_details = decoder.value()?,
-                        "radar_options" => radar_options = decoder.value()?,
-                        "receipt_email" => receipt_email = decoder.value()?,
-                        "transfer_data" => transfer_data = decoder.value()?,
+                        "fraud_details" => decoder.optional_into(&mut fraud_details)?,
+                        "radar_options" => decoder.optional_into(&mut radar_options)?,
+                        "receipt_email" => decoder.optional_into(&mut receipt_email)?,
+                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "payment_intent" => payment_intent = decoder.value()?,
-                        "payment_method" => payment_method = decoder.value()?,
-                        "receipt_number" => receipt_number = decoder.value()?,
-                        "transfer_group" => transfer_group = decoder.value()?,
+                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
+                        "payment_method" => decoder.optional_into(&mut payment_method)?,
+                        "receipt_number" => decoder.optional_into(&mut receipt_number)?,
+                        "transfer_group" => decoder.optional_into(&mut transfer_group)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "amount_captured" => amount_captured = Some(decoder.value()?),
-                        "amount_refunded" => amount_refunded = Some(decoder.value()?),
-                        "application_fee" => application_fee = decoder.value()?,
-                        "billing_details" => billing_details = Some(decoder.value()?),
-                        "failure_message" => failure_message = decoder.value()?,
-                        "source_transfer" => source_transfer = decoder.value()?,
+                        "amount_captured" => decoder.required_into(&mut amount_captured)?,
+                        "amount_refunded" => decoder.required_into(&mut amount_refunded)?,
+                        "application_fee" => decoder.optional_into(&mut application_fee)?,
+                        "billing_details" => decoder.required_into(&mut billing_details)?,
+                        "failure_message" => decoder.optional_into(&mut failure_message)?,
+                        "source_transfer" => decoder.optional_into(&mut source_transfer)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        "balance_transaction" => {
+                            decoder.optional_into(&mut balance_transaction)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        "statement_descriptor" => {
+                            decoder.optional_into(&mut statement_descriptor)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "application_fee_amount" => {
-                            application_fee_amount = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_amount)?
                         }
                         "payment_method_details" => {
-                            payment_method_details = decoder.value()?;
+                            decoder.optional_into(&mut payment_method_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -306,10 +310,10 @@ impl stripe_core::Decode for Charge {
                 27 => {
                     match key {
                         "failure_balance_transaction" => {
-                            failure_balance_transaction = decoder.value()?;
+                            decoder.optional_into(&mut failure_balance_transaction)?
                         }
                         "statement_descriptor_suffix" => {
-                            statement_descriptor_suffix = decoder.value()?;
+                            decoder.optional_into(&mut statement_descriptor_suffix)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -317,7 +321,7 @@ impl stripe_core::Decode for Charge {
                 31 => {
                     match key {
                         "calculated_statement_descriptor" => {
-                            calculated_statement_descriptor = decoder.value()?;
+                            decoder.optional_into(&mut calculated_statement_descriptor)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -421,8 +425,8 @@ impl stripe_core::Decode for ChargeFraudDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "stripe_report" => stripe_report = decoder.value()?,
-                "user_report" => user_report = decoder.value()?,
+                "stripe_report" => decoder.optional_into(&mut stripe_report)?,
+                "user_report" => decoder.optional_into(&mut user_report)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -487,13 +491,13 @@ impl stripe_core::Decode for ChargeOutcome {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "network_status" => network_status = decoder.value()?,
-                "reason" => reason = decoder.value()?,
-                "risk_level" => risk_level = decoder.value()?,
-                "risk_score" => risk_score = decoder.value()?,
-                "rule" => rule = decoder.value()?,
-                "seller_message" => seller_message = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "network_status" => decoder.optional_into(&mut network_status)?,
+                "reason" => decoder.optional_into(&mut reason)?,
+                "risk_level" => decoder.optional_into(&mut risk_level)?,
+                "risk_score" => decoder.optional_into(&mut risk_score)?,
+                "rule" => decoder.optional_into(&mut rule)?,
+                "seller_message" => decoder.optional_into(&mut seller_message)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -542,8 +546,8 @@ impl stripe_core::Decode for ChargeTransferData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = decoder.value()?,
-                "destination" => destination = Some(decoder.value()?),
+                "amount" => decoder.optional_into(&mut amount)?,
+                "destination" => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -596,9 +600,9 @@ impl stripe_core::Decode for PaymentFlowsPrivatePaymentMethodsAlipayDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "buyer_id" => buyer_id = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "transaction_id" => transaction_id = decoder.value()?,
+                "buyer_id" => decoder.optional_into(&mut buyer_id)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -758,110 +762,116 @@ impl stripe_core::Decode for PaymentMethodDetails {
             match key.len() {
                 3 => {
                     match key {
-                        "eps" => eps = decoder.value()?,
-                        "fpx" => fpx = decoder.value()?,
-                        "p24" => p24 = decoder.value()?,
-                        "pix" => pix = decoder.value()?,
-                        "zip" => zip = decoder.value()?,
+                        "eps" => decoder.optional_into(&mut eps)?,
+                        "fpx" => decoder.optional_into(&mut fpx)?,
+                        "p24" => decoder.optional_into(&mut p24)?,
+                        "pix" => decoder.optional_into(&mut pix)?,
+                        "zip" => decoder.optional_into(&mut zip)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "blik" => blik = decoder.value()?,
-                        "card" => card = decoder.value()?,
-                        "link" => link = decoder.value()?,
-                        "oxxo" => oxxo = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
+                        "blik" => decoder.optional_into(&mut blik)?,
+                        "card" => decoder.optional_into(&mut card)?,
+                        "link" => decoder.optional_into(&mut link)?,
+                        "oxxo" => decoder.optional_into(&mut oxxo)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "ideal" => ideal = decoder.value()?,
+                        "ideal" => decoder.optional_into(&mut ideal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "affirm" => affirm = decoder.value()?,
-                        "alipay" => alipay = decoder.value()?,
-                        "boleto" => boleto = decoder.value()?,
-                        "klarna" => klarna = decoder.value()?,
-                        "paynow" => paynow = decoder.value()?,
-                        "paypal" => paypal = decoder.value()?,
-                        "sofort" => sofort = decoder.value()?,
-                        "wechat" => wechat = decoder.value()?,
+                        "affirm" => decoder.optional_into(&mut affirm)?,
+                        "alipay" => decoder.optional_into(&mut alipay)?,
+                        "boleto" => decoder.optional_into(&mut boleto)?,
+                        "klarna" => decoder.optional_into(&mut klarna)?,
+                        "paynow" => decoder.optional_into(&mut paynow)?,
+                        "paypal" => decoder.optional_into(&mut paypal)?,
+                        "sofort" => decoder.optional_into(&mut sofort)?,
+                        "wechat" => decoder.optional_into(&mut wechat)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "cashapp" => cashapp = decoder.value()?,
-                        "giropay" => giropay = decoder.value()?,
-                        "grabpay" => grabpay = decoder.value()?,
-                        "konbini" => konbini = decoder.value()?,
+                        "cashapp" => decoder.optional_into(&mut cashapp)?,
+                        "giropay" => decoder.optional_into(&mut giropay)?,
+                        "grabpay" => decoder.optional_into(&mut grabpay)?,
+                        "konbini" => decoder.optional_into(&mut konbini)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "ach_debit" => ach_debit = decoder.value()?,
-                        "promptpay" => promptpay = decoder.value()?,
+                        "ach_debit" => decoder.optional_into(&mut ach_debit)?,
+                        "promptpay" => decoder.optional_into(&mut promptpay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "acss_debit" => acss_debit = decoder.value()?,
-                        "bacs_debit" => bacs_debit = decoder.value()?,
-                        "bancontact" => bancontact = decoder.value()?,
-                        "multibanco" => multibanco = decoder.value()?,
-                        "sepa_debit" => sepa_debit = decoder.value()?,
-                        "wechat_pay" => wechat_pay = decoder.value()?,
+                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
+                        "bancontact" => decoder.optional_into(&mut bancontact)?,
+                        "multibanco" => decoder.optional_into(&mut multibanco)?,
+                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
+                        "wechat_pay" => decoder.optional_into(&mut wechat_pay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "card_present" => card_present = decoder.value()?,
+                        "card_present" => decoder.optional_into(&mut card_present)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "stripe_account" => stripe_account = decoder.value()?,
+                        "stripe_account" => decoder.optional_into(&mut stripe_account)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "interac_present" => interac_present = decoder.value()?,
-                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        "interac_present" => decoder.optional_into(&mut interac_present)?,
+                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "customer_balance" => customer_balance = decoder.value()?,
+                        "customer_balance" => {
+                            decoder.optional_into(&mut customer_balance)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
+                        "afterpay_clearpay" => {
+                            decoder.optional_into(&mut afterpay_clearpay)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
+                        "ach_credit_transfer" => {
+                            decoder.optional_into(&mut ach_credit_transfer)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -954,10 +964,10 @@ impl stripe_core::Decode for PaymentMethodDetailsAchCreditTransfer {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_number" => account_number = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
-                "swift_code" => swift_code = decoder.value()?,
+                "account_number" => decoder.optional_into(&mut account_number)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                "swift_code" => decoder.optional_into(&mut swift_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1020,12 +1030,12 @@ impl stripe_core::Decode for PaymentMethodDetailsAchDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_holder_type" => account_holder_type = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
+                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "country" => decoder.optional_into(&mut country)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1090,12 +1100,12 @@ impl stripe_core::Decode for PaymentMethodDetailsAcssDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_name" => bank_name = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "institution_number" => institution_number = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "mandate" => mandate = decoder.value()?,
-                "transit_number" => transit_number = decoder.value()?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "institution_number" => decoder.optional_into(&mut institution_number)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "mandate" => decoder.optional_into(&mut mandate)?,
+                "transit_number" => decoder.optional_into(&mut transit_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1146,8 +1156,8 @@ impl stripe_core::Decode for PaymentMethodDetailsAfterpayClearpay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "order_id" => order_id = decoder.value()?,
-                "reference" => reference = decoder.value()?,
+                "order_id" => decoder.optional_into(&mut order_id)?,
+                "reference" => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1196,10 +1206,10 @@ impl stripe_core::Decode for PaymentMethodDetailsAuBecsDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bsb_number" => bsb_number = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "mandate" => mandate = decoder.value()?,
+                "bsb_number" => decoder.optional_into(&mut bsb_number)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "mandate" => decoder.optional_into(&mut mandate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1254,10 +1264,10 @@ impl stripe_core::Decode for PaymentMethodDetailsBacsDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "mandate" => mandate = decoder.value()?,
-                "sort_code" => sort_code = decoder.value()?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "mandate" => decoder.optional_into(&mut mandate)?,
+                "sort_code" => decoder.optional_into(&mut sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1330,16 +1340,18 @@ impl stripe_core::Decode for PaymentMethodDetailsBancontact {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "generated_sepa_debit" => generated_sepa_debit = decoder.value()?,
-                "generated_sepa_debit_mandate" => {
-                    generated_sepa_debit_mandate = decoder.value()?;
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "generated_sepa_debit" => {
+                    decoder.optional_into(&mut generated_sepa_debit)?
                 }
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "preferred_language" => preferred_language = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                "generated_sepa_debit_mandate" => {
+                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
+                }
+                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
+                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1387,7 +1399,7 @@ impl stripe_core::Decode for PaymentMethodDetailsBoleto {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "tax_id" => tax_id = Some(decoder.value()?),
+                "tax_id" => decoder.required_into(&mut tax_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1483,60 +1495,60 @@ impl stripe_core::Decode for PaymentMethodDetailsCard {
             match key.len() {
                 5 => {
                     match key {
-                        "brand" => brand = decoder.value()?,
-                        "last4" => last4 = decoder.value()?,
+                        "brand" => decoder.optional_into(&mut brand)?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "checks" => checks = decoder.value()?,
-                        "wallet" => wallet = decoder.value()?,
+                        "checks" => decoder.optional_into(&mut checks)?,
+                        "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = decoder.value()?,
-                        "mandate" => mandate = decoder.value()?,
-                        "network" => network = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.optional_into(&mut funding)?,
+                        "mandate" => decoder.optional_into(&mut mandate)?,
+                        "network" => decoder.optional_into(&mut network)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "exp_year" => decoder.required_into(&mut exp_year)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "exp_month" => exp_month = Some(decoder.value()?),
+                        "exp_month" => decoder.required_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "installments" => installments = decoder.value()?,
+                        "installments" => decoder.optional_into(&mut installments)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "network_token" => network_token = decoder.value()?,
+                        "network_token" => decoder.optional_into(&mut network_token)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -1592,7 +1604,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardInstallments {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "plan" => plan = decoder.value()?,
+                "plan" => decoder.optional_into(&mut plan)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1628,7 +1640,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardNetworkToken {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "used" => used = Some(decoder.value()?),
+                "used" => decoder.required_into(&mut used)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1695,41 +1707,41 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWallet {
             match key.len() {
                 4 => {
                     match key {
-                        "link" => link = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
+                        "link" => decoder.optional_into(&mut link)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "apple_pay" => apple_pay = decoder.value()?,
+                        "apple_pay" => decoder.optional_into(&mut apple_pay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "google_pay" => google_pay = decoder.value()?,
-                        "masterpass" => masterpass = decoder.value()?,
+                        "google_pay" => decoder.optional_into(&mut google_pay)?,
+                        "masterpass" => decoder.optional_into(&mut masterpass)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "samsung_pay" => samsung_pay = decoder.value()?,
+                        "samsung_pay" => decoder.optional_into(&mut samsung_pay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
-                        "visa_checkout" => visa_checkout = decoder.value()?,
+                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
+                        "visa_checkout" => decoder.optional_into(&mut visa_checkout)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "amex_express_checkout" => {
-                            amex_express_checkout = decoder.value()?;
+                            decoder.optional_into(&mut amex_express_checkout)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1797,10 +1809,10 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWalletMasterpass {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_address" => billing_address = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "shipping_address" => shipping_address = decoder.value()?,
+                "billing_address" => decoder.optional_into(&mut billing_address)?,
+                "email" => decoder.optional_into(&mut email)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1857,10 +1869,10 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWalletVisaCheckout {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_address" => billing_address = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "shipping_address" => shipping_address = decoder.value()?,
+                "billing_address" => decoder.optional_into(&mut billing_address)?,
+                "email" => decoder.optional_into(&mut email)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1907,8 +1919,8 @@ impl stripe_core::Decode for PaymentMethodDetailsCashapp {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "buyer_id" => buyer_id = decoder.value()?,
-                "cashtag" => cashtag = decoder.value()?,
+                "buyer_id" => decoder.optional_into(&mut buyer_id)?,
+                "cashtag" => decoder.optional_into(&mut cashtag)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1953,8 +1965,8 @@ impl stripe_core::Decode for PaymentMethodDetailsEps {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                "bank" => decoder.optional_into(&mut bank)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1994,8 +2006,8 @@ impl stripe_core::Decode for PaymentMethodDetailsFpx {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = Some(decoder.value()?),
-                "transaction_id" => transaction_id = decoder.value()?,
+                "bank" => decoder.required_into(&mut bank)?,
+                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2050,10 +2062,10 @@ impl stripe_core::Decode for PaymentMethodDetailsGiropay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2096,7 +2108,7 @@ impl stripe_core::Decode for PaymentMethodDetailsGrabpay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "transaction_id" => transaction_id = decoder.value()?,
+                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2154,14 +2166,16 @@ impl stripe_core::Decode for PaymentMethodDetailsIdeal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "generated_sepa_debit" => generated_sepa_debit = decoder.value()?,
-                "generated_sepa_debit_mandate" => {
-                    generated_sepa_debit_mandate = decoder.value()?;
+                "bank" => decoder.optional_into(&mut bank)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "generated_sepa_debit" => {
+                    decoder.optional_into(&mut generated_sepa_debit)?
                 }
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                "generated_sepa_debit_mandate" => {
+                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
+                }
+                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2260,60 +2274,62 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresent {
             match key.len() {
                 5 => {
                     match key {
-                        "brand" => brand = decoder.value()?,
-                        "last4" => last4 = decoder.value()?,
+                        "brand" => decoder.optional_into(&mut brand)?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = decoder.value()?,
-                        "network" => network = decoder.value()?,
-                        "receipt" => receipt = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.optional_into(&mut funding)?,
+                        "network" => decoder.optional_into(&mut network)?,
+                        "receipt" => decoder.optional_into(&mut receipt)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "exp_year" => exp_year = Some(decoder.value()?),
+                        "exp_year" => decoder.required_into(&mut exp_year)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "exp_month" => exp_month = Some(decoder.value()?),
+                        "exp_month" => decoder.required_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
-                        "read_method" => read_method = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                        "read_method" => decoder.optional_into(&mut read_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "emv_auth_data" => emv_auth_data = decoder.value()?,
+                        "emv_auth_data" => decoder.optional_into(&mut emv_auth_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "generated_card" => generated_card = decoder.value()?,
+                        "generated_card" => decoder.optional_into(&mut generated_card)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "cardholder_name" => cardholder_name = decoder.value()?,
+                        "cardholder_name" => decoder.optional_into(&mut cardholder_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "preferred_locales" => preferred_locales = decoder.value()?,
+                        "preferred_locales" => {
+                            decoder.optional_into(&mut preferred_locales)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -2403,26 +2419,30 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
             match key.len() {
                 12 => {
                     match key {
-                        "account_type" => account_type = decoder.value()?,
+                        "account_type" => decoder.optional_into(&mut account_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "authorization_code" => authorization_code = decoder.value()?,
+                        "authorization_code" => {
+                            decoder.optional_into(&mut authorization_code)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "dedicated_file_name" => dedicated_file_name = decoder.value()?,
+                        "dedicated_file_name" => {
+                            decoder.optional_into(&mut dedicated_file_name)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "application_cryptogram" => {
-                            application_cryptogram = decoder.value()?;
+                            decoder.optional_into(&mut application_cryptogram)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2430,7 +2450,7 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
                 26 => {
                     match key {
                         "application_preferred_name" => {
-                            application_preferred_name = decoder.value()?;
+                            decoder.optional_into(&mut application_preferred_name)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2438,7 +2458,7 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
                 27 => {
                     match key {
                         "authorization_response_code" => {
-                            authorization_response_code = decoder.value()?;
+                            decoder.optional_into(&mut authorization_response_code)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2446,7 +2466,7 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
                 29 => {
                     match key {
                         "terminal_verification_results" => {
-                            terminal_verification_results = decoder.value()?;
+                            decoder.optional_into(&mut terminal_verification_results)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2454,10 +2474,10 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresentReceipt {
                 30 => {
                     match key {
                         "cardholder_verification_method" => {
-                            cardholder_verification_method = decoder.value()?;
+                            decoder.optional_into(&mut cardholder_verification_method)?
                         }
                         "transaction_status_information" => {
-                            transaction_status_information = decoder.value()?;
+                            decoder.optional_into(&mut transaction_status_information)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2515,8 +2535,10 @@ impl stripe_core::Decode for PaymentMethodDetailsKlarna {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "payment_method_category" => payment_method_category = decoder.value()?,
-                "preferred_locale" => preferred_locale = decoder.value()?,
+                "payment_method_category" => {
+                    decoder.optional_into(&mut payment_method_category)?
+                }
+                "preferred_locale" => decoder.optional_into(&mut preferred_locale)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2557,7 +2579,7 @@ impl stripe_core::Decode for PaymentMethodDetailsKonbini {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "store" => store = decoder.value()?,
+                "store" => decoder.optional_into(&mut store)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2594,7 +2616,7 @@ impl stripe_core::Decode for PaymentMethodDetailsKonbiniStore {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "chain" => chain = decoder.value()?,
+                "chain" => decoder.optional_into(&mut chain)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2632,7 +2654,7 @@ impl stripe_core::Decode for PaymentMethodDetailsLink {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "country" => country = decoder.value()?,
+                "country" => decoder.optional_into(&mut country)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2673,8 +2695,8 @@ impl stripe_core::Decode for PaymentMethodDetailsMultibanco {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "entity" => entity = decoder.value()?,
-                "reference" => reference = decoder.value()?,
+                "entity" => decoder.optional_into(&mut entity)?,
+                "reference" => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2711,7 +2733,7 @@ impl stripe_core::Decode for PaymentMethodDetailsOxxo {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "number" => number = decoder.value()?,
+                "number" => decoder.optional_into(&mut number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2758,9 +2780,9 @@ impl stripe_core::Decode for PaymentMethodDetailsP24 {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = decoder.value()?,
-                "reference" => reference = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                "bank" => decoder.optional_into(&mut bank)?,
+                "reference" => decoder.optional_into(&mut reference)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2802,7 +2824,7 @@ impl stripe_core::Decode for PaymentMethodDetailsPaynow {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "reference" => reference = decoder.value()?,
+                "reference" => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2857,11 +2879,11 @@ impl stripe_core::Decode for PaymentMethodDetailsPaypal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "payer_email" => payer_email = decoder.value()?,
-                "payer_id" => payer_id = decoder.value()?,
-                "payer_name" => payer_name = decoder.value()?,
-                "seller_protection" => seller_protection = decoder.value()?,
-                "transaction_id" => transaction_id = decoder.value()?,
+                "payer_email" => decoder.optional_into(&mut payer_email)?,
+                "payer_id" => decoder.optional_into(&mut payer_id)?,
+                "payer_name" => decoder.optional_into(&mut payer_name)?,
+                "seller_protection" => decoder.optional_into(&mut seller_protection)?,
+                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2905,7 +2927,7 @@ impl stripe_core::Decode for PaymentMethodDetailsPix {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_transaction_id" => bank_transaction_id = decoder.value()?,
+                "bank_transaction_id" => decoder.optional_into(&mut bank_transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2942,7 +2964,7 @@ impl stripe_core::Decode for PaymentMethodDetailsPromptpay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "reference" => reference = decoder.value()?,
+                "reference" => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2999,12 +3021,12 @@ impl stripe_core::Decode for PaymentMethodDetailsSepaDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "branch_code" => branch_code = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "mandate" => mandate = decoder.value()?,
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "branch_code" => decoder.optional_into(&mut branch_code)?,
+                "country" => decoder.optional_into(&mut country)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "mandate" => decoder.optional_into(&mut mandate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3085,51 +3107,55 @@ impl stripe_core::Decode for PaymentMethodDetailsSofort {
             match key.len() {
                 3 => {
                     match key {
-                        "bic" => bic = decoder.value()?,
+                        "bic" => decoder.optional_into(&mut bic)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "bank_code" => bank_code = decoder.value()?,
-                        "bank_name" => bank_name = decoder.value()?,
+                        "bank_code" => decoder.optional_into(&mut bank_code)?,
+                        "bank_name" => decoder.optional_into(&mut bank_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "iban_last4" => iban_last4 = decoder.value()?,
+                        "iban_last4" => decoder.optional_into(&mut iban_last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "verified_name" => verified_name = decoder.value()?,
+                        "verified_name" => decoder.optional_into(&mut verified_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "preferred_language" => preferred_language = decoder.value()?,
+                        "preferred_language" => {
+                            decoder.optional_into(&mut preferred_language)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "generated_sepa_debit" => generated_sepa_debit = decoder.value()?,
+                        "generated_sepa_debit" => {
+                            decoder.optional_into(&mut generated_sepa_debit)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 28 => {
                     match key {
                         "generated_sepa_debit_mandate" => {
-                            generated_sepa_debit_mandate = decoder.value()?;
+                            decoder.optional_into(&mut generated_sepa_debit_mandate)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -3203,12 +3229,12 @@ impl stripe_core::Decode for PaymentMethodDetailsUsBankAccount {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_holder_type" => account_holder_type = decoder.value()?,
-                "account_type" => account_type = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
+                "account_holder_type" => decoder.optional_into(&mut account_holder_type)?,
+                "account_type" => decoder.optional_into(&mut account_type)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3259,8 +3285,8 @@ impl stripe_core::Decode for PaymentMethodDetailsWechatPay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "fingerprint" => fingerprint = decoder.value()?,
-                "transaction_id" => transaction_id = decoder.value()?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "transaction_id" => decoder.optional_into(&mut transaction_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3306,8 +3332,8 @@ impl stripe_core::Decode for PaypalSellerProtection {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "dispute_categories" => dispute_categories = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
+                "dispute_categories" => decoder.optional_into(&mut dispute_categories)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3359,9 +3385,9 @@ impl stripe_core::Decode for Rule {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "action" => action = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "predicate" => predicate = Some(decoder.value()?),
+                "action" => decoder.required_into(&mut action)?,
+                "id" => decoder.required_into(&mut id)?,
+                "predicate" => decoder.required_into(&mut predicate)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3417,10 +3443,10 @@ impl stripe_core::Decode for ThreeDSecureDetailsCharge {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "authentication_flow" => authentication_flow = decoder.value()?,
-                "result" => result = decoder.value()?,
-                "result_reason" => result_reason = decoder.value()?,
-                "version" => version = decoder.value()?,
+                "authentication_flow" => decoder.optional_into(&mut authentication_flow)?,
+                "result" => decoder.optional_into(&mut result)?,
+                "result_reason" => decoder.optional_into(&mut result_reason)?,
+                "version" => decoder.optional_into(&mut version)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -10,7 +10,7 @@ pub struct Coupon {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount_off: Option<i64>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub applies_to: Option<CouponAppliesTo>,
+    pub applies_to: Option<Box<CouponAppliesTo>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// If `amount_off` has been set, the three-letter [ISO code for the currency](https://stripe.com/docs/currencies) of the amount to take off.
@@ -89,83 +89,87 @@ impl stripe_core::Decode for Coupon {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = decoder.value()?,
+                        "name" => decoder.optional_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "valid" => valid = Some(decoder.value()?),
+                        "valid" => decoder.required_into(&mut valid)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = decoder.value()?,
-                        "duration" => duration = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "currency" => decoder.optional_into(&mut currency)?,
+                        "duration" => decoder.required_into(&mut duration)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "redeem_by" => redeem_by = decoder.value()?,
+                        "redeem_by" => decoder.optional_into(&mut redeem_by)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "amount_off" => amount_off = decoder.value()?,
-                        "applies_to" => applies_to = decoder.value()?,
+                        "amount_off" => decoder.optional_into(&mut amount_off)?,
+                        "applies_to" => decoder.optional_into(&mut applies_to)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "percent_off" => percent_off = decoder.value()?,
+                        "percent_off" => decoder.optional_into(&mut percent_off)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "times_redeemed" => times_redeemed = Some(decoder.value()?),
+                        "times_redeemed" => decoder.required_into(&mut times_redeemed)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "max_redemptions" => max_redemptions = decoder.value()?,
+                        "max_redemptions" => decoder.optional_into(&mut max_redemptions)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "currency_options" => currency_options = decoder.value()?,
+                        "currency_options" => {
+                            decoder.optional_into(&mut currency_options)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "duration_in_months" => duration_in_months = decoder.value()?,
+                        "duration_in_months" => {
+                            decoder.optional_into(&mut duration_in_months)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -227,7 +231,7 @@ impl stripe_core::Decode for CouponAppliesTo {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "products" => products = Some(decoder.value()?),
+                "products" => decoder.required_into(&mut products)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -266,7 +270,7 @@ impl stripe_core::Decode for CouponCurrencyOption {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_off" => amount_off = Some(decoder.value()?),
+                "amount_off" => decoder.required_into(&mut amount_off)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -132,111 +132,117 @@ impl stripe_core::Decode for CreditNote {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "pdf" => pdf = Some(decoder.value()?),
+                        "pdf" => decoder.required_into(&mut pdf)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "memo" => memo = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
+                        "memo" => decoder.optional_into(&mut memo)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "lines" => lines = Some(decoder.value()?),
-                        "total" => total = Some(decoder.value()?),
+                        "lines" => decoder.required_into(&mut lines)?,
+                        "total" => decoder.required_into(&mut total)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "number" => number = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "reason" => reason = decoder.value()?,
-                        "refund" => refund = decoder.value()?,
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "number" => decoder.required_into(&mut number)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "reason" => decoder.optional_into(&mut reason)?,
+                        "refund" => decoder.optional_into(&mut refund)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "invoice" => invoice = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "invoice" => decoder.required_into(&mut invoice)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "subtotal" => subtotal = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.required_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "subtotal" => decoder.required_into(&mut subtotal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "voided_at" => voided_at = decoder.value()?,
+                        "voided_at" => decoder.optional_into(&mut voided_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "tax_amounts" => tax_amounts = decoder.value()?,
+                        "tax_amounts" => decoder.optional_into(&mut tax_amounts)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "effective_at" => effective_at = decoder.value()?,
+                        "effective_at" => decoder.optional_into(&mut effective_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "shipping_cost" => shipping_cost = decoder.value()?,
+                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "amount_shipping" => amount_shipping = Some(decoder.value()?),
-                        "discount_amount" => discount_amount = Some(decoder.value()?),
+                        "amount_shipping" => decoder.required_into(&mut amount_shipping)?,
+                        "discount_amount" => decoder.required_into(&mut discount_amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "discount_amounts" => discount_amounts = Some(decoder.value()?),
+                        "discount_amounts" => {
+                            decoder.required_into(&mut discount_amounts)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "out_of_band_amount" => out_of_band_amount = decoder.value()?,
+                        "out_of_band_amount" => {
+                            decoder.optional_into(&mut out_of_band_amount)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "total_excluding_tax" => total_excluding_tax = decoder.value()?,
+                        "total_excluding_tax" => {
+                            decoder.optional_into(&mut total_excluding_tax)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "subtotal_excluding_tax" => {
-                            subtotal_excluding_tax = decoder.value()?;
+                            decoder.optional_into(&mut subtotal_excluding_tax)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -244,7 +250,7 @@ impl stripe_core::Decode for CreditNote {
                 28 => {
                     match key {
                         "customer_balance_transaction" => {
-                            customer_balance_transaction = decoder.value()?;
+                            decoder.optional_into(&mut customer_balance_transaction)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

@@ -82,78 +82,86 @@ impl stripe_core::Decode for CreditNoteLineItem {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "quantity" => quantity = decoder.value()?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "quantity" => decoder.optional_into(&mut quantity)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "tax_rates" => tax_rates = Some(decoder.value()?),
+                        "tax_rates" => decoder.required_into(&mut tax_rates)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "tax_amounts" => tax_amounts = decoder.value()?,
-                        "unit_amount" => unit_amount = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "tax_amounts" => decoder.optional_into(&mut tax_amounts)?,
+                        "unit_amount" => decoder.optional_into(&mut unit_amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "discount_amount" => discount_amount = Some(decoder.value()?),
+                        "discount_amount" => decoder.required_into(&mut discount_amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "discount_amounts" => discount_amounts = Some(decoder.value()?),
+                        "discount_amounts" => {
+                            decoder.required_into(&mut discount_amounts)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "invoice_line_item" => invoice_line_item = decoder.value()?,
+                        "invoice_line_item" => {
+                            decoder.optional_into(&mut invoice_line_item)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
+                        "unit_amount_decimal" => {
+                            decoder.optional_into(&mut unit_amount_decimal)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "amount_excluding_tax" => amount_excluding_tax = decoder.value()?,
+                        "amount_excluding_tax" => {
+                            decoder.optional_into(&mut amount_excluding_tax)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 25 => {
                     match key {
                         "unit_amount_excluding_tax" => {
-                            unit_amount_excluding_tax = decoder.value()?;
+                            decoder.optional_into(&mut unit_amount_excluding_tax)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

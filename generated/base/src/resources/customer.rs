@@ -14,7 +14,7 @@ pub struct Customer {
     pub balance: Option<i64>,
     /// The current funds being held by Stripe on behalf of the customer. These funds can be applied towards payment intents with source "cash_balance". The settings[reconciliation_mode] field describes whether these funds are applied to such payment intents manually or automatically.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cash_balance: Option<crate::CashBalance>,
+    pub cash_balance: Option<Box<crate::CashBalance>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) the customer can be charged in for recurring billing purposes.
@@ -75,18 +75,18 @@ pub struct Customer {
     pub shipping: Option<Box<crate::Shipping>>,
     /// The customer's payment sources, if any.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sources: Option<stripe_core::List<crate::BankAccountOrCardOrSource>>,
+    pub sources: Option<Box<stripe_core::List<crate::BankAccountOrCardOrSource>>>,
     /// The customer's current subscriptions, if any.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub subscriptions: Option<stripe_core::List<crate::Subscription>>,
+    pub subscriptions: Option<Box<stripe_core::List<crate::Subscription>>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax: Option<CustomerTax>,
+    pub tax: Option<Box<CustomerTax>>,
     /// Describes the customer's tax exemption status. One of `none`, `exempt`, or `reverse`. When set to `reverse`, invoice and receipt PDFs include the text **"Reverse charge"**.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_exempt: Option<CustomerTaxExempt>,
     /// The customer's tax IDs.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub tax_ids: Option<stripe_core::List<crate::TaxId>>,
+    pub tax_ids: Option<Box<stripe_core::List<crate::TaxId>>>,
     /// ID of the test clock this customer belongs to.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub test_clock: Option<stripe_core::Expandable<crate::test_helpers::TestClock>>,
@@ -139,104 +139,108 @@ impl stripe_core::Decode for Customer {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "tax" => tax = decoder.value()?,
+                        "tax" => decoder.optional_into(&mut tax)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = decoder.value()?,
+                        "name" => decoder.optional_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "email" => email = decoder.value()?,
-                        "phone" => phone = decoder.value()?,
+                        "email" => decoder.optional_into(&mut email)?,
+                        "phone" => decoder.optional_into(&mut phone)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "address" => address = decoder.value()?,
-                        "balance" => balance = decoder.value()?,
-                        "created" => created = Some(decoder.value()?),
-                        "sources" => sources = decoder.value()?,
-                        "tax_ids" => tax_ids = decoder.value()?,
+                        "address" => decoder.optional_into(&mut address)?,
+                        "balance" => decoder.optional_into(&mut balance)?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "sources" => decoder.optional_into(&mut sources)?,
+                        "tax_ids" => decoder.optional_into(&mut tax_ids)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = decoder.value()?,
-                        "discount" => discount = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "shipping" => shipping = decoder.value()?,
+                        "currency" => decoder.optional_into(&mut currency)?,
+                        "discount" => decoder.optional_into(&mut discount)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "shipping" => decoder.optional_into(&mut shipping)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "delinquent" => delinquent = decoder.value()?,
-                        "tax_exempt" => tax_exempt = decoder.value()?,
-                        "test_clock" => test_clock = decoder.value()?,
+                        "delinquent" => decoder.optional_into(&mut delinquent)?,
+                        "tax_exempt" => decoder.optional_into(&mut tax_exempt)?,
+                        "test_clock" => decoder.optional_into(&mut test_clock)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "cash_balance" => cash_balance = decoder.value()?,
+                        "cash_balance" => decoder.optional_into(&mut cash_balance)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "subscriptions" => subscriptions = decoder.value()?,
+                        "subscriptions" => decoder.optional_into(&mut subscriptions)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "default_source" => default_source = decoder.value()?,
-                        "invoice_prefix" => invoice_prefix = decoder.value()?,
+                        "default_source" => decoder.optional_into(&mut default_source)?,
+                        "invoice_prefix" => decoder.optional_into(&mut invoice_prefix)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "invoice_settings" => invoice_settings = decoder.value()?,
+                        "invoice_settings" => {
+                            decoder.optional_into(&mut invoice_settings)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "preferred_locales" => preferred_locales = decoder.value()?,
+                        "preferred_locales" => {
+                            decoder.optional_into(&mut preferred_locales)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "next_invoice_sequence" => {
-                            next_invoice_sequence = decoder.value()?;
+                            decoder.optional_into(&mut next_invoice_sequence)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -244,7 +248,7 @@ impl stripe_core::Decode for Customer {
                 22 => {
                     match key {
                         "invoice_credit_balance" => {
-                            invoice_credit_balance = decoder.value()?;
+                            decoder.optional_into(&mut invoice_credit_balance)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -322,9 +326,9 @@ impl stripe_core::Decode for CustomerTax {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                "ip_address" => ip_address = decoder.value()?,
-                "location" => location = decoder.value()?,
+                "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
+                "ip_address" => decoder.optional_into(&mut ip_address)?,
+                "location" => decoder.optional_into(&mut location)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -376,9 +380,9 @@ impl stripe_core::Decode for CustomerTaxLocation {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "country" => country = Some(decoder.value()?),
-                "source" => source = Some(decoder.value()?),
-                "state" => state = decoder.value()?,
+                "country" => decoder.required_into(&mut country)?,
+                "source" => decoder.required_into(&mut source)?,
+                "state" => decoder.optional_into(&mut state)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -432,10 +436,12 @@ impl stripe_core::Decode for InvoiceSettingCustomerSetting {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "custom_fields" => custom_fields = decoder.value()?,
-                "default_payment_method" => default_payment_method = decoder.value()?,
-                "footer" => footer = decoder.value()?,
-                "rendering_options" => rendering_options = decoder.value()?,
+                "custom_fields" => decoder.optional_into(&mut custom_fields)?,
+                "default_payment_method" => {
+                    decoder.optional_into(&mut default_payment_method)?
+                }
+                "footer" => decoder.optional_into(&mut footer)?,
+                "rendering_options" => decoder.optional_into(&mut rendering_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

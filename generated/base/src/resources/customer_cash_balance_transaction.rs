@@ -23,8 +23,8 @@ for CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "balance_transaction" => balance_transaction = Some(decoder.value()?),
-                "linked_transaction" => linked_transaction = Some(decoder.value()?),
+                "balance_transaction" => decoder.required_into(&mut balance_transaction)?,
+                "linked_transaction" => decoder.required_into(&mut linked_transaction)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -74,7 +74,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransac
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "payment_intent" => payment_intent = Some(decoder.value()?),
+                "payment_intent" => decoder.required_into(&mut payment_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -120,7 +120,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_transfer" => bank_transfer = Some(decoder.value()?),
+                "bank_transfer" => decoder.required_into(&mut bank_transfer)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -190,12 +190,12 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "eu_bank_transfer" => eu_bank_transfer = decoder.value()?,
-                "gb_bank_transfer" => gb_bank_transfer = decoder.value()?,
-                "jp_bank_transfer" => jp_bank_transfer = decoder.value()?,
-                "reference" => reference = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "us_bank_transfer" => us_bank_transfer = decoder.value()?,
+                "eu_bank_transfer" => decoder.optional_into(&mut eu_bank_transfer)?,
+                "gb_bank_transfer" => decoder.optional_into(&mut gb_bank_transfer)?,
+                "jp_bank_transfer" => decoder.optional_into(&mut jp_bank_transfer)?,
+                "reference" => decoder.optional_into(&mut reference)?,
+                "type" => decoder.required_into(&mut type_)?,
+                "us_bank_transfer" => decoder.optional_into(&mut us_bank_transfer)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -250,9 +250,9 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bic" => bic = decoder.value()?,
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "sender_name" => sender_name = decoder.value()?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
+                "sender_name" => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -304,9 +304,11 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_number_last4" => account_number_last4 = decoder.value()?,
-                "sender_name" => sender_name = decoder.value()?,
-                "sort_code" => sort_code = decoder.value()?,
+                "account_number_last4" => {
+                    decoder.optional_into(&mut account_number_last4)?
+                }
+                "sender_name" => decoder.optional_into(&mut sender_name)?,
+                "sort_code" => decoder.optional_into(&mut sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -358,9 +360,9 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "sender_bank" => sender_bank = decoder.value()?,
-                "sender_branch" => sender_branch = decoder.value()?,
-                "sender_name" => sender_name = decoder.value()?,
+                "sender_bank" => decoder.optional_into(&mut sender_bank)?,
+                "sender_branch" => decoder.optional_into(&mut sender_branch)?,
+                "sender_name" => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -410,8 +412,8 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "network" => network = decoder.value()?,
-                "sender_name" => sender_name = decoder.value()?,
+                "network" => decoder.optional_into(&mut network)?,
+                "sender_name" => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -453,7 +455,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTran
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "refund" => refund = Some(decoder.value()?),
+                "refund" => decoder.required_into(&mut refund)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -494,7 +496,7 @@ for CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTra
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "payment_intent" => payment_intent = Some(decoder.value()?),
+                "payment_intent" => decoder.required_into(&mut payment_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -528,11 +530,13 @@ for CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTra
 pub struct CustomerCashBalanceTransaction {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub adjusted_for_overdraft: Option<
-        CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft,
+        Box<CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft>,
     >,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub applied_to_payment: Option<
-        CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction,
+        Box<
+            CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction,
+        >,
     >,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
@@ -556,14 +560,18 @@ pub struct CustomerCashBalanceTransaction {
     pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub refunded_from_payment: Option<
-        CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction,
+        Box<
+            CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction,
+        >,
     >,
     /// The type of the cash balance transaction. New types may be added in future. See [Customer Balance](https://stripe.com/docs/payments/customer-balance#types) to learn more about these types.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: CustomerCashBalanceTransactionType,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub unapplied_from_payment: Option<
-        CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction,
+        Box<
+            CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction,
+        >,
     >,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -600,59 +608,61 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "funded" => funded = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
+                        "funded" => decoder.optional_into(&mut funded)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.required_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "net_amount" => net_amount = Some(decoder.value()?),
+                        "net_amount" => decoder.required_into(&mut net_amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "ending_balance" => ending_balance = Some(decoder.value()?),
+                        "ending_balance" => decoder.required_into(&mut ending_balance)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "applied_to_payment" => applied_to_payment = decoder.value()?,
+                        "applied_to_payment" => {
+                            decoder.optional_into(&mut applied_to_payment)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "refunded_from_payment" => {
-                            refunded_from_payment = decoder.value()?;
+                            decoder.optional_into(&mut refunded_from_payment)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -660,10 +670,10 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
                 22 => {
                     match key {
                         "adjusted_for_overdraft" => {
-                            adjusted_for_overdraft = decoder.value()?;
+                            decoder.optional_into(&mut adjusted_for_overdraft)?
                         }
                         "unapplied_from_payment" => {
-                            unapplied_from_payment = decoder.value()?;
+                            decoder.optional_into(&mut unapplied_from_payment)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

@@ -71,57 +71,59 @@ impl stripe_core::Decode for Discount {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "end" => end = decoder.value()?,
+                        "end" => decoder.optional_into(&mut end)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "start" => start = Some(decoder.value()?),
+                        "start" => decoder.required_into(&mut start)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "coupon" => coupon = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
+                        "coupon" => decoder.optional_into(&mut coupon)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "invoice" => invoice = decoder.value()?,
+                        "invoice" => decoder.optional_into(&mut invoice)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "customer" => customer = decoder.value()?,
+                        "customer" => decoder.optional_into(&mut customer)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "invoice_item" => invoice_item = decoder.value()?,
-                        "subscription" => subscription = decoder.value()?,
+                        "invoice_item" => decoder.optional_into(&mut invoice_item)?,
+                        "subscription" => decoder.optional_into(&mut subscription)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "promotion_code" => promotion_code = decoder.value()?,
+                        "promotion_code" => decoder.optional_into(&mut promotion_code)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "checkout_session" => checkout_session = decoder.value()?,
+                        "checkout_session" => {
+                            decoder.optional_into(&mut checkout_session)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

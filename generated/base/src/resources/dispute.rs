@@ -78,54 +78,56 @@ impl stripe_core::Decode for Dispute {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "charge" => charge = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "reason" => reason = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "charge" => decoder.required_into(&mut charge)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "reason" => decoder.required_into(&mut reason)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "evidence" => evidence = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "evidence" => decoder.required_into(&mut evidence)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "payment_intent" => payment_intent = decoder.value()?,
+                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "evidence_details" => evidence_details = Some(decoder.value()?),
+                        "evidence_details" => {
+                            decoder.required_into(&mut evidence_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
                         "balance_transactions" => {
-                            balance_transactions = Some(decoder.value()?);
+                            decoder.required_into(&mut balance_transactions)?
                         }
                         "is_charge_refundable" => {
-                            is_charge_refundable = Some(decoder.value()?);
+                            decoder.required_into(&mut is_charge_refundable)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -133,7 +135,7 @@ impl stripe_core::Decode for Dispute {
                 22 => {
                     match key {
                         "payment_method_details" => {
-                            payment_method_details = decoder.value()?;
+                            decoder.optional_into(&mut payment_method_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -310,67 +312,87 @@ impl stripe_core::Decode for DisputeEvidence {
             match key.len() {
                 7 => {
                     match key {
-                        "receipt" => receipt = decoder.value()?,
+                        "receipt" => decoder.optional_into(&mut receipt)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "service_date" => service_date = decoder.value()?,
+                        "service_date" => decoder.optional_into(&mut service_date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "customer_name" => customer_name = decoder.value()?,
-                        "refund_policy" => refund_policy = decoder.value()?,
-                        "shipping_date" => shipping_date = decoder.value()?,
+                        "customer_name" => decoder.optional_into(&mut customer_name)?,
+                        "refund_policy" => decoder.optional_into(&mut refund_policy)?,
+                        "shipping_date" => decoder.optional_into(&mut shipping_date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "billing_address" => billing_address = decoder.value()?,
+                        "billing_address" => decoder.optional_into(&mut billing_address)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "shipping_address" => shipping_address = decoder.value()?,
-                        "shipping_carrier" => shipping_carrier = decoder.value()?,
+                        "shipping_address" => {
+                            decoder.optional_into(&mut shipping_address)?
+                        }
+                        "shipping_carrier" => {
+                            decoder.optional_into(&mut shipping_carrier)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "customer_signature" => customer_signature = decoder.value()?,
-                        "uncategorized_file" => uncategorized_file = decoder.value()?,
-                        "uncategorized_text" => uncategorized_text = decoder.value()?,
+                        "customer_signature" => {
+                            decoder.optional_into(&mut customer_signature)?
+                        }
+                        "uncategorized_file" => {
+                            decoder.optional_into(&mut uncategorized_file)?
+                        }
+                        "uncategorized_text" => {
+                            decoder.optional_into(&mut uncategorized_text)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "access_activity_log" => access_activity_log = decoder.value()?,
-                        "cancellation_policy" => cancellation_policy = decoder.value()?,
-                        "duplicate_charge_id" => duplicate_charge_id = decoder.value()?,
-                        "product_description" => product_description = decoder.value()?,
+                        "access_activity_log" => {
+                            decoder.optional_into(&mut access_activity_log)?
+                        }
+                        "cancellation_policy" => {
+                            decoder.optional_into(&mut cancellation_policy)?
+                        }
+                        "duplicate_charge_id" => {
+                            decoder.optional_into(&mut duplicate_charge_id)?
+                        }
+                        "product_description" => {
+                            decoder.optional_into(&mut product_description)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "customer_purchase_ip" => customer_purchase_ip = decoder.value()?,
+                        "customer_purchase_ip" => {
+                            decoder.optional_into(&mut customer_purchase_ip)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "cancellation_rebuttal" => {
-                            cancellation_rebuttal = decoder.value()?;
+                            decoder.optional_into(&mut cancellation_rebuttal)?
                         }
                         "service_documentation" => {
-                            service_documentation = decoder.value()?;
+                            decoder.optional_into(&mut service_documentation)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -378,13 +400,13 @@ impl stripe_core::Decode for DisputeEvidence {
                 22 => {
                     match key {
                         "customer_communication" => {
-                            customer_communication = decoder.value()?;
+                            decoder.optional_into(&mut customer_communication)?
                         }
                         "customer_email_address" => {
-                            customer_email_address = decoder.value()?;
+                            decoder.optional_into(&mut customer_email_address)?
                         }
                         "shipping_documentation" => {
-                            shipping_documentation = decoder.value()?;
+                            decoder.optional_into(&mut shipping_documentation)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -392,10 +414,10 @@ impl stripe_core::Decode for DisputeEvidence {
                 24 => {
                     match key {
                         "refund_policy_disclosure" => {
-                            refund_policy_disclosure = decoder.value()?;
+                            decoder.optional_into(&mut refund_policy_disclosure)?
                         }
                         "shipping_tracking_number" => {
-                            shipping_tracking_number = decoder.value()?;
+                            decoder.optional_into(&mut shipping_tracking_number)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -403,7 +425,7 @@ impl stripe_core::Decode for DisputeEvidence {
                 26 => {
                     match key {
                         "refund_refusal_explanation" => {
-                            refund_refusal_explanation = decoder.value()?;
+                            decoder.optional_into(&mut refund_refusal_explanation)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -411,7 +433,7 @@ impl stripe_core::Decode for DisputeEvidence {
                 28 => {
                     match key {
                         "duplicate_charge_explanation" => {
-                            duplicate_charge_explanation = decoder.value()?;
+                            decoder.optional_into(&mut duplicate_charge_explanation)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -419,10 +441,10 @@ impl stripe_core::Decode for DisputeEvidence {
                 30 => {
                     match key {
                         "cancellation_policy_disclosure" => {
-                            cancellation_policy_disclosure = decoder.value()?;
+                            decoder.optional_into(&mut cancellation_policy_disclosure)?
                         }
                         "duplicate_charge_documentation" => {
-                            duplicate_charge_documentation = decoder.value()?;
+                            decoder.optional_into(&mut duplicate_charge_documentation)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -501,10 +523,10 @@ impl stripe_core::Decode for DisputeEvidenceDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "due_by" => due_by = decoder.value()?,
-                "has_evidence" => has_evidence = Some(decoder.value()?),
-                "past_due" => past_due = Some(decoder.value()?),
-                "submission_count" => submission_count = Some(decoder.value()?),
+                "due_by" => decoder.optional_into(&mut due_by)?,
+                "has_evidence" => decoder.required_into(&mut has_evidence)?,
+                "past_due" => decoder.required_into(&mut past_due)?,
+                "submission_count" => decoder.required_into(&mut submission_count)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -559,8 +581,8 @@ impl stripe_core::Decode for DisputePaymentMethodDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "card" => card = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "card" => decoder.optional_into(&mut card)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -604,8 +626,8 @@ impl stripe_core::Decode for DisputePaymentMethodDetailsCard {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "brand" => brand = Some(decoder.value()?),
-                "network_reason_code" => network_reason_code = decoder.value()?,
+                "brand" => decoder.required_into(&mut brand)?,
+                "network_reason_code" => decoder.optional_into(&mut network_reason_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -53,14 +53,14 @@ impl stripe_core::Decode for FeeRefund {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "balance_transaction" => balance_transaction = decoder.value()?,
-                "created" => created = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "fee" => fee = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "metadata" => metadata = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "balance_transaction" => decoder.optional_into(&mut balance_transaction)?,
+                "created" => decoder.required_into(&mut created)?,
+                "currency" => decoder.required_into(&mut currency)?,
+                "fee" => decoder.required_into(&mut fee)?,
+                "id" => decoder.required_into(&mut id)?,
+                "metadata" => decoder.optional_into(&mut metadata)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -71,52 +71,52 @@ impl stripe_core::Decode for File {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "url" => url = decoder.value()?,
+                        "url" => decoder.optional_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "size" => size = Some(decoder.value()?),
-                        "type" => type_ = decoder.value()?,
+                        "size" => decoder.required_into(&mut size)?,
+                        "type" => decoder.optional_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "links" => links = decoder.value()?,
-                        "title" => title = decoder.value()?,
+                        "links" => decoder.optional_into(&mut links)?,
+                        "title" => decoder.optional_into(&mut title)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "purpose" => purpose = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "purpose" => decoder.required_into(&mut purpose)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "filename" => filename = decoder.value()?,
+                        "filename" => decoder.optional_into(&mut filename)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "expires_at" => expires_at = decoder.value()?,
+                        "expires_at" => decoder.optional_into(&mut expires_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

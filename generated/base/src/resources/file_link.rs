@@ -56,45 +56,45 @@ impl stripe_core::Decode for FileLink {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "url" => url = decoder.value()?,
+                        "url" => decoder.optional_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "file" => file = Some(decoder.value()?),
+                        "file" => decoder.required_into(&mut file)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "expired" => expired = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "expired" => decoder.required_into(&mut expired)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "expires_at" => expires_at = decoder.value()?,
+                        "expires_at" => decoder.optional_into(&mut expires_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -35,11 +35,11 @@ impl stripe_core::Decode for FundingInstructions {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_transfer" => bank_transfer = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "funding_type" => funding_type = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "bank_transfer" => decoder.required_into(&mut bank_transfer)?,
+                "currency" => decoder.required_into(&mut currency)?,
+                "funding_type" => decoder.required_into(&mut funding_type)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -97,9 +97,9 @@ impl stripe_core::Decode for FundingInstructionsBankTransfer {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "country" => country = Some(decoder.value()?),
-                "financial_addresses" => financial_addresses = Some(decoder.value()?),
-                "type" => type_ = Some(decoder.value()?),
+                "country" => decoder.required_into(&mut country)?,
+                "financial_addresses" => decoder.required_into(&mut financial_addresses)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -23,8 +23,8 @@ impl stripe_core::Decode for AutomaticTax {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
-                "status" => status = decoder.value()?,
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "status" => decoder.optional_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -294,7 +294,7 @@ pub struct Invoice {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub test_clock: Option<stripe_core::Expandable<crate::test_helpers::TestClock>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub threshold_reason: Option<InvoiceThresholdReason>,
+    pub threshold_reason: Option<Box<InvoiceThresholdReason>>,
     /// Total after discounts and taxes.
     pub total: i64,
     /// The aggregate amounts calculated per discount across all line items.
@@ -414,177 +414,215 @@ impl stripe_core::Decode for Invoice {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = decoder.value()?,
+                        "id" => decoder.optional_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "tax" => tax = decoder.value()?,
+                        "tax" => decoder.optional_into(&mut tax)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "paid" => paid = decoder.value()?,
+                        "paid" => decoder.optional_into(&mut paid)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "lines" => lines = Some(decoder.value()?),
-                        "quote" => quote = decoder.value()?,
-                        "total" => total = Some(decoder.value()?),
+                        "lines" => decoder.required_into(&mut lines)?,
+                        "quote" => decoder.optional_into(&mut quote)?,
+                        "total" => decoder.required_into(&mut total)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "charge" => charge = decoder.value()?,
-                        "footer" => footer = decoder.value()?,
-                        "number" => number = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = decoder.value()?,
+                        "charge" => decoder.optional_into(&mut charge)?,
+                        "footer" => decoder.optional_into(&mut footer)?,
+                        "number" => decoder.optional_into(&mut number)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = decoder.value()?,
-                        "discount" => discount = decoder.value()?,
-                        "due_date" => due_date = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "subtotal" => subtotal = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "discount" => decoder.optional_into(&mut discount)?,
+                        "due_date" => decoder.optional_into(&mut due_date)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "subtotal" => decoder.required_into(&mut subtotal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "attempted" => attempted = Some(decoder.value()?),
-                        "discounts" => discounts = decoder.value()?,
+                        "attempted" => decoder.required_into(&mut attempted)?,
+                        "discounts" => decoder.optional_into(&mut discounts)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "amount_due" => amount_due = Some(decoder.value()?),
-                        "period_end" => period_end = Some(decoder.value()?),
-                        "test_clock" => test_clock = decoder.value()?,
+                        "amount_due" => decoder.required_into(&mut amount_due)?,
+                        "period_end" => decoder.required_into(&mut period_end)?,
+                        "test_clock" => decoder.optional_into(&mut test_clock)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "amount_paid" => amount_paid = Some(decoder.value()?),
-                        "application" => application = decoder.value()?,
-                        "description" => description = decoder.value()?,
-                        "invoice_pdf" => invoice_pdf = decoder.value()?,
+                        "amount_paid" => decoder.required_into(&mut amount_paid)?,
+                        "application" => decoder.optional_into(&mut application)?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "invoice_pdf" => decoder.optional_into(&mut invoice_pdf)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "account_name" => account_name = decoder.value()?,
-                        "auto_advance" => auto_advance = decoder.value()?,
-                        "effective_at" => effective_at = decoder.value()?,
-                        "from_invoice" => from_invoice = decoder.value()?,
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
-                        "period_start" => period_start = Some(decoder.value()?),
-                        "subscription" => subscription = decoder.value()?,
+                        "account_name" => decoder.optional_into(&mut account_name)?,
+                        "auto_advance" => decoder.optional_into(&mut auto_advance)?,
+                        "effective_at" => decoder.optional_into(&mut effective_at)?,
+                        "from_invoice" => decoder.optional_into(&mut from_invoice)?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
+                        "period_start" => decoder.required_into(&mut period_start)?,
+                        "subscription" => decoder.optional_into(&mut subscription)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "attempt_count" => attempt_count = Some(decoder.value()?),
-                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                        "custom_fields" => custom_fields = decoder.value()?,
-                        "customer_name" => customer_name = decoder.value()?,
-                        "shipping_cost" => shipping_cost = decoder.value()?,
-                        "transfer_data" => transfer_data = decoder.value()?,
+                        "attempt_count" => decoder.required_into(&mut attempt_count)?,
+                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
+                        "custom_fields" => decoder.optional_into(&mut custom_fields)?,
+                        "customer_name" => decoder.optional_into(&mut customer_name)?,
+                        "shipping_cost" => decoder.optional_into(&mut shipping_cost)?,
+                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "billing_reason" => billing_reason = decoder.value()?,
-                        "customer_email" => customer_email = decoder.value()?,
-                        "customer_phone" => customer_phone = decoder.value()?,
-                        "default_source" => default_source = decoder.value()?,
-                        "ending_balance" => ending_balance = decoder.value()?,
-                        "payment_intent" => payment_intent = decoder.value()?,
-                        "receipt_number" => receipt_number = decoder.value()?,
+                        "billing_reason" => decoder.optional_into(&mut billing_reason)?,
+                        "customer_email" => decoder.optional_into(&mut customer_email)?,
+                        "customer_phone" => decoder.optional_into(&mut customer_phone)?,
+                        "default_source" => decoder.optional_into(&mut default_source)?,
+                        "ending_balance" => decoder.optional_into(&mut ending_balance)?,
+                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
+                        "receipt_number" => decoder.optional_into(&mut receipt_number)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "account_country" => account_country = decoder.value()?,
-                        "account_tax_ids" => account_tax_ids = decoder.value()?,
-                        "amount_shipping" => amount_shipping = Some(decoder.value()?),
-                        "latest_revision" => latest_revision = decoder.value()?,
+                        "account_country" => decoder.optional_into(&mut account_country)?,
+                        "account_tax_ids" => decoder.optional_into(&mut account_tax_ids)?,
+                        "amount_shipping" => decoder.required_into(&mut amount_shipping)?,
+                        "latest_revision" => decoder.optional_into(&mut latest_revision)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "amount_remaining" => amount_remaining = Some(decoder.value()?),
-                        "customer_address" => customer_address = decoder.value()?,
-                        "customer_tax_ids" => customer_tax_ids = decoder.value()?,
-                        "paid_out_of_band" => paid_out_of_band = decoder.value()?,
-                        "payment_settings" => payment_settings = Some(decoder.value()?),
-                        "shipping_details" => shipping_details = decoder.value()?,
-                        "starting_balance" => starting_balance = Some(decoder.value()?),
-                        "threshold_reason" => threshold_reason = decoder.value()?,
+                        "amount_remaining" => {
+                            decoder.required_into(&mut amount_remaining)?
+                        }
+                        "customer_address" => {
+                            decoder.optional_into(&mut customer_address)?
+                        }
+                        "customer_tax_ids" => {
+                            decoder.optional_into(&mut customer_tax_ids)?
+                        }
+                        "paid_out_of_band" => {
+                            decoder.optional_into(&mut paid_out_of_band)?
+                        }
+                        "payment_settings" => {
+                            decoder.required_into(&mut payment_settings)?
+                        }
+                        "shipping_details" => {
+                            decoder.optional_into(&mut shipping_details)?
+                        }
+                        "starting_balance" => {
+                            decoder.required_into(&mut starting_balance)?
+                        }
+                        "threshold_reason" => {
+                            decoder.optional_into(&mut threshold_reason)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "collection_method" => collection_method = Some(decoder.value()?),
-                        "customer_shipping" => customer_shipping = decoder.value()?,
-                        "default_tax_rates" => default_tax_rates = Some(decoder.value()?),
-                        "rendering_options" => rendering_options = decoder.value()?,
-                        "total_tax_amounts" => total_tax_amounts = decoder.value()?,
+                        "collection_method" => {
+                            decoder.required_into(&mut collection_method)?
+                        }
+                        "customer_shipping" => {
+                            decoder.optional_into(&mut customer_shipping)?
+                        }
+                        "default_tax_rates" => {
+                            decoder.required_into(&mut default_tax_rates)?
+                        }
+                        "rendering_options" => {
+                            decoder.optional_into(&mut rendering_options)?
+                        }
+                        "total_tax_amounts" => {
+                            decoder.optional_into(&mut total_tax_amounts)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "hosted_invoice_url" => hosted_invoice_url = decoder.value()?,
+                        "hosted_invoice_url" => {
+                            decoder.optional_into(&mut hosted_invoice_url)?
+                        }
                         "status_transitions" => {
-                            status_transitions = Some(decoder.value()?);
+                            decoder.required_into(&mut status_transitions)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "customer_tax_exempt" => customer_tax_exempt = decoder.value()?,
-                        "total_excluding_tax" => total_excluding_tax = decoder.value()?,
+                        "customer_tax_exempt" => {
+                            decoder.optional_into(&mut customer_tax_exempt)?
+                        }
+                        "total_excluding_tax" => {
+                            decoder.optional_into(&mut total_excluding_tax)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "next_payment_attempt" => next_payment_attempt = decoder.value()?,
-                        "statement_descriptor" => statement_descriptor = decoder.value()?,
-                        "subscription_details" => subscription_details = decoder.value()?,
+                        "next_payment_attempt" => {
+                            decoder.optional_into(&mut next_payment_attempt)?
+                        }
+                        "statement_descriptor" => {
+                            decoder.optional_into(&mut statement_descriptor)?
+                        }
+                        "subscription_details" => {
+                            decoder.optional_into(&mut subscription_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "webhooks_delivered_at" => {
-                            webhooks_delivered_at = decoder.value()?;
+                            decoder.optional_into(&mut webhooks_delivered_at)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -592,16 +630,16 @@ impl stripe_core::Decode for Invoice {
                 22 => {
                     match key {
                         "application_fee_amount" => {
-                            application_fee_amount = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_amount)?
                         }
                         "default_payment_method" => {
-                            default_payment_method = decoder.value()?;
+                            decoder.optional_into(&mut default_payment_method)?
                         }
                         "subtotal_excluding_tax" => {
-                            subtotal_excluding_tax = decoder.value()?;
+                            decoder.optional_into(&mut subtotal_excluding_tax)?
                         }
                         "total_discount_amounts" => {
-                            total_discount_amounts = decoder.value()?;
+                            decoder.optional_into(&mut total_discount_amounts)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -609,7 +647,7 @@ impl stripe_core::Decode for Invoice {
                 23 => {
                     match key {
                         "last_finalization_error" => {
-                            last_finalization_error = decoder.value()?;
+                            decoder.optional_into(&mut last_finalization_error)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -617,7 +655,7 @@ impl stripe_core::Decode for Invoice {
                 27 => {
                     match key {
                         "subscription_proration_date" => {
-                            subscription_proration_date = decoder.value()?;
+                            decoder.optional_into(&mut subscription_proration_date)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -625,7 +663,7 @@ impl stripe_core::Decode for Invoice {
                 31 => {
                     match key {
                         "pre_payment_credit_notes_amount" => {
-                            pre_payment_credit_notes_amount = Some(decoder.value()?);
+                            decoder.required_into(&mut pre_payment_credit_notes_amount)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -633,7 +671,7 @@ impl stripe_core::Decode for Invoice {
                 32 => {
                     match key {
                         "post_payment_credit_notes_amount" => {
-                            post_payment_credit_notes_amount = Some(decoder.value()?);
+                            decoder.required_into(&mut post_payment_credit_notes_amount)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -809,7 +847,7 @@ impl stripe_core::Decode for InvoiceInstallmentsCard {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = decoder.value()?,
+                "enabled" => decoder.optional_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -848,8 +886,8 @@ impl stripe_core::Decode for InvoiceItemThresholdReason {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "line_item_ids" => line_item_ids = Some(decoder.value()?),
-                "usage_gte" => usage_gte = Some(decoder.value()?),
+                "line_item_ids" => decoder.required_into(&mut line_item_ids)?,
+                "usage_gte" => decoder.required_into(&mut usage_gte)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -899,8 +937,10 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsCard {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "installments" => installments = decoder.value()?,
-                "request_three_d_secure" => request_three_d_secure = decoder.value()?,
+                "installments" => decoder.optional_into(&mut installments)?,
+                "request_three_d_secure" => {
+                    decoder.optional_into(&mut request_three_d_secure)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -944,8 +984,8 @@ impl stripe_core::Decode for InvoiceThresholdReason {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_gte" => amount_gte = decoder.value()?,
-                "item_reasons" => item_reasons = Some(decoder.value()?),
+                "amount_gte" => decoder.optional_into(&mut amount_gte)?,
+                "item_reasons" => decoder.required_into(&mut item_reasons)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -993,8 +1033,8 @@ impl stripe_core::Decode for InvoiceTransferData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = decoder.value()?,
-                "destination" => destination = Some(decoder.value()?),
+                "amount" => decoder.optional_into(&mut amount)?,
+                "destination" => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1041,8 +1081,8 @@ impl stripe_core::Decode for InvoicesFromInvoice {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "action" => action = Some(decoder.value()?),
-                "invoice" => invoice = Some(decoder.value()?),
+                "action" => decoder.required_into(&mut action)?,
+                "invoice" => decoder.required_into(&mut invoice)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1103,12 +1143,12 @@ impl stripe_core::Decode for InvoicesPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "acss_debit" => acss_debit = decoder.value()?,
-                "bancontact" => bancontact = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "customer_balance" => customer_balance = decoder.value()?,
-                "konbini" => konbini = decoder.value()?,
-                "us_bank_account" => us_bank_account = decoder.value()?,
+                "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                "bancontact" => decoder.optional_into(&mut bancontact)?,
+                "card" => decoder.optional_into(&mut card)?,
+                "customer_balance" => decoder.optional_into(&mut customer_balance)?,
+                "konbini" => decoder.optional_into(&mut konbini)?,
+                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1161,9 +1201,13 @@ impl stripe_core::Decode for InvoicesPaymentSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "default_mandate" => default_mandate = decoder.value()?,
-                "payment_method_options" => payment_method_options = decoder.value()?,
-                "payment_method_types" => payment_method_types = decoder.value()?,
+                "default_mandate" => decoder.optional_into(&mut default_mandate)?,
+                "payment_method_options" => {
+                    decoder.optional_into(&mut payment_method_options)?
+                }
+                "payment_method_types" => {
+                    decoder.optional_into(&mut payment_method_types)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1209,8 +1253,8 @@ impl stripe_core::Decode for InvoicesResourceInvoiceTaxId {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "type" => type_ = Some(decoder.value()?),
-                "value" => value = decoder.value()?,
+                "type" => decoder.required_into(&mut type_)?,
+                "value" => decoder.optional_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1263,10 +1307,12 @@ impl stripe_core::Decode for InvoicesStatusTransitions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "finalized_at" => finalized_at = decoder.value()?,
-                "marked_uncollectible_at" => marked_uncollectible_at = decoder.value()?,
-                "paid_at" => paid_at = decoder.value()?,
-                "voided_at" => voided_at = decoder.value()?,
+                "finalized_at" => decoder.optional_into(&mut finalized_at)?,
+                "marked_uncollectible_at" => {
+                    decoder.optional_into(&mut marked_uncollectible_at)?
+                }
+                "paid_at" => decoder.optional_into(&mut paid_at)?,
+                "voided_at" => decoder.optional_into(&mut voided_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1309,7 +1355,7 @@ impl stripe_core::Decode for SubscriptionDetailsData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "metadata" => metadata = decoder.value()?,
+                "metadata" => decoder.optional_into(&mut metadata)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

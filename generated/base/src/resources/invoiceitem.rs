@@ -111,83 +111,87 @@ impl stripe_core::Decode for Invoiceitem {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "date" => date = Some(decoder.value()?),
+                        "date" => decoder.required_into(&mut date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "price" => price = decoder.value()?,
+                        "price" => decoder.optional_into(&mut price)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "period" => period = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "period" => decoder.required_into(&mut period)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "invoice" => invoice = decoder.value()?,
+                        "invoice" => decoder.optional_into(&mut invoice)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "quantity" => quantity = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.required_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "quantity" => decoder.required_into(&mut quantity)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "discounts" => discounts = decoder.value()?,
-                        "proration" => proration = Some(decoder.value()?),
-                        "tax_rates" => tax_rates = decoder.value()?,
+                        "discounts" => decoder.optional_into(&mut discounts)?,
+                        "proration" => decoder.required_into(&mut proration)?,
+                        "tax_rates" => decoder.optional_into(&mut tax_rates)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "test_clock" => test_clock = decoder.value()?,
+                        "test_clock" => decoder.optional_into(&mut test_clock)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "unit_amount" => unit_amount = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "unit_amount" => decoder.optional_into(&mut unit_amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "discountable" => discountable = Some(decoder.value()?),
-                        "subscription" => subscription = decoder.value()?,
+                        "discountable" => decoder.required_into(&mut discountable)?,
+                        "subscription" => decoder.optional_into(&mut subscription)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "subscription_item" => subscription_item = decoder.value()?,
+                        "subscription_item" => {
+                            decoder.optional_into(&mut subscription_item)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
+                        "unit_amount_decimal" => {
+                            decoder.optional_into(&mut unit_amount_decimal)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

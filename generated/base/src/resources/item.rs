@@ -65,58 +65,58 @@ impl stripe_core::Decode for Item {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "price" => price = decoder.value()?,
-                        "taxes" => taxes = decoder.value()?,
+                        "price" => decoder.optional_into(&mut price)?,
+                        "taxes" => decoder.optional_into(&mut taxes)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "quantity" => quantity = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "quantity" => decoder.optional_into(&mut quantity)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "discounts" => discounts = decoder.value()?,
+                        "discounts" => decoder.optional_into(&mut discounts)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "amount_tax" => amount_tax = Some(decoder.value()?),
+                        "amount_tax" => decoder.required_into(&mut amount_tax)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = Some(decoder.value()?),
+                        "description" => decoder.required_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "amount_total" => amount_total = Some(decoder.value()?),
+                        "amount_total" => decoder.required_into(&mut amount_total)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "amount_discount" => amount_discount = Some(decoder.value()?),
-                        "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
+                        "amount_discount" => decoder.required_into(&mut amount_discount)?,
+                        "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -22,8 +22,8 @@ impl stripe_core::Decode for InvoicesResourceLineItemsCreditedItems {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "invoice" => invoice = Some(decoder.value()?),
-                "invoice_line_items" => invoice_line_items = Some(decoder.value()?),
+                "invoice" => decoder.required_into(&mut invoice)?,
+                "invoice_line_items" => decoder.required_into(&mut invoice_line_items)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -68,7 +68,7 @@ impl stripe_core::Decode for InvoicesResourceLineItemsProrationDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "credited_items" => credited_items = decoder.value()?,
+                "credited_items" => decoder.optional_into(&mut credited_items)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -193,85 +193,93 @@ impl stripe_core::Decode for LineItem {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = decoder.value()?,
+                        "type" => decoder.optional_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "price" => price = decoder.value()?,
+                        "price" => decoder.optional_into(&mut price)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "period" => period = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "period" => decoder.required_into(&mut period)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "quantity" => quantity = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "quantity" => decoder.optional_into(&mut quantity)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "discounts" => discounts = decoder.value()?,
-                        "proration" => proration = decoder.value()?,
-                        "tax_rates" => tax_rates = decoder.value()?,
+                        "discounts" => decoder.optional_into(&mut discounts)?,
+                        "proration" => decoder.optional_into(&mut proration)?,
+                        "tax_rates" => decoder.optional_into(&mut tax_rates)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "tax_amounts" => tax_amounts = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "tax_amounts" => decoder.optional_into(&mut tax_amounts)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "discountable" => discountable = Some(decoder.value()?),
-                        "invoice_item" => invoice_item = decoder.value()?,
-                        "subscription" => subscription = decoder.value()?,
+                        "discountable" => decoder.required_into(&mut discountable)?,
+                        "invoice_item" => decoder.optional_into(&mut invoice_item)?,
+                        "subscription" => decoder.optional_into(&mut subscription)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "discount_amounts" => discount_amounts = decoder.value()?,
+                        "discount_amounts" => {
+                            decoder.optional_into(&mut discount_amounts)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "proration_details" => proration_details = decoder.value()?,
-                        "subscription_item" => subscription_item = decoder.value()?,
+                        "proration_details" => {
+                            decoder.optional_into(&mut proration_details)?
+                        }
+                        "subscription_item" => {
+                            decoder.optional_into(&mut subscription_item)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "amount_excluding_tax" => amount_excluding_tax = decoder.value()?,
+                        "amount_excluding_tax" => {
+                            decoder.optional_into(&mut amount_excluding_tax)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 25 => {
                     match key {
                         "unit_amount_excluding_tax" => {
-                            unit_amount_excluding_tax = decoder.value()?;
+                            decoder.optional_into(&mut unit_amount_excluding_tax)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

@@ -26,9 +26,9 @@ impl stripe_core::Decode for LoginLink {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "created" => created = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "url" => url = Some(decoder.value()?),
+                "created" => decoder.required_into(&mut created)?,
+                "object" => decoder.required_into(&mut object)?,
+                "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -32,10 +32,10 @@ impl stripe_core::Decode for CustomerAcceptance {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "accepted_at" => accepted_at = decoder.value()?,
-                "offline" => offline = decoder.value()?,
-                "online" => online = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "accepted_at" => decoder.optional_into(&mut accepted_at)?,
+                "offline" => decoder.optional_into(&mut offline)?,
+                "online" => decoder.optional_into(&mut online)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -78,7 +78,7 @@ pub struct Mandate {
     pub payment_method: stripe_core::Expandable<crate::PaymentMethod>,
     pub payment_method_details: Box<MandatePaymentMethodDetails>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub single_use: Option<MandateSingleUse>,
+    pub single_use: Option<Box<MandateSingleUse>>,
     /// The status of the mandate, which indicates whether it can be used to initiate a payment.
     pub status: MandateStatus,
     /// The type of the mandate.
@@ -116,57 +116,57 @@ impl stripe_core::Decode for Mandate {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "multi_use" => multi_use = decoder.value()?,
+                        "multi_use" => decoder.optional_into(&mut multi_use)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "single_use" => single_use = decoder.value()?,
+                        "single_use" => decoder.optional_into(&mut single_use)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "payment_method" => payment_method = Some(decoder.value()?),
+                        "payment_method" => decoder.required_into(&mut payment_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
                         "customer_acceptance" => {
-                            customer_acceptance = Some(decoder.value()?);
+                            decoder.required_into(&mut customer_acceptance)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -174,7 +174,7 @@ impl stripe_core::Decode for Mandate {
                 22 => {
                     match key {
                         "payment_method_details" => {
-                            payment_method_details = Some(decoder.value()?);
+                            decoder.required_into(&mut payment_method_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -250,10 +250,12 @@ impl stripe_core::Decode for MandateAcssDebit {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "default_for" => default_for = decoder.value()?,
-                "interval_description" => interval_description = decoder.value()?,
-                "payment_schedule" => payment_schedule = Some(decoder.value()?),
-                "transaction_type" => transaction_type = Some(decoder.value()?),
+                "default_for" => decoder.optional_into(&mut default_for)?,
+                "interval_description" => {
+                    decoder.optional_into(&mut interval_description)?
+                }
+                "payment_schedule" => decoder.required_into(&mut payment_schedule)?,
+                "transaction_type" => decoder.required_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -303,7 +305,7 @@ impl stripe_core::Decode for MandateAuBecsDebit {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "url" => url = Some(decoder.value()?),
+                "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -348,9 +350,9 @@ impl stripe_core::Decode for MandateBacsDebit {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "network_status" => network_status = Some(decoder.value()?),
-                "reference" => reference = Some(decoder.value()?),
-                "url" => url = Some(decoder.value()?),
+                "network_status" => decoder.required_into(&mut network_status)?,
+                "reference" => decoder.required_into(&mut reference)?,
+                "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -431,41 +433,41 @@ impl stripe_core::Decode for MandatePaymentMethodDetails {
             match key.len() {
                 4 => {
                     match key {
-                        "card" => card = decoder.value()?,
-                        "link" => link = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
+                        "card" => decoder.optional_into(&mut card)?,
+                        "link" => decoder.optional_into(&mut link)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "paypal" => paypal = decoder.value()?,
+                        "paypal" => decoder.optional_into(&mut paypal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "cashapp" => cashapp = decoder.value()?,
+                        "cashapp" => decoder.optional_into(&mut cashapp)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "acss_debit" => acss_debit = decoder.value()?,
-                        "bacs_debit" => bacs_debit = decoder.value()?,
-                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
+                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -521,8 +523,10 @@ impl stripe_core::Decode for MandatePaypal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_agreement_id" => billing_agreement_id = decoder.value()?,
-                "payer_id" => payer_id = decoder.value()?,
+                "billing_agreement_id" => {
+                    decoder.optional_into(&mut billing_agreement_id)?
+                }
+                "payer_id" => decoder.optional_into(&mut payer_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -565,8 +569,8 @@ impl stripe_core::Decode for MandateSepaDebit {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "reference" => reference = Some(decoder.value()?),
-                "url" => url = Some(decoder.value()?),
+                "reference" => decoder.required_into(&mut reference)?,
+                "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -609,8 +613,8 @@ impl stripe_core::Decode for MandateSingleUse {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "currency" => decoder.required_into(&mut currency)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -659,8 +663,8 @@ impl stripe_core::Decode for OnlineAcceptance {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "ip_address" => ip_address = decoder.value()?,
-                "user_agent" => user_agent = decoder.value()?,
+                "ip_address" => decoder.optional_into(&mut ip_address)?,
+                "user_agent" => decoder.optional_into(&mut user_agent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

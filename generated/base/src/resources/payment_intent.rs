@@ -19,7 +19,7 @@ impl stripe_core::Decode for PaymentFlowsAmountDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "tip" => tip = decoder.value()?,
+                "tip" => decoder.optional_into(&mut tip)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -56,7 +56,7 @@ impl stripe_core::Decode for PaymentFlowsAmountDetailsResourceTip {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = decoder.value()?,
+                "amount" => decoder.optional_into(&mut amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -100,8 +100,8 @@ impl stripe_core::Decode for PaymentFlowsAutomaticPaymentMethodsPaymentIntent {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allow_redirects" => allow_redirects = decoder.value()?,
-                "enabled" => enabled = Some(decoder.value()?),
+                "allow_redirects" => decoder.optional_into(&mut allow_redirects)?,
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -143,8 +143,8 @@ impl stripe_core::Decode for PaymentFlowsInstallmentOptions {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
-                "plan" => plan = decoder.value()?,
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "plan" => decoder.optional_into(&mut plan)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -354,99 +354,107 @@ impl stripe_core::Decode for PaymentIntent {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "review" => review = decoder.value()?,
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "review" => decoder.optional_into(&mut review)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "invoice" => invoice = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "invoice" => decoder.optional_into(&mut invoice)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "shipping" => shipping = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "shipping" => decoder.optional_into(&mut shipping)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "processing" => processing = decoder.value()?,
+                        "processing" => decoder.optional_into(&mut processing)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = decoder.value()?,
-                        "canceled_at" => canceled_at = decoder.value()?,
-                        "description" => description = decoder.value()?,
-                        "next_action" => next_action = decoder.value()?,
+                        "application" => decoder.optional_into(&mut application)?,
+                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "next_action" => decoder.optional_into(&mut next_action)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "client_secret" => client_secret = decoder.value()?,
-                        "latest_charge" => latest_charge = decoder.value()?,
-                        "receipt_email" => receipt_email = decoder.value()?,
-                        "transfer_data" => transfer_data = decoder.value()?,
+                        "client_secret" => decoder.optional_into(&mut client_secret)?,
+                        "latest_charge" => decoder.optional_into(&mut latest_charge)?,
+                        "receipt_email" => decoder.optional_into(&mut receipt_email)?,
+                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "amount_details" => amount_details = decoder.value()?,
-                        "capture_method" => capture_method = Some(decoder.value()?),
-                        "payment_method" => payment_method = decoder.value()?,
-                        "transfer_group" => transfer_group = decoder.value()?,
+                        "amount_details" => decoder.optional_into(&mut amount_details)?,
+                        "capture_method" => decoder.required_into(&mut capture_method)?,
+                        "payment_method" => decoder.optional_into(&mut payment_method)?,
+                        "transfer_group" => decoder.optional_into(&mut transfer_group)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "amount_received" => amount_received = decoder.value()?,
+                        "amount_received" => decoder.optional_into(&mut amount_received)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "amount_capturable" => amount_capturable = decoder.value()?,
+                        "amount_capturable" => {
+                            decoder.optional_into(&mut amount_capturable)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "last_payment_error" => last_payment_error = decoder.value()?,
-                        "setup_future_usage" => setup_future_usage = decoder.value()?,
+                        "last_payment_error" => {
+                            decoder.optional_into(&mut last_payment_error)?
+                        }
+                        "setup_future_usage" => {
+                            decoder.optional_into(&mut setup_future_usage)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "cancellation_reason" => cancellation_reason = decoder.value()?,
+                        "cancellation_reason" => {
+                            decoder.optional_into(&mut cancellation_reason)?
+                        }
                         "confirmation_method" => {
-                            confirmation_method = Some(decoder.value()?);
+                            decoder.required_into(&mut confirmation_method)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -454,19 +462,21 @@ impl stripe_core::Decode for PaymentIntent {
                 20 => {
                     match key {
                         "payment_method_types" => {
-                            payment_method_types = Some(decoder.value()?);
+                            decoder.required_into(&mut payment_method_types)?
                         }
-                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        "statement_descriptor" => {
+                            decoder.optional_into(&mut statement_descriptor)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "application_fee_amount" => {
-                            application_fee_amount = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_amount)?
                         }
                         "payment_method_options" => {
-                            payment_method_options = decoder.value()?;
+                            decoder.optional_into(&mut payment_method_options)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -474,7 +484,7 @@ impl stripe_core::Decode for PaymentIntent {
                 25 => {
                     match key {
                         "automatic_payment_methods" => {
-                            automatic_payment_methods = decoder.value()?;
+                            decoder.optional_into(&mut automatic_payment_methods)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -482,7 +492,7 @@ impl stripe_core::Decode for PaymentIntent {
                 27 => {
                     match key {
                         "statement_descriptor_suffix" => {
-                            statement_descriptor_suffix = decoder.value()?;
+                            decoder.optional_into(&mut statement_descriptor_suffix)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -574,7 +584,9 @@ impl stripe_core::Decode for PaymentIntentCardProcessing {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "customer_notification" => customer_notification = decoder.value()?,
+                "customer_notification" => {
+                    decoder.optional_into(&mut customer_notification)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -677,44 +689,48 @@ impl stripe_core::Decode for PaymentIntentNextAction {
             match key.len() {
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "use_stripe_sdk" => use_stripe_sdk = decoder.value()?,
+                        "use_stripe_sdk" => decoder.optional_into(&mut use_stripe_sdk)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "redirect_to_url" => redirect_to_url = decoder.value()?,
+                        "redirect_to_url" => decoder.optional_into(&mut redirect_to_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "pix_display_qr_code" => pix_display_qr_code = decoder.value()?,
+                        "pix_display_qr_code" => {
+                            decoder.optional_into(&mut pix_display_qr_code)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "oxxo_display_details" => oxxo_display_details = decoder.value()?,
+                        "oxxo_display_details" => {
+                            decoder.optional_into(&mut oxxo_display_details)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "alipay_handle_redirect" => {
-                            alipay_handle_redirect = decoder.value()?;
+                            decoder.optional_into(&mut alipay_handle_redirect)?
                         }
                         "boleto_display_details" => {
-                            boleto_display_details = decoder.value()?;
+                            decoder.optional_into(&mut boleto_display_details)?
                         }
                         "paynow_display_qr_code" => {
-                            paynow_display_qr_code = decoder.value()?;
+                            decoder.optional_into(&mut paynow_display_qr_code)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -722,10 +738,10 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                 23 => {
                     match key {
                         "card_await_notification" => {
-                            card_await_notification = decoder.value()?;
+                            decoder.optional_into(&mut card_await_notification)?
                         }
                         "konbini_display_details" => {
-                            konbini_display_details = decoder.value()?;
+                            decoder.optional_into(&mut konbini_display_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -733,10 +749,10 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                 25 => {
                     match key {
                         "promptpay_display_qr_code" => {
-                            promptpay_display_qr_code = decoder.value()?;
+                            decoder.optional_into(&mut promptpay_display_qr_code)?
                         }
                         "verify_with_microdeposits" => {
-                            verify_with_microdeposits = decoder.value()?;
+                            decoder.optional_into(&mut verify_with_microdeposits)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -744,7 +760,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                 26 => {
                     match key {
                         "wechat_pay_display_qr_code" => {
-                            wechat_pay_display_qr_code = decoder.value()?;
+                            decoder.optional_into(&mut wechat_pay_display_qr_code)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -752,7 +768,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                 30 => {
                     match key {
                         "wechat_pay_redirect_to_ios_app" => {
-                            wechat_pay_redirect_to_ios_app = decoder.value()?;
+                            decoder.optional_into(&mut wechat_pay_redirect_to_ios_app)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -760,10 +776,12 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                 34 => {
                     match key {
                         "display_bank_transfer_instructions" => {
-                            display_bank_transfer_instructions = decoder.value()?;
+                            decoder
+                                .optional_into(&mut display_bank_transfer_instructions)?
                         }
                         "wechat_pay_redirect_to_android_app" => {
-                            wechat_pay_redirect_to_android_app = decoder.value()?;
+                            decoder
+                                .optional_into(&mut wechat_pay_redirect_to_android_app)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -771,7 +789,10 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                 42 => {
                     match key {
                         "cashapp_handle_redirect_or_display_qr_code" => {
-                            cashapp_handle_redirect_or_display_qr_code = decoder.value()?;
+                            decoder
+                                .optional_into(
+                                    &mut cashapp_handle_redirect_or_display_qr_code,
+                                )?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -843,10 +864,10 @@ impl stripe_core::Decode for PaymentIntentNextActionAlipayHandleRedirect {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "native_data" => native_data = decoder.value()?,
-                "native_url" => native_url = decoder.value()?,
-                "return_url" => return_url = decoder.value()?,
-                "url" => url = decoder.value()?,
+                "native_data" => decoder.optional_into(&mut native_data)?,
+                "native_url" => decoder.optional_into(&mut native_url)?,
+                "return_url" => decoder.optional_into(&mut return_url)?,
+                "url" => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -901,10 +922,10 @@ impl stripe_core::Decode for PaymentIntentNextActionBoleto {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_at" => expires_at = decoder.value()?,
-                "hosted_voucher_url" => hosted_voucher_url = decoder.value()?,
-                "number" => number = decoder.value()?,
-                "pdf" => pdf = decoder.value()?,
+                "expires_at" => decoder.optional_into(&mut expires_at)?,
+                "hosted_voucher_url" => decoder.optional_into(&mut hosted_voucher_url)?,
+                "number" => decoder.optional_into(&mut number)?,
+                "pdf" => decoder.optional_into(&mut pdf)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -951,9 +972,9 @@ impl stripe_core::Decode for PaymentIntentNextActionCardAwaitNotification {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "charge_attempt_at" => charge_attempt_at = decoder.value()?,
+                "charge_attempt_at" => decoder.optional_into(&mut charge_attempt_at)?,
                 "customer_approval_required" => {
-                    customer_approval_required = decoder.value()?;
+                    decoder.optional_into(&mut customer_approval_required)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -1017,12 +1038,14 @@ impl stripe_core::Decode for PaymentIntentNextActionDisplayBankTransferInstructi
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_remaining" => amount_remaining = decoder.value()?,
-                "currency" => currency = decoder.value()?,
-                "financial_addresses" => financial_addresses = decoder.value()?,
-                "hosted_instructions_url" => hosted_instructions_url = decoder.value()?,
-                "reference" => reference = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "amount_remaining" => decoder.optional_into(&mut amount_remaining)?,
+                "currency" => decoder.optional_into(&mut currency)?,
+                "financial_addresses" => decoder.optional_into(&mut financial_addresses)?,
+                "hosted_instructions_url" => {
+                    decoder.optional_into(&mut hosted_instructions_url)?
+                }
+                "reference" => decoder.optional_into(&mut reference)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1076,9 +1099,9 @@ impl stripe_core::Decode for PaymentIntentNextActionDisplayOxxoDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_after" => expires_after = decoder.value()?,
-                "hosted_voucher_url" => hosted_voucher_url = decoder.value()?,
-                "number" => number = decoder.value()?,
+                "expires_after" => decoder.optional_into(&mut expires_after)?,
+                "hosted_voucher_url" => decoder.optional_into(&mut hosted_voucher_url)?,
+                "number" => decoder.optional_into(&mut number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1125,9 +1148,9 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbini {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_at" => expires_at = Some(decoder.value()?),
-                "hosted_voucher_url" => hosted_voucher_url = decoder.value()?,
-                "stores" => stores = Some(decoder.value()?),
+                "expires_at" => decoder.required_into(&mut expires_at)?,
+                "hosted_voucher_url" => decoder.optional_into(&mut hosted_voucher_url)?,
+                "stores" => decoder.required_into(&mut stores)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1172,8 +1195,8 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniFamilymart {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "confirmation_number" => confirmation_number = decoder.value()?,
-                "payment_code" => payment_code = Some(decoder.value()?),
+                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
+                "payment_code" => decoder.required_into(&mut payment_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1221,8 +1244,8 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniLawson {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "confirmation_number" => confirmation_number = decoder.value()?,
-                "payment_code" => payment_code = Some(decoder.value()?),
+                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
+                "payment_code" => decoder.required_into(&mut payment_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1270,8 +1293,8 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniMinistop {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "confirmation_number" => confirmation_number = decoder.value()?,
-                "payment_code" => payment_code = Some(decoder.value()?),
+                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
+                "payment_code" => decoder.required_into(&mut payment_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1319,8 +1342,8 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniSeicomart {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "confirmation_number" => confirmation_number = decoder.value()?,
-                "payment_code" => payment_code = Some(decoder.value()?),
+                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
+                "payment_code" => decoder.required_into(&mut payment_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1377,10 +1400,10 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniStores {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "familymart" => familymart = decoder.value()?,
-                "lawson" => lawson = decoder.value()?,
-                "ministop" => ministop = decoder.value()?,
-                "seicomart" => seicomart = decoder.value()?,
+                "familymart" => decoder.optional_into(&mut familymart)?,
+                "lawson" => decoder.optional_into(&mut lawson)?,
+                "ministop" => decoder.optional_into(&mut ministop)?,
+                "seicomart" => decoder.optional_into(&mut seicomart)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1432,10 +1455,12 @@ impl stripe_core::Decode for PaymentIntentNextActionPaynowDisplayQrCode {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "data" => data = Some(decoder.value()?),
-                "hosted_instructions_url" => hosted_instructions_url = decoder.value()?,
-                "image_url_png" => image_url_png = Some(decoder.value()?),
-                "image_url_svg" => image_url_svg = Some(decoder.value()?),
+                "data" => decoder.required_into(&mut data)?,
+                "hosted_instructions_url" => {
+                    decoder.optional_into(&mut hosted_instructions_url)?
+                }
+                "image_url_png" => decoder.required_into(&mut image_url_png)?,
+                "image_url_svg" => decoder.required_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1502,11 +1527,13 @@ impl stripe_core::Decode for PaymentIntentNextActionPixDisplayQrCode {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "data" => data = decoder.value()?,
-                "expires_at" => expires_at = decoder.value()?,
-                "hosted_instructions_url" => hosted_instructions_url = decoder.value()?,
-                "image_url_png" => image_url_png = decoder.value()?,
-                "image_url_svg" => image_url_svg = decoder.value()?,
+                "data" => decoder.optional_into(&mut data)?,
+                "expires_at" => decoder.optional_into(&mut expires_at)?,
+                "hosted_instructions_url" => {
+                    decoder.optional_into(&mut hosted_instructions_url)?
+                }
+                "image_url_png" => decoder.optional_into(&mut image_url_png)?,
+                "image_url_svg" => decoder.optional_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1558,12 +1585,12 @@ impl stripe_core::Decode for PaymentIntentNextActionPromptpayDisplayQrCode {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "data" => data = Some(decoder.value()?),
+                "data" => decoder.required_into(&mut data)?,
                 "hosted_instructions_url" => {
-                    hosted_instructions_url = Some(decoder.value()?);
+                    decoder.required_into(&mut hosted_instructions_url)?
                 }
-                "image_url_png" => image_url_png = Some(decoder.value()?),
-                "image_url_svg" => image_url_svg = Some(decoder.value()?),
+                "image_url_png" => decoder.required_into(&mut image_url_png)?,
+                "image_url_svg" => decoder.required_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1622,8 +1649,8 @@ impl stripe_core::Decode for PaymentIntentNextActionRedirectToUrl {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "return_url" => return_url = decoder.value()?,
-                "url" => url = decoder.value()?,
+                "return_url" => decoder.optional_into(&mut return_url)?,
+                "url" => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1668,11 +1695,11 @@ impl stripe_core::Decode for PaymentIntentNextActionVerifyWithMicrodeposits {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "arrival_date" => arrival_date = Some(decoder.value()?),
+                "arrival_date" => decoder.required_into(&mut arrival_date)?,
                 "hosted_verification_url" => {
-                    hosted_verification_url = Some(decoder.value()?);
+                    decoder.required_into(&mut hosted_verification_url)?
                 }
-                "microdeposit_type" => microdeposit_type = decoder.value()?,
+                "microdeposit_type" => decoder.optional_into(&mut microdeposit_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1733,13 +1760,13 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayDisplayQrCode {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "data" => data = Some(decoder.value()?),
+                "data" => decoder.required_into(&mut data)?,
                 "hosted_instructions_url" => {
-                    hosted_instructions_url = Some(decoder.value()?);
+                    decoder.required_into(&mut hosted_instructions_url)?
                 }
-                "image_data_url" => image_data_url = Some(decoder.value()?),
-                "image_url_png" => image_url_png = Some(decoder.value()?),
-                "image_url_svg" => image_url_svg = Some(decoder.value()?),
+                "image_data_url" => decoder.required_into(&mut image_data_url)?,
+                "image_url_png" => decoder.required_into(&mut image_url_png)?,
+                "image_url_svg" => decoder.required_into(&mut image_url_svg)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1816,13 +1843,13 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayRedirectToAndroidAp
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "app_id" => app_id = Some(decoder.value()?),
-                "nonce_str" => nonce_str = Some(decoder.value()?),
-                "package" => package = Some(decoder.value()?),
-                "partner_id" => partner_id = Some(decoder.value()?),
-                "prepay_id" => prepay_id = Some(decoder.value()?),
-                "sign" => sign = Some(decoder.value()?),
-                "timestamp" => timestamp = Some(decoder.value()?),
+                "app_id" => decoder.required_into(&mut app_id)?,
+                "nonce_str" => decoder.required_into(&mut nonce_str)?,
+                "package" => decoder.required_into(&mut package)?,
+                "partner_id" => decoder.required_into(&mut partner_id)?,
+                "prepay_id" => decoder.required_into(&mut prepay_id)?,
+                "sign" => decoder.required_into(&mut sign)?,
+                "timestamp" => decoder.required_into(&mut timestamp)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1868,7 +1895,7 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayRedirectToIosApp {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "native_url" => native_url = Some(decoder.value()?),
+                "native_url" => decoder.required_into(&mut native_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2005,94 +2032,98 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptions {
             match key.len() {
                 3 => {
                     match key {
-                        "eps" => eps = decoder.value()?,
-                        "fpx" => fpx = decoder.value()?,
-                        "p24" => p24 = decoder.value()?,
-                        "pix" => pix = decoder.value()?,
-                        "zip" => zip = decoder.value()?,
+                        "eps" => decoder.optional_into(&mut eps)?,
+                        "fpx" => decoder.optional_into(&mut fpx)?,
+                        "p24" => decoder.optional_into(&mut p24)?,
+                        "pix" => decoder.optional_into(&mut pix)?,
+                        "zip" => decoder.optional_into(&mut zip)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "blik" => blik = decoder.value()?,
-                        "card" => card = decoder.value()?,
-                        "link" => link = decoder.value()?,
-                        "oxxo" => oxxo = decoder.value()?,
+                        "blik" => decoder.optional_into(&mut blik)?,
+                        "card" => decoder.optional_into(&mut card)?,
+                        "link" => decoder.optional_into(&mut link)?,
+                        "oxxo" => decoder.optional_into(&mut oxxo)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "ideal" => ideal = decoder.value()?,
+                        "ideal" => decoder.optional_into(&mut ideal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "affirm" => affirm = decoder.value()?,
-                        "alipay" => alipay = decoder.value()?,
-                        "boleto" => boleto = decoder.value()?,
-                        "klarna" => klarna = decoder.value()?,
-                        "paynow" => paynow = decoder.value()?,
-                        "paypal" => paypal = decoder.value()?,
-                        "sofort" => sofort = decoder.value()?,
+                        "affirm" => decoder.optional_into(&mut affirm)?,
+                        "alipay" => decoder.optional_into(&mut alipay)?,
+                        "boleto" => decoder.optional_into(&mut boleto)?,
+                        "klarna" => decoder.optional_into(&mut klarna)?,
+                        "paynow" => decoder.optional_into(&mut paynow)?,
+                        "paypal" => decoder.optional_into(&mut paypal)?,
+                        "sofort" => decoder.optional_into(&mut sofort)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "cashapp" => cashapp = decoder.value()?,
-                        "giropay" => giropay = decoder.value()?,
-                        "grabpay" => grabpay = decoder.value()?,
-                        "konbini" => konbini = decoder.value()?,
+                        "cashapp" => decoder.optional_into(&mut cashapp)?,
+                        "giropay" => decoder.optional_into(&mut giropay)?,
+                        "grabpay" => decoder.optional_into(&mut grabpay)?,
+                        "konbini" => decoder.optional_into(&mut konbini)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "promptpay" => promptpay = decoder.value()?,
+                        "promptpay" => decoder.optional_into(&mut promptpay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "acss_debit" => acss_debit = decoder.value()?,
-                        "bacs_debit" => bacs_debit = decoder.value()?,
-                        "bancontact" => bancontact = decoder.value()?,
-                        "sepa_debit" => sepa_debit = decoder.value()?,
-                        "wechat_pay" => wechat_pay = decoder.value()?,
+                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
+                        "bancontact" => decoder.optional_into(&mut bancontact)?,
+                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
+                        "wechat_pay" => decoder.optional_into(&mut wechat_pay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "card_present" => card_present = decoder.value()?,
+                        "card_present" => decoder.optional_into(&mut card_present)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "interac_present" => interac_present = decoder.value()?,
-                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        "interac_present" => decoder.optional_into(&mut interac_present)?,
+                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "customer_balance" => customer_balance = decoder.value()?,
+                        "customer_balance" => {
+                            decoder.optional_into(&mut customer_balance)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
+                        "afterpay_clearpay" => {
+                            decoder.optional_into(&mut afterpay_clearpay)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -2184,9 +2215,9 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAcssDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "mandate_options" => mandate_options = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
-                "verification_method" => verification_method = decoder.value()?,
+                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2234,7 +2265,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsAuBecsDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2311,17 +2342,19 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsCard {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
-                "installments" => installments = decoder.value()?,
-                "mandate_options" => mandate_options = decoder.value()?,
-                "network" => network = decoder.value()?,
-                "request_three_d_secure" => request_three_d_secure = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                "installments" => decoder.optional_into(&mut installments)?,
+                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
+                "network" => decoder.optional_into(&mut network)?,
+                "request_three_d_secure" => {
+                    decoder.optional_into(&mut request_three_d_secure)?
+                }
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 "statement_descriptor_suffix_kana" => {
-                    statement_descriptor_suffix_kana = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_suffix_kana)?
                 }
                 "statement_descriptor_suffix_kanji" => {
-                    statement_descriptor_suffix_kanji = decoder.value()?;
+                    decoder.optional_into(&mut statement_descriptor_suffix_kanji)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -2373,7 +2406,7 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsEps {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2420,8 +2453,8 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsLink {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2478,10 +2511,12 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsMandateOptionsAcss
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "custom_mandate_url" => custom_mandate_url = decoder.value()?,
-                "interval_description" => interval_description = decoder.value()?,
-                "payment_schedule" => payment_schedule = decoder.value()?,
-                "transaction_type" => transaction_type = decoder.value()?,
+                "custom_mandate_url" => decoder.optional_into(&mut custom_mandate_url)?,
+                "interval_description" => {
+                    decoder.optional_into(&mut interval_description)?
+                }
+                "payment_schedule" => decoder.optional_into(&mut payment_schedule)?,
+                "transaction_type" => decoder.optional_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2538,8 +2573,8 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsSepaDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "mandate_options" => mandate_options = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2601,12 +2636,14 @@ impl stripe_core::Decode for PaymentIntentPaymentMethodOptionsUsBankAccount {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "financial_connections" => financial_connections = decoder.value()?,
-                "preferred_settlement_speed" => {
-                    preferred_settlement_speed = decoder.value()?;
+                "financial_connections" => {
+                    decoder.optional_into(&mut financial_connections)?
                 }
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
-                "verification_method" => verification_method = decoder.value()?,
+                "preferred_settlement_speed" => {
+                    decoder.optional_into(&mut preferred_settlement_speed)?
+                }
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2652,8 +2689,8 @@ impl stripe_core::Decode for PaymentIntentProcessing {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "card" => card = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "card" => decoder.optional_into(&mut card)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2698,8 +2735,8 @@ impl stripe_core::Decode for PaymentIntentProcessingCustomerNotification {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "approval_requested" => approval_requested = decoder.value()?,
-                "completes_at" => completes_at = decoder.value()?,
+                "approval_requested" => decoder.optional_into(&mut approval_requested)?,
+                "completes_at" => decoder.optional_into(&mut completes_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2761,10 +2798,10 @@ impl stripe_core::Decode for PaymentIntentTypeSpecificPaymentMethodOptionsClient
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
-                "installments" => installments = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
-                "verification_method" => verification_method = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                "installments" => decoder.optional_into(&mut installments)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2820,9 +2857,9 @@ impl stripe_core::Decode for PaymentMethodOptionsAffirm {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
-                "preferred_locale" => preferred_locale = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                "preferred_locale" => decoder.optional_into(&mut preferred_locale)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2877,9 +2914,9 @@ impl stripe_core::Decode for PaymentMethodOptionsAfterpayClearpay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
-                "reference" => reference = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                "reference" => decoder.optional_into(&mut reference)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2925,7 +2962,7 @@ impl stripe_core::Decode for PaymentMethodOptionsAlipay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2966,7 +3003,7 @@ impl stripe_core::Decode for PaymentMethodOptionsBacsDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3010,8 +3047,8 @@ impl stripe_core::Decode for PaymentMethodOptionsBancontact {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "preferred_language" => preferred_language = Some(decoder.value()?),
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "preferred_language" => decoder.required_into(&mut preferred_language)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3063,8 +3100,8 @@ impl stripe_core::Decode for PaymentMethodOptionsBoleto {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_after_days" => expires_after_days = Some(decoder.value()?),
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "expires_after_days" => decoder.required_into(&mut expires_after_days)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3116,9 +3153,9 @@ impl stripe_core::Decode for PaymentMethodOptionsCardInstallments {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "available_plans" => available_plans = decoder.value()?,
-                "enabled" => enabled = Some(decoder.value()?),
-                "plan" => plan = decoder.value()?,
+                "available_plans" => decoder.optional_into(&mut available_plans)?,
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "plan" => decoder.optional_into(&mut plan)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3191,45 +3228,45 @@ impl stripe_core::Decode for PaymentMethodOptionsCardMandateOptions {
             match key.len() {
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "end_date" => end_date = decoder.value()?,
-                        "interval" => interval = Some(decoder.value()?),
+                        "end_date" => decoder.optional_into(&mut end_date)?,
+                        "interval" => decoder.required_into(&mut interval)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "reference" => reference = Some(decoder.value()?),
+                        "reference" => decoder.required_into(&mut reference)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "start_date" => start_date = Some(decoder.value()?),
+                        "start_date" => decoder.required_into(&mut start_date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "amount_type" => amount_type = Some(decoder.value()?),
-                        "description" => description = decoder.value()?,
+                        "amount_type" => decoder.required_into(&mut amount_type)?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "interval_count" => interval_count = decoder.value()?,
+                        "interval_count" => decoder.optional_into(&mut interval_count)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "supported_types" => supported_types = decoder.value()?,
+                        "supported_types" => decoder.optional_into(&mut supported_types)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -3289,10 +3326,11 @@ impl stripe_core::Decode for PaymentMethodOptionsCardPresent {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "request_extended_authorization" => {
-                    request_extended_authorization = decoder.value()?;
+                    decoder.optional_into(&mut request_extended_authorization)?
                 }
                 "request_incremental_authorization_support" => {
-                    request_incremental_authorization_support = decoder.value()?;
+                    decoder
+                        .optional_into(&mut request_incremental_authorization_support)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -3342,8 +3380,8 @@ impl stripe_core::Decode for PaymentMethodOptionsCashapp {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3395,9 +3433,9 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalance {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_transfer" => bank_transfer = decoder.value()?,
-                "funding_type" => funding_type = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "bank_transfer" => decoder.optional_into(&mut bank_transfer)?,
+                "funding_type" => decoder.optional_into(&mut funding_type)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3453,9 +3491,11 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalanceBankTransfer {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "eu_bank_transfer" => eu_bank_transfer = decoder.value()?,
-                "requested_address_types" => requested_address_types = decoder.value()?,
-                "type" => type_ = decoder.value()?,
+                "eu_bank_transfer" => decoder.optional_into(&mut eu_bank_transfer)?,
+                "requested_address_types" => {
+                    decoder.optional_into(&mut requested_address_types)?
+                }
+                "type" => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3501,7 +3541,7 @@ impl stripe_core::Decode for PaymentMethodOptionsFpx {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3542,7 +3582,7 @@ impl stripe_core::Decode for PaymentMethodOptionsGiropay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3583,7 +3623,7 @@ impl stripe_core::Decode for PaymentMethodOptionsGrabpay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3624,7 +3664,7 @@ impl stripe_core::Decode for PaymentMethodOptionsIdeal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3675,9 +3715,9 @@ impl stripe_core::Decode for PaymentMethodOptionsKlarna {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
-                "preferred_locale" => preferred_locale = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                "preferred_locale" => decoder.optional_into(&mut preferred_locale)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3739,11 +3779,11 @@ impl stripe_core::Decode for PaymentMethodOptionsKonbini {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "confirmation_number" => confirmation_number = decoder.value()?,
-                "expires_after_days" => expires_after_days = decoder.value()?,
-                "expires_at" => expires_at = decoder.value()?,
-                "product_description" => product_description = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "confirmation_number" => decoder.optional_into(&mut confirmation_number)?,
+                "expires_after_days" => decoder.optional_into(&mut expires_after_days)?,
+                "expires_at" => decoder.optional_into(&mut expires_at)?,
+                "product_description" => decoder.optional_into(&mut product_description)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3794,8 +3834,8 @@ impl stripe_core::Decode for PaymentMethodOptionsOxxo {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_after_days" => expires_after_days = Some(decoder.value()?),
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "expires_after_days" => decoder.required_into(&mut expires_after_days)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3844,7 +3884,7 @@ impl stripe_core::Decode for PaymentMethodOptionsP24 {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3885,7 +3925,7 @@ impl stripe_core::Decode for PaymentMethodOptionsPaynow {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3938,10 +3978,10 @@ impl stripe_core::Decode for PaymentMethodOptionsPaypal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "capture_method" => capture_method = decoder.value()?,
-                "preferred_locale" => preferred_locale = decoder.value()?,
-                "reference" => reference = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "capture_method" => decoder.optional_into(&mut capture_method)?,
+                "preferred_locale" => decoder.optional_into(&mut preferred_locale)?,
+                "reference" => decoder.optional_into(&mut reference)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -3996,9 +4036,11 @@ impl stripe_core::Decode for PaymentMethodOptionsPix {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "expires_after_seconds" => expires_after_seconds = decoder.value()?,
-                "expires_at" => expires_at = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "expires_after_seconds" => {
+                    decoder.optional_into(&mut expires_after_seconds)?
+                }
+                "expires_at" => decoder.optional_into(&mut expires_at)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4044,7 +4086,7 @@ impl stripe_core::Decode for PaymentMethodOptionsPromptpay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4089,8 +4131,8 @@ impl stripe_core::Decode for PaymentMethodOptionsSofort {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "preferred_language" => preferred_language = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4143,9 +4185,9 @@ impl stripe_core::Decode for PaymentMethodOptionsWechatPay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "app_id" => app_id = decoder.value()?,
-                "client" => client = decoder.value()?,
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "app_id" => decoder.optional_into(&mut app_id)?,
+                "client" => decoder.optional_into(&mut client)?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4191,7 +4233,7 @@ impl stripe_core::Decode for PaymentMethodOptionsZip {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "setup_future_usage" => setup_future_usage = decoder.value()?,
+                "setup_future_usage" => decoder.optional_into(&mut setup_future_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -4233,8 +4275,8 @@ impl stripe_core::Decode for TransferData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = decoder.value()?,
-                "destination" => destination = Some(decoder.value()?),
+                "amount" => decoder.optional_into(&mut amount)?,
+                "destination" => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -23,8 +23,8 @@ impl stripe_core::Decode for CardGeneratedFromPaymentMethodDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "card_present" => card_present = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "card_present" => decoder.optional_into(&mut card_present)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -68,8 +68,8 @@ impl stripe_core::Decode for Networks {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "available" => available = Some(decoder.value()?),
-                "preferred" => preferred = decoder.value()?,
+                "available" => decoder.required_into(&mut available)?,
+                "preferred" => decoder.optional_into(&mut preferred)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -120,9 +120,9 @@ impl stripe_core::Decode for PaymentFlowsPrivatePaymentMethodsKlarnaDob {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "day" => day = decoder.value()?,
-                "month" => month = decoder.value()?,
-                "year" => year = decoder.value()?,
+                "day" => decoder.optional_into(&mut day)?,
+                "month" => decoder.optional_into(&mut month)?,
+                "year" => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -148,7 +148,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFlowsPrivatePaymentMethodsKlarnaDob
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct PaymentMethod {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acss_debit: Option<PaymentMethodAcssDebit>,
+    pub acss_debit: Option<Box<PaymentMethodAcssDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub affirm: Option<PaymentMethodAffirm>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -156,22 +156,22 @@ pub struct PaymentMethod {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub alipay: Option<PaymentFlowsPrivatePaymentMethodsAlipay>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub au_becs_debit: Option<PaymentMethodAuBecsDebit>,
+    pub au_becs_debit: Option<Box<PaymentMethodAuBecsDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bacs_debit: Option<PaymentMethodBacsDebit>,
+    pub bacs_debit: Option<Box<PaymentMethodBacsDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bancontact: Option<PaymentMethodBancontact>,
     pub billing_details: Box<crate::BillingDetails>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub blik: Option<PaymentMethodBlik>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub boleto: Option<PaymentMethodBoleto>,
+    pub boleto: Option<Box<PaymentMethodBoleto>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card: Option<Box<PaymentMethodCard>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_present: Option<Box<PaymentMethodCardPresent>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub cashapp: Option<PaymentMethodCashapp>,
+    pub cashapp: Option<Box<PaymentMethodCashapp>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// The ID of the Customer to which this PaymentMethod is saved. This will not be set when the PaymentMethod has not been saved to a Customer.
@@ -180,9 +180,9 @@ pub struct PaymentMethod {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer_balance: Option<PaymentMethodCustomerBalance>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub eps: Option<PaymentMethodEps>,
+    pub eps: Option<Box<PaymentMethodEps>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub fpx: Option<PaymentMethodFpx>,
+    pub fpx: Option<Box<PaymentMethodFpx>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub giropay: Option<PaymentMethodGiropay>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -190,15 +190,15 @@ pub struct PaymentMethod {
     /// Unique identifier for the object.
     pub id: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ideal: Option<PaymentMethodIdeal>,
+    pub ideal: Option<Box<PaymentMethodIdeal>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interac_present: Option<Box<PaymentMethodInteracPresent>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub klarna: Option<PaymentMethodKlarna>,
+    pub klarna: Option<Box<PaymentMethodKlarna>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub konbini: Option<PaymentMethodKonbini>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub link: Option<PaymentMethodLink>,
+    pub link: Option<Box<PaymentMethodLink>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -209,22 +209,22 @@ pub struct PaymentMethod {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oxxo: Option<PaymentMethodOxxo>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub p24: Option<PaymentMethodP24>,
+    pub p24: Option<Box<PaymentMethodP24>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paynow: Option<PaymentMethodPaynow>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub paypal: Option<PaymentMethodPaypal>,
+    pub paypal: Option<Box<PaymentMethodPaypal>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pix: Option<PaymentMethodPix>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promptpay: Option<PaymentMethodPromptpay>,
     /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub radar_options: Option<crate::RadarRadarOptions>,
+    pub radar_options: Option<Box<crate::RadarRadarOptions>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub sepa_debit: Option<Box<PaymentMethodSepaDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sofort: Option<PaymentMethodSofort>,
+    pub sofort: Option<Box<PaymentMethodSofort>>,
     /// The type of the PaymentMethod. An additional hash is included on the PaymentMethod with a name matching this value. It contains additional information specific to the PaymentMethod type.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: PaymentMethodType,
@@ -297,113 +297,117 @@ impl stripe_core::Decode for PaymentMethod {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "eps" => eps = decoder.value()?,
-                        "fpx" => fpx = decoder.value()?,
-                        "p24" => p24 = decoder.value()?,
-                        "pix" => pix = decoder.value()?,
-                        "zip" => zip = decoder.value()?,
+                        "eps" => decoder.optional_into(&mut eps)?,
+                        "fpx" => decoder.optional_into(&mut fpx)?,
+                        "p24" => decoder.optional_into(&mut p24)?,
+                        "pix" => decoder.optional_into(&mut pix)?,
+                        "zip" => decoder.optional_into(&mut zip)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "blik" => blik = decoder.value()?,
-                        "card" => card = decoder.value()?,
-                        "link" => link = decoder.value()?,
-                        "oxxo" => oxxo = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
+                        "blik" => decoder.optional_into(&mut blik)?,
+                        "card" => decoder.optional_into(&mut card)?,
+                        "link" => decoder.optional_into(&mut link)?,
+                        "oxxo" => decoder.optional_into(&mut oxxo)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "ideal" => ideal = decoder.value()?,
+                        "ideal" => decoder.optional_into(&mut ideal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "affirm" => affirm = decoder.value()?,
-                        "alipay" => alipay = decoder.value()?,
-                        "boleto" => boleto = decoder.value()?,
-                        "klarna" => klarna = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "paynow" => paynow = decoder.value()?,
-                        "paypal" => paypal = decoder.value()?,
-                        "sofort" => sofort = decoder.value()?,
+                        "affirm" => decoder.optional_into(&mut affirm)?,
+                        "alipay" => decoder.optional_into(&mut alipay)?,
+                        "boleto" => decoder.optional_into(&mut boleto)?,
+                        "klarna" => decoder.optional_into(&mut klarna)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "paynow" => decoder.optional_into(&mut paynow)?,
+                        "paypal" => decoder.optional_into(&mut paypal)?,
+                        "sofort" => decoder.optional_into(&mut sofort)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "cashapp" => cashapp = decoder.value()?,
-                        "created" => created = Some(decoder.value()?),
-                        "giropay" => giropay = decoder.value()?,
-                        "grabpay" => grabpay = decoder.value()?,
-                        "konbini" => konbini = decoder.value()?,
+                        "cashapp" => decoder.optional_into(&mut cashapp)?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "giropay" => decoder.optional_into(&mut giropay)?,
+                        "grabpay" => decoder.optional_into(&mut grabpay)?,
+                        "konbini" => decoder.optional_into(&mut konbini)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "promptpay" => promptpay = decoder.value()?,
+                        "promptpay" => decoder.optional_into(&mut promptpay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "acss_debit" => acss_debit = decoder.value()?,
-                        "bacs_debit" => bacs_debit = decoder.value()?,
-                        "bancontact" => bancontact = decoder.value()?,
-                        "sepa_debit" => sepa_debit = decoder.value()?,
-                        "wechat_pay" => wechat_pay = decoder.value()?,
+                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
+                        "bancontact" => decoder.optional_into(&mut bancontact)?,
+                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
+                        "wechat_pay" => decoder.optional_into(&mut wechat_pay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "card_present" => card_present = decoder.value()?,
+                        "card_present" => decoder.optional_into(&mut card_present)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "au_becs_debit" => au_becs_debit = decoder.value()?,
-                        "radar_options" => radar_options = decoder.value()?,
+                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
+                        "radar_options" => decoder.optional_into(&mut radar_options)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "billing_details" => billing_details = Some(decoder.value()?),
-                        "interac_present" => interac_present = decoder.value()?,
-                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        "billing_details" => decoder.required_into(&mut billing_details)?,
+                        "interac_present" => decoder.optional_into(&mut interac_present)?,
+                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "customer_balance" => customer_balance = decoder.value()?,
+                        "customer_balance" => {
+                            decoder.optional_into(&mut customer_balance)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "afterpay_clearpay" => afterpay_clearpay = decoder.value()?,
+                        "afterpay_clearpay" => {
+                            decoder.optional_into(&mut afterpay_clearpay)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -507,11 +511,11 @@ impl stripe_core::Decode for PaymentMethodAcssDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_name" => bank_name = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "institution_number" => institution_number = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "transit_number" => transit_number = decoder.value()?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "institution_number" => decoder.optional_into(&mut institution_number)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "transit_number" => decoder.optional_into(&mut transit_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -567,9 +571,9 @@ impl stripe_core::Decode for PaymentMethodAuBecsDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bsb_number" => bsb_number = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
+                "bsb_number" => decoder.optional_into(&mut bsb_number)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -619,9 +623,9 @@ impl stripe_core::Decode for PaymentMethodBacsDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "sort_code" => sort_code = decoder.value()?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "sort_code" => decoder.optional_into(&mut sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -666,7 +670,7 @@ impl stripe_core::Decode for PaymentMethodBoleto {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "tax_id" => tax_id = Some(decoder.value()?),
+                "tax_id" => decoder.required_into(&mut tax_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -749,53 +753,55 @@ impl stripe_core::Decode for PaymentMethodCard {
             match key.len() {
                 5 => {
                     match key {
-                        "brand" => brand = Some(decoder.value()?),
-                        "last4" => last4 = Some(decoder.value()?),
+                        "brand" => decoder.required_into(&mut brand)?,
+                        "last4" => decoder.required_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "checks" => checks = decoder.value()?,
-                        "wallet" => wallet = decoder.value()?,
+                        "checks" => decoder.optional_into(&mut checks)?,
+                        "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = Some(decoder.value()?),
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.required_into(&mut funding)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "exp_year" => exp_year = Some(decoder.value()?),
-                        "networks" => networks = decoder.value()?,
+                        "exp_year" => decoder.required_into(&mut exp_year)?,
+                        "networks" => decoder.optional_into(&mut networks)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "exp_month" => exp_month = Some(decoder.value()?),
+                        "exp_month" => decoder.required_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "generated_from" => generated_from = decoder.value()?,
+                        "generated_from" => decoder.optional_into(&mut generated_from)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "three_d_secure_usage" => three_d_secure_usage = decoder.value()?,
+                        "three_d_secure_usage" => {
+                            decoder.optional_into(&mut three_d_secure_usage)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -857,11 +863,11 @@ impl stripe_core::Decode for PaymentMethodCardChecks {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address_line1_check" => address_line1_check = decoder.value()?,
+                "address_line1_check" => decoder.optional_into(&mut address_line1_check)?,
                 "address_postal_code_check" => {
-                    address_postal_code_check = decoder.value()?;
+                    decoder.optional_into(&mut address_postal_code_check)?
                 }
-                "cvc_check" => cvc_check = decoder.value()?,
+                "cvc_check" => decoder.optional_into(&mut cvc_check)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -911,9 +917,11 @@ impl stripe_core::Decode for PaymentMethodCardGeneratedCard {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "charge" => charge = decoder.value()?,
-                "payment_method_details" => payment_method_details = decoder.value()?,
-                "setup_attempt" => setup_attempt = decoder.value()?,
+                "charge" => decoder.optional_into(&mut charge)?,
+                "payment_method_details" => {
+                    decoder.optional_into(&mut payment_method_details)?
+                }
+                "setup_attempt" => decoder.optional_into(&mut setup_attempt)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -993,41 +1001,41 @@ impl stripe_core::Decode for PaymentMethodCardPresent {
             match key.len() {
                 5 => {
                     match key {
-                        "brand" => brand = decoder.value()?,
-                        "last4" => last4 = decoder.value()?,
+                        "brand" => decoder.optional_into(&mut brand)?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.optional_into(&mut funding)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "exp_year" => exp_year = Some(decoder.value()?),
-                        "networks" => networks = decoder.value()?,
+                        "exp_year" => decoder.required_into(&mut exp_year)?,
+                        "networks" => decoder.optional_into(&mut networks)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "exp_month" => exp_month = Some(decoder.value()?),
+                        "exp_month" => decoder.required_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
-                        "read_method" => read_method = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                        "read_method" => decoder.optional_into(&mut read_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "cardholder_name" => cardholder_name = decoder.value()?,
+                        "cardholder_name" => decoder.optional_into(&mut cardholder_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -1082,8 +1090,8 @@ impl stripe_core::Decode for PaymentMethodCardPresentNetworks {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "available" => available = Some(decoder.value()?),
-                "preferred" => preferred = decoder.value()?,
+                "available" => decoder.required_into(&mut available)?,
+                "preferred" => decoder.optional_into(&mut preferred)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1151,41 +1159,41 @@ impl stripe_core::Decode for PaymentMethodCardWallet {
             match key.len() {
                 4 => {
                     match key {
-                        "link" => link = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
+                        "link" => decoder.optional_into(&mut link)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "apple_pay" => apple_pay = decoder.value()?,
+                        "apple_pay" => decoder.optional_into(&mut apple_pay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "google_pay" => google_pay = decoder.value()?,
-                        "masterpass" => masterpass = decoder.value()?,
+                        "google_pay" => decoder.optional_into(&mut google_pay)?,
+                        "masterpass" => decoder.optional_into(&mut masterpass)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "samsung_pay" => samsung_pay = decoder.value()?,
+                        "samsung_pay" => decoder.optional_into(&mut samsung_pay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
-                        "visa_checkout" => visa_checkout = decoder.value()?,
+                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
+                        "visa_checkout" => decoder.optional_into(&mut visa_checkout)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "amex_express_checkout" => {
-                            amex_express_checkout = decoder.value()?;
+                            decoder.optional_into(&mut amex_express_checkout)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1257,10 +1265,10 @@ impl stripe_core::Decode for PaymentMethodCardWalletMasterpass {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_address" => billing_address = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "shipping_address" => shipping_address = decoder.value()?,
+                "billing_address" => decoder.optional_into(&mut billing_address)?,
+                "email" => decoder.optional_into(&mut email)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1317,10 +1325,10 @@ impl stripe_core::Decode for PaymentMethodCardWalletVisaCheckout {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_address" => billing_address = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "shipping_address" => shipping_address = decoder.value()?,
+                "billing_address" => decoder.optional_into(&mut billing_address)?,
+                "email" => decoder.optional_into(&mut email)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "shipping_address" => decoder.optional_into(&mut shipping_address)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1367,8 +1375,8 @@ impl stripe_core::Decode for PaymentMethodCashapp {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "buyer_id" => buyer_id = decoder.value()?,
-                "cashtag" => cashtag = decoder.value()?,
+                "buyer_id" => decoder.optional_into(&mut buyer_id)?,
+                "cashtag" => decoder.optional_into(&mut cashtag)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1407,7 +1415,7 @@ impl stripe_core::Decode for PaymentMethodEps {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = decoder.value()?,
+                "bank" => decoder.optional_into(&mut bank)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1443,7 +1451,7 @@ impl stripe_core::Decode for PaymentMethodFpx {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = Some(decoder.value()?),
+                "bank" => decoder.required_into(&mut bank)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1491,8 +1499,8 @@ impl stripe_core::Decode for PaymentMethodIdeal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = decoder.value()?,
-                "bic" => bic = decoder.value()?,
+                "bank" => decoder.optional_into(&mut bank)?,
+                "bic" => decoder.optional_into(&mut bic)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1571,47 +1579,49 @@ impl stripe_core::Decode for PaymentMethodInteracPresent {
             match key.len() {
                 5 => {
                     match key {
-                        "brand" => brand = decoder.value()?,
-                        "last4" => last4 = decoder.value()?,
+                        "brand" => decoder.optional_into(&mut brand)?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.optional_into(&mut funding)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "exp_year" => exp_year = Some(decoder.value()?),
-                        "networks" => networks = decoder.value()?,
+                        "exp_year" => decoder.required_into(&mut exp_year)?,
+                        "networks" => decoder.optional_into(&mut networks)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "exp_month" => exp_month = Some(decoder.value()?),
+                        "exp_month" => decoder.required_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
-                        "read_method" => read_method = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                        "read_method" => decoder.optional_into(&mut read_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "cardholder_name" => cardholder_name = decoder.value()?,
+                        "cardholder_name" => decoder.optional_into(&mut cardholder_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "preferred_locales" => preferred_locales = decoder.value()?,
+                        "preferred_locales" => {
+                            decoder.optional_into(&mut preferred_locales)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -1664,7 +1674,7 @@ impl stripe_core::Decode for PaymentMethodKlarna {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "dob" => dob = decoder.value()?,
+                "dob" => decoder.optional_into(&mut dob)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1703,7 +1713,7 @@ impl stripe_core::Decode for PaymentMethodLink {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "email" => email = decoder.value()?,
+                "email" => decoder.optional_into(&mut email)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1742,7 +1752,7 @@ impl stripe_core::Decode for PaymentMethodP24 {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = decoder.value()?,
+                "bank" => decoder.optional_into(&mut bank)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1786,8 +1796,8 @@ impl stripe_core::Decode for PaymentMethodPaypal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "payer_email" => payer_email = decoder.value()?,
-                "payer_id" => payer_id = decoder.value()?,
+                "payer_email" => decoder.optional_into(&mut payer_email)?,
+                "payer_id" => decoder.optional_into(&mut payer_id)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1852,12 +1862,12 @@ impl stripe_core::Decode for PaymentMethodSepaDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "branch_code" => branch_code = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "generated_from" => generated_from = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "branch_code" => decoder.optional_into(&mut branch_code)?,
+                "country" => decoder.optional_into(&mut country)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "generated_from" => decoder.optional_into(&mut generated_from)?,
+                "last4" => decoder.optional_into(&mut last4)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1902,7 +1912,7 @@ impl stripe_core::Decode for PaymentMethodSofort {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "country" => country = decoder.value()?,
+                "country" => decoder.optional_into(&mut country)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1973,51 +1983,53 @@ impl stripe_core::Decode for PaymentMethodUsBankAccount {
             match key.len() {
                 5 => {
                     match key {
-                        "last4" => last4 = decoder.value()?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "networks" => networks = decoder.value()?,
+                        "networks" => decoder.optional_into(&mut networks)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "bank_name" => bank_name = decoder.value()?,
+                        "bank_name" => decoder.optional_into(&mut bank_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "account_type" => account_type = decoder.value()?,
+                        "account_type" => decoder.optional_into(&mut account_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "routing_number" => routing_number = decoder.value()?,
-                        "status_details" => status_details = decoder.value()?,
+                        "routing_number" => decoder.optional_into(&mut routing_number)?,
+                        "status_details" => decoder.optional_into(&mut status_details)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "account_holder_type" => account_holder_type = decoder.value()?,
+                        "account_holder_type" => {
+                            decoder.optional_into(&mut account_holder_type)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 29 => {
                     match key {
                         "financial_connections_account" => {
-                            financial_connections_account = decoder.value()?;
+                            decoder.optional_into(&mut financial_connections_account)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2073,8 +2085,8 @@ impl stripe_core::Decode for PaymentMethodUsBankAccountBlocked {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "network_code" => network_code = decoder.value()?,
-                "reason" => reason = decoder.value()?,
+                "network_code" => decoder.optional_into(&mut network_code)?,
+                "reason" => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2114,7 +2126,7 @@ impl stripe_core::Decode for PaymentMethodUsBankAccountStatusDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "blocked" => blocked = decoder.value()?,
+                "blocked" => decoder.optional_into(&mut blocked)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2159,8 +2171,8 @@ impl stripe_core::Decode for SepaDebitGeneratedFrom {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "charge" => charge = decoder.value()?,
-                "setup_attempt" => setup_attempt = decoder.value()?,
+                "charge" => decoder.optional_into(&mut charge)?,
+                "setup_attempt" => decoder.optional_into(&mut setup_attempt)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2200,7 +2212,7 @@ impl stripe_core::Decode for ThreeDSecureUsage {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "supported" => supported = Some(decoder.value()?),
+                "supported" => decoder.required_into(&mut supported)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2243,8 +2255,8 @@ impl stripe_core::Decode for UsBankAccountNetworks {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "preferred" => preferred = decoder.value()?,
-                "supported" => supported = Some(decoder.value()?),
+                "preferred" => decoder.optional_into(&mut preferred)?,
+                "supported" => decoder.required_into(&mut supported)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -114,84 +114,88 @@ impl stripe_core::Decode for Payout {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "method" => method = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "method" => decoder.required_into(&mut method)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "automatic" => automatic = Some(decoder.value()?),
+                        "automatic" => decoder.required_into(&mut automatic)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "destination" => destination = decoder.value()?,
-                        "reversed_by" => reversed_by = decoder.value()?,
-                        "source_type" => source_type = Some(decoder.value()?),
+                        "description" => decoder.optional_into(&mut description)?,
+                        "destination" => decoder.optional_into(&mut destination)?,
+                        "reversed_by" => decoder.optional_into(&mut reversed_by)?,
+                        "source_type" => decoder.required_into(&mut source_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "arrival_date" => arrival_date = Some(decoder.value()?),
-                        "failure_code" => failure_code = decoder.value()?,
+                        "arrival_date" => decoder.required_into(&mut arrival_date)?,
+                        "failure_code" => decoder.optional_into(&mut failure_code)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "failure_message" => failure_message = decoder.value()?,
-                        "original_payout" => original_payout = decoder.value()?,
+                        "failure_message" => decoder.optional_into(&mut failure_message)?,
+                        "original_payout" => decoder.optional_into(&mut original_payout)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        "balance_transaction" => {
+                            decoder.optional_into(&mut balance_transaction)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        "statement_descriptor" => {
+                            decoder.optional_into(&mut statement_descriptor)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "reconciliation_status" => {
-                            reconciliation_status = Some(decoder.value()?);
+                            decoder.required_into(&mut reconciliation_status)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -199,7 +203,7 @@ impl stripe_core::Decode for Payout {
                 27 => {
                     match key {
                         "failure_balance_transaction" => {
-                            failure_balance_transaction = decoder.value()?;
+                            decoder.optional_into(&mut failure_balance_transaction)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

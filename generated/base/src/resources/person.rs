@@ -28,9 +28,9 @@ impl stripe_core::Decode for LegalEntityDob {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "day" => day = decoder.value()?,
-                "month" => month = decoder.value()?,
-                "year" => year = decoder.value()?,
+                "day" => decoder.optional_into(&mut day)?,
+                "month" => decoder.optional_into(&mut month)?,
+                "year" => decoder.optional_into(&mut year)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -81,11 +81,11 @@ impl stripe_core::Decode for LegalEntityPersonVerification {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "additional_document" => additional_document = decoder.value()?,
-                "details" => details = decoder.value()?,
-                "details_code" => details_code = decoder.value()?,
-                "document" => document = decoder.value()?,
-                "status" => status = Some(decoder.value()?),
+                "additional_document" => decoder.optional_into(&mut additional_document)?,
+                "details" => decoder.optional_into(&mut details)?,
+                "details_code" => decoder.optional_into(&mut details_code)?,
+                "document" => decoder.optional_into(&mut document)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -141,10 +141,10 @@ impl stripe_core::Decode for LegalEntityPersonVerificationDocument {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "back" => back = decoder.value()?,
-                "details" => details = decoder.value()?,
-                "details_code" => details_code = decoder.value()?,
-                "front" => front = decoder.value()?,
+                "back" => decoder.optional_into(&mut back)?,
+                "details" => decoder.optional_into(&mut details)?,
+                "details_code" => decoder.optional_into(&mut details_code)?,
+                "front" => decoder.optional_into(&mut front)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -179,11 +179,11 @@ pub struct Person {
     /// The account the person is associated with.
     pub account: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address: Option<crate::Address>,
+    pub address: Option<Box<crate::Address>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address_kana: Option<crate::LegalEntityJapanAddress>,
+    pub address_kana: Option<Box<crate::LegalEntityJapanAddress>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub address_kanji: Option<crate::LegalEntityJapanAddress>,
+    pub address_kanji: Option<Box<crate::LegalEntityJapanAddress>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -243,7 +243,7 @@ pub struct Person {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub political_exposure: Option<PersonPoliticalExposure>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub registered_address: Option<crate::Address>,
+    pub registered_address: Option<Box<crate::Address>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub relationship: Option<PersonRelationship>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -304,122 +304,136 @@ impl stripe_core::Decode for Person {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "dob" => dob = decoder.value()?,
+                        "dob" => decoder.optional_into(&mut dob)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "email" => email = decoder.value()?,
-                        "phone" => phone = decoder.value()?,
+                        "email" => decoder.optional_into(&mut email)?,
+                        "phone" => decoder.optional_into(&mut phone)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "gender" => gender = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
+                        "gender" => decoder.optional_into(&mut gender)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "account" => account = Some(decoder.value()?),
-                        "address" => address = decoder.value()?,
-                        "created" => created = Some(decoder.value()?),
+                        "account" => decoder.required_into(&mut account)?,
+                        "address" => decoder.optional_into(&mut address)?,
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "metadata" => metadata = decoder.value()?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "last_name" => last_name = decoder.value()?,
+                        "last_name" => decoder.optional_into(&mut last_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "first_name" => first_name = decoder.value()?,
+                        "first_name" => decoder.optional_into(&mut first_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "maiden_name" => maiden_name = decoder.value()?,
-                        "nationality" => nationality = decoder.value()?,
+                        "maiden_name" => decoder.optional_into(&mut maiden_name)?,
+                        "nationality" => decoder.optional_into(&mut nationality)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "address_kana" => address_kana = decoder.value()?,
-                        "relationship" => relationship = decoder.value()?,
-                        "requirements" => requirements = decoder.value()?,
-                        "verification" => verification = decoder.value()?,
+                        "address_kana" => decoder.optional_into(&mut address_kana)?,
+                        "relationship" => decoder.optional_into(&mut relationship)?,
+                        "requirements" => decoder.optional_into(&mut requirements)?,
+                        "verification" => decoder.optional_into(&mut verification)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "address_kanji" => address_kanji = decoder.value()?,
+                        "address_kanji" => decoder.optional_into(&mut address_kanji)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "last_name_kana" => last_name_kana = decoder.value()?,
+                        "last_name_kana" => decoder.optional_into(&mut last_name_kana)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "first_name_kana" => first_name_kana = decoder.value()?,
-                        "last_name_kanji" => last_name_kanji = decoder.value()?,
+                        "first_name_kana" => decoder.optional_into(&mut first_name_kana)?,
+                        "last_name_kanji" => decoder.optional_into(&mut last_name_kanji)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "first_name_kanji" => first_name_kanji = decoder.value()?,
+                        "first_name_kanji" => {
+                            decoder.optional_into(&mut first_name_kanji)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "full_name_aliases" => full_name_aliases = decoder.value()?,
+                        "full_name_aliases" => {
+                            decoder.optional_into(&mut full_name_aliases)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "id_number_provided" => id_number_provided = decoder.value()?,
-                        "political_exposure" => political_exposure = decoder.value()?,
-                        "registered_address" => registered_address = decoder.value()?,
+                        "id_number_provided" => {
+                            decoder.optional_into(&mut id_number_provided)?
+                        }
+                        "political_exposure" => {
+                            decoder.optional_into(&mut political_exposure)?
+                        }
+                        "registered_address" => {
+                            decoder.optional_into(&mut registered_address)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "future_requirements" => future_requirements = decoder.value()?,
-                        "ssn_last_4_provided" => ssn_last_4_provided = decoder.value()?,
+                        "future_requirements" => {
+                            decoder.optional_into(&mut future_requirements)?
+                        }
+                        "ssn_last_4_provided" => {
+                            decoder.optional_into(&mut ssn_last_4_provided)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 28 => {
                     match key {
                         "id_number_secondary_provided" => {
-                            id_number_secondary_provided = decoder.value()?;
+                            decoder.optional_into(&mut id_number_secondary_provided)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -507,12 +521,14 @@ impl stripe_core::Decode for PersonFutureRequirements {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "alternatives" => alternatives = decoder.value()?,
-                "currently_due" => currently_due = Some(decoder.value()?),
-                "errors" => errors = Some(decoder.value()?),
-                "eventually_due" => eventually_due = Some(decoder.value()?),
-                "past_due" => past_due = Some(decoder.value()?),
-                "pending_verification" => pending_verification = Some(decoder.value()?),
+                "alternatives" => decoder.optional_into(&mut alternatives)?,
+                "currently_due" => decoder.required_into(&mut currently_due)?,
+                "errors" => decoder.required_into(&mut errors)?,
+                "eventually_due" => decoder.required_into(&mut eventually_due)?,
+                "past_due" => decoder.required_into(&mut past_due)?,
+                "pending_verification" => {
+                    decoder.required_into(&mut pending_verification)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -589,12 +605,12 @@ impl stripe_core::Decode for PersonRelationship {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "director" => director = decoder.value()?,
-                "executive" => executive = decoder.value()?,
-                "owner" => owner = decoder.value()?,
-                "percent_ownership" => percent_ownership = decoder.value()?,
-                "representative" => representative = decoder.value()?,
-                "title" => title = decoder.value()?,
+                "director" => decoder.optional_into(&mut director)?,
+                "executive" => decoder.optional_into(&mut executive)?,
+                "owner" => decoder.optional_into(&mut owner)?,
+                "percent_ownership" => decoder.optional_into(&mut percent_ownership)?,
+                "representative" => decoder.optional_into(&mut representative)?,
+                "title" => decoder.optional_into(&mut title)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -654,12 +670,14 @@ impl stripe_core::Decode for PersonRequirements {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "alternatives" => alternatives = decoder.value()?,
-                "currently_due" => currently_due = Some(decoder.value()?),
-                "errors" => errors = Some(decoder.value()?),
-                "eventually_due" => eventually_due = Some(decoder.value()?),
-                "past_due" => past_due = Some(decoder.value()?),
-                "pending_verification" => pending_verification = Some(decoder.value()?),
+                "alternatives" => decoder.optional_into(&mut alternatives)?,
+                "currently_due" => decoder.required_into(&mut currently_due)?,
+                "errors" => decoder.required_into(&mut errors)?,
+                "eventually_due" => decoder.required_into(&mut eventually_due)?,
+                "past_due" => decoder.required_into(&mut past_due)?,
+                "pending_verification" => {
+                    decoder.required_into(&mut pending_verification)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

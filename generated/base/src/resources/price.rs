@@ -36,11 +36,11 @@ impl stripe_core::Decode for CurrencyOption {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "custom_unit_amount" => custom_unit_amount = decoder.value()?,
-                "tax_behavior" => tax_behavior = decoder.value()?,
-                "tiers" => tiers = decoder.value()?,
-                "unit_amount" => unit_amount = decoder.value()?,
-                "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
+                "custom_unit_amount" => decoder.optional_into(&mut custom_unit_amount)?,
+                "tax_behavior" => decoder.optional_into(&mut tax_behavior)?,
+                "tiers" => decoder.optional_into(&mut tiers)?,
+                "unit_amount" => decoder.optional_into(&mut unit_amount)?,
+                "unit_amount_decimal" => decoder.optional_into(&mut unit_amount_decimal)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -92,9 +92,9 @@ impl stripe_core::Decode for CustomUnitAmount {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "maximum" => maximum = decoder.value()?,
-                "minimum" => minimum = decoder.value()?,
-                "preset" => preset = decoder.value()?,
+                "maximum" => decoder.optional_into(&mut maximum)?,
+                "minimum" => decoder.optional_into(&mut minimum)?,
+                "preset" => decoder.optional_into(&mut preset)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -221,92 +221,100 @@ impl stripe_core::Decode for Price {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "tiers" => tiers = decoder.value()?,
+                        "tiers" => decoder.optional_into(&mut tiers)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "active" => active = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "active" => decoder.required_into(&mut active)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "product" => product = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "product" => decoder.required_into(&mut product)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "nickname" => nickname = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "nickname" => decoder.optional_into(&mut nickname)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "recurring" => recurring = decoder.value()?,
+                        "recurring" => decoder.optional_into(&mut recurring)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "lookup_key" => lookup_key = decoder.value()?,
-                        "tiers_mode" => tiers_mode = decoder.value()?,
+                        "lookup_key" => decoder.optional_into(&mut lookup_key)?,
+                        "tiers_mode" => decoder.optional_into(&mut tiers_mode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "unit_amount" => unit_amount = decoder.value()?,
+                        "unit_amount" => decoder.optional_into(&mut unit_amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "tax_behavior" => tax_behavior = decoder.value()?,
+                        "tax_behavior" => decoder.optional_into(&mut tax_behavior)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "billing_scheme" => billing_scheme = Some(decoder.value()?),
+                        "billing_scheme" => decoder.required_into(&mut billing_scheme)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "currency_options" => currency_options = decoder.value()?,
+                        "currency_options" => {
+                            decoder.optional_into(&mut currency_options)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "custom_unit_amount" => custom_unit_amount = decoder.value()?,
-                        "transform_quantity" => transform_quantity = decoder.value()?,
+                        "custom_unit_amount" => {
+                            decoder.optional_into(&mut custom_unit_amount)?
+                        }
+                        "transform_quantity" => {
+                            decoder.optional_into(&mut transform_quantity)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
+                        "unit_amount_decimal" => {
+                            decoder.optional_into(&mut unit_amount_decimal)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -389,11 +397,11 @@ impl stripe_core::Decode for PriceTier {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "flat_amount" => flat_amount = decoder.value()?,
-                "flat_amount_decimal" => flat_amount_decimal = decoder.value()?,
-                "unit_amount" => unit_amount = decoder.value()?,
-                "unit_amount_decimal" => unit_amount_decimal = decoder.value()?,
-                "up_to" => up_to = decoder.value()?,
+                "flat_amount" => decoder.optional_into(&mut flat_amount)?,
+                "flat_amount_decimal" => decoder.optional_into(&mut flat_amount_decimal)?,
+                "unit_amount" => decoder.optional_into(&mut unit_amount)?,
+                "unit_amount_decimal" => decoder.optional_into(&mut unit_amount_decimal)?,
+                "up_to" => decoder.optional_into(&mut up_to)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -446,10 +454,10 @@ impl stripe_core::Decode for Recurring {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "aggregate_usage" => aggregate_usage = decoder.value()?,
-                "interval" => interval = Some(decoder.value()?),
-                "interval_count" => interval_count = Some(decoder.value()?),
-                "usage_type" => usage_type = Some(decoder.value()?),
+                "aggregate_usage" => decoder.optional_into(&mut aggregate_usage)?,
+                "interval" => decoder.required_into(&mut interval)?,
+                "interval_count" => decoder.required_into(&mut interval_count)?,
+                "usage_type" => decoder.required_into(&mut usage_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -498,8 +506,8 @@ impl stripe_core::Decode for TransformQuantity {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "divide_by" => divide_by = Some(decoder.value()?),
-                "round" => round = Some(decoder.value()?),
+                "divide_by" => decoder.required_into(&mut divide_by)?,
+                "round" => decoder.required_into(&mut round)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

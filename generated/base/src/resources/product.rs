@@ -28,10 +28,10 @@ impl stripe_core::Decode for PackageDimensions {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "height" => height = Some(decoder.value()?),
-                "length" => length = Some(decoder.value()?),
-                "weight" => weight = Some(decoder.value()?),
-                "width" => width = Some(decoder.value()?),
+                "height" => decoder.required_into(&mut height)?,
+                "length" => decoder.required_into(&mut length)?,
+                "weight" => decoder.required_into(&mut weight)?,
+                "width" => decoder.required_into(&mut width)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -149,79 +149,83 @@ impl stripe_core::Decode for Product {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "url" => url = decoder.value()?,
+                        "url" => decoder.optional_into(&mut url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "name" => name = Some(decoder.value()?),
+                        "name" => decoder.required_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "active" => active = Some(decoder.value()?),
-                        "images" => images = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "active" => decoder.required_into(&mut active)?,
+                        "images" => decoder.required_into(&mut images)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "updated" => updated = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
+                        "updated" => decoder.required_into(&mut updated)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "features" => features = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "tax_code" => tax_code = decoder.value()?,
+                        "features" => decoder.optional_into(&mut features)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "tax_code" => decoder.optional_into(&mut tax_code)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "shippable" => shippable = decoder.value()?,
+                        "shippable" => decoder.optional_into(&mut shippable)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "unit_label" => unit_label = decoder.value()?,
+                        "unit_label" => decoder.optional_into(&mut unit_label)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "default_price" => default_price = decoder.value()?,
+                        "default_price" => decoder.optional_into(&mut default_price)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "package_dimensions" => package_dimensions = decoder.value()?,
+                        "package_dimensions" => {
+                            decoder.optional_into(&mut package_dimensions)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        "statement_descriptor" => {
+                            decoder.optional_into(&mut statement_descriptor)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -281,7 +285,7 @@ impl stripe_core::Decode for ProductFeature {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "name" => name = decoder.value()?,
+                "name" => decoder.optional_into(&mut name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

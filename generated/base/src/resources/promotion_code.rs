@@ -71,59 +71,59 @@ impl stripe_core::Decode for PromotionCode {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "code" => code = Some(decoder.value()?),
+                        "code" => decoder.required_into(&mut code)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "active" => active = Some(decoder.value()?),
-                        "coupon" => coupon = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
+                        "active" => decoder.required_into(&mut active)?,
+                        "coupon" => decoder.optional_into(&mut coupon)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "expires_at" => expires_at = decoder.value()?,
+                        "expires_at" => decoder.optional_into(&mut expires_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "restrictions" => restrictions = Some(decoder.value()?),
+                        "restrictions" => decoder.required_into(&mut restrictions)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "times_redeemed" => times_redeemed = Some(decoder.value()?),
+                        "times_redeemed" => decoder.required_into(&mut times_redeemed)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "max_redemptions" => max_redemptions = decoder.value()?,
+                        "max_redemptions" => decoder.optional_into(&mut max_redemptions)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -185,7 +185,7 @@ impl stripe_core::Decode for PromotionCodeCurrencyOption {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "minimum_amount" => minimum_amount = Some(decoder.value()?),
+                "minimum_amount" => decoder.required_into(&mut minimum_amount)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -242,12 +242,14 @@ impl stripe_core::Decode for PromotionCodesResourceRestrictions {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "currency_options" => currency_options = decoder.value()?,
+                "currency_options" => decoder.optional_into(&mut currency_options)?,
                 "first_time_transaction" => {
-                    first_time_transaction = Some(decoder.value()?);
+                    decoder.required_into(&mut first_time_transaction)?
                 }
-                "minimum_amount" => minimum_amount = decoder.value()?,
-                "minimum_amount_currency" => minimum_amount_currency = decoder.value()?,
+                "minimum_amount" => decoder.optional_into(&mut minimum_amount)?,
+                "minimum_amount_currency" => {
+                    decoder.optional_into(&mut minimum_amount_currency)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -20,7 +20,7 @@ impl stripe_core::Decode for InvoiceSettingQuoteSetting {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "days_until_due" => days_until_due = decoder.value()?,
+                "days_until_due" => decoder.optional_into(&mut days_until_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -98,7 +98,7 @@ pub struct Quote {
     pub invoice_settings: Option<InvoiceSettingQuoteSetting>,
     /// A list of items the customer is being quoted for.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub line_items: Option<stripe_core::List<crate::Item>>,
+    pub line_items: Option<Box<stripe_core::List<crate::Item>>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -186,99 +186,107 @@ impl stripe_core::Decode for Quote {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "footer" => footer = decoder.value()?,
-                        "header" => header = decoder.value()?,
-                        "number" => number = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "footer" => decoder.optional_into(&mut footer)?,
+                        "header" => decoder.optional_into(&mut header)?,
+                        "number" => decoder.optional_into(&mut number)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "invoice" => invoice = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "invoice" => decoder.optional_into(&mut invoice)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "computed" => computed = Some(decoder.value()?),
-                        "currency" => currency = decoder.value()?,
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "computed" => decoder.required_into(&mut computed)?,
+                        "currency" => decoder.optional_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "discounts" => discounts = Some(decoder.value()?),
+                        "discounts" => decoder.required_into(&mut discounts)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "expires_at" => expires_at = Some(decoder.value()?),
-                        "from_quote" => from_quote = decoder.value()?,
-                        "line_items" => line_items = decoder.value()?,
-                        "test_clock" => test_clock = decoder.value()?,
+                        "expires_at" => decoder.required_into(&mut expires_at)?,
+                        "from_quote" => decoder.optional_into(&mut from_quote)?,
+                        "line_items" => decoder.optional_into(&mut line_items)?,
+                        "test_clock" => decoder.optional_into(&mut test_clock)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = decoder.value()?,
-                        "description" => description = decoder.value()?,
+                        "application" => decoder.optional_into(&mut application)?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "amount_total" => amount_total = Some(decoder.value()?),
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
-                        "subscription" => subscription = decoder.value()?,
+                        "amount_total" => decoder.required_into(&mut amount_total)?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
+                        "subscription" => decoder.optional_into(&mut subscription)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                        "total_details" => total_details = Some(decoder.value()?),
-                        "transfer_data" => transfer_data = decoder.value()?,
+                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
+                        "total_details" => decoder.required_into(&mut total_details)?,
+                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
+                        "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "invoice_settings" => invoice_settings = decoder.value()?,
+                        "invoice_settings" => {
+                            decoder.optional_into(&mut invoice_settings)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "collection_method" => collection_method = Some(decoder.value()?),
-                        "default_tax_rates" => default_tax_rates = decoder.value()?,
-                        "subscription_data" => subscription_data = Some(decoder.value()?),
+                        "collection_method" => {
+                            decoder.required_into(&mut collection_method)?
+                        }
+                        "default_tax_rates" => {
+                            decoder.optional_into(&mut default_tax_rates)?
+                        }
+                        "subscription_data" => {
+                            decoder.required_into(&mut subscription_data)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
                         "status_transitions" => {
-                            status_transitions = Some(decoder.value()?);
+                            decoder.required_into(&mut status_transitions)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -286,7 +294,7 @@ impl stripe_core::Decode for Quote {
                 21 => {
                     match key {
                         "subscription_schedule" => {
-                            subscription_schedule = decoder.value()?;
+                            decoder.optional_into(&mut subscription_schedule)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -294,7 +302,7 @@ impl stripe_core::Decode for Quote {
                 22 => {
                     match key {
                         "application_fee_amount" => {
-                            application_fee_amount = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_amount)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -302,7 +310,7 @@ impl stripe_core::Decode for Quote {
                 23 => {
                     match key {
                         "application_fee_percent" => {
-                            application_fee_percent = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_percent)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -411,8 +419,8 @@ impl stripe_core::Decode for QuotesResourceAutomaticTax {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
-                "status" => status = decoder.value()?,
+                "enabled" => decoder.required_into(&mut enabled)?,
+                "status" => decoder.optional_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -455,8 +463,8 @@ impl stripe_core::Decode for QuotesResourceComputed {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "recurring" => recurring = decoder.value()?,
-                "upfront" => upfront = Some(decoder.value()?),
+                "recurring" => decoder.optional_into(&mut recurring)?,
+                "upfront" => decoder.required_into(&mut upfront)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -499,8 +507,8 @@ impl stripe_core::Decode for QuotesResourceFromQuote {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "is_revision" => is_revision = Some(decoder.value()?),
-                "quote" => quote = Some(decoder.value()?),
+                "is_revision" => decoder.required_into(&mut is_revision)?,
+                "quote" => decoder.required_into(&mut quote)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -555,11 +563,11 @@ impl stripe_core::Decode for QuotesResourceRecurring {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
-                "amount_total" => amount_total = Some(decoder.value()?),
-                "interval" => interval = Some(decoder.value()?),
-                "interval_count" => interval_count = Some(decoder.value()?),
-                "total_details" => total_details = Some(decoder.value()?),
+                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
+                "amount_total" => decoder.required_into(&mut amount_total)?,
+                "interval" => decoder.required_into(&mut interval)?,
+                "interval_count" => decoder.required_into(&mut interval_count)?,
+                "total_details" => decoder.required_into(&mut total_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -627,9 +635,9 @@ impl stripe_core::Decode for QuotesResourceStatusTransitions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "accepted_at" => accepted_at = decoder.value()?,
-                "canceled_at" => canceled_at = decoder.value()?,
-                "finalized_at" => finalized_at = decoder.value()?,
+                "accepted_at" => decoder.optional_into(&mut accepted_at)?,
+                "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                "finalized_at" => decoder.optional_into(&mut finalized_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -679,9 +687,9 @@ impl stripe_core::Decode for QuotesResourceSubscriptionDataSubscriptionData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "description" => description = decoder.value()?,
-                "effective_date" => effective_date = decoder.value()?,
-                "trial_period_days" => trial_period_days = decoder.value()?,
+                "description" => decoder.optional_into(&mut description)?,
+                "effective_date" => decoder.optional_into(&mut effective_date)?,
+                "trial_period_days" => decoder.optional_into(&mut trial_period_days)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -732,10 +740,10 @@ impl stripe_core::Decode for QuotesResourceTotalDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_discount" => amount_discount = Some(decoder.value()?),
-                "amount_shipping" => amount_shipping = decoder.value()?,
-                "amount_tax" => amount_tax = Some(decoder.value()?),
-                "breakdown" => breakdown = decoder.value()?,
+                "amount_discount" => decoder.required_into(&mut amount_discount)?,
+                "amount_shipping" => decoder.optional_into(&mut amount_shipping)?,
+                "amount_tax" => decoder.required_into(&mut amount_tax)?,
+                "breakdown" => decoder.optional_into(&mut breakdown)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -784,8 +792,8 @@ impl stripe_core::Decode for QuotesResourceTotalDetailsResourceBreakdown {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "discounts" => discounts = Some(decoder.value()?),
-                "taxes" => taxes = Some(decoder.value()?),
+                "discounts" => decoder.required_into(&mut discounts)?,
+                "taxes" => decoder.required_into(&mut taxes)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -833,9 +841,9 @@ impl stripe_core::Decode for QuotesResourceTransferData {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = decoder.value()?,
-                "amount_percent" => amount_percent = decoder.value()?,
-                "destination" => destination = Some(decoder.value()?),
+                "amount" => decoder.optional_into(&mut amount)?,
+                "amount_percent" => decoder.optional_into(&mut amount_percent)?,
+                "destination" => decoder.required_into(&mut destination)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -889,10 +897,10 @@ impl stripe_core::Decode for QuotesResourceUpfront {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount_subtotal" => amount_subtotal = Some(decoder.value()?),
-                "amount_total" => amount_total = Some(decoder.value()?),
-                "line_items" => line_items = decoder.value()?,
-                "total_details" => total_details = Some(decoder.value()?),
+                "amount_subtotal" => decoder.required_into(&mut amount_subtotal)?,
+                "amount_total" => decoder.required_into(&mut amount_total)?,
+                "line_items" => decoder.optional_into(&mut line_items)?,
+                "total_details" => decoder.required_into(&mut total_details)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

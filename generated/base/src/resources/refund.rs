@@ -22,8 +22,8 @@ impl stripe_core::Decode for EmailSent {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "email_sent_at" => email_sent_at = Some(decoder.value()?),
-                "email_sent_to" => email_sent_to = Some(decoder.value()?),
+                "email_sent_at" => decoder.required_into(&mut email_sent_at)?,
+                "email_sent_to" => decoder.required_into(&mut email_sent_to)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -92,7 +92,7 @@ pub struct Refund {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub next_action: Option<RefundNextAction>,
+    pub next_action: Option<Box<RefundNextAction>>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// ID of the PaymentIntent that was refunded.
@@ -155,70 +155,76 @@ impl stripe_core::Decode for Refund {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "charge" => charge = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "reason" => reason = decoder.value()?,
-                        "status" => status = decoder.value()?,
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "charge" => decoder.optional_into(&mut charge)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "reason" => decoder.optional_into(&mut reason)?,
+                        "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "next_action" => next_action = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "next_action" => decoder.optional_into(&mut next_action)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "failure_reason" => failure_reason = decoder.value()?,
-                        "payment_intent" => payment_intent = decoder.value()?,
-                        "receipt_number" => receipt_number = decoder.value()?,
+                        "failure_reason" => decoder.optional_into(&mut failure_reason)?,
+                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
+                        "receipt_number" => decoder.optional_into(&mut receipt_number)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "transfer_reversal" => transfer_reversal = decoder.value()?,
+                        "transfer_reversal" => {
+                            decoder.optional_into(&mut transfer_reversal)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "instructions_email" => instructions_email = decoder.value()?,
+                        "instructions_email" => {
+                            decoder.optional_into(&mut instructions_email)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        "balance_transaction" => {
+                            decoder.optional_into(&mut balance_transaction)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 24 => {
                     match key {
                         "source_transfer_reversal" => {
-                            source_transfer_reversal = decoder.value()?;
+                            decoder.optional_into(&mut source_transfer_reversal)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -226,7 +232,7 @@ impl stripe_core::Decode for Refund {
                 27 => {
                     match key {
                         "failure_balance_transaction" => {
-                            failure_balance_transaction = decoder.value()?;
+                            decoder.optional_into(&mut failure_balance_transaction)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -292,8 +298,8 @@ impl stripe_core::Decode for RefundNextAction {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "display_details" => display_details = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "display_details" => decoder.optional_into(&mut display_details)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -335,8 +341,8 @@ impl stripe_core::Decode for RefundNextActionDisplayDetails {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "email_sent" => email_sent = Some(decoder.value()?),
-                "expires_at" => expires_at = Some(decoder.value()?),
+                "email_sent" => decoder.required_into(&mut email_sent)?,
+                "expires_at" => decoder.required_into(&mut expires_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

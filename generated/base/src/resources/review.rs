@@ -36,11 +36,11 @@ impl stripe_core::Decode for RadarReviewResourceLocation {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "city" => city = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "latitude" => latitude = decoder.value()?,
-                "longitude" => longitude = decoder.value()?,
-                "region" => region = decoder.value()?,
+                "city" => decoder.optional_into(&mut city)?,
+                "country" => decoder.optional_into(&mut country)?,
+                "latitude" => decoder.optional_into(&mut latitude)?,
+                "longitude" => decoder.optional_into(&mut longitude)?,
+                "region" => decoder.optional_into(&mut region)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -96,10 +96,10 @@ impl stripe_core::Decode for RadarReviewResourceSession {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "browser" => browser = decoder.value()?,
-                "device" => device = decoder.value()?,
-                "platform" => platform = decoder.value()?,
-                "version" => version = decoder.value()?,
+                "browser" => decoder.optional_into(&mut browser)?,
+                "device" => decoder.optional_into(&mut device)?,
+                "platform" => decoder.optional_into(&mut platform)?,
+                "version" => decoder.optional_into(&mut version)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -199,65 +199,67 @@ impl stripe_core::Decode for Review {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "open" => open = Some(decoder.value()?),
+                        "open" => decoder.required_into(&mut open)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "charge" => charge = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "reason" => reason = Some(decoder.value()?),
+                        "charge" => decoder.optional_into(&mut charge)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "reason" => decoder.required_into(&mut reason)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "session" => session = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "session" => decoder.optional_into(&mut session)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "ip_address" => ip_address = decoder.value()?,
+                        "ip_address" => decoder.optional_into(&mut ip_address)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "billing_zip" => billing_zip = decoder.value()?,
+                        "billing_zip" => decoder.optional_into(&mut billing_zip)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "closed_reason" => closed_reason = decoder.value()?,
-                        "opened_reason" => opened_reason = Some(decoder.value()?),
+                        "closed_reason" => decoder.optional_into(&mut closed_reason)?,
+                        "opened_reason" => decoder.required_into(&mut opened_reason)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "payment_intent" => payment_intent = decoder.value()?,
+                        "payment_intent" => decoder.optional_into(&mut payment_intent)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "ip_address_location" => ip_address_location = decoder.value()?,
+                        "ip_address_location" => {
+                            decoder.optional_into(&mut ip_address_location)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

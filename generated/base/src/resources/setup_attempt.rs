@@ -82,67 +82,67 @@ impl stripe_core::Decode for SetupAttempt {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "usage" => usage = Some(decoder.value()?),
+                        "usage" => decoder.required_into(&mut usage)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = decoder.value()?,
-                        "setup_error" => setup_error = decoder.value()?,
+                        "application" => decoder.optional_into(&mut application)?,
+                        "setup_error" => decoder.optional_into(&mut setup_error)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
-                        "setup_intent" => setup_intent = Some(decoder.value()?),
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
+                        "setup_intent" => decoder.required_into(&mut setup_intent)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "attach_to_self" => attach_to_self = decoder.value()?,
-                        "payment_method" => payment_method = Some(decoder.value()?),
+                        "attach_to_self" => decoder.optional_into(&mut attach_to_self)?,
+                        "payment_method" => decoder.required_into(&mut payment_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "flow_directions" => flow_directions = decoder.value()?,
+                        "flow_directions" => decoder.optional_into(&mut flow_directions)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "payment_method_details" => {
-                            payment_method_details = Some(decoder.value()?);
+                            decoder.required_into(&mut payment_method_details)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -259,57 +259,57 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
             match key.len() {
                 4 => {
                     match key {
-                        "card" => card = decoder.value()?,
-                        "link" => link = decoder.value()?,
-                        "type" => type_ = Some(decoder.value()?),
+                        "card" => decoder.optional_into(&mut card)?,
+                        "link" => decoder.optional_into(&mut link)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "ideal" => ideal = decoder.value()?,
+                        "ideal" => decoder.optional_into(&mut ideal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "boleto" => boleto = decoder.value()?,
-                        "klarna" => klarna = decoder.value()?,
-                        "paypal" => paypal = decoder.value()?,
-                        "sofort" => sofort = decoder.value()?,
+                        "boleto" => decoder.optional_into(&mut boleto)?,
+                        "klarna" => decoder.optional_into(&mut klarna)?,
+                        "paypal" => decoder.optional_into(&mut paypal)?,
+                        "sofort" => decoder.optional_into(&mut sofort)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "cashapp" => cashapp = decoder.value()?,
+                        "cashapp" => decoder.optional_into(&mut cashapp)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "acss_debit" => acss_debit = decoder.value()?,
-                        "bacs_debit" => bacs_debit = decoder.value()?,
-                        "bancontact" => bancontact = decoder.value()?,
-                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
+                        "bancontact" => decoder.optional_into(&mut bancontact)?,
+                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "card_present" => card_present = decoder.value()?,
+                        "card_present" => decoder.optional_into(&mut card_present)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "au_becs_debit" => au_becs_debit = decoder.value()?,
+                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "us_bank_account" => us_bank_account = decoder.value()?,
+                        "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -405,16 +405,18 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsBancontact {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "generated_sepa_debit" => generated_sepa_debit = decoder.value()?,
-                "generated_sepa_debit_mandate" => {
-                    generated_sepa_debit_mandate = decoder.value()?;
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "generated_sepa_debit" => {
+                    decoder.optional_into(&mut generated_sepa_debit)?
                 }
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "preferred_language" => preferred_language = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                "generated_sepa_debit_mandate" => {
+                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
+                }
+                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
+                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -507,47 +509,47 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCard {
             match key.len() {
                 5 => {
                     match key {
-                        "brand" => brand = decoder.value()?,
-                        "last4" => last4 = decoder.value()?,
+                        "brand" => decoder.optional_into(&mut brand)?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "checks" => checks = decoder.value()?,
-                        "wallet" => wallet = decoder.value()?,
+                        "checks" => decoder.optional_into(&mut checks)?,
+                        "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = decoder.value()?,
-                        "network" => network = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.optional_into(&mut funding)?,
+                        "network" => decoder.optional_into(&mut network)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "exp_year" => exp_year = decoder.value()?,
+                        "exp_year" => decoder.optional_into(&mut exp_year)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "exp_month" => exp_month = decoder.value()?,
+                        "exp_month" => decoder.optional_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -600,7 +602,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCardPresent {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "generated_card" => generated_card = decoder.value()?,
+                "generated_card" => decoder.optional_into(&mut generated_card)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -643,9 +645,9 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCardWallet {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "apple_pay" => apple_pay = decoder.value()?,
-                "google_pay" => google_pay = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
+                "apple_pay" => decoder.optional_into(&mut apple_pay)?,
+                "google_pay" => decoder.optional_into(&mut google_pay)?,
+                "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -710,14 +712,16 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsIdeal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "generated_sepa_debit" => generated_sepa_debit = decoder.value()?,
-                "generated_sepa_debit_mandate" => {
-                    generated_sepa_debit_mandate = decoder.value()?;
+                "bank" => decoder.optional_into(&mut bank)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "generated_sepa_debit" => {
+                    decoder.optional_into(&mut generated_sepa_debit)?
                 }
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                "generated_sepa_debit_mandate" => {
+                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
+                }
+                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -802,16 +806,18 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsSofort {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "generated_sepa_debit" => generated_sepa_debit = decoder.value()?,
-                "generated_sepa_debit_mandate" => {
-                    generated_sepa_debit_mandate = decoder.value()?;
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "generated_sepa_debit" => {
+                    decoder.optional_into(&mut generated_sepa_debit)?
                 }
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "preferred_language" => preferred_language = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                "generated_sepa_debit_mandate" => {
+                    decoder.optional_into(&mut generated_sepa_debit_mandate)?
+                }
+                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
+                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -874,10 +880,10 @@ impl stripe_core::Decode for ThreeDSecureDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "authentication_flow" => authentication_flow = decoder.value()?,
-                "result" => result = decoder.value()?,
-                "result_reason" => result_reason = decoder.value()?,
-                "version" => version = decoder.value()?,
+                "authentication_flow" => decoder.optional_into(&mut authentication_flow)?,
+                "result" => decoder.optional_into(&mut result)?,
+                "result_reason" => decoder.optional_into(&mut result_reason)?,
+                "version" => decoder.optional_into(&mut version)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -28,8 +28,8 @@ impl stripe_core::Decode for PaymentFlowsAutomaticPaymentMethodsSetupIntent {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "allow_redirects" => allow_redirects = decoder.value()?,
-                "enabled" => enabled = decoder.value()?,
+                "allow_redirects" => decoder.optional_into(&mut allow_redirects)?,
+                "enabled" => decoder.optional_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -197,94 +197,100 @@ impl stripe_core::Decode for SetupIntent {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "usage" => usage = Some(decoder.value()?),
+                        "usage" => decoder.required_into(&mut usage)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "mandate" => mandate = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "mandate" => decoder.optional_into(&mut mandate)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = decoder.value()?,
-                        "description" => description = decoder.value()?,
-                        "next_action" => next_action = decoder.value()?,
+                        "application" => decoder.optional_into(&mut application)?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "next_action" => decoder.optional_into(&mut next_action)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "client_secret" => client_secret = decoder.value()?,
+                        "client_secret" => decoder.optional_into(&mut client_secret)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "attach_to_self" => attach_to_self = decoder.value()?,
-                        "latest_attempt" => latest_attempt = decoder.value()?,
-                        "payment_method" => payment_method = decoder.value()?,
+                        "attach_to_self" => decoder.optional_into(&mut attach_to_self)?,
+                        "latest_attempt" => decoder.optional_into(&mut latest_attempt)?,
+                        "payment_method" => decoder.optional_into(&mut payment_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "flow_directions" => flow_directions = decoder.value()?,
+                        "flow_directions" => decoder.optional_into(&mut flow_directions)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "last_setup_error" => last_setup_error = decoder.value()?,
+                        "last_setup_error" => {
+                            decoder.optional_into(&mut last_setup_error)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "single_use_mandate" => single_use_mandate = decoder.value()?,
+                        "single_use_mandate" => {
+                            decoder.optional_into(&mut single_use_mandate)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "cancellation_reason" => cancellation_reason = decoder.value()?,
+                        "cancellation_reason" => {
+                            decoder.optional_into(&mut cancellation_reason)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
                         "payment_method_types" => {
-                            payment_method_types = Some(decoder.value()?);
+                            decoder.required_into(&mut payment_method_types)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -292,7 +298,7 @@ impl stripe_core::Decode for SetupIntent {
                 22 => {
                     match key {
                         "payment_method_options" => {
-                            payment_method_options = decoder.value()?;
+                            decoder.optional_into(&mut payment_method_options)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -300,7 +306,7 @@ impl stripe_core::Decode for SetupIntent {
                 25 => {
                     match key {
                         "automatic_payment_methods" => {
-                            automatic_payment_methods = decoder.value()?;
+                            decoder.optional_into(&mut automatic_payment_methods)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -387,13 +393,14 @@ impl stripe_core::Decode for SetupIntentNextAction {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "cashapp_handle_redirect_or_display_qr_code" => {
-                    cashapp_handle_redirect_or_display_qr_code = decoder.value()?;
+                    decoder
+                        .optional_into(&mut cashapp_handle_redirect_or_display_qr_code)?
                 }
-                "redirect_to_url" => redirect_to_url = decoder.value()?,
-                "type" => type_ = Some(decoder.value()?),
-                "use_stripe_sdk" => use_stripe_sdk = decoder.value()?,
+                "redirect_to_url" => decoder.optional_into(&mut redirect_to_url)?,
+                "type" => decoder.required_into(&mut type_)?,
+                "use_stripe_sdk" => decoder.optional_into(&mut use_stripe_sdk)?,
                 "verify_with_microdeposits" => {
-                    verify_with_microdeposits = decoder.value()?;
+                    decoder.optional_into(&mut verify_with_microdeposits)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -442,8 +449,8 @@ impl stripe_core::Decode for SetupIntentNextActionRedirectToUrl {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "return_url" => return_url = decoder.value()?,
-                "url" => url = decoder.value()?,
+                "return_url" => decoder.optional_into(&mut return_url)?,
+                "url" => decoder.optional_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -488,11 +495,11 @@ impl stripe_core::Decode for SetupIntentNextActionVerifyWithMicrodeposits {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "arrival_date" => arrival_date = Some(decoder.value()?),
+                "arrival_date" => decoder.required_into(&mut arrival_date)?,
                 "hosted_verification_url" => {
-                    hosted_verification_url = Some(decoder.value()?);
+                    decoder.required_into(&mut hosted_verification_url)?
                 }
-                "microdeposit_type" => microdeposit_type = decoder.value()?,
+                "microdeposit_type" => decoder.optional_into(&mut microdeposit_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -556,12 +563,12 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "acss_debit" => acss_debit = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "link" => link = decoder.value()?,
-                "paypal" => paypal = decoder.value()?,
-                "sepa_debit" => sepa_debit = decoder.value()?,
-                "us_bank_account" => us_bank_account = decoder.value()?,
+                "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                "card" => decoder.optional_into(&mut card)?,
+                "link" => decoder.optional_into(&mut link)?,
+                "paypal" => decoder.optional_into(&mut paypal)?,
+                "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
+                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -615,9 +622,9 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsAcssDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "currency" => currency = decoder.value()?,
-                "mandate_options" => mandate_options = decoder.value()?,
-                "verification_method" => verification_method = decoder.value()?,
+                "currency" => decoder.optional_into(&mut currency)?,
+                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -669,9 +676,11 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCard {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "mandate_options" => mandate_options = decoder.value()?,
-                "network" => network = decoder.value()?,
-                "request_three_d_secure" => request_three_d_secure = decoder.value()?,
+                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
+                "network" => decoder.optional_into(&mut network)?,
+                "request_three_d_secure" => {
+                    decoder.optional_into(&mut request_three_d_secure)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -747,46 +756,46 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCardMandateOptions {
             match key.len() {
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "end_date" => end_date = decoder.value()?,
-                        "interval" => interval = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "end_date" => decoder.optional_into(&mut end_date)?,
+                        "interval" => decoder.required_into(&mut interval)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "reference" => reference = Some(decoder.value()?),
+                        "reference" => decoder.required_into(&mut reference)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "start_date" => start_date = Some(decoder.value()?),
+                        "start_date" => decoder.required_into(&mut start_date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "amount_type" => amount_type = Some(decoder.value()?),
-                        "description" => description = decoder.value()?,
+                        "amount_type" => decoder.required_into(&mut amount_type)?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "interval_count" => interval_count = decoder.value()?,
+                        "interval_count" => decoder.optional_into(&mut interval_count)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "supported_types" => supported_types = decoder.value()?,
+                        "supported_types" => decoder.optional_into(&mut supported_types)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -866,11 +875,13 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsMandateOptionsAcssDe
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "custom_mandate_url" => custom_mandate_url = decoder.value()?,
-                "default_for" => default_for = decoder.value()?,
-                "interval_description" => interval_description = decoder.value()?,
-                "payment_schedule" => payment_schedule = decoder.value()?,
-                "transaction_type" => transaction_type = decoder.value()?,
+                "custom_mandate_url" => decoder.optional_into(&mut custom_mandate_url)?,
+                "default_for" => decoder.optional_into(&mut default_for)?,
+                "interval_description" => {
+                    decoder.optional_into(&mut interval_description)?
+                }
+                "payment_schedule" => decoder.optional_into(&mut payment_schedule)?,
+                "transaction_type" => decoder.optional_into(&mut transaction_type)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -917,7 +928,9 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsPaypal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_agreement_id" => billing_agreement_id = decoder.value()?,
+                "billing_agreement_id" => {
+                    decoder.optional_into(&mut billing_agreement_id)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -956,7 +969,7 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsSepaDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "mandate_options" => mandate_options = decoder.value()?,
+                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -998,8 +1011,10 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsUsBankAccount {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "financial_connections" => financial_connections = decoder.value()?,
-                "verification_method" => verification_method = decoder.value()?,
+                "financial_connections" => {
+                    decoder.optional_into(&mut financial_connections)?
+                }
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1042,7 +1057,7 @@ impl stripe_core::Decode for SetupIntentTypeSpecificPaymentMethodOptionsClient {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "verification_method" => verification_method = decoder.value()?,
+                "verification_method" => decoder.optional_into(&mut verification_method)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -67,48 +67,50 @@ impl stripe_core::Decode for ShippingRate {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "active" => active = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "active" => decoder.required_into(&mut active)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "tax_code" => tax_code = decoder.value()?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "tax_code" => decoder.optional_into(&mut tax_code)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "display_name" => display_name = decoder.value()?,
-                        "fixed_amount" => fixed_amount = decoder.value()?,
-                        "tax_behavior" => tax_behavior = decoder.value()?,
+                        "display_name" => decoder.optional_into(&mut display_name)?,
+                        "fixed_amount" => decoder.optional_into(&mut fixed_amount)?,
+                        "tax_behavior" => decoder.optional_into(&mut tax_behavior)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "delivery_estimate" => delivery_estimate = decoder.value()?,
+                        "delivery_estimate" => {
+                            decoder.optional_into(&mut delivery_estimate)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -164,8 +166,8 @@ impl stripe_core::Decode for ShippingRateCurrencyOption {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "tax_behavior" => tax_behavior = Some(decoder.value()?),
+                "amount" => decoder.required_into(&mut amount)?,
+                "tax_behavior" => decoder.required_into(&mut tax_behavior)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -214,8 +216,8 @@ impl stripe_core::Decode for ShippingRateDeliveryEstimate {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "maximum" => maximum = decoder.value()?,
-                "minimum" => minimum = decoder.value()?,
+                "maximum" => decoder.optional_into(&mut maximum)?,
+                "minimum" => decoder.optional_into(&mut minimum)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -254,8 +256,8 @@ impl stripe_core::Decode for ShippingRateDeliveryEstimateBound {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "unit" => unit = Some(decoder.value()?),
-                "value" => value = Some(decoder.value()?),
+                "unit" => decoder.required_into(&mut unit)?,
+                "value" => decoder.required_into(&mut value)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -304,9 +306,9 @@ impl stripe_core::Decode for ShippingRateFixedAmount {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "currency_options" => currency_options = decoder.value()?,
+                "amount" => decoder.required_into(&mut amount)?,
+                "currency" => decoder.required_into(&mut currency)?,
+                "currency_options" => decoder.optional_into(&mut currency_options)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

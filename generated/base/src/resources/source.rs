@@ -16,18 +16,18 @@ pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ach_credit_transfer: Option<Box<SourceTypeAchCreditTransfer>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ach_debit: Option<SourceTypeAchDebit>,
+    pub ach_debit: Option<Box<SourceTypeAchDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub acss_debit: Option<Box<SourceTypeAcssDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub alipay: Option<SourceTypeAlipay>,
+    pub alipay: Option<Box<SourceTypeAlipay>>,
     /// A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total amount associated with the source. This is the amount for which the source will be chargeable once ready. Required for `single_use` sources.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub au_becs_debit: Option<SourceTypeAuBecsDebit>,
+    pub au_becs_debit: Option<Box<SourceTypeAuBecsDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bancontact: Option<SourceTypeBancontact>,
+    pub bancontact: Option<Box<SourceTypeBancontact>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card: Option<Box<SourceTypeCard>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -35,7 +35,7 @@ pub struct Source {
     /// The client secret of the source. Used for client-side retrieval using a publishable key.
     pub client_secret: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub code_verification: Option<SourceCodeVerificationFlow>,
+    pub code_verification: Option<Box<SourceCodeVerificationFlow>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) associated with the source. This is the currency for which the source will be chargeable once ready. Required for `single_use` sources.
@@ -45,15 +45,15 @@ pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<String>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub eps: Option<SourceTypeEps>,
+    pub eps: Option<Box<SourceTypeEps>>,
     /// The authentication `flow` of the source. `flow` is one of `redirect`, `receiver`, `code_verification`, `none`.
     pub flow: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub giropay: Option<SourceTypeGiropay>,
+    pub giropay: Option<Box<SourceTypeGiropay>>,
     /// Unique identifier for the object.
     pub id: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ideal: Option<SourceTypeIdeal>,
+    pub ideal: Option<Box<SourceTypeIdeal>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub klarna: Option<Box<SourceTypeKlarna>>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -69,17 +69,17 @@ pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub owner: Option<Box<SourceOwner>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub p24: Option<SourceTypeP24>,
+    pub p24: Option<Box<SourceTypeP24>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub receiver: Option<SourceReceiverFlow>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub redirect: Option<SourceRedirectFlow>,
+    pub redirect: Option<Box<SourceRedirectFlow>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sepa_debit: Option<SourceTypeSepaDebit>,
+    pub sepa_debit: Option<Box<SourceTypeSepaDebit>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sofort: Option<SourceTypeSofort>,
+    pub sofort: Option<Box<SourceTypeSofort>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub source_order: Option<SourceOrder>,
+    pub source_order: Option<Box<SourceOrder>>,
     /// Extra information about a source. This will appear on your customer's statement every time you charge the source.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub statement_descriptor: Option<String>,
@@ -94,7 +94,7 @@ pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub usage: Option<String>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub wechat: Option<SourceTypeWechat>,
+    pub wechat: Option<Box<SourceTypeWechat>>,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -153,113 +153,119 @@ impl stripe_core::Decode for Source {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 3 => {
                     match key {
-                        "eps" => eps = decoder.value()?,
-                        "p24" => p24 = decoder.value()?,
+                        "eps" => decoder.optional_into(&mut eps)?,
+                        "p24" => decoder.optional_into(&mut p24)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "card" => card = decoder.value()?,
-                        "flow" => flow = Some(decoder.value()?),
-                        "type" => type_ = Some(decoder.value()?),
+                        "card" => decoder.optional_into(&mut card)?,
+                        "flow" => decoder.required_into(&mut flow)?,
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "ideal" => ideal = decoder.value()?,
-                        "owner" => owner = decoder.value()?,
-                        "usage" => usage = decoder.value()?,
+                        "ideal" => decoder.optional_into(&mut ideal)?,
+                        "owner" => decoder.optional_into(&mut owner)?,
+                        "usage" => decoder.optional_into(&mut usage)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "alipay" => alipay = decoder.value()?,
-                        "amount" => amount = decoder.value()?,
-                        "klarna" => klarna = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "sofort" => sofort = decoder.value()?,
-                        "status" => status = Some(decoder.value()?),
-                        "wechat" => wechat = decoder.value()?,
+                        "alipay" => decoder.optional_into(&mut alipay)?,
+                        "amount" => decoder.optional_into(&mut amount)?,
+                        "klarna" => decoder.optional_into(&mut klarna)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "sofort" => decoder.optional_into(&mut sofort)?,
+                        "status" => decoder.required_into(&mut status)?,
+                        "wechat" => decoder.optional_into(&mut wechat)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
-                        "giropay" => giropay = decoder.value()?,
+                        "created" => decoder.required_into(&mut created)?,
+                        "giropay" => decoder.optional_into(&mut giropay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = decoder.value()?,
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "receiver" => receiver = decoder.value()?,
-                        "redirect" => redirect = decoder.value()?,
+                        "currency" => decoder.optional_into(&mut currency)?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "receiver" => decoder.optional_into(&mut receiver)?,
+                        "redirect" => decoder.optional_into(&mut redirect)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "ach_debit" => ach_debit = decoder.value()?,
+                        "ach_debit" => decoder.optional_into(&mut ach_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "acss_debit" => acss_debit = decoder.value()?,
-                        "bancontact" => bancontact = decoder.value()?,
-                        "multibanco" => multibanco = decoder.value()?,
-                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                        "bancontact" => decoder.optional_into(&mut bancontact)?,
+                        "multibanco" => decoder.optional_into(&mut multibanco)?,
+                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "card_present" => card_present = decoder.value()?,
-                        "source_order" => source_order = decoder.value()?,
+                        "card_present" => decoder.optional_into(&mut card_present)?,
+                        "source_order" => decoder.optional_into(&mut source_order)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "au_becs_debit" => au_becs_debit = decoder.value()?,
-                        "client_secret" => client_secret = Some(decoder.value()?),
+                        "au_becs_debit" => decoder.optional_into(&mut au_becs_debit)?,
+                        "client_secret" => decoder.required_into(&mut client_secret)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "code_verification" => code_verification = decoder.value()?,
+                        "code_verification" => {
+                            decoder.optional_into(&mut code_verification)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
+                        "ach_credit_transfer" => {
+                            decoder.optional_into(&mut ach_credit_transfer)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        "statement_descriptor" => {
+                            decoder.optional_into(&mut statement_descriptor)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -344,8 +350,8 @@ impl stripe_core::Decode for SourceCodeVerificationFlow {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "attempts_remaining" => attempts_remaining = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
+                "attempts_remaining" => decoder.required_into(&mut attempts_remaining)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -403,11 +409,11 @@ impl stripe_core::Decode for SourceOrder {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = Some(decoder.value()?),
-                "currency" => currency = Some(decoder.value()?),
-                "email" => email = decoder.value()?,
-                "items" => items = decoder.value()?,
-                "shipping" => shipping = decoder.value()?,
+                "amount" => decoder.required_into(&mut amount)?,
+                "currency" => decoder.required_into(&mut currency)?,
+                "email" => decoder.optional_into(&mut email)?,
+                "items" => decoder.optional_into(&mut items)?,
+                "shipping" => decoder.optional_into(&mut shipping)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -472,12 +478,12 @@ impl stripe_core::Decode for SourceOrderItem {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = decoder.value()?,
-                "currency" => currency = decoder.value()?,
-                "description" => description = decoder.value()?,
-                "parent" => parent = decoder.value()?,
-                "quantity" => quantity = decoder.value()?,
-                "type" => type_ = decoder.value()?,
+                "amount" => decoder.optional_into(&mut amount)?,
+                "currency" => decoder.optional_into(&mut currency)?,
+                "description" => decoder.optional_into(&mut description)?,
+                "parent" => decoder.optional_into(&mut parent)?,
+                "quantity" => decoder.optional_into(&mut quantity)?,
+                "type" => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -550,14 +556,14 @@ impl stripe_core::Decode for SourceOwner {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = decoder.value()?,
-                "email" => email = decoder.value()?,
-                "name" => name = decoder.value()?,
-                "phone" => phone = decoder.value()?,
-                "verified_address" => verified_address = decoder.value()?,
-                "verified_email" => verified_email = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
-                "verified_phone" => verified_phone = decoder.value()?,
+                "address" => decoder.optional_into(&mut address)?,
+                "email" => decoder.optional_into(&mut email)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "phone" => decoder.optional_into(&mut phone)?,
+                "verified_address" => decoder.optional_into(&mut verified_address)?,
+                "verified_email" => decoder.optional_into(&mut verified_email)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
+                "verified_phone" => decoder.optional_into(&mut verified_phone)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -619,15 +625,15 @@ impl stripe_core::Decode for SourceReceiverFlow {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "address" => address = decoder.value()?,
-                "amount_charged" => amount_charged = Some(decoder.value()?),
-                "amount_received" => amount_received = Some(decoder.value()?),
-                "amount_returned" => amount_returned = Some(decoder.value()?),
+                "address" => decoder.optional_into(&mut address)?,
+                "amount_charged" => decoder.required_into(&mut amount_charged)?,
+                "amount_received" => decoder.required_into(&mut amount_received)?,
+                "amount_returned" => decoder.required_into(&mut amount_returned)?,
                 "refund_attributes_method" => {
-                    refund_attributes_method = Some(decoder.value()?);
+                    decoder.required_into(&mut refund_attributes_method)?
                 }
                 "refund_attributes_status" => {
-                    refund_attributes_status = Some(decoder.value()?);
+                    decoder.required_into(&mut refund_attributes_status)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -702,10 +708,10 @@ impl stripe_core::Decode for SourceRedirectFlow {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "failure_reason" => failure_reason = decoder.value()?,
-                "return_url" => return_url = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
-                "url" => url = Some(decoder.value()?),
+                "failure_reason" => decoder.optional_into(&mut failure_reason)?,
+                "return_url" => decoder.required_into(&mut return_url)?,
+                "status" => decoder.required_into(&mut status)?,
+                "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -768,18 +774,20 @@ impl stripe_core::Decode for SourceTypeAchCreditTransfer {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "account_number" => account_number = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
+                "account_number" => decoder.optional_into(&mut account_number)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                 "refund_account_holder_name" => {
-                    refund_account_holder_name = decoder.value()?;
+                    decoder.optional_into(&mut refund_account_holder_name)?
                 }
                 "refund_account_holder_type" => {
-                    refund_account_holder_type = decoder.value()?;
+                    decoder.optional_into(&mut refund_account_holder_type)?
                 }
-                "refund_routing_number" => refund_routing_number = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
-                "swift_code" => swift_code = decoder.value()?,
+                "refund_routing_number" => {
+                    decoder.optional_into(&mut refund_routing_number)?
+                }
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                "swift_code" => decoder.optional_into(&mut swift_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -841,12 +849,12 @@ impl stripe_core::Decode for SourceTypeAchDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_name" => bank_name = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
-                "type" => type_ = decoder.value()?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "country" => decoder.optional_into(&mut country)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
+                "type" => decoder.optional_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -919,57 +927,63 @@ impl stripe_core::Decode for SourceTypeAcssDebit {
             match key.len() {
                 5 => {
                     match key {
-                        "last4" => last4 = decoder.value()?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "category" => category = decoder.value()?,
+                        "category" => decoder.optional_into(&mut category)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "bank_name" => bank_name = decoder.value()?,
+                        "bank_name" => decoder.optional_into(&mut bank_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "routing_number" => routing_number = decoder.value()?,
+                        "routing_number" => decoder.optional_into(&mut routing_number)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "bank_address_city" => bank_address_city = decoder.value()?,
+                        "bank_address_city" => {
+                            decoder.optional_into(&mut bank_address_city)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "bank_address_line_1" => bank_address_line_1 = decoder.value()?,
-                        "bank_address_line_2" => bank_address_line_2 = decoder.value()?,
+                        "bank_address_line_1" => {
+                            decoder.optional_into(&mut bank_address_line_1)?
+                        }
+                        "bank_address_line_2" => {
+                            decoder.optional_into(&mut bank_address_line_2)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 24 => {
                     match key {
                         "bank_address_postal_code" => {
-                            bank_address_postal_code = decoder.value()?;
+                            decoder.optional_into(&mut bank_address_postal_code)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1027,9 +1041,11 @@ impl stripe_core::Decode for SourceTypeAlipay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "data_string" => data_string = decoder.value()?,
-                "native_url" => native_url = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "data_string" => decoder.optional_into(&mut data_string)?,
+                "native_url" => decoder.optional_into(&mut native_url)?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1076,9 +1092,9 @@ impl stripe_core::Decode for SourceTypeAuBecsDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bsb_number" => bsb_number = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
+                "bsb_number" => decoder.optional_into(&mut bsb_number)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1134,12 +1150,14 @@ impl stripe_core::Decode for SourceTypeBancontact {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "preferred_language" => preferred_language = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
+                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1224,65 +1242,71 @@ impl stripe_core::Decode for SourceTypeCard {
             match key.len() {
                 4 => {
                     match key {
-                        "name" => name = decoder.value()?,
+                        "name" => decoder.optional_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "brand" => brand = decoder.value()?,
-                        "last4" => last4 = decoder.value()?,
+                        "brand" => decoder.optional_into(&mut brand)?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.optional_into(&mut funding)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "exp_year" => exp_year = decoder.value()?,
+                        "exp_year" => decoder.optional_into(&mut exp_year)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "cvc_check" => cvc_check = decoder.value()?,
-                        "exp_month" => exp_month = decoder.value()?,
+                        "cvc_check" => decoder.optional_into(&mut cvc_check)?,
+                        "exp_month" => decoder.optional_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
+                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "address_zip_check" => address_zip_check = decoder.value()?,
+                        "address_zip_check" => {
+                            decoder.optional_into(&mut address_zip_check)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "address_line1_check" => address_line1_check = decoder.value()?,
-                        "tokenization_method" => tokenization_method = decoder.value()?,
+                        "address_line1_check" => {
+                            decoder.optional_into(&mut address_line1_check)?
+                        }
+                        "tokenization_method" => {
+                            decoder.optional_into(&mut tokenization_method)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -1405,74 +1429,78 @@ impl stripe_core::Decode for SourceTypeCardPresent {
             match key.len() {
                 5 => {
                     match key {
-                        "brand" => brand = decoder.value()?,
-                        "last4" => last4 = decoder.value()?,
+                        "brand" => decoder.optional_into(&mut brand)?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "reader" => reader = decoder.value()?,
+                        "reader" => decoder.optional_into(&mut reader)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.optional_into(&mut funding)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "cvm_type" => cvm_type = decoder.value()?,
-                        "exp_year" => exp_year = decoder.value()?,
+                        "cvm_type" => decoder.optional_into(&mut cvm_type)?,
+                        "exp_year" => decoder.optional_into(&mut exp_year)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "data_type" => data_type = decoder.value()?,
-                        "exp_month" => exp_month = decoder.value()?,
+                        "data_type" => decoder.optional_into(&mut data_type)?,
+                        "exp_month" => decoder.optional_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
-                        "read_method" => read_method = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                        "read_method" => decoder.optional_into(&mut read_method)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "emv_auth_data" => emv_auth_data = decoder.value()?,
-                        "pos_device_id" => pos_device_id = decoder.value()?,
+                        "emv_auth_data" => decoder.optional_into(&mut emv_auth_data)?,
+                        "pos_device_id" => decoder.optional_into(&mut pos_device_id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "pos_entry_mode" => pos_entry_mode = decoder.value()?,
+                        "pos_entry_mode" => decoder.optional_into(&mut pos_entry_mode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "authorization_code" => authorization_code = decoder.value()?,
+                        "authorization_code" => {
+                            decoder.optional_into(&mut authorization_code)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "dedicated_file_name" => dedicated_file_name = decoder.value()?,
+                        "dedicated_file_name" => {
+                            decoder.optional_into(&mut dedicated_file_name)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "application_cryptogram" => {
-                            application_cryptogram = decoder.value()?;
+                            decoder.optional_into(&mut application_cryptogram)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1480,7 +1508,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                 26 => {
                     match key {
                         "application_preferred_name" => {
-                            application_preferred_name = decoder.value()?;
+                            decoder.optional_into(&mut application_preferred_name)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1488,10 +1516,10 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                 27 => {
                     match key {
                         "authorization_response_code" => {
-                            authorization_response_code = decoder.value()?;
+                            decoder.optional_into(&mut authorization_response_code)?
                         }
                         "evidence_customer_signature" => {
-                            evidence_customer_signature = decoder.value()?;
+                            decoder.optional_into(&mut evidence_customer_signature)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1499,7 +1527,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                 29 => {
                     match key {
                         "terminal_verification_results" => {
-                            terminal_verification_results = decoder.value()?;
+                            decoder.optional_into(&mut terminal_verification_results)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1507,7 +1535,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                 30 => {
                     match key {
                         "transaction_status_information" => {
-                            transaction_status_information = decoder.value()?;
+                            decoder.optional_into(&mut transaction_status_information)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1515,7 +1543,7 @@ impl stripe_core::Decode for SourceTypeCardPresent {
                 32 => {
                     match key {
                         "evidence_transaction_certificate" => {
-                            evidence_transaction_certificate = decoder.value()?;
+                            decoder.optional_into(&mut evidence_transaction_certificate)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1583,8 +1611,10 @@ impl stripe_core::Decode for SourceTypeEps {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "reference" => reference = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "reference" => decoder.optional_into(&mut reference)?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1633,10 +1663,12 @@ impl stripe_core::Decode for SourceTypeGiropay {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1687,10 +1719,12 @@ impl stripe_core::Decode for SourceTypeIdeal {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank" => bank = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "bank" => decoder.optional_into(&mut bank)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -1809,80 +1843,92 @@ impl stripe_core::Decode for SourceTypeKlarna {
             match key.len() {
                 6 => {
                     match key {
-                        "locale" => locale = decoder.value()?,
+                        "locale" => decoder.optional_into(&mut locale)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "logo_url" => logo_url = decoder.value()?,
+                        "logo_url" => decoder.optional_into(&mut logo_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "last_name" => last_name = decoder.value()?,
+                        "last_name" => decoder.optional_into(&mut last_name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "first_name" => first_name = decoder.value()?,
-                        "page_title" => page_title = decoder.value()?,
+                        "first_name" => decoder.optional_into(&mut first_name)?,
+                        "page_title" => decoder.optional_into(&mut page_title)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "client_token" => client_token = decoder.value()?,
-                        "pay_now_name" => pay_now_name = decoder.value()?,
-                        "redirect_url" => redirect_url = decoder.value()?,
+                        "client_token" => decoder.optional_into(&mut client_token)?,
+                        "pay_now_name" => decoder.optional_into(&mut pay_now_name)?,
+                        "redirect_url" => decoder.optional_into(&mut redirect_url)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "purchase_type" => purchase_type = decoder.value()?,
+                        "purchase_type" => decoder.optional_into(&mut purchase_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "pay_later_name" => pay_later_name = decoder.value()?,
-                        "shipping_delay" => shipping_delay = decoder.value()?,
+                        "pay_later_name" => decoder.optional_into(&mut pay_later_name)?,
+                        "shipping_delay" => decoder.optional_into(&mut shipping_delay)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "purchase_country" => purchase_country = decoder.value()?,
+                        "purchase_country" => {
+                            decoder.optional_into(&mut purchase_country)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "pay_over_time_name" => pay_over_time_name = decoder.value()?,
-                        "shipping_last_name" => shipping_last_name = decoder.value()?,
+                        "pay_over_time_name" => {
+                            decoder.optional_into(&mut pay_over_time_name)?
+                        }
+                        "shipping_last_name" => {
+                            decoder.optional_into(&mut shipping_last_name)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "shipping_first_name" => shipping_first_name = decoder.value()?,
+                        "shipping_first_name" => {
+                            decoder.optional_into(&mut shipping_first_name)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "background_image_url" => background_image_url = decoder.value()?,
-                        "pay_now_redirect_url" => pay_now_redirect_url = decoder.value()?,
+                        "background_image_url" => {
+                            decoder.optional_into(&mut background_image_url)?
+                        }
+                        "pay_now_redirect_url" => {
+                            decoder.optional_into(&mut pay_now_redirect_url)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "pay_later_redirect_url" => {
-                            pay_later_redirect_url = decoder.value()?;
+                            decoder.optional_into(&mut pay_later_redirect_url)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1890,7 +1936,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                 25 => {
                     match key {
                         "payment_method_categories" => {
-                            payment_method_categories = decoder.value()?;
+                            decoder.optional_into(&mut payment_method_categories)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1898,7 +1944,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                 26 => {
                     match key {
                         "pay_over_time_redirect_url" => {
-                            pay_over_time_redirect_url = decoder.value()?;
+                            decoder.optional_into(&mut pay_over_time_redirect_url)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1906,7 +1952,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                 27 => {
                     match key {
                         "pay_now_asset_urls_standard" => {
-                            pay_now_asset_urls_standard = decoder.value()?;
+                            decoder.optional_into(&mut pay_now_asset_urls_standard)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1914,7 +1960,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                 29 => {
                     match key {
                         "pay_later_asset_urls_standard" => {
-                            pay_later_asset_urls_standard = decoder.value()?;
+                            decoder.optional_into(&mut pay_later_asset_urls_standard)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1922,7 +1968,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                 30 => {
                     match key {
                         "pay_now_asset_urls_descriptive" => {
-                            pay_now_asset_urls_descriptive = decoder.value()?;
+                            decoder.optional_into(&mut pay_now_asset_urls_descriptive)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1930,7 +1976,7 @@ impl stripe_core::Decode for SourceTypeKlarna {
                 32 => {
                     match key {
                         "pay_later_asset_urls_descriptive" => {
-                            pay_later_asset_urls_descriptive = decoder.value()?;
+                            decoder.optional_into(&mut pay_later_asset_urls_descriptive)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1938,7 +1984,8 @@ impl stripe_core::Decode for SourceTypeKlarna {
                 33 => {
                     match key {
                         "pay_over_time_asset_urls_standard" => {
-                            pay_over_time_asset_urls_standard = decoder.value()?;
+                            decoder
+                                .optional_into(&mut pay_over_time_asset_urls_standard)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1946,7 +1993,8 @@ impl stripe_core::Decode for SourceTypeKlarna {
                 36 => {
                     match key {
                         "pay_over_time_asset_urls_descriptive" => {
-                            pay_over_time_asset_urls_descriptive = decoder.value()?;
+                            decoder
+                                .optional_into(&mut pay_over_time_asset_urls_descriptive)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2043,26 +2091,26 @@ impl stripe_core::Decode for SourceTypeMultibanco {
             match key.len() {
                 6 => {
                     match key {
-                        "entity" => entity = decoder.value()?,
+                        "entity" => decoder.optional_into(&mut entity)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "reference" => reference = decoder.value()?,
+                        "reference" => decoder.optional_into(&mut reference)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "refund_iban" => refund_iban = decoder.value()?,
+                        "refund_iban" => decoder.optional_into(&mut refund_iban)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 26 => {
                     match key {
                         "refund_account_holder_name" => {
-                            refund_account_holder_name = decoder.value()?;
+                            decoder.optional_into(&mut refund_account_holder_name)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2070,7 +2118,8 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                 34 => {
                     match key {
                         "refund_account_holder_address_city" => {
-                            refund_account_holder_address_city = decoder.value()?;
+                            decoder
+                                .optional_into(&mut refund_account_holder_address_city)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2078,13 +2127,16 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                 35 => {
                     match key {
                         "refund_account_holder_address_line1" => {
-                            refund_account_holder_address_line1 = decoder.value()?;
+                            decoder
+                                .optional_into(&mut refund_account_holder_address_line1)?
                         }
                         "refund_account_holder_address_line2" => {
-                            refund_account_holder_address_line2 = decoder.value()?;
+                            decoder
+                                .optional_into(&mut refund_account_holder_address_line2)?
                         }
                         "refund_account_holder_address_state" => {
-                            refund_account_holder_address_state = decoder.value()?;
+                            decoder
+                                .optional_into(&mut refund_account_holder_address_state)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2092,7 +2144,8 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                 37 => {
                     match key {
                         "refund_account_holder_address_country" => {
-                            refund_account_holder_address_country = decoder.value()?;
+                            decoder
+                                .optional_into(&mut refund_account_holder_address_country)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2100,7 +2153,10 @@ impl stripe_core::Decode for SourceTypeMultibanco {
                 41 => {
                     match key {
                         "refund_account_holder_address_postal_code" => {
-                            refund_account_holder_address_postal_code = decoder.value()?;
+                            decoder
+                                .optional_into(
+                                    &mut refund_account_holder_address_postal_code,
+                                )?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2152,7 +2208,7 @@ impl stripe_core::Decode for SourceTypeP24 {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "reference" => reference = decoder.value()?,
+                "reference" => decoder.optional_into(&mut reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2206,13 +2262,13 @@ impl stripe_core::Decode for SourceTypeSepaDebit {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "branch_code" => branch_code = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "mandate_reference" => mandate_reference = decoder.value()?,
-                "mandate_url" => mandate_url = decoder.value()?,
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "branch_code" => decoder.optional_into(&mut branch_code)?,
+                "country" => decoder.optional_into(&mut country)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "mandate_reference" => decoder.optional_into(&mut mandate_reference)?,
+                "mandate_url" => decoder.optional_into(&mut mandate_url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2275,13 +2331,15 @@ impl stripe_core::Decode for SourceTypeSofort {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "bank_code" => bank_code = decoder.value()?,
-                "bank_name" => bank_name = decoder.value()?,
-                "bic" => bic = decoder.value()?,
-                "country" => country = decoder.value()?,
-                "iban_last4" => iban_last4 = decoder.value()?,
-                "preferred_language" => preferred_language = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "bank_code" => decoder.optional_into(&mut bank_code)?,
+                "bank_name" => decoder.optional_into(&mut bank_name)?,
+                "bic" => decoder.optional_into(&mut bic)?,
+                "country" => decoder.optional_into(&mut country)?,
+                "iban_last4" => decoder.optional_into(&mut iban_last4)?,
+                "preferred_language" => decoder.optional_into(&mut preferred_language)?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -2376,68 +2434,74 @@ impl stripe_core::Decode for SourceTypeThreeDSecure {
             match key.len() {
                 4 => {
                     match key {
-                        "card" => card = decoder.value()?,
-                        "name" => name = decoder.value()?,
+                        "card" => decoder.optional_into(&mut card)?,
+                        "name" => decoder.optional_into(&mut name)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "brand" => brand = decoder.value()?,
-                        "last4" => last4 = decoder.value()?,
+                        "brand" => decoder.optional_into(&mut brand)?,
+                        "last4" => decoder.optional_into(&mut last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "funding" => funding = decoder.value()?,
+                        "country" => decoder.optional_into(&mut country)?,
+                        "funding" => decoder.optional_into(&mut funding)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "customer" => customer = decoder.value()?,
-                        "exp_year" => exp_year = decoder.value()?,
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "exp_year" => decoder.optional_into(&mut exp_year)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "cvc_check" => cvc_check = decoder.value()?,
-                        "exp_month" => exp_month = decoder.value()?,
+                        "cvc_check" => decoder.optional_into(&mut cvc_check)?,
+                        "exp_month" => decoder.optional_into(&mut exp_month)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "fingerprint" => fingerprint = decoder.value()?,
+                        "fingerprint" => decoder.optional_into(&mut fingerprint)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "authenticated" => authenticated = decoder.value()?,
-                        "dynamic_last4" => dynamic_last4 = decoder.value()?,
+                        "authenticated" => decoder.optional_into(&mut authenticated)?,
+                        "dynamic_last4" => decoder.optional_into(&mut dynamic_last4)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "three_d_secure" => three_d_secure = decoder.value()?,
+                        "three_d_secure" => decoder.optional_into(&mut three_d_secure)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "address_zip_check" => address_zip_check = decoder.value()?,
+                        "address_zip_check" => {
+                            decoder.optional_into(&mut address_zip_check)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "address_line1_check" => address_line1_check = decoder.value()?,
-                        "tokenization_method" => tokenization_method = decoder.value()?,
+                        "address_line1_check" => {
+                            decoder.optional_into(&mut address_line1_check)?
+                        }
+                        "tokenization_method" => {
+                            decoder.optional_into(&mut tokenization_method)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -2501,9 +2565,11 @@ impl stripe_core::Decode for SourceTypeWechat {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "prepay_id" => prepay_id = decoder.value()?,
-                "qr_code_url" => qr_code_url = decoder.value()?,
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "prepay_id" => decoder.optional_into(&mut prepay_id)?,
+                "qr_code_url" => decoder.optional_into(&mut qr_code_url)?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

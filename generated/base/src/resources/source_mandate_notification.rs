@@ -7,12 +7,12 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SourceMandateNotification {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub acss_debit: Option<SourceMandateNotificationAcssDebitData>,
+    pub acss_debit: Option<Box<SourceMandateNotificationAcssDebitData>>,
     /// A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the amount associated with the mandate notification. The amount is expressed in the currency of the underlying source. Required if the notification type is `debit_initiated`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub amount: Option<i64>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub bacs_debit: Option<SourceMandateNotificationBacsDebitData>,
+    pub bacs_debit: Option<Box<SourceMandateNotificationBacsDebitData>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Unique identifier for the object.
@@ -74,43 +74,43 @@ impl stripe_core::Decode for SourceMandateNotification {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = decoder.value()?,
-                        "object" => object = Some(decoder.value()?),
-                        "reason" => reason = Some(decoder.value()?),
-                        "source" => source = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.optional_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "reason" => decoder.required_into(&mut reason)?,
+                        "source" => decoder.required_into(&mut source)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "acss_debit" => acss_debit = decoder.value()?,
-                        "bacs_debit" => bacs_debit = decoder.value()?,
-                        "sepa_debit" => sepa_debit = decoder.value()?,
+                        "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                        "bacs_debit" => decoder.optional_into(&mut bacs_debit)?,
+                        "sepa_debit" => decoder.optional_into(&mut sepa_debit)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -164,7 +164,9 @@ impl stripe_core::Decode for SourceMandateNotificationAcssDebitData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "statement_descriptor" => statement_descriptor = decoder.value()?,
+                "statement_descriptor" => {
+                    decoder.optional_into(&mut statement_descriptor)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -204,7 +206,7 @@ impl stripe_core::Decode for SourceMandateNotificationBacsDebitData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "last4" => last4 = decoder.value()?,
+                "last4" => decoder.optional_into(&mut last4)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -249,9 +251,9 @@ impl stripe_core::Decode for SourceMandateNotificationSepaDebitData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "creditor_identifier" => creditor_identifier = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "mandate_reference" => mandate_reference = decoder.value()?,
+                "creditor_identifier" => decoder.optional_into(&mut creditor_identifier)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "mandate_reference" => decoder.optional_into(&mut mandate_reference)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

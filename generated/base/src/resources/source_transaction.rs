@@ -12,13 +12,13 @@ pub struct SourceTransaction {
     /// A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the amount your customer has pushed to the receiver.
     pub amount: i64,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub chf_credit_transfer: Option<SourceTransactionChfCreditTransferData>,
+    pub chf_credit_transfer: Option<Box<SourceTransactionChfCreditTransferData>>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub gbp_credit_transfer: Option<SourceTransactionGbpCreditTransferData>,
+    pub gbp_credit_transfer: Option<Box<SourceTransactionGbpCreditTransferData>>,
     /// Unique identifier for the object.
     pub id: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -26,9 +26,9 @@ pub struct SourceTransaction {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub paper_check: Option<SourceTransactionPaperCheckData>,
+    pub paper_check: Option<Box<SourceTransactionPaperCheckData>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub sepa_credit_transfer: Option<SourceTransactionSepaCreditTransferData>,
+    pub sepa_credit_transfer: Option<Box<SourceTransactionSepaCreditTransferData>>,
     /// The ID of the source this transaction is attached to.
     pub source: String,
     /// The status of the transaction, one of `succeeded`, `pending`, or `failed`.
@@ -71,55 +71,63 @@ impl stripe_core::Decode for SourceTransaction {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "source" => source = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "source" => decoder.required_into(&mut source)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "paper_check" => paper_check = decoder.value()?,
+                        "paper_check" => decoder.optional_into(&mut paper_check)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "ach_credit_transfer" => ach_credit_transfer = decoder.value()?,
-                        "chf_credit_transfer" => chf_credit_transfer = decoder.value()?,
-                        "gbp_credit_transfer" => gbp_credit_transfer = decoder.value()?,
+                        "ach_credit_transfer" => {
+                            decoder.optional_into(&mut ach_credit_transfer)?
+                        }
+                        "chf_credit_transfer" => {
+                            decoder.optional_into(&mut chf_credit_transfer)?
+                        }
+                        "gbp_credit_transfer" => {
+                            decoder.optional_into(&mut gbp_credit_transfer)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "sepa_credit_transfer" => sepa_credit_transfer = decoder.value()?,
+                        "sepa_credit_transfer" => {
+                            decoder.optional_into(&mut sepa_credit_transfer)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -187,10 +195,10 @@ impl stripe_core::Decode for SourceTransactionAchCreditTransferData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "customer_data" => customer_data = decoder.value()?,
-                "fingerprint" => fingerprint = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "routing_number" => routing_number = decoder.value()?,
+                "customer_data" => decoder.optional_into(&mut customer_data)?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "routing_number" => decoder.optional_into(&mut routing_number)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -249,11 +257,15 @@ impl stripe_core::Decode for SourceTransactionChfCreditTransferData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "reference" => reference = decoder.value()?,
-                "sender_address_country" => sender_address_country = decoder.value()?,
-                "sender_address_line1" => sender_address_line1 = decoder.value()?,
-                "sender_iban" => sender_iban = decoder.value()?,
-                "sender_name" => sender_name = decoder.value()?,
+                "reference" => decoder.optional_into(&mut reference)?,
+                "sender_address_country" => {
+                    decoder.optional_into(&mut sender_address_country)?
+                }
+                "sender_address_line1" => {
+                    decoder.optional_into(&mut sender_address_line1)?
+                }
+                "sender_iban" => decoder.optional_into(&mut sender_iban)?,
+                "sender_name" => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -321,13 +333,15 @@ impl stripe_core::Decode for SourceTransactionGbpCreditTransferData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "fingerprint" => fingerprint = decoder.value()?,
-                "funding_method" => funding_method = decoder.value()?,
-                "last4" => last4 = decoder.value()?,
-                "reference" => reference = decoder.value()?,
-                "sender_account_number" => sender_account_number = decoder.value()?,
-                "sender_name" => sender_name = decoder.value()?,
-                "sender_sort_code" => sender_sort_code = decoder.value()?,
+                "fingerprint" => decoder.optional_into(&mut fingerprint)?,
+                "funding_method" => decoder.optional_into(&mut funding_method)?,
+                "last4" => decoder.optional_into(&mut last4)?,
+                "reference" => decoder.optional_into(&mut reference)?,
+                "sender_account_number" => {
+                    decoder.optional_into(&mut sender_account_number)?
+                }
+                "sender_name" => decoder.optional_into(&mut sender_name)?,
+                "sender_sort_code" => decoder.optional_into(&mut sender_sort_code)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -377,8 +391,8 @@ impl stripe_core::Decode for SourceTransactionPaperCheckData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "available_at" => available_at = decoder.value()?,
-                "invoices" => invoices = decoder.value()?,
+                "available_at" => decoder.optional_into(&mut available_at)?,
+                "invoices" => decoder.optional_into(&mut invoices)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -427,9 +441,9 @@ impl stripe_core::Decode for SourceTransactionSepaCreditTransferData {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "reference" => reference = decoder.value()?,
-                "sender_iban" => sender_iban = decoder.value()?,
-                "sender_name" => sender_name = decoder.value()?,
+                "reference" => decoder.optional_into(&mut reference)?,
+                "sender_iban" => decoder.optional_into(&mut sender_iban)?,
+                "sender_name" => decoder.optional_into(&mut sender_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

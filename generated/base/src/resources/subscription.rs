@@ -28,9 +28,9 @@ impl stripe_core::Decode for CancellationDetails {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "comment" => comment = decoder.value()?,
-                "feedback" => feedback = decoder.value()?,
-                "reason" => reason = decoder.value()?,
+                "comment" => decoder.optional_into(&mut comment)?,
+                "feedback" => decoder.optional_into(&mut feedback)?,
+                "reason" => decoder.optional_into(&mut reason)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -80,9 +80,9 @@ impl stripe_core::Decode for InvoiceMandateOptionsCard {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "amount" => amount = decoder.value()?,
-                "amount_type" => amount_type = decoder.value()?,
-                "description" => description = decoder.value()?,
+                "amount" => decoder.optional_into(&mut amount)?,
+                "amount_type" => decoder.optional_into(&mut amount_type)?,
+                "description" => decoder.optional_into(&mut description)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -300,126 +300,144 @@ impl stripe_core::Decode for Subscription {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "items" => items = Some(decoder.value()?),
+                        "items" => decoder.required_into(&mut items)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "customer" => customer = Some(decoder.value()?),
-                        "discount" => discount = decoder.value()?,
-                        "ended_at" => ended_at = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "schedule" => schedule = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "customer" => decoder.required_into(&mut customer)?,
+                        "discount" => decoder.optional_into(&mut discount)?,
+                        "ended_at" => decoder.optional_into(&mut ended_at)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "schedule" => decoder.optional_into(&mut schedule)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "cancel_at" => cancel_at = decoder.value()?,
-                        "trial_end" => trial_end = decoder.value()?,
+                        "cancel_at" => decoder.optional_into(&mut cancel_at)?,
+                        "trial_end" => decoder.optional_into(&mut trial_end)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "start_date" => start_date = Some(decoder.value()?),
-                        "test_clock" => test_clock = decoder.value()?,
+                        "start_date" => decoder.required_into(&mut start_date)?,
+                        "test_clock" => decoder.optional_into(&mut test_clock)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = decoder.value()?,
-                        "canceled_at" => canceled_at = decoder.value()?,
-                        "description" => description = decoder.value()?,
-                        "trial_start" => trial_start = decoder.value()?,
+                        "application" => decoder.optional_into(&mut application)?,
+                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "trial_start" => decoder.optional_into(&mut trial_start)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "automatic_tax" => automatic_tax = Some(decoder.value()?),
-                        "transfer_data" => transfer_data = decoder.value()?,
+                        "automatic_tax" => decoder.required_into(&mut automatic_tax)?,
+                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "days_until_due" => days_until_due = decoder.value()?,
-                        "default_source" => default_source = decoder.value()?,
-                        "latest_invoice" => latest_invoice = decoder.value()?,
-                        "pending_update" => pending_update = decoder.value()?,
-                        "trial_settings" => trial_settings = decoder.value()?,
+                        "days_until_due" => decoder.optional_into(&mut days_until_due)?,
+                        "default_source" => decoder.optional_into(&mut default_source)?,
+                        "latest_invoice" => decoder.optional_into(&mut latest_invoice)?,
+                        "pending_update" => decoder.optional_into(&mut pending_update)?,
+                        "trial_settings" => decoder.optional_into(&mut trial_settings)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "pause_collection" => pause_collection = decoder.value()?,
-                        "payment_settings" => payment_settings = decoder.value()?,
+                        "pause_collection" => {
+                            decoder.optional_into(&mut pause_collection)?
+                        }
+                        "payment_settings" => {
+                            decoder.optional_into(&mut payment_settings)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "collection_method" => collection_method = Some(decoder.value()?),
-                        "default_tax_rates" => default_tax_rates = decoder.value()?,
+                        "collection_method" => {
+                            decoder.required_into(&mut collection_method)?
+                        }
+                        "default_tax_rates" => {
+                            decoder.optional_into(&mut default_tax_rates)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "billing_thresholds" => billing_thresholds = decoder.value()?,
-                        "current_period_end" => current_period_end = decoder.value()?,
+                        "billing_thresholds" => {
+                            decoder.optional_into(&mut billing_thresholds)?
+                        }
+                        "current_period_end" => {
+                            decoder.optional_into(&mut current_period_end)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
                         "billing_cycle_anchor" => {
-                            billing_cycle_anchor = Some(decoder.value()?);
+                            decoder.required_into(&mut billing_cycle_anchor)?
                         }
                         "cancel_at_period_end" => {
-                            cancel_at_period_end = Some(decoder.value()?);
+                            decoder.required_into(&mut cancel_at_period_end)?
                         }
-                        "cancellation_details" => cancellation_details = decoder.value()?,
-                        "current_period_start" => current_period_start = decoder.value()?,
-                        "pending_setup_intent" => pending_setup_intent = decoder.value()?,
+                        "cancellation_details" => {
+                            decoder.optional_into(&mut cancellation_details)?
+                        }
+                        "current_period_start" => {
+                            decoder.optional_into(&mut current_period_start)?
+                        }
+                        "pending_setup_intent" => {
+                            decoder.optional_into(&mut pending_setup_intent)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "default_payment_method" => {
-                            default_payment_method = decoder.value()?;
+                            decoder.optional_into(&mut default_payment_method)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -427,7 +445,7 @@ impl stripe_core::Decode for Subscription {
                 23 => {
                     match key {
                         "application_fee_percent" => {
-                            application_fee_percent = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_percent)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -435,7 +453,7 @@ impl stripe_core::Decode for Subscription {
                 29 => {
                     match key {
                         "pending_invoice_item_interval" => {
-                            pending_invoice_item_interval = decoder.value()?;
+                            decoder.optional_into(&mut pending_invoice_item_interval)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -443,7 +461,8 @@ impl stripe_core::Decode for Subscription {
                 33 => {
                     match key {
                         "next_pending_invoice_item_invoice" => {
-                            next_pending_invoice_item_invoice = decoder.value()?;
+                            decoder
+                                .optional_into(&mut next_pending_invoice_item_invoice)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -544,7 +563,7 @@ impl stripe_core::Decode for SubscriptionAutomaticTax {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -593,9 +612,11 @@ impl stripe_core::Decode for SubscriptionPaymentMethodOptionsCard {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "mandate_options" => mandate_options = decoder.value()?,
-                "network" => network = decoder.value()?,
-                "request_three_d_secure" => request_three_d_secure = decoder.value()?,
+                "mandate_options" => decoder.optional_into(&mut mandate_options)?,
+                "network" => decoder.optional_into(&mut network)?,
+                "request_three_d_secure" => {
+                    decoder.optional_into(&mut request_three_d_secure)?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -639,8 +660,8 @@ impl stripe_core::Decode for SubscriptionPendingInvoiceItemInterval {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "interval" => interval = Some(decoder.value()?),
-                "interval_count" => interval_count = Some(decoder.value()?),
+                "interval" => decoder.required_into(&mut interval)?,
+                "interval_count" => decoder.required_into(&mut interval_count)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -690,8 +711,8 @@ impl stripe_core::Decode for SubscriptionsResourcePauseCollection {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "behavior" => behavior = Some(decoder.value()?),
-                "resumes_at" => resumes_at = decoder.value()?,
+                "behavior" => decoder.required_into(&mut behavior)?,
+                "resumes_at" => decoder.optional_into(&mut resumes_at)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -752,12 +773,12 @@ impl stripe_core::Decode for SubscriptionsResourcePaymentMethodOptions {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "acss_debit" => acss_debit = decoder.value()?,
-                "bancontact" => bancontact = decoder.value()?,
-                "card" => card = decoder.value()?,
-                "customer_balance" => customer_balance = decoder.value()?,
-                "konbini" => konbini = decoder.value()?,
-                "us_bank_account" => us_bank_account = decoder.value()?,
+                "acss_debit" => decoder.optional_into(&mut acss_debit)?,
+                "bancontact" => decoder.optional_into(&mut bancontact)?,
+                "card" => decoder.optional_into(&mut card)?,
+                "customer_balance" => decoder.optional_into(&mut customer_balance)?,
+                "konbini" => decoder.optional_into(&mut konbini)?,
+                "us_bank_account" => decoder.optional_into(&mut us_bank_account)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -814,10 +835,14 @@ impl stripe_core::Decode for SubscriptionsResourcePaymentSettings {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "payment_method_options" => payment_method_options = decoder.value()?,
-                "payment_method_types" => payment_method_types = decoder.value()?,
+                "payment_method_options" => {
+                    decoder.optional_into(&mut payment_method_options)?
+                }
+                "payment_method_types" => {
+                    decoder.optional_into(&mut payment_method_types)?
+                }
                 "save_default_payment_method" => {
-                    save_default_payment_method = decoder.value()?;
+                    decoder.optional_into(&mut save_default_payment_method)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -877,11 +902,13 @@ impl stripe_core::Decode for SubscriptionsResourcePendingUpdate {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_cycle_anchor" => billing_cycle_anchor = decoder.value()?,
-                "expires_at" => expires_at = Some(decoder.value()?),
-                "subscription_items" => subscription_items = decoder.value()?,
-                "trial_end" => trial_end = decoder.value()?,
-                "trial_from_plan" => trial_from_plan = decoder.value()?,
+                "billing_cycle_anchor" => {
+                    decoder.optional_into(&mut billing_cycle_anchor)?
+                }
+                "expires_at" => decoder.required_into(&mut expires_at)?,
+                "subscription_items" => decoder.optional_into(&mut subscription_items)?,
+                "trial_end" => decoder.optional_into(&mut trial_end)?,
+                "trial_from_plan" => decoder.optional_into(&mut trial_from_plan)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -926,7 +953,7 @@ impl stripe_core::Decode for SubscriptionsTrialsResourceEndBehavior {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "missing_payment_method" => {
-                    missing_payment_method = Some(decoder.value()?);
+                    decoder.required_into(&mut missing_payment_method)?
                 }
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -971,7 +998,7 @@ impl stripe_core::Decode for SubscriptionsTrialsResourceTrialSettings {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "end_behavior" => end_behavior = Some(decoder.value()?),
+                "end_behavior" => decoder.required_into(&mut end_behavior)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -61,50 +61,52 @@ impl stripe_core::Decode for SubscriptionItem {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "price" => price = Some(decoder.value()?),
+                        "price" => decoder.required_into(&mut price)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "quantity" => quantity = decoder.value()?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "quantity" => decoder.optional_into(&mut quantity)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "tax_rates" => tax_rates = decoder.value()?,
+                        "tax_rates" => decoder.optional_into(&mut tax_rates)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "subscription" => subscription = Some(decoder.value()?),
+                        "subscription" => decoder.required_into(&mut subscription)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "billing_thresholds" => billing_thresholds = decoder.value()?,
+                        "billing_thresholds" => {
+                            decoder.optional_into(&mut billing_thresholds)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -31,9 +31,9 @@ impl stripe_core::Decode for DeletedPrice {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "deleted" => deleted = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "deleted" => decoder.required_into(&mut deleted)?,
+                "id" => decoder.required_into(&mut id)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -75,7 +75,7 @@ impl stripe_core::Decode for InvoiceSettingSubscriptionSchedulePhaseSetting {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "days_until_due" => days_until_due = decoder.value()?,
+                "days_until_due" => decoder.optional_into(&mut days_until_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -112,7 +112,7 @@ impl stripe_core::Decode for InvoiceSettingSubscriptionScheduleSetting {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "days_until_due" => days_until_due = decoder.value()?,
+                "days_until_due" => decoder.optional_into(&mut days_until_due)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -148,7 +148,7 @@ impl stripe_core::Decode for SchedulesPhaseAutomaticTax {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -259,70 +259,72 @@ impl stripe_core::Decode for SubscriptionSchedule {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
-                        "phases" => phases = Some(decoder.value()?),
-                        "status" => status = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
+                        "phases" => decoder.required_into(&mut phases)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "customer" => customer = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "customer" => decoder.required_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "test_clock" => test_clock = decoder.value()?,
+                        "test_clock" => decoder.optional_into(&mut test_clock)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "application" => application = decoder.value()?,
-                        "canceled_at" => canceled_at = decoder.value()?,
-                        "released_at" => released_at = decoder.value()?,
+                        "application" => decoder.optional_into(&mut application)?,
+                        "canceled_at" => decoder.optional_into(&mut canceled_at)?,
+                        "released_at" => decoder.optional_into(&mut released_at)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "completed_at" => completed_at = decoder.value()?,
-                        "end_behavior" => end_behavior = Some(decoder.value()?),
-                        "subscription" => subscription = decoder.value()?,
+                        "completed_at" => decoder.optional_into(&mut completed_at)?,
+                        "end_behavior" => decoder.required_into(&mut end_behavior)?,
+                        "subscription" => decoder.optional_into(&mut subscription)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "current_phase" => current_phase = decoder.value()?,
+                        "current_phase" => decoder.optional_into(&mut current_phase)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "default_settings" => default_settings = Some(decoder.value()?),
+                        "default_settings" => {
+                            decoder.required_into(&mut default_settings)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 21 => {
                     match key {
                         "released_subscription" => {
-                            released_subscription = decoder.value()?;
+                            decoder.optional_into(&mut released_subscription)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -399,9 +401,9 @@ impl stripe_core::Decode for SubscriptionScheduleAddInvoiceItem {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "price" => price = Some(decoder.value()?),
-                "quantity" => quantity = decoder.value()?,
-                "tax_rates" => tax_rates = decoder.value()?,
+                "price" => decoder.required_into(&mut price)?,
+                "quantity" => decoder.optional_into(&mut quantity)?,
+                "tax_rates" => decoder.optional_into(&mut tax_rates)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -459,11 +461,11 @@ impl stripe_core::Decode for SubscriptionScheduleConfigurationItem {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "billing_thresholds" => billing_thresholds = decoder.value()?,
-                "metadata" => metadata = decoder.value()?,
-                "price" => price = Some(decoder.value()?),
-                "quantity" => quantity = decoder.value()?,
-                "tax_rates" => tax_rates = decoder.value()?,
+                "billing_thresholds" => decoder.optional_into(&mut billing_thresholds)?,
+                "metadata" => decoder.optional_into(&mut metadata)?,
+                "price" => decoder.required_into(&mut price)?,
+                "quantity" => decoder.optional_into(&mut quantity)?,
+                "tax_rates" => decoder.optional_into(&mut tax_rates)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -509,8 +511,8 @@ impl stripe_core::Decode for SubscriptionScheduleCurrentPhase {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "end_date" => end_date = Some(decoder.value()?),
-                "start_date" => start_date = Some(decoder.value()?),
+                "end_date" => decoder.required_into(&mut end_date)?,
+                "start_date" => decoder.required_into(&mut start_date)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -627,88 +629,100 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
             match key.len() {
                 5 => {
                     match key {
-                        "items" => items = Some(decoder.value()?),
+                        "items" => decoder.required_into(&mut items)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "coupon" => coupon = decoder.value()?,
+                        "coupon" => decoder.optional_into(&mut coupon)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "end_date" => end_date = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "end_date" => decoder.required_into(&mut end_date)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "trial_end" => trial_end = decoder.value()?,
+                        "trial_end" => decoder.optional_into(&mut trial_end)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "start_date" => start_date = Some(decoder.value()?),
+                        "start_date" => decoder.required_into(&mut start_date)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "automatic_tax" => automatic_tax = decoder.value()?,
-                        "transfer_data" => transfer_data = decoder.value()?,
+                        "automatic_tax" => decoder.optional_into(&mut automatic_tax)?,
+                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "invoice_settings" => invoice_settings = decoder.value()?,
+                        "invoice_settings" => {
+                            decoder.optional_into(&mut invoice_settings)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "add_invoice_items" => add_invoice_items = Some(decoder.value()?),
-                        "collection_method" => collection_method = decoder.value()?,
-                        "default_tax_rates" => default_tax_rates = decoder.value()?,
+                        "add_invoice_items" => {
+                            decoder.required_into(&mut add_invoice_items)?
+                        }
+                        "collection_method" => {
+                            decoder.optional_into(&mut collection_method)?
+                        }
+                        "default_tax_rates" => {
+                            decoder.optional_into(&mut default_tax_rates)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "billing_thresholds" => billing_thresholds = decoder.value()?,
+                        "billing_thresholds" => {
+                            decoder.optional_into(&mut billing_thresholds)?
+                        }
                         "proration_behavior" => {
-                            proration_behavior = Some(decoder.value()?);
+                            decoder.required_into(&mut proration_behavior)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "billing_cycle_anchor" => billing_cycle_anchor = decoder.value()?,
+                        "billing_cycle_anchor" => {
+                            decoder.optional_into(&mut billing_cycle_anchor)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 22 => {
                     match key {
                         "default_payment_method" => {
-                            default_payment_method = decoder.value()?;
+                            decoder.optional_into(&mut default_payment_method)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -716,7 +730,7 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
                 23 => {
                     match key {
                         "application_fee_percent" => {
-                            application_fee_percent = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_percent)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -825,45 +839,51 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
             match key.len() {
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "on_behalf_of" => on_behalf_of = decoder.value()?,
+                        "on_behalf_of" => decoder.optional_into(&mut on_behalf_of)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "automatic_tax" => automatic_tax = decoder.value()?,
-                        "transfer_data" => transfer_data = decoder.value()?,
+                        "automatic_tax" => decoder.optional_into(&mut automatic_tax)?,
+                        "transfer_data" => decoder.optional_into(&mut transfer_data)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 16 => {
                     match key {
-                        "invoice_settings" => invoice_settings = decoder.value()?,
+                        "invoice_settings" => {
+                            decoder.optional_into(&mut invoice_settings)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 17 => {
                     match key {
-                        "collection_method" => collection_method = decoder.value()?,
+                        "collection_method" => {
+                            decoder.optional_into(&mut collection_method)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "billing_thresholds" => billing_thresholds = decoder.value()?,
+                        "billing_thresholds" => {
+                            decoder.optional_into(&mut billing_thresholds)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
                         "billing_cycle_anchor" => {
-                            billing_cycle_anchor = Some(decoder.value()?);
+                            decoder.required_into(&mut billing_cycle_anchor)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -871,7 +891,7 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
                 22 => {
                     match key {
                         "default_payment_method" => {
-                            default_payment_method = decoder.value()?;
+                            decoder.optional_into(&mut default_payment_method)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -879,7 +899,7 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
                 23 => {
                     match key {
                         "application_fee_percent" => {
-                            application_fee_percent = decoder.value()?;
+                            decoder.optional_into(&mut application_fee_percent)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -935,7 +955,7 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettingsAutomat
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "enabled" => enabled = Some(decoder.value()?),
+                "enabled" => decoder.required_into(&mut enabled)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -35,10 +35,10 @@ impl stripe_core::Decode for TaxCode {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "description" => description = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "name" => name = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
+                "description" => decoder.required_into(&mut description)?,
+                "id" => decoder.required_into(&mut id)?,
+                "name" => decoder.required_into(&mut name)?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -59,45 +59,45 @@ impl stripe_core::Decode for TaxId {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 4 => {
                     match key {
-                        "type" => type_ = Some(decoder.value()?),
+                        "type" => decoder.required_into(&mut type_)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "value" => value = Some(decoder.value()?),
+                        "value" => decoder.required_into(&mut value)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "object" => object = Some(decoder.value()?),
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "created" => created = Some(decoder.value()?),
+                        "country" => decoder.optional_into(&mut country)?,
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "customer" => customer = decoder.value()?,
-                        "livemode" => livemode = Some(decoder.value()?),
+                        "customer" => decoder.optional_into(&mut customer)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "verification" => verification = decoder.value()?,
+                        "verification" => decoder.optional_into(&mut verification)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -155,9 +155,9 @@ impl stripe_core::Decode for TaxIdVerification {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "status" => status = Some(decoder.value()?),
-                "verified_address" => verified_address = decoder.value()?,
-                "verified_name" => verified_name = decoder.value()?,
+                "status" => decoder.required_into(&mut status)?,
+                "verified_address" => decoder.optional_into(&mut verified_address)?,
+                "verified_name" => decoder.optional_into(&mut verified_name)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

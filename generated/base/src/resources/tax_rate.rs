@@ -81,66 +81,68 @@ impl stripe_core::Decode for TaxRate {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 5 => {
                     match key {
-                        "state" => state = decoder.value()?,
+                        "state" => decoder.optional_into(&mut state)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "active" => active = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "active" => decoder.required_into(&mut active)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "country" => country = decoder.value()?,
-                        "created" => created = Some(decoder.value()?),
+                        "country" => decoder.optional_into(&mut country)?,
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "tax_type" => tax_type = decoder.value()?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "tax_type" => decoder.optional_into(&mut tax_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "inclusive" => inclusive = Some(decoder.value()?),
+                        "inclusive" => decoder.required_into(&mut inclusive)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 10 => {
                     match key {
-                        "percentage" => percentage = Some(decoder.value()?),
+                        "percentage" => decoder.required_into(&mut percentage)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "display_name" => display_name = Some(decoder.value()?),
-                        "jurisdiction" => jurisdiction = decoder.value()?,
+                        "display_name" => decoder.required_into(&mut display_name)?,
+                        "jurisdiction" => decoder.optional_into(&mut jurisdiction)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "effective_percentage" => effective_percentage = decoder.value()?,
+                        "effective_percentage" => {
+                            decoder.optional_into(&mut effective_percentage)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -85,73 +85,77 @@ impl stripe_core::Decode for Topup {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
-                        "source" => source = decoder.value()?,
-                        "status" => status = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
+                        "source" => decoder.optional_into(&mut source)?,
+                        "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 12 => {
                     match key {
-                        "failure_code" => failure_code = decoder.value()?,
+                        "failure_code" => decoder.optional_into(&mut failure_code)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "transfer_group" => transfer_group = decoder.value()?,
+                        "transfer_group" => decoder.optional_into(&mut transfer_group)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "failure_message" => failure_message = decoder.value()?,
+                        "failure_message" => decoder.optional_into(&mut failure_message)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        "balance_transaction" => {
+                            decoder.optional_into(&mut balance_transaction)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 20 => {
                     match key {
-                        "statement_descriptor" => statement_descriptor = decoder.value()?,
+                        "statement_descriptor" => {
+                            decoder.optional_into(&mut statement_descriptor)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 26 => {
                     match key {
                         "expected_availability_date" => {
-                            expected_availability_date = decoder.value()?;
+                            decoder.optional_into(&mut expected_availability_date)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

@@ -92,68 +92,74 @@ impl stripe_core::Decode for Transfer {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "livemode" => livemode = Some(decoder.value()?),
-                        "metadata" => metadata = Some(decoder.value()?),
-                        "reversed" => reversed = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "livemode" => decoder.required_into(&mut livemode)?,
+                        "metadata" => decoder.required_into(&mut metadata)?,
+                        "reversed" => decoder.required_into(&mut reversed)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 9 => {
                     match key {
-                        "reversals" => reversals = Some(decoder.value()?),
+                        "reversals" => decoder.required_into(&mut reversals)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 11 => {
                     match key {
-                        "description" => description = decoder.value()?,
-                        "destination" => destination = decoder.value()?,
-                        "source_type" => source_type = decoder.value()?,
+                        "description" => decoder.optional_into(&mut description)?,
+                        "destination" => decoder.optional_into(&mut destination)?,
+                        "source_type" => decoder.optional_into(&mut source_type)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 14 => {
                     match key {
-                        "transfer_group" => transfer_group = decoder.value()?,
+                        "transfer_group" => decoder.optional_into(&mut transfer_group)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 15 => {
                     match key {
-                        "amount_reversed" => amount_reversed = Some(decoder.value()?),
+                        "amount_reversed" => decoder.required_into(&mut amount_reversed)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 18 => {
                     match key {
-                        "source_transaction" => source_transaction = decoder.value()?,
+                        "source_transaction" => {
+                            decoder.optional_into(&mut source_transaction)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "balance_transaction" => balance_transaction = decoder.value()?,
-                        "destination_payment" => destination_payment = decoder.value()?,
+                        "balance_transaction" => {
+                            decoder.optional_into(&mut balance_transaction)?
+                        }
+                        "destination_payment" => {
+                            decoder.optional_into(&mut destination_payment)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -71,47 +71,49 @@ impl stripe_core::Decode for TransferReversal {
             match key.len() {
                 2 => {
                     match key {
-                        "id" => id = Some(decoder.value()?),
+                        "id" => decoder.required_into(&mut id)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 6 => {
                     match key {
-                        "amount" => amount = Some(decoder.value()?),
-                        "object" => object = Some(decoder.value()?),
+                        "amount" => decoder.required_into(&mut amount)?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 7 => {
                     match key {
-                        "created" => created = Some(decoder.value()?),
+                        "created" => decoder.required_into(&mut created)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 8 => {
                     match key {
-                        "currency" => currency = Some(decoder.value()?),
-                        "metadata" => metadata = decoder.value()?,
-                        "transfer" => transfer = Some(decoder.value()?),
+                        "currency" => decoder.required_into(&mut currency)?,
+                        "metadata" => decoder.optional_into(&mut metadata)?,
+                        "transfer" => decoder.required_into(&mut transfer)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 13 => {
                     match key {
-                        "source_refund" => source_refund = decoder.value()?,
+                        "source_refund" => decoder.optional_into(&mut source_refund)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 19 => {
                     match key {
-                        "balance_transaction" => balance_transaction = decoder.value()?,
+                        "balance_transaction" => {
+                            decoder.optional_into(&mut balance_transaction)?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
                 26 => {
                     match key {
                         "destination_payment_refund" => {
-                            destination_payment_refund = decoder.value()?;
+                            decoder.optional_into(&mut destination_payment_refund)?
                         }
                         _ => decoder.extra_field(&mut extra)?,
                     }

@@ -44,12 +44,12 @@ impl stripe_core::Decode for UsageRecord {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "quantity" => quantity = Some(decoder.value()?),
-                "subscription_item" => subscription_item = Some(decoder.value()?),
-                "timestamp" => timestamp = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
+                "quantity" => decoder.required_into(&mut quantity)?,
+                "subscription_item" => decoder.required_into(&mut subscription_item)?,
+                "timestamp" => decoder.required_into(&mut timestamp)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

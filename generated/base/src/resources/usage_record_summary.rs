@@ -24,8 +24,8 @@ impl stripe_core::Decode for Period {
         decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "end" => end = decoder.value()?,
-                "start" => start = decoder.value()?,
+                "end" => decoder.optional_into(&mut end)?,
+                "start" => decoder.optional_into(&mut start)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -85,13 +85,13 @@ impl stripe_core::Decode for UsageRecordSummary {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "id" => id = Some(decoder.value()?),
-                "invoice" => invoice = decoder.value()?,
-                "livemode" => livemode = Some(decoder.value()?),
-                "object" => object = Some(decoder.value()?),
-                "period" => period = Some(decoder.value()?),
-                "subscription_item" => subscription_item = Some(decoder.value()?),
-                "total_usage" => total_usage = Some(decoder.value()?),
+                "id" => decoder.required_into(&mut id)?,
+                "invoice" => decoder.optional_into(&mut invoice)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "object" => decoder.required_into(&mut object)?,
+                "period" => decoder.required_into(&mut period)?,
+                "subscription_item" => decoder.required_into(&mut subscription_item)?,
+                "total_usage" => decoder.required_into(&mut total_usage)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

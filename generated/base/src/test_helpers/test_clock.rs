@@ -50,14 +50,14 @@ impl stripe_core::Decode for TestClock {
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
-                "created" => created = Some(decoder.value()?),
-                "deletes_after" => deletes_after = Some(decoder.value()?),
-                "frozen_time" => frozen_time = Some(decoder.value()?),
-                "id" => id = Some(decoder.value()?),
-                "livemode" => livemode = Some(decoder.value()?),
-                "name" => name = decoder.value()?,
-                "object" => object = Some(decoder.value()?),
-                "status" => status = Some(decoder.value()?),
+                "created" => decoder.required_into(&mut created)?,
+                "deletes_after" => decoder.required_into(&mut deletes_after)?,
+                "frozen_time" => decoder.required_into(&mut frozen_time)?,
+                "id" => decoder.required_into(&mut id)?,
+                "livemode" => decoder.required_into(&mut livemode)?,
+                "name" => decoder.optional_into(&mut name)?,
+                "object" => decoder.required_into(&mut object)?,
+                "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
