@@ -17,10 +17,14 @@
 //!                 _ => decoder.extra_field(&mut extra)?,
 //!             }
 //!         }
-//!         Ok(Self { amount: stripe_core::decode::required(amount, start, "amount")?, extra })
+//!         let amount = stripe_core::decode::required(amount, start, "amount")?;
+//!         Ok(Self { amount, extra })
 //!     }
 //! }
 //! ```
+//!
+//! Required fields are checked before the struct is built, so that it is
+//! built where it is returned, not in a temporary copied there.
 //!
 //! Each field is read by a call that takes its local by reference: as
 //! plain values, the locals of a large struct were carried around the key
@@ -91,6 +95,7 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
         quote!(let mut #extra = stripe_core::ExtraFields::new();)
     });
     let inits = body.fields.iter().map(|field| field_init(field, &start));
+    let fields = body.fields.iter().map(|field| ident(&field.rust_name));
     let extra_init = body.extra.as_deref().map(|extra| {
         let extra = ident(extra);
         quote!(#extra,)
@@ -108,8 +113,9 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
         while let Some(#key) = #decoder.next_field()? {
             #dispatch
         }
+        #(#inits)*
         Ok(Self {
-            #(#inits)*
+            #(#fields,)*
             #extra_init
         })
     };
@@ -156,10 +162,10 @@ fn dispatch(
 fn field_init(field: &Field, start: &proc_macro2::Ident) -> TokenStream {
     let local = ident(&field.rust_name);
     if field.optional() {
-        quote!(#local,)
+        quote!()
     } else {
         let wire = &field.wire_name;
-        quote!(#local: stripe_core::decode::required(#local, #start, #wire)?,)
+        quote!(let #local = stripe_core::decode::required(#local, #start, #wire)?;)
     }
 }
 
