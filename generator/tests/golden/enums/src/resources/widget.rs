@@ -45,11 +45,15 @@ impl stripe_core::Decode for Widget {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            id,
+            object,
+            status,
+            type_,
             cancellation_reason,
             extra,
         })

@@ -98,11 +98,15 @@ impl stripe_core::Decode for Node {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
         Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
+            id,
+            object,
+            created,
+            metadata,
             label,
             weight,
             attributes,

@@ -47,9 +47,11 @@ impl stripe_core::Decode for Charge {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            object,
             customer,
             card,
             source,

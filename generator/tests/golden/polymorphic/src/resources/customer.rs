@@ -31,11 +31,9 @@ impl stripe_core::Decode for Customer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            extra,
-        })
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { id, object, extra })
     }
 }
 

@@ -34,12 +34,10 @@ impl stripe_core::Decode for DeletedCustomer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            deleted: stripe_core::decode::required(deleted, start, "deleted")?,
-            extra,
-        })
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
+        Ok(Self { id, object, deleted, extra })
     }
 }
 
