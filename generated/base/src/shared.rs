@@ -29,17 +29,19 @@ impl stripe_core::Decode for AccountRequirementsAlternative {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let alternative_fields_due = stripe_core::decode::required(
+            alternative_fields_due,
+            start,
+            "alternative_fields_due",
+        )?;
+        let original_fields_due = stripe_core::decode::required(
+            original_fields_due,
+            start,
+            "original_fields_due",
+        )?;
         Ok(Self {
-            alternative_fields_due: stripe_core::decode::required(
-                alternative_fields_due,
-                start,
-                "alternative_fields_due",
-            )?,
-            original_fields_due: stripe_core::decode::required(
-                original_fields_due,
-                start,
-                "original_fields_due",
-            )?,
+            alternative_fields_due,
+            original_fields_due,
             extra,
         })
     }
@@ -85,14 +87,17 @@ impl stripe_core::Decode for AccountRequirementsError {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let code = stripe_core::decode::required(code, start, "code")?;
+        let reason = stripe_core::decode::required(reason, start, "reason")?;
+        let requirement = stripe_core::decode::required(
+            requirement,
+            start,
+            "requirement",
+        )?;
         Ok(Self {
-            code: stripe_core::decode::required(code, start, "code")?,
-            reason: stripe_core::decode::required(reason, start, "reason")?,
-            requirement: stripe_core::decode::required(
-                requirement,
-                start,
-                "requirement",
-            )?,
+            code,
+            reason,
+            requirement,
             extra,
         })
     }
@@ -358,6 +363,7 @@ impl stripe_core::Decode for ApiErrors {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             charge,
             code,
@@ -371,7 +377,7 @@ impl stripe_core::Decode for ApiErrors {
             request_log_url,
             setup_intent,
             source,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -434,12 +440,9 @@ impl stripe_core::Decode for Application {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            name,
-            object: stripe_core::decode::required(object, start, "object")?,
-            extra,
-        })
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { id, name, object, extra })
     }
 }
 
@@ -553,10 +556,13 @@ impl stripe_core::Decode for CreditNoteTaxAmount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let inclusive = stripe_core::decode::required(inclusive, start, "inclusive")?;
+        let tax_rate = stripe_core::decode::required(tax_rate, start, "tax_rate")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            inclusive: stripe_core::decode::required(inclusive, start, "inclusive")?,
-            tax_rate: stripe_core::decode::required(tax_rate, start, "tax_rate")?,
+            amount,
+            inclusive,
+            tax_rate,
             taxability_reason,
             taxable_amount,
             extra,
@@ -616,11 +622,14 @@ impl stripe_core::Decode for DeletedApplication {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            deleted: stripe_core::decode::required(deleted, start, "deleted")?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            deleted,
+            id,
             name,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             extra,
         })
     }
@@ -677,11 +686,14 @@ impl stripe_core::Decode for DeletedBankAccount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             currency,
-            deleted: stripe_core::decode::required(deleted, start, "deleted")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            deleted,
+            id,
+            object,
             extra,
         })
     }
@@ -738,11 +750,14 @@ impl stripe_core::Decode for DeletedCard {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             currency,
-            deleted: stripe_core::decode::required(deleted, start, "deleted")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            deleted,
+            id,
+            object,
             extra,
         })
     }
@@ -786,11 +801,9 @@ impl stripe_core::Decode for DiscountsResourceDiscountAmount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            discount: stripe_core::decode::required(discount, start, "discount")?,
-            extra,
-        })
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let discount = stripe_core::decode::required(discount, start, "discount")?;
+        Ok(Self { amount, discount, extra })
     }
 }
 
@@ -847,10 +860,8 @@ impl stripe_core::Decode for ErrorObject {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            error: stripe_core::decode::required(error, start, "error")?,
-            extra,
-        })
+        let error = stripe_core::decode::required(error, start, "error")?;
+        Ok(Self { error, extra })
     }
 }
 
@@ -925,12 +936,13 @@ impl stripe_core::Decode for FundingInstructionsBankTransferFinancialAddress {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             iban,
             sort_code,
             spei,
             supported_networks,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             zengin,
             extra,
         })
@@ -982,15 +994,19 @@ impl stripe_core::Decode for FundingInstructionsBankTransferIbanRecord {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let account_holder_name = stripe_core::decode::required(
+            account_holder_name,
+            start,
+            "account_holder_name",
+        )?;
+        let bic = stripe_core::decode::required(bic, start, "bic")?;
+        let country = stripe_core::decode::required(country, start, "country")?;
+        let iban = stripe_core::decode::required(iban, start, "iban")?;
         Ok(Self {
-            account_holder_name: stripe_core::decode::required(
-                account_holder_name,
-                start,
-                "account_holder_name",
-            )?,
-            bic: stripe_core::decode::required(bic, start, "bic")?,
-            country: stripe_core::decode::required(country, start, "country")?,
-            iban: stripe_core::decode::required(iban, start, "iban")?,
+            account_holder_name,
+            bic,
+            country,
+            iban,
             extra,
         })
     }
@@ -1037,18 +1053,21 @@ impl stripe_core::Decode for FundingInstructionsBankTransferSortCodeRecord {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let account_holder_name = stripe_core::decode::required(
+            account_holder_name,
+            start,
+            "account_holder_name",
+        )?;
+        let account_number = stripe_core::decode::required(
+            account_number,
+            start,
+            "account_number",
+        )?;
+        let sort_code = stripe_core::decode::required(sort_code, start, "sort_code")?;
         Ok(Self {
-            account_holder_name: stripe_core::decode::required(
-                account_holder_name,
-                start,
-                "account_holder_name",
-            )?,
-            account_number: stripe_core::decode::required(
-                account_number,
-                start,
-                "account_number",
-            )?,
-            sort_code: stripe_core::decode::required(sort_code, start, "sort_code")?,
+            account_holder_name,
+            account_number,
+            sort_code,
             extra,
         })
     }
@@ -1095,10 +1114,13 @@ impl stripe_core::Decode for FundingInstructionsBankTransferSpeiRecord {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let bank_code = stripe_core::decode::required(bank_code, start, "bank_code")?;
+        let bank_name = stripe_core::decode::required(bank_name, start, "bank_name")?;
+        let clabe = stripe_core::decode::required(clabe, start, "clabe")?;
         Ok(Self {
-            bank_code: stripe_core::decode::required(bank_code, start, "bank_code")?,
-            bank_name: stripe_core::decode::required(bank_name, start, "bank_name")?,
-            clabe: stripe_core::decode::required(clabe, start, "clabe")?,
+            bank_code,
+            bank_name,
+            clabe,
             extra,
         })
     }
@@ -1217,11 +1239,9 @@ impl stripe_core::Decode for InvoiceLineItemPeriod {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            end: stripe_core::decode::required(end, start_2, "end")?,
-            start: stripe_core::decode::required(start, start_2, "start")?,
-            extra,
-        })
+        let end = stripe_core::decode::required(end, start_2, "end")?;
+        let start = stripe_core::decode::required(start, start_2, "start")?;
+        Ok(Self { end, start, extra })
     }
 }
 
@@ -1344,14 +1364,12 @@ impl stripe_core::Decode for InvoicePaymentMethodOptionsBancontact {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            preferred_language: stripe_core::decode::required(
-                preferred_language,
-                start,
-                "preferred_language",
-            )?,
-            extra,
-        })
+        let preferred_language = stripe_core::decode::required(
+            preferred_language,
+            start,
+            "preferred_language",
+        )?;
+        Ok(Self { preferred_language, extra })
     }
 }
 
@@ -1482,10 +1500,8 @@ for InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            country: stripe_core::decode::required(country, start, "country")?,
-            extra,
-        })
+        let country = stripe_core::decode::required(country, start, "country")?;
+        Ok(Self { country, extra })
     }
 }
 
@@ -1631,11 +1647,9 @@ impl stripe_core::Decode for InvoiceSettingCustomField {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            name: stripe_core::decode::required(name, start, "name")?,
-            value: stripe_core::decode::required(value, start, "value")?,
-            extra,
-        })
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let value = stripe_core::decode::required(value, start, "value")?;
+        Ok(Self { name, value, extra })
     }
 }
 
@@ -1728,10 +1742,13 @@ impl stripe_core::Decode for InvoiceTaxAmount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let inclusive = stripe_core::decode::required(inclusive, start, "inclusive")?;
+        let tax_rate = stripe_core::decode::required(tax_rate, start, "tax_rate")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            inclusive: stripe_core::decode::required(inclusive, start, "inclusive")?,
-            tax_rate: stripe_core::decode::required(tax_rate, start, "tax_rate")?,
+            amount,
+            inclusive,
+            tax_rate,
             taxability_reason,
             taxable_amount,
             extra,
@@ -1792,18 +1809,21 @@ impl stripe_core::Decode for InvoicesShippingCost {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_subtotal = stripe_core::decode::required(
+            amount_subtotal,
+            start,
+            "amount_subtotal",
+        )?;
+        let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
         Ok(Self {
-            amount_subtotal: stripe_core::decode::required(
-                amount_subtotal,
-                start,
-                "amount_subtotal",
-            )?,
-            amount_tax: stripe_core::decode::required(amount_tax, start, "amount_tax")?,
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
+            amount_subtotal,
+            amount_tax,
+            amount_total,
             shipping_rate,
             taxes,
             extra,
@@ -1929,11 +1949,9 @@ impl stripe_core::Decode for LineItemsDiscountAmount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            discount: stripe_core::decode::required(discount, start, "discount")?,
-            extra,
-        })
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let discount = stripe_core::decode::required(discount, start, "discount")?;
+        Ok(Self { amount, discount, extra })
     }
 }
 
@@ -1988,9 +2006,11 @@ impl stripe_core::Decode for LineItemsTaxAmount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let rate = stripe_core::decode::required(rate, start, "rate")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            rate: stripe_core::decode::required(rate, start, "rate")?,
+            amount,
+            rate,
             taxability_reason,
             taxable_amount,
             extra,
@@ -2093,18 +2113,21 @@ for PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let hosted_instructions_url = stripe_core::decode::required(
+            hosted_instructions_url,
+            start,
+            "hosted_instructions_url",
+        )?;
+        let mobile_auth_url = stripe_core::decode::required(
+            mobile_auth_url,
+            start,
+            "mobile_auth_url",
+        )?;
+        let qr_code = stripe_core::decode::required(qr_code, start, "qr_code")?;
         Ok(Self {
-            hosted_instructions_url: stripe_core::decode::required(
-                hosted_instructions_url,
-                start,
-                "hosted_instructions_url",
-            )?,
-            mobile_auth_url: stripe_core::decode::required(
-                mobile_auth_url,
-                start,
-                "mobile_auth_url",
-            )?,
-            qr_code: stripe_core::decode::required(qr_code, start, "qr_code")?,
+            hosted_instructions_url,
+            mobile_auth_url,
+            qr_code,
             extra,
         })
     }
@@ -2151,18 +2174,21 @@ impl stripe_core::Decode for PaymentIntentNextActionCashappQrCode {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
+        let image_url_png = stripe_core::decode::required(
+            image_url_png,
+            start,
+            "image_url_png",
+        )?;
+        let image_url_svg = stripe_core::decode::required(
+            image_url_svg,
+            start,
+            "image_url_svg",
+        )?;
         Ok(Self {
-            expires_at: stripe_core::decode::required(expires_at, start, "expires_at")?,
-            image_url_png: stripe_core::decode::required(
-                image_url_png,
-                start,
-                "image_url_png",
-            )?,
-            image_url_svg: stripe_core::decode::required(
-                image_url_svg,
-                start,
-                "image_url_svg",
-            )?,
+            expires_at,
+            image_url_png,
+            image_url_svg,
             extra,
         })
     }
@@ -2266,10 +2292,11 @@ impl stripe_core::Decode for PaymentMethodDetailsCardInstallmentsPlan {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             count,
             interval,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -2448,6 +2475,18 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let exp_month = stripe_core::decode::required(exp_month, start, "exp_month")?;
+        let exp_year = stripe_core::decode::required(exp_year, start, "exp_year")?;
+        let incremental_authorization_supported = stripe_core::decode::required(
+            incremental_authorization_supported,
+            start,
+            "incremental_authorization_supported",
+        )?;
+        let overcapture_supported = stripe_core::decode::required(
+            overcapture_supported,
+            start,
+            "overcapture_supported",
+        )?;
         Ok(Self {
             amount_authorized,
             brand,
@@ -2455,23 +2494,15 @@ impl stripe_core::Decode for PaymentMethodDetailsCardPresent {
             cardholder_name,
             country,
             emv_auth_data,
-            exp_month: stripe_core::decode::required(exp_month, start, "exp_month")?,
-            exp_year: stripe_core::decode::required(exp_year, start, "exp_year")?,
+            exp_month,
+            exp_year,
             fingerprint,
             funding,
             generated_card,
-            incremental_authorization_supported: stripe_core::decode::required(
-                incremental_authorization_supported,
-                start,
-                "incremental_authorization_supported",
-            )?,
+            incremental_authorization_supported,
             last4,
             network,
-            overcapture_supported: stripe_core::decode::required(
-                overcapture_supported,
-                start,
-                "overcapture_supported",
-            )?,
+            overcapture_supported,
             read_method,
             receipt,
             extra,
@@ -2659,10 +2690,8 @@ impl stripe_core::Decode for PaymentMethodOptionsCustomerBalanceEuBankAccount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            country: stripe_core::decode::required(country, start, "country")?,
-            extra,
-        })
+        let country = stripe_core::decode::required(country, start, "country")?;
+        Ok(Self { country, extra })
     }
 }
 
@@ -2891,13 +2920,14 @@ impl stripe_core::Decode for SubscriptionTransferData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let destination = stripe_core::decode::required(
+            destination,
+            start,
+            "destination",
+        )?;
         Ok(Self {
             amount_percent,
-            destination: stripe_core::decode::required(
-                destination,
-                start,
-                "destination",
-            )?,
+            destination,
             extra,
         })
     }

@@ -107,16 +107,22 @@ impl stripe_core::Decode for Secret {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let scope = stripe_core::decode::required(scope, start, "scope")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             deleted,
             expires_at,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            name: stripe_core::decode::required(name, start, "name")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            livemode,
+            name,
+            object,
             payload,
-            scope: stripe_core::decode::required(scope, start, "scope")?,
+            scope,
             extra,
         })
     }
@@ -160,11 +166,8 @@ impl stripe_core::Decode for SecretServiceResourceScope {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            user,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { type_, user, extra })
     }
 }
 

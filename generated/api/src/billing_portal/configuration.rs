@@ -124,24 +124,34 @@ impl stripe_core::Decode for Configuration {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let active = stripe_core::decode::required(active, start, "active")?;
+        let business_profile = stripe_core::decode::required(
+            business_profile,
+            start,
+            "business_profile",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let features = stripe_core::decode::required(features, start, "features")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let is_default = stripe_core::decode::required(is_default, start, "is_default")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let login_page = stripe_core::decode::required(login_page, start, "login_page")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let updated = stripe_core::decode::required(updated, start, "updated")?;
         Ok(Self {
-            active: stripe_core::decode::required(active, start, "active")?,
+            active,
             application,
-            business_profile: stripe_core::decode::required(
-                business_profile,
-                start,
-                "business_profile",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
+            business_profile,
+            created,
             default_return_url,
-            features: stripe_core::decode::required(features, start, "features")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            is_default: stripe_core::decode::required(is_default, start, "is_default")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            login_page: stripe_core::decode::required(login_page, start, "login_page")?,
+            features,
+            id,
+            is_default,
+            livemode,
+            login_page,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
-            updated: stripe_core::decode::required(updated, start, "updated")?,
+            object,
+            updated,
             extra,
         })
     }
@@ -237,13 +247,15 @@ impl stripe_core::Decode for PortalCustomerUpdate {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let allowed_updates = stripe_core::decode::required(
+            allowed_updates,
+            start,
+            "allowed_updates",
+        )?;
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
         Ok(Self {
-            allowed_updates: stripe_core::decode::required(
-                allowed_updates,
-                start,
-                "allowed_updates",
-            )?,
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
+            allowed_updates,
+            enabled,
             extra,
         })
     }
@@ -298,33 +310,38 @@ impl stripe_core::Decode for PortalFeatures {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let customer_update = stripe_core::decode::required(
+            customer_update,
+            start,
+            "customer_update",
+        )?;
+        let invoice_history = stripe_core::decode::required(
+            invoice_history,
+            start,
+            "invoice_history",
+        )?;
+        let payment_method_update = stripe_core::decode::required(
+            payment_method_update,
+            start,
+            "payment_method_update",
+        )?;
+        let subscription_cancel = stripe_core::decode::required(
+            subscription_cancel,
+            start,
+            "subscription_cancel",
+        )?;
+        let subscription_update = stripe_core::decode::required(
+            subscription_update,
+            start,
+            "subscription_update",
+        )?;
         Ok(Self {
-            customer_update: stripe_core::decode::required(
-                customer_update,
-                start,
-                "customer_update",
-            )?,
-            invoice_history: stripe_core::decode::required(
-                invoice_history,
-                start,
-                "invoice_history",
-            )?,
-            payment_method_update: stripe_core::decode::required(
-                payment_method_update,
-                start,
-                "payment_method_update",
-            )?,
-            subscription_cancel: stripe_core::decode::required(
-                subscription_cancel,
-                start,
-                "subscription_cancel",
-            )?,
+            customer_update,
+            invoice_history,
+            payment_method_update,
+            subscription_cancel,
             subscription_pause,
-            subscription_update: stripe_core::decode::required(
-                subscription_update,
-                start,
-                "subscription_update",
-            )?,
+            subscription_update,
             extra,
         })
     }
@@ -362,10 +379,8 @@ impl stripe_core::Decode for PortalInvoiceList {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -408,11 +423,8 @@ impl stripe_core::Decode for PortalLoginPage {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            url,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, url, extra })
     }
 }
 
@@ -448,10 +460,8 @@ impl stripe_core::Decode for PortalPaymentMethodUpdate {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -498,19 +508,23 @@ impl stripe_core::Decode for PortalSubscriptionCancel {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let cancellation_reason = stripe_core::decode::required(
+            cancellation_reason,
+            start,
+            "cancellation_reason",
+        )?;
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        let mode = stripe_core::decode::required(mode, start, "mode")?;
+        let proration_behavior = stripe_core::decode::required(
+            proration_behavior,
+            start,
+            "proration_behavior",
+        )?;
         Ok(Self {
-            cancellation_reason: stripe_core::decode::required(
-                cancellation_reason,
-                start,
-                "cancellation_reason",
-            )?,
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            mode: stripe_core::decode::required(mode, start, "mode")?,
-            proration_behavior: stripe_core::decode::required(
-                proration_behavior,
-                start,
-                "proration_behavior",
-            )?,
+            cancellation_reason,
+            enabled,
+            mode,
+            proration_behavior,
             extra,
         })
     }
@@ -552,11 +566,9 @@ impl stripe_core::Decode for PortalSubscriptionCancellationReason {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            options: stripe_core::decode::required(options, start, "options")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        let options = stripe_core::decode::required(options, start, "options")?;
+        Ok(Self { enabled, options, extra })
     }
 }
 
@@ -592,10 +604,8 @@ impl stripe_core::Decode for PortalSubscriptionPause {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -646,19 +656,22 @@ impl stripe_core::Decode for PortalSubscriptionUpdate {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let default_allowed_updates = stripe_core::decode::required(
+            default_allowed_updates,
+            start,
+            "default_allowed_updates",
+        )?;
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        let proration_behavior = stripe_core::decode::required(
+            proration_behavior,
+            start,
+            "proration_behavior",
+        )?;
         Ok(Self {
-            default_allowed_updates: stripe_core::decode::required(
-                default_allowed_updates,
-                start,
-                "default_allowed_updates",
-            )?,
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
+            default_allowed_updates,
+            enabled,
             products,
-            proration_behavior: stripe_core::decode::required(
-                proration_behavior,
-                start,
-                "proration_behavior",
-            )?,
+            proration_behavior,
             extra,
         })
     }
@@ -700,11 +713,9 @@ impl stripe_core::Decode for PortalSubscriptionUpdateProduct {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            prices: stripe_core::decode::required(prices, start, "prices")?,
-            product: stripe_core::decode::required(product, start, "product")?,
-            extra,
-        })
+        let prices = stripe_core::decode::required(prices, start, "prices")?;
+        let product = stripe_core::decode::required(product, start, "product")?;
+        Ok(Self { prices, product, extra })
     }
 }
 

@@ -132,22 +132,29 @@ impl stripe_core::Decode for Session {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let configuration = stripe_core::decode::required(
+            configuration,
+            start,
+            "configuration",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let customer = stripe_core::decode::required(customer, start, "customer")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
-            configuration: stripe_core::decode::required(
-                configuration,
-                start,
-                "configuration",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            customer: stripe_core::decode::required(customer, start, "customer")?,
+            configuration,
+            created,
+            customer,
             flow,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            id,
+            livemode,
             locale,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             on_behalf_of,
             return_url,
-            url: stripe_core::decode::required(url, start, "url")?,
+            url,
             extra,
         })
     }
@@ -222,10 +229,8 @@ impl stripe_core::Decode for PortalFlowsAfterCompletionRedirect {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            return_url: stripe_core::decode::required(return_url, start, "return_url")?,
-            extra,
-        })
+        let return_url = stripe_core::decode::required(return_url, start, "return_url")?;
+        Ok(Self { return_url, extra })
     }
 }
 
@@ -261,10 +266,8 @@ impl stripe_core::Decode for PortalFlowsCouponOffer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            coupon: stripe_core::decode::required(coupon, start, "coupon")?,
-            extra,
-        })
+        let coupon = stripe_core::decode::required(coupon, start, "coupon")?;
+        Ok(Self { coupon, extra })
     }
 }
 
@@ -321,16 +324,18 @@ impl stripe_core::Decode for PortalFlowsFlow {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let after_completion = stripe_core::decode::required(
+            after_completion,
+            start,
+            "after_completion",
+        )?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            after_completion: stripe_core::decode::required(
-                after_completion,
-                start,
-                "after_completion",
-            )?,
+            after_completion,
             subscription_cancel,
             subscription_update,
             subscription_update_confirm,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -379,10 +384,11 @@ impl stripe_core::Decode for PortalFlowsFlowAfterCompletion {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             hosted_confirmation,
             redirect,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -425,13 +431,14 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionCancel {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let subscription = stripe_core::decode::required(
+            subscription,
+            start,
+            "subscription",
+        )?;
         Ok(Self {
             retention,
-            subscription: stripe_core::decode::required(
-                subscription,
-                start,
-                "subscription",
-            )?,
+            subscription,
             extra,
         })
     }
@@ -469,14 +476,12 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionUpdate {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            subscription: stripe_core::decode::required(
-                subscription,
-                start,
-                "subscription",
-            )?,
-            extra,
-        })
+        let subscription = stripe_core::decode::required(
+            subscription,
+            start,
+            "subscription",
+        )?;
+        Ok(Self { subscription, extra })
     }
 }
 
@@ -521,14 +526,16 @@ impl stripe_core::Decode for PortalFlowsFlowSubscriptionUpdateConfirm {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let items = stripe_core::decode::required(items, start, "items")?;
+        let subscription = stripe_core::decode::required(
+            subscription,
+            start,
+            "subscription",
+        )?;
         Ok(Self {
             discounts,
-            items: stripe_core::decode::required(items, start, "items")?,
-            subscription: stripe_core::decode::required(
-                subscription,
-                start,
-                "subscription",
-            )?,
+            items,
+            subscription,
             extra,
         })
     }
@@ -572,11 +579,8 @@ impl stripe_core::Decode for PortalFlowsRetention {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            coupon_offer,
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { coupon_offer, type_, extra })
     }
 }
 

@@ -438,73 +438,85 @@ impl stripe_core::Decode for Session {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let automatic_tax = stripe_core::decode::required(
+            automatic_tax,
+            start,
+            "automatic_tax",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let custom_fields = stripe_core::decode::required(
+            custom_fields,
+            start,
+            "custom_fields",
+        )?;
+        let custom_text = stripe_core::decode::required(
+            custom_text,
+            start,
+            "custom_text",
+        )?;
+        let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let mode = stripe_core::decode::required(mode, start, "mode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let payment_method_types = stripe_core::decode::required(
+            payment_method_types,
+            start,
+            "payment_method_types",
+        )?;
+        let payment_status = stripe_core::decode::required(
+            payment_status,
+            start,
+            "payment_status",
+        )?;
+        let shipping_options = stripe_core::decode::required(
+            shipping_options,
+            start,
+            "shipping_options",
+        )?;
         Ok(Self {
             after_expiration,
             allow_promotion_codes,
             amount_subtotal,
             amount_total,
-            automatic_tax: stripe_core::decode::required(
-                automatic_tax,
-                start,
-                "automatic_tax",
-            )?,
+            automatic_tax,
             billing_address_collection,
             cancel_url,
             client_reference_id,
             consent,
             consent_collection,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             currency,
             currency_conversion,
-            custom_fields: stripe_core::decode::required(
-                custom_fields,
-                start,
-                "custom_fields",
-            )?,
-            custom_text: stripe_core::decode::required(
-                custom_text,
-                start,
-                "custom_text",
-            )?,
+            custom_fields,
+            custom_text,
             customer,
             customer_creation,
             customer_details,
             customer_email,
-            expires_at: stripe_core::decode::required(expires_at, start, "expires_at")?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            expires_at,
+            id,
             invoice,
             invoice_creation,
             line_items,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             locale,
             metadata,
-            mode: stripe_core::decode::required(mode, start, "mode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            mode,
+            object,
             payment_intent,
             payment_link,
             payment_method_collection,
             payment_method_options,
-            payment_method_types: stripe_core::decode::required(
-                payment_method_types,
-                start,
-                "payment_method_types",
-            )?,
-            payment_status: stripe_core::decode::required(
-                payment_status,
-                start,
-                "payment_status",
-            )?,
+            payment_method_types,
+            payment_status,
             phone_number_collection,
             recovered_from,
             setup_intent,
             shipping_address_collection,
             shipping_cost,
             shipping_details,
-            shipping_options: stripe_core::decode::required(
-                shipping_options,
-                start,
-                "shipping_options",
-            )?,
+            shipping_options,
             status,
             submit_type,
             subscription,
@@ -943,12 +955,13 @@ impl stripe_core::Decode for CheckoutBoletoPaymentMethodOptions {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let expires_after_days = stripe_core::decode::required(
+            expires_after_days,
+            start,
+            "expires_after_days",
+        )?;
         Ok(Self {
-            expires_after_days: stripe_core::decode::required(
-                expires_after_days,
-                start,
-                "expires_after_days",
-            )?,
+            expires_after_days,
             setup_future_usage,
             extra,
         })
@@ -1594,12 +1607,13 @@ impl stripe_core::Decode for CheckoutOxxoPaymentMethodOptions {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let expires_after_days = stripe_core::decode::required(
+            expires_after_days,
+            start,
+            "expires_after_days",
+        )?;
         Ok(Self {
-            expires_after_days: stripe_core::decode::required(
-                expires_after_days,
-                start,
-                "expires_after_days",
-            )?,
+            expires_after_days,
             setup_future_usage,
             extra,
         })
@@ -2180,13 +2194,15 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAfterExpirationRecovery 
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let allow_promotion_codes = stripe_core::decode::required(
+            allow_promotion_codes,
+            start,
+            "allow_promotion_codes",
+        )?;
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
         Ok(Self {
-            allow_promotion_codes: stripe_core::decode::required(
-                allow_promotion_codes,
-                start,
-                "allow_promotion_codes",
-            )?,
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
+            allow_promotion_codes,
+            enabled,
             expires_at,
             url,
             extra,
@@ -2232,11 +2248,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionAutomaticTax {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            status,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, status, extra })
     }
 }
 
@@ -2381,23 +2394,27 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCurrencyConversion {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_subtotal = stripe_core::decode::required(
+            amount_subtotal,
+            start,
+            "amount_subtotal",
+        )?;
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
+        let fx_rate = stripe_core::decode::required(fx_rate, start, "fx_rate")?;
+        let source_currency = stripe_core::decode::required(
+            source_currency,
+            start,
+            "source_currency",
+        )?;
         Ok(Self {
-            amount_subtotal: stripe_core::decode::required(
-                amount_subtotal,
-                start,
-                "amount_subtotal",
-            )?,
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
-            fx_rate: stripe_core::decode::required(fx_rate, start, "fx_rate")?,
-            source_currency: stripe_core::decode::required(
-                source_currency,
-                start,
-                "source_currency",
-            )?,
+            amount_subtotal,
+            amount_total,
+            fx_rate,
+            source_currency,
             extra,
         })
     }
@@ -2462,14 +2479,18 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFields {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let key = stripe_core::decode::required(key, start, "key")?;
+        let label = stripe_core::decode::required(label, start, "label")?;
+        let optional = stripe_core::decode::required(optional, start, "optional")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             dropdown,
-            key: stripe_core::decode::required(key, start, "key")?,
-            label: stripe_core::decode::required(label, start, "label")?,
+            key,
+            label,
             numeric,
-            optional: stripe_core::decode::required(optional, start, "optional")?,
+            optional,
             text,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -2512,11 +2533,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsDropdown {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            options: stripe_core::decode::required(options, start, "options")?,
-            value,
-            extra,
-        })
+        let options = stripe_core::decode::required(options, start, "options")?;
+        Ok(Self { options, value, extra })
     }
 }
 
@@ -2558,11 +2576,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsLabel {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            custom,
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { custom, type_, extra })
     }
 }
 
@@ -2654,11 +2669,9 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomFieldsOption {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            label: stripe_core::decode::required(label, start, "label")?,
-            value: stripe_core::decode::required(value, start, "value")?,
-            extra,
-        })
+        let label = stripe_core::decode::required(label, start, "label")?;
+        let value = stripe_core::decode::required(value, start, "value")?;
+        Ok(Self { label, value, extra })
     }
 }
 
@@ -2792,10 +2805,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionCustomTextPosition {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            message: stripe_core::decode::required(message, start, "message")?,
-            extra,
-        })
+        let message = stripe_core::decode::required(message, start, "message")?;
+        Ok(Self { message, extra })
     }
 }
 
@@ -2905,13 +2916,15 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionInvoiceCreation {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        let invoice_data = stripe_core::decode::required(
+            invoice_data,
+            start,
+            "invoice_data",
+        )?;
         Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            invoice_data: stripe_core::decode::required(
-                invoice_data,
-                start,
-                "invoice_data",
-            )?,
+            enabled,
+            invoice_data,
             extra,
         })
     }
@@ -3021,10 +3034,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionPhoneNumberCollection {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -3063,14 +3074,12 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingAddressCollectio
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            allowed_countries: stripe_core::decode::required(
-                allowed_countries,
-                start,
-                "allowed_countries",
-            )?,
-            extra,
-        })
+        let allowed_countries = stripe_core::decode::required(
+            allowed_countries,
+            start,
+            "allowed_countries",
+        )?;
+        Ok(Self { allowed_countries, extra })
     }
 }
 
@@ -3125,18 +3134,21 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingCost {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_subtotal = stripe_core::decode::required(
+            amount_subtotal,
+            start,
+            "amount_subtotal",
+        )?;
+        let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
         Ok(Self {
-            amount_subtotal: stripe_core::decode::required(
-                amount_subtotal,
-                start,
-                "amount_subtotal",
-            )?,
-            amount_tax: stripe_core::decode::required(amount_tax, start, "amount_tax")?,
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
+            amount_subtotal,
+            amount_tax,
+            amount_total,
             shipping_rate,
             taxes,
             extra,
@@ -3180,17 +3192,19 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionShippingOption {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let shipping_amount = stripe_core::decode::required(
+            shipping_amount,
+            start,
+            "shipping_amount",
+        )?;
+        let shipping_rate = stripe_core::decode::required(
+            shipping_rate,
+            start,
+            "shipping_rate",
+        )?;
         Ok(Self {
-            shipping_amount: stripe_core::decode::required(
-                shipping_amount,
-                start,
-                "shipping_amount",
-            )?,
-            shipping_rate: stripe_core::decode::required(
-                shipping_rate,
-                start,
-                "shipping_rate",
-            )?,
+            shipping_amount,
+            shipping_rate,
             extra,
         })
     }
@@ -3234,11 +3248,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTaxId {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            value,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { type_, value, extra })
     }
 }
 
@@ -3274,10 +3285,8 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTaxIdCollection {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -3326,14 +3335,16 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTotalDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_discount = stripe_core::decode::required(
+            amount_discount,
+            start,
+            "amount_discount",
+        )?;
+        let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
         Ok(Self {
-            amount_discount: stripe_core::decode::required(
-                amount_discount,
-                start,
-                "amount_discount",
-            )?,
+            amount_discount,
             amount_shipping,
-            amount_tax: stripe_core::decode::required(amount_tax, start, "amount_tax")?,
+            amount_tax,
             breakdown,
             extra,
         })
@@ -3376,11 +3387,9 @@ impl stripe_core::Decode for PaymentPagesCheckoutSessionTotalDetailsResourceBrea
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            discounts: stripe_core::decode::required(discounts, start, "discounts")?,
-            taxes: stripe_core::decode::required(taxes, start, "taxes")?,
-            extra,
-        })
+        let discounts = stripe_core::decode::required(discounts, start, "discounts")?;
+        let taxes = stripe_core::decode::required(taxes, start, "taxes")?;
+        Ok(Self { discounts, taxes, extra })
     }
 }
 

@@ -185,53 +185,67 @@ impl stripe_core::Decode for Order {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_fees = stripe_core::decode::required(
+            amount_fees,
+            start,
+            "amount_fees",
+        )?;
+        let amount_subtotal = stripe_core::decode::required(
+            amount_subtotal,
+            start,
+            "amount_subtotal",
+        )?;
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let delivery_details = stripe_core::decode::required(
+            delivery_details,
+            start,
+            "delivery_details",
+        )?;
+        let expected_delivery_year = stripe_core::decode::required(
+            expected_delivery_year,
+            start,
+            "expected_delivery_year",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let metric_tons = stripe_core::decode::required(
+            metric_tons,
+            start,
+            "metric_tons",
+        )?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let product = stripe_core::decode::required(product, start, "product")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            amount_fees: stripe_core::decode::required(
-                amount_fees,
-                start,
-                "amount_fees",
-            )?,
-            amount_subtotal: stripe_core::decode::required(
-                amount_subtotal,
-                start,
-                "amount_subtotal",
-            )?,
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
+            amount_fees,
+            amount_subtotal,
+            amount_total,
             beneficiary,
             canceled_at,
             cancellation_reason,
             certificate,
             confirmed_at,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            created,
+            currency,
             delayed_at,
             delivered_at,
-            delivery_details: stripe_core::decode::required(
-                delivery_details,
-                start,
-                "delivery_details",
-            )?,
-            expected_delivery_year: stripe_core::decode::required(
-                expected_delivery_year,
-                start,
-                "expected_delivery_year",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            metric_tons: stripe_core::decode::required(
-                metric_tons,
-                start,
-                "metric_tons",
-            )?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            product: stripe_core::decode::required(product, start, "product")?,
+            delivery_details,
+            expected_delivery_year,
+            id,
+            livemode,
+            metadata,
+            metric_tons,
+            object,
+            product,
             product_substituted_at,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             extra,
         })
     }
@@ -269,14 +283,12 @@ impl stripe_core::Decode for ClimateRemovalsBeneficiary {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            public_name: stripe_core::decode::required(
-                public_name,
-                start,
-                "public_name",
-            )?,
-            extra,
-        })
+        let public_name = stripe_core::decode::required(
+            public_name,
+            start,
+            "public_name",
+        )?;
+        Ok(Self { public_name, extra })
     }
 }
 
@@ -331,20 +343,23 @@ impl stripe_core::Decode for ClimateRemovalsOrderDeliveries {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let delivered_at = stripe_core::decode::required(
+            delivered_at,
+            start,
+            "delivered_at",
+        )?;
+        let metric_tons = stripe_core::decode::required(
+            metric_tons,
+            start,
+            "metric_tons",
+        )?;
+        let supplier = stripe_core::decode::required(supplier, start, "supplier")?;
         Ok(Self {
-            delivered_at: stripe_core::decode::required(
-                delivered_at,
-                start,
-                "delivered_at",
-            )?,
+            delivered_at,
             location,
-            metric_tons: stripe_core::decode::required(
-                metric_tons,
-                start,
-                "metric_tons",
-            )?,
+            metric_tons,
             registry_url,
-            supplier: stripe_core::decode::required(supplier, start, "supplier")?,
+            supplier,
             extra,
         })
     }

@@ -118,24 +118,32 @@ impl stripe_core::Decode for Product {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let current_prices_per_metric_ton = stripe_core::decode::required(
+            current_prices_per_metric_ton,
+            start,
+            "current_prices_per_metric_ton",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metric_tons_available = stripe_core::decode::required(
+            metric_tons_available,
+            start,
+            "metric_tons_available",
+        )?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let suppliers = stripe_core::decode::required(suppliers, start, "suppliers")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            current_prices_per_metric_ton: stripe_core::decode::required(
-                current_prices_per_metric_ton,
-                start,
-                "current_prices_per_metric_ton",
-            )?,
+            created,
+            current_prices_per_metric_ton,
             delivery_year,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metric_tons_available: stripe_core::decode::required(
-                metric_tons_available,
-                start,
-                "metric_tons_available",
-            )?,
-            name: stripe_core::decode::required(name, start, "name")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            suppliers: stripe_core::decode::required(suppliers, start, "suppliers")?,
+            id,
+            livemode,
+            metric_tons_available,
+            name,
+            object,
+            suppliers,
             extra,
         })
     }
@@ -181,22 +189,25 @@ impl stripe_core::Decode for ClimateRemovalsProductsPrice {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_fees = stripe_core::decode::required(
+            amount_fees,
+            start,
+            "amount_fees",
+        )?;
+        let amount_subtotal = stripe_core::decode::required(
+            amount_subtotal,
+            start,
+            "amount_subtotal",
+        )?;
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
         Ok(Self {
-            amount_fees: stripe_core::decode::required(
-                amount_fees,
-                start,
-                "amount_fees",
-            )?,
-            amount_subtotal: stripe_core::decode::required(
-                amount_subtotal,
-                start,
-                "amount_subtotal",
-            )?,
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
+            amount_fees,
+            amount_subtotal,
+            amount_total,
             extra,
         })
     }

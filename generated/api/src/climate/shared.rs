@@ -43,9 +43,10 @@ impl stripe_core::Decode for ClimateRemovalsLocation {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let country = stripe_core::decode::required(country, start, "country")?;
         Ok(Self {
             city,
-            country: stripe_core::decode::required(country, start, "country")?,
+            country,
             latitude,
             longitude,
             region,

@@ -54,18 +54,25 @@ impl stripe_core::Decode for Supplier {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let info_url = stripe_core::decode::required(info_url, start, "info_url")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let locations = stripe_core::decode::required(locations, start, "locations")?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let removal_pathway = stripe_core::decode::required(
+            removal_pathway,
+            start,
+            "removal_pathway",
+        )?;
         Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            info_url: stripe_core::decode::required(info_url, start, "info_url")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            locations: stripe_core::decode::required(locations, start, "locations")?,
-            name: stripe_core::decode::required(name, start, "name")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            removal_pathway: stripe_core::decode::required(
-                removal_pathway,
-                start,
-                "removal_pathway",
-            )?,
+            id,
+            info_url,
+            livemode,
+            locations,
+            name,
+            object,
+            removal_pathway,
             extra,
         })
     }

@@ -55,29 +55,35 @@ impl stripe_core::Decode for OnrampQuotes {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let destination_network_quotes = stripe_core::decode::required(
+            destination_network_quotes,
+            start,
+            "destination_network_quotes",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let rate_fetched_at = stripe_core::decode::required(
+            rate_fetched_at,
+            start,
+            "rate_fetched_at",
+        )?;
+        let source_amount = stripe_core::decode::required(
+            source_amount,
+            start,
+            "source_amount",
+        )?;
+        let source_currency = stripe_core::decode::required(
+            source_currency,
+            start,
+            "source_currency",
+        )?;
         Ok(Self {
-            destination_network_quotes: stripe_core::decode::required(
-                destination_network_quotes,
-                start,
-                "destination_network_quotes",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            rate_fetched_at: stripe_core::decode::required(
-                rate_fetched_at,
-                start,
-                "rate_fetched_at",
-            )?,
-            source_amount: stripe_core::decode::required(
-                source_amount,
-                start,
-                "source_amount",
-            )?,
-            source_currency: stripe_core::decode::required(
-                source_currency,
-                start,
-                "source_currency",
-            )?,
+            destination_network_quotes,
+            id,
+            livemode,
+            rate_fetched_at,
+            source_amount,
+            source_currency,
             extra,
         })
     }
@@ -144,29 +150,35 @@ impl stripe_core::Decode for CryptoOnrampNetworkQuote {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let destination_amount = stripe_core::decode::required(
+            destination_amount,
+            start,
+            "destination_amount",
+        )?;
+        let destination_currency = stripe_core::decode::required(
+            destination_currency,
+            start,
+            "destination_currency",
+        )?;
+        let destination_network = stripe_core::decode::required(
+            destination_network,
+            start,
+            "destination_network",
+        )?;
+        let fees = stripe_core::decode::required(fees, start, "fees")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let source_total_amount = stripe_core::decode::required(
+            source_total_amount,
+            start,
+            "source_total_amount",
+        )?;
         Ok(Self {
-            destination_amount: stripe_core::decode::required(
-                destination_amount,
-                start,
-                "destination_amount",
-            )?,
-            destination_currency: stripe_core::decode::required(
-                destination_currency,
-                start,
-                "destination_currency",
-            )?,
-            destination_network: stripe_core::decode::required(
-                destination_network,
-                start,
-                "destination_network",
-            )?,
-            fees: stripe_core::decode::required(fees, start, "fees")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            source_total_amount: stripe_core::decode::required(
-                source_total_amount,
-                start,
-                "source_total_amount",
-            )?,
+            destination_amount,
+            destination_currency,
+            destination_network,
+            fees,
+            id,
+            source_total_amount,
             extra,
         })
     }
@@ -213,17 +225,19 @@ impl stripe_core::Decode for CryptoOnrampQuoteFees {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let network_fee_monetary = stripe_core::decode::required(
+            network_fee_monetary,
+            start,
+            "network_fee_monetary",
+        )?;
+        let transaction_fee_monetary = stripe_core::decode::required(
+            transaction_fee_monetary,
+            start,
+            "transaction_fee_monetary",
+        )?;
         Ok(Self {
-            network_fee_monetary: stripe_core::decode::required(
-                network_fee_monetary,
-                start,
-                "network_fee_monetary",
-            )?,
-            transaction_fee_monetary: stripe_core::decode::required(
-                transaction_fee_monetary,
-                start,
-                "transaction_fee_monetary",
-            )?,
+            network_fee_monetary,
+            transaction_fee_monetary,
             extra,
         })
     }

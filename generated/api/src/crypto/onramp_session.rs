@@ -117,29 +117,37 @@ impl stripe_core::Decode for OnrampSession {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let client_secret = stripe_core::decode::required(
+            client_secret,
+            start,
+            "client_secret",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let kyc_details_provided = stripe_core::decode::required(
+            kyc_details_provided,
+            start,
+            "kyc_details_provided",
+        )?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let transaction_details = stripe_core::decode::required(
+            transaction_details,
+            start,
+            "transaction_details",
+        )?;
         Ok(Self {
-            client_secret: stripe_core::decode::required(
-                client_secret,
-                start,
-                "client_secret",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            kyc_details_provided: stripe_core::decode::required(
-                kyc_details_provided,
-                start,
-                "kyc_details_provided",
-            )?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            client_secret,
+            created,
+            id,
+            kyc_details_provided,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             redirect_url,
-            status: stripe_core::decode::required(status, start, "status")?,
-            transaction_details: stripe_core::decode::required(
-                transaction_details,
-                start,
-                "transaction_details",
-            )?,
+            status,
+            transaction_details,
             extra,
         })
     }

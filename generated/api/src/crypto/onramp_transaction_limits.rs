@@ -38,15 +38,19 @@ impl stripe_core::Decode for OnrampTransactionLimits {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let crypto_customer_id = stripe_core::decode::required(
+            crypto_customer_id,
+            start,
+            "crypto_customer_id",
+        )?;
+        let limits = stripe_core::decode::required(limits, start, "limits")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            crypto_customer_id: stripe_core::decode::required(
-                crypto_customer_id,
-                start,
-                "crypto_customer_id",
-            )?,
-            limits: stripe_core::decode::required(limits, start, "limits")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            crypto_customer_id,
+            limits,
+            livemode,
+            object,
             extra,
         })
     }

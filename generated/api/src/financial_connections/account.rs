@@ -44,12 +44,15 @@ impl stripe_core::Decode for BankConnectionsResourceBalance {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let as_of = stripe_core::decode::required(as_of, start, "as_of")?;
+        let current = stripe_core::decode::required(current, start, "current")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            as_of: stripe_core::decode::required(as_of, start, "as_of")?,
+            as_of,
             cash,
             credit,
-            current: stripe_core::decode::required(current, start, "current")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            current,
+            type_,
             extra,
         })
     }
@@ -175,13 +178,15 @@ impl stripe_core::Decode for BankConnectionsResourceBalanceRefresh {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let last_attempted_at = stripe_core::decode::required(
+            last_attempted_at,
+            start,
+            "last_attempted_at",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            last_attempted_at: stripe_core::decode::required(
-                last_attempted_at,
-                start,
-                "last_attempted_at",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
+            last_attempted_at,
+            status,
             extra,
         })
     }
@@ -223,13 +228,15 @@ impl stripe_core::Decode for BankConnectionsResourceOwnershipRefresh {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let last_attempted_at = stripe_core::decode::required(
+            last_attempted_at,
+            start,
+            "last_attempted_at",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            last_attempted_at: stripe_core::decode::required(
-                last_attempted_at,
-                start,
-                "last_attempted_at",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
+            last_attempted_at,
+            status,
             extra,
         })
     }
@@ -432,36 +439,45 @@ impl stripe_core::Decode for Account {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let category = stripe_core::decode::required(category, start, "category")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let institution_name = stripe_core::decode::required(
+            institution_name,
+            start,
+            "institution_name",
+        )?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let subcategory = stripe_core::decode::required(
+            subcategory,
+            start,
+            "subcategory",
+        )?;
+        let supported_payment_method_types = stripe_core::decode::required(
+            supported_payment_method_types,
+            start,
+            "supported_payment_method_types",
+        )?;
         Ok(Self {
             account_holder,
             balance,
             balance_refresh,
-            category: stripe_core::decode::required(category, start, "category")?,
-            created: stripe_core::decode::required(created, start, "created")?,
+            category,
+            created,
             display_name,
-            id: stripe_core::decode::required(id, start, "id")?,
-            institution_name: stripe_core::decode::required(
-                institution_name,
-                start,
-                "institution_name",
-            )?,
+            id,
+            institution_name,
             last4,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            livemode,
+            object,
             ownership,
             ownership_refresh,
             permissions,
-            status: stripe_core::decode::required(status, start, "status")?,
-            subcategory: stripe_core::decode::required(
-                subcategory,
-                start,
-                "subcategory",
-            )?,
-            supported_payment_method_types: stripe_core::decode::required(
-                supported_payment_method_types,
-                start,
-                "supported_payment_method_types",
-            )?,
+            status,
+            subcategory,
+            supported_payment_method_types,
             extra,
         })
     }
@@ -518,11 +534,15 @@ impl stripe_core::Decode for AccountOwnership {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let owners = stripe_core::decode::required(owners, start, "owners")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            owners: stripe_core::decode::required(owners, start, "owners")?,
+            created,
+            id,
+            object,
+            owners,
             extra,
         })
     }

@@ -62,12 +62,16 @@ impl stripe_core::Decode for AccountOwner {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let ownership = stripe_core::decode::required(ownership, start, "ownership")?;
         Ok(Self {
             email,
-            id: stripe_core::decode::required(id, start, "id")?,
-            name: stripe_core::decode::required(name, start, "name")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            ownership: stripe_core::decode::required(ownership, start, "ownership")?,
+            id,
+            name,
+            object,
+            ownership,
             phone,
             raw_address,
             refreshed_at,

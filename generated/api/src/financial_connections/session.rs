@@ -148,23 +148,29 @@ impl stripe_core::Decode for Session {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let accounts = stripe_core::decode::required(accounts, start, "accounts")?;
+        let client_secret = stripe_core::decode::required(
+            client_secret,
+            start,
+            "client_secret",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let permissions = stripe_core::decode::required(
+            permissions,
+            start,
+            "permissions",
+        )?;
         Ok(Self {
             account_holder,
-            accounts: stripe_core::decode::required(accounts, start, "accounts")?,
-            client_secret: stripe_core::decode::required(
-                client_secret,
-                start,
-                "client_secret",
-            )?,
+            accounts,
+            client_secret,
             filters,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            permissions: stripe_core::decode::required(
-                permissions,
-                start,
-                "permissions",
-            )?,
+            id,
+            livemode,
+            object,
+            permissions,
             prefetch,
             return_url,
             extra,

@@ -34,10 +34,11 @@ impl stripe_core::Decode for BankConnectionsResourceAccountholder {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             account,
             customer,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }

@@ -32,17 +32,19 @@ impl stripe_core::Decode for ForwardedRequestContext {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let destination_duration = stripe_core::decode::required(
+            destination_duration,
+            start,
+            "destination_duration",
+        )?;
+        let destination_ip_address = stripe_core::decode::required(
+            destination_ip_address,
+            start,
+            "destination_ip_address",
+        )?;
         Ok(Self {
-            destination_duration: stripe_core::decode::required(
-                destination_duration,
-                start,
-                "destination_duration",
-            )?,
-            destination_ip_address: stripe_core::decode::required(
-                destination_ip_address,
-                start,
-                "destination_ip_address",
-            )?,
+            destination_duration,
+            destination_ip_address,
             extra,
         })
     }
@@ -89,14 +91,17 @@ impl stripe_core::Decode for ForwardedRequestDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let body = stripe_core::decode::required(body, start, "body")?;
+        let headers = stripe_core::decode::required(headers, start, "headers")?;
+        let http_method = stripe_core::decode::required(
+            http_method,
+            start,
+            "http_method",
+        )?;
         Ok(Self {
-            body: stripe_core::decode::required(body, start, "body")?,
-            headers: stripe_core::decode::required(headers, start, "headers")?,
-            http_method: stripe_core::decode::required(
-                http_method,
-                start,
-                "http_method",
-            )?,
+            body,
+            headers,
+            http_method,
             extra,
         })
     }
@@ -139,11 +144,9 @@ impl stripe_core::Decode for ForwardedRequestHeader {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            name: stripe_core::decode::required(name, start, "name")?,
-            value: stripe_core::decode::required(value, start, "value")?,
-            extra,
-        })
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let value = stripe_core::decode::required(value, start, "value")?;
+        Ok(Self { name, value, extra })
     }
 }
 
@@ -188,10 +191,13 @@ impl stripe_core::Decode for ForwardedResponseDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let body = stripe_core::decode::required(body, start, "body")?;
+        let headers = stripe_core::decode::required(headers, start, "headers")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            body: stripe_core::decode::required(body, start, "body")?,
-            headers: stripe_core::decode::required(headers, start, "headers")?,
-            status: stripe_core::decode::required(status, start, "status")?,
+            body,
+            headers,
+            status,
             extra,
         })
     }
@@ -343,22 +349,28 @@ impl stripe_core::Decode for Request {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let payment_method = stripe_core::decode::required(
+            payment_method,
+            start,
+            "payment_method",
+        )?;
+        let replacements = stripe_core::decode::required(
+            replacements,
+            start,
+            "replacements",
+        )?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            created,
+            id,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
-            payment_method: stripe_core::decode::required(
-                payment_method,
-                start,
-                "payment_method",
-            )?,
-            replacements: stripe_core::decode::required(
-                replacements,
-                start,
-                "replacements",
-            )?,
+            object,
+            payment_method,
+            replacements,
             request_context,
             request_details,
             response_details,

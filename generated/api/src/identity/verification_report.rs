@@ -317,6 +317,7 @@ impl stripe_core::Decode for GelatoDocumentReport {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             address,
             dob,
@@ -328,7 +329,7 @@ impl stripe_core::Decode for GelatoDocumentReport {
             issuing_country,
             last_name,
             number,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             type_,
             extra,
         })
@@ -440,6 +441,7 @@ impl stripe_core::Decode for GelatoIdNumberReport {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             dob,
             error,
@@ -447,7 +449,7 @@ impl stripe_core::Decode for GelatoIdNumberReport {
             id_number,
             id_number_type,
             last_name,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             extra,
         })
     }
@@ -607,11 +609,12 @@ impl stripe_core::Decode for GelatoSelfieReport {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             document,
             error,
             selfie,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             extra,
         })
     }
@@ -827,13 +830,17 @@ impl stripe_core::Decode for VerificationReport {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             document,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             id_number,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            livemode,
+            object,
             options,
             selfie,
             type_,

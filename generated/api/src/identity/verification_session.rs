@@ -427,18 +427,24 @@ impl stripe_core::Decode for VerificationSession {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             client_secret,
-            created: stripe_core::decode::required(created, start, "created")?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            created,
+            id,
             last_error,
             last_verification_report,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            livemode,
+            metadata,
+            object,
             options,
             redaction,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             type_,
             url,
             verified_outputs,
@@ -479,10 +485,8 @@ impl stripe_core::Decode for VerificationSessionRedaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            status: stripe_core::decode::required(status, start, "status")?,
-            extra,
-        })
+        let status = stripe_core::decode::required(status, start, "status")?;
+        Ok(Self { status, extra })
     }
 }
 

@@ -62,14 +62,21 @@ impl stripe_core::Decode for EarlyFraudWarning {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let actionable = stripe_core::decode::required(actionable, start, "actionable")?;
+        let charge = stripe_core::decode::required(charge, start, "charge")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let fraud_type = stripe_core::decode::required(fraud_type, start, "fraud_type")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            actionable: stripe_core::decode::required(actionable, start, "actionable")?,
-            charge: stripe_core::decode::required(charge, start, "charge")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            fraud_type: stripe_core::decode::required(fraud_type, start, "fraud_type")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            actionable,
+            charge,
+            created,
+            fraud_type,
+            id,
+            livemode,
+            object,
             payment_intent,
             extra,
         })

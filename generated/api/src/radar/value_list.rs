@@ -108,17 +108,27 @@ impl stripe_core::Decode for ValueList {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let alias = stripe_core::decode::required(alias, start, "alias")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let created_by = stripe_core::decode::required(created_by, start, "created_by")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let item_type = stripe_core::decode::required(item_type, start, "item_type")?;
+        let list_items = stripe_core::decode::required(list_items, start, "list_items")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            alias: stripe_core::decode::required(alias, start, "alias")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            created_by: stripe_core::decode::required(created_by, start, "created_by")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            item_type: stripe_core::decode::required(item_type, start, "item_type")?,
-            list_items: stripe_core::decode::required(list_items, start, "list_items")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            name: stripe_core::decode::required(name, start, "name")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            alias,
+            created,
+            created_by,
+            id,
+            item_type,
+            list_items,
+            livemode,
+            metadata,
+            name,
+            object,
             extra,
         })
     }

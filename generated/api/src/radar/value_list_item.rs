@@ -56,14 +56,21 @@ impl stripe_core::Decode for ValueListItem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let created_by = stripe_core::decode::required(created_by, start, "created_by")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let value = stripe_core::decode::required(value, start, "value")?;
+        let value_list = stripe_core::decode::required(value_list, start, "value_list")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            created_by: stripe_core::decode::required(created_by, start, "created_by")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            value: stripe_core::decode::required(value, start, "value")?,
-            value_list: stripe_core::decode::required(value_list, start, "value_list")?,
+            created,
+            created_by,
+            id,
+            livemode,
+            object,
+            value,
+            value_list,
             extra,
         })
     }

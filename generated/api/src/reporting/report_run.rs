@@ -202,20 +202,27 @@ impl stripe_core::Decode for ReportRun {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let parameters = stripe_core::decode::required(parameters, start, "parameters")?;
+        let report_type = stripe_core::decode::required(
+            report_type,
+            start,
+            "report_type",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             error,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            parameters: stripe_core::decode::required(parameters, start, "parameters")?,
-            report_type: stripe_core::decode::required(
-                report_type,
-                start,
-                "report_type",
-            )?,
+            id,
+            livemode,
+            object,
+            parameters,
+            report_type,
             result,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             succeeded_at,
             extra,
         })

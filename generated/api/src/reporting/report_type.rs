@@ -114,24 +114,32 @@ impl stripe_core::Decode for ReportType {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let data_available_end = stripe_core::decode::required(
+            data_available_end,
+            start,
+            "data_available_end",
+        )?;
+        let data_available_start = stripe_core::decode::required(
+            data_available_start,
+            start,
+            "data_available_start",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let updated = stripe_core::decode::required(updated, start, "updated")?;
+        let version = stripe_core::decode::required(version, start, "version")?;
         Ok(Self {
-            data_available_end: stripe_core::decode::required(
-                data_available_end,
-                start,
-                "data_available_end",
-            )?,
-            data_available_start: stripe_core::decode::required(
-                data_available_start,
-                start,
-                "data_available_start",
-            )?,
+            data_available_end,
+            data_available_start,
             default_columns,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            name: stripe_core::decode::required(name, start, "name")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            updated: stripe_core::decode::required(updated, start, "updated")?,
-            version: stripe_core::decode::required(version, start, "version")?,
+            id,
+            livemode,
+            name,
+            object,
+            updated,
+            version,
             extra,
         })
     }

@@ -39,11 +39,15 @@ impl stripe_core::Decode for AccountLink {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            expires_at: stripe_core::decode::required(expires_at, start, "expires_at")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            url: stripe_core::decode::required(url, start, "url")?,
+            created,
+            expires_at,
+            object,
+            url,
             extra,
         })
     }

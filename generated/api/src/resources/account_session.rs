@@ -53,17 +53,23 @@ impl stripe_core::Decode for AccountSession {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let account = stripe_core::decode::required(account, start, "account")?;
+        let client_secret = stripe_core::decode::required(
+            client_secret,
+            start,
+            "client_secret",
+        )?;
+        let components = stripe_core::decode::required(components, start, "components")?;
+        let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            account: stripe_core::decode::required(account, start, "account")?,
-            client_secret: stripe_core::decode::required(
-                client_secret,
-                start,
-                "client_secret",
-            )?,
-            components: stripe_core::decode::required(components, start, "components")?,
-            expires_at: stripe_core::decode::required(expires_at, start, "expires_at")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            account,
+            client_secret,
+            components,
+            expires_at,
+            livemode,
+            object,
             extra,
         })
     }
@@ -100,14 +106,12 @@ impl stripe_core::Decode for ConnectEmbeddedAccountSessionCreateComponents {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            account_onboarding: stripe_core::decode::required(
-                account_onboarding,
-                start,
-                "account_onboarding",
-            )?,
-            extra,
-        })
+        let account_onboarding = stripe_core::decode::required(
+            account_onboarding,
+            start,
+            "account_onboarding",
+        )?;
+        Ok(Self { account_onboarding, extra })
     }
 }
 
@@ -143,10 +147,8 @@ impl stripe_core::Decode for ConnectEmbeddedBaseConfig {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 

@@ -44,16 +44,21 @@ impl stripe_core::Decode for ApplePayDomain {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let domain_name = stripe_core::decode::required(
+            domain_name,
+            start,
+            "domain_name",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            domain_name: stripe_core::decode::required(
-                domain_name,
-                start,
-                "domain_name",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            created,
+            domain_name,
+            id,
+            livemode,
+            object,
             extra,
         })
     }

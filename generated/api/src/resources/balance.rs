@@ -60,14 +60,18 @@ impl stripe_core::Decode for Balance {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let available = stripe_core::decode::required(available, start, "available")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let pending = stripe_core::decode::required(pending, start, "pending")?;
         Ok(Self {
-            available: stripe_core::decode::required(available, start, "available")?,
+            available,
             connect_reserved,
             instant_available,
             issuing,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            pending: stripe_core::decode::required(pending, start, "pending")?,
+            livemode,
+            object,
+            pending,
             extra,
         })
     }
@@ -113,9 +117,11 @@ impl stripe_core::Decode for BalanceAmount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount,
+            currency,
             source_types,
             extra,
         })
@@ -206,10 +212,8 @@ impl stripe_core::Decode for BalanceDetail {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            available: stripe_core::decode::required(available, start, "available")?,
-            extra,
-        })
+        let available = stripe_core::decode::required(available, start, "available")?;
+        Ok(Self { available, extra })
     }
 }
 

@@ -73,39 +73,47 @@ impl stripe_core::Decode for CountrySpec {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let default_currency = stripe_core::decode::required(
+            default_currency,
+            start,
+            "default_currency",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let supported_bank_account_currencies = stripe_core::decode::required(
+            supported_bank_account_currencies,
+            start,
+            "supported_bank_account_currencies",
+        )?;
+        let supported_payment_currencies = stripe_core::decode::required(
+            supported_payment_currencies,
+            start,
+            "supported_payment_currencies",
+        )?;
+        let supported_payment_methods = stripe_core::decode::required(
+            supported_payment_methods,
+            start,
+            "supported_payment_methods",
+        )?;
+        let supported_transfer_countries = stripe_core::decode::required(
+            supported_transfer_countries,
+            start,
+            "supported_transfer_countries",
+        )?;
+        let verification_fields = stripe_core::decode::required(
+            verification_fields,
+            start,
+            "verification_fields",
+        )?;
         Ok(Self {
-            default_currency: stripe_core::decode::required(
-                default_currency,
-                start,
-                "default_currency",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            supported_bank_account_currencies: stripe_core::decode::required(
-                supported_bank_account_currencies,
-                start,
-                "supported_bank_account_currencies",
-            )?,
-            supported_payment_currencies: stripe_core::decode::required(
-                supported_payment_currencies,
-                start,
-                "supported_payment_currencies",
-            )?,
-            supported_payment_methods: stripe_core::decode::required(
-                supported_payment_methods,
-                start,
-                "supported_payment_methods",
-            )?,
-            supported_transfer_countries: stripe_core::decode::required(
-                supported_transfer_countries,
-                start,
-                "supported_transfer_countries",
-            )?,
-            verification_fields: stripe_core::decode::required(
-                verification_fields,
-                start,
-                "verification_fields",
-            )?,
+            default_currency,
+            id,
+            object,
+            supported_bank_account_currencies,
+            supported_payment_currencies,
+            supported_payment_methods,
+            supported_transfer_countries,
+            verification_fields,
             extra,
         })
     }
@@ -147,11 +155,9 @@ impl stripe_core::Decode for CountrySpecVerificationFieldDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            additional: stripe_core::decode::required(additional, start, "additional")?,
-            minimum: stripe_core::decode::required(minimum, start, "minimum")?,
-            extra,
-        })
+        let additional = stripe_core::decode::required(additional, start, "additional")?;
+        let minimum = stripe_core::decode::required(minimum, start, "minimum")?;
+        Ok(Self { additional, minimum, extra })
     }
 }
 
@@ -189,11 +195,9 @@ impl stripe_core::Decode for CountrySpecVerificationFields {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            company: stripe_core::decode::required(company, start, "company")?,
-            individual: stripe_core::decode::required(individual, start, "individual")?,
-            extra,
-        })
+        let company = stripe_core::decode::required(company, start, "company")?;
+        let individual = stripe_core::decode::required(individual, start, "individual")?;
+        Ok(Self { company, individual, extra })
     }
 }
 

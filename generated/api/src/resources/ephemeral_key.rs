@@ -50,12 +50,17 @@ impl stripe_core::Decode for EphemeralKey {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let expires = stripe_core::decode::required(expires, start, "expires")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            expires: stripe_core::decode::required(expires, start, "expires")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            created,
+            expires,
+            id,
+            livemode,
+            object,
             secret,
             extra,
         })

@@ -134,21 +134,28 @@ impl stripe_core::Decode for Event {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let data = stripe_core::decode::required(data, start, "data")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let pending_webhooks = stripe_core::decode::required(
+            pending_webhooks,
+            start,
+            "pending_webhooks",
+        )?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             account,
             api_version,
-            created: stripe_core::decode::required(created, start, "created")?,
-            data: stripe_core::decode::required(data, start, "data")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            pending_webhooks: stripe_core::decode::required(
-                pending_webhooks,
-                start,
-                "pending_webhooks",
-            )?,
+            created,
+            data,
+            id,
+            livemode,
+            object,
+            pending_webhooks,
             request,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -191,8 +198,9 @@ impl stripe_core::Decode for NotificationEventData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             previous_attributes,
             extra,
         })

@@ -48,12 +48,10 @@ impl stripe_core::Decode for ExchangeRate {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            rates: stripe_core::decode::required(rates, start, "rates")?,
-            extra,
-        })
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let rates = stripe_core::decode::required(rates, start, "rates")?;
+        Ok(Self { id, object, rates, extra })
     }
 }
 

@@ -292,86 +292,105 @@ impl stripe_core::Decode for PaymentLink {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let active = stripe_core::decode::required(active, start, "active")?;
+        let after_completion = stripe_core::decode::required(
+            after_completion,
+            start,
+            "after_completion",
+        )?;
+        let allow_promotion_codes = stripe_core::decode::required(
+            allow_promotion_codes,
+            start,
+            "allow_promotion_codes",
+        )?;
+        let automatic_tax = stripe_core::decode::required(
+            automatic_tax,
+            start,
+            "automatic_tax",
+        )?;
+        let billing_address_collection = stripe_core::decode::required(
+            billing_address_collection,
+            start,
+            "billing_address_collection",
+        )?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let custom_fields = stripe_core::decode::required(
+            custom_fields,
+            start,
+            "custom_fields",
+        )?;
+        let custom_text = stripe_core::decode::required(
+            custom_text,
+            start,
+            "custom_text",
+        )?;
+        let customer_creation = stripe_core::decode::required(
+            customer_creation,
+            start,
+            "customer_creation",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let payment_method_collection = stripe_core::decode::required(
+            payment_method_collection,
+            start,
+            "payment_method_collection",
+        )?;
+        let phone_number_collection = stripe_core::decode::required(
+            phone_number_collection,
+            start,
+            "phone_number_collection",
+        )?;
+        let shipping_options = stripe_core::decode::required(
+            shipping_options,
+            start,
+            "shipping_options",
+        )?;
+        let submit_type = stripe_core::decode::required(
+            submit_type,
+            start,
+            "submit_type",
+        )?;
+        let tax_id_collection = stripe_core::decode::required(
+            tax_id_collection,
+            start,
+            "tax_id_collection",
+        )?;
+        let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
-            active: stripe_core::decode::required(active, start, "active")?,
-            after_completion: stripe_core::decode::required(
-                after_completion,
-                start,
-                "after_completion",
-            )?,
-            allow_promotion_codes: stripe_core::decode::required(
-                allow_promotion_codes,
-                start,
-                "allow_promotion_codes",
-            )?,
+            active,
+            after_completion,
+            allow_promotion_codes,
             application,
             application_fee_amount,
             application_fee_percent,
-            automatic_tax: stripe_core::decode::required(
-                automatic_tax,
-                start,
-                "automatic_tax",
-            )?,
-            billing_address_collection: stripe_core::decode::required(
-                billing_address_collection,
-                start,
-                "billing_address_collection",
-            )?,
+            automatic_tax,
+            billing_address_collection,
             consent_collection,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            custom_fields: stripe_core::decode::required(
-                custom_fields,
-                start,
-                "custom_fields",
-            )?,
-            custom_text: stripe_core::decode::required(
-                custom_text,
-                start,
-                "custom_text",
-            )?,
-            customer_creation: stripe_core::decode::required(
-                customer_creation,
-                start,
-                "customer_creation",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            currency,
+            custom_fields,
+            custom_text,
+            customer_creation,
+            id,
             invoice_creation,
             line_items,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            livemode,
+            metadata,
+            object,
             on_behalf_of,
             payment_intent_data,
-            payment_method_collection: stripe_core::decode::required(
-                payment_method_collection,
-                start,
-                "payment_method_collection",
-            )?,
+            payment_method_collection,
             payment_method_types,
-            phone_number_collection: stripe_core::decode::required(
-                phone_number_collection,
-                start,
-                "phone_number_collection",
-            )?,
+            phone_number_collection,
             shipping_address_collection,
-            shipping_options: stripe_core::decode::required(
-                shipping_options,
-                start,
-                "shipping_options",
-            )?,
-            submit_type: stripe_core::decode::required(
-                submit_type,
-                start,
-                "submit_type",
-            )?,
+            shipping_options,
+            submit_type,
             subscription_data,
-            tax_id_collection: stripe_core::decode::required(
-                tax_id_collection,
-                start,
-                "tax_id_collection",
-            )?,
+            tax_id_collection,
             transfer_data,
-            url: stripe_core::decode::required(url, start, "url")?,
+            url,
             extra,
         })
     }
@@ -420,10 +439,11 @@ impl stripe_core::Decode for PaymentLinksResourceAfterCompletion {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             hosted_confirmation,
             redirect,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -461,10 +481,8 @@ impl stripe_core::Decode for PaymentLinksResourceAutomaticTax {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -538,10 +556,8 @@ impl stripe_core::Decode for PaymentLinksResourceCompletionBehaviorRedirect {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            url: stripe_core::decode::required(url, start, "url")?,
-            extra,
-        })
+        let url = stripe_core::decode::required(url, start, "url")?;
+        Ok(Self { url, extra })
     }
 }
 
@@ -650,14 +666,18 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFields {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let key = stripe_core::decode::required(key, start, "key")?;
+        let label = stripe_core::decode::required(label, start, "label")?;
+        let optional = stripe_core::decode::required(optional, start, "optional")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             dropdown,
-            key: stripe_core::decode::required(key, start, "key")?,
-            label: stripe_core::decode::required(label, start, "label")?,
+            key,
+            label,
             numeric,
-            optional: stripe_core::decode::required(optional, start, "optional")?,
+            optional,
             text,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -695,10 +715,8 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsDropdown {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            options: stripe_core::decode::required(options, start, "options")?,
-            extra,
-        })
+        let options = stripe_core::decode::required(options, start, "options")?;
+        Ok(Self { options, extra })
     }
 }
 
@@ -738,11 +756,9 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsDropdownOption {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            label: stripe_core::decode::required(label, start, "label")?,
-            value: stripe_core::decode::required(value, start, "value")?,
-            extra,
-        })
+        let label = stripe_core::decode::required(label, start, "label")?;
+        let value = stripe_core::decode::required(value, start, "value")?;
+        Ok(Self { label, value, extra })
     }
 }
 
@@ -784,11 +800,8 @@ impl stripe_core::Decode for PaymentLinksResourceCustomFieldsLabel {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            custom,
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { custom, type_, extra })
     }
 }
 
@@ -962,10 +975,8 @@ impl stripe_core::Decode for PaymentLinksResourceCustomTextPosition {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            message: stripe_core::decode::required(message, start, "message")?,
-            extra,
-        })
+        let message = stripe_core::decode::required(message, start, "message")?;
+        Ok(Self { message, extra })
     }
 }
 
@@ -1006,8 +1017,9 @@ impl stripe_core::Decode for PaymentLinksResourceInvoiceCreation {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
         Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
+            enabled,
             invoice_data,
             extra,
         })
@@ -1166,10 +1178,8 @@ impl stripe_core::Decode for PaymentLinksResourcePhoneNumberCollection {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -1207,14 +1217,12 @@ impl stripe_core::Decode for PaymentLinksResourceShippingAddressCollection {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            allowed_countries: stripe_core::decode::required(
-                allowed_countries,
-                start,
-                "allowed_countries",
-            )?,
-            extra,
-        })
+        let allowed_countries = stripe_core::decode::required(
+            allowed_countries,
+            start,
+            "allowed_countries",
+        )?;
+        Ok(Self { allowed_countries, extra })
     }
 }
 
@@ -1254,17 +1262,19 @@ impl stripe_core::Decode for PaymentLinksResourceShippingOption {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let shipping_amount = stripe_core::decode::required(
+            shipping_amount,
+            start,
+            "shipping_amount",
+        )?;
+        let shipping_rate = stripe_core::decode::required(
+            shipping_rate,
+            start,
+            "shipping_rate",
+        )?;
         Ok(Self {
-            shipping_amount: stripe_core::decode::required(
-                shipping_amount,
-                start,
-                "shipping_amount",
-            )?,
-            shipping_rate: stripe_core::decode::required(
-                shipping_rate,
-                start,
-                "shipping_rate",
-            )?,
+            shipping_amount,
+            shipping_rate,
             extra,
         })
     }
@@ -1348,10 +1358,8 @@ impl stripe_core::Decode for PaymentLinksResourceTaxIdCollection {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -1392,15 +1400,12 @@ impl stripe_core::Decode for PaymentLinksResourceTransferData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            amount,
-            destination: stripe_core::decode::required(
-                destination,
-                start,
-                "destination",
-            )?,
-            extra,
-        })
+        let destination = stripe_core::decode::required(
+            destination,
+            start,
+            "destination",
+        )?;
+        Ok(Self { amount, destination, extra })
     }
 }
 

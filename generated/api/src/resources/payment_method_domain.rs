@@ -109,21 +109,31 @@ impl stripe_core::Decode for PaymentMethodDomain {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let apple_pay = stripe_core::decode::required(apple_pay, start, "apple_pay")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let domain_name = stripe_core::decode::required(
+            domain_name,
+            start,
+            "domain_name",
+        )?;
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        let google_pay = stripe_core::decode::required(google_pay, start, "google_pay")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let link = stripe_core::decode::required(link, start, "link")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let paypal = stripe_core::decode::required(paypal, start, "paypal")?;
         Ok(Self {
-            apple_pay: stripe_core::decode::required(apple_pay, start, "apple_pay")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            domain_name: stripe_core::decode::required(
-                domain_name,
-                start,
-                "domain_name",
-            )?,
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            google_pay: stripe_core::decode::required(google_pay, start, "google_pay")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            link: stripe_core::decode::required(link, start, "link")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            paypal: stripe_core::decode::required(paypal, start, "paypal")?,
+            apple_pay,
+            created,
+            domain_name,
+            enabled,
+            google_pay,
+            id,
+            link,
+            livemode,
+            object,
+            paypal,
             extra,
         })
     }
@@ -167,8 +177,9 @@ impl stripe_core::Decode for PaymentMethodDomainResourcePaymentMethodStatus {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             status_details,
             extra,
         })
@@ -208,14 +219,12 @@ impl stripe_core::Decode for PaymentMethodDomainResourcePaymentMethodStatusDetai
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            error_message: stripe_core::decode::required(
-                error_message,
-                start,
-                "error_message",
-            )?,
-            extra,
-        })
+        let error_message = stripe_core::decode::required(
+            error_message,
+            start,
+            "error_message",
+        )?;
+        Ok(Self { error_message, extra })
     }
 }
 

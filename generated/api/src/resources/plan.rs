@@ -170,35 +170,45 @@ impl stripe_core::Decode for Plan {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let active = stripe_core::decode::required(active, start, "active")?;
+        let billing_scheme = stripe_core::decode::required(
+            billing_scheme,
+            start,
+            "billing_scheme",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let interval = stripe_core::decode::required(interval, start, "interval")?;
+        let interval_count = stripe_core::decode::required(
+            interval_count,
+            start,
+            "interval_count",
+        )?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let usage_type = stripe_core::decode::required(usage_type, start, "usage_type")?;
         Ok(Self {
-            active: stripe_core::decode::required(active, start, "active")?,
+            active,
             aggregate_usage,
             amount,
             amount_decimal,
-            billing_scheme: stripe_core::decode::required(
-                billing_scheme,
-                start,
-                "billing_scheme",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            interval: stripe_core::decode::required(interval, start, "interval")?,
-            interval_count: stripe_core::decode::required(
-                interval_count,
-                start,
-                "interval_count",
-            )?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            billing_scheme,
+            created,
+            currency,
+            id,
+            interval,
+            interval_count,
+            livemode,
             metadata,
             nickname,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             product,
             tiers,
             tiers_mode,
             transform_usage,
             trial_period_days,
-            usage_type: stripe_core::decode::required(usage_type, start, "usage_type")?,
+            usage_type,
             extra,
         })
     }
@@ -304,11 +314,9 @@ impl stripe_core::Decode for TransformUsage {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            divide_by: stripe_core::decode::required(divide_by, start, "divide_by")?,
-            round: stripe_core::decode::required(round, start, "round")?,
-            extra,
-        })
+        let divide_by = stripe_core::decode::required(divide_by, start, "divide_by")?;
+        let round = stripe_core::decode::required(round, start, "round")?;
+        Ok(Self { divide_by, round, extra })
     }
 }
 

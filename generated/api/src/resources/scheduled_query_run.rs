@@ -121,26 +121,35 @@ impl stripe_core::Decode for ScheduledQueryRun {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let data_load_time = stripe_core::decode::required(
+            data_load_time,
+            start,
+            "data_load_time",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let result_available_until = stripe_core::decode::required(
+            result_available_until,
+            start,
+            "result_available_until",
+        )?;
+        let sql = stripe_core::decode::required(sql, start, "sql")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let title = stripe_core::decode::required(title, start, "title")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            data_load_time: stripe_core::decode::required(
-                data_load_time,
-                start,
-                "data_load_time",
-            )?,
+            created,
+            data_load_time,
             error,
             file,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            result_available_until: stripe_core::decode::required(
-                result_available_until,
-                start,
-                "result_available_until",
-            )?,
-            sql: stripe_core::decode::required(sql, start, "sql")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            title: stripe_core::decode::required(title, start, "title")?,
+            id,
+            livemode,
+            object,
+            result_available_until,
+            sql,
+            status,
+            title,
             extra,
         })
     }
@@ -178,10 +187,8 @@ impl stripe_core::Decode for SigmaScheduledQueryRunError {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            message: stripe_core::decode::required(message, start, "message")?,
-            extra,
-        })
+        let message = stripe_core::decode::required(message, start, "message")?;
+        Ok(Self { message, extra })
     }
 }
 

@@ -130,16 +130,22 @@ impl stripe_core::Decode for Token {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        let used = stripe_core::decode::required(used, start, "used")?;
         Ok(Self {
             bank_account,
             card,
             client_ip,
-            created: stripe_core::decode::required(created, start, "created")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            used: stripe_core::decode::required(used, start, "used")?,
+            created,
+            id,
+            livemode,
+            object,
+            type_,
+            used,
             extra,
         })
     }

@@ -119,23 +119,31 @@ impl stripe_core::Decode for WebhookEndpoint {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let enabled_events = stripe_core::decode::required(
+            enabled_events,
+            start,
+            "enabled_events",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
             api_version,
             application,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             description,
-            enabled_events: stripe_core::decode::required(
-                enabled_events,
-                start,
-                "enabled_events",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            enabled_events,
+            id,
+            livemode,
+            metadata,
+            object,
             secret,
-            status: stripe_core::decode::required(status, start, "status")?,
-            url: stripe_core::decode::required(url, start, "url")?,
+            status,
+            url,
             extra,
         })
     }

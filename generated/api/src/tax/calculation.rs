@@ -134,41 +134,50 @@ impl stripe_core::Decode for Calculation {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let customer_details = stripe_core::decode::required(
+            customer_details,
+            start,
+            "customer_details",
+        )?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let tax_amount_exclusive = stripe_core::decode::required(
+            tax_amount_exclusive,
+            start,
+            "tax_amount_exclusive",
+        )?;
+        let tax_amount_inclusive = stripe_core::decode::required(
+            tax_amount_inclusive,
+            start,
+            "tax_amount_inclusive",
+        )?;
+        let tax_breakdown = stripe_core::decode::required(
+            tax_breakdown,
+            start,
+            "tax_breakdown",
+        )?;
+        let tax_date = stripe_core::decode::required(tax_date, start, "tax_date")?;
         Ok(Self {
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount_total,
+            currency,
             customer,
-            customer_details: stripe_core::decode::required(
-                customer_details,
-                start,
-                "customer_details",
-            )?,
+            customer_details,
             expires_at,
             id,
             line_items,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            livemode,
+            object,
             shipping_cost,
-            tax_amount_exclusive: stripe_core::decode::required(
-                tax_amount_exclusive,
-                start,
-                "tax_amount_exclusive",
-            )?,
-            tax_amount_inclusive: stripe_core::decode::required(
-                tax_amount_inclusive,
-                start,
-                "tax_amount_inclusive",
-            )?,
-            tax_breakdown: stripe_core::decode::required(
-                tax_breakdown,
-                start,
-                "tax_breakdown",
-            )?,
-            tax_date: stripe_core::decode::required(tax_date, start, "tax_date")?,
+            tax_amount_exclusive,
+            tax_amount_inclusive,
+            tax_breakdown,
+            tax_date,
             extra,
         })
     }
@@ -221,24 +230,29 @@ impl stripe_core::Decode for TaxProductResourceTaxBreakdown {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let inclusive = stripe_core::decode::required(inclusive, start, "inclusive")?;
+        let tax_rate_details = stripe_core::decode::required(
+            tax_rate_details,
+            start,
+            "tax_rate_details",
+        )?;
+        let taxability_reason = stripe_core::decode::required(
+            taxability_reason,
+            start,
+            "taxability_reason",
+        )?;
+        let taxable_amount = stripe_core::decode::required(
+            taxable_amount,
+            start,
+            "taxable_amount",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            inclusive: stripe_core::decode::required(inclusive, start, "inclusive")?,
-            tax_rate_details: stripe_core::decode::required(
-                tax_rate_details,
-                start,
-                "tax_rate_details",
-            )?,
-            taxability_reason: stripe_core::decode::required(
-                taxability_reason,
-                start,
-                "taxability_reason",
-            )?,
-            taxable_amount: stripe_core::decode::required(
-                taxable_amount,
-                start,
-                "taxable_amount",
-            )?,
+            amount,
+            inclusive,
+            tax_rate_details,
+            taxability_reason,
+            taxable_amount,
             extra,
         })
     }
@@ -298,17 +312,21 @@ impl stripe_core::Decode for TaxProductResourceTaxCalculationShippingCost {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
+        let tax_behavior = stripe_core::decode::required(
+            tax_behavior,
+            start,
+            "tax_behavior",
+        )?;
+        let tax_code = stripe_core::decode::required(tax_code, start, "tax_code")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_tax: stripe_core::decode::required(amount_tax, start, "amount_tax")?,
+            amount,
+            amount_tax,
             shipping_rate,
-            tax_behavior: stripe_core::decode::required(
-                tax_behavior,
-                start,
-                "tax_behavior",
-            )?,
+            tax_behavior,
             tax_breakdown,
-            tax_code: stripe_core::decode::required(tax_code, start, "tax_code")?,
+            tax_code,
             extra,
         })
     }
@@ -361,13 +379,14 @@ impl stripe_core::Decode for TaxProductResourceTaxRateDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let percentage_decimal = stripe_core::decode::required(
+            percentage_decimal,
+            start,
+            "percentage_decimal",
+        )?;
         Ok(Self {
             country,
-            percentage_decimal: stripe_core::decode::required(
-                percentage_decimal,
-                start,
-                "percentage_decimal",
-            )?,
+            percentage_decimal,
             state,
             tax_type,
             extra,

@@ -112,22 +112,30 @@ impl stripe_core::Decode for CalculationLineItem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let quantity = stripe_core::decode::required(quantity, start, "quantity")?;
+        let tax_behavior = stripe_core::decode::required(
+            tax_behavior,
+            start,
+            "tax_behavior",
+        )?;
+        let tax_code = stripe_core::decode::required(tax_code, start, "tax_code")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_tax: stripe_core::decode::required(amount_tax, start, "amount_tax")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            amount,
+            amount_tax,
+            id,
+            livemode,
+            object,
             product,
-            quantity: stripe_core::decode::required(quantity, start, "quantity")?,
+            quantity,
             reference,
-            tax_behavior: stripe_core::decode::required(
-                tax_behavior,
-                start,
-                "tax_behavior",
-            )?,
+            tax_behavior,
             tax_breakdown,
-            tax_code: stripe_core::decode::required(tax_code, start, "tax_code")?,
+            tax_code,
             extra,
         })
     }

@@ -45,17 +45,22 @@ impl stripe_core::Decode for Settings {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let defaults = stripe_core::decode::required(defaults, start, "defaults")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_details = stripe_core::decode::required(
+            status_details,
+            start,
+            "status_details",
+        )?;
         Ok(Self {
-            defaults: stripe_core::decode::required(defaults, start, "defaults")?,
+            defaults,
             head_office,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_details: stripe_core::decode::required(
-                status_details,
-                start,
-                "status_details",
-            )?,
+            livemode,
+            object,
+            status,
+            status_details,
             extra,
         })
     }
@@ -138,10 +143,8 @@ impl stripe_core::Decode for TaxProductResourceTaxSettingsHeadOffice {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            address: stripe_core::decode::required(address, start, "address")?,
-            extra,
-        })
+        let address = stripe_core::decode::required(address, start, "address")?;
+        Ok(Self { address, extra })
     }
 }
 

@@ -42,16 +42,18 @@ impl stripe_core::Decode for TaxProductResourceCustomerDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let tax_ids = stripe_core::decode::required(tax_ids, start, "tax_ids")?;
+        let taxability_override = stripe_core::decode::required(
+            taxability_override,
+            start,
+            "taxability_override",
+        )?;
         Ok(Self {
             address,
             address_source,
             ip_address,
-            tax_ids: stripe_core::decode::required(tax_ids, start, "tax_ids")?,
-            taxability_override: stripe_core::decode::required(
-                taxability_override,
-                start,
-                "taxability_override",
-            )?,
+            tax_ids,
+            taxability_override,
             extra,
         })
     }
@@ -94,11 +96,9 @@ impl stripe_core::Decode for TaxProductResourceCustomerDetailsResourceTaxId {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            value: stripe_core::decode::required(value, start, "value")?,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        let value = stripe_core::decode::required(value, start, "value")?;
+        Ok(Self { type_, value, extra })
     }
 }
 
@@ -147,14 +147,17 @@ impl stripe_core::Decode for TaxProductResourceJurisdiction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let country = stripe_core::decode::required(country, start, "country")?;
+        let display_name = stripe_core::decode::required(
+            display_name,
+            start,
+            "display_name",
+        )?;
+        let level = stripe_core::decode::required(level, start, "level")?;
         Ok(Self {
-            country: stripe_core::decode::required(country, start, "country")?,
-            display_name: stripe_core::decode::required(
-                display_name,
-                start,
-                "display_name",
-            )?,
-            level: stripe_core::decode::required(level, start, "level")?,
+            country,
+            display_name,
+            level,
             state,
             extra,
         })
@@ -213,25 +216,30 @@ impl stripe_core::Decode for TaxProductResourceLineItemTaxBreakdown {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let jurisdiction = stripe_core::decode::required(
+            jurisdiction,
+            start,
+            "jurisdiction",
+        )?;
+        let sourcing = stripe_core::decode::required(sourcing, start, "sourcing")?;
+        let taxability_reason = stripe_core::decode::required(
+            taxability_reason,
+            start,
+            "taxability_reason",
+        )?;
+        let taxable_amount = stripe_core::decode::required(
+            taxable_amount,
+            start,
+            "taxable_amount",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            jurisdiction: stripe_core::decode::required(
-                jurisdiction,
-                start,
-                "jurisdiction",
-            )?,
-            sourcing: stripe_core::decode::required(sourcing, start, "sourcing")?,
+            amount,
+            jurisdiction,
+            sourcing,
             tax_rate_details,
-            taxability_reason: stripe_core::decode::required(
-                taxability_reason,
-                start,
-                "taxability_reason",
-            )?,
-            taxable_amount: stripe_core::decode::required(
-                taxable_amount,
-                start,
-                "taxable_amount",
-            )?,
+            taxability_reason,
+            taxable_amount,
             extra,
         })
     }
@@ -277,18 +285,21 @@ impl stripe_core::Decode for TaxProductResourceLineItemTaxRateDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let display_name = stripe_core::decode::required(
+            display_name,
+            start,
+            "display_name",
+        )?;
+        let percentage_decimal = stripe_core::decode::required(
+            percentage_decimal,
+            start,
+            "percentage_decimal",
+        )?;
+        let tax_type = stripe_core::decode::required(tax_type, start, "tax_type")?;
         Ok(Self {
-            display_name: stripe_core::decode::required(
-                display_name,
-                start,
-                "display_name",
-            )?,
-            percentage_decimal: stripe_core::decode::required(
-                percentage_decimal,
-                start,
-                "percentage_decimal",
-            )?,
-            tax_type: stripe_core::decode::required(tax_type, start, "tax_type")?,
+            display_name,
+            percentage_decimal,
+            tax_type,
             extra,
         })
     }
@@ -351,9 +362,10 @@ impl stripe_core::Decode for TaxProductResourcePostalAddress {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let country = stripe_core::decode::required(country, start, "country")?;
         Ok(Self {
             city,
-            country: stripe_core::decode::required(country, start, "country")?,
+            country,
             line1,
             line2,
             postal_code,

@@ -136,25 +136,34 @@ impl stripe_core::Decode for Transaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let customer_details = stripe_core::decode::required(
+            customer_details,
+            start,
+            "customer_details",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let reference = stripe_core::decode::required(reference, start, "reference")?;
+        let tax_date = stripe_core::decode::required(tax_date, start, "tax_date")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            created,
+            currency,
             customer,
-            customer_details: stripe_core::decode::required(
-                customer_details,
-                start,
-                "customer_details",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            customer_details,
+            id,
             line_items,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
-            reference: stripe_core::decode::required(reference, start, "reference")?,
+            object,
+            reference,
             reversal,
             shipping_cost,
-            tax_date: stripe_core::decode::required(tax_date, start, "tax_date")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            tax_date,
+            type_,
             extra,
         })
     }
@@ -251,16 +260,20 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionShippingCost {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
+        let tax_behavior = stripe_core::decode::required(
+            tax_behavior,
+            start,
+            "tax_behavior",
+        )?;
+        let tax_code = stripe_core::decode::required(tax_code, start, "tax_code")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_tax: stripe_core::decode::required(amount_tax, start, "amount_tax")?,
+            amount,
+            amount_tax,
             shipping_rate,
-            tax_behavior: stripe_core::decode::required(
-                tax_behavior,
-                start,
-                "tax_behavior",
-            )?,
-            tax_code: stripe_core::decode::required(tax_code, start, "tax_code")?,
+            tax_behavior,
+            tax_code,
             extra,
         })
     }

@@ -121,24 +121,34 @@ impl stripe_core::Decode for TransactionLineItem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let quantity = stripe_core::decode::required(quantity, start, "quantity")?;
+        let reference = stripe_core::decode::required(reference, start, "reference")?;
+        let tax_behavior = stripe_core::decode::required(
+            tax_behavior,
+            start,
+            "tax_behavior",
+        )?;
+        let tax_code = stripe_core::decode::required(tax_code, start, "tax_code")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_tax: stripe_core::decode::required(amount_tax, start, "amount_tax")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            amount,
+            amount_tax,
+            id,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             product,
-            quantity: stripe_core::decode::required(quantity, start, "quantity")?,
-            reference: stripe_core::decode::required(reference, start, "reference")?,
+            quantity,
+            reference,
             reversal,
-            tax_behavior: stripe_core::decode::required(
-                tax_behavior,
-                start,
-                "tax_behavior",
-            )?,
-            tax_code: stripe_core::decode::required(tax_code, start, "tax_code")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            tax_behavior,
+            tax_code,
+            type_,
             extra,
         })
     }
@@ -176,14 +186,12 @@ impl stripe_core::Decode for TaxProductResourceTaxTransactionLineItemResourceRev
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            original_line_item: stripe_core::decode::required(
-                original_line_item,
-                start,
-                "original_line_item",
-            )?,
-            extra,
-        })
+        let original_line_item = stripe_core::decode::required(
+            original_line_item,
+            start,
+            "original_line_item",
+        )?;
+        Ok(Self { original_line_item, extra })
     }
 }
 

@@ -59,12 +59,15 @@ impl stripe_core::Decode for Configuration {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             bbpos_wisepos_e,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             is_account_default,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            livemode,
+            object,
             tipping,
             verifone_p400,
             extra,

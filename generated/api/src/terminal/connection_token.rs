@@ -35,10 +35,12 @@ impl stripe_core::Decode for ConnectionToken {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let secret = stripe_core::decode::required(secret, start, "secret")?;
         Ok(Self {
             location,
-            object: stripe_core::decode::required(object, start, "object")?,
-            secret: stripe_core::decode::required(secret, start, "secret")?,
+            object,
+            secret,
             extra,
         })
     }

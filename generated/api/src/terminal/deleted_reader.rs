@@ -37,12 +37,10 @@ impl stripe_core::Decode for DeletedReader {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            deleted: stripe_core::decode::required(deleted, start, "deleted")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            extra,
-        })
+        let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { deleted, id, object, extra })
     }
 }
 

@@ -58,18 +58,24 @@ impl stripe_core::Decode for Location {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let address = stripe_core::decode::required(address, start, "address")?;
+        let display_name = stripe_core::decode::required(
+            display_name,
+            start,
+            "display_name",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            address: stripe_core::decode::required(address, start, "address")?,
+            address,
             configuration_overrides,
-            display_name: stripe_core::decode::required(
-                display_name,
-                start,
-                "display_name",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            display_name,
+            id,
+            livemode,
+            metadata,
+            object,
             extra,
         })
     }

@@ -123,26 +123,33 @@ impl stripe_core::Decode for Reader {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let device_type = stripe_core::decode::required(
+            device_type,
+            start,
+            "device_type",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let label = stripe_core::decode::required(label, start, "label")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let serial_number = stripe_core::decode::required(
+            serial_number,
+            start,
+            "serial_number",
+        )?;
         Ok(Self {
             action,
             device_sw_version,
-            device_type: stripe_core::decode::required(
-                device_type,
-                start,
-                "device_type",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            device_type,
+            id,
             ip_address,
-            label: stripe_core::decode::required(label, start, "label")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            label,
+            livemode,
             location,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            serial_number: stripe_core::decode::required(
-                serial_number,
-                start,
-                "serial_number",
-            )?,
+            metadata,
+            object,
+            serial_number,
             status,
             extra,
         })
@@ -195,11 +202,14 @@ impl stripe_core::Decode for TerminalReaderReaderResourceCart {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let line_items = stripe_core::decode::required(line_items, start, "line_items")?;
+        let total = stripe_core::decode::required(total, start, "total")?;
         Ok(Self {
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            line_items: stripe_core::decode::required(line_items, start, "line_items")?,
+            currency,
+            line_items,
             tax,
-            total: stripe_core::decode::required(total, start, "total")?,
+            total,
             extra,
         })
     }
@@ -246,14 +256,17 @@ impl stripe_core::Decode for TerminalReaderReaderResourceLineItem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let description = stripe_core::decode::required(
+            description,
+            start,
+            "description",
+        )?;
+        let quantity = stripe_core::decode::required(quantity, start, "quantity")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            description: stripe_core::decode::required(
-                description,
-                start,
-                "description",
-            )?,
-            quantity: stripe_core::decode::required(quantity, start, "quantity")?,
+            amount,
+            description,
+            quantity,
             extra,
         })
     }
@@ -344,12 +357,13 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessPaymentIntentAct
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let payment_intent = stripe_core::decode::required(
+            payment_intent,
+            start,
+            "payment_intent",
+        )?;
         Ok(Self {
-            payment_intent: stripe_core::decode::required(
-                payment_intent,
-                start,
-                "payment_intent",
-            )?,
+            payment_intent,
             process_config,
             extra,
         })
@@ -403,14 +417,15 @@ impl stripe_core::Decode for TerminalReaderReaderResourceProcessSetupIntentActio
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let setup_intent = stripe_core::decode::required(
+            setup_intent,
+            start,
+            "setup_intent",
+        )?;
         Ok(Self {
             generated_card,
             process_config,
-            setup_intent: stripe_core::decode::required(
-                setup_intent,
-                start,
-                "setup_intent",
-            )?,
+            setup_intent,
             extra,
         })
     }
@@ -493,6 +508,8 @@ impl stripe_core::Decode for TerminalReaderReaderResourceReaderAction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             failure_code,
             failure_message,
@@ -500,8 +517,8 @@ impl stripe_core::Decode for TerminalReaderReaderResourceReaderAction {
             process_setup_intent,
             refund_payment,
             set_reader_display,
-            status: stripe_core::decode::required(status, start, "status")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            status,
+            type_,
             extra,
         })
     }
@@ -631,11 +648,8 @@ impl stripe_core::Decode for TerminalReaderReaderResourceSetReaderDisplayAction 
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            cart,
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { cart, type_, extra })
     }
 }
 

@@ -134,32 +134,44 @@ impl stripe_core::Decode for CreditReversal {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let financial_account = stripe_core::decode::required(
+            financial_account,
+            start,
+            "financial_account",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let network = stripe_core::decode::required(network, start, "network")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let received_credit = stripe_core::decode::required(
+            received_credit,
+            start,
+            "received_credit",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_transitions = stripe_core::decode::required(
+            status_transitions,
+            start,
+            "status_transitions",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            financial_account: stripe_core::decode::required(
-                financial_account,
-                start,
-                "financial_account",
-            )?,
+            amount,
+            created,
+            currency,
+            financial_account,
             hosted_regulatory_receipt_url,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            network: stripe_core::decode::required(network, start, "network")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            received_credit: stripe_core::decode::required(
-                received_credit,
-                start,
-                "received_credit",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_transitions: stripe_core::decode::required(
-                status_transitions,
-                start,
-                "status_transitions",
-            )?,
+            id,
+            livemode,
+            metadata,
+            network,
+            object,
+            received_credit,
+            status,
+            status_transitions,
             transaction,
             extra,
         })

@@ -145,29 +145,40 @@ impl stripe_core::Decode for DebitReversal {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let network = stripe_core::decode::required(network, start, "network")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let received_debit = stripe_core::decode::required(
+            received_debit,
+            start,
+            "received_debit",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_transitions = stripe_core::decode::required(
+            status_transitions,
+            start,
+            "status_transitions",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount,
+            created,
+            currency,
             financial_account,
             hosted_regulatory_receipt_url,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             linked_flows,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            network: stripe_core::decode::required(network, start, "network")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            received_debit: stripe_core::decode::required(
-                received_debit,
-                start,
-                "received_debit",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_transitions: stripe_core::decode::required(
-                status_transitions,
-                start,
-                "status_transitions",
-            )?,
+            livemode,
+            metadata,
+            network,
+            object,
+            received_debit,
+            status,
+            status_transitions,
             transaction,
             extra,
         })

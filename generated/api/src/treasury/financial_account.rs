@@ -159,35 +159,45 @@ impl stripe_core::Decode for FinancialAccount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let balance = stripe_core::decode::required(balance, start, "balance")?;
+        let country = stripe_core::decode::required(country, start, "country")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let financial_addresses = stripe_core::decode::required(
+            financial_addresses,
+            start,
+            "financial_addresses",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_details = stripe_core::decode::required(
+            status_details,
+            start,
+            "status_details",
+        )?;
+        let supported_currencies = stripe_core::decode::required(
+            supported_currencies,
+            start,
+            "supported_currencies",
+        )?;
         Ok(Self {
             active_features,
-            balance: stripe_core::decode::required(balance, start, "balance")?,
-            country: stripe_core::decode::required(country, start, "country")?,
-            created: stripe_core::decode::required(created, start, "created")?,
+            balance,
+            country,
+            created,
             features,
-            financial_addresses: stripe_core::decode::required(
-                financial_addresses,
-                start,
-                "financial_addresses",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            financial_addresses,
+            id,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             pending_features,
             platform_restrictions,
             restricted_features,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_details: stripe_core::decode::required(
-                status_details,
-                start,
-                "status_details",
-            )?,
-            supported_currencies: stripe_core::decode::required(
-                supported_currencies,
-                start,
-                "supported_currencies",
-            )?,
+            status,
+            status_details,
+            supported_currencies,
             extra,
         })
     }
@@ -245,24 +255,28 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAbaRecord {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let account_holder_name = stripe_core::decode::required(
+            account_holder_name,
+            start,
+            "account_holder_name",
+        )?;
+        let account_number_last4 = stripe_core::decode::required(
+            account_number_last4,
+            start,
+            "account_number_last4",
+        )?;
+        let bank_name = stripe_core::decode::required(bank_name, start, "bank_name")?;
+        let routing_number = stripe_core::decode::required(
+            routing_number,
+            start,
+            "routing_number",
+        )?;
         Ok(Self {
-            account_holder_name: stripe_core::decode::required(
-                account_holder_name,
-                start,
-                "account_holder_name",
-            )?,
+            account_holder_name,
             account_number,
-            account_number_last4: stripe_core::decode::required(
-                account_number_last4,
-                start,
-                "account_number_last4",
-            )?,
-            bank_name: stripe_core::decode::required(bank_name, start, "bank_name")?,
-            routing_number: stripe_core::decode::required(
-                routing_number,
-                start,
-                "routing_number",
-            )?,
+            account_number_last4,
+            bank_name,
+            routing_number,
             extra,
         })
     }
@@ -309,18 +323,21 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceBalance {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let cash = stripe_core::decode::required(cash, start, "cash")?;
+        let inbound_pending = stripe_core::decode::required(
+            inbound_pending,
+            start,
+            "inbound_pending",
+        )?;
+        let outbound_pending = stripe_core::decode::required(
+            outbound_pending,
+            start,
+            "outbound_pending",
+        )?;
         Ok(Self {
-            cash: stripe_core::decode::required(cash, start, "cash")?,
-            inbound_pending: stripe_core::decode::required(
-                inbound_pending,
-                start,
-                "inbound_pending",
-            )?,
-            outbound_pending: stripe_core::decode::required(
-                outbound_pending,
-                start,
-                "outbound_pending",
-            )?,
+            cash,
+            inbound_pending,
+            outbound_pending,
             extra,
         })
     }
@@ -358,10 +375,8 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceClosedStatusDetail
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            reasons: stripe_core::decode::required(reasons, start, "reasons")?,
-            extra,
-        })
+        let reasons = stripe_core::decode::required(reasons, start, "reasons")?;
+        Ok(Self { reasons, extra })
     }
 }
 
@@ -412,10 +427,11 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceFinancialAddress {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             aba,
             supported_networks,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }

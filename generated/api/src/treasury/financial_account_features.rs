@@ -62,13 +62,14 @@ impl stripe_core::Decode for FinancialAccountFeatures {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             card_issuing,
             deposit_insurance,
             financial_addresses,
             inbound_transfers,
             intra_stripe_flows,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             outbound_payments,
             outbound_transfers,
             extra,
@@ -119,14 +120,17 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAbaToggleSettings 
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let requested = stripe_core::decode::required(requested, start, "requested")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_details = stripe_core::decode::required(
+            status_details,
+            start,
+            "status_details",
+        )?;
         Ok(Self {
-            requested: stripe_core::decode::required(requested, start, "requested")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_details: stripe_core::decode::required(
-                status_details,
-                start,
-                "status_details",
-            )?,
+            requested,
+            status,
+            status_details,
             extra,
         })
     }
@@ -176,14 +180,17 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceAchToggleSettings 
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let requested = stripe_core::decode::required(requested, start, "requested")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_details = stripe_core::decode::required(
+            status_details,
+            start,
+            "status_details",
+        )?;
         Ok(Self {
-            requested: stripe_core::decode::required(requested, start, "requested")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_details: stripe_core::decode::required(
-                status_details,
-                start,
-                "status_details",
-            )?,
+            requested,
+            status,
+            status_details,
             extra,
         })
     }
@@ -406,14 +413,17 @@ impl stripe_core::Decode for TreasuryFinancialAccountsResourceToggleSettings {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let requested = stripe_core::decode::required(requested, start, "requested")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_details = stripe_core::decode::required(
+            status_details,
+            start,
+            "status_details",
+        )?;
         Ok(Self {
-            requested: stripe_core::decode::required(requested, start, "requested")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_details: stripe_core::decode::required(
-                status_details,
-                start,
-                "status_details",
-            )?,
+            requested,
+            status,
+            status_details,
             extra,
         })
     }
@@ -467,8 +477,9 @@ for TreasuryFinancialAccountsResourceTogglesSettingStatusDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let code = stripe_core::decode::required(code, start, "code")?;
         Ok(Self {
-            code: stripe_core::decode::required(code, start, "code")?,
+            code,
             resolution,
             restriction,
             extra,

@@ -31,13 +31,15 @@ impl stripe_core::Decode for InboundTransfers {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let billing_details = stripe_core::decode::required(
+            billing_details,
+            start,
+            "billing_details",
+        )?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            billing_details: stripe_core::decode::required(
-                billing_details,
-                start,
-                "billing_details",
-            )?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            billing_details,
+            type_,
             us_bank_account,
             extra,
         })
@@ -110,13 +112,14 @@ impl stripe_core::Decode for InboundTransfersPaymentMethodDetailsUsBankAccount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let network = stripe_core::decode::required(network, start, "network")?;
         Ok(Self {
             account_holder_type,
             account_type,
             bank_name,
             fingerprint,
             last4,
-            network: stripe_core::decode::required(network, start, "network")?,
+            network,
             routing_number,
             extra,
         })
@@ -319,46 +322,60 @@ impl stripe_core::Decode for InboundTransfer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let cancelable = stripe_core::decode::required(cancelable, start, "cancelable")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let financial_account = stripe_core::decode::required(
+            financial_account,
+            start,
+            "financial_account",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let linked_flows = stripe_core::decode::required(
+            linked_flows,
+            start,
+            "linked_flows",
+        )?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let origin_payment_method = stripe_core::decode::required(
+            origin_payment_method,
+            start,
+            "origin_payment_method",
+        )?;
+        let statement_descriptor = stripe_core::decode::required(
+            statement_descriptor,
+            start,
+            "statement_descriptor",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_transitions = stripe_core::decode::required(
+            status_transitions,
+            start,
+            "status_transitions",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            cancelable: stripe_core::decode::required(cancelable, start, "cancelable")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount,
+            cancelable,
+            created,
+            currency,
             description,
             failure_details,
-            financial_account: stripe_core::decode::required(
-                financial_account,
-                start,
-                "financial_account",
-            )?,
+            financial_account,
             hosted_regulatory_receipt_url,
-            id: stripe_core::decode::required(id, start, "id")?,
-            linked_flows: stripe_core::decode::required(
-                linked_flows,
-                start,
-                "linked_flows",
-            )?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            origin_payment_method: stripe_core::decode::required(
-                origin_payment_method,
-                start,
-                "origin_payment_method",
-            )?,
+            id,
+            linked_flows,
+            livemode,
+            metadata,
+            object,
+            origin_payment_method,
             origin_payment_method_details,
             returned,
-            statement_descriptor: stripe_core::decode::required(
-                statement_descriptor,
-                start,
-                "statement_descriptor",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_transitions: stripe_core::decode::required(
-                status_transitions,
-                start,
-                "status_transitions",
-            )?,
+            statement_descriptor,
+            status,
+            status_transitions,
             transaction,
             extra,
         })
@@ -397,10 +414,8 @@ impl stripe_core::Decode for TreasuryInboundTransfersResourceFailureDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            code: stripe_core::decode::required(code, start, "code")?,
-            extra,
-        })
+        let code = stripe_core::decode::required(code, start, "code")?;
+        Ok(Self { code, extra })
     }
 }
 

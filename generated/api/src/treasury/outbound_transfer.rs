@@ -31,13 +31,15 @@ impl stripe_core::Decode for OutboundTransfersPaymentMethodDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let billing_details = stripe_core::decode::required(
+            billing_details,
+            start,
+            "billing_details",
+        )?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            billing_details: stripe_core::decode::required(
-                billing_details,
-                start,
-                "billing_details",
-            )?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            billing_details,
+            type_,
             us_bank_account,
             extra,
         })
@@ -110,13 +112,14 @@ impl stripe_core::Decode for OutboundTransfersPaymentMethodDetailsUsBankAccount 
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let network = stripe_core::decode::required(network, start, "network")?;
         Ok(Self {
             account_holder_type,
             account_type,
             bank_name,
             fingerprint,
             last4,
-            network: stripe_core::decode::required(network, start, "network")?,
+            network,
             routing_number,
             extra,
         })
@@ -326,50 +329,65 @@ impl stripe_core::Decode for OutboundTransfer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let cancelable = stripe_core::decode::required(cancelable, start, "cancelable")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let destination_payment_method_details = stripe_core::decode::required(
+            destination_payment_method_details,
+            start,
+            "destination_payment_method_details",
+        )?;
+        let expected_arrival_date = stripe_core::decode::required(
+            expected_arrival_date,
+            start,
+            "expected_arrival_date",
+        )?;
+        let financial_account = stripe_core::decode::required(
+            financial_account,
+            start,
+            "financial_account",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let statement_descriptor = stripe_core::decode::required(
+            statement_descriptor,
+            start,
+            "statement_descriptor",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_transitions = stripe_core::decode::required(
+            status_transitions,
+            start,
+            "status_transitions",
+        )?;
+        let transaction = stripe_core::decode::required(
+            transaction,
+            start,
+            "transaction",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            cancelable: stripe_core::decode::required(cancelable, start, "cancelable")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount,
+            cancelable,
+            created,
+            currency,
             description,
             destination_payment_method,
-            destination_payment_method_details: stripe_core::decode::required(
-                destination_payment_method_details,
-                start,
-                "destination_payment_method_details",
-            )?,
-            expected_arrival_date: stripe_core::decode::required(
-                expected_arrival_date,
-                start,
-                "expected_arrival_date",
-            )?,
-            financial_account: stripe_core::decode::required(
-                financial_account,
-                start,
-                "financial_account",
-            )?,
+            destination_payment_method_details,
+            expected_arrival_date,
+            financial_account,
             hosted_regulatory_receipt_url,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            livemode,
+            metadata,
+            object,
             returned_details,
-            statement_descriptor: stripe_core::decode::required(
-                statement_descriptor,
-                start,
-                "statement_descriptor",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_transitions: stripe_core::decode::required(
-                status_transitions,
-                start,
-                "status_transitions",
-            )?,
-            transaction: stripe_core::decode::required(
-                transaction,
-                start,
-                "transaction",
-            )?,
+            statement_descriptor,
+            status,
+            status_transitions,
+            transaction,
             extra,
         })
     }
@@ -411,15 +429,13 @@ impl stripe_core::Decode for TreasuryOutboundTransfersResourceReturnedDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            code: stripe_core::decode::required(code, start, "code")?,
-            transaction: stripe_core::decode::required(
-                transaction,
-                start,
-                "transaction",
-            )?,
-            extra,
-        })
+        let code = stripe_core::decode::required(code, start, "code")?;
+        let transaction = stripe_core::decode::required(
+            transaction,
+            start,
+            "transaction",
+        )?;
+        Ok(Self { code, transaction, extra })
     }
 }
 

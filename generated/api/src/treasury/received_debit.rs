@@ -157,30 +157,40 @@ impl stripe_core::Decode for ReceivedDebit {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let description = stripe_core::decode::required(
+            description,
+            start,
+            "description",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let linked_flows = stripe_core::decode::required(
+            linked_flows,
+            start,
+            "linked_flows",
+        )?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let network = stripe_core::decode::required(network, start, "network")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            description: stripe_core::decode::required(
-                description,
-                start,
-                "description",
-            )?,
+            amount,
+            created,
+            currency,
+            description,
             failure_code,
             financial_account,
             hosted_regulatory_receipt_url,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             initiating_payment_method_details,
-            linked_flows: stripe_core::decode::required(
-                linked_flows,
-                start,
-                "linked_flows",
-            )?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            network: stripe_core::decode::required(network, start, "network")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            linked_flows,
+            livemode,
+            network,
+            object,
             reversal_details,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             transaction,
             extra,
         })

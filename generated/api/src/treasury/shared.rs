@@ -33,11 +33,9 @@ impl stripe_core::Decode for ReceivedPaymentMethodDetailsFinancialAccount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            network: stripe_core::decode::required(network, start, "network")?,
-            extra,
-        })
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let network = stripe_core::decode::required(network, start, "network")?;
+        Ok(Self { id, network, extra })
     }
 }
 
@@ -82,8 +80,9 @@ impl stripe_core::Decode for TreasurySharedResourceBillingDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let address = stripe_core::decode::required(address, start, "address")?;
         Ok(Self {
-            address: stripe_core::decode::required(address, start, "address")?,
+            address,
             email,
             name,
             extra,
@@ -150,16 +149,18 @@ for TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodD
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let billing_details = stripe_core::decode::required(
+            billing_details,
+            start,
+            "billing_details",
+        )?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             balance,
-            billing_details: stripe_core::decode::required(
-                billing_details,
-                start,
-                "billing_details",
-            )?,
+            billing_details,
             financial_account,
             issuing_card,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             us_bank_account,
             extra,
         })
@@ -262,18 +263,21 @@ impl stripe_core::Decode for TreasuryTransactionsResourceBalanceImpact {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let cash = stripe_core::decode::required(cash, start, "cash")?;
+        let inbound_pending = stripe_core::decode::required(
+            inbound_pending,
+            start,
+            "inbound_pending",
+        )?;
+        let outbound_pending = stripe_core::decode::required(
+            outbound_pending,
+            start,
+            "outbound_pending",
+        )?;
         Ok(Self {
-            cash: stripe_core::decode::required(cash, start, "cash")?,
-            inbound_pending: stripe_core::decode::required(
-                inbound_pending,
-                start,
-                "inbound_pending",
-            )?,
-            outbound_pending: stripe_core::decode::required(
-                outbound_pending,
-                start,
-                "outbound_pending",
-            )?,
+            cash,
+            inbound_pending,
+            outbound_pending,
             extra,
         })
     }
@@ -398,6 +402,7 @@ impl stripe_core::Decode for TreasuryTransactionsResourceFlowDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             credit_reversal,
             debit_reversal,
@@ -407,7 +412,7 @@ impl stripe_core::Decode for TreasuryTransactionsResourceFlowDetails {
             outbound_transfer,
             received_credit,
             received_debit,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }

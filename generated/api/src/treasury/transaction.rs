@@ -149,38 +149,50 @@ impl stripe_core::Decode for Transaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let balance_impact = stripe_core::decode::required(
+            balance_impact,
+            start,
+            "balance_impact",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let description = stripe_core::decode::required(
+            description,
+            start,
+            "description",
+        )?;
+        let financial_account = stripe_core::decode::required(
+            financial_account,
+            start,
+            "financial_account",
+        )?;
+        let flow_type = stripe_core::decode::required(flow_type, start, "flow_type")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_transitions = stripe_core::decode::required(
+            status_transitions,
+            start,
+            "status_transitions",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            balance_impact: stripe_core::decode::required(
-                balance_impact,
-                start,
-                "balance_impact",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            description: stripe_core::decode::required(
-                description,
-                start,
-                "description",
-            )?,
+            amount,
+            balance_impact,
+            created,
+            currency,
+            description,
             entries,
-            financial_account: stripe_core::decode::required(
-                financial_account,
-                start,
-                "financial_account",
-            )?,
+            financial_account,
             flow,
             flow_details,
-            flow_type: stripe_core::decode::required(flow_type, start, "flow_type")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_transitions: stripe_core::decode::required(
-                status_transitions,
-                start,
-                "status_transitions",
-            )?,
+            flow_type,
+            id,
+            livemode,
+            object,
+            status,
+            status_transitions,
             extra,
         })
     }

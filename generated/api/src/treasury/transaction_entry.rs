@@ -135,36 +135,47 @@ impl stripe_core::Decode for TransactionEntry {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let balance_impact = stripe_core::decode::required(
+            balance_impact,
+            start,
+            "balance_impact",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let effective_at = stripe_core::decode::required(
+            effective_at,
+            start,
+            "effective_at",
+        )?;
+        let financial_account = stripe_core::decode::required(
+            financial_account,
+            start,
+            "financial_account",
+        )?;
+        let flow_type = stripe_core::decode::required(flow_type, start, "flow_type")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let transaction = stripe_core::decode::required(
+            transaction,
+            start,
+            "transaction",
+        )?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            balance_impact: stripe_core::decode::required(
-                balance_impact,
-                start,
-                "balance_impact",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            effective_at: stripe_core::decode::required(
-                effective_at,
-                start,
-                "effective_at",
-            )?,
-            financial_account: stripe_core::decode::required(
-                financial_account,
-                start,
-                "financial_account",
-            )?,
+            balance_impact,
+            created,
+            currency,
+            effective_at,
+            financial_account,
             flow,
             flow_details,
-            flow_type: stripe_core::decode::required(flow_type, start, "flow_type")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            transaction: stripe_core::decode::required(
-                transaction,
-                start,
-                "transaction",
-            )?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            flow_type,
+            id,
+            livemode,
+            object,
+            transaction,
+            type_,
             extra,
         })
     }

@@ -198,62 +198,80 @@ impl stripe_core::Decode for Authorization {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let approved = stripe_core::decode::required(approved, start, "approved")?;
+        let authorization_method = stripe_core::decode::required(
+            authorization_method,
+            start,
+            "authorization_method",
+        )?;
+        let balance_transactions = stripe_core::decode::required(
+            balance_transactions,
+            start,
+            "balance_transactions",
+        )?;
+        let card = stripe_core::decode::required(card, start, "card")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let merchant_amount = stripe_core::decode::required(
+            merchant_amount,
+            start,
+            "merchant_amount",
+        )?;
+        let merchant_currency = stripe_core::decode::required(
+            merchant_currency,
+            start,
+            "merchant_currency",
+        )?;
+        let merchant_data = stripe_core::decode::required(
+            merchant_data,
+            start,
+            "merchant_data",
+        )?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let request_history = stripe_core::decode::required(
+            request_history,
+            start,
+            "request_history",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let transactions = stripe_core::decode::required(
+            transactions,
+            start,
+            "transactions",
+        )?;
+        let verification_data = stripe_core::decode::required(
+            verification_data,
+            start,
+            "verification_data",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             amount_details,
-            approved: stripe_core::decode::required(approved, start, "approved")?,
-            authorization_method: stripe_core::decode::required(
-                authorization_method,
-                start,
-                "authorization_method",
-            )?,
-            balance_transactions: stripe_core::decode::required(
-                balance_transactions,
-                start,
-                "balance_transactions",
-            )?,
-            card: stripe_core::decode::required(card, start, "card")?,
+            approved,
+            authorization_method,
+            balance_transactions,
+            card,
             cardholder,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            merchant_amount: stripe_core::decode::required(
-                merchant_amount,
-                start,
-                "merchant_amount",
-            )?,
-            merchant_currency: stripe_core::decode::required(
-                merchant_currency,
-                start,
-                "merchant_currency",
-            )?,
-            merchant_data: stripe_core::decode::required(
-                merchant_data,
-                start,
-                "merchant_data",
-            )?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
+            created,
+            currency,
+            id,
+            livemode,
+            merchant_amount,
+            merchant_currency,
+            merchant_data,
+            metadata,
             network_data,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             pending_request,
-            request_history: stripe_core::decode::required(
-                request_history,
-                start,
-                "request_history",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            transactions: stripe_core::decode::required(
-                transactions,
-                start,
-                "transactions",
-            )?,
+            request_history,
+            status,
+            transactions,
             treasury,
-            verification_data: stripe_core::decode::required(
-                verification_data,
-                start,
-                "verification_data",
-            )?,
+            verification_data,
             wallet,
             extra,
         })
@@ -403,25 +421,30 @@ impl stripe_core::Decode for IssuingAuthorizationPendingRequest {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let is_amount_controllable = stripe_core::decode::required(
+            is_amount_controllable,
+            start,
+            "is_amount_controllable",
+        )?;
+        let merchant_amount = stripe_core::decode::required(
+            merchant_amount,
+            start,
+            "merchant_amount",
+        )?;
+        let merchant_currency = stripe_core::decode::required(
+            merchant_currency,
+            start,
+            "merchant_currency",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             amount_details,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            is_amount_controllable: stripe_core::decode::required(
-                is_amount_controllable,
-                start,
-                "is_amount_controllable",
-            )?,
-            merchant_amount: stripe_core::decode::required(
-                merchant_amount,
-                start,
-                "merchant_amount",
-            )?,
-            merchant_currency: stripe_core::decode::required(
-                merchant_currency,
-                start,
-                "merchant_currency",
-            )?,
+            currency,
+            is_amount_controllable,
+            merchant_amount,
+            merchant_currency,
             extra,
         })
     }
@@ -525,23 +548,30 @@ impl stripe_core::Decode for IssuingAuthorizationRequest {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let approved = stripe_core::decode::required(approved, start, "approved")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let merchant_amount = stripe_core::decode::required(
+            merchant_amount,
+            start,
+            "merchant_amount",
+        )?;
+        let merchant_currency = stripe_core::decode::required(
+            merchant_currency,
+            start,
+            "merchant_currency",
+        )?;
+        let reason = stripe_core::decode::required(reason, start, "reason")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             amount_details,
-            approved: stripe_core::decode::required(approved, start, "approved")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            merchant_amount: stripe_core::decode::required(
-                merchant_amount,
-                start,
-                "merchant_amount",
-            )?,
-            merchant_currency: stripe_core::decode::required(
-                merchant_currency,
-                start,
-                "merchant_currency",
-            )?,
-            reason: stripe_core::decode::required(reason, start, "reason")?,
+            approved,
+            created,
+            currency,
+            merchant_amount,
+            merchant_currency,
+            reason,
             reason_message,
             extra,
         })
@@ -589,17 +619,19 @@ impl stripe_core::Decode for IssuingAuthorizationTreasury {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let received_credits = stripe_core::decode::required(
+            received_credits,
+            start,
+            "received_credits",
+        )?;
+        let received_debits = stripe_core::decode::required(
+            received_debits,
+            start,
+            "received_debits",
+        )?;
         Ok(Self {
-            received_credits: stripe_core::decode::required(
-                received_credits,
-                start,
-                "received_credits",
-            )?,
-            received_debits: stripe_core::decode::required(
-                received_debits,
-                start,
-                "received_debits",
-            )?,
+            received_credits,
+            received_debits,
             transaction,
             extra,
         })
@@ -652,23 +684,27 @@ impl stripe_core::Decode for IssuingAuthorizationVerificationData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let address_line1_check = stripe_core::decode::required(
+            address_line1_check,
+            start,
+            "address_line1_check",
+        )?;
+        let address_postal_code_check = stripe_core::decode::required(
+            address_postal_code_check,
+            start,
+            "address_postal_code_check",
+        )?;
+        let cvc_check = stripe_core::decode::required(cvc_check, start, "cvc_check")?;
+        let expiry_check = stripe_core::decode::required(
+            expiry_check,
+            start,
+            "expiry_check",
+        )?;
         Ok(Self {
-            address_line1_check: stripe_core::decode::required(
-                address_line1_check,
-                start,
-                "address_line1_check",
-            )?,
-            address_postal_code_check: stripe_core::decode::required(
-                address_postal_code_check,
-                start,
-                "address_postal_code_check",
-            )?,
-            cvc_check: stripe_core::decode::required(cvc_check, start, "cvc_check")?,
-            expiry_check: stripe_core::decode::required(
-                expiry_check,
-                start,
-                "expiry_check",
-            )?,
+            address_line1_check,
+            address_postal_code_check,
+            cvc_check,
+            expiry_check,
             extra,
         })
     }

@@ -207,33 +207,47 @@ impl stripe_core::Decode for Card {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let brand = stripe_core::decode::required(brand, start, "brand")?;
+        let cardholder = stripe_core::decode::required(cardholder, start, "cardholder")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let exp_month = stripe_core::decode::required(exp_month, start, "exp_month")?;
+        let exp_year = stripe_core::decode::required(exp_year, start, "exp_year")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let last4 = stripe_core::decode::required(last4, start, "last4")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let spending_controls = stripe_core::decode::required(
+            spending_controls,
+            start,
+            "spending_controls",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            brand: stripe_core::decode::required(brand, start, "brand")?,
+            brand,
             cancellation_reason,
-            cardholder: stripe_core::decode::required(cardholder, start, "cardholder")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            cardholder,
+            created,
+            currency,
             cvc,
-            exp_month: stripe_core::decode::required(exp_month, start, "exp_month")?,
-            exp_year: stripe_core::decode::required(exp_year, start, "exp_year")?,
+            exp_month,
+            exp_year,
             financial_account,
-            id: stripe_core::decode::required(id, start, "id")?,
-            last4: stripe_core::decode::required(last4, start, "last4")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
+            id,
+            last4,
+            livemode,
+            metadata,
             number,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             replaced_by,
             replacement_for,
             replacement_reason,
             shipping,
-            spending_controls: stripe_core::decode::required(
-                spending_controls,
-                start,
-                "spending_controls",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            spending_controls,
+            status,
+            type_,
             wallets,
             extra,
         })
@@ -277,8 +291,9 @@ impl stripe_core::Decode for IssuingCardApplePay {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let eligible = stripe_core::decode::required(eligible, start, "eligible")?;
         Ok(Self {
-            eligible: stripe_core::decode::required(eligible, start, "eligible")?,
+            eligible,
             ineligible_reason,
             extra,
         })
@@ -386,8 +401,9 @@ impl stripe_core::Decode for IssuingCardGooglePay {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let eligible = stripe_core::decode::required(eligible, start, "eligible")?;
         Ok(Self {
-            eligible: stripe_core::decode::required(eligible, start, "eligible")?,
+            eligible,
             ineligible_reason,
             extra,
         })
@@ -515,19 +531,23 @@ impl stripe_core::Decode for IssuingCardShipping {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let address = stripe_core::decode::required(address, start, "address")?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let service = stripe_core::decode::required(service, start, "service")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            address: stripe_core::decode::required(address, start, "address")?,
+            address,
             carrier,
             customs,
             eta,
-            name: stripe_core::decode::required(name, start, "name")?,
+            name,
             phone_number,
             require_signature,
-            service: stripe_core::decode::required(service, start, "service")?,
+            service,
             status,
             tracking_number,
             tracking_url,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -611,10 +631,12 @@ impl stripe_core::Decode for IssuingCardSpendingLimit {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let interval = stripe_core::decode::required(interval, start, "interval")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             categories,
-            interval: stripe_core::decode::required(interval, start, "interval")?,
+            interval,
             extra,
         })
     }
@@ -661,9 +683,11 @@ impl stripe_core::Decode for IssuingCardWallets {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let apple_pay = stripe_core::decode::required(apple_pay, start, "apple_pay")?;
+        let google_pay = stripe_core::decode::required(google_pay, start, "google_pay")?;
         Ok(Self {
-            apple_pay: stripe_core::decode::required(apple_pay, start, "apple_pay")?,
-            google_pay: stripe_core::decode::required(google_pay, start, "google_pay")?,
+            apple_pay,
+            google_pay,
             primary_account_identifier,
             extra,
         })

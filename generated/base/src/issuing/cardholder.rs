@@ -147,27 +147,37 @@ impl stripe_core::Decode for Cardholder {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let billing = stripe_core::decode::required(billing, start, "billing")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let requirements = stripe_core::decode::required(
+            requirements,
+            start,
+            "requirements",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            billing: stripe_core::decode::required(billing, start, "billing")?,
+            billing,
             company,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             email,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             individual,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            name: stripe_core::decode::required(name, start, "name")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            livemode,
+            metadata,
+            name,
+            object,
             phone_number,
             preferred_locales,
-            requirements: stripe_core::decode::required(
-                requirements,
-                start,
-                "requirements",
-            )?,
+            requirements,
             spending_controls,
-            status: stripe_core::decode::required(status, start, "status")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            status,
+            type_,
             extra,
         })
     }
@@ -204,10 +214,8 @@ impl stripe_core::Decode for IssuingCardholderAddress {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            address: stripe_core::decode::required(address, start, "address")?,
-            extra,
-        })
+        let address = stripe_core::decode::required(address, start, "address")?;
+        Ok(Self { address, extra })
     }
 }
 
@@ -349,14 +357,12 @@ impl stripe_core::Decode for IssuingCardholderCompany {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            tax_id_provided: stripe_core::decode::required(
-                tax_id_provided,
-                start,
-                "tax_id_provided",
-            )?,
-            extra,
-        })
+        let tax_id_provided = stripe_core::decode::required(
+            tax_id_provided,
+            start,
+            "tax_id_provided",
+        )?;
+        Ok(Self { tax_id_provided, extra })
     }
 }
 
@@ -600,10 +606,12 @@ impl stripe_core::Decode for IssuingCardholderSpendingLimit {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let interval = stripe_core::decode::required(interval, start, "interval")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             categories,
-            interval: stripe_core::decode::required(interval, start, "interval")?,
+            interval,
             extra,
         })
     }

@@ -109,22 +109,32 @@ impl stripe_core::Decode for Dispute {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let evidence = stripe_core::decode::required(evidence, start, "evidence")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let transaction = stripe_core::decode::required(
+            transaction,
+            start,
+            "transaction",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             balance_transactions,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            evidence: stripe_core::decode::required(evidence, start, "evidence")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            transaction: stripe_core::decode::required(
-                transaction,
-                start,
-                "transaction",
-            )?,
+            created,
+            currency,
+            evidence,
+            id,
+            livemode,
+            metadata,
+            object,
+            status,
+            transaction,
             treasury,
             extra,
         })
@@ -403,6 +413,7 @@ impl stripe_core::Decode for IssuingDisputeEvidence {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let reason = stripe_core::decode::required(reason, start, "reason")?;
         Ok(Self {
             canceled,
             duplicate,
@@ -410,7 +421,7 @@ impl stripe_core::Decode for IssuingDisputeEvidence {
             merchandise_not_as_described,
             not_received,
             other,
-            reason: stripe_core::decode::required(reason, start, "reason")?,
+            reason,
             service_not_as_described,
             extra,
         })
@@ -768,13 +779,14 @@ impl stripe_core::Decode for IssuingDisputeTreasury {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let received_debit = stripe_core::decode::required(
+            received_debit,
+            start,
+            "received_debit",
+        )?;
         Ok(Self {
             debit_reversal,
-            received_debit: stripe_core::decode::required(
-                received_debit,
-                start,
-                "received_debit",
-            )?,
+            received_debit,
             extra,
         })
     }

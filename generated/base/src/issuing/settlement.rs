@@ -164,38 +164,50 @@ impl stripe_core::Decode for Settlement {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let bin = stripe_core::decode::required(bin, start, "bin")?;
+        let clearing_date = stripe_core::decode::required(
+            clearing_date,
+            start,
+            "clearing_date",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let network = stripe_core::decode::required(network, start, "network")?;
+        let network_settlement_identifier = stripe_core::decode::required(
+            network_settlement_identifier,
+            start,
+            "network_settlement_identifier",
+        )?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let settlement_service = stripe_core::decode::required(
+            settlement_service,
+            start,
+            "settlement_service",
+        )?;
+        let transaction_count = stripe_core::decode::required(
+            transaction_count,
+            start,
+            "transaction_count",
+        )?;
         Ok(Self {
-            bin: stripe_core::decode::required(bin, start, "bin")?,
-            clearing_date: stripe_core::decode::required(
-                clearing_date,
-                start,
-                "clearing_date",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            bin,
+            clearing_date,
+            created,
+            currency,
+            id,
             interchange_fees,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
+            livemode,
+            metadata,
             net_total,
-            network: stripe_core::decode::required(network, start, "network")?,
+            network,
             network_fees,
-            network_settlement_identifier: stripe_core::decode::required(
-                network_settlement_identifier,
-                start,
-                "network_settlement_identifier",
-            )?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            settlement_service: stripe_core::decode::required(
-                settlement_service,
-                start,
-                "settlement_service",
-            )?,
-            transaction_count: stripe_core::decode::required(
-                transaction_count,
-                start,
-                "transaction_count",
-            )?,
+            network_settlement_identifier,
+            object,
+            settlement_service,
+            transaction_count,
             transaction_volume,
             extra,
         })

@@ -96,17 +96,20 @@ impl stripe_core::Decode for IssuingAuthorizationMerchantData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let category = stripe_core::decode::required(category, start, "category")?;
+        let category_code = stripe_core::decode::required(
+            category_code,
+            start,
+            "category_code",
+        )?;
+        let network_id = stripe_core::decode::required(network_id, start, "network_id")?;
         Ok(Self {
-            category: stripe_core::decode::required(category, start, "category")?,
-            category_code: stripe_core::decode::required(
-                category_code,
-                start,
-                "category_code",
-            )?,
+            category,
+            category_code,
             city,
             country,
             name,
-            network_id: stripe_core::decode::required(network_id, start, "network_id")?,
+            network_id,
             postal_code,
             state,
             terminal_id,

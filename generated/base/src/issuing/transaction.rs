@@ -184,38 +184,50 @@ impl stripe_core::Decode for Transaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let card = stripe_core::decode::required(card, start, "card")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let merchant_amount = stripe_core::decode::required(
+            merchant_amount,
+            start,
+            "merchant_amount",
+        )?;
+        let merchant_currency = stripe_core::decode::required(
+            merchant_currency,
+            start,
+            "merchant_currency",
+        )?;
+        let merchant_data = stripe_core::decode::required(
+            merchant_data,
+            start,
+            "merchant_data",
+        )?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             amount_details,
             authorization,
             balance_transaction,
-            card: stripe_core::decode::required(card, start, "card")?,
+            card,
             cardholder,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            created,
+            currency,
             dispute,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            merchant_amount: stripe_core::decode::required(
-                merchant_amount,
-                start,
-                "merchant_amount",
-            )?,
-            merchant_currency: stripe_core::decode::required(
-                merchant_currency,
-                start,
-                "merchant_currency",
-            )?,
-            merchant_data: stripe_core::decode::required(
-                merchant_data,
-                start,
-                "merchant_data",
-            )?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            livemode,
+            merchant_amount,
+            merchant_currency,
+            merchant_data,
+            metadata,
+            object,
             purchase_details,
             treasury,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             wallet,
             extra,
         })
@@ -452,14 +464,17 @@ impl stripe_core::Decode for IssuingTransactionFuelData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        let unit = stripe_core::decode::required(unit, start, "unit")?;
+        let unit_cost_decimal = stripe_core::decode::required(
+            unit_cost_decimal,
+            start,
+            "unit_cost_decimal",
+        )?;
         Ok(Self {
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            unit: stripe_core::decode::required(unit, start, "unit")?,
-            unit_cost_decimal: stripe_core::decode::required(
-                unit_cost_decimal,
-                start,
-                "unit_cost_decimal",
-            )?,
+            type_,
+            unit,
+            unit_cost_decimal,
             volume_decimal,
             extra,
         })

@@ -221,6 +221,8 @@ impl stripe_core::Decode for Account {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             business_profile,
             business_type,
@@ -235,10 +237,10 @@ impl stripe_core::Decode for Account {
             email,
             external_accounts,
             future_requirements,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             individual,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             payouts_enabled,
             requirements,
             settings,
@@ -1009,17 +1011,19 @@ impl stripe_core::Decode for AccountDeclineChargeOn {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let avs_failure = stripe_core::decode::required(
+            avs_failure,
+            start,
+            "avs_failure",
+        )?;
+        let cvc_failure = stripe_core::decode::required(
+            cvc_failure,
+            start,
+            "cvc_failure",
+        )?;
         Ok(Self {
-            avs_failure: stripe_core::decode::required(
-                avs_failure,
-                start,
-                "avs_failure",
-            )?,
-            cvc_failure: stripe_core::decode::required(
-                cvc_failure,
-                start,
-                "cvc_failure",
-            )?,
+            avs_failure,
+            cvc_failure,
             extra,
         })
     }
@@ -1145,11 +1149,9 @@ impl stripe_core::Decode for AccountMonthlyEstimatedRevenue {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            extra,
-        })
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        Ok(Self { amount, currency, extra })
     }
 }
 
@@ -1271,13 +1273,15 @@ impl stripe_core::Decode for AccountPayoutSettings {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let debit_negative_balances = stripe_core::decode::required(
+            debit_negative_balances,
+            start,
+            "debit_negative_balances",
+        )?;
+        let schedule = stripe_core::decode::required(schedule, start, "schedule")?;
         Ok(Self {
-            debit_negative_balances: stripe_core::decode::required(
-                debit_negative_balances,
-                start,
-                "debit_negative_balances",
-            )?,
-            schedule: stripe_core::decode::required(schedule, start, "schedule")?,
+            debit_negative_balances,
+            schedule,
             statement_descriptor,
             extra,
         })
@@ -1499,17 +1503,21 @@ impl stripe_core::Decode for AccountSettings {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let branding = stripe_core::decode::required(branding, start, "branding")?;
+        let card_payments = stripe_core::decode::required(
+            card_payments,
+            start,
+            "card_payments",
+        )?;
+        let dashboard = stripe_core::decode::required(dashboard, start, "dashboard")?;
+        let payments = stripe_core::decode::required(payments, start, "payments")?;
         Ok(Self {
             bacs_debit_payments,
-            branding: stripe_core::decode::required(branding, start, "branding")?,
+            branding,
             card_issuing,
-            card_payments: stripe_core::decode::required(
-                card_payments,
-                start,
-                "card_payments",
-            )?,
-            dashboard: stripe_core::decode::required(dashboard, start, "dashboard")?,
-            payments: stripe_core::decode::required(payments, start, "payments")?,
+            card_payments,
+            dashboard,
+            payments,
             payouts,
             sepa_debit_payments,
             treasury,
@@ -1702,9 +1710,10 @@ impl stripe_core::Decode for AccountUnificationAccountController {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             is_controller,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -2011,10 +2020,8 @@ impl stripe_core::Decode for LegalEntityCompanyVerification {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            document: stripe_core::decode::required(document, start, "document")?,
-            extra,
-        })
+        let document = stripe_core::decode::required(document, start, "document")?;
+        Ok(Self { document, extra })
     }
 }
 
@@ -2174,9 +2181,11 @@ impl stripe_core::Decode for TransferSchedule {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let delay_days = stripe_core::decode::required(delay_days, start, "delay_days")?;
+        let interval = stripe_core::decode::required(interval, start, "interval")?;
         Ok(Self {
-            delay_days: stripe_core::decode::required(delay_days, start, "delay_days")?,
-            interval: stripe_core::decode::required(interval, start, "interval")?,
+            delay_days,
+            interval,
             monthly_anchor,
             weekly_anchor,
             extra,

@@ -127,29 +127,41 @@ impl stripe_core::Decode for ApplicationFee {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let account = stripe_core::decode::required(account, start, "account")?;
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_refunded = stripe_core::decode::required(
+            amount_refunded,
+            start,
+            "amount_refunded",
+        )?;
+        let application = stripe_core::decode::required(
+            application,
+            start,
+            "application",
+        )?;
+        let charge = stripe_core::decode::required(charge, start, "charge")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let refunded = stripe_core::decode::required(refunded, start, "refunded")?;
+        let refunds = stripe_core::decode::required(refunds, start, "refunds")?;
         Ok(Self {
-            account: stripe_core::decode::required(account, start, "account")?,
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_refunded: stripe_core::decode::required(
-                amount_refunded,
-                start,
-                "amount_refunded",
-            )?,
-            application: stripe_core::decode::required(
-                application,
-                start,
-                "application",
-            )?,
+            account,
+            amount,
+            amount_refunded,
+            application,
             balance_transaction,
-            charge: stripe_core::decode::required(charge, start, "charge")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            charge,
+            created,
+            currency,
+            id,
+            livemode,
+            object,
             originating_transaction,
-            refunded: stripe_core::decode::required(refunded, start, "refunded")?,
-            refunds: stripe_core::decode::required(refunds, start, "refunds")?,
+            refunded,
+            refunds,
             extra,
         })
     }

@@ -145,34 +145,46 @@ impl stripe_core::Decode for BalanceTransaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let available_on = stripe_core::decode::required(
+            available_on,
+            start,
+            "available_on",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let fee = stripe_core::decode::required(fee, start, "fee")?;
+        let fee_details = stripe_core::decode::required(
+            fee_details,
+            start,
+            "fee_details",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let net = stripe_core::decode::required(net, start, "net")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let reporting_category = stripe_core::decode::required(
+            reporting_category,
+            start,
+            "reporting_category",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            available_on: stripe_core::decode::required(
-                available_on,
-                start,
-                "available_on",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount,
+            available_on,
+            created,
+            currency,
             description,
             exchange_rate,
-            fee: stripe_core::decode::required(fee, start, "fee")?,
-            fee_details: stripe_core::decode::required(
-                fee_details,
-                start,
-                "fee_details",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            net: stripe_core::decode::required(net, start, "net")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            reporting_category: stripe_core::decode::required(
-                reporting_category,
-                start,
-                "reporting_category",
-            )?,
+            fee,
+            fee_details,
+            id,
+            net,
+            object,
+            reporting_category,
             source,
-            status: stripe_core::decode::required(status, start, "status")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            status,
+            type_,
             extra,
         })
     }
@@ -236,17 +248,23 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let destination = stripe_core::decode::required(
+            destination,
+            start,
+            "destination",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            destination: stripe_core::decode::required(
-                destination,
-                start,
-                "destination",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            amount,
+            currency,
+            destination,
+            id,
+            livemode,
+            object,
             extra,
         })
     }
@@ -303,12 +321,15 @@ impl stripe_core::Decode for Fee {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             application,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            currency,
             description,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -369,16 +390,21 @@ impl stripe_core::Decode for PlatformTaxFee {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let account = stripe_core::decode::required(account, start, "account")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let source_transaction = stripe_core::decode::required(
+            source_transaction,
+            start,
+            "source_transaction",
+        )?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            account: stripe_core::decode::required(account, start, "account")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            source_transaction: stripe_core::decode::required(
-                source_transaction,
-                start,
-                "source_transaction",
-            )?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            account,
+            id,
+            object,
+            source_transaction,
+            type_,
             extra,
         })
     }
@@ -438,12 +464,16 @@ impl stripe_core::Decode for ReserveTransaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount,
+            currency,
             description,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            object,
             extra,
         })
     }
@@ -505,20 +535,25 @@ impl stripe_core::Decode for TaxDeductedAtSource {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let period_end = stripe_core::decode::required(period_end, start, "period_end")?;
+        let period_start = stripe_core::decode::required(
+            period_start,
+            start,
+            "period_start",
+        )?;
+        let tax_deduction_account_number = stripe_core::decode::required(
+            tax_deduction_account_number,
+            start,
+            "tax_deduction_account_number",
+        )?;
         Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            period_end: stripe_core::decode::required(period_end, start, "period_end")?,
-            period_start: stripe_core::decode::required(
-                period_start,
-                start,
-                "period_start",
-            )?,
-            tax_deduction_account_number: stripe_core::decode::required(
-                tax_deduction_account_number,
-                start,
-                "tax_deduction_account_number",
-            )?,
+            id,
+            object,
+            period_end,
+            period_start,
+            tax_deduction_account_number,
             extra,
         })
     }

@@ -193,6 +193,12 @@ impl stripe_core::Decode for BankAccount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let country = stripe_core::decode::required(country, start, "country")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let last4 = stripe_core::decode::required(last4, start, "last4")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             account,
             account_holder_name,
@@ -200,19 +206,19 @@ impl stripe_core::Decode for BankAccount {
             account_type,
             available_payout_methods,
             bank_name,
-            country: stripe_core::decode::required(country, start, "country")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            country,
+            currency,
             customer,
             default_for_currency,
             fingerprint,
             future_requirements,
-            id: stripe_core::decode::required(id, start, "id")?,
-            last4: stripe_core::decode::required(last4, start, "last4")?,
+            id,
+            last4,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             requirements,
             routing_number,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             extra,
         })
     }

@@ -56,27 +56,32 @@ impl stripe_core::Decode for AccountCapabilityFutureRequirements {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let currently_due = stripe_core::decode::required(
+            currently_due,
+            start,
+            "currently_due",
+        )?;
+        let errors = stripe_core::decode::required(errors, start, "errors")?;
+        let eventually_due = stripe_core::decode::required(
+            eventually_due,
+            start,
+            "eventually_due",
+        )?;
+        let past_due = stripe_core::decode::required(past_due, start, "past_due")?;
+        let pending_verification = stripe_core::decode::required(
+            pending_verification,
+            start,
+            "pending_verification",
+        )?;
         Ok(Self {
             alternatives,
             current_deadline,
-            currently_due: stripe_core::decode::required(
-                currently_due,
-                start,
-                "currently_due",
-            )?,
+            currently_due,
             disabled_reason,
-            errors: stripe_core::decode::required(errors, start, "errors")?,
-            eventually_due: stripe_core::decode::required(
-                eventually_due,
-                start,
-                "eventually_due",
-            )?,
-            past_due: stripe_core::decode::required(past_due, start, "past_due")?,
-            pending_verification: stripe_core::decode::required(
-                pending_verification,
-                start,
-                "pending_verification",
-            )?,
+            errors,
+            eventually_due,
+            past_due,
+            pending_verification,
             extra,
         })
     }
@@ -153,27 +158,32 @@ impl stripe_core::Decode for AccountCapabilityRequirements {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let currently_due = stripe_core::decode::required(
+            currently_due,
+            start,
+            "currently_due",
+        )?;
+        let errors = stripe_core::decode::required(errors, start, "errors")?;
+        let eventually_due = stripe_core::decode::required(
+            eventually_due,
+            start,
+            "eventually_due",
+        )?;
+        let past_due = stripe_core::decode::required(past_due, start, "past_due")?;
+        let pending_verification = stripe_core::decode::required(
+            pending_verification,
+            start,
+            "pending_verification",
+        )?;
         Ok(Self {
             alternatives,
             current_deadline,
-            currently_due: stripe_core::decode::required(
-                currently_due,
-                start,
-                "currently_due",
-            )?,
+            currently_due,
             disabled_reason,
-            errors: stripe_core::decode::required(errors, start, "errors")?,
-            eventually_due: stripe_core::decode::required(
-                eventually_due,
-                start,
-                "eventually_due",
-            )?,
-            past_due: stripe_core::decode::required(past_due, start, "past_due")?,
-            pending_verification: stripe_core::decode::required(
-                pending_verification,
-                start,
-                "pending_verification",
-            )?,
+            errors,
+            eventually_due,
+            past_due,
+            pending_verification,
             extra,
         })
     }
@@ -249,15 +259,20 @@ impl stripe_core::Decode for Capability {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let account = stripe_core::decode::required(account, start, "account")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let requested = stripe_core::decode::required(requested, start, "requested")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            account: stripe_core::decode::required(account, start, "account")?,
+            account,
             future_requirements,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            requested: stripe_core::decode::required(requested, start, "requested")?,
+            id,
+            object,
+            requested,
             requested_at,
             requirements,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             extra,
         })
     }

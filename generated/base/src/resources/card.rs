@@ -250,6 +250,13 @@ impl stripe_core::Decode for Card {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let brand = stripe_core::decode::required(brand, start, "brand")?;
+        let exp_month = stripe_core::decode::required(exp_month, start, "exp_month")?;
+        let exp_year = stripe_core::decode::required(exp_year, start, "exp_year")?;
+        let funding = stripe_core::decode::required(funding, start, "funding")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let last4 = stripe_core::decode::required(last4, start, "last4")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             account,
             address_city,
@@ -261,22 +268,22 @@ impl stripe_core::Decode for Card {
             address_zip,
             address_zip_check,
             available_payout_methods,
-            brand: stripe_core::decode::required(brand, start, "brand")?,
+            brand,
             country,
             currency,
             customer,
             cvc_check,
             default_for_currency,
             dynamic_last4,
-            exp_month: stripe_core::decode::required(exp_month, start, "exp_month")?,
-            exp_year: stripe_core::decode::required(exp_year, start, "exp_year")?,
+            exp_month,
+            exp_year,
             fingerprint,
-            funding: stripe_core::decode::required(funding, start, "funding")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            last4: stripe_core::decode::required(last4, start, "last4")?,
+            funding,
+            id,
+            last4,
             metadata,
             name,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             status,
             tokenization_method,
             extra,

@@ -40,12 +40,16 @@ impl stripe_core::Decode for CashBalance {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let customer = stripe_core::decode::required(customer, start, "customer")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let settings = stripe_core::decode::required(settings, start, "settings")?;
         Ok(Self {
             available,
-            customer: stripe_core::decode::required(customer, start, "customer")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            settings: stripe_core::decode::required(settings, start, "settings")?,
+            customer,
+            livemode,
+            object,
+            settings,
             extra,
         })
     }
@@ -89,17 +93,19 @@ impl stripe_core::Decode for CustomerBalanceCustomerBalanceSettings {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let reconciliation_mode = stripe_core::decode::required(
+            reconciliation_mode,
+            start,
+            "reconciliation_mode",
+        )?;
+        let using_merchant_default = stripe_core::decode::required(
+            using_merchant_default,
+            start,
+            "using_merchant_default",
+        )?;
         Ok(Self {
-            reconciliation_mode: stripe_core::decode::required(
-                reconciliation_mode,
-                start,
-                "reconciliation_mode",
-            )?,
-            using_merchant_default: stripe_core::decode::required(
-                using_merchant_default,
-                start,
-                "using_merchant_default",
-            )?,
+            reconciliation_mode,
+            using_merchant_default,
             extra,
         })
     }

@@ -329,46 +329,61 @@ impl stripe_core::Decode for Charge {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_captured = stripe_core::decode::required(
+            amount_captured,
+            start,
+            "amount_captured",
+        )?;
+        let amount_refunded = stripe_core::decode::required(
+            amount_refunded,
+            start,
+            "amount_refunded",
+        )?;
+        let billing_details = stripe_core::decode::required(
+            billing_details,
+            start,
+            "billing_details",
+        )?;
+        let captured = stripe_core::decode::required(captured, start, "captured")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let disputed = stripe_core::decode::required(disputed, start, "disputed")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let paid = stripe_core::decode::required(paid, start, "paid")?;
+        let refunded = stripe_core::decode::required(refunded, start, "refunded")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_captured: stripe_core::decode::required(
-                amount_captured,
-                start,
-                "amount_captured",
-            )?,
-            amount_refunded: stripe_core::decode::required(
-                amount_refunded,
-                start,
-                "amount_refunded",
-            )?,
+            amount,
+            amount_captured,
+            amount_refunded,
             application,
             application_fee,
             application_fee_amount,
             balance_transaction,
-            billing_details: stripe_core::decode::required(
-                billing_details,
-                start,
-                "billing_details",
-            )?,
+            billing_details,
             calculated_statement_descriptor,
-            captured: stripe_core::decode::required(captured, start, "captured")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            captured,
+            created,
+            currency,
             customer,
             description,
-            disputed: stripe_core::decode::required(disputed, start, "disputed")?,
+            disputed,
             failure_balance_transaction,
             failure_code,
             failure_message,
             fraud_details,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             invoice,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            livemode,
+            metadata,
+            object,
             on_behalf_of,
             outcome,
-            paid: stripe_core::decode::required(paid, start, "paid")?,
+            paid,
             payment_intent,
             payment_method,
             payment_method_details,
@@ -376,14 +391,14 @@ impl stripe_core::Decode for Charge {
             receipt_email,
             receipt_number,
             receipt_url,
-            refunded: stripe_core::decode::required(refunded, start, "refunded")?,
+            refunded,
             refunds,
             review,
             shipping,
             source_transfer,
             statement_descriptor,
             statement_descriptor_suffix,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             transfer,
             transfer_data,
             transfer_group,
@@ -501,6 +516,7 @@ impl stripe_core::Decode for ChargeOutcome {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             network_status,
             reason,
@@ -508,7 +524,7 @@ impl stripe_core::Decode for ChargeOutcome {
             risk_score,
             rule,
             seller_message,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -551,15 +567,12 @@ impl stripe_core::Decode for ChargeTransferData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            amount,
-            destination: stripe_core::decode::required(
-                destination,
-                start,
-                "destination",
-            )?,
-            extra,
-        })
+        let destination = stripe_core::decode::required(
+            destination,
+            start,
+            "destination",
+        )?;
+        Ok(Self { amount, destination, extra })
     }
 }
 
@@ -878,6 +891,7 @@ impl stripe_core::Decode for PaymentMethodDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             ach_credit_transfer,
             ach_debit,
@@ -913,7 +927,7 @@ impl stripe_core::Decode for PaymentMethodDetails {
             sepa_debit,
             sofort,
             stripe_account,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             us_bank_account,
             wechat,
             wechat_pay,
@@ -1403,10 +1417,8 @@ impl stripe_core::Decode for PaymentMethodDetailsBoleto {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            tax_id: stripe_core::decode::required(tax_id, start, "tax_id")?,
-            extra,
-        })
+        let tax_id = stripe_core::decode::required(tax_id, start, "tax_id")?;
+        Ok(Self { tax_id, extra })
     }
 }
 
@@ -1555,12 +1567,14 @@ impl stripe_core::Decode for PaymentMethodDetailsCard {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let exp_month = stripe_core::decode::required(exp_month, start, "exp_month")?;
+        let exp_year = stripe_core::decode::required(exp_year, start, "exp_year")?;
         Ok(Self {
             brand,
             checks,
             country,
-            exp_month: stripe_core::decode::required(exp_month, start, "exp_month")?,
-            exp_year: stripe_core::decode::required(exp_year, start, "exp_year")?,
+            exp_month,
+            exp_year,
             fingerprint,
             funding,
             installments,
@@ -1644,10 +1658,8 @@ impl stripe_core::Decode for PaymentMethodDetailsCardNetworkToken {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            used: stripe_core::decode::required(used, start, "used")?,
-            extra,
-        })
+        let used = stripe_core::decode::required(used, start, "used")?;
+        Ok(Self { used, extra })
     }
 }
 
@@ -1749,6 +1761,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWallet {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             amex_express_checkout,
             apple_pay,
@@ -1757,7 +1770,7 @@ impl stripe_core::Decode for PaymentMethodDetailsCardWallet {
             link,
             masterpass,
             samsung_pay,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             visa_checkout,
             extra,
         })
@@ -2011,8 +2024,9 @@ impl stripe_core::Decode for PaymentMethodDetailsFpx {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let bank = stripe_core::decode::required(bank, start, "bank")?;
         Ok(Self {
-            bank: stripe_core::decode::required(bank, start, "bank")?,
+            bank,
             transaction_id,
             extra,
         })
@@ -2336,13 +2350,15 @@ impl stripe_core::Decode for PaymentMethodDetailsInteracPresent {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let exp_month = stripe_core::decode::required(exp_month, start, "exp_month")?;
+        let exp_year = stripe_core::decode::required(exp_year, start, "exp_year")?;
         Ok(Self {
             brand,
             cardholder_name,
             country,
             emv_auth_data,
-            exp_month: stripe_core::decode::required(exp_month, start, "exp_month")?,
-            exp_year: stripe_core::decode::required(exp_year, start, "exp_year")?,
+            exp_month,
+            exp_year,
             fingerprint,
             funding,
             generated_card,
@@ -3337,9 +3353,10 @@ impl stripe_core::Decode for PaypalSellerProtection {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             dispute_categories,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             extra,
         })
     }
@@ -3391,10 +3408,13 @@ impl stripe_core::Decode for Rule {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let action = stripe_core::decode::required(action, start, "action")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let predicate = stripe_core::decode::required(predicate, start, "predicate")?;
         Ok(Self {
-            action: stripe_core::decode::required(action, start, "action")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            predicate: stripe_core::decode::required(predicate, start, "predicate")?,
+            action,
+            id,
+            predicate,
             extra,
         })
     }

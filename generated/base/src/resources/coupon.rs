@@ -176,28 +176,35 @@ impl stripe_core::Decode for Coupon {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let duration = stripe_core::decode::required(duration, start, "duration")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let times_redeemed = stripe_core::decode::required(
+            times_redeemed,
+            start,
+            "times_redeemed",
+        )?;
+        let valid = stripe_core::decode::required(valid, start, "valid")?;
         Ok(Self {
             amount_off,
             applies_to,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             currency,
             currency_options,
-            duration: stripe_core::decode::required(duration, start, "duration")?,
+            duration,
             duration_in_months,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            id,
+            livemode,
             max_redemptions,
             metadata,
             name,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             percent_off,
             redeem_by,
-            times_redeemed: stripe_core::decode::required(
-                times_redeemed,
-                start,
-                "times_redeemed",
-            )?,
-            valid: stripe_core::decode::required(valid, start, "valid")?,
+            times_redeemed,
+            valid,
             extra,
         })
     }
@@ -235,10 +242,8 @@ impl stripe_core::Decode for CouponAppliesTo {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            products: stripe_core::decode::required(products, start, "products")?,
-            extra,
-        })
+        let products = stripe_core::decode::required(products, start, "products")?;
+        Ok(Self { products, extra })
     }
 }
 
@@ -274,10 +279,8 @@ impl stripe_core::Decode for CouponCurrencyOption {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            amount_off: stripe_core::decode::required(amount_off, start, "amount_off")?,
-            extra,
-        })
+        let amount_off = stripe_core::decode::required(amount_off, start, "amount_off")?;
+        Ok(Self { amount_off, extra })
     }
 }
 

@@ -258,48 +258,66 @@ impl stripe_core::Decode for CreditNote {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_shipping = stripe_core::decode::required(
+            amount_shipping,
+            start,
+            "amount_shipping",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let customer = stripe_core::decode::required(customer, start, "customer")?;
+        let discount_amount = stripe_core::decode::required(
+            discount_amount,
+            start,
+            "discount_amount",
+        )?;
+        let discount_amounts = stripe_core::decode::required(
+            discount_amounts,
+            start,
+            "discount_amounts",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let invoice = stripe_core::decode::required(invoice, start, "invoice")?;
+        let lines = stripe_core::decode::required(lines, start, "lines")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let number = stripe_core::decode::required(number, start, "number")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let pdf = stripe_core::decode::required(pdf, start, "pdf")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let subtotal = stripe_core::decode::required(subtotal, start, "subtotal")?;
+        let total = stripe_core::decode::required(total, start, "total")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_shipping: stripe_core::decode::required(
-                amount_shipping,
-                start,
-                "amount_shipping",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            customer: stripe_core::decode::required(customer, start, "customer")?,
+            amount,
+            amount_shipping,
+            created,
+            currency,
+            customer,
             customer_balance_transaction,
-            discount_amount: stripe_core::decode::required(
-                discount_amount,
-                start,
-                "discount_amount",
-            )?,
-            discount_amounts: stripe_core::decode::required(
-                discount_amounts,
-                start,
-                "discount_amounts",
-            )?,
+            discount_amount,
+            discount_amounts,
             effective_at,
-            id: stripe_core::decode::required(id, start, "id")?,
-            invoice: stripe_core::decode::required(invoice, start, "invoice")?,
-            lines: stripe_core::decode::required(lines, start, "lines")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            id,
+            invoice,
+            lines,
+            livemode,
             memo,
             metadata,
-            number: stripe_core::decode::required(number, start, "number")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            number,
+            object,
             out_of_band_amount,
-            pdf: stripe_core::decode::required(pdf, start, "pdf")?,
+            pdf,
             reason,
             refund,
             shipping_cost,
-            status: stripe_core::decode::required(status, start, "status")?,
-            subtotal: stripe_core::decode::required(subtotal, start, "subtotal")?,
+            status,
+            subtotal,
             subtotal_excluding_tax,
             tax_amounts,
-            total: stripe_core::decode::required(total, start, "total")?,
+            total,
             total_excluding_tax,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             voided_at,
             extra,
         })

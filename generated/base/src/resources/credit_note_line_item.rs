@@ -169,28 +169,36 @@ impl stripe_core::Decode for CreditNoteLineItem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let discount_amount = stripe_core::decode::required(
+            discount_amount,
+            start,
+            "discount_amount",
+        )?;
+        let discount_amounts = stripe_core::decode::required(
+            discount_amounts,
+            start,
+            "discount_amounts",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let tax_rates = stripe_core::decode::required(tax_rates, start, "tax_rates")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             amount_excluding_tax,
             description,
-            discount_amount: stripe_core::decode::required(
-                discount_amount,
-                start,
-                "discount_amount",
-            )?,
-            discount_amounts: stripe_core::decode::required(
-                discount_amounts,
-                start,
-                "discount_amounts",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            discount_amount,
+            discount_amounts,
+            id,
             invoice_line_item,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            livemode,
+            object,
             quantity,
             tax_amounts,
-            tax_rates: stripe_core::decode::required(tax_rates, start, "tax_rates")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            tax_rates,
+            type_,
             unit_amount,
             unit_amount_decimal,
             unit_amount_excluding_tax,

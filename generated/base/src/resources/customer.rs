@@ -256,26 +256,30 @@ impl stripe_core::Decode for Customer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             address,
             balance,
             cash_balance,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             currency,
             default_source,
             delinquent,
             description,
             discount,
             email,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             invoice_credit_balance,
             invoice_prefix,
             invoice_settings,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             metadata,
             name,
             next_invoice_sequence,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             phone,
             preferred_locales,
             shipping,
@@ -332,12 +336,13 @@ impl stripe_core::Decode for CustomerTax {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let automatic_tax = stripe_core::decode::required(
+            automatic_tax,
+            start,
+            "automatic_tax",
+        )?;
         Ok(Self {
-            automatic_tax: stripe_core::decode::required(
-                automatic_tax,
-                start,
-                "automatic_tax",
-            )?,
+            automatic_tax,
             ip_address,
             location,
             extra,
@@ -386,9 +391,11 @@ impl stripe_core::Decode for CustomerTaxLocation {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let country = stripe_core::decode::required(country, start, "country")?;
+        let source = stripe_core::decode::required(source, start, "source")?;
         Ok(Self {
-            country: stripe_core::decode::required(country, start, "country")?,
-            source: stripe_core::decode::required(source, start, "source")?,
+            country,
+            source,
             state,
             extra,
         })

@@ -123,24 +123,33 @@ impl stripe_core::Decode for CustomerBalanceTransaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let customer = stripe_core::decode::required(customer, start, "customer")?;
+        let ending_balance = stripe_core::decode::required(
+            ending_balance,
+            start,
+            "ending_balance",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            created: stripe_core::decode::required(created, start, "created")?,
+            amount,
+            created,
             credit_note,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            customer: stripe_core::decode::required(customer, start, "customer")?,
+            currency,
+            customer,
             description,
-            ending_balance: stripe_core::decode::required(
-                ending_balance,
-                start,
-                "ending_balance",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            ending_balance,
+            id,
             invoice,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            object,
+            type_,
             extra,
         })
     }

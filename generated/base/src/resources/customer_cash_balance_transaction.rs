@@ -28,17 +28,19 @@ for CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let balance_transaction = stripe_core::decode::required(
+            balance_transaction,
+            start,
+            "balance_transaction",
+        )?;
+        let linked_transaction = stripe_core::decode::required(
+            linked_transaction,
+            start,
+            "linked_transaction",
+        )?;
         Ok(Self {
-            balance_transaction: stripe_core::decode::required(
-                balance_transaction,
-                start,
-                "balance_transaction",
-            )?,
-            linked_transaction: stripe_core::decode::required(
-                linked_transaction,
-                start,
-                "linked_transaction",
-            )?,
+            balance_transaction,
+            linked_transaction,
             extra,
         })
     }
@@ -78,14 +80,12 @@ for CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransac
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            payment_intent: stripe_core::decode::required(
-                payment_intent,
-                start,
-                "payment_intent",
-            )?,
-            extra,
-        })
+        let payment_intent = stripe_core::decode::required(
+            payment_intent,
+            start,
+            "payment_intent",
+        )?;
+        Ok(Self { payment_intent, extra })
     }
 }
 
@@ -124,14 +124,12 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            bank_transfer: stripe_core::decode::required(
-                bank_transfer,
-                start,
-                "bank_transfer",
-            )?,
-            extra,
-        })
+        let bank_transfer = stripe_core::decode::required(
+            bank_transfer,
+            start,
+            "bank_transfer",
+        )?;
+        Ok(Self { bank_transfer, extra })
     }
 }
 
@@ -199,12 +197,13 @@ for CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResour
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             eu_bank_transfer,
             gb_bank_transfer,
             jp_bank_transfer,
             reference,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             us_bank_transfer,
             extra,
         })
@@ -459,10 +458,8 @@ for CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTran
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            refund: stripe_core::decode::required(refund, start, "refund")?,
-            extra,
-        })
+        let refund = stripe_core::decode::required(refund, start, "refund")?;
+        Ok(Self { refund, extra })
     }
 }
 
@@ -500,14 +497,12 @@ for CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTra
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            payment_intent: stripe_core::decode::required(
-                payment_intent,
-                start,
-                "payment_intent",
-            )?,
-            extra,
-        })
+        let payment_intent = stripe_core::decode::required(
+            payment_intent,
+            start,
+            "payment_intent",
+        )?;
+        Ok(Self { payment_intent, extra })
     }
 }
 
@@ -681,24 +676,33 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let customer = stripe_core::decode::required(customer, start, "customer")?;
+        let ending_balance = stripe_core::decode::required(
+            ending_balance,
+            start,
+            "ending_balance",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let net_amount = stripe_core::decode::required(net_amount, start, "net_amount")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             adjusted_for_overdraft,
             applied_to_payment,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            customer: stripe_core::decode::required(customer, start, "customer")?,
-            ending_balance: stripe_core::decode::required(
-                ending_balance,
-                start,
-                "ending_balance",
-            )?,
+            created,
+            currency,
+            customer,
+            ending_balance,
             funded,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            net_amount: stripe_core::decode::required(net_amount, start, "net_amount")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            livemode,
+            net_amount,
+            object,
             refunded_from_payment,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             unapplied_from_payment,
             extra,
         })

@@ -120,17 +120,21 @@ impl stripe_core::Decode for DeletedDiscount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let deleted = stripe_core::decode::required(deleted, start_2, "deleted")?;
+        let id = stripe_core::decode::required(id, start_2, "id")?;
+        let object = stripe_core::decode::required(object, start_2, "object")?;
+        let start = stripe_core::decode::required(start, start_2, "start")?;
         Ok(Self {
             checkout_session,
             coupon,
             customer,
-            deleted: stripe_core::decode::required(deleted, start_2, "deleted")?,
-            id: stripe_core::decode::required(id, start_2, "id")?,
+            deleted,
+            id,
             invoice,
             invoice_item,
-            object: stripe_core::decode::required(object, start_2, "object")?,
+            object,
             promotion_code,
-            start: stripe_core::decode::required(start, start_2, "start")?,
+            start,
             subscription,
             extra,
         })

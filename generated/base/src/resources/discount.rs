@@ -130,17 +130,20 @@ impl stripe_core::Decode for Discount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start_2, "id")?;
+        let object = stripe_core::decode::required(object, start_2, "object")?;
+        let start = stripe_core::decode::required(start, start_2, "start")?;
         Ok(Self {
             checkout_session,
             coupon,
             customer,
             end,
-            id: stripe_core::decode::required(id, start_2, "id")?,
+            id,
             invoice,
             invoice_item,
-            object: stripe_core::decode::required(object, start_2, "object")?,
+            object,
             promotion_code,
-            start: stripe_core::decode::required(start, start_2, "start")?,
+            start,
             subscription,
             extra,
         })

@@ -143,35 +143,49 @@ impl stripe_core::Decode for Dispute {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let balance_transactions = stripe_core::decode::required(
+            balance_transactions,
+            start,
+            "balance_transactions",
+        )?;
+        let charge = stripe_core::decode::required(charge, start, "charge")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let evidence = stripe_core::decode::required(evidence, start, "evidence")?;
+        let evidence_details = stripe_core::decode::required(
+            evidence_details,
+            start,
+            "evidence_details",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let is_charge_refundable = stripe_core::decode::required(
+            is_charge_refundable,
+            start,
+            "is_charge_refundable",
+        )?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let reason = stripe_core::decode::required(reason, start, "reason")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            balance_transactions: stripe_core::decode::required(
-                balance_transactions,
-                start,
-                "balance_transactions",
-            )?,
-            charge: stripe_core::decode::required(charge, start, "charge")?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            evidence: stripe_core::decode::required(evidence, start, "evidence")?,
-            evidence_details: stripe_core::decode::required(
-                evidence_details,
-                start,
-                "evidence_details",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            is_charge_refundable: stripe_core::decode::required(
-                is_charge_refundable,
-                start,
-                "is_charge_refundable",
-            )?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            amount,
+            balance_transactions,
+            charge,
+            created,
+            currency,
+            evidence,
+            evidence_details,
+            id,
+            is_charge_refundable,
+            livemode,
+            metadata,
+            object,
             payment_intent,
             payment_method_details,
-            reason: stripe_core::decode::required(reason, start, "reason")?,
-            status: stripe_core::decode::required(status, start, "status")?,
+            reason,
+            status,
             extra,
         })
     }
@@ -530,19 +544,22 @@ impl stripe_core::Decode for DisputeEvidenceDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let has_evidence = stripe_core::decode::required(
+            has_evidence,
+            start,
+            "has_evidence",
+        )?;
+        let past_due = stripe_core::decode::required(past_due, start, "past_due")?;
+        let submission_count = stripe_core::decode::required(
+            submission_count,
+            start,
+            "submission_count",
+        )?;
         Ok(Self {
             due_by,
-            has_evidence: stripe_core::decode::required(
-                has_evidence,
-                start,
-                "has_evidence",
-            )?,
-            past_due: stripe_core::decode::required(past_due, start, "past_due")?,
-            submission_count: stripe_core::decode::required(
-                submission_count,
-                start,
-                "submission_count",
-            )?,
+            has_evidence,
+            past_due,
+            submission_count,
             extra,
         })
     }
@@ -586,11 +603,8 @@ impl stripe_core::Decode for DisputePaymentMethodDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            card,
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { card, type_, extra })
     }
 }
 
@@ -631,8 +645,9 @@ impl stripe_core::Decode for DisputePaymentMethodDetailsCard {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let brand = stripe_core::decode::required(brand, start, "brand")?;
         Ok(Self {
-            brand: stripe_core::decode::required(brand, start, "brand")?,
+            brand,
             network_reason_code,
             extra,
         })

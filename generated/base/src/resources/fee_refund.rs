@@ -64,15 +64,21 @@ impl stripe_core::Decode for FeeRefund {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let fee = stripe_core::decode::required(fee, start, "fee")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             balance_transaction,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            fee: stripe_core::decode::required(fee, start, "fee")?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            created,
+            currency,
+            fee,
+            id,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             extra,
         })
     }

@@ -123,15 +123,20 @@ impl stripe_core::Decode for File {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let purpose = stripe_core::decode::required(purpose, start, "purpose")?;
+        let size = stripe_core::decode::required(size, start, "size")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             expires_at,
             filename,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             links,
-            object: stripe_core::decode::required(object, start, "object")?,
-            purpose: stripe_core::decode::required(purpose, start, "purpose")?,
-            size: stripe_core::decode::required(size, start, "size")?,
+            object,
+            purpose,
+            size,
             title,
             type_,
             url,

@@ -101,15 +101,22 @@ impl stripe_core::Decode for FileLink {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let expired = stripe_core::decode::required(expired, start, "expired")?;
+        let file = stripe_core::decode::required(file, start, "file")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            expired: stripe_core::decode::required(expired, start, "expired")?,
+            created,
+            expired,
             expires_at,
-            file: stripe_core::decode::required(file, start, "file")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            file,
+            id,
+            livemode,
+            metadata,
+            object,
             url,
             extra,
         })

@@ -43,20 +43,25 @@ impl stripe_core::Decode for FundingInstructions {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let bank_transfer = stripe_core::decode::required(
+            bank_transfer,
+            start,
+            "bank_transfer",
+        )?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let funding_type = stripe_core::decode::required(
+            funding_type,
+            start,
+            "funding_type",
+        )?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            bank_transfer: stripe_core::decode::required(
-                bank_transfer,
-                start,
-                "bank_transfer",
-            )?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            funding_type: stripe_core::decode::required(
-                funding_type,
-                start,
-                "funding_type",
-            )?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            bank_transfer,
+            currency,
+            funding_type,
+            livemode,
+            object,
             extra,
         })
     }
@@ -103,14 +108,17 @@ impl stripe_core::Decode for FundingInstructionsBankTransfer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let country = stripe_core::decode::required(country, start, "country")?;
+        let financial_addresses = stripe_core::decode::required(
+            financial_addresses,
+            start,
+            "financial_addresses",
+        )?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            country: stripe_core::decode::required(country, start, "country")?,
-            financial_addresses: stripe_core::decode::required(
-                financial_addresses,
-                start,
-                "financial_addresses",
-            )?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            country,
+            financial_addresses,
+            type_,
             extra,
         })
     }

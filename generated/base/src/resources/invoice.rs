@@ -28,11 +28,8 @@ impl stripe_core::Decode for AutomaticTax {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            status,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, status, extra })
     }
 }
 
@@ -679,49 +676,100 @@ impl stripe_core::Decode for Invoice {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_due = stripe_core::decode::required(amount_due, start, "amount_due")?;
+        let amount_paid = stripe_core::decode::required(
+            amount_paid,
+            start,
+            "amount_paid",
+        )?;
+        let amount_remaining = stripe_core::decode::required(
+            amount_remaining,
+            start,
+            "amount_remaining",
+        )?;
+        let amount_shipping = stripe_core::decode::required(
+            amount_shipping,
+            start,
+            "amount_shipping",
+        )?;
+        let attempt_count = stripe_core::decode::required(
+            attempt_count,
+            start,
+            "attempt_count",
+        )?;
+        let attempted = stripe_core::decode::required(attempted, start, "attempted")?;
+        let automatic_tax = stripe_core::decode::required(
+            automatic_tax,
+            start,
+            "automatic_tax",
+        )?;
+        let collection_method = stripe_core::decode::required(
+            collection_method,
+            start,
+            "collection_method",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let default_tax_rates = stripe_core::decode::required(
+            default_tax_rates,
+            start,
+            "default_tax_rates",
+        )?;
+        let lines = stripe_core::decode::required(lines, start, "lines")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let payment_settings = stripe_core::decode::required(
+            payment_settings,
+            start,
+            "payment_settings",
+        )?;
+        let period_end = stripe_core::decode::required(period_end, start, "period_end")?;
+        let period_start = stripe_core::decode::required(
+            period_start,
+            start,
+            "period_start",
+        )?;
+        let post_payment_credit_notes_amount = stripe_core::decode::required(
+            post_payment_credit_notes_amount,
+            start,
+            "post_payment_credit_notes_amount",
+        )?;
+        let pre_payment_credit_notes_amount = stripe_core::decode::required(
+            pre_payment_credit_notes_amount,
+            start,
+            "pre_payment_credit_notes_amount",
+        )?;
+        let starting_balance = stripe_core::decode::required(
+            starting_balance,
+            start,
+            "starting_balance",
+        )?;
+        let status_transitions = stripe_core::decode::required(
+            status_transitions,
+            start,
+            "status_transitions",
+        )?;
+        let subtotal = stripe_core::decode::required(subtotal, start, "subtotal")?;
+        let total = stripe_core::decode::required(total, start, "total")?;
         Ok(Self {
             account_country,
             account_name,
             account_tax_ids,
-            amount_due: stripe_core::decode::required(amount_due, start, "amount_due")?,
-            amount_paid: stripe_core::decode::required(
-                amount_paid,
-                start,
-                "amount_paid",
-            )?,
-            amount_remaining: stripe_core::decode::required(
-                amount_remaining,
-                start,
-                "amount_remaining",
-            )?,
-            amount_shipping: stripe_core::decode::required(
-                amount_shipping,
-                start,
-                "amount_shipping",
-            )?,
+            amount_due,
+            amount_paid,
+            amount_remaining,
+            amount_shipping,
             application,
             application_fee_amount,
-            attempt_count: stripe_core::decode::required(
-                attempt_count,
-                start,
-                "attempt_count",
-            )?,
-            attempted: stripe_core::decode::required(attempted, start, "attempted")?,
+            attempt_count,
+            attempted,
             auto_advance,
-            automatic_tax: stripe_core::decode::required(
-                automatic_tax,
-                start,
-                "automatic_tax",
-            )?,
+            automatic_tax,
             billing_reason,
             charge,
-            collection_method: stripe_core::decode::required(
-                collection_method,
-                start,
-                "collection_method",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            collection_method,
+            created,
+            currency,
             custom_fields,
             customer,
             customer_address,
@@ -733,11 +781,7 @@ impl stripe_core::Decode for Invoice {
             customer_tax_ids,
             default_payment_method,
             default_source,
-            default_tax_rates: stripe_core::decode::required(
-                default_tax_rates,
-                start,
-                "default_tax_rates",
-            )?,
+            default_tax_rates,
             description,
             discount,
             discounts,
@@ -751,63 +795,39 @@ impl stripe_core::Decode for Invoice {
             invoice_pdf,
             last_finalization_error,
             latest_revision,
-            lines: stripe_core::decode::required(lines, start, "lines")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            lines,
+            livemode,
             metadata,
             next_payment_attempt,
             number,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             on_behalf_of,
             paid,
             paid_out_of_band,
             payment_intent,
-            payment_settings: stripe_core::decode::required(
-                payment_settings,
-                start,
-                "payment_settings",
-            )?,
-            period_end: stripe_core::decode::required(period_end, start, "period_end")?,
-            period_start: stripe_core::decode::required(
-                period_start,
-                start,
-                "period_start",
-            )?,
-            post_payment_credit_notes_amount: stripe_core::decode::required(
-                post_payment_credit_notes_amount,
-                start,
-                "post_payment_credit_notes_amount",
-            )?,
-            pre_payment_credit_notes_amount: stripe_core::decode::required(
-                pre_payment_credit_notes_amount,
-                start,
-                "pre_payment_credit_notes_amount",
-            )?,
+            payment_settings,
+            period_end,
+            period_start,
+            post_payment_credit_notes_amount,
+            pre_payment_credit_notes_amount,
             quote,
             receipt_number,
             rendering_options,
             shipping_cost,
             shipping_details,
-            starting_balance: stripe_core::decode::required(
-                starting_balance,
-                start,
-                "starting_balance",
-            )?,
+            starting_balance,
             statement_descriptor,
             status,
-            status_transitions: stripe_core::decode::required(
-                status_transitions,
-                start,
-                "status_transitions",
-            )?,
+            status_transitions,
             subscription,
             subscription_details,
             subscription_proration_date,
-            subtotal: stripe_core::decode::required(subtotal, start, "subtotal")?,
+            subtotal,
             subtotal_excluding_tax,
             tax,
             test_clock,
             threshold_reason,
-            total: stripe_core::decode::required(total, start, "total")?,
+            total,
             total_discount_amounts,
             total_excluding_tax,
             total_tax_amounts,
@@ -891,13 +911,15 @@ impl stripe_core::Decode for InvoiceItemThresholdReason {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let line_item_ids = stripe_core::decode::required(
+            line_item_ids,
+            start,
+            "line_item_ids",
+        )?;
+        let usage_gte = stripe_core::decode::required(usage_gte, start, "usage_gte")?;
         Ok(Self {
-            line_item_ids: stripe_core::decode::required(
-                line_item_ids,
-                start,
-                "line_item_ids",
-            )?,
-            usage_gte: stripe_core::decode::required(usage_gte, start, "usage_gte")?,
+            line_item_ids,
+            usage_gte,
             extra,
         })
     }
@@ -989,13 +1011,14 @@ impl stripe_core::Decode for InvoiceThresholdReason {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let item_reasons = stripe_core::decode::required(
+            item_reasons,
+            start,
+            "item_reasons",
+        )?;
         Ok(Self {
             amount_gte,
-            item_reasons: stripe_core::decode::required(
-                item_reasons,
-                start,
-                "item_reasons",
-            )?,
+            item_reasons,
             extra,
         })
     }
@@ -1038,15 +1061,12 @@ impl stripe_core::Decode for InvoiceTransferData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            amount,
-            destination: stripe_core::decode::required(
-                destination,
-                start,
-                "destination",
-            )?,
-            extra,
-        })
+        let destination = stripe_core::decode::required(
+            destination,
+            start,
+            "destination",
+        )?;
+        Ok(Self { amount, destination, extra })
     }
 }
 
@@ -1086,11 +1106,9 @@ impl stripe_core::Decode for InvoicesFromInvoice {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            action: stripe_core::decode::required(action, start, "action")?,
-            invoice: stripe_core::decode::required(invoice, start, "invoice")?,
-            extra,
-        })
+        let action = stripe_core::decode::required(action, start, "action")?;
+        let invoice = stripe_core::decode::required(invoice, start, "invoice")?;
+        Ok(Self { action, invoice, extra })
     }
 }
 
@@ -1258,11 +1276,8 @@ impl stripe_core::Decode for InvoicesResourceInvoiceTaxId {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            value,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { type_, value, extra })
     }
 }
 

@@ -198,27 +198,38 @@ impl stripe_core::Decode for Invoiceitem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let customer = stripe_core::decode::required(customer, start, "customer")?;
+        let date = stripe_core::decode::required(date, start, "date")?;
+        let discountable = stripe_core::decode::required(
+            discountable,
+            start,
+            "discountable",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let period = stripe_core::decode::required(period, start, "period")?;
+        let proration = stripe_core::decode::required(proration, start, "proration")?;
+        let quantity = stripe_core::decode::required(quantity, start, "quantity")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            customer: stripe_core::decode::required(customer, start, "customer")?,
-            date: stripe_core::decode::required(date, start, "date")?,
+            amount,
+            currency,
+            customer,
+            date,
             description,
-            discountable: stripe_core::decode::required(
-                discountable,
-                start,
-                "discountable",
-            )?,
+            discountable,
             discounts,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             invoice,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
-            period: stripe_core::decode::required(period, start, "period")?,
+            object,
+            period,
             price,
-            proration: stripe_core::decode::required(proration, start, "proration")?,
-            quantity: stripe_core::decode::required(quantity, start, "quantity")?,
+            proration,
+            quantity,
             subscription,
             subscription_item,
             tax_rates,

@@ -123,32 +123,40 @@ impl stripe_core::Decode for Item {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_discount = stripe_core::decode::required(
+            amount_discount,
+            start,
+            "amount_discount",
+        )?;
+        let amount_subtotal = stripe_core::decode::required(
+            amount_subtotal,
+            start,
+            "amount_subtotal",
+        )?;
+        let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let description = stripe_core::decode::required(
+            description,
+            start,
+            "description",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            amount_discount: stripe_core::decode::required(
-                amount_discount,
-                start,
-                "amount_discount",
-            )?,
-            amount_subtotal: stripe_core::decode::required(
-                amount_subtotal,
-                start,
-                "amount_subtotal",
-            )?,
-            amount_tax: stripe_core::decode::required(amount_tax, start, "amount_tax")?,
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            description: stripe_core::decode::required(
-                description,
-                start,
-                "description",
-            )?,
+            amount_discount,
+            amount_subtotal,
+            amount_tax,
+            amount_total,
+            currency,
+            description,
             discounts,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            object,
             price,
             quantity,
             taxes,

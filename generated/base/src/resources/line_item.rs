@@ -27,13 +27,15 @@ impl stripe_core::Decode for InvoicesResourceLineItemsCreditedItems {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let invoice = stripe_core::decode::required(invoice, start, "invoice")?;
+        let invoice_line_items = stripe_core::decode::required(
+            invoice_line_items,
+            start,
+            "invoice_line_items",
+        )?;
         Ok(Self {
-            invoice: stripe_core::decode::required(invoice, start, "invoice")?,
-            invoice_line_items: stripe_core::decode::required(
-                invoice_line_items,
-                start,
-                "invoice_line_items",
-            )?,
+            invoice,
+            invoice_line_items,
             extra,
         })
     }
@@ -287,24 +289,32 @@ impl stripe_core::Decode for LineItem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let discountable = stripe_core::decode::required(
+            discountable,
+            start,
+            "discountable",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let period = stripe_core::decode::required(period, start, "period")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             amount_excluding_tax,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            currency,
             description,
             discount_amounts,
-            discountable: stripe_core::decode::required(
-                discountable,
-                start,
-                "discountable",
-            )?,
+            discountable,
             discounts,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             invoice_item,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            period: stripe_core::decode::required(period, start, "period")?,
+            livemode,
+            metadata,
+            object,
+            period,
             price,
             proration,
             proration_details,

@@ -32,10 +32,13 @@ impl stripe_core::Decode for LoginLink {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            url: stripe_core::decode::required(url, start, "url")?,
+            created,
+            object,
+            url,
             extra,
         })
     }

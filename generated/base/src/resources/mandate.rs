@@ -39,11 +39,12 @@ impl stripe_core::Decode for CustomerAcceptance {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             accepted_at,
             offline,
             online,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -182,30 +183,38 @@ impl stripe_core::Decode for Mandate {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let customer_acceptance = stripe_core::decode::required(
+            customer_acceptance,
+            start,
+            "customer_acceptance",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let payment_method = stripe_core::decode::required(
+            payment_method,
+            start,
+            "payment_method",
+        )?;
+        let payment_method_details = stripe_core::decode::required(
+            payment_method_details,
+            start,
+            "payment_method_details",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            customer_acceptance: stripe_core::decode::required(
-                customer_acceptance,
-                start,
-                "customer_acceptance",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            customer_acceptance,
+            id,
+            livemode,
             multi_use,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             on_behalf_of,
-            payment_method: stripe_core::decode::required(
-                payment_method,
-                start,
-                "payment_method",
-            )?,
-            payment_method_details: stripe_core::decode::required(
-                payment_method_details,
-                start,
-                "payment_method_details",
-            )?,
+            payment_method,
+            payment_method_details,
             single_use,
-            status: stripe_core::decode::required(status, start, "status")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            status,
+            type_,
             extra,
         })
     }
@@ -259,19 +268,21 @@ impl stripe_core::Decode for MandateAcssDebit {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let payment_schedule = stripe_core::decode::required(
+            payment_schedule,
+            start,
+            "payment_schedule",
+        )?;
+        let transaction_type = stripe_core::decode::required(
+            transaction_type,
+            start,
+            "transaction_type",
+        )?;
         Ok(Self {
             default_for,
             interval_description,
-            payment_schedule: stripe_core::decode::required(
-                payment_schedule,
-                start,
-                "payment_schedule",
-            )?,
-            transaction_type: stripe_core::decode::required(
-                transaction_type,
-                start,
-                "transaction_type",
-            )?,
+            payment_schedule,
+            transaction_type,
             extra,
         })
     }
@@ -309,10 +320,8 @@ impl stripe_core::Decode for MandateAuBecsDebit {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            url: stripe_core::decode::required(url, start, "url")?,
-            extra,
-        })
+        let url = stripe_core::decode::required(url, start, "url")?;
+        Ok(Self { url, extra })
     }
 }
 
@@ -356,14 +365,17 @@ impl stripe_core::Decode for MandateBacsDebit {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let network_status = stripe_core::decode::required(
+            network_status,
+            start,
+            "network_status",
+        )?;
+        let reference = stripe_core::decode::required(reference, start, "reference")?;
+        let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
-            network_status: stripe_core::decode::required(
-                network_status,
-                start,
-                "network_status",
-            )?,
-            reference: stripe_core::decode::required(reference, start, "reference")?,
-            url: stripe_core::decode::required(url, start, "url")?,
+            network_status,
+            reference,
+            url,
             extra,
         })
     }
@@ -474,6 +486,7 @@ impl stripe_core::Decode for MandatePaymentMethodDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             acss_debit,
             au_becs_debit,
@@ -483,7 +496,7 @@ impl stripe_core::Decode for MandatePaymentMethodDetails {
             link,
             paypal,
             sepa_debit,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             us_bank_account,
             extra,
         })
@@ -574,11 +587,9 @@ impl stripe_core::Decode for MandateSepaDebit {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            reference: stripe_core::decode::required(reference, start, "reference")?,
-            url: stripe_core::decode::required(url, start, "url")?,
-            extra,
-        })
+        let reference = stripe_core::decode::required(reference, start, "reference")?;
+        let url = stripe_core::decode::required(url, start, "url")?;
+        Ok(Self { reference, url, extra })
     }
 }
 
@@ -618,11 +629,9 @@ impl stripe_core::Decode for MandateSingleUse {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
-            extra,
-        })
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        Ok(Self { amount, currency, extra })
     }
 }
 

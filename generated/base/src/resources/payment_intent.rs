@@ -105,9 +105,10 @@ impl stripe_core::Decode for PaymentFlowsAutomaticPaymentMethodsPaymentIntent {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
         Ok(Self {
             allow_redirects,
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
+            enabled,
             extra,
         })
     }
@@ -148,11 +149,8 @@ impl stripe_core::Decode for PaymentFlowsInstallmentOptions {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            plan,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, plan, extra })
     }
 }
 
@@ -500,8 +498,30 @@ impl stripe_core::Decode for PaymentIntent {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let capture_method = stripe_core::decode::required(
+            capture_method,
+            start,
+            "capture_method",
+        )?;
+        let confirmation_method = stripe_core::decode::required(
+            confirmation_method,
+            start,
+            "confirmation_method",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let payment_method_types = stripe_core::decode::required(
+            payment_method_types,
+            start,
+            "payment_method_types",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             amount_capturable,
             amount_details,
             amount_received,
@@ -510,37 +530,25 @@ impl stripe_core::Decode for PaymentIntent {
             automatic_payment_methods,
             canceled_at,
             cancellation_reason,
-            capture_method: stripe_core::decode::required(
-                capture_method,
-                start,
-                "capture_method",
-            )?,
+            capture_method,
             client_secret,
-            confirmation_method: stripe_core::decode::required(
-                confirmation_method,
-                start,
-                "confirmation_method",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            confirmation_method,
+            created,
+            currency,
             customer,
             description,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             invoice,
             last_payment_error,
             latest_charge,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             metadata,
             next_action,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             on_behalf_of,
             payment_method,
             payment_method_options,
-            payment_method_types: stripe_core::decode::required(
-                payment_method_types,
-                start,
-                "payment_method_types",
-            )?,
+            payment_method_types,
             processing,
             receipt_email,
             review,
@@ -548,7 +556,7 @@ impl stripe_core::Decode for PaymentIntent {
             shipping,
             statement_descriptor,
             statement_descriptor_suffix,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             transfer_data,
             transfer_group,
             extra,
@@ -800,6 +808,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             alipay_handle_redirect,
             boleto_display_details,
@@ -812,7 +821,7 @@ impl stripe_core::Decode for PaymentIntentNextAction {
             pix_display_qr_code,
             promptpay_display_qr_code,
             redirect_to_url,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             use_stripe_sdk,
             verify_with_microdeposits,
             wechat_pay_display_qr_code,
@@ -1049,13 +1058,14 @@ impl stripe_core::Decode for PaymentIntentNextActionDisplayBankTransferInstructi
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             amount_remaining,
             currency,
             financial_addresses,
             hosted_instructions_url,
             reference,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -1154,10 +1164,12 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbini {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
+        let stores = stripe_core::decode::required(stores, start, "stores")?;
         Ok(Self {
-            expires_at: stripe_core::decode::required(expires_at, start, "expires_at")?,
+            expires_at,
             hosted_voucher_url,
-            stores: stripe_core::decode::required(stores, start, "stores")?,
+            stores,
             extra,
         })
     }
@@ -1200,13 +1212,14 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniFamilymart {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let payment_code = stripe_core::decode::required(
+            payment_code,
+            start,
+            "payment_code",
+        )?;
         Ok(Self {
             confirmation_number,
-            payment_code: stripe_core::decode::required(
-                payment_code,
-                start,
-                "payment_code",
-            )?,
+            payment_code,
             extra,
         })
     }
@@ -1249,13 +1262,14 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniLawson {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let payment_code = stripe_core::decode::required(
+            payment_code,
+            start,
+            "payment_code",
+        )?;
         Ok(Self {
             confirmation_number,
-            payment_code: stripe_core::decode::required(
-                payment_code,
-                start,
-                "payment_code",
-            )?,
+            payment_code,
             extra,
         })
     }
@@ -1298,13 +1312,14 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniMinistop {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let payment_code = stripe_core::decode::required(
+            payment_code,
+            start,
+            "payment_code",
+        )?;
         Ok(Self {
             confirmation_number,
-            payment_code: stripe_core::decode::required(
-                payment_code,
-                start,
-                "payment_code",
-            )?,
+            payment_code,
             extra,
         })
     }
@@ -1347,13 +1362,14 @@ impl stripe_core::Decode for PaymentIntentNextActionKonbiniSeicomart {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let payment_code = stripe_core::decode::required(
+            payment_code,
+            start,
+            "payment_code",
+        )?;
         Ok(Self {
             confirmation_number,
-            payment_code: stripe_core::decode::required(
-                payment_code,
-                start,
-                "payment_code",
-            )?,
+            payment_code,
             extra,
         })
     }
@@ -1464,19 +1480,22 @@ impl stripe_core::Decode for PaymentIntentNextActionPaynowDisplayQrCode {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let data = stripe_core::decode::required(data, start, "data")?;
+        let image_url_png = stripe_core::decode::required(
+            image_url_png,
+            start,
+            "image_url_png",
+        )?;
+        let image_url_svg = stripe_core::decode::required(
+            image_url_svg,
+            start,
+            "image_url_svg",
+        )?;
         Ok(Self {
-            data: stripe_core::decode::required(data, start, "data")?,
+            data,
             hosted_instructions_url,
-            image_url_png: stripe_core::decode::required(
-                image_url_png,
-                start,
-                "image_url_png",
-            )?,
-            image_url_svg: stripe_core::decode::required(
-                image_url_svg,
-                start,
-                "image_url_svg",
-            )?,
+            image_url_png,
+            image_url_svg,
             extra,
         })
     }
@@ -1594,23 +1613,27 @@ impl stripe_core::Decode for PaymentIntentNextActionPromptpayDisplayQrCode {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let data = stripe_core::decode::required(data, start, "data")?;
+        let hosted_instructions_url = stripe_core::decode::required(
+            hosted_instructions_url,
+            start,
+            "hosted_instructions_url",
+        )?;
+        let image_url_png = stripe_core::decode::required(
+            image_url_png,
+            start,
+            "image_url_png",
+        )?;
+        let image_url_svg = stripe_core::decode::required(
+            image_url_svg,
+            start,
+            "image_url_svg",
+        )?;
         Ok(Self {
-            data: stripe_core::decode::required(data, start, "data")?,
-            hosted_instructions_url: stripe_core::decode::required(
-                hosted_instructions_url,
-                start,
-                "hosted_instructions_url",
-            )?,
-            image_url_png: stripe_core::decode::required(
-                image_url_png,
-                start,
-                "image_url_png",
-            )?,
-            image_url_svg: stripe_core::decode::required(
-                image_url_svg,
-                start,
-                "image_url_svg",
-            )?,
+            data,
+            hosted_instructions_url,
+            image_url_png,
+            image_url_svg,
             extra,
         })
     }
@@ -1703,17 +1726,19 @@ impl stripe_core::Decode for PaymentIntentNextActionVerifyWithMicrodeposits {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let arrival_date = stripe_core::decode::required(
+            arrival_date,
+            start,
+            "arrival_date",
+        )?;
+        let hosted_verification_url = stripe_core::decode::required(
+            hosted_verification_url,
+            start,
+            "hosted_verification_url",
+        )?;
         Ok(Self {
-            arrival_date: stripe_core::decode::required(
-                arrival_date,
-                start,
-                "arrival_date",
-            )?,
-            hosted_verification_url: stripe_core::decode::required(
-                hosted_verification_url,
-                start,
-                "hosted_verification_url",
-            )?,
+            arrival_date,
+            hosted_verification_url,
             microdeposit_type,
             extra,
         })
@@ -1770,28 +1795,33 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayDisplayQrCode {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let data = stripe_core::decode::required(data, start, "data")?;
+        let hosted_instructions_url = stripe_core::decode::required(
+            hosted_instructions_url,
+            start,
+            "hosted_instructions_url",
+        )?;
+        let image_data_url = stripe_core::decode::required(
+            image_data_url,
+            start,
+            "image_data_url",
+        )?;
+        let image_url_png = stripe_core::decode::required(
+            image_url_png,
+            start,
+            "image_url_png",
+        )?;
+        let image_url_svg = stripe_core::decode::required(
+            image_url_svg,
+            start,
+            "image_url_svg",
+        )?;
         Ok(Self {
-            data: stripe_core::decode::required(data, start, "data")?,
-            hosted_instructions_url: stripe_core::decode::required(
-                hosted_instructions_url,
-                start,
-                "hosted_instructions_url",
-            )?,
-            image_data_url: stripe_core::decode::required(
-                image_data_url,
-                start,
-                "image_data_url",
-            )?,
-            image_url_png: stripe_core::decode::required(
-                image_url_png,
-                start,
-                "image_url_png",
-            )?,
-            image_url_svg: stripe_core::decode::required(
-                image_url_svg,
-                start,
-                "image_url_svg",
-            )?,
+            data,
+            hosted_instructions_url,
+            image_data_url,
+            image_url_png,
+            image_url_svg,
             extra,
         })
     }
@@ -1853,14 +1883,21 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayRedirectToAndroidAp
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let app_id = stripe_core::decode::required(app_id, start, "app_id")?;
+        let nonce_str = stripe_core::decode::required(nonce_str, start, "nonce_str")?;
+        let package = stripe_core::decode::required(package, start, "package")?;
+        let partner_id = stripe_core::decode::required(partner_id, start, "partner_id")?;
+        let prepay_id = stripe_core::decode::required(prepay_id, start, "prepay_id")?;
+        let sign = stripe_core::decode::required(sign, start, "sign")?;
+        let timestamp = stripe_core::decode::required(timestamp, start, "timestamp")?;
         Ok(Self {
-            app_id: stripe_core::decode::required(app_id, start, "app_id")?,
-            nonce_str: stripe_core::decode::required(nonce_str, start, "nonce_str")?,
-            package: stripe_core::decode::required(package, start, "package")?,
-            partner_id: stripe_core::decode::required(partner_id, start, "partner_id")?,
-            prepay_id: stripe_core::decode::required(prepay_id, start, "prepay_id")?,
-            sign: stripe_core::decode::required(sign, start, "sign")?,
-            timestamp: stripe_core::decode::required(timestamp, start, "timestamp")?,
+            app_id,
+            nonce_str,
+            package,
+            partner_id,
+            prepay_id,
+            sign,
+            timestamp,
             extra,
         })
     }
@@ -1899,10 +1936,8 @@ impl stripe_core::Decode for PaymentIntentNextActionWechatPayRedirectToIosApp {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            native_url: stripe_core::decode::required(native_url, start, "native_url")?,
-            extra,
-        })
+        let native_url = stripe_core::decode::required(native_url, start, "native_url")?;
+        Ok(Self { native_url, extra })
     }
 }
 
@@ -2694,11 +2729,8 @@ impl stripe_core::Decode for PaymentIntentProcessing {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            card,
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { card, type_, extra })
     }
 }
 
@@ -3052,12 +3084,13 @@ impl stripe_core::Decode for PaymentMethodOptionsBancontact {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let preferred_language = stripe_core::decode::required(
+            preferred_language,
+            start,
+            "preferred_language",
+        )?;
         Ok(Self {
-            preferred_language: stripe_core::decode::required(
-                preferred_language,
-                start,
-                "preferred_language",
-            )?,
+            preferred_language,
             setup_future_usage,
             extra,
         })
@@ -3105,12 +3138,13 @@ impl stripe_core::Decode for PaymentMethodOptionsBoleto {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let expires_after_days = stripe_core::decode::required(
+            expires_after_days,
+            start,
+            "expires_after_days",
+        )?;
         Ok(Self {
-            expires_after_days: stripe_core::decode::required(
-                expires_after_days,
-                start,
-                "expires_after_days",
-            )?,
+            expires_after_days,
             setup_future_usage,
             extra,
         })
@@ -3159,9 +3193,10 @@ impl stripe_core::Decode for PaymentMethodOptionsCardInstallments {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
         Ok(Self {
             available_plans,
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
+            enabled,
             plan,
             extra,
         })
@@ -3273,19 +3308,24 @@ impl stripe_core::Decode for PaymentMethodOptionsCardMandateOptions {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_type = stripe_core::decode::required(
+            amount_type,
+            start,
+            "amount_type",
+        )?;
+        let interval = stripe_core::decode::required(interval, start, "interval")?;
+        let reference = stripe_core::decode::required(reference, start, "reference")?;
+        let start_date = stripe_core::decode::required(start_date, start, "start_date")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_type: stripe_core::decode::required(
-                amount_type,
-                start,
-                "amount_type",
-            )?,
+            amount,
+            amount_type,
             description,
             end_date,
-            interval: stripe_core::decode::required(interval, start, "interval")?,
+            interval,
             interval_count,
-            reference: stripe_core::decode::required(reference, start, "reference")?,
-            start_date: stripe_core::decode::required(start_date, start, "start_date")?,
+            reference,
+            start_date,
             supported_types,
             extra,
         })
@@ -3839,12 +3879,13 @@ impl stripe_core::Decode for PaymentMethodOptionsOxxo {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let expires_after_days = stripe_core::decode::required(
+            expires_after_days,
+            start,
+            "expires_after_days",
+        )?;
         Ok(Self {
-            expires_after_days: stripe_core::decode::required(
-                expires_after_days,
-                start,
-                "expires_after_days",
-            )?,
+            expires_after_days,
             setup_future_usage,
             extra,
         })
@@ -4280,15 +4321,12 @@ impl stripe_core::Decode for TransferData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            amount,
-            destination: stripe_core::decode::required(
-                destination,
-                start,
-                "destination",
-            )?,
-            extra,
-        })
+        let destination = stripe_core::decode::required(
+            destination,
+            start,
+            "destination",
+        )?;
+        Ok(Self { amount, destination, extra })
     }
 }
 

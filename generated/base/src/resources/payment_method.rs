@@ -28,11 +28,8 @@ impl stripe_core::Decode for CardGeneratedFromPaymentMethodDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            card_present,
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            extra,
-        })
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        Ok(Self { card_present, type_, extra })
     }
 }
 
@@ -73,8 +70,9 @@ impl stripe_core::Decode for Networks {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let available = stripe_core::decode::required(available, start, "available")?;
         Ok(Self {
-            available: stripe_core::decode::required(available, start, "available")?,
+            available,
             preferred,
             extra,
         })
@@ -414,6 +412,16 @@ impl stripe_core::Decode for PaymentMethod {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let billing_details = stripe_core::decode::required(
+            billing_details,
+            start,
+            "billing_details",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             acss_debit,
             affirm,
@@ -422,32 +430,28 @@ impl stripe_core::Decode for PaymentMethod {
             au_becs_debit,
             bacs_debit,
             bancontact,
-            billing_details: stripe_core::decode::required(
-                billing_details,
-                start,
-                "billing_details",
-            )?,
+            billing_details,
             blik,
             boleto,
             card,
             card_present,
             cashapp,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             customer,
             customer_balance,
             eps,
             fpx,
             giropay,
             grabpay,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             ideal,
             interac_present,
             klarna,
             konbini,
             link,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             oxxo,
             p24,
             paynow,
@@ -457,7 +461,7 @@ impl stripe_core::Decode for PaymentMethod {
             radar_options,
             sepa_debit,
             sofort,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             us_bank_account,
             wechat_pay,
             zip,
@@ -674,10 +678,8 @@ impl stripe_core::Decode for PaymentMethodBoleto {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            tax_id: stripe_core::decode::required(tax_id, start, "tax_id")?,
-            extra,
-        })
+        let tax_id = stripe_core::decode::required(tax_id, start, "tax_id")?;
+        Ok(Self { tax_id, extra })
     }
 }
 
@@ -808,16 +810,21 @@ impl stripe_core::Decode for PaymentMethodCard {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let brand = stripe_core::decode::required(brand, start, "brand")?;
+        let exp_month = stripe_core::decode::required(exp_month, start, "exp_month")?;
+        let exp_year = stripe_core::decode::required(exp_year, start, "exp_year")?;
+        let funding = stripe_core::decode::required(funding, start, "funding")?;
+        let last4 = stripe_core::decode::required(last4, start, "last4")?;
         Ok(Self {
-            brand: stripe_core::decode::required(brand, start, "brand")?,
+            brand,
             checks,
             country,
-            exp_month: stripe_core::decode::required(exp_month, start, "exp_month")?,
-            exp_year: stripe_core::decode::required(exp_year, start, "exp_year")?,
+            exp_month,
+            exp_year,
             fingerprint,
-            funding: stripe_core::decode::required(funding, start, "funding")?,
+            funding,
             generated_from,
-            last4: stripe_core::decode::required(last4, start, "last4")?,
+            last4,
             networks,
             three_d_secure_usage,
             wallet,
@@ -1042,12 +1049,14 @@ impl stripe_core::Decode for PaymentMethodCardPresent {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let exp_month = stripe_core::decode::required(exp_month, start, "exp_month")?;
+        let exp_year = stripe_core::decode::required(exp_year, start, "exp_year")?;
         Ok(Self {
             brand,
             cardholder_name,
             country,
-            exp_month: stripe_core::decode::required(exp_month, start, "exp_month")?,
-            exp_year: stripe_core::decode::required(exp_year, start, "exp_year")?,
+            exp_month,
+            exp_year,
             fingerprint,
             funding,
             last4,
@@ -1095,8 +1104,9 @@ impl stripe_core::Decode for PaymentMethodCardPresentNetworks {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let available = stripe_core::decode::required(available, start, "available")?;
         Ok(Self {
-            available: stripe_core::decode::required(available, start, "available")?,
+            available,
             preferred,
             extra,
         })
@@ -1201,6 +1211,7 @@ impl stripe_core::Decode for PaymentMethodCardWallet {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             amex_express_checkout,
             apple_pay,
@@ -1209,7 +1220,7 @@ impl stripe_core::Decode for PaymentMethodCardWallet {
             link,
             masterpass,
             samsung_pay,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             visa_checkout,
             extra,
         })
@@ -1455,10 +1466,8 @@ impl stripe_core::Decode for PaymentMethodFpx {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            bank: stripe_core::decode::required(bank, start, "bank")?,
-            extra,
-        })
+        let bank = stripe_core::decode::required(bank, start, "bank")?;
+        Ok(Self { bank, extra })
     }
 }
 
@@ -1628,12 +1637,14 @@ impl stripe_core::Decode for PaymentMethodInteracPresent {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let exp_month = stripe_core::decode::required(exp_month, start, "exp_month")?;
+        let exp_year = stripe_core::decode::required(exp_year, start, "exp_year")?;
         Ok(Self {
             brand,
             cardholder_name,
             country,
-            exp_month: stripe_core::decode::required(exp_month, start, "exp_month")?,
-            exp_year: stripe_core::decode::required(exp_year, start, "exp_year")?,
+            exp_month,
+            exp_year,
             fingerprint,
             funding,
             last4,
@@ -2216,10 +2227,8 @@ impl stripe_core::Decode for ThreeDSecureUsage {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            supported: stripe_core::decode::required(supported, start, "supported")?,
-            extra,
-        })
+        let supported = stripe_core::decode::required(supported, start, "supported")?;
+        Ok(Self { supported, extra })
     }
 }
 
@@ -2260,9 +2269,10 @@ impl stripe_core::Decode for UsBankAccountNetworks {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let supported = stripe_core::decode::required(supported, start, "supported")?;
         Ok(Self {
             preferred,
-            supported: stripe_core::decode::required(supported, start, "supported")?,
+            supported,
             extra,
         })
     }

@@ -211,42 +211,55 @@ impl stripe_core::Decode for Payout {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let arrival_date = stripe_core::decode::required(
+            arrival_date,
+            start,
+            "arrival_date",
+        )?;
+        let automatic = stripe_core::decode::required(automatic, start, "automatic")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let method = stripe_core::decode::required(method, start, "method")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let reconciliation_status = stripe_core::decode::required(
+            reconciliation_status,
+            start,
+            "reconciliation_status",
+        )?;
+        let source_type = stripe_core::decode::required(
+            source_type,
+            start,
+            "source_type",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            arrival_date: stripe_core::decode::required(
-                arrival_date,
-                start,
-                "arrival_date",
-            )?,
-            automatic: stripe_core::decode::required(automatic, start, "automatic")?,
+            amount,
+            arrival_date,
+            automatic,
             balance_transaction,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            created,
+            currency,
             description,
             destination,
             failure_balance_transaction,
             failure_code,
             failure_message,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            id,
+            livemode,
             metadata,
-            method: stripe_core::decode::required(method, start, "method")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            method,
+            object,
             original_payout,
-            reconciliation_status: stripe_core::decode::required(
-                reconciliation_status,
-                start,
-                "reconciliation_status",
-            )?,
+            reconciliation_status,
             reversed_by,
-            source_type: stripe_core::decode::required(
-                source_type,
-                start,
-                "source_type",
-            )?,
+            source_type,
             statement_descriptor,
-            status: stripe_core::decode::required(status, start, "status")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            status,
+            type_,
             extra,
         })
     }

@@ -89,12 +89,13 @@ impl stripe_core::Decode for LegalEntityPersonVerification {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             additional_document,
             details,
             details_code,
             document,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             extra,
         })
     }
@@ -441,12 +442,16 @@ impl stripe_core::Decode for Person {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let account = stripe_core::decode::required(account, start, "account")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            account: stripe_core::decode::required(account, start, "account")?,
+            account,
             address,
             address_kana,
             address_kanji,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             dob,
             email,
             first_name,
@@ -455,7 +460,7 @@ impl stripe_core::Decode for Person {
             full_name_aliases,
             future_requirements,
             gender,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             id_number_provided,
             id_number_secondary_provided,
             last_name,
@@ -464,7 +469,7 @@ impl stripe_core::Decode for Person {
             maiden_name,
             metadata,
             nationality,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             phone,
             political_exposure,
             registered_address,
@@ -532,25 +537,30 @@ impl stripe_core::Decode for PersonFutureRequirements {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let currently_due = stripe_core::decode::required(
+            currently_due,
+            start,
+            "currently_due",
+        )?;
+        let errors = stripe_core::decode::required(errors, start, "errors")?;
+        let eventually_due = stripe_core::decode::required(
+            eventually_due,
+            start,
+            "eventually_due",
+        )?;
+        let past_due = stripe_core::decode::required(past_due, start, "past_due")?;
+        let pending_verification = stripe_core::decode::required(
+            pending_verification,
+            start,
+            "pending_verification",
+        )?;
         Ok(Self {
             alternatives,
-            currently_due: stripe_core::decode::required(
-                currently_due,
-                start,
-                "currently_due",
-            )?,
-            errors: stripe_core::decode::required(errors, start, "errors")?,
-            eventually_due: stripe_core::decode::required(
-                eventually_due,
-                start,
-                "eventually_due",
-            )?,
-            past_due: stripe_core::decode::required(past_due, start, "past_due")?,
-            pending_verification: stripe_core::decode::required(
-                pending_verification,
-                start,
-                "pending_verification",
-            )?,
+            currently_due,
+            errors,
+            eventually_due,
+            past_due,
+            pending_verification,
             extra,
         })
     }
@@ -681,25 +691,30 @@ impl stripe_core::Decode for PersonRequirements {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let currently_due = stripe_core::decode::required(
+            currently_due,
+            start,
+            "currently_due",
+        )?;
+        let errors = stripe_core::decode::required(errors, start, "errors")?;
+        let eventually_due = stripe_core::decode::required(
+            eventually_due,
+            start,
+            "eventually_due",
+        )?;
+        let past_due = stripe_core::decode::required(past_due, start, "past_due")?;
+        let pending_verification = stripe_core::decode::required(
+            pending_verification,
+            start,
+            "pending_verification",
+        )?;
         Ok(Self {
             alternatives,
-            currently_due: stripe_core::decode::required(
-                currently_due,
-                start,
-                "currently_due",
-            )?,
-            errors: stripe_core::decode::required(errors, start, "errors")?,
-            eventually_due: stripe_core::decode::required(
-                eventually_due,
-                start,
-                "eventually_due",
-            )?,
-            past_due: stripe_core::decode::required(past_due, start, "past_due")?,
-            pending_verification: stripe_core::decode::required(
-                pending_verification,
-                start,
-                "pending_verification",
-            )?,
+            currently_due,
+            errors,
+            eventually_due,
+            past_due,
+            pending_verification,
             extra,
         })
     }

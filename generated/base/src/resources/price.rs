@@ -321,30 +321,40 @@ impl stripe_core::Decode for Price {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let active = stripe_core::decode::required(active, start, "active")?;
+        let billing_scheme = stripe_core::decode::required(
+            billing_scheme,
+            start,
+            "billing_scheme",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let product = stripe_core::decode::required(product, start, "product")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            active: stripe_core::decode::required(active, start, "active")?,
-            billing_scheme: stripe_core::decode::required(
-                billing_scheme,
-                start,
-                "billing_scheme",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            active,
+            billing_scheme,
+            created,
+            currency,
             currency_options,
             custom_unit_amount,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            id,
+            livemode,
             lookup_key,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
+            metadata,
             nickname,
-            object: stripe_core::decode::required(object, start, "object")?,
-            product: stripe_core::decode::required(product, start, "product")?,
+            object,
+            product,
             recurring,
             tax_behavior,
             tiers,
             tiers_mode,
             transform_quantity,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             unit_amount,
             unit_amount_decimal,
             extra,
@@ -461,15 +471,18 @@ impl stripe_core::Decode for Recurring {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let interval = stripe_core::decode::required(interval, start, "interval")?;
+        let interval_count = stripe_core::decode::required(
+            interval_count,
+            start,
+            "interval_count",
+        )?;
+        let usage_type = stripe_core::decode::required(usage_type, start, "usage_type")?;
         Ok(Self {
             aggregate_usage,
-            interval: stripe_core::decode::required(interval, start, "interval")?,
-            interval_count: stripe_core::decode::required(
-                interval_count,
-                start,
-                "interval_count",
-            )?,
-            usage_type: stripe_core::decode::required(usage_type, start, "usage_type")?,
+            interval,
+            interval_count,
+            usage_type,
             extra,
         })
     }
@@ -511,11 +524,9 @@ impl stripe_core::Decode for TransformQuantity {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            divide_by: stripe_core::decode::required(divide_by, start, "divide_by")?,
-            round: stripe_core::decode::required(round, start, "round")?,
-            extra,
-        })
+        let divide_by = stripe_core::decode::required(divide_by, start, "divide_by")?;
+        let round = stripe_core::decode::required(round, start, "round")?;
+        Ok(Self { divide_by, round, extra })
     }
 }
 

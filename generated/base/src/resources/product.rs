@@ -35,11 +35,15 @@ impl stripe_core::Decode for PackageDimensions {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let height = stripe_core::decode::required(height, start, "height")?;
+        let length = stripe_core::decode::required(length, start, "length")?;
+        let weight = stripe_core::decode::required(weight, start, "weight")?;
+        let width = stripe_core::decode::required(width, start, "width")?;
         Ok(Self {
-            height: stripe_core::decode::required(height, start, "height")?,
-            length: stripe_core::decode::required(length, start, "length")?,
-            weight: stripe_core::decode::required(weight, start, "weight")?,
-            width: stripe_core::decode::required(width, start, "width")?,
+            height,
+            length,
+            weight,
+            width,
             extra,
         })
     }
@@ -232,24 +236,33 @@ impl stripe_core::Decode for Product {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let active = stripe_core::decode::required(active, start, "active")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let images = stripe_core::decode::required(images, start, "images")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let updated = stripe_core::decode::required(updated, start, "updated")?;
         Ok(Self {
-            active: stripe_core::decode::required(active, start, "active")?,
-            created: stripe_core::decode::required(created, start, "created")?,
+            active,
+            created,
             default_price,
             description,
             features,
-            id: stripe_core::decode::required(id, start, "id")?,
-            images: stripe_core::decode::required(images, start, "images")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            name: stripe_core::decode::required(name, start, "name")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            images,
+            livemode,
+            metadata,
+            name,
+            object,
             package_dimensions,
             shippable,
             statement_descriptor,
             tax_code,
             unit_label,
-            updated: stripe_core::decode::required(updated, start, "updated")?,
+            updated,
             url,
             extra,
         })

@@ -130,28 +130,36 @@ impl stripe_core::Decode for PromotionCode {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let active = stripe_core::decode::required(active, start, "active")?;
+        let code = stripe_core::decode::required(code, start, "code")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let restrictions = stripe_core::decode::required(
+            restrictions,
+            start,
+            "restrictions",
+        )?;
+        let times_redeemed = stripe_core::decode::required(
+            times_redeemed,
+            start,
+            "times_redeemed",
+        )?;
         Ok(Self {
-            active: stripe_core::decode::required(active, start, "active")?,
-            code: stripe_core::decode::required(code, start, "code")?,
+            active,
+            code,
             coupon,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             customer,
             expires_at,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            id,
+            livemode,
             max_redemptions,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
-            restrictions: stripe_core::decode::required(
-                restrictions,
-                start,
-                "restrictions",
-            )?,
-            times_redeemed: stripe_core::decode::required(
-                times_redeemed,
-                start,
-                "times_redeemed",
-            )?,
+            object,
+            restrictions,
+            times_redeemed,
             extra,
         })
     }
@@ -189,14 +197,12 @@ impl stripe_core::Decode for PromotionCodeCurrencyOption {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            minimum_amount: stripe_core::decode::required(
-                minimum_amount,
-                start,
-                "minimum_amount",
-            )?,
-            extra,
-        })
+        let minimum_amount = stripe_core::decode::required(
+            minimum_amount,
+            start,
+            "minimum_amount",
+        )?;
+        Ok(Self { minimum_amount, extra })
     }
 }
 
@@ -253,13 +259,14 @@ impl stripe_core::Decode for PromotionCodesResourceRestrictions {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let first_time_transaction = stripe_core::decode::required(
+            first_time_transaction,
+            start,
+            "first_time_transaction",
+        )?;
         Ok(Self {
             currency_options,
-            first_time_transaction: stripe_core::decode::required(
-                first_time_transaction,
-                start,
-                "first_time_transaction",
-            )?,
+            first_time_transaction,
             minimum_amount,
             minimum_amount_currency,
             extra,

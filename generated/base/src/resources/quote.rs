@@ -318,69 +318,85 @@ impl stripe_core::Decode for Quote {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_subtotal = stripe_core::decode::required(
+            amount_subtotal,
+            start,
+            "amount_subtotal",
+        )?;
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
+        let automatic_tax = stripe_core::decode::required(
+            automatic_tax,
+            start,
+            "automatic_tax",
+        )?;
+        let collection_method = stripe_core::decode::required(
+            collection_method,
+            start,
+            "collection_method",
+        )?;
+        let computed = stripe_core::decode::required(computed, start, "computed")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let discounts = stripe_core::decode::required(discounts, start, "discounts")?;
+        let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let status_transitions = stripe_core::decode::required(
+            status_transitions,
+            start,
+            "status_transitions",
+        )?;
+        let subscription_data = stripe_core::decode::required(
+            subscription_data,
+            start,
+            "subscription_data",
+        )?;
+        let total_details = stripe_core::decode::required(
+            total_details,
+            start,
+            "total_details",
+        )?;
         Ok(Self {
-            amount_subtotal: stripe_core::decode::required(
-                amount_subtotal,
-                start,
-                "amount_subtotal",
-            )?,
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
+            amount_subtotal,
+            amount_total,
             application,
             application_fee_amount,
             application_fee_percent,
-            automatic_tax: stripe_core::decode::required(
-                automatic_tax,
-                start,
-                "automatic_tax",
-            )?,
-            collection_method: stripe_core::decode::required(
-                collection_method,
-                start,
-                "collection_method",
-            )?,
-            computed: stripe_core::decode::required(computed, start, "computed")?,
-            created: stripe_core::decode::required(created, start, "created")?,
+            automatic_tax,
+            collection_method,
+            computed,
+            created,
             currency,
             customer,
             default_tax_rates,
             description,
-            discounts: stripe_core::decode::required(discounts, start, "discounts")?,
-            expires_at: stripe_core::decode::required(expires_at, start, "expires_at")?,
+            discounts,
+            expires_at,
             footer,
             from_quote,
             header,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             invoice,
             invoice_settings,
             line_items,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
+            livemode,
+            metadata,
             number,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             on_behalf_of,
-            status: stripe_core::decode::required(status, start, "status")?,
-            status_transitions: stripe_core::decode::required(
-                status_transitions,
-                start,
-                "status_transitions",
-            )?,
+            status,
+            status_transitions,
             subscription,
-            subscription_data: stripe_core::decode::required(
-                subscription_data,
-                start,
-                "subscription_data",
-            )?,
+            subscription_data,
             subscription_schedule,
             test_clock,
-            total_details: stripe_core::decode::required(
-                total_details,
-                start,
-                "total_details",
-            )?,
+            total_details,
             transfer_data,
             extra,
         })
@@ -424,11 +440,8 @@ impl stripe_core::Decode for QuotesResourceAutomaticTax {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            status,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, status, extra })
     }
 }
 
@@ -468,11 +481,8 @@ impl stripe_core::Decode for QuotesResourceComputed {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            recurring,
-            upfront: stripe_core::decode::required(upfront, start, "upfront")?,
-            extra,
-        })
+        let upfront = stripe_core::decode::required(upfront, start, "upfront")?;
+        Ok(Self { recurring, upfront, extra })
     }
 }
 
@@ -512,15 +522,13 @@ impl stripe_core::Decode for QuotesResourceFromQuote {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            is_revision: stripe_core::decode::required(
-                is_revision,
-                start,
-                "is_revision",
-            )?,
-            quote: stripe_core::decode::required(quote, start, "quote")?,
-            extra,
-        })
+        let is_revision = stripe_core::decode::required(
+            is_revision,
+            start,
+            "is_revision",
+        )?;
+        let quote = stripe_core::decode::required(quote, start, "quote")?;
+        Ok(Self { is_revision, quote, extra })
     }
 }
 
@@ -571,28 +579,33 @@ impl stripe_core::Decode for QuotesResourceRecurring {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_subtotal = stripe_core::decode::required(
+            amount_subtotal,
+            start,
+            "amount_subtotal",
+        )?;
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
+        let interval = stripe_core::decode::required(interval, start, "interval")?;
+        let interval_count = stripe_core::decode::required(
+            interval_count,
+            start,
+            "interval_count",
+        )?;
+        let total_details = stripe_core::decode::required(
+            total_details,
+            start,
+            "total_details",
+        )?;
         Ok(Self {
-            amount_subtotal: stripe_core::decode::required(
-                amount_subtotal,
-                start,
-                "amount_subtotal",
-            )?,
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
-            interval: stripe_core::decode::required(interval, start, "interval")?,
-            interval_count: stripe_core::decode::required(
-                interval_count,
-                start,
-                "interval_count",
-            )?,
-            total_details: stripe_core::decode::required(
-                total_details,
-                start,
-                "total_details",
-            )?,
+            amount_subtotal,
+            amount_total,
+            interval,
+            interval_count,
+            total_details,
             extra,
         })
     }
@@ -747,14 +760,16 @@ impl stripe_core::Decode for QuotesResourceTotalDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_discount = stripe_core::decode::required(
+            amount_discount,
+            start,
+            "amount_discount",
+        )?;
+        let amount_tax = stripe_core::decode::required(amount_tax, start, "amount_tax")?;
         Ok(Self {
-            amount_discount: stripe_core::decode::required(
-                amount_discount,
-                start,
-                "amount_discount",
-            )?,
+            amount_discount,
             amount_shipping,
-            amount_tax: stripe_core::decode::required(amount_tax, start, "amount_tax")?,
+            amount_tax,
             breakdown,
             extra,
         })
@@ -797,11 +812,9 @@ impl stripe_core::Decode for QuotesResourceTotalDetailsResourceBreakdown {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            discounts: stripe_core::decode::required(discounts, start, "discounts")?,
-            taxes: stripe_core::decode::required(taxes, start, "taxes")?,
-            extra,
-        })
+        let discounts = stripe_core::decode::required(discounts, start, "discounts")?;
+        let taxes = stripe_core::decode::required(taxes, start, "taxes")?;
+        Ok(Self { discounts, taxes, extra })
     }
 }
 
@@ -847,14 +860,15 @@ impl stripe_core::Decode for QuotesResourceTransferData {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let destination = stripe_core::decode::required(
+            destination,
+            start,
+            "destination",
+        )?;
         Ok(Self {
             amount,
             amount_percent,
-            destination: stripe_core::decode::required(
-                destination,
-                start,
-                "destination",
-            )?,
+            destination,
             extra,
         })
     }
@@ -904,23 +918,26 @@ impl stripe_core::Decode for QuotesResourceUpfront {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_subtotal = stripe_core::decode::required(
+            amount_subtotal,
+            start,
+            "amount_subtotal",
+        )?;
+        let amount_total = stripe_core::decode::required(
+            amount_total,
+            start,
+            "amount_total",
+        )?;
+        let total_details = stripe_core::decode::required(
+            total_details,
+            start,
+            "total_details",
+        )?;
         Ok(Self {
-            amount_subtotal: stripe_core::decode::required(
-                amount_subtotal,
-                start,
-                "amount_subtotal",
-            )?,
-            amount_total: stripe_core::decode::required(
-                amount_total,
-                start,
-                "amount_total",
-            )?,
+            amount_subtotal,
+            amount_total,
             line_items,
-            total_details: stripe_core::decode::required(
-                total_details,
-                start,
-                "total_details",
-            )?,
+            total_details,
             extra,
         })
     }

@@ -27,17 +27,19 @@ impl stripe_core::Decode for EmailSent {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let email_sent_at = stripe_core::decode::required(
+            email_sent_at,
+            start,
+            "email_sent_at",
+        )?;
+        let email_sent_to = stripe_core::decode::required(
+            email_sent_to,
+            start,
+            "email_sent_to",
+        )?;
         Ok(Self {
-            email_sent_at: stripe_core::decode::required(
-                email_sent_at,
-                start,
-                "email_sent_at",
-            )?,
-            email_sent_to: stripe_core::decode::required(
-                email_sent_to,
-                start,
-                "email_sent_to",
-            )?,
+            email_sent_at,
+            email_sent_to,
             extra,
         })
     }
@@ -240,20 +242,25 @@ impl stripe_core::Decode for Refund {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             balance_transaction,
             charge,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            created,
+            currency,
             description,
             failure_balance_transaction,
             failure_reason,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             instructions_email,
             metadata,
             next_action,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             payment_intent,
             reason,
             receipt_number,
@@ -303,9 +310,10 @@ impl stripe_core::Decode for RefundNextAction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             display_details,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -346,9 +354,11 @@ impl stripe_core::Decode for RefundNextActionDisplayDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let email_sent = stripe_core::decode::required(email_sent, start, "email_sent")?;
+        let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
         Ok(Self {
-            email_sent: stripe_core::decode::required(email_sent, start, "email_sent")?,
-            expires_at: stripe_core::decode::required(expires_at, start, "expires_at")?,
+            email_sent,
+            expires_at,
             extra,
         })
     }

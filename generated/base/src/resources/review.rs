@@ -266,24 +266,31 @@ impl stripe_core::Decode for Review {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let open = stripe_core::decode::required(open, start, "open")?;
+        let opened_reason = stripe_core::decode::required(
+            opened_reason,
+            start,
+            "opened_reason",
+        )?;
+        let reason = stripe_core::decode::required(reason, start, "reason")?;
         Ok(Self {
             billing_zip,
             charge,
             closed_reason,
-            created: stripe_core::decode::required(created, start, "created")?,
-            id: stripe_core::decode::required(id, start, "id")?,
+            created,
+            id,
             ip_address,
             ip_address_location,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            open: stripe_core::decode::required(open, start, "open")?,
-            opened_reason: stripe_core::decode::required(
-                opened_reason,
-                start,
-                "opened_reason",
-            )?,
+            livemode,
+            object,
+            open,
+            opened_reason,
             payment_intent,
-            reason: stripe_core::decode::required(reason, start, "reason")?,
+            reason,
             session,
             extra,
         })

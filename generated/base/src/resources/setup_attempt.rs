@@ -150,34 +150,43 @@ impl stripe_core::Decode for SetupAttempt {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let payment_method = stripe_core::decode::required(
+            payment_method,
+            start,
+            "payment_method",
+        )?;
+        let payment_method_details = stripe_core::decode::required(
+            payment_method_details,
+            start,
+            "payment_method_details",
+        )?;
+        let setup_intent = stripe_core::decode::required(
+            setup_intent,
+            start,
+            "setup_intent",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let usage = stripe_core::decode::required(usage, start, "usage")?;
         Ok(Self {
             application,
             attach_to_self,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             customer,
             flow_directions,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            livemode,
+            object,
             on_behalf_of,
-            payment_method: stripe_core::decode::required(
-                payment_method,
-                start,
-                "payment_method",
-            )?,
-            payment_method_details: stripe_core::decode::required(
-                payment_method_details,
-                start,
-                "payment_method_details",
-            )?,
+            payment_method,
+            payment_method_details,
             setup_error,
-            setup_intent: stripe_core::decode::required(
-                setup_intent,
-                start,
-                "setup_intent",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            usage: stripe_core::decode::required(usage, start, "usage")?,
+            setup_intent,
+            status,
+            usage,
             extra,
         })
     }
@@ -316,6 +325,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             acss_debit,
             au_becs_debit,
@@ -331,7 +341,7 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetails {
             paypal,
             sepa_debit,
             sofort,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             us_bank_account,
             extra,
         })
@@ -651,10 +661,11 @@ impl stripe_core::Decode for SetupAttemptPaymentMethodDetailsCardWallet {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             apple_pay,
             google_pay,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }

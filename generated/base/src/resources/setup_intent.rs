@@ -314,35 +314,42 @@ impl stripe_core::Decode for SetupIntent {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let payment_method_types = stripe_core::decode::required(
+            payment_method_types,
+            start,
+            "payment_method_types",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let usage = stripe_core::decode::required(usage, start, "usage")?;
         Ok(Self {
             application,
             attach_to_self,
             automatic_payment_methods,
             cancellation_reason,
             client_secret,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             customer,
             description,
             flow_directions,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             last_setup_error,
             latest_attempt,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             mandate,
             metadata,
             next_action,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             on_behalf_of,
             payment_method,
             payment_method_options,
-            payment_method_types: stripe_core::decode::required(
-                payment_method_types,
-                start,
-                "payment_method_types",
-            )?,
+            payment_method_types,
             single_use_mandate,
-            status: stripe_core::decode::required(status, start, "status")?,
-            usage: stripe_core::decode::required(usage, start, "usage")?,
+            status,
+            usage,
             extra,
         })
     }
@@ -405,10 +412,11 @@ impl stripe_core::Decode for SetupIntentNextAction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             cashapp_handle_redirect_or_display_qr_code,
             redirect_to_url,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             use_stripe_sdk,
             verify_with_microdeposits,
             extra,
@@ -503,17 +511,19 @@ impl stripe_core::Decode for SetupIntentNextActionVerifyWithMicrodeposits {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let arrival_date = stripe_core::decode::required(
+            arrival_date,
+            start,
+            "arrival_date",
+        )?;
+        let hosted_verification_url = stripe_core::decode::required(
+            hosted_verification_url,
+            start,
+            "hosted_verification_url",
+        )?;
         Ok(Self {
-            arrival_date: stripe_core::decode::required(
-                arrival_date,
-                start,
-                "arrival_date",
-            )?,
-            hosted_verification_url: stripe_core::decode::required(
-                hosted_verification_url,
-                start,
-                "hosted_verification_url",
-            )?,
+            arrival_date,
+            hosted_verification_url,
             microdeposit_type,
             extra,
         })
@@ -802,20 +812,26 @@ impl stripe_core::Decode for SetupIntentPaymentMethodOptionsCardMandateOptions {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_type = stripe_core::decode::required(
+            amount_type,
+            start,
+            "amount_type",
+        )?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let interval = stripe_core::decode::required(interval, start, "interval")?;
+        let reference = stripe_core::decode::required(reference, start, "reference")?;
+        let start_date = stripe_core::decode::required(start_date, start, "start_date")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_type: stripe_core::decode::required(
-                amount_type,
-                start,
-                "amount_type",
-            )?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount,
+            amount_type,
+            currency,
             description,
             end_date,
-            interval: stripe_core::decode::required(interval, start, "interval")?,
+            interval,
             interval_count,
-            reference: stripe_core::decode::required(reference, start, "reference")?,
-            start_date: stripe_core::decode::required(start_date, start, "start_date")?,
+            reference,
+            start_date,
             supported_types,
             extra,
         })

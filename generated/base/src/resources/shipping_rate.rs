@@ -117,19 +117,26 @@ impl stripe_core::Decode for ShippingRate {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let active = stripe_core::decode::required(active, start, "active")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
-            active: stripe_core::decode::required(active, start, "active")?,
-            created: stripe_core::decode::required(created, start, "created")?,
+            active,
+            created,
             delivery_estimate,
             display_name,
             fixed_amount,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            livemode,
+            metadata,
+            object,
             tax_behavior,
             tax_code,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             extra,
         })
     }
@@ -171,13 +178,15 @@ impl stripe_core::Decode for ShippingRateCurrencyOption {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let tax_behavior = stripe_core::decode::required(
+            tax_behavior,
+            start,
+            "tax_behavior",
+        )?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            tax_behavior: stripe_core::decode::required(
-                tax_behavior,
-                start,
-                "tax_behavior",
-            )?,
+            amount,
+            tax_behavior,
             extra,
         })
     }
@@ -261,11 +270,9 @@ impl stripe_core::Decode for ShippingRateDeliveryEstimateBound {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            unit: stripe_core::decode::required(unit, start, "unit")?,
-            value: stripe_core::decode::required(value, start, "value")?,
-            extra,
-        })
+        let unit = stripe_core::decode::required(unit, start, "unit")?;
+        let value = stripe_core::decode::required(value, start, "value")?;
+        Ok(Self { unit, value, extra })
     }
 }
 
@@ -312,9 +319,11 @@ impl stripe_core::Decode for ShippingRateFixedAmount {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount,
+            currency,
             currency_options,
             extra,
         })

@@ -272,6 +272,18 @@ impl stripe_core::Decode for Source {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let client_secret = stripe_core::decode::required(
+            client_secret,
+            start,
+            "client_secret",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let flow = stripe_core::decode::required(flow, start, "flow")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             ach_credit_transfer,
             ach_debit,
@@ -282,25 +294,21 @@ impl stripe_core::Decode for Source {
             bancontact,
             card,
             card_present,
-            client_secret: stripe_core::decode::required(
-                client_secret,
-                start,
-                "client_secret",
-            )?,
+            client_secret,
             code_verification,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             currency,
             customer,
             eps,
-            flow: stripe_core::decode::required(flow, start, "flow")?,
+            flow,
             giropay,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             ideal,
             klarna,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             metadata,
             multibanco,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             owner,
             p24,
             receiver,
@@ -309,9 +317,9 @@ impl stripe_core::Decode for Source {
             sofort,
             source_order,
             statement_descriptor,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             three_d_secure,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            type_,
             usage,
             wechat,
             extra,
@@ -355,13 +363,15 @@ impl stripe_core::Decode for SourceCodeVerificationFlow {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let attempts_remaining = stripe_core::decode::required(
+            attempts_remaining,
+            start,
+            "attempts_remaining",
+        )?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            attempts_remaining: stripe_core::decode::required(
-                attempts_remaining,
-                start,
-                "attempts_remaining",
-            )?,
-            status: stripe_core::decode::required(status, start, "status")?,
+            attempts_remaining,
+            status,
             extra,
         })
     }
@@ -417,9 +427,11 @@ impl stripe_core::Decode for SourceOrder {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            amount,
+            currency,
             email,
             items,
             shipping,
@@ -638,33 +650,38 @@ impl stripe_core::Decode for SourceReceiverFlow {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount_charged = stripe_core::decode::required(
+            amount_charged,
+            start,
+            "amount_charged",
+        )?;
+        let amount_received = stripe_core::decode::required(
+            amount_received,
+            start,
+            "amount_received",
+        )?;
+        let amount_returned = stripe_core::decode::required(
+            amount_returned,
+            start,
+            "amount_returned",
+        )?;
+        let refund_attributes_method = stripe_core::decode::required(
+            refund_attributes_method,
+            start,
+            "refund_attributes_method",
+        )?;
+        let refund_attributes_status = stripe_core::decode::required(
+            refund_attributes_status,
+            start,
+            "refund_attributes_status",
+        )?;
         Ok(Self {
             address,
-            amount_charged: stripe_core::decode::required(
-                amount_charged,
-                start,
-                "amount_charged",
-            )?,
-            amount_received: stripe_core::decode::required(
-                amount_received,
-                start,
-                "amount_received",
-            )?,
-            amount_returned: stripe_core::decode::required(
-                amount_returned,
-                start,
-                "amount_returned",
-            )?,
-            refund_attributes_method: stripe_core::decode::required(
-                refund_attributes_method,
-                start,
-                "refund_attributes_method",
-            )?,
-            refund_attributes_status: stripe_core::decode::required(
-                refund_attributes_status,
-                start,
-                "refund_attributes_status",
-            )?,
+            amount_charged,
+            amount_received,
+            amount_returned,
+            refund_attributes_method,
+            refund_attributes_status,
             extra,
         })
     }
@@ -715,11 +732,14 @@ impl stripe_core::Decode for SourceRedirectFlow {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let return_url = stripe_core::decode::required(return_url, start, "return_url")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let url = stripe_core::decode::required(url, start, "url")?;
         Ok(Self {
             failure_reason,
-            return_url: stripe_core::decode::required(return_url, start, "return_url")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            url: stripe_core::decode::required(url, start, "url")?,
+            return_url,
+            status,
+            url,
             extra,
         })
     }

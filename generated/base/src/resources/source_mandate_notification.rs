@@ -117,19 +117,27 @@ impl stripe_core::Decode for SourceMandateNotification {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let reason = stripe_core::decode::required(reason, start, "reason")?;
+        let source = stripe_core::decode::required(source, start, "source")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             acss_debit,
             amount,
             bacs_debit,
-            created: stripe_core::decode::required(created, start, "created")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            reason: stripe_core::decode::required(reason, start, "reason")?,
+            created,
+            id,
+            livemode,
+            object,
+            reason,
             sepa_debit,
-            source: stripe_core::decode::required(source, start, "source")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            source,
+            status,
+            type_,
             extra,
         })
     }

@@ -134,21 +134,30 @@ impl stripe_core::Decode for SourceTransaction {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let source = stripe_core::decode::required(source, start, "source")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             ach_credit_transfer,
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             chf_credit_transfer,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            created,
+            currency,
             gbp_credit_transfer,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            livemode,
+            object,
             paper_check,
             sepa_credit_transfer,
-            source: stripe_core::decode::required(source, start, "source")?,
-            status: stripe_core::decode::required(status, start, "status")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
+            source,
+            status,
+            type_,
             extra,
         })
     }

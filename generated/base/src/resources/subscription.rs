@@ -470,38 +470,52 @@ impl stripe_core::Decode for Subscription {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let automatic_tax = stripe_core::decode::required(
+            automatic_tax,
+            start,
+            "automatic_tax",
+        )?;
+        let billing_cycle_anchor = stripe_core::decode::required(
+            billing_cycle_anchor,
+            start,
+            "billing_cycle_anchor",
+        )?;
+        let cancel_at_period_end = stripe_core::decode::required(
+            cancel_at_period_end,
+            start,
+            "cancel_at_period_end",
+        )?;
+        let collection_method = stripe_core::decode::required(
+            collection_method,
+            start,
+            "collection_method",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let customer = stripe_core::decode::required(customer, start, "customer")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let items = stripe_core::decode::required(items, start, "items")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let start_date = stripe_core::decode::required(start_date, start, "start_date")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             application,
             application_fee_percent,
-            automatic_tax: stripe_core::decode::required(
-                automatic_tax,
-                start,
-                "automatic_tax",
-            )?,
-            billing_cycle_anchor: stripe_core::decode::required(
-                billing_cycle_anchor,
-                start,
-                "billing_cycle_anchor",
-            )?,
+            automatic_tax,
+            billing_cycle_anchor,
             billing_thresholds,
             cancel_at,
-            cancel_at_period_end: stripe_core::decode::required(
-                cancel_at_period_end,
-                start,
-                "cancel_at_period_end",
-            )?,
+            cancel_at_period_end,
             canceled_at,
             cancellation_details,
-            collection_method: stripe_core::decode::required(
-                collection_method,
-                start,
-                "collection_method",
-            )?,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            collection_method,
+            created,
+            currency,
             current_period_end,
             current_period_start,
-            customer: stripe_core::decode::required(customer, start, "customer")?,
+            customer,
             days_until_due,
             default_payment_method,
             default_source,
@@ -509,13 +523,13 @@ impl stripe_core::Decode for Subscription {
             description,
             discount,
             ended_at,
-            id: stripe_core::decode::required(id, start, "id")?,
-            items: stripe_core::decode::required(items, start, "items")?,
+            id,
+            items,
             latest_invoice,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
+            livemode,
+            metadata,
             next_pending_invoice_item_invoice,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             on_behalf_of,
             pause_collection,
             payment_settings,
@@ -523,8 +537,8 @@ impl stripe_core::Decode for Subscription {
             pending_setup_intent,
             pending_update,
             schedule,
-            start_date: stripe_core::decode::required(start_date, start, "start_date")?,
-            status: stripe_core::decode::required(status, start, "status")?,
+            start_date,
+            status,
             test_clock,
             transfer_data,
             trial_end,
@@ -567,10 +581,8 @@ impl stripe_core::Decode for SubscriptionAutomaticTax {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -665,13 +677,15 @@ impl stripe_core::Decode for SubscriptionPendingInvoiceItemInterval {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let interval = stripe_core::decode::required(interval, start, "interval")?;
+        let interval_count = stripe_core::decode::required(
+            interval_count,
+            start,
+            "interval_count",
+        )?;
         Ok(Self {
-            interval: stripe_core::decode::required(interval, start, "interval")?,
-            interval_count: stripe_core::decode::required(
-                interval_count,
-                start,
-                "interval_count",
-            )?,
+            interval,
+            interval_count,
             extra,
         })
     }
@@ -716,8 +730,9 @@ impl stripe_core::Decode for SubscriptionsResourcePauseCollection {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let behavior = stripe_core::decode::required(behavior, start, "behavior")?;
         Ok(Self {
-            behavior: stripe_core::decode::required(behavior, start, "behavior")?,
+            behavior,
             resumes_at,
             extra,
         })
@@ -912,9 +927,10 @@ impl stripe_core::Decode for SubscriptionsResourcePendingUpdate {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let expires_at = stripe_core::decode::required(expires_at, start, "expires_at")?;
         Ok(Self {
             billing_cycle_anchor,
-            expires_at: stripe_core::decode::required(expires_at, start, "expires_at")?,
+            expires_at,
             subscription_items,
             trial_end,
             trial_from_plan,
@@ -958,12 +974,13 @@ impl stripe_core::Decode for SubscriptionsTrialsResourceEndBehavior {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let missing_payment_method = stripe_core::decode::required(
+            missing_payment_method,
+            start,
+            "missing_payment_method",
+        )?;
         Ok(Self {
-            missing_payment_method: stripe_core::decode::required(
-                missing_payment_method,
-                start,
-                "missing_payment_method",
-            )?,
+            missing_payment_method,
             extra,
         })
     }
@@ -1002,14 +1019,12 @@ impl stripe_core::Decode for SubscriptionsTrialsResourceTrialSettings {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            end_behavior: stripe_core::decode::required(
-                end_behavior,
-                start,
-                "end_behavior",
-            )?,
-            extra,
-        })
+        let end_behavior = stripe_core::decode::required(
+            end_behavior,
+            start,
+            "end_behavior",
+        )?;
+        Ok(Self { end_behavior, extra })
     }
 }
 

@@ -113,19 +113,25 @@ impl stripe_core::Decode for SubscriptionItem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let price = stripe_core::decode::required(price, start, "price")?;
+        let subscription = stripe_core::decode::required(
+            subscription,
+            start,
+            "subscription",
+        )?;
         Ok(Self {
             billing_thresholds,
-            created: stripe_core::decode::required(created, start, "created")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            price: stripe_core::decode::required(price, start, "price")?,
+            created,
+            id,
+            metadata,
+            object,
+            price,
             quantity,
-            subscription: stripe_core::decode::required(
-                subscription,
-                start,
-                "subscription",
-            )?,
+            subscription,
             tax_rates,
             extra,
         })

@@ -37,12 +37,10 @@ impl stripe_core::Decode for DeletedPrice {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            deleted: stripe_core::decode::required(deleted, start, "deleted")?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            extra,
-        })
+        let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { deleted, id, object, extra })
     }
 }
 
@@ -152,10 +150,8 @@ impl stripe_core::Decode for SchedulesPhaseAutomaticTax {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 
@@ -332,31 +328,40 @@ impl stripe_core::Decode for SubscriptionSchedule {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let customer = stripe_core::decode::required(customer, start, "customer")?;
+        let default_settings = stripe_core::decode::required(
+            default_settings,
+            start,
+            "default_settings",
+        )?;
+        let end_behavior = stripe_core::decode::required(
+            end_behavior,
+            start,
+            "end_behavior",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let phases = stripe_core::decode::required(phases, start, "phases")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
             application,
             canceled_at,
             completed_at,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             current_phase,
-            customer: stripe_core::decode::required(customer, start, "customer")?,
-            default_settings: stripe_core::decode::required(
-                default_settings,
-                start,
-                "default_settings",
-            )?,
-            end_behavior: stripe_core::decode::required(
-                end_behavior,
-                start,
-                "end_behavior",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            customer,
+            default_settings,
+            end_behavior,
+            id,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
-            phases: stripe_core::decode::required(phases, start, "phases")?,
+            object,
+            phases,
             released_at,
             released_subscription,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             subscription,
             test_clock,
             extra,
@@ -407,8 +412,9 @@ impl stripe_core::Decode for SubscriptionScheduleAddInvoiceItem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let price = stripe_core::decode::required(price, start, "price")?;
         Ok(Self {
-            price: stripe_core::decode::required(price, start, "price")?,
+            price,
             quantity,
             tax_rates,
             extra,
@@ -469,10 +475,11 @@ impl stripe_core::Decode for SubscriptionScheduleConfigurationItem {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let price = stripe_core::decode::required(price, start, "price")?;
         Ok(Self {
             billing_thresholds,
             metadata,
-            price: stripe_core::decode::required(price, start, "price")?,
+            price,
             quantity,
             tax_rates,
             extra,
@@ -516,9 +523,11 @@ impl stripe_core::Decode for SubscriptionScheduleCurrentPhase {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let end_date = stripe_core::decode::required(end_date, start, "end_date")?;
+        let start_date = stripe_core::decode::required(start_date, start, "start_date")?;
         Ok(Self {
-            end_date: stripe_core::decode::required(end_date, start, "end_date")?,
-            start_date: stripe_core::decode::required(start_date, start, "start_date")?,
+            end_date,
+            start_date,
             extra,
         })
     }
@@ -738,33 +747,39 @@ impl stripe_core::Decode for SubscriptionSchedulePhaseConfiguration {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let add_invoice_items = stripe_core::decode::required(
+            add_invoice_items,
+            start,
+            "add_invoice_items",
+        )?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let end_date = stripe_core::decode::required(end_date, start, "end_date")?;
+        let items = stripe_core::decode::required(items, start, "items")?;
+        let proration_behavior = stripe_core::decode::required(
+            proration_behavior,
+            start,
+            "proration_behavior",
+        )?;
+        let start_date = stripe_core::decode::required(start_date, start, "start_date")?;
         Ok(Self {
-            add_invoice_items: stripe_core::decode::required(
-                add_invoice_items,
-                start,
-                "add_invoice_items",
-            )?,
+            add_invoice_items,
             application_fee_percent,
             automatic_tax,
             billing_cycle_anchor,
             billing_thresholds,
             collection_method,
             coupon,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            currency,
             default_payment_method,
             default_tax_rates,
             description,
-            end_date: stripe_core::decode::required(end_date, start, "end_date")?,
+            end_date,
             invoice_settings,
-            items: stripe_core::decode::required(items, start, "items")?,
+            items,
             metadata,
             on_behalf_of,
-            proration_behavior: stripe_core::decode::required(
-                proration_behavior,
-                start,
-                "proration_behavior",
-            )?,
-            start_date: stripe_core::decode::required(start_date, start, "start_date")?,
+            proration_behavior,
+            start_date,
             transfer_data,
             trial_end,
             extra,
@@ -907,14 +922,15 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettings {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let billing_cycle_anchor = stripe_core::decode::required(
+            billing_cycle_anchor,
+            start,
+            "billing_cycle_anchor",
+        )?;
         Ok(Self {
             application_fee_percent,
             automatic_tax,
-            billing_cycle_anchor: stripe_core::decode::required(
-                billing_cycle_anchor,
-                start,
-                "billing_cycle_anchor",
-            )?,
+            billing_cycle_anchor,
             billing_thresholds,
             collection_method,
             default_payment_method,
@@ -959,10 +975,8 @@ impl stripe_core::Decode for SubscriptionSchedulesResourceDefaultSettingsAutomat
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
-        Ok(Self {
-            enabled: stripe_core::decode::required(enabled, start, "enabled")?,
-            extra,
-        })
+        let enabled = stripe_core::decode::required(enabled, start, "enabled")?;
+        Ok(Self { enabled, extra })
     }
 }
 

@@ -42,15 +42,19 @@ impl stripe_core::Decode for TaxCode {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let description = stripe_core::decode::required(
+            description,
+            start,
+            "description",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let name = stripe_core::decode::required(name, start, "name")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
-            description: stripe_core::decode::required(
-                description,
-                start,
-                "description",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            name: stripe_core::decode::required(name, start, "name")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            description,
+            id,
+            name,
+            object,
             extra,
         })
     }

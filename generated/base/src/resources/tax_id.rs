@@ -104,15 +104,21 @@ impl stripe_core::Decode for TaxId {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let type_ = stripe_core::decode::required(type_, start, "type")?;
+        let value = stripe_core::decode::required(value, start, "value")?;
         Ok(Self {
             country,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             customer,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            type_: stripe_core::decode::required(type_, start, "type")?,
-            value: stripe_core::decode::required(value, start, "value")?,
+            id,
+            livemode,
+            object,
+            type_,
+            value,
             verification,
             extra,
         })
@@ -161,8 +167,9 @@ impl stripe_core::Decode for TaxIdVerification {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             verified_address,
             verified_name,
             extra,

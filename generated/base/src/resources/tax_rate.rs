@@ -149,24 +149,32 @@ impl stripe_core::Decode for TaxRate {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let active = stripe_core::decode::required(active, start, "active")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let display_name = stripe_core::decode::required(
+            display_name,
+            start,
+            "display_name",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let inclusive = stripe_core::decode::required(inclusive, start, "inclusive")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let percentage = stripe_core::decode::required(percentage, start, "percentage")?;
         Ok(Self {
-            active: stripe_core::decode::required(active, start, "active")?,
+            active,
             country,
-            created: stripe_core::decode::required(created, start, "created")?,
+            created,
             description,
-            display_name: stripe_core::decode::required(
-                display_name,
-                start,
-                "display_name",
-            )?,
+            display_name,
             effective_percentage,
-            id: stripe_core::decode::required(id, start, "id")?,
-            inclusive: stripe_core::decode::required(inclusive, start, "inclusive")?,
+            id,
+            inclusive,
             jurisdiction,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            livemode,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
-            percentage: stripe_core::decode::required(percentage, start, "percentage")?,
+            object,
+            percentage,
             state,
             tax_type,
             extra,

@@ -163,22 +163,30 @@ impl stripe_core::Decode for Topup {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             balance_transaction,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            created,
+            currency,
             description,
             expected_availability_date,
             failure_code,
             failure_message,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
+            id,
+            livemode,
+            metadata,
+            object,
             source,
             statement_descriptor,
-            status: stripe_core::decode::required(status, start, "status")?,
+            status,
             transfer_group,
             extra,
         })

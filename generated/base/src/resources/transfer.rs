@@ -166,25 +166,35 @@ impl stripe_core::Decode for Transfer {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let amount_reversed = stripe_core::decode::required(
+            amount_reversed,
+            start,
+            "amount_reversed",
+        )?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let reversals = stripe_core::decode::required(reversals, start, "reversals")?;
+        let reversed = stripe_core::decode::required(reversed, start, "reversed")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
-            amount_reversed: stripe_core::decode::required(
-                amount_reversed,
-                start,
-                "amount_reversed",
-            )?,
+            amount,
+            amount_reversed,
             balance_transaction,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            created,
+            currency,
             description,
             destination,
             destination_payment,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            metadata: stripe_core::decode::required(metadata, start, "metadata")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            reversals: stripe_core::decode::required(reversals, start, "reversals")?,
-            reversed: stripe_core::decode::required(reversed, start, "reversed")?,
+            id,
+            livemode,
+            metadata,
+            object,
+            reversals,
+            reversed,
             source_transaction,
             source_type,
             transfer_group,

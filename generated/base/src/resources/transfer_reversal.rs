@@ -121,17 +121,23 @@ impl stripe_core::Decode for TransferReversal {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let amount = stripe_core::decode::required(amount, start, "amount")?;
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let currency = stripe_core::decode::required(currency, start, "currency")?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let transfer = stripe_core::decode::required(transfer, start, "transfer")?;
         Ok(Self {
-            amount: stripe_core::decode::required(amount, start, "amount")?,
+            amount,
             balance_transaction,
-            created: stripe_core::decode::required(created, start, "created")?,
-            currency: stripe_core::decode::required(currency, start, "currency")?,
+            created,
+            currency,
             destination_payment_refund,
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             metadata,
-            object: stripe_core::decode::required(object, start, "object")?,
+            object,
             source_refund,
-            transfer: stripe_core::decode::required(transfer, start, "transfer")?,
+            transfer,
             extra,
         })
     }

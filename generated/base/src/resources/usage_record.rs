@@ -53,17 +53,23 @@ impl stripe_core::Decode for UsageRecord {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let quantity = stripe_core::decode::required(quantity, start, "quantity")?;
+        let subscription_item = stripe_core::decode::required(
+            subscription_item,
+            start,
+            "subscription_item",
+        )?;
+        let timestamp = stripe_core::decode::required(timestamp, start, "timestamp")?;
         Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            quantity: stripe_core::decode::required(quantity, start, "quantity")?,
-            subscription_item: stripe_core::decode::required(
-                subscription_item,
-                start,
-                "subscription_item",
-            )?,
-            timestamp: stripe_core::decode::required(timestamp, start, "timestamp")?,
+            id,
+            livemode,
+            object,
+            quantity,
+            subscription_item,
+            timestamp,
             extra,
         })
     }

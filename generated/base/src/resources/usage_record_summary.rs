@@ -95,22 +95,28 @@ impl stripe_core::Decode for UsageRecordSummary {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let period = stripe_core::decode::required(period, start, "period")?;
+        let subscription_item = stripe_core::decode::required(
+            subscription_item,
+            start,
+            "subscription_item",
+        )?;
+        let total_usage = stripe_core::decode::required(
+            total_usage,
+            start,
+            "total_usage",
+        )?;
         Ok(Self {
-            id: stripe_core::decode::required(id, start, "id")?,
+            id,
             invoice,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
-            object: stripe_core::decode::required(object, start, "object")?,
-            period: stripe_core::decode::required(period, start, "period")?,
-            subscription_item: stripe_core::decode::required(
-                subscription_item,
-                start,
-                "subscription_item",
-            )?,
-            total_usage: stripe_core::decode::required(
-                total_usage,
-                start,
-                "total_usage",
-            )?,
+            livemode,
+            object,
+            period,
+            subscription_item,
+            total_usage,
             extra,
         })
     }

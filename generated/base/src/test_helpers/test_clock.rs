@@ -61,23 +61,30 @@ impl stripe_core::Decode for TestClock {
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
+        let created = stripe_core::decode::required(created, start, "created")?;
+        let deletes_after = stripe_core::decode::required(
+            deletes_after,
+            start,
+            "deletes_after",
+        )?;
+        let frozen_time = stripe_core::decode::required(
+            frozen_time,
+            start,
+            "frozen_time",
+        )?;
+        let id = stripe_core::decode::required(id, start, "id")?;
+        let livemode = stripe_core::decode::required(livemode, start, "livemode")?;
+        let object = stripe_core::decode::required(object, start, "object")?;
+        let status = stripe_core::decode::required(status, start, "status")?;
         Ok(Self {
-            created: stripe_core::decode::required(created, start, "created")?,
-            deletes_after: stripe_core::decode::required(
-                deletes_after,
-                start,
-                "deletes_after",
-            )?,
-            frozen_time: stripe_core::decode::required(
-                frozen_time,
-                start,
-                "frozen_time",
-            )?,
-            id: stripe_core::decode::required(id, start, "id")?,
-            livemode: stripe_core::decode::required(livemode, start, "livemode")?,
+            created,
+            deletes_after,
+            frozen_time,
+            id,
+            livemode,
             name,
-            object: stripe_core::decode::required(object, start, "object")?,
-            status: stripe_core::decode::required(status, start, "status")?,
+            object,
+            status,
             extra,
         })
     }
