@@ -148,11 +148,15 @@ impl<'a> Decoder<'a> {
         self.next_field_otherwise()
     }
 
-    /// [`next_field`](Self::next_field) for the first key, the end, escapes
-    /// and whitespace.
+    /// [`next_field`](Self::next_field) for indented keys (Stripe's own
+    /// responses), the end of the object, escapes and odd whitespace.
     #[inline(never)]
     fn next_field_otherwise(&mut self) -> Result<Option<&str>, Failure> {
-        let key = if std::mem::replace(&mut self.lead, b',') == b'{' {
+        let lead = std::mem::replace(&mut self.lead, b',');
+        if let Some(key) = self.reader.object_next_indented(lead) {
+            return Ok(Some(key));
+        }
+        let key = if lead == b'{' {
             self.reader.object_first()
         } else {
             self.reader.object_next()
@@ -840,6 +844,48 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("missing field `x`"));
+    }
+
+    #[test]
+    fn indented_keys_are_read_as_stripe_sends_them() {
+        let point = |json: &str| from_slice::<Point>(json.as_bytes()).map_err(|e| e.to_string());
+        for json in [
+            "{\n  \"x\": 1,\n  \"label\": \"a\"\n}",
+            "{\r\n\t\"x\" :\t1 ,\r\n\t\"label\"\n:\n\"a\"\r\n}",
+            "{\n  \"\\u0078\": 1,\n  \"label\": \"a\"\n}",
+            "{\n  \"label\": \"a\",\n  \"x\":1}",
+        ] {
+            let point = point(json).unwrap_or_else(|e| panic!("{json:?}: {e}"));
+            assert_eq!(
+                (point.x, point.label.as_deref()),
+                (1, Some("a")),
+                "{json:?}"
+            );
+        }
+        // Undeclared keys keep their key as it came, their value as it is.
+        let kept =
+            point("{\n  \"x\": 1,\n  \"n\": {\n    \"x\": 2\n  },\n  \"m\": { }\n}").unwrap();
+        assert_eq!(
+            Value::Object(kept.extra.to_map()),
+            serde_json::json!({"n": {"x": 2}, "m": {}})
+        );
+        for broken in [
+            "{\n  \"x\" 1\n}",
+            "{\n  \"x\": 1,\n}",
+            "{\n  \"x\": 1\n  \"label\": null\n}",
+            "{\n\u{1}\"x\": 1\n}",
+            "{\n  \"x\":\u{1}1\n}",
+            "{\n  x: 1\n}",
+            "{\n  \"x\": 1,\n  ",
+        ] {
+            assert!(point(broken).is_err(), "{broken:?}");
+        }
+        // A failure is still placed where the document breaks.
+        let error = point("{\n  \"x\": 1,\n  \"label\": 2\n}").unwrap_err();
+        assert!(
+            error.contains("label") && error.contains("line 3"),
+            "{error}"
+        );
     }
 
     #[test]
