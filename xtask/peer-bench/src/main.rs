@@ -16,7 +16,9 @@
 //! The pages are 100 copies (with distinct ids) of the `customer`, `charge`
 //! and `invoice` objects of Stripe's `fixtures3.2026-07-29.json` (newer than
 //! both clients' specs, as live responses are), read from `$STRIPE_SPEC_DIR`
-//! or `../shared/stripe-openapi` beside the workspace.
+//! or `../shared/stripe-openapi` beside the workspace. Each page is decoded
+//! as Stripe's API sends it, indented by two spaces a level (as in its API
+//! reference), and compact.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -51,8 +53,31 @@ fn spec_dir() -> PathBuf {
     }
 }
 
+/// How a page's JSON is laid out.
+#[derive(Clone, Copy)]
+enum Layout {
+    /// As Stripe's API sends it: a key a line, two spaces a level.
+    Indented,
+    /// No whitespace at all.
+    Compact,
+}
+
+impl Layout {
+    fn name(self) -> &'static str {
+        match self {
+            Layout::Indented => "indented",
+            Layout::Compact => "compact",
+        }
+    }
+}
+
 /// A list page of `ITEMS` copies of a fixture, as JSON bytes.
-fn page(fixtures: &serde_json::Map<String, Value>, resource: &str, url: &str) -> Vec<u8> {
+fn page(
+    fixtures: &serde_json::Map<String, Value>,
+    resource: &str,
+    url: &str,
+    layout: Layout,
+) -> Vec<u8> {
     let fixture = &fixtures[resource];
     let data: Vec<Value> = (0..ITEMS)
         .map(|i| {
@@ -62,13 +87,16 @@ fn page(fixtures: &serde_json::Map<String, Value>, resource: &str, url: &str) ->
             item
         })
         .collect();
-    serde_json::to_vec(&serde_json::json!({
+    let page = serde_json::json!({
         "object": "list",
         "data": data,
         "has_more": false,
         "url": url,
-    }))
-    .unwrap()
+    });
+    match layout {
+        Layout::Indented => serde_json::to_vec_pretty(&page).unwrap(),
+        Layout::Compact => serde_json::to_vec(&page).unwrap(),
+    }
 }
 
 /// How many calls of `f` take about `SAMPLE_TIME` (after warming up).
@@ -140,7 +168,7 @@ fn report(name: &str, bytes: Option<usize>, time: Duration) {
 }
 
 /// One page three ways. Each must decode, or the numbers mean nothing.
-fn decode<Ours, Theirs>(name: &str, bytes: &[u8])
+fn decode<Ours, Theirs>(name: &str, layout: Layout, bytes: &[u8])
 where
     List<Ours>: FromBody,
     stripe_types::List<Theirs>: miniserde::Deserialize,
@@ -166,7 +194,7 @@ where
     ]);
     let (ours, theirs, value) = (times[0], times[1], times[2]);
     report(
-        &format!("decode List<{name}> ({ITEMS} items), ours"),
+        &format!("decode List<{name}> ({ITEMS}, {}), ours", layout.name()),
         Some(bytes.len()),
         ours,
     );
@@ -330,15 +358,22 @@ fn main() {
     };
 
     // `peer-bench customer` decodes customers alone; `customer-ours` only
-    // with our decoders, for a profile of them.
+    // with our decoders, for a profile of them (`COMPACT=1`: compact pages).
+    let profiled = if std::env::var_os("COMPACT").is_some() {
+        Layout::Compact
+    } else {
+        Layout::Indented
+    };
     match std::env::args().nth(1).as_deref() {
         Some("customer") => {
-            let page = page(&fixtures, "customer", "/v1/customers");
-            decode::<Customer, stripe_shared::Customer>("Customer", &page);
+            for layout in [Layout::Indented, Layout::Compact] {
+                let page = page(&fixtures, "customer", "/v1/customers", layout);
+                decode::<Customer, stripe_shared::Customer>("Customer", layout, &page);
+            }
             return;
         }
         Some("customer-ours") => {
-            let body = Bytes::from(page(&fixtures, "customer", "/v1/customers"));
+            let body = Bytes::from(page(&fixtures, "customer", "/v1/customers", profiled));
             for _ in 0..20_000 {
                 let page = <List<Customer> as FromBody>::from_body(black_box(body.clone()));
                 black_box(page.unwrap());
@@ -348,15 +383,14 @@ fn main() {
         _ => {}
     }
     println!("median of {SAMPLES} samples per line");
-    decode::<Customer, stripe_shared::Customer>(
-        "Customer",
-        &page(&fixtures, "customer", "/v1/customers"),
-    );
-    decode::<Charge, stripe_shared::Charge>("Charge", &page(&fixtures, "charge", "/v1/charges"));
-    decode::<Invoice, stripe_shared::Invoice>(
-        "Invoice",
-        &page(&fixtures, "invoice", "/v1/invoices"),
-    );
+    for layout in [Layout::Indented, Layout::Compact] {
+        let customers = page(&fixtures, "customer", "/v1/customers", layout);
+        decode::<Customer, stripe_shared::Customer>("Customer", layout, &customers);
+        let charges = page(&fixtures, "charge", "/v1/charges", layout);
+        decode::<Charge, stripe_shared::Charge>("Charge", layout, &charges);
+        let invoices = page(&fixtures, "invoice", "/v1/invoices", layout);
+        decode::<Invoice, stripe_shared::Invoice>("Invoice", layout, &invoices);
+    }
     let payment_intent = payment_intent();
     encode("CreatePaymentIntentParams", &payment_intent, &as_json(&payment_intent));
     let session = checkout_session();
