@@ -197,12 +197,13 @@ impl<'a> Reader<'a> {
     /// it right there). `None` (having moved nowhere) for anything else.
     /// Kept out of `object_next_plain`, whose inlined code every decoder's
     /// key loop holds: a call there made compact JSON 15 % slower to read.
+    #[inline]
     pub fn object_next_indented(&mut self, lead: u8) -> Option<&'a str> {
         let bytes = self.bytes();
         if bytes.get(self.position) != Some(&lead) {
             return None;
         }
-        let quote = skip_whitespace_from(bytes, self.position + 1);
+        let quote = skip_indentation_from(bytes, self.position + 1);
         if bytes.get(quote) != Some(&b'"') {
             return None;
         }
@@ -619,6 +620,30 @@ fn skip_whitespace_from(bytes: &[u8], from: usize) -> usize {
     position
 }
 
+/// [`skip_whitespace_from`] for indentation (a newline, then two spaces a
+/// level): runs of spaces are counted eight bytes at a time, where byte by
+/// byte the loop's end, at another place for each depth, was mispredicted.
+#[inline(always)]
+fn skip_indentation_from(bytes: &[u8], from: usize) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut position = from;
+    loop {
+        while let Some(chunk) = bytes.get(position..position + 8) {
+            // Zero bytes are spaces; the lowest other one ends the run.
+            let others = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ SPACES;
+            if others != 0 {
+                position += (others.trailing_zeros() / 8) as usize;
+                break;
+            }
+            position += 8;
+        }
+        match bytes.get(position) {
+            Some(b' ' | b'\n' | b'\r' | b'\t') => position += 1,
+            _ => return position,
+        }
+    }
+}
+
 /// The first position from `from` on of a byte that ends the plain run of
 /// a string: `"`, `\\` or a control character (`bytes.len()` if none).
 /// Eight bytes at a time (the classic SWAR zero-byte tests): strings are
@@ -656,6 +681,29 @@ fn find_special(bytes: &[u8], from: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indentation_is_skipped_as_any_whitespace_is() {
+        // Runs shorter and longer than a word, tabs and newlines inside
+        // them, other bytes after them, and the end of the text.
+        let mut texts = Vec::new();
+        for spaces in 0..20 {
+            for tail in ["\"k\"", "\t \"k\"", "\n  }", "\u{1}", "x", ""] {
+                texts.push(format!("\n{}{tail}", " ".repeat(spaces)));
+                texts.push(format!("{}\r\n{tail}", " ".repeat(spaces)));
+            }
+        }
+        for text in &texts {
+            let bytes = text.as_bytes();
+            for from in 0..=bytes.len() {
+                assert_eq!(
+                    skip_indentation_from(bytes, from),
+                    skip_whitespace_from(bytes, from),
+                    "{text:?} from {from}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn strings_without_escapes_are_slices_and_escapes_are_decoded() {
