@@ -80,7 +80,7 @@ fn held_first(model: &Model) -> Vec<TypeId> {
 /// Boxes the fields of resources that Stripe's examples leave out, where a
 /// box is smaller than the value (a struct or a list).
 fn box_left_out_fields(model: &mut Model, defaults: &DefaultObjects) {
-    let struct_ids: Vec<bool> = model
+    let is_struct: Vec<bool> = model
         .types
         .iter()
         .map(|def| matches!(def.kind, TypeKind::Struct(_)))
@@ -94,7 +94,7 @@ fn box_left_out_fields(model: &mut Model, defaults: &DefaultObjects) {
         }
         for field in &mut body.fields {
             let boxable = match &field.ty {
-                TypeRef::Named(target) => struct_ids[target.0],
+                TypeRef::Named(target) => is_struct[target.0],
                 TypeRef::ApiList(_) | TypeRef::SearchList(_) => true,
                 _ => false,
             };

@@ -106,7 +106,7 @@ impl<'a> Decoder<'a> {
 
     /// Reads a field that may be absent or `null` into its slot. Out of
     /// line, and through a reference: a struct's fields then stay in memory
-    /// while its keys are read, where as values they would be carried
+    /// while its keys are read, whereas as values they would be carried
     /// around the key loop, and copied at every key.
     #[inline(never)]
     pub fn optional_into<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<(), Failure> {
