@@ -40,7 +40,7 @@ pub fn long_help(operation: &Operation) -> String {
     if operation.deprecated {
         out.push_str("Deprecated.\n");
     }
-    let _ = writeln!(out, "\n{}\n", operation.description.trim());
+    let _ = writeln!(out, "\n{}\n", as_terminal_text(operation.description));
     if !operation.path_params.is_empty() {
         let names: Vec<String> = operation
             .path_params
@@ -67,7 +67,10 @@ fn write_field(out: &mut String, field: &Field, path: &str, depth: usize, seen: 
     let indent = "  ".repeat(depth);
     let required = if field.required { ", required" } else { "" };
     let _ = writeln!(out, "{indent}{path} [{}{required}]", describe(field.ty));
-    for line in field.doc.trim().lines().filter(|l| !l.trim().is_empty()) {
+    for line in as_terminal_text(field.doc)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
         let _ = writeln!(out, "{indent}    {}", line.trim());
     }
     for (index, child_path) in nested_objects(field.ty, path) {
@@ -86,6 +89,16 @@ fn write_field(out: &mut String, field: &Field, path: &str, depth: usize, seen: 
         }
         seen.pop();
     }
+}
+
+/// A description as a terminal shows it: the HTML line breaks some of
+/// Stripe's descriptions hold become line breaks; Markdown stays as written.
+fn as_terminal_text(description: &str) -> String {
+    ["<br />", "<br/>", "<br>"]
+        .iter()
+        .fold(description.trim().to_owned(), |text, tag| {
+            text.replace(tag, "\n")
+        })
 }
 
 /// The objects a parameter's value holds, with the bracketed path of their fields.
@@ -119,5 +132,26 @@ mod tests {
         );
         assert_eq!(first_sentence("No stop"), "No stop");
         assert_eq!(first_sentence(""), "");
+    }
+
+    #[test]
+    fn html_line_breaks_become_line_breaks() {
+        assert_eq!(
+            as_terminal_text(
+                " Creation. <br><br>By default, a [link](https://stripe.com).<br/>End<br />"
+            ),
+            "Creation. \n\nBy default, a [link](https://stripe.com).\nEnd\n"
+        );
+    }
+
+    #[test]
+    fn long_help_shows_no_html_tags() {
+        let operation = crate::table::OPERATIONS
+            .iter()
+            .find(|o| o.command == ["accounts", "create"])
+            .expect("accounts create");
+        let help = long_help(operation);
+        assert!(help.contains("external_account"), "{help}");
+        assert!(!help.contains("<br>"), "{help}");
     }
 }
