@@ -186,9 +186,7 @@ impl<'a> Reader<'a> {
         if bytes.get(end) != Some(&b'"') || bytes.get(end + 1) != Some(&b':') {
             return None;
         }
-        self.position = end + 2;
-        self.key_span = (quote, end + 1);
-        Some(&self.text[quote + 1..end])
+        Some(self.plain_key(quote, end, end + 2))
     }
 
     /// [`object_next_plain`](Self::object_next_plain) for JSON as Stripe
@@ -215,9 +213,17 @@ impl<'a> Reader<'a> {
         if bytes.get(colon) != Some(&b':') {
             return None;
         }
-        self.position = skip_whitespace_from(bytes, colon + 1);
+        Some(self.plain_key(quote, end, skip_whitespace_from(bytes, colon + 1)))
+    }
+
+    /// The key without escapes between the quotes at `quote` and `end`,
+    /// recorded for [`raw_key`](Self::raw_key), the reader moved to
+    /// `next` (its value).
+    #[inline(always)]
+    fn plain_key(&mut self, quote: usize, end: usize, next: usize) -> &'a str {
+        self.position = next;
         self.key_span = (quote, end + 1);
-        Some(&self.text[quote + 1..end])
+        &self.text[quote + 1..end]
     }
 
     /// After a value in an object: the next key, or `None` at `}`.
@@ -268,9 +274,7 @@ impl<'a> Reader<'a> {
         let end = find_special(bytes, quote + 1);
         // A key without escapes, and its `:` right after: most of them.
         if bytes.get(end) == Some(&b'"') && bytes.get(end + 1) == Some(&b':') {
-            self.position = end + 2;
-            self.key_span = (quote, end + 1);
-            return Ok(&self.text[quote + 1..end]);
+            return Ok(self.plain_key(quote, end, end + 2));
         }
         self.key_with_escapes_or_space()
     }
