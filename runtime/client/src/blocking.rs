@@ -29,7 +29,7 @@ use futures_core::Stream;
 use stripe_core::{Decode, FromBody, Method, Object, Request, StripeClient};
 
 use crate::error::Error;
-use crate::pages::{ListStream, SearchStream};
+use crate::pages::{ListStream, SearchStream, V2ListStream};
 
 /// A Stripe client whose calls block until they are answered. Cheap to
 /// clone: clones share the connection pool and the runtime.
@@ -85,6 +85,10 @@ impl Client {
         self.with(self.inner.with_stripe_version(version))
     }
 
+    pub fn with_stripe_context(&self, context: impl Into<String>) -> Client {
+        self.with(self.inner.with_stripe_context(context))
+    }
+
     pub fn with_idempotency_key(&self, key: impl Into<String>) -> Client {
         self.with(self.inner.with_idempotency_key(key))
     }
@@ -116,6 +120,7 @@ impl StripeClient for Client {
     type Response<T: FromBody> = Result<T, Error>;
     type Pages<T: Decode + Object + Send + 'static> = Pages<ListStream<T>>;
     type SearchPages<T: Decode + Send + 'static> = Pages<SearchStream<T>>;
+    type V2Pages<T: Decode + Send + 'static> = Pages<V2ListStream<T>>;
 
     fn execute<T: FromBody>(&self, request: Request) -> Result<T, Error> {
         self.block_on(self.inner.execute(request))
@@ -134,6 +139,13 @@ impl StripeClient for Client {
     ) -> Self::SearchPages<T> {
         Pages {
             stream: self.inner.paginate_search(request),
+            runtime: Arc::clone(&self.runtime),
+        }
+    }
+
+    fn paginate_v2<T: Decode + Send + 'static>(&self, request: Request) -> Self::V2Pages<T> {
+        Pages {
+            stream: self.inner.paginate_v2(request),
             runtime: Arc::clone(&self.runtime),
         }
     }

@@ -23,6 +23,7 @@
 //! response type; sending, retrying and reading a response are one
 //! non-generic future.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -33,20 +34,22 @@ use std::time::Duration;
 
 use hyper::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
 use percent_encoding::percent_decode_str;
-use stripe_core::{encode, Decode, FromBody, Object};
+use stripe_core::{encode, ApiMode, Decode, FromBody, Object};
 
 pub use stripe_core::request::{path_segment, Body, Host, Method, Multipart, Request};
 pub use stripe_core::Bytes;
 
 use crate::error::{ApiError, EncodeError, Error};
-use crate::pages::{ListStream, SearchStream};
+use crate::pages::{ListStream, SearchStream, V2ListStream};
 use crate::telemetry::{AppInfo, Telemetry};
 use crate::transport::{self, Http};
 
 /// Where requests go unless the builder says otherwise.
 pub const DEFAULT_API_BASE: &str = "https://api.stripe.com";
-/// The host of `POST /v1/files`.
+/// The host of `POST /v1/files`, as the spec's server of that operation.
 pub const DEFAULT_FILES_BASE: &str = "https://files.stripe.com";
+/// The host of `POST /v2/billing/meter_event_stream`.
+pub const DEFAULT_METER_EVENTS_BASE: &str = "https://meter-events.stripe.com";
 /// Stripe's SDKs wait this long for a response.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
 /// Retries after the first attempt (so 3 attempts in all).
@@ -76,7 +79,12 @@ struct Inner {
     /// Kept only to show its redacted form in `Debug`.
     secret_key: String,
     api_base: String,
-    files_base: String,
+    /// Where the requests of an operation with a server of its own go, by
+    /// that server (without its trailing `/`); a server not listed is used
+    /// as the spec gives it.
+    server_bases: BTreeMap<String, String>,
+    /// Sends the requests of every server to `api_base` (a mock, a proxy).
+    all_to_api_base: bool,
     max_retries: u32,
     timeout: Duration,
     initial_retry_delay: Duration,
@@ -89,6 +97,7 @@ struct Inner {
 struct Options {
     stripe_version: Option<String>,
     stripe_account: Option<String>,
+    stripe_context: Option<String>,
     idempotency_key: Option<String>,
     max_retries: Option<u32>,
     timeout: Option<Duration>,
@@ -196,7 +205,8 @@ impl Client {
         ClientBuilder {
             secret_key: secret_key.into(),
             api_base: DEFAULT_API_BASE.to_owned(),
-            files_base: DEFAULT_FILES_BASE.to_owned(),
+            server_bases: BTreeMap::new(),
+            all_to_api_base: false,
             options: Options::default(),
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: DEFAULT_TIMEOUT,
@@ -223,9 +233,10 @@ impl Client {
     }
 
     /// A request to any path, with parameters as JSON (query string for
-    /// GET and DELETE, form body for POST) and the response as JSON: for
-    /// endpoints this version of the spec does not have yet. Retries,
-    /// headers and errors are those of every other request.
+    /// GET and DELETE; the body of a POST, form-encoded on v1 and JSON on a
+    /// `/v2/` path) and the response as JSON: for endpoints this version of
+    /// the spec does not have yet. Retries, headers and errors are those of
+    /// every other request.
     ///
     /// ```no_run
     /// # async fn run(client: stripe_runtime::Client) -> Result<(), stripe_runtime::Error> {
@@ -242,9 +253,10 @@ impl Client {
         params: &serde_json::Value,
     ) -> ResponseFuture<serde_json::Value> {
         let request = Request::new(method, path);
-        let request = match method {
-            Method::Post => request.form(params),
-            Method::Get | Method::Delete => request.query(params),
+        let request = match (method, request.mode()) {
+            (Method::Post, ApiMode::V1) => request.form(params),
+            (Method::Post, ApiMode::V2) => request.json(params),
+            (Method::Get | Method::Delete, _) => request.query(params),
         };
         self.execute(request)
     }
@@ -253,6 +265,16 @@ impl Client {
     pub fn with_stripe_account(&self, account: impl Into<String>) -> Client {
         let mut client = self.clone();
         client.options.stripe_account = Some(account.into());
+        client
+    }
+
+    /// Acts in this context (`Stripe-Context` header): an account, or a
+    /// `/`-separated path of accounts below the key's, such as
+    /// `acct_1/acct_2`. A request's own context (an event's, when fetching
+    /// what it relates to) takes its place.
+    pub fn with_stripe_context(&self, context: impl Into<String>) -> Client {
+        let mut client = self.clone();
+        client.options.stripe_context = Some(context.into());
         client
     }
 
@@ -306,6 +328,13 @@ impl Client {
     /// `page` parameter until a page has `has_more: false`.
     pub fn paginate_search<T: Decode + Send + 'static>(&self, request: Request) -> SearchStream<T> {
         SearchStream::new(self.clone(), request)
+    }
+
+    /// Every item of a v2 list endpoint: fetches each page's
+    /// `next_page_url` as it is, with this handle's options, until a page
+    /// has none (as Stripe's SDKs do; `previous_page_url` is never used).
+    pub fn paginate_v2<T: Decode + Send + 'static>(&self, request: Request) -> V2ListStream<T> {
+        V2ListStream::new(self.clone(), request)
     }
 
     /// What this client sends for `request`, without sending it: the URL,
@@ -475,13 +504,27 @@ impl Client {
         if let Some(account) = &self.options.stripe_account {
             headers.insert("stripe-account", header_value("Stripe-Account", account)?);
         }
+        let context = request.context().or(self.options.stripe_context.as_deref());
+        if let Some(context) = context.filter(|context| !context.is_empty()) {
+            headers.insert("stripe-context", header_value("Stripe-Context", context)?);
+        }
+        // v1 keys a POST; v2 a DELETE too (as Stripe's SDKs do), which on v2
+        // lets a retry finish what failed halfway.
+        let keyed = match request.method() {
+            Method::Post => true,
+            Method::Delete => request.mode() == ApiMode::V2,
+            Method::Get => false,
+        };
         let idempotency_key = match (&self.options.idempotency_key, request.method()) {
             (Some(key), Method::Post | Method::Delete) => Some(key.clone()),
-            (None, Method::Post) => Some(uuid::Uuid::new_v4().to_string()),
+            (None, _) if keyed => Some(uuid::Uuid::new_v4().to_string()),
             _ => None,
         };
         if let Some(key) = idempotency_key {
             headers.insert("idempotency-key", header_value("Idempotency-Key", &key)?);
+        }
+        for (name, value) in request.extra_headers() {
+            headers.insert(*name, header_value(name, value)?);
         }
         Ok(headers)
     }
@@ -500,16 +543,32 @@ impl Client {
                 format!("`{path}` is not a valid endpoint path"),
             ));
         }
-        let base = match request.target_host() {
-            Host::Api => &self.inner.api_base,
-            Host::Files => &self.inner.files_base,
-        };
+        let base = self.base_of(request.target_host());
         let mut url = format!("{}{path}", base.trim_end_matches('/'));
-        if !request.query_pairs().is_empty() {
+        if let Some(query) = request.raw_query() {
+            url.push('?');
+            url.push_str(query);
+        } else if !request.query_pairs().is_empty() {
             url.push('?');
             url.push_str(&encode::pairs_to_form(request.query_pairs()));
         }
         Ok(url)
+    }
+
+    /// The base URL of a host: the API's, or the one configured for an
+    /// operation's own server, else that server itself.
+    fn base_of<'a>(&'a self, host: Host) -> &'a str {
+        match host {
+            Host::Api => &self.inner.api_base,
+            Host::Server(_) if self.inner.all_to_api_base => &self.inner.api_base,
+            Host::Server(server) => {
+                let server = server.trim_end_matches('/');
+                self.inner
+                    .server_bases
+                    .get(server)
+                    .map_or(server, String::as_str)
+            }
+        }
     }
 
     /// Exponential backoff with jitter: the delay doubles from the initial
@@ -537,6 +596,7 @@ impl stripe_core::StripeClient for Client {
     type Response<T: FromBody> = ResponseFuture<T>;
     type Pages<T: Decode + Object + Send + 'static> = ListStream<T>;
     type SearchPages<T: Decode + Send + 'static> = SearchStream<T>;
+    type V2Pages<T: Decode + Send + 'static> = V2ListStream<T>;
 
     fn execute<T: FromBody>(&self, request: Request) -> ResponseFuture<T> {
         Client::execute(self, request)
@@ -549,6 +609,10 @@ impl stripe_core::StripeClient for Client {
     fn paginate_search<T: Decode + Send + 'static>(&self, request: Request) -> SearchStream<T> {
         Client::paginate_search(self, request)
     }
+
+    fn paginate_v2<T: Decode + Send + 'static>(&self, request: Request) -> V2ListStream<T> {
+        Client::paginate_v2(self, request)
+    }
 }
 
 impl fmt::Debug for Client {
@@ -557,9 +621,10 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("secret_key", &RedactedKey(&self.inner.secret_key))
             .field("api_base", &self.inner.api_base)
-            .field("files_base", &self.inner.files_base)
+            .field("server_bases", &self.inner.server_bases)
             .field("stripe_version", &self.options.stripe_version)
             .field("stripe_account", &self.options.stripe_account)
+            .field("stripe_context", &self.options.stripe_context)
             .field("idempotency_key", &self.options.idempotency_key)
             .field("max_retries", &self.inner.max_retries)
             .field("timeout", &self.inner.timeout)
@@ -631,7 +696,8 @@ impl Prepared {
 pub struct ClientBuilder {
     secret_key: String,
     api_base: String,
-    files_base: String,
+    server_bases: BTreeMap<String, String>,
+    all_to_api_base: bool,
     options: Options,
     max_retries: u32,
     timeout: Duration,
@@ -666,8 +732,29 @@ impl ClientBuilder {
     }
 
     /// Base URL of file uploads, default `https://files.stripe.com`.
-    pub fn files_base(mut self, url: impl Into<String>) -> Self {
-        self.files_base = url.into();
+    pub fn files_base(self, url: impl Into<String>) -> Self {
+        self.server_base(DEFAULT_FILES_BASE, url)
+    }
+
+    /// Base URL of the v2 meter event stream, default
+    /// `https://meter-events.stripe.com`.
+    pub fn meter_events_base(self, url: impl Into<String>) -> Self {
+        self.server_base(DEFAULT_METER_EVENTS_BASE, url)
+    }
+
+    /// Sends the requests of the operations whose spec names `server` (such
+    /// as `https://files.stripe.com`) to `url` instead.
+    pub fn server_base(mut self, server: &str, url: impl Into<String>) -> Self {
+        self.server_bases
+            .insert(server.trim_end_matches('/').to_owned(), url.into());
+        self
+    }
+
+    /// Sends every request to `url`, whatever host its operation names
+    /// (files, meter events): for a mock such as `stripe-mock`, or a proxy.
+    pub fn all_to(mut self, url: impl Into<String>) -> Self {
+        self.api_base = url.into();
+        self.all_to_api_base = true;
         self
     }
 
@@ -681,6 +768,13 @@ impl ClientBuilder {
     /// Sends `Stripe-Account` with every request.
     pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
         self.options.stripe_account = Some(account.into());
+        self
+    }
+
+    /// Sends `Stripe-Context` with every request (see
+    /// [`Client::with_stripe_context`]).
+    pub fn stripe_context(mut self, context: impl Into<String>) -> Self {
+        self.options.stripe_context = Some(context.into());
         self
     }
 
@@ -724,7 +818,8 @@ impl ClientBuilder {
                 authorization,
                 secret_key: self.secret_key,
                 api_base: self.api_base,
-                files_base: self.files_base,
+                server_bases: self.server_bases,
+                all_to_api_base: self.all_to_api_base,
                 max_retries: self.max_retries,
                 timeout: self.timeout,
                 initial_retry_delay: self.initial_retry_delay,
@@ -741,9 +836,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("secret_key", &RedactedKey(&self.secret_key))
             .field("api_base", &self.api_base)
-            .field("files_base", &self.files_base)
+            .field("server_bases", &self.server_bases)
             .field("stripe_version", &self.options.stripe_version)
             .field("stripe_account", &self.options.stripe_account)
+            .field("stripe_context", &self.options.stripe_context)
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()

@@ -140,6 +140,11 @@ pub enum ErrorType {
     InvalidRequestError,
     /// Sent by older API versions for HTTP 429.
     RateLimitError,
+    /// v2: too many requests.
+    RateLimit,
+    /// v2: the meter event stream's session token has expired; make a new
+    /// session.
+    TemporarySessionExpired,
     Unknown(String),
 }
 
@@ -151,6 +156,8 @@ impl ErrorType {
             "idempotency_error" => ErrorType::IdempotencyError,
             "invalid_request_error" => ErrorType::InvalidRequestError,
             "rate_limit_error" => ErrorType::RateLimitError,
+            "rate_limit" => ErrorType::RateLimit,
+            "temporary_session_expired" => ErrorType::TemporarySessionExpired,
             other => ErrorType::Unknown(other.to_owned()),
         }
     }
@@ -162,6 +169,8 @@ impl ErrorType {
             ErrorType::IdempotencyError => "idempotency_error",
             ErrorType::InvalidRequestError => "invalid_request_error",
             ErrorType::RateLimitError => "rate_limit_error",
+            ErrorType::RateLimit => "rate_limit",
+            ErrorType::TemporarySessionExpired => "temporary_session_expired",
             ErrorType::Unknown(other) => other,
         }
     }
@@ -173,12 +182,18 @@ impl fmt::Display for ErrorType {
     }
 }
 
-/// An error object returned by Stripe, with the HTTP status and request id
-/// of the response that carried it.
+/// An error object returned by Stripe, v1 or v2 (`{"error": {...}}`), with
+/// the HTTP status and request id of the response that carried it.
+///
+/// A v2 operation's possible codes are a generated enum of its own
+/// (`CreateEventDestinationErrorCode`, say), which [`code_as`](Self::code_as)
+/// reads: `match error.code_as::<CreateEventDestinationErrorCode>() { .. }`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     pub status: u16,
+    /// v1 always sends one; a v2 error may have none
+    /// (`ErrorType::Unknown("")`).
     pub error_type: ErrorType,
     /// A short string such as `card_declined` or `resource_missing`.
     pub code: Option<String>,
@@ -187,6 +202,8 @@ pub struct ApiError {
     /// The request parameter the error is about.
     pub param: Option<String>,
     pub message: Option<String>,
+    /// v2: a message meant for the end user, when Stripe has one.
+    pub user_message: Option<String>,
     pub doc_url: Option<String>,
     pub request_log_url: Option<String>,
     /// The `Request-Id` response header.
@@ -217,6 +234,7 @@ impl ApiError {
             decline_code: text("decline_code")?,
             param: text("param")?,
             message: text("message")?,
+            user_message: text("user_message")?,
             doc_url: text("doc_url")?,
             request_log_url: text("request_log_url")?,
             request_id,
@@ -229,12 +247,24 @@ impl ApiError {
     pub fn is_rate_limit(&self) -> bool {
         self.status == 429
     }
+
+    /// The code as one of a typed set of codes (the generated error-code
+    /// enum of a v2 operation, which keeps a code it does not list as
+    /// `Unknown`); `None` when the error has no code.
+    pub fn code_as<C: for<'a> From<&'a str>>(&self) -> Option<C> {
+        self.code.as_deref().map(C::from)
+    }
 }
 
 impl fmt::Display for ApiError {
     /// `HTTP 402 card_error (card_declined): Your card was declined. [request req_123]`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} {}", self.status, self.error_type)?;
+        // A v2 error may come without a type.
+        let kind = match self.error_type.as_str() {
+            "" => "error",
+            kind => kind,
+        };
+        write!(f, "HTTP {} {kind}", self.status)?;
         match (&self.code, &self.decline_code) {
             (Some(code), Some(decline)) => write!(f, " ({code}, decline_code {decline})")?,
             (Some(code), None) => write!(f, " ({code})")?,

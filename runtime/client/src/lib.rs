@@ -12,6 +12,7 @@
 pub mod blocking;
 pub mod client;
 pub mod error;
+pub mod notification_handler;
 pub mod pages;
 pub mod telemetry;
 mod transport;
@@ -19,10 +20,12 @@ pub mod webhook;
 
 pub use client::{Client, ClientBuilder, Prepared, ResponseFuture, ResponseMeta, WithMeta};
 pub use error::Error;
-pub use pages::{ListStream, SearchStream};
+pub use notification_handler::EventNotificationHandler;
+pub use pages::{ListStream, SearchStream, V2ListStream};
 pub use stripe_core::{
-    encode, list, path_segment, types, Bytes, Decode, Encode, Expandable, FromBody, Host, List,
-    Method, Multipart, Object, Request, SearchList, StripeClient, Timestamp, Unsettable,
+    encode, list, path_segment, types, ApiMode, Bytes, DateTime, Decimal, Decode, Encode,
+    Expandable, FromBody, Host, List, Method, Multipart, Object, Request, SearchList, StripeClient,
+    Timestamp, Unsettable, V2List,
 };
 pub use telemetry::AppInfo;
 pub use webhook::{Webhook, WebhookError};

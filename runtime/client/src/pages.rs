@@ -1,5 +1,5 @@
-//! The streams of `*_auto_paging`: every item of a list or search endpoint,
-//! pages fetched as the stream is read.
+//! The streams of `*_auto_paging`: every item of a list, search or v2 list
+//! endpoint, pages fetched as the stream is read.
 //!
 //! What is compiled per item type is only [`Stream::poll_next`] of the two
 //! streams and the decoding of a page; fetching is [`Pager`]'s, shared.
@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use stripe_core::{Decode, List, Object, Request, SearchList};
+use stripe_core::{Decode, List, Object, Request, SearchList, V2List};
 
 use crate::client::{decode_body, Client, RawResponse};
 use crate::error::{DecodeError, Error};
@@ -160,6 +160,51 @@ impl<T: Decode + Send + 'static> Stream for SearchStream<T> {
             };
             if let (true, Some(next_page)) = (page.has_more, &page.next_page) {
                 this.pager.next = Next::Page(request.replace_query("page", next_page));
+            }
+            this.items = page.data.into();
+        }
+    }
+}
+
+/// Every item of a v2 list endpoint ([`Client::paginate_v2`]).
+pub struct V2ListStream<T> {
+    pager: Pager,
+    items: VecDeque<T>,
+}
+
+impl<T> Unpin for V2ListStream<T> {}
+
+impl<T: Decode + Send + 'static> V2ListStream<T> {
+    pub(crate) fn new(client: Client, request: Request) -> Self {
+        V2ListStream {
+            pager: Pager::new(client, request),
+            items: VecDeque::new(),
+        }
+    }
+}
+
+impl<T: Decode + Send + 'static> Stream for V2ListStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.items.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let (request, raw) = match std::task::ready!(this.pager.poll_page(cx)) {
+                None => return Poll::Ready(None),
+                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+                Some(Ok(page)) => page,
+            };
+            let page: V2List<T> = match decode_body(raw) {
+                Ok(page) => page,
+                Err(error) => return Poll::Ready(Some(Err(error))),
+            };
+            // The next page's URL already holds the filters and the page
+            // token; the request's headers and context go with it.
+            if let Some(next) = page.next_page_url.as_deref().filter(|url| !url.is_empty()) {
+                this.pager.next = Next::Page(request.at_url(next));
             }
             this.items = page.data.into();
         }

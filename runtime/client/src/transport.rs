@@ -17,6 +17,7 @@ pub(crate) type Http =
     hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
 pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+pub(crate) const JSON_CONTENT_TYPE: &str = "application/json";
 
 /// A pooled HTTP/1.1 client for https (and http, for a local mock), on
 /// rustls with ring and Mozilla's root certificates. The crypto provider is
@@ -47,6 +48,10 @@ pub(crate) fn body_bytes(method: Method, body: &Body) -> (Option<String>, Bytes)
         Body::Form(pairs) => (
             Some(FORM_CONTENT_TYPE.to_owned()),
             Bytes::from(encode::pairs_to_form(pairs)),
+        ),
+        Body::Json(json) => (
+            Some(JSON_CONTENT_TYPE.to_owned()),
+            Bytes::from(json.clone()),
         ),
         Body::Multipart(form) => {
             let boundary = format!(

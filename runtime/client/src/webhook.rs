@@ -44,7 +44,8 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ring::hmac;
-use stripe_core::{Decode, DecodeError};
+use stripe_core::decode::Decoder;
+use stripe_core::{Decode, DecodeError, EventNotificationKind};
 
 /// How far the signature's timestamp may be from the current time, in either
 /// direction, before [`Webhook::verify`] rejects it. Stripe's own libraries use
@@ -134,6 +135,7 @@ impl Webhook {
 
     /// [`verify`](Self::verify)s the payload, then decodes it as JSON into the
     /// event type `E` (the generated `stripe::Event`, or any [`Decode`] type).
+    /// A thin event notification is refused ([`WebhookError::ThinEventNotification`]).
     pub fn construct_event<E: Decode>(
         &self,
         payload: impl AsRef<[u8]>,
@@ -143,12 +145,28 @@ impl Webhook {
         self.verify(payload, signature_header)?;
         decode_event(payload)
     }
+
+    /// [`verify`](Self::verify)s a thin event notification (what an event
+    /// destination of `event_payload: thin` receives), then decodes it,
+    /// typed by its event type (the generated
+    /// `stripe::v2::core::EventNotification`). A snapshot event is refused
+    /// ([`WebhookError::SnapshotEvent`]).
+    pub fn parse_event_notification<N: EventNotificationKind>(
+        &self,
+        payload: impl AsRef<[u8]>,
+        signature_header: &str,
+    ) -> Result<N, WebhookError> {
+        let payload = payload.as_ref();
+        self.verify(payload, signature_header)?;
+        decode_notification(payload)
+    }
 }
 
 /// Verifies `payload` against `signature_header` with the endpoint `secret`
 /// and the [`DEFAULT_TOLERANCE`], then decodes it into the event type `E`.
 ///
 /// The same as `Webhook::new(secret).construct_event(payload, signature_header)`.
+/// A thin event notification is refused ([`WebhookError::ThinEventNotification`]).
 pub fn construct_event<E: Decode>(
     payload: impl AsRef<[u8]>,
     signature_header: &str,
@@ -163,6 +181,19 @@ pub fn construct_event<E: Decode>(
         unix_now(),
     )?;
     decode_event(payload)
+}
+
+/// Verifies a thin event notification against `signature_header` with the
+/// endpoint `secret` and the [`DEFAULT_TOLERANCE`], then decodes it, typed
+/// by its event type.
+///
+/// The same as `Webhook::new(secret).parse_event_notification(payload, signature_header)`.
+pub fn parse_event_notification<N: EventNotificationKind>(
+    payload: impl AsRef<[u8]>,
+    signature_header: &str,
+    secret: &str,
+) -> Result<N, WebhookError> {
+    Webhook::new(secret).parse_event_notification(payload, signature_header)
 }
 
 /// Builds the `Stripe-Signature` header Stripe would send for `payload`
@@ -204,6 +235,17 @@ pub enum WebhookError {
         now: i64,
         tolerance_secs: u64,
     },
+    /// A thin event notification (`object: v2.core.event`) was given to
+    /// [`construct_event`], which takes snapshot events: use
+    /// [`parse_event_notification`].
+    ThinEventNotification,
+    /// A snapshot event (`object: event`) was given to
+    /// [`parse_event_notification`], which takes thin event notifications:
+    /// use [`construct_event`].
+    SnapshotEvent,
+    /// The payload is authentic but is an object of another kind than an
+    /// event notification (`object` names it).
+    NotAnEventNotification { object: String },
     /// The payload is authentic but does not decode into the event type.
     InvalidPayload {
         /// Where decoding failed, such as `data.object.amount` (`.` for the
@@ -254,6 +296,18 @@ impl fmt::Display for WebhookError {
                     now.abs_diff(*timestamp),
                 )
             }
+            WebhookError::ThinEventNotification => f.write_str(
+                "the payload is a thin event notification (`object: v2.core.event`), not a \
+                 snapshot event: parse it with `webhook::parse_event_notification`",
+            ),
+            WebhookError::SnapshotEvent => f.write_str(
+                "the payload is a snapshot event (`object: event`), not a thin event \
+                 notification: parse it with `webhook::construct_event`",
+            ),
+            WebhookError::NotAnEventNotification { object } => write!(
+                f,
+                "the payload is a `{object}`, not a thin event notification (`v2.core.event`)"
+            ),
             WebhookError::InvalidPayload { path, source } => write!(
                 f,
                 "the webhook payload is authentic but is not a valid event at `{path}`: {}",
@@ -437,7 +491,37 @@ fn signed_payload(timestamp: i64, payload: &[u8]) -> Vec<u8> {
     signed
 }
 
+/// The object a payload says it is, read ahead (`None` without one, or
+/// for a payload that is not a JSON object: decoding reports that).
+fn payload_object(payload: &[u8]) -> Option<String> {
+    let discriminator = Decoder::new(payload).discriminator().ok()??;
+    Some(discriminator.key().0.to_owned())
+}
+
+const THIN_EVENT_OBJECT: &str = "v2.core.event";
+
 fn decode_event<E: Decode>(payload: &[u8]) -> Result<E, WebhookError> {
+    if payload_object(payload).as_deref() == Some(THIN_EVENT_OBJECT) {
+        return Err(WebhookError::ThinEventNotification);
+    }
+    decode_payload(payload)
+}
+
+/// A thin event notification, or why the payload is not one.
+pub(crate) fn decode_notification<N: Decode>(payload: &[u8]) -> Result<N, WebhookError> {
+    match payload_object(payload).as_deref() {
+        Some("event") => return Err(WebhookError::SnapshotEvent),
+        Some(object) if object != THIN_EVENT_OBJECT => {
+            return Err(WebhookError::NotAnEventNotification {
+                object: object.to_owned(),
+            })
+        }
+        _ => {}
+    }
+    decode_payload(payload)
+}
+
+fn decode_payload<T: Decode>(payload: &[u8]) -> Result<T, WebhookError> {
     stripe_core::from_slice(payload).map_err(|source| WebhookError::InvalidPayload {
         path: source.path.clone(),
         source,

@@ -665,7 +665,7 @@ async fn file_uploads_are_multipart_and_go_to_the_files_host() {
             b"\x89PNG fake".to_vec(),
         );
     let request = Request::new(Method::Post, "/v1/files")
-        .host(Host::Files)
+        .host(Host::Server("https://files.stripe.com/"))
         .api_version(VERSION)
         .multipart(form);
     let uploaded: Customer = client.execute(request.clone()).await.unwrap();

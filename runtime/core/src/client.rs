@@ -23,11 +23,14 @@ pub trait StripeClient {
     type Pages<T: Decode + Object + Send + 'static>;
     /// Every item of a search endpoint, following `next_page`.
     type SearchPages<T: Decode + Send + 'static>;
+    /// Every item of a v2 list endpoint, following `next_page_url`.
+    type V2Pages<T: Decode + Send + 'static>;
 
     fn execute<T: FromBody>(&self, request: Request) -> Self::Response<T>;
     fn paginate<T: Decode + Object + Send + 'static>(&self, request: Request) -> Self::Pages<T>;
     fn paginate_search<T: Decode + Send + 'static>(&self, request: Request)
         -> Self::SearchPages<T>;
+    fn paginate_v2<T: Decode + Send + 'static>(&self, request: Request) -> Self::V2Pages<T>;
 }
 
 /// What a successful response body becomes: a decoded JSON type, or the

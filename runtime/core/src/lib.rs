@@ -12,6 +12,7 @@
 pub mod client;
 pub mod decode;
 pub mod encode;
+pub mod event;
 pub mod list;
 mod path;
 mod reader;
@@ -20,9 +21,13 @@ pub mod serde_shim;
 pub mod types;
 
 pub use bytes::Bytes;
+pub use chrono;
 pub use client::{FromBody, StripeClient};
 pub use decode::{from_slice, Decode, DecodeError, Decoder, Failure, Undecodable};
-pub use encode::{Encode, EncodeError, Form, Unsettable};
-pub use list::{List, SearchList};
-pub use request::{path_segment, Host, Method, Multipart, Request};
-pub use types::{Expandable, ExtraFields, Object, Timestamp};
+pub use encode::{Encode, EncodeError, Encoder, Unsettable};
+pub use event::{EventNotificationKind, NoRelatedObject, Notification, ThinEvent};
+pub use list::{List, SearchList, V2List};
+pub use request::{path_segment, ApiMode, Host, Method, Multipart, Request};
+/// The decimal type of `format: decimal` fields, and its crate.
+pub use rust_decimal::{self, Decimal};
+pub use types::{DateTime, Expandable, ExtraFields, Int64String, Object, Timestamp};

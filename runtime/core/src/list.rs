@@ -1,4 +1,5 @@
-//! The two page shapes Stripe returns: cursor lists and search results.
+//! The page shapes Stripe returns: v1 cursor lists and search results, and
+//! v2 lists, which link to their next page.
 //!
 //! Both decode and re-encode to the same JSON, so a page can be cached or
 //! forwarded unchanged. Walking every page is the client's job
@@ -125,6 +126,57 @@ impl<T: Serialize> Serialize for SearchList<T> {
     }
 }
 
+/// One page of a v2 list endpoint: its items and the URLs of the pages
+/// around it (relative, with the filters and the page token in their query).
+#[derive(Clone, Debug, PartialEq)]
+pub struct V2List<T> {
+    pub data: Vec<T>,
+    /// The next page, `None` on the last. Required but nullable, so `None`
+    /// is written as `null`.
+    pub next_page_url: Option<String>,
+    pub previous_page_url: Option<String>,
+}
+
+impl<T> IntoIterator for V2List<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.into_iter()
+    }
+}
+
+impl<T: Decode> Decode for V2List<T> {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let mut data = None;
+        let (mut next_page_url, mut previous_page_url) = (None, None);
+        let start = d.begin_object()?;
+        while let Some(key) = d.next_field()? {
+            match key {
+                "data" => data = Some(d.page_items()?),
+                "next_page_url" => next_page_url = d.value()?,
+                "previous_page_url" => previous_page_url = d.value()?,
+                _ => d.skip()?,
+            }
+        }
+        Ok(V2List {
+            data: required(data, start, "data")?,
+            next_page_url,
+            previous_page_url,
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for V2List<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut page = serializer.serialize_struct("V2List", 3)?;
+        page.serialize_field("data", &self.data)?;
+        page.serialize_field("next_page_url", &self.next_page_url)?;
+        page.serialize_field("previous_page_url", &self.previous_page_url)?;
+        page.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +226,17 @@ mod tests {
         // A list inside an object grows as any Vec.
         let nested: Vec<List<String>> = from_slice(format!("[{page}]").as_bytes()).unwrap();
         assert_eq!(nested[0].data.len(), 100);
+    }
+
+    #[test]
+    fn v2_list_round_trips_with_null_page_urls() {
+        round_trip::<V2List<String>>(
+            r#"{"data":["a"],"next_page_url":"/v2/core/events?page=p_2","previous_page_url":null}"#,
+        );
+        let page: V2List<String> =
+            from_slice(br#"{"data":[],"next_page_url":null,"previous_page_url":null,"extra":1}"#)
+                .unwrap();
+        assert_eq!(page.next_page_url, None);
     }
 
     #[test]

@@ -41,10 +41,34 @@ impl Method {
 /// Which Stripe host serves an endpoint.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Host {
+    /// `api.stripe.com`, or the base the client is configured with.
     #[default]
     Api,
-    /// `files.stripe.com`, for `POST /v1/files`.
-    Files,
+    /// An operation's own server, as its spec gives it
+    /// (`https://files.stripe.com/` for `POST /v1/files`,
+    /// `https://meter-events.stripe.com/` for the v2 meter event stream):
+    /// the client sends it there unless configured to send that server's
+    /// requests elsewhere.
+    Server(&'static str),
+}
+
+/// Which of Stripe's two APIs a path belongs to: `/v2/...` is v2 (JSON
+/// bodies, `v2` errors, `next_page_url` lists), anything else v1, as
+/// Stripe's SDKs decide it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ApiMode {
+    V1,
+    V2,
+}
+
+impl ApiMode {
+    pub fn of_path(path: &str) -> ApiMode {
+        if path == "/v2" || path.starts_with("/v2/") {
+            ApiMode::V2
+        } else {
+            ApiMode::V1
+        }
+    }
 }
 
 /// One API call. Encoding errors from [`query`](Request::query) and
@@ -58,7 +82,14 @@ pub struct Request {
     api_version: Option<&'static str>,
     /// Unescaped, so pagination can replace a cursor.
     query: Vec<(String, String)>,
+    /// A query string to send as it is, instead of `query`: a v2 list's
+    /// `next_page_url` is followed verbatim.
+    raw_query: Option<String>,
     body: Body,
+    /// `Stripe-Context` for this request, over the client's.
+    stripe_context: Option<String>,
+    /// Headers this request adds (`Stripe-Request-Trigger`).
+    headers: Vec<(&'static str, String)>,
     error: Option<EncodeError>,
 }
 
@@ -68,12 +99,14 @@ pub enum Body {
     Empty,
     /// Unescaped pairs, escaped when sent.
     Form(Vec<(String, String)>),
+    /// A v2 body: JSON text.
+    Json(String),
     Multipart(Multipart),
 }
 
 impl Request {
-    /// `path` starts with `/v1/` and has its parameters filled in, each
-    /// escaped with [`path_segment`].
+    /// `path` starts with `/v1/` or `/v2/` and has its parameters filled
+    /// in, each escaped with [`path_segment`].
     pub fn new(method: Method, path: impl Into<String>) -> Request {
         Request {
             method,
@@ -81,9 +114,40 @@ impl Request {
             path: path.into(),
             api_version: None,
             query: Vec::new(),
+            raw_query: None,
             body: Body::Empty,
+            stripe_context: None,
+            headers: Vec::new(),
             error: None,
         }
+    }
+
+    /// A GET of a URL Stripe gave (a v2 list's `next_page_url`, an event's
+    /// `related_object.url`): see [`at_url`](Self::at_url).
+    pub fn get_url(url: &str) -> Request {
+        Request::new(Method::Get, "/").at_url(url)
+    }
+
+    /// This request sent to a URL Stripe gave, as it is: a path on the API
+    /// host whose query string goes out unchanged (a v2 list's
+    /// `next_page_url` holds the filters and the page token). Anything but
+    /// such a path (another host, a scheme) is kept as an error, so that no
+    /// key is ever sent elsewhere.
+    pub fn at_url(mut self, url: &str) -> Request {
+        let (path, query) = match url.split_once('?') {
+            Some((path, query)) => (path, Some(query.to_owned())),
+            None => (url, None),
+        };
+        self.path = path.to_owned();
+        self.query.clear();
+        self.raw_query = query;
+        if !path.starts_with('/') || path.starts_with("//") {
+            self.fail(EncodeError::new(
+                "url",
+                format!("`{url}` is not a path on Stripe's API host"),
+            ));
+        }
+        self
     }
 
     pub fn host(mut self, host: Host) -> Request {
@@ -121,6 +185,28 @@ impl Request {
         self
     }
 
+    /// Sets a JSON body (a v2 POST): `{}` when `params` has nothing to send.
+    pub fn json(mut self, params: &dyn Encode) -> Request {
+        match encode::to_json(params) {
+            Ok(json) => self.body = Body::Json(json),
+            Err(error) => self.fail(error),
+        }
+        self
+    }
+
+    /// Sends `Stripe-Context` (the account, or `/`-separated path of
+    /// accounts, the request acts in) with this request, over the client's.
+    pub fn stripe_context(mut self, context: impl Into<String>) -> Request {
+        self.stripe_context = Some(context.into());
+        self
+    }
+
+    /// Adds a header to this request (`Stripe-Request-Trigger`, say).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Request {
+        self.headers.push((name, value.into()));
+        self
+    }
+
     /// Sets a `multipart/form-data` body (`POST /v1/files`).
     pub fn multipart(mut self, form: Multipart) -> Request {
         if let Some(error) = form.error.clone() {
@@ -144,6 +230,26 @@ impl Request {
 
     pub fn version(&self) -> Option<&'static str> {
         self.api_version
+    }
+
+    /// v1 or v2, by the path.
+    pub fn mode(&self) -> ApiMode {
+        ApiMode::of_path(&self.path)
+    }
+
+    /// The request's own `Stripe-Context`, if it has one.
+    pub fn context(&self) -> Option<&str> {
+        self.stripe_context.as_deref()
+    }
+
+    /// The headers the request adds.
+    pub fn extra_headers(&self) -> &[(&'static str, String)] {
+        &self.headers
+    }
+
+    /// The query string to send as it is, when the request has one.
+    pub fn raw_query(&self) -> Option<&str> {
+        self.raw_query.as_deref()
     }
 
     pub fn body(&self) -> &Body {
@@ -292,6 +398,23 @@ mod tests {
                 ("starting_after".to_owned(), "c".to_owned())
             ]
         );
+    }
+
+    #[test]
+    fn urls_stripe_gives_are_followed_only_on_its_host() {
+        let next = Request::new(Method::Get, "/v2/core/events")
+            .query(&serde_json::json!({"limit": 3}))
+            .stripe_context("acct_1")
+            .at_url("/v2/core/events?limit=3&page=p%5B2%5D");
+        assert_eq!(next.path(), "/v2/core/events");
+        assert_eq!(next.raw_query(), Some("limit=3&page=p%5B2%5D"));
+        assert!(next.query_pairs().is_empty());
+        assert_eq!(next.context(), Some("acct_1"));
+        assert!(next.encode_error().is_none());
+        for elsewhere in ["https://evil.example/v2", "//evil.example/v2", "v2/core"] {
+            let error = Request::get_url(elsewhere).encode_error().cloned();
+            assert_eq!(error.map(|e| e.key), Some("url".to_owned()), "{elsewhere}");
+        }
     }
 
     #[test]

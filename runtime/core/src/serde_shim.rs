@@ -21,6 +21,27 @@ impl<'de> Deserialize<'de> for crate::Timestamp {
     }
 }
 
+impl<'de> Deserialize<'de> for crate::DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        crate::DateTime::parse(&text).map_err(D::Error::custom)
+    }
+}
+
+/// `serialize_with` of a generated `i64` field that v2 sends as a string
+/// (`format: int64`), so serde writes it back as Stripe sent it.
+pub fn int64_string<S: serde::Serializer>(value: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&crate::Int64String(*value), serializer)
+}
+
+/// [`int64_string`] of an optional field.
+pub fn option_int64_string<S: serde::Serializer>(
+    value: &Option<i64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&value.map(crate::Int64String), serializer)
+}
+
 impl<'de, T: Decode> Deserialize<'de> for crate::Expandable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserialize(deserializer)
@@ -34,6 +55,12 @@ impl<'de, T: Decode> Deserialize<'de> for crate::List<T> {
 }
 
 impl<'de, T: Decode> Deserialize<'de> for crate::SearchList<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize(deserializer)
+    }
+}
+
+impl<'de, T: Decode> Deserialize<'de> for crate::V2List<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserialize(deserializer)
     }

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::decode::{Decode, Decoder, Failure, Kind};
-use crate::encode::{Encode, Form};
+use crate::encode::{Encode, Encoder};
 
 /// Seconds since the Unix epoch, as Stripe sends every `format: unix-time` field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -51,14 +51,157 @@ impl Decode for Timestamp {
 }
 
 impl Encode for Timestamp {
-    fn encode(&self, form: &mut Form) {
-        self.0.encode(form)
+    fn encode(&self, out: &mut Encoder) {
+        self.0.encode(out)
     }
 }
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
+    }
+}
+
+/// An instant as the v2 API sends it (`format: date-time`): RFC 3339 text,
+/// `2024-10-01T15:27:22.000Z`. Read with any offset, kept in UTC, written
+/// back in UTC as Stripe writes it: to the millisecond, or finer when it
+/// is finer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime(chrono::DateTime<chrono::Utc>);
+
+impl DateTime {
+    /// Parses RFC 3339 text (`2024-10-01T15:27:22Z`, `...22.5+02:00`).
+    pub fn parse(text: &str) -> Result<DateTime, chrono::ParseError> {
+        chrono::DateTime::parse_from_rfc3339(text).map(|time| DateTime(time.to_utc()))
+    }
+
+    /// The instant as `chrono` has it.
+    pub fn as_chrono(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0
+    }
+
+    /// The same instant as a [`std::time::SystemTime`].
+    pub fn to_system_time(self) -> std::time::SystemTime {
+        self.0.into()
+    }
+
+    /// Whole seconds since the Unix epoch (what a v1 [`Timestamp`] holds).
+    pub fn unix_seconds(self) -> i64 {
+        self.0.timestamp()
+    }
+
+    /// RFC 3339 in UTC, `Z` for the offset, milliseconds at least
+    /// (`2024-10-01T15:27:22.000Z`).
+    pub fn to_rfc3339(self) -> String {
+        use chrono::Timelike;
+        let format = match self.0.nanosecond() % 1_000_000 {
+            0 => chrono::SecondsFormat::Millis,
+            _ => chrono::SecondsFormat::AutoSi,
+        };
+        self.0.to_rfc3339_opts(format, true)
+    }
+}
+
+impl<Tz: chrono::TimeZone> From<chrono::DateTime<Tz>> for DateTime {
+    fn from(time: chrono::DateTime<Tz>) -> Self {
+        DateTime(time.to_utc())
+    }
+}
+
+impl From<std::time::SystemTime> for DateTime {
+    fn from(time: std::time::SystemTime) -> Self {
+        DateTime(time.into())
+    }
+}
+
+impl From<Timestamp> for DateTime {
+    fn from(time: Timestamp) -> Self {
+        DateTime::from(time.to_system_time())
+    }
+}
+
+impl std::str::FromStr for DateTime {
+    type Err = chrono::ParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        DateTime::parse(text)
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+impl Decode for DateTime {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let offset = d.offset();
+        let text = d.str()?;
+        DateTime::parse(text).map_err(|_| Failure::expected(offset, "an RFC 3339 date-time"))
+    }
+}
+
+impl Encode for DateTime {
+    fn encode(&self, out: &mut Encoder) {
+        out.string(&self.to_rfc3339())
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_rfc3339())
+    }
+}
+
+/// Decimal strings (`format: decimal`: `"12.5000"`) are exact decimals,
+/// read and written back with the digits they came with.
+impl Decode for rust_decimal::Decimal {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let offset = d.offset();
+        let text = d.str()?;
+        rust_decimal::Decimal::from_str_exact(text)
+            .map_err(|_| Failure::expected(offset, "a decimal string"))
+    }
+}
+
+impl Encode for rust_decimal::Decimal {
+    fn encode(&self, out: &mut Encoder) {
+        out.string(&self.to_string())
+    }
+}
+
+/// A 64-bit integer the v2 API sends as a JSON string (`format: int64`):
+/// `"12"`. Generated fields are plain `i64`; their decoders and encoders
+/// go through this type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Int64String(pub i64);
+
+impl Decode for Int64String {
+    fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
+        let offset = d.offset();
+        let text = d.str()?;
+        // Digits with an optional minus, as Stripe writes them; no `+`,
+        // no spaces, which `i64::from_str` would partly take.
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Failure::expected(offset, "a 64-bit integer as a string"));
+        }
+        text.parse()
+            .map(Int64String)
+            .map_err(|_| Failure::expected(offset, "a 64-bit integer as a string"))
+    }
+}
+
+impl Encode for Int64String {
+    fn encode(&self, out: &mut Encoder) {
+        out.string(itoa::Buffer::new().format(self.0))
+    }
+}
+
+impl Serialize for Int64String {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(itoa::Buffer::new().format(self.0))
     }
 }
 
@@ -260,6 +403,61 @@ mod tests {
                 .starts_with("expected an id string or an expanded object"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn date_times_read_rfc_3339_and_write_utc() {
+        let t: DateTime = from_slice(br#""2024-10-01T15:27:22.120Z""#).unwrap();
+        assert_eq!(t.to_rfc3339(), "2024-10-01T15:27:22.120Z");
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#""2024-10-01T15:27:22.120Z""#
+        );
+        let offset: DateTime = from_slice(br#""2024-10-01T17:27:22+02:00""#).unwrap();
+        assert_eq!(offset.to_string(), "2024-10-01T15:27:22.000Z");
+        let fine: DateTime = from_slice(br#""2024-10-01T15:27:22.123456Z""#).unwrap();
+        assert_eq!(fine.to_string(), "2024-10-01T15:27:22.123456Z");
+        assert_eq!(offset.unix_seconds(), 1_727_796_442);
+        for bad in [&br#""2024-10-01""#[..], br#""yesterday""#, b"1727796442"] {
+            assert!(from_slice::<DateTime>(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn decimals_keep_their_digits() {
+        for text in [
+            "12.5000",
+            "0.000000000001",
+            "-3",
+            "79228162514264337593543950335",
+        ] {
+            let value: rust_decimal::Decimal =
+                from_slice(format!("\"{text}\"").as_bytes()).unwrap();
+            assert_eq!(value.to_string(), text);
+            assert_eq!(
+                serde_json::to_string(&value).unwrap(),
+                format!("\"{text}\"")
+            );
+        }
+        for bad in [&br#""1e5""#[..], br#""""#, br#""12,5""#, b"12.5"] {
+            assert!(from_slice::<rust_decimal::Decimal>(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn int64_strings_are_digits() {
+        let value: Int64String = from_slice(br#""-9223372036854775808""#).unwrap();
+        assert_eq!(value.0, i64::MIN);
+        assert_eq!(serde_json::to_string(&Int64String(12)).unwrap(), r#""12""#);
+        for bad in [
+            &br#""+1""#[..],
+            br#"" 1""#,
+            br#""""#,
+            br#""9223372036854775808""#,
+            b"12",
+        ] {
+            assert!(from_slice::<Int64String>(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

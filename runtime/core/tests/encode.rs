@@ -1,12 +1,12 @@
 //! Exact wire strings of the form encoding, with `Encode` impls written the
-//! way the generator writes them (`form.field(name, &self.field)` per field,
+//! way the generator writes them (`out.field(name, &self.field)` per field,
 //! in declaration order). Brackets are escaped by `form_urlencoded`
 //! (`%5B`, `%5D`); `decoded` shows the same pairs readably.
 
 use std::collections::BTreeMap;
 
 use serde_json::json;
-use stripe_core::encode::{to_form, to_pairs, Encode, Form, Unsettable};
+use stripe_core::encode::{to_form, to_pairs, Encode, Encoder, Unsettable};
 
 fn decoded(form: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(form.as_bytes())
@@ -25,9 +25,9 @@ enum CaptureMethod {
 }
 
 impl Encode for CaptureMethod {
-    fn encode(&self, form: &mut Form) {
+    fn encode(&self, out: &mut Encoder) {
         match self {
-            CaptureMethod::Manual => form.value("manual"),
+            CaptureMethod::Manual => out.string("manual"),
         }
     }
 }
@@ -38,9 +38,9 @@ struct Address {
 }
 
 impl Encode for Address {
-    fn encode(&self, form: &mut Form) {
-        form.field("line1", &self.line1);
-        form.field("city", &self.city);
+    fn encode(&self, out: &mut Encoder) {
+        out.field("line1", &self.line1);
+        out.field("city", &self.city);
     }
 }
 
@@ -50,9 +50,9 @@ struct Shipping {
 }
 
 impl Encode for Shipping {
-    fn encode(&self, form: &mut Form) {
-        form.field("name", &self.name);
-        form.field("address", &self.address);
+    fn encode(&self, out: &mut Encoder) {
+        out.field("name", &self.name);
+        out.field("address", &self.address);
     }
 }
 
@@ -62,9 +62,9 @@ struct LineItem {
 }
 
 impl Encode for LineItem {
-    fn encode(&self, form: &mut Form) {
-        form.field("price", &self.price);
-        form.field("quantity", &self.quantity);
+    fn encode(&self, out: &mut Encoder) {
+        out.field("price", &self.price);
+        out.field("quantity", &self.quantity);
     }
 }
 
@@ -84,19 +84,19 @@ struct CreateParams {
 }
 
 impl Encode for CreateParams {
-    fn encode(&self, form: &mut Form) {
-        form.field("amount", &self.amount);
-        form.field("currency", &self.currency);
-        form.field("confirm", &self.confirm);
-        form.field("off_session", &self.off_session);
-        form.field("capture_method", &self.capture_method);
-        form.field("description", &self.description);
-        form.field("metadata", &self.metadata);
-        form.field("line_items", &self.line_items);
-        form.field("expand", &self.expand);
-        form.field("shipping", &self.shipping);
-        form.field("statement_descriptor", &self.statement_descriptor);
-        form.field("receipt_email", &self.receipt_email);
+    fn encode(&self, out: &mut Encoder) {
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("confirm", &self.confirm);
+        out.field("off_session", &self.off_session);
+        out.field("capture_method", &self.capture_method);
+        out.field("description", &self.description);
+        out.field("metadata", &self.metadata);
+        out.field("line_items", &self.line_items);
+        out.field("expand", &self.expand);
+        out.field("shipping", &self.shipping);
+        out.field("statement_descriptor", &self.statement_descriptor);
+        out.field("receipt_email", &self.receipt_email);
     }
 }
 
@@ -158,9 +158,9 @@ fn unsettable_set_sends_the_value_and_converts_from_t() {
         metadata: Option<Unsettable<BTreeMap<String, String>>>,
     }
     impl Encode for P {
-        fn encode(&self, form: &mut Form) {
-            form.field("description", &self.description);
-            form.field("metadata", &self.metadata);
+        fn encode(&self, out: &mut Encoder) {
+            out.field("description", &self.description);
+            out.field("metadata", &self.metadata);
         }
     }
     let set = P {
@@ -232,9 +232,9 @@ fn empty_and_absent_params_encode_to_the_empty_string() {
         b: Option<String>,
     }
     impl Encode for AllNone {
-        fn encode(&self, form: &mut Form) {
-            form.field("a", &self.a);
-            form.field("b", &self.b);
+        fn encode(&self, out: &mut Encoder) {
+            out.field("a", &self.a);
+            out.field("b", &self.b);
         }
     }
     assert_eq!(to_form(&AllNone { a: None, b: None }).unwrap(), "");
@@ -251,16 +251,16 @@ fn shapes_without_an_encoding_are_errors_with_their_key() {
         rate: f64,
     }
     impl Encode for Inner {
-        fn encode(&self, form: &mut Form) {
-            form.field("rate", &self.rate);
+        fn encode(&self, out: &mut Encoder) {
+            out.field("rate", &self.rate);
         }
     }
     struct Outer {
         items: Vec<Inner>,
     }
     impl Encode for Outer {
-        fn encode(&self, form: &mut Form) {
-            form.field("items", &self.items);
+        fn encode(&self, out: &mut Encoder) {
+            out.field("items", &self.items);
         }
     }
     let error = to_form(&Outer {
@@ -288,11 +288,11 @@ fn integers_and_floats() {
         d: f64,
     }
     impl Encode for P {
-        fn encode(&self, form: &mut Form) {
-            form.field("a", &self.a);
-            form.field("b", &self.b);
-            form.field("c", &self.c);
-            form.field("d", &self.d);
+        fn encode(&self, out: &mut Encoder) {
+            out.field("a", &self.a);
+            out.field("b", &self.b);
+            out.field("c", &self.c);
+            out.field("d", &self.d);
         }
     }
     let p = P {
