@@ -1,19 +1,144 @@
-//! Finding and reading the spec documents a manifest names.
+//! The inputs a manifest (`spec/stripe.toml`) names: where they are, and
+//! reading them, each checked against its pin. Codegen (xtask), the mock
+//! and the tests all read them here, so that no reader names a spec file:
+//! which files make the input is the manifest's fact alone.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use stripe_codegen::parse::defaults::DefaultObjects;
 use stripe_codegen::parse::manifest::{Manifest, ManifestDocument};
 use stripe_codegen::parse::policy::{OperationOverrides, Policy};
-use stripe_codegen::SourceDocument;
+use stripe_codegen::{SourceDocument, Spec};
 
 /// The workspace root (this crate's parent folder).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("xtask lives in the workspace")
+        .expect("spec/ lives in the workspace")
         .to_path_buf()
+}
+
+/// The project's manifest: `spec/stripe.toml`.
+pub fn project_manifest() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("stripe.toml")
+}
+
+/// A manifest, the folder its documents are read from, and what reading
+/// them gives.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub manifest_path: PathBuf,
+    pub manifest: Manifest,
+    pub dir: SpecDir,
+}
+
+impl Inputs {
+    /// The project's manifest, its documents looked up as [`SpecDir::resolve`] says.
+    pub fn project() -> Result<Inputs, String> {
+        Inputs::open(&project_manifest(), SpecDir::resolve(None))
+    }
+
+    pub fn open(manifest_path: &Path, dir: SpecDir) -> Result<Inputs, String> {
+        Ok(Inputs {
+            manifest_path: manifest_path.to_path_buf(),
+            manifest: read_manifest(manifest_path)?,
+            dir,
+        })
+    }
+
+    /// Every document, checked, with the API version of each.
+    pub fn documents(&self) -> Result<Vec<SourceDocument>, String> {
+        let mut documents = self.read(&self.manifest.documents)?;
+        for document in &mut documents {
+            document.api_version = Some(self.manifest.api_version_of(&document.name).to_owned());
+        }
+        Ok(documents)
+    }
+
+    /// The documents, merged.
+    pub fn spec(&self) -> Result<Spec, String> {
+        Spec::parse(&self.documents()?).map_err(|e| e.to_string())
+    }
+
+    /// The policy files the manifest names, and what its fixtures say
+    /// Stripe sends by default.
+    pub fn policy(&self) -> Result<Policy, String> {
+        read_policy(&self.manifest_path, &self.manifest, &self.dir)
+    }
+
+    /// The mock's policy file (`mock` in the manifest), beside the
+    /// manifest: its path and text, or `None` when the manifest names none.
+    pub fn mock_policy(&self) -> Result<Option<(String, String)>, String> {
+        let Some(file) = &self.manifest.mock else {
+            return Ok(None);
+        };
+        let path = self.manifest_path.with_file_name(file);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        Ok(Some((path.display().to_string(), text)))
+    }
+
+    /// Every fixtures file, checked.
+    pub fn fixtures(&self) -> Result<Vec<SourceDocument>, String> {
+        self.read(&self.manifest.fixtures)
+    }
+
+    /// The example object of every resource of `spec` that a fixtures file
+    /// has, by resource id: each from the file that names the document
+    /// defining the resource (`examples_of`).
+    pub fn examples(&self, spec: &Spec) -> Result<BTreeMap<String, Value>, String> {
+        let mut examples = BTreeMap::new();
+        let files = self.manifest.fixtures.iter().zip(self.fixtures()?);
+        for (pin, file) in files {
+            for (resource_id, example) in fixture_resources(&file)? {
+                let defined_in = resource_document(spec, &resource_id);
+                if defined_in.is_some_and(|doc| pin.examples_of.iter().any(|d| d == doc)) {
+                    examples.insert(resource_id, example);
+                }
+            }
+        }
+        Ok(examples)
+    }
+
+    fn read(&self, pins: &[ManifestDocument]) -> Result<Vec<SourceDocument>, String> {
+        read_pinned_beside(pins, &self.dir, &self.manifest_path)
+    }
+}
+
+/// The `resources` object of a fixtures file: one example object per
+/// resource, keyed by resource id.
+pub fn fixture_resources(file: &SourceDocument) -> Result<serde_json::Map<String, Value>, String> {
+    let mut all: Value =
+        serde_json::from_str(&file.text).map_err(|e| format!("{}: {e}", file.name))?;
+    match all.get_mut("resources").map(Value::take) {
+        Some(Value::Object(resources)) => Ok(resources),
+        _ => Err(format!("{}: no `resources` object", file.name)),
+    }
+}
+
+/// The document that defines a resource: that of the component whose
+/// `x-resourceId` it is, or (v2) of the component of its name.
+fn resource_document<'s>(spec: &'s Spec, resource_id: &str) -> Option<&'s str> {
+    let named = spec.schemas().iter().find(|(_, schema)| {
+        let id = schema
+            .as_item()
+            .and_then(|s| s.schema_data.extensions.get("x-resourceId"))
+            .and_then(Value::as_str);
+        id == Some(resource_id)
+    });
+    let name = match named {
+        Some((name, _)) => name.as_str(),
+        None if spec.schemas().contains_key(resource_id) => resource_id,
+        None => return None,
+    };
+    let pointer = format!(
+        "#/components/schemas/{}",
+        name.replace('~', "~0").replace('/', "~1")
+    );
+    spec.document_of(&pointer)
 }
 
 /// Where `cargo xtask spec fetch` writes by default, under the workspace.
@@ -88,7 +213,8 @@ pub fn read_policy(
         let (name, text) = read(file)?;
         policy.operations = OperationOverrides::parse(&name, &text).map_err(|e| e.to_string())?;
     }
-    policy.default_objects = default_objects(&read_pinned(&manifest.fixtures, dir)?)?;
+    let fixtures = read_pinned_beside(&manifest.fixtures, dir, manifest_path)?;
+    policy.default_objects = default_objects(&fixtures)?;
     Ok(policy)
 }
 
@@ -103,20 +229,36 @@ pub fn default_objects(fixtures: &[SourceDocument]) -> Result<DefaultObjects, St
     Ok(defaults)
 }
 
-/// Reads every document of the manifest and checks its sha256.
-pub fn read_documents(manifest: &Manifest, dir: &SpecDir) -> Result<Vec<SourceDocument>, String> {
-    read_pinned(&manifest.documents, dir)
-}
-
-/// Reads these files of the manifest from `dir`, checking each sha256.
-pub fn read_pinned(
-    documents: &[ManifestDocument],
+/// Reads every document of the manifest at `manifest_path` and checks its
+/// sha256; each carries the API version of its operations.
+pub fn read_documents(
+    manifest_path: &Path,
+    manifest: &Manifest,
     dir: &SpecDir,
 ) -> Result<Vec<SourceDocument>, String> {
+    let inputs = Inputs {
+        manifest_path: manifest_path.to_path_buf(),
+        manifest: manifest.clone(),
+        dir: dir.clone(),
+    };
+    inputs.documents()
+}
+
+/// Reads these files of the manifest at `manifest_path`, checking each
+/// sha256: from `dir`, or, for the project's own files, beside the manifest.
+pub fn read_pinned_beside(
+    documents: &[ManifestDocument],
+    dir: &SpecDir,
+    manifest_path: &Path,
+) -> Result<Vec<SourceDocument>, String> {
+    let project_dir = manifest_path.parent().unwrap_or(Path::new("."));
     documents
         .iter()
         .map(|document| {
-            let path = dir.path.join(&document.file);
+            let path = match document.project_file {
+                true => project_dir.join(&document.file),
+                false => dir.path.join(&document.file),
+            };
             let bytes = std::fs::read(&path).map_err(|e| {
                 format!(
                     "spec file {} not found: looked in {} ({}): {e}.\n  Run `cargo xtask spec fetch` to download it from {} (sha256 {}),\n  or pass its folder with --spec-dir DIR or STRIPE_SPEC_DIR=DIR.",
@@ -138,7 +280,7 @@ pub fn read_pinned(
                 ));
             }
             let text = String::from_utf8(bytes).map_err(|e| format!("{}: not UTF-8: {e}", path.display()))?;
-            Ok(SourceDocument { name: document.file.clone(), text })
+            Ok(SourceDocument { name: document.file.clone(), text, api_version: None })
         })
         .collect()
 }
@@ -192,7 +334,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn read_side(path: &Path, dir: &SpecDir) -> Result<Vec<SourceDocument>, String> {
     if path.extension().is_some_and(|e| e == "toml") {
         let manifest = read_manifest(path)?;
-        read_documents(&manifest, dir)
+        read_documents(path, &manifest, dir)
     } else {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
@@ -200,6 +342,10 @@ pub fn read_side(path: &Path, dir: &SpecDir) -> Result<Vec<SourceDocument>, Stri
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        Ok(vec![SourceDocument { name, text }])
+        Ok(vec![SourceDocument {
+            name,
+            text,
+            api_version: None,
+        }])
     }
 }

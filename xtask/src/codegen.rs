@@ -88,7 +88,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// written and the committed tree stays as it was.
 pub fn codegen(options: &Options) -> Result<writer::Report, String> {
     let manifest = inputs::read_manifest(&options.manifest)?;
-    let documents = inputs::read_documents(&manifest, &options.spec_dir)?;
+    let documents = inputs::read_documents(&options.manifest, &manifest, &options.spec_dir)?;
     let policy = inputs::read_policy(&options.manifest, &manifest, &options.spec_dir)?;
     let files = generate(&manifest, &documents, policy)?;
     writer::sync(&options.out, &files, options.mode)

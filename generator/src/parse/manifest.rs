@@ -15,6 +15,10 @@ pub struct Manifest {
     /// The operation naming exceptions (beside the manifest) for these documents.
     #[serde(default)]
     pub operations: Option<String>,
+    /// What the mock's stateful mode does that the spec does not say
+    /// (beside the manifest).
+    #[serde(default)]
+    pub mock: Option<String>,
     #[serde(rename = "document")]
     pub documents: Vec<ManifestDocument>,
     /// Example objects that go with the documents (the mock and the tests
@@ -26,7 +30,8 @@ pub struct Manifest {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManifestDocument {
-    /// File name, looked up in the spec folder.
+    /// File name, looked up in the spec folder (or, for a `project_file`,
+    /// beside the manifest).
     pub file: String,
     /// Lower-case hex sha256 of the file's bytes; for an excerpt, of its
     /// canonical JSON (see [`Excerpt`]).
@@ -41,6 +46,21 @@ pub struct ManifestDocument {
     /// Set when the file is a selection of `source`, not a copy of it.
     #[serde(default)]
     pub excerpt: Option<Excerpt>,
+    /// The API version of this document's operations, when it is not the
+    /// manifest's (`api_version`): each call sends the version of the
+    /// document its operation comes from (the v2 API needs a version that
+    /// has it).
+    #[serde(default)]
+    pub api_version: Option<String>,
+    /// Fixtures: the documents whose resources this file has example
+    /// objects of (each resource's example comes from the file that names
+    /// the document defining it).
+    #[serde(default)]
+    pub examples_of: Vec<String>,
+    /// The file is this project's own and committed beside the manifest
+    /// (examples written for the tests), not in the spec folder.
+    #[serde(default)]
+    pub project_file: bool,
 }
 
 /// A file at a commit of a Git repository.
@@ -127,6 +147,9 @@ fn check_origin(document: &ManifestDocument) -> Result<()> {
         (None, Some(_)) if document.excerpt.is_some() => Err(Error::new(format!(
             "{file}: an excerpt selects from a `source`; a `written_from` document has none"
         ))),
+        (Some(_), _) if document.project_file => Err(Error::new(format!(
+            "{file}: a `project_file` is written for this project (`written_from`), not downloaded"
+        ))),
         (Some(source), None)
             if source.commit.len() != 40 || !source.commit.bytes().all(|b| b.is_ascii_hexdigit()) =>
         {
@@ -161,8 +184,31 @@ impl Manifest {
                 ))
                 .in_file(name));
             }
+            let unknown = document
+                .examples_of
+                .iter()
+                .find(|file| manifest.document(file).is_none());
+            if let Some(unknown) = unknown {
+                return Err(Error::new(format!(
+                    "{}: examples_of names `{unknown}`, which is no document of this manifest",
+                    document.file
+                ))
+                .in_file(name));
+            }
         }
         Ok(manifest)
+    }
+
+    /// The document named `file`.
+    pub fn document(&self, file: &str) -> Option<&ManifestDocument> {
+        self.documents.iter().find(|d| d.file == file)
+    }
+
+    /// The API version of `file`'s operations: its own, else the manifest's.
+    pub fn api_version_of(&self, file: &str) -> &str {
+        self.document(file)
+            .and_then(|d| d.api_version.as_deref())
+            .unwrap_or(&self.api_version)
     }
 
     /// How file headers name the input: `a.yaml + b.yaml`.
@@ -196,13 +242,27 @@ mod tests {
             [
                 "fixtures3.2023-08-16.json",
                 "fixtures3.2026-07-29.json",
-                "fixtures.crypto-onramp.json"
+                "fixtures.crypto-onramp.json",
+                "fixtures.v2.json"
             ]
         );
+        let v2_examples = manifest.fixtures.last().unwrap();
+        assert!(v2_examples.project_file);
+        assert_eq!(v2_examples.examples_of, ["excerpt.v2.2026-09-30.yaml"]);
         assert_eq!(
             manifest.label(),
             "spec3.2023-08-16.yaml + excerpt.climate-forwarding.2026.yaml + \
-             excerpt.crypto-onramp.2026-preview.yaml + crypto-onramp-quotes.api-reference.yaml"
+             excerpt.crypto-onramp.2026-preview.yaml + crypto-onramp-quotes.api-reference.yaml + \
+             excerpt.v2.2026-09-30.yaml"
+        );
+        // v2 operations send the version of the spec they come from.
+        assert_eq!(
+            manifest.api_version_of("excerpt.v2.2026-09-30.yaml"),
+            "2026-09-30.endive"
+        );
+        assert_eq!(
+            manifest.api_version_of("spec3.2023-08-16.yaml"),
+            "2023-08-16"
         );
         let quotes = &manifest.documents[3];
         assert!(quotes.git_source().is_none());

@@ -19,6 +19,9 @@ pub struct SourceDocument {
     /// The file name, used in error messages.
     pub name: String,
     pub text: String,
+    /// The API version of its operations when it is not the spec's
+    /// (`info.version` of the first document), as the manifest says.
+    pub api_version: Option<String>,
 }
 
 /// Several documents merged into one OpenAPI description.
@@ -29,6 +32,9 @@ pub struct Spec {
     pub api_version: String,
     /// The document names, in the order they were merged.
     pub documents: Vec<String>,
+    /// Per document, in the same order: the API version of its operations
+    /// when it is not `api_version`.
+    document_versions: Vec<Option<String>>,
     /// Which document defined each path and component schema, keyed by the
     /// JSON pointer of the node, so errors can name the file.
     origins: BTreeMap<String, usize>,
@@ -168,6 +174,7 @@ impl Spec {
             openapi,
             api_version,
             documents: documents.iter().map(|d| d.name.clone()).collect(),
+            document_versions: documents.iter().map(|d| d.api_version.clone()).collect(),
             origins,
         })
     }
@@ -179,6 +186,18 @@ impl Spec {
         let (prefix, index) = self.origins.range(..=pointer.to_owned()).next_back()?;
         let inside = pointer == prefix || pointer.starts_with(&format!("{prefix}/"));
         inside.then(|| self.documents[*index].as_str())
+    }
+
+    /// The API version of the operations at the node at `pointer` (a path):
+    /// its document's own, else the spec's.
+    pub fn api_version_at(&self, pointer: &str) -> &str {
+        let index = self
+            .documents
+            .iter()
+            .position(|name| Some(name.as_str()) == self.document_of(pointer));
+        index
+            .and_then(|index| self.document_versions[index].as_deref())
+            .unwrap_or(&self.api_version)
     }
 
     /// Attaches the document name to an error that carries a pointer.
@@ -479,6 +498,7 @@ mod tests {
         SourceDocument {
             name: name.into(),
             text: text.into(),
+            api_version: None,
         }
     }
 

@@ -36,7 +36,7 @@ pub fn run(runs: usize) -> Result<(), String> {
     let mut lines = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        let documents = inputs::read_documents(&manifest, &dir)?;
+        let documents = inputs::read_documents(&manifest_path, &manifest, &dir)?;
         let read = start.elapsed();
         let spec = Spec::parse(&documents).map_err(|e| e.to_string())?;
         let parsed = start.elapsed();

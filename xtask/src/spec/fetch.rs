@@ -60,6 +60,10 @@ struct Fetcher<'a> {
 
 impl Fetcher<'_> {
     fn fetch(&self, document: &ManifestDocument) -> Result<(), String> {
+        if document.project_file {
+            // Committed beside the manifest: nothing to fetch.
+            return Ok(());
+        }
         let target = self.dest.join(&document.file);
         if self.is_current(document, &target) {
             eprintln!("{} is up to date", target.display());
