@@ -119,6 +119,7 @@ fn spec(text: &str) -> Spec {
     Spec::parse(&[SourceDocument {
         name: "split.yaml".into(),
         text: text.into(),
+        api_version: None,
     }])
     .unwrap()
 }

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use stripe_codegen::diff::render::{self, Format};
 use stripe_codegen::diff::{self, Kind, Report, Severity};
 use stripe_codegen::model::{
-    BodyKind, Model, Operation, Pagination, Param, Struct, TypeDef, TypeId, TypeKind, TypeRef,
-    Usage,
+    ApiMode, BodyKind, Model, Operation, Pagination, Param, Struct, TypeDef, TypeId, TypeKind,
+    TypeRef, Usage,
 };
 use stripe_codegen::{SourceDocument, Spec};
 
@@ -33,6 +33,7 @@ fn load(rule: &str) -> Fixture {
         let document = SourceDocument {
             name: format!("{rule}.yaml#{key}"),
             text: serde_yaml::to_string(&value[key]).unwrap(),
+            api_version: None,
         };
         Spec::parse(&[document]).unwrap_or_else(|e| panic!("{rule}: {e}"))
     };
@@ -333,6 +334,10 @@ fn functions_added_removed_and_changed() {
         operation_id: format!("Get{name}"),
         method: "GET".into(),
         path: format!("/v1/things/{{{name}}}"),
+        mode: ApiMode::V1,
+        api_version: "2023-08-16".into(),
+        server: None,
+        error_codes: None,
         pointer: format!("#/paths/~1v1~1things~1{{{name}}}/get"),
         doc: None,
         summary: None,

@@ -44,6 +44,7 @@ fn real() -> &'static Real {
             Spec::parse(&[SourceDocument {
                 name: name.into(),
                 text: text.into(),
+                api_version: None,
             }])
             .unwrap_or_else(|e| panic!("{e}"))
         };

@@ -60,6 +60,7 @@ fn spec() -> Spec {
     Spec::parse(&[SourceDocument {
         name: "events.yaml".into(),
         text: SPEC.into(),
+        api_version: None,
     }])
     .unwrap()
 }

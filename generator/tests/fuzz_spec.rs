@@ -229,6 +229,7 @@ fn generates_or_refuses(text: String) -> Result<(), String> {
             let document = SourceDocument {
                 name: "fuzz.yaml".into(),
                 text,
+                api_version: None,
             };
             let spec = match Spec::parse(&[document]) {
                 Ok(spec) => spec,

@@ -45,6 +45,7 @@ fn check_case(name: &str) {
     let spec = Spec::parse(&[SourceDocument {
         name: "spec.yaml".into(),
         text,
+        api_version: None,
     }])
     .unwrap();
     let config = Config {

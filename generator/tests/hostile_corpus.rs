@@ -129,6 +129,7 @@ fn run(name: &str, text: &str) -> Result<Outcome, String> {
                 let document = SourceDocument {
                     name: name_owned.clone(),
                     text,
+                    api_version: None,
                 };
                 let spec = Spec::parse(&[document]).map_err(|e| e.to_string())?;
                 let config = Config {

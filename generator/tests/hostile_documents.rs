@@ -8,6 +8,7 @@ fn parse(name: &str, text: &str) -> Result<Spec, String> {
     Spec::parse(&[SourceDocument {
         name: name.into(),
         text: text.into(),
+        api_version: None,
     }])
     .map_err(|e| e.to_string())
 }

@@ -40,6 +40,7 @@ fn generated() -> std::collections::BTreeMap<std::path::PathBuf, String> {
     let document = SourceDocument {
         name: "spec\n pub fn injected_by_name() {}.yaml".into(),
         text: hostile_spec(),
+        api_version: None,
     };
     let spec = Spec::parse(&[document]).unwrap_or_else(|e| panic!("{e}"));
     let config = Config {
@@ -153,6 +154,7 @@ components:
     let spec = Spec::parse(&[SourceDocument {
         name: "names.yaml".into(),
         text: text.into(),
+        api_version: None,
     }])
     .unwrap_or_else(|e| panic!("{e}"));
     let config = Config {
@@ -200,6 +202,7 @@ fn deep_nesting_generates_up_to_the_parsers_limit_and_is_a_clean_error_beyond() 
         let document = SourceDocument {
             name: "deep.yaml".into(),
             text: nested_spec(120, wrapper),
+            api_version: None,
         };
         let spec = Spec::parse(&[document]).unwrap_or_else(|e| panic!("{e}"));
         let config = Config {
@@ -218,6 +221,7 @@ fn deep_nesting_generates_up_to_the_parsers_limit_and_is_a_clean_error_beyond() 
         let document = SourceDocument {
             name: "deeper.yaml".into(),
             text: nested_spec(2_000, wrapper),
+            api_version: None,
         };
         let error = Spec::parse(&[document])
             .map(|_| ())
@@ -244,6 +248,7 @@ components:
     let spec = Spec::parse(&[SourceDocument {
         name: "ns.yaml".into(),
         text: text.into(),
+        api_version: None,
     }])
     .unwrap();
     let config = Config {
@@ -293,6 +298,7 @@ fn a_chain_of_ten_thousand_components_is_modelled_on_a_small_stack() {
     let spec = Spec::parse(&[SourceDocument {
         name: "chain.yaml".into(),
         text: chain_spec(10_000),
+        api_version: None,
     }])
     .unwrap_or_else(|e| panic!("{e}"));
     let model = std::thread::Builder::new()

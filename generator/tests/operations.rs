@@ -43,6 +43,7 @@ fn model() -> &'static Model {
                 SourceDocument {
                     name: name.to_string(),
                     text,
+                    api_version: None,
                 }
             })
             .collect();
@@ -392,6 +393,7 @@ fn tiny() -> Spec {
     Spec::parse(&[SourceDocument {
         name: "tiny.yaml".into(),
         text: TINY.into(),
+        api_version: None,
     }])
     .unwrap()
 }

@@ -28,6 +28,7 @@ fn spec() -> Spec {
     Spec::parse(&[SourceDocument {
         name: "policy.yaml".into(),
         text: SPEC.into(),
+        api_version: None,
     }])
     .unwrap()
 }
@@ -81,6 +82,7 @@ fn a_preview_note_applies_to_its_namespace_and_is_stale_without_it() {
     let spec = Spec::parse(&[SourceDocument {
         name: "preview.yaml".into(),
         text: SPEC.replace("x-resourceId: customer", "x-resourceId: crypto.customer"),
+        api_version: None,
     }])
     .unwrap();
     let mut policy = Policy::parse(

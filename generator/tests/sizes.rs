@@ -48,6 +48,7 @@ fn model(fixtures: Option<&str>) -> Model {
     let spec = Spec::parse(&[SourceDocument {
         name: "sizes.yaml".into(),
         text: SPEC.into(),
+        api_version: None,
     }])
     .unwrap();
     let mut policy = Policy::default();

@@ -58,12 +58,14 @@ commands:
       pinned source ($STRIPE_OPENAPI_BASE_URL/{commit}/{path}, by default
       GitHub's raw files) into DIR (default target/stripe-openapi), each
       written only when its sha256 matches the manifest.
-  spec update (--commit SHA | --file PATH) [--prune-policy] [--fail-on breaking|warning]
+  spec update (--commit SHA [--path PATH] | --file PATH) [--prune-policy] [--fail-on breaking|warning]
        [--format text|markdown|json] [--manifest FILE] [--document FILE]
        [--spec-dir DIR] [--dest DIR] [--out DIR]
       Move the manifest's first plain document (or --document) to the spec at
-      that commit of its repository (and the fixtures of the same commit), or
-      to a local file; regenerate and print the diff against the old pins.
+      that commit of its repository (and the fixtures of the same commit),
+      from PATH there when given (`--path latest/openapi.spec3.yaml`: v1 and
+      v2 in one file; excerpts whose paths it has are dropped), or to a local
+      file; regenerate and print the diff against the old pins.
       Policy that names what the new spec lacks is listed, and with
       --prune-policy deleted. Nothing is written unless every step succeeds.
   spec excerpt --source FILE --paths PREFIX,... [--base FILE,...] [--label TEXT] [--out FILE]

@@ -65,9 +65,9 @@ fn index(model: &Model) -> BTreeMap<String, &TypeDef> {
 /// for the root namespace) and the name. The resource files and `shared.rs`
 /// are private modules whose items are re-exported.
 fn type_path(def: &TypeDef) -> String {
-    match layout::namespace(&def.module) {
-        Some(namespace) => format!("{namespace}::{}", def.rust_name),
-        None => def.rust_name.clone(),
+    match layout::namespace_path(&def.module).as_str() {
+        "" => def.rust_name.clone(),
+        namespace => format!("{namespace}::{}", def.rust_name),
     }
 }
 
@@ -299,6 +299,9 @@ fn type_ref(model: &Model, ty: &TypeRef) -> String {
         TypeRef::Number => "f64".into(),
         TypeRef::Boolean => "bool".into(),
         TypeRef::Timestamp => "Timestamp".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Decimal => "Decimal".into(),
+        TypeRef::Int64String => "i64".into(),
         TypeRef::Binary => "Vec<u8>".into(),
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::Named(id) => type_path(model.get(*id)),
@@ -307,6 +310,7 @@ fn type_ref(model: &Model, ty: &TypeRef) -> String {
         TypeRef::Expandable(target) => format!("Expandable<{}>", type_ref(model, target)),
         TypeRef::ApiList(item) => format!("List<{}>", type_ref(model, item)),
         TypeRef::SearchList(item) => format!("SearchList<{}>", type_ref(model, item)),
+        TypeRef::V2List(item) => format!("V2List<{}>", type_ref(model, item)),
         TypeRef::Unsettable(inner) => format!("Unsettable<{}>", type_ref(model, inner)),
         TypeRef::AnyResource => "Resource".into(),
         TypeRef::RawBody => "Bytes".into(),

@@ -28,8 +28,8 @@ use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
 use crate::naming;
 use crate::render::{
-    cfg_features, cli as render_cli, docs, endpoints, ident, resource, tests as render_tests,
-    TypeRenderer,
+    cfg_features, cli as render_cli, docs, endpoints, ident, notifications, resource,
+    tests as render_tests, TypeRenderer,
 };
 
 /// The generated test, beside the hand-written ones in the crate's `tests/`.
@@ -132,6 +132,9 @@ struct StripeLib<'a> {
     header: &'a Header,
     /// The spec has an `event` object: the crate gets a `webhook` module.
     has_events: bool,
+    /// The path of the typed thin event notifications
+    /// (`v2::core::EventNotification`), when the spec has them.
+    event_notification: Option<String>,
 }
 
 #[derive(Template)]
@@ -143,6 +146,8 @@ struct ModFile<'a> {
     files: Vec<GatedName>,
     /// The files are public modules (a root resource's: `stripe::customer`).
     public_files: bool,
+    /// The namespaces below it (`v2`'s `core`), public modules.
+    namespaces: Vec<GatedName>,
     /// `pub use` lines after the files'.
     reexports: Vec<String>,
 }
@@ -295,18 +300,37 @@ impl<'m> Tree<'m> {
         }
     }
 
-    /// Namespace -> the files in it (the root's resources under `resources`).
-    fn namespaces(&self) -> BTreeMap<&'m str, Vec<String>> {
-        let mut namespaces: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    /// Every folder of modules below the crate root (`["identity"]`,
+    /// `["v2"]`, `["v2", "core"]`, and `["resources"]` for the root's
+    /// resources) -> the files in it; a folder that only holds others
+    /// (`v2`) has none.
+    fn folders(&self) -> BTreeMap<&'m [String], Vec<String>> {
+        let mut folders: BTreeMap<&[String], Vec<String>> = BTreeMap::new();
         for module in self.modules.keys() {
-            if let [namespace, file] = module.as_slice() {
-                namespaces
-                    .entry(namespace.as_str())
-                    .or_default()
-                    .push(file.clone());
+            let Some((file, folder)) = module.split_last() else {
+                continue;
+            };
+            if folder.is_empty() {
+                continue; // the root's own `shared`
+            }
+            folders.entry(folder).or_default().push(file.clone());
+            for depth in 1..folder.len() {
+                folders.entry(&folder[..depth]).or_default();
             }
         }
-        namespaces
+        folders
+    }
+
+    /// The folders right below `folder`.
+    fn children<'f>(
+        folders: &BTreeMap<&'f [String], Vec<String>>,
+        folder: &[String],
+    ) -> Vec<&'f [String]> {
+        folders
+            .keys()
+            .filter(|child| child.len() == folder.len() + 1 && child.starts_with(folder))
+            .copied()
+            .collect()
     }
 
     fn has_shared(&self) -> bool {
@@ -342,46 +366,54 @@ impl<'m> Tree<'m> {
                 })?;
                 let path = match module.as_slice() {
                     [shared] if shared == SHARED => PathBuf::from("src/shared.rs"),
-                    [namespace, file] => PathBuf::from(format!("src/{namespace}/{file}.rs")),
-                    _ => {
-                        return Err(Error::new(format!(
-                            "no file for module {}",
-                            module.join("::")
-                        )))
-                    }
+                    [_, ..] => PathBuf::from(format!("src/{}.rs", module.join("/"))),
+                    [] => return Err(Error::new("no file for the crate root")),
                 };
                 Ok((path, text))
             };
         in_parallel(&modules, item_file).map(|files| files.into_iter().collect())
     }
 
-    /// `src/<namespace>/mod.rs` for every namespace; `reexport` gives extra
-    /// `pub use` lines for a namespace.
+    /// `src/<folder>/mod.rs` for every folder; `reexports` gives extra
+    /// `pub use` lines for a folder.
     fn mod_files(
         &self,
         model: &Model,
         header: &Header,
-        reexports: impl Fn(&str) -> Vec<String>,
+        reexports: impl Fn(&[String]) -> Vec<String>,
     ) -> Result<BTreeMap<PathBuf, String>> {
         let mut files = BTreeMap::new();
-        for (namespace, module_files) in self.namespaces() {
-            let root = namespace == ROOT_RESOURCES;
+        let folders = self.folders();
+        for (folder, module_files) in &folders {
+            let root = *folder == [ROOT_RESOURCES.to_owned()];
             let doc = if root {
                 vec!["Resources of Stripe's root namespace, a public module each (`stripe::customer`); every type also re-exported at the crate root.".to_owned()]
             } else {
-                namespace_doc(model, self.side, namespace, &self.modules)
+                namespace_doc(model, self.side, folder, &self.modules)
             };
-            // The files of a namespace are gated with it in lib.rs; the
-            // root's resources each by their own unit.
+            // The files of a namespace that is a unit are gated with it where
+            // it is declared; the root's resources each by their own unit,
+            // and those of a namespace that only holds others by theirs.
+            let gated_alone = root || module_cfg(model, self.side, folder).is_empty();
             let files_in = module_files
                 .iter()
-                .map(|file| GatedName {
-                    name: file.clone(),
-                    cfg: if root {
-                        module_cfg(model, self.side, &[ROOT_RESOURCES.to_owned(), file.clone()])
-                    } else {
-                        String::new()
-                    },
+                .map(|file| {
+                    let mut module = folder.to_vec();
+                    module.push(file.clone());
+                    GatedName {
+                        cfg: match gated_alone {
+                            true => module_cfg(model, self.side, &module),
+                            false => String::new(),
+                        },
+                        name: file.clone(),
+                    }
+                })
+                .collect();
+            let namespaces = Self::children(&folders, folder)
+                .into_iter()
+                .map(|child| GatedName {
+                    name: child.last().cloned().unwrap_or_default(),
+                    cfg: module_cfg(model, self.side, child),
                 })
                 .collect();
             let text = render(ModFile {
@@ -389,18 +421,25 @@ impl<'m> Tree<'m> {
                 doc,
                 files: files_in,
                 public_files: root && self.side == Side::Api,
-                reexports: reexports(namespace),
+                namespaces,
+                reexports: reexports(folder),
             })?;
-            files.insert(PathBuf::from(format!("src/{namespace}/mod.rs")), text);
+            files.insert(
+                PathBuf::from(format!("src/{}/mod.rs", folder.join("/"))),
+                text,
+            );
         }
         Ok(files)
     }
 
     /// `mod`s at the crate root: `resources` and `shared`, re-exported.
     fn root_modules(&self) -> Vec<&'static str> {
-        let namespaces = self.namespaces();
+        let has_resources = self
+            .modules
+            .keys()
+            .any(|module| module.first().is_some_and(|m| m == ROOT_RESOURCES));
         let mut root = Vec::new();
-        if namespaces.contains_key(ROOT_RESOURCES) {
+        if has_resources {
             root.push(ROOT_RESOURCES);
         }
         if self.has_shared() {
@@ -436,15 +475,26 @@ impl<'m> Tree<'m> {
         items
     }
 
-    /// The public namespace modules, each gated by its unit.
+    /// The public namespace modules at the crate root, each gated by its
+    /// unit (a namespace that only holds others is not).
     fn public_namespaces(&self, model: &Model) -> Vec<GatedName> {
-        self.namespaces()
+        self.folders()
             .into_keys()
-            .filter(|namespace| *namespace != ROOT_RESOURCES)
-            .map(|namespace| GatedName {
-                name: namespace.to_owned(),
-                cfg: module_cfg(model, self.side, &[namespace.to_owned()]),
+            .filter(|folder| folder.len() == 1 && folder[0] != ROOT_RESOURCES)
+            .map(|folder| GatedName {
+                name: folder[0].clone(),
+                cfg: module_cfg(model, self.side, folder),
             })
+            .collect()
+    }
+
+    /// The folders that hold files, as Rust paths (`v2::core`): what a
+    /// crate above re-exports, folder by folder.
+    fn folders_with_files(&self) -> BTreeSet<String> {
+        self.folders()
+            .into_iter()
+            .filter(|(folder, files)| !files.is_empty() && folder[0] != ROOT_RESOURCES)
+            .map(|(folder, _)| folder.join("::"))
             .collect()
     }
 }
@@ -486,27 +536,26 @@ fn api_files(
     })?;
     // A namespace's types can be built (for another unit) while its params
     // module is not: the re-export has the params module's own gate.
-    let params_namespaces: BTreeMap<String, String> = krate
+    let params_folders = krate
         .params
-        .map(|(_, tree)| tree.public_namespaces(model))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|namespace| (namespace.name, namespace.cfg))
-        .collect();
-    let base_namespaces = krate
-        .base
-        .map(|(_, tree)| tree.namespaces())
+        .map(|(_, tree)| tree.folders_with_files())
         .unwrap_or_default();
-    files.extend(krate.tree.mod_files(model, header, |namespace| {
+    let base_folders = krate
+        .base
+        .map(|(_, tree)| tree.folders_with_files())
+        .unwrap_or_default();
+    files.extend(krate.tree.mod_files(model, header, |folder| {
+        let path = folder.join("::");
         let mut lines = Vec::new();
-        if let Some(cfg) = params_namespaces.get(namespace) {
+        if params_folders.contains(&path) {
+            let cfg = module_cfg(model, Side::Params, folder);
             lines.push(format!(
-                "// Its params types, at the same paths.\n{cfg}\npub use stripe_params::{namespace}::*;"
+                "// Its params types, at the same paths.\n{cfg}\npub use stripe_params::{path}::*;"
             ));
         }
-        if let (Some(base), true) = (&base_crate, base_namespaces.contains_key(namespace)) {
+        if let (Some(base), true) = (&base_crate, base_folders.contains(&path)) {
             lines.push(format!(
-                "// Those of the base crate, at the same paths.\n#[allow(unused_imports)]\npub use {base}::{namespace}::*;"
+                "// Those of the base crate, at the same paths.\n#[allow(unused_imports)]\npub use {base}::{path}::*;"
             ));
         }
         lines
@@ -702,6 +751,16 @@ fn module_items(
         let block = endpoints::impl_block(&renderer, id, operations);
         items.extend(quote!(#cfg #block));
     }
+    // Thin event notifications go beside the thin event resource.
+    if let Some(thin) = model
+        .thin_events
+        .as_ref()
+        .filter(|t| types.contains(&t.event))
+    {
+        if side == Side::Api {
+            items.extend(notifications::event_notification(&renderer, thin));
+        }
+    }
     items
 }
 
@@ -720,18 +779,22 @@ fn gate_cfg(features: &Features, gate: &Gate) -> TokenStream {
     }
 }
 
-/// The `#[cfg]` line of a file module: its unit's types feature; in the
-/// params crate, the unit's own (its endpoints').
+/// The `#[cfg]` line of a file module, or of a namespace's module: its
+/// unit's types feature; in the params crate, the unit's own (its
+/// endpoints'). Empty for a module of no unit (a shared module, a
+/// namespace that only holds others).
 fn module_cfg(model: &Model, side: Side, module: &[String]) -> String {
-    let feature = model
-        .features
-        .module_units
-        .iter()
-        .find(|(path, _)| path.starts_with(module))
-        .map(|(_, unit)| match side {
-            Side::Api => model.features.units[unit].types_feature.as_str(),
-            Side::Params => unit.as_str(),
-        });
+    let units = &model.features.module_units;
+    let unit = units.get(module).or_else(|| {
+        units
+            .iter()
+            .find(|(path, _)| layout::namespace(path) == module)
+            .map(|(_, unit)| unit)
+    });
+    let feature = unit.map(|unit| match side {
+        Side::Api => model.features.units[unit].types_feature.as_str(),
+        Side::Params => unit.as_str(),
+    });
     cfg_features(feature.as_slice()).to_string()
 }
 
@@ -806,12 +869,29 @@ fn facade_files(
 ) -> Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
     let has_events = model.components.contains_key("event");
-    let always: Vec<&str> = model
+    // The webhook module needs the types of events and notifications
+    // whatever else is enabled.
+    let thin_unit = model.thin_events.as_ref().and_then(|thin| {
+        model
+            .features
+            .module_units
+            .get(&model.get(thin.event).module)
+    });
+    let always: BTreeSet<&str> = model
         .features
         .events_unit
         .iter()
+        .chain(thin_unit)
         .map(|unit| model.features.units[unit].types_feature.as_str())
         .collect();
+    let event_notification = model.thin_events.as_ref().map(|thin| {
+        let module = &model.get(thin.event).module;
+        let name = notifications::notification_type_name(model, thin);
+        match layout::namespace_path(module).as_str() {
+            "" => name,
+            namespace => format!("{namespace}::{name}"),
+        }
+    });
     let api_features = if always.is_empty() {
         String::new()
     } else {
@@ -836,7 +916,11 @@ fn facade_files(
     );
     files.insert(
         PathBuf::from("src/lib.rs"),
-        render(StripeLib { header, has_events })?,
+        render(StripeLib {
+            header,
+            has_events,
+            event_notification,
+        })?,
     );
     if !model.operations.is_empty() {
         files.insert(
@@ -905,16 +989,16 @@ fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
             unit.rust_name
         );
     }
-    match (resource, layout::namespace(module)) {
+    match (resource, layout::namespace_path(module).as_str()) {
         (Some(def), _) => format!(
             "The `{}` resource ([`{}`]), its endpoints and the types that only they use.",
             docs::comment_text(def.resource_id.as_deref().unwrap_or_default()),
             def.rust_name
         ),
-        (None, Some(namespace)) => {
+        (None, "") => "Types used by several resources, or by none.".to_owned(),
+        (None, namespace) => {
             format!("Types used by several resources of the `{namespace}` namespace.")
         }
-        (None, None) => "Types used by several resources, or by none.".to_owned(),
     }
 }
 
@@ -923,14 +1007,15 @@ fn module_doc(model: &Model, module: &ModulePath, types: &[TypeId]) -> String {
 fn namespace_doc(
     model: &Model,
     side: Side,
-    namespace: &str,
+    folder: &[String],
     modules: &BTreeMap<&ModulePath, Vec<TypeId>>,
 ) -> Vec<String> {
+    let namespace = folder.join("::");
     let mut lines = vec![match side {
         Side::Params => format!("The parameters of the `{namespace}` namespace's endpoints."),
         Side::Api => format!("The `{namespace}` namespace of the Stripe API."),
     }];
-    if let Some(note) = model.preview.get(namespace) {
+    if let Some(note) = model.preview.get(&namespace) {
         lines.extend([
             String::new(),
             format!("**Preview.** {}", docs::comment_text(note)),
@@ -938,7 +1023,7 @@ fn namespace_doc(
     }
     let resources: Vec<String> = modules
         .iter()
-        .filter(|(module, _)| layout::namespace(module) == Some(namespace))
+        .filter(|(module, _)| layout::namespace(module) == folder)
         .flat_map(|(_, types)| types.iter().map(|&id| model.get(id)))
         .filter(|def| def.resource_id.is_some() || matches!(def.kind, TypeKind::Unit))
         .map(|def| match def.doc.as_deref().map(docs::summary) {

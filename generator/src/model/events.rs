@@ -12,9 +12,12 @@ use openapiv3::{ReferenceOr, SchemaKind, Type};
 
 use crate::error::{pointer, Error, Result};
 use crate::model::lower_types::enum_values;
-use crate::model::{EventFields, EventObject, Model, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{
+    EventFields, EventObject, Model, RelatedObject, Struct, ThinEventFields, ThinEventType,
+    ThinEvents, TypeDef, TypeId, TypeKind, TypeRef,
+};
 use crate::naming;
-use crate::parse::policy::Events;
+use crate::parse::policy::{self, Events};
 use crate::parse::Spec;
 
 /// The value a webhook endpoint subscribes with to mean "every event".
@@ -79,6 +82,121 @@ fn event_fields(model: &Model, events: &Events) -> Option<EventFields> {
         event,
         type_path: vec![type_field],
         object_path: vec![data_field, object_field],
+    })
+}
+
+/// Types thin events, when the spec has the thin event resource
+/// (`[thin_events] event`) and a `GET` of it by id: each type of
+/// `[thin_events] types` becomes a variant of `EventNotification`, whose
+/// related object is the resource of that `object`, or JSON when the spec
+/// has none. A thin event resource without the fields a notification is
+/// read by is an error.
+pub fn type_thin_events(model: &mut Model, spec: &Spec, thin: &policy::ThinEvents) -> Result<()> {
+    let Some((_, event)) = model.resources().find(|(id, _)| *id == thin.event) else {
+        return Ok(());
+    };
+    let def = model.get(event);
+    let TypeKind::Struct(body) = &def.kind else {
+        return Ok(());
+    };
+    let fields = thin_event_fields(model, body).map_err(|why| {
+        Error::at(
+            &def.pointer,
+            format!("`{}` is no thin event: {why}", thin.event),
+        )
+    })?;
+    let Some(retrieve) = model.operations.iter().find(|op| {
+        op.group == event
+            && op.method == "GET"
+            && op.path_params.len() == 1
+            && op.page_item().is_none()
+    }) else {
+        return Ok(());
+    };
+    let retrieve_path = retrieve.path.replace(
+        &format!("{{{}}}", retrieve.path_params[0].wire_name),
+        "{id}",
+    );
+    let api_version = retrieve.api_version.clone();
+    let mut variants: Vec<String> = thin.types.keys().map(|t| naming::variant_name(t)).collect();
+    naming::deduplicate(&mut variants);
+    let types = thin
+        .types
+        .iter()
+        .zip(variants)
+        .map(|((event_type, object), variant)| ThinEventType {
+            event_type: event_type.clone(),
+            variant,
+            related: related_object(model, spec, object),
+        })
+        .collect();
+    model.thin_events = Some(ThinEvents {
+        event,
+        retrieve_path,
+        api_version,
+        fields,
+        types,
+    });
+    Ok(())
+}
+
+/// What a thin event type relates to: the resource whose `object` is
+/// `object`, else JSON; nothing for `""`.
+fn related_object(model: &Model, spec: &Spec, object: &str) -> RelatedObject {
+    if object.is_empty() {
+        return RelatedObject::None;
+    }
+    let resource = model.resources().find(|(_, id)| {
+        matches!(&model.get(*id).kind, TypeKind::Struct(body)
+            if body.object_name.as_deref() == Some(object) && !body.deleted)
+    });
+    match resource {
+        Some((_, ty)) => RelatedObject::Typed {
+            ty,
+            api_version: spec.api_version_at(&model.get(ty).pointer).to_owned(),
+        },
+        None => RelatedObject::Untyped(object.to_owned()),
+    }
+}
+
+/// The fields a notification is read by: required `id` and `type`
+/// strings, an optional `context` string, an optional `related_object`
+/// with a required `url` string.
+fn thin_event_fields(model: &Model, body: &Struct) -> std::result::Result<ThinEventFields, String> {
+    let field = |wire: &str| {
+        body.fields
+            .iter()
+            .find(|f| f.wire_name == wire)
+            .ok_or_else(|| format!("it has no `{wire}`"))
+    };
+    let string = |wire: &str, required: bool| {
+        let found = field(wire)?;
+        match found.ty == TypeRef::String && (!required || !found.optional()) {
+            true => Ok(found.rust_name.clone()),
+            false => Err(format!(
+                "its `{wire}` is not a{} string",
+                if required { " required" } else { "" }
+            )),
+        }
+    };
+    let related = field("related_object")?;
+    let TypeRef::Named(related_type) = related.ty else {
+        return Err("its `related_object` is not an object".to_owned());
+    };
+    let TypeKind::Struct(related_body) = &model.get(related_type).kind else {
+        return Err("its `related_object` is not an object".to_owned());
+    };
+    let url = related_body
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "url" && f.ty == TypeRef::String && !f.optional())
+        .ok_or("its `related_object` has no required `url` string")?;
+    Ok(ThinEventFields {
+        id: string("id", true)?,
+        type_: string("type", true)?,
+        context: string("context", false)?,
+        related_object: related.rust_name.clone(),
+        url: url.rust_name.clone(),
     })
 }
 

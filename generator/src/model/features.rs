@@ -1,8 +1,9 @@
 //! Cargo features: what each one builds, computed from the model.
 //!
-//! A *unit* is a namespace (`identity`, `issuing`, ...) or a resource of the
-//! root namespace (`customer`, `webhook_endpoint`; `deleted_customer` goes
-//! with `customer`). Each unit has two features:
+//! A *unit* is a namespace with resources of its own (`identity`,
+//! `issuing`, `v2_core`, ...) or a resource of the root namespace
+//! (`customer`, `webhook_endpoint`; `deleted_customer` goes with
+//! `customer`). Each unit has two features:
 //!
 //! - `__types_<unit>` (internal) builds the unit's types: the module of each
 //!   of its files. It enables the types features of every unit those types
@@ -12,7 +13,8 @@
 //!   unit and of everything its endpoints refer to.
 //!
 //! Types used by units of different namespaces live in the crate's shared
-//! module; each is compiled when the units it refers to are (an empty list:
+//! module (or the shared module of a namespace that only holds others,
+//! `v2`); each is compiled when the units it refers to are (an empty list:
 //! always). Edges through shared types are followed, so the feature graph
 //! only ever names units.
 //!
@@ -25,7 +27,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::error::{Error, Result};
-use crate::model::layout::{references, ROOT_RESOURCES, SHARED};
+use crate::model::layout::{namespace, references, ROOT_RESOURCES, SHARED};
 use crate::model::{Model, ModulePath, TypeId, TypeKind};
 use crate::naming;
 
@@ -134,12 +136,7 @@ pub fn plan_features(model: &mut Model) -> Result<()> {
                 "generator bug: an operation's group has no unit",
             ));
         };
-        let mut named = Vec::new();
-        operation
-            .response
-            .visit_named(true, &mut |id, _| named.push(id));
-        named.push(operation.params);
-        let deps = units_referenced(model, &unit_of, named);
+        let deps = units_referenced(model, &unit_of, operation.named_types());
         let entry = units.get_mut(unit).expect("listed");
         entry.has_endpoints = true;
         entry.endpoint_deps.extend(deps);
@@ -246,7 +243,9 @@ fn base_units(units: &BTreeMap<String, Unit>) -> BTreeSet<String> {
         .collect()
 }
 
-/// The unit of each type, from the module layout placed it in.
+/// The unit of each type, from the module layout placed it in: none for a
+/// shared module of the root or of a namespace with no resources of its
+/// own (`v2`, which only holds `v2.core`, `v2.billing`, ...).
 fn unit_of_types(model: &Model) -> Vec<Option<String>> {
     let root_files: BTreeSet<&str> = model
         .types
@@ -255,6 +254,12 @@ fn unit_of_types(model: &Model) -> Vec<Option<String>> {
             [namespace, file] if namespace == ROOT_RESOURCES => Some(file.as_str()),
             _ => None,
         })
+        .collect();
+    let with_resources: BTreeSet<&[String]> = model
+        .types
+        .iter()
+        .filter(|def| def.module.last().is_some_and(|file| file != SHARED))
+        .map(|def| namespace(&def.module))
         .collect();
     model
         .types
@@ -269,8 +274,13 @@ fn unit_of_types(model: &Model) -> Vec<Option<String>> {
                     .unwrap_or(file);
                 Some(naming::feature_name(owner))
             }
-            [namespace, ..] => Some(naming::feature_name(namespace)),
             [] => None,
+            module => {
+                let namespace = namespace(module);
+                with_resources
+                    .contains(namespace)
+                    .then(|| naming::namespace_feature_name(namespace))
+            }
         })
         .collect()
 }

@@ -1,12 +1,15 @@
 //! Places every type in a module and makes its Rust name unique there.
 //!
-//! A resource (`x-resourceId`) gets a file of its own in its namespace's
-//! module: `identity.verification_session` -> `identity/verification_session.rs`,
-//! `charge` -> `resources/charge.rs`. Every other type goes with the one
-//! resource that uses it; a type used by several resources of one namespace
-//! goes to that namespace's `shared.rs`, and one used across namespaces to the
-//! crate's `shared.rs`. So each namespace is a group of files that a cargo
-//! feature can later leave out, and the root holds what every group needs.
+//! A resource (`x-resourceId`, or a v2 resource's `object`) gets a file of
+//! its own in its namespace's module: `identity.verification_session` ->
+//! `identity/verification_session.rs`, `v2.core.event` ->
+//! `v2/core/event.rs`, `charge` -> `resources/charge.rs`. Every other type
+//! goes with the one resource that uses it; a type used by several
+//! resources of one namespace goes to that namespace's `shared.rs`, one
+//! used by resources of namespaces below one namespace to that one's
+//! (`v2/shared.rs`), and one used across namespaces to the crate's
+//! `shared.rs`. So each namespace is a group of files that a cargo feature
+//! can later leave out, and the root holds what every group needs.
 //!
 //! Operations go with the resource they are grouped under: their params
 //! types (and inline response types) live in that resource's file, beside
@@ -23,20 +26,31 @@ pub const ROOT_RESOURCES: &str = "resources";
 /// The module holding types used by several resources.
 pub const SHARED: &str = "shared";
 
-/// The namespace of a type: `None` for the root.
-pub fn namespace(module: &ModulePath) -> Option<&str> {
+/// The namespace of a type's module, as its modules (`["v2", "core"]`),
+/// empty for the root.
+pub fn namespace(module: &[String]) -> &[String] {
     match module.first().map(String::as_str) {
-        Some(ROOT_RESOURCES) | Some(SHARED) | None => None,
-        Some(namespace) => Some(namespace),
+        Some(ROOT_RESOURCES) | Some(SHARED) | None => &[],
+        Some(_) => &module[..module.len() - 1],
     }
 }
 
+/// The namespace as Rust writes its path: `v2::core`.
+pub fn namespace_path(module: &[String]) -> String {
+    namespace(module).join("::")
+}
+
 /// The `[preview]` notes (by the spec's namespace name) by the namespace's
-/// module name, as the emitter looks them up.
+/// module path (`v2::core`), as the emitter looks them up.
 pub fn preview_notes(notes: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     notes
         .iter()
-        .map(|(namespace, note)| (naming::namespace_module_name(namespace), note.clone()))
+        .map(|(namespace, note)| {
+            (
+                naming::namespace_modules(namespace).join("::"),
+                note.clone(),
+            )
+        })
         .collect()
 }
 
@@ -49,14 +63,9 @@ pub fn place_types(model: &mut Model) {
             None => {
                 let owner_homes: BTreeSet<&ModulePath> =
                     type_owners.iter().map(|owner| &homes[owner]).collect();
-                let namespaces: BTreeSet<Option<&str>> =
-                    owner_homes.iter().map(|m| namespace(m)).collect();
-                match (owner_homes.len(), namespaces.into_iter().next()) {
-                    (1, _) => owner_homes.into_iter().next().unwrap().clone(),
-                    (n, Some(Some(ns))) if n > 1 && owners_in_one_namespace(&owner_homes) => {
-                        vec![ns.to_owned(), SHARED.to_owned()]
-                    }
-                    _ => vec![SHARED.to_owned()],
+                match owner_homes.len() {
+                    1 => owner_homes.into_iter().next().unwrap().clone(),
+                    _ => shared_module(&owner_homes),
                 }
             }
         };
@@ -65,32 +74,64 @@ pub fn place_types(model: &mut Model) {
     deduplicate_names(model);
 }
 
-fn owners_in_one_namespace(homes: &BTreeSet<&ModulePath>) -> bool {
-    let namespaces: BTreeSet<Option<&str>> = homes.iter().map(|m| namespace(m)).collect();
-    namespaces.len() == 1
+/// The `shared` module of the innermost namespace that holds every one of
+/// `homes` (the crate's own when none does).
+fn shared_module(homes: &BTreeSet<&ModulePath>) -> ModulePath {
+    let mut namespaces = homes.iter().map(|home| namespace(home));
+    let first = namespaces.next().unwrap_or_default();
+    let common = namespaces.fold(first.len(), |common, other| {
+        first
+            .iter()
+            .zip(other)
+            .take(common)
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    let mut module = first[..common].to_vec();
+    module.push(SHARED.to_owned());
+    module
 }
 
+/// Each resource's and unit group's file: its namespace's modules, then
+/// its own.
 fn resource_homes(model: &Model) -> BTreeMap<TypeId, ModulePath> {
     let units = model
         .types
         .iter()
         .enumerate()
         .filter(|(_, def)| matches!(def.kind, TypeKind::Unit));
-    let homes: Vec<(TypeId, Option<String>, String)> = model
+    let homes: Vec<(TypeId, Vec<String>, String)> = model
         .resources()
         .chain(units.map(|(index, def)| (def.wire_name.as_str(), TypeId(index))))
         .map(|(resource_id, id)| {
             let (namespace, local) = naming::split_namespace(resource_id);
-            (id, namespace.map(naming::namespace_module_name), local)
+            let modules = namespace.map(naming::namespace_modules).unwrap_or_default();
+            (id, modules, local)
         })
         .collect();
-    let namespaces: BTreeSet<String> = homes.iter().filter_map(|(_, ns, _)| ns.clone()).collect();
+    // The namespaces below each namespace (the root's: `[]`), which no
+    // file beside them may take the name of.
+    let mut children: BTreeMap<&[String], BTreeSet<String>> = BTreeMap::new();
+    for (_, modules, _) in &homes {
+        for depth in 0..modules.len() {
+            children
+                .entry(&modules[..depth])
+                .or_default()
+                .insert(modules[depth].clone());
+        }
+    }
+    let none = BTreeSet::new();
     homes
-        .into_iter()
-        .map(|(id, namespace, local)| {
-            let file = naming::resource_module_name(&local, namespace.is_none(), &namespaces);
-            let module = namespace.unwrap_or_else(|| ROOT_RESOURCES.to_owned());
-            (id, vec![module, file])
+        .iter()
+        .map(|(id, modules, local)| {
+            let beside = children.get(modules.as_slice()).unwrap_or(&none);
+            let file = naming::resource_module_name(local, beside);
+            let mut module = match modules.is_empty() {
+                true => vec![ROOT_RESOURCES.to_owned()],
+                false => modules.clone(),
+            };
+            module.push(file);
+            (*id, module)
         })
         .collect()
 }
@@ -114,11 +155,7 @@ fn owners(model: &Model) -> Vec<BTreeSet<TypeId>> {
     // Types that only operations reach belong to the operation's group.
     let reached_by_resources: Vec<bool> = owners.iter().map(|o| !o.is_empty()).collect();
     for operation in &model.operations {
-        let mut queue: VecDeque<TypeId> = VecDeque::new();
-        queue.push_back(operation.params);
-        operation
-            .response
-            .visit_named(true, &mut |id, _| queue.push_back(id));
+        let mut queue: VecDeque<TypeId> = operation.named_types().into();
         let mut seen = BTreeSet::new();
         while let Some(id) = queue.pop_front() {
             let def = model.get(id);
@@ -152,10 +189,10 @@ pub fn references(model: &Model, id: TypeId) -> Vec<TypeId> {
 /// the shared module). Earlier types keep their names: components come
 /// before the inline types made from them.
 fn deduplicate_names(model: &mut Model) {
-    let mut scopes: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    let mut scopes: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
     for (index, def) in model.types.iter().enumerate() {
         scopes
-            .entry(namespace(&def.module).map(str::to_owned))
+            .entry(namespace(&def.module).to_vec())
             .or_default()
             .push(index);
     }

@@ -21,10 +21,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{pointer, pointer_in, Error, Result};
-use crate::model::lower_types::{single_string_enum, Lowerer, Owner};
+use crate::model::lower_types::{
+    enum_values, list_kind, single_string_enum, ListKind, Lowerer, Owner,
+};
+use crate::model::shapes::error_members;
 use crate::model::{
-    BodyKind, Field, Operation, Pagination, Param, SkippedOperation, Struct, TypeDef, TypeId,
-    TypeKind, TypeRef, Usage,
+    ApiMode, BodyKind, Field, Operation, Pagination, Param, SkippedOperation, Struct, TypeDef,
+    TypeId, TypeKind, TypeRef, Usage,
 };
 use crate::naming::{self, Group, OperationFacts, Returns};
 use crate::parse::policy::{OperationOverrides, Override};
@@ -350,14 +353,10 @@ fn returns(
     let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
         return Ok(Returns::Object);
     };
-    let kind = match object.properties.get("object") {
-        Some(ReferenceOr::Item(object_field)) => single_string_enum(object_field),
-        _ => None,
-    };
-    Ok(match kind {
-        Some("list") => Returns::List,
-        Some("search_result") => Returns::Search,
-        _ => Returns::Object,
+    Ok(match list_kind(object) {
+        Some(ListKind::Search) => Returns::Search,
+        Some(ListKind::Api | ListKind::V2) => Returns::List,
+        None => Returns::Object,
     })
 }
 
@@ -383,25 +382,38 @@ fn lower_operation(
         rust_name: stem.clone(),
         wire_name: site.operation_id.clone(),
         usage: Usage::Request,
+        json: false,
     };
+    let mode = ApiMode::of_path(site.path);
     let (path_params, mut fields) = lower_parameters(lowerer, site, &owner)?;
     let path_params = in_path_order(site, path_params)?;
     let mut body = lower_request_body(lowerer, site, &owner, &mut fields)?;
     let params_required = fields.iter().any(|f| !f.optional());
-    if fields.is_empty() && body != BodyKind::Multipart {
+    // A v2 POST sends its JSON object, `{}` at least, as Stripe's SDKs do.
+    if fields.is_empty() && !matches!(body, BodyKind::Multipart | BodyKind::Json) {
         body = BodyKind::None;
+    }
+    if mode == ApiMode::V2 && site.method == "POST" && body == BodyKind::None {
+        body = BodyKind::Json;
     }
     let params = push_params(lowerer, site, &stem, fields);
     let response = lower_response(lowerer, site, &stem, response)?;
     let pagination = match (&response, site.method) {
         (TypeRef::ApiList(_), "GET") => Pagination::List,
         (TypeRef::SearchList(_), "GET") => Pagination::Search,
+        (TypeRef::V2List(_), "GET") => Pagination::V2List,
         _ => Pagination::None,
     };
+    let error_codes = lower_error_codes(lowerer, site, &stem)?;
+    let path_pointer = pointer(["paths", site.path]);
     Ok(Operation {
         operation_id: site.operation_id.clone(),
         method: site.method.to_owned(),
         path: site.path.to_owned(),
+        mode,
+        api_version: lowerer.spec.api_version_at(&path_pointer).to_owned(),
+        server: server(site)?,
+        error_codes,
         pointer: site.at.clone(),
         doc: site.operation.description.clone(),
         summary: site.operation.summary.clone(),
@@ -562,6 +574,7 @@ fn lower_request_body(
     match media_type.as_str() {
         FORM => {}
         MULTIPART if site.method == "POST" => body = BodyKind::Multipart,
+        JSON if site.method == "POST" => body = BodyKind::Json,
         other => {
             return Err(Error::at(
                 schema_at,
@@ -569,6 +582,10 @@ fn lower_request_body(
             ))
         }
     }
+    let owner = &Owner {
+        json: body == BodyKind::Json,
+        ..owner.clone()
+    };
     let Some(schema) = &media.schema else {
         return Ok(body);
     };
@@ -652,6 +669,7 @@ fn lower_response(
             rust_name: naming::response_type_name(stem),
             wire_name: format!("{}.response", site.operation_id),
             usage: Usage::Response,
+            json: false,
         };
         return Ok(lowerer.lower_schema(schema, &at, &owner)?.ty);
     }
@@ -663,6 +681,94 @@ fn lower_response(
         at,
         format!("a {content_type} response is supported only as `type: string, format: binary`"),
     ))
+}
+
+/// The codes of the errors an operation's `default` response lists (each a
+/// `oneOf` member that fixes `error.code`), as an open enum, `{stem}ErrorCode`.
+fn lower_error_codes(
+    lowerer: &mut Lowerer<'_>,
+    site: &Site<'_>,
+    stem: &str,
+) -> Result<Option<TypeId>> {
+    let Some(default) = &site.operation.responses.default else {
+        return Ok(None);
+    };
+    let Some(members) = error_members(default) else {
+        return Ok(None);
+    };
+    let mut codes: Vec<String> = Vec::new();
+    for member in &members {
+        let Some(ReferenceOr::Item(schema)) = lowerer.spec.schemas().get(member) else {
+            continue;
+        };
+        if let Some(code) = fixed_error_code(schema) {
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+    }
+    if codes.is_empty() {
+        return Ok(None);
+    }
+    let id = lowerer.push(TypeDef {
+        wire_name: format!("{}.error_code", site.operation_id),
+        pointer: format!("{}/responses/default", site.at),
+        rust_name: naming::error_code_type_name(stem),
+        module: Vec::new(),
+        doc: Some(format!(
+            "The error codes Stripe's spec lists for `{} {}`: `ApiError::code_as` reads an error's code as one of them (a code it does not list as `Unknown`).",
+            site.method, site.path
+        )),
+        resource_id: None,
+        kind: TypeKind::Enum(enum_values(codes.iter())),
+    });
+    lowerer.model.open_enums.insert(id);
+    Ok(Some(id))
+}
+
+/// The one `code` an error shape fixes: `{error: {code: {enum: [x]}}}`.
+fn fixed_error_code(schema: &Schema) -> Option<String> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    let Some(ReferenceOr::Item(error)) = object.properties.get("error") else {
+        return None;
+    };
+    let SchemaKind::Type(Type::Object(error)) = &error.schema_kind else {
+        return None;
+    };
+    match error.properties.get("code") {
+        Some(ReferenceOr::Item(code)) => single_string_enum(code).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// The operation's own server (`servers` of the operation), when it has
+/// one: an `https` origin of Stripe's (`files.stripe.com`,
+/// `meter-events.stripe.com`), where the client sends its requests, and
+/// with them the secret key; a spec cannot send them anywhere else.
+fn server(site: &Site<'_>) -> Result<Option<String>> {
+    let Some(server) = site.operation.servers.first() else {
+        return Ok(None);
+    };
+    let url = server.url.as_str();
+    let host = url
+        .strip_prefix("https://")
+        .map(|rest| rest.trim_end_matches('/'));
+    let valid = host.is_some_and(|host| {
+        host.strip_suffix(".stripe.com")
+            .is_some_and(|name| !name.is_empty())
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    });
+    if !valid {
+        return Err(Error::at(
+            format!("{}/servers/0/url", site.at),
+            format!("the server {url:?} is not an https origin of Stripe's (`https://<name>.stripe.com/`)"),
+        ));
+    }
+    Ok(Some(url.to_owned()))
 }
 
 /// `type: string, format: binary`: a body of bytes.

@@ -11,6 +11,7 @@ use openapiv3::{
 };
 
 use crate::error::{escape_pointer_token, pointer_in, Error, Result};
+use crate::model::shapes;
 use crate::model::{
     EnumValue, Field, Model, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage,
 };
@@ -31,6 +32,9 @@ pub(crate) struct Lowerer<'a> {
     /// Inline request types by Rust name: two operations that inline the
     /// same object under the same name share one type.
     inline_requests: HashMap<String, Vec<TypeId>>,
+    /// Components that only the `default` (error) responses of operations
+    /// name: no type is made of them (see [`shapes::error_shapes`]).
+    pub error_shapes: BTreeSet<String>,
 }
 
 /// Where an inline type gets its name and wire path from.
@@ -39,6 +43,9 @@ pub(crate) struct Owner {
     pub rust_name: String,
     pub wire_name: String,
     pub usage: Usage,
+    /// A request sent as JSON (a v2 body), where `nullable` means the
+    /// value can be sent as `null` to clear it.
+    pub json: bool,
 }
 
 impl Owner {
@@ -47,7 +54,21 @@ impl Owner {
             rust_name: naming::nested_type_name(&self.rust_name, member),
             wire_name: format!("{}.{member}", self.wire_name),
             usage: self.usage,
+            json: self.json,
         }
+    }
+
+    /// A value that may be `null` in a JSON request is one that can be
+    /// cleared: `Unsettable`, so that `None` (leave it) and `null` (clear
+    /// it) differ. Elsewhere `nullable` only makes it optional.
+    fn clearable(&self, lowered: Lowered) -> Lowered {
+        if self.usage == Usage::Request && self.json && lowered.nullable {
+            return Lowered {
+                ty: TypeRef::Unsettable(Box::new(lowered.ty)),
+                nullable: false,
+            };
+        }
+        lowered
     }
 }
 
@@ -69,6 +90,7 @@ impl<'a> Lowerer<'a> {
             },
             unions: HashMap::new(),
             inline_requests: HashMap::new(),
+            error_shapes: shapes::error_shapes(spec),
         }
     }
 
@@ -76,7 +98,11 @@ impl<'a> Lowerer<'a> {
     /// references (and cycles) resolve regardless of order.
     pub fn lower_components(&mut self) -> Result<()> {
         let schemas = self.spec.schemas();
+        let v2_resources = shapes::v2_resources(self.spec);
         for (name, schema) in schemas {
+            if self.error_shapes.contains(name) {
+                continue;
+            }
             let pointer = format!("{SCHEMA_PREFIX}{}", escape_pointer_token(name));
             let ReferenceOr::Item(schema) = schema else {
                 return Err(Error::at(
@@ -85,7 +111,12 @@ impl<'a> Lowerer<'a> {
                 ));
             };
             let (namespace, local) = naming::split_namespace(name);
-            let resource_id = resource_id(schema, &pointer)?;
+            let resource_id = match resource_id(schema, &pointer)? {
+                // v2 schemas carry no `x-resourceId`: a v2 resource is the
+                // object its paths return, named by its `object`.
+                None if v2_resources.contains(name) => Some(name.clone()),
+                id => id,
+            };
             let id = self.push(TypeDef {
                 wire_name: name.clone(),
                 pointer,
@@ -103,12 +134,15 @@ impl<'a> Lowerer<'a> {
             let ReferenceOr::Item(schema) = schema else {
                 unreachable!("rejected above")
             };
-            let id = self.model.components[name];
+            let Some(&id) = self.model.components.get(name) else {
+                continue; // an error shape
+            };
             let pointer = self.model.get(id).pointer.clone();
             let owner = Owner {
                 rust_name: self.model.get(id).rust_name.clone(),
                 wire_name: name.clone(),
                 usage: Usage::Response,
+                json: false,
             };
             let kind = self.lower_component(schema, &pointer, &owner)?;
             if matches!(kind, TypeKind::Enum(_)) && bypasses_validation(schema) {
@@ -279,7 +313,10 @@ impl<'a> Lowerer<'a> {
                     nullable: false,
                 }
             } else {
-                self.lower_schema(&property, &at, &owner.member(wire_name))?
+                let member = owner.member(wire_name);
+                let mut lowered = self.lower_schema(&property, &at, &member)?;
+                lowered.nullable |= resolved.schema_data.nullable;
+                member.clearable(lowered)
             };
             fields.push(Field {
                 wire_name: wire_name.clone(),
@@ -287,7 +324,7 @@ impl<'a> Lowerer<'a> {
                 doc: resolved.schema_data.description.clone(),
                 ty: lowered.ty,
                 required: is_required,
-                nullable: lowered.nullable || resolved.schema_data.nullable,
+                nullable: lowered.nullable,
                 boxed: false,
             });
         }
@@ -357,7 +394,12 @@ impl<'a> Lowerer<'a> {
 
     fn component_id(&self, reference: &str, pointer: &str) -> Result<TypeId> {
         let name = self.component_name(reference, pointer)?;
-        Ok(self.model.components[name.as_ref()])
+        self.model.components.get(name.as_ref()).copied().ok_or_else(|| {
+            Error::at(
+                pointer,
+                format!("{reference} is an error shape (only error responses name it elsewhere) and has no type"),
+            )
+        })
     }
 
     /// Lowers a schema used as a field, parameter or response.
@@ -383,6 +425,12 @@ impl<'a> Lowerer<'a> {
                 let values: Vec<&String> = string.enumeration.iter().flatten().collect();
                 match &string.format {
                     VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) if values.is_empty() => {
+                        TypeRef::DateTime
+                    }
+                    VariantOrUnknownOrEmpty::Unknown(format) if values.is_empty() => {
+                        string_format(format)
+                    }
                     _ if values.is_empty() => TypeRef::String,
                     _ => {
                         let ty = self.inline_enum(enum_values(values.into_iter()), pointer, owner);
@@ -441,7 +489,7 @@ impl<'a> Lowerer<'a> {
                             &format!("{pointer}/additionalProperties"),
                             owner,
                         )?;
-                        TypeRef::Map(Box::new(values.ty))
+                        TypeRef::Map(Box::new(owner.clearable(values).ty))
                     }
                     Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
                     _ => TypeRef::Json,
@@ -470,8 +518,9 @@ impl<'a> Lowerer<'a> {
         Ok(TypeRef::Named(id))
     }
 
-    /// `{object: list, data: [...]}` and `{object: search_result, ...}` pages
-    /// become the runtime's generic list types.
+    /// `{object: list, data: [...]}` and `{object: search_result, ...}` pages,
+    /// and v2's `{data, next_page_url, previous_page_url}`, become the
+    /// runtime's generic list types.
     fn list_object(
         &mut self,
         schema: &Schema,
@@ -481,13 +530,9 @@ impl<'a> Lowerer<'a> {
         let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
             return Ok(None);
         };
-        let Some(ReferenceOr::Item(object_field)) = object.properties.get("object") else {
-            return Ok(None);
-        };
-        let kind = match single_string_enum(object_field) {
-            Some("list") => TypeRef::ApiList as fn(Box<TypeRef>) -> TypeRef,
-            Some("search_result") => TypeRef::SearchList,
-            _ => return Ok(None),
+        let kind = match list_kind(object) {
+            Some(kind) => kind,
+            None => return Ok(None),
         };
         let Some(data) = object.properties.get("data") else {
             return Ok(None);
@@ -496,7 +541,7 @@ impl<'a> Lowerer<'a> {
         let at = format!("{pointer}/properties/data");
         let data = self.lower_schema(&data, &at, &owner.member("item"))?;
         match data.ty {
-            TypeRef::List(item) => Ok(Some(kind(item))),
+            TypeRef::List(item) => Ok(Some(kind.of(item))),
             _ => Err(Error::at(
                 at,
                 "the `data` of a list object must be an array",
@@ -765,6 +810,56 @@ impl<'a> Lowerer<'a> {
             },
             owner.usage,
         ))
+    }
+}
+
+/// The pages Stripe returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ListKind {
+    /// `object: list`, with `has_more` and cursors.
+    Api,
+    /// `object: search_result`.
+    Search,
+    /// v2: `data`, `next_page_url`, `previous_page_url`.
+    V2,
+}
+
+impl ListKind {
+    /// The page of `item`.
+    pub fn of(self, item: Box<TypeRef>) -> TypeRef {
+        match self {
+            ListKind::Api => TypeRef::ApiList(item),
+            ListKind::Search => TypeRef::SearchList(item),
+            ListKind::V2 => TypeRef::V2List(item),
+        }
+    }
+}
+
+/// The page an object schema is: by its `object` (v1), or, as Stripe's
+/// SDKs tell a v2 list, by `data` beside `next_page_url`.
+pub(crate) fn list_kind(object: &openapiv3::ObjectType) -> Option<ListKind> {
+    let object_value = match object.properties.get("object") {
+        Some(ReferenceOr::Item(field)) => single_string_enum(field),
+        _ => None,
+    };
+    match object_value {
+        Some("list") => Some(ListKind::Api),
+        Some("search_result") => Some(ListKind::Search),
+        None if object.properties.contains_key("data")
+            && object.properties.contains_key("next_page_url") =>
+        {
+            Some(ListKind::V2)
+        }
+        _ => None,
+    }
+}
+
+/// A string of a format the client reads into a type of its own.
+fn string_format(format: &str) -> TypeRef {
+    match format {
+        "decimal" => TypeRef::Decimal,
+        "int64" => TypeRef::Int64String,
+        _ => TypeRef::String,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod layout;
 pub(crate) mod lower_operations;
 pub(crate) mod lower_types;
 pub mod recursion;
+pub(crate) mod shapes;
 pub mod sizes;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,59 @@ pub struct Model {
     /// The event resource and the Rust path of its type and object fields
     /// (`type_`, `data.object`), when both are plain fields of it.
     pub event_fields: Option<EventFields>,
+    /// Thin events (v2 event notifications), typed by their type; set by
+    /// [`events::type_thin_events`] when the spec has them and the policy
+    /// lists their types.
+    pub thin_events: Option<ThinEvents>,
+}
+
+/// The thin event resource, where its fields are, and its types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThinEvents {
+    /// `v2.core.event`.
+    pub event: TypeId,
+    /// Its retrieve path, the id as `{id}`: `/v2/core/events/{id}`.
+    pub retrieve_path: String,
+    /// The API version of its document.
+    pub api_version: String,
+    /// The Rust names of `id`, `type`, `context`, `related_object` and
+    /// that one's `url`.
+    pub fields: ThinEventFields,
+    /// Every type Stripe's SDKs know, sorted.
+    pub types: Vec<ThinEventType>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThinEventFields {
+    pub id: String,
+    pub type_: String,
+    pub context: String,
+    pub related_object: String,
+    pub url: String,
+}
+
+/// A thin event type and the object it relates to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThinEventType {
+    /// `v2.core.event_destination.ping`.
+    pub event_type: String,
+    /// Its variant of `EventNotification`.
+    pub variant: String,
+    pub related: RelatedObject,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelatedObject {
+    None,
+    /// A resource of the spec, and the API version of its document (what
+    /// it is fetched with).
+    Typed {
+        ty: TypeId,
+        api_version: String,
+    },
+    /// An object the spec does not describe (`billing.meter` in a spec
+    /// before meters): fetched as JSON.
+    Untyped(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,7 +298,14 @@ pub enum TypeRef {
     Integer,
     Number,
     Boolean,
+    /// Unix seconds (`format: unix-time`).
     Timestamp,
+    /// RFC 3339 text (`type: string, format: date-time`).
+    DateTime,
+    /// A decimal number sent as a string (`format: decimal`).
+    Decimal,
+    /// A 64-bit integer sent as a string (`type: string, format: int64`).
+    Int64String,
     /// Binary file content (multipart upload).
     Binary,
     /// Any JSON value: an object with no declared properties.
@@ -258,6 +319,8 @@ pub enum TypeRef {
     ApiList(Box<TypeRef>),
     /// A search result page (`object: search_result`).
     SearchList(Box<TypeRef>),
+    /// A v2 list page (`data`, `next_page_url`, `previous_page_url`).
+    V2List(Box<TypeRef>),
     /// A request value that may also be sent as `""` to unset the field.
     Unsettable(Box<TypeRef>),
     /// Any resource, chosen by its `object` field (`Resource`).
@@ -278,12 +341,16 @@ impl TypeRef {
             | TypeRef::Map(inner)
             | TypeRef::Expandable(inner)
             | TypeRef::ApiList(inner)
-            | TypeRef::SearchList(inner) => inner.visit_named(false, out),
+            | TypeRef::SearchList(inner)
+            | TypeRef::V2List(inner) => inner.visit_named(false, out),
             TypeRef::String
             | TypeRef::Integer
             | TypeRef::Number
             | TypeRef::Boolean
             | TypeRef::Timestamp
+            | TypeRef::DateTime
+            | TypeRef::Decimal
+            | TypeRef::Int64String
             | TypeRef::Binary
             | TypeRef::Json
             | TypeRef::AnyResource
@@ -310,7 +377,8 @@ impl TypeRef {
             | TypeRef::Map(inner)
             | TypeRef::Expandable(inner)
             | TypeRef::ApiList(inner)
-            | TypeRef::SearchList(inner) => inner.holds(leaf),
+            | TypeRef::SearchList(inner)
+            | TypeRef::V2List(inner) => inner.holds(leaf),
             other => leaf(other),
         }
     }
@@ -339,6 +407,17 @@ pub struct Operation {
     pub method: String,
     /// The path exactly as the spec writes it: `/v1/identity/verification_sessions/{session}/redact`.
     pub path: String,
+    /// Which of Stripe's two APIs it belongs to, by its path.
+    pub mode: ApiMode,
+    /// The API version its document was written for: what a call sends as
+    /// `Stripe-Version` unless the caller says otherwise.
+    pub api_version: String,
+    /// Its own server when the spec gives one (`https://files.stripe.com/`),
+    /// else `None`: the API host.
+    pub server: Option<String>,
+    /// The codes of the errors its `default` response lists (v2), as an
+    /// open enum; `None` when it lists none.
+    pub error_codes: Option<TypeId>,
     pub pointer: String,
     pub doc: Option<String>,
     pub summary: Option<String>,
@@ -362,27 +441,61 @@ impl Operation {
     /// The item type of a list or search response.
     pub fn page_item(&self) -> Option<&TypeRef> {
         match &self.response {
-            TypeRef::ApiList(item) | TypeRef::SearchList(item) => Some(item),
+            TypeRef::ApiList(item) | TypeRef::SearchList(item) | TypeRef::V2List(item) => {
+                Some(item)
+            }
             _ => None,
+        }
+    }
+
+    /// The types the operation names: its params, response and error codes.
+    pub fn named_types(&self) -> Vec<TypeId> {
+        let mut named = vec![self.params];
+        self.response.visit_named(true, &mut |id, _| named.push(id));
+        named.extend(self.error_codes);
+        named
+    }
+}
+
+/// Stripe's two APIs: `/v1/` (form bodies, `object: list` pages) and `/v2/`
+/// (JSON bodies, `next_page_url` lists, typed error codes, thin events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApiMode {
+    V1,
+    V2,
+}
+
+impl ApiMode {
+    /// As Stripe's SDKs decide it: a path under `/v2/` is v2.
+    pub fn of_path(path: &str) -> ApiMode {
+        if path.starts_with("/v2/") {
+            ApiMode::V2
+        } else {
+            ApiMode::V1
         }
     }
 }
 
 /// How parameters travel. `Query` and `Form` are deepObject-encoded;
-/// `Multipart` goes to the files host.
+/// `Json` is a v2 body; `Multipart` a file upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
     None,
     Query,
     Form,
+    Json,
     Multipart,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pagination {
     None,
+    /// `starting_after` cursors (`object: list`).
     List,
+    /// `next_page` tokens (`object: search_result`).
     Search,
+    /// `next_page_url`, followed as it is (v2 lists).
+    V2List,
 }
 
 #[derive(Debug, Clone)]

@@ -173,13 +173,16 @@ impl Sizes {
     fn ref_size(&mut self, model: &mut Model, ty: &TypeRef) -> usize {
         match ty {
             TypeRef::Boolean => 1,
-            TypeRef::Integer | TypeRef::Number | TypeRef::Timestamp => 8,
+            TypeRef::Integer | TypeRef::Number | TypeRef::Timestamp | TypeRef::Int64String => 8,
+            TypeRef::DateTime => 12,
+            TypeRef::Decimal => 16,
             TypeRef::String | TypeRef::Binary | TypeRef::List(_) | TypeRef::Map(_) => 24,
             TypeRef::Expandable(_) => 24,
             TypeRef::Json | TypeRef::RawBody => 32,
             TypeRef::AnyResource => 40,
             TypeRef::ApiList(_) => 80,
             TypeRef::SearchList(_) => 128,
+            TypeRef::V2List(_) => 72,
             TypeRef::Unsettable(inner) => self.ref_size(model, inner) + 8,
             TypeRef::Named(id) => self.size_of(model, *id),
         }

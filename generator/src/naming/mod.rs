@@ -41,18 +41,33 @@ const ROOT_TYPE_NAMES: &[&str] = &[
     "EventObject",
 ];
 
-/// The namespace a Stripe name belongs to and its name inside it:
+/// The namespace a Stripe name belongs to and its name inside it, the
+/// name being its last dotted part:
 /// `identity.verification_session` -> (`identity`, `verification_session`);
+/// `v2.core.event_destination` -> (`v2.core`, `event_destination`);
 /// `deleted_terminal.configuration` -> (`terminal`, `deleted_configuration`);
 /// `charge` -> (none, `charge`).
 pub fn split_namespace(wire: &str) -> (Option<&str>, String) {
-    match wire.split_once('.') {
+    match wire.rsplit_once('.') {
         None => (None, wire.to_owned()),
         Some((prefix, rest)) => match prefix.strip_prefix("deleted_") {
             Some(namespace) => (Some(namespace), format!("deleted_{rest}")),
             None => (Some(prefix), rest.to_owned()),
         },
     }
+}
+
+/// The modules of a (dotted) namespace, outermost first: `v2.core` ->
+/// `["v2", "core"]`. The outermost is a [`namespace_module_name`]; one
+/// below it is only declared in its parent's module, where nothing names a
+/// crate or glob-imports it, so it may take a crate's name (`core`), but
+/// not that of the parent's `shared` file.
+pub fn namespace_modules(namespace: &str) -> Vec<String> {
+    // An empty part (`a..b`, a leading dot) names no module.
+    let mut parts = namespace.split('.').filter(|part| !part.is_empty());
+    let outer = parts.next().map(namespace_module_name);
+    let inner = parts.map(|part| free_module_name(module_name(part), &["shared"]));
+    outer.into_iter().chain(inner).collect()
 }
 
 /// The type of a component schema: [`type_name`] of its name inside its
@@ -132,10 +147,14 @@ pub fn nested_type_name(parent: &str, member: &str) -> String {
 }
 
 /// A type name that is unique across namespaces: `identity` +
-/// `VerificationSession` -> `IdentityVerificationSession`.
+/// `VerificationSession` -> `IdentityVerificationSession`; `v2.core` +
+/// `Event` -> `V2CoreEvent`.
 pub fn qualified_type_name(namespace: Option<&str>, name: &str) -> String {
     match namespace {
-        Some(namespace) => format!("{}{name}", namespace.to_upper_camel_case()),
+        Some(namespace) => format!(
+            "{}{name}",
+            ascii_words(&namespace.replace('.', "_")).to_upper_camel_case()
+        ),
         None => name.to_owned(),
     }
 }
@@ -226,12 +245,12 @@ pub fn namespace_module_name(wire: &str) -> String {
 
 /// The module of a resource (or endpoint group) file in its namespace's
 /// module, `local` its name there: never a crate's or the root's own
-/// module's (`shared` is beside it). A root resource's module is also
-/// re-exported at the root, where it may not take a namespace's either:
-/// `identity` beside `identity.session` -> `identity_`.
-pub fn resource_module_name(local: &str, root: bool, namespaces: &BTreeSet<String>) -> String {
+/// module's (`shared` is beside it), nor that of a namespace `beside` it
+/// (a root resource's module is re-exported at the root): `identity`
+/// beside `identity.session` -> `identity_`.
+pub fn resource_module_name(local: &str, beside: &BTreeSet<String>) -> String {
     let name = namespace_module_name(local);
-    if root && namespaces.contains(&name) {
+    if beside.contains(&name) {
         format!("{name}_")
     } else {
         name
@@ -316,6 +335,9 @@ pub fn resource_variant_names(resources: &[(Option<&str>, &str)]) -> Vec<String>
     in_order
 }
 
+/// The enum of thin event notifications, typed by their type.
+pub const EVENT_NOTIFICATION: &str = "EventNotification";
+
 /// The field of a response struct that keeps what the spec does not
 /// declare: `extra`, unless the spec already has a field of that name.
 pub fn extra_fields_name(taken: &[&str]) -> String {
@@ -331,6 +353,12 @@ pub fn fresh_name(base: &str, taken: &[&str]) -> String {
         .map(|n| format!("{base}_{n}"))
         .find(|name| !taken.contains(&name.as_str()))
         .expect("some number is free")
+}
+
+/// The cargo feature of a namespace: its modules joined, `v2.core` ->
+/// `v2_core` (see [`feature_name`]).
+pub fn namespace_feature_name(modules: &[String]) -> String {
+    feature_name(&modules.join("_"))
 }
 
 /// A cargo feature for a namespace or a root resource: its module name,
@@ -590,7 +618,11 @@ mod tests {
     #[test]
     fn resource_modules_never_shadow_crates_or_the_roots_modules() {
         let namespaces: BTreeSet<String> = ["identity".to_owned()].into();
-        let module = |local, root| resource_module_name(local, root, &namespaces);
+        let none = BTreeSet::new();
+        let module = |local, root| match root {
+            true => resource_module_name(local, &namespaces),
+            false => resource_module_name(local, &none),
+        };
         assert_eq!(module("customer", true), "customer");
         assert_eq!(module("serde_json", false), "serde_json_");
         assert_eq!(module("stripe_core", true), "stripe_core_");
@@ -640,6 +672,13 @@ mod tests {
         for name in [type_name("😀"), field_name("é"), variant_name("日本")] {
             assert!(name.is_ascii() && !name.is_empty(), "{name}");
         }
+    }
+
+    #[test]
+    fn nested_namespaces_keep_their_names() {
+        assert_eq!(namespace_modules("v2.core"), ["v2", "core"]);
+        assert_eq!(namespace_modules("core.shared"), ["core_", "shared_"]);
+        assert_eq!(namespace_modules("identity"), ["identity"]);
     }
 
     #[test]

@@ -95,13 +95,19 @@ pub fn operation_name(facts: &OperationFacts<'_>, resources: &BTreeSet<String>) 
     let is_param = |s: &str| s.starts_with('{');
     let trimmed = facts.path.trim_start_matches('/');
     let mut segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
-    if segments.first() == Some(&"v1") {
+    // v2 resources are named in a `v2.` namespace of their own
+    // (`v2.core.event_destination`).
+    let api = match segments.first() {
+        Some(&"v2") => Api::V2,
+        _ => Api::V1,
+    };
+    if matches!(segments.first(), Some(&"v1" | &"v2")) {
         segments.remove(0);
     }
     let is_namespace = |s: &str, next: Option<&&str>| {
         next.is_some_and(|next| {
             !is_param(next)
-                && resource_candidates(Some(s), next)
+                && resource_candidates(api, Some(s), next)
                     .iter()
                     .any(|c| is_resource(c))
         })
@@ -113,7 +119,7 @@ pub fn operation_name(facts: &OperationFacts<'_>, resources: &BTreeSet<String>) 
         segments.remove(0);
     }
 
-    let (group, consumed) = resolve_group(&segments, resources);
+    let (group, consumed) = resolve_group(api, &segments, resources);
     let rest = segments.get(consumed..).unwrap_or_default();
 
     let mut words: Vec<String> = Vec::new();
@@ -171,20 +177,47 @@ pub fn operation_name(facts: &OperationFacts<'_>, resources: &BTreeSet<String>) 
     OperationName { group, method }
 }
 
-/// The group of a path (test-helper prefix removed) and how many segments name it.
-fn resolve_group(segments: &[&str], resources: &BTreeSet<String>) -> (Group, usize) {
+/// Which API a path is in, as far as names go: v2 names are in `v2.`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Api {
+    V1,
+    V2,
+}
+
+impl Api {
+    /// The namespace of a name in this API: `core` -> `v2.core` on v2; the
+    /// root (`None`) is `v2` there.
+    fn namespace(self, namespace: Option<&str>) -> Option<String> {
+        match (self, namespace) {
+            (Api::V1, namespace) => namespace.map(str::to_owned),
+            (Api::V2, Some(namespace)) => Some(format!("v2.{namespace}")),
+            (Api::V2, None) => Some("v2".to_owned()),
+        }
+    }
+}
+
+/// The group of a path (version and test-helper prefix removed) and how
+/// many segments name it.
+fn resolve_group(api: Api, segments: &[&str], resources: &BTreeSet<String>) -> (Group, usize) {
     let is_param = |s: &str| s.starts_with('{');
     let is_resource = |r: &str| resources.contains(r);
     let find = |namespace: Option<&str>, collection: &str| {
-        resource_candidates(namespace, collection)
+        resource_candidates(api, namespace, collection)
             .into_iter()
             .find(|c| is_resource(c))
     };
     let first = segments.first().copied().unwrap_or_default();
     let second = segments.get(1).copied().filter(|s| !is_param(s));
+    let third = segments.get(2).copied().filter(|s| !is_param(s));
     if let Some(second) = second {
         if let Some(found) = find(Some(first), second) {
             return (Group::Resource(found), 2);
+        }
+        // In a namespace, `a/b` may name the resource `a_b`
+        // (`commerce/product_catalog/imports` -> `product_catalog_import`).
+        if let Some(found) = third.and_then(|third| find(Some(first), &format!("{second}_{third}")))
+        {
+            return (Group::Resource(found), 3);
         }
     }
     if let Some(found) = find(None, first) {
@@ -196,18 +229,19 @@ fn resolve_group(segments: &[&str], resources: &BTreeSet<String>) -> (Group, usi
             return (Group::Resource(found), 2);
         }
     }
-    let namespace_prefix = format!("{first}.");
+    let namespace = api.namespace(Some(first)).unwrap_or_default();
+    let namespace_prefix = format!("{namespace}.");
     match second {
         Some(second) if resources.iter().any(|r| r.starts_with(&namespace_prefix)) => (
             Group::Unit {
-                namespace: Some(first.to_owned()),
+                namespace: Some(namespace),
                 name: singular(second),
             },
             2,
         ),
         _ => (
             Group::Unit {
-                namespace: None,
+                namespace: api.namespace(None),
                 name: singular(first),
             },
             1,
@@ -216,8 +250,9 @@ fn resolve_group(segments: &[&str], resources: &BTreeSet<String>) -> (Group, usi
 }
 
 /// Resource ids a collection segment may name: its singular, then as written.
-fn resource_candidates(namespace: Option<&str>, collection: &str) -> Vec<String> {
-    let qualify = |name: &str| match namespace {
+fn resource_candidates(api: Api, namespace: Option<&str>, collection: &str) -> Vec<String> {
+    let namespace = api.namespace(namespace);
+    let qualify = |name: &str| match &namespace {
         Some(namespace) => format!("{namespace}.{name}"),
         None => name.to_owned(),
     };
@@ -265,6 +300,12 @@ pub fn params_type_name(stem: &str) -> String {
     format!("{stem}Params")
 }
 
+/// The error codes of an operation: `CreateEventDestination` ->
+/// `CreateEventDestinationErrorCode`.
+pub fn error_code_type_name(stem: &str) -> String {
+    format!("{stem}ErrorCode")
+}
+
 /// An inline response type of an operation: `CreateCustomer` -> `CreateCustomerResponse`.
 pub fn response_type_name(stem: &str) -> String {
     format!("{stem}Response")
@@ -302,16 +343,24 @@ pub fn cli_command(group_wire: &str, method: &str, path: &str) -> Vec<String> {
     };
     if let Some(namespace) = namespace.filter(|ns| command.first().map(String::as_str) != Some(ns))
     {
-        command.push(namespace.to_owned());
+        command.extend(namespace.split('.').map(str::to_owned));
     }
-    let plural = path
-        .split('/')
-        .find(|segment| *segment == name || singular(segment) == name)
-        .map(str::to_owned)
-        .unwrap_or_else(|| plural(&name));
-    command.push(plural);
+    command.extend(collection_words(&name, path));
     command.push(super::unescaped_keyword(method).to_owned());
     command
+}
+
+/// The words that name a resource's collection on the command line, as
+/// Stripe CLI spells them: the path's segment that names it
+/// (`tax/settings` -> `settings`), else the name with an `s`
+/// (`apple_pay/domains` on `apple_pay_domain` -> `apple_pay_domains`,
+/// `product_catalog/imports` on `product_catalog_import` ->
+/// `product_catalog_imports`).
+fn collection_words(name: &str, path: &str) -> Vec<String> {
+    let segment = path
+        .split('/')
+        .find(|segment| *segment == name || singular(segment) == name);
+    vec![segment.map_or_else(|| plural(name), str::to_owned)]
 }
 
 /// The plural of a resource name whose path does not spell it.
@@ -387,6 +436,24 @@ mod tests {
                 "test_helpers_return_",
                 "/v1/test_helpers/treasury/outbound_payments/{id}/return",
                 "test_helpers treasury outbound_payments return",
+            ),
+            (
+                "v2.core.event_destination",
+                "create",
+                "/v2/core/event_destinations",
+                "v2 core event_destinations create",
+            ),
+            (
+                "v2.commerce.product_catalog_import",
+                "retrieve",
+                "/v2/commerce/product_catalog/imports/{id}",
+                "v2 commerce product_catalog_imports retrieve",
+            ),
+            (
+                "v2.billing.meter_event_stream",
+                "create",
+                "/v2/billing/meter_event_stream",
+                "v2 billing meter_event_stream create",
             ),
         ] {
             assert_eq!(
@@ -487,6 +554,140 @@ mod tests {
             ),
             "customer::test_helpers_fund_cash_balance"
         );
+    }
+
+    #[test]
+    fn v2_operations_are_named_as_the_sdks_name_them() {
+        let resources: BTreeSet<String> = [
+            "billing.meter_event",
+            "v2.billing.meter_event",
+            "v2.billing.meter_event_session",
+            "v2.core.event",
+            "v2.core.event_destination",
+            "v2.commerce.product_catalog_import",
+        ]
+        .map(String::from)
+        .into();
+        let name = |method, path, returns, get_returns_object| {
+            let n = operation_name(
+                &OperationFacts {
+                    method,
+                    path,
+                    returns,
+                    get_returns_object,
+                },
+                &resources,
+            );
+            let group = match n.group {
+                Group::Resource(r) => r,
+                Group::Unit { namespace, name } => {
+                    format!("unit:{}.{name}", namespace.unwrap_or_default())
+                }
+            };
+            format!("{group}::{}", n.method)
+        };
+        use Returns::*;
+        for (method, path, returns, get_object, expected) in [
+            (
+                "GET",
+                "/v2/core/event_destinations",
+                List,
+                false,
+                "v2.core.event_destination::list",
+            ),
+            (
+                "POST",
+                "/v2/core/event_destinations",
+                Object,
+                false,
+                "v2.core.event_destination::create",
+            ),
+            (
+                "GET",
+                "/v2/core/event_destinations/{id}",
+                Object,
+                false,
+                "v2.core.event_destination::retrieve",
+            ),
+            (
+                "POST",
+                "/v2/core/event_destinations/{id}",
+                Object,
+                true,
+                "v2.core.event_destination::update",
+            ),
+            (
+                "DELETE",
+                "/v2/core/event_destinations/{id}",
+                Object,
+                true,
+                "v2.core.event_destination::delete",
+            ),
+            (
+                "POST",
+                "/v2/core/event_destinations/{id}/enable",
+                Object,
+                false,
+                "v2.core.event_destination::enable",
+            ),
+            (
+                "POST",
+                "/v2/core/event_destinations/{id}/ping",
+                Object,
+                false,
+                "v2.core.event_destination::ping",
+            ),
+            ("GET", "/v2/core/events", List, false, "v2.core.event::list"),
+            (
+                "POST",
+                "/v2/billing/meter_events",
+                Object,
+                false,
+                "v2.billing.meter_event::create",
+            ),
+            (
+                "POST",
+                "/v2/billing/meter_event_session",
+                Object,
+                false,
+                "v2.billing.meter_event_session::create",
+            ),
+            (
+                "POST",
+                "/v2/billing/meter_event_stream",
+                Object,
+                false,
+                "unit:v2.billing.meter_event_stream::create",
+            ),
+            (
+                "GET",
+                "/v2/commerce/product_catalog/imports",
+                List,
+                false,
+                "v2.commerce.product_catalog_import::list",
+            ),
+            (
+                "GET",
+                "/v2/commerce/product_catalog/imports/{id}",
+                Object,
+                false,
+                "v2.commerce.product_catalog_import::retrieve",
+            ),
+            // v1's meter events stay v1's.
+            (
+                "POST",
+                "/v1/billing/meter_events",
+                Object,
+                false,
+                "billing.meter_event::create",
+            ),
+        ] {
+            assert_eq!(
+                name(method, path, returns, get_object),
+                expected,
+                "{method} {path}"
+            );
+        }
     }
 
     #[test]

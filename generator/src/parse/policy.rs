@@ -15,6 +15,9 @@ pub struct Policy {
     pub optional_fields: OptionalFields,
     /// How to type webhook events; none means events stay untyped JSON.
     pub events: Option<Events>,
+    /// The thin event (v2 event notification) types to type; none means
+    /// notifications are not typed.
+    pub thin_events: Option<ThinEvents>,
     /// Namespaces whose API is in preview at Stripe -> the note their module
     /// docs open with.
     #[serde(default)]
@@ -51,6 +54,19 @@ pub struct Events {
     /// of the spec describes: they stay untyped.
     #[serde(default)]
     pub untyped: BTreeSet<String>,
+}
+
+/// Thin events: the public spec describes the event (`v2.core.event`) but
+/// lists neither its types nor the object each relates to; Stripe's SDKs
+/// do, and this says it as they do.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThinEvents {
+    /// The resource a thin event is: `v2.core.event`.
+    pub event: String,
+    /// Event type -> the `object` of the resource it relates to, `""` for
+    /// none.
+    pub types: BTreeMap<String, String>,
 }
 
 /// A request parameter whose array items enumerate the event types.

@@ -119,13 +119,20 @@ impl<'m> Shapes<'m> {
             BodyKind::None => quote!(Body::None),
             BodyKind::Query => quote!(Body::Query),
             BodyKind::Form => quote!(Body::Form),
+            BodyKind::Json => quote!(Body::Json),
             BodyKind::Multipart => quote!(Body::Multipart),
         };
         let pagination = match operation.pagination {
             Pagination::None => quote!(Pagination::None),
             Pagination::List => quote!(Pagination::List),
             Pagination::Search => quote!(Pagination::Search),
+            Pagination::V2List => quote!(Pagination::V2List),
         };
+        let server = match &operation.server {
+            Some(server) => quote!(Some(#server)),
+            None => quote!(None),
+        };
+        let api_version = &operation.api_version;
         let summary = operation.summary.as_deref().unwrap_or_default();
         let description = operation.doc.as_deref().map(doc_text).unwrap_or_default();
         let rust = format!(
@@ -143,6 +150,8 @@ impl<'m> Shapes<'m> {
                 params: #params,
                 body: #body,
                 pagination: #pagination,
+                server: #server,
+                api_version: #api_version,
                 summary: #summary,
                 description: #description,
                 rust: #rust,
@@ -158,6 +167,9 @@ impl<'m> Shapes<'m> {
             TypeRef::Number => quote!(Ty::Number),
             TypeRef::Boolean => quote!(Ty::Boolean),
             TypeRef::Timestamp => quote!(Ty::Timestamp),
+            TypeRef::DateTime => quote!(Ty::DateTime),
+            TypeRef::Decimal => quote!(Ty::Decimal),
+            TypeRef::Int64String => quote!(Ty::Int64String),
             TypeRef::Binary => quote!(Ty::Binary),
             TypeRef::Json => quote!(Ty::Json),
             TypeRef::Named(id) => self.named(*id)?.tokens(),
@@ -176,6 +188,7 @@ impl<'m> Shapes<'m> {
             TypeRef::Expandable(_)
             | TypeRef::ApiList(_)
             | TypeRef::SearchList(_)
+            | TypeRef::V2List(_)
             | TypeRef::AnyResource
             | TypeRef::RawBody => {
                 return Err(Error::new(format!(
@@ -259,8 +272,8 @@ impl<'m> Shapes<'m> {
 /// `Customer` (root types are re-exported at the crate root).
 fn public_path(model: &Model, id: TypeId) -> String {
     let def = model.get(id);
-    match layout::namespace(&def.module) {
-        Some(namespace) => format!("{namespace}::{}", def.rust_name),
-        None => def.rust_name.clone(),
+    match layout::namespace_path(&def.module).as_str() {
+        "" => def.rust_name.clone(),
+        namespace => format!("{namespace}::{}", def.rust_name),
     }
 }

@@ -37,7 +37,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Field, Struct, TypeDef, TypeKind, UnionVariant};
+use crate::model::{Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::naming;
 use crate::render::{ident, is_discriminated, TypeRenderer};
 
@@ -71,7 +71,13 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
 
     let locals = body.fields.iter().map(|field| {
         let local = ident(&field.rust_name);
-        quote!(let mut #local = None;)
+        match field.ty {
+            // Read as the string it is sent as, kept as the `i64` it means.
+            TypeRef::Int64String => {
+                quote!(let mut #local: Option<stripe_core::Int64String> = None;)
+            }
+            _ => quote!(let mut #local = None;),
+        }
     });
     let arm = |field: &Field| {
         let local = ident(&field.rust_name);
@@ -161,11 +167,17 @@ fn dispatch(
 
 fn field_init(field: &Field, start: &proc_macro2::Ident) -> TokenStream {
     let local = ident(&field.rust_name);
-    if field.optional() {
-        quote!()
-    } else {
-        let wire = &field.wire_name;
-        quote!(let #local = stripe_core::decode::required(#local, #start, #wire)?;)
+    let int64 = field.ty == TypeRef::Int64String;
+    let wire = &field.wire_name;
+    match (field.optional(), int64) {
+        (true, false) => quote!(),
+        (true, true) => quote!(let #local = #local.map(|value| value.0);),
+        (false, false) => {
+            quote!(let #local = stripe_core::decode::required(#local, #start, #wire)?;)
+        }
+        (false, true) => {
+            quote!(let #local = stripe_core::decode::required(#local, #start, #wire)?.0;)
+        }
     }
 }
 

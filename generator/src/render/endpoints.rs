@@ -22,8 +22,12 @@
 //! }
 //! ```
 //!
-//! List and search operations also get a `<name>_auto_paging` function that
-//! returns the client's stream of every item.
+//! A v2 operation sends a JSON body (`.json(params)`); an operation with a
+//! server of its own says so (`.host(Host::Server(..))`); each sends the API
+//! version of the document it comes from.
+//!
+//! List, search and v2 list operations also get a `<name>_auto_paging`
+//! function that returns the client's stream of every item.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -60,6 +64,12 @@ fn function(renderer: &TypeRenderer<'_>, operation: &Operation) -> TokenStream {
         doc.push_str("\n\n");
     }
     doc.push_str(&docs::comment_text(&endpoint));
+    if let Some(codes) = operation.error_codes {
+        doc.push_str(&format!(
+            "\n\nIts errors' codes: [`{}`] (`stripe::Error::Api(error)`, then `error.code_as()`).",
+            renderer.model.get(codes).rust_name
+        ));
+    }
     let doc = markdown_doc_attrs(&doc);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let args = arguments(renderer, operation);
@@ -90,6 +100,7 @@ fn auto_paging(
             (quote!(paginate), quote!(Pages))
         }
         Pagination::Search => (quote!(paginate_search), quote!(SearchPages)),
+        Pagination::V2List => (quote!(paginate_v2), quote!(V2Pages)),
         _ => return None,
     };
     let item = renderer.type_ref(item);
@@ -143,13 +154,26 @@ fn request(model: &Model, operation: &Operation) -> TokenStream {
         });
         quote!(format!(#template, #(#values),*))
     };
-    let base = quote!(stripe_core::Request::new(#method, #path).api_version(crate::API_VERSION));
+    // The version of the operation's document: the crate's, or its own.
+    let version = match operation.api_version == model.api_version {
+        true => quote!(crate::API_VERSION),
+        false => {
+            let version = &operation.api_version;
+            quote!(#version)
+        }
+    };
+    let host = operation
+        .server
+        .as_deref()
+        .map(|server| quote!(.host(stripe_core::Host::Server(#server))));
+    let base = quote!(stripe_core::Request::new(#method, #path).api_version(#version) #host);
     match operation.body {
         BodyKind::Query => quote!(#base.query(params)),
         BodyKind::Form => quote!(#base.form(params)),
+        BodyKind::Json => quote!(#base.json(params)),
         BodyKind::Multipart => {
             let files = multipart_files(model, operation.params);
-            quote!(#base.host(stripe_core::Host::Files).multipart(stripe_core::Multipart::new().params(params) #files))
+            quote!(#base.multipart(stripe_core::Multipart::new().params(params) #files))
         }
         // No parameters yet: the params struct is empty, taken so that one
         // Stripe adds later is no breaking change, and encoded (to nothing)

@@ -10,6 +10,7 @@ pub mod decode;
 pub mod docs;
 pub mod encode;
 pub mod endpoints;
+pub mod notifications;
 pub mod resource;
 pub mod tests;
 
@@ -73,13 +74,8 @@ impl TypeRenderer<'_> {
         if &def.module == self.module && side == self.side {
             return quote!(#name);
         }
-        match layout::namespace(&def.module) {
-            Some(namespace) => {
-                let namespace = ident(namespace);
-                quote!(crate::#namespace::#name)
-            }
-            None => quote!(crate::#name),
-        }
+        let namespace = layout::namespace(&def.module).iter().map(|m| ident(m));
+        quote!(crate::#(#namespace::)*#name)
     }
 
     pub fn type_ref(&self, ty: &TypeRef) -> TokenStream {
@@ -89,6 +85,9 @@ impl TypeRenderer<'_> {
             TypeRef::Number => quote!(f64),
             TypeRef::Boolean => quote!(bool),
             TypeRef::Timestamp => quote!(stripe_core::Timestamp),
+            TypeRef::DateTime => quote!(stripe_core::DateTime),
+            TypeRef::Decimal => quote!(stripe_core::Decimal),
+            TypeRef::Int64String => quote!(i64),
             TypeRef::Binary => quote!(Vec<u8>),
             TypeRef::Json => quote!(serde_json::Value),
             TypeRef::AnyResource => quote!(crate::Resource),
@@ -113,6 +112,10 @@ impl TypeRenderer<'_> {
             TypeRef::SearchList(item) => {
                 let item = self.type_ref(item);
                 quote!(stripe_core::SearchList<#item>)
+            }
+            TypeRef::V2List(item) => {
+                let item = self.type_ref(item);
+                quote!(stripe_core::V2List<#item>)
             }
             TypeRef::Unsettable(inner) => {
                 let inner = self.type_ref(inner);
@@ -223,10 +226,19 @@ impl TypeRenderer<'_> {
                 .then(|| quote!(#[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]))
                 .filter(|_| field.optional())
         };
+        // An int64 string is an `i64`, written back as the string it came as.
+        let as_string = (field.ty == TypeRef::Int64String).then(|| {
+            let with = match field.optional() {
+                true => "stripe_core::serde_shim::option_int64_string",
+                false => "stripe_core::serde_shim::int64_string",
+            };
+            quote!(#[cfg_attr(feature = "serde", serde(serialize_with = #with))])
+        });
         quote! {
             #doc
             #rename
             #skip
+            #as_string
             pub #field_name: #ty,
         }
     }

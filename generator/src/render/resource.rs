@@ -148,11 +148,16 @@ pub fn resource_enum(model: &Model) -> TokenStream {
 /// Each resource's variant in `Resource`.
 fn resource_variants(model: &Model) -> BTreeMap<TypeId, Ident> {
     let ids: Vec<TypeId> = model.resources().map(|(_, id)| id).collect();
+    let namespaces: Vec<String> = ids
+        .iter()
+        .map(|&id| layout::namespace(&model.get(id).module).join("."))
+        .collect();
     let names: Vec<(Option<&str>, &str)> = ids
         .iter()
-        .map(|&id| {
-            let def = model.get(id);
-            (layout::namespace(&def.module), def.rust_name.as_str())
+        .zip(&namespaces)
+        .map(|(&id, namespace)| {
+            let namespace = Some(namespace.as_str()).filter(|ns| !ns.is_empty());
+            (namespace, model.get(id).rust_name.as_str())
         })
         .collect();
     let variants = naming::resource_variant_names(&names);

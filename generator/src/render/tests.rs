@@ -72,8 +72,7 @@ pub fn every_endpoint(model: &Model) -> Result<TokenStream> {
             async fn every_endpoint_is_called_through_the_client_against_the_mock() {
                 let server = stripe_mock::MockServer::start().await;
                 let client = stripe::Client::builder("sk_test_every_endpoint")
-                    .api_base(server.url())
-                    .files_base(server.url())
+                    .all_to(server.url())
                     .max_retries(0)
                     .build();
                 let mut results: Vec<(&str, Result<(), stripe::Error>)> = Vec::with_capacity(OPERATIONS);
@@ -152,13 +151,8 @@ impl Values<'_> {
     fn path(&self, id: TypeId) -> TokenStream {
         let def = self.model.get(id);
         let name = ident(&def.rust_name);
-        match layout::namespace(&def.module) {
-            Some(namespace) => {
-                let namespace = ident(namespace);
-                quote!(stripe::#namespace::#name)
-            }
-            None => quote!(stripe::#name),
-        }
+        let namespace = layout::namespace(&def.module).iter().map(|m| ident(m));
+        quote!(stripe::#(#namespace::)*#name)
     }
 
     /// A valid value of `ty`, as an expression of exactly that type.
@@ -174,6 +168,9 @@ impl Values<'_> {
             TypeRef::Number => quote!(1.0f64),
             TypeRef::Boolean => quote!(true),
             TypeRef::Timestamp => quote!(stripe::Timestamp::from_secs(1)),
+            TypeRef::DateTime => quote!(stripe::DateTime::from(std::time::UNIX_EPOCH)),
+            TypeRef::Decimal => quote!(stripe::Decimal::ONE),
+            TypeRef::Int64String => quote!(1i64),
             TypeRef::Binary => quote!(b"%PDF-1.4\n".to_vec()),
             TypeRef::Json => quote!(serde_json::Value::from("1")),
             TypeRef::Named(id) => self.named(*id, true, depth)?,
@@ -192,6 +189,7 @@ impl Values<'_> {
             TypeRef::Expandable(_)
             | TypeRef::ApiList(_)
             | TypeRef::SearchList(_)
+            | TypeRef::V2List(_)
             | TypeRef::AnyResource
             | TypeRef::RawBody => {
                 return Err(Error::new(format!(

@@ -1,8 +1,9 @@
 //! `cargo xtask spec update`: moves a manifest to a newer spec document.
 //!
 //! Everything is done in memory first: the new document (downloaded at
-//! `--commit` from the document's own repository and path, or read from
-//! `--file`), the fixtures of the same snapshot, the new pins, the policy
+//! `--commit` from the document's own repository and path, or from
+//! `--path` there: `--path latest/openapi.spec3.yaml` moves from Stripe's
+//! legacy v1-only file to the one with v1 and v2; or read from `--file`), the fixtures of the same snapshot, the new pins, the policy
 //! without the entries that name nothing in the new spec (with
 //! `--prune-policy`; without it they are listed and nothing changes), the
 //! generated crate and the diff against the old pins. Only when all of that
@@ -29,6 +30,8 @@ enum NewSpec {
 
 struct Options {
     new: NewSpec,
+    /// Another path of the source repository to take the document from.
+    path: Option<String>,
     manifest: PathBuf,
     document: Option<String>,
     spec_dir: SpecDir,
@@ -54,6 +57,7 @@ impl Options {
         let (format, fail_on) = crate::diff::report_options(&mut args)?;
         let options = Options {
             new,
+            path: crate::take_value(&mut args, "--path")?,
             manifest: path(
                 crate::take_value(&mut args, "--manifest")?,
                 root.join("spec/stripe.toml"),
@@ -87,13 +91,15 @@ struct NewFile {
     file: String,
     bytes: Vec<u8>,
     commit: Option<String>,
+    /// The source path, when it moves.
+    path: Option<String>,
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = Options::parse(args)?;
     let manifest_text = read(&options.manifest)?;
     let manifest = inputs::read_manifest(&options.manifest)?;
-    let old_documents = inputs::read_documents(&manifest, &options.spec_dir)?;
+    let old_documents = inputs::read_documents(&options.manifest, &manifest, &options.spec_dir)?;
     let old_policy = inputs::read_policy(&options.manifest, &manifest, &options.spec_dir)?;
     let target = target_document(&manifest, options.document.as_deref())?;
 
@@ -109,6 +115,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         name: new_files[0].file.clone(),
         text: String::from_utf8(new_files[0].bytes.clone())
             .map_err(|e| format!("{}: not UTF-8: {e}", new_files[0].file))?,
+        api_version: None,
     };
     let redundant = redundant_excerpts(&manifest, &old_documents, target, &new_document)?;
     let new_documents: Vec<SourceDocument> = old_documents
@@ -126,6 +133,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let new_manifest_text = drop_documents(
         &repin(&manifest_text, &new_spec.api_version, &new_files)?,
         &redundant,
+        &new_files[0].file,
     )?;
     for excerpt in &redundant {
         eprintln!(
@@ -146,7 +154,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ));
     }
     let mut new_policy = stale.remove_from(&old_policy);
-    new_policy.default_objects = new_default_objects(&manifest, &options.spec_dir, &new_files)?;
+    new_policy.default_objects =
+        new_default_objects(&options.manifest, &manifest, &options.spec_dir, &new_files)?;
     let files = codegen::generate(&new_manifest, &new_documents, new_policy.clone())?;
     let old_spec = Spec::parse(&old_documents).map_err(|e| e.to_string())?;
     let model = |spec, policy| stripe_codegen::build_model(spec, policy).map_err(|e| e.to_string());
@@ -224,12 +233,17 @@ fn redundant_excerpts(
     Ok(redundant)
 }
 
-/// The manifest's text without the `[[document]]`s of these files.
-fn drop_documents(text: &str, files: &[String]) -> Result<String, String> {
+/// The manifest's text without the `[[document]]`s of these files; the
+/// fixtures that gave examples of one give them of `into` (the document
+/// that now has its paths).
+fn drop_documents(text: &str, files: &[String], into: &str) -> Result<String, String> {
     if files.is_empty() {
         return Ok(text.to_owned());
     }
     let mut document: DocumentMut = text.parse().map_err(|e| format!("the manifest: {e}"))?;
+    rename_in_arrays(&mut document, "fixtures", "examples_of", &|name| {
+        files.iter().any(|f| f == name).then(|| into.to_owned())
+    });
     if let Some(tables) = document
         .get_mut("document")
         .and_then(|t| t.as_array_of_tables_mut())
@@ -262,6 +276,7 @@ fn target_document<'m>(
 /// The example objects of the fixtures after the update: the new snapshot's
 /// in place of the files they replace, the others as they are.
 fn new_default_objects(
+    manifest_path: &Path,
     manifest: &Manifest,
     dir: &inputs::SpecDir,
     new_files: &[NewFile],
@@ -272,7 +287,7 @@ fn new_default_objects(
         .filter(|f| !new_files.iter().any(|new| new.old_file == f.file))
         .cloned()
         .collect();
-    let mut fixtures = inputs::read_pinned(&kept, dir)?;
+    let mut fixtures = inputs::read_pinned_beside(&kept, dir, manifest_path)?;
     for new in new_files
         .iter()
         .filter(|new| manifest.fixtures.iter().any(|f| f.file == new.old_file))
@@ -281,6 +296,7 @@ fn new_default_objects(
             name: new.file.clone(),
             text: String::from_utf8(new.bytes.clone())
                 .map_err(|e| format!("{}: not UTF-8: {e}", new.file))?,
+            api_version: None,
         });
     }
     inputs::default_objects(&fixtures)
@@ -314,6 +330,7 @@ fn new_files(
                 file,
                 bytes,
                 commit: None,
+                path: None,
             }]);
         }
         NewSpec::Commit(commit) => commit,
@@ -327,23 +344,28 @@ fn new_files(
             )
         })
     };
-    let fetch = |document: &ManifestDocument| -> Result<NewFile, String> {
-        let source = stripe_codegen::parse::manifest::Source {
+    let fetch = |document: &ManifestDocument, path: Option<&String>| -> Result<NewFile, String> {
+        let mut source = stripe_codegen::parse::manifest::Source {
             commit: commit.clone(),
             ..pinned(document)?
         };
+        if let Some(path) = path {
+            source.path = path.clone();
+        }
         let bytes = download(&agent, &source_url(base_url.as_deref(), &source))?;
         Ok(NewFile {
             old_file: document.file.clone(),
             file: String::new(),
             bytes,
             commit: Some(commit.clone()),
+            path: path.cloned(),
         })
     };
-    let mut files = vec![fetch(target)?];
+    let mut files = vec![fetch(target, options.path.as_ref())?];
     let version = Spec::parse(&[SourceDocument {
         name: target.file.clone(),
         text: String::from_utf8_lossy(&files[0].bytes).into_owned(),
+        api_version: None,
     }])
     .map_err(|e| e.to_string())?
     .api_version;
@@ -354,7 +376,7 @@ fn new_files(
         })
     };
     for fixture in manifest.fixtures.iter().filter(same_snapshot) {
-        files.push(fetch(fixture)?);
+        files.push(fetch(fixture, None)?);
     }
     for file in &mut files {
         file.file = renamed(&file.old_file, &manifest.api_version, &version, commit);
@@ -399,8 +421,18 @@ fn repin(text: &str, api_version: &str, files: &[NewFile]) -> Result<String, Str
             if let Some(commit) = &file.commit {
                 table["source"]["commit"] = toml_edit::value(commit.as_str());
             }
+            if let Some(path) = &file.path {
+                table["source"]["path"] = toml_edit::value(path.as_str());
+            }
         }
     }
+    // Fixtures name the documents they give examples of: follow the renames.
+    rename_in_arrays(&mut document, "fixtures", "examples_of", &|name| {
+        files
+            .iter()
+            .find(|f| f.old_file == name)
+            .map(|f| f.file.clone())
+    });
     // An excerpt's base names a document by file: follow the renames.
     if let Some(tables) = document
         .get_mut("document")
@@ -422,6 +454,36 @@ fn repin(text: &str, api_version: &str, files: &[NewFile]) -> Result<String, Str
         }
     }
     Ok(document.to_string())
+}
+
+/// In each `[[tables]]` entry, the strings of its array `key` that
+/// `rename` renames, renamed; a name twice is kept once.
+fn rename_in_arrays(
+    document: &mut DocumentMut,
+    tables: &str,
+    key: &str,
+    rename: &dyn Fn(&str) -> Option<String>,
+) {
+    let Some(tables) = document
+        .get_mut(tables)
+        .and_then(|t| t.as_array_of_tables_mut())
+    else {
+        return;
+    };
+    for table in tables.iter_mut() {
+        let Some(array) = table.get_mut(key).and_then(|a| a.as_array_mut()) else {
+            continue;
+        };
+        let mut names: Vec<String> = Vec::new();
+        for value in array.iter() {
+            let Some(name) = value.as_str() else { continue };
+            let name = rename(name).unwrap_or_else(|| name.to_owned());
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        *array = names.iter().map(String::as_str).collect();
+    }
 }
 
 /// The policy files' new text, without the stale entries (only the files
