@@ -13,27 +13,33 @@ use stripe::{
     Charge, Customer, DecodeError, Event, Invoice, PaymentIntent, Resource, Subscription,
 };
 
-/// The fixtures of the newest spec, one body per resource below (read once).
+/// Every fixtures file's object of each resource below, one body each
+/// (read once): the newer files' carry more.
 fn bodies() -> &'static [(&'static str, Vec<u8>)] {
     static BODIES: std::sync::OnceLock<Vec<(&'static str, Vec<u8>)>> = std::sync::OnceLock::new();
     BODIES.get_or_init(|| {
-        let fixtures = common::fixtures("fixtures3.2026-07-29.json");
-        [
+        let files = common::fixture_files();
+        let names = [
             "customer",
             "charge",
             "invoice",
             "payment_intent",
             "subscription",
             "event",
-        ]
-        .into_iter()
-        .map(|name| {
-            let fixture = fixtures
-                .get(name)
-                .unwrap_or_else(|| panic!("no {name} fixture"));
-            (name, serde_json::to_vec_pretty(fixture).unwrap())
-        })
-        .collect()
+        ];
+        let bodies: Vec<(&'static str, Vec<u8>)> = names
+            .into_iter()
+            .flat_map(|name| {
+                let objects = files
+                    .values()
+                    .filter_map(move |resources| resources.get(name));
+                objects.map(move |object| (name, serde_json::to_vec_pretty(object).unwrap()))
+            })
+            .collect();
+        for name in names {
+            assert!(bodies.iter().any(|(n, _)| *n == name), "no {name} fixture");
+        }
+        bodies
     })
 }
 

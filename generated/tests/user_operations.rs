@@ -29,8 +29,7 @@ use stripe_runtime::{Client, Unsettable};
 
 fn client(server: &MockServer) -> Client {
     Client::builder("sk_test_user_operations")
-        .api_base(server.url())
-        .files_base(server.url())
+        .all_to(server.url())
         .max_retries(0)
         .build()
 }
@@ -199,10 +198,10 @@ async fn climate_orders() {
     let client = client(&server);
 
     let mut params = CreateOrderParams::new("climsku_frontier_offtake_portfolio_2027");
-    params.metric_tons = Some("10".into());
+    params.metric_tons = Some(stripe::Decimal::from(10));
     params.beneficiary = Some(CreateOrderBeneficiary::new("Jenny's Shop"));
     let order = Order::create(&client, &params).await.unwrap();
-    assert_eq!(order.metric_tons, "10");
+    assert_eq!(order.metric_tons, stripe::Decimal::from(10));
     let request = only_request(&server, "POST", "/v1/climate/orders", "PostClimateOrders");
     assert_eq!(
         form_keys(&request),
@@ -562,5 +561,5 @@ async fn auto_paging_yields_the_fixture() {
         .await
         .unwrap();
     assert_eq!(orders.len(), 1);
-    assert_eq!(orders[0].metric_tons, "10");
+    assert_eq!(orders[0].metric_tons, stripe::Decimal::from(10));
 }

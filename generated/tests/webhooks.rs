@@ -11,7 +11,7 @@ use stripe::{Event, EventObject, EventType, ExternalAccount, PaymentSource, Reso
 const SECRET: &str = "whsec_test_secret";
 
 fn fixtures() -> serde_json::Map<String, Value> {
-    common::fixtures("fixtures3.2023-08-16.json")
+    common::examples()
 }
 
 /// An event as Stripe delivers it, around `object`.
@@ -45,6 +45,10 @@ fn every_resource_fixture_in_an_event_decodes_into_its_variant() {
     ];
     let mut checked = 0;
     for (resource_id, object) in fixtures() {
+        // Crypto Onramp quotes are the one shape without `object`.
+        if object.get("object").is_none() {
+            continue;
+        }
         let event = deliver(&event_json(&format!("{resource_id}.updated"), object))
             .unwrap_or_else(|e| panic!("{resource_id}: {e}"));
         let decoded_as = event.data.object.resource_id();

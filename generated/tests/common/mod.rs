@@ -2,33 +2,47 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 use stripe_codegen::model::Model;
-use stripe_codegen::parse::policy::{OperationOverrides, Policy};
-use stripe_codegen::{build_model, SourceDocument, Spec};
+use stripe_codegen::{build_model, Spec};
+use stripe_spec::Inputs;
 
-/// Where the spec documents and fixtures are, looked up as codegen does.
-pub fn spec_dir() -> PathBuf {
-    stripe_mock::spec_dir()
+/// The inputs of the project's manifest, found as codegen finds them.
+pub fn inputs() -> Inputs {
+    Inputs::project().unwrap_or_else(|e| {
+        panic!("{e} (set STRIPE_SPEC_DIR to the folder of Stripe's spec files)")
+    })
 }
 
-/// The `resources` object of a fixtures file: one example object per
-/// resource, keyed by `x-resourceId`.
-pub fn fixtures(file: &str) -> serde_json::Map<String, Value> {
-    let path = spec_dir().join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (set STRIPE_SPEC_DIR to the folder of Stripe's spec files)",
-            path.display()
-        )
-    });
-    let mut all: Value = serde_json::from_str(&text).expect("fixtures are JSON");
-    match all["resources"].take() {
-        Value::Object(resources) => resources,
-        _ => panic!("{file} has no `resources` object"),
-    }
+/// The merged spec of the default input.
+pub fn spec() -> Spec {
+    inputs().spec().expect("the default input parses")
+}
+
+/// The example object of every resource of the input, by resource id, each
+/// from the fixtures file the manifest gives it from (`examples_of`).
+pub fn examples() -> serde_json::Map<String, Value> {
+    inputs()
+        .examples(&spec())
+        .expect("the fixtures are readable")
+        .into_iter()
+        .collect()
+}
+
+/// Every fixtures file of the manifest, by name: its `resources`, one
+/// example per resource (a newer file has newer objects of older resources).
+pub fn fixture_files() -> BTreeMap<String, serde_json::Map<String, Value>> {
+    inputs()
+        .fixtures()
+        .expect("the fixtures are readable")
+        .iter()
+        .map(|file| {
+            let resources = stripe_spec::fixture_resources(file).expect("a fixtures file");
+            (file.name.clone(), resources)
+        })
+        .collect()
 }
 
 /// Decodes a JSON value with the client's own decoder, as a response body.
@@ -82,18 +96,8 @@ pub fn first_difference(path: &str, expected: &Value, actual: &Value) -> Option<
 
 /// The model of the default input, as `cargo xtask codegen` builds it.
 pub fn model() -> Model {
-    let documents: Vec<SourceDocument> = stripe_mock::SPEC_DOCUMENTS
-        .iter()
-        .map(|name| SourceDocument {
-            name: name.to_string(),
-            text: std::fs::read_to_string(spec_dir().join(name)).expect("spec document"),
-        })
-        .collect();
-    let spec = Spec::parse(&documents).expect("the default input parses");
-    let policy_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let read = |name: &str| std::fs::read_to_string(policy_dir.join(name)).expect("policy file");
-    let mut policy = Policy::parse("overrides.toml", &read("overrides.toml")).unwrap();
-    policy.operations =
-        OperationOverrides::parse("operations.toml", &read("operations.toml")).unwrap();
+    let inputs = inputs();
+    let spec = inputs.spec().expect("the default input parses");
+    let policy = inputs.policy().expect("the policy files parse");
     build_model(&spec, &policy).expect("the default input builds")
 }
