@@ -40,6 +40,7 @@ const SHARED_FLAGS: &[&str] = &[
     "expand",
     "idempotency",
     "stripe-account",
+    "stripe-context",
     "stripe-version",
     "api-key",
     "api-base",
@@ -173,6 +174,9 @@ pub fn has_flag(field: &Field) -> bool {
             | Ty::Number
             | Ty::Boolean
             | Ty::Timestamp
+            | Ty::DateTime
+            | Ty::Decimal
+            | Ty::Int64String
             | Ty::Enum(_)
             | Ty::Binary
     );
@@ -231,9 +235,10 @@ pub fn request_flags(command: Command, operation: Option<&'static Operation>) ->
         .arg(Arg::new("expand").short('e').long("expand").value_name("PATH").action(ArgAction::Append).help("A field to expand in the response (-e customer -e invoice.subscription)"))
         .arg(Arg::new("idempotency").short('i').long("idempotency").value_name("KEY").help("The Idempotency-Key header (a POST gets a fresh one otherwise)"))
         .arg(Arg::new("stripe-account").long("stripe-account").value_name("ACCOUNT").help("Act for a connected account (Stripe-Account header)"))
+        .arg(Arg::new("stripe-context").long("stripe-context").value_name("CONTEXT").help("Act in this context: an account, or accounts joined by / (Stripe-Context header)"))
         .arg(Arg::new("stripe-version").short('v').long("stripe-version").value_name("VERSION").help("The Stripe-Version header (default: the spec's, shown by `stripe commands`)"))
         .arg(Arg::new("api-key").long("api-key").value_name("KEY").help("The secret key; else STRIPE_API_KEY, else the profile in Stripe CLI's config.toml"))
-        .arg(Arg::new("api-base").long("api-base").value_name("URL").help("Send to another server, e.g. a local mock: --api-base http://127.0.0.1:12111"))
+        .arg(Arg::new("api-base").long("api-base").value_name("URL").help("Send to another server, every host's requests (files, meter events) too, e.g. a local mock: --api-base http://127.0.0.1:12111"))
         .arg(Arg::new("project-name").short('p').long("project-name").value_name("PROFILE").help("The profile of the config file to read the key from [default: default]"))
         .arg(Arg::new("live").long("live").action(ArgAction::SetTrue).help("Allow a live-mode key (sk_live_, rk_live_)"))
         .arg(Arg::new("confirm").short('c').long("confirm").action(ArgAction::SetTrue).help("Do not ask before a DELETE"))

@@ -189,6 +189,57 @@ fn element(ty: Ty) -> Option<Ty> {
     }
 }
 
+/// The parameters as a v2 JSON body wants them: the command line's text
+/// typed as the table says (`"5"` an integer, `"true"` a boolean, a number
+/// given for an integer string as its text), and `""` where a value can be
+/// cleared as `null`. What does not fit is left as it is, for validation
+/// (or, with `--no-validate`, Stripe) to judge.
+pub fn typed_json(value: Value, ty: Ty) -> Value {
+    let text = value.as_str().map(str::to_owned);
+    match (ty, value) {
+        (Ty::Unsettable(_), Value::String(text)) if text.is_empty() => Value::Null,
+        (Ty::Unsettable(inner), value) => typed_json(value, *inner),
+        (Ty::Integer | Ty::Timestamp, value) => match text.and_then(|t| t.parse::<i64>().ok()) {
+            Some(number) => Value::from(number),
+            None => value,
+        },
+        (Ty::Number, value) => match text.and_then(|t| t.parse::<f64>().ok()) {
+            Some(number) => serde_json::Number::from_f64(number).map_or(value, Value::Number),
+            None => value,
+        },
+        (Ty::Boolean, value) => match text.as_deref() {
+            Some("true") => Value::Bool(true),
+            Some("false") => Value::Bool(false),
+            _ => value,
+        },
+        (Ty::Int64String | Ty::Decimal, Value::Number(number)) => Value::String(number.to_string()),
+        (Ty::Object(index), Value::Object(map)) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let field = OBJECTS[index].fields.iter().find(|f| f.name == key);
+                    let value = match field {
+                        Some(field) => typed_json(value, field.ty),
+                        None => value,
+                    };
+                    (key, value)
+                })
+                .collect(),
+        ),
+        (Ty::Map(inner), Value::Object(map)) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| (key, typed_json(value, *inner)))
+                .collect(),
+        ),
+        (Ty::List(item), Value::Array(items)) => Value::Array(
+            items
+                .into_iter()
+                .map(|value| typed_json(value, *item))
+                .collect(),
+        ),
+        (_, value) => value,
+    }
+}
+
 /// Lays `top` over `base`: objects merge key by key, anything else in
 /// `top` replaces what `base` has.
 pub fn merge(base: &mut Map<String, Value>, top: Map<String, Value>) {

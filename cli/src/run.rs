@@ -373,6 +373,7 @@ fn execute(
         api_base: text(matches, "api-base").map(String::as_str),
         stripe_version: text(matches, "stripe-version").map(String::as_str),
         stripe_account: text(matches, "stripe-account").map(String::as_str),
+        stripe_context: text(matches, "stripe-context").map(String::as_str),
         idempotency: text(matches, "idempotency").map(String::as_str),
     };
     if printing {
@@ -448,7 +449,8 @@ fn confirmed(io: &mut Io<'_>, request: &Request) -> Result<bool, Failure> {
 }
 
 /// `--all`: every item of every page, one per line, following
-/// `starting_after` (`ending_before` when given) or a search's `next_page`.
+/// `starting_after` (`ending_before` when given), a search's `next_page` or
+/// a v2 list's `next_page_url`.
 async fn all_pages(
     io: &mut Io<'_>,
     client: &stripe_runtime::Client,
@@ -487,6 +489,15 @@ async fn all_pages(
             }
             write_value(io.stdout, item, item_format).map_err(Failure::output)?;
             written += 1;
+        }
+        if kind == Pagination::V2List {
+            match page.get("next_page_url").and_then(Value::as_str) {
+                Some(next) if !next.is_empty() => {
+                    request = request.at_url(next);
+                    continue;
+                }
+                _ => return Ok(exit::OK),
+            }
         }
         if page.get("has_more") != Some(&Value::Bool(true)) {
             return Ok(exit::OK);

@@ -79,6 +79,11 @@ fn value(value: &Value, ty: Ty) -> String {
         Ty::Timestamp => parsed::<i64>(value)
             .map(|n| format!("stripe::Timestamp::from_secs({n})"))
             .unwrap_or_else(not_valid),
+        Ty::Int64String => parsed::<i64>(value)
+            .map(|n| format!("{n}i64"))
+            .unwrap_or_else(not_valid),
+        Ty::DateTime => format!("{:?}.parse::<stripe::DateTime>()?", text(value)),
+        Ty::Decimal => format!("{:?}.parse::<stripe::Decimal>()?", text(value)),
         Ty::Binary => format!("std::fs::read({:?})?", text(value).trim_start_matches('@')),
         Ty::Json => format!("serde_json::json!({})", json_literal(value)),
         Ty::Enum(index) => enum_value(index, &text(value)),

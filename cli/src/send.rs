@@ -5,10 +5,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
-use stripe_core::{path_segment, Host, Method, Multipart, Request};
+use stripe_core::{path_segment, ApiMode, Host, Method, Multipart, Request};
 use stripe_runtime::{AppInfo, Client, Prepared};
 
-use crate::table::{Body, Operation, Ty, API_VERSION};
+use crate::params::typed_json;
+use crate::table::{Body, Operation, Ty};
 
 /// The request an operation makes with these path ids and parameters.
 /// Files (`@path` values of file parameters) are read here.
@@ -21,17 +22,25 @@ pub fn operation_request(
     for (name, id) in operation.path_params.iter().zip(ids) {
         path = path.replace(&format!("{{{name}}}"), &path_segment(id));
     }
-    let request = Request::new(operation.method, path).api_version(API_VERSION);
+    let mut request = Request::new(operation.method, path).api_version(operation.api_version);
+    if let Some(server) = operation.server {
+        request = request.host(Host::Server(server));
+    }
     match operation.body {
         Body::Multipart => multipart(request, operation, params),
         Body::Query => Ok(with_params(request, Method::Get, params)),
         Body::Form => Ok(with_params(request, Method::Post, params)),
+        // Values from the command line are text: JSON wants them typed.
+        Body::Json => {
+            let body = typed_json(Value::Object(params.clone()), Ty::Object(operation.params));
+            Ok(request.json(&body))
+        }
         Body::None => Ok(with_params(request, operation.method, params)),
     }
 }
 
 /// `stripe get|post|delete <path>`: parameters in the query for GET and
-/// DELETE, as a form for POST.
+/// DELETE; for POST a form on v1 and JSON on a `/v2/` path.
 pub fn raw_request(method: Method, path: &str, params: &Map<String, Value>) -> Request {
     let path = if path.starts_with('/') {
         path.to_owned()
@@ -42,11 +51,13 @@ pub fn raw_request(method: Method, path: &str, params: &Map<String, Value>) -> R
 }
 
 fn with_params(request: Request, method: Method, params: &Map<String, Value>) -> Request {
-    if params.is_empty() {
+    let json = request.mode() == ApiMode::V2 && method == Method::Post;
+    if params.is_empty() && !json {
         return request;
     }
     let params = Value::Object(params.clone());
     match method {
+        Method::Post if json => request.json(&params),
         Method::Post => request.form(&params),
         Method::Get | Method::Delete => request.query(&params),
     }
@@ -81,7 +92,7 @@ fn multipart(
             .unwrap_or_else(|| name.to_owned());
         form = form.file(name, file_name, None, data);
     }
-    Ok(request.host(Host::Files).multipart(form))
+    Ok(request.multipart(form))
 }
 
 /// `--dry-run`: method and URL, the headers (the key redacted), the body.
@@ -128,11 +139,19 @@ pub fn write_curl(out: &mut dyn Write, prepared: &Prepared) -> std::io::Result<(
         ));
     }
     let body = prepared.body();
-    let is_form = prepared
-        .headers()
-        .iter()
-        .any(|(n, v)| n == "content-type" && v.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
+    let content_type = |prefix: &str| {
+        prepared
+            .headers()
+            .iter()
+            .any(|(n, v)| n == "content-type" && v.starts_with(prefix))
+    };
+    if content_type("application/json") {
+        lines.push("  -H 'Content-Type: application/json'".to_owned());
+        lines.push(format!(
+            "  --data {}",
+            shell_quote(&String::from_utf8_lossy(body))
+        ));
+    } else if content_type("application/x-www-form-urlencoded") {
         // curl escapes the value of each pair; the bracketed keys stay readable.
         for (key, value) in form_urlencoded::parse(body) {
             lines.push(format!(
@@ -241,6 +260,7 @@ pub struct Connection<'a> {
     pub api_base: Option<&'a str>,
     pub stripe_version: Option<&'a str>,
     pub stripe_account: Option<&'a str>,
+    pub stripe_context: Option<&'a str>,
     pub idempotency: Option<&'a str>,
 }
 
@@ -249,13 +269,16 @@ impl Connection<'_> {
         let app = AppInfo::new("stripe-cli").version(env!("CARGO_PKG_VERSION"));
         let mut builder = Client::builder(self.key).app_info(app);
         if let Some(base) = self.api_base {
-            builder = builder.api_base(base).files_base(base);
+            builder = builder.all_to(base);
         }
         if let Some(version) = self.stripe_version {
             builder = builder.stripe_version(version);
         }
         if let Some(account) = self.stripe_account {
             builder = builder.stripe_account(account);
+        }
+        if let Some(context) = self.stripe_context {
+            builder = builder.stripe_context(context);
         }
         let client = builder.build();
         match self.idempotency {

@@ -20,6 +20,12 @@ pub struct Operation {
     pub params: usize,
     pub body: Body,
     pub pagination: Pagination,
+    /// The operation's own server, when the spec gives one
+    /// (`https://files.stripe.com/`).
+    pub server: Option<&'static str>,
+    /// The API version of the document the operation comes from, sent as
+    /// `Stripe-Version`.
+    pub api_version: &'static str,
     pub summary: &'static str,
     /// Markdown.
     pub description: &'static str,
@@ -34,6 +40,8 @@ pub enum Body {
     None,
     Query,
     Form,
+    /// A v2 body: JSON, typed as the table says.
+    Json,
     Multipart,
 }
 
@@ -42,6 +50,8 @@ pub enum Pagination {
     None,
     List,
     Search,
+    /// A v2 list: follows `next_page_url`.
+    V2List,
 }
 
 /// A request object: a params struct or one nested in it.
@@ -77,6 +87,12 @@ pub enum Ty {
     Boolean,
     /// Unix seconds.
     Timestamp,
+    /// RFC 3339 text (`2026-01-31T12:00:00Z`).
+    DateTime,
+    /// A decimal number as text (`12.5`).
+    Decimal,
+    /// A 64-bit integer sent as a string (v2).
+    Int64String,
     /// File content (multipart upload), given as `@path`.
     Binary,
     /// Any value: the spec allows several shapes.

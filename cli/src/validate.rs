@@ -42,7 +42,23 @@ pub fn check_value(value: &Value, ty: Ty, path: &str, problems: &mut Vec<String>
         {
             wrong("true or false")
         }
-        Ty::Integer | Ty::Timestamp | Ty::Number | Ty::Boolean | Ty::Json => {}
+        Ty::Int64String if !is_integer(value) => wrong("an integer"),
+        Ty::Decimal if !is_decimal(value) => wrong("a decimal number (`12.5`)"),
+        Ty::DateTime
+            if !value
+                .as_str()
+                .is_some_and(|text| stripe_core::DateTime::parse(text).is_ok()) =>
+        {
+            wrong("an RFC 3339 date-time (`2026-01-31T12:00:00Z`)")
+        }
+        Ty::Integer
+        | Ty::Timestamp
+        | Ty::Number
+        | Ty::Boolean
+        | Ty::Json
+        | Ty::Int64String
+        | Ty::Decimal
+        | Ty::DateTime => {}
         Ty::Binary if !value.as_str().is_some_and(|v| v.starts_with('@')) => {
             wrong("a file, as @path")
         }
@@ -141,6 +157,16 @@ fn is_integer(value: &Value) -> bool {
     }
 }
 
+/// Text (or a JSON number) that is a decimal Stripe reads exactly.
+fn is_decimal(value: &Value) -> bool {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
+        _ => return false,
+    };
+    stripe_core::Decimal::from_str_exact(&text).is_ok()
+}
+
 fn is_number(value: &Value) -> bool {
     match value {
         Value::Number(_) => true,
@@ -205,6 +231,9 @@ pub fn describe(ty: Ty) -> String {
         Ty::Number => "number".to_owned(),
         Ty::Boolean => "boolean".to_owned(),
         Ty::Timestamp => "timestamp".to_owned(),
+        Ty::DateTime => "date-time (RFC 3339)".to_owned(),
+        Ty::Decimal => "decimal".to_owned(),
+        Ty::Int64String => "integer".to_owned(),
         Ty::Binary => "file (@path)".to_owned(),
         Ty::Json => "any".to_owned(),
         Ty::Enum(index) if ENUMS[index].open => format!("enum, open: {}", enum_values(index)),

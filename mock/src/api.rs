@@ -1,67 +1,17 @@
 //! The API the mock serves: the merged spec, a route for every path of it,
-//! and the fixtures its responses are made from.
+//! and the fixtures its responses are made from, all as the manifest
+//! (`spec/stripe.toml`) names them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use openapiv3::{Operation, ReferenceOr, Schema, SchemaKind, Type};
-use serde_json::{json, Value};
-use stripe_codegen::{SourceDocument, Spec};
+use serde_json::{json, Map, Value};
+use stripe_codegen::Spec;
+use stripe_spec::Inputs;
 
 use crate::validate::Validator;
-
-/// The spec documents of the default input, merged in this order (as
-/// `spec/stripe.toml` lists them for the generator).
-pub const SPEC_DOCUMENTS: [&str; 4] = [
-    "spec3.2023-08-16.yaml",
-    "excerpt.climate-forwarding.2026.yaml",
-    "excerpt.crypto-onramp.2026-preview.yaml",
-    "crypto-onramp-quotes.api-reference.yaml",
-];
-/// Example objects of the 2023-08-16 spec, keyed by `x-resourceId`.
-pub const FIXTURES: &str = "fixtures3.2023-08-16.json";
-/// Example objects of a 2026 spec: the only source for the resources of the
-/// excerpt ([`is_2026_resource`]).
-pub const FIXTURES_2026: &str = "fixtures3.2026-07-29.json";
-
-/// Example objects of the Crypto Onramp documents (`crypto.*`), the only
-/// source of them.
-pub const FIXTURES_CRYPTO: &str = "fixtures.crypto-onramp.json";
-/// Every fixtures file of the default input.
-pub const FIXTURES_FILES: [&str; 3] = [FIXTURES, FIXTURES_2026, FIXTURES_CRYPTO];
-
-/// The fixtures file a resource's example object is taken from: the one of
-/// the document that defines it. The 2026 file has newer objects of most
-/// 2023 resources too, but only its Climate and Forwarding ones fit the
-/// default input's schemas.
-pub fn fixtures_file_of(resource_id: &str) -> &'static str {
-    if resource_id.starts_with("crypto.") {
-        FIXTURES_CRYPTO
-    } else if resource_id.starts_with("climate.") || resource_id == "forwarding.request" {
-        FIXTURES_2026
-    } else {
-        FIXTURES
-    }
-}
-
-/// The folder of the spec documents, looked up as `cargo xtask codegen`
-/// does: `$STRIPE_SPEC_DIR`, else `target/stripe-openapi` of the workspace
-/// (where `cargo xtask spec fetch` writes) when it exists, else
-/// `../shared/stripe-openapi` beside the workspace.
-pub fn spec_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("STRIPE_SPEC_DIR").filter(|dir| !dir.is_empty()) {
-        return dir.into();
-    }
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let fetched = workspace.join("target/stripe-openapi");
-    if fetched.is_dir() {
-        fetched
-    } else {
-        workspace.join("../shared/stripe-openapi")
-    }
-}
 
 /// Why the spec or the fixtures could not be loaded.
 #[derive(Debug, Clone)]
@@ -108,6 +58,12 @@ pub struct Api {
     spec: Spec,
     routes: Vec<Route>,
     fixtures: HashMap<String, Value>,
+    /// The `object` of thin events (`v2.core.event`), whose objects the
+    /// stateful mode records for the actions that answer with one.
+    pub(crate) thin_event: Option<String>,
+    /// What the stateful mode sets on an object for an action, by the
+    /// action's path template (`spec/mock.toml`).
+    pub(crate) actions: BTreeMap<String, Map<String, Value>>,
 }
 
 impl fmt::Debug for Api {
@@ -121,56 +77,43 @@ impl fmt::Debug for Api {
     }
 }
 
+/// The mock's own policy (`mock` in the manifest): what actions do.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MockPolicy {
+    #[serde(default)]
+    actions: BTreeMap<String, Map<String, Value>>,
+}
+
 impl Api {
-    /// The API of the default input, loaded from [`spec_dir`] on first use.
+    /// The API of the project's manifest, loaded on first use (documents
+    /// from where [`stripe_spec::SpecDir::resolve`] finds them).
     pub fn shared() -> Result<Arc<Api>, LoadError> {
         static SHARED: OnceLock<Result<Arc<Api>, LoadError>> = OnceLock::new();
         SHARED
-            .get_or_init(|| Api::load(&spec_dir()).map(Arc::new))
+            .get_or_init(|| {
+                let inputs = Inputs::project().map_err(LoadError)?;
+                Api::load(&inputs).map(Arc::new)
+            })
             .clone()
     }
 
-    /// Loads [`SPEC_DOCUMENTS`] and [`FIXTURES_FILES`] from `dir`.
-    pub fn load(dir: &Path) -> Result<Api, LoadError> {
-        let read = |name: &str| {
-            let path = dir.join(name);
-            std::fs::read_to_string(&path).map_err(|e| {
-                LoadError(format!(
-                    "cannot read {}: {e} (set STRIPE_SPEC_DIR to the folder of the Stripe OpenAPI documents)",
-                    path.display()
-                ))
-            })
-        };
-        let documents = SPEC_DOCUMENTS
-            .iter()
-            .map(|name| {
-                Ok(SourceDocument {
-                    name: (*name).to_owned(),
-                    text: read(name)?,
-                })
-            })
-            .collect::<Result<Vec<_>, LoadError>>()?;
-        let spec = Spec::parse(&documents).map_err(|e| LoadError(e.to_string()))?;
-        let resources = |name: &str| -> Result<serde_json::Map<String, Value>, LoadError> {
-            let mut file: Value = serde_json::from_str(&read(name)?)
-                .map_err(|e| LoadError(format!("{name}: {e}")))?;
-            match file.get_mut("resources").map(Value::take) {
-                Some(Value::Object(resources)) => Ok(resources),
-                _ => Err(LoadError(format!("{name}: no `resources` object"))),
-            }
-        };
-        let mut fixtures: HashMap<String, Value> = HashMap::new();
-        for file in FIXTURES_FILES {
-            fixtures.extend(
-                resources(file)?
-                    .into_iter()
-                    .filter(|(id, _)| fixtures_file_of(id) == file),
-            );
+    /// Loads the documents, fixtures and policy `inputs` name.
+    pub fn load(inputs: &Inputs) -> Result<Api, LoadError> {
+        let spec = inputs.spec().map_err(LoadError)?;
+        let fixtures = inputs.examples(&spec).map_err(LoadError)?;
+        let mut api = Api::new(spec, fixtures.into_iter().collect());
+        let policy = inputs.policy().map_err(LoadError)?;
+        api.thin_event = policy.thin_events.map(|thin| thin.event);
+        if let Some((name, text)) = inputs.mock_policy().map_err(LoadError)? {
+            let mock: MockPolicy =
+                toml::from_str(&text).map_err(|e| LoadError(format!("{name}: {e}")))?;
+            api.actions = mock.actions;
         }
-        Ok(Api::new(spec, fixtures))
+        Ok(api)
     }
 
-    /// An API from a parsed spec and fixtures by `x-resourceId`.
+    /// An API from a parsed spec and fixtures by resource id.
     pub fn new(spec: Spec, fixtures: HashMap<String, Value>) -> Api {
         let routes = spec
             .openapi
@@ -195,6 +138,8 @@ impl Api {
             spec,
             routes,
             fixtures,
+            thin_event: None,
+            actions: BTreeMap::new(),
         }
     }
 
@@ -202,7 +147,8 @@ impl Api {
         &self.spec
     }
 
-    /// The fixture of a resource, by `x-resourceId`.
+    /// The fixture of a resource, by its id (`x-resourceId`, or a v2
+    /// resource's `object`).
     pub fn fixture(&self, resource_id: &str) -> Option<&Value> {
         self.fixtures.get(resource_id)
     }
@@ -299,29 +245,51 @@ impl Api {
     }
 
     /// The content types the operation's request body may have, in spec
-    /// order (`application/x-www-form-urlencoded`, or `multipart/form-data`
-    /// for file uploads).
-    pub fn body_content_types<'a>(&self, operation: &'a Operation) -> Vec<&'a str> {
-        operation
+    /// order (`application/x-www-form-urlencoded`, `multipart/form-data`
+    /// for file uploads, `application/json` on v2, where a POST without
+    /// parameters sends `{}` too).
+    pub fn body_content_types<'a>(&self, template: &str, operation: &'a Operation) -> Vec<&'a str> {
+        let declared: Vec<&str> = operation
             .request_body
             .as_ref()
             .and_then(ReferenceOr::as_item)
             .map(|body| body.content.keys().map(String::as_str).collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        match declared.is_empty() && crate::server::is_v2(template) {
+            true => vec!["application/json"],
+            false => declared,
+        }
     }
 
-    /// Whether the operation's 200 response is a list page (`object: list`).
+    /// Whether the operation's 200 response is a list page (`object:
+    /// list`, or a v2 list).
     pub fn lists(&self, operation: &Operation) -> bool {
-        self.json_response(operation)
-            .map(|schema| self.resolve(schema))
-            .and_then(object_enum)
-            == Some("list")
+        let Some(schema) = self.json_response(operation).map(|s| self.resolve(s)) else {
+            return false;
+        };
+        object_enum(schema) == Some("list") || is_v2_list(schema)
     }
 
-    /// The schema of the resource whose objects say `object: <object>`.
+    /// The schema of the 200 response's object (the items of a list page).
+    pub(crate) fn response_object<'a>(&'a self, operation: &'a Operation) -> Option<&'a Schema> {
+        let schema = self.resolve(self.json_response(operation)?);
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) if self.lists(operation) => {
+                let items = match &object.properties.get("data")?.as_item()?.schema_kind {
+                    SchemaKind::Type(Type::Array(array)) => array.items.as_ref()?,
+                    _ => return None,
+                };
+                Some(self.resolve_boxed(items))
+            }
+            _ => Some(schema),
+        }
+    }
+
+    /// The schema of the resource whose objects say `object: <object>`:
+    /// the one of that `x-resourceId`, else (v2) the component of that name.
     pub fn resource_schema(&self, object: &str) -> Option<&Schema> {
-        self.spec
-            .schemas()
+        let schemas = self.spec.schemas();
+        schemas
             .values()
             .filter_map(ReferenceOr::as_item)
             .find(|schema| {
@@ -332,6 +300,7 @@ impl Api {
                     .and_then(Value::as_str)
                     == Some(object)
             })
+            .or_else(|| schemas.get(object).and_then(ReferenceOr::as_item))
     }
 
     /// The schema a reference names (itself when it is no reference).
@@ -382,31 +351,36 @@ impl Api {
     }
 
     /// An example of `schema`: a fixture for a resource; for a list or search
-    /// result, a page holding one example item.
+    /// result, a page holding one example item; for a v2 list, its page.
     fn example(&self, schema: &ReferenceOr<Schema>, path: &str) -> Option<Value> {
+        let component = match schema {
+            ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
+            ReferenceOr::Item(_) => None,
+        };
         let schema = self.resolve(schema);
-        if let Some(fixture) = schema
+        let resource_id = schema
             .schema_data
             .extensions
             .get("x-resourceId")
             .and_then(Value::as_str)
-            .and_then(|id| self.fixtures.get(id))
-        {
+            .or(component);
+        if let Some(fixture) = resource_id.and_then(|id| self.fixtures.get(id)) {
             return Some(fixture.clone());
         }
         match &schema.schema_kind {
             SchemaKind::AnyOf { any_of } | SchemaKind::OneOf { one_of: any_of } => any_of
                 .iter()
                 .find_map(|variant| self.example(variant, path)),
+            SchemaKind::Type(Type::Object(object)) if is_v2_list(schema) => {
+                let item = self.example(&page_items(object)?, path)?;
+                Some(json!({ "data": [item], "next_page_url": null, "previous_page_url": null }))
+            }
             SchemaKind::Type(Type::Object(object)) => {
-                let page = object_enum(schema)?;
-                let items = match object.properties.get("data")?.as_item()?.schema_kind {
-                    SchemaKind::Type(Type::Array(ref array)) => {
-                        array.items.as_ref()?.clone().unbox()
-                    }
-                    _ => return None,
+                let Some(page) = object_enum(schema) else {
+                    // An object with no example of Stripe's (`v2.deleted_object`).
+                    return Some(self.minimal(schema, 0));
                 };
-                let item = self.example(&items, path)?;
+                let item = self.example(&page_items(object)?, path)?;
                 let mut page_body =
                     json!({ "object": page, "data": [item], "has_more": false, "url": path });
                 if page == "search_result" {
@@ -417,6 +391,65 @@ impl Api {
             _ => None,
         }
     }
+
+    /// The smallest value `schema` accepts: its required fields, each the
+    /// smallest value of its type (the first listed value of an enum).
+    fn minimal(&self, schema: &Schema, depth: usize) -> Value {
+        // Required fields do not nest deeper in Stripe's schemas.
+        if depth > 16 {
+            return Value::Null;
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                let fields = object.required.iter().filter_map(|name| {
+                    let property = self.resolve_boxed(object.properties.get(name)?);
+                    Some((name.clone(), self.minimal(property, depth + 1)))
+                });
+                Value::Object(fields.collect())
+            }
+            SchemaKind::Type(Type::Array(_)) => json!([]),
+            SchemaKind::Type(Type::Integer(_) | Type::Number(_)) => json!(0),
+            SchemaKind::Type(Type::Boolean(_)) => json!(false),
+            SchemaKind::Type(Type::String(string)) => {
+                let first = string.enumeration.iter().flatten().next();
+                match (first, &string.format) {
+                    (Some(value), _) => json!(value),
+                    (
+                        None,
+                        openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime),
+                    ) => {
+                        json!("2026-01-01T00:00:00.000Z")
+                    }
+                    (None, openapiv3::VariantOrUnknownOrEmpty::Unknown(format))
+                        if format == "int64" || format == "decimal" =>
+                    {
+                        json!("0")
+                    }
+                    (None, _) => json!(""),
+                }
+            }
+            SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } => {
+                members.first().map_or(Value::Null, |member| {
+                    self.minimal(self.resolve(member), depth + 1)
+                })
+            }
+            _ => json!({}),
+        }
+    }
+}
+
+/// The items' schema of a page's `data`.
+fn page_items(object: &openapiv3::ObjectType) -> Option<ReferenceOr<Schema>> {
+    match &object.properties.get("data")?.as_item()?.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => Some(array.items.as_ref()?.clone().unbox()),
+        _ => None,
+    }
+}
+
+/// A v2 list page: `data` beside `next_page_url`, as Stripe's SDKs tell one.
+pub(crate) fn is_v2_list(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(object))
+        if object.properties.contains_key("data") && object.properties.contains_key("next_page_url"))
 }
 
 /// The single value of an inline schema's `object` property (`list`, `search_result`).

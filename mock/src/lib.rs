@@ -1,10 +1,9 @@
 //! An in-process mock of the Stripe API, built from the same OpenAPI
 //! documents as the generated client.
 //!
-//! Nothing in it is a hand-written route table: [`Api`] parses the default
-//! input of the generator ([`SPEC_DOCUMENTS`]: `spec3.2023-08-16.yaml`, the
-//! Climate and Forwarding excerpt and the Crypto Onramp documents, with
-//! [`stripe_codegen::Spec::parse`]) and serves every operation of it:
+//! Nothing in it is a hand-written route table: [`Api`] parses the
+//! documents the project's manifest names (`spec/stripe.toml`, read by
+//! `stripe-spec`, as codegen reads it) and serves every operation of them:
 //!
 //! - the method and path are matched against the spec's path templates
 //!   (`/v1/customers/{customer}`); anything else is a 404 with Stripe's
@@ -44,10 +43,7 @@ mod server;
 mod state;
 mod validate;
 
-pub use api::{
-    fixtures_file_of, spec_dir, Api, LoadError, Matched, FIXTURES, FIXTURES_2026, FIXTURES_CRYPTO,
-    FIXTURES_FILES, SPEC_DOCUMENTS,
-};
+pub use api::{Api, LoadError, Matched};
 pub use server::{
     respond, Answer, MockRequest, MockServer, MockServerBuilder, RecordedRequest, StartError,
 };

@@ -368,8 +368,10 @@ pub fn respond(api: &Api, request: &MockRequest<'_>) -> Answer {
 /// A request routed to its operation, with parameters the spec accepts.
 pub(crate) struct Checked<'a> {
     pub matched: Matched<'a>,
-    /// The query and body parameters, rebuilt from their deepObject keys.
+    /// The query and form body parameters, rebuilt from their deepObject keys.
     pub params: Vec<(String, Node)>,
+    /// A v2 POST's JSON body (`{}` when it sent none).
+    pub json: Option<Value>,
     pub operation_id: Option<String>,
 }
 
@@ -387,12 +389,13 @@ pub(crate) fn check<'a>(api: &'a Api, request: &MockRequest<'_>) -> Result<Check
         ));
     };
     let operation_id = matched.operation.operation_id.clone();
+    let v2 = is_v2(request.path);
     let invalid = |message: String| {
-        error(
-            400,
-            operation_id.clone(),
-            json!({ "type": "invalid_request_error", "message": message }),
-        )
+        let mut body = json!({ "type": "invalid_request_error", "message": message });
+        if v2 {
+            body["code"] = Value::from("invalid_fields");
+        }
+        error(400, operation_id.clone(), body)
     };
 
     let mut pairs: Vec<(String, String)> =
@@ -403,7 +406,7 @@ pub(crate) fn check<'a>(api: &'a Api, request: &MockRequest<'_>) -> Result<Check
     // POST .../redact`) as one without parameters.
     let bare = request.body.is_empty() && request.content_type.is_none();
     if request.method == "POST" && !bare {
-        let accepted = api.body_content_types(matched.operation);
+        let accepted = api.body_content_types(matched.template, matched.operation);
         let given = request.content_type.map(media_type);
         if !given.is_some_and(|given| {
             accepted
@@ -417,7 +420,23 @@ pub(crate) fn check<'a>(api: &'a Api, request: &MockRequest<'_>) -> Result<Check
             )));
         }
     }
-    if request.method != "GET" && !request.body.is_empty() {
+    let json_body = request.method == "POST"
+        && request.content_type.map(media_type) == Some("application/json");
+    let json = match json_body || (v2 && request.method == "POST" && bare) {
+        true => match request.body {
+            b"" => Some(json!({})),
+            body => match serde_json::from_slice::<Value>(body) {
+                Ok(value @ Value::Object(_)) => Some(value),
+                _ => {
+                    return Err(invalid(
+                        "Invalid request: the body is not a JSON object.".into(),
+                    ))
+                }
+            },
+        },
+        false => None,
+    };
+    if request.method != "GET" && !request.body.is_empty() && json.is_none() {
         match body_pairs(request.content_type, request.body) {
             Some(body) => pairs.extend(body),
             None => {
@@ -440,15 +459,24 @@ pub(crate) fn check<'a>(api: &'a Api, request: &MockRequest<'_>) -> Result<Check
         }
     };
     let validator = api.validator();
+    let checked = validator
+        .check_operation(matched.operation, &params)
+        .and_then(|()| match &json {
+            Some(body) => validator.check_json_body(matched.operation, body),
+            None => Ok(()),
+        });
     if let Err(Invalid {
         param,
         message,
         code,
-    }) = validator.check_operation(matched.operation, &params)
+    }) = checked
     {
-        let mut body =
-            json!({ "type": "invalid_request_error", "message": message, "param": param });
-        if let Some(code) = code {
+        // v2's errors have a code and a message, no `param`.
+        let mut body = match v2 {
+            true => json!({ "type": "invalid_request_error", "message": message }),
+            false => json!({ "type": "invalid_request_error", "message": message, "param": param }),
+        };
+        if let Some(code) = code.or(v2.then_some("invalid_fields")) {
             body["code"] = Value::from(code);
         }
         return Err(error(400, operation_id, body));
@@ -456,8 +484,14 @@ pub(crate) fn check<'a>(api: &'a Api, request: &MockRequest<'_>) -> Result<Check
     Ok(Checked {
         matched,
         params,
+        json,
         operation_id,
     })
+}
+
+/// A path of the v2 API.
+pub(crate) fn is_v2(path: &str) -> bool {
+    path.starts_with("/v2/")
 }
 
 /// The stateless answer: the fixture of the response's resource.

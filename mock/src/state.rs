@@ -3,11 +3,14 @@
 //! Each operation is read from the spec as Stripe's SDKs read it: a POST to
 //! a collection that also has a list is a create, a GET, POST or DELETE on
 //! `collection/{id}` a retrieve, update or delete, a GET returning a list
-//! (or search result) pages through the collection. Objects are kept by
-//! their collection's path (`/v1/customers`,
-//! `/v1/customers/cus_1/tax_ids`), so nested resources stay apart. Anything
-//! else (actions, singletons) is answered from the fixtures as in the
-//! stateless mode, except that an action on an id nobody created is a 404.
+//! (or search result, or v2 list) pages through the collection. Objects are
+//! kept by their collection's path (`/v1/customers`,
+//! `/v1/customers/cus_1/tax_ids`), so nested resources stay apart. An action
+//! on a kept object (`/v2/core/event_destinations/{id}/enable`) sets what
+//! the mock's policy says it sets, and one that answers with a thin event
+//! (`ping`) records the event, which the events list then has. Anything
+//! else (singletons) is answered from the fixtures as in the stateless
+//! mode, except that an action on an id nobody created is a 404.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,7 +21,9 @@ use serde_json::{json, Map, Value};
 
 use crate::api::Api;
 use crate::form::Node;
-use crate::server::{check, error, example_answer, json_answer, Answer, Checked, MockRequest};
+use crate::server::{
+    check, error, example_answer, is_v2, json_answer, Answer, Checked, MockRequest,
+};
 
 /// What the stateful mode remembers.
 #[derive(Default)]
@@ -30,6 +35,9 @@ pub struct Store {
     next_id: AtomicU64,
     /// The path templates of the collections kept, found once.
     creatable: OnceLock<HashSet<String>>,
+    /// Where the thin events the mock records are listed
+    /// (`/v2/core/events`), found once.
+    thin_events: OnceLock<Option<String>>,
 }
 
 /// The headers the stateful mode reads.
@@ -116,38 +124,73 @@ impl Store {
         let operation_id = checked.operation_id.clone();
         let object = |body: Value| json_answer(200, operation_id.clone(), &body);
         let mut collections = lock(&self.collections);
-        let creatable = self.creatable.get_or_init(|| creatable_collections(api));
+        let thin_events = self.thin_events.get_or_init(|| thin_event_collection(api));
+        let creatable = self.creatable.get_or_init(|| {
+            let mut kept = creatable_collections(api);
+            kept.extend(thin_events.clone());
+            kept
+        });
+        let v2 = is_v2(request.path);
         match action(creatable, &checked, request.method, request.path, &example) {
             Action::Create { collection } => {
                 let mut created = example;
                 self.fill_new(&mut created);
-                apply_params(api, &mut created, &checked.params);
+                apply_request(api, &mut created, &checked);
                 let body = created.clone();
                 collections.entry(collection).or_default().push(created);
                 object(body)
             }
-            Action::Retrieve { collection, id } | Action::On { collection, id } => {
-                match find(&mut collections, &collection, &id) {
-                    Some(stored) => object(stored.clone()),
-                    None => missing(&example, &id, operation_id),
+            Action::Retrieve { collection, id } => match find(&mut collections, &collection, &id) {
+                Some(stored) => object(stored.clone()),
+                None => missing(&example, &id, operation_id, v2),
+            },
+            Action::On { collection, id } => {
+                let template = checked.matched.template;
+                let Some(stored) = find(&mut collections, &collection, &id) else {
+                    return missing(&example, &id, operation_id, v2);
+                };
+                if let Some(fields) = api.actions.get(template) {
+                    set_fields(stored, fields);
+                }
+                let target = stored.clone();
+                let answers_event = api.thin_event.is_some()
+                    && example["object"] == api.thin_event.as_deref().unwrap_or_default()
+                    && target["object"] != example["object"];
+                match (answers_event, thin_events) {
+                    (true, Some(events)) => {
+                        let event = self.thin_event(example, &target, &collection, template);
+                        collections
+                            .entry(events.clone())
+                            .or_default()
+                            .push(event.clone());
+                        object(event)
+                    }
+                    _ => object(target),
                 }
             }
             Action::Update { collection, id } => match find(&mut collections, &collection, &id) {
                 Some(stored) => {
-                    apply_params(api, stored, &checked.params);
+                    apply_request(api, stored, &checked);
+                    touch(stored);
                     object(stored.clone())
                 }
-                None => missing(&example, &id, operation_id),
+                None => missing(&example, &id, operation_id, v2),
             },
             Action::Delete { collection, id } => {
                 let objects = collections.entry(collection).or_default();
                 match objects.iter().position(|o| o["id"] == id.as_str()) {
                     Some(index) => {
-                        objects.remove(index);
-                        // The deleted object's fixture, with the id from the path.
-                        object(example)
+                        let deleted = objects.remove(index);
+                        // v2 answers `v2.deleted_object`, naming what was
+                        // deleted; v1 the deleted object's fixture, with
+                        // the id from the path.
+                        if v2 {
+                            object(json!({ "id": id, "object": deleted["object"] }))
+                        } else {
+                            object(example)
+                        }
                     }
-                    None => missing(&example, &id, operation_id),
+                    None => missing(&example, &id, operation_id, v2),
                 }
             }
             Action::List { collection } => {
@@ -155,7 +198,11 @@ impl Store {
                     .get(&collection)
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                match page(stored, &checked.params, example) {
+                let listed = match v2 {
+                    true => v2_page(stored, &checked.params, request.path, example),
+                    false => page(stored, &checked.params, example),
+                };
+                match listed {
                     Ok(body) => object(body),
                     Err(message) => error(
                         400,
@@ -168,7 +215,36 @@ impl Store {
         }
     }
 
-    /// A fresh id with the fixture's prefix (`cus_`), and `created` now.
+    /// A thin event of `target` (what an action such as `ping` answers
+    /// with): its type is the object's and the action's (the path's last
+    /// word), it relates to the object.
+    fn thin_event(
+        &self,
+        mut event: Value,
+        target: &Value,
+        collection: &str,
+        template: &str,
+    ) -> Value {
+        self.fill_new(&mut event);
+        let verb = template.rsplit('/').next().unwrap_or_default();
+        let object = target["object"].as_str().unwrap_or_default();
+        let id = target["id"].as_str().unwrap_or_default();
+        event["type"] = Value::String(format!("{object}.{verb}"));
+        event["related_object"] = json!({
+            "id": id,
+            "type": object,
+            "url": format!("{collection}/{id}"),
+        });
+        if let Value::Object(fields) = &mut event {
+            for dropped in ["context", "data", "changes", "reason", "snapshot_event"] {
+                fields.remove(dropped);
+            }
+        }
+        event
+    }
+
+    /// A fresh id with the fixture's prefix (`cus_`), and `created` now
+    /// (v2's `updated` too).
     fn fill_new(&self, object: &mut Value) {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let prefix = object["id"]
@@ -177,12 +253,52 @@ impl Store {
             .unwrap_or_default();
         object["id"] = Value::String(format!("{prefix}mock{n:010}"));
         if object.get("created").is_some() {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            object["created"] = Value::from(now);
+            object["created"] = now_like(&object["created"]);
+        }
+        touch(object);
+    }
+}
+
+/// The time now, as `like` writes it: Unix seconds (v1) or RFC 3339 (v2).
+fn now_like(like: &Value) -> Value {
+    let now = std::time::SystemTime::now();
+    match like {
+        Value::String(_) => Value::String(stripe_core::DateTime::from(now).to_rfc3339()),
+        _ => Value::from(
+            now.duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        ),
+    }
+}
+
+/// v2's `updated`, when the object has it: now.
+fn touch(object: &mut Value) {
+    if object.get("updated").is_some_and(Value::is_string) {
+        object["updated"] = now_like(&object["updated"]);
+    }
+}
+
+/// Sets `fields` on `object` (what an action does, as the mock's policy
+/// says).
+fn set_fields(object: &mut Value, fields: &Map<String, Value>) {
+    if let Value::Object(object) = object {
+        for (key, value) in fields {
+            object.insert(key.clone(), value.clone());
         }
     }
+}
+
+/// Where the thin events are listed: the path of the list whose items are
+/// the thin event resource.
+fn thin_event_collection(api: &Api) -> Option<String> {
+    let thin_event = api.thin_event.as_deref()?;
+    api.operations()
+        .filter(|(method, _, operation)| *method == "GET" && api.lists(operation))
+        .find(|(_, _, operation)| {
+            api.response_object(operation)
+                .is_some_and(|schema| api.resource_schema(thin_event) == Some(schema))
+        })
+        .map(|(_, template, _)| template.to_owned())
 }
 
 /// Stripe's 401 for a missing key, or one that is not a test key.
@@ -266,7 +382,8 @@ fn action(
     let creatable = |end: usize| creatable.contains(&template[..end].join("/"));
     let collection = |end: usize| path[..end].join("/");
     let n = template.len();
-    let page = matches!(example["object"].as_str(), Some("list" | "search_result"));
+    let page = matches!(example["object"].as_str(), Some("list" | "search_result"))
+        || (example.get("data").is_some() && example.get("next_page_url").is_some());
     if page {
         let end = if template[n - 1] == "search" {
             n - 1
@@ -333,21 +450,84 @@ fn find<'s>(
         .find(|o| o["id"] == id)
 }
 
-/// Stripe's 404 for an id nobody created.
-fn missing(example: &Value, id: &str, operation_id: Option<String>) -> Answer {
+/// Stripe's 404 for an id nobody created: v1's `resource_missing`, v2's
+/// `not_found`.
+fn missing(example: &Value, id: &str, operation_id: Option<String>, v2: bool) -> Answer {
     let object = example["object"].as_str().unwrap_or("object");
     let object = object.rsplit('.').next().unwrap_or(object);
-    error(
-        404,
-        operation_id,
-        json!({
+    let body = match v2 {
+        true => json!({
+            "type": "invalid_request_error",
+            "code": "not_found",
+            "message": format!("The resource wasn't found: no such {object}: '{id}'"),
+        }),
+        false => json!({
             "type": "invalid_request_error",
             "code": "resource_missing",
             "doc_url": "https://stripe.com/docs/error-codes/resource-missing",
             "message": format!("No such {object}: '{id}'"),
             "param": "id",
         }),
-    )
+    };
+    error(404, operation_id, body)
+}
+
+/// A v2 page of `stored`, newest first: `limit` items after the `page`
+/// token (the id of the previous page's last item), and the URL of the
+/// next page, with the request's other filters, when there are more.
+fn v2_page(
+    stored: &[Value],
+    params: &[(String, Node)],
+    path: &str,
+    mut example: Value,
+) -> Result<Value, String> {
+    let value = |name: &str| {
+        params.iter().find_map(|(key, node)| match node {
+            Node::Value(value) if key == name => Some(value.as_str()),
+            _ => None,
+        })
+    };
+    let limit = value("limit")
+        .map_or(Ok(10), str::parse::<usize>)
+        .map_err(|_| "Invalid integer: limit".to_owned())?
+        .max(1);
+    let newest_first: Vec<&Value> = stored.iter().rev().collect();
+    let start = match value("page") {
+        Some(token) => {
+            newest_first
+                .iter()
+                .position(|o| o["id"] == token)
+                .ok_or_else(|| format!("Invalid page token: {token}"))?
+                + 1
+        }
+        None => 0,
+    };
+    let window: Vec<Value> = newest_first
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|o| (*o).clone())
+        .collect();
+    let more = newest_first.len() > start + window.len();
+    let next = window
+        .last()
+        .filter(|_| more)
+        .and_then(|last| last["id"].as_str())
+        .map(|last| {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            query.append_pair("limit", &limit.to_string());
+            for (key, node) in params {
+                if let (Node::Value(value), false) = (node, key == "page" || key == "limit") {
+                    query.append_pair(key, value);
+                }
+            }
+            query.append_pair("page", last);
+            format!("{path}?{}", query.finish())
+        });
+    example["data"] = Value::Array(window);
+    example["next_page_url"] = next.map_or(Value::Null, Value::String);
+    example["previous_page_url"] = Value::Null;
+    Ok(example)
 }
 
 /// A page of `stored`, newest first, as `limit`, `starting_after` and
@@ -390,6 +570,57 @@ fn page(stored: &[Value], params: &[(String, Node)], mut example: Value) -> Resu
     example["data"] = Value::Array(window.into_iter().map(|o| (*o).clone()).collect());
     example["has_more"] = Value::Bool(has_more);
     Ok(example)
+}
+
+/// Sets the fields of `object` that the request names: its form parameters,
+/// or its JSON body.
+fn apply_request(api: &Api, object: &mut Value, checked: &Checked<'_>) {
+    match &checked.json {
+        Some(body) => apply_json(api, object, body),
+        None => apply_params(api, object, &checked.params),
+    }
+}
+
+/// Sets the fields of `object` that a JSON body names and the resource
+/// has: `metadata` merges, a `null` there deletes the key, and a `null`
+/// elsewhere clears the field.
+fn apply_json(api: &Api, object: &mut Value, body: &Value) {
+    let Some(schema) = object["object"]
+        .as_str()
+        .and_then(|o| api.resource_schema(o))
+    else {
+        return;
+    };
+    let SchemaKind::Type(Type::Object(shape)) = &schema.schema_kind else {
+        return;
+    };
+    let (Value::Object(fields), Value::Object(body)) = (object, body) else {
+        return;
+    };
+    for (key, value) in body {
+        if !shape.properties.contains_key(key) {
+            continue;
+        }
+        match (key.as_str(), value) {
+            ("metadata", Value::Object(entries)) => {
+                let metadata = fields.entry("metadata").or_insert_with(|| json!({}));
+                if let Value::Object(metadata) = metadata {
+                    for (key, value) in entries {
+                        match value {
+                            Value::Null => metadata.remove(key),
+                            value => metadata.insert(key.clone(), value.clone()),
+                        };
+                    }
+                }
+            }
+            (_, Value::Null) => {
+                fields.remove(key);
+            }
+            (_, value) => {
+                fields.insert(key.clone(), value.clone());
+            }
+        }
+    }
 }
 
 /// Sets the fields of `object` that the request's parameters name, typed

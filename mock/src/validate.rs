@@ -1,5 +1,7 @@
 //! Checks a request's parameters against the OpenAPI schema of its
-//! operation, and words each failure the way Stripe does.
+//! operation, and words each failure the way Stripe does: form and query
+//! parameters as a tree of text ([`Node`]), v2's JSON bodies as JSON, where
+//! a value's type is its own.
 //!
 //! The parameters of an operation are its `in: query` parameters plus the
 //! properties of its form (or multipart) request body: Stripe's spec puts the
@@ -90,6 +92,162 @@ impl<'a> Validator<'a> {
         self.check_fields(&fields, params, None)
     }
 
+    /// Checks a JSON body (v2) against `operation`'s body schema: every
+    /// field declared (or allowed by `additionalProperties`), of its type,
+    /// the required ones present, `null` only where the schema allows it.
+    pub fn check_json_body(
+        &self,
+        operation: &'a Operation,
+        body: &serde_json::Value,
+    ) -> Result<(), Invalid> {
+        let schema = operation
+            .request_body
+            .as_ref()
+            .and_then(ReferenceOr::as_item)
+            .and_then(|body| body.content.get("application/json"))
+            .and_then(|media| media.schema.as_ref());
+        match schema {
+            Some(schema) => self.check_json(self.resolve(schema), body, ""),
+            // No parameters: an empty object is the only body.
+            None if body.as_object().is_some_and(serde_json::Map::is_empty) => Ok(()),
+            None => Err(
+                Invalid::new("", "This endpoint takes no parameters.".to_owned())
+                    .with_code("invalid_fields"),
+            ),
+        }
+    }
+
+    fn check_json(
+        &self,
+        schema: &'a Schema,
+        value: &serde_json::Value,
+        param: &str,
+    ) -> Result<(), Invalid> {
+        use serde_json::Value;
+        let invalid =
+            |message: String| Err(Invalid::new(param, message).with_code("invalid_fields"));
+        if value.is_null() {
+            return match schema.schema_data.nullable {
+                true => Ok(()),
+                false => invalid(format!("`{}` cannot be null.", shown(param))),
+            };
+        }
+        match (&schema.schema_kind, value) {
+            (SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members }, _) => {
+                let mut first = None;
+                for member in members {
+                    match self.check_json(self.resolve(member), value, param) {
+                        Ok(()) => return Ok(()),
+                        Err(error) => {
+                            first.get_or_insert(error);
+                        }
+                    }
+                }
+                first.map_or(Ok(()), Err)
+            }
+            (SchemaKind::Type(Type::Object(_)), Value::Object(map)) => {
+                let fields = self.object_fields(schema);
+                for (key, value) in map {
+                    let child = join(param, key);
+                    let field = match (fields.get(key), fields.extra) {
+                        (Some(field), _) | (None, Extra::Schema(field)) => field,
+                        (None, Extra::Any) => continue,
+                        (None, Extra::Forbidden) => {
+                            return Err(Invalid::new(&child, format!("Unknown field `{child}`."))
+                                .with_code("invalid_fields"))
+                        }
+                    };
+                    self.check_json(field, value, &child)?;
+                }
+                match fields
+                    .required
+                    .iter()
+                    .find(|name| !map.contains_key(**name))
+                {
+                    Some(missing) => {
+                        let child = join(param, missing);
+                        Err(
+                            Invalid::new(&child, format!("Missing required field `{child}`."))
+                                .with_code("invalid_fields"),
+                        )
+                    }
+                    None => Ok(()),
+                }
+            }
+            (SchemaKind::Type(Type::Array(array)), Value::Array(items)) => {
+                for (index, item) in items.iter().enumerate() {
+                    if let Some(schema) = &array.items {
+                        self.check_json(
+                            self.resolve_boxed(schema),
+                            item,
+                            &format!("{param}[{index}]"),
+                        )?;
+                    }
+                }
+                Ok(())
+            }
+            (SchemaKind::Type(Type::String(string)), Value::String(text)) => {
+                let listed: Vec<&str> = string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                if !listed.is_empty()
+                    && !listed.contains(&text.as_str())
+                    && !bypasses_validation(schema)
+                {
+                    return invalid(format!(
+                        "`{}` must be one of {}.",
+                        shown(param),
+                        one_of_list(&listed)
+                    ));
+                }
+                match &string.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime)
+                        if stripe_core::DateTime::parse(text).is_err() =>
+                    {
+                        invalid(format!(
+                            "`{}` must be an RFC 3339 date-time, not `{}`.",
+                            shown(param),
+                            shorten(text)
+                        ))
+                    }
+                    VariantOrUnknownOrEmpty::Unknown(format)
+                        if format == "int64" && text.parse::<i64>().is_err() =>
+                    {
+                        invalid(format!(
+                            "`{}` must be a 64-bit integer as a string.",
+                            shown(param)
+                        ))
+                    }
+                    VariantOrUnknownOrEmpty::Unknown(format)
+                        if format == "decimal"
+                            && stripe_core::Decimal::from_str_exact(text).is_err() =>
+                    {
+                        invalid(format!("`{}` must be a decimal string.", shown(param)))
+                    }
+                    _ => Ok(()),
+                }
+            }
+            (SchemaKind::Type(Type::Integer(_)), Value::Number(number))
+                if number.is_i64() || number.is_u64() =>
+            {
+                Ok(())
+            }
+            (SchemaKind::Type(Type::Number(_)), Value::Number(_)) => Ok(()),
+            (SchemaKind::Type(Type::Boolean(_)), Value::Bool(_)) => Ok(()),
+            (SchemaKind::Type(scalar), _) => invalid(format!(
+                "`{}` must be {}, not {}.",
+                shown(param),
+                json_kind(scalar),
+                json_kind_of(value)
+            )),
+            // `{}`, allOf and not: Stripe's request schemas do not use them.
+            (SchemaKind::AllOf { .. } | SchemaKind::Not { .. } | SchemaKind::Any(_), _) => Ok(()),
+        }
+    }
+
     fn operation_fields(&self, operation: &'a Operation) -> Fields<'a> {
         let mut fields = Fields {
             properties: Vec::new(),
@@ -114,7 +272,11 @@ impl<'a> Validator<'a> {
             .request_body
             .as_ref()
             .and_then(ReferenceOr::as_item);
-        let media = body.and_then(|body| body.content.values().next());
+        // A JSON body is checked as JSON (`check_json_body`).
+        let media = body
+            .and_then(|body| body.content.iter().next())
+            .filter(|(content_type, _)| *content_type != "application/json")
+            .map(|(_, media)| media);
         if let Some(schema) = media.and_then(|media| media.schema.as_ref()) {
             let body_fields = self.object_fields(self.resolve(schema));
             fields.properties.extend(body_fields.properties);
@@ -299,6 +461,46 @@ impl<'a> Validator<'a> {
                 .any(|variant| self.fits_shape(self.resolve(variant), node)),
             _ => true,
         }
+    }
+}
+
+/// `a[b]`, or `b` at the top.
+fn join(param: &str, key: &str) -> String {
+    match param {
+        "" => key.to_owned(),
+        _ => format!("{param}[{key}]"),
+    }
+}
+
+/// A parameter as a message names it (the body itself when empty).
+fn shown(param: &str) -> &str {
+    match param {
+        "" => "the body",
+        param => param,
+    }
+}
+
+/// What a JSON value of a schema type is, for messages.
+fn json_kind(scalar: &Type) -> &'static str {
+    match scalar {
+        Type::String(_) => "a string",
+        Type::Number(_) => "a number",
+        Type::Integer(_) => "an integer",
+        Type::Boolean(_) => "a boolean",
+        Type::Object(_) => "an object",
+        Type::Array(_) => "an array",
+    }
+}
+
+fn json_kind_of(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

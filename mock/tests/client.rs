@@ -16,8 +16,7 @@ use stripe_runtime::Client;
 
 fn client(server: &MockServer) -> Client {
     Client::builder("sk_test_mock")
-        .api_base(server.url())
-        .files_base(server.url())
+        .all_to(server.url())
         .max_retries(0)
         .build()
 }

@@ -128,7 +128,10 @@ fn required_fields(object: &Object, path: &str, non_empty: bool, out: &mut Vec<S
 fn value(ty: Ty, path: &str, out: &mut Vec<String>) {
     match ty {
         Ty::String | Ty::Json => out.push(format!("{path}=1")),
-        Ty::Integer | Ty::Timestamp | Ty::Number => out.push(format!("{path}=1")),
+        Ty::Integer | Ty::Timestamp | Ty::Number | Ty::Decimal | Ty::Int64String => {
+            out.push(format!("{path}=1"))
+        }
+        Ty::DateTime => out.push(format!("{path}=2026-01-31T12:00:00Z")),
         Ty::Boolean => out.push(format!("{path}=true")),
         Ty::Binary => out.push(format!("{path}={}", upload())),
         Ty::Enum(index) => out.push(format!("{path}={}", ENUMS[index].values[0])),

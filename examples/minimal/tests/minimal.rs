@@ -1,7 +1,7 @@
 //! The minimal build against the mock: the endpoints it enables send
 //! requests the spec accepts, and webhooks decode what the build includes.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use stripe::webhook::generate_test_header;
 use stripe::{Client, Resource};
 use stripe_example_minimal::{receive, start_document_check, subscribe, Delivery};
@@ -59,11 +59,8 @@ async fn a_webhook_endpoint_is_subscribed_to_identity_events() {
 /// The fixture Stripe publishes for `resource_id`, in a signed event.
 fn delivery(event_type: &str, resource_id: &str) -> (String, String) {
     // The mock's own fixtures, from where it reads them.
-    let path = stripe_mock::spec_dir().join(stripe_mock::FIXTURES);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (set STRIPE_SPEC_DIR)", path.display()));
-    let fixtures: Value = serde_json::from_str(&text).unwrap();
-    let object = fixtures["resources"][resource_id].clone();
+    let api = stripe_mock::Api::shared().unwrap_or_else(|e| panic!("{e} (set STRIPE_SPEC_DIR)"));
+    let object = api.fixture(resource_id).cloned().unwrap_or_default();
     assert!(object.is_object(), "no {resource_id} fixture");
     let payload = json!({
         "id": "evt_1", "object": "event", "api_version": "2023-08-16",
