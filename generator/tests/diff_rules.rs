@@ -410,3 +410,82 @@ fn empty_params(model: &mut Model) -> TypeId {
     model.shared_enums.push(None);
     TypeId(model.types.len() - 1)
 }
+
+/// v2 operations are diffed as v1's are: a JSON body's fields classified
+/// as a form's, an operation added on a v2 path, and both in the Rust API.
+#[test]
+fn v2_json_bodies_and_operations_are_diffed_like_v1s() {
+    let spec = |extra_path: &str, body_properties: &str| {
+        let text = format!(
+            "openapi: 3.0.0
+info: {{title: v2, version: '2026-09-30.endive'}}
+paths:
+  /v2/core/widgets:
+    post:
+      operationId: PostV2CoreWidgets
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties: {{{body_properties}}}
+      responses:
+        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/v2.core.widget'}}}}}}}}
+{extra_path}components:
+  schemas:
+    v2.core.widget:
+      type: object
+      required: [id, object]
+      properties:
+        id: {{type: string}}
+        object: {{type: string, enum: [v2.core.widget]}}
+"
+        );
+        let document = SourceDocument {
+            name: "v2.yaml".into(),
+            text,
+            api_version: None,
+        };
+        Spec::parse(&[document]).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let old = spec("", "name: {type: string}, color: {type: string}");
+    let retrieve = "  /v2/core/widgets/{id}:
+    get:
+      operationId: GetV2CoreWidgetsId
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/v2.core.widget'}}}}
+";
+    let new = spec(retrieve, "name: {type: string}, size: {type: integer}");
+    let report = diff::diff(&old, &new, &model(&old), &model(&new));
+    let fired: BTreeSet<(&str, String)> = report
+        .changes
+        .iter()
+        .map(|c| (c.kind.id(), c.location.pointer.clone()))
+        .collect();
+    let body = "#/paths/~1v2~1core~1widgets/post/requestBody/content/application~1json/schema";
+    for expected in [
+        (
+            "request-property-removed",
+            format!("{body}/properties/color"),
+        ),
+        ("request-property-added", format!("{body}/properties/size")),
+        (
+            "operation-added",
+            "#/paths/~1v2~1core~1widgets~1{id}/get".to_owned(),
+        ),
+    ] {
+        assert!(
+            fired.contains(&(expected.0, expected.1.clone())),
+            "{expected:?} not among:\n{}",
+            render::text(&report)
+        );
+    }
+    let text = render::text(&report);
+    assert!(text.contains("v2::core::Widget::retrieve"), "{text}");
+    assert!(
+        report.fails(Severity::Breaking),
+        "a removed body field breaks"
+    );
+}

@@ -100,6 +100,11 @@ fn objects() {
 }
 
 #[test]
+fn v2() {
+    check_case("v2");
+}
+
+#[test]
 fn polymorphic() {
     check_case("polymorphic");
 }

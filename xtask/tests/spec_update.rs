@@ -64,6 +64,11 @@ struct Case {
 
 impl Case {
     fn new(name: &str) -> Case {
+        Case::serving(name, Vec::new())
+    }
+
+    /// A case whose server also has these files (path below `/raw/`).
+    fn serving(name: &str, extra: Vec<(String, String)>) -> Case {
         let dir = std::env::temp_dir().join(format!("xtask-update-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("specs")).unwrap();
@@ -85,7 +90,13 @@ source = {{ repository = \"stripe/openapi\", commit = \"{OLD_COMMIT}\", path = \
             ),
         )
         .unwrap();
-        let files = HashMap::from([(format!("/raw/{NEW_COMMIT}/openapi/spec3.yaml"), new_spec())]);
+        let mut files =
+            HashMap::from([(format!("/raw/{NEW_COMMIT}/openapi/spec3.yaml"), new_spec())]);
+        files.extend(
+            extra
+                .into_iter()
+                .map(|(path, body)| (format!("/raw/{path}"), body)),
+        );
         let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
         let url = format!("http://{}/raw", server.server_addr());
         std::thread::spawn(move || {
@@ -289,4 +300,62 @@ fn an_excerpt_whose_paths_the_new_spec_has_is_dropped() {
     let manifest = read(&case.path("manifest.toml"));
     assert!(!manifest.contains("excerpt.yaml"), "{manifest}");
     assert!(manifest.contains("spec3.2024-06-01.yaml"), "{manifest}");
+}
+
+/// A v2 path and its resource, as Stripe's current spec has them.
+const V2_PATH: &str = "  /v2/core/widgets:
+    get:
+      operationId: GetV2CoreWidgets
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/v2.core.widget'}}}}
+";
+const V2_SCHEMA: &str = "    v2.core.widget:
+      type: object
+      required: [id, object]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [v2.core.widget]}
+";
+
+#[test]
+fn moving_to_the_spec_with_v1_and_v2_drops_the_v2_excerpt_and_keeps_its_examples() {
+    // Stripe's current file: v1, then v2, in one document.
+    let combined =
+        new_spec().replace("components:\n", &format!("{V2_PATH}components:\n")) + V2_SCHEMA;
+    let case = Case::serving(
+        "v1-and-v2",
+        vec![(format!("{NEW_COMMIT}/latest/openapi.spec3.yaml"), combined)],
+    );
+    let excerpt = format!("paths:\n{V2_PATH}components:\n  schemas:\n{V2_SCHEMA}");
+    std::fs::write(case.path("specs/excerpt.v2.yaml"), &excerpt).unwrap();
+    let examples =
+        r#"{"resources": {"v2.core.widget": {"id": "wd_1", "object": "v2.core.widget"}}}"#;
+    std::fs::write(case.path("specs/fixtures.v2.json"), examples).unwrap();
+    let manifest = read(&case.path("manifest.toml"));
+    let with_excerpt = |sha: &str| {
+        format!("{manifest}\n[[document]]\nfile = \"excerpt.v2.yaml\"\nsha256 = \"{sha}\"\nsource = {{ repository = \"stripe/openapi\", commit = \"{OLD_COMMIT}\", path = \"latest/openapi.spec3.yaml\" }}\nexcerpt = {{ paths = [\"/v2/\"], base = [\"spec3.2024-01-01.yaml\"] }}\napi_version = \"2026-09-30.endive\"\n\n[[fixtures]]\nfile = \"fixtures.v2.json\"\nsha256 = \"{}\"\nwritten_from = \"a test\"\nexamples_of = [\"excerpt.v2.yaml\"]\n", sha256_hex(examples.as_bytes()))
+    };
+    std::fs::write(case.path("manifest.toml"), with_excerpt(&"0".repeat(64))).unwrap();
+    let sha = actual_checksum(&case, &case.path("manifest.toml"));
+    std::fs::write(case.path("manifest.toml"), with_excerpt(&sha)).unwrap();
+
+    let output = case.update(&["--path", "latest/openapi.spec3.yaml", "--prune-policy"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest = read(&case.path("manifest.toml"));
+    assert!(
+        manifest.contains("path = \"latest/openapi.spec3.yaml\""),
+        "{manifest}"
+    );
+    assert!(
+        !manifest.contains("file = \"excerpt.v2.yaml\""),
+        "{manifest}"
+    );
+    // The v2 examples are now of the document that has v2.
+    assert!(
+        manifest.contains("examples_of = [\"spec3.2024-06-01.yaml\"]"),
+        "{manifest}"
+    );
+    // One document, v1 and v2: the v2 resource is generated from it.
+    let widget = read(&case.path("out/api/src/v2/core/widget.rs"));
+    assert!(widget.contains("pub struct Widget"), "{widget}");
 }
