@@ -80,7 +80,7 @@ pub use stripe_core::{Expandable, ExtraFields, List, Object};
 
 pub use stripe_core::{DateTime, Decimal, Int64String, NoRelatedObject, Notification};
 
-pub use stripe_core::{SearchList, Timestamp, Unsettable, V2List};
+pub use stripe_core::{Method, SearchList, Timestamp, Unsettable, V2List};
 
 pub use stripe_runtime::{AppInfo, Client, ClientBuilder, Error};
 
