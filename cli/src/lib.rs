@@ -19,6 +19,9 @@ pub mod send;
 pub mod table;
 pub mod validate;
 
+// The table, generated; its types are `table`'s.
+#[path = "../../generated/cli/commands.rs"]
+mod commands;
 mod run;
 
 pub use run::{run, Io};

@@ -1,7 +1,7 @@
 //! The shape of the generated operation table (`generated/cli/commands.rs`,
-//! written by `cargo xtask codegen`): what the CLI knows of each operation
-//! and parameter. Static data only, so adding operations costs the build
-//! almost nothing.
+//! written by `cargo xtask codegen`, a module of this crate beside this
+//! one): what the CLI knows of each operation and parameter. Static data
+//! only, so adding operations costs the build almost nothing.
 
 pub use stripe_core::Method;
 
@@ -125,10 +125,7 @@ pub struct Union {
     pub members: &'static [Ty],
 }
 
-#[path = "../../generated/cli/commands.rs"]
-mod commands;
-
-pub use commands::{API_VERSION, ENUMS, OBJECTS, OPERATIONS, UNIONS};
+pub use crate::commands::{API_VERSION, ENUMS, OBJECTS, OPERATIONS, UNIONS};
 
 impl Operation {
     pub fn params(&self) -> &'static Object {

@@ -12,8 +12,10 @@
 //! (that generated file holds TEXT) and `# absent: TEXT` lines (no file
 //! does). Each case runs on a thread of its own with the default stack and
 //! a deadline: a panic, a stack overflow or a hang fails the case by name.
-//! Every case that generates is also compiled (`cargo check`), all in one
-//! workspace, by `the_generated_cases_compile`.
+//! Every case that generates is also compiled (`cargo check`, warnings
+//! denied), with the golden specs, each as the project's crates are laid
+//! out (API, base and params crates, the `stripe` facade and the CLI's
+//! table), all in one workspace, by `the_generated_cases_compile`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -97,14 +99,25 @@ fn expectation(name: &str, text: &str) -> Expectation {
 }
 
 /// Each case's own crate, named after it, beside `stripe-core`.
+/// The project's layout of crates, each package named after the case.
 fn layout(name: &str) -> CrateLayout {
-    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/core");
+    let runtime = |path: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../runtime")
+            .join(path);
+        path.canonicalize().unwrap().display().to_string()
+    };
+    let package = package_name(name);
     CrateLayout {
-        api_package: package_name(name),
-        params_package: None,
-        base_package: None,
-        core_path: core.canonicalize().unwrap().display().to_string(),
-        facade: None,
+        api_package: format!("{package}-api"),
+        params_package: Some(format!("{package}-params")),
+        base_package: Some(format!("{package}-base")),
+        core_path: runtime("core"),
+        facade: Some(stripe_codegen::emit::Facade {
+            package,
+            core_path: runtime("core"),
+            runtime_path: runtime("client"),
+        }),
     }
 }
 
@@ -227,31 +240,31 @@ fn the_corpus_tries_both_outcomes_and_each_class_once() {
     assert_eq!(classes.len(), before, "two files of one class");
 }
 
-/// Every case that generates, written as a crate of one workspace under
-/// `target/hostile-corpus` and checked by rustc, warnings denied.
+/// Every case that generates, and every golden spec, written with the
+/// project's layout of crates into one workspace under
+/// `target/hostile-corpus` and checked by rustc, warnings denied: the API,
+/// base and params crates, the facade (without its tests and examples,
+/// which are the project's), and the CLI's table with the CLI's types.
 #[test]
 fn the_generated_cases_compile() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let workspace = root.join("target/hostile-corpus");
     let _ = std::fs::remove_dir_all(&workspace);
     let mut members = Vec::new();
-    for case in cases().iter().filter(|c| c.expect.error.is_none()) {
-        let Ok(Ok(files)) = run(&case.name, &case.text) else {
+    let golden = golden_specs();
+    let corpus = cases();
+    let generating = corpus.iter().filter(|c| c.expect.error.is_none());
+    let specs = generating
+        .map(|c| (c.name.clone(), c.text.clone()))
+        .chain(golden);
+    for (name, text) in specs {
+        let Ok(Ok(files)) = run(&name, &text) else {
             continue; // reported by every_hostile_spec_has_its_expected_outcome
         };
-        let member = package_name(&case.name);
-        for (path, text) in files {
-            // The API crate alone: its files are under `api/`.
-            let Ok(path) = path.strip_prefix("api") else {
-                continue;
-            };
-            let path = workspace.join(&member).join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        members.push(member);
+        let member = package_name(&name);
+        members.extend(write_case(&workspace.join(&member), &member, files));
     }
-    assert!(members.len() >= 20, "{members:?}");
+    assert!(members.len() >= 100, "{members:?}");
     let manifest = format!(
         "[workspace]\nresolver = \"2\"\nmembers = {members:?}\n\
          [workspace.package]\nedition = \"2021\"\nlicense = \"MIT\"\npublish = false\n"
@@ -266,9 +279,12 @@ fn the_generated_cases_compile() {
             "--all-features",
             "--tests",
             "--quiet",
+            "--offline",
         ])
         .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", workspace.join("target"))
+        // Shared with the generated crate's feature checks (the same flags):
+        // the runtime and its dependencies are built once.
+        .env("CARGO_TARGET_DIR", root.join("target/feature-check"))
         .env("RUSTFLAGS", "-D warnings")
         .output()
         .expect("cargo runs");
@@ -277,4 +293,92 @@ fn the_generated_cases_compile() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// The golden specs, by a name of their own.
+fn golden_specs() -> Vec<(String, String)> {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut specs: Vec<(String, String)> = std::fs::read_dir(&golden)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter_map(|dir| {
+            let text = std::fs::read_to_string(dir.join("spec.yaml")).ok()?;
+            let name = format!("golden-{}.yaml", dir.file_name()?.to_string_lossy());
+            Some((name, text))
+        })
+        .collect();
+    specs.sort();
+    specs
+}
+
+/// Writes one case's crates under `dir` and returns their folders, as
+/// members of the workspace: `api`, `base`, `params`, the facade at the
+/// top, and a crate of the CLI's table beside them.
+fn write_case(
+    dir: &Path,
+    member: &str,
+    files: std::collections::BTreeMap<PathBuf, String>,
+) -> Vec<String> {
+    let mut members = Vec::new();
+    for (path, mut text) in files {
+        let top = path
+            .iter()
+            .next()
+            .and_then(|p| p.to_str())
+            .unwrap_or_default();
+        match top {
+            "api" | "base" | "params" if path.ends_with("Cargo.toml") => {
+                members.push(format!("{member}/{top}"))
+            }
+            // The facade's own tests and examples are the project's.
+            "tests" | "examples" => continue,
+            "Cargo.toml" => {
+                members.push(member.to_owned());
+                text = without_dev_dependencies(&text);
+            }
+            _ => {}
+        }
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    if dir.join("cli/commands.rs").exists() {
+        members.push(format!("{member}/cli"));
+        write_table_crate(&dir.join("cli"), member);
+    }
+    members
+}
+
+/// The facade's manifest without the project's test dependencies and
+/// examples.
+fn without_dev_dependencies(manifest: &str) -> String {
+    manifest
+        .split("\n[dev-dependencies]")
+        .next()
+        .unwrap_or(manifest)
+        .to_owned()
+}
+
+/// A crate of the generated table (`commands.rs`) with the CLI's types
+/// (`cli/src/table.rs`), as the CLI compiles them.
+fn write_table_crate(dir: &Path, member: &str) {
+    let table = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cli/src/table.rs");
+    let table = table.canonicalize().unwrap();
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/core");
+    let core = core.canonicalize().unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{member}-cli\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\
+             [lib]\npath = \"lib.rs\"\n[dependencies]\nstripe-core = {{ path = {core:?} }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("lib.rs"),
+        format!(
+            "#[path = {table:?}]\npub mod table;\n#[path = \"commands.rs\"]\npub mod commands;\n"
+        ),
+    )
+    .unwrap();
 }

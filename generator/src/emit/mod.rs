@@ -79,6 +79,8 @@ pub struct CrateLayout {
 
 #[derive(Debug, Clone)]
 pub struct Facade {
+    /// The facade's package name (its library is `stripe` whatever it is).
+    pub package: String,
     /// `stripe-core`'s folder, relative to the facade's.
     pub core_path: String,
     /// `stripe-runtime`'s folder, relative to the facade's.
@@ -94,6 +96,7 @@ impl Default for CrateLayout {
             base_package: Some("stripe-api-base".to_owned()),
             core_path: "../../runtime/core".to_owned(),
             facade: Some(Facade {
+                package: "stripe".to_owned(),
                 core_path: "../runtime/core".to_owned(),
                 runtime_path: "../runtime/client".to_owned(),
             }),
@@ -189,7 +192,9 @@ struct ParamsManifest<'a> {
 #[template(path = "stripe.Cargo.toml.jinja", escape = "none")]
 struct StripeManifest<'a> {
     header: &'a Header,
-    api_features: String,
+    package: String,
+    /// The dependency on the API crate, with the features it always needs.
+    api_dependency: String,
     core_path: String,
     runtime_path: String,
     feature_lines: Vec<String>,
@@ -247,7 +252,7 @@ pub fn emit(
         }
     }
     if let Some(facade) = &crates.facade {
-        files.extend(facade_files(model, header, facade)?);
+        files.extend(facade_files(model, header, crates, facade)?);
     }
     Ok(files)
 }
@@ -523,7 +528,9 @@ fn api_files(
     krate: &ApiCrate<'_>,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let is_base = krate.is_base(crates);
-    let base_crate = krate.base.map(|(package, _)| naming::crate_name(package));
+    let base_crate = krate
+        .base
+        .map(|_| naming::crate_name(naming::BASE_DEPENDENCY));
     let mut files = krate.tree.item_files(model, header, |module| {
         let mut items = params_of_resource(model, krate.params, module);
         // The root's shared types of the base crate, at the same path.
@@ -641,31 +648,29 @@ fn api_manifest(
     let features = &model.features;
     let is_base = krate.is_base(crates);
     let below = [
-        krate.params.map(|(package, _)| (package, PARAMS_CRATE)),
-        krate.base.map(|(package, _)| (package, BASE_CRATE)),
+        krate
+            .params
+            .map(|(package, _)| (naming::PARAMS_DEPENDENCY, package, PARAMS_CRATE)),
+        krate
+            .base
+            .map(|(package, _)| (naming::BASE_DEPENDENCY, package, BASE_CRATE)),
     ];
     let dependencies = below
         .iter()
         .flatten()
-        .map(|(package, folder)| {
-            format!(
-                "{} = {{ path = {}, default-features = false }}",
-                toml_key(package),
-                toml_string(&format!("../{folder}"))
-            )
-        })
+        .map(|(key, package, folder)| dependency_line(key, package, &format!("../{folder}"), &[]))
         .collect();
     let mut serde = vec!["dep:serde".to_owned()];
     serde.extend(
         below
             .iter()
             .flatten()
-            .map(|(package, _)| format!("{package}/serde")),
+            .map(|(key, ..)| format!("{key}/serde")),
     );
     let in_crate = |unit: &str| !is_base || features.base_units.contains(unit);
     let forward = FeatureForwards {
-        params: krate.params.map(|(package, _)| package),
-        base: krate.base.map(|(package, _)| package),
+        params: krate.params.map(|_| naming::PARAMS_DEPENDENCY),
+        base: krate.base.map(|_| naming::BASE_DEPENDENCY),
     };
     let description = match is_base {
         true => "The resources of the generated Stripe client that the others build on (customers, charges, invoices, ...). Use them through the `stripe` crate.",
@@ -865,6 +870,7 @@ fn api_feature_lines(
 fn facade_files(
     model: &Model,
     header: &Header,
+    crates: &CrateLayout,
     facade: &Facade,
 ) -> Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
@@ -892,11 +898,6 @@ fn facade_files(
             namespace => format!("{namespace}::{name}"),
         }
     });
-    let api_features = if always.is_empty() {
-        String::new()
-    } else {
-        format!(", features = {}", toml_array(always))
-    };
     let feature_lines = public_features(&model.features)
         .into_iter()
         .map(|name| {
@@ -908,7 +909,13 @@ fn facade_files(
         PathBuf::from("Cargo.toml"),
         render(StripeManifest {
             header,
-            api_features,
+            package: toml_string(&facade.package),
+            api_dependency: dependency_line(
+                naming::API_DEPENDENCY,
+                &crates.api_package,
+                API_CRATE,
+                &always.into_iter().collect::<Vec<_>>(),
+            ),
             core_path: toml_string(&facade.core_path),
             runtime_path: toml_string(&facade.runtime_path),
             feature_lines,
@@ -943,6 +950,25 @@ fn facade_files(
         );
     }
     Ok(files)
+}
+
+/// `key = { package = "...", path = "...", default-features = false }`: a
+/// generated crate depends on another by its fixed name (`key`), whatever
+/// package it is published as; `features` are the ones it always needs.
+fn dependency_line(key: &str, package: &str, path: &str, features: &[&str]) -> String {
+    let package = match package == key {
+        true => String::new(),
+        false => format!("package = {}, ", toml_string(package)),
+    };
+    let features = match features {
+        [] => String::new(),
+        features => format!(", features = {}", toml_array(features.iter().copied())),
+    };
+    format!(
+        "{} = {{ {package}path = {}, default-features = false{features} }}",
+        toml_key(key),
+        toml_string(path)
+    )
 }
 
 /// A TOML basic string: names from the spec are data, quoted and escaped.

@@ -184,6 +184,13 @@ pub fn unescaped_keyword(name: &str) -> &str {
     }
 }
 
+/// The names the generated crates depend on each other by (the keys of
+/// their `[dependencies]`), whatever their packages are called: generated
+/// code names `stripe_params::`, `stripe_api_base::`, `stripe_api::`.
+pub const API_DEPENDENCY: &str = "stripe-api";
+pub const PARAMS_DEPENDENCY: &str = "stripe-params";
+pub const BASE_DEPENDENCY: &str = "stripe-api-base";
+
 /// The name a package is known by in Rust code: `stripe-api-base` ->
 /// `stripe_api_base`, as cargo makes it.
 pub fn crate_name(package: &str) -> String {

@@ -31,6 +31,8 @@ pub fn command_table(model: &Model) -> Result<TokenStream> {
     let api_version = &model.api_version;
     let (objects, enums, unions) = shapes.finish();
     Ok(quote! {
+        // A spec without parameters, enums or unions uses some of these not.
+        #[allow(unused_imports)]
         use crate::table::{Body, Enum, Field, Method, Object, Operation, Pagination, Ty, Union};
 
         /// The API version the table was made from, sent as `Stripe-Version`.
