@@ -51,6 +51,7 @@ pub use self::resources::*;
 #[rustfmt::skip]
 pub mod front_page {
     pub use crate::resource::*;
+    #[allow(unused_imports)]
     pub use stripe_api_base::front_page::*;
     pub use crate::API_VERSION;
     #[cfg(feature = "__types_account_link")]
