@@ -9,7 +9,7 @@
 //! - [`spec`]: the wire contract. Severity depends on direction, as in
 //!   oasdiff: what a caller sends may only widen, what a reader receives may
 //!   only narrow.
-//! - [`api`]: the generated Rust API, from the two [`ir::Model`]s: types,
+//! - [`api`]: the generated Rust API, from the two [`crate::model::Model`]s: types,
 //!   fields, variants, request constructors and endpoint functions added,
 //!   removed or changed.
 //!

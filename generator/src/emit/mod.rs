@@ -1,7 +1,7 @@
 //! Step 4: assembles the generated crates' files: groups the rendered items
 //! by module, gates them by cargo feature, fills the file skeletons (askama
 //! templates, also for the `Cargo.toml`s and their feature graph) and
-//! formats the Rust ([`format`]).
+//! formats the Rust ([`mod@format`]).
 //!
 //! The crates that come out, paths relative to the `generated/` folder:
 //! `api/` (`stripe-api`: types, endpoints, `Resource`; depends on
@@ -23,8 +23,9 @@ use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::model::codecs::Side;
-use crate::model::features::{in_base, type_features, Features, Gate};
+use crate::model::features::{type_features, Features};
 use crate::model::layout::{self, ROOT_RESOURCES, SHARED};
+use crate::model::placement::{crate_of, gate_features, module_feature, Crate, Split};
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
 use crate::naming;
 use crate::render::{
@@ -85,6 +86,16 @@ pub struct Facade {
     pub core_path: String,
     /// `stripe-runtime`'s folder, relative to the facade's.
     pub runtime_path: String,
+}
+
+impl CrateLayout {
+    /// Which crates it has beside the API crate.
+    pub fn split(&self) -> Split {
+        Split {
+            params: self.params_package.is_some(),
+            base: self.base_package.is_some(),
+        }
+    }
 }
 
 impl Default for CrateLayout {
@@ -257,33 +268,12 @@ pub fn emit(
     Ok(files)
 }
 
-/// The generated crates a type can go to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Crate {
-    /// `stripe-api-base`: the units the others build on.
-    Base,
-    /// `stripe-api`: the rest of what responses hold, and `Resource`.
-    Api,
-    /// `stripe-params`: what only requests use.
-    Params,
-}
-
-impl Crate {
-    fn of(model: &Model, crates: &CrateLayout, id: TypeId) -> Crate {
-        match model.codecs[id.0].crate_side(crates.params_package.is_some()) {
-            Side::Params => Crate::Params,
-            Side::Api if crates.base_package.is_some() && in_base(model, id) => Crate::Base,
-            Side::Api => Crate::Api,
-        }
-    }
-}
-
 /// The modules of one generated crate and the types in each.
 struct Tree<'m> {
     /// How its types are rendered: the base crate's as the API crate's.
     side: Side,
-    /// The params types have a crate of their own.
-    split: bool,
+    /// Which crates the layout has.
+    split: Split,
     modules: BTreeMap<&'m ModulePath, Vec<TypeId>>,
 }
 
@@ -291,16 +281,13 @@ impl<'m> Tree<'m> {
     fn of(model: &'m Model, crates: &CrateLayout, which: Crate) -> Tree<'m> {
         let mut modules: BTreeMap<&ModulePath, Vec<TypeId>> = BTreeMap::new();
         for (index, def) in model.types.iter().enumerate() {
-            if Crate::of(model, crates, TypeId(index)) == which {
+            if crate_of(model, TypeId(index), crates.split()) == which {
                 modules.entry(&def.module).or_default().push(TypeId(index));
             }
         }
         Tree {
-            side: match which {
-                Crate::Params => Side::Params,
-                Crate::Base | Crate::Api => Side::Api,
-            },
-            split: crates.params_package.is_some(),
+            side: which.side(),
+            split: crates.split(),
             modules,
         }
     }
@@ -630,7 +617,7 @@ fn params_of_resource(
         .parse()
         .expect("a cfg attribute parses");
     let reexports = types.into_iter().flatten().map(|&id| {
-        let gate = gate_cfg(&model.features, &model.features.gates[id.0]);
+        let gate = cfg_features(&gate_features(model, id));
         let name = ident(&model.get(id).rust_name);
         quote!(#module_cfg #gate #[doc(inline)] pub use stripe_params::#name;)
     });
@@ -729,7 +716,7 @@ fn params_files(
 fn module_items(
     model: &Model,
     side: Side,
-    split: bool,
+    split: Split,
     module: &ModulePath,
     types: &[TypeId],
     groups: &BTreeMap<TypeId, Vec<&Operation>>,
@@ -742,7 +729,7 @@ fn module_items(
     };
     let mut items = TokenStream::new();
     for &id in types {
-        let cfg = gate_cfg(&model.features, &model.features.gates[id.0]);
+        let cfg = cfg_features(&gate_features(model, id));
         for item in renderer.items(id) {
             items.extend(quote!(#cfg #item));
         }
@@ -769,37 +756,9 @@ fn module_items(
     items
 }
 
-/// The `#[cfg]` of an item.
-fn gate_cfg(features: &Features, gate: &Gate) -> TokenStream {
-    match gate {
-        Gate::Module => TokenStream::new(),
-        Gate::Endpoints(unit) => cfg_features(&[unit.as_str()]),
-        Gate::Units(units) => {
-            let names: Vec<&str> = units
-                .iter()
-                .map(|unit| features.units[unit].types_feature.as_str())
-                .collect();
-            cfg_features(&names)
-        }
-    }
-}
-
-/// The `#[cfg]` line of a file module, or of a namespace's module: its
-/// unit's types feature; in the params crate, the unit's own (its
-/// endpoints'). Empty for a module of no unit (a shared module, a
-/// namespace that only holds others).
+/// The `#[cfg]` line of a module (see [`module_feature`]), empty for none.
 fn module_cfg(model: &Model, side: Side, module: &[String]) -> String {
-    let units = &model.features.module_units;
-    let unit = units.get(module).or_else(|| {
-        units
-            .iter()
-            .find(|(path, _)| layout::namespace(path) == module)
-            .map(|(_, unit)| unit)
-    });
-    let feature = unit.map(|unit| match side {
-        Side::Api => model.features.units[unit].types_feature.as_str(),
-        Side::Params => unit.as_str(),
-    });
+    let feature = module_feature(model, side, module);
     cfg_features(feature.as_slice()).to_string()
 }
 

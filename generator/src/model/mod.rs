@@ -1,9 +1,25 @@
 //! The model (IR): the types and operations of the API, with no Rust syntax.
+//! Every name is kept in two forms: the wire name Stripe uses and the Rust
+//! name (`crate::naming` makes the second).
 //!
-//! Lowering (`lower_types.rs`, `lower_operations.rs`) builds it from the spec;
-//! naming (`crate::naming`) gives every node its Rust name; the analyses
-//! (`recursion.rs`, `layout.rs`) annotate it; rendering reads it. Every name is
-//! kept in two forms: the wire name Stripe uses and the Rust name.
+//! `crate::build_model` runs the passes in this order; each reads what the
+//! ones before it wrote and nothing of the passes after it:
+//!
+//! 1. `lower_types`: component schemas -> [`TypeDef`]s, resources
+//!    (`shapes` tells v1 and v2 resources and the v2 error shapes apart).
+//! 2. `lower_operations`: paths -> [`Operation`]s (parameters, bodies,
+//!    pagination, servers, error codes), with their inline types.
+//! 3. [`events`]: the webhook event types and what each carries
+//!    (`type_events`), then the thin events (`type_thin_events`).
+//! 4. [`recursion`], then [`sizes`]: which fields are boxed.
+//! 5. [`layout`]: the module of every type.
+//! 6. [`codecs`]: whether a type is read from responses, written into
+//!    requests, or both.
+//! 7. [`features`]: the cargo features and what each gates.
+//! 8. [`enums`]: which enums share a definition.
+//!
+//! [`placement`] answers, from 5 to 7, which crate a type goes to and under
+//! which features; emit and render ask it and decide none of it.
 
 pub mod codecs;
 pub mod enums;
@@ -12,6 +28,7 @@ pub mod features;
 pub mod layout;
 pub(crate) mod lower_operations;
 pub(crate) mod lower_types;
+pub mod placement;
 pub mod recursion;
 pub(crate) mod shapes;
 pub mod sizes;

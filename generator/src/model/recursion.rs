@@ -5,7 +5,7 @@ use crate::model::{Model, TypeId, TypeKind, TypeRef};
 /// Marks the struct fields that must be `Box`ed: those that hold, by value,
 /// a type from which the field's own struct can be reached again by value.
 /// Unions box every variant, so only struct fields can close a cycle (once
-/// [`untie_recursive_aliases`] has opened those of aliases).
+/// `untie_recursive_aliases` has opened those of aliases).
 pub fn box_recursive_fields(model: &mut Model) {
     untie_recursive_aliases(model);
     let edges: Vec<Vec<TypeId>> = model

@@ -11,7 +11,7 @@ const STRIPE_SITE: &str = "https://stripe.com";
 
 /// The doc text for a description: Markdown, links absolute, trimmed, no
 /// doctests, and nothing rustc refuses in a doc comment (see
-/// [`escape_unsafe_chars`]).
+/// `escape_unsafe_chars`).
 pub fn doc_text(description: &str) -> String {
     // CR LF and a lone CR are line breaks; rustc refuses a bare CR in docs.
     let description = description.replace("\r\n", "\n").replace('\r', "\n");

@@ -19,6 +19,7 @@ use quote::{format_ident, quote};
 
 use crate::model::codecs::Side;
 use crate::model::layout;
+use crate::model::placement::{crate_of, Split};
 use crate::model::{
     has_id, id_field, Field, Model, ModulePath, Struct, TypeDef, TypeId, TypeKind, TypeRef,
     UnionVariant, Usage,
@@ -59,8 +60,8 @@ pub struct TypeRenderer<'m> {
     pub model: &'m Model,
     pub module: &'m ModulePath,
     pub side: Side,
-    /// The params types have a crate of their own.
-    pub split: bool,
+    /// Which crates the layout has.
+    pub split: Split,
 }
 
 impl TypeRenderer<'_> {
@@ -70,7 +71,7 @@ impl TypeRenderer<'_> {
     pub fn path(&self, id: TypeId) -> TokenStream {
         let def = self.model.get(id);
         let name = ident(&def.rust_name);
-        let side = self.model.codecs[id.0].crate_side(self.split);
+        let side = crate_of(self.model, id, self.split).side();
         if &def.module == self.module && side == self.side {
             return quote!(#name);
         }

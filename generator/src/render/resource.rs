@@ -14,6 +14,7 @@ use quote::quote;
 use crate::model::codecs::Side;
 use crate::model::features::type_features;
 use crate::model::layout;
+use crate::model::placement::Split;
 use crate::model::{Model, ModulePath, TypeId, TypeKind};
 use crate::naming;
 use crate::render::{cfg_features, docs, ident, TypeRenderer};
@@ -25,7 +26,7 @@ pub fn resource_enum(model: &Model) -> TokenStream {
         module: &module,
         side: Side::Api,
         // `Resource` names no params type.
-        split: false,
+        split: Split::default(),
     };
     let resources: Vec<(&str, TypeId)> = model.resources().collect();
     let variant_names = resource_variants(model);
