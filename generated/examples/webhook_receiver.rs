@@ -3,6 +3,8 @@
 //! verify and 200 otherwise, as Stripe expects.
 //!
 //! ```sh
+//! # Once: create the endpoint and keep the secret it prints.
+//! STRIPE_API_KEY=sk_test_... cargo run -p stripe --example webhook_receiver -- create-endpoint https://example.com/webhook
 //! STRIPE_WEBHOOK_SECRET=whsec_... cargo run -p stripe --example webhook_receiver
 //! stripe listen --forward-to localhost:4242/webhook   # in another terminal
 //! ```
@@ -18,7 +20,30 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use stripe::webhook::Webhook;
-use stripe::{Event, EventType, Resource};
+use stripe::{
+    Client, CreateWebhookEndpointEnabledEvents, CreateWebhookEndpointParams, Event, EventType,
+    Resource, WebhookEndpoint,
+};
+
+/// Creates the endpoint that Stripe delivers to and returns its signing
+/// secret (Stripe returns it on create only). The endpoint is pinned to the
+/// API version this client was generated for: without it, its events would
+/// follow the account's default version, whose objects these types may not
+/// fit.
+async fn create_endpoint(client: &Client, url: &str) -> Result<String, stripe::Error> {
+    let params = CreateWebhookEndpointParams {
+        api_version: Some(stripe::API_VERSION.into()),
+        ..CreateWebhookEndpointParams::new(
+            vec![
+                CreateWebhookEndpointEnabledEvents::CustomerCreated,
+                CreateWebhookEndpointEnabledEvents::IdentityVerificationSessionRedacted,
+            ],
+            url,
+        )
+    };
+    let endpoint = WebhookEndpoint::create(client, &params).await?;
+    Ok(endpoint.secret.unwrap_or_default())
+}
 
 /// What the receiver does with one delivery: the status to answer and a
 /// line for the log.
@@ -80,6 +105,15 @@ fn answer(status: StatusCode, text: String) -> Response<Full<Bytes>> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [command, url] = args.as_slice() {
+        if command == "create-endpoint" {
+            let key = std::env::var("STRIPE_API_KEY").map_err(|_| "set STRIPE_API_KEY")?;
+            let secret = create_endpoint(&Client::new(key), url).await?;
+            println!("STRIPE_WEBHOOK_SECRET={secret}");
+            return Ok(());
+        }
+    }
     let secret = std::env::var("STRIPE_WEBHOOK_SECRET")
         .map_err(|_| "set STRIPE_WEBHOOK_SECRET to the endpoint's whsec_ secret")?;
     let webhook = Arc::new(Webhook::new(secret));
@@ -154,6 +188,21 @@ mod tests {
             handle(&Webhook::new(SECRET), None, body.as_bytes()).0,
             StatusCode::BAD_REQUEST
         );
+    }
+
+    #[tokio::test]
+    async fn the_endpoint_is_created_pinned_to_the_clients_api_version() {
+        let server = stripe_mock::MockServer::start().await;
+        let client = Client::builder("sk_test_123").api_base(server.url()).build();
+        create_endpoint(&client, "https://example.com/webhook")
+            .await
+            .unwrap();
+        let sent = server.requests();
+        let form = sent.last().unwrap().form_pairs();
+        let value = |key: &str| form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        assert_eq!(value("api_version"), Some(stripe::API_VERSION));
+        assert_eq!(value("url"), Some("https://example.com/webhook"));
+        assert_eq!(value("enabled_events[0]"), Some("customer.created"));
     }
 
     #[test]

@@ -84,6 +84,9 @@ async fn event_destinations_live_their_whole_life_on_the_mock() {
         .unwrap();
     assert_eq!(created.name, "orders");
     assert!(created.id.starts_with("ed_"), "{}", created.id);
+    // Now, to the millisecond, as Stripe writes v2 times.
+    let stamp = created.created.to_rfc3339();
+    assert_eq!(stamp.len(), "2026-01-31T12:00:00.000Z".len(), "{stamp}");
     assert_eq!(created.metadata.as_ref().unwrap()["team"], "billing");
 
     // An update clears what it sends as null (a metadata key) and sets
@@ -224,6 +227,49 @@ async fn a_v2_list_is_followed_page_by_page_through_next_page_url() {
     .unwrap()
     .unwrap();
     assert_eq!(blocking_ids, ids);
+}
+
+/// v2 query strings are v1's: indexed arrays and bracketed filters, as
+/// Stripe's SDKs have sent them since 2025-11-17 (they sent repeated keys
+/// before); dates in RFC 3339.
+#[tokio::test]
+async fn v2_query_parameters_are_encoded_as_the_sdks_encode_them() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let params = stripe::v2::core::ListEventParams {
+        types: Some(vec![
+            "v1.billing.meter.error_report_triggered".into(),
+            "v1.billing.meter.no_meter_found".into(),
+        ]),
+        created: Some(stripe::v2::core::ListEventCreated {
+            gte: Some(stripe::DateTime::parse("2026-01-31T12:00:00Z").unwrap()),
+            ..Default::default()
+        }),
+        limit: Some(3),
+        ..Default::default()
+    };
+    Event::list(&client, &params).await.unwrap();
+    let sent = received(&server, "GET", "/v2/core/events");
+    assert_eq!(
+        sent.query_pairs(),
+        [
+            ("created[gte]", "2026-01-31T12:00:00.000Z"),
+            ("limit", "3"),
+            ("types[0]", "v1.billing.meter.error_report_triggered"),
+            ("types[1]", "v1.billing.meter.no_meter_found"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
+    let include = ListEventDestinationParams {
+        include: Some(vec![
+            stripe::v2::core::ListEventDestinationInclude::WebhookEndpointUrl,
+        ]),
+        ..Default::default()
+    };
+    EventDestination::list(&client, &include).await.unwrap();
+    let sent = received(&server, "GET", "/v2/core/event_destinations");
+    assert_eq!(sent.query.as_deref(), Some("include%5B0%5D=webhook_endpoint.url"));
+    assert!(sent.body.is_empty() && sent.header("content-type").is_none());
 }
 
 #[tokio::test]

@@ -259,15 +259,19 @@ impl Store {
     }
 }
 
-/// The time now, as `like` writes it: Unix seconds (v1) or RFC 3339 (v2).
+/// The time now, as `like` writes it: Unix seconds (v1) or RFC 3339 to
+/// the millisecond, as Stripe writes v2 times.
 fn now_like(like: &Value) -> Value {
-    let now = std::time::SystemTime::now();
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     match like {
-        Value::String(_) => Value::String(stripe_core::DateTime::from(now).to_rfc3339()),
-        _ => Value::from(
-            now.duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
-        ),
+        Value::String(_) => {
+            let millis = std::time::Duration::from_millis(since_epoch.as_millis() as u64);
+            let now = stripe_core::DateTime::from(std::time::UNIX_EPOCH + millis);
+            Value::String(now.to_rfc3339())
+        }
+        _ => Value::from(since_epoch.as_secs()),
     }
 }
 
