@@ -193,7 +193,9 @@ mod tests {
     #[tokio::test]
     async fn the_endpoint_is_created_pinned_to_the_clients_api_version() {
         let server = stripe_mock::MockServer::start().await;
-        let client = Client::builder("sk_test_123").api_base(server.url()).build();
+        let client = Client::builder("sk_test_123")
+            .api_base(server.url())
+            .build();
         create_endpoint(&client, "https://example.com/webhook")
             .await
             .unwrap();

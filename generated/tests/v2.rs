@@ -268,7 +268,10 @@ async fn v2_query_parameters_are_encoded_as_the_sdks_encode_them() {
     };
     EventDestination::list(&client, &include).await.unwrap();
     let sent = received(&server, "GET", "/v2/core/event_destinations");
-    assert_eq!(sent.query.as_deref(), Some("include%5B0%5D=webhook_endpoint.url"));
+    assert_eq!(
+        sent.query.as_deref(),
+        Some("include%5B0%5D=webhook_endpoint.url")
+    );
     assert!(sent.body.is_empty() && sent.header("content-type").is_none());
 }
 

@@ -24,8 +24,14 @@ pub(crate) const JSON_CONTENT_TYPE: &str = "application/json";
 /// passed in rather than installed process-wide, so another rustls user in
 /// the same program is not affected.
 pub(crate) fn new_http() -> Http {
+    // rustls 0.23.48 deprecates ring's provider for want of post-quantum key
+    // exchange, which only aws-lc-rs has; aws-lc-rs would add half a minute
+    // and a C toolchain to every cold build (README, "HTTP"). ring's
+    // provider still does TLS 1.3 with X25519 and P-256.
+    #[allow(deprecated)]
+    let provider = rustls::crypto::ring::default_provider();
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+        .with_provider_and_webpki_roots(provider)
         .expect("ring supports rustls's default protocol versions")
         .https_or_http()
         .enable_http1()

@@ -20,10 +20,17 @@ mod decode;
 
 use std::time::Duration;
 
+const USAGE: &str = "usage: cargo xtask bench codegen [--runs N] | build [--runs N] [--release-runs M] | decode | cli [--runs N] | load [--requests N] [--concurrency C]";
+
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut args = args.to_vec();
     let runs = count(&mut args, "--runs")?;
     let release_runs = count(&mut args, "--release-runs")?;
+    // A benchmark runs for minutes: anything it would ignore (`--help`, a
+    // misspelt option) stops it before it starts.
+    if args.first().map(String::as_str) != Some("load") && args.len() > 1 {
+        return Err(format!("unexpected {}\n{USAGE}", args[1..].join(" ")));
+    }
     match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(runs.unwrap_or(10)),
         Some("build") => {
@@ -33,10 +40,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("decode") => decode::run(),
         Some("cli") => cli::run(runs.unwrap_or(20)),
         Some("load") => load(&args[1..]),
-        _ => Err(
-            "usage: cargo xtask bench codegen [--runs N] | build [--runs N] [--release-runs M] | decode | cli [--runs N] | load [--requests N] [--concurrency C]"
-                .into(),
-        ),
+        _ => Err(USAGE.into()),
     }
 }
 
