@@ -485,18 +485,9 @@ fn v2_page(
     path: &str,
     mut example: Value,
 ) -> Result<Value, String> {
-    let value = |name: &str| {
-        params.iter().find_map(|(key, node)| match node {
-            Node::Value(value) if key == name => Some(value.as_str()),
-            _ => None,
-        })
-    };
-    let limit = value("limit")
-        .map_or(Ok(10), str::parse::<usize>)
-        .map_err(|_| "Invalid integer: limit".to_owned())?
-        .max(1);
+    let limit = page_limit(params)?.max(1);
     let newest_first: Vec<&Value> = stored.iter().rev().collect();
-    let start = match value("page") {
+    let start = match scalar_param(params, "page") {
         Some(token) => {
             newest_first
                 .iter()
@@ -534,18 +525,26 @@ fn v2_page(
     Ok(example)
 }
 
+/// The value of the top-level parameter `name`, when it is a scalar.
+fn scalar_param<'a>(params: &'a [(String, Node)], name: &str) -> Option<&'a str> {
+    params.iter().find_map(|(key, node)| match node {
+        Node::Value(value) if key == name => Some(value.as_str()),
+        _ => None,
+    })
+}
+
+/// The page size asked for, Stripe's default 10 without one.
+fn page_limit(params: &[(String, Node)]) -> Result<usize, String> {
+    scalar_param(params, "limit")
+        .map_or(Ok(10), str::parse::<usize>)
+        .map_err(|_| "Invalid integer: limit".to_owned())
+}
+
 /// A page of `stored`, newest first, as `limit`, `starting_after` and
 /// `ending_before` ask.
 fn page(stored: &[Value], params: &[(String, Node)], mut example: Value) -> Result<Value, String> {
-    let value = |name: &str| {
-        params.iter().find_map(|(key, node)| match node {
-            Node::Value(value) if key == name => Some(value.as_str()),
-            _ => None,
-        })
-    };
-    let limit = value("limit")
-        .map_or(Ok(10), str::parse::<usize>)
-        .map_err(|_| "Invalid integer: limit".to_owned())?;
+    let value = |name: &str| scalar_param(params, name);
+    let limit = page_limit(params)?;
     let newest_first: Vec<&Value> = stored.iter().rev().collect();
     let position = |id: &str| {
         newest_first

@@ -479,6 +479,35 @@ mod tests {
         }
     }
 
+    /// `group::method` of an operation, a unit's group as `unit:ns.name`.
+    fn described(
+        method: &str,
+        path: &str,
+        returns: Returns,
+        get_returns_object: bool,
+        resources: &BTreeSet<String>,
+    ) -> String {
+        let facts = OperationFacts {
+            method,
+            path,
+            returns,
+            get_returns_object,
+        };
+        let n = operation_name(&facts, resources);
+        let group = match n.group {
+            Group::Resource(r) => r,
+            Group::Unit {
+                namespace: None,
+                name,
+            } => format!("unit:{name}"),
+            Group::Unit {
+                namespace: Some(namespace),
+                name,
+            } => format!("unit:{namespace}.{name}"),
+        };
+        format!("{group}::{}", n.method)
+    }
+
     #[test]
     fn operation_names_from_synthetic_facts() {
         let resources: BTreeSet<String> = [
@@ -490,20 +519,7 @@ mod tests {
         .map(String::from)
         .into();
         let name = |method, path, returns, get_returns_object| {
-            let n = operation_name(
-                &OperationFacts {
-                    method,
-                    path,
-                    returns,
-                    get_returns_object,
-                },
-                &resources,
-            );
-            let group = match n.group {
-                Group::Resource(r) => r,
-                Group::Unit { name, .. } => format!("unit:{name}"),
-            };
-            format!("{group}::{}", n.method)
+            described(method, path, returns, get_returns_object, &resources)
         };
         use Returns::*;
         assert_eq!(name("GET", "/v1/customers", List, false), "customer::list");
@@ -569,22 +585,7 @@ mod tests {
         .map(String::from)
         .into();
         let name = |method, path, returns, get_returns_object| {
-            let n = operation_name(
-                &OperationFacts {
-                    method,
-                    path,
-                    returns,
-                    get_returns_object,
-                },
-                &resources,
-            );
-            let group = match n.group {
-                Group::Resource(r) => r,
-                Group::Unit { namespace, name } => {
-                    format!("unit:{}.{name}", namespace.unwrap_or_default())
-                }
-            };
-            format!("{group}::{}", n.method)
+            described(method, path, returns, get_returns_object, &resources)
         };
         use Returns::*;
         for (method, path, returns, get_object, expected) in [

@@ -1,8 +1,8 @@
 //! The streams of `*_auto_paging`: every item of a list, search or v2 list
 //! endpoint, pages fetched as the stream is read.
 //!
-//! What is compiled per item type is only [`Stream::poll_next`] of the two
-//! streams and the decoding of a page; fetching is [`Pager`]'s, shared.
+//! What is compiled per item type is the items' loop, each stream's reading
+//! of its page and the decoding of a page; fetching is [`Pager`]'s, shared.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use stripe_core::{Decode, List, Object, Request, SearchList, V2List};
+use stripe_core::{Decode, FromBody, List, Object, Request, SearchList, V2List};
 
 use crate::client::{decode_body, Client, RawResponse};
 use crate::error::{DecodeError, Error};
@@ -66,10 +66,50 @@ impl Pager {
     }
 }
 
+/// The items of the pages fetched so far, in order, and the fetching of
+/// the next page when they run out: the loop all three streams share.
+struct Items<T> {
+    pager: Pager,
+    queue: VecDeque<T>,
+}
+
+impl<T> Items<T> {
+    fn new(client: Client, request: Request) -> Self {
+        Items {
+            pager: Pager::new(client, request),
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// The next item. `turn` reads a page of type `P` (with the request
+    /// that fetched it) into the request of the page after it, if any, and
+    /// its items.
+    fn poll_item<P: FromBody>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut turn: impl FnMut(Request, P) -> (Next, VecDeque<T>),
+    ) -> Poll<Option<Result<T, Error>>> {
+        loop {
+            if let Some(item) = self.queue.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let (request, raw) = match std::task::ready!(self.pager.poll_page(cx)) {
+                None => return Poll::Ready(None),
+                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+                Some(Ok(page)) => page,
+            };
+            let page: P = match decode_body(raw) {
+                Ok(page) => page,
+                Err(error) => return Poll::Ready(Some(Err(error))),
+            };
+            (self.pager.next, self.queue) = turn(request, page);
+        }
+    }
+}
+
 /// Every item of a list endpoint ([`Client::paginate`]).
 pub struct ListStream<T> {
-    pager: Pager,
-    items: VecDeque<T>,
+    items: Items<T>,
     backwards: bool,
 }
 
@@ -80,8 +120,7 @@ impl<T: Decode + Object + Send + 'static> ListStream<T> {
     pub(crate) fn new(client: Client, request: Request) -> Self {
         ListStream {
             backwards: request.query_value("ending_before").is_some(),
-            pager: Pager::new(client, request),
-            items: VecDeque::new(),
+            items: Items::new(client, request),
         }
     }
 }
@@ -91,42 +130,32 @@ impl<T: Decode + Object + Send + 'static> Stream for ListStream<T> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        loop {
-            if let Some(item) = this.items.pop_front() {
-                return Poll::Ready(Some(Ok(item)));
-            }
-            let (request, raw) = match std::task::ready!(this.pager.poll_page(cx)) {
-                None => return Poll::Ready(None),
-                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
-                Some(Ok(page)) => page,
-            };
-            let page: List<T> = match decode_body(raw) {
-                Ok(page) => page,
-                Err(error) => return Poll::Ready(Some(Err(error))),
-            };
+        let backwards = this.backwards;
+        this.items.poll_item(cx, |request, page: List<T>| {
+            let mut next = Next::Done;
             if page.has_more && !page.data.is_empty() {
-                let (cursor, index) = if this.backwards {
+                let (cursor, index) = if backwards {
                     ("ending_before", 0)
                 } else {
                     ("starting_after", page.data.len() - 1)
                 };
-                this.pager.next = match page.data[index].id() {
+                next = match page.data[index].id() {
                     Some(id) => Next::Page(request.replace_query(cursor, id)),
                     None => Next::Fail(missing_cursor(&request, index)),
                 };
             }
-            this.items = page.data.into();
-            if this.backwards {
-                this.items.make_contiguous().reverse();
+            let mut items = VecDeque::from(page.data);
+            if backwards {
+                items.make_contiguous().reverse();
             }
-        }
+            (next, items)
+        })
     }
 }
 
 /// Every item of a search endpoint ([`Client::paginate_search`]).
 pub struct SearchStream<T> {
-    pager: Pager,
-    items: VecDeque<T>,
+    items: Items<T>,
 }
 
 impl<T> Unpin for SearchStream<T> {}
@@ -134,8 +163,7 @@ impl<T> Unpin for SearchStream<T> {}
 impl<T: Decode + Send + 'static> SearchStream<T> {
     pub(crate) fn new(client: Client, request: Request) -> Self {
         SearchStream {
-            pager: Pager::new(client, request),
-            items: VecDeque::new(),
+            items: Items::new(client, request),
         }
     }
 }
@@ -144,32 +172,21 @@ impl<T: Decode + Send + 'static> Stream for SearchStream<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        loop {
-            if let Some(item) = this.items.pop_front() {
-                return Poll::Ready(Some(Ok(item)));
-            }
-            let (request, raw) = match std::task::ready!(this.pager.poll_page(cx)) {
-                None => return Poll::Ready(None),
-                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
-                Some(Ok(page)) => page,
-            };
-            let page: SearchList<T> = match decode_body(raw) {
-                Ok(page) => page,
-                Err(error) => return Poll::Ready(Some(Err(error))),
-            };
-            if let (true, Some(next_page)) = (page.has_more, &page.next_page) {
-                this.pager.next = Next::Page(request.replace_query("page", next_page));
-            }
-            this.items = page.data.into();
-        }
+        self.get_mut()
+            .items
+            .poll_item(cx, |request, page: SearchList<T>| {
+                let next = match (page.has_more, &page.next_page) {
+                    (true, Some(token)) => Next::Page(request.replace_query("page", token)),
+                    _ => Next::Done,
+                };
+                (next, page.data.into())
+            })
     }
 }
 
 /// Every item of a v2 list endpoint ([`Client::paginate_v2`]).
 pub struct V2ListStream<T> {
-    pager: Pager,
-    items: VecDeque<T>,
+    items: Items<T>,
 }
 
 impl<T> Unpin for V2ListStream<T> {}
@@ -177,8 +194,7 @@ impl<T> Unpin for V2ListStream<T> {}
 impl<T: Decode + Send + 'static> V2ListStream<T> {
     pub(crate) fn new(client: Client, request: Request) -> Self {
         V2ListStream {
-            pager: Pager::new(client, request),
-            items: VecDeque::new(),
+            items: Items::new(client, request),
         }
     }
 }
@@ -187,27 +203,17 @@ impl<T: Decode + Send + 'static> Stream for V2ListStream<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        loop {
-            if let Some(item) = this.items.pop_front() {
-                return Poll::Ready(Some(Ok(item)));
-            }
-            let (request, raw) = match std::task::ready!(this.pager.poll_page(cx)) {
-                None => return Poll::Ready(None),
-                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
-                Some(Ok(page)) => page,
-            };
-            let page: V2List<T> = match decode_body(raw) {
-                Ok(page) => page,
-                Err(error) => return Poll::Ready(Some(Err(error))),
-            };
-            // The next page's URL already holds the filters and the page
-            // token; the request's headers and context go with it.
-            if let Some(next) = page.next_page_url.as_deref().filter(|url| !url.is_empty()) {
-                this.pager.next = Next::Page(request.at_url(next));
-            }
-            this.items = page.data.into();
-        }
+        self.get_mut()
+            .items
+            .poll_item(cx, |request, page: V2List<T>| {
+                // The next page's URL already holds the filters and the page
+                // token; the request's headers and context go with it.
+                let next = match page.next_page_url.as_deref().filter(|url| !url.is_empty()) {
+                    Some(url) => Next::Page(request.at_url(url)),
+                    None => Next::Done,
+                };
+                (next, page.data.into())
+            })
     }
 }
 
