@@ -104,9 +104,15 @@ fn every_operation_is_routed_to_itself_and_answers_a_fixture() {
         }
     }
     println!("{total} operations: {answered} answered with a fixture, {missing} need parameters");
-    assert_eq!(
-        total, 504,
-        "468 operations of spec3.2023-08-16, 12 of Climate and Forwarding, 7 of Crypto Onramp, 17 of v2"
-    );
+    // As many as the manifest's documents have, counted without the mock.
+    let spec = stripe_spec::Inputs::project().unwrap().spec().unwrap();
+    let in_spec: usize = spec
+        .openapi
+        .paths
+        .iter()
+        .filter_map(|(_, item)| item.as_item())
+        .map(|item| item.iter().count())
+        .sum();
+    assert_eq!(total, in_spec);
     assert_eq!(answered + missing, total);
 }
