@@ -86,6 +86,7 @@ impl Options {
 }
 
 /// A file to be written into the spec folder, with the pin it gets.
+#[derive(Clone)]
 struct NewFile {
     old_file: String,
     file: String,
@@ -617,6 +618,7 @@ mod tests {
             file: "a.2.yaml".into(),
             bytes: b"x".to_vec(),
             commit: Some("c2".into()),
+            path: None,
         }];
         let out = repin(text, "2", &files).unwrap();
         assert!(
@@ -636,5 +638,17 @@ mod tests {
             out.contains("base = [\"a.2.yaml\"]"),
             "the excerpt follows its base: {out}"
         );
+
+        // `--path`: the document moves to another file of its repository.
+        let moved = [NewFile {
+            path: Some("latest/openapi.spec3.yaml".into()),
+            ..files[0].clone()
+        }];
+        let out = repin(text, "2", &moved).unwrap();
+        assert!(
+            out.contains("path = \"latest/openapi.spec3.yaml\""),
+            "{out}"
+        );
+        assert!(!out.contains("path = \"a.yaml\""), "{out}");
     }
 }
