@@ -12,6 +12,7 @@
 pub mod blocking;
 pub mod client;
 pub mod error;
+pub mod forward;
 pub mod notification_handler;
 pub mod pages;
 pub mod telemetry;
@@ -20,6 +21,7 @@ pub mod webhook;
 
 pub use client::{Client, ClientBuilder, Prepared, ResponseFuture, ResponseMeta, WithMeta};
 pub use error::Error;
+pub use forward::{Delivered, ForwardError, Forwarder};
 pub use notification_handler::EventNotificationHandler;
 pub use pages::{ListStream, SearchStream, V2ListStream};
 pub use stripe_core::{
