@@ -255,7 +255,7 @@ impl Api {
             .and_then(ReferenceOr::as_item)
             .map(|body| body.content.keys().map(String::as_str).collect())
             .unwrap_or_default();
-        match declared.is_empty() && crate::server::is_v2(template) {
+        match declared.is_empty() && crate::answer::is_v2(template) {
             true => vec!["application/json"],
             false => declared,
         }

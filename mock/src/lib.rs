@@ -37,6 +37,7 @@
 //! # }
 //! ```
 
+mod answer;
 mod api;
 mod form;
 mod server;
@@ -44,8 +45,7 @@ mod state;
 mod validate;
 
 pub use api::{Api, LoadError, Matched};
-pub use server::{
-    respond, Answer, MockRequest, MockServer, MockServerBuilder, RecordedRequest, StartError,
-};
+pub use answer::{respond, Answer, MockRequest};
+pub use server::{MockServer, MockServerBuilder, RecordedRequest, StartError};
 pub use state::{Credentials, Store};
 pub use validate::Invalid;

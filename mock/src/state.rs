@@ -21,7 +21,7 @@ use serde_json::{json, Map, Value};
 
 use crate::api::Api;
 use crate::form::Node;
-use crate::server::{
+use crate::answer::{
     check, error, example_answer, is_v2, json_answer, Answer, Checked, MockRequest,
 };
 
