@@ -350,7 +350,11 @@ impl<'a> Validator<'a> {
         for (key, node) in entries {
             let param = name_of(key);
             let schema = match (fields.get(key), fields.extra) {
-                (Some(schema), _) | (None, Extra::Schema(schema)) => schema,
+                (Some(schema), _) => schema,
+                // An empty value deletes a key of a map of strings
+                // (`metadata[order]=`), as Stripe's SDKs send it.
+                (None, Extra::Schema(schema)) if deletes_key(schema, node) => continue,
+                (None, Extra::Schema(schema)) => schema,
                 (None, Extra::Any) => continue,
                 (None, Extra::Forbidden) => {
                     return Err(Invalid::new(
@@ -462,6 +466,12 @@ impl<'a> Validator<'a> {
             _ => true,
         }
     }
+}
+
+/// Whether `node` is `""` for a key of a map whose values are strings.
+fn deletes_key(values: &Schema, node: &Node) -> bool {
+    matches!(node, Node::Value(value) if value.is_empty())
+        && matches!(values.schema_kind, SchemaKind::Type(Type::String(_)))
 }
 
 /// `a[b]`, or `b` at the top.
