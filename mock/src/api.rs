@@ -2,15 +2,17 @@
 //! and the fixtures its responses are made from, all as the manifest
 //! (`spec/stripe.toml`) names them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use openapiv3::{Operation, ReferenceOr, Schema, SchemaKind, Type};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
+use stripe_codegen::parse::policy::Policy;
 use stripe_codegen::Spec;
 use stripe_spec::Inputs;
 
+use crate::policy::{MockPolicy, Rule};
 use crate::validate::Validator;
 
 /// Why the spec or the fixtures could not be loaded.
@@ -61,9 +63,21 @@ pub struct Api {
     /// The `object` of thin events (`v2.core.event`), whose objects the
     /// stateful mode records for the actions that answer with one.
     pub(crate) thin_event: Option<String>,
-    /// What the stateful mode sets on an object for an action, by the
-    /// action's path template (`spec/mock.toml`).
-    pub(crate) actions: BTreeMap<String, Map<String, Value>>,
+    /// What the stateful mode does that the spec does not say
+    /// (`spec/mock.toml`).
+    pub(crate) policy: MockPolicy,
+    /// The generator's policy, which says how event types name the
+    /// objects they carry; `None` for an API made by [`Api::new`].
+    overrides: Option<Policy>,
+    event_objects: OnceLock<Result<Vec<EventObject>, LoadError>>,
+}
+
+/// A v1 event type of the spec and the `object` of the resource its
+/// events carry, if the generator's rule finds one.
+#[derive(Debug, Clone)]
+pub(crate) struct EventObject {
+    pub event_type: String,
+    pub object: Option<String>,
 }
 
 impl fmt::Debug for Api {
@@ -75,14 +89,6 @@ impl fmt::Debug for Api {
             .field("fixtures", &self.fixtures.len())
             .finish()
     }
-}
-
-/// The mock's own policy (`mock` in the manifest): what actions do.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MockPolicy {
-    #[serde(default)]
-    actions: BTreeMap<String, Map<String, Value>>,
 }
 
 impl Api {
@@ -104,13 +110,110 @@ impl Api {
         let fixtures = inputs.examples(&spec).map_err(LoadError)?;
         let mut api = Api::new(spec, fixtures.into_iter().collect());
         let policy = inputs.policy().map_err(LoadError)?;
-        api.thin_event = policy.thin_events.map(|thin| thin.event);
+        api.thin_event = policy.thin_events.as_ref().map(|thin| thin.event.clone());
+        api.overrides = Some(policy);
         if let Some((name, text)) = inputs.mock_policy().map_err(LoadError)? {
-            let mock: MockPolicy =
-                toml::from_str(&text).map_err(|e| LoadError(format!("{name}: {e}")))?;
-            api.actions = mock.actions;
+            api.policy = MockPolicy::parse(&name, &text).map_err(LoadError)?;
+            api.check_policy()
+                .map_err(|e| LoadError(format!("{name}: {e}")))?;
         }
         Ok(api)
+    }
+
+    /// Every v1 event type and the object its events carry, found by the
+    /// generator's rule on the spec (`[events]` of the overrides), and
+    /// those the mock's policy adds, on first use: only the stateful mode
+    /// records events.
+    pub(crate) fn event_objects(&self) -> Result<&[EventObject], LoadError> {
+        let found = self.event_objects.get_or_init(|| {
+            let Some(overrides) = &self.overrides else {
+                return Ok(Vec::new());
+            };
+            let model = stripe_codegen::build_model(&self.spec, overrides)
+                .map_err(|e| LoadError(format!("typing the spec's events: {e}")))?;
+            let object_of =
+                |id: stripe_codegen::model::TypeId| model.types[id.0].resource_id.clone();
+            let listed = |event_type: &str| {
+                model
+                    .event_objects
+                    .iter()
+                    .any(|event| event.event_type == event_type)
+            };
+            self.policy.check_events(&listed).map_err(LoadError)?;
+            let spec_types = model.event_objects.iter().map(|event| EventObject {
+                event_type: event.event_type.clone(),
+                object: event.object.and_then(object_of),
+            });
+            let policy_types =
+                self.policy
+                    .events
+                    .types
+                    .iter()
+                    .map(|(event_type, object)| EventObject {
+                        event_type: event_type.clone(),
+                        object: Some(object.clone()),
+                    });
+            Ok(spec_types.chain(policy_types).collect())
+        });
+        found.as_deref().map_err(Clone::clone)
+    }
+
+    /// Every field the policy names is one of the object it is about, and
+    /// every operation it names is one of the spec.
+    fn check_policy(&self) -> Result<(), String> {
+        for (object, rules) in &self.policy.created {
+            let schema = self.resource_schema(object).ok_or_else(|| {
+                format!("[created.\"{object}\"]: no resource of the spec is `{object}`")
+            })?;
+            self.check_rules(&format!("[created.\"{object}\"]"), schema, rules)?;
+        }
+        for (key, rules) in &self.policy.actions {
+            let entry = format!("[actions.\"{key}\"]");
+            let operation = key
+                .split_once(' ')
+                .and_then(|(method, template)| self.operation(template, method))
+                .ok_or_else(|| {
+                    format!("{entry}: no operation of the spec is `{key}` (METHOD /path/template)")
+                })?;
+            let schema = self
+                .response_object(operation)
+                .ok_or_else(|| format!("{entry}: the operation answers no object"))?;
+            self.check_rules(&entry, schema, rules)?;
+        }
+        Ok(())
+    }
+
+    fn check_rules(&self, entry: &str, schema: &Schema, rules: &[Rule]) -> Result<(), String> {
+        let unknown = rules
+            .iter()
+            .flat_map(Rule::fields)
+            .find(|path| !self.has_field(schema, path));
+        match unknown {
+            Some(path) => Err(format!("{entry}: the object has no field `{path}`")),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether `schema` has the field at a dotted path (through `$ref`s and
+    /// the members of `anyOf`s).
+    fn has_field(&self, schema: &Schema, path: &str) -> bool {
+        let (first, rest) = match path.split_once('.') {
+            Some((first, rest)) => (first, Some(rest)),
+            None => (path, None),
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                object.properties.get(first).is_some_and(|property| {
+                    rest.is_none_or(|rest| self.has_field(self.resolve_boxed(property), rest))
+                })
+            }
+            SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } => {
+                members
+                    .iter()
+                    .any(|member| self.has_field(self.resolve(member), path))
+            }
+            _ => false,
+        }
     }
 
     /// An API from a parsed spec and fixtures by resource id.
@@ -139,7 +242,9 @@ impl Api {
             routes,
             fixtures,
             thin_event: None,
-            actions: BTreeMap::new(),
+            policy: MockPolicy::default(),
+            overrides: None,
+            event_objects: OnceLock::new(),
         }
     }
 
@@ -234,7 +339,7 @@ impl Api {
         })
     }
 
-    fn operation(&self, template: &str, method: &str) -> Option<&Operation> {
+    pub(crate) fn operation(&self, template: &str, method: &str) -> Option<&Operation> {
         let item = self.spec.openapi.paths.paths.get(template)?.as_item()?;
         match method {
             "GET" => item.get.as_ref(),

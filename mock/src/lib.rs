@@ -39,13 +39,29 @@
 
 mod answer;
 mod api;
+mod deliveries;
+mod events;
 mod form;
+mod pages;
+mod policy;
 mod server;
 mod state;
 mod validate;
+mod write;
 
-pub use api::{Api, LoadError, Matched};
 pub use answer::{respond, Answer, MockRequest};
+pub use api::{Api, LoadError, Matched};
+pub use deliveries::{DeliveryAttempt, DEFAULT_BACKOFF, RETRIES};
 pub use server::{MockServer, MockServerBuilder, RecordedRequest, StartError};
 pub use state::{Credentials, Store};
 pub use validate::Invalid;
+
+use std::sync::{Mutex, MutexGuard};
+
+/// The guard, also after a panic elsewhere: every write under these locks
+/// is one whole entry, so a poisoned lock holds nothing half-written.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,10 +1,12 @@
 //! The HTTP side: a hyper server on 127.0.0.1 that answers every request
-//! with [`respond`] and records it.
+//! with [`respond`] (or the stateful store) and records it, and in the
+//! stateful mode hands the events the store recorded to the deliveries.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -13,12 +15,15 @@ use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::answer::{body_pairs, respond, MockRequest};
 use crate::api::{Api, LoadError};
-use crate::state::{lock, Credentials, Store};
+use crate::deliveries::{Deliveries, DeliveryAttempt, Observer, DEFAULT_BACKOFF};
+use crate::lock;
+use crate::state::{Credentials, Outcome, Store};
 
 /// A request as the mock received it.
 #[derive(Debug, Clone)]
@@ -81,17 +86,40 @@ pub struct MockServer {
 struct State {
     api: Arc<Api>,
     /// Set in the stateful mode.
-    store: Option<Store>,
+    stateful: Option<Stateful>,
     requests: Mutex<Vec<RecordedRequest>>,
     next_request: AtomicU64,
 }
 
+/// The stateful mode's store, and the deliveries of the events it records.
+struct Stateful {
+    store: Arc<Store>,
+    deliveries: Arc<Deliveries>,
+}
+
+/// A function told of every delivery attempt as it ends.
+type OnDelivery = Arc<dyn Fn(&DeliveryAttempt) + Send + Sync>;
+
 /// Options of a [`MockServer`]: `MockServer::builder().stateful().start().await`.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct MockServerBuilder {
     stateful: bool,
     api: Option<Arc<Api>>,
     addr: Option<SocketAddr>,
+    delivery_backoff: Option<Duration>,
+    on_delivery: Option<OnDelivery>,
+}
+
+impl std::fmt::Debug for MockServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServerBuilder")
+            .field("stateful", &self.stateful)
+            .field("api", &self.api)
+            .field("addr", &self.addr)
+            .field("delivery_backoff", &self.delivery_backoff)
+            .field("on_delivery", &self.on_delivery.is_some())
+            .finish()
+    }
 }
 
 impl MockServerBuilder {
@@ -101,8 +129,32 @@ impl MockServerBuilder {
     /// `resource_missing`. Requests need a test key (`sk_test_`/`rk_test_`),
     /// else Stripe's 401, and a repeated `Idempotency-Key` replays the first
     /// answer (with other parameters: Stripe's 400 `idempotency_error`).
+    ///
+    /// What Stripe announces records an event (`customer.created`, ...),
+    /// listed by `GET /v1/events` and delivered, signed, to the webhook
+    /// endpoints created on the mock that subscribe to its type
+    /// ([`MockServer::deliveries`]).
     pub fn stateful(mut self) -> Self {
         self.stateful = true;
+        self
+    }
+
+    /// The delay before a failed delivery's first retry; each later one
+    /// doubles it, for Stripe's three retries in test mode (default
+    /// [`DEFAULT_BACKOFF`](crate::DEFAULT_BACKOFF), one second; Stripe's
+    /// own spread over hours).
+    pub fn delivery_backoff(mut self, first: Duration) -> Self {
+        self.delivery_backoff = Some(first);
+        self
+    }
+
+    /// Calls `observer` with every delivery attempt as it ends (the binary
+    /// prints them); [`MockServer::deliveries`] keeps them all anyway.
+    pub fn on_delivery(
+        mut self,
+        observer: impl Fn(&DeliveryAttempt) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_delivery = Some(Arc::new(observer));
         self
     }
 
@@ -126,10 +178,43 @@ impl MockServerBuilder {
                 .map_err(|e| LoadError::new(format!("loading the spec panicked: {e}")))??,
         };
         let addr = self.addr.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0)));
-        let store = self.stateful.then(Store::default);
-        MockServer::listen(api, store, addr)
+        let stateful = match self.stateful {
+            true => {
+                // Typing the spec's events takes a moment, once per API:
+                // before the first request, and a failure is the start's.
+                let typing = Arc::clone(&api);
+                tokio::task::spawn_blocking(move || typing.event_objects().map(|_| ()))
+                    .await
+                    .map_err(|e| LoadError::new(format!("typing the events panicked: {e}")))??;
+                let backoff = self.delivery_backoff.unwrap_or(DEFAULT_BACKOFF);
+                Some(Stateful::new(backoff, self.on_delivery))
+            }
+            false => None,
+        };
+        MockServer::listen(api, stateful, addr)
             .await
             .map_err(StartError::Bind)
+    }
+}
+
+impl Stateful {
+    /// A store whose events' deliveries, once taken, count down its
+    /// events' `pending_webhooks`.
+    fn new(backoff: Duration, on_delivery: Option<OnDelivery>) -> Stateful {
+        let store = Arc::new(Store::default());
+        let counted = Arc::clone(&store);
+        let observer: Observer = Box::new(move |attempt| {
+            if attempt.delivered() {
+                counted.delivered(&attempt.event_id);
+            }
+            if let Some(on_delivery) = &on_delivery {
+                on_delivery(attempt);
+            }
+        });
+        Stateful {
+            store,
+            deliveries: Arc::new(Deliveries::new(backoff, observer)),
+        }
     }
 }
 
@@ -165,14 +250,14 @@ impl MockServer {
 
     async fn listen(
         api: Arc<Api>,
-        store: Option<Store>,
+        stateful: Option<Stateful>,
         addr: SocketAddr,
     ) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             api,
-            store,
+            stateful,
             requests: Mutex::new(Vec::new()),
             next_request: AtomicU64::new(1),
         });
@@ -203,6 +288,40 @@ impl MockServer {
         self.state.requests().clear();
     }
 
+    /// Every webhook delivery attempt so far, in the order they ended
+    /// (empty unless stateful).
+    pub fn deliveries(&self) -> Vec<DeliveryAttempt> {
+        match &self.state.stateful {
+            Some(stateful) => stateful.deliveries.log(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Resolves once no delivery is under way: every event recorded so far
+    /// was taken by its endpoints or ran out of retries. With a short
+    /// [`delivery_backoff`](MockServerBuilder::delivery_backoff), a test
+    /// waits on this rather than on a clock.
+    pub async fn deliveries_settled(&self) {
+        if let Some(stateful) = &self.state.stateful {
+            stateful.deliveries.settled().await;
+        }
+    }
+
+    /// Keeps `object` in the stateful store's `collection` (its list's
+    /// path: `/v1/identity/verification_sessions`), as if created, without
+    /// an event: to start a test from a state the API does not reach
+    /// (`"status": "requires_action"`). An error on a stateless server or
+    /// a path that is no kept collection.
+    pub fn insert(&self, collection: &str, object: Value) -> Result<(), String> {
+        match &self.state.stateful {
+            Some(stateful) => stateful.store.insert(&self.state.api, collection, object),
+            None => Err(
+                "a stateless mock keeps nothing: start it with `MockServer::builder().stateful()`"
+                    .to_owned(),
+            ),
+        }
+    }
+
     /// Serves until the task is cancelled (for the binary).
     pub async fn run_forever(self) {
         std::future::pending::<()>().await;
@@ -212,6 +331,9 @@ impl MockServer {
 impl Drop for MockServer {
     fn drop(&mut self) {
         self.task.abort();
+        if let Some(stateful) = &self.state.stateful {
+            stateful.deliveries.stop();
+        }
     }
 }
 
@@ -295,15 +417,25 @@ async fn handle(
             .and_then(|v| v.to_str().ok()),
         body: &body,
     };
-    let answer = match &state.store {
+    let answer = match &state.stateful {
         None => respond(&state.api, &incoming),
-        Some(store) => {
+        Some(stateful) => {
             let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
             let credentials = Credentials {
                 authorization: header("authorization"),
                 idempotency_key: header("idempotency-key"),
             };
-            store.respond(&state.api, &incoming, credentials)
+            let Outcome {
+                answer,
+                announcements,
+            } = stateful.store.respond_announcing(
+                &state.api,
+                &incoming,
+                credentials,
+                Some(&request_id),
+            );
+            stateful.deliveries.start(announcements);
+            answer
         }
     };
 
@@ -333,4 +465,3 @@ async fn handle(
     }
     Ok(response)
 }
-

@@ -1,43 +1,96 @@
-//! The stateful mode: the mock remembers what a test created.
+//! The stateful mode: the mock remembers what a test created, and records
+//! the events Stripe would announce.
 //!
 //! Each operation is read from the spec as Stripe's SDKs read it: a POST to
 //! a collection that also has a list is a create, a GET, POST or DELETE on
 //! `collection/{id}` a retrieve, update or delete, a GET returning a list
 //! (or search result, or v2 list) pages through the collection. Objects are
 //! kept by their collection's path (`/v1/customers`,
-//! `/v1/customers/cus_1/tax_ids`), so nested resources stay apart. An action
-//! on a kept object (`/v2/core/event_destinations/{id}/enable`) sets what
-//! the mock's policy says it sets, and one that answers with a thin event
+//! `/v1/customers/cus_1/tax_ids`), so nested resources stay apart. What a
+//! new object starts with and what an action does to the object it acts on
+//! (`/v1/invoices/{invoice}/pay`) is the mock's policy (`spec/mock.toml`),
+//! which may refuse it too; an action that answers with a thin event
 //! (`ping`) records the event, which the events list then has. Anything
 //! else (singletons) is answered from the fixtures as in the stateless
 //! mode, except that an action on an id nobody created is a 404.
+//!
+//! Every create, update (that changes something), delete and action that
+//! Stripe announces records a v1 event (`events.rs` names its type), kept
+//! for `GET /v1/events` and handed back with the webhook endpoints it goes
+//! to: the server delivers it. The store itself does no I/O.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
-use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
-use crate::api::Api;
-use crate::form::Node;
 use crate::answer::{
     check, error, example_answer, is_v2, json_answer, Answer, Checked, MockRequest,
 };
+use crate::api::Api;
+use crate::deliveries::{subscribes, Announcement, Destination, WEBHOOK_ENDPOINT};
+use crate::events::{self, Catalog, Cause, Change, NewEvent, EVENT};
+use crate::lock;
+use crate::pages::{page, scalar_param, v2_page};
+use crate::policy::{first_holding, Rule};
+use crate::write::apply_request;
 
 /// What the stateful mode remembers.
 #[derive(Default)]
 pub struct Store {
-    /// Collection path -> its objects, oldest first.
-    collections: Mutex<HashMap<String, Vec<Value>>>,
+    kept: Mutex<Kept>,
     /// `Idempotency-Key` -> the request it was first sent with and the answer.
     idempotent: Mutex<HashMap<String, (String, Answer)>>,
     next_id: AtomicU64,
-    /// The path templates of the collections kept, found once.
-    creatable: OnceLock<HashSet<String>>,
-    /// Where the thin events the mock records are listed
-    /// (`/v2/core/events`), found once.
-    thin_events: OnceLock<Option<String>>,
+    /// Where things are kept, found in the spec once.
+    places: OnceLock<Places>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// Collection path -> its objects, oldest first.
+    collections: HashMap<String, Vec<Value>>,
+    /// Webhook endpoint id -> its signing secret, which Stripe answers on
+    /// create only.
+    secrets: HashMap<String, String>,
+}
+
+/// The collections the spec's paths say the store keeps, and the event
+/// types it records.
+struct Places {
+    /// The path templates of the collections kept.
+    creatable: HashSet<String>,
+    /// Where thin events are listed (`/v2/core/events`).
+    thin_events: Option<String>,
+    /// Where v1 events are listed (`/v1/events`).
+    events: Option<String>,
+    /// Where webhook endpoints are kept (`/v1/webhook_endpoints`).
+    webhook_endpoints: Option<String>,
+    catalog: Catalog,
+}
+
+impl Places {
+    fn find(api: &Api) -> Places {
+        let list_of = |object: &str| list_of(api, object);
+        let thin_events = api.thin_event.as_deref().and_then(list_of);
+        let events = list_of(EVENT);
+        let mut creatable = creatable_collections(api);
+        creatable.extend(thin_events.clone());
+        creatable.extend(events.clone());
+        // `MockServer` reports a spec whose events cannot be typed when it
+        // starts; a `Store` used on its own records no events then.
+        let event_objects = api.event_objects().unwrap_or_default();
+        Places {
+            creatable,
+            thin_events,
+            events,
+            webhook_endpoints: list_of(WEBHOOK_ENDPOINT),
+            catalog: Catalog::new(event_objects, &api.policy.events.past_tense),
+        }
+    }
 }
 
 /// The headers the stateful mode reads.
@@ -45,6 +98,22 @@ pub struct Store {
 pub struct Credentials<'a> {
     pub authorization: Option<&'a str>,
     pub idempotency_key: Option<&'a str>,
+}
+
+/// What the store answers, and the events it recorded on the way, with
+/// where each goes.
+pub(crate) struct Outcome {
+    pub answer: Answer,
+    pub announcements: Vec<Announcement>,
+}
+
+impl From<Answer> for Outcome {
+    fn from(answer: Answer) -> Outcome {
+        Outcome {
+            answer,
+            announcements: Vec::new(),
+        }
+    }
 }
 
 /// How an operation acts on a collection of objects a test can create.
@@ -76,6 +145,68 @@ enum Action {
     Other,
 }
 
+/// One request, as the store's handlers read it.
+struct Call<'c> {
+    api: &'c Api,
+    checked: &'c Checked<'c>,
+    method: &'c str,
+    path: &'c str,
+    cause: Cause<'c>,
+    places: &'c Places,
+    /// The stateless answer's body: the fixture, with the path's id.
+    example: Value,
+}
+
+impl<'c> Call<'c> {
+    fn operation_id(&self) -> Option<String> {
+        self.checked.operation_id.clone()
+    }
+
+    fn v2(&self) -> bool {
+        is_v2(self.path)
+    }
+
+    fn object(&self, body: &Value) -> Answer {
+        json_answer(200, self.operation_id(), body)
+    }
+
+    fn missing(&self, id: &str) -> Outcome {
+        missing(&self.example, id, self.operation_id(), self.v2()).into()
+    }
+
+    /// A scalar parameter of the request (form or JSON body).
+    fn param(&self, name: &str) -> Option<String> {
+        match &self.checked.json {
+            Some(body) => match &body[name] {
+                Value::Null => None,
+                Value::String(text) => Some(text.clone()),
+                other => Some(other.to_string()),
+            },
+            None => scalar_param(&self.checked.params, name).map(str::to_owned),
+        }
+    }
+
+    /// The rule of the mock's policy for this operation on `object`.
+    fn action_rule(&self, object: &Value) -> Option<&'c Rule> {
+        let rules = self
+            .api
+            .policy
+            .action(self.method, self.checked.matched.template)?;
+        first_holding(rules, object, &|name| self.param(name))
+    }
+
+    /// The event types Stripe announces `change` of `object` with: the
+    /// rule's, else the one the naming rule finds.
+    fn announced(&self, rule: Option<&Rule>, object: &Value, change: Change<'_>) -> Vec<String> {
+        if let Some(listed) = rule.and_then(|rule| rule.announce.clone()) {
+            return listed;
+        }
+        let kind = object["object"].as_str().unwrap_or_default();
+        let found = self.places.catalog.announced(kind, change);
+        found.into_iter().map(str::to_owned).collect()
+    }
+}
+
 impl Store {
     /// Answers `request` as Stripe would, given what was created before.
     /// The answer of a request with an `Idempotency-Key` already seen is the
@@ -86,146 +217,275 @@ impl Store {
         request: &MockRequest<'_>,
         credentials: Credentials<'_>,
     ) -> Answer {
+        self.respond_announcing(api, request, credentials, None)
+            .answer
+    }
+
+    /// [`respond`](Store::respond), with the events recorded; they name
+    /// `request_id` as the request that caused them. A replayed answer
+    /// records nothing again.
+    pub(crate) fn respond_announcing(
+        &self,
+        api: &Api,
+        request: &MockRequest<'_>,
+        credentials: Credentials<'_>,
+        request_id: Option<&str>,
+    ) -> Outcome {
         if let Err(answer) = authenticate(credentials.authorization) {
-            return answer;
+            return answer.into();
         }
-        let Some(key) = credentials
+        let key = credentials
             .idempotency_key
-            .filter(|_| request.method == "POST")
-        else {
-            return self.answer(api, request);
+            .filter(|_| request.method == "POST");
+        let cause = Cause {
+            request_id,
+            idempotency_key: key,
+        };
+        let Some(key) = key else {
+            return self.answer(api, request, cause);
         };
         let fingerprint = fingerprint(request);
         if let Some((first, answer)) = lock(&self.idempotent).get(key) {
-            return if *first == fingerprint {
-                answer.clone()
-            } else {
-                idempotency_error(key, answer.operation_id.clone())
+            return match *first == fingerprint {
+                true => answer.clone().into(),
+                false => idempotency_error(key, answer.operation_id.clone()).into(),
             };
         }
-        let answer = self.answer(api, request);
+        let outcome = self.answer(api, request, cause);
         // A request the mock refused never ran, so its key stays free, as Stripe
         // does for a 400.
-        if answer.status < 400 {
-            lock(&self.idempotent).insert(key.to_owned(), (fingerprint, answer.clone()));
+        if outcome.answer.status < 400 {
+            let first = (fingerprint, outcome.answer.clone());
+            lock(&self.idempotent).insert(key.to_owned(), first);
         }
-        answer
+        outcome
     }
 
-    fn answer(&self, api: &Api, request: &MockRequest<'_>) -> Answer {
+    /// Keeps `object` in `collection` (`/v1/identity/verification_sessions`,
+    /// `/v1/customers/cus_1/tax_ids`) as if a test had created it, without
+    /// an event: a test can start from a state the API does not reach. A
+    /// webhook endpoint's `secret` is kept apart, as for one created.
+    pub fn insert(&self, api: &Api, collection: &str, mut object: Value) -> Result<(), String> {
+        let places = self.places(api);
+        let kept_here = api
+            .route("GET", collection)
+            .is_some_and(|matched| places.creatable.contains(matched.template));
+        if !kept_here {
+            return Err(format!(
+                "`{collection}` is no collection the stateful mock keeps (one with a create and a list)"
+            ));
+        }
+        let Some(id) = object["id"].as_str().map(str::to_owned) else {
+            return Err("the object has no `id` string".to_owned());
+        };
+        let mut kept = lock(&self.kept);
+        if let Some(Value::String(secret)) = object.as_object_mut().and_then(|o| o.remove("secret"))
+        {
+            kept.secrets.insert(id, secret);
+        }
+        let objects = kept.collections.entry(collection.to_owned()).or_default();
+        objects.push(object);
+        Ok(())
+    }
+
+    fn places(&self, api: &Api) -> &Places {
+        self.places.get_or_init(|| Places::find(api))
+    }
+
+    fn answer(&self, api: &Api, request: &MockRequest<'_>, cause: Cause<'_>) -> Outcome {
         let checked = match check(api, request) {
             Ok(checked) => checked,
-            Err(answer) => return answer,
+            Err(answer) => return answer.into(),
         };
         let stateless = example_answer(api, &checked, request.path);
         let Some(example) = serde_json::from_slice::<Value>(&stateless.body).ok() else {
-            return stateless;
+            return stateless.into();
         };
-        let operation_id = checked.operation_id.clone();
-        let object = |body: Value| json_answer(200, operation_id.clone(), &body);
-        let mut collections = lock(&self.collections);
-        let thin_events = self.thin_events.get_or_init(|| thin_event_collection(api));
-        let creatable = self.creatable.get_or_init(|| {
-            let mut kept = creatable_collections(api);
-            kept.extend(thin_events.clone());
-            kept
-        });
-        let v2 = is_v2(request.path);
-        match action(creatable, &checked, request.method, request.path, &example) {
-            Action::Create { collection } => {
-                let mut created = example;
-                self.fill_new(&mut created);
-                apply_request(api, &mut created, &checked);
-                let body = created.clone();
-                collections.entry(collection).or_default().push(created);
-                object(body)
+        let places = self.places(api);
+        let action = action(
+            &places.creatable,
+            &checked,
+            request.method,
+            request.path,
+            &example,
+        );
+        let call = Call {
+            api,
+            checked: &checked,
+            method: request.method,
+            path: request.path,
+            cause,
+            places,
+            example,
+        };
+        let mut kept = lock(&self.kept);
+        match action {
+            Action::Create { collection } => self.create(&mut kept, &call, collection),
+            Action::Retrieve { collection, id } => {
+                match find(&mut kept.collections, &collection, &id) {
+                    Some(stored) => call.object(stored).into(),
+                    None => call.missing(&id),
+                }
             }
-            Action::Retrieve { collection, id } => match find(&mut collections, &collection, &id) {
-                Some(stored) => object(stored.clone()),
-                None => missing(&example, &id, operation_id, v2),
-            },
+            Action::Update { collection, id } => self.update(&mut kept, &call, &collection, &id),
+            Action::Delete { collection, id } => self.delete(&mut kept, &call, &collection, &id),
             Action::On { collection, id } => {
-                let template = checked.matched.template;
-                let Some(stored) = find(&mut collections, &collection, &id) else {
-                    return missing(&example, &id, operation_id, v2);
-                };
-                if let Some(fields) = api.actions.get(template) {
-                    set_fields(stored, fields);
-                }
-                let target = stored.clone();
-                let answers_event = api.thin_event.is_some()
-                    && example["object"] == api.thin_event.as_deref().unwrap_or_default()
-                    && target["object"] != example["object"];
-                match (answers_event, thin_events) {
-                    (true, Some(events)) => {
-                        let event = self.thin_event(example, &target, &collection, template);
-                        collections
-                            .entry(events.clone())
-                            .or_default()
-                            .push(event.clone());
-                        object(event)
-                    }
-                    _ => object(target),
-                }
+                let verb = call.checked.matched.template.rsplit('/').next();
+                let change = Change::Acted(verb.unwrap_or_default());
+                self.act(&mut kept, &call, &collection, &id, change)
             }
-            Action::Update { collection, id } => match find(&mut collections, &collection, &id) {
-                Some(stored) => {
-                    apply_request(api, stored, &checked);
-                    touch(stored);
-                    object(stored.clone())
-                }
-                None => missing(&example, &id, operation_id, v2),
-            },
-            Action::Delete { collection, id } => {
-                let objects = collections.entry(collection).or_default();
-                match objects.iter().position(|o| o["id"] == id.as_str()) {
-                    Some(index) => {
-                        let deleted = objects.remove(index);
-                        // v2 answers `v2.deleted_object`, naming what was
-                        // deleted; v1 the deleted object's fixture, with
-                        // the id from the path.
-                        if v2 {
-                            object(json!({ "id": id, "object": deleted["object"] }))
-                        } else {
-                            object(example)
-                        }
-                    }
-                    None => missing(&example, &id, operation_id, v2),
-                }
-            }
-            Action::List { collection } => {
-                let stored = collections
-                    .get(&collection)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let listed = match v2 {
-                    true => v2_page(stored, &checked.params, request.path, example),
-                    false => page(stored, &checked.params, example),
-                };
-                match listed {
-                    Ok(body) => object(body),
-                    Err(message) => error(
-                        400,
-                        operation_id,
-                        json!({ "type": "invalid_request_error", "message": message }),
-                    ),
-                }
-            }
-            Action::Other => stateless,
+            Action::List { collection } => list(&kept, &call, &collection).into(),
+            Action::Other => stateless.into(),
         }
     }
 
-    /// A thin event of `target` (what an action such as `ping` answers
-    /// with): its type is the object's and the action's (the path's last
-    /// word), it relates to the object.
+    /// A new object: the fixture's shape, a fresh id, what the request
+    /// sent, and what the policy says a new one starts with.
+    fn create(&self, kept: &mut Kept, call: &Call<'_>, collection: String) -> Outcome {
+        let mut created = call.example.clone();
+        self.fill_new(&mut created);
+        apply_request(call.api, &mut created, call.checked);
+        let kind = created["object"].as_str().unwrap_or_default().to_owned();
+        let rule = call
+            .api
+            .policy
+            .created
+            .get(&kind)
+            .and_then(|rules| first_holding(rules, &created, &|name| call.param(name)));
+        if let Some(message) = rule.and_then(|rule| rule.refusal(&created)) {
+            return refused(call, message);
+        }
+        if let Some(rule) = rule {
+            rule.apply(&mut created, &now_like);
+        }
+        let mut body = created.clone();
+        if kind == WEBHOOK_ENDPOINT {
+            let secret = self.new_secret();
+            body["secret"] = Value::String(secret.clone());
+            let id = created["id"].as_str().unwrap_or_default().to_owned();
+            kept.secrets.insert(id, secret);
+        }
+        let types = call.announced(rule, &created, Change::Created);
+        kept.collections
+            .entry(collection)
+            .or_default()
+            .push(created.clone());
+        Outcome {
+            answer: call.object(&body),
+            announcements: self.record(kept, call, &types, &created, None),
+        }
+    }
+
+    /// What the request sent, and what the policy says the update does
+    /// (or its refusal); announced with the old values of what changed.
+    fn update(&self, kept: &mut Kept, call: &Call<'_>, collection: &str, id: &str) -> Outcome {
+        let Some(stored) = find(&mut kept.collections, collection, id) else {
+            return call.missing(id);
+        };
+        let rule = call.action_rule(stored);
+        if let Some(message) = rule.and_then(|rule| rule.refusal(stored)) {
+            return refused(call, message);
+        }
+        let before = stored.clone();
+        apply_request(call.api, stored, call.checked);
+        if let Some(rule) = rule {
+            rule.apply(stored, &now_like);
+        }
+        touch(stored);
+        let updated = stored.clone();
+        let previous = events::previous_attributes(&before, &updated);
+        let announcements = match previous.is_empty() {
+            // Stripe announces no update that changed nothing.
+            true => Vec::new(),
+            false => {
+                let types = call.announced(rule, &updated, Change::Updated);
+                self.record(kept, call, &types, &updated, Some(previous))
+            }
+        };
+        Outcome {
+            answer: call.object(&updated),
+            announcements,
+        }
+    }
+
+    /// Removes the object, unless the policy says the DELETE is an action
+    /// (canceling a subscription keeps it).
+    fn delete(&self, kept: &mut Kept, call: &Call<'_>, collection: &str, id: &str) -> Outcome {
+        let template = call.checked.matched.template;
+        if call.api.policy.action(call.method, template).is_some() {
+            return self.act(kept, call, collection, id, Change::Deleted);
+        }
+        let objects = kept.collections.entry(collection.to_owned()).or_default();
+        let Some(index) = objects.iter().position(|o| o["id"] == id) else {
+            return call.missing(id);
+        };
+        let deleted = objects.remove(index);
+        // v2 answers `v2.deleted_object`, naming what was deleted; v1 the
+        // deleted object's fixture, with the id from the path.
+        let answer = match call.v2() {
+            true => call.object(&json!({ "id": id, "object": deleted["object"] })),
+            false => call.object(&call.example),
+        };
+        let types = call.announced(None, &deleted, Change::Deleted);
+        Outcome {
+            answer,
+            announcements: self.record(kept, call, &types, &deleted, None),
+        }
+    }
+
+    /// An action on a kept object: what the policy says it does (or its
+    /// refusal). One answering with a thin event (`ping`) records the
+    /// thin event.
+    fn act(
+        &self,
+        kept: &mut Kept,
+        call: &Call<'_>,
+        collection: &str,
+        id: &str,
+        change: Change<'_>,
+    ) -> Outcome {
+        let Some(stored) = find(&mut kept.collections, collection, id) else {
+            return call.missing(id);
+        };
+        let rule = call.action_rule(stored);
+        if let Some(message) = rule.and_then(|rule| rule.refusal(stored)) {
+            return refused(call, message);
+        }
+        if let Some(rule) = rule {
+            rule.apply(stored, &now_like);
+            touch(stored);
+        }
+        let target = stored.clone();
+        let answer = match self.thin_event(kept, call, &target, collection) {
+            Some(event) => call.object(&event),
+            None => call.object(&target),
+        };
+        let types = call.announced(rule, &target, change);
+        Outcome {
+            answer,
+            announcements: self.record(kept, call, &types, &target, None),
+        }
+    }
+
+    /// Records a thin event of `target` when the action answers with one
+    /// (`ping`): its type is the object's and the action's (the path's
+    /// last word), it relates to the object.
     fn thin_event(
         &self,
-        mut event: Value,
+        kept: &mut Kept,
+        call: &Call<'_>,
         target: &Value,
         collection: &str,
-        template: &str,
-    ) -> Value {
+    ) -> Option<Value> {
+        let thin_event = call.api.thin_event.as_deref()?;
+        let events = call.places.thin_events.as_ref()?;
+        let answers_event = call.example["object"] == thin_event && target["object"] != thin_event;
+        if !answers_event {
+            return None;
+        }
+        let mut event = call.example.clone();
         self.fill_new(&mut event);
+        let template = call.checked.matched.template;
         let verb = template.rsplit('/').next().unwrap_or_default();
         let object = target["object"].as_str().unwrap_or_default();
         let id = target["id"].as_str().unwrap_or_default();
@@ -240,23 +500,158 @@ impl Store {
                 fields.remove(dropped);
             }
         }
-        event
+        let kept_events = kept.collections.entry(events.clone()).or_default();
+        kept_events.push(event.clone());
+        Some(event)
+    }
+
+    /// Records an event of each type, carrying `object`, for the events
+    /// list; each goes to the enabled webhook endpoints that subscribe to
+    /// its type.
+    fn record(
+        &self,
+        kept: &mut Kept,
+        call: &Call<'_>,
+        types: &[String],
+        object: &Value,
+        previous_attributes: Option<Map<String, Value>>,
+    ) -> Vec<Announcement> {
+        let Some(events) = &call.places.events else {
+            return Vec::new();
+        };
+        let mut announcements = Vec::new();
+        for event_type in types {
+            let destinations = destinations(kept, call.places, event_type);
+            let event = NewEvent {
+                id: format!("evt_{}", self.next_serial()),
+                event_type,
+                object: object.clone(),
+                previous_attributes: previous_attributes.clone(),
+                api_version: &call.api.spec().api_version,
+                cause: call.cause,
+                pending_webhooks: destinations.len(),
+                created: now_like(&json!(0)).as_u64().unwrap_or_default(),
+            }
+            .to_json();
+            let payload = serde_json::to_vec_pretty(&event).expect("JSON values serialize");
+            announcements.push(Announcement {
+                event_id: event["id"].as_str().unwrap_or_default().to_owned(),
+                event_type: event_type.clone(),
+                payload: Bytes::from(payload),
+                destinations,
+            });
+            kept.collections
+                .entry(events.clone())
+                .or_default()
+                .push(event);
+        }
+        announcements
+    }
+
+    /// One delivery of the event `event_id` was taken: one webhook fewer
+    /// pending, as Stripe counts them.
+    pub(crate) fn delivered(&self, event_id: &str) {
+        let Some(events) = self.places.get().and_then(|places| places.events.as_ref()) else {
+            return;
+        };
+        let mut kept = lock(&self.kept);
+        let event = kept.collections.get_mut(events).and_then(|events| {
+            events
+                .iter_mut()
+                .rev()
+                .find(|event| event["id"] == event_id)
+        });
+        if let Some(pending) = event.and_then(|event| event.get_mut("pending_webhooks")) {
+            *pending = Value::from(pending.as_u64().unwrap_or_default().saturating_sub(1));
+        }
     }
 
     /// A fresh id with the fixture's prefix (`cus_`), and `created` now
     /// (v2's `updated` too).
     fn fill_new(&self, object: &mut Value) {
-        let n = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let serial = self.next_serial();
         let prefix = object["id"]
             .as_str()
             .and_then(|id| id.rfind('_').map(|i| id[..=i].to_owned()))
             .unwrap_or_default();
-        object["id"] = Value::String(format!("{prefix}mock{n:010}"));
+        object["id"] = Value::String(format!("{prefix}{serial}"));
         if object.get("created").is_some() {
             object["created"] = now_like(&object["created"]);
         }
         touch(object);
     }
+
+    /// `mock0000000042`: unique in this store.
+    fn next_serial(&self) -> String {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("mock{n:010}")
+    }
+
+    /// `whsec_` and 32 hex digits no one can guess from the ids.
+    fn new_secret(&self) -> String {
+        let random = RandomState::new();
+        let serial = self.next_id.load(Ordering::Relaxed);
+        let (high, low) = (random.hash_one(serial), random.hash_one(!serial));
+        format!("whsec_{high:016x}{low:016x}")
+    }
+}
+
+/// The webhook endpoints kept that get events of `event_type`, with their
+/// secrets.
+fn destinations(kept: &Kept, places: &Places, event_type: &str) -> Vec<Destination> {
+    let endpoints = places
+        .webhook_endpoints
+        .as_ref()
+        .and_then(|path| kept.collections.get(path))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    endpoints
+        .iter()
+        .filter(|endpoint| subscribes(endpoint, event_type))
+        .filter_map(|endpoint| {
+            let id = endpoint["id"].as_str()?;
+            Some(Destination {
+                endpoint_id: id.to_owned(),
+                url: endpoint["url"].as_str()?.to_owned(),
+                secret: kept.secrets.get(id)?.clone(),
+            })
+        })
+        .collect()
+}
+
+/// A page of the collection; the events list filtered first.
+fn list(kept: &Kept, call: &Call<'_>, collection: &str) -> Answer {
+    let stored = kept
+        .collections
+        .get(collection)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let params = &call.checked.params;
+    let example = call.example.clone();
+    let listed = match call.v2() {
+        true => v2_page(stored, params, call.path, example),
+        false if call.places.events.as_deref() == Some(collection) => {
+            events::filter(stored, params).and_then(|kept| page(&kept, params, example))
+        }
+        false => page(stored, params, example),
+    };
+    match listed {
+        Ok(body) => call.object(&body),
+        Err(message) => invalid_request(call, message),
+    }
+}
+
+/// Stripe's 400 for an action the object's state does not allow.
+fn refused(call: &Call<'_>, message: String) -> Outcome {
+    invalid_request(call, message).into()
+}
+
+fn invalid_request(call: &Call<'_>, message: String) -> Answer {
+    let mut body = json!({ "type": "invalid_request_error", "message": message });
+    if call.v2() {
+        body["code"] = Value::from("invalid_fields");
+    }
+    error(400, call.operation_id(), body)
 }
 
 /// The time now, as `like` writes it: Unix seconds (v1) or RFC 3339 to
@@ -282,26 +677,12 @@ fn touch(object: &mut Value) {
     }
 }
 
-/// Sets `fields` on `object` (what an action does, as the mock's policy
-/// says).
-fn set_fields(object: &mut Value, fields: &Map<String, Value>) {
-    if let Value::Object(object) = object {
-        for (key, value) in fields {
-            object.insert(key.clone(), value.clone());
-        }
-    }
-}
-
-/// Where the thin events are listed: the path of the list whose items are
-/// the thin event resource.
-fn thin_event_collection(api: &Api) -> Option<String> {
-    let thin_event = api.thin_event.as_deref()?;
+/// The path of the list whose items are the resource of `object`.
+fn list_of(api: &Api, object: &str) -> Option<String> {
+    let resource = api.resource_schema(object)?;
     api.operations()
         .filter(|(method, _, operation)| *method == "GET" && api.lists(operation))
-        .find(|(_, _, operation)| {
-            api.response_object(operation)
-                .is_some_and(|schema| api.resource_schema(thin_event) == Some(schema))
-        })
+        .find(|(_, _, operation)| api.response_object(operation) == Some(resource))
         .map(|(_, template, _)| template.to_owned())
 }
 
@@ -474,278 +855,4 @@ fn missing(example: &Value, id: &str, operation_id: Option<String>, v2: bool) ->
         }),
     };
     error(404, operation_id, body)
-}
-
-/// A v2 page of `stored`, newest first: `limit` items after the `page`
-/// token (the id of the previous page's last item), and the URL of the
-/// next page, with the request's other filters, when there are more.
-fn v2_page(
-    stored: &[Value],
-    params: &[(String, Node)],
-    path: &str,
-    mut example: Value,
-) -> Result<Value, String> {
-    let limit = page_limit(params)?.max(1);
-    let newest_first: Vec<&Value> = stored.iter().rev().collect();
-    let start = match scalar_param(params, "page") {
-        Some(token) => {
-            newest_first
-                .iter()
-                .position(|o| o["id"] == token)
-                .ok_or_else(|| format!("Invalid page token: {token}"))?
-                + 1
-        }
-        None => 0,
-    };
-    let window: Vec<Value> = newest_first
-        .iter()
-        .skip(start)
-        .take(limit)
-        .map(|o| (*o).clone())
-        .collect();
-    let more = newest_first.len() > start + window.len();
-    let next = window
-        .last()
-        .filter(|_| more)
-        .and_then(|last| last["id"].as_str())
-        .map(|last| {
-            let mut query = form_urlencoded::Serializer::new(String::new());
-            query.append_pair("limit", &limit.to_string());
-            for (key, node) in params {
-                if let (Node::Value(value), false) = (node, key == "page" || key == "limit") {
-                    query.append_pair(key, value);
-                }
-            }
-            query.append_pair("page", last);
-            format!("{path}?{}", query.finish())
-        });
-    example["data"] = Value::Array(window);
-    example["next_page_url"] = next.map_or(Value::Null, Value::String);
-    example["previous_page_url"] = Value::Null;
-    Ok(example)
-}
-
-/// The value of the top-level parameter `name`, when it is a scalar.
-fn scalar_param<'a>(params: &'a [(String, Node)], name: &str) -> Option<&'a str> {
-    params.iter().find_map(|(key, node)| match node {
-        Node::Value(value) if key == name => Some(value.as_str()),
-        _ => None,
-    })
-}
-
-/// The page size asked for, Stripe's default 10 without one.
-fn page_limit(params: &[(String, Node)]) -> Result<usize, String> {
-    scalar_param(params, "limit")
-        .map_or(Ok(10), str::parse::<usize>)
-        .map_err(|_| "Invalid integer: limit".to_owned())
-}
-
-/// A page of `stored`, newest first, as `limit`, `starting_after` and
-/// `ending_before` ask.
-fn page(stored: &[Value], params: &[(String, Node)], mut example: Value) -> Result<Value, String> {
-    let value = |name: &str| scalar_param(params, name);
-    let limit = page_limit(params)?;
-    let newest_first: Vec<&Value> = stored.iter().rev().collect();
-    let position = |id: &str| {
-        newest_first
-            .iter()
-            .position(|o| o["id"] == id)
-            .ok_or_else(|| format!("No such object: '{id}'"))
-    };
-    let (window, has_more) = match (value("starting_after"), value("ending_before")) {
-        (Some(after), _) => {
-            let rest = &newest_first[position(after)? + 1..];
-            (
-                rest.iter().take(limit).collect::<Vec<_>>(),
-                rest.len() > limit,
-            )
-        }
-        (None, Some(before)) => {
-            let earlier = &newest_first[..position(before)?];
-            let start = earlier.len().saturating_sub(limit);
-            (earlier[start..].iter().collect(), start > 0)
-        }
-        (None, None) => (
-            newest_first.iter().take(limit).collect(),
-            newest_first.len() > limit,
-        ),
-    };
-    example["data"] = Value::Array(window.into_iter().map(|o| (*o).clone()).collect());
-    example["has_more"] = Value::Bool(has_more);
-    Ok(example)
-}
-
-/// Sets the fields of `object` that the request names: its form parameters,
-/// or its JSON body.
-fn apply_request(api: &Api, object: &mut Value, checked: &Checked<'_>) {
-    match &checked.json {
-        Some(body) => apply_json(api, object, body),
-        None => apply_params(api, object, &checked.params),
-    }
-}
-
-/// Sets the fields of `object` that a JSON body names and the resource
-/// has: `metadata` merges, a `null` there deletes the key, and a `null`
-/// elsewhere clears the field.
-fn apply_json(api: &Api, object: &mut Value, body: &Value) {
-    let Some(schema) = object["object"]
-        .as_str()
-        .and_then(|o| api.resource_schema(o))
-    else {
-        return;
-    };
-    let SchemaKind::Type(Type::Object(shape)) = &schema.schema_kind else {
-        return;
-    };
-    let (Value::Object(fields), Value::Object(body)) = (object, body) else {
-        return;
-    };
-    for (key, value) in body {
-        if !shape.properties.contains_key(key) {
-            continue;
-        }
-        match (key.as_str(), value) {
-            ("metadata", Value::Object(entries)) => {
-                let metadata = fields.entry("metadata").or_insert_with(|| json!({}));
-                if let Value::Object(metadata) = metadata {
-                    for (key, value) in entries {
-                        match value {
-                            Value::Null => metadata.remove(key),
-                            value => metadata.insert(key.clone(), value.clone()),
-                        };
-                    }
-                }
-            }
-            (_, Value::Null) => {
-                fields.remove(key);
-            }
-            (_, value) => {
-                fields.insert(key.clone(), value.clone());
-            }
-        }
-    }
-}
-
-/// Sets the fields of `object` that the request's parameters name, typed
-/// as the resource's schema types them; `metadata` merges, `""` unsets.
-fn apply_params(api: &Api, object: &mut Value, params: &[(String, Node)]) {
-    let Some(schema) = object["object"]
-        .as_str()
-        .and_then(|o| api.resource_schema(o))
-    else {
-        return;
-    };
-    let SchemaKind::Type(Type::Object(shape)) = &schema.schema_kind else {
-        return;
-    };
-    let Value::Object(fields) = object else {
-        return;
-    };
-    for (key, node) in params {
-        let Some(property) = shape.properties.get(key) else {
-            continue;
-        };
-        let property = api.resolve_boxed(property);
-        if key == "metadata" {
-            merge_metadata(fields, node);
-        } else {
-            fields.insert(key.clone(), to_json(api, node, property));
-        }
-    }
-}
-
-fn merge_metadata(fields: &mut Map<String, Value>, node: &Node) {
-    let Node::Map(entries) = node else {
-        fields.insert("metadata".into(), json!({}));
-        return;
-    };
-    let metadata = fields.entry("metadata").or_insert_with(|| json!({}));
-    if !metadata.is_object() {
-        *metadata = json!({});
-    }
-    let Value::Object(metadata) = metadata else {
-        return;
-    };
-    for (key, value) in entries {
-        match value {
-            Node::Value(v) if v.is_empty() => {
-                metadata.remove(key);
-            }
-            Node::Value(v) => {
-                metadata.insert(key.clone(), Value::String(v.clone()));
-            }
-            Node::Map(_) => {}
-        }
-    }
-}
-
-/// A form value as JSON of the schema's type: `"1000"` as a number where
-/// the schema says integer, `items[0][..]` as an array, and so on.
-fn to_json(api: &Api, node: &Node, schema: &Schema) -> Value {
-    match (node, &schema.schema_kind) {
-        (Node::Value(v), _) if v.is_empty() => Value::Null,
-        (_, SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members }) => {
-            let fits = |member: &&ReferenceOr<Schema>| {
-                let kind = &api.resolve(member).schema_kind;
-                matches!(node, Node::Map(_))
-                    == matches!(kind, SchemaKind::Type(Type::Object(_) | Type::Array(_)))
-            };
-            match members.iter().find(fits) {
-                Some(member) => to_json(api, node, api.resolve(member)),
-                None => plain(node),
-            }
-        }
-        (Node::Value(v), SchemaKind::Type(Type::Integer(_))) => v
-            .parse::<i64>()
-            .map_or_else(|_| Value::String(v.clone()), Value::from),
-        (Node::Value(v), SchemaKind::Type(Type::Number(_))) => v
-            .parse::<f64>()
-            .map_or_else(|_| Value::String(v.clone()), Value::from),
-        (Node::Value(v), SchemaKind::Type(Type::Boolean(_))) => Value::Bool(v == "true"),
-        (Node::Map(entries), SchemaKind::Type(Type::Array(array))) => {
-            let mut items: Vec<(usize, &Node)> = entries
-                .iter()
-                .filter_map(|(k, n)| Some((k.parse().ok()?, n)))
-                .collect();
-            items.sort_by_key(|(i, _)| *i);
-            let item_schema = array.items.as_ref().map(|s| api.resolve_boxed(s));
-            Value::Array(
-                items
-                    .into_iter()
-                    .map(|(_, n)| item_schema.map_or_else(|| plain(n), |s| to_json(api, n, s)))
-                    .collect(),
-            )
-        }
-        (Node::Map(entries), SchemaKind::Type(Type::Object(shape))) => Value::Object(
-            entries
-                .iter()
-                .map(|(key, n)| {
-                    let value = match shape.properties.get(key) {
-                        Some(p) => to_json(api, n, api.resolve_boxed(p)),
-                        None => plain(n),
-                    };
-                    (key.clone(), value)
-                })
-                .collect(),
-        ),
-        _ => plain(node),
-    }
-}
-
-/// A form value as strings and objects, where the schema says nothing more.
-fn plain(node: &Node) -> Value {
-    match node {
-        Node::Value(v) => Value::String(v.clone()),
-        Node::Map(entries) => {
-            Value::Object(entries.iter().map(|(k, n)| (k.clone(), plain(n))).collect())
-        }
-    }
-}
-
-/// The guard, also after a panic elsewhere: every write under these locks
-/// is one whole entry, so a poisoned lock holds nothing half-written.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
