@@ -344,6 +344,7 @@ fn functions_added_removed_and_changed() {
         deprecated: false,
         group,
         rust_name: name.into(),
+        cli: Default::default(),
         path_params: vec![Param {
             wire_name: "id".into(),
             rust_name: "id".into(),

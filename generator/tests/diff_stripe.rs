@@ -61,8 +61,12 @@ fn real() -> &'static Real {
             operations,
             ..Default::default()
         };
+        // Less the entries that name nothing in a side (the v2 operations'
+        // spellings), as `cargo xtask diff` applies a borrowed policy.
         let model = |spec: &Spec| {
-            stripe_codegen::build_model(spec, &policy).unwrap_or_else(|e| panic!("{e}"))
+            let stale = stripe_codegen::stale_policy(spec, &policy).unwrap();
+            stripe_codegen::build_model(spec, &stale.remove_from(&policy))
+                .unwrap_or_else(|e| panic!("{e}"))
         };
         let report = diff::diff(&old, &new, &model(&old), &model(&new));
         Real {

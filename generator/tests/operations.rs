@@ -12,15 +12,12 @@ use std::sync::OnceLock;
 use common::spec_dir;
 
 use stripe_codegen::model::{Model, TypeKind};
+use stripe_codegen::parse::manifest::Manifest;
 use stripe_codegen::parse::policy::OperationOverrides as Overrides;
 use stripe_codegen::{build_model, SourceDocument, Spec};
 
-const DOCUMENTS: [&str; 4] = [
-    "spec3.2023-08-16.yaml",
-    "excerpt.climate-forwarding.2026.yaml",
-    "excerpt.crypto-onramp.2026-preview.yaml",
-    "crypto-onramp-quotes.api-reference.yaml",
-];
+/// The manifest that names the documents `cargo xtask codegen` reads.
+const MANIFEST: &str = include_str!("../../spec/stripe.toml");
 const OVERRIDES: &str = include_str!("../../spec/operations.toml");
 
 /// The generator's policy with only these operation overrides.
@@ -34,16 +31,18 @@ fn policy(operations: Overrides) -> stripe_codegen::parse::policy::Policy {
 fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let documents: Vec<SourceDocument> = DOCUMENTS
+        let manifest = Manifest::parse("spec/stripe.toml", MANIFEST).unwrap();
+        let documents: Vec<SourceDocument> = manifest
+            .documents
             .iter()
-            .map(|name| {
-                let path = spec_dir().join(name);
+            .map(|document| {
+                let path = spec_dir().join(&document.file);
                 let text = std::fs::read_to_string(&path)
                     .unwrap_or_else(|e| panic!("{}: {e} (set STRIPE_SPEC_DIR)", path.display()));
                 SourceDocument {
-                    name: name.to_string(),
+                    name: document.file.clone(),
                     text,
-                    api_version: None,
+                    api_version: Some(manifest.api_version_of(&document.file).to_owned()),
                 }
             })
             .collect();
@@ -308,8 +307,9 @@ fn golden_table_of_stripe_operation_names() {
 #[test]
 fn every_operation_has_a_unique_name_in_its_group() {
     let model = model();
-    // 468 of spec3.2023-08-16, 12 Climate and Forwarding, 7 Crypto Onramp.
-    assert_eq!(model.operations.len(), 487);
+    // 468 of spec3.2023-08-16, 12 Climate and Forwarding, 7 Crypto Onramp,
+    // 17 of v2.
+    assert_eq!(model.operations.len(), 504);
     assert!(model.skipped_operations.is_empty());
     let pdf = model
         .operations
@@ -523,12 +523,13 @@ fn every_list_operation_gets_auto_paging() {
 fn every_component_schema_and_resource_becomes_a_type() {
     let model = model();
     // 819 schemas in spec3.2023-08-16.yaml, 12 in the Climate and Forwarding
-    // excerpt, 6 in the Crypto Onramp excerpt and 3 in the quotes document.
-    assert_eq!(model.components.len(), 840);
+    // excerpt, 6 in the Crypto Onramp excerpt, 3 in the quotes document and
+    // the 7 of the v2 excerpt that are not `v2.error.*` error shapes.
+    assert_eq!(model.components.len(), 847);
     assert_eq!(
         model.resources().count(),
-        138,
-        "every x-resourceId, 131 + climate.*, forwarding.request and crypto.*"
+        144,
+        "every x-resourceId, 131 + climate.*, forwarding.request and crypto.*, and the 6 v2 resources"
     );
     for (name, id) in &model.components {
         let def = model.get(*id);

@@ -26,8 +26,8 @@ use crate::model::lower_types::{
 };
 use crate::model::shapes::error_members;
 use crate::model::{
-    ApiMode, BodyKind, Field, Operation, Pagination, Param, SkippedOperation, Struct, TypeDef,
-    TypeId, TypeKind, TypeRef, Usage,
+    ApiMode, BodyKind, Bounds, Field, Operation, Pagination, Param, SkippedOperation, Struct,
+    TypeDef, TypeId, TypeKind, TypeRef, Usage,
 };
 use crate::naming::{self, Group, OperationFacts, Returns};
 use crate::parse::policy::{OperationOverrides, Override};
@@ -82,15 +82,47 @@ pub(crate) fn lower_operations(
         }
         let response = success_schema(site.operation, &site.at)?;
         let (group, rust_name) = names.name(lowerer, &site, &entry, response)?;
-        let operation = lower_operation(lowerer, &site, group, rust_name, response)?;
+        let mut operation = lower_operation(lowerer, &site, group, rust_name, response)?;
+        operation.cli = naming::cli_spellings(
+            entry.cli.as_deref().unwrap_or_default(),
+            &lowerer.model.get(group).wire_name,
+            &operation.rust_name,
+            &operation.path,
+        );
         lowerer.model.operations.push(operation);
     }
+    check_cli_spellings(&lowerer.model.operations, &overrides.file)?;
     Ok(overrides
         .overrides
         .keys()
         .filter(|id| !seen_ids.contains(*id))
         .cloned()
         .collect())
+}
+
+/// No spelling of the command line names two operations, unless they take
+/// different numbers of path parameters (`stripe accounts retrieve` is
+/// `GET /v1/account`, `stripe accounts retrieve acct_1` is
+/// `GET /v1/accounts/{account}`, as in Stripe CLI).
+fn check_cli_spellings(operations: &[Operation], policy_file: &str) -> Result<()> {
+    let mut taken: BTreeMap<(&[String], usize), &Operation> = BTreeMap::new();
+    for operation in operations {
+        for spelling in operation.cli.all() {
+            let key = (spelling.as_slice(), operation.path_params.len());
+            if let Some(other) = taken.insert(key, operation) {
+                return Err(Error::at(
+                    &operation.pointer,
+                    format!(
+                        "`stripe {}` would run both {} and {} with the same arguments; give one a `cli` spelling in {policy_file}",
+                        spelling.join(" "),
+                        other.operation_id,
+                        operation.operation_id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every operation of the spec, in path order, then GET, POST, DELETE.
@@ -404,6 +436,9 @@ fn lower_operation(
         (TypeRef::V2List(_), "GET") => Pagination::V2List,
         _ => Pagination::None,
     };
+    if matches!(pagination, Pagination::List | Pagination::Search) {
+        bound_list_limit(lowerer, params);
+    }
     let error_codes = lower_error_codes(lowerer, site, &stem)?;
     let path_pointer = pointer(["paths", site.path]);
     Ok(Operation {
@@ -420,6 +455,7 @@ fn lower_operation(
         deprecated: site.operation.deprecated,
         group,
         rust_name,
+        cli: Default::default(),
         path_params,
         params,
         params_required,
@@ -487,6 +523,7 @@ fn lower_parameters(
                     ty: lowered.ty,
                     required: data.required,
                     nullable: lowered.nullable,
+                    bounds: Bounds::of(lowerer.resolve(schema, &schema_at)?),
                     boxed: false,
                 });
             }
@@ -618,6 +655,24 @@ fn lower_request_body(
 }
 
 /// The params struct of an operation, with unique field names.
+/// A v1 list's `limit` gets the policy's bounds where the spec gives none.
+fn bound_list_limit(lowerer: &mut Lowerer<'_>, params: TypeId) {
+    let Some(limit) = lowerer.overrides.list_limit else {
+        return;
+    };
+    let TypeKind::Struct(body) = &mut lowerer.model.types[params.0].kind else {
+        return;
+    };
+    if let Some(field) = body
+        .fields
+        .iter_mut()
+        .find(|f| f.wire_name == "limit" && f.bounds.is_none())
+    {
+        field.bounds.minimum = Some(limit.minimum as f64);
+        field.bounds.maximum = Some(limit.maximum as f64);
+    }
+}
+
 fn push_params(
     lowerer: &mut Lowerer<'_>,
     site: &Site<'_>,
@@ -649,6 +704,8 @@ fn push_params(
             deleted: false,
             usage: Usage::Request,
             extra: None,
+            // Stripe takes no top-level parameter it does not list.
+            closed: true,
         }),
     })
 }

@@ -13,7 +13,8 @@ use openapiv3::{
 use crate::error::{escape_pointer_token, pointer_in, Error, Result};
 use crate::model::shapes;
 use crate::model::{
-    EnumValue, Field, Model, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant, Usage,
+    Bounds, EnumValue, Field, Model, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
+    Usage,
 };
 use crate::naming;
 use crate::parse::policy::Policy;
@@ -23,7 +24,7 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 pub(crate) struct Lowerer<'a> {
     pub spec: &'a Spec,
-    overrides: &'a Policy,
+    pub(crate) overrides: &'a Policy,
     /// Overrides applied so far, so that a stale entry is reported.
     used_overrides: BTreeSet<String>,
     pub model: Model,
@@ -325,6 +326,7 @@ impl<'a> Lowerer<'a> {
                 ty: lowered.ty,
                 required: is_required,
                 nullable: lowered.nullable,
+                bounds: Bounds::of(resolved),
                 boxed: false,
             });
         }
@@ -343,6 +345,7 @@ impl<'a> Lowerer<'a> {
             deleted,
             usage: owner.usage,
             extra,
+            closed: additional_properties_forbidden(schema),
         })
     }
 
@@ -959,4 +962,14 @@ fn check_type_name(schema: &Schema, pointer: &str) -> Result<()> {
         },
         _ => Ok(()),
     }
+}
+
+/// `additionalProperties: false`: the object takes no field it does not
+/// list.
+fn additional_properties_forbidden(schema: &Schema) -> bool {
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::Object(object))
+            if object.additional_properties == Some(AdditionalProperties::Any(false))
+    )
 }

@@ -265,6 +265,47 @@ pub struct Struct {
     /// The Rust name of the field that keeps the fields an object carries
     /// but the spec does not declare (response structs only).
     pub extra: Option<String>,
+    /// The spec allows no fields but these (`additionalProperties: false`,
+    /// and every params object); an object it leaves open may carry others.
+    pub closed: bool,
+}
+
+/// The limits a schema sets on a value: `minLength`/`maxLength` of a
+/// string, `minimum`/`maximum` of a number.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Bounds {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+}
+
+impl Bounds {
+    pub fn of(schema: &openapiv3::Schema) -> Bounds {
+        use openapiv3::{SchemaKind, Type};
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => Bounds {
+                min_length: string.min_length,
+                max_length: string.max_length,
+                ..Bounds::default()
+            },
+            SchemaKind::Type(Type::Integer(integer)) => Bounds {
+                minimum: integer.minimum.map(|n| n as f64),
+                maximum: integer.maximum.map(|n| n as f64),
+                ..Bounds::default()
+            },
+            SchemaKind::Type(Type::Number(number)) => Bounds {
+                minimum: number.minimum,
+                maximum: number.maximum,
+                ..Bounds::default()
+            },
+            _ => Bounds::default(),
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        *self == Bounds::default()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -282,6 +323,8 @@ pub struct Field {
     pub ty: TypeRef,
     pub required: bool,
     pub nullable: bool,
+    /// The limits the spec sets on the value.
+    pub bounds: Bounds,
     /// Set by the recursion analysis: the field must be boxed to break a cycle.
     pub boxed: bool,
 }
@@ -442,6 +485,9 @@ pub struct Operation {
     /// The resource this operation is grouped under and its Rust method name.
     pub group: TypeId,
     pub rust_name: String,
+    /// The command line's spellings of the operation
+    /// (`naming::cli_spellings`).
+    pub cli: crate::naming::CliSpellings,
     pub path_params: Vec<Param>,
     /// Query (GET, DELETE) or form body (POST) parameters, as a struct type
     /// (`Usage::Request`). Every operation has one, empty when the spec lists

@@ -350,6 +350,80 @@ pub fn cli_command(group_wire: &str, method: &str, path: &str) -> Vec<String> {
     command
 }
 
+/// The spellings of an operation's command on the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CliSpellings {
+    /// Stripe CLI's command: policy's first spelling, else the rule's.
+    pub command: Vec<String>,
+    /// Stripe CLI's other spellings, listed beside the command.
+    pub also: Vec<Vec<String>>,
+    /// The rule's spelling where Stripe CLI's differs: still runs the
+    /// operation, left out of listings.
+    pub aliases: Vec<Vec<String>>,
+}
+
+impl CliSpellings {
+    pub fn all(&self) -> impl Iterator<Item = &Vec<String>> {
+        std::iter::once(&self.command)
+            .chain(&self.also)
+            .chain(&self.aliases)
+    }
+}
+
+/// An operation's spellings: Stripe CLI's where policy names them
+/// (`stripe_cli`), the rule's ([`cli_command`]) otherwise or beside them;
+/// and for a test helper both orders Stripe CLI registers,
+/// `test_helpers customers fund_cash_balance` and `customers test_helpers
+/// fund_cash_balance`.
+pub fn cli_spellings(
+    stripe_cli: &[String],
+    group_wire: &str,
+    method: &str,
+    path: &str,
+) -> CliSpellings {
+    let derived = cli_command(group_wire, method, path);
+    let mut stripe: Vec<Vec<String>> = stripe_cli
+        .iter()
+        .map(|spelling| spelling.split(' ').map(str::to_owned).collect())
+        .collect();
+    let mut ours = Vec::new();
+    match stripe.is_empty() {
+        true => stripe.push(derived),
+        false if !stripe.contains(&derived) => ours.push(derived),
+        false => {}
+    }
+    let stripe = with_helper_orders(stripe);
+    let mut aliases = with_helper_orders(ours);
+    aliases.retain(|words| !stripe.contains(words));
+    let mut stripe = stripe.into_iter();
+    CliSpellings {
+        command: stripe.next().unwrap_or_default(),
+        also: stripe.collect(),
+        aliases,
+    }
+}
+
+/// `spellings`, each test helper's followed by its other order (`customers
+/// test_helpers fund_cash_balance`), each once.
+fn with_helper_orders(spellings: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for words in spellings {
+        let other = (words.len() > 2 && words[0] == "test_helpers").then(|| {
+            let (last, middle) = words[1..].split_last().expect("more than two words");
+            let mut moved = middle.to_vec();
+            moved.push("test_helpers".to_owned());
+            moved.push(last.clone());
+            moved
+        });
+        for spelling in std::iter::once(words).chain(other) {
+            if !out.contains(&spelling) {
+                out.push(spelling);
+            }
+        }
+    }
+    out
+}
+
 /// The words that name a resource's collection on the command line, as
 /// Stripe CLI spells them: the path's segment that names it
 /// (`tax/settings` -> `settings`), else the name with an `s`
@@ -377,6 +451,58 @@ fn plural(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stripe_clis_spelling_leads_and_ours_stays_a_hidden_alias() {
+        let words = |line: &str| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        let spelled = cli_spellings(
+            &["tax_ids create".to_owned()],
+            "customer",
+            "create_tax_id",
+            "/v1/customers/{customer}/tax_ids",
+        );
+        assert_eq!(spelled.command, words("tax_ids create"));
+        assert!(spelled.also.is_empty());
+        assert_eq!(spelled.aliases, [words("customers create_tax_id")]);
+
+        // A test helper: both of Stripe CLI's orders are listed.
+        let helper = cli_spellings(
+            &[],
+            "customer",
+            "test_helpers_fund_cash_balance",
+            "/v1/test_helpers/customers/{customer}/fund_cash_balance",
+        );
+        assert_eq!(
+            helper.command,
+            words("test_helpers customers fund_cash_balance")
+        );
+        assert_eq!(
+            helper.also,
+            [words("customers test_helpers fund_cash_balance")]
+        );
+        assert!(helper.aliases.is_empty());
+
+        // Stripe CLI's own name for a helper, ours hidden in both orders.
+        let renamed = cli_spellings(
+            &["test_helpers treasury inbound_transfers return_inbound_transfer".to_owned()],
+            "treasury.inbound_transfer",
+            "test_helpers_return",
+            "/v1/test_helpers/treasury/inbound_transfers/{id}/return",
+        );
+        assert_eq!(
+            renamed.also,
+            [words(
+                "treasury inbound_transfers test_helpers return_inbound_transfer"
+            )]
+        );
+        assert_eq!(
+            renamed.aliases,
+            [
+                words("test_helpers treasury inbound_transfers return"),
+                words("treasury inbound_transfers test_helpers return")
+            ]
+        );
+    }
 
     #[test]
     fn cli_commands_follow_stripe_cli() {

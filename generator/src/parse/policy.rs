@@ -22,6 +22,9 @@ pub struct Policy {
     /// docs open with.
     #[serde(default)]
     pub preview: BTreeMap<String, String>,
+    /// The bounds of the `limit` of a v1 list or search, which the spec
+    /// states only in its descriptions.
+    pub list_limit: Option<ListLimit>,
     /// The exceptions to the operation naming rule, from their own file
     /// (`spec/operations.toml`), which the manifest names beside this one.
     #[serde(skip)]
@@ -33,6 +36,13 @@ pub struct Policy {
     /// files), which say what a response holds by default.
     #[serde(skip)]
     pub default_objects: super::defaults::DefaultObjects,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListLimit {
+    pub minimum: i64,
+    pub maximum: i64,
 }
 
 /// Where the spec lists the event types, and the fields to type.
@@ -120,6 +130,9 @@ pub struct Override {
     pub group: Option<String>,
     /// Do not generate the operation; the text says why.
     pub skip: Option<String>,
+    /// Stripe CLI's spellings of the operation's command (`"tax_ids
+    /// create"`), the first its command; the rule's spelling stays an alias.
+    pub cli: Option<Vec<String>>,
 }
 
 impl OperationOverrides {
@@ -127,6 +140,19 @@ impl OperationOverrides {
         let mut overrides: OperationOverrides = toml::from_str(text)
             .map_err(|e| Error::new(format!("invalid operation overrides: {e}")).in_file(file))?;
         for (operation_id, entry) in &overrides.overrides {
+            for spelling in entry.cli.iter().flatten() {
+                let word = |w: &str| {
+                    !w.is_empty()
+                        && w.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                };
+                if !spelling.split(' ').all(word) {
+                    return Err(Error::new(format!(
+                        "[overrides.{operation_id}] cli `{spelling}` is not snake_case words separated by single spaces"
+                    ))
+                    .in_file(file));
+                }
+            }
             if let Some(name) = &entry.name {
                 if naming::field_name(name) != *name {
                     return Err(Error::new(format!(

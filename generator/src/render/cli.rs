@@ -14,9 +14,8 @@ use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::model::{
-    layout, BodyKind, Field, Model, Operation, Pagination, TypeId, TypeKind, TypeRef,
+    layout, BodyKind, Bounds, Field, Model, Operation, Pagination, TypeId, TypeKind, TypeRef,
 };
-use crate::naming;
 use crate::render::docs::doc_text;
 
 /// The items of the table file: `API_VERSION`, `OPERATIONS`, `OBJECTS`,
@@ -33,7 +32,7 @@ pub fn command_table(model: &Model) -> Result<TokenStream> {
     Ok(quote! {
         // A spec without parameters, enums or unions uses some of these not.
         #[allow(unused_imports)]
-        use crate::table::{Body, Enum, Field, Method, Object, Operation, Pagination, Ty, Union};
+        use crate::table::{Body, Bounds, Enum, Field, Method, Object, Operation, Pagination, Ty, Union};
 
         /// The API version the table was made from, sent as `Stripe-Version`.
         pub static API_VERSION: &str = #api_version;
@@ -96,8 +95,13 @@ impl<'m> Shapes<'m> {
     }
 
     fn operation(&mut self, operation: &Operation) -> Result<TokenStream> {
-        let group = self.model.get(operation.group);
-        let words = naming::cli_command(&group.wire_name, &operation.rust_name, &operation.path);
+        let words = &operation.cli.command;
+        let spelled = |all: &[Vec<String>]| {
+            let each = all.iter().map(|words| quote!(&[#(#words),*]));
+            quote!(&[#(#each),*])
+        };
+        let also = spelled(&operation.cli.also);
+        let aliases = spelled(&operation.cli.aliases);
         let method = match operation.method.as_str() {
             "GET" => quote!(Method::Get),
             "DELETE" => quote!(Method::Delete),
@@ -146,6 +150,8 @@ impl<'m> Shapes<'m> {
         Ok(quote! {
             Operation {
                 command: &[#(#words),*],
+                also: #also,
+                aliases: #aliases,
                 method: #method,
                 path: #path,
                 path_params: &[#(#path_params),*],
@@ -217,8 +223,9 @@ impl<'m> Shapes<'m> {
                     .iter()
                     .map(|field| self.field(field))
                     .collect::<Result<Vec<_>>>()?;
+                let closed = body.closed;
                 self.objects[index] = Some(quote! {
-                    Object { rust: #rust, has_required: #required, fields: &[#(#fields),*] }
+                    Object { rust: #rust, has_required: #required, closed: #closed, fields: &[#(#fields),*] }
                 });
                 return Ok(Shape::Object(index));
             }
@@ -264,9 +271,27 @@ impl<'m> Shapes<'m> {
         let required = !field.optional();
         let boxed = field.boxed;
         let doc = field.doc.as_deref().map(doc_text).unwrap_or_default();
+        let bounds = bounds(&field.bounds);
         Ok(quote! {
-            Field { name: #name, rust: #rust, ty: #ty, required: #required, boxed: #boxed, doc: #doc }
+            Field { name: #name, rust: #rust, ty: #ty, required: #required, boxed: #boxed, bounds: #bounds, doc: #doc }
         })
+    }
+}
+
+fn bounds(bounds: &Bounds) -> TokenStream {
+    if bounds.is_none() {
+        return quote!(Bounds::NONE);
+    }
+    let option = |value: Option<TokenStream>| match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    };
+    let min_length = option(bounds.min_length.map(|n| quote!(#n)));
+    let max_length = option(bounds.max_length.map(|n| quote!(#n)));
+    let minimum = option(bounds.minimum.map(|n| quote!(#n)));
+    let maximum = option(bounds.maximum.map(|n| quote!(#n)));
+    quote! {
+        Bounds { min_length: #min_length, max_length: #max_length, minimum: #minimum, maximum: #maximum }
     }
 }
 
