@@ -372,7 +372,7 @@ impl Api {
         let Some(schema) = self.json_response(operation).map(|s| self.resolve(s)) else {
             return false;
         };
-        object_enum(schema) == Some("list") || is_v2_list(schema)
+        is_list_page(schema)
     }
 
     /// The schema of the 200 response's object (the items of a list page).
@@ -549,6 +549,11 @@ fn page_items(object: &openapiv3::ObjectType) -> Option<ReferenceOr<Schema>> {
         SchemaKind::Type(Type::Array(array)) => Some(array.items.as_ref()?.clone().unbox()),
         _ => None,
     }
+}
+
+/// A list page: `object: list`, or a v2 list.
+pub(crate) fn is_list_page(schema: &Schema) -> bool {
+    object_enum(schema) == Some("list") || is_v2_list(schema)
 }
 
 /// A v2 list page: `data` beside `next_page_url`, as Stripe's SDKs tell one.

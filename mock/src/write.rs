@@ -6,7 +6,7 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::{json, Map, Value};
 
 use crate::answer::Checked;
-use crate::api::Api;
+use crate::api::{is_list_page, Api};
 use crate::form::Node;
 
 /// Sets the fields of `object` that the request names: its form parameters,
@@ -83,6 +83,10 @@ fn apply_params(api: &Api, object: &mut Value, params: &[(String, Node)]) {
         let property = api.resolve_boxed(property);
         if key == "metadata" {
             merge_metadata(fields, node);
+        } else if is_list_page(property) {
+            // Stripe makes a list (a subscription's `items`) of what the
+            // request describes; the example's list keeps the shape.
+            continue;
         } else {
             fields.insert(key.clone(), to_json(api, node, property));
         }
