@@ -207,6 +207,71 @@ mod tests {
         assert_eq!(value("enabled_events[0]"), Some("customer.created"));
     }
 
+    /// Serves `webhook` on `listener` as `main` does, keeping each answer's
+    /// status and log line.
+    fn serve_logged(
+        listener: tokio::net::TcpListener,
+        webhook: Arc<Webhook>,
+    ) -> Arc<std::sync::Mutex<Vec<(StatusCode, String)>>> {
+        let answered = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = answered.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (webhook, log) = (webhook.clone(), log.clone());
+                let service = service_fn(move |request| {
+                    let (webhook, log) = (webhook.clone(), log.clone());
+                    async move {
+                        let (parts, body) = serve(webhook, request).await?.into_parts();
+                        let text = body.collect().await?.to_bytes();
+                        let line = String::from_utf8_lossy(&text).into_owned();
+                        log.lock().unwrap().push((parts.status, line));
+                        Ok::<_, Infallible>(Response::from_parts(parts, Full::new(text)))
+                    }
+                });
+                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+            }
+        });
+        answered
+    }
+
+    #[tokio::test]
+    async fn the_stateful_mock_delivers_a_new_customer_to_this_receiver() {
+        let server = stripe_mock::MockServer::builder()
+            .stateful()
+            .delivery_backoff(std::time::Duration::from_millis(5))
+            .start()
+            .await
+            .unwrap();
+        let client = Client::builder("sk_test_123")
+            .api_base(server.url())
+            .build();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/webhook", listener.local_addr().unwrap());
+        let secret = create_endpoint(&client, &url).await.unwrap();
+        let answered = serve_logged(listener, Arc::new(Webhook::new(secret)));
+
+        let customer = stripe::Customer::create(&client, &Default::default())
+            .await
+            .unwrap();
+        server.deliveries_settled().await;
+
+        let answered = answered.lock().unwrap().clone();
+        assert_eq!(answered.len(), 1, "{answered:?}");
+        let (status, line) = &answered[0];
+        assert_eq!(*status, StatusCode::OK, "{line}");
+        assert!(
+            line.ends_with(&format!(": new customer {}", customer.id)),
+            "{line}"
+        );
+        let deliveries = server.deliveries();
+        assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+        assert_eq!(deliveries[0].event_type, "customer.created");
+        assert_eq!(
+            (deliveries[0].url.as_str(), &deliveries[0].outcome),
+            (url.as_str(), &Ok(200))
+        );
+    }
+
     #[test]
     fn newer_event_types_are_acknowledged() {
         let body = payload(
