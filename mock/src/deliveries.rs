@@ -25,6 +25,10 @@ use crate::lock;
 /// The `object` of a v1 webhook endpoint.
 pub(crate) const WEBHOOK_ENDPOINT: &str = "webhook_endpoint";
 
+/// The `object` of a v2 event destination, which gets thin events when it
+/// is a webhook endpoint.
+pub(crate) const EVENT_DESTINATION: &str = "v2.core.event_destination";
+
 /// How often Stripe tries a delivery again after the first attempt, in
 /// test mode.
 pub const RETRIES: u32 = 3;
@@ -54,6 +58,14 @@ pub(crate) fn subscribes(endpoint: &Value, event_type: &str) -> bool {
             .any(|t| t == EVERY_EVENT || t.as_str() == Some(event_type))
     });
     listed && endpoint["status"] != "disabled"
+}
+
+/// Whether a v2 event destination gets thin events of `event_type`: a
+/// webhook endpoint for thin events that subscribes to it.
+pub(crate) fn takes_thin(destination: &Value, event_type: &str) -> bool {
+    destination["type"] == WEBHOOK_ENDPOINT
+        && destination["event_payload"] == "thin"
+        && subscribes(destination, event_type)
 }
 
 /// An event the store recorded, as it is sent, with where it goes.
@@ -219,6 +231,22 @@ mod tests {
         assert!(subscribes(&every, "invoice.paid"));
         let disabled = json!({"enabled_events": ["*"], "status": "disabled"});
         assert!(!subscribes(&disabled, "invoice.paid"));
+    }
+
+    #[test]
+    fn thin_events_go_to_webhook_destinations_of_thin_events() {
+        let ping = "v2.core.event_destination.ping";
+        let thin = json!({"type": "webhook_endpoint", "event_payload": "thin", "enabled_events": [ping], "status": "enabled"});
+        assert!(takes_thin(&thin, ping));
+        let mut snapshot = thin.clone();
+        snapshot["event_payload"] = json!("snapshot");
+        assert!(!takes_thin(&snapshot, ping));
+        let mut bridge = thin.clone();
+        bridge["type"] = json!("amazon_eventbridge");
+        assert!(!takes_thin(&bridge, ping));
+        let mut disabled = thin;
+        disabled["status"] = json!("disabled");
+        assert!(!takes_thin(&disabled, ping));
     }
 
     #[test]

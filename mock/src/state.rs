@@ -31,11 +31,13 @@ use crate::answer::{
     check, error, example_answer, is_v2, json_answer, Answer, Checked, MockRequest,
 };
 use crate::api::Api;
-use crate::deliveries::{subscribes, Announcement, Destination, WEBHOOK_ENDPOINT};
+use crate::deliveries::{
+    subscribes, takes_thin, Announcement, Destination, EVENT_DESTINATION, WEBHOOK_ENDPOINT,
+};
 use crate::events::{self, Catalog, Cause, Change, NewEvent, EVENT};
 use crate::lock;
 use crate::pages::{page, scalar_param, v2_page};
-use crate::policy::{first_holding, Rule};
+use crate::policy::{field, first_holding, Rule};
 use crate::write::apply_request;
 
 /// What the stateful mode remembers.
@@ -53,8 +55,8 @@ pub struct Store {
 struct Kept {
     /// Collection path -> its objects, oldest first.
     collections: HashMap<String, Vec<Value>>,
-    /// Webhook endpoint id -> its signing secret, which Stripe answers on
-    /// create only.
+    /// Webhook endpoint (or v2 event destination) id -> its signing
+    /// secret, which Stripe answers on create only.
     secrets: HashMap<String, String>,
 }
 
@@ -69,6 +71,8 @@ struct Places {
     events: Option<String>,
     /// Where webhook endpoints are kept (`/v1/webhook_endpoints`).
     webhook_endpoints: Option<String>,
+    /// Where v2 event destinations are kept (`/v2/core/event_destinations`).
+    event_destinations: Option<String>,
     catalog: Catalog,
 }
 
@@ -88,6 +92,7 @@ impl Places {
             thin_events,
             events,
             webhook_endpoints: list_of(WEBHOOK_ENDPOINT),
+            event_destinations: list_of(EVENT_DESTINATION),
             catalog: Catalog::new(event_objects, &api.policy.events.past_tense),
         }
     }
@@ -359,11 +364,11 @@ impl Store {
             rule.apply(&mut created, &now_like);
         }
         let mut body = created.clone();
-        if kind == WEBHOOK_ENDPOINT {
-            let secret = self.new_secret();
-            body["secret"] = Value::String(secret.clone());
-            let id = created["id"].as_str().unwrap_or_default().to_owned();
-            kept.secrets.insert(id, secret);
+        if let Some(secret) = self.issue_secret(kept, call, &created) {
+            match kind == WEBHOOK_ENDPOINT {
+                true => body["secret"] = Value::String(secret),
+                false => body["webhook_endpoint"]["signing_secret"] = Value::String(secret),
+            }
         }
         let types = call.announced(rule, &created, Change::Created);
         kept.collections
@@ -374,6 +379,29 @@ impl Store {
             answer: call.object(&body),
             announcements: self.record(kept, call, &types, &created, None),
         }
+    }
+
+    /// A signing secret for a new webhook endpoint, or v2 event destination
+    /// that is one; `Some` when the create answers it: always for v1, on
+    /// `include: ["webhook_endpoint.signing_secret"]` for v2.
+    fn issue_secret(&self, kept: &mut Kept, call: &Call<'_>, created: &Value) -> Option<String> {
+        let v2_endpoint =
+            created["object"] == EVENT_DESTINATION && created["type"] == WEBHOOK_ENDPOINT;
+        if created["object"] != WEBHOOK_ENDPOINT && !v2_endpoint {
+            return None;
+        }
+        let secret = self.new_secret();
+        let id = created["id"].as_str().unwrap_or_default().to_owned();
+        kept.secrets.insert(id, secret.clone());
+        let included = || {
+            let include = call.checked.json.as_ref().map(|body| &body["include"]);
+            let asked = include.and_then(Value::as_array).map(Vec::as_slice);
+            asked
+                .unwrap_or_default()
+                .iter()
+                .any(|i| i == "webhook_endpoint.signing_secret")
+        };
+        (!v2_endpoint || included()).then_some(secret)
     }
 
     /// What the request sent, and what the policy says the update does
@@ -456,14 +484,18 @@ impl Store {
             touch(stored);
         }
         let target = stored.clone();
+        let types = call.announced(rule, &target, change);
+        let mut announcements = self.record(kept, call, &types, &target, None);
         let answer = match self.thin_event(kept, call, &target, collection) {
-            Some(event) => call.object(&event),
+            Some(event) => {
+                announcements.extend(thin_announcement(kept, call.places, &event));
+                call.object(&event)
+            }
             None => call.object(&target),
         };
-        let types = call.announced(rule, &target, change);
         Outcome {
             answer,
-            announcements: self.record(kept, call, &types, &target, None),
+            announcements,
         }
     }
 
@@ -521,7 +553,12 @@ impl Store {
         };
         let mut announcements = Vec::new();
         for event_type in types {
-            let destinations = destinations(kept, call.places, event_type);
+            let destinations = destinations(
+                kept,
+                call.places.webhook_endpoints.as_ref(),
+                "url",
+                &|endpoint| subscribes(endpoint, event_type),
+            );
             let event = NewEvent {
                 id: format!("evt_{}", self.next_serial()),
                 event_type,
@@ -596,27 +633,45 @@ impl Store {
     }
 }
 
-/// The webhook endpoints kept that get events of `event_type`, with their
-/// secrets.
-fn destinations(kept: &Kept, places: &Places, event_type: &str) -> Vec<Destination> {
-    let endpoints = places
-        .webhook_endpoints
-        .as_ref()
+/// The endpoints kept in `collection` that `wants` an event, with the
+/// URL at the (dotted) field `url` and their secrets.
+fn destinations(
+    kept: &Kept,
+    collection: Option<&String>,
+    url: &str,
+    wants: &dyn Fn(&Value) -> bool,
+) -> Vec<Destination> {
+    let endpoints = collection
         .and_then(|path| kept.collections.get(path))
         .map(Vec::as_slice)
         .unwrap_or_default();
     endpoints
         .iter()
-        .filter(|endpoint| subscribes(endpoint, event_type))
+        .filter(|endpoint| wants(endpoint))
         .filter_map(|endpoint| {
             let id = endpoint["id"].as_str()?;
             Some(Destination {
                 endpoint_id: id.to_owned(),
-                url: endpoint["url"].as_str()?.to_owned(),
+                url: field(endpoint, url)?.as_str()?.to_owned(),
                 secret: kept.secrets.get(id)?.clone(),
             })
         })
         .collect()
+}
+
+/// A thin event, as delivered to the v2 event destinations that take it.
+fn thin_announcement(kept: &Kept, places: &Places, event: &Value) -> Option<Announcement> {
+    let event_type = event["type"].as_str()?;
+    let collection = places.event_destinations.as_ref();
+    let wants = |destination: &Value| takes_thin(destination, event_type);
+    let destinations = destinations(kept, collection, "webhook_endpoint.url", &wants);
+    let payload = serde_json::to_vec_pretty(event).expect("JSON values serialize");
+    Some(Announcement {
+        event_id: event["id"].as_str()?.to_owned(),
+        event_type: event_type.to_owned(),
+        payload: Bytes::from(payload),
+        destinations,
+    })
 }
 
 /// A page of the collection; the events list filtered first.

@@ -204,3 +204,61 @@ async fn a_delivery_does_not_hold_up_the_request_that_caused_it() {
     assert!(created.is_ok());
     release.notify_one();
 }
+
+#[tokio::test]
+async fn a_thin_event_goes_to_the_v2_destinations_that_take_it() {
+    use stripe::v2::core::EventNotification;
+    let server = stateful().await;
+    let receiver = Receiver::start(&[200]).await;
+    let ping = "v2.core.event_destination.ping";
+    let create = |enabled: &'static str, include: bool| {
+        let mut body = serde_json::json!({
+            "name": "orders", "type": "webhook_endpoint", "event_payload": "thin",
+            "enabled_events": [enabled], "webhook_endpoint": {"url": receiver.url},
+        });
+        if include {
+            body["include"] = serde_json::json!(["webhook_endpoint.signing_secret"]);
+        }
+        let request = reqwest::Client::new()
+            .post(format!("{}/v2/core/event_destinations", server.url()))
+            .bearer_auth(support::KEY)
+            .json(&body);
+        async move {
+            let created: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
+            created
+        }
+    };
+    let taking = create(ping, true).await;
+    let secret = taking["webhook_endpoint"]["signing_secret"]
+        .as_str()
+        .expect("answered when included")
+        .to_owned();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    let quiet = create("v1.billing.meter.no_meter_found", false).await;
+    assert!(
+        quiet["webhook_endpoint"].get("signing_secret").is_none(),
+        "only when included"
+    );
+    let taking_id = taking["id"].as_str().unwrap();
+    let path = format!("/v2/core/event_destinations/{taking_id}/ping");
+    let (status, event) = post(&server, &path, &[]).await;
+    assert_eq!(status, 200, "{event:#}");
+    server.deliveries_settled().await;
+
+    let log = server.deliveries();
+    assert_eq!(
+        attempts(&log),
+        [(taking_id, 1, Ok(200))],
+        "not to {}",
+        quiet["id"]
+    );
+    let delivery = &receiver.received()[0];
+    let signature = delivery.signature.as_deref().unwrap();
+    let note: EventNotification =
+        stripe_runtime::webhook::parse_event_notification(&delivery.body, signature, &secret)
+            .unwrap();
+    let EventNotification::V2CoreEventDestinationPing(note) = note else {
+        panic!("{note:?}")
+    };
+    assert_eq!(note.id, event["id"].as_str().unwrap());
+}
