@@ -6,7 +6,7 @@
 use bytes::Bytes;
 use serde_json::{json, Value};
 
-use crate::api::{Api, Matched};
+use crate::api::{is_v2, Api, Matched};
 use crate::form::{multipart_pairs, Node};
 use crate::validate::Invalid;
 
@@ -161,11 +161,6 @@ pub(crate) fn check<'a>(api: &'a Api, request: &MockRequest<'_>) -> Result<Check
         json,
         operation_id,
     })
-}
-
-/// A path of the v2 API.
-pub(crate) fn is_v2(path: &str) -> bool {
-    path.starts_with("/v2/")
 }
 
 /// The stateless answer: the fixture of the response's resource.

@@ -360,7 +360,7 @@ impl Api {
             .and_then(ReferenceOr::as_item)
             .map(|body| body.content.keys().map(String::as_str).collect())
             .unwrap_or_default();
-        match declared.is_empty() && crate::answer::is_v2(template) {
+        match declared.is_empty() && is_v2(template) {
             true => vec!["application/json"],
             false => declared,
         }
@@ -549,6 +549,11 @@ fn page_items(object: &openapiv3::ObjectType) -> Option<ReferenceOr<Schema>> {
         SchemaKind::Type(Type::Array(array)) => Some(array.items.as_ref()?.clone().unbox()),
         _ => None,
     }
+}
+
+/// A path of the v2 API.
+pub(crate) fn is_v2(path: &str) -> bool {
+    path.starts_with("/v2/")
 }
 
 /// A list page: `object: list`, or a v2 list.

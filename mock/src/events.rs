@@ -115,7 +115,7 @@ pub(crate) struct NewEvent<'a> {
 }
 
 impl NewEvent<'_> {
-    pub fn to_json(self) -> Value {
+    pub fn into_json(self) -> Value {
         let mut data = json!({ "object": self.object });
         if let Some(previous) = self.previous_attributes {
             data["previous_attributes"] = Value::Object(previous);

@@ -26,6 +26,19 @@
 //!   create is kept: later retrieves, updates, deletes, lists and searches
 //!   see it, an unknown id is a 404 `resource_missing`, a repeated
 //!   `Idempotency-Key` replays the first answer, and only test keys pass.
+//!   New objects start, and actions (`redact`, `cancel`, `finalize`, ...)
+//!   move them, as `spec/mock.toml` says Stripe does;
+//! - also in the stateful mode, what Stripe announces records a v1 event
+//!   (`customer.created`, `customer.updated` with `previous_attributes`,
+//!   `invoice.paid`, ...), listed by `GET /v1/events` and delivered, signed
+//!   with the endpoint's secret and retried by Stripe's rule, to the webhook
+//!   endpoints created on the mock ([`MockServer::deliveries`]).
+//!
+//! The modules depend one way: `server` (HTTP) -> `state` (the store) ->
+//! `events` (event types, Stripe's event, the list's filters) -> `answer`
+//! (routing, checks, fixtures, errors) -> `api`, `validate`, `form`;
+//! `deliveries` sends what the store recorded, for the server; `pages`,
+//! `write` and `policy` serve the store.
 //!
 //! Every response has a `Request-Id` header, and every request is recorded:
 //!

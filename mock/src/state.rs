@@ -27,10 +27,8 @@ use std::sync::{Mutex, OnceLock};
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
-use crate::answer::{
-    check, error, example_answer, is_v2, json_answer, Answer, Checked, MockRequest,
-};
-use crate::api::Api;
+use crate::answer::{check, error, example_answer, json_answer, Answer, Checked, MockRequest};
+use crate::api::{is_v2, Api};
 use crate::deliveries::{
     subscribes, takes_thin, Announcement, Destination, EVENT_DESTINATION, WEBHOOK_ENDPOINT,
 };
@@ -569,7 +567,7 @@ impl Store {
                 pending_webhooks: destinations.len(),
                 created: now_like(&json!(0)).as_u64().unwrap_or_default(),
             }
-            .to_json();
+            .into_json();
             let payload = serde_json::to_vec_pretty(&event).expect("JSON values serialize");
             announcements.push(Announcement {
                 event_id: event["id"].as_str().unwrap_or_default().to_owned(),
