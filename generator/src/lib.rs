@@ -66,6 +66,8 @@ pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model:
     model::codecs::plan_codecs(&mut model);
     model::features::plan_features(&mut model).map_err(|e| spec.locate(e))?;
     model::enums::share_enums(&mut model);
+    model.retrieve_by_id_prefix =
+        model::ids::retrieve_by_id_prefix(&model, &policy.default_objects);
     Ok(model)
 }
 

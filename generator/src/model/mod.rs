@@ -17,6 +17,7 @@
 //!    requests, or both.
 //! 7. [`features`]: the cargo features and what each gates.
 //! 8. [`enums`]: which enums share a definition.
+//! 9. [`ids`]: which operation retrieves what an id names, by its prefix.
 //!
 //! [`placement`] answers, from 5 to 7, which crate a type goes to and under
 //! which features; emit and render ask it and decide none of it.
@@ -25,6 +26,7 @@ pub mod codecs;
 pub mod enums;
 pub mod events;
 pub mod features;
+pub mod ids;
 pub mod layout;
 pub(crate) mod lower_operations;
 pub(crate) mod lower_types;
@@ -68,6 +70,9 @@ pub struct Model {
     /// The event resource and the Rust path of its type and object fields
     /// (`type_`, `data.object`), when both are plain fields of it.
     pub event_fields: Option<EventFields>,
+    /// Id prefix -> the operation that retrieves what such an id names
+    /// (`cus` -> `GET /v1/customers/{customer}`); set by [`ids`].
+    pub retrieve_by_id_prefix: BTreeMap<String, usize>,
     /// Thin events (v2 event notifications), typed by their type; set by
     /// [`events::type_thin_events`] when the spec has them and the policy
     /// lists their types.

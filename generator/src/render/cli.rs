@@ -19,7 +19,7 @@ use crate::model::{
 use crate::render::docs::doc_text;
 
 /// The items of the table file: `API_VERSION`, `OPERATIONS`, `OBJECTS`,
-/// `ENUMS`, `UNIONS`.
+/// `ENUMS`, `UNIONS`, `ID_PREFIXES`.
 pub fn command_table(model: &Model) -> Result<TokenStream> {
     let mut shapes = Shapes::new(model);
     let operations = model
@@ -29,6 +29,10 @@ pub fn command_table(model: &Model) -> Result<TokenStream> {
         .collect::<Result<Vec<_>>>()?;
     let api_version = &model.api_version;
     let (objects, enums, unions) = shapes.finish();
+    let id_prefixes = model
+        .retrieve_by_id_prefix
+        .iter()
+        .map(|(prefix, index)| quote!((#prefix, #index)));
     Ok(quote! {
         // A spec without parameters, enums or unions uses some of these not.
         #[allow(unused_imports)]
@@ -43,6 +47,9 @@ pub fn command_table(model: &Model) -> Result<TokenStream> {
         pub static ENUMS: &[Enum] = &[#(#enums),*];
         /// Parameters that are one of several objects.
         pub static UNIONS: &[Union] = &[#(#unions),*];
+        /// Id prefix -> the operation (an index into `OPERATIONS`) that
+        /// retrieves what such an id names: `stripe get cus_123`.
+        pub static ID_PREFIXES: &[(&str, usize)] = &[#(#id_prefixes),*];
     })
 }
 
