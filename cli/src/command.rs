@@ -8,7 +8,7 @@ use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, CompletionCan
 use crate::help::{first_sentence, param_help};
 use crate::params::strip;
 use crate::resolve::{children, Child};
-use crate::table::{Field, Method, Operation, Pagination, Ty, ENUMS};
+use crate::table::{Field, Method, Operation, Pagination, Ty, API_VERSION, ENUMS};
 
 /// The commands that are not operations of the spec.
 pub const BUILT_INS: &[(&str, &str)] = &[
@@ -60,6 +60,11 @@ const SHARED_FLAGS: &[&str] = &[
 /// the program name) expanded, and the operation they name built whole.
 pub fn tree(words: &[String]) -> Command {
     let mut root = Command::new("stripe")
+        .version(env!("CARGO_PKG_VERSION"))
+        .long_version(format!(
+            "{} (Stripe API version {API_VERSION})",
+            env!("CARGO_PKG_VERSION")
+        ))
         .about("Stripe's API from the command line: stripe <resource> <operation> [args]")
         .after_help("Every operation of the spec is a command: `stripe commands` lists them. Set the key with --api-key, STRIPE_API_KEY, or Stripe CLI's config file.")
         .disable_help_subcommand(true)
@@ -79,9 +84,12 @@ fn group_children(path: &[String], words: &[String]) -> Vec<Command> {
         .into_iter()
         .map(|child| {
             let expand = next.is_some_and(|word| word == child.word);
-            match child.operation {
-                Some(operation) if expand => leaf(operation),
-                Some(operation) => Command::new(child.word).about(summary(operation)),
+            let rest = words.get(path.len() + 1..).unwrap_or_default();
+            match child.operation(rest) {
+                Some(operation) if expand => leaf(operation, child.word),
+                Some(operation) => Command::new(child.word)
+                    .about(summary(operation))
+                    .hide(child.hidden),
                 None => group(path, &child, words, expand),
             }
         })
@@ -91,9 +99,13 @@ fn group_children(path: &[String], words: &[String]) -> Vec<Command> {
 fn group(path: &[String], child: &Child, words: &[String], expand: bool) -> Command {
     let mut inner = path.to_vec();
     inner.push(child.word.to_owned());
-    let below: Vec<&str> = children(&inner).iter().map(|c| c.word).collect();
+    let below: Vec<&str> = children(&inner)
+        .iter()
+        .filter(|c| !c.hidden)
+        .map(|c| c.word)
+        .collect();
     let command = Command::new(child.word)
-        .about(below.join(", "))
+        .about(listing(&below))
         .subcommand_required(true)
         .arg_required_else_help(true);
     if !expand {
@@ -102,7 +114,16 @@ fn group(path: &[String], child: &Child, words: &[String], expand: bool) -> Comm
     command.subcommands(group_children(&inner, words))
 }
 
-fn summary(operation: &Operation) -> String {
+/// What a group holds, in a line: its first commands and how many more.
+pub fn listing(below: &[&str]) -> String {
+    const SHOWN: usize = 6;
+    match below.len() {
+        0..=SHOWN => below.join(", "),
+        n => format!("{}, and {} more", below[..SHOWN].join(", "), n - SHOWN),
+    }
+}
+
+pub fn summary(operation: &Operation) -> String {
     let text = if operation.summary.is_empty() {
         first_sentence(operation.description)
     } else {
@@ -111,10 +132,10 @@ fn summary(operation: &Operation) -> String {
     format!("{text} ({} {})", operation.method.as_str(), operation.path)
 }
 
-/// One operation: its path parameters as positional arguments, a flag per
-/// top-level scalar or enum parameter, the shared request flags.
-pub fn leaf(operation: &'static Operation) -> Command {
-    let word = operation.command.last().copied().unwrap_or_default();
+/// One operation, under `word` (the last word of the spelling typed): its
+/// path parameters as positional arguments, a flag per top-level scalar or
+/// enum parameter, the shared request flags.
+pub fn leaf(operation: &'static Operation, word: &'static str) -> Command {
     let mut command = Command::new(word)
         .about(summary(operation))
         .after_help(format!(
@@ -238,7 +259,7 @@ pub fn request_flags(command: Command, operation: Option<&'static Operation>) ->
         .arg(Arg::new("stripe-context").long("stripe-context").value_name("CONTEXT").help("Act in this context: an account, or accounts joined by / (Stripe-Context header)"))
         .arg(Arg::new("stripe-version").short('v').long("stripe-version").value_name("VERSION").help("The Stripe-Version header (default: the spec's, shown by `stripe commands`)"))
         .arg(Arg::new("api-key").long("api-key").value_name("KEY").help("The secret key; else STRIPE_API_KEY, else the profile in Stripe CLI's config.toml"))
-        .arg(Arg::new("api-base").long("api-base").value_name("URL").help("Send to another server, every host's requests (files, meter events) too, e.g. a local mock: --api-base http://127.0.0.1:12111"))
+        .arg(Arg::new("api-base").long("api-base").value_name("URL").help("Send to another server, every host's requests (files, meter events) too, e.g. a local mock: --api-base http://127.0.0.1:12111 [env: STRIPE_API_BASE]"))
         .arg(Arg::new("project-name").short('p').long("project-name").value_name("PROFILE").help("The profile of the config file to read the key from [default: default]"))
         .arg(Arg::new("live").long("live").action(ArgAction::SetTrue).help("Allow a live-mode key (sk_live_, rk_live_)"))
         .arg(Arg::new("confirm").short('c').long("confirm").action(ArgAction::SetTrue).help("Do not ask before a DELETE"))

@@ -1,13 +1,11 @@
 //! Which operation the words of a command line name, found in the table by
 //! hand before clap sees anything, so only that command is ever built.
 
-use std::collections::BTreeSet;
-
 use crate::table::{Operation, OPERATIONS};
 
 /// What the leading words of a command line name.
 pub enum Resolved {
-    /// An operation, and how many words its command took.
+    /// An operation.
     Operation(&'static Operation),
     /// A namespace or resource: the words so far, and what can follow them.
     Group {
@@ -26,27 +24,46 @@ pub enum Resolved {
 #[derive(Debug, Clone)]
 pub struct Child {
     pub word: &'static str,
-    /// The operation it runs, when it is a leaf.
-    pub operation: Option<&'static Operation>,
+    /// The operations it runs, when it is a leaf: one, or several that
+    /// take different numbers of path parameters.
+    pub operations: Vec<&'static Operation>,
+    /// An alias of an operation spelled otherwise, left out of listings.
+    pub hidden: bool,
+}
+
+impl Child {
+    /// The operation the leaf runs given `rest`, the arguments after its
+    /// word: the one whose path parameters their positional ones fill.
+    pub fn operation(&self, rest: &[String]) -> Option<&'static Operation> {
+        let given = positionals(rest);
+        self.operations
+            .iter()
+            .find(|op| op.path_params.len() == given)
+            .or(self.operations.first())
+            .copied()
+    }
 }
 
 /// Resolves the command words at the start of `args` (which holds no
 /// program name). Words stop at the first flag.
 pub fn resolve(args: &[String]) -> Resolved {
     let mut words: Vec<String> = Vec::new();
-    for arg in args {
+    for (at, arg) in args.iter().enumerate() {
         if arg.starts_with('-') {
             break;
         }
         let candidates = children(&words);
         match candidates.iter().find(|c| c.word == arg) {
-            Some(Child {
-                operation: Some(operation),
-                ..
-            }) => return Resolved::Operation(operation),
-            Some(_) => words.push(arg.clone()),
+            Some(child) => match child.operation(&args[at + 1..]) {
+                Some(operation) => return Resolved::Operation(operation),
+                None => words.push(arg.clone()),
+            },
             None => {
-                let names: Vec<&str> = candidates.iter().map(|c| c.word).collect();
+                let names: Vec<&str> = candidates
+                    .iter()
+                    .filter(|c| !c.hidden)
+                    .map(|c| c.word)
+                    .collect();
                 return Resolved::Unknown {
                     words,
                     word: arg.clone(),
@@ -59,31 +76,146 @@ pub fn resolve(args: &[String]) -> Resolved {
     Resolved::Group { words, children }
 }
 
-/// What can follow `words`: the next word of every command that starts
+/// What can follow `words`: the next word of every spelling that starts
 /// with them, each once.
 pub fn children(words: &[String]) -> Vec<Child> {
-    let mut seen = BTreeSet::new();
-    let mut children: Vec<Child> = OPERATIONS
-        .iter()
-        .filter(|op| {
-            op.command.len() > words.len() && op.command.iter().zip(words).all(|(a, b)| a == b)
-        })
-        .filter_map(|op| {
-            let word = op.command[words.len()];
-            let leaf = op.command.len() == words.len() + 1;
-            seen.insert(word).then_some(Child {
-                word,
-                operation: leaf.then_some(op),
-            })
-        })
-        .collect();
+    let starts = |spelling: &[&str]| {
+        spelling.len() > words.len() && spelling.iter().zip(words).all(|(a, b)| a == b)
+    };
+    let mut children: Vec<Child> = Vec::new();
+    for op in OPERATIONS {
+        for (spelling, alias) in op.spellings().filter(|(s, _)| starts(s)) {
+            let word = spelling[words.len()];
+            let leaf = spelling.len() == words.len() + 1;
+            let at = match children.iter().position(|c| c.word == word) {
+                Some(at) => at,
+                None => {
+                    children.push(Child {
+                        word,
+                        operations: Vec::new(),
+                        hidden: true,
+                    });
+                    children.len() - 1
+                }
+            };
+            let child = &mut children[at];
+            child.hidden &= alias;
+            if leaf && !child.operations.iter().any(|o| std::ptr::eq(*o, op)) {
+                child.operations.push(op);
+            }
+        }
+    }
     children.sort_by_key(|child| child.word);
     children
 }
 
-/// The operation whose command is exactly `words`.
-pub fn operation(words: &[&str]) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|op| op.command == words)
+/// The operation `words` spell exactly, given `rest`, the arguments after
+/// them.
+pub fn operation(words: &[&str], rest: &[String]) -> Option<&'static Operation> {
+    let (last, group) = words.split_last()?;
+    let group: Vec<String> = group.iter().map(|w| (*w).to_owned()).collect();
+    children(&group)
+        .into_iter()
+        .find(|child| child.word == *last)?
+        .operation(rest)
+}
+
+/// Flags of every request command that take a value, long and short.
+const VALUE_FLAGS: &[&str] = &[
+    "--data",
+    "-d",
+    "--json",
+    "--expand",
+    "-e",
+    "--idempotency",
+    "-i",
+    "--stripe-account",
+    "--stripe-context",
+    "--stripe-version",
+    "-v",
+    "--api-key",
+    "--api-base",
+    "--project-name",
+    "-p",
+    "--print",
+    "--format",
+    "--max-items",
+];
+
+/// Flags that take no value.
+const SWITCHES: &[&str] = &[
+    "--live",
+    "--confirm",
+    "-c",
+    "--no-validate",
+    "--dry-run",
+    "--all",
+    "--help",
+    "-h",
+];
+
+/// How many positional arguments `args` holds: those that are neither a
+/// flag nor a flag's value (a parameter flag takes one, as shared flags
+/// do, switches and `--flag=value` excepted).
+pub fn positionals(args: &[String]) -> usize {
+    let mut count = 0;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            return count + args.count();
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            count += 1;
+        } else if !arg.contains('=') && !SWITCHES.contains(&arg.as_str()) {
+            args.next();
+        }
+    }
+    count
+}
+
+/// `args` with the shared flags written before or among the command words
+/// moved after them (`stripe --api-key sk_test_x customers list`), as
+/// Stripe CLI takes them anywhere on the line. The words end at the
+/// operation they name, or at the first word or flag that continues no
+/// command.
+pub fn shared_flags_last(args: &[String], built_ins: &[&str]) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut moved: Vec<String> = Vec::new();
+    let mut at = 0;
+    while let Some(arg) = args.get(at) {
+        if arg.starts_with('-') && arg != "-" && arg != "--" {
+            let name = arg.split('=').next().unwrap_or_default();
+            if !VALUE_FLAGS.contains(&name) && !SWITCHES.contains(&name) {
+                break;
+            }
+            moved.push(arg.clone());
+            if VALUE_FLAGS.contains(&name) && !arg.contains('=') {
+                moved.extend(args.get(at + 1).cloned());
+                at += 1;
+            }
+            at += 1;
+            continue;
+        }
+        // A built-in (`get`, `listen`) is a whole command.
+        if words.is_empty() && built_ins.contains(&arg.as_str()) {
+            words.push(arg.clone());
+            at += 1;
+            break;
+        }
+        match children(&words).into_iter().find(|c| c.word == arg) {
+            Some(child) => {
+                words.push(arg.clone());
+                at += 1;
+                if !child.operations.is_empty() {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    words.extend(args[at.min(args.len())..].iter().cloned());
+    words.extend(moved);
+    words
 }
 
 /// The names closest to `word`, best first: typos (edit distance of at most

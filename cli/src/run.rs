@@ -10,7 +10,7 @@ use crate::command::{self, flag_name, has_flag, param_arg_id, path_arg_id};
 use crate::help::long_help;
 use crate::output::{exit, report, write_body, write_value, Format};
 use crate::params::{apply_data, merge};
-use crate::resolve::{operation, resolve, Resolved};
+use crate::resolve::{operation, resolve, shared_flags_last, Resolved};
 use crate::send::{self, api_key, is_live_key, Connection};
 use crate::table::{Operation, Pagination, Ty, API_VERSION, OPERATIONS};
 use crate::{rust, validate};
@@ -31,6 +31,12 @@ pub struct Io<'a> {
 /// Runs `stripe <args>` (`args` without the program name) and returns the
 /// exit code (`output::exit`).
 pub fn run(args: &[String], io: &mut Io<'_>) -> i32 {
+    let built_ins: Vec<&str> = command::BUILT_INS.iter().map(|(name, _)| *name).collect();
+    let args = &shared_flags_last(args, &built_ins)[..];
+    if let Some(message) = unknown_command(args, &built_ins) {
+        let _ = writeln!(io.stderr, "error: {message}");
+        return exit::USAGE;
+    }
     let argv = std::iter::once("stripe".to_owned()).chain(args.iter().cloned());
     let matches = match command::tree(args).try_get_matches_from(argv) {
         Ok(matches) => matches,
@@ -56,7 +62,10 @@ pub fn run(args: &[String], io: &mut Io<'_>) -> i32 {
         Some("completion") => completion(io, leaf),
         Some(name) => match command::raw_method(name) {
             Some(method) => raw(io, method, leaf),
-            None => match operation(&words.iter().map(String::as_str).collect::<Vec<_>>()) {
+            None => match operation(
+                &words.iter().map(String::as_str).collect::<Vec<_>>(),
+                args.get(words.len()..).unwrap_or_default(),
+            ) {
                 Some(op) => call(io, op, leaf),
                 None => Err(Failure::usage(format!(
                     "`{}` is no command",
@@ -71,6 +80,48 @@ pub fn run(args: &[String], io: &mut Io<'_>) -> i32 {
         }
         failure.code
     })
+}
+
+/// The error for command words that name nothing, with the closest names
+/// (clap's own suggestions would rank them less well).
+fn unknown_command(args: &[String], built_ins: &[&str]) -> Option<String> {
+    let first = args.first()?;
+    if first.starts_with('-') || built_ins.contains(&first.as_str()) {
+        return None;
+    }
+    let Resolved::Unknown {
+        words,
+        word,
+        mut suggestions,
+    } = resolve(args)
+    else {
+        return None;
+    };
+    if words.is_empty() {
+        suggestions = crate::resolve::suggest(
+            &word,
+            built_ins
+                .iter()
+                .copied()
+                .chain(crate::resolve::children(&[]).iter().map(|c| c.word)),
+        );
+    }
+    let place = match words.is_empty() {
+        true => "stripe".to_owned(),
+        false => format!("stripe {}", words.join(" ")),
+    };
+    let hint = match suggestions.as_slice() {
+        [] => format!("; `{place} --help` lists what there is"),
+        [one] => format!("; did you mean `{one}`?"),
+        many => format!(
+            "; did you mean {}?",
+            many.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    };
+    Some(format!("`{place}` has no command `{word}`{hint}"))
 }
 
 /// A failure before or instead of a request, with its exit code.
@@ -173,13 +224,7 @@ fn help(io: &mut Io<'_>, matches: &ArgMatches) -> Outcome {
         .unwrap_or_default();
     let text = match resolve(&words) {
         Resolved::Operation(op) => long_help(op),
-        Resolved::Group { words, children } => {
-            let mut text = format!("stripe {} <command>\n\n", words.join(" "));
-            for child in children {
-                text.push_str(&format!("  {}\n", child.word));
-            }
-            text
-        }
+        Resolved::Group { words, children } => group_help(&words, &children),
         Resolved::Unknown {
             words,
             word,
@@ -203,6 +248,48 @@ fn help(io: &mut Io<'_>, matches: &ArgMatches) -> Outcome {
         .write_all(text.as_bytes())
         .map_err(Failure::output)?;
     Ok(exit::OK)
+}
+
+/// A group's commands, one line each with what it does; at the root, the
+/// built-in commands too.
+fn group_help(words: &[String], children: &[crate::resolve::Child]) -> String {
+    let shown: Vec<&crate::resolve::Child> = children.iter().filter(|c| !c.hidden).collect();
+    let width = shown
+        .iter()
+        .map(|c| c.word.len())
+        .chain(command::BUILT_INS.iter().map(|(name, _)| name.len()))
+        .max()
+        .unwrap_or(0);
+    let mut text = match words.is_empty() {
+        true => "stripe <resource> <operation> [args], or a built-in command\n".to_owned(),
+        false => format!("stripe {} <command>\n", words.join(" ")),
+    };
+    if words.is_empty() {
+        text.push_str("\nBuilt-in commands:\n");
+        for (name, about) in command::BUILT_INS {
+            text.push_str(&format!("  {name:width$}  {about}\n"));
+        }
+        text.push_str("\nResources and namespaces:\n");
+    } else {
+        text.push('\n');
+    }
+    for child in shown {
+        let about = match child.operations.first() {
+            Some(operation) => command::summary(operation),
+            None => {
+                let mut inner = words.to_vec();
+                inner.push(child.word.to_owned());
+                let below: Vec<&str> = crate::resolve::children(&inner)
+                    .iter()
+                    .filter(|c| !c.hidden)
+                    .map(|c| c.word)
+                    .collect();
+                command::listing(&below)
+            }
+        };
+        text.push_str(&format!("  {:width$}  {about}\n", child.word));
+    }
+    text
 }
 
 fn completion(io: &mut Io<'_>, matches: &ArgMatches) -> Outcome {
@@ -310,12 +397,15 @@ fn call(io: &mut Io<'_>, operation: &'static Operation, matches: &ArgMatches) ->
         .collect();
     let params = gather(io, matches, Some(operation))?;
     if !flag(matches, "no-validate") {
-        let problems = validate::check(&params, operation.params());
-        if !problems.is_empty() {
-            let message = problems.join("\nerror: ");
+        let findings = validate::check(&params, operation.params());
+        if !findings.problems.is_empty() {
+            let message = findings.problems.join("\nerror: ");
             return Err(Failure::usage(format!(
                 "{message}\n(nothing was sent; --no-validate sends anyway)"
             )));
+        }
+        for note in &findings.notes {
+            let _ = writeln!(io.stderr, "note: {note}");
         }
     }
     if text(matches, "print").map(String::as_str) == Some("rust") {
@@ -331,6 +421,15 @@ fn call(io: &mut Io<'_>, operation: &'static Operation, matches: &ArgMatches) ->
 
 fn raw(io: &mut Io<'_>, method: Method, matches: &ArgMatches) -> Outcome {
     let path = text(matches, "path").cloned().unwrap_or_default();
+    // `stripe get cus_123`: an id instead of a path, found by its prefix.
+    let path = match path.starts_with('/') || path.contains('/') {
+        true => path,
+        false => send::path_of_id(&path).ok_or_else(|| {
+            Failure::usage(format!(
+                "`{path}` is neither a path (/v1/...) nor an id whose prefix names a resource (cus_, pi_, in_, ...)"
+            ))
+        })?,
+    };
     let params = gather(io, matches, None)?;
     if text(matches, "print").map(String::as_str) == Some("rust") {
         return Err(Failure::usage(
@@ -368,9 +467,12 @@ fn execute(
         });
     }
     let printing = flag(matches, "dry-run") || text(matches, "print").is_some();
+    let env_base = (io.env)("STRIPE_API_BASE").filter(|base| !base.is_empty());
     let connection = Connection {
         key: key.as_deref().unwrap_or_default(),
-        api_base: text(matches, "api-base").map(String::as_str),
+        api_base: text(matches, "api-base")
+            .map(String::as_str)
+            .or(env_base.as_deref()),
         stripe_version: text(matches, "stripe-version").map(String::as_str),
         stripe_account: text(matches, "stripe-account").map(String::as_str),
         stripe_context: text(matches, "stripe-context").map(String::as_str),

@@ -9,7 +9,7 @@ use stripe_core::{path_segment, ApiMode, Host, Method, Multipart, Request};
 use stripe_runtime::{AppInfo, Client, Prepared};
 
 use crate::params::typed_json;
-use crate::table::{Body, Operation, Ty};
+use crate::table::{Body, Operation, Ty, ID_PREFIXES, OPERATIONS};
 
 /// The request an operation makes with these path ids and parameters.
 /// Files (`@path` values of file parameters) are read here.
@@ -48,6 +48,26 @@ pub fn raw_request(method: Method, path: &str, params: &Map<String, Value>) -> R
         format!("/{path}")
     };
     with_params(Request::new(method, path), method, params)
+}
+
+/// The path of what `id` names, by its prefix (`cus_123` ->
+/// `/v1/customers/cus_123`), as Stripe CLI resolves `stripe get cus_123`;
+/// `None` for text that is not such an id.
+pub fn path_of_id(id: &str) -> Option<String> {
+    let (_, index) = ID_PREFIXES
+        .iter()
+        .filter(|(prefix, _)| {
+            id.strip_prefix(prefix)
+                .is_some_and(|rest| rest.len() > 1 && rest.starts_with('_'))
+        })
+        .max_by_key(|(prefix, _)| prefix.len())?;
+    let operation = &OPERATIONS[*index];
+    let name = operation.path_params.first()?;
+    Some(
+        operation
+            .path
+            .replace(&format!("{{{name}}}"), &path_segment(id)),
+    )
 }
 
 fn with_params(request: Request, method: Method, params: &Map<String, Value>) -> Request {

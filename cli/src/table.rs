@@ -8,8 +8,17 @@ pub use stripe_core::Method;
 /// One operation of the spec and the command that runs it.
 #[derive(Debug)]
 pub struct Operation {
-    /// `["identity", "verification_sessions", "redact"]`.
+    /// `["identity", "verification_sessions", "redact"]`: Stripe CLI's
+    /// spelling.
     pub command: &'static [&'static str],
+    /// Stripe CLI's other spellings, listed beside it: a test helper under
+    /// its resource (`customers test_helpers fund_cash_balance`), a second
+    /// resource (`accounts persons` beside `persons list`).
+    pub also: &'static [&'static [&'static str]],
+    /// The generator's rule where Stripe CLI spells it otherwise
+    /// (`customers create_tax_id` for `tax_ids create`): runs it, left out
+    /// of listings.
+    pub aliases: &'static [&'static [&'static str]],
     pub method: Method,
     /// As the spec writes it: `/v1/identity/verification_sessions/{session}/redact`.
     pub path: &'static str,
@@ -61,6 +70,9 @@ pub struct Object {
     pub rust: &'static str,
     /// It has required fields, so the Rust type is built with `new`, not `Default`.
     pub has_required: bool,
+    /// The spec allows no fields but these (`additionalProperties: false`);
+    /// one it leaves open may carry others.
+    pub closed: bool,
     pub fields: &'static [Field],
 }
 
@@ -74,8 +86,28 @@ pub struct Field {
     pub required: bool,
     /// Boxed in the Rust type (a recursive field).
     pub boxed: bool,
+    pub bounds: Bounds,
     /// Markdown.
     pub doc: &'static str,
+}
+
+/// The limits the spec sets on a value: a string's length, a number's
+/// range.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+}
+
+impl Bounds {
+    pub const NONE: Bounds = Bounds {
+        min_length: None,
+        max_length: None,
+        minimum: None,
+        maximum: None,
+    };
 }
 
 /// A parameter's type.
@@ -125,10 +157,19 @@ pub struct Union {
     pub members: &'static [Ty],
 }
 
-pub use crate::commands::{API_VERSION, ENUMS, OBJECTS, OPERATIONS, UNIONS};
+pub use crate::commands::{API_VERSION, ENUMS, ID_PREFIXES, OBJECTS, OPERATIONS, UNIONS};
 
 impl Operation {
     pub fn params(&self) -> &'static Object {
         &OBJECTS[self.params]
+    }
+
+    /// Every spelling of its command, [`command`](Self::command) first, and
+    /// whether it is a hidden alias.
+    pub fn spellings(&self) -> impl Iterator<Item = (&'static [&'static str], bool)> {
+        std::iter::once(self.command)
+            .chain(self.also.iter().copied())
+            .map(|words| (words, false))
+            .chain(self.aliases.iter().map(|words| (*words, true)))
     }
 }

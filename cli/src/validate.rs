@@ -1,28 +1,40 @@
 //! Checks the parameters of a call against the table before anything is
 //! sent: unknown names (with the closest known ones), wrong types, values
-//! outside a closed enum, missing required parameters. Every problem is
-//! reported, each at its bracketed path (`line_items[0][price]`).
+//! outside a closed enum or past the spec's bounds, missing required
+//! parameters. Every problem is reported, each at its bracketed path
+//! (`line_items[0][price]`). What the spec allows but does not list (a
+//! value of an open enum, a key of an open object that is no typo of a
+//! listed one) goes out, with a note.
 
 use serde_json::{Map, Value};
 
 use crate::resolve::suggest;
-use crate::table::{Object, Ty, ENUMS, OBJECTS, UNIONS};
+use crate::table::{Bounds, Object, Ty, ENUMS, OBJECTS, UNIONS};
 
-/// What is wrong with the parameters, one line per problem.
-pub fn check(params: &Map<String, Value>, object: &Object) -> Vec<String> {
-    let mut problems = Vec::new();
-    check_object(params, object, "", &mut problems);
-    problems
+/// What the checks found: problems stop the call, notes do not.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub problems: Vec<String>,
+    pub notes: Vec<String>,
 }
 
-/// The problems of `value` as a `ty` at `path`.
-pub fn check_value(value: &Value, ty: Ty, path: &str, problems: &mut Vec<String>) {
+/// What is wrong with the parameters, and what is unusual about them.
+pub fn check(params: &Map<String, Value>, object: &Object) -> Findings {
+    let mut findings = Findings::default();
+    check_object(params, object, "", &mut findings);
+    findings
+}
+
+/// The findings of `value` as a `ty` at `path`.
+pub fn check_value(value: &Value, ty: Ty, path: &str, findings: &mut Findings) {
     let mut wrong = |expected: &str| {
-        problems.push(format!("`{path}` must be {expected}, not {}", shown(value)));
+        findings
+            .problems
+            .push(format!("`{path}` must be {expected}, not {}", shown(value)));
     };
     match ty {
         Ty::Unsettable(_) if value.as_str() == Some("") => {}
-        Ty::Unsettable(inner) => check_value(value, *inner, path, problems),
+        Ty::Unsettable(inner) => check_value(value, *inner, path, findings),
         Ty::String => {
             if !value.is_string() {
                 wrong("a string")
@@ -63,15 +75,15 @@ pub fn check_value(value: &Value, ty: Ty, path: &str, problems: &mut Vec<String>
             wrong("a file, as @path")
         }
         Ty::Binary => {}
-        Ty::Enum(index) => check_enum(value, index, path, problems),
+        Ty::Enum(index) => check_enum(value, index, path, findings),
         Ty::Object(index) => match value {
-            Value::Object(map) => check_object(map, &OBJECTS[index], path, problems),
+            Value::Object(map) => check_object(map, &OBJECTS[index], path, findings),
             _ => wrong("an object (`key[field]=value`)"),
         },
         Ty::Map(inner) => match value {
             Value::Object(map) => {
                 for (key, value) in map {
-                    check_value(value, *inner, &join(path, key), problems);
+                    check_value(value, *inner, &join(path, key), findings);
                 }
             }
             _ => wrong("a map (`key[name]=value`)"),
@@ -79,32 +91,42 @@ pub fn check_value(value: &Value, ty: Ty, path: &str, problems: &mut Vec<String>
         Ty::List(item) => match value {
             Value::Array(items) => {
                 for (index, value) in items.iter().enumerate() {
-                    check_value(value, *item, &format!("{path}[{index}]"), problems);
+                    check_value(value, *item, &format!("{path}[{index}]"), findings);
                 }
             }
             _ => wrong("a list (`key[0]=value`)"),
         },
-        Ty::Union(index) => check_union(value, index, path, problems),
+        Ty::Union(index) => check_union(value, index, path, findings),
     }
 }
 
-fn check_object(map: &Map<String, Value>, object: &Object, path: &str, problems: &mut Vec<String>) {
+fn check_object(map: &Map<String, Value>, object: &Object, path: &str, findings: &mut Findings) {
     for (key, value) in map {
+        let at = join(path, key);
         match object.fields.iter().find(|f| f.name == key) {
-            Some(field) => check_value(value, field.ty, &join(path, key), problems),
+            Some(field) => {
+                check_value(value, field.ty, &at, findings);
+                check_bounds(value, &field.bounds, &at, findings);
+            }
             None => {
-                let names = object.fields.iter().map(|f| f.name);
-                problems.push(format!(
-                    "unknown parameter `{}`{}",
-                    join(path, key),
-                    did_you_mean(key, names)
-                ));
+                let hint = did_you_mean(key, object.fields.iter().map(|f| f.name));
+                // In an object the spec leaves open, a key close to a listed
+                // one is a typo; another is a key the spec does not list
+                // (`wallet_addresses[ethereum]`), sent with a note.
+                match object.closed || !hint.is_empty() {
+                    true => findings
+                        .problems
+                        .push(format!("unknown parameter `{at}`{hint}")),
+                    false => findings.notes.push(format!(
+                        "`{at}` is not a parameter the spec lists; sent as given (the spec leaves the object open)"
+                    )),
+                }
             }
         }
     }
     for field in object.fields.iter().filter(|f| f.required) {
         if !map.contains_key(field.name) {
-            problems.push(format!(
+            findings.problems.push(format!(
                 "missing required parameter `{}`",
                 join(path, field.name)
             ));
@@ -112,39 +134,78 @@ fn check_object(map: &Map<String, Value>, object: &Object, path: &str, problems:
     }
 }
 
-fn check_enum(value: &Value, index: usize, path: &str, problems: &mut Vec<String>) {
+/// A string's length and a number's range, where the spec sets them.
+fn check_bounds(value: &Value, bounds: &Bounds, path: &str, findings: &mut Findings) {
+    let mut out_of = |what: String| findings.problems.push(format!("`{path}` {what}"));
+    if let Some(text) = value.as_str() {
+        let length = text.chars().count();
+        if let Some(max) = bounds.max_length.filter(|max| length > *max) {
+            out_of(format!(
+                "is {length} characters long; at most {max} are allowed"
+            ));
+        }
+        if let Some(min) = bounds.min_length.filter(|min| length < *min && length > 0) {
+            out_of(format!(
+                "is {length} characters long; at least {min} are needed"
+            ));
+        }
+    }
+    let number = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(text) => text.parse::<f64>().ok(),
+        _ => None,
+    };
+    if let Some(number) = number {
+        if let Some(max) = bounds.maximum.filter(|max| number > *max) {
+            out_of(format!("is {number}; at most {max} is allowed"));
+        }
+        if let Some(min) = bounds.minimum.filter(|min| number < *min) {
+            out_of(format!("is {number}; at least {min} is needed"));
+        }
+    }
+}
+
+fn check_enum(value: &Value, index: usize, path: &str, findings: &mut Findings) {
     let definition = &ENUMS[index];
+    let listed = || match definition.values.len() {
+        0..=12 => definition.values.join(", "),
+        n => format!("{n} values (`stripe help` lists them)"),
+    };
     match value.as_str() {
-        Some(text) if definition.open || definition.values.contains(&text) => {}
-        Some(text) => problems.push(format!(
-            "`{path}` must be one of {}, not `{text}`{}",
-            definition.values.join(", "),
+        Some(text) if definition.values.contains(&text) => {}
+        Some(text) if definition.open => findings.notes.push(format!(
+            "`{path}` is `{text}`, not a value the spec lists{}; sent as given (Stripe accepts values beyond the list here)",
             did_you_mean(text, definition.values.iter().copied())
         )),
-        None => problems.push(format!(
-            "`{path}` must be one of {}",
-            definition.values.join(", ")
+        Some(text) => findings.problems.push(format!(
+            "`{path}` must be one of {}, not `{text}`{}",
+            listed(),
+            did_you_mean(text, definition.values.iter().copied())
         )),
+        None => findings
+            .problems
+            .push(format!("`{path}` must be one of {}", listed())),
     }
 }
 
 /// A union accepts a value one of its members accepts; otherwise the
 /// problems against the member that comes closest are reported.
-fn check_union(value: &Value, index: usize, path: &str, problems: &mut Vec<String>) {
-    let attempts: Vec<Vec<String>> = UNIONS[index]
+fn check_union(value: &Value, index: usize, path: &str, findings: &mut Findings) {
+    let attempts: Vec<Findings> = UNIONS[index]
         .members
         .iter()
         .map(|member| {
-            let mut found = Vec::new();
+            let mut found = Findings::default();
             check_value(value, *member, path, &mut found);
             found
         })
         .collect();
-    if attempts.iter().any(Vec::is_empty) {
-        return;
-    }
-    if let Some(closest) = attempts.into_iter().min_by_key(Vec::len) {
-        problems.extend(closest);
+    let best = attempts
+        .into_iter()
+        .min_by_key(|found| (found.problems.len(), found.notes.len()));
+    if let Some(best) = best {
+        findings.problems.extend(best.problems);
+        findings.notes.extend(best.notes);
     }
 }
 
@@ -177,9 +238,9 @@ fn is_number(value: &Value) -> bool {
 
 /// Whether `value` fits `ty` without a problem.
 pub fn fits(value: &Value, ty: Ty) -> bool {
-    let mut problems = Vec::new();
-    check_value(value, ty, "", &mut problems);
-    problems.is_empty()
+    let mut findings = Findings::default();
+    check_value(value, ty, "", &mut findings);
+    findings.problems.is_empty()
 }
 
 fn join(path: &str, key: &str) -> String {

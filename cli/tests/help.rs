@@ -65,7 +65,23 @@ fn stripe_help_prints_the_whole_text_with_nested_parameters() {
     let group = run(&["help", "identity"]);
     assert_eq!(
         group.stdout,
-        "stripe identity <command>\n\n  verification_reports\n  verification_sessions\n"
+        "stripe identity <command>\n\n  verification_reports   list, retrieve\n  verification_sessions  cancel, create, list, redact, retrieve, update\n"
+    );
+    // The root: the built-in commands, then every resource with a line.
+    let root = run(&["help"]);
+    assert!(
+        root.stdout.contains("Built-in commands:\n  commands "),
+        "{}",
+        root.stdout
+    );
+    assert!(
+        root.stdout
+            .lines()
+            .any(|line| line.starts_with("  customers ")
+                && line.contains("create")
+                && line.contains("more")),
+        "{}",
+        root.stdout
     );
 }
 
