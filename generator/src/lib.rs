@@ -167,7 +167,8 @@ impl StalePolicy {
 
     /// An error naming the first stale entry, in the file that holds it.
     fn check(&self, policy: &parse::policy::Policy) -> Result<()> {
-        if let Some(unknown) = self.operations.first() {
+        let operations_must_exist = !policy.operations.may_name_newer_operations;
+        if let Some(unknown) = self.operations.first().filter(|_| operations_must_exist) {
             return Err(Error::new(format!(
                 "overrides `{unknown}`, which is no operationId of the spec"
             ))

@@ -212,6 +212,7 @@ pub fn read_policy(
     if let Some(file) = &manifest.operations {
         let (name, text) = read(file)?;
         policy.operations = OperationOverrides::parse(&name, &text).map_err(|e| e.to_string())?;
+        policy.operations.may_name_newer_operations = manifest.older_than_operations;
     }
     let fixtures = read_pinned_beside(&manifest.fixtures, dir, manifest_path)?;
     policy.default_objects = default_objects(&fixtures)?;

@@ -15,6 +15,11 @@ pub struct Manifest {
     /// The operation naming exceptions (beside the manifest) for these documents.
     #[serde(default)]
     pub operations: Option<String>,
+    /// The documents are older than the shared operation naming exceptions,
+    /// which follow the default manifest: exceptions for operations these
+    /// documents lack name nothing here and are passed over, not an error.
+    #[serde(default)]
+    pub older_than_operations: bool,
     /// What the mock's stateful mode does that the spec does not say
     /// (beside the manifest).
     #[serde(default)]

@@ -119,6 +119,10 @@ pub struct OperationOverrides {
     /// The file these were read from, which their errors name.
     #[serde(skip)]
     pub file: String,
+    /// Set from the manifest when its documents are older than this file:
+    /// an exception for an operation they lack is passed over.
+    #[serde(skip)]
+    pub may_name_newer_operations: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
