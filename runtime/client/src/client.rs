@@ -32,7 +32,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use hyper::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
 use percent_encoding::percent_decode_str;
 use stripe_core::{encode, ApiMode, Decode, FromBody, Object};
 
@@ -524,7 +524,9 @@ impl Client {
             headers.insert("idempotency-key", header_value("Idempotency-Key", &key)?);
         }
         for (name, value) in request.extra_headers() {
-            headers.insert(*name, header_value(name, value)?);
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| EncodeError::new(name, "is not a name HTTP allows for a header"))?;
+            headers.insert(header, header_value(name, value)?);
         }
         Ok(headers)
     }

@@ -2,6 +2,8 @@
 //! host, path (ids already escaped by [`path_segment`]), API version and
 //! parameters, before any client sends it.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -89,7 +91,7 @@ pub struct Request {
     /// `Stripe-Context` for this request, over the client's.
     stripe_context: Option<String>,
     /// Headers this request adds (`Stripe-Request-Trigger`).
-    headers: Vec<(&'static str, String)>,
+    headers: Vec<(Cow<'static, str>, String)>,
     error: Option<EncodeError>,
 }
 
@@ -201,9 +203,14 @@ impl Request {
         self
     }
 
-    /// Adds a header to this request (`Stripe-Request-Trigger`, say).
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Request {
-        self.headers.push((name, value.into()));
+    /// Adds a header to this request (`Stripe-Request-Trigger`, say). A
+    /// name HTTP does not allow is an encoding error when it is sent.
+    pub fn header(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Request {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -243,7 +250,7 @@ impl Request {
     }
 
     /// The headers the request adds.
-    pub fn extra_headers(&self) -> &[(&'static str, String)] {
+    pub fn extra_headers(&self) -> &[(Cow<'static, str>, String)] {
         &self.headers
     }
 
