@@ -30,6 +30,18 @@ pub const BUILT_INS: &[(&str, &str)] = &[
         "completion",
         "The completion script for a shell: bash, zsh, fish, powershell, elvish",
     ),
+    (
+        "listen",
+        "Print the account's events as they happen; --forward-to a local endpoint, signed",
+    ),
+    (
+        "trigger",
+        "Make an event happen (runs a fixture): stripe trigger customer.created",
+    ),
+    (
+        "fixtures",
+        "Run a fixtures file: requests in order, each able to use earlier answers",
+    ),
 ];
 
 /// Flags every request command has; a parameter whose flag would be one of
@@ -318,6 +330,22 @@ fn built_in(name: &'static str, about: &'static str) -> Command {
                 .value_name("COMMAND")
                 .help("The command to describe, e.g. identity verification_sessions redact"),
         ),
+        "listen" => connection_flags(listen_flags(command)),
+        "trigger" => {
+            connection_flags(rewrite_flags(command.arg(
+                Arg::new("event").value_name("EVENT").help(
+                    "The event to make happen; without one, the events there are fixtures for",
+                ),
+            )))
+        }
+        "fixtures" => connection_flags(rewrite_flags(
+            command.arg(
+                Arg::new("file")
+                    .required(true)
+                    .value_name("FILE")
+                    .help("A fixtures file, in Stripe CLI's format (- for stdin)"),
+            ),
+        )),
         "completion" => command.arg(Arg::new("shell").required(true).value_parser([
             "bash",
             "zsh",
@@ -335,6 +363,113 @@ fn built_in(name: &'static str, about: &'static str) -> Command {
             None,
         ),
     }
+}
+
+fn listen_flags(command: Command) -> Command {
+    let list = |id: &'static str, help: &'static str| {
+        Arg::new(id)
+            .long(id)
+            .value_name("TYPES")
+            .value_delimiter(',')
+            .action(ArgAction::Append)
+            .help(help)
+    };
+    let url =
+        |id: &'static str, help: &'static str| Arg::new(id).long(id).value_name("URL").help(help);
+    command
+        .arg(url(
+            "forward-to",
+            "POST each event, signed, to this URL (e.g. localhost:4242/webhook)",
+        ))
+        .arg(url(
+            "forward-connect-to",
+            "Where events of connected accounts go [default: --forward-to]",
+        ))
+        .arg(list(
+            "events",
+            "Only these event types (comma-separated) [default: all]",
+        ))
+        .arg(list(
+            "thin-events",
+            "Also follow these thin (v2) event types, or * for all",
+        ))
+        .arg(url(
+            "forward-thin-to",
+            "POST each thin event, signed, to this URL",
+        ))
+        .arg(
+            Arg::new("headers")
+                .short('H')
+                .long("headers")
+                .value_name("KEY:VALUE")
+                .action(ArgAction::Append)
+                .help("A header sent with every forwarded event"),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("FORMAT")
+                .value_parser(["JSON", "json"])
+                .help("Each event as a line of JSON"),
+        )
+        .arg(
+            Arg::new("print-secret")
+                .long("print-secret")
+                .action(ArgAction::SetTrue)
+                .help("Print the signing secret the forwarded events are signed with, and exit"),
+        )
+        .arg(
+            Arg::new("interval")
+                .long("interval")
+                .value_name("MS")
+                .value_parser(clap::value_parser!(u64).range(10..))
+                .help("How often to ask Stripe for new events, in milliseconds [default: 2000]"),
+        )
+        .arg(
+            Arg::new("max-events")
+                .long("max-events")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .help("Stop after N events"),
+        )
+}
+
+/// Stripe CLI's rewrites of a fixture: `--override customer:email=x`.
+fn rewrite_flags(command: Command) -> Command {
+    let rewrite = |id: &'static str, help: &'static str| {
+        Arg::new(id)
+            .long(id)
+            .value_name("NAME:PARAM=VALUE")
+            .action(ArgAction::Append)
+            .help(help)
+    };
+    command
+        .arg(rewrite(
+            "override",
+            "Set a parameter of a request of the fixture: customer:email=jenny@example.com",
+        ))
+        .arg(rewrite(
+            "add",
+            "Add a parameter: customer:metadata.order=6735",
+        ))
+        .arg(
+            Arg::new("remove")
+                .long("remove")
+                .value_name("NAME:PARAM")
+                .action(ArgAction::Append)
+                .help("Remove a parameter: customer:description"),
+        )
+}
+
+/// The flags that say which account and server to talk to.
+fn connection_flags(command: Command) -> Command {
+    command
+        .arg(Arg::new("api-key").long("api-key").value_name("KEY").help("The secret key; else STRIPE_API_KEY, else the profile in Stripe CLI's config.toml"))
+        .arg(Arg::new("api-base").long("api-base").value_name("URL").help("Another server, e.g. the mock: --api-base http://127.0.0.1:12111 [env: STRIPE_API_BASE]"))
+        .arg(Arg::new("project-name").short('p').long("project-name").value_name("PROFILE").help("The profile of the config file to read the key from [default: default]"))
+        .arg(Arg::new("live").long("live").action(ArgAction::SetTrue).help("Allow a live-mode key (sk_live_, rk_live_)"))
+        .arg(Arg::new("stripe-account").long("stripe-account").value_name("ACCOUNT").help("Act for a connected account (Stripe-Account header)"))
+        .arg(Arg::new("stripe-version").short('v').long("stripe-version").value_name("VERSION").help("The Stripe-Version header"))
 }
 
 /// The method of a raw request command.

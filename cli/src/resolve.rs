@@ -140,6 +140,18 @@ const VALUE_FLAGS: &[&str] = &[
     "--print",
     "--format",
     "--max-items",
+    "--forward-to",
+    "--forward-connect-to",
+    "--forward-thin-to",
+    "--events",
+    "--thin-events",
+    "--headers",
+    "-H",
+    "--interval",
+    "--max-events",
+    "--override",
+    "--add",
+    "--remove",
 ];
 
 /// Flags that take no value.
@@ -152,6 +164,7 @@ const SWITCHES: &[&str] = &[
     "--all",
     "--help",
     "-h",
+    "--print-secret",
 ];
 
 /// How many positional arguments `args` holds: those that are neither a

@@ -1,32 +1,22 @@
 //! One command line, from arguments to exit code.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 use stripe_core::{Method, Request};
 
+use crate::args::{
+    api_base_from_env, connection, flag, key, no_key, text, texts, Failure, Io, Outcome,
+};
 use crate::command::{self, flag_name, has_flag, param_arg_id, path_arg_id};
 use crate::help::long_help;
 use crate::output::{exit, report, write_body, write_value, Format};
 use crate::params::{apply_data, merge};
 use crate::resolve::{operation, resolve, shared_flags_last, Resolved};
-use crate::send::{self, api_key, is_live_key, Connection};
+use crate::send::{self, Connection};
 use crate::table::{Operation, Pagination, Ty, API_VERSION, OPERATIONS};
-use crate::{rust, validate};
-
-/// Where a run reads and writes, and what it knows of its surroundings.
-pub struct Io<'a> {
-    pub stdout: &'a mut dyn Write,
-    pub stderr: &'a mut dyn Write,
-    pub stdin: &'a mut dyn Read,
-    /// Output goes to a terminal: pretty, coloured JSON.
-    pub stdout_terminal: bool,
-    /// Someone can answer a question: a DELETE asks for confirmation.
-    pub stdin_terminal: bool,
-    /// The environment (`STRIPE_API_KEY`, `NO_COLOR`, `XDG_CONFIG_HOME`, `HOME`).
-    pub env: &'a dyn Fn(&str) -> Option<String>,
-}
+use crate::{rust, validate, webhooks};
 
 /// Runs `stripe <args>` (`args` without the program name) and returns the
 /// exit code (`output::exit`).
@@ -60,6 +50,9 @@ pub fn run(args: &[String], io: &mut Io<'_>) -> i32 {
         Some("commands") => list_commands(io, flag(leaf, "json")),
         Some("help") => help(io, leaf),
         Some("completion") => completion(io, leaf),
+        Some("listen") => webhooks::listen(io, leaf),
+        Some("trigger") => webhooks::trigger(io, leaf),
+        Some("fixtures") => webhooks::fixtures(io, leaf),
         Some(name) => match command::raw_method(name) {
             Some(method) => raw(io, method, leaf),
             None => match operation(
@@ -122,60 +115,6 @@ fn unknown_command(args: &[String], built_ins: &[&str]) -> Option<String> {
         ),
     };
     Some(format!("`{place}` has no command `{word}`{hint}"))
-}
-
-/// A failure before or instead of a request, with its exit code.
-struct Failure {
-    code: i32,
-    message: String,
-}
-
-impl Failure {
-    fn usage(message: impl Into<String>) -> Failure {
-        Failure {
-            code: exit::USAGE,
-            message: message.into(),
-        }
-    }
-    fn io(message: impl Into<String>) -> Failure {
-        Failure {
-            code: exit::IO,
-            message: message.into(),
-        }
-    }
-
-    /// Writing the output failed. A closed pipe (`stripe ... | head`) is
-    /// the reader having had enough: stop quietly.
-    fn output(error: std::io::Error) -> Failure {
-        match error.kind() {
-            std::io::ErrorKind::BrokenPipe => Failure {
-                code: exit::OK,
-                message: String::new(),
-            },
-            _ => Failure::io(format!("writing the output: {error}")),
-        }
-    }
-}
-
-type Outcome = Result<i32, Failure>;
-
-/// A flag's value; `false` for a flag this command does not have (`--all`
-/// exists only on list commands).
-fn flag(matches: &ArgMatches, id: &str) -> bool {
-    matches
-        .try_get_one::<bool>(id)
-        .ok()
-        .flatten()
-        .copied()
-        .unwrap_or(false)
-}
-
-fn text<'m>(matches: &'m ArgMatches, id: &str) -> Option<&'m String> {
-    matches.try_get_one::<String>(id).ok().flatten()
-}
-
-fn texts<'m>(matches: &'m ArgMatches, id: &str) -> Option<impl Iterator<Item = &'m String>> {
-    matches.try_get_many::<String>(id).ok().flatten()
 }
 
 /// The subcommand words clap matched, and the innermost matches.
@@ -446,43 +385,15 @@ fn execute(
     request: Request,
     pages: Option<Pagination>,
 ) -> Outcome {
-    let live = flag(matches, "live");
-    let profile = text(matches, "project-name")
-        .map(String::as_str)
-        .unwrap_or("default");
-    let key = api_key(
-        text(matches, "api-key").map(String::as_str),
-        io.env,
-        profile,
-        live,
-    )
-    .map_err(Failure::usage)?;
-    if let Some(key) = key.as_deref().filter(|k| is_live_key(k) && !live) {
-        return Err(Failure {
-            code: exit::REFUSED,
-            message: format!(
-                "{} is a live-mode key; pass --live to use it",
-                send::redact_key(key)
-            ),
-        });
-    }
+    let key = key(io, matches)?;
     let printing = flag(matches, "dry-run") || text(matches, "print").is_some();
-    let env_base = (io.env)("STRIPE_API_BASE").filter(|base| !base.is_empty());
-    let connection = Connection {
-        key: key.as_deref().unwrap_or_default(),
-        api_base: text(matches, "api-base")
-            .map(String::as_str)
-            .or(env_base.as_deref()),
-        stripe_version: text(matches, "stripe-version").map(String::as_str),
-        stripe_account: text(matches, "stripe-account").map(String::as_str),
-        stripe_context: text(matches, "stripe-context").map(String::as_str),
-        idempotency: text(matches, "idempotency").map(String::as_str),
-    };
+    let env_base = api_base_from_env(io);
+    let connection = connection(matches, key.as_deref(), env_base.as_deref());
     if printing {
         return print_request(io, matches, &connection, &request);
     }
     if key.is_none() {
-        return Err(Failure::usage("no API key: pass --api-key, set STRIPE_API_KEY, or log in with Stripe CLI (config.toml)"));
+        return Err(no_key());
     }
     if request.method() == Method::Delete
         && !flag(matches, "confirm")

@@ -52,3 +52,45 @@ fn the_shell_gets_completions_from_the_binary() {
         "no bash registration"
     );
 }
+
+#[test]
+fn ctrl_c_ends_listen_cleanly() {
+    use std::io::{BufRead, BufReader};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime
+        .block_on(stripe_mock::MockServer::builder().stateful().start())
+        .unwrap();
+    let config = std::env::temp_dir().join(format!("stripe-cli-ctrl-c-{}", std::process::id()));
+    let mut child = stripe()
+        .args([
+            "listen",
+            "--api-key",
+            "sk_test_1",
+            "--api-base",
+            &server.url(),
+            "--interval",
+            "50",
+        ])
+        .env("XDG_CONFIG_HOME", &config)
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut ready = String::new();
+    stderr.read_line(&mut ready).unwrap();
+    assert!(
+        ready.starts_with("Ready! Your webhook signing secret is whsec_"),
+        "{ready}"
+    );
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(status.code(), Some(0), "{rest}");
+    assert!(rest.contains("stopped"), "{rest}");
+}

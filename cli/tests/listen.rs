@@ -1,0 +1,428 @@
+//! `stripe listen`, `trigger` and `fixtures` against the stateful mock: the
+//! events as they happen, each once, forwarded signed with the printed
+//! secret; a trigger's event seen by listen; a fixture file's references,
+//! rewrites and expected errors.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{mock, run_owned, run_with, Output, Setting};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::service::service_fn;
+use stripe_mock::MockServer;
+use stripe_runtime::webhook::Webhook;
+
+/// A delivery as the endpoint received it: body and signature.
+type Received = Arc<Mutex<Vec<(Vec<u8>, String)>>>;
+
+/// A local endpoint answering 200 to every POST, on the mock's runtime.
+fn endpoint() -> (String, Received) {
+    let (runtime, _) = mock();
+    let received: Received = Arc::default();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}/webhook", listener.local_addr().unwrap());
+    let store = Arc::clone(&received);
+    runtime.spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                    let store = Arc::clone(&store);
+                    async move {
+                        let signature = request
+                            .headers()
+                            .get("stripe-signature")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned();
+                        let body = request.into_body().collect().await.unwrap().to_bytes();
+                        store.lock().unwrap().push((body.to_vec(), signature));
+                        Ok::<_, Infallible>(hyper::Response::new(Full::new(Bytes::from("ok"))))
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (url, received)
+}
+
+fn stateful_mock() -> MockServer {
+    let (runtime, _) = mock();
+    runtime
+        .block_on(MockServer::builder().stateful().start())
+        .unwrap()
+}
+
+/// A test key and a config folder of this test's own (listen keeps its
+/// secret there), pointed at `server`.
+fn setting(server: &MockServer, name: &str) -> Setting {
+    let config =
+        std::env::temp_dir().join(format!("stripe-cli-listen-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&config);
+    let mut setting = Setting::test_key();
+    setting
+        .env
+        .push(("XDG_CONFIG_HOME", config.to_string_lossy().into_owned()));
+    setting.env.push(("STRIPE_API_BASE", server.url()));
+    setting
+}
+
+/// Runs `args` on a thread; the output once it ends, within `limit`.
+fn in_background(args: Vec<String>, setting: Setting) -> std::thread::JoinHandle<Output> {
+    std::thread::spawn(move || run_owned(&args, &setting))
+}
+
+fn join(handle: std::thread::JoinHandle<Output>, limit: Duration) -> Output {
+    let start = Instant::now();
+    while !handle.is_finished() {
+        assert!(
+            start.elapsed() < limit,
+            "stripe listen did not end within {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    handle.join().unwrap()
+}
+
+/// Waits until `server` has answered `n` requests for the events list:
+/// listen has started following it.
+fn wait_for_polls(server: &MockServer, n: usize) {
+    let start = Instant::now();
+    while server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/events")
+        .count()
+        < n
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "listen never polled"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn create_customer(server: &MockServer, n: usize) {
+    let output = run_with(
+        &[
+            "customers",
+            "create",
+            "--email",
+            &format!("c{n}@example.com"),
+            "--api-base",
+            &server.url(),
+        ],
+        &Setting::test_key(),
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+}
+
+#[test]
+fn listen_forwards_every_event_once_signed_with_its_secret() {
+    let server = stateful_mock();
+    let setting = setting(&server, "forward");
+    let (url, received) = endpoint();
+    // What happened before listen started is not its business.
+    create_customer(&server, 0);
+    let secret = run_with(&["listen", "--print-secret"], &setting)
+        .stdout
+        .trim()
+        .to_owned();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+
+    let args = [
+        "listen",
+        "--forward-to",
+        &url,
+        "--interval",
+        "40",
+        "--max-events",
+        "12",
+    ];
+    let listening = in_background(
+        args.iter().map(|a| a.to_string()).collect(),
+        setting.clone(),
+    );
+    wait_for_polls(&server, 1);
+    // Three bursts of four: several events share a second, and some
+    // arrive while a poll is under way.
+    for burst in 0..3 {
+        for n in 0..4 {
+            create_customer(&server, 1 + burst * 4 + n);
+        }
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    let output = join(listening, Duration::from_secs(30));
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stderr.contains(&secret), "{}", output.stderr);
+
+    let deliveries = received.lock().unwrap().clone();
+    assert_eq!(deliveries.len(), 12, "{}", output.stdout);
+    let webhook = Webhook::new(secret);
+    let mut ids = BTreeSet::new();
+    let mut emails = BTreeSet::new();
+    for (body, signature) in &deliveries {
+        webhook
+            .verify(body, signature)
+            .expect("signed with the printed secret");
+        let event: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(event["type"], "customer.created");
+        ids.insert(event["id"].as_str().unwrap().to_owned());
+        emails.insert(
+            event["data"]["object"]["email"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(ids.len(), 12, "an event forwarded twice");
+    let expected: BTreeSet<String> = (1..=12).map(|n| format!("c{n}@example.com")).collect();
+    assert_eq!(
+        emails, expected,
+        "one missed, or the one from before listen started"
+    );
+    assert_eq!(
+        output.stdout.matches("--> customer.created").count(),
+        12,
+        "{}",
+        output.stdout
+    );
+    assert_eq!(
+        output
+            .stdout
+            .matches(&format!("<--  [200] POST {url}"))
+            .count(),
+        12,
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_triggered_event_is_what_listen_sees() {
+    let server = stateful_mock();
+    let setting = setting(&server, "trigger");
+    let args = [
+        "listen",
+        "--events",
+        "identity.verification_session.redacted",
+        "--interval",
+        "40",
+        "--max-events",
+        "1",
+        "--format",
+        "JSON",
+    ];
+    let listening = in_background(
+        args.iter().map(|a| a.to_string()).collect(),
+        setting.clone(),
+    );
+    wait_for_polls(&server, 1);
+    let trigger = run_with(
+        &["trigger", "identity.verification_session.redacted"],
+        &setting,
+    );
+    assert_eq!(trigger.code, 0, "{}", trigger.stderr);
+    assert!(
+        trigger
+            .stdout
+            .contains("redacted         POST /v1/identity/verification_sessions/vs_"),
+        "{}",
+        trigger.stdout
+    );
+    let output = join(listening, Duration::from_secs(30));
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    // Only the type asked for: the session's `created` event is left out.
+    let event: serde_json::Value = serde_json::from_str(output.stdout.trim()).unwrap();
+    assert_eq!(event["type"], "identity.verification_session.redacted");
+    assert_eq!(event["data"]["object"]["redaction"]["status"], "processing");
+}
+
+#[test]
+fn thin_events_are_forwarded_without_their_data() {
+    let server = stateful_mock();
+    let setting = setting(&server, "thin");
+    let (url, received) = endpoint();
+    let created = run_with(
+        &[
+            "v2",
+            "core",
+            "event_destinations",
+            "create",
+            "--name",
+            "d",
+            "--type",
+            "webhook_endpoint",
+            "--event-payload",
+            "thin",
+            "-d",
+            "enabled_events[0]=v2.core.event_destination.ping",
+            "-d",
+            "webhook_endpoint[url]=https://example.com/h",
+        ],
+        &setting,
+    );
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let id = serde_json::from_str::<serde_json::Value>(&created.stdout).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let args = [
+        "listen",
+        "--thin-events",
+        "*",
+        "--forward-thin-to",
+        &url,
+        "--events",
+        "none.such",
+        "--interval",
+        "40",
+        "--max-events",
+        "1",
+    ];
+    let listening = in_background(
+        args.iter().map(|a| a.to_string()).collect(),
+        setting.clone(),
+    );
+    wait_for_polls(&server, 1);
+    let ping = run_with(&["v2", "core", "event_destinations", "ping", &id], &setting);
+    assert_eq!(ping.code, 0, "{}", ping.stderr);
+    let output = join(listening, Duration::from_secs(30));
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let deliveries = received.lock().unwrap().clone();
+    assert_eq!(deliveries.len(), 1, "{}", output.stdout);
+    let thin: serde_json::Value = serde_json::from_slice(&deliveries[0].0).unwrap();
+    assert_eq!(thin["type"], "v2.core.event_destination.ping");
+    assert_eq!(thin["related_object"]["id"], id.as_str());
+    assert!(thin.get("data").is_none(), "{thin}");
+}
+
+#[test]
+fn a_fixture_file_runs_with_references_rewrites_and_expected_errors() {
+    let server = stateful_mock();
+    let setting = setting(&server, "fixtures");
+    let file = std::env::temp_dir().join(format!("stripe-cli-fixture-{}.json", std::process::id()));
+    std::fs::write(&file, r#"{
+      "_meta": {"template_version": 0},
+      "env": {"TIER": "gold"},
+      "fixtures": [
+        {"name": "customer", "path": "/v1/customers", "method": "post",
+         "params": {"email": "before@example.com", "description": "gone", "metadata": {"tier": "${.env:TIER}"}}},
+        {"name": "again", "path": "/v1/customers/${customer:id}", "method": "get"},
+        {"name": "missing", "path": "/v1/customers/cus_nobody", "method": "get",
+         "expected_error_type": "invalid_request_error"}
+      ]
+    }"#).unwrap();
+    let output = run_with(
+        &[
+            "fixtures",
+            file.to_str().unwrap(),
+            "--override",
+            "customer:email=after@example.com",
+            "--remove",
+            "customer:description",
+        ],
+        &setting,
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output
+            .stdout
+            .contains("again            GET /v1/customers/cus_"),
+        "{}",
+        output.stdout
+    );
+    let create = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    let form = create.form_pairs();
+    assert!(
+        form.contains(&("email".to_owned(), "after@example.com".to_owned())),
+        "{form:?}"
+    );
+    assert!(
+        form.contains(&("metadata[tier]".to_owned(), "gold".to_owned())),
+        "{form:?}"
+    );
+    assert!(!form.iter().any(|(k, _)| k == "description"), "{form:?}");
+
+    // An error not expected stops the fixture, with Stripe's error.
+    std::fs::write(
+        &file,
+        r#"{"_meta": {"template_version": 0}, "fixtures": [
+        {"name": "missing", "path": "/v1/customers/cus_nobody", "method": "get"},
+        {"name": "never", "path": "/v1/customers", "method": "post"}]}"#,
+    )
+    .unwrap();
+    let before = server.requests().len();
+    let failed = run_with(&["fixtures", file.to_str().unwrap()], &setting);
+    assert_eq!(failed.code, 4, "{}", failed.stderr);
+    assert!(
+        failed
+            .stderr
+            .contains("fixture request `missing` (GET /v1/customers/cus_nobody) failed"),
+        "{}",
+        failed.stderr
+    );
+    assert_eq!(
+        server.requests().len(),
+        before + 1,
+        "the request after the failure was sent"
+    );
+}
+
+#[test]
+fn trigger_lists_its_events_and_suggests_the_closest() {
+    let listing = run_with(&["trigger"], &Setting::test_key());
+    assert_eq!(listing.code, 0);
+    assert!(
+        listing
+            .stdout
+            .contains("identity.verification_session.redacted"),
+        "{}",
+        listing.stdout
+    );
+    let typo = run_with(&["trigger", "customer.creatd"], &Setting::test_key());
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("did you mean `customer.created`?"),
+        "{}",
+        typo.stderr
+    );
+}
+
+#[test]
+fn every_shipped_trigger_makes_its_event_on_the_mock() {
+    let server = stateful_mock();
+    let setting = setting(&server, "every-trigger");
+    for (event, _) in stripe_cli::fixtures::TRIGGERS {
+        let output = run_with(&["trigger", event], &setting);
+        assert_eq!(output.code, 0, "{event}: {}", output.stderr);
+        let listed = run_with(
+            &["events", "list", "--type", event, "--limit", "1"],
+            &setting,
+        );
+        let page: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+        assert_eq!(
+            page["data"][0]["type"], *event,
+            "{event}: {}",
+            output.stdout
+        );
+    }
+}
