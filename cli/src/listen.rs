@@ -75,13 +75,12 @@ pub async fn listen(client: &Client, options: &Options, out: &mut Out<'_>) -> i3
     let mut count = 0u64;
     loop {
         let mut fresh: Vec<(Api, Value)> = Vec::new();
-        match v1.poll(client).await {
-            Ok(events) => fresh.extend(events.into_iter().map(|e| (Api::V1, e))),
-            Err(error) => return report(out, &error),
-        }
-        if let Some(thin) = &mut thin {
-            match thin.poll(client).await {
-                Ok(events) => fresh.extend(events.into_iter().map(|e| (Api::V2, e))),
+        for follower in std::iter::once(&mut v1).chain(thin.as_mut()) {
+            match follower.poll(client).await {
+                Ok(events) => fresh.extend(events.into_iter().map(|e| (follower.api, e))),
+                Err(error) if passes(&error) => {
+                    let _ = writeln!(out.stderr, "{error}; trying again");
+                }
                 Err(error) => return report(out, &error),
             }
         }
@@ -233,6 +232,16 @@ fn matches_types(wanted: &[String], event: &Value) -> bool {
         .and_then(Value::as_str)
         .unwrap_or_default();
     wanted.is_empty() || wanted.iter().any(|w| w == "*" || w == kind)
+}
+
+/// A failure the next poll may not meet (no answer, still rate limited,
+/// Stripe failing), which a long listen rides out; a refused key or request
+/// would fail every poll alike, so it ends the listen.
+fn passes(error: &stripe_runtime::Error) -> bool {
+    match error.status() {
+        None => matches!(error, stripe_runtime::Error::Transport(_)),
+        Some(status) => status == 429 || status >= 500,
+    }
 }
 
 fn report(out: &mut Out<'_>, error: &stripe_runtime::Error) -> i32 {

@@ -1,7 +1,7 @@
 //! The `stripe` binary: shell completion (`COMPLETE=bash stripe`), else
 //! [`stripe_cli::run`] on the process's arguments and streams.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,7 +21,8 @@ fn main() {
         env: &env,
     };
     let code = stripe_cli::run(&args, &mut io);
-    drop(io);
+    // `exit` runs no destructors: what is buffered goes out first.
+    let _ = stdout.flush();
     std::process::exit(code);
 }
 

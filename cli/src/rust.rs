@@ -48,7 +48,7 @@ fn object_value(object: &Object, map: &Map<String, Value>) -> String {
             .map(|f| {
                 map.get(f.name)
                     .map(|v| value(v, f.ty))
-                    .unwrap_or_else(|| not_valid())
+                    .unwrap_or_else(not_valid)
             })
             .collect();
         format!("{path}::new({})", required.join(", "))

@@ -57,9 +57,9 @@ pub fn check_value(value: &Value, ty: Ty, path: &str, findings: &mut Findings) {
         Ty::Int64String if !is_integer(value) => wrong("an integer"),
         Ty::Decimal if !is_decimal(value) => wrong("a decimal number (`12.5`)"),
         Ty::DateTime
-            if !value
+            if value
                 .as_str()
-                .is_some_and(|text| stripe_core::DateTime::parse(text).is_ok()) =>
+                .is_none_or(|text| stripe_core::DateTime::parse(text).is_err()) =>
         {
             wrong("an RFC 3339 date-time (`2026-01-31T12:00:00Z`)")
         }

@@ -22,32 +22,49 @@ type Received = Arc<Mutex<Vec<(Vec<u8>, String)>>>;
 
 /// A local endpoint answering 200 to every POST, on the mock's runtime.
 fn endpoint() -> (String, Received) {
-    let (runtime, _) = mock();
     let received: Received = Arc::default();
+    let store = Arc::clone(&received);
+    let url = serve(move |_, signature, body| {
+        store.lock().unwrap().push((body, signature.to_owned()));
+        (200, "ok".to_owned())
+    });
+    (format!("{url}/webhook"), received)
+}
+
+/// A local HTTP server on the mock's runtime; `respond` gets the path, the
+/// `Stripe-Signature` and the body of each request, and says the status
+/// and body of the answer.
+fn serve(respond: impl Fn(&str, &str, Vec<u8>) -> (u16, String) + Send + Sync + 'static) -> String {
+    let (runtime, _) = mock();
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
-    let url = format!("http://{}/webhook", listener.local_addr().unwrap());
-    let store = Arc::clone(&received);
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let respond = Arc::new(respond);
     runtime.spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {
                 continue;
             };
-            let store = Arc::clone(&store);
+            let respond = Arc::clone(&respond);
             tokio::spawn(async move {
                 let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                    let store = Arc::clone(&store);
+                    let respond = Arc::clone(&respond);
                     async move {
-                        let signature = request
-                            .headers()
-                            .get("stripe-signature")
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or_default()
-                            .to_owned();
+                        let header = |name: &str| {
+                            let value = request.headers().get(name);
+                            value
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default()
+                                .to_owned()
+                        };
+                        let (path, signature) =
+                            (request.uri().path().to_owned(), header("stripe-signature"));
                         let body = request.into_body().collect().await.unwrap().to_bytes();
-                        store.lock().unwrap().push((body.to_vec(), signature));
-                        Ok::<_, Infallible>(hyper::Response::new(Full::new(Bytes::from("ok"))))
+                        let (status, answer) = respond(&path, &signature, body.to_vec());
+                        let mut response = hyper::Response::new(Full::new(Bytes::from(answer)));
+                        *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
+                        Ok::<_, Infallible>(response)
                     }
                 });
                 let _ = hyper::server::conn::http1::Builder::new()
@@ -56,7 +73,7 @@ fn endpoint() -> (String, Received) {
             });
         }
     });
-    (url, received)
+    url
 }
 
 fn stateful_mock() -> MockServer {
@@ -68,7 +85,7 @@ fn stateful_mock() -> MockServer {
 
 /// A test key and a config folder of this test's own (listen keeps its
 /// secret there), pointed at `server`.
-fn setting(server: &MockServer, name: &str) -> Setting {
+fn setting(api_base: &str, name: &str) -> Setting {
     let config =
         std::env::temp_dir().join(format!("stripe-cli-listen-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&config);
@@ -76,7 +93,7 @@ fn setting(server: &MockServer, name: &str) -> Setting {
     setting
         .env
         .push(("XDG_CONFIG_HOME", config.to_string_lossy().into_owned()));
-    setting.env.push(("STRIPE_API_BASE", server.url()));
+    setting.env.push(("STRIPE_API_BASE", api_base.to_owned()));
     setting
 }
 
@@ -134,7 +151,7 @@ fn create_customer(server: &MockServer, n: usize) {
 #[test]
 fn listen_forwards_every_event_once_signed_with_its_secret() {
     let server = stateful_mock();
-    let setting = setting(&server, "forward");
+    let setting = setting(&server.url(), "forward");
     let (url, received) = endpoint();
     // What happened before listen started is not its business.
     create_customer(&server, 0);
@@ -215,7 +232,7 @@ fn listen_forwards_every_event_once_signed_with_its_secret() {
 #[test]
 fn a_triggered_event_is_what_listen_sees() {
     let server = stateful_mock();
-    let setting = setting(&server, "trigger");
+    let setting = setting(&server.url(), "trigger");
     let args = [
         "listen",
         "--events",
@@ -255,7 +272,7 @@ fn a_triggered_event_is_what_listen_sees() {
 #[test]
 fn thin_events_are_forwarded_without_their_data() {
     let server = stateful_mock();
-    let setting = setting(&server, "thin");
+    let setting = setting(&server.url(), "thin");
     let (url, received) = endpoint();
     let created = run_with(
         &[
@@ -314,7 +331,7 @@ fn thin_events_are_forwarded_without_their_data() {
 #[test]
 fn a_fixture_file_runs_with_references_rewrites_and_expected_errors() {
     let server = stateful_mock();
-    let setting = setting(&server, "fixtures");
+    let setting = setting(&server.url(), "fixtures");
     let file = std::env::temp_dir().join(format!("stripe-cli-fixture-{}.json", std::process::id()));
     std::fs::write(&file, r#"{
       "_meta": {"template_version": 0},
@@ -410,7 +427,7 @@ fn trigger_lists_its_events_and_suggests_the_closest() {
 #[test]
 fn every_shipped_trigger_makes_its_event_on_the_mock() {
     let server = stateful_mock();
-    let setting = setting(&server, "every-trigger");
+    let setting = setting(&server.url(), "every-trigger");
     for (event, _) in stripe_cli::fixtures::TRIGGERS {
         let output = run_with(&["trigger", event], &setting);
         assert_eq!(output.code, 0, "{event}: {}", output.stderr);
@@ -425,4 +442,66 @@ fn every_shipped_trigger_makes_its_event_on_the_mock() {
             output.stdout
         );
     }
+}
+
+#[test]
+fn listen_rides_out_a_failing_poll_and_stops_on_a_refused_key() {
+    // The baseline poll finds nothing; the next poll and its two retries
+    // meet a failing Stripe; then an event is there.
+    let polls = Arc::new(Mutex::new(0));
+    let count = Arc::clone(&polls);
+    let url = serve(move |_, _, _| {
+        let n = {
+            let mut polls = count.lock().unwrap();
+            *polls += 1;
+            *polls
+        };
+        let event = r#"{"id": "evt_1", "object": "event", "type": "customer.created", "created": 1700000000, "data": {"object": {}}}"#;
+        match n {
+            1 => (
+                200,
+                r#"{"object": "list", "data": [], "has_more": false}"#.to_owned(),
+            ),
+            2..=4 => (
+                503,
+                r#"{"error": {"type": "api_error", "message": "down"}}"#.to_owned(),
+            ),
+            _ => (
+                200,
+                format!(r#"{{"object": "list", "data": [{event}], "has_more": false}}"#),
+            ),
+        }
+    });
+    let failing = setting(&url, "failing");
+    let output = join(
+        in_background(
+            ["listen", "--interval", "10", "--max-events", "1"]
+                .map(String::from)
+                .to_vec(),
+            failing,
+        ),
+        Duration::from_secs(30),
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stderr.contains("trying again"), "{}", output.stderr);
+    assert!(
+        output.stdout.contains("customer.created [evt_1]"),
+        "{}",
+        output.stdout
+    );
+
+    let url = serve(|_, _, _| {
+        (401, r#"{"error": {"type": "invalid_request_error", "message": "Invalid API Key provided"}}"#.to_owned())
+    });
+    let refused = setting(&url, "refused");
+    let output = join(
+        in_background(["listen"].map(String::from).to_vec(), refused),
+        Duration::from_secs(30),
+    );
+    assert_eq!(output.code, 5, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("Invalid API Key"),
+        "{}",
+        output.stderr
+    );
 }
