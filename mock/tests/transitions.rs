@@ -262,6 +262,51 @@ async fn a_payment_intent_is_confirmed_and_captured() {
 }
 
 #[tokio::test]
+async fn a_charge_succeeds_captured_or_held_and_is_captured_once() {
+    let server = stateful().await;
+    let card = [
+        ("amount", "700"),
+        ("currency", "usd"),
+        ("source", "tok_visa"),
+    ];
+    let (_, captured) = post(&server, "/v1/charges", &card).await;
+    assert_eq!(
+        (
+            &captured["status"],
+            &captured["captured"],
+            &captured["amount_captured"]
+        ),
+        (&json!("succeeded"), &json!(true), &json!(700))
+    );
+    let held = [&card[..], &[("capture", "false")]].concat();
+    let (_, held) = post(&server, "/v1/charges", &held).await;
+    assert_eq!(
+        (&held["captured"], &held["amount_captured"]),
+        (&json!(false), &json!(0))
+    );
+    let capture = format!("/v1/charges/{}/capture", held["id"].as_str().unwrap());
+    let (status, now_captured) = post(&server, &capture, &[]).await;
+    assert_eq!(status, 200, "{now_captured:#}");
+    assert_eq!(
+        (&now_captured["captured"], &now_captured["amount_captured"]),
+        (&json!(true), &json!(700))
+    );
+    let (status, again) = post(&server, &capture, &[]).await;
+    assert_eq!(status, 400, "{again:#}");
+    assert!(
+        again["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already been captured"),
+        "{again:#}"
+    );
+    assert_eq!(
+        types(&events(&server, "type=charge.*").await),
+        ["charge.captured", "charge.succeeded", "charge.succeeded"]
+    );
+}
+
+#[tokio::test]
 async fn canceling_a_subscription_keeps_it_canceled() {
     let server = stateful().await;
     let client = client(&server);
