@@ -109,6 +109,9 @@ macro_rules! trigger {
 /// Written for this project (not Stripe CLI's files): each says in its
 /// `description` what it does.
 pub static TRIGGERS: &[(&str, &str)] = &[
+    trigger!("charge.captured"),
+    trigger!("charge.refunded"),
+    trigger!("charge.succeeded"),
     trigger!("checkout.session.expired"),
     trigger!("climate.order.canceled"),
     trigger!("climate.order.created"),
