@@ -159,7 +159,7 @@ impl Formatter for Colored {
     }
 }
 
-/// Exit codes, one per class of failure (README, "Exit codes").
+/// Exit codes, one per class of failure (cli/README.md, "Exit codes").
 pub mod exit {
     pub const OK: i32 = 0;
     /// Reading a file or stdin, writing the output.

@@ -26,7 +26,7 @@ pub(crate) const JSON_CONTENT_TYPE: &str = "application/json";
 pub(crate) fn new_http() -> Http {
     // rustls 0.23.48 deprecates ring's provider for want of post-quantum key
     // exchange, which only aws-lc-rs has; aws-lc-rs would add half a minute
-    // and a C toolchain to every cold build (README, "HTTP"). ring's
+    // and a C toolchain to every cold build (docs/benchmarks.md). ring's
     // provider still does TLS 1.3 with X25519 and P-256.
     #[allow(deprecated)]
     let provider = rustls::crypto::ring::default_provider();

@@ -6,7 +6,7 @@
 //! parsers measured fell short on what a Stripe object is made of: short
 //! keys, then a small value. jiter spent about 105 instructions per object
 //! key (44 % of decoding a page of customers; `cargo xtask bench decode`
-//! and the README have the figures), serde_json has no pull interface
+//! and docs/benchmarks.md have the figures), serde_json has no pull interface
 //! (its derive is what made the client slow to build), and simd-json's tape
 //! did not read faster than serde_json here. It follows RFC 8259 as
 //! `serde_json` reads it, which tests hold it to: the same documents are

@@ -14,7 +14,7 @@ use crate::inputs::{self, SpecDir};
 /// Each step of `cargo xtask codegen`, `runs` times, medians.
 pub fn run(runs: usize) -> Result<(), String> {
     if cfg!(debug_assertions) {
-        eprintln!("note: this is a debug build; for the README's figures run `cargo run --release -p xtask -- bench codegen`");
+        eprintln!("note: this is a debug build; for the figures of docs/benchmarks.md run `cargo run --release -p xtask -- bench codegen`");
     }
     let manifest_path = inputs::workspace_root().join("spec/stripe.toml");
     let manifest = inputs::read_manifest(&manifest_path)?;

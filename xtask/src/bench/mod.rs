@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: the speed figures the README quotes. Benchmarks,
+//! `cargo xtask bench`: the figures docs/benchmarks.md quotes. Benchmarks,
 //! not timed tests: they print medians and never fail on a number.
 //!
 //! - `bench codegen [--runs N]`: each step of codegen, in process.
