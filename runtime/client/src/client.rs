@@ -22,6 +22,26 @@
 //! Only [`ResponseFuture::poll`] and the page streams are compiled once per
 //! response type; sending, retrying and reading a response are one
 //! non-generic future.
+//!
+//! # Proxies
+//!
+//! A client reads the proxy variables when it is built, as curl and
+//! reqwest do: `HTTPS_PROXY` for https URLs (Stripe's), `HTTP_PROXY` for
+//! http ones (a local mock), `ALL_PROXY` for either when its own is unset,
+//! each also in lower case; and `NO_PROXY`, the hosts that go direct
+//! (`stripe.com` and its subdomains, `*`, an IP address or a range such as
+//! `10.0.0.0/8`). `localhost` goes through the proxy unless `NO_PROXY`
+//! lists it. A request goes through a CONNECT tunnel, so TLS runs from the
+//! client to Stripe. [`ClientBuilder::proxy`] names the proxy instead,
+//! [`ClientBuilder::no_proxy`] ignores the variables, and
+//! [`ClientBuilder::proxy_env`] reads them from elsewhere than the process
+//! environment.
+//!
+//! Only `http://` proxies are supported, with `user:password@` for basic
+//! authentication. A value the client cannot use fails every request with
+//! an [`Error::Transport`] that names the variable
+//! and its value ([`TransportError::is_config`](crate::error::TransportError::is_config)),
+//! rather than going around the proxy.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -40,7 +60,9 @@ pub use stripe_core::request::{path_segment, Body, Host, Method, Multipart, Requ
 pub use stripe_core::Bytes;
 
 use crate::error::{ApiError, EncodeError, Error};
+use crate::error::{TransportError, TransportKind};
 use crate::pages::{ListStream, SearchStream, V2ListStream};
+use crate::proxy::{self, ProxyError, Vars};
 use crate::telemetry::{AppInfo, Telemetry};
 use crate::transport::{self, Http};
 
@@ -74,6 +96,10 @@ pub struct Client {
 /// What every handle shares.
 struct Inner {
     http: Http,
+    /// What the connector proxies, kept to show in `Debug`.
+    proxies: Option<Arc<hyper_util::client::proxy::matcher::Matcher>>,
+    /// A proxy setting that cannot be used: every request fails with it.
+    proxy_error: Option<ProxyError>,
     /// `Bearer <key>`, marked sensitive so it is never printed.
     authorization: Result<HeaderValue, EncodeError>,
     /// Kept only to show its redacted form in `Debug`.
@@ -214,6 +240,7 @@ impl Client {
             max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
             app_info: None,
             telemetry: true,
+            proxy: proxy::Setting::Env,
         }
     }
 
@@ -418,6 +445,11 @@ impl Client {
             ..
         } = prepared;
         let idempotency_key = header_str(&headers, "idempotency-key").map(str::to_owned);
+        if let Some(error) = &self.inner.proxy_error {
+            let error = TransportError::new(TransportKind::Config, Some(Box::new(error.clone())))
+                .after(0, idempotency_key);
+            return Err((error.into(), 0));
+        }
 
         let mut attempt = 0;
         loop {
@@ -630,6 +662,7 @@ impl fmt::Debug for Client {
             .field("idempotency_key", &self.options.idempotency_key)
             .field("max_retries", &self.inner.max_retries)
             .field("timeout", &self.inner.timeout)
+            .field("proxy", &self.inner.proxies)
             .finish_non_exhaustive()
     }
 }
@@ -707,6 +740,7 @@ pub struct ClientBuilder {
     max_retry_delay: Duration,
     app_info: Option<AppInfo>,
     telemetry: bool,
+    proxy: proxy::Setting,
 }
 
 impl ClientBuilder {
@@ -800,9 +834,37 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through the HTTP proxy at `url`
+    /// (`http://host:port`, with `user:password@` for basic
+    /// `Proxy-Authorization`), in a CONNECT tunnel. The proxy variables,
+    /// `NO_PROXY` too, are then not read. A URL the client cannot use fails
+    /// each request with an error that quotes it (password hidden).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = proxy::Setting::Url(url.into());
+        self
+    }
+
+    /// Connects directly, whatever the proxy variables say.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = proxy::Setting::Direct;
+        self
+    }
+
+    /// Reads `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and
+    /// their lower-case forms) through `lookup` rather than from the process
+    /// environment: for a program that keeps its environment elsewhere, as
+    /// the `stripe` command line does for its tests. Read now, once.
+    pub fn proxy_env(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        self.proxy = proxy::Setting::Vars(Vars::read(lookup));
+        self
+    }
+
+    /// The client. The proxy variables are read here unless
+    /// [`proxy`](Self::proxy), [`no_proxy`](Self::no_proxy) or
+    /// [`proxy_env`](Self::proxy_env) said otherwise.
     pub fn build(self) -> Client {
-        // An invalid key is reported by the first request rather than here,
-        // so that `Client::new` stays infallible.
+        // An invalid key or proxy is reported by the first request rather
+        // than here, so that `Client::new` stays infallible.
         let authorization = header_value("Authorization", &format!("Bearer {}", self.secret_key))
             .map(|mut value| {
                 value.set_sensitive(true);
@@ -814,9 +876,15 @@ impl ClientBuilder {
                     "the secret key contains characters not allowed in an HTTP header",
                 )
             });
+        let (proxies, proxy_error) = match proxy::matcher(self.proxy) {
+            Ok(proxies) => (proxies, None),
+            Err(error) => (None, Some(error)),
+        };
         Client {
             inner: Arc::new(Inner {
-                http: transport::new_http(),
+                http: transport::new_http(proxies.clone()),
+                proxies,
+                proxy_error,
                 authorization,
                 secret_key: self.secret_key,
                 api_base: self.api_base,

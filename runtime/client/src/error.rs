@@ -302,6 +302,8 @@ pub(crate) enum TransportKind {
     Timeout,
     /// The connection broke while the body was being read.
     Body,
+    /// The client's setting (a proxy URL) cannot be used: nothing was sent.
+    Config,
     Other,
 }
 
@@ -356,6 +358,13 @@ impl TransportError {
     pub fn is_connect(&self) -> bool {
         self.kind == TransportKind::Connect
     }
+
+    /// The client's proxy setting cannot be used (the message names the
+    /// variable and its value): nothing was sent, and sending again fails
+    /// alike.
+    pub fn is_config(&self) -> bool {
+        self.kind == TransportKind::Config
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -364,24 +373,36 @@ impl fmt::Display for TransportError {
             TransportKind::Timeout => "timed out",
             TransportKind::Connect => "could not connect",
             TransportKind::Body => "broke off while reading the response body",
+            TransportKind::Config => "not sent",
             TransportKind::Other => "failed",
         };
-        write!(
-            f,
-            "request to Stripe {what} after {} attempt",
-            self.attempts
-        )?;
-        if self.attempts != 1 {
-            f.write_str("s")?;
+        write!(f, "request to Stripe {what}")?;
+        if self.kind != TransportKind::Config {
+            write!(f, " after {} attempt", self.attempts)?;
+            if self.attempts != 1 {
+                f.write_str("s")?;
+            }
         }
         if let Some(status) = self.status() {
             write!(f, " (HTTP {status})")?;
         }
         write_request_id(f, self.request_id())?;
-        // hyper's text names the cause (DNS, TLS, refused), never the
-        // headers, so never the key.
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
+        // The whole chain: hyper's own text is only "client error
+        // (Connect)"; the cause (DNS, TLS, refused, the proxy's answer) is
+        // below it. None of it holds the headers, so never the key.
+        let mut next = self
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static));
+        let mut shown = String::new();
+        while let Some(error) = next {
+            let text = error.to_string();
+            // Some errors repeat their source's text in their own.
+            if !shown.contains(&text) {
+                write!(f, ": {text}")?;
+            }
+            shown = text;
+            next = error.source();
         }
         Ok(())
     }

@@ -23,6 +23,10 @@ const DELIVERY_USER_AGENT: &str = "Stripe/1.0 (+https://stripe.com/docs/webhooks
 const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 /// Sends signed webhook deliveries over one pooled connection per host.
+///
+/// Never through a proxy, whatever `HTTPS_PROXY` and `HTTP_PROXY` say: it
+/// delivers to the user's own endpoint, usually on localhost, which a proxy
+/// out of the network could not reach. Stripe CLI forwards directly too.
 #[derive(Clone)]
 pub struct Forwarder {
     http: Http,
@@ -54,7 +58,7 @@ impl Forwarder {
     /// counts a delivery as failed.
     pub fn new() -> Self {
         Forwarder {
-            http: new_http(),
+            http: new_http(None),
             timeout: Duration::from_secs(30),
         }
     }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod forward;
 pub mod notification_handler;
 pub mod pages;
+mod proxy;
 pub mod telemetry;
 mod transport;
 pub mod webhook;

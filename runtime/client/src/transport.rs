@@ -1,29 +1,31 @@
 //! One HTTP exchange over hyper, and the bodies Stripe's requests carry.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::TokioExecutor;
 use stripe_core::request::{Body, Part};
 use stripe_core::{encode, Method};
 
 use crate::error::{TransportError, TransportKind};
+use crate::proxy::Connector;
 
-pub(crate) type Http =
-    hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+pub(crate) type Http = hyper_util::client::legacy::Client<HttpsConnector<Connector>, Full<Bytes>>;
 
 pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json";
 
 /// A pooled HTTP/1.1 client for https (and http, for a local mock), on
-/// rustls with ring and Mozilla's root certificates. The crypto provider is
-/// passed in rather than installed process-wide, so another rustls user in
-/// the same program is not affected.
-pub(crate) fn new_http() -> Http {
+/// rustls with ring and Mozilla's root certificates, direct or through the
+/// proxies `proxies` names (`crate::proxy`). The crypto provider is passed
+/// in rather than installed process-wide, so another rustls user in the
+/// same program is not affected.
+pub(crate) fn new_http(proxies: Option<Arc<Matcher>>) -> Http {
     // rustls 0.23.48 deprecates ring's provider for want of post-quantum key
     // exchange, which only aws-lc-rs has; aws-lc-rs would add half a minute
     // and a C toolchain to every cold build (docs/benchmarks.md). ring's
@@ -35,7 +37,7 @@ pub(crate) fn new_http() -> Http {
         .expect("ring supports rustls's default protocol versions")
         .https_or_http()
         .enable_http1()
-        .build();
+        .wrap_connector(Connector::new(proxies));
     hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(connector)
 }
 
