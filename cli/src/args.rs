@@ -17,7 +17,8 @@ pub struct Io<'a> {
     pub stdout_terminal: bool,
     /// Someone can answer a question: a DELETE asks for confirmation.
     pub stdin_terminal: bool,
-    /// The environment (`STRIPE_API_KEY`, `NO_COLOR`, `XDG_CONFIG_HOME`, `HOME`).
+    /// The environment (`STRIPE_API_KEY`, `NO_COLOR`, `XDG_CONFIG_HOME`,
+    /// `HOME`, the proxy variables).
     pub env: &'a dyn Fn(&str) -> Option<String>,
 }
 
@@ -112,11 +113,13 @@ pub fn api_base_from_env(io: &Io<'_>) -> Option<String> {
     (io.env)("STRIPE_API_BASE").filter(|base| !base.is_empty())
 }
 
-/// The client settings of the command line.
+/// The client settings of the command line; the proxy variables are read
+/// from `env`.
 pub fn connection<'a>(
     matches: &'a ArgMatches,
     key: Option<&'a str>,
     env_base: Option<&'a str>,
+    env: &'a dyn Fn(&str) -> Option<String>,
 ) -> Connection<'a> {
     Connection {
         key: key.unwrap_or_default(),
@@ -125,5 +128,6 @@ pub fn connection<'a>(
         stripe_account: text(matches, "stripe-account").map(String::as_str),
         stripe_context: text(matches, "stripe-context").map(String::as_str),
         idempotency: text(matches, "idempotency").map(String::as_str),
+        env,
     }
 }

@@ -46,6 +46,8 @@ pub struct Out<'a> {
 
 /// Follows the events until Ctrl-C or `max_events`; the exit code.
 pub async fn listen(client: &Client, options: &Options, out: &mut Out<'_>) -> i32 {
+    // Deliveries go direct, whatever HTTPS_PROXY says: the endpoint is the
+    // user's own (see `Forwarder`); the polls follow the proxy variables.
     let forwarder = Forwarder::new();
     let mut v1 = match Follower::start(client, Api::V1).await {
         Ok(follower) => follower,
@@ -235,11 +237,12 @@ fn matches_types(wanted: &[String], event: &Value) -> bool {
 }
 
 /// A failure the next poll may not meet (no answer, still rate limited,
-/// Stripe failing), which a long listen rides out; a refused key or request
-/// would fail every poll alike, so it ends the listen.
+/// Stripe failing), which a long listen rides out; a refused key or request,
+/// or a proxy setting the client cannot use, would fail every poll alike, so
+/// it ends the listen.
 fn passes(error: &stripe_runtime::Error) -> bool {
     match error.status() {
-        None => matches!(error, stripe_runtime::Error::Transport(_)),
+        None => matches!(error, stripe_runtime::Error::Transport(e) if !e.is_config()),
         Some(status) => status == 429 || status >= 500,
     }
 }

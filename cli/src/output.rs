@@ -165,7 +165,8 @@ pub mod exit {
     /// Reading a file or stdin, writing the output.
     pub const IO: i32 = 1;
     /// The command line: unknown command or flag, a parameter the spec
-    /// refuses, malformed `-d`, no API key. Nothing was sent.
+    /// refuses, malformed `-d`, no API key, a proxy variable the client
+    /// cannot use. Nothing was sent.
     pub const USAGE: i32 = 2;
     /// Refused for safety: a live key without --live, a DELETE not confirmed.
     pub const REFUSED: i32 = 3;
@@ -212,6 +213,8 @@ pub fn report(err: &mut dyn Write, error: &Error) -> i32 {
         other => writeln!(err, "error: {other}"),
     };
     match (error, error.status()) {
+        // A proxy variable the client cannot use: set up like the key.
+        (Error::Transport(transport), _) if transport.is_config() => exit::USAGE,
         (Error::Transport(_), _) => exit::NETWORK,
         (Error::Encode(_), _) => exit::USAGE,
         (_, Some(401 | 403)) => exit::AUTHENTICATION,

@@ -388,7 +388,7 @@ fn execute(
     let key = key(io, matches)?;
     let printing = flag(matches, "dry-run") || text(matches, "print").is_some();
     let env_base = api_base_from_env(io);
-    let connection = connection(matches, key.as_deref(), env_base.as_deref());
+    let connection = connection(matches, key.as_deref(), env_base.as_deref(), io.env);
     if printing {
         return print_request(io, matches, &connection, &request);
     }

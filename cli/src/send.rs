@@ -282,12 +282,14 @@ pub struct Connection<'a> {
     pub stripe_account: Option<&'a str>,
     pub stripe_context: Option<&'a str>,
     pub idempotency: Option<&'a str>,
+    /// Where the proxy variables are read (`HTTPS_PROXY`, `NO_PROXY`, ...).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl Connection<'_> {
     pub fn client(&self) -> Client {
         let app = AppInfo::new("stripe-cli").version(env!("CARGO_PKG_VERSION"));
-        let mut builder = Client::builder(self.key).app_info(app);
+        let mut builder = Client::builder(self.key).app_info(app).proxy_env(self.env);
         if let Some(base) = self.api_base {
             builder = builder.all_to(base);
         }

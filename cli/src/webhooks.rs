@@ -30,7 +30,7 @@ pub fn listen(io: &mut Io<'_>, matches: &ArgMatches) -> Outcome {
     }
     let key = key(io, matches)?.ok_or_else(no_key)?;
     let env_base = api_base_from_env(io);
-    let client = connection(matches, Some(&key), env_base.as_deref()).client();
+    let client = connection(matches, Some(&key), env_base.as_deref(), io.env).client();
     let list = |id: &str| -> Vec<String> {
         texts(matches, id)
             .map(|values| {
@@ -154,7 +154,7 @@ fn run_fixture(io: &mut Io<'_>, matches: &ArgMatches, mut fixture: Fixture) -> R
         .map_err(Failure::usage)?;
     let key = key(io, matches)?.ok_or_else(no_key)?;
     let env_base = api_base_from_env(io);
-    let client = connection(matches, Some(&key), env_base.as_deref()).client();
+    let client = connection(matches, Some(&key), env_base.as_deref(), io.env).client();
     let runtime = runtime()?;
     let mut answers = Answers {
         by_name: BTreeMap::new(),

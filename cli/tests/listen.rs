@@ -4,6 +4,8 @@
 //! rewrites and expected errors.
 
 mod common;
+#[path = "../../runtime/client/tests/support/proxy.rs"]
+mod proxy;
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
@@ -14,6 +16,7 @@ use common::{mock, run_owned, run_with, Output, Setting};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::service::service_fn;
+use proxy::{authority, TestProxy};
 use stripe_mock::MockServer;
 use stripe_runtime::webhook::Webhook;
 
@@ -226,6 +229,40 @@ fn listen_forwards_every_event_once_signed_with_its_secret() {
         12,
         "{}",
         output.stdout
+    );
+}
+
+#[test]
+fn behind_a_proxy_listen_polls_through_it_and_forwards_directly() {
+    let server = stateful_mock();
+    let proxy = mock().0.block_on(TestProxy::start());
+    let mut setting = setting(&server.url(), "proxy");
+    setting.env.push(("HTTP_PROXY", proxy.url.clone()));
+    setting.env.push(("HTTPS_PROXY", proxy.url.clone()));
+    let (url, received) = endpoint();
+    let args = [
+        "listen",
+        "--forward-to",
+        &url,
+        "--interval",
+        "40",
+        "--max-events",
+        "1",
+    ];
+    let listening = in_background(args.iter().map(|a| a.to_string()).collect(), setting);
+    wait_for_polls(&server, 1);
+    create_customer(&server, 1);
+    let output = join(listening, Duration::from_secs(30));
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(received.lock().unwrap().len(), 1, "{}", output.stdout);
+    // The endpoint (on 127.0.0.1 too) was never asked of the proxy.
+    let targets = proxy.targets();
+    assert!(!targets.is_empty(), "the polls went around the proxy");
+    assert!(
+        targets
+            .iter()
+            .all(|target| *target == authority(&server.url())),
+        "{targets:?}"
     );
 }
 
