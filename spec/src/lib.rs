@@ -176,10 +176,17 @@ impl SpecDir {
         }
         SpecDir {
             path: workspace_root().join("../shared/stripe-openapi"),
-            chosen_by: "the default",
+            chosen_by: DEFAULT_CHOICE,
         }
     }
+
+    /// Whether nothing chose the folder: the files beside the workspace.
+    pub fn is_default(&self) -> bool {
+        self.chosen_by == DEFAULT_CHOICE
+    }
 }
+
+const DEFAULT_CHOICE: &str = "the default";
 
 pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
     let text = std::fs::read_to_string(path)

@@ -12,7 +12,7 @@ mod diff;
 mod format_cache;
 mod fuzz;
 mod inputs;
-mod spec;
+pub(crate) mod spec;
 mod writer;
 
 use std::process::ExitCode;

@@ -382,3 +382,50 @@ fn a_written_document_is_copied_from_the_spec_folder_never_downloaded() {
     );
     assert_eq!(server.requests.load(Ordering::SeqCst), 0);
 }
+
+#[test]
+fn codegen_fetches_the_pins_it_lacks_then_generates() {
+    let dir = temp_dir("codegen-fetch");
+    let server = serve(files());
+    let manifest = manifest(
+        &dir,
+        &sha256_hex(BASE_SPEC.as_bytes()),
+        &excerpt_checksum(&dir),
+    );
+    let (specs, out) = (dir.join("specs"), dir.join("out"));
+    std::fs::create_dir_all(&specs).unwrap();
+    let codegen = || {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["codegen", "--manifest", manifest.to_str().unwrap()])
+            .args(["--out", out.to_str().unwrap()])
+            .env("STRIPE_SPEC_DIR", &specs)
+            .env("STRIPE_OPENAPI_BASE_URL", &server.url)
+            .output()
+            .expect("xtask runs")
+    };
+
+    let output = codegen();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("spec3.yaml is not in"),
+        "it says why it downloads: {}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("fetched "), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(specs.join("spec3.yaml")).unwrap(),
+        BASE_SPEC
+    );
+    assert!(
+        out.join("api/src/lib.rs").is_file(),
+        "the crate is generated"
+    );
+
+    let again = codegen();
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        3,
+        "once there, nothing is downloaded again"
+    );
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_yaml::Value;
-use stripe_codegen::parse::manifest::{ManifestDocument, Origin, Source};
+use stripe_codegen::parse::manifest::{Manifest, ManifestDocument, Origin, Source};
 
 use crate::inputs;
 use crate::spec::{excerpt, Selection};
@@ -24,13 +24,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
         return Err(format!("unexpected argument `{extra}`"));
     }
+    fetch_pins(&inputs::read_manifest(&manifest_path)?, &dest)
+}
+
+/// Downloads into `dest` every file `manifest` pins that is not there
+/// already with its checksum, saying what it fetches on stderr.
+pub fn fetch_pins(manifest: &Manifest, dest: &Path) -> Result<(), String> {
     let base_url = std::env::var("STRIPE_OPENAPI_BASE_URL")
         .ok()
         .filter(|b| !b.is_empty());
-    let manifest = inputs::read_manifest(&manifest_path)?;
-    std::fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+    std::fs::create_dir_all(dest).map_err(|e| format!("{}: {e}", dest.display()))?;
     let fetcher = Fetcher {
-        dest: &dest,
+        dest,
         base_url: base_url.as_deref(),
         agent: agent(),
     };

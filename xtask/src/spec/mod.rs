@@ -9,7 +9,7 @@
 //!   spec: new pins, regenerated crate, and the diff against the old pins.
 
 mod excerpt;
-mod fetch;
+pub mod fetch;
 mod update;
 
 pub use excerpt::{excerpt, Selection};
