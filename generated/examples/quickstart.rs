@@ -28,6 +28,10 @@ async fn main() -> Result<(), stripe::Error> {
     println!("created {}", customer.id);
 
     let session = VerificationSession::redact(&client, "vs_123", &Default::default()).await?;
-    println!("{}: redaction {:?}", session.id, session.redaction.map(|r| r.status));
+    println!(
+        "{}: redaction {:?}",
+        session.id,
+        session.redaction.map(|r| r.status)
+    );
     Ok(())
 }
