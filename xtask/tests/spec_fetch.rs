@@ -1,13 +1,15 @@
 //! `cargo xtask spec fetch` and `spec excerpt` against a local HTTP server
 //! standing in for GitHub's raw files: what is pinned is downloaded and
 //! checked, a file is written only when its checksum matches, and what is
-//! already there is not downloaded again.
+//! already there is not downloaded again; behind a proxy, through it.
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
@@ -85,11 +87,64 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn xtask(args: &[&str], base_url: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
+    xtask_with(args, base_url, &[])
+}
+
+/// The proxy variables of the machine left out, `env` added.
+fn xtask_with(args: &[&str], base_url: &str, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    for name in PROXY_VARIABLES {
+        command.env_remove(name).env_remove(name.to_lowercase());
+    }
+    command
         .args(args)
         .env("STRIPE_OPENAPI_BASE_URL", base_url)
+        .envs(env.iter().copied())
         .output()
         .expect("xtask runs")
+}
+
+const PROXY_VARIABLES: [&str; 4] = ["ALL_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"];
+
+/// A CONNECT proxy on 127.0.0.1: records each request line, then copies
+/// bytes both ways. Its URL and what it saw.
+fn connect_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let record = record.clone();
+            std::thread::spawn(move || tunnel(client, &record));
+        }
+    });
+    (url, seen)
+}
+
+fn tunnel(mut client: TcpStream, seen: &Mutex<Vec<String>>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header == "\r\n" {
+            break;
+        }
+    }
+    let line = line.trim_end().to_owned();
+    seen.lock().unwrap().push(line.clone());
+    let target = line.split(' ').nth(1).unwrap_or_default();
+    let Ok(mut upstream) = TcpStream::connect(target) else {
+        return client.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+    };
+    client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")?;
+    let mut to_client = upstream.try_clone()?;
+    // The reader, not the socket: it may hold bytes already read.
+    let up = std::thread::spawn(move || std::io::copy(&mut reader, &mut upstream));
+    std::io::copy(&mut to_client, &mut client)?;
+    let _ = up.join();
+    Ok(())
 }
 
 fn stderr(output: &Output) -> String {
@@ -428,4 +483,45 @@ fn codegen_fetches_the_pins_it_lacks_then_generates() {
         3,
         "once there, nothing is downloaded again"
     );
+}
+
+#[test]
+fn fetch_goes_through_the_proxy_the_environment_names() {
+    let dir = temp_dir("proxy");
+    let server = serve(files());
+    let (proxy, seen) = connect_proxy();
+    let manifest = manifest(
+        &dir,
+        &sha256_hex(BASE_SPEC.as_bytes()),
+        &excerpt_checksum(&dir),
+    );
+    let dest = dir.join("dest");
+    let args = [
+        "spec",
+        "fetch",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--dest",
+        dest.to_str().unwrap(),
+    ];
+    let output = xtask_with(&args, &server.url, &[("HTTPS_PROXY", &proxy)]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(server.requests.load(Ordering::SeqCst), 3);
+    let server_authority = server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/raw");
+    let lines = seen.lock().unwrap().clone();
+    assert!(!lines.is_empty(), "the downloads went around the proxy");
+    for line in &lines {
+        assert_eq!(*line, format!("CONNECT {server_authority} HTTP/1.1"));
+    }
+
+    // NO_PROXY lists the server: direct.
+    std::fs::remove_dir_all(&dest).unwrap();
+    let env = [("HTTP_PROXY", proxy.as_str()), ("NO_PROXY", "127.0.0.1")];
+    let output = xtask_with(&args, &server.url, &env);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(server.requests.load(Ordering::SeqCst), 6);
+    assert_eq!(seen.lock().unwrap().len(), lines.len());
 }

@@ -50,9 +50,15 @@ pub fn fetch_pins(manifest: &Manifest, dest: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The agent of every download. Behind a proxy it tunnels (CONNECT)
+/// through the one `ALL_PROXY`, `HTTPS_PROXY` or `HTTP_PROXY` names, the
+/// first set, for every URL, except to the hosts `NO_PROXY` lists (exactly,
+/// or `.domain` for its subdomains; no IP ranges). A value ureq cannot read
+/// is skipped. That is ureq's default; written here so that it stays.
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(600)))
+        .proxy(ureq::Proxy::try_from_env())
         .build()
         .into()
 }
