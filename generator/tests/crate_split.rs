@@ -208,7 +208,8 @@ fn the_base_crate_has_its_own_files_and_the_api_crate_re_exports_it() {
     let generated = generate(&spec(SPEC), &config).unwrap().files;
     let api_manifest = &generated[&PathBuf::from("api/Cargo.toml")];
     assert!(
-        api_manifest.contains("stripe-api-base = { path = \"../base\", default-features = false }")
+        api_manifest.contains("stripe-api-base = { package = \"typed-stripe-api-base\", version = \"0.1.0\", path = \"../base\", default-features = false }"),
+        "the base crate by the name the code calls it, its package and the version publishing keeps: {api_manifest}"
     );
     let forwarded = "__types_customer = [\"__types_charge\", \"stripe-api-base/__types_customer\"]";
     assert!(api_manifest.contains(forwarded), "{api_manifest}");

@@ -56,7 +56,9 @@ fn check_case(name: &str) {
             params_package: None,
             base_package: None,
             core_path: "../../../../runtime/core".into(),
+            publish: false,
             facade: None,
+            ..CrateLayout::default()
         },
     };
     let generated = generate(&spec, &config).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -113,11 +113,14 @@ fn layout(name: &str) -> CrateLayout {
         params_package: Some(format!("{package}-params")),
         base_package: Some(format!("{package}-base")),
         core_path: runtime("core"),
+        publish: false,
         facade: Some(stripe_codegen::emit::Facade {
             package,
             core_path: runtime("core"),
             runtime_path: runtime("client"),
+            runtime_package: "typed-stripe-runtime".to_owned(),
         }),
+        ..CrateLayout::default()
     }
 }
 
@@ -265,9 +268,16 @@ fn the_generated_cases_compile() {
         members.extend(write_case(&workspace.join(&member), &member, files));
     }
     assert!(members.len() >= 100, "{members:?}");
+    // The project's package fields, which the generated crates inherit.
+    let project = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let fields = project
+        .split("\n[workspace.package]\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("the workspace's [workspace.package]");
     let manifest = format!(
         "[workspace]\nresolver = \"2\"\nmembers = {members:?}\n\
-         [workspace.package]\nedition = \"2021\"\nlicense = \"MIT\"\npublish = false\n"
+         [workspace.package]\n{fields}\n"
     );
     std::fs::write(workspace.join("Cargo.toml"), manifest).unwrap();
     // The project's lock file: the same dependency versions, no resolution.
@@ -370,7 +380,7 @@ fn write_table_crate(dir: &Path, member: &str) {
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"{member}-cli\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\
-             [lib]\npath = \"lib.rs\"\n[dependencies]\nstripe-core = {{ path = {core:?} }}\n"
+             [lib]\npath = \"lib.rs\"\n[dependencies]\nstripe-core = {{ package = \"typed-stripe-core\", path = {core:?} }}\n"
         ),
     )
     .unwrap();

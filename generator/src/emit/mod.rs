@@ -74,6 +74,14 @@ pub struct CrateLayout {
     pub base_package: Option<String>,
     /// `stripe-core`'s folder, relative to the API crate's.
     pub core_path: String,
+    /// The package `stripe-core` is published as (the generated code calls
+    /// it `stripe_core` whatever its package name).
+    pub core_package: String,
+    /// The version of every generated crate, and of the path dependencies
+    /// between them and on the runtime (`cargo publish` needs both).
+    pub version: String,
+    /// Whether the generated crates may be published (test crates may not).
+    pub publish: bool,
     /// The `stripe` crate around the API crate; `None` makes the API crate alone.
     pub facade: Option<Facade>,
 }
@@ -86,6 +94,8 @@ pub struct Facade {
     pub core_path: String,
     /// `stripe-runtime`'s folder, relative to the facade's.
     pub runtime_path: String,
+    /// The package `stripe-runtime` is published as.
+    pub runtime_package: String,
 }
 
 impl CrateLayout {
@@ -99,17 +109,24 @@ impl CrateLayout {
 }
 
 impl Default for CrateLayout {
-    /// The project's layout: `generated/` beside `runtime/`.
+    /// The project's layout: `generated/` beside `runtime/`, every package
+    /// named `typed-stripe-*` (bare `stripe-*` names read as Stripe's own,
+    /// and `stripe` is taken on crates.io), the libraries named as the code
+    /// calls them (`stripe`, `stripe_api`, `stripe_core`).
     fn default() -> Self {
         CrateLayout {
-            api_package: "stripe-api".to_owned(),
-            params_package: Some("stripe-params".to_owned()),
-            base_package: Some("stripe-api-base".to_owned()),
+            api_package: "typed-stripe-api".to_owned(),
+            params_package: Some("typed-stripe-params".to_owned()),
+            base_package: Some("typed-stripe-api-base".to_owned()),
             core_path: "../../runtime/core".to_owned(),
+            core_package: "typed-stripe-core".to_owned(),
+            version: "0.1.0".to_owned(),
+            publish: true,
             facade: Some(Facade {
-                package: "stripe".to_owned(),
+                package: "typed-stripe".to_owned(),
                 core_path: "../runtime/core".to_owned(),
                 runtime_path: "../runtime/client".to_owned(),
+                runtime_package: "typed-stripe-runtime".to_owned(),
             }),
         }
     }
@@ -130,6 +147,9 @@ struct ApiLib<'a> {
     /// What the docs show at the crate root: each root resource's module
     /// and its resources and endpoint groups.
     root_items: Vec<GatedName>,
+    /// The internal features (`__types_*`), whose `cfg` badges docs.rs
+    /// leaves out (it lists no feature starting with `_` either).
+    internal_features: Vec<String>,
 }
 
 #[derive(Template)]
@@ -180,8 +200,9 @@ struct ApiManifest<'a> {
     header: &'a Header,
     package: String,
     package_key: String,
+    package_fields: PackageFields,
     description: String,
-    core_path: String,
+    core_dependency: String,
     /// The other generated crates it depends on, as TOML lines.
     dependencies: Vec<String>,
     full: String,
@@ -194,7 +215,8 @@ struct ApiManifest<'a> {
 struct ParamsManifest<'a> {
     header: &'a Header,
     package: String,
-    core_path: String,
+    package_fields: PackageFields,
+    core_dependency: String,
     full: String,
     feature_lines: Vec<String>,
 }
@@ -204,11 +226,27 @@ struct ParamsManifest<'a> {
 struct StripeManifest<'a> {
     header: &'a Header,
     package: String,
+    package_fields: PackageFields,
     /// The dependency on the API crate, with the features it always needs.
     api_dependency: String,
-    core_path: String,
-    runtime_path: String,
+    core_dependency: String,
+    runtime_dependency: String,
     feature_lines: Vec<String>,
+}
+
+/// What every generated `Cargo.toml` says of its package besides its name.
+struct PackageFields {
+    version: String,
+    publish: bool,
+}
+
+impl PackageFields {
+    fn of(crates: &CrateLayout) -> PackageFields {
+        PackageFields {
+            version: toml_string(&crates.version),
+            publish: crates.publish,
+        }
+    }
 }
 
 /// A module at the crate root whose items are re-exported there; `shared`
@@ -578,6 +616,13 @@ fn api_files(
             is_base,
             base_crate,
             root_items: krate.tree.root_items(model),
+            internal_features: model
+                .features
+                .units
+                .keys()
+                // A Rust string literal: Debug escapes as Rust does.
+                .map(|unit| format!("{:?}", naming::types_feature_name(unit)))
+                .collect(),
         })?,
     );
     if !is_base {
@@ -645,7 +690,9 @@ fn api_manifest(
     let dependencies = below
         .iter()
         .flatten()
-        .map(|(key, package, folder)| dependency_line(key, package, &format!("../{folder}"), &[]))
+        .map(|(key, package, folder)| {
+            dependency_line(key, package, &format!("../{folder}"), &crates.version, &[])
+        })
         .collect();
     let mut serde = vec!["dep:serde".to_owned()];
     serde.extend(
@@ -667,8 +714,9 @@ fn api_manifest(
         header,
         package: toml_string(krate.package),
         package_key: toml_key(krate.package),
+        package_fields: PackageFields::of(crates),
         description: toml_string(description),
-        core_path: toml_string(&crates.core_path),
+        core_dependency: core_dependency(crates, &crates.core_path),
         dependencies,
         full: toml_array(full_features(features, in_crate)),
         serde: toml_array(serde.iter().map(String::as_str)),
@@ -703,7 +751,8 @@ fn params_files(
         render(ParamsManifest {
             header,
             package: toml_string(package),
-            core_path: toml_string(&crates.core_path),
+            package_fields: PackageFields::of(crates),
+            core_dependency: core_dependency(crates, &crates.core_path),
             full: toml_array(public_features(&model.features)),
             feature_lines,
         })?,
@@ -869,14 +918,21 @@ fn facade_files(
         render(StripeManifest {
             header,
             package: toml_string(&facade.package),
+            package_fields: PackageFields::of(crates),
             api_dependency: dependency_line(
                 naming::API_DEPENDENCY,
                 &crates.api_package,
                 API_CRATE,
+                &crates.version,
                 &always.into_iter().collect::<Vec<_>>(),
             ),
-            core_path: toml_string(&facade.core_path),
-            runtime_path: toml_string(&facade.runtime_path),
+            core_dependency: core_dependency(crates, &facade.core_path),
+            runtime_dependency: path_dependency(
+                naming::RUNTIME_DEPENDENCY,
+                &facade.runtime_package,
+                &facade.runtime_path,
+                &crates.version,
+            ),
             feature_lines,
         })?,
     );
@@ -911,22 +967,50 @@ fn facade_files(
     Ok(files)
 }
 
-/// `key = { package = "...", path = "...", default-features = false }`: a
-/// generated crate depends on another by its fixed name (`key`), whatever
-/// package it is published as; `features` are the ones it always needs.
-fn dependency_line(key: &str, package: &str, path: &str, features: &[&str]) -> String {
-    let package = match package == key {
-        true => String::new(),
-        false => format!("package = {}, ", toml_string(package)),
-    };
+/// `key = { package = "...", version = "...", path = "...",
+/// default-features = false }`: a generated crate depends on another by its
+/// fixed name (`key`), whatever package it is published as; `features` are
+/// the ones it always needs.
+fn dependency_line(
+    key: &str,
+    package: &str,
+    path: &str,
+    version: &str,
+    features: &[&str],
+) -> String {
     let features = match features {
         [] => String::new(),
         features => format!(", features = {}", toml_array(features.iter().copied())),
     };
+    let line = path_dependency(key, package, path, version);
     format!(
-        "{} = {{ {package}path = {}, default-features = false{features} }}",
+        "{}, default-features = false{features} }}",
+        line.trim_end_matches(" }")
+    )
+}
+
+/// `key = { package = "...", version = "...", path = "..." }`: the version
+/// is what `cargo publish` keeps of a path dependency.
+fn path_dependency(key: &str, package: &str, path: &str, version: &str) -> String {
+    let package = match package == key {
+        true => String::new(),
+        false => format!("package = {}, ", toml_string(package)),
+    };
+    format!(
+        "{} = {{ {package}version = {}, path = {} }}",
         toml_key(key),
+        toml_string(version),
         toml_string(path)
+    )
+}
+
+/// The dependency on `stripe-core`, at `path` from the crate's folder.
+fn core_dependency(crates: &CrateLayout, path: &str) -> String {
+    path_dependency(
+        naming::CORE_DEPENDENCY,
+        &crates.core_package,
+        path,
+        &crates.version,
     )
 }
 

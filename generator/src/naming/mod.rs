@@ -190,6 +190,9 @@ pub fn unescaped_keyword(name: &str) -> &str {
 pub const API_DEPENDENCY: &str = "stripe-api";
 pub const PARAMS_DEPENDENCY: &str = "stripe-params";
 pub const BASE_DEPENDENCY: &str = "stripe-api-base";
+/// ... and the runtime's crates: `stripe_core::`, `stripe_runtime::`.
+pub const CORE_DEPENDENCY: &str = "stripe-core";
+pub const RUNTIME_DEPENDENCY: &str = "stripe-runtime";
 
 /// The name a package is known by in Rust code: `stripe-api-base` ->
 /// `stripe_api_base`, as cargo makes it.

@@ -16,6 +16,21 @@
 //!
 //! Each namespace and each resource of the root namespace is a cargo
 //! feature; `full` (the default) is all of them.
+#![cfg_attr(rustfmt, rustfmt_skip)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(
+    docsrs,
+    doc(
+        auto_cfg(
+            hide(
+                feature = "__types_bank_account",
+                feature = "__types_card",
+                feature = "__types_charge",
+                feature = "__types_customer"
+            )
+        )
+    )
+)]
 #![allow(
     rustdoc::broken_intra_doc_links,
     rustdoc::bare_urls,
