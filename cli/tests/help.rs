@@ -1,5 +1,5 @@
 //! `--help` for the seed operations, compared with the golden files under
-//! `tests/golden/help/` (`UPDATE_GOLDEN=1 cargo test -p stripe-cli` rewrites them),
+//! `tests/golden/help/` (`UPDATE_GOLDEN=1 cargo test -p typed-stripe-cli` rewrites them),
 //! `stripe help`, and shell completion from the same commands.
 
 mod common;

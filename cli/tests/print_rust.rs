@@ -32,7 +32,7 @@ fn printed(line: &str) -> String {
 fn printed_calls_match_the_golden_file() {
     let mut file = String::from(
         "// The calls `stripe <command> --print rust` prints for the command lines\n\
-         // of cli/tests/print_rust.rs (`UPDATE_GOLDEN=1 cargo test -p stripe-cli` rewrites\n\
+         // of cli/tests/print_rust.rs (`UPDATE_GOLDEN=1 cargo test -p typed-stripe-cli` rewrites\n\
          // this file); generated/tests/cli_print_rust.rs runs them.\n\n\
          pub async fn calls(client: &stripe::Client) -> Result<(), Box<dyn std::error::Error>> {\n    let client = client.clone();\n",
     );

@@ -3,10 +3,10 @@
 //! page (`next_page_url`).
 //!
 //! ```sh
-//! STRIPE_SECRET_KEY=sk_test_... cargo run -p stripe --example v2
+//! STRIPE_SECRET_KEY=sk_test_... cargo run -p typed-stripe --example v2
 //! # or against the project's mock server, which keeps what is created:
-//! cargo run -p stripe-mock -- --port 12111 --stateful &
-//! STRIPE_SECRET_KEY=sk_test_x STRIPE_API_BASE=http://127.0.0.1:12111 cargo run -p stripe --example v2
+//! cargo run -p typed-stripe-mock -- --port 12111 --stateful &
+//! STRIPE_SECRET_KEY=sk_test_x STRIPE_API_BASE=http://127.0.0.1:12111 cargo run -p typed-stripe --example v2
 //! ```
 
 use futures::TryStreamExt;

@@ -4,8 +4,8 @@
 //!
 //! ```sh
 //! # Once: create the endpoint and keep the secret it prints.
-//! STRIPE_API_KEY=sk_test_... cargo run -p stripe --example webhook_receiver -- create-endpoint https://example.com/webhook
-//! STRIPE_WEBHOOK_SECRET=whsec_... cargo run -p stripe --example webhook_receiver
+//! STRIPE_API_KEY=sk_test_... cargo run -p typed-stripe --example webhook_receiver -- create-endpoint https://example.com/webhook
+//! STRIPE_WEBHOOK_SECRET=whsec_... cargo run -p typed-stripe --example webhook_receiver
 //! stripe listen --forward-to localhost:4242/webhook   # in another terminal
 //! ```
 

@@ -15,8 +15,15 @@ fn cargo_doc_is_clean_and_namespace_pages_list_their_resources() {
     let target = root.join("../target/feature-check");
     let output = Command::new(env!("CARGO"))
         .args(["doc", "--quiet", "--no-deps"])
-        .args(["-p", "stripe", "-p", "stripe-api", "-p", "stripe-api-base"])
-        .args(["-p", "stripe-params"])
+        .args([
+            "-p",
+            "typed-stripe",
+            "-p",
+            "typed-stripe-api",
+            "-p",
+            "typed-stripe-api-base",
+        ])
+        .args(["-p", "typed-stripe-params"])
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTDOCFLAGS", "-D warnings")
         .current_dir(root)
@@ -31,7 +38,7 @@ fn cargo_doc_is_clean_and_namespace_pages_list_their_resources() {
         std::fs::read_to_string(target.join("doc").join(path))
             .unwrap_or_else(|e| panic!("{path}: {e}"))
     };
-    let crypto = page("stripe_api/crypto/index.html");
+    let crypto = page("typed_stripe_api/crypto/index.html");
     assert!(
         crypto.contains("is in preview at Stripe"),
         "the preview note"
@@ -42,7 +49,7 @@ fn cargo_doc_is_clean_and_namespace_pages_list_their_resources() {
             "{resource} is listed and linked"
         );
     }
-    let identity = page("stripe_api/identity/index.html");
+    let identity = page("typed_stripe_api/identity/index.html");
     assert!(identity.contains("A VerificationSession guides you"));
     let front = page("stripe/index.html");
     assert!(front.contains("Quick start"));

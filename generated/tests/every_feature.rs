@@ -35,7 +35,13 @@ fn each_feature_alone_builds_without_warnings() {
     let mut failed = Vec::new();
     for feature in &features {
         let output = Command::new(env!("CARGO"))
-            .args(["check", "--quiet", "-p", "stripe", "--no-default-features"])
+            .args([
+                "check",
+                "--quiet",
+                "-p",
+                "typed-stripe",
+                "--no-default-features",
+            ])
             .args(["--features", feature])
             .env("CARGO_TARGET_DIR", &target)
             .env("RUSTFLAGS", "-D warnings")

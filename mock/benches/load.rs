@@ -2,7 +2,7 @@
 //! against the `stripe-mock` binary in stateful mode (a quarter each
 //! creates, retrieves, updates and lists customers). Prints failures,
 //! requests per second, latency percentiles and the peak memory of the mock
-//! and of this process. `cargo bench -p stripe-mock --bench load`, or
+//! and of this process. `cargo bench -p typed-stripe-mock --bench load`, or
 //! `cargo xtask bench load`; `--requests N --concurrency C` to vary it.
 //! A benchmark, not a test: it prints numbers and fails only when a
 //! request does.

@@ -1,4 +1,4 @@
-//! `cargo run -p stripe-mock -- --port 12111`: the mock on a fixed port, for
+//! `cargo run -p typed-stripe-mock -- --port 12111`: the mock on a fixed port, for
 //! trying a client by hand.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

@@ -8,9 +8,9 @@ use std::process::Command;
 /// Each package and the test target that holds its property tests.
 const TARGETS: [(&str, &str); 4] = [
     ("stripe-codegen", "fuzz_spec"),
-    ("stripe-core", "fuzz_encode"),
-    ("stripe", "fuzz_decode"),
-    ("stripe-runtime", "webhook"),
+    ("typed-stripe-core", "fuzz_encode"),
+    ("typed-stripe", "fuzz_decode"),
+    ("typed-stripe-runtime", "webhook"),
 ];
 
 pub fn run(args: &[String]) -> Result<(), String> {

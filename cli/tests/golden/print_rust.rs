@@ -1,5 +1,5 @@
 // The calls `stripe <command> --print rust` prints for the command lines
-// of cli/tests/print_rust.rs (`UPDATE_GOLDEN=1 cargo test -p stripe-cli` rewrites
+// of cli/tests/print_rust.rs (`UPDATE_GOLDEN=1 cargo test -p typed-stripe-cli` rewrites
 // this file); generated/tests/cli_print_rust.rs runs them.
 
 pub async fn calls(client: &stripe::Client) -> Result<(), Box<dyn std::error::Error>> {

@@ -2,7 +2,7 @@
 //!
 //! A plain `Instant` loop printing the median: the figures of interest are
 //! microseconds apart, so criterion's statistics would add little. Run with
-//! `cargo bench -p stripe-runtime --bench webhook`.
+//! `cargo bench -p typed-stripe-runtime --bench webhook`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

@@ -82,7 +82,7 @@ fn build(root: &Path, target: &Path) -> Result<Duration, String> {
             "--quiet",
             "--release",
             "-p",
-            "stripe-cli",
+            "typed-stripe-cli",
             "--bin",
             "stripe",
         ])
@@ -92,7 +92,7 @@ fn build(root: &Path, target: &Path) -> Result<Duration, String> {
         .status()
         .map_err(|e| format!("cargo build: {e}"))?;
     if !status.success() {
-        return Err(format!("cargo build -p stripe-cli failed: {status}"));
+        return Err(format!("cargo build -p typed-stripe-cli failed: {status}"));
     }
     Ok(started.elapsed())
 }

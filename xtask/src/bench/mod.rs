@@ -52,7 +52,7 @@ fn load(options: &[String]) -> Result<(), String> {
             "bench",
             "--quiet",
             "-p",
-            "stripe-mock",
+            "typed-stripe-mock",
             "--bench",
             "load",
             "--",
