@@ -61,6 +61,7 @@
 //! to every type. Webhook verification and [`Event`] are always built, and
 //! [`Resource`] holds the resources the enabled features build, as does
 //! [`EventObject`], an event's object typed by the event's type.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![allow(
     rustdoc::broken_intra_doc_links,
     rustdoc::bare_urls,

@@ -7,6 +7,7 @@
 //!
 //! Each is built with the cargo feature of the namespace or resource whose
 //! endpoints take it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![allow(
     rustdoc::broken_intra_doc_links,
     rustdoc::bare_urls,
