@@ -279,3 +279,36 @@ fn diff_of_two_plain_files_compares_both_layers_with_the_default_policy() {
         "{notes}"
     );
 }
+
+#[test]
+fn gitattributes_marks_every_file_codegen_writes_as_generated() {
+    let dir = temp_dir("attributes");
+    let output = xtask(&["codegen", "--out", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written: Vec<String> = snapshot(&dir)
+        .into_iter()
+        .map(|(path, _)| {
+            let relative = path.strip_prefix(&dir).unwrap();
+            format!("generated/{}", relative.display())
+        })
+        .collect();
+    // `git check-attr` reads the work tree's .gitattributes for any path,
+    // committed or not.
+    let attributes = Command::new("git")
+        .args(["check-attr", "linguist-generated", "--"])
+        .args(&written)
+        .current_dir(workspace())
+        .output()
+        .expect("git runs");
+    assert!(attributes.status.success(), "{}", stderr(&attributes));
+    let report = String::from_utf8(attributes.stdout).unwrap();
+    let unmarked: Vec<&str> = report
+        .lines()
+        .filter(|line| !line.ends_with(": linguist-generated: true"))
+        .collect();
+    assert!(
+        unmarked.is_empty(),
+        "not marked in .gitattributes: {unmarked:#?}"
+    );
+    assert_eq!(report.lines().count(), written.len());
+}
