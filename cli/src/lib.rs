@@ -1,5 +1,5 @@
 //! `stripe`, a command line for every operation of Stripe's API, run from
-//! the table `cargo xtask codegen` writes (`generated/cli/commands.rs`).
+//! the table `cargo xtask codegen` writes (`src/generated/commands.rs`).
 //!
 //! `stripe identity verification_sessions redact vs_123` resolves its words
 //! in the table (only that command is built), reads the flags with clap,
@@ -24,7 +24,7 @@ pub mod validate;
 
 // The table, generated; its types are `table`'s. Formatted by codegen, so
 // `cargo fmt` leaves it alone (its `--check` would call it stale otherwise).
-#[path = "../../generated/cli/commands.rs"]
+#[path = "generated/commands.rs"]
 #[rustfmt::skip]
 mod commands;
 mod run;

@@ -1,4 +1,4 @@
-//! The shape of the generated operation table (`generated/cli/commands.rs`,
+//! The shape of the generated operation table (`src/generated/commands.rs`,
 //! written by `cargo xtask codegen`, a module of this crate beside this
 //! one): what the CLI knows of each operation and parameter. Static data
 //! only, so adding operations costs the build almost nothing.

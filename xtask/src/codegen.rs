@@ -1,7 +1,7 @@
 //! `cargo xtask codegen`: spec documents -> generator -> writer.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use stripe_codegen::parse::manifest::Manifest;
@@ -14,12 +14,19 @@ use crate::writer::{self, Mode};
 
 pub const GENERATED_CRATE: &str = "generated";
 
+/// Where the CLI's operation table goes by default: inside the CLI's
+/// package, since a published crate ships only its own folder.
+pub const CLI_TABLE_DIR: &str = "cli/src/generated";
+
 pub struct Options {
     pub mode: Mode,
     pub spec_dir: SpecDir,
     pub manifest: PathBuf,
     /// The crate folder to write into (default: the workspace's `generated/`).
     pub out: PathBuf,
+    /// Where the CLI's table goes: [`CLI_TABLE_DIR`] by default; with
+    /// `--out`, `None`, beside the rest.
+    pub cli_table_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -35,9 +42,7 @@ impl Options {
         let manifest = crate::take_value(&mut args, "--manifest")?
             .map(PathBuf::from)
             .unwrap_or_else(|| inputs::workspace_root().join("spec/stripe.toml"));
-        let out = crate::take_value(&mut args, "--out")?
-            .map(PathBuf::from)
-            .unwrap_or_else(|| inputs::workspace_root().join(GENERATED_CRATE));
+        let (out, cli_table_dir) = destinations(crate::take_value(&mut args, "--out")?);
         if let Some(extra) = args.first() {
             return Err(format!("unexpected argument `{extra}`"));
         }
@@ -46,7 +51,17 @@ impl Options {
             spec_dir,
             manifest,
             out,
+            cli_table_dir,
         })
+    }
+}
+
+/// The output folder and the CLI table's: the workspace's, or all in `out`.
+pub fn destinations(out: Option<String>) -> (PathBuf, Option<PathBuf>) {
+    let root = inputs::workspace_root();
+    match out {
+        Some(out) => (PathBuf::from(out), None),
+        None => (root.join(GENERATED_CRATE), Some(root.join(CLI_TABLE_DIR))),
     }
 }
 
@@ -92,8 +107,38 @@ pub fn codegen(options: &Options) -> Result<writer::Report, String> {
     let documents = inputs::read_documents(&options.manifest, &manifest, &spec_dir)?;
     let policy = inputs::read_policy(&options.manifest, &manifest, &spec_dir)?;
     let files = generate(&manifest, &documents, policy)?;
-    writer::sync(&options.out, &files, options.mode)
-        .map_err(|e| format!("writing {}: {e}", options.out.display()))
+    write(
+        &options.out,
+        options.cli_table_dir.as_deref(),
+        files,
+        options.mode,
+    )
+}
+
+/// Writes (or checks) the generated files: the CLI's table into
+/// `cli_table_dir` when there is one, the rest into `out`. The report's
+/// paths are relative to `out`, or absolute for the table.
+pub fn write(
+    out: &Path,
+    cli_table_dir: Option<&Path>,
+    mut files: BTreeMap<PathBuf, String>,
+    mode: Mode,
+) -> Result<writer::Report, String> {
+    let table = cli_table_dir.and_then(|dir| {
+        let text = files.remove(Path::new(stripe_codegen::emit::CLI_TABLE))?;
+        Some((dir, text))
+    });
+    let mut report = writer::sync(out, &files, mode).map_err(|e| failed(out, e))?;
+    if let Some((dir, text)) = table {
+        let name = PathBuf::from("commands.rs");
+        let table =
+            writer::sync(dir, &BTreeMap::from([(name, text)]), mode).map_err(|e| failed(dir, e))?;
+        let absolute = |paths: Vec<PathBuf>| paths.into_iter().map(|p| dir.join(p));
+        report.written.extend(absolute(table.written));
+        report.removed.extend(absolute(table.removed));
+        report.stale.extend(absolute(table.stale));
+    }
+    Ok(report)
 }
 
 /// Where the pinned files are, fetched first when some are missing, so that
@@ -123,6 +168,10 @@ fn fetch_if_missing(manifest: &Manifest, dir: &SpecDir) -> Result<SpecDir, Strin
         path: dest,
         chosen_by: "fetched by codegen",
     })
+}
+
+fn failed(dir: &Path, error: std::io::Error) -> String {
+    format!("writing {}: {error}", dir.display())
 }
 
 /// The generated files, in memory, of these documents under this policy.

@@ -15,7 +15,7 @@ pub fn run(runs: usize) -> Result<(), String> {
     let target = root.join("target/bench-cli");
     let _ = std::fs::remove_dir_all(&target);
     let cold = build(&root, &target)?;
-    let table = root.join("generated/cli/commands.rs");
+    let table = root.join(crate::codegen::CLI_TABLE_DIR).join("commands.rs");
     touch(&table)?;
     let table_only = build(&root, &target)?;
     let binary = target.join("release/stripe");

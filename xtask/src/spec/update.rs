@@ -21,7 +21,7 @@ use toml_edit::DocumentMut;
 use crate::codegen;
 use crate::inputs::{self, SpecDir};
 use crate::spec::fetch::{download, source_url, write_whole};
-use crate::writer::{self, Mode};
+use crate::writer::Mode;
 
 enum NewSpec {
     Commit(String),
@@ -37,6 +37,7 @@ struct Options {
     spec_dir: SpecDir,
     dest: PathBuf,
     out: PathBuf,
+    cli_table_dir: Option<PathBuf>,
     format: Format,
     fail_on: Option<Severity>,
     prune_policy: bool,
@@ -55,6 +56,7 @@ impl Options {
         };
         let path = |value: Option<String>, default: PathBuf| value.map_or(default, PathBuf::from);
         let (format, fail_on) = crate::diff::report_options(&mut args)?;
+        let (out, cli_table_dir) = codegen::destinations(crate::take_value(&mut args, "--out")?);
         let options = Options {
             new,
             path: crate::take_value(&mut args, "--path")?,
@@ -70,10 +72,8 @@ impl Options {
                 crate::take_value(&mut args, "--dest")?,
                 root.join(inputs::FETCHED_DIR),
             ),
-            out: path(
-                crate::take_value(&mut args, "--out")?,
-                root.join(codegen::GENERATED_CRATE),
-            ),
+            out,
+            cli_table_dir,
             format,
             fail_on,
             prune_policy: crate::take_flag(&mut args, "--prune-policy"),
@@ -168,8 +168,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     );
 
     write_spec_files(&options, &manifest, &new_files)?;
-    let written = writer::sync(&options.out, &files, Mode::Write)
-        .map_err(|e| format!("writing {}: {e}", options.out.display()))?;
+    let written = codegen::write(
+        &options.out,
+        options.cli_table_dir.as_deref(),
+        files,
+        Mode::Write,
+    )?;
     for (path, text) in &pruned {
         write_whole(path, text.as_bytes())?;
     }
