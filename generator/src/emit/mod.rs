@@ -237,13 +237,16 @@ struct StripeManifest<'a> {
 /// What every generated `Cargo.toml` says of its package besides its name.
 struct PackageFields {
     version: String,
+    /// Where docs.rs shows the package once published.
+    documentation: String,
     publish: bool,
 }
 
 impl PackageFields {
-    fn of(crates: &CrateLayout) -> PackageFields {
+    fn of(crates: &CrateLayout, package: &str) -> PackageFields {
         PackageFields {
             version: toml_string(&crates.version),
+            documentation: toml_string(&format!("https://docs.rs/{package}")),
             publish: crates.publish,
         }
     }
@@ -714,7 +717,7 @@ fn api_manifest(
         header,
         package: toml_string(krate.package),
         package_key: toml_key(krate.package),
-        package_fields: PackageFields::of(crates),
+        package_fields: PackageFields::of(crates, krate.package),
         description: toml_string(description),
         core_dependency: core_dependency(crates, &crates.core_path),
         dependencies,
@@ -751,7 +754,7 @@ fn params_files(
         render(ParamsManifest {
             header,
             package: toml_string(package),
-            package_fields: PackageFields::of(crates),
+            package_fields: PackageFields::of(crates, package),
             core_dependency: core_dependency(crates, &crates.core_path),
             full: toml_array(public_features(&model.features)),
             feature_lines,
@@ -918,7 +921,7 @@ fn facade_files(
         render(StripeManifest {
             header,
             package: toml_string(&facade.package),
-            package_fields: PackageFields::of(crates),
+            package_fields: PackageFields::of(crates, &facade.package),
             api_dependency: dependency_line(
                 naming::API_DEPENDENCY,
                 &crates.api_package,
