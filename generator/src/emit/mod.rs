@@ -169,6 +169,8 @@ struct StripeLib<'a> {
     /// The path of the typed thin event notifications
     /// (`v2::core::EventNotification`), when the spec has them.
     event_notification: Option<String>,
+    /// As [`ApiLib::internal_features`]: the items it inlines carry them.
+    internal_features: Vec<String>,
 }
 
 #[derive(Template)]
@@ -619,13 +621,7 @@ fn api_files(
             is_base,
             base_crate,
             root_items: krate.tree.root_items(model),
-            internal_features: model
-                .features
-                .units
-                .keys()
-                // A Rust string literal: Debug escapes as Rust does.
-                .map(|unit| format!("{:?}", naming::types_feature_name(unit)))
-                .collect(),
+            internal_features: internal_feature_literals(model),
         })?,
     );
     if !is_base {
@@ -945,6 +941,7 @@ fn facade_files(
             header,
             has_events,
             event_notification,
+            internal_features: internal_feature_literals(model),
         })?,
     );
     if !model.operations.is_empty() {
@@ -1015,6 +1012,15 @@ fn core_dependency(crates: &CrateLayout, path: &str) -> String {
         path,
         &crates.version,
     )
+}
+
+/// The internal features (`__types_*`) as Rust string literals (Debug
+/// escapes as Rust does), for the docs' `auto_cfg(hide(...))`.
+fn internal_feature_literals(model: &Model) -> Vec<String> {
+    let units = model.features.units.keys();
+    units
+        .map(|unit| format!("{:?}", naming::types_feature_name(unit)))
+        .collect()
 }
 
 /// A TOML basic string: names from the spec are data, quoted and escaped.
