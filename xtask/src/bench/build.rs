@@ -101,7 +101,7 @@ fn cases(root: &Path) -> Vec<Case> {
     let stripe = root.join("generated");
     let ours = |features: &str| {
         format!(
-            "stripe = {{ path = {:?}, default-features = false, features = [{features}] }}\n",
+            "stripe = {{ package = \"typed-stripe\", path = {:?}, default-features = false, features = [{features}] }}\n",
             stripe.display().to_string()
         )
     };
