@@ -982,22 +982,29 @@ fn dependency_line(
         [] => String::new(),
         features => format!(", features = {}", toml_array(features.iter().copied())),
     };
-    let line = path_dependency(key, package, path, version);
-    format!(
-        "{}, default-features = false{features} }}",
-        line.trim_end_matches(" }")
+    dependency(
+        key,
+        package,
+        path,
+        version,
+        &format!(", default-features = false{features}"),
     )
 }
 
 /// `key = { package = "...", version = "...", path = "..." }`: the version
 /// is what `cargo publish` keeps of a path dependency.
 fn path_dependency(key: &str, package: &str, path: &str, version: &str) -> String {
+    dependency(key, package, path, version, "")
+}
+
+/// A dependency line; `rest` (TOML, not from the spec) ends its table.
+fn dependency(key: &str, package: &str, path: &str, version: &str, rest: &str) -> String {
     let package = match package == key {
         true => String::new(),
         false => format!("package = {}, ", toml_string(package)),
     };
     format!(
-        "{} = {{ {package}version = {}, path = {} }}",
+        "{} = {{ {package}version = {}, path = {}{rest} }}",
         toml_key(key),
         toml_string(version),
         toml_string(path)
