@@ -100,8 +100,12 @@ fn setting(api_base: &str, name: &str) -> Setting {
     setting
 }
 
-/// Runs `args` on a thread; the output once it ends, within `limit`.
-fn in_background(args: Vec<String>, setting: Setting) -> std::thread::JoinHandle<Output> {
+/// Runs `args` on a thread; [`join`] waits for its output.
+fn in_background(args: &[&str], setting: &Setting) -> std::thread::JoinHandle<Output> {
+    let (args, setting) = (
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+        setting.clone(),
+    );
     std::thread::spawn(move || run_owned(&args, &setting))
 }
 
@@ -173,10 +177,7 @@ fn listen_forwards_every_event_once_signed_with_its_secret() {
         "--max-events",
         "12",
     ];
-    let listening = in_background(
-        args.iter().map(|a| a.to_string()).collect(),
-        setting.clone(),
-    );
+    let listening = in_background(&args, &setting);
     wait_for_polls(&server, 1);
     // Three bursts of four: several events share a second, and some
     // arrive while a poll is under way.
@@ -249,7 +250,7 @@ fn behind_a_proxy_listen_polls_through_it_and_forwards_directly() {
         "--max-events",
         "1",
     ];
-    let listening = in_background(args.iter().map(|a| a.to_string()).collect(), setting);
+    let listening = in_background(&args, &setting);
     wait_for_polls(&server, 1);
     create_customer(&server, 1);
     let output = join(listening, Duration::from_secs(30));
@@ -281,10 +282,7 @@ fn a_triggered_event_is_what_listen_sees() {
         "--format",
         "JSON",
     ];
-    let listening = in_background(
-        args.iter().map(|a| a.to_string()).collect(),
-        setting.clone(),
-    );
+    let listening = in_background(&args, &setting);
     wait_for_polls(&server, 1);
     let trigger = run_with(
         &["trigger", "identity.verification_session.redacted"],
@@ -348,10 +346,7 @@ fn thin_events_are_forwarded_without_their_data() {
         "--max-events",
         "1",
     ];
-    let listening = in_background(
-        args.iter().map(|a| a.to_string()).collect(),
-        setting.clone(),
-    );
+    let listening = in_background(&args, &setting);
     wait_for_polls(&server, 1);
     let ping = run_with(&["v2", "core", "event_destinations", "ping", &id], &setting);
     assert_eq!(ping.code, 0, "{}", ping.stderr);
@@ -512,10 +507,8 @@ fn listen_rides_out_a_failing_poll_and_stops_on_a_refused_key() {
     let failing = setting(&url, "failing");
     let output = join(
         in_background(
-            ["listen", "--interval", "10", "--max-events", "1"]
-                .map(String::from)
-                .to_vec(),
-            failing,
+            &["listen", "--interval", "10", "--max-events", "1"],
+            &failing,
         ),
         Duration::from_secs(30),
     );
@@ -532,7 +525,7 @@ fn listen_rides_out_a_failing_poll_and_stops_on_a_refused_key() {
     });
     let refused = setting(&url, "refused");
     let output = join(
-        in_background(["listen"].map(String::from).to_vec(), refused),
+        in_background(&["listen"], &refused),
         Duration::from_secs(30),
     );
     assert_eq!(output.code, 5, "{}", output.stderr);
