@@ -12,11 +12,12 @@
 
 pub mod diff;
 pub mod emit;
-pub mod error;
 pub mod model;
 pub mod naming;
-pub mod parse;
 pub mod render;
+
+// The parse step is its own crate, which the mock shares without the rest.
+pub use stripe_spec::{error, parse};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -48,6 +49,7 @@ pub struct Generated {
 /// Builds the model from a merged spec. Policy that names nothing in the
 /// spec is an error (see [`stale_policy`] to list it instead).
 pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model::Model> {
+    naming::check_override_names(&policy.operations)?;
     let (lowerer, stale) = lower(spec, policy)?;
     stale.check(policy)?;
     let mut model = lowerer.model;
@@ -107,7 +109,7 @@ fn lower<'a>(
         .collect();
     let events = match &policy.events {
         Some(events) => {
-            model::events::stale_exceptions(spec, events).map_err(|e| e.in_file(&policy.file))?
+            parse::events::stale_exceptions(spec, events).map_err(|e| e.in_file(&policy.file))?
         }
         None => Vec::new(),
     };

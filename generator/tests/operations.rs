@@ -446,12 +446,23 @@ fn bad_overrides_are_errors() {
         "{error}"
     );
 
-    let error = Overrides::parse(
-        "o.toml",
-        "[overrides.GetCustomersId]\nname = \"Retrieve\"\n",
-    )
-    .unwrap_err();
-    assert!(error.to_string().contains("snake_case"), "{error}");
+    // A name that is not what naming would make of it: refused when the
+    // model is built (the parse step knows no Rust names).
+    for bad in ["Retrieve", "type"] {
+        let overrides = Overrides::parse(
+            "o.toml",
+            &format!("[overrides.GetCustomersId]\nname = \"{bad}\"\n"),
+        )
+        .unwrap();
+        let error = build_model(&tiny(), &policy(overrides)).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("o.toml: [overrides.GetCustomersId] name")
+                && error.to_string().contains("snake_case"),
+            "{error}"
+        );
+    }
 
     let group = Overrides::parse(
         "o.toml",

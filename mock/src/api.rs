@@ -8,9 +8,9 @@ use std::sync::{Arc, OnceLock};
 
 use openapiv3::{Operation, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::{json, Value};
-use stripe_codegen::parse::policy::Policy;
-use stripe_codegen::Spec;
-use stripe_spec::Inputs;
+use stripe_spec::parse::events::event_resources;
+use stripe_spec::parse::policy::Policy;
+use stripe_spec::{Files, Inputs, Spec};
 
 use crate::policy::{MockPolicy, Rule};
 use crate::validate::Validator;
@@ -70,6 +70,8 @@ pub struct Api {
     /// objects they carry; `None` for an API made by [`Api::new`].
     overrides: Option<Policy>,
     event_objects: OnceLock<Result<Vec<EventObject>, LoadError>>,
+    /// Where the documents came from, for people.
+    source: String,
 }
 
 /// A v1 event type of the spec and the `object` of the resource its
@@ -91,17 +93,41 @@ impl fmt::Debug for Api {
     }
 }
 
+/// The pinned files an installed mock carries (`mock/build.rs`).
+#[cfg(bundled)]
+fn project_inputs() -> Result<Inputs, String> {
+    mod bundle {
+        include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
+    }
+    Inputs::bundled(
+        bundle::FILES
+            .iter()
+            .map(|(name, bytes)| ((*name).to_owned(), *bytes)),
+    )
+}
+
+#[cfg(not(bundled))]
+fn project_inputs() -> Result<Inputs, String> {
+    Inputs::project()
+}
+
 impl Api {
-    /// The API of the project's manifest, loaded on first use (documents
-    /// from where [`stripe_spec::SpecDir::resolve`] finds them).
+    /// The API of the project's manifest, loaded on first use: from the
+    /// pinned files compiled into an installed mock, else (in the
+    /// workspace) from where [`stripe_spec::SpecDir::resolve`] finds them.
     pub fn shared() -> Result<Arc<Api>, LoadError> {
         static SHARED: OnceLock<Result<Arc<Api>, LoadError>> = OnceLock::new();
         SHARED
             .get_or_init(|| {
-                let inputs = Inputs::project().map_err(LoadError)?;
+                let inputs = project_inputs().map_err(LoadError)?;
                 Api::load(&inputs).map(Arc::new)
             })
             .clone()
+    }
+
+    /// Where the documents were read from, for people.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// Loads the documents, fixtures and policy `inputs` name.
@@ -109,6 +135,10 @@ impl Api {
         let spec = inputs.spec().map_err(LoadError)?;
         let fixtures = inputs.examples(&spec).map_err(LoadError)?;
         let mut api = Api::new(spec, fixtures.into_iter().collect());
+        api.source = match &inputs.files {
+            Files::Bundle(_) => "the pinned files built into this binary".to_owned(),
+            Files::Disk(dir) => format!("{} ({})", dir.path.display(), dir.chosen_by),
+        };
         let policy = inputs.policy().map_err(LoadError)?;
         api.thin_event = policy.thin_events.as_ref().map(|thin| thin.event.clone());
         api.overrides = Some(policy);
@@ -121,7 +151,7 @@ impl Api {
     }
 
     /// Every v1 event type and the object its events carry, found by the
-    /// generator's rule on the spec (`[events]` of the overrides), and
+    /// rule the generator types events with (`[events]` of the overrides), and
     /// those the mock's policy adds, on first use: only the stateful mode
     /// records events.
     pub(crate) fn event_objects(&self) -> Result<&[EventObject], LoadError> {
@@ -129,20 +159,16 @@ impl Api {
             let Some(overrides) = &self.overrides else {
                 return Ok(Vec::new());
             };
-            let model = stripe_codegen::build_model(&self.spec, overrides)
-                .map_err(|e| LoadError(format!("typing the spec's events: {e}")))?;
-            let object_of =
-                |id: stripe_codegen::model::TypeId| model.types[id.0].resource_id.clone();
-            let listed = |event_type: &str| {
-                model
-                    .event_objects
-                    .iter()
-                    .any(|event| event.event_type == event_type)
+            let Some(events) = &overrides.events else {
+                return Ok(Vec::new());
             };
+            let found = event_resources(&self.spec, events)
+                .map_err(|e| LoadError(format!("typing the spec's events: {e}")))?;
+            let listed = |event_type: &str| found.iter().any(|(listed, _)| listed == event_type);
             self.policy.check_events(&listed).map_err(LoadError)?;
-            let spec_types = model.event_objects.iter().map(|event| EventObject {
-                event_type: event.event_type.clone(),
-                object: event.object.and_then(object_of),
+            let spec_types = found.iter().map(|(event_type, object)| EventObject {
+                event_type: event_type.clone(),
+                object: object.clone(),
             });
             let policy_types =
                 self.policy
@@ -245,6 +271,7 @@ impl Api {
             policy: MockPolicy::default(),
             overrides: None,
             event_objects: OnceLock::new(),
+            source: "documents given to `Api::new`".to_owned(),
         }
     }
 

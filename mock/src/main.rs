@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use stripe_mock::{Api, MockServer, DEFAULT_BACKOFF};
 
-const USAGE: &str = "usage: stripe-mock [--port PORT] [--host ADDR] [--stateful] [--delivery-backoff-ms MS]\n  Serves the Stripe API mock (default 127.0.0.1:12111). --stateful remembers what requests create (and needs a test key), records the events Stripe would announce (GET /v1/events) and delivers them to the webhook endpoints created on it, printing a line per attempt; a failed delivery is retried three times, the first after --delivery-backoff-ms (default 1000), each later one after twice the last. Spec documents come from $STRIPE_SPEC_DIR, else target/stripe-openapi (cargo xtask spec fetch), else ../shared/stripe-openapi.";
+const USAGE: &str = "usage: stripe-mock [--port PORT] [--host ADDR] [--stateful] [--delivery-backoff-ms MS]\n  Serves the Stripe API mock (default 127.0.0.1:12111). --stateful remembers what requests create (and needs a test key), records the events Stripe would announce (GET /v1/events) and delivers them to the webhook endpoints created on it, printing a line per attempt; a failed delivery is retried three times, the first after --delivery-backoff-ms (default 1000), each later one after twice the last. An installed mock serves the pinned spec built into it; in the workspace, spec documents come from $STRIPE_SPEC_DIR, else target/stripe-openapi (cargo xtask spec fetch), else ../shared/stripe-openapi.";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -48,7 +48,7 @@ async fn main() -> ExitCode {
     };
     let operations = api.operations().count();
     let mut builder = MockServer::builder()
-        .api(api)
+        .api(api.clone())
         .addr(SocketAddr::new(host, port));
     if stateful {
         builder = builder
@@ -60,8 +60,10 @@ async fn main() -> ExitCode {
     match builder.start().await {
         Ok(server) => {
             println!(
-                "stripe-mock: {operations} operations on {} ({mode})",
-                server.url()
+                "stripe-mock: {operations} operations of API version {} on {} ({mode}), from {}",
+                api.spec().api_version,
+                server.url(),
+                api.source()
             );
             server.run_forever().await;
             ExitCode::SUCCESS

@@ -103,7 +103,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// written and the committed tree stays as it was.
 pub fn codegen(options: &Options) -> Result<writer::Report, String> {
     let manifest = inputs::read_manifest(&options.manifest)?;
-    let spec_dir = fetch_if_missing(&manifest, &options.spec_dir)?;
+    let spec_dir = crate::spec::fetch::fetch_if_missing(&manifest, &options.spec_dir)?;
     let documents = inputs::read_documents(&options.manifest, &manifest, &spec_dir)?;
     let policy = inputs::read_policy(&options.manifest, &manifest, &spec_dir)?;
     let files = generate(&manifest, &documents, policy)?;
@@ -139,35 +139,6 @@ pub fn write(
         report.stale.extend(absolute(table.stale));
     }
     Ok(report)
-}
-
-/// Where the pinned files are, fetched first when some are missing, so that
-/// on a fresh machine `cargo xtask codegen` is the whole set-up: into the
-/// folder named (`--spec-dir`, `STRIPE_SPEC_DIR`), else into the one `spec
-/// fetch` writes (Stripe's files beside the workspace are not ours to
-/// write).
-fn fetch_if_missing(manifest: &Manifest, dir: &SpecDir) -> Result<SpecDir, String> {
-    let pins = manifest.documents.iter().chain(&manifest.fixtures);
-    let mut missing = pins.filter(|pin| !pin.project_file && !dir.path.join(&pin.file).is_file());
-    let Some(first) = missing.next() else {
-        return Ok(dir.clone());
-    };
-    let dest = match dir.is_default() {
-        true => inputs::workspace_root().join(inputs::FETCHED_DIR),
-        false => dir.path.clone(),
-    };
-    eprintln!(
-        "{} is not in {} ({}): fetching the pinned files into {}",
-        first.file,
-        dir.path.display(),
-        dir.chosen_by,
-        dest.display()
-    );
-    crate::spec::fetch::fetch_pins(manifest, &dest)?;
-    Ok(SpecDir {
-        path: dest,
-        chosen_by: "fetched by codegen",
-    })
 }
 
 fn failed(dir: &Path, error: std::io::Error) -> String {

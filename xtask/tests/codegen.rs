@@ -250,8 +250,7 @@ fn a_changed_spec_file_fails_the_checksum() {
 
 #[test]
 fn diff_of_two_plain_files_compares_both_layers_with_the_default_policy() {
-    let dir = workspace().join("../shared/stripe-openapi");
-    let dir = std::env::var_os("STRIPE_SPEC_DIR").map_or(dir, PathBuf::from);
+    let dir = stripe_spec::SpecDir::resolve(None).path;
     let (old, new) = (
         dir.join("spec3.2022-11-15.yaml"),
         dir.join("spec3.2023-08-16.yaml"),

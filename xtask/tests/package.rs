@@ -4,6 +4,10 @@
 //! outside this `cargo test`'s target folder, which it holds locked, in the
 //! one `generated/tests/minimal_features.rs` builds in (the same
 //! dependencies, built once).
+//!
+//! The mock's package carries the pinned spec (`cargo xtask spec bundle`,
+//! as before a release), and the binary built from it serves that spec
+//! from an empty folder with no spec folder to find.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,27 +76,67 @@ fn listed(package: &str) -> Vec<String> {
         .collect()
 }
 
+/// Writes `mock/bundle/` as a release does; removes it afterwards unless
+/// it was there before, so the workspace's mock stays the one that reads
+/// the disk.
+struct Bundle {
+    dir: PathBuf,
+    existed: bool,
+}
+
+impl Bundle {
+    fn write() -> Bundle {
+        let dir = workspace().join("mock/bundle");
+        let existed = dir.exists();
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["spec", "bundle"])
+            .current_dir(workspace())
+            .output()
+            .expect("xtask runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Bundle { dir, existed }
+    }
+}
+
+impl Drop for Bundle {
+    fn drop(&mut self) {
+        if !self.existed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 #[test]
 fn the_published_crates_package_and_build_from_their_packages() {
+    let _bundle = Bundle::write();
     let packages = published();
     for expected in [
         "typed-stripe",
         "typed-stripe-core",
         "typed-stripe-runtime",
         "typed-stripe-cli",
+        "typed-stripe-spec",
+        "typed-stripe-mock",
     ] {
         assert!(
             packages.iter().any(|p| p == expected),
             "{expected} is published: {packages:?}"
         );
     }
-    for unpublished in ["xtask", "stripe-codegen", "stripe-spec"] {
+    for unpublished in ["xtask", "stripe-codegen"] {
         assert!(
             !packages.iter().any(|p| p == unpublished),
             "{unpublished} says publish = false"
         );
     }
 
+    // Verifying the mock's package builds its binary here.
+    let packaged_mock = workspace().join("target/minimal-features/debug/stripe-mock");
+    let _ = std::fs::remove_file(&packaged_mock);
     let mut args = vec!["package", "--allow-dirty", "--offline"];
     for package in &packages {
         args.extend(["-p", package]);
@@ -117,4 +161,52 @@ fn the_published_crates_package_and_build_from_their_packages() {
         facade.iter().any(|f| f == "README.md"),
         "the README is the crate's page"
     );
+
+    // The mock carries the pinned files and Stripe's licence for them, and
+    // reads them without the code generator.
+    let mock = listed("typed-stripe-mock");
+    for file in [
+        "bundle/stripe.toml",
+        "bundle/LICENSE-stripe-openapi",
+        "build.rs",
+    ] {
+        assert!(mock.iter().any(|f| f == file), "{file} in {mock:?}");
+    }
+    let manifest = std::fs::read_to_string(
+        workspace().join("target/minimal-features/package/typed-stripe-mock-0.1.0/Cargo.toml"),
+    )
+    .unwrap();
+    assert!(!manifest.contains("codegen"), "{manifest}");
+    serves_from_nowhere(&packaged_mock);
+}
+
+/// The mock built from its package alone serves the bundled spec from a
+/// folder with no spec files, with no `$STRIPE_SPEC_DIR` and no workspace
+/// around it.
+fn serves_from_nowhere(binary: &Path) {
+    let empty = std::env::temp_dir().join(format!("packaged-mock-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let mut child = Command::new(binary)
+        .args(["--port", "0"])
+        .current_dir(&empty)
+        .env_remove("STRIPE_SPEC_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the packaged mock starts");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        line.contains("from the pinned files built into this binary")
+            && line.contains("operations of API version 2023-08-16"),
+        "{line}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&empty);
 }

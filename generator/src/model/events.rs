@@ -8,8 +8,6 @@
 //! [`object_of`]'s rule from the type's name and the spec's resources; the
 //! rule's exceptions are `[events] objects` and `untyped`.
 
-use openapiv3::{ReferenceOr, SchemaKind, Type};
-
 use crate::error::{pointer, Error, Result};
 use crate::model::lower_types::enum_values;
 use crate::model::{
@@ -17,18 +15,16 @@ use crate::model::{
     ThinEvents, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::naming;
+use crate::parse::events::{event_types, object_of, Objects};
 use crate::parse::policy::{self, Events};
 use crate::parse::Spec;
-
-/// The value a webhook endpoint subscribes with to mean "every event".
-const ALL_EVENTS: &str = "*";
 
 pub fn type_events(model: &mut Model, spec: &Spec, events: &Events) -> Result<()> {
     let values = event_types(spec, events)?;
     let event_type = TypeId(model.types.len());
     model.types.push(TypeDef {
         wire_name: "event_type".to_owned(),
-        pointer: events.pointer(),
+        pointer: pointer(["paths", &events.types_from.path, &events.types_from.method]),
         rust_name: naming::type_name("event_type"),
         module: Vec::new(),
         doc: Some(format!(
@@ -211,7 +207,7 @@ fn event_objects(
         .iter()
         .zip(variants)
         .map(|(event_type, variant)| {
-            let object = object_of(model, event_type, events).map_err(Error::new)?;
+            let object = object_of(&ModelObjects(model), event_type, events).map_err(Error::new)?;
             Ok(EventObject {
                 event_type: event_type.clone(),
                 variant: variant.clone(),
@@ -221,150 +217,21 @@ fn event_objects(
         .collect()
 }
 
-/// The type of the object an event of `event_type` carries; `None` for
-/// the types `[events] untyped` lists.
-///
-/// The rule, on the part of the type before its action (`customer.subscription`
-/// of `customer.subscription.updated`): the resource of that id; else, for
-/// one word, the resource of a namespace's (`issuing_card` -> `issuing.card`);
-/// else its words joined by `_` (`source.transaction` -> `source_transaction`);
-/// else its last word (`customer.subscription` -> `subscription`). An
-/// exception in `[events]` that the type starts with comes first.
-pub fn object_of(
-    model: &Model,
-    event_type: &str,
-    events: &Events,
-) -> std::result::Result<Option<TypeId>, String> {
-    if exception_for(event_type, events.untyped.iter()).is_some() {
-        return Ok(None);
-    }
-    if let Some(key) = exception_for(event_type, events.objects.keys()) {
-        let target = &events.objects[key];
-        return type_named(model, target).map(Some).ok_or_else(|| {
-            format!("[events] objects.\"{key}\" names `{target}`, which is no resource or schema of the spec")
-        });
-    }
-    let subject = event_type
-        .rsplit_once('.')
-        .map(|(subject, _action)| subject)
-        .unwrap_or(event_type);
-    let resource = |id: &str| model.resources().find(|(r, _)| *r == id).map(|(_, t)| t);
-    let namespaced = || {
-        (!subject.contains('.'))
-            .then(|| subject.match_indices('_'))
-            .into_iter()
-            .flatten()
-            .find_map(|(at, _)| resource(&format!("{}.{}", &subject[..at], &subject[at + 1..])))
-    };
-    resource(subject)
-        .or_else(namespaced)
-        .or_else(|| resource(&subject.replace('.', "_")))
-        .or_else(|| subject.rsplit('.').next().and_then(resource))
-        .map(Some)
-        .ok_or_else(|| {
-            format!(
-                "no resource of the spec matches event type `{event_type}`: name its object in [events] objects, or list it in [events] untyped"
-            )
-        })
-}
+/// What an event type names, as a type of the model: a resource by
+/// `x-resourceId` (or a v2 resource by name), a component schema by name.
+struct ModelObjects<'m>(&'m Model);
 
-/// The longest key that is `event_type` or a dotted prefix of it.
-fn exception_for<'k>(
-    event_type: &str,
-    keys: impl Iterator<Item = &'k String>,
-) -> Option<&'k String> {
-    keys.filter(|key| {
-        event_type == key.as_str()
-            || event_type
-                .strip_prefix(key.as_str())
-                .is_some_and(|rest| rest.starts_with('.'))
-    })
-    .max_by_key(|key| key.len())
-}
+impl Objects for ModelObjects<'_> {
+    type Object = TypeId;
 
-/// A resource by `x-resourceId`, or else a component schema by name.
-fn type_named(model: &Model, name: &str) -> Option<TypeId> {
-    model
-        .resources()
-        .find(|(resource_id, _)| *resource_id == name)
-        .map(|(_, id)| id)
-        .or_else(|| model.components.get(name).copied())
-}
-
-/// Entries of `[events] objects` and `untyped` that no event type of the
-/// spec starts with.
-pub fn stale_exceptions(spec: &Spec, events: &Events) -> Result<Vec<String>> {
-    let values = event_types(spec, events)?;
-    let unused = |key: &&String| {
-        !values
-            .iter()
-            .any(|value| exception_for(value, std::iter::once(*key)).is_some())
-    };
-    Ok(events
-        .objects
-        .keys()
-        .chain(&events.untyped)
-        .filter(unused)
-        .cloned()
-        .collect())
-}
-
-fn event_types(spec: &Spec, events: &Events) -> Result<Vec<String>> {
-    let source = &events.types_from;
-    let not_found = |what: &str| {
-        Error::new(format!(
-            "[events] types_from (`{} {}`, `{}`): {what}",
-            source.method, source.path, source.parameter
-        ))
-    };
-    let item = match spec.openapi.paths.paths.get(&source.path) {
-        Some(ReferenceOr::Item(item)) => item,
-        _ => return Err(not_found("no such path")),
-    };
-    let operation = match source.method.as_str() {
-        "post" => item.post.as_ref(),
-        "get" => item.get.as_ref(),
-        "delete" => item.delete.as_ref(),
-        _ => None,
+    fn resource(&self, resource_id: &str) -> Option<TypeId> {
+        let mut resources = self.0.resources();
+        resources.find(|(r, _)| *r == resource_id).map(|(_, id)| id)
     }
-    .ok_or_else(|| not_found("no such operation"))?;
-    let Some(ReferenceOr::Item(body)) = &operation.request_body else {
-        return Err(not_found("no request body"));
-    };
-    let schema = body
-        .content
-        .get("application/x-www-form-urlencoded")
-        .and_then(|media| media.schema.as_ref())
-        .ok_or_else(|| not_found("no form schema"))?;
-    let ReferenceOr::Item(schema) = schema else {
-        return Err(not_found("the form schema is a $ref"));
-    };
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return Err(not_found("the form is not an object"));
-    };
-    let Some(ReferenceOr::Item(parameter)) = object.properties.get(&source.parameter) else {
-        return Err(not_found("no such parameter"));
-    };
-    let SchemaKind::Type(Type::Array(array)) = &parameter.schema_kind else {
-        return Err(not_found("the parameter is not an array"));
-    };
-    let Some(ReferenceOr::Item(items)) = &array.items else {
-        return Err(not_found("the array has no inline items"));
-    };
-    let SchemaKind::Type(Type::String(string)) = &items.schema_kind else {
-        return Err(not_found("the items are not strings"));
-    };
-    let values: Vec<String> = string
-        .enumeration
-        .iter()
-        .flatten()
-        .filter(|v| *v != ALL_EVENTS)
-        .cloned()
-        .collect();
-    if values.is_empty() {
-        return Err(not_found("the items list no event types"));
+
+    fn component(&self, name: &str) -> Option<TypeId> {
+        self.0.components.get(name).copied()
     }
-    Ok(values)
 }
 
 /// `schema.field` (wire names) -> that field gets `ty`.
@@ -390,10 +257,4 @@ fn set_field_type(model: &mut Model, path: &str, ty: TypeRef) -> Result<()> {
         .ok_or_else(missing)?;
     field.ty = ty;
     Ok(())
-}
-
-impl Events {
-    fn pointer(&self) -> String {
-        pointer(["paths", &self.types_from.path, &self.types_from.method])
-    }
 }

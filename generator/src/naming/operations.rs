@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use heck::ToUpperCamelCase;
 
 use super::{field_name, type_name};
+use crate::parse::policy::OperationOverrides;
 
 /// What an operation returns, as far as its name is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +53,20 @@ pub enum Group {
 pub struct OperationName {
     pub group: Group,
     pub method: String,
+}
+
+/// Every name `spec/operations.toml` gives a method is the Rust name it
+/// would be given: snake_case, not a keyword.
+pub fn check_override_names(overrides: &OperationOverrides) -> crate::Result<()> {
+    for (operation_id, entry) in &overrides.overrides {
+        if let Some(name) = entry.name.as_deref().filter(|n| field_name(n) != *n) {
+            return Err(crate::Error::new(format!(
+                "[overrides.{operation_id}] name `{name}` is not a snake_case Rust identifier"
+            ))
+            .in_file(&overrides.file));
+        }
+    }
+    Ok(())
 }
 
 /// Names an operation in the vocabulary of Stripe's SDKs.

@@ -15,8 +15,8 @@
 //!
 //! The pages are 100 copies (with distinct ids) of the `customer`, `charge`
 //! and `invoice` objects of Stripe's `fixtures3.2026-07-29.json` (newer than
-//! both clients' specs, as live responses are), read from `$STRIPE_SPEC_DIR`
-//! or `../shared/stripe-openapi` beside the workspace. Each page is decoded
+//! both clients' specs, as live responses are), read from the folder
+//! codegen reads them from (`stripe_spec::SpecDir::resolve`). Each page is decoded
 //! as Stripe's API sends it, indented by two spaces a level (as in its API
 //! reference), and compact.
 
@@ -47,10 +47,7 @@ const SAMPLES: usize = 21;
 const SAMPLE_TIME: Duration = Duration::from_millis(20);
 
 fn spec_dir() -> PathBuf {
-    match std::env::var_os("STRIPE_SPEC_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/stripe-openapi"),
-    }
+    stripe_spec::SpecDir::resolve(None).path
 }
 
 /// How a page's JSON is laid out.

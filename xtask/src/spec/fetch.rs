@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_yaml::Value;
 use stripe_codegen::parse::manifest::{Manifest, ManifestDocument, Origin, Source};
 
-use crate::inputs;
+use crate::inputs::{self, SpecDir};
 use crate::spec::{excerpt, Selection};
 
 /// Full specs are about 8 MB; far above that is not a spec.
@@ -48,6 +48,35 @@ pub fn fetch_pins(manifest: &Manifest, dest: &Path) -> Result<(), String> {
         fetcher.fetch(document)?;
     }
     Ok(())
+}
+
+/// Where the pinned files are, fetched first when some are missing, so that
+/// on a fresh machine `cargo xtask codegen` is the whole set-up: into the
+/// folder named (`--spec-dir`, `STRIPE_SPEC_DIR`), else into the one `spec
+/// fetch` writes (Stripe's files beside the workspace are not ours to
+/// write).
+pub fn fetch_if_missing(manifest: &Manifest, dir: &SpecDir) -> Result<SpecDir, String> {
+    let pins = manifest.documents.iter().chain(&manifest.fixtures);
+    let mut missing = pins.filter(|pin| !pin.project_file && !dir.path.join(&pin.file).is_file());
+    let Some(first) = missing.next() else {
+        return Ok(dir.clone());
+    };
+    let dest = match dir.is_default() {
+        true => inputs::workspace_root().join(inputs::FETCHED_DIR),
+        false => dir.path.clone(),
+    };
+    eprintln!(
+        "{} is not in {} ({}): fetching the pinned files into {}",
+        first.file,
+        dir.path.display(),
+        dir.chosen_by,
+        dest.display()
+    );
+    fetch_pins(manifest, &dest)?;
+    Ok(SpecDir {
+        path: dest,
+        chosen_by: "fetched by codegen",
+    })
 }
 
 /// The agent of every download. Behind a proxy it tunnels (CONNECT)
@@ -141,13 +170,7 @@ impl Fetcher<'_> {
         document: &ManifestDocument,
         pages: &str,
     ) -> Result<(Vec<u8>, String), String> {
-        let folder = std::env::var_os("STRIPE_SPEC_DIR")
-            .filter(|p| !p.is_empty())
-            .map_or_else(
-                || inputs::workspace_root().join("../shared/stripe-openapi"),
-                PathBuf::from,
-            );
-        let path = folder.join(&document.file);
+        let path = SpecDir::supplier().path.join(&document.file);
         let bytes = std::fs::read(&path).map_err(|e| {
             format!(
                 "{} is the project's own document (written from {pages}), not downloadable, and {} cannot be read: {e}.\n  Put the file (sha256 {}) there or name its folder with STRIPE_SPEC_DIR=DIR.",

@@ -7,7 +7,10 @@
 //!   selects paths and the schemas they reach from a full spec file.
 //! - `spec update --commit SHA | --file PATH` moves the manifest to a newer
 //!   spec: new pins, regenerated crate, and the diff against the old pins.
+//! - `spec bundle [--manifest M] [--spec-dir DIR] [--out DIR]` writes the
+//!   files an installed mock carries into `mock/bundle/`, before packaging.
 
+mod bundle;
 mod excerpt;
 pub mod fetch;
 mod update;
@@ -19,9 +22,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("fetch") => fetch::run(&args[1..]),
         Some("excerpt") => excerpt::run(&args[1..]),
         Some("update") => update::run(&args[1..]),
+        Some("bundle") => bundle::run(&args[1..]),
         Some(other) => Err(format!(
-            "unknown spec command `{other}`: fetch, excerpt or update"
+            "unknown spec command `{other}`: fetch, excerpt, update or bundle"
         )),
-        None => Err("spec needs a command: fetch, excerpt or update".into()),
+        None => Err("spec needs a command: fetch, excerpt, update or bundle".into()),
     }
 }

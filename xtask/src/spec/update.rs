@@ -292,7 +292,7 @@ fn new_default_objects(
         .filter(|f| !new_files.iter().any(|new| new.old_file == f.file))
         .cloned()
         .collect();
-    let mut fixtures = inputs::read_pinned_beside(&kept, dir, manifest_path)?;
+    let mut fixtures = inputs::read_pinned_beside(&kept, manifest, dir, manifest_path)?;
     for new in new_files
         .iter()
         .filter(|new| manifest.fixtures.iter().any(|f| f.file == new.old_file))

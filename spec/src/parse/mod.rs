@@ -4,6 +4,7 @@
 
 pub mod defaults;
 mod duplicates;
+pub mod events;
 pub mod manifest;
 pub mod policy;
 pub mod spec;

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
-use crate::naming;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,14 +152,6 @@ impl OperationOverrides {
                 if !spelling.split(' ').all(word) {
                     return Err(Error::new(format!(
                         "[overrides.{operation_id}] cli `{spelling}` is not snake_case words separated by single spaces"
-                    ))
-                    .in_file(file));
-                }
-            }
-            if let Some(name) = &entry.name {
-                if naming::field_name(name) != *name {
-                    return Err(Error::new(format!(
-                        "[overrides.{operation_id}] name `{name}` is not a snake_case Rust identifier"
                     ))
                     .in_file(file));
                 }
