@@ -926,11 +926,14 @@ fn facade_files(
                 &always.into_iter().collect::<Vec<_>>(),
             ),
             core_dependency: core_dependency(crates, &facade.core_path),
-            runtime_dependency: path_dependency(
+            // Without the runtime's default features, so that the facade's
+            // choice of TLS provider is the one that holds.
+            runtime_dependency: dependency_line(
                 naming::RUNTIME_DEPENDENCY,
                 &facade.runtime_package,
                 &facade.runtime_path,
                 &crates.version,
+                &[],
             ),
             feature_lines,
         })?,

@@ -21,25 +21,45 @@ pub(crate) const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json";
 
 /// A pooled HTTP/1.1 client for https (and http, for a local mock), on
-/// rustls with ring and Mozilla's root certificates, direct or through the
-/// proxies `proxies` names (`crate::proxy`). The crypto provider is passed
-/// in rather than installed process-wide, so another rustls user in the
-/// same program is not affected.
+/// rustls with the provider the features chose ([`tls_provider`]) and
+/// Mozilla's root certificates, direct or through the proxies `proxies`
+/// names (`crate::proxy`). The provider is passed in rather than installed
+/// process-wide, so another rustls user in the same program is not affected.
 pub(crate) fn new_http(proxies: Option<Arc<Matcher>>) -> Http {
-    // rustls 0.23.48 deprecates ring's provider for want of post-quantum key
-    // exchange, which only aws-lc-rs has; aws-lc-rs would add half a minute
-    // and a C toolchain to every cold build (docs/benchmarks.md). ring's
-    // provider still does TLS 1.3 with X25519 and P-256.
-    #[allow(deprecated)]
-    let provider = rustls::crypto::ring::default_provider();
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_webpki_roots(provider)
-        .expect("ring supports rustls's default protocol versions")
+        .with_provider_and_webpki_roots(tls_provider())
+        .expect("both providers support rustls's default protocol versions")
         .https_or_http()
         .enable_http1()
         .wrap_connector(Connector::new(proxies));
     hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(connector)
 }
+
+/// aws-lc-rs, rustls's default: post-quantum key exchange (X25519MLKEM768)
+/// offered first, so traffic recorded today stays private from a future
+/// quantum computer.
+#[cfg(feature = "rustls-aws-lc-rs")]
+pub(crate) fn tls_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::aws_lc_rs::default_provider()
+}
+
+/// ring, when chosen alone: classical key exchange, X25519 first (rustls
+/// 0.23.48 put P-384 first). rustls deprecates this provider for having no
+/// post-quantum group; the feature is the user's explicit choice of a
+/// faster build over that.
+#[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+pub(crate) fn tls_provider() -> rustls::crypto::CryptoProvider {
+    use rustls::crypto::ring::kx_group::{SECP256R1, SECP384R1, X25519};
+    #[allow(deprecated)]
+    let mut provider = rustls::crypto::ring::default_provider();
+    provider.kx_groups = vec![X25519, SECP256R1, SECP384R1];
+    provider
+}
+
+#[cfg(not(any(feature = "rustls-aws-lc-rs", feature = "rustls-ring")))]
+compile_error!(
+    "typed-stripe-runtime needs a TLS provider: enable the feature `rustls-aws-lc-rs` (the default) or `rustls-ring`"
+);
 
 /// A response as it came: status, headers, the whole body.
 pub(crate) struct Exchange {

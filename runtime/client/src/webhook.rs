@@ -43,6 +43,10 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+// HMAC-SHA256 from the TLS provider's crate (the two share this API).
+#[cfg(feature = "rustls-aws-lc-rs")]
+use aws_lc_rs::hmac;
+#[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
 use ring::hmac;
 use stripe_core::decode::Decoder;
 use stripe_core::{Decode, DecodeError, EventNotificationKind};
