@@ -65,7 +65,7 @@ pub fn run(runs: usize, release_runs: usize) -> Result<(), String> {
         prepare(&dir, case)?;
     }
 
-    let debug_order = ["a", "c", "b", "d", "e"];
+    let debug_order = ["a", "c", "b", "d", "e", "f"];
     let mut debug: BTreeMap<&str, Vec<Build>> = BTreeMap::new();
     let mut release: BTreeMap<&str, Vec<Build>> = BTreeMap::new();
     for run in 1..=runs {
@@ -99,12 +99,15 @@ fn find<'c>(cases: &'c [Case], key: &str) -> &'c Case {
 
 fn cases(root: &Path) -> Vec<Case> {
     let stripe = root.join("generated");
-    let ours = |features: &str| {
+    // Ours on rustls with ring, as the peer below, unless a case names the
+    // default provider (aws-lc-rs) to show what it costs.
+    let with_provider = |features: &str, provider: &str| {
         format!(
-            "stripe = {{ package = \"typed-stripe\", path = {:?}, default-features = false, features = [{features}] }}\n",
+            "stripe = {{ package = \"typed-stripe\", path = {:?}, default-features = false, features = [{features}, \"{provider}\"] }}\n",
             stripe.display().to_string()
         )
     };
+    let ours = |features: &str| with_provider(features, "rustls-ring");
     // async-stripe on rustls with ring and Mozilla's roots, as ours: the
     // same TLS stack on both sides.
     let peer_client = format!(
@@ -127,8 +130,14 @@ fn cases(root: &Path) -> Vec<Case> {
     vec![
         Case {
             key: "a",
-            label: "ours, whole client (default features)",
+            label: "ours, whole client, ring as the peer",
             dependencies: ours("\"full\""),
+            source: None,
+        },
+        Case {
+            key: "f",
+            label: "ours, whole client, default features (aws-lc-rs: post-quantum TLS)",
+            dependencies: with_provider("\"full\"", "rustls-aws-lc-rs"),
             source: None,
         },
         Case {
@@ -368,10 +377,11 @@ fn report(
         );
     }
     println!(
-        "\nratios of medians: a/c = {:.2}, b/d = {:.2}, e/d = {:.2}",
+        "\nratios of medians: a/c = {:.2}, b/d = {:.2}, e/d = {:.2}, f/c = {:.2}",
         wall(&debug["a"]) / wall(&debug["c"]),
         wall(&debug["b"]) / wall(&debug["d"]),
-        wall(&debug["e"]) / wall(&debug["d"])
+        wall(&debug["e"]) / wall(&debug["d"]),
+        wall(&debug["f"]) / wall(&debug["c"])
     );
     println!("\nrustc processes of (a) above 1 GB peak RSS:");
     let mut over: Vec<(&str, u64)> = debug["a"]
