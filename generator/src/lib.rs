@@ -95,7 +95,8 @@ fn lower<'a>(
         .model
         .check_binary_fields()
         .map_err(|e| spec.locate(e))?;
-    let optional_fields = lowerer.unused_optional_fields();
+    let optional_fields = lowerer.unused_fields(&policy.optional_fields);
+    let decimal_fields = lowerer.unused_fields(&policy.decimal_fields);
     let namespaces: std::collections::BTreeSet<&str> = lowerer
         .model
         .resources()
@@ -117,6 +118,7 @@ fn lower<'a>(
         lowerer,
         StalePolicy {
             optional_fields,
+            decimal_fields,
             operations,
             preview,
             events,
@@ -129,6 +131,8 @@ fn lower<'a>(
 pub struct StalePolicy {
     /// `[optional_fields]` entries of `spec/overrides.toml`.
     pub optional_fields: Vec<String>,
+    /// `[decimal_fields]` entries of `spec/overrides.toml`.
+    pub decimal_fields: Vec<String>,
     /// operationIds overridden in `spec/operations.toml`.
     pub operations: Vec<String>,
     /// `[preview]` namespaces of `spec/overrides.toml`.
@@ -141,6 +145,7 @@ pub struct StalePolicy {
 impl StalePolicy {
     pub fn is_empty(&self) -> bool {
         self.optional_fields.is_empty()
+            && self.decimal_fields.is_empty()
             && self.operations.is_empty()
             && self.preview.is_empty()
             && self.events.is_empty()
@@ -151,6 +156,9 @@ impl StalePolicy {
         let mut policy = policy.clone();
         for field in &self.optional_fields {
             policy.optional_fields.fields.remove(field);
+        }
+        for field in &self.decimal_fields {
+            policy.decimal_fields.fields.remove(field);
         }
         for operation in &self.operations {
             policy.operations.overrides.remove(operation);
@@ -184,6 +192,11 @@ impl StalePolicy {
             format!(
                 "[optional_fields] names fields the spec does not have: {}",
                 self.optional_fields.join(", ")
+            )
+        } else if !self.decimal_fields.is_empty() {
+            format!(
+                "[decimal_fields] names fields the spec does not have: {}",
+                self.decimal_fields.join(", ")
             )
         } else {
             return Ok(());

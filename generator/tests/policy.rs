@@ -102,3 +102,65 @@ fn a_preview_note_applies_to_its_namespace_and_is_stale_without_it() {
     let model = build_model(&spec, &policy).unwrap();
     assert_eq!(model.preview["crypto"], "In preview.");
 }
+
+/// The type of `customer.<field>` in the model built with `overrides`.
+fn customer_field(spec: &Spec, overrides: &str, field: &str) -> stripe_codegen::model::TypeRef {
+    let policy = Policy::parse("spec/overrides.toml", overrides).unwrap();
+    let model = build_model(spec, &policy).unwrap();
+    let (_, customer) = model.resources().find(|(id, _)| *id == "customer").unwrap();
+    let stripe_codegen::model::TypeKind::Struct(body) = &model.get(customer).kind else {
+        panic!("customer is a struct")
+    };
+    body.fields
+        .iter()
+        .find(|f| f.wire_name == field)
+        .unwrap()
+        .ty
+        .clone()
+}
+
+#[test]
+fn a_decimal_field_entry_types_a_string_field_as_a_decimal() {
+    use stripe_codegen::model::TypeRef;
+    let spec = Spec::parse(&[SourceDocument {
+        name: "decimal.yaml".into(),
+        text: SPEC.replace(
+            "email: {type: string}",
+            "email: {type: string}\n        rate_decimal: {type: string}\n        count: {type: integer}",
+        ),
+        api_version: None,
+    }])
+    .unwrap();
+    assert_eq!(customer_field(&spec, "", "rate_decimal"), TypeRef::String);
+    let listed = "[decimal_fields]\nfields = ['customer.rate_decimal']\n";
+    assert_eq!(
+        customer_field(&spec, listed, "rate_decimal"),
+        TypeRef::Decimal
+    );
+
+    let not_a_string = Policy::parse(
+        "spec/overrides.toml",
+        "[decimal_fields]\nfields = ['customer.count']\n",
+    )
+    .unwrap();
+    let error = build_model(&spec, &not_a_string).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "decimal.yaml#/components/schemas/customer/properties/count: [decimal_fields] names a field that is not a string"
+    );
+
+    let stale = Policy::parse(
+        "spec/overrides.toml",
+        "[decimal_fields]\nfields = ['customer.rate_decimal', 'customer.gone_decimal']\n",
+    )
+    .unwrap();
+    assert_eq!(
+        stale_policy(&spec, &stale).unwrap().decimal_fields,
+        ["customer.gone_decimal"]
+    );
+    let error = build_model(&spec, &stale).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "spec/overrides.toml: [decimal_fields] names fields the spec does not have: customer.gone_decimal"
+    );
+}

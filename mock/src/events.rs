@@ -2,14 +2,14 @@
 //! change with, the event it sends, and the filters of `GET /v1/events`.
 //!
 //! The event types and the object each carries are the spec's, found by
-//! the generator's rule (`generator/src/model/events.rs`), read here the
-//! other way round: a change of a `subscription` is announced by the type
-//! that carries subscriptions and ends with the change's word
-//! (`customer.subscription.created`). A create is `created`, an update
-//! `updated`, a delete `deleted`, an action the past tense of its verb
-//! (`redact` -> `redacted`, irregular ones in `[events] past_tense` of
-//! `spec/mock.toml`). A change no type of the object names announces
-//! nothing, as at Stripe.
+//! the rule the generator types events by (`stripe_spec::parse::events`),
+//! read here the other way round: a change of a `subscription` is
+//! announced by the type that carries subscriptions and ends with the
+//! change's word (`customer.subscription.created`). A create is
+//! `created`, an update `updated`, a delete `deleted`, an action the past
+//! tense of its verb (`redact` -> `redacted`, irregular ones in `[events]
+//! past_tense` of `spec/mock.toml`). A change no type of the object names
+//! announces nothing, as at Stripe.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -49,14 +49,19 @@ pub fn default_policy_manifest() -> PathBuf {
 
 /// The entries, as a reader would look for them in the policy files.
 pub fn describe(stale: &stripe_codegen::StalePolicy) -> String {
-    let fields = stale
+    let optional = stale
         .optional_fields
         .iter()
         .map(|f| format!("[optional_fields] {f}"));
+    let decimal = stale
+        .decimal_fields
+        .iter()
+        .map(|f| format!("[decimal_fields] {f}"));
     let operations = stale.operations.iter().map(|o| format!("[overrides.{o}]"));
     let preview = stale.preview.iter().map(|n| format!("[preview] {n}"));
     let events = stale.events.iter().map(|e| format!("[events] {e}"));
-    fields
+    optional
+        .chain(decimal)
         .chain(operations)
         .chain(preview)
         .chain(events)

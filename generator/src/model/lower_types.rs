@@ -17,7 +17,7 @@ use crate::model::{
     Usage,
 };
 use crate::naming;
-use crate::parse::policy::Policy;
+use crate::parse::policy::{FieldPaths, Policy};
 use crate::parse::Spec;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -224,12 +224,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The `[optional_fields]` entries that named no field while lowering:
-    /// a mistake, or the spec moved on.
-    pub fn unused_optional_fields(&self) -> Vec<String> {
-        self.overrides
-            .optional_fields
-            .fields
+    /// The entries of a field list of the overrides (`[optional_fields]`,
+    /// `[decimal_fields]`) that named no field while lowering: a mistake,
+    /// or the spec moved on.
+    pub fn unused_fields(&self, list: &FieldPaths) -> Vec<String> {
+        list.fields
             .iter()
             .filter(|f| !self.used_overrides.contains(*f))
             .cloned()
@@ -301,7 +300,7 @@ impl<'a> Lowerer<'a> {
             let path = format!("{}.{wire_name}", owner.wire_name);
             let forced_optional = self.overrides.optional_fields.fields.contains(&path);
             if forced_optional {
-                self.used_overrides.insert(path);
+                self.used_overrides.insert(path.clone());
             }
             let is_required = required.iter().any(|r| r == wire_name) && !forced_optional;
             if wire_name == "deleted" && is_required && is_true_literal(resolved) {
@@ -317,6 +316,10 @@ impl<'a> Lowerer<'a> {
                 let member = owner.member(wire_name);
                 let mut lowered = self.lower_schema(&property, &at, &member)?;
                 lowered.nullable |= resolved.schema_data.nullable;
+                if self.overrides.decimal_fields.fields.contains(&path) {
+                    lowered.ty = decimal_instead_of(lowered.ty, &at)?;
+                    self.used_overrides.insert(path.clone());
+                }
                 member.clearable(lowered)
             };
             fields.push(Field {
@@ -898,6 +901,17 @@ pub(crate) fn boxed_ref(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema
         ReferenceOr::Reference { reference } => ReferenceOr::Reference {
             reference: reference.clone(),
         },
+    }
+}
+
+/// A `[decimal_fields]` entry's type: a string field becomes a decimal.
+fn decimal_instead_of(ty: TypeRef, at: &str) -> Result<TypeRef> {
+    match ty {
+        TypeRef::String | TypeRef::Decimal => Ok(TypeRef::Decimal),
+        _ => Err(Error::at(
+            at,
+            "[decimal_fields] names a field that is not a string",
+        )),
     }
 }
 

@@ -11,7 +11,11 @@ use crate::error::{Error, Result};
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     #[serde(default)]
-    pub optional_fields: OptionalFields,
+    pub optional_fields: FieldPaths,
+    /// String fields without `format: decimal` that hold decimals: typed
+    /// as the spec's decimal fields are.
+    #[serde(default)]
+    pub decimal_fields: FieldPaths,
     /// How to type webhook events; none means events stay untyped JSON.
     pub events: Option<Events>,
     /// The thin event (v2 event notification) types to type; none means
@@ -88,12 +92,12 @@ pub struct EventTypesSource {
     pub parameter: String,
 }
 
-/// Required fields to generate as `Option`, as `schema.field` wire paths
+/// Fields a policy applies to, as `schema.field` wire paths
 /// (`discount.coupon`; an inline object is named by its path,
 /// `charge.outcome.rule`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OptionalFields {
+pub struct FieldPaths {
     pub fields: BTreeSet<String>,
 }
 

@@ -510,17 +510,23 @@ fn prune_policy_files(
             out.push((path, document.to_string()));
             Ok(())
         };
-    if !stale.optional_fields.is_empty() || !stale.preview.is_empty() || !stale.events.is_empty() {
+    let overrides_stale = !stale.optional_fields.is_empty()
+        || !stale.decimal_fields.is_empty()
+        || !stale.preview.is_empty()
+        || !stale.events.is_empty();
+    if overrides_stale {
         edit(&manifest.overrides, &|document| {
-            if let Some(fields) = document
-                .get_mut("optional_fields")
-                .and_then(|t| t.get_mut("fields"))
-                .and_then(|f| f.as_array_mut())
-            {
-                fields.retain(|v| {
-                    !v.as_str()
-                        .is_some_and(|f| stale.optional_fields.iter().any(|s| s == f))
-                });
+            for (list, entries) in [
+                ("optional_fields", &stale.optional_fields),
+                ("decimal_fields", &stale.decimal_fields),
+            ] {
+                if let Some(fields) = document
+                    .get_mut(list)
+                    .and_then(|t| t.get_mut("fields"))
+                    .and_then(|f| f.as_array_mut())
+                {
+                    fields.retain(|v| !v.as_str().is_some_and(|f| entries.iter().any(|s| s == f)));
+                }
             }
             if let Some(preview) = document
                 .get_mut("preview")
