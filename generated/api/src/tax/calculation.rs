@@ -348,7 +348,7 @@ pub struct TaxProductResourceTaxRateDetails {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub country: Option<String>,
     /// The tax rate percentage as a string. For example, 8.5% is represented as `"8.5"`.
-    pub percentage_decimal: String,
+    pub percentage_decimal: stripe_core::Decimal,
     /// State, county, province, or region.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<String>,

@@ -260,7 +260,7 @@ pub struct TaxProductResourceLineItemTaxRateDetails {
     /// A localized display name for tax type, intended to be human-readable. For example, "Local Sales and Use Tax", "Value-added tax (VAT)", or "Umsatzsteuer (USt.)".
     pub display_name: String,
     /// The tax rate percentage as a string. For example, 8.5% is represented as "8.5".
-    pub percentage_decimal: String,
+    pub percentage_decimal: stripe_core::Decimal,
     /// The tax type, such as `vat` or `sales_tax`.
     pub tax_type: TaxProductResourceLineItemTaxRateDetailsTaxType,
     /// Fields this version of the spec does not declare, kept as sent.
