@@ -2,7 +2,7 @@
 //! endpoint, pages fetched as the stream is read.
 //!
 //! What is compiled per item type is the items' loop, each stream's reading
-//! of its page and the decoding of a page; fetching is [`Pager`]'s, shared.
+//! of its page and the decoding of a page; fetching is `Pager`'s, shared.
 
 use std::collections::VecDeque;
 use std::future::Future;

@@ -1,7 +1,7 @@
 //! What the generated endpoint functions need of a client.
 //!
 //! Endpoints are generic over [`StripeClient`]: they build a
-//! [`Request`](crate::Request) and hand it over, and the client decides
+//! [`Request`] and hand it over, and the client decides
 //! what calling means. The async client (`stripe_runtime::Client`) answers
 //! with a future, a blocking client with the result itself. So the
 //! generated crate depends on this crate only, not on an HTTP stack, and
