@@ -12,6 +12,8 @@ use hyper::header::HeaderValue;
 
 /// The library's version, as the `bindings_version` Stripe sees.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The package, as `User-Agent` names it: `typed-stripe-runtime`.
+const PACKAGE: &str = env!("CARGO_PKG_NAME");
 
 /// The application that uses the client, shown to Stripe (as stripe-node's
 /// `appInfo`): `MyShop/1.2.0 (https://myshop.example)`.
@@ -68,7 +70,7 @@ pub(crate) struct Telemetry {
 
 impl Telemetry {
     pub fn new(app: Option<&AppInfo>, enabled: bool) -> Telemetry {
-        let mut user_agent = format!("stripe-runtime/{VERSION} (Rust)");
+        let mut user_agent = format!("{PACKAGE}/{VERSION} (Rust)");
         if let Some(app) = app {
             user_agent.push(' ');
             user_agent.push_str(&app.user_agent_part());
@@ -122,7 +124,7 @@ fn header(text: &str) -> HeaderValue {
         .chars()
         .map(|c| if (' '..='~').contains(&c) { c } else { '?' })
         .collect();
-    HeaderValue::from_str(&clean).unwrap_or_else(|_| HeaderValue::from_static("stripe-runtime"))
+    HeaderValue::from_str(&clean).unwrap_or_else(|_| HeaderValue::from_static(PACKAGE))
 }
 
 #[cfg(test)]
@@ -137,7 +139,7 @@ mod tests {
         let telemetry = Telemetry::new(Some(&app), true);
         assert_eq!(
             telemetry.user_agent.to_str().unwrap(),
-            format!("stripe-runtime/{VERSION} (Rust) MyShop/1.2.0 (https://myshop.example)")
+            format!("typed-stripe-runtime/{VERSION} (Rust) MyShop/1.2.0 (https://myshop.example)")
         );
         let json: serde_json::Value =
             serde_json::from_str(telemetry.client_user_agent.unwrap().to_str().unwrap()).unwrap();

@@ -78,7 +78,7 @@ async fn get_sends_auth_version_and_user_agent_and_decodes() {
     assert!(request
         .header("user-agent")
         .unwrap()
-        .starts_with("stripe-runtime/"));
+        .starts_with("typed-stripe-runtime/"));
     // GETs carry no idempotency key, account or body type.
     assert_eq!(request.header("idempotency-key"), None);
     assert_eq!(request.header("stripe-account"), None);

@@ -72,7 +72,7 @@ async fn the_client_describes_itself_as_the_sdks_do() {
     let requests = server.requests();
     let user_agent = requests[0].header("user-agent").unwrap();
     assert!(
-        user_agent.starts_with("stripe-runtime/")
+        user_agent.starts_with("typed-stripe-runtime/")
             && user_agent.ends_with(" MyShop/1.2.0 (https://myshop.example)"),
         "{user_agent}"
     );
