@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::error::pointer;
 use crate::parse::defaults::DefaultObjects;
 use crate::parse::manifest::{Manifest, ManifestDocument};
 use crate::parse::policy::{OperationOverrides, Policy};
@@ -256,23 +257,13 @@ pub fn fixture_resources(file: &SourceDocument) -> Result<serde_json::Map<String
 /// The document that defines a resource: that of the component whose
 /// `x-resourceId` it is, or (v2) of the component of its name.
 fn resource_document<'s>(spec: &'s Spec, resource_id: &str) -> Option<&'s str> {
-    let named = spec.schemas().iter().find(|(_, schema)| {
-        let id = schema
-            .as_item()
-            .and_then(|s| s.schema_data.extensions.get("x-resourceId"))
-            .and_then(Value::as_str);
-        id == Some(resource_id)
-    });
+    let named = spec.resource_ids().find(|(_, id)| *id == resource_id);
     let name = match named {
-        Some((name, _)) => name.as_str(),
+        Some((name, _)) => name,
         None if spec.schemas().contains_key(resource_id) => resource_id,
         None => return None,
     };
-    let pointer = format!(
-        "#/components/schemas/{}",
-        name.replace('~', "~0").replace('/', "~1")
-    );
-    spec.document_of(&pointer)
+    spec.document_of(&pointer(["components", "schemas", name]))
 }
 
 /// Where `cargo xtask spec fetch` writes by default, under the workspace.

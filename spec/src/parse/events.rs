@@ -3,8 +3,9 @@
 //! finds the object each one carries. The generator types events with it
 //! and the mock announces them with it, so both read one rule.
 
+use std::collections::BTreeMap;
+
 use openapiv3::{ReferenceOr, SchemaKind, Type};
-use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::parse::policy::Events;
@@ -74,41 +75,46 @@ pub fn object_of<O: Objects>(
 /// The spec's own answer to [`Objects`]: the `x-resourceId` of what an
 /// event type names, `None` for a component schema that is no resource.
 /// (v2 resources, which carry no `x-resourceId`, have no v1 events.)
-pub struct ResourceIds<'s>(pub &'s Spec);
+pub struct ResourceIds<'s> {
+    spec: &'s Spec,
+    /// Resource id -> component name, read once.
+    components: BTreeMap<&'s str, &'s str>,
+}
+
+impl<'s> ResourceIds<'s> {
+    pub fn of(spec: &'s Spec) -> ResourceIds<'s> {
+        let components = spec.resource_ids().map(|(name, id)| (id, name)).collect();
+        ResourceIds { spec, components }
+    }
+}
 
 impl Objects for ResourceIds<'_> {
     type Object = Option<String>;
 
     fn resource(&self, resource_id: &str) -> Option<Option<String>> {
-        self.0
-            .schemas()
-            .values()
-            .filter_map(|schema| resource_id_of(schema.as_item()?))
-            .find(|id| *id == resource_id)
-            .map(|id| Some(id.to_owned()))
+        self.components
+            .contains_key(resource_id)
+            .then(|| Some(resource_id.to_owned()))
     }
 
     fn component(&self, name: &str) -> Option<Option<String>> {
-        let schema = self.0.schemas().get(name)?;
-        Some(schema.as_item().and_then(resource_id_of).map(str::to_owned))
+        self.spec.schemas().get(name)?;
+        let id = self
+            .components
+            .iter()
+            .find(|(_, component)| **component == name);
+        Some(id.map(|(id, _)| (*id).to_owned()))
     }
-}
-
-fn resource_id_of(schema: &openapiv3::Schema) -> Option<&str> {
-    schema
-        .schema_data
-        .extensions
-        .get("x-resourceId")
-        .and_then(Value::as_str)
 }
 
 /// Every event type and the resource id of the object it carries, by the
 /// spec alone: what the mock announces.
 pub fn event_resources(spec: &Spec, events: &Events) -> Result<Vec<(String, Option<String>)>> {
+    let objects = ResourceIds::of(spec);
     event_types(spec, events)?
         .into_iter()
         .map(|event_type| {
-            let object = object_of(&ResourceIds(spec), &event_type, events)
+            let object = object_of(&objects, &event_type, events)
                 .map_err(Error::new)?
                 .flatten();
             Ok((event_type, object))

@@ -219,6 +219,19 @@ impl Spec {
             .expect("merge always sets components")
             .schemas
     }
+
+    /// The component schemas that carry a string `x-resourceId`, as
+    /// (component name, resource id).
+    pub fn resource_ids(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.schemas().iter().filter_map(|(name, schema)| {
+            let id = schema
+                .as_item()?
+                .schema_data
+                .extensions
+                .get("x-resourceId")?;
+            Some((name.as_str(), id.as_str()?))
+        })
+    }
 }
 
 fn insert_once<T: PartialEq>(
