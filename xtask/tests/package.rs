@@ -110,6 +110,58 @@ impl Drop for Bundle {
     }
 }
 
+/// Forgets what earlier runs built from the local registry `cargo
+/// package` verifies against. Our version does not change between
+/// commits, and cargo takes a registry crate's `name-version` as
+/// immutable: it reuses the folder it unpacked the `.crate` into and the
+/// artifacts it built from it without comparing either to the new
+/// `.crate`. A stale runtime from an earlier commit was verified instead
+/// of this one. So: `cargo clean -p` our packages in the target folder,
+/// and remove our unpacked folders under the registries with no host
+/// (`registry/src/-<hash>/`); crates.io's are left alone.
+fn forget_earlier_packages(packages: &[String]) {
+    let mut clean = vec!["clean", "--offline"];
+    for package in packages {
+        clean.extend(["-p", package]);
+    }
+    let output = cargo(&clean);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
+    let Some(sources) = cargo_home.map(|home| home.join("registry/src")) else {
+        return;
+    };
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for unpacked in std::fs::read_dir(registry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = unpacked.file_name().to_string_lossy().into_owned();
+            let ours = packages.iter().any(|package| {
+                name.strip_prefix(package.as_str())
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+            });
+            if ours {
+                std::fs::remove_dir_all(unpacked.path())
+                    .expect("an earlier extraction is removable");
+            }
+        }
+    }
+}
+
 #[test]
 fn the_published_crates_package_and_build_from_their_packages() {
     let _bundle = Bundle::write();
@@ -134,6 +186,7 @@ fn the_published_crates_package_and_build_from_their_packages() {
         );
     }
 
+    forget_earlier_packages(&packages);
     // Verifying the mock's package builds its binary here.
     let packaged_mock = workspace().join("target/minimal-features/debug/stripe-mock");
     let _ = std::fs::remove_file(&packaged_mock);
