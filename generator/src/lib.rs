@@ -61,6 +61,7 @@ pub fn build_model(spec: &Spec, policy: &parse::policy::Policy) -> Result<model:
         model::events::type_thin_events(&mut model, spec, thin_events)
             .map_err(|e| spec.locate(e))?;
     }
+    model::ids::type_ids(&mut model);
     model::recursion::box_recursive_fields(&mut model);
     model::sizes::box_large_fields(&mut model, &policy.default_objects);
     model::layout::place_types(&mut model);

@@ -316,7 +316,7 @@ async fn the_events_list_pages_newest_first() {
         let client = client.clone();
         async move {
             let page = Event::list(&client, &params).await.unwrap();
-            let ids: Vec<String> = page.data.into_iter().map(|e| e.id).collect();
+            let ids: Vec<String> = page.data.into_iter().map(|e| e.id.into()).collect();
             (ids, page.has_more)
         }
     };

@@ -165,18 +165,18 @@ async fn lists_honour_limit_starting_after_and_ending_before() {
     );
     let after = ListCustomerParams {
         limit: Some(2),
-        starting_after: Some(ids[1].clone()),
+        starting_after: Some(ids[1].to_string()),
         ..Default::default()
     };
     assert_eq!(list(after).await, (ids[2..4].to_vec(), true));
     let after_last = ListCustomerParams {
-        starting_after: Some(ids[3].clone()),
+        starting_after: Some(ids[3].to_string()),
         ..Default::default()
     };
     assert_eq!(list(after_last).await, (ids[4..].to_vec(), false));
     let before = ListCustomerParams {
         limit: Some(2),
-        ending_before: Some(ids[4].clone()),
+        ending_before: Some(ids[4].to_string()),
         ..Default::default()
     };
     assert_eq!(list(before).await, (ids[2..4].to_vec(), true));

@@ -167,7 +167,7 @@ async fn an_invoice_goes_from_draft_to_open_to_paid_or_void() {
         .await
         .unwrap();
     let params = CreateInvoiceParams {
-        customer: Some(customer.id),
+        customer: Some(customer.id.into()),
         ..Default::default()
     };
     let draft = Invoice::create(&client, &params).await.unwrap();

@@ -21,7 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Change, Kind, Location};
 use crate::model::implements_object;
 use crate::model::layout;
-use crate::model::{Model, Operation, Pagination, Struct, TypeDef, TypeKind, TypeRef, Usage};
+use crate::model::{
+    Model, Operation, Pagination, Struct, TypeDef, TypeId, TypeKind, TypeRef, Usage,
+};
 
 /// Compares the generated API of two models.
 pub fn diff_models(old: &Model, new: &Model) -> Vec<Change> {
@@ -314,7 +316,16 @@ fn type_ref(model: &Model, ty: &TypeRef) -> String {
         TypeRef::Unsettable(inner) => format!("Unsettable<{}>", type_ref(model, inner)),
         TypeRef::AnyResource => "Resource".into(),
         TypeRef::RawBody => "Bytes".into(),
+        TypeRef::Id(kind) => id_path(model, *kind),
     }
+}
+
+/// An id type as users write it: `CustomerId`, `identity::VerificationSessionId`.
+fn id_path(model: &Model, kind: TypeId) -> String {
+    let def = model.get(kind);
+    let mut path = layout::namespace(&def.module).to_vec();
+    path.push(crate::naming::id_type_name(&def.rust_name));
+    path.join("::")
 }
 
 /// The functions an operation generates, by name, with their signatures as
@@ -327,7 +338,14 @@ fn functions(model: &Model, operation: &Operation) -> Vec<(String, String)> {
     let mut arguments: Vec<String> = operation
         .path_params
         .iter()
-        .map(|p| format!("{}: &str", p.rust_name))
+        .map(|p| match p.ty {
+            TypeRef::Id(kind) => format!(
+                "{}: impl Into<IdRef<{}>>",
+                p.rust_name,
+                id_path(model, kind)
+            ),
+            _ => format!("{}: &str", p.rust_name),
+        })
         .collect();
     arguments.push(format!(
         "params: &{}",

@@ -29,8 +29,8 @@ use crate::model::placement::{crate_of, gate_features, module_feature, Crate, Sp
 use crate::model::{Model, ModulePath, Operation, TypeId, TypeKind};
 use crate::naming;
 use crate::render::{
-    cfg_features, cli as render_cli, docs, endpoints, ident, notifications, resource,
-    tests as render_tests, TypeRenderer,
+    cfg_features, cli as render_cli, docs, endpoints, ident, ids as render_ids, notifications,
+    resource, tests as render_tests, TypeRenderer,
 };
 
 /// The generated test, beside the hand-written ones in the crate's `tests/`.
@@ -150,6 +150,11 @@ struct ApiLib<'a> {
     /// The internal features (`__types_*`), whose `cfg` badges docs.rs
     /// leaves out (it lists no feature starting with `_` either).
     internal_features: Vec<String>,
+    /// The id types are defined here (the lowest generated crate).
+    defines_ids: bool,
+    /// The id types of the root namespace, re-exported at the root (the
+    /// top crate only): `stripe::CustomerId`.
+    root_ids: Vec<String>,
 }
 
 #[derive(Template)]
@@ -158,6 +163,8 @@ struct ParamsLib<'a> {
     header: &'a Header,
     root_modules: Vec<&'a str>,
     namespaces: Vec<GatedName>,
+    /// As [`ApiLib::defines_ids`].
+    defines_ids: bool,
 }
 
 #[derive(Template)]
@@ -581,9 +588,24 @@ fn api_files(
         .base
         .map(|(_, tree)| tree.folders_with_files())
         .unwrap_or_default();
+    // The lowest crate defines the id types; each namespace module re-exports
+    // its own by name (explicit, so a type of the same name wins silently).
+    let defines_ids = krate.params.is_none() && krate.base.is_none();
+    if defines_ids {
+        files.extend(ids_file(model, header)?);
+    }
+    let mut id_names = render_ids::id_names_by_namespace(model);
+    let root_ids = id_names.remove("").filter(|_| !is_base).unwrap_or_default();
     files.extend(krate.tree.mod_files(model, header, |folder| {
         let path = folder.join("::");
         let mut lines = Vec::new();
+        if let Some(names) = id_names.get(&path) {
+            lines.push(format!(
+                "// Its resources' id types.\npub use crate::{}::{path}::{{{}}};",
+                naming::IDS_MODULE,
+                names.join(", ")
+            ));
+        }
         if params_folders.contains(&path) {
             let cfg = module_cfg(model, Side::Params, folder);
             lines.push(format!(
@@ -622,6 +644,8 @@ fn api_files(
             base_crate,
             root_items: krate.tree.root_items(model),
             internal_features: internal_feature_literals(model),
+            defines_ids: defines_ids && !model.id_kinds.is_empty(),
+            root_ids,
         })?,
     );
     if !is_base {
@@ -733,12 +757,14 @@ fn params_files(
 ) -> Result<BTreeMap<PathBuf, String>> {
     let mut files = params.item_files(model, header, |_| TokenStream::new())?;
     files.extend(params.mod_files(model, header, |_| Vec::new())?);
+    files.extend(ids_file(model, header)?);
     files.insert(
         PathBuf::from("src/lib.rs"),
         render(ParamsLib {
             header,
             root_modules: params.root_modules(),
             namespaces: params.public_namespaces(model),
+            defines_ids: !model.id_kinds.is_empty(),
         })?,
     );
     let feature_lines = public_features(&model.features)
@@ -757,6 +783,23 @@ fn params_files(
         })?,
     );
     Ok(files)
+}
+
+/// `src/ids.rs` of the lowest generated crate, when the model has id
+/// types.
+fn ids_file(model: &Model, header: &Header) -> Result<Option<(PathBuf, String)>> {
+    if model.id_kinds.is_empty() {
+        return Ok(None);
+    }
+    let file = render(ItemsFile {
+        header,
+        doc: "The id types of the resources (`CustomerId`, `identity::VerificationSessionId`): \
+              a price id where a customer id belongs does not compile. Defined here, in the \
+              lowest crate and in every build, so that any unit can name any resource's id."
+            .to_owned(),
+        items: render_ids::ids_module(model).to_string(),
+    })?;
+    Ok(Some((PathBuf::from("src/ids.rs"), file)))
 }
 
 /// The items of one file: each type's items, and the endpoint functions of

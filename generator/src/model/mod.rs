@@ -77,6 +77,9 @@ pub struct Model {
     /// [`events::type_thin_events`] when the spec has them and the policy
     /// lists their types.
     pub thin_events: Option<ThinEvents>,
+    /// The resources whose ids have a type of their own (`CustomerId`),
+    /// each the live form of its object; set by [`ids::type_ids`].
+    pub id_kinds: Vec<TypeId>,
 }
 
 /// The thin event resource, where its fields are, and its types.
@@ -393,6 +396,8 @@ pub enum TypeRef {
     /// A response body of another media type than JSON (the quote's
     /// `application/pdf`), handed to the caller undecoded, as bytes.
     RawBody,
+    /// The id of a resource (the live resource struct): `CustomerId`.
+    Id(TypeId),
 }
 
 impl TypeRef {
@@ -419,7 +424,10 @@ impl TypeRef {
             | TypeRef::Binary
             | TypeRef::Json
             | TypeRef::AnyResource
-            | TypeRef::RawBody => {}
+            | TypeRef::RawBody
+            // An id type is not its resource: it is defined apart from it,
+            // in every build (`crate::ids`).
+            | TypeRef::Id(_) => {}
         }
     }
 
@@ -593,5 +601,5 @@ pub fn has_id(def: &TypeDef) -> bool {
 pub fn id_field(body: &Struct) -> Option<&Field> {
     body.fields
         .iter()
-        .find(|f| f.wire_name == "id" && f.ty == TypeRef::String)
+        .find(|f| f.wire_name == "id" && matches!(f.ty, TypeRef::String | TypeRef::Id(_)))
 }

@@ -178,7 +178,7 @@ impl Sizes {
             TypeRef::Decimal => 16,
             TypeRef::String | TypeRef::Binary | TypeRef::List(_) | TypeRef::Map(_) => 24,
             TypeRef::Expandable(_) => 24,
-            TypeRef::Json | TypeRef::RawBody => 32,
+            TypeRef::Json | TypeRef::RawBody | TypeRef::Id(_) => 32,
             TypeRef::AnyResource => 40,
             TypeRef::ApiList(_) => 80,
             TypeRef::SearchList(_) => 128,

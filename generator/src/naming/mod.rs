@@ -187,6 +187,15 @@ pub fn unescaped_keyword(name: &str) -> &str {
 /// The names the generated crates depend on each other by (the keys of
 /// their `[dependencies]`), whatever their packages are called: generated
 /// code names `stripe_params::`, `stripe_api_base::`, `stripe_api::`.
+/// The Rust name of a resource's id type: `Customer` -> `CustomerId`.
+pub fn id_type_name(resource: &str) -> String {
+    format!("{resource}Id")
+}
+
+/// The module of the id types in every generated crate, below the crate
+/// root (`crate::ids::CustomerId`); their kinds are in its `kinds`.
+pub const IDS_MODULE: &str = "ids";
+
 pub const API_DEPENDENCY: &str = "stripe-api";
 pub const PARAMS_DEPENDENCY: &str = "stripe-params";
 pub const BASE_DEPENDENCY: &str = "stripe-api-base";

@@ -11,13 +11,14 @@
 //! /// Redact a VerificationSession ...
 //! ///
 //! /// `POST /v1/identity/verification_sessions/{session}/redact`
-//! pub fn redact<C: stripe_core::StripeClient>(
+//! pub fn redact<'id, C: stripe_core::StripeClient>(
 //!     client: &C,
-//!     session: &str,
+//!     session: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::identity::VerificationSession>>,
 //!     params: &RedactVerificationSessionParams,
 //! ) -> C::Response<VerificationSession> {
 //!     client.execute(stripe_core::Request::new(stripe_core::Method::Post,
-//!         format!("/v1/identity/verification_sessions/{}/redact", stripe_core::path_segment(session)))
+//!         format!("/v1/identity/verification_sessions/{}/redact",
+//!             stripe_core::path_segment(Into::<stripe_core::IdRef<'_, _>>::into(session).as_str())))
 //!         .api_version(crate::API_VERSION).form(params))
 //! }
 //! ```
@@ -35,7 +36,7 @@ use quote::quote;
 use crate::model::implements_object;
 use crate::model::{BodyKind, Model, Operation, Pagination, TypeId, TypeKind, TypeRef};
 use crate::naming;
-use crate::render::{docs, ident, markdown_doc_attrs, TypeRenderer};
+use crate::render::{docs, ident, ids, markdown_doc_attrs, TypeRenderer};
 
 /// The `impl` block of a group's endpoint functions.
 pub fn impl_block(
@@ -75,11 +76,12 @@ fn function(renderer: &TypeRenderer<'_>, operation: &Operation) -> TokenStream {
     let args = arguments(renderer, operation);
     let request = request(renderer.model, operation);
     let response = renderer.type_ref(&operation.response);
+    let generics = generics(operation);
     let auto_paging = auto_paging(renderer, operation, &args, &request, &endpoint);
     quote! {
         #doc
         #deprecated
-        pub fn #name<C: stripe_core::StripeClient>(#(#args),*) -> C::Response<#response> {
+        pub fn #name<#generics>(#(#args),*) -> C::Response<#response> {
             client.execute(#request)
         }
         #auto_paging
@@ -104,6 +106,7 @@ fn auto_paging(
         _ => return None,
     };
     let item = renderer.type_ref(item);
+    let generics = generics(operation);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let paging_name = ident(&naming::auto_paging_name(&operation.rust_name));
     let doc = format!(
@@ -115,18 +118,40 @@ fn auto_paging(
     Some(quote! {
         #[doc = #doc]
         #deprecated
-        pub fn #paging_name<C: stripe_core::StripeClient>(#(#args),*) -> C::#pages<#item> {
+        pub fn #paging_name<#generics>(#(#args),*) -> C::#pages<#item> {
             client.#paginate(#request)
         }
     })
 }
 
-/// `client`, the path parameters as `&str` in path order, then `params`.
+/// The client's type, after the lifetime of the ids lent for the path
+/// (`'id`) when there are any.
+fn generics(operation: &Operation) -> TokenStream {
+    let lends_ids = operation
+        .path_params
+        .iter()
+        .any(|param| matches!(param.ty, TypeRef::Id(_)));
+    match lends_ids {
+        true => quote!('id, C: stripe_core::StripeClient),
+        false => quote!(C: stripe_core::StripeClient),
+    }
+}
+
+/// `client`, the path parameters in path order, then `params`. A path
+/// parameter that holds a resource's id takes what lends one
+/// (`impl Into<IdRef<'id, kinds::Customer>>`: `"cus_123"`, `&customer.id`),
+/// any other `&str`.
 fn arguments(renderer: &TypeRenderer<'_>, operation: &Operation) -> Vec<TokenStream> {
     let mut args = vec![quote!(client: &C)];
     args.extend(operation.path_params.iter().map(|param| {
         let name = ident(&param.rust_name);
-        quote!(#name: &str)
+        match param.ty {
+            TypeRef::Id(kind) => {
+                let kind = ids::kind_path(renderer.model, kind);
+                quote!(#name: impl Into<stripe_core::IdRef<'id, #kind>>)
+            }
+            _ => quote!(#name: &str),
+        }
     }));
     let ty = renderer.path(operation.params);
     args.push(quote!(params: &#ty));
@@ -150,7 +175,13 @@ fn request(model: &Model, operation: &Operation) -> TokenStream {
         }
         let values = operation.path_params.iter().map(|param| {
             let name = ident(&param.rust_name);
-            quote!(stripe_core::path_segment(#name))
+            match param.ty {
+                TypeRef::Id(kind) => {
+                    let kind = ids::kind_path(model, kind);
+                    quote!(stripe_core::path_segment(Into::<stripe_core::IdRef<'_, #kind>>::into(#name).as_str()))
+                }
+                _ => quote!(stripe_core::path_segment(#name)),
+            }
         });
         quote!(format!(#template, #(#values),*))
     };

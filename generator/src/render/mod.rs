@@ -10,6 +10,7 @@ pub mod decode;
 pub mod docs;
 pub mod encode;
 pub mod endpoints;
+pub mod ids;
 pub mod notifications;
 pub mod resource;
 pub mod tests;
@@ -93,6 +94,7 @@ impl TypeRenderer<'_> {
             TypeRef::Json => quote!(serde_json::Value),
             TypeRef::AnyResource => quote!(crate::Resource),
             TypeRef::RawBody => quote!(stripe_core::Bytes),
+            TypeRef::Id(kind) => ids::id_path(self.model, *kind),
             TypeRef::Named(id) => self.path(*id),
             TypeRef::List(item) => {
                 let item = self.type_ref(item);
@@ -149,7 +151,7 @@ impl TypeRenderer<'_> {
                 return vec![quote! { #doc pub type #name = #shared; }];
             }
             TypeKind::Enum(values) => enum_items(def, values),
-            TypeKind::Union(variants) => self.union_items(def, variants),
+            TypeKind::Union(variants) => self.union_items(id, def, variants),
             TypeKind::Alias(ty) => {
                 let name = ident(&def.rust_name);
                 let doc = doc_attrs(def.doc.as_deref());
@@ -202,7 +204,7 @@ impl TypeRenderer<'_> {
                 #extra
             }
         }];
-        items.extend(object_impl(def, body));
+        items.extend(object_impl(self, def, body));
         if body.usage == Usage::Request && !required.is_empty() {
             items.push(self.constructor(def, body));
         }
@@ -275,7 +277,12 @@ impl TypeRenderer<'_> {
         }
     }
 
-    fn union_items(&self, def: &TypeDef, variants: &[UnionVariant]) -> Vec<TokenStream> {
+    fn union_items(
+        &self,
+        id: TypeId,
+        def: &TypeDef,
+        variants: &[UnionVariant],
+    ) -> Vec<TokenStream> {
         let name = ident(&def.rust_name);
         let doc = match &def.doc {
             Some(_) => doc_attrs(def.doc.as_deref()),
@@ -330,8 +337,14 @@ impl TypeRenderer<'_> {
                 let variant = ident(&v.rust_name);
                 quote!(Self::#variant(object) => stripe_core::Object::id(object.as_ref()),)
             });
+            let id_type = match crate::model::ids::id_kind_of_type(self.model, id) {
+                Some(kind) => ids::id_path(self.model, kind),
+                None => quote!(stripe_core::IdStr),
+            };
             items.push(quote! {
                 impl stripe_core::Object for #name {
+                    type Id = #id_type;
+
                     fn id(&self) -> Option<&str> {
                         match self {
                             #(#arms)*
@@ -353,7 +366,7 @@ pub fn is_discriminated(variants: &[UnionVariant]) -> bool {
         .all(|v| v.object.is_some() && seen.insert((&v.object, v.deleted)))
 }
 
-fn object_impl(def: &TypeDef, body: &Struct) -> Option<TokenStream> {
+fn object_impl(renderer: &TypeRenderer<'_>, def: &TypeDef, body: &Struct) -> Option<TokenStream> {
     if body.usage != Usage::Response {
         return None;
     }
@@ -365,8 +378,14 @@ fn object_impl(def: &TypeDef, body: &Struct) -> Option<TokenStream> {
     } else {
         quote!(Some(&self.#field_name))
     };
+    let id_type = match field.ty {
+        TypeRef::Id(kind) => ids::id_path(renderer.model, kind),
+        _ => quote!(String),
+    };
     Some(quote! {
         impl stripe_core::Object for #name {
+            type Id = #id_type;
+
             fn id(&self) -> Option<&str> {
                 #id
             }

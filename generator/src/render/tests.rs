@@ -191,7 +191,8 @@ impl Values<'_> {
             | TypeRef::SearchList(_)
             | TypeRef::V2List(_)
             | TypeRef::AnyResource
-            | TypeRef::RawBody => {
+            | TypeRef::RawBody
+            | TypeRef::Id(_) => {
                 return Err(Error::new(format!(
                     "{ty:?} is not a request parameter type"
                 )))

@@ -83,6 +83,8 @@ impl stripe_core::Decode for Customer {
 }
 
 impl stripe_core::Object for Customer {
+    type Id = stripe_core::IdStr;
+
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -29,6 +29,8 @@ impl Decode for Item {
 }
 
 impl Object for Item {
+    type Id = stripe_core::IdStr;
+
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }

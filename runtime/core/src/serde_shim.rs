@@ -42,7 +42,7 @@ pub fn option_int64_string<S: serde::Serializer>(
     serde::Serialize::serialize(&value.map(crate::Int64String), serializer)
 }
 
-impl<'de, T: Decode> Deserialize<'de> for crate::Expandable<T> {
+impl<'de, T: crate::Object + Decode> Deserialize<'de> for crate::Expandable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserialize(deserializer)
     }
@@ -68,9 +68,26 @@ impl<'de, T: Decode> Deserialize<'de> for crate::V2List<T> {
 
 #[cfg(test)]
 mod tests {
+    #[derive(Debug, PartialEq)]
+    struct Customer;
+
+    impl crate::Object for Customer {
+        type Id = crate::IdStr;
+
+        fn id(&self) -> Option<&str> {
+            None
+        }
+    }
+
+    impl crate::Decode for Customer {
+        fn decode(d: &mut crate::Decoder<'_>) -> Result<Self, crate::Failure> {
+            d.skip().map(|_| Customer)
+        }
+    }
+
     #[test]
     fn serde_users_get_the_same_decoding() {
-        let page: crate::List<crate::Expandable<serde_json::Value>> = serde_json::from_value(
+        let page: crate::List<crate::Expandable<Customer>> = serde_json::from_value(
             serde_json::json!({"object": "list", "data": ["cus_1"], "has_more": false, "url": "/v1/x"}),
         )
         .unwrap();

@@ -206,21 +206,53 @@ impl Serialize for Int64String {
 }
 
 /// A Stripe object that has an `id`. Generated for every type with an `id`
-/// field, so that an [`Expandable`] can always answer with the id and list
+/// field, so that an [`Expandable`] knows the type of its id half and list
 /// pagination can find the cursor of the last item.
 pub trait Object {
+    /// The type of its id: `CustomerId` for a customer (and a deleted
+    /// customer), [`IdStr`](crate::IdStr) for a union of resources of
+    /// several kinds.
+    type Id: Clone + fmt::Debug + PartialEq + AsRef<str> + Decode + Serialize;
+
     fn id(&self) -> Option<&str>;
 }
 
 /// A field that Stripe returns as an id, or as the whole object when the
 /// request asked for it with `expand[]`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Expandable<T> {
-    Id(String),
+pub enum Expandable<T: Object> {
+    Id(T::Id),
     Object(Box<T>),
 }
 
-impl<T> Expandable<T> {
+impl<T: Object + Clone> Clone for Expandable<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Expandable::Id(id) => Expandable::Id(id.clone()),
+            Expandable::Object(object) => Expandable::Object(object.clone()),
+        }
+    }
+}
+
+impl<T: Object + fmt::Debug> fmt::Debug for Expandable<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expandable::Id(id) => f.debug_tuple("Id").field(id).finish(),
+            Expandable::Object(object) => f.debug_tuple("Object").field(object).finish(),
+        }
+    }
+}
+
+impl<T: Object + PartialEq> PartialEq for Expandable<T> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Expandable::Id(a), Expandable::Id(b)) => a == b,
+            (Expandable::Object(a), Expandable::Object(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl<T: Object> Expandable<T> {
     pub fn is_object(&self) -> bool {
         matches!(self, Expandable::Object(_))
     }
@@ -238,13 +270,19 @@ impl<T> Expandable<T> {
             Expandable::Id(_) => None,
         }
     }
-}
 
-impl<T: Object> Expandable<T> {
-    /// The id, whether or not the object was expanded.
+    /// The id when the object was not expanded.
+    pub fn as_id(&self) -> Option<&T::Id> {
+        match self {
+            Expandable::Id(id) => Some(id),
+            Expandable::Object(_) => None,
+        }
+    }
+
+    /// The id's text, whether or not the object was expanded.
     pub fn id(&self) -> &str {
         match self {
-            Expandable::Id(id) => id,
+            Expandable::Id(id) => id.as_ref(),
             Expandable::Object(object) => object.id().unwrap_or_default(),
         }
     }
@@ -252,10 +290,10 @@ impl<T: Object> Expandable<T> {
 
 /// Decided by the first token: a string is the id, an object the expanded
 /// object, so either is read in one pass.
-impl<T: Decode> Decode for Expandable<T> {
+impl<T: Object + Decode> Decode for Expandable<T> {
     fn decode(d: &mut Decoder<'_>) -> Result<Self, Failure> {
         match d.kind()? {
-            Kind::String => d.string().map(Expandable::Id),
+            Kind::String => T::Id::decode(d).map(Expandable::Id),
             Kind::Object => T::decode(d).map(|object| Expandable::Object(Box::new(object))),
             _ => Err(Failure::expected(
                 d.offset(),
@@ -265,10 +303,10 @@ impl<T: Decode> Decode for Expandable<T> {
     }
 }
 
-impl<T: Serialize> Serialize for Expandable<T> {
+impl<T: Object + Serialize> Serialize for Expandable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Expandable::Id(id) => serializer.serialize_str(id),
+            Expandable::Id(id) => id.serialize(serializer),
             Expandable::Object(object) => object.serialize(serializer),
         }
     }
@@ -363,6 +401,8 @@ mod tests {
     }
 
     impl Object for Customer {
+        type Id = crate::Id<Customer>;
+
         fn id(&self) -> Option<&str> {
             Some(&self.id)
         }
@@ -388,6 +428,7 @@ mod tests {
     fn expandable_decodes_an_id_or_an_object() {
         let id: Expandable<Customer> = from_slice(br#""cus_1""#).unwrap();
         assert_eq!(id, Expandable::Id("cus_1".into()));
+        assert_eq!(id.as_id().map(|id| id.as_str()), Some("cus_1"));
         assert_eq!(id.id(), "cus_1");
         let object: Expandable<Customer> = from_slice(br#"{"id":"cus_2","name":"Jenny"}"#).unwrap();
         assert_eq!(object.id(), "cus_2");

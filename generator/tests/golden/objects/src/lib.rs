@@ -30,6 +30,12 @@
 pub const API_VERSION: &str = "2024-01-01";
 
 #[rustfmt::skip]
+pub mod ids;
+
+#[doc(hidden)]
+pub use crate::ids::NodeId;
+
+#[rustfmt::skip]
 mod resource;
 
 pub use resource::*;
@@ -50,6 +56,7 @@ pub use self::resources::*;
 pub mod front_page {
     pub use crate::resource::*;
     pub use crate::API_VERSION;
+    pub use crate::ids;
     #[cfg(feature = "__types_node")]
     pub use crate::resources::node;
     #[cfg(feature = "__types_node")]

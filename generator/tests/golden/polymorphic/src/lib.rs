@@ -42,6 +42,12 @@
 pub const API_VERSION: &str = "2024-01-01";
 
 #[rustfmt::skip]
+pub mod ids;
+
+#[doc(hidden)]
+pub use crate::ids::{BankAccountId, CardId, ChargeId, CustomerId};
+
+#[rustfmt::skip]
 mod resource;
 
 pub use resource::*;
@@ -62,6 +68,7 @@ pub use self::resources::*;
 pub mod front_page {
     pub use crate::resource::*;
     pub use crate::API_VERSION;
+    pub use crate::ids;
     #[cfg(feature = "__types_bank_account")]
     pub use crate::resources::bank_account;
     #[cfg(feature = "__types_bank_account")]

@@ -33,6 +33,9 @@
 pub const API_VERSION: &str = "2026-09-30.endive";
 
 #[rustfmt::skip]
+pub mod ids;
+
+#[rustfmt::skip]
 mod resource;
 
 pub use resource::*;

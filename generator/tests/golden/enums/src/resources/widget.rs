@@ -4,7 +4,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Widget {
-    pub id: String,
+    pub id: crate::ids::WidgetId,
     pub object: String,
     /// Where the widget is.
     pub status: WidgetStatus,
@@ -19,6 +19,7 @@ pub struct Widget {
 }
 
 impl stripe_core::Object for Widget {
+    type Id = crate::ids::WidgetId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Node {
-    pub id: String,
+    pub id: crate::ids::NodeId,
     pub object: String,
     pub created: stripe_core::Timestamp,
     pub metadata: std::collections::BTreeMap<String, String>,
@@ -30,6 +30,7 @@ pub struct Node {
 }
 
 impl stripe_core::Object for Node {
+    type Id = crate::ids::NodeId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

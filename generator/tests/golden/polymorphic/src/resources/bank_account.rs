@@ -3,7 +3,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BankAccount {
-    pub id: String,
+    pub id: crate::ids::BankAccountId,
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -11,6 +11,7 @@ pub struct BankAccount {
 }
 
 impl stripe_core::Object for BankAccount {
+    type Id = crate::ids::BankAccountId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

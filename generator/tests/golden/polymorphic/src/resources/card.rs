@@ -3,7 +3,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Card {
-    pub id: String,
+    pub id: crate::ids::CardId,
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -11,6 +11,7 @@ pub struct Card {
 }
 
 impl stripe_core::Object for Card {
+    type Id = crate::ids::CardId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -3,7 +3,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Charge {
-    pub id: String,
+    pub id: crate::ids::ChargeId,
     pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<stripe_core::Expandable<CustomerOrDeletedCustomer>>,
@@ -19,6 +19,7 @@ pub struct Charge {
 }
 
 impl stripe_core::Object for Charge {
+    type Id = crate::ids::ChargeId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -164,6 +165,7 @@ impl serde::Serialize for CustomerOrDeletedCustomer {
 }
 
 impl stripe_core::Object for CustomerOrDeletedCustomer {
+    type Id = crate::ids::CustomerId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Customer(object) => stripe_core::Object::id(object.as_ref()),
@@ -220,6 +222,7 @@ impl serde::Serialize for CardOrBankAccount {
 }
 
 impl stripe_core::Object for CardOrBankAccount {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Card(object) => stripe_core::Object::id(object.as_ref()),

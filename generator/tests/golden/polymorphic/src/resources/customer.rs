@@ -3,7 +3,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Customer {
-    pub id: String,
+    pub id: crate::ids::CustomerId,
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -11,6 +11,7 @@ pub struct Customer {
 }
 
 impl stripe_core::Object for Customer {
+    type Id = crate::ids::CustomerId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

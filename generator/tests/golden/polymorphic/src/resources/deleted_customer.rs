@@ -3,7 +3,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DeletedCustomer {
-    pub id: String,
+    pub id: crate::ids::CustomerId,
     pub object: String,
     pub deleted: bool,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -12,6 +12,7 @@ pub struct DeletedCustomer {
 }
 
 impl stripe_core::Object for DeletedCustomer {
+    type Id = crate::ids::CustomerId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -3,7 +3,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MeterEvent {
-    pub id: String,
+    pub id: crate::ids::billing::MeterEventId,
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -11,6 +11,7 @@ pub struct MeterEvent {
 }
 
 impl stripe_core::Object for MeterEvent {
+    type Id = crate::ids::billing::MeterEventId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

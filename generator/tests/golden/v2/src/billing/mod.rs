@@ -8,3 +8,5 @@ mod meter_event;
 
 #[allow(unused_imports)]
 pub use meter_event::*;
+
+pub use crate::ids::billing::MeterEventId;

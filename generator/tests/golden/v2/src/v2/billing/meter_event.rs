@@ -4,7 +4,7 @@
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MeterEvent {
-    pub id: String,
+    pub id: crate::ids::v2::billing::MeterEventId,
     pub object: String,
     pub created: stripe_core::DateTime,
     #[cfg_attr(
@@ -24,6 +24,7 @@ pub struct MeterEvent {
 }
 
 impl stripe_core::Object for MeterEvent {
+    type Id = crate::ids::v2::billing::MeterEventId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -94,6 +95,7 @@ pub struct DeletedObject {
 
 #[cfg(feature = "v2_billing")]
 impl stripe_core::Object for DeletedObject {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -14,3 +14,5 @@ mod meter_event_stream;
 
 #[allow(unused_imports)]
 pub use meter_event_stream::*;
+
+pub use crate::ids::v2::billing::MeterEventId;
