@@ -52,6 +52,29 @@
 //! # }
 //! ```
 //!
+//! # Typed ids
+//!
+//! Each resource's id is a type of its own ([`CustomerId`], in [`ids`]:
+//! `ids::identity::VerificationSessionId`), read and written as a string.
+//! Where an endpoint takes an id, a string or an id of that kind goes:
+//!
+//! ```no_run
+//! # async fn ids(client: &stripe::Client, price: stripe::Price) -> Result<(), stripe::Error> {
+//! let customer = stripe::Customer::retrieve(client, "cus_123", &Default::default()).await?;
+//! let price = stripe::Price::retrieve(client, &price.id, &Default::default()).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! and an id of another kind does not compile:
+//!
+//! ```compile_fail,E0277
+//! # async fn ids(client: &stripe::Client, price: stripe::Price) -> Result<(), stripe::Error> {
+//! let customer = stripe::Customer::retrieve(client, &price.id, &Default::default()).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Features
 //!
 //! Each namespace (`identity`, `issuing`, ...) and each resource of the

@@ -142,7 +142,7 @@ fn an_event_object_is_typed_by_the_event_type() {
     assert_eq!(redacted.id, session["id"].as_str().unwrap());
     assert!(matches!(
         typed("customer.subscription.updated", fixtures["subscription"].clone()),
-        EventObject::CustomerSubscriptionUpdated(s) if s.id == fixtures["subscription"]["id"]
+        EventObject::CustomerSubscriptionUpdated(s) if *s.id == fixtures["subscription"]["id"]
     ));
     assert!(matches!(
         typed("customer.source.created", fixtures["card"].clone()),

@@ -127,6 +127,22 @@
 /// The Stripe API version these types were generated from, sent as `Stripe-Version`.
 pub const API_VERSION: &str = "2023-08-16";
 
+#[doc(hidden)]
+pub use crate::ids::{
+    AccountId, ApplePayDomainId, ApplicationFeeId, BalanceTransactionId, BankAccountId,
+    CapabilityId, CardId, ChargeId, CountrySpecId, CouponId, CreditNoteId,
+    CreditNoteLineItemId, CustomerBalanceTransactionId, CustomerCashBalanceTransactionId,
+    CustomerId, DiscountId, DisputeId, EphemeralKeyId, EventId, ExchangeRateId,
+    FeeRefundId, FileId, FileLinkId, InvoiceId, InvoiceitemId, ItemId, LineItemId,
+    MandateId, PaymentIntentId, PaymentLinkId, PaymentMethodDomainId, PaymentMethodId,
+    PayoutId, PersonId, PlanId, PriceId, ProductId, PromotionCodeId, QuoteId, RefundId,
+    ReviewId, ScheduledQueryRunId, SetupAttemptId, SetupIntentId, ShippingRateId,
+    SourceId, SourceMandateNotificationId, SourceTransactionId, SubscriptionId,
+    SubscriptionItemId, SubscriptionScheduleId, TaxCodeId, TaxIdId, TaxRateId, TokenId,
+    TopupId, TransferId, TransferReversalId, UsageRecordId, UsageRecordSummaryId,
+    WebhookEndpointId,
+};
+
 #[rustfmt::skip]
 mod resource;
 
@@ -154,6 +170,7 @@ pub mod front_page {
     #[allow(unused_imports)]
     pub use stripe_api_base::front_page::*;
     pub use crate::API_VERSION;
+    pub use crate::ids;
     #[cfg(feature = "__types_account_link")]
     pub use crate::resources::account_link;
     #[cfg(feature = "__types_account_link")]

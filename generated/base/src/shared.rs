@@ -418,6 +418,7 @@ pub struct Application {
 }
 
 impl stripe_core::Object for Application {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -598,6 +599,7 @@ pub struct DeletedApplication {
 }
 
 impl stripe_core::Object for DeletedApplication {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -653,7 +655,7 @@ pub struct DeletedBankAccount {
     /// Always true for a deleted object
     pub deleted: bool,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::BankAccountId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -662,6 +664,7 @@ pub struct DeletedBankAccount {
 }
 
 impl stripe_core::Object for DeletedBankAccount {
+    type Id = crate::ids::BankAccountId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -717,7 +720,7 @@ pub struct DeletedCard {
     /// Always true for a deleted object
     pub deleted: bool,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::CardId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -726,6 +729,7 @@ pub struct DeletedCard {
 }
 
 impl stripe_core::Object for DeletedCard {
+    type Id = crate::ids::CardId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -3338,6 +3342,7 @@ impl serde::Serialize for BankAccountOrCardOrSource {
     )
 )]
 impl stripe_core::Object for BankAccountOrCardOrSource {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::BankAccount(object) => stripe_core::Object::id(object.as_ref()),
@@ -3483,6 +3488,7 @@ impl serde::Serialize for CustomerOrDeletedCustomer {
 
 #[cfg(feature = "__types_customer")]
 impl stripe_core::Object for CustomerOrDeletedCustomer {
+    type Id = crate::ids::CustomerId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Customer(object) => stripe_core::Object::id(object.as_ref()),
@@ -3541,6 +3547,7 @@ impl serde::Serialize for ApplicationOrDeletedApplication {
 }
 
 impl stripe_core::Object for ApplicationOrDeletedApplication {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Application(object) => stripe_core::Object::id(object.as_ref()),
@@ -3714,6 +3721,7 @@ impl serde::Serialize for DiscountOrDeletedDiscount {
 
 #[cfg(feature = "__types_discount")]
 impl stripe_core::Object for DiscountOrDeletedDiscount {
+    type Id = crate::ids::DiscountId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Discount(object) => stripe_core::Object::id(object.as_ref()),
@@ -3924,6 +3932,7 @@ impl serde::Serialize for TaxIdOrDeletedTaxId {
 
 #[cfg(feature = "__types_tax_id")]
 impl stripe_core::Object for TaxIdOrDeletedTaxId {
+    type Id = crate::ids::TaxIdId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::TaxId(object) => stripe_core::Object::id(object.as_ref()),
@@ -4805,6 +4814,7 @@ impl serde::Serialize for ProductOrDeletedProduct {
 
 #[cfg(feature = "__types_product")]
 impl stripe_core::Object for ProductOrDeletedProduct {
+    type Id = crate::ids::ProductId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Product(object) => stripe_core::Object::id(object.as_ref()),

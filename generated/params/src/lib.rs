@@ -82,3 +82,6 @@ pub mod treasury;
 
 #[rustfmt::skip]
 pub mod v2;
+
+#[rustfmt::skip]
+pub mod ids;

@@ -9,5 +9,7 @@ mod secret;
 #[allow(unused_imports)]
 pub use secret::*;
 
+pub use crate::ids::apps::SecretId;
+
 #[cfg(feature = "apps")]
 pub use stripe_params::apps::*;

@@ -21,7 +21,7 @@ pub struct Secret {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<stripe_core::Timestamp>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::apps::SecretId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// A name for the secret that's unique within the scope.
@@ -38,6 +38,7 @@ pub struct Secret {
 }
 
 impl stripe_core::Object for Secret {
+    type Id = crate::ids::apps::SecretId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

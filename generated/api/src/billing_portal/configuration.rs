@@ -19,7 +19,7 @@ pub struct Configuration {
     pub default_return_url: Option<String>,
     pub features: Box<PortalFeatures>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::billing_portal::ConfigurationId,
     /// Whether the configuration is the default. If `true`, this configuration can be managed in the Dashboard and portal sessions will use this configuration unless it is overriden when creating the session.
     pub is_default: bool,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -38,6 +38,7 @@ pub struct Configuration {
 }
 
 impl stripe_core::Object for Configuration {
+    type Id = crate::ids::billing_portal::ConfigurationId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1142,9 +1143,11 @@ impl Configuration {
     /// Retrieves a configuration that describes the functionality of the customer portal.
     ///
     /// `GET /v1/billing_portal/configurations/{configuration}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        configuration: &str,
+        configuration: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::billing_portal::Configuration>,
+        >,
         params: &crate::billing_portal::RetrieveConfigurationParams,
     ) -> C::Response<Configuration> {
         client
@@ -1153,7 +1156,9 @@ impl Configuration {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/billing_portal/configurations/{}",
-                            stripe_core::path_segment(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::billing_portal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1163,9 +1168,11 @@ impl Configuration {
     /// Updates a configuration that describes the functionality of the customer portal.
     ///
     /// `POST /v1/billing_portal/configurations/{configuration}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        configuration: &str,
+        configuration: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::billing_portal::Configuration>,
+        >,
         params: &crate::billing_portal::UpdateConfigurationParams,
     ) -> C::Response<Configuration> {
         client
@@ -1174,7 +1181,9 @@ impl Configuration {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/billing_portal/configurations/{}",
-                            stripe_core::path_segment(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::billing_portal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

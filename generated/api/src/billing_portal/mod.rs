@@ -15,5 +15,7 @@ mod session;
 #[allow(unused_imports)]
 pub use session::*;
 
+pub use crate::ids::billing_portal::{ConfigurationId, SessionId};
+
 #[cfg(feature = "billing_portal")]
 pub use stripe_params::billing_portal::*;

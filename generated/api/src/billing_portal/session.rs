@@ -27,7 +27,7 @@ pub struct Session {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flow: Option<Box<PortalFlowsFlow>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::billing_portal::SessionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// The IETF language tag of the locale Customer Portal is displayed in. If blank or auto, the customer’s `preferred_locales` or browser’s locale is used.
@@ -49,6 +49,7 @@ pub struct Session {
 }
 
 impl stripe_core::Object for Session {
+    type Id = crate::ids::billing_portal::SessionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -657,6 +658,7 @@ pub struct PortalFlowsSubscriptionUpdateConfirmItem {
 }
 
 impl stripe_core::Object for PortalFlowsSubscriptionUpdateConfirmItem {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }

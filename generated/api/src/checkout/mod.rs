@@ -9,5 +9,7 @@ mod session;
 #[allow(unused_imports)]
 pub use session::*;
 
+pub use crate::ids::checkout::SessionId;
+
 #[cfg(feature = "checkout")]
 pub use stripe_params::checkout::*;

@@ -81,7 +81,7 @@ pub struct Session {
     /// The timestamp at which the Checkout Session will expire.
     pub expires_at: stripe_core::Timestamp,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::checkout::SessionId,
     /// ID of the invoice created by the Checkout Session, if it exists.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice: Option<stripe_core::Expandable<crate::Invoice>>,
@@ -175,6 +175,7 @@ pub struct Session {
 }
 
 impl stripe_core::Object for Session {
+    type Id = crate::ids::checkout::SessionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -6738,9 +6739,11 @@ impl Session {
     /// Retrieves a Session object.
     ///
     /// `GET /v1/checkout/sessions/{session}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::checkout::Session>,
+        >,
         params: &crate::checkout::RetrieveSessionParams,
     ) -> C::Response<Session> {
         client
@@ -6748,8 +6751,9 @@ impl Session {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/checkout/sessions/{}",
-                            stripe_core::path_segment(session)
+                            "/v1/checkout/sessions/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::checkout::Session >> ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -6761,9 +6765,11 @@ impl Session {
     /// After it expires, a customer can’t complete a Session and customers loading the Session see a message saying the Session is expired.
     ///
     /// `POST /v1/checkout/sessions/{session}/expire`
-    pub fn expire<C: stripe_core::StripeClient>(
+    pub fn expire<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::checkout::Session>,
+        >,
         params: &crate::checkout::ExpireSessionParams,
     ) -> C::Response<Session> {
         client
@@ -6772,7 +6778,9 @@ impl Session {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/checkout/sessions/{}/expire",
-                            stripe_core::path_segment(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::checkout::Session >> ::into(session)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -6782,9 +6790,11 @@ impl Session {
     /// When retrieving a Checkout Session, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.
     ///
     /// `GET /v1/checkout/sessions/{session}/line_items`
-    pub fn list_line_items<C: stripe_core::StripeClient>(
+    pub fn list_line_items<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::checkout::Session>,
+        >,
         params: &crate::checkout::ListSessionLineItemsParams,
     ) -> C::Response<stripe_core::List<crate::Item>> {
         client
@@ -6793,7 +6803,9 @@ impl Session {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/checkout/sessions/{}/line_items",
-                            stripe_core::path_segment(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::checkout::Session >> ::into(session)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -6801,9 +6813,11 @@ impl Session {
             )
     }
     /// Every item of [`list_line_items`](Self::list_line_items), fetching the pages of `GET /v1/checkout/sessions/{session}/line_items` as they are read.
-    pub fn list_line_items_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_line_items_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::checkout::Session>,
+        >,
         params: &crate::checkout::ListSessionLineItemsParams,
     ) -> C::Pages<crate::Item> {
         client
@@ -6812,7 +6826,9 @@ impl Session {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/checkout/sessions/{}/line_items",
-                            stripe_core::path_segment(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::checkout::Session >> ::into(session)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -26,5 +26,7 @@ mod supplier;
 #[allow(unused_imports)]
 pub use supplier::*;
 
+pub use crate::ids::climate::{OrderId, ProductId, SupplierId};
+
 #[cfg(feature = "climate")]
 pub use stripe_params::climate::*;

@@ -40,7 +40,7 @@ pub struct Order {
     /// The year this order is expected to be delivered. If the year is in the past, the order is a spot purchase and will be delivered within 30 days of purchase.
     pub expected_delivery_year: i64,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::climate::OrderId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -62,6 +62,7 @@ pub struct Order {
 }
 
 impl stripe_core::Object for Order {
+    type Id = crate::ids::climate::OrderId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -562,9 +563,9 @@ impl Order {
     /// Retrieves the details of a Climate order object with the given ID.
     ///
     /// `GET /v1/climate/orders/{order}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        order: &str,
+        order: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::climate::Order>>,
         params: &crate::climate::RetrieveOrderParams,
     ) -> C::Response<Order> {
         client
@@ -572,7 +573,9 @@ impl Order {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/climate/orders/{}", stripe_core::path_segment(order)
+                            "/v1/climate/orders/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Order
+                            >> ::into(order).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -582,9 +585,9 @@ impl Order {
     /// Updates the specified order by setting the values of the parameters passed.
     ///
     /// `POST /v1/climate/orders/{order}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        order: &str,
+        order: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::climate::Order>>,
         params: &crate::climate::UpdateOrderParams,
     ) -> C::Response<Order> {
         client
@@ -592,7 +595,9 @@ impl Order {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/climate/orders/{}", stripe_core::path_segment(order)
+                            "/v1/climate/orders/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Order
+                            >> ::into(order).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -602,9 +607,9 @@ impl Order {
     /// Cancels a Climate order. You can cancel an order within 24 hours of creation. Stripe refunds the reservation `amount_subtotal`, but not the `amount_fees` for user-triggered cancellations. Frontier might cancel reservations if suppliers fail to deliver. If Frontier cancels the reservation, Stripe provides 90 days advance notice and refunds the `amount_total`.
     ///
     /// `POST /v1/climate/orders/{order}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        order: &str,
+        order: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::climate::Order>>,
         params: &crate::climate::CancelOrderParams,
     ) -> C::Response<Order> {
         client
@@ -613,7 +618,8 @@ impl Order {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/climate/orders/{}/cancel",
-                            stripe_core::path_segment(order)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::climate::Order >> ::into(order).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -18,7 +18,7 @@ pub struct Product {
     /// Unique identifier for the object. For convenience, Climate product IDs are human-readable strings
     /// that start with `climsku_`. See [carbon removal inventory](https://stripe.com/docs/climate/orders/carbon-removal-inventory)
     /// for a list of available carbon removal products.
-    pub id: String,
+    pub id: crate::ids::climate::ProductId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// The quantity of metric tons available for reservation.
@@ -35,6 +35,7 @@ pub struct Product {
 }
 
 impl stripe_core::Object for Product {
+    type Id = crate::ids::climate::ProductId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -259,9 +260,9 @@ impl Product {
     /// Retrieves the details of a Climate product with the given ID.
     ///
     /// `GET /v1/climate/products/{product}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        product: &str,
+        product: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::climate::Product>>,
         params: &crate::climate::RetrieveProductParams,
     ) -> C::Response<Product> {
         client
@@ -269,7 +270,9 @@ impl Product {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/climate/products/{}", stripe_core::path_segment(product)
+                            "/v1/climate/products/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Product
+                            >> ::into(product).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

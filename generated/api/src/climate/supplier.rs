@@ -5,7 +5,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Supplier {
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::climate::SupplierId,
     /// Link to a webpage to learn more about the supplier.
     pub info_url: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -24,6 +24,7 @@ pub struct Supplier {
 }
 
 impl stripe_core::Object for Supplier {
+    type Id = crate::ids::climate::SupplierId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -194,9 +195,11 @@ impl Supplier {
     /// Retrieves a Climate supplier object.
     ///
     /// `GET /v1/climate/suppliers/{supplier}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        supplier: &str,
+        supplier: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::climate::Supplier>,
+        >,
         params: &crate::climate::RetrieveSupplierParams,
     ) -> C::Response<Supplier> {
         client
@@ -204,8 +207,9 @@ impl Supplier {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/climate/suppliers/{}",
-                            stripe_core::path_segment(supplier)
+                            "/v1/climate/suppliers/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::climate::Supplier >> ::into(supplier).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

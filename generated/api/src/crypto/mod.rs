@@ -23,5 +23,7 @@ mod onramp_transaction_limits;
 #[allow(unused_imports)]
 pub use onramp_transaction_limits::*;
 
+pub use crate::ids::crypto::OnrampSessionId;
+
 #[cfg(feature = "crypto")]
 pub use stripe_params::crypto::*;

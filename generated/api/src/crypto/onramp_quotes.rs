@@ -25,6 +25,7 @@ pub struct OnrampQuotes {
 }
 
 impl stripe_core::Object for OnrampQuotes {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -120,6 +121,7 @@ pub struct CryptoOnrampNetworkQuote {
 }
 
 impl stripe_core::Object for CryptoOnrampNetworkQuote {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -15,7 +15,7 @@ pub struct OnrampSession {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::crypto::OnrampSessionId,
     /// Has the value `true` if any user kyc details were provided during the creation of the onramp session. Otherwise, has the value `false`.
     pub kyc_details_provided: bool,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
@@ -37,6 +37,7 @@ pub struct OnrampSession {
 }
 
 impl stripe_core::Object for OnrampSession {
+    type Id = crate::ids::crypto::OnrampSessionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -991,9 +992,9 @@ impl OnrampSession {
     /// Retrieves the details of a CryptoOnrampSession that was previously created.
     ///
     /// `GET /v1/crypto/onramp_sessions/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::crypto::OnrampSession>>,
         params: &crate::crypto::RetrieveOnrampSessionParams,
     ) -> C::Response<OnrampSession> {
         client
@@ -1002,7 +1003,9 @@ impl OnrampSession {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/crypto/onramp_sessions/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::crypto::OnrampSession >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1014,9 +1017,9 @@ impl OnrampSession {
     /// This method will attempt to confirm the payment and execute the quote to deliver the crypto to the customer.
     ///
     /// `POST /v1/crypto/onramp_sessions/{id}/checkout`
-    pub fn checkout<C: stripe_core::StripeClient>(
+    pub fn checkout<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::crypto::OnrampSession>>,
         params: &crate::crypto::CheckoutOnrampSessionParams,
     ) -> C::Response<OnrampSession> {
         client
@@ -1025,7 +1028,9 @@ impl OnrampSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/crypto/onramp_sessions/{}/checkout",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::crypto::OnrampSession >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1035,9 +1040,9 @@ impl OnrampSession {
     /// Refreshes an executable quote for a CryptoOnrampSession.
     ///
     /// `POST /v1/crypto/onramp_sessions/{id}/quote`
-    pub fn quote<C: stripe_core::StripeClient>(
+    pub fn quote<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::crypto::OnrampSession>>,
         params: &crate::crypto::QuoteOnrampSessionParams,
     ) -> C::Response<OnrampSession> {
         client
@@ -1046,7 +1051,9 @@ impl OnrampSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/crypto/onramp_sessions/{}/quote",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::crypto::OnrampSession >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -274,7 +274,7 @@ pub struct Account {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub display_name: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::financial_connections::AccountId,
     /// The name of the institution that holds this account.
     pub institution_name: String,
     /// The last 4 digits of the account number. If present, this will be 4 numeric characters.
@@ -318,6 +318,7 @@ pub struct Account {
 }
 
 impl stripe_core::Object for Account {
+    type Id = crate::ids::financial_connections::AccountId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -510,6 +511,7 @@ pub struct AccountOwnership {
 }
 
 impl stripe_core::Object for AccountOwnership {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1070,9 +1072,11 @@ impl Account {
     /// Retrieves the details of an Financial Connections `Account`.
     ///
     /// `GET /v1/financial_connections/accounts/{account}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::financial_connections::RetrieveAccountParams,
     ) -> C::Response<Account> {
         client
@@ -1081,7 +1085,9 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/accounts/{}",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1091,9 +1097,11 @@ impl Account {
     /// Disables your access to a Financial Connections `Account`. You will no longer be able to access data associated with the account (e.g. balances, transactions).
     ///
     /// `POST /v1/financial_connections/accounts/{account}/disconnect`
-    pub fn disconnect<C: stripe_core::StripeClient>(
+    pub fn disconnect<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::financial_connections::DisconnectAccountParams,
     ) -> C::Response<Account> {
         client
@@ -1102,7 +1110,9 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/financial_connections/accounts/{}/disconnect",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1112,9 +1122,11 @@ impl Account {
     /// Lists all owners for a given `Account`
     ///
     /// `GET /v1/financial_connections/accounts/{account}/owners`
-    pub fn list_owners<C: stripe_core::StripeClient>(
+    pub fn list_owners<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::financial_connections::ListAccountOwnersParams,
     ) -> C::Response<stripe_core::List<crate::financial_connections::AccountOwner>> {
         client
@@ -1123,7 +1135,9 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/accounts/{}/owners",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1131,9 +1145,11 @@ impl Account {
             )
     }
     /// Every item of [`list_owners`](Self::list_owners), fetching the pages of `GET /v1/financial_connections/accounts/{account}/owners` as they are read.
-    pub fn list_owners_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_owners_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::financial_connections::ListAccountOwnersParams,
     ) -> C::Pages<crate::financial_connections::AccountOwner> {
         client
@@ -1142,7 +1158,9 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/accounts/{}/owners",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1152,9 +1170,11 @@ impl Account {
     /// Refreshes the data associated with a Financial Connections `Account`.
     ///
     /// `POST /v1/financial_connections/accounts/{account}/refresh`
-    pub fn refresh<C: stripe_core::StripeClient>(
+    pub fn refresh<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::financial_connections::RefreshAccountParams,
     ) -> C::Response<Account> {
         client
@@ -1163,7 +1183,9 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/financial_connections/accounts/{}/refresh",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

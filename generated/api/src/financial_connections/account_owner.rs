@@ -8,7 +8,7 @@ pub struct AccountOwner {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::financial_connections::AccountOwnerId,
     /// The full name of the owner.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -30,6 +30,7 @@ pub struct AccountOwner {
 }
 
 impl stripe_core::Object for AccountOwner {
+    type Id = crate::ids::financial_connections::AccountOwnerId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -26,5 +26,7 @@ mod shared;
 #[allow(unused_imports)]
 pub use shared::*;
 
+pub use crate::ids::financial_connections::{AccountId, AccountOwnerId, SessionId};
+
 #[cfg(feature = "financial_connections")]
 pub use stripe_params::financial_connections::*;

@@ -53,7 +53,7 @@ pub struct Session {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub filters: Option<Box<BankConnectionsResourceLinkAccountSessionFilters>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::financial_connections::SessionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -72,6 +72,7 @@ pub struct Session {
 }
 
 impl stripe_core::Object for Session {
+    type Id = crate::ids::financial_connections::SessionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -273,9 +274,11 @@ impl Session {
     /// Retrieves the details of a Financial Connections `Session`
     ///
     /// `GET /v1/financial_connections/sessions/{session}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Session>,
+        >,
         params: &crate::financial_connections::RetrieveSessionParams,
     ) -> C::Response<Session> {
         client
@@ -284,7 +287,9 @@ impl Session {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/sessions/{}",
-                            stripe_core::path_segment(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Session >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

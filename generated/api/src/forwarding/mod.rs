@@ -9,5 +9,7 @@ mod request;
 #[allow(unused_imports)]
 pub use request::*;
 
+pub use crate::ids::forwarding::RequestId;
+
 #[cfg(feature = "forwarding")]
 pub use stripe_params::forwarding::*;

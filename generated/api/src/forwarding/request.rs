@@ -234,7 +234,7 @@ pub struct Request {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::forwarding::RequestId,
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -264,6 +264,7 @@ pub struct Request {
 }
 
 impl stripe_core::Object for Request {
+    type Id = crate::ids::forwarding::RequestId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -575,9 +576,9 @@ impl Request {
     /// Retrieves a ForwardingRequest object.
     ///
     /// `GET /v1/forwarding/requests/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::forwarding::Request>>,
         params: &crate::forwarding::RetrieveRequestParams,
     ) -> C::Response<Request> {
         client
@@ -585,7 +586,10 @@ impl Request {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/forwarding/requests/{}", stripe_core::path_segment(id)
+                            "/v1/forwarding/requests/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::forwarding::Request >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

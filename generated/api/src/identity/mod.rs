@@ -15,5 +15,7 @@ mod verification_session;
 #[allow(unused_imports)]
 pub use verification_session::*;
 
+pub use crate::ids::identity::{VerificationReportId, VerificationSessionId};
+
 #[cfg(feature = "identity")]
 pub use stripe_params::identity::*;

@@ -731,7 +731,7 @@ pub struct VerificationReport {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub document: Option<Box<GelatoDocumentReport>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::identity::VerificationReportId,
     /// Result from an id_number check
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id_number: Option<Box<GelatoIdNumberReport>>,
@@ -757,6 +757,7 @@ pub struct VerificationReport {
 }
 
 impl stripe_core::Object for VerificationReport {
+    type Id = crate::ids::identity::VerificationReportId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1364,9 +1365,11 @@ impl VerificationReport {
     /// Retrieves an existing VerificationReport
     ///
     /// `GET /v1/identity/verification_reports/{report}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        report: &str,
+        report: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::identity::VerificationReport>,
+        >,
         params: &crate::identity::RetrieveVerificationReportParams,
     ) -> C::Response<VerificationReport> {
         client
@@ -1375,7 +1378,9 @@ impl VerificationReport {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/identity/verification_reports/{}",
-                            stripe_core::path_segment(report)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationReport >>
+                            ::into(report).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -285,7 +285,7 @@ pub struct VerificationSession {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::identity::VerificationSessionId,
     /// If present, this property tells you the last error encountered when processing the verification.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub last_error: Option<GelatoSessionLastError>,
@@ -324,6 +324,7 @@ pub struct VerificationSession {
 }
 
 impl stripe_core::Object for VerificationSession {
+    type Id = crate::ids::identity::VerificationSessionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -817,9 +818,11 @@ impl VerificationSession {
     /// When the session status is `requires_input`, you can use this method to retrieve a valid `client_secret` or `url` to allow re-submission.
     ///
     /// `GET /v1/identity/verification_sessions/{session}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::identity::VerificationSession>,
+        >,
         params: &crate::identity::RetrieveVerificationSessionParams,
     ) -> C::Response<VerificationSession> {
         client
@@ -828,7 +831,9 @@ impl VerificationSession {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/identity/verification_sessions/{}",
-                            stripe_core::path_segment(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationSession >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -840,9 +845,11 @@ impl VerificationSession {
     /// When the session status is `requires_input`, you can use this method to update the verification check and options.
     ///
     /// `POST /v1/identity/verification_sessions/{session}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::identity::VerificationSession>,
+        >,
         params: &crate::identity::UpdateVerificationSessionParams,
     ) -> C::Response<VerificationSession> {
         client
@@ -851,7 +858,9 @@ impl VerificationSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/identity/verification_sessions/{}",
-                            stripe_core::path_segment(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationSession >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -863,9 +872,11 @@ impl VerificationSession {
     /// Once canceled, future submission attempts are disabled. This cannot be undone. [Learn more](https://stripe.com/docs/identity/verification-sessions#cancel).
     ///
     /// `POST /v1/identity/verification_sessions/{session}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::identity::VerificationSession>,
+        >,
         params: &crate::identity::CancelVerificationSessionParams,
     ) -> C::Response<VerificationSession> {
         client
@@ -874,7 +885,9 @@ impl VerificationSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/identity/verification_sessions/{}/cancel",
-                            stripe_core::path_segment(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationSession >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -892,9 +905,11 @@ impl VerificationSession {
     /// [Learn more](https://stripe.com/docs/identity/verification-sessions#redact).
     ///
     /// `POST /v1/identity/verification_sessions/{session}/redact`
-    pub fn redact<C: stripe_core::StripeClient>(
+    pub fn redact<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::identity::VerificationSession>,
+        >,
         params: &crate::identity::RedactVerificationSessionParams,
     ) -> C::Response<VerificationSession> {
         client
@@ -903,7 +918,9 @@ impl VerificationSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/identity/verification_sessions/{}/redact",
-                            stripe_core::path_segment(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationSession >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

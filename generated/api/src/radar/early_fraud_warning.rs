@@ -16,7 +16,7 @@ pub struct EarlyFraudWarning {
     /// The type of fraud labelled by the issuer. One of `card_never_received`, `fraudulent_card_application`, `made_with_counterfeit_card`, `made_with_lost_card`, `made_with_stolen_card`, `misc`, `unauthorized_use_of_card`.
     pub fraud_type: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::radar::EarlyFraudWarningId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -30,6 +30,7 @@ pub struct EarlyFraudWarning {
 }
 
 impl stripe_core::Object for EarlyFraudWarning {
+    type Id = crate::ids::radar::EarlyFraudWarningId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -131,9 +132,11 @@ impl EarlyFraudWarning {
     /// Please refer to the [early fraud warning](#early_fraud_warning_object) object reference for more details.
     ///
     /// `GET /v1/radar/early_fraud_warnings/{early_fraud_warning}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        early_fraud_warning: &str,
+        early_fraud_warning: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::radar::EarlyFraudWarning>,
+        >,
         params: &crate::radar::RetrieveEarlyFraudWarningParams,
     ) -> C::Response<EarlyFraudWarning> {
         client
@@ -142,7 +145,9 @@ impl EarlyFraudWarning {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/radar/early_fraud_warnings/{}",
-                            stripe_core::path_segment(early_fraud_warning)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::radar::EarlyFraudWarning >>
+                            ::into(early_fraud_warning).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -33,5 +33,7 @@ mod value_list_item;
 #[allow(unused_imports)]
 pub use value_list_item::*;
 
+pub use crate::ids::radar::{EarlyFraudWarningId, ValueListId, ValueListItemId};
+
 #[cfg(feature = "radar")]
 pub use stripe_params::radar::*;

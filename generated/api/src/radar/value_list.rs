@@ -13,7 +13,7 @@ pub struct ValueList {
     /// The name or email address of the user who created this value list.
     pub created_by: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::radar::ValueListId,
     /// The type of items in the value list. One of `card_fingerprint`, `us_bank_account_fingerprint`, `sepa_debit_fingerprint`, `card_bin`, `email`, `ip_address`, `country`, `string`, `case_sensitive_string`, or `customer_id`.
     pub item_type: ValueListItemType,
     /// List of items contained within this value list.
@@ -32,6 +32,7 @@ pub struct ValueList {
 }
 
 impl stripe_core::Object for ValueList {
+    type Id = crate::ids::radar::ValueListId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -291,9 +292,11 @@ impl ValueList {
     /// Retrieves a `ValueList` object.
     ///
     /// `GET /v1/radar/value_lists/{value_list}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        value_list: &str,
+        value_list: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::radar::ValueList>,
+        >,
         params: &crate::radar::RetrieveValueListParams,
     ) -> C::Response<ValueList> {
         client
@@ -301,8 +304,10 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/radar/value_lists/{}",
-                            stripe_core::path_segment(value_list)
+                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::radar::ValueList >> ::into(value_list)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -312,9 +317,11 @@ impl ValueList {
     /// Updates a `ValueList` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Note that `item_type` is immutable.
     ///
     /// `POST /v1/radar/value_lists/{value_list}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        value_list: &str,
+        value_list: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::radar::ValueList>,
+        >,
         params: &crate::radar::UpdateValueListParams,
     ) -> C::Response<ValueList> {
         client
@@ -322,8 +329,10 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/radar/value_lists/{}",
-                            stripe_core::path_segment(value_list)
+                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::radar::ValueList >> ::into(value_list)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -333,9 +342,11 @@ impl ValueList {
     /// Deletes a `ValueList` object, also deleting any items contained within the value list. To be deleted, a value list must not be referenced in any rules.
     ///
     /// `DELETE /v1/radar/value_lists/{value_list}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        value_list: &str,
+        value_list: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::radar::ValueList>,
+        >,
         params: &crate::radar::DeleteValueListParams,
     ) -> C::Response<crate::radar::DeletedValueList> {
         client
@@ -343,8 +354,10 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/radar/value_lists/{}",
-                            stripe_core::path_segment(value_list)
+                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::radar::ValueList >> ::into(value_list)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -11,7 +11,7 @@ pub struct ValueListItem {
     /// The name or email address of the user who added this item to the value list.
     pub created_by: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::radar::ValueListItemId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -26,6 +26,7 @@ pub struct ValueListItem {
 }
 
 impl stripe_core::Object for ValueListItem {
+    type Id = crate::ids::radar::ValueListItemId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -139,9 +140,11 @@ impl ValueListItem {
     /// Retrieves a `ValueListItem` object.
     ///
     /// `GET /v1/radar/value_list_items/{item}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        item: &str,
+        item: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::radar::ValueListItem>,
+        >,
         params: &crate::radar::RetrieveValueListItemParams,
     ) -> C::Response<ValueListItem> {
         client
@@ -150,7 +153,9 @@ impl ValueListItem {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/radar/value_list_items/{}",
-                            stripe_core::path_segment(item)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::radar::ValueListItem >> ::into(item)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -160,9 +165,11 @@ impl ValueListItem {
     /// Deletes a `ValueListItem` object, removing it from its parent value list.
     ///
     /// `DELETE /v1/radar/value_list_items/{item}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        item: &str,
+        item: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::radar::ValueListItem>,
+        >,
         params: &crate::radar::DeleteValueListItemParams,
     ) -> C::Response<crate::radar::DeletedValueListItem> {
         client
@@ -171,7 +178,9 @@ impl ValueListItem {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/radar/value_list_items/{}",
-                            stripe_core::path_segment(item)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::radar::ValueListItem >> ::into(item)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

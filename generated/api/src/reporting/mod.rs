@@ -15,5 +15,7 @@ mod report_type;
 #[allow(unused_imports)]
 pub use report_type::*;
 
+pub use crate::ids::reporting::{ReportRunId, ReportTypeId};
+
 #[cfg(feature = "reporting")]
 pub use stripe_params::reporting::*;

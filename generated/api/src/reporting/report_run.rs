@@ -100,7 +100,7 @@ pub struct ReportRun {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::reporting::ReportRunId,
     /// `true` if the report is run on live mode data and `false` if it is run on test mode data.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -126,6 +126,7 @@ pub struct ReportRun {
 }
 
 impl stripe_core::Object for ReportRun {
+    type Id = crate::ids::reporting::ReportRunId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -292,9 +293,11 @@ impl ReportRun {
     /// Retrieves the details of an existing Report Run.
     ///
     /// `GET /v1/reporting/report_runs/{report_run}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        report_run: &str,
+        report_run: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::reporting::ReportRun>,
+        >,
         params: &crate::reporting::RetrieveReportRunParams,
     ) -> C::Response<ReportRun> {
         client
@@ -303,7 +306,9 @@ impl ReportRun {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/reporting/report_runs/{}",
-                            stripe_core::path_segment(report_run)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::reporting::ReportRun >>
+                            ::into(report_run).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -19,7 +19,7 @@ pub struct ReportType {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub default_columns: Option<Vec<String>>,
     /// The [ID of the Report Type](https://stripe.com/docs/reporting/statements/api#available-report-types), such as `balance.summary.1`.
-    pub id: String,
+    pub id: crate::ids::reporting::ReportTypeId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Human-readable name of the Report Type
@@ -36,6 +36,7 @@ pub struct ReportType {
 }
 
 impl stripe_core::Object for ReportType {
+    type Id = crate::ids::reporting::ReportTypeId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -191,9 +192,11 @@ impl ReportType {
     /// Retrieves the details of a Report Type. (Certain report types require a [live-mode API key](https://stripe.com/docs/keys#test-live-modes).)
     ///
     /// `GET /v1/reporting/report_types/{report_type}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        report_type: &str,
+        report_type: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::reporting::ReportType>,
+        >,
         params: &crate::reporting::RetrieveReportTypeParams,
     ) -> C::Response<ReportType> {
         client
@@ -202,7 +205,9 @@ impl ReportType {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/reporting/report_types/{}",
-                            stripe_core::path_segment(report_type)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::reporting::ReportType >>
+                            ::into(report_type).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

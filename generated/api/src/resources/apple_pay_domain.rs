@@ -7,7 +7,7 @@ pub struct ApplePayDomain {
     pub created: stripe_core::Timestamp,
     pub domain_name: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::ApplePayDomainId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -18,6 +18,7 @@ pub struct ApplePayDomain {
 }
 
 impl stripe_core::Object for ApplePayDomain {
+    type Id = crate::ids::ApplePayDomainId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -127,9 +128,9 @@ impl ApplePayDomain {
     /// Retrieve an apple pay domain.
     ///
     /// `GET /v1/apple_pay/domains/{domain}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        domain: &str,
+        domain: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::ApplePayDomain>>,
         params: &crate::RetrieveApplePayDomainParams,
     ) -> C::Response<ApplePayDomain> {
         client
@@ -137,7 +138,9 @@ impl ApplePayDomain {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(domain)
+                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::ApplePayDomain
+                            >> ::into(domain).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -147,9 +150,9 @@ impl ApplePayDomain {
     /// Delete an apple pay domain.
     ///
     /// `DELETE /v1/apple_pay/domains/{domain}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        domain: &str,
+        domain: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::ApplePayDomain>>,
         params: &crate::DeleteApplePayDomainParams,
     ) -> C::Response<crate::DeletedApplePayDomain> {
         client
@@ -157,7 +160,9 @@ impl ApplePayDomain {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(domain)
+                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::ApplePayDomain
+                            >> ::into(domain).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

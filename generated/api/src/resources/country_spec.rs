@@ -12,7 +12,7 @@ pub struct CountrySpec {
     /// The default currency for this country. This applies to both payment methods and bank accounts.
     pub default_currency: String,
     /// Unique identifier for the object. Represented as the ISO country code for this country.
-    pub id: String,
+    pub id: crate::ids::CountrySpecId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Currencies that can be accepted in the specific country (for transfers).
@@ -33,6 +33,7 @@ pub struct CountrySpec {
 }
 
 impl stripe_core::Object for CountrySpec {
+    type Id = crate::ids::CountrySpecId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -241,9 +242,9 @@ impl CountrySpec {
     /// Returns a Country Spec for a given Country code.
     ///
     /// `GET /v1/country_specs/{country}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        country: &str,
+        country: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::CountrySpec>>,
         params: &crate::RetrieveCountrySpecParams,
     ) -> C::Response<CountrySpec> {
         client
@@ -251,7 +252,9 @@ impl CountrySpec {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/country_specs/{}", stripe_core::path_segment(country)
+                            "/v1/country_specs/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::CountrySpec >>
+                            ::into(country).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

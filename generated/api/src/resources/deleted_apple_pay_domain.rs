@@ -6,7 +6,7 @@ pub struct DeletedApplePayDomain {
     /// Always true for a deleted object
     pub deleted: bool,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::ApplePayDomainId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -15,6 +15,7 @@ pub struct DeletedApplePayDomain {
 }
 
 impl stripe_core::Object for DeletedApplePayDomain {
+    type Id = crate::ids::ApplePayDomainId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -8,7 +8,7 @@ pub struct EphemeralKey {
     /// Time at which the key will expire. Measured in seconds since the Unix epoch.
     pub expires: stripe_core::Timestamp,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::EphemeralKeyId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -22,6 +22,7 @@ pub struct EphemeralKey {
 }
 
 impl stripe_core::Object for EphemeralKey {
+    type Id = crate::ids::EphemeralKeyId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

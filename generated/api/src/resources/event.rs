@@ -42,7 +42,7 @@ pub struct Event {
     pub created: stripe_core::Timestamp,
     pub data: NotificationEventData,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::EventId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -61,6 +61,7 @@ pub struct Event {
 }
 
 impl stripe_core::Object for Event {
+    type Id = crate::ids::EventId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -231,6 +232,7 @@ pub struct NotificationEventRequest {
 }
 
 impl stripe_core::Object for NotificationEventRequest {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
@@ -1354,16 +1356,20 @@ impl Event {
     /// Retrieves the details of an event. Supply the unique identifier of the event, which you might have received in a webhook.
     ///
     /// `GET /v1/events/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Event>>,
         params: &crate::RetrieveEventParams,
     ) -> C::Response<Event> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/events/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v1/events/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Event >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -15,7 +15,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ExchangeRate {
     /// Unique identifier for the object. Represented as the three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) in lowercase.
-    pub id: String,
+    pub id: crate::ids::ExchangeRateId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Hash where the keys are supported currencies and the values are the exchange rate at which the base id currency converts to the key currency.
@@ -26,6 +26,7 @@ pub struct ExchangeRate {
 }
 
 impl stripe_core::Object for ExchangeRate {
+    type Id = crate::ids::ExchangeRateId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -95,9 +96,9 @@ impl ExchangeRate {
     /// Retrieves the exchange rates from the given currency to every supported currency.
     ///
     /// `GET /v1/exchange_rates/{rate_id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        rate_id: &str,
+        rate_id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::ExchangeRate>>,
         params: &crate::RetrieveExchangeRateParams,
     ) -> C::Response<ExchangeRate> {
         client
@@ -105,7 +106,9 @@ impl ExchangeRate {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/exchange_rates/{}", stripe_core::path_segment(rate_id)
+                            "/v1/exchange_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::ExchangeRate >>
+                            ::into(rate_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

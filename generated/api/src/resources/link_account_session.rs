@@ -27,9 +27,11 @@ impl LinkAccountSession {
     /// Retrieves the details of a Financial Connections `Session`
     ///
     /// `GET /v1/link_account_sessions/{session}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        session: &str,
+        session: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Session>,
+        >,
         params: &crate::RetrieveLinkAccountSessionParams,
     ) -> C::Response<crate::financial_connections::Session> {
         client
@@ -38,7 +40,9 @@ impl LinkAccountSession {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/link_account_sessions/{}",
-                            stripe_core::path_segment(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Session >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

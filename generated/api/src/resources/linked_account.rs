@@ -42,9 +42,11 @@ impl LinkedAccount {
     /// Retrieves the details of an Financial Connections `Account`.
     ///
     /// `GET /v1/linked_accounts/{account}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::RetrieveLinkedAccountParams,
     ) -> C::Response<crate::financial_connections::Account> {
         client
@@ -52,7 +54,10 @@ impl LinkedAccount {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/linked_accounts/{}", stripe_core::path_segment(account)
+                            "/v1/linked_accounts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate
+                            ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -62,9 +67,11 @@ impl LinkedAccount {
     /// Disables your access to a Financial Connections `Account`. You will no longer be able to access data associated with the account (e.g. balances, transactions).
     ///
     /// `POST /v1/linked_accounts/{account}/disconnect`
-    pub fn disconnect<C: stripe_core::StripeClient>(
+    pub fn disconnect<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::DisconnectLinkedAccountParams,
     ) -> C::Response<crate::financial_connections::Account> {
         client
@@ -73,7 +80,9 @@ impl LinkedAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/linked_accounts/{}/disconnect",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -83,9 +92,11 @@ impl LinkedAccount {
     /// Lists all owners for a given `Account`
     ///
     /// `GET /v1/linked_accounts/{account}/owners`
-    pub fn list_owners<C: stripe_core::StripeClient>(
+    pub fn list_owners<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::ListLinkedAccountOwnersParams,
     ) -> C::Response<stripe_core::List<crate::financial_connections::AccountOwner>> {
         client
@@ -94,7 +105,9 @@ impl LinkedAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/linked_accounts/{}/owners",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -102,9 +115,11 @@ impl LinkedAccount {
             )
     }
     /// Every item of [`list_owners`](Self::list_owners), fetching the pages of `GET /v1/linked_accounts/{account}/owners` as they are read.
-    pub fn list_owners_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_owners_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::ListLinkedAccountOwnersParams,
     ) -> C::Pages<crate::financial_connections::AccountOwner> {
         client
@@ -113,7 +128,9 @@ impl LinkedAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/linked_accounts/{}/owners",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -123,9 +140,11 @@ impl LinkedAccount {
     /// Refreshes the data associated with a Financial Connections `Account`.
     ///
     /// `POST /v1/linked_accounts/{account}/refresh`
-    pub fn refresh<C: stripe_core::StripeClient>(
+    pub fn refresh<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::financial_connections::Account>,
+        >,
         params: &crate::RefreshLinkedAccountParams,
     ) -> C::Response<crate::financial_connections::Account> {
         client
@@ -134,7 +153,9 @@ impl LinkedAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/linked_accounts/{}/refresh",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -38,7 +38,7 @@ pub struct PaymentLink {
     /// Configuration for Customer creation during checkout.
     pub customer_creation: PaymentLinkCustomerCreation,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PaymentLinkId,
     /// Configuration for creating invoice for payment mode payment links.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_creation: Option<Box<PaymentLinksResourceInvoiceCreation>>,
@@ -87,6 +87,7 @@ pub struct PaymentLink {
 }
 
 impl stripe_core::Object for PaymentLink {
+    type Id = crate::ids::PaymentLinkId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -3271,9 +3272,9 @@ impl PaymentLink {
     /// Retrieve a payment link.
     ///
     /// `GET /v1/payment_links/{payment_link}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_link: &str,
+        payment_link: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentLink>>,
         params: &crate::RetrievePaymentLinkParams,
     ) -> C::Response<PaymentLink> {
         client
@@ -3281,8 +3282,9 @@ impl PaymentLink {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/payment_links/{}",
-                            stripe_core::path_segment(payment_link)
+                            "/v1/payment_links/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentLink >>
+                            ::into(payment_link).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3292,9 +3294,9 @@ impl PaymentLink {
     /// Updates a payment link.
     ///
     /// `POST /v1/payment_links/{payment_link}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_link: &str,
+        payment_link: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentLink>>,
         params: &crate::UpdatePaymentLinkParams,
     ) -> C::Response<PaymentLink> {
         client
@@ -3302,8 +3304,9 @@ impl PaymentLink {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payment_links/{}",
-                            stripe_core::path_segment(payment_link)
+                            "/v1/payment_links/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentLink >>
+                            ::into(payment_link).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3313,9 +3316,9 @@ impl PaymentLink {
     /// When retrieving a payment link, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.
     ///
     /// `GET /v1/payment_links/{payment_link}/line_items`
-    pub fn list_line_items<C: stripe_core::StripeClient>(
+    pub fn list_line_items<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_link: &str,
+        payment_link: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentLink>>,
         params: &crate::ListPaymentLinkLineItemsParams,
     ) -> C::Response<stripe_core::List<crate::Item>> {
         client
@@ -3324,7 +3327,9 @@ impl PaymentLink {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/payment_links/{}/line_items",
-                            stripe_core::path_segment(payment_link)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentLink >> ::into(payment_link)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3332,9 +3337,9 @@ impl PaymentLink {
             )
     }
     /// Every item of [`list_line_items`](Self::list_line_items), fetching the pages of `GET /v1/payment_links/{payment_link}/line_items` as they are read.
-    pub fn list_line_items_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_line_items_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_link: &str,
+        payment_link: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentLink>>,
         params: &crate::ListPaymentLinkLineItemsParams,
     ) -> C::Pages<crate::Item> {
         client
@@ -3343,7 +3348,9 @@ impl PaymentLink {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/payment_links/{}/line_items",
-                            stripe_core::path_segment(payment_link)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentLink >> ::into(payment_link)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

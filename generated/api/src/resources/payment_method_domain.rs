@@ -18,7 +18,7 @@ pub struct PaymentMethodDomain {
     /// Indicates the status of a specific payment method on a payment method domain.
     pub google_pay: PaymentMethodDomainResourcePaymentMethodStatus,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PaymentMethodDomainId,
     /// Indicates the status of a specific payment method on a payment method domain.
     pub link: PaymentMethodDomainResourcePaymentMethodStatus,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -33,6 +33,7 @@ pub struct PaymentMethodDomain {
 }
 
 impl stripe_core::Object for PaymentMethodDomain {
+    type Id = crate::ids::PaymentMethodDomainId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -355,9 +356,11 @@ impl PaymentMethodDomain {
     /// Retrieves the details of an existing payment method domain.
     ///
     /// `GET /v1/payment_method_domains/{payment_method_domain}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_method_domain: &str,
+        payment_method_domain: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PaymentMethodDomain>,
+        >,
         params: &crate::RetrievePaymentMethodDomainParams,
     ) -> C::Response<PaymentMethodDomain> {
         client
@@ -366,7 +369,9 @@ impl PaymentMethodDomain {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/payment_method_domains/{}",
-                            stripe_core::path_segment(payment_method_domain)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethodDomain >>
+                            ::into(payment_method_domain).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -376,9 +381,11 @@ impl PaymentMethodDomain {
     /// Updates an existing payment method domain.
     ///
     /// `POST /v1/payment_method_domains/{payment_method_domain}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_method_domain: &str,
+        payment_method_domain: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PaymentMethodDomain>,
+        >,
         params: &crate::UpdatePaymentMethodDomainParams,
     ) -> C::Response<PaymentMethodDomain> {
         client
@@ -387,7 +394,9 @@ impl PaymentMethodDomain {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_method_domains/{}",
-                            stripe_core::path_segment(payment_method_domain)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethodDomain >>
+                            ::into(payment_method_domain).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -401,9 +410,11 @@ impl PaymentMethodDomain {
     /// Related guides: [Payment method domains](https://stripe.com/docs/payments/payment-methods/pmd-registration).
     ///
     /// `POST /v1/payment_method_domains/{payment_method_domain}/validate`
-    pub fn validate<C: stripe_core::StripeClient>(
+    pub fn validate<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_method_domain: &str,
+        payment_method_domain: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PaymentMethodDomain>,
+        >,
         params: &crate::ValidatePaymentMethodDomainParams,
     ) -> C::Response<PaymentMethodDomain> {
         client
@@ -412,7 +423,9 @@ impl PaymentMethodDomain {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_method_domains/{}/validate",
-                            stripe_core::path_segment(payment_method_domain)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethodDomain >>
+                            ::into(payment_method_domain).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -29,7 +29,7 @@ pub struct Plan {
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PlanId,
     /// The frequency at which a subscription is billed. One of `day`, `week`, `month` or `year`.
     pub interval: PlanInterval,
     /// The number of intervals (specified in the `interval` attribute) between subscription billings. For example, `interval=month` and `interval_count=3` bills every 3 months.
@@ -67,6 +67,7 @@ pub struct Plan {
 }
 
 impl stripe_core::Object for Plan {
+    type Id = crate::ids::PlanId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -762,16 +763,20 @@ impl Plan {
     /// Retrieves the plan with the given ID.
     ///
     /// `GET /v1/plans/{plan}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        plan: &str,
+        plan: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Plan>>,
         params: &crate::RetrievePlanParams,
     ) -> C::Response<Plan> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/plans/{}", stripe_core::path_segment(plan)),
+                        format!(
+                            "/v1/plans/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Plan >>
+                            ::into(plan).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -780,16 +785,20 @@ impl Plan {
     /// Updates the specified plan by setting the values of the parameters passed. Any parameters not provided are left unchanged. By design, you cannot change a plan’s ID, amount, currency, or billing cycle.
     ///
     /// `POST /v1/plans/{plan}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        plan: &str,
+        plan: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Plan>>,
         params: &crate::UpdatePlanParams,
     ) -> C::Response<Plan> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/plans/{}", stripe_core::path_segment(plan)),
+                        format!(
+                            "/v1/plans/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Plan >>
+                            ::into(plan).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -798,16 +807,20 @@ impl Plan {
     /// Deleting plans means new subscribers can’t be added. Existing subscribers aren’t affected.
     ///
     /// `DELETE /v1/plans/{plan}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        plan: &str,
+        plan: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Plan>>,
         params: &crate::DeletePlanParams,
     ) -> C::Response<crate::DeletedPlan> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/plans/{}", stripe_core::path_segment(plan)),
+                        format!(
+                            "/v1/plans/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Plan >>
+                            ::into(plan).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -17,7 +17,7 @@ pub struct ScheduledQueryRun {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<Box<crate::File>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::ScheduledQueryRunId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -36,6 +36,7 @@ pub struct ScheduledQueryRun {
 }
 
 impl stripe_core::Object for ScheduledQueryRun {
+    type Id = crate::ids::ScheduledQueryRunId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -238,9 +239,11 @@ impl ScheduledQueryRun {
     /// Retrieves the details of an scheduled query run.
     ///
     /// `GET /v1/sigma/scheduled_query_runs/{scheduled_query_run}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        scheduled_query_run: &str,
+        scheduled_query_run: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::ScheduledQueryRun>,
+        >,
         params: &crate::RetrieveScheduledQueryRunParams,
     ) -> C::Response<ScheduledQueryRun> {
         client
@@ -249,7 +252,9 @@ impl ScheduledQueryRun {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sigma/scheduled_query_runs/{}",
-                            stripe_core::path_segment(scheduled_query_run)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ScheduledQueryRun >>
+                            ::into(scheduled_query_run).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

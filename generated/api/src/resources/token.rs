@@ -45,7 +45,7 @@ pub struct Token {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::TokenId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -61,6 +61,7 @@ pub struct Token {
 }
 
 impl stripe_core::Object for Token {
+    type Id = crate::ids::TokenId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -179,16 +180,20 @@ impl Token {
     /// Retrieves the token with the given ID.
     ///
     /// `GET /v1/tokens/{token}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        token: &str,
+        token: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Token>>,
         params: &crate::RetrieveTokenParams,
     ) -> C::Response<Token> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/tokens/{}", stripe_core::path_segment(token)),
+                        format!(
+                            "/v1/tokens/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Token >>
+                            ::into(token).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -24,7 +24,7 @@ pub struct WebhookEndpoint {
     /// The list of events to enable for this endpoint. `['*']` indicates that all events are enabled, except those that require explicit selection.
     pub enabled_events: Vec<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::WebhookEndpointId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -44,6 +44,7 @@ pub struct WebhookEndpoint {
 }
 
 impl stripe_core::Object for WebhookEndpoint {
+    type Id = crate::ids::WebhookEndpointId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -212,9 +213,11 @@ impl WebhookEndpoint {
     /// Retrieves the webhook endpoint with the given ID.
     ///
     /// `GET /v1/webhook_endpoints/{webhook_endpoint}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        webhook_endpoint: &str,
+        webhook_endpoint: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::WebhookEndpoint>,
+        >,
         params: &crate::RetrieveWebhookEndpointParams,
     ) -> C::Response<WebhookEndpoint> {
         client
@@ -222,8 +225,10 @@ impl WebhookEndpoint {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/webhook_endpoints/{}",
-                            stripe_core::path_segment(webhook_endpoint)
+                            "/v1/webhook_endpoints/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::WebhookEndpoint >> ::into(webhook_endpoint)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -233,9 +238,11 @@ impl WebhookEndpoint {
     /// Updates the webhook endpoint. You may edit the `url`, the list of `enabled_events`, and the status of your endpoint.
     ///
     /// `POST /v1/webhook_endpoints/{webhook_endpoint}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        webhook_endpoint: &str,
+        webhook_endpoint: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::WebhookEndpoint>,
+        >,
         params: &crate::UpdateWebhookEndpointParams,
     ) -> C::Response<WebhookEndpoint> {
         client
@@ -243,8 +250,10 @@ impl WebhookEndpoint {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/webhook_endpoints/{}",
-                            stripe_core::path_segment(webhook_endpoint)
+                            "/v1/webhook_endpoints/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::WebhookEndpoint >> ::into(webhook_endpoint)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -254,9 +263,11 @@ impl WebhookEndpoint {
     /// You can also delete webhook endpoints via the [webhook endpoint management](https://dashboard.stripe.com/account/webhooks) page of the Stripe dashboard.
     ///
     /// `DELETE /v1/webhook_endpoints/{webhook_endpoint}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        webhook_endpoint: &str,
+        webhook_endpoint: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::WebhookEndpoint>,
+        >,
         params: &crate::DeleteWebhookEndpointParams,
     ) -> C::Response<crate::DeletedWebhookEndpoint> {
         client
@@ -264,8 +275,10 @@ impl WebhookEndpoint {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/webhook_endpoints/{}",
-                            stripe_core::path_segment(webhook_endpoint)
+                            "/v1/webhook_endpoints/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::WebhookEndpoint >> ::into(webhook_endpoint)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

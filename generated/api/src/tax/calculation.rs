@@ -19,7 +19,7 @@ pub struct Calculation {
     pub expires_at: Option<stripe_core::Timestamp>,
     /// Unique identifier for the calculation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub id: Option<String>,
+    pub id: Option<crate::ids::tax::CalculationId>,
     /// The list of items the customer is purchasing.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line_items: Option<Box<stripe_core::List<crate::tax::CalculationLineItem>>>,
@@ -44,6 +44,7 @@ pub struct Calculation {
 }
 
 impl stripe_core::Object for Calculation {
+    type Id = crate::ids::tax::CalculationId;
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }

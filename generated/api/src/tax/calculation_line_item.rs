@@ -8,7 +8,7 @@ pub struct CalculationLineItem {
     /// The amount of tax calculated for this line item, in integer cents.
     pub amount_tax: i64,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::tax::CalculationLineItemId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -34,6 +34,7 @@ pub struct CalculationLineItem {
 }
 
 impl stripe_core::Object for CalculationLineItem {
+    type Id = crate::ids::tax::CalculationLineItemId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

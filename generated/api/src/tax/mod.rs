@@ -38,5 +38,9 @@ mod transaction_line_item;
 #[allow(unused_imports)]
 pub use transaction_line_item::*;
 
+pub use crate::ids::tax::{
+    CalculationId, CalculationLineItemId, TransactionId, TransactionLineItemId,
+};
+
 #[cfg(feature = "tax")]
 pub use stripe_params::tax::*;

@@ -15,7 +15,7 @@ pub struct Transaction {
     pub customer: Option<String>,
     pub customer_details: Box<crate::tax::TaxProductResourceCustomerDetails>,
     /// Unique identifier for the transaction.
-    pub id: String,
+    pub id: crate::ids::tax::TransactionId,
     /// The tax collected or refunded, by line item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub line_items: Option<stripe_core::List<crate::tax::TransactionLineItem>>,
@@ -45,6 +45,7 @@ pub struct Transaction {
 }
 
 impl stripe_core::Object for Transaction {
+    type Id = crate::ids::tax::TransactionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -391,9 +392,11 @@ impl Transaction {
     /// Retrieves a Tax `Transaction` object.
     ///
     /// `GET /v1/tax/transactions/{transaction}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transaction: &str,
+        transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::tax::Transaction>,
+        >,
         params: &crate::tax::RetrieveTransactionParams,
     ) -> C::Response<Transaction> {
         client
@@ -401,8 +404,9 @@ impl Transaction {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/tax/transactions/{}",
-                            stripe_core::path_segment(transaction)
+                            "/v1/tax/transactions/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::tax::Transaction
+                            >> ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -412,9 +416,11 @@ impl Transaction {
     /// Retrieves the line items of a committed standalone transaction as a collection.
     ///
     /// `GET /v1/tax/transactions/{transaction}/line_items`
-    pub fn list_line_items<C: stripe_core::StripeClient>(
+    pub fn list_line_items<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transaction: &str,
+        transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::tax::Transaction>,
+        >,
         params: &crate::tax::ListTransactionLineItemsParams,
     ) -> C::Response<stripe_core::List<crate::tax::TransactionLineItem>> {
         client
@@ -423,7 +429,9 @@ impl Transaction {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/tax/transactions/{}/line_items",
-                            stripe_core::path_segment(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::tax::Transaction >> ::into(transaction)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -431,9 +439,11 @@ impl Transaction {
             )
     }
     /// Every item of [`list_line_items`](Self::list_line_items), fetching the pages of `GET /v1/tax/transactions/{transaction}/line_items` as they are read.
-    pub fn list_line_items_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_line_items_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transaction: &str,
+        transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::tax::Transaction>,
+        >,
         params: &crate::tax::ListTransactionLineItemsParams,
     ) -> C::Pages<crate::tax::TransactionLineItem> {
         client
@@ -442,7 +452,9 @@ impl Transaction {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/tax/transactions/{}/line_items",
-                            stripe_core::path_segment(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::tax::Transaction >> ::into(transaction)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -8,7 +8,7 @@ pub struct TransactionLineItem {
     /// The amount of tax calculated for this line item, in integer cents.
     pub amount_tax: i64,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::tax::TransactionLineItemId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -39,6 +39,7 @@ pub struct TransactionLineItem {
 }
 
 impl stripe_core::Object for TransactionLineItem {
+    type Id = crate::ids::tax::TransactionLineItemId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -9,7 +9,7 @@ pub struct Configuration {
         TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig,
     >,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::terminal::ConfigurationId,
     /// Whether this Configuration is the default for your account
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_account_default: Option<bool>,
@@ -29,6 +29,7 @@ pub struct Configuration {
 }
 
 impl stripe_core::Object for Configuration {
+    type Id = crate::ids::terminal::ConfigurationId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -311,6 +312,7 @@ impl serde::Serialize for ConfigurationOrDeletedConfiguration {
 
 #[cfg(feature = "terminal")]
 impl stripe_core::Object for ConfigurationOrDeletedConfiguration {
+    type Id = crate::ids::terminal::ConfigurationId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Configuration(object) => stripe_core::Object::id(object.as_ref()),
@@ -407,9 +409,11 @@ impl Configuration {
     /// Retrieves a `Configuration` object.
     ///
     /// `GET /v1/terminal/configurations/{configuration}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        configuration: &str,
+        configuration: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::terminal::Configuration>,
+        >,
         params: &crate::terminal::RetrieveConfigurationParams,
     ) -> C::Response<ConfigurationOrDeletedConfiguration> {
         client
@@ -418,7 +422,9 @@ impl Configuration {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/terminal/configurations/{}",
-                            stripe_core::path_segment(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -428,9 +434,11 @@ impl Configuration {
     /// Updates a new `Configuration` object.
     ///
     /// `POST /v1/terminal/configurations/{configuration}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        configuration: &str,
+        configuration: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::terminal::Configuration>,
+        >,
         params: &crate::terminal::UpdateConfigurationParams,
     ) -> C::Response<ConfigurationOrDeletedConfiguration> {
         client
@@ -439,7 +447,9 @@ impl Configuration {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/configurations/{}",
-                            stripe_core::path_segment(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -449,9 +459,11 @@ impl Configuration {
     /// Deletes a `Configuration` object.
     ///
     /// `DELETE /v1/terminal/configurations/{configuration}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        configuration: &str,
+        configuration: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::terminal::Configuration>,
+        >,
         params: &crate::terminal::DeleteConfigurationParams,
     ) -> C::Response<crate::terminal::DeletedConfiguration> {
         client
@@ -460,7 +472,9 @@ impl Configuration {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/terminal/configurations/{}",
-                            stripe_core::path_segment(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -13,7 +13,7 @@ pub struct Location {
     /// The display name of the location.
     pub display_name: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::terminal::LocationId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -26,6 +26,7 @@ pub struct Location {
 }
 
 impl stripe_core::Object for Location {
+    type Id = crate::ids::terminal::LocationId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -115,6 +116,7 @@ impl serde::Serialize for LocationOrDeletedLocation {
 
 #[cfg(feature = "terminal")]
 impl stripe_core::Object for LocationOrDeletedLocation {
+    type Id = crate::ids::terminal::LocationId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Location(object) => stripe_core::Object::id(object.as_ref()),
@@ -207,9 +209,11 @@ impl Location {
     /// Retrieves a `Location` object.
     ///
     /// `GET /v1/terminal/locations/{location}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        location: &str,
+        location: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::terminal::Location>,
+        >,
         params: &crate::terminal::RetrieveLocationParams,
     ) -> C::Response<LocationOrDeletedLocation> {
         client
@@ -217,8 +221,10 @@ impl Location {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/terminal/locations/{}",
-                            stripe_core::path_segment(location)
+                            "/v1/terminal/locations/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::terminal::Location >> ::into(location)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -228,9 +234,11 @@ impl Location {
     /// Updates a `Location` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
     ///
     /// `POST /v1/terminal/locations/{location}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        location: &str,
+        location: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::terminal::Location>,
+        >,
         params: &crate::terminal::UpdateLocationParams,
     ) -> C::Response<LocationOrDeletedLocation> {
         client
@@ -238,8 +246,10 @@ impl Location {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/terminal/locations/{}",
-                            stripe_core::path_segment(location)
+                            "/v1/terminal/locations/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::terminal::Location >> ::into(location)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -249,9 +259,11 @@ impl Location {
     /// Deletes a `Location` object.
     ///
     /// `DELETE /v1/terminal/locations/{location}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        location: &str,
+        location: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::terminal::Location>,
+        >,
         params: &crate::terminal::DeleteLocationParams,
     ) -> C::Response<crate::terminal::DeletedLocation> {
         client
@@ -259,8 +271,10 @@ impl Location {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/terminal/locations/{}",
-                            stripe_core::path_segment(location)
+                            "/v1/terminal/locations/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::terminal::Location >> ::into(location)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -45,5 +45,7 @@ mod reader;
 #[allow(unused_imports)]
 pub use reader::*;
 
+pub use crate::ids::terminal::{ConfigurationId, LocationId, ReaderId};
+
 #[cfg(feature = "terminal")]
 pub use stripe_params::terminal::*;

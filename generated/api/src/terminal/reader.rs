@@ -15,7 +15,7 @@ pub struct Reader {
     /// Type of reader, one of `bbpos_wisepad3`, `stripe_m2`, `bbpos_chipper2x`, `bbpos_wisepos_e`, `verifone_P400`, or `simulated_wisepos_e`.
     pub device_type: ReaderDeviceType,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::terminal::ReaderId,
     /// The local IP address of the reader.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
@@ -41,6 +41,7 @@ pub struct Reader {
 }
 
 impl stripe_core::Object for Reader {
+    type Id = crate::ids::terminal::ReaderId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1066,6 +1067,7 @@ impl serde::Serialize for ReaderOrDeletedReader {
 
 #[cfg(feature = "terminal")]
 impl stripe_core::Object for ReaderOrDeletedReader {
+    type Id = crate::ids::terminal::ReaderId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Reader(object) => stripe_core::Object::id(object.as_ref()),
@@ -1156,9 +1158,9 @@ impl Reader {
     /// Retrieves a `Reader` object.
     ///
     /// `GET /v1/terminal/readers/{reader}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        reader: &str,
+        reader: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::terminal::Reader>>,
         params: &crate::terminal::RetrieveReaderParams,
     ) -> C::Response<ReaderOrDeletedReader> {
         client
@@ -1166,7 +1168,9 @@ impl Reader {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/terminal/readers/{}", stripe_core::path_segment(reader)
+                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
+                            >> ::into(reader).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1176,9 +1180,9 @@ impl Reader {
     /// Updates a `Reader` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
     ///
     /// `POST /v1/terminal/readers/{reader}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        reader: &str,
+        reader: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::terminal::Reader>>,
         params: &crate::terminal::UpdateReaderParams,
     ) -> C::Response<ReaderOrDeletedReader> {
         client
@@ -1186,7 +1190,9 @@ impl Reader {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/terminal/readers/{}", stripe_core::path_segment(reader)
+                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
+                            >> ::into(reader).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1196,9 +1202,9 @@ impl Reader {
     /// Deletes a `Reader` object.
     ///
     /// `DELETE /v1/terminal/readers/{reader}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        reader: &str,
+        reader: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::terminal::Reader>>,
         params: &crate::terminal::DeleteReaderParams,
     ) -> C::Response<crate::terminal::DeletedReader> {
         client
@@ -1206,7 +1212,9 @@ impl Reader {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/terminal/readers/{}", stripe_core::path_segment(reader)
+                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
+                            >> ::into(reader).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1216,9 +1224,9 @@ impl Reader {
     /// Cancels the current reader action.
     ///
     /// `POST /v1/terminal/readers/{reader}/cancel_action`
-    pub fn cancel_action<C: stripe_core::StripeClient>(
+    pub fn cancel_action<'id, C: stripe_core::StripeClient>(
         client: &C,
-        reader: &str,
+        reader: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::terminal::Reader>>,
         params: &crate::terminal::CancelReaderActionParams,
     ) -> C::Response<Reader> {
         client
@@ -1227,7 +1235,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/cancel_action",
-                            stripe_core::path_segment(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1237,9 +1247,9 @@ impl Reader {
     /// Initiates a payment flow on a Reader.
     ///
     /// `POST /v1/terminal/readers/{reader}/process_payment_intent`
-    pub fn process_payment_intent<C: stripe_core::StripeClient>(
+    pub fn process_payment_intent<'id, C: stripe_core::StripeClient>(
         client: &C,
-        reader: &str,
+        reader: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::terminal::Reader>>,
         params: &crate::terminal::ProcessReaderPaymentIntentParams,
     ) -> C::Response<Reader> {
         client
@@ -1248,7 +1258,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/process_payment_intent",
-                            stripe_core::path_segment(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1258,9 +1270,9 @@ impl Reader {
     /// Initiates a setup intent flow on a Reader.
     ///
     /// `POST /v1/terminal/readers/{reader}/process_setup_intent`
-    pub fn process_setup_intent<C: stripe_core::StripeClient>(
+    pub fn process_setup_intent<'id, C: stripe_core::StripeClient>(
         client: &C,
-        reader: &str,
+        reader: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::terminal::Reader>>,
         params: &crate::terminal::ProcessReaderSetupIntentParams,
     ) -> C::Response<Reader> {
         client
@@ -1269,7 +1281,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/process_setup_intent",
-                            stripe_core::path_segment(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1279,9 +1293,9 @@ impl Reader {
     /// Initiates a refund on a Reader
     ///
     /// `POST /v1/terminal/readers/{reader}/refund_payment`
-    pub fn refund_payment<C: stripe_core::StripeClient>(
+    pub fn refund_payment<'id, C: stripe_core::StripeClient>(
         client: &C,
-        reader: &str,
+        reader: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::terminal::Reader>>,
         params: &crate::terminal::RefundReaderPaymentParams,
     ) -> C::Response<Reader> {
         client
@@ -1290,7 +1304,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/refund_payment",
-                            stripe_core::path_segment(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1300,9 +1316,9 @@ impl Reader {
     /// Sets reader display to show cart details.
     ///
     /// `POST /v1/terminal/readers/{reader}/set_reader_display`
-    pub fn set_reader_display<C: stripe_core::StripeClient>(
+    pub fn set_reader_display<'id, C: stripe_core::StripeClient>(
         client: &C,
-        reader: &str,
+        reader: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::terminal::Reader>>,
         params: &crate::terminal::SetReaderReaderDisplayParams,
     ) -> C::Response<Reader> {
         client
@@ -1311,7 +1327,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/set_reader_display",
-                            stripe_core::path_segment(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1321,9 +1339,9 @@ impl Reader {
     /// Presents a payment method on a simulated reader. Can be used to simulate accepting a payment, saving a card or refunding a transaction.
     ///
     /// `POST /v1/test_helpers/terminal/readers/{reader}/present_payment_method`
-    pub fn test_helpers_present_payment_method<C: stripe_core::StripeClient>(
+    pub fn test_helpers_present_payment_method<'id, C: stripe_core::StripeClient>(
         client: &C,
-        reader: &str,
+        reader: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::terminal::Reader>>,
         params: &crate::terminal::TestHelpersPresentReaderPaymentMethodParams,
     ) -> C::Response<Reader> {
         client
@@ -1332,7 +1350,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/terminal/readers/{}/present_payment_method",
-                            stripe_core::path_segment(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -16,7 +16,7 @@ pub struct CreditReversal {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_regulatory_receipt_url: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::CreditReversalId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -39,6 +39,7 @@ pub struct CreditReversal {
 }
 
 impl stripe_core::Object for CreditReversal {
+    type Id = crate::ids::treasury::CreditReversalId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -406,9 +407,11 @@ impl CreditReversal {
     /// Retrieves the details of an existing CreditReversal by passing the unique CreditReversal ID from either the CreditReversal creation request or CreditReversal list
     ///
     /// `GET /v1/treasury/credit_reversals/{credit_reversal}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        credit_reversal: &str,
+        credit_reversal: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::CreditReversal>,
+        >,
         params: &crate::treasury::RetrieveCreditReversalParams,
     ) -> C::Response<CreditReversal> {
         client
@@ -417,7 +420,9 @@ impl CreditReversal {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/credit_reversals/{}",
-                            stripe_core::path_segment(credit_reversal)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::CreditReversal >>
+                            ::into(credit_reversal).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -17,7 +17,7 @@ pub struct DebitReversal {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_regulatory_receipt_url: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::DebitReversalId,
     /// Other flows linked to a DebitReversal.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub linked_flows: Option<TreasuryReceivedDebitsResourceDebitReversalLinkedFlows>,
@@ -43,6 +43,7 @@ pub struct DebitReversal {
 }
 
 impl stripe_core::Object for DebitReversal {
+    type Id = crate::ids::treasury::DebitReversalId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -451,9 +452,11 @@ impl DebitReversal {
     /// Retrieves a DebitReversal object.
     ///
     /// `GET /v1/treasury/debit_reversals/{debit_reversal}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        debit_reversal: &str,
+        debit_reversal: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::DebitReversal>,
+        >,
         params: &crate::treasury::RetrieveDebitReversalParams,
     ) -> C::Response<DebitReversal> {
         client
@@ -462,7 +465,9 @@ impl DebitReversal {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/debit_reversals/{}",
-                            stripe_core::path_segment(debit_reversal)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::DebitReversal >>
+                            ::into(debit_reversal).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -21,7 +21,7 @@ pub struct FinancialAccount {
     /// The set of credentials that resolve to a FinancialAccount.
     pub financial_addresses: Vec<TreasuryFinancialAccountsResourceFinancialAddress>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::FinancialAccountId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -51,6 +51,7 @@ pub struct FinancialAccount {
 }
 
 impl stripe_core::Object for FinancialAccount {
+    type Id = crate::ids::treasury::FinancialAccountId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -950,9 +951,11 @@ impl FinancialAccount {
     /// Retrieves the details of a FinancialAccount.
     ///
     /// `GET /v1/treasury/financial_accounts/{financial_account}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        financial_account: &str,
+        financial_account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::FinancialAccount>,
+        >,
         params: &crate::treasury::RetrieveFinancialAccountParams,
     ) -> C::Response<FinancialAccount> {
         client
@@ -961,7 +964,9 @@ impl FinancialAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/financial_accounts/{}",
-                            stripe_core::path_segment(financial_account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::FinancialAccount >>
+                            ::into(financial_account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -971,9 +976,11 @@ impl FinancialAccount {
     /// Updates the details of a FinancialAccount.
     ///
     /// `POST /v1/treasury/financial_accounts/{financial_account}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        financial_account: &str,
+        financial_account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::FinancialAccount>,
+        >,
         params: &crate::treasury::UpdateFinancialAccountParams,
     ) -> C::Response<FinancialAccount> {
         client
@@ -982,7 +989,9 @@ impl FinancialAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/financial_accounts/{}",
-                            stripe_core::path_segment(financial_account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::FinancialAccount >>
+                            ::into(financial_account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -992,9 +1001,11 @@ impl FinancialAccount {
     /// Retrieves Features information associated with the FinancialAccount.
     ///
     /// `GET /v1/treasury/financial_accounts/{financial_account}/features`
-    pub fn retrieve_features<C: stripe_core::StripeClient>(
+    pub fn retrieve_features<'id, C: stripe_core::StripeClient>(
         client: &C,
-        financial_account: &str,
+        financial_account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::FinancialAccount>,
+        >,
         params: &crate::treasury::RetrieveFinancialAccountFeaturesParams,
     ) -> C::Response<crate::treasury::FinancialAccountFeatures> {
         client
@@ -1003,7 +1014,9 @@ impl FinancialAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/financial_accounts/{}/features",
-                            stripe_core::path_segment(financial_account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::FinancialAccount >>
+                            ::into(financial_account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1013,9 +1026,11 @@ impl FinancialAccount {
     /// Updates the Features associated with a FinancialAccount.
     ///
     /// `POST /v1/treasury/financial_accounts/{financial_account}/features`
-    pub fn update_features<C: stripe_core::StripeClient>(
+    pub fn update_features<'id, C: stripe_core::StripeClient>(
         client: &C,
-        financial_account: &str,
+        financial_account: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::FinancialAccount>,
+        >,
         params: &crate::treasury::UpdateFinancialAccountFeaturesParams,
     ) -> C::Response<crate::treasury::FinancialAccountFeatures> {
         client
@@ -1024,7 +1039,9 @@ impl FinancialAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/financial_accounts/{}/features",
-                            stripe_core::path_segment(financial_account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::FinancialAccount >>
+                            ::into(financial_account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

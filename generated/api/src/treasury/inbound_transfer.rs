@@ -159,7 +159,7 @@ pub struct InboundTransfer {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_regulatory_receipt_url: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::InboundTransferId,
     pub linked_flows: TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
@@ -189,6 +189,7 @@ pub struct InboundTransfer {
 }
 
 impl stripe_core::Object for InboundTransfer {
+    type Id = crate::ids::treasury::InboundTransferId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -950,9 +951,11 @@ impl InboundTransfer {
     /// Transitions a test mode created InboundTransfer to the `failed` status. The InboundTransfer must already be in the `processing` state.
     ///
     /// `POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail`
-    pub fn test_helpers_fail<C: stripe_core::StripeClient>(
+    pub fn test_helpers_fail<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::InboundTransfer>,
+        >,
         params: &crate::treasury::TestHelpersFailInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
@@ -961,7 +964,9 @@ impl InboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/inbound_transfers/{}/fail",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -971,9 +976,11 @@ impl InboundTransfer {
     /// Marks the test mode InboundTransfer object as returned and links the InboundTransfer to a ReceivedDebit. The InboundTransfer must already be in the `succeeded` state.
     ///
     /// `POST /v1/test_helpers/treasury/inbound_transfers/{id}/return`
-    pub fn test_helpers_return_<C: stripe_core::StripeClient>(
+    pub fn test_helpers_return_<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::InboundTransfer>,
+        >,
         params: &crate::treasury::TestHelpersReturnInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
@@ -982,7 +989,9 @@ impl InboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/inbound_transfers/{}/return",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -992,9 +1001,11 @@ impl InboundTransfer {
     /// Transitions a test mode created InboundTransfer to the `succeeded` status. The InboundTransfer must already be in the `processing` state.
     ///
     /// `POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed`
-    pub fn test_helpers_succeed<C: stripe_core::StripeClient>(
+    pub fn test_helpers_succeed<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::InboundTransfer>,
+        >,
         params: &crate::treasury::TestHelpersSucceedInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
@@ -1003,7 +1014,9 @@ impl InboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/inbound_transfers/{}/succeed",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1062,9 +1075,11 @@ impl InboundTransfer {
     /// Retrieves the details of an existing InboundTransfer.
     ///
     /// `GET /v1/treasury/inbound_transfers/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::InboundTransfer>,
+        >,
         params: &crate::treasury::RetrieveInboundTransferParams,
     ) -> C::Response<InboundTransfer> {
         client
@@ -1073,7 +1088,9 @@ impl InboundTransfer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/inbound_transfers/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -74,5 +74,11 @@ mod transaction_entry;
 #[allow(unused_imports)]
 pub use transaction_entry::*;
 
+pub use crate::ids::treasury::{
+    CreditReversalId, DebitReversalId, FinancialAccountId, InboundTransferId,
+    OutboundPaymentId, OutboundTransferId, ReceivedCreditId, ReceivedDebitId,
+    TransactionEntryId, TransactionId,
+};
+
 #[cfg(feature = "treasury")]
 pub use stripe_params::treasury::*;

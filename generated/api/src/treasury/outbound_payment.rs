@@ -71,6 +71,7 @@ pub struct OutboundPaymentsPaymentMethodDetailsFinancialAccount {
 }
 
 impl stripe_core::Object for OutboundPaymentsPaymentMethodDetailsFinancialAccount {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -228,7 +229,7 @@ pub struct OutboundPayment {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_regulatory_receipt_url: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::OutboundPaymentId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -251,6 +252,7 @@ pub struct OutboundPayment {
 }
 
 impl stripe_core::Object for OutboundPayment {
+    type Id = crate::ids::treasury::OutboundPaymentId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -981,9 +983,11 @@ impl OutboundPayment {
     /// Transitions a test mode created OutboundPayment to the `failed` status. The OutboundPayment must already be in the `processing` state.
     ///
     /// `POST /v1/test_helpers/treasury/outbound_payments/{id}/fail`
-    pub fn test_helpers_fail<C: stripe_core::StripeClient>(
+    pub fn test_helpers_fail<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundPayment>,
+        >,
         params: &crate::treasury::TestHelpersFailOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
@@ -992,7 +996,9 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_payments/{}/fail",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1002,9 +1008,11 @@ impl OutboundPayment {
     /// Transitions a test mode created OutboundPayment to the `posted` status. The OutboundPayment must already be in the `processing` state.
     ///
     /// `POST /v1/test_helpers/treasury/outbound_payments/{id}/post`
-    pub fn test_helpers_post<C: stripe_core::StripeClient>(
+    pub fn test_helpers_post<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundPayment>,
+        >,
         params: &crate::treasury::TestHelpersPostOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
@@ -1013,7 +1021,9 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_payments/{}/post",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1023,9 +1033,11 @@ impl OutboundPayment {
     /// Transitions a test mode created OutboundPayment to the `returned` status. The OutboundPayment must already be in the `processing` state.
     ///
     /// `POST /v1/test_helpers/treasury/outbound_payments/{id}/return`
-    pub fn test_helpers_return_<C: stripe_core::StripeClient>(
+    pub fn test_helpers_return_<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundPayment>,
+        >,
         params: &crate::treasury::TestHelpersReturnOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
@@ -1034,7 +1046,9 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_payments/{}/return",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1093,9 +1107,11 @@ impl OutboundPayment {
     /// Retrieves the details of an existing OutboundPayment by passing the unique OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment list.
     ///
     /// `GET /v1/treasury/outbound_payments/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundPayment>,
+        >,
         params: &crate::treasury::RetrieveOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
@@ -1104,7 +1120,9 @@ impl OutboundPayment {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/outbound_payments/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1114,9 +1132,11 @@ impl OutboundPayment {
     /// Cancel an OutboundPayment.
     ///
     /// `POST /v1/treasury/outbound_payments/{id}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundPayment>,
+        >,
         params: &crate::treasury::CancelOutboundPaymentParams,
     ) -> C::Response<OutboundPayment> {
         client
@@ -1125,7 +1145,9 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/outbound_payments/{}/cancel",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

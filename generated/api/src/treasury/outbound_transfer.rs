@@ -165,7 +165,7 @@ pub struct OutboundTransfer {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_regulatory_receipt_url: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::OutboundTransferId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -188,6 +188,7 @@ pub struct OutboundTransfer {
 }
 
 impl stripe_core::Object for OutboundTransfer {
+    type Id = crate::ids::treasury::OutboundTransferId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -524,9 +525,11 @@ impl OutboundTransfer {
     /// Transitions a test mode created OutboundTransfer to the `failed` status. The OutboundTransfer must already be in the `processing` state.
     ///
     /// `POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail`
-    pub fn test_helpers_fail<C: stripe_core::StripeClient>(
+    pub fn test_helpers_fail<'id, C: stripe_core::StripeClient>(
         client: &C,
-        outbound_transfer: &str,
+        outbound_transfer: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundTransfer>,
+        >,
         params: &crate::treasury::TestHelpersFailOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
@@ -535,7 +538,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_transfers/{}/fail",
-                            stripe_core::path_segment(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -545,9 +550,11 @@ impl OutboundTransfer {
     /// Transitions a test mode created OutboundTransfer to the `posted` status. The OutboundTransfer must already be in the `processing` state.
     ///
     /// `POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post`
-    pub fn test_helpers_post<C: stripe_core::StripeClient>(
+    pub fn test_helpers_post<'id, C: stripe_core::StripeClient>(
         client: &C,
-        outbound_transfer: &str,
+        outbound_transfer: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundTransfer>,
+        >,
         params: &crate::treasury::TestHelpersPostOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
@@ -556,7 +563,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_transfers/{}/post",
-                            stripe_core::path_segment(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -566,9 +575,11 @@ impl OutboundTransfer {
     /// Transitions a test mode created OutboundTransfer to the `returned` status. The OutboundTransfer must already be in the `processing` state.
     ///
     /// `POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return`
-    pub fn test_helpers_return_<C: stripe_core::StripeClient>(
+    pub fn test_helpers_return_<'id, C: stripe_core::StripeClient>(
         client: &C,
-        outbound_transfer: &str,
+        outbound_transfer: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundTransfer>,
+        >,
         params: &crate::treasury::TestHelpersReturnOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
@@ -577,7 +588,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_transfers/{}/return",
-                            stripe_core::path_segment(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -636,9 +649,11 @@ impl OutboundTransfer {
     /// Retrieves the details of an existing OutboundTransfer by passing the unique OutboundTransfer ID from either the OutboundTransfer creation request or OutboundTransfer list.
     ///
     /// `GET /v1/treasury/outbound_transfers/{outbound_transfer}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        outbound_transfer: &str,
+        outbound_transfer: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundTransfer>,
+        >,
         params: &crate::treasury::RetrieveOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
@@ -647,7 +662,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/outbound_transfers/{}",
-                            stripe_core::path_segment(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -657,9 +674,11 @@ impl OutboundTransfer {
     /// An OutboundTransfer can be canceled if the funds have not yet been paid out.
     ///
     /// `POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        outbound_transfer: &str,
+        outbound_transfer: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::OutboundTransfer>,
+        >,
         params: &crate::treasury::CancelOutboundTransferParams,
     ) -> C::Response<OutboundTransfer> {
         client
@@ -668,7 +687,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/outbound_transfers/{}/cancel",
-                            stripe_core::path_segment(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

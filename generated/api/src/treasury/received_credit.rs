@@ -22,7 +22,7 @@ pub struct ReceivedCredit {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_regulatory_receipt_url: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::ReceivedCreditId,
     pub initiating_payment_method_details: Box<
         crate::treasury::TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails,
     >,
@@ -47,6 +47,7 @@ pub struct ReceivedCredit {
 }
 
 impl stripe_core::Object for ReceivedCredit {
+    type Id = crate::ids::treasury::ReceivedCreditId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -797,9 +798,11 @@ impl ReceivedCredit {
     /// Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit ID from the ReceivedCredit list.
     ///
     /// `GET /v1/treasury/received_credits/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::ReceivedCredit>,
+        >,
         params: &crate::treasury::RetrieveReceivedCreditParams,
     ) -> C::Response<ReceivedCredit> {
         client
@@ -808,7 +811,9 @@ impl ReceivedCredit {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/received_credits/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::ReceivedCredit >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -22,7 +22,7 @@ pub struct ReceivedDebit {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_regulatory_receipt_url: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::ReceivedDebitId,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub initiating_payment_method_details: Option<
         Box<
@@ -50,6 +50,7 @@ pub struct ReceivedDebit {
 }
 
 impl stripe_core::Object for ReceivedDebit {
+    type Id = crate::ids::treasury::ReceivedDebitId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -508,9 +509,11 @@ impl ReceivedDebit {
     /// Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit ID from the ReceivedDebit list
     ///
     /// `GET /v1/treasury/received_debits/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::ReceivedDebit>,
+        >,
         params: &crate::treasury::RetrieveReceivedDebitParams,
     ) -> C::Response<ReceivedDebit> {
         client
@@ -519,7 +522,9 @@ impl ReceivedDebit {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/received_debits/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::ReceivedDebit >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -13,6 +13,7 @@ pub struct ReceivedPaymentMethodDetailsFinancialAccount {
 }
 
 impl stripe_core::Object for ReceivedPaymentMethodDetailsFinancialAccount {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

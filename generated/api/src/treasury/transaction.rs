@@ -30,7 +30,7 @@ pub struct Transaction {
     /// Type of the flow that created the Transaction.
     pub flow_type: TransactionFlowType,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::TransactionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -44,6 +44,7 @@ pub struct Transaction {
 }
 
 impl stripe_core::Object for Transaction {
+    type Id = crate::ids::treasury::TransactionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -444,9 +445,9 @@ impl Transaction {
     /// Retrieves the details of an existing Transaction.
     ///
     /// `GET /v1/treasury/transactions/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::treasury::Transaction>>,
         params: &crate::treasury::RetrieveTransactionParams,
     ) -> C::Response<Transaction> {
         client
@@ -454,7 +455,10 @@ impl Transaction {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/treasury/transactions/{}", stripe_core::path_segment(id)
+                            "/v1/treasury/transactions/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::Transaction >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

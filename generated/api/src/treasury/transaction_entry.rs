@@ -25,7 +25,7 @@ pub struct TransactionEntry {
     /// Type of the flow associated with the TransactionEntry.
     pub flow_type: TransactionEntryFlowType,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::treasury::TransactionEntryId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -41,6 +41,7 @@ pub struct TransactionEntry {
 }
 
 impl stripe_core::Object for TransactionEntry {
+    type Id = crate::ids::treasury::TransactionEntryId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -363,9 +364,11 @@ impl TransactionEntry {
     /// Retrieves a TransactionEntry object.
     ///
     /// `GET /v1/treasury/transaction_entries/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::treasury::TransactionEntry>,
+        >,
         params: &crate::treasury::RetrieveTransactionEntryParams,
     ) -> C::Response<TransactionEntry> {
         client
@@ -374,7 +377,9 @@ impl TransactionEntry {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/transaction_entries/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::TransactionEntry >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

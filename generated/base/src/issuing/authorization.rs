@@ -29,7 +29,7 @@ pub struct Authorization {
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::issuing::AuthorizationId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// The total amount that was authorized or rejected. This amount is in the `merchant_currency` and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal).
@@ -66,6 +66,7 @@ pub struct Authorization {
 }
 
 impl stripe_core::Object for Authorization {
+    type Id = crate::ids::issuing::AuthorizationId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1079,9 +1080,11 @@ impl Authorization {
     /// Retrieves an Issuing `Authorization` object.
     ///
     /// `GET /v1/issuing/authorizations/{authorization}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        authorization: &str,
+        authorization: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Authorization>,
+        >,
         params: &crate::issuing::RetrieveAuthorizationParams,
     ) -> C::Response<Authorization> {
         client
@@ -1090,7 +1093,9 @@ impl Authorization {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/authorizations/{}",
-                            stripe_core::path_segment(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1100,9 +1105,11 @@ impl Authorization {
     /// Updates the specified Issuing `Authorization` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
     ///
     /// `POST /v1/issuing/authorizations/{authorization}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        authorization: &str,
+        authorization: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Authorization>,
+        >,
         params: &crate::issuing::UpdateAuthorizationParams,
     ) -> C::Response<Authorization> {
         client
@@ -1111,7 +1118,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}",
-                            stripe_core::path_segment(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1121,9 +1130,11 @@ impl Authorization {
     /// Approves a pending Issuing `Authorization` object. This request should be made within the timeout window of the [real-time authorization](https://stripe.com/docs/issuing/controls/real-time-authorizations) flow. You can also respond directly to the webhook request to approve an authorization (preferred). More details can be found [here](https://stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling).
     ///
     /// `POST /v1/issuing/authorizations/{authorization}/approve`
-    pub fn approve<C: stripe_core::StripeClient>(
+    pub fn approve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        authorization: &str,
+        authorization: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Authorization>,
+        >,
         params: &crate::issuing::ApproveAuthorizationParams,
     ) -> C::Response<Authorization> {
         client
@@ -1132,7 +1143,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}/approve",
-                            stripe_core::path_segment(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1142,9 +1155,11 @@ impl Authorization {
     /// Declines a pending Issuing `Authorization` object. This request should be made within the timeout window of the [real time authorization](https://stripe.com/docs/issuing/controls/real-time-authorizations) flow. You can also respond directly to the webhook request to decline an authorization (preferred). More details can be found [here](https://stripe.com/docs/issuing/controls/real-time-authorizations#authorization-handling).
     ///
     /// `POST /v1/issuing/authorizations/{authorization}/decline`
-    pub fn decline<C: stripe_core::StripeClient>(
+    pub fn decline<'id, C: stripe_core::StripeClient>(
         client: &C,
-        authorization: &str,
+        authorization: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Authorization>,
+        >,
         params: &crate::issuing::DeclineAuthorizationParams,
     ) -> C::Response<Authorization> {
         client
@@ -1153,7 +1168,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}/decline",
-                            stripe_core::path_segment(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1180,9 +1197,11 @@ impl Authorization {
     /// Capture a test-mode authorization.
     ///
     /// `POST /v1/test_helpers/issuing/authorizations/{authorization}/capture`
-    pub fn test_helpers_capture<C: stripe_core::StripeClient>(
+    pub fn test_helpers_capture<'id, C: stripe_core::StripeClient>(
         client: &C,
-        authorization: &str,
+        authorization: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Authorization>,
+        >,
         params: &crate::issuing::TestHelpersCaptureAuthorizationParams,
     ) -> C::Response<Authorization> {
         client
@@ -1191,7 +1210,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/capture",
-                            stripe_core::path_segment(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1201,9 +1222,11 @@ impl Authorization {
     /// Expire a test-mode Authorization.
     ///
     /// `POST /v1/test_helpers/issuing/authorizations/{authorization}/expire`
-    pub fn test_helpers_expire<C: stripe_core::StripeClient>(
+    pub fn test_helpers_expire<'id, C: stripe_core::StripeClient>(
         client: &C,
-        authorization: &str,
+        authorization: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Authorization>,
+        >,
         params: &crate::issuing::TestHelpersExpireAuthorizationParams,
     ) -> C::Response<Authorization> {
         client
@@ -1212,7 +1235,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/expire",
-                            stripe_core::path_segment(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1222,9 +1247,11 @@ impl Authorization {
     /// Increment a test-mode Authorization.
     ///
     /// `POST /v1/test_helpers/issuing/authorizations/{authorization}/increment`
-    pub fn test_helpers_increment<C: stripe_core::StripeClient>(
+    pub fn test_helpers_increment<'id, C: stripe_core::StripeClient>(
         client: &C,
-        authorization: &str,
+        authorization: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Authorization>,
+        >,
         params: &crate::issuing::TestHelpersIncrementAuthorizationParams,
     ) -> C::Response<Authorization> {
         client
@@ -1233,7 +1260,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/increment",
-                            stripe_core::path_segment(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1243,9 +1272,11 @@ impl Authorization {
     /// Reverse a test-mode Authorization.
     ///
     /// `POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse`
-    pub fn test_helpers_reverse<C: stripe_core::StripeClient>(
+    pub fn test_helpers_reverse<'id, C: stripe_core::StripeClient>(
         client: &C,
-        authorization: &str,
+        authorization: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Authorization>,
+        >,
         params: &crate::issuing::TestHelpersReverseAuthorizationParams,
     ) -> C::Response<Authorization> {
         client
@@ -1254,7 +1285,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/reverse",
-                            stripe_core::path_segment(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

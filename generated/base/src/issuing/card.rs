@@ -28,7 +28,7 @@ pub struct Card {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub financial_account: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::issuing::CardId,
     /// The last 4 digits of the card number.
     pub last4: String,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -67,6 +67,7 @@ pub struct Card {
 }
 
 impl stripe_core::Object for Card {
+    type Id = crate::ids::issuing::CardId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -2864,16 +2865,20 @@ impl Card {
     /// Retrieves an Issuing `Card` object.
     ///
     /// `GET /v1/issuing/cards/{card}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        card: &str,
+        card: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::issuing::Card>>,
         params: &crate::issuing::RetrieveCardParams,
     ) -> C::Response<Card> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/issuing/cards/{}", stripe_core::path_segment(card)),
+                        format!(
+                            "/v1/issuing/cards/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Card >>
+                            ::into(card).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2882,16 +2887,20 @@ impl Card {
     /// Updates the specified Issuing `Card` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
     ///
     /// `POST /v1/issuing/cards/{card}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        card: &str,
+        card: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::issuing::Card>>,
         params: &crate::issuing::UpdateCardParams,
     ) -> C::Response<Card> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/issuing/cards/{}", stripe_core::path_segment(card)),
+                        format!(
+                            "/v1/issuing/cards/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Card >>
+                            ::into(card).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2900,9 +2909,9 @@ impl Card {
     /// Updates the shipping status of the specified Issuing `Card` object to `delivered`.
     ///
     /// `POST /v1/test_helpers/issuing/cards/{card}/shipping/deliver`
-    pub fn test_helpers_deliver_card<C: stripe_core::StripeClient>(
+    pub fn test_helpers_deliver_card<'id, C: stripe_core::StripeClient>(
         client: &C,
-        card: &str,
+        card: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::issuing::Card>>,
         params: &crate::issuing::TestHelpersDeliverCardCardParams,
     ) -> C::Response<Card> {
         client
@@ -2911,7 +2920,8 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/deliver",
-                            stripe_core::path_segment(card)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2921,9 +2931,9 @@ impl Card {
     /// Updates the shipping status of the specified Issuing `Card` object to `failure`.
     ///
     /// `POST /v1/test_helpers/issuing/cards/{card}/shipping/fail`
-    pub fn test_helpers_fail_card<C: stripe_core::StripeClient>(
+    pub fn test_helpers_fail_card<'id, C: stripe_core::StripeClient>(
         client: &C,
-        card: &str,
+        card: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::issuing::Card>>,
         params: &crate::issuing::TestHelpersFailCardCardParams,
     ) -> C::Response<Card> {
         client
@@ -2932,7 +2942,8 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/fail",
-                            stripe_core::path_segment(card)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2942,9 +2953,9 @@ impl Card {
     /// Updates the shipping status of the specified Issuing `Card` object to `returned`.
     ///
     /// `POST /v1/test_helpers/issuing/cards/{card}/shipping/return`
-    pub fn test_helpers_return_card<C: stripe_core::StripeClient>(
+    pub fn test_helpers_return_card<'id, C: stripe_core::StripeClient>(
         client: &C,
-        card: &str,
+        card: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::issuing::Card>>,
         params: &crate::issuing::TestHelpersReturnCardCardParams,
     ) -> C::Response<Card> {
         client
@@ -2953,7 +2964,8 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/return",
-                            stripe_core::path_segment(card)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2963,9 +2975,9 @@ impl Card {
     /// Updates the shipping status of the specified Issuing `Card` object to `shipped`.
     ///
     /// `POST /v1/test_helpers/issuing/cards/{card}/shipping/ship`
-    pub fn test_helpers_ship_card<C: stripe_core::StripeClient>(
+    pub fn test_helpers_ship_card<'id, C: stripe_core::StripeClient>(
         client: &C,
-        card: &str,
+        card: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::issuing::Card>>,
         params: &crate::issuing::TestHelpersShipCardCardParams,
     ) -> C::Response<Card> {
         client
@@ -2974,7 +2986,8 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/ship",
-                            stripe_core::path_segment(card)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

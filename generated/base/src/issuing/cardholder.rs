@@ -16,7 +16,7 @@ pub struct Cardholder {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::issuing::CardholderId,
     /// Additional information about an `individual` cardholder.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub individual: Option<Box<IssuingCardholderIndividual>>,
@@ -50,6 +50,7 @@ pub struct Cardholder {
 }
 
 impl stripe_core::Object for Cardholder {
+    type Id = crate::ids::issuing::CardholderId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1147,9 +1148,11 @@ impl Cardholder {
     /// Retrieves an Issuing `Cardholder` object.
     ///
     /// `GET /v1/issuing/cardholders/{cardholder}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        cardholder: &str,
+        cardholder: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Cardholder>,
+        >,
         params: &crate::issuing::RetrieveCardholderParams,
     ) -> C::Response<Cardholder> {
         client
@@ -1158,7 +1161,9 @@ impl Cardholder {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/cardholders/{}",
-                            stripe_core::path_segment(cardholder)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Cardholder >> ::into(cardholder)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1168,9 +1173,11 @@ impl Cardholder {
     /// Updates the specified Issuing `Cardholder` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
     ///
     /// `POST /v1/issuing/cardholders/{cardholder}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        cardholder: &str,
+        cardholder: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Cardholder>,
+        >,
         params: &crate::issuing::UpdateCardholderParams,
     ) -> C::Response<Cardholder> {
         client
@@ -1179,7 +1186,9 @@ impl Cardholder {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/cardholders/{}",
-                            stripe_core::path_segment(cardholder)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Cardholder >> ::into(cardholder)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -17,7 +17,7 @@ pub struct Dispute {
     pub currency: String,
     pub evidence: Box<IssuingDisputeEvidence>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::issuing::DisputeId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -37,6 +37,7 @@ pub struct Dispute {
 }
 
 impl stripe_core::Object for Dispute {
+    type Id = crate::ids::issuing::DisputeId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1141,9 +1142,9 @@ impl Dispute {
     /// Retrieves an Issuing `Dispute` object.
     ///
     /// `GET /v1/issuing/disputes/{dispute}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        dispute: &str,
+        dispute: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::issuing::Dispute>>,
         params: &crate::issuing::RetrieveDisputeParams,
     ) -> C::Response<Dispute> {
         client
@@ -1151,7 +1152,9 @@ impl Dispute {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/issuing/disputes/{}", stripe_core::path_segment(dispute)
+                            "/v1/issuing/disputes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Dispute
+                            >> ::into(dispute).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1161,9 +1164,9 @@ impl Dispute {
     /// Updates the specified Issuing `Dispute` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged. Properties on the `evidence` object can be unset by passing in an empty string.
     ///
     /// `POST /v1/issuing/disputes/{dispute}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        dispute: &str,
+        dispute: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::issuing::Dispute>>,
         params: &crate::issuing::UpdateDisputeParams,
     ) -> C::Response<Dispute> {
         client
@@ -1171,7 +1174,9 @@ impl Dispute {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/issuing/disputes/{}", stripe_core::path_segment(dispute)
+                            "/v1/issuing/disputes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Dispute
+                            >> ::into(dispute).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1181,9 +1186,9 @@ impl Dispute {
     /// Submits an Issuing `Dispute` to the card network. Stripe validates that all evidence fields required for the dispute’s reason are present. For more details, see [Dispute reasons and evidence](https://stripe.com/docs/issuing/purchases/disputes#dispute-reasons-and-evidence).
     ///
     /// `POST /v1/issuing/disputes/{dispute}/submit`
-    pub fn submit<C: stripe_core::StripeClient>(
+    pub fn submit<'id, C: stripe_core::StripeClient>(
         client: &C,
-        dispute: &str,
+        dispute: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::issuing::Dispute>>,
         params: &crate::issuing::SubmitDisputeParams,
     ) -> C::Response<Dispute> {
         client
@@ -1192,7 +1197,9 @@ impl Dispute {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/disputes/{}/submit",
-                            stripe_core::path_segment(dispute)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Dispute >> ::into(dispute)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

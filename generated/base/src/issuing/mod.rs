@@ -44,5 +44,9 @@ mod transaction;
 #[allow(unused_imports)]
 pub use transaction::*;
 
+pub use crate::ids::issuing::{
+    AuthorizationId, CardId, CardholderId, DisputeId, SettlementId, TransactionId,
+};
+
 #[cfg(feature = "issuing")]
 pub use stripe_params::issuing::*;

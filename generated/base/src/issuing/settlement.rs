@@ -13,7 +13,7 @@ pub struct Settlement {
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::issuing::SettlementId,
     /// The total interchange received as reimbursement for the transactions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub interchange_fees: Option<i64>,
@@ -46,6 +46,7 @@ pub struct Settlement {
 }
 
 impl stripe_core::Object for Settlement {
+    type Id = crate::ids::issuing::SettlementId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -318,9 +319,11 @@ impl Settlement {
     /// Retrieves an Issuing `Settlement` object.
     ///
     /// `GET /v1/issuing/settlements/{settlement}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        settlement: &str,
+        settlement: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Settlement>,
+        >,
         params: &crate::issuing::RetrieveSettlementParams,
     ) -> C::Response<Settlement> {
         client
@@ -329,7 +332,9 @@ impl Settlement {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/settlements/{}",
-                            stripe_core::path_segment(settlement)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Settlement >> ::into(settlement)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -339,9 +344,11 @@ impl Settlement {
     /// Updates the specified Issuing `Settlement` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
     ///
     /// `POST /v1/issuing/settlements/{settlement}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        settlement: &str,
+        settlement: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Settlement>,
+        >,
         params: &crate::issuing::UpdateSettlementParams,
     ) -> C::Response<Settlement> {
         client
@@ -350,7 +357,9 @@ impl Settlement {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/settlements/{}",
-                            stripe_core::path_segment(settlement)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Settlement >> ::into(settlement)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

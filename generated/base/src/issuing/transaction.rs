@@ -32,7 +32,7 @@ pub struct Transaction {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub dispute: Option<stripe_core::Expandable<crate::issuing::Dispute>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::issuing::TransactionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// The amount that the merchant will receive, denominated in `merchant_currency` and in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). It will be different from `amount` if the merchant is taking payment in a different currency.
@@ -62,6 +62,7 @@ pub struct Transaction {
 }
 
 impl stripe_core::Object for Transaction {
+    type Id = crate::ids::issuing::TransactionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -865,9 +866,11 @@ impl Transaction {
     /// Retrieves an Issuing `Transaction` object.
     ///
     /// `GET /v1/issuing/transactions/{transaction}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transaction: &str,
+        transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Transaction>,
+        >,
         params: &crate::issuing::RetrieveTransactionParams,
     ) -> C::Response<Transaction> {
         client
@@ -876,7 +879,9 @@ impl Transaction {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/transactions/{}",
-                            stripe_core::path_segment(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Transaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -886,9 +891,11 @@ impl Transaction {
     /// Updates the specified Issuing `Transaction` object by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
     ///
     /// `POST /v1/issuing/transactions/{transaction}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transaction: &str,
+        transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Transaction>,
+        >,
         params: &crate::issuing::UpdateTransactionParams,
     ) -> C::Response<Transaction> {
         client
@@ -897,7 +904,9 @@ impl Transaction {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/transactions/{}",
-                            stripe_core::path_segment(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Transaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -941,9 +950,11 @@ impl Transaction {
     /// Refund a test-mode Transaction.
     ///
     /// `POST /v1/test_helpers/issuing/transactions/{transaction}/refund`
-    pub fn test_helpers_refund<C: stripe_core::StripeClient>(
+    pub fn test_helpers_refund<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transaction: &str,
+        transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::issuing::Transaction>,
+        >,
         params: &crate::issuing::TestHelpersRefundTransactionParams,
     ) -> C::Response<Transaction> {
         client
@@ -952,7 +963,9 @@ impl Transaction {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/transactions/{}/refund",
-                            stripe_core::path_segment(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Transaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

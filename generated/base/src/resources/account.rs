@@ -47,7 +47,7 @@ pub struct Account {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub future_requirements: Option<Box<AccountFutureRequirements>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::AccountId,
     /// This is an object representing a person associated with a Stripe account.
     ///
     /// A platform cannot access a Standard or Express account's persons after the account starts onboarding, such as after generating an account link for the account.
@@ -81,6 +81,7 @@ pub struct Account {
 }
 
 impl stripe_core::Object for Account {
+    type Id = crate::ids::AccountId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -2294,6 +2295,7 @@ impl serde::Serialize for BankAccountOrCard {
 }
 
 impl stripe_core::Object for BankAccountOrCard {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::BankAccount(object) => stripe_core::Object::id(object.as_ref()),
@@ -2799,16 +2801,20 @@ impl Account {
     /// Retrieves the details of an account.
     ///
     /// `GET /v1/accounts/{account}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::RetrieveAccountParams,
     ) -> C::Response<Account> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/accounts/{}", stripe_core::path_segment(account)),
+                        format!(
+                            "/v1/accounts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2821,16 +2827,20 @@ impl Account {
     /// To update your own account, use the [Dashboard](https://dashboard.stripe.com/settings/account). Refer to our [Connect](https://stripe.com/docs/connect/updating-accounts) documentation to learn more about updating accounts.
     ///
     /// `POST /v1/accounts/{account}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::UpdateAccountParams,
     ) -> C::Response<Account> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/accounts/{}", stripe_core::path_segment(account)),
+                        format!(
+                            "/v1/accounts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2843,16 +2853,20 @@ impl Account {
     /// If you want to delete your own account, use the [account information tab in your account settings](https://dashboard.stripe.com/settings/account) instead.
     ///
     /// `DELETE /v1/accounts/{account}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::DeleteAccountParams,
     ) -> C::Response<crate::DeletedAccount> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/accounts/{}", stripe_core::path_segment(account)),
+                        format!(
+                            "/v1/accounts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2861,9 +2875,9 @@ impl Account {
     /// Create an external account for a given account.
     ///
     /// `POST /v1/accounts/{account}/bank_accounts`
-    pub fn create_bank_account<C: stripe_core::StripeClient>(
+    pub fn create_bank_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::CreateAccountBankAccountParams,
     ) -> C::Response<crate::ExternalAccount> {
         client
@@ -2872,7 +2886,8 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/bank_accounts",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2882,9 +2897,9 @@ impl Account {
     /// Retrieve a specified external account for a given account.
     ///
     /// `GET /v1/accounts/{account}/bank_accounts/{id}`
-    pub fn retrieve_bank_account<C: stripe_core::StripeClient>(
+    pub fn retrieve_bank_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         id: &str,
         params: &crate::RetrieveAccountBankAccountParams,
     ) -> C::Response<crate::ExternalAccount> {
@@ -2894,7 +2909,8 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/bank_accounts/{}",
-                            stripe_core::path_segment(account),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -2907,9 +2923,9 @@ impl Account {
     /// You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.
     ///
     /// `POST /v1/accounts/{account}/bank_accounts/{id}`
-    pub fn update_bank_account<C: stripe_core::StripeClient>(
+    pub fn update_bank_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         id: &str,
         params: &crate::UpdateAccountBankAccountParams,
     ) -> C::Response<crate::ExternalAccount> {
@@ -2919,7 +2935,8 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/bank_accounts/{}",
-                            stripe_core::path_segment(account),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -2930,9 +2947,9 @@ impl Account {
     /// Delete a specified external account for a given account.
     ///
     /// `DELETE /v1/accounts/{account}/bank_accounts/{id}`
-    pub fn delete_bank_account<C: stripe_core::StripeClient>(
+    pub fn delete_bank_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         id: &str,
         params: &crate::DeleteAccountBankAccountParams,
     ) -> C::Response<crate::DeletedExternalAccount> {
@@ -2942,7 +2959,8 @@ impl Account {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/accounts/{}/bank_accounts/{}",
-                            stripe_core::path_segment(account),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -2953,9 +2971,9 @@ impl Account {
     /// Returns a list of capabilities associated with the account. The capabilities are returned sorted by creation date, with the most recent capability appearing first.
     ///
     /// `GET /v1/accounts/{account}/capabilities`
-    pub fn list_capabilities<C: stripe_core::StripeClient>(
+    pub fn list_capabilities<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::ListAccountCapabilitiesParams,
     ) -> C::Response<stripe_core::List<crate::Capability>> {
         client
@@ -2964,7 +2982,8 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/capabilities",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2972,9 +2991,9 @@ impl Account {
             )
     }
     /// Every item of [`list_capabilities`](Self::list_capabilities), fetching the pages of `GET /v1/accounts/{account}/capabilities` as they are read.
-    pub fn list_capabilities_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_capabilities_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::ListAccountCapabilitiesParams,
     ) -> C::Pages<crate::Capability> {
         client
@@ -2983,7 +3002,8 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/capabilities",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2993,10 +3013,10 @@ impl Account {
     /// Retrieves information about the specified Account Capability.
     ///
     /// `GET /v1/accounts/{account}/capabilities/{capability}`
-    pub fn retrieve_capability<C: stripe_core::StripeClient>(
+    pub fn retrieve_capability<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
-        capability: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
+        capability: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Capability>>,
         params: &crate::RetrieveAccountCapabilityParams,
     ) -> C::Response<crate::Capability> {
         client
@@ -3005,8 +3025,11 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/capabilities/{}",
-                            stripe_core::path_segment(account),
-                            stripe_core::path_segment(capability)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Capability >> ::into(capability)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3016,10 +3039,10 @@ impl Account {
     /// Updates an existing Account Capability. Request or remove a capability by updating its `requested` parameter.
     ///
     /// `POST /v1/accounts/{account}/capabilities/{capability}`
-    pub fn update_capability<C: stripe_core::StripeClient>(
+    pub fn update_capability<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
-        capability: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
+        capability: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Capability>>,
         params: &crate::UpdateAccountCapabilityParams,
     ) -> C::Response<crate::Capability> {
         client
@@ -3028,8 +3051,11 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/capabilities/{}",
-                            stripe_core::path_segment(account),
-                            stripe_core::path_segment(capability)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Capability >> ::into(capability)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3039,9 +3065,9 @@ impl Account {
     /// List external accounts for an account.
     ///
     /// `GET /v1/accounts/{account}/external_accounts`
-    pub fn list_external_accounts<C: stripe_core::StripeClient>(
+    pub fn list_external_accounts<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::ListAccountExternalAccountsParams,
     ) -> C::Response<stripe_core::List<BankAccountOrCard>> {
         client
@@ -3050,7 +3076,8 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/external_accounts",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3058,9 +3085,9 @@ impl Account {
             )
     }
     /// Every item of [`list_external_accounts`](Self::list_external_accounts), fetching the pages of `GET /v1/accounts/{account}/external_accounts` as they are read.
-    pub fn list_external_accounts_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_external_accounts_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::ListAccountExternalAccountsParams,
     ) -> C::Pages<BankAccountOrCard> {
         client
@@ -3069,7 +3096,8 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/external_accounts",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3079,9 +3107,9 @@ impl Account {
     /// Create an external account for a given account.
     ///
     /// `POST /v1/accounts/{account}/external_accounts`
-    pub fn create_external_account<C: stripe_core::StripeClient>(
+    pub fn create_external_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::CreateAccountExternalAccountParams,
     ) -> C::Response<crate::ExternalAccount> {
         client
@@ -3090,7 +3118,8 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/external_accounts",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3100,9 +3129,9 @@ impl Account {
     /// Retrieve a specified external account for a given account.
     ///
     /// `GET /v1/accounts/{account}/external_accounts/{id}`
-    pub fn retrieve_external_account<C: stripe_core::StripeClient>(
+    pub fn retrieve_external_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         id: &str,
         params: &crate::RetrieveAccountExternalAccountParams,
     ) -> C::Response<crate::ExternalAccount> {
@@ -3112,7 +3141,8 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/external_accounts/{}",
-                            stripe_core::path_segment(account),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -3125,9 +3155,9 @@ impl Account {
     /// You can re-enable a disabled bank account by performing an update call without providing any arguments or changes.
     ///
     /// `POST /v1/accounts/{account}/external_accounts/{id}`
-    pub fn update_external_account<C: stripe_core::StripeClient>(
+    pub fn update_external_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         id: &str,
         params: &crate::UpdateAccountExternalAccountParams,
     ) -> C::Response<crate::ExternalAccount> {
@@ -3137,7 +3167,8 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/external_accounts/{}",
-                            stripe_core::path_segment(account),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -3148,9 +3179,9 @@ impl Account {
     /// Delete a specified external account for a given account.
     ///
     /// `DELETE /v1/accounts/{account}/external_accounts/{id}`
-    pub fn delete_external_account<C: stripe_core::StripeClient>(
+    pub fn delete_external_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         id: &str,
         params: &crate::DeleteAccountExternalAccountParams,
     ) -> C::Response<crate::DeletedExternalAccount> {
@@ -3160,7 +3191,8 @@ impl Account {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/accounts/{}/external_accounts/{}",
-                            stripe_core::path_segment(account),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -3173,9 +3205,9 @@ impl Account {
     /// **You may only create login links for [Express accounts](https://stripe.com/docs/connect/express-accounts) connected to your platform**.
     ///
     /// `POST /v1/accounts/{account}/login_links`
-    pub fn create_login_link<C: stripe_core::StripeClient>(
+    pub fn create_login_link<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::CreateAccountLoginLinkParams,
     ) -> C::Response<crate::LoginLink> {
         client
@@ -3184,7 +3216,8 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/login_links",
-                            stripe_core::path_segment(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3194,9 +3227,9 @@ impl Account {
     /// Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.
     ///
     /// `GET /v1/accounts/{account}/people`
-    pub fn list_people<C: stripe_core::StripeClient>(
+    pub fn list_people<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::ListAccountPeopleParams,
     ) -> C::Response<stripe_core::List<crate::Person>> {
         client
@@ -3204,7 +3237,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/people", stripe_core::path_segment(account)
+                            "/v1/accounts/{}/people", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3212,9 +3247,9 @@ impl Account {
             )
     }
     /// Every item of [`list_people`](Self::list_people), fetching the pages of `GET /v1/accounts/{account}/people` as they are read.
-    pub fn list_people_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_people_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::ListAccountPeopleParams,
     ) -> C::Pages<crate::Person> {
         client
@@ -3222,7 +3257,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/people", stripe_core::path_segment(account)
+                            "/v1/accounts/{}/people", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3232,9 +3269,9 @@ impl Account {
     /// Creates a new person.
     ///
     /// `POST /v1/accounts/{account}/people`
-    pub fn people<C: stripe_core::StripeClient>(
+    pub fn people<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::PeopleAccountParams,
     ) -> C::Response<crate::Person> {
         client
@@ -3242,7 +3279,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/people", stripe_core::path_segment(account)
+                            "/v1/accounts/{}/people", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3252,10 +3291,10 @@ impl Account {
     /// Retrieves an existing person.
     ///
     /// `GET /v1/accounts/{account}/people/{person}`
-    pub fn retrieve_people<C: stripe_core::StripeClient>(
+    pub fn retrieve_people<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
-        person: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
+        person: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Person>>,
         params: &crate::RetrieveAccountPeopleParams,
     ) -> C::Response<crate::Person> {
         client
@@ -3263,9 +3302,11 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/people/{}",
-                            stripe_core::path_segment(account),
-                            stripe_core::path_segment(person)
+                            "/v1/accounts/{}/people/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Person >>
+                            ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3275,10 +3316,10 @@ impl Account {
     /// Updates an existing person.
     ///
     /// `POST /v1/accounts/{account}/people/{person}`
-    pub fn update_people<C: stripe_core::StripeClient>(
+    pub fn update_people<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
-        person: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
+        person: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Person>>,
         params: &crate::UpdateAccountPeopleParams,
     ) -> C::Response<crate::Person> {
         client
@@ -3286,9 +3327,11 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/people/{}",
-                            stripe_core::path_segment(account),
-                            stripe_core::path_segment(person)
+                            "/v1/accounts/{}/people/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Person >>
+                            ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3298,10 +3341,10 @@ impl Account {
     /// Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the `account_opener`. If your integration is using the `executive` parameter, you cannot delete the only verified `executive` on file.
     ///
     /// `DELETE /v1/accounts/{account}/people/{person}`
-    pub fn delete_people<C: stripe_core::StripeClient>(
+    pub fn delete_people<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
-        person: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
+        person: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Person>>,
         params: &crate::DeleteAccountPeopleParams,
     ) -> C::Response<crate::DeletedPerson> {
         client
@@ -3309,9 +3352,11 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/accounts/{}/people/{}",
-                            stripe_core::path_segment(account),
-                            stripe_core::path_segment(person)
+                            "/v1/accounts/{}/people/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Person >>
+                            ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3321,9 +3366,9 @@ impl Account {
     /// Returns a list of people associated with the account’s legal entity. The people are returned sorted by creation date, with the most recent people appearing first.
     ///
     /// `GET /v1/accounts/{account}/persons`
-    pub fn list_persons<C: stripe_core::StripeClient>(
+    pub fn list_persons<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::ListAccountPersonsParams,
     ) -> C::Response<stripe_core::List<crate::Person>> {
         client
@@ -3331,7 +3376,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/persons", stripe_core::path_segment(account)
+                            "/v1/accounts/{}/persons", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3339,9 +3386,9 @@ impl Account {
             )
     }
     /// Every item of [`list_persons`](Self::list_persons), fetching the pages of `GET /v1/accounts/{account}/persons` as they are read.
-    pub fn list_persons_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_persons_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::ListAccountPersonsParams,
     ) -> C::Pages<crate::Person> {
         client
@@ -3349,7 +3396,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/persons", stripe_core::path_segment(account)
+                            "/v1/accounts/{}/persons", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3359,9 +3408,9 @@ impl Account {
     /// Creates a new person.
     ///
     /// `POST /v1/accounts/{account}/persons`
-    pub fn create_person<C: stripe_core::StripeClient>(
+    pub fn create_person<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::CreateAccountPersonParams,
     ) -> C::Response<crate::Person> {
         client
@@ -3369,7 +3418,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/persons", stripe_core::path_segment(account)
+                            "/v1/accounts/{}/persons", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3379,10 +3430,10 @@ impl Account {
     /// Retrieves an existing person.
     ///
     /// `GET /v1/accounts/{account}/persons/{person}`
-    pub fn retrieve_person<C: stripe_core::StripeClient>(
+    pub fn retrieve_person<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
-        person: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
+        person: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Person>>,
         params: &crate::RetrieveAccountPersonParams,
     ) -> C::Response<crate::Person> {
         client
@@ -3391,8 +3442,10 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/persons/{}",
-                            stripe_core::path_segment(account),
-                            stripe_core::path_segment(person)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Person >> ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3402,10 +3455,10 @@ impl Account {
     /// Updates an existing person.
     ///
     /// `POST /v1/accounts/{account}/persons/{person}`
-    pub fn update_person<C: stripe_core::StripeClient>(
+    pub fn update_person<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
-        person: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
+        person: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Person>>,
         params: &crate::UpdateAccountPersonParams,
     ) -> C::Response<crate::Person> {
         client
@@ -3414,8 +3467,10 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/persons/{}",
-                            stripe_core::path_segment(account),
-                            stripe_core::path_segment(person)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Person >> ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3425,10 +3480,10 @@ impl Account {
     /// Deletes an existing person’s relationship to the account’s legal entity. Any person with a relationship for an account can be deleted through the API, except if the person is the `account_opener`. If your integration is using the `executive` parameter, you cannot delete the only verified `executive` on file.
     ///
     /// `DELETE /v1/accounts/{account}/persons/{person}`
-    pub fn delete_person<C: stripe_core::StripeClient>(
+    pub fn delete_person<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
-        person: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
+        person: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Person>>,
         params: &crate::DeleteAccountPersonParams,
     ) -> C::Response<crate::DeletedPerson> {
         client
@@ -3437,8 +3492,10 @@ impl Account {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/accounts/{}/persons/{}",
-                            stripe_core::path_segment(account),
-                            stripe_core::path_segment(person)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Person >> ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3450,9 +3507,9 @@ impl Account {
     /// Test-mode Custom and Express accounts can be rejected at any time. Accounts created using live-mode keys may only be rejected once all balances are zero.
     ///
     /// `POST /v1/accounts/{account}/reject`
-    pub fn reject<C: stripe_core::StripeClient>(
+    pub fn reject<'id, C: stripe_core::StripeClient>(
         client: &C,
-        account: &str,
+        account: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Account>>,
         params: &crate::RejectAccountParams,
     ) -> C::Response<Account> {
         client
@@ -3460,7 +3517,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/reject", stripe_core::path_segment(account)
+                            "/v1/accounts/{}/reject", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -21,7 +21,7 @@ pub struct ApplicationFee {
     /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
     pub currency: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::ApplicationFeeId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -39,6 +39,7 @@ pub struct ApplicationFee {
 }
 
 impl stripe_core::Object for ApplicationFee {
+    type Id = crate::ids::ApplicationFeeId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -213,10 +214,10 @@ impl ApplicationFee {
     /// By default, you can see the 10 most recent refunds stored directly on the application fee object, but you can also retrieve details about a specific refund stored on the application fee.
     ///
     /// `GET /v1/application_fees/{fee}/refunds/{id}`
-    pub fn retrieve_refund<C: stripe_core::StripeClient>(
+    pub fn retrieve_refund<'id, C: stripe_core::StripeClient>(
         client: &C,
         fee: &str,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::FeeRefund>>,
         params: &crate::RetrieveApplicationFeeRefundParams,
     ) -> C::Response<crate::FeeRefund> {
         client
@@ -225,7 +226,9 @@ impl ApplicationFee {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/application_fees/{}/refunds/{}",
-                            stripe_core::path_segment(fee), stripe_core::path_segment(id)
+                            stripe_core::path_segment(fee),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::FeeRefund >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -237,10 +240,10 @@ impl ApplicationFee {
     /// This request only accepts metadata as an argument.
     ///
     /// `POST /v1/application_fees/{fee}/refunds/{id}`
-    pub fn update_refund<C: stripe_core::StripeClient>(
+    pub fn update_refund<'id, C: stripe_core::StripeClient>(
         client: &C,
         fee: &str,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::FeeRefund>>,
         params: &crate::UpdateApplicationFeeRefundParams,
     ) -> C::Response<crate::FeeRefund> {
         client
@@ -249,7 +252,9 @@ impl ApplicationFee {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/application_fees/{}/refunds/{}",
-                            stripe_core::path_segment(fee), stripe_core::path_segment(id)
+                            stripe_core::path_segment(fee),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::FeeRefund >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -259,25 +264,29 @@ impl ApplicationFee {
     /// Retrieves the details of an application fee that your account has collected. The same information is returned when refunding the application fee.
     ///
     /// `GET /v1/application_fees/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::ApplicationFee>>,
         params: &crate::RetrieveApplicationFeeParams,
     ) -> C::Response<ApplicationFee> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/application_fees/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v1/application_fees/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::ApplicationFee
+                            >> ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
             )
     }
     /// `POST /v1/application_fees/{id}/refund`
-    pub fn refund<C: stripe_core::StripeClient>(
+    pub fn refund<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::ApplicationFee>>,
         params: &crate::RefundApplicationFeeParams,
     ) -> C::Response<ApplicationFee> {
         client
@@ -286,7 +295,8 @@ impl ApplicationFee {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/application_fees/{}/refund",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -296,9 +306,9 @@ impl ApplicationFee {
     /// You can see a list of the refunds belonging to a specific application fee. Note that the 10 most recent refunds are always available by default on the application fee object. If you need more than those 10, you can use this API method and the `limit` and `starting_after` parameters to page through additional refunds.
     ///
     /// `GET /v1/application_fees/{id}/refunds`
-    pub fn list_refunds<C: stripe_core::StripeClient>(
+    pub fn list_refunds<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::ApplicationFee>>,
         params: &crate::ListApplicationFeeRefundsParams,
     ) -> C::Response<stripe_core::List<crate::FeeRefund>> {
         client
@@ -307,7 +317,8 @@ impl ApplicationFee {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/application_fees/{}/refunds",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -315,9 +326,9 @@ impl ApplicationFee {
             )
     }
     /// Every item of [`list_refunds`](Self::list_refunds), fetching the pages of `GET /v1/application_fees/{id}/refunds` as they are read.
-    pub fn list_refunds_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_refunds_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::ApplicationFee>>,
         params: &crate::ListApplicationFeeRefundsParams,
     ) -> C::Pages<crate::FeeRefund> {
         client
@@ -326,7 +337,8 @@ impl ApplicationFee {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/application_fees/{}/refunds",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -340,9 +352,9 @@ impl ApplicationFee {
     /// Once entirely refunded, an application fee can’t be refunded again. This method will raise an error when called on an already-refunded application fee, or when trying to refund more money than is left on an application fee.
     ///
     /// `POST /v1/application_fees/{id}/refunds`
-    pub fn create_refund<C: stripe_core::StripeClient>(
+    pub fn create_refund<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::ApplicationFee>>,
         params: &crate::CreateApplicationFeeRefundParams,
     ) -> C::Response<crate::FeeRefund> {
         client
@@ -351,7 +363,8 @@ impl ApplicationFee {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/application_fees/{}/refunds",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -26,7 +26,7 @@ pub struct BalanceTransaction {
     /// Detailed breakdown of fees (in cents (or local equivalent)) paid for this transaction.
     pub fee_details: Vec<Fee>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::BalanceTransactionId,
     /// Net amount of the transaction, in cents (or local equivalent).
     pub net: i64,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -47,6 +47,7 @@ pub struct BalanceTransaction {
 }
 
 impl stripe_core::Object for BalanceTransaction {
+    type Id = crate::ids::BalanceTransactionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -220,6 +221,7 @@ pub struct ConnectCollectionTransfer {
 }
 
 impl stripe_core::Object for ConnectCollectionTransfer {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -364,6 +366,7 @@ pub struct PlatformTaxFee {
 }
 
 impl stripe_core::Object for PlatformTaxFee {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -438,6 +441,7 @@ pub struct ReserveTransaction {
 }
 
 impl stripe_core::Object for ReserveTransaction {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -507,6 +511,7 @@ pub struct TaxDeductedAtSource {
 }
 
 impl stripe_core::Object for TaxDeductedAtSource {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -620,6 +625,7 @@ impl serde::Serialize for BalanceTransactionSource {
 }
 
 impl stripe_core::Object for BalanceTransactionSource {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::ApplicationFee(object) => stripe_core::Object::id(object.as_ref()),
@@ -955,16 +961,20 @@ impl BalanceTransaction {
     /// Note that this endpoint previously used the path `/v1/balance/history/:id`.
     ///
     /// `GET /v1/balance/history/{id}`
-    pub fn retrieve_history<C: stripe_core::StripeClient>(
+    pub fn retrieve_history<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::BalanceTransaction>>,
         params: &crate::RetrieveBalanceTransactionHistoryParams,
     ) -> C::Response<BalanceTransaction> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/balance/history/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v1/balance/history/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate
+                            ::ids::kinds::BalanceTransaction >> ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1009,9 +1019,9 @@ impl BalanceTransaction {
     /// Note that this endpoint previously used the path `/v1/balance/history/:id`.
     ///
     /// `GET /v1/balance_transactions/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::BalanceTransaction>>,
         params: &crate::RetrieveBalanceTransactionParams,
     ) -> C::Response<BalanceTransaction> {
         client
@@ -1019,7 +1029,10 @@ impl BalanceTransaction {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/balance_transactions/{}", stripe_core::path_segment(id)
+                            "/v1/balance_transactions/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BalanceTransaction >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -45,7 +45,7 @@ pub struct BankAccount {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub future_requirements: Option<Box<ExternalAccountRequirements>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::BankAccountId,
     /// The last four digits of the bank account number.
     pub last4: String,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -69,6 +69,7 @@ pub struct BankAccount {
 }
 
 impl stripe_core::Object for BankAccount {
+    type Id = crate::ids::BankAccountId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -209,7 +209,7 @@ pub struct Capability {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub future_requirements: Option<AccountCapabilityFutureRequirements>,
     /// The identifier for the capability.
-    pub id: String,
+    pub id: crate::ids::CapabilityId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Whether the capability has been requested.
@@ -227,6 +227,7 @@ pub struct Capability {
 }
 
 impl stripe_core::Object for Capability {
+    type Id = crate::ids::CapabilityId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

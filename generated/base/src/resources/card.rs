@@ -70,7 +70,7 @@ pub struct Card {
     /// Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`.
     pub funding: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::CardId,
     /// The last four digits of the card.
     pub last4: String,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -93,6 +93,7 @@ pub struct Card {
 }
 
 impl stripe_core::Object for Card {
+    type Id = crate::ids::CardId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -58,7 +58,7 @@ pub struct Charge {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fraud_details: Option<ChargeFraudDetails>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::ChargeId,
     /// ID of the invoice this charge is for if one exists.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice: Option<stripe_core::Expandable<crate::Invoice>>,
@@ -134,6 +134,7 @@ pub struct Charge {
 }
 
 impl stripe_core::Object for Charge {
+    type Id = crate::ids::ChargeId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -3386,6 +3387,7 @@ pub struct Rule {
 }
 
 impl stripe_core::Object for Rule {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -5331,16 +5333,20 @@ impl Charge {
     /// Retrieves the details of a charge that has previously been created. Supply the unique charge ID that was returned from your previous request, and Stripe will return the corresponding charge information. The same information is returned when creating or refunding the charge.
     ///
     /// `GET /v1/charges/{charge}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::RetrieveChargeParams,
     ) -> C::Response<Charge> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/charges/{}", stripe_core::path_segment(charge)),
+                        format!(
+                            "/v1/charges/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5349,16 +5355,20 @@ impl Charge {
     /// Updates the specified charge by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
     ///
     /// `POST /v1/charges/{charge}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::UpdateChargeParams,
     ) -> C::Response<Charge> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/charges/{}", stripe_core::path_segment(charge)),
+                        format!(
+                            "/v1/charges/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5371,9 +5381,9 @@ impl Charge {
     /// Don’t use this method to capture a PaymentIntent-initiated charge. Use [Capture a PaymentIntent](https://stripe.com/docs/api/payment_intents/capture).
     ///
     /// `POST /v1/charges/{charge}/capture`
-    pub fn capture<C: stripe_core::StripeClient>(
+    pub fn capture<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::CaptureChargeParams,
     ) -> C::Response<Charge> {
         client
@@ -5381,7 +5391,9 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/capture", stripe_core::path_segment(charge)
+                            "/v1/charges/{}/capture", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5391,9 +5403,9 @@ impl Charge {
     /// Retrieve a dispute for a specified charge.
     ///
     /// `GET /v1/charges/{charge}/dispute`
-    pub fn retrieve_dispute<C: stripe_core::StripeClient>(
+    pub fn retrieve_dispute<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::RetrieveChargeDisputeParams,
     ) -> C::Response<crate::Dispute> {
         client
@@ -5401,7 +5413,9 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/charges/{}/dispute", stripe_core::path_segment(charge)
+                            "/v1/charges/{}/dispute", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5409,9 +5423,9 @@ impl Charge {
             )
     }
     /// `POST /v1/charges/{charge}/dispute`
-    pub fn update_dispute<C: stripe_core::StripeClient>(
+    pub fn update_dispute<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::UpdateChargeDisputeParams,
     ) -> C::Response<crate::Dispute> {
         client
@@ -5419,7 +5433,9 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/dispute", stripe_core::path_segment(charge)
+                            "/v1/charges/{}/dispute", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5427,9 +5443,9 @@ impl Charge {
             )
     }
     /// `POST /v1/charges/{charge}/dispute/close`
-    pub fn close_dispute<C: stripe_core::StripeClient>(
+    pub fn close_dispute<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::CloseChargeDisputeParams,
     ) -> C::Response<crate::Dispute> {
         client
@@ -5438,7 +5454,8 @@ impl Charge {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/charges/{}/dispute/close",
-                            stripe_core::path_segment(charge)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Charge >> ::into(charge).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5454,9 +5471,9 @@ impl Charge {
     /// Once entirely refunded, a charge can’t be refunded again. This method will raise an error when called on an already-refunded charge, or when trying to refund more money than is left on a charge.
     ///
     /// `POST /v1/charges/{charge}/refund`
-    pub fn refund<C: stripe_core::StripeClient>(
+    pub fn refund<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::RefundChargeParams,
     ) -> C::Response<Charge> {
         client
@@ -5464,7 +5481,9 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/refund", stripe_core::path_segment(charge)
+                            "/v1/charges/{}/refund", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5474,9 +5493,9 @@ impl Charge {
     /// You can see a list of the refunds belonging to a specific charge. Note that the 10 most recent refunds are always available by default on the charge object. If you need more than those 10, you can use this API method and the `limit` and `starting_after` parameters to page through additional refunds.
     ///
     /// `GET /v1/charges/{charge}/refunds`
-    pub fn list_refunds<C: stripe_core::StripeClient>(
+    pub fn list_refunds<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::ListChargeRefundsParams,
     ) -> C::Response<stripe_core::List<crate::Refund>> {
         client
@@ -5484,7 +5503,9 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/charges/{}/refunds", stripe_core::path_segment(charge)
+                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5492,9 +5513,9 @@ impl Charge {
             )
     }
     /// Every item of [`list_refunds`](Self::list_refunds), fetching the pages of `GET /v1/charges/{charge}/refunds` as they are read.
-    pub fn list_refunds_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_refunds_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::ListChargeRefundsParams,
     ) -> C::Pages<crate::Refund> {
         client
@@ -5502,7 +5523,9 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/charges/{}/refunds", stripe_core::path_segment(charge)
+                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5512,9 +5535,9 @@ impl Charge {
     /// Create a refund.
     ///
     /// `POST /v1/charges/{charge}/refunds`
-    pub fn create_refund<C: stripe_core::StripeClient>(
+    pub fn create_refund<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
         params: &crate::CreateChargeRefundParams,
     ) -> C::Response<crate::Refund> {
         client
@@ -5522,7 +5545,9 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/refunds", stripe_core::path_segment(charge)
+                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5532,10 +5557,10 @@ impl Charge {
     /// Retrieves the details of an existing refund.
     ///
     /// `GET /v1/charges/{charge}/refunds/{refund}`
-    pub fn retrieve_refund<C: stripe_core::StripeClient>(
+    pub fn retrieve_refund<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
-        refund: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
+        refund: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Refund>>,
         params: &crate::RetrieveChargeRefundParams,
     ) -> C::Response<crate::Refund> {
         client
@@ -5543,9 +5568,11 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/charges/{}/refunds/{}",
-                            stripe_core::path_segment(charge),
-                            stripe_core::path_segment(refund)
+                            "/v1/charges/{}/refunds/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5555,10 +5582,10 @@ impl Charge {
     /// Update a specified refund.
     ///
     /// `POST /v1/charges/{charge}/refunds/{refund}`
-    pub fn update_refund<C: stripe_core::StripeClient>(
+    pub fn update_refund<'id, C: stripe_core::StripeClient>(
         client: &C,
-        charge: &str,
-        refund: &str,
+        charge: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Charge>>,
+        refund: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Refund>>,
         params: &crate::UpdateChargeRefundParams,
     ) -> C::Response<crate::Refund> {
         client
@@ -5566,9 +5593,11 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/refunds/{}",
-                            stripe_core::path_segment(charge),
-                            stripe_core::path_segment(refund)
+                            "/v1/charges/{}/refunds/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -27,7 +27,7 @@ pub struct Coupon {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_in_months: Option<i64>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::CouponId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Maximum number of times this coupon can be redeemed, in total, across all customers, before it is no longer valid.
@@ -57,6 +57,7 @@ pub struct Coupon {
 }
 
 impl stripe_core::Object for Coupon {
+    type Id = crate::ids::CouponId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -406,16 +407,20 @@ impl Coupon {
     /// Retrieves the coupon with the given ID.
     ///
     /// `GET /v1/coupons/{coupon}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        coupon: &str,
+        coupon: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Coupon>>,
         params: &crate::RetrieveCouponParams,
     ) -> C::Response<Coupon> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/coupons/{}", stripe_core::path_segment(coupon)),
+                        format!(
+                            "/v1/coupons/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Coupon >>
+                            ::into(coupon).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -424,16 +429,20 @@ impl Coupon {
     /// Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off) are, by design, not editable.
     ///
     /// `POST /v1/coupons/{coupon}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        coupon: &str,
+        coupon: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Coupon>>,
         params: &crate::UpdateCouponParams,
     ) -> C::Response<Coupon> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/coupons/{}", stripe_core::path_segment(coupon)),
+                        format!(
+                            "/v1/coupons/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Coupon >>
+                            ::into(coupon).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -442,16 +451,20 @@ impl Coupon {
     /// You can delete coupons via the [coupon management](https://dashboard.stripe.com/coupons) page of the Stripe dashboard. However, deleting a coupon does not affect any customers who have already applied the coupon; it means that new customers can’t redeem the coupon. You can also delete coupons via the API.
     ///
     /// `DELETE /v1/coupons/{coupon}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        coupon: &str,
+        coupon: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Coupon>>,
         params: &crate::DeleteCouponParams,
     ) -> C::Response<crate::DeletedCoupon> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/coupons/{}", stripe_core::path_segment(coupon)),
+                        format!(
+                            "/v1/coupons/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Coupon >>
+                            ::into(coupon).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

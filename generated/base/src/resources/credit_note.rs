@@ -29,7 +29,7 @@ pub struct CreditNote {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub effective_at: Option<stripe_core::Timestamp>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::CreditNoteId,
     /// ID of the invoice.
     pub invoice: stripe_core::Expandable<crate::Invoice>,
     /// Line items that make up the credit note
@@ -87,6 +87,7 @@ pub struct CreditNote {
 }
 
 impl stripe_core::Object for CreditNote {
+    type Id = crate::ids::CreditNoteId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -669,16 +670,20 @@ impl CreditNote {
     /// Retrieves the credit note object with the given identifier.
     ///
     /// `GET /v1/credit_notes/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::CreditNote>>,
         params: &crate::RetrieveCreditNoteParams,
     ) -> C::Response<CreditNote> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/credit_notes/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v1/credit_notes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::CreditNote >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -687,16 +692,20 @@ impl CreditNote {
     /// Updates an existing credit note.
     ///
     /// `POST /v1/credit_notes/{id}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::CreditNote>>,
         params: &crate::UpdateCreditNoteParams,
     ) -> C::Response<CreditNote> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/credit_notes/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v1/credit_notes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::CreditNote >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -705,9 +714,9 @@ impl CreditNote {
     /// Marks a credit note as void. Learn more about [voiding credit notes](https://stripe.com/docs/billing/invoices/credit-notes#voiding).
     ///
     /// `POST /v1/credit_notes/{id}/void`
-    pub fn void<C: stripe_core::StripeClient>(
+    pub fn void<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::CreditNote>>,
         params: &crate::VoidCreditNoteParams,
     ) -> C::Response<CreditNote> {
         client
@@ -715,7 +724,9 @@ impl CreditNote {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/credit_notes/{}/void", stripe_core::path_segment(id)
+                            "/v1/credit_notes/{}/void", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::CreditNote >>
+                            ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -17,7 +17,7 @@ pub struct CreditNoteLineItem {
     /// The amount of discount calculated per discount for this line item
     pub discount_amounts: Vec<crate::DiscountsResourceDiscountAmount>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::CreditNoteLineItemId,
     /// ID of the invoice line item being credited
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_line_item: Option<String>,
@@ -51,6 +51,7 @@ pub struct CreditNoteLineItem {
 }
 
 impl stripe_core::Object for CreditNoteLineItem {
+    type Id = crate::ids::CreditNoteLineItemId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -42,7 +42,7 @@ pub struct Customer {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::CustomerId,
     /// The current multi-currency balances, if any, being stored on the customer. If positive in a currency, the customer has a credit to apply to their next invoice denominated in that currency. If negative, the customer has an amount owed that will be added to their next invoice denominated in that currency. These balances do not refer to any unpaid invoices. They solely track amounts that have yet to be successfully applied to any invoice. A balance in a particular currency is only applied to any invoice as an invoice in that currency is finalized.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_credit_balance: Option<std::collections::BTreeMap<String, i64>>,
@@ -96,6 +96,7 @@ pub struct Customer {
 }
 
 impl stripe_core::Object for Customer {
+    type Id = crate::ids::CustomerId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -704,6 +705,7 @@ impl serde::Serialize for CardOrBankAccountOrSource {
 
 #[cfg(feature = "customer")]
 impl stripe_core::Object for CardOrBankAccountOrSource {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Card(object) => stripe_core::Object::id(object.as_ref()),
@@ -775,6 +777,7 @@ impl serde::Serialize for DeleteCustomerBankAccountResponse {
 
 #[cfg(feature = "customer")]
 impl stripe_core::Object for DeleteCustomerBankAccountResponse {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Account(object) => stripe_core::Object::id(object.as_ref()),
@@ -896,16 +899,20 @@ impl Customer {
     /// Retrieves a Customer object.
     ///
     /// `GET /v1/customers/{customer}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::RetrieveCustomerParams,
     ) -> C::Response<crate::CustomerOrDeletedCustomer> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/customers/{}", stripe_core::path_segment(customer)),
+                        format!(
+                            "/v1/customers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -916,16 +923,20 @@ impl Customer {
     /// This request accepts mostly the same arguments as the customer creation call.
     ///
     /// `POST /v1/customers/{customer}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::UpdateCustomerParams,
     ) -> C::Response<Customer> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/customers/{}", stripe_core::path_segment(customer)),
+                        format!(
+                            "/v1/customers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -934,16 +945,20 @@ impl Customer {
     /// Permanently deletes a customer. It cannot be undone. Also immediately cancels any active subscriptions on the customer.
     ///
     /// `DELETE /v1/customers/{customer}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::DeleteCustomerParams,
     ) -> C::Response<crate::DeletedCustomer> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/customers/{}", stripe_core::path_segment(customer)),
+                        format!(
+                            "/v1/customers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -952,9 +967,9 @@ impl Customer {
     /// Returns a list of transactions that updated the customer’s [balances](https://stripe.com/docs/billing/customer/balance).
     ///
     /// `GET /v1/customers/{customer}/balance_transactions`
-    pub fn list_balance_transactions<C: stripe_core::StripeClient>(
+    pub fn list_balance_transactions<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerBalanceTransactionsParams,
     ) -> C::Response<stripe_core::List<crate::CustomerBalanceTransaction>> {
         client
@@ -963,7 +978,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/balance_transactions",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -971,9 +987,9 @@ impl Customer {
             )
     }
     /// Every item of [`list_balance_transactions`](Self::list_balance_transactions), fetching the pages of `GET /v1/customers/{customer}/balance_transactions` as they are read.
-    pub fn list_balance_transactions_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_balance_transactions_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerBalanceTransactionsParams,
     ) -> C::Pages<crate::CustomerBalanceTransaction> {
         client
@@ -982,7 +998,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/balance_transactions",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -992,9 +1009,9 @@ impl Customer {
     /// Creates an immutable transaction that updates the customer’s credit [balance](https://stripe.com/docs/billing/customer/balance).
     ///
     /// `POST /v1/customers/{customer}/balance_transactions`
-    pub fn create_balance_transaction<C: stripe_core::StripeClient>(
+    pub fn create_balance_transaction<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::CreateCustomerBalanceTransactionParams,
     ) -> C::Response<crate::CustomerBalanceTransaction> {
         client
@@ -1003,7 +1020,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/balance_transactions",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1013,10 +1031,12 @@ impl Customer {
     /// Retrieves a specific customer balance transaction that updated the customer’s [balances](https://stripe.com/docs/billing/customer/balance).
     ///
     /// `GET /v1/customers/{customer}/balance_transactions/{transaction}`
-    pub fn retrieve_balance_transaction<C: stripe_core::StripeClient>(
+    pub fn retrieve_balance_transaction<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        transaction: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::CustomerBalanceTransaction>,
+        >,
         params: &crate::RetrieveCustomerBalanceTransactionParams,
     ) -> C::Response<crate::CustomerBalanceTransaction> {
         client
@@ -1025,8 +1045,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/balance_transactions/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::CustomerBalanceTransaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1036,10 +1059,12 @@ impl Customer {
     /// Most credit balance transaction fields are immutable, but you may update its `description` and `metadata`.
     ///
     /// `POST /v1/customers/{customer}/balance_transactions/{transaction}`
-    pub fn update_balance_transaction<C: stripe_core::StripeClient>(
+    pub fn update_balance_transaction<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        transaction: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::CustomerBalanceTransaction>,
+        >,
         params: &crate::UpdateCustomerBalanceTransactionParams,
     ) -> C::Response<crate::CustomerBalanceTransaction> {
         client
@@ -1048,8 +1073,11 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/balance_transactions/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::CustomerBalanceTransaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1060,9 +1088,9 @@ impl Customer {
     ///
     /// `GET /v1/customers/{customer}/bank_accounts`
     #[deprecated]
-    pub fn list_bank_accounts<C: stripe_core::StripeClient>(
+    pub fn list_bank_accounts<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerBankAccountsParams,
     ) -> C::Response<stripe_core::List<crate::BankAccount>> {
         client
@@ -1071,7 +1099,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/bank_accounts",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1080,9 +1109,9 @@ impl Customer {
     }
     /// Every item of [`list_bank_accounts`](Self::list_bank_accounts), fetching the pages of `GET /v1/customers/{customer}/bank_accounts` as they are read.
     #[deprecated]
-    pub fn list_bank_accounts_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_bank_accounts_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerBankAccountsParams,
     ) -> C::Pages<crate::BankAccount> {
         client
@@ -1091,7 +1120,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/bank_accounts",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1103,9 +1133,9 @@ impl Customer {
     /// If the card’s owner has no default card, then the new card will become the default. However, if the owner already has a default, then it will not change. To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
     ///
     /// `POST /v1/customers/{customer}/bank_accounts`
-    pub fn create_bank_account<C: stripe_core::StripeClient>(
+    pub fn create_bank_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::CreateCustomerBankAccountParams,
     ) -> C::Response<crate::PaymentSource> {
         client
@@ -1114,7 +1144,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/bank_accounts",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1125,10 +1156,10 @@ impl Customer {
     ///
     /// `GET /v1/customers/{customer}/bank_accounts/{id}`
     #[deprecated]
-    pub fn retrieve_bank_account<C: stripe_core::StripeClient>(
+    pub fn retrieve_bank_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::BankAccount>>,
         params: &crate::RetrieveCustomerBankAccountParams,
     ) -> C::Response<crate::BankAccount> {
         client
@@ -1137,8 +1168,10 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1148,10 +1181,10 @@ impl Customer {
     /// Update a specified source for a given customer.
     ///
     /// `POST /v1/customers/{customer}/bank_accounts/{id}`
-    pub fn update_bank_account<C: stripe_core::StripeClient>(
+    pub fn update_bank_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::BankAccount>>,
         params: &crate::UpdateCustomerBankAccountParams,
     ) -> C::Response<CardOrBankAccountOrSource> {
         client
@@ -1160,8 +1193,10 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1171,10 +1206,10 @@ impl Customer {
     /// Delete a specified source for a given customer.
     ///
     /// `DELETE /v1/customers/{customer}/bank_accounts/{id}`
-    pub fn delete_bank_account<C: stripe_core::StripeClient>(
+    pub fn delete_bank_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::BankAccount>>,
         params: &crate::DeleteCustomerBankAccountParams,
     ) -> C::Response<DeleteCustomerBankAccountResponse> {
         client
@@ -1183,8 +1218,10 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1194,10 +1231,10 @@ impl Customer {
     /// Verify a specified bank account for a given customer.
     ///
     /// `POST /v1/customers/{customer}/bank_accounts/{id}/verify`
-    pub fn verify_bank_account<C: stripe_core::StripeClient>(
+    pub fn verify_bank_account<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::BankAccount>>,
         params: &crate::VerifyCustomerBankAccountParams,
     ) -> C::Response<crate::BankAccount> {
         client
@@ -1206,8 +1243,10 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}/verify",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1218,9 +1257,9 @@ impl Customer {
     ///
     /// `GET /v1/customers/{customer}/cards`
     #[deprecated]
-    pub fn list_cards<C: stripe_core::StripeClient>(
+    pub fn list_cards<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerCardsParams,
     ) -> C::Response<stripe_core::List<crate::Card>> {
         client
@@ -1228,7 +1267,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/cards", stripe_core::path_segment(customer)
+                            "/v1/customers/{}/cards", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1237,9 +1278,9 @@ impl Customer {
     }
     /// Every item of [`list_cards`](Self::list_cards), fetching the pages of `GET /v1/customers/{customer}/cards` as they are read.
     #[deprecated]
-    pub fn list_cards_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_cards_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerCardsParams,
     ) -> C::Pages<crate::Card> {
         client
@@ -1247,7 +1288,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/cards", stripe_core::path_segment(customer)
+                            "/v1/customers/{}/cards", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1259,9 +1302,9 @@ impl Customer {
     /// If the card’s owner has no default card, then the new card will become the default. However, if the owner already has a default, then it will not change. To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
     ///
     /// `POST /v1/customers/{customer}/cards`
-    pub fn create_card<C: stripe_core::StripeClient>(
+    pub fn create_card<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::CreateCustomerCardParams,
     ) -> C::Response<crate::PaymentSource> {
         client
@@ -1269,7 +1312,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/cards", stripe_core::path_segment(customer)
+                            "/v1/customers/{}/cards", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1280,10 +1325,10 @@ impl Customer {
     ///
     /// `GET /v1/customers/{customer}/cards/{id}`
     #[deprecated]
-    pub fn retrieve_card<C: stripe_core::StripeClient>(
+    pub fn retrieve_card<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Card>>,
         params: &crate::RetrieveCustomerCardParams,
     ) -> C::Response<crate::Card> {
         client
@@ -1291,9 +1336,11 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/cards/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(id)
+                            "/v1/customers/{}/cards/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str()), stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Card >>
+                            ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1303,10 +1350,10 @@ impl Customer {
     /// Update a specified source for a given customer.
     ///
     /// `POST /v1/customers/{customer}/cards/{id}`
-    pub fn update_card<C: stripe_core::StripeClient>(
+    pub fn update_card<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Card>>,
         params: &crate::UpdateCustomerCardParams,
     ) -> C::Response<CardOrBankAccountOrSource> {
         client
@@ -1314,9 +1361,11 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/cards/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(id)
+                            "/v1/customers/{}/cards/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str()), stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Card >>
+                            ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1326,10 +1375,10 @@ impl Customer {
     /// Delete a specified source for a given customer.
     ///
     /// `DELETE /v1/customers/{customer}/cards/{id}`
-    pub fn delete_card<C: stripe_core::StripeClient>(
+    pub fn delete_card<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Card>>,
         params: &crate::DeleteCustomerCardParams,
     ) -> C::Response<DeleteCustomerBankAccountResponse> {
         client
@@ -1337,9 +1386,11 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/customers/{}/cards/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(id)
+                            "/v1/customers/{}/cards/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str()), stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Card >>
+                            ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1349,9 +1400,9 @@ impl Customer {
     /// Retrieves a customer’s cash balance.
     ///
     /// `GET /v1/customers/{customer}/cash_balance`
-    pub fn retrieve_cash_balance<C: stripe_core::StripeClient>(
+    pub fn retrieve_cash_balance<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::RetrieveCustomerCashBalanceParams,
     ) -> C::Response<crate::CashBalance> {
         client
@@ -1360,7 +1411,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1370,9 +1422,9 @@ impl Customer {
     /// Changes the settings on a customer’s cash balance.
     ///
     /// `POST /v1/customers/{customer}/cash_balance`
-    pub fn update_cash_balance<C: stripe_core::StripeClient>(
+    pub fn update_cash_balance<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::UpdateCustomerCashBalanceParams,
     ) -> C::Response<crate::CashBalance> {
         client
@@ -1381,7 +1433,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/cash_balance",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1391,9 +1444,9 @@ impl Customer {
     /// Returns a list of transactions that modified the customer’s [cash balance](https://stripe.com/docs/payments/customer-balance).
     ///
     /// `GET /v1/customers/{customer}/cash_balance_transactions`
-    pub fn list_cash_balance_transactions<C: stripe_core::StripeClient>(
+    pub fn list_cash_balance_transactions<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerCashBalanceTransactionsParams,
     ) -> C::Response<stripe_core::List<crate::CustomerCashBalanceTransaction>> {
         client
@@ -1402,7 +1455,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance_transactions",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1410,9 +1464,9 @@ impl Customer {
             )
     }
     /// Every item of [`list_cash_balance_transactions`](Self::list_cash_balance_transactions), fetching the pages of `GET /v1/customers/{customer}/cash_balance_transactions` as they are read.
-    pub fn list_cash_balance_transactions_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_cash_balance_transactions_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerCashBalanceTransactionsParams,
     ) -> C::Pages<crate::CustomerCashBalanceTransaction> {
         client
@@ -1421,7 +1475,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance_transactions",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1431,10 +1486,12 @@ impl Customer {
     /// Retrieves a specific cash balance transaction, which updated the customer’s [cash balance](https://stripe.com/docs/payments/customer-balance).
     ///
     /// `GET /v1/customers/{customer}/cash_balance_transactions/{transaction}`
-    pub fn retrieve_cash_balance_transaction<C: stripe_core::StripeClient>(
+    pub fn retrieve_cash_balance_transaction<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        transaction: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::CustomerCashBalanceTransaction>,
+        >,
         params: &crate::RetrieveCustomerCashBalanceTransactionParams,
     ) -> C::Response<crate::CustomerCashBalanceTransaction> {
         client
@@ -1443,8 +1500,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance_transactions/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::CustomerCashBalanceTransaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1452,9 +1512,9 @@ impl Customer {
             )
     }
     /// `GET /v1/customers/{customer}/discount`
-    pub fn retrieve_discount<C: stripe_core::StripeClient>(
+    pub fn retrieve_discount<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::RetrieveCustomerDiscountParams,
     ) -> C::Response<crate::Discount> {
         client
@@ -1462,8 +1522,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/discount",
-                            stripe_core::path_segment(customer)
+                            "/v1/customers/{}/discount", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1473,9 +1534,9 @@ impl Customer {
     /// Removes the currently applied discount on a customer.
     ///
     /// `DELETE /v1/customers/{customer}/discount`
-    pub fn delete_discount<C: stripe_core::StripeClient>(
+    pub fn delete_discount<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::DeleteCustomerDiscountParams,
     ) -> C::Response<crate::DeletedDiscount> {
         client
@@ -1483,8 +1544,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/customers/{}/discount",
-                            stripe_core::path_segment(customer)
+                            "/v1/customers/{}/discount", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1494,9 +1556,9 @@ impl Customer {
     /// Retrieve funding instructions for a customer cash balance. If funding instructions do not yet exist for the customer, new funding instructions will be created. If funding instructions have already been created for a given customer, the same funding instructions will be retrieved. In other words, we will return the same funding instructions each time.
     ///
     /// `POST /v1/customers/{customer}/funding_instructions`
-    pub fn create_funding_instructions<C: stripe_core::StripeClient>(
+    pub fn create_funding_instructions<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::CreateCustomerFundingInstructionsParams,
     ) -> C::Response<crate::FundingInstructions> {
         client
@@ -1505,7 +1567,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/funding_instructions",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1515,9 +1578,9 @@ impl Customer {
     /// Returns a list of PaymentMethods for a given Customer
     ///
     /// `GET /v1/customers/{customer}/payment_methods`
-    pub fn list_payment_methods<C: stripe_core::StripeClient>(
+    pub fn list_payment_methods<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerPaymentMethodsParams,
     ) -> C::Response<stripe_core::List<crate::PaymentMethod>> {
         client
@@ -1526,7 +1589,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/payment_methods",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1534,9 +1598,9 @@ impl Customer {
             )
     }
     /// Every item of [`list_payment_methods`](Self::list_payment_methods), fetching the pages of `GET /v1/customers/{customer}/payment_methods` as they are read.
-    pub fn list_payment_methods_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_payment_methods_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerPaymentMethodsParams,
     ) -> C::Pages<crate::PaymentMethod> {
         client
@@ -1545,7 +1609,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/payment_methods",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1555,10 +1620,12 @@ impl Customer {
     /// Retrieves a PaymentMethod object for a given Customer.
     ///
     /// `GET /v1/customers/{customer}/payment_methods/{payment_method}`
-    pub fn retrieve_payment_method<C: stripe_core::StripeClient>(
+    pub fn retrieve_payment_method<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        payment_method: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        payment_method: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PaymentMethod>,
+        >,
         params: &crate::RetrieveCustomerPaymentMethodParams,
     ) -> C::Response<crate::PaymentMethod> {
         client
@@ -1567,8 +1634,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/payment_methods/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(payment_method)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethod >> ::into(payment_method)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1578,9 +1648,9 @@ impl Customer {
     /// List sources for a specified customer.
     ///
     /// `GET /v1/customers/{customer}/sources`
-    pub fn list_sources<C: stripe_core::StripeClient>(
+    pub fn list_sources<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerSourcesParams,
     ) -> C::Response<stripe_core::List<crate::BankAccountOrCardOrSource>> {
         client
@@ -1588,8 +1658,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/sources",
-                            stripe_core::path_segment(customer)
+                            "/v1/customers/{}/sources", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1597,9 +1668,9 @@ impl Customer {
             )
     }
     /// Every item of [`list_sources`](Self::list_sources), fetching the pages of `GET /v1/customers/{customer}/sources` as they are read.
-    pub fn list_sources_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_sources_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerSourcesParams,
     ) -> C::Pages<crate::BankAccountOrCardOrSource> {
         client
@@ -1607,8 +1678,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/sources",
-                            stripe_core::path_segment(customer)
+                            "/v1/customers/{}/sources", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1620,9 +1692,9 @@ impl Customer {
     /// If the card’s owner has no default card, then the new card will become the default. However, if the owner already has a default, then it will not change. To change the default, you should [update the customer](https://stripe.com/docs/api#update_customer) to have a new `default_source`.
     ///
     /// `POST /v1/customers/{customer}/sources`
-    pub fn create_source<C: stripe_core::StripeClient>(
+    pub fn create_source<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::CreateCustomerSourceParams,
     ) -> C::Response<crate::PaymentSource> {
         client
@@ -1630,8 +1702,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/sources",
-                            stripe_core::path_segment(customer)
+                            "/v1/customers/{}/sources", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1641,9 +1714,9 @@ impl Customer {
     /// Retrieve a specified source for a given customer.
     ///
     /// `GET /v1/customers/{customer}/sources/{id}`
-    pub fn retrieve_source<C: stripe_core::StripeClient>(
+    pub fn retrieve_source<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         id: &str,
         params: &crate::RetrieveCustomerSourceParams,
     ) -> C::Response<crate::PaymentSource> {
@@ -1653,7 +1726,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/sources/{}",
-                            stripe_core::path_segment(customer),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -1664,9 +1738,9 @@ impl Customer {
     /// Update a specified source for a given customer.
     ///
     /// `POST /v1/customers/{customer}/sources/{id}`
-    pub fn update_source<C: stripe_core::StripeClient>(
+    pub fn update_source<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         id: &str,
         params: &crate::UpdateCustomerSourceParams,
     ) -> C::Response<CardOrBankAccountOrSource> {
@@ -1676,7 +1750,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/sources/{}",
-                            stripe_core::path_segment(customer),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -1687,9 +1762,9 @@ impl Customer {
     /// Delete a specified source for a given customer.
     ///
     /// `DELETE /v1/customers/{customer}/sources/{id}`
-    pub fn delete_source<C: stripe_core::StripeClient>(
+    pub fn delete_source<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         id: &str,
         params: &crate::DeleteCustomerSourceParams,
     ) -> C::Response<DeleteCustomerBankAccountResponse> {
@@ -1699,7 +1774,8 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/sources/{}",
-                            stripe_core::path_segment(customer),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -1710,9 +1786,9 @@ impl Customer {
     /// Verify a specified bank account for a given customer.
     ///
     /// `POST /v1/customers/{customer}/sources/{id}/verify`
-    pub fn verify_source<C: stripe_core::StripeClient>(
+    pub fn verify_source<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         id: &str,
         params: &crate::VerifyCustomerSourceParams,
     ) -> C::Response<crate::BankAccount> {
@@ -1722,7 +1798,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/sources/{}/verify",
-                            stripe_core::path_segment(customer),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
                             stripe_core::path_segment(id)
                         ),
                     )
@@ -1733,9 +1810,9 @@ impl Customer {
     /// You can see a list of the customer’s active subscriptions. Note that the 10 most recent active subscriptions are always available by default on the customer object. If you need more than those 10, you can use the limit and starting_after parameters to page through additional subscriptions.
     ///
     /// `GET /v1/customers/{customer}/subscriptions`
-    pub fn list_subscriptions<C: stripe_core::StripeClient>(
+    pub fn list_subscriptions<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerSubscriptionsParams,
     ) -> C::Response<stripe_core::List<crate::Subscription>> {
         client
@@ -1744,7 +1821,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1752,9 +1830,9 @@ impl Customer {
             )
     }
     /// Every item of [`list_subscriptions`](Self::list_subscriptions), fetching the pages of `GET /v1/customers/{customer}/subscriptions` as they are read.
-    pub fn list_subscriptions_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_subscriptions_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerSubscriptionsParams,
     ) -> C::Pages<crate::Subscription> {
         client
@@ -1763,7 +1841,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1773,9 +1852,9 @@ impl Customer {
     /// Creates a new subscription on an existing customer.
     ///
     /// `POST /v1/customers/{customer}/subscriptions`
-    pub fn create_subscription<C: stripe_core::StripeClient>(
+    pub fn create_subscription<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::CreateCustomerSubscriptionParams,
     ) -> C::Response<crate::Subscription> {
         client
@@ -1784,7 +1863,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/subscriptions",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1794,10 +1874,12 @@ impl Customer {
     /// Retrieves the subscription with the given ID.
     ///
     /// `GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}`
-    pub fn retrieve_subscription<C: stripe_core::StripeClient>(
+    pub fn retrieve_subscription<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        subscription_exposed_id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        subscription_exposed_id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::Subscription>,
+        >,
         params: &crate::RetrieveCustomerSubscriptionParams,
     ) -> C::Response<crate::Subscription> {
         client
@@ -1806,8 +1888,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1817,10 +1902,12 @@ impl Customer {
     /// Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the [upcoming invoice](#upcoming_invoice) endpoint.
     ///
     /// `POST /v1/customers/{customer}/subscriptions/{subscription_exposed_id}`
-    pub fn update_subscription<C: stripe_core::StripeClient>(
+    pub fn update_subscription<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        subscription_exposed_id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        subscription_exposed_id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::Subscription>,
+        >,
         params: &crate::UpdateCustomerSubscriptionParams,
     ) -> C::Response<crate::Subscription> {
         client
@@ -1829,8 +1916,11 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/subscriptions/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1844,10 +1934,12 @@ impl Customer {
     /// By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.
     ///
     /// `DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}`
-    pub fn delete_subscription<C: stripe_core::StripeClient>(
+    pub fn delete_subscription<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        subscription_exposed_id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        subscription_exposed_id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::Subscription>,
+        >,
         params: &crate::DeleteCustomerSubscriptionParams,
     ) -> C::Response<crate::Subscription> {
         client
@@ -1856,8 +1948,11 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/subscriptions/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1865,10 +1960,12 @@ impl Customer {
             )
     }
     /// `GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount`
-    pub fn retrieve_subscription_discount<C: stripe_core::StripeClient>(
+    pub fn retrieve_subscription_discount<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        subscription_exposed_id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        subscription_exposed_id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::Subscription>,
+        >,
         params: &crate::RetrieveCustomerSubscriptionDiscountParams,
     ) -> C::Response<crate::Discount> {
         client
@@ -1877,8 +1974,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions/{}/discount",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1888,10 +1988,12 @@ impl Customer {
     /// Removes the currently applied discount on a customer.
     ///
     /// `DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount`
-    pub fn delete_subscription_discount<C: stripe_core::StripeClient>(
+    pub fn delete_subscription_discount<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        subscription_exposed_id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        subscription_exposed_id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::Subscription>,
+        >,
         params: &crate::DeleteCustomerSubscriptionDiscountParams,
     ) -> C::Response<crate::DeletedDiscount> {
         client
@@ -1900,8 +2002,11 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/subscriptions/{}/discount",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1911,9 +2016,9 @@ impl Customer {
     /// Returns a list of tax IDs for a customer.
     ///
     /// `GET /v1/customers/{customer}/tax_ids`
-    pub fn list_tax_ids<C: stripe_core::StripeClient>(
+    pub fn list_tax_ids<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerTaxIdsParams,
     ) -> C::Response<stripe_core::List<crate::TaxId>> {
         client
@@ -1921,8 +2026,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/tax_ids",
-                            stripe_core::path_segment(customer)
+                            "/v1/customers/{}/tax_ids", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1930,9 +2036,9 @@ impl Customer {
             )
     }
     /// Every item of [`list_tax_ids`](Self::list_tax_ids), fetching the pages of `GET /v1/customers/{customer}/tax_ids` as they are read.
-    pub fn list_tax_ids_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_tax_ids_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::ListCustomerTaxIdsParams,
     ) -> C::Pages<crate::TaxId> {
         client
@@ -1940,8 +2046,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/tax_ids",
-                            stripe_core::path_segment(customer)
+                            "/v1/customers/{}/tax_ids", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1951,9 +2058,9 @@ impl Customer {
     /// Creates a new `tax_id` object for a customer.
     ///
     /// `POST /v1/customers/{customer}/tax_ids`
-    pub fn create_tax_id<C: stripe_core::StripeClient>(
+    pub fn create_tax_id<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::CreateCustomerTaxIdParams,
     ) -> C::Response<crate::TaxId> {
         client
@@ -1961,8 +2068,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/tax_ids",
-                            stripe_core::path_segment(customer)
+                            "/v1/customers/{}/tax_ids", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1972,10 +2080,10 @@ impl Customer {
     /// Retrieves the `tax_id` object with the given identifier.
     ///
     /// `GET /v1/customers/{customer}/tax_ids/{id}`
-    pub fn retrieve_tax_id<C: stripe_core::StripeClient>(
+    pub fn retrieve_tax_id<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::TaxId>>,
         params: &crate::RetrieveCustomerTaxIdParams,
     ) -> C::Response<crate::TaxId> {
         client
@@ -1984,8 +2092,10 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/tax_ids/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::TaxId >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1995,10 +2105,10 @@ impl Customer {
     /// Deletes an existing `tax_id` object.
     ///
     /// `DELETE /v1/customers/{customer}/tax_ids/{id}`
-    pub fn delete_tax_id<C: stripe_core::StripeClient>(
+    pub fn delete_tax_id<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
-        id: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::TaxId>>,
         params: &crate::DeleteCustomerTaxIdParams,
     ) -> C::Response<crate::DeletedTaxId> {
         client
@@ -2007,8 +2117,10 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/tax_ids/{}",
-                            stripe_core::path_segment(customer),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::TaxId >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2018,9 +2130,9 @@ impl Customer {
     /// Create an incoming testmode bank transfer
     ///
     /// `POST /v1/test_helpers/customers/{customer}/fund_cash_balance`
-    pub fn test_helpers_fund_cash_balance<C: stripe_core::StripeClient>(
+    pub fn test_helpers_fund_cash_balance<'id, C: stripe_core::StripeClient>(
         client: &C,
-        customer: &str,
+        customer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>,
         params: &crate::TestHelpersFundCustomerCashBalanceParams,
     ) -> C::Response<crate::CustomerCashBalanceTransaction> {
         client
@@ -2029,7 +2141,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/customers/{}/fund_cash_balance",
-                            stripe_core::path_segment(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -26,7 +26,7 @@ pub struct CustomerBalanceTransaction {
     /// The customer's `balance` after the transaction was applied. A negative value decreases the amount due on the customer's next invoice. A positive value increases the amount due on the customer's next invoice.
     pub ending_balance: i64,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::CustomerBalanceTransactionId,
     /// The ID of the invoice (if any) related to the transaction.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice: Option<stripe_core::Expandable<crate::Invoice>>,
@@ -46,6 +46,7 @@ pub struct CustomerBalanceTransaction {
 }
 
 impl stripe_core::Object for CustomerBalanceTransaction {
+    type Id = crate::ids::CustomerBalanceTransactionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -546,7 +546,7 @@ pub struct CustomerCashBalanceTransaction {
         CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction,
     >,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::CustomerCashBalanceTransactionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// The amount by which the cash balance changed, represented in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). A positive value represents funds being added to the cash balance, a negative value represents funds being removed from the cash balance.
@@ -574,6 +574,7 @@ pub struct CustomerCashBalanceTransaction {
 }
 
 impl stripe_core::Object for CustomerCashBalanceTransaction {
+    type Id = crate::ids::CustomerCashBalanceTransactionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

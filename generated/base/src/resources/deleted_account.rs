@@ -6,7 +6,7 @@ pub struct DeletedAccount {
     /// Always true for a deleted object
     pub deleted: bool,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::AccountId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -15,6 +15,7 @@ pub struct DeletedAccount {
 }
 
 impl stripe_core::Object for DeletedAccount {
+    type Id = crate::ids::AccountId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -17,7 +17,7 @@ pub struct DeletedDiscount {
     /// Always true for a deleted object
     pub deleted: bool,
     /// The ID of the discount object. Discounts cannot be fetched by ID. Use `expand[]=discounts` in API calls to expand discount IDs in an array.
-    pub id: String,
+    pub id: crate::ids::DiscountId,
     /// The invoice that the discount's coupon was applied to, if it was applied directly to a particular invoice.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice: Option<String>,
@@ -40,6 +40,7 @@ pub struct DeletedDiscount {
 }
 
 impl stripe_core::Object for DeletedDiscount {
+    type Id = crate::ids::DiscountId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

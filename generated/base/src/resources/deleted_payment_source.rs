@@ -22,6 +22,7 @@ impl serde::Serialize for DeletedPaymentSource {
 }
 
 impl stripe_core::Object for DeletedPaymentSource {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::DeletedBankAccount(object) => stripe_core::Object::id(object.as_ref()),

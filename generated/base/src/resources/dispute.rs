@@ -23,7 +23,7 @@ pub struct Dispute {
     pub evidence: Box<DisputeEvidence>,
     pub evidence_details: DisputeEvidenceDetails,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::DisputeId,
     /// If true, it is still possible to refund the disputed payment. Once the payment has been fully refunded, no further funds will be withdrawn from your Stripe account as a result of this dispute.
     pub is_charge_refundable: bool,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -47,6 +47,7 @@ pub struct Dispute {
 }
 
 impl stripe_core::Object for Dispute {
+    type Id = crate::ids::DisputeId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -834,16 +835,20 @@ impl Dispute {
     /// Retrieves the dispute with the given ID.
     ///
     /// `GET /v1/disputes/{dispute}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        dispute: &str,
+        dispute: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Dispute>>,
         params: &crate::RetrieveDisputeParams,
     ) -> C::Response<Dispute> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/disputes/{}", stripe_core::path_segment(dispute)),
+                        format!(
+                            "/v1/disputes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
+                            ::into(dispute).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -854,16 +859,20 @@ impl Dispute {
     /// Depending on your dispute type, different evidence fields will give you a better chance of winning your dispute. To figure out which evidence fields to provide, see our [guide to dispute types](https://stripe.com/docs/disputes/categories).
     ///
     /// `POST /v1/disputes/{dispute}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        dispute: &str,
+        dispute: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Dispute>>,
         params: &crate::UpdateDisputeParams,
     ) -> C::Response<Dispute> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/disputes/{}", stripe_core::path_segment(dispute)),
+                        format!(
+                            "/v1/disputes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
+                            ::into(dispute).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -874,9 +883,9 @@ impl Dispute {
     /// The status of the dispute will change from `needs_response` to `lost`. *Closing a dispute is irreversible*.
     ///
     /// `POST /v1/disputes/{dispute}/close`
-    pub fn close<C: stripe_core::StripeClient>(
+    pub fn close<'id, C: stripe_core::StripeClient>(
         client: &C,
-        dispute: &str,
+        dispute: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Dispute>>,
         params: &crate::CloseDisputeParams,
     ) -> C::Response<Dispute> {
         client
@@ -884,7 +893,9 @@ impl Dispute {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/disputes/{}/close", stripe_core::path_segment(dispute)
+                            "/v1/disputes/{}/close", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
+                            ::into(dispute).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

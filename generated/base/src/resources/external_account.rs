@@ -22,6 +22,7 @@ impl serde::Serialize for ExternalAccount {
 }
 
 impl stripe_core::Object for ExternalAccount {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::BankAccount(object) => stripe_core::Object::id(object.as_ref()),

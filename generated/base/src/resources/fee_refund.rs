@@ -20,7 +20,7 @@ pub struct FeeRefund {
     /// ID of the application fee that was refunded.
     pub fee: stripe_core::Expandable<crate::ApplicationFee>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::FeeRefundId,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
@@ -32,6 +32,7 @@ pub struct FeeRefund {
 }
 
 impl stripe_core::Object for FeeRefund {
+    type Id = crate::ids::FeeRefundId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

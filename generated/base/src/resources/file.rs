@@ -19,7 +19,7 @@ pub struct File {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub filename: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::FileId,
     /// A list of [file links](https://stripe.com/docs/api#file_links) that point at this file.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<stripe_core::List<crate::FileLink>>,
@@ -45,6 +45,7 @@ pub struct File {
 }
 
 impl stripe_core::Object for File {
+    type Id = crate::ids::FileId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -324,16 +325,20 @@ impl File {
     /// Retrieves the details of an existing file object. Supply the unique file ID from a file, and Stripe will return the corresponding file object. To access file contents, see the [File Upload Guide](https://stripe.com/docs/file-upload#download-file-contents).
     ///
     /// `GET /v1/files/{file}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        file: &str,
+        file: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::File>>,
         params: &crate::RetrieveFileParams,
     ) -> C::Response<File> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/files/{}", stripe_core::path_segment(file)),
+                        format!(
+                            "/v1/files/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::File >>
+                            ::into(file).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -16,7 +16,7 @@ pub struct FileLink {
     /// The file object this link points to.
     pub file: stripe_core::Expandable<crate::File>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::FileLinkId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -32,6 +32,7 @@ pub struct FileLink {
 }
 
 impl stripe_core::Object for FileLink {
+    type Id = crate::ids::FileLinkId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -177,16 +178,20 @@ impl FileLink {
     /// Retrieves the file link with the given ID.
     ///
     /// `GET /v1/file_links/{link}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        link: &str,
+        link: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::FileLink>>,
         params: &crate::RetrieveFileLinkParams,
     ) -> C::Response<FileLink> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/file_links/{}", stripe_core::path_segment(link)),
+                        format!(
+                            "/v1/file_links/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::FileLink >>
+                            ::into(link).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -195,16 +200,20 @@ impl FileLink {
     /// Updates an existing file link object. Expired links can no longer be updated.
     ///
     /// `POST /v1/file_links/{link}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        link: &str,
+        link: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::FileLink>>,
         params: &crate::UpdateFileLinkParams,
     ) -> C::Response<FileLink> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/file_links/{}", stripe_core::path_segment(link)),
+                        format!(
+                            "/v1/file_links/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::FileLink >>
+                            ::into(link).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -200,7 +200,7 @@ pub struct Invoice {
     pub hosted_invoice_url: Option<String>,
     /// Unique identifier for the object. This property is always present unless the invoice is an upcoming invoice. See [Retrieve an upcoming invoice](https://stripe.com/docs/api/invoices/upcoming) for more details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub id: Option<String>,
+    pub id: Option<crate::ids::InvoiceId>,
     /// The link to download the PDF for the invoice. If the invoice has not been finalized yet, this will be null.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_pdf: Option<String>,
@@ -315,6 +315,7 @@ pub struct Invoice {
 }
 
 impl stripe_core::Object for Invoice {
+    type Id = crate::ids::InvoiceId;
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
@@ -2410,16 +2411,20 @@ impl Invoice {
     /// Retrieves the invoice with the given ID.
     ///
     /// `GET /v1/invoices/{invoice}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::RetrieveInvoiceParams,
     ) -> C::Response<Invoice> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/invoices/{}", stripe_core::path_segment(invoice)),
+                        format!(
+                            "/v1/invoices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2430,16 +2435,20 @@ impl Invoice {
     /// If you would like to stop the Stripe Billing engine from automatically finalizing, reattempting payments on, sending reminders for, or [automatically reconciling](https://stripe.com/docs/billing/invoices/reconciliation) invoices, pass `auto_advance=false`.
     ///
     /// `POST /v1/invoices/{invoice}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::UpdateInvoiceParams,
     ) -> C::Response<Invoice> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/invoices/{}", stripe_core::path_segment(invoice)),
+                        format!(
+                            "/v1/invoices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2448,16 +2457,20 @@ impl Invoice {
     /// Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete invoices that are no longer in a draft state will fail; once an invoice has been finalized or if an invoice is for a subscription, it must be [voided](#void_invoice).
     ///
     /// `DELETE /v1/invoices/{invoice}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::DeleteInvoiceParams,
     ) -> C::Response<crate::DeletedInvoice> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/invoices/{}", stripe_core::path_segment(invoice)),
+                        format!(
+                            "/v1/invoices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2466,9 +2479,9 @@ impl Invoice {
     /// Stripe automatically finalizes drafts before sending and attempting payment on invoices. However, if you’d like to finalize a draft invoice manually, you can do so using this method.
     ///
     /// `POST /v1/invoices/{invoice}/finalize`
-    pub fn finalize<C: stripe_core::StripeClient>(
+    pub fn finalize<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::FinalizeInvoiceParams,
     ) -> C::Response<Invoice> {
         client
@@ -2476,8 +2489,9 @@ impl Invoice {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/invoices/{}/finalize",
-                            stripe_core::path_segment(invoice)
+                            "/v1/invoices/{}/finalize", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2487,9 +2501,9 @@ impl Invoice {
     /// When retrieving an invoice, you’ll get a **lines** property containing the total count of line items and the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.
     ///
     /// `GET /v1/invoices/{invoice}/lines`
-    pub fn list_lines<C: stripe_core::StripeClient>(
+    pub fn list_lines<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::ListInvoiceLinesParams,
     ) -> C::Response<stripe_core::List<crate::LineItem>> {
         client
@@ -2497,7 +2511,9 @@ impl Invoice {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/invoices/{}/lines", stripe_core::path_segment(invoice)
+                            "/v1/invoices/{}/lines", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2505,9 +2521,9 @@ impl Invoice {
             )
     }
     /// Every item of [`list_lines`](Self::list_lines), fetching the pages of `GET /v1/invoices/{invoice}/lines` as they are read.
-    pub fn list_lines_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_lines_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::ListInvoiceLinesParams,
     ) -> C::Pages<crate::LineItem> {
         client
@@ -2515,7 +2531,9 @@ impl Invoice {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/invoices/{}/lines", stripe_core::path_segment(invoice)
+                            "/v1/invoices/{}/lines", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2525,9 +2543,9 @@ impl Invoice {
     /// Marking an invoice as uncollectible is useful for keeping track of bad debts that can be written off for accounting purposes.
     ///
     /// `POST /v1/invoices/{invoice}/mark_uncollectible`
-    pub fn mark_uncollectible<C: stripe_core::StripeClient>(
+    pub fn mark_uncollectible<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::MarkInvoiceUncollectibleParams,
     ) -> C::Response<Invoice> {
         client
@@ -2536,7 +2554,8 @@ impl Invoice {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/invoices/{}/mark_uncollectible",
-                            stripe_core::path_segment(invoice)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Invoice >> ::into(invoice).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2546,9 +2565,9 @@ impl Invoice {
     /// Stripe automatically creates and then attempts to collect payment on invoices for customers on subscriptions according to your [subscriptions settings](https://dashboard.stripe.com/account/billing/automatic). However, if you’d like to attempt payment on an invoice out of the normal collection schedule or for some other reason, you can do so.
     ///
     /// `POST /v1/invoices/{invoice}/pay`
-    pub fn pay<C: stripe_core::StripeClient>(
+    pub fn pay<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::PayInvoiceParams,
     ) -> C::Response<Invoice> {
         client
@@ -2556,7 +2575,9 @@ impl Invoice {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/invoices/{}/pay", stripe_core::path_segment(invoice)
+                            "/v1/invoices/{}/pay", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2568,9 +2589,9 @@ impl Invoice {
     /// Requests made in test-mode result in no emails being sent, despite sending an `invoice.sent` event.
     ///
     /// `POST /v1/invoices/{invoice}/send`
-    pub fn send<C: stripe_core::StripeClient>(
+    pub fn send<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::SendInvoiceParams,
     ) -> C::Response<Invoice> {
         client
@@ -2578,7 +2599,9 @@ impl Invoice {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/invoices/{}/send", stripe_core::path_segment(invoice)
+                            "/v1/invoices/{}/send", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2588,9 +2611,9 @@ impl Invoice {
     /// Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar to [deletion](#delete_invoice), however it only applies to finalized invoices and maintains a papertrail where the invoice can still be found.
     ///
     /// `POST /v1/invoices/{invoice}/void`
-    pub fn void<C: stripe_core::StripeClient>(
+    pub fn void<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoice: &str,
+        invoice: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoice>>,
         params: &crate::VoidInvoiceParams,
     ) -> C::Response<Invoice> {
         client
@@ -2598,7 +2621,9 @@ impl Invoice {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/invoices/{}/void", stripe_core::path_segment(invoice)
+                            "/v1/invoices/{}/void", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

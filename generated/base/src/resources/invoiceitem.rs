@@ -31,7 +31,7 @@ pub struct Invoiceitem {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub discounts: Option<Vec<stripe_core::Expandable<crate::Discount>>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::InvoiceitemId,
     /// The ID of the invoice this invoice item belongs to.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice: Option<stripe_core::Expandable<crate::Invoice>>,
@@ -74,6 +74,7 @@ pub struct Invoiceitem {
 }
 
 impl stripe_core::Object for Invoiceitem {
+    type Id = crate::ids::InvoiceitemId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -295,9 +296,9 @@ impl Invoiceitem {
     /// Retrieves the invoice item with the given ID.
     ///
     /// `GET /v1/invoiceitems/{invoiceitem}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoiceitem: &str,
+        invoiceitem: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoiceitem>>,
         params: &crate::RetrieveInvoiceitemParams,
     ) -> C::Response<Invoiceitem> {
         client
@@ -305,7 +306,9 @@ impl Invoiceitem {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/invoiceitems/{}", stripe_core::path_segment(invoiceitem)
+                            "/v1/invoiceitems/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoiceitem >>
+                            ::into(invoiceitem).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -315,9 +318,9 @@ impl Invoiceitem {
     /// Updates the amount or description of an invoice item on an upcoming invoice. Updating an invoice item is only possible before the invoice it’s attached to is closed.
     ///
     /// `POST /v1/invoiceitems/{invoiceitem}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoiceitem: &str,
+        invoiceitem: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoiceitem>>,
         params: &crate::UpdateInvoiceitemParams,
     ) -> C::Response<Invoiceitem> {
         client
@@ -325,7 +328,9 @@ impl Invoiceitem {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/invoiceitems/{}", stripe_core::path_segment(invoiceitem)
+                            "/v1/invoiceitems/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoiceitem >>
+                            ::into(invoiceitem).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -335,9 +340,9 @@ impl Invoiceitem {
     /// Deletes an invoice item, removing it from an invoice. Deleting invoice items is only possible when they’re not attached to invoices, or if it’s attached to a draft invoice.
     ///
     /// `DELETE /v1/invoiceitems/{invoiceitem}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        invoiceitem: &str,
+        invoiceitem: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Invoiceitem>>,
         params: &crate::DeleteInvoiceitemParams,
     ) -> C::Response<crate::DeletedInvoiceitem> {
         client
@@ -345,7 +350,9 @@ impl Invoiceitem {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/invoiceitems/{}", stripe_core::path_segment(invoiceitem)
+                            "/v1/invoiceitems/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoiceitem >>
+                            ::into(invoiceitem).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

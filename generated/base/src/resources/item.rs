@@ -20,7 +20,7 @@ pub struct Item {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub discounts: Option<Vec<crate::LineItemsDiscountAmount>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::ItemId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The price used to generate the line item.
@@ -38,6 +38,7 @@ pub struct Item {
 }
 
 impl stripe_core::Object for Item {
+    type Id = crate::ids::ItemId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

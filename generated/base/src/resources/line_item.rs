@@ -109,7 +109,7 @@ pub struct LineItem {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub discounts: Option<Vec<stripe_core::Expandable<crate::Discount>>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::LineItemId,
     /// The ID of the [invoice item](https://stripe.com/docs/api/invoiceitems) associated with this line item if any.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_item: Option<stripe_core::Expandable<crate::Invoiceitem>>,
@@ -157,6 +157,7 @@ pub struct LineItem {
 }
 
 impl stripe_core::Object for LineItem {
+    type Id = crate::ids::LineItemId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

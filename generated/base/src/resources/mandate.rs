@@ -65,7 +65,7 @@ impl<'de> serde::Deserialize<'de> for CustomerAcceptance {
 pub struct Mandate {
     pub customer_acceptance: CustomerAcceptance,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::MandateId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -91,6 +91,7 @@ pub struct Mandate {
 }
 
 impl stripe_core::Object for Mandate {
+    type Id = crate::ids::MandateId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1149,16 +1150,20 @@ impl Mandate {
     /// Retrieves a Mandate object.
     ///
     /// `GET /v1/mandates/{mandate}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        mandate: &str,
+        mandate: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Mandate>>,
         params: &crate::RetrieveMandateParams,
     ) -> C::Response<Mandate> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/mandates/{}", stripe_core::path_segment(mandate)),
+                        format!(
+                            "/v1/mandates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Mandate >>
+                            ::into(mandate).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

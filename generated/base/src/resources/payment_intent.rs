@@ -229,7 +229,7 @@ pub struct PaymentIntent {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PaymentIntentId,
     /// ID of the invoice that created this PaymentIntent, if it exists.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice: Option<stripe_core::Expandable<crate::Invoice>>,
@@ -299,6 +299,7 @@ pub struct PaymentIntent {
 }
 
 impl stripe_core::Object for PaymentIntent {
+    type Id = crate::ids::PaymentIntentId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -8717,9 +8718,9 @@ impl PaymentIntent {
     /// If you retrieve a PaymentIntent with a publishable key, it only returns a subset of properties. Refer to the [payment intent](#payment_intent_object) object reference for more details.
     ///
     /// `GET /v1/payment_intents/{intent}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentIntent>>,
         params: &crate::RetrievePaymentIntentParams,
     ) -> C::Response<PaymentIntent> {
         client
@@ -8727,7 +8728,9 @@ impl PaymentIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/payment_intents/{}", stripe_core::path_segment(intent)
+                            "/v1/payment_intents/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentIntent >>
+                            ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8739,9 +8742,9 @@ impl PaymentIntent {
     /// Depending on which properties you update, you may need to confirm the PaymentIntent again. For example, updating the `payment_method` will always require you to confirm the PaymentIntent again. If you prefer to update and confirm at the same time, we recommend updating properties via the [confirm API](https://stripe.com/docs/api/payment_intents/confirm) instead.
     ///
     /// `POST /v1/payment_intents/{intent}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentIntent>>,
         params: &crate::UpdatePaymentIntentParams,
     ) -> C::Response<PaymentIntent> {
         client
@@ -8749,7 +8752,9 @@ impl PaymentIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payment_intents/{}", stripe_core::path_segment(intent)
+                            "/v1/payment_intents/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentIntent >>
+                            ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8759,9 +8764,9 @@ impl PaymentIntent {
     /// Manually reconcile the remaining amount for a customer_balance PaymentIntent.
     ///
     /// `POST /v1/payment_intents/{intent}/apply_customer_balance`
-    pub fn apply_customer_balance<C: stripe_core::StripeClient>(
+    pub fn apply_customer_balance<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentIntent>>,
         params: &crate::ApplyPaymentIntentCustomerBalanceParams,
     ) -> C::Response<PaymentIntent> {
         client
@@ -8770,7 +8775,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/apply_customer_balance",
-                            stripe_core::path_segment(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8784,9 +8790,9 @@ impl PaymentIntent {
     /// You cannot cancel the PaymentIntent for a Checkout Session. [Expire the Checkout Session](https://stripe.com/docs/api/checkout/sessions/expire) instead.
     ///
     /// `POST /v1/payment_intents/{intent}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentIntent>>,
         params: &crate::CancelPaymentIntentParams,
     ) -> C::Response<PaymentIntent> {
         client
@@ -8795,7 +8801,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/cancel",
-                            stripe_core::path_segment(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8809,9 +8816,9 @@ impl PaymentIntent {
     /// Learn more about [separate authorization and capture](https://stripe.com/docs/payments/capture-later).
     ///
     /// `POST /v1/payment_intents/{intent}/capture`
-    pub fn capture<C: stripe_core::StripeClient>(
+    pub fn capture<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentIntent>>,
         params: &crate::CapturePaymentIntentParams,
     ) -> C::Response<PaymentIntent> {
         client
@@ -8820,7 +8827,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/capture",
-                            stripe_core::path_segment(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8830,9 +8838,9 @@ impl PaymentIntent {
     /// Confirm that your customer intends to pay with current or provided payment method. Upon confirmation, the PaymentIntent will attempt to initiate a payment. If the selected payment method requires additional authentication steps, the PaymentIntent will transition to the `requires_action` status and suggest additional actions via `next_action`. If payment fails, the PaymentIntent transitions to the `requires_payment_method` status or the `canceled` status if the confirmation limit is reached. If payment succeeds, the PaymentIntent will transition to the `succeeded` status (or `requires_capture`, if `capture_method` is set to `manual`). If the `confirmation_method` is `automatic`, payment may be attempted using our [client SDKs](https://stripe.com/docs/stripe-js/reference#stripe-handle-card-payment) and the PaymentIntent’s [client_secret](#payment_intent_object-client_secret). After `next_action`s are handled by the client, no additional confirmation is required to complete the payment. If the `confirmation_method` is `manual`, all payment attempts must be initiated using a secret key. If any actions are required for the payment, the PaymentIntent will return to the `requires_confirmation` state after those actions are completed. Your server needs to then explicitly re-confirm the PaymentIntent to initiate the next payment attempt. Read the [expanded documentation](https://stripe.com/docs/payments/payment-intents/web-manual) to learn more about manual confirmation.
     ///
     /// `POST /v1/payment_intents/{intent}/confirm`
-    pub fn confirm<C: stripe_core::StripeClient>(
+    pub fn confirm<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentIntent>>,
         params: &crate::ConfirmPaymentIntentParams,
     ) -> C::Response<PaymentIntent> {
         client
@@ -8841,7 +8849,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/confirm",
-                            stripe_core::path_segment(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8859,9 +8868,9 @@ impl PaymentIntent {
     /// Learn more about [incremental authorizations](https://stripe.com/docs/terminal/features/incremental-authorizations).
     ///
     /// `POST /v1/payment_intents/{intent}/increment_authorization`
-    pub fn increment_authorization<C: stripe_core::StripeClient>(
+    pub fn increment_authorization<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentIntent>>,
         params: &crate::IncrementPaymentIntentAuthorizationParams,
     ) -> C::Response<PaymentIntent> {
         client
@@ -8870,7 +8879,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/increment_authorization",
-                            stripe_core::path_segment(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8880,9 +8890,9 @@ impl PaymentIntent {
     /// Verifies microdeposits on a PaymentIntent object.
     ///
     /// `POST /v1/payment_intents/{intent}/verify_microdeposits`
-    pub fn verify_microdeposits<C: stripe_core::StripeClient>(
+    pub fn verify_microdeposits<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::PaymentIntent>>,
         params: &crate::VerifyPaymentIntentMicrodepositsParams,
     ) -> C::Response<PaymentIntent> {
         client
@@ -8891,7 +8901,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/verify_microdeposits",
-                            stripe_core::path_segment(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -186,7 +186,7 @@ pub struct PaymentMethod {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub grabpay: Option<PaymentMethodGrabpay>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PaymentMethodId,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ideal: Option<Box<PaymentMethodIdeal>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -238,6 +238,7 @@ pub struct PaymentMethod {
 }
 
 impl stripe_core::Object for PaymentMethod {
+    type Id = crate::ids::PaymentMethodId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -3771,9 +3772,11 @@ impl PaymentMethod {
     /// Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment method attached to a Customer, you should use [Retrieve a Customer’s PaymentMethods](https://stripe.com/docs/api/payment_methods/customer)
     ///
     /// `GET /v1/payment_methods/{payment_method}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_method: &str,
+        payment_method: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PaymentMethod>,
+        >,
         params: &crate::RetrievePaymentMethodParams,
     ) -> C::Response<PaymentMethod> {
         client
@@ -3781,8 +3784,9 @@ impl PaymentMethod {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/payment_methods/{}",
-                            stripe_core::path_segment(payment_method)
+                            "/v1/payment_methods/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentMethod >>
+                            ::into(payment_method).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3792,9 +3796,11 @@ impl PaymentMethod {
     /// Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be updated.
     ///
     /// `POST /v1/payment_methods/{payment_method}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_method: &str,
+        payment_method: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PaymentMethod>,
+        >,
         params: &crate::UpdatePaymentMethodParams,
     ) -> C::Response<PaymentMethod> {
         client
@@ -3802,8 +3808,9 @@ impl PaymentMethod {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payment_methods/{}",
-                            stripe_core::path_segment(payment_method)
+                            "/v1/payment_methods/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentMethod >>
+                            ::into(payment_method).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3817,9 +3824,11 @@ impl PaymentMethod {
     /// To use this PaymentMethod as the default for invoice or subscription payments, set [`invoice_settings.default_payment_method`](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method), on the Customer to the PaymentMethod’s ID.
     ///
     /// `POST /v1/payment_methods/{payment_method}/attach`
-    pub fn attach<C: stripe_core::StripeClient>(
+    pub fn attach<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_method: &str,
+        payment_method: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PaymentMethod>,
+        >,
         params: &crate::AttachPaymentMethodParams,
     ) -> C::Response<PaymentMethod> {
         client
@@ -3828,7 +3837,9 @@ impl PaymentMethod {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_methods/{}/attach",
-                            stripe_core::path_segment(payment_method)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethod >> ::into(payment_method)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3838,9 +3849,11 @@ impl PaymentMethod {
     /// Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it can no longer be used for a payment or re-attached to a Customer.
     ///
     /// `POST /v1/payment_methods/{payment_method}/detach`
-    pub fn detach<C: stripe_core::StripeClient>(
+    pub fn detach<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payment_method: &str,
+        payment_method: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PaymentMethod>,
+        >,
         params: &crate::DetachPaymentMethodParams,
     ) -> C::Response<PaymentMethod> {
         client
@@ -3849,7 +3862,9 @@ impl PaymentMethod {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_methods/{}/detach",
-                            stripe_core::path_segment(payment_method)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethod >> ::into(payment_method)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

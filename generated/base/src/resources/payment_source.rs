@@ -26,6 +26,7 @@ impl serde::Serialize for PaymentSource {
 }
 
 impl stripe_core::Object for PaymentSource {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Account(object) => stripe_core::Object::id(object.as_ref()),

@@ -42,7 +42,7 @@ pub struct Payout {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failure_message: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PayoutId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -76,6 +76,7 @@ pub struct Payout {
 }
 
 impl stripe_core::Object for Payout {
+    type Id = crate::ids::PayoutId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -300,6 +301,7 @@ impl serde::Serialize for PayoutDestination {
 }
 
 impl stripe_core::Object for PayoutDestination {
+    type Id = stripe_core::IdStr;
     fn id(&self) -> Option<&str> {
         match self {
             Self::BankAccount(object) => stripe_core::Object::id(object.as_ref()),
@@ -515,16 +517,20 @@ impl Payout {
     /// Retrieves the details of an existing payout. Supply the unique payout ID from either a payout creation request or the payout list, and Stripe will return the corresponding payout information.
     ///
     /// `GET /v1/payouts/{payout}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payout: &str,
+        payout: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Payout>>,
         params: &crate::RetrievePayoutParams,
     ) -> C::Response<Payout> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/payouts/{}", stripe_core::path_segment(payout)),
+                        format!(
+                            "/v1/payouts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
+                            ::into(payout).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -533,16 +539,20 @@ impl Payout {
     /// Updates the specified payout by setting the values of the parameters passed. Any parameters not provided will be left unchanged. This request accepts only the metadata as arguments.
     ///
     /// `POST /v1/payouts/{payout}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payout: &str,
+        payout: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Payout>>,
         params: &crate::UpdatePayoutParams,
     ) -> C::Response<Payout> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/payouts/{}", stripe_core::path_segment(payout)),
+                        format!(
+                            "/v1/payouts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
+                            ::into(payout).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -551,9 +561,9 @@ impl Payout {
     /// A previously created payout can be canceled if it has not yet been paid out. Funds will be refunded to your available balance. You may not cancel automatic Stripe payouts.
     ///
     /// `POST /v1/payouts/{payout}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payout: &str,
+        payout: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Payout>>,
         params: &crate::CancelPayoutParams,
     ) -> C::Response<Payout> {
         client
@@ -561,7 +571,9 @@ impl Payout {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payouts/{}/cancel", stripe_core::path_segment(payout)
+                            "/v1/payouts/{}/cancel", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
+                            ::into(payout).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -573,9 +585,9 @@ impl Payout {
     /// By requesting a reversal via `/v1/payouts/:id/reverse`, you confirm that the authorized signatory of the selected bank account has authorized the debit on the bank account and that no other authorization is required.
     ///
     /// `POST /v1/payouts/{payout}/reverse`
-    pub fn reverse<C: stripe_core::StripeClient>(
+    pub fn reverse<'id, C: stripe_core::StripeClient>(
         client: &C,
-        payout: &str,
+        payout: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Payout>>,
         params: &crate::ReversePayoutParams,
     ) -> C::Response<Payout> {
         client
@@ -583,7 +595,9 @@ impl Payout {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payouts/{}/reverse", stripe_core::path_segment(payout)
+                            "/v1/payouts/{}/reverse", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
+                            ::into(payout).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -210,7 +210,7 @@ pub struct Person {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gender: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PersonId,
     /// Whether the person's `id_number` was provided. True if either the full ID number was provided or if only the required part of the ID number was provided (ex. last four of an individual's SSN for the US indicated by `ssn_last_4_provided`).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id_number_provided: Option<bool>,
@@ -260,6 +260,7 @@ pub struct Person {
 }
 
 impl stripe_core::Object for Person {
+    type Id = crate::ids::PersonId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -140,7 +140,7 @@ pub struct Price {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub custom_unit_amount: Option<CustomUnitAmount>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PriceId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// A lookup key used to retrieve prices dynamically from a static string. This may be up to 200 characters.
@@ -185,6 +185,7 @@ pub struct Price {
 }
 
 impl stripe_core::Object for Price {
+    type Id = crate::ids::PriceId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1128,16 +1129,20 @@ impl Price {
     /// Retrieves the price with the given ID.
     ///
     /// `GET /v1/prices/{price}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        price: &str,
+        price: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Price>>,
         params: &crate::RetrievePriceParams,
     ) -> C::Response<Price> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/prices/{}", stripe_core::path_segment(price)),
+                        format!(
+                            "/v1/prices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Price >>
+                            ::into(price).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1146,16 +1151,20 @@ impl Price {
     /// Updates the specified price by setting the values of the parameters passed. Any parameters not provided are left unchanged.
     ///
     /// `POST /v1/prices/{price}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        price: &str,
+        price: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Price>>,
         params: &crate::UpdatePriceParams,
     ) -> C::Response<Price> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/prices/{}", stripe_core::path_segment(price)),
+                        format!(
+                            "/v1/prices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Price >>
+                            ::into(price).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

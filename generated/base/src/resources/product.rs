@@ -83,7 +83,7 @@ pub struct Product {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub features: Option<Vec<ProductFeature>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::ProductId,
     /// A list of up to 8 URLs of images for this product, meant to be displayable to the customer.
     pub images: Vec<String>,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
@@ -120,6 +120,7 @@ pub struct Product {
 }
 
 impl stripe_core::Object for Product {
+    type Id = crate::ids::ProductId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -392,16 +393,20 @@ impl Product {
     /// Retrieves the details of an existing product. Supply the unique product ID from either a product creation request or the product list, and Stripe will return the corresponding product information.
     ///
     /// `GET /v1/products/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Product>>,
         params: &crate::RetrieveProductParams,
     ) -> C::Response<Product> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/products/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v1/products/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Product >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -410,16 +415,20 @@ impl Product {
     /// Updates the specific product by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
     ///
     /// `POST /v1/products/{id}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Product>>,
         params: &crate::UpdateProductParams,
     ) -> C::Response<Product> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/products/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v1/products/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Product >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -428,16 +437,20 @@ impl Product {
     /// Delete a product. Deleting a product is only possible if it has no prices associated with it. Additionally, deleting a product with `type=good` is only possible if it has no SKUs associated with it.
     ///
     /// `DELETE /v1/products/{id}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Product>>,
         params: &crate::DeleteProductParams,
     ) -> C::Response<crate::DeletedProduct> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/products/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v1/products/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Product >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -23,7 +23,7 @@ pub struct PromotionCode {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<stripe_core::Timestamp>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PromotionCodeId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Maximum number of times this promotion code can be redeemed.
@@ -43,6 +43,7 @@ pub struct PromotionCode {
 }
 
 impl stripe_core::Object for PromotionCode {
+    type Id = crate::ids::PromotionCodeId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -337,9 +338,11 @@ impl PromotionCode {
     /// Retrieves the promotion code with the given ID. In order to retrieve a promotion code by the customer-facing `code` use [list](https://stripe.com/docs/api/promotion_codes/list) with the desired `code`.
     ///
     /// `GET /v1/promotion_codes/{promotion_code}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        promotion_code: &str,
+        promotion_code: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PromotionCode>,
+        >,
         params: &crate::RetrievePromotionCodeParams,
     ) -> C::Response<PromotionCode> {
         client
@@ -347,8 +350,9 @@ impl PromotionCode {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/promotion_codes/{}",
-                            stripe_core::path_segment(promotion_code)
+                            "/v1/promotion_codes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PromotionCode >>
+                            ::into(promotion_code).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -358,9 +362,11 @@ impl PromotionCode {
     /// Updates the specified promotion code by setting the values of the parameters passed. Most fields are, by design, not editable.
     ///
     /// `POST /v1/promotion_codes/{promotion_code}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        promotion_code: &str,
+        promotion_code: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::PromotionCode>,
+        >,
         params: &crate::UpdatePromotionCodeParams,
     ) -> C::Response<PromotionCode> {
         client
@@ -368,8 +374,9 @@ impl PromotionCode {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/promotion_codes/{}",
-                            stripe_core::path_segment(promotion_code)
+                            "/v1/promotion_codes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PromotionCode >>
+                            ::into(promotion_code).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -89,7 +89,7 @@ pub struct Quote {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub header: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::QuoteId,
     /// The invoice that was created from this quote.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice: Option<stripe_core::Expandable<InvoiceOrDeletedInvoice>>,
@@ -136,6 +136,7 @@ pub struct Quote {
 }
 
 impl stripe_core::Object for Quote {
+    type Id = crate::ids::QuoteId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1036,6 +1037,7 @@ impl serde::Serialize for InvoiceOrDeletedInvoice {
 }
 
 impl stripe_core::Object for InvoiceOrDeletedInvoice {
+    type Id = crate::ids::InvoiceId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Invoice(object) => stripe_core::Object::id(object.as_ref()),
@@ -1321,16 +1323,20 @@ impl Quote {
     /// Retrieves the quote with the given ID.
     ///
     /// `GET /v1/quotes/{quote}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::RetrieveQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/quotes/{}", stripe_core::path_segment(quote)),
+                        format!(
+                            "/v1/quotes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1339,16 +1345,20 @@ impl Quote {
     /// A quote models prices and services for a customer.
     ///
     /// `POST /v1/quotes/{quote}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::UpdateQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/quotes/{}", stripe_core::path_segment(quote)),
+                        format!(
+                            "/v1/quotes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1357,16 +1367,20 @@ impl Quote {
     /// Accepts the specified quote.
     ///
     /// `POST /v1/quotes/{quote}/accept`
-    pub fn accept<C: stripe_core::StripeClient>(
+    pub fn accept<'id, C: stripe_core::StripeClient>(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::AcceptQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/quotes/{}/accept", stripe_core::path_segment(quote)),
+                        format!(
+                            "/v1/quotes/{}/accept", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1375,16 +1389,20 @@ impl Quote {
     /// Cancels the quote.
     ///
     /// `POST /v1/quotes/{quote}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::CancelQuoteParams,
     ) -> C::Response<Quote> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/quotes/{}/cancel", stripe_core::path_segment(quote)),
+                        format!(
+                            "/v1/quotes/{}/cancel", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1393,9 +1411,9 @@ impl Quote {
     /// When retrieving a quote, there is an includable [**computed.upfront.line_items**](https://stripe.com/docs/api/quotes/object#quote_object-computed-upfront-line_items) property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of upfront line items.
     ///
     /// `GET /v1/quotes/{quote}/computed_upfront_line_items`
-    pub fn list_computed_upfront_line_items<C: stripe_core::StripeClient>(
+    pub fn list_computed_upfront_line_items<'id, C: stripe_core::StripeClient>(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::ListQuoteComputedUpfrontLineItemsParams,
     ) -> C::Response<stripe_core::List<crate::Item>> {
         client
@@ -1404,7 +1422,8 @@ impl Quote {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/quotes/{}/computed_upfront_line_items",
-                            stripe_core::path_segment(quote)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Quote >> ::into(quote).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1412,9 +1431,12 @@ impl Quote {
             )
     }
     /// Every item of [`list_computed_upfront_line_items`](Self::list_computed_upfront_line_items), fetching the pages of `GET /v1/quotes/{quote}/computed_upfront_line_items` as they are read.
-    pub fn list_computed_upfront_line_items_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_computed_upfront_line_items_auto_paging<
+        'id,
+        C: stripe_core::StripeClient,
+    >(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::ListQuoteComputedUpfrontLineItemsParams,
     ) -> C::Pages<crate::Item> {
         client
@@ -1423,7 +1445,8 @@ impl Quote {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/quotes/{}/computed_upfront_line_items",
-                            stripe_core::path_segment(quote)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Quote >> ::into(quote).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1433,9 +1456,9 @@ impl Quote {
     /// Finalizes the quote.
     ///
     /// `POST /v1/quotes/{quote}/finalize`
-    pub fn finalize<C: stripe_core::StripeClient>(
+    pub fn finalize<'id, C: stripe_core::StripeClient>(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::FinalizeQuoteParams,
     ) -> C::Response<Quote> {
         client
@@ -1443,7 +1466,9 @@ impl Quote {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/quotes/{}/finalize", stripe_core::path_segment(quote)
+                            "/v1/quotes/{}/finalize", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1453,9 +1478,9 @@ impl Quote {
     /// When retrieving a quote, there is an includable **line_items** property containing the first handful of those items. There is also a URL where you can retrieve the full (paginated) list of line items.
     ///
     /// `GET /v1/quotes/{quote}/line_items`
-    pub fn list_line_items<C: stripe_core::StripeClient>(
+    pub fn list_line_items<'id, C: stripe_core::StripeClient>(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::ListQuoteLineItemsParams,
     ) -> C::Response<stripe_core::List<crate::Item>> {
         client
@@ -1463,7 +1488,9 @@ impl Quote {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/quotes/{}/line_items", stripe_core::path_segment(quote)
+                            "/v1/quotes/{}/line_items", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1471,9 +1498,9 @@ impl Quote {
             )
     }
     /// Every item of [`list_line_items`](Self::list_line_items), fetching the pages of `GET /v1/quotes/{quote}/line_items` as they are read.
-    pub fn list_line_items_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_line_items_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::ListQuoteLineItemsParams,
     ) -> C::Pages<crate::Item> {
         client
@@ -1481,7 +1508,9 @@ impl Quote {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/quotes/{}/line_items", stripe_core::path_segment(quote)
+                            "/v1/quotes/{}/line_items", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1491,16 +1520,20 @@ impl Quote {
     /// Download the PDF for a finalized quote
     ///
     /// `GET /v1/quotes/{quote}/pdf`
-    pub fn pdf<C: stripe_core::StripeClient>(
+    pub fn pdf<'id, C: stripe_core::StripeClient>(
         client: &C,
-        quote: &str,
+        quote: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Quote>>,
         params: &crate::PdfQuoteParams,
     ) -> C::Response<stripe_core::Bytes> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/quotes/{}/pdf", stripe_core::path_segment(quote)),
+                        format!(
+                            "/v1/quotes/{}/pdf", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -86,7 +86,7 @@ pub struct Refund {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failure_reason: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::RefundId,
     /// For payment methods without native refund support (e.g., Konbini, PromptPay), email for the customer to receive refund instructions.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub instructions_email: Option<String>,
@@ -123,6 +123,7 @@ pub struct Refund {
 }
 
 impl stripe_core::Object for Refund {
+    type Id = crate::ids::RefundId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -488,16 +489,20 @@ impl Refund {
     /// Retrieves the details of an existing refund.
     ///
     /// `GET /v1/refunds/{refund}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        refund: &str,
+        refund: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Refund>>,
         params: &crate::RetrieveRefundParams,
     ) -> C::Response<Refund> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/refunds/{}", stripe_core::path_segment(refund)),
+                        format!(
+                            "/v1/refunds/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -508,16 +513,20 @@ impl Refund {
     /// This request only accepts `metadata` as an argument.
     ///
     /// `POST /v1/refunds/{refund}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        refund: &str,
+        refund: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Refund>>,
         params: &crate::UpdateRefundParams,
     ) -> C::Response<Refund> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/refunds/{}", stripe_core::path_segment(refund)),
+                        format!(
+                            "/v1/refunds/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -528,9 +537,9 @@ impl Refund {
     /// Refunds in other states cannot be canceled, and only refunds for payment methods that require customer action will enter the `requires_action` state.
     ///
     /// `POST /v1/refunds/{refund}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        refund: &str,
+        refund: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Refund>>,
         params: &crate::CancelRefundParams,
     ) -> C::Response<Refund> {
         client
@@ -538,7 +547,9 @@ impl Refund {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/refunds/{}/cancel", stripe_core::path_segment(refund)
+                            "/v1/refunds/{}/cancel", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -548,9 +559,9 @@ impl Refund {
     /// Expire a refund with a status of `requires_action`.
     ///
     /// `POST /v1/test_helpers/refunds/{refund}/expire`
-    pub fn test_helpers_expire<C: stripe_core::StripeClient>(
+    pub fn test_helpers_expire<'id, C: stripe_core::StripeClient>(
         client: &C,
-        refund: &str,
+        refund: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Refund>>,
         params: &crate::TestHelpersExpireRefundParams,
     ) -> C::Response<Refund> {
         client
@@ -559,7 +570,8 @@ impl Refund {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/refunds/{}/expire",
-                            stripe_core::path_segment(refund)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Refund >> ::into(refund).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -141,7 +141,7 @@ pub struct Review {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::ReviewId,
     /// The IP address where the payment originated.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
@@ -170,6 +170,7 @@ pub struct Review {
 }
 
 impl stripe_core::Object for Review {
+    type Id = crate::ids::ReviewId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -473,16 +474,20 @@ impl Review {
     /// Retrieves a `Review` object.
     ///
     /// `GET /v1/reviews/{review}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        review: &str,
+        review: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Review>>,
         params: &crate::RetrieveReviewParams,
     ) -> C::Response<Review> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/reviews/{}", stripe_core::path_segment(review)),
+                        format!(
+                            "/v1/reviews/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Review >>
+                            ::into(review).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -491,9 +496,9 @@ impl Review {
     /// Approves a `Review` object, closing it and removing it from the list of reviews.
     ///
     /// `POST /v1/reviews/{review}/approve`
-    pub fn approve<C: stripe_core::StripeClient>(
+    pub fn approve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        review: &str,
+        review: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Review>>,
         params: &crate::ApproveReviewParams,
     ) -> C::Response<Review> {
         client
@@ -501,7 +506,9 @@ impl Review {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/reviews/{}/approve", stripe_core::path_segment(review)
+                            "/v1/reviews/{}/approve", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Review >>
+                            ::into(review).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -26,7 +26,7 @@ pub struct SetupAttempt {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flow_directions: Option<Vec<SetupAttemptFlowDirections>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::SetupAttemptId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -52,6 +52,7 @@ pub struct SetupAttempt {
 }
 
 impl stripe_core::Object for SetupAttempt {
+    type Id = crate::ids::SetupAttemptId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

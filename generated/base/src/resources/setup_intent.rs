@@ -112,7 +112,7 @@ pub struct SetupIntent {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub flow_directions: Option<Vec<SetupIntentFlowDirections>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::SetupIntentId,
     /// The error encountered in the previous SetupIntent confirmation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub last_setup_error: Option<Box<crate::ApiErrors>>,
@@ -158,6 +158,7 @@ pub struct SetupIntent {
 }
 
 impl stripe_core::Object for SetupIntent {
+    type Id = crate::ids::SetupIntentId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -2495,9 +2496,9 @@ impl SetupIntent {
     /// When retrieved with a publishable key, only a subset of properties will be returned. Please refer to the [SetupIntent](#setup_intent_object) object reference for more details.
     ///
     /// `GET /v1/setup_intents/{intent}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::SetupIntent>>,
         params: &crate::RetrieveSetupIntentParams,
     ) -> C::Response<SetupIntent> {
         client
@@ -2505,7 +2506,9 @@ impl SetupIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/setup_intents/{}", stripe_core::path_segment(intent)
+                            "/v1/setup_intents/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::SetupIntent >>
+                            ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2515,9 +2518,9 @@ impl SetupIntent {
     /// Updates a SetupIntent object.
     ///
     /// `POST /v1/setup_intents/{intent}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::SetupIntent>>,
         params: &crate::UpdateSetupIntentParams,
     ) -> C::Response<SetupIntent> {
         client
@@ -2525,7 +2528,9 @@ impl SetupIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/setup_intents/{}", stripe_core::path_segment(intent)
+                            "/v1/setup_intents/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::SetupIntent >>
+                            ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2537,9 +2542,9 @@ impl SetupIntent {
     /// Once canceled, setup is abandoned and any operations on the SetupIntent will fail with an error.
     ///
     /// `POST /v1/setup_intents/{intent}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::SetupIntent>>,
         params: &crate::CancelSetupIntentParams,
     ) -> C::Response<SetupIntent> {
         client
@@ -2548,7 +2553,8 @@ impl SetupIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/setup_intents/{}/cancel",
-                            stripe_core::path_segment(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2562,9 +2568,9 @@ impl SetupIntent {
     /// Otherwise, it will transition to the `requires_action` status and suggest additional actions via `next_action`. If setup fails, the SetupIntent will transition to the `requires_payment_method` status or the `canceled` status if the confirmation limit is reached.
     ///
     /// `POST /v1/setup_intents/{intent}/confirm`
-    pub fn confirm<C: stripe_core::StripeClient>(
+    pub fn confirm<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::SetupIntent>>,
         params: &crate::ConfirmSetupIntentParams,
     ) -> C::Response<SetupIntent> {
         client
@@ -2573,7 +2579,8 @@ impl SetupIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/setup_intents/{}/confirm",
-                            stripe_core::path_segment(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2583,9 +2590,9 @@ impl SetupIntent {
     /// Verifies microdeposits on a SetupIntent object.
     ///
     /// `POST /v1/setup_intents/{intent}/verify_microdeposits`
-    pub fn verify_microdeposits<C: stripe_core::StripeClient>(
+    pub fn verify_microdeposits<'id, C: stripe_core::StripeClient>(
         client: &C,
-        intent: &str,
+        intent: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::SetupIntent>>,
         params: &crate::VerifySetupIntentMicrodepositsParams,
     ) -> C::Response<SetupIntent> {
         client
@@ -2594,7 +2601,8 @@ impl SetupIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/setup_intents/{}/verify_microdeposits",
-                            stripe_core::path_segment(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -18,7 +18,7 @@ pub struct ShippingRate {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fixed_amount: Option<ShippingRateFixedAmount>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::ShippingRateId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -40,6 +40,7 @@ pub struct ShippingRate {
 }
 
 impl stripe_core::Object for ShippingRate {
+    type Id = crate::ids::ShippingRateId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -587,9 +588,11 @@ impl ShippingRate {
     /// Returns the shipping rate object with the given ID.
     ///
     /// `GET /v1/shipping_rates/{shipping_rate_token}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        shipping_rate_token: &str,
+        shipping_rate_token: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::ShippingRate>,
+        >,
         params: &crate::RetrieveShippingRateParams,
     ) -> C::Response<ShippingRate> {
         client
@@ -597,8 +600,9 @@ impl ShippingRate {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/shipping_rates/{}",
-                            stripe_core::path_segment(shipping_rate_token)
+                            "/v1/shipping_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::ShippingRate >>
+                            ::into(shipping_rate_token).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -608,9 +612,11 @@ impl ShippingRate {
     /// Updates an existing shipping rate object.
     ///
     /// `POST /v1/shipping_rates/{shipping_rate_token}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        shipping_rate_token: &str,
+        shipping_rate_token: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::ShippingRate>,
+        >,
         params: &crate::UpdateShippingRateParams,
     ) -> C::Response<ShippingRate> {
         client
@@ -618,8 +624,9 @@ impl ShippingRate {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/shipping_rates/{}",
-                            stripe_core::path_segment(shipping_rate_token)
+                            "/v1/shipping_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::ShippingRate >>
+                            ::into(shipping_rate_token).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

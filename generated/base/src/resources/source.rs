@@ -51,7 +51,7 @@ pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub giropay: Option<Box<SourceTypeGiropay>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::SourceId,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ideal: Option<Box<SourceTypeIdeal>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -101,6 +101,7 @@ pub struct Source {
 }
 
 impl stripe_core::Object for Source {
+    type Id = crate::ids::SourceId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -2756,16 +2757,20 @@ impl Source {
     /// Retrieves an existing source object. Supply the unique source ID from a source creation request and Stripe will return the corresponding up-to-date source object information.
     ///
     /// `GET /v1/sources/{source}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        source: &str,
+        source: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Source>>,
         params: &crate::RetrieveSourceParams,
     ) -> C::Response<Source> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/sources/{}", stripe_core::path_segment(source)),
+                        format!(
+                            "/v1/sources/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Source >>
+                            ::into(source).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2776,16 +2781,20 @@ impl Source {
     /// This request accepts the `metadata` and `owner` as arguments. It is also possible to update type specific information for selected payment methods. Please refer to our [payment method guides](https://stripe.com/docs/sources) for more detail.
     ///
     /// `POST /v1/sources/{source}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        source: &str,
+        source: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Source>>,
         params: &crate::UpdateSourceParams,
     ) -> C::Response<Source> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/sources/{}", stripe_core::path_segment(source)),
+                        format!(
+                            "/v1/sources/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Source >>
+                            ::into(source).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2794,10 +2803,12 @@ impl Source {
     /// Retrieves a new Source MandateNotification.
     ///
     /// `GET /v1/sources/{source}/mandate_notifications/{mandate_notification}`
-    pub fn retrieve_mandate_notification<C: stripe_core::StripeClient>(
+    pub fn retrieve_mandate_notification<'id, C: stripe_core::StripeClient>(
         client: &C,
-        source: &str,
-        mandate_notification: &str,
+        source: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Source>>,
+        mandate_notification: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::SourceMandateNotification>,
+        >,
         params: &crate::RetrieveSourceMandateNotificationParams,
     ) -> C::Response<crate::SourceMandateNotification> {
         client
@@ -2806,8 +2817,11 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/mandate_notifications/{}",
-                            stripe_core::path_segment(source),
-                            stripe_core::path_segment(mandate_notification)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Source >> ::into(source).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SourceMandateNotification >>
+                            ::into(mandate_notification).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2817,9 +2831,9 @@ impl Source {
     /// List source transactions for a given source.
     ///
     /// `GET /v1/sources/{source}/source_transactions`
-    pub fn list_source_transactions<C: stripe_core::StripeClient>(
+    pub fn list_source_transactions<'id, C: stripe_core::StripeClient>(
         client: &C,
-        source: &str,
+        source: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Source>>,
         params: &crate::ListSourceSourceTransactionsParams,
     ) -> C::Response<stripe_core::List<crate::SourceTransaction>> {
         client
@@ -2828,7 +2842,8 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/source_transactions",
-                            stripe_core::path_segment(source)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Source >> ::into(source).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2836,9 +2851,9 @@ impl Source {
             )
     }
     /// Every item of [`list_source_transactions`](Self::list_source_transactions), fetching the pages of `GET /v1/sources/{source}/source_transactions` as they are read.
-    pub fn list_source_transactions_auto_paging<C: stripe_core::StripeClient>(
+    pub fn list_source_transactions_auto_paging<'id, C: stripe_core::StripeClient>(
         client: &C,
-        source: &str,
+        source: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Source>>,
         params: &crate::ListSourceSourceTransactionsParams,
     ) -> C::Pages<crate::SourceTransaction> {
         client
@@ -2847,7 +2862,8 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/source_transactions",
-                            stripe_core::path_segment(source)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Source >> ::into(source).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2857,10 +2873,12 @@ impl Source {
     /// Retrieve an existing source transaction object. Supply the unique source ID from a source creation request and the source transaction ID and Stripe will return the corresponding up-to-date source object information.
     ///
     /// `GET /v1/sources/{source}/source_transactions/{source_transaction}`
-    pub fn retrieve_source_transaction<C: stripe_core::StripeClient>(
+    pub fn retrieve_source_transaction<'id, C: stripe_core::StripeClient>(
         client: &C,
-        source: &str,
-        source_transaction: &str,
+        source: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Source>>,
+        source_transaction: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::SourceTransaction>,
+        >,
         params: &crate::RetrieveSourceSourceTransactionParams,
     ) -> C::Response<crate::SourceTransaction> {
         client
@@ -2869,8 +2887,11 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/source_transactions/{}",
-                            stripe_core::path_segment(source),
-                            stripe_core::path_segment(source_transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Source >> ::into(source).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SourceTransaction >>
+                            ::into(source_transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2880,9 +2901,9 @@ impl Source {
     /// Verify a given source.
     ///
     /// `POST /v1/sources/{source}/verify`
-    pub fn verify<C: stripe_core::StripeClient>(
+    pub fn verify<'id, C: stripe_core::StripeClient>(
         client: &C,
-        source: &str,
+        source: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Source>>,
         params: &crate::VerifySourceParams,
     ) -> C::Response<Source> {
         client
@@ -2890,7 +2911,9 @@ impl Source {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/sources/{}/verify", stripe_core::path_segment(source)
+                            "/v1/sources/{}/verify", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Source >>
+                            ::into(source).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

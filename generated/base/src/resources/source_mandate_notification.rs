@@ -16,7 +16,7 @@ pub struct SourceMandateNotification {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::SourceMandateNotificationId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -47,6 +47,7 @@ pub struct SourceMandateNotification {
 }
 
 impl stripe_core::Object for SourceMandateNotification {
+    type Id = crate::ids::SourceMandateNotificationId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -20,7 +20,7 @@ pub struct SourceTransaction {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gbp_credit_transfer: Option<Box<SourceTransactionGbpCreditTransferData>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::SourceTransactionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -42,6 +42,7 @@ pub struct SourceTransaction {
 }
 
 impl stripe_core::Object for SourceTransaction {
+    type Id = crate::ids::SourceTransactionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -173,7 +173,7 @@ pub struct Subscription {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ended_at: Option<stripe_core::Timestamp>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::SubscriptionId,
     /// List of subscription items, each with an attached price.
     pub items: stripe_core::List<crate::SubscriptionItem>,
     /// The most recent invoice this subscription has generated.
@@ -242,6 +242,7 @@ pub struct Subscription {
 }
 
 impl stripe_core::Object for Subscription {
+    type Id = crate::ids::SubscriptionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -2055,9 +2056,11 @@ impl Subscription {
     /// Retrieves the subscription with the given ID.
     ///
     /// `GET /v1/subscriptions/{subscription_exposed_id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        subscription_exposed_id: &str,
+        subscription_exposed_id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::Subscription>,
+        >,
         params: &crate::RetrieveSubscriptionParams,
     ) -> C::Response<Subscription> {
         client
@@ -2065,8 +2068,9 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/subscriptions/{}",
-                            stripe_core::path_segment(subscription_exposed_id)
+                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2076,9 +2080,11 @@ impl Subscription {
     /// Updates an existing subscription on a customer to match the specified parameters. When changing plans or quantities, we will optionally prorate the price we charge next month to make up for any price changes. To preview how the proration will be calculated, use the [upcoming invoice](#upcoming_invoice) endpoint.
     ///
     /// `POST /v1/subscriptions/{subscription_exposed_id}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        subscription_exposed_id: &str,
+        subscription_exposed_id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::Subscription>,
+        >,
         params: &crate::UpdateSubscriptionParams,
     ) -> C::Response<Subscription> {
         client
@@ -2086,8 +2092,9 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/subscriptions/{}",
-                            stripe_core::path_segment(subscription_exposed_id)
+                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2101,9 +2108,11 @@ impl Subscription {
     /// By default, upon subscription cancellation, Stripe will stop automatic collection of all finalized invoices for the customer. This is intended to prevent unexpected payment attempts after the customer has canceled a subscription. However, you can resume automatic collection of the invoices manually after subscription cancellation to have us proceed. Or, you could check for unpaid invoices before allowing the customer to cancel the subscription at all.
     ///
     /// `DELETE /v1/subscriptions/{subscription_exposed_id}`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        subscription_exposed_id: &str,
+        subscription_exposed_id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::Subscription>,
+        >,
         params: &crate::CancelSubscriptionParams,
     ) -> C::Response<Subscription> {
         client
@@ -2111,8 +2120,9 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/subscriptions/{}",
-                            stripe_core::path_segment(subscription_exposed_id)
+                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2122,9 +2132,11 @@ impl Subscription {
     /// Removes the currently applied discount on a subscription.
     ///
     /// `DELETE /v1/subscriptions/{subscription_exposed_id}/discount`
-    pub fn delete_discount<C: stripe_core::StripeClient>(
+    pub fn delete_discount<'id, C: stripe_core::StripeClient>(
         client: &C,
-        subscription_exposed_id: &str,
+        subscription_exposed_id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::Subscription>,
+        >,
         params: &crate::DeleteSubscriptionDiscountParams,
     ) -> C::Response<crate::DeletedDiscount> {
         client
@@ -2133,7 +2145,9 @@ impl Subscription {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/subscriptions/{}/discount",
-                            stripe_core::path_segment(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -11,7 +11,7 @@ pub struct SubscriptionItem {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: i64,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::SubscriptionItemId,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -37,6 +37,7 @@ pub struct SubscriptionItem {
 }
 
 impl stripe_core::Object for SubscriptionItem {
+    type Id = crate::ids::SubscriptionItemId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -201,9 +202,9 @@ impl SubscriptionItem {
     /// Retrieves the subscription item with the given ID.
     ///
     /// `GET /v1/subscription_items/{item}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        item: &str,
+        item: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::SubscriptionItem>>,
         params: &crate::RetrieveSubscriptionItemParams,
     ) -> C::Response<SubscriptionItem> {
         client
@@ -211,7 +212,9 @@ impl SubscriptionItem {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/subscription_items/{}", stripe_core::path_segment(item)
+                            "/v1/subscription_items/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::SubscriptionItem >> ::into(item).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -221,9 +224,9 @@ impl SubscriptionItem {
     /// Updates the plan or quantity of an item on a current subscription.
     ///
     /// `POST /v1/subscription_items/{item}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        item: &str,
+        item: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::SubscriptionItem>>,
         params: &crate::UpdateSubscriptionItemParams,
     ) -> C::Response<SubscriptionItem> {
         client
@@ -231,7 +234,9 @@ impl SubscriptionItem {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/subscription_items/{}", stripe_core::path_segment(item)
+                            "/v1/subscription_items/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::SubscriptionItem >> ::into(item).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -241,9 +246,9 @@ impl SubscriptionItem {
     /// Deletes an item from the subscription. Removing a subscription item from a subscription will not cancel the subscription.
     ///
     /// `DELETE /v1/subscription_items/{item}`
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        item: &str,
+        item: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::SubscriptionItem>>,
         params: &crate::DeleteSubscriptionItemParams,
     ) -> C::Response<crate::DeletedSubscriptionItem> {
         client
@@ -251,7 +256,9 @@ impl SubscriptionItem {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/subscription_items/{}", stripe_core::path_segment(item)
+                            "/v1/subscription_items/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::SubscriptionItem >> ::into(item).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

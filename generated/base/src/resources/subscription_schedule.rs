@@ -6,7 +6,7 @@ pub struct DeletedPrice {
     /// Always true for a deleted object
     pub deleted: bool,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::PriceId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -15,6 +15,7 @@ pub struct DeletedPrice {
 }
 
 impl stripe_core::Object for DeletedPrice {
+    type Id = crate::ids::PriceId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -192,7 +193,7 @@ pub struct SubscriptionSchedule {
     /// Behavior of the subscription schedule and underlying subscription when it ends. Possible values are `release` or `cancel` with the default being `release`. `release` will end the subscription schedule and keep the underlying subscription running.`cancel` will end the subscription schedule and cancel the underlying subscription.
     pub end_behavior: SubscriptionScheduleEndBehavior,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::SubscriptionScheduleId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -222,6 +223,7 @@ pub struct SubscriptionSchedule {
 }
 
 impl stripe_core::Object for SubscriptionSchedule {
+    type Id = crate::ids::SubscriptionScheduleId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1156,6 +1158,7 @@ impl serde::Serialize for PriceOrDeletedPrice {
 }
 
 impl stripe_core::Object for PriceOrDeletedPrice {
+    type Id = crate::ids::PriceId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Price(object) => stripe_core::Object::id(object.as_ref()),
@@ -1338,6 +1341,7 @@ impl serde::Serialize for CouponOrDeletedCoupon {
 }
 
 impl stripe_core::Object for CouponOrDeletedCoupon {
+    type Id = crate::ids::CouponId;
     fn id(&self) -> Option<&str> {
         match self {
             Self::Coupon(object) => stripe_core::Object::id(object.as_ref()),
@@ -1497,9 +1501,11 @@ impl SubscriptionSchedule {
     /// Retrieves the details of an existing subscription schedule. You only need to supply the unique subscription schedule identifier that was returned upon subscription schedule creation.
     ///
     /// `GET /v1/subscription_schedules/{schedule}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        schedule: &str,
+        schedule: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::SubscriptionSchedule>,
+        >,
         params: &crate::RetrieveSubscriptionScheduleParams,
     ) -> C::Response<SubscriptionSchedule> {
         client
@@ -1508,7 +1514,9 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/subscription_schedules/{}",
-                            stripe_core::path_segment(schedule)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1518,9 +1526,11 @@ impl SubscriptionSchedule {
     /// Updates an existing subscription schedule.
     ///
     /// `POST /v1/subscription_schedules/{schedule}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        schedule: &str,
+        schedule: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::SubscriptionSchedule>,
+        >,
         params: &crate::UpdateSubscriptionScheduleParams,
     ) -> C::Response<SubscriptionSchedule> {
         client
@@ -1529,7 +1539,9 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/subscription_schedules/{}",
-                            stripe_core::path_segment(schedule)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1539,9 +1551,11 @@ impl SubscriptionSchedule {
     /// Cancels a subscription schedule and its associated subscription immediately (if the subscription schedule has an active subscription). A subscription schedule can only be canceled if its status is `not_started` or `active`.
     ///
     /// `POST /v1/subscription_schedules/{schedule}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        schedule: &str,
+        schedule: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::SubscriptionSchedule>,
+        >,
         params: &crate::CancelSubscriptionScheduleParams,
     ) -> C::Response<SubscriptionSchedule> {
         client
@@ -1550,7 +1564,9 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/subscription_schedules/{}/cancel",
-                            stripe_core::path_segment(schedule)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1560,9 +1576,11 @@ impl SubscriptionSchedule {
     /// Releases the subscription schedule immediately, which will stop scheduling of its phases, but leave any existing subscription in place. A schedule can only be released if its status is `not_started` or `active`. If the subscription schedule is currently associated with a subscription, releasing it will remove its `subscription` property and set the subscription’s ID to the `released_subscription` property.
     ///
     /// `POST /v1/subscription_schedules/{schedule}/release`
-    pub fn release<C: stripe_core::StripeClient>(
+    pub fn release<'id, C: stripe_core::StripeClient>(
         client: &C,
-        schedule: &str,
+        schedule: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::SubscriptionSchedule>,
+        >,
         params: &crate::ReleaseSubscriptionScheduleParams,
     ) -> C::Response<SubscriptionSchedule> {
         client
@@ -1571,7 +1589,9 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/subscription_schedules/{}/release",
-                            stripe_core::path_segment(schedule)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

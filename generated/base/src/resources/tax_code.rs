@@ -7,7 +7,7 @@ pub struct TaxCode {
     /// A detailed description of which types of products the tax code represents.
     pub description: String,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::TaxCodeId,
     /// A short name for the tax code.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -18,6 +18,7 @@ pub struct TaxCode {
 }
 
 impl stripe_core::Object for TaxCode {
+    type Id = crate::ids::TaxCodeId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -100,16 +101,20 @@ impl TaxCode {
     /// Retrieves the details of an existing tax code. Supply the unique tax code ID and Stripe will return the corresponding tax code information.
     ///
     /// `GET /v1/tax_codes/{id}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::TaxCode>>,
         params: &crate::RetrieveTaxCodeParams,
     ) -> C::Response<TaxCode> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/tax_codes/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v1/tax_codes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::TaxCode >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

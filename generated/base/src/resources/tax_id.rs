@@ -16,7 +16,7 @@ pub struct TaxId {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<stripe_core::Expandable<crate::Customer>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::TaxIdId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -35,6 +35,7 @@ pub struct TaxId {
 }
 
 impl stripe_core::Object for TaxId {
+    type Id = crate::ids::TaxIdId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -24,7 +24,7 @@ pub struct TaxRate {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub effective_percentage: Option<f64>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::TaxRateId,
     /// This specifies if the tax rate is inclusive or exclusive.
     pub inclusive: bool,
     /// The jurisdiction for the tax rate. You can use this label field for tax reporting purposes. It also appears on your customer’s invoice.
@@ -51,6 +51,7 @@ pub struct TaxRate {
 }
 
 impl stripe_core::Object for TaxRate {
+    type Id = crate::ids::TaxRateId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -342,16 +343,20 @@ impl TaxRate {
     /// Retrieves a tax rate with the given ID
     ///
     /// `GET /v1/tax_rates/{tax_rate}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        tax_rate: &str,
+        tax_rate: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::TaxRate>>,
         params: &crate::RetrieveTaxRateParams,
     ) -> C::Response<TaxRate> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/tax_rates/{}", stripe_core::path_segment(tax_rate)),
+                        format!(
+                            "/v1/tax_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::TaxRate >>
+                            ::into(tax_rate).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -360,16 +365,20 @@ impl TaxRate {
     /// Updates an existing tax rate.
     ///
     /// `POST /v1/tax_rates/{tax_rate}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        tax_rate: &str,
+        tax_rate: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::TaxRate>>,
         params: &crate::UpdateTaxRateParams,
     ) -> C::Response<TaxRate> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/tax_rates/{}", stripe_core::path_segment(tax_rate)),
+                        format!(
+                            "/v1/tax_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::TaxRate >>
+                            ::into(tax_rate).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -30,7 +30,7 @@ pub struct Topup {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub failure_message: Option<String>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::TopupId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -54,6 +54,7 @@ pub struct Topup {
 }
 
 impl stripe_core::Object for Topup {
+    type Id = crate::ids::TopupId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -321,16 +322,20 @@ impl Topup {
     /// Retrieves the details of a top-up that has previously been created. Supply the unique top-up ID that was returned from your previous request, and Stripe will return the corresponding top-up information.
     ///
     /// `GET /v1/topups/{topup}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        topup: &str,
+        topup: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Topup>>,
         params: &crate::RetrieveTopupParams,
     ) -> C::Response<Topup> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/topups/{}", stripe_core::path_segment(topup)),
+                        format!(
+                            "/v1/topups/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Topup >>
+                            ::into(topup).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -339,16 +344,20 @@ impl Topup {
     /// Updates the metadata of a top-up. Other top-up details are not editable by design.
     ///
     /// `POST /v1/topups/{topup}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        topup: &str,
+        topup: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Topup>>,
         params: &crate::UpdateTopupParams,
     ) -> C::Response<Topup> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/topups/{}", stripe_core::path_segment(topup)),
+                        format!(
+                            "/v1/topups/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Topup >>
+                            ::into(topup).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -357,16 +366,20 @@ impl Topup {
     /// Cancels a top-up. Only pending top-ups can be canceled.
     ///
     /// `POST /v1/topups/{topup}/cancel`
-    pub fn cancel<C: stripe_core::StripeClient>(
+    pub fn cancel<'id, C: stripe_core::StripeClient>(
         client: &C,
-        topup: &str,
+        topup: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Topup>>,
         params: &crate::CancelTopupParams,
     ) -> C::Response<Topup> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/topups/{}/cancel", stripe_core::path_segment(topup)),
+                        format!(
+                            "/v1/topups/{}/cancel", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Topup >>
+                            ::into(topup).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

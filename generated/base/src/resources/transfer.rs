@@ -34,7 +34,7 @@ pub struct Transfer {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_payment: Option<stripe_core::Expandable<crate::Charge>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::TransferId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
@@ -60,6 +60,7 @@ pub struct Transfer {
 }
 
 impl stripe_core::Object for Transfer {
+    type Id = crate::ids::TransferId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -319,16 +320,20 @@ impl Transfer {
     /// Retrieves the details of an existing transfer. Supply the unique transfer ID from either a transfer creation request or the transfer list, and Stripe will return the corresponding transfer information.
     ///
     /// `GET /v1/transfers/{transfer}`
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transfer: &str,
+        transfer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Transfer>>,
         params: &crate::RetrieveTransferParams,
     ) -> C::Response<Transfer> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/transfers/{}", stripe_core::path_segment(transfer)),
+                        format!(
+                            "/v1/transfers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Transfer >>
+                            ::into(transfer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -339,16 +344,20 @@ impl Transfer {
     /// This request accepts only metadata as an argument.
     ///
     /// `POST /v1/transfers/{transfer}`
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transfer: &str,
+        transfer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Transfer>>,
         params: &crate::UpdateTransferParams,
     ) -> C::Response<Transfer> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/transfers/{}", stripe_core::path_segment(transfer)),
+                        format!(
+                            "/v1/transfers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Transfer >>
+                            ::into(transfer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -357,10 +366,10 @@ impl Transfer {
     /// By default, you can see the 10 most recent reversals stored directly on the transfer object, but you can also retrieve details about a specific reversal stored on the transfer.
     ///
     /// `GET /v1/transfers/{transfer}/reversals/{id}`
-    pub fn retrieve_reversal<C: stripe_core::StripeClient>(
+    pub fn retrieve_reversal<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transfer: &str,
-        id: &str,
+        transfer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Transfer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::TransferReversal>>,
         params: &crate::RetrieveTransferReversalParams,
     ) -> C::Response<crate::TransferReversal> {
         client
@@ -369,8 +378,10 @@ impl Transfer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/transfers/{}/reversals/{}",
-                            stripe_core::path_segment(transfer),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Transfer >> ::into(transfer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::TransferReversal >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -382,10 +393,10 @@ impl Transfer {
     /// This request only accepts metadata and description as arguments.
     ///
     /// `POST /v1/transfers/{transfer}/reversals/{id}`
-    pub fn update_reversal<C: stripe_core::StripeClient>(
+    pub fn update_reversal<'id, C: stripe_core::StripeClient>(
         client: &C,
-        transfer: &str,
-        id: &str,
+        transfer: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Transfer>>,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::TransferReversal>>,
         params: &crate::UpdateTransferReversalParams,
     ) -> C::Response<crate::TransferReversal> {
         client
@@ -394,8 +405,10 @@ impl Transfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/transfers/{}/reversals/{}",
-                            stripe_core::path_segment(transfer),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Transfer >> ::into(transfer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::TransferReversal >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

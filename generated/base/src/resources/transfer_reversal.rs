@@ -29,7 +29,7 @@ pub struct TransferReversal {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub destination_payment_refund: Option<stripe_core::Expandable<crate::Refund>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::TransferReversalId,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
@@ -46,6 +46,7 @@ pub struct TransferReversal {
 }
 
 impl stripe_core::Object for TransferReversal {
+    type Id = crate::ids::TransferReversalId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -8,7 +8,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UsageRecord {
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::UsageRecordId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -25,6 +25,7 @@ pub struct UsageRecord {
 }
 
 impl stripe_core::Object for UsageRecord {
+    type Id = crate::ids::UsageRecordId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

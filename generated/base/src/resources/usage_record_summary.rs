@@ -46,7 +46,7 @@ impl<'de> serde::Deserialize<'de> for Period {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct UsageRecordSummary {
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::UsageRecordSummaryId,
     /// The invoice in which this usage period has been billed for.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice: Option<String>,
@@ -65,6 +65,7 @@ pub struct UsageRecordSummary {
 }
 
 impl stripe_core::Object for UsageRecordSummary {
+    type Id = crate::ids::UsageRecordSummaryId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

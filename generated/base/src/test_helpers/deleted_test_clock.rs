@@ -6,7 +6,7 @@ pub struct DeletedTestClock {
     /// Always true for a deleted object
     pub deleted: bool,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::test_helpers::TestClockId,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -15,6 +15,7 @@ pub struct DeletedTestClock {
 }
 
 impl stripe_core::Object for DeletedTestClock {
+    type Id = crate::ids::test_helpers::TestClockId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -15,5 +15,7 @@ mod test_clock;
 #[allow(unused_imports)]
 pub use test_clock::*;
 
+pub use crate::ids::test_helpers::TestClockId;
+
 #[cfg(feature = "test_helpers")]
 pub use stripe_params::test_helpers::*;

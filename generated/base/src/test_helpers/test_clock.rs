@@ -13,7 +13,7 @@ pub struct TestClock {
     /// Time at which all objects belonging to this clock are frozen.
     pub frozen_time: stripe_core::Timestamp,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::test_helpers::TestClockId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// The custom name supplied at creation.
@@ -29,6 +29,7 @@ pub struct TestClock {
 }
 
 impl stripe_core::Object for TestClock {
+    type Id = crate::ids::test_helpers::TestClockId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

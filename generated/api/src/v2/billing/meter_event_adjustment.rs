@@ -11,7 +11,7 @@ pub struct MeterEventAdjustment {
     /// The name of the meter event. Corresponds with the `event_name` field on a meter.
     pub event_name: String,
     /// The unique ID of this meter event adjustment.
-    pub id: String,
+    pub id: crate::ids::v2::billing::MeterEventAdjustmentId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value of the object field.
@@ -27,6 +27,7 @@ pub struct MeterEventAdjustment {
 }
 
 impl stripe_core::Object for MeterEventAdjustment {
+    type Id = crate::ids::v2::billing::MeterEventAdjustmentId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

@@ -12,7 +12,7 @@ pub struct MeterEventSession {
     /// The time at which this session expires.
     pub expires_at: stripe_core::DateTime,
     /// The unique ID of this auth session.
-    pub id: String,
+    pub id: crate::ids::v2::billing::MeterEventSessionId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value of the object field.
@@ -23,6 +23,7 @@ pub struct MeterEventSession {
 }
 
 impl stripe_core::Object for MeterEventSession {
+    type Id = crate::ids::v2::billing::MeterEventSessionId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }

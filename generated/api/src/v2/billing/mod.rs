@@ -27,5 +27,7 @@ mod meter_event_stream;
 #[allow(unused_imports)]
 pub use meter_event_stream::*;
 
+pub use crate::ids::v2::billing::{MeterEventAdjustmentId, MeterEventSessionId};
+
 #[cfg(feature = "v2_billing")]
 pub use stripe_params::v2::billing::*;

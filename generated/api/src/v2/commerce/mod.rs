@@ -9,5 +9,7 @@ mod product_catalog_import;
 #[allow(unused_imports)]
 pub use product_catalog_import::*;
 
+pub use crate::ids::v2::commerce::ProductCatalogImportId;
+
 #[cfg(feature = "v2_commerce")]
 pub use stripe_params::v2::commerce::*;

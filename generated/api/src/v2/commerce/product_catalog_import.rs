@@ -9,7 +9,7 @@ pub struct ProductCatalogImport {
     /// The type of feed data being imported into the product catalog.
     pub feed_type: ProductCatalogImportFeedType,
     /// The unique identifier for this ProductCatalogImport.
-    pub id: String,
+    pub id: crate::ids::v2::commerce::ProductCatalogImportId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// Additional information about the object in a structured format.
@@ -29,6 +29,7 @@ pub struct ProductCatalogImport {
 }
 
 impl stripe_core::Object for ProductCatalogImport {
+    type Id = crate::ids::v2::commerce::ProductCatalogImportId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -850,6 +851,7 @@ pub struct ProductCatalogImportStatusDetailsSucceededWithErrorsSamples {
 
 impl stripe_core::Object
 for ProductCatalogImportStatusDetailsSucceededWithErrorsSamples {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1202,9 +1204,14 @@ impl ProductCatalogImport {
     /// `GET /v2/commerce/product_catalog/imports/{id}`
     ///
     /// Its errors' codes: [`RetrieveProductCatalogImportErrorCode`] (`stripe::Error::Api(error)`, then `error.code_as()`).
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<
+                'id,
+                crate::ids::kinds::v2::commerce::ProductCatalogImport,
+            >,
+        >,
         params: &crate::v2::commerce::RetrieveProductCatalogImportParams,
     ) -> C::Response<ProductCatalogImport> {
         client
@@ -1213,7 +1220,9 @@ impl ProductCatalogImport {
                         stripe_core::Method::Get,
                         format!(
                             "/v2/commerce/product_catalog/imports/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::commerce::ProductCatalogImport >>
+                            ::into(id).as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")

@@ -17,7 +17,7 @@ pub struct Event {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<serde_json::Value>,
     /// Unique identifier for the event.
-    pub id: String,
+    pub id: crate::ids::v2::core::EventId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value of the object field.
@@ -40,6 +40,7 @@ pub struct Event {
 }
 
 impl stripe_core::Object for Event {
+    type Id = crate::ids::v2::core::EventId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -153,6 +154,7 @@ pub struct EventReasonRequest {
 }
 
 impl stripe_core::Object for EventReasonRequest {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -312,6 +314,7 @@ pub struct EventRelatedObject {
 }
 
 impl stripe_core::Object for EventRelatedObject {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
@@ -387,16 +390,20 @@ impl Event {
     /// `GET /v2/core/events/{id}`
     ///
     /// Its errors' codes: [`RetrieveEventErrorCode`] (`stripe::Error::Api(error)`, then `error.code_as()`).
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::v2::core::Event>>,
         params: &crate::v2::core::RetrieveEventParams,
     ) -> C::Response<Event> {
         client
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v2/core/events/{}", stripe_core::path_segment(id)),
+                        format!(
+                            "/v2/core/events/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::v2::core::Event
+                            >> ::into(id).as_str())
+                        ),
                     )
                     .api_version("2026-09-30.endive")
                     .query(params),

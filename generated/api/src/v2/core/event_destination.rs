@@ -26,7 +26,7 @@ pub struct EventDestination {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub events_from: Option<Vec<String>>,
     /// Unique identifier for the object.
-    pub id: String,
+    pub id: crate::ids::v2::core::EventDestinationId,
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// User-defined key/value data for the destination; it has no effect on event matching or delivery.
@@ -58,6 +58,7 @@ pub struct EventDestination {
 }
 
 impl stripe_core::Object for EventDestination {
+    type Id = crate::ids::v2::core::EventDestinationId;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -245,6 +246,7 @@ pub struct DeletedObject {
 
 #[cfg(feature = "v2_core")]
 impl stripe_core::Object for DeletedObject {
+    type Id = String;
     fn id(&self) -> Option<&str> {
         Some(&self.id)
     }
@@ -1203,9 +1205,11 @@ impl EventDestination {
     /// `GET /v2/core/event_destinations/{id}`
     ///
     /// Its errors' codes: [`RetrieveEventDestinationErrorCode`] (`stripe::Error::Api(error)`, then `error.code_as()`).
-    pub fn retrieve<C: stripe_core::StripeClient>(
+    pub fn retrieve<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::v2::core::EventDestination>,
+        >,
         params: &crate::v2::core::RetrieveEventDestinationParams,
     ) -> C::Response<EventDestination> {
         client
@@ -1214,7 +1218,9 @@ impl EventDestination {
                         stripe_core::Method::Get,
                         format!(
                             "/v2/core/event_destinations/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1226,9 +1232,11 @@ impl EventDestination {
     /// `POST /v2/core/event_destinations/{id}`
     ///
     /// Its errors' codes: [`UpdateEventDestinationErrorCode`] (`stripe::Error::Api(error)`, then `error.code_as()`).
-    pub fn update<C: stripe_core::StripeClient>(
+    pub fn update<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::v2::core::EventDestination>,
+        >,
         params: &crate::v2::core::UpdateEventDestinationParams,
     ) -> C::Response<EventDestination> {
         client
@@ -1237,7 +1245,9 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1249,9 +1259,11 @@ impl EventDestination {
     /// `DELETE /v2/core/event_destinations/{id}`
     ///
     /// Its errors' codes: [`DeleteEventDestinationErrorCode`] (`stripe::Error::Api(error)`, then `error.code_as()`).
-    pub fn delete<C: stripe_core::StripeClient>(
+    pub fn delete<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::v2::core::EventDestination>,
+        >,
         params: &crate::v2::core::DeleteEventDestinationParams,
     ) -> C::Response<DeletedObject> {
         client
@@ -1260,7 +1272,9 @@ impl EventDestination {
                         stripe_core::Method::Delete,
                         format!(
                             "/v2/core/event_destinations/{}",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1272,9 +1286,11 @@ impl EventDestination {
     /// `POST /v2/core/event_destinations/{id}/disable`
     ///
     /// Its errors' codes: [`DisableEventDestinationErrorCode`] (`stripe::Error::Api(error)`, then `error.code_as()`).
-    pub fn disable<C: stripe_core::StripeClient>(
+    pub fn disable<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::v2::core::EventDestination>,
+        >,
         params: &crate::v2::core::DisableEventDestinationParams,
     ) -> C::Response<EventDestination> {
         client
@@ -1283,7 +1299,9 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}/disable",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1295,9 +1313,11 @@ impl EventDestination {
     /// `POST /v2/core/event_destinations/{id}/enable`
     ///
     /// Its errors' codes: [`EnableEventDestinationErrorCode`] (`stripe::Error::Api(error)`, then `error.code_as()`).
-    pub fn enable<C: stripe_core::StripeClient>(
+    pub fn enable<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::v2::core::EventDestination>,
+        >,
         params: &crate::v2::core::EnableEventDestinationParams,
     ) -> C::Response<EventDestination> {
         client
@@ -1306,7 +1326,9 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}/enable",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1318,9 +1340,11 @@ impl EventDestination {
     /// `POST /v2/core/event_destinations/{id}/ping`
     ///
     /// Its errors' codes: [`PingEventDestinationErrorCode`] (`stripe::Error::Api(error)`, then `error.code_as()`).
-    pub fn ping<C: stripe_core::StripeClient>(
+    pub fn ping<'id, C: stripe_core::StripeClient>(
         client: &C,
-        id: &str,
+        id: impl Into<
+            stripe_core::IdRef<'id, crate::ids::kinds::v2::core::EventDestination>,
+        >,
         params: &crate::v2::core::PingEventDestinationParams,
     ) -> C::Response<crate::v2::core::Event> {
         client
@@ -1329,7 +1353,9 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}/ping",
-                            stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")

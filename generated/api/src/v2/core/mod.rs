@@ -15,5 +15,7 @@ mod event_destination;
 #[allow(unused_imports)]
 pub use event_destination::*;
 
+pub use crate::ids::v2::core::{EventDestinationId, EventId};
+
 #[cfg(feature = "v2_core")]
 pub use stripe_params::v2::core::*;
