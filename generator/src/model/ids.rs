@@ -13,7 +13,7 @@ use crate::parse::defaults::DefaultObjects;
 ///
 /// - a resource's own `id`, and its deleted form's, by the `object` both
 ///   carry (`customer`): the live resource (`x-resourceId`, not `deleted`)
-///   is the id's kind; an `object` two live resources share stays untyped;
+///   is the id's kind;
 /// - a path parameter, when the `GET` of the path up to it returns a
 ///   resource of a typed kind: `{customer}` in
 ///   `/v1/customers/{customer}/sources` is a customer's id, as it is in
