@@ -275,7 +275,9 @@ fn list_operations_bring_their_auto_paging_function() {
         .unwrap();
     assert_eq!(
         changed.message,
-        "method `Thing::retrieve` changed from `retrieve(thing: &str, params: &RetrieveThingParams) -> Thing` to `retrieve(thing: &str, params: &RetrieveThingParams) -> Widget`"
+        // Its path no longer retrieves a `Thing`: `{thing}` is no longer a
+        // `ThingId` but any string.
+        "method `Thing::retrieve` changed from `retrieve(thing: impl Into<IdRef<ThingId>>, params: &RetrieveThingParams) -> Thing` to `retrieve(thing: &str, params: &RetrieveThingParams) -> Widget`"
     );
 }
 

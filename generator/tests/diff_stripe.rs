@@ -450,6 +450,6 @@ fn added_endpoints_add_their_methods() {
     find(
         Kind::RustFunctionAdded,
         "issuing::Authorization::test_helpers_capture",
-        "(authorization: &str, params: &issuing::TestHelpersCaptureAuthorizationParams)",
+        "(authorization: impl Into<IdRef<issuing::AuthorizationId>>, params: &issuing::TestHelpersCaptureAuthorizationParams)",
     );
 }

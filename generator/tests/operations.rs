@@ -496,13 +496,15 @@ fn generation_is_deterministic_and_renders_functions() {
         "{customer}"
     );
     assert!(
-        customer.contains("pub fn retrieve_by_id<C: stripe_core::StripeClient>("),
+        customer.contains("pub fn retrieve_by_id<'id, C: stripe_core::StripeClient>("),
         "{customer}"
     );
+    // `{id}` retrieves a customer: it takes a customer's id, or any text.
     assert!(
-        customer.contains("stripe_core::path_segment(id)"),
+        customer.contains("id: impl Into<stripe_core::IdRef<'id, crate::ids::kinds::Customer>>"),
         "{customer}"
     );
+    assert!(customer.contains("stripe_core::path_id(id)"), "{customer}");
 }
 
 #[test]

@@ -7,15 +7,19 @@
 //!
 //! Resources outside those features are not built at all:
 //!
-//! ```compile_fail
-//! let _ = stripe::Customer::retrieve::<stripe::Client>;
+//! ```compile_fail,E0433
+//! # fn f(client: &stripe::Client) {
+//! let _ = stripe::Customer::retrieve(client, "cus_123", &Default::default());
+//! # }
 //! ```
 //!
 //! while the enabled ones are there, with their parameters:
 //!
 //! ```
-//! let _ = stripe::identity::VerificationSession::retrieve::<stripe::Client>;
+//! # fn f(client: &stripe::Client) {
+//! let _ = stripe::identity::VerificationSession::retrieve(client, "vs_123", &Default::default());
 //! let _ = stripe::CreateWebhookEndpointParams::new(Vec::new(), "https://example.com/hooks");
+//! # }
 //! ```
 
 use stripe::identity::VerificationSession;

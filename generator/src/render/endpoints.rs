@@ -17,8 +17,7 @@
 //!     params: &RedactVerificationSessionParams,
 //! ) -> C::Response<VerificationSession> {
 //!     client.execute(stripe_core::Request::new(stripe_core::Method::Post,
-//!         format!("/v1/identity/verification_sessions/{}/redact",
-//!             stripe_core::path_segment(Into::<stripe_core::IdRef<'_, _>>::into(session).as_str())))
+//!         format!("/v1/identity/verification_sessions/{}/redact", stripe_core::path_id(session)))
 //!         .api_version(crate::API_VERSION).form(params))
 //! }
 //! ```
@@ -176,10 +175,7 @@ fn request(model: &Model, operation: &Operation) -> TokenStream {
         let values = operation.path_params.iter().map(|param| {
             let name = ident(&param.rust_name);
             match param.ty {
-                TypeRef::Id(kind) => {
-                    let kind = ids::kind_path(model, kind);
-                    quote!(stripe_core::path_segment(Into::<stripe_core::IdRef<'_, #kind>>::into(#name).as_str()))
-                }
+                TypeRef::Id(_) => quote!(stripe_core::path_id(#name)),
                 _ => quote!(stripe_core::path_segment(#name)),
             }
         });

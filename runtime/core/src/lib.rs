@@ -30,7 +30,7 @@ pub use encode::{Encode, EncodeError, Encoder, Unsettable};
 pub use event::{EventNotificationKind, NoRelatedObject, Notification, ThinEvent};
 pub use id::{Id, IdRef, IdStr};
 pub use list::{List, SearchList, V2List};
-pub use request::{path_segment, ApiMode, Host, Method, Multipart, Request};
+pub use request::{path_id, path_segment, ApiMode, Host, Method, Multipart, Request};
 /// The decimal type of `format: decimal` fields, and its crate.
 pub use rust_decimal::{self, Decimal};
 pub use types::{DateTime, Expandable, ExtraFields, Int64String, Object, Timestamp};

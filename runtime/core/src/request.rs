@@ -23,6 +23,12 @@ pub fn path_segment(value: &str) -> String {
     utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
+/// [`path_segment`] of an id an endpoint takes as
+/// `impl Into<IdRef<'_, K>>`: `format!("/v1/customers/{}", path_id(customer))`.
+pub fn path_id<'a, K: ?Sized>(id: impl Into<crate::IdRef<'a, K>>) -> String {
+    path_segment(id.into().as_str())
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     Get,
