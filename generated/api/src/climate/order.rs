@@ -48,7 +48,7 @@ pub struct Order {
     /// Quantity of carbon removal that is included in this order.
     pub metric_tons: stripe_core::Decimal,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// Unique ID for the Climate `Product` this order is purchasing.
     pub product: stripe_core::Expandable<crate::climate::Product>,
     /// Time at which the order's product was substituted for a different product. Measured in seconds since the Unix epoch.
@@ -106,7 +106,9 @@ impl stripe_core::Decode for Order {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "climate.order")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -572,11 +574,7 @@ impl Order {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/climate/orders/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Order
-                            >> ::into(order).as_str())
-                        ),
+                        format!("/v1/climate/orders/{}", stripe_core::path_id(order)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -594,11 +592,7 @@ impl Order {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/climate/orders/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Order
-                            >> ::into(order).as_str())
-                        ),
+                        format!("/v1/climate/orders/{}", stripe_core::path_id(order)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -617,9 +611,7 @@ impl Order {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/climate/orders/{}/cancel",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::climate::Order >> ::into(order).as_str())
+                            "/v1/climate/orders/{}/cancel", stripe_core::path_id(order)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -26,7 +26,7 @@ pub struct Product {
     /// The Climate product's name.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The carbon removal suppliers that fulfill orders for this Climate product.
     pub suppliers: Vec<crate::climate::Supplier>,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -72,7 +72,9 @@ impl stripe_core::Decode for Product {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "climate.product")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -269,11 +271,7 @@ impl Product {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/climate/products/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Product
-                            >> ::into(product).as_str())
-                        ),
+                        format!("/v1/climate/products/{}", stripe_core::path_id(product)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -12,7 +12,7 @@ pub struct AccountOwner {
     /// The full name of the owner.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The ownership object that this owner belongs to.
     pub ownership: String,
     /// The raw phone number of the owner.
@@ -55,7 +55,13 @@ impl stripe_core::Decode for AccountOwner {
                 "email" => decoder.optional_into(&mut email)?,
                 "id" => decoder.required_into(&mut id)?,
                 "name" => decoder.required_into(&mut name)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder
+                        .object_name_into(
+                            &mut object,
+                            "financial_connections.account_owner",
+                        )?
+                }
                 "ownership" => decoder.required_into(&mut ownership)?,
                 "phone" => decoder.optional_into(&mut phone)?,
                 "raw_address" => decoder.optional_into(&mut raw_address)?,

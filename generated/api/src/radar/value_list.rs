@@ -25,7 +25,7 @@ pub struct ValueList {
     /// The name of the value list.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -76,7 +76,9 @@ impl stripe_core::Decode for ValueList {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "radar.value_list")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -304,10 +306,7 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::radar::ValueList >> ::into(value_list)
-                            .as_str())
+                            "/v1/radar/value_lists/{}", stripe_core::path_id(value_list)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -329,10 +328,7 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::radar::ValueList >> ::into(value_list)
-                            .as_str())
+                            "/v1/radar/value_lists/{}", stripe_core::path_id(value_list)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -354,10 +350,7 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::radar::ValueList >> ::into(value_list)
-                            .as_str())
+                            "/v1/radar/value_lists/{}", stripe_core::path_id(value_list)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -11,7 +11,7 @@ pub struct ApplePayDomain {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -41,7 +41,7 @@ impl stripe_core::Decode for ApplePayDomain {
                 "domain_name" => decoder.required_into(&mut domain_name)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "apple_pay_domain")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -137,11 +137,7 @@ impl ApplePayDomain {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::ApplePayDomain
-                            >> ::into(domain).as_str())
-                        ),
+                        format!("/v1/apple_pay/domains/{}", stripe_core::path_id(domain)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -159,11 +155,7 @@ impl ApplePayDomain {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::ApplePayDomain
-                            >> ::into(domain).as_str())
-                        ),
+                        format!("/v1/apple_pay/domains/{}", stripe_core::path_id(domain)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -29,7 +29,7 @@ pub struct Reader {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// Serial number of the reader.
     pub serial_number: String,
     /// The networking status of the reader.
@@ -82,7 +82,9 @@ impl stripe_core::Decode for Reader {
                 6 => {
                     match key {
                         "action" => decoder.optional_into(&mut action)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "terminal.reader")?
+                        }
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1167,11 +1169,7 @@ impl Reader {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
-                            >> ::into(reader).as_str())
-                        ),
+                        format!("/v1/terminal/readers/{}", stripe_core::path_id(reader)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1189,11 +1187,7 @@ impl Reader {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
-                            >> ::into(reader).as_str())
-                        ),
+                        format!("/v1/terminal/readers/{}", stripe_core::path_id(reader)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1211,11 +1205,7 @@ impl Reader {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
-                            >> ::into(reader).as_str())
-                        ),
+                        format!("/v1/terminal/readers/{}", stripe_core::path_id(reader)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1235,9 +1225,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/cancel_action",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1258,9 +1246,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/process_payment_intent",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1281,9 +1267,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/process_setup_intent",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1304,9 +1288,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/refund_payment",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1327,9 +1309,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/set_reader_display",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1350,9 +1330,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/terminal/readers/{}/present_payment_method",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -28,7 +28,7 @@ pub struct DebitReversal {
     /// The rails used to reverse the funds.
     pub network: DebitReversalNetwork,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The ReceivedDebit being reversed.
     pub received_debit: String,
     /// Status of the DebitReversal
@@ -81,7 +81,10 @@ impl stripe_core::Decode for DebitReversal {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "treasury.debit_reversal")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -465,9 +468,7 @@ impl DebitReversal {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/debit_reversals/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::DebitReversal >>
-                            ::into(debit_reversal).as_str())
+                            stripe_core::path_id(debit_reversal)
                         ),
                     )
                     .api_version(crate::API_VERSION)

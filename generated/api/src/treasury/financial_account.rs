@@ -28,7 +28,7 @@ pub struct FinancialAccount {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The array of paths to pending Features in the Features hash.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_features: Option<Vec<FinancialAccountPendingFeatures>>,
@@ -89,7 +89,13 @@ impl stripe_core::Decode for FinancialAccount {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(
+                                    &mut object,
+                                    "treasury.financial_account",
+                                )?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -964,9 +970,7 @@ impl FinancialAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/financial_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::FinancialAccount >>
-                            ::into(financial_account).as_str())
+                            stripe_core::path_id(financial_account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -989,9 +993,7 @@ impl FinancialAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/financial_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::FinancialAccount >>
-                            ::into(financial_account).as_str())
+                            stripe_core::path_id(financial_account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1014,9 +1016,7 @@ impl FinancialAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/financial_accounts/{}/features",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::FinancialAccount >>
-                            ::into(financial_account).as_str())
+                            stripe_core::path_id(financial_account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1039,9 +1039,7 @@ impl FinancialAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/financial_accounts/{}/features",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::FinancialAccount >>
-                            ::into(financial_account).as_str())
+                            stripe_core::path_id(financial_account)
                         ),
                     )
                     .api_version(crate::API_VERSION)

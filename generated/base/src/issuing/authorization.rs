@@ -43,7 +43,7 @@ pub struct Authorization {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_data: Option<IssuingAuthorizationNetworkData>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The pending authorization request. This field will only be non-null during an `issuing_authorization.request` webhook.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_request: Option<IssuingAuthorizationPendingRequest>,
@@ -119,7 +119,10 @@ impl stripe_core::Decode for Authorization {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder
+                                .object_name_into(&mut object, "issuing.authorization")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -1093,9 +1096,7 @@ impl Authorization {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/authorizations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1118,9 +1119,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1143,9 +1142,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}/approve",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1168,9 +1165,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}/decline",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1210,9 +1205,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/capture",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1235,9 +1228,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/expire",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1260,9 +1251,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/increment",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1285,9 +1274,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/reverse",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -39,7 +39,7 @@ pub struct Card {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The latest card that replaces this card, if any.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replaced_by: Option<stripe_core::Expandable<Card>>,
@@ -132,7 +132,9 @@ impl stripe_core::Decode for Card {
                 6 => {
                     match key {
                         "number" => decoder.optional_into(&mut number)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "issuing.card")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2874,11 +2876,7 @@ impl Card {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/issuing/cards/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Card >>
-                            ::into(card).as_str())
-                        ),
+                        format!("/v1/issuing/cards/{}", stripe_core::path_id(card)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2896,11 +2894,7 @@ impl Card {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/issuing/cards/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Card >>
-                            ::into(card).as_str())
-                        ),
+                        format!("/v1/issuing/cards/{}", stripe_core::path_id(card)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2920,8 +2914,7 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/deliver",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
+                            stripe_core::path_id(card)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2942,8 +2935,7 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/fail",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
+                            stripe_core::path_id(card)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2964,8 +2956,7 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/return",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
+                            stripe_core::path_id(card)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2986,8 +2977,7 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/ship",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
+                            stripe_core::path_id(card)
                         ),
                     )
                     .api_version(crate::API_VERSION)

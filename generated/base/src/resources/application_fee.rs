@@ -25,7 +25,7 @@ pub struct ApplicationFee {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// ID of the corresponding charge on the platform account, if this fee was the result of a charge using the `destination` parameter.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub originating_transaction: Option<stripe_core::Expandable<crate::Charge>>,
@@ -77,7 +77,9 @@ impl stripe_core::Decode for ApplicationFee {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "charge" => decoder.required_into(&mut charge)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "application_fee")?
+                        }
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -226,9 +228,7 @@ impl ApplicationFee {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/application_fees/{}/refunds/{}",
-                            stripe_core::path_segment(fee),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::FeeRefund >> ::into(id).as_str())
+                            stripe_core::path_segment(fee), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -252,9 +252,7 @@ impl ApplicationFee {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/application_fees/{}/refunds/{}",
-                            stripe_core::path_segment(fee),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::FeeRefund >> ::into(id).as_str())
+                            stripe_core::path_segment(fee), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -273,11 +271,7 @@ impl ApplicationFee {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/application_fees/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::ApplicationFee
-                            >> ::into(id).as_str())
-                        ),
+                        format!("/v1/application_fees/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -294,9 +288,7 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/application_fees/{}/refund",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
+                            "/v1/application_fees/{}/refund", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -316,9 +308,7 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/application_fees/{}/refunds",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
+                            "/v1/application_fees/{}/refunds", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -336,9 +326,7 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/application_fees/{}/refunds",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
+                            "/v1/application_fees/{}/refunds", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -362,9 +350,7 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/application_fees/{}/refunds",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
+                            "/v1/application_fees/{}/refunds", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

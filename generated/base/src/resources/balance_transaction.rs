@@ -30,7 +30,7 @@ pub struct BalanceTransaction {
     /// Net amount of the transaction, in cents (or local equivalent).
     pub net: i64,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// [Learn more](https://stripe.com/docs/reports/reporting-categories) about how reporting categories can help you understand balance transactions from an accounting perspective.
     pub reporting_category: String,
     /// The Stripe object to which this transaction is related.
@@ -98,7 +98,9 @@ impl stripe_core::Decode for BalanceTransaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "balance_transaction")?
+                        }
                         "source" => decoder.optional_into(&mut source)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -214,7 +216,7 @@ pub struct ConnectCollectionTransfer {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -246,7 +248,9 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
                 "destination" => decoder.required_into(&mut destination)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "connect_collection_transfer")?
+                }
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -354,7 +358,7 @@ pub struct PlatformTaxFee {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The payment object that caused this tax to be inflicted.
     pub source_transaction: String,
     /// The type of tax (VAT).
@@ -387,7 +391,7 @@ impl stripe_core::Decode for PlatformTaxFee {
             match key {
                 "account" => decoder.required_into(&mut account)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "platform_tax_fee")?,
                 "source_transaction" => decoder.required_into(&mut source_transaction)?,
                 "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -434,7 +438,7 @@ pub struct ReserveTransaction {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -464,7 +468,7 @@ impl stripe_core::Decode for ReserveTransaction {
                 "currency" => decoder.required_into(&mut currency)?,
                 "description" => decoder.optional_into(&mut description)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "reserve_transaction")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -498,7 +502,7 @@ pub struct TaxDeductedAtSource {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The end of the invoicing period. This TDS applies to Stripe fees collected during this invoicing period.
     pub period_end: stripe_core::Timestamp,
     /// The start of the invoicing period. This TDS applies to Stripe fees collected during this invoicing period.
@@ -531,7 +535,9 @@ impl stripe_core::Decode for TaxDeductedAtSource {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "tax_deducted_at_source")?
+                }
                 "period_end" => decoder.required_into(&mut period_end)?,
                 "period_start" => decoder.required_into(&mut period_start)?,
                 "tax_deduction_account_number" => {
@@ -970,11 +976,7 @@ impl BalanceTransaction {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/balance/history/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate
-                            ::ids::kinds::BalanceTransaction >> ::into(id).as_str())
-                        ),
+                        format!("/v1/balance/history/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1028,12 +1030,7 @@ impl BalanceTransaction {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/balance_transactions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::BalanceTransaction >> ::into(id)
-                            .as_str())
-                        ),
+                        format!("/v1/balance_transactions/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -67,7 +67,7 @@ pub struct Charge {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The account (if any) the charge was made on behalf of without triggering an automatic transfer. See the [Connect documentation](https://stripe.com/docs/connect/separate-charges-and-transfers) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -208,7 +208,7 @@ impl stripe_core::Decode for Charge {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "charge")?,
                         "review" => decoder.optional_into(&mut review)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -5342,11 +5342,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/charges/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5364,11 +5360,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5390,11 +5382,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}/capture", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/capture", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5412,11 +5400,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/charges/{}/dispute", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/dispute", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5432,11 +5416,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}/dispute", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/dispute", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5453,9 +5433,7 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/dispute/close",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Charge >> ::into(charge).as_str())
+                            "/v1/charges/{}/dispute/close", stripe_core::path_id(charge)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5480,11 +5458,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}/refund", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/refund", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5502,11 +5476,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/refunds", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5522,11 +5492,7 @@ impl Charge {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/refunds", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5544,11 +5510,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/refunds", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5568,11 +5530,8 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/charges/{}/refunds/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str()), stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
-                            ::into(refund).as_str())
+                            "/v1/charges/{}/refunds/{}", stripe_core::path_id(charge),
+                            stripe_core::path_id(refund)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5593,11 +5552,8 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/refunds/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str()), stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
-                            ::into(refund).as_str())
+                            "/v1/charges/{}/refunds/{}", stripe_core::path_id(charge),
+                            stripe_core::path_id(refund)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -31,7 +31,7 @@ pub struct Dispute {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// ID of the PaymentIntent that was disputed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<stripe_core::Expandable<crate::PaymentIntent>>,
@@ -87,7 +87,7 @@ impl stripe_core::Decode for Dispute {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "charge" => decoder.required_into(&mut charge)?,
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "dispute")?,
                         "reason" => decoder.required_into(&mut reason)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -844,11 +844,7 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/disputes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
-                            ::into(dispute).as_str())
-                        ),
+                        format!("/v1/disputes/{}", stripe_core::path_id(dispute)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -868,11 +864,7 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/disputes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
-                            ::into(dispute).as_str())
-                        ),
+                        format!("/v1/disputes/{}", stripe_core::path_id(dispute)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -892,11 +884,7 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/disputes/{}/close", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
-                            ::into(dispute).as_str())
-                        ),
+                        format!("/v1/disputes/{}/close", stripe_core::path_id(dispute)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

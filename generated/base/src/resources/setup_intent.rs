@@ -131,7 +131,7 @@ pub struct SetupIntent {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_action: Option<Box<SetupIntentNextAction>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The account (if any) for which the setup is intended.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -210,7 +210,9 @@ impl stripe_core::Decode for SetupIntent {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "setup_intent")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2505,11 +2507,7 @@ impl SetupIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/setup_intents/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::SetupIntent >>
-                            ::into(intent).as_str())
-                        ),
+                        format!("/v1/setup_intents/{}", stripe_core::path_id(intent)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2527,11 +2525,7 @@ impl SetupIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/setup_intents/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::SetupIntent >>
-                            ::into(intent).as_str())
-                        ),
+                        format!("/v1/setup_intents/{}", stripe_core::path_id(intent)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2552,9 +2546,7 @@ impl SetupIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/setup_intents/{}/cancel",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
+                            "/v1/setup_intents/{}/cancel", stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2578,9 +2570,7 @@ impl SetupIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/setup_intents/{}/confirm",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
+                            "/v1/setup_intents/{}/confirm", stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2601,8 +2591,7 @@ impl SetupIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/setup_intents/{}/verify_microdeposits",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
+                            stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)

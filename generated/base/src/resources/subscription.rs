@@ -187,7 +187,7 @@ pub struct Subscription {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_pending_invoice_item_invoice: Option<stripe_core::Timestamp>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: String,
+    pub object: &'static str,
     /// The account (if any) the charge was made on behalf of for charges associated with this subscription. See the Connect documentation for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -313,7 +313,9 @@ impl stripe_core::Decode for Subscription {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => {
+                            decoder.object_name_into(&mut object, "subscription")?
+                        }
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2068,9 +2070,8 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            "/v1/subscriptions/{}",
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2092,9 +2093,8 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            "/v1/subscriptions/{}",
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2120,9 +2120,8 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            "/v1/subscriptions/{}",
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2145,9 +2144,7 @@ impl Subscription {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/subscriptions/{}/discount",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
