@@ -204,7 +204,7 @@ impl Walker<'_> {
     fn wrong_type(&self, ty: &TypeRef, at: &[Step]) -> Option<(Value, Expect)> {
         let reject = |wrong: Value| Some((wrong, Expect::Reject(display(at))));
         match ty {
-            TypeRef::String | TypeRef::Id(_) | TypeRef::ObjectName => reject(json!(12345)),
+            TypeRef::String | TypeRef::Id(_) => reject(json!(12345)),
             TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Timestamp => {
                 reject(json!("not the right type"))
             }

@@ -411,7 +411,7 @@ pub struct Application {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -437,7 +437,7 @@ impl stripe_core::Decode for Application {
             match key {
                 "id" => decoder.required_into(&mut id)?,
                 "name" => decoder.optional_into(&mut name)?,
-                "object" => decoder.object_name_into(&mut object, "application")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -592,7 +592,7 @@ pub struct DeletedApplication {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -620,7 +620,7 @@ impl stripe_core::Decode for DeletedApplication {
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
                 "name" => decoder.optional_into(&mut name)?,
-                "object" => decoder.object_name_into(&mut object, "application")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -657,7 +657,7 @@ pub struct DeletedBankAccount {
     /// Unique identifier for the object.
     pub id: crate::ids::BankAccountId,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -685,7 +685,7 @@ impl stripe_core::Decode for DeletedBankAccount {
                 "currency" => decoder.optional_into(&mut currency)?,
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "bank_account")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -722,7 +722,7 @@ pub struct DeletedCard {
     /// Unique identifier for the object.
     pub id: crate::ids::CardId,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -750,7 +750,7 @@ impl stripe_core::Decode for DeletedCard {
                 "currency" => decoder.optional_into(&mut currency)?,
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "card")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -317,7 +317,6 @@ fn type_ref(model: &Model, ty: &TypeRef) -> String {
         TypeRef::AnyResource => "Resource".into(),
         TypeRef::RawBody => "Bytes".into(),
         TypeRef::Id(kind) => id_path(model, *kind),
-        TypeRef::ObjectName => "&'static str".into(),
     }
 }
 

@@ -398,9 +398,6 @@ pub enum TypeRef {
     RawBody,
     /// The id of a resource (the live resource struct): `CustomerId`.
     Id(TypeId),
-    /// A response's `object` where its schema fixes the value
-    /// ([`Struct::object_name`]): a `&'static str`, checked when decoded.
-    ObjectName,
 }
 
 impl TypeRef {
@@ -430,8 +427,7 @@ impl TypeRef {
             | TypeRef::RawBody
             // An id type is not its resource: it is defined apart from it,
             // in every build (`crate::ids`).
-            | TypeRef::Id(_)
-            | TypeRef::ObjectName => {}
+            | TypeRef::Id(_) => {}
         }
     }
 

@@ -82,9 +82,6 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
     let arm = |field: &Field| {
         let local = ident(&field.rust_name);
         let wire = &field.wire_name;
-        if let (TypeRef::ObjectName, Some(name)) = (&field.ty, &body.object_name) {
-            return quote!(#wire => #decoder.object_name_into(&mut #local, #name)?,);
-        }
         if field.optional() {
             // `null` and absent are both `None`.
             quote!(#wire => #decoder.optional_into(&mut #local)?,)

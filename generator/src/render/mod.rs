@@ -95,7 +95,6 @@ impl TypeRenderer<'_> {
             TypeRef::AnyResource => quote!(crate::Resource),
             TypeRef::RawBody => quote!(stripe_core::Bytes),
             TypeRef::Id(kind) => ids::id_path(self.model, *kind),
-            TypeRef::ObjectName => quote!(&'static str),
             TypeRef::Named(id) => self.path(*id),
             TypeRef::List(item) => {
                 let item = self.type_ref(item);

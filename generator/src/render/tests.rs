@@ -192,8 +192,7 @@ impl Values<'_> {
             | TypeRef::V2List(_)
             | TypeRef::AnyResource
             | TypeRef::RawBody
-            | TypeRef::Id(_)
-            | TypeRef::ObjectName => {
+            | TypeRef::Id(_) => {
                 return Err(Error::new(format!(
                     "{ty:?} is not a request parameter type"
                 )))

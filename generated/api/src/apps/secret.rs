@@ -27,7 +27,7 @@ pub struct Secret {
     /// A name for the secret that's unique within the scope.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The plaintext secret value to be stored.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payload: Option<String>,
@@ -81,7 +81,7 @@ impl stripe_core::Decode for Secret {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "apps.secret")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

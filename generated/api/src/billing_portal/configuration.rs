@@ -29,7 +29,7 @@ pub struct Configuration {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Time at which the object was last updated. Measured in seconds since the Unix epoch.
     pub updated: stripe_core::Timestamp,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -74,13 +74,7 @@ impl stripe_core::Decode for Configuration {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "billing_portal.configuration",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -1162,7 +1156,9 @@ impl Configuration {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/billing_portal/configurations/{}",
-                            stripe_core::path_id(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::billing_portal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1185,7 +1181,9 @@ impl Configuration {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/billing_portal/configurations/{}",
-                            stripe_core::path_id(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::billing_portal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

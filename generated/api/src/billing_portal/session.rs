@@ -34,7 +34,7 @@ pub struct Session {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub locale: Option<SessionLocale>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The account for which the session was created on behalf of. When specified, only subscriptions and invoices with this `on_behalf_of` account appear in the portal. For more information, see the [docs](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of). Use the [Accounts API](https://stripe.com/docs/api/accounts/object#account_object-settings-branding) to modify the `on_behalf_of` account's branding settings, which the portal displays.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
@@ -95,10 +95,7 @@ impl stripe_core::Decode for Session {
                 6 => {
                     match key {
                         "locale" => decoder.optional_into(&mut locale)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "billing_portal.session")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -102,7 +102,7 @@ pub struct Session {
     /// The mode of the Checkout Session.
     pub mode: SessionMode,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The ID of the PaymentIntent for Checkout Sessions in `payment` mode.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<stripe_core::Expandable<crate::PaymentIntent>>,
@@ -259,9 +259,7 @@ impl stripe_core::Decode for Session {
                 6 => {
                     match key {
                         "locale" => decoder.optional_into(&mut locale)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "checkout.session")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -6753,7 +6751,9 @@ impl Session {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/checkout/sessions/{}", stripe_core::path_id(session)
+                            "/v1/checkout/sessions/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::checkout::Session >> ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -6778,7 +6778,9 @@ impl Session {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/checkout/sessions/{}/expire",
-                            stripe_core::path_id(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::checkout::Session >> ::into(session)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -6801,7 +6803,9 @@ impl Session {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/checkout/sessions/{}/line_items",
-                            stripe_core::path_id(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::checkout::Session >> ::into(session)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -6822,7 +6826,9 @@ impl Session {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/checkout/sessions/{}/line_items",
-                            stripe_core::path_id(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::checkout::Session >> ::into(session)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

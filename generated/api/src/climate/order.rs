@@ -48,7 +48,7 @@ pub struct Order {
     /// Quantity of carbon removal that is included in this order.
     pub metric_tons: stripe_core::Decimal,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Unique ID for the Climate `Product` this order is purchasing.
     pub product: stripe_core::Expandable<crate::climate::Product>,
     /// Time at which the order's product was substituted for a different product. Measured in seconds since the Unix epoch.
@@ -106,9 +106,7 @@ impl stripe_core::Decode for Order {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "climate.order")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -574,7 +572,11 @@ impl Order {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/climate/orders/{}", stripe_core::path_id(order)),
+                        format!(
+                            "/v1/climate/orders/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Order
+                            >> ::into(order).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -592,7 +594,11 @@ impl Order {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/climate/orders/{}", stripe_core::path_id(order)),
+                        format!(
+                            "/v1/climate/orders/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Order
+                            >> ::into(order).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -611,7 +617,9 @@ impl Order {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/climate/orders/{}/cancel", stripe_core::path_id(order)
+                            "/v1/climate/orders/{}/cancel",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::climate::Order >> ::into(order).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -26,7 +26,7 @@ pub struct Product {
     /// The Climate product's name.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The carbon removal suppliers that fulfill orders for this Climate product.
     pub suppliers: Vec<crate::climate::Supplier>,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -72,9 +72,7 @@ impl stripe_core::Decode for Product {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "climate.product")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -271,7 +269,11 @@ impl Product {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/climate/products/{}", stripe_core::path_id(product)),
+                        format!(
+                            "/v1/climate/products/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Product
+                            >> ::into(product).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -15,7 +15,7 @@ pub struct Supplier {
     /// Name of this carbon removal supplier.
     pub name: String,
     /// String representing the object’s type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The scientific pathway used for carbon removal.
     pub removal_pathway: SupplierRemovalPathway,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -50,7 +50,7 @@ impl stripe_core::Decode for Supplier {
                 "livemode" => decoder.required_into(&mut livemode)?,
                 "locations" => decoder.required_into(&mut locations)?,
                 "name" => decoder.required_into(&mut name)?,
-                "object" => decoder.object_name_into(&mut object, "climate.supplier")?,
+                "object" => decoder.required_into(&mut object)?,
                 "removal_pathway" => decoder.required_into(&mut removal_pathway)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -207,7 +207,9 @@ impl Supplier {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/climate/suppliers/{}", stripe_core::path_id(supplier)
+                            "/v1/climate/suppliers/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::climate::Supplier >> ::into(supplier).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

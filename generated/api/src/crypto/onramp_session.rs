@@ -23,7 +23,7 @@ pub struct OnrampSession {
     /// Set of [key-value pairs](https://docs.stripe.com/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Redirect your users to the URL for a prebuilt frontend integration of the crypto onramp on the standalone hosted onramp.
     ///
     /// Related guide: [Mint a session with a redirect url](https://docs.stripe.com/crypto/standalone-hosted-onramp#mint-a-session-with-a-redirect-url)
@@ -69,10 +69,7 @@ impl stripe_core::Decode for OnrampSession {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "crypto.onramp_session")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1005,7 +1002,10 @@ impl OnrampSession {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/crypto/onramp_sessions/{}", stripe_core::path_id(id)
+                            "/v1/crypto/onramp_sessions/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::crypto::OnrampSession >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1028,7 +1028,9 @@ impl OnrampSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/crypto/onramp_sessions/{}/checkout",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::crypto::OnrampSession >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1049,7 +1051,9 @@ impl OnrampSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/crypto/onramp_sessions/{}/quote",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::crypto::OnrampSession >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -13,7 +13,7 @@ pub struct OnrampTransactionLimits {
     /// If the object exists in live mode, the value is `true`. If the object exists in test mode, the value is `false`.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -34,13 +34,7 @@ impl stripe_core::Decode for OnrampTransactionLimits {
                 "crypto_customer_id" => decoder.required_into(&mut crypto_customer_id)?,
                 "limits" => decoder.required_into(&mut limits)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder
-                        .object_name_into(
-                            &mut object,
-                            "crypto.onramp_transaction_limits",
-                        )?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -283,7 +283,7 @@ pub struct Account {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The most recent information about the account's owners.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ownership: Option<stripe_core::Expandable<AccountOwnership>>,
@@ -363,13 +363,7 @@ impl stripe_core::Decode for Account {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "financial_connections.account",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -508,7 +502,7 @@ pub struct AccountOwnership {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// A paginated list of owners for this account.
     pub owners: stripe_core::List<crate::financial_connections::AccountOwner>,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -537,13 +531,7 @@ impl stripe_core::Decode for AccountOwnership {
             match key {
                 "created" => decoder.required_into(&mut created)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => {
-                    decoder
-                        .object_name_into(
-                            &mut object,
-                            "financial_connections.account_ownership",
-                        )?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "owners" => decoder.required_into(&mut owners)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -1097,7 +1085,9 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/accounts/{}",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1120,7 +1110,9 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/financial_connections/accounts/{}/disconnect",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1143,7 +1135,9 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/accounts/{}/owners",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1164,7 +1158,9 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/accounts/{}/owners",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1187,7 +1183,9 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/financial_connections/accounts/{}/refresh",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -12,7 +12,7 @@ pub struct AccountOwner {
     /// The full name of the owner.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The ownership object that this owner belongs to.
     pub ownership: String,
     /// The raw phone number of the owner.
@@ -55,13 +55,7 @@ impl stripe_core::Decode for AccountOwner {
                 "email" => decoder.optional_into(&mut email)?,
                 "id" => decoder.required_into(&mut id)?,
                 "name" => decoder.required_into(&mut name)?,
-                "object" => {
-                    decoder
-                        .object_name_into(
-                            &mut object,
-                            "financial_connections.account_owner",
-                        )?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "ownership" => decoder.required_into(&mut ownership)?,
                 "phone" => decoder.optional_into(&mut phone)?,
                 "raw_address" => decoder.optional_into(&mut raw_address)?,

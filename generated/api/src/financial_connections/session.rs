@@ -57,7 +57,7 @@ pub struct Session {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Permissions requested for accounts collected during this session.
     pub permissions: Vec<SessionPermissions>,
     /// Data features requested to be retrieved upon account creation.
@@ -104,13 +104,7 @@ impl stripe_core::Decode for Session {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "financial_connections.session",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -293,7 +287,9 @@ impl Session {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/sessions/{}",
-                            stripe_core::path_id(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Session >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

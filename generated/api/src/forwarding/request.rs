@@ -241,7 +241,7 @@ pub struct Request {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The PaymentMethod to insert into the forwarded request. Forwarding previously consumed PaymentMethods is allowed.
     pub payment_method: String,
     /// The field kinds to be replaced in the forwarded request.
@@ -303,9 +303,7 @@ impl stripe_core::Decode for Request {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "forwarding.request")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -587,7 +585,12 @@ impl Request {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/forwarding/requests/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/forwarding/requests/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::forwarding::Request >> ::into(id)
+                            .as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -738,7 +738,7 @@ pub struct VerificationReport {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub options: Option<GelatoVerificationReportOptions>,
     /// Result from a selfie check
@@ -795,13 +795,7 @@ impl stripe_core::Decode for VerificationReport {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "identity.verification_report",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "selfie" => decoder.optional_into(&mut selfie)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1384,7 +1378,9 @@ impl VerificationReport {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/identity/verification_reports/{}",
-                            stripe_core::path_id(report)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationReport >>
+                            ::into(report).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

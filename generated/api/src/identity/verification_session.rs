@@ -299,7 +299,7 @@ pub struct VerificationSession {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// A set of options for the session’s verification checks.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub options: Option<GelatoVerificationSessionOptions>,
@@ -372,13 +372,7 @@ impl stripe_core::Decode for VerificationSession {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "identity.verification_session",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -837,7 +831,9 @@ impl VerificationSession {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/identity/verification_sessions/{}",
-                            stripe_core::path_id(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationSession >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -862,7 +858,9 @@ impl VerificationSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/identity/verification_sessions/{}",
-                            stripe_core::path_id(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationSession >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -887,7 +885,9 @@ impl VerificationSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/identity/verification_sessions/{}/cancel",
-                            stripe_core::path_id(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationSession >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -918,7 +918,9 @@ impl VerificationSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/identity/verification_sessions/{}/redact",
-                            stripe_core::path_id(session)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::identity::VerificationSession >>
+                            ::into(session).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

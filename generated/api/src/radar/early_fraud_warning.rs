@@ -20,7 +20,7 @@ pub struct EarlyFraudWarning {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// ID of the Payment Intent this early fraud warning is for, optionally expanded.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<stripe_core::Expandable<crate::PaymentIntent>>,
@@ -58,9 +58,7 @@ impl stripe_core::Decode for EarlyFraudWarning {
                 "fraud_type" => decoder.required_into(&mut fraud_type)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "radar.early_fraud_warning")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "payment_intent" => decoder.optional_into(&mut payment_intent)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -147,7 +145,9 @@ impl EarlyFraudWarning {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/radar/early_fraud_warnings/{}",
-                            stripe_core::path_id(early_fraud_warning)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::radar::EarlyFraudWarning >>
+                            ::into(early_fraud_warning).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

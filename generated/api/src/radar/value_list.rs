@@ -25,7 +25,7 @@ pub struct ValueList {
     /// The name of the value list.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -76,9 +76,7 @@ impl stripe_core::Decode for ValueList {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "radar.value_list")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -306,7 +304,10 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/radar/value_lists/{}", stripe_core::path_id(value_list)
+                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::radar::ValueList >> ::into(value_list)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -328,7 +329,10 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/radar/value_lists/{}", stripe_core::path_id(value_list)
+                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::radar::ValueList >> ::into(value_list)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -350,7 +354,10 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/radar/value_lists/{}", stripe_core::path_id(value_list)
+                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::radar::ValueList >> ::into(value_list)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -15,7 +15,7 @@ pub struct ValueListItem {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The value of the item.
     pub value: String,
     /// The identifier of the value list this item belongs to.
@@ -51,9 +51,7 @@ impl stripe_core::Decode for ValueListItem {
                 "created_by" => decoder.required_into(&mut created_by)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "radar.value_list_item")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "value" => decoder.required_into(&mut value)?,
                 "value_list" => decoder.required_into(&mut value_list)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -154,7 +152,10 @@ impl ValueListItem {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/radar/value_list_items/{}", stripe_core::path_id(item)
+                            "/v1/radar/value_list_items/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::radar::ValueListItem >> ::into(item)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -176,7 +177,10 @@ impl ValueListItem {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/radar/value_list_items/{}", stripe_core::path_id(item)
+                            "/v1/radar/value_list_items/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::radar::ValueListItem >> ::into(item)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -104,7 +104,7 @@ pub struct ReportRun {
     /// `true` if the report is run on live mode data and `false` if it is run on test mode data.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     pub parameters: FinancialReportingFinanceReportRunRunParameters,
     /// The ID of the [report type](https://stripe.com/docs/reports/report-types) to run, such as `"balance.summary.1"`.
     pub report_type: String,
@@ -164,10 +164,7 @@ impl stripe_core::Decode for ReportRun {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "reporting.report_run")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "result" => decoder.optional_into(&mut result)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -309,7 +306,9 @@ impl ReportRun {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/reporting/report_runs/{}",
-                            stripe_core::path_id(report_run)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::reporting::ReportRun >>
+                            ::into(report_run).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -25,7 +25,7 @@ pub struct ReportType {
     /// Human-readable name of the Report Type
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// When this Report Type was latest updated. Measured in seconds since the Unix epoch.
     pub updated: stripe_core::Timestamp,
     /// Version of the Report Type. Different versions report with the same ID will have the same purpose, but may take different run parameters or have different result schemas.
@@ -73,10 +73,7 @@ impl stripe_core::Decode for ReportType {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "reporting.report_type")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -208,7 +205,9 @@ impl ReportType {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/reporting/report_types/{}",
-                            stripe_core::path_id(report_type)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::reporting::ReportType >>
+                            ::into(report_type).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

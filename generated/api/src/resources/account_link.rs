@@ -12,7 +12,7 @@ pub struct AccountLink {
     /// The timestamp at which this account link will expire.
     pub expires_at: stripe_core::Timestamp,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The URL for the account link.
     pub url: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -34,7 +34,7 @@ impl stripe_core::Decode for AccountLink {
             match key {
                 "created" => decoder.required_into(&mut created)?,
                 "expires_at" => decoder.required_into(&mut expires_at)?,
-                "object" => decoder.object_name_into(&mut object, "account_link")?,
+                "object" => decoder.required_into(&mut object)?,
                 "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }

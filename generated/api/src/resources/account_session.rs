@@ -24,7 +24,7 @@ pub struct AccountSession {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -49,7 +49,7 @@ impl stripe_core::Decode for AccountSession {
                 "components" => decoder.required_into(&mut components)?,
                 "expires_at" => decoder.required_into(&mut expires_at)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "account_session")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -11,7 +11,7 @@ pub struct ApplePayDomain {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -41,7 +41,7 @@ impl stripe_core::Decode for ApplePayDomain {
                 "domain_name" => decoder.required_into(&mut domain_name)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "apple_pay_domain")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -137,7 +137,11 @@ impl ApplePayDomain {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/apple_pay/domains/{}", stripe_core::path_id(domain)),
+                        format!(
+                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::ApplePayDomain
+                            >> ::into(domain).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -155,7 +159,11 @@ impl ApplePayDomain {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/apple_pay/domains/{}", stripe_core::path_id(domain)),
+                        format!(
+                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::ApplePayDomain
+                            >> ::into(domain).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

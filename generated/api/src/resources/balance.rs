@@ -27,7 +27,7 @@ pub struct Balance {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Funds that aren't available in the balance yet. You can find the pending balance for each currency and each payment type in the `source_types` property.
     pub pending: Vec<BalanceAmount>,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -55,7 +55,7 @@ impl stripe_core::Decode for Balance {
                 "instant_available" => decoder.optional_into(&mut instant_available)?,
                 "issuing" => decoder.optional_into(&mut issuing)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "balance")?,
+                "object" => decoder.required_into(&mut object)?,
                 "pending" => decoder.required_into(&mut pending)?,
                 _ => decoder.extra_field(&mut extra)?,
             }

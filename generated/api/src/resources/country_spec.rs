@@ -14,7 +14,7 @@ pub struct CountrySpec {
     /// Unique identifier for the object. Represented as the ISO country code for this country.
     pub id: crate::ids::CountrySpecId,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Currencies that can be accepted in the specific country (for transfers).
     pub supported_bank_account_currencies: std::collections::BTreeMap<
         String,
@@ -57,7 +57,7 @@ impl stripe_core::Decode for CountrySpec {
             match key {
                 "default_currency" => decoder.required_into(&mut default_currency)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "country_spec")?,
+                "object" => decoder.required_into(&mut object)?,
                 "supported_bank_account_currencies" => {
                     decoder.required_into(&mut supported_bank_account_currencies)?
                 }
@@ -251,7 +251,11 @@ impl CountrySpec {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/country_specs/{}", stripe_core::path_id(country)),
+                        format!(
+                            "/v1/country_specs/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::CountrySpec >>
+                            ::into(country).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -12,7 +12,7 @@ pub struct EphemeralKey {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The key's secret. You can use this value to make authorized requests to the Stripe API.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub secret: Option<String>,
@@ -46,7 +46,7 @@ impl stripe_core::Decode for EphemeralKey {
                 "expires" => decoder.required_into(&mut expires)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "ephemeral_key")?,
+                "object" => decoder.required_into(&mut object)?,
                 "secret" => decoder.optional_into(&mut secret)?,
                 _ => decoder.extra_field(&mut extra)?,
             }

@@ -17,7 +17,7 @@ pub struct ExchangeRate {
     /// Unique identifier for the object. Represented as the three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) in lowercase.
     pub id: crate::ids::ExchangeRateId,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Hash where the keys are supported currencies and the values are the exchange rate at which the base id currency converts to the key currency.
     pub rates: std::collections::BTreeMap<String, f64>,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -44,7 +44,7 @@ impl stripe_core::Decode for ExchangeRate {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "exchange_rate")?,
+                "object" => decoder.required_into(&mut object)?,
                 "rates" => decoder.required_into(&mut rates)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
@@ -105,7 +105,11 @@ impl ExchangeRate {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/exchange_rates/{}", stripe_core::path_id(rate_id)),
+                        format!(
+                            "/v1/exchange_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::ExchangeRate >>
+                            ::into(rate_id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -53,7 +53,12 @@ impl LinkedAccount {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/linked_accounts/{}", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/linked_accounts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate
+                            ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -75,7 +80,9 @@ impl LinkedAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/linked_accounts/{}/disconnect",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -98,7 +105,9 @@ impl LinkedAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/linked_accounts/{}/owners",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -119,7 +128,9 @@ impl LinkedAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/linked_accounts/{}/owners",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -142,7 +153,9 @@ impl LinkedAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/linked_accounts/{}/refresh",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::financial_connections::Account >>
+                            ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

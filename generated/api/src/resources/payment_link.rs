@@ -50,7 +50,7 @@ pub struct PaymentLink {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The account on behalf of which to charge. See the [Connect documentation](https://support.stripe.com/questions/sending-invoices-on-behalf-of-connected-accounts) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -147,9 +147,7 @@ impl stripe_core::Decode for PaymentLink {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "payment_link")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -3284,7 +3282,9 @@ impl PaymentLink {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/payment_links/{}", stripe_core::path_id(payment_link)
+                            "/v1/payment_links/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentLink >>
+                            ::into(payment_link).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3304,7 +3304,9 @@ impl PaymentLink {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payment_links/{}", stripe_core::path_id(payment_link)
+                            "/v1/payment_links/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentLink >>
+                            ::into(payment_link).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3325,7 +3327,9 @@ impl PaymentLink {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/payment_links/{}/line_items",
-                            stripe_core::path_id(payment_link)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentLink >> ::into(payment_link)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3344,7 +3348,9 @@ impl PaymentLink {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/payment_links/{}/line_items",
-                            stripe_core::path_id(payment_link)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentLink >> ::into(payment_link)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

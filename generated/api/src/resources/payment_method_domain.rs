@@ -24,7 +24,7 @@ pub struct PaymentMethodDomain {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Indicates the status of a specific payment method on a payment method domain.
     pub paypal: PaymentMethodDomainResourcePaymentMethodStatus,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -71,10 +71,7 @@ impl stripe_core::Decode for PaymentMethodDomain {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "payment_method_domain")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "paypal" => decoder.required_into(&mut paypal)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -372,7 +369,9 @@ impl PaymentMethodDomain {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/payment_method_domains/{}",
-                            stripe_core::path_id(payment_method_domain)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethodDomain >>
+                            ::into(payment_method_domain).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -395,7 +394,9 @@ impl PaymentMethodDomain {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_method_domains/{}",
-                            stripe_core::path_id(payment_method_domain)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethodDomain >>
+                            ::into(payment_method_domain).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -422,7 +423,9 @@ impl PaymentMethodDomain {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_method_domains/{}/validate",
-                            stripe_core::path_id(payment_method_domain)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethodDomain >>
+                            ::into(payment_method_domain).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

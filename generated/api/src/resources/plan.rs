@@ -43,7 +43,7 @@ pub struct Plan {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nickname: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The product whose pricing this plan determines.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub product: Option<stripe_core::Expandable<crate::ProductOrDeletedProduct>>,
@@ -117,7 +117,7 @@ impl stripe_core::Decode for Plan {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
                         "amount" => decoder.optional_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "plan")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -772,7 +772,11 @@ impl Plan {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/plans/{}", stripe_core::path_id(plan)),
+                        format!(
+                            "/v1/plans/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Plan >>
+                            ::into(plan).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -790,7 +794,11 @@ impl Plan {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/plans/{}", stripe_core::path_id(plan)),
+                        format!(
+                            "/v1/plans/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Plan >>
+                            ::into(plan).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -808,7 +816,11 @@ impl Plan {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/plans/{}", stripe_core::path_id(plan)),
+                        format!(
+                            "/v1/plans/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Plan >>
+                            ::into(plan).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -21,7 +21,7 @@ pub struct ScheduledQueryRun {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Time at which the result expires and is no longer available for download.
     pub result_available_until: stripe_core::Timestamp,
     /// SQL for the query.
@@ -88,9 +88,7 @@ impl stripe_core::Decode for ScheduledQueryRun {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "scheduled_query_run")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -254,7 +252,9 @@ impl ScheduledQueryRun {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sigma/scheduled_query_runs/{}",
-                            stripe_core::path_id(scheduled_query_run)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ScheduledQueryRun >>
+                            ::into(scheduled_query_run).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

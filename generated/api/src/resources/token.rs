@@ -49,7 +49,7 @@ pub struct Token {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Type of the token: `account`, `bank_account`, `card`, or `pii`.
     #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub type_: String,
@@ -100,7 +100,7 @@ impl stripe_core::Decode for Token {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "token")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -189,7 +189,11 @@ impl Token {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/tokens/{}", stripe_core::path_id(token)),
+                        format!(
+                            "/v1/tokens/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Token >>
+                            ::into(token).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -30,7 +30,7 @@ pub struct WebhookEndpoint {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The endpoint's secret, used to generate [webhook signatures](https://stripe.com/docs/webhooks/signatures). Only returned at creation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub secret: Option<String>,
@@ -84,9 +84,7 @@ impl stripe_core::Decode for WebhookEndpoint {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "webhook_endpoint")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "secret" => decoder.optional_into(&mut secret)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -227,8 +225,10 @@ impl WebhookEndpoint {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/webhook_endpoints/{}",
-                            stripe_core::path_id(webhook_endpoint)
+                            "/v1/webhook_endpoints/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::WebhookEndpoint >> ::into(webhook_endpoint)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -250,8 +250,10 @@ impl WebhookEndpoint {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/webhook_endpoints/{}",
-                            stripe_core::path_id(webhook_endpoint)
+                            "/v1/webhook_endpoints/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::WebhookEndpoint >> ::into(webhook_endpoint)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -273,8 +275,10 @@ impl WebhookEndpoint {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/webhook_endpoints/{}",
-                            stripe_core::path_id(webhook_endpoint)
+                            "/v1/webhook_endpoints/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::WebhookEndpoint >> ::into(webhook_endpoint)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

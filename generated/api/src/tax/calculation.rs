@@ -26,7 +26,7 @@ pub struct Calculation {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The shipping cost details for the calculation.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub shipping_cost: Option<TaxProductResourceTaxCalculationShippingCost>,
@@ -80,9 +80,7 @@ impl stripe_core::Decode for Calculation {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "tax.calculation")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -13,7 +13,7 @@ pub struct Settings {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The `active` status indicates you have all required settings to calculate tax. A status can transition out of `active` when new required settings are introduced.
     pub status: SettingsStatus,
     pub status_details: TaxProductResourceTaxSettingsStatusDetails,
@@ -39,7 +39,7 @@ impl stripe_core::Decode for Settings {
                 "defaults" => decoder.required_into(&mut defaults)?,
                 "head_office" => decoder.optional_into(&mut head_office)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "tax.settings")?,
+                "object" => decoder.required_into(&mut object)?,
                 "status" => decoder.required_into(&mut status)?,
                 "status_details" => decoder.required_into(&mut status_details)?,
                 _ => decoder.extra_field(&mut extra)?,

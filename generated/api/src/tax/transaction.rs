@@ -25,7 +25,7 @@ pub struct Transaction {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// A custom unique identifier, such as 'myOrder_123'.
     pub reference: String,
     /// If `type=reversal`, contains information about what was reversed.
@@ -87,9 +87,7 @@ impl stripe_core::Decode for Transaction {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "tax.transaction")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -406,7 +404,9 @@ impl Transaction {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/tax/transactions/{}", stripe_core::path_id(transaction)
+                            "/v1/tax/transactions/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::tax::Transaction
+                            >> ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -429,7 +429,9 @@ impl Transaction {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/tax/transactions/{}/line_items",
-                            stripe_core::path_id(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::tax::Transaction >> ::into(transaction)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -450,7 +452,9 @@ impl Transaction {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/tax/transactions/{}/line_items",
-                            stripe_core::path_id(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::tax::Transaction >> ::into(transaction)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -16,7 +16,7 @@ pub struct Configuration {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tipping: Option<Box<TerminalConfigurationConfigurationResourceTipping>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -54,9 +54,7 @@ impl stripe_core::Decode for Configuration {
                 "id" => decoder.required_into(&mut id)?,
                 "is_account_default" => decoder.optional_into(&mut is_account_default)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "terminal.configuration")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "tipping" => decoder.optional_into(&mut tipping)?,
                 "verifone_p400" => decoder.optional_into(&mut verifone_p400)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -424,7 +422,9 @@ impl Configuration {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/terminal/configurations/{}",
-                            stripe_core::path_id(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -447,7 +447,9 @@ impl Configuration {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/configurations/{}",
-                            stripe_core::path_id(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -470,7 +472,9 @@ impl Configuration {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/terminal/configurations/{}",
-                            stripe_core::path_id(configuration)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Configuration >>
+                            ::into(configuration).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -10,7 +10,7 @@ pub struct ConnectionToken {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Your application should pass this token to the Stripe Terminal SDK.
     pub secret: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -30,9 +30,7 @@ impl stripe_core::Decode for ConnectionToken {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "location" => decoder.optional_into(&mut location)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "terminal.connection_token")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "secret" => decoder.required_into(&mut secret)?,
                 _ => decoder.extra_field(&mut extra)?,
             }

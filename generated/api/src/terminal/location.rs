@@ -19,7 +19,7 @@ pub struct Location {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -55,7 +55,7 @@ impl stripe_core::Decode for Location {
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
                 "metadata" => decoder.required_into(&mut metadata)?,
-                "object" => decoder.object_name_into(&mut object, "terminal.location")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -221,7 +221,10 @@ impl Location {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/terminal/locations/{}", stripe_core::path_id(location)
+                            "/v1/terminal/locations/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::terminal::Location >> ::into(location)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -243,7 +246,10 @@ impl Location {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/terminal/locations/{}", stripe_core::path_id(location)
+                            "/v1/terminal/locations/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::terminal::Location >> ::into(location)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -265,7 +271,10 @@ impl Location {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/terminal/locations/{}", stripe_core::path_id(location)
+                            "/v1/terminal/locations/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::terminal::Location >> ::into(location)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

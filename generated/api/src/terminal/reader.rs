@@ -29,7 +29,7 @@ pub struct Reader {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Serial number of the reader.
     pub serial_number: String,
     /// The networking status of the reader.
@@ -82,9 +82,7 @@ impl stripe_core::Decode for Reader {
                 6 => {
                     match key {
                         "action" => decoder.optional_into(&mut action)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "terminal.reader")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1169,7 +1167,11 @@ impl Reader {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/terminal/readers/{}", stripe_core::path_id(reader)),
+                        format!(
+                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
+                            >> ::into(reader).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1187,7 +1189,11 @@ impl Reader {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/terminal/readers/{}", stripe_core::path_id(reader)),
+                        format!(
+                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
+                            >> ::into(reader).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1205,7 +1211,11 @@ impl Reader {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/terminal/readers/{}", stripe_core::path_id(reader)),
+                        format!(
+                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
+                            >> ::into(reader).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1225,7 +1235,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/cancel_action",
-                            stripe_core::path_id(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1246,7 +1258,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/process_payment_intent",
-                            stripe_core::path_id(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1267,7 +1281,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/process_setup_intent",
-                            stripe_core::path_id(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1288,7 +1304,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/refund_payment",
-                            stripe_core::path_id(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1309,7 +1327,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/set_reader_display",
-                            stripe_core::path_id(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1330,7 +1350,9 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/terminal/readers/{}/present_payment_method",
-                            stripe_core::path_id(reader)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

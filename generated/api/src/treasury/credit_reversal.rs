@@ -24,7 +24,7 @@ pub struct CreditReversal {
     /// The rails used to reverse the funds.
     pub network: CreditReversalNetwork,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The ReceivedCredit being reversed.
     pub received_credit: String,
     /// Status of the CreditReversal
@@ -76,10 +76,7 @@ impl stripe_core::Decode for CreditReversal {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.credit_reversal")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -423,7 +420,9 @@ impl CreditReversal {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/credit_reversals/{}",
-                            stripe_core::path_id(credit_reversal)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::CreditReversal >>
+                            ::into(credit_reversal).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

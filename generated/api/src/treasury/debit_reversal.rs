@@ -28,7 +28,7 @@ pub struct DebitReversal {
     /// The rails used to reverse the funds.
     pub network: DebitReversalNetwork,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The ReceivedDebit being reversed.
     pub received_debit: String,
     /// Status of the DebitReversal
@@ -81,10 +81,7 @@ impl stripe_core::Decode for DebitReversal {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.debit_reversal")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -468,7 +465,9 @@ impl DebitReversal {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/debit_reversals/{}",
-                            stripe_core::path_id(debit_reversal)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::DebitReversal >>
+                            ::into(debit_reversal).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -28,7 +28,7 @@ pub struct FinancialAccount {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The array of paths to pending Features in the Features hash.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_features: Option<Vec<FinancialAccountPendingFeatures>>,
@@ -89,13 +89,7 @@ impl stripe_core::Decode for FinancialAccount {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "treasury.financial_account",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -970,7 +964,9 @@ impl FinancialAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/financial_accounts/{}",
-                            stripe_core::path_id(financial_account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::FinancialAccount >>
+                            ::into(financial_account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -993,7 +989,9 @@ impl FinancialAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/financial_accounts/{}",
-                            stripe_core::path_id(financial_account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::FinancialAccount >>
+                            ::into(financial_account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1016,7 +1014,9 @@ impl FinancialAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/financial_accounts/{}/features",
-                            stripe_core::path_id(financial_account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::FinancialAccount >>
+                            ::into(financial_account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1039,7 +1039,9 @@ impl FinancialAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/financial_accounts/{}/features",
-                            stripe_core::path_id(financial_account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::FinancialAccount >>
+                            ::into(financial_account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -23,7 +23,7 @@ pub struct FinancialAccountFeatures {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub intra_stripe_flows: Option<TreasuryFinancialAccountsResourceToggleSettings>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Settings related to Outbound Payments features on a Financial Account
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub outbound_payments: Option<TreasuryFinancialAccountsResourceOutboundPayments>,
@@ -56,13 +56,7 @@ impl stripe_core::Decode for FinancialAccountFeatures {
                 "financial_addresses" => decoder.optional_into(&mut financial_addresses)?,
                 "inbound_transfers" => decoder.optional_into(&mut inbound_transfers)?,
                 "intra_stripe_flows" => decoder.optional_into(&mut intra_stripe_flows)?,
-                "object" => {
-                    decoder
-                        .object_name_into(
-                            &mut object,
-                            "treasury.financial_account_features",
-                        )?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "outbound_payments" => decoder.optional_into(&mut outbound_payments)?,
                 "outbound_transfers" => decoder.optional_into(&mut outbound_transfers)?,
                 _ => decoder.extra_field(&mut extra)?,

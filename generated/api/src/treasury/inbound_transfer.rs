@@ -166,7 +166,7 @@ pub struct InboundTransfer {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The origin payment method to be debited for an InboundTransfer.
     pub origin_payment_method: String,
     /// Details about the PaymentMethod for an InboundTransfer.
@@ -232,10 +232,7 @@ impl stripe_core::Decode for InboundTransfer {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.inbound_transfer")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -967,7 +964,9 @@ impl InboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/inbound_transfers/{}/fail",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -990,7 +989,9 @@ impl InboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/inbound_transfers/{}/return",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1013,7 +1014,9 @@ impl InboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/inbound_transfers/{}/succeed",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1084,7 +1087,10 @@ impl InboundTransfer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/treasury/inbound_transfers/{}", stripe_core::path_id(id)
+                            "/v1/treasury/inbound_transfers/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

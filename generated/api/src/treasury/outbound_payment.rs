@@ -235,7 +235,7 @@ pub struct OutboundPayment {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Details about a returned OutboundPayment. Only set when the status is `returned`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub returned_details: Option<TreasuryOutboundPaymentsResourceReturnedStatus>,
@@ -296,10 +296,7 @@ impl stripe_core::Decode for OutboundPayment {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.outbound_payment")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -999,7 +996,9 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_payments/{}/fail",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1022,7 +1021,9 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_payments/{}/post",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1045,7 +1046,9 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_payments/{}/return",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1116,7 +1119,10 @@ impl OutboundPayment {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/treasury/outbound_payments/{}", stripe_core::path_id(id)
+                            "/v1/treasury/outbound_payments/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1139,7 +1145,9 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/outbound_payments/{}/cancel",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

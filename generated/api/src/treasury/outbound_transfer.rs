@@ -171,7 +171,7 @@ pub struct OutboundTransfer {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Details about a returned OutboundTransfer. Only set when the status is `returned`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub returned_details: Option<TreasuryOutboundTransfersResourceReturnedDetails>,
@@ -230,13 +230,7 @@ impl stripe_core::Decode for OutboundTransfer {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "treasury.outbound_transfer",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -544,7 +538,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_transfers/{}/fail",
-                            stripe_core::path_id(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -567,7 +563,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_transfers/{}/post",
-                            stripe_core::path_id(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -590,7 +588,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_transfers/{}/return",
-                            stripe_core::path_id(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -662,7 +662,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/outbound_transfers/{}",
-                            stripe_core::path_id(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -685,7 +687,9 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/outbound_transfers/{}/cancel",
-                            stripe_core::path_id(outbound_transfer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::OutboundTransfer >>
+                            ::into(outbound_transfer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

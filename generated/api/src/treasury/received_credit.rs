@@ -32,7 +32,7 @@ pub struct ReceivedCredit {
     /// The rails used to send the funds.
     pub network: ReceivedCreditNetwork,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Details describing when a ReceivedCredit may be reversed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reversal_details: Option<TreasuryReceivedCreditsResourceReversalDetails>,
@@ -86,10 +86,7 @@ impl stripe_core::Decode for ReceivedCredit {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.received_credit")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -813,7 +810,10 @@ impl ReceivedCredit {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/treasury/received_credits/{}", stripe_core::path_id(id)
+                            "/v1/treasury/received_credits/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::ReceivedCredit >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -35,7 +35,7 @@ pub struct ReceivedDebit {
     /// The network used for the ReceivedDebit.
     pub network: ReceivedDebitNetwork,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Details describing when a ReceivedDebit might be reversed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reversal_details: Option<TreasuryReceivedDebitsResourceReversalDetails>,
@@ -89,10 +89,7 @@ impl stripe_core::Decode for ReceivedDebit {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.received_debit")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -524,7 +521,10 @@ impl ReceivedDebit {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/treasury/received_debits/{}", stripe_core::path_id(id)
+                            "/v1/treasury/received_debits/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::ReceivedDebit >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

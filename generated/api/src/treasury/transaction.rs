@@ -34,7 +34,7 @@ pub struct Transaction {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Status of the Transaction.
     pub status: TransactionStatus,
     pub status_transitions: TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions,
@@ -88,10 +88,7 @@ impl stripe_core::Decode for Transaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "treasury.transaction")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -457,7 +454,12 @@ impl Transaction {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/treasury/transactions/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/treasury/transactions/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::Transaction >> ::into(id)
+                            .as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

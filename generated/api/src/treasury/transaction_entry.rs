@@ -29,7 +29,7 @@ pub struct TransactionEntry {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The Transaction associated with this object.
     pub transaction: stripe_core::Expandable<crate::treasury::Transaction>,
     /// The specific money movement that generated the TransactionEntry.
@@ -83,13 +83,7 @@ impl stripe_core::Decode for TransactionEntry {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "treasury.transaction_entry",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -383,7 +377,9 @@ impl TransactionEntry {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/transaction_entries/{}",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::treasury::TransactionEntry >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

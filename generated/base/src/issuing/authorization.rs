@@ -43,7 +43,7 @@ pub struct Authorization {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub network_data: Option<IssuingAuthorizationNetworkData>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The pending authorization request. This field will only be non-null during an `issuing_authorization.request` webhook.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_request: Option<IssuingAuthorizationPendingRequest>,
@@ -119,10 +119,7 @@ impl stripe_core::Decode for Authorization {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "issuing.authorization")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -1096,7 +1093,9 @@ impl Authorization {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/authorizations/{}",
-                            stripe_core::path_id(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1119,7 +1118,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}",
-                            stripe_core::path_id(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1142,7 +1143,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}/approve",
-                            stripe_core::path_id(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1165,7 +1168,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}/decline",
-                            stripe_core::path_id(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1205,7 +1210,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/capture",
-                            stripe_core::path_id(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1228,7 +1235,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/expire",
-                            stripe_core::path_id(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1251,7 +1260,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/increment",
-                            stripe_core::path_id(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1274,7 +1285,9 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/reverse",
-                            stripe_core::path_id(authorization)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Authorization >>
+                            ::into(authorization).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

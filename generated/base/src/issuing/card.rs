@@ -39,7 +39,7 @@ pub struct Card {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The latest card that replaces this card, if any.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub replaced_by: Option<stripe_core::Expandable<Card>>,
@@ -132,9 +132,7 @@ impl stripe_core::Decode for Card {
                 6 => {
                     match key {
                         "number" => decoder.optional_into(&mut number)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.card")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2876,7 +2874,11 @@ impl Card {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/issuing/cards/{}", stripe_core::path_id(card)),
+                        format!(
+                            "/v1/issuing/cards/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Card >>
+                            ::into(card).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2894,7 +2896,11 @@ impl Card {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/issuing/cards/{}", stripe_core::path_id(card)),
+                        format!(
+                            "/v1/issuing/cards/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Card >>
+                            ::into(card).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2914,7 +2920,8 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/deliver",
-                            stripe_core::path_id(card)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2935,7 +2942,8 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/fail",
-                            stripe_core::path_id(card)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2956,7 +2964,8 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/return",
-                            stripe_core::path_id(card)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2977,7 +2986,8 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/ship",
-                            stripe_core::path_id(card)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -27,7 +27,7 @@ pub struct Cardholder {
     /// The cardholder's name. This will be printed on cards issued to them.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The cardholder's phone number. This is required for all cardholders who will be creating EU cards. See the [3D Secure documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied) for more details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone_number: Option<String>,
@@ -101,9 +101,7 @@ impl stripe_core::Decode for Cardholder {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.cardholder")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1163,7 +1161,9 @@ impl Cardholder {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/cardholders/{}",
-                            stripe_core::path_id(cardholder)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Cardholder >> ::into(cardholder)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1186,7 +1186,9 @@ impl Cardholder {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/cardholders/{}",
-                            stripe_core::path_id(cardholder)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Cardholder >> ::into(cardholder)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

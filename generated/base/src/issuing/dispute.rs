@@ -23,7 +23,7 @@ pub struct Dispute {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Current status of the dispute.
     pub status: DisputeStatus,
     /// The transaction being disputed.
@@ -72,9 +72,7 @@ impl stripe_core::Decode for Dispute {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.dispute")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1153,7 +1151,11 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/issuing/disputes/{}", stripe_core::path_id(dispute)),
+                        format!(
+                            "/v1/issuing/disputes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Dispute
+                            >> ::into(dispute).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1171,7 +1173,11 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/issuing/disputes/{}", stripe_core::path_id(dispute)),
+                        format!(
+                            "/v1/issuing/disputes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Dispute
+                            >> ::into(dispute).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1191,7 +1197,9 @@ impl Dispute {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/disputes/{}/submit",
-                            stripe_core::path_id(dispute)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Dispute >> ::into(dispute)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -32,7 +32,7 @@ pub struct Settlement {
     /// The Settlement Identification Number assigned by the network.
     pub network_settlement_identifier: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// One of `international` or `uk_national_net`.
     pub settlement_service: String,
     /// The total number of transactions reflected in this settlement.
@@ -90,9 +90,7 @@ impl stripe_core::Decode for Settlement {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.settlement")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -334,7 +332,9 @@ impl Settlement {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/settlements/{}",
-                            stripe_core::path_id(settlement)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Settlement >> ::into(settlement)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -357,7 +357,9 @@ impl Settlement {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/settlements/{}",
-                            stripe_core::path_id(settlement)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Settlement >> ::into(settlement)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -43,7 +43,7 @@ pub struct Transaction {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Additional purchase information that is optionally provided by the merchant.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub purchase_details: Option<Box<IssuingTransactionPurchaseDetails>>,
@@ -112,9 +112,7 @@ impl stripe_core::Decode for Transaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "issuing.transaction")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "wallet" => decoder.optional_into(&mut wallet)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -881,7 +879,9 @@ impl Transaction {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/transactions/{}",
-                            stripe_core::path_id(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Transaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -904,7 +904,9 @@ impl Transaction {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/transactions/{}",
-                            stripe_core::path_id(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Transaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -961,7 +963,9 @@ impl Transaction {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/transactions/{}/refund",
-                            stripe_core::path_id(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::issuing::Transaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -60,7 +60,7 @@ pub struct Account {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Whether Stripe can send payouts to this account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payouts_enabled: Option<bool>,
@@ -137,7 +137,7 @@ impl stripe_core::Decode for Account {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "account")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -2810,7 +2810,11 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/accounts/{}", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2832,7 +2836,11 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/accounts/{}", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2854,7 +2862,11 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/accounts/{}", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2874,7 +2886,8 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/bank_accounts",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2896,7 +2909,9 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/bank_accounts/{}",
-                            stripe_core::path_id(account), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2920,7 +2935,9 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/bank_accounts/{}",
-                            stripe_core::path_id(account), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2942,7 +2959,9 @@ impl Account {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/accounts/{}/bank_accounts/{}",
-                            stripe_core::path_id(account), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2962,7 +2981,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/capabilities", stripe_core::path_id(account)
+                            "/v1/accounts/{}/capabilities",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2980,7 +3001,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/capabilities", stripe_core::path_id(account)
+                            "/v1/accounts/{}/capabilities",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3002,8 +3025,11 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/capabilities/{}",
-                            stripe_core::path_id(account),
-                            stripe_core::path_id(capability)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Capability >> ::into(capability)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3025,8 +3051,11 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/capabilities/{}",
-                            stripe_core::path_id(account),
-                            stripe_core::path_id(capability)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Capability >> ::into(capability)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3047,7 +3076,8 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/external_accounts",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3066,7 +3096,8 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/external_accounts",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3087,7 +3118,8 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/external_accounts",
-                            stripe_core::path_id(account)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3109,7 +3141,9 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/external_accounts/{}",
-                            stripe_core::path_id(account), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3133,7 +3167,9 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/external_accounts/{}",
-                            stripe_core::path_id(account), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3155,7 +3191,9 @@ impl Account {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/accounts/{}/external_accounts/{}",
-                            stripe_core::path_id(account), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3177,7 +3215,9 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/login_links", stripe_core::path_id(account)
+                            "/v1/accounts/{}/login_links",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3196,7 +3236,11 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/accounts/{}/people", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}/people", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -3212,7 +3256,11 @@ impl Account {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/accounts/{}/people", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}/people", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -3230,7 +3278,11 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/accounts/{}/people", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}/people", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -3250,8 +3302,11 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/people/{}", stripe_core::path_id(account),
-                            stripe_core::path_id(person)
+                            "/v1/accounts/{}/people/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Person >>
+                            ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3272,8 +3327,11 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/people/{}", stripe_core::path_id(account),
-                            stripe_core::path_id(person)
+                            "/v1/accounts/{}/people/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Person >>
+                            ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3294,8 +3352,11 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/accounts/{}/people/{}", stripe_core::path_id(account),
-                            stripe_core::path_id(person)
+                            "/v1/accounts/{}/people/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Person >>
+                            ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3314,7 +3375,11 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/accounts/{}/persons", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}/persons", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -3330,7 +3395,11 @@ impl Account {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/accounts/{}/persons", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}/persons", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -3348,7 +3417,11 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/accounts/{}/persons", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}/persons", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -3368,8 +3441,11 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/persons/{}", stripe_core::path_id(account),
-                            stripe_core::path_id(person)
+                            "/v1/accounts/{}/persons/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Person >> ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3390,8 +3466,11 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/persons/{}", stripe_core::path_id(account),
-                            stripe_core::path_id(person)
+                            "/v1/accounts/{}/persons/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Person >> ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3412,8 +3491,11 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/accounts/{}/persons/{}", stripe_core::path_id(account),
-                            stripe_core::path_id(person)
+                            "/v1/accounts/{}/persons/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Account >> ::into(account).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Person >> ::into(person).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3434,7 +3516,11 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/accounts/{}/reject", stripe_core::path_id(account)),
+                        format!(
+                            "/v1/accounts/{}/reject", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
+                            ::into(account).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -25,7 +25,7 @@ pub struct ApplicationFee {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// ID of the corresponding charge on the platform account, if this fee was the result of a charge using the `destination` parameter.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub originating_transaction: Option<stripe_core::Expandable<crate::Charge>>,
@@ -77,9 +77,7 @@ impl stripe_core::Decode for ApplicationFee {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "charge" => decoder.required_into(&mut charge)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "application_fee")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -228,7 +226,9 @@ impl ApplicationFee {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/application_fees/{}/refunds/{}",
-                            stripe_core::path_segment(fee), stripe_core::path_id(id)
+                            stripe_core::path_segment(fee),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::FeeRefund >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -252,7 +252,9 @@ impl ApplicationFee {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/application_fees/{}/refunds/{}",
-                            stripe_core::path_segment(fee), stripe_core::path_id(id)
+                            stripe_core::path_segment(fee),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::FeeRefund >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -271,7 +273,11 @@ impl ApplicationFee {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/application_fees/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/application_fees/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::ApplicationFee
+                            >> ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -288,7 +294,9 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/application_fees/{}/refund", stripe_core::path_id(id)
+                            "/v1/application_fees/{}/refund",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -308,7 +316,9 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/application_fees/{}/refunds", stripe_core::path_id(id)
+                            "/v1/application_fees/{}/refunds",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -326,7 +336,9 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/application_fees/{}/refunds", stripe_core::path_id(id)
+                            "/v1/application_fees/{}/refunds",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -350,7 +362,9 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/application_fees/{}/refunds", stripe_core::path_id(id)
+                            "/v1/application_fees/{}/refunds",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -30,7 +30,7 @@ pub struct BalanceTransaction {
     /// Net amount of the transaction, in cents (or local equivalent).
     pub net: i64,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// [Learn more](https://stripe.com/docs/reports/reporting-categories) about how reporting categories can help you understand balance transactions from an accounting perspective.
     pub reporting_category: String,
     /// The Stripe object to which this transaction is related.
@@ -98,9 +98,7 @@ impl stripe_core::Decode for BalanceTransaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "balance_transaction")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "source" => decoder.optional_into(&mut source)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -216,7 +214,7 @@ pub struct ConnectCollectionTransfer {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -248,9 +246,7 @@ impl stripe_core::Decode for ConnectCollectionTransfer {
                 "destination" => decoder.required_into(&mut destination)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "connect_collection_transfer")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -358,7 +354,7 @@ pub struct PlatformTaxFee {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The payment object that caused this tax to be inflicted.
     pub source_transaction: String,
     /// The type of tax (VAT).
@@ -391,7 +387,7 @@ impl stripe_core::Decode for PlatformTaxFee {
             match key {
                 "account" => decoder.required_into(&mut account)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "platform_tax_fee")?,
+                "object" => decoder.required_into(&mut object)?,
                 "source_transaction" => decoder.required_into(&mut source_transaction)?,
                 "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,
@@ -438,7 +434,7 @@ pub struct ReserveTransaction {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -468,7 +464,7 @@ impl stripe_core::Decode for ReserveTransaction {
                 "currency" => decoder.required_into(&mut currency)?,
                 "description" => decoder.optional_into(&mut description)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "reserve_transaction")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -502,7 +498,7 @@ pub struct TaxDeductedAtSource {
     /// Unique identifier for the object.
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The end of the invoicing period. This TDS applies to Stripe fees collected during this invoicing period.
     pub period_end: stripe_core::Timestamp,
     /// The start of the invoicing period. This TDS applies to Stripe fees collected during this invoicing period.
@@ -535,9 +531,7 @@ impl stripe_core::Decode for TaxDeductedAtSource {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "tax_deducted_at_source")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "period_end" => decoder.required_into(&mut period_end)?,
                 "period_start" => decoder.required_into(&mut period_start)?,
                 "tax_deduction_account_number" => {
@@ -976,7 +970,11 @@ impl BalanceTransaction {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/balance/history/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/balance/history/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate
+                            ::ids::kinds::BalanceTransaction >> ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1030,7 +1028,12 @@ impl BalanceTransaction {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/balance_transactions/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/balance_transactions/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BalanceTransaction >> ::into(id)
+                            .as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

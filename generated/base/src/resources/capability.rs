@@ -211,7 +211,7 @@ pub struct Capability {
     /// The identifier for the capability.
     pub id: crate::ids::CapabilityId,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Whether the capability has been requested.
     pub requested: bool,
     /// Time at which the capability was requested. Measured in seconds since the Unix epoch.
@@ -252,7 +252,7 @@ impl stripe_core::Decode for Capability {
                 "account" => decoder.required_into(&mut account)?,
                 "future_requirements" => decoder.optional_into(&mut future_requirements)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "capability")?,
+                "object" => decoder.required_into(&mut object)?,
                 "requested" => decoder.required_into(&mut requested)?,
                 "requested_at" => decoder.optional_into(&mut requested_at)?,
                 "requirements" => decoder.optional_into(&mut requirements)?,

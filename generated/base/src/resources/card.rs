@@ -80,7 +80,7 @@ pub struct Card {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// For external accounts, possible values are `new` and `errored`. If a transfer fails, the status is set to `errored` and transfers are stopped until account details are updated.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
@@ -156,7 +156,7 @@ impl stripe_core::Decode for Card {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "card")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }

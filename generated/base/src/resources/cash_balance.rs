@@ -12,7 +12,7 @@ pub struct CashBalance {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     pub settings: CustomerBalanceCustomerBalanceSettings,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -35,7 +35,7 @@ impl stripe_core::Decode for CashBalance {
                 "available" => decoder.optional_into(&mut available)?,
                 "customer" => decoder.required_into(&mut customer)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "cash_balance")?,
+                "object" => decoder.required_into(&mut object)?,
                 "settings" => decoder.required_into(&mut settings)?,
                 _ => decoder.extra_field(&mut extra)?,
             }

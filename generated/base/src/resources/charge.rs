@@ -67,7 +67,7 @@ pub struct Charge {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The account (if any) the charge was made on behalf of without triggering an automatic transfer. See the [Connect documentation](https://stripe.com/docs/connect/separate-charges-and-transfers) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -208,7 +208,7 @@ impl stripe_core::Decode for Charge {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "charge")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "review" => decoder.optional_into(&mut review)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -5342,7 +5342,11 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/charges/{}", stripe_core::path_id(charge)),
+                        format!(
+                            "/v1/charges/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5360,7 +5364,11 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/charges/{}", stripe_core::path_id(charge)),
+                        format!(
+                            "/v1/charges/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5382,7 +5390,11 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/charges/{}/capture", stripe_core::path_id(charge)),
+                        format!(
+                            "/v1/charges/{}/capture", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5400,7 +5412,11 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/charges/{}/dispute", stripe_core::path_id(charge)),
+                        format!(
+                            "/v1/charges/{}/dispute", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5416,7 +5432,11 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/charges/{}/dispute", stripe_core::path_id(charge)),
+                        format!(
+                            "/v1/charges/{}/dispute", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5433,7 +5453,9 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/dispute/close", stripe_core::path_id(charge)
+                            "/v1/charges/{}/dispute/close",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Charge >> ::into(charge).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5458,7 +5480,11 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/charges/{}/refund", stripe_core::path_id(charge)),
+                        format!(
+                            "/v1/charges/{}/refund", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5476,7 +5502,11 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/charges/{}/refunds", stripe_core::path_id(charge)),
+                        format!(
+                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5492,7 +5522,11 @@ impl Charge {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/charges/{}/refunds", stripe_core::path_id(charge)),
+                        format!(
+                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5510,7 +5544,11 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/charges/{}/refunds", stripe_core::path_id(charge)),
+                        format!(
+                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5530,8 +5568,11 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/charges/{}/refunds/{}", stripe_core::path_id(charge),
-                            stripe_core::path_id(refund)
+                            "/v1/charges/{}/refunds/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5552,8 +5593,11 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/refunds/{}", stripe_core::path_id(charge),
-                            stripe_core::path_id(refund)
+                            "/v1/charges/{}/refunds/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
+                            ::into(charge).as_str()), stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -40,7 +40,7 @@ pub struct Coupon {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Percent that will be taken off the subtotal of any invoices for this customer for the duration of the coupon. For example, a coupon with percent_off of 50 will make a $ (or local equivalent)100 invoice $ (or local equivalent)50 instead.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub percent_off: Option<f64>,
@@ -108,7 +108,7 @@ impl stripe_core::Decode for Coupon {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "coupon")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -416,7 +416,11 @@ impl Coupon {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/coupons/{}", stripe_core::path_id(coupon)),
+                        format!(
+                            "/v1/coupons/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Coupon >>
+                            ::into(coupon).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -434,7 +438,11 @@ impl Coupon {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/coupons/{}", stripe_core::path_id(coupon)),
+                        format!(
+                            "/v1/coupons/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Coupon >>
+                            ::into(coupon).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -452,7 +460,11 @@ impl Coupon {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/coupons/{}", stripe_core::path_id(coupon)),
+                        format!(
+                            "/v1/coupons/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Coupon >>
+                            ::into(coupon).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

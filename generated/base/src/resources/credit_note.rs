@@ -45,7 +45,7 @@ pub struct CreditNote {
     /// A unique number that identifies this particular credit note and appears on the PDF of the credit note and its associated invoice.
     pub number: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Amount that was credited outside of Stripe.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub out_of_band_amount: Option<i64>,
@@ -161,7 +161,7 @@ impl stripe_core::Decode for CreditNote {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "number" => decoder.required_into(&mut number)?,
-                        "object" => decoder.object_name_into(&mut object, "credit_note")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "reason" => decoder.optional_into(&mut reason)?,
                         "refund" => decoder.optional_into(&mut refund)?,
                         "status" => decoder.required_into(&mut status)?,
@@ -679,7 +679,11 @@ impl CreditNote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/credit_notes/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/credit_notes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::CreditNote >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -697,7 +701,11 @@ impl CreditNote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/credit_notes/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/credit_notes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::CreditNote >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -715,7 +723,11 @@ impl CreditNote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/credit_notes/{}/void", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/credit_notes/{}/void", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::CreditNote >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -24,7 +24,7 @@ pub struct CreditNoteLineItem {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The number of units of product being credited.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub quantity: Option<i64>,
@@ -96,10 +96,7 @@ impl stripe_core::Decode for CreditNoteLineItem {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "credit_note_line_item")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

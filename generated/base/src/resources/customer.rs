@@ -63,7 +63,7 @@ pub struct Customer {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_invoice_sequence: Option<i64>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The customer's phone number.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone: Option<String>,
@@ -165,7 +165,7 @@ impl stripe_core::Decode for Customer {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "customer")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -908,7 +908,11 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/customers/{}", stripe_core::path_id(customer)),
+                        format!(
+                            "/v1/customers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -928,7 +932,11 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/customers/{}", stripe_core::path_id(customer)),
+                        format!(
+                            "/v1/customers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -946,7 +954,11 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/customers/{}", stripe_core::path_id(customer)),
+                        format!(
+                            "/v1/customers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -966,7 +978,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/balance_transactions",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -985,7 +998,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/balance_transactions",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1006,7 +1020,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/balance_transactions",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1030,8 +1045,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/balance_transactions/{}",
-                            stripe_core::path_id(customer),
-                            stripe_core::path_id(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::CustomerBalanceTransaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1055,8 +1073,11 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/balance_transactions/{}",
-                            stripe_core::path_id(customer),
-                            stripe_core::path_id(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::CustomerBalanceTransaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1078,7 +1099,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/bank_accounts",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1098,7 +1120,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/bank_accounts",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1121,7 +1144,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/bank_accounts",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1144,7 +1168,10 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}",
-                            stripe_core::path_id(customer), stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1166,7 +1193,10 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}",
-                            stripe_core::path_id(customer), stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1188,7 +1218,10 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}",
-                            stripe_core::path_id(customer), stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1210,7 +1243,10 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}/verify",
-                            stripe_core::path_id(customer), stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1230,7 +1266,11 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/customers/{}/cards", stripe_core::path_id(customer)),
+                        format!(
+                            "/v1/customers/{}/cards", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1247,7 +1287,11 @@ impl Customer {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/customers/{}/cards", stripe_core::path_id(customer)),
+                        format!(
+                            "/v1/customers/{}/cards", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1267,7 +1311,11 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/customers/{}/cards", stripe_core::path_id(customer)),
+                        format!(
+                            "/v1/customers/{}/cards", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1288,8 +1336,11 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/cards/{}", stripe_core::path_id(customer),
-                            stripe_core::path_id(id)
+                            "/v1/customers/{}/cards/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str()), stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Card >>
+                            ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1310,8 +1361,11 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/cards/{}", stripe_core::path_id(customer),
-                            stripe_core::path_id(id)
+                            "/v1/customers/{}/cards/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str()), stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Card >>
+                            ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1332,8 +1386,11 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/customers/{}/cards/{}", stripe_core::path_id(customer),
-                            stripe_core::path_id(id)
+                            "/v1/customers/{}/cards/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str()), stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Card >>
+                            ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1354,7 +1411,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1375,7 +1433,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/cash_balance",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1396,7 +1455,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance_transactions",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1415,7 +1475,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance_transactions",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1439,8 +1500,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance_transactions/{}",
-                            stripe_core::path_id(customer),
-                            stripe_core::path_id(transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::CustomerCashBalanceTransaction >>
+                            ::into(transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1458,7 +1522,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/discount", stripe_core::path_id(customer)
+                            "/v1/customers/{}/discount", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1478,7 +1544,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/customers/{}/discount", stripe_core::path_id(customer)
+                            "/v1/customers/{}/discount", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1499,7 +1567,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/funding_instructions",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1520,7 +1589,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/payment_methods",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1539,7 +1609,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/payment_methods",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1563,8 +1634,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/payment_methods/{}",
-                            stripe_core::path_id(customer),
-                            stripe_core::path_id(payment_method)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethod >> ::into(payment_method)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1584,7 +1658,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/sources", stripe_core::path_id(customer)
+                            "/v1/customers/{}/sources", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1602,7 +1678,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/sources", stripe_core::path_id(customer)
+                            "/v1/customers/{}/sources", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1624,7 +1702,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/sources", stripe_core::path_id(customer)
+                            "/v1/customers/{}/sources", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1646,7 +1726,9 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/sources/{}",
-                            stripe_core::path_id(customer), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1668,7 +1750,9 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/sources/{}",
-                            stripe_core::path_id(customer), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1690,7 +1774,9 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/sources/{}",
-                            stripe_core::path_id(customer), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1712,7 +1798,9 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/sources/{}/verify",
-                            stripe_core::path_id(customer), stripe_core::path_segment(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1733,7 +1821,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1752,7 +1841,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1773,7 +1863,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/subscriptions",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1797,8 +1888,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions/{}",
-                            stripe_core::path_id(customer),
-                            stripe_core::path_id(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1822,8 +1916,11 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/subscriptions/{}",
-                            stripe_core::path_id(customer),
-                            stripe_core::path_id(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1851,8 +1948,11 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/subscriptions/{}",
-                            stripe_core::path_id(customer),
-                            stripe_core::path_id(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1874,8 +1974,11 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions/{}/discount",
-                            stripe_core::path_id(customer),
-                            stripe_core::path_id(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1899,8 +2002,11 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/subscriptions/{}/discount",
-                            stripe_core::path_id(customer),
-                            stripe_core::path_id(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1920,7 +2026,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/tax_ids", stripe_core::path_id(customer)
+                            "/v1/customers/{}/tax_ids", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1938,7 +2046,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/tax_ids", stripe_core::path_id(customer)
+                            "/v1/customers/{}/tax_ids", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1958,7 +2068,9 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/tax_ids", stripe_core::path_id(customer)
+                            "/v1/customers/{}/tax_ids", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
+                            ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1980,7 +2092,10 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/tax_ids/{}",
-                            stripe_core::path_id(customer), stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::TaxId >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2002,7 +2117,10 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/tax_ids/{}",
-                            stripe_core::path_id(customer), stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::TaxId >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2023,7 +2141,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/customers/{}/fund_cash_balance",
-                            stripe_core::path_id(customer)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

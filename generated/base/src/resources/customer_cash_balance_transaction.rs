@@ -552,7 +552,7 @@ pub struct CustomerCashBalanceTransaction {
     /// The amount by which the cash balance changed, represented in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal). A positive value represents funds being added to the cash balance, a negative value represents funds being removed from the cash balance.
     pub net_amount: i64,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub refunded_from_payment: Option<
         Box<
@@ -617,13 +617,7 @@ impl stripe_core::Decode for CustomerCashBalanceTransaction {
                 6 => {
                     match key {
                         "funded" => decoder.optional_into(&mut funded)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "customer_cash_balance_transaction",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -25,7 +25,7 @@ pub struct DeletedDiscount {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub invoice_item: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The promotion code applied to create this discount.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub promotion_code: Option<stripe_core::Expandable<crate::PromotionCode>>,
@@ -80,7 +80,7 @@ impl stripe_core::Decode for DeletedDiscount {
                 6 => {
                     match key {
                         "coupon" => decoder.optional_into(&mut coupon)?,
-                        "object" => decoder.object_name_into(&mut object, "discount")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

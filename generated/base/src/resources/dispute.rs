@@ -31,7 +31,7 @@ pub struct Dispute {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// ID of the PaymentIntent that was disputed.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<stripe_core::Expandable<crate::PaymentIntent>>,
@@ -87,7 +87,7 @@ impl stripe_core::Decode for Dispute {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "charge" => decoder.required_into(&mut charge)?,
-                        "object" => decoder.object_name_into(&mut object, "dispute")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "reason" => decoder.required_into(&mut reason)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -844,7 +844,11 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/disputes/{}", stripe_core::path_id(dispute)),
+                        format!(
+                            "/v1/disputes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
+                            ::into(dispute).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -864,7 +868,11 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/disputes/{}", stripe_core::path_id(dispute)),
+                        format!(
+                            "/v1/disputes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
+                            ::into(dispute).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -884,7 +892,11 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/disputes/{}/close", stripe_core::path_id(dispute)),
+                        format!(
+                            "/v1/disputes/{}/close", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
+                            ::into(dispute).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -25,7 +25,7 @@ pub struct FeeRefund {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -61,7 +61,7 @@ impl stripe_core::Decode for FeeRefund {
                 "fee" => decoder.required_into(&mut fee)?,
                 "id" => decoder.required_into(&mut id)?,
                 "metadata" => decoder.optional_into(&mut metadata)?,
-                "object" => decoder.object_name_into(&mut object, "fee_refund")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -24,7 +24,7 @@ pub struct File {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<stripe_core::List<crate::FileLink>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the uploaded file.
     pub purpose: FilePurpose,
     /// The size in bytes of the file object.
@@ -98,7 +98,7 @@ impl stripe_core::Decode for File {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "file")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -334,7 +334,11 @@ impl File {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/files/{}", stripe_core::path_id(file)),
+                        format!(
+                            "/v1/files/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::File >>
+                            ::into(file).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -22,7 +22,7 @@ pub struct FileLink {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The publicly accessible URL to download the file.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
@@ -75,7 +75,7 @@ impl stripe_core::Decode for FileLink {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "file_link")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -187,7 +187,11 @@ impl FileLink {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/file_links/{}", stripe_core::path_id(link)),
+                        format!(
+                            "/v1/file_links/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::FileLink >>
+                            ::into(link).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -205,7 +209,11 @@ impl FileLink {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/file_links/{}", stripe_core::path_id(link)),
+                        format!(
+                            "/v1/file_links/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::FileLink >>
+                            ::into(link).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

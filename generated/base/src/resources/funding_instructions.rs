@@ -16,7 +16,7 @@ pub struct FundingInstructions {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -39,9 +39,7 @@ impl stripe_core::Decode for FundingInstructions {
                 "currency" => decoder.required_into(&mut currency)?,
                 "funding_type" => decoder.required_into(&mut funding_type)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "funding_instructions")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -224,7 +224,7 @@ pub struct Invoice {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The account (if any) for which the funds of the invoice payment are intended. If set, the invoice will be presented with the branding and support information of the specified account. See the [Invoices with Connect](https://stripe.com/docs/billing/invoices/connect) documentation for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -441,7 +441,7 @@ impl stripe_core::Decode for Invoice {
                         "charge" => decoder.optional_into(&mut charge)?,
                         "footer" => decoder.optional_into(&mut footer)?,
                         "number" => decoder.optional_into(&mut number)?,
-                        "object" => decoder.object_name_into(&mut object, "invoice")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2420,7 +2420,11 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/invoices/{}", stripe_core::path_id(invoice)),
+                        format!(
+                            "/v1/invoices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2440,7 +2444,11 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/invoices/{}", stripe_core::path_id(invoice)),
+                        format!(
+                            "/v1/invoices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2458,7 +2466,11 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/invoices/{}", stripe_core::path_id(invoice)),
+                        format!(
+                            "/v1/invoices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2477,7 +2489,9 @@ impl Invoice {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/invoices/{}/finalize", stripe_core::path_id(invoice)
+                            "/v1/invoices/{}/finalize", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2496,7 +2510,11 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/invoices/{}/lines", stripe_core::path_id(invoice)),
+                        format!(
+                            "/v1/invoices/{}/lines", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2512,7 +2530,11 @@ impl Invoice {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/invoices/{}/lines", stripe_core::path_id(invoice)),
+                        format!(
+                            "/v1/invoices/{}/lines", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2532,7 +2554,8 @@ impl Invoice {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/invoices/{}/mark_uncollectible",
-                            stripe_core::path_id(invoice)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Invoice >> ::into(invoice).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2551,7 +2574,11 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/invoices/{}/pay", stripe_core::path_id(invoice)),
+                        format!(
+                            "/v1/invoices/{}/pay", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2571,7 +2598,11 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/invoices/{}/send", stripe_core::path_id(invoice)),
+                        format!(
+                            "/v1/invoices/{}/send", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2589,7 +2620,11 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/invoices/{}/void", stripe_core::path_id(invoice)),
+                        format!(
+                            "/v1/invoices/{}/void", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
+                            ::into(invoice).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

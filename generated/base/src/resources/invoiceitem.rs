@@ -41,7 +41,7 @@ pub struct Invoiceitem {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     pub period: crate::InvoiceLineItemPeriod,
     /// The price of the invoice item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -131,7 +131,7 @@ impl stripe_core::Decode for Invoiceitem {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "invoiceitem")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "period" => decoder.required_into(&mut period)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -305,7 +305,11 @@ impl Invoiceitem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/invoiceitems/{}", stripe_core::path_id(invoiceitem)),
+                        format!(
+                            "/v1/invoiceitems/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoiceitem >>
+                            ::into(invoiceitem).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -323,7 +327,11 @@ impl Invoiceitem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/invoiceitems/{}", stripe_core::path_id(invoiceitem)),
+                        format!(
+                            "/v1/invoiceitems/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoiceitem >>
+                            ::into(invoiceitem).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -341,7 +349,11 @@ impl Invoiceitem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/invoiceitems/{}", stripe_core::path_id(invoiceitem)),
+                        format!(
+                            "/v1/invoiceitems/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoiceitem >>
+                            ::into(invoiceitem).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -22,7 +22,7 @@ pub struct Item {
     /// Unique identifier for the object.
     pub id: crate::ids::ItemId,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The price used to generate the line item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub price: Option<Box<crate::Price>>,
@@ -79,7 +79,7 @@ impl stripe_core::Decode for Item {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "item")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -118,7 +118,7 @@ pub struct LineItem {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Note that for line items with `type=subscription` this will reflect the metadata of the subscription that caused the line item to be created.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     pub period: crate::InvoiceLineItemPeriod,
     /// The price of the line item.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -215,7 +215,7 @@ impl stripe_core::Decode for LineItem {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "line_item")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "period" => decoder.required_into(&mut period)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }

@@ -7,7 +7,7 @@ pub struct LoginLink {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: stripe_core::Timestamp,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The URL for the login link.
     pub url: String,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -27,7 +27,7 @@ impl stripe_core::Decode for LoginLink {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "created" => decoder.required_into(&mut created)?,
-                "object" => decoder.object_name_into(&mut object, "login_link")?,
+                "object" => decoder.required_into(&mut object)?,
                 "url" => decoder.required_into(&mut url)?,
                 _ => decoder.extra_field(&mut extra)?,
             }

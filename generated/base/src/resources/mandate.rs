@@ -71,7 +71,7 @@ pub struct Mandate {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multi_use: Option<MandateMultiUse>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The account (if any) for which the mandate is intended.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<String>,
@@ -130,7 +130,7 @@ impl stripe_core::Decode for Mandate {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "mandate")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1159,7 +1159,11 @@ impl Mandate {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/mandates/{}", stripe_core::path_id(mandate)),
+                        format!(
+                            "/v1/mandates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Mandate >>
+                            ::into(mandate).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -248,7 +248,7 @@ pub struct PaymentIntent {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_action: Option<Box<PaymentIntentNextAction>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The account (if any) for which the funds of the PaymentIntent are intended. See the PaymentIntents [use case for connected accounts](https://stripe.com/docs/payments/connected-accounts) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -360,9 +360,7 @@ impl stripe_core::Decode for PaymentIntent {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "payment_intent")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "review" => decoder.optional_into(&mut review)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -8729,7 +8727,11 @@ impl PaymentIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/payment_intents/{}", stripe_core::path_id(intent)),
+                        format!(
+                            "/v1/payment_intents/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentIntent >>
+                            ::into(intent).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -8749,7 +8751,11 @@ impl PaymentIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/payment_intents/{}", stripe_core::path_id(intent)),
+                        format!(
+                            "/v1/payment_intents/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentIntent >>
+                            ::into(intent).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -8769,7 +8775,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/apply_customer_balance",
-                            stripe_core::path_id(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8793,7 +8800,9 @@ impl PaymentIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payment_intents/{}/cancel", stripe_core::path_id(intent)
+                            "/v1/payment_intents/{}/cancel",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8818,7 +8827,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/capture",
-                            stripe_core::path_id(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8839,7 +8849,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/confirm",
-                            stripe_core::path_id(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8868,7 +8879,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/increment_authorization",
-                            stripe_core::path_id(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8889,7 +8901,8 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/verify_microdeposits",
-                            stripe_core::path_id(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

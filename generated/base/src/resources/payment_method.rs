@@ -203,7 +203,7 @@ pub struct PaymentMethod {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub oxxo: Option<PaymentMethodOxxo>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -332,9 +332,7 @@ impl stripe_core::Decode for PaymentMethod {
                         "alipay" => decoder.optional_into(&mut alipay)?,
                         "boleto" => decoder.optional_into(&mut boleto)?,
                         "klarna" => decoder.optional_into(&mut klarna)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "payment_method")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "paynow" => decoder.optional_into(&mut paynow)?,
                         "paypal" => decoder.optional_into(&mut paypal)?,
                         "sofort" => decoder.optional_into(&mut sofort)?,
@@ -3786,8 +3784,9 @@ impl PaymentMethod {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/payment_methods/{}",
-                            stripe_core::path_id(payment_method)
+                            "/v1/payment_methods/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentMethod >>
+                            ::into(payment_method).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3809,8 +3808,9 @@ impl PaymentMethod {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payment_methods/{}",
-                            stripe_core::path_id(payment_method)
+                            "/v1/payment_methods/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentMethod >>
+                            ::into(payment_method).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3837,7 +3837,9 @@ impl PaymentMethod {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_methods/{}/attach",
-                            stripe_core::path_id(payment_method)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethod >> ::into(payment_method)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3860,7 +3862,9 @@ impl PaymentMethod {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_methods/{}/detach",
-                            stripe_core::path_id(payment_method)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::PaymentMethod >> ::into(payment_method)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

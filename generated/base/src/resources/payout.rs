@@ -51,7 +51,7 @@ pub struct Payout {
     /// The method used to send this payout, which can be `standard` or `instant`. `instant` is supported for payouts to debit cards and bank accounts in certain countries. (See [Bank support for Instant Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more information.)
     pub method: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// If the payout reverses another, this is the ID of the original payout.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub original_payout: Option<stripe_core::Expandable<Payout>>,
@@ -129,7 +129,7 @@ impl stripe_core::Decode for Payout {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "method" => decoder.required_into(&mut method)?,
-                        "object" => decoder.object_name_into(&mut object, "payout")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -526,7 +526,11 @@ impl Payout {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/payouts/{}", stripe_core::path_id(payout)),
+                        format!(
+                            "/v1/payouts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
+                            ::into(payout).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -544,7 +548,11 @@ impl Payout {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/payouts/{}", stripe_core::path_id(payout)),
+                        format!(
+                            "/v1/payouts/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
+                            ::into(payout).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -562,7 +570,11 @@ impl Payout {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/payouts/{}/cancel", stripe_core::path_id(payout)),
+                        format!(
+                            "/v1/payouts/{}/cancel", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
+                            ::into(payout).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -582,7 +594,11 @@ impl Payout {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/payouts/{}/reverse", stripe_core::path_id(payout)),
+                        format!(
+                            "/v1/payouts/{}/reverse", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
+                            ::into(payout).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

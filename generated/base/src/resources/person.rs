@@ -236,7 +236,7 @@ pub struct Person {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nationality: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The person's phone number.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub phone: Option<String>,
@@ -326,7 +326,7 @@ impl stripe_core::Decode for Person {
                 6 => {
                     match key {
                         "gender" => decoder.optional_into(&mut gender)?,
-                        "object" => decoder.object_name_into(&mut object, "person")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }

@@ -152,7 +152,7 @@ pub struct Price {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nickname: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The ID of the product this price is associated with.
     pub product: stripe_core::Expandable<crate::ProductOrDeletedProduct>,
     /// The recurring components of a price such as `interval` and `usage_type`.
@@ -241,7 +241,7 @@ impl stripe_core::Decode for Price {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => decoder.object_name_into(&mut object, "price")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -1138,7 +1138,11 @@ impl Price {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/prices/{}", stripe_core::path_id(price)),
+                        format!(
+                            "/v1/prices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Price >>
+                            ::into(price).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1156,7 +1160,11 @@ impl Price {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/prices/{}", stripe_core::path_id(price)),
+                        format!(
+                            "/v1/prices/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Price >>
+                            ::into(price).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

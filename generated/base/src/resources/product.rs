@@ -93,7 +93,7 @@ pub struct Product {
     /// The product's name, meant to be displayable to the customer.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The dimensions of this product for shipping purposes.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub package_dimensions: Option<PackageDimensions>,
@@ -174,7 +174,7 @@ impl stripe_core::Decode for Product {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
                         "images" => decoder.required_into(&mut images)?,
-                        "object" => decoder.object_name_into(&mut object, "product")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -402,7 +402,11 @@ impl Product {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/products/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/products/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Product >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -420,7 +424,11 @@ impl Product {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/products/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/products/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Product >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -438,7 +446,11 @@ impl Product {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/products/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/products/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Product >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -33,7 +33,7 @@ pub struct PromotionCode {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     pub restrictions: PromotionCodesResourceRestrictions,
     /// Number of times this promotion code has been used.
     pub times_redeemed: i64,
@@ -86,9 +86,7 @@ impl stripe_core::Decode for PromotionCode {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
                         "coupon" => decoder.optional_into(&mut coupon)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "promotion_code")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -352,8 +350,9 @@ impl PromotionCode {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/promotion_codes/{}",
-                            stripe_core::path_id(promotion_code)
+                            "/v1/promotion_codes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PromotionCode >>
+                            ::into(promotion_code).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -375,8 +374,9 @@ impl PromotionCode {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/promotion_codes/{}",
-                            stripe_core::path_id(promotion_code)
+                            "/v1/promotion_codes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::PromotionCode >>
+                            ::into(promotion_code).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

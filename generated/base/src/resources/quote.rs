@@ -107,7 +107,7 @@ pub struct Quote {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The account on behalf of which to charge. See the [Connect documentation](https://support.stripe.com/questions/sending-invoices-on-behalf-of-connected-accounts) for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -196,7 +196,7 @@ impl stripe_core::Decode for Quote {
                         "footer" => decoder.optional_into(&mut footer)?,
                         "header" => decoder.optional_into(&mut header)?,
                         "number" => decoder.optional_into(&mut number)?,
-                        "object" => decoder.object_name_into(&mut object, "quote")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1332,7 +1332,11 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/quotes/{}", stripe_core::path_id(quote)),
+                        format!(
+                            "/v1/quotes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1350,7 +1354,11 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/quotes/{}", stripe_core::path_id(quote)),
+                        format!(
+                            "/v1/quotes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1368,7 +1376,11 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/quotes/{}/accept", stripe_core::path_id(quote)),
+                        format!(
+                            "/v1/quotes/{}/accept", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1386,7 +1398,11 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/quotes/{}/cancel", stripe_core::path_id(quote)),
+                        format!(
+                            "/v1/quotes/{}/cancel", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1406,7 +1422,8 @@ impl Quote {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/quotes/{}/computed_upfront_line_items",
-                            stripe_core::path_id(quote)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Quote >> ::into(quote).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1428,7 +1445,8 @@ impl Quote {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/quotes/{}/computed_upfront_line_items",
-                            stripe_core::path_id(quote)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Quote >> ::into(quote).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1447,7 +1465,11 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/quotes/{}/finalize", stripe_core::path_id(quote)),
+                        format!(
+                            "/v1/quotes/{}/finalize", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1465,7 +1487,11 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/quotes/{}/line_items", stripe_core::path_id(quote)),
+                        format!(
+                            "/v1/quotes/{}/line_items", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1481,7 +1507,11 @@ impl Quote {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/quotes/{}/line_items", stripe_core::path_id(quote)),
+                        format!(
+                            "/v1/quotes/{}/line_items", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1499,7 +1529,11 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/quotes/{}/pdf", stripe_core::path_id(quote)),
+                        format!(
+                            "/v1/quotes/{}/pdf", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
+                            ::into(quote).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

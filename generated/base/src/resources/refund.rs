@@ -96,7 +96,7 @@ pub struct Refund {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_action: Option<Box<RefundNextAction>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// ID of the PaymentIntent that was refunded.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_intent: Option<stripe_core::Expandable<crate::PaymentIntent>>,
@@ -166,7 +166,7 @@ impl stripe_core::Decode for Refund {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
                         "charge" => decoder.optional_into(&mut charge)?,
-                        "object" => decoder.object_name_into(&mut object, "refund")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "reason" => decoder.optional_into(&mut reason)?,
                         "status" => decoder.optional_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -498,7 +498,11 @@ impl Refund {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/refunds/{}", stripe_core::path_id(refund)),
+                        format!(
+                            "/v1/refunds/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -518,7 +522,11 @@ impl Refund {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/refunds/{}", stripe_core::path_id(refund)),
+                        format!(
+                            "/v1/refunds/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -538,7 +546,11 @@ impl Refund {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/refunds/{}/cancel", stripe_core::path_id(refund)),
+                        format!(
+                            "/v1/refunds/{}/cancel", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
+                            ::into(refund).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -558,7 +570,8 @@ impl Refund {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/refunds/{}/expire",
-                            stripe_core::path_id(refund)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Refund >> ::into(refund).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -151,7 +151,7 @@ pub struct Review {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// If `true`, the review needs action.
     pub open: bool,
     /// The reason the review was opened. One of `rule` or `manual`.
@@ -213,7 +213,7 @@ impl stripe_core::Decode for Review {
                 6 => {
                     match key {
                         "charge" => decoder.optional_into(&mut charge)?,
-                        "object" => decoder.object_name_into(&mut object, "review")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "reason" => decoder.required_into(&mut reason)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -483,7 +483,11 @@ impl Review {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/reviews/{}", stripe_core::path_id(review)),
+                        format!(
+                            "/v1/reviews/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Review >>
+                            ::into(review).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -501,7 +505,11 @@ impl Review {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/reviews/{}/approve", stripe_core::path_id(review)),
+                        format!(
+                            "/v1/reviews/{}/approve", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Review >>
+                            ::into(review).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -131,7 +131,7 @@ pub struct SetupIntent {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_action: Option<Box<SetupIntentNextAction>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The account (if any) for which the setup is intended.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -210,9 +210,7 @@ impl stripe_core::Decode for SetupIntent {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "setup_intent")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2507,7 +2505,11 @@ impl SetupIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/setup_intents/{}", stripe_core::path_id(intent)),
+                        format!(
+                            "/v1/setup_intents/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::SetupIntent >>
+                            ::into(intent).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2525,7 +2527,11 @@ impl SetupIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/setup_intents/{}", stripe_core::path_id(intent)),
+                        format!(
+                            "/v1/setup_intents/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::SetupIntent >>
+                            ::into(intent).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2546,7 +2552,9 @@ impl SetupIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/setup_intents/{}/cancel", stripe_core::path_id(intent)
+                            "/v1/setup_intents/{}/cancel",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2570,7 +2578,9 @@ impl SetupIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/setup_intents/{}/confirm", stripe_core::path_id(intent)
+                            "/v1/setup_intents/{}/confirm",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2591,7 +2601,8 @@ impl SetupIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/setup_intents/{}/verify_microdeposits",
-                            stripe_core::path_id(intent)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

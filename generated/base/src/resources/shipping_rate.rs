@@ -24,7 +24,7 @@ pub struct ShippingRate {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Specifies whether the rate is considered inclusive of taxes or exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tax_behavior: Option<ShippingRateTaxBehavior>,
@@ -81,9 +81,7 @@ impl stripe_core::Decode for ShippingRate {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "shipping_rate")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -602,8 +600,9 @@ impl ShippingRate {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/shipping_rates/{}",
-                            stripe_core::path_id(shipping_rate_token)
+                            "/v1/shipping_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::ShippingRate >>
+                            ::into(shipping_rate_token).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -625,8 +624,9 @@ impl ShippingRate {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/shipping_rates/{}",
-                            stripe_core::path_id(shipping_rate_token)
+                            "/v1/shipping_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::ShippingRate >>
+                            ::into(shipping_rate_token).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

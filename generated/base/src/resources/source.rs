@@ -64,7 +64,7 @@ pub struct Source {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub multibanco: Option<Box<SourceTypeMultibanco>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Information about the owner of the payment instrument that may be used or required by particular source types.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub owner: Option<Box<SourceOwner>>,
@@ -186,7 +186,7 @@ impl stripe_core::Decode for Source {
                         "alipay" => decoder.optional_into(&mut alipay)?,
                         "amount" => decoder.optional_into(&mut amount)?,
                         "klarna" => decoder.optional_into(&mut klarna)?,
-                        "object" => decoder.object_name_into(&mut object, "source")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "sofort" => decoder.optional_into(&mut sofort)?,
                         "status" => decoder.required_into(&mut status)?,
                         "wechat" => decoder.optional_into(&mut wechat)?,
@@ -2766,7 +2766,11 @@ impl Source {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/sources/{}", stripe_core::path_id(source)),
+                        format!(
+                            "/v1/sources/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Source >>
+                            ::into(source).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2786,7 +2790,11 @@ impl Source {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/sources/{}", stripe_core::path_id(source)),
+                        format!(
+                            "/v1/sources/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Source >>
+                            ::into(source).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2809,8 +2817,11 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/mandate_notifications/{}",
-                            stripe_core::path_id(source),
-                            stripe_core::path_id(mandate_notification)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Source >> ::into(source).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SourceMandateNotification >>
+                            ::into(mandate_notification).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2831,7 +2842,8 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/source_transactions",
-                            stripe_core::path_id(source)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Source >> ::into(source).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2850,7 +2862,8 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/source_transactions",
-                            stripe_core::path_id(source)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Source >> ::into(source).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2874,8 +2887,11 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/source_transactions/{}",
-                            stripe_core::path_id(source),
-                            stripe_core::path_id(source_transaction)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Source >> ::into(source).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SourceTransaction >>
+                            ::into(source_transaction).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2894,7 +2910,11 @@ impl Source {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/sources/{}/verify", stripe_core::path_id(source)),
+                        format!(
+                            "/v1/sources/{}/verify", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Source >>
+                            ::into(source).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

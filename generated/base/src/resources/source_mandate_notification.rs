@@ -20,7 +20,7 @@ pub struct SourceMandateNotification {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The reason of the mandate notification. Valid reasons are `mandate_confirmed` or `debit_initiated`.
     pub reason: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -88,13 +88,7 @@ impl stripe_core::Decode for SourceMandateNotification {
                 6 => {
                     match key {
                         "amount" => decoder.optional_into(&mut amount)?,
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "source_mandate_notification",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "reason" => decoder.required_into(&mut reason)?,
                         "source" => decoder.required_into(&mut source)?,
                         "status" => decoder.required_into(&mut status)?,

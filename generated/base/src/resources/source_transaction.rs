@@ -24,7 +24,7 @@ pub struct SourceTransaction {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub paper_check: Option<Box<SourceTransactionPaperCheckData>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -85,9 +85,7 @@ impl stripe_core::Decode for SourceTransaction {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => {
-                            decoder.object_name_into(&mut object, "source_transaction")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "source" => decoder.required_into(&mut source)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,

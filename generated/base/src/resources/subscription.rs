@@ -187,7 +187,7 @@ pub struct Subscription {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_pending_invoice_item_invoice: Option<stripe_core::Timestamp>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The account (if any) the charge was made on behalf of for charges associated with this subscription. See the Connect documentation for details.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub on_behalf_of: Option<stripe_core::Expandable<crate::Account>>,
@@ -313,9 +313,7 @@ impl stripe_core::Decode for Subscription {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "subscription")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -2070,8 +2068,9 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/subscriptions/{}",
-                            stripe_core::path_id(subscription_exposed_id)
+                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2093,8 +2092,9 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/subscriptions/{}",
-                            stripe_core::path_id(subscription_exposed_id)
+                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2120,8 +2120,9 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/subscriptions/{}",
-                            stripe_core::path_id(subscription_exposed_id)
+                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2144,7 +2145,9 @@ impl Subscription {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/subscriptions/{}/discount",
-                            stripe_core::path_id(subscription_exposed_id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Subscription >>
+                            ::into(subscription_exposed_id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

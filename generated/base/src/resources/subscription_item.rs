@@ -15,7 +15,7 @@ pub struct SubscriptionItem {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Prices define the unit cost, currency, and (optional) billing cycle for both recurring and one-time purchases of products.
     /// [Products](https://stripe.com/docs/api#products) help you track inventory or provisioning, and prices help you track payment terms. Different physical goods or levels of service should be represented by products, and pricing options should be represented by prices. This approach lets you change prices without having to change your provisioning scheme.
     ///
@@ -74,9 +74,7 @@ impl stripe_core::Decode for SubscriptionItem {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "subscription_item")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -213,7 +211,11 @@ impl SubscriptionItem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/subscription_items/{}", stripe_core::path_id(item)),
+                        format!(
+                            "/v1/subscription_items/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::SubscriptionItem >> ::into(item).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -231,7 +233,11 @@ impl SubscriptionItem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/subscription_items/{}", stripe_core::path_id(item)),
+                        format!(
+                            "/v1/subscription_items/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::SubscriptionItem >> ::into(item).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -249,7 +255,11 @@ impl SubscriptionItem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!("/v1/subscription_items/{}", stripe_core::path_id(item)),
+                        format!(
+                            "/v1/subscription_items/{}", stripe_core::path_segment(Into::
+                            < stripe_core::IdRef < '_, crate
+                            ::ids::kinds::SubscriptionItem >> ::into(item).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -8,7 +8,7 @@ pub struct DeletedPrice {
     /// Unique identifier for the object.
     pub id: crate::ids::PriceId,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -34,7 +34,7 @@ impl stripe_core::Decode for DeletedPrice {
             match key {
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "price")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -200,7 +200,7 @@ pub struct SubscriptionSchedule {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Configuration for the subscription schedule's phases.
     pub phases: Vec<SubscriptionSchedulePhaseConfiguration>,
     /// Time at which the subscription schedule was released. Measured in seconds since the Unix epoch.
@@ -263,10 +263,7 @@ impl stripe_core::Decode for SubscriptionSchedule {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "subscription_schedule")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "phases" => decoder.required_into(&mut phases)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -1517,7 +1514,9 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/subscription_schedules/{}",
-                            stripe_core::path_id(schedule)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1540,7 +1539,9 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/subscription_schedules/{}",
-                            stripe_core::path_id(schedule)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1563,7 +1564,9 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/subscription_schedules/{}/cancel",
-                            stripe_core::path_id(schedule)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1586,7 +1589,9 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/subscription_schedules/{}/release",
-                            stripe_core::path_id(schedule)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
+                            .as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

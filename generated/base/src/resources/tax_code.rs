@@ -11,7 +11,7 @@ pub struct TaxCode {
     /// A short name for the tax code.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -39,7 +39,7 @@ impl stripe_core::Decode for TaxCode {
                 "description" => decoder.required_into(&mut description)?,
                 "id" => decoder.required_into(&mut id)?,
                 "name" => decoder.required_into(&mut name)?,
-                "object" => decoder.object_name_into(&mut object, "tax_code")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
@@ -110,7 +110,11 @@ impl TaxCode {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/tax_codes/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v1/tax_codes/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::TaxCode >>
+                            ::into(id).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -36,7 +36,7 @@ pub struct TaxRate {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Tax rate percentage out of 100. For tax calculations with automatic_tax[enabled]=true, this percentage includes the statutory tax rate of non-taxable jurisdictions.
     pub percentage: f64,
     /// [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix. For example, "NY" for New York, United States.
@@ -95,7 +95,7 @@ impl stripe_core::Decode for TaxRate {
                 6 => {
                     match key {
                         "active" => decoder.required_into(&mut active)?,
-                        "object" => decoder.object_name_into(&mut object, "tax_rate")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -352,7 +352,11 @@ impl TaxRate {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/tax_rates/{}", stripe_core::path_id(tax_rate)),
+                        format!(
+                            "/v1/tax_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::TaxRate >>
+                            ::into(tax_rate).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -370,7 +374,11 @@ impl TaxRate {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/tax_rates/{}", stripe_core::path_id(tax_rate)),
+                        format!(
+                            "/v1/tax_rates/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::TaxRate >>
+                            ::into(tax_rate).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

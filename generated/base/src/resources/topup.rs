@@ -36,7 +36,7 @@ pub struct Topup {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// For most Stripe users, the source of every top-up is a bank account. This hash is then the [source object](https://stripe.com/docs/api#source_object) describing that bank account.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<Box<crate::Source>>,
@@ -93,7 +93,7 @@ impl stripe_core::Decode for Topup {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "topup")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "source" => decoder.optional_into(&mut source)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -331,7 +331,11 @@ impl Topup {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/topups/{}", stripe_core::path_id(topup)),
+                        format!(
+                            "/v1/topups/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Topup >>
+                            ::into(topup).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -349,7 +353,11 @@ impl Topup {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/topups/{}", stripe_core::path_id(topup)),
+                        format!(
+                            "/v1/topups/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Topup >>
+                            ::into(topup).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -367,7 +375,11 @@ impl Topup {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/topups/{}/cancel", stripe_core::path_id(topup)),
+                        format!(
+                            "/v1/topups/{}/cancel", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Topup >>
+                            ::into(topup).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -40,7 +40,7 @@ pub struct Transfer {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format.
     pub metadata: std::collections::BTreeMap<String, String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// A list of reversals that have been applied to the transfer.
     pub reversals: stripe_core::List<crate::TransferReversal>,
     /// Whether the transfer has been fully reversed. If the transfer is only partially reversed, this attribute will still be false.
@@ -100,7 +100,7 @@ impl stripe_core::Decode for Transfer {
                 6 => {
                     match key {
                         "amount" => decoder.required_into(&mut amount)?,
-                        "object" => decoder.object_name_into(&mut object, "transfer")?,
+                        "object" => decoder.required_into(&mut object)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
                 }
@@ -329,7 +329,11 @@ impl Transfer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v1/transfers/{}", stripe_core::path_id(transfer)),
+                        format!(
+                            "/v1/transfers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Transfer >>
+                            ::into(transfer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -349,7 +353,11 @@ impl Transfer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!("/v1/transfers/{}", stripe_core::path_id(transfer)),
+                        format!(
+                            "/v1/transfers/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::Transfer >>
+                            ::into(transfer).as_str())
+                        ),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -370,7 +378,10 @@ impl Transfer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/transfers/{}/reversals/{}",
-                            stripe_core::path_id(transfer), stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Transfer >> ::into(transfer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::TransferReversal >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -394,7 +405,10 @@ impl Transfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/transfers/{}/reversals/{}",
-                            stripe_core::path_id(transfer), stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::Transfer >> ::into(transfer).as_str()),
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::TransferReversal >> ::into(id).as_str())
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -12,7 +12,7 @@ pub struct UsageRecord {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The usage quantity for the specified date.
     pub quantity: i64,
     /// The ID of the subscription item this usage record contains data for.
@@ -47,7 +47,7 @@ impl stripe_core::Decode for UsageRecord {
             match key {
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => decoder.object_name_into(&mut object, "usage_record")?,
+                "object" => decoder.required_into(&mut object)?,
                 "quantity" => decoder.required_into(&mut quantity)?,
                 "subscription_item" => decoder.required_into(&mut subscription_item)?,
                 "timestamp" => decoder.required_into(&mut timestamp)?,

@@ -53,7 +53,7 @@ pub struct UsageRecordSummary {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     pub period: Period,
     /// The ID of the subscription item this summary is describing.
     pub subscription_item: String,
@@ -89,9 +89,7 @@ impl stripe_core::Decode for UsageRecordSummary {
                 "id" => decoder.required_into(&mut id)?,
                 "invoice" => decoder.optional_into(&mut invoice)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "usage_record_summary")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "period" => decoder.required_into(&mut period)?,
                 "subscription_item" => decoder.required_into(&mut subscription_item)?,
                 "total_usage" => decoder.required_into(&mut total_usage)?,

@@ -8,7 +8,7 @@ pub struct DeletedTestClock {
     /// Unique identifier for the object.
     pub id: crate::ids::test_helpers::TestClockId,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -34,9 +34,7 @@ impl stripe_core::Decode for DeletedTestClock {
             match key {
                 "deleted" => decoder.required_into(&mut deleted)?,
                 "id" => decoder.required_into(&mut id)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "test_helpers.test_clock")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -20,7 +20,7 @@ pub struct TestClock {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    pub object: &'static str,
+    pub object: String,
     /// The status of the Test Clock.
     pub status: TestClockStatus,
     /// Fields this version of the spec does not declare, kept as sent.
@@ -57,9 +57,7 @@ impl stripe_core::Decode for TestClock {
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
                 "name" => decoder.optional_into(&mut name)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "test_helpers.test_clock")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "status" => decoder.required_into(&mut status)?,
                 _ => decoder.extra_field(&mut extra)?,
             }

@@ -13,7 +13,7 @@ pub struct MeterEvent {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: &'static str,
+    pub object: String,
     /// The payload of the event. This must contain the fields corresponding to a meter's
     /// `customer_mapping.event_payload_key` (default is `stripe_customer_id`) and
     /// `value_settings.event_payload_key` (default is `value`). Read more about
@@ -46,9 +46,7 @@ impl stripe_core::Decode for MeterEvent {
                 "event_name" => decoder.required_into(&mut event_name)?,
                 "identifier" => decoder.required_into(&mut identifier)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "v2.billing.meter_event")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "payload" => decoder.required_into(&mut payload)?,
                 "timestamp" => decoder.required_into(&mut timestamp)?,
                 _ => decoder.extra_field(&mut extra)?,

@@ -15,7 +15,7 @@ pub struct MeterEventAdjustment {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: &'static str,
+    pub object: String,
     /// Open Enum. The meter event adjustment's status.
     pub status: MeterEventAdjustmentStatus,
     /// Open Enum. Specifies the type of cancellation. Currently supports canceling a single event.
@@ -54,13 +54,7 @@ impl stripe_core::Decode for MeterEventAdjustment {
                 "event_name" => decoder.required_into(&mut event_name)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder
-                        .object_name_into(
-                            &mut object,
-                            "v2.billing.meter_event_adjustment",
-                        )?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "status" => decoder.required_into(&mut status)?,
                 "type" => decoder.required_into(&mut type_)?,
                 _ => decoder.extra_field(&mut extra)?,

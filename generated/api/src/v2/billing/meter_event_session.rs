@@ -16,7 +16,7 @@ pub struct MeterEventSession {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -50,10 +50,7 @@ impl stripe_core::Decode for MeterEventSession {
                 "expires_at" => decoder.required_into(&mut expires_at)?,
                 "id" => decoder.required_into(&mut id)?,
                 "livemode" => decoder.required_into(&mut livemode)?,
-                "object" => {
-                    decoder
-                        .object_name_into(&mut object, "v2.billing.meter_event_session")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

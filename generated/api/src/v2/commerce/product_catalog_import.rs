@@ -17,7 +17,7 @@ pub struct ProductCatalogImport {
     /// The import strategy for handling existing catalog data.
     pub mode: ProductCatalogImportMode,
     /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: &'static str,
+    pub object: String,
     /// The current status of this ProductCatalogImport.
     pub status: ProductCatalogImportStatus,
     /// Details about the current import status.
@@ -66,13 +66,7 @@ impl stripe_core::Decode for ProductCatalogImport {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(
-                                    &mut object,
-                                    "v2.commerce.product_catalog_import",
-                                )?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1226,7 +1220,9 @@ impl ProductCatalogImport {
                         stripe_core::Method::Get,
                         format!(
                             "/v2/commerce/product_catalog/imports/{}",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::commerce::ProductCatalogImport >>
+                            ::into(id).as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")

@@ -21,7 +21,7 @@ pub struct Event {
     /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
     pub livemode: bool,
     /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: &'static str,
+    pub object: String,
     /// Reason for the event.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reason: Option<EventReason>,
@@ -80,9 +80,7 @@ impl stripe_core::Decode for Event {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder.object_name_into(&mut object, "v2.core.event")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "reason" => decoder.optional_into(&mut reason)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -401,7 +399,11 @@ impl Event {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!("/v2/core/events/{}", stripe_core::path_id(id)),
+                        format!(
+                            "/v2/core/events/{}", stripe_core::path_segment(Into:: <
+                            stripe_core::IdRef < '_, crate ::ids::kinds::v2::core::Event
+                            >> ::into(id).as_str())
+                        ),
                     )
                     .api_version("2026-09-30.endive")
                     .query(params),

@@ -35,7 +35,7 @@ pub struct EventDestination {
     /// A user-defined label for identifying the destination in Stripe.
     pub name: String,
     /// String representing the object's type. Objects of the same type share the same value of the object field.
-    pub object: &'static str,
+    pub object: String,
     /// For snapshot events only, the Stripe API version used to render event objects. You can't change this value after you create the event destination. Thin events are not pinned to an API version.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot_api_version: Option<String>,
@@ -105,10 +105,7 @@ impl stripe_core::Decode for EventDestination {
                 }
                 6 => {
                     match key {
-                        "object" => {
-                            decoder
-                                .object_name_into(&mut object, "v2.core.event_destination")?
-                        }
+                        "object" => decoder.required_into(&mut object)?,
                         "status" => decoder.required_into(&mut status)?,
                         _ => decoder.extra_field(&mut extra)?,
                     }
@@ -1220,7 +1217,10 @@ impl EventDestination {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v2/core/event_destinations/{}", stripe_core::path_id(id)
+                            "/v2/core/event_destinations/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1244,7 +1244,10 @@ impl EventDestination {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v2/core/event_destinations/{}", stripe_core::path_id(id)
+                            "/v2/core/event_destinations/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1268,7 +1271,10 @@ impl EventDestination {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v2/core/event_destinations/{}", stripe_core::path_id(id)
+                            "/v2/core/event_destinations/{}",
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1293,7 +1299,9 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}/disable",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1318,7 +1326,9 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}/enable",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1343,7 +1353,9 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}/ping",
-                            stripe_core::path_id(id)
+                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
+                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
+                            .as_str())
                         ),
                     )
                     .api_version("2026-09-30.endive")

@@ -5,7 +5,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Widget {
     pub id: crate::ids::WidgetId,
-    pub object: &'static str,
+    pub object: String,
     /// Where the widget is.
     pub status: WidgetStatus,
     /// A keyword as a field name.
@@ -39,7 +39,7 @@ impl stripe_core::Decode for Widget {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "widget")?,
+                "object" => decoder.required_into(&mut object)?,
                 "status" => decoder.required_into(&mut status)?,
                 "type" => decoder.required_into(&mut type_)?,
                 "cancellation_reason" => decoder.optional_into(&mut cancellation_reason)?,

@@ -5,7 +5,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Node {
     pub id: crate::ids::NodeId,
-    pub object: &'static str,
+    pub object: String,
     pub created: stripe_core::Timestamp,
     pub metadata: std::collections::BTreeMap<String, String>,
     pub label: Option<String>,
@@ -69,7 +69,7 @@ impl stripe_core::Decode for Node {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.object_name_into(&mut object, "node")?,
+                        "object" => decoder.required_into(&mut object)?,
                         "weight" => decoder.optional_into(&mut weight)?,
                         "parent" => decoder.optional_into(&mut parent)?,
                         _ => decoder.extra_field(&mut extra)?,

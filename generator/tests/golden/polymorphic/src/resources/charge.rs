@@ -4,7 +4,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Charge {
     pub id: crate::ids::ChargeId,
-    pub object: &'static str,
+    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<stripe_core::Expandable<CustomerOrDeletedCustomer>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -40,7 +40,7 @@ impl stripe_core::Decode for Charge {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "charge")?,
+                "object" => decoder.required_into(&mut object)?,
                 "customer" => decoder.optional_into(&mut customer)?,
                 "card" => decoder.optional_into(&mut card)?,
                 "source" => decoder.optional_into(&mut source)?,

@@ -4,7 +4,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DeletedCustomer {
     pub id: crate::ids::CustomerId,
-    pub object: &'static str,
+    pub object: String,
     pub deleted: bool,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -30,7 +30,7 @@ impl stripe_core::Decode for DeletedCustomer {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "customer")?,
+                "object" => decoder.required_into(&mut object)?,
                 "deleted" => decoder.required_into(&mut deleted)?,
                 _ => decoder.extra_field(&mut extra)?,
             }

@@ -4,7 +4,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MeterEvent {
     pub id: crate::ids::billing::MeterEventId,
-    pub object: &'static str,
+    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
@@ -28,7 +28,7 @@ impl stripe_core::Decode for MeterEvent {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.object_name_into(&mut object, "billing.meter_event")?,
+                "object" => decoder.required_into(&mut object)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }

@@ -5,7 +5,7 @@
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MeterEvent {
     pub id: crate::ids::v2::billing::MeterEventId,
-    pub object: &'static str,
+    pub object: String,
     pub created: stripe_core::DateTime,
     #[cfg_attr(
         feature = "serde",
@@ -46,9 +46,7 @@ impl stripe_core::Decode for MeterEvent {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => {
-                    decoder.object_name_into(&mut object, "v2.billing.meter_event")?
-                }
+                "object" => decoder.required_into(&mut object)?,
                 "created" => decoder.required_into(&mut created)?,
                 "count" => decoder.required_into(&mut count)?,
                 "total" => decoder.optional_into(&mut total)?,
