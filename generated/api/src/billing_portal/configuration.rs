@@ -1156,9 +1156,7 @@ impl Configuration {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/billing_portal/configurations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::billing_portal::Configuration >>
-                            ::into(configuration).as_str())
+                            stripe_core::path_id(configuration)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1181,9 +1179,7 @@ impl Configuration {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/billing_portal/configurations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::billing_portal::Configuration >>
-                            ::into(configuration).as_str())
+                            stripe_core::path_id(configuration)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -6751,9 +6751,7 @@ impl Session {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/checkout/sessions/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::checkout::Session >> ::into(session).as_str())
+                            "/v1/checkout/sessions/{}", stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -6778,9 +6776,7 @@ impl Session {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/checkout/sessions/{}/expire",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::checkout::Session >> ::into(session)
-                            .as_str())
+                            stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -6803,9 +6799,7 @@ impl Session {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/checkout/sessions/{}/line_items",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::checkout::Session >> ::into(session)
-                            .as_str())
+                            stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -6826,9 +6820,7 @@ impl Session {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/checkout/sessions/{}/line_items",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::checkout::Session >> ::into(session)
-                            .as_str())
+                            stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -572,11 +572,7 @@ impl Order {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/climate/orders/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Order
-                            >> ::into(order).as_str())
-                        ),
+                        format!("/v1/climate/orders/{}", stripe_core::path_id(order)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -594,11 +590,7 @@ impl Order {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/climate/orders/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Order
-                            >> ::into(order).as_str())
-                        ),
+                        format!("/v1/climate/orders/{}", stripe_core::path_id(order)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -617,9 +609,7 @@ impl Order {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/climate/orders/{}/cancel",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::climate::Order >> ::into(order).as_str())
+                            "/v1/climate/orders/{}/cancel", stripe_core::path_id(order)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -269,11 +269,7 @@ impl Product {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/climate/products/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::climate::Product
-                            >> ::into(product).as_str())
-                        ),
+                        format!("/v1/climate/products/{}", stripe_core::path_id(product)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

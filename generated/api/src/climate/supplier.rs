@@ -207,9 +207,7 @@ impl Supplier {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/climate/suppliers/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::climate::Supplier >> ::into(supplier).as_str())
+                            "/v1/climate/suppliers/{}", stripe_core::path_id(supplier)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -1002,10 +1002,7 @@ impl OnrampSession {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/crypto/onramp_sessions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::crypto::OnrampSession >> ::into(id)
-                            .as_str())
+                            "/v1/crypto/onramp_sessions/{}", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1028,9 +1025,7 @@ impl OnrampSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/crypto/onramp_sessions/{}/checkout",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::crypto::OnrampSession >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1051,9 +1046,7 @@ impl OnrampSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/crypto/onramp_sessions/{}/quote",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::crypto::OnrampSession >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

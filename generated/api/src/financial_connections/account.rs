@@ -1085,9 +1085,7 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1110,9 +1108,7 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/financial_connections/accounts/{}/disconnect",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1135,9 +1131,7 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/accounts/{}/owners",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1158,9 +1152,7 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/accounts/{}/owners",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1183,9 +1175,7 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/financial_connections/accounts/{}/refresh",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -287,9 +287,7 @@ impl Session {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/financial_connections/sessions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Session >>
-                            ::into(session).as_str())
+                            stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -585,12 +585,7 @@ impl Request {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/forwarding/requests/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::forwarding::Request >> ::into(id)
-                            .as_str())
-                        ),
+                        format!("/v1/forwarding/requests/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

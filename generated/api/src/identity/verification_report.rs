@@ -1378,9 +1378,7 @@ impl VerificationReport {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/identity/verification_reports/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::identity::VerificationReport >>
-                            ::into(report).as_str())
+                            stripe_core::path_id(report)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -831,9 +831,7 @@ impl VerificationSession {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/identity/verification_sessions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::identity::VerificationSession >>
-                            ::into(session).as_str())
+                            stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -858,9 +856,7 @@ impl VerificationSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/identity/verification_sessions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::identity::VerificationSession >>
-                            ::into(session).as_str())
+                            stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -885,9 +881,7 @@ impl VerificationSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/identity/verification_sessions/{}/cancel",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::identity::VerificationSession >>
-                            ::into(session).as_str())
+                            stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -918,9 +912,7 @@ impl VerificationSession {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/identity/verification_sessions/{}/redact",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::identity::VerificationSession >>
-                            ::into(session).as_str())
+                            stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -145,9 +145,7 @@ impl EarlyFraudWarning {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/radar/early_fraud_warnings/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::radar::EarlyFraudWarning >>
-                            ::into(early_fraud_warning).as_str())
+                            stripe_core::path_id(early_fraud_warning)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -304,10 +304,7 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::radar::ValueList >> ::into(value_list)
-                            .as_str())
+                            "/v1/radar/value_lists/{}", stripe_core::path_id(value_list)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -329,10 +326,7 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::radar::ValueList >> ::into(value_list)
-                            .as_str())
+                            "/v1/radar/value_lists/{}", stripe_core::path_id(value_list)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -354,10 +348,7 @@ impl ValueList {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/radar/value_lists/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::radar::ValueList >> ::into(value_list)
-                            .as_str())
+                            "/v1/radar/value_lists/{}", stripe_core::path_id(value_list)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -152,10 +152,7 @@ impl ValueListItem {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/radar/value_list_items/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::radar::ValueListItem >> ::into(item)
-                            .as_str())
+                            "/v1/radar/value_list_items/{}", stripe_core::path_id(item)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -177,10 +174,7 @@ impl ValueListItem {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/radar/value_list_items/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::radar::ValueListItem >> ::into(item)
-                            .as_str())
+                            "/v1/radar/value_list_items/{}", stripe_core::path_id(item)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -306,9 +306,7 @@ impl ReportRun {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/reporting/report_runs/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::reporting::ReportRun >>
-                            ::into(report_run).as_str())
+                            stripe_core::path_id(report_run)
                         ),
                     )
                     .api_version(crate::API_VERSION)

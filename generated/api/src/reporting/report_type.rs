@@ -205,9 +205,7 @@ impl ReportType {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/reporting/report_types/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::reporting::ReportType >>
-                            ::into(report_type).as_str())
+                            stripe_core::path_id(report_type)
                         ),
                     )
                     .api_version(crate::API_VERSION)

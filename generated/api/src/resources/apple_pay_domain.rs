@@ -137,11 +137,7 @@ impl ApplePayDomain {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::ApplePayDomain
-                            >> ::into(domain).as_str())
-                        ),
+                        format!("/v1/apple_pay/domains/{}", stripe_core::path_id(domain)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -159,11 +155,7 @@ impl ApplePayDomain {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/apple_pay/domains/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::ApplePayDomain
-                            >> ::into(domain).as_str())
-                        ),
+                        format!("/v1/apple_pay/domains/{}", stripe_core::path_id(domain)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -251,11 +251,7 @@ impl CountrySpec {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/country_specs/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::CountrySpec >>
-                            ::into(country).as_str())
-                        ),
+                        format!("/v1/country_specs/{}", stripe_core::path_id(country)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -1365,11 +1365,7 @@ impl Event {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/events/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Event >>
-                            ::into(id).as_str())
-                        ),
+                        format!("/v1/events/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -105,11 +105,7 @@ impl ExchangeRate {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/exchange_rates/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::ExchangeRate >>
-                            ::into(rate_id).as_str())
-                        ),
+                        format!("/v1/exchange_rates/{}", stripe_core::path_id(rate_id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

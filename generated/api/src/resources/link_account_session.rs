@@ -39,10 +39,7 @@ impl LinkAccountSession {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/link_account_sessions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Session >>
-                            ::into(session).as_str())
+                            "/v1/link_account_sessions/{}", stripe_core::path_id(session)
                         ),
                     )
                     .api_version(crate::API_VERSION)

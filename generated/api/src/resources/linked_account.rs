@@ -53,12 +53,7 @@ impl LinkedAccount {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/linked_accounts/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate
-                            ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/linked_accounts/{}", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -80,9 +75,7 @@ impl LinkedAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/linked_accounts/{}/disconnect",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -105,9 +98,7 @@ impl LinkedAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/linked_accounts/{}/owners",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -128,9 +119,7 @@ impl LinkedAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/linked_accounts/{}/owners",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -153,9 +142,7 @@ impl LinkedAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/linked_accounts/{}/refresh",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::financial_connections::Account >>
-                            ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)

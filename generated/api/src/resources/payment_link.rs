@@ -3282,9 +3282,7 @@ impl PaymentLink {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/payment_links/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentLink >>
-                            ::into(payment_link).as_str())
+                            "/v1/payment_links/{}", stripe_core::path_id(payment_link)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3304,9 +3302,7 @@ impl PaymentLink {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payment_links/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentLink >>
-                            ::into(payment_link).as_str())
+                            "/v1/payment_links/{}", stripe_core::path_id(payment_link)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3327,9 +3323,7 @@ impl PaymentLink {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/payment_links/{}/line_items",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentLink >> ::into(payment_link)
-                            .as_str())
+                            stripe_core::path_id(payment_link)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3348,9 +3342,7 @@ impl PaymentLink {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/payment_links/{}/line_items",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentLink >> ::into(payment_link)
-                            .as_str())
+                            stripe_core::path_id(payment_link)
                         ),
                     )
                     .api_version(crate::API_VERSION)

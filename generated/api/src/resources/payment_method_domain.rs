@@ -369,9 +369,7 @@ impl PaymentMethodDomain {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/payment_method_domains/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentMethodDomain >>
-                            ::into(payment_method_domain).as_str())
+                            stripe_core::path_id(payment_method_domain)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -394,9 +392,7 @@ impl PaymentMethodDomain {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_method_domains/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentMethodDomain >>
-                            ::into(payment_method_domain).as_str())
+                            stripe_core::path_id(payment_method_domain)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -423,9 +419,7 @@ impl PaymentMethodDomain {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_method_domains/{}/validate",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentMethodDomain >>
-                            ::into(payment_method_domain).as_str())
+                            stripe_core::path_id(payment_method_domain)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -772,11 +772,7 @@ impl Plan {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/plans/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Plan >>
-                            ::into(plan).as_str())
-                        ),
+                        format!("/v1/plans/{}", stripe_core::path_id(plan)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -794,11 +790,7 @@ impl Plan {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/plans/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Plan >>
-                            ::into(plan).as_str())
-                        ),
+                        format!("/v1/plans/{}", stripe_core::path_id(plan)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -816,11 +808,7 @@ impl Plan {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/plans/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Plan >>
-                            ::into(plan).as_str())
-                        ),
+                        format!("/v1/plans/{}", stripe_core::path_id(plan)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -252,9 +252,7 @@ impl ScheduledQueryRun {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sigma/scheduled_query_runs/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::ScheduledQueryRun >>
-                            ::into(scheduled_query_run).as_str())
+                            stripe_core::path_id(scheduled_query_run)
                         ),
                     )
                     .api_version(crate::API_VERSION)

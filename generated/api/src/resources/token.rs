@@ -189,11 +189,7 @@ impl Token {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/tokens/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Token >>
-                            ::into(token).as_str())
-                        ),
+                        format!("/v1/tokens/{}", stripe_core::path_id(token)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

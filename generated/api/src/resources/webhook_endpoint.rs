@@ -225,10 +225,8 @@ impl WebhookEndpoint {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/webhook_endpoints/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::WebhookEndpoint >> ::into(webhook_endpoint)
-                            .as_str())
+                            "/v1/webhook_endpoints/{}",
+                            stripe_core::path_id(webhook_endpoint)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -250,10 +248,8 @@ impl WebhookEndpoint {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/webhook_endpoints/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::WebhookEndpoint >> ::into(webhook_endpoint)
-                            .as_str())
+                            "/v1/webhook_endpoints/{}",
+                            stripe_core::path_id(webhook_endpoint)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -275,10 +271,8 @@ impl WebhookEndpoint {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/webhook_endpoints/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::WebhookEndpoint >> ::into(webhook_endpoint)
-                            .as_str())
+                            "/v1/webhook_endpoints/{}",
+                            stripe_core::path_id(webhook_endpoint)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -404,9 +404,7 @@ impl Transaction {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/tax/transactions/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::tax::Transaction
-                            >> ::into(transaction).as_str())
+                            "/v1/tax/transactions/{}", stripe_core::path_id(transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -429,9 +427,7 @@ impl Transaction {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/tax/transactions/{}/line_items",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::tax::Transaction >> ::into(transaction)
-                            .as_str())
+                            stripe_core::path_id(transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -452,9 +448,7 @@ impl Transaction {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/tax/transactions/{}/line_items",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::tax::Transaction >> ::into(transaction)
-                            .as_str())
+                            stripe_core::path_id(transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)

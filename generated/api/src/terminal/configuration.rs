@@ -422,9 +422,7 @@ impl Configuration {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/terminal/configurations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Configuration >>
-                            ::into(configuration).as_str())
+                            stripe_core::path_id(configuration)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -447,9 +445,7 @@ impl Configuration {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/configurations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Configuration >>
-                            ::into(configuration).as_str())
+                            stripe_core::path_id(configuration)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -472,9 +468,7 @@ impl Configuration {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/terminal/configurations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Configuration >>
-                            ::into(configuration).as_str())
+                            stripe_core::path_id(configuration)
                         ),
                     )
                     .api_version(crate::API_VERSION)

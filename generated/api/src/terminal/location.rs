@@ -221,10 +221,7 @@ impl Location {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/terminal/locations/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::terminal::Location >> ::into(location)
-                            .as_str())
+                            "/v1/terminal/locations/{}", stripe_core::path_id(location)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -246,10 +243,7 @@ impl Location {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/terminal/locations/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::terminal::Location >> ::into(location)
-                            .as_str())
+                            "/v1/terminal/locations/{}", stripe_core::path_id(location)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -271,10 +265,7 @@ impl Location {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/terminal/locations/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::terminal::Location >> ::into(location)
-                            .as_str())
+                            "/v1/terminal/locations/{}", stripe_core::path_id(location)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -1167,11 +1167,7 @@ impl Reader {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
-                            >> ::into(reader).as_str())
-                        ),
+                        format!("/v1/terminal/readers/{}", stripe_core::path_id(reader)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1189,11 +1185,7 @@ impl Reader {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
-                            >> ::into(reader).as_str())
-                        ),
+                        format!("/v1/terminal/readers/{}", stripe_core::path_id(reader)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1211,11 +1203,7 @@ impl Reader {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/terminal/readers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::terminal::Reader
-                            >> ::into(reader).as_str())
-                        ),
+                        format!("/v1/terminal/readers/{}", stripe_core::path_id(reader)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1235,9 +1223,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/cancel_action",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1258,9 +1244,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/process_payment_intent",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1281,9 +1265,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/process_setup_intent",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1304,9 +1286,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/refund_payment",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1327,9 +1307,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/terminal/readers/{}/set_reader_display",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1350,9 +1328,7 @@ impl Reader {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/terminal/readers/{}/present_payment_method",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::terminal::Reader >> ::into(reader)
-                            .as_str())
+                            stripe_core::path_id(reader)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -420,9 +420,7 @@ impl CreditReversal {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/credit_reversals/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::CreditReversal >>
-                            ::into(credit_reversal).as_str())
+                            stripe_core::path_id(credit_reversal)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -465,9 +465,7 @@ impl DebitReversal {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/debit_reversals/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::DebitReversal >>
-                            ::into(debit_reversal).as_str())
+                            stripe_core::path_id(debit_reversal)
                         ),
                     )
                     .api_version(crate::API_VERSION)

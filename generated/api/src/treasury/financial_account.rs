@@ -964,9 +964,7 @@ impl FinancialAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/financial_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::FinancialAccount >>
-                            ::into(financial_account).as_str())
+                            stripe_core::path_id(financial_account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -989,9 +987,7 @@ impl FinancialAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/financial_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::FinancialAccount >>
-                            ::into(financial_account).as_str())
+                            stripe_core::path_id(financial_account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1014,9 +1010,7 @@ impl FinancialAccount {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/financial_accounts/{}/features",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::FinancialAccount >>
-                            ::into(financial_account).as_str())
+                            stripe_core::path_id(financial_account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1039,9 +1033,7 @@ impl FinancialAccount {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/financial_accounts/{}/features",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::FinancialAccount >>
-                            ::into(financial_account).as_str())
+                            stripe_core::path_id(financial_account)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -964,9 +964,7 @@ impl InboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/inbound_transfers/{}/fail",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -989,9 +987,7 @@ impl InboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/inbound_transfers/{}/return",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1014,9 +1010,7 @@ impl InboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/inbound_transfers/{}/succeed",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1087,10 +1081,7 @@ impl InboundTransfer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/treasury/inbound_transfers/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::InboundTransfer >> ::into(id)
-                            .as_str())
+                            "/v1/treasury/inbound_transfers/{}", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

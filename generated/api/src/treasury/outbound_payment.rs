@@ -996,9 +996,7 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_payments/{}/fail",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1021,9 +1019,7 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_payments/{}/post",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1046,9 +1042,7 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_payments/{}/return",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1119,10 +1113,7 @@ impl OutboundPayment {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/treasury/outbound_payments/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
-                            .as_str())
+                            "/v1/treasury/outbound_payments/{}", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1145,9 +1136,7 @@ impl OutboundPayment {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/outbound_payments/{}/cancel",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundPayment >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -538,9 +538,7 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_transfers/{}/fail",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundTransfer >>
-                            ::into(outbound_transfer).as_str())
+                            stripe_core::path_id(outbound_transfer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -563,9 +561,7 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_transfers/{}/post",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundTransfer >>
-                            ::into(outbound_transfer).as_str())
+                            stripe_core::path_id(outbound_transfer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -588,9 +584,7 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/treasury/outbound_transfers/{}/return",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundTransfer >>
-                            ::into(outbound_transfer).as_str())
+                            stripe_core::path_id(outbound_transfer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -662,9 +656,7 @@ impl OutboundTransfer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/outbound_transfers/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundTransfer >>
-                            ::into(outbound_transfer).as_str())
+                            stripe_core::path_id(outbound_transfer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -687,9 +679,7 @@ impl OutboundTransfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/treasury/outbound_transfers/{}/cancel",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::OutboundTransfer >>
-                            ::into(outbound_transfer).as_str())
+                            stripe_core::path_id(outbound_transfer)
                         ),
                     )
                     .api_version(crate::API_VERSION)

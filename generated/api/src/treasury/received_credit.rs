@@ -810,10 +810,7 @@ impl ReceivedCredit {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/treasury/received_credits/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::ReceivedCredit >> ::into(id)
-                            .as_str())
+                            "/v1/treasury/received_credits/{}", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

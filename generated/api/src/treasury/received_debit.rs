@@ -521,10 +521,7 @@ impl ReceivedDebit {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/treasury/received_debits/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::ReceivedDebit >> ::into(id)
-                            .as_str())
+                            "/v1/treasury/received_debits/{}", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -454,12 +454,7 @@ impl Transaction {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/treasury/transactions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::Transaction >> ::into(id)
-                            .as_str())
-                        ),
+                        format!("/v1/treasury/transactions/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -377,9 +377,7 @@ impl TransactionEntry {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/treasury/transaction_entries/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::treasury::TransactionEntry >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

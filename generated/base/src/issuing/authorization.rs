@@ -1093,9 +1093,7 @@ impl Authorization {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/authorizations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1118,9 +1116,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1143,9 +1139,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}/approve",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1168,9 +1162,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/authorizations/{}/decline",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1210,9 +1202,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/capture",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1235,9 +1225,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/expire",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1260,9 +1248,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/increment",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1285,9 +1271,7 @@ impl Authorization {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/authorizations/{}/reverse",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Authorization >>
-                            ::into(authorization).as_str())
+                            stripe_core::path_id(authorization)
                         ),
                     )
                     .api_version(crate::API_VERSION)

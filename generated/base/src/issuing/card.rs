@@ -2874,11 +2874,7 @@ impl Card {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/issuing/cards/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Card >>
-                            ::into(card).as_str())
-                        ),
+                        format!("/v1/issuing/cards/{}", stripe_core::path_id(card)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2896,11 +2892,7 @@ impl Card {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/issuing/cards/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Card >>
-                            ::into(card).as_str())
-                        ),
+                        format!("/v1/issuing/cards/{}", stripe_core::path_id(card)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2920,8 +2912,7 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/deliver",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
+                            stripe_core::path_id(card)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2942,8 +2933,7 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/fail",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
+                            stripe_core::path_id(card)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2964,8 +2954,7 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/return",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
+                            stripe_core::path_id(card)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2986,8 +2975,7 @@ impl Card {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/cards/{}/shipping/ship",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Card >> ::into(card).as_str())
+                            stripe_core::path_id(card)
                         ),
                     )
                     .api_version(crate::API_VERSION)

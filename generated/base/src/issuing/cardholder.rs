@@ -1161,9 +1161,7 @@ impl Cardholder {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/cardholders/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Cardholder >> ::into(cardholder)
-                            .as_str())
+                            stripe_core::path_id(cardholder)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1186,9 +1184,7 @@ impl Cardholder {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/cardholders/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Cardholder >> ::into(cardholder)
-                            .as_str())
+                            stripe_core::path_id(cardholder)
                         ),
                     )
                     .api_version(crate::API_VERSION)

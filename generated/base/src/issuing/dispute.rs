@@ -1151,11 +1151,7 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/issuing/disputes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Dispute
-                            >> ::into(dispute).as_str())
-                        ),
+                        format!("/v1/issuing/disputes/{}", stripe_core::path_id(dispute)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1173,11 +1169,7 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/issuing/disputes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::issuing::Dispute
-                            >> ::into(dispute).as_str())
-                        ),
+                        format!("/v1/issuing/disputes/{}", stripe_core::path_id(dispute)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1197,9 +1189,7 @@ impl Dispute {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/disputes/{}/submit",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Dispute >> ::into(dispute)
-                            .as_str())
+                            stripe_core::path_id(dispute)
                         ),
                     )
                     .api_version(crate::API_VERSION)

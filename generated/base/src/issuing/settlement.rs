@@ -332,9 +332,7 @@ impl Settlement {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/settlements/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Settlement >> ::into(settlement)
-                            .as_str())
+                            stripe_core::path_id(settlement)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -357,9 +355,7 @@ impl Settlement {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/settlements/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Settlement >> ::into(settlement)
-                            .as_str())
+                            stripe_core::path_id(settlement)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -879,9 +879,7 @@ impl Transaction {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/issuing/transactions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Transaction >>
-                            ::into(transaction).as_str())
+                            stripe_core::path_id(transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -904,9 +902,7 @@ impl Transaction {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/issuing/transactions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Transaction >>
-                            ::into(transaction).as_str())
+                            stripe_core::path_id(transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -963,9 +959,7 @@ impl Transaction {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/issuing/transactions/{}/refund",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::issuing::Transaction >>
-                            ::into(transaction).as_str())
+                            stripe_core::path_id(transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)

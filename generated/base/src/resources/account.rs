@@ -2810,11 +2810,7 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/accounts/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2836,11 +2832,7 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/accounts/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2862,11 +2854,7 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/accounts/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2886,8 +2874,7 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/bank_accounts",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2909,9 +2896,7 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/bank_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(account), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2935,9 +2920,7 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/bank_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(account), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2959,9 +2942,7 @@ impl Account {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/accounts/{}/bank_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(account), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2981,9 +2962,7 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/capabilities",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str())
+                            "/v1/accounts/{}/capabilities", stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3001,9 +2980,7 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/capabilities",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str())
+                            "/v1/accounts/{}/capabilities", stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3025,11 +3002,8 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/capabilities/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Capability >> ::into(capability)
-                            .as_str())
+                            stripe_core::path_id(account),
+                            stripe_core::path_id(capability)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3051,11 +3025,8 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/capabilities/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Capability >> ::into(capability)
-                            .as_str())
+                            stripe_core::path_id(account),
+                            stripe_core::path_id(capability)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3076,8 +3047,7 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/external_accounts",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3096,8 +3066,7 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/external_accounts",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3118,8 +3087,7 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/external_accounts",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str())
+                            stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3141,9 +3109,7 @@ impl Account {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/accounts/{}/external_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(account), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3167,9 +3133,7 @@ impl Account {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/accounts/{}/external_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(account), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3191,9 +3155,7 @@ impl Account {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/accounts/{}/external_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(account), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3215,9 +3177,7 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/login_links",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str())
+                            "/v1/accounts/{}/login_links", stripe_core::path_id(account)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3236,11 +3196,7 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/accounts/{}/people", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}/people", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -3256,11 +3212,7 @@ impl Account {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/accounts/{}/people", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}/people", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -3278,11 +3230,7 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/accounts/{}/people", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}/people", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -3302,11 +3250,8 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/people/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str()), stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Person >>
-                            ::into(person).as_str())
+                            "/v1/accounts/{}/people/{}", stripe_core::path_id(account),
+                            stripe_core::path_id(person)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3327,11 +3272,8 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/people/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str()), stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Person >>
-                            ::into(person).as_str())
+                            "/v1/accounts/{}/people/{}", stripe_core::path_id(account),
+                            stripe_core::path_id(person)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3352,11 +3294,8 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/accounts/{}/people/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str()), stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Person >>
-                            ::into(person).as_str())
+                            "/v1/accounts/{}/people/{}", stripe_core::path_id(account),
+                            stripe_core::path_id(person)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3375,11 +3314,7 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/accounts/{}/persons", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}/persons", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -3395,11 +3330,7 @@ impl Account {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/accounts/{}/persons", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}/persons", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -3417,11 +3348,7 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/accounts/{}/persons", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}/persons", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -3441,11 +3368,8 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/accounts/{}/persons/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Person >> ::into(person).as_str())
+                            "/v1/accounts/{}/persons/{}", stripe_core::path_id(account),
+                            stripe_core::path_id(person)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3466,11 +3390,8 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/accounts/{}/persons/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Person >> ::into(person).as_str())
+                            "/v1/accounts/{}/persons/{}", stripe_core::path_id(account),
+                            stripe_core::path_id(person)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3491,11 +3412,8 @@ impl Account {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/accounts/{}/persons/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Account >> ::into(account).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Person >> ::into(person).as_str())
+                            "/v1/accounts/{}/persons/{}", stripe_core::path_id(account),
+                            stripe_core::path_id(person)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3516,11 +3434,7 @@ impl Account {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/accounts/{}/reject", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Account >>
-                            ::into(account).as_str())
-                        ),
+                        format!("/v1/accounts/{}/reject", stripe_core::path_id(account)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

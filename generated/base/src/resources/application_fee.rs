@@ -226,9 +226,7 @@ impl ApplicationFee {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/application_fees/{}/refunds/{}",
-                            stripe_core::path_segment(fee),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::FeeRefund >> ::into(id).as_str())
+                            stripe_core::path_segment(fee), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -252,9 +250,7 @@ impl ApplicationFee {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/application_fees/{}/refunds/{}",
-                            stripe_core::path_segment(fee),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::FeeRefund >> ::into(id).as_str())
+                            stripe_core::path_segment(fee), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -273,11 +269,7 @@ impl ApplicationFee {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/application_fees/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::ApplicationFee
-                            >> ::into(id).as_str())
-                        ),
+                        format!("/v1/application_fees/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -294,9 +286,7 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/application_fees/{}/refund",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
+                            "/v1/application_fees/{}/refund", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -316,9 +306,7 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/application_fees/{}/refunds",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
+                            "/v1/application_fees/{}/refunds", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -336,9 +324,7 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/application_fees/{}/refunds",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
+                            "/v1/application_fees/{}/refunds", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -362,9 +348,7 @@ impl ApplicationFee {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/application_fees/{}/refunds",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::ApplicationFee >> ::into(id).as_str())
+                            "/v1/application_fees/{}/refunds", stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -970,11 +970,7 @@ impl BalanceTransaction {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/balance/history/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate
-                            ::ids::kinds::BalanceTransaction >> ::into(id).as_str())
-                        ),
+                        format!("/v1/balance/history/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1028,12 +1024,7 @@ impl BalanceTransaction {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/balance_transactions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::BalanceTransaction >> ::into(id)
-                            .as_str())
-                        ),
+                        format!("/v1/balance_transactions/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

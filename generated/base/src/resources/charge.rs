@@ -5342,11 +5342,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/charges/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5364,11 +5360,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5390,11 +5382,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}/capture", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/capture", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5412,11 +5400,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/charges/{}/dispute", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/dispute", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5432,11 +5416,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}/dispute", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/dispute", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5453,9 +5433,7 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/dispute/close",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Charge >> ::into(charge).as_str())
+                            "/v1/charges/{}/dispute/close", stripe_core::path_id(charge)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5480,11 +5458,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}/refund", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/refund", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5502,11 +5476,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/refunds", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5522,11 +5492,7 @@ impl Charge {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/refunds", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -5544,11 +5510,7 @@ impl Charge {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/charges/{}/refunds", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str())
-                        ),
+                        format!("/v1/charges/{}/refunds", stripe_core::path_id(charge)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -5568,11 +5530,8 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/charges/{}/refunds/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str()), stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
-                            ::into(refund).as_str())
+                            "/v1/charges/{}/refunds/{}", stripe_core::path_id(charge),
+                            stripe_core::path_id(refund)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -5593,11 +5552,8 @@ impl Charge {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/charges/{}/refunds/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Charge >>
-                            ::into(charge).as_str()), stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
-                            ::into(refund).as_str())
+                            "/v1/charges/{}/refunds/{}", stripe_core::path_id(charge),
+                            stripe_core::path_id(refund)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -416,11 +416,7 @@ impl Coupon {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/coupons/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Coupon >>
-                            ::into(coupon).as_str())
-                        ),
+                        format!("/v1/coupons/{}", stripe_core::path_id(coupon)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -438,11 +434,7 @@ impl Coupon {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/coupons/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Coupon >>
-                            ::into(coupon).as_str())
-                        ),
+                        format!("/v1/coupons/{}", stripe_core::path_id(coupon)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -460,11 +452,7 @@ impl Coupon {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/coupons/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Coupon >>
-                            ::into(coupon).as_str())
-                        ),
+                        format!("/v1/coupons/{}", stripe_core::path_id(coupon)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -679,11 +679,7 @@ impl CreditNote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/credit_notes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::CreditNote >>
-                            ::into(id).as_str())
-                        ),
+                        format!("/v1/credit_notes/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -701,11 +697,7 @@ impl CreditNote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/credit_notes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::CreditNote >>
-                            ::into(id).as_str())
-                        ),
+                        format!("/v1/credit_notes/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -723,11 +715,7 @@ impl CreditNote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/credit_notes/{}/void", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::CreditNote >>
-                            ::into(id).as_str())
-                        ),
+                        format!("/v1/credit_notes/{}/void", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -908,11 +908,7 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/customers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
-                        ),
+                        format!("/v1/customers/{}", stripe_core::path_id(customer)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -932,11 +928,7 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/customers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
-                        ),
+                        format!("/v1/customers/{}", stripe_core::path_id(customer)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -954,11 +946,7 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/customers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
-                        ),
+                        format!("/v1/customers/{}", stripe_core::path_id(customer)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -978,8 +966,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/balance_transactions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -998,8 +985,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/balance_transactions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1020,8 +1006,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/balance_transactions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1045,11 +1030,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/balance_transactions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::CustomerBalanceTransaction >>
-                            ::into(transaction).as_str())
+                            stripe_core::path_id(customer),
+                            stripe_core::path_id(transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1073,11 +1055,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/balance_transactions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::CustomerBalanceTransaction >>
-                            ::into(transaction).as_str())
+                            stripe_core::path_id(customer),
+                            stripe_core::path_id(transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1099,8 +1078,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/bank_accounts",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1120,8 +1098,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/bank_accounts",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1144,8 +1121,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/bank_accounts",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1168,10 +1144,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
+                            stripe_core::path_id(customer), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1193,10 +1166,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
+                            stripe_core::path_id(customer), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1218,10 +1188,7 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
+                            stripe_core::path_id(customer), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1243,10 +1210,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/bank_accounts/{}/verify",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::BankAccount >> ::into(id).as_str())
+                            stripe_core::path_id(customer), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1266,11 +1230,7 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/customers/{}/cards", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
-                        ),
+                        format!("/v1/customers/{}/cards", stripe_core::path_id(customer)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1287,11 +1247,7 @@ impl Customer {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/customers/{}/cards", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
-                        ),
+                        format!("/v1/customers/{}/cards", stripe_core::path_id(customer)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1311,11 +1267,7 @@ impl Customer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/customers/{}/cards", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
-                        ),
+                        format!("/v1/customers/{}/cards", stripe_core::path_id(customer)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1336,11 +1288,8 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/cards/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str()), stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Card >>
-                            ::into(id).as_str())
+                            "/v1/customers/{}/cards/{}", stripe_core::path_id(customer),
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1361,11 +1310,8 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/cards/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str()), stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Card >>
-                            ::into(id).as_str())
+                            "/v1/customers/{}/cards/{}", stripe_core::path_id(customer),
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1386,11 +1332,8 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/customers/{}/cards/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str()), stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Card >>
-                            ::into(id).as_str())
+                            "/v1/customers/{}/cards/{}", stripe_core::path_id(customer),
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1411,8 +1354,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1433,8 +1375,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/cash_balance",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1455,8 +1396,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance_transactions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1475,8 +1415,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance_transactions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1500,11 +1439,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/cash_balance_transactions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::CustomerCashBalanceTransaction >>
-                            ::into(transaction).as_str())
+                            stripe_core::path_id(customer),
+                            stripe_core::path_id(transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1522,9 +1458,7 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/discount", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
+                            "/v1/customers/{}/discount", stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1544,9 +1478,7 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/customers/{}/discount", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
+                            "/v1/customers/{}/discount", stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1567,8 +1499,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/funding_instructions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1589,8 +1520,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/payment_methods",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1609,8 +1539,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/payment_methods",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1634,11 +1563,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/payment_methods/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentMethod >> ::into(payment_method)
-                            .as_str())
+                            stripe_core::path_id(customer),
+                            stripe_core::path_id(payment_method)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1658,9 +1584,7 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/sources", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
+                            "/v1/customers/{}/sources", stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1678,9 +1602,7 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/sources", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
+                            "/v1/customers/{}/sources", stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1702,9 +1624,7 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/sources", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
+                            "/v1/customers/{}/sources", stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1726,9 +1646,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/sources/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(customer), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1750,9 +1668,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/sources/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(customer), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1774,9 +1690,7 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/sources/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(customer), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1798,9 +1712,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/sources/{}/verify",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(id)
+                            stripe_core::path_id(customer), stripe_core::path_segment(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1821,8 +1733,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1841,8 +1752,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1863,8 +1773,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/subscriptions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1888,11 +1797,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            stripe_core::path_id(customer),
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1916,11 +1822,8 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/customers/{}/subscriptions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            stripe_core::path_id(customer),
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1948,11 +1851,8 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/subscriptions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            stripe_core::path_id(customer),
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1974,11 +1874,8 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/subscriptions/{}/discount",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            stripe_core::path_id(customer),
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2002,11 +1899,8 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/subscriptions/{}/discount",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            stripe_core::path_id(customer),
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2026,9 +1920,7 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/tax_ids", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
+                            "/v1/customers/{}/tax_ids", stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2046,9 +1938,7 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/customers/{}/tax_ids", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
+                            "/v1/customers/{}/tax_ids", stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2068,9 +1958,7 @@ impl Customer {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/customers/{}/tax_ids", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Customer >>
-                            ::into(customer).as_str())
+                            "/v1/customers/{}/tax_ids", stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2092,10 +1980,7 @@ impl Customer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/customers/{}/tax_ids/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::TaxId >> ::into(id).as_str())
+                            stripe_core::path_id(customer), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2117,10 +2002,7 @@ impl Customer {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/customers/{}/tax_ids/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::TaxId >> ::into(id).as_str())
+                            stripe_core::path_id(customer), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2141,8 +2023,7 @@ impl Customer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/customers/{}/fund_cash_balance",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Customer >> ::into(customer).as_str())
+                            stripe_core::path_id(customer)
                         ),
                     )
                     .api_version(crate::API_VERSION)

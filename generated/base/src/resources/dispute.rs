@@ -844,11 +844,7 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/disputes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
-                            ::into(dispute).as_str())
-                        ),
+                        format!("/v1/disputes/{}", stripe_core::path_id(dispute)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -868,11 +864,7 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/disputes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
-                            ::into(dispute).as_str())
-                        ),
+                        format!("/v1/disputes/{}", stripe_core::path_id(dispute)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -892,11 +884,7 @@ impl Dispute {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/disputes/{}/close", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Dispute >>
-                            ::into(dispute).as_str())
-                        ),
+                        format!("/v1/disputes/{}/close", stripe_core::path_id(dispute)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -334,11 +334,7 @@ impl File {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/files/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::File >>
-                            ::into(file).as_str())
-                        ),
+                        format!("/v1/files/{}", stripe_core::path_id(file)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

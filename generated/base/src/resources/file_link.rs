@@ -187,11 +187,7 @@ impl FileLink {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/file_links/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::FileLink >>
-                            ::into(link).as_str())
-                        ),
+                        format!("/v1/file_links/{}", stripe_core::path_id(link)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -209,11 +205,7 @@ impl FileLink {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/file_links/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::FileLink >>
-                            ::into(link).as_str())
-                        ),
+                        format!("/v1/file_links/{}", stripe_core::path_id(link)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

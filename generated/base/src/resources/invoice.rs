@@ -2420,11 +2420,7 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/invoices/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
-                            ::into(invoice).as_str())
-                        ),
+                        format!("/v1/invoices/{}", stripe_core::path_id(invoice)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2444,11 +2440,7 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/invoices/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
-                            ::into(invoice).as_str())
-                        ),
+                        format!("/v1/invoices/{}", stripe_core::path_id(invoice)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2466,11 +2458,7 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/invoices/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
-                            ::into(invoice).as_str())
-                        ),
+                        format!("/v1/invoices/{}", stripe_core::path_id(invoice)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2489,9 +2477,7 @@ impl Invoice {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/invoices/{}/finalize", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
-                            ::into(invoice).as_str())
+                            "/v1/invoices/{}/finalize", stripe_core::path_id(invoice)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2510,11 +2496,7 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/invoices/{}/lines", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
-                            ::into(invoice).as_str())
-                        ),
+                        format!("/v1/invoices/{}/lines", stripe_core::path_id(invoice)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2530,11 +2512,7 @@ impl Invoice {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/invoices/{}/lines", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
-                            ::into(invoice).as_str())
-                        ),
+                        format!("/v1/invoices/{}/lines", stripe_core::path_id(invoice)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2554,8 +2532,7 @@ impl Invoice {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/invoices/{}/mark_uncollectible",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Invoice >> ::into(invoice).as_str())
+                            stripe_core::path_id(invoice)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2574,11 +2551,7 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/invoices/{}/pay", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
-                            ::into(invoice).as_str())
-                        ),
+                        format!("/v1/invoices/{}/pay", stripe_core::path_id(invoice)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2598,11 +2571,7 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/invoices/{}/send", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
-                            ::into(invoice).as_str())
-                        ),
+                        format!("/v1/invoices/{}/send", stripe_core::path_id(invoice)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2620,11 +2589,7 @@ impl Invoice {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/invoices/{}/void", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoice >>
-                            ::into(invoice).as_str())
-                        ),
+                        format!("/v1/invoices/{}/void", stripe_core::path_id(invoice)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -305,11 +305,7 @@ impl Invoiceitem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/invoiceitems/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoiceitem >>
-                            ::into(invoiceitem).as_str())
-                        ),
+                        format!("/v1/invoiceitems/{}", stripe_core::path_id(invoiceitem)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -327,11 +323,7 @@ impl Invoiceitem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/invoiceitems/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoiceitem >>
-                            ::into(invoiceitem).as_str())
-                        ),
+                        format!("/v1/invoiceitems/{}", stripe_core::path_id(invoiceitem)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -349,11 +341,7 @@ impl Invoiceitem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/invoiceitems/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Invoiceitem >>
-                            ::into(invoiceitem).as_str())
-                        ),
+                        format!("/v1/invoiceitems/{}", stripe_core::path_id(invoiceitem)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

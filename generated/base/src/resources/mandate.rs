@@ -1159,11 +1159,7 @@ impl Mandate {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/mandates/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Mandate >>
-                            ::into(mandate).as_str())
-                        ),
+                        format!("/v1/mandates/{}", stripe_core::path_id(mandate)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -8727,11 +8727,7 @@ impl PaymentIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/payment_intents/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentIntent >>
-                            ::into(intent).as_str())
-                        ),
+                        format!("/v1/payment_intents/{}", stripe_core::path_id(intent)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -8751,11 +8747,7 @@ impl PaymentIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/payment_intents/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentIntent >>
-                            ::into(intent).as_str())
-                        ),
+                        format!("/v1/payment_intents/{}", stripe_core::path_id(intent)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -8775,8 +8767,7 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/apply_customer_balance",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
+                            stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8800,9 +8791,7 @@ impl PaymentIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payment_intents/{}/cancel",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
+                            "/v1/payment_intents/{}/cancel", stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8827,8 +8816,7 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/capture",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
+                            stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8849,8 +8837,7 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/confirm",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
+                            stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8879,8 +8866,7 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/increment_authorization",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
+                            stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -8901,8 +8887,7 @@ impl PaymentIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_intents/{}/verify_microdeposits",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentIntent >> ::into(intent).as_str())
+                            stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)

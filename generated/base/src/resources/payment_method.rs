@@ -3784,9 +3784,8 @@ impl PaymentMethod {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/payment_methods/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentMethod >>
-                            ::into(payment_method).as_str())
+                            "/v1/payment_methods/{}",
+                            stripe_core::path_id(payment_method)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3808,9 +3807,8 @@ impl PaymentMethod {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/payment_methods/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::PaymentMethod >>
-                            ::into(payment_method).as_str())
+                            "/v1/payment_methods/{}",
+                            stripe_core::path_id(payment_method)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3837,9 +3835,7 @@ impl PaymentMethod {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_methods/{}/attach",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentMethod >> ::into(payment_method)
-                            .as_str())
+                            stripe_core::path_id(payment_method)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -3862,9 +3858,7 @@ impl PaymentMethod {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/payment_methods/{}/detach",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::PaymentMethod >> ::into(payment_method)
-                            .as_str())
+                            stripe_core::path_id(payment_method)
                         ),
                     )
                     .api_version(crate::API_VERSION)

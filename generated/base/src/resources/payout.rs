@@ -526,11 +526,7 @@ impl Payout {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/payouts/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
-                            ::into(payout).as_str())
-                        ),
+                        format!("/v1/payouts/{}", stripe_core::path_id(payout)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -548,11 +544,7 @@ impl Payout {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/payouts/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
-                            ::into(payout).as_str())
-                        ),
+                        format!("/v1/payouts/{}", stripe_core::path_id(payout)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -570,11 +562,7 @@ impl Payout {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/payouts/{}/cancel", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
-                            ::into(payout).as_str())
-                        ),
+                        format!("/v1/payouts/{}/cancel", stripe_core::path_id(payout)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -594,11 +582,7 @@ impl Payout {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/payouts/{}/reverse", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Payout >>
-                            ::into(payout).as_str())
-                        ),
+                        format!("/v1/payouts/{}/reverse", stripe_core::path_id(payout)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

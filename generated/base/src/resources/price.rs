@@ -1138,11 +1138,7 @@ impl Price {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/prices/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Price >>
-                            ::into(price).as_str())
-                        ),
+                        format!("/v1/prices/{}", stripe_core::path_id(price)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1160,11 +1156,7 @@ impl Price {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/prices/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Price >>
-                            ::into(price).as_str())
-                        ),
+                        format!("/v1/prices/{}", stripe_core::path_id(price)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

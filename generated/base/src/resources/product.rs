@@ -402,11 +402,7 @@ impl Product {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/products/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Product >>
-                            ::into(id).as_str())
-                        ),
+                        format!("/v1/products/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -424,11 +420,7 @@ impl Product {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/products/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Product >>
-                            ::into(id).as_str())
-                        ),
+                        format!("/v1/products/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -446,11 +438,7 @@ impl Product {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/products/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Product >>
-                            ::into(id).as_str())
-                        ),
+                        format!("/v1/products/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -350,9 +350,8 @@ impl PromotionCode {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/promotion_codes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::PromotionCode >>
-                            ::into(promotion_code).as_str())
+                            "/v1/promotion_codes/{}",
+                            stripe_core::path_id(promotion_code)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -374,9 +373,8 @@ impl PromotionCode {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/promotion_codes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::PromotionCode >>
-                            ::into(promotion_code).as_str())
+                            "/v1/promotion_codes/{}",
+                            stripe_core::path_id(promotion_code)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -1332,11 +1332,7 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/quotes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
-                            ::into(quote).as_str())
-                        ),
+                        format!("/v1/quotes/{}", stripe_core::path_id(quote)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1354,11 +1350,7 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/quotes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
-                            ::into(quote).as_str())
-                        ),
+                        format!("/v1/quotes/{}", stripe_core::path_id(quote)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1376,11 +1368,7 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/quotes/{}/accept", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
-                            ::into(quote).as_str())
-                        ),
+                        format!("/v1/quotes/{}/accept", stripe_core::path_id(quote)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1398,11 +1386,7 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/quotes/{}/cancel", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
-                            ::into(quote).as_str())
-                        ),
+                        format!("/v1/quotes/{}/cancel", stripe_core::path_id(quote)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1422,8 +1406,7 @@ impl Quote {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/quotes/{}/computed_upfront_line_items",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Quote >> ::into(quote).as_str())
+                            stripe_core::path_id(quote)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1445,8 +1428,7 @@ impl Quote {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/quotes/{}/computed_upfront_line_items",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Quote >> ::into(quote).as_str())
+                            stripe_core::path_id(quote)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1465,11 +1447,7 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/quotes/{}/finalize", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
-                            ::into(quote).as_str())
-                        ),
+                        format!("/v1/quotes/{}/finalize", stripe_core::path_id(quote)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -1487,11 +1465,7 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/quotes/{}/line_items", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
-                            ::into(quote).as_str())
-                        ),
+                        format!("/v1/quotes/{}/line_items", stripe_core::path_id(quote)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1507,11 +1481,7 @@ impl Quote {
             .paginate(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/quotes/{}/line_items", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
-                            ::into(quote).as_str())
-                        ),
+                        format!("/v1/quotes/{}/line_items", stripe_core::path_id(quote)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -1529,11 +1499,7 @@ impl Quote {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/quotes/{}/pdf", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Quote >>
-                            ::into(quote).as_str())
-                        ),
+                        format!("/v1/quotes/{}/pdf", stripe_core::path_id(quote)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

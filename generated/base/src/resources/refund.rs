@@ -498,11 +498,7 @@ impl Refund {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/refunds/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
-                            ::into(refund).as_str())
-                        ),
+                        format!("/v1/refunds/{}", stripe_core::path_id(refund)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -522,11 +518,7 @@ impl Refund {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/refunds/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
-                            ::into(refund).as_str())
-                        ),
+                        format!("/v1/refunds/{}", stripe_core::path_id(refund)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -546,11 +538,7 @@ impl Refund {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/refunds/{}/cancel", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Refund >>
-                            ::into(refund).as_str())
-                        ),
+                        format!("/v1/refunds/{}/cancel", stripe_core::path_id(refund)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -570,8 +558,7 @@ impl Refund {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/test_helpers/refunds/{}/expire",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Refund >> ::into(refund).as_str())
+                            stripe_core::path_id(refund)
                         ),
                     )
                     .api_version(crate::API_VERSION)

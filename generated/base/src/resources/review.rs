@@ -483,11 +483,7 @@ impl Review {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/reviews/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Review >>
-                            ::into(review).as_str())
-                        ),
+                        format!("/v1/reviews/{}", stripe_core::path_id(review)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -505,11 +501,7 @@ impl Review {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/reviews/{}/approve", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Review >>
-                            ::into(review).as_str())
-                        ),
+                        format!("/v1/reviews/{}/approve", stripe_core::path_id(review)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

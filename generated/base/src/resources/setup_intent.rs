@@ -2505,11 +2505,7 @@ impl SetupIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/setup_intents/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::SetupIntent >>
-                            ::into(intent).as_str())
-                        ),
+                        format!("/v1/setup_intents/{}", stripe_core::path_id(intent)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2527,11 +2523,7 @@ impl SetupIntent {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/setup_intents/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::SetupIntent >>
-                            ::into(intent).as_str())
-                        ),
+                        format!("/v1/setup_intents/{}", stripe_core::path_id(intent)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2552,9 +2544,7 @@ impl SetupIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/setup_intents/{}/cancel",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
+                            "/v1/setup_intents/{}/cancel", stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2578,9 +2568,7 @@ impl SetupIntent {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/setup_intents/{}/confirm",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
+                            "/v1/setup_intents/{}/confirm", stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2601,8 +2589,7 @@ impl SetupIntent {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/setup_intents/{}/verify_microdeposits",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SetupIntent >> ::into(intent).as_str())
+                            stripe_core::path_id(intent)
                         ),
                     )
                     .api_version(crate::API_VERSION)

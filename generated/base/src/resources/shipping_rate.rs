@@ -600,9 +600,8 @@ impl ShippingRate {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/shipping_rates/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::ShippingRate >>
-                            ::into(shipping_rate_token).as_str())
+                            "/v1/shipping_rates/{}",
+                            stripe_core::path_id(shipping_rate_token)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -624,9 +623,8 @@ impl ShippingRate {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/shipping_rates/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::ShippingRate >>
-                            ::into(shipping_rate_token).as_str())
+                            "/v1/shipping_rates/{}",
+                            stripe_core::path_id(shipping_rate_token)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -2766,11 +2766,7 @@ impl Source {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/sources/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Source >>
-                            ::into(source).as_str())
-                        ),
+                        format!("/v1/sources/{}", stripe_core::path_id(source)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -2790,11 +2786,7 @@ impl Source {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/sources/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Source >>
-                            ::into(source).as_str())
-                        ),
+                        format!("/v1/sources/{}", stripe_core::path_id(source)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -2817,11 +2809,8 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/mandate_notifications/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Source >> ::into(source).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SourceMandateNotification >>
-                            ::into(mandate_notification).as_str())
+                            stripe_core::path_id(source),
+                            stripe_core::path_id(mandate_notification)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2842,8 +2831,7 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/source_transactions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Source >> ::into(source).as_str())
+                            stripe_core::path_id(source)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2862,8 +2850,7 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/source_transactions",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Source >> ::into(source).as_str())
+                            stripe_core::path_id(source)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2887,11 +2874,8 @@ impl Source {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/sources/{}/source_transactions/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Source >> ::into(source).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SourceTransaction >>
-                            ::into(source_transaction).as_str())
+                            stripe_core::path_id(source),
+                            stripe_core::path_id(source_transaction)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2910,11 +2894,7 @@ impl Source {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/sources/{}/verify", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Source >>
-                            ::into(source).as_str())
-                        ),
+                        format!("/v1/sources/{}/verify", stripe_core::path_id(source)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -2068,9 +2068,8 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            "/v1/subscriptions/{}",
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2092,9 +2091,8 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            "/v1/subscriptions/{}",
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2120,9 +2118,8 @@ impl Subscription {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v1/subscriptions/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            "/v1/subscriptions/{}",
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -2145,9 +2142,7 @@ impl Subscription {
                         stripe_core::Method::Delete,
                         format!(
                             "/v1/subscriptions/{}/discount",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Subscription >>
-                            ::into(subscription_exposed_id).as_str())
+                            stripe_core::path_id(subscription_exposed_id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -211,11 +211,7 @@ impl SubscriptionItem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/subscription_items/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::SubscriptionItem >> ::into(item).as_str())
-                        ),
+                        format!("/v1/subscription_items/{}", stripe_core::path_id(item)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -233,11 +229,7 @@ impl SubscriptionItem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/subscription_items/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::SubscriptionItem >> ::into(item).as_str())
-                        ),
+                        format!("/v1/subscription_items/{}", stripe_core::path_id(item)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -255,11 +247,7 @@ impl SubscriptionItem {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
-                        format!(
-                            "/v1/subscription_items/{}", stripe_core::path_segment(Into::
-                            < stripe_core::IdRef < '_, crate
-                            ::ids::kinds::SubscriptionItem >> ::into(item).as_str())
-                        ),
+                        format!("/v1/subscription_items/{}", stripe_core::path_id(item)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

@@ -1514,9 +1514,7 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/subscription_schedules/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
-                            .as_str())
+                            stripe_core::path_id(schedule)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1539,9 +1537,7 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/subscription_schedules/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
-                            .as_str())
+                            stripe_core::path_id(schedule)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1564,9 +1560,7 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/subscription_schedules/{}/cancel",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
-                            .as_str())
+                            stripe_core::path_id(schedule)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -1589,9 +1583,7 @@ impl SubscriptionSchedule {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/subscription_schedules/{}/release",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::SubscriptionSchedule >> ::into(schedule)
-                            .as_str())
+                            stripe_core::path_id(schedule)
                         ),
                     )
                     .api_version(crate::API_VERSION)

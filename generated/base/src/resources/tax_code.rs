@@ -110,11 +110,7 @@ impl TaxCode {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/tax_codes/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::TaxCode >>
-                            ::into(id).as_str())
-                        ),
+                        format!("/v1/tax_codes/{}", stripe_core::path_id(id)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),

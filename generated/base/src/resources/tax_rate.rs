@@ -352,11 +352,7 @@ impl TaxRate {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/tax_rates/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::TaxRate >>
-                            ::into(tax_rate).as_str())
-                        ),
+                        format!("/v1/tax_rates/{}", stripe_core::path_id(tax_rate)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -374,11 +370,7 @@ impl TaxRate {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/tax_rates/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::TaxRate >>
-                            ::into(tax_rate).as_str())
-                        ),
+                        format!("/v1/tax_rates/{}", stripe_core::path_id(tax_rate)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -331,11 +331,7 @@ impl Topup {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/topups/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Topup >>
-                            ::into(topup).as_str())
-                        ),
+                        format!("/v1/topups/{}", stripe_core::path_id(topup)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -353,11 +349,7 @@ impl Topup {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/topups/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Topup >>
-                            ::into(topup).as_str())
-                        ),
+                        format!("/v1/topups/{}", stripe_core::path_id(topup)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -375,11 +367,7 @@ impl Topup {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/topups/{}/cancel", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Topup >>
-                            ::into(topup).as_str())
-                        ),
+                        format!("/v1/topups/{}/cancel", stripe_core::path_id(topup)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),

@@ -329,11 +329,7 @@ impl Transfer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v1/transfers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Transfer >>
-                            ::into(transfer).as_str())
-                        ),
+                        format!("/v1/transfers/{}", stripe_core::path_id(transfer)),
                     )
                     .api_version(crate::API_VERSION)
                     .query(params),
@@ -353,11 +349,7 @@ impl Transfer {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
-                        format!(
-                            "/v1/transfers/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::Transfer >>
-                            ::into(transfer).as_str())
-                        ),
+                        format!("/v1/transfers/{}", stripe_core::path_id(transfer)),
                     )
                     .api_version(crate::API_VERSION)
                     .form(params),
@@ -378,10 +370,7 @@ impl Transfer {
                         stripe_core::Method::Get,
                         format!(
                             "/v1/transfers/{}/reversals/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Transfer >> ::into(transfer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::TransferReversal >> ::into(id).as_str())
+                            stripe_core::path_id(transfer), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)
@@ -405,10 +394,7 @@ impl Transfer {
                         stripe_core::Method::Post,
                         format!(
                             "/v1/transfers/{}/reversals/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::Transfer >> ::into(transfer).as_str()),
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::TransferReversal >> ::into(id).as_str())
+                            stripe_core::path_id(transfer), stripe_core::path_id(id)
                         ),
                     )
                     .api_version(crate::API_VERSION)

@@ -1220,9 +1220,7 @@ impl ProductCatalogImport {
                         stripe_core::Method::Get,
                         format!(
                             "/v2/commerce/product_catalog/imports/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::v2::commerce::ProductCatalogImport >>
-                            ::into(id).as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version("2026-09-30.endive")

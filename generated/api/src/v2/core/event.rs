@@ -399,11 +399,7 @@ impl Event {
             .execute(
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
-                        format!(
-                            "/v2/core/events/{}", stripe_core::path_segment(Into:: <
-                            stripe_core::IdRef < '_, crate ::ids::kinds::v2::core::Event
-                            >> ::into(id).as_str())
-                        ),
+                        format!("/v2/core/events/{}", stripe_core::path_id(id)),
                     )
                     .api_version("2026-09-30.endive")
                     .query(params),

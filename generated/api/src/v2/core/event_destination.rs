@@ -1217,10 +1217,7 @@ impl EventDestination {
                 stripe_core::Request::new(
                         stripe_core::Method::Get,
                         format!(
-                            "/v2/core/event_destinations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
-                            .as_str())
+                            "/v2/core/event_destinations/{}", stripe_core::path_id(id)
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1244,10 +1241,7 @@ impl EventDestination {
                 stripe_core::Request::new(
                         stripe_core::Method::Post,
                         format!(
-                            "/v2/core/event_destinations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
-                            .as_str())
+                            "/v2/core/event_destinations/{}", stripe_core::path_id(id)
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1271,10 +1265,7 @@ impl EventDestination {
                 stripe_core::Request::new(
                         stripe_core::Method::Delete,
                         format!(
-                            "/v2/core/event_destinations/{}",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
-                            .as_str())
+                            "/v2/core/event_destinations/{}", stripe_core::path_id(id)
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1299,9 +1290,7 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}/disable",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1326,9 +1315,7 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}/enable",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version("2026-09-30.endive")
@@ -1353,9 +1340,7 @@ impl EventDestination {
                         stripe_core::Method::Post,
                         format!(
                             "/v2/core/event_destinations/{}/ping",
-                            stripe_core::path_segment(Into:: < stripe_core::IdRef < '_,
-                            crate ::ids::kinds::v2::core::EventDestination >> ::into(id)
-                            .as_str())
+                            stripe_core::path_id(id)
                         ),
                     )
                     .api_version("2026-09-30.endive")
