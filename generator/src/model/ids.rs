@@ -43,26 +43,19 @@ fn is_id(field: &crate::model::Field) -> bool {
     field.wire_name == "id" && field.ty == TypeRef::String
 }
 
-/// `object` -> the live resource with that `object`, when exactly one.
+/// `object` -> the live resource with that `object` (no two share one:
+/// `Model::check_distinct_resources`).
 fn live_resources(model: &Model) -> BTreeMap<String, TypeId> {
-    let mut found: BTreeMap<String, Option<TypeId>> = BTreeMap::new();
-    for (index, def) in model.types.iter().enumerate() {
-        let TypeKind::Struct(body) = &def.kind else {
-            continue;
-        };
-        if def.resource_id.is_none() || !is_live_with_id(body) {
-            continue;
-        }
-        if let Some(name) = &body.object_name {
-            found
-                .entry(name.clone())
-                .and_modify(|seen| *seen = None)
-                .or_insert(Some(TypeId(index)));
-        }
-    }
-    found
-        .into_iter()
-        .filter_map(|(name, id)| Some((name, id?)))
+    model
+        .types
+        .iter()
+        .enumerate()
+        .filter_map(|(index, def)| match &def.kind {
+            TypeKind::Struct(body) if def.resource_id.is_some() && is_live_with_id(body) => {
+                Some((body.object_name.clone()?, TypeId(index)))
+            }
+            _ => None,
+        })
         .collect()
 }
 

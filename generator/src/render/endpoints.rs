@@ -76,7 +76,7 @@ fn function(renderer: &TypeRenderer<'_>, operation: &Operation) -> TokenStream {
     let request = request(renderer.model, operation);
     let response = renderer.type_ref(&operation.response);
     let generics = generics(operation);
-    let auto_paging = auto_paging(renderer, operation, &args, &request, &endpoint);
+    let auto_paging = auto_paging(renderer, operation, &generics, &args, &request, &endpoint);
     quote! {
         #doc
         #deprecated
@@ -91,6 +91,7 @@ fn function(renderer: &TypeRenderer<'_>, operation: &Operation) -> TokenStream {
 fn auto_paging(
     renderer: &TypeRenderer<'_>,
     operation: &Operation,
+    generics: &TokenStream,
     args: &[TokenStream],
     request: &TokenStream,
     endpoint: &str,
@@ -105,7 +106,6 @@ fn auto_paging(
         _ => return None,
     };
     let item = renderer.type_ref(item);
-    let generics = generics(operation);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let paging_name = ident(&naming::auto_paging_name(&operation.rust_name));
     let doc = format!(
