@@ -317,6 +317,7 @@ fn type_ref(model: &Model, ty: &TypeRef) -> String {
         TypeRef::AnyResource => "Resource".into(),
         TypeRef::RawBody => "Bytes".into(),
         TypeRef::Id(kind) => id_path(model, *kind),
+        TypeRef::ObjectName => "const OBJECT".into(),
     }
 }
 

@@ -307,9 +307,17 @@ impl<'a> Lowerer<'a> {
                 deleted = true;
             }
             let lowered = if wire_name == "object" && object_name.is_some() {
-                // The `object` field names the type itself: a one-value enum adds nothing.
+                // The `object` field names the type itself: a one-value enum
+                // adds nothing. A response's is the type's own constant, not
+                // stored; a request's stays a string its caller sets.
+                let fixed =
+                    owner.usage == Usage::Response && is_required && !resolved.schema_data.nullable;
                 Lowered {
-                    ty: TypeRef::String,
+                    ty: if fixed {
+                        TypeRef::ObjectName
+                    } else {
+                        TypeRef::String
+                    },
                     nullable: false,
                 }
             } else {

@@ -398,6 +398,10 @@ pub enum TypeRef {
     RawBody,
     /// The id of a resource (the live resource struct): `CustomerId`.
     Id(TypeId),
+    /// A response's `object` where its schema fixes the value
+    /// ([`Struct::object_name`]): not stored (the type's `OBJECT`
+    /// constant), checked when decoded, written when serialized.
+    ObjectName,
 }
 
 impl TypeRef {
@@ -427,7 +431,8 @@ impl TypeRef {
             | TypeRef::RawBody
             // An id type is not its resource: it is defined apart from it,
             // in every build (`crate::ids`).
-            | TypeRef::Id(_) => {}
+            | TypeRef::Id(_)
+            | TypeRef::ObjectName => {}
         }
     }
 

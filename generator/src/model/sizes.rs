@@ -175,6 +175,8 @@ impl Sizes {
             TypeRef::Boolean => 1,
             TypeRef::Integer | TypeRef::Number | TypeRef::Timestamp | TypeRef::Int64String => 8,
             TypeRef::DateTime => 12,
+            // Not stored: the type's `OBJECT` constant.
+            TypeRef::ObjectName => 0,
             TypeRef::Decimal => 16,
             TypeRef::String | TypeRef::Binary | TypeRef::List(_) | TypeRef::Map(_) => 24,
             TypeRef::Expandable(_) => 24,

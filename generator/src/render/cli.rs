@@ -177,7 +177,7 @@ impl<'m> Shapes<'m> {
 
     fn ty(&mut self, ty: &TypeRef) -> Result<TokenStream> {
         Ok(match ty {
-            TypeRef::String | TypeRef::Id(_) => quote!(Ty::String),
+            TypeRef::String | TypeRef::Id(_) | TypeRef::ObjectName => quote!(Ty::String),
             TypeRef::Integer => quote!(Ty::Integer),
             TypeRef::Number => quote!(Ty::Number),
             TypeRef::Boolean => quote!(Ty::Boolean),

@@ -76,12 +76,17 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
             TypeRef::Int64String => {
                 quote!(let mut #local: Option<stripe_core::Int64String> = None;)
             }
+            // Only whether it was there: the type stores no fixed object.
+            TypeRef::ObjectName => quote!(let mut #local: Option<()> = None;),
             _ => quote!(let mut #local = None;),
         }
     });
     let arm = |field: &Field| {
         let local = ident(&field.rust_name);
         let wire = &field.wire_name;
+        if let (TypeRef::ObjectName, Some(name)) = (&field.ty, &body.object_name) {
+            return quote!(#wire => #decoder.object_name_into(&mut #local, #name)?,);
+        }
         if field.optional() {
             // `null` and absent are both `None`.
             quote!(#wire => #decoder.optional_into(&mut #local)?,)
@@ -101,7 +106,11 @@ fn struct_body(body: &Struct) -> (proc_macro2::Ident, TokenStream) {
         quote!(let mut #extra = stripe_core::ExtraFields::new();)
     });
     let inits = body.fields.iter().map(|field| field_init(field, &start));
-    let fields = body.fields.iter().map(|field| ident(&field.rust_name));
+    let fields = body
+        .fields
+        .iter()
+        .filter(|field| field.ty != TypeRef::ObjectName)
+        .map(|field| ident(&field.rust_name));
     let extra_init = body.extra.as_deref().map(|extra| {
         let extra = ident(extra);
         quote!(#extra,)
@@ -169,6 +178,9 @@ fn field_init(field: &Field, start: &proc_macro2::Ident) -> TokenStream {
     let local = ident(&field.rust_name);
     let int64 = field.ty == TypeRef::Int64String;
     let wire = &field.wire_name;
+    if field.ty == TypeRef::ObjectName {
+        return quote!(stripe_core::decode::required(#local, #start, #wire)?;);
+    }
     match (field.optional(), int64) {
         (true, false) => quote!(),
         (true, true) => quote!(let #local = #local.map(|value| value.0);),

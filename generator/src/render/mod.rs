@@ -95,6 +95,8 @@ impl TypeRenderer<'_> {
             TypeRef::AnyResource => quote!(crate::Resource),
             TypeRef::RawBody => quote!(stripe_core::Bytes),
             TypeRef::Id(kind) => ids::id_path(self.model, *kind),
+            // The type of its `OBJECT` constant; a struct stores no such field.
+            TypeRef::ObjectName => quote!(&'static str),
             TypeRef::Named(id) => self.path(*id),
             TypeRef::List(item) => {
                 let item = self.type_ref(item);
@@ -186,7 +188,9 @@ impl TypeRenderer<'_> {
         let fields = body
             .fields
             .iter()
+            .filter(|field| field.ty != TypeRef::ObjectName)
             .map(|field| self.struct_field(body, field));
+        let (fixed_object, object_const) = fixed_object(def, body);
         let extra = body.extra.as_deref().map(|extra| {
             let extra = ident(extra);
             quote! {
@@ -199,11 +203,13 @@ impl TypeRenderer<'_> {
             #doc
             #derives
             #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+            #fixed_object
             pub struct #name {
                 #(#fields)*
                 #extra
             }
         }];
+        items.extend(object_const);
         items.extend(object_impl(self, def, body));
         if body.usage == Usage::Request && !required.is_empty() {
             items.push(self.constructor(def, body));
@@ -364,6 +370,27 @@ pub fn is_discriminated(variants: &[UnionVariant]) -> bool {
     variants
         .iter()
         .all(|v| v.object.is_some() && seen.insert((&v.object, v.deleted)))
+}
+
+/// For a struct whose `object` its schema fixes ([`TypeRef::ObjectName`]):
+/// serde's attribute that writes the name as the first field (the struct
+/// stores none), and the `OBJECT` constant that names it.
+fn fixed_object(def: &TypeDef, body: &Struct) -> (Option<TokenStream>, Option<TokenStream>) {
+    let fixed = body.fields.iter().find(|f| f.ty == TypeRef::ObjectName);
+    let (Some(field), Some(object)) = (fixed, &body.object_name) else {
+        return (None, None);
+    };
+    let name = ident(&def.rust_name);
+    let wire = &field.wire_name;
+    let doc = format!(" The `{wire}` of every `{}`: checked when decoded, written when serialized.", def.rust_name);
+    let attr = quote!(#[cfg_attr(feature = "serde", serde(tag = #wire, rename = #object))]);
+    let constant = quote! {
+        impl #name {
+            #[doc = #doc]
+            pub const OBJECT: &'static str = #object;
+        }
+    };
+    (Some(attr), Some(constant))
 }
 
 fn object_impl(renderer: &TypeRenderer<'_>, def: &TypeDef, body: &Struct) -> Option<TokenStream> {

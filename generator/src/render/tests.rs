@@ -192,7 +192,8 @@ impl Values<'_> {
             | TypeRef::V2List(_)
             | TypeRef::AnyResource
             | TypeRef::RawBody
-            | TypeRef::Id(_) => {
+            | TypeRef::Id(_)
+            | TypeRef::ObjectName => {
                 return Err(Error::new(format!(
                     "{ty:?} is not a request parameter type"
                 )))

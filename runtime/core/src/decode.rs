@@ -122,6 +122,23 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
+    /// Reads the `object` of a type whose schema fixes it to `name`: the
+    /// value must be that name. The type stores nothing for it (it is the
+    /// type's `OBJECT`), so the slot only records that it was there.
+    #[inline(never)]
+    pub fn object_name_into(
+        &mut self,
+        slot: &mut Option<()>,
+        name: &'static str,
+    ) -> Result<(), Failure> {
+        let offset = self.offset();
+        if self.str()? != name {
+            return Err(Failure::new(offset, FailureKind::ObjectName(name)));
+        }
+        *slot = Some(());
+        Ok(())
+    }
+
     /// Starts reading an object and returns its offset; [`next_field`]
     /// then yields its keys, each to be followed by reading its value.
     ///
@@ -547,6 +564,8 @@ enum FailureKind {
     Syntax(&'static str),
     Missing(&'static str),
     Expected(&'static str),
+    /// The `object` of a type whose schema fixes it to this name.
+    ObjectName(&'static str),
     WrongKind { expected: &'static str, found: Kind },
     TooDeep,
 }
@@ -585,6 +604,7 @@ impl Failure {
                 format!("missing field `{field}`")
             }
             FailureKind::Expected(what) => format!("expected {what}"),
+            FailureKind::ObjectName(name) => format!("expected the object name \"{name}\""),
             FailureKind::WrongKind { expected, found } => {
                 format!("expected {expected}, found {}", found.article())
             }
@@ -609,6 +629,7 @@ impl fmt::Debug for Failure {
             FailureKind::Syntax(message) => message.to_string(),
             FailureKind::Missing(field) => format!("missing field `{field}`"),
             FailureKind::Expected(what) => format!("expected {what}"),
+            FailureKind::ObjectName(name) => format!("expected the object name \"{name}\""),
             FailureKind::WrongKind { expected, found } => {
                 format!("expected {expected}, found {}", found.article())
             }

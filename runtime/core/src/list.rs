@@ -9,13 +9,18 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::decode::{required, Decode, Decoder, Failure};
 
-/// One page of a list endpoint (`object: "list"`).
+/// One page of a list endpoint (`object: "list"`: checked when decoded,
+/// written when serialized, not stored).
 #[derive(Clone, Debug, PartialEq)]
 pub struct List<T> {
-    pub object: String,
     pub data: Vec<T>,
     pub has_more: bool,
     pub url: String,
+}
+
+impl<T> List<T> {
+    /// The `object` of every list page.
+    pub const OBJECT: &'static str = "list";
 }
 
 impl<T> IntoIterator for List<T> {
@@ -33,15 +38,15 @@ impl<T: Decode> Decode for List<T> {
         let start = d.begin_object()?;
         while let Some(key) = d.next_field()? {
             match key {
-                "object" => object = Some(d.string()?),
+                "object" => d.object_name_into(&mut object, List::<T>::OBJECT)?,
                 "data" => data = Some(d.page_items()?),
                 "has_more" => has_more = Some(d.bool()?),
                 "url" => url = Some(d.string()?),
                 _ => d.skip()?,
             }
         }
+        required(object, start, "object")?;
         Ok(List {
-            object: required(object, start, "object")?,
             data: required(data, start, "data")?,
             has_more: required(has_more, start, "has_more")?,
             url: required(url, start, "url")?,
@@ -52,7 +57,7 @@ impl<T: Decode> Decode for List<T> {
 impl<T: Serialize> Serialize for List<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut page = serializer.serialize_struct("List", 4)?;
-        page.serialize_field("object", &self.object)?;
+        page.serialize_field("object", Self::OBJECT)?;
         page.serialize_field("data", &self.data)?;
         page.serialize_field("has_more", &self.has_more)?;
         page.serialize_field("url", &self.url)?;
@@ -60,10 +65,10 @@ impl<T: Serialize> Serialize for List<T> {
     }
 }
 
-/// One page of a search endpoint (`object: "search_result"`).
+/// One page of a search endpoint (`object: "search_result"`: checked when
+/// decoded, written when serialized, not stored).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchList<T> {
-    pub object: String,
     pub data: Vec<T>,
     pub has_more: bool,
     /// The `page` parameter of the next page. Required but nullable, so
@@ -72,6 +77,11 @@ pub struct SearchList<T> {
     pub url: String,
     /// Only present when the request asked for `expand[]=total_count`.
     pub total_count: Option<u64>,
+}
+
+impl<T> SearchList<T> {
+    /// The `object` of every search page.
+    pub const OBJECT: &'static str = "search_result";
 }
 
 impl<T> IntoIterator for SearchList<T> {
@@ -90,7 +100,7 @@ impl<T: Decode> Decode for SearchList<T> {
         let start = d.begin_object()?;
         while let Some(key) = d.next_field()? {
             match key {
-                "object" => object = Some(d.string()?),
+                "object" => d.object_name_into(&mut object, SearchList::<T>::OBJECT)?,
                 "data" => data = Some(d.page_items()?),
                 "has_more" => has_more = Some(d.bool()?),
                 "next_page" => next_page = d.value()?,
@@ -99,8 +109,8 @@ impl<T: Decode> Decode for SearchList<T> {
                 _ => d.skip()?,
             }
         }
+        required(object, start, "object")?;
         Ok(SearchList {
-            object: required(object, start, "object")?,
             data: required(data, start, "data")?,
             has_more: required(has_more, start, "has_more")?,
             next_page,
@@ -114,7 +124,7 @@ impl<T: Serialize> Serialize for SearchList<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let fields = 5 + usize::from(self.total_count.is_some());
         let mut page = serializer.serialize_struct("SearchList", fields)?;
-        page.serialize_field("object", &self.object)?;
+        page.serialize_field("object", Self::OBJECT)?;
         page.serialize_field("data", &self.data)?;
         page.serialize_field("has_more", &self.has_more)?;
         page.serialize_field("next_page", &self.next_page)?;
@@ -237,6 +247,26 @@ mod tests {
             from_slice(br#"{"data":[],"next_page_url":null,"previous_page_url":null,"extra":1}"#)
                 .unwrap();
         assert_eq!(page.next_page_url, None);
+    }
+
+    #[test]
+    fn a_page_of_another_object_is_refused_where_it_says_so() {
+        let error = from_slice::<List<String>>(
+            br#"{"object":"search_result","data":[],"has_more":false,"url":"/"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(error.path, "object");
+        assert!(
+            error
+                .message
+                .starts_with(r#"expected the object name "list""#),
+            "{error}"
+        );
+        let error = from_slice::<SearchList<String>>(
+            br#"{"data":[],"has_more":false,"next_page":null,"url":"/"}"#,
+        )
+        .unwrap_err();
+        assert!(error.message.starts_with("missing field `object`"), "{error}");
     }
 
     #[test]

@@ -3,9 +3,9 @@
 /// A widget.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "widget"))]
 pub struct Widget {
     pub id: crate::ids::WidgetId,
-    pub object: String,
     /// Where the widget is.
     pub status: WidgetStatus,
     /// A keyword as a field name.
@@ -16,6 +16,11 @@ pub struct Widget {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Widget {
+    /// The `object` of every `Widget`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "widget";
 }
 
 impl stripe_core::Object for Widget {
@@ -30,7 +35,7 @@ impl stripe_core::Decode for Widget {
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut status = None;
         let mut type_ = None;
         let mut cancellation_reason = None;
@@ -39,7 +44,7 @@ impl stripe_core::Decode for Widget {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "widget")?,
                 "status" => decoder.required_into(&mut status)?,
                 "type" => decoder.required_into(&mut type_)?,
                 "cancellation_reason" => decoder.optional_into(&mut cancellation_reason)?,
@@ -47,12 +52,11 @@ impl stripe_core::Decode for Widget {
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let status = stripe_core::decode::required(status, start, "status")?;
         let type_ = stripe_core::decode::required(type_, start, "type")?;
         Ok(Self {
             id,
-            object,
             status,
             type_,
             cancellation_reason,

@@ -3,9 +3,9 @@
 /// A tree node.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "node"))]
 pub struct Node {
     pub id: crate::ids::NodeId,
-    pub object: String,
     pub created: stripe_core::Timestamp,
     pub metadata: std::collections::BTreeMap<String, String>,
     pub label: Option<String>,
@@ -29,6 +29,11 @@ pub struct Node {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl Node {
+    /// The `object` of every `Node`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "node";
+}
+
 impl stripe_core::Object for Node {
     type Id = crate::ids::NodeId;
     fn id(&self) -> Option<&str> {
@@ -41,7 +46,7 @@ impl stripe_core::Decode for Node {
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut created = None;
         let mut metadata = None;
         let mut label = None;
@@ -69,7 +74,7 @@ impl stripe_core::Decode for Node {
                 }
                 6 => {
                     match key {
-                        "object" => decoder.required_into(&mut object)?,
+                        "object" => decoder.object_name_into(&mut object, "node")?,
                         "weight" => decoder.optional_into(&mut weight)?,
                         "parent" => decoder.optional_into(&mut parent)?,
                         _ => decoder.extra_field(&mut extra)?,
@@ -100,12 +105,11 @@ impl stripe_core::Decode for Node {
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let created = stripe_core::decode::required(created, start, "created")?;
         let metadata = stripe_core::decode::required(metadata, start, "metadata")?;
         Ok(Self {
             id,
-            object,
             created,
             metadata,
             label,

@@ -2,12 +2,17 @@
 //! The `bank_account` resource ([`BankAccount`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "bank_account"))]
 pub struct BankAccount {
     pub id: crate::ids::BankAccountId,
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl BankAccount {
+    /// The `object` of every `BankAccount`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "bank_account";
 }
 
 impl stripe_core::Object for BankAccount {
@@ -22,19 +27,19 @@ impl stripe_core::Decode for BankAccount {
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "bank_account")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
-        Ok(Self { id, object, extra })
+        stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { id, extra })
     }
 }
 

@@ -2,12 +2,17 @@
 //! The `card` resource ([`Card`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "card"))]
 pub struct Card {
     pub id: crate::ids::CardId,
-    pub object: String,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Card {
+    /// The `object` of every `Card`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "card";
 }
 
 impl stripe_core::Object for Card {
@@ -22,19 +27,19 @@ impl stripe_core::Decode for Card {
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "card")?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
-        Ok(Self { id, object, extra })
+        stripe_core::decode::required(object, start, "object")?;
+        Ok(Self { id, extra })
     }
 }
 

@@ -2,9 +2,9 @@
 //! The `charge` resource ([`Charge`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "charge"))]
 pub struct Charge {
     pub id: crate::ids::ChargeId,
-    pub object: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub customer: Option<stripe_core::Expandable<CustomerOrDeletedCustomer>>,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -16,6 +16,11 @@ pub struct Charge {
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl Charge {
+    /// The `object` of every `Charge`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "charge";
 }
 
 impl stripe_core::Object for Charge {
@@ -30,7 +35,7 @@ impl stripe_core::Decode for Charge {
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut customer = None;
         let mut card = None;
         let mut source = None;
@@ -40,7 +45,7 @@ impl stripe_core::Decode for Charge {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "charge")?,
                 "customer" => decoder.optional_into(&mut customer)?,
                 "card" => decoder.optional_into(&mut card)?,
                 "source" => decoder.optional_into(&mut source)?,
@@ -49,10 +54,9 @@ impl stripe_core::Decode for Charge {
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         Ok(Self {
             id,
-            object,
             customer,
             card,
             source,

@@ -2,13 +2,18 @@
 //! The `deleted_customer` resource ([`DeletedCustomer`]), its endpoints and the types that only they use.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "customer"))]
 pub struct DeletedCustomer {
     pub id: crate::ids::CustomerId,
-    pub object: String,
     pub deleted: bool,
     /// Fields this version of the spec does not declare, kept as sent.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub extra: stripe_core::ExtraFields,
+}
+
+impl DeletedCustomer {
+    /// The `object` of every `DeletedCustomer`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "customer";
 }
 
 impl stripe_core::Object for DeletedCustomer {
@@ -23,22 +28,22 @@ impl stripe_core::Decode for DeletedCustomer {
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut deleted = None;
         let mut extra = stripe_core::ExtraFields::new();
         let start = decoder.begin_object()?;
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => decoder.object_name_into(&mut object, "customer")?,
                 "deleted" => decoder.required_into(&mut deleted)?,
                 _ => decoder.extra_field(&mut extra)?,
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let deleted = stripe_core::decode::required(deleted, start, "deleted")?;
-        Ok(Self { id, object, deleted, extra })
+        Ok(Self { id, deleted, extra })
     }
 }
 

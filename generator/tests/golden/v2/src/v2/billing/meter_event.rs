@@ -3,9 +3,9 @@
 /// A meter event.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "object", rename = "v2.billing.meter_event"))]
 pub struct MeterEvent {
     pub id: crate::ids::v2::billing::MeterEventId,
-    pub object: String,
     pub created: stripe_core::DateTime,
     #[cfg_attr(
         feature = "serde",
@@ -23,6 +23,11 @@ pub struct MeterEvent {
     pub extra: stripe_core::ExtraFields,
 }
 
+impl MeterEvent {
+    /// The `object` of every `MeterEvent`: checked when decoded, written when serialized.
+    pub const OBJECT: &'static str = "v2.billing.meter_event";
+}
+
 impl stripe_core::Object for MeterEvent {
     type Id = crate::ids::v2::billing::MeterEventId;
     fn id(&self) -> Option<&str> {
@@ -35,7 +40,7 @@ impl stripe_core::Decode for MeterEvent {
         decoder: &mut stripe_core::Decoder<'_>,
     ) -> Result<Self, stripe_core::Failure> {
         let mut id = None;
-        let mut object = None;
+        let mut object: Option<()> = None;
         let mut created = None;
         let mut count: Option<stripe_core::Int64String> = None;
         let mut total = None;
@@ -46,7 +51,9 @@ impl stripe_core::Decode for MeterEvent {
         while let Some(key) = decoder.next_field()? {
             match key {
                 "id" => decoder.required_into(&mut id)?,
-                "object" => decoder.required_into(&mut object)?,
+                "object" => {
+                    decoder.object_name_into(&mut object, "v2.billing.meter_event")?
+                }
                 "created" => decoder.required_into(&mut created)?,
                 "count" => decoder.required_into(&mut count)?,
                 "total" => decoder.optional_into(&mut total)?,
@@ -56,12 +63,11 @@ impl stripe_core::Decode for MeterEvent {
             }
         }
         let id = stripe_core::decode::required(id, start, "id")?;
-        let object = stripe_core::decode::required(object, start, "object")?;
+        stripe_core::decode::required(object, start, "object")?;
         let created = stripe_core::decode::required(created, start, "created")?;
         let count = stripe_core::decode::required(count, start, "count")?.0;
         Ok(Self {
             id,
-            object,
             created,
             count,
             total,
